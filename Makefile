@@ -1,0 +1,119 @@
+# palisade — build, test, sanitize, fuzz.
+#
+#   make          palisade and libpalisade.a (in $(BUILD)/)
+#   make test     unit tests, language tests, end-to-end CLI tests
+#   make asan     the same test suite under ASan+UBSan (in build-asan/)
+#   make fuzz     libFuzzer targets (clang), in build-fuzz/
+#   make bench    benchmarks in tests/bench/ (figures as ratios to a baseline)
+#   make deps     install the Debian build dependencies (needs root or sudo)
+#
+# Every engine/*.c and lang/*.c goes into libpalisade.a, every cli/*.c into
+# the binary, every tests/unit/test_*.c becomes one test program: adding a
+# file needs no Makefile change.
+
+BUILD    ?= build
+CC       ?= cc
+PKGS     := libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium
+DEB_DEPS := build-essential clang flex bison pkg-config libyaml-dev libpcre2-dev \
+            libarchive-dev libcjson-dev libhivex-dev libsodium-dev zstd xz-utils \
+            libxml2-utils python3 jq
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+OPT      ?= -O2 -g
+SAN      ?=
+CFLAGS   ?=
+override CFLAGS += -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) -Wall -Wextra -Wno-unused-parameter \
+            -I. -Iengine -Ilang -I$(BUILD)/gen $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lm -lpthread
+
+ENGINE_SRC := $(wildcard engine/*.c)
+LANG_SRC   := $(wildcard lang/*.c)
+GEN_SRC    := $(BUILD)/gen/lexer.c $(BUILD)/gen/grammar.c
+CLI_SRC    := $(filter-out cli/embedgen.c,$(wildcard cli/*.c))
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+EMBED_IN   := $(sort $(wildcard checks/*.pal checks/*/*.pal checks/feeds/* \
+                 policies/*.pal policies/*/*.pal policies/feeds/*))
+
+LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRC) $(LANG_SRC)) \
+            $(BUILD)/gen/lexer.o $(BUILD)/gen/grammar.o
+CLI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/gen/embedded.o
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+.PHONY: all test unit langtest e2e asan fuzz fuzz-run bench deps clean check-deps
+.DELETE_ON_ERROR:
+
+all: check-deps $(BUILD)/palisade $(BUILD)/libpalisade.a
+
+check-deps:
+	@command -v bison >/dev/null && command -v flex >/dev/null && \
+	  pkg-config --exists $(PKGS) || { \
+	  echo "palisade: build dependencies are missing; run 'make deps' (installs: $(DEB_DEPS))" >&2; exit 2; }
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	 $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_DEPS) >/dev/null
+
+$(BUILD)/gen/grammar.c $(BUILD)/gen/grammar.h: lang/grammar.y
+	@mkdir -p $(@D)
+	bison -Wall -Werror --defines=$(BUILD)/gen/grammar.h -o $(BUILD)/gen/grammar.c $<
+
+$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: lang/lexer.l $(BUILD)/gen/grammar.h
+	@mkdir -p $(@D)
+	flex --header-file=$(BUILD)/gen/lexer.h -o $(BUILD)/gen/lexer.c $<
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CFLAGS) -Wno-sign-compare -Wno-unused-function -c -o $@ $<
+
+$(BUILD)/%.o: %.c | $(BUILD)/gen/grammar.h $(BUILD)/gen/lexer.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libpalisade.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/embedgen: cli/embedgen.c
+	@mkdir -p $(@D)
+	$(CC) -O1 -o $@ $<
+
+$(BUILD)/gen/embedded.c: $(BUILD)/embedgen $(EMBED_IN)
+	@mkdir -p $(@D)
+	$(BUILD)/embedgen $(EMBED_IN) > $@
+
+$(BUILD)/palisade: $(CLI_OBJ) $(BUILD)/libpalisade.a
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libpalisade.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpalisade.a tests/unit/unit.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libpalisade.a $(LDLIBS)
+
+test: all $(UNIT_BIN)
+	@BUILD=$(BUILD) tests/run-all.sh
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
+
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libpalisade.a
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  echo "clang $$f -> build-fuzz/$$n"; \
+	  clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -I. -Iengine -Ilang \
+	    -Ibuild-fuzz/gen $(PKG_CFLAGS) -o build-fuzz/$$n $$f build-fuzz/libpalisade.a $(LDLIBS) || exit 1; done
+
+fuzz-run: fuzz
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build-fuzz/corpus-$$n; \
+	  seeds=tests/fuzz/corpus/$$n; [ -d $$seeds ] || seeds=; \
+	  echo "== $$n"; $$f -runs=$${FUZZ_RUNS:-20000} -max_len=65536 build-fuzz/corpus-$$n $$seeds || exit 1; done
+
+bench: all
+	@BUILD=$(BUILD) tests/bench/run.sh
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,33 @@
+/*
+ * cli.h — the `palisade` commands.  Each lives in cli/cmd_<name>.c and
+ * returns the process exit code: 0 ok, 1 a policy failed / an event was
+ * denied (where the command says so), 2 any error.  Only cli/ prints to the
+ * user and exits; the engine and the language return codes and messages.
+ */
+#ifndef PAL_CLI_H
+#define PAL_CLI_H
+
+#include <stdio.h>
+
+#define EXIT_OK     0
+#define EXIT_POLICY 1
+#define EXIT_ERROR  2
+
+int cmd_build(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_disasm(int argc, char **argv);
+int cmd_inventory(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+/* Prints "palisade CMD: message" to stderr (printf-style); returns EXIT_ERROR. */
+int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Embedded default content (checks/, policies/), generated at build time. */
+typedef struct cli_embedded_file { const char *path; const unsigned char *data; unsigned long len; } cli_embedded_file;
+extern const cli_embedded_file cli_embedded_files[];
+extern const unsigned long cli_embedded_count;
+
+#define PALISADE_VERSION "0.1.0"
+
+#endif
