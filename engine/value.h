@@ -67,7 +67,7 @@ typedef struct pal_record {
 static inline pal_value pal_undef(void) { pal_value v = {0}; return v; }
 static inline pal_value pal_bool(bool b) { pal_value v = {0}; v.tag = PV_BOOL; v.u.i = b; return v; }
 static inline pal_value pal_int(int64_t i) { pal_value v = {0}; v.tag = PV_INT; v.u.i = i; return v; }
-static inline pal_value pal_str(const char *s, uint32_t len, unsigned flags)
+static inline pal_value pal_string(const char *s, uint32_t len, unsigned flags)
 {
     pal_value v = {0};
     v.tag = PV_STR; v.flags = (uint8_t)flags; v.len = len; v.u.s = s;
