@@ -1,0 +1,72 @@
+/*
+ * diag.h — diagnostics: errors and warnings with stable codes.
+ *
+ * Design (after jq's locfile.c): the front end records locations as byte
+ * offsets into a source file; only when a diagnostic is reported are they
+ * turned into line:col, the source line and a caret.  Every diagnostic has a
+ * stable code (PALnnnn, listed in lang/SPEC.md "Errors") so users can look
+ * it up and tests can pin it.  The library never prints: diagnostics go to
+ * one callback; cli/ prints them (pal_diag_print is the default printer).
+ */
+#ifndef PAL_DIAG_H
+#define PAL_DIAG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct pal_srcfile {
+    char *path;        /* as given to the compiler (relative to the repo) */
+    char *text;        /* NUL-terminated */
+    size_t len;
+    uint32_t id;
+} pal_srcfile;
+
+typedef struct pal_loc {
+    uint32_t file;     /* index into the compiler's file table */
+    uint32_t begin, end;   /* byte offsets [begin, end) */
+} pal_loc;
+
+enum pal_diag_level { PAL_DIAG_ERROR = 0, PAL_DIAG_WARNING, PAL_DIAG_NOTE };
+
+typedef struct pal_diagnostic {
+    int level;
+    const char *code;      /* "PAL0301" */
+    const pal_srcfile *file;   /* NULL when not about a file */
+    uint32_t line, col;    /* 1-based; 0 when unknown */
+    uint32_t begin, end;
+    const char *message;
+    const char *hint;      /* NULL or what to do */
+} pal_diagnostic;
+
+typedef void (*pal_diag_fn)(const pal_diagnostic *d, void *user);
+
+typedef struct pal_diags {
+    pal_diag_fn fn;
+    void *user;
+    unsigned errors, warnings;
+    unsigned max_errors;
+    pal_srcfile **files;   /* borrowed: the compiler's file table */
+    uint32_t nfiles;
+} pal_diags;
+
+void pal_diag_report(pal_diags *d, int level, const char *code, pal_loc loc,
+                     const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+void pal_diag_vreport(pal_diags *d, int level, const char *code, pal_loc loc,
+                      const char *hint, const char *fmt, va_list ap);
+/* A diagnostic about a file as a whole (I/O, size): no location. */
+void pal_diag_file(pal_diags *d, const char *code, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* line/col of a byte offset */
+void pal_srcfile_linecol(const pal_srcfile *f, uint32_t off, uint32_t *line, uint32_t *col);
+
+/* Default printer: "file:line:col: error[PAL0301]: message", the source line,
+   a caret under [begin,end), and "  = hint: ..." (user is the FILE*). */
+void pal_diag_print(const pal_diagnostic *d, void *user);
+/* One JSON object per diagnostic, one per line (user is the FILE*). */
+void pal_diag_print_json(const pal_diagnostic *d, void *user);
+
+#endif
