@@ -1,0 +1,78 @@
+/*
+ * policy.c — where a command's rules come from: a bundle, a policy
+ * directory or .pal file compiled on the spot, or (no --policy) the
+ * defaults compiled into the binary.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "policy.h"
+#include "lang/bundle.h"
+#include "lang/palc.h"
+
+static int read_embedded(void *prefix, const char *relpath, char **data, size_t *len)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", (const char *)prefix, relpath);
+    for (unsigned long i = 0; i < cli_embedded_count; i++)
+        if (!strcmp(cli_embedded_files[i].path, path)) {
+            *data = malloc(cli_embedded_files[i].len + 1);
+            if (!*data) return -1;
+            memcpy(*data, cli_embedded_files[i].data, cli_embedded_files[i].len);
+            (*data)[cli_embedded_files[i].len] = 0;
+            *len = cli_embedded_files[i].len;
+            return 0;
+        }
+    return -1;
+}
+
+pal_program *cli_embedded_program(const char *cmd, const char *which)
+{
+    const char *paths[1024];
+    size_t n = 0, plen = strlen(which);
+    for (unsigned long i = 0; i < cli_embedded_count && n < 1024; i++) {
+        const char *p = cli_embedded_files[i].path;
+        size_t l = strlen(p);
+        if (!strncmp(p, which, plen) && p[plen] == '/' && l > 4 && !strcmp(p + l - 4, ".pal"))
+            paths[n++] = p + plen + 1;
+    }
+    pal_compile_opts o = {0};
+    o.revision = "builtin-" PALISADE_VERSION;
+    o.build_time = 1;
+    o.read = read_embedded;
+    o.read_user = (void *)which;
+    unsigned errors = 0;
+    pal_program *p = pal_compile(paths, n, &o, &errors, NULL);
+    if (!p) cli_error(cmd, "the built-in %s do not compile (%u errors): this is a bug", which, errors);
+    return p;
+}
+
+static bool is_bundle(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    char magic[8] = {0};
+    size_t n = fread(magic, 1, 8, f);
+    fclose(f);
+    return n == 8 && !memcmp(magic, "PALBNDL", 7);
+}
+
+pal_program *cli_load_policy(const char *cmd, const char *path, const char *revision)
+{
+    if (is_bundle(path)) {
+        pal_program *p = NULL;
+        char err[512];
+        if (pal_bundle_load(path, &p, err, sizeof err) != 0) {
+            cli_error(cmd, "%s: %s", path, err);
+            return NULL;
+        }
+        return p;
+    }
+    pal_compile_opts o = {0};
+    o.revision = revision ? revision : "";
+    unsigned errors = 0, warnings = 0;
+    pal_program *p = pal_compile_dir(path, &o, &errors, &warnings);
+    if (!p) cli_error(cmd, "%s: %u error%s; nothing was run", path, errors, errors == 1 ? "" : "s");
+    return p;
+}

@@ -1,0 +1,176 @@
+/* runtime.c — see runtime.h. */
+#include <stdlib.h>
+#include <string.h>
+#include <cJSON.h>
+#include "runtime.h"
+#include "limits.h"
+#include "schema.h"
+
+struct pal_runtime {
+    const pal_program *p;
+    pal_vm *vm;
+    uint32_t *by_kind[4];   /* rules per event kind bit */
+    uint32_t nby_kind[4];
+    uint32_t *checks;
+    uint32_t nchecks;
+    pal_match *matches;
+    uint32_t cap_matches;
+    char *msgbuf;           /* messages of the current decision */
+    size_t msgcap, msglen;
+};
+
+pal_runtime *pal_runtime_new(const pal_program *p)
+{
+    pal_runtime *rt = calloc(1, sizeof *rt);
+    if (!rt) return NULL;
+    rt->p = p;
+    rt->vm = pal_vm_new(p);
+    for (int k = 0; k < 4; k++) rt->by_kind[k] = calloc(p->nrules + 1, sizeof(uint32_t));
+    rt->checks = calloc(p->nrules + 1, sizeof(uint32_t));
+    rt->cap_matches = 64;
+    rt->matches = malloc(rt->cap_matches * sizeof *rt->matches);
+    rt->msgcap = 16 * (PAL_MAX_MESSAGE_BYTES + 1);
+    rt->msgbuf = malloc(rt->msgcap);
+    if (!rt->vm || !rt->checks || !rt->matches || !rt->msgbuf) { pal_runtime_free(rt); return NULL; }
+    for (int k = 0; k < 4; k++) if (!rt->by_kind[k]) { pal_runtime_free(rt); return NULL; }
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const pal_rule *r = &p->rules[i];
+        if (r->root == PS_IMAGE) { rt->checks[rt->nchecks++] = i; continue; }
+        for (int k = 0; k < 4; k++)
+            if (r->kinds & (1u << k)) rt->by_kind[k][rt->nby_kind[k]++] = i;
+    }
+    return rt;
+}
+
+void pal_runtime_free(pal_runtime *rt)
+{
+    if (!rt) return;
+    pal_vm_free(rt->vm);
+    for (int k = 0; k < 4; k++) free(rt->by_kind[k]);
+    free(rt->checks);
+    free(rt->matches);
+    free(rt->msgbuf);
+    free(rt);
+}
+
+const pal_program *pal_runtime_program(const pal_runtime *rt) { return rt->p; }
+
+static const char *render(pal_runtime *rt, uint32_t rule, const pal_record *root, const pal_emit *e)
+{
+    if (rt->msglen + PAL_MAX_MESSAGE_BYTES + 1 > rt->msgcap) {
+        /* messages already handed out point into the buffer: keep it, start
+           another only when one decision has very many matches */
+        size_t nc = rt->msgcap * 2;
+        char *nb = malloc(nc);
+        if (!nb) return "";
+        /* move old messages and fix pointers */
+        memcpy(nb, rt->msgbuf, rt->msglen);
+        (void)0;
+        char *old = rt->msgbuf;
+        rt->msgbuf = nb;
+        rt->msgcap = nc;
+        free(old);
+        return NULL;   /* caller re-points (see collect) */
+    }
+    char *out = rt->msgbuf + rt->msglen;
+    size_t n = pal_vm_render(rt->vm, rule, root, e, out, PAL_MAX_MESSAGE_BYTES + 1);
+    rt->msglen += n + 1;
+    return out;
+}
+
+static int collect(pal_runtime *rt, uint32_t rule, const pal_record *root, pal_decision *d)
+{
+    uint32_t n = pal_vm_nemits(rt->vm);
+    for (uint32_t i = 0; i < n; i++) {
+        const pal_emit *e = pal_vm_emit(rt->vm, i);
+        const pal_outcome *o = &rt->p->outcomes[e->outcome];
+        if (o->effect == PE_ALLOW) continue;
+        if (d->nmatches == rt->cap_matches) {
+            pal_match *nm = realloc(rt->matches, rt->cap_matches * 2 * sizeof *nm);
+            if (!nm) return -1;
+            rt->matches = nm;
+            rt->cap_matches *= 2;
+            d->matches = nm;
+        }
+        const char *msg = render(rt, rule, root, e);
+        if (!msg) {
+            /* the buffer moved: messages are offsets from the old base */
+            for (uint32_t j = 0; j < d->nmatches; j++) d->matches[j].message = NULL;
+            size_t off = 0;
+            for (uint32_t j = 0; j < d->nmatches; j++) {
+                rt->matches[j].message = rt->msgbuf + off;
+                off += strlen(rt->msgbuf + off) + 1;
+            }
+            msg = render(rt, rule, root, e);
+            if (!msg) msg = "";
+        }
+        pal_match *m = &rt->matches[d->nmatches++];
+        m->rule = rule;
+        m->outcome = e->outcome;
+        m->effect = o->effect;
+        m->severity = o->severity;
+        m->message = msg;
+        if (o->effect != PE_FAIL && o->effect > d->effect) d->effect = o->effect;
+    }
+    return 0;
+}
+
+static void begin(pal_runtime *rt, pal_decision *d)
+{
+    memset(d, 0, sizeof *d);
+    d->effect = PE_ALLOW;
+    d->matches = rt->matches;
+    rt->msglen = 0;
+}
+
+int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *d)
+{
+    begin(rt, d);
+    for (int k = 0; k < 4; k++) {
+        if (!(ev->kind & (1u << k))) continue;
+        for (uint32_t i = 0; i < rt->nby_kind[k]; i++) {
+            uint32_t r = rt->by_kind[k][i];
+            int rc = pal_vm_run(rt->vm, r, &ev->rec, PAL_VM_BUDGET_EVENT);
+            if (rc != PAL_VM_OK && !d->vm_error) { d->vm_error = rc; d->vm_error_rule = r; }
+            if (collect(rt, r, &ev->rec, d) != 0) return -1;
+        }
+    }
+    return 0;
+}
+
+int pal_run_checks(pal_runtime *rt, const pal_record *inv, pal_decision *d)
+{
+    begin(rt, d);
+    d->effect = PE_NONE;
+    for (uint32_t i = 0; i < rt->nchecks; i++) {
+        uint32_t r = rt->checks[i];
+        int rc = pal_vm_run(rt->vm, r, inv, PAL_VM_BUDGET_CHECK);
+        if (rc != PAL_VM_OK && !d->vm_error) { d->vm_error = rc; d->vm_error_rule = r; }
+        if (collect(rt, r, inv, d) != 0) return -1;
+    }
+    return 0;
+}
+
+char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line)
+{
+    const pal_program *p = rt->p;
+    cJSON *o = cJSON_CreateObject();
+    if (line >= 0) cJSON_AddNumberToObject(o, "line", (double)line);
+    cJSON_AddStringToObject(o, "effect", pal_effect_name((unsigned)d->effect));
+    cJSON *arr = cJSON_AddArrayToObject(o, "matches");
+    for (uint32_t i = 0; i < d->nmatches; i++) {
+        const pal_match *m = &d->matches[i];
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "rule", pal_program_str(p, p->rules[m->rule].name));
+        cJSON_AddStringToObject(x, "effect", pal_effect_name(m->effect));
+        cJSON_AddStringToObject(x, "severity", pal_severity_name(m->severity));
+        cJSON_AddStringToObject(x, "message", m->message ? m->message : "");
+        cJSON_AddItemToArray(arr, x);
+    }
+    if (d->vm_error)
+        cJSON_AddStringToObject(o, "error", pal_vm_strerror(d->vm_error));
+    cJSON_AddStringToObject(o, "revision", pal_program_str(p, p->revision));
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
