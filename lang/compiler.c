@@ -819,25 +819,6 @@ static void gen_rule(pal_cc *cc, pal_decl *d)
     end_rule(cc, ri);
 }
 
-/* A field reference node made by the compiler (runtime and firewall sugar). */
-static pal_node *field_node(pal_cc *cc, const char *name, pal_loc loc)
-{
-    pal_node *n = pal_arena_alloc(&cc->arena, sizeof *n);
-    if (!n) return NULL;
-    n->kind = N_NAME;
-    n->text = name;
-    n->len = (uint32_t)strlen(name);
-    n->loc = loc;
-    n->field = -1;
-    n->local = -1;
-    int root = cc->root;
-    int f = pal_schema_find(pal_schema_get((unsigned)root), name, n->len);
-    n->ref = REF_FIELD;
-    n->field = f;
-    n->type = pal_type_of_field(&pal_schema_get((unsigned)root)->fields[f]);
-    return n;
-}
-
 static int field_index(const char *name)
 {
     return pal_schema_find(pal_schema_get(PS_EVENT), name, strlen(name));
@@ -1035,11 +1016,11 @@ static bool gen_entry(pal_cc *cc, int sec, pal_entry *e)
 
 static const char *section_names[SEC__COUNT] = {"process", "network", "dns", "file"};
 static const unsigned section_kinds[SEC__COUNT] = {PK_PROCESS, PK_NETWORK, PK_DNS, PK_FILE};
-static const char *section_messages[SEC__COUNT] = {
-    "process {process.executable} ({process.name}) in {container.image.name}",
-    "connection to {destination.ip}:{destination.port} from {process.name} in {container.image.name}",
-    "DNS query for {dns.question.name} from {process.name} in {container.image.name}",
-    "write to {file.path} by {process.name} in {container.image.name}",
+static const char *section_subjects[SEC__COUNT] = {
+    "process {process.executable}",
+    "connection to {destination.ip}:{destination.port}",
+    "DNS query for {dns.question.name}",
+    "write to {file.path}",
 };
 
 static void gen_runtime(pal_cc *cc, pal_decl *d)
@@ -1057,17 +1038,15 @@ static void gen_runtime(pal_cc *cc, pal_decl *d)
         uint32_t ndeny = 0, nallow = 0;
         for (pal_entry *e = s->entries; e; e = e->next) {
             if (e->allow) { nallow++; continue; }
-            char msg[300];
-            snprintf(msg, sizeof msg, "%s denied by %s: ", section_names[sec], "runtime rule");
             char full[600];
-            snprintf(full, sizeof full, "%s%s", msg, section_messages[sec]);
+            snprintf(full, sizeof full, "%s denied in {container.image.name}", section_subjects[sec]);
             add_outcome(cc, ri, e->effect ? e->effect : PE_ALERT, sev, e->loc, NULL, full);
             ndeny++;
         }
         uint32_t dflt_out = 0;
         if (s->default_effect) {
             char full[600];
-            snprintf(full, sizeof full, "%s not allowed by runtime rule: %s", section_names[sec], section_messages[sec]);
+            snprintf(full, sizeof full, "%s not allowed in {container.image.name}", section_subjects[sec]);
             dflt_out = add_outcome(cc, ri, s->default_effect, sev, s->default_loc, NULL, full);
         }
         start_code(cc, ri);

@@ -228,6 +228,7 @@ section_items
               pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", @2, NULL, "a section has one default");
           P->section.default_effect = effect_of(P, $4.s, @4);
           P->section.default_loc = @2;
+          P->section.default_loc.end = @4.end;
       }
     ;
 
@@ -298,6 +299,7 @@ firewall_body
           if ($$->default_effect) pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", @2, NULL, "a firewall has one default");
           $$->default_effect = effect_of(P, $4.s, @4);
           $$->default_loc = @2;
+          $$->default_loc.end = @4.end;
       }
     | firewall_body SCOPE expr   {
           $$ = $1;
