@@ -13,8 +13,8 @@ runtime "lab" {
 {"event":{"category":["network"]},"container":{"image":{"name":"wincontainerapp:v1"}},"network":{"protocol":"dns"},"dns":{"question":{"name":"google.com.evil.net"}}}
 {"event":{"category":["network"]},"container":{"image":{"name":"other:v1"}},"network":{"protocol":"dns"},"dns":{"question":{"name":"evil.com"}}}
 %%EXPECT
-{"line":1,"effect":"prevent","matches":[{"rule":"lab","effect":"prevent","severity":"medium","message":"process denied by runtime rule: process C:\\WINDOWS\\system32\\CMD.EXE (CMD.EXE) in wincontainerapp:v1"}]}
-{"line":2,"effect":"alert","matches":[{"rule":"lab","effect":"alert","severity":"medium","message":"network denied by runtime rule: connection to 1.1.1.1:53 from <undefined> in wincontainerapp:v1"}]}
+{"line":1,"effect":"prevent","matches":[{"rule":"lab","effect":"prevent","severity":"medium","message":"process C:\\WINDOWS\\system32\\CMD.EXE denied in wincontainerapp:v1"}]}
+{"line":2,"effect":"alert","matches":[{"rule":"lab","effect":"alert","severity":"medium","message":"connection to 1.1.1.1:53 denied in wincontainerapp:v1"}]}
 {"line":3,"effect":"allow","matches":[]}
-{"line":4,"effect":"prevent","matches":[{"rule":"lab","effect":"prevent","severity":"medium","message":"dns not allowed by runtime rule: DNS query for google.com.evil.net from <undefined> in wincontainerapp:v1"}]}
+{"line":4,"effect":"prevent","matches":[{"rule":"lab","effect":"prevent","severity":"medium","message":"DNS query for google.com.evil.net not allowed in wincontainerapp:v1"}]}
 {"line":5,"effect":"allow","matches":[]}
