@@ -1,0 +1,502 @@
+/*
+ * inventory_tar.c — the outer tarball: an index, then one stream per layer.
+ *
+ * Design. A docker-save or OCI tarball names its layers in a manifest that
+ * may come before or after the layers themselves (docker writes the
+ * manifest last), so the tarball is read in passes over one open fd:
+ *
+ *   1. index: every regular entry's normalized name, size and ordinal;
+ *      small blobs that look like JSON (manifests, configs, index.json) are
+ *      kept in memory, up to PAL_INV_MAX_META_BYTES in all.  Symlinked
+ *      entries (docker save links repeated `<id>/layer.tar`s) are aliases.
+ *   2. layers: the tarball is read again and each wanted layer entry is
+ *      opened as a nested libarchive reader whose input is the outer
+ *      entry's data, so a layer is decompressed as it streams and never
+ *      lands anywhere.  Layers are handed over in image order; when the
+ *      next one lies behind the current position, a new pass starts.  A
+ *      plain tarball skips data with lseek, so extra passes cost headers
+ *      only; a gzipped one is decompressed again per pass (at most one
+ *      pass per layer, documented in the limits).
+ *
+ * Skipping compressed data still decompresses it, so skips go block by
+ * block through the shared budget rather than archive_read_data_skip(),
+ * which could spend hours inside one call on a bomb.
+ */
+#include "inventory.h"
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define READ_BLOCK 65536u
+#define MAX_ALIAS_HOPS 8u
+
+typedef struct src_entry {
+    pal_inv_blob blob;        /* blob.name owned */
+    char *alias;              /* symlink entry: the normalized name it points at */
+    unsigned char *owned;     /* kept data */
+} src_entry;
+
+struct pal_inv_src {
+    int fd;
+    bool compressed;          /* the outer tarball has a compression filter */
+    pal_inv_budget *budget;
+    src_entry *e;
+    unsigned n, cap;
+    size_t meta_bytes;
+};
+
+void pal_inv_budget_init(pal_inv_budget *b, uint64_t file_size)
+{
+    memset(b, 0, sizeof *b);
+    uint64_t lim = file_size > PAL_INV_MAX_EXPANDED / PAL_INV_EXPAND_RATIO
+                       ? PAL_INV_MAX_EXPANDED : file_size * PAL_INV_EXPAND_RATIO;
+    if (lim < PAL_INV_EXPAND_FLOOR) lim = PAL_INV_EXPAND_FLOOR;
+    if (lim > PAL_INV_MAX_EXPANDED) lim = PAL_INV_MAX_EXPANDED;
+    b->limit = lim;
+}
+
+int pal_inv_budget_add(pal_inv_budget *b, uint64_t n, char *err, size_t errcap)
+{
+    b->expanded += n;
+    if (b->expanded <= b->limit) return 0;
+    pal_inv_err(err, errcap,
+                "decompresses to more than %llu MiB, over %u times its size "
+                "(a decompression bomb, or an image past PAL_INV_MAX_EXPANDED; "
+                "check where the image came from)",
+                (unsigned long long)(b->limit >> 20), PAL_INV_EXPAND_RATIO);
+    return -1;
+}
+
+/* "./a//b/./c" -> "a/b/c".  `..` pops a component; popping past the top, an
+   absolute name or an empty result is an escape (-1).  `base` (may be NULL)
+   is a directory the name is relative to (symlink targets). */
+static int norm_name(const char *base, const char *name, char *out, size_t cap)
+{
+    size_t o = 0;
+    if (name[0] == '/') return -1;
+    for (int part = base ? 0 : 1; part < 2; part++) {
+        const char *p = part == 0 ? base : name;
+        while (*p) {
+            const char *q = strchr(p, '/');
+            size_t len = q ? (size_t)(q - p) : strlen(p);
+            if (len == 0 || (len == 1 && p[0] == '.')) {
+                /* nothing */
+            } else if (len == 2 && p[0] == '.' && p[1] == '.') {
+                if (o == 0) return -1;
+                while (o > 0 && out[o - 1] != '/') o--;
+                if (o > 0) o--;
+            } else {
+                if (o + len + 2 > cap) return -1;
+                if (o) out[o++] = '/';
+                memcpy(out + o, p, len);
+                o += len;
+            }
+            p += len;
+            if (*p == '/') p++;
+        }
+    }
+    out[o] = 0;
+    return o ? 0 : -1;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    const src_entry *x = a, *y = b;
+    int c = strcmp(x->blob.name, y->blob.name);
+    if (c) return c;
+    return x->blob.ordinal < y->blob.ordinal ? -1 : x->blob.ordinal > y->blob.ordinal;
+}
+
+static const src_entry *find_raw(const pal_inv_src *s, const char *name)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(s->e[mid].blob.name, name);
+        if (c == 0) return &s->e[mid];
+        if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    return NULL;
+}
+
+static const src_entry *find_entry(const pal_inv_src *s, const char *name)
+{
+    char buf[PAL_INV_MAX_PATH];
+    if (norm_name(NULL, name, buf, sizeof buf) < 0) return NULL;
+    const src_entry *e = find_raw(s, buf);
+    for (unsigned hops = 0; e && e->alias; hops++) {
+        if (hops == MAX_ALIAS_HOPS) return NULL;
+        e = find_raw(s, e->alias);
+    }
+    return e;
+}
+
+const pal_inv_blob *pal_inv_src_find(const pal_inv_src *s, const char *name)
+{
+    const src_entry *e = find_entry(s, name);
+    return e ? &e->blob : NULL;
+}
+
+static struct archive *new_reader(void)
+{
+    struct archive *a = archive_read_new();
+    if (!a) return NULL;
+    archive_read_support_filter_gzip(a);
+    archive_read_support_filter_zstd(a);
+    archive_read_support_format_tar(a);
+    return a;
+}
+
+static struct archive *open_outer(pal_inv_src *s, char *err, size_t errcap)
+{
+    struct archive *a = new_reader();
+    if (!a) { pal_inv_err(err, errcap, "out of memory"); return NULL; }
+    /* The whole tarball may be compressed; xz too, as people keep them. */
+    archive_read_support_filter_xz(a);
+    if (lseek(s->fd, 0, SEEK_SET) != 0 || archive_read_open_fd(a, s->fd, READ_BLOCK) != ARCHIVE_OK) {
+        pal_inv_err(err, errcap, "not a tar archive: %s (give a `docker save` or OCI-layout tarball)",
+                    archive_error_string(a) ? archive_error_string(a) : strerror(errno));
+        archive_read_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* Counts what the outer reader decompressed since *last (compressed outer
+   tarballs only: a plain one's skipped bytes are seeked, not read). */
+static int outer_account(pal_inv_src *s, struct archive *a, int64_t *last, char *err, size_t errcap)
+{
+    if (!s->compressed) return 0;
+    int64_t now = archive_filter_bytes(a, 0);
+    int64_t d = now - *last;
+    *last = now;
+    return d > 0 ? pal_inv_budget_add(s->budget, (uint64_t)d, err, errcap) : 0;
+}
+
+/* Skips the current entry's data through the budget. */
+static int skip_data(pal_inv_src *s, struct archive *a, int64_t *last, char *err, size_t errcap)
+{
+    if (!s->compressed) {
+        if (archive_read_data_skip(a) != ARCHIVE_OK) {
+            pal_inv_err(err, errcap, "truncated or corrupt tarball: %s (the file is damaged; save the image again)",
+                        archive_error_string(a));
+            return -1;
+        }
+        return 0;
+    }
+    for (;;) {
+        const void *buf;
+        size_t len;
+        la_int64_t off;
+        int r = archive_read_data_block(a, &buf, &len, &off);
+        if (r == ARCHIVE_EOF) return 0;
+        if (r < ARCHIVE_WARN) {
+            pal_inv_err(err, errcap, "truncated or corrupt tarball: %s (the file is damaged; save the image again)",
+                        archive_error_string(a));
+            return -1;
+        }
+        if (outer_account(s, a, last, err, errcap) < 0) return -1;
+    }
+}
+
+static bool meta_candidate(const char *name, uint64_t size)
+{
+    if (size > PAL_INV_MAX_JSON_BYTES) return false;
+    size_t n = strlen(name);
+    if (!strcmp(name, "manifest.json") || !strcmp(name, "index.json") ||
+        !strcmp(name, "oci-layout") || !strcmp(name, "repositories"))
+        return true;
+    if (n > 5 && !strcmp(name + n - 5, ".json")) return true;
+    return !strncmp(name, "blobs/", 6);
+}
+
+static int keep_data(pal_inv_src *s, struct archive *a, src_entry *e, int64_t *last,
+                     char *err, size_t errcap)
+{
+    size_t cap = (size_t)e->blob.size;
+    unsigned char *buf = malloc(cap + 1);
+    if (!buf) { pal_inv_err(err, errcap, "out of memory"); return -1; }
+    size_t len = 0;
+    bool looked = false;
+    for (;;) {
+        la_ssize_t r = archive_read_data(a, buf + len, cap - len < READ_BLOCK ? cap - len : READ_BLOCK);
+        if (r < 0) {
+            pal_inv_err(err, errcap, "truncated or corrupt tarball at '%s': %s (the file is damaged; save the image again)",
+                        e->blob.name, archive_error_string(a));
+            free(buf);
+            return -1;
+        }
+        if (outer_account(s, a, last, err, errcap) < 0) { free(buf); return -1; }
+        len += (size_t)r;
+        if (!looked && (len >= 64 || r == 0)) {
+            /* Blobs are JSON or layers; only JSON is worth keeping. */
+            size_t i = 0;
+            while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')) i++;
+            if (i == len || (buf[i] != '{' && buf[i] != '[')) {
+                free(buf);
+                return skip_data(s, a, last, err, errcap);
+            }
+            looked = true;
+        }
+        if (r == 0 || len == cap) break;
+    }
+    if (s->meta_bytes + len > PAL_INV_MAX_META_BYTES) {
+        free(buf);
+        return skip_data(s, a, last, err, errcap);  /* a later lookup reports it */
+    }
+    s->meta_bytes += len;
+    buf[len] = 0;
+    e->owned = buf;
+    e->blob.data = buf;
+    e->blob.len = len;
+    return 0;
+}
+
+void pal_inv_src_free(pal_inv_src *s)
+{
+    if (!s) return;
+    for (unsigned i = 0; i < s->n; i++) {
+        free((char *)s->e[i].blob.name);
+        free(s->e[i].alias);
+        free(s->e[i].owned);
+    }
+    free(s->e);
+    if (s->fd >= 0) close(s->fd);
+    free(s);
+}
+
+pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, size_t errcap)
+{
+    pal_inv_src *s = calloc(1, sizeof *s);
+    if (!s) { pal_inv_err(err, errcap, "out of memory"); return NULL; }
+    s->budget = b;
+    s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (s->fd < 0 || fstat(s->fd, &st) < 0) {
+        pal_inv_err(err, errcap, "cannot open: %s (check the path)", strerror(errno));
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        pal_inv_err(err, errcap, "not a regular file (give the tarball `docker save IMAGE -o FILE` wrote)");
+        goto fail;
+    }
+    pal_inv_budget_init(b, (uint64_t)st.st_size);
+    struct archive *a = open_outer(s, err, errcap);
+    if (!a) goto fail;
+    s->compressed = archive_filter_count(a) > 1;
+
+    struct archive_entry *ae;
+    int64_t last = 0;
+    int r;
+    uint32_t ordinal = 0;
+    char name[PAL_INV_MAX_PATH];
+    while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+        if (outer_account(s, a, &last, err, errcap) < 0) goto fail_a;
+        if (++ordinal > PAL_INV_MAX_OUTER_ENTRIES) {
+            pal_inv_err(err, errcap, "more than %u entries in the tarball (PAL_INV_MAX_OUTER_ENTRIES; "
+                        "this is not an image docker or an OCI tool wrote)", PAL_INV_MAX_OUTER_ENTRIES);
+            goto fail_a;
+        }
+        const char *raw = archive_entry_pathname(ae);
+        unsigned ft = archive_entry_filetype(ae);
+        bool link = ft == AE_IFLNK || archive_entry_hardlink(ae);
+        if (!raw || (ft != AE_IFREG && !link) || norm_name(NULL, raw, name, sizeof name) < 0) {
+            if (skip_data(s, a, &last, err, errcap) < 0) goto fail_a;
+            continue;
+        }
+        char alias[PAL_INV_MAX_PATH];
+        if (link) {
+            /* A symlink is relative to its directory, a hardlink to the top. */
+            const char *target = archive_entry_hardlink(ae);
+            int ok;
+            if (target) {
+                ok = norm_name(NULL, target, alias, sizeof alias);
+            } else {
+                target = archive_entry_symlink(ae);
+                char dir[PAL_INV_MAX_PATH];
+                strcpy(dir, name);
+                char *slash = strrchr(dir, '/');
+                if (slash) *slash = 0; else dir[0] = 0;
+                ok = target ? norm_name(dir, target, alias, sizeof alias) : -1;
+            }
+            if (ok < 0) {  /* points outside the tarball: never followed */
+                if (skip_data(s, a, &last, err, errcap) < 0) goto fail_a;
+                continue;
+            }
+        }
+        if (s->n == s->cap) {
+            unsigned nc = s->cap ? s->cap * 2 : 64;
+            src_entry *ne = realloc(s->e, nc * sizeof *ne);
+            if (!ne) { pal_inv_err(err, errcap, "out of memory"); goto fail_a; }
+            s->e = ne;
+            s->cap = nc;
+        }
+        src_entry *e = &s->e[s->n];
+        memset(e, 0, sizeof *e);
+        e->blob.name = strdup(name);
+        e->blob.ordinal = ordinal;
+        e->blob.size = archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0
+                           ? (uint64_t)archive_entry_size(ae) : 0;
+        if (!e->blob.name || (link && !(e->alias = strdup(alias)))) {
+            free((char *)e->blob.name);
+            pal_inv_err(err, errcap, "out of memory");
+            goto fail_a;
+        }
+        s->n++;
+        if (!link && meta_candidate(name, e->blob.size)) {
+            if (keep_data(s, a, e, &last, err, errcap) < 0) goto fail_a;
+        } else if (skip_data(s, a, &last, err, errcap) < 0) {
+            goto fail_a;
+        }
+    }
+    if (r != ARCHIVE_EOF) {
+        pal_inv_err(err, errcap, "%s: %s (the file is damaged or not a tarball; save the image again)",
+                    ordinal ? "truncated or corrupt tarball" : "not a tar archive", archive_error_string(a));
+        goto fail_a;
+    }
+    archive_read_free(a);
+
+    /* Sort by name; of duplicates the last in the tarball wins, as tar
+       extraction would have it. */
+    qsort(s->e, s->n, sizeof *s->e, entry_cmp);
+    unsigned w = 0;
+    for (unsigned i = 0; i < s->n; i++) {
+        if (w > 0 && !strcmp(s->e[w - 1].blob.name, s->e[i].blob.name)) {
+            src_entry *old = &s->e[w - 1];
+            free((char *)old->blob.name);
+            free(old->alias);
+            free(old->owned);
+            *old = s->e[i];
+        } else {
+            s->e[w++] = s->e[i];
+        }
+    }
+    s->n = w;
+    return s;
+fail_a:
+    archive_read_free(a);
+fail:
+    pal_inv_src_free(s);
+    return NULL;
+}
+
+/* --- nested layer readers --- */
+
+typedef struct layer_feed {
+    pal_inv_src *s;
+    struct archive *outer;
+    int64_t *last;
+    unsigned char buf[READ_BLOCK];
+    char err[512];
+    bool failed;
+} layer_feed;
+
+static la_ssize_t feed_read(struct archive *inner, void *ud, const void **out)
+{
+    layer_feed *f = ud;
+    la_ssize_t r = archive_read_data(f->outer, f->buf, sizeof f->buf);
+    if (r < 0) {
+        snprintf(f->err, sizeof f->err, "the tarball is truncated or corrupt inside this layer: %s",
+                 archive_error_string(f->outer));
+        f->failed = true;
+        archive_set_error(inner, EIO, "%s", f->err);
+        return -1;
+    }
+    if (outer_account(f->s, f->outer, f->last, f->err, sizeof f->err) < 0) {
+        f->failed = true;
+        archive_set_error(inner, EIO, "%s", f->err);
+        return -1;
+    }
+    *out = f->buf;
+    return r;
+}
+
+struct archive *pal_inv_layer_reader_mem(const void *data, size_t len)
+{
+    struct archive *a = new_reader();
+    if (a && archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+        archive_read_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
+                       pal_inv_layer_fn fn, void *ud, char *err, size_t errcap)
+{
+    uint32_t *want = malloc((n ? n : 1) * sizeof *want);
+    layer_feed *feed = malloc(sizeof *feed);
+    if (!want || !feed) {
+        free(want); free(feed);
+        pal_inv_err(err, errcap, "out of memory");
+        return -1;
+    }
+    int rc = -1;
+    for (unsigned i = 0; i < n; i++) {
+        const pal_inv_blob *b = pal_inv_src_find(s, names[i]);
+        if (!b) {
+            pal_inv_err(err, errcap, "layer %u: '%s' is not in the tarball", i, names[i]);
+            goto out;
+        }
+        want[i] = b->ordinal;
+    }
+    unsigned next = 0;
+    while (next < n) {
+        struct archive *a = open_outer(s, err, errcap);
+        if (!a) goto out;
+        struct archive_entry *ae;
+        int64_t last = 0;
+        int r;
+        uint32_t ordinal = 0;
+        unsigned before = next;
+        while (next < n && ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+            ordinal++;
+            if (outer_account(s, a, &last, err, errcap) < 0) { archive_read_free(a); goto out; }
+            if (ordinal != want[next]) {
+                if (skip_data(s, a, &last, err, errcap) < 0) { archive_read_free(a); goto out; }
+                continue;
+            }
+            struct archive *inner = new_reader();
+            if (!inner) { archive_read_free(a); pal_inv_err(err, errcap, "out of memory"); goto out; }
+            memset(feed, 0, offsetof(layer_feed, buf));
+            feed->s = s;
+            feed->outer = a;
+            feed->last = &last;
+            feed->err[0] = 0;
+            feed->failed = false;
+            int lr;
+            if (archive_read_open(inner, feed, NULL, feed_read, NULL) != ARCHIVE_OK) {
+                pal_inv_err(err, errcap, "layer %u (%s): %s", next, names[next],
+                            feed->failed ? feed->err : archive_error_string(inner));
+                lr = -1;
+            } else {
+                lr = fn(ud, next, inner, err, errcap);
+                if (lr < 0 && feed->failed)
+                    pal_inv_err(err, errcap, "layer %u (%s): %s", next, names[next], feed->err);
+            }
+            archive_read_free(inner);
+            if (lr < 0) { archive_read_free(a); goto out; }
+            next++;
+            /* The same blob twice, or the next layer earlier in the tarball:
+               another pass. */
+            if (next < n && want[next] <= ordinal) break;
+            if (skip_data(s, a, &last, err, errcap) < 0) { archive_read_free(a); goto out; }
+        }
+        archive_read_free(a);
+        if (next == before) {
+            pal_inv_err(err, errcap, "layer %u: '%s' vanished from the tarball between passes "
+                        "(was the file changed while it was read?)", next, names[next]);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    free(want);
+    free(feed);
+    return rc;
+}
