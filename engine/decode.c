@@ -321,8 +321,11 @@ static bool int_value(dec *d, const cJSON *v, bool is_port, pal_value *out)
         }
         /* cJSON hands us a double: beyond 2^53 it is no longer exact, so
            larger values must come as strings, which we parse exactly. */
-        if (fabs(x) > 9007199254740992.0) {
-            bad_value(d, "%.0f is out of range (numbers above 2^53 must be written as strings)", x);
+        if (fabs(x) >= 9007199254740992.0) {
+            if (fabs(x) < 1e19)
+                bad_value(d, "%.0f is out of range (numbers from 2^53 up must be written as strings)", x);
+            else
+                bad_value(d, "%g is out of range (numbers from 2^53 up must be written as strings)", x);
             return false;
         }
         i = (int64_t)x;

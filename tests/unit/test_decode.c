@@ -1,0 +1,893 @@
+/*
+ * test_decode.c — engine/decode.c: ECS, Sysmon (Winlogbeat and flat) and
+ * Falco lines into event records, inventory JSON into records, and the
+ * errors users see for malformed lines (pinned text).
+ *
+ * The records are written the way the shippers write them; the sample files
+ * in tests/e2e/data/ are swept at the end with the outcome of every line.
+ */
+#include "unit.h"
+#include "decode.h"
+#include "limits.h"
+#include "match.h"
+
+#include <stdlib.h>
+
+static pal_arena A;
+static pal_event EV;
+static char ERR[512];
+static int RC;
+
+static int decode_fmt(const char *line, pal_input_format fmt, const uint8_t *want)
+{
+    pal_arena_reset(&A);
+    memset(ERR, 'x', sizeof ERR);   /* the decoder must always terminate err */
+    RC = pal_event_decode(line, strlen(line), fmt, want, &A, &EV, ERR, sizeof ERR);
+    return RC;
+}
+static int decode(const char *line) { return decode_fmt(line, PAL_INPUT_AUTO, NULL); }
+
+static const pal_value *field(const char *name)
+{
+    static const pal_value missing;
+    int i = pal_schema_find(EV.rec.schema, name, strlen(name));
+    if (i < 0) { fprintf(stderr, "no field %s in the event schema\n", name); return &missing; }
+    return EV.rec.slots ? &EV.rec.slots[i] : &missing;
+}
+
+/* A field as text: strings as they are, ints and IPs formatted, "(undef)". */
+static const char *val_text(const pal_value *v)
+{
+    static char buf[4][512];
+    static int k;
+    char *b = buf[k++ & 3];
+    switch (v->tag) {
+    case PV_UNDEF: return "(undef)";
+    case PV_STR: snprintf(b, 512, "%.*s", (int)v->len, v->u.s); return b;
+    case PV_INT: snprintf(b, 512, "%lld", (long long)v->u.i); return b;
+    case PV_BOOL: return v->u.i ? "true" : "false";
+    case PV_IP: pal_ip_format(v->u.ip, (v->flags & PVF_IPV6) != 0, b, 512); return b;
+    case PV_LIST: {
+        size_t o = 0;
+        b[o++] = '[';
+        for (uint32_t i = 0; i < v->len && o < 400; i++)
+            o += (size_t)snprintf(b + o, 512 - o, "%s%s", i ? "," : "", val_text(&v->u.items[i]));
+        snprintf(b + o, 512 - o, "]");
+        return b;
+    }
+    default: return "(other)";
+    }
+}
+static const char *S(const char *name) { return val_text(field(name)); }
+static long long I(const char *name)
+{
+    const pal_value *v = field(name);
+    return v->tag == PV_INT ? v->u.i : INT64_MIN;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void test_ecs_layouts(void)
+{
+    /* nested, flattened and mixed spellings decode to the same record */
+    const char *lines[] = {
+        "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"bash\",\"pid\":42,"
+        "\"parent\":{\"name\":\"sshd\"}},\"host\":{\"os\":{\"type\":\"linux\"}}}",
+        "{\"event.category\":[\"process\"],\"process.name\":\"bash\",\"process.pid\":42,"
+        "\"process.parent.name\":\"sshd\",\"host.os.type\":\"linux\"}",
+        "{\"event\":{\"category\":\"process\"},\"process\":{\"name\":\"bash\",\"pid\":\"42\","
+        "\"parent.name\":\"sshd\"},\"host.os\":{\"type\":\"linux\"}}",
+    };
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(decode(lines[i]), 0);
+        CHECK_STR(ERR, "");
+        CHECK_INT(EV.kind, PK_PROCESS);
+        CHECK(!EV.windows);
+        CHECK_STR(S("process.name"), "bash");
+        CHECK_STR(S("process.parent.name"), "sshd");
+        CHECK_INT(I("process.pid"), 42);
+        CHECK_STR(S("event.category"), "[process]");
+        CHECK_STR(S("host.os.type"), "linux");
+    }
+    /* the first spelling in document order wins */
+    CHECK_INT(decode("{\"process.name\":\"first\",\"process\":{\"name\":\"second\"},\"event.category\":\"process\"}"), 0);
+    CHECK_STR(S("process.name"), "first");
+    /* null is absent, without a complaint; the other spelling then counts */
+    CHECK_INT(decode("{\"process\":{\"name\":null},\"process.name\":\"b\",\"process.pid\":null,"
+                     "\"event.category\":\"process\"}"), 0);
+    CHECK_STR(ERR, "");
+    CHECK_STR(S("process.name"), "b");
+    CHECK_STR(S("process.pid"), "(undef)");
+    /* a key that is only a prefix of a path, or a group that is not an object, matches nothing */
+    CHECK_INT(decode("{\"process.nam\":\"x\",\"process\":\"bash\",\"event.category\":\"process\",\"process.pid\":1}"), 0);
+    CHECK_STR(S("process.name"), "(undef)");
+}
+
+static void test_ecs_types(void)
+{
+    /* wrong type: the field is undefined and the first problem is reported, the event still decodes */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process\":{\"pid\":{\"id\":1},\"name\":\"sh\"}}"), 0);
+    CHECK_STR(ERR, "process.pid: expected a number, got an object");
+    CHECK_STR(S("process.pid"), "(undef)");
+    CHECK_STR(S("process.name"), "sh");
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.pid\":12.5,\"process.name\":7}"), 0);
+    CHECK_STR(ERR, "process.pid: expected a whole number, got 12.5");
+    CHECK_STR(S("process.name"), "(undef)");
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.pid\":\"12a\"}"), 0);
+    CHECK_STR(ERR, "process.pid: expected a number, got a string");
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.pid\":\"99999999999999999999\"}"), 0);
+    CHECK_STR(ERR, "process.pid: \"99999999999999999999\" is out of range");
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.pid\":1e300}"), 0);
+    CHECK_STR(ERR, "process.pid: 1e+300 is out of range (numbers from 2^53 up must be written as strings)");
+    /* 2^53 + 1 arrives as 2^53 from cJSON's double: refused rather than rounded */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.pid\":9007199254740993}"), 0);
+    CHECK_STR(ERR, "process.pid: 9007199254740992 is out of range (numbers from 2^53 up must be written as strings)");
+    CHECK_STR(S("process.pid"), "(undef)");
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.pid\":-9007199254740991}"), 0);
+    CHECK_INT(I("process.pid"), -9007199254740991LL);
+    /* exact above 2^53 when written as a string */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.pid\":\"9007199254740993\"}"), 0);
+    CHECK_INT(I("process.pid"), 9007199254740993LL);
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.pid\":\"-9223372036854775808\"}"), 0);
+    CHECK_INT(I("process.pid"), INT64_MIN);
+    /* ports are checked */
+    CHECK_INT(decode("{\"event.category\":\"network\",\"destination\":{\"ip\":\"10.0.0.1\",\"port\":70000}}"), 0);
+    CHECK_STR(ERR, "destination.port: 70000 is not a port number (0-65535)");
+    CHECK_STR(S("destination.port"), "(undef)");
+    CHECK_STR(S("destination.ip"), "10.0.0.1");
+    /* IPs */
+    CHECK_INT(decode("{\"event.category\":\"network\",\"destination.ip\":\"10.0.0.300\"}"), 0);
+    CHECK_STR(ERR, "destination.ip: expected an IP address, got \"10.0.0.300\"");
+    CHECK_INT(decode("{\"event.category\":\"network\",\"source.ip\":\"fe80::1%12\",\"destination.ip\":\"::ffff:1.1.1.1\"}"), 0);
+    CHECK_STR(ERR, "");
+    CHECK_STR(S("source.ip"), "fe80::1");
+    CHECK(field("source.ip")->flags & PVF_IPV6);
+    CHECK_STR(S("destination.ip"), "1.1.1.1");
+    CHECK(!(field("destination.ip")->flags & PVF_IPV6));
+    /* lists: a scalar is a one-element list, an element of the wrong type names its index */
+    CHECK_INT(decode("{\"event.category\":[\"process\",3],\"process.name\":\"x\"}"), 0);
+    CHECK_STR(ERR, "event.category[1]: expected a string, got a number");
+    CHECK_STR(S("event.category"), "(undef)");
+    CHECK_INT(EV.kind, PK_PROCESS);   /* inferred from process.* */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.args\":[\"ls\",\"-l\"]}"), 0);
+    CHECK_STR(S("process.args"), "[ls,-l]");
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.args\":{\"a\":1}}"), 0);
+    CHECK_STR(ERR, "process.args: expected a list, got an object");
+    /* DNS names lose one trailing dot */
+    CHECK_INT(decode("{\"event.category\":\"network\",\"network.protocol\":\"dns\",\"dns.question.name\":\"www.google.com.\"}"), 0);
+    CHECK_STR(S("dns.question.name"), "www.google.com");
+    CHECK_INT(EV.kind, PK_DNS);
+    /* hostile text in a message is shown, not replayed */
+    CHECK_INT(decode("{\"event.category\":\"network\",\"destination.ip\":\"\\u001b[31mred\\n\"}"), 0);
+    CHECK_STR(ERR, "destination.ip: expected an IP address, got \"\\x1b[31mred\\x0a\"");
+}
+
+static void test_ecs_kind(void)
+{
+    CHECK_INT(decode("{\"event\":{\"category\":[\"network\"]},\"destination\":{\"ip\":\"1.1.1.1\",\"port\":53}}"), 0);
+    CHECK_INT(EV.kind, PK_NETWORK);
+    CHECK_INT(decode("{\"event\":{\"category\":[\"network\"]},\"dns\":{\"question\":{\"name\":\"a.b\"}}}"), 0);
+    CHECK_INT(EV.kind, PK_DNS);
+    CHECK_INT(decode("{\"event\":{\"category\":[\"network\"]},\"network\":{\"protocol\":\"DNS\"}}"), 0);
+    CHECK_INT(EV.kind, PK_DNS);
+    CHECK_INT(decode("{\"event\":{\"category\":[\"host\",\"file\"]},\"file\":{\"path\":\"/etc/passwd\"}}"), 0);
+    CHECK_INT(EV.kind, PK_FILE);
+    /* no category: the field groups tell */
+    CHECK_INT(decode("{\"dns.question.name\":\"x.y\",\"destination.ip\":\"1.1.1.1\",\"process.name\":\"a\"}"), 0);
+    CHECK_INT(EV.kind, PK_DNS);
+    CHECK_INT(decode("{\"source\":{\"ip\":\"10.1.1.1\"},\"process.name\":\"a\"}"), 0);
+    CHECK_INT(EV.kind, PK_NETWORK);
+    CHECK_INT(decode("{\"file\":{\"path\":\"/tmp/x\"},\"process.name\":\"a\"}"), 0);
+    CHECK_INT(EV.kind, PK_FILE);
+    CHECK_INT(decode("{\"process\":{\"pid\":1}}"), 0);
+    CHECK_INT(EV.kind, PK_PROCESS);
+    /* nothing tells */
+    CHECK_INT(decode("{\"@timestamp\":\"2024-01-01T00:00:00Z\",\"host\":{\"name\":\"h\"}}"), -1);
+    CHECK_INT(EV.kind, 0);
+    CHECK_STR(ERR, "cannot tell the event kind: add event.category");
+    CHECK_STR(S("host.name"), "h");   /* the record is still there for the caller */
+    CHECK_INT(decode("{\"event\":{\"category\":[\"authentication\",\"session\"]},\"user\":{\"name\":\"root\"}}"), -1);
+    CHECK_STR(ERR, "event.category \"authentication\" is not an event kind palisade decides (process, network, file)");
+    /* an empty category list is no category */
+    CHECK_INT(decode("{\"event\":{\"category\":[]},\"process\":{\"pid\":1}}"), 0);
+    CHECK_INT(EV.kind, PK_PROCESS);
+}
+
+static void test_ecs_windows_and_derived(void)
+{
+    /* OS given */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"host.os.type\":\"windows\","
+                     "\"process.executable\":\"C:/app/App.exe\"}"), 0);
+    CHECK(EV.windows);
+    CHECK_STR(S("process.name"), "App.exe");
+    CHECK(field("process.executable")->flags & PVF_WINDOWS);
+    CHECK(field("process.name")->flags & PVF_WINDOWS);
+    CHECK_INT(decode("{\"event.category\":\"process\",\"host\":{\"os\":{\"family\":\"windows\"}},"
+                     "\"process.executable\":\"x.exe\"}"), 0);
+    CHECK(EV.windows);
+    CHECK_INT(decode("{\"event.category\":\"process\",\"host\":{\"os\":{\"platform\":\"Windows\"}}}"), 0);
+    CHECK(EV.windows);
+    /* a Linux host with a backslash in a file name: not Windows, '\' is no separator */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"host.os.type\":\"linux\","
+                     "\"process.executable\":\"C:\\\\odd\\\\name\"}"), 0);
+    CHECK(!EV.windows);
+    CHECK_STR(S("process.name"), "C:\\odd\\name");
+    CHECK(!(field("process.executable")->flags & PVF_WINDOWS));
+    /* no OS: Windows-shaped paths tell */
+    CHECK_INT(decode("{\"process\":{\"executable\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\","
+                     "\"parent\":{\"executable\":\"C:\\\\app\\\\wincontainerapp.exe\"}}}"), 0);
+    CHECK(EV.windows);
+    CHECK_INT(EV.kind, PK_PROCESS);
+    CHECK_STR(S("process.name"), "cmd.exe");
+    CHECK_STR(S("process.parent.name"), "wincontainerapp.exe");
+    CHECK_INT(decode("{\"file\":{\"path\":\"\\\\\\\\fileserver\\\\share\\\\drop.ps1\"}}"), 0);
+    CHECK(EV.windows);
+    CHECK_STR(S("file.name"), "drop.ps1");
+    CHECK_STR(S("file.directory"), "\\\\fileserver\\share");
+    CHECK_STR(S("file.extension"), "ps1");
+    CHECK_INT(decode("{\"file\":{\"path\":\"/usr/bin/python3\"}}"), 0);
+    CHECK(!EV.windows);
+    CHECK_STR(S("file.name"), "python3");
+    CHECK_STR(S("file.directory"), "/usr/bin");
+    CHECK_STR(S("file.extension"), "(undef)");
+    CHECK_INT(decode("{\"file\":{\"path\":\"/.bashrc\"}}"), 0);
+    CHECK_STR(S("file.directory"), "/");
+    CHECK_STR(S("file.extension"), "(undef)");
+    CHECK_INT(decode("{\"file\":{\"path\":\"C:\\\\boot.ini\"}}"), 0);
+    CHECK_STR(S("file.directory"), "C:\\");
+    CHECK_STR(S("file.extension"), "ini");
+    /* given names are kept */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.executable\":\"/bin/busybox\",\"process.name\":\"sh\"}"), 0);
+    CHECK_STR(S("process.name"), "sh");
+    /* a path ending in a separator names nothing */
+    CHECK_INT(decode("{\"event.category\":\"file\",\"file.path\":\"/tmp/dir/\"}"), 0);
+    CHECK_STR(S("file.name"), "(undef)");
+
+    /* container.image.tag from the name, never from a registry port or a digest */
+    static const struct { const char *name, *tag; } img[] = {
+        {"nginx:1.25", "1.25"},
+        {"registry.example.com:5000/shop/web", "(undef)"},
+        {"registry.example.com:5000/shop/web:3.2.0", "3.2.0"},
+        {"shop/web@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "(undef)"},
+        {"web:v1@sha256:9f86d0", "v1"},
+        {"wincontainerapp", "(undef)"},
+        {"trailing:", "(undef)"},
+    };
+    for (size_t i = 0; i < sizeof img / sizeof img[0]; i++) {
+        char line[512];
+        snprintf(line, sizeof line, "{\"event.category\":\"process\",\"container.image.name\":\"%s\"}", img[i].name);
+        CHECK_INT(decode(line), 0);
+        CHECK_STR(S("container.image.name"), img[i].name);
+        CHECK_STR(S("container.image.tag"), img[i].tag);
+    }
+    CHECK_INT(decode("{\"event.category\":\"process\",\"container\":{\"image\":{\"name\":\"a:1\",\"tag\":\"2\"}}}"), 0);
+    CHECK_STR(S("container.image.tag"), "2");
+}
+
+static void test_want(void)
+{
+    const pal_schema *s = pal_schema_get(PS_EVENT);
+    uint8_t want[32] = {0};
+    int name = pal_schema_find(s, "process.name", 12);
+    want[name / 8] |= (uint8_t)(1u << (name % 8));
+    const char *line = "{\"host\":{\"os\":{\"type\":\"windows\"}},\"process\":{\"executable\":\"C:\\\\x\\\\y.exe\","
+                       "\"pid\":\"bad\",\"command_line\":\"y\"}}";
+    CHECK_INT(decode_fmt(line, PAL_INPUT_ECS, want), 0);
+    CHECK_INT(EV.kind, PK_PROCESS);   /* inference still works */
+    CHECK(EV.windows);
+    CHECK_STR(S("process.name"), "y.exe");   /* derived from a field the caller did not want */
+    CHECK(field("process.name")->flags & PVF_WINDOWS);
+    CHECK_STR(S("process.executable"), "(undef)");
+    CHECK_STR(S("process.command_line"), "(undef)");
+    CHECK_STR(S("host.os.type"), "(undef)");
+    CHECK_STR(ERR, "");   /* process.pid was not converted, so not reported */
+}
+
+/* ------------------------------------------------------------------ */
+/* Sysmon */
+
+static const char *WLB_EID1 =
+    "{\"@timestamp\":\"2024-03-12T09:14:02.117Z\",\"agent\":{\"type\":\"winlogbeat\",\"version\":\"8.12.2\"},"
+    "\"host\":{\"name\":\"winctr-host01\",\"os\":{\"family\":\"windows\",\"type\":\"windows\"}},"
+    "\"event\":{\"code\":\"1\",\"kind\":\"event\",\"provider\":\"Microsoft-Windows-Sysmon\","
+    "\"action\":\"Process Create (rule: ProcessCreate)\"},"
+    "\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"1\","
+    "\"provider_name\":\"Microsoft-Windows-Sysmon\",\"computer_name\":\"winctr-host01\",\"record_id\":\"184467\","
+    "\"process\":{\"pid\":2936,\"thread\":{\"id\":3880}},"
+    "\"user\":{\"identifier\":\"S-1-5-18\",\"name\":\"SYSTEM\",\"domain\":\"NT AUTHORITY\"},"
+    "\"event_data\":{\"RuleName\":\"-\",\"UtcTime\":\"2024-03-12 09:14:02.098\","
+    "\"ProcessGuid\":\"{8f2e0c1a-1d3a-65f0-5a01-000000000a00}\",\"ProcessId\":\"4584\","
+    "\"Image\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\",\"OriginalFileName\":\"Cmd.Exe\","
+    "\"CommandLine\":\"cmd.exe /c whoami /all\",\"CurrentDirectory\":\"C:\\\\app\\\\\","
+    "\"User\":\"User Manager\\\\ContainerAdministrator\",\"LogonId\":\"0x3e7\",\"IntegrityLevel\":\"High\","
+    "\"Hashes\":\"SHA1=F1EFB0FDDC156E4C61C5F78A54700E4E7984D55D,MD5=911D039E71583A07320B32BDE22F8E22,"
+    "SHA256=BC866CFCDDA37E24DC2634DC282C7A0E6F55209DA17A8FA105B07414C0E7C527,IMPHASH=392B4D61B1D1DADC1F06444DF258188A\","
+    "\"ParentProcessId\":\"3148\",\"ParentImage\":\"C:\\\\app\\\\wincontainerapp.exe\","
+    "\"ParentCommandLine\":\"C:\\\\app\\\\wincontainerapp.exe --port 8080\"}},"
+    "\"container\":{\"id\":\"3f1c9a7b2e4d\",\"image\":{\"name\":\"wincontainerapp:v1\"}}}";
+
+static void test_sysmon_winlogbeat(void)
+{
+    CHECK_INT(decode(WLB_EID1), 0);
+    CHECK_STR(ERR, "");
+    CHECK_INT(EV.kind, PK_PROCESS);
+    CHECK(EV.windows);
+    CHECK_STR(S("process.executable"), "C:\\Windows\\System32\\cmd.exe");
+    CHECK_STR(S("process.name"), "cmd.exe");
+    CHECK(field("process.name")->flags & PVF_WINDOWS);
+    CHECK_INT(I("process.pid"), 4584);
+    CHECK_STR(S("process.command_line"), "cmd.exe /c whoami /all");
+    CHECK_STR(S("process.working_directory"), "C:\\app\\");
+    CHECK_INT(I("process.parent.pid"), 3148);
+    CHECK_STR(S("process.parent.executable"), "C:\\app\\wincontainerapp.exe");
+    CHECK_STR(S("process.parent.name"), "wincontainerapp.exe");
+    CHECK_STR(S("process.parent.command_line"), "C:\\app\\wincontainerapp.exe --port 8080");
+    CHECK_STR(S("user.name"), "ContainerAdministrator");
+    CHECK_STR(S("process.hash.md5"), "911d039e71583a07320b32bde22f8e22");
+    CHECK_STR(S("process.hash.sha1"), "f1efb0fddc156e4c61c5f78a54700e4e7984d55d");
+    CHECK_STR(S("process.hash.sha256"), "bc866cfcdda37e24dc2634dc282c7a0e6f55209da17a8fa105b07414c0e7c527");
+    CHECK_STR(S("host.name"), "winctr-host01");
+    CHECK_STR(S("host.os.type"), "windows");
+    CHECK_STR(S("container.image.name"), "wincontainerapp:v1");
+    CHECK_STR(S("container.image.tag"), "v1");
+    CHECK_STR(S("container.id"), "3f1c9a7b2e4d");
+    CHECK_STR(S("event.category"), "[process]");
+    CHECK_STR(S("event.type"), "[start]");
+    CHECK_STR(S("event.module"), "sysmon");
+    /* the shipper's ECS event.action is kept */
+    CHECK_STR(S("event.action"), "Process Create (rule: ProcessCreate)");
+    CHECK_STR(S("timestamp"), "2024-03-12T09:14:02.117Z");
+
+    /* the Sysmon module's ECS fields win over event_data */
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":1,"
+                     "\"event_data\":{\"ProcessId\":\"5012\",\"Image\":\"C:\\\\Windows\\\\System32\\\\PING.EXE\","
+                     "\"User\":\"User Manager\\\\ContainerAdministrator\",\"Hashes\":\"MD5=AA\"}},"
+                     "\"process\":{\"pid\":1,\"name\":\"ping-from-ecs\",\"hash\":{\"md5\":\"bb\"}},"
+                     "\"user\":{\"name\":\"ecs-user\"}}"), 0);
+    CHECK_INT(I("process.pid"), 1);
+    CHECK_STR(S("process.name"), "ping-from-ecs");
+    CHECK_STR(S("process.executable"), "C:\\Windows\\System32\\PING.EXE");
+    CHECK_STR(S("process.hash.md5"), "bb");
+    CHECK_STR(S("user.name"), "ecs-user");
+    CHECK_STR(S("host.os.type"), "windows");
+    CHECK(EV.windows);
+
+    /* network connect, Winlogbeat 7 style (event_id a number) */
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":3,"
+                     "\"computer_name\":\"winctr-host01\",\"event_data\":{\"ProcessId\":\"3148\","
+                     "\"Image\":\"C:\\\\app\\\\wincontainerapp.exe\",\"Protocol\":\"UDP\",\"Initiated\":\"true\","
+                     "\"SourceIp\":\"172.24.112.5\",\"SourcePort\":\"59114\",\"DestinationIp\":\"1.1.1.1\","
+                     "\"DestinationHostname\":\"one.one.one.one\",\"DestinationPort\":\"53\","
+                     "\"DestinationPortName\":\"domain\",\"SourceHostname\":\"-\"}}}"), 0);
+    CHECK_STR(ERR, "");
+    CHECK_INT(EV.kind, PK_NETWORK);
+    CHECK_STR(S("network.transport"), "udp");
+    CHECK_STR(S("network.direction"), "outbound");
+    CHECK_STR(S("source.ip"), "172.24.112.5");
+    CHECK_INT(I("source.port"), 59114);
+    CHECK_STR(S("destination.ip"), "1.1.1.1");
+    CHECK_INT(I("destination.port"), 53);
+    CHECK_STR(S("destination.domain"), "one.one.one.one");
+    CHECK_STR(S("network.protocol"), "(undef)");
+    CHECK_STR(S("process.name"), "wincontainerapp.exe");
+    CHECK_STR(S("host.name"), "winctr-host01");
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"3\","
+                     "\"event_data\":{\"Protocol\":\"tcp\",\"Initiated\":\"false\",\"SourceIp\":\"172.24.96.1\","
+                     "\"DestinationIp\":\"172.24.112.5\",\"DestinationPort\":\"8080\",\"DestinationHostname\":\"-\"}}}"), 0);
+    CHECK_STR(S("network.direction"), "inbound");
+    CHECK_STR(S("destination.domain"), "(undef)");
+    /* a bad port in event_data names its raw path */
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"3\","
+                     "\"event_data\":{\"DestinationIp\":\"1.2.3.4\",\"DestinationPort\":\"http\"}}}"), 0);
+    CHECK_STR(ERR, "winlog.event_data.DestinationPort: expected a number, got a string");
+
+    /* DNS query: CNAME entries skipped, mapped IPv4 addresses are IPv4 */
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"22\","
+                     "\"event_data\":{\"ProcessId\":\"3148\",\"QueryName\":\"www.google.com\",\"QueryStatus\":\"0\","
+                     "\"QueryResults\":\"type:  5 forcesafesearch.google.com;::ffff:216.239.38.120;\","
+                     "\"Image\":\"C:\\\\app\\\\wincontainerapp.exe\"}}}"), 0);
+    CHECK_INT(EV.kind, PK_DNS);
+    CHECK_STR(S("dns.question.name"), "www.google.com");
+    CHECK_STR(S("dns.resolved_ip"), "[216.239.38.120]");
+    CHECK_STR(S("dns.response_code"), "NOERROR");
+    CHECK_STR(S("network.protocol"), "dns");
+    CHECK_STR(S("event.category"), "[network]");
+    CHECK_STR(S("process.name"), "wincontainerapp.exe");
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"22\","
+                     "\"event_data\":{\"QueryName\":\"c2.badactor.invalid\",\"QueryStatus\":\"9003\","
+                     "\"QueryResults\":\"-\"}}}"), 0);
+    CHECK_STR(S("dns.response_code"), "NXDOMAIN");
+    CHECK_STR(S("dns.resolved_ip"), "(undef)");
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"22\","
+                     "\"event_data\":{\"QueryName\":\"x.example\",\"QueryResults\":\"type:  5 a.example;;garbage; "
+                     "2a00:1450:4001:82b::201b ;10.0.0.1\"}}}"), 0);
+    CHECK_STR(S("dns.resolved_ip"), "[2a00:1450:4001:82b::201b,10.0.0.1]");
+
+    /* file create */
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"11\","
+                     "\"event_data\":{\"Image\":\"C:\\\\app\\\\wincontainerapp.exe\","
+                     "\"TargetFilename\":\"C:\\\\app\\\\logs\\\\access-20240312.log\"}}}"), 0);
+    CHECK_INT(EV.kind, PK_FILE);
+    CHECK_STR(S("file.path"), "C:\\app\\logs\\access-20240312.log");
+    CHECK_STR(S("file.name"), "access-20240312.log");
+    CHECK_STR(S("file.extension"), "log");
+    CHECK_STR(S("event.action"), "creation");
+    CHECK(field("file.path")->flags & PVF_WINDOWS);
+
+    /* what palisade does not map */
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"7\","
+                     "\"event_data\":{\"ImageLoaded\":\"C:\\\\Windows\\\\System32\\\\IPHLPAPI.DLL\"}}}"), -1);
+    CHECK_STR(ERR, "unsupported Sysmon EventID 7 (palisade maps 1, 3, 11, 22)");
+    CHECK_INT(EV.kind, 0);
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Security\",\"event_id\":\"4688\",\"event_data\":{}}}"), -1);
+    CHECK_STR(ERR, "not a Sysmon record: Channel is Security");
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"one\"}}"), -1);
+    CHECK_STR(ERR, "winlog.event_id: expected a Sysmon event number, got \"one\"");
+    CHECK_INT(decode_fmt("{\"process\":{\"name\":\"x\"}}", PAL_INPUT_SYSMON, NULL), -1);
+    CHECK_STR(ERR, "not a Sysmon record: no EventID (winlog.event_id or EventID)");
+}
+
+/* NXLog im_msvistalog: event data at top level, numbers as strings, and the
+   Sysmon service's own ProcessID beside the event's ProcessId. */
+static const char *FLAT_EID1 =
+    "{\"EventTime\":\"2024-03-12 10:02:11\",\"Hostname\":\"WINCTR-HOST02.corp.example.com\","
+    "\"Keywords\":\"-9223372036854775808\",\"EventType\":\"INFO\",\"SeverityValue\":2,\"Severity\":\"INFO\","
+    "\"EventID\":1,\"SourceName\":\"Microsoft-Windows-Sysmon\",\"ProviderGuid\":\"{5770385F-C22A-43E0-BF4C-06F5698FFBD9}\","
+    "\"Version\":5,\"TaskValue\":1,\"OpcodeValue\":0,\"RecordNumber\":52011,\"ProcessID\":2512,\"ThreadID\":3460,"
+    "\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Domain\":\"NT AUTHORITY\",\"AccountName\":\"SYSTEM\","
+    "\"UserID\":\"S-1-5-18\",\"AccountType\":\"User\",\"Category\":\"Process Create (rule: ProcessCreate)\","
+    "\"Opcode\":\"Info\",\"UtcTime\":\"2024-03-12 10:02:11.412\",\"ProcessGuid\":\"{5a1b2c3d-2a13-65f0-7b02-000000000b00}\","
+    "\"ProcessId\":\"6120\",\"Image\":\"C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe\","
+    "\"CommandLine\":\"powershell.exe -NoProfile -EncodedCommand SQBFAFgA\","
+    "\"CurrentDirectory\":\"C:\\\\inetpub\\\\wwwroot\\\\\",\"User\":\"IIS APPPOOL\\\\DefaultAppPool\","
+    "\"IntegrityLevel\":\"High\",\"Hashes\":\"MD5=7353F60B1739074EB17C5F4DDDEFE239,"
+    "SHA256=DE96A6E69944335375DC1AC238336066889D9FFC7D73628EF4FE1B1B160AB32C\",\"ParentProcessId\":\"4412\","
+    "\"ParentImage\":\"c:\\\\windows\\\\system32\\\\inetsrv\\\\w3wp.exe\","
+    "\"ParentCommandLine\":\"c:\\\\windows\\\\system32\\\\inetsrv\\\\w3wp.exe -ap \\\"DefaultAppPool\\\"\","
+    "\"EventReceivedTime\":\"2024-03-12 10:02:11\",\"SourceModuleName\":\"in_sysmon\","
+    "\"SourceModuleType\":\"im_msvistalog\"}";
+
+static void test_sysmon_flat(void)
+{
+    CHECK_INT(decode(FLAT_EID1), 0);
+    CHECK_STR(ERR, "");
+    CHECK_INT(EV.kind, PK_PROCESS);
+    CHECK(EV.windows);
+    CHECK_INT(I("process.pid"), 6120);   /* not the service's ProcessID 2512 */
+    CHECK_STR(S("process.name"), "powershell.exe");
+    CHECK_STR(S("process.parent.name"), "w3wp.exe");
+    CHECK_INT(I("process.parent.pid"), 4412);
+    CHECK_STR(S("user.name"), "DefaultAppPool");
+    CHECK_STR(S("host.name"), "WINCTR-HOST02.corp.example.com");
+    CHECK_STR(S("timestamp"), "2024-03-12 10:02:11.412");
+    CHECK_STR(S("process.hash.md5"), "7353f60b1739074eb17c5f4dddefe239");
+    CHECK_STR(S("process.hash.sha1"), "(undef)");
+    CHECK_STR(S("event.action"), "(undef)");
+    /* numbers as strings, an IPv6 pair */
+    CHECK_INT(decode("{\"EventID\":\"3\",\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"ProcessId\":\"4\","
+                     "\"Image\":\"System\",\"Protocol\":\"udp\",\"Initiated\":\"false\","
+                     "\"SourceIp\":\"fe80:0:0:0:8d1c:2e3f:a4b5:c6d7\",\"SourcePort\":\"5353\","
+                     "\"DestinationIp\":\"ff02:0:0:0:0:0:0:fb\",\"DestinationHostname\":\"\",\"DestinationPort\":\"5353\"}"), 0);
+    CHECK_INT(EV.kind, PK_NETWORK);
+    CHECK_STR(S("source.ip"), "fe80::8d1c:2e3f:a4b5:c6d7");
+    CHECK_STR(S("destination.ip"), "ff02::fb");
+    CHECK_INT(I("destination.port"), 5353);
+    CHECK_STR(S("network.direction"), "inbound");
+    CHECK_STR(S("process.name"), "System");
+    /* a Security record in the same stream */
+    CHECK_INT(decode("{\"EventID\":4688,\"SourceName\":\"Microsoft-Windows-Security-Auditing\",\"Channel\":\"Security\","
+                     "\"NewProcessName\":\"C:\\\\Windows\\\\System32\\\\whoami.exe\"}"), -1);
+    CHECK_STR(ERR, "not a Sysmon record: Channel is Security");
+    CHECK_INT(decode("{\"EventID\":4688,\"SourceName\":\"Microsoft-Windows-Security-Auditing\"}"), -1);
+    CHECK_STR(ERR, "not a Sysmon record: provider is Microsoft-Windows-Security-Auditing");
+    CHECK_INT(decode("{\"EventID\":12,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"}"), -1);
+    CHECK_STR(ERR, "unsupported Sysmon EventID 12 (palisade maps 1, 3, 11, 22)");
+    /* EventData nested under its own key (some collectors) */
+    CHECK_INT(decode("{\"EventID\":11,\"EventData\":{\"TargetFilename\":\"C:\\\\Temp\\\\a.dll\",\"ProcessId\":\"9\"}}"), 0);
+    CHECK_STR(S("file.path"), "C:\\Temp\\a.dll");
+    CHECK_INT(I("process.pid"), 9);
+}
+
+/* ------------------------------------------------------------------ */
+/* Falco */
+
+static void test_falco(void)
+{
+    CHECK_INT(decode("{\"hostname\":\"k8s-node-3\",\"output\":\"11:20:01.512346789: Notice A shell was spawned\","
+                     "\"priority\":\"Notice\",\"rule\":\"Terminal shell in container\",\"source\":\"syscall\","
+                     "\"tags\":[\"container\",\"shell\"],\"time\":\"2024-03-12T11:20:01.512346789Z\","
+                     "\"output_fields\":{\"container.id\":\"4c7a3e4b9f1d\",\"container.image.repository\":"
+                     "\"docker.io/library/nginx\",\"container.image.tag\":\"1.25.3\",\"container.name\":\"web\","
+                     "\"evt.arg.flags\":\"EXE_WRITABLE\",\"evt.time\":1710242401512346789,\"evt.type\":\"execve\","
+                     "\"k8s.ns.name\":null,\"proc.cmdline\":\"bash\",\"proc.exepath\":\"/usr/bin/bash\",\"proc.name\":\"bash\","
+                     "\"proc.pname\":\"runc\",\"proc.pid\":28811,\"proc.ppid\":\"<NA>\",\"user.name\":\"root\",\"user.uid\":0}}"), 0);
+    CHECK_STR(ERR, "");
+    CHECK_INT(EV.kind, PK_PROCESS);
+    CHECK(!EV.windows);
+    CHECK_STR(S("process.executable"), "/usr/bin/bash");
+    CHECK_STR(S("process.name"), "bash");
+    CHECK_STR(S("process.command_line"), "bash");
+    CHECK_INT(I("process.pid"), 28811);
+    CHECK_STR(S("process.parent.pid"), "(undef)");
+    CHECK_STR(S("process.parent.name"), "runc");
+    CHECK_STR(S("user.name"), "root");
+    CHECK_STR(S("container.id"), "4c7a3e4b9f1d");
+    CHECK_STR(S("container.name"), "web");
+    CHECK_STR(S("container.image.name"), "docker.io/library/nginx:1.25.3");
+    CHECK_STR(S("container.image.tag"), "1.25.3");
+    CHECK_STR(S("host.name"), "k8s-node-3");
+    CHECK_STR(S("host.os.type"), "linux");
+    CHECK_STR(S("timestamp"), "2024-03-12T11:20:01.512346789Z");
+    CHECK_STR(S("event.module"), "falco");
+
+    /* connect: the container is the client, so source = fd.cip, destination = fd.sip */
+    CHECK_INT(decode("{\"rule\":\"Outbound Connection to C2 Servers\",\"source\":\"syscall\",\"output_fields\":{"
+                     "\"evt.type\":\"connect\",\"fd.cip\":\"10.42.3.17\",\"fd.cport\":51544,\"fd.l4proto\":\"tcp\","
+                     "\"fd.sip\":\"1.1.1.1\",\"fd.sport\":4444,\"proc.name\":\"nc\",\"container.image\":\"nginx:1.25.3\"}}"), 0);
+    CHECK_INT(EV.kind, PK_NETWORK);
+    CHECK_STR(S("network.direction"), "outbound");
+    CHECK_STR(S("network.transport"), "tcp");
+    CHECK_STR(S("source.ip"), "10.42.3.17");
+    CHECK_INT(I("source.port"), 51544);
+    CHECK_STR(S("destination.ip"), "1.1.1.1");
+    CHECK_INT(I("destination.port"), 4444);
+    CHECK_STR(S("container.image.name"), "nginx:1.25.3");
+    CHECK_STR(S("container.image.tag"), "1.25.3");
+    /* accept: the remote client is still the source */
+    CHECK_INT(decode("{\"output_fields\":{\"evt.type\":\"accept4\",\"fd.cip\":\"10.42.7.9\",\"fd.cport\":50122,"
+                     "\"fd.sip\":\"10.42.3.40\",\"fd.sport\":5005}}"), 0);
+    CHECK_STR(S("network.direction"), "inbound");
+    CHECK_STR(S("source.ip"), "10.42.7.9");
+    CHECK_INT(I("destination.port"), 5005);
+    /* only fd.name, as many default rules print it; IPv6 too */
+    CHECK_INT(decode("{\"output_fields\":{\"evt.type\":\"connect\",\"fd.name\":\"10.42.3.17:42816->10.43.0.1:443\"}}"), 0);
+    CHECK_STR(S("source.ip"), "10.42.3.17");
+    CHECK_INT(I("source.port"), 42816);
+    CHECK_STR(S("destination.ip"), "10.43.0.1");
+    CHECK_INT(I("destination.port"), 443);
+    CHECK_INT(decode("{\"output_fields\":{\"evt.type\":\"connect\",\"fd.name\":\"fd00::3:21:50110->2606:4700:4700::1111:443\"}}"), 0);
+    CHECK_STR(S("source.ip"), "fd00::3:21");
+    CHECK_STR(S("destination.ip"), "2606:4700:4700::1111");
+    CHECK_INT(I("destination.port"), 443);
+    CHECK_INT(decode("{\"output_fields\":{\"evt.type\":\"connect\",\"fd.name\":\"garbage->x:1\"}}"), 0);
+    CHECK_STR(ERR, "output_fields.fd.name: expected ip:port->ip:port, got \"garbage->x:1\"");
+    CHECK_STR(S("destination.ip"), "(undef)");
+    /* writes */
+    CHECK_INT(decode("{\"output_fields\":{\"evt.type\":\"openat\",\"evt.arg.flags\":\"O_WRONLY|O_CREAT|O_TRUNC|O_F_CREATED\","
+                     "\"fd.name\":\"/etc/cron.d/update\",\"proc.name\":\"sh\"}}"), 0);
+    CHECK_INT(EV.kind, PK_FILE);
+    CHECK_STR(S("file.path"), "/etc/cron.d/update");
+    CHECK_STR(S("file.name"), "update");
+    CHECK_STR(S("file.directory"), "/etc/cron.d");
+    CHECK_STR(S("event.action"), "creation");
+    CHECK_INT(decode("{\"output_fields\":{\"evt.type\":\"open\",\"evt.is_open_write\":true,\"fd.name\":\"/var/log/x\"}}"), 0);
+    CHECK_INT(EV.kind, PK_FILE);
+    CHECK_STR(S("event.action"), "modification");
+    CHECK_INT(decode("{\"output_fields\":{\"evt.type\":\"openat\",\"evt.arg.flags\":\"O_RDONLY|O_CLOEXEC\","
+                     "\"fd.name\":\"/etc/shadow\"}}"), -1);
+    CHECK_STR(ERR, "Falco openat event opens for reading only; palisade decides file writes");
+    CHECK_INT(decode("{\"output_fields\":{\"evt.type\":\"openat\",\"fd.name\":\"/etc/shadow\"}}"), -1);
+    CHECK_STR(ERR, "cannot tell whether Falco openat event writes: add evt.arg.flags or evt.is_open_write to the rule's output");
+    /* unmapped syscalls and sources */
+    CHECK_INT(decode("{\"output_fields\":{\"evt.type\":\"dup2\",\"fd.name\":\"10.42.3.17:51560->1.1.1.1:4444\"}}"), -1);
+    CHECK_STR(ERR, "Falco evt.type dup2 is not an event palisade decides (it maps execve, connect, accept, sendto and open/openat/creat for writing)");
+    CHECK_INT(decode("{\"source\":\"k8s_audit\",\"output_fields\":{\"ka.user.name\":\"system:admin\"}}"), -1);
+    CHECK_STR(ERR, "unsupported Falco source k8s_audit (palisade maps syscall events)");
+    /* old outputs without evt.type */
+    CHECK_INT(decode("{\"output_fields\":{\"proc.cmdline\":\"sh -c id\",\"proc.name\":\"sh\",\"container.id\":\"4c7a\"}}"), 0);
+    CHECK_INT(EV.kind, PK_PROCESS);
+    CHECK_INT(decode("{\"output_fields\":{\"proc.name\":\"cat\",\"fd.name\":\"/etc/shadow\"}}"), -1);
+    CHECK_STR(ERR, "cannot tell the event kind of a Falco record without evt.type: add evt.type to the rule's output");
+    CHECK_INT(decode_fmt("{\"rule\":\"x\"}", PAL_INPUT_FALCO, NULL), -1);
+    CHECK_STR(ERR, "not a Falco record: no output_fields object");
+    /* a wrong type in output_fields names it */
+    CHECK_INT(decode("{\"output_fields\":{\"evt.type\":\"execve\",\"proc.pid\":\"abc\",\"proc.name\":\"x\"}}"), 0);
+    CHECK_STR(ERR, "output_fields.proc.pid: expected a number, got a string");
+}
+
+/* ------------------------------------------------------------------ */
+/* malformed lines */
+
+static void test_malformed(void)
+{
+    CHECK_INT(decode("{\"process\": {\"name\": \"x\",}}"), -1);
+    CHECK_STR(ERR, "line is not valid JSON at byte 27");
+    CHECK_INT(EV.kind, 0);
+    CHECK_INT(decode("process.name=cmd.exe"), -1);
+    CHECK_STR(ERR, "line is not valid JSON at byte 1");
+    CHECK_INT(decode("{\"a\":\"unterminated"), -1);
+    CHECK_STR(ERR, "line is not valid JSON at byte 7");   /* cJSON points at the string it could not end */
+    CHECK_INT(decode("[{\"process\":{\"name\":\"x\"}}]"), -1);
+    CHECK_STR(ERR, "line is an array, not a JSON object: write one event object per line");
+    CHECK_INT(decode("\"just a string\""), -1);
+    CHECK_STR(ERR, "line is a string, not a JSON object: write one event object per line");
+    CHECK_INT(decode("{\"event.category\":\"process\"} {\"event.category\":\"process\"}"), -1);
+    CHECK_STR(ERR, "line holds more than one JSON value: extra text at byte 30");
+    CHECK_INT(decode("   \r\n"), -1);
+    CHECK_STR(ERR, "empty line: expected one JSON object");
+    /* CRLF line ends and a UTF-8 BOM are fine */
+    CHECK_INT(decode("\xEF\xBB\xBF{\"event.category\":\"process\",\"process.name\":\"x\"}\r\n"), 0);
+    CHECK_STR(S("process.name"), "x");
+    /* a lone BOM-like byte is just bad JSON, read within bounds */
+    CHECK_INT(decode_fmt("\xEF", PAL_INPUT_ECS, NULL), -1);
+    CHECK_STR(ERR, "line is not valid JSON at byte 1");
+
+    /* deep nesting: 10,000 '[' is rejected before cJSON recurses */
+    size_t n = 10000;
+    char *deep = malloc(n + 1);
+    memset(deep, '[', n);
+    deep[n] = 0;
+    CHECK_INT(decode(deep), -1);
+    CHECK_STR(ERR, "line nests deeper than 64 levels at byte 65 (PAL_MAX_JSON_DEPTH)");
+    free(deep);
+    /* inside an object, with brackets inside a string that do not count: 64 levels
+       (the root object and 63 arrays) are fine, 65 are not */
+    char buf[2048];
+    for (int levels = 63; levels <= 64; levels++) {
+        size_t o = (size_t)snprintf(buf, sizeof buf, "{\"s\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"[[[{{\","
+                                                   "\"event.category\":\"process\",\"a\":");
+        size_t opened = o;
+        for (int i = 0; i < levels; i++) buf[o++] = '[';
+        for (int i = 0; i < levels; i++) buf[o++] = ']';
+        snprintf(buf + o, sizeof buf - o, "}");
+        if (levels == 63) {
+            CHECK_INT(decode(buf), 0);
+            CHECK_STR(ERR, "");
+        } else {
+            char want[128];
+            snprintf(want, sizeof want, "line nests deeper than 64 levels at byte %zu (PAL_MAX_JSON_DEPTH)", opened + 64);
+            CHECK_INT(decode(buf), -1);
+            CHECK_STR(ERR, want);
+        }
+    }
+
+    /* a huge line */
+    size_t big = PAL_MAX_EVENT_LINE + 1;
+    char *huge = malloc(big + 1);
+    memset(huge, ' ', big);
+    memcpy(huge, "{\"a\":\"", 6);
+    huge[big - 2] = '"';
+    huge[big - 1] = '}';
+    huge[big] = 0;
+    pal_arena_reset(&A);
+    CHECK_INT(pal_event_decode(huge, big, PAL_INPUT_AUTO, NULL, &A, &EV, ERR, sizeof ERR), -1);
+    CHECK_STR(ERR, "line is 1048577 bytes, over the limit of 1048576 bytes (PAL_MAX_EVENT_LINE)");
+    /* a line at the limit decodes */
+    pal_arena_reset(&A);
+    memcpy(huge, "{\"event.category\":\"process\",\"process.command_line\":\"", 52);
+    memset(huge + 52, 'A', big - 3 - 52);
+    huge[big - 3] = '"';
+    huge[big - 2] = '}';
+    CHECK_INT(pal_event_decode(huge, big - 1, PAL_INPUT_AUTO, NULL, &A, &EV, ERR, sizeof ERR), 0);
+    CHECK_INT(field("process.command_line")->len, big - 3 - 52);
+    free(huge);
+
+    /* the line need not be NUL-terminated: only len bytes are read */
+    const char *two = "{\"event.category\":\"process\",\"process.pid\":7}{garbage";
+    pal_arena_reset(&A);
+    CHECK_INT(pal_event_decode(two, 44, PAL_INPUT_AUTO, NULL, &A, &EV, ERR, sizeof ERR), 0);
+    CHECK_INT(I("process.pid"), 7);
+
+    /* a tiny err buffer is still terminated; NULL err is allowed */
+    char small[8];
+    pal_arena_reset(&A);
+    CHECK_INT(pal_event_decode("nope", 4, PAL_INPUT_AUTO, NULL, &A, &EV, small, sizeof small), -1);
+    CHECK_STR(small, "line is");
+    pal_arena_reset(&A);
+    CHECK_INT(pal_event_decode("nope", 4, PAL_INPUT_AUTO, NULL, &A, &EV, NULL, 0), -1);
+
+    /* an arena with a cap: too large is an error, not a crash */
+    pal_arena capped;
+    pal_arena_init(&capped, 2048);
+    char line[8192];
+    size_t o = (size_t)snprintf(line, sizeof line, "{\"event.category\":\"process\",\"process.args\":[");
+    for (int i = 0; i < 400; i++) o += (size_t)snprintf(line + o, sizeof line - o, "%s\"arg%d\"", i ? "," : "", i);
+    snprintf(line + o, sizeof line - o, "]}");
+    CHECK_INT(pal_event_decode(line, strlen(line), PAL_INPUT_AUTO, NULL, &capped, &EV, ERR, sizeof ERR), -1);
+    CHECK_STR(ERR, "input too large: decoding it needs more than the 2048 bytes of memory allowed for one input");
+    pal_arena_free(&capped);
+}
+
+/* ------------------------------------------------------------------ */
+/* inventories */
+
+static const pal_value *rfield(const pal_record *r, const char *name)
+{
+    static const pal_value missing;
+    int i = pal_schema_find(r->schema, name, strlen(name));
+    return i < 0 ? &missing : &r->slots[i];
+}
+
+static void test_record_from_json(void)
+{
+    const char *inv =
+        "{\"image\":{\"name\":\"wincontainerapp:v1\",\"tags\":[\"wincontainerapp:v1\",\"wincontainerapp:latest\"],"
+        "\"os\":\"windows\",\"os_version\":\"10.0.17763.5458\",\"config\":{\"user\":\"ContainerAdministrator\","
+        "\"env\":[{\"name\":\"PATH\",\"value\":\"C:\\\\Windows\\\\system32\"}],\"labels\":{\"maintainer\":\"ops\"},"
+        "\"working_dir\":\"C:\\\\app\",\"entrypoint\":\"C:\\\\app\\\\wincontainerapp.exe\"},"
+        "\"history\":[{\"created_by\":\"cmd /S /C #(nop) ADD file:abc in C:\\\\app\",\"empty_layer\":false}],"
+        "\"layout\":\"docker-save\"},"
+        "\"files\":[{\"path\":\"Files/app/wincontainerapp.exe\",\"type\":\"file\",\"size\":52224,\"setuid\":false,"
+        "\"sha256\":\"ab\"},{\"path\":\"Files/Windows/System32/cmd.exe\",\"size\":\"289792\",\"setuid\":\"false\"}],"
+        "\"windows\":{\"product_name\":\"Windows Server 2019 Datacenter\",\"build\":\"17763\",\"ubr\":5458,"
+        "\"kbs\":[\"KB5034768\"],\"source\":\"hive\"}}";
+    cJSON *root = cJSON_Parse(inv);
+    CHECK(root != NULL);
+    pal_record rec;
+    pal_arena_reset(&A);
+    CHECK_INT(pal_record_from_json(pal_schema_get(PS_IMAGE), root, true, &A, &rec, ERR, sizeof ERR), 0);
+    CHECK_STR(ERR, "");
+    CHECK_STR(val_text(rfield(&rec, "image.name")), "wincontainerapp:v1");
+    CHECK_STR(val_text(rfield(&rec, "image.tags")), "[wincontainerapp:v1,wincontainerapp:latest]");
+    CHECK_STR(val_text(rfield(&rec, "image.config.user")), "ContainerAdministrator");
+    CHECK_STR(val_text(rfield(&rec, "image.config.entrypoint")), "[C:\\app\\wincontainerapp.exe]");
+    CHECK(rfield(&rec, "image.config.working_dir")->flags & PVF_WINDOWS);
+    CHECK_INT(rfield(&rec, "image.windows.build")->u.i, 17763);
+    CHECK_INT(rfield(&rec, "image.windows.ubr")->u.i, 5458);
+    CHECK_STR(val_text(rfield(&rec, "image.windows.kbs")), "[KB5034768]");
+    const pal_value *env = rfield(&rec, "image.config.env");
+    CHECK_INT(env->tag, PV_RECORDS);
+    CHECK_INT(env->len, 1);
+    CHECK_STR(val_text(rfield(&env->u.recs[0], "value")), "C:\\Windows\\system32");
+    const pal_value *labels = rfield(&rec, "image.config.labels");   /* object form */
+    CHECK_INT(labels->tag, PV_RECORDS);
+    CHECK_INT(labels->len, 1);
+    CHECK_STR(val_text(rfield(&labels->u.recs[0], "name")), "maintainer");
+    CHECK_STR(val_text(rfield(&labels->u.recs[0], "value")), "ops");
+    const pal_value *hist = rfield(&rec, "image.history");
+    CHECK_INT(hist->len, 1);
+    CHECK_STR(val_text(rfield(&hist->u.recs[0], "empty_layer")), "false");
+    const pal_value *files = rfield(&rec, "image.files");
+    CHECK_INT(files->tag, PV_RECORDS);
+    CHECK_INT(files->len, 2);
+    CHECK_STR(val_text(rfield(&files->u.recs[1], "path")), "Files/Windows/System32/cmd.exe");
+    CHECK(rfield(&files->u.recs[1], "path")->flags & PVF_WINDOWS);
+    CHECK_INT(rfield(&files->u.recs[1], "size")->u.i, 289792);
+    CHECK_STR(val_text(rfield(&files->u.recs[1], "setuid")), "false");
+    CHECK_STR(val_text(rfield(&files->u.recs[0], "sha256")), "ab");
+    CHECK_STR(val_text(rfield(&files->u.recs[1], "sha256")), "(undef)");
+    cJSON_Delete(root);
+
+    /* the first bad value is fatal, named by its JSON path */
+    static const struct { const char *json, *err; } bad[] = {
+        {"{\"files\":[{},{},{},{\"path\":\"/x\",\"size\":\"big\"}]}", "files[3].size: expected a number, got a string"},
+        {"{\"files\":[{\"setuid\":1}]}", "files[0].setuid: expected true or false, got a number"},
+        {"{\"files\":[{\"mode\":420.5}]}", "files[0].mode: expected a whole number, got 420.5"},
+        {"{\"files\":{\"path\":\"/x\"}}", "files: expected an array of objects, got an object"},
+        {"{\"files\":[\"/etc/passwd\"]}", "files[0]: expected an object, got a string"},
+        {"{\"image\":{\"tags\":[\"a\",null]}}", "image.tags[1]: expected a string, got null"},
+        {"{\"image\":{\"config\":{\"labels\":{\"a\":1}}}}", "image.config.labels.a: expected a string, got a number"},
+        {"{\"groups\":[{\"name\":\"adm\",\"members\":\"syslog\"},{\"gid\":true}]}", "groups[1].gid: expected a number, got true"},
+        {"{\"image.windows\":1,\"windows.build\":\"17763.1\"}", "windows.build: expected a number, got a string"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        root = cJSON_Parse(bad[i].json);
+        CHECK(root != NULL);
+        pal_arena_reset(&A);
+        CHECK_INT(pal_record_from_json(pal_schema_get(PS_IMAGE), root, false, &A, &rec, ERR, sizeof ERR), -1);
+        CHECK_STR(ERR, bad[i].err);
+        cJSON_Delete(root);
+    }
+    /* a one-string members list */
+    root = cJSON_Parse("{\"groups\":[{\"name\":\"adm\",\"members\":\"syslog\"}]}");
+    pal_arena_reset(&A);
+    CHECK_INT(pal_record_from_json(pal_schema_get(PS_IMAGE), root, false, &A, &rec, ERR, sizeof ERR), 0);
+    CHECK_STR(val_text(rfield(&rfield(&rec, "image.groups")->u.recs[0], "members")), "[syslog]");
+    cJSON_Delete(root);
+    root = cJSON_Parse("[1]");
+    CHECK_INT(pal_record_from_json(pal_schema_get(PS_IMAGE), root, false, &A, &rec, ERR, sizeof ERR), -1);
+    CHECK_STR(ERR, "expected a JSON object for the image, got an array");
+    cJSON_Delete(root);
+    /* a file record on its own */
+    root = cJSON_Parse("{\"path\":\"/usr/bin/passwd\",\"mode\":2541,\"setuid\":true,\"uid\":0}");
+    pal_arena_reset(&A);
+    CHECK_INT(pal_record_from_json(pal_schema_get(PS_FILE), root, false, &A, &rec, ERR, sizeof ERR), 0);
+    CHECK_STR(val_text(rfield(&rec, "setuid")), "true");
+    CHECK_INT(rfield(&rec, "mode")->u.i, 2541);
+    CHECK(!(rfield(&rec, "path")->flags & PVF_WINDOWS));
+    cJSON_Delete(root);
+}
+
+static void test_formats(void)
+{
+    CHECK_INT(pal_input_format_from_name("auto"), PAL_INPUT_AUTO);
+    CHECK_INT(pal_input_format_from_name("ecs"), PAL_INPUT_ECS);
+    CHECK_INT(pal_input_format_from_name("sysmon"), PAL_INPUT_SYSMON);
+    CHECK_INT(pal_input_format_from_name("Falco"), PAL_INPUT_FALCO);
+    CHECK_INT((int)pal_input_format_from_name("winlogbeat"), -1);
+    CHECK_INT((int)pal_input_format_from_name(NULL), -1);
+    /* ECS forced on a Sysmon record: no Sysmon mapping happens */
+    CHECK_INT(decode_fmt(FLAT_EID1, PAL_INPUT_ECS, NULL), -1);
+    CHECK_STR(ERR, "cannot tell the event kind: add event.category");
+}
+
+/* ------------------------------------------------------------------ */
+/* the shared sample files: every line's outcome */
+
+static void sweep(const char *path, const char *const *expect, size_t nexpect)
+{
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    if (!f) { fprintf(stderr, "cannot open %s (run from the repository root)\n", path); return; }
+    static char line[1 << 16];
+    size_t i = 0;
+    while (fgets(line, sizeof line, f)) {
+        decode(line);
+        char got[600];
+        if (RC == 0) snprintf(got, sizeof got, "%s%s", pal_kind_name(EV.kind), EV.windows ? " windows" : "");
+        else snprintf(got, sizeof got, "error: %s", ERR);
+        if (i < nexpect) {
+            if (strcmp(got, expect[i]) != 0) fprintf(stderr, "%s line %zu:\n", path, i + 1);
+            CHECK_STR(got, expect[i]);
+        }
+        if (RC == 0 && ERR[0]) fprintf(stderr, "%s line %zu warns: %s\n", path, i + 1, ERR);
+        CHECK(RC != 0 || ERR[0] == 0);   /* the samples have no bad values */
+        i++;
+    }
+    fclose(f);
+    CHECK_INT(i, nexpect);
+}
+
+static void test_samples(void)
+{
+    static const char *const wlb[] = {
+        "process windows",
+        "error: not a Sysmon record: Channel is Security",
+        "process windows",
+        "error: unsupported Sysmon EventID 7 (palisade maps 1, 3, 11, 22)",
+        "dns windows", "dns windows", "dns windows",
+        "network windows", "network windows", "network windows",
+        "error: unsupported Sysmon EventID 10 (palisade maps 1, 3, 11, 22)",
+        "file windows",
+        "error: unsupported Sysmon EventID 13 (palisade maps 1, 3, 11, 22)",
+    };
+    sweep("tests/e2e/data/sysmon-winlogbeat.jsonl", wlb, sizeof wlb / sizeof wlb[0]);
+    static const char *const flat[] = {
+        "process windows", "network windows", "dns windows", "file windows",
+        "error: unsupported Sysmon EventID 7 (palisade maps 1, 3, 11, 22)",
+        "error: not a Sysmon record: Channel is Security",
+        "process windows", "network windows",
+        "error: unsupported Sysmon EventID 10 (palisade maps 1, 3, 11, 22)",
+        "dns windows",
+        "error: unsupported Sysmon EventID 12 (palisade maps 1, 3, 11, 22)",
+        "file windows",
+    };
+    sweep("tests/e2e/data/sysmon-flat.jsonl", flat, sizeof flat / sizeof flat[0]);
+    static const char *const falco[] = {
+        "process", "process", "network", "file",
+        "error: Falco openat event opens for reading only; palisade decides file writes",
+        "network", "network", "network",
+        "error: Falco evt.type dup2 is not an event palisade decides (it maps execve, connect, accept, sendto and open/openat/creat for writing)",
+        "error: Falco evt.type symlinkat is not an event palisade decides (it maps execve, connect, accept, sendto and open/openat/creat for writing)",
+        "process",
+        "error: unsupported Falco source k8s_audit (palisade maps syscall events)",
+    };
+    sweep("tests/e2e/data/falco.jsonl", falco, sizeof falco / sizeof falco[0]);
+    static const char *const ecs[] = {
+        "process", "network", "process", "dns", "file", "process windows", "process windows", "network",
+        "process",
+        "error: event.category \"authentication\" is not an event kind palisade decides (process, network, file)",
+        "network",
+        "error: cannot tell the event kind: add event.category",
+    };
+    sweep("tests/e2e/data/ecs-mixed.jsonl", ecs, sizeof ecs / sizeof ecs[0]);
+}
+
+int main(void)
+{
+    pal_arena_init(&A, 0);
+    test_ecs_layouts();
+    test_ecs_types();
+    test_ecs_kind();
+    test_ecs_windows_and_derived();
+    test_want();
+    test_sysmon_winlogbeat();
+    test_sysmon_flat();
+    test_falco();
+    test_malformed();
+    test_record_from_json();
+    test_formats();
+    test_samples();
+    pal_arena_free(&A);
+    return unit_result("test_decode");
+}
