@@ -18,8 +18,10 @@ DEB_DEPS := build-essential clang flex bison pkg-config libyaml-dev libpcre2-dev
             libarchive-dev libcjson-dev libhivex-dev libsodium-dev zstd xz-utils \
             libxml2-utils python3 jq
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Lazily expanded: `make` installs missing dependencies first (check-deps),
+# and the flags must be read after that.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 OPT      ?= -O2 -g
 SAN      ?=
@@ -41,19 +43,22 @@ LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRC) $(LANG_SRC)) \
 CLI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/gen/embedded.o
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all test unit langtest e2e asan fuzz fuzz-run bench deps clean check-deps
+.PHONY: all test unit langtest e2e asan fuzz fuzz-run bench deps clean check-deps demo
 .DELETE_ON_ERROR:
 
 all: check-deps $(BUILD)/palisade $(BUILD)/libpalisade.a
 
+# Missing build dependencies are installed (Debian, as root or with sudo).
 check-deps:
-	@command -v bison >/dev/null && command -v flex >/dev/null && \
-	  pkg-config --exists $(PKGS) || { \
-	  echo "palisade: build dependencies are missing; run 'make deps' (installs: $(DEB_DEPS))" >&2; exit 2; }
+	@if ! { command -v bison && command -v flex && command -v python3 && \
+	        pkg-config --exists $(PKGS); } >/dev/null 2>&1; then \
+	  echo "palisade: installing missing build dependencies: $(DEB_DEPS)" >&2; \
+	  $(MAKE) --no-print-directory deps || { echo "palisade: could not install them; run 'sudo make deps'" >&2; exit 2; }; \
+	fi
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	 $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_DEPS) >/dev/null
+	 $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_DEPS) >/dev/null
 
 $(BUILD)/gen/grammar.c $(BUILD)/gen/grammar.h: lang/grammar.y
 	@mkdir -p $(@D)
@@ -88,7 +93,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpalisade.a tests/unit/unit.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libpalisade.a $(LDLIBS)
 
-test: all $(UNIT_BIN)
+test: check-deps all $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run-all.sh
 
 asan:

@@ -569,7 +569,7 @@ static pal_type check_quant(pal_cc *cc, pal_node *n)
                  "cannot iterate over a %s", pal_type_name(c));
         return T(T_ERROR);
     }
-    if (resolve_name != NULL && cc->curfile) {
+    if (cc->curfile) {
         if (lookup_named(cc, pal_package_of(cc, cc->curfile), n->text, n->len))
             cc_error(cc, "PAL0312", n->loc, "rename the variable", "variable '%.*s' hides a list or macro of the same name",
                      (int)n->len, n->text);
