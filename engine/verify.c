@@ -52,6 +52,7 @@ typedef struct vctx {
     uint64_t work;
     int32_t *depth;      /* per instruction of the chunk being verified; -1 unvisited */
     uint32_t *todo;      /* worklist */
+    uint32_t *msg_done;  /* per message part: 1 + the last rule it was verified for */
 } vctx;
 
 static int fail(vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -386,8 +387,8 @@ static int verify_chunk(vctx *v, const pal_rule *r, uint32_t start, uint32_t len
     const pal_schema *root = pal_schema_get(r->root);
     const pal_instr *code = p->code + start;
     if (!count_work(v, len))
-        return fail(v, "%s: program too large to verify (its code is referenced more than %llu times over)",
-                    where, (unsigned long long)(VERIFY_MAX_WORK / (p->ncode ? p->ncode : 1)));
+        return fail(v, "%s: program too large to verify (rules share or overlap code chunks beyond %llu instructions in all)",
+                    where, (unsigned long long)VERIFY_MAX_WORK);
     for (uint32_t i = 0; i < len; i++)
         if (check_operands(v, r, root, is_msg, code[i], i, len, where)) return -1;
     if (PAL_OP(code[len - 1]) != OP_HALT)
@@ -403,8 +404,8 @@ static int verify_chunk(vctx *v, const pal_rule *r, uint32_t start, uint32_t len
         pal_instr in = code[i];
         unsigned op = PAL_OP(in);
         int32_t d = v->depth[i];
-        int pop, push;
-        stack_effect(in, &pop, &push);
+        int pop = 0, push = 0;
+        if (stack_effect(in, &pop, &push)) return fail(v, "%s: instruction %u: unknown opcode", where, i);
         if (d < pop)
             return fail(v, "%s: instruction %u: %s needs %d value%s on the stack, there %s %d", where, i,
                         pal_opcode_name(op), pop, pop == 1 ? "" : "s", d == 1 ? "is" : "are", (int)d);
@@ -447,9 +448,11 @@ int pal_verify(const pal_program *p, char *err, size_t cap)
         return -1;
     v.depth = malloc(((size_t)p->ncode + 1) * sizeof *v.depth);
     v.todo = malloc(((size_t)p->ncode + 1) * sizeof *v.todo);
-    if (!v.depth || !v.todo) {
+    v.msg_done = calloc((size_t)p->nmsgparts + 1, sizeof *v.msg_done);
+    if (!v.depth || !v.todo || !v.msg_done) {
         free(v.depth);
         free(v.todo);
+        free(v.msg_done);
         return fail(&v, "out of memory verifying a program of %u instructions", p->ncode);
     }
     int rc = 0;
@@ -467,7 +470,10 @@ int pal_verify(const pal_program *p, char *err, size_t cap)
             }
             for (uint32_t k = 0; k < oc->nmsg && rc == 0; k++) {
                 const pal_msgpart *mp = &p->msgparts[oc->msg_first + k];
-                if (!mp->is_expr) continue;
+                /* outcomes of one rule may share message parts: verify each
+                   once per rule (the context — locals, root — is the rule's) */
+                if (!mp->is_expr || v.msg_done[oc->msg_first + k] == i + 1) continue;
+                v.msg_done[oc->msg_first + k] = i + 1;
                 snprintf(mwhere, sizeof mwhere, "%s: message of outcome %u, part %u", where, o, k);
                 rc = verify_chunk(&v, r, mp->code, mp->code_len, true, mwhere);
             }
@@ -475,5 +481,6 @@ int pal_verify(const pal_program *p, char *err, size_t cap)
     }
     free(v.depth);
     free(v.todo);
+    free(v.msg_done);
     return rc;
 }
