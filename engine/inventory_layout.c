@@ -143,7 +143,7 @@ int pal_inv_config_parse(const char *json, size_t len, cJSON *image, bool *windo
     if (!test) goto oom;
     cJSON_AddItemToObject(cfg, "healthcheck", test);
     if (c && jstr(c, "StopSignal")) add_str(cfg, "stop_signal", jstr(c, "StopSignal"));
-    if (c) {
+    if (c && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(c, "Shell"))) {
         cJSON *shell = str_array(cJSON_GetObjectItemCaseSensitive(c, "Shell"));
         if (shell) cJSON_AddItemToObject(cfg, "shell", shell);
     }

@@ -1,0 +1,133 @@
+/*
+ * cmd_inventory.c — `palisade inventory IMAGE.tar`: what an image holds, as JSON.
+ *
+ * The engine builds the inventory (engine/inventory.h); this prints it.
+ * Arrays of records (files, packages, users, ...) are printed one compact
+ * record per line, everything else indented, so the output is both valid
+ * JSON for jq and readable/greppable for people (`grep '"setuid":true'`).
+ */
+#include "cli.h"
+#include "inventory.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: palisade inventory IMAGE.tar [--format json] [--hashes] [--content-max BYTES]\n"
+            "\n"
+            "Reads a `docker save` or OCI-layout tarball (plain, gzip or zstd) and prints\n"
+            "what the image holds: config, history, files, packages, users, groups and,\n"
+            "for Windows images, the build and installed KBs.\n"
+            "\n"
+            "  --format json        output format (json; CycloneDX is planned)\n"
+            "  --hashes             SHA-256 and MD5 of every regular file\n"
+            "  --content-max BYTES  include the text of files up to BYTES (K/M suffixes)\n");
+}
+
+static void put_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\t': fputs("\\t", out); break;
+        case '\r': fputs("\\r", out); break;
+        default:
+            if (*p < 0x20) fprintf(out, "\\u%04x", *p);
+            else fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static void put_compact(FILE *out, const cJSON *v)
+{
+    char *s = cJSON_PrintUnformatted(v);
+    if (s) { fputs(s, out); cJSON_free(s); }
+}
+
+static void put_value(FILE *out, const cJSON *v, int indent)
+{
+    if (cJSON_IsObject(v) && v->child) {
+        fputs("{\n", out);
+        for (const cJSON *c = v->child; c; c = c->next) {
+            fprintf(out, "%*s", indent + 2, "");
+            put_string(out, c->string ? c->string : "");
+            fputs(": ", out);
+            put_value(out, c, indent + 2);
+            fputs(c->next ? ",\n" : "\n", out);
+        }
+        fprintf(out, "%*s}", indent, "");
+    } else if (cJSON_IsArray(v) && v->child && cJSON_IsObject(v->child)) {
+        fputs("[\n", out);
+        for (const cJSON *c = v->child; c; c = c->next) {
+            fprintf(out, "%*s", indent + 2, "");
+            put_compact(out, c);
+            fputs(c->next ? ",\n" : "\n", out);
+        }
+        fprintf(out, "%*s]", indent, "");
+    } else {
+        put_compact(out, v);
+    }
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || errno || s[0] == '-') return -1;
+    if (*end == 'k' || *end == 'K') { v <<= 10; end++; }
+    else if (*end == 'm' || *end == 'M') { v <<= 20; end++; }
+    if (*end || v > (1ull << 30)) return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+int cmd_inventory(int argc, char **argv)
+{
+    pal_inventory_opts opts = {0};
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return EXIT_OK; }
+        if (!strcmp(a, "--hashes")) { opts.hashes = true; continue; }
+        if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
+            const char *f = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!f) return cli_error("inventory", "--format needs a value (json)");
+            if (strcmp(f, "json"))
+                return cli_error("inventory", "unknown format '%s' (use --format json; CycloneDX is planned)", f);
+            continue;
+        }
+        if (!strcmp(a, "--content-max") || !strncmp(a, "--content-max=", 14)) {
+            const char *v = a[13] == '=' ? a + 14 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v || parse_size(v, &opts.content_max) < 0)
+                return cli_error("inventory", "--content-max needs a size in bytes up to 1G (e.g. 64K)");
+            continue;
+        }
+        if (a[0] == '-' && a[1]) {
+            usage(stderr);
+            return cli_error("inventory", "unknown option '%s' (see palisade inventory --help)", a);
+        }
+        if (path) return cli_error("inventory", "one image at a time ('%s' and '%s')", path, a);
+        path = a;
+    }
+    if (!path) {
+        usage(stderr);
+        return cli_error("inventory", "no image given (palisade inventory IMAGE.tar)");
+    }
+    char err[1024];
+    cJSON *inv = NULL;
+    if (pal_inventory_read(path, &opts, &inv, err, sizeof err) < 0)
+        return cli_error("inventory", "%s: %s", path, err);
+    put_value(stdout, inv, 0);
+    fputc('\n', stdout);
+    cJSON_Delete(inv);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return cli_error("inventory", "cannot write the output: %s", strerror(errno));
+    return EXIT_OK;
+}
