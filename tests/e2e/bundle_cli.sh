@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Bundles through the CLI, as an agent operator meets them: a damaged bundle
+# (one byte flipped anywhere, or cut short) must be refused with exit 2 and a
+# message naming the file, and must decide nothing — a half-read bundle that
+# quietly allows everything is the failure this guards against.  A policy
+# with a syntax error must not build, and must say file:line:col and the
+# error code.  `build --revision` must reach every decision.
+#
+# Needs $PALISADE (tests/run-all.sh sets it), jq and python3.
+set -u
+cd "$(dirname "$0")/../.."
+PALISADE=${PALISADE:-$PWD/build/palisade}
+POLICY=examples/lab
+EVENTS=examples/lab/events.jsonl
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+pass=0 fail=0
+ok()  { pass=$((pass+1)); echo "ok   $1"; }
+bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
+
+# --- a good bundle, with a revision ------------------------------------------
+GOOD=$TMP/lab.bundle
+if "$PALISADE" build "$POLICY" -o "$GOOD" --revision r1 2>"$TMP/build.err" && [ -s "$GOOD" ]; then
+    ok "build --revision r1 writes a bundle"
+else
+    bad "build --revision r1 writes a bundle" "$(cat "$TMP/build.err")"
+    echo "$pass passed, $((fail+1)) failed"; exit 1
+fi
+"$PALISADE" eval --policy "$GOOD" --events "$EVENTS" >"$TMP/good.jsonl" 2>"$TMP/good.err"
+rc=$?
+if [ "$rc" -eq 1 ] && [ "$(jq -s 'length' "$TMP/good.jsonl")" = "$(grep -c . "$EVENTS")" ]; then
+    ok "the intact bundle decides every event (exit 1)"
+else
+    bad "the intact bundle decides every event (exit 1)" "exit $rc; $(cat "$TMP/good.err")"
+fi
+if jq -e -s 'length > 0 and all(.[]; .revision == "r1")' "$TMP/good.jsonl" >/dev/null; then
+    ok "every decision carries revision \"r1\""
+else
+    bad "every decision carries revision \"r1\"" "$(jq -c '.revision' "$TMP/good.jsonl" | sort | uniq -c)"
+fi
+# A bundle built without --revision must not claim r1.
+"$PALISADE" build "$POLICY" -o "$TMP/norev.bundle" 2>/dev/null
+if "$PALISADE" eval --policy "$TMP/norev.bundle" --events "$EVENTS" 2>/dev/null |
+   jq -e -s 'length > 0 and all(.[]; .revision != "r1")' >/dev/null; then
+    ok "without --revision the revision is not r1"
+else
+    bad "without --revision the revision is not r1"
+fi
+
+SIZE=$(stat -c %s "$GOOD")
+
+# refused LABEL FILE [WORD]: eval on FILE exits 2, prints no decision, and
+# stderr names the file (and contains WORD when given).
+refused() {
+    local label=$1 file=$2 word=${3:-}
+    "$PALISADE" eval --policy "$file" --events "$EVENTS" >"$TMP/out" 2>"$TMP/err"
+    local rc=$? problems=""
+    [ "$rc" -eq 2 ] || problems+="exit $rc (want 2); "
+    [ ! -s "$TMP/out" ] || problems+="stdout is not empty: $(head -c 300 "$TMP/out"); "
+    grep -qF "$(basename "$file")" "$TMP/err" || problems+="stderr does not name the file; "
+    [ -z "$word" ] || grep -qiE "$word" "$TMP/err" || problems+="stderr does not say /$word/; "
+    if [ -z "$problems" ]; then ok "$label refused: $(head -n1 "$TMP/err")"
+    else bad "$label refused" "$problems"$'\n'"stderr: $(head -n5 "$TMP/err")"; fi
+}
+
+# flip OUT POS / truncate_to OUT LEN: copies of the good bundle, damaged.
+flip() {  # out position
+    python3 - "$GOOD" "$1" "$2" <<'EOF'
+import sys
+src, out, pos = sys.argv[1], sys.argv[2], int(sys.argv[3])
+b = bytearray(open(src, 'rb').read())
+b[pos] ^= 0x5a
+open(out, 'wb').write(b)
+EOF
+}
+truncate_to() {  # out length
+    head -c "$2" "$GOOD" >"$1"
+}
+
+# --- one byte flipped ---------------------------------------------------------
+# Header fields (bundle.h): version 8, schema digest 16, total length 24,
+# checksum 32, section count 64, section table 72; then the middle and the end.
+for pos in 8 16 24 40 64 80 $((SIZE / 2)) $((SIZE - 1)); do
+    flip "$TMP/flip$pos.bundle" "$pos"
+    refused "bundle with byte $pos flipped" "$TMP/flip$pos.bundle" 'bundle|corrupt'
+done
+# The magic itself: the file is no longer recognisably a bundle, but it must
+# still be refused, not read as something else that decides.
+flip "$TMP/flip0.bundle" 0
+refused "bundle with its magic (byte 0) flipped" "$TMP/flip0.bundle"
+
+# --- truncated -----------------------------------------------------------------
+for len in 8 40 71 72 $((SIZE / 2)) $((SIZE - 1)); do
+    truncate_to "$TMP/trunc$len.bundle" "$len"
+    refused "bundle truncated to $len bytes" "$TMP/trunc$len.bundle" 'bundle|corrupt|truncated'
+done
+# Cut inside the magic, or to nothing (a copy that died at once): refused too.
+for len in 4 0; do
+    truncate_to "$TMP/trunc$len.bundle" "$len"
+    refused "bundle truncated to $len bytes" "$TMP/trunc$len.bundle"
+done
+
+# --- a syntax error does not build -------------------------------------------
+mkdir -p "$TMP/badrepo/sub"
+cp "$POLICY"/*.pal "$TMP/badrepo/"
+cat >"$TMP/badrepo/sub/broken.pal" <<'EOF'
+package sub
+
+rule "broken" {
+  on process
+  when process.name = = "x"
+}
+EOF
+cp "$GOOD" "$TMP/keep.bundle"
+"$PALISADE" build "$TMP/badrepo" -o "$TMP/keep.bundle" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -eq 2 ]; then ok "build with a syntax error exits 2"
+else bad "build with a syntax error exits 2" "exit $rc; $(head -n5 "$TMP/err")"; fi
+if grep -qE '(^|/)sub/broken\.pal:5:[0-9]+: error\[PAL[0-9]{4}\]' "$TMP/err"; then
+    ok "stderr has the file:line:col: error[PALnnnn] line ($(grep -m1 -E 'error\[PAL' "$TMP/err"))"
+else
+    bad "stderr has sub/broken.pal:5:COL: error[PALnnnn]" "$(head -n8 "$TMP/err")"
+fi
+if cmp -s "$GOOD" "$TMP/keep.bundle"; then ok "a failed build leaves the existing bundle as it was"
+else bad "a failed build leaves the existing bundle as it was"; fi
+"$PALISADE" build "$TMP/badrepo" -o "$TMP/new.bundle" >/dev/null 2>&1
+if [ ! -e "$TMP/new.bundle" ]; then ok "a failed build writes no bundle"
+else bad "a failed build writes no bundle"; fi
+if [ -z "$(ls -A "$TMP" | grep -vE '^(lab|norev|keep|flip[0-9]+|trunc[0-9]+)\.bundle$|^(badrepo|out|err|build\.err|good\.jsonl|good\.err)$')" ]; then
+    ok "a failed build leaves no temporary file behind"
+else
+    bad "a failed build leaves no temporary file behind" "$(ls -A "$TMP")"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
