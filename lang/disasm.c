@@ -133,6 +133,18 @@ static void put_outcome(FILE *out, const pal_program *p, uint32_t o)
     put_str(out, p, oc->label);
 }
 
+static bool has_comment(unsigned op)
+{
+    switch (op) {
+    case OP_PUSH_CONST: case OP_LOAD_FIELD: case OP_MATCH_FIELD: case OP_MATCH: case OP_GET_FIELD:
+    case OP_LOAD_LOCAL_FIELD: case OP_JUMP: case OP_JUMP_IF_FALSE: case OP_AND_JUMP: case OP_OR_JUMP:
+    case OP_ITER_INIT: case OP_ITER_NEXT: case OP_EMIT: case OP_CALL:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void disasm_chunk(FILE *out, const pal_program *p, const pal_rule *r, uint32_t start, uint32_t len)
 {
     const pal_schema *root = pal_schema_get(r->root);
@@ -152,7 +164,13 @@ static void disasm_chunk(FILE *out, const pal_program *p, const pal_rule *r, uin
         case iN: if (PAL_A24(in)) snprintf(operands, sizeof operands, "0x%06x", PAL_A24(in)); break;
         default: snprintf(operands, sizeof operands, "0x%08x", in); break;
         }
-        fprintf(out, "  %5u  %-16s %-12s", i, fmt < 0 ? "<unknown>" : pal_opcode_name(op), operands);
+        const char *name = fmt < 0 ? "<unknown>" : pal_opcode_name(op);
+        if (!has_comment(op)) {
+            if (operands[0]) fprintf(out, "  %5u  %-16s %s\n", i, name, operands);
+            else fprintf(out, "  %5u  %s\n", i, name);
+            continue;
+        }
+        fprintf(out, "  %5u  %-16s %-11s ", i, name, operands);
         switch (op) {
         case OP_PUSH_CONST:
             fputs("; ", out);
@@ -177,7 +195,7 @@ static void disasm_chunk(FILE *out, const pal_program *p, const pal_rule *r, uin
             else fprintf(out, "<outcome %u out of range>", a);
             break;
         case OP_CALL: fprintf(out, "; %s()", builtin_name(a)); break;
-        default: break;
+        default: break;   /* has_comment() lists the cases above */
         }
         fputc('\n', out);
     }
