@@ -451,7 +451,7 @@ int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
         if (!a) goto out;
         struct archive_entry *ae;
         int64_t last = 0;
-        int r;
+        int r = ARCHIVE_OK;
         uint32_t ordinal = 0;
         unsigned before = next;
         while (next < n && ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
@@ -486,6 +486,12 @@ int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
                another pass. */
             if (next < n && want[next] <= ordinal) break;
             if (skip_data(s, a, &last, err, errcap) < 0) { archive_read_free(a); goto out; }
+        }
+        if (next < n && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+            pal_inv_err(err, errcap, "truncated or corrupt tarball before layer %u: %s "
+                        "(the file is damaged; save the image again)", next, archive_error_string(a));
+            archive_read_free(a);
+            goto out;
         }
         archive_read_free(a);
         if (next == before) {
