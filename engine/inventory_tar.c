@@ -363,7 +363,7 @@ pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, si
 
     /* Sort by name; of duplicates the last in the tarball wins, as tar
        extraction would have it. */
-    qsort(s->e, s->n, sizeof *s->e, entry_cmp);
+    if (s->n) qsort(s->e, s->n, sizeof *s->e, entry_cmp);
     unsigned w = 0;
     for (unsigned i = 0; i < s->n; i++) {
         if (w > 0 && !strcmp(s->e[w - 1].blob.name, s->e[i].blob.name)) {
