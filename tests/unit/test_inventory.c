@@ -3,32 +3,65 @@
  *
  * Every image is built by the test itself with tests/e2e/lib/mkimage.py
  * (real docker-save / OCI layouts, real tar layers, real regf hives) in a
- * temporary directory, then read with pal_inventory_read().  Specs are
- * written with single quotes, turned into JSON by mk().
+ * temporary directory (one helper process serves every build), then read
+ * with pal_inventory_read().  Specs are written with single quotes, turned
+ * into JSON by mk().
  */
 #include "unit.h"
 #include "inventory.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 static char dir[256];
 static const char *helper = "tests/e2e/lib/mkimage.py";
 
+/* One mkimage.py --serve process builds every image: a request line
+   "SPEC OUT" on its stdin, one JSON answer line on its stdout. */
+static FILE *to_helper, *from_helper;
+
+static int start_helper(void)
+{
+    int in[2], out[2];
+    if (pipe(in) || pipe(out)) return -1;
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+        execlp("python3", "python3", helper, "--serve", (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    to_helper = fdopen(in[1], "w");
+    from_helper = fdopen(out[0], "r");
+    return to_helper && from_helper ? 0 : -1;
+}
+
 static int mk(const char *name, const char *spec)
 {
-    char path[512], cmd[1024];
+    char path[512], line[4096];
     snprintf(path, sizeof path, "%s/%s.json", dir, name);
     FILE *f = fopen(path, "w");
     if (!f) return -1;
     for (const char *p = spec; *p; p++) fputc(*p == '\'' ? '"' : *p, f);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "python3 %s %s/%s.tar --spec %s >/dev/null", helper, dir, name, path);
-    int rc = system(cmd);
-    if (rc) fprintf(stderr, "mkimage failed for %s\n", name);
-    return rc;
+    fprintf(to_helper, "%s %s/%s.tar\n", path, dir, name);
+    fflush(to_helper);
+    if (!fgets(line, sizeof line, from_helper)) {
+        fprintf(stderr, "mkimage.py --serve died building %s\n", name);
+        return -1;
+    }
+    if (strstr(line, "\"error\"")) {
+        fprintf(stderr, "mkimage failed for %s: %s", name, line);
+        return -1;
+    }
+    return 0;
 }
 
 static char last_err[1024];
@@ -614,6 +647,7 @@ int main(void)
     }
     snprintf(dir, sizeof dir, "/tmp/palisade-inv-XXXXXX");
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
+    if (start_helper() < 0) { perror("starting mkimage.py --serve"); return 1; }
     test_stages();
     test_linux();
     test_layouts();
@@ -621,6 +655,9 @@ int main(void)
     test_databases();
     test_content();
     test_hostile();
+    fclose(to_helper);   /* the helper exits at end of input */
+    fclose(from_helper);
+    wait(NULL);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) fprintf(stderr, "could not remove %s\n", dir);

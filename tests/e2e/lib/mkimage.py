@@ -25,6 +25,9 @@ Quick use (a directory as the only layer):
     mkimage.py OUT.tar --dir ROOTFS [--layout docker25] [--tag app:1]
                [--compress gzip] [--os windows --os-version 10.0.17763.1879]
 
+Many images from one process:  mkimage.py --serve  reads "SPEC.json OUT.tar"
+lines on stdin and answers each with a JSON line (an "error" key on failure).
+
 Full use:  mkimage.py OUT.tar --spec SPEC.json   where SPEC is
 
     {"layout": "docker", "os": "linux", "os_version": "", "arch": "amd64",
@@ -412,7 +415,36 @@ def build(spec, out_path, workdir=None):
     return {"config_digest": "sha256:" + config_hex, "layers": layer_names, "config": config_name}
 
 
+def load_spec(path):
+    with open(path) as f:
+        spec = json.load(f)
+    base = os.path.dirname(os.path.abspath(path))
+    for L in spec.get("layers", []):
+        for k in ("dir", "raw_file"):
+            if k in L and not os.path.isabs(L[k]):
+                L[k] = os.path.join(base, L[k])
+    return spec
+
+
+def serve():
+    """--serve: one process builds many images (tests that build dozens
+    skip the interpreter start-up each time).  Reads "SPEC.json OUT.tar"
+    lines on stdin; answers each with one JSON line on stdout."""
+    for line in sys.stdin:
+        parts = line.split()
+        if len(parts) != 2:
+            continue
+        try:
+            info = build(load_spec(parts[0]), parts[1])
+        except Exception as e:  # report, keep serving
+            info = {"error": "%s: %s" % (type(e).__name__, e)}
+        sys.stdout.write(json.dumps(info) + "\n")
+        sys.stdout.flush()
+
+
 def main(argv):
+    if argv == ["--serve"]:
+        return serve()
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("out")
     ap.add_argument("--spec", help="JSON spec (see the module docstring)")
@@ -427,13 +459,7 @@ def main(argv):
     a = ap.parse_args(argv)
     spec = {}
     if a.spec:
-        with open(a.spec) as f:
-            spec = json.load(f)
-        base = os.path.dirname(os.path.abspath(a.spec))
-        for L in spec.get("layers", []):
-            for k in ("dir", "raw_file"):
-                if k in L and not os.path.isabs(L[k]):
-                    L[k] = os.path.join(base, L[k])
+        spec = load_spec(a.spec)
     if a.dir:
         spec.setdefault("layers", []).extend({"dir": d, "compress": a.compress} for d in a.dir)
     for key, val in (("layout", a.layout), ("os", a.os), ("os_version", a.os_version),
