@@ -68,6 +68,8 @@
                                                  (about 1 KiB of JSON each) */
 #define PAL_INV_MAX_PATH          4096u       /* bytes in one path or link target */
 #define PAL_INV_MAX_SYMLINKS      40u         /* symlinks followed resolving one path (Linux's ELOOP) */
+#define PAL_INV_MAX_FOLLOW_BYTES  (1ull << 30)/* path bytes rewritten by symlink expansion in one
+                                                 image: bounds the time of hostile link chains */
 #define PAL_INV_MAX_JSON_BYTES    (8u << 20)  /* manifest.json, index.json, one manifest or config */
 #define PAL_INV_MAX_META_BYTES    (64u << 20) /* all small JSON blobs kept from the outer tarball */
 #define PAL_INV_MAX_INDEX_DEPTH   4u          /* nested OCI image indexes */

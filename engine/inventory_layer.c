@@ -60,6 +60,8 @@ typedef struct node {
     uint32_t namelen, hash;
     uint8_t type, hashed, keep;
     uint16_t layer;
+    uint16_t clean_below;                      /* layer+1 of the last prune that left
+                                                  nothing of lower layers under it */
     uint32_t mode, uid, gid;
     int64_t size;
     char *link;
@@ -82,6 +84,7 @@ struct pal_fs {
     node **buckets;
     size_t nbuckets, count;
     size_t kept_bytes, content_bytes, content_omitted;
+    uint64_t follow_bytes;     /* symlink expansion work so far */
     unsigned layer;
     hive_rec *hives;
     unsigned nhives;
@@ -216,12 +219,17 @@ static void free_leaf(pal_fs *fs, node *n)
    UINT32_MAX removes everything.  With keep_top, top itself stays. */
 static void prune(pal_fs *fs, node *top, uint32_t below, bool keep_top)
 {
+    /* Whiteouts repeat (one opaque marker per entry is enough to make a
+       layer quadratic): once a subtree holds nothing below `below`, only
+       nodes of newer layers can join it, so a second prune is a no-op. */
+    if (below != UINT32_MAX && top->clean_below >= below + 1) return;
     node *cur = top;
     while (cur->child) cur = cur->child;
     for (;;) {
         node *sib = cur == top ? NULL : cur->next, *up = cur->parent;
         bool at_top = cur == top;
         if (!cur->child && cur->layer < below && !(at_top && keep_top)) free_leaf(fs, cur);
+        else if (at_top && below != UINT32_MAX) top->clean_below = (uint16_t)(below + 1);
         if (at_top) return;
         if (sib) {
             cur = sib;
@@ -305,6 +313,13 @@ static int walk_parent(pal_fs *fs, node *start, const char *path, bool create, u
                 return WALK_ERR;
             }
             size_t ll = strlen(n->link), rem = rlen - pos;
+            fs->follow_bytes += ll + 1 + rem;
+            if (fs->follow_bytes > PAL_INV_MAX_FOLLOW_BYTES) {
+                pal_inv_err(err, errcap, "resolving symlinks has rewritten more than %llu MiB of paths "
+                            "(PAL_INV_MAX_FOLLOW_BYTES; a hostile chain of links)",
+                            (unsigned long long)(PAL_INV_MAX_FOLLOW_BYTES >> 20));
+                return WALK_ERR;
+            }
             if (ll + 1 + rem + 1 > sizeof tmp) {
                 pal_inv_err(err, errcap, "symlinks expand to a path longer than %u bytes (PAL_INV_MAX_PATH)",
                             2 * PAL_INV_MAX_PATH);
@@ -629,7 +644,7 @@ static int record_hive(layer_ctx *L, int fd, bool delta)
            still gives the build, and the inventory says which hive failed. */
         pal_win_facts_clear(&r->f);
         char b[160];
-        snprintf(r->f.error, sizeof r->f.error, "layer %u, %s: %s", L->index,
+        snprintf(r->f.error, sizeof r->f.error, "layer %u, %.120s: %.180s", L->index,
                  shown(L->entry, b, sizeof b), e);
     }
     fs->nhives++;

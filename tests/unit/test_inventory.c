@@ -622,7 +622,14 @@ static void test_hostile(void)
     /* a million tiny entries: stopped by the file limit, not by memory */
     CHECK_INT(mk("h_many", "{'layout':'docker','layers':[{'many':{'count':1000000},'compress':'zstd'}]}"), 0);
     CHECK_HAS(fails("h_many"), "PAL_INV_MAX_FILES");
-    fprintf(stderr, "(bomb + 1M entries: %lds)\n", (long)(time(NULL) - t0));
+    /* 100,000 files in one directory, an opaque whiteout after each: each
+       marker must not re-walk the directory (that would be 5e9 steps) */
+    CHECK_INT(mk("h_opq", "{'layout':'docker','layers':[{'entries':[{'path':'d00000/old','data':'o'}]},"
+                 "{'many':{'count':100000,'per_dir':100000,'opaque':true},'compress':'zstd'}]}"), 0);
+    j = inv("h_opq");
+    CHECK(j && !file_at(j, "/d00000/old") && file_at(j, "/d00000/f0099999"));
+    cJSON_Delete(j);
+    fprintf(stderr, "(bomb + 1M entries + repeated whiteouts: %lds)\n", (long)(time(NULL) - t0));
 }
 
 /* Stage-level checks that need no image. */

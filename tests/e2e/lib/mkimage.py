@@ -39,7 +39,8 @@ Full use:  mkimage.py OUT.tar --spec SPEC.json   where SPEC is
         {"dir": "rootfs", "compress": "gzip"},      # a directory tree
         {"entries": [ENTRY, ...], "compress": "zstd"},
         {"raw_b64": "..."} | {"raw_file": "x.bin"}, # a blob used verbatim
-        {"many": {"count": 1000000, "prefix": "d"}, "compress": "zstd"},
+        {"many": {"count": 1000000, "prefix": "d", "per_dir": 1000,
+                  "opaque": false}, "compress": "zstd"},
         {"bomb": {"size": 1073741824}, "compress": "zstd"}
      ],
      "manifest_override": {"Layers": ["../../etc/passwd"]},  # hostile manifests
@@ -228,22 +229,29 @@ def _ustar_header(name, size=0, typeflag=b"0", mode=0o644):
     return bytes(h)
 
 
-def many_chunks(count, prefix="d"):
-    """count empty files in directories of 1000: raw ustar headers from a
+def many_chunks(count, prefix="d", per_dir=1000, opaque=False):
+    """count empty files, per_dir to a directory: raw ustar headers from a
     template (the checksum is the template's plus the name's bytes), fast
-    enough for a million entries."""
+    enough for a million entries.  opaque: an opaque-whiteout marker after
+    every file (a hostile layer that repeats whiteouts)."""
     file_tpl = bytearray(_ustar_header(""))
     file_tpl[148:156] = b"        "
     base = sum(file_tpl)
     batch = []
-    for i in range(count):
-        if i % 1000 == 0:
-            batch.append(_ustar_header("%s%05d/" % (prefix, i // 1000), typeflag=b"5", mode=0o755))
-        name = b"%s%05d/f%07d" % (prefix.encode(), i // 1000, i)
+
+    def hdr(name):
         h = bytearray(file_tpl)
         h[0:len(name)] = name
         h[148:156] = b"%06o\0 " % (base + sum(name))
-        batch.append(h)
+        return h
+
+    for i in range(count):
+        d = b"%s%05d" % (prefix.encode(), i // per_dir)
+        if i % per_dir == 0:
+            batch.append(_ustar_header(d.decode() + "/", typeflag=b"5", mode=0o755))
+        batch.append(hdr(b"%s/f%07d" % (d, i)))
+        if opaque:
+            batch.append(hdr(d + b"/.wh..wh..opq"))
         if len(batch) >= 8192:
             yield b"".join(batch)
             batch = []
@@ -287,8 +295,9 @@ def build(spec, out_path, workdir=None):
             layer_blobs.append((raw, "sha256:" + sha(raw), MT_LAYER["none"]))
             continue
         if "many" in L or "bomb" in L:
-            chunks = (many_chunks(L["many"]["count"], L["many"].get("prefix", "d")) if "many" in L
-                      else bomb_chunks(L["bomb"]["size"]))
+            chunks = (many_chunks(L["many"]["count"], L["many"].get("prefix", "d"),
+                                  L["many"].get("per_dir", 1000), L["many"].get("opaque", False))
+                      if "many" in L else bomb_chunks(L["bomb"]["size"]))
             with tempfile.TemporaryFile() as b:   # zstd needs a real file to write to
                 compress_stream(chunks, how, b)
                 b.seek(0)
