@@ -369,6 +369,20 @@ static void test_layouts(void)
         }
     }
     CHECK_STR(S(cJSON_GetObjectItem(first, "image"), "layout"), "docker-save");
+
+    /* A multi-platform OCI index with an attestation listed first: the
+       attestation is skipped, the nested index followed to the image. */
+    char spec[2048];
+    snprintf(spec, sizeof spec, "{'layout':'oci','tags':['multi:1'],'nest_index':true,'index_before':["
+             "{'mediaType':'application/vnd.oci.image.manifest.v1+json','digest':'sha256:%064d','size':1,"
+             "'annotations':{'vnd.docker.reference.type':'attestation-manifest'},"
+             "'platform':{'architecture':'unknown','os':'unknown'}}],%s}", 0, layers);
+    CHECK_INT(mk("l_nested", spec), 0);
+    cJSON *j = inv_opts("l_nested", true, 0);
+    CHECK(j && cJSON_Compare(cJSON_GetObjectItem(first, "files"), cJSON_GetObjectItem(j, "files"), true));
+    CHECK(j && S(cJSON_GetObjectItem(j, "image"), "name") && strstr(S(cJSON_GetObjectItem(j, "image"), "name"), "multi:1"));
+    if (!j) fprintf(stderr, "l_nested: %s\n", last_err);
+    cJSON_Delete(j);
     cJSON_Delete(first);
 }
 

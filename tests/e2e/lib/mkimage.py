@@ -44,7 +44,9 @@ Full use:  mkimage.py OUT.tar --spec SPEC.json   where SPEC is
         {"bomb": {"size": 1073741824}, "compress": "zstd"}
      ],
      "manifest_override": {"Layers": ["../../etc/passwd"]},  # hostile manifests
-     "index_override": {...}, "drop_blobs": ["config"|N]}
+     "index_override": {...}, "drop_blobs": ["config"|N],
+     "nest_index": true,                    # index.json -> index -> manifest
+     "index_before": [DESCRIPTOR, ...]}     # listed before the image (attestations)
 
     ENTRY: {"path": "etc/passwd", "type": "file|dir|symlink|hardlink|char|fifo",
             "data": "text" | "data_b64": "...", "mode": 0o644, "uid": 0, "gid": 0,
@@ -375,11 +377,18 @@ def build(spec, out_path, workdir=None):
         if tags:
             ann = {"io.containerd.image.name": "docker.io/library/" + tags[0] if "/" not in tags[0]
                    else tags[0], "org.opencontainers.image.ref.name": tags[0].rsplit(":", 1)[-1]}
+        desc = {"mediaType": MT_OCI_MANIFEST, "digest": "sha256:" + sha(mbytes),
+                "size": len(mbytes), "annotations": ann,
+                "platform": {"architecture": config["architecture"], "os": config["os"]}}
+        if spec.get("nest_index"):
+            # a multi-platform image: index.json -> image index -> manifest
+            inner = json.dumps({"schemaVersion": 2, "mediaType": MT_OCI_INDEX,
+                                "manifests": spec.get("index_before", []) + [desc]}).encode()
+            desc = {"mediaType": MT_OCI_INDEX, "digest": "sha256:" + sha(inner),
+                    "size": len(inner), "annotations": ann}
+            blob(inner, "index")
         index = {"schemaVersion": 2, "mediaType": MT_OCI_INDEX,
-                 "manifests": [{"mediaType": MT_OCI_MANIFEST, "digest": "sha256:" + sha(mbytes),
-                                "size": len(mbytes), "annotations": ann,
-                                "platform": {"architecture": config["architecture"],
-                                             "os": config["os"]}}]}
+                 "manifests": ([] if spec.get("nest_index") else spec.get("index_before", [])) + [desc]}
         index.update(spec.get("index_override", {}))
         entries.append(("index.json", json.dumps(index).encode()))
         manifest = [{"Config": config_name, "RepoTags": tags, "Layers": layer_names}]
