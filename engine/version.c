@@ -38,6 +38,12 @@ static inline bool is_alpha(unsigned char c) { return (c >= 'a' && c <= 'z') || 
 static inline bool is_alnum(unsigned char c) { return is_digit(c) || is_alpha(c); }
 static inline int sign(int x) { return (x > 0) - (x < 0); }
 
+/* strchr(set, c) alone would accept a NUL byte: it finds the terminator. */
+static inline bool is_one_of(unsigned char c, const char *set)
+{
+    return c != '\0' && strchr(set, c) != NULL;
+}
+
 /* Compares two runs of decimal digits by value. */
 static int num_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
@@ -125,12 +131,12 @@ static const char *dpkg_parse(const char *v, size_t len, dpkg_ver *out)
         return "upstream version does not start with a digit";
     for (size_t i = 0; i < out->uplen; i++) {
         unsigned char c = (unsigned char)out->up[i];
-        if (!is_alnum(c) && !strchr(".-+~:", c))
+        if (!is_alnum(c) && !is_one_of(c, ".-+~:"))
             return "invalid character in upstream version (allowed: letters, digits, . + - ~ :)";
     }
     for (size_t i = 0; i < out->revlen; i++) {
         unsigned char c = (unsigned char)out->rev[i];
-        if (!is_alnum(c) && !strchr(".+~", c))
+        if (!is_alnum(c) && !is_one_of(c, ".+~"))
             return "invalid character in Debian revision (allowed: letters, digits, . + ~)";
     }
     return NULL;
@@ -392,7 +398,7 @@ static const char *rpm_check_field(const char *s, size_t len, const char *what_e
         return what_empty;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (!is_alnum(c) && !strchr("._+~^", c))
+        if (!is_alnum(c) && !is_one_of(c, "._+~^"))
             return what_char;
         if (c == '.' && i + 1 < len && s[i + 1] == '.')
             return "illegal sequence \"..\" in rpm version";

@@ -1104,6 +1104,14 @@ static void test_dpkg(void)
         expect_invalid(PAL_VER_DPKG, rev);
     }
     CHECK_STR(pal_ver_error(PAL_VER_DPKG, S("1.0-")), "revision after the last '-' is empty");
+    /* A NUL byte inside the text is an invalid character, not a separator
+       (event and inventory strings carry lengths and may contain one). */
+    int c = 99;
+    CHECK(pal_ver_error(PAL_VER_DPKG, "1.0\0x", 5) != NULL);
+    CHECK(pal_ver_error(PAL_VER_DPKG, "1.0-1\0", 6) != NULL);
+    CHECK(pal_ver_cmp(PAL_VER_DPKG, "1\0", 2, "1", 1, &c) == -1 && c == 0);
+    CHECK(pal_ver_error(PAL_VER_RPM, "1.0\0", 4) != NULL);
+    CHECK(pal_ver_error(PAL_VER_RPM, "1.0-1\0", 6) != NULL);
 }
 
 /* ------------------------------------------------------------------ windows */
