@@ -31,7 +31,8 @@
  *      (Winlogbeat's Sysmon module) already added win, because they are what
  *      the rest of the user's pipeline sees;
  *   3. sets the kind and the Windows flag, derives names from paths
- *      (process.name from process.executable, ...) and flags Windows paths.
+ *      (process.name from process.executable, ...), flags Windows paths,
+ *      and spells network.direction one way (ECS 8 "egress" is "outbound").
  * Fields outside `want` are neither converted nor kept, except the few the
  * kind/OS inference and the derived fields read; those are decoded and then
  * dropped.  A bad value in an event is not fatal: the field is undefined,
@@ -868,9 +869,25 @@ static void derive_image_tag(evctx *e)
     if (colon + 1 < n) ev_str(e, EF_IMAGE_TAG, s + colon + 1, n - colon - 1);
 }
 
+/* ECS 8 shippers write the host's view as "egress"/"ingress"; SCHEMAS and
+   the Sysmon/Falco adapters say "outbound"/"inbound".  One spelling, so a
+   policy's `outbound` cannot miss an Elastic Agent event. */
+static void normalize_direction(evctx *e)
+{
+    int i = ef_index[EF_DIRECTION];
+    if (i < 0 || e->slots[i].tag != PV_STR) return;
+    const pal_value *v = &e->slots[i];
+    const char *to = eq_ci(v->u.s, v->len, "egress") ? "outbound"
+                   : eq_ci(v->u.s, v->len, "ingress") ? "inbound" : NULL;
+    if (!to) return;
+    e->slots[i] = pal_undef();
+    ev_lit(e, EF_DIRECTION, to);
+}
+
 static void finish_event(evctx *e)
 {
     bool win = e->ev->windows;
+    normalize_direction(e);
     derive_from_path(e, EF_EXE, EF_NAME, -1, -1, win);
     derive_from_path(e, EF_PEXE, EF_PNAME, -1, -1, win);
     derive_from_path(e, EF_FILE_PATH, EF_FILE_NAME, EF_FILE_DIR, EF_FILE_EXT, win);

@@ -188,6 +188,13 @@ static void test_ecs_kind(void)
     CHECK_STR(S("host.name"), "h");   /* the record is still there for the caller */
     CHECK_INT(decode("{\"event\":{\"category\":[\"authentication\",\"session\"]},\"user\":{\"name\":\"root\"}}"), -1);
     CHECK_STR(ERR, "event.category \"authentication\" is not an event kind palisade decides (process, network, file)");
+    /* ECS 8 host-view directions read as SCHEMAS spells them */
+    CHECK_INT(decode("{\"event.category\":\"network\",\"network\":{\"direction\":\"egress\"}}"), 0);
+    CHECK_STR(S("network.direction"), "outbound");
+    CHECK_INT(decode("{\"event.category\":\"network\",\"network\":{\"direction\":\"Ingress\"}}"), 0);
+    CHECK_STR(S("network.direction"), "inbound");
+    CHECK_INT(decode("{\"event.category\":\"network\",\"network\":{\"direction\":\"internal\"}}"), 0);
+    CHECK_STR(S("network.direction"), "internal");
     /* an empty category list is no category */
     CHECK_INT(decode("{\"event\":{\"category\":[]},\"process\":{\"pid\":1}}"), 0);
     CHECK_INT(EV.kind, PK_PROCESS);
