@@ -15,9 +15,10 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: palisade inventory IMAGE.tar [--format json] [--hashes] [--content-max BYTES]\n"
+            "usage: palisade inventory IMAGE.tar|DIR [--format json] [--hashes] [--content-max BYTES]\n"
             "\n"
-            "Reads a `docker save` or OCI-layout tarball (plain, gzip or zstd) and prints\n"
+            "Reads a `docker save` or OCI-layout tarball (plain, gzip or zstd), or an OCI\n"
+            "layout directory, and prints\n"
             "what the image holds: config, history, files, packages, users, groups and,\n"
             "for Windows images, the build and installed KBs.\n"
             "\n"

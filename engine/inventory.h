@@ -3,7 +3,8 @@
  *
  * Design. `pal_inventory_read` turns a `docker save` tarball (legacy
  * `<id>/layer.tar` layout or Docker >= 25's combined manifest.json + OCI
- * layout), an OCI image-layout tarball, or either of them gzipped/zstd'd, into
+ * layout), an OCI image-layout tarball, either of them gzipped/zstd'd, or a
+ * directory holding the same layout (skopeo's oci:DIR), into
  * one cJSON tree whose shape is the PS_IMAGE schema (engine/schema.c):
  *
  *   { "image":    { name, tags, id, os, os_version, architecture, created,
@@ -94,7 +95,7 @@ typedef struct pal_inventory_opts {
     size_t content_max;   /* 0 = no content; else text files up to this size get "content" */
 } pal_inventory_opts;
 
-/* Reads the image tarball at path; *out is a cJSON object (caller frees with
+/* Reads the image tarball (or layout directory) at path; *out is a cJSON object (caller frees with
    cJSON_Delete).  Returns 0, or -1 with a message in err: what went wrong,
    where (layer, entry) and what to do. */
 int pal_inventory_read(const char *path, const pal_inventory_opts *o, cJSON **out,
@@ -135,7 +136,8 @@ typedef struct pal_inv_blob {
     size_t len;
 } pal_inv_blob;
 
-/* Opens the tarball and indexes it (one pass).  NULL with err on failure. */
+/* Opens the tarball and indexes it (one pass), or indexes a directory that
+   holds the same layout.  NULL with err on failure. */
 pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, size_t errcap);
 void pal_inv_src_free(pal_inv_src *s);
 const pal_inv_blob *pal_inv_src_find(const pal_inv_src *s, const char *name);

@@ -227,8 +227,8 @@ static const pal_inv_blob *need_blob(resolve_ctx *r, const char *name, const cha
     }
     const pal_inv_blob *b = pal_inv_src_find(r->s, name);
     if (!b)
-        pal_inv_err(r->err, r->errcap, "%s names %s '%.200s', which is not in the tarball "
-                    "(the tarball is incomplete; save the image again)", r->what, role, name);
+        pal_inv_err(r->err, r->errcap, "%s names %s '%.200s', which is not in the image "
+                    "(it is incomplete, or the name is a symlink out of it; save the image again)", r->what, role, name);
     return b;
 }
 
@@ -377,7 +377,7 @@ static int from_oci_manifest(resolve_ctx *r, pal_inv_layout *out, const cJSON *d
         const char *ld = jstr(it, "digest"), *mt = jstr(it, "mediaType");
         if (digest_path(&mr, ld, path, sizeof path) < 0) goto done;
         if (!pal_inv_src_find(r->s, path) && mt && strstr(mt, "foreign")) {
-            pal_inv_err(r->err, r->errcap, "%s: foreign layer %.80s is not in the tarball "
+            pal_inv_err(r->err, r->errcap, "%s: foreign layer %.80s is not in the image "
                         "(pull the image with its foreign layers, or re-save it with a current docker)",
                         what, ld);
             goto done;

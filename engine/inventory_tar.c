@@ -18,6 +18,9 @@
  *      only; a gzipped one is decompressed again per pass (at most one
  *      pass per layer, documented in the limits).
  *
+ * A directory holding the same layout (an OCI layout, an extracted docker
+ * save) is indexed the same way and needs no passes.
+ *
  * Skipping compressed data still decompresses it, so skips go block by
  * block through the shared budget rather than archive_read_data_skip(),
  * which could spend hours inside one call on a bomb.
@@ -25,6 +28,7 @@
 #include "inventory.h"
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -42,7 +46,8 @@ typedef struct src_entry {
 } src_entry;
 
 struct pal_inv_src {
-    int fd;
+    int fd;                   /* the tarball, or the layout directory */
+    bool dir;                 /* an OCI layout (or extracted docker save) directory */
     bool compressed;          /* the outer tarball has a compression filter */
     pal_inv_budget *budget;
     src_entry *e;
@@ -257,6 +262,50 @@ static int keep_data(pal_inv_src *s, struct archive *a, src_entry *e, int64_t *l
     return 0;
 }
 
+static src_entry *push_entry(pal_inv_src *s, const char *name, uint64_t size, uint32_t ordinal,
+                             const char *alias, char *err, size_t errcap)
+{
+    if (s->n == s->cap) {
+        unsigned nc = s->cap ? s->cap * 2 : 64;
+        src_entry *ne = realloc(s->e, nc * sizeof *ne);
+        if (!ne) { pal_inv_err(err, errcap, "out of memory"); return NULL; }
+        s->e = ne;
+        s->cap = nc;
+    }
+    src_entry *e = &s->e[s->n];
+    memset(e, 0, sizeof *e);
+    e->blob.name = strdup(name);
+    e->blob.ordinal = ordinal;
+    e->blob.size = size;
+    if (!e->blob.name || (alias && !(e->alias = strdup(alias)))) {
+        free((char *)e->blob.name);
+        pal_inv_err(err, errcap, "out of memory");
+        return NULL;
+    }
+    s->n++;
+    return e;
+}
+
+/* Sorts by name; of duplicates the last in the tarball wins, as tar
+   extraction would have it. */
+static void finish_index(pal_inv_src *s)
+{
+    if (s->n) qsort(s->e, s->n, sizeof *s->e, entry_cmp);
+    unsigned w = 0;
+    for (unsigned i = 0; i < s->n; i++) {
+        if (w > 0 && !strcmp(s->e[w - 1].blob.name, s->e[i].blob.name)) {
+            src_entry *old = &s->e[w - 1];
+            free((char *)old->blob.name);
+            free(old->alias);
+            free(old->owned);
+            *old = s->e[i];
+        } else {
+            s->e[w++] = s->e[i];
+        }
+    }
+    s->n = w;
+}
+
 void pal_inv_src_free(pal_inv_src *s)
 {
     if (!s) return;
@@ -270,6 +319,157 @@ void pal_inv_src_free(pal_inv_src *s)
     free(s);
 }
 
+/* --- a layout directory ---
+ *
+ * `skopeo copy ... oci:DIR` and `tar -x` of a docker save leave the same
+ * layout in a directory.  It is indexed like a tarball (the top, blobs/<alg>/
+ * and <id>/ levels), and every file is opened one component at a time with
+ * O_NOFOLLOW, so a symlink in the layout can never lead outside it; symlinks
+ * between entries (docker's repeated layer.tar) are aliases, as in a tarball.
+ */
+
+/* Opens a normalized name under dirfd; -1 unless it is a regular file
+   reached without following any symlink. */
+static int open_beneath(int dirfd, const char *name)
+{
+    char buf[PAL_INV_MAX_PATH];
+    if (strlen(name) >= sizeof buf) return -1;
+    strcpy(buf, name);
+    int cur = dirfd;
+    char *p = buf;
+    for (;;) {
+        char *slash = strchr(p, '/');
+        if (slash) *slash = 0;
+        /* O_NONBLOCK: a FIFO planted in the layout must not hang the open */
+        int fd = openat(cur, p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | (slash ? O_DIRECTORY : 0));
+        if (cur != dirfd) close(cur);
+        if (fd < 0) return -1;
+        if (!slash) {
+            struct stat st;
+            if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) { close(fd); return -1; }
+            return fd;
+        }
+        cur = fd;
+        p = slash + 1;
+    }
+}
+
+static int keep_file(pal_inv_src *s, int dfd, const char *leaf, src_entry *e)
+{
+    int fd = openat(dfd, leaf, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) return 0;
+    size_t cap = (size_t)e->blob.size;
+    unsigned char *buf = malloc(cap + 1);
+    size_t len = 0;
+    while (buf && len < cap) {
+        ssize_t r = read(fd, buf + len, cap - len);
+        if (r <= 0) break;
+        len += (size_t)r;
+    }
+    close(fd);
+    size_t i = 0;
+    while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')) i++;
+    if (!buf || i == len || (buf[i] != '{' && buf[i] != '[') || s->meta_bytes + len > PAL_INV_MAX_META_BYTES) {
+        free(buf);
+        return 0;
+    }
+    s->meta_bytes += len;
+    buf[len] = 0;
+    e->owned = buf;
+    e->blob.data = buf;
+    e->blob.len = len;
+    return 0;
+}
+
+static int index_dir(pal_inv_src *s, int dfd, const char *prefix, unsigned depth, uint32_t *ordinal,
+                     uint64_t *total, char *err, size_t errcap)
+{
+    int dup_fd = dup(dfd);
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        if (dup_fd >= 0) close(dup_fd);
+        pal_inv_err(err, errcap, "cannot list '%s': %s", *prefix ? prefix : ".", strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        if (++*ordinal > PAL_INV_MAX_OUTER_ENTRIES) {
+            pal_inv_err(err, errcap, "more than %u files in the layout directory (PAL_INV_MAX_OUTER_ENTRIES)",
+                        PAL_INV_MAX_OUTER_ENTRIES);
+            rc = -1;
+            break;
+        }
+        char name[PAL_INV_MAX_PATH];
+        if ((size_t)snprintf(name, sizeof name, "%s%s", prefix, de->d_name) >= sizeof name - 1) continue;
+        struct stat st;
+        if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (depth >= 2) continue;
+            int sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0) continue;
+            strcat(name, "/");
+            rc = index_dir(s, sub, name, depth + 1, ordinal, total, err, errcap);
+            close(sub);
+        } else if (S_ISLNK(st.st_mode)) {
+            char target[PAL_INV_MAX_PATH], alias[PAL_INV_MAX_PATH], base[PAL_INV_MAX_PATH];
+            ssize_t n = readlinkat(dfd, de->d_name, target, sizeof target - 1);
+            if (n <= 0) continue;
+            target[n] = 0;
+            snprintf(base, sizeof base, "%s", prefix);
+            if (norm_name(base, target, alias, sizeof alias) < 0) continue;
+            if (!push_entry(s, name, 0, *ordinal, alias, err, errcap)) rc = -1;
+        } else if (S_ISREG(st.st_mode)) {
+            *total += (uint64_t)st.st_size;
+            src_entry *e = push_entry(s, name, (uint64_t)st.st_size, *ordinal, NULL, err, errcap);
+            if (!e) rc = -1;
+            else if (meta_candidate(name, e->blob.size)) rc = keep_file(s, dfd, de->d_name, e);
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+static pal_inv_src *open_dir(pal_inv_src *s, pal_inv_budget *b, char *err, size_t errcap)
+{
+    s->dir = true;
+    uint32_t ordinal = 0;
+    uint64_t total = 0;
+    if (index_dir(s, s->fd, "", 0, &ordinal, &total, err, errcap) < 0) {
+        pal_inv_src_free(s);
+        return NULL;
+    }
+    pal_inv_budget_init(b, total);
+    finish_index(s);
+    return s;
+}
+
+static int dir_layers(pal_inv_src *s, const char *const *names, unsigned n,
+                      pal_inv_layer_fn fn, void *ud, char *err, size_t errcap)
+{
+    for (unsigned i = 0; i < n; i++) {
+        const pal_inv_blob *b = pal_inv_src_find(s, names[i]);
+        int fd = b ? open_beneath(s->fd, b->name) : -1;
+        if (fd < 0) {
+            pal_inv_err(err, errcap, "layer %u: '%s' is not a regular file inside the layout "
+                        "(symlinks out of it are never followed)", i, names[i]);
+            return -1;
+        }
+        struct archive *inner = new_reader();
+        int r = -1;
+        if (!inner) pal_inv_err(err, errcap, "out of memory");
+        else if (archive_read_open_fd(inner, fd, READ_BLOCK) != ARCHIVE_OK)
+            pal_inv_err(err, errcap, "layer %u (%s): %s", i, names[i], archive_error_string(inner));
+        else
+            r = fn(ud, i, inner, err, errcap);
+        if (inner) archive_read_free(inner);
+        close(fd);
+        if (r < 0) return -1;
+    }
+    return 0;
+}
+
 pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, size_t errcap)
 {
     pal_inv_src *s = calloc(1, sizeof *s);
@@ -281,8 +481,10 @@ pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, si
         pal_inv_err(err, errcap, "cannot open: %s (check the path)", strerror(errno));
         goto fail;
     }
+    if (S_ISDIR(st.st_mode)) return open_dir(s, b, err, errcap);
     if (!S_ISREG(st.st_mode)) {
-        pal_inv_err(err, errcap, "not a regular file (give the tarball `docker save IMAGE -o FILE` wrote)");
+        pal_inv_err(err, errcap, "not a regular file or directory (give the tarball "
+                    "`docker save IMAGE -o FILE` wrote, or an OCI layout directory)");
         goto fail;
     }
     pal_inv_budget_init(b, (uint64_t)st.st_size);
@@ -329,25 +531,10 @@ pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, si
                 continue;
             }
         }
-        if (s->n == s->cap) {
-            unsigned nc = s->cap ? s->cap * 2 : 64;
-            src_entry *ne = realloc(s->e, nc * sizeof *ne);
-            if (!ne) { pal_inv_err(err, errcap, "out of memory"); goto fail_a; }
-            s->e = ne;
-            s->cap = nc;
-        }
-        src_entry *e = &s->e[s->n];
-        memset(e, 0, sizeof *e);
-        e->blob.name = strdup(name);
-        e->blob.ordinal = ordinal;
-        e->blob.size = archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0
-                           ? (uint64_t)archive_entry_size(ae) : 0;
-        if (!e->blob.name || (link && !(e->alias = strdup(alias)))) {
-            free((char *)e->blob.name);
-            pal_inv_err(err, errcap, "out of memory");
-            goto fail_a;
-        }
-        s->n++;
+        uint64_t size = archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0
+                            ? (uint64_t)archive_entry_size(ae) : 0;
+        src_entry *e = push_entry(s, name, size, ordinal, link ? alias : NULL, err, errcap);
+        if (!e) goto fail_a;
         if (!link && meta_candidate(name, e->blob.size)) {
             if (keep_data(s, a, e, &last, err, errcap) < 0) goto fail_a;
         } else if (skip_data(s, a, &last, err, errcap) < 0) {
@@ -361,22 +548,7 @@ pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, si
     }
     archive_read_free(a);
 
-    /* Sort by name; of duplicates the last in the tarball wins, as tar
-       extraction would have it. */
-    if (s->n) qsort(s->e, s->n, sizeof *s->e, entry_cmp);
-    unsigned w = 0;
-    for (unsigned i = 0; i < s->n; i++) {
-        if (w > 0 && !strcmp(s->e[w - 1].blob.name, s->e[i].blob.name)) {
-            src_entry *old = &s->e[w - 1];
-            free((char *)old->blob.name);
-            free(old->alias);
-            free(old->owned);
-            *old = s->e[i];
-        } else {
-            s->e[w++] = s->e[i];
-        }
-    }
-    s->n = w;
+    finish_index(s);
     return s;
 fail_a:
     archive_read_free(a);
@@ -429,6 +601,7 @@ struct archive *pal_inv_layer_reader_mem(const void *data, size_t len)
 int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
                        pal_inv_layer_fn fn, void *ud, char *err, size_t errcap)
 {
+    if (s->dir) return dir_layers(s, names, n, fn, ud, err, errcap);
     uint32_t *want = malloc((n ? n : 1) * sizeof *want);
     layer_feed *feed = malloc(sizeof *feed);
     if (!want || !feed) {
@@ -440,7 +613,7 @@ int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
     for (unsigned i = 0; i < n; i++) {
         const pal_inv_blob *b = pal_inv_src_find(s, names[i]);
         if (!b) {
-            pal_inv_err(err, errcap, "layer %u: '%s' is not in the tarball", i, names[i]);
+            pal_inv_err(err, errcap, "layer %u: '%s' is not in the image", i, names[i]);
             goto out;
         }
         want[i] = b->ordinal;

@@ -383,6 +383,29 @@ static void test_layouts(void)
     CHECK(j && S(cJSON_GetObjectItem(j, "image"), "name") && strstr(S(cJSON_GetObjectItem(j, "image"), "name"), "multi:1"));
     if (!j) fprintf(stderr, "l_nested: %s\n", last_err);
     cJSON_Delete(j);
+
+    /* The same layouts as directories (skopeo's oci:DIR, an extracted
+       docker save with its symlinked repeated layer) read the same. */
+    const char *dirs[] = {"l_oci", "l_docker"};
+    for (unsigned i = 0; i < 2; i++) {
+        char cmd[1024], name[64];
+        snprintf(cmd, sizeof cmd, "mkdir -p %s/%s_dir.tar && tar -C %s/%s_dir.tar -xf %s/%s.tar",
+                 dir, dirs[i], dir, dirs[i], dir, dirs[i]);
+        CHECK_INT(system(cmd), 0);
+        snprintf(name, sizeof name, "%s_dir", dirs[i]);
+        j = inv_opts(name, true, 0);
+        CHECK(j && cJSON_Compare(cJSON_GetObjectItem(first, "files"), cJSON_GetObjectItem(j, "files"), true));
+        if (!j) fprintf(stderr, "%s: %s\n", name, last_err);
+        cJSON_Delete(j);
+    }
+    /* ... and a blob that is a symlink out of the directory is refused */
+    {
+        char cmd[2048];
+        snprintf(cmd, sizeof cmd, "cd %s/l_oci_dir.tar && for b in blobs/sha256/*; do "
+                 "if ! head -c1 $b | grep -q '{'; then rm $b; ln -s /etc/passwd $b; fi; done", dir);
+        CHECK_INT(system(cmd), 0);
+        CHECK_HAS(fails("l_oci_dir"), "a symlink out of it");
+    }
     cJSON_Delete(first);
 }
 
@@ -592,7 +615,7 @@ static void test_hostile(void)
 
     /* manifests naming missing or escaping blobs */
     CHECK_INT(mk("h_missing", "{'layout':'docker','drop_blobs':[0],'layers':[{'entries':[{'path':'a','data':'x'}]}]}"), 0);
-    CHECK_HAS(fails("h_missing"), "which is not in the tarball");
+    CHECK_HAS(fails("h_missing"), "which is not in the image");
     CHECK_INT(mk("h_escape", "{'layout':'docker','manifest_override':{'Layers':['../../../etc/passwd']},"
                  "'layers':[{'entries':[{'path':'a','data':'x'}]}]}"), 0);
     CHECK_HAS(fails("h_escape"), "points outside the tarball");
@@ -606,7 +629,7 @@ static void test_hostile(void)
     CHECK_HAS(fails("h_digest"), "malformed digest");
     CHECK_INT(mk("h_cfgsum", "{'layout':'oci','oci_manifest_override':{'config':{'mediaType':'x','digest':"
                  "'sha256:0000000000000000000000000000000000000000000000000000000000000000'}},'layers':[]}"), 0);
-    CHECK_HAS(fails("h_cfgsum"), "not in the tarball");
+    CHECK_HAS(fails("h_cfgsum"), "not in the image");
 
     /* not images at all */
     char path[512];
