@@ -450,6 +450,7 @@ static int dir_layers(pal_inv_src *s, const char *const *names, unsigned n,
 {
     for (unsigned i = 0; i < n; i++) {
         const pal_inv_blob *b = pal_inv_src_find(s, names[i]);
+        if (b && b->size == 0) continue;   /* an empty layer */
         int fd = b ? open_beneath(s->fd, b->name) : -1;
         if (fd < 0) {
             pal_inv_err(err, errcap, "layer %u: '%s' is not a regular file inside the layout "
@@ -460,7 +461,8 @@ static int dir_layers(pal_inv_src *s, const char *const *names, unsigned n,
         int r = -1;
         if (!inner) pal_inv_err(err, errcap, "out of memory");
         else if (archive_read_open_fd(inner, fd, READ_BLOCK) != ARCHIVE_OK)
-            pal_inv_err(err, errcap, "layer %u (%s): %s", i, names[i], archive_error_string(inner));
+            pal_inv_err(err, errcap, "layer %u (%s): not a tar layer (a plain, gzip or zstd tar is expected)",
+                        i, names[i]);
         else
             r = fn(ud, i, inner, err, errcap);
         if (inner) archive_read_free(inner);
@@ -616,9 +618,11 @@ int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
             pal_inv_err(err, errcap, "layer %u: '%s' is not in the image", i, names[i]);
             goto out;
         }
-        want[i] = b->ordinal;
+        /* A 0-byte blob (the empty digest, e3b0c442...) is an empty layer. */
+        want[i] = b->size ? b->ordinal : 0;
     }
     unsigned next = 0;
+    while (next < n && !want[next]) next++;
     while (next < n) {
         struct archive *a = open_outer(s, err, errcap);
         if (!a) goto out;
@@ -645,7 +649,7 @@ int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
             int lr;
             if (archive_read_open(inner, feed, NULL, feed_read, NULL) != ARCHIVE_OK) {
                 pal_inv_err(err, errcap, "layer %u (%s): %s", next, names[next],
-                            feed->failed ? feed->err : archive_error_string(inner));
+                            feed->failed ? feed->err : "not a tar layer (a plain, gzip or zstd tar is expected)");
                 lr = -1;
             } else {
                 lr = fn(ud, next, inner, err, errcap);
@@ -655,6 +659,7 @@ int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
             archive_read_free(inner);
             if (lr < 0) { archive_read_free(a); goto out; }
             next++;
+            while (next < n && !want[next]) next++;
             /* The same blob twice, or the next layer earlier in the tarball:
                another pass. */
             if (next < n && want[next] <= ordinal) break;

@@ -631,6 +631,15 @@ static void test_hostile(void)
                  "'sha256:0000000000000000000000000000000000000000000000000000000000000000'}},'layers':[]}"), 0);
     CHECK_HAS(fails("h_cfgsum"), "not in the image");
 
+    /* a layer blob that is not a tar; a 0-byte blob is an empty layer */
+    CHECK_INT(mk("h_notar", "{'layout':'oci','layers':[{'raw_b64':'aGVsbG8gd29ybGQK'}]}"), 0);
+    CHECK_HAS(fails("h_notar"), "not a tar layer");
+    CHECK_INT(mk("h_emptyblob", "{'layout':'docker25','layers':[{'raw_b64':''},{'entries':[],'compress':'gzip'},"
+                 "{'entries':[{'path':'a','data':'x'}]}]}"), 0);
+    cJSON *e0 = inv("h_emptyblob");
+    CHECK(e0 && file_at(e0, "/a") && N(file_at(e0, "/a"), "layer") == 2);
+    cJSON_Delete(e0);
+
     /* not images at all */
     char path[512];
     snprintf(path, sizeof path, "%s/h_text.tar", dir);
