@@ -77,6 +77,9 @@
 #define PAL_INV_MAX_DB_BYTES      (64u << 20) /* one package database or account file */
 #define PAL_INV_MAX_KEPT_BYTES    (256u << 20)/* all databases kept at once (status.d has many) */
 #define PAL_INV_MAX_HIVE_BYTES    (512u << 20)/* one registry hive (servercore's is ~80 MiB) */
+#define PAL_INV_MAX_STASH_BYTES   (128u << 20)/* compressed layers kept in memory when a gzipped
+                                                 tarball streams them before their turn; past
+                                                 it, that layer costs another pass instead */
 #define PAL_INV_MAX_HIVE_KEYS     200000u     /* CBS package keys examined in one hive */
 #define PAL_INV_MAX_CONTENT_TOTAL (64u << 20) /* bounded outcome: `content` bodies in one
                                                  inventory; files past it get none and

@@ -16,7 +16,8 @@
  *      next one lies behind the current position, a new pass starts.  A
  *      plain tarball skips data with lseek, so extra passes cost headers
  *      only; a gzipped one is decompressed again per pass (at most one
- *      pass per layer, documented in the limits).
+ *      pass per layer, documented in the limits) — unless the layer that
+ *      streamed past early was small enough to keep, compressed, in memory.
  *
  * A directory holding the same layout (an OCI layout, an extracted docker
  * save) is indexed the same way and needs no passes.
@@ -600,18 +601,89 @@ struct archive *pal_inv_layer_reader_mem(const void *data, size_t len)
     return a;
 }
 
+/* A compressed outer tarball cannot seek, so a layer that streams past
+   before its turn would cost another decompression pass.  Such a layer is
+   kept instead, still compressed, while all kept layers fit in
+   PAL_INV_MAX_STASH_BYTES; only bigger ones wait for a later pass.  (docker
+   save orders layers by id or digest, not by use, so this is the common
+   case for `docker save | gzip`.) */
+typedef struct stash { unsigned char *data; size_t len; } stash;
+
+typedef struct layers_run {
+    pal_inv_src *s;
+    const char *const *names;
+    unsigned n, next;
+    uint32_t *want;            /* ordinal of each layer's blob; 0 = empty layer */
+    uint64_t *size;
+    stash *st;
+    size_t stashed;
+    pal_inv_layer_fn fn;
+    void *ud;
+    char *err;
+    size_t errcap;
+} layers_run;
+
+/* Moves past empty layers and applies kept ones that are next in line. */
+static int drain(layers_run *R)
+{
+    while (R->next < R->n && (!R->want[R->next] || R->st[R->next].data)) {
+        stash *k = &R->st[R->next];
+        if (k->data) {
+            struct archive *inner = pal_inv_layer_reader_mem(k->data, k->len);
+            int lr = -1;
+            if (!inner) pal_inv_err(R->err, R->errcap, "layer %u (%s): not a tar layer (a plain, gzip or "
+                                    "zstd tar is expected)", R->next, R->names[R->next]);
+            else lr = R->fn(R->ud, R->next, inner, R->err, R->errcap);
+            if (inner) archive_read_free(inner);
+            free(k->data);
+            k->data = NULL;
+            R->stashed -= k->len;
+            if (lr < 0) return -1;
+        }
+        R->next++;
+    }
+    return 0;
+}
+
+/* Keeps the current entry for a later layer j, if it fits; 1 kept, 0 not. */
+static int stash_entry(layers_run *R, struct archive *a, uint32_t ordinal, int64_t *last)
+{
+    unsigned j = R->next + 1;
+    while (j < R->n && (R->want[j] != ordinal || R->st[j].data)) j++;
+    if (j >= R->n || R->size[j] > PAL_INV_MAX_STASH_BYTES - R->stashed) return 0;
+    size_t cap = (size_t)R->size[j], len = 0;
+    unsigned char *buf = malloc(cap ? cap : 1);
+    if (!buf) return 0;
+    for (;;) {
+        la_ssize_t r = archive_read_data(a, buf + len, cap - len < READ_BLOCK ? cap - len : READ_BLOCK);
+        if (r < 0) {
+            free(buf);
+            pal_inv_err(R->err, R->errcap, "truncated or corrupt tarball in layer %u: %s "
+                        "(the file is damaged; save the image again)", j, archive_error_string(a));
+            return -1;
+        }
+        if (outer_account(R->s, a, last, R->err, R->errcap) < 0) { free(buf); return -1; }
+        len += (size_t)r;
+        if (r == 0 || len == cap) break;
+    }
+    R->st[j].data = buf;
+    R->st[j].len = len;
+    R->stashed += len;
+    return 1;
+}
+
 int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
                        pal_inv_layer_fn fn, void *ud, char *err, size_t errcap)
 {
     if (s->dir) return dir_layers(s, names, n, fn, ud, err, errcap);
-    uint32_t *want = malloc((n ? n : 1) * sizeof *want);
+    layers_run R = {s, names, n, 0, calloc(n ? n : 1, sizeof *R.want), calloc(n ? n : 1, sizeof *R.size),
+                    calloc(n ? n : 1, sizeof *R.st), 0, fn, ud, err, errcap};
     layer_feed *feed = malloc(sizeof *feed);
-    if (!want || !feed) {
-        free(want); free(feed);
-        pal_inv_err(err, errcap, "out of memory");
-        return -1;
-    }
     int rc = -1;
+    if (!R.want || !R.size || !R.st || !feed) {
+        pal_inv_err(err, errcap, "out of memory");
+        goto out;
+    }
     for (unsigned i = 0; i < n; i++) {
         const pal_inv_blob *b = pal_inv_src_find(s, names[i]);
         if (!b) {
@@ -619,23 +691,24 @@ int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
             goto out;
         }
         /* A 0-byte blob (the empty digest, e3b0c442...) is an empty layer. */
-        want[i] = b->size ? b->ordinal : 0;
+        R.want[i] = b->size ? b->ordinal : 0;
+        R.size[i] = b->size;
     }
-    unsigned next = 0;
-    while (next < n && !want[next]) next++;
-    while (next < n) {
+    if (drain(&R) < 0) goto out;
+    while (R.next < n) {
         struct archive *a = open_outer(s, err, errcap);
         if (!a) goto out;
         struct archive_entry *ae;
         int64_t last = 0;
         int r = ARCHIVE_OK;
         uint32_t ordinal = 0;
-        unsigned before = next;
-        while (next < n && ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+        unsigned before = R.next;
+        while (R.next < n && ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
             ordinal++;
             if (outer_account(s, a, &last, err, errcap) < 0) { archive_read_free(a); goto out; }
-            if (ordinal != want[next]) {
-                if (skip_data(s, a, &last, err, errcap) < 0) { archive_read_free(a); goto out; }
+            if (ordinal != R.want[R.next]) {
+                int k = s->compressed ? stash_entry(&R, a, ordinal, &last) : 0;
+                if (k < 0 || (k == 0 && skip_data(s, a, &last, err, errcap) < 0)) { archive_read_free(a); goto out; }
                 continue;
             }
             struct archive *inner = new_reader();
@@ -644,43 +717,46 @@ int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
             feed->s = s;
             feed->outer = a;
             feed->last = &last;
-            feed->err[0] = 0;
+            feed->err[0] = 0;         /* after buf: not covered by the memset */
             feed->failed = false;
             int lr;
             if (archive_read_open(inner, feed, NULL, feed_read, NULL) != ARCHIVE_OK) {
-                pal_inv_err(err, errcap, "layer %u (%s): %s", next, names[next],
+                pal_inv_err(err, errcap, "layer %u (%s): %s", R.next, names[R.next],
                             feed->failed ? feed->err : "not a tar layer (a plain, gzip or zstd tar is expected)");
                 lr = -1;
             } else {
-                lr = fn(ud, next, inner, err, errcap);
+                lr = fn(ud, R.next, inner, err, errcap);
                 if (lr < 0 && feed->failed)
-                    pal_inv_err(err, errcap, "layer %u (%s): %s", next, names[next], feed->err);
+                    pal_inv_err(err, errcap, "layer %u (%s): %s", R.next, names[R.next], feed->err);
             }
             archive_read_free(inner);
             if (lr < 0) { archive_read_free(a); goto out; }
-            next++;
-            while (next < n && !want[next]) next++;
+            R.next++;
+            if (drain(&R) < 0) { archive_read_free(a); goto out; }
             /* The same blob twice, or the next layer earlier in the tarball:
                another pass. */
-            if (next < n && want[next] <= ordinal) break;
+            if (R.next < n && R.want[R.next] <= ordinal) break;
             if (skip_data(s, a, &last, err, errcap) < 0) { archive_read_free(a); goto out; }
         }
-        if (next < n && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+        if (R.next < n && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             pal_inv_err(err, errcap, "truncated or corrupt tarball before layer %u: %s "
-                        "(the file is damaged; save the image again)", next, archive_error_string(a));
+                        "(the file is damaged; save the image again)", R.next, archive_error_string(a));
             archive_read_free(a);
             goto out;
         }
         archive_read_free(a);
-        if (next == before) {
+        if (R.next == before) {
             pal_inv_err(err, errcap, "layer %u: '%s' vanished from the tarball between passes "
-                        "(was the file changed while it was read?)", next, names[next]);
+                        "(was the file changed while it was read?)", R.next, names[R.next]);
             goto out;
         }
     }
     rc = 0;
 out:
-    free(want);
+    for (unsigned i = 0; R.st && i < n; i++) free(R.st[i].data);
+    free(R.want);
+    free(R.size);
+    free(R.st);
     free(feed);
     return rc;
 }

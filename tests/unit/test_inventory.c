@@ -384,6 +384,27 @@ static void test_layouts(void)
     if (!j) fprintf(stderr, "l_nested: %s\n", last_err);
     cJSON_Delete(j);
 
+    /* Six layers whose blobs lie in digest order in a gzipped tarball (as
+       `docker save | gzip` leaves them): layers met early are kept and
+       applied in their turn. */
+    {
+        char big[4096];
+        int k = snprintf(big, sizeof big, "{'layout':'%s','outer_compress':'gzip','sort_entries':true,'layers':[", "docker25");
+        for (int i = 0; i < 6; i++)
+            k += snprintf(big + k, sizeof big - k, "%s{'compress':'gzip','entries':[{'path':'f','data':'%d'},"
+                          "{'path':'l%d','data':'x'}%s]}", i ? "," : "", i, i, i == 3 ? ",{'path':'.wh.l1','data':''}" : "");
+        snprintf(big + k, sizeof big - k, "]}");
+        CHECK_INT(mk("l_sorted", big), 0);
+        j = inv("l_sorted");
+        CHECK(j != NULL);
+        if (!j) fprintf(stderr, "l_sorted: %s\n", last_err);
+        const cJSON *ff = j ? file_at(j, "/f") : NULL;
+        CHECK(ff && N(ff, "layer") == 5 && N(ff, "size") == 1);
+        CHECK(j && file_at(j, "/l0") && !file_at(j, "/l1") && file_at(j, "/l2") && file_at(j, "/l5"));
+        CHECK(j && N(file_at(j, "/l4"), "layer") == 4);
+        cJSON_Delete(j);
+    }
+
     /* The same layouts as directories (skopeo's oci:DIR, an extracted
        docker save with its symlinked repeated layer) read the same. */
     const char *dirs[] = {"l_oci", "l_docker"};

@@ -46,6 +46,7 @@ Full use:  mkimage.py OUT.tar --spec SPEC.json   where SPEC is
      "manifest_override": {"Layers": ["../../etc/passwd"]},  # hostile manifests
      "index_override": {...}, "drop_blobs": ["config"|N],
      "nest_index": true,                    # index.json -> index -> manifest
+     "sort_entries": true,                  # tarball in name order, as docker writes it
      "index_before": [DESCRIPTOR, ...]}     # listed before the image (attestations)
 
     ENTRY: {"path": "etc/passwd", "type": "file|dir|symlink|hardlink|char|fifo",
@@ -400,6 +401,11 @@ def build(spec, out_path, workdir=None):
             repo, _, tag = tags[0].rpartition(":")
             entries.append(("repositories", json.dumps({repo: {tag: manifest[0]["Layers"][-1].split("/")[0]
                                                              if manifest[0]["Layers"] else ""}}).encode()))
+
+    if spec.get("sort_entries"):
+        # what docker's own tarball looks like: written from a directory
+        # walk, so layers come in id/digest order, not in the order of use
+        entries.sort(key=lambda e: e[0])
 
     def outer_chunks():
         buf = io.BytesIO()
