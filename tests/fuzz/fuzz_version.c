@@ -5,7 +5,10 @@
  * the rest split in half).  Properties, abort() on violation:
  *  - pal_ver_cmp succeeds exactly when pal_ver_error accepts both;
  *  - cmp(a, a) == 0, and cmp(a, b) == -cmp(b, a);
- *  - an invalid version never compares (rc -1, *cmp 0).
+ *  - an invalid version never compares (rc -1, *cmp 0);
+ *  - with a second NUL ("a \0 b \0 c"), a <= b <= c implies a <= c, and
+ *    strictly when either step is strict (not for rpm, whose "a missing
+ *    release matches any release" rule is, like rpm's, not transitive).
  */
 #include "version.h"
 
@@ -23,10 +26,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *nul = memchr(rest, 0, rlen);
     const char *a = rest, *b;
     size_t alen, blen;
+    const char *c = NULL;
+    size_t clen = 0;
     if (nul) {
         alen = (size_t)(nul - rest);
         b = nul + 1;
         blen = rlen - alen - 1;
+        const char *nul2 = memchr(b, 0, blen);
+        if (nul2) {
+            c = nul2 + 1;
+            clen = blen - (size_t)(c - b);
+            blen = (size_t)(nul2 - b);
+        }
     } else {
         alen = rlen / 2;
         b = rest + alen;
@@ -48,5 +59,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (pal_ver_cmp(eco, a, alen, a, alen, &aa) != 0 || aa != 0)
         abort();
+
+    if (c && eco != PAL_VER_RPM) {
+        int xy, yz, xz;
+        if (pal_ver_cmp(eco, a, alen, b, blen, &xy) != 0 ||
+            pal_ver_cmp(eco, b, blen, c, clen, &yz) != 0 ||
+            pal_ver_cmp(eco, a, alen, c, clen, &xz) != 0)
+            return 0;
+        if (xy <= 0 && yz <= 0 && (xz > 0 || ((xy < 0 || yz < 0) && xz == 0)))
+            abort();
+        if (xy >= 0 && yz >= 0 && (xz < 0 || ((xy > 0 || yz > 0) && xz == 0)))
+            abort();
+    }
     return 0;
 }
