@@ -1,0 +1,16 @@
+# Unknown fields in a message hole and in a test's given keys are PAL0301.
+%%POLICY
+rule "r" {
+  on process
+  when process.name == "a"
+  message "{process.nmae} ran"
+}
+test "t" {
+  given process { nam: "a" }
+  expect alert by "r"
+}
+%%ERRORS
+policy.pal:4:12: error[PAL0301]: unknown field 'process.nmae'
+policy.pal:7:19: error[PAL0301]: unknown field 'process.nam'
+%%HINT
+given groups prefix their keys
