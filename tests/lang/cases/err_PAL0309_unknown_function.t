@@ -1,0 +1,11 @@
+# An unknown function is PAL0309; the hint lists the builtins.
+%%POLICY
+rule "r" {
+  on process
+  when tolower(process.name) == "a" or regex(process.name)
+}
+%%ERRORS
+policy.pal:3:8: error[PAL0309]: unknown function 'tolower'
+policy.pal:3:40: error[PAL0309]: unknown function 'regex'
+%%HINT
+functions are exists, lower, upper, len, basename, dirname and feed
