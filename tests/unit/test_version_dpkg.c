@@ -161,9 +161,14 @@ int main(void)
         read_versions("apt-cache dumpavail 2>/dev/null | grep -E '^(Package|Version): '");
     qsort(entries, nentries, sizeof *entries, cmp_entry);
     size_t w = 0;
-    for (size_t i = 0; i < nentries; i++)
-        if (w == 0 || cmp_entry(&entries[w - 1], &entries[i]) != 0)
+    for (size_t i = 0; i < nentries; i++) {
+        if (w == 0 || cmp_entry(&entries[w - 1], &entries[i]) != 0) {
             entries[w++] = entries[i];
+        } else {
+            free(entries[i].pkg);
+            free(entries[i].ver);
+        }
+    }
     nentries = w;
 
     char **vers = malloc((nentries + 1) * sizeof *vers);
