@@ -631,6 +631,21 @@ static void mark_fields(pal_program *p, uint32_t code, uint32_t len)
     }
 }
 
+/* The first rule whose code uses matcher m, to name it in a load error
+   (-1 if none does).  Only runs on the error path. */
+static int64_t rule_using(const pal_program *p, uint32_t m)
+{
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        const pal_rule *rule = &p->rules[r];
+        for (uint32_t pc = rule->code; pc < rule->code + rule->code_len; pc++) {
+            pal_instr in = p->code[pc];
+            if ((PAL_OP(in) == OP_MATCH && PAL_A24(in) == m) || (PAL_OP(in) == OP_MATCH_FIELD && PAL_A8(in) == m))
+                return r;
+        }
+    }
+    return -1;
+}
+
 int pal_program_prepare(pal_program *p, char *err, size_t cap)
 {
     if (pal_verify(p, err, cap) != 0) return -1;
@@ -638,7 +653,13 @@ int pal_program_prepare(pal_program *p, char *err, size_t cap)
     for (uint32_t i = 0; i < p->nmatchers; i++) {
         char why[320];
         if (build_matcher(p, &p->matchers[i], why, sizeof why) != 0) {
-            snprintf(err, cap, "matcher %u: %s", i, why);
+            int64_t r = rule_using(p, i);
+            if (r >= 0)
+                snprintf(err, cap, "rule %lld (\"%.*s\"), matcher %u: %s", (long long)r,
+                         (int)(p->rules[r].name.len > 80 ? 80 : p->rules[r].name.len),
+                         pal_program_str(p, p->rules[r].name), i, why);
+            else
+                snprintf(err, cap, "matcher %u: %s", i, why);
             for (uint32_t j = 0; j <= i; j++) pal_matcher_free_rt(&p->matchers[j]);
             return -1;
         }

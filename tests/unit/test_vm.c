@@ -873,6 +873,18 @@ static void test_regex(void)
     CHECK(strstr(err, "offset 4") != NULL);
     CHECK(p->matchers[0].rt == NULL);
     pal_program_free(p);
+    /* used by a rule: the error names the rule */
+    b = pb_new();
+    uint32_t mre = pb_strs(&b, PM_REGEX, 0, bad, 1);
+    pb_rule(&b, "Encoded PowerShell", PR_RULE, PS_EVENT, 0, 1);
+    pb_op(&b, PAL_MK_AB(OP_MATCH_FIELD, mre, (uint32_t)field_of(PS_EVENT, "process.command_line")));
+    pb_op(&b, OP_POP);
+    pb_op(&b, OP_HALT);
+    pb_end(&b);
+    p = pb_take(&b);
+    CHECK_INT(pal_program_prepare(p, err, sizeof err), -1);
+    CHECK(strncmp(err, "rule 0 (\"Encoded PowerShell\"), matcher 0: regex \"(abc\" does not compile at offset 4: ", 82) == 0);
+    pal_program_free(p);
 }
 
 static void test_fields_used(void)
