@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cli.h"
 #include "policy.h"
 #include "lang/bundle.h"
@@ -48,14 +49,14 @@ pal_program *cli_embedded_program(const char *cmd, const char *which)
     return p;
 }
 
+/* A regular file is a bundle unless it is a .pal source: a damaged or
+   truncated bundle must be refused as a bundle, never read as source. */
 static bool is_bundle(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return false;
-    char magic[8] = {0};
-    size_t n = fread(magic, 1, 8, f);
-    fclose(f);
-    return n == 8 && !memcmp(magic, "PALBNDL", 7);
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    size_t n = strlen(path);
+    return !(n >= 4 && !strcmp(path + n - 4, ".pal"));
 }
 
 pal_program *cli_load_policy(const char *cmd, const char *path, const char *revision)
