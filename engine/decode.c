@@ -287,7 +287,10 @@ static bool str_value(dec *d, unsigned t, const char *s, size_t n, bool windows,
     if (!p) return false;
     memcpy(p, s, n);
     p[n] = 0;
-    *out = pal_string(p, (uint32_t)n, t == PT_PATH && windows ? PVF_WINDOWS : 0);
+    /* Domain names compare without case everywhere; the VM's case-folding
+       comparison is the Windows one, which is exact for names ('\' and '/'
+       never occur in them). */
+    *out = pal_string(p, (uint32_t)n, (t == PT_PATH && windows) || t == PT_DNS ? PVF_WINDOWS : 0);
     return true;
 }
 

@@ -74,6 +74,17 @@ const char *pal_type_name(pal_type t)
     return b;
 }
 
+/* "an int", "a string" */
+const char *pal_type_article(pal_type t)
+{
+    static char buf[4][80];
+    static int next;
+    const char *name = pal_type_name(t);
+    char *b = buf[next++ & 3];
+    snprintf(b, 80, "%s %s", strchr("aeiou", name[0]) ? "an" : "a", name);
+    return b;
+}
+
 /* ---- diagnostics ---- */
 
 static bool first_report(pal_cc *cc, const char *code, pal_loc loc)
@@ -118,6 +129,7 @@ void pal_rule_context(pal_cc *cc, pal_decl *d, int root, unsigned kinds)
     cc->nscope = 0;
     cc->nlocals = 0;
     cc->depth = 0;
+    cc->depth_reported = false;
 }
 
 int pal_scope_push(pal_cc *cc, const char *name, uint32_t len, pal_type t, pal_loc loc)
@@ -226,8 +238,8 @@ static pal_type resolve_name(pal_cc *cc, pal_node *n)
             return v->type;
         }
         if (v->type.kind != T_RECORD) {
-            cc_error(cc, "PAL0301", n->loc, NULL, "'%.*s' is a %s and has no fields",
-                     (int)seg0, n->text, pal_type_name(v->type));
+            cc_error(cc, "PAL0301", n->loc, NULL, "'%.*s' is %s and has no fields",
+                     (int)seg0, n->text, pal_type_article(v->type));
             return T(T_ERROR);
         }
         const pal_schema *s = pal_schema_get(v->type.schema);
@@ -263,8 +275,7 @@ static pal_type resolve_name(pal_cc *cc, pal_node *n)
             n->ref = REF_LIST;
             pal_cvals cv = {0};
             if (!pal_const_list(cc, d->expr, &cv)) return T(T_ERROR);
-            int elem = T_STRING;
-            if (cv.n) elem = cv.v[0].kind == CV_STR ? T_STRING : cv.v[0].kind == CV_IP ? T_IP : T_INT;
+            int elem = pal_cvals_elem(&cv);
             free(cv.v);
             return TL(elem);
         }
@@ -450,7 +461,9 @@ bool pal_const_list(pal_cc *cc, pal_node *n, pal_cvals *out)
     for (uint32_t i = 1; i < out->n; i++) {
         int a = out->v[0].kind, b = out->v[i].kind;
         bool num_a = a == CV_INT || a == CV_RANGE, num_b = b == CV_INT || b == CV_RANGE;
-        if (a != b && !(num_a && num_b)) {
+        /* addresses may be written as IP literals or as strings ("fd00::/8") */
+        bool addr = (a == CV_IP && b == CV_STR) || (a == CV_STR && b == CV_IP);
+        if (a != b && !(num_a && num_b) && !addr) {
             cc_error(cc, "PAL0412", out->v[i].loc, "keep strings, numbers and addresses in separate lists",
                      "this list mixes %s and %s", a == CV_STR ? "strings" : num_a ? "numbers" : "addresses",
                      b == CV_STR ? "strings" : num_b ? "numbers" : "addresses");
@@ -459,6 +472,17 @@ bool pal_const_list(pal_cc *cc, pal_node *n, pal_cvals *out)
         }
     }
     return true;
+}
+
+/* The element type of a flattened constant list. */
+int pal_cvals_elem(const pal_cvals *cv)
+{
+    int elem = T_STRING;
+    for (uint32_t i = 0; i < cv->n; i++) {
+        if (cv->v[i].kind == CV_IP) return T_IP;
+        if (cv->v[i].kind == CV_INT || cv->v[i].kind == CV_RANGE) elem = T_INT;
+    }
+    return elem;
 }
 
 /* Is n a constant list (so `in` can compile it to a set)? Quietly. */
@@ -509,6 +533,14 @@ static bool coerce_ip(pal_cc *cc, pal_node *n)
     return true;
 }
 
+/* A string constant compared with a domain name loses one trailing dot,
+   as the decoders drop it from the names they read. */
+static void domain_constant(pal_type t, pal_node *other)
+{
+    if (t.kind == T_DNS && other->kind == N_STR && other->len > 1 && other->text[other->len - 1] == '.')
+        other->len--;
+}
+
 static bool comparable(pal_type a, pal_type b)
 {
     if (pal_is_strlike(a.kind) && pal_is_strlike(b.kind)) return true;
@@ -535,7 +567,7 @@ static pal_type check_call(pal_cc *cc, pal_node *n)
     if (which == 6) {   /* feed: a constant list */
         pal_cvals cv = {0};
         if (!pal_const_list(cc, n, &cv)) return T(T_ERROR);
-        int elem = cv.n && cv.v[0].kind == CV_IP ? T_IP : cv.n && cv.v[0].kind != CV_STR ? T_INT : T_STRING;
+        int elem = pal_cvals_elem(&cv);
         free(cv.v);
         return TL(elem);
     }
@@ -553,7 +585,7 @@ static pal_type check_call(pal_cc *cc, pal_node *n)
         if (!pal_is_strlike(a.kind)) break;
         return T(T_PATH);
     }
-    cc_error(cc, "PAL0401", n->items[0]->loc, NULL, "%s() does not take a %s", fns[which].name, pal_type_name(a));
+    cc_error(cc, "PAL0401", n->items[0]->loc, NULL, "%s() does not take %s", fns[which].name, pal_type_article(a));
     return T(T_ERROR);
 }
 
@@ -566,7 +598,7 @@ static pal_type check_quant(pal_cc *cc, pal_node *n)
     else if (c.kind == T_LIST) var = T(c.elem);
     else {
         cc_error(cc, "PAL0410", n->a->loc, "quantify over a collection (image.files) or a list field",
-                 "cannot iterate over a %s", pal_type_name(c));
+                 "cannot iterate over %s", pal_type_article(c));
         return T(T_ERROR);
     }
     if (cc->curfile) {
@@ -590,7 +622,7 @@ static pal_type check_in(pal_cc *cc, pal_node *n)
     if (l.kind == T_ERROR) return l;
     if (is_cidr(r) || (l.kind == T_IP && r->kind == N_STR)) {
         if (l.kind != T_IP) {
-            cc_error(cc, "PAL0401", n->loc, NULL, "a %s cannot be in a CIDR", pal_type_name(l));
+            cc_error(cc, "PAL0401", n->loc, NULL, "%s cannot be in a CIDR", pal_type_article(l));
             return T(T_ERROR);
         }
         if (r->kind == N_STR && !coerce_ip(cc, r)) return T(T_ERROR);
@@ -605,7 +637,7 @@ static pal_type check_in(pal_cc *cc, pal_node *n)
             pal_cval *v = &cv.v[i];
             if (pal_is_strlike(l.kind)) {
                 if (v->kind != CV_STR) {
-                    cc_error(cc, "PAL0401", v->loc, NULL, "a %s cannot equal a number or address", pal_type_name(l));
+                    cc_error(cc, "PAL0401", v->loc, NULL, "%s cannot equal a number or address", pal_type_article(l));
                     ok = false;
                 } else if (l.kind == T_DNS) {
                     const char *err = pal_dns_pattern_error(v->s, v->len);
@@ -613,7 +645,7 @@ static pal_type check_in(pal_cc *cc, pal_node *n)
                 }
             } else if (l.kind == T_INT) {
                 if (v->kind != CV_INT && v->kind != CV_RANGE) {
-                    cc_error(cc, "PAL0401", v->loc, NULL, "an int cannot equal a %s", v->kind == CV_STR ? "string" : "address");
+                    cc_error(cc, "PAL0401", v->loc, NULL, "an int cannot equal %s", v->kind == CV_STR ? "a string" : "an address");
                     ok = false;
                 }
             } else if (l.kind == T_IP) {
@@ -628,8 +660,8 @@ static pal_type check_in(pal_cc *cc, pal_node *n)
                     ok = false;
                 }
             } else {
-                cc_error(cc, "PAL0401", n->loc, NULL, "`in` needs a string, int or ip on its left, not a %s",
-                         pal_type_name(l));
+                cc_error(cc, "PAL0401", n->loc, NULL, "`in` needs a string, int or ip on its left, not %s",
+                         pal_type_article(l));
                 ok = false;
             }
         }
@@ -640,12 +672,12 @@ static pal_type check_in(pal_cc *cc, pal_node *n)
     if (rt.kind == T_ERROR) return rt;
     if (rt.kind != T_LIST) {
         cc_error(cc, "PAL0404", r->loc, "write a list [..], a list name, feed(...) or a list field",
-                 "`in` needs a list on its right, not a %s", pal_type_name(rt));
+                 "`in` needs a list on its right, not %s", pal_type_article(rt));
         return T(T_ERROR);
     }
     pal_type et = T(rt.elem);
     if (!comparable(l, et)) {
-        cc_error(cc, "PAL0401", n->loc, NULL, "a %s cannot be in a %s", pal_type_name(l), pal_type_name(rt));
+        cc_error(cc, "PAL0401", n->loc, NULL, "%s cannot be in %s", pal_type_article(l), pal_type_article(rt));
         return T(T_ERROR);
     }
     return T(T_BOOL);
@@ -656,8 +688,8 @@ static pal_type check_pattern_op(pal_cc *cc, pal_node *n)
     pal_type l = pal_check_expr(cc, n->a);
     if (l.kind == T_ERROR) return l;
     if (!pal_is_strlike(l.kind)) {
-        cc_error(cc, "PAL0405", n->a->loc, NULL, "`%s` needs a string on its left, not a %s",
-                 n->kind == N_LIKE ? "like" : "matches", pal_type_name(l));
+        cc_error(cc, "PAL0405", n->a->loc, NULL, "`%s` needs a string on its left, not %s",
+                 n->kind == N_LIKE ? "like" : "matches", pal_type_article(l));
         return T(T_ERROR);
     }
     pal_node *r = n->b;
@@ -708,7 +740,9 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
     if (!n) return T(T_ERROR);
     if (++cc->depth > 2000) {
         cc->depth--;
-        cc_error(cc, "PAL0202", n->loc, "split the expression into macros", "expression nested too deeply");
+        if (!cc->depth_reported)
+            cc_error(cc, "PAL0202", n->loc, "split the expression into macros", "expression nested too deeply");
+        cc->depth_reported = true;
         return T(T_ERROR);
     }
     pal_type t = T(T_ERROR);
@@ -730,8 +764,7 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
         /* a list used as a value (not right of in/like): constant lists only */
         pal_cvals cv = {0};
         if (pal_const_list(cc, n, &cv)) {
-            int elem = cv.n && cv.v[0].kind == CV_IP ? T_IP : cv.n && cv.v[0].kind != CV_STR ? T_INT : T_STRING;
-            t = TL(elem);
+            t = TL(pal_cvals_elem(&cv));
         }
         free(cv.v);
         break;
@@ -758,9 +791,11 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
             break;
         }
         if (!comparable(a, b)) {
-            cc_error(cc, "PAL0401", n->loc, NULL, "cannot compare a %s with a %s", pal_type_name(a), pal_type_name(b));
+            cc_error(cc, "PAL0401", n->loc, NULL, "cannot compare %s with %s", pal_type_article(a), pal_type_article(b));
             break;
         }
+        domain_constant(a, n->b);
+        domain_constant(b, n->a);
         if (n->kind != N_EQ && n->kind != N_NE && a.kind == T_BOOL) {
             cc_error(cc, "PAL0401", n->loc, NULL, "bools have no order");
             break;
@@ -772,7 +807,7 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
         pal_type a = pal_check_expr(cc, n->a), b = pal_check_expr(cc, n->b);
         if (a.kind == T_ERROR || b.kind == T_ERROR) break;
         if (a.kind != T_INT || b.kind != T_INT) {
-            cc_error(cc, "PAL0402", n->loc, NULL, "arithmetic needs ints, not %s and %s", pal_type_name(a), pal_type_name(b));
+            cc_error(cc, "PAL0402", n->loc, NULL, "arithmetic needs ints, not %s and %s", pal_type_article(a), pal_type_article(b));
             break;
         }
         t = T(T_INT);
@@ -781,7 +816,7 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
     case N_NEG: {
         pal_type a = pal_check_expr(cc, n->a);
         if (a.kind == T_ERROR) break;
-        if (a.kind != T_INT) { cc_error(cc, "PAL0402", n->loc, NULL, "'-' needs an int, not a %s", pal_type_name(a)); break; }
+        if (a.kind != T_INT) { cc_error(cc, "PAL0402", n->loc, NULL, "'-' needs an int, not %s", pal_type_article(a)); break; }
         t = T(T_INT);
         break;
     }
@@ -792,12 +827,14 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
         if (a.kind == T_ERROR || b.kind == T_ERROR) break;
         if (n->kind == N_CONTAINS && a.kind == T_LIST) {
             if (!comparable(T(a.elem), b)) {
-                cc_error(cc, "PAL0401", n->loc, NULL, "a %s cannot contain a %s", pal_type_name(a), pal_type_name(b));
+                cc_error(cc, "PAL0401", n->loc, NULL, "%s cannot contain %s", pal_type_article(a), pal_type_article(b));
                 break;
             }
-        } else if (!pal_is_strlike(a.kind) || !pal_is_strlike(b.kind)) {
+        } else if (pal_is_strlike(a.kind) && pal_is_strlike(b.kind)) {
+            domain_constant(a, n->b);
+        } else {
             cc_error(cc, "PAL0401", n->loc, NULL, "string operators need strings, not %s and %s",
-                     pal_type_name(a), pal_type_name(b));
+                     pal_type_article(a), pal_type_article(b));
             break;
         }
         t = T(T_BOOL);
@@ -817,7 +854,7 @@ bool pal_check_cond(pal_cc *cc, pal_node *n)
     if (t.kind == T_ERROR) return false;
     if (t.kind != T_BOOL) {
         cc_error(cc, "PAL0403", n->loc, "compare it: `x == ...`, `x in [...]`, `exists(x)`",
-                 "expected a condition, got a %s", pal_type_name(t));
+                 "expected a condition, got %s", pal_type_article(t));
         return false;
     }
     return true;

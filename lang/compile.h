@@ -72,6 +72,10 @@ typedef struct pal_cc {
     int nscope;
     int nlocals;
     int depth;
+    bool depth_reported;
+    /* where the last rule line was computed: src_line without rescanning */
+    const pal_srcfile *line_file;
+    uint32_t line_off, line_no;
 
     /* the program being built */
     pal_program *p;
@@ -105,6 +109,8 @@ const char *pal_package_of(pal_cc *cc, pal_file *f);
 bool pal_is_strlike(int kind);
 pal_type pal_type_of_field(const pal_field *f);
 const char *pal_type_name(pal_type t);
+const char *pal_type_article(pal_type t);
+int pal_cvals_elem(const pal_cvals *cv);
 pal_node *pal_message_holes(pal_cc *cc, pal_node *msg, uint32_t *n);
 
 #endif

@@ -330,7 +330,7 @@ static void gen_name(pal_cc *cc, pal_node *n)
 static void gen_in(pal_cc *cc, pal_node *n)
 {
     pal_node *l = n->a, *r = n->b;
-    uint32_t guard = 0;
+    uint32_t guard = 0, guard2 = UINT32_MAX;
     if (n->kind == N_NOTIN) {
         gen_expr(cc, l);
         emit(cc, OP_EXISTS);
@@ -344,7 +344,14 @@ static void gen_in(pal_cc *cc, pal_node *n)
         gen_expr(cc, l);
         emit(cc, PAL_MK_A(OP_MATCH, m));
     } else if (r->type.kind == T_LIST && r->kind == N_NAME && r->ref != REF_LIST) {
-        /* a list-valued field or variable: membership at run time */
+        /* a list-valued field or variable: membership at run time; for
+           `not in`, an undefined list makes the test false too */
+        if (n->kind == N_NOTIN) {
+            gen_expr(cc, r);
+            emit(cc, OP_EXISTS);
+            guard2 = emit_jump(cc, OP_AND_JUMP);
+            stack(cc, -1);
+        }
         gen_expr(cc, l);
         gen_expr(cc, r);
         emit(cc, OP_IN_LIST);
@@ -364,8 +371,87 @@ static void gen_in(pal_cc *cc, pal_node *n)
     }
     if (n->kind == N_NOTIN) {
         emit(cc, OP_NOT);
+        if (guard2 != UINT32_MAX) patch(cc, guard2, here(cc), n->loc);
         patch(cc, guard, here(cc), n->loc);
     }
+}
+
+/* A quantifier over a constant list is unrolled: each item is stored in
+   the variable's local and the body evaluated; any/all short-circuit. */
+static void gen_quant_const(pal_cc *cc, pal_node *n)
+{
+    pal_cvals cv = {0};
+    if (!pal_const_list(cc, n->a, &cv)) { free(cv.v); cc->gen_failed = true; return; }
+    if (cv.n > 256) {
+        cc_error(cc, "PAL0501", n->a->loc, "match the list with `in`, or quantify over a field",
+                 "a quantifier over a constant list is unrolled, and this one has %u items (at most 256)", cv.n);
+        free(cv.v);
+        return;
+    }
+    int elem = pal_cvals_elem(&cv);
+    uint32_t jumps[256];
+    uint32_t nj = 0;
+    if (n->kind == N_COUNT) gen_push_int(cc, 0);
+    else { emit(cc, n->kind == N_ANY ? OP_PUSH_FALSE : OP_PUSH_TRUE); stack(cc, 1); }
+    for (uint32_t i = 0; i < cv.n && !cc->gen_failed; i++) {
+        pal_cval *v = &cv.v[i];
+        pal_value c = {0};
+        const char *str = NULL;
+        uint32_t slen = 0;
+        if (elem == T_IP) {
+            bool v6 = v->v6;
+            uint8_t ip[16];
+            unsigned prefix;
+            const char *err;
+            memcpy(ip, v->ip, 16);
+            if (v->kind == CV_STR && !pal_cidr_parse(v->s, v->len, ip, &v6, &prefix, &err)) {
+                cc_error(cc, "PAL0407", v->loc, err, "'%.*s' is not an IP address", (int)v->len, v->s);
+                continue;
+            }
+            c.tag = PV_IP;
+            c.flags = v6 ? PVF_IPV6 : 0;
+            memcpy(c.u.ip, ip, 16);
+        } else if (v->kind == CV_STR) {
+            c = pal_string(NULL, 0, 0);
+            str = v->s;
+            slen = v->len;
+        } else if (v->kind == CV_INT) {
+            c = pal_int(v->lo);
+        } else {
+            cc_error(cc, "PAL0408", v->loc, "list the values one by one", "a quantifier cannot iterate over a range");
+            continue;
+        }
+        emit(cc, PAL_MK_A(OP_PUSH_CONST, add_const(cc, c, str, slen)));
+        stack(cc, 1);
+        emit(cc, PAL_MK_A(OP_STORE_LOCAL, (uint32_t)n->local + 2));
+        stack(cc, -1);
+        if (n->kind == N_COUNT) {
+            gen_expr(cc, n->b);
+            uint32_t skip = emit_jump(cc, OP_JUMP_IF_FALSE);
+            stack(cc, -1);
+            emit(cc, OP_INC);
+            patch(cc, skip, here(cc), n->loc);
+            continue;
+        }
+        emit(cc, OP_POP);          /* the running result is decided by this item */
+        stack(cc, -1);
+        gen_expr(cc, n->b);
+        emit(cc, OP_TO_BOOL);
+        if (n->kind == N_ALL) emit(cc, OP_NOT);
+        /* any: stop at the first true; all: at the first false (negated) */
+        jumps[nj++] = emit_jump(cc, OP_OR_JUMP);
+        stack(cc, -1);
+        emit(cc, n->kind == N_ANY ? OP_PUSH_FALSE : OP_PUSH_TRUE);
+        stack(cc, 1);
+    }
+    if (n->kind == N_COUNT) { free(cv.v); return; }
+    uint32_t done = emit_jump(cc, OP_JUMP);
+    /* an early exit lands here with `true` on the stack (for all: a failing item) */
+    uint32_t early = here(cc);
+    if (n->kind == N_ALL) emit(cc, OP_NOT);
+    for (uint32_t i = 0; i < nj; i++) patch(cc, jumps[i], early, n->loc);
+    patch(cc, done, here(cc), n->loc);
+    free(cv.v);
 }
 
 static void gen_expr(pal_cc *cc, pal_node *n)
@@ -466,13 +552,22 @@ static void gen_expr(pal_cc *cc, pal_node *n)
     case N_ANY: case N_ALL: case N_COUNT: {
         /* locals: base = collection, base+1 = index, base+2 = element */
         int base = n->local;
+        if (n->a->kind == N_LIST || n->a->kind == N_CALL || (n->a->kind == N_NAME && n->a->ref == REF_LIST)) {
+            gen_quant_const(cc, n);
+            return;
+        }
         gen_expr(cc, n->a);
         if (n->kind == N_COUNT) {
+            /* over something that is not a collection: undefined */
+            emit(cc, OP_DUP);
+            stack(cc, 1);
+            emit(cc, OP_EXISTS);
+            uint32_t undef = emit_jump(cc, OP_JUMP_IF_FALSE);
+            stack(cc, -1);
             emit(cc, PAL_MK_A(OP_ITER_INIT, (uint32_t)base));
             stack(cc, -1);
             gen_push_int(cc, 0);
             uint32_t loop = here(cc);
-            uint32_t next = here(cc);
             emit(cc, PAL_MK_ABJ(OP_ITER_NEXT, (uint32_t)base, 0));
             gen_expr(cc, n->b);
             uint32_t skip = emit_jump(cc, OP_JUMP_IF_FALSE);
@@ -481,7 +576,13 @@ static void gen_expr(pal_cc *cc, pal_node *n)
             patch(cc, skip, loop, n->loc);
             uint32_t back = emit_jump(cc, OP_JUMP);
             patch(cc, back, loop, n->loc);
-            patch(cc, next, here(cc), n->loc);
+            uint32_t exhausted = emit_jump(cc, OP_JUMP);
+            patch(cc, loop, here(cc) - 1, n->loc);
+            uint32_t u = here(cc);
+            emit(cc, OP_POP);
+            emit(cc, OP_PUSH_UNDEF);
+            patch(cc, undef, u, n->loc);
+            patch(cc, exhausted, here(cc), n->loc);
             return;
         }
         /* any: true at the first element whose body holds; all: false at the first that fails.
@@ -561,8 +662,12 @@ static int severity_of(pal_cc *cc, pal_decl *d, int dflt)
     if (!v) return dflt;
     int sev = s ? pal_severity_from_name(s, strlen(s)) : 0;
     if (sev <= 0) {
+        char shown[64];
+        if (s) snprintf(shown, sizeof shown, "%s", s);
+        else if (v->kind == N_INT) snprintf(shown, sizeof shown, "%lld", (long long)v->i);
+        else snprintf(shown, sizeof shown, "?");
         cc_error(cc, "PAL0207", v->loc, "severities are info, low, medium, high and critical",
-                 "unknown severity '%s'", s ? s : "?");
+                 "unknown severity '%s'", shown);
         return dflt;
     }
     return sev;
@@ -594,9 +699,17 @@ static uint32_t begin_rule(pal_cc *cc, pal_decl *d, int kind, int root, unsigned
     r->outcome_first = p->noutcomes;
     r->meta_first = p->nmeta;
     r->src_file = add_cstr(cc, d->file->src->path);
-    uint32_t line, col;
-    pal_srcfile_linecol(d->file->src, d->loc.begin, &line, &col);
-    r->src_line = line;
+    /* declarations come in file order: count lines from the last one */
+    const pal_srcfile *sf = d->file->src;
+    if (cc->line_file != sf || cc->line_off > d->loc.begin) {
+        cc->line_file = sf;
+        cc->line_off = 0;
+        cc->line_no = 1;
+    }
+    for (uint32_t i = cc->line_off; i < d->loc.begin && i < sf->len; i++)
+        if (sf->text[i] == '\n') cc->line_no++;
+    cc->line_off = d->loc.begin;
+    r->src_line = cc->line_no;
     cc->stack = 0;
     cc->max_stack = 0;
     /* metadata the outputs show */
@@ -694,7 +807,7 @@ static uint32_t add_outcome(pal_cc *cc, uint32_t ri, int effect, int severity, p
        (start_code), so the rule's code range holds only its condition. */
     uint32_t nparts;
     pal_node *parts = pal_message_holes(cc, msg, &nparts);
-    for (uint32_t i = 0; i < nparts && !cc->gen_failed; i++) {
+    for (uint32_t i = 0; i < nparts; i++) {
         if (!GROW(cc, p->msgparts, p->nmsgparts, cc->cap_msgparts)) { cc->gen_failed = true; break; }
         pal_msgpart *mp = &p->msgparts[p->nmsgparts++];
         memset(mp, 0, sizeof *mp);
@@ -723,6 +836,25 @@ static uint32_t add_outcome(pal_cc *cc, uint32_t ri, int effect, int severity, p
     return p->noutcomes++ - p->rules[ri].outcome_first;
 }
 
+/* Attributes each declaration takes; anything else is a typo to report. */
+static void check_attrs(pal_cc *cc, pal_decl *d)
+{
+    static const char *check_keys = " title severity frameworks rationale remediation description message tags ";
+    static const char *rule_keys = " title severity message tags mitre description effect ";
+    static const char *block_keys = " title severity description tags mitre ";
+    const char *keys = d->kind == D_CHECK ? check_keys : d->kind == D_RULE ? rule_keys : block_keys;
+    const char *what = d->kind == D_CHECK ? "a check" : d->kind == D_RULE ? "a rule"
+                     : d->kind == D_RUNTIME ? "a runtime block" : "a firewall";
+    for (pal_attr *a = d->attrs; a; a = a->next) {
+        char word[300];
+        snprintf(word, sizeof word, " %s ", a->key);
+        if (strstr(keys, word)) continue;
+        char hint[300];
+        snprintf(hint, sizeof hint, "%s takes:%.*s", what, (int)strlen(keys) - 1, keys);
+        cc_error(cc, "PAL0205", a->loc, hint, "unknown attribute '%s'", a->key);
+    }
+}
+
 /* Emits: if the condition on the stack holds, EMIT outcome. */
 static void gen_emit_if(pal_cc *cc, uint32_t outcome, pal_loc loc)
 {
@@ -734,6 +866,7 @@ static void gen_emit_if(pal_cc *cc, uint32_t outcome, pal_loc loc)
 
 static void gen_check(pal_cc *cc, pal_decl *d)
 {
+    check_attrs(cc, d);
     if (!d->expr) {
         cc_error(cc, "PAL0204", d->name_loc, "add `fail when CONDITION`", "check '%s' has no `fail when` condition", d->name);
         return;
@@ -788,8 +921,11 @@ static int effect_attr(pal_cc *cc, pal_decl *d, int dflt)
     const char *s = attr_str(d, "effect", &v);
     if (!v) return dflt;
     int e = s ? pal_effect_from_name(s, strlen(s)) : 0;
-    if (e < PE_ALLOW || e > PE_BLOCK) {
-        cc_error(cc, "PAL0206", v->loc, "effects are allow, alert, prevent and block", "unknown effect '%s'", s ? s : "?");
+    if (e <= PE_ALLOW || e > PE_BLOCK) {
+        cc_error(cc, "PAL0206", v->loc,
+                 e == PE_ALLOW ? "a rule reports alert, prevent or block; to exempt events, narrow its condition"
+                               : "effects are alert, prevent and block",
+                 "unknown effect '%s'", s ? s : "?");
         return dflt;
     }
     return e;
@@ -797,6 +933,7 @@ static int effect_attr(pal_cc *cc, pal_decl *d, int dflt)
 
 static void gen_rule(pal_cc *cc, pal_decl *d)
 {
+    check_attrs(cc, d);
     if (!d->expr) {
         cc_error(cc, "PAL0204", d->name_loc, "add `when CONDITION`", "rule '%s' has no `when` condition", d->name);
         return;
@@ -1025,6 +1162,7 @@ static const char *section_subjects[SEC__COUNT] = {
 
 static void gen_runtime(pal_cc *cc, pal_decl *d)
 {
+    check_attrs(cc, d);
     bool any = false;
     for (int sec = 0; sec < SEC__COUNT; sec++) {
         pal_section *s = &d->sections[sec];
@@ -1100,7 +1238,18 @@ static void gen_runtime(pal_cc *cc, pal_decl *d)
             patch(cc, skip, here(cc), loc);
             emit(cc, PAL_MK_A(OP_EMIT, dflt_out));
             patch(cc, over, here(cc), loc);
-        } else if (nallow && !ndeny) {
+        } else {
+            /* no default: allow entries generate nothing, but are checked */
+            for (pal_entry *e = s->entries; e; e = e->next) {
+                if (!e->allow) continue;
+                uint32_t mark = here(cc);
+                int st = cc->stack;
+                gen_entry(cc, sec, e);
+                cc->p->ncode = mark;
+                cc->stack = st;
+            }
+        }
+        if (!s->default_effect && nallow && !ndeny) {
             cc_warn(cc, "PAL0204", s->loc, "add `default effect alert` (or prevent) to act on everything else",
                     "this %s section allows entries but has no default, so it never reports anything", section_names[sec]);
         }
@@ -1180,6 +1329,7 @@ static void gen_endpoint(pal_cc *cc, pal_endpoint *ep, bool from)
 
 static void gen_firewall(pal_cc *cc, pal_decl *d)
 {
+    check_attrs(cc, d);
     pal_rule_context(cc, d, PS_EVENT, PK_NETWORK);
     if (d->scope && !pal_check_cond(cc, d->scope)) return;
     int sev = severity_of(cc, d, SEV_MEDIUM);
@@ -1213,7 +1363,13 @@ static void gen_firewall(pal_cc *cc, pal_decl *d)
         }
         if (e->ports) {
             pal_cvals pv = {0};
-            if (pal_const_list(cc, e->ports, &pv)) {
+            bool ports_ok = pal_const_list(cc, e->ports, &pv);
+            for (uint32_t i = 0; ports_ok && i < pv.n; i++)
+                if (pv.v[i].lo < 0 || pv.v[i].hi > 65535) {
+                    cc_error(cc, "PAL0408", pv.v[i].loc, "ports are 0-65535", "invalid port");
+                    ports_ok = false;
+                }
+            if (ports_ok) {
                 pal_type lt = {T_INT, 0, 0};
                 gen_match_field(cc, "destination.port", matcher_for(cc, lt, &pv, PM_RANGESET));
                 gen_and2(cc);
@@ -1255,7 +1411,7 @@ static void check_test(pal_cc *cc, pal_decl *d)
                       (ft.kind == T_BOOL && (v->kind == N_TRUE || v->kind == N_FALSE)) ||
                       (ft.kind == T_IP && (v->kind == N_IP || v->kind == N_STR)) ||
                       ((ft.kind == T_LIST || ft.kind == T_RECORDS) && v->kind == N_LIST);
-            if (!ok) cc_error(cc, "PAL0401", v->loc, NULL, "'%s' is a %s", name, pal_type_name(ft));
+            if (!ok) cc_error(cc, "PAL0401", v->loc, NULL, "'%s' is %s", name, pal_type_article(ft));
         }
     }
     if (d->expect_by && !pal_strmap_get(&cc->rules, d->expect_by, strlen(d->expect_by)))
@@ -1268,6 +1424,19 @@ static void check_test(pal_cc *cc, pal_decl *d)
 static bool feed_value_ok(const char *s, size_t n)
 {
     return n > 0;
+}
+
+static bool feed_push(pal_cvals *out, pal_cval v)
+{
+    if (out->n == out->cap) {
+        uint32_t cap = out->cap ? out->cap * 2 : 64;
+        pal_cval *nv = realloc(out->v, cap * sizeof *nv);
+        if (!nv) return false;
+        out->v = nv;
+        out->cap = cap;
+    }
+    out->v[out->n++] = v;
+    return true;
 }
 
 /* Appends the values of one feed file to out; reports malformed entries
@@ -1300,12 +1469,7 @@ static bool parse_feed(pal_cc *cc, pal_node *call, const char *path, char *data,
             v.s = pal_arena_strndup(&cc->arena, s->valuestring, strlen(s->valuestring));
             v.len = (uint32_t)strlen(s->valuestring);
             if (out->n >= PAL_MAX_LIST_ITEMS) break;
-            if (out->n == out->cap) {
-                out->cap = out->cap ? out->cap * 2 : 64;
-                out->v = realloc(out->v, out->cap * sizeof *out->v);
-                if (!out->v) { cJSON_Delete(root); return false; }
-            }
-            out->v[out->n++] = v;
+            if (!feed_push(out, v)) { cJSON_Delete(root); return false; }
         }
         cJSON_Delete(root);
         return true;
@@ -1330,11 +1494,7 @@ static bool parse_feed(pal_cc *cc, pal_node *call, const char *path, char *data,
             if (ev.type == YAML_SCALAR_EVENT && depth == 1 && out->n < PAL_MAX_LIST_ITEMS) {
                 v.s = pal_arena_strndup(&cc->arena, (const char *)ev.data.scalar.value, ev.data.scalar.length);
                 v.len = (uint32_t)ev.data.scalar.length;
-                if (out->n == out->cap) {
-                    out->cap = out->cap ? out->cap * 2 : 64;
-                    out->v = realloc(out->v, out->cap * sizeof *out->v);
-                }
-                if (out->v) out->v[out->n++] = v;
+                if (!feed_push(out, v)) ok = false;
             }
             yaml_event_delete(&ev);
             if (depth > 64) { ok = false; break; }
@@ -1359,7 +1519,9 @@ static bool parse_feed(pal_cc *cc, pal_node *call, const char *path, char *data,
         if (b > a && data[a] == '"' && data[b - 1] == '"' && b - a >= 2) { a++; b--; }
         /* a CSV header: its first cell names the column */
         if (line == 1 && !strcmp(ext, "csv") && (b - a) < 32) {
-            static const char *headers[] = {"md5", "sha256", "sha1", "hash", "name", "value", "ip", "domain", NULL};
+            static const char *headers[] = {"md5", "sha256", "sha1", "hash", "name", "value", "ip", "address",
+                                            "cidr", "subnet", "domain", "host", "hostname", "port", "path",
+                                            "executable", "process", "cve", "id", "package", "pattern", NULL};
             bool header = false;
             for (int h = 0; headers[h]; h++)
                 if (strlen(headers[h]) == b - a && !strncasecmp(headers[h], data + a, b - a)) header = true;
@@ -1375,12 +1537,7 @@ static bool parse_feed(pal_cc *cc, pal_node *call, const char *path, char *data,
         }
         v.s = pal_arena_strndup(&cc->arena, data + a, b - a);
         v.len = (uint32_t)(b - a);
-        if (out->n == out->cap) {
-            out->cap = out->cap ? out->cap * 2 : 64;
-            out->v = realloc(out->v, out->cap * sizeof *out->v);
-            if (!out->v) return false;
-        }
-        out->v[out->n++] = v;
+        if (!feed_push(out, v)) return false;
     }
     return true;
 }
@@ -1633,6 +1790,9 @@ out:
         pal_program_free(p);
         p = NULL;
     }
+    for (uint32_t b = 0; b < cc->feeds.nbuckets; b++)
+        for (pal_strmap_entry *e = cc->feeds.buckets[b]; e; e = e->next)
+            free(((pal_cvals *)e->value)->v);
     pal_arena_free(&cc->arena);
     free(cc);
     return p;

@@ -48,7 +48,7 @@ static pal_attr *attr(pal_parser *P, const char *key, pal_loc loc, pal_node *v);
 static pal_decl *decl(pal_parser *P, int kind, pal_loc loc);
 static void add_decl(pal_parser *P, pal_decl *d);
 static void rule_item(pal_parser *P, pal_decl *d, pal_attr *a);
-static int effect_of(pal_parser *P, const char *name, pal_loc loc);
+static int effect_of(pal_parser *P, const char *name, pal_loc loc, bool allow_ok);
 static pal_node *str_node(pal_parser *P, const char *s, uint32_t len, pal_loc loc);
 static pal_node *name_node(pal_parser *P, const char *s, uint32_t len, pal_loc loc);
 static pal_node *ip_node(pal_parser *P, const uint8_t ip[16], unsigned prefix, bool has_prefix, pal_loc loc);
@@ -91,12 +91,13 @@ static void section_add(pal_parser *P, pal_section *s, pal_entry *e);
 %token ',' "','" ':' "':'" '=' "'='" '+' "'+'" '-' "'-'" '*' "'*'" '/' "'/'" '%' "'%'"
 
 %type <node> expr or_expr and_expr not_expr quant cmp_expr add_expr mul_expr unary primary
-%type <node> items item_list item attr_value kvs kv literal values value ports port fw_ports fw_port
+%type <node> literals literal_list items item_list item attr_value kvs kv literal values value ports port fw_ports fw_port
 %type <attr> attr
 %type <decl> check_body rule_body runtime_body firewall_body test_body
 %type <entry> entry
 %type <ep> endpoint
 %type <given> given_group given_groups
+%type <str> effect_word expect_word pkg_name
 %type <ival> effect_opt direction proto section_kw kinds
 
 %precedence QUANT
@@ -111,9 +112,25 @@ file
 
 preamble
     : %empty
-    | PACKAGE NAME               { P->out->package = $2.s; P->out->package_loc = @2; }
-    | PACKAGE NAME imports       { P->out->package = $2.s; P->out->package_loc = @2; }
+    | PACKAGE pkg_name           { P->out->package = $2.s; P->out->package_loc = @2; }
+    | PACKAGE pkg_name imports   { P->out->package = $2.s; P->out->package_loc = @2; }
     | imports
+    ;
+
+/* a one-word package may be a keyword: `package runtime` */
+pkg_name
+    : NAME
+    | RUNTIME                    { $$.s = "runtime"; $$.len = 7; }
+    | FIREWALL                   { $$.s = "firewall"; $$.len = 8; }
+    | CHECK                      { $$.s = "check"; $$.len = 5; }
+    | RULE                       { $$.s = "rule"; $$.len = 4; }
+    | TEST                       { $$.s = "test"; $$.len = 4; }
+    | PROCESS                    { $$.s = "process"; $$.len = 7; }
+    | NETWORK                    { $$.s = "network"; $$.len = 7; }
+    | DNS                        { $$.s = "dns"; $$.len = 3; }
+    | FILE_KW                    { $$.s = "file"; $$.len = 4; }
+    | IMAGE                      { $$.s = "image"; $$.len = 5; }
+    | HOST                       { $$.s = "host"; $$.len = 4; }
     ;
 
 imports
@@ -179,7 +196,7 @@ rule_body
                                         "a rule has one 'when' condition");
           else { $$->expr = $3; $$->expr_kw_loc = @2; }
       }
-    | rule_body EFFECT NAME      { $$ = $1; rule_item(P, $$, attr(P, "effect", @2, name_node(P, $3.s, $3.len, @3))); }
+    | rule_body EFFECT effect_word { $$ = $1; rule_item(P, $$, attr(P, "effect", @2, name_node(P, $3.s, $3.len, @3))); }
     | rule_body attr             { $$ = $1; rule_item(P, $$, $2); }
     ;
 
@@ -223,10 +240,10 @@ section_kw
 section_items
     : %empty
     | section_items entry        { section_add(P, &P->section, $2); }
-    | section_items DEFAULT EFFECT NAME {
+    | section_items DEFAULT EFFECT effect_word {
           if (P->section.default_effect)
               pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", @2, NULL, "a section has one default");
-          P->section.default_effect = effect_of(P, $4.s, @4);
+          P->section.default_effect = effect_of(P, $4.s, @4, true);
           P->section.default_loc = @2;
           P->section.default_loc.end = @4.end;
       }
@@ -251,7 +268,7 @@ direction
 
 effect_opt
     : %empty                     { $$ = 0; }
-    | EFFECT NAME                { $$ = effect_of(P, $2.s, @2); }
+    | EFFECT effect_word         { $$ = effect_of(P, $2.s, @2, false); }
     ;
 
 /* names, paths, domains, addresses: strings, IPs, list names, [lists] */
@@ -294,10 +311,10 @@ firewall_body
           e->loc = @2; e->from = $4; e->to = $6; e->proto = $7; e->ports = $8; e->effect = $9;
           pal_fwentry **pp = &$$->fw; while (*pp) pp = &(*pp)->next; *pp = e;
       }
-    | firewall_body DEFAULT EFFECT NAME {
+    | firewall_body DEFAULT EFFECT effect_word {
           $$ = $1;
           if ($$->default_effect) pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", @2, NULL, "a firewall has one default");
-          $$->default_effect = effect_of(P, $4.s, @4);
+          $$->default_effect = effect_of(P, $4.s, @4, true);
           $$->default_loc = @2;
           $$->default_loc.end = @4.end;
       }
@@ -337,19 +354,31 @@ fw_port
     | '*'                        { $$ = range_node(P, 0, 65535, @1); }
     ;
 
+/* `allow` and `fail` are keywords, and also words after `effect`/`expect` */
+effect_word
+    : NAME
+    | ALLOW                      { $$.s = "allow"; $$.len = 5; }
+    ;
+
+expect_word
+    : NAME
+    | ALLOW                      { $$.s = "allow"; $$.len = 5; }
+    | FAIL                       { $$.s = "fail"; $$.len = 4; }
+    ;
+
 /* ---- test ---- */
 test_body
-    : GIVEN given_groups EXPECT NAME {
+    : GIVEN given_groups EXPECT expect_word {
           $$ = decl(P, D_TEST, @$); $$->given = $2; $$->has_expect = true; $$->expect_loc = @4;
           if (!strcmp($4.s, "pass")) $$->expect_effect = -1;
           else if (!strcmp($4.s, "fail")) $$->expect_effect = PE_FAIL;
-          else $$->expect_effect = effect_of(P, $4.s, @4);
+          else $$->expect_effect = effect_of(P, $4.s, @4, true);
       }
-    | GIVEN given_groups EXPECT NAME BY STRING {
+    | GIVEN given_groups EXPECT expect_word BY STRING {
           $$ = decl(P, D_TEST, @$); $$->given = $2; $$->has_expect = true; $$->expect_loc = @4;
           if (!strcmp($4.s, "pass")) $$->expect_effect = -1;
           else if (!strcmp($4.s, "fail")) $$->expect_effect = PE_FAIL;
-          else $$->expect_effect = effect_of(P, $4.s, @4);
+          else $$->expect_effect = effect_of(P, $4.s, @4, true);
           $$->expect_by = $6.s;
       }
     ;
@@ -417,8 +446,19 @@ literal
     | IPLIT                      { $$ = ip_node(P, $1.ip, $1.prefix, $1.has_prefix, @1); }
     | TRUE                       { $$ = node(P, N_TRUE, @1); }
     | FALSE                      { $$ = node(P, N_FALSE, @1); }
-    | '[' items ']'              { $$ = $2; $$->loc = @$; }
+    | '[' literals ']'           { $$ = $2; $$->loc = @$; }
     | '{' kvs '}'                { $$ = $2; $$->loc = @$; $$->kind = N_LIST; $$->i2 = 1; /* object */ }
+    ;
+
+literals
+    : %empty                     { $$ = node(P, N_LIST, @$); }
+    | literal_list
+    | literal_list ','
+    ;
+
+literal_list
+    : literal                    { $$ = list_add(P, node(P, N_LIST, @1), $1); }
+    | literal_list ',' literal   { $$ = list_add(P, $1, $3); }
     ;
 
 /* ---- expressions ---- */
@@ -644,11 +684,13 @@ static void rule_item(pal_parser *P, pal_decl *d, pal_attr *a)
     *pp = a;
 }
 
-static int effect_of(pal_parser *P, const char *name, pal_loc loc)
+static int effect_of(pal_parser *P, const char *name, pal_loc loc, bool allow_ok)
 {
     int e = pal_effect_from_name(name, strlen(name));
-    if (e < PE_ALLOW || e > PE_BLOCK) {
-        pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0206", loc, "effects are allow, alert, prevent and block",
+    if (e < PE_ALLOW || e > PE_BLOCK || (e == PE_ALLOW && !allow_ok)) {
+        pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0206", loc,
+                        e == PE_ALLOW ? "a deny or a rule reports alert, prevent or block; list what is allowed under `allow`"
+                                      : "effects are allow, alert, prevent and block",
                         "unknown effect '%s'", name);
         return PE_ALERT;
     }
@@ -688,6 +730,7 @@ static const char *human(yysymbol_kind_t k)
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, pal_parser *P)
 {
     (void)scanner;
+    if (P->depth_reported) return 0;   /* the scanner stopped at too deep a nesting */
     char msg[512];
     size_t n = 0;
     yysymbol_kind_t look = yypcontext_token(ctx);

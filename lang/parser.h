@@ -19,6 +19,7 @@ typedef struct pal_parser {
     void *scanner;
     uint32_t offset;       /* scanner position, bytes */
     int depth;             /* open ( [ { */
+    uint32_t comment_start;   /* offset where the open comment starts */
     bool depth_reported;
     pal_section section;   /* the runtime section being parsed */
     const char *group;     /* the `given` group being parsed */

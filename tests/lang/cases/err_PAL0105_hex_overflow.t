@@ -7,4 +7,4 @@ rule "r" {
 }
 %%ERRORS
 policy.pal:3:23: error[PAL0105]: integer '0xffffffffffffffff' is too large
-policy.pal:3:59: error[PAL0105]: integer '0o7777777777777777777777' is too large
+policy.pal:3:60: error[PAL0105]: integer '0o7777777777777777777777' is too large

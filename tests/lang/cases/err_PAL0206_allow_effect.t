@@ -10,5 +10,5 @@ runtime "rt" {
   process { deny "a" effect allow }
 }
 %%ERRORS
-policy.pal:4:10: error[PAL0206]: unknown effect 'allow'
 policy.pal:7:29: error[PAL0206]: unknown effect 'allow'
+policy.pal:4:10: error[PAL0206]: unknown effect 'allow'

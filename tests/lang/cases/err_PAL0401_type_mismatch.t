@@ -15,9 +15,9 @@ test "t" {
   expect alert by "r"
 }
 %%ERRORS
-policy.pal:3:20: error[PAL0401]: cannot compare a int with a string
+policy.pal:3:20: error[PAL0401]: cannot compare an int with a string
 policy.pal:4:30: error[PAL0401]: bools have no order
 policy.pal:5:25: error[PAL0401]: a path cannot equal a number or address
 policy.pal:6:24: error[PAL0401]: an int cannot equal a string
-policy.pal:7:20: error[PAL0401]: string operators need strings, not int and string
-policy.pal:10:24: error[PAL0401]: 'process.pid' is a int
+policy.pal:7:20: error[PAL0401]: string operators need strings, not an int and a string
+policy.pal:10:24: error[PAL0401]: 'process.pid' is an int

@@ -6,5 +6,5 @@ rule "r" {
   when process.name + "x" == "ax" or -process.name == "a"
 }
 %%ERRORS
-policy.pal:3:21: error[PAL0402]: arithmetic needs ints, not path and string
+policy.pal:3:21: error[PAL0402]: arithmetic needs ints, not a path and a string
 policy.pal:3:38: error[PAL0402]: '-' needs an int, not a path

@@ -18,7 +18,7 @@ check "d" {
   fail when any f in image.files: f.path
 }
 %%ERRORS
-policy.pal:3:8: error[PAL0403]: expected a condition, got a int
+policy.pal:3:8: error[PAL0403]: expected a condition, got an int
 policy.pal:7:17: error[PAL0403]: expected a condition, got a string
 policy.pal:10:9: error[PAL0403]: expected a condition, got a string
 policy.pal:15:35: error[PAL0403]: expected a condition, got a path

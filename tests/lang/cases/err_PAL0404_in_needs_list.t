@@ -12,5 +12,5 @@ rule "s" {
 }
 %%ERRORS
 policy.pal:4:24: error[PAL0404]: `in` needs a list on its right, not a path
-policy.pal:4:61: error[PAL0404]: `in` needs a list on its right, not a int
+policy.pal:4:61: error[PAL0404]: `in` needs a list on its right, not an int
 policy.pal:8:15: error[PAL0401]: cannot compare a list of string with a string

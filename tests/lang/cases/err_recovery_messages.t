@@ -13,5 +13,5 @@ rule "b" {
 }
 %%ERRORS
 policy.pal:3:8: error[PAL0301]: unknown field 'process.nme'
-policy.pal:7:12: error[PAL0301]: unknown field 'process.nam'
-policy.pal:7:26: error[PAL0302]: 'dns.question.name' is never set in the events this rule runs on
+policy.pal:8:12: error[PAL0301]: unknown field 'process.nam'
+policy.pal:8:26: error[PAL0302]: 'dns.question.name' is never set in the events this rule runs on
