@@ -67,7 +67,7 @@ int cmd_scan(int argc, char **argv)
     char err[1024];
     if (pal_inventory_read(image, &io, &inv, err, sizeof err) != 0) {
         pal_program_free(p);
-        return cli_error("scan", "%s", err);
+        return cli_error("scan", "%s: %s", image, err);
     }
     cJSON *os = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(inv, "image"), "os");
     bool windows = cJSON_IsString(os) && !strcmp(os->valuestring, "windows");

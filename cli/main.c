@@ -53,10 +53,3 @@ int main(int argc, char **argv)
     return EXIT_ERROR;
 }
 
-/* Until the inventory command lands (engine/inventory*), keep the binary
-   linkable; the real cmd_inventory overrides this weak one. */
-__attribute__((weak)) int cmd_inventory(int argc, char **argv)
-{
-    (void)argc; (void)argv;
-    return cli_error("inventory", "this build has no inventory reader");
-}

@@ -65,7 +65,7 @@ pal_program *cli_load_policy(const char *cmd, const char *path, const char *revi
         pal_program *p = NULL;
         char err[512];
         if (pal_bundle_load(path, &p, err, sizeof err) != 0) {
-            cli_error(cmd, "%s: %s", path, err);
+            cli_error(cmd, "%s", err);   /* the loader names the file */
             return NULL;
         }
         return p;
