@@ -115,6 +115,15 @@ fuzz-run: fuzz
 	  seeds=tests/fuzz/corpus/$$n; [ -d $$seeds ] || seeds=; \
 	  echo "== $$n"; $$f -runs=$${FUZZ_RUNS:-20000} -max_len=65536 build-fuzz/corpus-$$n $$seeds || exit 1; done
 
+# The README's main job: scan the example Windows image on the built-in checks.
+DEMO_IMAGE := $(BUILD)/examples/wincontainerapp.tar
+$(DEMO_IMAGE): examples/images/wincontainerapp.json tests/e2e/lib/mkimage.py
+	@mkdir -p $(@D)
+	python3 tests/e2e/lib/mkimage.py $@ --spec $< >/dev/null
+
+demo: check-deps all $(DEMO_IMAGE)
+	-$(BUILD)/palisade scan $(DEMO_IMAGE)
+
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
 
