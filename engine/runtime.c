@@ -1,4 +1,5 @@
 /* runtime.c — see runtime.h. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cJSON.h>
@@ -55,27 +56,22 @@ void pal_runtime_free(pal_runtime *rt)
 
 const pal_program *pal_runtime_program(const pal_runtime *rt) { return rt->p; }
 
-static const char *render(pal_runtime *rt, uint32_t rule, const pal_record *root, const pal_emit *e)
+/* Renders the message of emit e into the decision's buffer; returns its
+   offset there.  The buffer grows as needed, so messages are kept as
+   offsets until the decision is complete (finish()). */
+static size_t render(pal_runtime *rt, uint32_t rule, const pal_record *root, const pal_emit *e)
 {
     if (rt->msglen + PAL_MAX_MESSAGE_BYTES + 1 > rt->msgcap) {
-        /* messages already handed out point into the buffer: keep it, start
-           another only when one decision has very many matches */
         size_t nc = rt->msgcap * 2;
-        char *nb = malloc(nc);
-        if (!nb) return "";
-        /* move old messages and fix pointers */
-        memcpy(nb, rt->msgbuf, rt->msglen);
-        (void)0;
-        char *old = rt->msgbuf;
+        char *nb = realloc(rt->msgbuf, nc);
+        if (!nb) return SIZE_MAX;
         rt->msgbuf = nb;
         rt->msgcap = nc;
-        free(old);
-        return NULL;   /* caller re-points (see collect) */
     }
-    char *out = rt->msgbuf + rt->msglen;
-    size_t n = pal_vm_render(rt->vm, rule, root, e, out, PAL_MAX_MESSAGE_BYTES + 1);
+    size_t off = rt->msglen;
+    size_t n = pal_vm_render(rt->vm, rule, root, e, rt->msgbuf + off, PAL_MAX_MESSAGE_BYTES + 1);
     rt->msglen += n + 1;
-    return out;
+    return off;
 }
 
 static int collect(pal_runtime *rt, uint32_t rule, const pal_record *root, pal_decision *d)
@@ -92,27 +88,24 @@ static int collect(pal_runtime *rt, uint32_t rule, const pal_record *root, pal_d
             rt->cap_matches *= 2;
             d->matches = nm;
         }
-        const char *msg = render(rt, rule, root, e);
-        if (!msg) {
-            /* the buffer moved: messages are offsets from the old base */
-            for (uint32_t j = 0; j < d->nmatches; j++) d->matches[j].message = NULL;
-            size_t off = 0;
-            for (uint32_t j = 0; j < d->nmatches; j++) {
-                rt->matches[j].message = rt->msgbuf + off;
-                off += strlen(rt->msgbuf + off) + 1;
-            }
-            msg = render(rt, rule, root, e);
-            if (!msg) msg = "";
-        }
+        size_t off = render(rt, rule, root, e);
+        if (off == SIZE_MAX) return -1;
         pal_match *m = &rt->matches[d->nmatches++];
         m->rule = rule;
         m->outcome = e->outcome;
         m->effect = o->effect;
         m->severity = o->severity;
-        m->message = msg;
+        m->message = NULL;
+        m->message_off = off;
         if (o->effect != PE_FAIL && o->effect > d->effect) d->effect = o->effect;
     }
     return 0;
+}
+
+/* The buffer no longer moves: turn offsets into pointers. */
+static void finish(pal_runtime *rt, pal_decision *d)
+{
+    for (uint32_t i = 0; i < d->nmatches; i++) d->matches[i].message = rt->msgbuf + d->matches[i].message_off;
 }
 
 static void begin(pal_runtime *rt, pal_decision *d)
@@ -135,6 +128,7 @@ int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *d)
             if (collect(rt, r, &ev->rec, d) != 0) return -1;
         }
     }
+    finish(rt, d);
     return 0;
 }
 
@@ -148,6 +142,7 @@ int pal_run_checks(pal_runtime *rt, const pal_record *inv, pal_decision *d)
         if (rc != PAL_VM_OK && !d->vm_error) { d->vm_error = rc; d->vm_error_rule = r; }
         if (collect(rt, r, inv, d) != 0) return -1;
     }
+    finish(rt, d);
     return 0;
 }
 

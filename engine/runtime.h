@@ -21,6 +21,7 @@ typedef struct pal_match {
     uint32_t outcome;      /* index into p->outcomes */
     uint8_t effect, severity;
     const char *message;
+    size_t message_off;    /* internal: where message is in the runtime's buffer */
 } pal_match;
 
 typedef struct pal_decision {
