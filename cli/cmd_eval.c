@@ -151,7 +151,7 @@ int cmd_eval(int argc, char **argv)
     if (!rt || !line) { pal_program_free(p); return cli_error("eval", "out of memory"); }
     pal_arena a;
     pal_arena_init(&a, 64u << 20);
-    long lineno = 0, nerr = 0, ndeny = 0, nevents = 0, nfind = 0;
+    long lineno = 0, nerr = 0, ndeny = 0, nevents = 0, nfind = 0, nwarn = 0;
     const char *rev = pal_program_str(p, p->revision);
     for (;;) {
         if (!fgets(line, PAL_MAX_EVENT_LINE + 2, in)) break;
@@ -166,6 +166,7 @@ int cmd_eval(int argc, char **argv)
         if (!toolong && len == 0) continue;
         nevents++;
         char err[512];
+        err[0] = 0;
         pal_event ev;
         pal_arena_reset(&a);
         if (toolong) snprintf(err, sizeof err, "line longer than %u bytes", PAL_MAX_EVENT_LINE);
@@ -180,20 +181,23 @@ int cmd_eval(int argc, char **argv)
         }
         pal_decision d;
         if (pal_decide_event(rt, &ev, &d) != 0) { nerr++; continue; }
+        /* the event was decided, but a field could not be read: say so */
+        d.warning = err[0] ? err : NULL;
+        if (err[0]) nwarn++;
         if (d.effect >= PE_PREVENT) ndeny++;
         if (d.nmatches) nfind++;
-        if (only_findings && !d.nmatches && !d.vm_error) continue;
+        if (only_findings && !d.nmatches && !d.vm_error && !d.warning) continue;
         char *js = pal_decision_json(rt, &d, lineno);
         if (js) { puts(js); free(js); }
     }
     if (ferror(in)) nerr++;
     if (in != stdin) fclose(in);
-    fprintf(stderr, "palisade eval: %ld events, %ld with findings, %ld prevented or blocked, %ld input errors\n",
-            nevents, nfind, ndeny, nerr);
+    fprintf(stderr, "palisade eval: %ld events, %ld with findings, %ld prevented or blocked, %ld input errors, "
+            "%ld with unreadable fields\n", nevents, nfind, ndeny, nerr, nwarn);
     free(line);
     pal_arena_free(&a);
     pal_runtime_free(rt);
     pal_program_free(p);
-    if (strict && nerr) return EXIT_ERROR;
+    if (strict && (nerr || nwarn)) return EXIT_ERROR;
     return ndeny ? EXIT_POLICY : EXIT_OK;
 }

@@ -164,6 +164,8 @@ char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line)
     }
     if (d->vm_error)
         cJSON_AddStringToObject(o, "error", pal_vm_strerror(d->vm_error));
+    if (d->warning && *d->warning)
+        cJSON_AddStringToObject(o, "warning", d->warning);
     cJSON_AddStringToObject(o, "revision", pal_program_str(p, p->revision));
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);

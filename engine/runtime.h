@@ -29,6 +29,7 @@ typedef struct pal_decision {
     uint32_t nmatches;
     pal_match *matches;
     int vm_error;          /* first VM error (budget), 0 if none */
+    const char *warning;   /* set by the caller: a field the decoder could not read */
     uint32_t vm_error_rule;
 } pal_decision;
 
