@@ -597,43 +597,26 @@ static void gen_expr(pal_cc *cc, pal_node *n)
         uint32_t loop = here(cc);
         emit(cc, PAL_MK_ABJ(OP_ITER_NEXT, (uint32_t)base, 0));
         gen_expr(cc, n->b);
-        if (n->kind == N_ANY) {
-            uint32_t no = emit_jump(cc, OP_JUMP_IF_FALSE);
-            stack(cc, -1);
-            emit(cc, OP_PUSH_TRUE);
-            uint32_t done = emit_jump(cc, OP_JUMP);
-            patch(cc, no, loop, n->loc);
-            uint32_t exhausted = here(cc);
-            emit(cc, OP_PUSH_FALSE);
-            uint32_t done2 = emit_jump(cc, OP_JUMP);
-            /* undefined collection: pop it, push false */
-            uint32_t u = here(cc);
-            emit(cc, OP_POP);
-            emit(cc, OP_PUSH_FALSE);
-            patch(cc, undef, u, n->loc);
-            patch(cc, loop, exhausted, n->loc);
-            patch(cc, done, here(cc), n->loc);
-            patch(cc, done2, here(cc), n->loc);
-        } else {
-            uint32_t no = emit_jump(cc, OP_JUMP_IF_FALSE);
-            stack(cc, -1);
-            uint32_t back = emit_jump(cc, OP_JUMP);
-            patch(cc, back, loop, n->loc);
-            uint32_t fail = here(cc);
-            emit(cc, OP_PUSH_FALSE);
-            uint32_t done = emit_jump(cc, OP_JUMP);
-            uint32_t exhausted = here(cc);
-            emit(cc, OP_PUSH_TRUE);
-            uint32_t done2 = emit_jump(cc, OP_JUMP);
-            uint32_t u = here(cc);
-            emit(cc, OP_POP);
-            emit(cc, OP_PUSH_FALSE);
-            patch(cc, no, fail, n->loc);
-            patch(cc, undef, u, n->loc);
-            patch(cc, loop, exhausted, n->loc);
-            patch(cc, done, here(cc), n->loc);
-            patch(cc, done2, here(cc), n->loc);
-        }
+        /* The element decides when the body holds (any) or fails (all, where
+           NOT turns an undefined body into a failure too). */
+        bool any = n->kind == N_ANY;
+        if (!any) emit(cc, OP_NOT);
+        uint32_t next = emit_jump(cc, OP_JUMP_IF_FALSE);
+        stack(cc, -1);
+        patch(cc, next, loop, n->loc);
+        emit(cc, any ? OP_PUSH_TRUE : OP_PUSH_FALSE);
+        uint32_t done = emit_jump(cc, OP_JUMP);
+        uint32_t exhausted = here(cc);
+        emit(cc, any ? OP_PUSH_FALSE : OP_PUSH_TRUE);
+        uint32_t done2 = emit_jump(cc, OP_JUMP);
+        /* not a collection: pop it; both quantifiers are false */
+        uint32_t u = here(cc);
+        emit(cc, OP_POP);
+        emit(cc, OP_PUSH_FALSE);
+        patch(cc, undef, u, n->loc);
+        patch(cc, loop, exhausted, n->loc);
+        patch(cc, done, here(cc), n->loc);
+        patch(cc, done2, here(cc), n->loc);
         stack(cc, 1);
         return;
     }
