@@ -19,6 +19,14 @@ int cmd_disasm(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_test(int argc, char **argv);      /* cli/cmd_test.c */
+int cmd_fmt(int argc, char **argv);       /* cli/cmd_fmt.c */
+int cmd_lint(int argc, char **argv);      /* cli/cmd_lint.c */
+int cmd_keygen(int argc, char **argv);    /* cli/cmd_sign.c */
+int cmd_inspect(int argc, char **argv);   /* cli/cmd_sign.c */
+int cmd_agent(int argc, char **argv);     /* cli/cmd_agent.c */
+int cmd_learn(int argc, char **argv);     /* cli/cmd_learn.c */
+int cmd_feed(int argc, char **argv);      /* cli/cmd_feed.c */
 
 /* Prints "palisade CMD: message" to stderr (printf-style); returns EXIT_ERROR. */
 int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

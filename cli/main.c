@@ -24,8 +24,16 @@ static const struct command {
     {"scan", cmd_scan, "scan IMAGE.tar: compliance checks on an image (docker save / OCI)"},
     {"inventory", cmd_inventory, "inventory IMAGE.tar: print what an image holds, as JSON"},
     {"eval", cmd_eval, "eval --policy DIR|BUNDLE --events FILE|- : decide every event"},
+    {"agent", cmd_agent, "agent --policy DIR|BUNDLE: decide a live event stream, reloading rules"},
+    {"learn", cmd_learn, "learn --events FILE|-: write runtime and firewall policy from behaviour"},
+    {"test", cmd_test, "test [DIR]: run the test blocks of a policy repo"},
+    {"fmt", cmd_fmt, "fmt [-w|-l|-d] [PATHS]: format policy source"},
+    {"lint", cmd_lint, "lint [DIR]: find mistakes in policy source"},
     {"build", cmd_build, "build DIR -o BUNDLE: compile a policy repo into a bundle"},
     {"disasm", cmd_disasm, "disasm BUNDLE: show the bytecode rule by rule"},
+    {"inspect", cmd_inspect, "inspect BUNDLE: manifest, rules, checks and signature of a bundle"},
+    {"keygen", cmd_keygen, "keygen -o NAME: make an ed25519 key pair for signing bundles"},
+    {"feed", cmd_feed, "feed convert-msrc|check ...: vulnerability feed tools"},
     {"version", cmd_version, "version: print the version"},
 };
 

@@ -98,6 +98,10 @@ static const pal_field image_fields[] = {
     {"image.windows.ubr", "windows.ubr", PT_INT, 0, 0},
     {"image.windows.version", "windows.version", PT_STRING, 0, 0},
     {"image.windows.kbs", "windows.kbs", PT_LIST, PT_STRING, 0},
+    /* Filled by vulnerability matching (engine/vuln.h) when feeds are given;
+       absent otherwise, so `count(image.vulnerabilities)` is undefined, not 0,
+       in a scan without feeds. */
+    {"image.vulnerabilities", "vulnerabilities", PT_RECORDS, PS_VULN, 0},
 };
 
 static const pal_field file_fields[] = {
@@ -148,6 +152,25 @@ static const pal_field history_fields[] = {
     {"comment", NULL, PT_STRING, 0, 0},
 };
 
+/* One known vulnerability of one package (or of the Windows build). */
+static const pal_field vuln_fields[] = {
+    {"id", NULL, PT_STRING, 0, 0},             /* CVE-2024-1234, GHSA-..., DSA-... */
+    {"package", NULL, PT_STRING, 0, 0},        /* the inventory's package name; "windows" for the OS */
+    {"version", NULL, PT_STRING, 0, 0},        /* installed version (or build) */
+    {"ecosystem", NULL, PT_STRING, 0, 0},      /* dpkg apk rpm windows ... */
+    {"fixed_version", NULL, PT_STRING, 0, 0},  /* absent when no fix is known */
+    {"fix_available", NULL, PT_BOOL, 0, 0},
+    {"severity", NULL, PT_STRING, 0, 0},       /* low medium high critical unknown */
+    {"cvss", NULL, PT_INT, 0, 0},              /* CVSS base score x10 (9.8 -> 98) */
+    {"published", NULL, PT_STRING, 0, 0},      /* YYYY-MM-DD */
+    {"age_days", NULL, PT_INT, 0, 0},
+    {"exploit", NULL, PT_BOOL, 0, 0},          /* an exploit is known (feed says so) */
+    {"kb", NULL, PT_STRING, 0, 0},             /* Windows: the fixing KB */
+    {"risk", NULL, PT_INT, 0, 0},              /* risk score 0..100, see engine/vuln.h */
+    {"source", NULL, PT_STRING, 0, 0},         /* the feed file it came from */
+    {"title", NULL, PT_STRING, 0, 0},
+};
+
 static const pal_field kv_fields[] = {
     {"name", NULL, PT_STRING, 0, 0},
     {"value", NULL, PT_STRING, 0, 0},
@@ -163,6 +186,7 @@ static const pal_schema schemas[PS__COUNT] = {
     {"group", group_fields, COUNT(group_fields), PS_GROUP},
     {"history entry", history_fields, COUNT(history_fields), PS_HISTORY},
     {"name/value pair", kv_fields, COUNT(kv_fields), PS_KV},
+    {"vulnerability", vuln_fields, COUNT(vuln_fields), PS_VULN},
 };
 
 const pal_schema *pal_schema_get(unsigned id)

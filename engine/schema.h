@@ -55,6 +55,7 @@ typedef enum pal_schema_id {
     PS_GROUP,
     PS_HISTORY,
     PS_KV,
+    PS_VULN,
     PS__COUNT
 } pal_schema_id;
 
