@@ -35,7 +35,7 @@ LANG_SRC   := $(wildcard lang/*.c)
 GEN_SRC    := $(BUILD)/gen/lexer.c $(BUILD)/gen/grammar.c
 CLI_SRC    := $(filter-out cli/embedgen.c,$(wildcard cli/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
-EMBED_IN   := $(sort $(wildcard checks/*.pal checks/*/*.pal checks/feeds/* \
+EMBED_IN   := $(sort $(wildcard checks/*.pal checks/*/*.pal checks/feeds/* checks/frameworks/*.yaml \
                  policies/*.pal policies/*/*.pal policies/feeds/*))
 
 LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRC) $(LANG_SRC)) \
