@@ -1,11 +1,176 @@
 /*
- * cmd_learn.c — placeholder until the command lands (see cli/cli.h).
+ * cmd_learn.c — `palisade learn`: turn an observed event stream into
+ * runtime and firewall policy (lang/learn.h has the model and the format).
+ *
+ *   palisade learn --events FILE|- [--image GLOB] [--collapse-dns N]
+ *                  [--input-format auto|ecs|sysmon|falco] [-o FILE|DIR] [--merge FILE]
+ *
+ * Output goes to stdout, or to -o (a directory gets learned.pal).  An
+ * existing target is never overwritten blindly: with --merge FILE (or -o on
+ * an existing file) the new behaviour is inserted into it and everything in
+ * it is kept; the added entries are listed on stderr.  Files are written
+ * through a temporary file and a rename, so a crash leaves the old file.
+ * Exit 0, or 2 on errors (unreadable input, an existing file that does not
+ * parse).  Undecodable lines are counted and reported, not fatal.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "cli.h"
+#include "engine/decode.h"
+#include "engine/limits.h"
+#include "lang/learn.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: palisade learn --events FILE|- [--image GLOB] [--collapse-dns N]\n"
+               "                      [--input-format auto|ecs|sysmon|falco] [-o FILE|DIR] [--merge FILE]\n"
+               "Writes one `runtime \"learned IMAGE\"` block per image (allow entries for what was seen,\n"
+               "`default effect alert` for anything else) and a firewall block for container-to-container\n"
+               "traffic.  --merge adds newly seen behaviour to a learned file, keeping all of it.\n");
+}
+
+static char *slurp(const char *path, size_t *len, char *err, size_t errcap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) { snprintf(err, errcap, "%s: %s", path, strerror(errno)); return NULL; }
+    size_t cap = 65536, n = 0;
+    char *b = malloc(cap);
+    size_t r;
+    while (b && (r = fread(b + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (n > PAL_MAX_SOURCE_BYTES) { snprintf(err, errcap, "%s: larger than %u bytes", path, PAL_MAX_SOURCE_BYTES); free(b); fclose(f); return NULL; }
+        if (cap - n - 1 == 0) { char *nb = realloc(b, cap * 2); if (!nb) { free(b); b = NULL; break; } b = nb; cap *= 2; }
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (!b || bad) { free(b); snprintf(err, errcap, "%s: cannot read", path); return NULL; }
+    b[n] = 0;
+    *len = n;
+    return b;
+}
+
+static int write_atomic(const char *path, const char *text)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp) return -1;
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) { free(tmp); return -1; }
+    size_t len = strlen(text);
+    bool ok = fwrite(text, 1, len, f) == len;
+    ok = (fflush(f) == 0) && ok;
+    ok = (fsync(fileno(f)) == 0) && ok;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) { unlink(tmp); free(tmp); return -1; }
+    free(tmp);
+    return 0;
+}
 
 int cmd_learn(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    return cli_error("learn", "not built yet");
-}
+    const char *events = NULL, *out = NULL, *merge = NULL, *fmtname = "auto";
+    pal_learn_opts o = {0};
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--events") && i + 1 < argc) events = argv[++i];
+        else if (!strcmp(argv[i], "--image") && i + 1 < argc) o.image_glob = argv[++i];
+        else if (!strcmp(argv[i], "--input-format") && i + 1 < argc) fmtname = argv[++i];
+        else if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        else if (!strcmp(argv[i], "--merge") && i + 1 < argc) merge = argv[++i];
+        else if (!strcmp(argv[i], "--collapse-dns") && i + 1 < argc) {
+            char *end;
+            long n = strtol(argv[++i], &end, 10);
+            if (*end || n < 2 || n > 100000)
+                return cli_error("learn", "--collapse-dns takes a number of names from 2 up (got '%s')", argv[i]);
+            o.collapse_dns = (unsigned)n;
+        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { usage(stdout); return EXIT_OK; }
+        else { usage(stderr); return cli_error("learn", "unexpected argument '%s'", argv[i]); }
+    }
+    if (!events) { usage(stderr); return cli_error("learn", "give --events FILE (or - for stdin)"); }
+    int fmt = (int)pal_input_format_from_name(fmtname);
+    if (fmt < 0) return cli_error("learn", "unknown --input-format '%s' (auto, ecs, sysmon or falco)", fmtname);
 
+    /* Where the result goes, and what it merges into. */
+    char target[4096] = "";
+    if (out) {
+        struct stat st;
+        if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) snprintf(target, sizeof target, "%s/learned.pal", out);
+        else snprintf(target, sizeof target, "%s", out);
+    } else if (merge) {
+        snprintf(target, sizeof target, "%s", merge);
+    }
+    const char *base = merge;
+    if (!base && target[0] && access(target, F_OK) == 0) {
+        if (!merge) base = target;   /* -o onto an existing learned file: relearn into it */
+    }
+
+    FILE *in = strcmp(events, "-") ? fopen(events, "rb") : stdin;
+    if (!in) return cli_error("learn", "%s: cannot open the event file: %s", events, strerror(errno));
+    pal_learn *l = pal_learn_new(&o);
+    char *line = malloc(PAL_MAX_EVENT_LINE + 2);
+    pal_arena a;
+    pal_arena_init(&a, 64u << 20);
+    if (!l || !line) { free(line); pal_learn_free(l); if (in != stdin) fclose(in); return cli_error("learn", "out of memory"); }
+    long lineno = 0, nbad = 0;
+    int rc = EXIT_OK;
+    for (;;) {
+        if (!fgets(line, PAL_MAX_EVENT_LINE + 2, in)) break;
+        lineno++;
+        size_t len = strlen(line);
+        if (len == PAL_MAX_EVENT_LINE + 1 && line[len - 1] != '\n') {
+            int c;
+            while ((c = fgetc(in)) != EOF && c != '\n') {}
+            if (nbad++ < 10) fprintf(stderr, "palisade learn: %s:%ld: line longer than %u bytes, skipped\n", events, lineno, PAL_MAX_EVENT_LINE);
+            continue;
+        }
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
+        if (!len) continue;
+        pal_arena_reset(&a);
+        pal_event ev;
+        char err[512];
+        if (pal_event_decode(line, len, (pal_input_format)fmt, NULL, &a, &ev, err, sizeof err) != 0) {
+            if (nbad++ < 10) fprintf(stderr, "palisade learn: %s:%ld: %s, skipped\n", events, lineno, err);
+            continue;
+        }
+        if (pal_learn_event(l, &ev) != 0) { rc = cli_error("learn", "out of memory"); break; }
+    }
+    if (ferror(in)) rc = cli_error("learn", "%s: read error", events);
+    if (in != stdin) fclose(in);
+    free(line);
+    pal_arena_free(&a);
+
+    if (rc == EXIT_OK) {
+        char err[600] = "", *diff = NULL, *existing = NULL;
+        size_t elen = 0;
+        if (base && !(existing = slurp(base, &elen, err, sizeof err))) rc = cli_error("learn", "%s", err);
+        char *src = rc == EXIT_OK ? pal_learn_render(l, existing, elen, base, &diff, err, sizeof err) : NULL;
+        if (rc == EXIT_OK && !src) rc = cli_error("learn", "%s", err);   /* err names file:line:col */
+        if (src) {
+            if (target[0]) {
+                if (write_atomic(target, src) != 0) rc = cli_error("learn", "%s: cannot write: %s", target, strerror(errno));
+            } else {
+                fputs(src, stdout);
+            }
+            if (base) {
+                fprintf(stderr, "palisade learn: %s: ", base);
+                if (diff && *diff) fprintf(stderr, "added\n%s", diff);
+                else fprintf(stderr, "nothing new\n");
+            }
+        }
+        free(src);
+        free(diff);
+        free(existing);
+        pal_learn_stats st;
+        pal_learn_get_stats(l, &st);
+        if (rc == EXIT_OK) fprintf(stderr, "palisade learn: %lu events, %lu learned for %u images; skipped %lu without a container image, "
+                "%lu of other images, %lu with nothing to learn, %ld unreadable lines%s\n",
+                st.events, st.learned, st.images, st.skipped_no_image, st.skipped_filtered, st.skipped_unusable,
+                nbad, st.dropped ? " (some observations dropped: too many distinct entries)" : "");
+    }
+    pal_learn_free(l);
+    return rc;
+}

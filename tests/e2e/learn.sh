@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# `palisade learn` end to end, as issue 6 asks:
+#  1. learn from a stream, evaluate the same stream against the learned
+#     policy: every event allowed;
+#  2. a stream with new behaviour: exactly the new events alert;
+#  3. relearning merges: every line of the existing (hand-edited) file is
+#     kept in order, only new entries are added, a second merge adds nothing;
+#  4. the Windows lab done by learning: learn the app's baseline, add the
+#     deny entries for cmd.exe and 1.1.1.1 to the learned rule, and the lab
+#     events decide as the lab asks;
+#  5. errors: a merge target that does not parse is refused and untouched.
+# Needs $PALISADE (tests/run-all.sh sets it), jq and python3.
+set -u
+cd "$(dirname "$0")/../.."
+PALISADE=${PALISADE:-$PWD/build/palisade}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0 fail=0
+ok()  { pass=$((pass+1)); echo "ok   $1"; }
+bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
+expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected: $3"$'\n'"got:      $2"; fi; }
+
+BASE=examples/lab/baseline.jsonl
+effects() { "$PALISADE" eval --policy "$1" --events "$2" 2>/dev/null | jq -r '"\(.line):\(.effect)"' | tr '\n' ' '; }
+
+# 1. learn, then the same stream is all allowed
+"$PALISADE" learn --events "$BASE" -o "$TMP/learned.pal" 2>"$TMP/err" \
+    && ok "learn writes a policy" || bad "learn writes a policy" "$(cat "$TMP/err")"
+"$PALISADE" build "$TMP/learned.pal" -o "$TMP/learned.bnd" >/dev/null 2>"$TMP/err" \
+    && ok "the learned policy compiles" || bad "the learned policy compiles" "$(cat "$TMP/err")"
+n=$(wc -l < "$BASE")
+got=$(effects "$TMP/learned.pal" "$BASE")
+want=$(seq 1 "$n" | sed 's/$/:allow/' | tr '\n' ' ')
+expect_eq "every learned event is allowed" "$got" "$want"
+grep -q '^  // 2 events, first 2026-11-20T09:00:02Z, last 2026-11-20T09:00:03Z$' "$TMP/learned.pal" \
+    && ok "entries carry counts and first/last seen" || bad "entries carry counts and first/last seen"
+grep -q 'allow outbound ip 10.0.0.5 port 5432-5433$' "$TMP/learned.pal" \
+    && ok "ports are merged into ranges" || bad "ports are merged into ranges" "$(cat "$TMP/learned.pal")"
+grep -q 'allow from image "wincontainerapp:latest" to image "postgres:16" tcp 5432-5433$' "$TMP/learned.pal" \
+    && ok "container-to-container traffic becomes a firewall rule" || bad "container-to-container traffic becomes a firewall rule"
+grep -q 'allow inbound port 8080$' "$TMP/learned.pal" \
+    && ok "listening ports are learned" || bad "listening ports are learned"
+cp "$TMP/learned.pal" "$TMP/again.pal.ref"
+"$PALISADE" learn --events "$BASE" > "$TMP/again.pal" 2>/dev/null
+cmp -s "$TMP/again.pal" "$TMP/again.pal.ref" && ok "learning is deterministic" || bad "learning is deterministic"
+
+# 2. new behaviour alerts, and only it
+new_event() {  # line-number-tag json
+    printf '%s\n' "$1"
+}
+{
+    cat "$BASE"
+    # 9: a new process
+    echo '{"@timestamp":"2026-11-21T09:00:00Z","event":{"category":["process"],"type":["start"]},"host":{"name":"winhost","os":{"type":"windows"}},"container":{"id":"c0ffee","image":{"name":"wincontainerapp:latest"}},"process":{"pid":5000,"executable":"C:\\Windows\\System32\\certutil.exe"}}'
+    # 10: a learned process in other letter case (Windows): allowed
+    echo '{"@timestamp":"2026-11-21T09:00:01Z","event":{"category":["process"],"type":["start"]},"host":{"name":"winhost","os":{"type":"windows"}},"container":{"id":"c0ffee","image":{"name":"wincontainerapp:latest"}},"process":{"pid":5001,"executable":"c:/APP/WinContainerApp.exe"}}'
+    # 11: a new destination
+    echo '{"@timestamp":"2026-11-21T09:00:02Z","event":{"category":["network"],"type":["connection"]},"host":{"name":"winhost","os":{"type":"windows"}},"container":{"id":"c0ffee","image":{"name":"wincontainerapp:latest"}},"network":{"direction":"outbound","transport":"tcp"},"destination":{"ip":"203.0.113.7","port":443}}'
+    # 12: a new port on a learned destination
+    echo '{"@timestamp":"2026-11-21T09:00:03Z","event":{"category":["network"],"type":["connection"]},"host":{"name":"winhost","os":{"type":"windows"}},"container":{"id":"c0ffee","image":{"name":"wincontainerapp:latest"}},"network":{"direction":"outbound","transport":"tcp"},"destination":{"ip":"10.0.0.5","port":22}}'
+    # 13: a new DNS name
+    echo '{"@timestamp":"2026-11-21T09:00:04Z","event":{"category":["network"],"type":["protocol"]},"host":{"name":"winhost","os":{"type":"windows"}},"container":{"id":"c0ffee","image":{"name":"wincontainerapp:latest"}},"network":{"protocol":"dns","direction":"outbound"},"dns":{"question":{"name":"pool.minexmr.com"}}}'
+    # 14: a learned DNS name, upper case with a trailing dot: allowed
+    echo '{"@timestamp":"2026-11-21T09:00:05Z","event":{"category":["network"],"type":["protocol"]},"host":{"name":"winhost","os":{"type":"windows"}},"container":{"id":"c0ffee","image":{"name":"wincontainerapp:latest"}},"network":{"protocol":"dns","direction":"outbound"},"dns":{"question":{"name":"WWW.GOOGLE.COM."}}}'
+    # 15: a new listening port
+    echo '{"@timestamp":"2026-11-21T09:00:06Z","event":{"category":["network"],"type":["connection"]},"host":{"name":"winhost","os":{"type":"windows"}},"container":{"id":"c0ffee","image":{"name":"wincontainerapp:latest"}},"network":{"direction":"inbound","transport":"tcp"},"source":{"ip":"10.0.0.9","port":50001},"destination":{"ip":"10.0.0.2","port":3389}}'
+    # 16: a new container-to-container connection (new image pair)
+    echo '{"@timestamp":"2026-11-21T09:00:07Z","event":{"category":["network"],"type":["connection"]},"host":{"name":"winhost","os":{"type":"windows"}},"container":{"id":"beef","image":{"name":"worker:2"}},"network":{"direction":"outbound","transport":"tcp"},"destination":{"ip":"10.0.0.5","port":5432,"container":{"image":{"name":"postgres:16"}}}}'
+} > "$TMP/new.jsonl"
+got=$("$PALISADE" eval --policy "$TMP/learned.pal" --events "$TMP/new.jsonl" --only-findings 2>/dev/null | jq -r '"\(.line):\(.effect)"' | tr '\n' ' ')
+expect_eq "exactly the new behaviour alerts" "$got" "9:alert 11:alert 12:alert 13:alert 15:alert 16:alert "
+
+# 3. relearning merges; nothing is ever dropped
+python3 - "$TMP/learned.pal" <<'EOF'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+# a user reviews the learned file: a deny entry, a comment, a rule of their own
+s = s.replace("    default effect alert\n  }\n  network {",
+              "    // certutil downloads payloads: never in this app\n"
+              "    deny \"certutil.exe\" effect prevent\n"
+              "    default effect alert\n  }\n  network {", 1)
+s += '\nrule "hand-written" {\n  on process\n  when process.name == "psexec.exe"\n  effect block\n}\n'
+open(p, "w").write(s)
+EOF
+cp "$TMP/learned.pal" "$TMP/before-merge.pal"
+"$PALISADE" learn --events "$TMP/new.jsonl" --merge "$TMP/learned.pal" 2>"$TMP/merge.err" \
+    && ok "merge runs" || bad "merge runs" "$(cat "$TMP/merge.err")"
+python3 - "$TMP/before-merge.pal" "$TMP/learned.pal" <<'EOF' && ok "merge keeps every existing line, in order" || bad "merge keeps every existing line, in order"
+import sys
+old = open(sys.argv[1]).read().splitlines()
+new = open(sys.argv[2]).read().splitlines()
+i = 0
+for line in new:
+    if i < len(old) and line == old[i]:
+        i += 1
+sys.exit(0 if i == len(old) else 1)
+EOF
+grep -c '^+ ' "$TMP/merge.err" | grep -qx 7 && ok "the diff lists the 7 new entries" \
+    || bad "the diff lists the 7 new entries" "$(cat "$TMP/merge.err")"
+grep -q '^+ runtime "learned worker:2" network: allow outbound ip 10.0.0.5 port 5432$' "$TMP/merge.err" \
+    && ok "a new image gets its own block" || bad "a new image gets its own block" "$(cat "$TMP/merge.err")"
+got=$(effects "$TMP/learned.pal" "$TMP/new.jsonl")
+want="$(seq 1 8 | sed 's/$/:allow/' | tr '\n' ' ')9:prevent $(seq 10 16 | sed 's/$/:allow/' | tr '\n' ' ')"
+expect_eq "after merging, only the hand-written deny still fires" "$got" "$want"
+cp "$TMP/learned.pal" "$TMP/merged-once.pal"
+"$PALISADE" learn --events "$TMP/new.jsonl" --merge "$TMP/learned.pal" 2>"$TMP/merge2.err"
+cmp -s "$TMP/learned.pal" "$TMP/merged-once.pal" && grep -q 'nothing new' "$TMP/merge2.err" \
+    && ok "merging the same stream twice changes nothing" || bad "merging the same stream twice changes nothing" "$(diff "$TMP/merged-once.pal" "$TMP/learned.pal")"
+# a hand-widened entry covers what it matches: nothing new is added under it
+sed -i 's/allow "www.google.com"/allow "*.google.com"/' "$TMP/learned.pal"
+printf '%s\n' '{"event":{"category":["network"],"type":["protocol"]},"container":{"image":{"name":"wincontainerapp:latest"}},"network":{"protocol":"dns"},"dns":{"question":{"name":"docs.google.com"}}}' > "$TMP/docs.jsonl"
+"$PALISADE" learn --events "$TMP/docs.jsonl" --merge "$TMP/learned.pal" 2>"$TMP/merge3.err"
+grep -q 'nothing new' "$TMP/merge3.err" && ok "a wildcard entry written by hand covers new names" \
+    || bad "a wildcard entry written by hand covers new names" "$(cat "$TMP/merge3.err")"
+
+# 4. the Windows lab, done by learning
+"$PALISADE" learn --events "$BASE" --collapse-dns 2 -o "$TMP/lab.pal" 2>/dev/null
+grep -q 'allow "\*.google.com"' "$TMP/lab.pal" && ok "--collapse-dns 2 writes *.google.com" \
+    || bad "--collapse-dns 2 writes *.google.com" "$(cat "$TMP/lab.pal")"
+python3 - "$TMP/lab.pal" <<'EOF'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+s = s.replace("    default effect alert\n  }\n  network {",
+              "    deny \"cmd.exe\" effect prevent\n    default effect alert\n  }\n  network {", 1)
+s = s.replace("    default effect alert\n  }\n  dns {",
+              "    deny outbound ip 1.1.1.1 effect alert\n    default effect alert\n  }\n  dns {", 1)
+open(p, "w").write(s)
+EOF
+EV=examples/lab/events.jsonl
+line_of() { jq -c --slurp "to_entries | map(select(.value | $1)) | map(.key + 1) | .[]" "$EV"; }
+L_APP=$(line_of '.process.pid == 4100 and .event.category == ["process"]')
+L_CMD=$(line_of '.process.command_line == "CMD.EXE /c whoami"')
+L_PING=$(line_of '.process.command_line == "ping 1.1.1.1"')
+L_IP=$(line_of '.destination.ip == "1.1.1.1"')
+L_WWW=$(line_of '.dns.question.name == "www.google.com"')
+L_AB=$(line_of '.dns.question.name == "a.b.google.com"')
+L_EVIL=$(line_of '.dns.question.name == "evil.com"')
+dec=$("$PALISADE" eval --policy "$TMP/lab.pal" --events "$EV" 2>/dev/null)
+eff() { printf '%s\n' "$dec" | jq -r --argjson l "$1" 'select(.line == $l) | .effect'; }
+expect_eq "lab: cmd.exe is prevented" "$(eff "$L_CMD")" prevent
+expect_eq "lab: the connection to 1.1.1.1 is denied (alert)" "$(eff "$L_IP")" alert
+expect_eq "lab: the app itself is allowed" "$(eff "$L_APP")" allow
+expect_eq "lab: ping.exe (learned) is allowed" "$(eff "$L_PING")" allow
+expect_eq "lab: www.google.com is allowed" "$(eff "$L_WWW")" allow
+expect_eq "lab: a.b.google.com is allowed (*.google.com)" "$(eff "$L_AB")" allow
+expect_eq "lab: evil.com alerts (not learned)" "$(eff "$L_EVIL")" alert
+
+# 5. errors
+printf 'runtime "learned x" {\n  process {\n' > "$TMP/broken.pal"
+cp "$TMP/broken.pal" "$TMP/broken.ref"
+"$PALISADE" learn --events "$BASE" --merge "$TMP/broken.pal" >/dev/null 2>"$TMP/err"; rc=$?
+expect_eq "a merge target that does not parse: exit 2" "$rc" 2
+grep -q 'broken.pal:2:12: unexpected end of file' "$TMP/err" && ok "the error names file:line:col" || bad "the error names file:line:col" "$(cat "$TMP/err")"
+cmp -s "$TMP/broken.pal" "$TMP/broken.ref" && ok "the broken file is left untouched" || bad "the broken file is left untouched"
+"$PALISADE" learn --events "$TMP/missing.jsonl" >/dev/null 2>&1; expect_eq "a missing event file: exit 2" "$?" 2
+printf '{"not json\n{"event":{"category":["process"]},"container":{"image":{"name":"a:1"}},"process":{"executable":"/bin/true"}}\n' > "$TMP/mixed.jsonl"
+out=$("$PALISADE" learn --events "$TMP/mixed.jsonl" 2>"$TMP/err"); rc=$?
+expect_eq "a bad line is reported and skipped, not fatal" "$rc:$(grep -c 'mixed.jsonl:1:' "$TMP/err")" "0:1"
+printf '%s\n' "$out" | grep -q 'allow "/bin/true"' && ok "the good line is still learned" || bad "the good line is still learned" "$out"
+"$PALISADE" learn --events "$BASE" --image 'other*' 2>/dev/null | grep -q '^runtime' \
+    && bad "--image filters images" || ok "--image filters images"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
