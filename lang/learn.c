@@ -818,7 +818,7 @@ static size_t closing_brace(const char *t, size_t len, size_t from)
 
 typedef struct insertion { size_t at; char *text; } insertion;
 
-typedef struct edits { insertion *v; size_t n, cap; bool oom; } edits;
+typedef struct edits { insertion *v; size_t n, cap; bool oom, unbalanced; } edits;
 
 /* Inserts `lines` (each already indented relative to `extra`) before the
    closing brace at `brace`: at the start of its line when the brace opens
@@ -826,6 +826,7 @@ typedef struct edits { insertion *v; size_t n, cap; bool oom; } edits;
 static void insert_before_brace(edits *E, const char *t, size_t brace, const char *lines,
                                 const char *extra)
 {
+    if (brace == (size_t)-1) { E->unbalanced = true; return; }
     size_t ls = brace;
     while (ls > 0 && t[ls - 1] != '\n') ls--;
     bool alone = true;
@@ -913,7 +914,7 @@ char *pal_learn_render(pal_learn *l, const char *existing, size_t existing_len,
             buf lines = {0};
             if (render_firewall_entries(&lines, &diff, &l->firewall, d, "")) {
                 size_t brace = closing_brace(text, existing_len, d->loc.begin);
-                if (brace != (size_t)-1) insert_before_brace(&E, text, brace, lines.p, "  ");
+                insert_before_brace(&E, text, brace, lines.p, "  ");
             }
             free(lines.p);
             continue;
@@ -941,7 +942,7 @@ char *pal_learn_render(pal_learn *l, const char *existing, size_t existing_len,
                                             sec, l->opts.collapse_dns);
             if (added && sec->present) {
                 size_t brace = closing_brace(text, existing_len, sec->loc.begin);
-                if (brace != (size_t)-1) insert_before_brace(&E, text, brace, lines.p, "  ");
+                insert_before_brace(&E, text, brace, lines.p, "  ");
             } else if (added) {
                 bprintf(&newsecs, "%s {\n", secs[s].name);
                 for (const char *p = lines.p; p && *p;) {
@@ -959,7 +960,7 @@ char *pal_learn_render(pal_learn *l, const char *existing, size_t existing_len,
         }
         if (newsecs.len) {
             size_t brace = closing_brace(text, existing_len, d->loc.begin);
-            if (brace != (size_t)-1) insert_before_brace(&E, text, brace, newsecs.p, "  ");
+            insert_before_brace(&E, text, brace, newsecs.p, "  ");
         }
         if (newsecs.oom) E.oom = true;
         free(newsecs.p);
@@ -1007,9 +1008,13 @@ char *pal_learn_render(pal_learn *l, const char *existing, size_t existing_len,
     free(seen);
     free(text);
     pal_arena_free(&arena);
-    if (out.oom || diff.oom || E.oom) {
+    if (out.oom || diff.oom || E.oom || E.unbalanced) {
         free(out.p); free(diff.p);
-        snprintf(err, errcap, "out of memory");
+        if (E.unbalanced)
+            snprintf(err, errcap, "%s: cannot find the closing brace of a learned block; "
+                     "check the file's braces", existing_name ? existing_name : "existing");
+        else
+            snprintf(err, errcap, "out of memory");
         return NULL;
     }
     if (diff_out) *diff_out = diff.p ? diff.p : strdup("");
