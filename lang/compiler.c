@@ -36,6 +36,7 @@
 #include "../engine/opcodes.h"
 #include "../engine/vm.h"
 #include "../engine/match.h"
+#include "testrun.h"
 
 /* ---- strmap ---- */
 
@@ -1372,15 +1373,101 @@ static void gen_firewall(pal_cc *cc, pal_decl *d)
     end_rule(cc, ri);
 }
 
-/* `test` blocks: checked now, run by `palisade test`. */
+/* `test` blocks: checked by every compile; `palisade test` builds and runs
+   them (lang/testrun.c), so everything a test could get wrong statically is
+   an error here, where `palisade build` and the linter see it too. */
+
+static bool given_scalar_ok(int kind, const pal_node *v)
+{
+    return (pal_is_strlike(kind) && v->kind == N_STR) || (kind == T_INT && v->kind == N_INT) ||
+           (kind == T_BOOL && (v->kind == N_TRUE || v->kind == N_FALSE)) ||
+           (kind == T_IP && (v->kind == N_IP || v->kind == N_STR));
+}
+
+/* Is v a value of type ft (the field `name`)?  Reports and returns false
+   when not.  Lists take a list literal or one scalar (ECS writes a
+   one-item list as its item); collections take a list of objects, and
+   name/value collections also an object ({PATH: "/bin"}), as inventories
+   hold them. */
+static bool check_given_value(pal_cc *cc, const char *name, pal_type ft, pal_node *v)
+{
+    if (v->kind == N_IP && v->has_prefix && v->prefix != (v->v6 ? 128 : 32)) {
+        cc_error(cc, "PAL0407", v->loc, "give one address: destination { ip: 10.0.0.5 }",
+                 "'%s' is given a CIDR, not an address", name);
+        return false;
+    }
+    if (ft.kind == T_LIST) {
+        bool is_list = v->kind == N_LIST && !v->i2;
+        for (uint32_t i = 0; is_list && i < v->nitems; i++)
+            if (!check_given_value(cc, name, (pal_type){ft.elem, 0, 0}, v->items[i])) return false;
+        if (is_list || given_scalar_ok(ft.elem, v)) return true;
+    } else if (ft.kind == T_RECORDS) {
+        const pal_schema *es = pal_schema_get(ft.schema);
+        if (v->kind == N_LIST && v->i2 && ft.schema == PS_KV) {   /* {NAME: "value"} */
+            for (uint32_t i = 0; i < v->nitems; i++)
+                if (!v->items[i]->a || v->items[i]->a->kind != N_STR) {
+                    cc_error(cc, "PAL0401", v->items[i]->loc, NULL, "values of '%s' are strings", name);
+                    return false;
+                }
+            return true;
+        }
+        if (v->kind == N_LIST && !v->i2 && es) {
+            for (uint32_t i = 0; i < v->nitems; i++) {
+                pal_node *obj = v->items[i];
+                if (obj->kind != N_LIST || !obj->i2) {
+                    cc_error(cc, "PAL0401", obj->loc, "write each element as an object: [ { path: \"/x\" } ]",
+                             "elements of '%s' are records of %s", name, es->name);
+                    return false;
+                }
+                for (uint32_t k = 0; k < obj->nitems; k++) {
+                    pal_node *kv = obj->items[k];
+                    char sub[600];
+                    snprintf(sub, sizeof sub, "%s[].%.*s", name, (int)kv->len, kv->text);
+                    int f = pal_schema_find(es, kv->text, kv->len);
+                    if (f < 0) {
+                        cc_error(cc, "PAL0301", kv->loc, "keys of an element are its fields, without a prefix",
+                                 "unknown field '%s'", sub);
+                        return false;
+                    }
+                    if (!kv->a || !check_given_value(cc, sub, pal_type_of_field(&es->fields[f]), kv->a)) return false;
+                }
+            }
+            return true;
+        }
+    } else if (given_scalar_ok(ft.kind, v)) {
+        return true;
+    }
+    cc_error(cc, "PAL0401", v->loc, NULL, "'%s' is %s", name, pal_type_article(ft));
+    return false;
+}
+
 static void check_test(pal_cc *cc, pal_decl *d)
 {
+    bool inventory = false;
+    for (pal_given *g = d->given; g; g = g->next)
+        if (!strcmp(g->group, "image")) inventory = true;
+    const pal_schema *s = pal_schema_get(inventory ? PS_IMAGE : PS_EVENT);
+    uint8_t *seen = calloc(s->nfields + 1u, 1);
+    bool from_file = false;
     for (pal_given *g = d->given; g; g = g->next) {
         bool image = !strcmp(g->group, "image");
-        const pal_schema *s = pal_schema_get(image ? PS_IMAGE : PS_EVENT);
+        if (inventory && !image) {
+            cc_error(cc, "PAL0301", g->loc, "an inventory test gives only image { ... } groups; test events in another test",
+                     "'%s' is an event group in an inventory test", g->group);
+            continue;
+        }
         for (pal_attr *a = g->fields; a; a = a->next) {
             char name[512];
             snprintf(name, sizeof name, "%s.%s", g->group, a->key);
+            if (image && !strcmp(a->key, "from_file")) {
+                if (a->value->kind != N_STR || !a->value->len)
+                    cc_error(cc, "PAL0401", a->value->loc, "from_file: \"inventory.json\", relative to this file",
+                             "'from_file' is the path of an inventory JSON file");
+                else if (from_file)
+                    cc_error(cc, "PAL0203", a->loc, "keep one of them", "'from_file' is given twice");
+                from_file = true;
+                continue;
+            }
             int f = pal_schema_find(s, name, strlen(name));
             if (f < 0 && image) f = pal_schema_find(s, a->key, strlen(a->key));
             if (f < 0) {
@@ -1388,18 +1475,36 @@ static void check_test(pal_cc *cc, pal_decl *d)
                          "unknown field '%s'", name);
                 continue;
             }
-            pal_type ft = pal_type_of_field(&s->fields[f]);
-            pal_node *v = a->value;
-            bool ok = (pal_is_strlike(ft.kind) && v->kind == N_STR) || (ft.kind == T_INT && v->kind == N_INT) ||
-                      (ft.kind == T_BOOL && (v->kind == N_TRUE || v->kind == N_FALSE)) ||
-                      (ft.kind == T_IP && (v->kind == N_IP || v->kind == N_STR)) ||
-                      ((ft.kind == T_LIST || ft.kind == T_RECORDS) && v->kind == N_LIST);
-            if (!ok) cc_error(cc, "PAL0401", v->loc, NULL, "'%s' is %s", name, pal_type_article(ft));
+            if (seen && seen[f]) {
+                cc_error(cc, "PAL0203", a->loc, "keep one of them", "'%s' is given twice", s->fields[f].name);
+                continue;
+            }
+            if (seen) seen[f] = 1;
+            check_given_value(cc, s->fields[f].name, pal_type_of_field(&s->fields[f]), a->value);
         }
     }
-    if (d->expect_by && !pal_strmap_get(&cc->rules, d->expect_by, strlen(d->expect_by)))
-        cc_error(cc, "PAL0311", d->expect_loc, "name a rule, runtime, firewall or check of this repo",
-                 "test expects a decision by unknown rule '%s'", d->expect_by);
+    free(seen);
+    bool outcome_ok = inventory ? (d->expect_effect == PE_FAIL || d->expect_effect == PAL_EXPECT_PASS)
+                                : (d->expect_effect >= PE_ALLOW && d->expect_effect <= PE_BLOCK);
+    if (!outcome_ok && inventory)
+        cc_error(cc, "PAL0206", d->expect_loc, "checks pass or fail: expect fail by \"CHECK-ID\"",
+                 "an inventory test expects pass or fail");
+    else if (!outcome_ok)
+        cc_error(cc, "PAL0206", d->expect_loc,
+                 "an event is decided allow, alert, prevent or block; pass and fail are for image tests",
+                 "an event test expects an effect, not %s", d->expect_effect == PE_FAIL ? "fail" : "pass");
+    if (d->expect_by) {
+        pal_decl *t = pal_strmap_get(&cc->rules, d->expect_by, strlen(d->expect_by));
+        if (!t)
+            cc_error(cc, "PAL0311", d->expect_loc, "name a rule, runtime, firewall or check of this repo",
+                     "test expects a decision by unknown rule '%s'", d->expect_by);
+        else if (inventory && t->kind != D_CHECK)
+            cc_error(cc, "PAL0311", d->expect_loc, "an inventory test names a check after `by`",
+                     "'%s' decides events, not images", d->expect_by);
+        else if (!inventory && t->kind == D_CHECK)
+            cc_error(cc, "PAL0311", d->expect_loc, "an event test names a rule, runtime or firewall block after `by`",
+                     "'%s' is a check: it runs on images, not events", d->expect_by);
+    }
 }
 
 /* ---- feeds ---- */
@@ -1672,8 +1777,9 @@ static void default_diag(const pal_diagnostic *d, void *user)
     pal_diag_print(d, user ? user : stderr);
 }
 
-pal_program *pal_compile(const char *const *paths, size_t npaths, const pal_compile_opts *o,
-                         unsigned *nerrors, unsigned *nwarnings)
+/* The driver; with ts, the tests are kept for `palisade test` as well. */
+static pal_program *compile_repo(const char *const *paths, size_t npaths, const pal_compile_opts *o,
+                                 unsigned *nerrors, unsigned *nwarnings, pal_testset *ts)
 {
     static const pal_compile_opts defaults = {0};
     if (!o) o = &defaults;
@@ -1746,10 +1852,16 @@ pal_program *pal_compile(const char *const *paths, size_t npaths, const pal_comp
             case D_RULE: gen_rule(cc, d); break;
             case D_RUNTIME: gen_runtime(cc, d); break;
             case D_FIREWALL: gen_firewall(cc, d); break;
-            case D_TEST: check_test(cc, d); break;
+            case D_TEST: {
+                unsigned before = cc->diags.errors;
+                check_test(cc, d);
+                if (ts && cc->diags.errors == before) pal_testset_add(ts, cc, d);
+                break;
+            }
             }
         }
     }
+    if (ts) pal_testset_finish(ts, cc);
 out:
     if (nwarnings) *nwarnings = cc->diags.warnings;
     pal_program *p = cc->p;
@@ -1841,7 +1953,20 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-pal_program *pal_compile_dir(const char *dir, const pal_compile_opts *o, unsigned *nerrors, unsigned *nwarnings)
+pal_program *pal_compile(const char *const *paths, size_t npaths, const pal_compile_opts *o,
+                         unsigned *nerrors, unsigned *nwarnings)
+{
+    return compile_repo(paths, npaths, o, nerrors, nwarnings, NULL);
+}
+
+pal_program *pal_compile_tests(const char *const *paths, size_t npaths, const pal_compile_opts *o,
+                               unsigned *nerrors, unsigned *nwarnings, pal_testset *tests)
+{
+    return compile_repo(paths, npaths, o, nerrors, nwarnings, tests);
+}
+
+static pal_program *compile_dir(const char *dir, const pal_compile_opts *o, unsigned *nerrors,
+                                unsigned *nwarnings, pal_testset *ts)
 {
     pathlist pl = {0};
     struct stat st;
@@ -1874,8 +1999,19 @@ pal_program *pal_compile_dir(const char *dir, const pal_compile_opts *o, unsigne
     }
     opts.read = pal_read_from_dir;
     opts.read_user = (void *)dir;
-    pal_program *p = pal_compile((const char *const *)pl.v, pl.n, &opts, nerrors, nwarnings);
+    pal_program *p = compile_repo((const char *const *)pl.v, pl.n, &opts, nerrors, nwarnings, ts);
     for (size_t i = 0; i < pl.n; i++) free(pl.v[i]);
     free(pl.v);
     return p;
+}
+
+pal_program *pal_compile_dir(const char *dir, const pal_compile_opts *o, unsigned *nerrors, unsigned *nwarnings)
+{
+    return compile_dir(dir, o, nerrors, nwarnings, NULL);
+}
+
+pal_program *pal_compile_dir_tests(const char *dir, const pal_compile_opts *o, unsigned *nerrors,
+                                   unsigned *nwarnings, pal_testset *tests)
+{
+    return compile_dir(dir, o, nerrors, nwarnings, tests);
 }
