@@ -1392,7 +1392,7 @@ static bool given_scalar_ok(int kind, const pal_node *v)
 static bool check_given_value(pal_cc *cc, const char *name, pal_type ft, pal_node *v)
 {
     if (v->kind == N_IP && v->has_prefix && v->prefix != (v->v6 ? 128 : 32)) {
-        cc_error(cc, "PAL0407", v->loc, "give one address: destination { ip: 10.0.0.5 }",
+        cc_error(cc, "PAL0407", v->loc, "give one address: destination { \"ip\": 10.0.0.5 }",
                  "'%s' is given a CIDR, not an address", name);
         return false;
     }
@@ -1435,6 +1435,12 @@ static bool check_given_value(pal_cc *cc, const char *name, pal_type ft, pal_nod
             return true;
         }
     } else if (given_scalar_ok(ft.kind, v)) {
+        size_t n = strlen(name);
+        bool port = n >= 4 && !strcmp(name + n - 4, "port") && (n == 4 || name[n - 5] == '.');
+        if (port && v->kind == N_INT && (v->i < 0 || v->i > 65535)) {
+            cc_error(cc, "PAL0408", v->loc, "ports are 0-65535", "'%s' is given %lld, not a port", name, (long long)v->i);
+            return false;
+        }
         return true;
     }
     cc_error(cc, "PAL0401", v->loc, NULL, "'%s' is %s", name, pal_type_article(ft));

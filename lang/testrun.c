@@ -197,8 +197,9 @@ static cJSON *read_inventory_file(pal_cc *cc, pal_decl *d, const pal_attr *a)
     char *data = NULL;
     size_t len = 0;
     if (!cc->opts->read || cc->opts->read(cc->opts->read_user, path, &data, &len) != 0) {
-        cc_error(cc, "PAL0001", a->value->loc, "the path is relative to the test's file; write one with `palisade inventory IMAGE.tar > FILE.json`",
-                 "cannot read inventory file '%s' (at most %u bytes)", path, PAL_MAX_FEED_BYTES);
+        cc_error(cc, "PAL0001", a->value->loc,
+                 "the path is relative to the test's file (at most 64 MiB); write one with `palisade inventory IMAGE.tar > FILE.json`",
+                 "cannot read inventory file '%s'", path);
         return NULL;
     }
     if (len > PAL_MAX_FEED_BYTES) {
@@ -246,7 +247,14 @@ static cJSON *inventory_json(pal_cc *cc, pal_decl *d, pal_loc *where)
         *where = from->value->loc;
         cJSON *file = read_inventory_file(cc, d, from);
         if (!file) goto fail;
-        while (file->child) cJSON_AddItemToObject(root, file->child->string, cJSON_DetachItemViaPointer(file, file->child));
+        while (file->child) {
+            cJSON *member = cJSON_DetachItemViaPointer(file, file->child);
+            if (!cJSON_AddItemToObject(root, member->string, member)) {   /* copies the key first */
+                cJSON_Delete(member);
+                cJSON_Delete(file);
+                goto fail;
+            }
+        }
         cJSON_Delete(file);
     } else {
         for (uint32_t f = 0; f < s->nfields; f++) {
