@@ -204,7 +204,7 @@ static unsigned per_mille(coverage c)
 /* ---- output ---- */
 
 static void print_text(repo *repos, int n, const opts *o, coverage cov, unsigned passed, unsigned failed,
-                       unsigned skipped)
+                       unsigned skipped, bool compiled)
 {
     for (int i = 0; i < n; i++) {
         repo *r = &repos[i];
@@ -223,7 +223,9 @@ static void print_text(repo *repos, int n, const opts *o, coverage cov, unsigned
             free(b.s);
         }
     }
-    if (o->coverage) {
+    if (o->coverage && !compiled) {
+        printf("coverage: unknown: a repo did not compile\n");
+    } else if (o->coverage) {
         unsigned pm = per_mille(cov);
         printf("coverage: %llu of %llu rules and checks exercised (%u.%u%%)\n", (unsigned long long)cov.covered,
                (unsigned long long)cov.total, pm / 10, pm % 10);
@@ -258,7 +260,7 @@ static void json_target(cJSON *o, const repo *r, const pal_test_target *t)
 }
 
 static int print_json(repo *repos, int n, const opts *o, coverage cov, unsigned passed, unsigned failed,
-                      unsigned skipped)
+                      unsigned skipped, bool compiled)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON *tests = cJSON_AddArrayToObject(root, "tests");
@@ -321,7 +323,7 @@ static int print_json(repo *repos, int n, const opts *o, coverage cov, unsigned 
     cJSON_AddNumberToObject(root, "passed", passed);
     cJSON_AddNumberToObject(root, "failed", failed);
     cJSON_AddNumberToObject(root, "skipped", skipped);
-    if (o->coverage) {
+    if (o->coverage && compiled) {
         cJSON *c = cJSON_AddObjectToObject(root, "coverage");
         if (c) {
             cJSON_AddNumberToObject(c, "covered", (double)cov.covered);
@@ -439,6 +441,23 @@ static bool selected(const opts *o, const char *name, pcre2_match_data *md)
     return pcre2_match(o->run, (PCRE2_SPTR)name, strlen(name), 0, 0, md, NULL) >= 0;
 }
 
+/* Compiler diagnostics as `build` prints them, but with the file named
+   the way the test lines name it (user is the repo's prefix). */
+static void print_diag(const pal_diagnostic *d, void *user)
+{
+    const char *prefix = user;
+    pal_diagnostic x = *d;
+    pal_srcfile shown;
+    char path[4200];
+    if (d->file && prefix && *prefix) {
+        shown = *d->file;
+        snprintf(path, sizeof path, "%s%s", prefix, d->file->path);
+        shown.path = path;
+        x.file = &shown;
+    }
+    pal_diag_print(&x, stderr);
+}
+
 /* Compiles one path and runs its selected tests.  Returns EXIT_OK, or
    EXIT_ERROR after printing why. */
 static int run_repo(repo *r, const char *path, const opts *o, pcre2_match_data *md, unsigned *passed,
@@ -469,6 +488,8 @@ static int run_repo(repo *r, const char *path, const opts *o, pcre2_match_data *
 
     pal_compile_opts co = {0};
     co.revision = "";
+    co.diag = print_diag;
+    co.diag_user = prefix;
     unsigned errors = 0, warnings = 0;
     r->p = pal_compile_dir_tests(path, &co, &errors, &warnings, &r->ts);
     if (!r->p) return cli_error("test", "%s: %u error%s; no test was run", path, errors, errors == 1 ? "" : "s");
@@ -571,13 +592,14 @@ int cmd_test(int argc, char **argv)
     if (repos) {
         coverage cov = count_coverage(repos, npaths);
         if (!strcmp(o.format, "json")) {
-            if (print_json(repos, npaths, &o, cov, passed, failed, skipped) != EXIT_OK) exitc = EXIT_ERROR;
+            if (print_json(repos, npaths, &o, cov, passed, failed, skipped, exitc == EXIT_OK) != EXIT_OK)
+                exitc = EXIT_ERROR;
         } else if (!strcmp(o.format, "junit")) {
             print_junit(repos, npaths, &o, cov);
         } else {
-            print_text(repos, npaths, &o, cov, passed, failed, skipped);
+            print_text(repos, npaths, &o, cov, passed, failed, skipped, exitc == EXIT_OK);
         }
-        bool below = o.coverage_min >= 0 && (double)cov.covered * 100.0 < o.coverage_min * (double)cov.total;
+        bool below = exitc == EXIT_OK && o.coverage_min >= 0 && (double)cov.covered * 100.0 < o.coverage_min * (double)cov.total;
         if (below) {
             unsigned pm = per_mille(cov);
             fprintf(stderr, "palisade test: coverage %u.%u%% is below --coverage-min %g\n", pm / 10, pm % 10, o.coverage_min);
