@@ -16,7 +16,15 @@
  * runs the verifier and builds the matchers.
  *
  * The checksum detects corruption, not tampering: anyone can recompute it.
- * Signatures (manifest, later) are what will say who built a bundle.
+ * Signatures say who built a bundle.  They are a trailer after the body
+ * (drawn in bundle.h) rather than a section inside it, so that what is
+ * signed is plainly "the first N bytes", the body format and its reader stay
+ * as they are, and the reader is handed exactly the bytes the signature
+ * covered.  The signature is checked before the body is parsed at all.
+ * Ed25519ph (libsodium's multi-part API) lets a 256 MiB bundle be signed
+ * and checked in one pass without copying it; the message starts with a
+ * fixed label so a palisade signature can never be replayed as a
+ * signature over anything else made with the same key.
  */
 #include "bundle.h"
 #include "limits.h"
@@ -105,12 +113,16 @@ void pal_bundle_seal(unsigned char *buf, size_t len)
 
 /* ---- writing ---- */
 
-static uint32_t section_count(const pal_program *p, unsigned id)
+/* A manifest revision other than the program's is appended to the string
+   blob (with its NUL, as every blob string has one). */
+typedef struct rev_override { const char *s; uint32_t len; } rev_override;
+
+static uint32_t section_count(const pal_program *p, const rev_override *rv, unsigned id)
 {
     switch (id) {
     case S_MANIFEST: return 1;
     case S_SOURCES: return p->nsources;
-    case S_STRINGS: return p->strings_len;
+    case S_STRINGS: return p->strings_len + (rv->s ? rv->len + 1 : 0);
     case S_CONSTS: return p->nconsts;
     case S_MATCHERS: return p->nmatchers;
     case S_MITEMS: return p->nmitems;
@@ -151,11 +163,12 @@ static int write_const(wr *w, const pal_program *p, const pal_value *c)
     return 0;
 }
 
-static int write_section(wr *w, const pal_program *p, unsigned id)
+static int write_section(wr *w, const pal_program *p, const rev_override *rv, unsigned id)
 {
     switch (id) {
     case S_MANIFEST:
-        wstr(w, p->revision);
+        if (rv->s) wstr(w, (pal_str){p->strings_len, rv->len});
+        else wstr(w, p->revision);
         w64(w, (uint64_t)p->build_time);
         break;
     case S_SOURCES:
@@ -163,6 +176,7 @@ static int write_section(wr *w, const pal_program *p, unsigned id)
         break;
     case S_STRINGS:
         wbytes(w, p->strings, p->strings_len);
+        if (rv->s) { wbytes(w, rv->s, rv->len); w8(w, 0); }
         break;
     case S_CONSTS:
         for (uint32_t i = 0; i < p->nconsts; i++)
@@ -215,12 +229,23 @@ static int write_section(wr *w, const pal_program *p, unsigned id)
 
 int pal_bundle_write(const pal_program *p, unsigned char **buf, size_t *len)
 {
+    return pal_bundle_write_rev(p, NULL, buf, len);
+}
+
+int pal_bundle_write_rev(const pal_program *p, const char *revision, unsigned char **buf, size_t *len)
+{
     if (!p || !buf || !len) return -1;
     *buf = NULL;
     *len = 0;
+    rev_override rv = {revision, 0};
+    if (revision) {
+        size_t n = strlen(revision);
+        if (n > PAL_MAX_STRING_BYTES || (uint64_t)p->strings_len + n + 1 > UINT32_MAX) return -1;
+        rv.len = (uint32_t)n;
+    }
     uint64_t total = HEADER_SIZE;
     for (unsigned id = 1; id <= PAL_BUNDLE_NSECTIONS; id++)
-        total += (uint64_t)section_count(p, id) * record_size[id];
+        total += (uint64_t)section_count(p, &rv, id) * record_size[id];
     if (total > PAL_MAX_BUNDLE_BYTES) return -1;
     unsigned char *b = calloc(1, (size_t)total);
     if (!b) return -1;
@@ -236,12 +261,12 @@ int pal_bundle_write(const pal_program *p, unsigned char **buf, size_t *len)
     w32(&w, 0);
     uint64_t off = HEADER_SIZE;
     for (unsigned id = 1; id <= PAL_BUNDLE_NSECTIONS; id++) {
-        uint64_t n = section_count(p, id), bytes = n * record_size[id];
+        uint64_t n = section_count(p, &rv, id), bytes = n * record_size[id];
         w32(&w, id); w32(&w, (uint32_t)n); w64(&w, off); w64(&w, bytes);
         off += bytes;
     }
     for (unsigned id = 1; id <= PAL_BUNDLE_NSECTIONS; id++) {
-        if (write_section(&w, p, id)) { free(b); return -1; }
+        if (write_section(&w, p, &rv, id)) { free(b); return -1; }
     }
     pal_bundle_seal(b, (size_t)total);
     *buf = b;
@@ -494,21 +519,17 @@ int pal_bundle_read(const unsigned char *buf, size_t len, pal_program **out, cha
 
 /* ---- files ---- */
 
-int pal_bundle_save(const pal_program *p, const char *path, char *err, size_t cap)
+int pal_write_file_atomic(const char *path, const unsigned char *buf, size_t len, unsigned mode,
+                          char *err, size_t cap)
 {
-    unsigned char *buf;
-    size_t len;
-    if (pal_bundle_write(p, &buf, &len))
-        return fail(err, cap, "%s: cannot serialize the program (invalid constant, or over %u bytes)", path,
-                    PAL_MAX_BUNDLE_BYTES);
     size_t tlen = strlen(path) + 32;
     char *tmp = malloc(tlen);
-    if (!tmp) { free(buf); return fail(err, cap, "%s: out of memory", path); }
+    if (!tmp) return fail(err, cap, "%s: out of memory", path);
     snprintf(tmp, tlen, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
     if (fd < 0) {
         int e = errno;
-        free(buf); free(tmp);
+        free(tmp);
         return fail(err, cap, "%s: cannot create: %s", path, strerror(e));
     }
     size_t done = 0;
@@ -523,15 +544,43 @@ int pal_bundle_save(const pal_program *p, const char *path, char *err, size_t ca
     if (close(fd) != 0 && !e) e = errno;
     if (!e && rename(tmp, path) != 0) e = errno;
     if (e) unlink(tmp);
-    free(buf);
     free(tmp);
     if (e) return fail(err, cap, "%s: cannot write: %s", path, strerror(e));
     return 0;
 }
 
-int pal_bundle_load(const char *path, pal_program **out, char *err, size_t cap)
+int pal_bundle_save_signed(const pal_program *p, const char *path, const char *revision,
+                           const pal_seckey *key, char *err, size_t cap)
 {
-    if (out) *out = NULL;
+    unsigned char *buf;
+    size_t len;
+    if (pal_bundle_write_rev(p, revision, &buf, &len))
+        return fail(err, cap, "%s: cannot serialize the program (invalid constant, or over %u bytes)", path,
+                    PAL_MAX_BUNDLE_BYTES);
+    if (key) {
+        unsigned char *signed_buf;
+        size_t signed_len;
+        char why[256];
+        int rc = pal_bundle_sign(buf, len, key, &signed_buf, &signed_len, why, sizeof why);
+        free(buf);
+        if (rc) return fail(err, cap, "%s: %s", path, why);
+        buf = signed_buf;
+        len = signed_len;
+    }
+    int rc = pal_write_file_atomic(path, buf, len, 0644, err, cap);
+    free(buf);
+    return rc;
+}
+
+int pal_bundle_save(const pal_program *p, const char *path, char *err, size_t cap)
+{
+    return pal_bundle_save_signed(p, path, NULL, NULL, err, cap);
+}
+
+int pal_read_file_bounded(const char *path, size_t limit, unsigned char **out, size_t *outlen, char *err, size_t cap)
+{
+    *out = NULL;
+    *outlen = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return fail(err, cap, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
@@ -544,12 +593,11 @@ int pal_bundle_load(const char *path, pal_program **out, char *err, size_t cap)
         close(fd);
         return fail(err, cap, "%s: not a regular file", path);
     }
-    if (st.st_size > (off_t)PAL_MAX_BUNDLE_BYTES) {
+    if (st.st_size > (off_t)limit) {
         close(fd);
-        return fail(err, cap, "%s: %lld bytes; a bundle may be at most %u bytes", path, (long long)st.st_size,
-                    PAL_MAX_BUNDLE_BYTES);
+        return fail(err, cap, "%s: %lld bytes; the limit is %zu bytes", path, (long long)st.st_size, limit);
     }
-    /* read at most one byte more than the limit: the file may grow under us */
+    /* read at most one byte more than the size: the file may grow under us */
     size_t want = (size_t)st.st_size, len = 0;
     unsigned char *buf = malloc(want + 1);
     if (!buf) { close(fd); return fail(err, cap, "%s: out of memory", path); }
@@ -569,9 +617,301 @@ int pal_bundle_load(const char *path, pal_program **out, char *err, size_t cap)
         }
     }
     close(fd);
+    *out = buf;
+    *outlen = len;
+    return 0;
+}
+
+int pal_bundle_load_verified(const char *path, const pal_pubkey *trusted, pal_bundle_sig *sig,
+                             pal_program **out, char *err, size_t cap)
+{
+    if (out) *out = NULL;
+    unsigned char *buf;
+    size_t len;
     char why[512];
-    int rc = pal_bundle_read(buf, len, out, why, sizeof why);
+    if (pal_read_file_bounded(path, PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES, &buf, &len, why, sizeof why)) {
+        if (strstr(why, "the limit is"))
+            return fail(err, cap, "%s: larger than a bundle may be (%u bytes)", path, PAL_MAX_BUNDLE_BYTES);
+        return fail(err, cap, "%s", why);
+    }
+    int rc = pal_bundle_open(buf, len, trusted, sig, out, why, sizeof why);
     free(buf);
     if (rc) return fail(err, cap, "%s: %s", path, why);
     return 0;
+}
+
+int pal_bundle_load(const char *path, pal_program **out, char *err, size_t cap)
+{
+    return pal_bundle_load_verified(path, NULL, NULL, out, err, cap);
+}
+
+/* ---- keys ---- */
+
+static const char sig_magic[8] = {'P', 'A', 'L', 'S', 'I', 'G', 'N', '\0'};
+static const char sig_label[] = "palisade bundle signature v1\n";
+enum { SIG_ALG_ED25519PH = 1, SIG_SIGNED_PREFIX = 64 };
+
+static void key_id_of(const unsigned char pk[32], char id[PAL_KEY_ID_CHARS + 1])
+{
+    unsigned char h[32];
+    crypto_hash_sha256(h, pk, 32);
+    sodium_bin2hex(id, PAL_KEY_ID_CHARS + 1, h, PAL_KEY_ID_CHARS / 2);
+}
+
+int pal_key_generate(pal_pubkey *pub, pal_seckey *sec)
+{
+    if (sodium_init() < 0) return -1;
+    if (crypto_sign_keypair(pub->pk, sec->sk) != 0) return -1;
+    key_id_of(pub->pk, pub->id);
+    memcpy(sec->id, pub->id, sizeof sec->id);
+    return 0;
+}
+
+static char *format_key(const char *header, const char *comment, const char *id, const char *field,
+                        const unsigned char *key)
+{
+    char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(b64, sizeof b64, key, 32, sodium_base64_VARIANT_ORIGINAL);
+    size_t n = strlen(header) + strlen(comment) + strlen(id) + strlen(field) + strlen(b64) + 64;
+    char *s = malloc(n);
+    if (s) snprintf(s, n, "%s\n# %s\nkey-id %s\n%s %s\n", header, comment, id, field, b64);
+    sodium_memzero(b64, sizeof b64);
+    return s;
+}
+
+char *pal_pubkey_format(const pal_pubkey *k)
+{
+    return format_key("palisade-public-key v1", "give this file to agents: palisade agent --verify-key FILE",
+                      k->id, "ed25519", k->pk);
+}
+
+char *pal_seckey_format(const pal_seckey *k)
+{
+    return format_key("palisade-secret-key v1", "SECRET: signs bundles (palisade build --sign FILE); keep it mode 0600",
+                      k->id, "ed25519-seed", k->sk);   /* the first 32 bytes are the seed */
+}
+
+/* Parses the three-line key format; `field` names the key line.  *key gets
+   32 bytes. */
+static int parse_key(const char *text, size_t len, const char *header, const char *field,
+                     unsigned char key[32], char id[PAL_KEY_ID_CHARS + 1], char *err, size_t cap)
+{
+    if (len > PAL_MAX_KEY_FILE_BYTES) return fail(err, cap, "key file over %u bytes", PAL_MAX_KEY_FILE_BYTES);
+    if (memchr(text, '\0', len)) return fail(err, cap, "not a palisade key file (binary data)");
+    bool have_header = false, have_id = false, have_key = false;
+    size_t pos = 0;
+    unsigned lineno = 0;
+    while (pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - text) : len, n = end - pos;
+        const char *line = text + pos;
+        pos = end + 1;
+        lineno++;
+        if (n && line[n - 1] == '\r') n--;
+        while (n && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
+        if (n == 0 || line[0] == '#') continue;
+        char buf[256];
+        if (n >= sizeof buf) return fail(err, cap, "line %u is too long", lineno);
+        memcpy(buf, line, n);
+        buf[n] = 0;
+        if (!have_header) {
+            if (strcmp(buf, header) != 0)
+                return fail(err, cap, "not a palisade key file: the first line must be '%s'%s", header,
+                            !strncmp(buf, "palisade-", 9) ? " (is this the other half of the key pair?)" : "");
+            have_header = true;
+            continue;
+        }
+        char *sp = strchr(buf, ' ');
+        if (!sp) return fail(err, cap, "line %u: expected 'key-id HEX' or '%s BASE64'", lineno, field);
+        *sp = 0;
+        const char *val = sp + 1;
+        if (!strcmp(buf, "key-id")) {
+            if (have_id) return fail(err, cap, "line %u: a second key-id", lineno);
+            if (strlen(val) != PAL_KEY_ID_CHARS || strspn(val, "0123456789abcdef") != PAL_KEY_ID_CHARS)
+                return fail(err, cap, "line %u: key-id must be %u lowercase hex digits", lineno, PAL_KEY_ID_CHARS);
+            memcpy(id, val, PAL_KEY_ID_CHARS + 1);
+            have_id = true;
+        } else if (!strcmp(buf, field)) {
+            if (have_key) return fail(err, cap, "line %u: a second %s line", lineno, field);
+            size_t bin_len = 0;
+            if (sodium_base642bin(key, 32, val, strlen(val), NULL, &bin_len, NULL,
+                                  sodium_base64_VARIANT_ORIGINAL) != 0 || bin_len != 32) {
+                sodium_memzero(buf, sizeof buf);
+                return fail(err, cap, "line %u: %s is not 32 bytes of base64", lineno, field);
+            }
+            have_key = true;
+        } else {
+            return fail(err, cap, "line %u: unknown field '%s' (expected key-id and %s)", lineno, buf, field);
+        }
+        sodium_memzero(buf, sizeof buf);
+    }
+    if (!have_header) return fail(err, cap, "empty key file");
+    if (!have_id || !have_key) return fail(err, cap, "the key file is cut short: no %s line", have_id ? field : "key-id");
+    return 0;
+}
+
+int pal_pubkey_parse(const char *text, size_t len, pal_pubkey *out, char *err, size_t cap)
+{
+    if (sodium_init() < 0) return fail(err, cap, "libsodium failed to initialize");
+    char id[PAL_KEY_ID_CHARS + 1];
+    if (parse_key(text, len, "palisade-public-key v1", "ed25519", out->pk, id, err, cap)) return -1;
+    key_id_of(out->pk, out->id);
+    if (strcmp(id, out->id) != 0)
+        return fail(err, cap, "key-id %s does not match the key (its id is %s): the file was altered", id, out->id);
+    return 0;
+}
+
+int pal_seckey_parse(const char *text, size_t len, pal_seckey *out, char *err, size_t cap)
+{
+    if (sodium_init() < 0) return fail(err, cap, "libsodium failed to initialize");
+    char id[PAL_KEY_ID_CHARS + 1];
+    unsigned char seed[32], pk[32];
+    int rc = parse_key(text, len, "palisade-secret-key v1", "ed25519-seed", seed, id, err, cap);
+    if (rc == 0) {
+        crypto_sign_seed_keypair(pk, out->sk, seed);
+        key_id_of(pk, out->id);
+        if (strcmp(id, out->id) != 0) {
+            rc = fail(err, cap, "key-id %s does not match the key (its id is %s): the file was altered", id, out->id);
+            sodium_memzero(out->sk, sizeof out->sk);
+        }
+    }
+    sodium_memzero(seed, sizeof seed);
+    return rc;
+}
+
+static int load_key_file(const char *path, bool secret, void *out, char *err, size_t cap)
+{
+    unsigned char *buf;
+    size_t len;
+    char why[300];
+    if (pal_read_file_bounded(path, PAL_MAX_KEY_FILE_BYTES, &buf, &len, why, sizeof why))
+        return fail(err, cap, "%s", why);
+    int rc = secret ? pal_seckey_parse((const char *)buf, len, out, why, sizeof why)
+                    : pal_pubkey_parse((const char *)buf, len, out, why, sizeof why);
+    sodium_memzero(buf, len);
+    free(buf);
+    if (rc) return fail(err, cap, "%s: %s", path, why);
+    return 0;
+}
+
+int pal_pubkey_load(const char *path, pal_pubkey *out, char *err, size_t cap)
+{
+    return load_key_file(path, false, out, err, cap);
+}
+
+int pal_seckey_load(const char *path, pal_seckey *out, char *err, size_t cap)
+{
+    return load_key_file(path, true, out, err, cap);
+}
+
+/* ---- signatures ---- */
+
+static void sig_message(crypto_sign_state *st, const unsigned char *body, size_t len, const unsigned char *trailer)
+{
+    crypto_sign_init(st);
+    crypto_sign_update(st, (const unsigned char *)sig_label, sizeof sig_label - 1);
+    crypto_sign_update(st, body, len);
+    crypto_sign_update(st, trailer, SIG_SIGNED_PREFIX);
+}
+
+int pal_bundle_sign(const unsigned char *body, size_t len, const pal_seckey *k,
+                    unsigned char **out, size_t *outlen, char *err, size_t cap)
+{
+    *out = NULL;
+    *outlen = 0;
+    if (sodium_init() < 0) return fail(err, cap, "libsodium failed to initialize");
+    if (len < HEADER_FIXED || memcmp(body, magic, sizeof magic) != 0 || get64(body + 24) != len)
+        return fail(err, cap, "not an unsigned bundle: only a bundle as 'palisade build' writes it can be signed");
+    if (len > PAL_MAX_BUNDLE_BYTES) return fail(err, cap, "bundle over %u bytes", PAL_MAX_BUNDLE_BYTES);
+    unsigned char *b = malloc(len + PAL_SIG_TRAILER_BYTES);
+    if (!b) return fail(err, cap, "out of memory");
+    memcpy(b, body, len);
+    unsigned char *t = b + len;
+    const unsigned char *pk = k->sk + 32;
+    unsigned char id_bin[8];
+    sodium_hex2bin(id_bin, sizeof id_bin, k->id, PAL_KEY_ID_CHARS, NULL, NULL, NULL);
+    wr w = {t};
+    wbytes(&w, sig_magic, sizeof sig_magic);
+    w32(&w, PAL_SIG_TRAILER_BYTES);
+    w32(&w, SIG_ALG_ED25519PH);
+    w64(&w, len);
+    wbytes(&w, id_bin, sizeof id_bin);
+    wbytes(&w, pk, 32);
+    crypto_sign_state st;
+    sig_message(&st, b, len, t);
+    crypto_sign_final_create(&st, t + SIG_SIGNED_PREFIX, NULL, k->sk);
+    *out = b;
+    *outlen = len + PAL_SIG_TRAILER_BYTES;
+    return 0;
+}
+
+const char *pal_sig_state_name(pal_sig_state s)
+{
+    switch (s) {
+    case PAL_SIG_UNSIGNED: return "unsigned";
+    case PAL_SIG_INTACT: return "signed";
+    case PAL_SIG_VALID: return "valid";
+    case PAL_SIG_OTHER_KEY: return "other-key";
+    case PAL_SIG_INVALID: return "invalid";
+    }
+    return "invalid";
+}
+
+int pal_bundle_check_signature(const unsigned char *buf, size_t len, const pal_pubkey *trusted,
+                               pal_bundle_sig *sig, char *err, size_t cap)
+{
+    pal_bundle_sig local;
+    if (!sig) sig = &local;
+    memset(sig, 0, sizeof *sig);
+    sig->state = PAL_SIG_UNSIGNED;
+    sig->body_len = len;
+    if (err && cap) err[0] = 0;
+    if (!buf) return fail(err, cap, "no bundle");
+    /* The body's own length says whether a trailer follows.  A file too
+       short to say, or whose length matches neither, is left to the body
+       reader, which names what is wrong with it. */
+    bool has_trailer = len >= HEADER_FIXED + PAL_SIG_TRAILER_BYTES && memcmp(buf, magic, sizeof magic) == 0 &&
+                       get64(buf + 24) == len - PAL_SIG_TRAILER_BYTES;
+    if (!has_trailer) {
+        if (trusted)
+            return fail(err, cap, "bundle is not signed, and --verify-key (key %s) accepts only bundles it signed: "
+                        "sign it with 'palisade build --sign KEY'", trusted->id);
+        return 0;
+    }
+    if (sodium_init() < 0) return fail(err, cap, "libsodium failed to initialize");
+    size_t body_len = len - PAL_SIG_TRAILER_BYTES;
+    const unsigned char *t = buf + body_len;
+    sig->body_len = body_len;
+    sig->state = PAL_SIG_INVALID;
+    sodium_bin2hex(sig->key_id, sizeof sig->key_id, t + 24, 8);
+    char derived[PAL_KEY_ID_CHARS + 1];
+    key_id_of(t + 32, derived);
+    if (memcmp(t, sig_magic, sizeof sig_magic) != 0 || get32(t + 8) != PAL_SIG_TRAILER_BYTES ||
+        get32(t + 12) != SIG_ALG_ED25519PH || get64(t + 16) != body_len || strcmp(derived, sig->key_id) != 0)
+        return fail(err, cap, "bundle signature trailer is malformed: the file is corrupt or was altered after signing");
+    crypto_sign_state st;
+    sig_message(&st, buf, body_len, t);
+    if (crypto_sign_final_verify(&st, t + SIG_SIGNED_PREFIX, t + 32) != 0)
+        return fail(err, cap, "bundle signature does not verify (signed by key %s): the file was altered after signing",
+                    sig->key_id);
+    if (!trusted) {
+        sig->state = PAL_SIG_INTACT;
+        return 0;
+    }
+    if (sodium_memcmp(t + 32, trusted->pk, 32) != 0) {
+        sig->state = PAL_SIG_OTHER_KEY;
+        return fail(err, cap, "bundle is signed by key %s, not by the trusted key %s", sig->key_id, trusted->id);
+    }
+    sig->state = PAL_SIG_VALID;
+    return 0;
+}
+
+int pal_bundle_open(const unsigned char *buf, size_t len, const pal_pubkey *trusted,
+                    pal_bundle_sig *sig, pal_program **out, char *err, size_t cap)
+{
+    if (out) *out = NULL;
+    pal_bundle_sig local;
+    if (!sig) sig = &local;
+    if (pal_bundle_check_signature(buf, len, trusted, sig, err, cap)) return -1;
+    return pal_bundle_read(buf, sig->body_len, out, err, cap);
 }

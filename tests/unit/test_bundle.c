@@ -7,6 +7,12 @@
  * Then the same flips are made with the checksum recomputed, so the
  * structural checks behind the checksum are exercised too: those bundles
  * are either rejected or load as verified programs that run safely.
+ *
+ * Signed bundles: every byte of a signed bundle flipped, and every cut, is
+ * refused by a reader with the trusted key (and without one, except the
+ * cut that removes exactly the trailer, which leaves a valid unsigned
+ * bundle); re-signing with another key, stripping the signature and
+ * re-sealing an altered body behind the old signature are all refused.
  */
 #include "unit.h"
 #include "prog_builder.h"
@@ -455,11 +461,246 @@ static void test_disasm(void)
     pal_program_free(p);
 }
 
+
+/* ---- signatures ---- */
+
+static void test_keys(void)
+{
+    pal_pubkey pub, pub2;
+    pal_seckey sec, sec2;
+    char err[512];
+    CHECK_INT(pal_key_generate(&pub, &sec), 0);
+    CHECK_INT((int)strlen(pub.id), PAL_KEY_ID_CHARS);
+    CHECK_STR(pub.id, sec.id);
+    char *ptext = pal_pubkey_format(&pub), *stext = pal_seckey_format(&sec);
+    CHECK(ptext && stext);
+    CHECK(strncmp(ptext, "palisade-public-key v1\n", 23) == 0);
+    CHECK(strncmp(stext, "palisade-secret-key v1\n", 23) == 0);
+    CHECK(strstr(ptext, pub.id) != NULL);
+    /* round trip */
+    CHECK_INT(pal_pubkey_parse(ptext, strlen(ptext), &pub2, err, sizeof err), 0);
+    CHECK(memcmp(pub.pk, pub2.pk, 32) == 0);
+    CHECK_STR(pub2.id, pub.id);
+    CHECK_INT(pal_seckey_parse(stext, strlen(stext), &sec2, err, sizeof err), 0);
+    CHECK(memcmp(sec.sk, sec2.sk, 64) == 0);
+    /* the halves are not interchangeable */
+    CHECK_INT(pal_pubkey_parse(stext, strlen(stext), &pub2, err, sizeof err), -1);
+    CHECK(strstr(err, "other half of the key pair") != NULL);
+    CHECK_INT(pal_seckey_parse(ptext, strlen(ptext), &sec2, err, sizeof err), -1);
+    /* cut short: refused at every length */
+    int refused = 0;
+    size_t plen = strlen(ptext);
+    for (size_t n = 0; n < plen; n++) {
+        if (n > 0 && ptext[n - 1] == '\n' && n == plen) continue;
+        if (pal_pubkey_parse(ptext, n, &pub2, err, sizeof err) != 0) refused++;
+        else CHECK(memcmp(pub2.pk, pub.pk, 32) == 0);   /* only whitespace was cut */
+    }
+    CHECK(refused >= (int)plen - 2);
+    /* a key id that does not match the key: refused, saying so */
+    char *edited = strdup(ptext);
+    char *idp = strstr(edited, "key-id ") + 7;
+    idp[0] = idp[0] == '0' ? '1' : '0';
+    CHECK_INT(pal_pubkey_parse(edited, strlen(edited), &pub2, err, sizeof err), -1);
+    CHECK(strstr(err, "does not match the key") != NULL);
+    /* one base64 character of the key changed: the id no longer matches */
+    strcpy(edited, ptext);
+    char *kp = strstr(edited, "ed25519 ") + 8;
+    kp[3] = kp[3] == 'A' ? 'B' : 'A';
+    CHECK_INT(pal_pubkey_parse(edited, strlen(edited), &pub2, err, sizeof err), -1);
+    free(edited);
+    CHECK_INT(pal_pubkey_parse("palisade-public-key v1\nkey-id 00\n", 33, &pub2, err, sizeof err), -1);
+    CHECK(strstr(err, "16 lowercase hex") != NULL);
+    CHECK_INT(pal_pubkey_parse("hello\n", 6, &pub2, err, sizeof err), -1);
+    CHECK(strstr(err, "not a palisade key file") != NULL);
+    CHECK_INT(pal_pubkey_parse("", 0, &pub2, err, sizeof err), -1);
+    free(ptext);
+    free(stext);
+}
+
+static void test_signed(void)
+{
+    pal_program *p = sample();
+    pal_pubkey pub, other_pub;
+    pal_seckey sec, other_sec;
+    CHECK_INT(pal_key_generate(&pub, &sec), 0);
+    CHECK_INT(pal_key_generate(&other_pub, &other_sec), 0);
+    unsigned char *body, *sb;
+    size_t blen, slen;
+    char err[512];
+    CHECK_INT(pal_bundle_write(p, &body, &blen), 0);
+    CHECK_INT(pal_bundle_sign(body, blen, &sec, &sb, &slen, err, sizeof err), 0);
+    CHECK(slen == blen + PAL_SIG_TRAILER_BYTES);
+    CHECK(memcmp(sb, body, blen) == 0);   /* the body is unchanged: the trailer only follows it */
+    /* a signed bundle cannot be signed again */
+    unsigned char *twice;
+    size_t tlen;
+    CHECK_INT(pal_bundle_sign(sb, slen, &sec, &twice, &tlen, err, sizeof err), -1);
+
+    pal_program *q = NULL;
+    pal_bundle_sig sig;
+    /* without a trusted key: intact, and the program is the one signed */
+    CHECK_INT(pal_bundle_open(sb, slen, NULL, &sig, &q, err, sizeof err), 0);
+    CHECK_INT(sig.state, PAL_SIG_INTACT);
+    CHECK_STR(sig.key_id, pub.id);
+    CHECK(sig.body_len == blen);
+    if (q) { check_equal(p, q); pal_program_free(q); }
+    /* with the trusted key: valid */
+    CHECK_INT(pal_bundle_open(sb, slen, &pub, &sig, &q, err, sizeof err), 0);
+    CHECK_INT(sig.state, PAL_SIG_VALID);
+    if (q) pal_program_free(q);
+    /* with another trusted key: refused, naming both keys */
+    CHECK_INT(pal_bundle_open(sb, slen, &other_pub, &sig, &q, err, sizeof err), -1);
+    CHECK(q == NULL);
+    CHECK_INT(sig.state, PAL_SIG_OTHER_KEY);
+    CHECK(strstr(err, pub.id) && strstr(err, other_pub.id));
+    /* unsigned with a trusted key: refused */
+    CHECK_INT(pal_bundle_open(body, blen, &pub, &sig, &q, err, sizeof err), -1);
+    CHECK_INT(sig.state, PAL_SIG_UNSIGNED);
+    CHECK(strstr(err, "not signed") != NULL);
+    /* unsigned without one: fine, as before */
+    CHECK_INT(pal_bundle_open(body, blen, NULL, &sig, &q, err, sizeof err), 0);
+    CHECK_INT(sig.state, PAL_SIG_UNSIGNED);
+    if (q) pal_program_free(q);
+
+    /* every byte flipped, with and without the trusted key: refused */
+    unsigned char *copy = malloc(slen);
+    int refused_trusted = 0, refused_any = 0, with_message = 0;
+    for (size_t i = 0; i < slen; i++) {
+        for (int mask = 0; mask < 2; mask++) {
+            memcpy(copy, sb, slen);
+            copy[i] ^= mask ? 0xffu : 0x01u;
+            err[0] = 0;
+            q = (pal_program *)1;
+            if (pal_bundle_open(copy, slen, &pub, NULL, &q, err, sizeof err) == -1 && q == NULL) refused_trusted++;
+            else { fprintf(stderr, "signed: byte %zu ^ %d loaded with the key\n", i, mask); pal_program_free(q); }
+            if (err[0]) with_message++;
+            q = (pal_program *)1;
+            if (pal_bundle_open(copy, slen, NULL, NULL, &q, err, sizeof err) == -1 && q == NULL) refused_any++;
+            else { fprintf(stderr, "signed: byte %zu ^ %d loaded without a key\n", i, mask); pal_program_free(q); }
+        }
+    }
+    CHECK_INT(refused_trusted, 2 * slen);
+    CHECK_INT(refused_any, 2 * slen);
+    CHECK_INT(with_message, 2 * slen);
+    /* every cut refused with the key; without it, only the cut that drops
+       exactly the trailer loads (it is then an unsigned bundle) */
+    int cut_trusted = 0, cut_any = 0;
+    for (size_t n = 0; n < slen; n++) {
+        unsigned char *cut = malloc(n ? n : 1);
+        memcpy(cut, sb, n);
+        if (pal_bundle_open(cut, n, &pub, NULL, &q, err, sizeof err) == -1) cut_trusted++;
+        else pal_program_free(q);
+        if (pal_bundle_open(cut, n, NULL, NULL, &q, err, sizeof err) == -1) cut_any++;
+        else { CHECK(n == blen); pal_program_free(q); }
+        free(cut);
+    }
+    CHECK_INT(cut_trusted, slen);
+    CHECK_INT(cut_any, slen - 1);
+
+    /* an altered body re-sealed behind the old signature: the checksum is
+       right again, the signature is not */
+    memcpy(copy, sb, slen);
+    copy[blen - 1] ^= 0x01;   /* the last instruction */
+    pal_bundle_seal(copy, blen);
+    CHECK_INT(pal_bundle_open(copy, slen, &pub, &sig, &q, err, sizeof err), -1);
+    CHECK_INT(sig.state, PAL_SIG_INVALID);
+    CHECK(strstr(err, "altered after signing") != NULL);
+    CHECK_INT(pal_bundle_open(copy, slen, NULL, &sig, &q, err, sizeof err), -1);
+    /* the same altered body signed by another key: intact, but not trusted */
+    unsigned char *resigned;
+    size_t rlen;
+    CHECK_INT(pal_bundle_sign(copy, blen, &other_sec, &resigned, &rlen, err, sizeof err), 0);
+    CHECK_INT(pal_bundle_open(resigned, rlen, &pub, &sig, &q, err, sizeof err), -1);
+    CHECK_INT(sig.state, PAL_SIG_OTHER_KEY);
+    /* the trusted key copied into the trailer of that bundle: the signature
+       no longer matches the key (and the key id no longer matches either) */
+    memcpy(resigned + blen + 32, pub.pk, 32);
+    CHECK_INT(pal_bundle_open(resigned, rlen, &pub, &sig, &q, err, sizeof err), -1);
+    CHECK_INT(sig.state, PAL_SIG_INVALID);
+    unsigned char idbin[8];
+    for (int i = 0; i < 8; i++) sscanf(pub.id + 2 * i, "%2hhx", &idbin[i]);
+    memcpy(resigned + blen + 24, idbin, 8);
+    CHECK_INT(pal_bundle_open(resigned, rlen, &pub, &sig, &q, err, sizeof err), -1);
+    CHECK_INT(sig.state, PAL_SIG_INVALID);
+    CHECK(strstr(err, "does not verify") != NULL);
+    free(resigned);
+    /* the signature stripped: an unsigned bundle, refused with the key */
+    CHECK_INT(pal_bundle_open(sb, blen, &pub, &sig, &q, err, sizeof err), -1);
+    CHECK_INT(sig.state, PAL_SIG_UNSIGNED);
+
+    free(copy);
+    free(twice);
+    free(sb);
+    free(body);
+    pal_program_free(p);
+}
+
+static void test_signed_files_and_revision(void)
+{
+    char dir[] = "/tmp/pal-signed-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256], err[512];
+    snprintf(path, sizeof path, "%s/signed.palb", dir);
+    pal_program *p = sample(), *q = NULL;
+    pal_pubkey pub;
+    pal_seckey sec;
+    CHECK_INT(pal_key_generate(&pub, &sec), 0);
+    CHECK_INT(pal_bundle_save_signed(p, path, "v2.0-override", &sec, err, sizeof err), 0);
+    pal_bundle_sig sig;
+    CHECK_INT(pal_bundle_load_verified(path, &pub, &sig, &q, err, sizeof err), 0);
+    CHECK_INT(sig.state, PAL_SIG_VALID);
+    if (q) {
+        CHECK_STR(pal_program_str(q, q->revision), "v2.0-override");
+        CHECK_INT(q->nrules, p->nrules);
+        CHECK_INT(q->strings_len, p->strings_len + (uint32_t)strlen("v2.0-override") + 1);
+        pal_program_free(q);
+    }
+    /* the plain loader accepts a signed bundle (no trusted key configured) */
+    CHECK_INT(pal_bundle_load(path, &q, err, sizeof err), 0);
+    if (q) pal_program_free(q);
+    /* one byte changed on disk: the error names the file */
+    FILE *f = fopen(path, "r+b");
+    fseek(f, 100, SEEK_SET);
+    int c = fgetc(f);
+    fseek(f, 100, SEEK_SET);
+    fputc(c ^ 0x20, f);
+    fclose(f);
+    CHECK_INT(pal_bundle_load_verified(path, &pub, &sig, &q, err, sizeof err), -1);
+    CHECK(strncmp(err, path, strlen(path)) == 0 && strstr(err, "altered after signing") != NULL);
+    /* an override revision that is too long is not written */
+    char *huge = malloc(PAL_MAX_STRING_BYTES + 2);
+    memset(huge, 'r', PAL_MAX_STRING_BYTES + 1);
+    huge[PAL_MAX_STRING_BYTES + 1] = 0;
+    unsigned char *b;
+    size_t bl;
+    CHECK_INT(pal_bundle_write_rev(p, huge, &b, &bl), -1);
+    free(huge);
+    /* key files on disk */
+    char kpath[300];
+    snprintf(kpath, sizeof kpath, "%s/k.pub", dir);
+    char *text = pal_pubkey_format(&pub);
+    CHECK_INT(pal_write_file_atomic(kpath, (const unsigned char *)text, strlen(text), 0644, err, sizeof err), 0);
+    pal_pubkey back;
+    CHECK_INT(pal_pubkey_load(kpath, &back, err, sizeof err), 0);
+    CHECK_STR(back.id, pub.id);
+    pal_seckey sback;
+    CHECK_INT(pal_seckey_load(kpath, &sback, err, sizeof err), -1);
+    CHECK(strncmp(err, kpath, strlen(kpath)) == 0);
+    free(text);
+    unlink(kpath);
+    unlink(path);
+    rmdir(dir);
+    pal_program_free(p);
+}
+
 int main(void)
 {
     test_round_trip();
     test_corruption();
     test_files();
     test_disasm();
+    test_keys();
+    test_signed();
+    test_signed_files_and_revision();
     return unit_result("test_bundle");
 }
