@@ -10,7 +10,6 @@
 # Needs $PALISADE (tests/run-all.sh sets it), jq, xmllint and python3.
 set -u
 cd "$(dirname "$0")/../.."
-ROOT=$PWD
 PALISADE=${PALISADE:-$PWD/build/palisade}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
