@@ -1,5 +1,5 @@
 /*
- * cmd_build.c — `palisade build DIR -o BUNDLE [--revision REV]`,
+ * cmd_build.c — `palisade build DIR -o BUNDLE [--revision REV] [--sign KEY]`,
  * `palisade disasm BUNDLE|DIR` and `palisade version`.
  */
 #include <stdio.h>
@@ -10,48 +10,55 @@
 #include "lang/bundle.h"
 #include "lang/palc.h"
 #include "engine/schema.h"
+#include <sodium.h>
 
-/* `git describe --always --dirty` inside a git work tree, else "". */
-static void git_revision(const char *dir, char *out, size_t cap)
+static void build_usage(FILE *f)
 {
-    out[0] = 0;
-    char cmd[4400];
-    if (strchr(dir, '\'')) return;
-    snprintf(cmd, sizeof cmd, "git -C '%s' describe --always --dirty 2>/dev/null", dir);
-    FILE *f = popen(cmd, "r");
-    if (!f) return;
-    if (fgets(out, (int)cap, f)) out[strcspn(out, "\n")] = 0;
-    else out[0] = 0;
-    pclose(f);
+    fprintf(f, "usage: palisade build DIR -o BUNDLE [--revision REV] [--sign KEY]\n"
+               "Compiles every .pal file under DIR into one verified bundle.\n"
+               "  --revision REV  the revision every decision names; default `git describe --always --dirty`\n"
+               "                  inside a git work tree, else src-HASH of the sources\n"
+               "  --sign KEY      sign the bundle with a secret key from `palisade keygen` (NAME.key);\n"
+               "                  agents check it with --verify-key NAME.pub\n");
 }
 
 int cmd_build(int argc, char **argv)
 {
-    const char *dir = NULL, *outp = NULL, *rev = NULL;
+    const char *dir = NULL, *outp = NULL, *rev = NULL, *keypath = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) outp = argv[++i];
         else if (!strcmp(argv[i], "--revision") && i + 1 < argc) rev = argv[++i];
+        else if (!strcmp(argv[i], "--sign") && i + 1 < argc) keypath = argv[++i];
         else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("usage: palisade build DIR -o BUNDLE [--revision REV]\n"
-                   "Compiles every .pal file under DIR into one verified bundle.\n");
+            build_usage(stdout);
             return EXIT_OK;
         } else if (argv[i][0] == '-') return cli_error("build", "unknown option %s (see palisade build --help)", argv[i]);
         else if (!dir) dir = argv[i];
         else return cli_error("build", "one policy directory at a time (got %s and %s)", dir, argv[i]);
     }
-    if (!dir || !outp) return cli_error("build", "usage: palisade build DIR -o BUNDLE [--revision REV]");
-    char grev[256];
-    if (!rev) { git_revision(dir, grev, sizeof grev); rev = grev; }
-    pal_program *p = cli_load_policy("build", dir, rev);
-    if (!p) return EXIT_ERROR;
+    if (!dir || !outp) { build_usage(stderr); return cli_error("build", "give a policy directory and -o BUNDLE"); }
     char err[512];
-    int rc = pal_bundle_save(p, outp, err, sizeof err);
+    /* the key first: a build that cannot be signed should fail before the compile */
+    pal_seckey key;
+    if (keypath && pal_seckey_load(keypath, &key, err, sizeof err) != 0)
+        return cli_error("build", "--sign: %s", err);
+    char grev[256];
+    if (!rev) { cli_git_revision(dir, grev, sizeof grev); rev = grev; }
+    pal_program *p = cli_load_policy("build", dir, rev);
+    if (!p) { if (keypath) sodium_memzero(&key, sizeof key); return EXIT_ERROR; }
+    char srev[32];
+    const char *override = NULL;
+    if (!*rev) { cli_source_revision(p, srev, sizeof srev); override = srev; }
+    int rc = pal_bundle_save_signed(p, outp, override, keypath ? &key : NULL, err, sizeof err);
+    char key_id[PAL_KEY_ID_CHARS + 1] = "";
+    if (keypath) { memcpy(key_id, key.id, sizeof key_id); sodium_memzero(&key, sizeof key); }
     if (rc != 0) {
         pal_program_free(p);
-        return cli_error("build", "%s: %s", outp, err);
+        return cli_error("build", "%s", err);   /* the writer names the file */
     }
-    fprintf(stderr, "palisade build: %s: %u rules from %u files, revision '%s'\n", outp, p->nrules, p->nsources,
-            pal_program_str(p, p->revision));
+    fprintf(stderr, "palisade build: %s: %u rules from %u files, revision '%s'%s%s\n", outp, p->nrules, p->nsources,
+            override ? override : pal_program_str(p, p->revision), keypath ? ", signed by key " : "",
+            key_id);
     pal_program_free(p);
     return EXIT_OK;
 }

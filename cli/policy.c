@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sodium.h>
 #include "cli.h"
 #include "policy.h"
 #include "lang/bundle.h"
@@ -51,7 +52,7 @@ pal_program *cli_embedded_program(const char *cmd, const char *which)
 
 /* A regular file is a bundle unless it is a .pal source: a damaged or
    truncated bundle must be refused as a bundle, never read as source. */
-static bool is_bundle(const char *path)
+bool cli_is_bundle(const char *path)
 {
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return false;
@@ -59,21 +60,75 @@ static bool is_bundle(const char *path)
     return !(n >= 4 && !strcmp(path + n - 4, ".pal"));
 }
 
-pal_program *cli_load_policy(const char *cmd, const char *path, const char *revision)
+pal_program *cli_load_policy_verified(const char *cmd, const char *path, const char *revision,
+                                      const pal_pubkey *trusted, pal_bundle_sig *sig)
 {
-    if (is_bundle(path)) {
+    if (cli_is_bundle(path)) {
         pal_program *p = NULL;
         char err[512];
-        if (pal_bundle_load(path, &p, err, sizeof err) != 0) {
+        if (pal_bundle_load_verified(path, trusted, sig, &p, err, sizeof err) != 0) {
             cli_error(cmd, "%s", err);   /* the loader names the file */
             return NULL;
         }
         return p;
     }
+    if (trusted) {
+        cli_error(cmd, "%s: --verify-key needs a signed bundle, and this is a policy source; build one with "
+                  "'palisade build DIR -o BUNDLE --sign KEY'", path);
+        return NULL;
+    }
+    if (sig) memset(sig, 0, sizeof *sig);
     pal_compile_opts o = {0};
     o.revision = revision ? revision : "";
     unsigned errors = 0, warnings = 0;
     pal_program *p = pal_compile_dir(path, &o, &errors, &warnings);
     if (!p) cli_error(cmd, "%s: %u error%s; nothing was run", path, errors, errors == 1 ? "" : "s");
     return p;
+}
+
+pal_program *cli_load_policy(const char *cmd, const char *path, const char *revision)
+{
+    return cli_load_policy_verified(cmd, path, revision, NULL, NULL);
+}
+
+void cli_git_revision(const char *dir, char *out, size_t cap)
+{
+    out[0] = 0;
+    char cmd[4400];
+    if (strchr(dir, '\'') || strlen(dir) > 4096) return;
+    snprintf(cmd, sizeof cmd, "git -C '%s' describe --always --dirty 2>/dev/null", dir);
+    FILE *f = popen(cmd, "r");
+    if (!f) return;
+    if (fgets(out, (int)cap, f)) out[strcspn(out, "\n")] = 0;
+    else out[0] = 0;
+    pclose(f);
+}
+
+void cli_source_revision(const pal_program *p, char *out, size_t cap)
+{
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    for (uint32_t i = 0; i < p->nsources; i++) {
+        const pal_source *s = &p->sources[i];
+        crypto_hash_sha256_update(&st, (const unsigned char *)pal_program_str(p, s->path), s->path.len);
+        crypto_hash_sha256_update(&st, (const unsigned char *)"", 1);
+        crypto_hash_sha256_update(&st, (const unsigned char *)pal_program_str(p, s->sha256), s->sha256.len);
+        crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+    }
+    unsigned char h[32];
+    crypto_hash_sha256_final(&st, h);
+    char hex[13];
+    sodium_bin2hex(hex, sizeof hex, h, 6);
+    snprintf(out, cap, "src-%s", hex);
+}
+
+void cli_directory_revision(const char *dir, const pal_program *p, char *out, size_t cap)
+{
+    char git[256], src[32];
+    cli_git_revision(dir, git, sizeof git);
+    cli_source_revision(p, src, sizeof src);
+    size_t n = strlen(git);
+    if (n && !(n >= 6 && !strcmp(git + n - 6, "-dirty"))) snprintf(out, cap, "%s", git);
+    else if (n) snprintf(out, cap, "%s+%s", git, src);
+    else snprintf(out, cap, "%s", src);
 }
