@@ -26,8 +26,7 @@
  *     "0" = since the beginning), `versions[]` lists, and severity from
  *     `database_specific.severity` / `ecosystem_specific.urgency` / the
  *     Ubuntu `severity[{type:"Ubuntu"}]` entry.  Exploit known:
- *     `database_specific.exploit_known` (bool) or an alias listed in a CISA
- *     KEV style `database_specific.kev`.  Other range types (SEMVER, GIT)
+ *     `database_specific.exploit_known`, `.exploited` or `.kev` true.  Other range types (SEMVER, GIT)
  *     and ecosystems other than those above are reported and skipped.
  *  2. Custom vulnerabilities (Prisma's custom feed shape):
  *       {"rules":[{"name":"CVE-2024-0001","package":"openssl","type":"dpkg",
@@ -97,8 +96,8 @@
  * part of the tree; these are specific to feeds).  Exceeding one is an error
  * naming it, except those marked "bounded outcome".
  */
-#define PAL_FEED_MAX_FILE_BYTES  (256u << 20) /* one feed file (an OSV export of a whole
-                                                 distribution is ~100 MiB) */
+#define PAL_FEED_MAX_FILE_BYTES  (64u << 20)  /* one feed file, parsed whole (cJSON takes ~10x
+                                                 its size): split bigger exports into files */
 #define PAL_FEED_MAX_TOTAL_BYTES (1ull << 30) /* all feed files of one load */
 #define PAL_FEED_MAX_FILES       500000u      /* files in a feed directory (OSV's Debian
                                                  dump has ~60,000) */
@@ -159,6 +158,12 @@ typedef struct pal_feed_report {
 void pal_feed_report_init(pal_feed_report *r);
 void pal_feed_report_free(pal_feed_report *r);
 
+/* Adds a problem (message printf-style).  Past PAL_FEED_MAX_PROBLEMS it is
+   only counted.  where may be NULL. */
+void pal_feed_report_add(pal_feed_report *r, pal_feed_level level, const char *file,
+                         const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* ------------------------------------------------------------ feeds */
 
 typedef struct pal_feeds pal_feeds;
@@ -195,6 +200,18 @@ typedef struct pal_allowlist pal_allowlist;
 pal_allowlist *pal_allowlist_load(const char *file, const char *today,
                                   pal_feed_report *rep, char *err, size_t errcap);
 void pal_allowlist_free(pal_allowlist *a);
+/* The entry for vulnerability id (or one of its comma-separated aliases) of
+   package, if any: NULL when none matches.  An entry with a package applies
+   to that package (binary or source name) only.  *expired says whether the
+   date has passed. */
+typedef struct pal_allow_entry {
+    const char *id, *package, *reason, *expires;  /* package/expires may be NULL */
+    bool expired;
+} pal_allow_entry;
+const pal_allow_entry *pal_allowlist_find(const pal_allowlist *a, const char *id,
+                                          const char *aliases, const char *package,
+                                          const char *source_package);
+size_t pal_allowlist_count(const pal_allowlist *a);
 
 /* ------------------------------------------------------------ matching */
 
@@ -216,7 +233,9 @@ typedef struct pal_vuln_opts {
        content when present; when unknown, dpkg packages are matched against
        both Debian and Ubuntu records and every release (noted in notes). */
     const char *distro;
-    pal_vuln_severity min_severity;  /* --vuln-threshold: lower ones get PAL_VST_BELOW */
+    pal_vuln_severity min_severity;  /* --vuln-threshold: lower ones get PAL_VST_BELOW;
+                                        an unknown severity is never below a threshold
+                                        (it cannot be shown to be) */
     bool only_fixed;                 /* --only-fixed: ones without a fix get PAL_VST_BELOW */
     bool keep_filtered;              /* keep PAL_VST_BELOW records in the list */
     int grace_days[5];               /* by pal_vuln_severity; 0 = none: a vulnerability
