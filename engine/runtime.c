@@ -1,9 +1,20 @@
-/* runtime.c — see runtime.h. */
+/* runtime.c — see runtime.h.
+ *
+ * The second level of the rule index (engine/index.h) sits under the kind
+ * dispatch: for an event, the rules to run of kind k are the index's
+ * "always run" list for k merged, in rule order, with the indexed rules
+ * whose keys the event's values hit.  Running them in rule order is what
+ * keeps firewall first-match and effect combination exactly as they are
+ * without the index; the index only leaves out rules it has proven cannot
+ * match.  PALISADE_INDEX=0 in the environment, or pal_runtime_set_index(rt,
+ * false), decides without it (the differential tests compare both).
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cJSON.h>
 #include "runtime.h"
+#include "index.h"
 #include "limits.h"
 #include "schema.h"
 
@@ -18,7 +29,30 @@ struct pal_runtime {
     uint32_t cap_matches;
     char *msgbuf;           /* messages of the current decision */
     size_t msgcap, msglen;
+    pal_index *ix;          /* NULL: built lazily, or out of memory */
+    bool use_index;
+    uint32_t *stamp, gen;   /* per rule: == gen when already a candidate */
+    uint32_t *hits;         /* candidates of the current event */
+    uint64_t rules_run;
 };
+
+/* The index and its per-event scratch; false when out of memory. */
+static bool ensure_index(pal_runtime *rt)
+{
+    if (rt->ix) return true;
+    uint32_t n = rt->p->nrules ? rt->p->nrules : 1;
+    if (!rt->stamp) rt->stamp = calloc(n, sizeof *rt->stamp);
+    if (!rt->hits) rt->hits = malloc(n * sizeof *rt->hits);
+    if (!rt->stamp || !rt->hits) return false;
+    rt->ix = pal_index_build(rt->p);
+    return rt->ix != NULL;
+}
+
+static bool index_wanted_by_env(void)
+{
+    const char *e = getenv("PALISADE_INDEX");
+    return !(e && (!strcmp(e, "0") || !strcmp(e, "off") || !strcmp(e, "no")));
+}
 
 pal_runtime *pal_runtime_new(const pal_program *p)
 {
@@ -40,8 +74,20 @@ pal_runtime *pal_runtime_new(const pal_program *p)
         for (int k = 0; k < 4; k++)
             if (r->kinds & (1u << k)) rt->by_kind[k][rt->nby_kind[k]++] = i;
     }
+    /* Without memory for the index the runtime still decides, rule by rule. */
+    rt->use_index = index_wanted_by_env() && ensure_index(rt);
     return rt;
 }
+
+bool pal_runtime_set_index(pal_runtime *rt, bool on)
+{
+    rt->use_index = on && ensure_index(rt);
+    return rt->use_index;
+}
+
+const pal_index *pal_runtime_index(const pal_runtime *rt) { return rt->ix; }
+
+uint64_t pal_runtime_rules_run(const pal_runtime *rt) { return rt->rules_run; }
 
 void pal_runtime_free(pal_runtime *rt)
 {
@@ -51,6 +97,9 @@ void pal_runtime_free(pal_runtime *rt)
     free(rt->checks);
     free(rt->matches);
     free(rt->msgbuf);
+    pal_index_free(rt->ix);
+    free(rt->stamp);
+    free(rt->hits);
     free(rt);
 }
 
@@ -116,16 +165,89 @@ static void begin(pal_runtime *rt, pal_decision *d)
     rt->msglen = 0;
 }
 
+static int run_event_rule(pal_runtime *rt, uint32_t r, const pal_event *ev, pal_decision *d)
+{
+    rt->rules_run++;
+    int rc = pal_vm_run(rt->vm, r, &ev->rec, PAL_VM_BUDGET_EVENT);
+    if (rc != PAL_VM_OK && !d->vm_error) { d->vm_error = rc; d->vm_error_rule = r; }
+    return collect(rt, r, &ev->rec, d);
+}
+
+/* A record the VM would refuse (no schema, the wrong one, no slots) makes
+   every rule fail the same way; such an event takes the unindexed path so
+   the error names the same rule it always did. */
+static bool event_fits(const pal_event *ev)
+{
+    const pal_schema *s = ev->rec.schema;
+    return s && s->id == PS_EVENT && (ev->rec.slots || s->nfields == 0);
+}
+
+static void sort_u32(uint32_t *a, uint32_t n)
+{
+    if (n > 32) {
+        /* a heap sort keeps this allocation-free and O(n log n) */
+        for (uint32_t start = n / 2; start-- > 0;) {
+            for (uint32_t root = start;;) {
+                uint32_t child = 2 * root + 1;
+                if (child >= n) break;
+                if (child + 1 < n && a[child + 1] > a[child]) child++;
+                if (a[root] >= a[child]) break;
+                uint32_t t = a[root]; a[root] = a[child]; a[child] = t;
+                root = child;
+            }
+        }
+        for (uint32_t end = n - 1; end > 0; end--) {
+            uint32_t t = a[0]; a[0] = a[end]; a[end] = t;
+            for (uint32_t root = 0;;) {
+                uint32_t child = 2 * root + 1;
+                if (child >= end) break;
+                if (child + 1 < end && a[child + 1] > a[child]) child++;
+                if (a[root] >= a[child]) break;
+                t = a[root]; a[root] = a[child]; a[child] = t;
+                root = child;
+            }
+        }
+        return;
+    }
+    for (uint32_t i = 1; i < n; i++) {
+        uint32_t v = a[i], j = i;
+        while (j > 0 && a[j - 1] > v) { a[j] = a[j - 1]; j--; }
+        a[j] = v;
+    }
+}
+
 int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *d)
 {
     begin(rt, d);
-    for (int k = 0; k < 4; k++) {
-        if (!(ev->kind & (1u << k))) continue;
-        for (uint32_t i = 0; i < rt->nby_kind[k]; i++) {
-            uint32_t r = rt->by_kind[k][i];
-            int rc = pal_vm_run(rt->vm, r, &ev->rec, PAL_VM_BUDGET_EVENT);
-            if (rc != PAL_VM_OK && !d->vm_error) { d->vm_error = rc; d->vm_error_rule = r; }
-            if (collect(rt, r, &ev->rec, d) != 0) return -1;
+    if (!rt->use_index || !event_fits(ev)) {
+        for (int k = 0; k < 4; k++) {
+            if (!(ev->kind & (1u << k))) continue;
+            for (uint32_t i = 0; i < rt->nby_kind[k]; i++)
+                if (run_event_rule(rt, rt->by_kind[k][i], ev, d) != 0) return -1;
+        }
+        finish(rt, d);
+        return 0;
+    }
+    if (++rt->gen == 0) {
+        memset(rt->stamp, 0, (rt->p->nrules ? rt->p->nrules : 1) * sizeof *rt->stamp);
+        rt->gen = 1;
+    }
+    uint32_t nh = pal_index_probe(rt->ix, &ev->rec, ev->kind, rt->stamp, rt->gen, rt->hits);
+    sort_u32(rt->hits, nh);
+    const pal_rule *rules = rt->p->rules;
+    for (unsigned k = 0; k < 4; k++) {
+        unsigned bit = 1u << k;
+        if (!(ev->kind & bit)) continue;
+        uint32_t na, i = 0, j = 0;
+        const uint32_t *always = pal_index_always(rt->ix, k, &na);
+        /* merge two ascending lists; a hit of another kind is skipped */
+        for (;;) {
+            while (j < nh && !(rules[rt->hits[j]].kinds & bit)) j++;
+            uint32_t r;
+            if (i < na && (j >= nh || always[i] < rt->hits[j])) r = always[i++];
+            else if (j < nh) r = rt->hits[j++];
+            else break;
+            if (run_event_rule(rt, r, ev, d) != 0) return -1;
         }
     }
     finish(rt, d);

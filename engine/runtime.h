@@ -51,4 +51,15 @@ int pal_run_checks(pal_runtime *rt, const pal_record *inventory, pal_decision *o
    "Decisions": {"line":N,"effect":...,"matches":[...],"revision":...}. */
 char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line);
 
+/* The rule index (engine/index.h) is on by default; PALISADE_INDEX=0 in
+   the environment turns it off for runtimes created afterwards.  Turning it
+   on or off never changes a decision, only its cost (the differential
+   tests rely on this switch).  Returns whether the index is in use (false
+   when asked off, or when there is no memory to build it). */
+bool pal_runtime_set_index(pal_runtime *rt, bool on);
+/* The index, or NULL when it was never built. */
+const struct pal_index *pal_runtime_index(const pal_runtime *rt);
+/* VM runs made by pal_decide_event so far (for the benchmarks). */
+uint64_t pal_runtime_rules_run(const pal_runtime *rt);
+
 #endif

@@ -1,0 +1,1212 @@
+/*
+ * index.c — the rule index (see index.h for what it promises).
+ *
+ * Design notes beyond the header:
+ *
+ * Soundness rests on two facts, each checked in one place.  (1) For every
+ * atom, "the atom is true" implies "a key of the atom is hit by the field's
+ * value" (keys_of_atom() and probe_value() are written side by side with
+ * engine/matcher.c's and vm.c's semantics; when an atom's truth cannot be
+ * bounded by keys — a regex, a glob with no literal end, the DNS pattern
+ * "*", a wide port range — it is no atom at all and counts as unknown).
+ * (2) The abstract interpreter over-approximates the VM: an unknown value
+ * may take either branch, every join is the union of what flows in, and
+ * anything it does not model (an operand out of range, an unknown opcode)
+ * makes the rule "always run".  A rule is skipped only when both agree that
+ * it cannot reach a non-allow EMIT and cannot spend its budget; since every
+ * path that the skipped run would take is then acyclic and shorter than
+ * the budget, and the program is verified, that run could not have
+ * reported a VM error either: the decision is the same to the byte.
+ *
+ * Bounds.  Analysis memory is per rule (code length x (stack + locals)) and
+ * capped; the greedy shrinking of S has a step budget per rule; the index
+ * as a whole has caps on postings and key bytes.  Whatever passes a cap
+ * falls back to "always run", which is slower, never wrong.
+ */
+#include "index.h"
+#include "opcodes.h"
+#include "schema.h"
+#include "limits.h"
+#include "match.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Limits of this module (limits.h belongs to the coordinator; these are
+   local because nothing outside the index needs them):
+   - analysis state of one rule: code length x (stack + locals) bytes;
+   - abstract-interpretation steps spent on one rule (the greedy shrinking
+     of the atom set stops, keeping what is proven, when it is spent);
+   - atoms considered per rule (more are treated as unknown values);
+   - (key, rule) postings and key bytes in the whole index: a program past
+     them keeps its remaining rules always-run;
+   - a port set is indexed when it spans at most this many ports. */
+#define IX_MAX_ANALYSIS_BYTES   (16u << 20)
+#define IX_MAX_STEPS_PER_RULE   (1u << 22)
+#define IX_MAX_ATOMS_PER_RULE   512u
+#define IX_MAX_POSTINGS         (1u << 22)
+#define IX_MAX_KEY_BYTES        (64u << 20)
+#define IX_MAX_RANGE_KEYS       1024u
+
+/* ---- folding, as pal_path_fold ---- */
+
+static inline unsigned char fold(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z') return (unsigned char)(c + ('a' - 'A'));
+    return c == '/' ? '\\' : c;
+}
+
+static inline uint64_t mix(uint64_t h)
+{
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
+    return h;
+}
+
+enum { K_STR = 1, K_INT, K_PREFIX, K_SUFFIX, K_CIDR };
+
+static uint64_t hash_start(unsigned type, unsigned field)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    h = (h ^ type) * 0x100000001b3ull;
+    h = (h ^ (field & 0xff)) * 0x100000001b3ull;
+    h = (h ^ (field >> 8)) * 0x100000001b3ull;
+    return h;
+}
+
+static uint64_t hash_folded(unsigned field, const char *s, size_t len)
+{
+    uint64_t h = hash_start(K_STR, field);
+    for (size_t i = 0; i < len; i++) h = (h ^ fold((unsigned char)s[i])) * 0x100000001b3ull;
+    return mix(h);
+}
+
+static uint64_t hash_int(unsigned field, int64_t v)
+{
+    uint64_t h = hash_start(K_INT, field), u = (uint64_t)v;
+    for (int i = 0; i < 8; i++) h = (h ^ ((u >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+    return mix(h);
+}
+
+/* ---- the index ---- */
+
+typedef struct hkey {
+    uint64_t h;
+    uint32_t off, len;     /* folded bytes in kbytes (K_STR); K_INT: 8 bytes */
+    uint32_t node;
+    uint16_t field;
+    uint8_t type;
+} hkey;
+
+typedef struct field_ix {
+    uint32_t prefix, suffix, cidr4, cidr6;   /* trie roots, 0 = none */
+    uint8_t has_str, has_int;
+    uint8_t kinds;                           /* kinds of the rules keyed here */
+} field_ix;
+
+/* An atom (see index.h): an instruction pattern at `pc` (relative to the
+   rule's code) of `len` instructions. */
+enum { AT_MATCHER = 1, AT_EQ, AT_PREFIX, AT_SUFFIX };
+typedef struct atom {
+    uint32_t pc;
+    uint8_t len, kind;
+    uint16_t field;
+    uint32_t arg;          /* matcher index (AT_MATCHER) or constant index */
+    uint32_t nkeys, keybytes;
+    double cost;
+} atom;
+
+struct pal_index {
+    const pal_program *p;
+    uint8_t *state;                    /* per rule, pal_index_state */
+    uint32_t *atom_first, *atom_count; /* per rule: its chosen atoms */
+    atom *atoms;
+    uint32_t natoms, cap_atoms;
+    uint32_t *always[4];
+    uint32_t nalways[4];
+
+    hkey *keys;
+    uint32_t nkeys, cap_keys;
+    uint32_t *ktab;                    /* open addressing: key index + 1 */
+    uint32_t kmask;
+    char *kbytes;
+    size_t nkbytes, cap_kbytes;
+
+    uint64_t *ekey;                    /* trie edges: ((parent << 9) | symbol) + 1, 0 = empty */
+    uint32_t *echild;
+    uint32_t emask, nedges;
+
+    uint32_t nnodes;                   /* node 0 is "none" */
+    uint32_t *post_first, *post_count;
+    uint32_t *post;
+    uint32_t npost;
+
+    field_ix *fields;
+    uint32_t nfields;
+    uint16_t *probe_fields;
+    uint32_t nprobe;
+    pal_index_stats stats;
+};
+
+/* ---- key enumeration: the one place atoms become keys ---- */
+
+typedef struct key {
+    uint8_t type;
+    uint8_t lead_dot;      /* K_SUFFIX: the key is "." + s (a DNS wildcard) */
+    uint8_t v6, prefix;    /* K_CIDR */
+    uint16_t field;
+    const char *s;
+    uint32_t len;
+    int64_t i;
+    uint8_t ip[16];
+} key;
+
+typedef bool (*key_fn)(void *user, const key *k);
+
+static uint32_t dns_trim(const char *s, uint32_t len)
+{
+    return (len > 0 && s[len - 1] == '.') ? len - 1 : len;
+}
+
+/* Emits the keys of one glob item; false when the item has no literal
+   end to key on (then the whole atom is not indexable). */
+static bool glob_key(uint16_t field, const char *s, uint32_t len, key_fn fn, void *user, bool *stop)
+{
+    key k = {.field = field, .s = s};
+    if (!pal_glob_has_meta(s, len)) {
+        k.type = K_STR;
+        k.len = len;
+    } else {
+        uint32_t pre = 0, suf = 0;
+        while (pre < len && s[pre] != '*' && s[pre] != '?') pre++;
+        while (suf < len && s[len - 1 - suf] != '*' && s[len - 1 - suf] != '?') suf++;
+        if (!pre && !suf) return false;
+        if (pre >= suf) { k.type = K_PREFIX; k.len = pre; }
+        else { k.type = K_SUFFIX; k.s = s + len - suf; k.len = suf; }
+    }
+    if (!fn(user, &k)) *stop = true;
+    return true;
+}
+
+/* Calls fn for every key of atom a (stopping early if fn returns false).
+   Returns false if the atom cannot be keyed.  An atom with no keys at all
+   (an empty set, a field the schema does not have) is never true. */
+static bool keys_of_atom(const pal_program *p, const atom *a, key_fn fn, void *user)
+{
+    const pal_schema *ev = pal_schema_get(PS_EVENT);
+    bool stop = false;
+    if (a->field >= ev->nfields) return true;          /* undefined: never true */
+    if (a->kind == AT_EQ || a->kind == AT_PREFIX || a->kind == AT_SUFFIX) {
+        const pal_value *c = &p->consts[a->arg];
+        key k = {.field = a->field};
+        if (a->kind != AT_EQ) {
+            if (c->tag != PV_STR) return true;          /* startswith a non-string: false */
+            k.type = a->kind == AT_PREFIX ? K_PREFIX : K_SUFFIX;
+            k.s = c->u.s;
+            k.len = c->len;
+        } else if (c->tag == PV_STR) {
+            k.type = K_STR;
+            k.s = c->u.s;
+            k.len = c->len;
+        } else if (c->tag == PV_INT) {
+            k.type = K_INT;
+            k.i = c->u.i;
+        } else if (c->tag == PV_IP) {
+            k.type = K_CIDR;
+            k.v6 = (c->flags & PVF_IPV6) ? 1 : 0;
+            k.prefix = k.v6 ? 128 : 32;
+            memcpy(k.ip, c->u.ip, 16);
+        } else if (c->tag == PV_UNDEF) {
+            return true;                                /* == undefined: false */
+        } else {
+            return false;                               /* booleans: not worth a key */
+        }
+        fn(user, &k);
+        return true;
+    }
+    const pal_matcher *m = &p->matchers[a->arg];
+    const pal_mitem *items = p->mitems + m->first;
+    switch (m->kind) {
+    case PM_STRSET:
+        for (uint32_t i = 0; i < m->count && !stop; i++) {
+            key k = {.type = K_STR, .field = a->field, .s = pal_program_str(p, items[i].s), .len = items[i].s.len};
+            if (!fn(user, &k)) stop = true;
+        }
+        return true;
+    case PM_GLOBSET:
+        /* first make sure every item can be keyed, so fn never sees a
+           partial atom */
+        for (uint32_t i = 0; i < m->count; i++) {
+            const char *s = pal_program_str(p, items[i].s);
+            uint32_t len = items[i].s.len;
+            if (pal_glob_has_meta(s, len) && (s[0] == '*' || s[0] == '?') &&
+                (len == 0 || s[len - 1] == '*' || s[len - 1] == '?'))
+                return false;
+        }
+        for (uint32_t i = 0; i < m->count && !stop; i++)
+            glob_key(a->field, pal_program_str(p, items[i].s), items[i].s.len, fn, user, &stop);
+        return true;
+    case PM_DNSSET:
+        for (uint32_t i = 0; i < m->count; i++) {
+            const char *s = pal_program_str(p, items[i].s);
+            if (dns_trim(s, items[i].s.len) == 1 && s[0] == '*') return false;   /* "*": every name */
+        }
+        for (uint32_t i = 0; i < m->count && !stop; i++) {
+            const char *s = pal_program_str(p, items[i].s);
+            uint32_t len = dns_trim(s, items[i].s.len);
+            key k = {.field = a->field};
+            if (len >= 2 && s[0] == '*' && s[1] == '.') {
+                k.type = K_SUFFIX;
+                k.lead_dot = 1;
+                k.s = s + 2;
+                k.len = len - 2;
+            } else {
+                k.type = K_STR;
+                k.s = s;
+                k.len = len;
+            }
+            if (!fn(user, &k)) stop = true;
+        }
+        return true;
+    case PM_CIDRSET:
+        for (uint32_t i = 0; i < m->count && !stop; i++) {
+            key k = {.type = K_CIDR, .field = a->field, .v6 = items[i].v6 ? 1 : 0};
+            unsigned bits = k.v6 ? 128 : 32;
+            k.prefix = (uint8_t)(items[i].prefix > bits ? bits : items[i].prefix);
+            memcpy(k.ip, items[i].ip, 16);
+            if (!fn(user, &k)) stop = true;
+        }
+        return true;
+    case PM_RANGESET: {
+        uint64_t span = 0;
+        for (uint32_t i = 0; i < m->count; i++) {
+            if (items[i].hi < items[i].lo) continue;     /* empty range */
+            uint64_t w = (uint64_t)items[i].hi - (uint64_t)items[i].lo;
+            if (w >= IX_MAX_RANGE_KEYS) return false;
+            span += w + 1;
+            if (span > IX_MAX_RANGE_KEYS) return false;
+        }
+        for (uint32_t i = 0; i < m->count && !stop; i++)
+            for (int64_t v = items[i].lo; v <= items[i].hi && !stop; v++) {
+                key k = {.type = K_INT, .field = a->field, .i = v};
+                if (!fn(user, &k)) stop = true;
+                if (v == INT64_MAX) break;
+            }
+        return true;
+    }
+    default:
+        return false;                                   /* regexes and the unknown */
+    }
+}
+
+/* ---- atoms: finding them and pricing them ---- */
+
+static bool low_cardinality(unsigned field)
+{
+    static const char *const names[] = {
+        "network.direction", "network.transport", "network.protocol", "event.category", "event.type",
+        "event.action", "event.kind", "event.module", "host.os.type", "dns.question.type",
+        "dns.response_code", NULL};
+    const pal_schema *ev = pal_schema_get(PS_EVENT);
+    if (field >= ev->nfields) return false;
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(ev->fields[field].name, names[i])) return true;
+    return false;
+}
+
+static bool medium_cardinality(unsigned field)
+{
+    static const char *const names[] = {"container.image.name", "container.image.tag", "container.name",
+                                        "host.name", "user.name", NULL};
+    const pal_schema *ev = pal_schema_get(PS_EVENT);
+    if (field >= ev->nfields) return false;
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(ev->fields[field].name, names[i])) return true;
+    return false;
+}
+
+typedef struct pricing { uint32_t nkeys, keybytes; double cost; } pricing;
+
+static bool price_key(void *user, const key *k)
+{
+    pricing *pr = user;
+    pr->nkeys++;
+    switch (k->type) {
+    case K_STR: case K_INT:
+        pr->cost += 1;
+        pr->keybytes += k->type == K_INT ? 8 : k->len;
+        break;
+    case K_PREFIX: case K_SUFFIX:
+        /* a short literal end is hit by many values */
+        pr->cost += 1 + 32.0 / (k->len + k->lead_dot + 1);
+        pr->keybytes += k->len + k->lead_dot;
+        break;
+    default: {
+        unsigned bits = k->v6 ? 128 : 32;
+        pr->cost += 1 + (double)(bits - k->prefix) / (k->v6 ? 8 : 2);
+        pr->keybytes += k->prefix;
+        break;
+    }
+    }
+    return true;
+}
+
+static bool price_atom(const pal_program *p, atom *a)
+{
+    pricing pr = {0};
+    if (!keys_of_atom(p, a, price_key, &pr)) return false;
+    double factor = low_cardinality(a->field) ? 1000 : medium_cardinality(a->field) ? 10 : 1;
+    a->nkeys = pr.nkeys;
+    a->keybytes = pr.keybytes;
+    a->cost = pr.cost * factor;
+    return true;
+}
+
+static bool is_jump(unsigned op)
+{
+    return op == OP_JUMP || op == OP_JUMP_IF_FALSE || op == OP_AND_JUMP || op == OP_OR_JUMP;
+}
+
+/* Marks every instruction some jump lands on: an atom must not be entered
+   in its middle. */
+static void mark_targets(const pal_instr *code, uint32_t len, uint8_t *target)
+{
+    memset(target, 0, len);
+    for (uint32_t pc = 0; pc < len; pc++) {
+        unsigned op = PAL_OP(code[pc]);
+        int64_t t;
+        if (is_jump(op)) t = (int64_t)pc + 1 + PAL_SJ(code[pc]);
+        else if (op == OP_ITER_NEXT) t = (int64_t)pc + 1 + PAL_SB16(code[pc]);
+        else continue;
+        if (t >= 0 && t < len) target[t] = 1;
+    }
+}
+
+/* Recognizes the atom starting at pc, if any. */
+static bool atom_at(const pal_program *p, const pal_instr *code, uint32_t len, const uint8_t *target,
+                    uint32_t pc, atom *a)
+{
+    memset(a, 0, sizeof *a);
+    a->pc = pc;
+    pal_instr in = code[pc];
+    unsigned op = PAL_OP(in);
+    if (op == OP_MATCH_FIELD) {
+        if (PAL_A8(in) >= p->nmatchers) return false;
+        a->kind = AT_MATCHER;
+        a->len = 1;
+        a->arg = PAL_A8(in);
+        a->field = (uint16_t)PAL_B16(in);
+        return true;
+    }
+    if (pc + 1 >= len || target[pc + 1]) return false;
+    pal_instr in1 = code[pc + 1];
+    unsigned op1 = PAL_OP(in1);
+    if (op == OP_LOAD_FIELD && op1 == OP_MATCH) {
+        if (PAL_A24(in) > UINT16_MAX || PAL_A24(in1) >= p->nmatchers) return false;
+        a->kind = AT_MATCHER;
+        a->len = 2;
+        a->arg = PAL_A24(in1);
+        a->field = (uint16_t)PAL_A24(in);
+        return true;
+    }
+    if (pc + 2 >= len || target[pc + 2]) return false;
+    unsigned op2 = PAL_OP(code[pc + 2]);
+    uint32_t field, cidx;
+    if (op == OP_LOAD_FIELD && op1 == OP_PUSH_CONST) { field = PAL_A24(in); cidx = PAL_A24(in1); }
+    else if (op == OP_PUSH_CONST && op1 == OP_LOAD_FIELD && op2 == OP_EQ) { field = PAL_A24(in1); cidx = PAL_A24(in); }
+    else return false;
+    if (field > UINT16_MAX || cidx >= p->nconsts) return false;
+    if (op2 == OP_EQ) a->kind = AT_EQ;
+    else if (op2 == OP_STARTSWITH) a->kind = AT_PREFIX;
+    else if (op2 == OP_ENDSWITH) a->kind = AT_SUFFIX;
+    else return false;
+    a->len = 3;
+    a->field = (uint16_t)field;
+    a->arg = cidx;
+    return true;
+}
+
+/* ---- the abstract interpreter ---- */
+
+/* Truthiness of a value: bit 1 "may be not true", bit 2 "may be true";
+   a join is a bitwise or.  0 is "never reached". */
+enum { AV_F = 1, AV_T = 2, AV_ANY = 3 };
+
+static inline uint8_t av_not(uint8_t v) { return (uint8_t)(((v & AV_F) << 1) | ((v & AV_T) >> 1)); }
+
+typedef struct absint {
+    const pal_program *p;
+    const pal_rule *r;
+    const pal_instr *code;
+    uint32_t len, width, max_stack, nlocals;
+    int32_t *depth;        /* per pc; -1 unvisited */
+    uint8_t *st;           /* per pc: width bytes, stack then locals */
+    uint8_t *queued;
+    uint32_t *work;
+    uint32_t nwork;
+    int32_t *atom_of;      /* per pc: atom index or -1 */
+    const atom *atoms;
+    const uint8_t *forced; /* per atom: 1 = assumed false */
+    uint8_t *cur;          /* width bytes */
+    uint64_t steps, max_steps;
+} absint;
+
+/* Merges a state into pc's; returns false when the program is outside
+   what the analysis models. */
+static bool flow(absint *ai, int64_t pc, uint32_t depth, const uint8_t *s)
+{
+    if (pc < 0 || pc >= ai->len || depth > ai->max_stack) return false;
+    uint8_t *dst = ai->st + (size_t)pc * ai->width;
+    bool changed = false;
+    if (ai->depth[pc] < 0) {
+        ai->depth[pc] = (int32_t)depth;
+        memcpy(dst, s, ai->width);
+        changed = true;
+    } else {
+        if ((uint32_t)ai->depth[pc] != depth) return false;
+        for (uint32_t i = 0; i < ai->width; i++) {
+            uint8_t v = (uint8_t)(dst[i] | s[i]);
+            if (v != dst[i]) { dst[i] = v; changed = true; }
+        }
+    }
+    if (changed && !ai->queued[pc]) {
+        ai->queued[pc] = 1;
+        ai->work[ai->nwork++] = (uint32_t)pc;
+    }
+    return true;
+}
+
+/* Can the rule, with the forced atoms false, reach a non-allow EMIT or
+   spend its budget?  Returns 1 (yes, or cannot tell), 0 (proven no). */
+static int reachable_effect(absint *ai)
+{
+    const pal_program *p = ai->p;
+    const pal_rule *r = ai->r;
+    const uint32_t W = ai->width, MS = ai->max_stack, NL = ai->nlocals;
+    for (uint32_t i = 0; i < ai->len; i++) { ai->depth[i] = -1; ai->queued[i] = 0; }
+    ai->nwork = 0;
+    uint8_t *init = ai->cur;
+    memset(init, 0, W);
+    for (uint32_t i = 0; i < NL; i++) init[MS + i] = AV_F;   /* locals start undefined */
+    if (!flow(ai, 0, 0, init)) return 1;
+    uint8_t *s = ai->cur;
+    while (ai->nwork) {
+        uint32_t pc = ai->work[--ai->nwork];
+        ai->queued[pc] = 0;
+        if (++ai->steps > ai->max_steps) return 1;
+        memcpy(s, ai->st + (size_t)pc * W, W);
+        uint32_t d = (uint32_t)ai->depth[pc];
+        uint8_t *L = s + MS;
+        pal_instr in = ai->code[pc];
+        unsigned op = PAL_OP(in);
+        int64_t next = (int64_t)pc + 1;
+
+#define NEED(n) do { if (d < (n)) return 1; } while (0)
+#define PUSH(v) do { if (d >= MS) return 1; s[d++] = (v); } while (0)
+#define FLOW(t) do { if (!flow(ai, (t), d, s)) return 1; } while (0)
+
+        int32_t ax = ai->atom_of[pc];
+        if (ax >= 0) {
+            PUSH(ai->forced[ax] ? AV_F : AV_ANY);
+            FLOW(next + ai->atoms[ax].len - 1);
+            continue;
+        }
+        switch (op) {
+        case OP_NOP:
+            FLOW(next);
+            break;
+        case OP_HALT:
+            break;
+        case OP_PUSH_UNDEF: case OP_PUSH_FALSE:
+            PUSH(AV_F); FLOW(next);
+            break;
+        case OP_PUSH_TRUE:
+            PUSH(AV_T); FLOW(next);
+            break;
+        case OP_PUSH_CONST: {
+            uint32_t a = PAL_A24(in);
+            if (a >= p->nconsts) return 1;
+            PUSH(p->consts[a].tag == PV_BOOL && p->consts[a].u.i ? AV_T : AV_F);
+            FLOW(next);
+            break;
+        }
+        case OP_LOAD_FIELD: case OP_MATCH_FIELD:
+            PUSH(AV_ANY); FLOW(next);
+            break;
+        case OP_LOAD_LOCAL: {
+            uint32_t a = PAL_A24(in);
+            if (a >= NL) return 1;
+            PUSH(L[a]); FLOW(next);
+            break;
+        }
+        case OP_STORE_LOCAL: {
+            uint32_t a = PAL_A24(in);
+            if (a >= NL) return 1;
+            NEED(1);
+            L[a] = s[--d];
+            s[d] = 0;
+            FLOW(next);
+            break;
+        }
+        case OP_LOAD_LOCAL_FIELD:
+            if (PAL_A8(in) >= NL) return 1;
+            PUSH(AV_ANY); FLOW(next);
+            break;
+        case OP_GET_FIELD: case OP_NEG: case OP_INC: case OP_EXISTS:
+            NEED(1); s[d - 1] = AV_ANY; FLOW(next);
+            break;
+        case OP_MATCH:
+            if (PAL_A24(in) >= p->nmatchers) return 1;
+            NEED(1); s[d - 1] = AV_ANY; FLOW(next);
+            break;
+        case OP_CALL:
+            if (PAL_B16(in) != 1) return 1;
+            NEED(1); s[d - 1] = AV_ANY; FLOW(next);
+            break;
+        case OP_POP:
+            NEED(1); s[--d] = 0; FLOW(next);
+            break;
+        case OP_DUP:
+            NEED(1); { uint8_t top = s[d - 1]; PUSH(top); } FLOW(next);
+            break;
+        case OP_NOT:
+            NEED(1); s[d - 1] = av_not(s[d - 1]); FLOW(next);
+            break;
+        case OP_TO_BOOL:
+            NEED(1); FLOW(next);
+            break;
+        case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+        case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD:
+        case OP_IN_LIST: case OP_STARTSWITH: case OP_ENDSWITH:
+            NEED(2); s[--d] = 0; s[d - 1] = AV_ANY; FLOW(next);
+            break;
+        case OP_JUMP: case OP_JUMP_IF_FALSE: case OP_AND_JUMP: case OP_OR_JUMP: {
+            int64_t t = next + PAL_SJ(in);
+            if (t <= pc) return 1;          /* a loop: its cost is not bounded here */
+            if (op == OP_JUMP) { FLOW(t); break; }
+            NEED(1);
+            uint8_t v = s[d - 1];
+            if (op == OP_JUMP_IF_FALSE) {
+                s[--d] = 0;
+                if (v & AV_F) FLOW(t);
+                if (v & AV_T) FLOW(next);
+            } else if (op == OP_AND_JUMP) {
+                if (v & AV_F) { s[d - 1] = AV_F; FLOW(t); }
+                if (v & AV_T) { s[--d] = 0; FLOW(next); }
+            } else {
+                if (v & AV_T) { s[d - 1] = AV_T; FLOW(t); }
+                if (v & AV_F) { s[--d] = 0; FLOW(next); }
+            }
+            break;
+        }
+        case OP_EMIT: {
+            uint32_t a = PAL_A24(in);
+            if (a >= r->noutcomes) return 1;
+            if (p->outcomes[r->outcome_first + a].effect != PE_ALLOW) return 1;
+            FLOW(next);
+            break;
+        }
+        default:
+            /* CONTAINS (a case-folded search charges the budget by the
+               byte), the iterators (a loop), anything unknown */
+            return 1;
+        }
+#undef NEED
+#undef PUSH
+#undef FLOW
+    }
+    return 0;
+}
+
+/* ---- building ---- */
+
+typedef struct builder {
+    pal_index *ix;
+    uint64_t *pairs;       /* (node << 32) | rule */
+    uint32_t npairs, cap_pairs;
+    uint32_t rule;
+    bool oom;
+} builder;
+
+static bool grow_array(void **arr, uint32_t *cap, size_t elem, uint32_t need)
+{
+    if (need <= *cap) return true;
+    uint64_t nc = *cap ? *cap : 16;
+    while (nc < need) nc *= 2;
+    if (nc > UINT32_MAX) return false;
+    void *n = realloc(*arr, (size_t)nc * elem);
+    if (!n) return false;
+    *arr = n;
+    *cap = (uint32_t)nc;
+    return true;
+}
+
+static uint32_t new_node(pal_index *ix) { return ix->nnodes++; }
+
+static uint32_t edge_get(const pal_index *ix, uint32_t parent, unsigned sym)
+{
+    if (!ix->ekey) return 0;
+    uint64_t k = (((uint64_t)parent << 9) | sym) + 1;
+    for (uint32_t i = (uint32_t)mix(k * 0x9e3779b97f4a7c15ull) & ix->emask;; i = (i + 1) & ix->emask) {
+        if (ix->ekey[i] == k) return ix->echild[i];
+        if (!ix->ekey[i]) return 0;
+    }
+}
+
+static uint32_t edge_add(pal_index *ix, uint32_t parent, unsigned sym)
+{
+    uint64_t k = (((uint64_t)parent << 9) | sym) + 1;
+    uint32_t i = (uint32_t)mix(k * 0x9e3779b97f4a7c15ull) & ix->emask;
+    for (;; i = (i + 1) & ix->emask) {
+        if (ix->ekey[i] == k) return ix->echild[i];
+        if (!ix->ekey[i]) break;
+    }
+    ix->ekey[i] = k;
+    ix->echild[i] = new_node(ix);
+    ix->nedges++;
+    return ix->echild[i];
+}
+
+static bool add_pair(builder *b, uint32_t node)
+{
+    if (!grow_array((void **)&b->pairs, &b->cap_pairs, sizeof *b->pairs, b->npairs + 1)) { b->oom = true; return false; }
+    b->pairs[b->npairs++] = ((uint64_t)node << 32) | b->rule;
+    return true;
+}
+
+static uint32_t hkey_find(const pal_index *ix, uint64_t h, unsigned type, unsigned field, const char *s, uint32_t len,
+                          int64_t iv)
+{
+    for (uint32_t i = (uint32_t)h & ix->kmask;; i = (i + 1) & ix->kmask) {
+        uint32_t k = ix->ktab[i];
+        if (!k) return UINT32_MAX - i;   /* encodes the free slot */
+        const hkey *e = &ix->keys[k - 1];
+        if (e->h != h || e->type != type || e->field != field) continue;
+        if (type == K_INT) {
+            int64_t stored;
+            memcpy(&stored, ix->kbytes + e->off, 8);
+            if (stored == iv) return k - 1;
+            continue;
+        }
+        if (e->len != len) continue;
+        const char *sk = ix->kbytes + e->off;
+        uint32_t j = 0;
+        while (j < len && (unsigned char)sk[j] == fold((unsigned char)s[j])) j++;
+        if (j == len) return k - 1;
+    }
+}
+
+static bool insert_key(void *user, const key *k)
+{
+    builder *b = user;
+    pal_index *ix = b->ix;
+    field_ix *f = &ix->fields[k->field];
+    uint32_t node = 0;
+    switch (k->type) {
+    case K_STR: case K_INT: {
+        uint64_t h = k->type == K_STR ? hash_folded(k->field, k->s, k->len) : hash_int(k->field, k->i);
+        uint32_t found = hkey_find(ix, h, k->type, k->field, k->s, k->len, k->i);
+        if (found < ix->nkeys) { node = ix->keys[found].node; break; }
+        uint32_t slot = UINT32_MAX - found;
+        uint32_t blen = k->type == K_INT ? 8 : k->len;
+        if (ix->nkbytes + blen > ix->cap_kbytes) { b->oom = true; return false; }
+        hkey *e = &ix->keys[ix->nkeys];
+        e->h = h;
+        e->off = (uint32_t)ix->nkbytes;
+        e->len = blen;
+        e->field = k->field;
+        e->type = k->type;
+        if (k->type == K_INT) memcpy(ix->kbytes + ix->nkbytes, &k->i, 8);
+        else for (uint32_t j = 0; j < k->len; j++) ix->kbytes[ix->nkbytes + j] = (char)fold((unsigned char)k->s[j]);
+        ix->nkbytes += blen;
+        e->node = node = new_node(ix);
+        ix->ktab[slot] = ++ix->nkeys;
+        if (k->type == K_STR) f->has_str = 1; else f->has_int = 1;
+        break;
+    }
+    case K_PREFIX:
+        if (!f->prefix) f->prefix = new_node(ix);
+        node = f->prefix;
+        for (uint32_t j = 0; j < k->len; j++) node = edge_add(ix, node, fold((unsigned char)k->s[j]));
+        break;
+    case K_SUFFIX:
+        if (!f->suffix) f->suffix = new_node(ix);
+        node = f->suffix;
+        for (uint32_t j = k->len; j > 0; j--) node = edge_add(ix, node, fold((unsigned char)k->s[j - 1]));
+        if (k->lead_dot) node = edge_add(ix, node, '.');
+        break;
+    default: {
+        uint32_t *root = k->v6 ? &f->cidr6 : &f->cidr4;
+        if (!*root) *root = new_node(ix);
+        node = *root;
+        for (unsigned j = 0; j < k->prefix; j++) node = edge_add(ix, node, 256u + ((k->ip[j / 8] >> (7 - j % 8)) & 1u));
+        break;
+    }
+    }
+    f->kinds |= ix->p->rules[b->rule].kinds;
+    return add_pair(b, node);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+
+/* Atoms of one rule, sorted by decreasing cost for the greedy pass. */
+typedef struct ranked { uint32_t atom; double cost; } ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->cost != y->cost) return x->cost > y->cost ? -1 : 1;
+    return (x->atom > y->atom) - (x->atom < y->atom);
+}
+
+typedef struct work_mem {
+    int32_t *depth;
+    uint8_t *st, *queued, *target, *cur, *forced;
+    uint32_t *work;
+    int32_t *atom_of;
+    atom *atoms;
+    ranked *rank;
+    size_t cap_len, cap_st, cap_width;
+} work_mem;
+
+static bool work_reserve(work_mem *w, uint32_t len, uint32_t width)
+{
+    if (len > w->cap_len) {
+        free(w->depth); free(w->queued); free(w->target); free(w->work); free(w->atom_of);
+        free(w->atoms); free(w->rank); free(w->forced);
+        w->depth = malloc(len * sizeof *w->depth);
+        w->queued = malloc(len);
+        w->target = malloc(len);
+        w->work = malloc(len * sizeof *w->work);
+        w->atom_of = malloc(len * sizeof *w->atom_of);
+        w->atoms = malloc(len * sizeof *w->atoms);
+        w->rank = malloc(len * sizeof *w->rank);
+        w->forced = malloc(len);
+        w->cap_len = len;
+        if (!w->depth || !w->queued || !w->target || !w->work || !w->atom_of || !w->atoms || !w->rank || !w->forced) {
+            w->cap_len = 0;
+            return false;
+        }
+    }
+    size_t need = (size_t)len * width;
+    if (need > w->cap_st || !w->st) {
+        free(w->st);
+        w->st = malloc(need ? need : 1);
+        w->cap_st = need;
+        if (!w->st) { w->cap_st = 0; return false; }
+    }
+    if (width > w->cap_width || !w->cur) {
+        free(w->cur);
+        w->cur = malloc(width ? width : 1);
+        w->cap_width = width;
+        if (!w->cur) { w->cap_width = 0; return false; }
+    }
+    return true;
+}
+
+static void work_free(work_mem *w)
+{
+    free(w->depth); free(w->queued); free(w->target); free(w->work); free(w->atom_of);
+    free(w->atoms); free(w->rank); free(w->forced); free(w->st); free(w->cur);
+}
+
+/* Decides the state of rule ri and, when indexed, appends its chosen atoms
+   to ix->atoms.  Returns -1 when out of memory. */
+static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri)
+{
+    const pal_program *p = ix->p;
+    const pal_rule *r = &p->rules[ri];
+    ix->state[ri] = PAL_IX_ALWAYS;
+    uint32_t len = r->code_len;
+    uint32_t width = (uint32_t)r->max_stack + r->nlocals;
+    if (len == 0 || len >= PAL_VM_BUDGET_EVENT || (uint64_t)len * (width ? width : 1) > IX_MAX_ANALYSIS_BYTES)
+        return 0;
+    if (!work_reserve(w, len, width)) return -1;
+    const pal_instr *code = p->code + r->code;
+
+    mark_targets(code, len, w->target);
+    uint32_t natoms = 0;
+    for (uint32_t pc = 0; pc < len; pc++) {
+        w->atom_of[pc] = -1;
+    }
+    for (uint32_t pc = 0; pc < len && natoms < IX_MAX_ATOMS_PER_RULE; pc++) {
+        atom a;
+        if (!atom_at(p, code, len, w->target, pc, &a)) continue;
+        if (!price_atom(p, &a)) continue;
+        w->atoms[natoms] = a;
+        w->atom_of[pc] = (int32_t)natoms;
+        natoms++;
+        pc += a.len - 1u;
+    }
+
+    absint ai = {
+        .p = p, .r = r, .code = code, .len = len, .width = width, .max_stack = r->max_stack,
+        .nlocals = r->nlocals, .depth = w->depth, .st = w->st, .queued = w->queued, .work = w->work,
+        .atom_of = w->atom_of, .atoms = w->atoms, .forced = w->forced, .cur = w->cur,
+        .max_steps = IX_MAX_STEPS_PER_RULE,
+    };
+    memset(w->forced, 1, natoms ? natoms : 1);
+    if (reachable_effect(&ai)) return 0;
+    /* Shrink: drop the least selective atoms while the proof holds. */
+    for (uint32_t i = 0; i < natoms; i++) { w->rank[i].atom = i; w->rank[i].cost = w->atoms[i].cost; }
+    qsort(w->rank, natoms, sizeof *w->rank, cmp_ranked);
+    for (uint32_t i = 0; i < natoms; i++) {
+        uint32_t a = w->rank[i].atom;
+        w->forced[a] = 0;
+        uint64_t before = ai.steps;
+        int rc = reachable_effect(&ai);
+        if (rc) {
+            w->forced[a] = 1;
+            if (ai.steps > ai.max_steps) { ai.steps = before; break; }   /* keep what is proven */
+        }
+    }
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < natoms; i++) kept += w->forced[i];
+    if (!kept) {
+        ix->state[ri] = PAL_IX_NEVER;
+        return 0;
+    }
+    if (!grow_array((void **)&ix->atoms, &ix->cap_atoms, sizeof *ix->atoms, ix->natoms + kept)) return -1;
+    ix->atom_first[ri] = ix->natoms;
+    ix->atom_count[ri] = kept;
+    for (uint32_t i = 0; i < natoms; i++)
+        if (w->forced[i]) ix->atoms[ix->natoms++] = w->atoms[i];
+    ix->state[ri] = PAL_IX_INDEXED;
+    return 0;
+}
+
+void pal_index_free(pal_index *ix)
+{
+    if (!ix) return;
+    free(ix->state);
+    free(ix->atom_first);
+    free(ix->atom_count);
+    free(ix->atoms);
+    for (int k = 0; k < 4; k++) free(ix->always[k]);
+    free(ix->keys);
+    free(ix->ktab);
+    free(ix->kbytes);
+    free(ix->ekey);
+    free(ix->echild);
+    free(ix->post_first);
+    free(ix->post_count);
+    free(ix->post);
+    free(ix->fields);
+    free(ix->probe_fields);
+    free(ix);
+}
+
+pal_index *pal_index_build(const pal_program *p)
+{
+    pal_index *ix = calloc(1, sizeof *ix);
+    if (!ix) return NULL;
+    ix->p = p;
+    const pal_schema *ev = pal_schema_get(PS_EVENT);
+    ix->nfields = ev->nfields;
+    uint32_t nr = p->nrules ? p->nrules : 1;
+    ix->state = calloc(nr, 1);
+    ix->atom_first = calloc(nr, sizeof *ix->atom_first);
+    ix->atom_count = calloc(nr, sizeof *ix->atom_count);
+    ix->fields = calloc(ix->nfields ? ix->nfields : 1, sizeof *ix->fields);
+    ix->probe_fields = calloc(ix->nfields ? ix->nfields : 1, sizeof *ix->probe_fields);
+    for (int k = 0; k < 4; k++) ix->always[k] = calloc(nr, sizeof(uint32_t));
+    work_mem w = {0};
+    builder b = {.ix = ix};
+    if (!ix->state || !ix->atom_first || !ix->atom_count || !ix->fields || !ix->probe_fields) goto oom;
+    for (int k = 0; k < 4; k++) if (!ix->always[k]) goto oom;
+
+    /* 1. prove what each rule needs */
+    uint64_t total_pairs = 0, total_bytes = 0, total_trie = 0;
+    for (uint32_t ri = 0; ri < p->nrules; ri++) {
+        const pal_rule *r = &p->rules[ri];
+        if (r->root != PS_EVENT || !(r->kinds & PK_ALL)) { ix->state[ri] = PAL_IX_NOT_EVENT; continue; }
+        ix->stats.rules++;
+        if (analyse_rule(ix, &w, ri) != 0) goto oom;
+        if (ix->state[ri] != PAL_IX_INDEXED) continue;
+        uint64_t pairs = 0, bytes = 0;
+        for (uint32_t i = 0; i < ix->atom_count[ri]; i++) {
+            pairs += ix->atoms[ix->atom_first[ri] + i].nkeys;
+            bytes += ix->atoms[ix->atom_first[ri] + i].keybytes + 8;
+        }
+        if (total_pairs + pairs > IX_MAX_POSTINGS || total_bytes + bytes > IX_MAX_KEY_BYTES) {
+            ix->state[ri] = PAL_IX_ALWAYS;
+            ix->atom_count[ri] = 0;
+            ix->stats.over_cap++;
+            continue;
+        }
+        total_pairs += pairs;
+        total_bytes += bytes;
+        total_trie += bytes;
+    }
+    work_free(&w);
+    memset(&w, 0, sizeof w);
+
+    /* 2. the tables, sized from the totals so nothing moves while filling */
+    ix->cap_keys = (uint32_t)(total_pairs ? total_pairs : 1);
+    ix->keys = malloc(ix->cap_keys * sizeof *ix->keys);
+    uint64_t kcap = 16;
+    while (kcap < total_pairs * 2) kcap <<= 1;
+    ix->kmask = (uint32_t)(kcap - 1);
+    ix->ktab = calloc(kcap, sizeof *ix->ktab);
+    ix->cap_kbytes = total_bytes ? total_bytes : 1;
+    ix->kbytes = malloc(ix->cap_kbytes);
+    uint64_t ecap = 16;
+    while (ecap < total_trie * 2) ecap <<= 1;
+    ix->emask = (uint32_t)(ecap - 1);
+    ix->ekey = calloc(ecap, sizeof *ix->ekey);
+    ix->echild = malloc(ecap * sizeof *ix->echild);
+    if (!ix->keys || !ix->ktab || !ix->kbytes || !ix->ekey || !ix->echild) goto oom;
+    ix->nnodes = 1;
+
+    /* 3. keys and postings */
+    for (uint32_t ri = 0; ri < p->nrules; ri++) {
+        if (ix->state[ri] != PAL_IX_INDEXED) continue;
+        b.rule = ri;
+        for (uint32_t i = 0; i < ix->atom_count[ri]; i++) {
+            keys_of_atom(p, &ix->atoms[ix->atom_first[ri] + i], insert_key, &b);
+            if (b.oom) goto oom;
+        }
+    }
+    qsort(b.pairs, b.npairs, sizeof *b.pairs, cmp_u64);
+    ix->post_first = calloc(ix->nnodes, sizeof *ix->post_first);
+    ix->post_count = calloc(ix->nnodes, sizeof *ix->post_count);
+    ix->post = malloc((b.npairs ? b.npairs : 1) * sizeof *ix->post);
+    if (!ix->post_first || !ix->post_count || !ix->post) goto oom;
+    for (uint32_t i = 0; i < b.npairs; i++) {
+        if (i && b.pairs[i] == b.pairs[i - 1]) continue;
+        uint32_t node = (uint32_t)(b.pairs[i] >> 32);
+        if (!ix->post_count[node]) ix->post_first[node] = ix->npost;
+        ix->post_count[node]++;
+        ix->post[ix->npost++] = (uint32_t)b.pairs[i];
+    }
+    free(b.pairs);
+    b.pairs = NULL;
+
+    /* 4. the always-run lists and the fields to probe */
+    for (uint32_t ri = 0; ri < p->nrules; ri++) {
+        const pal_rule *r = &p->rules[ri];
+        switch (ix->state[ri]) {
+        case PAL_IX_ALWAYS:
+            ix->stats.always++;
+            for (int k = 0; k < 4; k++)
+                if (r->kinds & (1u << k)) ix->always[k][ix->nalways[k]++] = ri;
+            break;
+        case PAL_IX_INDEXED: ix->stats.indexed++; break;
+        case PAL_IX_NEVER: ix->stats.never++; break;
+        default: break;
+        }
+    }
+    for (uint32_t f = 0; f < ix->nfields; f++) {
+        const field_ix *fi = &ix->fields[f];
+        if (fi->has_str || fi->has_int || fi->prefix || fi->suffix || fi->cidr4 || fi->cidr6)
+            ix->probe_fields[ix->nprobe++] = (uint16_t)f;
+    }
+    ix->stats.keys = ix->nkeys;
+    ix->stats.nodes = ix->nedges;
+    ix->stats.postings = ix->npost;
+    return ix;
+oom:
+    work_free(&w);
+    free(b.pairs);
+    pal_index_free(ix);
+    return NULL;
+}
+
+/* ---- queries ---- */
+
+int pal_index_rule_state(const pal_index *ix, uint32_t rule)
+{
+    return rule < ix->p->nrules ? ix->state[rule] : PAL_IX_NOT_EVENT;
+}
+
+const uint32_t *pal_index_always(const pal_index *ix, unsigned k, uint32_t *n)
+{
+    if (k >= 4) { *n = 0; return NULL; }
+    *n = ix->nalways[k];
+    return ix->always[k];
+}
+
+pal_index_stats pal_index_get_stats(const pal_index *ix) { return ix->stats; }
+
+typedef struct probe {
+    const pal_index *ix;
+    uint32_t *stamp, gen, *hits, n;
+} probe;
+
+static inline void collect(probe *pr, uint32_t node)
+{
+    const pal_index *ix = pr->ix;
+    uint32_t c = ix->post_count[node];
+    const uint32_t *r = ix->post + ix->post_first[node];
+    for (uint32_t i = 0; i < c; i++)
+        if (pr->stamp[r[i]] != pr->gen) {
+            pr->stamp[r[i]] = pr->gen;
+            pr->hits[pr->n++] = r[i];
+        }
+}
+
+static void probe_str(probe *pr, unsigned field, const char *s, uint32_t len)
+{
+    const pal_index *ix = pr->ix;
+    uint64_t h = hash_folded(field, s, len);
+    uint32_t k = hkey_find(ix, h, K_STR, field, s, len, 0);
+    if (k < ix->nkeys) collect(pr, ix->keys[k].node);
+}
+
+static void walk_prefix(probe *pr, uint32_t node, const char *s, uint32_t len)
+{
+    collect(pr, node);
+    for (uint32_t i = 0; i < len && node; i++) {
+        node = edge_get(pr->ix, node, fold((unsigned char)s[i]));
+        if (node) collect(pr, node);
+    }
+}
+
+static void walk_suffix(probe *pr, uint32_t node, const char *s, uint32_t len)
+{
+    collect(pr, node);
+    for (uint32_t i = len; i > 0 && node; i--) {
+        node = edge_get(pr->ix, node, fold((unsigned char)s[i - 1]));
+        if (node) collect(pr, node);
+    }
+}
+
+static void probe_value(probe *pr, unsigned field, pal_value v, int depth)
+{
+    const field_ix *fi = &pr->ix->fields[field];
+    switch (v.tag) {
+    case PV_STR: {
+        const char *s = v.u.s ? v.u.s : "";
+        bool dot = v.len > 0 && s[v.len - 1] == '.';   /* domain names compare without it */
+        if (fi->has_str) {
+            probe_str(pr, field, s, v.len);
+            if (dot) probe_str(pr, field, s, v.len - 1);
+        }
+        if (fi->prefix) walk_prefix(pr, fi->prefix, s, v.len);
+        if (fi->suffix) {
+            walk_suffix(pr, fi->suffix, s, v.len);
+            if (dot) walk_suffix(pr, fi->suffix, s, v.len - 1);
+        }
+        break;
+    }
+    case PV_INT:
+        if (fi->has_int) {
+            uint32_t k = hkey_find(pr->ix, hash_int(field, v.u.i), K_INT, field, NULL, 0, v.u.i);
+            if (k < pr->ix->nkeys) collect(pr, pr->ix->keys[k].node);
+        }
+        break;
+    case PV_IP: {
+        bool v6 = (v.flags & PVF_IPV6) != 0;
+        uint32_t node = v6 ? fi->cidr6 : fi->cidr4;
+        if (!node) break;
+        collect(pr, node);
+        unsigned bits = v6 ? 128 : 32;
+        for (unsigned j = 0; j < bits && node; j++) {
+            node = edge_get(pr->ix, node, 256u + ((v.u.ip[j / 8] >> (7 - j % 8)) & 1u));
+            if (node) collect(pr, node);
+        }
+        break;
+    }
+    case PV_LIST:
+        /* a list matches when an item does (pal_matcher_match) */
+        if (depth == 0)
+            for (uint32_t i = 0; i < v.len; i++) probe_value(pr, field, v.u.items[i], 1);
+        break;
+    default:
+        break;
+    }
+}
+
+uint32_t pal_index_probe(const pal_index *ix, const pal_record *rec, unsigned kinds,
+                         uint32_t *stamp, uint32_t gen, uint32_t *hits)
+{
+    probe pr = {ix, stamp, gen, hits, 0};
+    if (!rec || !rec->schema || !rec->slots) return 0;
+    uint32_t nf = rec->schema->nfields < ix->nfields ? rec->schema->nfields : ix->nfields;
+    for (uint32_t i = 0; i < ix->nprobe; i++) {
+        unsigned f = ix->probe_fields[i];
+        if (f >= nf || !(ix->fields[f].kinds & kinds)) continue;
+        probe_value(&pr, f, rec->slots[f], 0);
+    }
+    return pr.n;
+}
+
+/* ---- describing ---- */
+
+typedef struct describer {
+    char *out;
+    size_t cap, len;
+    bool full;
+    const pal_schema *ev;
+} describer;
+
+static void dput(describer *d, const char *s, size_t n)
+{
+    if (d->full) return;
+    if (d->len + n + 4 >= d->cap) {
+        size_t room = d->cap > d->len + 4 ? d->cap - d->len - 4 : 0;
+        memcpy(d->out + d->len, s, room);
+        d->len += room;
+        if (d->cap >= 4) { memcpy(d->out + d->len, "...", 3); d->len += 3; }
+        d->full = true;
+        return;
+    }
+    memcpy(d->out + d->len, s, n);
+    d->len += n;
+}
+
+static void dputs(describer *d, const char *s) { dput(d, s, strlen(s)); }
+
+static bool describe_key(void *user, const key *k)
+{
+    describer *d = user;
+    char buf[96];
+    if (d->len) dputs(d, " | ");
+    dputs(d, d->ev->fields[k->field].name);
+    switch (k->type) {
+    case K_STR: dputs(d, " = \""); dput(d, k->s, k->len); dputs(d, "\""); break;
+    case K_INT: snprintf(buf, sizeof buf, " = %lld", (long long)k->i); dputs(d, buf); break;
+    case K_PREFIX: dputs(d, " prefix \""); dput(d, k->s, k->len); dputs(d, "\""); break;
+    case K_SUFFIX:
+        dputs(d, " suffix \"");
+        if (k->lead_dot) dputs(d, ".");
+        dput(d, k->s, k->len);
+        dputs(d, "\"");
+        break;
+    default: {
+        size_t n = pal_ip_format(k->ip, k->v6, buf, sizeof buf - 8);
+        if (n >= sizeof buf - 8) n = 0;
+        snprintf(buf + n, sizeof buf - n, "/%u", k->prefix);
+        dputs(d, " in ");
+        dputs(d, buf);
+        break;
+    }
+    }
+    return !d->full;
+}
+
+size_t pal_index_describe_rule(const pal_index *ix, uint32_t rule, char *out, size_t cap)
+{
+    if (!out || cap == 0) return 0;
+    describer d = {out, cap, 0, false, pal_schema_get(PS_EVENT)};
+    int st = pal_index_rule_state(ix, rule);
+    if (st != PAL_IX_INDEXED) {
+        dputs(&d, st == PAL_IX_ALWAYS ? "always" : st == PAL_IX_NEVER ? "never" : "not an event rule");
+    } else {
+        for (uint32_t i = 0; i < ix->atom_count[rule] && !d.full; i++) {
+            const atom *a = &ix->atoms[ix->atom_first[rule] + i];
+            if (a->field >= d.ev->nfields) continue;
+            keys_of_atom(ix->p, a, describe_key, &d);
+        }
+        if (!d.len) dputs(&d, "(no key: never true)");
+    }
+    out[d.len < cap ? d.len : cap - 1] = '\0';
+    return d.len;
+}
