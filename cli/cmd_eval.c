@@ -7,10 +7,14 @@
  * line could not be decoded).  Bad lines never stop the stream: each gets
  * an error decision naming its line.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
+#include "events.h"
 #include "policy.h"
 #include "engine/decode.h"
 #include "engine/runtime.h"
@@ -19,9 +23,10 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: palisade eval [--policy DIR|BUNDLE|FILE.pal] --events FILE|- [--input-format auto|ecs|sysmon|falco]\n"
-               "                     [--only-findings] [--strict]\n"
+               "                     [--only-findings] [--strict] [--verify-key PUB]\n"
                "       palisade eval [--policy ...] --inventory FILE.json\n"
-               "Without --policy the built-in runtime policies (or, for --inventory, checks) decide.\n");
+               "Without --policy the built-in runtime policies (or, for --inventory, checks) decide.\n"
+               "--verify-key PUB refuses a bundle that the key from `palisade keygen` did not sign.\n");
 }
 
 static void json_escape(FILE *out, const char *s)
@@ -122,15 +127,38 @@ static int eval_inventory(pal_program *p, const char *path)
     return exitc;
 }
 
+typedef struct eval_state {
+    cli_decider decider;
+    bool only_findings;
+    long nevents, nerr, ndeny, nfind, nwarn;
+} eval_state;
+
+static int eval_line(void *user, const char *line, size_t len, bool toolong, long lineno)
+{
+    eval_state *st = user;
+    st->nevents++;
+    cli_verdict v;
+    char *js = cli_decide_line(&st->decider, line, len, toolong, lineno, &v);
+    if (!js) return -1;
+    if (v.input_error) st->nerr++;
+    if (v.warning) st->nwarn++;
+    if (v.effect >= PE_PREVENT) st->ndeny++;
+    if (v.nmatches) st->nfind++;
+    if (!st->only_findings || v.nmatches || v.vm_error || v.warning) puts(js);
+    free(js);
+    return 0;
+}
+
 int cmd_eval(int argc, char **argv)
 {
-    const char *policy = NULL, *events = NULL, *inventory = NULL, *fmtname = "auto";
+    const char *policy = NULL, *events = NULL, *inventory = NULL, *fmtname = "auto", *keypath = NULL;
     bool only_findings = false, strict = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--policy") && i + 1 < argc) policy = argv[++i];
         else if (!strcmp(argv[i], "--events") && i + 1 < argc) events = argv[++i];
         else if (!strcmp(argv[i], "--inventory") && i + 1 < argc) inventory = argv[++i];
         else if (!strcmp(argv[i], "--input-format") && i + 1 < argc) fmtname = argv[++i];
+        else if (!strcmp(argv[i], "--verify-key") && i + 1 < argc) keypath = argv[++i];
         else if (!strcmp(argv[i], "--only-findings")) only_findings = true;
         else if (!strcmp(argv[i], "--strict")) strict = true;
         else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { usage(stdout); return EXIT_OK; }
@@ -139,65 +167,46 @@ int cmd_eval(int argc, char **argv)
     if (!events == !inventory) { usage(stderr); return cli_error("eval", "give --events FILE|- or --inventory FILE.json"); }
     int fmt = (int)pal_input_format_from_name(fmtname);
     if (fmt < 0) return cli_error("eval", "unknown --input-format '%s' (auto, ecs, sysmon or falco)", fmtname);
-    pal_program *p = policy ? cli_load_policy("eval", policy, NULL)
+    pal_pubkey trusted;
+    char kerr[512];
+    if (keypath && !policy) return cli_error("eval", "--verify-key needs --policy BUNDLE");
+    if (keypath && pal_pubkey_load(keypath, &trusted, kerr, sizeof kerr) != 0)
+        return cli_error("eval", "--verify-key: %s", kerr);
+    pal_program *p = policy ? cli_load_policy_verified("eval", policy, NULL, keypath ? &trusted : NULL, NULL)
                             : cli_embedded_program("eval", inventory ? "checks" : "policies");
     if (!p) return EXIT_ERROR;
     if (inventory) return eval_inventory(p, inventory);
 
-    FILE *in = strcmp(events, "-") ? fopen(events, "rb") : stdin;
-    if (!in) { pal_program_free(p); return cli_error("eval", "%s: cannot open the event file", events); }
-    pal_runtime *rt = pal_runtime_new(p);
-    char *line = malloc(PAL_MAX_EVENT_LINE + 2);
-    if (!rt || !line) { pal_program_free(p); return cli_error("eval", "out of memory"); }
-    pal_arena a;
-    pal_arena_init(&a, 64u << 20);
-    long lineno = 0, nerr = 0, ndeny = 0, nevents = 0, nfind = 0, nwarn = 0;
-    const char *rev = pal_program_str(p, p->revision);
-    for (;;) {
-        if (!fgets(line, PAL_MAX_EVENT_LINE + 2, in)) break;
-        lineno++;
-        size_t len = strlen(line);
-        bool toolong = len == PAL_MAX_EVENT_LINE + 1 && line[len - 1] != '\n';
-        if (toolong) {   /* skip the rest of the line */
-            int c;
-            while ((c = fgetc(in)) != EOF && c != '\n') {}
-        }
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
-        if (!toolong && len == 0) continue;
-        nevents++;
-        char err[512];
-        err[0] = 0;
-        pal_event ev;
-        pal_arena_reset(&a);
-        if (toolong) snprintf(err, sizeof err, "line longer than %u bytes", PAL_MAX_EVENT_LINE);
-        if (toolong || pal_event_decode(line, len, (pal_input_format)fmt, p->event_fields_used, &a, &ev, err, sizeof err) != 0) {
-            nerr++;
-            printf("{\"line\":%ld,\"effect\":\"allow\",\"matches\":[],\"error\":\"", lineno);
-            json_escape(stdout, err);
-            printf("\",\"revision\":\"");
-            json_escape(stdout, rev);
-            printf("\"}\n");
-            continue;
-        }
-        pal_decision d;
-        if (pal_decide_event(rt, &ev, &d) != 0) { nerr++; continue; }
-        /* the event was decided, but a field could not be read: say so */
-        d.warning = err[0] ? err : NULL;
-        if (err[0]) nwarn++;
-        if (d.effect >= PE_PREVENT) ndeny++;
-        if (d.nmatches) nfind++;
-        if (only_findings && !d.nmatches && !d.vm_error && !d.warning) continue;
-        char *js = pal_decision_json(rt, &d, lineno);
-        if (js) { puts(js); free(js); }
+    int fd = strcmp(events, "-") ? open(events, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+    if (fd < 0) { pal_program_free(p); return cli_error("eval", "%s: cannot open the event file: %s", events, strerror(errno)); }
+    eval_state st = {.only_findings = only_findings};
+    cli_lines lines;
+    cli_lines_init(&lines);
+    if (cli_decider_init(&st.decider, p, (pal_input_format)fmt) != 0) {
+        if (fd != STDIN_FILENO) close(fd);
+        pal_program_free(p);
+        return cli_error("eval", "out of memory");
     }
-    if (ferror(in)) nerr++;
-    if (in != stdin) fclose(in);
+    int rc = 0;
+    for (;;) {
+        size_t avail;
+        char *space = cli_lines_space(&lines, &avail);
+        if (!space) { rc = -1; break; }
+        ssize_t n = read(fd, space, avail);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) { cli_error("eval", "%s: read error: %s", events, strerror(errno)); st.nerr++; break; }
+        if (n == 0) { rc = cli_lines_finish(&lines, eval_line, &st); break; }
+        if ((rc = cli_lines_commit(&lines, (size_t)n, eval_line, &st)) != 0) break;
+    }
+    if (rc) { cli_error("eval", "out of memory"); st.nerr++; }
+    if (fd != STDIN_FILENO) close(fd);
+    fflush(stdout);
     fprintf(stderr, "palisade eval: %ld events, %ld with findings, %ld prevented or blocked, %ld input errors, "
-            "%ld with unreadable fields\n", nevents, nfind, ndeny, nerr, nwarn);
-    free(line);
-    pal_arena_free(&a);
-    pal_runtime_free(rt);
+            "%ld with unreadable fields\n", st.nevents, st.nfind, st.ndeny, st.nerr, st.nwarn);
+    cli_lines_free(&lines);
+    cli_decider_free(&st.decider);
     pal_program_free(p);
+    long nerr = st.nerr, nwarn = st.nwarn, ndeny = st.ndeny;
     if (strict && (nerr || nwarn)) return EXIT_ERROR;
     return ndeny ? EXIT_POLICY : EXIT_OK;
 }
