@@ -146,7 +146,10 @@ def spec_for(case):
 def scan(name, spec):
     out = os.path.join(TMP, name + ".tar")
     mkimage.build(spec, out)
-    r = subprocess.run([PAL, "scan", out, "--format", "json"], capture_output=True, text=True)
+    try:
+        r = subprocess.run([PAL, "scan", out, "--format", "json"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, "cannot run %s: %s" % (PAL, e)
     if r.returncode not in (0, 1):
         return None, "exit %d: %s" % (r.returncode, r.stderr.strip())
     try:
