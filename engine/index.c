@@ -41,13 +41,18 @@
    - atoms considered per rule (more are treated as unknown values);
    - (key, rule) postings and key bytes in the whole index: a program past
      them keeps its remaining rules always-run;
-   - a port set is indexed when it spans at most this many ports. */
+   - a port set is indexed when it spans at most this many ports;
+   - what one `contains` that finds nothing may charge a rule's budget on
+     a value the index lets it skip (vm.c charges a case-folded search one
+     unit per 256 byte comparisons, so n value bytes and an m-byte needle
+     cost at most n*m/256). */
 #define IX_MAX_ANALYSIS_BYTES   (16u << 20)
 #define IX_MAX_STEPS_PER_RULE   (1u << 22)
 #define IX_MAX_ATOMS_PER_RULE   512u
 #define IX_MAX_POSTINGS         (1u << 22)
 #define IX_MAX_KEY_BYTES        (64u << 20)
 #define IX_MAX_RANGE_KEYS       1024u
+#define IX_INFIX_CHARGE         1024u
 
 /* ---- folding, as pal_path_fold ---- */
 
@@ -65,7 +70,7 @@ static inline uint64_t mix(uint64_t h)
     return h;
 }
 
-enum { K_STR = 1, K_INT, K_PREFIX, K_SUFFIX, K_CIDR };
+enum { K_STR = 1, K_INT, K_PREFIX, K_SUFFIX, K_CIDR, K_INFIX };
 
 static uint64_t hash_start(unsigned type, unsigned field)
 {
@@ -102,13 +107,16 @@ typedef struct hkey {
 
 typedef struct field_ix {
     uint32_t prefix, suffix, cidr4, cidr6;   /* trie roots, 0 = none */
+    uint32_t infix;                          /* Aho-Corasick root over `contains` needles */
+    uint32_t long_node;                      /* rules with a `contains` on this field, for long values */
+    uint32_t max_needle;                     /* longest such needle */
     uint8_t has_str, has_int;
     uint8_t kinds;                           /* kinds of the rules keyed here */
 } field_ix;
 
 /* An atom (see index.h): an instruction pattern at `pc` (relative to the
    rule's code) of `len` instructions. */
-enum { AT_MATCHER = 1, AT_EQ, AT_PREFIX, AT_SUFFIX };
+enum { AT_MATCHER = 1, AT_EQ, AT_PREFIX, AT_SUFFIX, AT_INFIX };
 typedef struct atom {
     uint32_t pc;
     uint8_t len, kind;
@@ -116,6 +124,7 @@ typedef struct atom {
     uint32_t arg;          /* matcher index (AT_MATCHER) or constant index */
     uint32_t nkeys, keybytes;
     double cost;
+    uint8_t chosen;        /* in the rule's key set (else kept for its `contains` charge) */
 } atom;
 
 struct pal_index {
@@ -139,6 +148,8 @@ struct pal_index {
     uint32_t emask, nedges;
 
     uint32_t nnodes;                   /* node 0 is "none" */
+    uint32_t *fail, *dict;             /* Aho-Corasick links of `contains` trie nodes */
+    uint8_t *is_infix;
     uint32_t *post_first, *post_count;
     uint32_t *post;
     uint32_t npost;
@@ -198,12 +209,12 @@ static bool keys_of_atom(const pal_program *p, const atom *a, key_fn fn, void *u
     const pal_schema *ev = pal_schema_get(PS_EVENT);
     bool stop = false;
     if (a->field >= ev->nfields) return true;          /* undefined: never true */
-    if (a->kind == AT_EQ || a->kind == AT_PREFIX || a->kind == AT_SUFFIX) {
+    if (a->kind != AT_MATCHER) {
         const pal_value *c = &p->consts[a->arg];
         key k = {.field = a->field};
         if (a->kind != AT_EQ) {
             if (c->tag != PV_STR) return true;          /* startswith a non-string: false */
-            k.type = a->kind == AT_PREFIX ? K_PREFIX : K_SUFFIX;
+            k.type = a->kind == AT_PREFIX ? K_PREFIX : a->kind == AT_SUFFIX ? K_SUFFIX : K_INFIX;
             k.s = c->u.s;
             k.len = c->len;
         } else if (c->tag == PV_STR) {
@@ -343,6 +354,11 @@ static bool price_key(void *user, const key *k)
         pr->cost += 1 + 32.0 / (k->len + k->lead_dot + 1);
         pr->keybytes += k->len + k->lead_dot;
         break;
+    case K_INFIX:
+        /* a substring anywhere is hit more often still */
+        pr->cost += 2 + 64.0 / (k->len + 1);
+        pr->keybytes += k->len;
+        break;
     default: {
         unsigned bits = k->v6 ? 128 : 32;
         pr->cost += 1 + (double)(bits - k->prefix) / (k->v6 ? 8 : 2);
@@ -384,7 +400,14 @@ static void mark_targets(const pal_instr *code, uint32_t len, uint8_t *target)
     }
 }
 
-/* Recognizes the atom starting at pc, if any. */
+/* Recognizes the atom starting at pc, if any:
+     MATCH_FIELD m, f
+     LOAD_FIELD f, [CALL lower|upper]..., MATCH m
+     LOAD_FIELD f, [CALL lower|upper]..., PUSH_CONST c, EQ|STARTSWITH|ENDSWITH|CONTAINS
+     PUSH_CONST c, LOAD_FIELD f, [CALL lower|upper]..., EQ
+   lower() and upper() change nothing the folded keys see (and when they
+   fail they give undefined, which matches nothing).  No instruction after
+   the first may be a jump target. */
 static bool atom_at(const pal_program *p, const pal_instr *code, uint32_t len, const uint8_t *target,
                     uint32_t pc, atom *a)
 {
@@ -400,29 +423,52 @@ static bool atom_at(const pal_program *p, const pal_instr *code, uint32_t len, c
         a->field = (uint16_t)PAL_B16(in);
         return true;
     }
-    if (pc + 1 >= len || target[pc + 1]) return false;
-    pal_instr in1 = code[pc + 1];
-    unsigned op1 = PAL_OP(in1);
-    if (op == OP_LOAD_FIELD && op1 == OP_MATCH) {
-        if (PAL_A24(in) > UINT16_MAX || PAL_A24(in1) >= p->nmatchers) return false;
-        a->kind = AT_MATCHER;
-        a->len = 2;
-        a->arg = PAL_A24(in1);
-        a->field = (uint16_t)PAL_A24(in);
-        return true;
+    uint32_t i = pc, cidx = UINT32_MAX, field;
+    if (op == OP_PUSH_CONST) {
+        cidx = PAL_A24(in);
+        i++;
+        if (i >= len || target[i] || PAL_OP(code[i]) != OP_LOAD_FIELD) return false;
+    } else if (op != OP_LOAD_FIELD) {
+        return false;
     }
-    if (pc + 2 >= len || target[pc + 2]) return false;
-    unsigned op2 = PAL_OP(code[pc + 2]);
-    uint32_t field, cidx;
-    if (op == OP_LOAD_FIELD && op1 == OP_PUSH_CONST) { field = PAL_A24(in); cidx = PAL_A24(in1); }
-    else if (op == OP_PUSH_CONST && op1 == OP_LOAD_FIELD && op2 == OP_EQ) { field = PAL_A24(in1); cidx = PAL_A24(in); }
-    else return false;
-    if (field > UINT16_MAX || cidx >= p->nconsts) return false;
-    if (op2 == OP_EQ) a->kind = AT_EQ;
-    else if (op2 == OP_STARTSWITH) a->kind = AT_PREFIX;
-    else if (op2 == OP_ENDSWITH) a->kind = AT_SUFFIX;
-    else return false;
-    a->len = 3;
+    field = PAL_A24(code[i]);
+    i++;
+    /* case changes, at most a few (the atom length is a byte) */
+    while (i < len && !target[i] && PAL_OP(code[i]) == OP_CALL && i - pc < 8) {
+        unsigned bi = PAL_A8(code[i]);
+        if (PAL_B16(code[i]) != 1 || (bi != PAL_BI_lower && bi != PAL_BI_upper)) return false;
+        i++;
+    }
+    if (i >= len || target[i] || field > UINT16_MAX) return false;
+    unsigned opn = PAL_OP(code[i]);
+    if (cidx == UINT32_MAX) {
+        if (opn == OP_MATCH) {
+            if (PAL_A24(code[i]) >= p->nmatchers) return false;
+            a->kind = AT_MATCHER;
+            a->arg = PAL_A24(code[i]);
+            a->field = (uint16_t)field;
+            a->len = (uint8_t)(i + 1 - pc);
+            return true;
+        }
+        if (opn != OP_PUSH_CONST) return false;
+        cidx = PAL_A24(code[i]);
+        i++;
+        if (i >= len || target[i]) return false;
+        opn = PAL_OP(code[i]);
+        if (opn == OP_EQ) a->kind = AT_EQ;
+        else if (opn == OP_STARTSWITH) a->kind = AT_PREFIX;
+        else if (opn == OP_ENDSWITH) a->kind = AT_SUFFIX;
+        else if (opn == OP_CONTAINS) a->kind = AT_INFIX;
+        else return false;
+    } else {
+        if (opn != OP_EQ) return false;
+        a->kind = AT_EQ;
+    }
+    if (cidx >= p->nconsts) return false;
+    /* `contains` with a non-string is list membership of that value: not
+       keyed here (and so not an atom: the analysis then refuses it) */
+    if (a->kind == AT_INFIX && p->consts[cidx].tag != PV_STR) return false;
+    a->len = (uint8_t)(i + 1 - pc);
     a->field = (uint16_t)field;
     a->arg = cidx;
     return true;
@@ -731,6 +777,14 @@ static bool insert_key(void *user, const key *k)
         node = f->prefix;
         for (uint32_t j = 0; j < k->len; j++) node = edge_add(ix, node, fold((unsigned char)k->s[j]));
         break;
+    case K_INFIX:
+        if (!f->infix) { f->infix = new_node(ix); ix->is_infix[f->infix] = 1; }
+        node = f->infix;
+        for (uint32_t j = 0; j < k->len; j++) {
+            node = edge_add(ix, node, fold((unsigned char)k->s[j]));
+            ix->is_infix[node] = 1;
+        }
+        break;
     case K_SUFFIX:
         if (!f->suffix) f->suffix = new_node(ix);
         node = f->suffix;
@@ -818,7 +872,8 @@ static void work_free(work_mem *w)
 }
 
 /* Decides the state of rule ri and, when indexed, appends its chosen atoms
-   to ix->atoms.  Returns -1 when out of memory. */
+   (and its `contains` atoms, chosen or not) to ix->atoms.  Returns -1 when
+   out of memory. */
 static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri)
 {
     const pal_program *p = ix->p;
@@ -832,18 +887,32 @@ static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri)
     const pal_instr *code = p->code + r->code;
 
     mark_targets(code, len, w->target);
-    uint32_t natoms = 0;
-    for (uint32_t pc = 0; pc < len; pc++) {
-        w->atom_of[pc] = -1;
-    }
+    uint32_t natoms = 0, ninfix = 0;
+    for (uint32_t pc = 0; pc < len; pc++) w->atom_of[pc] = -1;
     for (uint32_t pc = 0; pc < len && natoms < IX_MAX_ATOMS_PER_RULE; pc++) {
         atom a;
         if (!atom_at(p, code, len, w->target, pc, &a)) continue;
         if (!price_atom(p, &a)) continue;
+        ninfix += a.kind == AT_INFIX;
         w->atoms[natoms] = a;
         w->atom_of[pc] = (int32_t)natoms;
         natoms++;
         pc += a.len - 1u;
+    }
+    /* Every `contains` may charge the budget up to IX_INFIX_CHARGE on the
+       values a skipped rule sees (longer values make the rule a candidate,
+       see probe_value): together with one unit per instruction that must
+       stay below the budget, or `contains` is left to the VM alone. */
+    if ((uint64_t)len + (uint64_t)ninfix * IX_INFIX_CHARGE >= PAL_VM_BUDGET_EVENT) {
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < natoms; i++) {
+            if (w->atoms[i].kind == AT_INFIX) { w->atom_of[w->atoms[i].pc] = -1; continue; }
+            w->atoms[kept] = w->atoms[i];
+            w->atom_of[w->atoms[kept].pc] = (int32_t)kept;
+            kept++;
+        }
+        natoms = kept;
+        ninfix = 0;
     }
 
     absint ai = {
@@ -860,11 +929,9 @@ static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri)
     for (uint32_t i = 0; i < natoms; i++) {
         uint32_t a = w->rank[i].atom;
         w->forced[a] = 0;
-        uint64_t before = ai.steps;
-        int rc = reachable_effect(&ai);
-        if (rc) {
+        if (reachable_effect(&ai)) {
             w->forced[a] = 1;
-            if (ai.steps > ai.max_steps) { ai.steps = before; break; }   /* keep what is proven */
+            if (ai.steps > ai.max_steps) break;   /* out of time: keep what is proven */
         }
     }
     uint32_t kept = 0;
@@ -873,13 +940,82 @@ static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri)
         ix->state[ri] = PAL_IX_NEVER;
         return 0;
     }
-    if (!grow_array((void **)&ix->atoms, &ix->cap_atoms, sizeof *ix->atoms, ix->natoms + kept)) return -1;
+    if (!grow_array((void **)&ix->atoms, &ix->cap_atoms, sizeof *ix->atoms, ix->natoms + kept + ninfix)) return -1;
     ix->atom_first[ri] = ix->natoms;
-    ix->atom_count[ri] = kept;
     for (uint32_t i = 0; i < natoms; i++)
-        if (w->forced[i]) ix->atoms[ix->natoms++] = w->atoms[i];
+        if (w->forced[i] || w->atoms[i].kind == AT_INFIX) {
+            ix->atoms[ix->natoms] = w->atoms[i];
+            ix->atoms[ix->natoms++].chosen = w->forced[i];
+        }
+    ix->atom_count[ri] = ix->natoms - ix->atom_first[ri];
     ix->state[ri] = PAL_IX_INDEXED;
     return 0;
+}
+
+/* Children of every node of the `contains` tries, for the breadth-first
+   pass that sets the Aho-Corasick links. */
+typedef struct adj { uint32_t *first, *count, *child; uint16_t *sym; } adj;
+
+static bool build_links(pal_index *ix)
+{
+    uint32_t n = ix->nnodes;
+    ix->fail = calloc(n, sizeof *ix->fail);
+    ix->dict = calloc(n, sizeof *ix->dict);
+    adj g = {calloc(n + 1, sizeof *g.first), calloc(n + 1, sizeof *g.count), NULL, NULL};
+    uint32_t *queue = malloc(n * sizeof *queue);
+    bool ok = false;
+    if (!ix->fail || !ix->dict || !g.first || !g.count || !queue) goto out;
+    uint32_t nin = 0;
+    for (uint32_t i = 0; i <= ix->emask; i++) {
+        if (!ix->ekey[i]) continue;
+        uint32_t parent = (uint32_t)((ix->ekey[i] - 1) >> 9);
+        if (parent < n && ix->is_infix[parent]) { g.count[parent]++; nin++; }
+    }
+    g.child = malloc((nin ? nin : 1) * sizeof *g.child);
+    g.sym = malloc((nin ? nin : 1) * sizeof *g.sym);
+    if (!g.child || !g.sym) goto out;
+    for (uint32_t i = 0, acc = 0; i < n; i++) { g.first[i] = acc; acc += g.count[i]; g.count[i] = 0; }
+    for (uint32_t i = 0; i <= ix->emask; i++) {
+        if (!ix->ekey[i]) continue;
+        uint32_t parent = (uint32_t)((ix->ekey[i] - 1) >> 9);
+        if (parent >= n || !ix->is_infix[parent]) continue;
+        uint32_t at = g.first[parent] + g.count[parent]++;
+        g.child[at] = ix->echild[i];
+        g.sym[at] = (uint16_t)((ix->ekey[i] - 1) & 0x1ff);
+    }
+    for (uint32_t f = 0; f < ix->nfields; f++) {
+        uint32_t root = ix->fields[f].infix;
+        if (!root) continue;
+        uint32_t head = 0, tail = 0;
+        ix->fail[root] = root;
+        queue[tail++] = root;
+        while (head < tail) {
+            uint32_t u = queue[head++];
+            for (uint32_t e = 0; e < g.count[u]; e++) {
+                uint32_t v = g.child[g.first[u] + e];
+                unsigned c = g.sym[g.first[u] + e];
+                uint32_t fv = root;
+                if (u != root) {
+                    uint32_t x = ix->fail[u], to;
+                    for (;;) {
+                        if ((to = edge_get(ix, x, c)) != 0) { fv = to; break; }
+                        if (x == root) break;
+                        x = ix->fail[x];
+                    }
+                }
+                ix->fail[v] = fv;
+                /* the nearest proper suffix state that ends a needle (the
+                   root's own postings, the empty needle, are collected once
+                   per value instead) */
+                ix->dict[v] = fv == root ? 0 : ix->post_count[fv] ? fv : ix->dict[fv];
+                queue[tail++] = v;
+            }
+        }
+    }
+    ok = true;
+out:
+    free(g.first); free(g.count); free(g.child); free(g.sym); free(queue);
+    return ok;
 }
 
 void pal_index_free(pal_index *ix)
@@ -895,6 +1031,9 @@ void pal_index_free(pal_index *ix)
     free(ix->kbytes);
     free(ix->ekey);
     free(ix->echild);
+    free(ix->fail);
+    free(ix->dict);
+    free(ix->is_infix);
     free(ix->post_first);
     free(ix->post_count);
     free(ix->post);
@@ -923,7 +1062,7 @@ pal_index *pal_index_build(const pal_program *p)
     for (int k = 0; k < 4; k++) if (!ix->always[k]) goto oom;
 
     /* 1. prove what each rule needs */
-    uint64_t total_pairs = 0, total_bytes = 0, total_trie = 0;
+    uint64_t total_pairs = 0, total_bytes = 0;
     for (uint32_t ri = 0; ri < p->nrules; ri++) {
         const pal_rule *r = &p->rules[ri];
         if (r->root != PS_EVENT || !(r->kinds & PK_ALL)) { ix->state[ri] = PAL_IX_NOT_EVENT; continue; }
@@ -932,23 +1071,25 @@ pal_index *pal_index_build(const pal_program *p)
         if (ix->state[ri] != PAL_IX_INDEXED) continue;
         uint64_t pairs = 0, bytes = 0;
         for (uint32_t i = 0; i < ix->atom_count[ri]; i++) {
-            pairs += ix->atoms[ix->atom_first[ri] + i].nkeys;
-            bytes += ix->atoms[ix->atom_first[ri] + i].keybytes + 8;
+            const atom *a = &ix->atoms[ix->atom_first[ri] + i];
+            pairs += (a->chosen ? a->nkeys : 0) + (a->kind == AT_INFIX);
+            bytes += (a->chosen ? a->keybytes : 0) + 8;
         }
         if (total_pairs + pairs > IX_MAX_POSTINGS || total_bytes + bytes > IX_MAX_KEY_BYTES) {
             ix->state[ri] = PAL_IX_ALWAYS;
+            ix->natoms = ix->atom_first[ri];
             ix->atom_count[ri] = 0;
             ix->stats.over_cap++;
             continue;
         }
         total_pairs += pairs;
         total_bytes += bytes;
-        total_trie += bytes;
     }
     work_free(&w);
     memset(&w, 0, sizeof w);
 
-    /* 2. the tables, sized from the totals so nothing moves while filling */
+    /* 2. the tables, sized from the totals so nothing moves while filling:
+       a key is at most one hash entry, a key byte at most one trie edge */
     ix->cap_keys = (uint32_t)(total_pairs ? total_pairs : 1);
     ix->keys = malloc(ix->cap_keys * sizeof *ix->keys);
     uint64_t kcap = 16;
@@ -958,11 +1099,12 @@ pal_index *pal_index_build(const pal_program *p)
     ix->cap_kbytes = total_bytes ? total_bytes : 1;
     ix->kbytes = malloc(ix->cap_kbytes);
     uint64_t ecap = 16;
-    while (ecap < total_trie * 2) ecap <<= 1;
+    while (ecap < total_bytes * 2) ecap <<= 1;
     ix->emask = (uint32_t)(ecap - 1);
     ix->ekey = calloc(ecap, sizeof *ix->ekey);
     ix->echild = malloc(ecap * sizeof *ix->echild);
-    if (!ix->keys || !ix->ktab || !ix->kbytes || !ix->ekey || !ix->echild) goto oom;
+    ix->is_infix = calloc(1 + total_pairs + total_bytes + 8u * ix->nfields, 1);
+    if (!ix->keys || !ix->ktab || !ix->kbytes || !ix->ekey || !ix->echild || !ix->is_infix) goto oom;
     ix->nnodes = 1;
 
     /* 3. keys and postings */
@@ -970,7 +1112,15 @@ pal_index *pal_index_build(const pal_program *p)
         if (ix->state[ri] != PAL_IX_INDEXED) continue;
         b.rule = ri;
         for (uint32_t i = 0; i < ix->atom_count[ri]; i++) {
-            keys_of_atom(p, &ix->atoms[ix->atom_first[ri] + i], insert_key, &b);
+            const atom *a = &ix->atoms[ix->atom_first[ri] + i];
+            if (a->chosen) keys_of_atom(p, a, insert_key, &b);
+            if (a->kind == AT_INFIX && a->field < ix->nfields && p->consts[a->arg].tag == PV_STR) {
+                field_ix *f = &ix->fields[a->field];
+                if (!f->long_node) f->long_node = new_node(ix);
+                if (p->consts[a->arg].len > f->max_needle) f->max_needle = p->consts[a->arg].len;
+                f->kinds |= p->rules[ri].kinds;
+                add_pair(&b, f->long_node);
+            }
             if (b.oom) goto oom;
         }
     }
@@ -988,6 +1138,7 @@ pal_index *pal_index_build(const pal_program *p)
     }
     free(b.pairs);
     b.pairs = NULL;
+    if (!build_links(ix)) goto oom;
 
     /* 4. the always-run lists and the fields to probe */
     for (uint32_t ri = 0; ri < p->nrules; ri++) {
@@ -1005,7 +1156,8 @@ pal_index *pal_index_build(const pal_program *p)
     }
     for (uint32_t f = 0; f < ix->nfields; f++) {
         const field_ix *fi = &ix->fields[f];
-        if (fi->has_str || fi->has_int || fi->prefix || fi->suffix || fi->cidr4 || fi->cidr6)
+        if (fi->has_str || fi->has_int || fi->prefix || fi->suffix || fi->cidr4 || fi->cidr6 || fi->infix ||
+            fi->long_node)
             ix->probe_fields[ix->nprobe++] = (uint16_t)f;
     }
     ix->stats.keys = ix->nkeys;
@@ -1035,20 +1187,55 @@ const uint32_t *pal_index_always(const pal_index *ix, unsigned k, uint32_t *n)
 
 pal_index_stats pal_index_get_stats(const pal_index *ix) { return ix->stats; }
 
+struct pal_index_scratch {
+    uint32_t nrules, nnodes;
+    uint32_t gen;
+    uint32_t *rule_stamp;  /* == gen: already in hits */
+    uint32_t *node_stamp;  /* == gen: postings already collected */
+    uint32_t *hits;
+};
+
+pal_index_scratch *pal_index_scratch_new(const pal_index *ix)
+{
+    pal_index_scratch *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->nrules = ix->p->nrules ? ix->p->nrules : 1;
+    s->nnodes = ix->nnodes ? ix->nnodes : 1;
+    s->rule_stamp = calloc(s->nrules, sizeof *s->rule_stamp);
+    s->node_stamp = calloc(s->nnodes, sizeof *s->node_stamp);
+    s->hits = malloc(s->nrules * sizeof *s->hits);
+    if (!s->rule_stamp || !s->node_stamp || !s->hits) { pal_index_scratch_free(s); return NULL; }
+    return s;
+}
+
+void pal_index_scratch_free(pal_index_scratch *s)
+{
+    if (!s) return;
+    free(s->rule_stamp);
+    free(s->node_stamp);
+    free(s->hits);
+    free(s);
+}
+
 typedef struct probe {
     const pal_index *ix;
-    uint32_t *stamp, gen, *hits, n;
+    pal_index_scratch *s;
+    uint32_t gen, n;
 } probe;
 
+/* Adds the rules of a node, once per probe. */
 static inline void collect(probe *pr, uint32_t node)
 {
+    pal_index_scratch *s = pr->s;
+    if (s->node_stamp[node] == pr->gen) return;
+    s->node_stamp[node] = pr->gen;
     const pal_index *ix = pr->ix;
     uint32_t c = ix->post_count[node];
     const uint32_t *r = ix->post + ix->post_first[node];
     for (uint32_t i = 0; i < c; i++)
-        if (pr->stamp[r[i]] != pr->gen) {
-            pr->stamp[r[i]] = pr->gen;
-            pr->hits[pr->n++] = r[i];
+        if (s->rule_stamp[r[i]] != pr->gen) {
+            s->rule_stamp[r[i]] = pr->gen;
+            s->hits[pr->n++] = r[i];
         }
 }
 
@@ -1078,6 +1265,26 @@ static void walk_suffix(probe *pr, uint32_t node, const char *s, uint32_t len)
     }
 }
 
+/* Aho-Corasick: every needle occurring in s, in one pass. */
+static void walk_infix(probe *pr, uint32_t root, const char *s, uint32_t len)
+{
+    const pal_index *ix = pr->ix;
+    collect(pr, root);                      /* the empty needle */
+    uint32_t st = root;
+    for (uint32_t i = 0; i < len; i++) {
+        unsigned c = fold((unsigned char)s[i]);
+        uint32_t to;
+        for (;;) {
+            if ((to = edge_get(ix, st, c)) != 0) { st = to; break; }
+            if (st == root) break;
+            st = ix->fail[st];
+        }
+        /* a node already collected in this probe has had its chain collected */
+        for (uint32_t o = ix->post_count[st] ? st : ix->dict[st]; o && pr->s->node_stamp[o] != pr->gen; o = ix->dict[o])
+            collect(pr, o);
+    }
+}
+
 static void probe_value(probe *pr, unsigned field, pal_value v, int depth)
 {
     const field_ix *fi = &pr->ix->fields[field];
@@ -1094,6 +1301,14 @@ static void probe_value(probe *pr, unsigned field, pal_value v, int depth)
             walk_suffix(pr, fi->suffix, s, v.len);
             if (dot) walk_suffix(pr, fi->suffix, s, v.len - 1);
         }
+        if (fi->infix) walk_infix(pr, fi->infix, s, v.len);
+        /* A value so long that a `contains` that misses could still charge
+           a rule's budget by IX_INFIX_CHARGE or more: every rule with a
+           `contains` on the field runs, so a budget error stays reported.
+           (On a list, `contains` is membership and charges nothing.) */
+        if (fi->long_node && depth == 0 &&
+            (uint64_t)v.len * fi->max_needle >= (uint64_t)IX_INFIX_CHARGE * 256u)
+            collect(pr, fi->long_node);
         break;
     }
     case PV_INT:
@@ -1124,10 +1339,16 @@ static void probe_value(probe *pr, unsigned field, pal_value v, int depth)
     }
 }
 
-uint32_t pal_index_probe(const pal_index *ix, const pal_record *rec, unsigned kinds,
-                         uint32_t *stamp, uint32_t gen, uint32_t *hits)
+uint32_t pal_index_probe(const pal_index *ix, const pal_record *rec, unsigned kinds, pal_index_scratch *s,
+                         const uint32_t **hits)
 {
-    probe pr = {ix, stamp, gen, hits, 0};
+    if (++s->gen == 0) {
+        memset(s->rule_stamp, 0, s->nrules * sizeof *s->rule_stamp);
+        memset(s->node_stamp, 0, s->nnodes * sizeof *s->node_stamp);
+        s->gen = 1;
+    }
+    probe pr = {ix, s, s->gen, 0};
+    *hits = s->hits;
     if (!rec || !rec->schema || !rec->slots) return 0;
     uint32_t nf = rec->schema->nfields < ix->nfields ? rec->schema->nfields : ix->nfields;
     for (uint32_t i = 0; i < ix->nprobe; i++) {
@@ -1174,6 +1395,7 @@ static bool describe_key(void *user, const key *k)
     case K_STR: dputs(d, " = \""); dput(d, k->s, k->len); dputs(d, "\""); break;
     case K_INT: snprintf(buf, sizeof buf, " = %lld", (long long)k->i); dputs(d, buf); break;
     case K_PREFIX: dputs(d, " prefix \""); dput(d, k->s, k->len); dputs(d, "\""); break;
+    case K_INFIX: dputs(d, " contains \""); dput(d, k->s, k->len); dputs(d, "\""); break;
     case K_SUFFIX:
         dputs(d, " suffix \"");
         if (k->lead_dot) dputs(d, ".");
@@ -1202,7 +1424,7 @@ size_t pal_index_describe_rule(const pal_index *ix, uint32_t rule, char *out, si
     } else {
         for (uint32_t i = 0; i < ix->atom_count[rule] && !d.full; i++) {
             const atom *a = &ix->atoms[ix->atom_first[rule] + i];
-            if (a->field >= d.ev->nfields) continue;
+            if (!a->chosen || a->field >= d.ev->nfields) continue;
             keys_of_atom(ix->p, a, describe_key, &d);
         }
         if (!d.len) dputs(&d, "(no key: never true)");

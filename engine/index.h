@@ -13,13 +13,14 @@
  *      a key: MATCH_FIELD / LOAD_FIELD+MATCH over a string set, a glob set
  *      (exact items, or the literal prefix or suffix of each glob), a DNS
  *      set (names, `*.` suffixes), a CIDR set or a small port set;
- *      `field == CONST`; `field startswith / endswith CONST`.
+ *      `field == CONST`; `field startswith / endswith / contains CONST`;
+ *      each also through lower() / upper(), which folding makes no-ops.
  *   2. *Proof*: an abstract interpretation of the rule's code over
  *      {false, true, unknown} for the stack and the locals, with a chosen
  *      set S of atoms forced false and every other value unknown.  If no
  *      path then reaches an EMIT of an outcome other than `allow`, nor an
  *      instruction that could spend the rule's instruction budget (a
- *      backward jump, a case-folded substring search), then the rule can
+ *      backward jump, a `contains` that is not an atom), then the rule can
  *      only produce a match, or a VM error, when some atom of S is true:
  *      it is indexed under the keys of S.  Otherwise it stays in its
  *      kinds' "always run" lists.  S starts as every atom and is shrunk
@@ -30,8 +31,10 @@
  *      match, never sufficient: one hash table on (field, folded value or
  *      integer), a byte trie per field on folded prefixes, another on
  *      reversed folded suffixes (glob tails, `endswith`, and DNS wildcards
- *      as ".suffix", which makes it a suffix trie by labels), and a binary
- *      trie per field and address family on CIDR prefixes.
+ *      as ".suffix", which makes it a suffix trie by labels), an
+ *      Aho-Corasick automaton per field on `contains` needles (one pass
+ *      over the value finds them all), and a binary trie per field and
+ *      address family on CIDR prefixes.
  *
  * At decision time the runtime probes the fields the index knows with the
  * event's values, gets the candidate rules (deduplicated with a stamp per
@@ -40,8 +43,13 @@
  * index.  tests/unit/test_index.c and tests/fuzz/fuzz_index.c check that
  * decisions with the index equal decisions without it.
  *
+ * A `contains` atom that misses may still charge the budget (vm.c counts
+ * case-folded searches by the byte): a value long enough to make that
+ * charge matter makes every rule with a `contains` on its field a
+ * candidate, so a budget error is reported exactly as without the index.
+ *
  * The index is read-only after pal_index_build() and may be shared by
- * threads; the probe's scratch (stamp, hits) belongs to the caller.
+ * threads; the probe's scratch belongs to the caller.
  */
 #ifndef PAL_INDEX_H
 #define PAL_INDEX_H
@@ -81,14 +89,18 @@ int pal_index_rule_state(const pal_index *ix, uint32_t rule);
 const uint32_t *pal_index_always(const pal_index *ix, unsigned k, uint32_t *n);
 pal_index_stats pal_index_get_stats(const pal_index *ix);
 
-/* Candidate rules for an event record: adds to hits[] every indexed rule
-   (of any kind in `kinds`) one of whose keys the record's field values hit,
-   once each, and returns how many it added.  stamp[] has one entry per
-   rule; an entry equal to `gen` means "already in hits": the caller bumps
-   gen before each event (and clears stamp when gen wraps).  hits[] must
-   hold p->nrules entries.  The result is in no particular order. */
+/* Per-caller scratch for pal_index_probe (one per thread, like a VM):
+   stamps per rule and per index node, and the hit list. */
+typedef struct pal_index_scratch pal_index_scratch;
+pal_index_scratch *pal_index_scratch_new(const pal_index *ix);
+void pal_index_scratch_free(pal_index_scratch *s);
+
+/* Candidate rules for an event record: every indexed rule (of a kind in
+   `kinds`) one of whose keys the record's field values hit, once each, in
+   no particular order.  Sets *hits to the list (in s, valid until the
+   next probe) and returns its length. */
 uint32_t pal_index_probe(const pal_index *ix, const pal_record *rec, unsigned kinds,
-                         uint32_t *stamp, uint32_t gen, uint32_t *hits);
+                         pal_index_scratch *s, const uint32_t **hits);
 
 /* What rule r is indexed under, for tests and `disasm`-style output:
    "process.name = \"cmd.exe\" | dns.question.name suffix \".pool.xyz\"",

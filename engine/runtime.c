@@ -30,9 +30,9 @@ struct pal_runtime {
     char *msgbuf;           /* messages of the current decision */
     size_t msgcap, msglen;
     pal_index *ix;          /* NULL: built lazily, or out of memory */
+    pal_index_scratch *scratch;
+    uint32_t *hits;         /* candidates of the current event, sorted */
     bool use_index;
-    uint32_t *stamp, gen;   /* per rule: == gen when already a candidate */
-    uint32_t *hits;         /* candidates of the current event */
     uint64_t rules_run;
 };
 
@@ -41,10 +41,11 @@ static bool ensure_index(pal_runtime *rt)
 {
     if (rt->ix) return true;
     uint32_t n = rt->p->nrules ? rt->p->nrules : 1;
-    if (!rt->stamp) rt->stamp = calloc(n, sizeof *rt->stamp);
     if (!rt->hits) rt->hits = malloc(n * sizeof *rt->hits);
-    if (!rt->stamp || !rt->hits) return false;
+    if (!rt->hits) return false;
     rt->ix = pal_index_build(rt->p);
+    if (rt->ix) rt->scratch = pal_index_scratch_new(rt->ix);
+    if (!rt->scratch) { pal_index_free(rt->ix); rt->ix = NULL; }
     return rt->ix != NULL;
 }
 
@@ -97,8 +98,8 @@ void pal_runtime_free(pal_runtime *rt)
     free(rt->checks);
     free(rt->matches);
     free(rt->msgbuf);
+    pal_index_scratch_free(rt->scratch);
     pal_index_free(rt->ix);
-    free(rt->stamp);
     free(rt->hits);
     free(rt);
 }
@@ -228,11 +229,9 @@ int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *d)
         finish(rt, d);
         return 0;
     }
-    if (++rt->gen == 0) {
-        memset(rt->stamp, 0, (rt->p->nrules ? rt->p->nrules : 1) * sizeof *rt->stamp);
-        rt->gen = 1;
-    }
-    uint32_t nh = pal_index_probe(rt->ix, &ev->rec, ev->kind, rt->stamp, rt->gen, rt->hits);
+    const uint32_t *found;
+    uint32_t nh = pal_index_probe(rt->ix, &ev->rec, ev->kind, rt->scratch, &found);
+    memcpy(rt->hits, found, nh * sizeof *found);
     sort_u32(rt->hits, nh);
     const pal_rule *rules = rt->p->rules;
     for (unsigned k = 0; k < 4; k++) {
