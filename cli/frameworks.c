@@ -261,25 +261,26 @@ out:
 }
 
 /* The whole file at path into a malloc'ed buffer, refusing one larger than
-   CLI_YAML_MAX_BYTES (read at most one byte past it: the size may change
-   between stat and read). */
+   CLI_YAML_MAX_BYTES (never reading more than one byte past it: the size
+   may change between stat and read, and a pipe has none). */
 static int read_capped(const char *path, char **out, size_t *outlen, char *err, size_t errcap)
 {
     FILE *f = fopen(path, "rb");
     if (!f) { snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno)); return -1; }
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errcap, "%s: not a regular file", path);
+    if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
+        snprintf(err, errcap, "%s: is a directory, not a YAML file", path);
         fclose(f);
         return -1;
     }
-    if ((unsigned long long)st.st_size > CLI_YAML_MAX_BYTES) {
+    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > CLI_YAML_MAX_BYTES) {
         snprintf(err, errcap, "%s: %lld bytes is larger than the %u MiB a YAML input may have", path,
                  (long long)st.st_size, CLI_YAML_MAX_BYTES >> 20);
         fclose(f);
         return -1;
     }
-    size_t cap = (size_t)st.st_size + 1;
+    /* a pipe (<(...)) has no size: read up to one byte past the limit */
+    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : (size_t)CLI_YAML_MAX_BYTES + 1;
     char *buf = malloc(cap);
     if (!buf) { fclose(f); snprintf(err, errcap, "%s: out of memory", path); return -1; }
     size_t n = fread(buf, 1, cap, f);
@@ -288,7 +289,8 @@ static int read_capped(const char *path, char **out, size_t *outlen, char *err, 
     if (bad) { free(buf); snprintf(err, errcap, "%s: read error", path); return -1; }
     if (n == cap) {
         free(buf);
-        snprintf(err, errcap, "%s: the file grew while it was read; try again", path);
+        if (S_ISREG(st.st_mode)) snprintf(err, errcap, "%s: the file grew while it was read; try again", path);
+        else snprintf(err, errcap, "%s: more than the %u MiB a YAML input may have", path, CLI_YAML_MAX_BYTES >> 20);
         return -1;
     }
     *out = buf;

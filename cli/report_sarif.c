@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cJSON.h>
 #include "report.h"
 #include "cli.h"
@@ -103,13 +104,20 @@ static uint64_t fnv(uint64_t h, const char *s)
     return h * 1099511628211ull;
 }
 
-static cJSON *location(const rpt_report *r, const char *uri, const char *element, const char *kind)
+/* A finding is about the image as a whole (its config, or one file among
+   thousands in its layers): the region is the whole tarball, in bytes. */
+static cJSON *location(const rpt_report *r, const char *uri, long long size, const char *element, const char *kind)
 {
     cJSON *loc = cJSON_CreateObject();
     cJSON *phys = cJSON_AddObjectToObject(loc, "physicalLocation");
     cJSON *al = cJSON_AddObjectToObject(phys, "artifactLocation");
     add_str(al, "uri", uri);
     cJSON_AddNumberToObject(al, "index", 0);
+    if (size >= 0) {
+        cJSON *region = cJSON_AddObjectToObject(phys, "region");
+        cJSON_AddNumberToObject(region, "byteOffset", 0);
+        cJSON_AddNumberToObject(region, "byteLength", (double)size);
+    }
     cJSON *ll = cJSON_AddArrayToObject(loc, "logicalLocations");
     cJSON *l = cJSON_CreateObject();
     const char *img = r->image.name && *r->image.name ? r->image.name : r->image.file;
@@ -150,6 +158,8 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
 {
     char *uri = file_uri(r->image.file ? r->image.file : "image");
     if (!uri) return -1;
+    struct stat st;
+    long long size = r->image.file && stat(r->image.file, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
     cJSON *root = cJSON_CreateObject();
     add_str(root, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
     add_str(root, "version", "2.1.0");
@@ -235,6 +245,7 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
     cJSON *arts = cJSON_AddArrayToObject(run, "artifacts");
     cJSON *art = cJSON_CreateObject();
     add_str(cJSON_AddObjectToObject(art, "location"), "uri", uri);
+    if (size >= 0) cJSON_AddNumberToObject(art, "length", (double)size);
     cJSON *roles = cJSON_AddArrayToObject(art, "roles");
     cJSON_AddItemToArray(roles, cJSON_CreateString("analysisTarget"));
     if (r->image.name && *r->image.name) add_text(art, "description", r->image.name);
@@ -250,7 +261,7 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
         add_str(res, "level", level_of(x->severity));
         add_text(res, "message", x->message);
         cJSON *locs = cJSON_AddArrayToObject(res, "locations");
-        cJSON_AddItemToArray(locs, location(r, uri, x->element, "resource"));
+        cJSON_AddItemToArray(locs, location(r, uri, size, x->element, "resource"));
         fingerprint(res, c->id, x->element, x->message);
         if (x->status == RS_EXCEPTED) suppress(res, x->exc.reason);
         cJSON *props = cJSON_AddObjectToObject(res, "properties");
@@ -275,7 +286,7 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
             snprintf(msg + n, sizeof msg - (size_t)n, "; %s", v->note);
         add_text(res, "message", msg);
         cJSON *locs = cJSON_AddArrayToObject(res, "locations");
-        cJSON_AddItemToArray(locs, location(r, uri, v->package, "package"));
+        cJSON_AddItemToArray(locs, location(r, uri, size, v->package, "package"));
         fingerprint(res, v->id, v->package, v->version);
         if (v->status == RS_EXCEPTED) suppress(res, v->exc.reason);
         else if (v->status == RS_ALLOWED) suppress(res, v->note ? v->note : "on the allow list");
