@@ -1,11 +1,850 @@
 /*
- * cmd_agent.c — placeholder until the command lands (see cli/cli.h).
+ * cmd_agent.c — `palisade agent`: decide a live event stream, reloading the
+ * rules as they change, without losing an event.
+ *
+ * Design.  One thread, one poll() loop, every descriptor in it: signals
+ * (signalfd), inotify, the reload child's pipe, standard input or a
+ * followed file, the two listening sockets and their connections.  With
+ * one thread there is nothing to lock and the promises are easy to check:
+ *
+ *  - One event in, one decision out.  A line is decided the moment the
+ *    line splitter completes it (cli/events.c), by the program in force at
+ *    that moment, and the decision names that program's revision.  No
+ *    event waits in a queue of ours, so nothing can be left behind in one.
+ *  - Atomic reloads.  A new program is built by a child process
+ *    (cli/agent_reload.c), verified here, and swapped in between two
+ *    lines.  A failed build or verification leaves the running program as
+ *    it is; failures are reported on stderr and counted.
+ *  - Bounded.  A connection holds at most one unfinished line
+ *    (PAL_MAX_EVENT_LINE) and AGENT_MAX_REPLY_BACKLOG of unsent replies;
+ *    at most AGENT_MAX_CONNECTIONS are open, further writers wait in the
+ *    listen backlog.  Each ready descriptor gets one read per turn, so one
+ *    busy writer cannot starve the others or the decision socket.
+ *  - Shutdown (SIGTERM, SIGINT, or the end of standard input when it is
+ *    the only source): stop accepting connections and reading new lines;
+ *    a line already begun is read to its newline (one byte at a time, so
+ *    not one byte more is taken) for up to AGENT_SHUTDOWN_GRACE_MS, then
+ *    any line still unfinished gets an error decision; replies are
+ *    flushed, the stats line is printed, exit 0.
+ *
+ * Stream decisions (standard input, --follow, --listen) go to standard
+ * output or --output, written in batches once per turn of the loop.  A
+ * decision from a --listen connection carries "conn":N, the connection's
+ * serial number, since its "line" counts that connection's lines.  The
+ * decision socket answers each request line with its decision line on the
+ * same connection, in order, and writes nothing to the stream.
+ *
+ * Learning mode (issue 6) plugs in through agent_decided_hook: called for
+ * every decoded event with its decision.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "agent.h"
+#include "events.h"
+#include "policy.h"
+#include "engine/limits.h"
+
+/* The learning hook: `palisade agent --learn DIR` will set these (issue 6);
+   they apply to every program the agent loads. */
+cli_decided_fn agent_decided_hook = NULL;
+void *agent_decided_hook_user = NULL;
+
+enum { CONN_LISTEN = 1, CONN_DECISION };
+enum { OUT_FLUSH_BYTES = 65536, FOLLOW_CHECK_MS = 250, DEFAULT_RELOAD_DELAY_MS = 200 };
+
+typedef struct conn {
+    int fd;
+    int kind;
+    unsigned long serial;
+    cli_lines lines;
+    char *out;                   /* decision connections: replies not yet sent */
+    size_t out_len, out_off, out_cap;
+    bool read_done;              /* no more requests/events will be read */
+} conn;
+
+typedef struct follower {
+    const char *path;
+    int fd;
+    dev_t dev;
+    ino_t ino;
+    off_t off;
+    cli_lines lines;
+    bool at_eof;
+    bool read_done;
+    long long next_check_ms;
+} follower;
+
+typedef struct agent {
+    /* options */
+    const char *policy_path, *follow_path, *listen_path, *decision_path, *output_path;
+    pal_input_format fmt;
+    int reload_delay_ms;
+    bool from_start;
+
+    /* rules */
+    agent_policy pol;
+    pal_program *prog;
+    cli_decider *dec;
+    pal_pubkey trusted;
+    bool have_trusted;
+
+    /* descriptors */
+    int sig_fd, inotify_fd, listen_fd, decision_fd;
+    bool use_stdin, stdin_done;
+    cli_lines stdin_lines;
+    follower fol;
+    conn *conns[AGENT_MAX_CONNECTIONS];
+    size_t nconns;
+    unsigned long next_serial;
+    bool conn_limit_reported;
+
+    /* output */
+    int out_fd;
+    char *obuf;
+    size_t olen, ocap;
+    bool out_error_reported;
+
+    /* reloads */
+    long long reload_due_ms, first_change_ms;
+    bool reload_again;           /* a change or SIGHUP came while a child was building */
+
+    /* shutdown */
+    bool stopping;
+    long long stop_deadline_ms;
+
+    unsigned long long events_in, decisions_out, input_errors, io_errors, reloads_ok, reloads_failed,
+        replies_dropped, cut_short;
+} agent;
+
+typedef struct line_ctx { agent *a; conn *c; } line_ctx;
+
+static const char *revision(const agent *a)
+{
+    return pal_program_str(a->prog, a->prog->revision);
+}
+
+static void print_stats(const agent *a, const char *when)
+{
+    fprintf(stderr, "palisade agent: stats%s: events_in=%llu decisions_out=%llu errors=%llu reloads_ok=%llu "
+            "reloads_failed=%llu revision=%s connections=%zu replies_dropped=%llu\n", when, a->events_in,
+            a->decisions_out, a->input_errors + a->io_errors, a->reloads_ok, a->reloads_failed, revision(a), a->nconns,
+            a->replies_dropped);
+}
+
+/* ---- output ---- */
+
+static int write_fully(int fd, const char *buf, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {   /* an inherited non-blocking stdout */
+            struct pollfd p = {fd, POLLOUT, 0};
+            poll(&p, 1, 1000);
+            continue;
+        }
+        if (n <= 0) return -1;
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void flush_output(agent *a)
+{
+    if (!a->olen) return;
+    if (write_fully(a->out_fd, a->obuf, a->olen) != 0) {
+        a->io_errors++;
+        if (!a->out_error_reported)
+            fprintf(stderr, "palisade agent: cannot write decisions to %s: %s; they are lost until it is writable\n",
+                    a->output_path ? a->output_path : "standard output", strerror(errno));
+        a->out_error_reported = true;
+    } else {
+        a->out_error_reported = false;
+    }
+    a->olen = 0;
+}
+
+static int append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*cap - *len < n) {
+        size_t ncap = *cap ? *cap : 65536;
+        while (ncap - *len < n) ncap *= 2;
+        char *nb = realloc(*buf, ncap);
+        if (!nb) return -1;
+        *buf = nb;
+        *cap = ncap;
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    return 0;
+}
+
+static int open_output(agent *a, char *err, size_t cap)
+{
+    if (!a->output_path) { a->out_fd = STDOUT_FILENO; return 0; }
+    int fd = open(a->output_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, cap, "--output %s: %s", a->output_path, strerror(errno));
+        return -1;
+    }
+    if (a->out_fd > STDERR_FILENO) close(a->out_fd);
+    a->out_fd = fd;
+    return 0;
+}
+
+/* A decision leaves: to the asking connection, or to the stream. */
+static void deliver(agent *a, conn *c, const char *js)
+{
+    size_t n = strlen(js);
+    if (c && c->kind == CONN_DECISION) {
+        if (append(&c->out, &c->out_len, &c->out_cap, js, n) || append(&c->out, &c->out_len, &c->out_cap, "\n", 1)) {
+            a->io_errors++;
+            return;
+        }
+        a->decisions_out++;
+        return;
+    }
+    int rc = 0;
+    if (c && n && js[0] == '{') {
+        char tag[48];
+        int k = snprintf(tag, sizeof tag, "{\"conn\":%lu,", c->serial);
+        rc |= append(&a->obuf, &a->olen, &a->ocap, tag, (size_t)k);
+        rc |= append(&a->obuf, &a->olen, &a->ocap, js + 1, n - 1);
+    } else {
+        rc |= append(&a->obuf, &a->olen, &a->ocap, js, n);
+    }
+    rc |= append(&a->obuf, &a->olen, &a->ocap, "\n", 1);
+    if (rc) { a->io_errors++; return; }
+    a->decisions_out++;
+    if (a->olen >= OUT_FLUSH_BYTES) flush_output(a);
+}
+
+static int on_line(void *user, const char *line, size_t len, bool toolong, long lineno)
+{
+    line_ctx *x = user;
+    agent *a = x->a;
+    a->events_in++;
+    cli_verdict v;
+    char *js = cli_decide_line(a->dec, line, len, toolong, lineno, &v);
+    if (!js) { a->io_errors++; return 0; }
+    if (v.input_error) a->input_errors++;
+    deliver(a, x->c, js);
+    free(js);
+    return 0;
+}
+
+/* A line begun but never ended (the writer stopped mid-line at shutdown). */
+static void cut_short(agent *a, conn *c, cli_lines *l)
+{
+    if (!cli_lines_partial(l)) return;
+    l->len = 0;
+    l->skipping = false;
+    l->lineno++;
+    a->events_in++;
+    a->cut_short++;
+    a->input_errors++;
+    char *js = cli_error_decision(a->prog, l->lineno, "line cut short: the agent stopped before its newline arrived");
+    if (js) { deliver(a, c, js); free(js); }
+    else a->io_errors++;
+}
+
+/* Reads from fd into l and decides what completes.  At shutdown only the
+   unfinished line is read, one byte at a time, so nothing past its newline
+   is taken.  Returns the read's result: >0 bytes, 0 end, -1 nothing now. */
+static ssize_t read_lines(agent *a, conn *c, int fd, cli_lines *l, bool blocking_fd)
+{
+    line_ctx x = {a, c};
+    size_t avail;
+    char *space = cli_lines_space(l, &avail);
+    if (!space) { a->io_errors++; return -1; }
+    if (a->stopping) {
+        ssize_t total = 0;
+        while (cli_lines_partial(l)) {
+            ssize_t n = read(fd, space, 1);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return total ? total : n;
+            total++;
+            cli_lines_commit(l, 1, on_line, &x);
+            if (blocking_fd) break;   /* one byte per poll: the next read might block */
+            space = cli_lines_space(l, &avail);
+            if (!space) { a->io_errors++; return -1; }
+        }
+        return total;
+    }
+    ssize_t n;
+    do n = read(fd, space, avail); while (n < 0 && errno == EINTR);
+    if (n > 0) cli_lines_commit(l, (size_t)n, on_line, &x);
+    return n;
+}
+
+/* ---- connections ---- */
+
+static void close_conn(agent *a, size_t i)
+{
+    conn *c = a->conns[i];
+    if (c->kind == CONN_DECISION && c->out_len > c->out_off) {
+        size_t dropped = 0;
+        for (size_t k = c->out_off; k < c->out_len; k++) dropped += c->out[k] == '\n';
+        a->replies_dropped += dropped;
+    }
+    close(c->fd);
+    cli_lines_free(&c->lines);
+    free(c->out);
+    free(c);
+    a->conns[i] = a->conns[--a->nconns];
+}
+
+static void accept_conns(agent *a, int lfd, int kind)
+{
+    while (a->nconns < AGENT_MAX_CONNECTIONS) {
+        int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED) {
+                a->io_errors++;
+                fprintf(stderr, "palisade agent: accept: %s\n", strerror(errno));
+            }
+            return;
+        }
+        conn *c = calloc(1, sizeof *c);
+        if (!c) { close(fd); a->io_errors++; return; }
+        c->fd = fd;
+        c->kind = kind;
+        c->serial = ++a->next_serial;
+        cli_lines_init(&c->lines);
+        a->conns[a->nconns++] = c;
+    }
+    if (!a->conn_limit_reported)
+        fprintf(stderr, "palisade agent: %u connections open, the limit; new ones wait until one closes\n",
+                AGENT_MAX_CONNECTIONS);
+    a->conn_limit_reported = true;
+}
+
+/* Sends what a decision connection has pending.  Returns -1 if the peer is gone. */
+static int send_replies(agent *a, conn *c)
+{
+    (void)a;
+    while (c->out_off < c->out_len) {
+        ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        if (n <= 0) return -1;
+        c->out_off += (size_t)n;
+    }
+    c->out_off = c->out_len = 0;
+    return 0;
+}
+
+static void service_conn(agent *a, size_t i, short revents)
+{
+    conn *c = a->conns[i];
+    if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->read_done) {
+        ssize_t n = read_lines(a, c, c->fd, &c->lines, false);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+            line_ctx x = {a, c};
+            cli_lines_finish(&c->lines, on_line, &x);   /* a last line without newline is a line */
+            c->read_done = true;
+        } else if (a->stopping && !cli_lines_partial(&c->lines)) {
+            c->read_done = true;
+        }
+    }
+    if (c->kind == CONN_DECISION && send_replies(a, c) != 0) {
+        close_conn(a, i);
+        return;
+    }
+    if (c->read_done && c->out_len == c->out_off) close_conn(a, i);
+}
+
+/* ---- listening sockets ---- */
+
+static int listen_unix(const char *path, char *err, size_t cap)
+{
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof sa.sun_path) {
+        snprintf(err, cap, "%s: a unix socket path may be at most %zu bytes", path, sizeof sa.sun_path - 1);
+        return -1;
+    }
+    memcpy(sa.sun_path, path, strlen(path));
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+        if (!S_ISSOCK(st.st_mode)) {
+            snprintf(err, cap, "%s exists and is not a socket; remove it or choose another path", path);
+            return -1;
+        }
+        /* a socket file: stale if nobody answers on it */
+        int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof sa) == 0) {
+            close(probe);
+            snprintf(err, cap, "%s: another process is listening on it (another agent?)", path);
+            return -1;
+        }
+        if (probe >= 0) close(probe);
+        unlink(path);
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) { snprintf(err, cap, "%s: socket: %s", path, strerror(errno)); return -1; }
+    mode_t old = umask(0177);   /* the socket file is created 0600: only this user may write events or ask */
+    int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+    umask(old);
+    if (rc != 0 || listen(fd, 128) != 0) {
+        snprintf(err, cap, "%s: cannot listen: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* ---- the followed file (tail -F) ---- */
+
+static void follow_open(agent *a, bool at_start)
+{
+    follower *f = &a->fol;
+    int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;   /* not there (yet): looked for again on the next change or tick */
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return;
+    }
+    f->fd = fd;
+    f->dev = st.st_dev;
+    f->ino = st.st_ino;
+    f->off = at_start ? 0 : lseek(fd, 0, SEEK_END);
+    if (f->off < 0) f->off = 0;
+    f->at_eof = false;
+}
+
+/* One read of the followed file; at its end, a look for rotation or
+   truncation. */
+static void follow_step(agent *a, long long now)
+{
+    follower *f = &a->fol;
+    if (f->read_done) return;
+    if (f->fd < 0) {
+        if (now < f->next_check_ms) return;
+        f->next_check_ms = now + FOLLOW_CHECK_MS;
+        follow_open(a, true);   /* a file that appears after we started is read from its start */
+        if (f->fd < 0) return;
+    }
+    if (f->at_eof && now < f->next_check_ms) return;
+    ssize_t n = read_lines(a, NULL, f->fd, &f->lines, false);
+    if (n > 0) {
+        f->off += n;
+        f->at_eof = false;
+        if (a->stopping && !cli_lines_partial(&f->lines)) f->read_done = true;
+        return;
+    }
+    if (a->stopping) { f->read_done = true; return; }
+    f->at_eof = true;
+    f->next_check_ms = now + FOLLOW_CHECK_MS;
+    struct stat st;
+    if (stat(f->path, &st) != 0) return;   /* moved away, the new one not there yet: keep the old open */
+    line_ctx x = {a, NULL};
+    if (st.st_dev != f->dev || st.st_ino != f->ino) {
+        /* rotated: the old file is read to its end (done: we are at it),
+           its unfinished last line is a line, then the new file from its start */
+        cli_lines_finish(&f->lines, on_line, &x);
+        close(f->fd);
+        f->fd = -1;
+        follow_open(a, true);
+    } else if (st.st_size < f->off) {
+        /* truncated in place (copytruncate): start again from the top */
+        cli_lines_finish(&f->lines, on_line, &x);
+        lseek(f->fd, 0, SEEK_SET);
+        f->off = 0;
+        f->at_eof = false;
+    }
+}
+
+/* ---- reloads ---- */
+
+static void report_reload_failure(agent *a, const char *why)
+{
+    a->reloads_failed++;
+    fprintf(stderr, "palisade agent: reload failed: %s; still deciding with revision %s\n", why, revision(a));
+}
+
+static void start_reload(agent *a)
+{
+    if (!a->pol.path || a->stopping) return;
+    if (a->pol.child) { a->reload_again = true; return; }
+    char err[512];
+    if (agent_reload_start(&a->pol, err, sizeof err) != 0) report_reload_failure(a, err);
+}
+
+static void finish_reload(agent *a)
+{
+    pal_program *np = NULL;
+    pal_bundle_sig sig;
+    char err[1024];
+    int rc = agent_reload_read(&a->pol, &np, &sig, err, sizeof err);
+    if (rc == 0) return;   /* more to come */
+    if (rc < 0) report_reload_failure(a, err);
+    else {
+        cli_decider *nd = malloc(sizeof *nd);
+        if (!nd || cli_decider_init(nd, np, a->fmt) != 0) {
+            free(nd);
+            pal_program_free(np);
+            report_reload_failure(a, "out of memory");
+        } else {
+            nd->on_decided = agent_decided_hook;
+            nd->on_decided_user = agent_decided_hook_user;
+            /* the swap: the next line is decided by the new program */
+            cli_decider_free(a->dec);
+            free(a->dec);
+            pal_program_free(a->prog);
+            a->dec = nd;
+            a->prog = np;
+            a->reloads_ok++;
+            fprintf(stderr, "palisade agent: reloaded: revision %s (%u rules%s%s) from %s\n", revision(a), np->nrules,
+                    sig.state == PAL_SIG_UNSIGNED ? "" : ", signed by key ", sig.state == PAL_SIG_UNSIGNED ? "" : sig.key_id,
+                    a->pol.path);
+        }
+    }
+    if (a->reload_again) {
+        a->reload_again = false;
+        start_reload(a);
+    }
+}
+
+static void policy_changed(agent *a, long long now)
+{
+    if (!a->pol.path || a->stopping) return;
+    /* debounce: wait for a quiet spell, but not forever under constant change */
+    if (!a->reload_due_ms) a->first_change_ms = now;
+    long long due = now + a->reload_delay_ms;
+    long long latest = a->first_change_ms + (a->reload_delay_ms * 10 > 1000 ? a->reload_delay_ms * 10 : 1000);
+    a->reload_due_ms = due < latest ? due : latest;
+}
+
+/* ---- signals and shutdown ---- */
+
+static void begin_stop(agent *a, const char *why)
+{
+    if (a->stopping) return;
+    a->stopping = true;
+    a->stop_deadline_ms = agent_now_ms() + AGENT_SHUTDOWN_GRACE_MS;
+    fprintf(stderr, "palisade agent: %s: finishing the lines already begun, then exiting\n", why);
+    agent_reload_cancel(&a->pol);
+    a->reload_due_ms = 0;
+    if (a->listen_fd >= 0) { close(a->listen_fd); a->listen_fd = -1; unlink(a->listen_path); }
+    if (a->decision_fd >= 0) { close(a->decision_fd); a->decision_fd = -1; unlink(a->decision_path); }
+    if (a->use_stdin && !cli_lines_partial(&a->stdin_lines)) a->stdin_done = true;
+    if (a->follow_path && !cli_lines_partial(&a->fol.lines)) a->fol.read_done = true;
+    for (size_t i = 0; i < a->nconns; i++)
+        if (!cli_lines_partial(&a->conns[i]->lines)) a->conns[i]->read_done = true;
+}
+
+static void handle_signals(agent *a)
+{
+    struct signalfd_siginfo si;
+    while (read(a->sig_fd, &si, sizeof si) == (ssize_t)sizeof si) {
+        switch (si.ssi_signo) {
+        case SIGHUP:
+            if (a->output_path) {
+                char err[512];
+                flush_output(a);
+                if (open_output(a, err, sizeof err) != 0) fprintf(stderr, "palisade agent: %s; keeping the old one\n", err);
+            }
+            if (a->pol.path) {
+                fprintf(stderr, "palisade agent: SIGHUP: reloading %s\n", a->pol.path);
+                a->reload_due_ms = 0;
+                start_reload(a);
+            }
+            break;
+        case SIGUSR1:
+            print_stats(a, "");
+            break;
+        case SIGTERM: begin_stop(a, "SIGTERM"); break;
+        case SIGINT: begin_stop(a, "SIGINT"); break;
+        }
+    }
+}
+
+/* ---- the loop ---- */
+
+static bool sources_busy(const agent *a)
+{
+    if (a->use_stdin && !a->stdin_done) return true;
+    if (a->follow_path && !a->fol.read_done) return true;
+    for (size_t i = 0; i < a->nconns; i++) {
+        const conn *c = a->conns[i];
+        if (!c->read_done || c->out_len > c->out_off) return true;
+    }
+    return false;
+}
+
+static void run(agent *a)
+{
+    enum { MAXFDS = 8 + AGENT_MAX_CONNECTIONS };
+    struct pollfd pfd[MAXFDS];
+    int conn_slot[MAXFDS];
+    for (;;) {
+        long long now = agent_now_ms();
+        if (!a->stopping && a->use_stdin && a->stdin_done && a->decision_fd < 0 && a->listen_fd < 0 && !a->follow_path)
+            begin_stop(a, "end of input");
+        if (a->stopping) {
+            if (now >= a->stop_deadline_ms) {
+                /* the grace is over: unfinished lines get their error decisions */
+                if (a->use_stdin && !a->stdin_done) { cut_short(a, NULL, &a->stdin_lines); a->stdin_done = true; }
+                if (a->follow_path && !a->fol.read_done) { cut_short(a, NULL, &a->fol.lines); a->fol.read_done = true; }
+                while (a->nconns) {
+                    conn *c = a->conns[a->nconns - 1];
+                    cut_short(a, c, &c->lines);
+                    if (c->kind == CONN_DECISION) send_replies(a, c);
+                    close_conn(a, a->nconns - 1);
+                }
+            }
+            if (!sources_busy(a)) break;
+        }
+
+        int n = 0, i_sig = -1, i_ino = -1, i_pipe = -1, i_stdin = -1, i_listen = -1, i_decision = -1;
+        pfd[i_sig = n++] = (struct pollfd){a->sig_fd, POLLIN, 0};
+        if (a->inotify_fd >= 0) pfd[i_ino = n++] = (struct pollfd){a->inotify_fd, POLLIN, 0};
+        if (a->pol.child) pfd[i_pipe = n++] = (struct pollfd){a->pol.pipe_fd, POLLIN, 0};
+        if (a->use_stdin && !a->stdin_done) pfd[i_stdin = n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
+        if (a->listen_fd >= 0 && a->nconns < AGENT_MAX_CONNECTIONS)
+            pfd[i_listen = n++] = (struct pollfd){a->listen_fd, POLLIN, 0};
+        if (a->decision_fd >= 0 && a->nconns < AGENT_MAX_CONNECTIONS)
+            pfd[i_decision = n++] = (struct pollfd){a->decision_fd, POLLIN, 0};
+        int first_conn = n;
+        for (size_t i = 0; i < a->nconns; i++) {
+            conn *c = a->conns[i];
+            short ev = 0;
+            if (!c->read_done && (c->kind != CONN_DECISION || c->out_len - c->out_off < AGENT_MAX_REPLY_BACKLOG))
+                ev |= POLLIN;
+            if (c->out_len > c->out_off) ev |= POLLOUT;
+            conn_slot[n] = (int)i;
+            pfd[n++] = (struct pollfd){c->fd, ev, 0};
+        }
+
+        long long timeout = 1000;
+        if (a->reload_due_ms) timeout = a->reload_due_ms - now;
+        if (a->pol.child) {
+            long long t = a->pol.started_ms + AGENT_RELOAD_TIMEOUT_MS - now;
+            if (t < timeout) timeout = t;
+        }
+        if (a->follow_path && !a->fol.read_done) {
+            long long t = (a->fol.fd >= 0 && !a->fol.at_eof) ? 0 : a->fol.next_check_ms - now;
+            if (t < timeout) timeout = t;
+        }
+        if (a->stopping && a->stop_deadline_ms - now < timeout) timeout = a->stop_deadline_ms - now;
+        if (timeout < 0) timeout = 0;
+
+        int r = poll(pfd, (nfds_t)n, (int)timeout);
+        if (r < 0 && errno != EINTR) {
+            fprintf(stderr, "palisade agent: poll: %s\n", strerror(errno));
+            a->io_errors++;
+            begin_stop(a, "internal error");
+            continue;
+        }
+        now = agent_now_ms();
+        if (r < 0) continue;
+
+        if (pfd[i_sig].revents) handle_signals(a);
+        if (i_ino >= 0 && pfd[i_ino].revents) {
+            bool pol = false, fol = false;
+            agent_watch_read(&a->pol, &pol, &fol);
+            if (pol) policy_changed(a, now);
+            if (fol) { a->fol.at_eof = false; a->fol.next_check_ms = now; }
+        }
+        if (i_pipe >= 0 && pfd[i_pipe].revents && a->pol.child) finish_reload(a);
+        if (a->pol.child && now >= a->pol.started_ms + AGENT_RELOAD_TIMEOUT_MS) {
+            agent_reload_cancel(&a->pol);
+            char why[600];
+            snprintf(why, sizeof why, "%s: building the new rules took longer than %d s", a->pol.path,
+                     AGENT_RELOAD_TIMEOUT_MS / 1000);
+            report_reload_failure(a, why);
+        }
+        if (a->reload_due_ms && now >= a->reload_due_ms) {
+            a->reload_due_ms = 0;
+            start_reload(a);
+        }
+
+        /* inputs: one read each per turn */
+        if (i_stdin >= 0 && pfd[i_stdin].revents) {
+            ssize_t got = read_lines(a, NULL, STDIN_FILENO, &a->stdin_lines, true);
+            if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+                line_ctx x = {a, NULL};
+                cli_lines_finish(&a->stdin_lines, on_line, &x);
+                a->stdin_done = true;
+            } else if (a->stopping && !cli_lines_partial(&a->stdin_lines)) {
+                a->stdin_done = true;
+            }
+        }
+        if (a->follow_path) follow_step(a, now);
+        /* connections, newest last: a connection closed here moves the
+           last one into its place, so walk backwards */
+        for (int k = n - 1; k >= first_conn; k--)
+            if (pfd[k].revents) service_conn(a, (size_t)conn_slot[k], pfd[k].revents);
+        if (i_listen >= 0 && (pfd[i_listen].revents & POLLIN) && a->listen_fd >= 0) accept_conns(a, a->listen_fd, CONN_LISTEN);
+        if (i_decision >= 0 && (pfd[i_decision].revents & POLLIN) && a->decision_fd >= 0)
+            accept_conns(a, a->decision_fd, CONN_DECISION);
+        if (a->nconns < AGENT_MAX_CONNECTIONS) a->conn_limit_reported = false;
+        flush_output(a);
+    }
+    flush_output(a);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: palisade agent [--policy DIR|BUNDLE] [--verify-key PUB] [--input-format auto|ecs|sysmon|falco]\n"
+            "                      [--follow FILE [--from-start] | --listen PATH] [--decision-socket PATH]\n"
+            "                      [--output FILE] [--reload-delay MS]\n"
+            "Decides a live event stream, one decision line per event line, each naming the revision that made it.\n"
+            "  --policy DIR|BUNDLE   the rules (default: the built-in runtime policies); reloaded on SIGHUP and when\n"
+            "                        the directory or bundle changes; a set that fails to build or verify is\n"
+            "                        reported and the running one stays\n"
+            "  --verify-key PUB      accept only bundles signed by this key (palisade keygen, build --sign)\n"
+            "  events: standard input (default; the agent exits at its end unless it serves a decision socket),\n"
+            "  --follow FILE         a file followed across rotation and truncation (from its end; --from-start: all)\n"
+            "  --listen PATH         a unix socket: any number of writers, one JSON event per line\n"
+            "  --decision-socket PATH  enforcement points send an event line and read its decision line back\n"
+            "  --output FILE         decisions appended to FILE (reopened on SIGHUP) instead of standard output\n"
+            "  --reload-delay MS     quiet time after a change before rebuilding (default %d)\n"
+            "Signals: SIGHUP reload, SIGUSR1 stats line on stderr, SIGTERM/SIGINT finish and exit 0.\n",
+            DEFAULT_RELOAD_DELAY_MS);
+}
+
+static int agent_setup(agent *a, char *err, size_t cap)
+{
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGHUP);
+    sigaddset(&mask, SIGUSR1);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0 ||
+        (a->sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+        snprintf(err, cap, "signalfd: %s", strerror(errno));
+        return -1;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    if (a->policy_path || a->follow_path) {
+        a->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (a->inotify_fd < 0)
+            fprintf(stderr, "palisade agent: inotify: %s; changes are seen on SIGHUP only\n", strerror(errno));
+    }
+    if (agent_policy_init(&a->pol, a->policy_path, a->have_trusted ? &a->trusted : NULL, a->inotify_fd, err, cap))
+        return -1;
+    pal_bundle_sig sig;
+    memset(&sig, 0, sizeof sig);
+    if (a->policy_path) {
+        if (agent_reload_wait(&a->pol, &a->prog, &sig, err, cap) != 0) return -1;
+    } else {
+        a->prog = cli_embedded_program("agent", "policies");
+        if (!a->prog) { snprintf(err, cap, "the built-in policies do not load"); return -1; }
+    }
+    a->dec = malloc(sizeof *a->dec);
+    if (!a->dec || cli_decider_init(a->dec, a->prog, a->fmt) != 0) { snprintf(err, cap, "out of memory"); return -1; }
+    a->dec->on_decided = agent_decided_hook;
+    a->dec->on_decided_user = agent_decided_hook_user;
+    if (open_output(a, err, cap)) return -1;
+    if (a->listen_path && (a->listen_fd = listen_unix(a->listen_path, err, cap)) < 0) return -1;
+    if (a->decision_path && (a->decision_fd = listen_unix(a->decision_path, err, cap)) < 0) return -1;
+    if (a->follow_path) {
+        a->fol.path = a->follow_path;
+        a->fol.fd = -1;
+        cli_lines_init(&a->fol.lines);
+        if (a->inotify_fd >= 0) agent_watch_follow(&a->pol, a->follow_path);
+        follow_open(a, a->from_start);
+        if (a->fol.fd < 0) fprintf(stderr, "palisade agent: %s does not exist yet; waiting for it\n", a->follow_path);
+    }
+    fprintf(stderr, "palisade agent: ready: revision %s (%u rules%s%s) from %s; events from %s%s%s; decisions to %s%s%s\n",
+            revision(a), a->prog->nrules, sig.state == PAL_SIG_UNSIGNED ? "" : ", signed by key ",
+            sig.state == PAL_SIG_UNSIGNED ? "" : sig.key_id, a->policy_path ? a->policy_path : "the built-in policies",
+            a->follow_path ? a->follow_path : a->listen_path ? a->listen_path : "standard input",
+            a->decision_path ? "; decision socket " : "", a->decision_path ? a->decision_path : "",
+            a->output_path ? a->output_path : "standard output", a->pol.path && a->inotify_fd >= 0 ? "; watching for changes" : "",
+            "");
+    return 0;
+}
+
+static void agent_teardown(agent *a)
+{
+    agent_policy_free(&a->pol);
+    if (a->listen_fd >= 0) { close(a->listen_fd); unlink(a->listen_path); }
+    if (a->decision_fd >= 0) { close(a->decision_fd); unlink(a->decision_path); }
+    while (a->nconns) close_conn(a, a->nconns - 1);
+    if (a->fol.fd >= 0) close(a->fol.fd);
+    cli_lines_free(&a->fol.lines);
+    cli_lines_free(&a->stdin_lines);
+    if (a->dec) { cli_decider_free(a->dec); free(a->dec); }
+    if (a->prog) pal_program_free(a->prog);
+    if (a->inotify_fd >= 0) close(a->inotify_fd);
+    if (a->sig_fd >= 0) close(a->sig_fd);
+    if (a->out_fd > STDERR_FILENO) close(a->out_fd);
+    free(a->obuf);
+}
 
 int cmd_agent(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    return cli_error("agent", "not built yet");
+    agent a;
+    memset(&a, 0, sizeof a);
+    a.sig_fd = a.inotify_fd = a.listen_fd = a.decision_fd = -1;
+    a.fol.fd = -1;
+    a.out_fd = STDOUT_FILENO;
+    a.reload_delay_ms = DEFAULT_RELOAD_DELAY_MS;
+    const char *fmtname = "auto", *keypath = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        bool has = i + 1 < argc;
+        if (!strcmp(o, "--policy") && has) a.policy_path = argv[++i];
+        else if (!strcmp(o, "--verify-key") && has) keypath = argv[++i];
+        else if (!strcmp(o, "--input-format") && has) fmtname = argv[++i];
+        else if (!strcmp(o, "--follow") && has) a.follow_path = argv[++i];
+        else if (!strcmp(o, "--from-start")) a.from_start = true;
+        else if (!strcmp(o, "--listen") && has) a.listen_path = argv[++i];
+        else if (!strcmp(o, "--decision-socket") && has) a.decision_path = argv[++i];
+        else if (!strcmp(o, "--output") && has) a.output_path = argv[++i];
+        else if (!strcmp(o, "--reload-delay") && has) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 0 || v > 60000) return cli_error("agent", "--reload-delay takes milliseconds, 0 to 60000");
+            a.reload_delay_ms = (int)v;
+        } else if (!strcmp(o, "-h") || !strcmp(o, "--help")) { usage(stdout); return EXIT_OK; }
+        else { usage(stderr); return cli_error("agent", "unexpected argument '%s'", o); }
+    }
+    if (a.follow_path && a.listen_path)
+        return cli_error("agent", "give one event source: --follow FILE or --listen PATH (or neither: standard input)");
+    if (a.from_start && !a.follow_path) return cli_error("agent", "--from-start goes with --follow FILE");
+    if (keypath && !a.policy_path) return cli_error("agent", "--verify-key needs --policy BUNDLE");
+    if (a.listen_path && a.decision_path && !strcmp(a.listen_path, a.decision_path))
+        return cli_error("agent", "--listen and --decision-socket need two different paths");
+    int fmt = (int)pal_input_format_from_name(fmtname);
+    if (fmt < 0) return cli_error("agent", "unknown --input-format '%s' (auto, ecs, sysmon or falco)", fmtname);
+    a.fmt = (pal_input_format)fmt;
+    a.use_stdin = !a.follow_path && !a.listen_path;
+    char err[1024];
+    if (keypath) {
+        if (pal_pubkey_load(keypath, &a.trusted, err, sizeof err) != 0) return cli_error("agent", "--verify-key: %s", err);
+        a.have_trusted = true;
+    }
+    cli_lines_init(&a.stdin_lines);
+    if (agent_setup(&a, err, sizeof err) != 0) {
+        agent_teardown(&a);
+        return cli_error("agent", "%s", err);
+    }
+    run(&a);
+    print_stats(&a, " at exit");
+    agent_teardown(&a);
+    return EXIT_OK;
 }
-

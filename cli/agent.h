@@ -1,0 +1,102 @@
+/*
+ * agent.h — the parts of `palisade agent` (cli/cmd_agent.c: the I/O loop;
+ * cli/agent_reload.c: watching the policy and rebuilding it off to the side).
+ *
+ * The agent is one thread around one poll() loop.  A reload never runs in
+ * that thread's way: a child process compiles the policy directory (or
+ * reads the bundle file) and passes the bundle bytes back through a pipe;
+ * the loop reads them like any other input, then verifies them — the
+ * signature over exactly the bytes it parses, the structure, the bytecode —
+ * and only then switches, between two events.  So the old rules decide
+ * until the new ones are whole, a policy that does not compile or verify
+ * changes nothing, and no cJSON or compiler state is shared between
+ * threads (there is only one).
+ */
+#ifndef PAL_CLI_AGENT_H
+#define PAL_CLI_AGENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include "engine/program.h"
+#include "lang/bundle.h"
+
+/* Limits of the agent's own (not in engine/limits.h: they bound the
+   agent's I/O, not the language). */
+#define AGENT_MAX_CONNECTIONS     128u          /* open listen + decision connections */
+#define AGENT_MAX_REPLY_BACKLOG   (1u << 20)    /* unsent replies per decision connection before reading pauses */
+#define AGENT_MAX_WATCHES         4096u         /* inotify watches on a policy tree (= PAL_MAX_FILES) */
+#define AGENT_RELOAD_TIMEOUT_MS   120000        /* a reload child that takes longer is killed */
+#define AGENT_SHUTDOWN_GRACE_MS   2000          /* at SIGTERM: time to finish lines already begun */
+
+/* What the policy is and how it is rebuilt. */
+typedef struct agent_policy {
+    const char *path;            /* --policy (NULL: the built-in policies, never reloaded) */
+    bool is_bundle;
+    const pal_pubkey *trusted;   /* --verify-key, or NULL */
+
+    /* watching: one inotify instance, shared with the followed file */
+    int inotify_fd;
+    struct agent_watch *watches;
+    size_t nwatches, cap_watches;
+    bool watch_overflow_reported;
+
+    /* the reload in flight */
+    pid_t child;                 /* 0: none */
+    int pipe_fd;
+    unsigned char *buf;
+    size_t len, cap;
+    bool too_big;
+    long long started_ms;
+} agent_policy;
+
+typedef struct agent_watch {
+    int wd;
+    int role;                    /* AGENT_WATCH_* */
+    char *name;                  /* NAME roles: the entry in the watched directory */
+} agent_watch;
+
+enum {
+    AGENT_WATCH_TREE = 1,        /* a directory of the policy tree: any entry counts */
+    AGENT_WATCH_POLICY_NAME,     /* the policy's parent directory: only the policy's own name */
+    AGENT_WATCH_FOLLOW_NAME,     /* the followed file's directory: only its name */
+};
+
+long long agent_now_ms(void);
+
+/* The learning hook (cli/events.h cli_decided_fn): `palisade agent --learn
+   DIR` (issue 6) sets it before the agent starts; every decider the agent
+   makes, at start and at each reload, calls it for every decoded event with
+   its decision.  NULL: none. */
+#include "events.h"
+extern cli_decided_fn agent_decided_hook;
+extern void *agent_decided_hook_user;
+
+/* Sets up watching (inotify_fd must be open, or -1 for none).  Returns 0,
+   or -1 with err. */
+int agent_policy_init(agent_policy *ap, const char *path, const pal_pubkey *trusted, int inotify_fd,
+                      char *err, size_t cap);
+void agent_policy_free(agent_policy *ap);
+
+/* (Re)adds watches on the policy and, for a directory, every directory
+   under it (new ones appear between reloads). */
+void agent_policy_watch(agent_policy *ap);
+/* Adds a watch for the followed file's directory. */
+int agent_watch_follow(agent_policy *ap, const char *path);
+
+/* Drains inotify: sets *policy_changed / *follow_changed when an event
+   concerns them. */
+void agent_watch_read(agent_policy *ap, bool *policy_changed, bool *follow_changed);
+
+/* Starts a reload child.  Returns 0, or -1 with err (fork failed). */
+int agent_reload_start(agent_policy *ap, char *err, size_t cap);
+/* The pipe is readable: reads what is there.  Returns 0 while the child
+   is still sending, 1 with *out (and *sig) when a new program loaded and
+   verified, -1 with err when the reload failed. */
+int agent_reload_read(agent_policy *ap, pal_program **out, pal_bundle_sig *sig, char *err, size_t cap);
+/* Kills a reload in flight (timeout, shutdown). */
+void agent_reload_cancel(agent_policy *ap);
+/* Starts a reload and waits for it (the first load). */
+int agent_reload_wait(agent_policy *ap, pal_program **out, pal_bundle_sig *sig, char *err, size_t cap);
+
+#endif
