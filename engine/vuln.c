@@ -241,7 +241,7 @@ typedef struct loadctx {
     pal_feeds *f;
     pal_feed_report *rep;
     const char *file;     /* kept copy in the arena */
-    char where[160];
+    char where[224];
     char *err;
     size_t errcap;
     bool fatal;           /* a limit or no memory: stop the whole load */
@@ -625,7 +625,7 @@ static void title_of(const cJSON *rec, char *out, size_t cap)
 
 static void osv_record(loadctx *c, const cJSON *rec, unsigned index)
 {
-    char rec_where[96];
+    char rec_where[112];
     const char *id = str_of(rec, "id");
     if (!cJSON_IsObject(rec) || !id || !*id || strlen(id) > 128) {
         snprintf(c->where, sizeof c->where, "record %u", index);
@@ -633,7 +633,7 @@ static void osv_record(loadctx *c, const cJSON *rec, unsigned index)
         if (c->rep) c->rep->skipped++;
         return;
     }
-    snprintf(rec_where, sizeof rec_where, "record %u (%s)", index, id);
+    snprintf(rec_where, sizeof rec_where, "record %u (%.80s)", index, id);
     snprintf(c->where, sizeof c->where, "%s", rec_where);
     if (cJSON_GetObjectItemCaseSensitive(rec, "withdrawn")) return;  /* retracted: not a problem */
     const cJSON *affected = cJSON_GetObjectItemCaseSensitive(rec, "affected");
@@ -1085,7 +1085,7 @@ static bool load_file(pal_feeds *f, const char *path, pal_feed_report *rep, char
     if (rep) rep->files++;
     f->files++;
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 1);
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
     if (!root) {
         const char *at = cJSON_GetErrorPtr();
         snprintf(c.where, sizeof c.where, "line %d", line_of(text, len, end ? end : at));
@@ -1147,7 +1147,7 @@ static bool load_dir(pal_feeds *f, const char *dir, unsigned depth, pal_feed_rep
         n++;
     }
     closedir(d);
-    if (ok) qsort(names, n, sizeof *names, name_cmp);
+    if (ok && n > 1) qsort(names, n, sizeof *names, name_cmp);
     for (size_t i = 0; ok && i < n; i++) {
         size_t pl = strlen(dir) + strlen(names[i]) + 2;
         char *path = malloc(pl);

@@ -217,7 +217,7 @@ pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_
     cJSON *root;
     if (json) {
         const char *end = NULL;
-        root = cJSON_ParseWithLengthOpts(text, len, &end, 1);
+        root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
         if (!root) {
             int line = 1;
             for (const char *q = text; end && q < end && q < text + len; q++) line += *q == '\n';

@@ -314,8 +314,9 @@ cJSON *pal_msrc_convert(const char *const *files, unsigned nfiles, pal_feed_repo
             cJSON_Delete(feed);
             return NULL;
         }
+        text[len] = 0;                  /* parsed with its NUL: trailing garbage is an error */
         const char *end = NULL;
-        cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, 1);
+        cJSON *doc = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
         int line = 1;
         for (const char *q = text; !doc && end && q < end && q < text + len; q++) line += *q == '\n';
         free(text);
