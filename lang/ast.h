@@ -197,4 +197,21 @@ struct pal_arena;
    when there were errors; check d->errors). */
 pal_file *pal_parse(struct pal_arena *a, pal_srcfile *src, uint32_t file_index, pal_diags *d);
 
+/* ---- the token stream, for the formatter and the linter ----
+   The tree drops what does not change meaning (comments, parentheses, how a
+   literal was spelt); tools that must reproduce or point into the source
+   read the tokens instead.  A token is its kind and its bytes
+   [begin, end) in the source; kinds are the parser's token numbers
+   (grammar.h: NAME, STRING, '{', ...) or one of the comment kinds below,
+   which the parser never sees.  The list is in source order and ends
+   before the end of file; it is malloc'ed (pal_tokens_free). */
+enum { PAL_TOK_LINE_COMMENT = 1, PAL_TOK_BLOCK_COMMENT = 2 };
+typedef struct pal_token { int kind; uint32_t begin, end; } pal_token;
+typedef struct pal_tokens { pal_token *v; uint32_t n, cap; } pal_tokens;
+
+/* pal_parse that also fills *keep (which must start zeroed). */
+pal_file *pal_parse_tokens(struct pal_arena *a, pal_srcfile *src, uint32_t file_index, pal_diags *d,
+                           pal_tokens *keep);
+void pal_tokens_free(pal_tokens *t);
+
 #endif

@@ -1,8 +1,10 @@
 /*
- * parse.c — runs the scanner and the parser over one file.
+ * parse.c — runs the scanner and the parser over one file (and, for the
+ * formatter and the linter, keeps the token stream with its comments).
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "parser.h"
 #include "grammar.h"
@@ -18,12 +20,27 @@ void pal_lex_error(pal_parser *P, const char *code, pal_loc loc, const char *hin
 
 pal_file *pal_parse(pal_arena *a, pal_srcfile *src, uint32_t file_index, pal_diags *d)
 {
+    return pal_parse_tokens(a, src, file_index, d, NULL);
+}
+
+void pal_tokens_free(pal_tokens *t)
+{
+    if (!t) return;
+    free(t->v);
+    t->v = NULL;
+    t->n = t->cap = 0;
+}
+
+pal_file *pal_parse_tokens(pal_arena *a, pal_srcfile *src, uint32_t file_index, pal_diags *d,
+                           pal_tokens *keep)
+{
     pal_parser P;
     memset(&P, 0, sizeof P);
     P.arena = a;
     P.diags = d;
     P.src = src;
     P.file = file_index;
+    P.tokens = keep;
     P.out = pal_arena_alloc(a, sizeof *P.out);
     if (!P.out) return NULL;
     P.out->src = src;

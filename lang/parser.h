@@ -24,6 +24,7 @@ typedef struct pal_parser {
     pal_section section;   /* the runtime section being parsed */
     const char *group;     /* the `given` group being parsed */
     pal_decl *last_decl;
+    pal_tokens *tokens;    /* NULL, or where every token and comment goes */
     jmp_buf fatal;         /* the scanner's YY_FATAL_ERROR lands here */
 } pal_parser;
 
