@@ -41,15 +41,15 @@ static const char *security_severity(unsigned sev)
     }
 }
 
-static void add_str(cJSON *o, const char *k, const char *v)
+static void sarif_str(cJSON *o, const char *k, const char *v)
 {
     cJSON_AddItemToObject(o, k, cJSON_CreateString(v ? v : ""));
 }
 
-static void add_text(cJSON *o, const char *k, const char *text)
+static void sarif_text(cJSON *o, const char *k, const char *text)
 {
     cJSON *m = cJSON_AddObjectToObject(o, k);
-    add_str(m, "text", text && *text ? text : "-");
+    sarif_str(m, "text", text && *text ? text : "-");
 }
 
 /* A rule name in PascalCase from the check title ("Image should be
@@ -111,7 +111,7 @@ static cJSON *location(const rpt_report *r, const char *uri, long long size, con
     cJSON *loc = cJSON_CreateObject();
     cJSON *phys = cJSON_AddObjectToObject(loc, "physicalLocation");
     cJSON *al = cJSON_AddObjectToObject(phys, "artifactLocation");
-    add_str(al, "uri", uri);
+    sarif_str(al, "uri", uri);
     cJSON_AddNumberToObject(al, "index", 0);
     if (size >= 0) {
         cJSON *region = cJSON_AddObjectToObject(phys, "region");
@@ -122,15 +122,15 @@ static cJSON *location(const rpt_report *r, const char *uri, long long size, con
     cJSON *l = cJSON_CreateObject();
     const char *img = r->image.name && *r->image.name ? r->image.name : r->image.file;
     if (element && *element) {
-        add_str(l, "name", element);
+        sarif_str(l, "name", element);
         size_t n = strlen(img) + strlen(element) + 2;
         char *fq = malloc(n);
-        if (fq) { snprintf(fq, n, "%s!%s", img, element); add_str(l, "fullyQualifiedName", fq); free(fq); }
-        add_str(l, "kind", kind);
+        if (fq) { snprintf(fq, n, "%s!%s", img, element); sarif_str(l, "fullyQualifiedName", fq); free(fq); }
+        sarif_str(l, "kind", kind);
     } else {
-        add_str(l, "name", img);
-        add_str(l, "fullyQualifiedName", img);
-        add_str(l, "kind", "module");
+        sarif_str(l, "name", img);
+        sarif_str(l, "fullyQualifiedName", img);
+        sarif_str(l, "kind", "module");
     }
     cJSON_AddItemToArray(ll, l);
     return loc;
@@ -140,9 +140,9 @@ static void suppress(cJSON *res, const char *justification)
 {
     cJSON *sa = cJSON_AddArrayToObject(res, "suppressions");
     cJSON *s = cJSON_CreateObject();
-    add_str(s, "kind", "external");
-    add_str(s, "status", "accepted");
-    add_str(s, "justification", justification);
+    sarif_str(s, "kind", "external");
+    sarif_str(s, "status", "accepted");
+    sarif_str(s, "justification", justification);
     cJSON_AddItemToArray(sa, s);
 }
 
@@ -151,7 +151,7 @@ static void fingerprint(cJSON *res, const char *a, const char *b, const char *c)
     char hex[17];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)fnv(fnv(fnv(1469598103934665603ull, a), b), c));
     cJSON *pf = cJSON_AddObjectToObject(res, "partialFingerprints");
-    add_str(pf, "palisadeFinding/v1", hex);
+    sarif_str(pf, "palisadeFinding/v1", hex);
 }
 
 int rpt_write_sarif(const rpt_report *r, FILE *f)
@@ -161,15 +161,15 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
     struct stat st;
     long long size = r->image.file && stat(r->image.file, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
     cJSON *root = cJSON_CreateObject();
-    add_str(root, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-    add_str(root, "version", "2.1.0");
+    sarif_str(root, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    sarif_str(root, "version", "2.1.0");
     cJSON *runs = cJSON_AddArrayToObject(root, "runs");
     cJSON *run = cJSON_CreateObject();
     cJSON_AddItemToArray(runs, run);
     cJSON *driver = cJSON_AddObjectToObject(cJSON_AddObjectToObject(run, "tool"), "driver");
-    add_str(driver, "name", "palisade");
-    add_str(driver, "version", PALISADE_VERSION);
-    add_str(driver, "semanticVersion", PALISADE_VERSION);
+    sarif_str(driver, "name", "palisade");
+    sarif_str(driver, "version", PALISADE_VERSION);
+    sarif_str(driver, "semanticVersion", PALISADE_VERSION);
     cJSON *rules = cJSON_AddArrayToObject(driver, "rules");
 
     for (unsigned i = 0; i < r->nchecks; i++) {
@@ -177,19 +177,19 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
         cJSON *rule = cJSON_CreateObject();
         char name[128];
         pascal(name, sizeof name, c->title, c->id);
-        add_str(rule, "id", c->id);
-        add_str(rule, "name", name);
-        add_text(rule, "shortDescription", c->title && *c->title ? c->title : c->id);
+        sarif_str(rule, "id", c->id);
+        sarif_str(rule, "name", name);
+        sarif_text(rule, "shortDescription", c->title && *c->title ? c->title : c->id);
         const char *full = c->description && *c->description ? c->description : c->rationale;
-        if (full && *full) add_text(rule, "fullDescription", full);
-        if (c->remediation && *c->remediation) add_text(rule, "help", c->remediation);
+        if (full && *full) sarif_text(rule, "fullDescription", full);
+        if (c->remediation && *c->remediation) sarif_text(rule, "help", c->remediation);
         cJSON *dc = cJSON_AddObjectToObject(rule, "defaultConfiguration");
-        add_str(dc, "level", level_of(c->severity));
+        sarif_str(dc, "level", level_of(c->severity));
         cJSON *props = cJSON_AddObjectToObject(rule, "properties");
-        add_str(props, "severity", rpt_sev_name(c->severity));
-        add_str(props, "security-severity", security_severity(c->severity));
-        if (c->rationale && *c->rationale) add_str(props, "rationale", c->rationale);
-        add_str(props, "source", c->source);
+        sarif_str(props, "severity", rpt_sev_name(c->severity));
+        sarif_str(props, "security-severity", security_severity(c->severity));
+        if (c->rationale && *c->rationale) sarif_str(props, "rationale", c->rationale);
+        sarif_str(props, "source", c->source);
         cJSON *tags = cJSON_AddArrayToObject(props, "tags");
         cJSON_AddItemToArray(tags, cJSON_CreateString("security"));
         cJSON_AddItemToArray(tags, cJSON_CreateString("compliance"));
@@ -197,8 +197,8 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
         cJSON *fw = cJSON_AddArrayToObject(props, "frameworks");
         for (unsigned k = 0; k < c->nfw; k++) {
             cJSON *e = cJSON_CreateObject();
-            add_str(e, "framework", c->fw[k].framework);
-            add_str(e, "control", c->fw[k].control);
+            sarif_str(e, "framework", c->fw[k].framework);
+            sarif_str(e, "control", c->fw[k].control);
             cJSON_AddItemToArray(fw, e);
         }
         cJSON_AddItemToArray(rules, rule);
@@ -215,11 +215,11 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
         if (vrule[i] >= 0) continue;
         vrule[i] = nrules++;
         cJSON *rule = cJSON_CreateObject();
-        add_str(rule, "id", v->id);
+        sarif_str(rule, "id", v->id);
         char name[128];
         pascal(name, sizeof name, NULL, v->id);
-        add_str(rule, "name", name);
-        add_text(rule, "shortDescription", v->title && *v->title ? v->title : v->id);
+        sarif_str(rule, "name", name);
+        sarif_text(rule, "shortDescription", v->title && *v->title ? v->title : v->id);
         char help[512];
         if (v->fix_available && v->fixed_version && *v->fixed_version)
             snprintf(help, sizeof help, "Upgrade %s to %s or later%s%s.", v->package, v->fixed_version,
@@ -227,15 +227,15 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
         else
             snprintf(help, sizeof help, "No fixed version is known for %s; mitigate or replace the package.",
                      v->package ? v->package : v->id);
-        add_text(rule, "help", help);
+        sarif_text(rule, "help", help);
         cJSON *dc = cJSON_AddObjectToObject(rule, "defaultConfiguration");
-        add_str(dc, "level", level_of(v->severity));
+        sarif_str(dc, "level", level_of(v->severity));
         cJSON *props = cJSON_AddObjectToObject(rule, "properties");
-        add_str(props, "severity", rpt_vuln_sev(v));
+        sarif_str(props, "severity", rpt_vuln_sev(v));
         char ss[16];
         if (v->cvss > 0) snprintf(ss, sizeof ss, "%.1f", v->cvss);
         else snprintf(ss, sizeof ss, "%s", security_severity(v->severity));
-        add_str(props, "security-severity", ss);
+        sarif_str(props, "security-severity", ss);
         cJSON *tags = cJSON_AddArrayToObject(props, "tags");
         cJSON_AddItemToArray(tags, cJSON_CreateString("security"));
         cJSON_AddItemToArray(tags, cJSON_CreateString("vulnerability"));
@@ -244,11 +244,11 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
 
     cJSON *arts = cJSON_AddArrayToObject(run, "artifacts");
     cJSON *art = cJSON_CreateObject();
-    add_str(cJSON_AddObjectToObject(art, "location"), "uri", uri);
+    sarif_str(cJSON_AddObjectToObject(art, "location"), "uri", uri);
     if (size >= 0) cJSON_AddNumberToObject(art, "length", (double)size);
     cJSON *roles = cJSON_AddArrayToObject(art, "roles");
     cJSON_AddItemToArray(roles, cJSON_CreateString("analysisTarget"));
-    if (r->image.name && *r->image.name) add_text(art, "description", r->image.name);
+    if (r->image.name && *r->image.name) sarif_text(art, "description", r->image.name);
     cJSON_AddItemToArray(arts, art);
 
     cJSON *results = cJSON_AddArrayToObject(run, "results");
@@ -256,27 +256,27 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
         const rpt_finding *x = &r->findings[i];
         const rpt_check *c = &r->checks[x->check];
         cJSON *res = cJSON_CreateObject();
-        add_str(res, "ruleId", c->id);
+        sarif_str(res, "ruleId", c->id);
         cJSON_AddNumberToObject(res, "ruleIndex", x->check);
-        add_str(res, "level", level_of(x->severity));
-        add_text(res, "message", x->message);
+        sarif_str(res, "level", level_of(x->severity));
+        sarif_text(res, "message", x->message);
         cJSON *locs = cJSON_AddArrayToObject(res, "locations");
         cJSON_AddItemToArray(locs, location(r, uri, size, x->element, "resource"));
         fingerprint(res, c->id, x->element, x->message);
         if (x->status == RS_EXCEPTED) suppress(res, x->exc.reason);
         cJSON *props = cJSON_AddObjectToObject(res, "properties");
-        add_str(props, "severity", rpt_sev_name(x->severity));
-        add_str(props, "status", rpt_status_name(x->status));
-        if (x->has_exception && x->exc.expires) add_str(props, "exceptionExpires", x->exc.expires);
+        sarif_str(props, "severity", rpt_sev_name(x->severity));
+        sarif_str(props, "status", rpt_status_name(x->status));
+        if (x->has_exception && x->exc.expires) sarif_str(props, "exceptionExpires", x->exc.expires);
         if (x->has_exception && x->exc.expired) cJSON_AddBoolToObject(props, "exceptionExpired", true);
         cJSON_AddItemToArray(results, res);
     }
     for (unsigned i = 0; i < r->nvulns; i++) {
         const rpt_vuln *v = &r->vulns[i];
         cJSON *res = cJSON_CreateObject();
-        add_str(res, "ruleId", v->id);
+        sarif_str(res, "ruleId", v->id);
         cJSON_AddNumberToObject(res, "ruleIndex", vrule[i]);
-        add_str(res, "level", v->status == RS_FAIL ? level_of(v->severity) : "note");
+        sarif_str(res, "level", v->status == RS_FAIL ? level_of(v->severity) : "note");
         char msg[1024];
         int n = snprintf(msg, sizeof msg, "%s: %s %s is vulnerable (%s)", v->id, v->package ? v->package : "",
                          v->version ? v->version : "", rpt_vuln_sev(v));
@@ -284,16 +284,16 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
             n += snprintf(msg + n, sizeof msg - (size_t)n, "; fixed in %s", v->fixed_version);
         if (n > 0 && (size_t)n < sizeof msg && v->note && *v->note)
             snprintf(msg + n, sizeof msg - (size_t)n, "; %s", v->note);
-        add_text(res, "message", msg);
+        sarif_text(res, "message", msg);
         cJSON *locs = cJSON_AddArrayToObject(res, "locations");
         cJSON_AddItemToArray(locs, location(r, uri, size, v->package, "package"));
         fingerprint(res, v->id, v->package, v->version);
         if (v->status == RS_EXCEPTED) suppress(res, v->exc.reason);
         else if (v->status == RS_ALLOWED) suppress(res, v->note ? v->note : "on the allow list");
         cJSON *props = cJSON_AddObjectToObject(res, "properties");
-        add_str(props, "status", rpt_status_name(v->status));
+        sarif_str(props, "status", rpt_status_name(v->status));
         cJSON_AddNumberToObject(props, "risk", v->risk);
-        if (v->note) add_str(props, "note", v->note);
+        if (v->note) sarif_str(props, "note", v->note);
         cJSON_AddItemToArray(results, res);
     }
     free(vrule);
@@ -305,24 +305,24 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
     for (unsigned i = 0; i < r->nchecks; i++)
         if (r->checks[i].error) {
             cJSON *n = cJSON_CreateObject();
-            add_str(n, "level", "error");
+            sarif_str(n, "level", "error");
             char msg[512];
             snprintf(msg, sizeof msg, "check %s stopped: %s", r->checks[i].id, r->checks[i].error);
-            add_text(n, "message", msg);
+            sarif_text(n, "message", msg);
             cJSON_AddItemToArray(notes, n);
         }
     for (unsigned i = 0; i < r->nnotes; i++) {
         cJSON *n = cJSON_CreateObject();
-        add_str(n, "level", "note");
-        add_text(n, "message", r->notes[i]);
+        sarif_str(n, "level", "note");
+        sarif_text(n, "message", r->notes[i]);
         cJSON_AddItemToArray(notes, n);
     }
     cJSON_AddItemToArray(invs, inv);
 
     cJSON *props = cJSON_AddObjectToObject(run, "properties");
-    add_str(props, "image", r->image.name);
-    add_str(props, "imageId", r->image.id);
-    add_str(props, "failOn", rpt_sev_name(r->fail_on));
+    sarif_str(props, "image", r->image.name);
+    sarif_str(props, "imageId", r->image.id);
+    sarif_str(props, "failOn", rpt_sev_name(r->fail_on));
     cJSON_AddBoolToObject(props, "passed", r->passed);
 
     char *text = cJSON_Print(root);

@@ -1,0 +1,353 @@
+/*
+ * test_report.c — the pieces of `palisade scan` below the command: the
+ * bounded YAML reader, framework files, exceptions (dates, globs, expiry)
+ * and the report model and writers (sanitising, pass/fail, escaping).
+ *
+ * cli/ is not part of libpalisade.a (only the binary links it), so the
+ * sources under test are compiled into this program directly.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+#include "unit.h"
+#include "cli/frameworks.c"
+#include "cli/exceptions.c"
+#include "cli/report.c"
+#include "cli/report_github.c"
+#include "cli/report_junit.c"
+#include "cli/report_sarif.c"
+
+static char err[1024];
+
+static int parse(cli_yaml_doc *d, const char *text)
+{
+    return cli_yaml_parse(d, "t.yaml", text, strlen(text), err, sizeof err);
+}
+
+static void test_yaml(void)
+{
+    cli_yaml_doc d;
+    CHECK_INT(parse(&d, "a: 4.10\nb:\n  - x\n  - 'y'\n"), 0);
+    const cli_yaml *a = cli_yaml_get(d.root, "a"), *b = cli_yaml_get(d.root, "b");
+    CHECK_STR(a ? a->str : NULL, "4.10");          /* text as written, never a float */
+    CHECK(a && a->plain && a->line == 1 && a->col == 4);
+    CHECK(b && b->kind == CY_SEQ && b->n == 2 && !b->items[1]->plain && b->items[1]->line == 4);
+    CHECK(cli_yaml_get(d.root, "c") == NULL);
+    cli_yaml_free(&d);
+
+    CHECK_INT(parse(&d, ""), 0);                   /* an empty document has no root */
+    CHECK(d.root == NULL);
+    cli_yaml_free(&d);
+
+    CHECK_INT(parse(&d, "a: &x [1]\nb: *x\n"), -1);
+    CHECK(strstr(err, "t.yaml:1:4: YAML anchors and aliases") != NULL);
+    CHECK_INT(parse(&d, "a: 1\n---\nb: 2\n"), -1);
+    CHECK(strstr(err, "t.yaml:2:1: a second YAML document") != NULL);
+    CHECK_INT(parse(&d, "a: [1, 2\nb: 3\n"), -1);
+    CHECK(strncmp(err, "t.yaml:", 7) == 0 && strstr(err, "YAML syntax error") != NULL);
+    CHECK_INT(parse(&d, "? [a]\n: 1\n"), -1);
+    CHECK(strstr(err, "mapping key must be a plain value") != NULL);
+
+    /* duplicate keys, however far apart: reported at the second, naming the first */
+    char *big = malloc(200000);
+    size_t n = 0;
+    n += (size_t)sprintf(big + n, "dup: 0\n");
+    for (int i = 0; i < 5000; i++) n += (size_t)sprintf(big + n, "k%d: %d\n", i, i);
+    sprintf(big + n, "dup: 1\n");
+    CHECK_INT(parse(&d, big), -1);
+    CHECK(strstr(err, "t.yaml:5002:1: duplicate key 'dup' (first at line 1)") != NULL);
+
+    /* nesting past the limit */
+    n = 0;
+    for (int i = 0; i < 40; i++) big[n++] = '[';
+    for (int i = 0; i < 40; i++) big[n++] = ']';
+    big[n] = 0;
+    CHECK_INT(parse(&d, big), -1);
+    CHECK(strstr(err, "nested deeper than 32 levels") != NULL);
+    n = 0;
+    for (int i = 0; i < 30; i++) big[n++] = '[';
+    for (int i = 0; i < 30; i++) big[n++] = ']';
+    big[n] = 0;
+    CHECK_INT(parse(&d, big), 0);
+    cli_yaml_free(&d);
+    free(big);
+
+    /* more nodes than the limit, in a small file */
+    size_t cap = 2 * (CLI_YAML_MAX_NODES + 10) + 4;
+    char *many = malloc(cap);
+    n = 0;
+    many[n++] = '[';
+    for (unsigned i = 0; i < CLI_YAML_MAX_NODES + 5; i++) { many[n++] = '0'; many[n++] = ','; }
+    many[n - 1] = ']';
+    many[n] = 0;
+    CHECK_INT(parse(&d, many), -1);
+    CHECK(strstr(err, "more than 200000 YAML nodes") != NULL);
+    free(many);
+
+    /* larger than the byte limit: refused before parsing */
+    CHECK_INT(cli_yaml_parse(&d, "t.yaml", "a: 1", CLI_YAML_MAX_BYTES + 1, err, sizeof err), -1);
+    CHECK(strstr(err, "larger than the 4 MiB") != NULL);
+
+    /* a NUL byte or invalid UTF-8 is a reader error, not a crash */
+    CHECK_INT(cli_yaml_parse(&d, "t.yaml", "a: \xff\xfe\n", 7, err, sizeof err), -1);
+    CHECK(strncmp(err, "t.yaml:", 7) == 0);
+}
+
+static const char fw_ok[] =
+    "framework: acme\ntitle: ACME\nversion: \"2\"\ncontrols:\n"
+    "  - id: \"4.10\"\n    title: Secrets\n    checks: [PAL-0410, PAL-0425]\n"
+    "  - id: \"5\"\n";
+
+static void test_frameworks(void)
+{
+    cli_frameworks s;
+    cli_frameworks_init(&s);
+    CHECK_INT(cli_frameworks_add(&s, "acme.yaml", fw_ok, strlen(fw_ok), true, err, sizeof err), 0);
+    const cli_framework *f = cli_frameworks_find(&s, "acme");
+    CHECK(f && f->ncontrols == 2 && f->user);
+    if (f && f->ncontrols == 2) {
+        CHECK_STR(f->controls[0].id, "4.10");
+        CHECK_INT(f->controls[0].nchecks, 2);
+        CHECK_STR(f->controls[0].checks[1], "PAL-0425");
+        CHECK_INT(f->controls[1].nchecks, 0);       /* a control no check covers yet */
+        CHECK_STR(f->version, "2");
+    }
+    /* the same key again names the first file */
+    CHECK_INT(cli_frameworks_add(&s, "other.yaml", fw_ok, strlen(fw_ok), true, err, sizeof err), -1);
+    CHECK(strstr(err, "other.yaml:1:12: framework 'acme' is already defined by acme.yaml") != NULL);
+
+    static const struct { const char *text, *want; } bad[] = {
+        {"framework: acme\ncontrols:\n  - id: \"1\"\n    chekcs: [X]\n", "t.yaml:4:5: unknown key 'chekcs' in a control"},
+        {"framework: CIS Docker\ncontrols: []\n", "t.yaml:1:12: framework 'CIS Docker' must be a name"},
+        {"title: x\ncontrols: []\n", "missing 'framework:'"},
+        {"framework: a\ncontrols:\n  - id: \"1\"\n  - id: \"1\"\n", "t.yaml:4:9: control '1' is listed twice (first at line 3)"},
+        {"framework: a\ncontrols:\n  - title: x\n", "t.yaml:3:5: this control has no 'id:'"},
+        {"framework: a\ncontrols:\n  - id: [1]\n", "t.yaml:3:9: a control id must be a plain value"},
+        {"framework: a\ncontrols: {}\n", "'controls:' must be a list"},
+        {"framework: a\ncontrols:\n  - id: \"1\"\n    checks: PAL-1\n", "t.yaml:4:13: 'checks:' must be a list"},
+        {"- a\n", "a framework file is a mapping"},
+        {"", "a framework file is a mapping"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = 0;
+        CHECK_INT(cli_frameworks_add(&s, "t.yaml", bad[i].text, strlen(bad[i].text), true, err, sizeof err), -1);
+        if (!strstr(err, bad[i].want)) fprintf(stderr, "  case %zu: got \"%s\"\n", i, err);
+        CHECK(strstr(err, bad[i].want) != NULL);
+    }
+    CHECK_INT(s.n, 1);                               /* failed adds leave the set as it was */
+    cli_frameworks_free(&s);
+}
+
+static void test_dates(void)
+{
+    CHECK_INT(cli_parse_date("1970-01-01", 10), 0);
+    CHECK_INT(cli_parse_date("2000-03-01", 10), 11017);
+    CHECK_INT(cli_parse_date("2024-02-29", 10), 19782);
+    CHECK_INT(cli_parse_date("2023-02-29", 10), -1);
+    CHECK_INT(cli_parse_date("2027-13-01", 10), -1);
+    CHECK_INT(cli_parse_date("2027-1-01", 9), -1);
+    CHECK_INT(cli_parse_date("1969-12-31", 10), -1);
+    CHECK_INT(cli_parse_date("2027-01-0a", 10), -1);
+}
+
+static int write_tmp(char *path, const char *text)
+{
+    strcpy(path, "/tmp/test_report_XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0) return -1;
+    ssize_t w = write(fd, text, strlen(text));
+    close(fd);
+    return w == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static void test_exceptions(void)
+{
+    char path[64];
+    const char *text =
+        "exceptions:\n"
+        "  - id: PAL-0041\n    image: \"shop/*\"\n    reason: old\n    expires: 2020-01-31\n"
+        "  - id: PAL-0041\n    image: \"shop/*\"\n    reason: new\n    expires: 2999-01-31\n"
+        "  - id: PAL-0424\n    path: \"C:\\\\app\\\\*\"\n    reason: win\n"
+        "  - id: PAL-0500\n    path: \"/opt/*\"\n    reason: by message\n"
+        "  - id: PAL-0600\n    reason: gone\n    expires: 2020-01-01\n";
+    CHECK_INT(write_tmp(path, text), 0);
+    cli_exceptions x;
+    long today = cli_parse_date("2026-11-23", 10);
+    CHECK_INT(cli_exceptions_load(&x, path, today, err, sizeof err), 0);
+    CHECK_INT(x.n, 5);
+    const char *names[] = {"shop/web:1", "registry/shop/web:1"};
+    cli_exception *e = cli_exceptions_match(&x, "PAL-0041", names, 2, NULL, "runs as root", false);
+    CHECK(e && !e->expired && !strcmp(e->reason, "new"));     /* the unexpired one wins */
+    const char *other[] = {"other/web:1"};
+    CHECK(cli_exceptions_match(&x, "PAL-0041", other, 1, NULL, "m", false) == NULL);
+    /* Windows paths: case and separators do not matter on a Windows image */
+    e = cli_exceptions_match(&x, "PAL-0424", other, 1, "c:/APP/key.pem", "m", true);
+    CHECK(e && !strcmp(e->reason, "win"));
+    CHECK(cli_exceptions_match(&x, "PAL-0424", other, 1, "c:/APP/key.pem", "m", false) == NULL);
+    /* a path glob also matches a word of the message, quotes and brackets off */
+    e = cli_exceptions_match(&x, "PAL-0500", other, 1, NULL, "file '/opt/app/x.pem' (mode 600)", false);
+    CHECK(e && !strcmp(e->reason, "by message"));
+    CHECK(cli_exceptions_match(&x, "PAL-0500", other, 1, NULL, "file /srv/x", false) == NULL);
+    /* only expired ones match: returned, marked, so the report can say so */
+    e = cli_exceptions_match(&x, "PAL-0600", other, 1, NULL, "m", false);
+    CHECK(e && e->expired);
+    cli_exceptions_free(&x);
+    unlink(path);
+
+    static const struct { const char *text, *want; } bad[] = {
+        {"exceptions:\n  - id: X\n", "2:5: exception 'X' has no 'reason:'"},
+        {"exceptions:\n  - reason: r\n", "2:5: this exception has no 'id:'"},
+        {"exceptions:\n  - id: X\n    reason: r\n    expires: tomorrow\n", "4:14: expires: 'tomorrow' is not a date"},
+        {"exceptions:\n  - id: X\n    reason: \"\"\n", "3:13: 'reason' must be 1 to"},
+        {"exceptions: {}\n", "'exceptions:' must be a list"},
+        {"exception:\n  - id: X\n", "1:1: unknown key 'exception'"},
+        {"exceptions:\n  - [X]\n", "2:5: an exception must be a mapping"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT(write_tmp(path, bad[i].text), 0);
+        err[0] = 0;
+        CHECK_INT(cli_exceptions_load(&x, path, today, err, sizeof err), -1);
+        if (!strstr(err, bad[i].want)) fprintf(stderr, "  case %zu: got \"%s\"\n", i, err);
+        CHECK(strstr(err, bad[i].want) != NULL && strncmp(err, path, strlen(path)) == 0);
+        unlink(path);
+    }
+}
+
+/* A report with one check per severity, findings, an exception. */
+static void fill(rpt_report *r)
+{
+    rpt_init(r);
+    r->image.file = rpt_str(r, "img.tar");
+    r->image.name = rpt_str(r, "shop/web:1");
+    static const char *ids[] = {"PAL-1", "PAL-2", "PAL-3"};
+    static const unsigned sev[] = {SEV_CRITICAL, SEV_MEDIUM, SEV_HIGH};
+    for (int i = 0; i < 3; i++) {
+        rpt_check *c = rpt_add_check(r);
+        c->id = rpt_str(r, ids[i]);
+        c->title = rpt_str(r, "Title, with: colon");
+        c->severity = sev[i];
+        c->source = rpt_str(r, "checks/x.pal:1");
+    }
+}
+
+static rpt_finding *finding(rpt_report *r, unsigned check, const char *msg)
+{
+    rpt_finding *f = rpt_add_finding(r);
+    f->check = check;
+    f->severity = r->checks[check].severity;
+    f->status = RS_FAIL;
+    f->message = rpt_str(r, msg);
+    return f;
+}
+
+static char *render(const rpt_report *r, int fmt)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK_INT(rpt_write(r, fmt, f), 0);
+    fclose(f);
+    return buf;
+}
+
+static void test_report(void)
+{
+    rpt_report r;
+    rpt_init(&r);
+    /* invalid UTF-8 (a stray byte, an overlong NUL, a surrogate) -> U+FFFD; controls -> space */
+    CHECK_STR(rpt_str(&r, "a\xff" "b\xc0\x80" "c\xed\xa0\x80" "d\x01" "e\n\tf\xc3\xa9"),
+              "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "d e\n\tf\xc3\xa9");
+    CHECK_STR(rpt_strn(&r, "abc\0def", 7), "abc");
+    CHECK(rpt_str(&r, NULL) == NULL);
+    rpt_free(&r);
+
+    /* pass/fail: a medium finding under --fail-on high passes */
+    fill(&r);
+    finding(&r, 1, "medium one");
+    rpt_finish(&r);
+    CHECK(r.passed);
+    CHECK_INT(r.checks_failed, 1);
+    CHECK_INT(r.fail_count[SEV_MEDIUM], 1);
+    /* an excepted critical passes too, and counts apart */
+    rpt_finding *f = finding(&r, 0, "critical one");
+    f->status = RS_EXCEPTED;
+    f->has_exception = true;
+    f->exc = (rpt_exception_ref){"accepted", "2999-01-01", "exc.yaml", 3, false};
+    rpt_finish(&r);
+    CHECK(r.passed);
+    CHECK_INT(r.excepted_findings, 1);
+    CHECK_INT(r.checks[0].status, RS_EXCEPTED);
+    /* a failing high does not */
+    finding(&r, 2, "high: 100% bad,\nreally");
+    rpt_finish(&r);
+    CHECK(!r.passed);
+    CHECK_INT(r.findings[0].check, 2);              /* failing first, by severity */
+    /* a check that stopped fails the scan whatever it found */
+    rpt_report r2;
+    fill(&r2);
+    r2.checks[1].error = rpt_str(&r2, "budget");
+    rpt_finish(&r2);
+    CHECK(!r2.passed);
+    CHECK_INT(r2.checks_errors, 1);
+    rpt_free(&r2);
+
+    char *gh = render(&r, RF_GITHUB);
+    CHECK(strstr(gh, "::error title=PAL-3 (high) Title%2C with%3A colon::high: 100%25 bad,%0Areally\n") != NULL);
+    CHECK(strstr(gh, "::warning title=PAL-2 (medium)") != NULL);
+    CHECK(strstr(gh, "::notice title=PAL-1 (critical) Title%2C with%3A colon::excepted until 2999-01-01: critical one -- accepted\n") != NULL);
+    CHECK(strstr(gh, "\nFAIL: shop/web:1: 2 findings (0 critical, 1 high, 1 medium, 0 low), 1 excepted") != NULL);
+    free(gh);
+
+    char *xml = render(&r, RF_JUNIT);
+    CHECK(strstr(xml, "<failure type=\"high\" message=\"high: 100% bad,&#10;really\">[high] high: 100% bad,\nreally\n</failure>") != NULL);
+    CHECK(strstr(xml, "tests=\"3\" failures=\"2\" errors=\"0\"") != NULL);
+    CHECK(strstr(xml, "excepted PAL-1: critical one -- accepted (until 2999-01-01)") != NULL);
+    free(xml);
+
+    char *js = render(&r, RF_JSON);
+    cJSON *doc = cJSON_Parse(js);
+    CHECK(doc != NULL);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(doc, "passed")));
+    cJSON *fs = cJSON_GetObjectItem(doc, "findings");
+    CHECK_INT(cJSON_GetArraySize(fs), 3);
+    cJSON *exc = cJSON_GetObjectItem(cJSON_GetArrayItem(fs, 2), "exception");
+    CHECK(exc && !strcmp(cJSON_GetObjectItem(exc, "file")->valuestring, "exc.yaml"));
+    cJSON_Delete(doc);
+    free(js);
+
+    char *txt = render(&r, RF_TEXT);
+    CHECK(strstr(txt, "\nHIGH (1)\n  PAL-3      Title, with: colon\n             high: 100% bad,\n             really\n") != NULL);
+    CHECK(strstr(txt, "\nMEDIUM (1)  below --fail-on") != NULL);
+    CHECK(strstr(txt, "\nFAIL: 2 findings (0 critical, 1 high, 1 medium, 0 low), 1 excepted; 3 checks: 0 passed, 2 failed, 1 excepted;") != NULL);
+    free(txt);
+
+    /* the text report cuts a long list short */
+    for (int i = 0; i < 30; i++) finding(&r, 1, "many");
+    rpt_finish(&r);
+    txt = render(&r, RF_TEXT);
+    CHECK(strstr(txt, "... and 11 more (--format json lists them all)") != NULL);
+    free(txt);
+
+    /* -o: written whole, replacing the old file; nothing left beside it */
+    char path[64];
+    CHECK_INT(write_tmp(path, "old"), 0);
+    CHECK_INT(rpt_write_file(&r, RF_JSON, path, err, sizeof err), 0);
+    FILE *in = fopen(path, "r");
+    char head[32] = "";
+    CHECK(in && fgets(head, sizeof head, in));
+    if (in) fclose(in);
+    CHECK(strncmp(head, "{\"schema\":\"palisade.scan/v1\"", 28) == 0);
+    unlink(path);
+    CHECK_INT(rpt_write_file(&r, RF_JSON, "/nonexistent-dir/r.json", err, sizeof err), -1);
+    CHECK(strstr(err, "/nonexistent-dir/r.json") != NULL);
+    rpt_free(&r);
+}
+
+int main(void)
+{
+    test_yaml();
+    test_frameworks();
+    test_dates();
+    test_exceptions();
+    test_report();
+    return unit_result("test_report");
+}
