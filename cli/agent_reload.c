@@ -306,6 +306,9 @@ static void child_main(const agent_policy *ap, int fd)
 int agent_reload_start(agent_policy *ap, char *err, size_t cap)
 {
     if (ap->child) return 0;
+    /* directories made since the last look are watched before the child
+       reads them: a change after this is heard, one before it is compiled */
+    agent_policy_watch(ap);
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
         snprintf(err, cap, "cannot start a reload: pipe: %s", strerror(errno));
@@ -331,9 +334,6 @@ int agent_reload_start(agent_policy *ap, char *err, size_t cap)
     ap->len = 0;
     ap->too_big = false;
     ap->started_ms = agent_now_ms();
-    /* new directories since the last look get watched before the compile
-       reads them, so no change slips between the two */
-    agent_policy_watch(ap);
     return 0;
 }
 

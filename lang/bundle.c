@@ -873,6 +873,9 @@ int pal_bundle_check_signature(const unsigned char *buf, size_t len, const pal_p
     bool has_trailer = len >= HEADER_FIXED + PAL_SIG_TRAILER_BYTES && memcmp(buf, magic, sizeof magic) == 0 &&
                        get64(buf + 24) == len - PAL_SIG_TRAILER_BYTES;
     if (!has_trailer) {
+        if (trusted && len >= 32 && memcmp(buf, magic, sizeof magic) == 0 && get64(buf + 24) != len)
+            return fail(err, cap, "bundle is cut short or padded (it says %llu bytes, there are %zu): the file is "
+                        "corrupt or still being written", (unsigned long long)get64(buf + 24), len);
         if (trusted)
             return fail(err, cap, "bundle is not signed, and --verify-key (key %s) accepts only bundles it signed: "
                         "sign it with 'palisade build --sign KEY'", trusted->id);

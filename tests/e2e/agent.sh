@@ -1,0 +1,743 @@
+#!/usr/bin/env bash
+# `palisade agent` driven as a user drives it: processes, pipes, unix
+# sockets, signals and files changing under it.  What is checked:
+#  1. the policy changes 100 times while events stream in, some changes
+#     broken: events in == decisions out, every decision names the revision
+#     that was active when its event was decided (a marker event after each
+#     change proves which one that was), no broken version ever decides;
+#  2. several writers on --listen at once: every event decided once, per
+#     connection in order;
+#  3. the decision socket answers, request by request and pipelined, while
+#     a stream runs;
+#  4. SIGTERM under load loses nothing: each stream's decisions are exactly
+#     a prefix of what it sent, and the stats line agrees;
+#  5. --verify-key: tampered, other-key-signed, unsigned and cut bundles are
+#     refused and the old rules keep deciding; a good one is taken (rename
+#     and in-place write, SIGHUP); --follow across rotation and truncation.
+# No assertion depends on a sleep: every wait is for an observable event
+# (a stderr report, a decision) with a generous timeout.
+#
+# Needs $PALISADE (tests/run-all.sh sets it) and python3.
+set -u
+cd "$(dirname "$0")/../.."
+PALISADE=${PALISADE:-$PWD/build/palisade}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export PALISADE TMP
+exec python3 - <<'PYEOF'
+import json, os, signal, socket, subprocess, sys, threading, time, random
+
+PAL = os.environ["PALISADE"]
+TMP = os.environ["TMP"]
+WAIT = 60.0           # generous: the machine is shared and busy
+passed = failed = 0
+
+def ok(name):
+    global passed
+    passed += 1
+    print("ok   " + name, flush=True)
+
+def bad(name, detail=""):
+    global failed
+    failed += 1
+    print("FAIL " + name, flush=True)
+    if detail:
+        for l in str(detail).splitlines()[:20]:
+            print("     " + l, flush=True)
+
+def check(cond, name, detail=""):
+    (ok if cond else (lambda n: bad(n, detail)))(name)
+    return cond
+
+def ev(ident, name="app.exe"):
+    return json.dumps({"event": {"category": ["process"]},
+                       "process": {"name": name, "command_line": ident}}) + "\n"
+
+POLICY = '''package main
+
+// version {v}{note}
+rule "tag" {{
+  on process
+  when process.name like "*"
+  effect alert
+  message "v{v} {{process.command_line}}"
+}}
+
+rule "no shells" {{
+  on process
+  when process.name == "cmd.exe"
+  effect prevent
+  message "shell {{process.command_line}}"
+}}
+'''
+
+def policy(v, note=""):
+    return POLICY.format(v=v, note=note)
+
+def write_file(path, text, atomic):
+    data = text.encode() if isinstance(text, str) else text
+    if atomic:
+        d, b = os.path.split(path)
+        tmp = os.path.join(d, "." + b + ".tmp")
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.rename(tmp, path)
+    else:
+        with open(path, "wb") as f:
+            f.write(data)
+
+def tag_of(dec):
+    """(version, id) from the "tag" match of a decision, or (None, None)."""
+    for m in dec.get("matches", []):
+        if m["rule"] == "tag":
+            v, _, ident = m["message"].partition(" ")
+            return int(v[1:]), ident
+    return None, None
+
+class Agent:
+    """palisade agent as a child process; stdout and stderr collected by threads."""
+    def __init__(self, args, stdin=True):
+        self.args = args
+        self.p = subprocess.Popen([PAL, "agent"] + args, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.cv = threading.Condition()
+        self.out, self.err = [], []
+        self.wlock = threading.Lock()
+        self.threads = [threading.Thread(target=self._pump, args=(self.p.stdout, self.out), daemon=True),
+                        threading.Thread(target=self._pump, args=(self.p.stderr, self.err), daemon=True)]
+        for t in self.threads:
+            t.start()
+
+    def _pump(self, f, into):
+        for raw in f:
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            with self.cv:
+                into.append(line)
+                self.cv.notify_all()
+        with self.cv:
+            self.cv.notify_all()
+
+    def _wait(self, lines, pred, start, timeout):
+        deadline = time.monotonic() + timeout
+        with self.cv:
+            i = start
+            while True:
+                while i < len(lines):
+                    if pred(lines[i]):
+                        return i, lines[i]
+                    i += 1
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.p.poll() is not None and not any(t.is_alive() for t in self.threads)):
+                    return None, None
+                self.cv.wait(min(left, 0.5))
+
+    def wait_err(self, pred, start=0, timeout=WAIT):
+        return self._wait(self.err, pred, start, timeout)
+
+    def wait_out(self, pred, start=0, timeout=WAIT):
+        return self._wait(self.out, pred, start, timeout)
+
+    def nerr(self):
+        with self.cv:
+            return len(self.err)
+
+    def nout(self):
+        with self.cv:
+            return len(self.out)
+
+    def write(self, data):
+        with self.wlock:
+            self.p.stdin.write(data.encode())
+            self.p.stdin.flush()
+
+    def finish(self, sig=None, timeout=WAIT):
+        if sig is not None:
+            self.p.send_signal(sig)
+        elif self.p.stdin:
+            try:
+                self.p.stdin.close()
+            except BrokenPipeError:
+                pass
+        try:
+            rc = self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            rc = "killed after timeout"
+        for t in self.threads:
+            t.join(10)
+        return rc
+
+    def decisions(self):
+        with self.cv:
+            return [json.loads(l) for l in self.out]
+
+    def stats(self):
+        for l in reversed(self.err):
+            if "stats at exit:" in l:
+                return dict(kv.split("=", 1) for kv in l.split("stats at exit: ", 1)[1].split())
+        return {}
+
+    def stderr_text(self):
+        with self.cv:
+            return "\n".join(self.err[-15:])
+
+def ready(a, what):
+    i, line = a.wait_err(lambda l: "palisade agent: ready:" in l)
+    if not check(line is not None, what + ": agent is ready", a.stderr_text()):
+        return None
+    return line.split("revision ", 1)[1].split(" ", 1)[0]
+
+def connect(path, timeout=WAIT):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect(path)
+    return s
+
+class LineReader:
+    def __init__(self, sock):
+        self.s, self.buf = sock, b""
+    def line(self):
+        while b"\n" not in self.buf:
+            chunk = self.s.recv(65536)
+            if not chunk:
+                return None
+            self.buf += chunk
+        l, _, self.buf = self.buf.partition(b"\n")
+        return json.loads(l)
+
+# --------------------------------------------------------------------------
+# 1. 100 policy changes under a stream
+# --------------------------------------------------------------------------
+def scenario_reload_storm():
+    pol = os.path.join(TMP, "storm")
+    os.makedirs(pol)
+    main = os.path.join(pol, "main.pal")
+    write_file(main, policy(0), False)
+    a = Agent(["--policy", pol, "--reload-delay", "20"])
+    rev0 = ready(a, "storm")
+    if rev0 is None:
+        a.finish(signal.SIGKILL)
+        return
+    stop = threading.Event()
+    sent = []          # ids in the order written
+    def stream():
+        n = 0
+        while not stop.is_set():
+            batch = []
+            for _ in range(10):
+                ident = "s%d" % n
+                n += 1
+                batch.append(ident)
+            with a.wlock:
+                a.p.stdin.write("".join(ev(i) for i in batch).encode())
+                a.p.stdin.flush()
+                sent.extend(batch)
+            time.sleep(0.003)
+    def marker(ident):
+        with a.wlock:
+            a.p.stdin.write(ev(ident).encode())
+            a.p.stdin.flush()
+            sent.append(ident)
+    t = threading.Thread(target=stream, daemon=True)
+    t.start()
+
+    rev_version = {rev0: 0}    # revision -> the main.pal version it carries
+    active_rev, active_v = rev0, 0
+    broken_versions = set()
+    marker_problems, report_problems = [], []
+    good = bad_count = 0
+    lib = os.path.join(pol, "lib")
+    for k in range(1, 101):
+        start = a.nerr()
+        expect_ok = True
+        new_v = active_v
+        if k == 40:        # a new directory, made by a rename (one event)
+            staging = os.path.join(pol, ".staging")
+            os.makedirs(staging)
+            write_file(os.path.join(staging, "extra.pal"), 'package lib\n\n// %d\nlist unused = ["x"]\n' % k, False)
+            os.rename(staging, lib)
+        elif k == 41:      # the new directory is watched: breaking a file in it is seen
+            write_file(os.path.join(lib, "extra.pal"), 'package lib\n\nlist unused = [\n', False)
+            expect_ok = False
+        elif k == 42:
+            write_file(os.path.join(lib, "extra.pal"), 'package lib\n\n// %d\nlist unused = ["y"]\n' % k, True)
+        elif k % 7 == 3:   # broken: a syntax error (the rule in it would say v<k>)
+            write_file(main, policy(k).replace("effect alert", "effect = alert"), k % 2 == 0)
+            expect_ok = False
+        elif k % 7 == 5:   # broken: an unknown field, caught by the checker
+            write_file(main, policy(k).replace('process.name like "*"', 'process.nmae like "*"'), k % 2 == 0)
+            expect_ok = False
+        else:
+            write_file(main, policy(k), k % 2 == 0)
+            new_v = k
+        if expect_ok:
+            i, line = a.wait_err(lambda l: "reloaded: revision " in l and
+                                 l.split("reloaded: revision ", 1)[1].split(" ", 1)[0] != active_rev, start)
+            if line is None:
+                report_problems.append("change %d: no 'reloaded' report with a new revision" % k)
+                break
+            active_rev = line.split("reloaded: revision ", 1)[1].split(" ", 1)[0]
+            active_v = new_v
+            rev_version[active_rev] = active_v
+            good += 1
+        else:
+            broken_versions.add(k)
+            i, line = a.wait_err(lambda l: "reload failed:" in l, start)
+            if line is None:
+                report_problems.append("change %d (broken): no 'reload failed' report" % k)
+                break
+            if "still deciding with revision " + active_rev not in line:
+                report_problems.append("change %d: %s" % (k, line))
+            bad_count += 1
+        # the marker: sent after the report, so the program in force is known
+        ident = "m%d" % k
+        outn = a.nout()
+        marker(ident)
+        j, dl = a.wait_out(lambda l: ('"v' in l and (" %s\"" % ident) in l), 0)
+        if dl is None:
+            marker_problems.append("marker %s: no decision" % ident)
+            break
+        d = json.loads(dl)
+        v, _ = tag_of(d)
+        if d["revision"] != active_rev or v != active_v:
+            marker_problems.append("marker %s decided by %s (v%s), expected %s (v%s)" % (ident, d["revision"], v, active_rev, active_v))
+    stop.set()
+    t.join()
+    rc = a.finish()
+    check(rc == 0, "storm: agent exits 0 at the end of its input", "exit %s\n%s" % (rc, a.stderr_text()))
+    check(not report_problems, "storm: every change reported (%d reloads, %d refused)" % (good, bad_count),
+          "\n".join(report_problems) + "\n" + a.stderr_text())
+    check(not marker_problems, "storm: every marker decided by the revision active after its change",
+          "\n".join(marker_problems[:10]))
+    decs = a.decisions()
+    check(len(decs) == len(sent), "storm: events in == decisions out (%d == %d)" % (len(sent), len(decs)))
+    st = a.stats()
+    check(st.get("events_in") == str(len(sent)) and st.get("decisions_out") == str(len(sent)),
+          "storm: the stats line agrees (events_in=%s decisions_out=%s)" % (st.get("events_in"), st.get("decisions_out")))
+    check(st.get("reloads_ok") == str(good) and st.get("reloads_failed") == str(bad_count),
+          "storm: reloads counted (ok=%s failed=%s)" % (st.get("reloads_ok"), st.get("reloads_failed")),
+          "expected ok=%d failed=%d" % (good, bad_count))
+    problems = []
+    last_v = -1
+    for n, d in enumerate(decs):
+        v, ident = tag_of(d)
+        if d.get("line") != n + 1:
+            problems.append("decision %d has line %s" % (n, d.get("line")))
+        if ident != sent[n] if n < len(sent) else True:
+            problems.append("decision %d is for %s, sent %s" % (n, ident, sent[n] if n < len(sent) else None))
+        if d["revision"] not in rev_version:
+            problems.append("decision %d names revision %s, never reported as loaded" % (n, d["revision"]))
+        elif rev_version[d["revision"]] != v:
+            problems.append("decision %d: revision %s is v%d but the rules that matched are v%s" %
+                            (n, d["revision"], rev_version[d["revision"]], v))
+        if v in broken_versions:
+            problems.append("decision %d made by broken version %d" % (n, v))
+        if v is not None and v < last_v:
+            problems.append("decision %d: version went back from %d to %d" % (n, last_v, v))
+        if v is not None:
+            last_v = v
+        if len(problems) > 10:
+            break
+    check(not problems, "storm: each decision names the revision whose rules made it; no broken version decides; order kept",
+          "\n".join(problems))
+
+# --------------------------------------------------------------------------
+# 2-4. sockets and SIGTERM
+# --------------------------------------------------------------------------
+def fixed_policy(name):
+    pol = os.path.join(TMP, name)
+    os.makedirs(pol)
+    write_file(os.path.join(pol, "main.pal"), policy(1), False)
+    return pol
+
+def scenario_writers():
+    pol = fixed_policy("writers")
+    sock = os.path.join(TMP, "w.sock")
+    a = Agent(["--policy", pol, "--listen", sock], stdin=False)
+    if ready(a, "writers") is None:
+        a.finish(signal.SIGKILL)
+        return
+    check(oct(os.stat(sock).st_mode & 0o777) == "0o600", "listen socket is mode 0600")
+    N, W = 300, 8
+    errors = []
+    def writer(w):
+        try:
+            s = connect(sock)
+            data = "".join(ev("w%d-%d" % (w, i)) for i in range(N)).encode()
+            rnd = random.Random(w)
+            pos = 0
+            while pos < len(data):       # lines cut at random places across sends
+                step = rnd.randint(1, 700)
+                s.sendall(data[pos:pos + step])
+                pos += step
+            s.close()
+        except Exception as e:
+            errors.append("writer %d: %r" % (w, e))
+    ts = [threading.Thread(target=writer, args=(w,)) for w in range(W)]
+    for t in ts: t.start()
+    for t in ts: t.join()
+    # one more writer: a line over the limit and a broken line, then a good one
+    s = connect(sock)
+    s.sendall(b'{"x":"' + b"a" * (1 << 20) + b'"}\n' + b"{not json\n" + ev("last").encode())
+    s.close()
+    total = N * W + 3
+    i, _ = a.wait_out(lambda l: True, total - 1)
+    rc = a.finish(signal.SIGTERM)
+    check(not errors, "writers: %d writers connected and sent" % W, "\n".join(errors))
+    check(rc == 0, "writers: SIGTERM exits 0", "exit %s" % rc)
+    decs = a.decisions()
+    check(len(decs) == total, "writers: one decision per event (%d of %d)" % (len(decs), total))
+    seen, per_conn, problems = {}, {}, []
+    for d in decs:
+        if "conn" not in d:
+            problems.append("a stream decision without conn: %s" % d)
+            continue
+        per_conn.setdefault(d["conn"], []).append(d)
+        v, ident = tag_of(d)
+        if ident:
+            seen[ident] = seen.get(ident, 0) + 1
+    want = {"w%d-%d" % (w, i) for w in range(W) for i in range(N)} | {"last"}
+    missing = want - set(seen)
+    dups = [k for k, c in seen.items() if c > 1]
+    check(not missing and not dups, "writers: every event decided exactly once",
+          "missing %s; duplicated %s" % (sorted(missing)[:5], dups[:5]))
+    for c, ds in per_conn.items():
+        lines = [d["line"] for d in ds]
+        if lines != list(range(1, len(ds) + 1)):
+            problems.append("connection %s: lines %s..." % (c, lines[:10]))
+        idents = [tag_of(d)[1] for d in ds if tag_of(d)[1] and tag_of(d)[1] != "last"]
+        if idents != sorted(idents, key=lambda x: int(x.split("-")[1])):
+            problems.append("connection %s: events out of order" % c)
+    check(not problems and len(per_conn) == W + 1, "writers: per connection, decisions in the order written (%d connections)" % len(per_conn),
+          "\n".join(problems))
+    errs = [d for d in decs if "error" in d]
+    check(len(errs) == 2 and any("longer than" in d["error"] for d in errs) and any("JSON" in d["error"] for d in errs),
+          "writers: the over-long and the broken line get error decisions", json.dumps(errs)[:600])
+    check(not os.path.exists(sock), "writers: the socket file is removed at exit")
+
+def scenario_decision_socket():
+    pol = fixed_policy("decide")
+    lsock, dsock = os.path.join(TMP, "s.sock"), os.path.join(TMP, "d.sock")
+    a = Agent(["--policy", pol, "--listen", lsock, "--decision-socket", dsock], stdin=False)
+    if ready(a, "decision socket") is None:
+        a.finish(signal.SIGKILL)
+        return
+    stop = threading.Event()
+    streamed = [0]
+    def stream():
+        s = connect(lsock)
+        n = 0
+        while not stop.is_set():
+            s.sendall("".join(ev("bg%d" % (n + i)) for i in range(50)).encode())
+            n += 50
+        s.close()
+        streamed[0] = n
+    t = threading.Thread(target=stream, daemon=True)
+    t.start()
+    a.wait_out(lambda l: True, 200)      # the stream is flowing
+    problems = []
+    s = connect(dsock)
+    r = LineReader(s)
+    t0 = time.monotonic()
+    for i in range(200):                 # one request at a time, each answered before the next
+        shell = i % 3 == 0
+        s.sendall(ev("q%d" % i, "cmd.exe" if shell else "app.exe").encode())
+        d = r.line()
+        if d is None:
+            problems.append("request %d: connection closed" % i)
+            break
+        want = "prevent" if shell else "alert"
+        if d["effect"] != want or tag_of(d)[1] != "q%d" % i or d.get("line") != i + 1:
+            problems.append("request %d: got %s" % (i, json.dumps(d)[:200]))
+    elapsed = time.monotonic() - t0
+    check(not problems, "decision socket: 200 requests answered in turn while the stream runs (%.2fs)" % elapsed,
+          "\n".join(problems[:5]))
+    # pipelined: 100 requests in one write, 100 answers in order
+    s.sendall("".join(ev("p%d" % i, "cmd.exe") for i in range(100)).encode())
+    got = [r.line() for _ in range(100)]
+    check(all(d and d["effect"] == "prevent" and tag_of(d)[1] == "p%d" % i for i, d in enumerate(got)),
+          "decision socket: 100 pipelined requests answered in order")
+    # a bad request gets an error answer, and the connection goes on
+    s.sendall(b"nonsense\n" + ev("after").encode())
+    e1, e2 = r.line(), r.line()
+    check(e1 and "error" in e1 and e2 and tag_of(e2)[1] == "after", "decision socket: a bad request is answered with an error, and the next is served")
+    s.close()
+    # several enforcement points at once
+    res = []
+    def client(c):
+        cs = connect(dsock)
+        cr = LineReader(cs)
+        okc = True
+        for i in range(50):
+            cs.sendall(ev("c%d-%d" % (c, i)).encode())
+            d = cr.line()
+            okc = okc and d is not None and tag_of(d)[1] == "c%d-%d" % (c, i)
+        cs.close()
+        res.append(okc)
+    cts = [threading.Thread(target=client, args=(c,)) for c in range(6)]
+    for x in cts: x.start()
+    for x in cts: x.join()
+    check(len(res) == 6 and all(res), "decision socket: 6 clients at once each get their own answers")
+    stop.set()
+    t.join()
+    a.wait_out(lambda l: ('"bg%d"' % (streamed[0] - 1)) in l or (" bg%d\"" % (streamed[0] - 1)) in l, 0)
+    rc = a.finish(signal.SIGTERM)
+    check(rc == 0, "decision socket: SIGTERM exits 0", "exit %s" % rc)
+    decs = a.decisions()
+    stream_ids = [tag_of(d)[1] for d in decs]
+    check(stream_ids == ["bg%d" % i for i in range(streamed[0])],
+          "decision socket: answers never leak into the stream; the stream got its %d decisions" % streamed[0],
+          "got %d stream decisions" % len(stream_ids))
+    st = a.stats()
+    want = streamed[0] + 200 + 100 + 2 + 300
+    check(st.get("events_in") == str(want) and st.get("decisions_out") == str(want),
+          "decision socket: stats count stream and requests (%s)" % st.get("events_in"), "want %d: %s" % (want, st))
+
+def prefix_ok(ids, prefix_name):
+    want = ["%s%d" % (prefix_name, i) for i in range(len(ids))]
+    return ids == want
+
+def scenario_sigterm_stdin():
+    pol = fixed_policy("term-stdin")
+    a = Agent(["--policy", pol])
+    if ready(a, "SIGTERM stdin") is None:
+        a.finish(signal.SIGKILL)
+        return
+    stop = threading.Event()
+    def blast():
+        n = 0
+        try:
+            while not stop.is_set():
+                a.write("".join(ev("t%d" % (n + i)) for i in range(200)))
+                n += 200
+        except (BrokenPipeError, OSError, ValueError):
+            pass
+    t = threading.Thread(target=blast, daemon=True)
+    t.start()
+    a.wait_out(lambda l: True, 3000)     # under load
+    rc = a.finish(signal.SIGTERM)
+    stop.set()
+    t.join(10)
+    check(rc == 0, "SIGTERM under load (stdin): exit 0", "exit %s\n%s" % (rc, a.stderr_text()))
+    decs = a.decisions()
+    ids = [tag_of(d)[1] for d in decs]
+    check(len(decs) >= 3000 and prefix_ok(ids, "t") and all("error" not in d for d in decs),
+          "SIGTERM under load (stdin): the decisions are exactly the first %d events, none lost or cut" % len(decs),
+          "first bad at %s" % next((i for i, x in enumerate(ids) if x != "t%d" % i), None))
+    st = a.stats()
+    check(st.get("events_in") == str(len(decs)) == st.get("decisions_out"),
+          "SIGTERM under load (stdin): stats events_in == decisions_out == lines printed", str(st))
+
+def scenario_sigterm_sockets():
+    pol = fixed_policy("term-sock")
+    sock = os.path.join(TMP, "t.sock")
+    a = Agent(["--policy", pol, "--listen", sock], stdin=False)
+    if ready(a, "SIGTERM sockets") is None:
+        a.finish(signal.SIGKILL)
+        return
+    stop = threading.Event()
+    def blast(w):
+        try:
+            s = connect(sock)
+            n = 0
+            rnd = random.Random(w)
+            pending = b""
+            while not stop.is_set():
+                pending += "".join(ev("x%d-%d" % (w, n + i)) for i in range(50)).encode()
+                n += 50
+                while len(pending) > 4096:       # lines cut anywhere
+                    k = rnd.randint(1, 4096)
+                    s.sendall(pending[:k])
+                    pending = pending[k:]
+        except OSError:
+            pass
+    ts = [threading.Thread(target=blast, args=(w,), daemon=True) for w in range(4)]
+    for t in ts: t.start()
+    a.wait_out(lambda l: True, 4000)
+    rc = a.finish(signal.SIGTERM)
+    stop.set()
+    for t in ts: t.join(10)
+    check(rc == 0, "SIGTERM under load (4 socket writers): exit 0", "exit %s\n%s" % (rc, a.stderr_text()))
+    decs = a.decisions()
+    by_writer, problems = {}, []
+    for d in decs:
+        v, ident = tag_of(d)
+        if ident is None:
+            problems.append("no tag: %s" % json.dumps(d)[:200])
+            continue
+        w, _, n = ident[1:].partition("-")
+        by_writer.setdefault(int(w), []).append(int(n))
+    for w, ns in by_writer.items():
+        if ns != list(range(len(ns))):
+            problems.append("writer %d: decisions are not a prefix of what it sent (%s...)" % (w, ns[:5]))
+    check(not problems and len(decs) >= 4000, "SIGTERM under load (4 socket writers): per writer exactly a prefix, %d decisions" % len(decs),
+          "\n".join(problems[:5]))
+    st = a.stats()
+    check(st.get("events_in") == str(len(decs)) == st.get("decisions_out"),
+          "SIGTERM under load (sockets): stats events_in == decisions_out == lines printed", str(st))
+
+# --------------------------------------------------------------------------
+# 5. signed bundles and --follow
+# --------------------------------------------------------------------------
+def run(*args):
+    return subprocess.run([PAL] + list(args), capture_output=True, text=True)
+
+def scenario_verify_key():
+    d = os.path.join(TMP, "signed")
+    os.makedirs(d)
+    src = os.path.join(d, "src")
+    os.makedirs(src)
+    k1, k2 = os.path.join(d, "k1"), os.path.join(d, "k2")
+    for k in (k1, k2):
+        r = run("keygen", "-o", k)
+        if not check(r.returncode == 0, "keygen %s" % os.path.basename(k), r.stderr):
+            return
+    def build(v, rev, key, out):
+        write_file(os.path.join(src, "main.pal"), policy(v), False)
+        args = ["build", src, "-o", out, "--revision", rev] + (["--sign", key + ".key"] if key else [])
+        r = run(*args)
+        assert r.returncode == 0, r.stderr
+        return open(out, "rb").read()
+    live = os.path.join(d, "live.palb")
+    build(1, "good-1", k1, live)
+    # refusals at start
+    unsigned = build(9, "unsigned-9", None, os.path.join(d, "unsigned.palb"))
+    r = subprocess.run([PAL, "agent", "--policy", os.path.join(d, "unsigned.palb"), "--verify-key", k1 + ".pub"],
+                       input="", capture_output=True, text=True, timeout=WAIT)
+    check(r.returncode == 2 and "not signed" in r.stderr and r.stdout == "",
+          "verify-key: an agent refuses to start on an unsigned bundle", r.stderr)
+    r = subprocess.run([PAL, "agent", "--policy", src, "--verify-key", k1 + ".pub"], input="", capture_output=True,
+                       text=True, timeout=WAIT)
+    check(r.returncode == 2 and "signed bundle" in r.stderr, "verify-key: a policy directory is refused with a key", r.stderr)
+
+    a = Agent(["--policy", live, "--verify-key", k1 + ".pub", "--reload-delay", "20"])
+    rev = ready(a, "verify-key")
+    if rev is None:
+        a.finish(signal.SIGKILL)
+        return
+    check(rev == "good-1", "verify-key: starts on the signed bundle (revision %s)" % rev)
+    n = [0]
+    def marker_rev():
+        n[0] += 1
+        ident = "k%d" % n[0]
+        a.write(ev(ident))
+        j, dl = a.wait_out(lambda l: (" %s\"" % ident) in l)
+        if dl is None:
+            return None, None
+        dd = json.loads(dl)
+        return dd["revision"], tag_of(dd)[0]
+
+    def swap(label, data, atomic, want_ok, want_words, want_rev, want_v):
+        start = a.nerr()
+        write_file(live, data, atomic)
+        if want_ok:
+            i, line = a.wait_err(lambda l: "reloaded: revision %s " % want_rev in l, start)
+        else:
+            i, line = a.wait_err(lambda l: "reload failed:" in l, start)
+        got = marker_rev()
+        words_ok = line is not None and all(w in line for w in want_words)
+        check(words_ok and got == (want_rev, want_v), "verify-key: %s -> %s" % (label, (line or "no report").split("agent: ", 1)[-1][:150]),
+              "marker decided by %s; want %s\n%s" % (got, (want_rev, want_v), a.stderr_text()))
+
+    good2 = build(2, "good-2", k1, os.path.join(d, "g2.palb"))
+    tampered = bytearray(good2)
+    tampered[len(tampered) // 3] ^= 0x01
+    swap("a tampered bundle is refused", bytes(tampered), True, False, ["altered after signing"], "good-1", 1)
+    other = build(3, "other-3", k2, os.path.join(d, "o3.palb"))
+    swap("a bundle signed by another key is refused", other, True, False, ["not by the trusted key"], "good-1", 1)
+    swap("an unsigned bundle is refused", unsigned, True, False, ["not signed"], "good-1", 1)
+    swap("a cut bundle is refused", good2[:len(good2) - 10], False, False, ["cut short"], "good-1", 1)
+    sig_flip = bytearray(good2)
+    sig_flip[-5] ^= 0x80       # inside the signature itself
+    swap("a bundle with its signature altered is refused", bytes(sig_flip), False, False, ["does not verify"], "good-1", 1)
+    swap("a good signed bundle (renamed into place) is taken", good2, True, True, ["signed by key"], "good-2", 2)
+    good3 = build(3, "good-3", k1, os.path.join(d, "g3.palb"))
+    swap("a good signed bundle (written in place) is taken", good3, False, True, [], "good-3", 3)
+    # SIGHUP reloads the same file
+    start = a.nerr()
+    a.p.send_signal(signal.SIGHUP)
+    i, line = a.wait_err(lambda l: "reloaded: revision good-3 " in l, start)
+    check(line is not None, "verify-key: SIGHUP reloads")
+    start = a.nerr()
+    a.p.send_signal(signal.SIGUSR1)
+    i, line = a.wait_err(lambda l: "palisade agent: stats:" in l, start)
+    check(line is not None and "reloads_ok=3" in line and "reloads_failed=5" in line and "revision=good-3" in line,
+          "verify-key: SIGUSR1 prints the stats line", line or a.stderr_text())
+    rc = a.finish()
+    check(rc == 0, "verify-key: exits 0 at the end of input", "exit %s" % rc)
+    decs = a.decisions()
+    check(all(d["revision"] in ("good-1", "good-2", "good-3") for d in decs) and len(decs) == n[0],
+          "verify-key: only good revisions ever decided (%d decisions)" % len(decs))
+
+def scenario_follow():
+    d = os.path.join(TMP, "follow")
+    os.makedirs(d)
+    pol = fixed_policy("follow-pol")
+    log, out = os.path.join(d, "events.log"), os.path.join(d, "decisions.jsonl")
+    seq = [0]
+    def append(path, count):
+        with open(path, "a") as f:
+            for _ in range(count):
+                f.write(ev("f%d" % seq[0]))
+                seq[0] += 1
+    append(log, 5)
+    a = Agent(["--policy", pol, "--follow", log, "--from-start", "--output", out], stdin=False)
+    if ready(a, "follow") is None:
+        a.finish(signal.SIGKILL)
+        return
+    def wait_decisions(count):
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            try:
+                with open(out) as f:
+                    lines = f.read().splitlines()
+                if len(lines) >= count:
+                    return [json.loads(l) for l in lines]
+            except FileNotFoundError:
+                pass
+            time.sleep(0.02)
+        return None
+    steps = []
+    steps.append(("the existing lines (--from-start)", wait_decisions(5) is not None))
+    append(log, 5)
+    steps.append(("appended lines", wait_decisions(10) is not None))
+    os.rename(log, log + ".1")       # rotation: the writer still appends to the old file a little
+    append(log + ".1", 2)
+    steps.append(("lines written to the rotated file before the new one exists", wait_decisions(12) is not None))
+    append(log, 5)                   # the new file
+    steps.append(("the new file after rotation, from its start", wait_decisions(17) is not None))
+    with open(log, "r+") as f:       # truncation in place, shorter than before
+        f.truncate(0)
+    append(log, 3)
+    decs = wait_decisions(20)
+    steps.append(("the file truncated and rewritten", decs is not None))
+    # a partial line is held until its newline
+    with open(log, "a") as f:
+        f.write(ev("f%d" % seq[0])[:20])
+    with open(log, "a") as f:
+        f.write(ev("f%d" % seq[0])[20:])
+    seq[0] += 1
+    decs = wait_decisions(21)
+    steps.append(("a line written in two parts", decs is not None))
+    for label, good in steps:
+        check(good, "follow: " + label)
+    rc = a.finish(signal.SIGTERM)
+    check(rc == 0, "follow: SIGTERM exits 0", "exit %s" % rc)
+    decs = wait_decisions(0) or []
+    ids = [tag_of(x)[1] for x in decs]
+    check(ids == ["f%d" % i for i in range(seq[0])], "follow: every line decided once, in order (%d)" % len(ids),
+          "got %s" % ids)
+
+for scenario in (scenario_reload_storm, scenario_writers, scenario_decision_socket, scenario_sigterm_stdin,
+                 scenario_sigterm_sockets, scenario_verify_key, scenario_follow):
+    t0 = time.monotonic()
+    try:
+        scenario()
+    except Exception as e:
+        import traceback
+        bad(scenario.__name__ + " raised", traceback.format_exc())
+    print("     (%s: %.1fs)" % (scenario.__name__, time.monotonic() - t0), flush=True)
+
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
+PYEOF
