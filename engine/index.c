@@ -1124,7 +1124,7 @@ pal_index *pal_index_build(const pal_program *p)
             if (b.oom) goto oom;
         }
     }
-    qsort(b.pairs, b.npairs, sizeof *b.pairs, cmp_u64);
+    if (b.npairs) qsort(b.pairs, b.npairs, sizeof *b.pairs, cmp_u64);
     ix->post_first = calloc(ix->nnodes, sizeof *ix->post_first);
     ix->post_count = calloc(ix->nnodes, sizeof *ix->post_count);
     ix->post = malloc((b.npairs ? b.npairs : 1) * sizeof *ix->post);
