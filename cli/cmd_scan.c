@@ -72,7 +72,8 @@ static void usage(FILE *f)
         "  --format FMT             text, json, sarif, junit, github (default text; from -o's\n"
         "                           extension .json .sarif .xml when not given)\n"
         "  -o FILE                  write the report to FILE (atomically) instead of stdout\n"
-        "  --fail-on SEV            low, medium, high (default) or critical\n");
+        "  --fail-on SEV            low, medium, high (default) or critical\n"
+        "  --timings                print where the time went (stages, slowest checks) on stderr\n");
 }
 
 /* ------------------------------------------------------------------ */
@@ -168,6 +169,7 @@ typedef struct scan_opts {
     bool only_fixed;
     int grace_days[5];             /* by pal_vuln_severity */
     const char *allow_list;
+    bool timings;                  /* --timings: where the time went, on stderr */
 } scan_opts;
 
 static int add_disabled(scan_opts *o, const char *list)
@@ -273,6 +275,7 @@ static int parse_args(int argc, char **argv, scan_opts *o)
             NEED();
             if (parse_grace(o, argv[++i]) != 0) return EXIT_ERROR;
         } else if (!strcmp(a, "--allow-list")) { NEED(); o->allow_list = argv[++i]; }
+        else if (!strcmp(a, "--timings")) o->timings = true;
         else if (a[0] == '-' && a[1]) { usage(stderr); return cli_error("scan", "unknown option '%s'", a); }
         else if (!o->image) o->image = a;
         else return cli_error("scan", "one image at a time ('%s' and '%s'); run palisade scan once per image", o->image, a);
@@ -910,6 +913,41 @@ static void note_exceptions(scan *s)
     }
 }
 
+/* --timings: seconds per stage, and the slowest checks. */
+enum { T_SETUP, T_FEEDS, T_READ, T_VULNS, T_RECORD, T_CHECKS, T_REPORT, T__N };
+static const char *const stage_names[T__N] = {
+    "setup (compile checks, frameworks, exceptions)", "loading vulnerability feeds", "reading the image",
+    "matching vulnerabilities", "inventory to record", "running the checks", "writing the report"};
+
+static void lap(double *t, int stage, struct timespec *mark)
+{
+    t[stage] += since(mark);
+    clock_gettime(CLOCK_MONOTONIC, mark);
+}
+
+static void print_timings(const scan *s, const double *t)
+{
+    double total = 0;
+    for (int i = 0; i < T__N; i++) total += t[i];
+    fprintf(stderr, "palisade scan: timings\n");
+    for (int i = 0; i < T__N; i++) fprintf(stderr, "  %-48s %8.3f s\n", stage_names[i], t[i]);
+    fprintf(stderr, "  %-48s %8.3f s\n", "total", total);
+    /* the five slowest checks (a selection: the report keeps program order) */
+    unsigned pick[5], n = 0;
+    for (; n < 5 && n < s->rpt.nchecks; n++) {
+        unsigned best = UINT32_MAX;
+        for (unsigned i = 0; i < s->rpt.nchecks; i++) {
+            bool used = false;
+            for (unsigned k = 0; k < n; k++) used = used || pick[k] == i;
+            if (!used && (best == UINT32_MAX || s->rpt.checks[i].seconds > s->rpt.checks[best].seconds)) best = i;
+        }
+        pick[n] = best;
+    }
+    if (n) fprintf(stderr, "  slowest checks:\n");
+    for (unsigned k = 0; k < n; k++)
+        fprintf(stderr, "    %-46s %8.3f s\n", s->rpt.checks[pick[k]].id, s->rpt.checks[pick[k]].seconds);
+}
+
 /* ------------------------------------------------------------------ */
 
 static void scan_free(scan *s)
@@ -940,8 +978,10 @@ int cmd_scan(int argc, char **argv)
         return rc < 0 ? EXIT_OK : EXIT_ERROR;
     }
     s.rpt.fail_on = s.o.fail_on;
-    struct timespec t0;
+    struct timespec t0, mark;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    mark = t0;
+    double times[T__N] = {0};
     vuln_state vs;
     memset(&vs, 0, sizeof vs);
     cJSON *inv = NULL;
@@ -961,10 +1001,12 @@ int cmd_scan(int argc, char **argv)
         }
         s.have_exc = true;
     }
+    lap(times, T_SETUP, &mark);
     progress_start();
     if (s.o.nfeeds) {
         progress_stage("loading vulnerability feeds");
         if (load_feeds(&s, &vs) != 0) goto out;
+        lap(times, T_FEEDS, &mark);
     }
 
     progress_stage("reading the image");
@@ -974,22 +1016,26 @@ int cmd_scan(int argc, char **argv)
         goto out;
     }
     if (describe_image(&s, inv) != 0) { cli_error("scan", "out of memory"); goto out; }
+    lap(times, T_READ, &mark);
     bool windows = s.rpt.image.os && !strcmp(s.rpt.image.os, "windows");
     if (s.o.nfeeds) {
         progress_stage("matching vulnerabilities");
         if (match_vulns(&s, &vs, inv) != 0 || report_vulns(&s, &vs, windows) != 0) goto out;
+        lap(times, T_VULNS, &mark);
     }
     pal_record rec;
     if (pal_record_from_json(pal_schema_get(PS_IMAGE), inv, windows, &a, &rec, err, sizeof err) != 0) {
         cli_error("scan", "%s: %s", s.o.image, err);
         goto out;
     }
+    lap(times, T_RECORD, &mark);
     progress_stage("running the checks");
     if (run_checks(&s, &rec, windows) != 0) goto out;
     if (s.have_exc) note_exceptions(&s);
     s.rpt.seconds = since(&t0);
     rpt_finish(&s.rpt);
     progress_stop();
+    lap(times, T_CHECKS, &mark);
 
     if (s.o.out) {
         if (rpt_write_file(&s.rpt, s.o.format, s.o.out, err, sizeof err) != 0) {
@@ -1000,6 +1046,8 @@ int cmd_scan(int argc, char **argv)
         cli_error("scan", "writing the report: %s", strerror(errno));
         goto out;
     }
+    lap(times, T_REPORT, &mark);
+    if (s.o.timings) print_timings(&s, times);
     for (unsigned i = 0; i < s.rpt.nchecks; i++)
         if (s.rpt.checks[i].error)
             fprintf(stderr, "palisade scan: check %s stopped: %s\n", s.rpt.checks[i].id, s.rpt.checks[i].error);
