@@ -8,12 +8,20 @@
  * Whatever loads must be safe to run: every rule runs on an empty record
  * of its root with a small budget, every emit is rendered, and the
  * program is disassembled.
+ *
+ * Signatures: every input also goes through pal_bundle_open with and
+ * without a trusted key (a trusted open may only succeed with state VALID,
+ * which a fuzzer cannot forge), the patched copy is signed with a fixed
+ * key so the signed path reaches the same reader (and must agree with the
+ * unsigned read), and the input is parsed as a key file (what parses must
+ * format and parse back to the same key).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
 #include "bundle.h"
 #include "schema.h"
 #include "vm.h"
@@ -50,9 +58,62 @@ static void try_read(const unsigned char *buf, size_t len)
     }
 }
 
+static pal_seckey fuzz_sec;
+static pal_pubkey fuzz_pub;
+
+static void fuzz_key_init(void)
+{
+    static int done;
+    if (done) return;
+    done = 1;
+    if (sodium_init() < 0) abort();
+    unsigned char seed[32] = {7};
+    crypto_sign_seed_keypair(fuzz_pub.pk, fuzz_sec.sk, seed);
+    unsigned char h[32];
+    crypto_hash_sha256(h, fuzz_pub.pk, 32);
+    sodium_bin2hex(fuzz_pub.id, sizeof fuzz_pub.id, h, 8);
+    memcpy(fuzz_sec.id, fuzz_pub.id, sizeof fuzz_sec.id);
+}
+
+static void try_open(const unsigned char *buf, size_t len)
+{
+    pal_program *p = NULL;
+    pal_bundle_sig sig;
+    char err[512];
+    if (pal_bundle_open(buf, len, NULL, &sig, &p, err, sizeof err) == 0) {
+        if (sig.state != PAL_SIG_UNSIGNED && sig.state != PAL_SIG_INTACT) abort();
+        pal_program_free(p);
+    } else if (err[0] == '\0') {
+        abort();
+    }
+    p = NULL;
+    if (pal_bundle_open(buf, len, &fuzz_pub, &sig, &p, err, sizeof err) == 0) {
+        if (sig.state != PAL_SIG_VALID) abort();   /* trust only through the key */
+        pal_program_free(p);
+    }
+}
+
+static void try_key(const uint8_t *data, size_t size)
+{
+    pal_pubkey pub, back;
+    char err[256];
+    if (pal_pubkey_parse((const char *)data, size, &pub, err, sizeof err) == 0) {
+        char *text = pal_pubkey_format(&pub);
+        if (!text || pal_pubkey_parse(text, strlen(text), &back, err, sizeof err) != 0 ||
+            memcmp(pub.pk, back.pk, 32) != 0 || strcmp(pub.id, back.id) != 0)
+            abort();
+        free(text);
+    }
+    pal_seckey sec;
+    pal_seckey_parse((const char *)data, size, &sec, err, sizeof err);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    fuzz_key_init();
     try_read(data, size);
+    try_open(data, size);
+    if (size <= PAL_MAX_KEY_FILE_BYTES) try_key(data, size);
     if (size < 72 || size > (1u << 20)) return 0;
     unsigned char *copy = malloc(size);
     if (!copy) return 0;
@@ -61,6 +122,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < 8; i++) copy[16 + i] = (unsigned char)(digest >> (8 * i));
     pal_bundle_seal(copy, size);
     try_read(copy, size);
+    /* the same bytes, their length field made true, signed: the signed path
+       must agree with the plain read */
+    for (int i = 0; i < 8; i++) copy[24 + i] = (unsigned char)((uint64_t)size >> (8 * i));
+    pal_bundle_seal(copy, size);
+    pal_program *plain = NULL;
+    char err[512];
+    int plain_rc = pal_bundle_read(copy, size, &plain, err, sizeof err);
+    pal_program_free(plain);
+    unsigned char *signed_buf;
+    size_t signed_len;
+    if (pal_bundle_sign(copy, size, &fuzz_sec, &signed_buf, &signed_len, err, sizeof err) == 0) {
+        pal_program *q = NULL;
+        pal_bundle_sig sig;
+        int rc = pal_bundle_open(signed_buf, signed_len, &fuzz_pub, &sig, &q, err, sizeof err);
+        if (sig.state != PAL_SIG_VALID || rc != plain_rc) abort();
+        pal_program_free(q);
+        free(signed_buf);
+    }
     free(copy);
     return 0;
 }
