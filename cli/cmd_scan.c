@@ -659,8 +659,8 @@ static int run_checks(scan *s, const pal_record *rec, bool windows)
         int rv = pal_vm_run(vm, c->rule, rec, PAL_VM_BUDGET_CHECK);
         if (rv != PAL_VM_OK) {
             char why[256];
-            snprintf(why, sizeof why, "%s (the check's findings so far are kept); simplify the check or report it",
-                     pal_vm_strerror(rv));
+            snprintf(why, sizeof why, "%s; its findings so far are kept. Simplify the check (fewer nested "
+                     "quantifiers over large collections) or report it", pal_vm_strerror(rv));
             rc->error = rpt_str(&s->rpt, why);
         }
         rc->dropped = pal_vm_dropped_emits(vm);

@@ -223,6 +223,28 @@ printf 'package checks.broken\ncheck "X" { fail when image.nope == 1 }\n' >"$tmp
 scan "$tmp/bad.tar" --policy "$tmp/dup" 2>"$tmp/err" >/dev/null; rc=$?
 ok "a --policy that does not compile is exit 2 naming the file" '[ $rc -eq 2 ] && grep -q "root.pal:2" "$tmp/err"'
 
+# a check that runs out of its instruction budget: exit 2, the report still
+# written with the check as an error and the other checks' findings
+mkdir -p "$tmp/slow"
+cat >"$tmp/slow/q.pal" <<'EOF'
+package checks.slow
+
+check "ORG-0900" {
+  title    "Quadratic over the files"
+  severity low
+  fail when any f in image.files: any g in image.files: f.size == g.size + 1000000
+  message  "{f.path}"
+}
+EOF
+cat >"$tmp/many.json" <<'EOF'
+{"layout": "docker", "tags": ["many:1"], "config": {"User": "root"}, "layers": [{"many": {"count": 8000, "prefix": "d", "per_dir": 1000}}]}
+EOF
+python3 tests/e2e/lib/mkimage.py "$tmp/many.tar" --spec "$tmp/many.json" >/dev/null
+scan "$tmp/many.tar" --policy "$tmp/slow" --format json >"$tmp/slow.json" 2>"$tmp/err"; rc=$?
+ok "a check out of budget: exit 2, named on stderr" '[ $rc -eq 2 ] && grep -q "check ORG-0900 stopped: instruction budget" "$tmp/err"'
+ok "... the report is still written, the check has status error, others' findings stay" \
+   '[ "$(q "$tmp/slow.json" ".checks[] | select(.id==\"ORG-0900\") | .status")" = error ] && [ "$(q "$tmp/slow.json" ".summary.errors,.passed" | tr "\n" " ")" = "1 false " ] && ids "$tmp/slow.json" | grep -q PAL-0041'
+
 # ---------------------------------------------------------------- -o
 mkdir -p "$tmp/out.d"
 scan "$tmp/bad.tar" -o "$tmp/out.d/report.sarif" >"$tmp/stdout"; rc=$?
