@@ -984,8 +984,7 @@ static int line_of(const char *text, size_t len, const char *at)
     return line;
 }
 
-/* Reads a whole file up to max bytes.  NULL with errno-style message. */
-static char *slurp(const char *path, size_t max, size_t *len, char *why, size_t whycap)
+char *pal_feed_read_file(const char *path, size_t max, size_t *len, char *why, size_t whycap)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) { snprintf(why, whycap, "%s", strerror(errno)); return NULL; }
@@ -996,7 +995,7 @@ static char *slurp(const char *path, size_t max, size_t *len, char *why, size_t 
         return NULL;
     }
     if ((unsigned long long)st.st_size > max) {
-        snprintf(why, whycap, "larger than %zu bytes (PAL_FEED_MAX_FILE_BYTES): split it", max);
+        snprintf(why, whycap, "larger than %zu bytes: split it", max);
         close(fd);
         return NULL;
     }
@@ -1015,7 +1014,7 @@ static char *slurp(const char *path, size_t max, size_t *len, char *why, size_t 
         if (r == 0) break;
         n += (size_t)r;
         if (n > max) {                 /* grew while we read it */
-            snprintf(why, whycap, "larger than %zu bytes (PAL_FEED_MAX_FILE_BYTES): split it", max);
+            snprintf(why, whycap, "larger than %zu bytes: split it", max);
             free(buf);
             close(fd);
             return NULL;
@@ -1069,10 +1068,11 @@ static bool load_file(pal_feeds *f, const char *path, pal_feed_report *rep, char
     if (!c.file) { set_err(err, errcap, "%s: out of memory loading feeds", path); return false; }
     char why[160];
     size_t len = 0;
-    char *text = slurp(path, PAL_FEED_MAX_FILE_BYTES, &len, why, sizeof why);
+    char *text = pal_feed_read_file(path, PAL_FEED_MAX_FILE_BYTES, &len, why, sizeof why);
     if (!text) {
         snprintf(c.where, sizeof c.where, "(file)");
-        PROBLEM(&c, PAL_FEED_ERROR, "cannot read: %s", why);
+        PROBLEM(&c, PAL_FEED_ERROR, "cannot read: %s%s", why,
+                strstr(why, "larger") ? " (PAL_FEED_MAX_FILE_BYTES)" : "");
         return true;
     }
     f->bytes += len;

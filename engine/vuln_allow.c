@@ -131,7 +131,11 @@ static cJSON *yaml_to_json(const char *file, const unsigned char *text, size_t l
             } else {
                 cJSON *parent = stack[depth - 1];
                 if (cJSON_IsArray(parent)) cJSON_AddItemToArray(parent, node);
-                else {
+                else if (!keys[depth - 1]) {
+                    set_err(err, errcap, "%s:%zu: a mapping key must be plain text", file, line);
+                    cJSON_Delete(node);
+                    failed = true;
+                } else {
                     if (cJSON_GetObjectItemCaseSensitive(parent, keys[depth - 1])) {
                         set_err(err, errcap, "%s:%zu: key '%s' appears twice", file, line, keys[depth - 1]);
                         cJSON_Delete(node);
@@ -198,20 +202,10 @@ pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_
 {
     long now = today_of(today, err, errcap);
     if (now < 0) return NULL;
-    FILE *fp = fopen(file, "rb");
-    if (!fp) { set_err(err, errcap, "cannot read allow list %s: %s", file, strerror(errno)); return NULL; }
-    char *text = malloc(ALLOW_MAX_BYTES + 1);
-    size_t len = text ? fread(text, 1, ALLOW_MAX_BYTES + 1, fp) : 0;
-    bool read_err = ferror(fp);
-    fclose(fp);
-    if (!text) { set_err(err, errcap, "%s: out of memory", file); return NULL; }
-    if (read_err) { free(text); set_err(err, errcap, "cannot read allow list %s", file); return NULL; }
-    if (len > ALLOW_MAX_BYTES) {
-        free(text);
-        set_err(err, errcap, "allow list %s is larger than %u bytes", file, ALLOW_MAX_BYTES);
-        return NULL;
-    }
-    text[len] = 0;
+    char why[160];
+    size_t len = 0;
+    char *text = pal_feed_read_file(file, ALLOW_MAX_BYTES, &len, why, sizeof why);
+    if (!text) { set_err(err, errcap, "cannot read allow list %s: %s", file, why); return NULL; }
     size_t lead = strspn(text, " \t\r\n");
     bool json = text[lead] == '{';
     cJSON *root;

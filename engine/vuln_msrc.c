@@ -298,23 +298,14 @@ cJSON *pal_msrc_convert(const char *const *files, unsigned nfiles, pal_feed_repo
     cJSON_AddItemToObject(feed, "products", prods);
     cJSON_AddItemToObject(feed, "vulnerabilities", vulns);
     for (unsigned i = 0; i < nfiles; i++) {
-        FILE *fp = fopen(files[i], "rb");
-        if (!fp) {
-            set_err(err, errcap, "cannot read %s: %s", files[i], strerror(errno));
+        char why[160];
+        size_t len = 0;
+        char *text = pal_feed_read_file(files[i], PAL_FEED_MAX_FILE_BYTES, &len, why, sizeof why);
+        if (!text) {
+            set_err(err, errcap, "cannot read %s: %s", files[i], why);
             cJSON_Delete(feed);
             return NULL;
         }
-        char *text = malloc(PAL_FEED_MAX_FILE_BYTES + 1);
-        size_t len = text ? fread(text, 1, PAL_FEED_MAX_FILE_BYTES + 1, fp) : 0;
-        fclose(fp);
-        if (!text || len > PAL_FEED_MAX_FILE_BYTES) {
-            free(text);
-            set_err(err, errcap, text ? "%s is larger than %u bytes (PAL_FEED_MAX_FILE_BYTES)"
-                                      : "%s: out of memory", files[i], PAL_FEED_MAX_FILE_BYTES);
-            cJSON_Delete(feed);
-            return NULL;
-        }
-        text[len] = 0;                  /* parsed with its NUL: trailing garbage is an error */
         const char *end = NULL;
         cJSON *doc = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
         int line = 1;
