@@ -24,6 +24,8 @@
 #include "decode.h"
 #include "runtime.h"
 #include "index.h"
+#include "opcodes.h"
+#include "vm.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -409,6 +411,64 @@ static void ig_event(ig_gen *g, ig_buf *b)
         break;
     }
     ig_printf(b, "}");
+}
+
+/* ---- bytecode the compiler would not write ---- */
+
+/* Mutates a few instructions of a compiled program (jump offsets moved by
+   one, opcodes swapped for others of the same stack effect, neighbours
+   swapped, operands changed) and prepares it again: the verifier keeps
+   what is still well formed, and the index must stay exact on that too
+   (jumps into the middle of patterns, constants on the other side, EMITs
+   of other outcomes...).  Returns false when the result does not verify
+   (the program is then unusable and must be freed). */
+static bool ig_mutate(ig_gen *g, pal_program *p)
+{
+    if (!p->ncode) return false;
+    uint32_t n = 1 + ig_pick(g, 4);
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t pc = ig_pick(g, p->ncode);
+        pal_instr in = p->code[pc];
+        unsigned op = PAL_OP(in);
+        switch (ig_pick(g, 6)) {
+        case 0:   /* a jump lands one off */
+            if (op == OP_JUMP || op == OP_JUMP_IF_FALSE || op == OP_AND_JUMP || op == OP_OR_JUMP)
+                p->code[pc] = PAL_MK_SJ(op, PAL_SJ(in) + (ig_pick(g, 2) ? 1 : -1));
+            break;
+        case 1: { /* same stack effect, other meaning */
+            static const unsigned unary[] = {OP_NOT, OP_TO_BOOL, OP_EXISTS, OP_NOP};
+            static const unsigned binary[] = {OP_EQ, OP_NE, OP_STARTSWITH, OP_ENDSWITH, OP_CONTAINS, OP_LT};
+            static const unsigned jumps[] = {OP_JUMP_IF_FALSE, OP_AND_JUMP, OP_OR_JUMP};
+            if (op == OP_NOT || op == OP_TO_BOOL || op == OP_EXISTS)
+                p->code[pc] = IG_ONE(g, unary);
+            else if (op == OP_EQ || op == OP_NE || op == OP_STARTSWITH || op == OP_ENDSWITH || op == OP_CONTAINS)
+                p->code[pc] = IG_ONE(g, binary);
+            else if (op == OP_AND_JUMP || op == OP_OR_JUMP)
+                p->code[pc] = PAL_MK_SJ(IG_ONE(g, jumps) == OP_JUMP_IF_FALSE ? OP_OR_JUMP : OP_AND_JUMP, PAL_SJ(in));
+            else if (op == OP_PUSH_TRUE || op == OP_PUSH_FALSE)
+                p->code[pc] = op == OP_PUSH_TRUE ? OP_PUSH_FALSE : OP_PUSH_TRUE;
+            break;
+        }
+        case 2:   /* neighbours swap (a constant before its field, ...) */
+            if (pc + 1 < p->ncode) { p->code[pc] = p->code[pc + 1]; p->code[pc + 1] = in; }
+            break;
+        case 3:   /* another constant, field or matcher */
+            if (op == OP_PUSH_CONST && p->nconsts) p->code[pc] = PAL_MK_A(op, ig_pick(g, p->nconsts));
+            else if (op == OP_LOAD_FIELD) p->code[pc] = PAL_MK_A(op, ig_pick(g, 80));
+            else if (op == OP_MATCH_FIELD && p->nmatchers)
+                p->code[pc] = PAL_MK_AB(op, ig_pick(g, p->nmatchers < 256 ? p->nmatchers : 256), ig_pick(g, 80));
+            else if (op == OP_EMIT) p->code[pc] = PAL_MK_A(op, ig_pick(g, 3));
+            break;
+        case 4:   /* lower() in front of a comparison */
+            if (op == OP_NOT || op == OP_TO_BOOL) p->code[pc] = PAL_MK_AB(OP_CALL, PAL_BI_lower, 1);
+            break;
+        default:  /* an outcome's effect changes (allow ones are not reports) */
+            if (p->noutcomes) p->outcomes[ig_pick(g, p->noutcomes)].effect = (uint8_t)(1 + ig_pick(g, 4));
+            break;
+        }
+    }
+    char err[512];
+    return pal_program_prepare(p, err, sizeof err) == 0;
 }
 
 /* ---- compiling from memory and comparing decisions ---- */

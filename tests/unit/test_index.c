@@ -518,6 +518,30 @@ static void test_random(void)
         ig_diff_free(&d);
         pal_program_free(p);
     }
+    /* the same again on mutated bytecode */
+    unsigned mutated = 0;
+    uint64_t mevents = 0;
+    for (int round = 0; round < 150; round++) {
+        src.len = 0;
+        ig_policy(&g, &src, 2 + ig_pick(&g, 8));
+        pal_program *p = ig_compile_text(src.s, false);
+        if (!p) continue;
+        if (!ig_mutate(&g, p)) { pal_program_free(p); continue; }
+        mutated++;
+        ig_diff d;
+        if (ig_diff_init(&d, p)) {
+            for (int i = 0; i < 60; i++) {
+                ig_event(&g, &ev);
+                if (!ig_diff_line(&d, ev.s, ev.len, src.s)) break;
+            }
+        }
+        mevents += d.decided;
+        mismatches += d.mismatches;
+        ig_diff_free(&d);
+        pal_program_free(p);
+    }
+    printf("test_index: %u mutated programs that still verify, %llu events\n", mutated, (unsigned long long)mevents);
+    CHECK(mutated >= 30);
     printf("test_index: %u random policies, %u compiled, %llu events, %llu matched, %llu VM errors; "
            "rule runs %llu with the index, %llu without\n",
            policies, compiled, (unsigned long long)events, (unsigned long long)matched, (unsigned long long)errors,
