@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -89,7 +90,7 @@ static struct progress {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool on, done, shown;
-    const char *stage;
+    char stage[160];
     struct timespec start;
 } progress = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
@@ -103,6 +104,7 @@ static double since(const struct timespec *t0)
 static void *progress_main(void *arg)
 {
     (void)arg;
+    char last[sizeof progress.stage + 32] = "";
     pthread_mutex_lock(&progress.mu);
     while (!progress.done) {
         struct timespec until;
@@ -111,9 +113,12 @@ static void *progress_main(void *arg)
         if (until.tv_nsec >= 1000000000L) { until.tv_sec++; until.tv_nsec -= 1000000000L; }
         pthread_cond_timedwait(&progress.cv, &progress.mu, &until);
         double s = since(&progress.start);
-        if (!progress.done && s >= 1.0) {
-            fprintf(stderr, "\r\033[Kpalisade scan: %s (%.0fs)", progress.stage, s);
+        char line[sizeof last];
+        snprintf(line, sizeof line, "%s (%.0fs)", progress.stage, s);
+        if (!progress.done && s >= 1.0 && strcmp(line, last) != 0) {   /* redraw only on change */
+            fprintf(stderr, "\r\033[Kpalisade scan: %s", line);
             fflush(stderr);
+            memcpy(last, line, sizeof last);
             progress.shown = true;
         }
     }
@@ -125,17 +130,22 @@ static void *progress_main(void *arg)
 static void progress_start(void)
 {
     clock_gettime(CLOCK_MONOTONIC, &progress.start);
-    progress.stage = "starting";
+    snprintf(progress.stage, sizeof progress.stage, "starting");
     const char *term = getenv("TERM");
     if (!isatty(STDERR_FILENO) || (term && !strcmp(term, "dumb"))) return;
     progress.on = pthread_create(&progress.thread, NULL, progress_main, NULL) == 0;
 }
 
-static void progress_stage(const char *stage)
+static void progress_stage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void progress_stage(const char *fmt, ...)
 {
+    if (!progress.on) return;
+    va_list ap;
+    va_start(ap, fmt);
     pthread_mutex_lock(&progress.mu);
-    progress.stage = stage;
+    vsnprintf(progress.stage, sizeof progress.stage, fmt, ap);
     pthread_mutex_unlock(&progress.mu);
+    va_end(ap);
 }
 
 static void progress_stop(void)
@@ -654,6 +664,7 @@ static int run_checks(scan *s, const pal_record *rec, bool windows)
         const pal_program *p = s->progs[c->prog].p;
         pal_vm *vm = s->progs[c->prog].vm;
         rpt_check *rc = &s->rpt.checks[s->rpt_of[i]];
+        progress_stage("running check %u of %u: %s", s->rpt_of[i] + 1, s->rpt.nchecks, c->id);
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         int rv = pal_vm_run(vm, c->rule, rec, PAL_VM_BUDGET_CHECK);
