@@ -45,17 +45,27 @@
  *         "exception": {"reason": "...", "expires": "2027-01-31", "expired": false,
  *                       "file": "exc.yaml", "line": 3}       only when one matched
  *     }],                                   ordered: severity (critical first), id, message
- *     "vulnerabilities": [{
- *         "id": "CVE-2024-1234", "package": "openssl", "version": "3.0.1-1",
- *         "ecosystem": "dpkg", "fixed_version": "3.0.2-1", "fix_available": true,
- *         "severity": "high", "cvss": 7.5, "risk": 63, "published": "2024-01-02",
- *         "age_days": 300, "exploit": false, "kb": "", "source": "osv", "title": "...",
+ *     "vulnerabilities": [{                only with --feeds
+ *         "id": "CVE-2024-1234", "package": "libssl3", "version": "3.0.1-1",
+ *         "ecosystem": "dpkg",              dpkg apk rpm windows md5
+ *         "fixed_version": "3.0.2-1",       "" when no fix is known
+ *         "fix_available": true,
+ *         "severity": "high",               low medium high critical, or unknown
+ *         "cvss": 7.5,                      0 when the feed gives no score
+ *         "risk": 63,                       0..100 (engine/vuln.h has the formula)
+ *         "published": "2024-01-02", "age_days": 300,   "" and -1 when unknown
+ *         "exploit": false, "kb": "KB5034127" (Windows), "source": "feed file",
+ *         "title": "...",
  *         "status": "fail",                 fail | excepted | allowed | grace | info
- *         "note": "..."                     why it does not fail, when it does not
- *     }],
+ *                                           (info: below --vuln-threshold)
+ *         "note": "...",                    why it does not fail (absent when it fails plainly)
+ *         "exception": {...}                as for findings, when one matched
+ *     }],                                   ordered: failing first, severity, risk, id
  *     "checks": [{"id": "PAL-0041", "title": "...", "severity": "high",
  *                 "status": "pass",         pass | fail | excepted | error
- *                 "findings": 0, "source": "checks/cis_docker.pal:5",
+ *                 "findings": 0,            failing + excepted findings
+ *                 "dropped": 5,             only when it found more than it may report
+ *                 "source": "checks/cis_docker.pal:5",
  *                 "error": "..."}],         only for status error
  *     "notes": ["..."],                     expired exceptions, dropped findings, ...
  *     "summary": {"checks": 12, "passed": 10, "failed": 1, "excepted": 1, "errors": 0,

@@ -85,7 +85,8 @@ int rpt_write_github(const rpt_report *r, FILE *f)
         if (n > 0 && (size_t)n < sizeof msg && v->status != RS_FAIL)
             snprintf(msg + n, sizeof msg - (size_t)n, " [%s%s%s]", rpt_status_name(v->status), v->note ? ": " : "",
                      v->note ? v->note : "");
-        annotate(f, v->status == RS_FAIL ? command_of(v->severity) : "notice", title, msg);
+        const char *cmd = v->status != RS_FAIL ? "notice" : v->severity == SEV_NONE ? "warning" : command_of(v->severity);
+        annotate(f, cmd, title, msg);
     }
     for (unsigned i = 0; i < r->nnotes; i++) annotate(f, "notice", "palisade scan", r->notes[i]);
 

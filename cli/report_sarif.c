@@ -29,6 +29,13 @@ static const char *level_of(unsigned sev)
     return sev >= SEV_HIGH ? "error" : sev == SEV_MEDIUM ? "warning" : "note";
 }
 
+/* A failing vulnerability of unknown severity is not a mere note. */
+static const char *vuln_level(const rpt_vuln *v)
+{
+    if (v->status != RS_FAIL) return "note";
+    return v->severity == SEV_NONE ? "warning" : level_of(v->severity);
+}
+
 /* GitHub code scanning's numeric severity (0-10) for a palisade severity. */
 static const char *security_severity(unsigned sev)
 {
@@ -229,7 +236,7 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
                      v->package ? v->package : v->id);
         sarif_text(rule, "help", help);
         cJSON *dc = cJSON_AddObjectToObject(rule, "defaultConfiguration");
-        sarif_str(dc, "level", level_of(v->severity));
+        sarif_str(dc, "level", v->severity == SEV_NONE ? "warning" : level_of(v->severity));
         cJSON *props = cJSON_AddObjectToObject(rule, "properties");
         sarif_str(props, "severity", rpt_vuln_sev(v));
         char ss[16];
@@ -276,7 +283,7 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
         cJSON *res = cJSON_CreateObject();
         sarif_str(res, "ruleId", v->id);
         cJSON_AddNumberToObject(res, "ruleIndex", vrule[i]);
-        sarif_str(res, "level", v->status == RS_FAIL ? level_of(v->severity) : "note");
+        sarif_str(res, "level", vuln_level(v));
         char msg[1024];
         int n = snprintf(msg, sizeof msg, "%s: %s %s is vulnerable (%s)", v->id, v->package ? v->package : "",
                          v->version ? v->version : "", rpt_vuln_sev(v));
