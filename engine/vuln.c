@@ -112,7 +112,7 @@ typedef struct wfix {
 
 typedef struct slot {
     const char *name;
-    uint32_t hash, head;
+    uint32_t hash, head, tail;   /* a chain in feed order; appending is O(1) */
     uint8_t kind;
 } slot;
 
@@ -217,14 +217,13 @@ static bool index_add(pal_feeds *f, uint8_t kind, const char *name, uint32_t a)
         s->name = name;
         s->hash = h;
         s->kind = kind;
-        s->head = a;
+        s->head = s->tail = a;
         f->tabn++;
         f->st.packages++;
         return true;
     }
-    uint32_t i = s->head;
-    while (f->affs[i].next != NIL) i = f->affs[i].next;
-    f->affs[i].next = a;
+    f->affs[s->tail].next = a;
+    s->tail = a;
     return true;
 }
 
@@ -1476,6 +1475,39 @@ static void add_hit(matcher *m, const hit *h)
     l->n++;
 }
 
+/* An advisory (DSA-, DLA-, USN-, ...) whose every CVE also matched on its
+   own for the same package says nothing new: it is dropped, so a whole
+   distribution dump (advisories beside per-CVE records, as OSV's Debian
+   and Ubuntu exports are) reports each CVE once. */
+static void drop_covered_advisories(matcher *m)
+{
+    pal_vuln_list *l = m->out;
+    size_t w = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        pal_vuln *v = &l->items[i];
+        bool covered = false;
+        if (strncmp(v->id, "CVE-", 4) && v->aliases && *v->aliases) {
+            int ncve = 0;
+            bool all = true;
+            for (const char *p = v->aliases; *p;) {
+                size_t k = strcspn(p, ",");
+                if (k > 4 && k < 80 && !strncmp(p, "CVE-", 4)) {
+                    char id[80];
+                    memcpy(id, p, k);
+                    id[k] = 0;
+                    size_t slot;
+                    ncve++;
+                    if (seen_find(m, id, v->package, &slot) == NIL) all = false;
+                }
+                p += k + (p[k] == ',');
+            }
+            covered = ncve > 0 && all;
+        }
+        if (!covered) l->items[w++] = *v;
+    }
+    l->n = w;
+}
+
 static void match_chain(matcher *m, uint32_t head, bool osv, const char *pkg, const char *src,
                         const char *ver, pal_ver_eco eco, const char *eco_name)
 {
@@ -1546,6 +1578,12 @@ static void match_windows(matcher *m, const cJSON *w)
         note(m, "the Windows build of the image is unknown: not matched against the Windows feed");
         return;
     }
+    /* the fixes of this build line, once */
+    uint32_t *line = malloc((f->nwf ? f->nwf : 1) * sizeof *line);
+    if (!line) { m->failed = true; return; }
+    size_t nline = 0;
+    for (size_t i = 0; i < f->nwf; i++)
+        if (!memcmp(f->wf[i].line, img, sizeof f->wf[i].line)) line[nline++] = (uint32_t)i;
     /* effective revision: the image's UBR, raised by every installed KB
        the feed knows as a fix for this build line */
     uint32_t eff = img[3];
@@ -1554,22 +1592,19 @@ static void match_windows(matcher *m, const cJSON *w)
     cJSON_ArrayForEach(kb, kbs) {
         char k[24];
         if (!cJSON_IsString(kb) || !norm_kb(kb->valuestring, k)) continue;
-        for (size_t i = 0; i < f->nwf; i++) {
-            const wfix *x = &f->wf[i];
-            if (x->kb && !memcmp(x->line, img, sizeof x->line) && !strcmp(x->kb, k) && x->ubr > eff)
-                eff = x->ubr;
+        for (size_t i = 0; i < nline; i++) {
+            const wfix *x = &f->wf[line[i]];
+            if (x->kb && x->ubr > eff && !strcmp(x->kb, k)) eff = x->ubr;
         }
     }
-    bool any_line = false;
-    for (size_t i = 0; i < f->nwf && !m->failed; i++) {
-        const wfix *x = &f->wf[i];
-        if (memcmp(x->line, img, sizeof x->line)) continue;
-        any_line = true;
+    for (size_t i = 0; i < nline && !m->failed; i++) {
+        const wfix *x = &f->wf[line[i]];
         if (eff >= x->ubr) continue;
         hit h = {&f->recs[x->rec], "windows", NULL, version, "windows", x->fixed, x->kb, "windows"};
         add_hit(m, &h);
     }
-    if (!any_line)
+    free(line);
+    if (!nline)
         note(m, "the Windows feed has no fixes for build line %u.%u.%u: not matched",
              img[0], img[1], img[2]);
 }
@@ -1777,6 +1812,7 @@ int pal_vuln_match(const pal_feeds *f, const cJSON *inv, const pal_vuln_opts *o,
         if (w && !m.failed) match_windows(&m, w);
         if (!m.failed) match_files(&m, cJSON_GetObjectItemCaseSensitive(inv, "files"));
     }
+    if (!m.failed) drop_covered_advisories(&m);
     free(m.seen);
     if (m.failed) {
         pal_vuln_list_free(out);

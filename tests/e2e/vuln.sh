@@ -179,6 +179,27 @@ else
     bad "text output" "$(cat "$TMP/allow.txt")"
 fi
 
+# checks query the matched records as image.vulnerabilities (through `scan --feeds`)
+mkdir -p "$TMP/pol"
+cat > "$TMP/pol/vuln.pal" <<'EOF'
+package checks.vulntest
+
+check "VT-1" {
+  title "Fixable vulnerability with a known exploit"
+  severity high
+  fail when any v in image.vulnerabilities: v.fix_available and v.exploit and v.cvss >= 70
+  message "{v.id} in {v.package}: fixed in {v.fixed_version} ({v.kb})"
+}
+EOF
+"$PALISADE" scan "$TMP/debian.tar" --feeds "$FEEDS/osv-debian" --policy "$TMP/pol" --no-builtin --format json \
+    >"$TMP/scan.json" 2>"$TMP/scan.err"
+if jq -e '[.findings[] | select(.id == "VT-1") | .message] == ["CVE-2024-2961 in libc6: fixed in 2.36-9+deb12u7 (<undefined>)"]' \
+        "$TMP/scan.json" >/dev/null; then
+    ok "a check over image.vulnerabilities sees the matched records"
+else
+    bad "check over image.vulnerabilities" "$(jq -c '.findings' "$TMP/scan.json" 2>&1 | head -c 600; head -c 400 "$TMP/scan.err")"
+fi
+
 # --- Windows ---------------------------------------------------------------------
 "$PALISADE" feed convert-msrc "$FEEDS/msrc/2024-Jan.json" "$FEEDS/msrc/2024-Feb.json" -o "$TMP/windows-feed.json" \
     2>"$TMP/conv.err"

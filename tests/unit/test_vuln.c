@@ -410,6 +410,39 @@ static void test_osv(void)
     pal_feed_report_free(&rep);
 }
 
+/* ---------------------------------------------------------------- advisories */
+
+/* A distribution dump holds advisories (DSA) beside per-CVE records: an
+   advisory whose every CVE matched on its own is not reported again. */
+static void test_advisories(void)
+{
+#define ADV(id, aliases, pkg) "{\"id\":\"" id "\",\"aliases\":[" aliases "],\"affected\":[{\"package\":" \
+    "{\"ecosystem\":\"Debian:12\",\"name\":\"" pkg "\"},\"ranges\":[" RANGE("{\"introduced\":\"0\"},{\"fixed\":\"2.0\"}") "]}]}"
+    write_file("adv/a.json", "[" ADV("DSA-6000-1", "\"CVE-2024-0101\",\"CVE-2024-0102\"", "omicron") ","
+                                 ADV("DEBIAN-CVE-2024-0101", "\"CVE-2024-0101\"", "omicron") "]");
+    char err[256];
+    pal_feeds *f = pal_feeds_load(path_of("adv"), NULL, err, sizeof err);
+    CHECK(f != NULL);
+    if (!f) return;
+    cJSON *inv = inventory("app", false);
+    add_pkg(inv, "dpkg", "omicron", "1.0", NULL, NULL);
+    pal_vuln_opts o = {.today = "2025-01-01", .distro = "debian:12"};
+    pal_vuln_list l = match(f, inv, &o);
+    CHECK_INT(l.n, 2);                          /* CVE-2024-0102 is only in the DSA */
+    CHECK(find(&l, "DSA-6000-1", "omicron") && find(&l, "CVE-2024-0101", "omicron"));
+    pal_vuln_list_free(&l);
+    pal_feeds_free(f);
+    write_file("adv/b.json", ADV("DEBIAN-CVE-2024-0102", "\"CVE-2024-0102\"", "omicron"));
+    f = pal_feeds_load(path_of("adv"), NULL, err, sizeof err);
+    l = match(f, inv, &o);
+    CHECK_INT(l.n, 2);
+    CHECK(find(&l, "CVE-2024-0101", "omicron") && find(&l, "CVE-2024-0102", "omicron"));
+    CHECK(!find(&l, "DSA-6000-1", "omicron"));
+    pal_vuln_list_free(&l);
+    pal_feeds_free(f);
+    cJSON_Delete(inv);
+}
+
 /* ---------------------------------------------------------------- custom */
 
 static void test_custom(void)
@@ -733,6 +766,7 @@ int main(void)
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 2; }
     test_cvss_and_dates();
     test_osv();
+    test_advisories();
     test_custom();
     test_windows();
     test_allow();
