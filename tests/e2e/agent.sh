@@ -728,8 +728,61 @@ def scenario_follow():
     check(ids == ["f%d" % i for i in range(seq[0])], "follow: every line decided once, in order (%d)" % len(ids),
           "got %s" % ids)
 
+def scenario_limits_and_partial_lines():
+    """More writers than the connection limit all get served; at SIGTERM a
+    line half-written is waited for (and decided) when it completes within
+    the grace time, and answered with an error when it never does."""
+    pol = fixed_policy("limits")
+    lsock, dsock = os.path.join(TMP, "l.sock"), os.path.join(TMP, "ld.sock")
+    a = Agent(["--policy", pol, "--listen", lsock, "--decision-socket", dsock], stdin=False)
+    if ready(a, "limits") is None:
+        a.finish(signal.SIGKILL)
+        return
+    held, errors = [], []
+    def writer(i):
+        try:
+            s = connect(lsock)
+            s.sendall(ev("h%d" % i).encode())
+            held.append(s)              # stays open: the agent must not need it closed
+        except OSError as e:
+            errors.append(repr(e))
+    ts = [threading.Thread(target=writer, args=(i,)) for i in range(200)]
+    for t in ts: t.start()
+    # 128 are served while open; the rest wait in the backlog until some close
+    i, _ = a.wait_out(lambda l: True, 127)
+    check(i is not None, "limits: 128 connections open at once are all served")
+    for t in ts: t.join()
+    for s in held: s.close()
+    i, _ = a.wait_out(lambda l: True, 199)
+    check(i is not None and not errors, "limits: the writers over the limit are served as others close (200 of 200)",
+          "%s; %d decisions" % (errors[:3], a.nout()))
+    line = ev("half").encode()
+    # a whole line and the start of the next in one write: once the whole
+    # one is decided, the agent holds the start of the next
+    s = connect(lsock)
+    s.sendall(ev("whole").encode() + line[:25])
+    d = connect(dsock)
+    d.sendall(ev("whole-request").encode() + line[:30])
+    dr = LineReader(d)
+    first = dr.line()
+    i, _ = a.wait_out(lambda l: " whole\"" in l)
+    check(i is not None and first is not None and tag_of(first)[1] == "whole-request", "limits: whole lines before a half one are decided")
+    start = a.nerr()
+    a.p.send_signal(signal.SIGTERM)
+    a.wait_err(lambda l: "SIGTERM" in l, start)
+    s.sendall(line[25:])                 # finished within the grace time
+    rc = a.finish()
+    reply = dr.line()
+    decs = a.decisions()
+    check(rc == 0 and any(tag_of(x)[1] == "half" for x in decs), "limits: a line half-written at SIGTERM is waited for and decided",
+          "exit %s; %s" % (rc, a.stderr_text()))
+    check(reply is not None and "cut short" in reply.get("error", ""), "limits: a request never finished is answered with an error at exit",
+          str(reply))
+    st = a.stats()
+    check(st.get("events_in") == st.get("decisions_out") == "204", "limits: stats count every line, the cut one too", str(st))
+
 for scenario in (scenario_reload_storm, scenario_writers, scenario_decision_socket, scenario_sigterm_stdin,
-                 scenario_sigterm_sockets, scenario_verify_key, scenario_follow):
+                 scenario_sigterm_sockets, scenario_limits_and_partial_lines, scenario_verify_key, scenario_follow):
     t0 = time.monotonic()
     try:
         scenario()
