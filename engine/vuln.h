@@ -285,7 +285,14 @@ typedef struct pal_vuln_list {
 /* Matches every package of the inventory (pal_inventory_read's tree) against
    the feeds of its ecosystem, the Windows build and KBs against the Windows
    feed, and image.files md5 against md5 rules.  *out is initialised here.
-   0, or -1 with err (no memory).  One vulnerability per (id, package). */
+   0, or -1 with err (no memory).
+   One vulnerability per (id, package): an OSV record is reported under its
+   CVE when it names exactly one (DEBIAN-CVE-2024-1 -> CVE-2024-1, the OSV id
+   kept in aliases), the same id from several records or releases is
+   reported once, and an advisory (DSA, DLA, USN, ...) whose every CVE also
+   matched on its own for that package is dropped.  A package is reported
+   per binary package (libssl3 and openssl both carry CVE-X of source
+   openssl), as the installed thing to upgrade. */
 int pal_vuln_match(const pal_feeds *f, const cJSON *inventory, const pal_vuln_opts *o,
                    pal_vuln_list *out, char *err, size_t errcap);
 void pal_vuln_list_free(pal_vuln_list *l);
