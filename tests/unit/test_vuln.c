@@ -757,6 +757,18 @@ static void test_unreadable(void)
     CHECK_INT(rep.errors, 1);
     pal_feeds_free(f);
     pal_feed_report_free(&rep);
+    /* a file past PAL_FEED_MAX_FILE_BYTES is refused unread (sparse: costs no disk) */
+    mkdir(path_of("big"), 0755);
+    write_file("big/huge.json", "[");
+    CHECK_INT(truncate(path_of("big/huge.json"), (off_t)PAL_FEED_MAX_FILE_BYTES + 1), 0);
+    write_file("big/small.json", "{\"rules\":[{\"name\":\"X-1\",\"package\":\"p\",\"type\":\"dpkg\"}]}");
+    pal_feed_report_init(&rep);
+    f = pal_feeds_load(path_of("big"), &rep, err, sizeof err);
+    CHECK(f != NULL);
+    CHECK(has_problem(&rep, PAL_FEED_ERROR, "huge.json", "", "PAL_FEED_MAX_FILE_BYTES"));
+    CHECK_INT(rep.records, 1);
+    pal_feeds_free(f);
+    pal_feed_report_free(&rep);
     rmdir(path_of("locked"));
 }
 
