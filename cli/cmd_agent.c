@@ -567,6 +567,9 @@ static void handle_signals(agent *a)
                 fprintf(stderr, "palisade agent: SIGHUP: reloading %s\n", a->pol.path);
                 a->reload_due_ms = 0;
                 start_reload(a);
+            } else {
+                fprintf(stderr, "palisade agent: SIGHUP: the built-in policies are part of the binary; nothing to reload%s\n",
+                        a->output_path ? " (the output file was reopened)" : "");
             }
             break;
         case SIGUSR1:
