@@ -255,11 +255,10 @@ static bool oom(loadctx *c)
     return false;
 }
 
-static bool limit(loadctx *c, const char *name, unsigned long long value)
+static bool limit(loadctx *c, const char *what, const char *macro, unsigned long long value)
 {
     set_err(c->err, c->errcap, "%s: more than %llu %s (%s): split the feed or load fewer files",
-            c->file, value, name == NULL ? "" : name,
-            !strcmp(name, "records") ? "PAL_FEED_MAX_RECORDS" : "PAL_FEED_MAX_AFFECTED");
+            c->file, value, what, macro);
     c->fatal = true;
     return false;
 }
@@ -278,7 +277,7 @@ static const char *bounded(loadctx *c, const char *s, const char *what)
 static int32_t add_rec(loadctx *c, const vrec *r)
 {
     pal_feeds *f = c->f;
-    if (f->nrecs >= PAL_FEED_MAX_RECORDS) { limit(c, "records", PAL_FEED_MAX_RECORDS); return -1; }
+    if (f->nrecs >= PAL_FEED_MAX_RECORDS) { limit(c, "records", "PAL_FEED_MAX_RECORDS", PAL_FEED_MAX_RECORDS); return -1; }
     if (!grow((void **)&f->recs, &f->caprecs, f->nrecs + 1, sizeof *f->recs)) { oom(c); return -1; }
     f->recs[f->nrecs] = *r;
     return (int32_t)f->nrecs++;
@@ -287,7 +286,7 @@ static int32_t add_rec(loadctx *c, const vrec *r)
 static aff *new_aff(loadctx *c, uint32_t *idx)
 {
     pal_feeds *f = c->f;
-    if (f->naffs >= PAL_FEED_MAX_AFFECTED) { limit(c, "affected entries", PAL_FEED_MAX_AFFECTED); return NULL; }
+    if (f->naffs >= PAL_FEED_MAX_AFFECTED) { limit(c, "affected entries", "PAL_FEED_MAX_AFFECTED", PAL_FEED_MAX_AFFECTED); return NULL; }
     if (!grow((void **)&f->affs, &f->capaffs, f->naffs + 1, sizeof *f->affs)) { oom(c); return NULL; }
     *idx = (uint32_t)f->naffs;
     aff *a = &f->affs[f->naffs++];
@@ -948,7 +947,7 @@ static void windows_feed(loadctx *c, const cJSON *root)
             }
             pal_feeds *f = c->f;
             if (!grow((void **)&f->wf, &f->capwf, f->nwf + 1, sizeof *f->wf)) { oom(c); return; }
-            if (f->nwf >= PAL_FEED_MAX_AFFECTED) { limit(c, "affected entries", PAL_FEED_MAX_AFFECTED); return; }
+            if (f->nwf >= PAL_FEED_MAX_AFFECTED) { limit(c, "affected entries", "PAL_FEED_MAX_AFFECTED", PAL_FEED_MAX_AFFECTED); return; }
             wfix *w = &f->wf[f->nwf];
             w->rec = (uint32_t)ri;
             memcpy(w->line, parts, sizeof w->line);
