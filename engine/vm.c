@@ -20,7 +20,8 @@
  * too); strings flagged PVF_WINDOWS compare without case and with '\' equal
  * to '/' whenever either side is flagged; mismatched types compare false.
  * String results of lower()/upper() go into a per-run scratch buffer; when
- * it is full the builtin returns undefined instead of allocating.
+ * it is full the builtin returns undefined instead of allocating.  Each
+ * quantifier step gives back the scratch its previous step used.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -491,6 +492,10 @@ static int exec(pal_vm *vm, const pal_rule *r, uint32_t start, uint32_t len, con
             if (c.tag != PV_LIST && c.tag != PV_RECORDS) { c = pal_undef(); c.tag = PV_LIST; }
             locals[a] = c;
             locals[a + 1] = pal_int(0);
+            /* the iterator remembers where the scratch stood (in the unused
+               len of its index), so each step can give back what the last
+               one used: lower() over 100k files must not exhaust it */
+            locals[a + 1].len = (uint32_t)vm->scratch_used;
             break;
         }
         case OP_ITER_NEXT: {
@@ -499,6 +504,11 @@ static int exec(pal_vm *vm, const pal_rule *r, uint32_t start, uint32_t len, con
             pal_value c = locals[a];
             pal_value *idx = &locals[a + 1];
             if (idx->tag != PV_INT || idx->u.i < 0) return PAL_VM_FAULT;
+            /* Safe: the element, the index and the collection never point
+               into the scratch, and what the body computed was consumed
+               before this step; a hostile bundle can at worst read stale
+               bytes inside the buffer, never outside it. */
+            if (idx->len <= vm->scratch_used) vm->scratch_used = idx->len;
             uint32_t n = (c.tag == PV_LIST || c.tag == PV_RECORDS) ? c.len : 0;
             if ((uint64_t)idx->u.i < n) {
                 uint32_t k = (uint32_t)idx->u.i;
