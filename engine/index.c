@@ -29,6 +29,7 @@
 #include "limits.h"
 #include "match.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,7 +123,7 @@ typedef struct atom {
     uint8_t len, kind;
     uint16_t field;
     uint32_t arg;          /* matcher index (AT_MATCHER) or constant index */
-    uint32_t nkeys, keybytes;
+    uint32_t nkeys, keybytes, triebytes;
     double cost;
     uint8_t chosen;        /* in the rule's key set (else kept for its `contains` charge) */
 } atom;
@@ -198,6 +199,160 @@ static bool glob_key(uint16_t field, const char *s, uint32_t len, key_fn fn, voi
         else { k.type = K_SUFFIX; k.s = s + len - suf; k.len = suf; }
     }
     if (!fn(user, &k)) *stop = true;
+    return true;
+}
+
+/* Skips the escape at p[i] == '\\'; returns the index after it, and sets
+   *literal when it stands for one plain character.  Escapes with
+   arguments (\x{..}, \p{..}, \g<..>, \k<..>, \c X, \0nn, \12...) are
+   skipped whole, so their arguments are never taken for literal text. */
+static uint32_t skip_escape(const char *p, uint32_t n, uint32_t i, bool *literal)
+{
+    *literal = false;
+    if (i + 1 >= n) return n;
+    unsigned char c = (unsigned char)p[i + 1];
+    uint32_t j = i + 2;
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+        *literal = c < 0x80;          /* an escaped punctuation character */
+        return j;
+    }
+    switch (c) {
+    case 'x': case 'o': case 'N': case 'p': case 'P': case 'g': case 'k':
+        if (j < n && (p[j] == '{' || p[j] == '<' || p[j] == '\'')) {
+            char close = p[j] == '{' ? '}' : p[j] == '<' ? '>' : '\'';
+            while (j < n && p[j] != close) j++;
+            return j < n ? j + 1 : n;
+        }
+        if (c == 'x') { for (int k = 0; k < 2 && j < n && isxdigit((unsigned char)p[j]); k++) j++; return j; }
+        if (c == 'p' || c == 'P') return j < n ? j + 1 : n;
+        if (c == 'g') {
+            if (j < n && (p[j] == '+' || p[j] == '-')) j++;
+            while (j < n && p[j] >= '0' && p[j] <= '9') j++;
+        }
+        return j;
+    case 'c':
+        return j < n ? j + 1 : n;
+    default:
+        if (c >= '0' && c <= '9')
+            while (j < n && p[j] >= '0' && p[j] <= '9') j++;
+        return j;
+    }
+}
+
+/* The longest run of literal characters that every match of the PCRE2
+   pattern p must contain, as a substring of p: the top-level sequence of
+   the pattern (outside groups, classes and escapes) read left to right,
+   a character followed by ?, * or { dropped, a run ended after + and at
+   anything else that is not a plain character.  Gives up (false) on what
+   could make a top-level character optional: an alternation at the top
+   level, (*VERB)s such as (*ACCEPT), \Q..\E, comments, extended mode.
+   When the pattern may be caseless, runs stop at k, s (which PCRE2's
+   Unicode caseless matching also pairs with U+212A and U+017F) and at
+   non-ASCII bytes, so folding the run to ASCII lower case stays exact. */
+static bool regex_literal(const char *p, uint32_t n, bool nocase, uint32_t *off, uint32_t *len)
+{
+    /* pass 1: features that defeat the reading below, and inline flags */
+    for (uint32_t i = 0; i < n; i++) {
+        if (p[i] == '\\') {
+            if (i + 1 < n && (p[i + 1] == 'Q' || p[i + 1] == 'E')) return false;
+            i++;
+            continue;
+        }
+        if (p[i] != '(' || i + 1 >= n) continue;
+        if (p[i + 1] == '*') return false;
+        if (p[i + 1] != '?') continue;
+        if (i + 2 < n && p[i + 2] == '#') return false;
+        for (uint32_t j = i + 2; j < n && (isalpha((unsigned char)p[j]) || p[j] == '-' || p[j] == '^'); j++) {
+            if (p[j] == 'x') return false;
+            if (p[j] == 'i') nocase = true;
+        }
+    }
+    /* pass 2: the top-level sequence */
+    int depth = 0;
+    uint32_t best_off = 0, best_len = 0, start = 0, cur = 0;   /* current run: [start, start + cur) */
+#define END_RUN() do { if (cur > best_len) { best_len = cur; best_off = start; } cur = 0; } while (0)
+    for (uint32_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)p[i];
+        switch (c) {
+        case '\\': {
+            bool lit;
+            END_RUN();
+            i = skip_escape(p, n, i, &lit);
+            continue;
+        }
+        case '[': {
+            END_RUN();
+            uint32_t j = i + 1;
+            if (j < n && p[j] == '^') j++;
+            if (j < n && p[j] == ']') j++;          /* a leading ] is a member */
+            while (j < n && p[j] != ']') {
+                if (p[j] == '\\') { bool lit; j = skip_escape(p, n, j, &lit); continue; }
+                if (p[j] == '[' && j + 1 < n && (p[j + 1] == ':' || p[j + 1] == '.' || p[j + 1] == '=')) {
+                    char kind = p[j + 1];
+                    j += 2;
+                    while (j + 1 < n && !(p[j] == kind && p[j + 1] == ']')) j++;
+                    j += 2;
+                    continue;
+                }
+                j++;
+            }
+            if (j >= n) return false;
+            i = j + 1;
+            continue;
+        }
+        case '(':
+            END_RUN();
+            depth++;
+            i++;
+            continue;
+        case ')':
+            END_RUN();
+            if (--depth < 0) return false;
+            i++;
+            continue;
+        case '|':
+            if (depth == 0) return false;
+            i++;
+            continue;
+        case '.': case '^': case '$':
+            END_RUN();
+            i++;
+            continue;
+        case '?': case '*':
+            if (cur) cur--;           /* the character before is optional */
+            END_RUN();
+            i++;
+            continue;
+        case '{': {
+            /* {n}, {n,m}, {,m}: a quantifier (its digits are no text);
+               anything else, a literal brace.  Either way the character
+               before may be optional and the run ends. */
+            uint32_t j = i + 1;
+            while (j < n && ((p[j] >= '0' && p[j] <= '9') || p[j] == ',' || p[j] == ' ')) j++;
+            if (cur) cur--;
+            END_RUN();
+            i = (j < n && p[j] == '}') ? j + 1 : i + 1;
+            continue;
+        }
+        case '+':
+            END_RUN();
+            i++;
+            continue;
+        default:
+            if (depth == 0) {
+                bool folds = nocase && (c >= 0x80 || c == 'k' || c == 'K' || c == 's' || c == 'S');
+                if (folds) END_RUN();
+                else if (cur++ == 0) start = i;
+            }
+            i++;
+            continue;
+        }
+    }
+    END_RUN();
+#undef END_RUN
+    if (depth != 0 || best_len == 0) return false;
+    *off = best_off;
+    *len = best_len;
     return true;
 }
 
@@ -307,8 +462,18 @@ static bool keys_of_atom(const pal_program *p, const atom *a, key_fn fn, void *u
             }
         return true;
     }
+    case PM_REGEX: {
+        /* a literal every match contains: a `contains` key */
+        uint32_t off, len;
+        if (m->count != 1) return false;
+        if (!regex_literal(pal_program_str(p, items[0].s), items[0].s.len, (m->flags & PMF_NOCASE) != 0, &off, &len))
+            return false;
+        key k = {.type = K_INFIX, .field = a->field, .s = pal_program_str(p, items[0].s) + off, .len = len};
+        fn(user, &k);
+        return true;
+    }
     default:
-        return false;                                   /* regexes and the unknown */
+        return false;
     }
 }
 
@@ -338,7 +503,7 @@ static bool medium_cardinality(unsigned field)
     return false;
 }
 
-typedef struct pricing { uint32_t nkeys, keybytes; double cost; } pricing;
+typedef struct pricing { uint32_t nkeys, keybytes, triebytes; double cost; } pricing;
 
 static bool price_key(void *user, const key *k)
 {
@@ -353,16 +518,19 @@ static bool price_key(void *user, const key *k)
         /* a short literal end is hit by many values */
         pr->cost += 1 + 32.0 / (k->len + k->lead_dot + 1);
         pr->keybytes += k->len + k->lead_dot;
+        pr->triebytes += k->len + k->lead_dot;
         break;
     case K_INFIX:
         /* a substring anywhere is hit more often still */
         pr->cost += 2 + 64.0 / (k->len + 1);
         pr->keybytes += k->len;
+        pr->triebytes += k->len;
         break;
     default: {
         unsigned bits = k->v6 ? 128 : 32;
         pr->cost += 1 + (double)(bits - k->prefix) / (k->v6 ? 8 : 2);
         pr->keybytes += k->prefix;
+        pr->triebytes += k->prefix;
         break;
     }
     }
@@ -376,6 +544,7 @@ static bool price_atom(const pal_program *p, atom *a)
     double factor = low_cardinality(a->field) ? 1000 : medium_cardinality(a->field) ? 10 : 1;
     a->nkeys = pr.nkeys;
     a->keybytes = pr.keybytes;
+    a->triebytes = pr.triebytes;
     a->cost = pr.cost * factor;
     return true;
 }
@@ -1062,18 +1231,19 @@ pal_index *pal_index_build(const pal_program *p)
     for (int k = 0; k < 4; k++) if (!ix->always[k]) goto oom;
 
     /* 1. prove what each rule needs */
-    uint64_t total_pairs = 0, total_bytes = 0;
+    uint64_t total_pairs = 0, total_bytes = 0, total_trie = 0;
     for (uint32_t ri = 0; ri < p->nrules; ri++) {
         const pal_rule *r = &p->rules[ri];
         if (r->root != PS_EVENT || !(r->kinds & PK_ALL)) { ix->state[ri] = PAL_IX_NOT_EVENT; continue; }
         ix->stats.rules++;
         if (analyse_rule(ix, &w, ri) != 0) goto oom;
         if (ix->state[ri] != PAL_IX_INDEXED) continue;
-        uint64_t pairs = 0, bytes = 0;
+        uint64_t pairs = 0, bytes = 0, trie = 0;
         for (uint32_t i = 0; i < ix->atom_count[ri]; i++) {
             const atom *a = &ix->atoms[ix->atom_first[ri] + i];
             pairs += (a->chosen ? a->nkeys : 0) + (a->kind == AT_INFIX);
             bytes += (a->chosen ? a->keybytes : 0) + 8;
+            trie += a->chosen ? a->triebytes : 0;
         }
         if (total_pairs + pairs > IX_MAX_POSTINGS || total_bytes + bytes > IX_MAX_KEY_BYTES) {
             ix->state[ri] = PAL_IX_ALWAYS;
@@ -1084,6 +1254,7 @@ pal_index *pal_index_build(const pal_program *p)
         }
         total_pairs += pairs;
         total_bytes += bytes;
+        total_trie += trie;
     }
     work_free(&w);
     memset(&w, 0, sizeof w);
@@ -1099,11 +1270,11 @@ pal_index *pal_index_build(const pal_program *p)
     ix->cap_kbytes = total_bytes ? total_bytes : 1;
     ix->kbytes = malloc(ix->cap_kbytes);
     uint64_t ecap = 16;
-    while (ecap < total_bytes * 2) ecap <<= 1;
+    while (ecap < total_trie * 2) ecap <<= 1;
     ix->emask = (uint32_t)(ecap - 1);
     ix->ekey = calloc(ecap, sizeof *ix->ekey);
     ix->echild = malloc(ecap * sizeof *ix->echild);
-    ix->is_infix = calloc(1 + total_pairs + total_bytes + 8u * ix->nfields, 1);
+    ix->is_infix = calloc(1 + total_pairs + total_trie + 8u * ix->nfields, 1);
     if (!ix->keys || !ix->ktab || !ix->kbytes || !ix->ekey || !ix->echild || !ix->is_infix) goto oom;
     ix->nnodes = 1;
 

