@@ -365,12 +365,26 @@ static int find_check(const scan *s, const char *id)
     return -1;
 }
 
-static void where(const scan *s, unsigned ci, char *out, size_t cap)
+/* Where a check is written: checks/FILE for the built-ins ("(built-in)"
+   added when `tagged`, for messages that compare two places), DIR/FILE
+   under a --policy directory, the .pal file given, FILE (in BUNDLE) for a
+   bundle. */
+static void source_of(const scan *s, unsigned ci, bool tagged, char *out, size_t cap)
 {
     const scan_check *c = &s->checks[ci];
     const pal_program *p = s->progs[c->prog].p;
     const pal_rule *r = &p->rules[c->rule];
-    snprintf(out, cap, "%s:%u (%s)", pal_program_str(p, r->src_file), r->src_line, s->progs[c->prog].origin);
+    const char *origin = s->progs[c->prog].origin, *file = pal_program_str(p, r->src_file);
+    size_t ol = strlen(origin);
+    struct stat st;
+    if (!strcmp(origin, "built-in"))
+        snprintf(out, cap, "checks/%s:%u%s", file, r->src_line, tagged ? " (built-in)" : "");
+    else if (ol > 4 && !strcmp(origin + ol - 4, ".pal"))
+        snprintf(out, cap, "%s:%u", origin, r->src_line);
+    else if (stat(origin, &st) == 0 && S_ISDIR(st.st_mode))
+        snprintf(out, cap, "%s%s%s:%u", origin, ol && origin[ol - 1] == '/' ? "" : "/", file, r->src_line);
+    else
+        snprintf(out, cap, "%s:%u (in %s)", file, r->src_line, origin);
 }
 
 static int load_programs(scan *s)
@@ -416,8 +430,8 @@ static int load_programs(scan *s)
         unsigned a = s->by_id[i - 1], b = s->by_id[i];
         if (strcmp(s->checks[a].id, s->checks[b].id) != 0) continue;
         char wa[1024], wb[1024];
-        where(s, a, wa, sizeof wa);
-        where(s, b, wb, sizeof wb);
+        source_of(s, a, true, wa, sizeof wa);
+        source_of(s, b, true, wb, sizeof wb);
         cli_error("scan", "check ID '%s' is defined twice: %s and %s; give yours another ID "
                           "(or run only yours with --no-builtin)", s->checks[a].id, wa, wb);
         return -1;
@@ -582,15 +596,8 @@ static int build_report_checks(scan *s)
         rc->description = rpt_str(&s->rpt, meta(p, r, "description"));
         rc->rationale = rpt_str(&s->rpt, meta(p, r, "rationale"));
         rc->remediation = rpt_str(&s->rpt, meta(p, r, "remediation"));
-        /* where the check is written: checks/FILE for the built-ins, the
-           file under the --policy directory for the user's */
         char src[1024];
-        const char *origin = s->progs[c->prog].origin, *file = pal_program_str(p, r->src_file);
-        bool builtin = !strcmp(origin, "built-in");
-        struct stat st;
-        bool dir = !builtin && stat(origin, &st) == 0 && S_ISDIR(st.st_mode);
-        snprintf(src, sizeof src, "%s%s%s:%u", builtin ? "checks" : dir ? origin : "", builtin || dir ? "/" : "", file,
-                 r->src_line);
+        source_of(s, i, false, src, sizeof src);
         rc->source = rpt_str(&s->rpt, src);
         rc->severity = r->noutcomes ? p->outcomes[r->outcome_first].severity : SEV_MEDIUM;
         rc->fw = c->fw;
