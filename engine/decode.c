@@ -924,6 +924,27 @@ static int decode_ecs(evctx *e, const cJSON *root)
 /* Sysmon                                                               */
 
 /* An event-data value; Sysmon writes "-" (and shippers "") for unknown. */
+/* Sysmon writes UtcTime as "2024-03-12 10:05:00.120"; Winlogbeat's
+   @timestamp (and every other adapter) is ISO 8601.  One form, so a policy
+   comparing times sees the same thing from both Sysmon layouts. */
+static void sysmon_time(evctx *e, const cJSON *v, const char *pre)
+{
+    const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
+    size_t n = s ? strlen(s) : 0;
+    static const char shape[] = "dddd-dd-dd dd:dd:dd";
+    bool ok = n >= sizeof shape - 1 && n < 40;
+    for (size_t i = 0; ok && i < sizeof shape - 1; i++)
+        ok = shape[i] == 'd' ? (s[i] >= '0' && s[i] <= '9') : s[i] == shape[i];
+    for (size_t i = sizeof shape - 1; ok && i < n; i++)
+        ok = (i == sizeof shape - 1 ? s[i] == '.' : (s[i] >= '0' && s[i] <= '9'));
+    if (!ok) { ev_json(e, EF_TIMESTAMP, v, pre, "UtcTime"); return; }
+    char iso[48];
+    memcpy(iso, s, n);
+    iso[10] = 'T';
+    iso[n] = 'Z';
+    ev_str(e, EF_TIMESTAMP, iso, n + 1);
+}
+
 static const cJSON *sysval(const cJSON *data, const char *key)
 {
     const cJSON *v = item(data, key);
@@ -1051,7 +1072,7 @@ static int decode_sysmon(evctx *e, const cJSON *root)
 
     ev_json(e, EF_HOST_NAME, item(root, "Hostname"), "", "Hostname");
     ev_json(e, EF_HOST_NAME, json_find(root, "winlog.computer_name"), "", "winlog.computer_name");
-    ev_json(e, EF_TIMESTAMP, sysval(data, "UtcTime"), pre, "UtcTime");
+    sysmon_time(e, sysval(data, "UtcTime"), pre);
     ev_lit(e, EF_HOST_OS_TYPE, "windows");
     ev_lit(e, EF_MODULE, "sysmon");
     ev_lit(e, EF_KIND, "event");
@@ -1115,6 +1136,9 @@ static int decode_sysmon(evctx *e, const cJSON *root)
     }
     case 11: {
         ev_json(e, EF_FILE_PATH, sysval(data, "TargetFilename"), pre, "TargetFilename");
+        /* Winlogbeat's event.action is the task name ("File created (rule:
+           FileCreate)"); SPEC says creation, as the other adapters write */
+        if (ef_index[EF_ACTION] >= 0) e->slots[ef_index[EF_ACTION]] = pal_undef();
         ev_lit(e, EF_ACTION, "creation");
         static const char *const t[] = {"creation"};
         ev_category(e, "file", t, 1);
@@ -1255,6 +1279,7 @@ static int decode_falco(evctx *e, const cJSON *root)
     falco_field(e, EF_SRC_PORT, of, "fd.cport");
     falco_field(e, EF_DST_IP, of, "fd.sip");
     falco_field(e, EF_DST_PORT, of, "fd.sport");
+    falco_field(e, EF_DST_DOMAIN, of, "fd.sip.name");   /* the server's name, when Falco resolved it */
     const char *fdname = jstr(fval(of, "fd.name"));
     bool sock = fdname && strstr(fdname, "->");
     if (sock) falco_fd_name(e, fdname);

@@ -466,7 +466,7 @@ static void test_sysmon_flat(void)
     CHECK_INT(I("process.parent.pid"), 4412);
     CHECK_STR(S("user.name"), "DefaultAppPool");
     CHECK_STR(S("host.name"), "WINCTR-HOST02.corp.example.com");
-    CHECK_STR(S("timestamp"), "2024-03-12 10:02:11.412");
+    CHECK_STR(S("timestamp"), "2024-03-12T10:02:11.412Z");
     CHECK_STR(S("process.hash.md5"), "7353f60b1739074eb17c5f4dddefe239");
     CHECK_STR(S("process.hash.sha1"), "(undef)");
     CHECK_STR(S("event.action"), "(undef)");
@@ -540,6 +540,11 @@ static void test_falco(void)
     CHECK_INT(I("destination.port"), 4444);
     CHECK_STR(S("container.image.name"), "nginx:1.25.3");
     CHECK_STR(S("container.image.tag"), "1.25.3");
+    CHECK_INT(field("destination.domain")->tag, PV_UNDEF);
+    /* fd.sip.name: the server's name, when Falco resolved it */
+    CHECK_INT(decode("{\"output_fields\":{\"evt.type\":\"connect\",\"fd.sip\":\"203.0.113.9\",\"fd.sport\":3333,"
+                     "\"fd.sip.name\":\"pool.minexmr.com\",\"container.image\":\"app:1\"}}"), 0);
+    CHECK_STR(S("destination.domain"), "pool.minexmr.com");
     /* accept: the remote client is still the source */
     CHECK_INT(decode("{\"output_fields\":{\"evt.type\":\"accept4\",\"fd.cip\":\"10.42.7.9\",\"fd.cport\":50122,"
                      "\"fd.sip\":\"10.42.3.40\",\"fd.sport\":5005}}"), 0);
