@@ -159,6 +159,19 @@ static void progress_stop(void)
     progress.on = false;
 }
 
+/* Like cli_error, for the helpers below that return -1. */
+static int scan_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int scan_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("palisade scan: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return -1;
+}
+
 /* ------------------------------------------------------------------ */
 /* options                                                             */
 /* ------------------------------------------------------------------ */
@@ -494,7 +507,7 @@ static int load_frameworks(scan *s)
             if (strncmp(key, "frameworks.", 11) != 0) continue;
             const char *ctl = pal_program_str(p, p->meta[r->meta_first + k].value);
             const cli_fw_control *fc = control_of(cli_frameworks_find(&s->fws, key + 11), ctl);
-            if (add_fwref(s, c, key + 11, ctl, fc ? fc->title : NULL) != 0) return cli_error("scan", "out of memory"), -1;
+            if (add_fwref(s, c, key + 11, ctl, fc ? fc->title : NULL) != 0) return scan_fail("out of memory");
         }
     }
     for (unsigned f = 0; f < s->fws.n; f++) {
@@ -510,7 +523,7 @@ static int load_frameworks(scan *s)
                     continue;
                 }
                 if (add_fwref(s, &s->checks[ci], fw->key, fw->controls[k].id, fw->controls[k].title) != 0)
-                    return cli_error("scan", "out of memory"), -1;
+                    return scan_fail("out of memory");
             }
     }
     return 0;
@@ -581,7 +594,7 @@ static int select_checks(scan *s)
 static int build_report_checks(scan *s)
 {
     s->rpt_of = malloc((s->nchecks ? s->nchecks : 1) * sizeof *s->rpt_of);
-    if (!s->rpt_of) return cli_error("scan", "out of memory"), -1;
+    if (!s->rpt_of) return scan_fail("out of memory");
     for (unsigned i = 0; i < s->nchecks; i++) {
         scan_check *c = &s->checks[i];
         s->rpt_of[i] = UINT32_MAX;
@@ -589,7 +602,7 @@ static int build_report_checks(scan *s)
         const pal_program *p = s->progs[c->prog].p;
         const pal_rule *r = &p->rules[c->rule];
         rpt_check *rc = rpt_add_check(&s->rpt);
-        if (!rc) return cli_error("scan", "out of memory"), -1;
+        if (!rc) return scan_fail("out of memory");
         s->rpt_of[i] = s->rpt.nchecks - 1;
         rc->id = rpt_str(&s->rpt, c->id);
         rc->title = rpt_str(&s->rpt, meta(p, r, "title"));
@@ -606,7 +619,7 @@ static int build_report_checks(scan *s)
         for (uint32_t k = 0; k < r->nmeta; k++) ntags += !strcmp(pal_program_str(p, p->meta[r->meta_first + k].key), "tag");
         if (ntags) {
             rc->tags = pal_arena_alloc(&s->rpt.arena, ntags * sizeof *rc->tags);
-            if (!rc->tags) return cli_error("scan", "out of memory"), -1;
+            if (!rc->tags) return scan_fail("out of memory");
             for (uint32_t k = 0; k < r->nmeta; k++)
                 if (!strcmp(pal_program_str(p, p->meta[r->meta_first + k].key), "tag"))
                     rc->tags[rc->ntags++] = rpt_str(&s->rpt, pal_program_str(p, p->meta[r->meta_first + k].value));
@@ -655,7 +668,7 @@ static void apply_exception(scan *s, rpt_exception_ref *ref, int *status, bool *
 static int run_checks(scan *s, const pal_record *rec, bool windows)
 {
     char *msg = malloc(PAL_MAX_MESSAGE_BYTES + 8);
-    if (!msg) return cli_error("scan", "out of memory"), -1;
+    if (!msg) return scan_fail("out of memory");
     const char *names[1 + 64];
     unsigned nnames = 0;
     if (s->rpt.image.name) names[nnames++] = s->rpt.image.name;
@@ -663,7 +676,7 @@ static int run_checks(scan *s, const pal_record *rec, bool windows)
 
     for (unsigned k = 0; k < s->nprogs; k++) {
         s->progs[k].vm = pal_vm_new(s->progs[k].p);
-        if (!s->progs[k].vm) { free(msg); return cli_error("scan", "out of memory"), -1; }
+        if (!s->progs[k].vm) { free(msg); return scan_fail("out of memory"); }
     }
     for (unsigned i = 0; i < s->nchecks; i++) {
         if (s->rpt_of[i] == UINT32_MAX) continue;
@@ -687,7 +700,7 @@ static int run_checks(scan *s, const pal_record *rec, bool windows)
             const pal_emit *em = pal_vm_emit(vm, e);
             pal_vm_render(vm, c->rule, rec, em, msg, PAL_MAX_MESSAGE_BYTES + 8);
             rpt_finding *f = rpt_add_finding(&s->rpt);
-            if (!f) { free(msg); return cli_error("scan", "out of memory"), -1; }
+            if (!f) { free(msg); return scan_fail("out of memory"); }
             f->check = s->rpt_of[i];
             f->severity = em->outcome < p->noutcomes ? p->outcomes[em->outcome].severity : rc->severity;
             f->status = RS_FAIL;
@@ -756,12 +769,12 @@ static int load_feeds(scan *s, vuln_state *vs)
     pal_feed_report rep;
     pal_feed_report_init(&rep);
     vs->feeds = pal_feeds_new();
-    if (!vs->feeds) { pal_feed_report_free(&rep); return cli_error("scan", "out of memory"), -1; }
+    if (!vs->feeds) { pal_feed_report_free(&rep); return scan_fail("out of memory"); }
     for (unsigned i = 0; i < s->o.nfeeds; i++)
         if (pal_feeds_add(vs->feeds, s->o.feeds[i], &rep, err, sizeof err) != 0) {
             print_feed_problems(&rep);
             pal_feed_report_free(&rep);
-            return cli_error("scan", "--feeds %s: %s", s->o.feeds[i], err), -1;
+            return scan_fail("--feeds %s: %s", s->o.feeds[i], err);
         }
     print_feed_problems(&rep);
     if (rep.errors) rpt_note(&s->rpt, "the feeds had %u bad record%s, skipped (see stderr or palisade feed check)",
@@ -776,7 +789,7 @@ static int load_feeds(scan *s, vuln_state *vs)
             rpt_note(&s->rpt, "allow list %s: %s", arep.problems[i].where ? arep.problems[i].where : "",
                      arep.problems[i].message ? arep.problems[i].message : "");
         pal_feed_report_free(&arep);
-        if (!vs->allow) return cli_error("scan", "--allow-list %s", err), -1;
+        if (!vs->allow) return scan_fail("--allow-list %s", err);
     }
     return 0;
 }
@@ -792,9 +805,9 @@ static int match_vulns(scan *s, vuln_state *vs, cJSON *inv)
     vo.keep_filtered = true;
     memcpy(vo.grace_days, s->o.grace_days, sizeof vo.grace_days);
     if (pal_vuln_match(vs->feeds, inv, &vo, &vs->list, err, sizeof err) != 0)
-        return cli_error("scan", "%s: matching vulnerabilities: %s", s->o.image, err), -1;
+        return scan_fail("%s: matching vulnerabilities: %s", s->o.image, err);
     vs->matched = true;
-    if (pal_vuln_to_json(&vs->list, inv) != 0) return cli_error("scan", "out of memory"), -1;
+    if (pal_vuln_to_json(&vs->list, inv) != 0) return scan_fail("out of memory");
     return 0;
 }
 
@@ -811,7 +824,7 @@ static int report_vulns(scan *s, vuln_state *vs, bool windows)
            below the threshold and are shown without failing */
         if (v->status == PAL_VST_BELOW && s->o.only_fixed && !v->fix_available) continue;
         rpt_vuln *rv = rpt_add_vuln(&s->rpt);
-        if (!rv) return cli_error("scan", "out of memory"), -1;
+        if (!rv) return scan_fail("out of memory");
         rv->id = rpt_str(&s->rpt, v->id);
         rv->package = rpt_str(&s->rpt, v->package);
         rv->version = rpt_str(&s->rpt, v->version);
