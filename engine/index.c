@@ -37,9 +37,13 @@
 /* Limits of this module (limits.h belongs to the coordinator; these are
    local because nothing outside the index needs them):
    - analysis state of one rule: code length x (stack + locals) bytes;
-   - abstract-interpretation steps spent on one rule (the greedy shrinking
-     of the atom set stops, keeping what is proven, when it is spent);
-   - atoms considered per rule (more are treated as unknown values);
+   - abstract-interpretation work, counted in state bytes touched, per rule
+     (the greedy shrinking of the atom set stops, keeping what is proven,
+     when it is spent) and for the whole program (rules analysed after it
+     is spent stay always-run: a hostile bundle loads, just unindexed);
+   - atoms considered per rule (more are treated as unknown values), and
+     atoms the shrinking tries to drop (the costliest first; a rule with
+     more keeps the rest: more keys, never a wrong one);
    - (key, rule) postings and key bytes in the whole index: a program past
      them keeps its remaining rules always-run;
    - a port set is indexed when it spans at most this many ports;
@@ -48,8 +52,10 @@
      unit per 256 byte comparisons, so n value bytes and an m-byte needle
      cost at most n*m/256). */
 #define IX_MAX_ANALYSIS_BYTES   (16u << 20)
-#define IX_MAX_STEPS_PER_RULE   (1u << 22)
+#define IX_MAX_STEPS_PER_RULE   (1u << 24)
+#define IX_MAX_STEPS_TOTAL      (1ull << 29)
 #define IX_MAX_ATOMS_PER_RULE   512u
+#define IX_MAX_SHRINK_TRIES     48u
 #define IX_MAX_POSTINGS         (1u << 22)
 #define IX_MAX_KEY_BYTES        (64u << 20)
 #define IX_MAX_RANGE_KEYS       1024u
@@ -702,6 +708,7 @@ static int reachable_effect(absint *ai)
     const uint32_t W = ai->width, MS = ai->max_stack, NL = ai->nlocals;
     for (uint32_t i = 0; i < ai->len; i++) { ai->depth[i] = -1; ai->queued[i] = 0; }
     ai->nwork = 0;
+    ai->steps += ai->len;
     uint8_t *init = ai->cur;
     memset(init, 0, W);
     for (uint32_t i = 0; i < NL; i++) init[MS + i] = AV_F;   /* locals start undefined */
@@ -710,7 +717,8 @@ static int reachable_effect(absint *ai)
     while (ai->nwork) {
         uint32_t pc = ai->work[--ai->nwork];
         ai->queued[pc] = 0;
-        if (++ai->steps > ai->max_steps) return 1;
+        ai->steps += 1 + W;
+        if (ai->steps > ai->max_steps) return 1;
         memcpy(s, ai->st + (size_t)pc * W, W);
         uint32_t d = (uint32_t)ai->depth[pc];
         uint8_t *L = s + MS;
@@ -1043,7 +1051,7 @@ static void work_free(work_mem *w)
 /* Decides the state of rule ri and, when indexed, appends its chosen atoms
    (and its `contains` atoms, chosen or not) to ix->atoms.  Returns -1 when
    out of memory. */
-static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri)
+static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri, uint64_t *budget)
 {
     const pal_program *p = ix->p;
     const pal_rule *r = &p->rules[ri];
@@ -1088,14 +1096,18 @@ static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri)
         .p = p, .r = r, .code = code, .len = len, .width = width, .max_stack = r->max_stack,
         .nlocals = r->nlocals, .depth = w->depth, .st = w->st, .queued = w->queued, .work = w->work,
         .atom_of = w->atom_of, .atoms = w->atoms, .forced = w->forced, .cur = w->cur,
-        .max_steps = IX_MAX_STEPS_PER_RULE,
+        .max_steps = *budget < IX_MAX_STEPS_PER_RULE ? *budget : IX_MAX_STEPS_PER_RULE,
     };
     memset(w->forced, 1, natoms ? natoms : 1);
-    if (reachable_effect(&ai)) return 0;
+    int unproven = reachable_effect(&ai);
+    *budget -= ai.steps < *budget ? ai.steps : *budget;
+    if (unproven) return 0;
+    ai.steps = 0;
+    ai.max_steps = *budget < IX_MAX_STEPS_PER_RULE ? *budget : IX_MAX_STEPS_PER_RULE;
     /* Shrink: drop the least selective atoms while the proof holds. */
     for (uint32_t i = 0; i < natoms; i++) { w->rank[i].atom = i; w->rank[i].cost = w->atoms[i].cost; }
     qsort(w->rank, natoms, sizeof *w->rank, cmp_ranked);
-    for (uint32_t i = 0; i < natoms; i++) {
+    for (uint32_t i = 0; i < natoms && i < IX_MAX_SHRINK_TRIES; i++) {
         uint32_t a = w->rank[i].atom;
         w->forced[a] = 0;
         if (reachable_effect(&ai)) {
@@ -1103,6 +1115,7 @@ static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri)
             if (ai.steps > ai.max_steps) break;   /* out of time: keep what is proven */
         }
     }
+    *budget -= ai.steps < *budget ? ai.steps : *budget;
     uint32_t kept = 0;
     for (uint32_t i = 0; i < natoms; i++) kept += w->forced[i];
     if (!kept) {
@@ -1231,12 +1244,13 @@ pal_index *pal_index_build(const pal_program *p)
     for (int k = 0; k < 4; k++) if (!ix->always[k]) goto oom;
 
     /* 1. prove what each rule needs */
+    uint64_t budget = IX_MAX_STEPS_TOTAL;
     uint64_t total_pairs = 0, total_bytes = 0, total_trie = 0;
     for (uint32_t ri = 0; ri < p->nrules; ri++) {
         const pal_rule *r = &p->rules[ri];
         if (r->root != PS_EVENT || !(r->kinds & PK_ALL)) { ix->state[ri] = PAL_IX_NOT_EVENT; continue; }
         ix->stats.rules++;
-        if (analyse_rule(ix, &w, ri) != 0) goto oom;
+        if (analyse_rule(ix, &w, ri, &budget) != 0) goto oom;
         if (ix->state[ri] != PAL_IX_INDEXED) continue;
         uint64_t pairs = 0, bytes = 0, trie = 0;
         for (uint32_t i = 0; i < ix->atom_count[ri]; i++) {
