@@ -7,21 +7,25 @@
  * atom, "the atom is true" implies "a key of the atom is hit by the field's
  * value" (keys_of_atom() and probe_value() are written side by side with
  * engine/matcher.c's and vm.c's semantics; when an atom's truth cannot be
- * bounded by keys — a regex, a glob with no literal end, the DNS pattern
- * "*", a wide port range — it is no atom at all and counts as unknown).
- * (2) The abstract interpreter over-approximates the VM: an unknown value
- * may take either branch, every join is the union of what flows in, and
- * anything it does not model (an operand out of range, an unknown opcode)
- * makes the rule "always run".  A rule is skipped only when both agree that
- * it cannot reach a non-allow EMIT and cannot spend its budget; since every
- * path that the skipped run would take is then acyclic and shorter than
- * the budget, and the program is verified, that run could not have
- * reported a VM error either: the decision is the same to the byte.
+ * bounded by keys — a regex with no required literal, a glob with no
+ * literal end, the DNS pattern "*", a wide port range — it is no atom at
+ * all and counts as unknown).  (2) The abstract interpreter
+ * over-approximates the VM: an unknown value may take either branch, every
+ * join is the union of what flows in, and anything it does not model (an
+ * operand out of range, an unknown opcode, an iterator) makes the rule
+ * "always run".  A rule is skipped only when both agree that it cannot
+ * reach a non-allow EMIT and cannot spend its budget; since every path
+ * that the skipped run would take is then acyclic and shorter than the
+ * budget (counting what each `contains` may charge, see probe_value), and
+ * the program is verified, that run could not have reported a VM error
+ * either: the decision is the same to the byte.
  *
  * Bounds.  Analysis memory is per rule (code length x (stack + locals)) and
- * capped; the greedy shrinking of S has a step budget per rule; the index
- * as a whole has caps on postings and key bytes.  Whatever passes a cap
- * falls back to "always run", which is slower, never wrong.
+ * capped; the analysis has a work budget per rule and per program; the
+ * index as a whole has caps on postings and key bytes.  Whatever passes a
+ * cap falls back to "always run", which is slower, never wrong.  At
+ * decision time the cost is linear in the bytes of the probed values plus
+ * the postings of the keys they hit, each node and rule collected once.
  */
 #include "index.h"
 #include "opcodes.h"
