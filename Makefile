@@ -16,7 +16,7 @@ CC       ?= cc
 PKGS     := libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium
 DEB_DEPS := build-essential clang flex bison pkg-config libyaml-dev libpcre2-dev \
             libarchive-dev libcjson-dev libhivex-dev libsodium-dev zstd xz-utils \
-            libxml2-utils python3 jq
+            libxml2-utils python3 python3-jsonschema jq
 
 # Lazily expanded: `make` installs missing dependencies first (check-deps),
 # and the flags must be read after that.
@@ -126,6 +126,7 @@ demo: check-deps all $(DEMO_IMAGE)
 
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
+	@for b in inventory scan vuln; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
 
 clean:
 	rm -rf build build-asan build-fuzz
