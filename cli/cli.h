@@ -28,6 +28,12 @@ int cmd_agent(int argc, char **argv);     /* cli/cmd_agent.c */
 int cmd_learn(int argc, char **argv);     /* cli/cmd_learn.c */
 int cmd_feed(int argc, char **argv);      /* cli/cmd_feed.c */
 
+/* Writes what `l` learned into DIR_OR_FILE (a directory gets learned.pal),
+   merging into the file when it exists; the added entries go to stderr
+   prefixed with "palisade CMD: ".  Returns 0, or -1 with err. */
+struct pal_learn;
+int cli_learn_write(const char *cmd, struct pal_learn *l, const char *dir_or_file, char *err, size_t errcap);
+
 /* Prints "palisade CMD: message" to stderr (printf-style); returns EXIT_ERROR. */
 int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

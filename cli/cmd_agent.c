@@ -34,8 +34,12 @@
  * decision socket answers each request line with its decision line on the
  * same connection, in order, and writes nothing to the stream.
  *
- * Learning mode (issue 6) plugs in through agent_decided_hook: called for
- * every decoded event with its decision.
+ * Learning mode (--learn DIR, issue 6) plugs in through
+ * agent_decided_hook: every decoded event of an image being learned
+ * (--learn-image GLOB, default all) feeds a lang/learn.h model and is not
+ * enforced — its decision line says allow and "learning":true.  The model
+ * is written as DIR/learned.pal, merged into what is there, on SIGUSR2 and
+ * at exit: the review-and-commit ("copy into rule") step.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,11 +61,49 @@
 #include "events.h"
 #include "policy.h"
 #include "engine/limits.h"
+#include "engine/match.h"
+#include "lang/learn.h"
 
-/* The learning hook: `palisade agent --learn DIR` will set these (issue 6);
-   they apply to every program the agent loads. */
+/* The learning hook: set by --learn DIR; it applies to every program the
+   agent loads. */
 cli_decided_fn agent_decided_hook = NULL;
 void *agent_decided_hook_user = NULL;
+
+typedef struct agent_learning {
+    pal_learn *model;
+    const char *dir;
+    const char *image_glob;   /* NULL: every image */
+    int image_field;          /* container.image.name */
+} agent_learning;
+
+/* An event of an image being learned is learned and not enforced. */
+static bool learn_hook(void *user, const pal_program *p, const pal_event *ev, const pal_decision *d)
+{
+    (void)p; (void)d;
+    agent_learning *L = user;
+    if (L->image_field < 0) return false;
+    const pal_value *v = &ev->rec.slots[L->image_field];
+    if (v->tag != PV_STR || v->len == 0) return false;
+    if (L->image_glob && !pal_glob_match(L->image_glob, strlen(L->image_glob), v->u.s, v->len, false, false))
+        return false;
+    if (pal_learn_event(L->model, ev) != 0)
+        fprintf(stderr, "palisade agent: learning: out of memory; this event was not learned\n");
+    return true;
+}
+
+static void learn_write(agent_learning *L, const char *why)
+{
+    if (!L->model) return;
+    char err[1024];
+    pal_learn_stats st;
+    pal_learn_get_stats(L->model, &st);
+    fprintf(stderr, "palisade agent: %s: writing what was learned (%lu events, %u images) to %s\n", why,
+            st.learned, st.images, L->dir);
+    if (cli_learn_write("agent", L->model, L->dir, err, sizeof err) != 0)
+        fprintf(stderr, "palisade agent: learning: %s\n", err);
+}
+
+static agent_learning learning = {NULL, NULL, NULL, -1};
 
 enum { CONN_LISTEN = 1, CONN_DECISION };
 enum { OUT_FLUSH_BYTES = 65536, FOLLOW_CHECK_MS = 250, DEFAULT_RELOAD_DELAY_MS = 200 };
@@ -506,6 +548,7 @@ static void finish_reload(agent *a)
         } else {
             nd->on_decided = agent_decided_hook;
             nd->on_decided_user = agent_decided_hook_user;
+            nd->decode_all = agent_decided_hook != NULL;
             /* the swap: the next line is decided by the new program */
             cli_decider_free(a->dec);
             free(a->dec);
@@ -574,6 +617,10 @@ static void handle_signals(agent *a)
             break;
         case SIGUSR1:
             print_stats(a, "");
+            break;
+        case SIGUSR2:
+            if (learning.model) learn_write(&learning, "SIGUSR2");
+            else fprintf(stderr, "palisade agent: SIGUSR2: not learning (start with --learn DIR)\n");
             break;
         case SIGTERM: begin_stop(a, "SIGTERM"); break;
         case SIGINT: begin_stop(a, "SIGINT"); break;
@@ -711,7 +758,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: palisade agent [--policy DIR|BUNDLE] [--verify-key PUB] [--input-format auto|ecs|sysmon|falco]\n"
             "                      [--follow FILE [--from-start] | --listen PATH] [--decision-socket PATH]\n"
-            "                      [--output FILE] [--reload-delay MS]\n"
+            "                      [--output FILE] [--reload-delay MS] [--learn DIR [--learn-image GLOB]]\n"
             "Decides a live event stream, one decision line per event line, each naming the revision that made it.\n"
             "  --policy DIR|BUNDLE   the rules (default: the built-in runtime policies); reloaded on SIGHUP and when\n"
             "                        the directory or bundle changes; a set that fails to build or verify is\n"
@@ -723,7 +770,12 @@ static void usage(FILE *f)
             "  --decision-socket PATH  enforcement points send an event line and read its decision line back\n"
             "  --output FILE         decisions appended to FILE (reopened on SIGHUP) instead of standard output\n"
             "  --reload-delay MS     quiet time after a change before rebuilding (default %d)\n"
-            "Signals: SIGHUP reload, SIGUSR1 stats line on stderr, SIGTERM/SIGINT finish and exit 0.\n",
+            "  --learn DIR           learning mode: events of the images learned (--learn-image GLOB, default all)\n"
+            "                        are not enforced (decisions say allow, \"learning\":true); what they do is\n"
+            "                        written as runtime and firewall policy to DIR/learned.pal (merged into it)\n"
+            "                        on SIGUSR2 and at exit, to review and commit\n"
+            "Signals: SIGHUP reload, SIGUSR1 stats line on stderr, SIGUSR2 write what was learned,\n"
+            "SIGTERM/SIGINT finish and exit 0.\n",
             DEFAULT_RELOAD_DELAY_MS);
 }
 
@@ -733,6 +785,7 @@ static int agent_setup(agent *a, char *err, size_t cap)
     sigemptyset(&mask);
     sigaddset(&mask, SIGHUP);
     sigaddset(&mask, SIGUSR1);
+    sigaddset(&mask, SIGUSR2);
     sigaddset(&mask, SIGTERM);
     sigaddset(&mask, SIGINT);
     if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0 ||
@@ -760,6 +813,7 @@ static int agent_setup(agent *a, char *err, size_t cap)
     if (!a->dec || cli_decider_init(a->dec, a->prog, a->fmt) != 0) { snprintf(err, cap, "out of memory"); return -1; }
     a->dec->on_decided = agent_decided_hook;
     a->dec->on_decided_user = agent_decided_hook_user;
+    a->dec->decode_all = agent_decided_hook != NULL;
     if (open_output(a, err, cap)) return -1;
     if (a->listen_path && (a->listen_fd = listen_unix(a->listen_path, err, cap)) < 0) return -1;
     if (a->decision_path && (a->decision_fd = listen_unix(a->decision_path, err, cap)) < 0) return -1;
@@ -818,6 +872,8 @@ int cmd_agent(int argc, char **argv)
         else if (!strcmp(o, "--listen") && has) a.listen_path = argv[++i];
         else if (!strcmp(o, "--decision-socket") && has) a.decision_path = argv[++i];
         else if (!strcmp(o, "--output") && has) a.output_path = argv[++i];
+        else if (!strcmp(o, "--learn") && has) learning.dir = argv[++i];
+        else if (!strcmp(o, "--learn-image") && has) learning.image_glob = argv[++i];
         else if (!strcmp(o, "--reload-delay") && has) {
             char *end;
             long v = strtol(argv[++i], &end, 10);
@@ -841,13 +897,29 @@ int cmd_agent(int argc, char **argv)
         if (pal_pubkey_load(keypath, &a.trusted, err, sizeof err) != 0) return cli_error("agent", "--verify-key: %s", err);
         a.have_trusted = true;
     }
+    if (learning.image_glob && !learning.dir) return cli_error("agent", "--learn-image goes with --learn DIR");
+    if (learning.dir) {
+        struct stat st;
+        if (stat(learning.dir, &st) != 0 || !S_ISDIR(st.st_mode))
+            return cli_error("agent", "--learn %s: not a directory (create it first)", learning.dir);
+        pal_learn_opts lo = {0};
+        lo.image_glob = learning.image_glob;
+        if (!(learning.model = pal_learn_new(&lo))) return cli_error("agent", "out of memory");
+        learning.image_field = pal_schema_find(pal_schema_get(PS_EVENT), "container.image.name", 20);
+        agent_decided_hook = learn_hook;
+        agent_decided_hook_user = &learning;
+    }
     cli_lines_init(&a.stdin_lines);
     if (agent_setup(&a, err, sizeof err) != 0) {
         agent_teardown(&a);
+        pal_learn_free(learning.model);
         return cli_error("agent", "%s", err);
     }
     run(&a);
     print_stats(&a, " at exit");
+    learn_write(&learning, "exit");
+    pal_learn_free(learning.model);
+    learning.model = NULL;
     agent_teardown(&a);
     return EXIT_OK;
 }

@@ -71,6 +71,40 @@ static int write_atomic(const char *path, const char *text)
     return 0;
 }
 
+/* Renders the model merged into `base` (NULL: fresh) and writes it to
+   `target` atomically; the added entries go to stderr. */
+static int learn_output(const char *cmd, pal_learn *l, const char *base, const char *target,
+                        char *err, size_t errcap)
+{
+    char *existing = NULL, *diff = NULL;
+    size_t elen = 0;
+    if (base && !(existing = slurp(base, &elen, err, errcap))) return -1;
+    char *src = pal_learn_render(l, existing, elen, base, &diff, err, errcap);
+    free(existing);
+    if (!src) return -1;   /* err names file:line:col */
+    int rc = 0;
+    if (write_atomic(target, src) != 0) {
+        snprintf(err, errcap, "%s: cannot write: %s", target, strerror(errno));
+        rc = -1;
+    } else {
+        fprintf(stderr, "palisade %s: %s: ", cmd, target);
+        if (diff && *diff) fprintf(stderr, "added\n%s", diff);
+        else fprintf(stderr, "nothing new\n");
+    }
+    free(src);
+    free(diff);
+    return rc;
+}
+
+int cli_learn_write(const char *cmd, struct pal_learn *l, const char *dir_or_file, char *err, size_t errcap)
+{
+    char target[4096];
+    struct stat st;
+    if (stat(dir_or_file, &st) == 0 && S_ISDIR(st.st_mode)) snprintf(target, sizeof target, "%s/learned.pal", dir_or_file);
+    else snprintf(target, sizeof target, "%s", dir_or_file);
+    return learn_output(cmd, l, access(target, F_OK) == 0 ? target : NULL, target, err, errcap);
+}
+
 int cmd_learn(int argc, char **argv)
 {
     const char *events = NULL, *out = NULL, *merge = NULL, *fmtname = "auto";
@@ -144,29 +178,20 @@ int cmd_learn(int argc, char **argv)
     pal_arena_free(&a);
 
     if (rc == EXIT_OK) {
-        char err[600] = "", *diff = NULL, *existing = NULL;
-        size_t elen = 0;
-        if (base && !(existing = slurp(base, &elen, err, sizeof err))) rc = cli_error("learn", "%s", err);
-        char *src = rc == EXIT_OK ? pal_learn_render(l, existing, elen, base, &diff, err, sizeof err) : NULL;
-        if (rc == EXIT_OK && !src) rc = cli_error("learn", "%s", err);   /* err names file:line:col */
-        if (src) {
-            if (target[0]) {
-                if (write_atomic(target, src) != 0) rc = cli_error("learn", "%s: cannot write: %s", target, strerror(errno));
-            } else {
-                fputs(src, stdout);
-            }
-            if (base) {
-                fprintf(stderr, "palisade learn: %s: ", base);
-                if (diff && *diff) fprintf(stderr, "added\n%s", diff);
-                else fprintf(stderr, "nothing new\n");
-            }
+        char err[700] = "";
+        if (!target[0]) {
+            char *src = pal_learn_render(l, NULL, 0, NULL, NULL, err, sizeof err);
+            if (src) fputs(src, stdout);
+            else rc = cli_error("learn", "%s", err);
+            free(src);
+        } else if (learn_output("learn", l, base, target, err, sizeof err) != 0) {
+            rc = cli_error("learn", "%s", err);
         }
-        free(src);
-        free(diff);
-        free(existing);
+    }
+    if (rc == EXIT_OK) {
         pal_learn_stats st;
         pal_learn_get_stats(l, &st);
-        if (rc == EXIT_OK) fprintf(stderr, "palisade learn: %lu events, %lu learned for %u images; skipped %lu without a container image, "
+        fprintf(stderr, "palisade learn: %lu events, %lu learned for %u images; skipped %lu without a container image, "
                 "%lu of other images, %lu with nothing to learn, %ld unreadable lines%s\n",
                 st.events, st.learned, st.images, st.skipped_no_image, st.skipped_filtered, st.skipped_unusable,
                 nbad, st.dropped ? " (some observations dropped: too many distinct entries)" : "");

@@ -146,7 +146,8 @@ char *cli_decide_line(cli_decider *d, const char *line, size_t len, bool toolong
     }
     pal_event ev;
     pal_arena_reset(&d->arena);
-    if (pal_event_decode(line, len, d->fmt, d->p->event_fields_used, &d->arena, &ev, err, sizeof err) != 0) {
+    if (pal_event_decode(line, len, d->fmt, d->decode_all ? NULL : d->p->event_fields_used, &d->arena, &ev,
+                         err, sizeof err) != 0) {
         v->input_error = true;
         return cli_error_decision(d->p, lineno, err[0] ? err : "the line could not be decoded");
     }
@@ -161,11 +162,22 @@ char *cli_decide_line(cli_decider *d, const char *line, size_t len, bool toolong
     v->effect = dec.effect;
     v->nmatches = dec.nmatches;
     v->vm_error = dec.vm_error != 0;
-    if (d->on_decided) d->on_decided(d->on_decided_user, d->p, &ev, &dec);
+    bool learning = d->on_decided && d->on_decided(d->on_decided_user, d->p, &ev, &dec);
+    if (learning) dec.effect = PE_ALLOW, v->effect = PE_ALLOW;
     char *js = pal_decision_json(d->rt, &dec, lineno);
     if (!js) {
         v->input_error = true;
         return cli_error_decision(d->p, lineno, "out of memory writing this decision");
+    }
+    if (learning && js[0] == '{') {   /* {"learning":true,... */
+        size_t n = strlen(js);
+        char *t = malloc(n + 17);
+        if (t) {
+            memcpy(t, "{\"learning\":true,", 17);
+            memcpy(t + 17, js + 1, n);   /* the rest and its NUL */
+            free(js);
+            js = t;
+        }
     }
     return js;
 }

@@ -54,8 +54,11 @@ int cli_lines_finish(cli_lines *l, cli_line_fn fn, void *user);
 /* Bytes of an unfinished line are held (or one is being skipped). */
 bool cli_lines_partial(const cli_lines *l);
 
-/* Hook: a decoded event and its decision (valid only during the call). */
-typedef void (*cli_decided_fn)(void *user, const pal_program *p, const pal_event *ev, const pal_decision *d);
+/* Hook: a decoded event and its decision (valid only during the call).
+   Returning true means the event's image is being learned (`agent
+   --learn`): nothing is enforced for it, so the decision line says effect
+   allow and "learning":true, and keeps the matches that would have fired. */
+typedef bool (*cli_decided_fn)(void *user, const pal_program *p, const pal_event *ev, const pal_decision *d);
 
 typedef struct cli_decider {
     const pal_program *p;
@@ -64,6 +67,7 @@ typedef struct cli_decider {
     pal_input_format fmt;
     cli_decided_fn on_decided;   /* NULL: none */
     void *on_decided_user;
+    bool decode_all;             /* decode every field, not only those the rules read (learning) */
 } cli_decider;
 
 typedef struct cli_verdict {

@@ -162,5 +162,39 @@ printf '%s\n' "$out" | grep -q 'allow "/bin/true"' && ok "the good line is still
 "$PALISADE" learn --events "$BASE" --image 'other*' 2>/dev/null | grep -q '^runtime' \
     && bad "--image filters images" || ok "--image filters images"
 
+# 6. agent --learn: the learned image is not enforced while it is learned,
+# other images are; SIGUSR2 and exit write DIR/learned.pal, merging
+mkdir -p "$TMP/agentlearn"
+out=$("$PALISADE" agent --policy examples/lab --learn "$TMP/agentlearn" --learn-image 'wincontainerapp*' \
+      < examples/lab/events.jsonl 2>"$TMP/agent.err")
+L_OTHER=$(jq -c --slurp 'to_entries | map(select(.value.container.image.name == "otherapp:1")) | map(.key + 1) | .[]' examples/lab/events.jsonl)
+expect_eq "agent --learn: one decision per event" "$(printf '%s\n' "$out" | grep -c .)" "$(grep -c . examples/lab/events.jsonl)"
+got=$(printf '%s\n' "$out" | jq -r --argjson l "$L_CMD" 'select(.line == $l) | "\(.effect) \(.learning) \(.matches[0].effect)"')
+expect_eq "agent --learn: cmd.exe in the learned image is not enforced, the would-be match is kept" "$got" "allow true prevent"
+got=$(printf '%s\n' "$out" | jq -r --argjson l "$L_OTHER" 'select(.line == $l) | "\(.learning)"')
+expect_eq "agent --learn: other images are not learned" "$got" "null"
+if [ -f "$TMP/agentlearn/learned.pal" ] && grep -qF "allow 'C:\\app\\wincontainerapp.exe'" "$TMP/agentlearn/learned.pal" \
+   && ! grep -q otherapp "$TMP/agentlearn/learned.pal"; then ok "agent --learn writes DIR/learned.pal at exit"
+else bad "agent --learn writes DIR/learned.pal at exit" "$(cat "$TMP/agent.err")"; fi
+"$PALISADE" build "$TMP/agentlearn/learned.pal" -o "$TMP/al.bnd" >/dev/null 2>&1 \
+    && ok "what the agent learned compiles" || bad "what the agent learned compiles"
+# SIGUSR2 while following a file: the learned file appears without stopping the agent
+: > "$TMP/follow.jsonl"
+mkdir -p "$TMP/agentlearn2"
+"$PALISADE" agent --follow "$TMP/follow.jsonl" --learn "$TMP/agentlearn2" > "$TMP/follow.out" 2>"$TMP/follow.err" &
+apid=$!
+for _ in $(seq 100); do grep -q 'ready' "$TMP/follow.err" 2>/dev/null && break; sleep 0.1; done
+cat "$BASE" >> "$TMP/follow.jsonl"
+for _ in $(seq 200); do [ "$(grep -c . "$TMP/follow.out" 2>/dev/null)" -ge "$(grep -c . "$BASE")" ] && break; sleep 0.1; done
+kill -USR2 "$apid"
+for _ in $(seq 200); do [ -f "$TMP/agentlearn2/learned.pal" ] && break; sleep 0.1; done
+if [ -f "$TMP/agentlearn2/learned.pal" ] && kill -0 "$apid" 2>/dev/null; then ok "SIGUSR2 writes what was learned and the agent keeps running"
+else bad "SIGUSR2 writes what was learned and the agent keeps running" "$(cat "$TMP/follow.err")"; fi
+kill -TERM "$apid"; wait "$apid"; rc=$?
+expect_eq "agent --learn exits 0 on SIGTERM" "$rc" 0
+grep -q "learned.pal: nothing new" "$TMP/follow.err" && ok "the exit write merges into the SIGUSR2 file (nothing new)" \
+    || bad "the exit write merges into the SIGUSR2 file (nothing new)" "$(cat "$TMP/follow.err")"
+"$PALISADE" agent --learn "$TMP/nope" < /dev/null >/dev/null 2>&1; expect_eq "agent --learn on a missing directory: exit 2" "$?" 2
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
