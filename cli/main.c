@@ -33,7 +33,7 @@ static const struct command {
     {"disasm", cmd_disasm, "disasm BUNDLE: show the bytecode rule by rule"},
     {"inspect", cmd_inspect, "inspect BUNDLE: manifest, rules, checks and signature of a bundle"},
     {"keygen", cmd_keygen, "keygen -o NAME: make an ed25519 key pair for signing bundles"},
-    {"feed", cmd_feed, "feed convert-msrc|check ...: vulnerability feed tools"},
+    {"feed", cmd_feed, "feed check|convert-msrc|match ...: vulnerability feed tools"},
     {"version", cmd_version, "version: print the version"},
 };
 
