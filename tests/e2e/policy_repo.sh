@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# examples/policy-repo is what we tell users to copy: it must be formatted,
+# lint clean under its own .palisade.yaml, have passing tests with 100%
+# coverage, build into a bundle that decides like the sources, and sign.
+# Needs $PALISADE (tests/run-all.sh sets it).
+set -u
+cd "$(dirname "$0")/../.."
+PALISADE=${PALISADE:-$PWD/build/palisade}
+REPO=examples/policy-repo
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0 fail=0
+ok()  { pass=$((pass+1)); echo "ok   $1"; }
+bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
+run() {  # name command...: passes when the command exits 0
+    local name=$1; shift
+    if out=$("$@" 2>&1); then ok "$name"; else bad "$name" "$out"; fi
+}
+
+run "the repo is formatted (fmt -l lists nothing)" "$PALISADE" fmt -l "$REPO"
+run "the repo lints clean under its .palisade.yaml" "$PALISADE" lint "$REPO"
+run "its tests pass with 100% coverage" "$PALISADE" test --coverage-min 100 "$REPO"
+run "it builds into a bundle" "$PALISADE" build "$REPO" -o "$TMP/p.bundle" --revision example
+run "keygen makes a key pair" "$PALISADE" keygen -o "$TMP/team"
+run "it builds signed" "$PALISADE" build "$REPO" -o "$TMP/s.bundle" --revision example --sign "$TMP/team.key"
+run "the signed bundle verifies with the team key" "$PALISADE" inspect "$TMP/s.bundle" --verify-key "$TMP/team.pub"
+# the bundle decides like the sources
+ev='{"event":{"category":["process"]},"container":{"image":{"name":"registry.example.com/web:1.4.2"}},"process":{"executable":"/bin/sh","name":"sh","parent":{"name":"nginx"}}}'
+a=$(printf '%s\n' "$ev" | "$PALISADE" eval --policy "$REPO" --events - 2>/dev/null | jq -c 'del(.revision)')
+b=$(printf '%s\n' "$ev" | "$PALISADE" eval --policy "$TMP/s.bundle" --verify-key "$TMP/team.pub" --events - 2>/dev/null | jq -c 'del(.revision)')
+if [ -n "$a" ] && [ "$a" = "$b" ] && printf '%s' "$a" | jq -e '.effect == "prevent" and (.matches | length) == 2' >/dev/null
+then ok "the signed bundle decides like the sources (a shell under nginx: prevented, two matches)"
+else bad "the signed bundle decides like the sources" "source: $a"$'\n'"bundle: $b"; fi
+# the team's check runs beside the built-in ones in a scan
+python3 tests/e2e/lib/mkimage.py "$TMP/img.tar" --spec /dev/stdin >/dev/null 2>"$TMP/err" <<'SPEC' || bad "build a test image" "$(cat "$TMP/err")"
+{"os": "linux", "tag": "shop:3", "config": {"User": "app", "Healthcheck": {"Test": ["CMD", "true"]}},
+ "layers": [{"entries": [{"path": "etc/hostname", "data": "shop\n"}]}]}
+SPEC
+ids=$("$PALISADE" scan "$TMP/img.tar" --policy "$REPO" --format json 2>/dev/null | jq -r '[.findings[].id] | join(" ")')
+case " $ids " in
+    *" ACME-0001 "*) ok "scan --policy runs the team's check beside the built-in ones" ;;
+    *) bad "scan --policy runs the team's check beside the built-in ones" "findings: $ids" ;;
+esac
+python3 - "$REPO/.github/workflows/policies.yml" <<'PY' && ok "the CI workflow runs fmt, lint, test and build" || bad "the CI workflow runs fmt, lint, test and build"
+import sys
+s = open(sys.argv[1]).read()
+need = ["palisade fmt -d", "palisade lint", "palisade test --coverage-min 100", "palisade build . -o", "--sign"]
+sys.exit(0 if all(n in s for n in need) and "\t" not in s else 1)
+PY
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
