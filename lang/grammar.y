@@ -540,16 +540,18 @@ primary
     | TRUE                       { $$ = node(P, N_TRUE, @1); }
     | FALSE                      { $$ = node(P, N_FALSE, @1); }
     | NAME                       { $$ = name_node(P, $1.s, $1.len, @1); }
-    | NAME '(' ')'               { $$ = node(P, N_CALL, @1); $$->text = $1.s; $$->len = $1.len; }
-    | NAME '(' item_list ')'     { $$ = $3; $$->kind = N_CALL; $$->loc = @1; $$->text = $1.s; $$->len = $1.len; }
+    /* a call's location starts at its name and ends at its ')', so a
+       message can quote or underline the whole call */
+    | NAME '(' ')'               { $$ = node(P, N_CALL, @$); $$->text = $1.s; $$->len = $1.len; }
+    | NAME '(' item_list ')'     { $$ = $3; $$->kind = N_CALL; $$->loc = @$; $$->text = $1.s; $$->len = $1.len; }
     | COUNT '(' NAME IN add_expr ':' expr ')' {
-          $$ = node(P, N_COUNT, @1); $$->text = $3.s; $$->len = $3.len; $$->a = $5; $$->b = $7;
+          $$ = node(P, N_COUNT, @$); $$->text = $3.s; $$->len = $3.len; $$->a = $5; $$->b = $7;
       }
     | ANY '(' NAME IN add_expr ':' expr ')' {
-          $$ = node(P, N_ANY, @1); $$->text = $3.s; $$->len = $3.len; $$->a = $5; $$->b = $7;
+          $$ = node(P, N_ANY, @$); $$->text = $3.s; $$->len = $3.len; $$->a = $5; $$->b = $7;
       }
     | ALL '(' NAME IN add_expr ':' expr ')' {
-          $$ = node(P, N_ALL, @1); $$->text = $3.s; $$->len = $3.len; $$->a = $5; $$->b = $7;
+          $$ = node(P, N_ALL, @$); $$->text = $3.s; $$->len = $3.len; $$->a = $5; $$->b = $7;
       }
     | '(' expr ')'               { $$ = $2; }
     | '[' items ']'              { $$ = $2; $$->loc = @$; }

@@ -615,7 +615,9 @@ static void check_part(rules *R, uint32_t fi, const pal_node *n, const scope *sc
                 continue;
             }
             cval v = fold(R, fi, o, sc, 0);
-            if (v.kind == CK_BOOL) {
+            /* a macro that is a constant is a switch (`macro debug = true`):
+               only the whole condition it makes constant is worth a word */
+            if (v.kind == CK_BOOL && o->kind != N_NAME) {
                 pal_loc l = span(o);
                 bool useless = v.b == (n->kind == N_AND);   /* true in an and, false in an or */
                 report(R, fi, "PAL0703", l, useless ? "remove it" : "fix or remove it",
@@ -916,7 +918,6 @@ static bool ip_covers(const vitem *d, const vitem *a)
     return pal_cidr_contains(d->ip, d->v6, d->prefix, a->ip, a->v6);
 }
 
-static bool ip_nested(const vitem *d, const vitem *a) { return ip_covers(d, a) || ip_covers(a, d); }
 
 /* Ports: is every port of a in d? (NULL = every port) */
 static bool ports_cover(const vset *d, const vset *a)
@@ -1082,16 +1083,6 @@ static bool ep_covers(rules *R, const pal_endpoint *d, const vset *dip, const pa
     return false;
 }
 
-static bool ep_overlap(rules *R, const pal_endpoint *x, const vset *xip, const pal_endpoint *y, const vset *yip, bool to)
-{
-    if (x->kind == EP_ANY || y->kind == EP_ANY) return true;
-    if (x->kind == EP_SUBNET && y->kind == EP_SUBNET) {
-        if (xip->unknown || yip->unknown || !xip->n || !yip->n) return false;
-        return ip_nested(&xip->v[0], &yip->v[0]);
-    }
-    return ep_covers(R, x, xip, y, yip, to) || ep_covers(R, y, yip, x, xip, to);
-}
-
 static bool fw_covers(rules *R, const fwent *d, const fwent *a)
 {
     return ep_covers(R, &d->e->from, &d->from_ip, &a->e->from, &a->from_ip, false) &&
@@ -1100,12 +1091,15 @@ static bool fw_covers(rules *R, const fwent *d, const fwent *a)
            ports_cover(d->ports_any ? NULL : &d->ports, a->ports_any ? NULL : &a->ports);
 }
 
-static bool fw_overlap(rules *R, const fwent *x, const fwent *y)
+static bool same_endpoint(rules *R, const pal_endpoint *x, const vset *xip, const pal_endpoint *y, const vset *yip, bool to)
 {
-    return ep_overlap(R, &x->e->from, &x->from_ip, &y->e->from, &y->from_ip, false) &&
-           ep_overlap(R, &x->e->to, &x->to_ip, &y->e->to, &y->to_ip, true) &&
-           (x->e->proto == PROTO_ANY || y->e->proto == PROTO_ANY || x->e->proto == y->e->proto) &&
-           ports_overlap(x->ports_any ? NULL : &x->ports, y->ports_any ? NULL : &y->ports);
+    return x->kind == y->kind && ep_covers(R, x, xip, y, yip, to) && ep_covers(R, y, yip, x, xip, to);
+}
+
+static bool same_endpoints(rules *R, const fwent *x, const fwent *y)
+{
+    return same_endpoint(R, &x->e->from, &x->from_ip, &y->e->from, &y->from_ip, false) &&
+           same_endpoint(R, &x->e->to, &x->to_ip, &y->e->to, &y->to_ip, true);
 }
 
 static const char *fw_outcome(const pal_fwentry *e, char *buf, size_t cap)
@@ -1148,9 +1142,17 @@ static void firewall_entries(rules *R)
                            line_of(R, fi, v[i].e->loc.begin), line_quote(R, fi, v[i].e->loc.begin, q, sizeof q));
                     reported = true;
                 }
+                /* overlap: the same endpoints and protocol, port sets that
+                   share some ports (neither holding the other), and
+                   different outcomes — two ranges written for one pair of
+                   endpoints that were meant to be disjoint.  Entries whose
+                   endpoints differ overlap all the time by design
+                   (exceptions above a general entry) and are not reported. */
                 for (uint32_t i = 0; i < j && !reported; i++) {
                     bool same = v[i].e->allow == v[j].e->allow && (v[i].e->allow || (v[i].e->effect ? v[i].e->effect : PE_ALERT) == (v[j].e->effect ? v[j].e->effect : PE_ALERT));
-                    if (same || fw_covers(R, &v[j], &v[i]) || !fw_overlap(R, &v[i], &v[j])) continue;
+                    if (same || v[i].e->proto != v[j].e->proto || !same_endpoints(R, &v[i], &v[j]) ||
+                        fw_covers(R, &v[j], &v[i]) ||
+                        !ports_overlap(v[i].ports_any ? NULL : &v[i].ports, v[j].ports_any ? NULL : &v[j].ports)) continue;
                     char hint[200];
                     snprintf(hint, sizeof hint, "if line %u should win for the shared traffic, move it above; else narrow one of them",
                              line_of(R, fi, v[j].e->loc.begin));
