@@ -476,10 +476,8 @@ static void bench_eval(void)
     printf("   VM / hand-written C, the same rule:            %7.2fx  (pal_vm_run, no runtime)\n", tv / tc);
     printf("   runtime / hand-written C, the same rule:       %7.2fx  (pal_decide_event)\n", t1 / tc);
     printf("   500 rules: %.2f rules run per event (kind dispatch alone would run %.1f; 1 rule: %.2f);\n"
-           "   cost above the floor per rule run: %.1f ns, %.2fx the one-rule cost above the floor\n",
-           run500, kind500, run1, (t500 - t0) * per / (run500 > 0 ? run500 : 1),
-           ((t500 - t0) / (run500 > 0 ? run500 : 1)) / ((t1 - t0) / (run1 > 0 ? run1 : 1)));
-
+           "   cost above the floor: %.1f ns per event (probing the index, running what it selects)\n\n",
+           run500, kind500, run1, (t500 - t0) * per);
     pal_vm_free(vm1);
     pal_runtime_free(rt0);
     pal_runtime_free(rt1);
