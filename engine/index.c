@@ -121,6 +121,7 @@ typedef struct field_ix {
     uint32_t infix;                          /* Aho-Corasick root over `contains` needles */
     uint32_t long_node;                      /* rules with a `contains` on this field, for long values */
     uint32_t max_needle;                     /* longest such needle */
+    uint32_t *infix_next;                    /* the infix root's 256 moves */
     uint8_t has_str, has_int;
     uint8_t kinds;                           /* kinds of the rules keyed here */
 } field_ix;
@@ -160,6 +161,8 @@ struct pal_index {
 
     uint32_t nnodes;                   /* node 0 is "none" */
     uint32_t *fail, *dict;             /* Aho-Corasick links of `contains` trie nodes */
+    uint32_t *bit_child;               /* CIDR tries: [2 * node + bit], 0 = none (copied
+                                          out of the edge table: one load per bit) */
     uint8_t *is_infix;
     uint32_t *post_first, *post_count;
     uint32_t *post;
@@ -1219,10 +1222,12 @@ void pal_index_free(pal_index *ix)
     free(ix->echild);
     free(ix->fail);
     free(ix->dict);
+    free(ix->bit_child);
     free(ix->is_infix);
     free(ix->post_first);
     free(ix->post_count);
     free(ix->post);
+    for (uint32_t f = 0; ix->fields && f < ix->nfields; f++) free(ix->fields[f].infix_next);
     free(ix->fields);
     free(ix->probe_fields);
     free(ix);
@@ -1328,6 +1333,20 @@ pal_index *pal_index_build(const pal_program *p)
     free(b.pairs);
     b.pairs = NULL;
     if (!build_links(ix)) goto oom;
+    ix->bit_child = calloc(2 * (size_t)ix->nnodes, sizeof *ix->bit_child);
+    if (!ix->bit_child) goto oom;
+    for (uint32_t f = 0; f < ix->nfields; f++) {
+        field_ix *fi = &ix->fields[f];
+        if (!fi->infix) continue;
+        if (!(fi->infix_next = calloc(256, sizeof *fi->infix_next))) goto oom;
+        for (unsigned c = 0; c < 256; c++) fi->infix_next[c] = edge_get(ix, fi->infix, c);
+    }
+    for (uint32_t i = 0; i <= ix->emask; i++) {
+        uint64_t k = ix->ekey[i];
+        if (!k || ((k - 1) & 0x1ff) < 256) continue;
+        uint32_t parent = (uint32_t)((k - 1) >> 9);
+        ix->bit_child[2 * (size_t)parent + (((k - 1) & 0x1ff) - 256)] = ix->echild[i];
+    }
 
     /* 4. the always-run lists and the fields to probe */
     for (uint32_t ri = 0; ri < p->nrules; ri++) {
@@ -1455,17 +1474,18 @@ static void walk_suffix(probe *pr, uint32_t node, const char *s, uint32_t len)
 }
 
 /* Aho-Corasick: every needle occurring in s, in one pass. */
-static void walk_infix(probe *pr, uint32_t root, const char *s, uint32_t len)
+static void walk_infix(probe *pr, uint32_t root, const uint32_t *root_next, const char *s, uint32_t len)
 {
     const pal_index *ix = pr->ix;
     collect(pr, root);                      /* the empty needle */
     uint32_t st = root;
     for (uint32_t i = 0; i < len; i++) {
         unsigned c = fold((unsigned char)s[i]);
-        uint32_t to;
+        /* most of a value matches no needle: the root's moves are a table */
         for (;;) {
-            if ((to = edge_get(ix, st, c)) != 0) { st = to; break; }
-            if (st == root) break;
+            if (st == root) { st = root_next[c] ? root_next[c] : root; break; }
+            uint32_t to = edge_get(ix, st, c);
+            if (to) { st = to; break; }
             st = ix->fail[st];
         }
         /* a node already collected in this probe has had its chain collected */
@@ -1490,7 +1510,7 @@ static void probe_value(probe *pr, unsigned field, pal_value v, int depth)
             walk_suffix(pr, fi->suffix, s, v.len);
             if (dot) walk_suffix(pr, fi->suffix, s, v.len - 1);
         }
-        if (fi->infix) walk_infix(pr, fi->infix, s, v.len);
+        if (fi->infix) walk_infix(pr, fi->infix, fi->infix_next, s, v.len);
         /* A value so long that a `contains` that misses could still charge
            a rule's budget by IX_INFIX_CHARGE or more: every rule with a
            `contains` on the field runs, so a budget error stays reported.
@@ -1513,7 +1533,7 @@ static void probe_value(probe *pr, unsigned field, pal_value v, int depth)
         collect(pr, node);
         unsigned bits = v6 ? 128 : 32;
         for (unsigned j = 0; j < bits && node; j++) {
-            node = edge_get(pr->ix, node, 256u + ((v.u.ip[j / 8] >> (7 - j % 8)) & 1u));
+            node = pr->ix->bit_child[2 * (size_t)node + ((v.u.ip[j / 8] >> (7 - j % 8)) & 1u)];
             if (node) collect(pr, node);
         }
         break;
