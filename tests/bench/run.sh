@@ -84,9 +84,9 @@ size=$(wc -c < "$TMP/events.jsonl")
 echo "D. palisade eval throughput: $EVENTS_N ECS lines ($((size / 1000000)) MB; process, network, dns, file),"
 echo "   CPU seconds (user + sys), best of 3, output to /dev/null; ratios against the cJSON floor"
 row() {   # label seconds
-    if [ "$2" = fail ]; then printf '   %-58s failed\n' "$1"; return; fi
+    if [ "$2" = fail ]; then printf '   %-61s failed\n' "$1"; return; fi
     awk -v l="$1" -v t="$2" -v n=$EVENTS_N -v f="$floor" \
-        'BEGIN { printf "   %-58s %7.3f s %9.0f ev/s %6.2fx\n", l, t, n / t, t / f }'
+        'BEGIN { printf "   %-61s %7.3f s %9.0f ev/s %6.2fx\n", l, t, n / t, t / f }'
 }
 row "baseline a: cJSON parse + free per line (no decision)" "$floor"
 [ -n "$jq_t" ] && row "baseline b: jq -c . (parse and print, no decision)" "$jq_t"
