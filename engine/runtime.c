@@ -183,30 +183,27 @@ static bool event_fits(const pal_event *ev)
     return s && s->id == PS_EVENT && (ev->rec.slots || s->nfields == 0);
 }
 
+static void sift_down(uint32_t *a, uint32_t root, uint32_t n)
+{
+    for (;;) {
+        uint32_t child = 2 * root + 1;
+        if (child >= n) return;
+        if (child + 1 < n && a[child + 1] > a[child]) child++;
+        if (a[root] >= a[child]) return;
+        uint32_t t = a[root]; a[root] = a[child]; a[child] = t;
+        root = child;
+    }
+}
+
+/* Candidates into rule order: insertion sort for the usual handful, a heap
+   sort (allocation-free, O(n log n)) when an event hits many rules. */
 static void sort_u32(uint32_t *a, uint32_t n)
 {
     if (n > 32) {
-        /* a heap sort keeps this allocation-free and O(n log n) */
-        for (uint32_t start = n / 2; start-- > 0;) {
-            for (uint32_t root = start;;) {
-                uint32_t child = 2 * root + 1;
-                if (child >= n) break;
-                if (child + 1 < n && a[child + 1] > a[child]) child++;
-                if (a[root] >= a[child]) break;
-                uint32_t t = a[root]; a[root] = a[child]; a[child] = t;
-                root = child;
-            }
-        }
+        for (uint32_t start = n / 2; start-- > 0;) sift_down(a, start, n);
         for (uint32_t end = n - 1; end > 0; end--) {
             uint32_t t = a[0]; a[0] = a[end]; a[end] = t;
-            for (uint32_t root = 0;;) {
-                uint32_t child = 2 * root + 1;
-                if (child >= end) break;
-                if (child + 1 < end && a[child + 1] > a[child]) child++;
-                if (a[root] >= a[child]) break;
-                t = a[root]; a[root] = a[child]; a[child] = t;
-                root = child;
-            }
+            sift_down(a, 0, end);
         }
         return;
     }

@@ -277,6 +277,43 @@ static void test_order(void)
     pal_program_free(p);
 }
 
+/* An event that hits many rules: the candidates are sorted back into rule
+   order (past the insertion-sort size) and merged with the always-run ones. */
+static void test_many_hits(void)
+{
+    static const char *const effects[] = {"alert", "prevent", "block"};
+    ig_buf src = {0};
+    ig_printf(&src, "package t\n");
+    for (int i = 0; i < 150; i++) {
+        if (i % 3 == 2)
+            ig_printf(&src, "rule \"always %d\" { on process when not (process.name == \"other\") effect %s }\n", i,
+                      effects[i % 3]);
+        else
+            /* keys on two fields, so the hits come out of the probe interleaved */
+            ig_printf(&src, "rule \"hit %d\" { on process when process.%s in [\"same\", \"n%d\"] effect %s }\n", 149 - i,
+                      i % 2 ? "parent.name" : "name", i, effects[(i / 3) % 3]);
+    }
+    pal_program *p = compile_or_fail(src.s);
+    free(src.s);
+    if (!p) return;
+    const char *lines[] = {"{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"same\",\"parent\":{\"name\":\"same\"}}}"};
+    ig_diff d;
+    CHECK_INT(diff_lines(p, lines, 1, &d), 0);
+    CHECK_INT(d.runs_with, 150);
+    pal_arena_reset(&d.arena);
+    pal_event ev;
+    char err[200];
+    pal_decision dec;
+    CHECK_INT(pal_event_decode(lines[0], strlen(lines[0]), PAL_INPUT_AUTO, NULL, &d.arena, &ev, err, sizeof err), 0);
+    CHECK_INT(pal_decide_event(d.with, &ev, &dec), 0);
+    CHECK_INT(dec.nmatches, 150);
+    bool ordered = true;
+    for (uint32_t i = 1; i < dec.nmatches; i++) ordered &= dec.matches[i - 1].rule < dec.matches[i].rule;
+    CHECK(ordered);
+    ig_diff_free(&d);
+    pal_program_free(p);
+}
+
 /* A `contains` that misses on a very long Windows value still spends the
    budget: the rule must run (and report the error) with the index too. */
 static void test_budget_kept(void)
@@ -616,6 +653,7 @@ int main(void)
     test_shapes();
     test_decisions();
     test_order();
+    test_many_hits();
     test_budget_kept();
     test_big_rules();
     test_hand_built();
