@@ -85,6 +85,7 @@ static const char shapes_src[] =
     "rule \"either\" { on process when process.name == \"a\" or process.parent.name == \"b\" }\n"
     "rule \"loop first\" { on process when any a in process.args: a == \"-enc\" }\n"
     "rule \"loop after\" { on process when process.name == \"x\" and any a in process.args: a == \"-enc\" }\n"
+    "rule \"loop before\" { on process when (any a in process.args: a == \"-enc\") and process.name == \"x\" }\n"
     "rule \"contains\" { on process when process.command_line contains \"/dev/tcp/\" }\n"
     "rule \"lowered\" { on file when lower(file.extension) in [\"dll\", \"exe\"] }\n"
     "rule \"ports\" { on network when destination.port in [4444, 6660..6669] }\n"
@@ -129,6 +130,8 @@ static void test_shapes(void)
     CHECK_STR(describe(rt, "either"), "process.name = \"a\" | process.parent.name = \"b\"");
     CHECK_INT(state_of(rt, "loop first"), PAL_IX_ALWAYS);         /* a loop's cost is unbounded */
     CHECK_STR(describe(rt, "loop after"), "process.name = \"x\"");
+    /* the loop runs before the name is tested: it may spend the budget */
+    CHECK_INT(state_of(rt, "loop before"), PAL_IX_ALWAYS);
     CHECK_STR(describe(rt, "contains"), "process.command_line contains \"/dev/tcp/\"");
     CHECK_STR(describe(rt, "lowered"), "file.extension = \"dll\" | file.extension = \"exe\"");
     CHECK_INT(state_of(rt, "ports"), PAL_IX_INDEXED);
@@ -338,6 +341,20 @@ static void test_budget_kept(void)
     ig_diff d;
     CHECK_INT(diff_lines(p, lines, 2, &d), 0);
     CHECK_INT(d.vm_errors, 1);              /* the long line: budget error, both ways */
+    ig_diff_free(&d);
+    pal_program_free(p);
+
+    /* a loop before the keyed test: a long list spends the budget even
+       though the key misses */
+    p = compile_or_fail("package t\nrule \"loop\" { on process when (any a in process.args: a == \"zz\") and process.name == \"x\" }\n");
+    if (!p) { free(ev.s); return; }
+    ev.len = 0;
+    ig_printf(&ev, "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"y\",\"args\":[\"a\"");
+    for (int i = 0; i < 60000; i++) ig_printf(&ev, ",\"a\"");
+    ig_printf(&ev, "]}}");
+    lines[0] = ev.s;
+    CHECK_INT(diff_lines(p, lines, 1, &d), 0);
+    CHECK_INT(d.vm_errors, 1);
     CHECK_INT(d.runs_with, 1);              /* the short line runs nothing */
     ig_diff_free(&d);
     free(ev.s);
@@ -431,6 +448,18 @@ static void test_hand_built(void)
     pb_patch(&b, j, pb_op(&b, OP_HALT));
     pb_end(&b);
     (void)j0; (void)mid;
+    /* 4: a domain set on a field the decoder leaves as it is (a trailing dot
+       stays), as a bundle may hold it */
+    int f_host = pal_schema_find(pal_schema_get(PS_EVENT), "host.name", 9);
+    pb_rule(&b, "dns on a string", PR_RULE, PS_EVENT, 0, 2);
+    o = pb_outcome(&b, PE_ALERT, SEV_LOW, "x");
+    static const char *const doms[] = {"*.google.com", "example.org"};
+    m = pb_strs(&b, PM_DNSSET, PMF_NOCASE, doms, 2);
+    pb_op(&b, PAL_MK_AB(OP_MATCH_FIELD, m, (uint32_t)f_host));
+    j = pb_op(&b, PAL_MK_SJ(OP_JUMP_IF_FALSE, 0));
+    pb_op(&b, PAL_MK_A(OP_EMIT, o));
+    pb_patch(&b, j, pb_op(&b, OP_HALT));
+    pb_end(&b);
     pal_program *p = pb_take(&b);
     char err[300];
     int rc = pal_program_prepare(p, err, sizeof err);
@@ -449,6 +478,8 @@ static void test_hand_built(void)
     pal_index_describe_rule(ix, 2, buf, sizeof buf);
     CHECK_STR(buf, "(no key: never true)");
     CHECK_INT(pal_index_rule_state(ix, 3), PAL_IX_INDEXED);   /* the EQ is unknown; the jump proves nothing */
+    pal_index_describe_rule(ix, 4, buf, sizeof buf);
+    CHECK_STR(buf, "host.name suffix \".google.com\" | host.name = \"example.org\"");
     pal_index_free(ix);
 
     /* the constant carries the Windows flag, so a Linux value compares
@@ -456,10 +487,13 @@ static void test_hand_built(void)
     const char *lines[] = {
         "{\"event\":{\"category\":[\"process\"]},\"host\":{\"os\":{\"type\":\"linux\"}},\"process\":{\"name\":\"c:/x/cmd.EXE\"}}",
         "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"a\"}}",
+        "{\"event\":{\"category\":[\"process\"]},\"host\":{\"name\":\"Mail.Google.COM.\"},\"process\":{\"name\":\"b\"}}",
+        "{\"event\":{\"category\":[\"process\"]},\"host\":{\"name\":\"EXAMPLE.org.\"},\"process\":{\"name\":\"b\"}}",
+        "{\"event\":{\"category\":[\"process\"]},\"host\":{\"name\":\"google.com.\"},\"process\":{\"name\":\"b\"}}",
     };
     ig_diff d;
-    CHECK_INT(diff_lines(p, lines, 2, &d), 0);
-    CHECK_INT(d.matched, 2);
+    CHECK_INT(diff_lines(p, lines, 5, &d), 0);
+    CHECK_INT(d.matched, 4);
     ig_diff_free(&d);
     pal_program_free(p);
 }
