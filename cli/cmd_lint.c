@@ -46,13 +46,51 @@ static const char *level_name(int l)
 
 /* ---- output ---- */
 
+/* The text format is the compiler's (pal_diag_print): the header line, the
+   source line with a caret, the hint.  Long lines are shown as a window of
+   at most LINT_SHOW_BYTES around the place, so a hostile one-line file
+   prints in linear time. */
+#define LINT_SHOW_BYTES 160
+
 static void print_text(const pal_linter *L)
 {
     for (size_t i = 0; i < L->nfindings; i++) {
-        pal_diagnostic d;
-        pal_srcfile sf;
-        pal_finding_diag(L, &L->findings[i], &d, &sf);
-        pal_diag_print(&d, stdout);
+        const pal_finding *f = &L->findings[i];
+        if (f->file == PAL_LINT_NO_FILE) {
+            printf("%s[%s]: %s\n", level_name(f->level), f->code, f->message);
+        } else {
+            const pal_lint_file *lf = &L->files[f->file];
+            printf("%s:%u:%u: %s[%s]: %s\n", lf->path, f->line, f->col, level_name(f->level), f->code, f->message);
+            uint32_t ls = f->line >= 1 && f->line <= lf->nlines ? lf->line_starts[f->line - 1] : 0;
+            uint32_t le = f->line < lf->nlines ? lf->line_starts[f->line] - 1 : (uint32_t)lf->len;
+            uint32_t b = f->begin < ls ? ls : f->begin > le ? le : f->begin;
+            bool cut_left = false;
+            if (b - ls > LINT_SHOW_BYTES / 2) {   /* a window around the place */
+                ls = b - LINT_SHOW_BYTES / 2;
+                while (ls < b && ((unsigned char)lf->text[ls] & 0xc0) == 0x80) ls++;
+                cut_left = true;
+            }
+            if (le - ls > LINT_SHOW_BYTES) {
+                le = ls + LINT_SHOW_BYTES;
+                while (le > b && ((unsigned char)lf->text[le] & 0xc0) == 0x80) le--;
+            }
+            while (le > ls && lf->text[le - 1] == '\r') le--;
+            char num[16];
+            int w = snprintf(num, sizeof num, "%u", f->line);
+            printf(" %s | %s%.*s\n", num, cut_left ? "..." : "", (int)(le - ls), lf->text + ls);
+            printf(" %*s | %s", w, "", cut_left ? "   " : "");
+            for (uint32_t k = ls; k < b; k++) {
+                if (((unsigned char)lf->text[k] & 0xc0) == 0x80) continue;
+                putchar(lf->text[k] == '\t' ? '\t' : ' ');
+            }
+            uint32_t e = f->end > b ? f->end : b + 1;
+            if (e > le) e = le > b ? le : b + 1;
+            putchar('^');
+            for (uint32_t k = b + 1; k < e; k++)
+                if (((unsigned char)lf->text[k] & 0xc0) != 0x80) putchar('~');
+            putchar('\n');
+        }
+        if (f->hint) printf("  = hint: %s\n", f->hint);
     }
 }
 

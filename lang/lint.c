@@ -71,6 +71,7 @@ void pal_linter_free(pal_linter *L)
     for (size_t i = 0; i < L->nfiles; i++) {
         free(L->files[i].path);
         free(L->files[i].text);
+        free(L->files[i].line_starts);
     }
     free(L->files);
     for (size_t i = 0; i < L->nfindings; i++) {
@@ -80,6 +81,7 @@ void pal_linter_free(pal_linter *L)
     free(L->findings);
     for (size_t i = 0; i < L->nnames; i++) free(L->names[i].name);
     free(L->names);
+    free(L->name_index);
     memset(L, 0, sizeof *L);
 }
 
@@ -95,17 +97,71 @@ static uint32_t add_file(pal_linter *L, const char *path, char *text, size_t len
         L->capfiles = cap;
     }
     char *p = strdup(path);
-    if (!p) return PAL_LINT_NO_FILE;
-    L->files[L->nfiles] = (pal_lint_file){p, text, len};
+    uint32_t n = 1;
+    for (size_t i = 0; i < len; i++) n += text[i] == '\n';
+    uint32_t *starts = malloc(n * sizeof *starts);
+    if (!p || !starts) { free(p); free(starts); return PAL_LINT_NO_FILE; }
+    uint32_t k = 0;
+    starts[k++] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n') starts[k++] = (uint32_t)i + 1;
+    L->files[L->nfiles] = (pal_lint_file){p, text, len, starts, n};
     return (uint32_t)L->nfiles++;
 }
 
-static void linecol(const pal_lint_file *f, uint32_t off, uint32_t *line, uint32_t *col)
+static uint32_t line_in(const pal_lint_file *f, uint32_t off)
 {
-    pal_srcfile sf = {0};
-    sf.text = f->text;
-    sf.len = f->len;
-    pal_srcfile_linecol(&sf, off, line, col);
+    uint32_t lo = 0, hi = f->nlines;   /* the last start <= off */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (f->line_starts[mid] <= off) lo = mid;
+        else hi = mid;
+    }
+    return lo + 1;
+}
+
+uint32_t pal_lint_line(const pal_linter *L, uint32_t file, uint32_t off)
+{
+    return file < L->nfiles ? line_in(&L->files[file], off) : 0;
+}
+
+/* Code points from a to b (same line or not: columns restart after '\n'). */
+static void advance(const pal_lint_file *f, uint32_t from, uint32_t to, uint32_t *line, uint32_t *col)
+{
+    for (uint32_t i = from; i < to && i < f->len; i++) {
+        if (f->text[i] == '\n') { (*line)++; *col = 1; }
+        else if (((unsigned char)f->text[i] & 0xc0) != 0x80) (*col)++;
+    }
+}
+
+static int cmp_pos(const void *a, const void *b)
+{
+    const pal_finding *x = a, *y = b;
+    if (x->file != y->file) return x->file < y->file ? -1 : 1;
+    return x->begin < y->begin ? -1 : x->begin > y->begin;
+}
+
+/* Lines and columns of the findings from `from` on: sorted by place, then
+   one pass over each file, so many findings in a long line stay linear. */
+static void settle_positions(pal_linter *L, size_t from)
+{
+    if (from >= L->nfindings) return;
+    qsort(L->findings + from, L->nfindings - from, sizeof *L->findings, cmp_pos);
+    uint32_t file = PAL_LINT_NO_FILE, at = 0, line = 1, col = 1;
+    for (size_t i = from; i < L->nfindings; i++) {
+        pal_finding *f = &L->findings[i];
+        if (f->file == PAL_LINT_NO_FILE || f->file >= L->nfiles) continue;
+        const pal_lint_file *lf = &L->files[f->file];
+        if (f->file != file) { file = f->file; at = 0; line = 1; col = 1; }
+        advance(lf, at, f->begin, &line, &col);
+        at = f->begin;
+        f->line = line;
+        f->col = col;
+        uint32_t el = line, ec = col;
+        advance(lf, f->begin, f->end, &el, &ec);
+        f->end_line = el;
+        f->end_col = ec;
+    }
 }
 
 static pal_finding *add_finding(pal_linter *L, int level, const char *code, uint32_t file,
@@ -133,8 +189,7 @@ static pal_finding *add_finding(pal_linter *L, int level, const char *code, uint
         if (end > lf->len) end = (uint32_t)lf->len;
         f->begin = begin;
         f->end = end;
-        linecol(lf, begin, &f->line, &f->col);
-        linecol(lf, end, &f->end_line, &f->end_col);
+        /* lines and columns: settle_positions() */
     }
     L->nfindings++;
     return f;
@@ -309,6 +364,11 @@ static void collect_diag(const pal_diagnostic *d, void *user)
     int level = d->level;
     if (level == PAL_DIAG_ERROR) s->errors++;
     else {
+        /* PAL0706 says the same about a check without a title, and more */
+        const pal_lint_code *c706 = pal_lint_code_find("PAL0706");
+        if (d->code && !strcmp(d->code, "PAL0204") && d->message && strstr(d->message, "has no title") &&
+            pal_lint_config_level(s->cfg, "PAL0706", c706 ? c706->level : PAL_DIAG_WARNING) != PAL_LINT_OFF)
+            return;
         level = pal_lint_config_level(s->cfg, d->code, level);
         if (level == PAL_LINT_OFF) return;
     }
@@ -401,27 +461,45 @@ static void find_suppressions(pal_lint_ctx *c, uint32_t rf, const pal_tokens *to
     for (uint32_t i = 0; i < toks->n; i++) {
         const pal_token *t = &toks->v[i];
         if (t->kind != PAL_TOK_LINE_COMMENT && t->kind != PAL_TOK_BLOCK_COMMENT) continue;
-        uint32_t line, col;
-        linecol(lf, t->begin, &line, &col);
+        /* cheap test first: most comments are not suppressions */
+        if (t->end - t->begin < 17 || !memmem(lf->text + t->begin, t->end - t->begin, "palisade:ignore", 15)) continue;
+        uint32_t line = line_in(lf, t->begin);
         /* at the end of a line of code: that line; else the next line of code */
         bool trailing = false;
-        if (i > 0 && toks->v[i - 1].kind != PAL_TOK_LINE_COMMENT && toks->v[i - 1].kind != PAL_TOK_BLOCK_COMMENT) {
-            uint32_t pl, pc;
-            linecol(lf, toks->v[i - 1].end, &pl, &pc);
-            trailing = pl == line;
-        }
+        if (i > 0 && toks->v[i - 1].kind != PAL_TOK_LINE_COMMENT && toks->v[i - 1].kind != PAL_TOK_BLOCK_COMMENT)
+            trailing = line_in(lf, toks->v[i - 1].end) == line;
         uint32_t next_line = 0;
         if (!trailing) {
             for (uint32_t j = i + 1; j < toks->n; j++)
                 if (toks->v[j].kind != PAL_TOK_LINE_COMMENT && toks->v[j].kind != PAL_TOK_BLOCK_COMMENT) {
-                    uint32_t nc;
-                    linecol(lf, toks->v[j].begin, &next_line, &nc);
+                    next_line = line_in(lf, toks->v[j].begin);
                     break;
                 }
             if (!next_line) next_line = UINT32_MAX;   /* nothing follows: applies to nothing */
         }
         parse_suppression(c, rf, t, lf->text, trailing ? line : next_line, out);
     }
+}
+
+static int cmp_supp(const void *a, const void *b)
+{
+    const suppression *x = a, *y = b;
+    if (x->file != y->file) return x->file < y->file ? -1 : 1;
+    if (x->line != y->line) return x->line < y->line ? -1 : 1;
+    return x->begin < y->begin ? -1 : x->begin > y->begin;
+}
+
+/* The first suppression for (file, line) in the sorted vector, or where it would be. */
+static size_t supp_first(const suppvec *sv, uint32_t file, uint32_t line)
+{
+    size_t lo = 0, hi = sv->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const suppression *m = &sv->v[mid];
+        if (m->file < file || (m->file == file && m->line < line)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
 }
 
 static bool suppresses(suppression *s, const pal_finding *f)
@@ -453,20 +531,63 @@ static void sweep(pal_linter *L, size_t from)
 
 /* ---- names across repos ---- */
 
+static uint32_t name_hash(const char *s, bool test)
+{
+    uint32_t h = test ? 0x9e3779b9u : 2166136261u;
+    for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
+/* The slot of a name in L->name_index: where it is, or the empty one where it goes. */
+static size_t name_slot(const pal_linter *L, const char *name, bool test)
+{
+    size_t mask = L->name_slots - 1, h = name_hash(name, test) & mask;
+    while (L->name_index[h]) {
+        const struct pal_lint_name *n = &L->names[L->name_index[h] - 1];
+        if (n->test == test && !strcmp(n->name, name)) break;
+        h = (h + 1) & mask;
+    }
+    return h;
+}
+
+static bool grow_names(pal_linter *L)
+{
+    if (L->nnames + 1 <= L->name_slots / 2 && L->nnames < L->capnames) return true;
+    if (L->nnames == L->capnames) {
+        size_t cap = L->capnames ? L->capnames * 2 : 64;
+        struct pal_lint_name *v = realloc(L->names, cap * sizeof *v);
+        if (!v) return false;
+        L->names = v;
+        L->capnames = cap;
+    }
+    if (L->nnames + 1 > L->name_slots / 2) {
+        size_t slots = L->name_slots ? L->name_slots * 2 : 128;
+        uint32_t *idx = calloc(slots, sizeof *idx);
+        if (!idx) return false;
+        free(L->name_index);
+        L->name_index = idx;
+        L->name_slots = slots;
+        for (size_t i = 0; i < L->nnames; i++)
+            L->name_index[name_slot(L, L->names[i].name, L->names[i].test)] = (uint32_t)i + 1;
+    }
+    return true;
+}
+
+/* Names across repos: the second repo to use a name gets PAL0708 (within
+   one repo the compiler refuses duplicate rule names, and lint_rules.c
+   reports duplicate tests with the place of the first). */
 static void note_name(pal_lint_ctx *c, uint32_t rf, const pal_decl *d)
 {
     pal_linter *L = c->L;
     bool test = d->kind == D_TEST;
-    for (size_t i = 0; i < L->nnames; i++) {
-        struct pal_lint_name *n = &L->names[i];
-        if (n->test != test || strcmp(n->name, d->name) != 0) continue;
-        /* within one repo: the compiler refuses duplicate rule names, and
-           lint_rules.c reports duplicate tests with the place of the first */
+    if (!grow_names(L)) return;
+    size_t slot = name_slot(L, d->name, test);
+    if (L->name_index[slot]) {
+        struct pal_lint_name *n = &L->names[L->name_index[slot] - 1];
         if (n->repo == c->repo) return;
-        uint32_t line, col;
-        linecol(&L->files[n->file], n->begin, &line, &col);
         char hint[LINT_PATH_BYTES + 128];
-        snprintf(hint, sizeof hint, "the first is at %s:%u:%u; rename one", L->files[n->file].path, line, col);
+        snprintf(hint, sizeof hint, "the first is at %s:%u; rename one", L->files[n->file].path,
+                 line_in(&L->files[n->file], n->begin));
         if (test)
             pal_lint_report(c, rf, "PAL0708", d->name_loc.begin, d->name_loc.end, hint,
                             "test \"%s\" is declared twice; reports and --run tell tests apart by name", d->name);
@@ -476,17 +597,11 @@ static void note_name(pal_lint_ctx *c, uint32_t rf, const pal_decl *d)
                             d->name);
         return;
     }
-    if (L->nnames == L->capnames) {
-        size_t cap = L->capnames ? L->capnames * 2 : 64;
-        struct pal_lint_name *v = realloc(L->names, cap * sizeof *v);
-        if (!v) return;
-        L->names = v;
-        L->capnames = cap;
-    }
     char *name = strdup(d->name);
     if (!name) return;
-    L->names[L->nnames++] = (struct pal_lint_name){name, test, c->file_ids[rf], d->name_loc.begin,
-                                                     d->name_loc.end, c->repo};
+    L->names[L->nnames] = (struct pal_lint_name){name, test, c->file_ids[rf], d->name_loc.begin,
+                                                   d->name_loc.end, c->repo};
+    L->name_index[slot] = (uint32_t)++L->nnames;
 }
 
 /* ---- the driver ---- */
@@ -594,22 +709,12 @@ int pal_lint_repo(pal_linter *L, const char *dir, const char *const *only, size_
     }
 
     /* the lint rules, then names shared with earlier repos */
-    size_t lint_first = L->nfindings;
     pal_lint_rules(&c);
     for (uint32_t i = 0; i < c.nfiles; i++)
         for (pal_decl *d = c.asts[i] ? c.asts[i]->decls : NULL; d; d = d->next)
             if (d->kind >= D_CHECK && d->name) note_name(&c, i, d);
 
-    /* a compiler warning about a check's title says what PAL0706 says */
-    for (size_t i = lint_first; i < L->nfindings; i++) {
-        if (strcmp(L->findings[i].code, "PAL0706") != 0) continue;
-        for (size_t j = first_finding; j < lint_first; j++)
-            if (!strcmp(L->findings[j].code, "PAL0204") && L->findings[j].file == L->findings[i].file &&
-                L->findings[j].begin == L->findings[i].begin && L->findings[j].level != PAL_DIAG_ERROR &&
-                strstr(L->findings[j].message, "no title"))
-                mark_dropped(&L->findings[j]);
-    }
-    sweep(L, first_finding);
+    settle_positions(L, first_finding);
 
     /* suppression comments */
     {
@@ -617,11 +722,15 @@ int pal_lint_repo(pal_linter *L, const char *dir, const char *const *only, size_
         for (uint32_t i = 0; i < c.nfiles; i++)
             if (c.file_ids[i] != PAL_LINT_NO_FILE)
                 find_suppressions(&c, i, &toks[i], &L->files[c.file_ids[i]], &sv);
-        for (size_t i = first_finding; i < L->nfindings; i++) {
+        if (sv.n) qsort(sv.v, sv.n, sizeof *sv.v, cmp_supp);
+        for (size_t i = first_finding; i < L->nfindings && sv.n; i++) {
             pal_finding *f = &L->findings[i];
+            if (f->level == PAL_DIAG_ERROR && !pal_lint_code_find(f->code)) continue;   /* compiler errors stay */
             bool gone = false;
-            if (f->level != PAL_DIAG_ERROR || pal_lint_code_find(f->code))
-                for (size_t k = 0; k < sv.n; k++)
+            uint32_t lines[2] = {0, f->line};   /* the file's own, then the line's */
+            for (int w = 0; w < 2; w++)
+                for (size_t k = supp_first(&sv, f->file, lines[w]); k < sv.n && sv.v[k].file == f->file &&
+                     sv.v[k].line == lines[w]; k++)
                     if (suppresses(&sv.v[k], f)) { sv.v[k].used = true; gone = true; }
             if (gone) mark_dropped(f);
         }
@@ -635,21 +744,22 @@ int pal_lint_repo(pal_linter *L, const char *dir, const char *const *only, size_
                             "remove the comment, or move it to the line it is about",
                             "this palisade:ignore comment suppresses nothing (%s)", codes);
         }
+        settle_positions(L, first_finding);   /* and the PAL0711 findings just added */
         free(sv.v);
     }
 
     /* only the files asked about */
     if (only && nonly) {
-        for (size_t i = first_finding; i < L->nfindings; i++) {
+        bool *wanted = calloc(L->nfiles + 1, sizeof *wanted);
+        for (uint32_t k = 0; wanted && k < c.nfiles; k++)
+            for (size_t j = 0; j < nonly; j++)
+                if (c.file_ids[k] != PAL_LINT_NO_FILE && !strcmp(only[j], c.relpaths[k])) wanted[c.file_ids[k]] = true;
+        for (size_t i = first_finding; wanted && i < L->nfindings; i++) {
             pal_finding *f = &L->findings[i];
-            bool keep = f->file == PAL_LINT_NO_FILE || f->level == PAL_DIAG_ERROR;
-            for (uint32_t k = 0; k < c.nfiles && !keep; k++) {
-                if (c.file_ids[k] != f->file) continue;
-                for (size_t j = 0; j < nonly && !keep; j++)
-                    if (!strcmp(only[j], c.relpaths[k])) keep = true;
-            }
+            bool keep = f->file == PAL_LINT_NO_FILE || f->level == PAL_DIAG_ERROR || wanted[f->file];
             if (!keep) mark_dropped(f);
         }
+        free(wanted);
         sweep(L, first_finding);
     }
 out:

@@ -78,6 +78,8 @@ typedef struct pal_lint_file {
     char *path;                /* as shown: the directory given joined with the repo path */
     char *text;
     size_t len;
+    uint32_t *line_starts;     /* offset of each line, for line numbers in O(log n) */
+    uint32_t nlines;
 } pal_lint_file;
 
 typedef struct pal_linter {
@@ -89,6 +91,8 @@ typedef struct pal_linter {
     /* names across repos, for duplicates between them */
     struct pal_lint_name *names;
     size_t nnames, capnames;
+    uint32_t *name_index;      /* open addressing over names: index + 1, 0 = empty */
+    size_t name_slots;
     uint32_t nrepos;
 } pal_linter;
 
@@ -130,6 +134,8 @@ typedef struct pal_lint_ctx {
    code's configured level (nothing when it is off). */
 void pal_lint_report(pal_lint_ctx *c, uint32_t file, const char *code, uint32_t begin, uint32_t end,
                      const char *hint, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* The 1-based line of offset off in L->files[file]. */
+uint32_t pal_lint_line(const pal_linter *L, uint32_t file, uint32_t off);
 /* Runs every PAL07nn rule over the repo's trees. */
 void pal_lint_rules(pal_lint_ctx *c);
 

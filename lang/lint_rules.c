@@ -41,18 +41,21 @@ typedef struct rules {
     /* name table: (package, name) -> list or macro, open addressing */
     struct slot { const char *pkg; const char *name; pal_decl *d; } *tab;
     uint32_t tabcap;
-    /* reachability of lists and macros */
-    pal_decl **used, **referenced;
-    uint32_t nused, capused, nref, capref;
+    /* lists and macros whose own references are still to be followed */
+    pal_decl **work;
+    uint32_t nwork, capwork;
 } rules;
+
+#define NS_TARGETS "\x01"
+#define NS_TESTS "\x02"
 
 typedef struct scope { const char *name; uint32_t len; const struct scope *up; } scope;
 
+/* The repo index of a parsed file (lint.c numbers the sources so). */
 static uint32_t file_index(rules *R, const pal_file *f)
 {
-    for (uint32_t i = 0; i < R->c->nfiles; i++)
-        if (R->c->asts[i] == f) return i;
-    return 0;
+    uint32_t i = f && f->src ? f->src->id : 0;
+    return i < R->c->nfiles ? i : 0;
 }
 
 /* ---- names ---- */
@@ -147,9 +150,15 @@ static bool setup(rules *R, pal_lint_ctx *c)
     while (R->tabcap < ndecls * 2 + 2) R->tabcap *= 2;
     R->tab = pal_arena_alloc(c->arena, R->tabcap * sizeof *R->tab);
     if (!R->tab) return false;
+    /* lists and macros by package; rule-like names and test names in two
+       namespaces of their own (no package is "\x01" or "\x02") */
     for (uint32_t i = 0; i < n; i++)
-        for (pal_decl *d = c->asts[i] ? c->asts[i]->decls : NULL; d; d = d->next)
-            if ((d->kind == D_LIST || d->kind == D_MACRO) && d->name) tab_put(R, R->pkgs[i], d);
+        for (pal_decl *d = c->asts[i] ? c->asts[i]->decls : NULL; d; d = d->next) {
+            if (!d->name) continue;
+            if (d->kind == D_LIST || d->kind == D_MACRO) tab_put(R, R->pkgs[i], d);
+            else if (d->kind == D_TEST) tab_put(R, NS_TESTS, d);
+            else tab_put(R, NS_TARGETS, d);
+        }
     /* imports: PATH.pal, or a file directly in PATH/ (the first in path order) */
     for (uint32_t i = 0; i < n; i++) {
         pal_file *f = c->asts[i];
@@ -250,25 +259,10 @@ static void report(rules *R, uint32_t fi, const char *code, pal_loc l, const cha
 
 /* ---- PAL0701: lists and macros nothing uses ---- */
 
-static void push_decl(pal_decl ***v, uint32_t *n, uint32_t *cap, pal_decl *d, pal_arena *a)
-{
-    for (uint32_t i = 0; i < *n; i++) if ((*v)[i] == d) return;
-    if (*n == *cap) {
-        uint32_t nc = *cap ? *cap * 2 : 32;
-        pal_decl **nv = pal_arena_alloc(a, nc * sizeof *nv);
-        if (!nv) return;
-        if (*n) memcpy(nv, *v, *n * sizeof *nv);
-        *v = nv;
-        *cap = nc;
-    }
-    (*v)[(*n)++] = d;
-}
-
-static bool contains_decl(pal_decl **v, uint32_t n, const pal_decl *d)
-{
-    for (uint32_t i = 0; i < n; i++) if (v[i] == d) return true;
-    return false;
-}
+/* Marks on the linter's own trees (the checker never sees them, so the
+   `visiting` field is free): reachable from a rule-like declaration, and
+   named by any list or macro. */
+enum { LINT_USED = 1, LINT_REFERENCED = 2 };
 
 typedef void (*ref_fn)(rules *R, uint32_t fi, pal_decl *target, void *u);
 
@@ -299,17 +293,26 @@ static void mark_used(rules *R, uint32_t fi, pal_decl *d, void *u)
 {
     (void)fi;
     (void)u;
-    if (contains_decl(R->used, R->nused, d)) return;
-    push_decl(&R->used, &R->nused, &R->capused, d, R->c->arena);
-    if (R->nused > 100000) return;
-    walk_refs(R, file_index(R, d->file), d->expr, NULL, mark_used, NULL, 0);
+    if (d->visiting & LINT_USED) return;
+    d->visiting |= LINT_USED;
+    /* followed later from a work list: chains of lists may be long */
+    if (R->nwork == R->capwork) {
+        uint32_t cap = R->capwork ? R->capwork * 2 : 64;
+        pal_decl **v = pal_arena_alloc(R->c->arena, cap * sizeof *v);
+        if (!v) return;
+        if (R->nwork) memcpy(v, R->work, R->nwork * sizeof *v);
+        R->work = v;
+        R->capwork = cap;
+    }
+    R->work[R->nwork++] = d;
 }
 
 static void mark_referenced(rules *R, uint32_t fi, pal_decl *d, void *u)
 {
+    (void)R;
     (void)fi;
     (void)u;
-    push_decl(&R->referenced, &R->nref, &R->capref, d, R->c->arena);
+    d->visiting |= LINT_REFERENCED;
 }
 
 /* Everything a rule-like declaration reads. */
@@ -335,12 +338,16 @@ static void unused_declarations(rules *R)
             else if (d->kind == D_LIST || d->kind == D_MACRO)
                 walk_refs(R, i, d->expr, NULL, mark_referenced, NULL, 0);
         }
+    while (R->nwork) {
+        pal_decl *d = R->work[--R->nwork];
+        walk_refs(R, file_index(R, d->file), d->expr, NULL, mark_used, NULL, 0);
+    }
     for (uint32_t i = 0; i < c->nfiles; i++)
         for (pal_decl *d = c->asts[i] ? c->asts[i]->decls : NULL; d; d = d->next) {
             if ((d->kind != D_LIST && d->kind != D_MACRO) || !d->name) continue;
-            if (contains_decl(R->used, R->nused, d)) continue;
+            if (d->visiting & LINT_USED) continue;
             const char *what = d->kind == D_LIST ? "list" : "macro";
-            if (contains_decl(R->referenced, R->nref, d))
+            if (d->visiting & LINT_REFERENCED)
                 report(R, i, "PAL0701", d->name_loc, "remove it with the declarations that use it, or use them",
                        "%s '%s' is used only by lists or macros that nothing uses", what, d->name);
             else
@@ -970,12 +977,7 @@ static bool str_covers(int sec, const vitem *d, const vitem *a)
 
 static uint32_t line_of(rules *R, uint32_t fi, uint32_t off)
 {
-    uint32_t id = R->c->file_ids[fi];
-    if (id >= R->c->L->nfiles) return 0;
-    const pal_lint_file *f = &R->c->L->files[id];
-    uint32_t line = 1;
-    for (uint32_t i = 0; i < off && i < f->len; i++) line += f->text[i] == '\n';
-    return line;
+    return pal_lint_line(R->c->L, R->c->file_ids[fi], off);
 }
 
 static void shadowed_allows(rules *R)
@@ -1228,14 +1230,9 @@ static void duplicate_tests(rules *R)
     for (uint32_t i = 0; i < c->nfiles; i++)
         for (pal_decl *d = c->asts[i] ? c->asts[i]->decls : NULL; d; d = d->next) {
             if (d->kind != D_TEST || !d->name) continue;
-            /* the first with this name, anywhere before d */
-            pal_decl *first = NULL;
-            uint32_t ffi = 0;
-            for (uint32_t j = 0; j <= i && !first; j++)
-                for (pal_decl *e = c->asts[j] ? c->asts[j]->decls : NULL; e && e != d; e = e->next)
-                    if (e->kind == D_TEST && e->name && !strcmp(e->name, d->name)) { first = e; ffi = j; break; }
-            if (!first) continue;
-            uint32_t id = c->file_ids[ffi];
+            pal_decl *first = tab_get(R, NS_TESTS, d->name, strlen(d->name));   /* the first in path order */
+            if (!first || first == d) continue;
+            uint32_t ffi = file_index(R, first->file), id = c->file_ids[ffi];
             char hint[LINT_PATH_BYTES + 64];
             snprintf(hint, sizeof hint, "the first is at %s:%u; rename one",
                      id < c->L->nfiles ? c->L->files[id].path : "?", line_of(R, ffi, first->name_loc.begin));
@@ -1278,11 +1275,7 @@ static unsigned test_kind(const pal_decl *t)
 
 static pal_decl *find_target(rules *R, const char *name)
 {
-    pal_lint_ctx *c = R->c;
-    for (uint32_t i = 0; i < c->nfiles; i++)
-        for (pal_decl *d = c->asts[i] ? c->asts[i]->decls : NULL; d; d = d->next)
-            if (d->kind >= D_CHECK && d->kind <= D_FIREWALL && d->name && !strcmp(d->name, name)) return d;
-    return NULL;
+    return tab_get(R, NS_TARGETS, name, strlen(name));
 }
 
 static void empty_tests(rules *R)
