@@ -980,8 +980,8 @@ char *pal_learn_render(pal_learn *l, const char *existing, size_t existing_len,
     } else {
         bputs(&out, "// Learned by `palisade learn`: what each image's containers were seen doing.\n"
                     "// Review it, add deny entries where needed, and commit it; relearning with\n"
-                    "// --merge adds new behaviour and keeps everything already here.\n"
-                    "package learned\n");
+                    "// --merge adds new behaviour and keeps everything already here.  No package\n"
+                    "// line: the file belongs to the package of the directory it is put in.\n");
     }
     image **order = malloc((l->nimages + 1) * sizeof *order);
     size_t no = 0;

@@ -40,6 +40,11 @@ grep -q 'allow from image "wincontainerapp:latest" to image "postgres:16" tcp 54
     && ok "container-to-container traffic becomes a firewall rule" || bad "container-to-container traffic becomes a firewall rule"
 grep -q 'allow inbound port 8080$' "$TMP/learned.pal" \
     && ok "listening ports are learned" || bad "listening ports are learned"
+mkdir -p "$TMP/lintrepo" && cp "$TMP/learned.pal" "$TMP/lintrepo/"
+"$PALISADE" fmt -l "$TMP/learned.pal" >"$TMP/fmt.out" 2>&1 && [ ! -s "$TMP/fmt.out" ] \
+    && ok "the learned policy is formatted (fmt -l lists nothing)" || bad "the learned policy is formatted (fmt -l lists nothing)" "$(cat "$TMP/fmt.out")"
+"$PALISADE" lint "$TMP/lintrepo" >"$TMP/lint.out" 2>&1 \
+    && ok "the learned policy lints clean" || bad "the learned policy lints clean" "$(cat "$TMP/lint.out")"
 cp "$TMP/learned.pal" "$TMP/again.pal.ref"
 "$PALISADE" learn --events "$BASE" > "$TMP/again.pal" 2>/dev/null
 cmp -s "$TMP/again.pal" "$TMP/again.pal.ref" && ok "learning is deterministic" || bad "learning is deterministic"
@@ -103,6 +108,7 @@ grep -q '^+ runtime "learned worker:2" network: allow outbound ip 10.0.0.5 port 
 got=$(effects "$TMP/learned.pal" "$TMP/new.jsonl")
 want="$(seq 1 8 | sed 's/$/:allow/' | tr '\n' ' ')9:prevent $(seq 10 16 | sed 's/$/:allow/' | tr '\n' ' ')"
 expect_eq "after merging, only the hand-written deny still fires" "$got" "$want"
+"$PALISADE" fmt -l "$TMP/learned.pal" | { ! grep -q .; } && ok "the merged file stays formatted" || bad "the merged file stays formatted"
 cp "$TMP/learned.pal" "$TMP/merged-once.pal"
 "$PALISADE" learn --events "$TMP/new.jsonl" --merge "$TMP/learned.pal" 2>"$TMP/merge2.err"
 cmp -s "$TMP/learned.pal" "$TMP/merged-once.pal" && grep -q 'nothing new' "$TMP/merge2.err" \
@@ -116,6 +122,9 @@ grep -q 'nothing new' "$TMP/merge3.err" && ok "a wildcard entry written by hand 
 
 # 4. the Windows lab, done by learning
 "$PALISADE" learn --events "$BASE" --collapse-dns 2 -o "$TMP/lab.pal" 2>/dev/null
+mkdir -p "$TMP/lintlab" && cp "$TMP/lab.pal" "$TMP/lintlab/"
+"$PALISADE" lint "$TMP/lintlab" >"$TMP/lint.out" 2>&1 && "$PALISADE" fmt -l "$TMP/lab.pal" | { ! grep -q .; } \
+    && ok "the collapsed policy is formatted and lints clean" || bad "the collapsed policy is formatted and lints clean" "$(cat "$TMP/lint.out")"
 grep -q 'allow "\*.google.com"' "$TMP/lab.pal" && ok "--collapse-dns 2 writes *.google.com" \
     || bad "--collapse-dns 2 writes *.google.com" "$(cat "$TMP/lab.pal")"
 python3 - "$TMP/lab.pal" <<'EOF'
