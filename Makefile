@@ -122,7 +122,12 @@ $(DEMO_IMAGE): examples/images/wincontainerapp.json tests/e2e/lib/mkimage.py
 	python3 tests/e2e/lib/mkimage.py $@ --spec $< >/dev/null
 
 demo: check-deps all $(DEMO_IMAGE)
-	-$(BUILD)/palisade scan $(DEMO_IMAGE)
+	@$(BUILD)/palisade scan $(DEMO_IMAGE); rc=$$?; echo; \
+	 case $$rc in \
+	   1) echo "palisade scan exited 1: the example image fails (it runs as ContainerAdministrator and carries a file on the malware feed), as the lab expects";; \
+	   0) echo "palisade scan exited 0: the image passed";; \
+	   *) exit $$rc;; \
+	 esac
 
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
