@@ -307,7 +307,7 @@ static int write_atomic(const char *path, const char *data, size_t len)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: palisade fmt [-w] [-l] [-d] [PATH ...]\n"
-               "Formats policy source in the one canonical layout (lang/SPEC.md, `palisade fmt`).\n"
+               "Formats policy source in the one canonical layout (lang/LINT.md, \"Formatting\").\n"
                "With no PATH, reads standard input and writes standard output. A directory\n"
                "means every .pal file under it.\n"
                "  -w  write the result to the file (atomically) instead of standard output\n"
