@@ -227,13 +227,11 @@ static int emit_ex(fmt *F, int brk, int spaces, int indent, int cindent)
     if (F->ci >= F->ncode) { fail(F, "unexpected end of file"); return 0; }
     uint32_t ti = F->code[F->ci];
     const pal_token *tk = &F->t[ti];
-    unsigned nl_first = newlines(F, F->prev_end, F->next < ti ? F->t[F->next].begin : tk->begin);
     bool had_comments = F->next < ti;
     comments_before(F, ti, cindent, brk != B_LINE_NOBLANK);
     unsigned nl = newlines(F, F->prev_end, tk->begin);
     bool blank = nl >= 2 && brk != B_LINE_NOBLANK;
     if (!had_comments && brk == B_LINE_NOBLANK) blank = false;
-    (void)nl_first;
     if (F->must_break || brk == B_LINE || brk == B_LINE_NOBLANK || (brk == B_SOFT && nl > 0)) {
         newline(F, blank, indent);
     } else if (!F->line_start) {
@@ -362,11 +360,10 @@ static int run(fmt *F, int mode, int brk, int spaces, int indent)
         }
         frame *fr = top_bracket(F, base + 1);
         frame *cur = &F->frames[F->nframes - 1];
-        int col;
         bool unary = false;
         if (first) {
-            col = first_col = emit(F, brk, spaces, indent);
-            F->frames[base].cont = col;
+            first_col = emit(F, brk, spaces, indent);
+            F->frames[base].cont = first_col;
         } else if (is_close(k)) {
             if (!fr || (k == ')' && fr->open != '(') || (k == ']' && fr->open != '[') ||
                 (k == '}' && fr->open != '{')) { fail(F, "unbalanced brackets"); break; }
@@ -397,7 +394,7 @@ static int run(fmt *F, int mode, int brk, int spaces, int indent)
             prev_unary = false;
             continue;
         } else if (k == ':' || k == DOTDOT) {
-            col = emit(F, B_JOIN, 0, cur->cont);
+            emit(F, B_JOIN, 0, cur->cont);
         } else {
             /* a key of an object written without the comma before it */
             if (fr && fr->open == '{' && (k == NAME || k == STRING) && kind_at(F, F->ci + 1) == ':' &&
@@ -406,13 +403,9 @@ static int run(fmt *F, int mode, int brk, int spaces, int indent)
                 insert_comma(F);
             if (k == '-' && !operand_end(prev)) unary = true;
             int sp = spaces_between(prev, k, prev_unary);
-            if (fr && fr->block && is_open(prev)) {
-                col = emit(F, B_LINE_NOBLANK, 0, cur->cont);
-            } else {
-                col = emit(F, B_SOFT, sp, cur->cont);
-            }
+            if (fr && fr->block && is_open(prev)) emit(F, B_LINE_NOBLANK, 0, cur->cont);
+            else emit(F, B_SOFT, sp, cur->cont);
         }
-        (void)col;
         if (is_open(k)) {
             if (F->nframes >= FMT_MAX_FRAMES) { fail(F, "nested too deeply to format"); break; }
             bool empty = kind_at(F, F->ci) == (k == '(' ? ')' : k == '[' ? ']' : '}') &&
