@@ -144,7 +144,7 @@ static int eval_line(void *user, const char *line, size_t len, bool toolong, lon
     if (v.warning) st->nwarn++;
     if (v.effect >= PE_PREVENT) st->ndeny++;
     if (v.nmatches) st->nfind++;
-    if (!st->only_findings || v.nmatches || v.vm_error || v.warning) puts(js);
+    if (!st->only_findings || v.nmatches || v.vm_error || v.warning || v.input_error) puts(js);
     free(js);
     return 0;
 }

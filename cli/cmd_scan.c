@@ -941,6 +941,9 @@ static void note_exceptions(scan *s)
         if (for_image && (ran || s->rpt.vulns_scanned))
             rpt_note(&s->rpt, "the exception for %s (%s:%u) matched no finding on this image; remove it if the risk is gone",
                      e->id, s->exc.file, e->line);
+        else if (for_image)   /* a typo in an ID must not pass unnoticed */
+            rpt_note(&s->rpt, "the exception for %s (%s:%u) names no check of this scan (IDs are case-sensitive: "
+                     "PAL-0041; vulnerability IDs need --feeds)", e->id, s->exc.file, e->line);
     }
 }
 

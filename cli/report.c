@@ -361,6 +361,12 @@ static void text_findings(const rpt_report *r, FILE *f, int status, unsigned sev
         if (c->dropped && status == RS_FAIL)
             fprintf(f, "             ... and %u more the check found past its limit of findings\n", c->dropped);
         if (status == RS_FAIL && c->remediation && *c->remediation) indented(f, "             fix: ", c->remediation);
+        if (status == RS_FAIL && c->nfw) {   /* the controls it counts against, as the JSON lists them */
+            fputs("             frameworks:", f);
+            for (unsigned k = 0; k < c->nfw; k++)
+                fprintf(f, "%s %s %s", k ? "," : "", c->fw[k].framework, c->fw[k].control);
+            fputc('\n', f);
+        }
         i = j;
     }
 }

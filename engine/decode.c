@@ -804,7 +804,7 @@ static unsigned ecs_kind(evctx *e)
         char q[QUOTE_BUF];
         const pal_value *c0 = &cat->u.items[0];
         set_err(e->d.err, e->d.errcap,
-                "event.category %s is not an event kind palisade decides (process, network, file)",
+                "event.category %s is not an event kind palisade decides (process, network, dns, file)",
                 c0->tag == PV_STR ? show(q, c0->u.s, c0->len, true) : "?");
         return 0;
     }

@@ -125,5 +125,13 @@ done < <(grep -nHE '^(runtime|rule|check|firewall) "' "$POLICY"/*.pal |
 if grep -qE '^ +[0-9]+ +[A-Z_]+' "$TMP/disasm.txt"; then ok "disasm lists instructions"
 else bad "disasm lists instructions"; fi
 
+# --only-findings keeps the lines that went wrong: an undecodable line is a
+# finding about the input, not something to drop
+out=$( { head -n 2 "$EVENTS"; echo '{"not json'; } | "$PALISADE" eval --policy "$POLICY" --events - --only-findings 2>/dev/null)
+got=$(printf '%s\n' "$out" | jq -r 'if .error then "\(.line):error" else "\(.line):\(.effect)" end' | tr '\n' ' ')
+want="$L_CMD:prevent 3:error "
+[ "$L_CMD" -le 2 ] || want="3:error "
+[ "$got" = "$want" ] && ok "--only-findings keeps error lines" || bad "--only-findings keeps error lines" "got: $got want: $want"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

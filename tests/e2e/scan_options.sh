@@ -162,6 +162,15 @@ ok "a path glob that matches nothing leaves the finding failing" '[ "$(q "$tmp/e
 ok "an exception that matched nothing is noted" 'q "$tmp/e2.json" ".notes[]" | grep -q "PAL-0424 (.*exc2.yaml:5) matched no finding"'
 scan "$tmp/bad.tar" --exceptions "$tmp/exc2.yaml" >"$tmp/e2.txt"
 ok "text report shows the expiry" 'grep -q "exception expired on 2020-01-31" "$tmp/e2.txt"'
+cat >"$tmp/exc3.yaml" <<'EOF'
+exceptions:
+  - id: pal-0041
+    reason: "a typo: IDs are case-sensitive"
+EOF
+scan "$tmp/bad.tar" --format json --exceptions "$tmp/exc3.yaml" >"$tmp/e3.json"; rc=$?
+ok "an exception naming no check of the scan is noted, not silently ignored" \
+   '[ $rc -eq 1 ] && q "$tmp/e3.json" ".notes[]" | grep -q "pal-0041 (.*exc3.yaml:2) names no check of this scan"'
+ok "the text report lists a failing finding's framework controls" 'grep -q "frameworks: cis_docker 4.1" "$tmp/e2.txt"'
 
 printf 'exceptions:\n  - id: PAL-0041\n    reason: "x"\n   expires: 2027-01-01\n' >"$tmp/bad1.yaml"
 scan "$tmp/bad.tar" --exceptions "$tmp/bad1.yaml" 2>"$tmp/err" >/dev/null; rc=$?

@@ -187,7 +187,7 @@ static void test_ecs_kind(void)
     CHECK_STR(ERR, "cannot tell the event kind: add event.category");
     CHECK_STR(S("host.name"), "h");   /* the record is still there for the caller */
     CHECK_INT(decode("{\"event\":{\"category\":[\"authentication\",\"session\"]},\"user\":{\"name\":\"root\"}}"), -1);
-    CHECK_STR(ERR, "event.category \"authentication\" is not an event kind palisade decides (process, network, file)");
+    CHECK_STR(ERR, "event.category \"authentication\" is not an event kind palisade decides (process, network, dns, file)");
     /* ECS 8 host-view directions read as SCHEMAS spells them */
     CHECK_INT(decode("{\"event.category\":\"network\",\"network\":{\"direction\":\"egress\"}}"), 0);
     CHECK_STR(S("network.direction"), "outbound");
@@ -878,7 +878,7 @@ static void test_samples(void)
     static const char *const ecs[] = {
         "process", "network", "process", "dns", "file", "process windows", "process windows", "network",
         "process",
-        "error: event.category \"authentication\" is not an event kind palisade decides (process, network, file)",
+        "error: event.category \"authentication\" is not an event kind palisade decides (process, network, dns, file)",
         "network",
         "error: cannot tell the event kind: add event.category",
     };
