@@ -458,8 +458,10 @@ static bool ip_in_node(const pal_node *v, const char *ip)
 static bool known_in_section(const pal_section *sec, int which, const obs *o)
 {
     if (!sec->present) return false;
+    /* deny entries count too: an allow beside a hand-written deny of the
+       same thing would be dead (lint PAL0702), and the user's deny says
+       what they think of it */
     for (const pal_entry *e = sec->entries; e; e = e->next) {
-        if (!e->allow) continue;
         if (which == L_OUT || which == L_IN) {
             if (which == L_OUT && e->direction == DIR_INBOUND) continue;
             if (which == L_IN && e->direction == DIR_OUTBOUND) continue;
@@ -495,8 +497,9 @@ static bool known_in_section(const pal_section *sec, int which, const obs *o)
 
 static bool known_in_firewall(const pal_decl *d, const obs *o)
 {
+    /* a deny that matches comes first and decides: an allow after it would
+       be unreachable (lint PAL0704) */
     for (const pal_fwentry *e = d->fw; e; e = e->next) {
-        if (!e->allow) continue;
         if (e->proto != PROTO_ANY && e->proto != o->proto) continue;
         if (!ports_cover(e->ports, o->port)) continue;
         const char *s; size_t n;
@@ -940,7 +943,10 @@ char *pal_learn_render(pal_learn *l, const char *existing, size_t existing_len,
                 if (secs[s].sets[k] >= 0)
                     added += render_section(&lines, &diff, label, "", im, secs[s].sets[k],
                                             sec, l->opts.collapse_dns);
-            if (added && sec->present) {
+            if (added && sec->present && sec->default_effect) {
+                /* new entries go above the section's default line */
+                insert_before_brace(&E, text, sec->default_loc.begin, lines.p, "");
+            } else if (added && sec->present) {
                 size_t brace = closing_brace(text, existing_len, sec->loc.begin);
                 insert_before_brace(&E, text, brace, lines.p, "  ");
             } else if (added) {

@@ -101,8 +101,18 @@ for line in new:
         i += 1
 sys.exit(0 if i == len(old) else 1)
 EOF
-grep -c '^+ ' "$TMP/merge.err" | grep -qx 7 && ok "the diff lists the 7 new entries" \
-    || bad "the diff lists the 7 new entries" "$(cat "$TMP/merge.err")"
+grep -c '^+ ' "$TMP/merge.err" | grep -qx 6 && ok "the diff lists the 6 new entries (not certutil.exe, which the user denies)" \
+    || bad "the diff lists the 6 new entries (not certutil.exe, which the user denies)" "$(cat "$TMP/merge.err")"
+mkdir -p "$TMP/lintmerged" && cp "$TMP/learned.pal" "$TMP/lintmerged/"
+"$PALISADE" lint "$TMP/lintmerged" >"$TMP/lint.out" 2>&1 && ok "the merged file lints clean (no allow shadowed by a deny)" \
+    || bad "the merged file lints clean (no allow shadowed by a deny)" "$(cat "$TMP/lint.out")"
+python3 - "$TMP/learned.pal" <<'PY' && ok "new entries go above the section's default line" || bad "new entries go above the section's default line"
+import sys, re
+s = open(sys.argv[1]).read()
+m = re.search(r'  network \{\n(.*?)\n  \}', s, re.S)
+lines = m.group(1).splitlines() if m else []
+sys.exit(0 if lines and lines[-1].strip() == "default effect alert" else 1)
+PY
 grep -q '^+ runtime "learned worker:2" network: allow outbound ip 10.0.0.5 port 5432$' "$TMP/merge.err" \
     && ok "a new image gets its own block" || bad "a new image gets its own block" "$(cat "$TMP/merge.err")"
 got=$(effects "$TMP/learned.pal" "$TMP/new.jsonl")
