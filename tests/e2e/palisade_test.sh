@@ -196,7 +196,7 @@ content policies --coverage-min 100
 for d in examples/*/; do
     d=${d%/}
     [ -n "$(find "$d" -name '*.pal' -print -quit)" ] || continue
-    content "$d"
+    content "$d" --coverage-min 100
 done
 
 echo "$pass passed, $fail failed"
