@@ -974,7 +974,7 @@ char *pal_learn_render(pal_learn *l, const char *existing, size_t existing_len,
 
     /* The existing text with its insertions, then new blocks. */
     if (text) {
-        qsort(E.v, E.n, sizeof *E.v, cmp_ins);
+        if (E.n) qsort(E.v, E.n, sizeof *E.v, cmp_ins);   /* qsort(NULL, 0) is UB */
         size_t at = 0;
         for (size_t i = 0; i < E.n; i++) {
             bput(&out, text + at, E.v[i].at - at);

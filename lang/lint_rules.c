@@ -1205,14 +1205,14 @@ static void package_paths(rules *R)
         if (!f || !f->package) continue;
         const char *path = c->relpaths[i];
         const char *slash = strrchr(path, '/');
-        char dir[LINT_PATH_BYTES] = "", want[LINT_PATH_BYTES] = "", alt[LINT_PATH_BYTES];
+        char dir[LINT_PATH_BYTES] = "", want[LINT_PATH_BYTES] = "", alt[LINT_PATH_BYTES * 2 + 2];
         if (slash) snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
         snprintf(want, sizeof want, "%s", dir);
         for (char *p = want; *p; p++) if (*p == '/') *p = '.';
         /* the repo's own name is accepted as the root: `package checks` in checks/ */
         snprintf(alt, sizeof alt, "%s%s%s", c->root_name, *want ? "." : "", want);
         if (!strcmp(f->package, want) || !strcmp(f->package, alt)) continue;
-        char hint[LINT_PATH_BYTES * 2 + 100];
+        char hint[LINT_PATH_BYTES * 3 + 160];
         if (*want)
             snprintf(hint, sizeof hint, "write `package %s` (or leave it out: the directory is the package), or move the file", want);
         else

@@ -132,7 +132,9 @@ rc=$?
 [ $rc -eq 2 ] && [ ! -s "$TMP/dec.jsonl" ] && ok "eval without a key still refuses a tampered signed bundle" \
     || bad "eval without a key still refuses a tampered signed bundle" "exit $rc"
 # a key file altered by hand is refused
-sed 's/^key-id ./key-id 0/; s/^key-id 00/key-id 01/' "$TMP/release.pub" >"$TMP/edited.pub"
+# (the first character of the id changed to another one, whatever it was)
+sed 's/^key-id 0/key-id #/; s/^key-id [^#]/key-id 0/; s/^key-id #/key-id 1/' "$TMP/release.pub" >"$TMP/edited.pub"
+cmp -s "$TMP/release.pub" "$TMP/edited.pub" && bad "the key file was edited for the next test"
 "$PALISADE" eval --policy "$TMP/signed.palb" --verify-key "$TMP/edited.pub" --events "$EVENTS" >/dev/null 2>"$TMP/err"
 rc=$?
 [ $rc -eq 2 ] && grep -q "edited.pub" "$TMP/err" && ok "a key file whose id does not match its key is refused ($(head -c 120 "$TMP/err"))" \
