@@ -49,6 +49,11 @@
 /* Brackets and quantifier bodies open at once; the parser allows 64
    brackets, quantifier bodies are bounded only by the parser's stack. */
 #define FMT_MAX_FRAMES 8192
+/* Continuation lines line up with their bracket, but never further right
+   than this: a hostile one-line expression thousands of columns wide would
+   otherwise indent every following line by that much (gigabytes of spaces
+   from a 140 KB file).  Past it they fall back to the line's indent + 2. */
+#define FMT_MAX_ALIGN_COL 120
 
 enum { B_JOIN = 0,     /* stay on the line (a comment may still force a break) */
        B_SOFT,         /* break where the source breaks */
@@ -412,12 +417,14 @@ static int run(fmt *F, int mode, int brk, int spaces, int indent)
                          !comments_between(F, F->ci - 1, F->ci);
             bool block = !empty && (nl_between(F, F->ci - 1, F->ci) > 0 || comments_between(F, F->ci - 1, F->ci));
             int cont = block ? F->line_indent + 2 : F->col + (k == '{' ? 1 : 0);
+            if (cont > FMT_MAX_ALIGN_COL) cont = F->line_indent + 2;
             F->frames[F->nframes++] = (frame){k, cont, F->line_indent, block};
         } else if (k == ':' && !(fr && fr->open == '{')) {
             /* a quantifier's body: continuation lines line up with its start */
             if (F->nframes >= FMT_MAX_FRAMES) { fail(F, "nested too deeply to format"); break; }
             bool broken = nl_between(F, F->ci - 1, F->ci) > 0;
             int cont = broken ? F->line_indent + 2 : F->col + 1;
+            if (cont > FMT_MAX_ALIGN_COL) cont = F->line_indent + 2;
             F->frames[F->nframes++] = (frame){':', cont, F->line_indent, false};
         }
         prev = k;

@@ -187,5 +187,18 @@ for d in checks policies examples; do [ -d "$d" ] && dirs="$dirs $d"; done
 out=$("$PALISADE" fmt -l $dirs 2>&1); rc=$?
 expect_eq "fmt -l checks policies examples lists nothing" "$out:$rc" ":0"
 
+# hostile layout: a bracket thousands of columns to the right must not indent
+# every continuation line by that much (was 1.6 GB of spaces from 140 KB)
+python3 - "$TMP/wide.pal" <<'PY'
+import sys
+terms = " + ".join(["1"] * 20000)
+open(sys.argv[1], "w").write('rule "x" {\n  on process\n  when ' + terms + ' + f(1,\n' + "1,\n" * 20000 + '1) == 2\n}\n')
+PY
+timeout 60 "$PALISADE" fmt "$TMP/wide.pal" > "$TMP/wide.out" 2>/dev/null; rc=$?
+in=$(wc -c < "$TMP/wide.pal"); outsz=$(wc -c < "$TMP/wide.out")
+[ "$rc" -eq 0 ] && [ "$outsz" -lt $((in * 4)) ] && "$PALISADE" fmt "$TMP/wide.out" | cmp -s - "$TMP/wide.out" \
+    && ok "a far-right bracket does not blow up continuation indents ($in -> $outsz bytes, idempotent)" \
+    || bad "a far-right bracket does not blow up continuation indents" "rc $rc, $in -> $outsz bytes"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
