@@ -384,7 +384,16 @@ static int send_replies(agent *a, conn *c)
     while (c->out_off < c->out_len) {
         ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            /* keep only the unsent tail, at the front: a client that always
+               reads a little behind must not make the buffer grow forever */
+            if (c->out_off) {
+                memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
+                c->out_len -= c->out_off;
+                c->out_off = 0;
+            }
+            return 0;
+        }
         if (n <= 0) return -1;
         c->out_off += (size_t)n;
     }

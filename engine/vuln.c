@@ -1481,7 +1481,10 @@ static void add_hit(matcher *m, const hit *h)
 static void drop_covered_advisories(matcher *m)
 {
     pal_vuln_list *l = m->out;
-    size_t w = 0;
+    /* Two passes: m->seen holds indices into the list as it is, so nothing
+       may move until every advisory has been looked up. */
+    bool *drop = calloc(l->n ? l->n : 1, sizeof *drop);
+    if (!drop) return;   /* keeping a duplicate is safe; losing one is not */
     for (size_t i = 0; i < l->n; i++) {
         pal_vuln *v = &l->items[i];
         bool covered = false;
@@ -1502,9 +1505,13 @@ static void drop_covered_advisories(matcher *m)
             }
             covered = ncve > 0 && all;
         }
-        if (!covered) l->items[w++] = *v;
+        drop[i] = covered;
     }
+    size_t w = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (!drop[i]) l->items[w++] = l->items[i];
     l->n = w;
+    free(drop);
 }
 
 static void match_chain(matcher *m, uint32_t head, bool osv, const char *pkg, const char *src,

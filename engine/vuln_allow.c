@@ -349,10 +349,19 @@ const pal_allow_entry *pal_allowlist_find(const pal_allowlist *a, const char *id
                                           const char *source_package)
 {
     if (!a || !id) return NULL;
+    /* An alias counts only when the record names one CVE: allowing
+       CVE-2024-1 must not accept an advisory that also carries CVE-2024-2. */
+    unsigned ncve = 0;
+    for (const char *p = aliases; p && *p;) {
+        size_t k = strcspn(p, ",");
+        if (k > 4 && !strncasecmp(p, "CVE-", 4)) ncve++;
+        p += k + (p[k] == ',');
+    }
+    bool aliases_ok = ncve <= 1;
     const pal_allow_entry *found = NULL;
     for (size_t i = 0; i < a->n; i++) {
         const pal_allow_entry *e = &a->items[i];
-        if (strcasecmp(e->id, id) && !in_list(aliases, e->id)) continue;
+        if (strcasecmp(e->id, id) && !(aliases_ok && in_list(aliases, e->id))) continue;
         if (e->package && !(package && !strcmp(e->package, package)) &&
             !(source_package && !strcmp(e->package, source_package)))
             continue;

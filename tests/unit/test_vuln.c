@@ -684,6 +684,9 @@ static void test_allow(void)
     const pal_allow_entry *e = pal_allowlist_find(a, "CVE-2024-1", "", "x", NULL);
     CHECK(e && e->expired);
     CHECK(pal_allowlist_find(a, "CVE-2024-2", "", "x", NULL) == NULL);
+    /* through an alias only when the record names that one CVE */
+    CHECK(pal_allowlist_find(a, "DSA-1", "CVE-2024-1", "x", NULL) == e);
+    CHECK(pal_allowlist_find(a, "DSA-2", "CVE-2024-1,CVE-2024-2", "x", NULL) == NULL);
     pal_allowlist_free(a);
     pal_feed_report_free(&rep);
 
