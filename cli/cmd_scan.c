@@ -657,10 +657,12 @@ static void apply_exception(scan *s, rpt_exception_ref *ref, int *status, bool *
     if (!e) return;
     e->used++;
     *has = true;
-    ref->reason = e->reason;
+    /* through rpt_str like every report string: a reason with control
+       characters must not break JUnit XML or drive the terminal */
+    ref->reason = e->reason ? rpt_str(&s->rpt, e->reason) : NULL;
     ref->expires = e->expires;
     ref->expired = e->expired;
-    ref->file = s->exc.file;
+    ref->file = rpt_str(&s->rpt, s->exc.file);
     ref->line = e->line;
     if (!e->expired) *status = RS_EXCEPTED;
 }

@@ -199,8 +199,9 @@ int cli_yaml_parse(cli_yaml_doc *doc, const char *file, const char *data, size_t
         default:
             break;
         }
+        bool was_scalar = ev.type == YAML_SCALAR_EVENT;   /* yaml_event_delete zeroes ev */
         yaml_event_delete(&ev);
-        if ((ev.type == YAML_SCALAR_EVENT || opened) && !node) {
+        if ((was_scalar || opened) && !node) {
             cli_yaml_error(doc, &at, err, errcap, "out of memory (the file is too large)");
             goto out;
         }

@@ -59,6 +59,9 @@ static size_t utf8_len(const unsigned char *s, size_t n)
         cp = (cp << 6) | (s[i] & 0x3f);
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    /* valid UTF-8 but not allowed in XML 1.0 (JUnit), or C1 controls a
+       terminal would act on: shown as U+FFFD like invalid bytes */
+    if (cp == 0xfffe || cp == 0xffff || (cp >= 0x80 && cp <= 0x9f)) return 0;
     return len;
 }
 

@@ -1152,8 +1152,13 @@ static bool load_dir(pal_feeds *f, const char *dir, unsigned depth, pal_feed_rep
         if (!path) { set_err(err, errcap, "out of memory"); ok = false; break; }
         snprintf(path, pl, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
         struct stat st;
-        if (stat(path, &st) < 0) {
+        if (lstat(path, &st) < 0) {
             pal_feed_report_add(rep, PAL_FEED_ERROR, path, NULL, "cannot read: %s", strerror(errno));
+        } else if (S_ISLNK(st.st_mode)) {
+            /* not followed inside a feed directory: links to '.' would make
+               the walk exponential; give the target itself with --feeds */
+            pal_feed_report_add(rep, PAL_FEED_WARNING, path, NULL,
+                                "a symbolic link: skipped (give its target to --feeds instead)");
         } else if (S_ISDIR(st.st_mode)) {
             ok = load_dir(f, path, depth + 1, rep, err, errcap, false);
         } else if (S_ISREG(st.st_mode) && ends_json(names[i])) {

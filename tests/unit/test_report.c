@@ -257,6 +257,9 @@ static void test_report(void)
     CHECK_STR(rpt_str(&r, "a\xff" "b\xc0\x80" "c\xed\xa0\x80" "d\x01" "e\n\tf\xc3\xa9"),
               "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "d e\n\tf\xc3\xa9");
     CHECK_STR(rpt_strn(&r, "abc\0def", 7), "abc");
+    /* U+FFFE (not allowed in XML 1.0) and U+0085 (a C1 control) are replaced too */
+    CHECK(strstr(rpt_str(&r, "x\xef\xbf\xbey\xc2\x85z"), "\xef\xbf\xbe") == NULL);
+    CHECK(strstr(rpt_str(&r, "x\xef\xbf\xbey\xc2\x85z"), "\xc2\x85") == NULL);
     CHECK(rpt_str(&r, NULL) == NULL);
     rpt_free(&r);
 
