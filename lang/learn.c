@@ -273,11 +273,15 @@ static int fint(const pal_learn *l, const pal_event *ev, int which)
     return (int)v->u.i;
 }
 
+/* Images learned at most; events of further images are counted as dropped. */
+#define LEARN_MAX_IMAGES 10000
+static image image_full;   /* returned when the model holds LEARN_MAX_IMAGES */
+
 static image *image_get(pal_learn *l, const char *name)
 {
     for (size_t i = 0; i < l->nimages; i++)
         if (!strcmp(l->images[i].name, name)) return &l->images[i];
-    if (l->nimages >= 10000) return NULL;
+    if (l->nimages >= LEARN_MAX_IMAGES) return &image_full;
     if (l->nimages == l->capimages) {
         size_t cap = l->capimages ? l->capimages * 2 : 8;
         image *v = realloc(l->images, cap * sizeof *v);
@@ -334,6 +338,7 @@ int pal_learn_event(pal_learn *l, const pal_event *ev)
         if (!exe) exe = fstr(l, ev, F_PNAME, t1, sizeof t1);
         if (!exe || pal_glob_has_meta(exe, strlen(exe))) break;
         if (!(im = image_get(l, name))) return -1;
+        if (im == &image_full) { l->st.dropped++; return 0; }
         bool win = ev->windows || is_windows_path(exe);
         if (win) {
             size_t n = pal_path_fold(exe, strlen(exe), key, sizeof key);
@@ -353,6 +358,7 @@ int pal_learn_event(pal_learn *l, const pal_event *ev)
         const char *d = fstr(l, ev, F_DIR, dir, sizeof dir);
         int port = fint(l, ev, F_DPORT);
         if (!(im = image_get(l, name))) return -1;
+        if (im == &image_full) { l->st.dropped++; return 0; }
         if (d && !strcmp(d, "inbound")) {
             if (port < 0) break;
             snprintf(key, sizeof key, "%05d", port);
@@ -401,6 +407,7 @@ int pal_learn_event(pal_learn *l, const pal_event *ev)
         key[n] = 0;
         if (pal_dns_pattern_error(key, n) || strchr(key, '*')) break;
         if (!(im = image_get(l, name))) return -1;
+        if (im == &image_full) { l->st.dropped++; return 0; }
         rc = note(l, &im->sets[L_DNS], key, key, when, NULL);
         used = true;
         break;
@@ -862,6 +869,11 @@ static void insert_before_brace(edits *E, const char *t, size_t brace, const cha
     E->v[E->n++] = (insertion){alone ? ls : brace, b.p};
 }
 
+static int cmp_image(const void *x, const void *y)
+{
+    return strcmp((*(image *const *)x)->name, (*(image *const *)y)->name);
+}
+
 static int cmp_ins(const void *x, const void *y)
 {
     const insertion *a = x, *b = y;
@@ -993,10 +1005,7 @@ char *pal_learn_render(pal_learn *l, const char *existing, size_t existing_len,
     size_t no = 0;
     if (order) {
         for (size_t i = 0; i < l->nimages; i++) if (!seen[i]) order[no++] = &l->images[i];
-        for (size_t i = 1; i < no; i++)
-            for (size_t j = i; j > 0 && strcmp(order[j - 1]->name, order[j]->name) > 0; j--) {
-                image *t = order[j]; order[j] = order[j - 1]; order[j - 1] = t;
-            }
+        if (no > 1) qsort(order, no, sizeof *order, cmp_image);
         for (size_t i = 0; i < no; i++) render_block(&out, &diff, order[i], l->opts.collapse_dns);
     } else {
         out.oom = true;
