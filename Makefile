@@ -7,9 +7,13 @@
 #   make bench    benchmarks in tests/bench/ (figures as ratios to a baseline)
 #   make deps     install the Debian build dependencies (needs root or sudo)
 #
-# Every engine/*.c and lang/*.c goes into libpalisade.a, every cli/*.c into
-# the binary, every tests/unit/test_*.c becomes one test program: adding a
-# file needs no Makefile change.
+# The library is built by folder: every .c in a stage folder of engine/ and
+# lang/ (engine/vm/, lang/syntax/, ...) goes into libpalisade.a, every
+# cli/*.c into the binary, every tests/unit/test_*.c becomes one test
+# program: adding a file, or a stage folder, needs no Makefile change.
+# Includes are written from the repository root ("engine/vm/vm.h"); the root
+# and the generated tree ($(BUILD)/gen, which mirrors it) are the only
+# include paths, so no palisade header can shadow a system one.
 
 BUILD    ?= build
 CC       ?= cc
@@ -27,19 +31,18 @@ OPT      ?= -O2 -g
 SAN      ?=
 CFLAGS   ?=
 override CFLAGS += -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) -Wall -Wextra -Wno-unused-parameter \
-            -I. -Iengine -Ilang -I$(BUILD)/gen $(PKG_CFLAGS)
+            -I. -I$(BUILD)/gen $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
 
-ENGINE_SRC := $(wildcard engine/*.c)
-LANG_SRC   := $(wildcard lang/*.c)
-GEN_SRC    := $(BUILD)/gen/lexer.c $(BUILD)/gen/grammar.c
+LIB_SRC    := $(sort $(wildcard engine/*/*.c lang/*/*.c))
+GEN        := $(BUILD)/gen/lang/syntax
+GEN_SRC    := $(GEN)/lexer.c $(GEN)/grammar.c
 CLI_SRC    := $(filter-out cli/embedgen.c,$(wildcard cli/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 EMBED_IN   := $(sort $(wildcard checks/*.pal checks/*/*.pal checks/feeds/* checks/frameworks/*.yaml \
                  policies/*.pal policies/*/*.pal policies/feeds/*))
 
-LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRC) $(LANG_SRC)) \
-            $(BUILD)/gen/lexer.o $(BUILD)/gen/grammar.o
+LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(GEN)/lexer.o $(GEN)/grammar.o
 CLI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/gen/embedded.o
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
@@ -60,25 +63,30 @@ deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	 $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_DEPS) >/dev/null
 
-$(BUILD)/gen/grammar.c $(BUILD)/gen/grammar.h: lang/grammar.y
+# Grouped targets (&:): bison and flex each write two files in one run, so
+# make -j must run them once, not once per output.  check-deps is an
+# order-only prerequisite of everything that runs a tool, so a fresh
+# `make -j2` installs bison before anything calls it and never rebuilds
+# because of it.
+$(GEN)/grammar.c $(GEN)/grammar.h &: lang/syntax/grammar.y | check-deps
 	@mkdir -p $(@D)
-	bison -Wall -Werror --defines=$(BUILD)/gen/grammar.h -o $(BUILD)/gen/grammar.c $<
+	bison -Wall -Werror --defines=$(GEN)/grammar.h -o $(GEN)/grammar.c $<
 
-$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: lang/lexer.l $(BUILD)/gen/grammar.h
+$(GEN)/lexer.c $(GEN)/lexer.h &: lang/syntax/lexer.l $(GEN)/grammar.h | check-deps
 	@mkdir -p $(@D)
-	flex --header-file=$(BUILD)/gen/lexer.h -o $(BUILD)/gen/lexer.c $<
+	flex --header-file=$(GEN)/lexer.h -o $(GEN)/lexer.c $<
 
-$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
-	$(CC) $(CFLAGS) -Wno-sign-compare -Wno-unused-function -c -o $@ $<
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c | check-deps
+	$(CC) $(CFLAGS) -Wno-sign-compare -Wno-unused-function -MMD -MP -c -o $@ $<
 
-$(BUILD)/%.o: %.c | $(BUILD)/gen/grammar.h $(BUILD)/gen/lexer.h
+$(BUILD)/%.o: %.c | check-deps $(GEN)/grammar.h $(GEN)/lexer.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libpalisade.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/embedgen: cli/embedgen.c
+$(BUILD)/embedgen: cli/embedgen.c | check-deps
 	@mkdir -p $(@D)
 	$(CC) -O1 -o $@ $<
 
@@ -91,7 +99,7 @@ $(BUILD)/palisade: $(CLI_OBJ) $(BUILD)/libpalisade.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpalisade.a tests/unit/unit.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libpalisade.a $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libpalisade.a $(LDLIBS)
 
 test: check-deps all $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run-all.sh
@@ -107,7 +115,7 @@ fuzz:
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libpalisade.a
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "clang $$f -> build-fuzz/$$n"; \
-	  clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -I. -Iengine -Ilang \
+	  clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -I. \
 	    -Ibuild-fuzz/gen $(PKG_CFLAGS) -o build-fuzz/$$n $$f build-fuzz/libpalisade.a $(LDLIBS) || exit 1; done
 
 fuzz-run: fuzz

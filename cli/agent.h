@@ -18,10 +18,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
-#include "engine/program.h"
-#include "lang/bundle.h"
+#include "engine/vm/program.h"
+#include "engine/vm/bundle.h"
 
-/* Limits of the agent's own (not in engine/limits.h: they bound the
+/* Limits of the agent's own (not in engine/base/limits.h: they bound the
    agent's I/O, not the language). */
 #define AGENT_MAX_CONNECTIONS     128u          /* open listen + decision connections */
 #define AGENT_MAX_REPLY_BACKLOG   (1u << 20)    /* unsent replies per decision connection before reading pauses */
@@ -68,7 +68,7 @@ long long agent_now_ms(void);
    DIR` (issue 6) sets it before the agent starts; every decider the agent
    makes, at start and at each reload, calls it for every decoded event with
    its decision.  NULL: none. */
-#include "events.h"
+#include "cli/events.h"
 extern cli_decided_fn agent_decided_hook;
 extern void *agent_decided_hook_user;
 

@@ -20,7 +20,7 @@
  * runs its exit handlers.  The parent trusts nothing it reads from the
  * pipe: the bytes go through pal_bundle_open, exactly as a file would.
  */
-#include "agent.h"
+#include "cli/agent.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -37,10 +37,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "policy.h"
-#include "engine/limits.h"
-#include "lang/palc.h"
+#include "cli/cli.h"
+#include "cli/policy.h"
+#include "engine/base/limits.h"
+#include "lang/compile/palc.h"
 
 /* What a reload child may send: a tag byte, then a bundle (with trailer). */
 #define RELOAD_MAX_MESSAGE (1u + PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES)

@@ -36,7 +36,7 @@
  *
  * Learning mode (--learn DIR, issue 6) plugs in through
  * agent_decided_hook: every decoded event of an image being learned
- * (--learn-image GLOB, default all) feeds a lang/learn.h model and is not
+ * (--learn-image GLOB, default all) feeds a lang/tools/learn.h model and is not
  * enforced — its decision line says allow and "learning":true.  The model
  * is written as DIR/learned.pal, merged into what is there, on SIGUSR2 and
  * at exit: the review-and-commit ("copy into rule") step.
@@ -56,13 +56,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "agent.h"
-#include "events.h"
-#include "policy.h"
-#include "engine/limits.h"
-#include "engine/match.h"
-#include "lang/learn.h"
+#include "cli/cli.h"
+#include "cli/agent.h"
+#include "cli/events.h"
+#include "cli/policy.h"
+#include "engine/base/limits.h"
+#include "engine/core/match.h"
+#include "lang/tools/learn.h"
 
 /* The learning hook: set by --learn DIR; it applies to every program the
    agent loads. */

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
-#include "policy.h"
-#include "lang/bundle.h"
-#include "lang/palc.h"
-#include "engine/schema.h"
+#include "cli/cli.h"
+#include "cli/policy.h"
+#include "engine/vm/bundle.h"
+#include "lang/compile/palc.h"
+#include "engine/core/schema.h"
 #include <sodium.h>
 
 static void build_usage(FILE *f)

@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cli.h"
-#include "events.h"
-#include "policy.h"
-#include "engine/decode.h"
-#include "engine/runtime.h"
-#include "engine/limits.h"
+#include "cli/cli.h"
+#include "cli/events.h"
+#include "cli/policy.h"
+#include "engine/decode/decode.h"
+#include "engine/runtime/runtime.h"
+#include "engine/base/limits.h"
 
 static void usage(FILE *f)
 {

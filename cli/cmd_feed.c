@@ -9,11 +9,11 @@
  *                                   a layout directory or an inventory .json),
  *                                   ranked by risk, until `scan` shows them
  *
- * The engine (engine/vuln.h) does the work; this parses flags and prints.
+ * The engine (engine/vuln/vuln.h) does the work; this parses flags and prints.
  */
-#include "cli.h"
-#include "inventory.h"
-#include "vuln.h"
+#include "cli/cli.h"
+#include "engine/inventory/inventory.h"
+#include "engine/vuln/vuln.h"
 
 #include <errno.h>
 #include <stdlib.h>

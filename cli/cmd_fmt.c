@@ -1,6 +1,6 @@
 /*
  * cmd_fmt.c — `palisade fmt [-w] [-l] [-d] [PATH ...]`: canonical layout of
- * policy source (lang/fmt.c does the work).
+ * policy source (lang/tools/fmt.c does the work).
  *
  * Like gofmt: with no path it formats standard input to standard output;
  * a directory means every .pal file under it (hidden entries skipped, in
@@ -21,9 +21,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "cli.h"
-#include "lang/fmt.h"
-#include "engine/limits.h"
+#include "cli/cli.h"
+#include "lang/tools/fmt.h"
+#include "engine/base/limits.h"
 
 /* A unified diff gives up on finding the shortest edit past this many
    differing lines and shows the rest as one replacement. */

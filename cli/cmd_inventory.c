@@ -1,13 +1,13 @@
 /*
  * cmd_inventory.c — `palisade inventory IMAGE.tar`: what an image holds, as JSON.
  *
- * The engine builds the inventory (engine/inventory.h); this prints it.
+ * The engine builds the inventory (engine/inventory/inventory.h); this prints it.
  * Arrays of records (files, packages, users, ...) are printed one compact
  * record per line, everything else indented, so the output is both valid
  * JSON for jq and readable/greppable for people (`grep '"setuid":true'`).
  */
-#include "cli.h"
-#include "inventory.h"
+#include "cli/cli.h"
+#include "engine/inventory/inventory.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

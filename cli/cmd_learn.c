@@ -1,6 +1,6 @@
 /*
  * cmd_learn.c — `palisade learn`: turn an observed event stream into
- * runtime and firewall policy (lang/learn.h has the model and the format).
+ * runtime and firewall policy (lang/tools/learn.h has the model and the format).
  *
  *   palisade learn --events FILE|- [--image GLOB] [--collapse-dns N]
  *                  [--input-format auto|ecs|sysmon|falco] [-o FILE|DIR] [--merge FILE]
@@ -19,10 +19,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "cli.h"
-#include "engine/decode.h"
-#include "engine/limits.h"
-#include "lang/learn.h"
+#include "cli/cli.h"
+#include "engine/decode/decode.h"
+#include "engine/base/limits.h"
+#include "lang/tools/learn.h"
 
 static void usage(FILE *f)
 {

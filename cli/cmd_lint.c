@@ -1,6 +1,6 @@
 /*
  * cmd_lint.c — `palisade lint [--format F] [--config FILE] [--fail-level L]
- * [DIR|FILE.pal ...]`: the linter (lang/lint.c) on policy repos, printed as
+ * [DIR|FILE.pal ...]`: the linter (lang/tools/lint.c) on policy repos, printed as
  * text, JSON, SARIF 2.1.0 or GitHub workflow commands.
  *
  * Each DIR is a repo, linted with its own `.palisade.yaml` (from DIR, or
@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
-#include "cli.h"
-#include "lang/lint.h"
+#include "cli/cli.h"
+#include "lang/tools/lint.h"
 
 #define LINT_DOC_URI "https://github.com/palisade-policy/palisade/blob/main/lang/LINT.md"
 

@@ -31,17 +31,17 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "cli.h"
-#include "policy.h"
-#include "frameworks.h"
-#include "exceptions.h"
-#include "report.h"
-#include "engine/decode.h"
-#include "engine/inventory.h"
-#include "engine/limits.h"
-#include "engine/match.h"
-#include "engine/vm.h"
-#include "engine/vuln.h"
+#include "cli/cli.h"
+#include "cli/policy.h"
+#include "engine/scan/frameworks.h"
+#include "engine/scan/exceptions.h"
+#include "engine/report/report.h"
+#include "engine/decode/decode.h"
+#include "engine/inventory/inventory.h"
+#include "engine/base/limits.h"
+#include "engine/core/match.h"
+#include "engine/vm/vm.h"
+#include "engine/vuln/vuln.h"
 
 #define SCAN_MAX_POLICIES 16u      /* --policy options */
 #define SCAN_MAX_FEEDS    16u      /* --feeds options */

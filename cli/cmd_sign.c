@@ -2,7 +2,7 @@
  * cmd_sign.c — `palisade keygen -o NAME` and `palisade inspect BUNDLE`.
  *
  * keygen writes an ed25519 key pair as two small text files (formats in
- * lang/bundle.h): NAME.key, the secret, created mode 0600 and never over
+ * engine/vm/bundle.h): NAME.key, the secret, created mode 0600 and never over
  * an existing file unless --force; NAME.pub, the public half that agents
  * are given with --verify-key.
  *
@@ -29,10 +29,10 @@
 #include <unistd.h>
 #include <cJSON.h>
 #include <sodium.h>
-#include "cli.h"
-#include "lang/bundle.h"
-#include "engine/limits.h"
-#include "engine/schema.h"
+#include "cli/cli.h"
+#include "engine/vm/bundle.h"
+#include "engine/base/limits.h"
+#include "engine/core/schema.h"
 
 /* ---- keygen ---- */
 

@@ -4,7 +4,7 @@
  *
  * Each path is compiled as its own repo (a file alone: its directory is
  * the repo, only that file is compiled), its tests built and run by
- * lang/testrun.c, and the results of every path are reported together.
+ * lang/tools/testrun.c, and the results of every path are reported together.
  * Locations are printed as the user can open them: the path given on the
  * command line joined with the file's path in the repo.
  *
@@ -23,8 +23,8 @@
 #include <cJSON.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
-#include "cli.h"
-#include "lang/testrun.h"
+#include "cli/cli.h"
+#include "lang/tools/testrun.h"
 
 typedef struct repo {
     char *prefix;               /* what to put before a repo path: "checks/" */

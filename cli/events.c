@@ -2,13 +2,13 @@
  * events.c — line splitting and per-line decisions shared by `eval` and
  * `agent` (design in events.h).
  */
-#include "events.h"
+#include "cli/events.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cJSON.h>
-#include "engine/limits.h"
+#include "engine/base/limits.h"
 
 enum {
     LINES_MIN_READ = 4096,

@@ -26,9 +26,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "engine/arena.h"
-#include "engine/decode.h"
-#include "engine/runtime.h"
+#include "engine/base/arena.h"
+#include "engine/decode/decode.h"
+#include "engine/runtime/runtime.h"
 
 /* Called for every non-empty line (and every too-long one, with
    toolong set and line = NULL).  A non-zero return stops the feed and is

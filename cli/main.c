@@ -1,7 +1,7 @@
 /*
  * main.c — `palisade COMMAND [ARGS]`: dispatch to cli/cmd_*.c.
  */
-#include "cli.h"
+#include "cli/cli.h"
 #include <stdarg.h>
 #include <string.h>
 

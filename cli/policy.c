@@ -8,10 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sodium.h>
-#include "cli.h"
-#include "policy.h"
-#include "lang/bundle.h"
-#include "lang/palc.h"
+#include "cli/cli.h"
+#include "cli/policy.h"
+#include "engine/vm/bundle.h"
+#include "lang/compile/palc.h"
 
 static int read_embedded(void *prefix, const char *relpath, char **data, size_t *len)
 {

@@ -7,8 +7,8 @@
 #define PAL_CLI_POLICY_H
 #include <stdbool.h>
 #include <stddef.h>
-#include "engine/program.h"
-#include "lang/bundle.h"
+#include "engine/vm/program.h"
+#include "engine/vm/bundle.h"
 
 /* The built-in policies ("policies") or checks ("checks"), compiled. */
 pal_program *cli_embedded_program(const char *cmd, const char *which);

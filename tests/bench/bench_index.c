@@ -21,12 +21,12 @@
  *   bench_index gen-policy DIR N       DIR/bench.pal with N generated rules
  *   bench_index parse-floor FILE       cJSON parse + free of every line, timed
  */
-#include "palc.h"
-#include "decode.h"
-#include "index.h"
-#include "limits.h"
-#include "runtime.h"
-#include "schema.h"
+#include "lang/compile/palc.h"
+#include "engine/decode/decode.h"
+#include "engine/runtime/index.h"
+#include "engine/base/limits.h"
+#include "engine/runtime/runtime.h"
+#include "engine/core/schema.h"
 
 #include <cJSON.h>
 #include <errno.h>

@@ -18,7 +18,7 @@
  * purpose: a live event is decided right after it is decoded, while it is
  * still in cache, and a pool of a million decoded records would measure the
  * memory system and cost gigabytes.  The runtime uses the rule index
- * (engine/index.h), so "rules run" counts what the VM actually ran; the
+ * (engine/runtime/index.h), so "rules run" counts what the VM actually ran; the
  * index's own figures are in bench_index.c.  Beside the 500-rule figure, in the same
  * loop over the same events:
  *   - 0 rules: the dispatch floor (decision setup, kind dispatch, the loop);
@@ -34,13 +34,13 @@
  * the numbers are printed for a human to compare between commits.
  * `bench_lang compile` or `bench_lang eval` runs one part (for profiling).
  */
-#include "palc.h"
-#include "ast.h"
-#include "decode.h"
-#include "limits.h"
-#include "runtime.h"
-#include "schema.h"
-#include "vm.h"
+#include "lang/compile/palc.h"
+#include "lang/syntax/ast.h"
+#include "engine/decode/decode.h"
+#include "engine/base/limits.h"
+#include "engine/runtime/runtime.h"
+#include "engine/core/schema.h"
+#include "engine/vm/vm.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -12,8 +12,8 @@
  * and prints each beside the inventory time as a ratio.  Nothing asserts a
  * time: a slow machine never fails the bench.
  */
-#include "inventory.h"
-#include "vuln.h"
+#include "engine/inventory/inventory.h"
+#include "engine/vuln/vuln.h"
 
 #include <stdio.h>
 #include <stdlib.h>

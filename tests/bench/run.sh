@@ -17,7 +17,7 @@ OPT=${OPT:--O2 -g}
 [ -f "$BUILD/libpalisade.a" ] || { echo "bench: $BUILD/libpalisade.a is missing; run make first" >&2; exit 2; }
 mkdir -p "$BUILD/bench"
 # shellcheck disable=SC2086  # flag lists split on purpose
-$CC -std=c11 -D_GNU_SOURCE $OPT -Wall -Wextra -Wno-unused-parameter -I. -Iengine -Ilang -I"$BUILD/gen" \
+$CC -std=c11 -D_GNU_SOURCE $OPT -Wall -Wextra -Wno-unused-parameter -I. -I"$BUILD/gen" \
     $(pkg-config --cflags $PKGS) -o "$BUILD/bench/bench_lang" tests/bench/bench_lang.c \
     "$BUILD/libpalisade.a" $(pkg-config --libs $PKGS) -lm -lpthread
 
@@ -32,7 +32,7 @@ if [ "${1:-all}" != index ]; then "$BUILD/bench/bench_lang"; fi
 
 # ---- the rule index (tests/bench/bench_index.c) and `palisade eval` throughput ----
 # shellcheck disable=SC2086
-$CC -std=c11 -D_GNU_SOURCE $OPT -Wall -Wextra -Wno-unused-parameter -I. -Iengine -Ilang -I"$BUILD/gen" \
+$CC -std=c11 -D_GNU_SOURCE $OPT -Wall -Wextra -Wno-unused-parameter -I. -I"$BUILD/gen" \
     $(pkg-config --cflags $PKGS) -o "$BUILD/bench/bench_index" tests/bench/bench_index.c \
     "$BUILD/libpalisade.a" $(pkg-config --libs $PKGS) -lm -lpthread
 echo

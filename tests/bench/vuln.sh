@@ -28,7 +28,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/palisade-bench-vuln-XXXXXX")
 [ -x "$PALISADE" ] && [ -f "$BUILD/libpalisade.a" ] || { echo "vuln bench: build first (make)" >&2; exit 2; }
 
 # shellcheck disable=SC2086
-$CC -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -I. -Iengine -Ilang $(pkg-config --cflags $PKGS) \
+$CC -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -I. $(pkg-config --cflags $PKGS) \
     -o "$BUILD/bench_vuln" tests/bench/bench_vuln.c "$BUILD/libpalisade.a" $(pkg-config --libs $PKGS) -lm -lpthread \
     || exit 2
 

@@ -6,7 +6,7 @@
 #           schema check catches what it would not); a canary with a known error
 #           proves the validator really ran
 #   junit   xmllint --schema against the Ant JUnit XSD (tests/tools/junit.xsd)
-#   json    strict JSON with the documented fields (cli/report.h)
+#   json    strict JSON with the documented fields (engine/report/report.h)
 #   github  one workflow command per line, escaped per GitHub's rules
 # on an image with findings, an excepted finding, file names full of
 # characters each format must escape (% , : < & " newline, invalid UTF-8),

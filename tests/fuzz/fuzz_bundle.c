@@ -22,9 +22,9 @@
 #include <string.h>
 
 #include <sodium.h>
-#include "bundle.h"
-#include "schema.h"
-#include "vm.h"
+#include "engine/vm/bundle.h"
+#include "engine/core/schema.h"
+#include "engine/vm/vm.h"
 
 static void exercise(const pal_program *p)
 {

@@ -26,13 +26,13 @@
  *   cc -DPAL_FUZZ_MAIN ... tests/fuzz/fuzz_compile.c build/libpalisade.a ...
  * FUZZ_COMPILE_VERBOSE=1 in the environment prints the diagnostics.
  */
-#include "palc.h"
-#include "bundle.h"
-#include "decode.h"
-#include "limits.h"
-#include "runtime.h"
-#include "schema.h"
-#include "vm.h"
+#include "lang/compile/palc.h"
+#include "engine/vm/bundle.h"
+#include "engine/decode/decode.h"
+#include "engine/base/limits.h"
+#include "engine/runtime/runtime.h"
+#include "engine/core/schema.h"
+#include "engine/vm/vm.h"
 
 #include <stdio.h>
 #include <stdlib.h>

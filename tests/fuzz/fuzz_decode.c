@@ -1,5 +1,5 @@
 /*
- * fuzz_decode.c — libFuzzer target for engine/decode.c.
+ * fuzz_decode.c — libFuzzer target for engine/decode/decode.c.
  *
  * The first input byte picks the input format (auto, ecs, sysmon, falco)
  * and whether a `want` bitmap narrows the fields; the rest is one event
@@ -13,8 +13,8 @@
  * Build: `make fuzz`; or without libFuzzer, as a replayer of files:
  *   cc -DPAL_FUZZ_MAIN ... tests/fuzz/fuzz_decode.c build/libpalisade.a ...
  */
-#include "decode.h"
-#include "limits.h"
+#include "engine/decode/decode.h"
+#include "engine/base/limits.h"
 
 #include <stdio.h>
 #include <stdlib.h>

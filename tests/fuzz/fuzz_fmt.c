@@ -1,5 +1,5 @@
 /*
- * fuzz_fmt.c — libFuzzer target for lang/fmt.c (`palisade fmt`).
+ * fuzz_fmt.c — libFuzzer target for lang/tools/fmt.c (`palisade fmt`).
  *
  * Any input is policy source.  Invariants users rely on:
  *   - formatting either refuses (the source does not parse) or succeeds;
@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "lang/fmt.h"
+#include "lang/tools/fmt.h"
 
 static void quiet(const pal_diagnostic *d, void *user) { (void)d; (void)user; }
 

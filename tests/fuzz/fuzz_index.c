@@ -1,6 +1,6 @@
 /*
  * fuzz_index.c — libFuzzer target for the rule index: decisions with the
- * index must equal decisions without it, byte for byte (engine/index.h).
+ * index must equal decisions without it, byte for byte (engine/runtime/index.h).
  *
  * The first byte picks the mode:
  *   0  the rest are the choices of the generators in index_gen.h: a policy

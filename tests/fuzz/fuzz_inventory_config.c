@@ -2,7 +2,7 @@
  * fuzz_inventory_config.c — an image config blob into the "image" object,
  * and untrusted bytes into JSON strings (invalid UTF-8 -> U+FFFD).
  */
-#include "inventory.h"
+#include "engine/inventory/inventory.h"
 #include <stdint.h>
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * fuzz_inventory_db.c — the database parsers: dpkg status, apk installed,
  * passwd + shadow (split at the first NUL), group; the first byte chooses.
  */
-#include "inventory.h"
+#include "engine/inventory/inventory.h"
 #include <stdint.h>
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * fuzz_inventory_hive.c — Windows facts from a registry hive (libhivex on
  * a memfd): product, build, UBR and the CBS package list.
  */
-#include "inventory.h"
+#include "engine/inventory/inventory.h"
 #include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

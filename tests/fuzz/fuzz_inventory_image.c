@@ -3,7 +3,7 @@
  * outer tar index, manifest/index/config, every layer, databases, hives.
  * The input is handed over as a memory file (memfd), as a path is the API.
  */
-#include "inventory.h"
+#include "engine/inventory/inventory.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>

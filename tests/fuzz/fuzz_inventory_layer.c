@@ -4,7 +4,7 @@
  * to a Linux or Windows filesystem (first byte), then every output of the
  * merged filesystem is built.
  */
-#include "inventory.h"
+#include "engine/inventory/inventory.h"
 #include <archive.h>
 #include <stdint.h>
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_learn.c — libFuzzer target for lang/learn.c.
+ * fuzz_learn.c — libFuzzer target for lang/tools/learn.c.
  *
  * The input is event lines, a NUL byte, then the text of an existing
  * learned file.  The events feed a model; the model is rendered fresh and
@@ -15,11 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "decode.h"
-#include "limits.h"
-#include "lang/learn.h"
-#include "lang/ast.h"
-#include "engine/arena.h"
+#include "engine/decode/decode.h"
+#include "engine/base/limits.h"
+#include "lang/tools/learn.h"
+#include "lang/syntax/ast.h"
+#include "engine/base/arena.h"
 
 static bool is_subsequence(const char *a, size_t alen, const char *b, size_t blen)
 {

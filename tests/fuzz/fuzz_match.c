@@ -1,5 +1,5 @@
 /*
- * fuzz_match.c — libFuzzer target for engine/match.c.
+ * fuzz_match.c — libFuzzer target for engine/core/match.c.
  *
  * Input: one flags byte, then "pattern \0 subject".  Beyond "no crash, no
  * sanitizer report", it asserts properties every caller relies on:
@@ -13,7 +13,7 @@
  *    (table over pattern x subject positions, the textbook definition).
  * A violation abort()s so libFuzzer keeps the input.
  */
-#include "match.h"
+#include "engine/core/match.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * fuzz_version.c — libFuzzer target for engine/version.c.
+ * fuzz_version.c — libFuzzer target for engine/vuln/version.c.
  *
  * Input: one byte choosing the ecosystem, then "a \0 b" (or, without a NUL,
  * the rest split in half).  Properties, abort() on violation:
@@ -10,7 +10,7 @@
  *    strictly when either step is strict (not for rpm, whose "a missing
  *    release matches any release" rule is, like rpm's, not transitive).
  */
-#include "version.h"
+#include "engine/vuln/version.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
  * The input goes to a memory file read through /proc/self/fd, the same
  * path a real feed file takes (size checks, NUL-terminated parse).
  */
-#include "vuln.h"
+#include "engine/vuln/vuln.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

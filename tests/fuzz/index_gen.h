@@ -20,12 +20,12 @@
 #ifndef PAL_INDEX_GEN_H
 #define PAL_INDEX_GEN_H
 
-#include "palc.h"
-#include "decode.h"
-#include "runtime.h"
-#include "index.h"
-#include "opcodes.h"
-#include "vm.h"
+#include "lang/compile/palc.h"
+#include "engine/decode/decode.h"
+#include "engine/runtime/runtime.h"
+#include "engine/runtime/index.h"
+#include "engine/vm/opcodes.h"
+#include "engine/vm/vm.h"
 
 #include <stdarg.h>
 #include <stdio.h>

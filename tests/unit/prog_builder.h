@@ -13,10 +13,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include "program.h"
-#include "opcodes.h"
-#include "schema.h"
-#include "match.h"
+#include "engine/vm/program.h"
+#include "engine/vm/opcodes.h"
+#include "engine/core/schema.h"
+#include "engine/core/match.h"
 
 enum { PB_CODE = 8192, PB_CONSTS = 512, PB_MATCHERS = 64, PB_MITEMS = 4096, PB_RULES = 64,
        PB_OUTCOMES = 256, PB_MSGPARTS = 256, PB_META = 64, PB_SOURCES = 8, PB_STRINGS = 1 << 16 };

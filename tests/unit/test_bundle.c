@@ -16,9 +16,9 @@
  */
 #include "unit.h"
 #include "prog_builder.h"
-#include "bundle.h"
-#include "vm.h"
-#include "limits.h"
+#include "engine/vm/bundle.h"
+#include "engine/vm/vm.h"
+#include "engine/base/limits.h"
 
 #include <stdio.h>
 #include <stdlib.h>

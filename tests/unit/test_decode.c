@@ -1,5 +1,5 @@
 /*
- * test_decode.c — engine/decode.c: ECS, Sysmon (Winlogbeat and flat) and
+ * test_decode.c — engine/decode/decode.c: ECS, Sysmon (Winlogbeat and flat) and
  * Falco lines into event records, inventory JSON into records, and the
  * errors users see for malformed lines (pinned text).
  *
@@ -7,9 +7,9 @@
  * in tests/e2e/data/ are swept at the end with the outcome of every line.
  */
 #include "unit.h"
-#include "decode.h"
-#include "limits.h"
-#include "match.h"
+#include "engine/decode/decode.h"
+#include "engine/base/limits.h"
+#include "engine/core/match.h"
 
 #include <stdlib.h>
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
-#include "lang/fmt.h"
+#include "lang/tools/fmt.h"
 
 static int ndiags;
 static char last_code[16];

@@ -1,5 +1,5 @@
 /*
- * test_index.c — the rule index (engine/index.h): what gets indexed under
+ * test_index.c — the rule index (engine/runtime/index.h): what gets indexed under
  * which keys, what must stay "always run", and above all that decisions
  * with the index equal decisions without it, on hand-picked events, on the
  * language test cases' policies and events, on the default runtime
@@ -9,9 +9,9 @@
  */
 #include "unit.h"
 #include "prog_builder.h"
-#include "../fuzz/index_gen.h"
-#include "opcodes.h"
-#include "vm.h"
+#include "tests/fuzz/index_gen.h"
+#include "engine/vm/opcodes.h"
+#include "engine/vm/vm.h"
 
 #include <dirent.h>
 #include <time.h>

@@ -8,7 +8,7 @@
  * into JSON by mk().
  */
 #include "unit.h"
-#include "inventory.h"
+#include "engine/inventory/inventory.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

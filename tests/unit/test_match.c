@@ -1,12 +1,12 @@
 /*
- * test_match.c — the matching primitives of engine/match.h.
+ * test_match.c — the matching primitives of engine/core/match.h.
  *
  * Globs are also checked against a tiny backtracking reference matcher on
  * every short pattern/subject a seeded generator produces, IPs against
  * glibc's inet_pton/inet_ntop (the test may use them; the engine may not).
  */
 #include "unit.h"
-#include "match.h"
+#include "engine/core/match.h"
 
 #include <arpa/inet.h>
 #include <stdbool.h>

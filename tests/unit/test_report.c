@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "unit.h"
-#include "cli/frameworks.c"
-#include "cli/exceptions.c"
-#include "cli/report.c"
-#include "cli/report_github.c"
-#include "cli/report_junit.c"
-#include "cli/report_sarif.c"
+#include "engine/scan/frameworks.c"
+#include "engine/scan/exceptions.c"
+#include "engine/report/report.c"
+#include "engine/report/github.c"
+#include "engine/report/junit.c"
+#include "engine/report/sarif.c"
 
 static char err[1024];
 

@@ -1,14 +1,14 @@
 /*
- * test_testrun.c — the test runner (lang/testrun.c): what a test expects
+ * test_testrun.c — the test runner (lang/tools/testrun.c): what a test expects
  * against what the runtime decides, the inputs built from `given`
  * groups, coverage, and the errors a test gets at compile time.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
-#include "lang/testrun.h"
-#include "lang/palc.h"
-#include "engine/program.h"
+#include "lang/tools/testrun.h"
+#include "lang/compile/palc.h"
+#include "engine/vm/program.h"
 
 /* ---- an in-memory repo ---- */
 

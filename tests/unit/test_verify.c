@@ -7,9 +7,9 @@
  */
 #include "unit.h"
 #include "prog_builder.h"
-#include "verify.h"
-#include "vm.h"
-#include "limits.h"
+#include "engine/vm/verify.h"
+#include "engine/vm/vm.h"
+#include "engine/base/limits.h"
 
 #include <time.h>
 

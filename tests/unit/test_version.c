@@ -1,5 +1,5 @@
 /*
- * test_version.c — ecosystem version ordering (engine/version.h).
+ * test_version.c — ecosystem version ordering (engine/vuln/version.h).
  *
  * The vectors are the ecosystems' own published tests: rpm's
  * tests/rpmvercmp.at and apk-tools' test/version.data (carried as data files
@@ -11,7 +11,7 @@
  * real archive versions.
  */
 #include "unit.h"
-#include "version.h"
+#include "engine/vuln/version.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -8,9 +8,9 @@
  */
 #include "unit.h"
 #include "prog_builder.h"
-#include "vm.h"
-#include "verify.h"
-#include "limits.h"
+#include "engine/vm/vm.h"
+#include "engine/vm/verify.h"
+#include "engine/base/limits.h"
 
 #include <stdint.h>
 #include <time.h>

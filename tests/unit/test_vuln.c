@@ -1,5 +1,5 @@
 /*
- * test_vuln.c — vulnerability feeds, matching and risk (engine/vuln.h).
+ * test_vuln.c — vulnerability feeds, matching and risk (engine/vuln/vuln.h).
  *
  * Feeds are written into a temporary directory as the files users keep:
  * OSV records (one per file and arrays), a custom rules file, a Windows feed
@@ -8,7 +8,7 @@
  * built as the cJSON trees pal_inventory_read returns.
  */
 #include "unit.h"
-#include "vuln.h"
+#include "engine/vuln/vuln.h"
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-# Inventory types (JSON shaped like engine/schema.c: image.windows.* is the
+# Inventory types (JSON shaped like engine/core/schema.c: image.windows.* is the
 # top-level "windows" object): bool fields (used directly, == true/false), ints
 # (image.windows.build/ubr), list<string> (image.windows.kbs with in and
 # contains, len), collections (len), path fields of a Windows image compare

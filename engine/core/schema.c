@@ -1,0 +1,257 @@
+/*
+ * schema.c — the field tables behind schema.h.
+ *
+ * ECS names for events (see shared SCHEMAS.md); the inventory tables mirror
+ * the JSON `palisade inventory` prints.  Order matters (indices are in
+ * bundles): append only.
+ */
+#include "engine/core/schema.h"
+#include <string.h>
+
+#define P PK_PROCESS
+#define N PK_NETWORK
+#define D PK_DNS
+#define F PK_FILE
+#define A PK_ALL
+
+static const pal_field event_fields[] = {
+    /* every kind */
+    {"timestamp", "@timestamp", PT_STRING, 0, A},
+    {"host.name", NULL, PT_STRING, 0, A},
+    {"host.os.type", NULL, PT_STRING, 0, A},
+    {"container.id", NULL, PT_STRING, 0, A},
+    {"container.name", NULL, PT_STRING, 0, A},
+    {"container.image.name", NULL, PT_STRING, 0, A},
+    {"container.image.tag", NULL, PT_STRING, 0, A},
+    {"user.name", NULL, PT_STRING, 0, A},
+    {"event.category", NULL, PT_LIST, PT_STRING, A},
+    {"event.type", NULL, PT_LIST, PT_STRING, A},
+    {"event.action", NULL, PT_STRING, 0, A},
+    {"event.kind", NULL, PT_STRING, 0, A},
+    {"event.module", NULL, PT_STRING, 0, A},
+    /* the process: the subject of process events, the actor of the others */
+    {"process.pid", NULL, PT_INT, 0, A},
+    {"process.executable", NULL, PT_PATH, 0, A},
+    {"process.name", NULL, PT_PATH, 0, A},
+    {"process.command_line", NULL, PT_STRING, 0, A},
+    {"process.args", NULL, PT_LIST, PT_STRING, A},
+    {"process.working_directory", NULL, PT_PATH, 0, A},
+    {"process.hash.md5", NULL, PT_STRING, 0, A},
+    {"process.hash.sha1", NULL, PT_STRING, 0, A},
+    {"process.hash.sha256", NULL, PT_STRING, 0, A},
+    {"process.parent.pid", NULL, PT_INT, 0, A},
+    {"process.parent.executable", NULL, PT_PATH, 0, A},
+    {"process.parent.name", NULL, PT_PATH, 0, A},
+    {"process.parent.command_line", NULL, PT_STRING, 0, A},
+    {"process.user.name", NULL, PT_STRING, 0, A},
+    /* network (DNS events are network events too, as in ECS) */
+    {"network.direction", NULL, PT_STRING, 0, N | D},
+    {"network.transport", NULL, PT_STRING, 0, N | D},
+    {"network.protocol", NULL, PT_STRING, 0, N | D},
+    {"source.ip", NULL, PT_IP, 0, N | D},
+    {"source.port", NULL, PT_INT, 0, N | D},
+    {"destination.ip", NULL, PT_IP, 0, N | D},
+    {"destination.port", NULL, PT_INT, 0, N | D},
+    {"destination.domain", NULL, PT_DNS, 0, N | D},
+    /* palisade's extension: the container at each end of container-to-
+       container traffic, when the collector knows it (SPEC "CNNF") */
+    {"source.container.id", NULL, PT_STRING, 0, N},
+    {"source.container.image.name", NULL, PT_STRING, 0, N},
+    {"destination.container.id", NULL, PT_STRING, 0, N},
+    {"destination.container.image.name", NULL, PT_STRING, 0, N},
+    /* dns */
+    {"dns.question.name", NULL, PT_DNS, 0, D},
+    {"dns.question.type", NULL, PT_STRING, 0, D},
+    {"dns.response_code", NULL, PT_STRING, 0, D},
+    {"dns.resolved_ip", NULL, PT_LIST, PT_IP, D},
+    /* file */
+    {"file.path", NULL, PT_PATH, 0, F},
+    {"file.name", NULL, PT_PATH, 0, F},
+    {"file.extension", NULL, PT_STRING, 0, F},
+    {"file.directory", NULL, PT_PATH, 0, F},
+};
+
+static const pal_field image_fields[] = {
+    {"image.name", NULL, PT_STRING, 0, 0},
+    {"image.tags", NULL, PT_LIST, PT_STRING, 0},
+    {"image.id", NULL, PT_STRING, 0, 0},
+    {"image.os", NULL, PT_STRING, 0, 0},
+    {"image.os_version", NULL, PT_STRING, 0, 0},
+    {"image.architecture", NULL, PT_STRING, 0, 0},
+    {"image.created", NULL, PT_STRING, 0, 0},
+    {"image.config.user", NULL, PT_STRING, 0, 0},
+    {"image.config.env", NULL, PT_RECORDS, PS_KV, 0},
+    {"image.config.entrypoint", NULL, PT_LIST, PT_STRING, 0},
+    {"image.config.cmd", NULL, PT_LIST, PT_STRING, 0},
+    {"image.config.working_dir", NULL, PT_PATH, 0, 0},
+    {"image.config.exposed_ports", NULL, PT_LIST, PT_STRING, 0},
+    {"image.config.volumes", NULL, PT_LIST, PT_STRING, 0},
+    {"image.config.labels", NULL, PT_RECORDS, PS_KV, 0},
+    {"image.config.healthcheck", NULL, PT_LIST, PT_STRING, 0},
+    {"image.history", NULL, PT_RECORDS, PS_HISTORY, 0},
+    {"image.files", "files", PT_RECORDS, PS_FILE, 0},
+    {"image.packages", "packages", PT_RECORDS, PS_PACKAGE, 0},
+    {"image.users", "users", PT_RECORDS, PS_USER, 0},
+    {"image.groups", "groups", PT_RECORDS, PS_GROUP, 0},
+    {"image.windows.product_name", "windows.product_name", PT_STRING, 0, 0},
+    {"image.windows.build", "windows.build", PT_INT, 0, 0},
+    {"image.windows.ubr", "windows.ubr", PT_INT, 0, 0},
+    {"image.windows.version", "windows.version", PT_STRING, 0, 0},
+    {"image.windows.kbs", "windows.kbs", PT_LIST, PT_STRING, 0},
+    /* Filled by vulnerability matching (engine/vuln/vuln.h) when feeds are given;
+       absent otherwise, so `count(image.vulnerabilities)` is undefined, not 0,
+       in a scan without feeds. */
+    {"image.vulnerabilities", "vulnerabilities", PT_RECORDS, PS_VULN, 0},
+};
+
+static const pal_field file_fields[] = {
+    {"path", NULL, PT_PATH, 0, 0},
+    {"type", NULL, PT_STRING, 0, 0},  /* file dir symlink hardlink char block fifo */
+    {"mode", NULL, PT_INT, 0, 0},
+    {"uid", NULL, PT_INT, 0, 0},
+    {"gid", NULL, PT_INT, 0, 0},
+    {"size", NULL, PT_INT, 0, 0},
+    {"link", NULL, PT_PATH, 0, 0},
+    {"setuid", NULL, PT_BOOL, 0, 0},
+    {"setgid", NULL, PT_BOOL, 0, 0},
+    {"sha256", NULL, PT_STRING, 0, 0},
+    {"md5", NULL, PT_STRING, 0, 0},
+    {"layer", NULL, PT_INT, 0, 0},
+    {"content", NULL, PT_STRING, 0, 0}, /* small files, when a check asks */
+};
+
+static const pal_field package_fields[] = {
+    {"name", NULL, PT_STRING, 0, 0},
+    {"version", NULL, PT_STRING, 0, 0},
+    {"source", NULL, PT_STRING, 0, 0},
+    {"source_version", NULL, PT_STRING, 0, 0},
+    {"architecture", NULL, PT_STRING, 0, 0},
+    {"ecosystem", NULL, PT_STRING, 0, 0},  /* dpkg apk rpm */
+};
+
+static const pal_field user_fields[] = {
+    {"name", NULL, PT_STRING, 0, 0},
+    {"uid", NULL, PT_INT, 0, 0},
+    {"gid", NULL, PT_INT, 0, 0},
+    {"home", NULL, PT_PATH, 0, 0},
+    {"shell", NULL, PT_PATH, 0, 0},
+    {"empty_password", NULL, PT_BOOL, 0, 0},
+    {"locked", NULL, PT_BOOL, 0, 0},
+};
+
+static const pal_field group_fields[] = {
+    {"name", NULL, PT_STRING, 0, 0},
+    {"gid", NULL, PT_INT, 0, 0},
+    {"members", NULL, PT_LIST, PT_STRING, 0},
+};
+
+static const pal_field history_fields[] = {
+    {"created_by", NULL, PT_STRING, 0, 0},
+    {"empty_layer", NULL, PT_BOOL, 0, 0},
+    {"created", NULL, PT_STRING, 0, 0},
+    {"comment", NULL, PT_STRING, 0, 0},
+};
+
+/* One known vulnerability of one package (or of the Windows build). */
+static const pal_field vuln_fields[] = {
+    {"id", NULL, PT_STRING, 0, 0},             /* CVE-2024-1234, GHSA-..., DSA-... */
+    {"package", NULL, PT_STRING, 0, 0},        /* the inventory's package name; "windows" for the OS */
+    {"version", NULL, PT_STRING, 0, 0},        /* installed version (or build) */
+    {"ecosystem", NULL, PT_STRING, 0, 0},      /* dpkg apk rpm windows ... */
+    {"fixed_version", NULL, PT_STRING, 0, 0},  /* absent when no fix is known */
+    {"fix_available", NULL, PT_BOOL, 0, 0},
+    {"severity", NULL, PT_STRING, 0, 0},       /* low medium high critical unknown */
+    {"cvss", NULL, PT_INT, 0, 0},              /* CVSS base score x10 (9.8 -> 98) */
+    {"published", NULL, PT_STRING, 0, 0},      /* YYYY-MM-DD */
+    {"age_days", NULL, PT_INT, 0, 0},
+    {"exploit", NULL, PT_BOOL, 0, 0},          /* an exploit is known (feed says so) */
+    {"kb", NULL, PT_STRING, 0, 0},             /* Windows: the fixing KB */
+    {"risk", NULL, PT_INT, 0, 0},              /* risk score 0..100, see engine/vuln/vuln.h */
+    {"source", NULL, PT_STRING, 0, 0},         /* the feed file it came from */
+    {"title", NULL, PT_STRING, 0, 0},
+};
+
+static const pal_field kv_fields[] = {
+    {"name", NULL, PT_STRING, 0, 0},
+    {"value", NULL, PT_STRING, 0, 0},
+};
+
+#define COUNT(a) (uint16_t)(sizeof(a) / sizeof((a)[0]))
+static const pal_schema schemas[PS__COUNT] = {
+    {"event", event_fields, COUNT(event_fields), PS_EVENT},
+    {"image", image_fields, COUNT(image_fields), PS_IMAGE},
+    {"file", file_fields, COUNT(file_fields), PS_FILE},
+    {"package", package_fields, COUNT(package_fields), PS_PACKAGE},
+    {"user", user_fields, COUNT(user_fields), PS_USER},
+    {"group", group_fields, COUNT(group_fields), PS_GROUP},
+    {"history entry", history_fields, COUNT(history_fields), PS_HISTORY},
+    {"name/value pair", kv_fields, COUNT(kv_fields), PS_KV},
+    {"vulnerability", vuln_fields, COUNT(vuln_fields), PS_VULN},
+};
+
+const pal_schema *pal_schema_get(unsigned id)
+{
+    return id < PS__COUNT ? &schemas[id] : NULL;
+}
+
+int pal_schema_find(const pal_schema *s, const char *name, size_t len)
+{
+    for (unsigned i = 0; i < s->nfields; i++)
+        if (strlen(s->fields[i].name) == len && memcmp(s->fields[i].name, name, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *pal_field_json(const pal_field *f)
+{
+    return f->json ? f->json : f->name;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) { h ^= b[i]; h *= 0x100000001b3ull; }
+    return h;
+}
+
+uint64_t pal_schema_digest(void)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (unsigned s = 0; s < PS__COUNT; s++) {
+        for (unsigned i = 0; i < schemas[s].nfields; i++) {
+            const pal_field *f = &schemas[s].fields[i];
+            h = fnv(h, f->name, strlen(f->name) + 1);
+            h = fnv(h, &f->type, 1);
+            h = fnv(h, &f->elem, 1);
+        }
+        h = fnv(h, "|", 1);
+    }
+    return h;
+}
+
+const char *pal_kind_name(unsigned k)
+{
+    switch (k) {
+    case PK_PROCESS: return "process";
+    case PK_NETWORK: return "network";
+    case PK_DNS: return "dns";
+    case PK_FILE: return "file";
+    default: return "event";
+    }
+}
+
+int pal_kind_from_name(const char *n, size_t len)
+{
+    static const struct { const char *s; int k; } t[] = {
+        {"process", PK_PROCESS}, {"network", PK_NETWORK}, {"dns", PK_DNS}, {"file", PK_FILE}};
+    for (unsigned i = 0; i < 4; i++)
+        if (strlen(t[i].s) == len && memcmp(t[i].s, n, len) == 0) return t[i].k;
+    return 0;
+}
+
+const char *pal_ftype_name(unsigned t)
+{
+    static const char *names[] = {"nothing", "bool", "int", "string", "path", "domain",
+                                  "ip", "list", "collection"};
+    return t < sizeof names / sizeof names[0] ? names[t] : "?";
+}

@@ -1,0 +1,55 @@
+/*
+ * decode.h — JSON into records: events (ECS, Sysmon, Falco) and inventories.
+ *
+ * One schema-driven decoder turns a JSON object into a pal_record: for each
+ * field of the schema it looks up the field's JSON path (nested objects, or
+ * a flattened "a.b.c" key, as ECS producers emit both) and converts the
+ * value to the field's type.  A value of the wrong type leaves the field
+ * undefined and is reported through `warn` (never a silent wrong value).
+ * Adapters map raw Sysmon and Falco records onto ECS names first.
+ *
+ * Ownership: everything a record points to is allocated in the arena passed
+ * in; the record is valid until that arena is reset or freed.  cJSON trees
+ * are not kept.
+ */
+#ifndef PAL_DECODE_H
+#define PAL_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cJSON.h>
+#include "engine/base/arena.h"
+#include "engine/core/schema.h"
+#include "engine/core/value.h"
+
+typedef enum pal_input_format {
+    PAL_INPUT_AUTO = 0,  /* sniff each line: winlog.* / EventID -> sysmon, output_fields -> falco, else ecs */
+    PAL_INPUT_ECS,
+    PAL_INPUT_SYSMON,
+    PAL_INPUT_FALCO
+} pal_input_format;
+
+typedef struct pal_event {
+    pal_record rec;      /* PS_EVENT */
+    unsigned kind;       /* PK_PROCESS / PK_NETWORK / PK_DNS / PK_FILE, 0 = unknown */
+    bool windows;        /* host.os.type == windows, a Sysmon record, or Windows-shaped paths */
+} pal_event;
+
+/* Decodes one JSON line into *ev.  `want` is a bitmap of PS_EVENT field
+   indices to decode (NULL = all).  Returns 0, or -1 with a message in err
+   ("line is not valid JSON at byte 17", "unsupported Sysmon EventID 7", ...).
+   Strings in *ev live in `a`. */
+int pal_event_decode(const char *line, size_t len, pal_input_format fmt,
+                     const uint8_t *want, pal_arena *a, pal_event *ev,
+                     char *err, size_t errcap);
+
+/* Decodes a JSON object against any schema (used for inventories: the root
+   is PS_IMAGE, collections recurse into their element schemas).  Returns 0
+   or -1 with err naming the JSON path of the first bad value. */
+int pal_record_from_json(const pal_schema *s, const cJSON *obj, bool windows,
+                         pal_arena *a, pal_record *out, char *err, size_t errcap);
+
+pal_input_format pal_input_format_from_name(const char *name);  /* -1 cast if unknown */
+
+#endif

@@ -1,0 +1,233 @@
+/*
+ * inventory.h — what a container image holds, read from its tarball.
+ *
+ * Design. `pal_inventory_read` turns a `docker save` tarball (legacy
+ * `<id>/layer.tar` layout or Docker >= 25's combined manifest.json + OCI
+ * layout), an OCI image-layout tarball, either of them gzipped/zstd'd, or a
+ * directory holding the same layout (skopeo's oci:DIR), into
+ * one cJSON tree whose shape is the PS_IMAGE schema (engine/core/schema.c):
+ *
+ *   { "image":    { name, tags, id, os, os_version, architecture, created,
+ *                   config { user, env[{name,value}], entrypoint, cmd,
+ *                            working_dir, exposed_ports, volumes,
+ *                            labels[{name,value}], healthcheck },
+ *                   history [{created_by, empty_layer, created, comment}],
+ *                   layout, layers [{index, blob, digest, media_type}] },
+ *     "files":    [{path, type, mode, uid, gid, size, link, setuid, setgid,
+ *                   sha256, md5, layer, content}],
+ *     "packages": [{name, version, source, source_version, architecture,
+ *                   ecosystem, status}],
+ *     "users":    [{name, uid, gid, home, shell, empty_password, locked}],
+ *     "groups":   [{name, gid, members}],
+ *     "windows":  {product_name, build, ubr, version, kbs, source} }
+ *
+ * Nothing is ever extracted to disk and no file body is held in memory: the
+ * image is read in stages, one file each, streaming through libarchive:
+ *
+ *   tar.c      the outer tarball: an index of its entries (one pass
+ *                        that keeps only small JSON blobs), then one stream
+ *                        per layer, each opened as a nested tar reader
+ *   layout.c   manifest.json / index.json / config -> the "image"
+ *                        object and the ordered list of layer blobs
+ *   layer.c    applies layers in order to an in-memory tree of
+ *                        metadata (whiteouts, opaque dirs, symlinked parents
+ *                        resolved inside the root), hashing file bodies as
+ *                        they stream past
+ *   hash.c     SHA-256 (libsodium) and MD5 over streamed bytes
+ *   packages.c dpkg status / status.d and apk installed databases
+ *   users.c    /etc/passwd, /etc/shadow, /etc/group
+ *   hive.c     Windows SOFTWARE hive facts through libhivex
+ *   inventory.c          the driver: runs the stages, assembles the tree
+ *
+ * Memory is bounded by the number of files (metadata only), never by the
+ * size of the image: the only bodies kept are the package and account
+ * databases (each capped) and, when asked, small text files (`content_max`,
+ * capped in total); a registry hive is held in an anonymous memory file
+ * (memfd) just long enough for hivex to read it.
+ *
+ * Ownership: pal_inventory_read gives the caller a cJSON tree to free with
+ * cJSON_Delete; every other allocation is freed before it returns.
+ */
+#ifndef PAL_INVENTORY_H
+#define PAL_INVENTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cJSON.h>
+
+/*
+ * Limits on hostile images.  They live here rather than in engine/base/limits.h
+ * only because that header belongs to another part of the tree; each one is
+ * documented, and exceeding one is an error naming it, except the two marked
+ * "bounded outcome", which are visible in the inventory instead.
+ */
+#define PAL_INV_MAX_OUTER_ENTRIES 200000u     /* entries in the outer tarball */
+#define PAL_INV_MAX_LAYERS        256u        /* layers in one image (Docker stops at 127) */
+#define PAL_INV_MAX_ENTRIES       4000000u    /* tar entries over all layers: bounds time */
+#define PAL_INV_MAX_FILES         300000u     /* files in the merged filesystem: bounds memory
+                                                 (about 1 KiB of JSON each) */
+#define PAL_INV_MAX_PATH          4096u       /* bytes in one path or link target */
+#define PAL_INV_MAX_SYMLINKS      40u         /* symlinks followed resolving one path (Linux's ELOOP) */
+#define PAL_INV_MAX_FOLLOW_BYTES  (1ull << 30)/* path bytes rewritten by symlink expansion in one
+                                                 image: bounds the time of hostile link chains */
+#define PAL_INV_MAX_JSON_BYTES    (8u << 20)  /* manifest.json, index.json, one manifest or config */
+#define PAL_INV_MAX_META_BYTES    (64u << 20) /* all small JSON blobs kept from the outer tarball */
+#define PAL_INV_MAX_INDEX_DEPTH   4u          /* nested OCI image indexes */
+#define PAL_INV_MAX_DB_BYTES      (64u << 20) /* one package database or account file */
+#define PAL_INV_MAX_KEPT_BYTES    (256u << 20)/* all databases kept at once (status.d has many) */
+#define PAL_INV_MAX_HIVE_BYTES    (512u << 20)/* one registry hive (servercore's is ~80 MiB) */
+#define PAL_INV_MAX_STASH_BYTES   (128u << 20)/* compressed layers kept in memory when a gzipped
+                                                 tarball streams them before their turn; past
+                                                 it, that layer costs another pass instead */
+#define PAL_INV_MAX_HIVE_KEYS     200000u     /* CBS package keys examined in one hive */
+#define PAL_INV_MAX_CONTENT_TOTAL (64u << 20) /* bounded outcome: `content` bodies in one
+                                                 inventory; files past it get none and
+                                                 image.limits.content_omitted counts them */
+/* Decompression: every byte any stage decompresses (outer tarball when it is
+   compressed, every layer's tar stream, sparse holes hashed) counts against
+   max(PAL_INV_EXPAND_FLOOR, PAL_INV_EXPAND_RATIO x the tarball's size on
+   disk), never more than PAL_INV_MAX_EXPANDED.  A bomb stops at the budget
+   with an error; a real image (ratio ~3-10) never comes near it. */
+#define PAL_INV_EXPAND_RATIO      1000u
+#define PAL_INV_EXPAND_FLOOR      (256ull << 20)
+#define PAL_INV_MAX_EXPANDED      (64ull << 30)
+
+typedef struct pal_inventory_opts {
+    bool hashes;          /* SHA-256 and MD5 of every regular file */
+    size_t content_max;   /* 0 = no content; else text files up to this size get "content" */
+} pal_inventory_opts;
+
+/* Reads the image tarball (or layout directory) at path; *out is a cJSON object (caller frees with
+   cJSON_Delete).  Returns 0, or -1 with a message in err: what went wrong,
+   where (layer, entry) and what to do. */
+int pal_inventory_read(const char *path, const pal_inventory_opts *o, cJSON **out,
+                       char *err, size_t errcap);
+
+/* ===================================================================== *
+ * Stages.  Internal to the inventory: exposed for its unit tests and fuzz
+ * targets (tests/fuzz/fuzz_inventory_*.c), not for the rest of palisade.
+ * ===================================================================== */
+
+struct archive;
+
+/* The decompression and entry budget shared by every stage of one read. */
+typedef struct pal_inv_budget {
+    uint64_t expanded;   /* bytes decompressed so far */
+    uint64_t limit;      /* see PAL_INV_EXPAND_* */
+    uint64_t entries;    /* layer tar entries so far */
+} pal_inv_budget;
+
+void pal_inv_budget_init(pal_inv_budget *b, uint64_t file_size);
+/* Adds n bytes; -1 with a message once over the budget. */
+int pal_inv_budget_add(pal_inv_budget *b, uint64_t n, char *err, size_t errcap);
+
+/* --- hash.c --- */
+typedef struct pal_md5 { uint32_t h[4]; uint64_t len; unsigned char buf[64]; } pal_md5;
+void pal_md5_init(pal_md5 *m);
+void pal_md5_update(pal_md5 *m, const void *data, size_t n);
+void pal_md5_final(pal_md5 *m, unsigned char out[16]);
+void pal_hex(const unsigned char *in, size_t n, char *out);  /* out: 2n+1 bytes */
+
+/* --- tar.c: the outer tarball --- */
+typedef struct pal_inv_src pal_inv_src;
+typedef struct pal_inv_blob {
+    const char *name;          /* normalized entry name ("blobs/sha256/ab..") */
+    uint64_t size;
+    uint32_t ordinal;          /* position in the tarball (last one wins on duplicates) */
+    const unsigned char *data; /* kept small JSON-looking blobs, else NULL */
+    size_t len;
+} pal_inv_blob;
+
+/* Opens the tarball and indexes it (one pass), or indexes a directory that
+   holds the same layout.  NULL with err on failure. */
+pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, size_t errcap);
+void pal_inv_src_free(pal_inv_src *s);
+const pal_inv_blob *pal_inv_src_find(const pal_inv_src *s, const char *name);
+/* Opens each named blob, in order, as a tar reader (plain, gzip or zstd,
+   sniffed from the content) and hands it to fn; stops at the first error.
+   Blobs are visited in the order given, re-reading the tarball when one
+   lies behind the previous (cheap for a plain tarball, which is seeked). */
+typedef int (*pal_inv_layer_fn)(void *ud, unsigned i, struct archive *layer,
+                                char *err, size_t errcap);
+int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
+                       pal_inv_layer_fn fn, void *ud, char *err, size_t errcap);
+/* A tar reader over a memory buffer, with the same filters (fuzzing, tests). */
+struct archive *pal_inv_layer_reader_mem(const void *data, size_t len);
+
+/* --- layout.c: manifests and configs --- */
+typedef struct pal_inv_layout {
+    cJSON *image;              /* the "image" object */
+    bool windows;
+    char **layers;             /* blob names in the tarball, bottom layer first */
+    unsigned nlayers;
+} pal_inv_layout;
+/* Reads manifest.json (preferred: it carries the repo tags) or index.json. */
+int pal_inv_layout_read(const pal_inv_src *s, pal_inv_layout *out, char *err, size_t errcap);
+/* The config stage alone, over a config blob (fuzzing, tests). */
+int pal_inv_config_parse(const char *json, size_t len, cJSON *image, bool *windows,
+                         char *err, size_t errcap);
+void pal_inv_layout_free(pal_inv_layout *l);
+
+/* --- layer.c: the merged filesystem --- */
+typedef struct pal_fs pal_fs;
+typedef struct pal_fs_body { const char *data; size_t len; } pal_fs_body;
+
+pal_fs *pal_fs_new(bool windows, const pal_inventory_opts *o, pal_inv_budget *b);
+void pal_fs_free(pal_fs *fs);
+/* Applies one layer's tar stream on top of what is there. */
+int pal_fs_apply_layer(pal_fs *fs, struct archive *layer, unsigned index,
+                       char *err, size_t errcap);
+/* The kept body of a database file, following symlinks inside the root
+   ("etc/passwd"); {NULL,0} if absent.  For a directory ("var/lib/dpkg/
+   status.d") fn is called for every kept file in it, in name order. */
+pal_fs_body pal_fs_body_at(pal_fs *fs, const char *path);
+void pal_fs_bodies_in(pal_fs *fs, const char *dir,
+                      void (*fn)(void *ud, const char *name, pal_fs_body body), void *ud);
+/* The "files" array, sorted by path.  Consumes nothing; NULL on no memory. */
+cJSON *pal_fs_files_json(pal_fs *fs);
+size_t pal_fs_count(const pal_fs *fs);
+size_t pal_fs_content_omitted(const pal_fs *fs);
+
+/* Windows registry facts gathered from hives while layers streamed past. */
+typedef struct pal_win_facts {
+    bool have_product, have_build, have_ubr, have_major, have_minor;
+    char product_name[256];
+    long build, ubr, major, minor;
+    char **kbs;                /* "KB5005568", sorted, unique */
+    unsigned nkbs;
+    char error[320];           /* why a hive could not be read ("" if it could) */
+} pal_win_facts;
+/* Merged facts (top layer wins; KBs are the union); NULL if no hive seen. */
+const pal_win_facts *pal_fs_windows(pal_fs *fs);
+/* Hives that could not be read (not fatal: the config's os.version remains):
+   up to max messages, each naming the layer and entry. */
+unsigned pal_fs_hive_errors(pal_fs *fs, const char **out, unsigned max);
+
+/* --- hive.c --- */
+/* Reads product/build/UBR and installed KBs from a SOFTWARE hive (a full
+   hive or a layer's Software_Delta).  The hive is handed over as an fd of a
+   memory file, which this closes.  0, or -1 with err. */
+int pal_hive_facts_fd(int fd, pal_win_facts *out, char *err, size_t errcap);
+int pal_hive_facts_mem(const void *data, size_t len, pal_win_facts *out,
+                       char *err, size_t errcap);
+void pal_win_facts_clear(pal_win_facts *f);
+
+/* --- packages.c, users.c: the databases --- */
+/* Each appends records to `arr`; malformed stanzas/lines are skipped (a
+   database is data the image's own tools wrote; a torn one is still read as
+   far as it parses).  Return the number of records added, -1 on no memory. */
+int pal_dpkg_parse(const char *data, size_t len, cJSON *arr);
+int pal_apk_parse(const char *data, size_t len, cJSON *arr);
+int pal_users_parse(const char *passwd, size_t plen, const char *shadow, size_t slen,
+                    cJSON *arr);
+int pal_groups_parse(const char *group, size_t len, cJSON *arr);
+
+/* --- shared helpers (inventory.c) --- */
+/* A cJSON string from untrusted bytes: invalid UTF-8 becomes U+FFFD, NUL
+   ends the string (JSON consumers would truncate there anyway). */
+cJSON *pal_inv_str(const char *s, size_t n);
+void pal_inv_err(char *err, size_t errcap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,1065 @@
+/*
+ * layer.c — layers applied in order to an in-memory filesystem.
+ *
+ * Design. The merged filesystem is a tree of metadata nodes (no file
+ * bodies), indexed by a hash table keyed on (parent node, name) so every
+ * path step is O(1).  Each layer's tar stream is applied entry by entry as
+ * it decompresses, with the semantics docker and containerd give layers:
+ *
+ *   - names are cleaned lexically ("./a//b/" -> "a/b"); a leading '/' is
+ *     dropped (the layer root is the image root); a `..` that would climb
+ *     above the root is an error, as docker refuses such layers;
+ *   - a symlink in the *middle* of a path is followed, inside the root, as
+ *     when extraction runs chrooted: absolute targets start at the image
+ *     root and `..` stops there, so a link to "/../../etc" can never reach
+ *     outside; at most PAL_INV_MAX_SYMLINKS are followed per path;
+ *   - a later entry replaces an earlier one at the same path (a directory
+ *     over a directory only updates its metadata); of duplicates in one
+ *     layer the last wins, as with tar extraction;
+ *   - `.wh.NAME` hides NAME and `.wh..wh..opq` hides a directory's
+ *     contents, only for what lower layers put there (OCI image spec:
+ *     whiteouts never hide entries of their own layer); other `.wh..wh.`
+ *     names are aufs bookkeeping and are ignored;
+ *   - hardlinks take the metadata and hashes of their target (they share
+ *     its inode); a hardlink to a path that does not exist stays a
+ *     "hardlink" record with no size and no hashes;
+ *   - Windows layers hold the C: drive under Files/ and registry hives
+ *     under Hives/; UtilityVM/ is the utility VM's, not the image's.  Names
+ *     compare without case, as NTFS does.
+ *
+ * Bodies stream through SHA-256/MD5 when hashes are asked for.  The only
+ * bodies kept are the account and package databases (the nodes that
+ * resolve to /etc/passwd, /var/lib/dpkg/status, ...) and, with content_max,
+ * small text files; a kept body lives on its node, so a later layer that
+ * replaces or whiteouts the file drops it too.  SOFTWARE hives (a base
+ * hive under Files/ or a layer's Hives/Software_Delta) go to a memfd and
+ * are read by hive.c as soon as they end; only the facts stay.
+ */
+#include "engine/inventory/inventory.h"
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+enum { FT_FILE = 1, FT_DIR, FT_SYMLINK, FT_HARDLINK, FT_CHAR, FT_BLOCK, FT_FIFO, FT_SOCKET };
+static const char *const type_names[] = {"", "file", "dir", "symlink", "hardlink",
+                                         "char", "block", "fifo", "socket"};
+
+enum { KEEP_NONE = 0, KEEP_DB, KEEP_CONTENT };
+
+typedef struct node {
+    struct node *parent, *child, *next, *prev; /* children: doubly linked */
+    struct node *hnext;                        /* hash chain */
+    char *name;
+    uint32_t namelen, hash;
+    uint8_t type, hashed, keep;
+    uint16_t layer;
+    uint16_t clean_below;                      /* layer+1 of the last prune that left
+                                                  nothing of lower layers under it */
+    uint32_t mode, uid, gid;
+    int64_t size;
+    char *link;
+    unsigned char sha256[32], md5[16];
+    char *body;
+    size_t body_len;
+} node;
+
+typedef struct hive_rec {
+    unsigned layer;
+    int delta;               /* Hives/Software_Delta over the layer's base hive */
+    pal_win_facts f;
+} hive_rec;
+
+struct pal_fs {
+    bool windows;
+    pal_inventory_opts opts;
+    pal_inv_budget *budget;
+    node root;
+    node **buckets;
+    size_t nbuckets, count;
+    size_t kept_bytes, content_bytes, content_omitted;
+    uint64_t follow_bytes;     /* symlink expansion work so far */
+    unsigned layer;
+    hive_rec *hives;
+    unsigned nhives;
+    pal_win_facts merged;
+    bool merged_done;
+};
+
+#define WALK_MAX (2u * PAL_INV_MAX_PATH + 2u)
+
+/* ---------------------------------------------------------------- names */
+
+static unsigned char fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+static uint32_t name_hash(const pal_fs *fs, const node *parent, const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull ^ ((uintptr_t)parent * 0x9e3779b97f4a7c15ull);
+    for (size_t i = 0; i < n; i++) {
+        h ^= fs->windows ? fold((unsigned char)s[i]) : (unsigned char)s[i];
+        h *= 0x100000001b3ull;
+    }
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static bool name_eq(const pal_fs *fs, const node *n, const char *s, size_t len)
+{
+    if (n->namelen != len) return false;
+    if (!fs->windows) return memcmp(n->name, s, len) == 0;
+    for (size_t i = 0; i < len; i++)
+        if (fold((unsigned char)n->name[i]) != fold((unsigned char)s[i])) return false;
+    return true;
+}
+
+static bool ieq(const char *a, size_t alen, const char *b)
+{
+    return alen == strlen(b) && strncasecmp(a, b, alen) == 0;
+}
+
+/* Printable, bounded form of a hostile name for an error message. */
+static const char *shown(const char *s, char *buf, size_t cap)
+{
+    size_t o = 0;
+    for (; *s && o + 4 < cap; s++) buf[o++] = (unsigned char)*s < 32 || *s == 127 ? '?' : *s;
+    if (*s) { buf[o++] = '.'; buf[o++] = '.'; buf[o++] = '.'; }
+    buf[o] = 0;
+    return buf;
+}
+
+/* ----------------------------------------------------------------- tree */
+
+static node *child_of(const pal_fs *fs, const node *dir, const char *s, size_t n)
+{
+    uint32_t h = name_hash(fs, dir, s, n);
+    for (node *c = fs->buckets[h & (fs->nbuckets - 1)]; c; c = c->hnext)
+        if (c->hash == h && c->parent == dir && name_eq(fs, c, s, n)) return c;
+    return NULL;
+}
+
+static int grow(pal_fs *fs)
+{
+    size_t nb = fs->nbuckets * 2;
+    node **b = calloc(nb, sizeof *b);
+    if (!b) return -1;
+    for (size_t i = 0; i < fs->nbuckets; i++)
+        for (node *c = fs->buckets[i], *nx; c; c = nx) {
+            nx = c->hnext;
+            c->hnext = b[c->hash & (nb - 1)];
+            b[c->hash & (nb - 1)] = c;
+        }
+    free(fs->buckets);
+    fs->buckets = b;
+    fs->nbuckets = nb;
+    return 0;
+}
+
+static node *new_child(pal_fs *fs, node *dir, const char *s, size_t n, char *err, size_t errcap)
+{
+    if (fs->count >= PAL_INV_MAX_FILES) {
+        pal_inv_err(err, errcap, "more than %u files in the image (PAL_INV_MAX_FILES bounds the "
+                    "inventory's memory; this image is unusually large or hostile)", PAL_INV_MAX_FILES);
+        return NULL;
+    }
+    if (fs->count >= fs->nbuckets && grow(fs) < 0) goto oom;
+    node *c = calloc(1, sizeof *c);
+    if (!c || !(c->name = malloc(n + 1))) { free(c); goto oom; }
+    memcpy(c->name, s, n);
+    c->name[n] = 0;
+    c->namelen = (uint32_t)n;
+    c->hash = name_hash(fs, dir, s, n);
+    c->parent = dir;
+    c->next = dir->child;
+    if (dir->child) dir->child->prev = c;
+    dir->child = c;
+    c->hnext = fs->buckets[c->hash & (fs->nbuckets - 1)];
+    fs->buckets[c->hash & (fs->nbuckets - 1)] = c;
+    fs->count++;
+    return c;
+oom:
+    pal_inv_err(err, errcap, "out of memory");
+    return NULL;
+}
+
+static void drop_body(pal_fs *fs, node *n)
+{
+    if (!n->body) return;
+    if (n->keep == KEEP_CONTENT) fs->content_bytes -= n->body_len;
+    else fs->kept_bytes -= n->body_len;
+    free(n->body);
+    n->body = NULL;
+    n->body_len = 0;
+    n->keep = KEEP_NONE;
+}
+
+/* Unlinks and frees one childless node. */
+static void free_leaf(pal_fs *fs, node *n)
+{
+    node *dir = n->parent;
+    if (n->prev) n->prev->next = n->next; else dir->child = n->next;
+    if (n->next) n->next->prev = n->prev;
+    node **pp = &fs->buckets[n->hash & (fs->nbuckets - 1)];
+    while (*pp != n) pp = &(*pp)->hnext;
+    *pp = n->hnext;
+    drop_body(fs, n);
+    free(n->name);
+    free(n->link);
+    free(n);
+    fs->count--;
+}
+
+/* Post-order walk of top's subtree, without recursion (a tree built through
+   symlinks can be deeper than any one path).  Removes every node whose
+   layer is below `below` and that has nothing left under it; below =
+   UINT32_MAX removes everything.  With keep_top, top itself stays. */
+static void prune(pal_fs *fs, node *top, uint32_t below, bool keep_top)
+{
+    /* Whiteouts repeat (one opaque marker per entry is enough to make a
+       layer quadratic): once a subtree holds nothing below `below`, only
+       nodes of newer layers can join it, so a second prune is a no-op. */
+    if (below != UINT32_MAX && top->clean_below >= below + 1) return;
+    node *cur = top;
+    while (cur->child) cur = cur->child;
+    for (;;) {
+        node *sib = cur == top ? NULL : cur->next, *up = cur->parent;
+        bool at_top = cur == top;
+        if (!cur->child && cur->layer < below && !(at_top && keep_top)) free_leaf(fs, cur);
+        else if (at_top && below != UINT32_MAX) top->clean_below = (uint16_t)(below + 1);
+        if (at_top) return;
+        if (sib) {
+            cur = sib;
+            while (cur->child) cur = cur->child;
+        } else {
+            cur = up;
+        }
+    }
+}
+
+static void remove_subtree(pal_fs *fs, node *n) { prune(fs, n, UINT32_MAX, false); }
+
+/* --------------------------------------------------------------- walking */
+
+typedef struct walk_out {
+    node *dir;                  /* directory holding the last component */
+    char last[PAL_INV_MAX_PATH + 1];
+    size_t lastlen;             /* 0: the path is the root itself */
+} walk_out;
+
+enum { WALK_OK = 0, WALK_MISSING = 1, WALK_ERR = -1 };
+
+/* Resolves every component of `path` but the last, following symlinks
+   inside the root.  create: missing directories are made (implicitly, in
+   the current layer); otherwise a missing one is WALK_MISSING.  `follows`
+   carries the symlink count across calls for one lookup. */
+static int walk_parent(pal_fs *fs, node *start, const char *path, bool create, unsigned *follows,
+                       walk_out *w, char *err, size_t errcap)
+{
+    char rest[WALK_MAX];
+    size_t rlen = strlen(path);
+    if (rlen >= sizeof rest) {
+        pal_inv_err(err, errcap, "path longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH);
+        return WALK_ERR;
+    }
+    memcpy(rest, path, rlen + 1);
+    node *cur = start;
+    size_t pos = 0;
+    char tmp[WALK_MAX];
+    for (;;) {
+        while (pos < rlen && rest[pos] == '/') pos++;
+        size_t end = pos;
+        while (end < rlen && rest[end] != '/') end++;
+        const char *c = rest + pos;
+        size_t clen = end - pos;
+        size_t after = end;
+        while (after < rlen && rest[after] == '/') after++;
+        if (after >= rlen) {  /* c is the last component (maybe empty) */
+            if (clen == 2 && c[0] == '.' && c[1] == '.') { cur = cur->parent ? cur->parent : cur; clen = 0; }
+            else if (clen == 1 && c[0] == '.') clen = 0;
+            if (clen > PAL_INV_MAX_PATH) {
+                pal_inv_err(err, errcap, "a name longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH);
+                return WALK_ERR;
+            }
+            w->dir = cur;
+            memcpy(w->last, c, clen);
+            w->last[clen] = 0;
+            w->lastlen = clen;
+            return WALK_OK;
+        }
+        pos = after;
+        if (clen == 0 || (clen == 1 && c[0] == '.')) continue;
+        if (clen == 2 && c[0] == '.' && c[1] == '.') {
+            if (cur->parent) cur = cur->parent;   /* the root is its own parent */
+            continue;
+        }
+        node *n = child_of(fs, cur, c, clen);
+        if (!n) {
+            if (!create) return WALK_MISSING;
+            n = new_child(fs, cur, c, clen, err, errcap);
+            if (!n) return WALK_ERR;
+            n->type = FT_DIR;
+            n->mode = 0755;
+            n->layer = (uint16_t)fs->layer;
+        }
+        if (n->type == FT_DIR) { cur = n; continue; }
+        if (n->type == FT_SYMLINK && n->link && !fs->windows) {
+            if (++*follows > PAL_INV_MAX_SYMLINKS) {
+                pal_inv_err(err, errcap, "more than %u symlinks to follow (a symlink loop; PAL_INV_MAX_SYMLINKS)",
+                            PAL_INV_MAX_SYMLINKS);
+                return WALK_ERR;
+            }
+            size_t ll = strlen(n->link), rem = rlen - pos;
+            fs->follow_bytes += ll + 1 + rem;
+            if (fs->follow_bytes > PAL_INV_MAX_FOLLOW_BYTES) {
+                pal_inv_err(err, errcap, "resolving symlinks has rewritten more than %llu MiB of paths "
+                            "(PAL_INV_MAX_FOLLOW_BYTES; a hostile chain of links)",
+                            (unsigned long long)(PAL_INV_MAX_FOLLOW_BYTES >> 20));
+                return WALK_ERR;
+            }
+            if (ll + 1 + rem + 1 > sizeof tmp) {
+                pal_inv_err(err, errcap, "symlinks expand to a path longer than %u bytes (PAL_INV_MAX_PATH)",
+                            2 * PAL_INV_MAX_PATH);
+                return WALK_ERR;
+            }
+            memcpy(tmp, n->link, ll);
+            tmp[ll] = '/';
+            memcpy(tmp + ll + 1, rest + pos, rem);
+            rlen = ll + 1 + rem;
+            tmp[rlen] = 0;
+            memcpy(rest, tmp, rlen + 1);
+            pos = 0;
+            if (n->link[0] == '/') cur = &fs->root;
+            continue;
+        }
+        if (!create) return WALK_MISSING;
+        char b[128];
+        pal_inv_err(err, errcap, "'%s' is a %s, not a directory, but a later entry is inside it",
+                    shown(n->name, b, sizeof b), type_names[n->type]);
+        return WALK_ERR;
+    }
+}
+
+/* The node at path, following symlinks (the last one too when follow). */
+static node *lookup(pal_fs *fs, const char *path, bool follow)
+{
+    unsigned follows = 0;
+    char buf[PAL_INV_MAX_PATH + 1];
+    node *start = &fs->root;
+    walk_out *w = malloc(sizeof *w);
+    node *found = NULL;
+    if (!w || strlen(path) > PAL_INV_MAX_PATH) goto done;
+    strcpy(buf, path);
+    for (;;) {
+        char e[8];
+        if (walk_parent(fs, start, buf, false, &follows, w, e, sizeof e) != WALK_OK) goto done;
+        node *n = w->lastlen ? child_of(fs, w->dir, w->last, w->lastlen) : w->dir;
+        if (!n) goto done;
+        if (!(follow && n->type == FT_SYMLINK && n->link && !fs->windows)) { found = n; goto done; }
+        if (++follows > PAL_INV_MAX_SYMLINKS || strlen(n->link) > PAL_INV_MAX_PATH) goto done;
+        start = n->link[0] == '/' ? &fs->root : w->dir;
+        strcpy(buf, n->link);
+    }
+done:
+    free(w);
+    return found;
+}
+
+/* ------------------------------------------------------------ databases */
+
+/* Files whose bodies are kept: what the package and account stages read. */
+static const char *const db_paths[] = {
+    "var/lib/dpkg/status", "lib/apk/db/installed", "usr/lib/apk/db/installed",
+    "etc/passwd", "etc/shadow", "etc/group",
+};
+
+/* Does (dir, name) resolve to where a database lives?  Resolution follows
+   the symlinks already in the tree, so a usrmerged /lib -> usr/lib still
+   finds lib/apk/db/installed. */
+static bool is_db(pal_fs *fs, node *dir, const char *name, size_t len)
+{
+    if (fs->windows) return false;
+    walk_out *w = NULL;
+    bool yes = false;
+    for (unsigned i = 0; i < sizeof db_paths / sizeof db_paths[0] && !yes; i++) {
+        const char *base = strrchr(db_paths[i], '/') + 1;
+        if (strlen(base) != len || memcmp(base, name, len)) continue;
+        if (!w && !(w = malloc(sizeof *w))) return false;
+        unsigned follows = 0;
+        char e[8];
+        yes = walk_parent(fs, &fs->root, db_paths[i], false, &follows, w, e, sizeof e) == WALK_OK &&
+              w->dir == dir;
+    }
+    free(w);
+    if (!yes && dir->namelen == 8 && !memcmp(dir->name, "status.d", 8))
+        yes = lookup(fs, "var/lib/dpkg/status.d", true) == dir;
+    return yes;
+}
+
+pal_fs_body pal_fs_body_at(pal_fs *fs, const char *path)
+{
+    node *n = lookup(fs, path, true);
+    pal_fs_body b = {NULL, 0};
+    if (n && n->body && n->keep == KEEP_DB) { b.data = n->body; b.len = n->body_len; }
+    return b;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    const node *x = *(node *const *)a, *y = *(node *const *)b;
+    size_t n = x->namelen < y->namelen ? x->namelen : y->namelen;
+    int c = memcmp(x->name, y->name, n);
+    return c ? c : (x->namelen > y->namelen) - (x->namelen < y->namelen);
+}
+
+/* Children of dir in name order (caller frees); NULL when none/no memory. */
+static node **sorted_children(node *dir, size_t *count)
+{
+    size_t n = 0;
+    for (node *c = dir->child; c; c = c->next) n++;
+    *count = n;
+    if (!n) return NULL;
+    node **v = malloc(n * sizeof *v);
+    if (!v) { *count = 0; return NULL; }
+    n = 0;
+    for (node *c = dir->child; c; c = c->next) v[n++] = c;
+    qsort(v, n, sizeof *v, name_cmp);
+    return v;
+}
+
+void pal_fs_bodies_in(pal_fs *fs, const char *dir,
+                      void (*fn)(void *ud, const char *name, pal_fs_body body), void *ud)
+{
+    node *d = lookup(fs, dir, true);
+    if (!d || d->type != FT_DIR) return;
+    size_t n;
+    node **v = sorted_children(d, &n);
+    for (size_t i = 0; i < n; i++)
+        if (v[i]->body && v[i]->keep == KEEP_DB) {
+            pal_fs_body b = {v[i]->body, v[i]->body_len};
+            fn(ud, v[i]->name, b);
+        }
+    free(v);
+}
+
+/* ------------------------------------------------------------ the fs */
+
+pal_fs *pal_fs_new(bool windows, const pal_inventory_opts *o, pal_inv_budget *b)
+{
+    pal_fs *fs = calloc(1, sizeof *fs);
+    if (!fs) return NULL;
+    fs->windows = windows;
+    if (o) fs->opts = *o;
+    fs->budget = b;
+    fs->nbuckets = 1024;
+    fs->buckets = calloc(fs->nbuckets, sizeof *fs->buckets);
+    if (!fs->buckets) { free(fs); return NULL; }
+    fs->root.type = FT_DIR;
+    fs->root.mode = 0755;
+    if (sodium_init() < 0) { free(fs->buckets); free(fs); return NULL; }
+    return fs;
+}
+
+void pal_fs_free(pal_fs *fs)
+{
+    if (!fs) return;
+    if (fs->root.child) prune(fs, &fs->root, UINT32_MAX, true);
+    free(fs->buckets);
+    for (unsigned i = 0; i < fs->nhives; i++) pal_win_facts_clear(&fs->hives[i].f);
+    free(fs->hives);
+    pal_win_facts_clear(&fs->merged);
+    free(fs);
+}
+
+size_t pal_fs_count(const pal_fs *fs) { return fs->count; }
+size_t pal_fs_content_omitted(const pal_fs *fs) { return fs->content_omitted; }
+
+/* ------------------------------------------------------------ layers */
+
+typedef struct layer_ctx {
+    pal_fs *fs;
+    struct archive *a;
+    unsigned index;
+    int64_t last;              /* archive_filter_bytes(a, 0) already counted */
+    const char *entry;         /* raw entry name, for messages */
+    char *err;
+    size_t errcap;
+} layer_ctx;
+
+static int lerr(layer_ctx *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int lerr(layer_ctx *L, const char *fmt, ...)
+{
+    char msg[512], b[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (L->entry) pal_inv_err(L->err, L->errcap, "layer %u, entry '%s': %s", L->index,
+                              shown(L->entry, b, sizeof b), msg);
+    else pal_inv_err(L->err, L->errcap, "layer %u: %s", L->index, msg);
+    return -1;
+}
+
+static int account(layer_ctx *L, uint64_t extra)
+{
+    int64_t now = archive_filter_bytes(L->a, 0);
+    uint64_t d = now > L->last ? (uint64_t)(now - L->last) : 0;
+    L->last = now > L->last ? now : L->last;
+    char e[400];
+    if (pal_inv_budget_add(L->fs->budget, d + extra, e, sizeof e) < 0) return lerr(L, "%s", e);
+    return 0;
+}
+
+/* Cleans a tar name: leading '/' and "./" go, '.' and empty components go,
+   '..' pops; -1 if it climbs above the root.  out may come back empty (the
+   root itself). */
+static int clean_name(const char *in, char *out, size_t cap)
+{
+    size_t o = 0;
+    const char *p = in;
+    while (*p) {
+        while (*p == '/') p++;
+        const char *q = p;
+        while (*q && *q != '/') q++;
+        size_t len = (size_t)(q - p);
+        if (len == 0 || (len == 1 && p[0] == '.')) {
+        } else if (len == 2 && p[0] == '.' && p[1] == '.') {
+            if (o == 0) return -1;
+            while (o > 0 && out[o - 1] != '/') o--;
+            if (o > 0) o--;
+        } else {
+            if (o + len + 2 > cap) return -2;
+            if (o) out[o++] = '/';
+            memcpy(out + o, p, len);
+            o += len;
+        }
+        p = q;
+    }
+    out[o] = 0;
+    return 0;
+}
+
+/* Body handling for one regular file: hashes, kept body, hive memfd. */
+typedef struct body_sink {
+    bool hash;
+    crypto_hash_sha256_state sha;
+    pal_md5 md5;
+    char *keep;                /* kept bytes (cap = keep_cap) */
+    size_t keep_len, keep_cap;
+    bool keep_overflow;
+    int memfd;                 /* hive, or -1 */
+    bool memfd_failed;
+} body_sink;
+
+static void sink_bytes(body_sink *s, const void *p, size_t n)
+{
+    if (s->hash) {
+        crypto_hash_sha256_update(&s->sha, p, n);
+        pal_md5_update(&s->md5, p, n);
+    }
+    if (s->keep) {
+        if (n > s->keep_cap - s->keep_len) { s->keep_overflow = true; n = s->keep_cap - s->keep_len; }
+        memcpy(s->keep + s->keep_len, p, n);
+        s->keep_len += n;
+    }
+    if (s->memfd >= 0 && !s->memfd_failed) {
+        const char *c = p;
+        while (n) {
+            ssize_t w = write(s->memfd, c, n);
+            if (w <= 0) { s->memfd_failed = true; break; }
+            c += w;
+            n -= (size_t)w;
+        }
+    }
+}
+
+static int sink_zeros(layer_ctx *L, body_sink *s, uint64_t n)
+{
+    static const unsigned char zeros[65536];
+    if (account(L, n) < 0) return -1;
+    while (n) {
+        size_t k = n < sizeof zeros ? (size_t)n : sizeof zeros;
+        sink_bytes(s, zeros, k);
+        n -= k;
+    }
+    return 0;
+}
+
+/* Reads (or skips) the current entry's data through the budget.  Sparse
+   holes are zeros to the hashes, as they are to a reader of the file. */
+static int read_body(layer_ctx *L, body_sink *s, int64_t declared)
+{
+    bool sinking = s && (s->hash || s->keep || s->memfd >= 0);
+    int64_t pos = 0;
+    for (;;) {
+        const void *buf;
+        size_t len;
+        la_int64_t off;
+        int r = archive_read_data_block(L->a, &buf, &len, &off);
+        if (r == ARCHIVE_EOF) break;
+        if (r < ARCHIVE_WARN)
+            return lerr(L, "the layer is truncated or corrupt: %s", archive_error_string(L->a));
+        if (account(L, 0) < 0) return -1;
+        if (!sinking) continue;
+        if (off > pos && sink_zeros(L, s, (uint64_t)(off - pos)) < 0) return -1;
+        sink_bytes(s, buf, len);
+        if (off + (int64_t)len > pos) pos = off + (int64_t)len;
+    }
+    if (sinking && declared > pos && sink_zeros(L, s, (uint64_t)(declared - pos)) < 0) return -1;
+    return 0;
+}
+
+/* Valid UTF-8 text without NUL: what `content` may hold. */
+static bool is_text(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0) return false;
+        if (c < 0x80) { i++; continue; }
+        size_t k = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+        if (!k || c > 0xf4 || i + k > n) return false;
+        for (size_t j = 1; j < k; j++)
+            if (((unsigned char)s[i + j] & 0xc0) != 0x80) return false;
+        i += k;
+    }
+    return true;
+}
+
+static int record_hive(layer_ctx *L, int fd, bool delta)
+{
+    pal_fs *fs = L->fs;
+    hive_rec *h = realloc(fs->hives, (fs->nhives + 1) * sizeof *h);
+    if (!h) { close(fd); return lerr(L, "out of memory"); }
+    fs->hives = h;
+    hive_rec *r = &h[fs->nhives];
+    memset(r, 0, sizeof *r);
+    r->layer = L->index;
+    r->delta = delta;
+    char e[256];
+    if (pal_hive_facts_fd(fd, &r->f, e, sizeof e) < 0) {
+        /* A hive hivex cannot read is not fatal: the config's os.version
+           still gives the build, and the inventory says which hive failed. */
+        pal_win_facts_clear(&r->f);
+        char b[160];
+        snprintf(r->f.error, sizeof r->f.error, "layer %u, %.120s: %.180s", L->index,
+                 shown(L->entry, b, sizeof b), e);
+    }
+    fs->nhives++;
+    fs->merged_done = false;
+    return 0;
+}
+
+static void set_meta(node *n, struct archive_entry *ae, unsigned layer)
+{
+    int64_t uid = archive_entry_uid(ae), gid = archive_entry_gid(ae);
+    n->mode = archive_entry_perm(ae) & 07777;
+    n->uid = uid < 0 ? 0 : uid > UINT32_MAX ? UINT32_MAX : (uint32_t)uid;
+    n->gid = gid < 0 ? 0 : gid > UINT32_MAX ? UINT32_MAX : (uint32_t)gid;
+    n->layer = (uint16_t)layer;
+}
+
+static int apply_entry(layer_ctx *L, struct archive_entry *ae)
+{
+    pal_fs *fs = L->fs;
+    const char *raw = archive_entry_pathname_utf8(ae);
+    if (!raw) raw = archive_entry_pathname(ae);
+    if (!raw) return lerr(L, "an entry has no name (the layer is corrupt)");
+    L->entry = raw;
+    char path[PAL_INV_MAX_PATH + 1];
+    int c = clean_name(raw, path, sizeof path);
+    if (c == -1)
+        return lerr(L, "the name climbs out of the image root with '..' (docker refuses such "
+                       "layers; the image is malformed or hostile)");
+    if (c == -2) return lerr(L, "the name is longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH);
+
+    const char *rel = path;
+    bool hive = false, hive_delta = false;
+    if (fs->windows) {
+        /* Files/ is C:\, Hives/ the registry, UtilityVM/ not the image's. */
+        const char *slash = strchr(path, '/');
+        size_t top = slash ? (size_t)(slash - path) : strlen(path);
+        if (!ieq(path, top, "Files")) {
+            if (ieq(path, top, "Hives") && slash &&
+                (!strcasecmp(slash + 1, "Software_Delta") || !strcasecmp(slash + 1, "Software_Base"))) {
+                hive = true;
+                hive_delta = !strcasecmp(slash + 1, "Software_Delta");
+                if (archive_entry_filetype(ae) != AE_IFREG || archive_entry_hardlink(ae)) hive = false;
+            }
+            if (!hive) return read_body(L, NULL, 0);
+            int64_t sz = archive_entry_size(ae);
+            if (sz > (int64_t)PAL_INV_MAX_HIVE_BYTES)
+                return lerr(L, "registry hive larger than %u MiB (PAL_INV_MAX_HIVE_BYTES)",
+                            PAL_INV_MAX_HIVE_BYTES >> 20);
+            body_sink s = {.memfd = memfd_create("palisade-hive", MFD_CLOEXEC)};
+            if (s.memfd < 0) return lerr(L, "cannot make a memory file for the hive: %s", strerror(errno));
+            if (read_body(L, &s, sz) < 0) { close(s.memfd); return -1; }
+            if (s.memfd_failed) { close(s.memfd); return lerr(L, "cannot buffer the hive: %s", strerror(errno)); }
+            return record_hive(L, s.memfd, hive_delta);
+        }
+        rel = slash ? slash + 1 : "";
+        if (!strcasecmp(rel, "Windows/System32/config/SOFTWARE")) hive = true;
+    }
+    if (!*rel) return read_body(L, NULL, 0);   /* the root itself */
+
+    unsigned follows = 0;
+    walk_out *w = malloc(sizeof *w);
+    if (!w) return lerr(L, "out of memory");
+    char e[400];
+    int rc = -1;
+    if (walk_parent(fs, &fs->root, rel, true, &follows, w, e, sizeof e) != WALK_OK) {
+        lerr(L, "%s", e);
+        goto out;
+    }
+    if (w->lastlen == 0) { rc = read_body(L, NULL, 0); goto out; }   /* resolved to the root */
+    node *dir = w->dir;
+    const char *name = w->last;
+    size_t nlen = w->lastlen;
+
+    /* Whiteouts hide what lower layers put here. */
+    if (nlen >= 4 && !memcmp(name, ".wh.", 4)) {
+        if (nlen == 12 && !memcmp(name, ".wh..wh..opq", 12)) {
+            prune(fs, dir, L->index, true);
+        } else if (nlen >= 8 && !memcmp(name, ".wh..wh.", 8)) {
+            /* aufs metadata (.wh..wh.plnk, .wh..wh.aufs): not part of the fs */
+        } else {
+            node *hidden = child_of(fs, dir, name + 4, nlen - 4);
+            if (hidden) prune(fs, hidden, L->index, false);
+        }
+        rc = read_body(L, NULL, 0);
+        goto out;
+    }
+
+    const char *hl = archive_entry_hardlink(ae);
+    unsigned ft = archive_entry_filetype(ae);
+    uint8_t type = hl ? FT_HARDLINK
+                 : ft == AE_IFDIR ? FT_DIR : ft == AE_IFLNK ? FT_SYMLINK : ft == AE_IFCHR ? FT_CHAR
+                 : ft == AE_IFBLK ? FT_BLOCK : ft == AE_IFIFO ? FT_FIFO : ft == AE_IFSOCK ? FT_SOCKET : FT_FILE;
+
+    /* A hardlink shares its target's inode: resolve it before anything at
+       this path is replaced (it may be a link to itself). */
+    node target = {0};
+    bool have_target = false;
+    char linkbuf[PAL_INV_MAX_PATH + 1];
+    if (type == FT_HARDLINK) {
+        const char *t = hl;
+        char clean[PAL_INV_MAX_PATH + 1];
+        int tc = clean_name(t, clean, sizeof clean);
+        if (tc == -1) { lerr(L, "hardlink target climbs out of the image root with '..' (a hostile layer)"); goto out; }
+        if (tc == -2) { lerr(L, "hardlink target longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH); goto out; }
+        const char *trel = clean;
+        if (fs->windows) {
+            const char *slash = strchr(clean, '/');
+            trel = slash && ieq(clean, (size_t)(slash - clean), "Files") ? slash + 1 : "";
+        }
+        snprintf(linkbuf, sizeof linkbuf, "%s", trel);
+        node *tn = *trel ? lookup(fs, trel, false) : NULL;
+        if (tn && tn->type != FT_DIR) { target = *tn; have_target = true; }
+    }
+
+    node *n = child_of(fs, dir, name, nlen);
+    if (n && !(n->type == FT_DIR && type == FT_DIR)) {
+        remove_subtree(fs, n);
+        n = NULL;
+    }
+    if (!n && !(n = new_child(fs, dir, name, nlen, e, sizeof e))) { lerr(L, "%s", e); goto out; }
+    drop_body(fs, n);
+    free(n->link);
+    n->link = NULL;
+    n->type = type;
+    n->hashed = 0;
+    set_meta(n, ae, L->index);
+    n->size = type == FT_FILE && archive_entry_size(ae) > 0 ? archive_entry_size(ae) : 0;
+
+    if (type == FT_SYMLINK || type == FT_HARDLINK) {
+        const char *t = type == FT_SYMLINK ? archive_entry_symlink_utf8(ae) : linkbuf;
+        if (!t && type == FT_SYMLINK) t = archive_entry_symlink(ae);
+        if (!t) t = "";
+        if (strlen(t) > PAL_INV_MAX_PATH) { lerr(L, "link target longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH); goto out; }
+        n->link = strdup(t);
+        if (!n->link) { lerr(L, "out of memory"); goto out; }
+        if (have_target) {
+            n->mode = target.mode;
+            n->uid = target.uid;
+            n->gid = target.gid;
+            n->size = target.size;
+            n->hashed = target.hashed;
+            memcpy(n->sha256, target.sha256, sizeof n->sha256);
+            memcpy(n->md5, target.md5, sizeof n->md5);
+        }
+    }
+    if (type != FT_FILE) { rc = read_body(L, NULL, 0); goto out; }
+
+    /* A regular file: decide what its body feeds before it streams past. */
+    body_sink s = {.hash = fs->opts.hashes, .memfd = -1};
+    uint8_t keep = KEEP_NONE;
+    int64_t sz = n->size;
+    if (is_db(fs, dir, name, nlen)) {
+        if (sz > (int64_t)PAL_INV_MAX_DB_BYTES) {
+            lerr(L, "database file larger than %u MiB (PAL_INV_MAX_DB_BYTES)", PAL_INV_MAX_DB_BYTES >> 20);
+            goto out;
+        }
+        if (fs->kept_bytes + (size_t)sz > PAL_INV_MAX_KEPT_BYTES) {
+            lerr(L, "package and account databases over %u MiB in all (PAL_INV_MAX_KEPT_BYTES)",
+                 PAL_INV_MAX_KEPT_BYTES >> 20);
+            goto out;
+        }
+        keep = KEEP_DB;
+    } else if (fs->opts.content_max && (size_t)sz <= fs->opts.content_max) {
+        if (fs->content_bytes + (size_t)sz <= PAL_INV_MAX_CONTENT_TOTAL) keep = KEEP_CONTENT;
+        else fs->content_omitted++;
+    }
+    if (keep) {
+        s.keep_cap = (size_t)sz;
+        s.keep = malloc(s.keep_cap + 1);
+        if (!s.keep) { lerr(L, "out of memory"); goto out; }
+    }
+    if (hive) {
+        if (sz > (int64_t)PAL_INV_MAX_HIVE_BYTES) {
+            free(s.keep);
+            lerr(L, "registry hive larger than %u MiB (PAL_INV_MAX_HIVE_BYTES)", PAL_INV_MAX_HIVE_BYTES >> 20);
+            goto out;
+        }
+        s.memfd = memfd_create("palisade-hive", MFD_CLOEXEC);
+        if (s.memfd < 0) { free(s.keep); lerr(L, "cannot make a memory file for the hive: %s", strerror(errno)); goto out; }
+    }
+    if (s.hash) {
+        crypto_hash_sha256_init(&s.sha);
+        pal_md5_init(&s.md5);
+    }
+    if (read_body(L, &s, sz) < 0) {
+        free(s.keep);
+        if (s.memfd >= 0) close(s.memfd);
+        goto out;
+    }
+    if (s.hash) {
+        crypto_hash_sha256_final(&s.sha, n->sha256);
+        pal_md5_final(&s.md5, n->md5);
+        n->hashed = 1;
+    }
+    if (s.keep) {
+        if (keep == KEEP_CONTENT && !is_text(s.keep, s.keep_len)) {
+            free(s.keep);
+        } else {
+            s.keep[s.keep_len] = 0;
+            n->body = s.keep;
+            n->body_len = s.keep_len;
+            n->keep = keep;
+            if (keep == KEEP_CONTENT) fs->content_bytes += s.keep_len;
+            else fs->kept_bytes += s.keep_len;
+        }
+    }
+    if (s.memfd >= 0 && !s.memfd_failed && record_hive(L, s.memfd, false) < 0) goto out;
+    if (s.memfd >= 0 && s.memfd_failed) close(s.memfd);
+    rc = 0;
+out:
+    free(w);
+    return rc;
+}
+
+int pal_fs_apply_layer(pal_fs *fs, struct archive *a, unsigned index, char *err, size_t errcap)
+{
+    layer_ctx L = {.fs = fs, .a = a, .index = index, .err = err, .errcap = errcap};
+    fs->layer = index;
+    for (;;) {
+        struct archive_entry *ae;
+        L.entry = NULL;
+        int r = archive_read_next_header(a, &ae);
+        if (r == ARCHIVE_EOF) return 0;
+        if (r < ARCHIVE_WARN) {
+            const char *why = archive_error_string(a);
+            return lerr(&L, "%s (the layer is not a tar archive, or is truncated or corrupt)",
+                        why ? why : "unreadable");
+        }
+        if (account(&L, 0) < 0) return -1;
+        if (++fs->budget->entries > PAL_INV_MAX_ENTRIES)
+            return lerr(&L, "more than %u tar entries over all layers (PAL_INV_MAX_ENTRIES)",
+                        PAL_INV_MAX_ENTRIES);
+        if (apply_entry(&L, ae) < 0) return -1;
+    }
+}
+
+/* ------------------------------------------------------------ output */
+
+static void add_num(cJSON *o, const char *k, double v)
+{
+    cJSON *n = cJSON_CreateNumber(v);
+    if (n) cJSON_AddItemToObjectCS(o, k, n);
+}
+
+static void add_s(cJSON *o, const char *k, const char *s, size_t n)
+{
+    cJSON *v = pal_inv_str(s, n);
+    if (v) cJSON_AddItemToObjectCS(o, k, v);
+}
+
+static cJSON *node_json(pal_fs *fs, const node *n, const char *path, size_t plen)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    add_s(o, "path", path, plen);
+    cJSON_AddItemToObjectCS(o, "type", cJSON_CreateStringReference(type_names[n->type]));
+    add_num(o, "mode", n->mode);
+    add_num(o, "uid", n->uid);
+    add_num(o, "gid", n->gid);
+    add_num(o, "size", (double)n->size);
+    if (n->link) {
+        if (n->type == FT_HARDLINK) {
+            /* Shown as the path it names, in the image's own notation. */
+            size_t ll = strlen(n->link);
+            char *p = malloc(ll + 4);
+            if (p) {
+                size_t o2 = 0;
+                if (fs->windows) { memcpy(p, "C:\\", 3); o2 = 3; } else p[o2++] = '/';
+                for (size_t i = 0; i < ll; i++) p[o2++] = fs->windows && n->link[i] == '/' ? '\\' : n->link[i];
+                add_s(o, "link", p, o2);
+                free(p);
+            }
+        } else {
+            add_s(o, "link", n->link, strlen(n->link));
+        }
+    }
+    cJSON_AddItemToObjectCS(o, "setuid", cJSON_CreateBool(n->mode & 04000));
+    cJSON_AddItemToObjectCS(o, "setgid", cJSON_CreateBool(n->mode & 02000));
+    if (n->hashed) {
+        char hex[65];
+        pal_hex(n->sha256, 32, hex);
+        add_s(o, "sha256", hex, 64);
+        pal_hex(n->md5, 16, hex);
+        add_s(o, "md5", hex, 32);
+    }
+    add_num(o, "layer", n->layer);
+    /* Databases kept for the package/account stages are content too. */
+    if (n->body && (n->keep == KEEP_CONTENT ||
+                    (fs->opts.content_max && n->body_len <= fs->opts.content_max && is_text(n->body, n->body_len))))
+        add_s(o, "content", n->body, n->body_len);
+    return o;
+}
+
+cJSON *pal_fs_files_json(pal_fs *fs)
+{
+    cJSON *arr = cJSON_CreateArray();
+    if (!arr) return NULL;
+    /* Depth-first, children in name order; the path buffer holds the
+       current node's path and each stack entry remembers how much of it is
+       its parent's. */
+    typedef struct frame { node *n; size_t plen; } frame;
+    size_t cap = 1024, top = 0, pcap = 4096;
+    frame *st = malloc(cap * sizeof *st);
+    char *path = malloc(pcap);
+    cJSON *tail = NULL;
+    if (!st || !path) goto oom;
+    const char *rootp = fs->windows ? "C:" : "";
+    size_t rootlen = strlen(rootp);
+    memcpy(path, rootp, rootlen);
+    char sep = fs->windows ? '\\' : '/';
+    {
+        size_t k;
+        node **v = sorted_children(&fs->root, &k);
+        if (k && !v) goto oom;
+        if (k > cap) { frame *ns = realloc(st, k * sizeof *st); if (!ns) { free(v); goto oom; } st = ns; cap = k; }
+        for (size_t i = k; i-- > 0;) st[top++] = (frame){v[i], rootlen};
+        free(v);
+    }
+    while (top) {
+        frame f = st[--top];
+        node *n = f.n;
+        size_t need = f.plen + 1 + n->namelen + 1;
+        if (need > pcap) {
+            while (pcap < need) pcap *= 2;
+            char *np = realloc(path, pcap);
+            if (!np) goto oom;
+            path = np;
+        }
+        path[f.plen] = sep;
+        memcpy(path + f.plen + 1, n->name, n->namelen);
+        size_t plen = f.plen + 1 + n->namelen;
+        cJSON *o = node_json(fs, n, path, plen);
+        if (!o) goto oom;
+        /* Appending at the tail keeps this linear (cJSON_AddItemToArray
+           walks the list). */
+        if (!tail) arr->child = o; else { tail->next = o; o->prev = tail; }
+        tail = o;
+        arr->child->prev = tail;
+        if (n->type == FT_DIR && n->child) {
+            size_t k;
+            node **v = sorted_children(n, &k);
+            if (!v) goto oom;
+            if (top + k > cap) {
+                size_t nc = (top + k) * 2;
+                frame *ns = realloc(st, nc * sizeof *ns);
+                if (!ns) { free(v); goto oom; }
+                st = ns;
+                cap = nc;
+            }
+            for (size_t i = k; i-- > 0;) st[top++] = (frame){v[i], plen};
+            free(v);
+        }
+    }
+    free(st);
+    free(path);
+    return arr;
+oom:
+    free(st);
+    free(path);
+    cJSON_Delete(arr);
+    return NULL;
+}
+
+/* ------------------------------------------------------------ windows */
+
+static int kb_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int rec_cmp(const void *a, const void *b)
+{
+    const hive_rec *x = a, *y = b;
+    if (x->layer != y->layer) return x->layer < y->layer ? -1 : 1;
+    return x->delta - y->delta;
+}
+
+const pal_win_facts *pal_fs_windows(pal_fs *fs)
+{
+    if (!fs->nhives) return NULL;
+    if (fs->merged_done) return &fs->merged;
+    pal_win_facts_clear(&fs->merged);
+    pal_win_facts *m = &fs->merged;
+    /* Bottom to top, a base hive before its layer's delta: later wins. */
+    qsort(fs->hives, fs->nhives, sizeof *fs->hives, rec_cmp);
+    size_t total = 0;
+    for (unsigned i = 0; i < fs->nhives; i++) total += fs->hives[i].f.nkbs;
+    m->kbs = total ? malloc(total * sizeof *m->kbs) : NULL;
+    for (unsigned i = 0; i < fs->nhives; i++) {
+        const pal_win_facts *f = &fs->hives[i].f;
+        if (f->have_product) { m->have_product = true; memcpy(m->product_name, f->product_name, sizeof m->product_name); }
+        if (f->have_build) { m->have_build = true; m->build = f->build; }
+        if (f->have_ubr) { m->have_ubr = true; m->ubr = f->ubr; }
+        if (f->have_major) { m->have_major = true; m->major = f->major; }
+        if (f->have_minor) { m->have_minor = true; m->minor = f->minor; }
+        for (unsigned k = 0; m->kbs && k < f->nkbs; k++)
+            if ((m->kbs[m->nkbs] = strdup(f->kbs[k]))) m->nkbs++;
+    }
+    if (m->nkbs) {
+        qsort(m->kbs, m->nkbs, sizeof *m->kbs, kb_cmp);
+        unsigned w = 0;
+        for (unsigned i = 0; i < m->nkbs; i++) {
+            if (w && !strcmp(m->kbs[w - 1], m->kbs[i])) free(m->kbs[i]);
+            else m->kbs[w++] = m->kbs[i];
+        }
+        m->nkbs = w;
+    }
+    fs->merged_done = true;
+    return m;
+}
+
+unsigned pal_fs_hive_errors(pal_fs *fs, const char **out, unsigned max)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < fs->nhives && k < max; i++)
+        if (fs->hives[i].f.error[0]) out[k++] = fs->hives[i].f.error;
+    return k;
+}

@@ -1,0 +1,762 @@
+/*
+ * tar.c — the outer tarball: an index, then one stream per layer.
+ *
+ * Design. A docker-save or OCI tarball names its layers in a manifest that
+ * may come before or after the layers themselves (docker writes the
+ * manifest last), so the tarball is read in passes over one open fd:
+ *
+ *   1. index: every regular entry's normalized name, size and ordinal;
+ *      small blobs that look like JSON (manifests, configs, index.json) are
+ *      kept in memory, up to PAL_INV_MAX_META_BYTES in all.  Symlinked
+ *      entries (docker save links repeated `<id>/layer.tar`s) are aliases.
+ *   2. layers: the tarball is read again and each wanted layer entry is
+ *      opened as a nested libarchive reader whose input is the outer
+ *      entry's data, so a layer is decompressed as it streams and never
+ *      lands anywhere.  Layers are handed over in image order; when the
+ *      next one lies behind the current position, a new pass starts.  A
+ *      plain tarball skips data with lseek, so extra passes cost headers
+ *      only; a gzipped one is decompressed again per pass (at most one
+ *      pass per layer, documented in the limits) — unless the layer that
+ *      streamed past early was small enough to keep, compressed, in memory.
+ *
+ * A directory holding the same layout (an OCI layout, an extracted docker
+ * save) is indexed the same way and needs no passes.
+ *
+ * Skipping compressed data still decompresses it, so skips go block by
+ * block through the shared budget rather than archive_read_data_skip(),
+ * which could spend hours inside one call on a bomb.
+ */
+#include "engine/inventory/inventory.h"
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define READ_BLOCK 65536u
+#define MAX_ALIAS_HOPS 8u
+
+typedef struct src_entry {
+    pal_inv_blob blob;        /* blob.name owned */
+    char *alias;              /* symlink entry: the normalized name it points at */
+    unsigned char *owned;     /* kept data */
+} src_entry;
+
+struct pal_inv_src {
+    int fd;                   /* the tarball, or the layout directory */
+    bool dir;                 /* an OCI layout (or extracted docker save) directory */
+    bool compressed;          /* the outer tarball has a compression filter */
+    pal_inv_budget *budget;
+    src_entry *e;
+    unsigned n, cap;
+    size_t meta_bytes;
+};
+
+void pal_inv_budget_init(pal_inv_budget *b, uint64_t file_size)
+{
+    memset(b, 0, sizeof *b);
+    uint64_t lim = file_size > PAL_INV_MAX_EXPANDED / PAL_INV_EXPAND_RATIO
+                       ? PAL_INV_MAX_EXPANDED : file_size * PAL_INV_EXPAND_RATIO;
+    if (lim < PAL_INV_EXPAND_FLOOR) lim = PAL_INV_EXPAND_FLOOR;
+    if (lim > PAL_INV_MAX_EXPANDED) lim = PAL_INV_MAX_EXPANDED;
+    b->limit = lim;
+}
+
+int pal_inv_budget_add(pal_inv_budget *b, uint64_t n, char *err, size_t errcap)
+{
+    b->expanded += n;
+    if (b->expanded <= b->limit) return 0;
+    pal_inv_err(err, errcap,
+                "decompresses to more than %llu MiB, over %u times its size "
+                "(a decompression bomb, or an image past PAL_INV_MAX_EXPANDED; "
+                "check where the image came from)",
+                (unsigned long long)(b->limit >> 20), PAL_INV_EXPAND_RATIO);
+    return -1;
+}
+
+/* "./a//b/./c" -> "a/b/c".  `..` pops a component; popping past the top, an
+   absolute name or an empty result is an escape (-1).  `base` (may be NULL)
+   is a directory the name is relative to (symlink targets). */
+static int norm_name(const char *base, const char *name, char *out, size_t cap)
+{
+    size_t o = 0;
+    if (name[0] == '/') return -1;
+    for (int part = base ? 0 : 1; part < 2; part++) {
+        const char *p = part == 0 ? base : name;
+        while (*p) {
+            const char *q = strchr(p, '/');
+            size_t len = q ? (size_t)(q - p) : strlen(p);
+            if (len == 0 || (len == 1 && p[0] == '.')) {
+                /* nothing */
+            } else if (len == 2 && p[0] == '.' && p[1] == '.') {
+                if (o == 0) return -1;
+                while (o > 0 && out[o - 1] != '/') o--;
+                if (o > 0) o--;
+            } else {
+                if (o + len + 2 > cap) return -1;
+                if (o) out[o++] = '/';
+                memcpy(out + o, p, len);
+                o += len;
+            }
+            p += len;
+            if (*p == '/') p++;
+        }
+    }
+    out[o] = 0;
+    return o ? 0 : -1;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    const src_entry *x = a, *y = b;
+    int c = strcmp(x->blob.name, y->blob.name);
+    if (c) return c;
+    return x->blob.ordinal < y->blob.ordinal ? -1 : x->blob.ordinal > y->blob.ordinal;
+}
+
+static const src_entry *find_raw(const pal_inv_src *s, const char *name)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(s->e[mid].blob.name, name);
+        if (c == 0) return &s->e[mid];
+        if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    return NULL;
+}
+
+static const src_entry *find_entry(const pal_inv_src *s, const char *name)
+{
+    char buf[PAL_INV_MAX_PATH];
+    if (norm_name(NULL, name, buf, sizeof buf) < 0) return NULL;
+    const src_entry *e = find_raw(s, buf);
+    for (unsigned hops = 0; e && e->alias; hops++) {
+        if (hops == MAX_ALIAS_HOPS) return NULL;
+        e = find_raw(s, e->alias);
+    }
+    return e;
+}
+
+const pal_inv_blob *pal_inv_src_find(const pal_inv_src *s, const char *name)
+{
+    const src_entry *e = find_entry(s, name);
+    return e ? &e->blob : NULL;
+}
+
+static struct archive *new_reader(void)
+{
+    struct archive *a = archive_read_new();
+    if (!a) return NULL;
+    archive_read_support_filter_gzip(a);
+    archive_read_support_filter_zstd(a);
+    archive_read_support_format_tar(a);
+    return a;
+}
+
+static struct archive *open_outer(pal_inv_src *s, char *err, size_t errcap)
+{
+    struct archive *a = new_reader();
+    if (!a) { pal_inv_err(err, errcap, "out of memory"); return NULL; }
+    /* The whole tarball may be compressed; xz too, as people keep them. */
+    archive_read_support_filter_xz(a);
+    if (lseek(s->fd, 0, SEEK_SET) != 0 || archive_read_open_fd(a, s->fd, READ_BLOCK) != ARCHIVE_OK) {
+        pal_inv_err(err, errcap, "not a tar archive: %s (give a `docker save` or OCI-layout tarball)",
+                    archive_error_string(a) ? archive_error_string(a) : strerror(errno));
+        archive_read_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* Counts what the outer reader decompressed since *last (compressed outer
+   tarballs only: a plain one's skipped bytes are seeked, not read). */
+static int outer_account(pal_inv_src *s, struct archive *a, int64_t *last, char *err, size_t errcap)
+{
+    if (!s->compressed) return 0;
+    int64_t now = archive_filter_bytes(a, 0);
+    int64_t d = now - *last;
+    *last = now;
+    return d > 0 ? pal_inv_budget_add(s->budget, (uint64_t)d, err, errcap) : 0;
+}
+
+/* Skips the current entry's data through the budget. */
+static int skip_data(pal_inv_src *s, struct archive *a, int64_t *last, char *err, size_t errcap)
+{
+    if (!s->compressed) {
+        if (archive_read_data_skip(a) != ARCHIVE_OK) {
+            pal_inv_err(err, errcap, "truncated or corrupt tarball: %s (the file is damaged; save the image again)",
+                        archive_error_string(a));
+            return -1;
+        }
+        return 0;
+    }
+    for (;;) {
+        const void *buf;
+        size_t len;
+        la_int64_t off;
+        int r = archive_read_data_block(a, &buf, &len, &off);
+        if (r == ARCHIVE_EOF) return 0;
+        if (r < ARCHIVE_WARN) {
+            pal_inv_err(err, errcap, "truncated or corrupt tarball: %s (the file is damaged; save the image again)",
+                        archive_error_string(a));
+            return -1;
+        }
+        if (outer_account(s, a, last, err, errcap) < 0) return -1;
+    }
+}
+
+static bool meta_candidate(const char *name, uint64_t size)
+{
+    if (size > PAL_INV_MAX_JSON_BYTES) return false;
+    size_t n = strlen(name);
+    if (!strcmp(name, "manifest.json") || !strcmp(name, "index.json") ||
+        !strcmp(name, "oci-layout") || !strcmp(name, "repositories"))
+        return true;
+    if (n > 5 && !strcmp(name + n - 5, ".json")) return true;
+    return !strncmp(name, "blobs/", 6);
+}
+
+static int keep_data(pal_inv_src *s, struct archive *a, src_entry *e, int64_t *last,
+                     char *err, size_t errcap)
+{
+    size_t cap = (size_t)e->blob.size;
+    unsigned char *buf = malloc(cap + 1);
+    if (!buf) { pal_inv_err(err, errcap, "out of memory"); return -1; }
+    size_t len = 0;
+    bool looked = false;
+    for (;;) {
+        la_ssize_t r = archive_read_data(a, buf + len, cap - len < READ_BLOCK ? cap - len : READ_BLOCK);
+        if (r < 0) {
+            pal_inv_err(err, errcap, "truncated or corrupt tarball at '%s': %s (the file is damaged; save the image again)",
+                        e->blob.name, archive_error_string(a));
+            free(buf);
+            return -1;
+        }
+        if (outer_account(s, a, last, err, errcap) < 0) { free(buf); return -1; }
+        len += (size_t)r;
+        if (!looked && (len >= 64 || r == 0)) {
+            /* Blobs are JSON or layers; only JSON is worth keeping. */
+            size_t i = 0;
+            while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')) i++;
+            if (i == len || (buf[i] != '{' && buf[i] != '[')) {
+                free(buf);
+                return skip_data(s, a, last, err, errcap);
+            }
+            looked = true;
+        }
+        if (r == 0 || len == cap) break;
+    }
+    if (s->meta_bytes + len > PAL_INV_MAX_META_BYTES) {
+        free(buf);
+        return skip_data(s, a, last, err, errcap);  /* a later lookup reports it */
+    }
+    s->meta_bytes += len;
+    buf[len] = 0;
+    e->owned = buf;
+    e->blob.data = buf;
+    e->blob.len = len;
+    return 0;
+}
+
+static src_entry *push_entry(pal_inv_src *s, const char *name, uint64_t size, uint32_t ordinal,
+                             const char *alias, char *err, size_t errcap)
+{
+    if (s->n == s->cap) {
+        unsigned nc = s->cap ? s->cap * 2 : 64;
+        src_entry *ne = realloc(s->e, nc * sizeof *ne);
+        if (!ne) { pal_inv_err(err, errcap, "out of memory"); return NULL; }
+        s->e = ne;
+        s->cap = nc;
+    }
+    src_entry *e = &s->e[s->n];
+    memset(e, 0, sizeof *e);
+    e->blob.name = strdup(name);
+    e->blob.ordinal = ordinal;
+    e->blob.size = size;
+    if (!e->blob.name || (alias && !(e->alias = strdup(alias)))) {
+        free((char *)e->blob.name);
+        pal_inv_err(err, errcap, "out of memory");
+        return NULL;
+    }
+    s->n++;
+    return e;
+}
+
+/* Sorts by name; of duplicates the last in the tarball wins, as tar
+   extraction would have it. */
+static void finish_index(pal_inv_src *s)
+{
+    if (s->n) qsort(s->e, s->n, sizeof *s->e, entry_cmp);
+    unsigned w = 0;
+    for (unsigned i = 0; i < s->n; i++) {
+        if (w > 0 && !strcmp(s->e[w - 1].blob.name, s->e[i].blob.name)) {
+            src_entry *old = &s->e[w - 1];
+            free((char *)old->blob.name);
+            free(old->alias);
+            free(old->owned);
+            *old = s->e[i];
+        } else {
+            s->e[w++] = s->e[i];
+        }
+    }
+    s->n = w;
+}
+
+void pal_inv_src_free(pal_inv_src *s)
+{
+    if (!s) return;
+    for (unsigned i = 0; i < s->n; i++) {
+        free((char *)s->e[i].blob.name);
+        free(s->e[i].alias);
+        free(s->e[i].owned);
+    }
+    free(s->e);
+    if (s->fd >= 0) close(s->fd);
+    free(s);
+}
+
+/* --- a layout directory ---
+ *
+ * `skopeo copy ... oci:DIR` and `tar -x` of a docker save leave the same
+ * layout in a directory.  It is indexed like a tarball (the top, blobs/<alg>/
+ * and <id>/ levels), and every file is opened one component at a time with
+ * O_NOFOLLOW, so a symlink in the layout can never lead outside it; symlinks
+ * between entries (docker's repeated layer.tar) are aliases, as in a tarball.
+ */
+
+/* Opens a normalized name under dirfd; -1 unless it is a regular file
+   reached without following any symlink. */
+static int open_beneath(int dirfd, const char *name)
+{
+    char buf[PAL_INV_MAX_PATH];
+    if (strlen(name) >= sizeof buf) return -1;
+    strcpy(buf, name);
+    int cur = dirfd;
+    char *p = buf;
+    for (;;) {
+        char *slash = strchr(p, '/');
+        if (slash) *slash = 0;
+        /* O_NONBLOCK: a FIFO planted in the layout must not hang the open */
+        int fd = openat(cur, p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | (slash ? O_DIRECTORY : 0));
+        if (cur != dirfd) close(cur);
+        if (fd < 0) return -1;
+        if (!slash) {
+            struct stat st;
+            if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) { close(fd); return -1; }
+            return fd;
+        }
+        cur = fd;
+        p = slash + 1;
+    }
+}
+
+static int keep_file(pal_inv_src *s, int dfd, const char *leaf, src_entry *e)
+{
+    int fd = openat(dfd, leaf, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) return 0;
+    size_t cap = (size_t)e->blob.size;
+    unsigned char *buf = malloc(cap + 1);
+    size_t len = 0;
+    while (buf && len < cap) {
+        ssize_t r = read(fd, buf + len, cap - len);
+        if (r <= 0) break;
+        len += (size_t)r;
+    }
+    close(fd);
+    size_t i = 0;
+    while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')) i++;
+    if (!buf || i == len || (buf[i] != '{' && buf[i] != '[') || s->meta_bytes + len > PAL_INV_MAX_META_BYTES) {
+        free(buf);
+        return 0;
+    }
+    s->meta_bytes += len;
+    buf[len] = 0;
+    e->owned = buf;
+    e->blob.data = buf;
+    e->blob.len = len;
+    return 0;
+}
+
+static int index_dir(pal_inv_src *s, int dfd, const char *prefix, unsigned depth, uint32_t *ordinal,
+                     uint64_t *total, char *err, size_t errcap)
+{
+    int dup_fd = dup(dfd);
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        if (dup_fd >= 0) close(dup_fd);
+        pal_inv_err(err, errcap, "cannot list '%s': %s", *prefix ? prefix : ".", strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        if (++*ordinal > PAL_INV_MAX_OUTER_ENTRIES) {
+            pal_inv_err(err, errcap, "more than %u files in the layout directory (PAL_INV_MAX_OUTER_ENTRIES)",
+                        PAL_INV_MAX_OUTER_ENTRIES);
+            rc = -1;
+            break;
+        }
+        char name[PAL_INV_MAX_PATH];
+        if ((size_t)snprintf(name, sizeof name, "%s%s", prefix, de->d_name) >= sizeof name - 1) continue;
+        struct stat st;
+        if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (depth >= 2) continue;
+            int sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0) continue;
+            strcat(name, "/");
+            rc = index_dir(s, sub, name, depth + 1, ordinal, total, err, errcap);
+            close(sub);
+        } else if (S_ISLNK(st.st_mode)) {
+            char target[PAL_INV_MAX_PATH], alias[PAL_INV_MAX_PATH], base[PAL_INV_MAX_PATH];
+            ssize_t n = readlinkat(dfd, de->d_name, target, sizeof target - 1);
+            if (n <= 0) continue;
+            target[n] = 0;
+            snprintf(base, sizeof base, "%s", prefix);
+            if (norm_name(base, target, alias, sizeof alias) < 0) continue;
+            if (!push_entry(s, name, 0, *ordinal, alias, err, errcap)) rc = -1;
+        } else if (S_ISREG(st.st_mode)) {
+            *total += (uint64_t)st.st_size;
+            src_entry *e = push_entry(s, name, (uint64_t)st.st_size, *ordinal, NULL, err, errcap);
+            if (!e) rc = -1;
+            else if (meta_candidate(name, e->blob.size)) rc = keep_file(s, dfd, de->d_name, e);
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+static pal_inv_src *open_dir(pal_inv_src *s, pal_inv_budget *b, char *err, size_t errcap)
+{
+    s->dir = true;
+    uint32_t ordinal = 0;
+    uint64_t total = 0;
+    if (index_dir(s, s->fd, "", 0, &ordinal, &total, err, errcap) < 0) {
+        pal_inv_src_free(s);
+        return NULL;
+    }
+    pal_inv_budget_init(b, total);
+    finish_index(s);
+    return s;
+}
+
+static int dir_layers(pal_inv_src *s, const char *const *names, unsigned n,
+                      pal_inv_layer_fn fn, void *ud, char *err, size_t errcap)
+{
+    for (unsigned i = 0; i < n; i++) {
+        const pal_inv_blob *b = pal_inv_src_find(s, names[i]);
+        if (b && b->size == 0) continue;   /* an empty layer */
+        int fd = b ? open_beneath(s->fd, b->name) : -1;
+        if (fd < 0) {
+            pal_inv_err(err, errcap, "layer %u: '%s' is not a regular file inside the layout "
+                        "(symlinks out of it are never followed)", i, names[i]);
+            return -1;
+        }
+        struct archive *inner = new_reader();
+        int r = -1;
+        if (!inner) pal_inv_err(err, errcap, "out of memory");
+        else if (archive_read_open_fd(inner, fd, READ_BLOCK) != ARCHIVE_OK)
+            pal_inv_err(err, errcap, "layer %u (%s): not a tar layer (a plain, gzip or zstd tar is expected)",
+                        i, names[i]);
+        else
+            r = fn(ud, i, inner, err, errcap);
+        if (inner) archive_read_free(inner);
+        close(fd);
+        if (r < 0) return -1;
+    }
+    return 0;
+}
+
+pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, size_t errcap)
+{
+    pal_inv_src *s = calloc(1, sizeof *s);
+    if (!s) { pal_inv_err(err, errcap, "out of memory"); return NULL; }
+    s->budget = b;
+    s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (s->fd < 0 || fstat(s->fd, &st) < 0) {
+        pal_inv_err(err, errcap, "cannot open: %s (check the path)", strerror(errno));
+        goto fail;
+    }
+    if (S_ISDIR(st.st_mode)) return open_dir(s, b, err, errcap);
+    if (!S_ISREG(st.st_mode)) {
+        pal_inv_err(err, errcap, "not a regular file or directory (give the tarball "
+                    "`docker save IMAGE -o FILE` wrote, or an OCI layout directory)");
+        goto fail;
+    }
+    pal_inv_budget_init(b, (uint64_t)st.st_size);
+    struct archive *a = open_outer(s, err, errcap);
+    if (!a) goto fail;
+    s->compressed = archive_filter_count(a) > 1;
+
+    struct archive_entry *ae;
+    int64_t last = 0;
+    int r;
+    uint32_t ordinal = 0;
+    char name[PAL_INV_MAX_PATH];
+    while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+        if (outer_account(s, a, &last, err, errcap) < 0) goto fail_a;
+        if (++ordinal > PAL_INV_MAX_OUTER_ENTRIES) {
+            pal_inv_err(err, errcap, "more than %u entries in the tarball (PAL_INV_MAX_OUTER_ENTRIES; "
+                        "this is not an image docker or an OCI tool wrote)", PAL_INV_MAX_OUTER_ENTRIES);
+            goto fail_a;
+        }
+        const char *raw = archive_entry_pathname(ae);
+        unsigned ft = archive_entry_filetype(ae);
+        bool link = ft == AE_IFLNK || archive_entry_hardlink(ae);
+        if (!raw || (ft != AE_IFREG && !link) || norm_name(NULL, raw, name, sizeof name) < 0) {
+            if (skip_data(s, a, &last, err, errcap) < 0) goto fail_a;
+            continue;
+        }
+        char alias[PAL_INV_MAX_PATH];
+        if (link) {
+            /* A symlink is relative to its directory, a hardlink to the top. */
+            const char *target = archive_entry_hardlink(ae);
+            int ok;
+            if (target) {
+                ok = norm_name(NULL, target, alias, sizeof alias);
+            } else {
+                target = archive_entry_symlink(ae);
+                char dir[PAL_INV_MAX_PATH];
+                strcpy(dir, name);
+                char *slash = strrchr(dir, '/');
+                if (slash) *slash = 0; else dir[0] = 0;
+                ok = target ? norm_name(dir, target, alias, sizeof alias) : -1;
+            }
+            if (ok < 0) {  /* points outside the tarball: never followed */
+                if (skip_data(s, a, &last, err, errcap) < 0) goto fail_a;
+                continue;
+            }
+        }
+        uint64_t size = archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0
+                            ? (uint64_t)archive_entry_size(ae) : 0;
+        src_entry *e = push_entry(s, name, size, ordinal, link ? alias : NULL, err, errcap);
+        if (!e) goto fail_a;
+        if (!link && meta_candidate(name, e->blob.size)) {
+            if (keep_data(s, a, e, &last, err, errcap) < 0) goto fail_a;
+        } else if (skip_data(s, a, &last, err, errcap) < 0) {
+            goto fail_a;
+        }
+    }
+    if (r != ARCHIVE_EOF) {
+        pal_inv_err(err, errcap, "%s: %s (the file is damaged or not a tarball; save the image again)",
+                    ordinal ? "truncated or corrupt tarball" : "not a tar archive", archive_error_string(a));
+        goto fail_a;
+    }
+    archive_read_free(a);
+
+    finish_index(s);
+    return s;
+fail_a:
+    archive_read_free(a);
+fail:
+    pal_inv_src_free(s);
+    return NULL;
+}
+
+/* --- nested layer readers --- */
+
+typedef struct layer_feed {
+    pal_inv_src *s;
+    struct archive *outer;
+    int64_t *last;
+    unsigned char buf[READ_BLOCK];
+    char err[512];
+    bool failed;
+} layer_feed;
+
+static la_ssize_t feed_read(struct archive *inner, void *ud, const void **out)
+{
+    layer_feed *f = ud;
+    la_ssize_t r = archive_read_data(f->outer, f->buf, sizeof f->buf);
+    if (r < 0) {
+        snprintf(f->err, sizeof f->err, "the tarball is truncated or corrupt inside this layer: %s",
+                 archive_error_string(f->outer));
+        f->failed = true;
+        archive_set_error(inner, EIO, "%s", f->err);
+        return -1;
+    }
+    if (outer_account(f->s, f->outer, f->last, f->err, sizeof f->err) < 0) {
+        f->failed = true;
+        archive_set_error(inner, EIO, "%s", f->err);
+        return -1;
+    }
+    *out = f->buf;
+    return r;
+}
+
+struct archive *pal_inv_layer_reader_mem(const void *data, size_t len)
+{
+    struct archive *a = new_reader();
+    if (a && archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+        archive_read_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* A compressed outer tarball cannot seek, so a layer that streams past
+   before its turn would cost another decompression pass.  Such a layer is
+   kept instead, still compressed, while all kept layers fit in
+   PAL_INV_MAX_STASH_BYTES; only bigger ones wait for a later pass.  (docker
+   save orders layers by id or digest, not by use, so this is the common
+   case for `docker save | gzip`.) */
+typedef struct stash { unsigned char *data; size_t len; } stash;
+
+typedef struct layers_run {
+    pal_inv_src *s;
+    const char *const *names;
+    unsigned n, next;
+    uint32_t *want;            /* ordinal of each layer's blob; 0 = empty layer */
+    uint64_t *size;
+    stash *st;
+    size_t stashed;
+    pal_inv_layer_fn fn;
+    void *ud;
+    char *err;
+    size_t errcap;
+} layers_run;
+
+/* Moves past empty layers and applies kept ones that are next in line. */
+static int drain(layers_run *R)
+{
+    while (R->next < R->n && (!R->want[R->next] || R->st[R->next].data)) {
+        stash *k = &R->st[R->next];
+        if (k->data) {
+            struct archive *inner = pal_inv_layer_reader_mem(k->data, k->len);
+            int lr = -1;
+            if (!inner) pal_inv_err(R->err, R->errcap, "layer %u (%s): not a tar layer (a plain, gzip or "
+                                    "zstd tar is expected)", R->next, R->names[R->next]);
+            else lr = R->fn(R->ud, R->next, inner, R->err, R->errcap);
+            if (inner) archive_read_free(inner);
+            free(k->data);
+            k->data = NULL;
+            R->stashed -= k->len;
+            if (lr < 0) return -1;
+        }
+        R->next++;
+    }
+    return 0;
+}
+
+/* Keeps the current entry for a later layer j, if it fits; 1 kept, 0 not. */
+static int stash_entry(layers_run *R, struct archive *a, uint32_t ordinal, int64_t *last)
+{
+    unsigned j = R->next + 1;
+    while (j < R->n && (R->want[j] != ordinal || R->st[j].data)) j++;
+    if (j >= R->n || R->size[j] > PAL_INV_MAX_STASH_BYTES - R->stashed) return 0;
+    size_t cap = (size_t)R->size[j], len = 0;
+    unsigned char *buf = malloc(cap ? cap : 1);
+    if (!buf) return 0;
+    for (;;) {
+        la_ssize_t r = archive_read_data(a, buf + len, cap - len < READ_BLOCK ? cap - len : READ_BLOCK);
+        if (r < 0) {
+            free(buf);
+            pal_inv_err(R->err, R->errcap, "truncated or corrupt tarball in layer %u: %s "
+                        "(the file is damaged; save the image again)", j, archive_error_string(a));
+            return -1;
+        }
+        if (outer_account(R->s, a, last, R->err, R->errcap) < 0) { free(buf); return -1; }
+        len += (size_t)r;
+        if (r == 0 || len == cap) break;
+    }
+    R->st[j].data = buf;
+    R->st[j].len = len;
+    R->stashed += len;
+    return 1;
+}
+
+int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
+                       pal_inv_layer_fn fn, void *ud, char *err, size_t errcap)
+{
+    if (s->dir) return dir_layers(s, names, n, fn, ud, err, errcap);
+    layers_run R = {s, names, n, 0, calloc(n ? n : 1, sizeof *R.want), calloc(n ? n : 1, sizeof *R.size),
+                    calloc(n ? n : 1, sizeof *R.st), 0, fn, ud, err, errcap};
+    layer_feed *feed = malloc(sizeof *feed);
+    int rc = -1;
+    if (!R.want || !R.size || !R.st || !feed) {
+        pal_inv_err(err, errcap, "out of memory");
+        goto out;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        const pal_inv_blob *b = pal_inv_src_find(s, names[i]);
+        if (!b) {
+            pal_inv_err(err, errcap, "layer %u: '%s' is not in the image", i, names[i]);
+            goto out;
+        }
+        /* A 0-byte blob (the empty digest, e3b0c442...) is an empty layer. */
+        R.want[i] = b->size ? b->ordinal : 0;
+        R.size[i] = b->size;
+    }
+    if (drain(&R) < 0) goto out;
+    while (R.next < n) {
+        struct archive *a = open_outer(s, err, errcap);
+        if (!a) goto out;
+        struct archive_entry *ae;
+        int64_t last = 0;
+        int r = ARCHIVE_OK;
+        uint32_t ordinal = 0;
+        unsigned before = R.next;
+        while (R.next < n && ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+            ordinal++;
+            if (outer_account(s, a, &last, err, errcap) < 0) { archive_read_free(a); goto out; }
+            if (ordinal != R.want[R.next]) {
+                int k = s->compressed ? stash_entry(&R, a, ordinal, &last) : 0;
+                if (k < 0 || (k == 0 && skip_data(s, a, &last, err, errcap) < 0)) { archive_read_free(a); goto out; }
+                continue;
+            }
+            struct archive *inner = new_reader();
+            if (!inner) { archive_read_free(a); pal_inv_err(err, errcap, "out of memory"); goto out; }
+            memset(feed, 0, offsetof(layer_feed, buf));
+            feed->s = s;
+            feed->outer = a;
+            feed->last = &last;
+            feed->err[0] = 0;         /* after buf: not covered by the memset */
+            feed->failed = false;
+            int lr;
+            if (archive_read_open(inner, feed, NULL, feed_read, NULL) != ARCHIVE_OK) {
+                pal_inv_err(err, errcap, "layer %u (%s): %s", R.next, names[R.next],
+                            feed->failed ? feed->err : "not a tar layer (a plain, gzip or zstd tar is expected)");
+                lr = -1;
+            } else {
+                lr = fn(ud, R.next, inner, err, errcap);
+                if (lr < 0 && feed->failed)
+                    pal_inv_err(err, errcap, "layer %u (%s): %s", R.next, names[R.next], feed->err);
+            }
+            archive_read_free(inner);
+            if (lr < 0) { archive_read_free(a); goto out; }
+            R.next++;
+            if (drain(&R) < 0) { archive_read_free(a); goto out; }
+            /* The same blob twice, or the next layer earlier in the tarball:
+               another pass. */
+            if (R.next < n && R.want[R.next] <= ordinal) break;
+            if (skip_data(s, a, &last, err, errcap) < 0) { archive_read_free(a); goto out; }
+        }
+        if (R.next < n && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+            pal_inv_err(err, errcap, "truncated or corrupt tarball before layer %u: %s "
+                        "(the file is damaged; save the image again)", R.next, archive_error_string(a));
+            archive_read_free(a);
+            goto out;
+        }
+        archive_read_free(a);
+        if (R.next == before) {
+            pal_inv_err(err, errcap, "layer %u: '%s' vanished from the tarball between passes "
+                        "(was the file changed while it was read?)", R.next, names[R.next]);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    for (unsigned i = 0; R.st && i < n; i++) free(R.st[i].data);
+    free(R.want);
+    free(R.size);
+    free(R.st);
+    free(feed);
+    return rc;
+}

@@ -1,0 +1,291 @@
+/* runtime.c — see runtime.h.
+ *
+ * The second level of the rule index (engine/runtime/index.h) sits under the kind
+ * dispatch: for an event, the rules to run of kind k are the index's
+ * "always run" list for k merged, in rule order, with the indexed rules
+ * whose keys the event's values hit.  Running them in rule order is what
+ * keeps firewall first-match and effect combination exactly as they are
+ * without the index; the index only leaves out rules it has proven cannot
+ * match.  PALISADE_INDEX=0 in the environment, or pal_runtime_set_index(rt,
+ * false), decides without it (the differential tests compare both).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cJSON.h>
+#include "engine/runtime/runtime.h"
+#include "engine/runtime/index.h"
+#include "engine/base/limits.h"
+#include "engine/core/schema.h"
+
+struct pal_runtime {
+    const pal_program *p;
+    pal_vm *vm;
+    uint32_t *by_kind[4];   /* rules per event kind bit */
+    uint32_t nby_kind[4];
+    uint32_t *checks;
+    uint32_t nchecks;
+    pal_match *matches;
+    uint32_t cap_matches;
+    char *msgbuf;           /* messages of the current decision */
+    size_t msgcap, msglen;
+    pal_index *ix;          /* NULL: built lazily, or out of memory */
+    pal_index_scratch *scratch;
+    uint32_t *hits;         /* candidates of the current event, sorted */
+    bool use_index;
+    uint64_t rules_run;
+};
+
+/* The index and its per-event scratch; false when out of memory. */
+static bool ensure_index(pal_runtime *rt)
+{
+    if (rt->ix) return true;
+    uint32_t n = rt->p->nrules ? rt->p->nrules : 1;
+    if (!rt->hits) rt->hits = malloc(n * sizeof *rt->hits);
+    if (!rt->hits) return false;
+    rt->ix = pal_index_build(rt->p);
+    if (rt->ix) rt->scratch = pal_index_scratch_new(rt->ix);
+    if (!rt->scratch) { pal_index_free(rt->ix); rt->ix = NULL; }
+    return rt->ix != NULL;
+}
+
+static bool index_wanted_by_env(void)
+{
+    const char *e = getenv("PALISADE_INDEX");
+    return !(e && (!strcmp(e, "0") || !strcmp(e, "off") || !strcmp(e, "no")));
+}
+
+pal_runtime *pal_runtime_new(const pal_program *p)
+{
+    pal_runtime *rt = calloc(1, sizeof *rt);
+    if (!rt) return NULL;
+    rt->p = p;
+    rt->vm = pal_vm_new(p);
+    for (int k = 0; k < 4; k++) rt->by_kind[k] = calloc(p->nrules + 1, sizeof(uint32_t));
+    rt->checks = calloc(p->nrules + 1, sizeof(uint32_t));
+    rt->cap_matches = 64;
+    rt->matches = malloc(rt->cap_matches * sizeof *rt->matches);
+    rt->msgcap = 16 * (PAL_MAX_MESSAGE_BYTES + 1);
+    rt->msgbuf = malloc(rt->msgcap);
+    if (!rt->vm || !rt->checks || !rt->matches || !rt->msgbuf) { pal_runtime_free(rt); return NULL; }
+    for (int k = 0; k < 4; k++) if (!rt->by_kind[k]) { pal_runtime_free(rt); return NULL; }
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const pal_rule *r = &p->rules[i];
+        if (r->root == PS_IMAGE) { rt->checks[rt->nchecks++] = i; continue; }
+        for (int k = 0; k < 4; k++)
+            if (r->kinds & (1u << k)) rt->by_kind[k][rt->nby_kind[k]++] = i;
+    }
+    /* Without memory for the index the runtime still decides, rule by rule. */
+    rt->use_index = index_wanted_by_env() && ensure_index(rt);
+    return rt;
+}
+
+bool pal_runtime_set_index(pal_runtime *rt, bool on)
+{
+    rt->use_index = on && ensure_index(rt);
+    return rt->use_index;
+}
+
+const pal_index *pal_runtime_index(const pal_runtime *rt) { return rt->ix; }
+
+uint64_t pal_runtime_rules_run(const pal_runtime *rt) { return rt->rules_run; }
+
+void pal_runtime_free(pal_runtime *rt)
+{
+    if (!rt) return;
+    pal_vm_free(rt->vm);
+    for (int k = 0; k < 4; k++) free(rt->by_kind[k]);
+    free(rt->checks);
+    free(rt->matches);
+    free(rt->msgbuf);
+    pal_index_scratch_free(rt->scratch);
+    pal_index_free(rt->ix);
+    free(rt->hits);
+    free(rt);
+}
+
+const pal_program *pal_runtime_program(const pal_runtime *rt) { return rt->p; }
+
+/* Renders the message of emit e into the decision's buffer; returns its
+   offset there.  The buffer grows as needed, so messages are kept as
+   offsets until the decision is complete (finish()). */
+static size_t render(pal_runtime *rt, uint32_t rule, const pal_record *root, const pal_emit *e)
+{
+    if (rt->msglen + PAL_MAX_MESSAGE_BYTES + 1 > rt->msgcap) {
+        size_t nc = rt->msgcap * 2;
+        char *nb = realloc(rt->msgbuf, nc);
+        if (!nb) return SIZE_MAX;
+        rt->msgbuf = nb;
+        rt->msgcap = nc;
+    }
+    size_t off = rt->msglen;
+    size_t n = pal_vm_render(rt->vm, rule, root, e, rt->msgbuf + off, PAL_MAX_MESSAGE_BYTES + 1);
+    rt->msglen += n + 1;
+    return off;
+}
+
+static int collect(pal_runtime *rt, uint32_t rule, const pal_record *root, pal_decision *d)
+{
+    uint32_t n = pal_vm_nemits(rt->vm);
+    for (uint32_t i = 0; i < n; i++) {
+        const pal_emit *e = pal_vm_emit(rt->vm, i);
+        const pal_outcome *o = &rt->p->outcomes[e->outcome];
+        if (o->effect == PE_ALLOW) continue;
+        if (d->nmatches == rt->cap_matches) {
+            pal_match *nm = realloc(rt->matches, rt->cap_matches * 2 * sizeof *nm);
+            if (!nm) return -1;
+            rt->matches = nm;
+            rt->cap_matches *= 2;
+            d->matches = nm;
+        }
+        size_t off = render(rt, rule, root, e);
+        if (off == SIZE_MAX) return -1;
+        pal_match *m = &rt->matches[d->nmatches++];
+        m->rule = rule;
+        m->outcome = e->outcome;
+        m->effect = o->effect;
+        m->severity = o->severity;
+        m->message = NULL;
+        m->message_off = off;
+        if (o->effect != PE_FAIL && o->effect > d->effect) d->effect = o->effect;
+    }
+    return 0;
+}
+
+/* The buffer no longer moves: turn offsets into pointers. */
+static void finish(pal_runtime *rt, pal_decision *d)
+{
+    for (uint32_t i = 0; i < d->nmatches; i++) d->matches[i].message = rt->msgbuf + d->matches[i].message_off;
+}
+
+static void begin(pal_runtime *rt, pal_decision *d)
+{
+    memset(d, 0, sizeof *d);
+    d->effect = PE_ALLOW;
+    d->matches = rt->matches;
+    rt->msglen = 0;
+}
+
+static int run_event_rule(pal_runtime *rt, uint32_t r, const pal_event *ev, pal_decision *d)
+{
+    rt->rules_run++;
+    int rc = pal_vm_run(rt->vm, r, &ev->rec, PAL_VM_BUDGET_EVENT);
+    if (rc != PAL_VM_OK && !d->vm_error) { d->vm_error = rc; d->vm_error_rule = r; }
+    return collect(rt, r, &ev->rec, d);
+}
+
+/* A record the VM would refuse (no schema, the wrong one, no slots) makes
+   every rule fail the same way; such an event takes the unindexed path so
+   the error names the same rule it always did. */
+static bool event_fits(const pal_event *ev)
+{
+    const pal_schema *s = ev->rec.schema;
+    return s && s->id == PS_EVENT && (ev->rec.slots || s->nfields == 0);
+}
+
+static void sift_down(uint32_t *a, uint32_t root, uint32_t n)
+{
+    for (;;) {
+        uint32_t child = 2 * root + 1;
+        if (child >= n) return;
+        if (child + 1 < n && a[child + 1] > a[child]) child++;
+        if (a[root] >= a[child]) return;
+        uint32_t t = a[root]; a[root] = a[child]; a[child] = t;
+        root = child;
+    }
+}
+
+/* Candidates into rule order: insertion sort for the usual handful, a heap
+   sort (allocation-free, O(n log n)) when an event hits many rules. */
+static void sort_u32(uint32_t *a, uint32_t n)
+{
+    if (n > 32) {
+        for (uint32_t start = n / 2; start-- > 0;) sift_down(a, start, n);
+        for (uint32_t end = n - 1; end > 0; end--) {
+            uint32_t t = a[0]; a[0] = a[end]; a[end] = t;
+            sift_down(a, 0, end);
+        }
+        return;
+    }
+    for (uint32_t i = 1; i < n; i++) {
+        uint32_t v = a[i], j = i;
+        while (j > 0 && a[j - 1] > v) { a[j] = a[j - 1]; j--; }
+        a[j] = v;
+    }
+}
+
+int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *d)
+{
+    begin(rt, d);
+    if (!rt->use_index || !event_fits(ev)) {
+        for (int k = 0; k < 4; k++) {
+            if (!(ev->kind & (1u << k))) continue;
+            for (uint32_t i = 0; i < rt->nby_kind[k]; i++)
+                if (run_event_rule(rt, rt->by_kind[k][i], ev, d) != 0) return -1;
+        }
+        finish(rt, d);
+        return 0;
+    }
+    const uint32_t *found;
+    uint32_t nh = pal_index_probe(rt->ix, &ev->rec, ev->kind, rt->scratch, &found);
+    memcpy(rt->hits, found, nh * sizeof *found);
+    sort_u32(rt->hits, nh);
+    const pal_rule *rules = rt->p->rules;
+    for (unsigned k = 0; k < 4; k++) {
+        unsigned bit = 1u << k;
+        if (!(ev->kind & bit)) continue;
+        uint32_t na, i = 0, j = 0;
+        const uint32_t *always = pal_index_always(rt->ix, k, &na);
+        /* merge two ascending lists; a hit of another kind is skipped */
+        for (;;) {
+            while (j < nh && !(rules[rt->hits[j]].kinds & bit)) j++;
+            uint32_t r;
+            if (i < na && (j >= nh || always[i] < rt->hits[j])) r = always[i++];
+            else if (j < nh) r = rt->hits[j++];
+            else break;
+            if (run_event_rule(rt, r, ev, d) != 0) return -1;
+        }
+    }
+    finish(rt, d);
+    return 0;
+}
+
+int pal_run_checks(pal_runtime *rt, const pal_record *inv, pal_decision *d)
+{
+    begin(rt, d);
+    d->effect = PE_NONE;
+    for (uint32_t i = 0; i < rt->nchecks; i++) {
+        uint32_t r = rt->checks[i];
+        int rc = pal_vm_run(rt->vm, r, inv, PAL_VM_BUDGET_CHECK);
+        if (rc != PAL_VM_OK && !d->vm_error) { d->vm_error = rc; d->vm_error_rule = r; }
+        if (collect(rt, r, inv, d) != 0) return -1;
+    }
+    finish(rt, d);
+    return 0;
+}
+
+char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line)
+{
+    const pal_program *p = rt->p;
+    cJSON *o = cJSON_CreateObject();
+    if (line >= 0) cJSON_AddNumberToObject(o, "line", (double)line);
+    cJSON_AddStringToObject(o, "effect", pal_effect_name((unsigned)d->effect));
+    cJSON *arr = cJSON_AddArrayToObject(o, "matches");
+    for (uint32_t i = 0; i < d->nmatches; i++) {
+        const pal_match *m = &d->matches[i];
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "rule", pal_program_str(p, p->rules[m->rule].name));
+        cJSON_AddStringToObject(x, "effect", pal_effect_name(m->effect));
+        cJSON_AddStringToObject(x, "severity", pal_severity_name(m->severity));
+        cJSON_AddStringToObject(x, "message", m->message ? m->message : "");
+        cJSON_AddItemToArray(arr, x);
+    }
+    if (d->vm_error)
+        cJSON_AddStringToObject(o, "error", pal_vm_strerror(d->vm_error));
+    if (d->warning && *d->warning)
+        cJSON_AddStringToObject(o, "warning", d->warning);
+    cJSON_AddStringToObject(o, "revision", pal_program_str(p, p->revision));
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}

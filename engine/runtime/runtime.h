@@ -1,0 +1,65 @@
+/*
+ * runtime.h — decisions: a program applied to events and inventories.
+ *
+ * Design. The runtime keeps, per event kind, the list of rules that read
+ * that kind (the first level of the rule index: dispatch on kind), runs
+ * each with the VM, renders the messages of what matched, and combines the
+ * effects: the strongest wins (allow < alert < prevent < block); an
+ * outcome with effect `allow` (a firewall allow entry) is not a match.
+ * Messages are rendered into a buffer owned by the runtime and reused for
+ * the next decision: a decision is valid until the next call.
+ */
+#ifndef PAL_RUNTIME_H
+#define PAL_RUNTIME_H
+
+#include "engine/vm/program.h"
+#include "engine/decode/decode.h"
+#include "engine/vm/vm.h"
+
+typedef struct pal_match {
+    uint32_t rule;         /* index into p->rules */
+    uint32_t outcome;      /* index into p->outcomes */
+    uint8_t effect, severity;
+    const char *message;
+    size_t message_off;    /* internal: where message is in the runtime's buffer */
+} pal_match;
+
+typedef struct pal_decision {
+    int effect;            /* PE_ALLOW when nothing matched */
+    uint32_t nmatches;
+    pal_match *matches;
+    int vm_error;          /* first VM error (budget), 0 if none */
+    const char *warning;   /* set by the caller: a field the decoder could not read */
+    uint32_t vm_error_rule;
+} pal_decision;
+
+typedef struct pal_runtime pal_runtime;
+
+pal_runtime *pal_runtime_new(const pal_program *p);
+void pal_runtime_free(pal_runtime *rt);
+const pal_program *pal_runtime_program(const pal_runtime *rt);
+
+/* Decides one event.  Returns 0, or -1 if out of memory. */
+int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *out);
+
+/* Runs every check on an inventory record (PS_IMAGE): every finding (one
+   per EMIT) becomes a match with effect PE_FAIL.  Checks that ran without
+   findings passed. */
+int pal_run_checks(pal_runtime *rt, const pal_record *inventory, pal_decision *out);
+
+/* The decision as one JSON line (no newline), the format of SPEC
+   "Decisions": {"line":N,"effect":...,"matches":[...],"revision":...}. */
+char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line);
+
+/* The rule index (engine/runtime/index.h) is on by default; PALISADE_INDEX=0 in
+   the environment turns it off for runtimes created afterwards.  Turning it
+   on or off never changes a decision, only its cost (the differential
+   tests rely on this switch).  Returns whether the index is in use (false
+   when asked off, or when there is no memory to build it). */
+bool pal_runtime_set_index(pal_runtime *rt, bool on);
+/* The index, or NULL when it was never built. */
+const struct pal_index *pal_runtime_index(const pal_runtime *rt);
+/* VM runs made by pal_decide_event so far (for the benchmarks). */
+uint64_t pal_runtime_rules_run(const pal_runtime *rt);
+
+#endif

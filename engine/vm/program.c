@@ -1,0 +1,93 @@
+/*
+ * program.c — freeing a program, and the names of effects, severities and
+ * opcodes.
+ *
+ * The opcode tables are expanded from PAL_OPCODES (opcodes.h), the one
+ * list, so a new opcode needs no edit here.  Severity names accept Falco's
+ * priorities too ("warning", "error", "notice", "informational"), because
+ * users port Falco rules and keep their words; effect names are exact.
+ */
+#include "engine/vm/program.h"
+#include "engine/vm/opcodes.h"
+#include "engine/vm/vm.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void pal_program_free(pal_program *p)
+{
+    if (!p) return;
+    if (p->matchers)
+        for (uint32_t i = 0; i < p->nmatchers; i++) pal_matcher_free_rt(&p->matchers[i]);
+    free(p->code);
+    free(p->consts);
+    free(p->matchers);
+    free(p->mitems);
+    free(p->rules);
+    free(p->outcomes);
+    free(p->msgparts);
+    free(p->meta);
+    free(p->sources);
+    free(p->strings);
+    free(p);
+}
+
+static const char *const effect_names[] = {"none", "allow", "alert", "prevent", "block", "fail"};
+static const char *const severity_names[] = {"none", "info", "low", "medium", "high", "critical"};
+
+const char *pal_effect_name(unsigned e)
+{
+    return e < sizeof effect_names / sizeof effect_names[0] ? effect_names[e] : "?";
+}
+
+const char *pal_severity_name(unsigned s)
+{
+    return s < sizeof severity_names / sizeof severity_names[0] ? severity_names[s] : "?";
+}
+
+static bool word_is(const char *s, size_t len, const char *word)
+{
+    return strlen(word) == len && strncasecmp(s, word, len) == 0;
+}
+
+int pal_effect_from_name(const char *s, size_t len)
+{
+    for (int e = PE_ALLOW; e <= PE_FAIL; e++)
+        if (word_is(s, len, effect_names[e])) return e;
+    return 0;
+}
+
+int pal_severity_from_name(const char *s, size_t len)
+{
+    static const struct { const char *name; int sev; } aliases[] = {
+        /* Falco priorities, so ported rules keep their words */
+        {"informational", SEV_INFO}, {"notice", SEV_INFO},
+        {"warning", SEV_MEDIUM}, {"error", SEV_HIGH},
+    };
+    for (int v = SEV_INFO; v <= SEV_CRITICAL; v++)
+        if (word_is(s, len, severity_names[v])) return v;
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (word_is(s, len, aliases[i].name)) return aliases[i].sev;
+    return 0;
+}
+
+const char *pal_opcode_name(unsigned op)
+{
+    switch (op) {
+#define OP(name, num, fmt, pop, push) case num: return #name;
+    PAL_OPCODES
+#undef OP
+    default: return "?";
+    }
+}
+
+int pal_opcode_format(unsigned op)
+{
+    switch (op) {
+#define OP(name, num, fmt, pop, push) case num: return fmt;
+    PAL_OPCODES
+#undef OP
+    default: return -1;
+    }
+}

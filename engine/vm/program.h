@@ -1,0 +1,127 @@
+/*
+ * program.h — a compiled policy set, as the VM runs it.
+ *
+ * Design. A program is flat arrays indexed by uint32 — code, constants,
+ * matchers, rules, outcomes, message parts, metadata — plus one string
+ * blob.  Nothing points anywhere but into its own arrays, so a bundle file
+ * (engine/vm/bundle.c) is these arrays written out, and reading one back is
+ * bounds-checked copying.  pal_verify() (engine/vm/verify.c) checks every
+ * index and jump before any program, freshly compiled or loaded, may run.
+ *
+ * A *rule* is anything that decides: a `check` over an inventory, a `rule`,
+ * each section of a `runtime` block, a `firewall` block.  Its code runs
+ * against one record and EMITs outcomes; an outcome carries the effect,
+ * severity and message template.  A `firewall` block EMITs at most one
+ * outcome (first match wins); a check whose condition is `any x in ...`
+ * EMITs once per matching element, so a finding names the file it is about.
+ *
+ * Ownership: the program owns every array and the string blob; load-time
+ * structures (hash tables, compiled regexes) hang off `matchers[i].rt` and
+ * are freed by pal_program_free().
+ */
+#ifndef PAL_PROGRAM_H
+#define PAL_PROGRAM_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "engine/core/value.h"
+
+typedef uint32_t pal_instr;
+
+/* A string in the program's blob: strings[off .. off+len), NUL at off+len. */
+typedef struct pal_str { uint32_t off, len; } pal_str;
+
+enum pal_effect { PE_NONE = 0, PE_ALLOW = 1, PE_ALERT = 2, PE_PREVENT = 3, PE_BLOCK = 4, PE_FAIL = 5 };
+enum pal_severity { SEV_NONE = 0, SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
+enum pal_rule_kind { PR_CHECK = 1, PR_RULE, PR_RUNTIME, PR_FIREWALL };
+
+enum pal_matcher_kind {
+    PM_STRSET = 1,  /* exact strings; hash table built at load */
+    PM_GLOBSET,     /* `like` globs: * ** ? */
+    PM_DNSSET,      /* domain names and *.suffix wildcards */
+    PM_CIDRSET,     /* addresses and prefixes */
+    PM_RANGESET,    /* integer ranges lo..hi (ports) */
+    PM_REGEX        /* one PCRE2 pattern (items[0]), JIT-compiled at load */
+};
+#define PMF_NOCASE   0x01u  /* compare without ASCII case (domains) */
+#define PMF_PATHGLOB 0x02u  /* glob `*` stops at path separators */
+
+typedef struct pal_mitem {
+    pal_str s;           /* STRSET GLOBSET DNSSET REGEX */
+    int64_t lo, hi;      /* RANGESET */
+    uint8_t ip[16];      /* CIDRSET */
+    uint8_t prefix;      /* CIDRSET: prefix length in bits */
+    uint8_t v6;          /* CIDRSET: 1 = IPv6 */
+} pal_mitem;
+
+typedef struct pal_matcher {
+    uint8_t kind;        /* pal_matcher_kind */
+    uint8_t flags;       /* PMF_* */
+    uint32_t first, count;  /* mitems[first .. first+count) */
+    void *rt;            /* built at load (engine/vm/matcher.c); not serialized */
+} pal_matcher;
+
+typedef struct pal_msgpart {
+    uint8_t is_expr;     /* 0: literal text s; 1: expression code */
+    pal_str s;
+    uint32_t code, code_len;   /* is_expr: chunk ending in HALT with 1 value */
+} pal_msgpart;
+
+typedef struct pal_outcome {
+    uint8_t effect;      /* pal_effect */
+    uint8_t severity;    /* pal_severity */
+    pal_str label;       /* what matched: "deny process cmd.exe", firewall entry text */
+    uint32_t msg_first, nmsg;  /* msgparts[...] */
+} pal_outcome;
+
+typedef struct pal_meta { pal_str key, value; } pal_meta;
+
+typedef struct pal_rule {
+    pal_str name;        /* rule name or check ID */
+    uint8_t kind;        /* pal_rule_kind */
+    uint8_t kinds;       /* PK_* events the rule reads; 0 for checks */
+    uint8_t root;        /* pal_schema_id of the record it runs on */
+    uint16_t nlocals;
+    uint16_t max_stack;  /* deepest stack of its code and message chunks */
+    uint32_t code, code_len;
+    uint32_t outcome_first, noutcomes;
+    uint32_t meta_first, nmeta;   /* title, severity, frameworks.*, ... */
+    pal_str src_file;
+    uint32_t src_line;
+} pal_rule;
+
+typedef struct pal_source { pal_str path, sha256; } pal_source;
+
+typedef struct pal_program {
+    pal_instr *code;         uint32_t ncode;
+    pal_value *consts;       uint32_t nconsts;   /* PV_STR point into strings */
+    pal_matcher *matchers;   uint32_t nmatchers;
+    pal_mitem *mitems;       uint32_t nmitems;
+    pal_rule *rules;         uint32_t nrules;
+    pal_outcome *outcomes;   uint32_t noutcomes;
+    pal_msgpart *msgparts;   uint32_t nmsgparts;
+    pal_meta *meta;          uint32_t nmeta;
+    pal_source *sources;     uint32_t nsources;
+    char *strings;           uint32_t strings_len;
+    /* manifest */
+    pal_str revision;
+    int64_t build_time;      /* seconds since the epoch */
+    uint64_t schema_digest;  /* pal_schema_digest() of the compiler */
+    /* derived at load, not serialized */
+    uint8_t event_fields_used[64];  /* bitmap of PS_EVENT fields the code reads */
+} pal_program;
+
+static inline const char *pal_program_str(const pal_program *p, pal_str s)
+{
+    return p->strings + s.off;
+}
+
+void pal_program_free(pal_program *p);
+
+/* Effects and severities by name, for the compiler and the output. */
+const char *pal_effect_name(unsigned e);
+const char *pal_severity_name(unsigned s);
+int pal_effect_from_name(const char *s, size_t len);     /* PE_* or 0 */
+int pal_severity_from_name(const char *s, size_t len);   /* SEV_* or 0 */
+
+#endif
