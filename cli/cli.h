@@ -8,6 +8,7 @@
 #define PAL_CLI_H
 
 #include <stdio.h>
+#include "engine/base/about.h"
 
 #define EXIT_OK     0
 #define EXIT_POLICY 1
@@ -41,7 +42,5 @@ int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(print
 typedef struct cli_embedded_file { const char *path; const unsigned char *data; unsigned long len; } cli_embedded_file;
 extern const cli_embedded_file cli_embedded_files[];
 extern const unsigned long cli_embedded_count;
-
-#define PALISADE_VERSION "0.1.0"
 
 #endif

@@ -30,6 +30,7 @@
 #include <cJSON.h>
 #include <sodium.h>
 #include "cli/cli.h"
+#include "engine/base/fileio.h"
 #include "engine/vm/bundle.h"
 #include "engine/base/limits.h"
 #include "engine/core/schema.h"

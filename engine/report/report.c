@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <cJSON.h>
 #include "engine/report/report.h"
-#include "cli/cli.h"
+#include "engine/base/about.h"
 #include "engine/vm/program.h"
 
 /* Findings of one check the text report shows before "... and N more". */

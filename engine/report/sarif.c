@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <cJSON.h>
 #include "engine/report/report.h"
-#include "cli/cli.h"
+#include "engine/base/about.h"
 #include "engine/vm/program.h"
 
 static const char *level_of(unsigned sev)

@@ -32,23 +32,23 @@ long cli_parse_date(const char *s, size_t len)
     return days + d - 1;
 }
 
-static const char *copy_scalar(cli_exceptions *x, const cli_yaml_doc *doc, const cli_yaml *v,
+static const char *copy_scalar(cli_exceptions *x, const pal_yaml_doc *doc, const pal_yaml *v,
                                const char *what, size_t max, char *err, size_t errcap)
 {
-    if (v->kind != CY_SCALAR) {
-        cli_yaml_error(doc, v, err, errcap, "'%s' must be a plain value (a string)", what);
+    if (v->kind != PAL_YAML_SCALAR) {
+        pal_yaml_error(doc, v, err, errcap, "'%s' must be a plain value (a string)", what);
         return NULL;
     }
     if (v->len == 0 || v->len > max) {
-        cli_yaml_error(doc, v, err, errcap, "'%s' must be 1 to %zu characters long", what, max);
+        pal_yaml_error(doc, v, err, errcap, "'%s' must be 1 to %zu characters long", what, max);
         return NULL;
     }
     if (memchr(v->str, 0, v->len)) {
-        cli_yaml_error(doc, v, err, errcap, "'%s' holds a NUL character", what);
+        pal_yaml_error(doc, v, err, errcap, "'%s' holds a NUL character", what);
         return NULL;
     }
     const char *c = pal_arena_strndup(&x->arena, v->str, v->len);
-    if (!c) cli_yaml_error(doc, v, err, errcap, "out of memory");
+    if (!c) pal_yaml_error(doc, v, err, errcap, "out of memory");
     return c;
 }
 
@@ -57,58 +57,58 @@ int cli_exceptions_load(cli_exceptions *x, const char *file, long today, char *e
     static const char *const top_keys[] = {"exceptions", NULL};
     static const char *const entry_keys[] = {"id", "image", "path", "reason", "expires", NULL};
     memset(x, 0, sizeof *x);
-    cli_yaml_doc doc;
-    if (cli_yaml_load(&doc, file, err, errcap) != 0) return -1;
+    pal_yaml_doc doc;
+    if (pal_yaml_load(&doc, file, NULL, err, errcap) != 0) return -1;
     pal_arena_init(&x->arena, 0);
     int rc = -1;
-    const cli_yaml *root = doc.root;
+    const pal_yaml *root = doc.root;
     x->file = pal_arena_strndup(&x->arena, file, strlen(file));
     if (!x->file) { snprintf(err, errcap, "%s: out of memory", file); goto out; }
-    if (!root || root->kind != CY_MAP) {
-        cli_yaml_error(&doc, root, err, errcap,
+    if (!root || root->kind != PAL_YAML_MAP) {
+        pal_yaml_error(&doc, root, err, errcap,
                        "an exceptions file is a mapping 'exceptions:' holding a list of entries "
                        "(- id: PAL-0041  reason: ...  expires: 2027-01-31)");
         goto out;
     }
-    if (cli_yaml_known_keys(&doc, root, "the exceptions file", top_keys, err, errcap) != 0) goto out;
-    const cli_yaml *list = cli_yaml_get(root, "exceptions");
-    if (!list || list->kind != CY_SEQ) {
-        cli_yaml_error(&doc, list ? list : root, err, errcap,
+    if (pal_yaml_known_keys(&doc, root, "the exceptions file", top_keys, err, errcap) != 0) goto out;
+    const pal_yaml *list = pal_yaml_get(root, "exceptions");
+    if (!list || list->kind != PAL_YAML_SEQ) {
+        pal_yaml_error(&doc, list ? list : root, err, errcap,
                        "'exceptions:' must be a list of entries (- id: PAL-0041  reason: ...)");
         goto out;
     }
     if (list->n > CLI_MAX_EXCEPTIONS) {
-        cli_yaml_error(&doc, list, err, errcap, "more than %u exceptions; split them by image", CLI_MAX_EXCEPTIONS);
+        pal_yaml_error(&doc, list, err, errcap, "more than %u exceptions; split them by image", CLI_MAX_EXCEPTIONS);
         goto out;
     }
     x->e = list->n ? pal_arena_alloc(&x->arena, list->n * sizeof *x->e) : NULL;
     if (list->n && !x->e) { snprintf(err, errcap, "%s: out of memory", file); goto out; }
     for (unsigned i = 0; i < list->n; i++) {
-        const cli_yaml *ent = list->items[i];
+        const pal_yaml *ent = list->items[i];
         cli_exception *e = &x->e[i];
-        if (ent->kind != CY_MAP) {
-            cli_yaml_error(&doc, ent, err, errcap, "an exception must be a mapping with id: and reason:");
+        if (ent->kind != PAL_YAML_MAP) {
+            pal_yaml_error(&doc, ent, err, errcap, "an exception must be a mapping with id: and reason:");
             goto out;
         }
-        if (cli_yaml_known_keys(&doc, ent, "an exception", entry_keys, err, errcap) != 0) goto out;
+        if (pal_yaml_known_keys(&doc, ent, "an exception", entry_keys, err, errcap) != 0) goto out;
         e->line = ent->line;
-        const cli_yaml *v = cli_yaml_get(ent, "id");
-        if (!v) { cli_yaml_error(&doc, ent, err, errcap, "this exception has no 'id:' (a check ID such as PAL-0041, or a CVE ID)"); goto out; }
+        const pal_yaml *v = pal_yaml_get(ent, "id");
+        if (!v) { pal_yaml_error(&doc, ent, err, errcap, "this exception has no 'id:' (a check ID such as PAL-0041, or a CVE ID)"); goto out; }
         if (!(e->id = copy_scalar(x, &doc, v, "id", 256, err, errcap))) goto out;
-        v = cli_yaml_get(ent, "reason");
+        v = pal_yaml_get(ent, "reason");
         if (!v) {
-            cli_yaml_error(&doc, ent, err, errcap,
+            pal_yaml_error(&doc, ent, err, errcap,
                            "exception '%s' has no 'reason:'; say why the risk is accepted (a ticket, an owner)", e->id);
             goto out;
         }
         if (!(e->reason = copy_scalar(x, &doc, v, "reason", 4096, err, errcap))) goto out;
-        if ((v = cli_yaml_get(ent, "image")) && !(e->image = copy_scalar(x, &doc, v, "image", 1024, err, errcap))) goto out;
-        if ((v = cli_yaml_get(ent, "path")) && !(e->path = copy_scalar(x, &doc, v, "path", 4096, err, errcap))) goto out;
-        if ((v = cli_yaml_get(ent, "expires"))) {
+        if ((v = pal_yaml_get(ent, "image")) && !(e->image = copy_scalar(x, &doc, v, "image", 1024, err, errcap))) goto out;
+        if ((v = pal_yaml_get(ent, "path")) && !(e->path = copy_scalar(x, &doc, v, "path", 4096, err, errcap))) goto out;
+        if ((v = pal_yaml_get(ent, "expires"))) {
             if (!(e->expires = copy_scalar(x, &doc, v, "expires", 64, err, errcap))) goto out;
             e->expires_day = cli_parse_date(e->expires, strlen(e->expires));
             if (e->expires_day < 0) {
-                cli_yaml_error(&doc, v, err, errcap, "expires: '%s' is not a date; write YYYY-MM-DD (2027-01-31)",
+                pal_yaml_error(&doc, v, err, errcap, "expires: '%s' is not a date; write YYYY-MM-DD (2027-01-31)",
                                e->expires);
                 goto out;
             }
@@ -118,7 +118,7 @@ int cli_exceptions_load(cli_exceptions *x, const char *file, long today, char *e
     x->n = list->n;
     rc = 0;
 out:
-    cli_yaml_free(&doc);
+    pal_yaml_free(&doc);
     if (rc != 0) cli_exceptions_free(x);
     return rc;
 }

@@ -27,6 +27,7 @@
  * signature over anything else made with the same key.
  */
 #include "engine/vm/bundle.h"
+#include "engine/base/fileio.h"
 #include "engine/base/limits.h"
 #include "engine/core/schema.h"
 #include "engine/vm/vm.h"
@@ -519,35 +520,6 @@ int pal_bundle_read(const unsigned char *buf, size_t len, pal_program **out, cha
 
 /* ---- files ---- */
 
-int pal_write_file_atomic(const char *path, const unsigned char *buf, size_t len, unsigned mode,
-                          char *err, size_t cap)
-{
-    size_t tlen = strlen(path) + 32;
-    char *tmp = malloc(tlen);
-    if (!tmp) return fail(err, cap, "%s: out of memory", path);
-    snprintf(tmp, tlen, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return fail(err, cap, "%s: cannot create: %s", path, strerror(e));
-    }
-    size_t done = 0;
-    int e = 0;
-    while (done < len) {
-        ssize_t n = write(fd, buf + done, len - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) { e = n < 0 ? errno : EIO; break; }
-        done += (size_t)n;
-    }
-    if (!e && fsync(fd) != 0) e = errno;
-    if (close(fd) != 0 && !e) e = errno;
-    if (!e && rename(tmp, path) != 0) e = errno;
-    if (e) unlink(tmp);
-    free(tmp);
-    if (e) return fail(err, cap, "%s: cannot write: %s", path, strerror(e));
-    return 0;
-}
 
 int pal_bundle_save_signed(const pal_program *p, const char *path, const char *revision,
                            const pal_seckey *key, char *err, size_t cap)

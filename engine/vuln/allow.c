@@ -6,13 +6,14 @@
  * (`expire:` for `expires:`), a missing id or a date that is not
  * YYYY-MM-DD is an error naming the file, line and entry — a typo must
  * never turn into "allows nothing" or "never expires".  YAML is read with
- * libyaml's event parser into the same cJSON shape the JSON form parses
- * to, so both go through one validator.  Every scalar stays a string (YAML
+ * the one YAML reader (engine/base/yaml.h) and turned into the cJSON shape
+ * the JSON form parses to, so both go through one validator.  Every scalar stays a string (YAML
  * 1.1 would read 2027-01-31 as a timestamp and `no` as false); nesting and
  * node counts are bounded.  Expired entries are kept: a match on one is
  * reported as "allow-list entry expired", which is what a reviewer needs.
  */
 #include "engine/vuln/vuln.h"
+#include "engine/base/yaml.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -22,7 +23,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <yaml.h>
 
 /* An allow list is written by hand: these are generous. */
 #define ALLOW_MAX_BYTES   (16u << 20)
@@ -49,120 +49,6 @@ static void set_err(char *err, size_t cap, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, cap, fmt, ap);
     va_end(ap);
-}
-
-/* ------------------------------------------------------------ YAML -> cJSON */
-
-static cJSON *yaml_to_json(const char *file, const unsigned char *text, size_t len,
-                           char *err, size_t errcap)
-{
-    yaml_parser_t p;
-    if (!yaml_parser_initialize(&p)) { set_err(err, errcap, "%s: out of memory", file); return NULL; }
-    yaml_parser_set_input_string(&p, text, len);
-    cJSON *stack[ALLOW_MAX_DEPTH + 1];
-    char *keys[ALLOW_MAX_DEPTH + 1];    /* pending key of a mapping level (NULL = expect a key) */
-    int depth = 0;
-    cJSON *root = NULL;
-    size_t nodes = 0;
-    bool done = false, failed = false;
-    memset(keys, 0, sizeof keys);
-    while (!done && !failed) {
-        yaml_event_t ev;
-        if (!yaml_parser_parse(&p, &ev)) {
-            set_err(err, errcap, "%s:%zu:%zu: %s%s%s", file, p.problem_mark.line + 1,
-                    p.problem_mark.column + 1, p.problem ? p.problem : "YAML syntax error",
-                    p.context ? " " : "", p.context ? p.context : "");
-            failed = true;
-            break;
-        }
-        size_t line = ev.start_mark.line + 1;
-        cJSON *node = NULL;
-        bool open = false, made = false;
-        switch (ev.type) {
-        case YAML_STREAM_END_EVENT:
-            done = true;
-            break;
-        case YAML_DOCUMENT_START_EVENT:
-            if (root) {
-                set_err(err, errcap, "%s:%zu: more than one YAML document: keep one", file, line);
-                failed = true;
-            }
-            break;
-        case YAML_ALIAS_EVENT:
-            set_err(err, errcap, "%s:%zu: YAML aliases (*name) are not allowed in an allow list",
-                    file, line);
-            failed = true;
-            break;
-        case YAML_SCALAR_EVENT:
-            if (depth > 0 && cJSON_IsObject(stack[depth - 1]) && !keys[depth - 1]) {
-                keys[depth - 1] = strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
-                if (!keys[depth - 1]) failed = true;
-                break;
-            }
-            node = cJSON_CreateString((const char *)ev.data.scalar.value);
-            made = true;
-            break;
-        case YAML_SEQUENCE_START_EVENT:
-            node = cJSON_CreateArray();
-            open = made = true;
-            break;
-        case YAML_MAPPING_START_EVENT:
-            node = cJSON_CreateObject();
-            made = true;
-            if (node) cJSON_AddNumberToObject(node, LINE_KEY, (double)line);
-            open = true;
-            break;
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            depth--;
-            break;
-        default:
-            break;
-        }
-        if (made) {
-            if (!node || ++nodes > ALLOW_MAX_NODES) {
-                set_err(err, errcap, node ? "%s:%zu: more than %u YAML nodes" : "%s:%zu: out of memory",
-                        file, line, ALLOW_MAX_NODES);
-                cJSON_Delete(node);
-                failed = true;
-            } else if (depth == 0) {
-                if (root) { cJSON_Delete(node); set_err(err, errcap, "%s:%zu: unexpected content", file, line); failed = true; }
-                else root = node;
-            } else {
-                cJSON *parent = stack[depth - 1];
-                if (cJSON_IsArray(parent)) cJSON_AddItemToArray(parent, node);
-                else if (!keys[depth - 1]) {
-                    set_err(err, errcap, "%s:%zu: a mapping key must be plain text", file, line);
-                    cJSON_Delete(node);
-                    failed = true;
-                } else {
-                    if (cJSON_GetObjectItemCaseSensitive(parent, keys[depth - 1])) {
-                        set_err(err, errcap, "%s:%zu: key '%s' appears twice", file, line, keys[depth - 1]);
-                        cJSON_Delete(node);
-                        failed = true;
-                    } else {
-                        cJSON_AddItemToObject(parent, keys[depth - 1], node);
-                    }
-                    free(keys[depth - 1]);
-                    keys[depth - 1] = NULL;
-                }
-            }
-            if (open && !failed) {
-                if (depth >= (int)ALLOW_MAX_DEPTH) {
-                    set_err(err, errcap, "%s:%zu: nested deeper than %u levels", file, line, ALLOW_MAX_DEPTH);
-                    failed = true;
-                } else {
-                    stack[depth++] = node;
-                }
-            }
-        }
-        yaml_event_delete(&ev);
-    }
-    for (int i = 0; i <= (int)ALLOW_MAX_DEPTH; i++) free(keys[i]);
-    yaml_parser_delete(&p);
-    if (failed) { cJSON_Delete(root); return NULL; }
-    if (!root) root = cJSON_CreateObject();          /* an empty file: an empty list */
-    return root;
 }
 
 /* ------------------------------------------------------------ validation */
@@ -218,7 +104,14 @@ pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_
             set_err(err, errcap, "%s:%d: not valid JSON", file, line);
         }
     } else {
-        root = yaml_to_json(file, (const unsigned char *)text, len, err, errcap);
+        static const pal_yaml_limits lim = {ALLOW_MAX_BYTES, ALLOW_MAX_NODES, ALLOW_MAX_DEPTH};
+        pal_yaml_doc doc;
+        root = NULL;
+        if (pal_yaml_parse(&doc, file, text, len, &lim, err, errcap) == 0) {
+            root = pal_yaml_to_json(&doc, LINE_KEY);
+            if (!root) set_err(err, errcap, "%s: out of memory", file);
+            pal_yaml_free(&doc);
+        }
     }
     free(text);
     if (!root) return NULL;

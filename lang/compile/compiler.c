@@ -30,9 +30,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <sodium.h>
-#include <yaml.h>
 #include <cJSON.h>
 #include "lang/compile/compile.h"
+#include "engine/base/yaml.h"
 #include "engine/vm/opcodes.h"
 #include "engine/vm/vm.h"
 #include "engine/core/match.h"
@@ -1569,31 +1569,45 @@ static bool parse_feed(pal_cc *cc, pal_node *call, const char *path, char *data,
         return true;
     }
     if (!strcmp(ext, "yaml") || !strcmp(ext, "yml")) {
-        yaml_parser_t parser;
-        yaml_event_t ev;
-        if (!yaml_parser_initialize(&parser)) return false;
-        yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-        int depth = 0;
+        /* A sequence of scalars, or of mappings (their first scalar value,
+           as for JSON objects).  Every problem is a compile error: a feed
+           that silently yields nothing would drop the rules that use it. */
+        static const pal_yaml_limits lim = {PAL_MAX_FEED_BYTES, PAL_MAX_LIST_ITEMS + 16, 8};
+        pal_yaml_doc doc;
+        char why[512];
+        if (pal_yaml_parse(&doc, path, data, len, &lim, why, sizeof why) != 0) {
+            cc_error(cc, "PAL0602", call->loc, "a YAML feed is a list: one `- value` line per item",
+                     "feed %s", why);
+            return false;
+        }
         bool ok = true;
-        for (;;) {
-            if (!yaml_parser_parse(&parser, &ev)) {
-                cc_error(cc, "PAL0602", call->loc, NULL, "feed %s: line %zu: %s", path,
-                         parser.problem_mark.line + 1, parser.problem ? parser.problem : "invalid YAML");
+        if (doc.root && doc.root->kind != PAL_YAML_SEQ) {
+            cc_error(cc, "PAL0602", call->loc, "a YAML feed is a list: one `- value` line per item",
+                     "feed %s is not a YAML list", path);
+            ok = false;
+        }
+        for (unsigned i = 0; ok && doc.root && i < doc.root->n; i++) {
+            const pal_yaml *it = doc.root->items[i], *s = it;
+            if (it->kind == PAL_YAML_MAP)
+                for (unsigned k = 0; k < it->n && (s = it->items[2 * k + 1])->kind != PAL_YAML_SCALAR; k++) {}
+            if (!s || s->kind != PAL_YAML_SCALAR || (it->kind == PAL_YAML_MAP && !it->n)) {
+                cc_error(cc, "PAL0602", call->loc, NULL, "feed %s:%u:%u: item %u has no scalar value", path, it->line, it->col, i);
                 ok = false;
                 break;
             }
-            if (ev.type == YAML_STREAM_END_EVENT) { yaml_event_delete(&ev); break; }
-            if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) depth++;
-            if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) depth--;
-            if (ev.type == YAML_SCALAR_EVENT && depth == 1 && out->n < PAL_MAX_LIST_ITEMS) {
-                v.s = pal_arena_strndup(&cc->arena, (const char *)ev.data.scalar.value, ev.data.scalar.length);
-                v.len = (uint32_t)ev.data.scalar.length;
-                if (!feed_push(out, v)) ok = false;
+            if (out->n >= PAL_MAX_LIST_ITEMS) {
+                cc_error(cc, "PAL0502", call->loc, NULL, "feed %s has more than %u entries", path, PAL_MAX_LIST_ITEMS);
+                ok = false;
+                break;
             }
-            yaml_event_delete(&ev);
-            if (depth > 64) { ok = false; break; }
+            v.s = pal_arena_strndup(&cc->arena, s->str, s->len);
+            v.len = (uint32_t)s->len;
+            if (!v.s || !feed_push(out, v)) {
+                cc_error(cc, "PAL0502", call->loc, NULL, "feed %s: out of memory", path);
+                ok = false;
+            }
         }
-        yaml_parser_delete(&parser);
+        pal_yaml_free(&doc);
         return ok;
     }
     /* lines: "value" or "value,rest" (CSV: first column); # comments */

@@ -7,17 +7,16 @@
  *       PAL0709: error
  *       PAL0204: off             # compiler warnings too (compiler errors stay errors)
  *
- * Read with libyaml's document loader, bounded in size.  Anything unknown —
+ * Read with the one YAML reader (engine/base/yaml.h): bounded in size,
+ * nodes and depth, linear in the file; a code listed twice is an error.  Anything unknown —
  * a key, a level, a PAL07nn code that does not exist — is an error that
  * names the place, because a typo in a CI config must not silently turn a
  * check off.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <yaml.h>
+#include "engine/base/yaml.h"
 #include "lang/tools/lint.h"
 
 /* A lint config is a few lines; refuse anything that is not. */
@@ -50,101 +49,83 @@ static bool is_code(const char *s)
     return true;
 }
 
-static const char *scalar(yaml_node_t *n)
+static const char *scalar(const pal_yaml *n)
 {
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+    return n && n->kind == PAL_YAML_SCALAR ? n->str : NULL;
 }
 
-static int fail_at(char *err, size_t cap, const char *path, yaml_node_t *n, const char *fmt, const char *arg)
+static int fail_at(char *err, size_t cap, const pal_yaml_doc *doc, const pal_yaml *n, const char *fmt, const char *arg)
 {
     char what[512];
     snprintf(what, sizeof what, fmt, arg ? arg : "");
-    snprintf(err, cap, "%s:%zu:%zu: %s", path, n ? n->start_mark.line + 1 : 1, n ? n->start_mark.column + 1 : 1, what);
+    pal_yaml_error(doc, n, err, cap, "%s", what);
     return -1;
+}
+
+/* A level word, or false when lv is none of them. */
+static bool level_of(const char *lv, int *level)
+{
+    if (lv && !strcmp(lv, "error")) *level = PAL_DIAG_ERROR;
+    else if (lv && !strcmp(lv, "warning")) *level = PAL_DIAG_WARNING;
+    else if (lv && (!strcmp(lv, "off") || !strcmp(lv, "ignore"))) *level = PAL_LINT_OFF;
+    else return false;
+    return true;
+}
+
+static int read_levels(pal_lint_config *cfg, const pal_yaml_doc *doc, const pal_yaml *v, char *err, size_t errcap)
+{
+    if (v->kind == PAL_YAML_SCALAR && !*v->str) return 0;   /* `levels:` with nothing */
+    if (v->kind != PAL_YAML_MAP)
+        return fail_at(err, errcap, doc, v, "levels maps codes to error, warning or off%s", NULL);
+    /* the reader refuses duplicate keys, so every code is new here */
+    cfg->levels = calloc(v->n ? v->n : 1, sizeof *cfg->levels);
+    if (!cfg->levels) return fail_at(err, errcap, doc, v, "out of memory%s", NULL);
+    for (unsigned q = 0; q < v->n; q++) {
+        const pal_yaml *ck = v->items[2 * q], *cv = v->items[2 * q + 1];
+        const char *code = scalar(ck), *lv = scalar(cv);
+        if (!code || !is_code(code))
+            return fail_at(err, errcap, doc, ck, "'%s' is not a diagnostic code (PAL0701)", code ? code : "?");
+        if (!strncmp(code, "PAL07", 5) && !pal_lint_code_find(code))
+            return fail_at(err, errcap, doc, ck, "there is no lint code %s (lang/LINT.md lists them)", code);
+        int level;
+        if (!level_of(lv, &level))
+            return fail_at(err, errcap, doc, cv, "a level is error, warning or off, not '%s'", lv ? lv : "(not a word)");
+        snprintf(cfg->levels[cfg->nlevels].code, sizeof cfg->levels[cfg->nlevels].code, "%s", code);
+        cfg->levels[cfg->nlevels++].level = level;
+    }
+    return 0;
 }
 
 int pal_lint_config_load(const char *path, pal_lint_config *cfg, char *err, size_t errcap)
 {
     pal_lint_config_default(cfg);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errcap, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)LINT_CONFIG_MAX_BYTES) {
-        fclose(f);
-        snprintf(err, errcap, "%s: not a regular file of at most %u bytes", path, LINT_CONFIG_MAX_BYTES);
-        return -1;
-    }
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    if (!yaml_parser_initialize(&parser)) {
-        fclose(f);
-        snprintf(err, errcap, "%s: out of memory", path);
-        return -1;
-    }
-    yaml_parser_set_input_file(&parser, f);
+    static const pal_yaml_limits lim = {LINT_CONFIG_MAX_BYTES, 100000, 8};
+    pal_yaml_doc doc;
+    if (pal_yaml_load(&doc, path, &lim, err, errcap) != 0) return -1;
     int rc = 0;
-    if (!yaml_parser_load(&parser, &doc)) {
-        snprintf(err, errcap, "%s:%zu:%zu: not valid YAML: %s", path, parser.problem_mark.line + 1,
-                 parser.problem_mark.column + 1, parser.problem ? parser.problem : "parse error");
-        yaml_parser_delete(&parser);
-        fclose(f);
-        return -1;
-    }
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    const pal_yaml *root = doc.root;
     if (!root) goto done;   /* an empty file: the defaults */
-    if (root->type != YAML_MAPPING_NODE) {
-        rc = fail_at(err, errcap, path, root, "the configuration is a mapping (fail-level:, levels:)%s", NULL);
+    if (root->kind != PAL_YAML_MAP) {
+        rc = fail_at(err, errcap, &doc, root, "the configuration is a mapping (fail-level:, levels:)%s", NULL);
         goto done;
     }
-    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top && !rc; p++) {
-        yaml_node_t *k = yaml_document_get_node(&doc, p->key), *v = yaml_document_get_node(&doc, p->value);
-        const char *key = scalar(k);
-        if (!key) { rc = fail_at(err, errcap, path, k, "keys are names%s", NULL); break; }
+    for (unsigned i = 0; i < root->n && !rc; i++) {
+        const pal_yaml *k = root->items[2 * i], *v = root->items[2 * i + 1];
+        const char *key = k->str;
         if (!strcmp(key, "fail-level") || !strcmp(key, "fail_level")) {
             const char *s = scalar(v);
             if (s && !strcmp(s, "error")) cfg->fail_level = PAL_DIAG_ERROR;
             else if (s && !strcmp(s, "warning")) cfg->fail_level = PAL_DIAG_WARNING;
             else if (s && (!strcmp(s, "none") || !strcmp(s, "never"))) cfg->fail_level = PAL_LINT_OFF;
-            else rc = fail_at(err, errcap, path, v, "fail-level is error, warning or none, not '%s'", s ? s : "(not a word)");
+            else rc = fail_at(err, errcap, &doc, v, "fail-level is error, warning or none, not '%s'", s ? s : "(not a word)");
         } else if (!strcmp(key, "levels")) {
-            if (v->type == YAML_SCALAR_NODE && !*scalar(v)) continue;   /* `levels:` with nothing */
-            if (v->type != YAML_MAPPING_NODE) { rc = fail_at(err, errcap, path, v, "levels maps codes to error, warning or off%s", NULL); break; }
-            for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top && !rc; q++) {
-                yaml_node_t *ck = yaml_document_get_node(&doc, q->key), *cv = yaml_document_get_node(&doc, q->value);
-                const char *code = scalar(ck), *lv = scalar(cv);
-                if (!code || !is_code(code)) { rc = fail_at(err, errcap, path, ck, "'%s' is not a diagnostic code (PAL0701)", code ? code : "?"); break; }
-                if (!strncmp(code, "PAL07", 5) && !pal_lint_code_find(code)) {
-                    rc = fail_at(err, errcap, path, ck, "there is no lint code %s (lang/LINT.md lists them)", code);
-                    break;
-                }
-                int level;
-                if (lv && !strcmp(lv, "error")) level = PAL_DIAG_ERROR;
-                else if (lv && !strcmp(lv, "warning")) level = PAL_DIAG_WARNING;
-                else if (lv && (!strcmp(lv, "off") || !strcmp(lv, "ignore"))) level = PAL_LINT_OFF;
-                else { rc = fail_at(err, errcap, path, cv, "a level is error, warning or off, not '%s'", lv ? lv : "(not a word)"); break; }
-                /* a later line for the same code wins */
-                size_t i;
-                for (i = 0; i < cfg->nlevels && strcmp(cfg->levels[i].code, code); i++) {}
-                if (i == cfg->nlevels) {
-                    pal_lint_level *nv = realloc(cfg->levels, (cfg->nlevels + 1) * sizeof *nv);
-                    if (!nv) { rc = fail_at(err, errcap, path, ck, "out of memory%s", NULL); break; }
-                    cfg->levels = nv;
-                    snprintf(cfg->levels[i].code, sizeof cfg->levels[i].code, "%s", code);
-                    cfg->nlevels++;
-                }
-                cfg->levels[i].level = level;
-            }
+            rc = read_levels(cfg, &doc, v, err, errcap);
         } else {
-            rc = fail_at(err, errcap, path, k, "unknown key '%s' (a lint configuration has fail-level and levels)", key);
+            rc = fail_at(err, errcap, &doc, k, "unknown key '%s' (a lint configuration has fail-level and levels)", key);
         }
     }
 done:
-    yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
-    fclose(f);
+    pal_yaml_free(&doc);
     if (rc) pal_lint_config_free(cfg);
     return rc;
 }

@@ -210,5 +210,19 @@ for d in $repos; do
     fi
 done
 
+
+# --config is read by the one YAML reader: deep nesting is refused at its
+# depth limit, in one pass (libyaml's document loader took 61 s on 200 KB).
+mkdir -p "$TMP/deepcfg"
+python3 -c "import sys; sys.stdout.write('levels: ' + '[' * 100000 + ']' * 100000 + '\n')" > "$TMP/deepcfg/cfg.yaml"
+out=$("$PALISADE" lint --config "$TMP/deepcfg/cfg.yaml" "$TMP/repo" 2>&1); rc=$?
+expect_eq "a deeply nested --config: exit 2" "$rc" "2"
+case "$out" in *"cfg.yaml:1:"*"nested deeper than 8 levels"*) ok "... naming the place and the depth limit";;
+    *) bad "... naming the place and the depth limit" "$out";; esac
+printf 'levels:\n  PAL0701: off\n  PAL0701: error\n' > "$TMP/deepcfg/dup.yaml"
+out=$("$PALISADE" lint --config "$TMP/deepcfg/dup.yaml" "$TMP/repo" 2>&1); rc=$?
+case "$rc:$out" in 2:*"dup.yaml:3:3: duplicate key 'PAL0701' (first at line 2)"*) ok "a code listed twice in --config is an error at the second";;
+    *) bad "a code listed twice in --config is an error at the second" "rc $rc: $out";; esac
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -15,6 +15,7 @@
  * re-sealing an altered body behind the old signature are all refused.
  */
 #include "unit.h"
+#include "engine/base/fileio.h"
 #include "prog_builder.h"
 #include "engine/vm/bundle.h"
 #include "engine/vm/vm.h"

@@ -2,41 +2,38 @@
  * test_report.c — the pieces of `palisade scan` below the command: the
  * bounded YAML reader, framework files, exceptions (dates, globs, expiry)
  * and the report model and writers (sanitising, pass/fail, escaping).
- *
- * cli/ is not part of libpalisade.a (only the binary links it), so the
- * sources under test are compiled into this program directly.
  */
 #include <stdlib.h>
 #include <unistd.h>
 #include "unit.h"
-#include "engine/scan/frameworks.c"
-#include "engine/scan/exceptions.c"
-#include "engine/report/report.c"
-#include "engine/report/github.c"
-#include "engine/report/junit.c"
-#include "engine/report/sarif.c"
+#include "engine/base/yaml.h"
+#include "engine/scan/frameworks.h"
+#include "engine/scan/exceptions.h"
+#include "engine/report/report.h"
+#include "engine/vm/program.h"
+#include <cJSON.h>
 
 static char err[1024];
 
-static int parse(cli_yaml_doc *d, const char *text)
+static int parse(pal_yaml_doc *d, const char *text)
 {
-    return cli_yaml_parse(d, "t.yaml", text, strlen(text), err, sizeof err);
+    return pal_yaml_parse(d, "t.yaml", text, strlen(text), NULL, err, sizeof err);
 }
 
 static void test_yaml(void)
 {
-    cli_yaml_doc d;
+    pal_yaml_doc d;
     CHECK_INT(parse(&d, "a: 4.10\nb:\n  - x\n  - 'y'\n"), 0);
-    const cli_yaml *a = cli_yaml_get(d.root, "a"), *b = cli_yaml_get(d.root, "b");
+    const pal_yaml *a = pal_yaml_get(d.root, "a"), *b = pal_yaml_get(d.root, "b");
     CHECK_STR(a ? a->str : NULL, "4.10");          /* text as written, never a float */
     CHECK(a && a->plain && a->line == 1 && a->col == 4);
-    CHECK(b && b->kind == CY_SEQ && b->n == 2 && !b->items[1]->plain && b->items[1]->line == 4);
-    CHECK(cli_yaml_get(d.root, "c") == NULL);
-    cli_yaml_free(&d);
+    CHECK(b && b->kind == PAL_YAML_SEQ && b->n == 2 && !b->items[1]->plain && b->items[1]->line == 4);
+    CHECK(pal_yaml_get(d.root, "c") == NULL);
+    pal_yaml_free(&d);
 
     CHECK_INT(parse(&d, ""), 0);                   /* an empty document has no root */
     CHECK(d.root == NULL);
-    cli_yaml_free(&d);
+    pal_yaml_free(&d);
 
     CHECK_INT(parse(&d, "a: &x [1]\nb: *x\n"), -1);
     CHECK(strstr(err, "t.yaml:1:4: YAML anchors and aliases") != NULL);
@@ -68,15 +65,15 @@ static void test_yaml(void)
     for (int i = 0; i < 30; i++) big[n++] = ']';
     big[n] = 0;
     CHECK_INT(parse(&d, big), 0);
-    cli_yaml_free(&d);
+    pal_yaml_free(&d);
     free(big);
 
     /* more nodes than the limit, in a small file */
-    size_t cap = 2 * (CLI_YAML_MAX_NODES + 10) + 4;
+    size_t cap = 2 * (PAL_YAML_MAX_NODES + 10) + 4;
     char *many = malloc(cap);
     n = 0;
     many[n++] = '[';
-    for (unsigned i = 0; i < CLI_YAML_MAX_NODES + 5; i++) { many[n++] = '0'; many[n++] = ','; }
+    for (unsigned i = 0; i < PAL_YAML_MAX_NODES + 5; i++) { many[n++] = '0'; many[n++] = ','; }
     many[n - 1] = ']';
     many[n] = 0;
     CHECK_INT(parse(&d, many), -1);
@@ -84,11 +81,11 @@ static void test_yaml(void)
     free(many);
 
     /* larger than the byte limit: refused before parsing */
-    CHECK_INT(cli_yaml_parse(&d, "t.yaml", "a: 1", CLI_YAML_MAX_BYTES + 1, err, sizeof err), -1);
+    CHECK_INT(pal_yaml_parse(&d, "t.yaml", "a: 1", PAL_YAML_MAX_BYTES + 1, NULL, err, sizeof err), -1);
     CHECK(strstr(err, "larger than the 4 MiB") != NULL);
 
     /* a NUL byte or invalid UTF-8 is a reader error, not a crash */
-    CHECK_INT(cli_yaml_parse(&d, "t.yaml", "a: \xff\xfe\n", 7, err, sizeof err), -1);
+    CHECK_INT(pal_yaml_parse(&d, "t.yaml", "a: \xff\xfe\n", 7, NULL, err, sizeof err), -1);
     CHECK(strncmp(err, "t.yaml:", 7) == 0);
 }
 

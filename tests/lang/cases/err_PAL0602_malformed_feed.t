@@ -14,4 +14,4 @@ list c = feed("bad.yaml")
 %%ERRORS
 policy.pal:1:10: error[PAL0602]: feed feeds/obj.json is not a JSON array
 policy.pal:2:10: error[PAL0602]: feed feeds/items.json: item 1 has no string value
-policy.pal:3:10: error[PAL0602]: feed feeds/bad.yaml: line 3: did not find expected ',' or ']'
+policy.pal:3:10: error[PAL0602]: feed feeds/bad.yaml:3:1: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence at line 2); check the indentation and quoting there
