@@ -25,6 +25,7 @@
 #include <pcre2.h>
 #include "cli/cli.h"
 #include "lang/tools/testrun.h"
+#include "lang/compile/palc.h"
 
 typedef struct repo {
     char *prefix;               /* what to put before a repo path: "checks/" */

@@ -26,7 +26,7 @@
 #include <string.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
-#include "lang/compile/compile.h"
+#include "lang/check/check.h"
 #include "engine/core/match.h"
 
 static pal_type T(int kind) { pal_type t = {(uint8_t)kind, 0, 0}; return t; }
@@ -93,7 +93,7 @@ static bool first_report(pal_cc *cc, const char *code, pal_loc loc)
     int n = snprintf(key, sizeof key, "%s:%u:%u:%u", code, loc.file, loc.begin, loc.end);
     if (pal_strmap_get(&cc->seen_diags, key, (size_t)n)) return false;
     char *k = pal_arena_strndup(&cc->arena, key, (size_t)n);
-    if (k) pal_strmap_put(cc, &cc->seen_diags, k, (size_t)n, (void *)1);
+    if (k) pal_strmap_put(&cc->arena, &cc->seen_diags, k, (size_t)n, (void *)1);
     return true;
 }
 

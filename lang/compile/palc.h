@@ -15,21 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lang/syntax/diag.h"
+#include "lang/syntax/options.h"
 #include "engine/vm/program.h"
-
-/* Reads the repo file at relpath ("feeds/malware.md5") into a malloc'ed,
-   NUL-terminated buffer.  Returns 0, or -1 if it does not exist / cannot be read. */
-typedef int (*pal_read_fn)(void *user, const char *relpath, char **data, size_t *len);
-
-typedef struct pal_compile_opts {
-    const char *revision;      /* manifest revision; "" when NULL */
-    int64_t build_time;        /* 0 = now */
-    pal_diag_fn diag;          /* NULL = pal_diag_print to stderr */
-    void *diag_user;
-    unsigned max_errors;       /* 0 = PAL_MAX_ERRORS */
-    pal_read_fn read;          /* how feeds and .pal files are read */
-    void *read_user;
-} pal_compile_opts;
 
 /* Compiles the .pal files named in paths (relative to the reader's root). */
 pal_program *pal_compile(const char *const *paths, size_t npaths, const pal_compile_opts *o,
@@ -39,6 +26,21 @@ pal_program *pal_compile(const char *const *paths, size_t npaths, const pal_comp
    directories skipped), read from disk. */
 pal_program *pal_compile_dir(const char *dir, const pal_compile_opts *o,
                              unsigned *nerrors, unsigned *nwarnings);
+
+/* Every diagnostic pal_compile would report, and no program (nothing is
+   verified or prepared): for the linter and editors. */
+void pal_check_repo(const char *const *paths, size_t npaths, const pal_compile_opts *o,
+                    unsigned *nerrors, unsigned *nwarnings);
+
+/* pal_compile / pal_compile_dir that also fill *tests (zeroed by the
+   caller; free it with pal_testset_free whatever the result).  Tests whose
+   input cannot be built are reported as diagnostics, and make the compile
+   fail like any other error. */
+struct pal_testset;
+pal_program *pal_compile_tests(const char *const *paths, size_t npaths, const pal_compile_opts *o,
+                               unsigned *nerrors, unsigned *nwarnings, struct pal_testset *tests);
+pal_program *pal_compile_dir_tests(const char *dir, const pal_compile_opts *o,
+                                   unsigned *nerrors, unsigned *nwarnings, struct pal_testset *tests);
 
 /* Reader for a directory on disk (user = the directory path). */
 int pal_read_from_dir(void *dir, const char *relpath, char **data, size_t *len);

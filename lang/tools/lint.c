@@ -703,8 +703,7 @@ int pal_lint_repo(pal_linter *L, const char *dir, const char *const *only, size_
         o.read = read_repo_file;
         o.read_user = &r;
         unsigned nerr = 0, nwarn = 0;
-        pal_program *p = pal_compile((const char *const *)paths.v, paths.n, &o, &nerr, &nwarn);
-        if (p) pal_program_free(p);
+        pal_check_repo((const char *const *)paths.v, paths.n, &o, &nerr, &nwarn);
         if (nerr || sink.errors) L->errors++;
     }
 

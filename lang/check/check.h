@@ -1,31 +1,39 @@
 /*
- * compile.h — the compiler's internal state, shared by the checker
- * (checker.c: names and types) and the code generator (compiler.c).
+ * check.h — the checker: the compilation context, and what the checker
+ * does with it (the files of lang/check).
+ *
+ * Stages.  The driver (lang/compile/driver.c) parses every file, then hands
+ * the trees to the checker: repo.c enters every declaration in the symbol
+ * tables and resolves imports; checker.c resolves names and types in each
+ * rule; feeds.c turns feed("name") into constants; tests.c checks `test`
+ * blocks and, when asked, builds their inputs.  The code generator
+ * (lang/compile/) reads the annotated trees.  The checker never generates
+ * code; the generator never reports a name or type error.
  *
  * One pal_cc lives for one compilation.  Everything it allocates for the
- * tree and the symbol tables is in its arena; the program it builds is
+ * tree and the symbol tables is in its arena; the program the generator
+ * builds (the fields at the end, which only lang/compile/ touches) is
  * malloc'ed array by array (program.h's ownership rule) and handed over.
  */
-#ifndef PAL_COMPILE_H
-#define PAL_COMPILE_H
+#ifndef PAL_CHECK_H
+#define PAL_CHECK_H
 
 #include "lang/syntax/ast.h"
-#include "lang/compile/palc.h"
+#include "lang/syntax/options.h"
+#include "engine/vm/program.h"
 #include "engine/base/arena.h"
+#include "engine/base/strmap.h"
 #include "engine/core/schema.h"
 #include "engine/base/limits.h"
 
-typedef struct pal_strmap_entry {
-    const char *key;
-    uint32_t len;
-    void *value;
-    struct pal_strmap_entry *next;
-} pal_strmap_entry;
-
-typedef struct pal_strmap {
-    pal_strmap_entry **buckets;
-    uint32_t nbuckets, count;
-} pal_strmap;
+/* A source the program was built from (a .pal file or a feed), for the
+   manifest: recorded by the checker in reading order, written into the
+   program by the driver. */
+typedef struct pal_source_rec {
+    const char *path;
+    char sha256[65];
+    struct pal_source_rec *next;
+} pal_source_rec;
 
 /* A constant list item, after list names and feeds are flattened. */
 enum { CV_STR = 1, CV_INT, CV_RANGE, CV_IP };
@@ -60,6 +68,7 @@ typedef struct pal_cc {
     pal_strmap rules;      /* rule/check/runtime/firewall name -> decl */
     pal_strmap feeds;      /* feed path -> pal_cvals* */
     pal_strmap seen_diags; /* dedupe: one report per code and place */
+    pal_source_rec *sources, **sources_tail;
 
     /* the rule being checked / generated */
     pal_decl *cur;
@@ -85,15 +94,32 @@ typedef struct pal_cc {
     bool gen_failed;
 } pal_cc;
 
-/* strmap */
-void *pal_strmap_get(const pal_strmap *m, const char *key, size_t len);
-int pal_strmap_put(pal_cc *cc, pal_strmap *m, const char *key, size_t len, void *value);
-
 /* diagnostics, deduplicated by (code, place) */
 void cc_error(pal_cc *cc, const char *code, pal_loc loc, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 void cc_warn(pal_cc *cc, const char *code, pal_loc loc, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* repo.c: the symbol tables of the whole repo */
+void pal_check_declare(pal_cc *cc, pal_file *f);      /* lists, macros, rule names; duplicates */
+void pal_check_imports(pal_cc *cc, pal_file *f);      /* import paths -> files */
+void pal_check_import_cycles(pal_cc *cc, pal_file *f);
+/* Records a source for the manifest (path copied, SHA-256 of data). */
+void pal_cc_add_source(pal_cc *cc, const char *path, const char *data, size_t len);
+
+/* feeds.c: feed("name") -> constants, read once per compilation through
+   the compile options' reader.  NULL (and reported) when the feed is
+   missing or malformed: a feed that cannot be read is always an error. */
+pal_cvals *pal_load_feed(pal_cc *cc, pal_node *call, const char *name, uint32_t len);
+
+/* tests.c: `test` blocks.  Every compile checks them (so build and lint
+   see a test's mistakes); `palisade test` also builds their inputs. */
+struct pal_testset;
+void pal_check_test(pal_cc *cc, pal_decl *d);
+/* Builds the input of test d (already checked without errors) and keeps it. */
+void pal_testset_add(struct pal_testset *ts, pal_cc *cc, pal_decl *d);
+/* After every declaration: the targets, and each test's `by` target. */
+void pal_testset_finish(struct pal_testset *ts, pal_cc *cc);
 
 /* checker.c */
 void pal_check_all(pal_cc *cc);

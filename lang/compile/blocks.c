@@ -1,0 +1,447 @@
+/*
+ * blocks.c — `runtime` and `firewall` blocks, desugared into rules.
+ *
+ * A runtime block becomes one rule per section (process, network, dns,
+ * file): every matching deny EMITs its outcome, and the section's default
+ * EMITs when no deny and no allow matched.  A firewall block EMITs the
+ * first entry that matches, or its default.  Both test the block's scope
+ * first and jump past everything when it does not hold.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lang/compile/codegen.h"
+#include "engine/core/match.h"
+
+static int field_index(const char *name)
+{
+    return pal_schema_find(pal_schema_get(PS_EVENT), name, strlen(name));
+}
+
+/* Pushes (field matches matcher m). */
+static void gen_match_field(pal_cc *cc, const char *field, uint32_t m)
+{
+    int f = field_index(field);
+    if (m <= PAL_MAXARG_A8) {
+        cg_emit(cc, PAL_MK_AB(OP_MATCH_FIELD, m, (uint32_t)f));
+        cg_stack(cc, 1);
+    } else {
+        cg_emit(cc, PAL_MK_A(OP_LOAD_FIELD, (uint32_t)f));
+        cg_stack(cc, 1);
+        cg_emit(cc, PAL_MK_A(OP_MATCH, m));
+    }
+}
+
+/* Pushes field == string (Windows-aware via the value's flags). */
+static void gen_field_eq_str(pal_cc *cc, const char *field, const char *s)
+{
+    int f = field_index(field);
+    cg_emit(cc, PAL_MK_A(OP_LOAD_FIELD, (uint32_t)f));
+    cg_stack(cc, 1);
+    cg_emit(cc, PAL_MK_A(OP_PUSH_CONST, cg_add_const(cc, pal_string(NULL, 0, 0), s, (uint32_t)strlen(s))));
+    cg_stack(cc, 1);
+    cg_emit(cc, OP_EQ);
+    cg_stack(cc, -1);
+}
+
+/* Combines the two booleans on the stack with or (no short-circuit needed). */
+static void gen_or2(pal_cc *cc)
+{
+    /* a b -> a or b:  NOT a, NOT b, EQ gives (not a == not b); simpler with jumps */
+    uint32_t j = 0;
+    (void)j;
+    /* stack: a b ; compute via: b ? true : a */
+    uint32_t nb = cg_emit_jump(cc, OP_JUMP_IF_FALSE);   /* pops b */
+    cg_stack(cc, -1);
+    cg_emit(cc, OP_POP);
+    cg_emit(cc, OP_PUSH_TRUE);
+    cg_patch(cc, nb, cg_here(cc), (pal_loc){0, 0, 0});
+    cg_emit(cc, OP_TO_BOOL);
+}
+
+static void gen_and2(pal_cc *cc)
+{
+    /* stack: a b -> b ? a : false */
+    uint32_t nb = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
+    cg_stack(cc, -1);
+    uint32_t done = cg_emit_jump(cc, OP_JUMP);
+    cg_patch(cc, nb, cg_here(cc), (pal_loc){0, 0, 0});
+    cg_emit(cc, OP_POP);
+    cg_emit(cc, OP_PUSH_FALSE);
+    cg_patch(cc, done, cg_here(cc), (pal_loc){0, 0, 0});
+    cg_emit(cc, OP_TO_BOOL);
+}
+
+static bool has_sep(const char *s, uint32_t n)
+{
+    return memchr(s, '/', n) || memchr(s, '\\', n);
+}
+
+/* Pushes whether the event matches one runtime entry of section sec. */
+static bool gen_entry(pal_cc *cc, int sec, pal_entry *e)
+{
+    pal_cvals cv = {0};
+    bool pushed = false;
+    if (e->values && !pal_const_list(cc, e->values, &cv)) { free(cv.v); return false; }
+    switch (sec) {
+    case SEC_PROCESS: case SEC_FILE: case SEC_DNS: {
+        if (e->target != ENT_VALUES || e->direction != DIR_ANY) {
+            cc_error(cc, "PAL0314", e->loc, "ip, port, inbound and outbound belong in a network section",
+                     "this entry does not fit a %s section", sec == SEC_PROCESS ? "process" : sec == SEC_FILE ? "file" : "dns");
+            break;
+        }
+        /* split values: exe paths / names, exact / glob */
+        pal_cvals groups[4] = {{0}};  /* 0 exe exact, 1 exe glob, 2 name exact, 3 name glob */
+        for (uint32_t i = 0; i < cv.n; i++) {
+            pal_cval *v = &cv.v[i];
+            if (v->kind != CV_STR) {
+                cc_error(cc, "PAL0314", v->loc, NULL, "entries of this section are strings");
+                continue;
+            }
+            if (sec == SEC_DNS) {
+                const char *err = pal_dns_pattern_error(v->s, v->len);
+                if (err) { cc_error(cc, "PAL0409", v->loc, NULL, "invalid domain pattern: %s", err); continue; }
+            }
+            int g = (sec == SEC_PROCESS && !has_sep(v->s, v->len) ? 2 : 0) +
+                    (sec != SEC_DNS && pal_glob_has_meta(v->s, v->len) ? 1 : 0);
+            pal_cvals *gv = &groups[g];
+            if (gv->n == gv->cap) {
+                gv->cap = gv->cap ? gv->cap * 2 : 8;
+                gv->v = realloc(gv->v, gv->cap * sizeof *gv->v);
+                if (!gv->v) { cc->gen_failed = true; break; }
+            }
+            gv->v[gv->n++] = *v;
+        }
+        const char *fields[4];
+        if (sec == SEC_PROCESS) { fields[0] = fields[1] = "process.executable"; fields[2] = fields[3] = "process.name"; }
+        else if (sec == SEC_FILE) { fields[0] = fields[1] = "file.path"; fields[2] = fields[3] = NULL; }
+        else { fields[0] = fields[1] = "dns.question.name"; fields[2] = fields[3] = NULL; }
+        for (int g = 0; g < 4; g++) {
+            if (!groups[g].n) continue;
+            pal_type lt = {sec == SEC_DNS ? T_DNS : T_PATH, 0, 0};
+            uint32_t m = cg_matcher_for(cc, lt, &groups[g], sec == SEC_DNS ? PM_DNSSET : (g & 1) ? PM_GLOBSET : PM_STRSET);
+            gen_match_field(cc, fields[g], m);
+            if (pushed) gen_or2(cc);
+            pushed = true;
+            free(groups[g].v);
+        }
+        break;
+    }
+    case SEC_NETWORK: {
+        /* direction: outbound, inbound, or either; no direction given in
+           the event matches both */
+        const char *ipfield = e->direction == DIR_INBOUND ? "source.ip" : "destination.ip";
+        if (e->direction != DIR_ANY) {
+            int f = field_index("network.direction");
+            cg_emit(cc, PAL_MK_A(OP_LOAD_FIELD, (uint32_t)f));
+            cg_stack(cc, 1);
+            cg_emit(cc, OP_EXISTS);
+            cg_emit(cc, OP_NOT);
+            gen_field_eq_str(cc, "network.direction", e->direction == DIR_OUTBOUND ? "outbound" : "inbound");
+            gen_or2(cc);
+            pushed = true;
+        }
+        if (e->values && cv.n) {
+            pal_type lt = {T_IP, 0, 0};
+            for (uint32_t i = 0; i < cv.n; i++)
+                if (cv.v[i].kind == CV_INT || cv.v[i].kind == CV_RANGE) {
+                    cc_error(cc, "PAL0314", cv.v[i].loc, "write `port 4444`", "a number where an address is expected");
+                    free(cv.v);
+                    return false;
+                } else if (cv.v[i].kind == CV_STR) {
+                    uint8_t ip[16]; bool v6; unsigned pre; const char *err = NULL;
+                    if (!pal_cidr_parse(cv.v[i].s, cv.v[i].len, ip, &v6, &pre, &err)) {
+                        cc_error(cc, "PAL0407", cv.v[i].loc, err, "'%.*s' is not an IP address or CIDR",
+                                 (int)cv.v[i].len, cv.v[i].s);
+                        free(cv.v);
+                        return false;
+                    }
+                }
+            uint32_t m = cg_matcher_for(cc, lt, &cv, PM_CIDRSET);
+            if (e->direction == DIR_ANY) {
+                /* the remote end: source.ip for inbound events, else destination.ip */
+                gen_match_field(cc, "destination.ip", m);
+                gen_field_eq_str(cc, "network.direction", "inbound");
+                cg_emit(cc, OP_NOT);
+                gen_and2(cc);
+                gen_match_field(cc, "source.ip", m);
+                gen_field_eq_str(cc, "network.direction", "inbound");
+                gen_and2(cc);
+                gen_or2(cc);
+            } else {
+                gen_match_field(cc, ipfield, m);
+            }
+            if (pushed) gen_and2(cc);
+            pushed = true;
+        }
+        if (e->ports) {
+            pal_cvals pv = {0};
+            if (!pal_const_list(cc, e->ports, &pv)) { free(pv.v); free(cv.v); return false; }
+            for (uint32_t i = 0; i < pv.n; i++)
+                if ((pv.v[i].kind != CV_INT && pv.v[i].kind != CV_RANGE) || pv.v[i].lo < 0 || pv.v[i].hi > 65535) {
+                    cc_error(cc, "PAL0408", pv.v[i].loc, "ports are 0-65535", "invalid port");
+                    free(pv.v);
+                    free(cv.v);
+                    return false;
+                }
+            pal_type lt = {T_INT, 0, 0};
+            uint32_t m = cg_matcher_for(cc, lt, &pv, PM_RANGESET);
+            free(pv.v);
+            gen_match_field(cc, "destination.port", m);
+            if (pushed) gen_and2(cc);
+            pushed = true;
+        }
+        if (!pushed) {
+            cg_emit(cc, OP_PUSH_TRUE);
+            cg_stack(cc, 1);
+            pushed = true;
+        }
+        break;
+    }
+    }
+    free(cv.v);
+    if (!pushed && !cc->gen_failed) {
+        cg_emit(cc, OP_PUSH_FALSE);
+        cg_stack(cc, 1);
+        pushed = true;
+    }
+    return pushed;
+}
+
+static const char *section_names[SEC__COUNT] = {"process", "network", "dns", "file"};
+static const unsigned section_kinds[SEC__COUNT] = {PK_PROCESS, PK_NETWORK, PK_DNS, PK_FILE};
+static const char *section_subjects[SEC__COUNT] = {
+    "process {process.executable}",
+    "connection to {destination.ip}:{destination.port}",
+    "DNS query for {dns.question.name}",
+    "write to {file.path}",
+};
+
+void cg_runtime(pal_cc *cc, pal_decl *d)
+{
+    cg_check_attrs(cc, d);
+    bool any = false;
+    for (int sec = 0; sec < SEC__COUNT; sec++) {
+        pal_section *s = &d->sections[sec];
+        if (!s->present) continue;
+        any = true;
+        pal_rule_context(cc, d, PS_EVENT, section_kinds[sec]);
+        if (d->scope && !pal_check_cond(cc, d->scope)) return;
+        int sev = cg_severity_of(cc, d, SEV_MEDIUM);
+        uint32_t ri = cg_begin_rule(cc, d, PR_RUNTIME, PS_EVENT, section_kinds[sec]);
+        /* outcomes: one per deny, then the default */
+        uint32_t ndeny = 0, nallow = 0;
+        for (pal_entry *e = s->entries; e; e = e->next) {
+            if (e->allow) { nallow++; continue; }
+            char full[600];
+            snprintf(full, sizeof full, "%s denied in {container.image.name}", section_subjects[sec]);
+            cg_add_outcome(cc, ri, e->effect ? e->effect : PE_ALERT, sev, e->loc, NULL, full);
+            ndeny++;
+        }
+        uint32_t dflt_out = 0;
+        if (s->default_effect) {
+            char full[600];
+            snprintf(full, sizeof full, "%s not allowed in {container.image.name}", section_subjects[sec]);
+            dflt_out = cg_add_outcome(cc, ri, s->default_effect, sev, s->default_loc, NULL, full);
+        }
+        cg_start_code(cc, ri);
+        pal_loc loc = s->loc;
+        uint32_t out_scope = 0;
+        bool scoped = d->scope != NULL;
+        if (scoped) {
+            cg_expr(cc, d->scope);
+            out_scope = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
+            cg_stack(cc, -1);
+        }
+        /* a flag in local 0: some deny matched */
+        int flag = cc->nlocals;
+        cc->nlocals += 1;
+        cg_emit(cc, OP_PUSH_FALSE);
+        cg_stack(cc, 1);
+        cg_emit(cc, PAL_MK_A(OP_STORE_LOCAL, (uint32_t)flag));
+        cg_stack(cc, -1);
+        uint32_t oi = 0;
+        for (pal_entry *e = s->entries; e; e = e->next) {
+            if (e->allow) continue;
+            if (!gen_entry(cc, sec, e)) { oi++; continue; }
+            uint32_t skip = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
+            cg_stack(cc, -1);
+            cg_emit(cc, PAL_MK_A(OP_EMIT, oi));
+            cg_emit(cc, OP_PUSH_TRUE);
+            cg_stack(cc, 1);
+            cg_emit(cc, PAL_MK_A(OP_STORE_LOCAL, (uint32_t)flag));
+            cg_stack(cc, -1);
+            cg_patch(cc, skip, cg_here(cc), e->loc);
+            oi++;
+        }
+        if (s->default_effect) {
+            cg_emit(cc, PAL_MK_A(OP_LOAD_LOCAL, (uint32_t)flag));
+            cg_stack(cc, 1);
+            uint32_t denied = cg_emit_jump(cc, OP_OR_JUMP);
+            cg_stack(cc, -1);
+            bool first = true;
+            for (pal_entry *e = s->entries; e; e = e->next) {
+                if (!e->allow) continue;
+                if (!gen_entry(cc, sec, e)) continue;
+                if (!first) gen_or2(cc);
+                first = false;
+            }
+            if (first) { cg_emit(cc, OP_PUSH_FALSE); cg_stack(cc, 1); }
+            cg_patch(cc, denied, cg_here(cc), loc);
+            /* true = denied or allowed: no default */
+            uint32_t skip = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
+            cg_stack(cc, -1);
+            uint32_t over = cg_emit_jump(cc, OP_JUMP);
+            cg_patch(cc, skip, cg_here(cc), loc);
+            cg_emit(cc, PAL_MK_A(OP_EMIT, dflt_out));
+            cg_patch(cc, over, cg_here(cc), loc);
+        } else {
+            /* no default: allow entries generate nothing, but are checked */
+            for (pal_entry *e = s->entries; e; e = e->next) {
+                if (!e->allow) continue;
+                uint32_t mark = cg_here(cc);
+                int st = cc->stack;
+                gen_entry(cc, sec, e);
+                cc->p->ncode = mark;
+                cc->stack = st;
+            }
+        }
+        if (!s->default_effect && nallow && !ndeny) {
+            cc_warn(cc, "PAL0204", s->loc, "add `default effect alert` (or prevent) to act on everything else",
+                    "this %s section allows entries but has no default, so it never reports anything", section_names[sec]);
+        }
+        if (scoped) cg_patch(cc, out_scope, cg_here(cc), loc);
+        cg_end_rule(cc, ri);
+    }
+    if (!any)
+        cc_warn(cc, "PAL0204", d->name_loc, "add a process, network, dns or file section", "runtime '%s' has no sections", d->name);
+}
+
+/* Pushes whether one side of a firewall entry matches. */
+static void gen_endpoint(pal_cc *cc, pal_endpoint *ep, bool from)
+{
+    switch (ep->kind) {
+    case EP_ANY:
+        cg_emit(cc, OP_PUSH_TRUE);
+        cg_stack(cc, 1);
+        return;
+    case EP_IMAGE: {
+        pal_cvals cv = {0};
+        pal_cvals one = {&(pal_cval){CV_STR, 0, 0, ep->value->text, ep->value->len, 0, 0, {0}, ep->value->loc}, 1, 1, true};
+        (void)cv;
+        pal_type lt = {T_STRING, 0, 0};
+        uint32_t m = cg_matcher_for(cc, lt, &one, PM_GLOBSET);
+        const char *peer = from ? "source.container.image.name" : "destination.container.image.name";
+        /* peer identity when known; otherwise the event's own container,
+           which is the source of outbound and the destination of inbound traffic */
+        gen_match_field(cc, peer, m);
+        cg_emit(cc, PAL_MK_A(OP_LOAD_FIELD, (uint32_t)field_index(peer)));
+        cg_stack(cc, 1);
+        cg_emit(cc, OP_EXISTS);
+        cg_emit(cc, OP_NOT);
+        gen_field_eq_str(cc, "network.direction", "inbound");
+        if (from) cg_emit(cc, OP_NOT);
+        gen_and2(cc);
+        gen_match_field(cc, "container.image.name", m);
+        gen_and2(cc);
+        gen_or2(cc);
+        return;
+    }
+    case EP_SUBNET: {
+        pal_node *v = ep->value;
+        uint8_t ip[16]; bool v6 = v->v6; unsigned prefix = v->prefix; const char *err = NULL;
+        memcpy(ip, v->ip, 16);
+        if (v->kind == N_STR && !pal_cidr_parse(v->text, v->len, ip, &v6, &prefix, &err)) {
+            cc_error(cc, "PAL0407", v->loc, err, "'%.*s' is not a subnet", (int)v->len, v->text);
+            cg_emit(cc, OP_PUSH_FALSE);
+            cg_stack(cc, 1);
+            return;
+        }
+        uint32_t m = cg_new_matcher(cc, PM_CIDRSET, 0);
+        pal_mitem *it = cg_new_mitem(cc, m);
+        if (it) { memcpy(it->ip, ip, 16); it->v6 = v6; it->prefix = (uint8_t)prefix; }
+        gen_match_field(cc, from ? "source.ip" : "destination.ip", m);
+        return;
+    }
+    case EP_HOST:
+        if (from) {
+            gen_field_eq_str(cc, "host.name", ep->value->text);
+        } else {
+            pal_cvals one = {&(pal_cval){CV_STR, 0, 0, ep->value->text, ep->value->len, 0, 0, {0}, ep->value->loc}, 1, 1, true};
+            pal_type lt = {T_DNS, 0, 0};
+            gen_match_field(cc, "destination.domain", cg_matcher_for(cc, lt, &one, PM_STRSET));
+        }
+        return;
+    case EP_DNS: {
+        if (from) cc_error(cc, "PAL0314", ep->loc, "use `from host \"name\"` or `from subnet`", "a DNS name is a destination only");
+        const char *err = pal_dns_pattern_error(ep->value->text, ep->value->len);
+        if (err) cc_error(cc, "PAL0409", ep->value->loc, NULL, "invalid domain pattern: %s", err);
+        pal_cvals one = {&(pal_cval){CV_STR, 0, 0, ep->value->text, ep->value->len, 0, 0, {0}, ep->value->loc}, 1, 1, true};
+        pal_type lt = {T_DNS, 0, 0};
+        gen_match_field(cc, "destination.domain", cg_matcher_for(cc, lt, &one, PM_DNSSET));
+        return;
+    }
+    }
+}
+
+void cg_firewall(pal_cc *cc, pal_decl *d)
+{
+    cg_check_attrs(cc, d);
+    pal_rule_context(cc, d, PS_EVENT, PK_NETWORK);
+    if (d->scope && !pal_check_cond(cc, d->scope)) return;
+    int sev = cg_severity_of(cc, d, SEV_MEDIUM);
+    uint32_t ri = cg_begin_rule(cc, d, PR_FIREWALL, PS_EVENT, PK_NETWORK);
+    uint32_t n = 0;
+    for (pal_fwentry *e = d->fw; e; e = e->next, n++)
+        cg_add_outcome(cc, ri, e->allow ? PE_ALLOW : (e->effect ? e->effect : PE_ALERT), sev, e->loc, NULL,
+                    "connection {source.ip} -> {destination.ip}:{destination.port} matched firewall entry");
+    uint32_t dflt = 0;
+    if (d->default_effect)
+        dflt = cg_add_outcome(cc, ri, d->default_effect, sev, d->default_loc, NULL,
+                           "connection {source.ip} -> {destination.ip}:{destination.port} from "
+                           "{container.image.name} is not allowed by the firewall");
+    cg_start_code(cc, ri);
+    uint32_t ends[1024];
+    uint32_t nends = 0;
+    uint32_t out_scope = 0;
+    if (d->scope) {
+        cg_expr(cc, d->scope);
+        out_scope = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
+        cg_stack(cc, -1);
+    }
+    uint32_t oi = 0;
+    for (pal_fwentry *e = d->fw; e; e = e->next, oi++) {
+        gen_endpoint(cc, &e->from, true);
+        gen_endpoint(cc, &e->to, false);
+        gen_and2(cc);
+        if (e->proto != PROTO_ANY) {
+            gen_field_eq_str(cc, "network.transport", e->proto == PROTO_TCP ? "tcp" : "udp");
+            gen_and2(cc);
+        }
+        if (e->ports) {
+            pal_cvals pv = {0};
+            bool ports_ok = pal_const_list(cc, e->ports, &pv);
+            for (uint32_t i = 0; ports_ok && i < pv.n; i++)
+                if (pv.v[i].lo < 0 || pv.v[i].hi > 65535) {
+                    cc_error(cc, "PAL0408", pv.v[i].loc, "ports are 0-65535", "invalid port");
+                    ports_ok = false;
+                }
+            if (ports_ok) {
+                pal_type lt = {T_INT, 0, 0};
+                gen_match_field(cc, "destination.port", cg_matcher_for(cc, lt, &pv, PM_RANGESET));
+                gen_and2(cc);
+            }
+            free(pv.v);
+        }
+        uint32_t skip = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
+        cg_stack(cc, -1);
+        cg_emit(cc, PAL_MK_A(OP_EMIT, oi));
+        if (nends < 1024) ends[nends++] = cg_emit_jump(cc, OP_JUMP);
+        else { cc_error(cc, "PAL0502", e->loc, NULL, "more than 1024 firewall entries in one block"); break; }
+        cg_patch(cc, skip, cg_here(cc), e->loc);
+    }
+    if (d->default_effect) cg_emit(cc, PAL_MK_A(OP_EMIT, dflt));
+    for (uint32_t i = 0; i < nends; i++) cg_patch(cc, ends[i], cg_here(cc), d->loc);
+    if (d->scope) cg_patch(cc, out_scope, cg_here(cc), d->loc);
+    cg_end_rule(cc, ri);
+}
