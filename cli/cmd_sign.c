@@ -113,17 +113,6 @@ int cmd_keygen(int argc, char **argv)
 
 /* ---- inspect ---- */
 
-static const char *kind_name(unsigned k)
-{
-    switch (k) {
-    case PR_CHECK: return "check";
-    case PR_RULE: return "rule";
-    case PR_RUNTIME: return "runtime";
-    case PR_FIREWALL: return "firewall";
-    }
-    return "?";
-}
-
 /* A string of the (verified) program, or "" if it somehow is not inside the blob. */
 static const char *pstr(const pal_program *p, pal_str s)
 {
@@ -246,7 +235,7 @@ static void inspect_text(const char *path, size_t size, const char *sha, const p
         char eff[64], kinds[64];
         effects_text(rule_effects(p, r, &sev), eff, sizeof eff);
         kinds_text(r->kinds, kinds, sizeof kinds);
-        printf("  %-8s \"", kind_name(r->kind));
+        printf("  %-8s \"", pal_rule_kind_name(r->kind));
         put_safe(stdout, pstr(p, r->name));
         printf("\"  on %s  effects %s  severity %s  ", kinds[0] ? kinds : "-", eff[0] ? eff : "-",
                pal_severity_name(sev));
@@ -312,7 +301,7 @@ static int inspect_json(const char *path, size_t size, const char *sha, const pa
             const char *title = meta_value(p, r, "title");
             cJSON_AddStringToObject(x, "title", title ? title : "");
         } else {
-            cJSON_AddStringToObject(x, "kind", kind_name(r->kind));
+            cJSON_AddStringToObject(x, "kind", pal_rule_kind_name(r->kind));
             cJSON *on = cJSON_AddArrayToObject(x, "on");
             for (unsigned k = 1; k <= PK_FILE; k <<= 1)
                 if (r->kinds & k) cJSON_AddItemToArray(on, cJSON_CreateString(pal_kind_name(k)));

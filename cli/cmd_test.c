@@ -79,17 +79,6 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     }
 }
 
-static const char *kind_name(int kind)
-{
-    switch (kind) {
-    case PR_CHECK: return "check";
-    case PR_RULE: return "rule";
-    case PR_RUNTIME: return "runtime";
-    case PR_FIREWALL: return "firewall";
-    default: return "?";
-    }
-}
-
 static void sb_target(sbuf *b, const repo *r, const pal_test_target *t)
 {
     sb_printf(b, "\"%s\" (%s%s:%u:%u)", t->name, r->prefix, t->file, t->line, t->col);
@@ -235,7 +224,7 @@ static void print_text(repo *repos, int n, const opts *o, coverage cov, unsigned
                 if (repos[i].covered[t]) continue;
                 const pal_test_target *x = &repos[i].ts.targets[t];
                 printf("  not exercised: %s%s:%u:%u: %s \"%s\"\n", repos[i].prefix, x->file, x->line, x->col,
-                       kind_name(x->kind), x->name);
+                       pal_rule_kind_name(x->kind), x->name);
             }
     }
     printf("%u passed, %u failed", passed, failed);
@@ -289,7 +278,7 @@ static int print_json(repo *repos, int n, const opts *o, coverage cov, unsigned 
                     const pal_test_target *x = &r->ts.targets[t->by_target];
                     if (by) {
                         cJSON_AddItemToObject(by, "name", jstr(x->name));
-                        cJSON_AddStringToObject(by, "kind", kind_name(x->kind));
+                        cJSON_AddStringToObject(by, "kind", pal_rule_kind_name(x->kind));
                         json_target(by, r, x);
                     }
                 }
@@ -305,7 +294,7 @@ static int print_json(repo *repos, int n, const opts *o, coverage cov, unsigned 
                     if (!m) break;
                     cJSON_AddItemToArray(ms, m);
                     cJSON_AddItemToObject(m, "name", jstr(x->name));
-                    cJSON_AddStringToObject(m, "kind", kind_name(x->kind));
+                    cJSON_AddStringToObject(m, "kind", pal_rule_kind_name(x->kind));
                     cJSON_AddStringToObject(m, "effect", pal_test_outcome_name(hit->effect));
                     cJSON_AddNumberToObject(m, "count", hit->count);
                     cJSON_AddItemToObject(m, "message", jstr(hit->message));
@@ -339,7 +328,7 @@ static int print_json(repo *repos, int n, const opts *o, coverage cov, unsigned 
                     if (!u) break;
                     cJSON_AddItemToArray(un, u);
                     cJSON_AddItemToObject(u, "name", jstr(x->name));
-                    cJSON_AddStringToObject(u, "kind", kind_name(x->kind));
+                    cJSON_AddStringToObject(u, "kind", pal_rule_kind_name(x->kind));
                     json_target(u, &repos[i], x);
                 }
         }

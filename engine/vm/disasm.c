@@ -119,12 +119,6 @@ static const char *builtin_name(unsigned id)
     }
 }
 
-static const char *rule_kind_name(unsigned k)
-{
-    static const char *const names[] = {"?", "check", "rule", "runtime", "firewall"};
-    return k < sizeof names / sizeof names[0] ? names[k] : "?";
-}
-
 static void put_outcome(FILE *out, const pal_program *p, uint32_t o)
 {
     if (o >= p->noutcomes) { fprintf(out, "<outcome %u out of range>", o); return; }
@@ -225,7 +219,7 @@ void pal_disasm(const pal_program *p, FILE *out)
     for (uint32_t ri = 0; ri < p->nrules; ri++) {
         const pal_rule *r = &p->rules[ri];
         const pal_schema *root = pal_schema_get(r->root);
-        fprintf(out, "\n%s %u ", rule_kind_name(r->kind), ri);
+        fprintf(out, "\n%s %u ", pal_rule_kind_name(r->kind), ri);
         put_str(out, p, r->name);
         fprintf(out, "  (root %s", root ? root->name : "?");
         if (r->kinds) {

@@ -1,6 +1,6 @@
 /*
- * program.c — freeing a program, and the names of effects, severities and
- * opcodes.
+ * program.c — freeing a program, and the names of effects, severities,
+ * rule kinds and opcodes (one table each).
  *
  * The opcode tables are expanded from PAL_OPCODES (opcodes.h), the one
  * list, so a new opcode needs no edit here.  Severity names accept Falco's
@@ -44,6 +44,12 @@ const char *pal_effect_name(unsigned e)
 const char *pal_severity_name(unsigned s)
 {
     return s < sizeof severity_names / sizeof severity_names[0] ? severity_names[s] : "?";
+}
+
+const char *pal_rule_kind_name(unsigned k)
+{
+    static const char *const names[] = {"?", "check", "rule", "runtime", "firewall"};
+    return k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
 static bool word_is(const char *s, size_t len, const char *word)

@@ -121,6 +121,7 @@ void pal_program_free(pal_program *p);
 /* Effects and severities by name, for the compiler and the output. */
 const char *pal_effect_name(unsigned e);
 const char *pal_severity_name(unsigned s);
+const char *pal_rule_kind_name(unsigned k);   /* "check", "rule", "runtime", "firewall" */
 int pal_effect_from_name(const char *s, size_t len);     /* PE_* or 0 */
 int pal_severity_from_name(const char *s, size_t len);   /* SEV_* or 0 */
 

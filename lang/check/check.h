@@ -25,6 +25,7 @@
 #include "engine/base/strmap.h"
 #include "engine/core/schema.h"
 #include "engine/base/limits.h"
+#include "engine/vm/opcodes.h"
 
 /* A source the program was built from (a .pal file or a feed), for the
    manifest: recorded by the checker in reading order, written into the
@@ -120,6 +121,18 @@ void pal_check_test(pal_cc *cc, pal_decl *d);
 void pal_testset_add(struct pal_testset *ts, pal_cc *cc, pal_decl *d);
 /* After every declaration: the targets, and each test's `by` target. */
 void pal_testset_finish(struct pal_testset *ts, pal_cc *cc);
+
+/* checker.c: the functions a policy may call — the VM's builtins
+   (PAL_BUILTINS, engine/vm/opcodes.h), plus exists() (its own opcode) and
+   feed() (a constant list) — in one table that the checker types calls
+   with and the generator compiles them from. */
+enum { PAL_FN_EXISTS = PAL_BI__COUNT, PAL_FN_FEED };
+typedef struct pal_function {
+    const char *name;
+    uint8_t argc;
+    int id;                /* PAL_BI_* (compiled to OP_CALL id), PAL_FN_EXISTS or PAL_FN_FEED */
+} pal_function;
+const pal_function *pal_function_find(const char *name, size_t len);   /* NULL: unknown */
 
 /* checker.c */
 void pal_check_all(pal_cc *cc);

@@ -300,8 +300,7 @@ static pal_type resolve_name(pal_cc *cc, pal_node *n)
             } else if (!(fd->kinds & cc->kinds)) {
                 char hint[128];
                 snprintf(hint, sizeof hint, "'%.*s' is in %s events", (int)n->len, n->text,
-                         fd->kinds & PK_PROCESS ? "process" : fd->kinds & PK_NETWORK ? "network"
-                         : fd->kinds & PK_DNS ? "dns" : "file");
+                         pal_kind_name(fd->kinds & -fd->kinds));   /* its first kind */
                 cc_error(cc, "PAL0302", n->loc, hint, "'%.*s' is never set in the events this rule runs on",
                          (int)n->len, n->text);
                 return T(T_ERROR);
@@ -547,24 +546,40 @@ static bool comparable(pal_type a, pal_type b)
     return a.kind == b.kind && a.kind != T_LIST && a.kind != T_RECORDS && a.kind != T_RECORD;
 }
 
+static const pal_function functions[] = {
+    {"exists", 1, PAL_FN_EXISTS},
+#define BUILTIN(name, id, argc) {#name, argc, PAL_BI_##name},
+    PAL_BUILTINS
+#undef BUILTIN
+    {"feed", 1, PAL_FN_FEED},
+};
+#define NFUNCTIONS (sizeof functions / sizeof functions[0])
+
+const pal_function *pal_function_find(const char *name, size_t len)
+{
+    for (size_t i = 0; i < NFUNCTIONS; i++)
+        if (strlen(functions[i].name) == len && !memcmp(functions[i].name, name, len)) return &functions[i];
+    return NULL;
+}
+
 static pal_type check_call(pal_cc *cc, pal_node *n)
 {
-    static const struct { const char *name; int argc; } fns[] = {
-        {"exists", 1}, {"lower", 1}, {"upper", 1}, {"len", 1}, {"basename", 1}, {"dirname", 1}, {"feed", 1}};
-    int which = -1;
-    for (int i = 0; i < (int)(sizeof fns / sizeof fns[0]); i++)
-        if (strlen(fns[i].name) == n->len && !memcmp(fns[i].name, n->text, n->len)) which = i;
-    if (which < 0) {
-        cc_error(cc, "PAL0309", n->loc, "functions are exists, lower, upper, len, basename, dirname and feed",
-                 "unknown function '%.*s'", (int)n->len, n->text);
+    const pal_function *fn = pal_function_find(n->text, n->len);
+    if (!fn) {
+        char hint[256] = "functions are";
+        size_t k = strlen(hint);
+        for (size_t i = 0; i < NFUNCTIONS && k < sizeof hint; i++)
+            k += (size_t)snprintf(hint + k, sizeof hint - k, "%s %s", i == 0 ? "" : i + 1 == NFUNCTIONS ? " and" : ",",
+                                  functions[i].name);
+        cc_error(cc, "PAL0309", n->loc, hint, "unknown function '%.*s'", (int)n->len, n->text);
         return T(T_ERROR);
     }
-    if ((int)n->nitems != fns[which].argc) {
-        cc_error(cc, "PAL0310", n->loc, NULL, "%s() takes %d argument%s, not %u", fns[which].name,
-                 fns[which].argc, fns[which].argc == 1 ? "" : "s", n->nitems);
+    if (n->nitems != fn->argc) {
+        cc_error(cc, "PAL0310", n->loc, NULL, "%s() takes %d argument%s, not %u", fn->name,
+                 fn->argc, fn->argc == 1 ? "" : "s", n->nitems);
         return T(T_ERROR);
     }
-    if (which == 6) {   /* feed: a constant list */
+    if (fn->id == PAL_FN_FEED) {   /* a constant list */
         pal_cvals cv = {0};
         if (!pal_const_list(cc, n, &cv)) return T(T_ERROR);
         int elem = pal_cvals_elem(&cv);
@@ -573,19 +588,19 @@ static pal_type check_call(pal_cc *cc, pal_node *n)
     }
     pal_type a = pal_check_expr(cc, n->items[0]);
     if (a.kind == T_ERROR) return a;
-    switch (which) {
-    case 0: return T(T_BOOL);
-    case 1: case 2:
+    switch (fn->id) {
+    case PAL_FN_EXISTS: return T(T_BOOL);
+    case PAL_BI_lower: case PAL_BI_upper:
         if (!pal_is_strlike(a.kind)) break;
         return T(a.kind == T_PATH ? T_PATH : a.kind == T_DNS ? T_DNS : T_STRING);
-    case 3:
+    case PAL_BI_len:
         if (!pal_is_strlike(a.kind) && a.kind != T_LIST && a.kind != T_RECORDS) break;
         return T(T_INT);
-    case 4: case 5:
+    case PAL_BI_basename: case PAL_BI_dirname:
         if (!pal_is_strlike(a.kind)) break;
         return T(T_PATH);
     }
-    cc_error(cc, "PAL0401", n->items[0]->loc, NULL, "%s() does not take %s", fns[which].name, pal_type_article(a));
+    cc_error(cc, "PAL0401", n->items[0]->loc, NULL, "%s() does not take %s", fn->name, pal_type_article(a));
     return T(T_ERROR);
 }
 

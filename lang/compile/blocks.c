@@ -208,8 +208,6 @@ static bool gen_entry(pal_cc *cc, int sec, pal_entry *e)
     return pushed;
 }
 
-static const char *section_names[SEC__COUNT] = {"process", "network", "dns", "file"};
-static const unsigned section_kinds[SEC__COUNT] = {PK_PROCESS, PK_NETWORK, PK_DNS, PK_FILE};
 static const char *section_subjects[SEC__COUNT] = {
     "process {process.executable}",
     "connection to {destination.ip}:{destination.port}",
@@ -225,10 +223,10 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
         pal_section *s = &d->sections[sec];
         if (!s->present) continue;
         any = true;
-        pal_rule_context(cc, d, PS_EVENT, section_kinds[sec]);
+        pal_rule_context(cc, d, PS_EVENT, pal_section_kind(sec));
         if (d->scope && !pal_check_cond(cc, d->scope)) return;
         int sev = cg_severity_of(cc, d, SEV_MEDIUM);
-        uint32_t ri = cg_begin_rule(cc, d, PR_RUNTIME, PS_EVENT, section_kinds[sec]);
+        uint32_t ri = cg_begin_rule(cc, d, PR_RUNTIME, PS_EVENT, pal_section_kind(sec));
         /* outcomes: one per deny, then the default */
         uint32_t ndeny = 0, nallow = 0;
         for (pal_entry *e = s->entries; e; e = e->next) {
@@ -308,7 +306,7 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
         }
         if (!s->default_effect && nallow && !ndeny) {
             cc_warn(cc, "PAL0204", s->loc, "add `default effect alert` (or prevent) to act on everything else",
-                    "this %s section allows entries but has no default, so it never reports anything", section_names[sec]);
+                    "this %s section allows entries but has no default, so it never reports anything", pal_section_name(sec));
         }
         if (scoped) cg_patch(cc, out_scope, cg_here(cc), loc);
         cg_end_rule(cc, ri);

@@ -253,19 +253,10 @@ void cg_expr(pal_cc *cc, pal_node *n)
     }
     case N_NAME: gen_name(cc, n); return;
     case N_CALL: {
-        static const char *names[] = {"lower", "upper", "len", "basename", "dirname"};
-        if (n->len == 6 && !memcmp(n->text, "exists", 6)) {
-            cg_expr(cc, n->items[0]);
-            cg_emit(cc, OP_EXISTS);
-            return;
-        }
-        for (unsigned i = 0; i < 5; i++)
-            if (strlen(names[i]) == n->len && !memcmp(names[i], n->text, n->len)) {
-                cg_expr(cc, n->items[0]);
-                cg_emit(cc, PAL_MK_AB(OP_CALL, i, 1));
-                return;
-            }
-        cc->gen_failed = true;
+        const pal_function *fn = pal_function_find(n->text, n->len);
+        if (!fn || fn->id == PAL_FN_FEED || n->nitems != 1) { cc->gen_failed = true; return; }   /* checked before */
+        cg_expr(cc, n->items[0]);
+        cg_emit(cc, fn->id == PAL_FN_EXISTS ? (pal_instr)OP_EXISTS : PAL_MK_AB(OP_CALL, (uint32_t)fn->id, 1));
         return;
     }
     case N_NOT: cg_expr(cc, n->a); cg_emit(cc, OP_NOT); return;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lang/syntax/diag.h"
+#include "engine/core/schema.h"
 
 /* ---- types (the checker's) ---- */
 typedef enum pal_tkind {
@@ -108,6 +109,12 @@ typedef struct pal_entry {
 } pal_entry;
 
 enum { SEC_PROCESS = 0, SEC_NETWORK, SEC_DNS, SEC_FILE, SEC__COUNT };
+/* A runtime section decides the events of one kind, and is named after it:
+   section s <-> event kind 1 << s (engine/core/schema.h), one table of names. */
+_Static_assert(PK_PROCESS == 1u << SEC_PROCESS && PK_NETWORK == 1u << SEC_NETWORK &&
+               PK_DNS == 1u << SEC_DNS && PK_FILE == 1u << SEC_FILE, "sections follow event kinds");
+static inline unsigned pal_section_kind(int sec) { return 1u << sec; }
+static inline const char *pal_section_name(int sec) { return pal_kind_name(1u << sec); }
 
 typedef struct pal_section {
     bool present;

@@ -218,8 +218,7 @@ runtime_body
           $$ = $1;
           pal_section *s = &$$->sections[$2];
           if (s->present) pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", @2, "merge the two sections",
-                                          "a second %s section in one runtime block",
-                                          $2 == SEC_PROCESS ? "process" : $2 == SEC_NETWORK ? "network" : $2 == SEC_DNS ? "dns" : "file");
+                                          "a second %s section in one runtime block", pal_section_name($2));
           else {
               *s = P->section;
               s->present = true;

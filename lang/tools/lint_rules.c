@@ -962,11 +962,6 @@ static bool ports_overlap(const vset *x, const vset *y)
 
 /* ---- PAL0702: allow entries that a deny entry overrides ---- */
 
-static const char *section_name(int s)
-{
-    return s == SEC_PROCESS ? "process" : s == SEC_NETWORK ? "network" : s == SEC_DNS ? "dns" : "file";
-}
-
 static bool str_covers(int sec, const vitem *d, const vitem *a)
 {
     if (d->kind != V_STR || a->kind != V_STR) return false;
@@ -1040,7 +1035,7 @@ static void shadowed_allows(rules *R)
                                 char hint[256];
                                 snprintf(hint, sizeof hint,
                                          "remove \"%.*s\" from the allow entry, or narrow the deny entry (in a %s section every matching deny reports)",
-                                         (int)(av.v[i].len > 80 ? 80 : av.v[i].len), av.v[i].s, section_name(s));
+                                         (int)(av.v[i].len > 80 ? 80 : av.v[i].len), av.v[i].s, pal_section_name(s));
                                 report(R, fi, "PAL0702", av.v[i].loc, hint,
                                        "allowing \"%.*s\" has no effect: deny \"%.*s\" (line %u) matches it, and a deny wins over an allow",
                                        (int)(av.v[i].len > 80 ? 80 : av.v[i].len), av.v[i].s,
@@ -1299,13 +1294,11 @@ static void empty_tests(rules *R)
             if (t->kind == D_RULE && t->has_kinds) tk = t->kinds;
             else if (t->kind == D_FIREWALL) tk = PK_NETWORK;
             else if (t->kind == D_RUNTIME)
-                for (int s = 0; s < SEC__COUNT; s++) if (t->sections[s].present) tk |= 1u << s;
+                for (int s = 0; s < SEC__COUNT; s++) if (t->sections[s].present) tk |= pal_section_kind(s);
             if (!tk || (tk & kind)) continue;
-            static const char *const names[] = {"process", "network", "dns", "file"};
-            int ki = kind == PK_PROCESS ? 0 : kind == PK_NETWORK ? 1 : kind == PK_DNS ? 2 : 3;
             report(R, i, "PAL0710", d->expect_loc, "give an event of a kind it decides, so the test can fail",
                    "test \"%s\" cannot fail: \"%s\" never sees %s events, so it always allows this one",
-                   d->name, d->expect_by, names[ki]);
+                   d->name, d->expect_by, pal_kind_name(kind));
         }
 }
 
