@@ -41,6 +41,7 @@
 #include "engine/base/limits.h"
 #include "engine/core/match.h"
 #include "engine/vm/vm.h"
+#include "engine/runtime/checks.h"
 #include "engine/vuln/vuln.h"
 
 #define SCAN_MAX_POLICIES 16u      /* --policy options */
@@ -632,26 +633,6 @@ static int build_report_checks(scan *s)
 /* running                                                             */
 /* ------------------------------------------------------------------ */
 
-/* What a per-element finding is about: the first record among the emit's
-   locals is the quantifier variable (`any f in image.files: ...`); its
-   path, name or id names it.  Copied: record strings are not NUL-terminated. */
-static const char *element_str(scan *s, const pal_emit *e)
-{
-    static const char *const keys[] = {"path", "name", "id", "created_by", NULL};
-    for (uint16_t i = 0; i < e->nlocals; i++) {
-        if (e->locals[i].tag != PV_RECORD || !e->locals[i].u.rec) continue;
-        const pal_record *rec = e->locals[i].u.rec;
-        for (const char *const *k = keys; *k; k++) {
-            int fi = pal_schema_find(rec->schema, *k, strlen(*k));
-            if (fi < 0) continue;
-            pal_value v = rec->slots[fi];
-            if (v.tag == PV_STR && v.len) return rpt_strn(&s->rpt, v.u.s, v.len);
-        }
-        return NULL;
-    }
-    return NULL;
-}
-
 static void apply_exception(scan *s, rpt_exception_ref *ref, int *status, bool *has, cli_exception *e)
 {
     if (!e) return;
@@ -667,57 +648,78 @@ static void apply_exception(scan *s, rpt_exception_ref *ref, int *status, bool *
     if (!e->expired) *status = RS_EXCEPTED;
 }
 
+/* The report's side of the check runner (engine/runtime/checks.h). */
+typedef struct {
+    scan *s;
+    unsigned ci;              /* the check running: index into s->checks */
+    const char **names;       /* the image's name and tags, for exceptions */
+    unsigned nnames;
+    bool windows;
+} scan_sink;
+
+static void check_starting(void *user, uint32_t rule)
+{
+    scan_sink *k = user;
+    progress_stage("running check %u of %u: %s", k->s->rpt_of[k->ci] + 1, k->s->rpt.nchecks, k->s->checks[k->ci].id);
+}
+
+static int check_finding(void *user, const pal_finding *fd)
+{
+    scan_sink *k = user;
+    scan *s = k->s;
+    rpt_check *rc = &s->rpt.checks[s->rpt_of[k->ci]];
+    rpt_finding *f = rpt_add_finding(&s->rpt);
+    if (!f) { scan_fail("out of memory"); return 1; }   /* reported: stop the run */
+    f->check = s->rpt_of[k->ci];
+    f->severity = fd->severity;
+    f->status = RS_FAIL;
+    f->message = rpt_str(&s->rpt, fd->message);
+    f->element = fd->element ? rpt_strn(&s->rpt, fd->element, fd->element_len) : NULL;
+    if (s->have_exc)
+        apply_exception(s, &f->exc, &f->status, &f->has_exception,
+                        cli_exceptions_match(&s->exc, rc->id, k->names, k->nnames, f->element, f->message, k->windows));
+    return 0;
+}
+
+static int check_done(void *user, const pal_check_result *r)
+{
+    scan_sink *k = user;
+    scan *s = k->s;
+    rpt_check *rc = &s->rpt.checks[s->rpt_of[k->ci]];
+    if (r->vm_error != PAL_VM_OK) {
+        char why[256];
+        snprintf(why, sizeof why, "%s; its findings so far are kept. Simplify the check (fewer nested "
+                 "quantifiers over large collections) or report it", pal_vm_strerror(r->vm_error));
+        rc->error = rpt_str(&s->rpt, why);
+    }
+    rc->dropped = r->dropped;
+    if (rc->dropped)
+        rpt_note(&s->rpt, "%s reported only its first %u findings; %u more were dropped (limit PAL_MAX_EMITS)",
+                 rc->id, PAL_MAX_EMITS, rc->dropped);
+    rc->seconds = r->seconds;
+    return 0;
+}
+
 static int run_checks(scan *s, const pal_record *rec, bool windows)
 {
-    char *msg = malloc(PAL_MAX_MESSAGE_BYTES + 8);
-    if (!msg) return scan_fail("out of memory");
     const char *names[1 + 64];
     unsigned nnames = 0;
     if (s->rpt.image.name) names[nnames++] = s->rpt.image.name;
     for (unsigned i = 0; i < s->rpt.image.ntags && nnames < 65; i++) names[nnames++] = s->rpt.image.tags[i];
-
     for (unsigned k = 0; k < s->nprogs; k++) {
         s->progs[k].vm = pal_vm_new(s->progs[k].p);
-        if (!s->progs[k].vm) { free(msg); return scan_fail("out of memory"); }
+        if (!s->progs[k].vm) return scan_fail("out of memory");
     }
+    scan_sink k = {s, 0, names, nnames, windows};
+    pal_check_sink sink = {check_finding, check_done, check_starting, &k};
     for (unsigned i = 0; i < s->nchecks; i++) {
         if (s->rpt_of[i] == UINT32_MAX) continue;
         scan_check *c = &s->checks[i];
-        const pal_program *p = s->progs[c->prog].p;
-        pal_vm *vm = s->progs[c->prog].vm;
-        rpt_check *rc = &s->rpt.checks[s->rpt_of[i]];
-        progress_stage("running check %u of %u: %s", s->rpt_of[i] + 1, s->rpt.nchecks, c->id);
-        struct timespec t0;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        int rv = pal_vm_run(vm, c->rule, rec, PAL_VM_BUDGET_CHECK);
-        if (rv != PAL_VM_OK) {
-            char why[256];
-            snprintf(why, sizeof why, "%s; its findings so far are kept. Simplify the check (fewer nested "
-                     "quantifiers over large collections) or report it", pal_vm_strerror(rv));
-            rc->error = rpt_str(&s->rpt, why);
-        }
-        rc->dropped = pal_vm_dropped_emits(vm);
-        uint32_t n = pal_vm_nemits(vm);
-        for (uint32_t e = 0; e < n; e++) {
-            const pal_emit *em = pal_vm_emit(vm, e);
-            pal_vm_render(vm, c->rule, rec, em, msg, PAL_MAX_MESSAGE_BYTES + 8);
-            rpt_finding *f = rpt_add_finding(&s->rpt);
-            if (!f) { free(msg); return scan_fail("out of memory"); }
-            f->check = s->rpt_of[i];
-            f->severity = em->outcome < p->noutcomes ? p->outcomes[em->outcome].severity : rc->severity;
-            f->status = RS_FAIL;
-            f->message = rpt_str(&s->rpt, msg);
-            f->element = element_str(s, em);
-            if (s->have_exc)
-                apply_exception(s, &f->exc, &f->status, &f->has_exception,
-                                cli_exceptions_match(&s->exc, rc->id, names, nnames, f->element, f->message, windows));
-        }
-        if (rc->dropped)
-            rpt_note(&s->rpt, "%s reported only its first %u findings; %u more were dropped (limit PAL_MAX_EMITS)",
-                     rc->id, PAL_MAX_EMITS, rc->dropped);
-        rc->seconds = since(&t0);
+        k.ci = i;
+        int rc = pal_checks_run(s->progs[c->prog].vm, s->progs[c->prog].p, &c->rule, 1, rec, &sink);
+        if (rc < 0) return scan_fail("out of memory");
+        if (rc) return -1;
     }
-    free(msg);
     return 0;
 }
 

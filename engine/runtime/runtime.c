@@ -15,6 +15,7 @@
 #include <cJSON.h>
 #include "engine/runtime/runtime.h"
 #include "engine/runtime/index.h"
+#include "engine/runtime/checks.h"
 #include "engine/base/limits.h"
 #include "engine/core/schema.h"
 
@@ -250,16 +251,55 @@ int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *d)
     return 0;
 }
 
+/* pal_run_checks through the one check runner: every finding a match. */
+typedef struct { pal_runtime *rt; pal_decision *d; } check_collect;
+
+static int add_finding(void *user, const pal_finding *f)
+{
+    check_collect *c = user;
+    pal_runtime *rt = c->rt;
+    pal_decision *d = c->d;
+    if (d->nmatches == rt->cap_matches) {
+        pal_match *nm = realloc(rt->matches, rt->cap_matches * 2 * sizeof *nm);
+        if (!nm) return -1;
+        rt->matches = nm;
+        rt->cap_matches *= 2;
+        d->matches = nm;
+    }
+    size_t len = strlen(f->message);
+    if (rt->msglen + len + 1 > rt->msgcap) {
+        size_t nc = rt->msgcap * 2 > rt->msglen + len + 1 ? rt->msgcap * 2 : rt->msglen + len + 1;
+        char *nb = realloc(rt->msgbuf, nc);
+        if (!nb) return -1;
+        rt->msgbuf = nb;
+        rt->msgcap = nc;
+    }
+    memcpy(rt->msgbuf + rt->msglen, f->message, len + 1);
+    pal_match *m = &rt->matches[d->nmatches++];
+    m->rule = f->rule;
+    m->outcome = f->outcome;
+    m->effect = PE_FAIL;
+    m->severity = f->severity;
+    m->message = NULL;
+    m->message_off = rt->msglen;
+    rt->msglen += len + 1;
+    return 0;
+}
+
+static int check_done(void *user, const pal_check_result *r)
+{
+    check_collect *c = user;
+    if (r->vm_error != PAL_VM_OK && !c->d->vm_error) { c->d->vm_error = r->vm_error; c->d->vm_error_rule = r->rule; }
+    return 0;
+}
+
 int pal_run_checks(pal_runtime *rt, const pal_record *inv, pal_decision *d)
 {
     begin(rt, d);
     d->effect = PE_NONE;
-    for (uint32_t i = 0; i < rt->nchecks; i++) {
-        uint32_t r = rt->checks[i];
-        int rc = pal_vm_run(rt->vm, r, inv, PAL_VM_BUDGET_CHECK);
-        if (rc != PAL_VM_OK && !d->vm_error) { d->vm_error = rc; d->vm_error_rule = r; }
-        if (collect(rt, r, inv, d) != 0) return -1;
-    }
+    check_collect c = {rt, d};
+    pal_check_sink sink = {add_finding, check_done, NULL, &c};
+    if (pal_checks_run(rt->vm, rt->p, rt->checks, rt->nchecks, inv, &sink) != 0) return -1;
     finish(rt, d);
     return 0;
 }
