@@ -40,6 +40,7 @@
 #include "cli/cli.h"
 #include "cli/policy.h"
 #include "engine/base/limits.h"
+#include "engine/base/fileio.h"
 #include "lang/compile/palc.h"
 
 /* What a reload child may send: a tag byte, then a bundle (with trailer). */
@@ -280,7 +281,7 @@ static void child_main(const agent_policy *ap, int fd)
     if (ap->is_bundle) {
         unsigned char *buf;
         size_t len;
-        if (pal_read_file_bounded(ap->path, PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES, &buf, &len, err, sizeof err))
+        if (pal_read_file(ap->path, PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES, (char **)&buf, &len, err, sizeof err) != PAL_READ_OK)
             child_fail(fd, "%s%s", err, "");
         if (write_all(fd, "B", 1) || write_all(fd, buf, len)) _exit(1);
         _exit(0);

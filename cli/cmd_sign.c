@@ -351,7 +351,7 @@ int cmd_inspect(int argc, char **argv)
         return cli_error("inspect", "--verify-key: %s", err);
     unsigned char *buf;
     size_t len;
-    if (pal_read_file_bounded(path, PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES, &buf, &len, err, sizeof err) != 0)
+    if (pal_read_file(path, PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES, (char **)&buf, &len, err, sizeof err) != PAL_READ_OK)
         return cli_error("inspect", "%s", err);
     pal_bundle_sig sig;
     char why[512];

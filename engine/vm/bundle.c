@@ -549,50 +549,6 @@ int pal_bundle_save(const pal_program *p, const char *path, char *err, size_t ca
     return pal_bundle_save_signed(p, path, NULL, NULL, err, cap);
 }
 
-int pal_read_file_bounded(const char *path, size_t limit, unsigned char **out, size_t *outlen, char *err, size_t cap)
-{
-    *out = NULL;
-    *outlen = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return fail(err, cap, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return fail(err, cap, "%s: cannot stat: %s", path, strerror(e));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return fail(err, cap, "%s: not a regular file", path);
-    }
-    if (st.st_size > (off_t)limit) {
-        close(fd);
-        return fail(err, cap, "%s: %lld bytes; the limit is %zu bytes", path, (long long)st.st_size, limit);
-    }
-    /* read at most one byte more than the size: the file may grow under us */
-    size_t want = (size_t)st.st_size, len = 0;
-    unsigned char *buf = malloc(want + 1);
-    if (!buf) { close(fd); return fail(err, cap, "%s: out of memory", path); }
-    for (;;) {
-        ssize_t n = read(fd, buf + len, want + 1 - len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int e = errno;
-            free(buf); close(fd);
-            return fail(err, cap, "%s: cannot read: %s", path, strerror(e));
-        }
-        if (n == 0) break;
-        len += (size_t)n;
-        if (len > want) {
-            free(buf); close(fd);
-            return fail(err, cap, "%s: the file changed while it was read; try again", path);
-        }
-    }
-    close(fd);
-    *out = buf;
-    *outlen = len;
-    return 0;
-}
 
 int pal_bundle_load_verified(const char *path, const pal_pubkey *trusted, pal_bundle_sig *sig,
                              pal_program **out, char *err, size_t cap)
@@ -601,11 +557,10 @@ int pal_bundle_load_verified(const char *path, const pal_pubkey *trusted, pal_bu
     unsigned char *buf;
     size_t len;
     char why[512];
-    if (pal_read_file_bounded(path, PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES, &buf, &len, why, sizeof why)) {
-        if (strstr(why, "the limit is"))
-            return fail(err, cap, "%s: larger than a bundle may be (%u bytes)", path, PAL_MAX_BUNDLE_BYTES);
-        return fail(err, cap, "%s", why);
-    }
+    int r = pal_read_file(path, PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES, (char **)&buf, &len, why, sizeof why);
+    if (r == PAL_READ_TOO_LARGE)
+        return fail(err, cap, "%s: larger than a bundle may be (%u bytes)", path, PAL_MAX_BUNDLE_BYTES);
+    if (r != PAL_READ_OK) return fail(err, cap, "%s", why);
     int rc = pal_bundle_open(buf, len, trusted, sig, out, why, sizeof why);
     free(buf);
     if (rc) return fail(err, cap, "%s: %s", path, why);
@@ -756,7 +711,7 @@ static int load_key_file(const char *path, bool secret, void *out, char *err, si
     unsigned char *buf;
     size_t len;
     char why[300];
-    if (pal_read_file_bounded(path, PAL_MAX_KEY_FILE_BYTES, &buf, &len, why, sizeof why))
+    if (pal_read_file(path, PAL_MAX_KEY_FILE_BYTES, (char **)&buf, &len, why, sizeof why) != PAL_READ_OK)
         return fail(err, cap, "%s", why);
     int rc = secret ? pal_seckey_parse((const char *)buf, len, out, why, sizeof why)
                     : pal_pubkey_parse((const char *)buf, len, out, why, sizeof why);

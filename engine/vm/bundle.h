@@ -176,10 +176,6 @@ int pal_bundle_check_signature(const unsigned char *buf, size_t len, const pal_p
 int pal_bundle_open(const unsigned char *buf, size_t len, const pal_pubkey *trusted,
                     pal_bundle_sig *sig, pal_program **out, char *err, size_t cap);
 
-/* Reads a whole file of at most `limit` bytes (malloc'ed, *len set).
-   Errors name the path. */
-int pal_read_file_bounded(const char *path, size_t limit, unsigned char **buf, size_t *len, char *err, size_t cap);
-
 /* Like pal_bundle_load, with a trusted key (NULL: any) and the signature
    state reported in *sig (may be NULL). */
 int pal_bundle_load_verified(const char *path, const pal_pubkey *trusted, pal_bundle_sig *sig,
