@@ -264,7 +264,9 @@ void cg_check(pal_cc *cc, pal_decl *d)
     uint32_t out = cg_add_outcome(cc, ri, PE_FAIL, sev, d->name_loc, msg, dflt);
     if (per_element) cc->nscope--;
     cg_start_code(cc, ri);
-    if (per_element) {
+    if (per_element && cg_quant_is_const(e)) {
+        cg_quant_const_emit(cc, e, out);   /* one finding per matching item of a constant list */
+    } else if (per_element) {
         /* one finding per matching element */
         int base = e->local;
         cg_expr(cc, e->a);
