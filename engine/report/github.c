@@ -2,7 +2,7 @@
  * github.c — the scan report as GitHub Actions workflow commands:
  * each finding becomes an annotation on the run
  *
- *   ::error title=PAL-0041 (high) Image should be created with a non-root user::image runs as 'root'
+ *   ::error title=PAL-0041 (high) Image should be created with a non-root user::the image runs as root: its USER is root
  *
  * Levels: critical and high findings are ::error, medium ::warning, low
  * and info ::notice; excepted findings are a ::notice naming the reason,

@@ -36,7 +36,7 @@
  *         "id": "PAL-0041",                 check ID
  *         "title": "...", "severity": "high",       info|low|medium|high|critical
  *         "status": "fail",                 fail | excepted
- *         "message": "image runs as 'root'",
+ *         "message": "the image runs as root: its USER is root",
  *         "element": "/etc/shadow",         the file/package/user it is about (absent if none)
  *         "frameworks": [{"framework": "cis_docker", "control": "4.1", "title": "..."}],
  *         "controls": {"cis_docker": "4.1"},   the same, one string per framework
