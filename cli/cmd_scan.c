@@ -629,6 +629,19 @@ static int build_report_checks(scan *s)
     return 0;
 }
 
+/* Once the image's OS is known: a check that gives its remediation by OS
+   (remediation { linux: "...", windows: "..." }) shows the image's own. */
+static void choose_remediations(scan *s, bool windows)
+{
+    for (unsigned i = 0; i < s->nchecks; i++) {
+        if (s->rpt_of[i] == UINT32_MAX) continue;
+        const pal_program *p = s->progs[s->checks[i].prog].p;
+        const pal_rule *r = &p->rules[s->checks[i].rule];
+        const char *text = meta(p, r, windows ? "remediation.windows" : "remediation.linux");
+        if (text) s->rpt.checks[s->rpt_of[i]].remediation = rpt_str(&s->rpt, text);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* running                                                             */
 /* ------------------------------------------------------------------ */
@@ -1056,6 +1069,7 @@ int cmd_scan(int argc, char **argv)
     if (describe_image(&s, inv) != 0) { cli_error("scan", "out of memory"); goto out; }
     lap(times, T_READ, &mark);
     bool windows = s.rpt.image.os && !strcmp(s.rpt.image.os, "windows");
+    choose_remediations(&s, windows);
     if (s.o.nfeeds) {
         progress_stage("matching vulnerabilities");
         if (match_vulns(&s, &vs, inv) != 0 || report_vulns(&s, &vs, windows) != 0) goto out;

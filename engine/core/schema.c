@@ -148,6 +148,7 @@ static const pal_field group_fields[] = {
 static const pal_field history_fields[] = {
     {"created_by", NULL, PT_STRING, 0, 0},
     {"empty_layer", NULL, PT_BOOL, 0, 0},
+    {"layer", NULL, PT_INT, 0, 0},     /* index of the layer it made (as file.layer); absent if empty_layer */
     {"created", NULL, PT_STRING, 0, 0},
     {"comment", NULL, PT_STRING, 0, 0},
 };

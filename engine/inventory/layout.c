@@ -148,16 +148,21 @@ int pal_inv_config_parse(const char *json, size_t len, cJSON *image, bool *windo
         if (shell) cJSON_AddItemToObject(cfg, "shell", shell);
     }
 
+    /* Each entry that made a layer gets that layer's index (as files'
+       "layer"): a check can tell the base image's first layer (0) from the
+       build's own steps, which history alone does not order. */
     cJSON *hist = cJSON_AddArrayToObject(image, "history");
     if (!hist) goto oom;
+    int next_layer = 0;
     cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "history")) {
         if (!cJSON_IsObject(it)) continue;
         cJSON *h = cJSON_CreateObject();
         if (!h) goto oom;
         cJSON_AddItemToArray(hist, h);
         add_str(h, "created_by", jstr(it, "created_by"));
-        cJSON_AddBoolToObject(h, "empty_layer",
-                              cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "empty_layer")));
+        bool empty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "empty_layer"));
+        cJSON_AddBoolToObject(h, "empty_layer", empty);
+        if (!empty) cJSON_AddNumberToObject(h, "layer", next_layer++);
         add_str(h, "created", jstr(it, "created"));
         add_str(h, "comment", jstr(it, "comment"));
     }

@@ -2,7 +2,7 @@
  * github.c — the scan report as GitHub Actions workflow commands:
  * each finding becomes an annotation on the run
  *
- *   ::error title=PAL-0041 (high) Image should be created with a non-root user::image runs as 'root'
+ *   ::error title=PAL-0041 (high) Image should be created with a non-root user::the image runs as root: its USER is root
  *
  * Levels: critical and high findings are ::error, medium ::warning, low
  * and info ::notice; excepted findings are a ::notice naming the reason,
@@ -89,6 +89,7 @@ int rpt_write_github(const rpt_report *r, FILE *f)
         annotate(f, cmd, title, msg);
     }
     for (unsigned i = 0; i < r->nnotes; i++) annotate(f, "notice", "palisade scan", r->notes[i]);
+    if (!r->vulns_scanned) annotate(f, "notice", "palisade scan", RPT_VULNS_NOT_CHECKED);
 
     unsigned nfail = 0;
     for (int s = 0; s < 6; s++) nfail += r->fail_count[s];
@@ -101,8 +102,11 @@ int rpt_write_github(const rpt_report *r, FILE *f)
                      r->fail_count[SEV_MEDIUM], r->fail_count[SEV_LOW] + r->fail_count[SEV_INFO] + r->fail_count[SEV_NONE]);
     if (n > 0 && (size_t)n < sizeof msg && r->excepted_findings)
         n += snprintf(msg + n, sizeof msg - (size_t)n, ", %u excepted", r->excepted_findings);
-    if (n > 0 && (size_t)n < sizeof msg && r->nvulns)
-        n += snprintf(msg + n, sizeof msg - (size_t)n, "; %u vulnerabilities (%u failing)", r->nvulns, r->vulns_failing);
+    if (n > 0 && (size_t)n < sizeof msg && r->vulns_scanned)
+        n += snprintf(msg + n, sizeof msg - (size_t)n, "; %u vulnerabilit%s (%u failing)", r->nvulns,
+                      r->nvulns == 1 ? "y" : "ies", r->vulns_failing);
+    else if (n > 0 && (size_t)n < sizeof msg)
+        n += snprintf(msg + n, sizeof msg - (size_t)n, "; vulnerabilities not checked");
     if (n > 0 && (size_t)n < sizeof msg)
         snprintf(msg + n, sizeof msg - (size_t)n, "; %u checks: %u passed, %u failed; fail-on %s", r->nchecks,
                  r->checks_passed, r->checks_failed, rpt_sev_name(r->fail_on));

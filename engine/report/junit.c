@@ -76,6 +76,7 @@ int rpt_write_junit(const rpt_report *r, FILE *f)
     property(f, "image.os", r->image.os);
     property(f, "fail_on", rpt_sev_name(r->fail_on));
     property(f, "passed", r->passed ? "true" : "false");
+    property(f, "vulnerabilities.checked", r->vulns_scanned ? "true" : "false");
     fputs("    </properties>\n", f);
 
     for (unsigned i = 0; i < r->nchecks; i++) {
@@ -159,6 +160,7 @@ int rpt_write_junit(const rpt_report *r, FILE *f)
             fputc('\n', f);
         }
     for (unsigned k = 0; k < r->nnotes; k++) { xml(f, r->notes[k], false); fputc('\n', f); }
+    if (!r->vulns_scanned) fputs(RPT_VULNS_NOT_CHECKED "\n", f);
     fputs("</system-out>\n    <system-err></system-err>\n  </testsuite>\n</testsuites>\n", f);
     return 0;
 }

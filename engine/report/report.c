@@ -429,6 +429,9 @@ int rpt_write_text(const rpt_report *r, FILE *f)
         }
     } else if (r->vulns_scanned) {
         fprintf(f, "\nVULNERABILITIES: none found\n");
+    } else {
+        fprintf(f, "\nVULNERABILITIES: not checked (no --feeds given, so no package was matched against a "
+                   "vulnerability feed)\n");
     }
     if (r->nnotes) {
         fprintf(f, "\nNOTES\n");
@@ -446,6 +449,8 @@ int rpt_write_text(const rpt_report *r, FILE *f)
     if (r->checks_errors) fprintf(f, ", %u stopped with an error", r->checks_errors);
     if (r->vulns_scanned)
         fprintf(f, "; %u vulnerabilit%s (%u failing)", r->nvulns, r->nvulns == 1 ? "y" : "ies", r->vulns_failing);
+    else
+        fputs("; vulnerabilities not checked", f);
     fprintf(f, "; fail-on %s\n", rpt_sev_name(r->fail_on));
     return 0;
 }
@@ -534,6 +539,7 @@ int rpt_write_json(const rpt_report *r, FILE *f)
         cJSON_AddItemToArray(fa, o);
     }
 
+    cJSON_AddBoolToObject(root, "vulnerabilities_checked", r->vulns_scanned);
     cJSON *va = cJSON_AddArrayToObject(root, "vulnerabilities");
     for (unsigned i = 0; i < r->nvulns; i++) {
         const rpt_vuln *v = &r->vulns[i];
@@ -575,6 +581,7 @@ int rpt_write_json(const rpt_report *r, FILE *f)
     }
     cJSON *na = cJSON_AddArrayToObject(root, "notes");
     for (unsigned i = 0; i < r->nnotes; i++) cJSON_AddItemToArray(na, cJSON_CreateString(r->notes[i]));
+    if (!r->vulns_scanned) cJSON_AddItemToArray(na, cJSON_CreateString(RPT_VULNS_NOT_CHECKED));
 
     cJSON *s = cJSON_AddObjectToObject(root, "summary");
     cJSON_AddNumberToObject(s, "checks", r->nchecks);
@@ -586,6 +593,7 @@ int rpt_write_json(const rpt_report *r, FILE *f)
     cJSON_AddNumberToObject(s, "excepted_findings", r->excepted_findings);
     cJSON *vs = sev_counts(r->vuln_count);
     cJSON_AddNumberToObject(vs, "failing", r->vulns_failing);
+    cJSON_AddBoolToObject(vs, "checked", r->vulns_scanned);   /* beside the counts it qualifies */
     cJSON_AddItemToObject(s, "vulnerabilities", vs);
     add_str(root, "fail_on", rpt_sev_name(r->fail_on));
     cJSON_AddBoolToObject(root, "passed", r->passed);

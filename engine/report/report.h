@@ -36,7 +36,7 @@
  *         "id": "PAL-0041",                 check ID
  *         "title": "...", "severity": "high",       info|low|medium|high|critical
  *         "status": "fail",                 fail | excepted
- *         "message": "image runs as 'root'",
+ *         "message": "the image runs as root: its USER is root",
  *         "element": "/etc/shadow",         the file/package/user it is about (absent if none)
  *         "frameworks": [{"framework": "cis_docker", "control": "4.1", "title": "..."}],
  *         "controls": {"cis_docker": "4.1"},   the same, one string per framework
@@ -45,6 +45,9 @@
  *         "exception": {"reason": "...", "expires": "2027-01-31", "expired": false,
  *                       "file": "exc.yaml", "line": 3}       only when one matched
  *     }],                                   ordered: severity (critical first), id, message
+ *     "vulnerabilities_checked": false,    true only with --feeds: without it no package was
+ *                                          matched against a feed, and the empty list and zero
+ *                                          counts below say nothing about vulnerabilities
  *     "vulnerabilities": [{                only with --feeds
  *         "id": "CVE-2024-1234", "package": "libssl3", "version": "3.0.1-1",
  *         "ecosystem": "dpkg",              dpkg apk rpm windows md5
@@ -67,15 +70,23 @@
  *                 "dropped": 5,             only when it found more than it may report
  *                 "source": "checks/cis_docker.pal:5",
  *                 "error": "..."}],         only for status error
- *     "notes": ["..."],                     expired exceptions, dropped findings, ...
+ *     "notes": ["..."],                     expired exceptions, dropped findings, vulnerabilities
+ *                                           not checked (RPT_VULNS_NOT_CHECKED), ...
  *     "summary": {"checks": 12, "passed": 10, "failed": 1, "excepted": 1, "errors": 0,
  *                 "findings": {"critical": 0, "high": 1, "medium": 0, "low": 0, "info": 0},
  *                 "excepted_findings": 1,
  *                 "vulnerabilities": {"critical": 0, "high": 0, "medium": 0, "low": 0,
- *                                     "info": 0, "failing": 0}},
+ *                                     "info": 0, "failing": 0,
+ *                                     "checked": false}},   as vulnerabilities_checked
  *     "fail_on": "high",
  *     "passed": false
  *   }
+ *
+ * Every format says when vulnerabilities were not checked (no --feeds):
+ * text in its VULNERABILITIES line and summary, json in the fields above
+ * and a note, sarif in run.properties.vulnerabilitiesChecked and a tool
+ * notification, junit in the vulnerabilities.checked property and
+ * system-out, github in a ::notice and the summary line.
  *
  * `summary.findings` counts findings with status fail, by severity; a
  * check's status is fail if any of its findings fails, excepted if it
@@ -180,6 +191,10 @@ rpt_vuln *rpt_add_vuln(rpt_report *r);
 int rpt_note(rpt_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Orders the findings, settles statuses, counts and `passed`. */
 void rpt_finish(rpt_report *r);
+
+/* The note every format gives when vulns_scanned is false. */
+#define RPT_VULNS_NOT_CHECKED \
+    "vulnerabilities were not checked: no --feeds given, so no package was matched against a vulnerability feed"
 
 /* Formats: "text", "json", "sarif", "junit", "github".  -1 if unknown. */
 int rpt_format_from_name(const char *name);

@@ -161,6 +161,14 @@ static void fingerprint(cJSON *res, const char *a, const char *b, const char *c)
     sarif_str(pf, "palisadeFinding/v1", hex);
 }
 
+static void notification(cJSON *notes, const char *text)
+{
+    cJSON *n = cJSON_CreateObject();
+    sarif_str(n, "level", "note");
+    sarif_text(n, "message", text);
+    cJSON_AddItemToArray(notes, n);
+}
+
 int rpt_write_sarif(const rpt_report *r, FILE *f)
 {
     char *uri = file_uri(r->image.file ? r->image.file : "image");
@@ -318,18 +326,15 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
             sarif_text(n, "message", msg);
             cJSON_AddItemToArray(notes, n);
         }
-    for (unsigned i = 0; i < r->nnotes; i++) {
-        cJSON *n = cJSON_CreateObject();
-        sarif_str(n, "level", "note");
-        sarif_text(n, "message", r->notes[i]);
-        cJSON_AddItemToArray(notes, n);
-    }
+    for (unsigned i = 0; i < r->nnotes; i++) notification(notes, r->notes[i]);
+    if (!r->vulns_scanned) notification(notes, RPT_VULNS_NOT_CHECKED);
     cJSON_AddItemToArray(invs, inv);
 
     cJSON *props = cJSON_AddObjectToObject(run, "properties");
     sarif_str(props, "image", r->image.name);
     sarif_str(props, "imageId", r->image.id);
     sarif_str(props, "failOn", rpt_sev_name(r->fail_on));
+    cJSON_AddBoolToObject(props, "vulnerabilitiesChecked", r->vulns_scanned);
     cJSON_AddBoolToObject(props, "passed", r->passed);
 
     char *text = cJSON_Print(root);

@@ -34,6 +34,11 @@ uint32_t cg_matcher_for(pal_cc *cc, pal_type lt, const pal_cvals *cv, int kind_o
 
 /* expr.c */
 void cg_expr(pal_cc *cc, pal_node *n);         /* pushes the expression's value */
+/* A quantifier over `[...]`, `feed(...)` or a list name (not a field). */
+bool cg_quant_is_const(const pal_node *n);
+/* A check's top-level `any x in CONSTANT_LIST: body`: unrolled, each item
+   whose body holds EMITs outcome; nothing is left on the stack. */
+void cg_quant_const_emit(pal_cc *cc, pal_node *n, uint32_t outcome);
 
 /* decls.c: what every decision-making declaration shares, checks and rules */
 const char *cg_attr_str(pal_decl *d, const char *key, pal_node **node);

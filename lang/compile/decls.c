@@ -100,6 +100,24 @@ uint32_t cg_begin_rule(pal_cc *cc, pal_decl *d, int kind, int root, unsigned kin
             snprintf(key, sizeof key, "frameworks.%.*s", (int)kv->len, kv->text);
             cg_add_meta(cc, key, kv->a->text, kv->a->len);
         }
+    /* remediation { linux: "...", windows: "..." }: the scan shows the
+       image's own (a Linux image is not told to add USER ContainerUser) */
+    pal_node *rem;
+    cg_attr_str(d, "remediation", &rem);
+    if (rem && rem->kind == N_LIST)
+        for (uint32_t i = 0; i < rem->nitems; i++) {
+            pal_node *kv = rem->items[i];
+            bool os_key = kv->kind == N_CALL && ((kv->len == 5 && !memcmp(kv->text, "linux", 5)) ||
+                                                 (kv->len == 7 && !memcmp(kv->text, "windows", 7)));
+            if (!os_key || !kv->a || kv->a->kind != N_STR) {
+                cc_error(cc, "PAL0205", kv->loc, "write remediation \"...\", or remediation { linux: \"...\", windows: \"...\" }",
+                         "a remediation by OS is `linux: \"text\"` or `windows: \"text\"`");
+                continue;
+            }
+            char key[32];
+            snprintf(key, sizeof key, "remediation.%.*s", (int)kv->len, kv->text);
+            cg_add_meta(cc, key, kv->a->text, kv->a->len);
+        }
     pal_node *tags;
     cg_attr_str(d, "tags", &tags);
     if (tags && tags->kind == N_LIST)
@@ -264,7 +282,9 @@ void cg_check(pal_cc *cc, pal_decl *d)
     uint32_t out = cg_add_outcome(cc, ri, PE_FAIL, sev, d->name_loc, msg, dflt);
     if (per_element) cc->nscope--;
     cg_start_code(cc, ri);
-    if (per_element) {
+    if (per_element && cg_quant_is_const(e)) {
+        cg_quant_const_emit(cc, e, out);   /* one finding per matching item of a constant list */
+    } else if (per_element) {
         /* one finding per matching element */
         int base = e->local;
         cg_expr(cc, e->a);

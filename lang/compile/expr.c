@@ -142,9 +142,23 @@ static void gen_in(pal_cc *cc, pal_node *n)
     }
 }
 
+static void gen_quant_const(pal_cc *cc, pal_node *n, uint32_t emit_outcome);
+
+bool cg_quant_is_const(const pal_node *n)
+{
+    return n->a->kind == N_LIST || n->a->kind == N_CALL || (n->a->kind == N_NAME && n->a->ref == REF_LIST);
+}
+
+void cg_quant_const_emit(pal_cc *cc, pal_node *n, uint32_t outcome)
+{
+    gen_quant_const(cc, n, outcome);
+}
+
 /* A quantifier over a constant list is unrolled: each item is stored in
-   the variable's local and the body evaluated; any/all short-circuit. */
-static void gen_quant_const(pal_cc *cc, pal_node *n)
+   the variable's local and the body evaluated; any/all short-circuit.
+   With an outcome (a check's top-level `any`, one finding per item) every
+   item's body emits it instead, and nothing is left on the stack. */
+static void gen_quant_const(pal_cc *cc, pal_node *n, uint32_t emit_outcome)
 {
     pal_cvals cv = {0};
     if (!pal_const_list(cc, n->a, &cv)) { free(cv.v); cc->gen_failed = true; return; }
@@ -157,8 +171,9 @@ static void gen_quant_const(pal_cc *cc, pal_node *n)
     int elem = pal_cvals_elem(&cv);
     uint32_t jumps[256];
     uint32_t nj = 0;
+    bool per_item = emit_outcome != UINT32_MAX;
     if (n->kind == N_COUNT) gen_push_int(cc, 0);
-    else { cg_emit(cc, n->kind == N_ANY ? OP_PUSH_FALSE : OP_PUSH_TRUE); cg_stack(cc, 1); }
+    else if (!per_item) { cg_emit(cc, n->kind == N_ANY ? OP_PUSH_FALSE : OP_PUSH_TRUE); cg_stack(cc, 1); }
     for (uint32_t i = 0; i < cv.n && !cc->gen_failed; i++) {
         pal_cval *v = &cv.v[i];
         pal_value c = {0};
@@ -191,6 +206,11 @@ static void gen_quant_const(pal_cc *cc, pal_node *n)
         cg_stack(cc, 1);
         cg_emit(cc, PAL_MK_A(OP_STORE_LOCAL, (uint32_t)n->local + 2));
         cg_stack(cc, -1);
+        if (per_item) {
+            cg_expr(cc, n->b);
+            cg_emit_if(cc, emit_outcome, n->loc);
+            continue;
+        }
         if (n->kind == N_COUNT) {
             cg_expr(cc, n->b);
             uint32_t skip = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
@@ -210,7 +230,7 @@ static void gen_quant_const(pal_cc *cc, pal_node *n)
         cg_emit(cc, n->kind == N_ANY ? OP_PUSH_FALSE : OP_PUSH_TRUE);
         cg_stack(cc, 1);
     }
-    if (n->kind == N_COUNT) { free(cv.v); return; }
+    if (per_item || n->kind == N_COUNT) { free(cv.v); return; }
     uint32_t done = cg_emit_jump(cc, OP_JUMP);
     /* an early exit lands here with `true` on the cg_stack (for all: a failing item) */
     uint32_t early = cg_here(cc);
@@ -309,8 +329,8 @@ void cg_expr(pal_cc *cc, pal_node *n)
     case N_ANY: case N_ALL: case N_COUNT: {
         /* locals: base = collection, base+1 = index, base+2 = element */
         int base = n->local;
-        if (n->a->kind == N_LIST || n->a->kind == N_CALL || (n->a->kind == N_NAME && n->a->ref == REF_LIST)) {
-            gen_quant_const(cc, n);
+        if (cg_quant_is_const(n)) {
+            gen_quant_const(cc, n, UINT32_MAX);
             return;
         }
         cg_expr(cc, n->a);

@@ -185,6 +185,18 @@ for cid in sorted(cases):
             if "message" in case:
                 ok(label + " names the offending thing (%r)" % case["message"],
                    any(f["id"] == cid and case["message"] in f["message"] for f in found), detail)
+            mine = [f for f in found if f["id"] == cid]
+            if "remediation" in case:
+                ok(label + " tells this image's fix (%r)" % case["remediation"],
+                   mine and all(case["remediation"] in f["remediation"] for f in mine), detail)
+            if "remediation_not" in case:
+                ok(label + " tells no other OS's fix (%r)" % case["remediation_not"],
+                   mine and not any(case["remediation_not"] in f["remediation"] for f in mine), detail)
+            # a message is a sentence a user reads: no empty quotes, empty
+            # lists or undefined values rendered into it
+            for f in found:
+                ok(label + " %s's message is a plain sentence" % f["id"],
+                   not re.search(r"''|\[\]|<undefined>", f["message"]), f["message"])
         else:
             ok(label + " passes every check", ids == [], detail)
 

@@ -187,5 +187,26 @@ ok "text: grouped by severity, excepted and vulnerabilities apart, FAIL summary"
 "$PAL" scan "$tmp/img.tar" --disable PAL-0424,PAL-0041 --format text >"$tmp/pass.txt"; rc=$?
 ok "text: PASS when only the medium finding is left" '[ $rc -eq 0 ] && grep -q "^PASS: 1 finding " "$tmp/pass.txt"'
 
+# ---------------------------------------------------------------- no --feeds
+# no package was matched against a feed: every format says so, none reads
+# like a clean vulnerability scan (an empty list and zero counts)
+NC="vulnerabilities were not checked: no --feeds given"
+for fmt in json sarif junit github text; do
+    "$PAL" scan "$tmp/img.tar" --format $fmt >"$tmp/nf.$fmt" 2>/dev/null
+done
+ok "json without --feeds: vulnerabilities_checked false, beside the counts too, and a note" \
+   '[ "$(q "$tmp/nf.json" "[.vulnerabilities_checked, .summary.vulnerabilities.checked, (.vulnerabilities|length)] | map(tostring) | join(\",\")")" = "false,false,0" ] && q "$tmp/nf.json" ".notes[]" | grep -qF "$NC"'
+ok "json with --feeds: vulnerabilities_checked true, no such note" \
+   '[ "$(q "$J" "[.vulnerabilities_checked, .summary.vulnerabilities.checked] | map(tostring) | join(\",\")")" = "true,true" ] && ! grep -qF "$NC" "$J"'
+ok "sarif without --feeds: run property and a tool notification" \
+   '[ "$(q "$tmp/nf.sarif" ".runs[0].properties.vulnerabilitiesChecked")" = false ] && q "$tmp/nf.sarif" ".runs[0].invocations[0].toolExecutionNotifications[].message.text" | grep -qF "$NC"'
+ok "junit without --feeds: property vulnerabilities.checked=false and system-out, still valid" \
+   'xmllint --xpath "string(//property[@name=\"vulnerabilities.checked\"]/@value)" "$tmp/nf.junit" | grep -qx false && xmllint --xpath "string(//system-out)" "$tmp/nf.junit" | grep -qF "$NC" && xmllint --noout --schema tests/tools/junit.xsd "$tmp/nf.junit" 2>/dev/null'
+ok "github without --feeds: a ::notice and the summary line say so" \
+   'grep -qF "::notice title=palisade scan::$NC" "$tmp/nf.github" && tail -n1 "$tmp/nf.github" | grep -qF "; vulnerabilities not checked;"'
+ok "text without --feeds: VULNERABILITIES not checked, and in the summary" \
+   'grep -q "^VULNERABILITIES: not checked (no --feeds given" "$tmp/nf.text" && tail -n1 "$tmp/nf.text" | grep -qF "; vulnerabilities not checked;"'
+ok "text with --feeds: nothing says not checked" '! grep -q "not checked" "$T"'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

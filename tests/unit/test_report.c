@@ -342,6 +342,68 @@ static void test_report(void)
     rpt_free(&r);
 }
 
+/* Without --feeds no vulnerability was looked for: every format must say
+   so, and none may read like a clean vulnerability scan. */
+static void test_vulns_not_checked(void)
+{
+    rpt_report r;
+    fill(&r);
+    rpt_finish(&r);
+    char *txt = render(&r, RF_TEXT);
+    CHECK(strstr(txt, "\nVULNERABILITIES: not checked (no --feeds given") != NULL);
+    CHECK(strstr(txt, "; vulnerabilities not checked; fail-on high\n") != NULL);
+    free(txt);
+    char *js = render(&r, RF_JSON);
+    cJSON *doc = cJSON_Parse(js);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(doc, "vulnerabilities_checked")));
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "summary"), "vulnerabilities"),
+                                            "checked")));
+    cJSON *notes = cJSON_GetObjectItem(doc, "notes");
+    CHECK(cJSON_GetArraySize(notes) == 1 && !strcmp(cJSON_GetArrayItem(notes, 0)->valuestring, RPT_VULNS_NOT_CHECKED));
+    cJSON_Delete(doc);
+    free(js);
+    char *sarif = render(&r, RF_SARIF);
+    doc = cJSON_Parse(sarif);
+    cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(run, "properties"), "vulnerabilitiesChecked")));
+    cJSON *tn = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(run, "invocations"), 0),
+                                    "toolExecutionNotifications");
+    cJSON *msg = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(tn, 0), "message"), "text");
+    CHECK(msg && !strcmp(msg->valuestring, RPT_VULNS_NOT_CHECKED));
+    cJSON_Delete(doc);
+    free(sarif);
+    char *xml = render(&r, RF_JUNIT);
+    CHECK(strstr(xml, "<property name=\"vulnerabilities.checked\" value=\"false\"/>") != NULL);
+    CHECK(strstr(xml, "<system-out>" RPT_VULNS_NOT_CHECKED "\n</system-out>") != NULL);
+    free(xml);
+    char *gh = render(&r, RF_GITHUB);
+    CHECK(strstr(gh, "::notice title=palisade scan::" RPT_VULNS_NOT_CHECKED "\n") != NULL);
+    CHECK(strstr(gh, "; vulnerabilities not checked; 3 checks") != NULL);
+    free(gh);
+
+    /* with --feeds and nothing found, a plain zero, no note */
+    r.vulns_scanned = true;
+    txt = render(&r, RF_TEXT);
+    CHECK(strstr(txt, "not checked") == NULL && strstr(txt, "\nVULNERABILITIES: none found\n") != NULL);
+    CHECK(strstr(txt, "; 0 vulnerabilities (0 failing); fail-on high\n") != NULL);
+    free(txt);
+    js = render(&r, RF_JSON);
+    doc = cJSON_Parse(js);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(doc, "vulnerabilities_checked")));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "notes")), 0);
+    cJSON_Delete(doc);
+    free(js);
+    for (int fmt = RF_SARIF; fmt <= RF_GITHUB; fmt++) {
+        char *out = render(&r, fmt);
+        CHECK(strstr(out, RPT_VULNS_NOT_CHECKED) == NULL);
+        free(out);
+    }
+    gh = render(&r, RF_GITHUB);
+    CHECK(strstr(gh, "; 0 vulnerabilities (0 failing); 3 checks") != NULL);
+    free(gh);
+    rpt_free(&r);
+}
+
 int main(void)
 {
     test_yaml();
@@ -349,5 +411,6 @@ int main(void)
     test_dates();
     test_exceptions();
     test_report();
+    test_vulns_not_checked();
     return unit_result("test_report");
 }
