@@ -8,12 +8,14 @@
 #   make deps     install the Debian build dependencies (needs root or sudo)
 #
 # The library is built by folder: every .c in a stage folder of engine/ and
-# lang/ (engine/vm/, lang/syntax/, ...) goes into libpalisade.a, every
+# lang/ (engine/vm/, lang/syntax/, ...) and the public API (engine/palisade.c,
+# declared in engine/palisade.h) go into libpalisade.a, every
 # cli/*.c into the binary, every tests/unit/test_*.c becomes one test
 # program: adding a file, or a stage folder, needs no Makefile change.
 # Includes are written from the repository root ("engine/vm/vm.h"); the root
 # and the generated tree ($(BUILD)/gen, which mirrors it) are the only
-# include paths, so no palisade header can shadow a system one.
+# include paths, so no palisade header can shadow a system one.  Symbols are
+# hidden unless palisade.h exports them (PALISADE_API).
 
 BUILD    ?= build
 CC       ?= cc
@@ -30,11 +32,11 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 OPT      ?= -O2 -g
 SAN      ?=
 CFLAGS   ?=
-override CFLAGS += -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) -Wall -Wextra -Wno-unused-parameter \
+override CFLAGS += -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) -Wall -Wextra -Wno-unused-parameter -fvisibility=hidden \
             -I. -I$(BUILD)/gen $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
 
-LIB_SRC    := $(sort $(wildcard engine/*/*.c lang/*/*.c))
+LIB_SRC    := $(sort $(wildcard engine/*.c engine/*/*.c lang/*/*.c))
 GEN        := $(BUILD)/gen/lang/syntax
 GEN_SRC    := $(GEN)/lexer.c $(GEN)/grammar.c
 CLI_SRC    := $(filter-out cli/embedgen.c,$(wildcard cli/*.c))

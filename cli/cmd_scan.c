@@ -676,7 +676,7 @@ static void check_starting(void *user, uint32_t rule)
     progress_stage("running check %u of %u: %s", k->s->rpt_of[k->ci] + 1, k->s->rpt.nchecks, k->s->checks[k->ci].id);
 }
 
-static int check_finding(void *user, const pal_finding *fd)
+static int check_finding(void *user, const pal_check_finding *fd)
 {
     scan_sink *k = user;
     scan *s = k->s;

@@ -46,7 +46,7 @@ static int run_one(pal_vm *vm, const pal_program *p, uint32_t r, const pal_recor
     for (uint32_t i = 0; i < n; i++) {
         const pal_emit *em = pal_vm_emit(vm, i);
         pal_vm_render(vm, r, inv, em, msg, PAL_MAX_MESSAGE_BYTES + 8);
-        pal_finding f = {r, em->outcome, 0, msg, NULL, 0};
+        pal_check_finding f = {r, em->outcome, 0, msg, NULL, 0};
         f.severity = em->outcome < p->noutcomes ? p->outcomes[em->outcome].severity : SEV_MEDIUM;
         element_of(em, &f.element, &f.element_len);
         int rc = sink->finding(sink->user, &f);

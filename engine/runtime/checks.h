@@ -23,14 +23,14 @@
 #include "engine/vm/program.h"
 #include "engine/vm/vm.h"
 
-typedef struct pal_finding {
+typedef struct pal_check_finding {
     uint32_t rule;            /* the check, an index into p->rules */
     uint32_t outcome;         /* index into p->outcomes */
     uint8_t severity;
     const char *message;
     const char *element;      /* NULL when the finding is about the image as a whole */
     size_t element_len;
-} pal_finding;
+} pal_check_finding;
 
 typedef struct pal_check_result {
     uint32_t rule;
@@ -42,7 +42,7 @@ typedef struct pal_check_result {
 
 typedef struct pal_check_sink {
     /* Each finding of a check, in order; nonzero stops the run (out of memory). */
-    int (*finding)(void *user, const pal_finding *f);
+    int (*finding)(void *user, const pal_check_finding *f);
     /* After each check (may be NULL); nonzero stops the run. */
     int (*done)(void *user, const pal_check_result *r);
     /* Before each check (may be NULL): progress reporting. */

@@ -254,7 +254,7 @@ int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *d)
 /* pal_run_checks through the one check runner: every finding a match. */
 typedef struct { pal_runtime *rt; pal_decision *d; } check_collect;
 
-static int add_finding(void *user, const pal_finding *f)
+static int add_finding(void *user, const pal_check_finding *f)
 {
     check_collect *c = user;
     pal_runtime *rt = c->rt;
