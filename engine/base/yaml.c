@@ -120,12 +120,136 @@ static void size_words(size_t n, char *out, size_t cap)
 
 static const pal_yaml_limits default_limits = {PAL_YAML_MAX_BYTES, PAL_YAML_MAX_NODES, PAL_YAML_MAX_DEPTH};
 
+/* The parse of one document: the containers still open, the counts the
+   limits bound, and where errors go. */
+typedef struct yaml_build {
+    pal_yaml_doc *doc;
+    const pal_yaml_limits *lim;
+    unsigned max_depth;
+    open_node stack[PAL_YAML_MAX_DEPTH_CAP];
+    unsigned depth, nodes, docs;
+    char *err;
+    size_t errcap;
+} yaml_build;
+
+/* libyaml's own message, with the place and what to do. */
+static void syntax_error(yaml_build *b, const yaml_parser_t *parser)
+{
+    const yaml_mark_t *m = &parser->problem_mark;
+    int n = snprintf(b->err, b->errcap, "%s:%zu:%zu: YAML syntax error: %s", b->doc->file, m->line + 1,
+                     m->column + 1, parser->problem ? parser->problem : "unreadable");
+    if (parser->context && n > 0 && (size_t)n < b->errcap)
+        n += snprintf(b->err + n, b->errcap - (size_t)n, " (%s at line %zu)", parser->context,
+                      parser->context_mark.line + 1);
+    if (n > 0 && (size_t)n < b->errcap)
+        snprintf(b->err + n, b->errcap - (size_t)n, "; check the indentation and quoting there");
+}
+
+/* A finished node: the root, or the next child of the innermost container. */
+static int attach(yaml_build *b, pal_yaml *node)
+{
+    if (b->depth == 0) { b->doc->root = node; return 0; }
+    open_node *p = &b->stack[b->depth - 1];
+    if (p->node->kind == PAL_YAML_MAP && p->nkids % 2 == 0 && node->kind != PAL_YAML_SCALAR) {
+        pal_yaml_error(b->doc, node, b->err, b->errcap, "a mapping key must be a plain value");
+        return -1;
+    }
+    if (push_kid(p, node) != 0) {
+        pal_yaml_error(b->doc, node, b->err, b->errcap, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* The innermost container closes: its children move into the arena. */
+static pal_yaml *close_node(yaml_build *b)
+{
+    open_node *o = &b->stack[--b->depth];   /* libyaml only emits balanced events */
+    pal_yaml *c = o->node;
+    if (o->nkids) {
+        c->items = pal_arena_alloc(&b->doc->arena, o->nkids * sizeof *c->items);
+        if (!c->items) {
+            pal_yaml_error(b->doc, c, b->err, b->errcap, "out of memory (the file is too large)");
+            free(o->kids);
+            return NULL;
+        }
+        memcpy(c->items, o->kids, o->nkids * sizeof *c->items);
+    }
+    c->n = c->kind == PAL_YAML_MAP ? o->nkids / 2 : o->nkids;
+    free(o->kids);
+    o->kids = NULL;
+    if (c->kind == PAL_YAML_MAP && check_keys(b->doc, c, b->err, b->errcap) != 0) return NULL;
+    return c;
+}
+
+static pal_yaml *scalar_node(yaml_build *b, const yaml_event_t *ev)
+{
+    pal_yaml *node = new_node(b->doc, PAL_YAML_SCALAR, &ev->start_mark);
+    if (!node) return NULL;
+    node->str = pal_arena_strndup(&b->doc->arena, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+    node->len = ev->data.scalar.length;
+    node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    return node->str ? node : NULL;
+}
+
+/* One parser event.  1: the stream ended; 0: go on; -1: error (in b->err). */
+static int on_event(yaml_build *b, const yaml_event_t *ev)
+{
+    pal_yaml at = {0};
+    at.line = (unsigned)ev->start_mark.line + 1;
+    at.col = (unsigned)ev->start_mark.column + 1;
+    if (ev->type == YAML_ALIAS_EVENT || event_anchor(ev)) {
+        pal_yaml_error(b->doc, &at, b->err, b->errcap,
+                       "YAML anchors and aliases (& and *) are not supported here; write the value out");
+        return -1;
+    }
+    pal_yaml *node = NULL;
+    switch (ev->type) {
+    case YAML_DOCUMENT_START_EVENT:
+        if (++b->docs > 1) {
+            pal_yaml_error(b->doc, &at, b->err, b->errcap, "a second YAML document ('---'); put everything in one");
+            return -1;
+        }
+        return 0;
+    case YAML_STREAM_END_EVENT:
+        return 1;
+    case YAML_SCALAR_EVENT:
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+        bool scalar = ev->type == YAML_SCALAR_EVENT;
+        node = scalar ? scalar_node(b, ev)
+                      : new_node(b->doc, ev->type == YAML_SEQUENCE_START_EVENT ? PAL_YAML_SEQ : PAL_YAML_MAP,
+                                 &ev->start_mark);
+        if (!node) {
+            pal_yaml_error(b->doc, &at, b->err, b->errcap, "out of memory (the file is too large)");
+            return -1;
+        }
+        if (++b->nodes > b->lim->max_nodes) {
+            pal_yaml_error(b->doc, &at, b->err, b->errcap, "more than %u YAML nodes; split the file", b->lim->max_nodes);
+            return -1;
+        }
+        if (scalar) return attach(b, node);
+        if (b->depth == b->max_depth) {
+            pal_yaml_error(b->doc, node, b->err, b->errcap, "nested deeper than %u levels", b->max_depth);
+            return -1;
+        }
+        b->stack[b->depth++] = (open_node){node, NULL, 0, 0};
+        return 0;
+    }
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        node = close_node(b);
+        return node ? attach(b, node) : -1;
+    default:
+        return 0;
+    }
+}
+
 int pal_yaml_parse(pal_yaml_doc *doc, const char *file, const char *data, size_t len,
                    const pal_yaml_limits *lim, char *err, size_t errcap)
 {
     memset(doc, 0, sizeof *doc);
     if (!lim) lim = &default_limits;
-    unsigned max_depth = lim->max_depth < PAL_YAML_MAX_DEPTH_CAP ? lim->max_depth : PAL_YAML_MAX_DEPTH_CAP;
     /* A node costs ~64 bytes of tree plus its text; 16x the input bounds
        any real file with room to spare. */
     pal_arena_init(&doc->arena, 16 * lim->max_bytes + (1u << 20));
@@ -138,7 +262,6 @@ int pal_yaml_parse(pal_yaml_doc *doc, const char *file, const char *data, size_t
         pal_arena_free(&doc->arena);
         return -1;
     }
-
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
         snprintf(err, errcap, "%s: out of memory", file);
@@ -146,128 +269,20 @@ int pal_yaml_parse(pal_yaml_doc *doc, const char *file, const char *data, size_t
         return -1;
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-
-    open_node stack[PAL_YAML_MAX_DEPTH_CAP];
-    unsigned depth = 0, nodes = 0, docs = 0;
-    int rc = -1;
-    bool done = false;
-    while (!done) {
+    yaml_build b = {.doc = doc, .lim = lim, .err = err, .errcap = errcap,
+                    .max_depth = lim->max_depth < PAL_YAML_MAX_DEPTH_CAP ? lim->max_depth : PAL_YAML_MAX_DEPTH_CAP};
+    int rc;
+    for (;;) {
         yaml_event_t ev;
-        if (!yaml_parser_parse(&parser, &ev)) {
-            const yaml_mark_t *m = &parser.problem_mark;
-            int n = snprintf(err, errcap, "%s:%zu:%zu: YAML syntax error: %s", file, m->line + 1,
-                             m->column + 1, parser.problem ? parser.problem : "unreadable");
-            if (parser.context && n > 0 && (size_t)n < errcap)
-                n += snprintf(err + n, errcap - (size_t)n, " (%s at line %zu)", parser.context,
-                              parser.context_mark.line + 1);
-            if (n > 0 && (size_t)n < errcap)
-                snprintf(err + n, errcap - (size_t)n, "; check the indentation and quoting there");
-            goto out;
-        }
-        pal_yaml *node = NULL;
-        bool opened = false, closed = false;
-        pal_yaml at = {0};
-        at.line = (unsigned)ev.start_mark.line + 1;
-        at.col = (unsigned)ev.start_mark.column + 1;
-        if (ev.type == YAML_ALIAS_EVENT || event_anchor(&ev)) {
-            pal_yaml_error(doc, &at, err, errcap,
-                           "YAML anchors and aliases (& and *) are not supported here; write the value out");
-            yaml_event_delete(&ev);
-            goto out;
-        }
-        switch (ev.type) {
-        case YAML_DOCUMENT_START_EVENT:
-            if (++docs > 1) {
-                pal_yaml_error(doc, &at, err, errcap, "a second YAML document ('---'); put everything in one");
-                yaml_event_delete(&ev);
-                goto out;
-            }
-            break;
-        case YAML_STREAM_END_EVENT:
-            done = true;
-            break;
-        case YAML_SCALAR_EVENT:
-            node = new_node(doc, PAL_YAML_SCALAR, &ev.start_mark);
-            if (node) {
-                node->str = pal_arena_strndup(&doc->arena, (const char *)ev.data.scalar.value,
-                                              ev.data.scalar.length);
-                node->len = ev.data.scalar.length;
-                node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-                if (!node->str) node = NULL;
-            }
-            break;
-        case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT:
-            node = new_node(doc, ev.type == YAML_SEQUENCE_START_EVENT ? PAL_YAML_SEQ : PAL_YAML_MAP, &ev.start_mark);
-            opened = true;
-            break;
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            closed = true;
-            break;
-        default:
-            break;
-        }
-        bool was_scalar = ev.type == YAML_SCALAR_EVENT;   /* yaml_event_delete zeroes ev */
+        if (!yaml_parser_parse(&parser, &ev)) { syntax_error(&b, &parser); rc = -1; break; }
+        rc = on_event(&b, &ev);
         yaml_event_delete(&ev);
-        if ((was_scalar || opened) && !node) {
-            pal_yaml_error(doc, &at, err, errcap, "out of memory (the file is too large)");
-            goto out;
-        }
-        if (node && ++nodes > lim->max_nodes) {
-            pal_yaml_error(doc, &at, err, errcap, "more than %u YAML nodes; split the file", lim->max_nodes);
-            goto out;
-        }
-        if (closed) {
-            /* libyaml only emits balanced events, so depth > 0 here */
-            open_node *o = &stack[--depth];
-            pal_yaml *c = o->node;
-            if (o->nkids) {
-                c->items = pal_arena_alloc(&doc->arena, o->nkids * sizeof *c->items);
-                if (!c->items) {
-                    pal_yaml_error(doc, c, err, errcap, "out of memory (the file is too large)");
-                    free(o->kids);
-                    goto out;
-                }
-                memcpy(c->items, o->kids, o->nkids * sizeof *c->items);
-            }
-            c->n = c->kind == PAL_YAML_MAP ? o->nkids / 2 : o->nkids;
-            free(o->kids);
-            if (c->kind == PAL_YAML_MAP && check_keys(doc, c, err, errcap) != 0) goto out;
-            node = c;
-        }
-        if (node && !opened) {
-            /* a finished node: attach it to its parent, or it is the root */
-            if (depth == 0) doc->root = node;
-            else {
-                open_node *p = &stack[depth - 1];
-                if (p->node->kind == PAL_YAML_MAP && p->nkids % 2 == 0 && node->kind != PAL_YAML_SCALAR) {
-                    pal_yaml_error(doc, node, err, errcap, "a mapping key must be a plain value");
-                    goto out;
-                }
-                if (push_kid(p, node) != 0) {
-                    pal_yaml_error(doc, node, err, errcap, "out of memory");
-                    goto out;
-                }
-            }
-        }
-        if (opened) {
-            if (depth == max_depth) {
-                pal_yaml_error(doc, node, err, errcap, "nested deeper than %u levels", max_depth);
-                goto out;
-            }
-            stack[depth].node = node;
-            stack[depth].kids = NULL;
-            stack[depth].nkids = stack[depth].cap = 0;
-            depth++;
-        }
+        if (rc) break;
     }
-    rc = 0;
-out:
-    while (depth > 0) free(stack[--depth].kids);
+    while (b.depth > 0) free(b.stack[--b.depth].kids);
     yaml_parser_delete(&parser);
-    if (rc != 0) pal_arena_free(&doc->arena);
-    return rc;
+    if (rc < 0) { pal_arena_free(&doc->arena); return -1; }
+    return 0;
 }
 
 int pal_yaml_load(pal_yaml_doc *doc, const char *path, const pal_yaml_limits *lim, char *err, size_t errcap)

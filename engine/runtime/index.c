@@ -706,12 +706,141 @@ static bool flow(absint *ai, int64_t pc, uint32_t depth, const uint8_t *s)
     return true;
 }
 
-/* Can the rule, with the forced atoms false, reach a non-allow EMIT or
-   spend its budget?  Returns 1 (yes, or cannot tell), 0 (proven no). */
-static int reachable_effect(absint *ai)
+/* The abstract effect of the instruction at pc on state s (depth d): its
+   successors get the result through flow().  Returns 1 when the answer is
+   "yes, or cannot tell" (an allowed-effect EMIT, a loop, a bad operand),
+   else 0. */
+static int step(absint *ai, uint32_t pc, uint8_t *s, uint32_t d)
 {
     const pal_program *p = ai->p;
     const pal_rule *r = ai->r;
+    const uint32_t MS = ai->max_stack, NL = ai->nlocals;
+    uint8_t *L = s + MS;
+    pal_instr in = ai->code[pc];
+    unsigned op = PAL_OP(in);
+    int64_t next = (int64_t)pc + 1;
+#define NEED(n) do { if (d < (n)) return 1; } while (0)
+#define PUSH(v) do { if (d >= MS) return 1; s[d++] = (v); } while (0)
+#define FLOW(t) do { if (!flow(ai, (t), d, s)) return 1; } while (0)
+
+    int32_t ax = ai->atom_of[pc];
+    if (ax >= 0) {
+        PUSH(ai->forced[ax] ? AV_F : AV_ANY);
+        FLOW(next + ai->atoms[ax].len - 1);
+        return 0;
+    }
+    switch (op) {
+    case OP_NOP:
+        FLOW(next);
+        break;
+    case OP_HALT:
+        break;
+    case OP_PUSH_UNDEF: case OP_PUSH_FALSE:
+        PUSH(AV_F); FLOW(next);
+        break;
+    case OP_PUSH_TRUE:
+        PUSH(AV_T); FLOW(next);
+        break;
+    case OP_PUSH_CONST: {
+        uint32_t a = PAL_A24(in);
+        if (a >= p->nconsts) return 1;
+        PUSH(p->consts[a].tag == PV_BOOL && p->consts[a].u.i ? AV_T : AV_F);
+        FLOW(next);
+        break;
+    }
+    case OP_LOAD_FIELD: case OP_MATCH_FIELD:
+        PUSH(AV_ANY); FLOW(next);
+        break;
+    case OP_LOAD_LOCAL: {
+        uint32_t a = PAL_A24(in);
+        if (a >= NL) return 1;
+        PUSH(L[a]); FLOW(next);
+        break;
+    }
+    case OP_STORE_LOCAL: {
+        uint32_t a = PAL_A24(in);
+        if (a >= NL) return 1;
+        NEED(1);
+        L[a] = s[--d];
+        s[d] = 0;
+        FLOW(next);
+        break;
+    }
+    case OP_LOAD_LOCAL_FIELD:
+        if (PAL_A8(in) >= NL) return 1;
+        PUSH(AV_ANY); FLOW(next);
+        break;
+    case OP_GET_FIELD: case OP_NEG: case OP_INC: case OP_EXISTS:
+        NEED(1); s[d - 1] = AV_ANY; FLOW(next);
+        break;
+    case OP_MATCH:
+        if (PAL_A24(in) >= p->nmatchers) return 1;
+        NEED(1); s[d - 1] = AV_ANY; FLOW(next);
+        break;
+    case OP_CALL:
+        if (PAL_B16(in) != 1) return 1;
+        NEED(1); s[d - 1] = AV_ANY; FLOW(next);
+        break;
+    case OP_POP:
+        NEED(1); s[--d] = 0; FLOW(next);
+        break;
+    case OP_DUP:
+        NEED(1); { uint8_t top = s[d - 1]; PUSH(top); } FLOW(next);
+        break;
+    case OP_NOT:
+        NEED(1); s[d - 1] = av_not(s[d - 1]); FLOW(next);
+        break;
+    case OP_TO_BOOL:
+        NEED(1); FLOW(next);
+        break;
+    case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD:
+    case OP_IN_LIST: case OP_STARTSWITH: case OP_ENDSWITH:
+        NEED(2); s[--d] = 0; s[d - 1] = AV_ANY; FLOW(next);
+        break;
+    case OP_JUMP: case OP_JUMP_IF_FALSE: case OP_AND_JUMP: case OP_OR_JUMP: {
+        int64_t t = next + PAL_SJ(in);
+        if (t <= pc) return 1;          /* a loop: its cost is not bounded here */
+        if (op == OP_JUMP) { FLOW(t); break; }
+        NEED(1);
+        uint8_t v = s[d - 1];
+        if (op == OP_JUMP_IF_FALSE) {
+            s[--d] = 0;
+            if (v & AV_F) FLOW(t);
+            if (v & AV_T) FLOW(next);
+        } else if (op == OP_AND_JUMP) {
+            if (v & AV_F) { s[d - 1] = AV_F; FLOW(t); }
+            if (v & AV_T) { s[--d] = 0; FLOW(next); }
+        } else {
+            if (v & AV_T) { s[d - 1] = AV_T; FLOW(t); }
+            if (v & AV_F) { s[--d] = 0; FLOW(next); }
+        }
+        break;
+    }
+    case OP_EMIT: {
+        uint32_t a = PAL_A24(in);
+        if (a >= r->noutcomes) return 1;
+        if (p->outcomes[r->outcome_first + a].effect != PE_ALLOW) return 1;
+        FLOW(next);
+        break;
+    }
+    default:
+        /* CONTAINS (a case-folded search charges the budget by the
+           byte), the iterators (a loop), anything unknown */
+        return 1;
+    }
+#undef NEED
+#undef PUSH
+#undef FLOW
+    return 0;
+}
+
+/* Can the rule, with the forced atoms false, reach a non-allow EMIT or
+   spend its budget?  Returns 1 (yes, or cannot tell), 0 (proven no).
+   A work-list fixpoint over the code: each instruction's state is the
+   join of what flows into it (flow()), and step() applies one instruction. */
+static int reachable_effect(absint *ai)
+{
     const uint32_t W = ai->width, MS = ai->max_stack, NL = ai->nlocals;
     for (uint32_t i = 0; i < ai->len; i++) { ai->depth[i] = -1; ai->queued[i] = 0; }
     ai->nwork = 0;
@@ -727,125 +856,7 @@ static int reachable_effect(absint *ai)
         ai->steps += 1 + W;
         if (ai->steps > ai->max_steps) return 1;
         memcpy(s, ai->st + (size_t)pc * W, W);
-        uint32_t d = (uint32_t)ai->depth[pc];
-        uint8_t *L = s + MS;
-        pal_instr in = ai->code[pc];
-        unsigned op = PAL_OP(in);
-        int64_t next = (int64_t)pc + 1;
-
-#define NEED(n) do { if (d < (n)) return 1; } while (0)
-#define PUSH(v) do { if (d >= MS) return 1; s[d++] = (v); } while (0)
-#define FLOW(t) do { if (!flow(ai, (t), d, s)) return 1; } while (0)
-
-        int32_t ax = ai->atom_of[pc];
-        if (ax >= 0) {
-            PUSH(ai->forced[ax] ? AV_F : AV_ANY);
-            FLOW(next + ai->atoms[ax].len - 1);
-            continue;
-        }
-        switch (op) {
-        case OP_NOP:
-            FLOW(next);
-            break;
-        case OP_HALT:
-            break;
-        case OP_PUSH_UNDEF: case OP_PUSH_FALSE:
-            PUSH(AV_F); FLOW(next);
-            break;
-        case OP_PUSH_TRUE:
-            PUSH(AV_T); FLOW(next);
-            break;
-        case OP_PUSH_CONST: {
-            uint32_t a = PAL_A24(in);
-            if (a >= p->nconsts) return 1;
-            PUSH(p->consts[a].tag == PV_BOOL && p->consts[a].u.i ? AV_T : AV_F);
-            FLOW(next);
-            break;
-        }
-        case OP_LOAD_FIELD: case OP_MATCH_FIELD:
-            PUSH(AV_ANY); FLOW(next);
-            break;
-        case OP_LOAD_LOCAL: {
-            uint32_t a = PAL_A24(in);
-            if (a >= NL) return 1;
-            PUSH(L[a]); FLOW(next);
-            break;
-        }
-        case OP_STORE_LOCAL: {
-            uint32_t a = PAL_A24(in);
-            if (a >= NL) return 1;
-            NEED(1);
-            L[a] = s[--d];
-            s[d] = 0;
-            FLOW(next);
-            break;
-        }
-        case OP_LOAD_LOCAL_FIELD:
-            if (PAL_A8(in) >= NL) return 1;
-            PUSH(AV_ANY); FLOW(next);
-            break;
-        case OP_GET_FIELD: case OP_NEG: case OP_INC: case OP_EXISTS:
-            NEED(1); s[d - 1] = AV_ANY; FLOW(next);
-            break;
-        case OP_MATCH:
-            if (PAL_A24(in) >= p->nmatchers) return 1;
-            NEED(1); s[d - 1] = AV_ANY; FLOW(next);
-            break;
-        case OP_CALL:
-            if (PAL_B16(in) != 1) return 1;
-            NEED(1); s[d - 1] = AV_ANY; FLOW(next);
-            break;
-        case OP_POP:
-            NEED(1); s[--d] = 0; FLOW(next);
-            break;
-        case OP_DUP:
-            NEED(1); { uint8_t top = s[d - 1]; PUSH(top); } FLOW(next);
-            break;
-        case OP_NOT:
-            NEED(1); s[d - 1] = av_not(s[d - 1]); FLOW(next);
-            break;
-        case OP_TO_BOOL:
-            NEED(1); FLOW(next);
-            break;
-        case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
-        case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD:
-        case OP_IN_LIST: case OP_STARTSWITH: case OP_ENDSWITH:
-            NEED(2); s[--d] = 0; s[d - 1] = AV_ANY; FLOW(next);
-            break;
-        case OP_JUMP: case OP_JUMP_IF_FALSE: case OP_AND_JUMP: case OP_OR_JUMP: {
-            int64_t t = next + PAL_SJ(in);
-            if (t <= pc) return 1;          /* a loop: its cost is not bounded here */
-            if (op == OP_JUMP) { FLOW(t); break; }
-            NEED(1);
-            uint8_t v = s[d - 1];
-            if (op == OP_JUMP_IF_FALSE) {
-                s[--d] = 0;
-                if (v & AV_F) FLOW(t);
-                if (v & AV_T) FLOW(next);
-            } else if (op == OP_AND_JUMP) {
-                if (v & AV_F) { s[d - 1] = AV_F; FLOW(t); }
-                if (v & AV_T) { s[--d] = 0; FLOW(next); }
-            } else {
-                if (v & AV_T) { s[d - 1] = AV_T; FLOW(t); }
-                if (v & AV_F) { s[--d] = 0; FLOW(next); }
-            }
-            break;
-        }
-        case OP_EMIT: {
-            uint32_t a = PAL_A24(in);
-            if (a >= r->noutcomes) return 1;
-            if (p->outcomes[r->outcome_first + a].effect != PE_ALLOW) return 1;
-            FLOW(next);
-            break;
-        }
-        default:
-            /* CONTAINS (a case-folded search charges the budget by the
-               byte), the iterators (a loop), anything unknown */
-            return 1;
-        }
-#undef NEED
-#undef PUSH
-#undef FLOW
+        if (step(ai, pc, s, (uint32_t)ai->depth[pc])) return 1;
     }
     return 0;
 }
@@ -1233,33 +1244,19 @@ void pal_index_free(pal_index *ix)
     free(ix);
 }
 
-pal_index *pal_index_build(const pal_program *p)
-{
-    pal_index *ix = calloc(1, sizeof *ix);
-    if (!ix) return NULL;
-    ix->p = p;
-    const pal_schema *ev = pal_schema_get(PS_EVENT);
-    ix->nfields = ev->nfields;
-    uint32_t nr = p->nrules ? p->nrules : 1;
-    ix->state = calloc(nr, 1);
-    ix->atom_first = calloc(nr, sizeof *ix->atom_first);
-    ix->atom_count = calloc(nr, sizeof *ix->atom_count);
-    ix->fields = calloc(ix->nfields ? ix->nfields : 1, sizeof *ix->fields);
-    ix->probe_fields = calloc(ix->nfields ? ix->nfields : 1, sizeof *ix->probe_fields);
-    for (int k = 0; k < 4; k++) ix->always[k] = calloc(nr, sizeof(uint32_t));
-    work_mem w = {0};
-    builder b = {.ix = ix};
-    if (!ix->state || !ix->atom_first || !ix->atom_count || !ix->fields || !ix->probe_fields) goto oom;
-    for (int k = 0; k < 4; k++) if (!ix->always[k]) goto oom;
+typedef struct build_totals { uint64_t pairs, bytes, trie; } build_totals;
 
-    /* 1. prove what each rule needs */
+/* 1. prove what each rule needs; sum what its keys will take. */
+static int prove_rules(pal_index *ix, build_totals *tot)
+{
+    const pal_program *p = ix->p;
+    work_mem w = {0};
     uint64_t budget = IX_MAX_STEPS_TOTAL;
-    uint64_t total_pairs = 0, total_bytes = 0, total_trie = 0;
     for (uint32_t ri = 0; ri < p->nrules; ri++) {
         const pal_rule *r = &p->rules[ri];
         if (r->root != PS_EVENT || !(r->kinds & PK_ALL)) { ix->state[ri] = PAL_IX_NOT_EVENT; continue; }
         ix->stats.rules++;
-        if (analyse_rule(ix, &w, ri, &budget) != 0) goto oom;
+        if (analyse_rule(ix, &w, ri, &budget) != 0) { work_free(&w); return -1; }
         if (ix->state[ri] != PAL_IX_INDEXED) continue;
         uint64_t pairs = 0, bytes = 0, trie = 0;
         for (uint32_t i = 0; i < ix->atom_count[ri]; i++) {
@@ -1268,77 +1265,85 @@ pal_index *pal_index_build(const pal_program *p)
             bytes += (a->chosen ? a->keybytes : 0) + 8;
             trie += a->chosen ? a->triebytes : 0;
         }
-        if (total_pairs + pairs > IX_MAX_POSTINGS || total_bytes + bytes > IX_MAX_KEY_BYTES) {
+        if (tot->pairs + pairs > IX_MAX_POSTINGS || tot->bytes + bytes > IX_MAX_KEY_BYTES) {
             ix->state[ri] = PAL_IX_ALWAYS;
             ix->natoms = ix->atom_first[ri];
             ix->atom_count[ri] = 0;
             ix->stats.over_cap++;
             continue;
         }
-        total_pairs += pairs;
-        total_bytes += bytes;
-        total_trie += trie;
+        tot->pairs += pairs;
+        tot->bytes += bytes;
+        tot->trie += trie;
     }
     work_free(&w);
-    memset(&w, 0, sizeof w);
+    return 0;
+}
 
-    /* 2. the tables, sized from the totals so nothing moves while filling:
-       a key is at most one hash entry, a key byte at most one trie edge */
-    ix->cap_keys = (uint32_t)(total_pairs ? total_pairs : 1);
+/* 2. the tables, sized from the totals so nothing moves while filling:
+   a key is at most one hash entry, a key byte at most one trie edge. */
+static int size_tables(pal_index *ix, const build_totals *tot)
+{
+    ix->cap_keys = (uint32_t)(tot->pairs ? tot->pairs : 1);
     ix->keys = malloc(ix->cap_keys * sizeof *ix->keys);
     uint64_t kcap = 16;
-    while (kcap < total_pairs * 2) kcap <<= 1;
+    while (kcap < tot->pairs * 2) kcap <<= 1;
     ix->kmask = (uint32_t)(kcap - 1);
     ix->ktab = calloc(kcap, sizeof *ix->ktab);
-    ix->cap_kbytes = total_bytes ? total_bytes : 1;
+    ix->cap_kbytes = tot->bytes ? tot->bytes : 1;
     ix->kbytes = malloc(ix->cap_kbytes);
     uint64_t ecap = 16;
-    while (ecap < total_trie * 2) ecap <<= 1;
+    while (ecap < tot->trie * 2) ecap <<= 1;
     ix->emask = (uint32_t)(ecap - 1);
     ix->ekey = calloc(ecap, sizeof *ix->ekey);
     ix->echild = malloc(ecap * sizeof *ix->echild);
-    ix->is_infix = calloc(1 + total_pairs + total_trie + 8u * ix->nfields, 1);
-    if (!ix->keys || !ix->ktab || !ix->kbytes || !ix->ekey || !ix->echild || !ix->is_infix) goto oom;
+    ix->is_infix = calloc(1 + tot->pairs + tot->trie + 8u * ix->nfields, 1);
+    if (!ix->keys || !ix->ktab || !ix->kbytes || !ix->ekey || !ix->echild || !ix->is_infix) return -1;
     ix->nnodes = 1;
+    return 0;
+}
 
-    /* 3. keys and postings */
+/* 3. keys and postings, then the links and the byte tables of the tries. */
+static int fill_postings(pal_index *ix, builder *b)
+{
+    const pal_program *p = ix->p;
     for (uint32_t ri = 0; ri < p->nrules; ri++) {
         if (ix->state[ri] != PAL_IX_INDEXED) continue;
-        b.rule = ri;
+        b->rule = ri;
         for (uint32_t i = 0; i < ix->atom_count[ri]; i++) {
             const atom *a = &ix->atoms[ix->atom_first[ri] + i];
-            if (a->chosen) keys_of_atom(p, a, insert_key, &b);
+            if (a->chosen) keys_of_atom(p, a, insert_key, b);
             if (a->kind == AT_INFIX && a->field < ix->nfields && p->consts[a->arg].tag == PV_STR) {
                 field_ix *f = &ix->fields[a->field];
                 if (!f->long_node) f->long_node = new_node(ix);
                 if (p->consts[a->arg].len > f->max_needle) f->max_needle = p->consts[a->arg].len;
                 f->kinds |= p->rules[ri].kinds;
-                add_pair(&b, f->long_node);
+                add_pair(b, f->long_node);
             }
-            if (b.oom) goto oom;
+            if (b->oom) return -1;
         }
     }
-    if (b.npairs) qsort(b.pairs, b.npairs, sizeof *b.pairs, cmp_u64);
+    if (b->npairs) qsort(b->pairs, b->npairs, sizeof *b->pairs, cmp_u64);
     ix->post_first = calloc(ix->nnodes, sizeof *ix->post_first);
     ix->post_count = calloc(ix->nnodes, sizeof *ix->post_count);
-    ix->post = malloc((b.npairs ? b.npairs : 1) * sizeof *ix->post);
-    if (!ix->post_first || !ix->post_count || !ix->post) goto oom;
-    for (uint32_t i = 0; i < b.npairs; i++) {
-        if (i && b.pairs[i] == b.pairs[i - 1]) continue;
-        uint32_t node = (uint32_t)(b.pairs[i] >> 32);
+    ix->post = malloc((b->npairs ? b->npairs : 1) * sizeof *ix->post);
+    if (!ix->post_first || !ix->post_count || !ix->post) return -1;
+    for (uint32_t i = 0; i < b->npairs; i++) {
+        if (i && b->pairs[i] == b->pairs[i - 1]) continue;
+        uint32_t node = (uint32_t)(b->pairs[i] >> 32);
         if (!ix->post_count[node]) ix->post_first[node] = ix->npost;
         ix->post_count[node]++;
-        ix->post[ix->npost++] = (uint32_t)b.pairs[i];
+        ix->post[ix->npost++] = (uint32_t)b->pairs[i];
     }
-    free(b.pairs);
-    b.pairs = NULL;
-    if (!build_links(ix)) goto oom;
+    free(b->pairs);
+    b->pairs = NULL;
+    if (!build_links(ix)) return -1;
     ix->bit_child = calloc(2 * (size_t)ix->nnodes, sizeof *ix->bit_child);
-    if (!ix->bit_child) goto oom;
+    if (!ix->bit_child) return -1;
     for (uint32_t f = 0; f < ix->nfields; f++) {
         field_ix *fi = &ix->fields[f];
         if (!fi->infix) continue;
-        if (!(fi->infix_next = calloc(256, sizeof *fi->infix_next))) goto oom;
+        if (!(fi->infix_next = calloc(256, sizeof *fi->infix_next))) return -1;
         for (unsigned c = 0; c < 256; c++) fi->infix_next[c] = edge_get(ix, fi->infix, c);
     }
     for (uint32_t i = 0; i <= ix->emask; i++) {
@@ -1347,8 +1352,13 @@ pal_index *pal_index_build(const pal_program *p)
         uint32_t parent = (uint32_t)((k - 1) >> 9);
         ix->bit_child[2 * (size_t)parent + (((k - 1) & 0x1ff) - 256)] = ix->echild[i];
     }
+    return 0;
+}
 
-    /* 4. the always-run lists and the fields to probe */
+/* 4. the always-run lists and the fields to probe. */
+static void finish_lists(pal_index *ix)
+{
+    const pal_program *p = ix->p;
     for (uint32_t ri = 0; ri < p->nrules; ri++) {
         const pal_rule *r = &p->rules[ri];
         switch (ix->state[ri]) {
@@ -1371,9 +1381,30 @@ pal_index *pal_index_build(const pal_program *p)
     ix->stats.keys = ix->nkeys;
     ix->stats.nodes = ix->nedges;
     ix->stats.postings = ix->npost;
-    return ix;
-oom:
-    work_free(&w);
+}
+
+pal_index *pal_index_build(const pal_program *p)
+{
+    pal_index *ix = calloc(1, sizeof *ix);
+    if (!ix) return NULL;
+    ix->p = p;
+    const pal_schema *ev = pal_schema_get(PS_EVENT);
+    ix->nfields = ev->nfields;
+    uint32_t nr = p->nrules ? p->nrules : 1;
+    ix->state = calloc(nr, 1);
+    ix->atom_first = calloc(nr, sizeof *ix->atom_first);
+    ix->atom_count = calloc(nr, sizeof *ix->atom_count);
+    ix->fields = calloc(ix->nfields ? ix->nfields : 1, sizeof *ix->fields);
+    ix->probe_fields = calloc(ix->nfields ? ix->nfields : 1, sizeof *ix->probe_fields);
+    for (int k = 0; k < 4; k++) ix->always[k] = calloc(nr, sizeof(uint32_t));
+    builder b = {.ix = ix};
+    build_totals tot = {0};
+    bool ok = ix->state && ix->atom_first && ix->atom_count && ix->fields && ix->probe_fields;
+    for (int k = 0; k < 4; k++) ok = ok && ix->always[k];
+    if (ok && prove_rules(ix, &tot) == 0 && size_tables(ix, &tot) == 0 && fill_postings(ix, &b) == 0) {
+        finish_lists(ix);
+        return ix;
+    }
     free(b.pairs);
     pal_index_free(ix);
     return NULL;

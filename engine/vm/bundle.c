@@ -333,7 +333,10 @@ static int nonzero(uint32_t v, const char *what, uint32_t i, char *err, size_t c
     return v ? fail(err, cap, "%s %u: reserved bytes are not zero", what, i) : 0;
 }
 
-static int decode(const section sec[], pal_program *p, char *err, size_t cap)
+/* Each section of the file into its array of the program, in file order.
+   Records are read field by field (little-endian, fixed sizes), so a
+   record's layout is visible here and in the diagram in bundle.h. */
+static int decode_manifest(const section sec[], pal_program *p, char *err, size_t cap)
 {
     rd r;
     r.p = sec[S_MANIFEST].data;
@@ -352,6 +355,14 @@ static int decode(const section sec[], pal_program *p, char *err, size_t cap)
     r.p = sec[S_SOURCES].data;
     for (uint32_t i = 0; i < p->nsources; i++) { p->sources[i].path = rstr(&r); p->sources[i].sha256 = rstr(&r); }
 
+    return 0;
+oom:
+    return fail(err, cap, "out of memory reading the bundle");
+}
+
+static int decode_consts(const section sec[], pal_program *p, char *err, size_t cap)
+{
+    rd r;
     p->nconsts = sec[S_CONSTS].count;
     if (!(p->consts = alloc_n(p->nconsts, sizeof *p->consts))) goto oom;
     r.p = sec[S_CONSTS].data;
@@ -380,6 +391,14 @@ static int decode(const section sec[], pal_program *p, char *err, size_t cap)
         }
     }
 
+    return 0;
+oom:
+    return fail(err, cap, "out of memory reading the bundle");
+}
+
+static int decode_matchers(const section sec[], pal_program *p, char *err, size_t cap)
+{
+    rd r;
     p->nmatchers = sec[S_MATCHERS].count;
     if (!(p->matchers = alloc_n(p->nmatchers, sizeof *p->matchers))) goto oom;
     r.p = sec[S_MATCHERS].data;
@@ -406,6 +425,14 @@ static int decode(const section sec[], pal_program *p, char *err, size_t cap)
         if (nonzero(r16(&r), "matcher item", i, err, cap)) return -1;
     }
 
+    return 0;
+oom:
+    return fail(err, cap, "out of memory reading the bundle");
+}
+
+static int decode_rules(const section sec[], pal_program *p, char *err, size_t cap)
+{
+    rd r;
     p->nrules = sec[S_RULES].count;
     if (!(p->rules = alloc_n(p->nrules, sizeof *p->rules))) goto oom;
     r.p = sec[S_RULES].data;
@@ -428,6 +455,14 @@ static int decode(const section sec[], pal_program *p, char *err, size_t cap)
         ru->src_line = r32(&r);
     }
 
+    return 0;
+oom:
+    return fail(err, cap, "out of memory reading the bundle");
+}
+
+static int decode_outcomes(const section sec[], pal_program *p, char *err, size_t cap)
+{
+    rd r;
     p->noutcomes = sec[S_OUTCOMES].count;
     if (!(p->outcomes = alloc_n(p->noutcomes, sizeof *p->outcomes))) goto oom;
     r.p = sec[S_OUTCOMES].data;
@@ -454,6 +489,14 @@ static int decode(const section sec[], pal_program *p, char *err, size_t cap)
         m->code_len = r32(&r);
     }
 
+    return 0;
+oom:
+    return fail(err, cap, "out of memory reading the bundle");
+}
+
+static int decode_meta_and_code(const section sec[], pal_program *p, char *err, size_t cap)
+{
+    rd r;
     p->nmeta = sec[S_META].count;
     if (!(p->meta = alloc_n(p->nmeta, sizeof *p->meta))) goto oom;
     r.p = sec[S_META].data;
@@ -466,6 +509,15 @@ static int decode(const section sec[], pal_program *p, char *err, size_t cap)
     return 0;
 oom:
     return fail(err, cap, "out of memory reading the bundle");
+}
+
+static int decode(const section sec[], pal_program *p, char *err, size_t cap)
+{
+    int (*const steps[])(const section[], pal_program *, char *, size_t) = {
+        decode_manifest, decode_consts, decode_matchers, decode_rules, decode_outcomes, decode_meta_and_code};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (steps[i](sec, p, err, cap) != 0) return -1;
+    return 0;
 }
 
 int pal_bundle_read(const unsigned char *buf, size_t len, pal_program **out, char *err, size_t cap)

@@ -320,7 +320,11 @@ static inline pal_value record_value_field(pal_value r, uint32_t i)
 /* ---- the interpreter ---- */
 
 /* Runs one chunk: a rule's code (emits outcomes) or a message expression
-   (leaves its value in *result). */
+   (leaves its value in *result).
+   Long on purpose: this is the dispatch loop, one `case` per opcode of
+   engine/vm/opcodes.h, each a few lines.  Splitting it into functions
+   would put a call (and the stack and pc in memory) on every instruction
+   of the hot path; reading it is reading the opcode list in order. */
 static int exec(pal_vm *vm, const pal_rule *r, uint32_t start, uint32_t len, const pal_record *root,
                 uint64_t *budget, pal_value *result)
 {
