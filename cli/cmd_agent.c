@@ -894,6 +894,10 @@ int cmd_agent(int argc, char **argv)
     if (a.follow_path && a.listen_path)
         return cli_error("agent", "give one event source: --follow FILE or --listen PATH (or neither: standard input)");
     if (a.from_start && !a.follow_path) return cli_error("agent", "--from-start goes with --follow FILE");
+    struct stat fst;
+    if (a.follow_path && stat(a.follow_path, &fst) == 0 && !S_ISREG(fst.st_mode))   /* a missing one is waited for */
+        return cli_error("agent", "%s: %s (--follow reads a log file that is appended to; for a stream use --listen or stdin)",
+                         a.follow_path, S_ISDIR(fst.st_mode) ? "is a directory" : "not a regular file");
     if (keypath && !a.policy_path) return cli_error("agent", "--verify-key needs --policy BUNDLE");
     if (a.listen_path && a.decision_path && !strcmp(a.listen_path, a.decision_path))
         return cli_error("agent", "--listen and --decision-socket need two different paths");
@@ -909,8 +913,11 @@ int cmd_agent(int argc, char **argv)
     if (learning.image_glob && !learning.dir) return cli_error("agent", "--learn-image goes with --learn DIR");
     if (learning.dir) {
         struct stat st;
-        if (stat(learning.dir, &st) != 0 || !S_ISDIR(st.st_mode))
-            return cli_error("agent", "--learn %s: not a directory (create it first)", learning.dir);
+        if (stat(learning.dir, &st) != 0)
+            return cli_error("agent", "%s: %s (--learn writes DIR/learned.pal; create the directory first)", learning.dir,
+                             strerror(errno));
+        if (!S_ISDIR(st.st_mode))
+            return cli_error("agent", "%s: not a directory (--learn writes DIR/learned.pal into it)", learning.dir);
         pal_learn_opts lo = {0};
         lo.image_glob = learning.image_glob;
         if (!(learning.model = pal_learn_new(&lo))) return cli_error("agent", "out of memory");

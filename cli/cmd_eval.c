@@ -13,12 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/events.h"
 #include "cli/policy.h"
 #include "engine/decode/decode.h"
 #include "engine/runtime/runtime.h"
 #include "engine/base/limits.h"
+
+/* What --events and --inventory want, for the messages about a wrong path. */
+#define EVENTS_WANTED "a JSON-lines file of events, one object per line, or - for standard input"
+#define INVENTORY_WANTED "the JSON file `palisade inventory IMAGE.tar > FILE.json` writes"
 
 static void usage(FILE *f)
 {
@@ -39,15 +44,17 @@ static void json_escape(FILE *out, const char *s)
     }
 }
 
-static char *read_all(FILE *f, size_t *len, size_t cap)
+/* The whole stream, up to cap bytes; NULL with *too_big or errno set. */
+static char *read_all(FILE *f, size_t *len, size_t cap, bool *too_big)
 {
     size_t n = 0, sz = 65536;
     char *buf = malloc(sz);
+    *too_big = false;
     if (!buf) return NULL;
     size_t r;
     while ((r = fread(buf + n, 1, sz - n - 1, f)) > 0) {
         n += r;
-        if (n > cap) { free(buf); return NULL; }
+        if (n > cap) { free(buf); *too_big = true; return NULL; }
         if (sz - n - 1 == 0) {
             char *nb = realloc(buf, sz * 2);
             if (!nb) { free(buf); return NULL; }
@@ -55,6 +62,7 @@ static char *read_all(FILE *f, size_t *len, size_t cap)
             sz *= 2;
         }
     }
+    if (ferror(f)) { int e = errno; free(buf); errno = e ? e : EIO; return NULL; }
     buf[n] = 0;
     *len = n;
     return buf;
@@ -62,18 +70,25 @@ static char *read_all(FILE *f, size_t *len, size_t cap)
 
 static int eval_inventory(pal_program *p, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) { pal_program_free(p); return cli_error("eval", "%s: cannot open the inventory", path); }
+    FILE *f = cli_fopen_input("eval", path, INVENTORY_WANTED);
+    if (!f) { pal_program_free(p); return EXIT_ERROR; }
     size_t len;
-    char *text = read_all(f, &len, 512u << 20);
-    fclose(f);
-    if (!text) { pal_program_free(p); return cli_error("eval", "%s: cannot read (larger than 512 MiB?)", path); }
+    bool too_big;
+    errno = 0;
+    char *text = read_all(f, &len, 512u << 20, &too_big);
+    int read_errno = errno;
+    if (f != stdin) fclose(f);
+    if (!text) {
+        pal_program_free(p);
+        if (too_big) return cli_error("eval", "%s: larger than 512 MiB; is this an inventory?", path);
+        return cli_read_error("eval", path, read_errno);
+    }
     cJSON *root = cJSON_ParseWithLength(text, len);
     free(text);
     if (!root || !cJSON_IsObject(root)) {
         cJSON_Delete(root);
         pal_program_free(p);
-        return cli_error("eval", "%s: not a JSON object (write one with `palisade inventory IMAGE.tar`)", path);
+        return cli_error("eval", "%s: not a JSON object (give %s)", path, INVENTORY_WANTED);
     }
     pal_arena a;
     pal_arena_init(&a, 0);
@@ -177,8 +192,8 @@ int cmd_eval(int argc, char **argv)
     if (!p) return EXIT_ERROR;
     if (inventory) return eval_inventory(p, inventory);
 
-    int fd = strcmp(events, "-") ? open(events, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-    if (fd < 0) { pal_program_free(p); return cli_error("eval", "%s: cannot open the event file: %s", events, strerror(errno)); }
+    int fd = cli_open_input("eval", events, EVENTS_WANTED);
+    if (fd < 0) { pal_program_free(p); return EXIT_ERROR; }
     eval_state st = {.only_findings = only_findings};
     cli_lines lines;
     cli_lines_init(&lines);
@@ -188,17 +203,18 @@ int cmd_eval(int argc, char **argv)
         return cli_error("eval", "out of memory");
     }
     int rc = 0;
+    bool stopped = false;   /* the input could not be read to its end: exit 2 whatever was decided */
     for (;;) {
         size_t avail;
         char *space = cli_lines_space(&lines, &avail);
         if (!space) { rc = -1; break; }
         ssize_t n = read(fd, space, avail);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) { cli_error("eval", "%s: read error: %s", events, strerror(errno)); st.nerr++; break; }
+        if (n < 0) { cli_read_error("eval", events, errno); stopped = true; break; }
         if (n == 0) { rc = cli_lines_finish(&lines, eval_line, &st); break; }
         if ((rc = cli_lines_commit(&lines, (size_t)n, eval_line, &st)) != 0) break;
     }
-    if (rc) { cli_error("eval", "out of memory"); st.nerr++; }
+    if (rc) { cli_error("eval", "out of memory"); stopped = true; }
     if (fd != STDIN_FILENO) close(fd);
     fflush(stdout);
     fprintf(stderr, "palisade eval: %ld events, %ld with findings, %ld prevented or blocked, %ld input errors, "
@@ -207,6 +223,6 @@ int cmd_eval(int argc, char **argv)
     cli_decider_free(&st.decider);
     pal_program_free(p);
     long nerr = st.nerr, nwarn = st.nwarn, ndeny = st.ndeny;
-    if (strict && (nerr || nwarn)) return EXIT_ERROR;
+    if (stopped || (strict && (nerr || nwarn))) return EXIT_ERROR;
     return ndeny ? EXIT_POLICY : EXIT_OK;
 }

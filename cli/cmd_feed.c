@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void usage(FILE *f)
@@ -148,12 +149,18 @@ static int feed_check(int argc, char **argv)
     pal_feeds *f = pal_feeds_new();
     if (!f) return cli_error("feed", "out of memory");
     int rc = EXIT_OK;
-    for (int i = 0; i < npaths; i++)
+    for (int i = 0; i < npaths; i++) {
+        unsigned before = rep.files;
         if (pal_feeds_add(f, paths[i], &rep, err, sizeof err) < 0) {
             cli_error("feed", "%s", err);
             rc = EXIT_ERROR;
             break;
         }
+        if (rep.files == before) {   /* a directory without one .json file: a wrong path, not an empty feed */
+            cli_error("feed", "%s: no feed files (*.json) under it", paths[i]);
+            rc = EXIT_ERROR;
+        }
+    }
     if (rc == EXIT_OK && allow) {
         pal_allowlist *al = pal_allowlist_load(allow, NULL, &rep, err, sizeof err);
         if (!al) { cli_error("feed", "%s", err); rc = EXIT_ERROR; }
@@ -250,7 +257,14 @@ static bool ends_with(const char *s, const char *suf)
 static cJSON *read_inventory_json(const char *path, char *err, size_t errcap)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp) { snprintf(err, errcap, "cannot read %s: %s", path, strerror(errno)); return NULL; }
+    if (!fp) { snprintf(err, errcap, "%s: %s", path, strerror(errno)); return NULL; }
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        snprintf(err, errcap, "%s: is a directory (give an image tarball, an OCI layout directory without .json "
+                 "at the end of its name, or an inventory .json)", path);
+        return NULL;
+    }
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
     while (buf) {
@@ -263,7 +277,9 @@ static cJSON *read_inventory_json(const char *path, char *err, size_t errcap)
         buf = nb;
         cap *= 2;
     }
+    int read_errno = ferror(fp) ? errno : 0;
     fclose(fp);
+    if (buf && read_errno) { free(buf); snprintf(err, errcap, "%s: cannot read: %s", path, strerror(read_errno)); return NULL; }
     if (!buf) { snprintf(err, errcap, "%s: too large or out of memory", path); return NULL; }
     cJSON *j = cJSON_ParseWithLength(buf, len);
     free(buf);
@@ -363,7 +379,10 @@ static int feed_match(int argc, char **argv)
         pal_feeds_stats st;
         pal_feeds_stats_get(f, &st);
         pal_inventory_opts io = {.hashes = st.md5_rules > 0, .content_max = 0};
-        if (pal_inventory_read(image, &io, &inv, err, sizeof err) < 0) inv = NULL;
+        if (pal_inventory_read(image, &io, &inv, err, sizeof err) < 0) {
+            cli_error("feed", "%s: %s", image, err);   /* the reader's message does not name the image */
+            goto out;
+        }
     }
     if (!inv) { cli_error("feed", "%s", err); goto out; }
     if (pal_vuln_match(f, inv, &o, &list, err, sizeof err) < 0) { cli_error("feed", "%s", err); goto out; }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "engine/decode/decode.h"
 #include "engine/base/limits.h"
@@ -142,8 +143,15 @@ int cmd_learn(int argc, char **argv)
         if (!merge) base = target;   /* -o onto an existing learned file: relearn into it */
     }
 
-    FILE *in = strcmp(events, "-") ? fopen(events, "rb") : stdin;
-    if (!in) return cli_error("learn", "%s: cannot open the event file: %s", events, strerror(errno));
+    /* the inputs first, so a wrong path fails before the events are read */
+    if (base) {
+        struct stat st;
+        if (stat(base, &st) != 0) return cli_error("learn", "%s: %s", base, strerror(errno));
+        if (!S_ISREG(st.st_mode))
+            return cli_error("learn", "%s: not a regular file (learn merges into a .pal file it wrote before)", base);
+    }
+    FILE *in = cli_fopen_input("learn", events, "a JSON-lines file of events, one object per line, or - for standard input");
+    if (!in) return EXIT_ERROR;
     pal_learn *l = pal_learn_new(&o);
     char *line = malloc(PAL_MAX_EVENT_LINE + 2);
     pal_arena a;
@@ -172,7 +180,7 @@ int cmd_learn(int argc, char **argv)
         }
         if (pal_learn_event(l, &ev) != 0) { rc = cli_error("learn", "out of memory"); break; }
     }
-    if (ferror(in)) rc = cli_error("learn", "%s: read error", events);
+    if (ferror(in)) rc = cli_read_error("learn", events, errno);
     if (in != stdin) fclose(in);
     free(line);
     pal_arena_free(&a);

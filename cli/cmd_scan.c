@@ -791,7 +791,7 @@ static int load_feeds(scan *s, vuln_state *vs)
         if (pal_feeds_add(vs->feeds, s->o.feeds[i], &rep, err, sizeof err) != 0) {
             print_feed_problems(&rep);
             pal_feed_report_free(&rep);
-            return scan_fail("--feeds %s: %s", s->o.feeds[i], err);
+            return scan_fail("%s", err);   /* names the feed file or directory */
         }
     print_feed_problems(&rep);
     if (rep.errors) rpt_note(&s->rpt, "the feeds had %u bad record%s, skipped (see stderr or palisade feed check)",
@@ -806,7 +806,7 @@ static int load_feeds(scan *s, vuln_state *vs)
             rpt_note(&s->rpt, "allow list %s: %s", arep.problems[i].where ? arep.problems[i].where : "",
                      arep.problems[i].message ? arep.problems[i].message : "");
         pal_feed_report_free(&arep);
-        if (!vs->allow) return scan_fail("--allow-list %s", err);
+        if (!vs->allow) return scan_fail("%s", err);   /* names the file */
     }
     return 0;
 }
@@ -1047,7 +1047,7 @@ int cmd_scan(int argc, char **argv)
     if (s.o.exceptions) {
         long today = (long)(time(NULL) / 86400);
         if (cli_exceptions_load(&s.exc, s.o.exceptions, today, err, sizeof err) != 0) {
-            cli_error("scan", "--exceptions %s", err);
+            cli_error("scan", "%s", err);   /* names the file */
             goto out;
         }
         s.have_exc = true;

@@ -1,0 +1,72 @@
+/*
+ * args.h — what every command does with its arguments, done one way.
+ *
+ * Options.  Each command walks its arguments with a cli_args and asks, per
+ * argument, "is this option X?".  A value option is written `--events FILE`
+ * or `--events=FILE`; when its value is missing (the option is last, or the
+ * next argument is another `--option`) the parser says so by name —
+ * "palisade eval: --events needs a value (a file, or - for stdin)" — instead
+ * of the loop falling through to "unexpected argument".  After that error
+ * cli_args_next() ends the walk and the command returns EXIT_ERROR.
+ *
+ *     cli_args A;
+ *     cli_args_init(&A, "eval", argc, argv);
+ *     while (cli_args_next(&A)) {
+ *         if (cli_args_value(&A, "--events", "a file, or - for stdin")) events = A.value;
+ *         else if (cli_args_flag(&A, "--strict")) strict = true;
+ *         else if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
+ *         else return cli_args_unknown(&A);
+ *     }
+ *     if (A.failed) return EXIT_ERROR;
+ *
+ * Input paths.  A file a command reads is opened through cli_open_input,
+ * so a directory, a missing file or a read error is reported the same way
+ * everywhere: "palisade CMD: PATH: reason (what to give instead)", exit 2.
+ */
+#ifndef PAL_CLI_ARGS_H
+#define PAL_CLI_ARGS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct cli_args {
+    const char *cmd;     /* "eval": names the command in messages */
+    int argc;
+    char **argv;
+    int i;               /* argv[i]: the argument being looked at */
+    const char *arg;     /* argv[i] */
+    const char *value;   /* the value of the option cli_args_value just matched */
+    bool failed;         /* an error was reported: the walk is over */
+} cli_args;
+
+/* argv[0] is the command's own name; the walk starts at argv[1]. */
+void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv);
+/* The next argument, or NULL at the end or after an error. */
+const char *cli_args_next(cli_args *a);
+/* The argument is option `name` with a value ("NAME VALUE" or
+   "NAME=VALUE"): true, with a->value set.  When the value is missing,
+   prints "palisade CMD: NAME needs a value (WHAT)", sets a->failed and
+   returns false (cli_args_unknown then adds nothing). */
+bool cli_args_value(cli_args *a, const char *name, const char *what);
+/* The argument is the flag `name` (no value). */
+bool cli_args_flag(const cli_args *a, const char *name);
+/* The argument is -h or --help. */
+bool cli_args_help(const cli_args *a);
+/* The argument starts with '-' (and is not "-", standard input). */
+bool cli_args_is_option(const cli_args *a);
+/* Reports the argument as an unknown option or an unexpected argument
+   (unless an error was reported already); returns EXIT_ERROR. */
+int cli_args_unknown(cli_args *a);
+
+/* Opens PATH ("-": standard input) to read it as a stream.  A directory,
+   or a path that cannot be opened, is reported as "palisade CMD: PATH:
+   reason" with `what` ("a JSON-lines file of events, or - for stdin")
+   after a directory's reason; returns the descriptor, or -1. */
+int cli_open_input(const char *cmd, const char *path, const char *what);
+/* The same as a stdio stream. */
+FILE *cli_fopen_input(const char *cmd, const char *path, const char *what);
+/* Reports a failed read of PATH (errno e): "palisade CMD: PATH: cannot
+   read: reason"; returns EXIT_ERROR. */
+int cli_read_error(const char *cmd, const char *path, int e);
+
+#endif
