@@ -114,3 +114,31 @@ int cli_read_error(const char *cmd, const char *path, int e)
     return cli_error(cmd, "%s: cannot read: %s", !strcmp(path, "-") ? "standard input" : path,
                      e ? strerror(e) : "read error");
 }
+
+cli_input_shape cli_input_shape_of(const char *line, size_t len)
+{
+    size_t b = 0, e = len;
+    if (e >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) b = 3;   /* a UTF-8 byte order mark */
+    while (b < e && (line[b] == ' ' || line[b] == '\t' || line[b] == '\r')) b++;
+    while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\r')) e--;
+    if (b < e && line[b] == '[') return CLI_SHAPE_ARRAY;
+    if (e - b == 1 && line[b] == '{') return CLI_SHAPE_PRETTY;
+    return CLI_SHAPE_OTHER;
+}
+
+int cli_no_event_decoded(const char *cmd, const char *path, long nlines, cli_input_shape shape, const char *otherwise)
+{
+    bool in = !strcmp(path, "-");
+    char none[64];
+    if (nlines == 1) snprintf(none, sizeof none, "its only line is not an event");
+    else snprintf(none, sizeof none, "none of its %ld lines is an event", nlines);
+    const char *name = in ? "standard input" : path;
+    if (shape == CLI_SHAPE_OTHER) return cli_error(cmd, "%s: %s (%s)", name, none, otherwise);
+    const char *what = shape == CLI_SHAPE_ARRAY ? "a JSON array" : "pretty-printed JSON";
+    const char *jq = shape == CLI_SHAPE_ARRAY ? "jq -c '.[]'" : "jq -c .";
+    if (in)
+        return cli_error(cmd, "%s: %s: it is %s, and palisade reads JSON lines (one event object per line); "
+                         "pipe it through %s", name, none, what, jq);
+    return cli_error(cmd, "%s: %s: it is %s, and palisade reads JSON lines (one event object per line); "
+                     "convert it with %s %s > events.jsonl", name, none, what, jq, path);
+}

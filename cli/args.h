@@ -27,6 +27,7 @@
 #define PAL_CLI_ARGS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 typedef struct cli_args {
@@ -68,5 +69,15 @@ FILE *cli_fopen_input(const char *cmd, const char *path, const char *what);
 /* Reports a failed read of PATH (errno e): "palisade CMD: PATH: cannot
    read: reason"; returns EXIT_ERROR. */
 int cli_read_error(const char *cmd, const char *path, int e);
+
+/* The shape of an event input, read from its first non-empty line: one
+   JSON array (`[`), pretty-printed JSON (a line that is only `{`), or
+   anything else. */
+typedef enum { CLI_SHAPE_OTHER, CLI_SHAPE_ARRAY, CLI_SHAPE_PRETTY } cli_input_shape;
+cli_input_shape cli_input_shape_of(const char *line, size_t len);
+/* Reports, once, that none of the nlines lines of an event input decoded:
+   for an array or pretty-printed JSON, the jq command that makes JSON lines
+   of it; else `otherwise` (where the reasons are).  Returns EXIT_ERROR. */
+int cli_no_event_decoded(const char *cmd, const char *path, long nlines, cli_input_shape shape, const char *otherwise);
 
 #endif

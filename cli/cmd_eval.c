@@ -3,9 +3,11 @@
  * (one decision line per input line), or run the checks on an inventory.
  *
  * Exit: 0 when nothing was prevented or blocked (events) / no check failed
- * (inventory); 1 otherwise; 2 on errors (and, with --strict, when an input
- * line could not be decoded).  Bad lines never stop the stream: each gets
- * an error decision naming its line.
+ * (inventory); 1 otherwise; 2 on errors: an input that cannot be read, one
+ * of which no line decodes (a JSON array or pretty-printed JSON: the
+ * summary says how to convert it, once), and, with --strict, any line that
+ * could not be decoded.  Bad lines never stop the stream: each gets an
+ * error decision naming its line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -146,12 +148,13 @@ typedef struct eval_state {
     cli_decider decider;
     bool only_findings;
     long nevents, nerr, ndeny, nfind, nwarn;
+    cli_input_shape shape;   /* of the first line: for the hint when no line decodes */
 } eval_state;
 
 static int eval_line(void *user, const char *line, size_t len, bool toolong, long lineno)
 {
     eval_state *st = user;
-    st->nevents++;
+    if (st->nevents++ == 0 && line) st->shape = cli_input_shape_of(line, len);
     cli_verdict v;
     char *js = cli_decide_line(&st->decider, line, len, toolong, lineno, &v);
     if (!js) return -1;
@@ -219,10 +222,15 @@ int cmd_eval(int argc, char **argv)
     fflush(stdout);
     fprintf(stderr, "palisade eval: %ld events, %ld with findings, %ld prevented or blocked, %ld input errors, "
             "%ld with unreadable fields\n", st.nevents, st.nfind, st.ndeny, st.nerr, st.nwarn);
+    /* a stream of which no line decodes is the wrong input (a JSON array,
+       pretty-printed JSON), not a stream of bad lines: said once, exit 2 */
+    bool none_decoded = !stopped && st.nevents > 0 && st.nerr == st.nevents;
+    if (none_decoded)
+        cli_no_event_decoded("eval", events, st.nevents, st.shape, "the \"error\" of each decision line says why");
     cli_lines_free(&lines);
     cli_decider_free(&st.decider);
     pal_program_free(p);
     long nerr = st.nerr, nwarn = st.nwarn, ndeny = st.ndeny;
-    if (stopped || (strict && (nerr || nwarn))) return EXIT_ERROR;
+    if (stopped || none_decoded || (strict && (nerr || nwarn))) return EXIT_ERROR;
     return ndeny ? EXIT_POLICY : EXIT_OK;
 }

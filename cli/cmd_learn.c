@@ -157,12 +157,16 @@ int cmd_learn(int argc, char **argv)
     pal_arena a;
     pal_arena_init(&a, 64u << 20);
     if (!l || !line) { free(line); pal_learn_free(l); if (in != stdin) fclose(in); return cli_error("learn", "out of memory"); }
-    long lineno = 0, nbad = 0;
+    long lineno = 0, nbad = 0, nlines = 0;
+    cli_input_shape shape = CLI_SHAPE_OTHER;
     int rc = EXIT_OK;
     for (;;) {
         if (!fgets(line, PAL_MAX_EVENT_LINE + 2, in)) break;
         lineno++;
         size_t len = strlen(line);
+        if (len > 1 || (len == 1 && line[0] != '\n')) {
+            if (nlines++ == 0) shape = cli_input_shape_of(line, len);
+        }
         if (len == PAL_MAX_EVENT_LINE + 1 && line[len - 1] != '\n') {
             int c;
             while ((c = fgetc(in)) != EOF && c != '\n') {}
@@ -181,6 +185,9 @@ int cmd_learn(int argc, char **argv)
         if (pal_learn_event(l, &ev) != 0) { rc = cli_error("learn", "out of memory"); break; }
     }
     if (ferror(in)) rc = cli_read_error("learn", events, errno);
+    /* nothing decoded: the wrong input, not a quiet image; nothing is written */
+    else if (rc == EXIT_OK && nlines > 0 && nbad == nlines)
+        rc = cli_no_event_decoded("learn", events, nlines, shape, "the first lines' errors are above");
     if (in != stdin) fclose(in);
     free(line);
     pal_arena_free(&a);

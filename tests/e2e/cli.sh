@@ -2,6 +2,9 @@
 # The commands' argument handling and exit codes, the same in every command:
 #  1. input paths: a directory, a missing file or a read error where a file is
 #     read is exit 2 with "palisade CMD: PATH: reason" (and what to give);
+#  2. an event input of which no line decodes (a JSON array, pretty-printed
+#     JSON) is exit 2 with or without --strict, and the jq command that
+#     converts it is said once, in the summary, however long the input;
 # Needs $PALISADE (tests/run-all.sh sets it).
 set -u
 cd "$(dirname "$0")/../.."
@@ -63,6 +66,50 @@ fails "feed match: a bad image is named" 2 "palisade feed: $D: not an image tarb
 mkdir -p "$TMP/inv.json"
 fails "feed match: an inventory .json that is a directory" 2 "palisade feed: $TMP/inv.json: is a directory" \
     feed match --feeds "$TMP/empty" "$TMP/inv.json"
+
+# ---- 2. no line decodes ------------------------------------------------------------
+# 1,011 events as one pretty-printed JSON array, and as pretty-printed objects
+python3 - "$TMP" <<'PY'
+import json, sys
+ev = [{"event": {"category": ["process"], "type": ["start"]}, "container": {"image": {"name": "app:1"}},
+       "process": {"name": "sh", "executable": "/bin/sh", "pid": i}} for i in range(1011)]
+open(sys.argv[1] + "/array.json", "w").write(json.dumps(ev, indent=2) + "\n")
+open(sys.argv[1] + "/pretty.json", "w").write("".join(json.dumps(e, indent=2) + "\n" for e in ev))
+open(sys.argv[1] + "/oneline-array.json", "w").write(json.dumps(ev) + "\n")
+PY
+nlines=$(wc -l < "$TMP/array.json")
+fails "eval: a pretty-printed JSON array is exit 2 without --strict" 2 \
+    "palisade eval: $TMP/array.json: none of its $nlines lines is an event: it is a JSON array, and palisade reads JSON lines (one event object per line); convert it with jq -c '.[]' $TMP/array.json > events.jsonl" \
+    eval --events "$TMP/array.json"
+n=$(grep -c "jq -c" "$TMP/err")
+[ "$n" = 1 ] && ok "eval: the jq hint is given once for $nlines lines" || bad "eval: the jq hint is given $n times"
+n=$(grep -c . "$TMP/out")
+[ "$n" = "$nlines" ] && ok "eval: still one decision line per input line" || bad "eval: $n decision lines for $nlines lines"
+fails "eval: a JSON array on one line: the same hint" 2 "its only line is not an event: it is a JSON array" \
+    eval --events "$TMP/oneline-array.json"
+fails "eval: pretty-printed objects: jq -c ." 2 "it is pretty-printed JSON, and palisade reads JSON lines (one event object per line); convert it with jq -c . $TMP/pretty.json > events.jsonl" \
+    eval --events "$TMP/pretty.json"
+timeout 20 "$PALISADE" eval --events - < "$TMP/array.json" >/dev/null 2>"$TMP/err"; rc=$?
+if [ $rc = 2 ] && grep -qF "palisade eval: standard input: none of its $nlines lines is an event: it is a JSON array, and palisade reads JSON lines (one event object per line); pipe it through jq -c '.[]'" "$TMP/err"
+then ok "eval --events -: exit 2, pipe it through jq"; else bad "eval --events -: exit $rc" "$(cat "$TMP/err")"; fi
+printf '{"no":"kind"}\n' > "$TMP/nokind.jsonl"
+fails "eval: a JSON-lines file of which no line decodes: exit 2, no jq hint" 2 \
+    "palisade eval: $TMP/nokind.jsonl: its only line is not an event (the \"error\" of each decision line says why)" \
+    eval --events "$TMP/nokind.jsonl"
+grep -q 'jq' "$TMP/err" && bad "eval: a jq hint for JSON lines that do not decode" || ok "eval: no jq hint for JSON lines"
+cat "$TMP/ev.jsonl" "$TMP/nokind.jsonl" > "$TMP/mixed.jsonl"
+timeout 20 "$PALISADE" eval --events "$TMP/mixed.jsonl" >/dev/null 2>&1; rc=$?
+[ $rc = 0 ] && ok "eval: one line decodes: exit 0 without --strict" || bad "eval on mixed lines: exit $rc"
+timeout 20 "$PALISADE" eval --strict --events "$TMP/mixed.jsonl" >/dev/null 2>&1; rc=$?
+[ $rc = 2 ] && ok "eval --strict: a bad line is still exit 2" || bad "eval --strict on mixed lines: exit $rc"
+: > "$TMP/empty.jsonl"
+timeout 20 "$PALISADE" eval --events "$TMP/empty.jsonl" >/dev/null 2>&1; rc=$?
+[ $rc = 0 ] && ok "eval: an empty input is exit 0 (nothing to decode)" || bad "eval on empty input: exit $rc"
+fails "learn: a JSON array is exit 2 with the hint" 2 "palisade learn: $TMP/array.json: none of its $nlines lines is an event: it is a JSON array" \
+    learn --events "$TMP/array.json" -o "$TMP/learned/out.pal"
+n=$(grep -c "jq -c" "$TMP/err")
+[ "$n" = 1 ] && ok "learn: the jq hint is given once" || bad "learn: the jq hint is given $n times"
+[ -e "$TMP/learned/out.pal" ] && bad "learn: wrote a policy from an input with no event" || ok "learn: nothing written when no line decodes"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
