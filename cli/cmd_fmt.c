@@ -11,6 +11,7 @@
  * -d prints a unified diff; with either, the exit status is 1 when anything
  * would change, which is what CI wants.  A file that does not parse is
  * reported (exit 2) and never touched; the other files are still handled.
+ * A directory with no .pal file under it is exit 2, as for lint and build.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -314,7 +315,8 @@ static void usage(FILE *f)
                "  -l  list the files whose formatting differs\n"
                "  -d  print a unified diff of what would change\n"
                "Exit status: 0 ok; 1 with -l or -d when a file is not formatted; 2 a file does\n"
-               "not parse or cannot be read or written (it is left untouched).\n");
+               "not parse or cannot be read or written (it is left untouched), or a directory\n"
+               "holds no .pal file.\n");
 }
 
 int cmd_fmt(int argc, char **argv)
@@ -348,8 +350,11 @@ int cmd_fmt(int argc, char **argv)
         }
         if (S_ISDIR(st.st_mode)) {
             int err = 0;
+            size_t before = paths.n;
             walk(a, &paths, 0, &err);
             if (err) rc = EXIT_ERROR;
+            /* as lint, test and build say: a directory without policy is a wrong path */
+            else if (paths.n == before) rc = cli_error("fmt", "%s: no .pal files under it", a);
         } else {
             pv_add(&paths, a);
         }

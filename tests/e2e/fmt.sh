@@ -177,6 +177,16 @@ expect_eq "-w on standard input is an error" "$?" "2"
 expect_eq "a missing file: exit 2" "$?" "2"
 "$PALISADE" fmt --bogus >/dev/null 2>&1
 expect_eq "an unknown option: exit 2" "$?" "2"
+# a directory without .pal files is a wrong path, as lint, test and build say
+mkdir -p "$TMP/nopal/sub" && printf 'x\n' > "$TMP/nopal/sub/readme.txt"
+for mode in "" -l -d -w; do
+    out=$("$PALISADE" fmt $mode "$TMP/nopal" 2>&1); rc=$?
+    expect_eq "fmt ${mode:-(print)} on a directory without .pal files: exit 2, says so" "$rc:$out" \
+        "2:palisade fmt: $TMP/nopal: no .pal files under it"
+done
+printf 'list  z = [ 1 ]\n' > "$TMP/messy2.pal"
+out=$("$PALISADE" fmt -l "$TMP/nopal" "$TMP/messy2.pal" 2>/dev/null); rc=$?
+expect_eq "fmt -l: the other paths are still handled" "$rc:$out" "2:$TMP/messy2.pal"
 head -c 9000000 /dev/zero | tr '\0' ' ' > "$TMP/huge.pal"
 "$PALISADE" fmt "$TMP/huge.pal" >/dev/null 2>&1
 expect_eq "a file over 8 MiB is refused: exit 2" "$?" "2"
