@@ -40,6 +40,13 @@ typedef struct cli_args {
     bool failed;         /* an error was reported: the walk is over */
 } cli_args;
 
+/* What the options several commands share take, for "needs a value (...)". */
+#define CLI_WANT_POLICY       "a policy directory, a bundle or a .pal file"
+#define CLI_WANT_EVENTS       "a file, or - for stdin"
+#define CLI_WANT_INPUT_FORMAT "auto, ecs, sysmon or falco"
+#define CLI_WANT_PUBKEY       "a NAME.pub file from palisade keygen"
+#define CLI_WANT_SEVERITY     "low, medium, high or critical"
+
 /* argv[0] is the command's own name; the walk starts at argv[1]. */
 void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv);
 /* The next argument, or NULL at the end or after an error. */

@@ -56,6 +56,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/agent.h"
 #include "cli/events.h"
@@ -870,27 +871,28 @@ int cmd_agent(int argc, char **argv)
     a.out_fd = STDOUT_FILENO;
     a.reload_delay_ms = DEFAULT_RELOAD_DELAY_MS;
     const char *fmtname = "auto", *keypath = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        bool has = i + 1 < argc;
-        if (!strcmp(o, "--policy") && has) a.policy_path = argv[++i];
-        else if (!strcmp(o, "--verify-key") && has) keypath = argv[++i];
-        else if (!strcmp(o, "--input-format") && has) fmtname = argv[++i];
-        else if (!strcmp(o, "--follow") && has) a.follow_path = argv[++i];
-        else if (!strcmp(o, "--from-start")) a.from_start = true;
-        else if (!strcmp(o, "--listen") && has) a.listen_path = argv[++i];
-        else if (!strcmp(o, "--decision-socket") && has) a.decision_path = argv[++i];
-        else if (!strcmp(o, "--output") && has) a.output_path = argv[++i];
-        else if (!strcmp(o, "--learn") && has) learning.dir = argv[++i];
-        else if (!strcmp(o, "--learn-image") && has) learning.image_glob = argv[++i];
-        else if (!strcmp(o, "--reload-delay") && has) {
+    cli_args A;
+    cli_args_init(&A, "agent", argc, argv);
+    while (cli_args_next(&A)) {
+        if (cli_args_value(&A, "--policy", CLI_WANT_POLICY)) a.policy_path = A.value;
+        else if (cli_args_value(&A, "--verify-key", CLI_WANT_PUBKEY)) keypath = A.value;
+        else if (cli_args_value(&A, "--input-format", CLI_WANT_INPUT_FORMAT)) fmtname = A.value;
+        else if (cli_args_value(&A, "--follow", "a log file to follow")) a.follow_path = A.value;
+        else if (cli_args_flag(&A, "--from-start")) a.from_start = true;
+        else if (cli_args_value(&A, "--listen", "a path for the event socket")) a.listen_path = A.value;
+        else if (cli_args_value(&A, "--decision-socket", "a path for the decision socket")) a.decision_path = A.value;
+        else if (cli_args_value(&A, "--output", "a file for the decision lines")) a.output_path = A.value;
+        else if (cli_args_value(&A, "--learn", "a directory for learned.pal")) learning.dir = A.value;
+        else if (cli_args_value(&A, "--learn-image", "a glob on the image name, e.g. 'web*'")) learning.image_glob = A.value;
+        else if (cli_args_value(&A, "--reload-delay", "milliseconds, 0 to 60000")) {
             char *end;
-            long v = strtol(argv[++i], &end, 10);
+            long v = strtol(A.value, &end, 10);
             if (*end || v < 0 || v > 60000) return cli_error("agent", "--reload-delay takes milliseconds, 0 to 60000");
             a.reload_delay_ms = (int)v;
-        } else if (!strcmp(o, "-h") || !strcmp(o, "--help")) { usage(stdout); return EXIT_OK; }
-        else { usage(stderr); return cli_error("agent", "unexpected argument '%s'", o); }
+        } else if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
+        else return cli_args_unknown(&A);
     }
+    if (A.failed) return EXIT_ERROR;
     if (a.follow_path && a.listen_path)
         return cli_error("agent", "give one event source: --follow FILE or --listen PATH (or neither: standard input)");
     if (a.from_start && !a.follow_path) return cli_error("agent", "--from-start goes with --follow FILE");

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/policy.h"
 #include "engine/vm/bundle.h"
@@ -25,17 +26,20 @@ static void build_usage(FILE *f)
 int cmd_build(int argc, char **argv)
 {
     const char *dir = NULL, *outp = NULL, *rev = NULL, *keypath = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-o") && i + 1 < argc) outp = argv[++i];
-        else if (!strcmp(argv[i], "--revision") && i + 1 < argc) rev = argv[++i];
-        else if (!strcmp(argv[i], "--sign") && i + 1 < argc) keypath = argv[++i];
-        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+    cli_args A;
+    cli_args_init(&A, "build", argc, argv);
+    while (cli_args_next(&A)) {
+        if (cli_args_value(&A, "-o", "the bundle file to write")) outp = A.value;
+        else if (cli_args_value(&A, "--revision", "the revision decisions name, e.g. v1.2")) rev = A.value;
+        else if (cli_args_value(&A, "--sign", "a NAME.key file from palisade keygen")) keypath = A.value;
+        else if (cli_args_help(&A)) {
             build_usage(stdout);
             return EXIT_OK;
-        } else if (argv[i][0] == '-') return cli_error("build", "unknown option %s (see palisade build --help)", argv[i]);
-        else if (!dir) dir = argv[i];
-        else return cli_error("build", "one policy directory at a time (got %s and %s)", dir, argv[i]);
+        } else if (cli_args_is_option(&A) || A.failed) return cli_args_unknown(&A);
+        else if (!dir) dir = A.arg;
+        else return cli_error("build", "one policy directory at a time (got %s and %s)", dir, A.arg);
     }
+    if (A.failed) return EXIT_ERROR;
     if (!dir || !outp) { build_usage(stderr); return cli_error("build", "give a policy directory and -o BUNDLE"); }
     char err[512];
     /* the key first: a build that cannot be signed should fail before the compile */
@@ -63,13 +67,24 @@ int cmd_build(int argc, char **argv)
     return EXIT_OK;
 }
 
+static void disasm_usage(FILE *f)
+{
+    fprintf(f, "usage: palisade disasm BUNDLE|DIR\nShows the bytecode of every rule with its source line.\n");
+}
+
 int cmd_disasm(int argc, char **argv)
 {
-    if (argc != 2 || argv[1][0] == '-') {
-        printf("usage: palisade disasm BUNDLE|DIR\nShows the bytecode of every rule with its source line.\n");
-        return argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) ? EXIT_OK : EXIT_ERROR;
+    const char *path = NULL;
+    cli_args A;
+    cli_args_init(&A, "disasm", argc, argv);
+    while (cli_args_next(&A)) {
+        if (cli_args_help(&A)) { disasm_usage(stdout); return EXIT_OK; }
+        else if (cli_args_is_option(&A)) return cli_args_unknown(&A);
+        else if (!path) path = A.arg;
+        else return cli_error("disasm", "one bundle or directory at a time (got %s and %s)", path, A.arg);
     }
-    pal_program *p = cli_load_policy("disasm", argv[1], NULL);
+    if (!path) { disasm_usage(stderr); return cli_error("disasm", "give a bundle or a policy directory"); }
+    pal_program *p = cli_load_policy("disasm", path, NULL);
     if (!p) return EXIT_ERROR;
     pal_disasm(p, stdout);
     pal_program_free(p);
@@ -78,7 +93,16 @@ int cmd_disasm(int argc, char **argv)
 
 int cmd_version(int argc, char **argv)
 {
-    (void)argc; (void)argv;
+    cli_args A;
+    cli_args_init(&A, "version", argc, argv);
+    while (cli_args_next(&A)) {
+        if (cli_args_help(&A)) {
+            printf("usage: palisade version\nPrints the version, the bundle format version and the digest of the input schema\n"
+                   "(bundles built for another schema are refused).\n");
+            return EXIT_OK;
+        }
+        return cli_args_unknown(&A);
+    }
     printf("palisade %s (bundle format %u, input schema %016llx)\n", PALISADE_VERSION, (unsigned)PAL_BUNDLE_VERSION,
            (unsigned long long)pal_schema_digest());
     return EXIT_OK;

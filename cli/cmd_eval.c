@@ -171,17 +171,20 @@ int cmd_eval(int argc, char **argv)
 {
     const char *policy = NULL, *events = NULL, *inventory = NULL, *fmtname = "auto", *keypath = NULL;
     bool only_findings = false, strict = false;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--policy") && i + 1 < argc) policy = argv[++i];
-        else if (!strcmp(argv[i], "--events") && i + 1 < argc) events = argv[++i];
-        else if (!strcmp(argv[i], "--inventory") && i + 1 < argc) inventory = argv[++i];
-        else if (!strcmp(argv[i], "--input-format") && i + 1 < argc) fmtname = argv[++i];
-        else if (!strcmp(argv[i], "--verify-key") && i + 1 < argc) keypath = argv[++i];
-        else if (!strcmp(argv[i], "--only-findings")) only_findings = true;
-        else if (!strcmp(argv[i], "--strict")) strict = true;
-        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { usage(stdout); return EXIT_OK; }
-        else { usage(stderr); return cli_error("eval", "unexpected argument '%s'", argv[i]); }
+    cli_args A;
+    cli_args_init(&A, "eval", argc, argv);
+    while (cli_args_next(&A)) {
+        if (cli_args_value(&A, "--policy", CLI_WANT_POLICY)) policy = A.value;
+        else if (cli_args_value(&A, "--events", CLI_WANT_EVENTS)) events = A.value;
+        else if (cli_args_value(&A, "--inventory", "an inventory .json from palisade inventory")) inventory = A.value;
+        else if (cli_args_value(&A, "--input-format", CLI_WANT_INPUT_FORMAT)) fmtname = A.value;
+        else if (cli_args_value(&A, "--verify-key", CLI_WANT_PUBKEY)) keypath = A.value;
+        else if (cli_args_flag(&A, "--only-findings")) only_findings = true;
+        else if (cli_args_flag(&A, "--strict")) strict = true;
+        else if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
+        else return cli_args_unknown(&A);
     }
+    if (A.failed) return EXIT_ERROR;
     if (!events == !inventory) { usage(stderr); return cli_error("eval", "give --events FILE|- or --inventory FILE.json"); }
     int fmt = (int)pal_input_format_from_name(fmtname);
     if (fmt < 0) return cli_error("eval", "unknown --input-format '%s' (auto, ecs, sysmon or falco)", fmtname);

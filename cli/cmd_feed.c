@@ -11,6 +11,7 @@
  *
  * The engine (engine/vuln/vuln.h) does the work; this parses flags and prints.
  */
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "engine/inventory/inventory.h"
 #include "engine/vuln/vuln.h"
@@ -46,16 +47,6 @@ static void usage(FILE *f)
             "  --only-fixed            hide vulnerabilities without a fix\n"
             "  --today YYYY-MM-DD      date for ages and allow-list expiry (default: today, UTC)\n"
             "  --format text|json      output (json: the inventory's vulnerabilities array)\n");
-}
-
-static bool is_flag(const char *a, const char *name, int *i, int argc, char **argv, const char **val)
-{
-    size_t n = strlen(name);
-    if (strncmp(a, name, n)) return false;
-    if (a[n] == '=') { *val = a + n + 1; return true; }
-    if (a[n]) return false;
-    *val = *i + 1 < argc ? argv[++*i] : NULL;
-    return true;
 }
 
 static void print_problems(const pal_feed_report *r, FILE *out)
@@ -121,24 +112,21 @@ static int feed_check(int argc, char **argv)
     const char *paths[256];
     int npaths = 0;
     const char *allow = NULL, *format = "text";
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return EXIT_OK; }
-        if (is_flag(a, "--allow-list", &i, argc, argv, &v)) {
-            if (!v) return cli_error("feed", "--allow-list needs a file");
-            allow = v;
+    cli_args A;
+    cli_args_init(&A, "feed", argc, argv);
+    while (cli_args_next(&A)) {
+        if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
+        if (cli_args_value(&A, "--allow-list", "a CVE allow list, YAML or JSON")) { allow = A.value; continue; }
+        if (cli_args_value(&A, "--format", "text or json")) {
+            if (strcmp(A.value, "text") && strcmp(A.value, "json")) return cli_error("feed", "--format is text or json");
+            format = A.value;
             continue;
         }
-        if (is_flag(a, "--format", &i, argc, argv, &v)) {
-            if (!v || (strcmp(v, "text") && strcmp(v, "json")))
-                return cli_error("feed", "--format is text or json");
-            format = v;
-            continue;
-        }
-        if (a[0] == '-' && a[1]) return cli_error("feed", "unknown option '%s' (see palisade feed --help)", a);
+        if (cli_args_is_option(&A) || A.failed) return cli_args_unknown(&A);
         if (npaths == 256) return cli_error("feed", "at most 256 paths at once");
-        paths[npaths++] = a;
+        paths[npaths++] = A.arg;
     }
+    if (A.failed) return EXIT_ERROR;
     if (!npaths && !allow) {
         usage(stderr);
         return cli_error("feed", "check: no feed given (palisade feed check DIR)");
@@ -209,17 +197,16 @@ static int feed_convert(int argc, char **argv)
     const char **files = calloc((size_t)argc, sizeof *files);
     if (!files) return cli_error("feed", "out of memory");
     unsigned n = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); free(files); return EXIT_OK; }
-        if (is_flag(a, "-o", &i, argc, argv, &v) || is_flag(a, "--output", &i, argc, argv, &v)) {
-            if (!v) { free(files); return cli_error("feed", "-o needs a file"); }
-            out = v;
-            continue;
-        }
-        if (a[0] == '-' && a[1]) { free(files); return cli_error("feed", "unknown option '%s'", a); }
-        files[n++] = a;
+    cli_args A;
+    cli_args_init(&A, "feed", argc, argv);
+    while (cli_args_next(&A)) {
+        if (cli_args_help(&A)) { usage(stdout); free(files); return EXIT_OK; }
+        if (cli_args_value(&A, "-o", "the Windows feed file to write") ||
+            cli_args_value(&A, "--output", "the Windows feed file to write")) { out = A.value; continue; }
+        if (cli_args_is_option(&A) || A.failed) { free(files); return cli_args_unknown(&A); }
+        files[n++] = A.arg;
     }
+    if (A.failed) { free(files); return EXIT_ERROR; }
     if (!n) {
         free(files);
         usage(stderr);
@@ -318,40 +305,41 @@ static int feed_match(int argc, char **argv)
     int nfeeds = 0;
     const char *image = NULL, *allow = NULL, *format = "text";
     pal_vuln_opts o = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return EXIT_OK; }
-        if (is_flag(a, "--feeds", &i, argc, argv, &v)) {
-            if (!v || nfeeds == 64) return cli_error("feed", "--feeds needs a path (at most 64)");
-            feeds[nfeeds++] = v;
-        } else if (is_flag(a, "--allow-list", &i, argc, argv, &v)) {
-            if (!v) return cli_error("feed", "--allow-list needs a file");
-            allow = v;
-        } else if (is_flag(a, "--distro", &i, argc, argv, &v)) {
-            if (!v) return cli_error("feed", "--distro needs ID:RELEASE (debian:12)");
-            o.distro = v;
-        } else if (is_flag(a, "--today", &i, argc, argv, &v)) {
+    cli_args A;
+    cli_args_init(&A, "feed", argc, argv);
+    while (cli_args_next(&A)) {
+        const char *a = A.arg, *v;
+        if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
+        if (cli_args_value(&A, "--feeds", "a feed file or directory")) {
+            if (nfeeds == 64) return cli_error("feed", "at most 64 --feeds");
+            feeds[nfeeds++] = A.value;
+        } else if (cli_args_value(&A, "--allow-list", "a CVE allow list, YAML or JSON")) {
+            allow = A.value;
+        } else if (cli_args_value(&A, "--distro", "ID:RELEASE, e.g. debian:12")) {
+            o.distro = A.value;
+        } else if (cli_args_value(&A, "--today", "a date YYYY-MM-DD")) {
             long d;
-            if (!v || pal_date_days(v, &d) < 0 || strlen(v) != 10)
-                return cli_error("feed", "--today needs a date YYYY-MM-DD");
+            v = A.value;
+            if (pal_date_days(v, &d) < 0 || strlen(v) != 10)
+                return cli_error("feed", "--today needs a date YYYY-MM-DD, not '%s'", v);
             o.today = v;
-        } else if (is_flag(a, "--vuln-threshold", &i, argc, argv, &v)) {
-            int s = pal_vuln_severity_from_name(v);
-            if (s < 0) return cli_error("feed", "--vuln-threshold is low, medium, high or critical");
-            o.min_severity = (pal_vuln_severity)s;
-        } else if (!strcmp(a, "--only-fixed")) {
+        } else if (cli_args_value(&A, "--vuln-threshold", CLI_WANT_SEVERITY)) {
+            int sev = pal_vuln_severity_from_name(A.value);
+            if (sev < 0) return cli_error("feed", "--vuln-threshold is low, medium, high or critical, not '%s'", A.value);
+            o.min_severity = (pal_vuln_severity)sev;
+        } else if (cli_args_flag(&A, "--only-fixed")) {
             o.only_fixed = true;
-        } else if (is_flag(a, "--format", &i, argc, argv, &v)) {
-            if (!v || (strcmp(v, "text") && strcmp(v, "json")))
-                return cli_error("feed", "--format is text or json");
-            format = v;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_error("feed", "unknown option '%s' (see palisade feed --help)", a);
+        } else if (cli_args_value(&A, "--format", "text or json")) {
+            if (strcmp(A.value, "text") && strcmp(A.value, "json")) return cli_error("feed", "--format is text or json");
+            format = A.value;
+        } else if (cli_args_is_option(&A) || A.failed) {
+            return cli_args_unknown(&A);
         } else {
             if (image) return cli_error("feed", "one image at a time ('%s' and '%s')", image, a);
             image = a;
         }
     }
+    if (A.failed) return EXIT_ERROR;
     if (!image || !nfeeds) {
         usage(stderr);
         return cli_error("feed", "match needs --feeds PATH and an image");

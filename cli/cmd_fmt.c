@@ -330,12 +330,12 @@ int cmd_fmt(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return EXIT_OK; }
         if (a[0] == '-' && a[1] && strcmp(a, "--")) {
-            if (a[1] == '-') return cli_error("fmt", "unknown option %s (see palisade fmt --help)", a);
+            if (a[1] == '-') return cli_error("fmt", "unknown option '%s' (see palisade fmt --help)", a);
             for (const char *c = a + 1; *c; c++) {
                 if (*c == 'w') write = true;
                 else if (*c == 'l') list = true;
                 else if (*c == 'd') diff = true;
-                else return cli_error("fmt", "unknown option -%c (see palisade fmt --help)", *c);
+                else return cli_error("fmt", "unknown option '-%c' (see palisade fmt --help)", *c);
             }
             continue;
         }

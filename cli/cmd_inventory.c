@@ -6,6 +6,7 @@
  * record per line, everything else indented, so the output is both valid
  * JSON for jq and readable/greppable for people (`grep '"setuid":true'`).
  */
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "engine/inventory/inventory.h"
 #include <errno.h>
@@ -93,30 +94,27 @@ int cmd_inventory(int argc, char **argv)
 {
     pal_inventory_opts opts = {0};
     const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return EXIT_OK; }
-        if (!strcmp(a, "--hashes")) { opts.hashes = true; continue; }
-        if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
-            const char *f = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!f) return cli_error("inventory", "--format needs a value (json)");
-            if (strcmp(f, "json"))
-                return cli_error("inventory", "unknown format '%s' (use --format json; CycloneDX is planned)", f);
+    cli_args A;
+    cli_args_init(&A, "inventory", argc, argv);
+    while (cli_args_next(&A)) {
+        const char *a = A.arg;
+        if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
+        if (cli_args_flag(&A, "--hashes")) { opts.hashes = true; continue; }
+        if (cli_args_value(&A, "--format", "json")) {
+            if (strcmp(A.value, "json"))
+                return cli_error("inventory", "unknown format '%s' (use --format json; CycloneDX is planned)", A.value);
             continue;
         }
-        if (!strcmp(a, "--content-max") || !strncmp(a, "--content-max=", 14)) {
-            const char *v = a[13] == '=' ? a + 14 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v || parse_size(v, &opts.content_max) < 0)
-                return cli_error("inventory", "--content-max needs a size in bytes up to 1G (e.g. 64K)");
+        if (cli_args_value(&A, "--content-max", "a size in bytes up to 1G, e.g. 64K")) {
+            if (parse_size(A.value, &opts.content_max) < 0)
+                return cli_error("inventory", "--content-max needs a size in bytes up to 1G (e.g. 64K), not '%s'", A.value);
             continue;
         }
-        if (a[0] == '-' && a[1]) {
-            usage(stderr);
-            return cli_error("inventory", "unknown option '%s' (see palisade inventory --help)", a);
-        }
+        if (cli_args_is_option(&A) || A.failed) return cli_args_unknown(&A);
         if (path) return cli_error("inventory", "one image at a time ('%s' and '%s')", path, a);
         path = a;
     }
+    if (A.failed) return EXIT_ERROR;
     if (!path) {
         usage(stderr);
         return cli_error("inventory", "no image given (palisade inventory IMAGE.tar)");

@@ -110,21 +110,24 @@ int cmd_learn(int argc, char **argv)
 {
     const char *events = NULL, *out = NULL, *merge = NULL, *fmtname = "auto";
     pal_learn_opts o = {0};
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--events") && i + 1 < argc) events = argv[++i];
-        else if (!strcmp(argv[i], "--image") && i + 1 < argc) o.image_glob = argv[++i];
-        else if (!strcmp(argv[i], "--input-format") && i + 1 < argc) fmtname = argv[++i];
-        else if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
-        else if (!strcmp(argv[i], "--merge") && i + 1 < argc) merge = argv[++i];
-        else if (!strcmp(argv[i], "--collapse-dns") && i + 1 < argc) {
+    cli_args A;
+    cli_args_init(&A, "learn", argc, argv);
+    while (cli_args_next(&A)) {
+        if (cli_args_value(&A, "--events", CLI_WANT_EVENTS)) events = A.value;
+        else if (cli_args_value(&A, "--image", "a glob on the image name, e.g. 'web*'")) o.image_glob = A.value;
+        else if (cli_args_value(&A, "--input-format", CLI_WANT_INPUT_FORMAT)) fmtname = A.value;
+        else if (cli_args_value(&A, "-o", "a file, or a directory for DIR/learned.pal")) out = A.value;
+        else if (cli_args_value(&A, "--merge", "a learned .pal file")) merge = A.value;
+        else if (cli_args_value(&A, "--collapse-dns", "a number of names, 2 or more")) {
             char *end;
-            long n = strtol(argv[++i], &end, 10);
+            long n = strtol(A.value, &end, 10);
             if (*end || n < 2 || n > 100000)
-                return cli_error("learn", "--collapse-dns takes a number of names from 2 up (got '%s')", argv[i]);
+                return cli_error("learn", "--collapse-dns takes a number of names from 2 up (got '%s')", A.value);
             o.collapse_dns = (unsigned)n;
-        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { usage(stdout); return EXIT_OK; }
-        else { usage(stderr); return cli_error("learn", "unexpected argument '%s'", argv[i]); }
+        } else if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
+        else return cli_args_unknown(&A);
     }
+    if (A.failed) return EXIT_ERROR;
     if (!events) { usage(stderr); return cli_error("learn", "give --events FILE (or - for stdin)"); }
     int fmt = (int)pal_input_format_from_name(fmtname);
     if (fmt < 0) return cli_error("learn", "unknown --input-format '%s' (auto, ecs, sysmon or falco)", fmtname);

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "lang/tools/lint.h"
 
@@ -382,21 +383,23 @@ int cmd_lint(int argc, char **argv)
     size_t nrepos = 0;
     int rc = EXIT_OK;
     bool any_path = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return EXIT_OK; }
-        if (!strcmp(a, "--list-codes")) {
+    cli_args A;
+    cli_args_init(&A, "lint", argc, argv);
+    while (cli_args_next(&A)) {
+        const char *a = A.arg;
+        if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
+        if (cli_args_flag(&A, "--list-codes")) {
             for (size_t k = 0; k < pal_lint_ncodes; k++)
                 printf("%s  %-8s %-28s %s\n", pal_lint_codes[k].code, level_name(pal_lint_codes[k].level),
                        pal_lint_codes[k].name, pal_lint_codes[k].summary);
             return EXIT_OK;
         }
-        if ((!strcmp(a, "--format") || !strcmp(a, "-f")) && i + 1 < argc) { format = argv[++i]; continue; }
-        if (!strncmp(a, "--format=", 9)) { format = a + 9; continue; }
-        if (!strcmp(a, "--config") && i + 1 < argc) { config = argv[++i]; continue; }
-        if (!strcmp(a, "--fail-level") && i + 1 < argc) { fail_arg = argv[++i]; continue; }
-        if (a[0] == '-' && a[1]) {
-            rc = cli_error("lint", "unknown option %s (see palisade lint --help)", a);
+        if (cli_args_value(&A, "--format", "text, json, sarif or github") ||
+            cli_args_value(&A, "-f", "text, json, sarif or github")) { format = A.value; continue; }
+        if (cli_args_value(&A, "--config", "a .palisade.yaml file")) { config = A.value; continue; }
+        if (cli_args_value(&A, "--fail-level", "error, warning or none")) { fail_arg = A.value; continue; }
+        if (cli_args_is_option(&A) || A.failed) {
+            rc = cli_args_unknown(&A);
             goto done;
         }
         any_path = true;

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/policy.h"
 #include "engine/scan/frameworks.h"
@@ -260,51 +261,45 @@ static int parse_args(int argc, char **argv, scan_opts *o)
     memset(o, 0, sizeof *o);
     o->format = -1;
     o->fail_on = SEV_HIGH;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool has = i + 1 < argc;
-#define NEED() do { if (!has) { usage(stderr); return cli_error("scan", "%s needs a value", a); } } while (0)
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); return -1; }
-        else if (!strcmp(a, "--policy")) {
-            NEED();
+    cli_args A;
+    cli_args_init(&A, "scan", argc, argv);
+    while (cli_args_next(&A)) {
+        const char *a = A.arg;
+        if (cli_args_help(&A)) { usage(stdout); return -1; }
+        else if (cli_args_value(&A, "--policy", "a policy directory or bundle")) {
             if (o->npolicies == SCAN_MAX_POLICIES) return cli_error("scan", "at most %u --policy options", SCAN_MAX_POLICIES);
-            o->policies[o->npolicies++] = argv[++i];
-        } else if (!strcmp(a, "--no-builtin")) o->no_builtin = true;
-        else if (!strcmp(a, "--disable")) {
-            NEED();
-            if (add_disabled(o, argv[++i]) != 0) return cli_error("scan", "out of memory");
-        } else if (!strcmp(a, "--framework")) { NEED(); o->framework = argv[++i]; }
-        else if (!strcmp(a, "--frameworks-dir")) { NEED(); o->frameworks_dir = argv[++i]; }
-        else if (!strcmp(a, "--exceptions")) { NEED(); o->exceptions = argv[++i]; }
-        else if (!strcmp(a, "-o") || !strcmp(a, "--output")) { NEED(); o->out = argv[++i]; }
-        else if (!strcmp(a, "--format")) {
-            NEED();
-            o->format = rpt_format_from_name(argv[++i]);
-            if (o->format < 0) return cli_error("scan", "unknown --format '%s' (%s)", argv[i], rpt_format_names());
-        } else if (!strcmp(a, "--fail-on")) {
-            NEED();
-            o->fail_on = parse_severity(argv[++i]);
-            if (!o->fail_on) return cli_error("scan", "unknown --fail-on severity '%s' (low, medium, high, critical)", argv[i]);
-        } else if (!strcmp(a, "--feeds")) {
-            NEED();
+            o->policies[o->npolicies++] = A.value;
+        } else if (cli_args_flag(&A, "--no-builtin")) o->no_builtin = true;
+        else if (cli_args_value(&A, "--disable", "check IDs, e.g. PAL-0046,PAL-0041")) {
+            if (add_disabled(o, A.value) != 0) return cli_error("scan", "out of memory");
+        } else if (cli_args_value(&A, "--framework", "a framework name, e.g. cis_docker")) o->framework = A.value;
+        else if (cli_args_value(&A, "--frameworks-dir", "a directory of framework *.yaml files")) o->frameworks_dir = A.value;
+        else if (cli_args_value(&A, "--exceptions", "a YAML file of accepted risks")) o->exceptions = A.value;
+        else if (cli_args_value(&A, "-o", "the report file to write") ||
+                 cli_args_value(&A, "--output", "the report file to write")) o->out = A.value;
+        else if (cli_args_value(&A, "--format", rpt_format_names())) {
+            o->format = rpt_format_from_name(A.value);
+            if (o->format < 0) return cli_error("scan", "unknown --format '%s' (%s)", A.value, rpt_format_names());
+        } else if (cli_args_value(&A, "--fail-on", CLI_WANT_SEVERITY)) {
+            o->fail_on = parse_severity(A.value);
+            if (!o->fail_on) return cli_error("scan", "unknown --fail-on severity '%s' (low, medium, high, critical)", A.value);
+        } else if (cli_args_value(&A, "--feeds", "a feed file or directory")) {
             if (o->nfeeds == SCAN_MAX_FEEDS) return cli_error("scan", "at most %u --feeds options", SCAN_MAX_FEEDS);
-            o->feeds[o->nfeeds++] = argv[++i];
-        } else if (!strcmp(a, "--vuln-threshold")) {
-            NEED();
-            o->vuln_threshold = (int)parse_severity(argv[++i]);
+            o->feeds[o->nfeeds++] = A.value;
+        } else if (cli_args_value(&A, "--vuln-threshold", CLI_WANT_SEVERITY)) {
+            o->vuln_threshold = (int)parse_severity(A.value);
             if (!o->vuln_threshold)
-                return cli_error("scan", "unknown --vuln-threshold severity '%s' (low, medium, high, critical)", argv[i]);
-        } else if (!strcmp(a, "--only-fixed")) o->only_fixed = true;
-        else if (!strcmp(a, "--grace-days")) {
-            NEED();
-            if (parse_grace(o, argv[++i]) != 0) return EXIT_ERROR;
-        } else if (!strcmp(a, "--allow-list")) { NEED(); o->allow_list = argv[++i]; }
-        else if (!strcmp(a, "--timings")) o->timings = true;
-        else if (a[0] == '-' && a[1]) { usage(stderr); return cli_error("scan", "unknown option '%s'", a); }
+                return cli_error("scan", "unknown --vuln-threshold severity '%s' (low, medium, high, critical)", A.value);
+        } else if (cli_args_flag(&A, "--only-fixed")) o->only_fixed = true;
+        else if (cli_args_value(&A, "--grace-days", "SEVERITY=DAYS,..., e.g. critical=7,high=30")) {
+            if (parse_grace(o, A.value) != 0) return EXIT_ERROR;
+        } else if (cli_args_value(&A, "--allow-list", "a CVE allow list, YAML or JSON")) o->allow_list = A.value;
+        else if (cli_args_flag(&A, "--timings")) o->timings = true;
+        else if (cli_args_is_option(&A) || A.failed) return cli_args_unknown(&A);
         else if (!o->image) o->image = a;
         else return cli_error("scan", "one image at a time ('%s' and '%s'); run palisade scan once per image", o->image, a);
-#undef NEED
     }
+    if (A.failed) return EXIT_ERROR;
     if (!o->image) { usage(stderr); return cli_error("scan", "which image? give a docker-save or OCI tarball"); }
     if (o->no_builtin && !o->npolicies)
         return cli_error("scan", "--no-builtin leaves no checks: add --policy DIR|BUNDLE");

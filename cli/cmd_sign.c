@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <cJSON.h>
 #include <sodium.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "engine/base/fileio.h"
 #include "engine/vm/bundle.h"
@@ -70,16 +71,19 @@ int cmd_keygen(int argc, char **argv)
 {
     const char *name = NULL;
     bool force = false;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-o") && i + 1 < argc) name = argv[++i];
-        else if (!strcmp(argv[i], "--force")) force = true;
-        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+    cli_args A;
+    cli_args_init(&A, "keygen", argc, argv);
+    while (cli_args_next(&A)) {
+        if (cli_args_value(&A, "-o", "a NAME: NAME.key and NAME.pub are written")) name = A.value;
+        else if (cli_args_flag(&A, "--force")) force = true;
+        else if (cli_args_help(&A)) {
             printf("usage: palisade keygen -o NAME [--force]\n"
                    "Writes an ed25519 key pair: NAME.key (secret, mode 0600: palisade build --sign NAME.key)\n"
                    "and NAME.pub (palisade agent --verify-key NAME.pub).  Existing files are kept unless --force.\n");
             return EXIT_OK;
-        } else return cli_error("keygen", "unexpected argument '%s' (usage: palisade keygen -o NAME [--force])", argv[i]);
+        } else return cli_args_unknown(&A);
     }
+    if (A.failed) return EXIT_ERROR;
     if (!name || !*name) return cli_error("keygen", "give -o NAME: the key pair is written to NAME.key and NAME.pub");
     size_t n = strlen(name);
     if (n > 4000) return cli_error("keygen", "-o NAME is too long");
@@ -334,14 +338,17 @@ static void inspect_usage(FILE *f)
 int cmd_inspect(int argc, char **argv)
 {
     const char *path = NULL, *format = "text", *keypath = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--format") && i + 1 < argc) format = argv[++i];
-        else if (!strcmp(argv[i], "--verify-key") && i + 1 < argc) keypath = argv[++i];
-        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { inspect_usage(stdout); return EXIT_OK; }
-        else if (argv[i][0] == '-' && argv[i][1]) { inspect_usage(stderr); return cli_error("inspect", "unknown option %s", argv[i]); }
-        else if (!path) path = argv[i];
-        else return cli_error("inspect", "one bundle at a time (got %s and %s)", path, argv[i]);
+    cli_args A;
+    cli_args_init(&A, "inspect", argc, argv);
+    while (cli_args_next(&A)) {
+        if (cli_args_value(&A, "--format", "text or json")) format = A.value;
+        else if (cli_args_value(&A, "--verify-key", CLI_WANT_PUBKEY)) keypath = A.value;
+        else if (cli_args_help(&A)) { inspect_usage(stdout); return EXIT_OK; }
+        else if (cli_args_is_option(&A) || A.failed) return cli_args_unknown(&A);
+        else if (!path) path = A.arg;
+        else return cli_error("inspect", "one bundle at a time (got %s and %s)", path, A.arg);
     }
+    if (A.failed) return EXIT_ERROR;
     if (!path) { inspect_usage(stderr); return cli_error("inspect", "give a bundle file"); }
     if (strcmp(format, "text") && strcmp(format, "json"))
         return cli_error("inspect", "unknown --format '%s' (text or json)", format);

@@ -23,6 +23,7 @@
 #include <cJSON.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "lang/tools/testrun.h"
 #include "lang/compile/palc.h"
@@ -532,16 +533,15 @@ int cmd_test(int argc, char **argv)
     const char **paths = calloc((size_t)argc + 1, sizeof *paths);
     if (!paths) return cli_error("test", "out of memory");
     int npaths = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) o.verbose = true;
-        else if (!strcmp(a, "--coverage")) o.coverage = true;
-        else if (!strcmp(a, "--format") && i + 1 < argc) o.format = argv[++i];
-        else if (!strncmp(a, "--format=", 9)) o.format = a + 9;
-        else if (!strcmp(a, "--run") && i + 1 < argc) run_re = argv[++i];
-        else if (!strncmp(a, "--run=", 6)) run_re = a + 6;
-        else if ((!strcmp(a, "--coverage-min") && i + 1 < argc) || !strncmp(a, "--coverage-min=", 15)) {
-            const char *v = a[14] == '=' ? a + 15 : argv[++i];
+    cli_args A;
+    cli_args_init(&A, "test", argc, argv);
+    while (cli_args_next(&A)) {
+        if (cli_args_flag(&A, "-v") || cli_args_flag(&A, "--verbose")) o.verbose = true;
+        else if (cli_args_flag(&A, "--coverage")) o.coverage = true;
+        else if (cli_args_value(&A, "--format", "text, json or junit")) o.format = A.value;
+        else if (cli_args_value(&A, "--run", "a regex on test names")) run_re = A.value;
+        else if (cli_args_value(&A, "--coverage-min", "a percentage from 0 to 100")) {
+            const char *v = A.value;
             char *end;
             o.coverage_min = strtod(v, &end);
             if (end == v || *end || !(o.coverage_min >= 0 && o.coverage_min <= 100)) {
@@ -549,10 +549,11 @@ int cmd_test(int argc, char **argv)
                 return cli_error("test", "--coverage-min takes a percentage from 0 to 100, not '%s'", v);
             }
             o.coverage = true;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(stdout); free(paths); return EXIT_OK; }
-        else if (a[0] == '-' && a[1]) { usage(stderr); free(paths); return cli_error("test", "unexpected argument '%s'", a); }
-        else paths[npaths++] = a;
+        } else if (cli_args_help(&A)) { usage(stdout); free(paths); return EXIT_OK; }
+        else if (cli_args_is_option(&A) || A.failed) { free(paths); return cli_args_unknown(&A); }
+        else paths[npaths++] = A.arg;
     }
+    if (A.failed) { free(paths); return EXIT_ERROR; }
     if (strcmp(o.format, "text") && strcmp(o.format, "json") && strcmp(o.format, "junit")) {
         free(paths);
         return cli_error("test", "unknown --format '%s' (text, json or junit)", o.format);

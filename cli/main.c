@@ -1,5 +1,6 @@
 /*
- * main.c — `palisade COMMAND [ARGS]`: dispatch to cli/cmd_*.c.
+ * main.c — `palisade COMMAND [ARGS]`: dispatch to cli/cmd_*.c, and
+ * `palisade help [COMMAND]`.
  */
 #include "cli/cli.h"
 #include <stdarg.h>
@@ -42,20 +43,47 @@ static void usage(FILE *f)
     fprintf(f, "usage: palisade COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-    fprintf(f, "\nexit codes: 0 ok, 1 policy failure or denied event, 2 error\n");
+    fprintf(f, "\n`palisade help COMMAND` (or `palisade COMMAND --help`) shows a command's options.\n"
+               "exit codes: 0 ok, 1 policy failure or denied event, 2 error\n");
+}
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(name, commands[i].name)) return &commands[i];
+    return NULL;
+}
+
+/* `palisade help CMD [SUB]` is `palisade CMD [SUB] --help`: each command
+   prints its own usage, so there is one text per command to keep right. */
+static int help(int argc, char **argv)
+{
+    if (argc < 3) { usage(stdout); return EXIT_OK; }
+    const struct command *c = find_command(argv[2]);
+    if (!c) {
+        fprintf(stderr, "palisade help: unknown command '%s'\n", argv[2]);
+        usage(stderr);
+        return EXIT_ERROR;
+    }
+    char *args[8];
+    int n = 0;
+    for (int i = 2; i < argc && n < 6; i++) args[n++] = argv[i];
+    args[n++] = "--help";
+    args[n] = NULL;
+    return c->run(n, args);
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2) { usage(stderr); return EXIT_ERROR; }
-    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         usage(stdout);
         return EXIT_OK;
     }
-    if (!strcmp(argv[1], "--version")) return cmd_version(argc - 1, argv + 1);
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "help")) return help(argc, argv);
+    if (!strcmp(argv[1], "--version")) return cmd_version(1, argv + 1);
+    const struct command *c = find_command(argv[1]);
+    if (c) return c->run(argc - 1, argv + 1);
     fprintf(stderr, "palisade: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return EXIT_ERROR;

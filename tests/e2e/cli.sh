@@ -5,6 +5,11 @@
 #  2. an event input of which no line decodes (a JSON array, pretty-printed
 #     JSON) is exit 2 with or without --strict, and the jq command that
 #     converts it is said once, in the summary, however long the input;
+#  3. options: a value option without its value says "OPT needs a value
+#     (what)" in every command — each option the command's usage shows, and
+#     a list for feed's subcommands — and unknown options and stray
+#     arguments are named; `palisade help CMD` and `palisade CMD --help`
+#     print that command's usage for every command.
 # Needs $PALISADE (tests/run-all.sh sets it).
 set -u
 cd "$(dirname "$0")/../.."
@@ -110,6 +115,69 @@ fails "learn: a JSON array is exit 2 with the hint" 2 "palisade learn: $TMP/arra
 n=$(grep -c "jq -c" "$TMP/err")
 [ "$n" = 1 ] && ok "learn: the jq hint is given once" || bad "learn: the jq hint is given $n times"
 [ -e "$TMP/learned/out.pal" ] && bad "learn: wrote a policy from an input with no event" || ok "learn: nothing written when no line decodes"
+
+# ---- 3. options and help ----------------------------------------------------------
+# the value options of a command, read from its usage: the synopsis lines and
+# the option table (lines that start with spaces and a dash)
+value_options() {
+    "$PALISADE" "$1" --help | python3 -c '
+import re, sys
+keep, syn = [], False
+for l in sys.stdin.read().splitlines():
+    if l.startswith("usage:"): syn = True; keep.append(l); continue
+    if syn and l.startswith(" "): keep.append(l); continue
+    syn = False
+    if re.match(r"^\s+-", l): keep.append(l)
+opts = set()
+for l in keep:
+    for m in re.finditer(r"(?<![\w-])(--?[a-z][a-z0-9-]*)[ =]([A-Z][A-Za-z0-9_.|:=,\-]*|[a-z]+(?:\|[a-z]+)+)", l):
+        opts.add(m.group(1))
+print("\n".join(sorted(opts)))'
+}
+commands=$("$PALISADE" help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}' | grep -v '^commands:')
+[ "$(printf '%s\n' "$commands" | wc -l)" -ge 14 ] && ok "help lists the commands ($(printf '%s ' $commands))" || bad "help lists the commands" "$commands"
+needs_value() {  # cmd option [sub]: "palisade CMD [SUB] OPT" ends with OPT
+    local cmd=$1 opt=$2 sub=${3:-}
+    nv_try=$((nv_try+1))
+    timeout 20 "$PALISADE" $cmd $sub $opt </dev/null >/dev/null 2>"$TMP/err"; local rc=$?
+    if [ $rc = 2 ] && grep -qE "^palisade $cmd: $opt needs a value \(.+\)\$" "$TMP/err" && [ "$(wc -l < "$TMP/err")" = 1 ]; then
+        nv_ok=$((nv_ok+1))
+    else
+        bad "palisade $cmd $sub $opt (last): exit 2 and '$opt needs a value (...)'" "exit $rc: $(head -c 400 "$TMP/err")"
+    fi
+}
+nv_ok=0 nv_try=0
+for c in $commands; do
+    [ "$c" = feed ] && continue
+    for o in $(value_options "$c"); do needs_value "$c" "$o"; done
+done
+for o in --allow-list --format; do needs_value feed "$o" check; done
+for o in -o --output; do needs_value feed "$o" convert-msrc; done
+for o in --feeds --allow-list --distro --today --vuln-threshold --format; do needs_value feed "$o" match; done
+needs_value inventory --format
+needs_value lint -f
+needs_value scan --output
+[ "$nv_ok" = "$nv_try" ] && [ "$nv_try" -ge 50 ] && ok "a value option given last says '... needs a value (...)': $nv_ok options in every command" \
+    || bad "$nv_ok of $nv_try value options say they need a value"
+fails "an option right after a value option is not taken as its value" 2 \
+    "palisade eval: --events needs a value (a file, or - for stdin)" eval --events --strict
+timeout 20 "$PALISADE" eval --events=- --only-findings < "$TMP/ev.jsonl" >/dev/null 2>&1; rc=$?
+[ $rc = 0 ] && ok "--events=FILE is a value" || bad "--events=- is refused: exit $rc"
+fails "an unknown option is named, with where to look" 2 "palisade eval: unknown option '--bogus' (see palisade eval --help)" eval --bogus
+fails "a stray argument is named" 2 "palisade learn: unexpected argument 'stray' (see palisade learn --help)" learn stray
+fails "version: an unknown option" 2 "palisade version: unknown option '--bogus'" version --bogus
+for c in $commands; do
+    h1=$("$PALISADE" help "$c" 2>&1); r1=$?
+    h2=$("$PALISADE" "$c" --help 2>&1); r2=$?
+    case $h1 in "usage: palisade $c"*) u=y;; *) u=n;; esac
+    if [ $r1 = 0 ] && [ $r2 = 0 ] && [ $u = y ] && [ "$h1" = "$h2" ]; then ok "palisade help $c = palisade $c --help: its own usage"
+    else bad "palisade help $c: exit $r1, --help exit $r2, usage line: $u, same: $([ "$h1" = "$h2" ] && echo y || echo n)" "$(printf '%s' "$h1" | head -3)"; fi
+done
+h=$("$PALISADE" help feed match 2>&1); rc=$?
+case $rc:$h in 0:"usage: palisade feed"*"match options:"*) ok "help feed match: feed's usage";; *) bad "help feed match: exit $rc" "$h";; esac
+fails "help of an unknown command: exit 2" 2 "palisade help: unknown command 'nope'" help nope
+h=$("$PALISADE" help 2>&1); rc=$?
+case $rc:$h in 0:"usage: palisade COMMAND"*"palisade help COMMAND"*) ok "palisade help: the overview, and how to get more";; *) bad "palisade help: exit $rc" "$h";; esac
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
