@@ -476,19 +476,23 @@ int cmd_lint(int argc, char **argv)
         pal_lint_config_free(&cfg);
     }
     pal_linter_sort(&L);
-    unsigned errors = 0, warnings = 0;
+    unsigned errors = 0, warnings = 0, notes = 0;
     for (size_t i = 0; i < L.nfindings; i++) {
         if (L.findings[i].level == PAL_DIAG_ERROR) errors++;
         else if (L.findings[i].level == PAL_DIAG_WARNING) warnings++;
+        else notes++;
     }
     if (!strcmp(format, "json")) print_json(&L, errors, warnings);
     else if (!strcmp(format, "sarif")) print_sarif(&L);
     else if (!strcmp(format, "github")) print_github(&L);
     else {
         print_text(&L);
-        if (L.nfindings || L.errors)
-            fprintf(stderr, "palisade lint: %u error%s, %u warning%s\n", errors, errors == 1 ? "" : "s", warnings,
-                    warnings == 1 ? "" : "s");
+        if (L.nfindings || L.errors) {
+            char more[32] = "";   /* notes (info) are counted only when there are some */
+            if (notes) snprintf(more, sizeof more, ", %u note%s", notes, notes == 1 ? "" : "s");
+            fprintf(stderr, "palisade lint: %u error%s, %u warning%s%s\n", errors, errors == 1 ? "" : "s", warnings,
+                    warnings == 1 ? "" : "s", more);
+        }
     }
     fflush(stdout);
     rc = L.errors || bad_config ? EXIT_ERROR : failed ? EXIT_POLICY : EXIT_OK;

@@ -43,6 +43,7 @@ const pal_lint_code pal_lint_codes[] = {
     {"PAL0709", "regex-not-needed", PAL_DIAG_WARNING, "a regex that is a plain string comparison or a glob"},
     {"PAL0710", "empty-test", PAL_DIAG_WARNING, "a test that gives nothing or cannot fail"},
     {"PAL0711", "bad-suppression", PAL_DIAG_WARNING, "a palisade:ignore comment that names no code or suppresses nothing"},
+    {"PAL0712", "dns-wildcard-without-apex", PAL_DIAG_NOTE, "a DNS pattern *.X in a section that does not list X, which it does not match"},
 };
 const size_t pal_lint_ncodes = sizeof pal_lint_codes / sizeof pal_lint_codes[0];
 

@@ -1049,6 +1049,50 @@ static void shadowed_allows(rules *R)
         }
 }
 
+/* ---- PAL0712: a DNS wildcard whose apex is not listed ---- */
+
+/* `*.google.com` matches names below google.com, never google.com itself
+   (lang/SPEC.md).  Whoever writes `allow "*.google.com"` alone often means
+   the name too; a note says so.  The section's values are compared as a
+   whole: when any entry lists the apex, or a pattern that covers it
+   (`*.com`, `*`), the author has thought about it, and when any value is
+   unknown (a feed) nothing is claimed. */
+static void dns_wildcard_apex(rules *R)
+{
+    pal_lint_ctx *c = R->c;
+    for (uint32_t fi = 0; fi < c->nfiles; fi++)
+        for (pal_decl *d = c->asts[fi] ? c->asts[fi]->decls : NULL; d; d = d->next) {
+            if (d->kind != D_RUNTIME || !d->sections[SEC_DNS].present) continue;
+            vset all = {0};
+            for (pal_entry *e = d->sections[SEC_DNS].entries; e && !all.unknown; e = e->next)
+                collect_values(R, fi, e->values, &all, false, (pal_loc){0, 0, 0}, 0);
+            if (all.unknown) continue;
+            for (pal_entry *e = d->sections[SEC_DNS].entries; e; e = e->next) {
+                vset mine = {0};
+                collect_values(R, fi, e->values, &mine, false, (pal_loc){0, 0, 0}, 0);
+                for (uint32_t i = 0; i < mine.n; i++) {
+                    const vitem *v = &mine.v[i];
+                    if (v->kind != V_STR || v->len < 3 || v->s[0] != '*' || v->s[1] != '.') continue;
+                    const char *apex = v->s + 2;
+                    uint32_t an = v->len - 2;
+                    while (an && apex[an - 1] == '.') an--;
+                    if (!an || memchr(apex, '*', an)) continue;
+                    bool covered = false;
+                    for (uint32_t j = 0; j < all.n && !covered; j++)
+                        covered = all.v[j].kind == V_STR && dns_covers(all.v[j].s, all.v[j].len, apex, an);
+                    if (covered) continue;
+                    int vn = v->len > 80 ? 80 : (int)v->len, n = an > 80 ? 80 : (int)an;
+                    char hint[256];
+                    snprintf(hint, sizeof hint, "list \"%.*s\" too if the name itself is meant: %s \"%.*s\", \"%.*s\"",
+                             n, apex, e->allow ? "allow" : "deny", n, apex, vn, v->s);
+                    report(R, fi, "PAL0712", v->loc, hint,
+                           "\"%.*s\" matches names below %.*s, not %.*s itself, and the section does not list it", vn,
+                           v->s, n, apex, n, apex);
+                }
+            }
+        }
+}
+
 /* ---- PAL0704, PAL0705: firewall entries ---- */
 
 typedef struct fwent {
@@ -1315,4 +1359,5 @@ void pal_lint_rules(pal_lint_ctx *c)
     duplicate_tests(&R);
     plain_regexes(&R);
     empty_tests(&R);
+    dns_wildcard_apex(&R);
 }

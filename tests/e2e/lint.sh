@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `palisade lint` end to end:
 #  1. the lint cases (tests/lint/cases/*.t, run by tests/lint/run.py), and
-#     that every code PAL0701-PAL0711 has a case that reports it and a case
+#     that every code (palisade lint --list-codes) has a case that reports it and a case
 #     named after it that does not;
 #  2. the output formats on a repo with findings of many codes: SARIF 2.1.0
 #     passes the SARIF Multitool's `validate` (tests/tools/sarif-multitool.sh)
@@ -28,7 +28,7 @@ expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected: $3"$'\n
 if out=$(python3 tests/lint/run.py 2>&1); then ok "lint cases: $(printf '%s\n' "$out" | tail -n1)"
 else bad "lint cases" "$out"; fi
 for code in $("$PALISADE" lint --list-codes | awk '{print $1}'); do
-    fires=$(grep -l -E "^\S+:[0-9]+:[0-9]+: (error|warning)\[$code\]" tests/lint/cases/*.t | head -n1)
+    fires=$(grep -l -E "^\S+:[0-9]+:[0-9]+: (error|warning|note)\[$code\]" tests/lint/cases/*.t | head -n1)
     quiet=""
     for f in tests/lint/cases/${code}_*.t; do
         [ -e "$f" ] || continue

@@ -21,3 +21,4 @@ policy.pal:3:47: warning[PAL0702]: allowing "nc" has no effect: deny "nc" (line 
 policy.pal:7:5: warning[PAL0702]: 'allow outbound ip 10.1.0.0/16 port 443' never takes effect
 policy.pal:11:11: warning[PAL0702]: allowing "api.example.com" has no effect
 policy.pal:11:30: warning[PAL0702]: allowing "*.cdn.example.com" has no effect
+policy.pal:12:10: note[PAL0712]: "*.example.com" matches names below example.com, not example.com itself

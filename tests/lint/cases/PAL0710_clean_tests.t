@@ -6,7 +6,7 @@ rule "r" {
 }
 runtime "rt" {
   dns {
-    allow "*.example.com"
+    allow "example.com", "*.example.com"
     default effect alert
   }
 }
