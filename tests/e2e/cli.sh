@@ -9,7 +9,8 @@
 #     (what)" in every command — each option the command's usage shows, and
 #     a list for feed's subcommands — and unknown options and stray
 #     arguments are named; `palisade help CMD` and `palisade CMD --help`
-#     print that command's usage for every command.
+#     print that command's usage for every command;
+#  4. the README: the test block its tour shows is the lab's own, and passes.
 # Needs $PALISADE (tests/run-all.sh sets it).
 set -u
 cd "$(dirname "$0")/../.."
@@ -178,6 +179,21 @@ case $rc:$h in 0:"usage: palisade feed"*"match options:"*) ok "help feed match: 
 fails "help of an unknown command: exit 2" 2 "palisade help: unknown command 'nope'" help nope
 h=$("$PALISADE" help 2>&1); rc=$?
 case $rc:$h in 0:"usage: palisade COMMAND"*"palisade help COMMAND"*) ok "palisade help: the overview, and how to get more";; *) bad "palisade help: exit $rc" "$h";; esac
+
+# ---- 4. the README ---------------------------------------------------------------------
+block=$(python3 - <<'PY'
+import re
+text = open("README.md", encoding="utf-8").read()
+m = re.search(r"```\n(test \"[^\n]*\" \{\n.*?\n\})\n```", text, re.S)
+print(m.group(1) if m else "")
+PY
+)
+name=$(printf '%s\n' "$block" | sed -n '1s/^test "\(.*\)" {$/\1/p')
+if [ -n "$name" ] && python3 -c 'import sys; sys.exit(0 if sys.argv[1] in open("examples/lab/wincontainerapp.pal").read() else 1)' "$block"
+then ok "README: the tour's test block is in examples/lab/wincontainerapp.pal"
+else bad "README: the tour's test block is not in examples/lab" "$block"; fi
+out=$("$PALISADE" test --run "^${name}\$" examples/lab 2>&1); rc=$?
+case $rc:$out in 0:*"1 passed, 0 failed"*) ok "README: the tour's test passes: $name";; *) bad "README: the tour's test" "exit $rc: $out";; esac
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
