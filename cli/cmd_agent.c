@@ -566,7 +566,9 @@ static void finish_reload(agent *a)
             a->dec = nd;
             a->prog = np;
             a->reloads_ok++;
-            fprintf(stderr, "palisade agent: reloaded: revision %s (%u rules%s%s) from %s\n", revision(a), np->nrules,
+            char counts[96];
+            cli_program_counts(np, counts, sizeof counts);
+            fprintf(stderr, "palisade agent: reloaded: revision %s (%s%s%s) from %s\n", revision(a), counts,
                     sig.state == PAL_SIG_UNSIGNED ? "" : ", signed by key ", sig.state == PAL_SIG_UNSIGNED ? "" : sig.key_id,
                     a->pol.path);
         }
@@ -835,8 +837,10 @@ static int agent_setup(agent *a, char *err, size_t cap)
         follow_open(a, a->from_start);
         if (a->fol.fd < 0) fprintf(stderr, "palisade agent: %s does not exist yet; waiting for it\n", a->follow_path);
     }
-    fprintf(stderr, "palisade agent: ready: revision %s (%u rules%s%s) from %s; events from %s%s%s; decisions to %s%s%s\n",
-            revision(a), a->prog->nrules, sig.state == PAL_SIG_UNSIGNED ? "" : ", signed by key ",
+    char counts[96];
+    cli_program_counts(a->prog, counts, sizeof counts);
+    fprintf(stderr, "palisade agent: ready: revision %s (%s%s%s) from %s; events from %s%s%s; decisions to %s%s%s\n",
+            revision(a), counts, sig.state == PAL_SIG_UNSIGNED ? "" : ", signed by key ",
             sig.state == PAL_SIG_UNSIGNED ? "" : sig.key_id, a->policy_path ? a->policy_path : "the built-in policies",
             a->follow_path ? a->follow_path : a->listen_path ? a->listen_path : "standard input",
             a->decision_path ? "; decision socket " : "", a->decision_path ? a->decision_path : "",

@@ -60,7 +60,9 @@ int cmd_build(int argc, char **argv)
         pal_program_free(p);
         return cli_error("build", "%s", err);   /* the writer names the file */
     }
-    fprintf(stderr, "palisade build: %s: %u rules from %u files, revision '%s'%s%s\n", outp, p->nrules, p->nsources,
+    char counts[96];
+    cli_program_counts(p, counts, sizeof counts);
+    fprintf(stderr, "palisade build: %s: %s, revision '%s'%s%s\n", outp, counts,
             override ? override : pal_program_str(p, p->revision), keypath ? ", signed by key " : "",
             key_id);
     pal_program_free(p);

@@ -19,6 +19,10 @@ pal_program *cli_load_policy(const char *cmd, const char *path, const char *revi
 pal_program *cli_load_policy_verified(const char *cmd, const char *path, const char *revision,
                                       const pal_pubkey *trusted, pal_bundle_sig *sig);
 
+/* What a program holds, in the words `palisade inspect` uses, so build,
+   inspect and the agent count alike: "3 rules, 0 checks, 1 source". */
+void cli_program_counts(const pal_program *p, char *out, size_t cap);
+
 /* A regular file that is not a .pal source: read as a bundle. */
 bool cli_is_bundle(const char *path);
 

@@ -10,7 +10,9 @@
 #     a list for feed's subcommands — and unknown options and stray
 #     arguments are named; `palisade help CMD` and `palisade CMD --help`
 #     print that command's usage for every command;
-#  4. the README: the test block its tour shows is the lab's own, and passes.
+#  4. the README: the test block its tour shows is the lab's own, and passes;
+#  5. build, inspect and the agent count a bundle's rules, checks and sources
+#     in the same words.
 # Needs $PALISADE (tests/run-all.sh sets it).
 set -u
 cd "$(dirname "$0")/../.."
@@ -194,6 +196,16 @@ then ok "README: the tour's test block is in examples/lab/wincontainerapp.pal"
 else bad "README: the tour's test block is not in examples/lab" "$block"; fi
 out=$("$PALISADE" test --run "^${name}\$" examples/lab 2>&1); rc=$?
 case $rc:$out in 0:*"1 passed, 0 failed"*) ok "README: the tour's test passes: $name";; *) bad "README: the tour's test" "exit $rc: $out";; esac
+
+# ---- 5. counts ------------------------------------------------------------------------
+"$PALISADE" build examples/tour -o "$TMP/tour.bundle" 2>"$TMP/build.err"
+built=$(sed -n 's/^palisade build: [^:]*: \(.*\), revision .*/\1/p' "$TMP/build.err")
+inspected=$("$PALISADE" inspect "$TMP/tour.bundle" | awk '$1 == "rules" {r=$2} $1 == "checks" {c=$2} $1 == "sources" {s=$2}
+    END {printf "%d rule%s, %d check%s, %d source%s", r, r == 1 ? "" : "s", c, c == 1 ? "" : "s", s, s == 1 ? "" : "s"}')
+timeout 20 "$PALISADE" agent --policy "$TMP/tour.bundle" </dev/null >/dev/null 2>"$TMP/agent.err"
+ready=$(sed -n 's/^palisade agent: ready: revision [^ ]* (\([^)]*\)) from.*/\1/p' "$TMP/agent.err")
+if [ -n "$built" ] && [ "$built" = "$inspected" ] && [ "$built" = "$ready" ]; then ok "build, inspect and agent count alike: $built"
+else bad "counts differ" "build: $built"$'\n'"inspect: $inspected"$'\n'"agent: $ready"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
