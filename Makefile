@@ -48,7 +48,7 @@ LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(GEN)/lexer.o $(GEN)/gramma
 CLI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/gen/embedded.o
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all test unit langtest e2e asan fuzz fuzz-run bench deps clean check-deps demo
+.PHONY: FORCE all test unit langtest e2e asan fuzz fuzz-run bench deps clean check-deps demo
 .DELETE_ON_ERROR:
 
 all: check-deps $(BUILD)/palisade $(BUILD)/libpalisade.a
@@ -78,10 +78,18 @@ $(GEN)/lexer.c $(GEN)/lexer.h &: lang/syntax/lexer.l $(GEN)/grammar.h | check-de
 	@mkdir -p $(@D)
 	flex --header-file=$(GEN)/lexer.h -o $(GEN)/lexer.c $<
 
-$(BUILD)/gen/%.o: $(BUILD)/gen/%.c | check-deps
+# The compile flags as a file: rewritten only when they change (a sanitizer
+# build, -fvisibility, an OPT), so every object depends on what built it
+# and a flag change rebuilds the tree instead of mixing old and new objects.
+$(BUILD)/cflags.txt: FORCE | check-deps
+	@mkdir -p $(@D)
+	@echo '$(CC) $(CFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS)' > $@
+FORCE:
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/cflags.txt | check-deps
 	$(CC) $(CFLAGS) -Wno-sign-compare -Wno-unused-function -MMD -MP -c -o $@ $<
 
-$(BUILD)/%.o: %.c | check-deps $(GEN)/grammar.h $(GEN)/lexer.h
+$(BUILD)/%.o: %.c $(BUILD)/cflags.txt | check-deps $(GEN)/grammar.h $(GEN)/lexer.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
