@@ -165,6 +165,47 @@ static char *repo_of(const char *file, char **rel)
     return strdup(dir);
 }
 
+/* Lints each repo with its configuration and prints the findings of all
+   of them together; returns the exit status. */
+static int lint_repos(const repo_arg *repos, size_t nrepos, const char *config, int fail_override, const char *format)
+{
+    pal_linter L;
+    pal_linter_init(&L);
+    bool failed = false, bad_config = false;
+    for (size_t k = 0; k < nrepos; k++) {
+        pal_lint_config cfg;
+        char path[4200], err[1024];
+        const char *cpath = config;
+        if (!cpath) {
+            snprintf(path, sizeof path, "%s/.palisade.yaml", repos[k].dir);
+            if (is_file(path)) cpath = path;
+        }
+        if (cpath) {
+            if (pal_lint_config_load(cpath, &cfg, err, sizeof err) != 0) {
+                fprintf(stderr, "palisade lint: %s\n", err);
+                bad_config = true;
+                continue;
+            }
+        } else {
+            pal_lint_config_default(&cfg);
+        }
+        if (fail_override != -2) cfg.fail_level = fail_override;
+        size_t before = L.nfindings;
+        pal_lint_repo(&L, repos[k].dir, (const char *const *)repos[k].only, repos[k].whole ? 0 : repos[k].nonly, &cfg);
+        for (size_t i = before; i < L.nfindings; i++)
+            if (cfg.fail_level != PAL_LINT_OFF && L.findings[i].level <= cfg.fail_level) failed = true;
+        pal_lint_config_free(&cfg);
+    }
+    pal_linter_sort(&L);
+    int rc = EXIT_OK;
+    if (strcmp(format, "text") != 0) rc = print_report(&L, rpt_format_from_name(format));
+    else print_text(&L);
+    fflush(stdout);
+    if (rc == EXIT_OK) rc = L.errors || bad_config ? EXIT_ERROR : failed ? EXIT_POLICY : EXIT_OK;
+    pal_linter_free(&L);
+    return rc;
+}
+
 int cmd_lint(int argc, char **argv)
 {
     const char *format = "text", *config = NULL, *fail_arg = NULL;
@@ -235,50 +276,7 @@ int cmd_lint(int argc, char **argv)
         nrepos = 1;
     }
 
-    pal_linter L;
-    pal_linter_init(&L);
-    bool failed = false, bad_config = false;
-    for (size_t k = 0; k < nrepos; k++) {
-        pal_lint_config cfg;
-        char path[4200], err[1024];
-        const char *cpath = config;
-        if (!cpath) {
-            snprintf(path, sizeof path, "%s/.palisade.yaml", repos[k].dir);
-            if (is_file(path)) cpath = path;
-        }
-        if (cpath) {
-            if (pal_lint_config_load(cpath, &cfg, err, sizeof err) != 0) {
-                fprintf(stderr, "palisade lint: %s\n", err);
-                bad_config = true;
-                continue;
-            }
-        } else {
-            pal_lint_config_default(&cfg);
-        }
-        if (fail_override != -2) cfg.fail_level = fail_override;
-        size_t before = L.nfindings;
-        pal_lint_repo(&L, repos[k].dir, (const char *const *)repos[k].only, repos[k].whole ? 0 : repos[k].nonly, &cfg);
-        for (size_t i = before; i < L.nfindings; i++)
-            if (cfg.fail_level != PAL_LINT_OFF && L.findings[i].level <= cfg.fail_level) failed = true;
-        pal_lint_config_free(&cfg);
-    }
-    pal_linter_sort(&L);
-    unsigned errors = 0, warnings = 0;
-    for (size_t i = 0; i < L.nfindings; i++) {
-        if (L.findings[i].level == PAL_DIAG_ERROR) errors++;
-        else if (L.findings[i].level == PAL_DIAG_WARNING) warnings++;
-    }
-    if (strcmp(format, "text") != 0) {
-        if (print_report(&L, rpt_format_from_name(format)) != 0) rc = EXIT_ERROR;
-    } else {
-        print_text(&L);
-        if (L.nfindings || L.errors)
-            fprintf(stderr, "palisade lint: %u error%s, %u warning%s\n", errors, errors == 1 ? "" : "s", warnings,
-                    warnings == 1 ? "" : "s");
-    }
-    fflush(stdout);
-    if (rc == EXIT_OK) rc = L.errors || bad_config ? EXIT_ERROR : failed ? EXIT_POLICY : EXIT_OK;
-    pal_linter_free(&L);
+    rc = lint_repos(repos, nrepos, config, fail_override, format);
 done:
     for (size_t k = 0; k < nrepos; k++) {
         free(repos[k].dir);
