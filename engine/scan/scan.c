@@ -78,28 +78,31 @@ static int scan_fail(scan *s, const char *fmt, ...)
     return -1;
 }
 
+/* A warning or a progress line, formatted, to the caller's callback. */
+static void tell(const scan *s, void (*fn)(void *, const char *), const char *fmt, va_list ap)
+{
+    if (!fn) return;
+    char text[2048];
+    vsnprintf(text, sizeof text, fmt, ap);
+    fn(s->o->user, text);
+}
+
 static void warn(const scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(const scan *s, const char *fmt, ...)
 {
-    if (!s->o->warning) return;
-    char text[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    tell(s, s->o->warning, fmt, ap);
     va_end(ap);
-    s->o->warning(s->o->user, text);
 }
 
 static void progress(const scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void progress(const scan *s, const char *fmt, ...)
 {
-    if (!s->o->progress) return;
-    char text[256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    tell(s, s->o->progress, fmt, ap);
     va_end(ap);
-    s->o->progress(s->o->user, text);
 }
 
 static double since(const struct timespec *t0)
@@ -856,14 +859,8 @@ int pal_scan_run(const pal_scan_opts *o, rpt_report *r, pal_scan_timings *t, cha
     if (t) memset(t, 0, sizeof *t);
     rpt_init(r);
     r->fail_on = o->fail_on ? o->fail_on : SEV_HIGH;
-    scan s;
-    memset(&s, 0, sizeof s);
-    s.o = o;
-    s.rpt = r;
-    s.err = err;
-    s.errcap = errcap;
-    vuln_state vs;
-    memset(&vs, 0, sizeof vs);
+    scan s = {.o = o, .rpt = r, .err = err, .errcap = errcap};
+    vuln_state vs = {0};
     int rc = -1;
     if (!o->image || !o->nprograms) {
         scan_fail(&s, "no image or no checks to scan with");
