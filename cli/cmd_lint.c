@@ -1,7 +1,9 @@
 /*
  * cmd_lint.c — `palisade lint [--format F] [--config FILE] [--fail-level L]
  * [DIR|FILE.pal ...]`: the linter (lang/tools/lint.c) on policy repos, printed as
- * text, JSON, SARIF 2.1.0 or GitHub workflow commands.
+ * text (the compiler's diagnostic format, here), or as JSON, SARIF 2.1.0 or
+ * GitHub workflow commands by the report writers (engine/report, the same
+ * as `palisade scan`'s) from the linter's findings as a report.
  *
  * Each DIR is a repo, linted with its own `.palisade.yaml` (from DIR, or
  * --config for all).  A FILE.pal is linted as part of its repo — the nearest
@@ -18,12 +20,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cjson/cJSON.h>
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "lang/tools/lint.h"
-
-#define LINT_DOC_URI "https://github.com/palisade-policy/palisade/blob/main/lang/LINT.md"
+#include "engine/report/report.h"
 
 static void usage(FILE *f)
 {
@@ -55,6 +55,12 @@ static const char *level_name(int l)
 
 static void print_text(const pal_linter *L)
 {
+    unsigned errors = 0, warnings = 0, notes = 0;
+    for (size_t i = 0; i < L->nfindings; i++) {
+        errors += L->findings[i].level == PAL_DIAG_ERROR;
+        warnings += L->findings[i].level == PAL_DIAG_WARNING;
+        notes += L->findings[i].level != PAL_DIAG_ERROR && L->findings[i].level != PAL_DIAG_WARNING;
+    }
     for (size_t i = 0; i < L->nfindings; i++) {
         const pal_finding *f = &L->findings[i];
         if (f->file == PAL_LINT_NO_FILE) {
@@ -93,238 +99,26 @@ static void print_text(const pal_linter *L)
         }
         if (f->hint) printf("  = hint: %s\n", f->hint);
     }
-}
-
-static cJSON *finding_json(const pal_linter *L, const pal_finding *f)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "level", level_name(f->level));
-    cJSON_AddStringToObject(o, "code", f->code);
-    if (f->file != PAL_LINT_NO_FILE) {
-        cJSON_AddStringToObject(o, "file", L->files[f->file].path);
-        cJSON_AddNumberToObject(o, "line", f->line);
-        cJSON_AddNumberToObject(o, "column", f->col);
-        cJSON_AddNumberToObject(o, "end_line", f->end_line);
-        cJSON_AddNumberToObject(o, "end_column", f->end_col);
-    }
-    cJSON_AddStringToObject(o, "message", f->message);
-    if (f->hint) cJSON_AddStringToObject(o, "hint", f->hint);
-    return o;
-}
-
-static int print_json_doc(cJSON *doc)
-{
-    char *s = cJSON_PrintUnformatted(doc);
-    cJSON_Delete(doc);
-    if (!s) return cli_error("lint", "out of memory writing the output");
-    puts(s);
-    free(s);
-    return 0;
-}
-
-static int print_json(const pal_linter *L, unsigned errors, unsigned warnings)
-{
-    cJSON *doc = cJSON_CreateObject();
-    cJSON *arr = cJSON_AddArrayToObject(doc, "findings");
-    for (size_t i = 0; i < L->nfindings; i++) cJSON_AddItemToArray(arr, finding_json(L, &L->findings[i]));
-    cJSON_AddNumberToObject(doc, "errors", errors);
-    cJSON_AddNumberToObject(doc, "warnings", warnings);
-    return print_json_doc(doc);
-}
-
-/* A path as a relative URI reference: percent-encoded except unreserved
-   characters and '/'. */
-static char *uri_path(const char *p)
-{
-    size_t n = strlen(p);
-    char *out = malloc(n * 3 + 1);
-    if (!out) return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '.' || c == '_' || c == '~' || c == '/') out[k++] = (char)c;
-        else k += (size_t)sprintf(out + k, "%%%02X", c);
-    }
-    out[k] = 0;
-    return out;
-}
-
-static const char *pascal(const char *kebab, char *buf, size_t cap)
-{
-    size_t k = 0;
-    bool up = true;
-    for (const char *s = kebab; *s && k + 1 < cap; s++) {
-        if (*s == '-') { up = true; continue; }
-        buf[k++] = up && *s >= 'a' && *s <= 'z' ? (char)(*s - 32) : *s;
-        up = false;
-    }
-    buf[k] = 0;
-    return buf;
-}
-
-/* SARIF wants messages that end with a period. */
-static char *sentence(const char *s)
-{
-    size_t n = strlen(s);
-    char *o = malloc(n + 2);
-    if (!o) return NULL;
-    memcpy(o, s, n + 1);
-    if (n && s[n - 1] != '.' && s[n - 1] != '?' && s[n - 1] != '!') { o[n] = '.'; o[n + 1] = 0; }
-    return o;
-}
-
-static void add_text(cJSON *o, const char *key, const char *text)
-{
-    char *s = sentence(text);
-    cJSON *m = cJSON_AddObjectToObject(o, key);
-    cJSON_AddStringToObject(m, "text", s ? s : text);
-    free(s);
-}
-
-static int print_sarif(const pal_linter *L)
-{
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-    cJSON_AddStringToObject(doc, "version", "2.1.0");
-    cJSON *runs = cJSON_AddArrayToObject(doc, "runs");
-    cJSON *run = cJSON_CreateObject();
-    cJSON_AddItemToArray(runs, run);
-    cJSON *driver = cJSON_AddObjectToObject(cJSON_AddObjectToObject(run, "tool"), "driver");
-    cJSON_AddStringToObject(driver, "name", "palisade");
-    cJSON_AddStringToObject(driver, "version", PALISADE_VERSION);
-    cJSON_AddStringToObject(driver, "semanticVersion", PALISADE_VERSION);
-    cJSON_AddStringToObject(driver, "informationUri", LINT_DOC_URI);
-    cJSON *rules = cJSON_AddArrayToObject(driver, "rules");
-    /* the rules: every lint code, then each other code that occurs */
-    const char **ids = malloc((pal_lint_ncodes + L->nfindings + 1) * sizeof *ids);
-    size_t nids = 0;
-    if (!ids) { cJSON_Delete(doc); return cli_error("lint", "out of memory writing the output"); }
-    for (size_t i = 0; i < pal_lint_ncodes; i++) {
-        const pal_lint_code *c = &pal_lint_codes[i];
-        cJSON *r = cJSON_CreateObject();
-        char name[64], uri[256];
-        cJSON_AddStringToObject(r, "id", c->code);
-        cJSON_AddStringToObject(r, "name", pascal(c->name, name, sizeof name));
-        add_text(r, "shortDescription", c->summary);
-        add_text(r, "fullDescription", c->summary);
-        snprintf(uri, sizeof uri, "%s#%s", LINT_DOC_URI, c->code);
-        for (char *p = strchr(uri, '#'); p && *p; p++) if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
-        cJSON_AddStringToObject(r, "helpUri", uri);
-        cJSON *cfg = cJSON_AddObjectToObject(r, "defaultConfiguration");
-        cJSON_AddStringToObject(cfg, "level", level_name(c->level));
-        cJSON_AddItemToArray(rules, r);
-        ids[nids++] = c->code;
-    }
-    for (size_t i = 0; i < L->nfindings; i++) {
-        const char *code = L->findings[i].code;
-        size_t j;
-        for (j = 0; j < nids && strcmp(ids[j], code); j++) {}
-        if (j < nids) continue;
-        cJSON *r = cJSON_CreateObject();
-        cJSON_AddStringToObject(r, "id", code);
-        char desc[128];
-        snprintf(desc, sizeof desc, "Compiler diagnostic %s (lang/SPEC.md, Errors)", code);
-        add_text(r, "shortDescription", desc);
-        cJSON_AddStringToObject(r, "helpUri", "https://github.com/palisade-policy/palisade/blob/main/lang/SPEC.md#19-errors");
-        cJSON_AddItemToArray(rules, r);
-        ids[nids++] = code;
-    }
-    char cwd[4096];
-    if (getcwd(cwd, sizeof cwd - 2)) {
-        size_t n = strlen(cwd);
-        if (n == 0 || cwd[n - 1] != '/') { cwd[n] = '/'; cwd[n + 1] = 0; }
-        char *u = uri_path(cwd);
-        char base[4200 * 3];
-        snprintf(base, sizeof base, "file://%s", u ? u : "/");
-        free(u);
-        cJSON *bases = cJSON_AddObjectToObject(run, "originalUriBaseIds");
-        cJSON *root = cJSON_AddObjectToObject(bases, "SRCROOT");
-        cJSON_AddStringToObject(root, "uri", base);
-    }
-    cJSON_AddStringToObject(run, "columnKind", "unicodeCodePoints");
-    cJSON *results = cJSON_AddArrayToObject(run, "results");
-    for (size_t i = 0; i < L->nfindings; i++) {
-        const pal_finding *f = &L->findings[i];
-        cJSON *r = cJSON_CreateObject();
-        size_t j;
-        for (j = 0; j < nids && strcmp(ids[j], f->code); j++) {}
-        cJSON_AddStringToObject(r, "ruleId", f->code);
-        cJSON_AddNumberToObject(r, "ruleIndex", (double)j);
-        cJSON_AddStringToObject(r, "level", level_name(f->level));
-        char *msg = NULL;
-        if (f->hint) {
-            size_t n = strlen(f->message) + strlen(f->hint) + 16;
-            msg = malloc(n);
-            if (msg) snprintf(msg, n, "%s (hint: %s)", f->message, f->hint);
-        }
-        add_text(r, "message", msg ? msg : f->message);
-        free(msg);
-        if (f->file != PAL_LINT_NO_FILE) {
-            cJSON *locs = cJSON_AddArrayToObject(r, "locations");
-            cJSON *loc = cJSON_CreateObject();
-            cJSON_AddItemToArray(locs, loc);
-            cJSON *phys = cJSON_AddObjectToObject(loc, "physicalLocation");
-            cJSON *art = cJSON_AddObjectToObject(phys, "artifactLocation");
-            const char *path = L->files[f->file].path;
-            char *u = uri_path(path);
-            if (path[0] == '/') {
-                char abs[4200 * 3];
-                snprintf(abs, sizeof abs, "file://%s", u ? u : "");
-                cJSON_AddStringToObject(art, "uri", abs);
-            } else {
-                cJSON_AddStringToObject(art, "uri", u ? u : path);
-                cJSON_AddStringToObject(art, "uriBaseId", "SRCROOT");
-            }
-            free(u);
-            cJSON *reg = cJSON_AddObjectToObject(phys, "region");
-            cJSON_AddNumberToObject(reg, "startLine", f->line ? f->line : 1);
-            cJSON_AddNumberToObject(reg, "startColumn", f->col ? f->col : 1);
-            uint32_t el = f->end_line ? f->end_line : f->line, ec = f->end_col ? f->end_col : f->col;
-            if (el < f->line || (el == f->line && ec <= f->col)) { el = f->line; ec = f->col + 1; }
-            cJSON_AddNumberToObject(reg, "endLine", el ? el : 1);
-            cJSON_AddNumberToObject(reg, "endColumn", ec ? ec : 2);
-        }
-        cJSON_AddItemToArray(results, r);
-    }
-    free(ids);
-    return print_json_doc(doc);
-}
-
-/* GitHub workflow commands: data escapes % CR LF; properties also , and : */
-static void gh_escape(const char *s, bool property)
-{
-    for (; *s; s++) {
-        if (*s == '%') fputs("%25", stdout);
-        else if (*s == '\r') fputs("%0D", stdout);
-        else if (*s == '\n') fputs("%0A", stdout);
-        else if (property && *s == ':') fputs("%3A", stdout);
-        else if (property && *s == ',') fputs("%2C", stdout);
-        else putchar(*s);
+    if (L->nfindings || L->errors) {
+        char more[32] = "";   /* notes (info) are counted only when there are some */
+        if (notes) snprintf(more, sizeof more, ", %u note%s", notes, notes == 1 ? "" : "s");
+        fprintf(stderr, "palisade lint: %u error%s, %u warning%s%s\n", errors, errors == 1 ? "" : "s", warnings,
+                warnings == 1 ? "" : "s", more);
     }
 }
 
-static void print_github(const pal_linter *L)
+/* json, sarif, github: the report writers' forms of the findings. */
+static int print_report(const pal_linter *L, int format)
 {
-    for (size_t i = 0; i < L->nfindings; i++) {
-        const pal_finding *f = &L->findings[i];
-        printf("::%s ", f->level == PAL_DIAG_ERROR ? "error" : f->level == PAL_DIAG_WARNING ? "warning" : "notice");
-        if (f->file != PAL_LINT_NO_FILE) {
-            fputs("file=", stdout);
-            gh_escape(L->files[f->file].path, true);
-            printf(",line=%u,col=%u,endLine=%u,endColumn=%u,", f->line, f->col,
-                   f->end_line ? f->end_line : f->line, f->end_col ? f->end_col : f->col);
-        }
-        fputs("title=", stdout);
-        const pal_lint_code *c = pal_lint_code_find(f->code);
-        char t[128];
-        snprintf(t, sizeof t, "%s%s%s", f->code, c ? " " : "", c ? c->name : "");
-        gh_escape(t, true);
-        fputs("::", stdout);
-        gh_escape(f->message, false);
-        if (f->hint) { fputs(" (hint: ", stdout); gh_escape(f->hint, false); putchar(')'); }
-        putchar('\n');
-    }
+    rpt_report r;
+    rpt_init(&r);
+    char cwd[4096], err[256];
+    int rc = 0;
+    if (getcwd(cwd, sizeof cwd)) r.source_root = rpt_str(&r, cwd);   /* paths are shown relative to it */
+    if (pal_lint_to_report(L, &r, err, sizeof err) != 0) rc = cli_error("lint", "%s", err);
+    else if (rpt_write(&r, format, stdout) != 0) rc = cli_error("lint", "writing the output: %s", strerror(errno));
+    rpt_free(&r);
+    return rc;
 }
 
 /* ---- arguments ---- */
@@ -374,6 +168,47 @@ static char *repo_of(const char *file, char **rel)
         if (!strncmp(dir, cwd, cn) && dir[cn] == '/') return strdup(dir + cn + 1);
     }
     return strdup(dir);
+}
+
+/* Lints each repo with its configuration and prints the findings of all
+   of them together; returns the exit status. */
+static int lint_repos(const repo_arg *repos, size_t nrepos, const char *config, int fail_override, const char *format)
+{
+    pal_linter L;
+    pal_linter_init(&L);
+    bool failed = false, bad_config = false;
+    for (size_t k = 0; k < nrepos; k++) {
+        pal_lint_config cfg;
+        char path[4200], err[1024];
+        const char *cpath = config;
+        if (!cpath) {
+            snprintf(path, sizeof path, "%s/.palisade.yaml", repos[k].dir);
+            if (is_file(path)) cpath = path;
+        }
+        if (cpath) {
+            if (pal_lint_config_load(cpath, &cfg, err, sizeof err) != 0) {
+                fprintf(stderr, "palisade lint: %s\n", err);
+                bad_config = true;
+                continue;
+            }
+        } else {
+            pal_lint_config_default(&cfg);
+        }
+        if (fail_override != -2) cfg.fail_level = fail_override;
+        size_t before = L.nfindings;
+        pal_lint_repo(&L, repos[k].dir, (const char *const *)repos[k].only, repos[k].whole ? 0 : repos[k].nonly, &cfg);
+        for (size_t i = before; i < L.nfindings; i++)
+            if (cfg.fail_level != PAL_LINT_OFF && L.findings[i].level <= cfg.fail_level) failed = true;
+        pal_lint_config_free(&cfg);
+    }
+    pal_linter_sort(&L);
+    int rc = EXIT_OK;
+    if (strcmp(format, "text") != 0) rc = print_report(&L, rpt_format_from_name(format));
+    else print_text(&L);
+    fflush(stdout);
+    if (rc == EXIT_OK) rc = L.errors || bad_config ? EXIT_ERROR : failed ? EXIT_POLICY : EXIT_OK;
+    pal_linter_free(&L);
+    return rc;
 }
 
 int cmd_lint(int argc, char **argv)
@@ -448,55 +283,7 @@ int cmd_lint(int argc, char **argv)
         nrepos = 1;
     }
 
-    pal_linter L;
-    pal_linter_init(&L);
-    bool failed = false, bad_config = false;
-    for (size_t k = 0; k < nrepos; k++) {
-        pal_lint_config cfg;
-        char path[4200], err[1024];
-        const char *cpath = config;
-        if (!cpath) {
-            snprintf(path, sizeof path, "%s/.palisade.yaml", repos[k].dir);
-            if (is_file(path)) cpath = path;
-        }
-        if (cpath) {
-            if (pal_lint_config_load(cpath, &cfg, err, sizeof err) != 0) {
-                fprintf(stderr, "palisade lint: %s\n", err);
-                bad_config = true;
-                continue;
-            }
-        } else {
-            pal_lint_config_default(&cfg);
-        }
-        if (fail_override != -2) cfg.fail_level = fail_override;
-        size_t before = L.nfindings;
-        pal_lint_repo(&L, repos[k].dir, (const char *const *)repos[k].only, repos[k].whole ? 0 : repos[k].nonly, &cfg);
-        for (size_t i = before; i < L.nfindings; i++)
-            if (cfg.fail_level != PAL_LINT_OFF && L.findings[i].level <= cfg.fail_level) failed = true;
-        pal_lint_config_free(&cfg);
-    }
-    pal_linter_sort(&L);
-    unsigned errors = 0, warnings = 0, notes = 0;
-    for (size_t i = 0; i < L.nfindings; i++) {
-        if (L.findings[i].level == PAL_DIAG_ERROR) errors++;
-        else if (L.findings[i].level == PAL_DIAG_WARNING) warnings++;
-        else notes++;
-    }
-    if (!strcmp(format, "json")) print_json(&L, errors, warnings);
-    else if (!strcmp(format, "sarif")) print_sarif(&L);
-    else if (!strcmp(format, "github")) print_github(&L);
-    else {
-        print_text(&L);
-        if (L.nfindings || L.errors) {
-            char more[32] = "";   /* notes (info) are counted only when there are some */
-            if (notes) snprintf(more, sizeof more, ", %u note%s", notes, notes == 1 ? "" : "s");
-            fprintf(stderr, "palisade lint: %u error%s, %u warning%s%s\n", errors, errors == 1 ? "" : "s", warnings,
-                    warnings == 1 ? "" : "s", more);
-        }
-    }
-    fflush(stdout);
-    rc = L.errors || bad_config ? EXIT_ERROR : failed ? EXIT_POLICY : EXIT_OK;
-    pal_linter_free(&L);
+    rc = lint_repos(repos, nrepos, config, fail_override, format);
 done:
     for (size_t k = 0; k < nrepos; k++) {
         free(repos[k].dir);

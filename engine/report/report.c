@@ -1,27 +1,22 @@
 /*
- * report.c — the scan report model, the text and JSON writers, and
- * writing a report file atomically.
+ * report.c — the report model: strings made safe for every format,
+ * growable arrays, rpt_finish (the one place that settles statuses, counts
+ * and pass/fail), and writing a report to a stream or, atomically, a file.
  *
- * The model is filled by cmd_scan.c and settled once by rpt_finish(); the
- * writers only render it (see report.h for the formats and the JSON
- * schema).  The text report is for people: findings grouped by severity,
- * each check's findings together, long lists cut short with a pointer to
- * the JSON, and one closing line that starts with PASS or FAIL.
+ * The model is filled by the scan (engine/scan/scan.c) or the lint's
+ * caller (lang/tools/lint_report.c) and settled once by rpt_finish(); the
+ * writers (text.c, json.c, sarif.c, junit.c, github.c) only render it (see
+ * report.h for the formats and the JSON schemas).
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
-#include <cJSON.h>
 #include "engine/report/report.h"
-#include "engine/base/about.h"
+#include "engine/base/err.h"
+#include "engine/base/fileio.h"
 #include "engine/vm/program.h"
-
-/* Findings of one check the text report shows before "... and N more". */
-#define RPT_TEXT_MAX_PER_CHECK 20u
 
 void rpt_init(rpt_report *r)
 {
@@ -176,6 +171,17 @@ const char *rpt_vuln_sev(const rpt_vuln *v)
     return v->severity_name ? v->severity_name : rpt_sev_name(v->severity);
 }
 
+int rpt_level_of_severity(unsigned sev)
+{
+    return sev >= SEV_HIGH ? RPT_LEVEL_ERROR : sev == SEV_MEDIUM ? RPT_LEVEL_WARNING : RPT_LEVEL_NOTE;
+}
+
+int rpt_finding_level(const rpt_finding *f)
+{
+    if (f->level > RPT_LEVEL_BY_SEVERITY && f->level < RPT_LEVEL_NONE) return f->level;
+    return rpt_level_of_severity(f->severity);
+}
+
 bool rpt_vuln_fails(const rpt_report *r, const rpt_vuln *v)
 {
     (void)r;
@@ -210,16 +216,20 @@ static int cmp_vuln(const void *a, const void *b)
 void rpt_finish(rpt_report *r)
 {
     sort_report = r;
-    if (r->nfindings) qsort(r->findings, r->nfindings, sizeof *r->findings, cmp_finding);
+    /* a lint's findings are in the linter's order (file, position, code),
+       which its JSON and SARIF keep */
+    if (r->nfindings && r->kind == RPT_SCAN) qsort(r->findings, r->nfindings, sizeof *r->findings, cmp_finding);
     if (r->nvulns) qsort(r->vulns, r->nvulns, sizeof *r->vulns, cmp_vuln);
     memset(r->fail_count, 0, sizeof r->fail_count);
     memset(r->vuln_count, 0, sizeof r->vuln_count);
+    memset(r->level_count, 0, sizeof r->level_count);
     r->excepted_findings = r->vulns_failing = 0;
     for (unsigned i = 0; i < r->nchecks; i++) r->checks[i].nfail = r->checks[i].nexcepted = 0;
     bool failing = false;
     for (unsigned i = 0; i < r->nfindings; i++) {
         const rpt_finding *f = &r->findings[i];
         rpt_check *c = &r->checks[f->check];
+        r->level_count[rpt_finding_level(f)]++;
         if (f->status == RS_FAIL) {
             c->nfail++;
             r->fail_count[f->severity <= SEV_CRITICAL ? f->severity : 0]++;
@@ -261,13 +271,19 @@ const char *rpt_format_names(void) { return "text, json, sarif, junit, github"; 
 int rpt_write(const rpt_report *r, int format, FILE *f)
 {
     int rc;
+    /* a lint's text is the compiler's diagnostic format (its caller prints
+       it from the linter, which holds the source); it has no JUnit form */
+    if (r->kind == RPT_LINT && (format == RF_TEXT || format == RF_JUNIT)) {
+        errno = EINVAL;
+        return -1;
+    }
     switch (format) {
     case RF_TEXT: rc = rpt_write_text(r, f); break;
     case RF_JSON: rc = rpt_write_json(r, f); break;
     case RF_SARIF: rc = rpt_write_sarif(r, f); break;
     case RF_JUNIT: rc = rpt_write_junit(r, f); break;
     case RF_GITHUB: rc = rpt_write_github(r, f); break;
-    default: return -1;
+    default: errno = EINVAL; return -1;
     }
     if (fflush(f) != 0 || ferror(f)) return -1;
     return rc;
@@ -275,334 +291,13 @@ int rpt_write(const rpt_report *r, int format, FILE *f)
 
 int rpt_write_file(const rpt_report *r, int format, const char *path, char *err, size_t errcap)
 {
-    /* the temp file sits beside the target so rename() stays on one file system */
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 32);
-    if (!tmp) { snprintf(err, errcap, "%s: out of memory", path); return -1; }
-    snprintf(tmp, n + 32, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errcap, "%s: cannot create a file beside it: %s", path, strerror(errno));
-        free(tmp);
-        return -1;
+    pal_atomic w;
+    if (pal_atomic_begin(&w, path, PAL_MODE_DEFAULT, err, errcap) != 0) return -1;
+    errno = 0;
+    if (rpt_write(r, format, w.f) != 0) {
+        int e = errno;
+        pal_atomic_abort(&w);
+        return pal_set_err(err, errcap, "%s: cannot write the report: %s", path, e ? strerror(e) : "out of memory");
     }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        snprintf(err, errcap, "%s: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return -1;
-    }
-    int rc = rpt_write(r, format, f);
-    int saved = errno;
-    if (fsync(fileno(f)) != 0 && rc == 0) { rc = -1; saved = errno; }
-    if (fclose(f) != 0 && rc == 0) { rc = -1; saved = errno; }
-    /* mkstemp makes the file 0600; a report is no secret of the scanner's */
-    if (rc == 0) {
-        mode_t um = umask(0);
-        umask(um);
-        if (chmod(tmp, 0666 & ~um) != 0) { rc = -1; saved = errno; }
-    }
-    if (rc == 0 && rename(tmp, path) != 0) { rc = -1; saved = errno; }
-    if (rc != 0) {
-        snprintf(err, errcap, "%s: cannot write the report: %s", path, saved ? strerror(saved) : "out of memory");
-        unlink(tmp);
-    }
-    free(tmp);
-    return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* text                                                                */
-/* ------------------------------------------------------------------ */
-
-static void upper(char *dst, const char *src, size_t cap)
-{
-    size_t i = 0;
-    for (; src[i] && i + 1 < cap; i++) dst[i] = (char)(src[i] >= 'a' && src[i] <= 'z' ? src[i] - 32 : src[i]);
-    dst[i] = 0;
-}
-
-/* Prints a message indented under its check; continuation lines of a
-   multi-line message keep the indent. */
-static void indented(FILE *f, const char *indent, const char *s)
-{
-    fputs(indent, f);
-    for (; *s; s++) {
-        fputc(*s, f);
-        if (*s == '\n' && s[1]) fputs(indent, f);
-    }
-    fputc('\n', f);
-}
-
-static void text_findings(const rpt_report *r, FILE *f, int status, unsigned sev, bool by_sev)
-{
-    for (unsigned i = 0; i < r->nfindings;) {
-        const rpt_finding *x = &r->findings[i];
-        if (x->status != status || (by_sev && x->severity != sev)) { i++; continue; }
-        const rpt_check *c = &r->checks[x->check];
-        /* every finding of this check (with this status and severity) together */
-        unsigned j = i, shown = 0;
-        if (by_sev) fprintf(f, "  %-10s %s\n", c->id, c->title ? c->title : "");
-        else fprintf(f, "  %-10s %-8s %s\n", c->id, rpt_sev_name(x->severity), c->title ? c->title : "");
-        for (; j < r->nfindings; j++) {
-            const rpt_finding *y = &r->findings[j];
-            if (y->check != x->check || y->status != status || y->severity != x->severity) break;
-            if (shown++ < RPT_TEXT_MAX_PER_CHECK) {
-                indented(f, "             ", y->message);
-                if (y->has_exception && status == RS_EXCEPTED)
-                    fprintf(f, "             excepted%s%s: %s (%s:%u)\n", y->exc.expires ? " until " : "",
-                            y->exc.expires ? y->exc.expires : "", y->exc.reason, y->exc.file, y->exc.line);
-                else if (y->has_exception && y->exc.expired)
-                    fprintf(f, "             exception expired on %s (%s:%u): %s\n", y->exc.expires, y->exc.file,
-                            y->exc.line, y->exc.reason);
-            }
-        }
-        if (shown > RPT_TEXT_MAX_PER_CHECK)
-            fprintf(f, "             ... and %u more (--format json lists them all)\n", shown - RPT_TEXT_MAX_PER_CHECK);
-        if (c->dropped && status == RS_FAIL)
-            fprintf(f, "             ... and %u more the check found past its limit of findings\n", c->dropped);
-        if (status == RS_FAIL && c->remediation && *c->remediation) indented(f, "             fix: ", c->remediation);
-        if (status == RS_FAIL && c->nfw) {   /* the controls it counts against, as the JSON lists them */
-            fputs("             frameworks:", f);
-            for (unsigned k = 0; k < c->nfw; k++)
-                fprintf(f, "%s %s %s", k ? "," : "", c->fw[k].framework, c->fw[k].control);
-            fputc('\n', f);
-        }
-        i = j;
-    }
-}
-
-int rpt_write_text(const rpt_report *r, FILE *f)
-{
-    const rpt_image *im = &r->image;
-    fprintf(f, "%s", im->name && *im->name ? im->name : im->file);
-    bool paren = false;
-    if (im->os && *im->os) { fprintf(f, " (%s", im->os); paren = true; }
-    if (im->os_version && *im->os_version) fprintf(f, " %s", im->os_version);
-    if (im->id && *im->id) {
-        const char *id = strncmp(im->id, "sha256:", 7) ? im->id : im->id + 7;
-        fprintf(f, "%s%.12s", paren ? ", " : " (", id);
-        paren = true;
-    }
-    fprintf(f, "%s", paren ? ")" : "");
-    if (im->name && *im->name && im->file) fprintf(f, " from %s", im->file);
-    fprintf(f, ": %u check%s run\n", r->nchecks, r->nchecks == 1 ? "" : "s");
-
-    for (int sev = SEV_CRITICAL; sev >= SEV_NONE; sev--) {
-        unsigned n = 0;
-        for (unsigned i = 0; i < r->nfindings; i++)
-            n += r->findings[i].status == RS_FAIL && r->findings[i].severity == (unsigned)sev;
-        if (!n) continue;
-        char name[16];
-        upper(name, rpt_sev_name((unsigned)sev), sizeof name);
-        fprintf(f, "\n%s (%u)%s\n", name, n, (unsigned)sev < r->fail_on ? "  below --fail-on: reported, does not fail" : "");
-        text_findings(r, f, RS_FAIL, (unsigned)sev, true);
-    }
-    if (r->excepted_findings) {
-        fprintf(f, "\nEXCEPTED (%u)  accepted risks: reported, do not fail\n", r->excepted_findings);
-        text_findings(r, f, RS_EXCEPTED, 0, false);
-    }
-    bool errors = false;
-    for (unsigned i = 0; i < r->nchecks; i++)
-        if (r->checks[i].error) {
-            if (!errors) fprintf(f, "\nERRORS\n");
-            errors = true;
-            fprintf(f, "  %-10s stopped: %s\n", r->checks[i].id, r->checks[i].error);
-        }
-    if (r->nvulns) {
-        fprintf(f, "\nVULNERABILITIES (%u)\n", r->nvulns);
-        for (unsigned i = 0; i < r->nvulns; i++) {
-            const rpt_vuln *v = &r->vulns[i];
-            char sev[16];
-            upper(sev, rpt_vuln_sev(v), sizeof sev);
-            fprintf(f, "  %-8s %-18s %s %s", sev, v->id, v->package ? v->package : "", v->version ? v->version : "");
-            if (v->fixed_version && *v->fixed_version) fprintf(f, " -> %s", v->fixed_version);
-            else if (!v->fix_available) fprintf(f, " (no fix)");
-            if (v->kb && *v->kb) fprintf(f, " %s", v->kb);
-            fprintf(f, "  risk %d", v->risk);
-            if (v->status != RS_FAIL) fprintf(f, "  [%s]", rpt_status_name(v->status));
-            fputc('\n', f);
-            if (v->title && *v->title) indented(f, "           ", v->title);
-            if (v->note && *v->note) indented(f, "           ", v->note);
-        }
-    } else if (r->vulns_scanned) {
-        fprintf(f, "\nVULNERABILITIES: none found\n");
-    } else {
-        fprintf(f, "\nVULNERABILITIES: not checked (no --feeds given, so no package was matched against a "
-                   "vulnerability feed)\n");
-    }
-    if (r->nnotes) {
-        fprintf(f, "\nNOTES\n");
-        for (unsigned i = 0; i < r->nnotes; i++) indented(f, "  ", r->notes[i]);
-    }
-    unsigned nfail = 0;
-    for (int s = 0; s < 6; s++) nfail += r->fail_count[s];
-    fprintf(f, "\n%s: %u finding%s (%u critical, %u high, %u medium, %u low)", r->passed ? "PASS" : "FAIL", nfail,
-            nfail == 1 ? "" : "s", r->fail_count[SEV_CRITICAL], r->fail_count[SEV_HIGH], r->fail_count[SEV_MEDIUM],
-            r->fail_count[SEV_LOW] + r->fail_count[SEV_INFO] + r->fail_count[SEV_NONE]);
-    if (r->excepted_findings) fprintf(f, ", %u excepted", r->excepted_findings);
-    fprintf(f, "; %u check%s: %u passed, %u failed", r->nchecks, r->nchecks == 1 ? "" : "s", r->checks_passed,
-            r->checks_failed);
-    if (r->checks_excepted) fprintf(f, ", %u excepted", r->checks_excepted);
-    if (r->checks_errors) fprintf(f, ", %u stopped with an error", r->checks_errors);
-    if (r->vulns_scanned)
-        fprintf(f, "; %u vulnerabilit%s (%u failing)", r->nvulns, r->nvulns == 1 ? "y" : "ies", r->vulns_failing);
-    else
-        fputs("; vulnerabilities not checked", f);
-    fprintf(f, "; fail-on %s\n", rpt_sev_name(r->fail_on));
-    return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* json                                                                */
-/* ------------------------------------------------------------------ */
-
-static void add_str(cJSON *o, const char *k, const char *v)
-{
-    cJSON_AddItemToObject(o, k, cJSON_CreateString(v ? v : ""));
-}
-
-static cJSON *exception_json(const rpt_exception_ref *e)
-{
-    cJSON *x = cJSON_CreateObject();
-    add_str(x, "reason", e->reason);
-    if (e->expires) add_str(x, "expires", e->expires);
-    cJSON_AddBoolToObject(x, "expired", e->expired);
-    add_str(x, "file", e->file);
-    cJSON_AddNumberToObject(x, "line", e->line);
-    return x;
-}
-
-static cJSON *sev_counts(const unsigned c[6])
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "critical", c[SEV_CRITICAL]);
-    cJSON_AddNumberToObject(o, "high", c[SEV_HIGH]);
-    cJSON_AddNumberToObject(o, "medium", c[SEV_MEDIUM]);
-    cJSON_AddNumberToObject(o, "low", c[SEV_LOW]);
-    cJSON_AddNumberToObject(o, "info", c[SEV_INFO] + c[SEV_NONE]);
-    return o;
-}
-
-int rpt_write_json(const rpt_report *r, FILE *f)
-{
-    cJSON *root = cJSON_CreateObject();
-    add_str(root, "schema", "palisade.scan/v1");
-    cJSON *tool = cJSON_AddObjectToObject(root, "tool");
-    add_str(tool, "name", "palisade");
-    add_str(tool, "version", PALISADE_VERSION);
-    cJSON *im = cJSON_AddObjectToObject(root, "image");
-    add_str(im, "file", r->image.file);
-    add_str(im, "name", r->image.name);
-    cJSON *tags = cJSON_AddArrayToObject(im, "tags");
-    for (unsigned i = 0; i < r->image.ntags; i++) cJSON_AddItemToArray(tags, cJSON_CreateString(r->image.tags[i]));
-    add_str(im, "id", r->image.id);
-    add_str(im, "os", r->image.os);
-    add_str(im, "os_version", r->image.os_version);
-    add_str(im, "architecture", r->image.architecture);
-
-    cJSON *fa = cJSON_AddArrayToObject(root, "findings");
-    for (unsigned i = 0; i < r->nfindings; i++) {
-        const rpt_finding *x = &r->findings[i];
-        const rpt_check *c = &r->checks[x->check];
-        cJSON *o = cJSON_CreateObject();
-        add_str(o, "id", c->id);
-        add_str(o, "title", c->title);
-        add_str(o, "severity", rpt_sev_name(x->severity));
-        add_str(o, "status", rpt_status_name(x->status));
-        add_str(o, "message", x->message);
-        if (x->element) add_str(o, "element", x->element);
-        cJSON *fw = cJSON_AddArrayToObject(o, "frameworks");
-        cJSON *ctl = cJSON_AddObjectToObject(o, "controls");
-        for (unsigned k = 0; k < c->nfw; k++) {
-            cJSON *e = cJSON_CreateObject();
-            add_str(e, "framework", c->fw[k].framework);
-            add_str(e, "control", c->fw[k].control);
-            if (c->fw[k].title && *c->fw[k].title) add_str(e, "title", c->fw[k].title);
-            cJSON_AddItemToArray(fw, e);
-            cJSON *have = cJSON_GetObjectItemCaseSensitive(ctl, c->fw[k].framework);
-            if (!have) add_str(ctl, c->fw[k].framework, c->fw[k].control);
-            else {
-                size_t n = strlen(have->valuestring) + strlen(c->fw[k].control) + 3;
-                char *joined = malloc(n);
-                if (joined) {
-                    snprintf(joined, n, "%s, %s", have->valuestring, c->fw[k].control);
-                    cJSON_ReplaceItemInObjectCaseSensitive(ctl, c->fw[k].framework, cJSON_CreateString(joined));
-                    free(joined);
-                }
-            }
-        }
-        add_str(o, "remediation", c->remediation);
-        if (x->has_exception) cJSON_AddItemToObject(o, "exception", exception_json(&x->exc));
-        cJSON_AddItemToArray(fa, o);
-    }
-
-    cJSON_AddBoolToObject(root, "vulnerabilities_checked", r->vulns_scanned);
-    cJSON *va = cJSON_AddArrayToObject(root, "vulnerabilities");
-    for (unsigned i = 0; i < r->nvulns; i++) {
-        const rpt_vuln *v = &r->vulns[i];
-        cJSON *o = cJSON_CreateObject();
-        add_str(o, "id", v->id);
-        add_str(o, "package", v->package);
-        add_str(o, "version", v->version);
-        add_str(o, "ecosystem", v->ecosystem);
-        add_str(o, "fixed_version", v->fixed_version);
-        cJSON_AddBoolToObject(o, "fix_available", v->fix_available);
-        add_str(o, "severity", rpt_vuln_sev(v));
-        cJSON_AddNumberToObject(o, "cvss", v->cvss);
-        cJSON_AddNumberToObject(o, "risk", v->risk);
-        add_str(o, "published", v->published);
-        cJSON_AddNumberToObject(o, "age_days", (double)v->age_days);
-        cJSON_AddBoolToObject(o, "exploit", v->exploit);
-        add_str(o, "kb", v->kb);
-        add_str(o, "source", v->source);
-        add_str(o, "title", v->title);
-        add_str(o, "status", rpt_status_name(v->status));
-        if (v->note) add_str(o, "note", v->note);
-        if (v->has_exception) cJSON_AddItemToObject(o, "exception", exception_json(&v->exc));
-        cJSON_AddItemToArray(va, o);
-    }
-
-    cJSON *ca = cJSON_AddArrayToObject(root, "checks");
-    for (unsigned i = 0; i < r->nchecks; i++) {
-        const rpt_check *c = &r->checks[i];
-        cJSON *o = cJSON_CreateObject();
-        add_str(o, "id", c->id);
-        add_str(o, "title", c->title);
-        add_str(o, "severity", rpt_sev_name(c->severity));
-        add_str(o, "status", rpt_status_name(c->status));
-        cJSON_AddNumberToObject(o, "findings", c->nfail + c->nexcepted);
-        if (c->dropped) cJSON_AddNumberToObject(o, "dropped", c->dropped);
-        add_str(o, "source", c->source);
-        if (c->error) add_str(o, "error", c->error);
-        cJSON_AddItemToArray(ca, o);
-    }
-    cJSON *na = cJSON_AddArrayToObject(root, "notes");
-    for (unsigned i = 0; i < r->nnotes; i++) cJSON_AddItemToArray(na, cJSON_CreateString(r->notes[i]));
-    if (!r->vulns_scanned) cJSON_AddItemToArray(na, cJSON_CreateString(RPT_VULNS_NOT_CHECKED));
-
-    cJSON *s = cJSON_AddObjectToObject(root, "summary");
-    cJSON_AddNumberToObject(s, "checks", r->nchecks);
-    cJSON_AddNumberToObject(s, "passed", r->checks_passed);
-    cJSON_AddNumberToObject(s, "failed", r->checks_failed);
-    cJSON_AddNumberToObject(s, "excepted", r->checks_excepted);
-    cJSON_AddNumberToObject(s, "errors", r->checks_errors);
-    cJSON_AddItemToObject(s, "findings", sev_counts(r->fail_count));
-    cJSON_AddNumberToObject(s, "excepted_findings", r->excepted_findings);
-    cJSON *vs = sev_counts(r->vuln_count);
-    cJSON_AddNumberToObject(vs, "failing", r->vulns_failing);
-    cJSON_AddBoolToObject(vs, "checked", r->vulns_scanned);   /* beside the counts it qualifies */
-    cJSON_AddItemToObject(s, "vulnerabilities", vs);
-    add_str(root, "fail_on", rpt_sev_name(r->fail_on));
-    cJSON_AddBoolToObject(root, "passed", r->passed);
-
-    char *text = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    if (!text) return -1;
-    fputs(text, f);
-    fputc('\n', f);
-    free(text);
-    return 0;
+    return pal_atomic_commit(&w, err, errcap);
 }

@@ -1,14 +1,25 @@
 /*
- * report.h — what `palisade scan` found, and how it is written out.
+ * report.h — what `palisade scan` found in an image, or `palisade lint` in
+ * policy source, and how it is written out.
  *
- * Design. The scan fills one report model — the image, every check that
- * ran, every finding, every vulnerability, the exceptions applied — and
- * then one writer per format renders that model.  No writer decides
- * anything: status, counts and pass/fail are settled by rpt_finish(), so
- * every format tells the same story.  Strings entering the model are
- * copied into the report's arena and made valid UTF-8 without NULs
- * (rpt_str), so image data (file names, messages) can never break a JSON,
- * XML or SARIF document.
+ * Design. The command fills one report model — the checks (or lint codes)
+ * that ran, every finding, and for a scan the image, every vulnerability
+ * and the exceptions applied — and then one writer per format renders that
+ * model.  No writer decides anything: status, counts and pass/fail are
+ * settled by rpt_finish(), so every format tells the same story.  Strings
+ * entering the model are copied into the report's arena and made valid
+ * UTF-8 without NULs (rpt_str), so image data (file names, messages) can
+ * never break a JSON, XML or SARIF document.
+ *
+ * A report knows what it is about (rpt_report.kind): a scan of an image
+ * (RPT_SCAN) or a lint of source (RPT_LINT).  The findings model is the
+ * same; what differs is what a finding points at — the image and an element
+ * in it, or a source range file:line:col..end_line:end_col — and what a
+ * rule carries (a lint code has a kebab name, a help URI and a default
+ * level; a scan check a severity, frameworks and a remediation).  A lint
+ * report has json, sarif and github forms; its text form is the compiler's
+ * diagnostic format (source line and caret), which needs the source and is
+ * printed by the linter's caller (cli/cmd_lint.c), not here.
  *
  * Formats:
  *   text    a human report grouped by severity, then a one-line summary
@@ -16,11 +27,13 @@
  *   json    the stable machine format below
  *   sarif   SARIF 2.1.0: one rule per check that ran (and per
  *           vulnerability ID), one result per finding; excepted findings
- *           carry an accepted external suppression with the reason
+ *           carry an accepted external suppression with the reason.  Lint:
+ *           one rule per code, results with source regions (sarif.c)
  *   junit   Ant JUnit XML: one testsuite per image, one testcase per check
  *           run (a failure holds its findings), one per vulnerability
  *   github  GitHub Actions workflow commands (::error title=...::message),
- *           escaped per GitHub's rules, and a closing summary line
+ *           escaped per GitHub's rules, and a closing summary line; lint
+ *           findings carry file=,line=,col=,endLine=,endColumn= (github.c)
  *
  * ---------------------------------------------------------------------
  * JSON schema, version "palisade.scan/v1".  Stable: fields may be added,
@@ -82,7 +95,16 @@
  *     "passed": false
  *   }
  *
- * Every format says when vulnerabilities were not checked (no --feeds):
+ * JSON for a lint report (lang/LINT.md, "Output formats"; as stable):
+ *
+ *   {"findings": [{"level": "warning",      error | warning | note
+ *                  "code": "PAL0701",
+ *                  "file": "policy.pal", "line": 2, "column": 6,
+ *                  "end_line": 2, "end_column": 11,   absent without a file
+ *                  "message": "...", "hint": "..."}],  hint absent when none
+ *    "errors": 0, "warnings": 1}          findings at those levels
+ *
+ * Every format of a scan says when vulnerabilities were not checked (no --feeds):
  * text in its VULNERABILITIES line and summary, json in the fields above
  * and a note, sarif in run.properties.vulnerabilitiesChecked and a tool
  * notification, junit in the vulnerabilities.checked property and
@@ -106,12 +128,24 @@
 #include <time.h>
 #include "engine/base/arena.h"
 
+enum rpt_kind { RPT_SCAN = 0, RPT_LINT };
+
 enum rpt_status { RS_PASS = 0, RS_FAIL, RS_EXCEPTED, RS_ALLOWED, RS_GRACE, RS_INFO, RS_ERROR };
+
+/* A level as SARIF and GitHub know it.  A scan's checks and findings leave
+   it RPT_LEVEL_BY_SEVERITY (high and critical are errors, medium warnings,
+   the rest notes); a lint finding has its configured level, a lint code its
+   default one.  RPT_LEVEL_NONE: no default (a compiler code, whose level
+   the configuration decides). */
+enum rpt_level { RPT_LEVEL_BY_SEVERITY = 0, RPT_LEVEL_ERROR, RPT_LEVEL_WARNING, RPT_LEVEL_NOTE, RPT_LEVEL_NONE };
 
 typedef struct rpt_fwref { const char *framework, *control, *title; } rpt_fwref;
 
 typedef struct rpt_check {
     const char *id, *title, *description, *rationale, *remediation;
+    const char *name;            /* lint: the code's kebab-case name; NULL for a scan check */
+    const char *help_uri;        /* where the rule is documented, or NULL */
+    int level;                   /* enum rpt_level: the default level */
     const char *source;          /* "file.pal:LINE" */
     unsigned severity;           /* SEV_* */
     rpt_fwref *fw; unsigned nfw;
@@ -130,12 +164,23 @@ typedef struct rpt_exception_ref {
     bool expired;
 } rpt_exception_ref;
 
+/* A place in source: 1-based lines, columns in code points, as the lint
+   reports them (an end of 0 means "not given"; each writer says what it
+   makes of that).  file NULL: the finding has no place in source. */
+typedef struct rpt_source {
+    const char *file;
+    unsigned line, col, end_line, end_col;
+} rpt_source;
+
 typedef struct rpt_finding {
     unsigned check;              /* index into checks */
     unsigned severity;
+    int level;                   /* enum rpt_level */
     int status;                  /* RS_FAIL or RS_EXCEPTED */
     const char *message;
+    const char *hint;            /* what to do about this one finding, or NULL */
     const char *element;         /* NULL if the check is not per element */
+    rpt_source src;              /* lint: where in the source */
     bool has_exception;
     rpt_exception_ref exc;
 } rpt_finding;
@@ -161,7 +206,11 @@ typedef struct rpt_image {
 
 typedef struct rpt_report {
     pal_arena arena;
-    rpt_image image;
+    int kind;              /* enum rpt_kind */
+    rpt_image image;       /* a scan's */
+    const char *source_root;   /* lint: the directory relative rpt_source.file paths start
+                                  from (SARIF's SRCROOT); NULL: none given */
+    const char *doc_uri;   /* where the tool's rules are documented (SARIF informationUri), or NULL */
     rpt_check *checks;     unsigned nchecks, cap_checks;
     rpt_finding *findings; unsigned nfindings, cap_findings;
     rpt_vuln *vulns;       unsigned nvulns, cap_vulns;
@@ -173,11 +222,13 @@ typedef struct rpt_report {
     /* rpt_finish */
     unsigned fail_count[6];        /* failing findings by severity */
     unsigned vuln_count[6];        /* reported vulnerabilities by severity */
+    unsigned level_count[RPT_LEVEL_NONE];   /* findings by rpt_finding_level */
     unsigned vulns_failing, excepted_findings;
     unsigned checks_passed, checks_failed, checks_excepted, checks_errors;
     bool passed;
 } rpt_report;
 
+/* An empty scan report (kind RPT_SCAN, fail_on high); set kind for a lint. */
 void rpt_init(rpt_report *r);
 void rpt_free(rpt_report *r);
 /* A copy of s in the report: invalid UTF-8 bytes become U+FFFD, control
@@ -189,7 +240,9 @@ rpt_check *rpt_add_check(rpt_report *r);
 rpt_finding *rpt_add_finding(rpt_report *r);
 rpt_vuln *rpt_add_vuln(rpt_report *r);
 int rpt_note(rpt_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Orders the findings, settles statuses, counts and `passed`. */
+/* Orders the findings (a scan's: severity, check, message; a lint's stay
+   in the linter's order: file, position, code), settles statuses, counts
+   and `passed`. */
 void rpt_finish(rpt_report *r);
 
 /* The note every format gives when vulns_scanned is false. */
@@ -201,14 +254,15 @@ int rpt_format_from_name(const char *name);
 enum { RF_TEXT = 0, RF_JSON, RF_SARIF, RF_JUNIT, RF_GITHUB };
 const char *rpt_format_names(void);   /* "text, json, sarif, junit, github" */
 
-/* Writes the report to f.  0, or -1 (out of memory, write error). */
+/* Writes the report to f.  0, or -1 (out of memory, write error, or a
+   format the report's kind has no form in: a lint's text and junit). */
 int rpt_write(const rpt_report *r, int format, FILE *f);
-/* Writes it to path atomically (a temp file beside it, then rename), so a
-   reader never sees half a report and a failed scan leaves the old one.
-   0, or -1 with err. */
+/* Writes it to path atomically (pal_atomic_*: a temp file beside it, then
+   rename), so a reader never sees half a report and a failed scan leaves
+   the old one.  0, or -1 with err. */
 int rpt_write_file(const rpt_report *r, int format, const char *path, char *err, size_t errcap);
 
-/* Writers (report_*.c). */
+/* Writers: text.c, json.c (scan and lint), sarif.c, junit.c, github.c. */
 int rpt_write_text(const rpt_report *r, FILE *f);
 int rpt_write_json(const rpt_report *r, FILE *f);
 int rpt_write_sarif(const rpt_report *r, FILE *f);
@@ -221,5 +275,9 @@ const char *rpt_sev_name(unsigned sev);   /* "critical" ... "info", "none" */
 bool rpt_finding_fails(const rpt_report *r, const rpt_finding *f);   /* fail and >= fail_on */
 bool rpt_vuln_fails(const rpt_report *r, const rpt_vuln *v);
 const char *rpt_vuln_sev(const rpt_vuln *v);   /* severity_name, else by severity */
+/* A finding's level: its own, else by its severity (never BY_SEVERITY or NONE). */
+int rpt_finding_level(const rpt_finding *f);
+/* A level by severity: high and up error, medium warning, else note. */
+int rpt_level_of_severity(unsigned sev);
 
 #endif

@@ -114,6 +114,14 @@ void pal_linter_sort(pal_linter *L);
    to describe its file. */
 void pal_finding_diag(const pal_linter *L, const pal_finding *f, pal_diagnostic *d, pal_srcfile *sf);
 
+/* ---- as a report ---- */
+
+struct rpt_report;
+/* The findings of L (sorted) as a finished lint report in r (rpt_init'ed;
+   kind RPT_LINT), for the report writers' json, sarif and github forms
+   (lint_report.c).  0, or -1 with err (out of memory). */
+int pal_lint_to_report(const pal_linter *L, struct rpt_report *r, char *err, size_t errcap);
+
 /* ---- internal: shared by lint.c and lint_rules.c ---- */
 
 struct pal_file;

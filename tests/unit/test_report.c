@@ -1,7 +1,8 @@
 /*
  * test_report.c — the pieces of `palisade scan` below the command: the
  * bounded YAML reader, framework files, exceptions (dates, globs, expiry)
- * and the report model and writers (sanitising, pass/fail, escaping).
+ * and the report model and writers (sanitising, pass/fail, escaping), for
+ * a scan's report and a lint's.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "engine/scan/exceptions.h"
 #include "engine/report/report.h"
 #include "engine/vm/program.h"
+#include "lang/tools/lint.h"
 #include <cJSON.h>
 
 static char err[1024];
@@ -404,6 +406,191 @@ static void test_vulns_not_checked(void)
     rpt_free(&r);
 }
 
+/* A lint report by hand: a lint code and a compiler code, a finding with
+   a source range and a hint, one without a file.  The one JSON, SARIF and
+   GitHub writer give lint's documented forms (lang/LINT.md). */
+static void lint_fill(rpt_report *r)
+{
+    rpt_init(r);
+    r->kind = RPT_LINT;
+    r->source_root = rpt_str(r, "/work/my repo");
+    r->doc_uri = "https://example.test/LINT.md";
+    rpt_check *c = rpt_add_check(r);
+    c->id = "PAL0701";
+    c->name = "unused-declaration";
+    c->title = c->description = "a list or macro that nothing uses";
+    c->help_uri = "https://example.test/LINT.md#pal0701";
+    c->level = RPT_LEVEL_WARNING;
+    c = rpt_add_check(r);
+    c->id = "PAL0201";
+    c->title = "Compiler diagnostic PAL0201";
+    c->level = RPT_LEVEL_NONE;
+    /* added out of the severity order a scan would sort into: kept as given */
+    rpt_finding *f = rpt_add_finding(r);
+    f->check = 0;
+    f->level = RPT_LEVEL_WARNING;
+    f->status = RS_FAIL;
+    f->message = rpt_str(r, "list 'spare' is never used");
+    f->hint = rpt_str(r, "remove it");
+    f->src = (rpt_source){rpt_str(r, "sub dir/a%,b.pal"), 2, 6, 2, 11};
+    f = rpt_add_finding(r);
+    f->check = 1;
+    f->level = RPT_LEVEL_ERROR;
+    f->status = RS_FAIL;
+    f->message = rpt_str(r, "syntax error.");
+    f->src = (rpt_source){rpt_str(r, "/abs/b.pal"), 3, 4, 0, 0};   /* no end given */
+    f = rpt_add_finding(r);
+    f->check = 1;
+    f->level = RPT_LEVEL_ERROR;
+    f->status = RS_FAIL;
+    f->message = rpt_str(r, "the repo has no .pal files");
+    rpt_finish(r);
+}
+
+static cJSON *path_get(cJSON *o, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *save = NULL, *t = strtok_r(buf, ".", &save); t && o; t = strtok_r(NULL, ".", &save))
+        o = t[0] >= '0' && t[0] <= '9' ? cJSON_GetArrayItem(o, atoi(t)) : cJSON_GetObjectItemCaseSensitive(o, t);
+    return o;
+}
+
+static const char *path_str(cJSON *o, const char *path)
+{
+    cJSON *v = path_get(o, path);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void test_lint_report(void)
+{
+    rpt_report r;
+    lint_fill(&r);
+    CHECK_INT(r.level_count[RPT_LEVEL_ERROR], 2);
+    CHECK_INT(r.level_count[RPT_LEVEL_WARNING], 1);
+    CHECK_INT(r.findings[0].check, 0);           /* the linter's order, not a scan's */
+
+    char *js = render(&r, RF_JSON);
+    CHECK_STR(js, "{\"findings\":[{\"level\":\"warning\",\"code\":\"PAL0701\",\"file\":\"sub dir/a%,b.pal\",\"line\":2,"
+                  "\"column\":6,\"end_line\":2,\"end_column\":11,\"message\":\"list 'spare' is never used\","
+                  "\"hint\":\"remove it\"},{\"level\":\"error\",\"code\":\"PAL0201\",\"file\":\"/abs/b.pal\",\"line\":3,"
+                  "\"column\":4,\"end_line\":0,\"end_column\":0,\"message\":\"syntax error.\"},{\"level\":\"error\","
+                  "\"code\":\"PAL0201\",\"message\":\"the repo has no .pal files\"}],\"errors\":2,\"warnings\":1}\n");
+    free(js);
+
+    char *gh = render(&r, RF_GITHUB);
+    CHECK_STR(gh, "::warning file=sub dir/a%25%2Cb.pal,line=2,col=6,endLine=2,endColumn=11,title=PAL0701 "
+                  "unused-declaration::list 'spare' is never used (hint: remove it)\n"
+                  "::error file=/abs/b.pal,line=3,col=4,endLine=3,endColumn=4,title=PAL0201::syntax error.\n"
+                  "::error title=PAL0201::the repo has no .pal files\n");   /* commands only: no summary */
+    free(gh);
+
+    char *sarif = render(&r, RF_SARIF);
+    cJSON *doc = cJSON_Parse(sarif);
+    cJSON *run = path_get(doc, "runs.0");
+    CHECK_STR(path_str(run, "tool.driver.informationUri"), "https://example.test/LINT.md");
+    CHECK_STR(path_str(run, "tool.driver.rules.0.name"), "UnusedDeclaration");
+    CHECK_STR(path_str(run, "tool.driver.rules.0.shortDescription.text"), "a list or macro that nothing uses.");
+    CHECK_STR(path_str(run, "tool.driver.rules.0.helpUri"), "https://example.test/LINT.md#pal0701");
+    CHECK_STR(path_str(run, "tool.driver.rules.0.defaultConfiguration.level"), "warning");
+    CHECK(path_get(run, "tool.driver.rules.0.properties") == NULL);     /* a scan check's, not a code's */
+    CHECK(path_get(run, "tool.driver.rules.1.name") == NULL);           /* a compiler code has none */
+    CHECK(path_get(run, "tool.driver.rules.1.defaultConfiguration") == NULL);
+    CHECK_STR(path_str(run, "originalUriBaseIds.SRCROOT.uri"), "file:///work/my%20repo/");
+    CHECK_STR(path_str(run, "columnKind"), "unicodeCodePoints");
+    CHECK_STR(path_str(run, "results.0.message.text"), "list 'spare' is never used (hint: remove it).");
+    CHECK_STR(path_str(run, "results.0.locations.0.physicalLocation.artifactLocation.uri"), "sub%20dir/a%25%2Cb.pal");
+    CHECK_STR(path_str(run, "results.0.locations.0.physicalLocation.artifactLocation.uriBaseId"), "SRCROOT");
+    CHECK_INT(cJSON_GetNumberValue(path_get(run, "results.0.locations.0.physicalLocation.region.endColumn")), 11);
+    CHECK(path_get(run, "results.0.partialFingerprints") == NULL && path_get(run, "results.0.properties") == NULL);
+    CHECK_STR(path_str(run, "results.1.message.text"), "syntax error.");   /* no second period */
+    CHECK_STR(path_str(run, "results.1.locations.0.physicalLocation.artifactLocation.uri"), "file:///abs/b.pal");
+    CHECK(path_get(run, "results.1.locations.0.physicalLocation.artifactLocation.uriBaseId") == NULL);
+    /* no end: a one-column region, never an empty one */
+    CHECK_INT(cJSON_GetNumberValue(path_get(run, "results.1.locations.0.physicalLocation.region.endLine")), 3);
+    CHECK_INT(cJSON_GetNumberValue(path_get(run, "results.1.locations.0.physicalLocation.region.endColumn")), 5);
+    CHECK_INT(cJSON_GetNumberValue(path_get(run, "results.2.ruleIndex")), 1);
+    CHECK(path_get(run, "results.2.locations") == NULL);
+    CHECK(path_get(run, "invocations") == NULL && path_get(run, "artifacts") == NULL && path_get(run, "properties") == NULL);
+    cJSON_Delete(doc);
+    free(sarif);
+
+    /* text is the compiler's format, printed by lint itself; no JUnit */
+    FILE *devnull = fopen("/dev/null", "w");
+    CHECK_INT(rpt_write(&r, RF_TEXT, devnull), -1);
+    CHECK_INT(rpt_write(&r, RF_JUNIT, devnull), -1);
+    fclose(devnull);
+    /* a write that fails leaves the old file whole and nothing beside it */
+    char dir[] = "/tmp/test_report_dir_XXXXXX", path[128];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    FILE *old = fopen(path, "w");
+    if (old) { fputs("old", old); fclose(old); }
+    CHECK_INT(rpt_write_file(&r, RF_TEXT, path, err, sizeof err), -1);
+    CHECK(strstr(err, "out.txt: cannot write the report") != NULL);
+    char buf[16] = "";
+    FILE *in = fopen(path, "r");
+    CHECK(in && fgets(buf, sizeof buf, in));
+    if (in) fclose(in);
+    CHECK_STR(buf, "old");
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "test \"$(ls -A '%s')\" = out.txt", dir);
+    CHECK_INT(system(cmd), 0);
+    unlink(path);
+    rmdir(dir);
+    rpt_free(&r);
+}
+
+/* palisade lint's findings through pal_lint_to_report: every lint code a
+   rule, a compiler code that occurs after them, places and levels kept. */
+static void test_lint_to_report(void)
+{
+    char dir[] = "/tmp/test_lint_repo_XXXXXX", path[128];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/policy.pal", dir);
+    FILE *f = fopen(path, "w");
+    if (f) { fputs("list spare = [\"zsh\"]\nrule \"r\" {\n  on process\n  when process.name == \"sh\"\n}\n", f); fclose(f); }
+    pal_linter L;
+    pal_linter_init(&L);
+    CHECK_INT(pal_lint_repo(&L, dir, NULL, 0, NULL), 0);
+    pal_linter_sort(&L);
+    rpt_report r;
+    rpt_init(&r);
+    CHECK_INT(pal_lint_to_report(&L, &r, err, sizeof err), 0);
+    CHECK_INT(r.kind, RPT_LINT);
+    CHECK_INT(r.nchecks, pal_lint_ncodes);        /* no compiler code occurred */
+    CHECK_STR(r.checks[0].id, "PAL0701");
+    CHECK_STR(r.checks[0].name, "unused-declaration");
+    CHECK(r.checks[0].help_uri && strstr(r.checks[0].help_uri, "LINT.md#pal0701") != NULL);
+    CHECK_INT(r.nfindings, L.nfindings);
+    if (r.nfindings) {
+        const rpt_finding *x = &r.findings[0];
+        CHECK_STR(r.checks[x->check].id, "PAL0701");
+        CHECK_INT(x->level, RPT_LEVEL_WARNING);
+        CHECK(x->src.file && strstr(x->src.file, "policy.pal") != NULL);
+        CHECK_INT(x->src.line, 1);
+        CHECK_INT(x->src.col, 6);
+    }
+    rpt_free(&r);
+    pal_linter_free(&L);
+    /* a repo that does not parse: the compiler's code becomes a rule after the lint codes */
+    f = fopen(path, "w");
+    if (f) { fputs("rule \"r\" { when }\n", f); fclose(f); }
+    pal_linter_init(&L);
+    pal_lint_repo(&L, dir, NULL, 0, NULL);
+    pal_linter_sort(&L);
+    rpt_init(&r);
+    CHECK_INT(pal_lint_to_report(&L, &r, err, sizeof err), 0);
+    CHECK_INT(r.nchecks, pal_lint_ncodes + 1);
+    CHECK_STR(r.checks[pal_lint_ncodes].id, "PAL0201");
+    CHECK_INT(r.checks[pal_lint_ncodes].level, RPT_LEVEL_NONE);
+    CHECK(r.nfindings >= 1 && r.findings[0].check == pal_lint_ncodes && r.findings[0].level == RPT_LEVEL_ERROR);
+    rpt_free(&r);
+    pal_linter_free(&L);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     test_yaml();
@@ -412,5 +599,7 @@ int main(void)
     test_exceptions();
     test_report();
     test_vulns_not_checked();
+    test_lint_report();
+    test_lint_to_report();
     return unit_result("test_report");
 }
