@@ -21,6 +21,8 @@
 #include "engine/inventory/inventory.h"
 #include "engine/runtime/checks.h"
 #include "engine/runtime/runtime.h"
+#include "engine/report/report.h"
+#include "engine/scan/scan.h"
 #include "engine/vm/bundle.h"
 #include "engine/vm/program.h"
 #include "lang/compile/palc.h"
@@ -308,5 +310,35 @@ PALISADE_API char *palisade_check(const palisade_policy *pp, const char *invento
 done:
     pal_arena_free(&a);
     cJSON_Delete(inv);
+    return out;
+}
+
+PALISADE_API char *palisade_scan(const palisade_policy *pp, const char *image_path, const char *const *feeds,
+                                 char *err, size_t errcap)
+{
+    pal_scan_program prog = {pp->p, "policy", false};
+    pal_scan_opts o;
+    memset(&o, 0, sizeof o);
+    o.image = image_path;
+    o.programs = &prog;
+    o.nprograms = 1;
+    unsigned nfeeds = 0;
+    while (feeds && feeds[nfeeds]) nfeeds++;
+    o.feeds = feeds;
+    o.nfeeds = nfeeds;
+    rpt_report r;
+    char *out = NULL;
+    if (pal_scan_run(&o, &r, NULL, err, errcap) == 0) {
+        size_t len = 0;
+        FILE *f = open_memstream(&out, &len);
+        int rc = f ? rpt_write(&r, RF_JSON, f) : -1;
+        if (f && fclose(f) != 0) rc = -1;
+        if (rc != 0) {
+            free(out);
+            out = NULL;
+            pal_set_err(err, errcap, "out of memory writing the report");
+        }
+    }
+    rpt_free(&r);
     return out;
 }

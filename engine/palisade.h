@@ -17,8 +17,10 @@
  *              line (ECS JSON, Sysmon or Falco): the decision line is the
  *              same JSON `palisade eval` prints.
  *   images     palisade_inventory (an image tarball or OCI layout into the
- *              JSON `palisade inventory` prints) and palisade_check (the
- *              policy's checks on an inventory: the findings as JSON).
+ *              JSON `palisade inventory` prints), palisade_check (the
+ *              policy's checks on an inventory: the findings as JSON) and
+ *              palisade_scan (image, checks, vulnerability feeds: the
+ *              report `palisade scan --format json` writes).
  *
  * Errors: functions that can fail take (char *err, size_t errcap) and
  * write one message there — what, where, what to do.  The library never
@@ -105,6 +107,15 @@ PALISADE_API char *palisade_inventory(const char *image_path, char *err, size_t 
    (palisade_free it).  NULL with err when the inventory cannot be read. */
 PALISADE_API char *palisade_check(const palisade_policy *p, const char *inventory_json, size_t len,
                                   char *err, size_t errcap);
+
+/* Scans an image as `palisade scan IMAGE --no-builtin --policy P
+   --format json` does: the inventory, every check of p, feeds (a NULL-
+   terminated list of feed files or directories, may be NULL) and the
+   report in the palisade.scan/v1 JSON schema (palisade_free it), whose
+   "passed" says whether anything at or above high failed.  NULL with err
+   when the image or a feed cannot be read. */
+PALISADE_API char *palisade_scan(const palisade_policy *p, const char *image_path, const char *const *feeds,
+                                 char *err, size_t errcap);
 
 #ifdef __cplusplus
 }

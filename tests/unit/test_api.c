@@ -153,6 +153,11 @@ static void test_images(void)
         CHECK(res && strstr(res, "\"id\":\"EX-0001\"") && strstr(res, "\"status\":\"fail\"") &&
               strstr(res, "runs as root"));
         palisade_free(res);
+        char *rep = palisade_scan(p, tar, NULL, err, sizeof err);
+        CHECK(rep && strstr(rep, "\"schema\":\"palisade.scan/v1\"") && strstr(rep, "\"EX-0001\"") &&
+              strstr(rep, "\"passed\":false"));
+        palisade_free(rep);
+        CHECK(palisade_scan(p, "/nonexistent.tar", NULL, err, sizeof err) == NULL && strstr(err, "nonexistent"));
         CHECK(palisade_check(p, "[1,2]", 5, err, sizeof err) == NULL);
         CHECK(strstr(err, "not a JSON object") != NULL);
         palisade_policy_free(p);
