@@ -91,7 +91,7 @@ static void section_add(pal_parser *P, pal_section *s, pal_entry *e);
 %token ',' "','" ':' "':'" '=' "'='" '+' "'+'" '-' "'-'" '*' "'*'" '/' "'/'" '%' "'%'"
 
 %type <node> expr or_expr and_expr not_expr quant cmp_expr add_expr mul_expr unary primary
-%type <node> literals literal_list items item_list item attr_value kvs kv literal values value ports port fw_ports fw_port
+%type <node> literals literal_list items item_list item attr_value kvs kv literal values value ports port fw_ports fw_port_list fw_port
 %type <attr> attr
 %type <decl> check_body rule_body runtime_body firewall_body test_body
 %type <entry> entry
@@ -166,7 +166,11 @@ decl
     | RUNTIME STRING '{' runtime_body '}' { $4->kind = D_RUNTIME; $4->loc = @1; $4->name = $2.s; $4->name_loc = @2; add_decl(P, $4); }
     | FIREWALL STRING '{' firewall_body '}' { $4->kind = D_FIREWALL; $4->loc = @1; $4->name = $2.s; $4->name_loc = @2; add_decl(P, $4); }
     | TEST STRING '{' test_body '}'       { $4->kind = D_TEST; $4->loc = @1; $4->name = $2.s; $4->name_loc = @2; add_decl(P, $4); }
-    | error                      { }
+    /* Recovery drops the half-read declaration.  Nothing of it reaches the
+       tree (its actions never ran), but the runtime section being read
+       lives in P->section until its '}': clear it, or the next section
+       inherits its entries and default ("a section has one default"). */
+    | error                      { memset(&P->section, 0, sizeof P->section); }
     ;
 
 /* ---- check ---- */
@@ -340,11 +344,17 @@ proto
     | UDP                        { $$ = PROTO_UDP; }
     ;
 
-/* no list names here: a name after the ports starts the next attribute */
+/* no list names here: a name after the ports starts the next attribute.
+   No ports (NULL) means every port; the list itself never starts with a
+   comma (`to any ,8` once reached list_add with that NULL). */
 fw_ports
     : %empty                     { $$ = NULL; }
-    | fw_port                    { $$ = list_add(P, node(P, N_LIST, @1), $1); }
-    | fw_ports ',' fw_port       { $$ = list_add(P, $1, $3); }
+    | fw_port_list
+    ;
+
+fw_port_list
+    : fw_port                    { $$ = list_add(P, node(P, N_LIST, @1), $1); }
+    | fw_port_list ',' fw_port   { $$ = list_add(P, $1, $3); }
     ;
 
 fw_port
