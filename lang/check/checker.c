@@ -451,11 +451,23 @@ toolong:
     return false;
 }
 
+/* On failure out holds nothing (its items are freed and out->v is NULL), so
+   no caller has to remember a free on its error path; a caller that frees
+   anyway frees NULL.  Some did not, once per refused compile (PAL0412). */
+static bool const_list_fail(pal_cvals *out)
+{
+    free(out->v);
+    out->v = NULL;
+    out->n = out->cap = 0;
+    out->ok = false;
+    return false;
+}
+
 bool pal_const_list(pal_cc *cc, pal_node *n, pal_cvals *out)
 {
     out->n = 0;
     out->ok = const_list_rec(cc, n, out, 0);
-    if (!out->ok) return false;
+    if (!out->ok) return const_list_fail(out);
     /* one kind of item per list: strings, numbers/ranges, or addresses */
     for (uint32_t i = 1; i < out->n; i++) {
         int a = out->v[0].kind, b = out->v[i].kind;
@@ -466,8 +478,7 @@ bool pal_const_list(pal_cc *cc, pal_node *n, pal_cvals *out)
             cc_error(cc, "PAL0412", out->v[i].loc, "keep strings, numbers and addresses in separate lists",
                      "this list mixes %s and %s", a == CV_STR ? "strings" : num_a ? "numbers" : "addresses",
                      b == CV_STR ? "strings" : num_b ? "numbers" : "addresses");
-            out->ok = false;
-            return false;
+            return const_list_fail(out);
         }
     }
     return true;
