@@ -147,6 +147,8 @@ void pal_scope_pop(pal_cc *cc);
    frees out->v. */
 bool pal_const_list(pal_cc *cc, pal_node *n, pal_cvals *out);
 const char *pal_package_of(pal_cc *cc, pal_file *f);
+/* The field of s nearest to name, for a "did you mean" hint; NULL if none. */
+const char *pal_nearest_field(const pal_schema *s, const char *name, size_t len);
 bool pal_is_strlike(int kind);
 pal_type pal_type_of_field(const pal_field *f);
 const char *pal_type_name(pal_type t);
