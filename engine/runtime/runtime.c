@@ -10,6 +10,7 @@
  * false), decides without it (the differential tests compare both).
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cJSON.h>
@@ -167,11 +168,34 @@ static void begin(pal_runtime *rt, pal_decision *d)
     rt->msglen = 0;
 }
 
+/* The strongest effect rule r can report (PE_ALLOW if it reports none). */
+static int strongest_effect(const pal_program *p, uint32_t r)
+{
+    const pal_rule *rule = &p->rules[r];
+    int e = PE_ALLOW;
+    for (uint32_t i = 0; i < rule->noutcomes; i++) {
+        int oe = p->outcomes[rule->outcome_first + i].effect;
+        if (oe != PE_FAIL && oe > e) e = oe;
+    }
+    return e;
+}
+
+/* A rule that stops before its end (out of budget; a stack overflow or a
+   fault cannot happen to a verified program, but are treated alike) has not
+   decided the event.  Evaluation must never turn into a silent allow (an
+   attacker who can make a rule slow, say with a long command line under a
+   Windows `contains`, would walk past it), so the decision fails closed: it
+   takes the strongest effect the stopped rule could have reported, keeps
+   the matches found so far, and says in "error" which rule stopped and why. */
 static int run_event_rule(pal_runtime *rt, uint32_t r, const pal_event *ev, pal_decision *d)
 {
     rt->rules_run++;
     int rc = pal_vm_run(rt->vm, r, &ev->rec, PAL_VM_BUDGET_EVENT);
-    if (rc != PAL_VM_OK && !d->vm_error) { d->vm_error = rc; d->vm_error_rule = r; }
+    if (rc != PAL_VM_OK) {
+        if (!d->vm_error) { d->vm_error = rc; d->vm_error_rule = r; }
+        int e = strongest_effect(rt->p, r);
+        if (e > d->effect) d->effect = e;
+    }
     return collect(rt, r, &ev->rec, d);
 }
 
@@ -320,8 +344,17 @@ char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line)
         cJSON_AddStringToObject(x, "message", m->message ? m->message : "");
         cJSON_AddItemToArray(arr, x);
     }
-    if (d->vm_error)
-        cJSON_AddStringToObject(o, "error", pal_vm_strerror(d->vm_error));
+    if (d->vm_error) {
+        char why[512];
+        uint32_t r = d->vm_error_rule;
+        if (r < p->nrules && p->rules[r].root != PS_IMAGE)
+            snprintf(why, sizeof why, "rule '%s' stopped: %s; the decision takes its strongest effect (%s)",
+                     pal_program_str(p, p->rules[r].name), pal_vm_strerror(d->vm_error),
+                     pal_effect_name((unsigned)strongest_effect(p, r)));
+        else
+            snprintf(why, sizeof why, "%s", pal_vm_strerror(d->vm_error));
+        cJSON_AddStringToObject(o, "error", why);
+    }
     if (d->warning && *d->warning)
         cJSON_AddStringToObject(o, "warning", d->warning);
     cJSON_AddStringToObject(o, "revision", pal_program_str(p, p->revision));

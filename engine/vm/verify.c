@@ -14,12 +14,36 @@
  *      expression in the context of the rule that renders it): the opcode
  *      is known, unused operand bits are zero, every operand is in range and
  *      every jump lands inside the chunk, which ends in HALT.
- *   3. stack depth, by abstract interpretation over the same chunk: starting
+ *   3. termination, over the same chunk (check_loops): the language always
+ *      terminates, so its bytecode must too, and the per-event budget is a
+ *      bound on time, not the thing that ends loops.  See below.
+ *   4. stack depth, by abstract interpretation over the same chunk: starting
  *      at depth 0, each instruction's POP/PUSH columns give the depth after
  *      it; a worklist visits each instruction once and every other path
  *      into it must agree on the depth (so the VM's stack needs no runtime
  *      accounting beyond a guard).  A message expression must leave exactly
  *      one value at HALT.
+ *
+ * Termination.  The only loops the compiler emits are quantifiers (any, all,
+ * count, and a check's per-element findings) over a field's collection:
+ *
+ *        ITER_INIT b            locals[b] = collection, locals[b+1] = 0
+ *   L:   ITER_NEXT b -> E       next element to locals[b+2], or exit to E
+ *        ... body ...           may JUMP or JUMP_IF_FALSE back to L
+ *   E:
+ *
+ * The verifier accepts exactly that structure.  An ITER_NEXT at L with exit
+ * E > L is a loop whose body is L+1..E-1; every jump goes forward except a
+ * JUMP or JUMP_IF_FALSE from inside a body back to that body's ITER_NEXT;
+ * bodies nest or are disjoint, never overlap; the collection and index
+ * locals of an iterator (b, b+1) are written only by ITER_INIT b and
+ * ITER_NEXT b, never by STORE_LOCAL or another iterator, and a body holds no
+ * ITER_INIT b and no second ITER_NEXT b.  So while execution stays inside a
+ * body, len(locals[b]) - locals[b+1] is fixed except at L, where each pass
+ * either lowers it by one or leaves the loop (and a negative index is a VM
+ * fault): a loop makes at most len+1 passes per entry.  By induction over
+ * the nesting, inner loops end, code between loops only moves forward, and
+ * every run of a verified chunk ends.
  *
  * The verifier is linear in the size of the program: each table entry is
  * checked once, and the total of instructions verified (chunks may be
@@ -261,7 +285,7 @@ static int check_rule_tables(vctx *v, uint32_t i, const char *where)
     return 0;
 }
 
-/* ---- passes 2 and 3: one code chunk ---- */
+/* ---- passes 2 to 4: one code chunk ---- */
 
 static int stack_effect(pal_instr in, int *pop, int *push)
 {
@@ -367,6 +391,100 @@ static int check_operands(vctx *v, const pal_rule *r, const pal_schema *root, bo
     return 0;
 }
 
+/* ---- pass 3: termination (see the top of the file) ---- */
+
+/* The locals instruction `in` writes: *n of them into w. */
+static void writes_of(pal_instr in, uint32_t w[2], int *n)
+{
+    switch (PAL_OP(in)) {
+    case OP_STORE_LOCAL: w[0] = PAL_A24(in); *n = 1; break;
+    case OP_ITER_INIT: w[0] = PAL_A24(in); w[1] = w[0] + 1; *n = 2; break;
+    case OP_ITER_NEXT: w[0] = PAL_A8(in) + 1; w[1] = w[0] + 1; *n = 2; break;
+    default: *n = 0; break;
+    }
+}
+
+static uint32_t iter_base(pal_instr in)
+{
+    return PAL_OP(in) == OP_ITER_INIT ? PAL_A24(in) : PAL_A8(in);
+}
+
+/* Runs after check_operands, so every local index is below the rule's
+   nlocals (at most PAL_MAX_LOCALS) and every jump lands in the chunk. */
+static int check_loops(vctx *v, const pal_instr *code, uint32_t len, const char *where)
+{
+    /* owner[x]: the iterator base whose collection or index local x is */
+    int owner[PAL_MAX_LOCALS];
+    for (uint32_t x = 0; x < PAL_MAX_LOCALS; x++) owner[x] = -1;
+    for (uint32_t i = 0; i < len; i++) {
+        unsigned op = PAL_OP(code[i]);
+        if (op != OP_ITER_INIT && op != OP_ITER_NEXT) continue;
+        uint32_t b = iter_base(code[i]);
+        for (uint32_t x = b; x <= b + 1; x++) {
+            if (owner[x] >= 0 && (uint32_t)owner[x] != b)
+                return fail(v, "%s: instruction %u: the iterator on locals %u..%u overlaps the one on locals %d..%d",
+                            where, i, b, b + 2, owner[x], owner[x] + 2);
+            owner[x] = (int)b;
+        }
+    }
+    for (uint32_t i = 0; i < len; i++) {
+        uint32_t w[2];
+        int nw;
+        writes_of(code[i], w, &nw);
+        unsigned op = PAL_OP(code[i]);
+        for (int k = 0; k < nw; k++) {
+            int o = owner[w[k]];
+            if (o < 0 || (op != OP_STORE_LOCAL && iter_base(code[i]) == (uint32_t)o)) continue;
+            return fail(v, "%s: instruction %u: %s writes local %u, the %s of the loop over local %d "
+                        "(only that loop's ITER_INIT and ITER_NEXT may)", where, i, pal_opcode_name(op), w[k],
+                        w[k] == (uint32_t)o ? "collection" : "index", o);
+        }
+    }
+
+    /* One ascending scan with the stack of open loop bodies (their ends in
+       v->todo, their bases in v->depth: pass 4 reinitialises both). */
+    uint32_t open = 0;
+    uint32_t on_base[PAL_MAX_LOCALS] = {0};   /* open bodies per iterator base */
+    for (uint32_t i = 0; i < len; i++) {
+        while (open && v->todo[open - 1] <= i) on_base[v->depth[--open]]--;
+        pal_instr in = code[i];
+        unsigned op = PAL_OP(in);
+        int64_t t;
+        if (op == OP_ITER_INIT && on_base[iter_base(in)])
+            return fail(v, "%s: instruction %u: ITER_INIT restarts the loop over local %u from inside its body",
+                        where, i, iter_base(in));
+        if (!jump_target(in, i, &t)) continue;
+        if (op == OP_ITER_NEXT) {
+            uint32_t b = iter_base(in);
+            if (t <= i)
+                return fail(v, "%s: instruction %u: ITER_NEXT exits to %lld, not forward", where, i, (long long)t);
+            if (on_base[b])
+                return fail(v, "%s: instruction %u: a second ITER_NEXT over local %u inside that loop's body",
+                            where, i, b);
+            if (open && (uint32_t)t > v->todo[open - 1])
+                return fail(v, "%s: instruction %u: the loop body %u..%lld overlaps the one ending at %u without nesting in it",
+                            where, i, i + 1, (long long)t - 1, v->todo[open - 1] - 1);
+            v->todo[open] = (uint32_t)t;
+            v->depth[open++] = (int32_t)b;
+            on_base[b]++;
+            continue;
+        }
+        if (t > i) continue;
+        /* backward: only a loop's JUMP or JUMP_IF_FALSE back to its head */
+        if (PAL_OP(code[t]) != OP_ITER_NEXT || (op != OP_JUMP && op != OP_JUMP_IF_FALSE))
+            return fail(v, "%s: instruction %u: %s jumps back to %lld (code runs forward, except a loop's "
+                        "JUMP or JUMP_IF_FALSE back to its ITER_NEXT)", where, i, pal_opcode_name(op), (long long)t);
+        int64_t end = 0;
+        jump_target(code[t], (uint32_t)t, &end);
+        if (end <= i)
+            return fail(v, "%s: instruction %u: jumps back to the loop at %lld from outside its body (%lld..%lld)",
+                        where, i, (long long)t, (long long)t + 1, (long long)end - 1);
+    }
+    return 0;
+}
+
+/* ---- pass 4: stack depth ---- */
+
 static int reach(vctx *v, uint32_t from, uint32_t to, int32_t d, uint32_t *ntodo, uint32_t len, const char *where)
 {
     if (to >= len)
@@ -394,6 +512,8 @@ static int verify_chunk(vctx *v, const pal_rule *r, uint32_t start, uint32_t len
     if (PAL_OP(code[len - 1]) != OP_HALT)
         return fail(v, "%s: the code does not end in HALT (instruction %u is %s)", where, len - 1,
                     pal_opcode_name(PAL_OP(code[len - 1])));
+
+    if (check_loops(v, code, len, where)) return -1;
 
     for (uint32_t i = 0; i < len; i++) v->depth[i] = -1;
     uint32_t ntodo = 0;

@@ -6,8 +6,11 @@
  * and the VM relies on what this checks instead of re-checking on the hot
  * path.  It checks every string reference, constant, matcher item, rule,
  * outcome and message part, and for every code chunk every opcode, operand
- * and jump target, and the stack depth at every instruction by abstract
- * interpretation (see verify.c).  Time and memory are linear in the program.
+ * and jump target, that the code ends (jumps go forward except a
+ * quantifier loop's jump back to its ITER_NEXT, whose index only moves
+ * forward over a fixed collection), and the stack depth at every
+ * instruction by abstract interpretation (see verify.c).  Time and memory
+ * are linear in the program.
  */
 #ifndef PAL_VERIFY_H
 #define PAL_VERIFY_H

@@ -142,9 +142,13 @@ void pal_rule_context(pal_cc *cc, pal_decl *d, int root, unsigned kinds);
 int pal_scope_push(pal_cc *cc, const char *name, uint32_t len, pal_type t, pal_loc loc);
 void pal_scope_pop(pal_cc *cc);
 /* Flattens a constant list (literal items, list names, feeds) into out.
-   Returns false (and reports) when an item is not a constant. */
+   Returns false (and reports) when an item is not a constant or the kinds
+   mix; out is then empty, with nothing to free.  On success the caller
+   frees out->v. */
 bool pal_const_list(pal_cc *cc, pal_node *n, pal_cvals *out);
 const char *pal_package_of(pal_cc *cc, pal_file *f);
+/* The field of s nearest to name, for a "did you mean" hint; NULL if none. */
+const char *pal_nearest_field(const pal_schema *s, const char *name, size_t len);
 bool pal_is_strlike(int kind);
 pal_type pal_type_of_field(const pal_field *f);
 const char *pal_type_name(pal_type t);

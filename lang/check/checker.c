@@ -181,40 +181,56 @@ static pal_decl *lookup_named(pal_cc *cc, const char *pkg, const char *name, siz
     return pal_strmap_get(&cc->names, key, (size_t)n);
 }
 
-/* Levenshtein distance, capped: for "did you mean" hints. */
-static unsigned edit_distance(const char *a, size_t an, const char *b, size_t bn)
-{
-    if (an > 64 || bn > 64) return 99;
-    unsigned row[65];
-    for (size_t j = 0; j <= bn; j++) row[j] = (unsigned)j;
-    for (size_t i = 1; i <= an; i++) {
-        unsigned prev = row[0];
-        row[0] = (unsigned)i;
-        for (size_t j = 1; j <= bn; j++) {
-            unsigned cur = row[j];
-            unsigned sub = prev + (a[i - 1] != b[j - 1]);
-            unsigned del = row[j] + 1, ins = row[j - 1] + 1;
-            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-            prev = cur;
-        }
-    }
-    return row[bn];
-}
-
-static const char *nearest_field(const pal_schema *s, const char *name, size_t len)
+/* The field of s nearest to name (fewer than 4 edits: field names are long
+   and dotted), or NULL. */
+const char *pal_nearest_field(const pal_schema *s, const char *name, size_t len)
 {
     const char *best = NULL;
     unsigned bd = 4;
     for (unsigned i = 0; i < s->nfields; i++) {
-        unsigned d = edit_distance(name, len, s->fields[i].name, strlen(s->fields[i].name));
+        unsigned d = pal_edit_distance(name, len, s->fields[i].name, strlen(s->fields[i].name));
         if (d < bd) { bd = d; best = s->fields[i].name; }
     }
     return best;
 }
 
+/* The list (or, unless lists_only, macro) of package pkg nearest to name,
+   for a "did you mean" hint; NULL when none is a near miss.  Ties go to the
+   name first in byte order, so the hint does not depend on hashing. */
+static const char *nearest_name(pal_cc *cc, const char *pkg, const char *name, size_t len, bool lists_only)
+{
+    size_t plen = strlen(pkg);
+    const char *best = NULL;
+    unsigned bd = 99;
+    for (uint32_t b = 0; b < cc->names.nbuckets; b++)
+        for (const pal_strmap_entry *e = cc->names.buckets[b]; e; e = e->next) {
+            const pal_decl *d = e->value;
+            if (e->len <= plen || memcmp(e->key, pkg, plen) || e->key[plen] != '\x1f') continue;
+            if (lists_only && d->kind != D_LIST) continue;
+            const char *cand = e->key + plen + 1;
+            size_t cn = e->len - plen - 1;
+            if (!pal_near_miss(name, len, cand, cn)) continue;
+            unsigned dist = pal_edit_distance(name, len, cand, cn);
+            if (dist < bd || (dist == bd && strcmp(d->name, best) < 0)) { bd = dist; best = d->name; }
+        }
+    return best;
+}
+
+/* PAL0303 for an unknown plain name: the nearest list or macro of the
+   file's package as the hint when there is one, else `fallback`. */
+static void unknown_name(pal_cc *cc, pal_node *n, bool lists_only, const char *fallback)
+{
+    const char *near = cc->curfile ? nearest_name(cc, pal_package_of(cc, cc->curfile), n->text, n->len, lists_only)
+                                   : NULL;
+    char hint[PAL_MAX_IDENT_BYTES + 32];
+    if (near) snprintf(hint, sizeof hint, "did you mean '%s'?", near);
+    cc_error(cc, "PAL0303", n->loc, near ? hint : fallback, "unknown %s '%.*s'",
+             lists_only ? "list" : "list or macro", (int)n->len, n->text);
+}
+
 static void unknown_field(pal_cc *cc, pal_node *n, const pal_schema *s, const char *what)
 {
-    const char *near = nearest_field(s, n->text, n->len);
+    const char *near = pal_nearest_field(s, n->text, n->len);
     char hint[256];
     if (near) snprintf(hint, sizeof hint, "did you mean '%s'?", near);
     else snprintf(hint, sizeof hint, "lang/SPEC.md lists the fields of %s", s->name);
@@ -319,8 +335,7 @@ static pal_type resolve_name(pal_cc *cc, pal_node *n)
         return T(T_ERROR);
     }
     if (!dot) {
-        cc_error(cc, "PAL0303", n->loc, "declare it with `list` or `macro`, or import its package",
-                 "unknown list or macro '%.*s'", (int)n->len, n->text);
+        unknown_name(cc, n, false, "declare it with `list` or `macro`, or import its package");
         return T(T_ERROR);
     }
     unknown_field(cc, n, s, "field");
@@ -420,7 +435,7 @@ static bool const_list_rec(pal_cc *cc, pal_node *n, pal_cvals *out, int depth)
             return ok;
         }
         if (!d && !dot) {
-            cc_error(cc, "PAL0303", n->loc, "declare it with `list`", "unknown list '%.*s'", (int)n->len, n->text);
+            unknown_name(cc, n, true, "declare it with `list`");
             return false;
         }
         goto notconst;
@@ -451,11 +466,23 @@ toolong:
     return false;
 }
 
+/* On failure out holds nothing (its items are freed and out->v is NULL), so
+   no caller has to remember a free on its error path; a caller that frees
+   anyway frees NULL.  Some did not, once per refused compile (PAL0412). */
+static bool const_list_fail(pal_cvals *out)
+{
+    free(out->v);
+    out->v = NULL;
+    out->n = out->cap = 0;
+    out->ok = false;
+    return false;
+}
+
 bool pal_const_list(pal_cc *cc, pal_node *n, pal_cvals *out)
 {
     out->n = 0;
     out->ok = const_list_rec(cc, n, out, 0);
-    if (!out->ok) return false;
+    if (!out->ok) return const_list_fail(out);
     /* one kind of item per list: strings, numbers/ranges, or addresses */
     for (uint32_t i = 1; i < out->n; i++) {
         int a = out->v[0].kind, b = out->v[i].kind;
@@ -466,8 +493,7 @@ bool pal_const_list(pal_cc *cc, pal_node *n, pal_cvals *out)
             cc_error(cc, "PAL0412", out->v[i].loc, "keep strings, numbers and addresses in separate lists",
                      "this list mixes %s and %s", a == CV_STR ? "strings" : num_a ? "numbers" : "addresses",
                      b == CV_STR ? "strings" : num_b ? "numbers" : "addresses");
-            out->ok = false;
-            return false;
+            return const_list_fail(out);
         }
     }
     return true;

@@ -85,7 +85,10 @@ static bool check_given_value(pal_cc *cc, const char *name, pal_type ft, pal_nod
                     snprintf(sub, sizeof sub, "%s[].%.*s", name, (int)kv->len, kv->text);
                     int f = pal_schema_find(es, kv->text, kv->len);
                     if (f < 0) {
-                        cc_error(cc, "PAL0301", kv->loc, "keys of an element are its fields, without a prefix",
+                        const char *near = pal_nearest_field(es, kv->text, kv->len);
+                        char hint[300];
+                        snprintf(hint, sizeof hint, "did you mean '%s'?", near ? near : "");
+                        cc_error(cc, "PAL0301", kv->loc, near ? hint : "keys of an element are its fields, without a prefix",
                                  "unknown field '%s'", sub);
                         return false;
                     }
@@ -137,7 +140,13 @@ void pal_check_test(pal_cc *cc, pal_decl *d)
             int f = pal_schema_find(s, name, strlen(name));
             if (f < 0 && image) f = pal_schema_find(s, a->key, strlen(a->key));
             if (f < 0) {
-                cc_error(cc, "PAL0301", a->loc, "given groups prefix their keys: process { name: \"x\" } sets process.name",
+                /* the hint names a key of this group, as it would be written here */
+                const char *near = pal_nearest_field(s, name, strlen(name));
+                size_t glen = strlen(g->group);
+                if (near && !strncmp(near, g->group, glen) && near[glen] == '.') near += glen + 1;
+                char hint[300];
+                snprintf(hint, sizeof hint, "did you mean '%s'?", near ? near : "");
+                cc_error(cc, "PAL0301", a->loc, near ? hint : "given groups prefix their keys: process { name: \"x\" } sets process.name",
                          "unknown field '%s'", name);
                 continue;
             }

@@ -3,6 +3,37 @@
 #include <string.h>
 #include <stdlib.h>
 
+/* Optimal string alignment distance (Levenshtein plus adjacent swaps),
+   three rows of at most 65 entries on the stack. */
+unsigned pal_edit_distance(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an > 64 || bn > 64) return 99;
+    unsigned rows[3][65];
+    unsigned *pp = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= bn; j++) prev[j] = (unsigned)j;
+    for (size_t i = 1; i <= an; i++) {
+        cur[0] = (unsigned)i;
+        for (size_t j = 1; j <= bn; j++) {
+            unsigned sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            unsigned del = prev[j] + 1, ins = cur[j - 1] + 1;
+            unsigned best = sub < del ? sub : del;
+            if (ins < best) best = ins;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < best)
+                best = pp[j - 2] + 1;
+            cur[j] = best;
+        }
+        unsigned *t = pp; pp = prev; prev = cur; cur = t;
+    }
+    return prev[bn];
+}
+
+bool pal_near_miss(const char *typo, size_t tn, const char *word, size_t wn)
+{
+    unsigned d = pal_edit_distance(typo, tn, word, wn);
+    unsigned allowed = wn <= 4 ? 1 : 2;
+    return d > 0 && d <= allowed && d < tn && d < wn;
+}
+
 void pal_srcfile_linecol(const pal_srcfile *f, uint32_t off, uint32_t *line, uint32_t *col)
 {
     uint32_t l = 1, c = 1;

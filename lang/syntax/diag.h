@@ -12,6 +12,7 @@
 #define PAL_DIAG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,6 +60,14 @@ void pal_diag_vreport(pal_diags *d, int level, const char *code, pal_loc loc,
 /* A diagnostic about a file as a whole (I/O, size): no location. */
 void pal_diag_file(pal_diags *d, const char *code, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Edit distance for "did you mean" hints: insertions, deletions,
+   substitutions and swaps of two neighbours (`whne` is 1 from `when`) each
+   cost 1.  Words longer than 64 bytes are 99 from everything. */
+unsigned pal_edit_distance(const char *a, size_t an, const char *b, size_t bn);
+/* Is `typo` close enough to `word` to suggest it: 1 edit for short words,
+   2 from 5 bytes on, and never the whole word. */
+bool pal_near_miss(const char *typo, size_t tn, const char *word, size_t wn);
 
 /* line/col of a byte offset */
 void pal_srcfile_linecol(const pal_srcfile *f, uint32_t off, uint32_t *line, uint32_t *col);

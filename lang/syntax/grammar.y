@@ -30,6 +30,7 @@ int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, void *scanner);
 #include <string.h>
 #include <stdlib.h>
 #include "engine/core/schema.h"
+#include "engine/base/limits.h"
 
 #define YYLLOC_DEFAULT(Cur, Rhs, N) do {                         \
     if (N) { (Cur).file = YYRHSLOC(Rhs, 1).file;                  \
@@ -49,6 +50,7 @@ static pal_decl *decl(pal_parser *P, int kind, pal_loc loc);
 static void add_decl(pal_parser *P, pal_decl *d);
 static void rule_item(pal_parser *P, pal_decl *d, pal_attr *a);
 static int effect_of(pal_parser *P, const char *name, pal_loc loc, bool allow_ok);
+static void not_an_effect(pal_parser *P, pal_loc loc);
 static pal_node *str_node(pal_parser *P, const char *s, uint32_t len, pal_loc loc);
 static pal_node *name_node(pal_parser *P, const char *s, uint32_t len, pal_loc loc);
 static pal_node *ip_node(pal_parser *P, const uint8_t ip[16], unsigned prefix, bool has_prefix, pal_loc loc);
@@ -91,13 +93,13 @@ static void section_add(pal_parser *P, pal_section *s, pal_entry *e);
 %token ',' "','" ':' "':'" '=' "'='" '+' "'+'" '-' "'-'" '*' "'*'" '/' "'/'" '%' "'%'"
 
 %type <node> expr or_expr and_expr not_expr quant cmp_expr add_expr mul_expr unary primary
-%type <node> literals literal_list items item_list item attr_value kvs kv literal values value ports port fw_ports fw_port
+%type <node> literals literal_list items item_list item attr_value kvs kv literal values value ports port fw_ports fw_port_list fw_port
 %type <attr> attr
 %type <decl> check_body rule_body runtime_body firewall_body test_body
 %type <entry> entry
 %type <ep> endpoint
 %type <given> given_group given_groups
-%type <str> effect_word expect_word pkg_name
+%type <str> effect_word expect_word pkg_name keyword_key
 %type <ival> effect_opt direction proto section_kw kinds
 
 %precedence QUANT
@@ -166,7 +168,11 @@ decl
     | RUNTIME STRING '{' runtime_body '}' { $4->kind = D_RUNTIME; $4->loc = @1; $4->name = $2.s; $4->name_loc = @2; add_decl(P, $4); }
     | FIREWALL STRING '{' firewall_body '}' { $4->kind = D_FIREWALL; $4->loc = @1; $4->name = $2.s; $4->name_loc = @2; add_decl(P, $4); }
     | TEST STRING '{' test_body '}'       { $4->kind = D_TEST; $4->loc = @1; $4->name = $2.s; $4->name_loc = @2; add_decl(P, $4); }
-    | error                      { }
+    /* Recovery drops the half-read declaration.  Nothing of it reaches the
+       tree (its actions never ran), but the runtime section being read
+       lives in P->section until its '}': clear it, or the next section
+       inherits its entries and default ("a section has one default"). */
+    | error                      { memset(&P->section, 0, sizeof P->section); }
     ;
 
 /* ---- check ---- */
@@ -196,7 +202,11 @@ rule_body
                                         "a rule has one 'when' condition");
           else { $$->expr = $3; $$->expr_kw_loc = @2; }
       }
-    | rule_body EFFECT effect_word { $$ = $1; rule_item(P, $$, attr(P, "effect", @2, name_node(P, $3.s, $3.len, @3))); }
+    | rule_body EFFECT effect_word {
+          $$ = $1;
+          if (!strcmp($3.s, "deny")) not_an_effect(P, @3);   /* the generator checks the rest */
+          else rule_item(P, $$, attr(P, "effect", @2, name_node(P, $3.s, $3.len, @3)));
+      }
     | rule_body attr             { $$ = $1; rule_item(P, $$, $2); }
     ;
 
@@ -340,11 +350,17 @@ proto
     | UDP                        { $$ = PROTO_UDP; }
     ;
 
-/* no list names here: a name after the ports starts the next attribute */
+/* no list names here: a name after the ports starts the next attribute.
+   No ports (NULL) means every port; the list itself never starts with a
+   comma (`to any ,8` once reached list_add with that NULL). */
 fw_ports
     : %empty                     { $$ = NULL; }
-    | fw_port                    { $$ = list_add(P, node(P, N_LIST, @1), $1); }
-    | fw_ports ',' fw_port       { $$ = list_add(P, $1, $3); }
+    | fw_port_list
+    ;
+
+fw_port_list
+    : fw_port                    { $$ = list_add(P, node(P, N_LIST, @1), $1); }
+    | fw_port_list ',' fw_port   { $$ = list_add(P, $1, $3); }
     ;
 
 fw_port
@@ -353,16 +369,19 @@ fw_port
     | '*'                        { $$ = range_node(P, 0, 65535, @1); }
     ;
 
-/* `allow` and `fail` are keywords, and also words after `effect`/`expect` */
+/* `allow` and `fail` are keywords, and also words after `effect`/`expect`;
+   `deny` is read there too, to be refused as an effect by name */
 effect_word
     : NAME
     | ALLOW                      { $$.s = "allow"; $$.len = 5; }
+    | DENY                       { $$.s = "deny"; $$.len = 4; }
     ;
 
 expect_word
     : NAME
     | ALLOW                      { $$.s = "allow"; $$.len = 5; }
     | FAIL                       { $$.s = "fail"; $$.len = 4; }
+    | DENY                       { $$.s = "deny"; $$.len = 4; }
     ;
 
 /* ---- test ---- */
@@ -436,6 +455,33 @@ kvs
 kv
     : NAME ':' literal           { $$ = node(P, N_CALL, @1); $$->text = $1.s; $$->len = $1.len; $$->a = $3; }
     | STRING ':' literal         { $$ = node(P, N_CALL, @1); $$->text = $1.s; $$->len = $1.len; $$->a = $3; }
+    | keyword_key ':' literal    { $$ = node(P, N_CALL, @1); $$->text = $1.s; $$->len = $1.len; $$->a = $3; }
+    | reserved_key ':' literal   {
+          /* reported, then kept as if quoted: the rest of the block is still checked */
+          uint32_t n = @1.end - @1.begin;
+          const char *w = pal_arena_strndup(P->arena, P->src->text + @1.begin, n);
+          if (!w) longjmp(P->fatal, 1);
+          char hint[64];
+          snprintf(hint, sizeof hint, "quote the key: \"%s\"", w);
+          pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0201", @1, hint, "'%s' is a keyword, not a key", w);
+          $$ = node(P, N_CALL, @1); $$->text = w; $$->len = n; $$->a = $3;
+      }
+    ;
+
+/* Keywords that are also the last word of a field (`destination { ip:
+   "10.0.0.5", port: 443 }`, a vulnerability's `package`) are keys as they
+   are; any other keyword must be quoted. */
+keyword_key
+    : IP                         { $$.s = "ip"; $$.len = 2; }
+    | PORT                       { $$.s = "port"; $$.len = 4; }
+    | PACKAGE                    { $$.s = "package"; $$.len = 7; }
+    ;
+
+reserved_key
+    : IMPORT | AS | LIST | MACRO | CHECK | RULE | RUNTIME | FIREWALL | TEST | FAIL | WHEN | ON
+    | EFFECT | SCOPE | PROCESS | NETWORK | DNS | FILE_KW | ALLOW | DENY | DEFAULT | AND | OR | NOT
+    | IN | LIKE | MATCHES | CONTAINS | STARTSWITH | ENDSWITH | ANY | ALL | COUNT | TRUE | FALSE
+    | GIVEN | EXPECT | BY | FROM | TO | IMAGE | SUBNET | HOST | OUTBOUND | INBOUND | TCP | UDP
     ;
 
 literal
@@ -685,8 +731,20 @@ static void rule_item(pal_parser *P, pal_decl *d, pal_attr *a)
     *pp = a;
 }
 
+/* `effect deny`: deny is the entry, not what it does. */
+static void not_an_effect(pal_parser *P, pal_loc loc)
+{
+    pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0206", loc,
+                    "the effects are allow, alert, prevent and block (a deny entry or a rule reports alert, prevent or block)",
+                    "'deny' is not an effect");
+}
+
 static int effect_of(pal_parser *P, const char *name, pal_loc loc, bool allow_ok)
 {
+    if (!strcmp(name, "deny")) {
+        not_an_effect(P, loc);
+        return PE_ALERT;
+    }
     int e = pal_effect_from_name(name, strlen(name));
     if (e < PE_ALLOW || e > PE_BLOCK || (e == PE_ALLOW && !allow_ok)) {
         pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0206", loc,
@@ -727,6 +785,46 @@ static const char *human(yysymbol_kind_t k)
     return s;
 }
 
+/* A misspelt keyword reads as a name: `whne x == 1` is an attribute `whne`
+   with the value `x`, and the parser only stops at `==`.  So the words
+   looked at are the last three tokens (the one it stopped at and the two
+   before), and a plain name among them that is a near miss of a keyword
+   the parser would take here becomes the hint. */
+static bool misspelt_keyword(const yypcontext_t *ctx, pal_parser *P, char *out, size_t cap)
+{
+    yysymbol_kind_t exp[YYNTOKENS];
+    int k = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
+    char best_kw[32] = "";
+    const char *best_word = NULL;
+    size_t best_len = 0;
+    unsigned best = 99;
+    for (uint32_t r = 0; r < P->nrecent; r++) {
+        const pal_token *t = &P->recent[3 - P->nrecent + r];
+        if (t->kind != NAME || t->end <= t->begin || t->end > P->src->len) continue;
+        const char *w = P->src->text + t->begin;
+        size_t wn = t->end - t->begin;
+        if (memchr(w, '.', wn)) continue;
+        for (int i = 0; i < k; i++) {
+            if (exp[i] == YYSYMBOL_NAME || exp[i] == YYSYMBOL_STRING || exp[i] == YYSYMBOL_INT) continue;
+            const char *kw = human(exp[i]);
+            size_t kn = strlen(kw);
+            bool word = kn > 0;
+            for (size_t c = 0; c < kn; c++) word &= kw[c] >= 'a' && kw[c] <= 'z';
+            if (!word || !pal_near_miss(w, wn, kw, kn)) continue;
+            unsigned d = pal_edit_distance(w, wn, kw, kn);
+            if (d <= best) {
+                best = d;
+                snprintf(best_kw, sizeof best_kw, "%s", kw);
+                best_word = w;
+                best_len = wn;
+            }
+        }
+    }
+    if (!best_word) return false;
+    snprintf(out, cap, "'%.*s' is not a keyword: did you mean '%s'?", (int)best_len, best_word, best_kw);
+    return true;
+}
+
 /* "unexpected X, expected A, B or C" with the tokens' human names. */
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, pal_parser *P)
 {
@@ -749,7 +847,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, pal_par
                                   human(exp[i]));
     }
     const char *hint = NULL;
+    char near[PAL_MAX_IDENT_BYTES + 64];
     if (look == YYSYMBOL_YYEOF) hint = "a '}' or ')' may be missing above";
+    else if (misspelt_keyword(ctx, P, near, sizeof near)) hint = near;
     pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0201", *yypcontext_location(ctx), hint, "%s", msg);
     return 0;
 }

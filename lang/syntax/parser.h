@@ -25,6 +25,8 @@ typedef struct pal_parser {
     const char *group;     /* the `given` group being parsed */
     pal_decl *last_decl;
     pal_tokens *tokens;    /* NULL, or where every token and comment goes */
+    pal_token recent[3];   /* the last tokens the parser saw, oldest first (hints) */
+    uint32_t nrecent;
     jmp_buf fatal;         /* the scanner's YY_FATAL_ERROR lands here */
 } pal_parser;
 

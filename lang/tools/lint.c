@@ -748,19 +748,34 @@ int pal_lint_repo(pal_linter *L, const char *dir, const char *const *only, size_
         free(sv.v);
     }
 
-    /* only the files asked about */
+    /* Only the files asked about (lang/LINT.md): another file's findings,
+       errors included, are not shown.  Its compiler errors still make the
+       repo fail to build, so they become one line that says how many there
+       are, where the first is, and to lint the repo (the exit status is 2
+       either way).  Findings about no file (an unreadable repo) stay. */
     if (only && nonly) {
         bool *wanted = calloc(L->nfiles + 1, sizeof *wanted);
         for (uint32_t k = 0; wanted && k < c.nfiles; k++)
             for (size_t j = 0; j < nonly; j++)
                 if (c.file_ids[k] != PAL_LINT_NO_FILE && !strcmp(only[j], c.relpaths[k])) wanted[c.file_ids[k]] = true;
+        unsigned elsewhere = 0;
+        char first[LINT_PATH_BYTES + 32] = "";
         for (size_t i = first_finding; wanted && i < L->nfindings; i++) {
             pal_finding *f = &L->findings[i];
-            bool keep = f->file == PAL_LINT_NO_FILE || f->level == PAL_DIAG_ERROR || wanted[f->file];
-            if (!keep) mark_dropped(f);
+            if (f->file == PAL_LINT_NO_FILE || wanted[f->file]) continue;
+            if (f->level == PAL_DIAG_ERROR && !pal_lint_code_find(f->code) && elsewhere++ == 0)
+                snprintf(first, sizeof first, "%s:%u:%u", L->files[f->file].path, f->line, f->col);
+            mark_dropped(f);
         }
         free(wanted);
         sweep(L, first_finding);
+        if (elsewhere) {
+            char msg[LINT_PATH_BYTES * 2 + 128], hint[LINT_PATH_BYTES + 64];
+            snprintf(msg, sizeof msg, "the repository has %u error%s in other files, the first at %s",
+                     elsewhere, elsewhere == 1 ? "" : "s", first);
+            snprintf(hint, sizeof hint, "lint the repository to see them: palisade lint %s", dir);
+            add_finding(L, PAL_DIAG_ERROR, "PAL0004", PAL_LINT_NO_FILE, 0, 0, hint, msg);
+        }
     }
 out:
     for (uint32_t i = 0; toks && i < c.nfiles; i++) pal_tokens_free(&toks[i]);

@@ -101,6 +101,48 @@ for len in 4 0; do
     refused "bundle truncated to $len bytes" "$TMP/trunc$len.bundle"
 done
 
+# --- crafted: a loop that never ends ------------------------------------------
+# A well-formed bundle (checksum recomputed) whose count() loop jumps back to
+# itself instead of to its ITER_NEXT: stack depths agree, every operand is in
+# range, and it would spin until the per-event budget stopped it.  The
+# verifier proves termination, so the bundle is refused before it decides.
+mkdir -p "$TMP/looprepo"
+cat >"$TMP/looprepo/loop.pal" <<'EOF'
+rule "count args" {
+  on process
+  when count(a in process.args: a == "x") > 0
+  effect prevent
+}
+EOF
+"$PALISADE" build "$TMP/looprepo" -o "$TMP/loop.bundle" --revision r1 2>/dev/null
+"$PALISADE" eval --policy "$TMP/loop.bundle" --events "$EVENTS" >/dev/null 2>&1
+rc=$?
+if [ "$rc" -le 1 ]; then ok "the count() bundle loads and decides"
+else bad "the count() bundle loads and decides" "exit $rc"; fi
+python3 - "$TMP/loop.bundle" "$TMP/spin.bundle" <<'EOF'
+import hashlib, struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+nsec = struct.unpack_from('<I', b, 64)[0]
+for k in range(nsec):
+    sid, count, off, length = struct.unpack_from('<IIQQ', b, 72 + 24 * k)
+    if sid == 11: break
+else:
+    sys.exit("no code section")
+for i in range(count):
+    ins = struct.unpack_from('<I', b, off + 4 * i)[0]
+    sj = ins >> 8
+    if sj & 0x800000: sj -= 1 << 24
+    if ins & 0xff == 15 and sj < 0:             # the loop's JUMP back to its ITER_NEXT
+        struct.pack_into('<I', b, off + 4 * i, 15 | ((-1 & 0xffffff) << 8))   # JUMP to itself
+        break
+else:
+    sys.exit("no backward JUMP in the code")
+b[32:64] = bytes(32)
+b[32:64] = hashlib.sha256(b).digest()
+open(sys.argv[2], 'wb').write(b)
+EOF
+refused "bundle whose loop jumps back to itself" "$TMP/spin.bundle" 'jumps back'
+
 # --- a syntax error does not build -------------------------------------------
 mkdir -p "$TMP/badrepo/sub"
 cp "$POLICY"/*.pal "$TMP/badrepo/"
@@ -127,7 +169,7 @@ else bad "a failed build leaves the existing bundle as it was"; fi
 "$PALISADE" build "$TMP/badrepo" -o "$TMP/new.bundle" >/dev/null 2>&1
 if [ ! -e "$TMP/new.bundle" ]; then ok "a failed build writes no bundle"
 else bad "a failed build writes no bundle"; fi
-if [ -z "$(ls -A "$TMP" | grep -vE '^(lab|norev|keep|flip[0-9]+|trunc[0-9]+)\.bundle$|^(badrepo|out|err|build\.err|good\.jsonl|good\.err)$')" ]; then
+if [ -z "$(ls -A "$TMP" | grep -vE '^(lab|norev|keep|loop|spin|flip[0-9]+|trunc[0-9]+)\.bundle$|^(badrepo|looprepo|out|err|build\.err|good\.jsonl|good\.err)$')" ]; then
     ok "a failed build leaves no temporary file behind"
 else
     bad "a failed build leaves no temporary file behind" "$(ls -A "$TMP")"

@@ -172,6 +172,53 @@ expect_eq "a missing path: exit 2" "$?" "2"
 expect_eq "an unknown option: exit 2" "$?" "2"
 out=$(cd "$TMP/clean" && "$PALISADE" lint 2>&1); rc=$?
 expect_eq "no argument lints the current directory" "$out:$rc" ":0"
+# FILE.pal: only that file's findings (lang/LINT.md), whatever the other
+# files hold; their compiler errors become one PAL0004 line and exit 2.
+mkdir -p "$TMP/one/sub" "$TMP/quiet/sub"
+printf 'levels:\n  PAL0701: error\n' > "$TMP/quiet/.palisade.yaml"
+cat > "$TMP/one/a.pal" <<'EOF'
+list spare = ["x"]
+EOF
+cat > "$TMP/one/other.pal" <<'EOF'
+list unused = ["y"]
+rule "b" {
+  on process
+  when process.nam == "b"
+}
+EOF
+cat > "$TMP/one/sub/deep.pal" <<'EOF'
+package sub
+rule "c" {
+  on process
+  when process.name == 1
+}
+EOF
+out=$(cd "$TMP/one" && "$PALISADE" lint a.pal 2>/dev/null); rc=$?
+expect_eq "lint FILE: exit 2 when other files do not compile" "$rc" "2"
+expect_eq "lint FILE: its own finding, then one line for the other files' errors" \
+    "$(printf '%s\n' "$out" | grep -E '^(\S+: )?(error|warning)\[')" \
+    "a.pal:1:6: warning[PAL0701]: list 'spare' is never used
+error[PAL0004]: the repository has 2 errors in other files, the first at other.pal:4:8"
+case "$out" in *"hint: lint the repository to see them: palisade lint ."*) ok "... whose hint says to lint the repository";;
+    *) bad "... whose hint says to lint the repository" "$out";; esac
+out=$(cd "$TMP/one" && "$PALISADE" lint --format json a.pal 2>/dev/null)
+expect_eq "lint FILE --format json: the same two findings" \
+    "$(printf '%s' "$out" | jq -c '[.findings[] | [.code, .file]], .errors, .warnings' | tr '\n' ' ')" \
+    '[["PAL0701","a.pal"],["PAL0004",null]] 1 1 '
+cp "$TMP/one/a.pal" "$TMP/quiet/a.pal"
+cp "$TMP/clean/policy.pal" "$TMP/quiet/clean.pal"
+printf 'list unused = ["y"]\n' > "$TMP/quiet/sub/other.pal"
+out=$(cd "$TMP/quiet" && "$PALISADE" lint clean.pal 2>&1); rc=$?
+expect_eq "lint FILE: other files' findings, even at level error by the config, are not shown" "$out:$rc" ":0"
+out=$(cd "$TMP/quiet" && "$PALISADE" lint a.pal 2>/dev/null | grep -c 'PAL07'); rc=$?
+expect_eq "... and its own are (PAL0701 at error)" "$out" "1"
+# the 41-byte file that once crashed the parser (SIGSEGV in list_add)
+mkdir -p "$TMP/crash"
+printf 'firewall""{allow from image""to image"",8' > "$TMP/crash/c.pal"
+out=$("$PALISADE" lint "$TMP/crash/c.pal" 2>&1); rc=$?
+expect_eq "the list_add crash reproducer: exit 2, not a signal" "$rc" "2"
+case "$out" in *"c.pal:1:40: error[PAL0201]: unexpected ','"*) ok "... with the parser's error and place";;
+    *) bad "... with the parser's error and place" "$out";; esac
 # hostile: a deep expression, a long line, many declarations
 python3 - "$TMP/hostile" <<'PY'
 import os, sys

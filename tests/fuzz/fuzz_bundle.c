@@ -6,8 +6,13 @@
  * digest and checksum patched to be valid, so the fuzzer reaches the
  * section table, the record decoding, the verifier and the matchers.
  * Whatever loads must be safe to run: every rule runs on an empty record
- * of its root with a small budget, every emit is rendered, and the
- * program is disassembled.
+ * of its root, every emit is rendered, and the program is disassembled.
+ * Whatever loads must also end, which the verifier proves (verify.c,
+ * pass 3): on an empty record every collection is empty, so a loop's
+ * ITER_NEXT exits at once, and execution takes at most two steps per
+ * instruction (a jump back to an ITER_NEXT, then its exit past the jump).
+ * A budget of twice the rule's length must therefore never run out, and a
+ * verified stack never overflows.
  *
  * Signatures: every input also goes through pal_bundle_open with and
  * without a trusted key (a trusted open may only succeed with state VALID,
@@ -34,7 +39,13 @@ static void exercise(const pal_program *p)
     char msg[512];
     for (uint32_t r = 0; r < p->nrules; r++) {
         pal_record rec = {pal_schema_get(p->rules[r].root), slots};
-        pal_vm_run(vm, r, &rec, 2000);
+        int rc = pal_vm_run(vm, r, &rec, 2ull * p->rules[r].code_len + 2);
+        if (rc == PAL_VM_BUDGET || rc == PAL_VM_STACK) {
+            fprintf(stderr, "fuzz_bundle: a verified rule %u %s\n", r,
+                    rc == PAL_VM_BUDGET ? "ran more than 2 steps per instruction on an empty record"
+                                        : "overflowed its verified stack");
+            abort();
+        }
         for (uint32_t e = 0; e < pal_vm_nemits(vm); e++)
             pal_vm_render(vm, r, &rec, pal_vm_emit(vm, e), msg, sizeof msg);
     }

@@ -11,6 +11,8 @@
  * What must hold, beyond "no crash, no sanitizer report, no hang":
  *   - a failed compile reported at least one error through the callback,
  *     and every diagnostic is well formed (code PALnnnn, a message);
+ *   - what the compiler generates passes the verifier (which proves the
+ *     bytecode ends): a "failed verification" diagnostic aborts;
  *   - a compiled program can be written as a bundle, and that bundle reads
  *     back (it passes the reader's structural checks and the verifier);
  *   - writing the program read back gives the same bytes (the format is a
@@ -68,6 +70,12 @@ static void on_diag(const pal_diagnostic *d, void *user)
     if (!d->code || strlen(d->code) != 7 || strncmp(d->code, "PAL", 3)) abort();
     for (int i = 3; i < 7; i++) if (d->code[i] < '0' || d->code[i] > '9') abort();
     if (!d->message) abort();
+    /* the compiler's output must pass the verifier (loops included): a
+       refusal there is a compiler or verifier bug, not a policy error */
+    if (strstr(d->message, "the compiled program failed verification")) {
+        fprintf(stderr, "fuzz_compile: %s\n", d->message);
+        abort();
+    }
     s->sink += strlen(d->message) + (d->hint ? strlen(d->hint) : 0);
     if (d->file) s->sink += strlen(d->file->path);
     if (d->level == PAL_DIAG_ERROR) s->errors++;

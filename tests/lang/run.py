@@ -13,7 +13,8 @@ A case is a policy plus what it must produce, in sections:
     %%ERRORS               the expected diagnostics: every `file:line:col: error[...]`
                            and `warning[...]` line the compiler prints, compared exactly
                            (the source line, caret and hint lines are not compared)
-    %%HINT                 optional: a substring the diagnostics output must contain
+    %%HINT                 optional: substrings the diagnostics output must contain,
+                           one a line
 
 Lines starting with `#` before the first section are comments.
 Prints "N passed, M failed".
@@ -61,7 +62,7 @@ def run_case(path):
             elif kind == "INVENTORY": inventory = body
             elif kind == "EXPECT": expect = body
             elif kind == "ERRORS": errors = body
-            elif kind == "HINT": hint = body.strip()
+            elif kind == "HINT": hint = [l.strip() for l in body.splitlines() if l.strip()]
             else: return f"unknown section %%{kind}"
         if errors is not None:
             r = subprocess.run([PAL, "build", repo, "-o", os.path.join(tmp, "b")], capture_output=True, text=True, timeout=60)
@@ -73,8 +74,9 @@ def run_case(path):
                 return "expected errors, but the build succeeded"
             if got != want:
                 return "diagnostics differ:\n  want: " + "\n        ".join(want) + "\n  got:  " + "\n        ".join(got) + "\n" + r.stderr
-            if hint and hint not in r.stderr:
-                return f"output lacks {hint!r}:\n{r.stderr}"
+            for h in hint or []:
+                if h not in r.stderr:
+                    return f"output lacks {h!r}:\n{r.stderr}"
             if r.returncode < 0:
                 return f"compiler crashed (signal {-r.returncode})"
             return None

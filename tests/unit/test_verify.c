@@ -221,6 +221,98 @@ static void test_stack(void)
     }
 }
 
+/* Termination: code runs forward except a quantifier's loop, whose index
+   only moves forward over a fixed collection (verify.c, pass 3).  Each
+   hand-built program below would run until the budget stopped it. */
+static void test_termination(void)
+{
+    /* the loop in base(): ITER_NEXT at 2 exits to 10; 7 and 9 jump back to 2 */
+    REJECT(CODE(9) = PAL_MK_SJ(OP_JUMP, -1),
+           "instruction 9: JUMP jumps back to 9 (code runs forward, except a loop's JUMP or JUMP_IF_FALSE back to its ITER_NEXT)");
+    REJECT(CODE(9) = PAL_MK_SJ(OP_JUMP, -9), "instruction 9: JUMP jumps back to 1");
+    REJECT(CODE(7) = PAL_MK_SJ(OP_JUMP_IF_FALSE, -5), "instruction 7: JUMP_IF_FALSE jumps back to 3");
+    REJECT(CODE(5) = PAL_MK_SJ(OP_AND_JUMP, -4), "instruction 5: AND_JUMP jumps back to 2");
+    REJECT(CODE(5) = PAL_MK_SJ(OP_OR_JUMP, -4), "instruction 5: OR_JUMP jumps back to 2");
+    REJECT(CODE(2) = PAL_MK_ABJ(OP_ITER_NEXT, 0, -1), "instruction 2: ITER_NEXT exits to 2, not forward");
+    REJECT(CODE(2) = PAL_MK_ABJ(OP_ITER_NEXT, 0, -3), "instruction 2: ITER_NEXT exits to 0, not forward");
+    /* a jump back to the loop's head from after the loop */
+    REJECT(CODE(16) = PAL_MK_SJ(OP_JUMP_IF_FALSE, -15),
+           "instruction 16: jumps back to the loop at 2 from outside its body (3..9)");
+    /* iterators that reset their counter: ITER_INIT inside the body, a store
+       to the index or the collection, a second ITER_NEXT on the same locals */
+    REJECT(CODE(6) = PAL_MK_A(OP_ITER_INIT, 0),
+           "instruction 6: ITER_INIT restarts the loop over local 0 from inside its body");
+    REJECT(CODE(13) = PAL_MK_A(OP_STORE_LOCAL, 1),
+           "instruction 13: STORE_LOCAL writes local 1, the index of the loop over local 0 (only that loop's ITER_INIT and ITER_NEXT may)");
+    REJECT(CODE(13) = PAL_MK_A(OP_STORE_LOCAL, 0), "instruction 13: STORE_LOCAL writes local 0, the collection of the loop over local 0");
+    REJECT(CODE(6) = PAL_MK_ABJ(OP_ITER_NEXT, 0, 0), "instruction 6: a second ITER_NEXT over local 0 inside that loop's body");
+    /* iterators whose locals overlap: one's element is another's collection */
+    REJECT(r->nlocals = 4; CODE(13) = PAL_MK_A(OP_ITER_INIT, 1),
+           "instruction 13: the iterator on locals 1..3 overlaps the one on locals 0..2");
+    REJECT(r->nlocals = 5; CODE(13) = PAL_MK_A(OP_ITER_INIT, 2),
+           "instruction 2: ITER_NEXT writes local 2, the collection of the loop over local 2");
+    /* loop bodies that overlap without nesting */
+    REJECT(r->nlocals = 6; CODE(6) = PAL_MK_ABJ(OP_ITER_NEXT, 3, 5),
+           "instruction 6: the loop body 7..11 overlaps the one ending at 9 without nesting in it");
+    /* the same rules hold in a message expression */
+    REJECT(p->code[18] = PAL_MK_SJ(OP_JUMP, -1), "message of outcome 0, part 1: instruction 0: JUMP jumps back to 0");
+
+    /* accepted: a store to the element local, loops in sequence over the
+       same locals, loops nested, a jump out of a body past its end */
+    {
+        pal_program *p = base();
+        p->code[p->rules[0].code + 13] = PAL_MK_A(OP_STORE_LOCAL, 2);
+        char err[512] = "";
+        CHECK_INT(pal_verify(p, err, sizeof err), 0);
+        if (err[0]) fprintf(stderr, "%s\n", err);
+        pal_program_free(p);
+    }
+    {
+        pb b = pb_new();
+        pb_rule(&b, "nested", PR_RULE, PS_EVENT, 6, 2);
+        uint32_t k;
+        /* outer over args; inner over args; back-edges by JUMP_IF_FALSE and JUMP */
+        pb_op(&b, PAL_MK_A(OP_LOAD_FIELD, f_args));                 /* 0 */
+        pb_op(&b, PAL_MK_A(OP_ITER_INIT, 0));                       /* 1 */
+        uint32_t outer = pb_op(&b, PAL_MK_ABJ(OP_ITER_NEXT, 0, 0)); /* 2 */
+        pb_op(&b, PAL_MK_A(OP_LOAD_FIELD, f_args));                 /* 3 */
+        pb_op(&b, PAL_MK_A(OP_ITER_INIT, 3));                       /* 4 */
+        uint32_t inner = pb_op(&b, PAL_MK_ABJ(OP_ITER_NEXT, 3, 0)); /* 5 */
+        pb_op(&b, PAL_MK_A(OP_LOAD_LOCAL, 5));                      /* 6 */
+        k = pb_op(&b, PAL_MK_SJ(OP_JUMP_IF_FALSE, 0));              /* 7 -> 5 */
+        pb_op(&b, PAL_MK_A(OP_EMIT, 0));                            /* 8 */
+        uint32_t back_in = pb_op(&b, PAL_MK_SJ(OP_JUMP, 0));        /* 9 -> 5 */
+        uint32_t back_out = pb_op(&b, PAL_MK_SJ(OP_JUMP, 0));       /* 10 -> 2 */
+        uint32_t second = pb_op(&b, PAL_MK_A(OP_LOAD_FIELD, f_args)); /* 11 */
+        pb_op(&b, PAL_MK_A(OP_ITER_INIT, 0));                       /* 12: the same locals again */
+        uint32_t again = pb_op(&b, PAL_MK_ABJ(OP_ITER_NEXT, 0, 0)); /* 13 */
+        pb_op(&b, OP_PUSH_TRUE);                                    /* 14 */
+        uint32_t out = pb_op(&b, PAL_MK_SJ(OP_JUMP_IF_FALSE, 0));   /* 15 -> 18: leaves the body */
+        uint32_t back2 = pb_op(&b, PAL_MK_SJ(OP_JUMP, 0));          /* 16 -> 13 */
+        uint32_t end2 = pb_op(&b, OP_NOP);                          /* 17 */
+        uint32_t halt = pb_op(&b, OP_HALT);                         /* 18 */
+        pb_end(&b);
+        pb_patch(&b, outer, second);
+        pb_patch(&b, inner, back_out);
+        pb_patch(&b, k, inner);
+        pb_patch(&b, back_in, inner);
+        pb_patch(&b, back_out, outer);
+        pb_patch(&b, again, end2);
+        pb_patch(&b, out, halt);
+        pb_patch(&b, back2, again);
+        pb_outcome(&b, PE_ALERT, SEV_LOW, "pair");
+        pal_program *p = pb_take(&b);
+        char err[512] = "";
+        CHECK_INT(pal_verify(p, err, sizeof err), 0);
+        if (err[0]) fprintf(stderr, "%s\n", err);
+        /* the inner back-edge from the outer body (outside the inner one) */
+        p->code[back_out] = PAL_MK_SJ(OP_JUMP, (int32_t)inner - (int32_t)back_out - 1);
+        CHECK_INT(pal_verify(p, err, sizeof err), -1);
+        CHECK(strstr(err, "instruction 10: jumps back to the loop at 5 from outside its body (6..9)") != NULL);
+        pal_program_free(p);
+    }
+}
+
 /* A hostile program whose rules all point at the same large code range:
    verification work is capped instead of growing with rules x code. */
 static void test_work_cap(void)
@@ -262,6 +354,7 @@ int main(void)
     test_tables();
     test_instructions();
     test_stack();
+    test_termination();
     test_work_cap();
     return unit_result("test_verify");
 }

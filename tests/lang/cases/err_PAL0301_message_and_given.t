@@ -1,4 +1,5 @@
-# Unknown fields in a message hole and in a test's given keys are PAL0301.
+# Unknown fields in a message hole and in a test's given keys are PAL0301;
+# the hint is the nearest field, written as the key would be in its group.
 %%POLICY
 rule "r" {
   on process
@@ -13,4 +14,5 @@ test "t" {
 policy.pal:4:12: error[PAL0301]: unknown field 'process.nmae'
 policy.pal:7:19: error[PAL0301]: unknown field 'process.nam'
 %%HINT
-given groups prefix their keys
+did you mean 'process.name'?
+did you mean 'name'?
