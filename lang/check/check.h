@@ -96,9 +96,9 @@ typedef struct pal_cc {
 } pal_cc;
 
 /* diagnostics, deduplicated by (code, place) */
-void cc_error(pal_cc *cc, const char *code, pal_loc loc, const char *hint, const char *fmt, ...)
+void pal_cc_error(pal_cc *cc, const char *code, pal_loc loc, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-void cc_warn(pal_cc *cc, const char *code, pal_loc loc, const char *hint, const char *fmt, ...)
+void pal_cc_warn(pal_cc *cc, const char *code, pal_loc loc, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 /* repo.c: the symbol tables of the whole repo */

@@ -97,7 +97,7 @@ static bool first_report(pal_cc *cc, const char *code, pal_loc loc)
     return true;
 }
 
-void cc_error(pal_cc *cc, const char *code, pal_loc loc, const char *hint, const char *fmt, ...)
+void pal_cc_error(pal_cc *cc, const char *code, pal_loc loc, const char *hint, const char *fmt, ...)
 {
     cc->gen_failed = true;
     if (!first_report(cc, code, loc)) return;
@@ -107,7 +107,7 @@ void cc_error(pal_cc *cc, const char *code, pal_loc loc, const char *hint, const
     va_end(ap);
 }
 
-void cc_warn(pal_cc *cc, const char *code, pal_loc loc, const char *hint, const char *fmt, ...)
+void pal_cc_warn(pal_cc *cc, const char *code, pal_loc loc, const char *hint, const char *fmt, ...)
 {
     if (!first_report(cc, code, loc)) return;
     va_list ap;
@@ -135,7 +135,7 @@ void pal_rule_context(pal_cc *cc, pal_decl *d, int root, unsigned kinds)
 int pal_scope_push(pal_cc *cc, const char *name, uint32_t len, pal_type t, pal_loc loc)
 {
     if (cc->nlocals + 3 > (int)PAL_MAX_LOCALS || cc->nscope >= (int)PAL_MAX_LOCALS) {
-        cc_error(cc, "PAL0502", loc, "split the condition into separate rules",
+        pal_cc_error(cc, "PAL0502", loc, "split the condition into separate rules",
                  "quantifiers nested too deeply (at most %u locals per rule)", PAL_MAX_LOCALS);
         return -1;
     }
@@ -224,7 +224,7 @@ static void unknown_name(pal_cc *cc, pal_node *n, bool lists_only, const char *f
                                    : NULL;
     char hint[PAL_MAX_IDENT_BYTES + 32];
     if (near) snprintf(hint, sizeof hint, "did you mean '%s'?", near);
-    cc_error(cc, "PAL0303", n->loc, near ? hint : fallback, "unknown %s '%.*s'",
+    pal_cc_error(cc, "PAL0303", n->loc, near ? hint : fallback, "unknown %s '%.*s'",
              lists_only ? "list" : "list or macro", (int)n->len, n->text);
 }
 
@@ -234,7 +234,7 @@ static void unknown_field(pal_cc *cc, pal_node *n, const pal_schema *s, const ch
     char hint[256];
     if (near) snprintf(hint, sizeof hint, "did you mean '%s'?", near);
     else snprintf(hint, sizeof hint, "lang/SPEC.md lists the fields of %s", s->name);
-    cc_error(cc, "PAL0301", n->loc, hint, "unknown %s '%.*s'", what, (int)n->len, n->text);
+    pal_cc_error(cc, "PAL0301", n->loc, hint, "unknown %s '%.*s'", what, (int)n->len, n->text);
 }
 
 static pal_type check_macro_use(pal_cc *cc, pal_node *n, pal_decl *d);
@@ -254,7 +254,7 @@ static pal_type resolve_name(pal_cc *cc, pal_node *n)
             return v->type;
         }
         if (v->type.kind != T_RECORD) {
-            cc_error(cc, "PAL0301", n->loc, NULL, "'%.*s' is %s and has no fields",
+            pal_cc_error(cc, "PAL0301", n->loc, NULL, "'%.*s' is %s and has no fields",
                      (int)seg0, n->text, pal_type_article(v->type));
             return T(T_ERROR);
         }
@@ -310,14 +310,14 @@ static pal_type resolve_name(pal_cc *cc, pal_node *n)
             if (cc->infer_kinds) {
                 cc->inferred &= fd->kinds;
                 if (!cc->inferred)
-                    cc_error(cc, "PAL0302", n->loc, "split the rule: one per event kind",
+                    pal_cc_error(cc, "PAL0302", n->loc, "split the rule: one per event kind",
                              "'%.*s' is not carried by the same kind of event as the other fields of this rule",
                              (int)n->len, n->text);
             } else if (!(fd->kinds & cc->kinds)) {
                 char hint[128];
                 snprintf(hint, sizeof hint, "'%.*s' is in %s events", (int)n->len, n->text,
                          pal_kind_name(fd->kinds & -fd->kinds));   /* its first kind */
-                cc_error(cc, "PAL0302", n->loc, hint, "'%.*s' is never set in the events this rule runs on",
+                pal_cc_error(cc, "PAL0302", n->loc, hint, "'%.*s' is never set in the events this rule runs on",
                          (int)n->len, n->text);
                 return T(T_ERROR);
             }
@@ -325,12 +325,12 @@ static pal_type resolve_name(pal_cc *cc, pal_node *n)
         return pal_type_of_field(fd);
     }
     if (cc->root == PS_IMAGE && pal_schema_find(pal_schema_get(PS_EVENT), n->text, n->len) >= 0) {
-        cc_error(cc, "PAL0302", n->loc, "event fields are for `rule` and `runtime`; checks read image.*",
+        pal_cc_error(cc, "PAL0302", n->loc, "event fields are for `rule` and `runtime`; checks read image.*",
                  "'%.*s' is an event field, and checks run on an image inventory", (int)n->len, n->text);
         return T(T_ERROR);
     }
     if (cc->root == PS_EVENT && pal_schema_find(pal_schema_get(PS_IMAGE), n->text, n->len) >= 0) {
-        cc_error(cc, "PAL0302", n->loc, "image fields are for `check`",
+        pal_cc_error(cc, "PAL0302", n->loc, "image fields are for `check`",
                  "'%.*s' is an image inventory field, and this rule runs on events", (int)n->len, n->text);
         return T(T_ERROR);
     }
@@ -345,7 +345,7 @@ static pal_type resolve_name(pal_cc *cc, pal_node *n)
 static pal_type check_macro_use(pal_cc *cc, pal_node *n, pal_decl *d)
 {
     if (d->visiting) {
-        cc_error(cc, "PAL0306", n->loc, "a macro may not use itself, directly or through others",
+        pal_cc_error(cc, "PAL0306", n->loc, "a macro may not use itself, directly or through others",
                  "macro '%s' refers to itself", d->name);
         return T(T_ERROR);
     }
@@ -386,7 +386,7 @@ pal_cvals *pal_load_feed(pal_cc *cc, pal_node *call, const char *name, uint32_t 
 static bool const_list_rec(pal_cc *cc, pal_node *n, pal_cvals *out, int depth)
 {
     if (depth > 32) {
-        cc_error(cc, "PAL0306", n->loc, NULL, "lists refer to each other too deeply (a cycle?)");
+        pal_cc_error(cc, "PAL0306", n->loc, NULL, "lists refer to each other too deeply (a cycle?)");
         return false;
     }
     pal_cval v;
@@ -423,7 +423,7 @@ static bool const_list_rec(pal_cc *cc, pal_node *n, pal_cvals *out, int depth)
                 d = lookup_named(cc, pal_package_of(cc, im->target), dot + 1, n->len - seg0 - 1);
         if (d && d->kind == D_LIST) {
             if (d->visiting) {
-                cc_error(cc, "PAL0306", n->loc, NULL, "list '%s' contains itself", d->name);
+                pal_cc_error(cc, "PAL0306", n->loc, NULL, "list '%s' contains itself", d->name);
                 return false;
             }
             pal_file *saved = cc->curfile;
@@ -443,7 +443,7 @@ static bool const_list_rec(pal_cc *cc, pal_node *n, pal_cvals *out, int depth)
     case N_CALL:
         if (n->len == 4 && !memcmp(n->text, "feed", 4)) {
             if (n->nitems != 1 || n->items[0]->kind != N_STR) {
-                cc_error(cc, "PAL0310", n->loc, "write feed(\"malware.md5\")", "feed() takes one string: the feed's file name");
+                pal_cc_error(cc, "PAL0310", n->loc, "write feed(\"malware.md5\")", "feed() takes one string: the feed's file name");
                 return false;
             }
             pal_cvals *fv = pal_load_feed(cc, n, n->items[0]->text, n->items[0]->len);
@@ -455,14 +455,14 @@ static bool const_list_rec(pal_cc *cc, pal_node *n, pal_cvals *out, int depth)
         goto notconst;
     default:
     notconst:
-        cc_error(cc, "PAL0413", n->loc, "lists hold strings, numbers, ranges, IPs, list names and feed(...)",
+        pal_cc_error(cc, "PAL0413", n->loc, "lists hold strings, numbers, ranges, IPs, list names and feed(...)",
                  "list items must be constants");
         return false;
     }
     if (!cv_push(out, v)) goto toolong;
     return true;
 toolong:
-    cc_error(cc, "PAL0502", n->loc, NULL, "list longer than %u items", PAL_MAX_LIST_ITEMS);
+    pal_cc_error(cc, "PAL0502", n->loc, NULL, "list longer than %u items", PAL_MAX_LIST_ITEMS);
     return false;
 }
 
@@ -490,7 +490,7 @@ bool pal_const_list(pal_cc *cc, pal_node *n, pal_cvals *out)
         /* addresses may be written as IP literals or as strings ("fd00::/8") */
         bool addr = (a == CV_IP && b == CV_STR) || (a == CV_STR && b == CV_IP);
         if (a != b && !(num_a && num_b) && !addr) {
-            cc_error(cc, "PAL0412", out->v[i].loc, "keep strings, numbers and addresses in separate lists",
+            pal_cc_error(cc, "PAL0412", out->v[i].loc, "keep strings, numbers and addresses in separate lists",
                      "this list mixes %s and %s", a == CV_STR ? "strings" : num_a ? "numbers" : "addresses",
                      b == CV_STR ? "strings" : num_b ? "numbers" : "addresses");
             return const_list_fail(out);
@@ -546,7 +546,7 @@ static bool coerce_ip(pal_cc *cc, pal_node *n)
     if (n->kind != N_STR) return false;
     uint8_t ip[16]; bool v6; unsigned prefix; const char *err = NULL;
     if (!pal_cidr_parse(n->text, n->len, ip, &v6, &prefix, &err)) {
-        cc_error(cc, "PAL0407", n->loc, err, "'%.*s' is not an IP address or CIDR", (int)n->len, n->text);
+        pal_cc_error(cc, "PAL0407", n->loc, err, "'%.*s' is not an IP address or CIDR", (int)n->len, n->text);
         return false;
     }
     n->kind = N_IP;
@@ -597,11 +597,11 @@ static pal_type check_call(pal_cc *cc, pal_node *n)
         for (size_t i = 0; i < NFUNCTIONS && k < sizeof hint; i++)
             k += (size_t)snprintf(hint + k, sizeof hint - k, "%s %s", i == 0 ? "" : i + 1 == NFUNCTIONS ? " and" : ",",
                                   functions[i].name);
-        cc_error(cc, "PAL0309", n->loc, hint, "unknown function '%.*s'", (int)n->len, n->text);
+        pal_cc_error(cc, "PAL0309", n->loc, hint, "unknown function '%.*s'", (int)n->len, n->text);
         return T(T_ERROR);
     }
     if (n->nitems != fn->argc) {
-        cc_error(cc, "PAL0310", n->loc, NULL, "%s() takes %d argument%s, not %u", fn->name,
+        pal_cc_error(cc, "PAL0310", n->loc, NULL, "%s() takes %d argument%s, not %u", fn->name,
                  fn->argc, fn->argc == 1 ? "" : "s", n->nitems);
         return T(T_ERROR);
     }
@@ -626,7 +626,7 @@ static pal_type check_call(pal_cc *cc, pal_node *n)
         if (!pal_is_strlike(a.kind)) break;
         return T(T_PATH);
     }
-    cc_error(cc, "PAL0401", n->items[0]->loc, NULL, "%s() does not take %s", fn->name, pal_type_article(a));
+    pal_cc_error(cc, "PAL0401", n->items[0]->loc, NULL, "%s() does not take %s", fn->name, pal_type_article(a));
     return T(T_ERROR);
 }
 
@@ -638,13 +638,13 @@ static pal_type check_quant(pal_cc *cc, pal_node *n)
     if (c.kind == T_RECORDS) { var = T(T_RECORD); var.schema = c.schema; }
     else if (c.kind == T_LIST) var = T(c.elem);
     else {
-        cc_error(cc, "PAL0410", n->a->loc, "quantify over a collection (image.files) or a list field",
+        pal_cc_error(cc, "PAL0410", n->a->loc, "quantify over a collection (image.files) or a list field",
                  "cannot iterate over %s", pal_type_article(c));
         return T(T_ERROR);
     }
     if (cc->curfile) {
         if (lookup_named(cc, pal_package_of(cc, cc->curfile), n->text, n->len))
-            cc_error(cc, "PAL0312", n->loc, "rename the variable", "variable '%.*s' hides a list or macro of the same name",
+            pal_cc_error(cc, "PAL0312", n->loc, "rename the variable", "variable '%.*s' hides a list or macro of the same name",
                      (int)n->len, n->text);
     }
     int base = pal_scope_push(cc, n->text, n->len, var, n->loc);
@@ -663,7 +663,7 @@ static pal_type check_in(pal_cc *cc, pal_node *n)
     if (l.kind == T_ERROR) return l;
     if (is_cidr(r) || (l.kind == T_IP && r->kind == N_STR)) {
         if (l.kind != T_IP) {
-            cc_error(cc, "PAL0401", n->loc, NULL, "%s cannot be in a CIDR", pal_type_article(l));
+            pal_cc_error(cc, "PAL0401", n->loc, NULL, "%s cannot be in a CIDR", pal_type_article(l));
             return T(T_ERROR);
         }
         if (r->kind == N_STR && !coerce_ip(cc, r)) return T(T_ERROR);
@@ -678,30 +678,30 @@ static pal_type check_in(pal_cc *cc, pal_node *n)
             pal_cval *v = &cv.v[i];
             if (pal_is_strlike(l.kind)) {
                 if (v->kind != CV_STR) {
-                    cc_error(cc, "PAL0401", v->loc, NULL, "%s cannot equal a number or address", pal_type_article(l));
+                    pal_cc_error(cc, "PAL0401", v->loc, NULL, "%s cannot equal a number or address", pal_type_article(l));
                     ok = false;
                 } else if (l.kind == T_DNS) {
                     const char *err = pal_dns_pattern_error(v->s, v->len);
-                    if (err) { cc_error(cc, "PAL0409", v->loc, NULL, "invalid domain pattern: %s", err); ok = false; }
+                    if (err) { pal_cc_error(cc, "PAL0409", v->loc, NULL, "invalid domain pattern: %s", err); ok = false; }
                 }
             } else if (l.kind == T_INT) {
                 if (v->kind != CV_INT && v->kind != CV_RANGE) {
-                    cc_error(cc, "PAL0401", v->loc, NULL, "an int cannot equal %s", v->kind == CV_STR ? "a string" : "an address");
+                    pal_cc_error(cc, "PAL0401", v->loc, NULL, "an int cannot equal %s", v->kind == CV_STR ? "a string" : "an address");
                     ok = false;
                 }
             } else if (l.kind == T_IP) {
                 if (v->kind == CV_STR) {
                     uint8_t ip[16]; bool v6; unsigned prefix; const char *err = NULL;
                     if (!pal_cidr_parse(v->s, v->len, ip, &v6, &prefix, &err)) {
-                        cc_error(cc, "PAL0407", v->loc, err, "'%.*s' is not an IP address or CIDR", (int)v->len, v->s);
+                        pal_cc_error(cc, "PAL0407", v->loc, err, "'%.*s' is not an IP address or CIDR", (int)v->len, v->s);
                         ok = false;
                     }
                 } else if (v->kind != CV_IP) {
-                    cc_error(cc, "PAL0401", v->loc, NULL, "an ip cannot equal a number");
+                    pal_cc_error(cc, "PAL0401", v->loc, NULL, "an ip cannot equal a number");
                     ok = false;
                 }
             } else {
-                cc_error(cc, "PAL0401", n->loc, NULL, "`in` needs a string, int or ip on its left, not %s",
+                pal_cc_error(cc, "PAL0401", n->loc, NULL, "`in` needs a string, int or ip on its left, not %s",
                          pal_type_article(l));
                 ok = false;
             }
@@ -712,13 +712,13 @@ static pal_type check_in(pal_cc *cc, pal_node *n)
     pal_type rt = pal_check_expr(cc, r);
     if (rt.kind == T_ERROR) return rt;
     if (rt.kind != T_LIST) {
-        cc_error(cc, "PAL0404", r->loc, "write a list [..], a list name, feed(...) or a list field",
+        pal_cc_error(cc, "PAL0404", r->loc, "write a list [..], a list name, feed(...) or a list field",
                  "`in` needs a list on its right, not %s", pal_type_article(rt));
         return T(T_ERROR);
     }
     pal_type et = T(rt.elem);
     if (!comparable(l, et)) {
-        cc_error(cc, "PAL0401", n->loc, NULL, "%s cannot be in %s", pal_type_article(l), pal_type_article(rt));
+        pal_cc_error(cc, "PAL0401", n->loc, NULL, "%s cannot be in %s", pal_type_article(l), pal_type_article(rt));
         return T(T_ERROR);
     }
     return T(T_BOOL);
@@ -729,7 +729,7 @@ static pal_type check_pattern_op(pal_cc *cc, pal_node *n)
     pal_type l = pal_check_expr(cc, n->a);
     if (l.kind == T_ERROR) return l;
     if (!pal_is_strlike(l.kind)) {
-        cc_error(cc, "PAL0405", n->a->loc, NULL, "`%s` needs a string on its left, not %s",
+        pal_cc_error(cc, "PAL0405", n->a->loc, NULL, "`%s` needs a string on its left, not %s",
                  n->kind == N_LIKE ? "like" : "matches", pal_type_article(l));
         return T(T_ERROR);
     }
@@ -737,7 +737,7 @@ static pal_type check_pattern_op(pal_cc *cc, pal_node *n)
     if (n->kind == N_LIKE) {
         pal_cvals cv = {0};
         if (r->kind != N_STR && !is_const_list_node(cc, r)) {
-            cc_error(cc, "PAL0413", r->loc, "write the pattern as a string or a list of strings",
+            pal_cc_error(cc, "PAL0413", r->loc, "write the pattern as a string or a list of strings",
                      "a `like` pattern must be a constant");
             return T(T_ERROR);
         }
@@ -745,7 +745,7 @@ static pal_type check_pattern_op(pal_cc *cc, pal_node *n)
         bool ok = true;
         for (uint32_t i = 0; i < cv.n; i++)
             if (cv.v[i].kind != CV_STR) {
-                cc_error(cc, "PAL0405", cv.v[i].loc, NULL, "`like` patterns are strings");
+                pal_cc_error(cc, "PAL0405", cv.v[i].loc, NULL, "`like` patterns are strings");
                 ok = false;
                 break;
             }
@@ -754,7 +754,7 @@ static pal_type check_pattern_op(pal_cc *cc, pal_node *n)
     }
     /* matches: one constant regex, compiled now to report errors with a place */
     if (r->kind != N_STR) {
-        cc_error(cc, "PAL0413", r->loc, "write the regex as a string: matches '^a.*b$'",
+        pal_cc_error(cc, "PAL0413", r->loc, "write the regex as a string: matches '^a.*b$'",
                  "a regex must be a constant string");
         return T(T_ERROR);
     }
@@ -768,7 +768,7 @@ static pal_type check_pattern_op(pal_cc *cc, pal_node *n)
         at.begin = r->loc.begin + 1 + (uint32_t)erroff;
         if (at.begin >= r->loc.end) at.begin = r->loc.end - 1;
         at.end = at.begin + 1;
-        cc_error(cc, "PAL0406", at, "regexes are PCRE2; a raw string '...' avoids doubling backslashes",
+        pal_cc_error(cc, "PAL0406", at, "regexes are PCRE2; a raw string '...' avoids doubling backslashes",
                  "invalid regex: %s (at offset %zu)", (const char *)msg, (size_t)erroff);
         return T(T_ERROR);
     }
@@ -782,7 +782,7 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
     if (++cc->depth > 2000) {
         cc->depth--;
         if (!cc->depth_reported)
-            cc_error(cc, "PAL0202", n->loc, "split the expression into macros", "expression nested too deeply");
+            pal_cc_error(cc, "PAL0202", n->loc, "split the expression into macros", "expression nested too deeply");
         cc->depth_reported = true;
         return T(T_ERROR);
     }
@@ -794,12 +794,12 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
     case N_IP:
         t = T(n->has_prefix ? T_CIDR : T_IP);
         if (n->has_prefix) {
-            cc_error(cc, "PAL0407", n->loc, "use `ip in 10.0.0.0/8`", "a CIDR can only be the right side of `in`");
+            pal_cc_error(cc, "PAL0407", n->loc, "use `ip in 10.0.0.0/8`", "a CIDR can only be the right side of `in`");
             t = T(T_ERROR);
         }
         break;
     case N_RANGE:
-        cc_error(cc, "PAL0408", n->loc, "use `port in [8000..8080]`", "a range can only be in a list right of `in`");
+        pal_cc_error(cc, "PAL0408", n->loc, "use `port in [8000..8080]`", "a range can only be in a list right of `in`");
         break;
     case N_LIST: {
         /* a list used as a value (not right of in/like): constant lists only */
@@ -828,17 +828,17 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
         if (b.kind == T_IP && n->a->kind == N_STR) { if (!coerce_ip(cc, n->a)) break; a = T(T_IP); }
         if ((a.kind == T_IP && n->b->has_prefix && n->b->kind == N_IP) ||
             (b.kind == T_IP && n->a->has_prefix && n->a->kind == N_IP)) {
-            cc_error(cc, "PAL0407", n->loc, "use `in` to test membership in a CIDR", "cannot compare an ip with a CIDR using ==");
+            pal_cc_error(cc, "PAL0407", n->loc, "use `in` to test membership in a CIDR", "cannot compare an ip with a CIDR using ==");
             break;
         }
         if (!comparable(a, b)) {
-            cc_error(cc, "PAL0401", n->loc, NULL, "cannot compare %s with %s", pal_type_article(a), pal_type_article(b));
+            pal_cc_error(cc, "PAL0401", n->loc, NULL, "cannot compare %s with %s", pal_type_article(a), pal_type_article(b));
             break;
         }
         domain_constant(a, n->b);
         domain_constant(b, n->a);
         if (n->kind != N_EQ && n->kind != N_NE && a.kind == T_BOOL) {
-            cc_error(cc, "PAL0401", n->loc, NULL, "bools have no order");
+            pal_cc_error(cc, "PAL0401", n->loc, NULL, "bools have no order");
             break;
         }
         t = T(T_BOOL);
@@ -848,7 +848,7 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
         pal_type a = pal_check_expr(cc, n->a), b = pal_check_expr(cc, n->b);
         if (a.kind == T_ERROR || b.kind == T_ERROR) break;
         if (a.kind != T_INT || b.kind != T_INT) {
-            cc_error(cc, "PAL0402", n->loc, NULL, "arithmetic needs ints, not %s and %s", pal_type_article(a), pal_type_article(b));
+            pal_cc_error(cc, "PAL0402", n->loc, NULL, "arithmetic needs ints, not %s and %s", pal_type_article(a), pal_type_article(b));
             break;
         }
         t = T(T_INT);
@@ -857,7 +857,7 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
     case N_NEG: {
         pal_type a = pal_check_expr(cc, n->a);
         if (a.kind == T_ERROR) break;
-        if (a.kind != T_INT) { cc_error(cc, "PAL0402", n->loc, NULL, "'-' needs an int, not %s", pal_type_article(a)); break; }
+        if (a.kind != T_INT) { pal_cc_error(cc, "PAL0402", n->loc, NULL, "'-' needs an int, not %s", pal_type_article(a)); break; }
         t = T(T_INT);
         break;
     }
@@ -868,13 +868,13 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
         if (a.kind == T_ERROR || b.kind == T_ERROR) break;
         if (n->kind == N_CONTAINS && a.kind == T_LIST) {
             if (!comparable(T(a.elem), b)) {
-                cc_error(cc, "PAL0401", n->loc, NULL, "%s cannot contain %s", pal_type_article(a), pal_type_article(b));
+                pal_cc_error(cc, "PAL0401", n->loc, NULL, "%s cannot contain %s", pal_type_article(a), pal_type_article(b));
                 break;
             }
         } else if (pal_is_strlike(a.kind) && pal_is_strlike(b.kind)) {
             domain_constant(a, n->b);
         } else {
-            cc_error(cc, "PAL0401", n->loc, NULL, "string operators need strings, not %s and %s",
+            pal_cc_error(cc, "PAL0401", n->loc, NULL, "string operators need strings, not %s and %s",
                      pal_type_article(a), pal_type_article(b));
             break;
         }
@@ -894,7 +894,7 @@ bool pal_check_cond(pal_cc *cc, pal_node *n)
     pal_type t = pal_check_expr(cc, n);
     if (t.kind == T_ERROR) return false;
     if (t.kind != T_BOOL) {
-        cc_error(cc, "PAL0403", n->loc, "compare it: `x == ...`, `x in [...]`, `exists(x)`",
+        pal_cc_error(cc, "PAL0403", n->loc, "compare it: `x == ...`, `x in [...]`, `exists(x)`",
                  "expected a condition, got %s", pal_type_article(t));
         return false;
     }
@@ -938,7 +938,7 @@ pal_node *pal_message_holes(pal_cc *cc, pal_node *msg, uint32_t *count)
         while (j < len && s[j] != '}') j++;
         pal_loc at = {msg->loc.file, msg->loc.begin + 1 + i, msg->loc.begin + 2 + j};
         if (j >= len) {
-            cc_error(cc, "PAL0313", at, "close it with }, or write {{ for a literal brace", "unclosed '{' in message");
+            pal_cc_error(cc, "PAL0313", at, "close it with }, or write {{ for a literal brace", "unclosed '{' in message");
             break;
         }
         const char *name = s + i + 1;
@@ -952,7 +952,7 @@ pal_node *pal_message_holes(pal_cc *cc, pal_node *msg, uint32_t *count)
                 valid = false;
         }
         if (!valid) {
-            cc_error(cc, "PAL0313", at, "holes hold a field name: {process.name}, {f.path}",
+            pal_cc_error(cc, "PAL0313", at, "holes hold a field name: {process.name}, {f.path}",
                      "invalid message hole '{%.*s}'", (int)(j - i - 1), s + i + 1);
         } else {
             memset(&parts[n], 0, sizeof parts[n]);

@@ -52,7 +52,7 @@ static bool parse_feed(pal_cc *cc, pal_node *call, const char *path, char *data,
     if (!strcmp(ext, "json")) {
         cJSON *root = cJSON_ParseWithLength(data, len);
         if (!root || !cJSON_IsArray(root)) {
-            cc_error(cc, "PAL0602", call->loc, "a JSON feed is an array of strings or of objects",
+            pal_cc_error(cc, "PAL0602", call->loc, "a JSON feed is an array of strings or of objects",
                      "feed %s is not a JSON array", path);
             cJSON_Delete(root);
             return false;
@@ -63,7 +63,7 @@ static bool parse_feed(pal_cc *cc, pal_node *call, const char *path, char *data,
             if (cJSON_IsObject(it))
                 for (s = it->child; s && !cJSON_IsString(s); s = s->next) {}
             if (!s || !cJSON_IsString(s)) {
-                cc_error(cc, "PAL0602", call->loc, NULL, "feed %s: item %d has no string value", path, i);
+                pal_cc_error(cc, "PAL0602", call->loc, NULL, "feed %s: item %d has no string value", path, i);
                 continue;
             }
             v.s = pal_arena_strndup(&cc->arena, s->valuestring, strlen(s->valuestring));
@@ -82,13 +82,13 @@ static bool parse_feed(pal_cc *cc, pal_node *call, const char *path, char *data,
         pal_yaml_doc doc;
         char why[512];
         if (pal_yaml_parse(&doc, path, data, len, &lim, why, sizeof why) != 0) {
-            cc_error(cc, "PAL0602", call->loc, "a YAML feed is a list: one `- value` line per item",
+            pal_cc_error(cc, "PAL0602", call->loc, "a YAML feed is a list: one `- value` line per item",
                      "feed %s", why);
             return false;
         }
         bool ok = true;
         if (doc.root && doc.root->kind != PAL_YAML_SEQ) {
-            cc_error(cc, "PAL0602", call->loc, "a YAML feed is a list: one `- value` line per item",
+            pal_cc_error(cc, "PAL0602", call->loc, "a YAML feed is a list: one `- value` line per item",
                      "feed %s is not a YAML list", path);
             ok = false;
         }
@@ -97,19 +97,19 @@ static bool parse_feed(pal_cc *cc, pal_node *call, const char *path, char *data,
             if (it->kind == PAL_YAML_MAP)
                 for (unsigned k = 0; k < it->n && (s = it->items[2 * k + 1])->kind != PAL_YAML_SCALAR; k++) {}
             if (!s || s->kind != PAL_YAML_SCALAR || (it->kind == PAL_YAML_MAP && !it->n)) {
-                cc_error(cc, "PAL0602", call->loc, NULL, "feed %s:%u:%u: item %u has no scalar value", path, it->line, it->col, i);
+                pal_cc_error(cc, "PAL0602", call->loc, NULL, "feed %s:%u:%u: item %u has no scalar value", path, it->line, it->col, i);
                 ok = false;
                 break;
             }
             if (out->n >= PAL_MAX_LIST_ITEMS) {
-                cc_error(cc, "PAL0502", call->loc, NULL, "feed %s has more than %u entries", path, PAL_MAX_LIST_ITEMS);
+                pal_cc_error(cc, "PAL0502", call->loc, NULL, "feed %s has more than %u entries", path, PAL_MAX_LIST_ITEMS);
                 ok = false;
                 break;
             }
             v.s = pal_arena_strndup(&cc->arena, s->str, s->len);
             v.len = (uint32_t)s->len;
             if (!v.s || !feed_push(out, v)) {
-                cc_error(cc, "PAL0502", call->loc, NULL, "feed %s: out of memory", path);
+                pal_cc_error(cc, "PAL0502", call->loc, NULL, "feed %s: out of memory", path);
                 ok = false;
             }
         }
@@ -142,11 +142,11 @@ static bool parse_feed(pal_cc *cc, pal_node *call, const char *path, char *data,
             if (header) continue;
         }
         if (!feed_value_ok(data + a, b - a)) {
-            cc_error(cc, "PAL0602", call->loc, NULL, "feed %s: line %zu: empty value", path, line);
+            pal_cc_error(cc, "PAL0602", call->loc, NULL, "feed %s: line %zu: empty value", path, line);
             continue;
         }
         if (out->n >= PAL_MAX_LIST_ITEMS) {
-            cc_error(cc, "PAL0502", call->loc, NULL, "feed %s has more than %u entries", path, PAL_MAX_LIST_ITEMS);
+            pal_cc_error(cc, "PAL0502", call->loc, NULL, "feed %s has more than %u entries", path, PAL_MAX_LIST_ITEMS);
             break;
         }
         v.s = pal_arena_strndup(&cc->arena, data + a, b - a);
@@ -161,11 +161,11 @@ pal_cvals *pal_load_feed(pal_cc *cc, pal_node *call, const char *name, uint32_t 
 {
     char key[1024];
     if (len == 0 || len > 512 || memchr(name, 0, len)) {
-        cc_error(cc, "PAL0601", call->loc, NULL, "invalid feed name");
+        pal_cc_error(cc, "PAL0601", call->loc, NULL, "invalid feed name");
         return NULL;
     }
     if (memmem(name, len, "..", 2) || name[0] == '/') {
-        cc_error(cc, "PAL0601", call->loc, "feeds live in the policy repo's feeds/ directory",
+        pal_cc_error(cc, "PAL0601", call->loc, "feeds live in the policy repo's feeds/ directory",
                  "feed name '%.*s' leaves the policy repo", (int)len, name);
         return NULL;
     }
@@ -187,7 +187,7 @@ pal_cvals *pal_load_feed(pal_cc *cc, pal_node *call, const char *name, uint32_t 
         size_t dlen = 0;
         if (cc->opts->read && cc->opts->read(cc->opts->read_user, cand[c], &data, &dlen) == 0) {
             if (dlen > PAL_MAX_FEED_BYTES) {
-                cc_error(cc, "PAL0602", call->loc, NULL, "feed %s is larger than %u bytes", cand[c], PAL_MAX_FEED_BYTES);
+                pal_cc_error(cc, "PAL0602", call->loc, NULL, "feed %s is larger than %u bytes", cand[c], PAL_MAX_FEED_BYTES);
                 free(data);
                 return NULL;
             }
@@ -198,11 +198,11 @@ pal_cvals *pal_load_feed(pal_cc *cc, pal_node *call, const char *name, uint32_t 
             /* fail closed: a feed that yields nothing must never pass as an
                empty list, so a refusal without a diagnostic still is one */
             if (!out->ok && cc->diags.errors == errors)
-                cc_error(cc, "PAL0602", call->loc, NULL, "feed %s could not be read (out of memory?)", cand[c]);
+                pal_cc_error(cc, "PAL0602", call->loc, NULL, "feed %s could not be read (out of memory?)", cand[c]);
             return out->ok ? out : NULL;
         }
     }
-    cc_error(cc, "PAL0601", call->loc, "put the file in the policy repo's feeds/ directory",
+    pal_cc_error(cc, "PAL0601", call->loc, "put the file in the policy repo's feeds/ directory",
              "feed '%s' not found (looked for %s and %s)", key, cand[0], cand[1]);
     return NULL;
 }

@@ -28,7 +28,7 @@ void pal_check_declare(pal_cc *cc, pal_file *f)
                 pal_srcfile_linecol(prev->file->src, prev->name_loc.begin, &line, &col);
                 char hint[600];
                 snprintf(hint, sizeof hint, "the first is at %s:%u:%u", prev->file->src->path, line, col);
-                cc_error(cc, "PAL0305", d->name_loc, hint, "'%s' is declared twice in package '%s'", d->name,
+                pal_cc_error(cc, "PAL0305", d->name_loc, hint, "'%s' is declared twice in package '%s'", d->name,
                          *pkg ? pkg : "(root)");
                 continue;
             }
@@ -42,10 +42,10 @@ void pal_check_declare(pal_cc *cc, pal_file *f)
                 char hint[600];
                 snprintf(hint, sizeof hint, "the first is at %s:%u:%u; names and check IDs are unique across the repo",
                          prev->file->src->path, line, col);
-                cc_error(cc, "PAL0304", d->name_loc, hint, "'%s' is declared twice", d->name);
+                pal_cc_error(cc, "PAL0304", d->name_loc, hint, "'%s' is declared twice", d->name);
                 continue;
             }
-            if (!*d->name) cc_error(cc, "PAL0204", d->name_loc, NULL, "a rule needs a name");
+            if (!*d->name) pal_cc_error(cc, "PAL0204", d->name_loc, NULL, "a rule needs a name");
             pal_strmap_put(&cc->arena, &cc->rules, d->name, strlen(d->name), d);
         }
     }
@@ -63,10 +63,10 @@ void pal_check_imports(pal_cc *cc, pal_file *f)
                 im->target = cc->asts[i];
         }
         if (!im->target)
-            cc_error(cc, "PAL0308", im->loc, "imports name a file (lib/windows.pal) or directory of the repo, without .pal",
+            pal_cc_error(cc, "PAL0308", im->loc, "imports name a file (lib/windows.pal) or directory of the repo, without .pal",
                      "import \"%s\" not found", im->path);
         else if (im->target == f)
-            cc_error(cc, "PAL0307", im->loc, NULL, "a file cannot import itself");
+            pal_cc_error(cc, "PAL0307", im->loc, NULL, "a file cannot import itself");
     }
 }
 
@@ -77,7 +77,7 @@ static bool import_cycle(pal_cc *cc, pal_file *f)
     f->visiting = 1;
     for (pal_import *im = f->imports; im; im = im->next)
         if (im->target && im->target != f && import_cycle(cc, im->target)) {
-            cc_error(cc, "PAL0307", im->loc, "move the shared lists and macros into a third file both import",
+            pal_cc_error(cc, "PAL0307", im->loc, "move the shared lists and macros into a third file both import",
                      "import cycle through \"%s\"", im->path);
             f->visiting = 2;
             return false;

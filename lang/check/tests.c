@@ -52,7 +52,7 @@ static bool given_scalar_ok(int kind, const pal_node *v)
 static bool check_given_value(pal_cc *cc, const char *name, pal_type ft, pal_node *v)
 {
     if (v->kind == N_IP && v->has_prefix && v->prefix != (v->v6 ? 128 : 32)) {
-        cc_error(cc, "PAL0407", v->loc, "give one address: destination { \"ip\": 10.0.0.5 }",
+        pal_cc_error(cc, "PAL0407", v->loc, "give one address: destination { \"ip\": 10.0.0.5 }",
                  "'%s' is given a CIDR, not an address", name);
         return false;
     }
@@ -66,7 +66,7 @@ static bool check_given_value(pal_cc *cc, const char *name, pal_type ft, pal_nod
         if (v->kind == N_LIST && v->i2 && ft.schema == PS_KV) {   /* {NAME: "value"} */
             for (uint32_t i = 0; i < v->nitems; i++)
                 if (!v->items[i]->a || v->items[i]->a->kind != N_STR) {
-                    cc_error(cc, "PAL0401", v->items[i]->loc, NULL, "values of '%s' are strings", name);
+                    pal_cc_error(cc, "PAL0401", v->items[i]->loc, NULL, "values of '%s' are strings", name);
                     return false;
                 }
             return true;
@@ -75,7 +75,7 @@ static bool check_given_value(pal_cc *cc, const char *name, pal_type ft, pal_nod
             for (uint32_t i = 0; i < v->nitems; i++) {
                 pal_node *obj = v->items[i];
                 if (obj->kind != N_LIST || !obj->i2) {
-                    cc_error(cc, "PAL0401", obj->loc, "write each element as an object: [ { path: \"/x\" } ]",
+                    pal_cc_error(cc, "PAL0401", obj->loc, "write each element as an object: [ { path: \"/x\" } ]",
                              "elements of '%s' are records of %s", name, es->name);
                     return false;
                 }
@@ -88,7 +88,7 @@ static bool check_given_value(pal_cc *cc, const char *name, pal_type ft, pal_nod
                         const char *near = pal_nearest_field(es, kv->text, kv->len);
                         char hint[300];
                         snprintf(hint, sizeof hint, "did you mean '%s'?", near ? near : "");
-                        cc_error(cc, "PAL0301", kv->loc, near ? hint : "keys of an element are its fields, without a prefix",
+                        pal_cc_error(cc, "PAL0301", kv->loc, near ? hint : "keys of an element are its fields, without a prefix",
                                  "unknown field '%s'", sub);
                         return false;
                     }
@@ -101,12 +101,12 @@ static bool check_given_value(pal_cc *cc, const char *name, pal_type ft, pal_nod
         size_t n = strlen(name);
         bool port = n >= 4 && !strcmp(name + n - 4, "port") && (n == 4 || name[n - 5] == '.');
         if (port && v->kind == N_INT && (v->i < 0 || v->i > 65535)) {
-            cc_error(cc, "PAL0408", v->loc, "ports are 0-65535", "'%s' is given %lld, not a port", name, (long long)v->i);
+            pal_cc_error(cc, "PAL0408", v->loc, "ports are 0-65535", "'%s' is given %lld, not a port", name, (long long)v->i);
             return false;
         }
         return true;
     }
-    cc_error(cc, "PAL0401", v->loc, NULL, "'%s' is %s", name, pal_type_article(ft));
+    pal_cc_error(cc, "PAL0401", v->loc, NULL, "'%s' is %s", name, pal_type_article(ft));
     return false;
 }
 
@@ -121,7 +121,7 @@ void pal_check_test(pal_cc *cc, pal_decl *d)
     for (pal_given *g = d->given; g; g = g->next) {
         bool image = !strcmp(g->group, "image");
         if (inventory && !image) {
-            cc_error(cc, "PAL0301", g->loc, "an inventory test gives only image { ... } groups; test events in another test",
+            pal_cc_error(cc, "PAL0301", g->loc, "an inventory test gives only image { ... } groups; test events in another test",
                      "'%s' is an event group in an inventory test", g->group);
             continue;
         }
@@ -130,10 +130,10 @@ void pal_check_test(pal_cc *cc, pal_decl *d)
             snprintf(name, sizeof name, "%s.%s", g->group, a->key);
             if (image && !strcmp(a->key, "from_file")) {
                 if (a->value->kind != N_STR || !a->value->len)
-                    cc_error(cc, "PAL0401", a->value->loc, "from_file: \"inventory.json\", relative to this file",
+                    pal_cc_error(cc, "PAL0401", a->value->loc, "from_file: \"inventory.json\", relative to this file",
                              "'from_file' is the path of an inventory JSON file");
                 else if (from_file)
-                    cc_error(cc, "PAL0203", a->loc, "keep one of them", "'from_file' is given twice");
+                    pal_cc_error(cc, "PAL0203", a->loc, "keep one of them", "'from_file' is given twice");
                 from_file = true;
                 continue;
             }
@@ -146,12 +146,12 @@ void pal_check_test(pal_cc *cc, pal_decl *d)
                 if (near && !strncmp(near, g->group, glen) && near[glen] == '.') near += glen + 1;
                 char hint[300];
                 snprintf(hint, sizeof hint, "did you mean '%s'?", near ? near : "");
-                cc_error(cc, "PAL0301", a->loc, near ? hint : "given groups prefix their keys: process { name: \"x\" } sets process.name",
+                pal_cc_error(cc, "PAL0301", a->loc, near ? hint : "given groups prefix their keys: process { name: \"x\" } sets process.name",
                          "unknown field '%s'", name);
                 continue;
             }
             if (seen && seen[f]) {
-                cc_error(cc, "PAL0203", a->loc, "keep one of them", "'%s' is given twice", s->fields[f].name);
+                pal_cc_error(cc, "PAL0203", a->loc, "keep one of them", "'%s' is given twice", s->fields[f].name);
                 continue;
             }
             if (seen) seen[f] = 1;
@@ -162,22 +162,22 @@ void pal_check_test(pal_cc *cc, pal_decl *d)
     bool outcome_ok = inventory ? (d->expect_effect == PE_FAIL || d->expect_effect == PAL_EXPECT_PASS)
                                 : (d->expect_effect >= PE_ALLOW && d->expect_effect <= PE_BLOCK);
     if (!outcome_ok && inventory)
-        cc_error(cc, "PAL0206", d->expect_loc, "checks pass or fail: expect fail by \"CHECK-ID\"",
+        pal_cc_error(cc, "PAL0206", d->expect_loc, "checks pass or fail: expect fail by \"CHECK-ID\"",
                  "an inventory test expects pass or fail");
     else if (!outcome_ok)
-        cc_error(cc, "PAL0206", d->expect_loc,
+        pal_cc_error(cc, "PAL0206", d->expect_loc,
                  "an event is decided allow, alert, prevent or block; pass and fail are for image tests",
                  "an event test expects an effect, not %s", d->expect_effect == PE_FAIL ? "fail" : "pass");
     if (d->expect_by) {
         pal_decl *t = pal_strmap_get(&cc->rules, d->expect_by, strlen(d->expect_by));
         if (!t)
-            cc_error(cc, "PAL0311", d->expect_loc, "name a rule, runtime, firewall or check of this repo",
+            pal_cc_error(cc, "PAL0311", d->expect_loc, "name a rule, runtime, firewall or check of this repo",
                      "test expects a decision by unknown rule '%s'", d->expect_by);
         else if (inventory && t->kind != D_CHECK)
-            cc_error(cc, "PAL0311", d->expect_loc, "an inventory test names a check after `by`",
+            pal_cc_error(cc, "PAL0311", d->expect_loc, "an inventory test names a check after `by`",
                      "'%s' decides events, not images", d->expect_by);
         else if (!inventory && t->kind == D_CHECK)
-            cc_error(cc, "PAL0311", d->expect_loc, "an event test names a rule, runtime or firewall block after `by`",
+            pal_cc_error(cc, "PAL0311", d->expect_loc, "an event test names a rule, runtime or firewall block after `by`",
                      "'%s' is a check: it runs on images, not events", d->expect_by);
     }
 }
@@ -320,7 +320,7 @@ static bool add_given(pal_cc *cc, pal_decl *d, const pal_schema *s, cJSON *obj, 
             bool nul = false;
             cJSON *v = literal_json(a->value, fd->type == PT_RECORDS ? pal_schema_get(fd->elem) : NULL, &nul);
             if (!v) {
-                if (nul) cc_error(cc, "PAL0401", a->value->loc, "inputs are JSON: a string cannot hold a NUL byte",
+                if (nul) pal_cc_error(cc, "PAL0401", a->value->loc, "inputs are JSON: a string cannot hold a NUL byte",
                                   "'%s' holds a NUL byte", fd->name);
                 return false;
             }
@@ -341,7 +341,7 @@ static cJSON *read_inventory_file(pal_cc *cc, pal_decl *d, const pal_attr *a)
     char rel[4096];
     snprintf(rel, sizeof rel, "%.*s", (int)a->value->len, a->value->text);
     if (rel[0] == '/') {
-        cc_error(cc, "PAL0001", a->value->loc, "write the path relative to this file, so the repo works anywhere",
+        pal_cc_error(cc, "PAL0001", a->value->loc, "write the path relative to this file, so the repo works anywhere",
                  "inventory file '%s' is an absolute path", rel);
         return NULL;
     }
@@ -349,13 +349,13 @@ static cJSON *read_inventory_file(pal_cc *cc, pal_decl *d, const pal_attr *a)
     char *data = NULL;
     size_t len = 0;
     if (!cc->opts->read || cc->opts->read(cc->opts->read_user, path, &data, &len) != 0) {
-        cc_error(cc, "PAL0001", a->value->loc,
+        pal_cc_error(cc, "PAL0001", a->value->loc,
                  "the path is relative to the test's file (at most 64 MiB); write one with `palisade inventory IMAGE.tar > FILE.json`",
                  "cannot read inventory file '%s'", path);
         return NULL;
     }
     if (len > PAL_MAX_FEED_BYTES) {
-        cc_error(cc, "PAL0001", a->value->loc, NULL, "inventory file '%s' is larger than %u bytes", path, PAL_MAX_FEED_BYTES);
+        pal_cc_error(cc, "PAL0001", a->value->loc, NULL, "inventory file '%s' is larger than %u bytes", path, PAL_MAX_FEED_BYTES);
         free(data);
         return NULL;
     }
@@ -364,10 +364,10 @@ static cJSON *read_inventory_file(pal_cc *cc, pal_decl *d, const pal_attr *a)
     if (!j || !cJSON_IsObject(j)) {
         size_t at = end && end >= data ? (size_t)(end - data) : 0;
         if (j)
-            cc_error(cc, "PAL0401", a->value->loc, "write one with `palisade inventory IMAGE.tar > FILE.json`",
+            pal_cc_error(cc, "PAL0401", a->value->loc, "write one with `palisade inventory IMAGE.tar > FILE.json`",
                      "inventory file '%s' is not a JSON object", path);
         else
-            cc_error(cc, "PAL0401", a->value->loc, "write one with `palisade inventory IMAGE.tar > FILE.json`",
+            pal_cc_error(cc, "PAL0401", a->value->loc, "write one with `palisade inventory IMAGE.tar > FILE.json`",
                      "inventory file '%s' is not valid JSON (near byte %zu)", path, at);
         cJSON_Delete(j);
         j = NULL;
@@ -476,17 +476,17 @@ void pal_testset_add(pal_testset *ts, pal_cc *cc, pal_decl *d)
         ok = j && pal_record_from_json(pal_schema_get(PS_IMAGE), j, windows, &a, &rec, err, sizeof err) == 0;
         cJSON_Delete(j);
         if (!ok)
-            cc_error(cc, "PAL0401", where, "the inventory format is what `palisade inventory` writes",
+            pal_cc_error(cc, "PAL0401", where, "the inventory format is what `palisade inventory` writes",
                      "this test's inventory cannot be read: %s", err[0] ? err : "out of memory");
     } else {
         pal_event ev;
         ok = pal_event_decode(json, strlen(json), PAL_INPUT_ECS, NULL, &a, &ev, err, sizeof err) == 0;
         if (!ok && strstr(err, "kind"))
-            cc_error(cc, "PAL0208", where,
+            pal_cc_error(cc, "PAL0208", where,
                      "give event { category: [\"process\"] } or a field of the kind: process.*, destination.ip, dns.question.name, file.path",
                      "this test's event is of no kind palisade decides: %s", err);
         else if (!ok || err[0])
-            cc_error(cc, "PAL0401", where, NULL, "this test's event cannot be read as given: %s", err[0] ? err : "out of memory");
+            pal_cc_error(cc, "PAL0401", where, NULL, "this test's event cannot be read as given: %s", err[0] ? err : "out of memory");
         ok = ok && !err[0];
     }
     pal_arena_free(&a);

@@ -86,7 +86,7 @@ static bool gen_entry(pal_cc *cc, int sec, pal_entry *e)
     switch (sec) {
     case SEC_PROCESS: case SEC_FILE: case SEC_DNS: {
         if (e->target != ENT_VALUES || e->direction != DIR_ANY) {
-            cc_error(cc, "PAL0314", e->loc, "ip, port, inbound and outbound belong in a network section",
+            pal_cc_error(cc, "PAL0314", e->loc, "ip, port, inbound and outbound belong in a network section",
                      "this entry does not fit a %s section", sec == SEC_PROCESS ? "process" : sec == SEC_FILE ? "file" : "dns");
             break;
         }
@@ -95,12 +95,12 @@ static bool gen_entry(pal_cc *cc, int sec, pal_entry *e)
         for (uint32_t i = 0; i < cv.n; i++) {
             pal_cval *v = &cv.v[i];
             if (v->kind != CV_STR) {
-                cc_error(cc, "PAL0314", v->loc, NULL, "entries of this section are strings");
+                pal_cc_error(cc, "PAL0314", v->loc, NULL, "entries of this section are strings");
                 continue;
             }
             if (sec == SEC_DNS) {
                 const char *err = pal_dns_pattern_error(v->s, v->len);
-                if (err) { cc_error(cc, "PAL0409", v->loc, NULL, "invalid domain pattern: %s", err); continue; }
+                if (err) { pal_cc_error(cc, "PAL0409", v->loc, NULL, "invalid domain pattern: %s", err); continue; }
             }
             int g = (sec == SEC_PROCESS && !has_sep(v->s, v->len) ? 2 : 0) +
                     (sec != SEC_DNS && pal_glob_has_meta(v->s, v->len) ? 1 : 0);
@@ -145,13 +145,13 @@ static bool gen_entry(pal_cc *cc, int sec, pal_entry *e)
             pal_type lt = {T_IP, 0, 0};
             for (uint32_t i = 0; i < cv.n; i++)
                 if (cv.v[i].kind == CV_INT || cv.v[i].kind == CV_RANGE) {
-                    cc_error(cc, "PAL0314", cv.v[i].loc, "write `port 4444`", "a number where an address is expected");
+                    pal_cc_error(cc, "PAL0314", cv.v[i].loc, "write `port 4444`", "a number where an address is expected");
                     free(cv.v);
                     return false;
                 } else if (cv.v[i].kind == CV_STR) {
                     uint8_t ip[16]; bool v6; unsigned pre; const char *err = NULL;
                     if (!pal_cidr_parse(cv.v[i].s, cv.v[i].len, ip, &v6, &pre, &err)) {
-                        cc_error(cc, "PAL0407", cv.v[i].loc, err, "'%.*s' is not an IP address or CIDR",
+                        pal_cc_error(cc, "PAL0407", cv.v[i].loc, err, "'%.*s' is not an IP address or CIDR",
                                  (int)cv.v[i].len, cv.v[i].s);
                         free(cv.v);
                         return false;
@@ -179,7 +179,7 @@ static bool gen_entry(pal_cc *cc, int sec, pal_entry *e)
             if (!pal_const_list(cc, e->ports, &pv)) { free(pv.v); free(cv.v); return false; }
             for (uint32_t i = 0; i < pv.n; i++)
                 if ((pv.v[i].kind != CV_INT && pv.v[i].kind != CV_RANGE) || pv.v[i].lo < 0 || pv.v[i].hi > 65535) {
-                    cc_error(cc, "PAL0408", pv.v[i].loc, "ports are 0-65535", "invalid port");
+                    pal_cc_error(cc, "PAL0408", pv.v[i].loc, "ports are 0-65535", "invalid port");
                     free(pv.v);
                     free(cv.v);
                     return false;
@@ -305,14 +305,14 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
             }
         }
         if (!s->default_effect && nallow && !ndeny) {
-            cc_warn(cc, "PAL0204", s->loc, "add `default effect alert` (or prevent) to act on everything else",
+            pal_cc_warn(cc, "PAL0204", s->loc, "add `default effect alert` (or prevent) to act on everything else",
                     "this %s section allows entries but has no default, so it never reports anything", pal_section_name(sec));
         }
         if (scoped) cg_patch(cc, out_scope, cg_here(cc), loc);
         cg_end_rule(cc, ri);
     }
     if (!any)
-        cc_warn(cc, "PAL0204", d->name_loc, "add a process, network, dns or file section", "runtime '%s' has no sections", d->name);
+        pal_cc_warn(cc, "PAL0204", d->name_loc, "add a process, network, dns or file section", "runtime '%s' has no sections", d->name);
 }
 
 /* Pushes whether one side of a firewall entry matches. */
@@ -350,7 +350,7 @@ static void gen_endpoint(pal_cc *cc, pal_endpoint *ep, bool from)
         uint8_t ip[16]; bool v6 = v->v6; unsigned prefix = v->prefix; const char *err = NULL;
         memcpy(ip, v->ip, 16);
         if (v->kind == N_STR && !pal_cidr_parse(v->text, v->len, ip, &v6, &prefix, &err)) {
-            cc_error(cc, "PAL0407", v->loc, err, "'%.*s' is not a subnet", (int)v->len, v->text);
+            pal_cc_error(cc, "PAL0407", v->loc, err, "'%.*s' is not a subnet", (int)v->len, v->text);
             cg_emit(cc, OP_PUSH_FALSE);
             cg_stack(cc, 1);
             return;
@@ -371,9 +371,9 @@ static void gen_endpoint(pal_cc *cc, pal_endpoint *ep, bool from)
         }
         return;
     case EP_DNS: {
-        if (from) cc_error(cc, "PAL0314", ep->loc, "use `from host \"name\"` or `from subnet`", "a DNS name is a destination only");
+        if (from) pal_cc_error(cc, "PAL0314", ep->loc, "use `from host \"name\"` or `from subnet`", "a DNS name is a destination only");
         const char *err = pal_dns_pattern_error(ep->value->text, ep->value->len);
-        if (err) cc_error(cc, "PAL0409", ep->value->loc, NULL, "invalid domain pattern: %s", err);
+        if (err) pal_cc_error(cc, "PAL0409", ep->value->loc, NULL, "invalid domain pattern: %s", err);
         pal_cvals one = {&(pal_cval){CV_STR, 0, 0, ep->value->text, ep->value->len, 0, 0, {0}, ep->value->loc}, 1, 1, true};
         pal_type lt = {T_DNS, 0, 0};
         gen_match_field(cc, "destination.domain", cg_matcher_for(cc, lt, &one, PM_DNSSET));
@@ -421,7 +421,7 @@ void cg_firewall(pal_cc *cc, pal_decl *d)
             bool ports_ok = pal_const_list(cc, e->ports, &pv);
             for (uint32_t i = 0; ports_ok && i < pv.n; i++)
                 if (pv.v[i].lo < 0 || pv.v[i].hi > 65535) {
-                    cc_error(cc, "PAL0408", pv.v[i].loc, "ports are 0-65535", "invalid port");
+                    pal_cc_error(cc, "PAL0408", pv.v[i].loc, "ports are 0-65535", "invalid port");
                     ports_ok = false;
                 }
             if (ports_ok) {
@@ -435,7 +435,7 @@ void cg_firewall(pal_cc *cc, pal_decl *d)
         cg_stack(cc, -1);
         cg_emit(cc, PAL_MK_A(OP_EMIT, oi));
         if (nends < 1024) ends[nends++] = cg_emit_jump(cc, OP_JUMP);
-        else { cc_error(cc, "PAL0502", e->loc, NULL, "more than 1024 firewall entries in one block"); break; }
+        else { pal_cc_error(cc, "PAL0502", e->loc, NULL, "more than 1024 firewall entries in one block"); break; }
         cg_patch(cc, skip, cg_here(cc), e->loc);
     }
     if (d->default_effect) cg_emit(cc, PAL_MK_A(OP_EMIT, dflt));

@@ -35,7 +35,7 @@ int cg_severity_of(pal_cc *cc, pal_decl *d, int dflt)
         if (s) snprintf(shown, sizeof shown, "%s", s);
         else if (v->kind == N_INT) snprintf(shown, sizeof shown, "%lld", (long long)v->i);
         else snprintf(shown, sizeof shown, "?");
-        cc_error(cc, "PAL0207", v->loc, "severities are info, low, medium, high and critical",
+        pal_cc_error(cc, "PAL0207", v->loc, "severities are info, low, medium, high and critical",
                  "unknown severity '%s'", shown);
         return dflt;
     }
@@ -56,7 +56,7 @@ uint32_t cg_begin_rule(pal_cc *cc, pal_decl *d, int kind, int root, unsigned kin
 {
     pal_program *p = cc->p;
     if (p->nrules >= PAL_MAX_RULES || !GROW(cc, p->rules, p->nrules, cc->cap_rules)) {
-        cc_error(cc, "PAL0502", d->loc, NULL, "more than %u rules", PAL_MAX_RULES);
+        pal_cc_error(cc, "PAL0502", d->loc, NULL, "more than %u rules", PAL_MAX_RULES);
         return 0;
     }
     pal_rule *r = &p->rules[p->nrules];
@@ -93,7 +93,7 @@ uint32_t cg_begin_rule(pal_cc *cc, pal_decl *d, int kind, int root, unsigned kin
         for (uint32_t i = 0; i < fw->nitems; i++) {
             pal_node *kv = fw->items[i];
             if (kv->kind != N_CALL || !kv->a || kv->a->kind != N_STR) {
-                cc_error(cc, "PAL0205", kv->loc, "write frameworks { cis_docker: \"4.1\" }", "a framework reference is `name: \"control\"`");
+                pal_cc_error(cc, "PAL0205", kv->loc, "write frameworks { cis_docker: \"4.1\" }", "a framework reference is `name: \"control\"`");
                 continue;
             }
             char key[300];
@@ -110,7 +110,7 @@ uint32_t cg_begin_rule(pal_cc *cc, pal_decl *d, int kind, int root, unsigned kin
             bool os_key = kv->kind == N_CALL && ((kv->len == 5 && !memcmp(kv->text, "linux", 5)) ||
                                                  (kv->len == 7 && !memcmp(kv->text, "windows", 7)));
             if (!os_key || !kv->a || kv->a->kind != N_STR) {
-                cc_error(cc, "PAL0205", kv->loc, "write remediation \"...\", or remediation { linux: \"...\", windows: \"...\" }",
+                pal_cc_error(cc, "PAL0205", kv->loc, "write remediation \"...\", or remediation { linux: \"...\", windows: \"...\" }",
                          "a remediation by OS is `linux: \"text\"` or `windows: \"text\"`");
                 continue;
             }
@@ -146,7 +146,7 @@ void cg_end_rule(pal_cc *cc, uint32_t ri)
     if (cc->max_stack > r->max_stack) r->max_stack = (uint16_t)cc->max_stack;
     if (r->max_stack > PAL_MAX_STACK) {
         r->max_stack = PAL_MAX_STACK;
-        cc_error(cc, "PAL0502", cc->cur->loc, "split the rule", "rule needs a stack deeper than %u", PAL_MAX_STACK);
+        pal_cc_error(cc, "PAL0502", cc->cur->loc, "split the rule", "rule needs a stack deeper than %u", PAL_MAX_STACK);
     }
 }
 
@@ -207,7 +207,7 @@ uint32_t cg_add_outcome(pal_cc *cc, uint32_t ri, int effect, int severity, pal_l
         pal_type t = pal_check_expr(cc, h);
         if (t.kind == T_ERROR) continue;
         if (t.kind == T_RECORDS || t.kind == T_RECORD) {
-            cc_error(cc, "PAL0313", h->loc, "name one of its fields: {f.path}", "a message cannot show a whole %s",
+            pal_cc_error(cc, "PAL0313", h->loc, "name one of its fields: {f.path}", "a message cannot show a whole %s",
                      pal_type_name(t));
             continue;
         }
@@ -238,7 +238,7 @@ void cg_check_attrs(pal_cc *cc, pal_decl *d)
         if (strstr(keys, word)) continue;
         char hint[300];
         snprintf(hint, sizeof hint, "%s takes:%.*s", what, (int)strlen(keys) - 1, keys);
-        cc_error(cc, "PAL0205", a->loc, hint, "unknown attribute '%s'", a->key);
+        pal_cc_error(cc, "PAL0205", a->loc, hint, "unknown attribute '%s'", a->key);
     }
 }
 
@@ -255,18 +255,18 @@ void cg_check(pal_cc *cc, pal_decl *d)
 {
     cg_check_attrs(cc, d);
     if (!d->expr) {
-        cc_error(cc, "PAL0204", d->name_loc, "add `fail when CONDITION`", "check '%s' has no `fail when` condition", d->name);
+        pal_cc_error(cc, "PAL0204", d->name_loc, "add `fail when CONDITION`", "check '%s' has no `fail when` condition", d->name);
         return;
     }
     if (!cg_attr_str(d, "title", NULL))
-        cc_warn(cc, "PAL0204", d->name_loc, "add `title \"...\"`", "check '%s' has no title", d->name);
+        pal_cc_warn(cc, "PAL0204", d->name_loc, "add `title \"...\"`", "check '%s' has no title", d->name);
     pal_rule_context(cc, d, PS_IMAGE, 0);
     if (!pal_check_cond(cc, d->expr)) return;
     int sev = cg_severity_of(cc, d, SEV_MEDIUM);
     uint32_t ri = cg_begin_rule(cc, d, PR_CHECK, PS_IMAGE, 0);
     pal_node *msg;
     cg_attr_str(d, "message", &msg);
-    if (msg && msg->kind != N_STR) { cc_error(cc, "PAL0205", msg->loc, NULL, "a message is a string"); msg = NULL; }
+    if (msg && msg->kind != N_STR) { pal_cc_error(cc, "PAL0205", msg->loc, NULL, "a message is a string"); msg = NULL; }
     pal_node *e = d->expr;
     bool per_element = e->kind == N_ANY;
     /* the message sees the top-level quantifier's variable */
@@ -311,7 +311,7 @@ int cg_effect_attr(pal_cc *cc, pal_decl *d, int dflt)
     if (!v) return dflt;
     int e = s ? pal_effect_from_name(s, strlen(s)) : 0;
     if (e <= PE_ALLOW || e > PE_BLOCK) {
-        cc_error(cc, "PAL0206", v->loc,
+        pal_cc_error(cc, "PAL0206", v->loc,
                  e == PE_ALLOW ? "a rule reports alert, prevent or block; to exempt events, narrow its condition"
                                : "effects are alert, prevent and block",
                  "unknown effect '%s'", s ? s : "?");
@@ -324,7 +324,7 @@ void cg_rule(pal_cc *cc, pal_decl *d)
 {
     cg_check_attrs(cc, d);
     if (!d->expr) {
-        cc_error(cc, "PAL0204", d->name_loc, "add `when CONDITION`", "rule '%s' has no `when` condition", d->name);
+        pal_cc_error(cc, "PAL0204", d->name_loc, "add `when CONDITION`", "rule '%s' has no `when` condition", d->name);
         return;
     }
     pal_rule_context(cc, d, PS_EVENT, d->has_kinds ? d->kinds : PK_ALL);
@@ -336,7 +336,7 @@ void cg_rule(pal_cc *cc, pal_decl *d)
     uint32_t ri = cg_begin_rule(cc, d, PR_RULE, PS_EVENT, kinds);
     pal_node *msg;
     cg_attr_str(d, "message", &msg);
-    if (msg && msg->kind != N_STR) { cc_error(cc, "PAL0205", msg->loc, NULL, "a message is a string"); msg = NULL; }
+    if (msg && msg->kind != N_STR) { pal_cc_error(cc, "PAL0205", msg->loc, NULL, "a message is a string"); msg = NULL; }
     int eff = cg_effect_attr(cc, d, PE_ALERT);
     uint32_t out = cg_add_outcome(cc, ri, eff, cg_severity_of(cc, d, SEV_MEDIUM), d->name_loc, msg, d->name);
     cg_start_code(cc, ri);

@@ -97,14 +97,14 @@ void cg_patch(pal_cc *cc, uint32_t at, uint32_t target, pal_loc loc)
     unsigned op = PAL_OP(ins);
     if (op == OP_ITER_NEXT) {
         if (off < INT16_MIN || off > INT16_MAX) {
-            cc_error(cc, "PAL0501", loc, "split the rule", "quantifier body too long (%lld instructions)", (long long)off);
+            pal_cc_error(cc, "PAL0501", loc, "split the rule", "quantifier body too long (%lld instructions)", (long long)off);
             return;
         }
         cc->p->code[at] = PAL_MK_ABJ(op, PAL_A8(ins), (int16_t)off);
         return;
     }
     if (off < PAL_MIN_SJ || off > PAL_MAX_SJ) {
-        cc_error(cc, "PAL0501", loc, "split the rule", "rule too long: a jump of %lld instructions", (long long)off);
+        pal_cc_error(cc, "PAL0501", loc, "split the rule", "rule too long: a jump of %lld instructions", (long long)off);
         return;
     }
     cc->p->code[at] = PAL_MK_SJ(op, (int32_t)off);

@@ -83,7 +83,7 @@ static void gen_name(pal_cc *cc, pal_node *n)
     }
     case REF_LIST: {
         /* a list as a value: only as `x in list`, handled by the caller */
-        cc_error(cc, "PAL0404", n->loc, "use it right of `in`", "a list cannot be used as a value here");
+        pal_cc_error(cc, "PAL0404", n->loc, "use it right of `in`", "a list cannot be used as a value here");
         return;
     }
     default:
@@ -163,7 +163,7 @@ static void gen_quant_const(pal_cc *cc, pal_node *n, uint32_t emit_outcome)
     pal_cvals cv = {0};
     if (!pal_const_list(cc, n->a, &cv)) { free(cv.v); cc->gen_failed = true; return; }
     if (cv.n > 256) {
-        cc_error(cc, "PAL0501", n->a->loc, "match the list with `in`, or quantify over a field",
+        pal_cc_error(cc, "PAL0501", n->a->loc, "match the list with `in`, or quantify over a field",
                  "a quantifier over a constant list is unrolled, and this one has %u items (at most 256)", cv.n);
         free(cv.v);
         return;
@@ -186,7 +186,7 @@ static void gen_quant_const(pal_cc *cc, pal_node *n, uint32_t emit_outcome)
             const char *err;
             memcpy(ip, v->ip, 16);
             if (v->kind == CV_STR && !pal_cidr_parse(v->s, v->len, ip, &v6, &prefix, &err)) {
-                cc_error(cc, "PAL0407", v->loc, err, "'%.*s' is not an IP address", (int)v->len, v->s);
+                pal_cc_error(cc, "PAL0407", v->loc, err, "'%.*s' is not an IP address", (int)v->len, v->s);
                 continue;
             }
             c.tag = PV_IP;
@@ -199,7 +199,7 @@ static void gen_quant_const(pal_cc *cc, pal_node *n, uint32_t emit_outcome)
         } else if (v->kind == CV_INT) {
             c = pal_int(v->lo);
         } else {
-            cc_error(cc, "PAL0408", v->loc, "list the values one by one", "a quantifier cannot iterate over a range");
+            pal_cc_error(cc, "PAL0408", v->loc, "list the values one by one", "a quantifier cannot iterate over a range");
             continue;
         }
         cg_emit(cc, PAL_MK_A(OP_PUSH_CONST, cg_add_const(cc, c, str, slen)));

@@ -6,10 +6,13 @@
  * never shows a token enum.  Error recovery is at declaration boundaries
  * (`decl: error`): the parser skips to the next top-level keyword, and
  * bison's three-token rule keeps one mistake from producing a cascade.
- * Nodes are arena-allocated, so no symbol needs a %destructor.
+ * Nodes are arena-allocated, so no symbol needs a %destructor.  Every
+ * generated name carries the pal_yy prefix (the scanner's too), so the
+ * library can be linked beside another flex/bison parser.
  */
 %require "3.8"
 %define api.pure full
+%define api.prefix {pal_yy}
 %define parse.error custom
 %define api.location.type {pal_loc}
 %locations
@@ -23,7 +26,7 @@
 }
 
 %code provides {
-int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, void *scanner);
+int pal_yylex(PAL_YYSTYPE *yylval, PAL_YYLTYPE *yylloc, void *scanner);
 }
 
 %code {

@@ -46,17 +46,17 @@ pal_file *pal_parse_tokens(pal_arena *a, pal_srcfile *src, uint32_t file_index, 
     P.out->src = src;
 
     yyscan_t scanner;
-    if (yylex_init_extra(&P, &scanner)) return NULL;
+    if (pal_yylex_init_extra(&P, &scanner)) return NULL;
     P.scanner = scanner;
     if (setjmp(P.fatal) == 0) {
-        YY_BUFFER_STATE buf = yy_scan_bytes(src->text, (int)src->len, scanner);
-        yyparse(scanner, &P);
-        yy_delete_buffer(buf, scanner);
+        YY_BUFFER_STATE buf = pal_yy_scan_bytes(src->text, (int)src->len, scanner);
+        pal_yyparse(scanner, &P);
+        pal_yy_delete_buffer(buf, scanner);
     } else {
         pal_loc loc = {file_index, P.offset, P.offset};
         pal_diag_report(d, PAL_DIAG_ERROR, "PAL0002", loc, "split the file",
                         "out of memory while reading this file");
     }
-    yylex_destroy(scanner);
+    pal_yylex_destroy(scanner);
     return P.out;
 }

@@ -13,11 +13,18 @@ pass=0 fail=0
 ok()  { pass=$((pass+1)); echo "ok   $1"; }
 bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
 PKGS="libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium"
+# a sanitizer build of the library needs its runtime in the program too
+SAN=""
+if nm "$BUILD/libpalisade.a" 2>/dev/null | grep -q '__asan_'; then SAN="-fsanitize=address,undefined"; fi
 
 declared=$(grep -o 'PALISADE_API[^(]*palisade_[a-z_]*(' engine/palisade.h | grep -o 'palisade_[a-z_]*($' | tr -d '(' | sort -u)
 exported=$(readelf -sW "$BUILD/libpalisade.a" | awk '$5=="GLOBAL" && $6=="DEFAULT" && $7!="UND" {print $8}' | sort -u)
 if [ -n "$declared" ] && [ "$declared" = "$exported" ]; then ok "libpalisade.a exports exactly the $(echo "$declared" | wc -l) functions of palisade.h"
 else bad "libpalisade.a exports exactly palisade.h" "$(diff <(echo "$declared") <(echo "$exported"))"; fi
+leaked=$(readelf -sW "$BUILD/libpalisade.a" | awk '$5=="GLOBAL" && $7!="UND" {print $8}' | grep -E '^(yy|cc_)' | sort -u | head -5)
+[ -z "$leaked" ] && ok "no global yy*/cc_* symbol, hidden or not (the parser and scanner are pal_yy*)" \
+    || bad "no global yy*/cc_* symbol" "$leaked"
+
 mkdir -p "$TMP/include"
 cp engine/palisade.h "$TMP/include/"
 cat > "$TMP/embed.c" <<'C'
@@ -49,7 +56,7 @@ int main(int argc, char **argv)
 }
 C
 # shellcheck disable=SC2046  # flag lists split on purpose
-if cc -std=c11 -Wall -Wextra -Werror -I"$TMP/include" -o "$TMP/embed" "$TMP/embed.c" "$BUILD/libpalisade.a" \
+if cc -std=c11 -Wall -Wextra -Werror $SAN -I"$TMP/include" -o "$TMP/embed" "$TMP/embed.c" "$BUILD/libpalisade.a" \
       $(pkg-config --libs $PKGS) -lm -lpthread 2>"$TMP/cc.err"; then
     ok "a program using only palisade.h builds against libpalisade.a"
     out=$("$TMP/embed" examples/lab examples/lab/events.jsonl 2>&1); rc=$?
