@@ -1,5 +1,5 @@
 /*
- * test_decode.c — engine/decode/decode.c: ECS, Sysmon (Winlogbeat and flat) and
+ * test_decode.c — engine/decode/ (decode_*.c): ECS, Sysmon (Winlogbeat and flat) and
  * Falco lines into event records, inventory JSON into records, and the
  * errors users see for malformed lines (pinned text).
  *
