@@ -239,6 +239,53 @@ static void sysmon_map(evctx *e, int64_t eid, const cJSON *data, const char *pre
     }
 }
 
+/* The event data keys the mapping of each EventID reads (the first
+   `shown` are named in the error when none is there), and the ECS field
+   groups that stand in for them when a shipper wrote those instead. */
+static const struct sysmon_keys {
+    int64_t eid;
+    unsigned shown;
+    const char *keys[12];
+    const char *ecs[3];
+} sysmon_keys[] = {
+    {1, 3, {"Image", "CommandLine", "ProcessId", "CurrentDirectory", "ParentProcessId", "ParentImage",
+            "ParentCommandLine", "Hashes", "User", "UtcTime"}, {"process."}},
+    {3, 3, {"Image", "SourceIp", "DestinationIp", "SourcePort", "DestinationPort", "DestinationHostname",
+            "Protocol", "Initiated", "ProcessId", "User", "UtcTime"}, {"source.", "destination."}},
+    {22, 2, {"Image", "QueryName", "QueryStatus", "QueryResults", "ProcessId", "User", "UtcTime"}, {"dns."}},
+    {11, 2, {"Image", "TargetFilename", "ProcessId", "User", "UtcTime"}, {"file."}},
+};
+
+/* A mapped record must carry its event data: one of its keys in `data`
+   (null is not a value; Sysmon's "-" is), or ECS fields of its kind from the
+   shipper.  Without either, deciding it would allow it on no information,
+   so it is an error naming what is missing.  -1 with the message in err. */
+static int sysmon_check_data(evctx *e, int64_t eid, const cJSON *data, const char *pre)
+{
+    const struct sysmon_keys *k = NULL;
+    for (size_t i = 0; i < sizeof sysmon_keys / sizeof sysmon_keys[0]; i++)
+        if (sysmon_keys[i].eid == eid) k = &sysmon_keys[i];
+    if (!k) return 0;
+    for (unsigned i = 0; i < 12 && k->keys[i]; i++) {
+        const cJSON *v = item(data, k->keys[i]);
+        if (v && !cJSON_IsNull(v)) return 0;
+    }
+    for (unsigned i = 0; i < 3 && k->ecs[i]; i++)
+        if (ev_any_seen(e, k->ecs[i])) return 0;
+    char names[160];
+    size_t o = 0;
+    for (unsigned i = 0; i < k->shown; i++)
+        o += (size_t)snprintf(names + o, sizeof names - o, "%s, ", k->keys[i]);
+    snprintf(names + o, sizeof names - o, "...");
+    if (*pre)
+        dec_set_err(e->d.err, e->d.errcap, "Sysmon EventID %lld record has no event data: %s holds none of "
+                    "its fields (%s)", (long long)eid, pre, names);
+    else
+        dec_set_err(e->d.err, e->d.errcap, "Sysmon EventID %lld record has no event data: no winlog.event_data "
+                    "or EventData object, and none of its fields (%s) at the top level", (long long)eid, names);
+    return -1;
+}
+
 int dec_sysmon(evctx *e, const cJSON *root)
 {
     int64_t eid = 0;
@@ -251,6 +298,7 @@ int dec_sysmon(evctx *e, const cJSON *root)
 
     dec_walk_event(e, root);                   /* ECS fields a shipper added win */
     if (e->d.fatal) return -1;
+    if (sysmon_check_data(e, eid, data, pre) != 0) return -1;
 
     sysmon_common(e, root, data, pre);
     sysmon_map(e, eid, data, pre);

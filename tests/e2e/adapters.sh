@@ -151,7 +151,7 @@ def expect_known(label, cond, issue):
 # 1. Sysmon, Winlogbeat layout
 f = f"{DATA}/adapters-sysmon-winlogbeat.jsonl"
 rc, W, err = eval_(f, "sysmon")
-check(len(W) == 9, "sysmon/winlogbeat: one decision per record (9)", len(W))
+check(len(W) == 10, "sysmon/winlogbeat: one decision per record (10)", len(W))
 L = "sysmon/winlogbeat"
 expect_fields(L, W, 1, "process", {
     "exe": "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "name": "powershell.exe",
@@ -187,6 +187,8 @@ expect_error(L, W, 8, "not a Sysmon record: Channel is Security")
 expect_fields(L, W, 9, "network", {
     "transport": "udp", "sip": "fd00:24::9", "sport": "55123", "dip": "2001:db8:53::1", "dport": "53",
     "user": "<undefined>"})
+# a process create whose event data was lost on the way is not allowed silently
+expect_error(L, W, 10, "Sysmon EventID 1 record has no event data: no winlog.event_data or EventData object")
 check(rc == 0, "sysmon/winlogbeat: exit 0 without --strict", err)
 
 # ---------------------------------------------------------------------------

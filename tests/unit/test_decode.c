@@ -434,6 +434,49 @@ static void test_sysmon_winlogbeat(void)
     CHECK_STR(ERR, "not a Sysmon record: no EventID (winlog.event_id or EventID)");
 }
 
+/* A mapped record without its event data is not decided (it was allowed
+   silently): the error names what is missing.  ECS fields a shipper added
+   stand in for the event data. */
+static void test_sysmon_no_event_data(void)
+{
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":1,"
+                     "\"computer_name\":\"h\"}}"), -1);
+    CHECK_STR(ERR, "Sysmon EventID 1 record has no event data: no winlog.event_data or EventData object, "
+                   "and none of its fields (Image, CommandLine, ProcessId, ...) at the top level");
+    CHECK_INT(EV.kind, 0);
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":22,"
+                     "\"event_data\":{}}}"), -1);
+    CHECK_STR(ERR, "Sysmon EventID 22 record has no event data: winlog.event_data holds none of its fields "
+                   "(Image, QueryName, ...)");
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":3,"
+                     "\"event_data\":\"Image=x\"}}"), -1);
+    CHECK_STR(ERR, "Sysmon EventID 3 record has no event data: no winlog.event_data or EventData object, "
+                   "and none of its fields (Image, SourceIp, DestinationIp, ...) at the top level");
+    CHECK_INT(decode("{\"EventID\":11,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"EventData\":{\"Foo\":1}}"), -1);
+    CHECK_STR(ERR, "Sysmon EventID 11 record has no event data: EventData holds none of its fields "
+                   "(Image, TargetFilename, ...)");
+    CHECK_INT(decode("{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Hostname\":\"h\"}"), -1);
+    CHECK_STR(ERR, "Sysmon EventID 1 record has no event data: no winlog.event_data or EventData object, "
+                   "and none of its fields (Image, CommandLine, ProcessId, ...) at the top level");
+    /* any one of the fields is event data (a "-" value too: Sysmon wrote it) */
+    CHECK_INT(decode("{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"ProcessId\":\"77\"}"), 0);
+    CHECK_INT(I("process.pid"), 77);
+    CHECK_INT(decode("{\"EventID\":22,\"EventData\":{\"QueryName\":\"-\"}}"), 0);
+    CHECK_STR(S("dns.question.name"), "(undef)");
+    /* ECS fields of the event's kind from the shipper stand in */
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":1},"
+                     "\"process\":{\"executable\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\"}}"), 0);
+    CHECK_STR(S("process.name"), "cmd.exe");
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":3},"
+                     "\"destination\":{\"ip\":\"1.1.1.1\"}}"), 0);
+    CHECK_INT(EV.kind, PK_NETWORK);
+    /* but ECS fields of another kind do not */
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":22},"
+                     "\"host\":{\"name\":\"h\"},\"user\":{\"name\":\"u\"}}"), -1);
+    CHECK_STR(ERR, "Sysmon EventID 22 record has no event data: no winlog.event_data or EventData object, "
+                   "and none of its fields (Image, QueryName, ...) at the top level");
+}
+
 /* NXLog im_msvistalog: event data at top level, numbers as strings, and the
    Sysmon service's own ProcessID beside the event's ProcessId. */
 static const char *FLAT_EID1 =
@@ -895,6 +938,7 @@ int main(void)
     test_want();
     test_sysmon_winlogbeat();
     test_sysmon_flat();
+    test_sysmon_no_event_data();
     test_falco();
     test_malformed();
     test_record_from_json();
