@@ -181,6 +181,27 @@ printf '%s\n' "$out" | grep -q 'allow "/bin/true"' && ok "the good line is still
 "$PALISADE" learn --events "$BASE" --image 'other*' 2>/dev/null | grep -q '^runtime' \
     && bad "--image filters images" || ok "--image filters images"
 
+# 7. container-to-container flows named only by their ends (no container.image.name):
+# the firewall matches source/destination.container.image.name first, so
+# those flows are learned as firewall rules, and the same stream then passes
+cat > "$TMP/c2c.jsonl" <<'JSON'
+{"@timestamp":"2026-11-22T09:00:00Z","event":{"category":["network"]},"network":{"transport":"tcp"},"source":{"ip":"10.9.0.1","container":{"image":{"name":"front:1"}}},"destination":{"ip":"10.9.0.2","port":8080,"container":{"image":{"name":"api:2"}}}}
+{"@timestamp":"2026-11-22T09:00:01Z","event":{"category":["network"]},"network":{"transport":"udp","direction":"outbound"},"source.container.image.name":"api:2","destination.container.image.name":"cache:7","destination.ip":"10.9.0.3","destination.port":6379}
+JSON
+out=$("$PALISADE" learn --events "$TMP/c2c.jsonl" 2>"$TMP/c2c.err"); rc=$?
+expect_eq "c2c: learn exits 0" "$rc" 0
+printf '%s\n' "$out" | grep -q 'allow from image "front:1" to image "api:2" tcp 8080$' \
+    && ok "c2c: a flow named by both ends' images becomes a firewall rule" \
+    || bad "c2c: a flow named by both ends' images becomes a firewall rule" "$out"$'\n'"$(cat "$TMP/c2c.err")"
+printf '%s\n' "$out" | grep -q 'allow from image "api:2" to image "cache:7" udp 6379$' \
+    && ok "c2c: dotted keys too" || bad "c2c: dotted keys too" "$out"
+grep -q '2 events, 2 learned' "$TMP/c2c.err" && ok "c2c: no event is skipped for want of a container image" \
+    || bad "c2c: no event is skipped for want of a container image" "$(cat "$TMP/c2c.err")"
+printf '%s\n' "$out" > "$TMP/c2c.pal"
+expect_eq "c2c: the learned policy allows the flows it learned" "$(effects "$TMP/c2c.pal" "$TMP/c2c.jsonl")" "1:allow 2:allow "
+printf '%s\n' '{"event":{"category":["network"]},"network":{"transport":"tcp"},"source":{"ip":"10.9.0.1","container":{"image":{"name":"front:1"}}},"destination":{"ip":"10.9.0.3","port":6379,"container":{"image":{"name":"cache:7"}}}}' > "$TMP/c2c-new.jsonl"
+expect_eq "c2c: a flow it did not learn alerts" "$(effects "$TMP/c2c.pal" "$TMP/c2c-new.jsonl")" "1:alert "
+
 # 6. agent --learn: the learned image is not enforced while it is learned,
 # other images are; SIGUSR2 and exit write DIR/learned.pal, merging
 mkdir -p "$TMP/agentlearn"
