@@ -11,7 +11,8 @@
  * it is kept; the added entries are listed on stderr.  Files are written
  * through a temporary file and a rename, so a crash leaves the old file.
  * Exit 0, or 2 on errors (unreadable input, an existing file that does not
- * parse).  Undecodable lines are counted and reported, not fatal.
+ * parse, no event learned from at all).  Undecodable lines are counted and
+ * reported, not fatal, unless no line was usable.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -160,7 +161,7 @@ int cmd_learn(int argc, char **argv)
     pal_arena a;
     pal_arena_init(&a, 64u << 20);
     if (!l || !line) { free(line); pal_learn_free(l); if (in != stdin) fclose(in); return cli_error("learn", "out of memory"); }
-    long lineno = 0, nbad = 0, nlines = 0;
+    long lineno = 0, nbad = 0, nlines = 0;   /* nlines: lines holding something */
     cli_input_shape shape = CLI_SHAPE_OTHER;
     int rc = EXIT_OK;
     for (;;) {
@@ -195,6 +196,14 @@ int cmd_learn(int argc, char **argv)
     free(line);
     pal_arena_free(&a);
 
+    pal_learn_stats st;
+    pal_learn_get_stats(l, &st);
+    /* A policy holding only its header would read as "this image does
+       nothing": refuse, say why, and leave any target as it was. */
+    if (rc == EXIT_OK && st.learned == 0)
+        rc = cli_error("learn", "no usable event in %s: %ld lines, %ld undecodable, %lu without a container image, "
+                       "%lu of other images, %lu with nothing to learn; nothing written",
+                       events, nlines, nbad, st.skipped_no_image, st.skipped_filtered, st.skipped_unusable);
     if (rc == EXIT_OK) {
         char err[700] = "";
         if (!target[0]) {
@@ -207,8 +216,6 @@ int cmd_learn(int argc, char **argv)
         }
     }
     if (rc == EXIT_OK) {
-        pal_learn_stats st;
-        pal_learn_get_stats(l, &st);
         fprintf(stderr, "palisade learn: %lu events, %lu learned for %u images; skipped %lu without a container image, "
                 "%lu of other images, %lu with nothing to learn, %ld unreadable lines%s\n",
                 st.events, st.learned, st.images, st.skipped_no_image, st.skipped_filtered, st.skipped_unusable,

@@ -202,6 +202,28 @@ expect_eq "c2c: the learned policy allows the flows it learned" "$(effects "$TMP
 printf '%s\n' '{"event":{"category":["network"]},"network":{"transport":"tcp"},"source":{"ip":"10.9.0.1","container":{"image":{"name":"front:1"}}},"destination":{"ip":"10.9.0.3","port":6379,"container":{"image":{"name":"cache:7"}}}}' > "$TMP/c2c-new.jsonl"
 expect_eq "c2c: a flow it did not learn alerts" "$(effects "$TMP/c2c.pal" "$TMP/c2c-new.jsonl")" "1:alert "
 
+# 8. nothing usable: exit 2, a message saying why, nothing written
+: > "$TMP/empty.jsonl"
+"$PALISADE" learn --events "$TMP/empty.jsonl" -o "$TMP/none.pal" 2>"$TMP/err"; rc=$?
+expect_eq "an empty events file: exit 2" "$rc" 2
+[ ! -e "$TMP/none.pal" ] && ok "an empty events file: nothing written" || bad "an empty events file: nothing written" "$(cat "$TMP/none.pal")"
+grep -q 'no usable event in .*empty.jsonl: 0 lines' "$TMP/err" && ok "an empty events file: the message says so" \
+    || bad "an empty events file: the message says so" "$(cat "$TMP/err")"
+printf '%s\n' 'not json' '{"event":{"category":["process"]},"process":{"executable":"/bin/sh"}}' \
+    '{"event":{"category":["process"]},"process":{"executable":"/bin/ls"}}' '' '[1]' > "$TMP/allbad.jsonl"
+out=$("$PALISADE" learn --events "$TMP/allbad.jsonl" 2>"$TMP/err"); rc=$?
+expect_eq "an all-bad events file: exit 2 and nothing on stdout" "$rc:${#out}" "2:0"
+grep -q 'no usable event in .*allbad.jsonl: 4 lines, 2 undecodable, 2 without a container image' "$TMP/err" \
+    && ok "an all-bad events file: the message counts lines, undecodable lines and events without an image" \
+    || bad "an all-bad events file: the message counts lines, undecodable lines and events without an image" "$(cat "$TMP/err")"
+cp "$TMP/learned.pal" "$TMP/keep.pal"
+"$PALISADE" learn --events "$TMP/allbad.jsonl" --merge "$TMP/learned.pal" 2>/dev/null; rc=$?
+cmp -s "$TMP/learned.pal" "$TMP/keep.pal" && expect_eq "nothing usable with --merge: exit 2, the file untouched" "$rc" 2 \
+    || bad "nothing usable with --merge: exit 2, the file untouched"
+"$PALISADE" learn --events "$BASE" --image 'other*' >/dev/null 2>"$TMP/err"; rc=$?
+grep -q "of other images" "$TMP/err" && expect_eq "--image matching nothing: exit 2" "$rc" 2 \
+    || bad "--image matching nothing: exit 2" "$(cat "$TMP/err")"
+
 # 6. agent --learn: the learned image is not enforced while it is learned,
 # other images are; SIGUSR2 and exit write DIR/learned.pal, merging
 mkdir -p "$TMP/agentlearn"
