@@ -165,10 +165,49 @@ void dec_path_pop(dec *d, size_t old)
 /* ------------------------------------------------------------------ */
 /* values                                                               */
 
+/* Why a domain name (one trailing dot already dropped) is not a name a
+   resolver would look up, into why[cap]; false when it is valid.  Every
+   label is 1-63 bytes of letters, digits, '-' and '_' (SRV and DMARC
+   names use '_'), the whole at most 253 bytes; the empty name is the
+   root.  Such a name must never match an allow entry ("www.google.com.."
+   is not in *.google.com), so the field is left undefined instead. */
+static bool dns_name_invalid(const char *s, size_t n, char *why, size_t cap)
+{
+    if (n == 0) return false;
+    if (n > 253) { snprintf(why, cap, "%zu bytes (at most 253)", n); return true; }
+    size_t label = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == '.') {
+            if (label == 0) { snprintf(why, cap, "empty label"); return true; }
+            if (label > 63) { snprintf(why, cap, "label of %zu bytes (at most 63)", label); return true; }
+            label = 0;
+            continue;
+        }
+        unsigned char c = (unsigned char)s[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        if (!ok) {
+            if (c > 0x20 && c < 0x7f) snprintf(why, cap, "byte '%c' is not allowed (letters, digits, '-' and '_')", c);
+            else if (c == ' ') snprintf(why, cap, "byte ' ' is not allowed (letters, digits, '-' and '_')");
+            else snprintf(why, cap, "byte 0x%02x is not allowed (letters, digits, '-' and '_')", c);
+            return true;
+        }
+        label++;
+    }
+    return false;
+}
+
 bool dec_str_value(dec *d, unsigned t, const char *s, size_t n, bool windows, pal_value *out)
 {
     if (n > UINT32_MAX) { dec_bad_value(d, "string of %zu bytes is too long", n); return false; }
-    if (t == PT_DNS && n && s[n - 1] == '.') n--;   /* "example.com." is example.com */
+    if (t == PT_DNS) {
+        size_t full = n;
+        if (n && s[n - 1] == '.') n--;   /* "example.com." is example.com */
+        char why[96], q[QUOTE_BUF];
+        if (dns_name_invalid(s, n, why, sizeof why)) {
+            dec_bad_value(d, "invalid DNS name %s: %s", dec_show(q, s, full, true), why);
+            return false;
+        }
+    }
     char *p = dec_alloc(d, n + 1);
     if (!p) return false;
     memcpy(p, s, n);
