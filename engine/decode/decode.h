@@ -34,12 +34,19 @@ typedef struct pal_event {
     pal_record rec;      /* PS_EVENT */
     unsigned kind;       /* PK_PROCESS / PK_NETWORK / PK_DNS / PK_FILE, 0 = unknown */
     bool windows;        /* host.os.type == windows, a Sysmon record, or Windows-shaped paths */
+    /* A line that gives a field twice is read twice: this event keeps the
+       first value of every field, `other` (in the same arena) the last, as
+       most JSON parsers do; pal_decide_event decides both.  NULL for a line
+       without duplicate keys, or when only one reading is an event. */
+    const struct pal_event *other;
 } pal_event;
 
 /* Decodes one JSON line into *ev.  `want` is a bitmap of PS_EVENT field
    indices to decode (NULL = all).  Returns 0, or -1 with a message in err
    ("line is not valid JSON at byte 17", "unsupported Sysmon EventID 7", ...).
-   Strings in *ev live in `a`. */
+   On 0, err holds a warning or is "": a value left undefined, or a
+   duplicate key ("duplicate key process.name: decided on its first and on
+   its last value").  Strings in *ev live in `a`. */
 int pal_event_decode(const char *line, size_t len, pal_input_format fmt,
                      const uint8_t *want, pal_arena *a, pal_event *ev,
                      char *err, size_t errcap);

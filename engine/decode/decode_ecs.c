@@ -58,12 +58,12 @@ static unsigned ecs_kind(evctx *e)
 
 /* ECS: Windows when the host says so; when no OS is given, when a path
    looks like one (drive letter or UNC). */
-static bool ecs_windows(const evctx *e, const cJSON *root)
+static bool ecs_windows(evctx *e, const cJSON *root)
 {
     const pal_value *os = ev_get(e, EF_HOST_OS_TYPE);
     if (os->tag == PV_STR) return eq_ci(os->u.s, os->len, "windows");
-    const char *family = jstr(dec_json_find(root, "host.os.family"));
-    if (!family) family = jstr(dec_json_find(root, "host.os.platform"));
+    const char *family = jstr(dec_find(&e->d, root, "host.os.family"));
+    if (!family) family = jstr(dec_find(&e->d, root, "host.os.platform"));
     if (family) return str_eq_ci(family, "windows");
     return is_windows_path(ev_get(e, EF_EXE)) || is_windows_path(ev_get(e, EF_PEXE)) ||
            is_windows_path(ev_get(e, EF_FILE_PATH));

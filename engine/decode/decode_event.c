@@ -199,7 +199,7 @@ static void finish_event(evctx *e)
 
 void dec_walk_event(evctx *e, const cJSON *root)
 {
-    rec_ctx r = {e->s, e->slots, e->want, e->seen, false, 0};
+    rec_ctx r = {e->s, e->slots, e->want, e->seen, e->met, false, 0};
     dec_walk_record(&e->d, &r, root);
 }
 
@@ -241,6 +241,128 @@ static const char *json_type_noun(const cJSON *v)
     return "a value";
 }
 
+/* The line into a cJSON object: size, BOM, blank, depth, syntax, one value,
+   an object.  NULL with the reason in err. */
+static cJSON *parse_line(const char *line, size_t len, char *err, size_t errcap)
+{
+    if (len > PAL_MAX_EVENT_LINE) {
+        dec_set_err(err, errcap, "line is %zu bytes, over the limit of %u bytes (PAL_MAX_EVENT_LINE)",
+                len, PAL_MAX_EVENT_LINE);
+        return NULL;
+    }
+    size_t off = 0;
+    if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) off = 3;   /* BOM from Windows tools */
+    while (len > off && is_ws(line[len - 1])) len--;
+    while (off < len && is_ws(line[off])) off++;
+    if (off == len) { dec_set_err(err, errcap, "empty line: expected one JSON object"); return NULL; }
+    size_t where = 0;
+    if (too_deep(line + off, len - off, &where)) {
+        dec_set_err(err, errcap, "line nests deeper than %u levels at byte %zu (PAL_MAX_JSON_DEPTH)",
+                PAL_MAX_JSON_DEPTH, off + where + 1);
+        return NULL;
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(line + off, len - off, &end, 0);
+    if (!root) {
+        size_t at = end && end >= line && end <= line + len ? (size_t)(end - line) : off;
+        dec_set_err(err, errcap, "line is not valid JSON at byte %zu", at + 1);
+        return NULL;
+    }
+    size_t rest = end ? (size_t)(end - line) : len;
+    while (rest < len && is_ws(line[rest])) rest++;
+    if (rest < len) {
+        cJSON_Delete(root);
+        dec_set_err(err, errcap, "line holds more than one JSON value: extra text at byte %zu", rest + 1);
+        return NULL;
+    }
+    if (!cJSON_IsObject(root)) {
+        dec_set_err(err, errcap, "line is %s, not a JSON object: write one event object per line",
+                json_type_noun(root));
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* A decoding context for one reading of a line into ev; ev's slots are
+   allocated (all undefined) and set even when the reading fails. */
+static bool begin_reading(evctx *e, pal_arena *a, char *err, size_t errcap, pal_event *ev,
+                          const uint8_t *want, bool last_wins)
+{
+    const pal_schema *s = pal_schema_get(PS_EVENT);
+    memset(e, 0, sizeof *e);
+    memset(ev, 0, sizeof *ev);
+    ev->rec.schema = s;
+    e->d.a = a;
+    e->d.err = err;
+    e->d.errcap = errcap;
+    e->d.last_wins = last_wins;
+    e->s = s;
+    e->ev = ev;
+    e->user_want = want;
+    e->slots = dec_alloc(&e->d, s->nfields * sizeof *e->slots);
+    if (!e->slots) return false;
+    ev->rec.slots = e->slots;
+    for (unsigned i = 0; i < s->nfields; i++)
+        if (!want || bit_get(want, i)) bit_set(e->want, i);
+    for (unsigned i = 0; i < sizeof ef_needed / sizeof ef_needed[0]; i++)
+        if (dec_ef_index[ef_needed[i]] >= 0) bit_set(e->want, (unsigned)dec_ef_index[ef_needed[i]]);
+    return true;
+}
+
+/* One reading: the source's adapter, then what every event gets.  0, or -1
+   (e->d.fatal when the input is too large to decode at all). */
+static int read_event(evctx *e, const cJSON *root, pal_input_format fmt)
+{
+    int rc;
+    switch (fmt) {
+    case PAL_INPUT_SYSMON: rc = dec_sysmon(e, root); break;
+    case PAL_INPUT_FALCO: rc = dec_falco(e, root); break;
+    default: rc = dec_ecs(e, root); break;
+    }
+    if (e->d.fatal) {
+        e->ev->kind = 0;
+        return -1;
+    }
+    finish_event(e);
+    return e->d.fatal ? -1 : rc;
+}
+
+/* The line had a duplicate key (ea's first reading noted it): read it again
+   keeping the last values, and keep what decodes.  Returns what
+   pal_event_decode returns; the message in err names the key. */
+static int read_again(evctx *ea, int rca, const cJSON *root, pal_input_format fmt, const uint8_t *want)
+{
+    char *err = ea->d.err;
+    size_t errcap = ea->d.errcap;
+    char dup[DEC_PATH_CAP], first_err[512], last_err[512] = "";
+    memcpy(dup, ea->d.dup, sizeof dup);
+    snprintf(first_err, sizeof first_err, "%s", errcap ? err : "");
+    pal_event *evb = dec_alloc(&ea->d, sizeof *evb);
+    if (!evb) return -1;
+    evctx eb;
+    int rcb = begin_reading(&eb, ea->d.a, last_err, sizeof last_err, evb, want, true)
+              ? read_event(&eb, root, fmt) : -1;
+    if (rca == 0 && rcb == 0) {
+        ea->ev->other = evb;
+        dec_set_err(err, errcap, "duplicate key %s: decided on its first and on its last value", dup);
+        return 0;
+    }
+    if (rca == 0) {
+        dec_set_err(err, errcap, "duplicate key %s: decided on its first value (with its last the line is not "
+                    "decided: %s)", dup, last_err);
+        return 0;
+    }
+    if (rcb == 0) {
+        *ea->ev = *evb;
+        dec_set_err(err, errcap, "duplicate key %s: decided on its last value (with its first the line is not "
+                    "decided: %s)", dup, first_err);
+        return 0;
+    }
+    if (!ea->d.fatal) dec_set_err(err, errcap, "%s (duplicate key %s)", first_err, dup);
+    return -1;
+}
+
 int pal_event_decode(const char *line, size_t len, pal_input_format fmt,
                      const uint8_t *want, pal_arena *a, pal_event *ev,
                      char *err, size_t errcap)
@@ -260,73 +382,13 @@ int pal_event_decode(const char *line, size_t len, pal_input_format fmt,
     if ((unsigned)fmt > PAL_INPUT_FALCO) { dec_set_err(err, errcap, "internal error: unknown input format %d", (int)fmt); return -1; }
 
     evctx e;
-    memset(&e, 0, sizeof e);
-    e.d.a = a;
-    e.d.err = err;
-    e.d.errcap = errcap;
-    e.s = s;
-    e.ev = ev;
-    e.user_want = want;
-    e.slots = dec_alloc(&e.d, s->nfields * sizeof *e.slots);
-    if (!e.slots) return -1;
-    ev->rec.slots = e.slots;            /* all undefined until decoded */
-
-    if (len > PAL_MAX_EVENT_LINE) {
-        dec_set_err(err, errcap, "line is %zu bytes, over the limit of %u bytes (PAL_MAX_EVENT_LINE)",
-                len, PAL_MAX_EVENT_LINE);
-        return -1;
-    }
-    size_t off = 0;
-    if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) off = 3;   /* BOM from Windows tools */
-    while (len > off && is_ws(line[len - 1])) len--;
-    while (off < len && is_ws(line[off])) off++;
-    if (off == len) { dec_set_err(err, errcap, "empty line: expected one JSON object"); return -1; }
-    size_t where = 0;
-    if (too_deep(line + off, len - off, &where)) {
-        dec_set_err(err, errcap, "line nests deeper than %u levels at byte %zu (PAL_MAX_JSON_DEPTH)",
-                PAL_MAX_JSON_DEPTH, off + where + 1);
-        return -1;
-    }
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(line + off, len - off, &end, 0);
-    if (!root) {
-        size_t at = end && end >= line && end <= line + len ? (size_t)(end - line) : off;
-        dec_set_err(err, errcap, "line is not valid JSON at byte %zu", at + 1);
-        return -1;
-    }
-    size_t rest = end ? (size_t)(end - line) : len;
-    while (rest < len && is_ws(line[rest])) rest++;
-    if (rest < len) {
-        cJSON_Delete(root);
-        dec_set_err(err, errcap, "line holds more than one JSON value: extra text at byte %zu", rest + 1);
-        return -1;
-    }
-    if (!cJSON_IsObject(root)) {
-        dec_set_err(err, errcap, "line is %s, not a JSON object: write one event object per line",
-                json_type_noun(root));
-        cJSON_Delete(root);
-        return -1;
-    }
-
-    for (unsigned i = 0; i < s->nfields; i++)
-        if (!want || bit_get(want, i)) bit_set(e.want, i);
-    for (unsigned i = 0; i < sizeof ef_needed / sizeof ef_needed[0]; i++)
-        if (dec_ef_index[ef_needed[i]] >= 0) bit_set(e.want, (unsigned)dec_ef_index[ef_needed[i]]);
-
+    if (!begin_reading(&e, a, err, errcap, ev, want, false)) return -1;   /* slots all undefined */
+    cJSON *root = parse_line(line, len, err, errcap);
+    if (!root) return -1;
     if (fmt == PAL_INPUT_AUTO) fmt = sniff(root);
-    int rc;
-    switch (fmt) {
-    case PAL_INPUT_SYSMON: rc = dec_sysmon(&e, root); break;
-    case PAL_INPUT_FALCO: rc = dec_falco(&e, root); break;
-    default: rc = dec_ecs(&e, root); break;
-    }
+    int rc = read_event(&e, root, fmt);
+    if (e.d.dup[0] && !e.d.fatal) rc = read_again(&e, rc, root, fmt, want);
     cJSON_Delete(root);
-    if (e.d.fatal) {
-        ev->kind = 0;
-        return -1;
-    }
-    finish_event(&e);
-    if (e.d.fatal) return -1;
     return rc;
 }
 

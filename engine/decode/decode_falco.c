@@ -7,9 +7,9 @@
 
 
 /* An output field; Falco writes "<NA>" (or null) when it has no value. */
-static const cJSON *fval(const cJSON *of, const char *key)
+static const cJSON *fval(evctx *e, const cJSON *of, const char *key)
 {
-    const cJSON *v = item(of, key);
+    const cJSON *v = dec_item(&e->d, of, key, "output_fields");
     if (!v || cJSON_IsNull(v)) return NULL;
     if (jstr(v) && (!v->valuestring[0] || !strcmp(v->valuestring, "<NA>"))) return NULL;
     return v;
@@ -17,7 +17,7 @@ static const cJSON *fval(const cJSON *of, const char *key)
 
 static void falco_field(evctx *e, int ef, const cJSON *of, const char *key)
 {
-    ev_json(e, ef, fval(of, key), "output_fields", key);
+    ev_json(e, ef, fval(e, of, key), "output_fields", key);
 }
 
 /* fd.name of a socket: "10.0.0.5:43210->93.184.216.34:443" (IPv6 too: the
@@ -54,10 +54,10 @@ static void falco_fd_name(evctx *e, const char *s)
 }
 
 /* Opened for writing?  1 yes, 0 read only, -1 the record does not say. */
-static int falco_open_write(const cJSON *of, bool *created)
+static int falco_open_write(evctx *e, const cJSON *of, bool *created)
 {
-    const cJSON *w = fval(of, "evt.is_open_write");
-    const char *flags = jstr(fval(of, "evt.arg.flags"));
+    const cJSON *w = fval(e, of, "evt.is_open_write");
+    const char *flags = jstr(fval(e, of, "evt.arg.flags"));
     if (flags) {
         size_t n = strlen(flags);
         *created = dec_find_sub(flags, n, "O_F_CREATED") != NULL;
@@ -73,14 +73,14 @@ static int falco_open_write(const cJSON *of, bool *created)
    container, the socket.  Returns -1 when out of memory. */
 static int falco_common(evctx *e, const cJSON *root, const cJSON *of)
 {
-    ev_json(e, EF_HOST_NAME, item(root, "hostname"), "", "hostname");
-    ev_json(e, EF_TIMESTAMP, item(root, "time"), "", "time");
+    ev_json(e, EF_HOST_NAME, dec_item(&e->d, root, "hostname", ""), "", "hostname");
+    ev_json(e, EF_TIMESTAMP, dec_item(&e->d, root, "time", ""), "", "time");
     ev_lit(e, EF_HOST_OS_TYPE, "linux");
     ev_lit(e, EF_MODULE, "falco");
     ev_lit(e, EF_KIND, "alert");
 
     falco_field(e, EF_EXE, of, "proc.exepath");
-    const char *exe = jstr(fval(of, "proc.exe"));   /* argv[0]; a path only sometimes */
+    const char *exe = jstr(fval(e, of, "proc.exe"));   /* argv[0]; a path only sometimes */
     if (exe && exe[0] == '/') falco_field(e, EF_EXE, of, "proc.exe");
     falco_field(e, EF_NAME, of, "proc.name");
     falco_field(e, EF_CMDLINE, of, "proc.cmdline");
@@ -97,8 +97,8 @@ static int falco_common(evctx *e, const cJSON *root, const cJSON *of)
     /* container.image.name keeps the tag ("nginx:1.25"), as policies glob
        it; container.image.tag gets the tag alone. */
     falco_field(e, EF_IMAGE_NAME, of, "container.image");
-    const char *repo = jstr(fval(of, "container.image.repository"));
-    const char *tag = jstr(fval(of, "container.image.tag"));
+    const char *repo = jstr(fval(e, of, "container.image.repository"));
+    const char *tag = jstr(fval(e, of, "container.image.tag"));
     if (repo && ev_free(e, EF_IMAGE_NAME)) {
         size_t rn = strlen(repo), tn = tag ? strlen(tag) : 0;
         char *buf = dec_alloc(&e->d, rn + tn + 2);
@@ -117,7 +117,7 @@ static int falco_common(evctx *e, const cJSON *root, const cJSON *of)
     falco_field(e, EF_DST_IP, of, "fd.sip");
     falco_field(e, EF_DST_PORT, of, "fd.sport");
     falco_field(e, EF_DST_DOMAIN, of, "fd.sip.name");   /* the server's name, when Falco resolved it */
-    const char *fdname = jstr(fval(of, "fd.name"));
+    const char *fdname = jstr(fval(e, of, "fd.name"));
     if (fdname && strstr(fdname, "->")) falco_fd_name(e, fdname);
     return 0;
 }
@@ -129,17 +129,17 @@ static int falco_kind(evctx *e, const cJSON *of)
     char q[QUOTE_BUF];
     char *err = e->d.err;
     size_t cap = e->d.errcap;
-    const char *fdname = jstr(fval(of, "fd.name"));
+    const char *fdname = jstr(fval(e, of, "fd.name"));
     bool sock = fdname && strstr(fdname, "->");
-    const char *et = jstr(fval(of, "evt.type"));
+    const char *et = jstr(fval(e, of, "evt.type"));
     if (!et) {
         /* older rule outputs omit evt.type: a socket is a connection, a
            record about a process alone is the spawn; a file could be a read */
-        if (sock || fval(of, "fd.sip") || fval(of, "fd.cip")) {
+        if (sock || fval(e, of, "fd.sip") || fval(e, of, "fd.cip")) {
             static const char *const t[] = {"connection"};
             ev_category(e, "network", t, 1);
             e->ev->kind = PK_NETWORK;
-        } else if (!fdname && (fval(of, "proc.name") || fval(of, "proc.exepath") || fval(of, "proc.cmdline"))) {
+        } else if (!fdname && (fval(e, of, "proc.name") || fval(e, of, "proc.exepath") || fval(e, of, "proc.cmdline"))) {
             static const char *const t[] = {"start"};
             ev_category(e, "process", t, 1);
             e->ev->kind = PK_PROCESS;
@@ -160,7 +160,7 @@ static int falco_kind(evctx *e, const cJSON *of)
         e->ev->kind = PK_NETWORK;
     } else if (!strcmp(et, "open") || !strcmp(et, "openat") || !strcmp(et, "openat2") || !strcmp(et, "creat")) {
         bool created = !strcmp(et, "creat");
-        int w = created ? 1 : falco_open_write(of, &created);
+        int w = created ? 1 : falco_open_write(e, of, &created);
         if (w != 1) {
             dec_set_err(err, cap, w == 0 ? "Falco %s event opens for reading only; palisade decides file writes"
                                      : "cannot tell whether Falco %s event writes: add evt.arg.flags or "
@@ -186,12 +186,12 @@ int dec_falco(evctx *e, const cJSON *root)
     char q[QUOTE_BUF];
     char *err = e->d.err;
     size_t cap = e->d.errcap;
-    const cJSON *of = item(root, "output_fields");
+    const cJSON *of = dec_item(&e->d, root, "output_fields", "");
     if (!cJSON_IsObject(of)) {
         dec_set_err(err, cap, "not a Falco record: no output_fields object");
         return -1;
     }
-    const char *source = jstr(item(root, "source"));
+    const char *source = jstr(dec_item(&e->d, root, "source", ""));
     if (source && strcmp(source, "syscall") != 0) {
         dec_set_err(err, cap, "unsupported Falco source %s (palisade maps syscall events)",
                 dec_show(q, source, strlen(source), false));

@@ -136,9 +136,27 @@ typedef struct dec {
     unsigned nbad;     /* values that did not fit their field */
     bool stop_on_bad;  /* pal_record_from_json: the first bad value is fatal */
     bool fatal;        /* arena exhausted or a limit passed: give up */
+    bool last_wins;    /* the second reading of a line with a duplicate key */
+    char dup[DEC_PATH_CAP];   /* first reading: the first duplicate key met, "" if none */
     size_t plen;
     char path[DEC_PATH_CAP];  /* JSON path of the value being converted */
 } dec;
+
+/* Members of an object in reading order: document order, or last first. */
+static inline const cJSON *dec_first_member(const dec *d, const cJSON *obj)
+{
+    const cJSON *m = obj->child;
+    if (!d->last_wins || !m) return m;
+    if (m->prev) return m->prev;      /* cJSON keeps the last in the first's prev */
+    while (m->next) m = m->next;
+    return m;
+}
+
+static inline const cJSON *dec_next_member(const dec *d, const cJSON *obj, const cJSON *m)
+{
+    if (!d->last_wins) return m->next;
+    return m == obj->child ? NULL : m->prev;
+}
 
 static inline bool dec_done(const dec *d) { return d->fatal || (d->stop_on_bad && d->nbad); }
 
@@ -174,11 +192,19 @@ typedef struct rec_ctx {
     pal_value *slots;
     const uint8_t *want;   /* fields to convert; NULL = all */
     uint8_t *seen;         /* fields present with a non-null value */
+    uint8_t *met;          /* last_wins: fields met, null included */
     bool windows;          /* PVF_WINDOWS on PT_PATH values */
     unsigned depth;        /* record nesting, for collections of records */
 } rec_ctx;
 
 void dec_walk_record(dec *d, rec_ctx *r, const cJSON *obj);
+
+/* Duplicate keys (decode_walk.c explains the two readings).  dec_note_dup
+   records where.key as the first duplicate; dec_item and dec_find are the
+   adapters' lookups of one key and of a dotted path, reading as d does. */
+void dec_note_dup(dec *d, const char *where, const char *key, size_t klen);
+const cJSON *dec_item(dec *d, const cJSON *obj, const char *key, const char *where);
+const cJSON *dec_find(dec *d, const cJSON *obj, const char *path);
 
 /* ---- events: the fields inference, adapters and derivations touch ---- */
 
@@ -204,6 +230,7 @@ typedef struct evctx {
     const uint8_t *user_want;               /* NULL = all */
     uint8_t want[DEC_MAX_FIELDS / 8];       /* user_want plus the fields inference reads */
     uint8_t seen[DEC_MAX_FIELDS / 8];       /* present in the ECS walk */
+    uint8_t met[DEC_MAX_FIELDS / 8];        /* last_wins: met in the walk, null too */
     pal_event *ev;
 } evctx;
 

@@ -101,7 +101,7 @@ static bool decode_record(dec *d, const pal_schema *s, const cJSON *obj, bool wi
     pal_value *slots = dec_alloc(d, s->nfields * sizeof *slots);   /* zeroed: all PV_UNDEF */
     if (!slots) return false;
     uint8_t seen[DEC_MAX_FIELDS / 8] = {0};
-    rec_ctx r = {s, slots, NULL, seen, windows, depth};
+    rec_ctx r = {s, slots, NULL, seen, NULL, windows, depth};
     dec_walk_record(d, &r, obj);
     out->slots = slots;
     return !dec_done(d);

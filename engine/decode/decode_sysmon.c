@@ -33,9 +33,9 @@ static void sysmon_time(evctx *e, const cJSON *v, const char *pre)
 }
 
 /* An event-data value; Sysmon writes "-" (and shippers "") for unknown. */
-static const cJSON *sysval(const cJSON *data, const char *key)
+static const cJSON *sysval(evctx *e, const cJSON *data, const char *pre, const char *key)
 {
-    const cJSON *v = item(data, key);
+    const cJSON *v = dec_item(&e->d, data, key, pre);
     if (!v || cJSON_IsNull(v)) return NULL;
     if (cJSON_IsString(v) && (!v->valuestring || !v->valuestring[0] || !strcmp(v->valuestring, "-")))
         return NULL;
@@ -115,22 +115,22 @@ static int sysmon_event_id(evctx *e, const cJSON *root, int64_t *eid)
     char q[QUOTE_BUF];
     char *err = e->d.err;
     size_t cap = e->d.errcap;
-    const char *chan = jstr(dec_json_find(root, "winlog.channel"));
-    if (!chan) chan = jstr(item(root, "Channel"));
+    const char *chan = jstr(dec_find(&e->d, root, "winlog.channel"));
+    if (!chan) chan = jstr(dec_item(&e->d, root, "Channel", ""));
     if (chan && !str_eq_ci(chan, SYSMON_CHANNEL)) {
         dec_set_err(err, cap, "not a Sysmon record: Channel is %s", dec_show(q, chan, strlen(chan), false));
         return -1;
     }
-    const char *prov = jstr(dec_json_find(root, "winlog.provider_name"));
-    if (!prov) prov = jstr(item(root, "SourceName"));
-    if (!prov) prov = jstr(item(root, "ProviderName"));
+    const char *prov = jstr(dec_find(&e->d, root, "winlog.provider_name"));
+    if (!prov) prov = jstr(dec_item(&e->d, root, "SourceName", ""));
+    if (!prov) prov = jstr(dec_item(&e->d, root, "ProviderName", ""));
     if (!chan && prov && !str_eq_ci(prov, SYSMON_PROVIDER)) {
         dec_set_err(err, cap, "not a Sysmon record: provider is %s", dec_show(q, prov, strlen(prov), false));
         return -1;
     }
     const char *idname = "winlog.event_id";
-    const cJSON *id = dec_json_find(root, idname);
-    if (!id) id = item(root, idname = "EventID");
+    const cJSON *id = dec_find(&e->d, root, idname);
+    if (!id) id = dec_item(&e->d, root, idname = "EventID", "");
     if (!id) {
         dec_set_err(err, cap, "not a Sysmon record: no EventID (winlog.event_id or EventID)");
         return -1;
@@ -157,16 +157,16 @@ static int sysmon_event_id(evctx *e, const cJSON *root, int64_t *eid)
 /* The fields every mapped record carries: host, time, user, the process. */
 static void sysmon_common(evctx *e, const cJSON *root, const cJSON *data, const char *pre)
 {
-    ev_json(e, EF_HOST_NAME, item(root, "Hostname"), "", "Hostname");
-    ev_json(e, EF_HOST_NAME, dec_json_find(root, "winlog.computer_name"), "", "winlog.computer_name");
-    sysmon_time(e, sysval(data, "UtcTime"), pre);
+    ev_json(e, EF_HOST_NAME, dec_item(&e->d, root, "Hostname", ""), "", "Hostname");
+    ev_json(e, EF_HOST_NAME, dec_find(&e->d, root, "winlog.computer_name"), "", "winlog.computer_name");
+    sysmon_time(e, sysval(e, data, pre, "UtcTime"), pre);
     ev_lit(e, EF_HOST_OS_TYPE, "windows");
     ev_lit(e, EF_MODULE, "sysmon");
     ev_lit(e, EF_KIND, "event");
 
     /* "NT AUTHORITY\SYSTEM" -> "SYSTEM": Winlogbeat puts the domain in
        user.domain, and a policy must see the same user.name either way. */
-    const cJSON *user = sysval(data, "User");
+    const cJSON *user = sysval(e, data, pre, "User");
     if (jstr(user)) {
         const char *u = user->valuestring, *bs = strrchr(u, '\\');
         if (bs) u = bs + 1;
@@ -174,8 +174,8 @@ static void sysmon_common(evctx *e, const cJSON *root, const cJSON *data, const 
     } else {
         ev_json(e, EF_USER_NAME, user, pre, "User");
     }
-    ev_json(e, EF_PID, sysval(data, "ProcessId"), pre, "ProcessId");
-    ev_json(e, EF_EXE, sysval(data, "Image"), pre, "Image");
+    ev_json(e, EF_PID, sysval(e, data, pre, "ProcessId"), pre, "ProcessId");
+    ev_json(e, EF_EXE, sysval(e, data, pre, "Image"), pre, "Image");
 }
 
 /* The fields of each mapped EventID, and the kind. */
@@ -183,12 +183,12 @@ static void sysmon_map(evctx *e, int64_t eid, const cJSON *data, const char *pre
 {
     switch (eid) {
     case 1: {
-        ev_json(e, EF_CMDLINE, sysval(data, "CommandLine"), pre, "CommandLine");
-        ev_json(e, EF_CWD, sysval(data, "CurrentDirectory"), pre, "CurrentDirectory");
-        ev_json(e, EF_PPID, sysval(data, "ParentProcessId"), pre, "ParentProcessId");
-        ev_json(e, EF_PEXE, sysval(data, "ParentImage"), pre, "ParentImage");
-        ev_json(e, EF_PCMDLINE, sysval(data, "ParentCommandLine"), pre, "ParentCommandLine");
-        const char *hashes = jstr(sysval(data, "Hashes"));
+        ev_json(e, EF_CMDLINE, sysval(e, data, pre, "CommandLine"), pre, "CommandLine");
+        ev_json(e, EF_CWD, sysval(e, data, pre, "CurrentDirectory"), pre, "CurrentDirectory");
+        ev_json(e, EF_PPID, sysval(e, data, pre, "ParentProcessId"), pre, "ParentProcessId");
+        ev_json(e, EF_PEXE, sysval(e, data, pre, "ParentImage"), pre, "ParentImage");
+        ev_json(e, EF_PCMDLINE, sysval(e, data, pre, "ParentCommandLine"), pre, "ParentCommandLine");
+        const char *hashes = jstr(sysval(e, data, pre, "Hashes"));
         if (hashes) sysmon_hashes(e, hashes);
         static const char *const t[] = {"start"};
         ev_category(e, "process", t, 1);
@@ -196,28 +196,28 @@ static void sysmon_map(evctx *e, int64_t eid, const cJSON *data, const char *pre
         break;
     }
     case 3: {
-        const char *proto = jstr(sysval(data, "Protocol"));
+        const char *proto = jstr(sysval(e, data, pre, "Protocol"));
         if (proto) ev_str_lower(e, EF_TRANSPORT, proto, strlen(proto));
-        const cJSON *init = sysval(data, "Initiated");
+        const cJSON *init = sysval(e, data, pre, "Initiated");
         if (init) {
             bool out = cJSON_IsTrue(init) || str_eq_ci(jstr(init), "true");
             ev_lit(e, EF_DIRECTION, out ? "outbound" : "inbound");
         }
-        ev_json(e, EF_SRC_IP, sysval(data, "SourceIp"), pre, "SourceIp");
-        ev_json(e, EF_SRC_PORT, sysval(data, "SourcePort"), pre, "SourcePort");
-        ev_json(e, EF_DST_IP, sysval(data, "DestinationIp"), pre, "DestinationIp");
-        ev_json(e, EF_DST_PORT, sysval(data, "DestinationPort"), pre, "DestinationPort");
-        ev_json(e, EF_DST_DOMAIN, sysval(data, "DestinationHostname"), pre, "DestinationHostname");
+        ev_json(e, EF_SRC_IP, sysval(e, data, pre, "SourceIp"), pre, "SourceIp");
+        ev_json(e, EF_SRC_PORT, sysval(e, data, pre, "SourcePort"), pre, "SourcePort");
+        ev_json(e, EF_DST_IP, sysval(e, data, pre, "DestinationIp"), pre, "DestinationIp");
+        ev_json(e, EF_DST_PORT, sysval(e, data, pre, "DestinationPort"), pre, "DestinationPort");
+        ev_json(e, EF_DST_DOMAIN, sysval(e, data, pre, "DestinationHostname"), pre, "DestinationHostname");
         static const char *const t[] = {"connection", "start"};
         ev_category(e, "network", t, 2);
         e->ev->kind = PK_NETWORK;
         break;
     }
     case 22: {
-        ev_json(e, EF_DNS_QNAME, sysval(data, "QueryName"), pre, "QueryName");
-        const char *res = jstr(sysval(data, "QueryResults"));
+        ev_json(e, EF_DNS_QNAME, sysval(e, data, pre, "QueryName"), pre, "QueryName");
+        const char *res = jstr(sysval(e, data, pre, "QueryResults"));
         if (res) sysmon_resolved(e, res);
-        const cJSON *st = sysval(data, "QueryStatus");
+        const cJSON *st = sysval(e, data, pre, "QueryStatus");
         if (st) sysmon_rcode(e, st);
         ev_lit(e, EF_PROTOCOL, "dns");
         static const char *const t[] = {"protocol", "info"};
@@ -226,7 +226,7 @@ static void sysmon_map(evctx *e, int64_t eid, const cJSON *data, const char *pre
         break;
     }
     case 11: {
-        ev_json(e, EF_FILE_PATH, sysval(data, "TargetFilename"), pre, "TargetFilename");
+        ev_json(e, EF_FILE_PATH, sysval(e, data, pre, "TargetFilename"), pre, "TargetFilename");
         /* Winlogbeat's event.action is the task name ("File created (rule:
            FileCreate)"); SPEC says creation, as the other adapters write */
         if (dec_ef_index[EF_ACTION] >= 0) e->slots[dec_ef_index[EF_ACTION]] = pal_undef();
@@ -267,7 +267,7 @@ static int sysmon_check_data(evctx *e, int64_t eid, const cJSON *data, const cha
         if (sysmon_keys[i].eid == eid) k = &sysmon_keys[i];
     if (!k) return 0;
     for (unsigned i = 0; i < 12 && k->keys[i]; i++) {
-        const cJSON *v = item(data, k->keys[i]);
+        const cJSON *v = dec_item(&e->d, data, k->keys[i], pre);
         if (v && !cJSON_IsNull(v)) return 0;
     }
     for (unsigned i = 0; i < 3 && k->ecs[i]; i++)
@@ -292,8 +292,8 @@ int dec_sysmon(evctx *e, const cJSON *root)
     if (sysmon_event_id(e, root, &eid) != 0) return -1;
 
     const char *pre = "winlog.event_data";
-    const cJSON *data = dec_json_find(root, pre);
-    if (!cJSON_IsObject(data)) data = item(root, pre = "EventData");
+    const cJSON *data = dec_find(&e->d, root, pre);
+    if (!cJSON_IsObject(data)) data = dec_item(&e->d, root, pre = "EventData", "");
     if (!cJSON_IsObject(data)) { data = root; pre = ""; }
 
     dec_walk_event(e, root);                   /* ECS fields a shipper added win */

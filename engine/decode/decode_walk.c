@@ -74,6 +74,65 @@ const cJSON *dec_json_find(const cJSON *obj, const char *path)
     return NULL;
 }
 
+/* The adapters' lookups, read the way the walk reads (see "duplicate
+   keys" below): the first member with the key, noting a later one; or, in
+   the last-wins reading, the last.  `where` is the object's JSON path, for
+   the note. */
+const cJSON *dec_item(dec *d, const cJSON *obj, const char *key, const char *where)
+{
+    if (!cJSON_IsObject(obj)) return NULL;
+    const cJSON *found = NULL;
+    for (const cJSON *m = obj->child; m; m = m->next) {
+        if (!m->string || strcmp(m->string, key) != 0) continue;
+        if (d->last_wins) { found = m; continue; }
+        if (!found) { found = m; continue; }
+        dec_note_dup(d, where, key, strlen(key));
+        break;
+    }
+    return found;
+}
+
+/* dec_json_find, read the same way.  In the last-wins reading a member is
+   shadowed by a later one with the same key, whether or not that one holds
+   the path; in the first reading such a later member, or a later spelling
+   of the path, is a duplicate. */
+static const cJSON *find_in(dec *d, const cJSON *obj, const char *path, const char *full)
+{
+    if (!cJSON_IsObject(obj)) return NULL;
+    size_t met[8], nmet = 0;       /* last-wins: lengths of the keys met at this level */
+    const cJSON *found = NULL;
+    size_t found_len = 0;
+    for (const cJSON *m = dec_first_member(d, obj); m; m = dec_next_member(d, obj, m)) {
+        const char *k = m->string;
+        if (!k) continue;
+        size_t i = 0;
+        while (k[i] && k[i] == path[i]) i++;
+        if (k[i] || (path[i] != 0 && !(path[i] == '.' && i > 0))) continue;
+        if (d->last_wins) {
+            bool shadowed = false;
+            for (size_t j = 0; j < nmet; j++) shadowed |= met[j] == i;
+            if (shadowed) continue;
+            if (nmet < 8) met[nmet++] = i;
+        } else if (found) {
+            /* a later member: the same key, or another spelling that resolves */
+            if (i == found_len || path[i] == 0 || find_in(d, m, path + i + 1, full))
+                dec_note_dup(d, "", full, (size_t)(path - full) + i);
+            break;
+        }
+        const cJSON *r = path[i] == 0 ? m : find_in(d, m, path + i + 1, full);
+        if (!r) continue;
+        if (d->last_wins) return r;
+        found = r;
+        found_len = i;
+    }
+    return found;
+}
+
+const cJSON *dec_find(dec *d, const cJSON *obj, const char *path)
+{
+    return find_in(d, obj, path, path);
+}
+
 /* Decimal integer filling the whole text.  0 ok, 1 not a number, 2 out of
    the int64 range. */
 int dec_parse_int(const char *s, size_t n, int64_t *out)
@@ -372,9 +431,51 @@ bool dec_convert_field(dec *d, const pal_field *f, const cJSON *v, bool windows,
     return ok;
 }
 
+/* ---- duplicate keys ----
+
+   A field given twice (the same key twice in one object, or one field
+   spelled nested and flattened) is read two ways, because JSON parsers
+   disagree on it and a policy must not be bypassed in the gap: the first
+   reading keeps the first non-null spelling of every field and merges
+   objects given twice (what this walk always did); the second
+   (d->last_wins) reads like a parser that keeps the last member of a key
+   and, across spellings, the last in document order, null included.  The
+   first reading notes the first key that makes them differ in d->dup; the
+   caller then runs the second.  Only keys the decoder reads are compared
+   (a key that matches a schema path, or one an adapter looks up), so the
+   cost stays linear: a key met again is found among the keys met at its
+   own level, which are at most a few per field.  Inventories
+   (pal_record_from_json) are read once, the first way: the note is not
+   looked at there, and a test's inline keys override a from_file inventory
+   by coming first. */
+
+void dec_note_dup(dec *d, const char *where, const char *key, size_t klen)
+{
+    if (d->last_wins || d->dup[0]) return;
+    size_t o = 0, cap = sizeof d->dup - 1, wn = strlen(where);
+    if (wn > cap) wn = cap;
+    memcpy(d->dup, where, wn);
+    o = wn;
+    if (wn && o < cap) d->dup[o++] = '.';
+    if (klen > cap - o) klen = cap - o;
+    memcpy(d->dup + o, key, klen);
+    d->dup[o + klen] = 0;
+}
+
 static void take_field(dec *d, rec_ctx *r, unsigned i, const cJSON *v, const char *key, size_t klen)
 {
-    if (bit_get(r->seen, i) || cJSON_IsNull(v)) return;   /* first spelling wins; null = absent */
+    if (d->last_wins) {
+        /* members come last first: the first met is the last spelling */
+        if (bit_get(r->met, i)) return;
+        bit_set(r->met, i);
+        if (cJSON_IsNull(v)) return;
+    } else if (bit_get(r->seen, i)) {
+        /* a spelling after the value taken: the readings differ */
+        dec_note_dup(d, d->path, key, klen);
+        return;
+    } else if (cJSON_IsNull(v)) {
+        return;   /* null = absent; a later value is taken */
+    }
     bit_set(r->seen, i);
     if (r->want && !bit_get(r->want, i)) return;
     size_t old = dec_path_push(d, key, klen, true);
@@ -382,24 +483,55 @@ static void take_field(dec *d, rec_ctx *r, unsigned i, const cJSON *v, const cha
     dec_path_pop(d, old);
 }
 
+/* Keys met at one level, by what identifies a key there: the first
+   candidate it matched and its length (equal keys match the same
+   candidates).  Bounded by the distinct keys a schema can match. */
+#define DEC_LEVEL_KEYS (DEC_MAX_FIELDS * 4u)
+typedef struct level_keys { unsigned n; struct { uint16_t cand, len; } k[DEC_LEVEL_KEYS]; } level_keys;
+
+/* true when the key was met before at this level (and records it if not) */
+static bool level_met(level_keys *lk, uint16_t cand, size_t len)
+{
+    for (unsigned i = 0; i < lk->n; i++)
+        if (lk->k[i].cand == cand && lk->k[i].len == len) return true;
+    if (lk->n < DEC_LEVEL_KEYS) {
+        lk->k[lk->n].cand = cand;
+        lk->k[lk->n].len = (uint16_t)len;
+        lk->n++;
+    }
+    return false;
+}
+
 /* `done` bytes of every candidate's JSON path are matched by the objects
    above `obj`; each member key is compared with the rest. */
 static void walk(dec *d, rec_ctx *r, const cJSON *obj, size_t done, const uint16_t *cand, unsigned ncand)
 {
     uint16_t sub[DEC_MAX_FIELDS];
-    for (const cJSON *m = obj->child; m && !dec_done(d); m = m->next) {
+    level_keys lk;
+    lk.n = 0;
+    for (const cJSON *m = dec_first_member(d, obj); m && !dec_done(d); m = dec_next_member(d, obj, m)) {
         const char *k = m->string;
         if (!k) continue;
-        unsigned nsub = 0;
+        unsigned nsub = 0, first = ncand;
         size_t klen = 0;
         for (unsigned c = 0; c < ncand; c++) {
             const char *rest = pal_field_json(&r->s->fields[cand[c]]) + done;
             size_t i = 0;
             while (k[i] && k[i] == rest[i]) i++;
             if (k[i]) continue;                 /* differs, or runs past the path */
+            if (rest[i] != 0 && !(rest[i] == '.' && i > 0)) continue;
             klen = i;
+            if (first == ncand) {
+                first = c;
+                /* a group key (process, not process.name: take_field sees
+                   those) again in this object */
+                if (rest[i] == '.' && (d->last_wins || !d->dup[0]) && level_met(&lk, cand[c], i)) {
+                    if (d->last_wins) break;            /* shadowed by the later member */
+                    dec_note_dup(d, d->path, k, i);
+                }
+            }
             if (rest[i] == 0) take_field(d, r, cand[c], m, k, i);
-            else if (rest[i] == '.' && i > 0 && cJSON_IsObject(m)) sub[nsub++] = cand[c];
+            else if (cJSON_IsObject(m)) sub[nsub++] = cand[c];
         }
         if (nsub) {
             size_t old = dec_path_push(d, k, klen, true);

@@ -89,7 +89,8 @@ static void test_ecs_layouts(void)
         CHECK_STR(S("event.category"), "[process]");
         CHECK_STR(S("host.os.type"), "linux");
     }
-    /* the first spelling in document order wins */
+    /* a field spelled twice: the first spelling in document order, the
+       other reading (test_duplicate_keys) has the last */
     CHECK_INT(decode("{\"process.name\":\"first\",\"process\":{\"name\":\"second\"},\"event.category\":\"process\"}"), 0);
     CHECK_STR(S("process.name"), "first");
     /* null is absent, without a complaint; the other spelling then counts */
@@ -247,6 +248,141 @@ static void test_dns_names(void)
     CHECK_STR(ERR, "winlog.event_data.QueryName: invalid DNS name \"www.google.com..\": empty label");
     CHECK_STR(S("dns.question.name"), "(undef)");
     CHECK_INT(EV.kind, PK_DNS);
+}
+
+/* A field given twice: most JSON parsers keep the last value, palisade's
+   walk the first, and lab denies were bypassed in the gap.  The event is
+   now read both ways (EV.other holds the last-value reading) and decided
+   on both; the warning names the key. */
+static const char *other_text(const char *name)
+{
+    if (!EV.other) return "(no other)";
+    int i = pal_schema_find(EV.other->rec.schema, name, strlen(name));
+    return i < 0 ? "(no field)" : val_text(&EV.other->rec.slots[i]);
+}
+
+static const pal_value *rfield(const pal_record *r, const char *name);
+
+static void test_duplicate_keys(void)
+{
+    static const char *const both = "duplicate key process.name: decided on its first and on its last value";
+    /* nested, then dotted (another spelling of the same field) */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process\":{\"name\":\"a\"},\"process.name\":\"b\"}"), 0);
+    CHECK_STR(ERR, both);
+    CHECK_STR(S("process.name"), "a");
+    CHECK_STR(other_text("process.name"), "b");
+    CHECK_INT(EV.other ? EV.other->kind : 0, PK_PROCESS);
+    /* dotted, then nested */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.name\":\"a\",\"process\":{\"name\":\"b\"}}"), 0);
+    CHECK_STR(ERR, both);
+    CHECK_STR(S("process.name"), "a");
+    CHECK_STR(other_text("process.name"), "b");
+    /* the same key twice in one object, nested or dotted */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process\":{\"name\":\"a\",\"name\":\"b\"}}"), 0);
+    CHECK_STR(ERR, both);
+    CHECK_STR(other_text("process.name"), "b");
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.name\":\"a\",\"process.name\":\"b\"}"), 0);
+    CHECK_STR(ERR, both);
+    CHECK_STR(S("process.name"), "a");
+    CHECK_STR(other_text("process.name"), "b");
+    /* mixed depth: process.parent.name as process{parent.name} and process.parent{name} */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process\":{\"parent.name\":\"a\",\"parent\":{\"name\":\"b\"}}}"), 0);
+    CHECK_STR(ERR, "duplicate key process.parent.name: decided on its first and on its last value");
+    CHECK_STR(other_text("process.parent.name"), "b");
+    /* a group given twice: a last-value parser keeps only the second object */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process\":{\"name\":\"a\"},\"process\":{\"pid\":1}}"), 0);
+    CHECK_STR(ERR, "duplicate key process: decided on its first and on its last value");
+    CHECK_STR(S("process.name"), "a");
+    CHECK_INT(I("process.pid"), 1);
+    CHECK_STR(other_text("process.name"), "(undef)");
+    CHECK_STR(other_text("process.pid"), "1");
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process\":{\"name\":\"a\"},\"process\":\"x\"}"), 0);
+    CHECK_STR(ERR, "duplicate key process: decided on its first and on its last value");
+    CHECK_STR(other_text("process.name"), "(undef)");
+    /* null: a value after null is no duplicate (both readings agree); null
+       after a value is (a last-value parser sees no name) */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.name\":null,\"process.name\":\"b\"}"), 0);
+    CHECK_STR(ERR, "");
+    CHECK(EV.other == NULL);
+    CHECK_STR(S("process.name"), "b");
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.name\":\"a\",\"process\":{\"name\":null}}"), 0);
+    CHECK_STR(ERR, both);
+    CHECK_STR(S("process.name"), "a");
+    CHECK_STR(other_text("process.name"), "(undef)");
+    /* keys no field reads are not looked at */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.name\":\"a\",\"x\":1,\"x\":2,\"process\":{\"y\":1,\"y\":2}}"), 0);
+    CHECK_STR(ERR, "");
+    CHECK(EV.other == NULL);
+    /* the second reading derives its own fields */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"host.os.type\":\"windows\","
+                     "\"process\":{\"executable\":\"C:\\\\app\\\\app.exe\"},"
+                     "\"process.executable\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\"}"), 0);
+    CHECK_STR(S("process.name"), "app.exe");
+    CHECK_STR(other_text("process.name"), "cmd.exe");
+    CHECK(EV.other && EV.other->windows);
+    /* the kind may differ between the readings */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"event.category\":\"network\",\"process.name\":\"a\","
+                     "\"destination.ip\":\"1.1.1.1\"}"), 0);
+    CHECK_STR(ERR, "duplicate key event.category: decided on its first and on its last value");
+    CHECK_INT(EV.kind, PK_PROCESS);
+    CHECK_INT(EV.other ? EV.other->kind : 0, PK_NETWORK);
+    /* only one reading is an event palisade decides: that one is decided */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"event.category\":\"authentication\",\"process.name\":\"a\"}"), 0);
+    CHECK_STR(ERR, "duplicate key event.category: decided on its first value (with its last the line is not "
+                   "decided: event.category \"authentication\" is not an event kind palisade decides (process, "
+                   "network, dns, file))");
+    CHECK_INT(EV.kind, PK_PROCESS);
+    CHECK(EV.other == NULL);
+    CHECK_INT(decode("{\"event.category\":\"authentication\",\"event.category\":\"process\",\"process.name\":\"a\"}"), 0);
+    CHECK(strncmp(ERR, "duplicate key event.category: decided on its last value (with its first the line is not "
+                       "decided: event.category \"authentication\"", 120) == 0);
+    CHECK_INT(EV.kind, PK_PROCESS);
+    CHECK_STR(S("process.name"), "a");
+    CHECK(EV.other == NULL);
+    /* neither reading decodes: the first reading's error, and the key */
+    CHECK_INT(decode("{\"event.category\":\"authentication\",\"event.category\":\"iam\"}"), -1);
+    CHECK_STR(ERR, "event.category \"authentication\" is not an event kind palisade decides (process, network, "
+                   "dns, file) (duplicate key event.category)");
+
+    /* Sysmon: raw keys, in event_data and at the top level */
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":1,"
+                     "\"event_data\":{\"Image\":\"C:\\\\app\\\\app.exe\",\"Image\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\"}}}"), 0);
+    CHECK_STR(ERR, "duplicate key winlog.event_data.Image: decided on its first and on its last value");
+    CHECK_STR(S("process.name"), "app.exe");
+    CHECK_STR(other_text("process.name"), "cmd.exe");
+    CHECK_INT(decode("{\"EventID\":7,\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
+                     "\"Image\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\"}"), 0);
+    CHECK_STR(ERR, "duplicate key EventID: decided on its last value (with its first the line is not decided: "
+                   "unsupported Sysmon EventID 7 (palisade maps 1, 3, 11, 22))");
+    CHECK_INT(EV.kind, PK_PROCESS);
+    CHECK_STR(S("process.name"), "cmd.exe");
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":1},"
+                     "\"winlog\":{\"event_data\":{\"Image\":\"C:\\\\x.exe\"}}}"), 0);
+    /* the first reading merges the two winlog objects, the last keeps the second alone */
+    CHECK_STR(ERR, "duplicate key winlog: decided on its first value (with its last the line is not decided: "
+                   "not a Sysmon record: no EventID (winlog.event_id or EventID))");
+    CHECK_INT(EV.kind, PK_PROCESS);
+    CHECK_STR(S("process.name"), "x.exe");
+    /* Falco output_fields */
+    CHECK_INT(decode("{\"output_fields\":{\"evt.type\":\"execve\",\"proc.name\":\"bash\",\"proc.name\":\"nc\"},"
+                     "\"source\":\"syscall\"}"), 0);
+    CHECK_STR(ERR, "duplicate key output_fields.proc.name: decided on its first and on its last value");
+    CHECK_STR(S("process.name"), "bash");
+    CHECK_STR(other_text("process.name"), "nc");
+    /* a clean line has no other reading */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.name\":\"a\"}"), 0);
+    CHECK(EV.other == NULL);
+
+    /* inventories are read once, the first spelling winning (a test's
+       inline keys override a from_file inventory this way) */
+    cJSON *root = cJSON_Parse("{\"image\":{\"name\":\"a\",\"config\":{\"user\":\"root\",\"user\":\"app\"},"
+                              "\"config.user\":\"x\"}}");
+    pal_record rec;
+    pal_arena_reset(&A);
+    CHECK_INT(pal_record_from_json(pal_schema_get(PS_IMAGE), root, false, &A, &rec, ERR, sizeof ERR), 0);
+    CHECK_STR(ERR, "");
+    CHECK_STR(val_text(rfield(&rec, "image.config.user")), "root");
+    cJSON_Delete(root);
 }
 
 static void test_ecs_kind(void)
@@ -1022,6 +1158,7 @@ int main(void)
     test_ecs_types();
     test_ecs_kind();
     test_dns_names();
+    test_duplicate_keys();
     test_ecs_windows_and_derived();
     test_want();
     test_sysmon_winlogbeat();
