@@ -3,7 +3,8 @@
  * runtime and firewall policy (lang/tools/learn.h has the model and the format).
  *
  *   palisade learn --events FILE|- [--image GLOB] [--collapse-dns N]
- *                  [--input-format auto|ecs|sysmon|falco] [-o FILE|DIR] [--merge FILE]
+ *                  [--input-format auto|ecs|sysmon|falco] [--volume-map MAP]
+ *                  [-o FILE|DIR] [--merge FILE]
  *
  * Output goes to stdout, or to -o (a directory gets learned.pal).  An
  * existing target is never overwritten blindly: with --merge FILE (or -o on
@@ -29,7 +30,8 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: palisade learn --events FILE|- [--image GLOB] [--collapse-dns N]\n"
-               "                      [--input-format auto|ecs|sysmon|falco] [-o FILE|DIR] [--merge FILE]\n"
+               "                      [--input-format auto|ecs|sysmon|falco] [--volume-map MAP]\n"
+               "                      [-o FILE|DIR] [--merge FILE]\n"
                "Writes one `runtime \"learned IMAGE\"` block per image (allow entries for what was seen,\n"
                "`default effect alert` for anything else) and a firewall block for container-to-container\n"
                "traffic.  --merge adds newly seen behaviour to a learned file, keeping all of it.\n");
@@ -111,6 +113,8 @@ int cmd_learn(int argc, char **argv)
 {
     const char *events = NULL, *out = NULL, *merge = NULL, *fmtname = "auto";
     pal_learn_opts o = {0};
+    pal_decode_opts dopts;
+    bool have_volumes = false;
     cli_args A;
     cli_args_init(&A, "learn", argc, argv);
     while (cli_args_next(&A)) {
@@ -119,6 +123,12 @@ int cmd_learn(int argc, char **argv)
         else if (cli_args_value(&A, "--input-format", CLI_WANT_INPUT_FORMAT)) fmtname = A.value;
         else if (cli_args_value(&A, "-o", "a file, or a directory for DIR/learned.pal")) out = A.value;
         else if (cli_args_value(&A, "--merge", "a learned .pal file")) merge = A.value;
+        else if (cli_args_value(&A, "--volume-map", CLI_WANT_VOLUME_MAP)) {
+            char verr[512];
+            if (pal_volume_map_parse(A.value, &dopts, verr, sizeof verr) != 0)
+                return cli_error("learn", "--volume-map: %s", verr);
+            have_volumes = true;
+        }
         else if (cli_args_value(&A, "--collapse-dns", "a number of names, 2 or more")) {
             char *end;
             long n = strtol(A.value, &end, 10);
@@ -182,7 +192,8 @@ int cmd_learn(int argc, char **argv)
         pal_arena_reset(&a);
         pal_event ev;
         char err[512];
-        if (pal_event_decode(line, len, (pal_input_format)fmt, NULL, &a, &ev, err, sizeof err) != 0) {
+        if (pal_event_decode_opts(line, len, (pal_input_format)fmt, have_volumes ? &dopts : NULL, NULL, &a, &ev,
+                                  err, sizeof err) != 0) {
             if (nbad++ < 10) fprintf(stderr, "palisade learn: %s:%ld: %s, skipped\n", events, lineno, err);
             continue;
         }

@@ -12,7 +12,9 @@ static bool is_windows_path(const pal_value *v)
     size_t n = v->len;
     bool drive = n >= 3 && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) &&
                  s[1] == ':' && (s[2] == '\\' || s[2] == '/');
-    return drive || (n >= 2 && s[0] == '\\' && s[1] == '\\');
+    /* \\server, \\?\, and the NT forms \??\ and \Device\ */
+    return drive || (n >= 2 && s[0] == '\\' && s[1] == '\\') || (n >= 4 && !memcmp(s, "\\??\\", 4)) ||
+           (n >= 8 && eq_ci(s, 8, "\\Device\\"));
 }
 
 bool ev_any_seen(const evctx *e, const char *prefix)

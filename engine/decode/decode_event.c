@@ -182,9 +182,45 @@ static void normalize_direction(evctx *e)
     ev_lit(e, EF_DIRECTION, to);
 }
 
+/* Every path field of a Windows event in one form (decode_winpath.c); the
+   text the event gave is kept in ev->originals when it changes.  A volume
+   the map does not know is a warning: such a path cannot match a
+   drive-letter entry. */
+static void normalize_windows_paths(evctx *e)
+{
+    for (unsigned i = 0; i < e->s->nfields; i++) {
+        pal_value *v = &e->slots[i];
+        if (e->s->fields[i].type != PT_PATH || v->tag != PV_STR || !v->len) continue;
+        char *out = dec_alloc(&e->d, 2 * (size_t)v->len + 1);
+        if (!out) return;
+        unsigned unmapped = 0;
+        size_t n = dec_winpath_normalize(v->u.s, v->len, e->opts, out, out + v->len + 1, &unmapped);
+        if (unmapped) {
+            char vol[16];
+            snprintf(vol, sizeof vol, unmapped < 1000 ? "%u" : "N", unmapped);
+            size_t old = dec_path_push(&e->d, pal_field_json(&e->s->fields[i]),
+                                       strlen(pal_field_json(&e->s->fields[i])), false);
+            dec_bad_value(&e->d, "\\Device\\HarddiskVolume%s is not in the volume map, so this path cannot "
+                          "match a drive-letter path (give --volume-map \\Device\\HarddiskVolume%s=X:)", vol, vol);
+            dec_path_pop(&e->d, old);
+        }
+        if (n == v->len && memcmp(out, v->u.s, n) == 0) continue;
+        out[n] = 0;
+        if (e->ev->noriginals < PAL_EVENT_ORIGINALS) {
+            pal_original *o = &e->ev->originals[e->ev->noriginals++];
+            o->field = i;
+            o->len = v->len;
+            o->text = v->u.s;
+        }
+        v->u.s = out;
+        v->len = (uint32_t)n;
+    }
+}
+
 static void finish_event(evctx *e)
 {
     bool win = e->ev->windows;
+    if (win) normalize_windows_paths(e);
     normalize_direction(e);
     derive_from_path(e, EF_EXE, EF_NAME, -1, -1, win);
     derive_from_path(e, EF_PEXE, EF_PNAME, -1, -1, win);
@@ -287,7 +323,7 @@ static cJSON *parse_line(const char *line, size_t len, char *err, size_t errcap)
 /* A decoding context for one reading of a line into ev; ev's slots are
    allocated (all undefined) and set even when the reading fails. */
 static bool begin_reading(evctx *e, pal_arena *a, char *err, size_t errcap, pal_event *ev,
-                          const uint8_t *want, bool last_wins)
+                          const pal_decode_opts *o, const uint8_t *want, bool last_wins)
 {
     const pal_schema *s = pal_schema_get(PS_EVENT);
     memset(e, 0, sizeof *e);
@@ -300,6 +336,7 @@ static bool begin_reading(evctx *e, pal_arena *a, char *err, size_t errcap, pal_
     e->s = s;
     e->ev = ev;
     e->user_want = want;
+    e->opts = o;
     e->slots = dec_alloc(&e->d, s->nfields * sizeof *e->slots);
     if (!e->slots) return false;
     ev->rec.slots = e->slots;
@@ -331,7 +368,8 @@ static int read_event(evctx *e, const cJSON *root, pal_input_format fmt)
 /* The line had a duplicate key (ea's first reading noted it): read it again
    keeping the last values, and keep what decodes.  Returns what
    pal_event_decode returns; the message in err names the key. */
-static int read_again(evctx *ea, int rca, const cJSON *root, pal_input_format fmt, const uint8_t *want)
+static int read_again(evctx *ea, int rca, const cJSON *root, pal_input_format fmt, const pal_decode_opts *o,
+                      const uint8_t *want)
 {
     char *err = ea->d.err;
     size_t errcap = ea->d.errcap;
@@ -341,7 +379,7 @@ static int read_again(evctx *ea, int rca, const cJSON *root, pal_input_format fm
     pal_event *evb = dec_alloc(&ea->d, sizeof *evb);
     if (!evb) return -1;
     evctx eb;
-    int rcb = begin_reading(&eb, ea->d.a, last_err, sizeof last_err, evb, want, true)
+    int rcb = begin_reading(&eb, ea->d.a, last_err, sizeof last_err, evb, o, want, true)
               ? read_event(&eb, root, fmt) : -1;
     if (rca == 0 && rcb == 0) {
         ea->ev->other = evb;
@@ -367,6 +405,13 @@ int pal_event_decode(const char *line, size_t len, pal_input_format fmt,
                      const uint8_t *want, pal_arena *a, pal_event *ev,
                      char *err, size_t errcap)
 {
+    return pal_event_decode_opts(line, len, fmt, NULL, want, a, ev, err, errcap);
+}
+
+int pal_event_decode_opts(const char *line, size_t len, pal_input_format fmt, const pal_decode_opts *o,
+                          const uint8_t *want, pal_arena *a, pal_event *ev,
+                          char *err, size_t errcap)
+{
     if (!err) errcap = 0;
     if (errcap) err[0] = 0;
     if (!ev) { dec_set_err(err, errcap, "internal error: no event to decode into"); return -1; }
@@ -382,12 +427,12 @@ int pal_event_decode(const char *line, size_t len, pal_input_format fmt,
     if ((unsigned)fmt > PAL_INPUT_FALCO) { dec_set_err(err, errcap, "internal error: unknown input format %d", (int)fmt); return -1; }
 
     evctx e;
-    if (!begin_reading(&e, a, err, errcap, ev, want, false)) return -1;   /* slots all undefined */
+    if (!begin_reading(&e, a, err, errcap, ev, o, want, false)) return -1;   /* slots all undefined */
     cJSON *root = parse_line(line, len, err, errcap);
     if (!root) return -1;
     if (fmt == PAL_INPUT_AUTO) fmt = sniff(root);
     int rc = read_event(&e, root, fmt);
-    if (e.d.dup[0] && !e.d.fatal) rc = read_again(&e, rc, root, fmt, want);
+    if (e.d.dup[0] && !e.d.fatal) rc = read_again(&e, rc, root, fmt, o, want);
     cJSON_Delete(root);
     return rc;
 }

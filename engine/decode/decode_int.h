@@ -13,7 +13,8 @@
  *                    gets afterwards (derived names, one direction spelling);
  *   decode_ecs.c     ECS: kind and OS inference;
  *   decode_sysmon.c  Sysmon, Winlogbeat and flat layouts;
- *   decode_falco.c   Falco JSON output.
+ *   decode_falco.c   Falco JSON output;
+ *   decode_winpath.c Windows paths in one form (\\?\, \Device\, "..", "cmd.exe.").
  *
  * Design.  One schema-driven walker does the work.  Given a JSON object and
  * a schema, it visits the object's members once, comparing each key with
@@ -232,6 +233,7 @@ typedef struct evctx {
     uint8_t seen[DEC_MAX_FIELDS / 8];       /* present in the ECS walk */
     uint8_t met[DEC_MAX_FIELDS / 8];        /* last_wins: met in the walk, null too */
     pal_event *ev;
+    const pal_decode_opts *opts;            /* NULL: none */
 } evctx;
 
 const pal_value *ev_get(const evctx *e, int ef);
@@ -252,6 +254,13 @@ void ev_str_lower(evctx *e, int ef, const char *s, size_t n);
 /* Present in the ECS walk (with any value, null excepted). */
 bool ev_seen(const evctx *e, int ef);
 bool ev_any_seen(const evctx *e, const char *prefix);
+
+/* A Windows path in one form (decode_winpath.c) into out; out and scratch
+   have room for n bytes (the result is never longer).  Returns its length.
+   *unmapped_volume is the N of a \Device\HarddiskVolumeN the map does not
+   know (1000 when N is out of range), else 0. */
+size_t dec_winpath_normalize(const char *s, size_t n, const pal_decode_opts *o, char *out, char *scratch,
+                             unsigned *unmapped_volume);
 
 /* The ECS walk over a whole line (every source starts with it). */
 void dec_walk_event(evctx *e, const cJSON *root);

@@ -273,6 +273,8 @@ static void drop_repeats(pal_runtime *rt, pal_decision *d, uint32_t from)
 int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *d)
 {
     begin(rt, d);
+    d->originals = ev->originals;
+    d->noriginals = ev->noriginals;
     if (decide_into(rt, ev, d) != 0) return -1;
     if (ev->other) {
         uint32_t first = d->nmatches;
@@ -356,6 +358,16 @@ char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line)
         cJSON_AddStringToObject(o, "error", pal_vm_strerror(d->vm_error));
     if (d->warning && *d->warning)
         cJSON_AddStringToObject(o, "warning", d->warning);
+    if (d->noriginals) {
+        /* what the event wrote, for each path the decoder normalised */
+        const pal_schema *s = pal_schema_get(PS_EVENT);
+        cJSON *orig = cJSON_AddObjectToObject(o, "original");
+        for (unsigned i = 0; orig && i < d->noriginals; i++) {
+            const pal_original *og = &d->originals[i];
+            if (og->field < s->nfields && og->text)
+                cJSON_AddStringToObject(orig, s->fields[og->field].name, og->text);
+        }
+    }
     cJSON_AddStringToObject(o, "revision", pal_program_str(p, p->revision));
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);

@@ -385,6 +385,155 @@ static void test_duplicate_keys(void)
     cJSON_Delete(root);
 }
 
+/* Windows paths are normalised once, when decoded, the way Windows reads
+   them, so a full-path deny of C:\Windows\System32\cmd.exe and a name deny
+   of cmd.exe cannot be missed by another spelling; the original stays in
+   EV.originals (the decision shows it). */
+static const char *win_exe(const char *exe_json, const pal_decode_opts *o)
+{
+    static char line[1024];
+    snprintf(line, sizeof line, "{\"event.category\":\"process\",\"host.os.type\":\"windows\","
+                                "\"process.executable\":%s}", exe_json);
+    pal_arena_reset(&A);
+    memset(ERR, 'x', sizeof ERR);
+    RC = pal_event_decode_opts(line, strlen(line), PAL_INPUT_AUTO, o, NULL, &A, &EV, ERR, sizeof ERR);
+    return S("process.executable");
+}
+
+static const char *original_of(const char *name)
+{
+    int i = pal_schema_find(EV.rec.schema, name, strlen(name));
+    for (unsigned k = 0; k < EV.noriginals; k++)
+        if ((int)EV.originals[k].field == i) {
+            static char buf[512];
+            snprintf(buf, sizeof buf, "%.*s", (int)EV.originals[k].len, EV.originals[k].text);
+            return buf;
+        }
+    return "(none)";
+}
+
+static void test_windows_paths(void)
+{
+    static const char *const cases[][2] = {
+        /* the namespace prefixes */
+        {"\"\\\\\\\\?\\\\C:\\\\Windows\\\\System32\\\\cmd.exe\"", "C:\\Windows\\System32\\cmd.exe"},
+        {"\"\\\\??\\\\C:\\\\Windows\\\\System32\\\\cmd.exe\"", "C:\\Windows\\System32\\cmd.exe"},
+        {"\"\\\\\\\\.\\\\C:\\\\Windows\\\\System32\\\\cmd.exe\"", "C:\\Windows\\System32\\cmd.exe"},
+        {"\"\\\\\\\\?\\\\UNC\\\\srv\\\\share\\\\tools\\\\nc.exe\"", "\\\\srv\\share\\tools\\nc.exe"},
+        {"\"\\\\??\\\\unc\\\\srv\\\\share\\\\nc.exe\"", "\\\\srv\\share\\nc.exe"},
+        {"\"//?/c:/windows/system32/cmd.exe\"", "c:/windows/system32/cmd.exe"},
+        /* separators: as written, a run is its first (a UNC path keeps its two) */
+        {"\"C:\\\\Windows\\\\\\\\System32//cmd.exe\"", "C:\\Windows\\System32/cmd.exe"},
+        {"\"C:/Windows//System32/./cmd.exe\"", "C:/Windows/System32/cmd.exe"},
+        {"\"\\\\\\\\srv\\\\share\\\\\\\\x.exe\"", "\\\\srv\\share\\x.exe"},
+        /* . and .. segments, never above the root or a UNC share */
+        {"\"C:\\\\Windows\\\\Temp\\\\..\\\\System32\\\\.\\\\cmd.exe\"", "C:\\Windows\\System32\\cmd.exe"},
+        {"\"C:\\\\..\\\\..\\\\Windows\\\\System32\\\\cmd.exe\"", "C:\\Windows\\System32\\cmd.exe"},
+        {"\"\\\\\\\\srv\\\\share\\\\..\\\\..\\\\x.exe\"", "\\\\srv\\share\\x.exe"},
+        {"\"\\\\\\\\?\\\\C:\\\\a\\\\..\\\\Windows\\\\System32\\\\cmd.exe\"", "C:\\Windows\\System32\\cmd.exe"},
+        /* the last segment: trailing dots and spaces, the default data stream */
+        {"\"C:\\\\Windows\\\\System32\\\\cmd.exe.\"", "C:\\Windows\\System32\\cmd.exe"},
+        {"\"C:\\\\Windows\\\\System32\\\\cmd.exe . .\"", "C:\\Windows\\System32\\cmd.exe"},
+        {"\"C:\\\\Windows\\\\System32\\\\cmd.exe::$DATA\"", "C:\\Windows\\System32\\cmd.exe"},
+        {"\"C:\\\\Windows\\\\System32\\\\CMD.EXE::$data\"", "C:\\Windows\\System32\\CMD.EXE"},
+        /* other segments lose one trailing dot (not with \\?\ or \??\, which
+           Windows takes literally) and keep their trailing spaces */
+        {"\"C:\\\\Windows.\\\\System32\\\\cmd.exe\"", "C:\\Windows\\System32\\cmd.exe"},
+        {"\"\\\\\\\\?\\\\C:\\\\Windows.\\\\System32\\\\cmd.exe\"", "C:\\Windows.\\System32\\cmd.exe"},
+        {"\"C:\\\\Program Files \\\\app.exe\"", "C:\\Program Files \\app.exe"},
+        /* a trailing separator stays; a drive-relative path stays relative */
+        {"\"C:\\\\app\\\\\\\\\"", "C:\\app\\"},
+        {"\"C:app.exe\"", "C:app.exe"},
+        {"\"bin\\\\..\\\\cmd.exe\"", "cmd.exe"},
+        {"\"..\\\\cmd.exe\"", "..\\cmd.exe"},
+        /* an unknown \\?\ namespace is kept as its root */
+        {"\"\\\\\\\\?\\\\Volume{6a1c}\\\\Windows\\\\..\\\\x.exe\"", "\\\\?\\Volume{6a1c}\\x.exe"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK_STR(win_exe(cases[i][0], NULL), cases[i][1]);
+        CHECK_INT(RC, 0);
+        CHECK_STR(ERR, "");
+    }
+    /* the name is derived from the normalised path; the original is kept */
+    win_exe("\"\\\\\\\\?\\\\C:\\\\Windows\\\\System32\\\\cmd.exe.\"", NULL);
+    CHECK_STR(S("process.name"), "cmd.exe");
+    CHECK_STR(original_of("process.executable"), "\\\\?\\C:\\Windows\\System32\\cmd.exe.");
+    CHECK_STR(original_of("process.name"), "(none)");   /* derived, not given */
+    CHECK_INT(EV.noriginals, 1);
+    /* an unchanged path has no original */
+    win_exe("\"C:\\\\Windows\\\\System32\\\\cmd.exe\"", NULL);
+    CHECK_INT(EV.noriginals, 0);
+    /* a name given by the event loses its trailing dots and spaces */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"host.os.type\":\"windows\",\"process.name\":\"cmd.exe. \","
+                     "\"process.parent.name\":\"w3wp.exe::$DATA\"}"), 0);
+    CHECK_STR(S("process.name"), "cmd.exe");
+    CHECK_STR(S("process.parent.name"), "w3wp.exe");
+    CHECK_STR(original_of("process.name"), "cmd.exe. ");
+    CHECK_STR(original_of("process.parent.name"), "w3wp.exe::$DATA");
+    /* every path field of a Windows event, from every source */
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":11,"
+                     "\"event_data\":{\"Image\":\"\\\\??\\\\C:\\\\app\\\\app.exe\","
+                     "\"TargetFilename\":\"C:\\\\app\\\\logs\\\\..\\\\..\\\\Windows\\\\System32\\\\evil.dll \"}}}"), 0);
+    CHECK_STR(S("process.executable"), "C:\\app\\app.exe");
+    CHECK_STR(S("file.path"), "C:\\Windows\\System32\\evil.dll");
+    CHECK_STR(S("file.name"), "evil.dll");
+    CHECK_STR(S("file.directory"), "C:\\Windows\\System32");
+    CHECK_STR(S("file.extension"), "dll");
+    CHECK_STR(original_of("file.path"), "C:\\app\\logs\\..\\..\\Windows\\System32\\evil.dll ");
+    CHECK_INT(decode("{\"event.category\":\"process\",\"host.os.type\":\"windows\","
+                     "\"process\":{\"executable\":\"C:\\\\x.exe\",\"working_directory\":\"C:\\\\app\\\\.\\\\\","
+                     "\"parent\":{\"executable\":\"\\\\\\\\?\\\\C:\\\\Windows\\\\explorer.exe\"}}}"), 0);
+    CHECK_STR(S("process.working_directory"), "C:\\app\\");
+    CHECK_STR(S("process.parent.executable"), "C:\\Windows\\explorer.exe");
+    CHECK_STR(S("process.parent.name"), "explorer.exe");
+    /* a \??\ path marks an event without host.os.type as Windows, as a drive letter does */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"process.executable\":\"\\\\??\\\\C:\\\\Windows\\\\System32\\\\cmd.exe\"}"), 0);
+    CHECK(EV.windows);
+    CHECK_STR(S("process.executable"), "C:\\Windows\\System32\\cmd.exe");
+    /* Linux events are left as written */
+    CHECK_INT(decode("{\"event.category\":\"process\",\"host.os.type\":\"linux\",\"process.executable\":\"/usr//bin/../bin/nc.\"}"), 0);
+    CHECK_STR(S("process.executable"), "/usr//bin/../bin/nc.");
+    CHECK_INT(EV.noriginals, 0);
+
+    /* \Device\HarddiskVolumeN: a drive only when the volume map says which */
+    pal_decode_opts o;
+    char err[256];
+    CHECK_INT(pal_volume_map_parse("\\Device\\HarddiskVolume3=C:,HarddiskVolume12=d", &o, err, sizeof err), 0);
+    CHECK_STR(win_exe("\"\\\\Device\\\\HarddiskVolume3\\\\Windows\\\\System32\\\\cmd.exe\"", &o),
+              "C:\\Windows\\System32\\cmd.exe");
+    CHECK_STR(ERR, "");
+    CHECK_STR(win_exe("\"\\\\device\\\\harddiskvolume12\\\\tools\\\\nc.exe\"", &o), "D:\\tools\\nc.exe");
+    CHECK_STR(win_exe("\"\\\\\\\\?\\\\GLOBALROOT\\\\Device\\\\HarddiskVolume3\\\\x.exe\"", &o), "C:\\x.exe");
+    CHECK_STR(win_exe("\"\\\\??\\\\GLOBALROOT\\\\Device\\\\HarddiskVolume3\\\\x.exe\"", &o), "C:\\x.exe");
+    CHECK_STR(win_exe("\"\\\\Device\\\\HarddiskVolume3\"", &o), "C:\\");
+    /* not in the map, or no map: kept (normalised otherwise), with a warning */
+    CHECK_STR(win_exe("\"\\\\Device\\\\HarddiskVolume4\\\\Windows\\\\.\\\\cmd.exe\"", &o),
+              "\\Device\\HarddiskVolume4\\Windows\\cmd.exe");
+    CHECK_INT(RC, 0);
+    CHECK_STR(ERR, "process.executable: \\Device\\HarddiskVolume4 is not in the volume map, so this path "
+                   "cannot match a drive-letter path (give --volume-map \\Device\\HarddiskVolume4=X:)");
+    CHECK_STR(S("process.name"), "cmd.exe");
+    CHECK_STR(win_exe("\"\\\\Device\\\\HarddiskVolume3\\\\x.exe\"", NULL), "\\Device\\HarddiskVolume3\\x.exe");
+    CHECK(strstr(ERR, "is not in the volume map") != NULL);
+    /* other devices are paths like any other */
+    CHECK_STR(win_exe("\"\\\\Device\\\\HarddiskVolumeShadowCopy1\\\\x.exe\"", &o), "\\Device\\HarddiskVolumeShadowCopy1\\x.exe");
+    CHECK_STR(ERR, "");
+    /* the map's own errors */
+    static const char *const bad[][2] = {
+        {"", "empty volume map: give \\Device\\HarddiskVolumeN=X: entries separated by commas"},
+        {"HarddiskVolume3", "volume map entry 1 'HarddiskVolume3': expected \\Device\\HarddiskVolumeN=X:"},
+        {"HarddiskVolume3=CC:", "volume map entry 1 'HarddiskVolume3=CC:': the drive is one letter, as C:"},
+        {"C:=HarddiskVolume3", "volume map entry 1 'C:=HarddiskVolume3': expected \\Device\\HarddiskVolumeN=X:"},
+        {"HarddiskVolume3=C:,HarddiskVolume3=D:", "volume map entry 2 'HarddiskVolume3=D:': volume 3 is given twice"},
+        {"HarddiskVolume0=C:", "volume map entry 1 'HarddiskVolume0=C:': volume numbers are 1 to 255"},
+        {"HarddiskVolume256=C:", "volume map entry 1 'HarddiskVolume256=C:': volume numbers are 1 to 255"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT(pal_volume_map_parse(bad[i][0], &o, err, sizeof err), -1);
+        CHECK_STR(err, bad[i][1]);
+    }
+}
+
 static void test_ecs_kind(void)
 {
     CHECK_INT(decode("{\"event\":{\"category\":[\"network\"]},\"destination\":{\"ip\":\"1.1.1.1\",\"port\":53}}"), 0);
@@ -1159,6 +1308,7 @@ int main(void)
     test_ecs_kind();
     test_dns_names();
     test_duplicate_keys();
+    test_windows_paths();
     test_ecs_windows_and_derived();
     test_want();
     test_sysmon_winlogbeat();
