@@ -20,9 +20,9 @@ firewall "domains" {
 {"event":{"category":["network"]},"container":{"image":{"name":"app:1"}},"network":{"direction":"outbound","transport":"tcp"},"source":{"ip":"10.0.0.9"},"destination":{"ip":"142.250.1.1","port":443,"domain":"www.google.com.."}}
 {"event":{"category":["network"]},"container":{"image":{"name":"app:1"}},"network":{"direction":"outbound","transport":"tcp"},"source":{"ip":"10.0.0.9"},"destination":{"ip":"142.250.1.1","port":443,"domain":"www.google.com."}}
 %%EXPECT
-{"line":1,"effect":"prevent","matches":[{"rule":"lab dns","effect":"prevent","severity":"medium","message":"DNS query for <undefined> not allowed in app:1"}],"warning":"dns.question.name: invalid DNS name \"www.google.com..\": empty label"}
-{"line":2,"effect":"prevent","matches":[{"rule":"lab dns","effect":"prevent","severity":"medium","message":"DNS query for <undefined> not allowed in app:1"}],"warning":"dns.question.name: invalid DNS name \"www..google.com\": empty label"}
-{"line":3,"effect":"prevent","matches":[{"rule":"lab dns","effect":"prevent","severity":"medium","message":"DNS query for <undefined> not allowed in app:1"}],"warning":"dns.question.name: invalid DNS name \"www.google.com \": byte ' ' is not allowed (letters, digits, '-' and '_')"}
+{"line":1,"effect":"prevent","matches":[{"rule":"lab dns","effect":"prevent","severity":"medium","message":"DNS query not allowed in app:1"}],"warning":"dns.question.name: invalid DNS name \"www.google.com..\": empty label"}
+{"line":2,"effect":"prevent","matches":[{"rule":"lab dns","effect":"prevent","severity":"medium","message":"DNS query not allowed in app:1"}],"warning":"dns.question.name: invalid DNS name \"www..google.com\": empty label"}
+{"line":3,"effect":"prevent","matches":[{"rule":"lab dns","effect":"prevent","severity":"medium","message":"DNS query not allowed in app:1"}],"warning":"dns.question.name: invalid DNS name \"www.google.com \": byte ' ' is not allowed (letters, digits, '-' and '_')"}
 {"line":4,"effect":"allow","matches":[]}
-{"line":5,"effect":"alert","matches":[{"rule":"domains","effect":"alert","severity":"medium","message":"connection 10.0.0.9 -> 142.250.1.1:443 from app:1 is not allowed by the firewall"}],"warning":"destination.domain: invalid DNS name \"www.google.com..\": empty label"}
+{"line":5,"effect":"alert","matches":[{"rule":"domains","effect":"alert","severity":"medium","message":"connection 10.0.0.9 (app:1) -> 142.250.1.1:443 is not allowed by the firewall"}],"warning":"destination.domain: invalid DNS name \"www.google.com..\": empty label"}
 {"line":6,"effect":"allow","matches":[]}
