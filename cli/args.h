@@ -46,6 +46,7 @@ typedef struct cli_args {
 #define CLI_WANT_INPUT_FORMAT "auto, ecs, sysmon or falco"
 #define CLI_WANT_PUBKEY       "a NAME.pub file from palisade keygen"
 #define CLI_WANT_SEVERITY     "low, medium, high or critical"
+#define CLI_WANT_VOLUME_MAP   "\\Device\\HarddiskVolumeN=X: entries, separated by commas"
 
 /* argv[0] is the command's own name; the walk starts at argv[1]. */
 void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv);

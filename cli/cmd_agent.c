@@ -135,6 +135,8 @@ typedef struct agent {
     /* options */
     const char *policy_path, *follow_path, *listen_path, *decision_path, *output_path;
     pal_input_format fmt;
+    pal_decode_opts dopts;     /* --volume-map */
+    bool have_dopts;
     int reload_delay_ms;
     bool from_start;
 
@@ -559,6 +561,7 @@ static void finish_reload(agent *a)
             nd->on_decided = agent_decided_hook;
             nd->on_decided_user = agent_decided_hook_user;
             nd->decode_all = agent_decided_hook != NULL;
+            nd->decode_opts = a->have_dopts ? &a->dopts : NULL;
             /* the swap: the next line is decided by the new program */
             cli_decider_free(a->dec);
             free(a->dec);
@@ -771,6 +774,7 @@ static void usage(FILE *f)
             "usage: palisade agent [--policy DIR|BUNDLE] [--verify-key PUB] [--input-format auto|ecs|sysmon|falco]\n"
             "                      [--follow FILE [--from-start] | --listen PATH] [--decision-socket PATH]\n"
             "                      [--output FILE] [--reload-delay MS] [--learn DIR [--learn-image GLOB]]\n"
+            "                      [--volume-map MAP]\n"
             "Decides a live event stream, one decision line per event line, each naming the revision that made it.\n"
             "  --policy DIR|BUNDLE   the rules (default: the built-in runtime policies); reloaded on SIGHUP and when\n"
             "                        the directory or bundle changes; a set that fails to build or verify is\n"
@@ -782,6 +786,7 @@ static void usage(FILE *f)
             "  --decision-socket PATH  enforcement points send an event line and read its decision line back\n"
             "  --output FILE         decisions appended to FILE (reopened on SIGHUP) instead of standard output\n"
             "  --reload-delay MS     quiet time after a change before rebuilding (default %d)\n"
+            "  --volume-map MAP      \\Device\\HarddiskVolumeN=X:,... : read such Windows paths as drive paths\n"
             "  --learn DIR           learning mode: events of the images learned (--learn-image GLOB, default all)\n"
             "                        are not enforced (decisions say allow, \"learning\":true); what they do is\n"
             "                        written as runtime and firewall policy to DIR/learned.pal (merged into it)\n"
@@ -826,6 +831,7 @@ static int agent_setup(agent *a, char *err, size_t cap)
     a->dec->on_decided = agent_decided_hook;
     a->dec->on_decided_user = agent_decided_hook_user;
     a->dec->decode_all = agent_decided_hook != NULL;
+    a->dec->decode_opts = a->have_dopts ? &a->dopts : NULL;
     if (open_output(a, err, cap)) return -1;
     if (a->listen_path && (a->listen_fd = listen_unix(a->listen_path, err, cap)) < 0) return -1;
     if (a->decision_path && (a->decision_fd = listen_unix(a->decision_path, err, cap)) < 0) return -1;
@@ -881,6 +887,12 @@ int cmd_agent(int argc, char **argv)
         if (cli_args_value(&A, "--policy", CLI_WANT_POLICY)) a.policy_path = A.value;
         else if (cli_args_value(&A, "--verify-key", CLI_WANT_PUBKEY)) keypath = A.value;
         else if (cli_args_value(&A, "--input-format", CLI_WANT_INPUT_FORMAT)) fmtname = A.value;
+        else if (cli_args_value(&A, "--volume-map", CLI_WANT_VOLUME_MAP)) {
+            char verr[512];
+            if (pal_volume_map_parse(A.value, &a.dopts, verr, sizeof verr) != 0)
+                return cli_error("agent", "--volume-map: %s", verr);
+            a.have_dopts = true;
+        }
         else if (cli_args_value(&A, "--follow", "a log file to follow")) a.follow_path = A.value;
         else if (cli_args_flag(&A, "--from-start")) a.from_start = true;
         else if (cli_args_value(&A, "--listen", "a path for the event socket")) a.listen_path = A.value;

@@ -30,10 +30,11 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: palisade eval [--policy DIR|BUNDLE|FILE.pal] --events FILE|- [--input-format auto|ecs|sysmon|falco]\n"
-               "                     [--only-findings] [--strict] [--verify-key PUB]\n"
+               "                     [--only-findings] [--strict] [--verify-key PUB] [--volume-map MAP]\n"
                "       palisade eval [--policy ...] --inventory FILE.json\n"
                "Without --policy the built-in runtime policies (or, for --inventory, checks) decide.\n"
-               "--verify-key PUB refuses a bundle that the key from `palisade keygen` did not sign.\n");
+               "--verify-key PUB refuses a bundle that the key from `palisade keygen` did not sign.\n"
+               "--volume-map '\\Device\\HarddiskVolume3=C:,...' reads such Windows paths as drive paths.\n");
 }
 
 static void json_escape(FILE *out, const char *s)
@@ -170,7 +171,9 @@ static int eval_line(void *user, const char *line, size_t len, bool toolong, lon
 int cmd_eval(int argc, char **argv)
 {
     const char *policy = NULL, *events = NULL, *inventory = NULL, *fmtname = "auto", *keypath = NULL;
-    bool only_findings = false, strict = false;
+    bool only_findings = false, strict = false, have_volumes = false;
+    pal_decode_opts dopts;
+    char verr[512];
     cli_args A;
     cli_args_init(&A, "eval", argc, argv);
     while (cli_args_next(&A)) {
@@ -179,6 +182,11 @@ int cmd_eval(int argc, char **argv)
         else if (cli_args_value(&A, "--inventory", "an inventory .json from palisade inventory")) inventory = A.value;
         else if (cli_args_value(&A, "--input-format", CLI_WANT_INPUT_FORMAT)) fmtname = A.value;
         else if (cli_args_value(&A, "--verify-key", CLI_WANT_PUBKEY)) keypath = A.value;
+        else if (cli_args_value(&A, "--volume-map", CLI_WANT_VOLUME_MAP)) {
+            if (pal_volume_map_parse(A.value, &dopts, verr, sizeof verr) != 0)
+                return cli_error("eval", "--volume-map: %s", verr);
+            have_volumes = true;
+        }
         else if (cli_args_flag(&A, "--only-findings")) only_findings = true;
         else if (cli_args_flag(&A, "--strict")) strict = true;
         else if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
@@ -208,6 +216,7 @@ int cmd_eval(int argc, char **argv)
         pal_program_free(p);
         return cli_error("eval", "out of memory");
     }
+    if (have_volumes) st.decider.decode_opts = &dopts;
     int rc = 0;
     bool stopped = false;   /* the input could not be read to its end: exit 2 whatever was decided */
     for (;;) {

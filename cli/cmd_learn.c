@@ -3,7 +3,8 @@
  * runtime and firewall policy (lang/tools/learn.h has the model and the format).
  *
  *   palisade learn --events FILE|- [--image GLOB] [--collapse-dns N]
- *                  [--input-format auto|ecs|sysmon|falco] [-o FILE|DIR] [--merge FILE]
+ *                  [--input-format auto|ecs|sysmon|falco] [--volume-map MAP]
+ *                  [-o FILE|DIR] [--merge FILE]
  *
  * Output goes to stdout, or to -o (a directory gets learned.pal).  An
  * existing target is never overwritten blindly: with --merge FILE (or -o on
@@ -11,7 +12,8 @@
  * it is kept; the added entries are listed on stderr.  Files are written
  * through a temporary file and a rename, so a crash leaves the old file.
  * Exit 0, or 2 on errors (unreadable input, an existing file that does not
- * parse).  Undecodable lines are counted and reported, not fatal.
+ * parse, no event learned from at all).  Undecodable lines are counted and
+ * reported, not fatal, unless no line was usable.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,7 +30,8 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: palisade learn --events FILE|- [--image GLOB] [--collapse-dns N]\n"
-               "                      [--input-format auto|ecs|sysmon|falco] [-o FILE|DIR] [--merge FILE]\n"
+               "                      [--input-format auto|ecs|sysmon|falco] [--volume-map MAP]\n"
+               "                      [-o FILE|DIR] [--merge FILE]\n"
                "Writes one `runtime \"learned IMAGE\"` block per image (allow entries for what was seen,\n"
                "`default effect alert` for anything else) and a firewall block for container-to-container\n"
                "traffic.  --merge adds newly seen behaviour to a learned file, keeping all of it.\n");
@@ -110,6 +113,8 @@ int cmd_learn(int argc, char **argv)
 {
     const char *events = NULL, *out = NULL, *merge = NULL, *fmtname = "auto";
     pal_learn_opts o = {0};
+    pal_decode_opts dopts;
+    bool have_volumes = false;
     cli_args A;
     cli_args_init(&A, "learn", argc, argv);
     while (cli_args_next(&A)) {
@@ -118,6 +123,12 @@ int cmd_learn(int argc, char **argv)
         else if (cli_args_value(&A, "--input-format", CLI_WANT_INPUT_FORMAT)) fmtname = A.value;
         else if (cli_args_value(&A, "-o", "a file, or a directory for DIR/learned.pal")) out = A.value;
         else if (cli_args_value(&A, "--merge", "a learned .pal file")) merge = A.value;
+        else if (cli_args_value(&A, "--volume-map", CLI_WANT_VOLUME_MAP)) {
+            char verr[512];
+            if (pal_volume_map_parse(A.value, &dopts, verr, sizeof verr) != 0)
+                return cli_error("learn", "--volume-map: %s", verr);
+            have_volumes = true;
+        }
         else if (cli_args_value(&A, "--collapse-dns", "a number of names, 2 or more")) {
             char *end;
             long n = strtol(A.value, &end, 10);
@@ -160,7 +171,7 @@ int cmd_learn(int argc, char **argv)
     pal_arena a;
     pal_arena_init(&a, 64u << 20);
     if (!l || !line) { free(line); pal_learn_free(l); if (in != stdin) fclose(in); return cli_error("learn", "out of memory"); }
-    long lineno = 0, nbad = 0, nlines = 0;
+    long lineno = 0, nbad = 0, nlines = 0;   /* nlines: lines holding something */
     cli_input_shape shape = CLI_SHAPE_OTHER;
     int rc = EXIT_OK;
     for (;;) {
@@ -181,7 +192,8 @@ int cmd_learn(int argc, char **argv)
         pal_arena_reset(&a);
         pal_event ev;
         char err[512];
-        if (pal_event_decode(line, len, (pal_input_format)fmt, NULL, &a, &ev, err, sizeof err) != 0) {
+        if (pal_event_decode_opts(line, len, (pal_input_format)fmt, have_volumes ? &dopts : NULL, NULL, &a, &ev,
+                                  err, sizeof err) != 0) {
             if (nbad++ < 10) fprintf(stderr, "palisade learn: %s:%ld: %s, skipped\n", events, lineno, err);
             continue;
         }
@@ -195,6 +207,14 @@ int cmd_learn(int argc, char **argv)
     free(line);
     pal_arena_free(&a);
 
+    pal_learn_stats st;
+    pal_learn_get_stats(l, &st);
+    /* A policy holding only its header would read as "this image does
+       nothing": refuse, say why, and leave any target as it was. */
+    if (rc == EXIT_OK && st.learned == 0)
+        rc = cli_error("learn", "no usable event in %s: %ld lines, %ld undecodable, %lu without a container image, "
+                       "%lu of other images, %lu with nothing to learn; nothing written",
+                       events, nlines, nbad, st.skipped_no_image, st.skipped_filtered, st.skipped_unusable);
     if (rc == EXIT_OK) {
         char err[700] = "";
         if (!target[0]) {
@@ -207,8 +227,6 @@ int cmd_learn(int argc, char **argv)
         }
     }
     if (rc == EXIT_OK) {
-        pal_learn_stats st;
-        pal_learn_get_stats(l, &st);
         fprintf(stderr, "palisade learn: %lu events, %lu learned for %u images; skipped %lu without a container image, "
                 "%lu of other images, %lu with nothing to learn, %ld unreadable lines%s\n",
                 st.events, st.learned, st.images, st.skipped_no_image, st.skipped_filtered, st.skipped_unusable,

@@ -146,8 +146,8 @@ char *cli_decide_line(cli_decider *d, const char *line, size_t len, bool toolong
     }
     pal_event ev;
     pal_arena_reset(&d->arena);
-    if (pal_event_decode(line, len, d->fmt, d->decode_all ? NULL : d->p->event_fields_used, &d->arena, &ev,
-                         err, sizeof err) != 0) {
+    if (pal_event_decode_opts(line, len, d->fmt, d->decode_opts, d->decode_all ? NULL : d->p->event_fields_used,
+                              &d->arena, &ev, err, sizeof err) != 0) {
         v->input_error = true;
         return cli_error_decision(d->p, lineno, err[0] ? err : "the line could not be decoded");
     }

@@ -68,6 +68,7 @@ typedef struct cli_decider {
     cli_decided_fn on_decided;   /* NULL: none */
     void *on_decided_user;
     bool decode_all;             /* decode every field, not only those the rules read (learning) */
+    const pal_decode_opts *decode_opts;   /* --volume-map; NULL: none */
 } cli_decider;
 
 typedef struct cli_verdict {

@@ -30,19 +30,53 @@ typedef enum pal_input_format {
     PAL_INPUT_FALCO
 } pal_input_format;
 
+/* A path field of a Windows event as the event wrote it, when the decoder
+   normalised it (SPEC 15, "Windows paths"): the field's PS_EVENT index and
+   the text (len bytes, NUL-terminated), in the decoding arena. */
+typedef struct pal_original {
+    uint32_t field;
+    uint32_t len;
+    const char *text;
+} pal_original;
+
+#define PAL_EVENT_ORIGINALS 8   /* at most one per path field of PS_EVENT */
+
 typedef struct pal_event {
     pal_record rec;      /* PS_EVENT */
     unsigned kind;       /* PK_PROCESS / PK_NETWORK / PK_DNS / PK_FILE, 0 = unknown */
     bool windows;        /* host.os.type == windows, a Sysmon record, or Windows-shaped paths */
+    /* A line that gives a field twice is read twice: this event keeps the
+       first value of every field, `other` (in the same arena) the last, as
+       most JSON parsers do; pal_decide_event decides both.  NULL for a line
+       without duplicate keys, or when only one reading is an event. */
+    const struct pal_event *other;
+    pal_original originals[PAL_EVENT_ORIGINALS];
+    unsigned noriginals;
 } pal_event;
+
+/* What a decoder needs to know about the hosts the events come from. */
+typedef struct pal_decode_opts {
+    /* \Device\HarddiskVolumeN -> drive letter ('C'), 0 when unknown */
+    char volume_drive[256];
+} pal_decode_opts;
+
+/* "\Device\HarddiskVolume3=C:,HarddiskVolume4=D:" (the "\Device\" may be
+   left out) into *o.  0, or -1 with err naming the entry. */
+int pal_volume_map_parse(const char *spec, pal_decode_opts *o, char *err, size_t errcap);
 
 /* Decodes one JSON line into *ev.  `want` is a bitmap of PS_EVENT field
    indices to decode (NULL = all).  Returns 0, or -1 with a message in err
    ("line is not valid JSON at byte 17", "unsupported Sysmon EventID 7", ...).
-   Strings in *ev live in `a`. */
+   On 0, err holds a warning or is "": a value left undefined, or a
+   duplicate key ("duplicate key process.name: decided on its first and on
+   its last value").  Strings in *ev live in `a`. */
 int pal_event_decode(const char *line, size_t len, pal_input_format fmt,
                      const uint8_t *want, pal_arena *a, pal_event *ev,
                      char *err, size_t errcap);
+/* The same, with options (NULL = none: pal_event_decode). */
+int pal_event_decode_opts(const char *line, size_t len, pal_input_format fmt, const pal_decode_opts *o,
+                          const uint8_t *want, pal_arena *a, pal_event *ev,
+                          char *err, size_t errcap);
 
 /* Decodes a JSON object against any schema (used for inventories: the root
    is PS_IMAGE, collections recurse into their element schemas).  Returns 0

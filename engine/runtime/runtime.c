@@ -239,16 +239,15 @@ static void sort_u32(uint32_t *a, uint32_t n)
     }
 }
 
-int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *d)
+/* Runs the rules of the event's kinds on ev, adding to d. */
+static int decide_into(pal_runtime *rt, const pal_event *ev, pal_decision *d)
 {
-    begin(rt, d);
     if (!rt->use_index || !event_fits(ev)) {
         for (int k = 0; k < 4; k++) {
             if (!(ev->kind & (1u << k))) continue;
             for (uint32_t i = 0; i < rt->nby_kind[k]; i++)
                 if (run_event_rule(rt, rt->by_kind[k][i], ev, d) != 0) return -1;
         }
-        finish(rt, d);
         return 0;
     }
     const uint32_t *found;
@@ -270,6 +269,41 @@ int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *d)
             else break;
             if (run_event_rule(rt, r, ev, d) != 0) return -1;
         }
+    }
+    return 0;
+}
+
+/* Matches from `from` on that an earlier match repeats (same rule, outcome
+   and message) are dropped: both readings of a line often agree. */
+static void drop_repeats(pal_runtime *rt, pal_decision *d, uint32_t from)
+{
+    uint32_t n = from;
+    for (uint32_t j = from; j < d->nmatches; j++) {
+        const pal_match *m = &d->matches[j];
+        bool seen = false;
+        for (uint32_t i = 0; i < from && !seen; i++) {
+            const pal_match *o = &d->matches[i];
+            seen = o->rule == m->rule && o->outcome == m->outcome &&
+                   strcmp(rt->msgbuf + o->message_off, rt->msgbuf + m->message_off) == 0;
+        }
+        if (!seen) d->matches[n++] = *m;
+    }
+    d->nmatches = n;
+}
+
+/* A line with a duplicate key comes as two readings (decode.h): both are
+   decided, into one decision holding the matches of both, so the key
+   cannot pick the reading a policy misses. */
+int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *d)
+{
+    begin(rt, d);
+    d->originals = ev->originals;
+    d->noriginals = ev->noriginals;
+    if (decide_into(rt, ev, d) != 0) return -1;
+    if (ev->other) {
+        uint32_t first = d->nmatches;
+        if (decide_into(rt, ev->other, d) != 0) return -1;
+        drop_repeats(rt, d, first);
     }
     finish(rt, d);
     return 0;
@@ -357,6 +391,16 @@ char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line)
     }
     if (d->warning && *d->warning)
         cJSON_AddStringToObject(o, "warning", d->warning);
+    if (d->noriginals) {
+        /* what the event wrote, for each path the decoder normalised */
+        const pal_schema *s = pal_schema_get(PS_EVENT);
+        cJSON *orig = cJSON_AddObjectToObject(o, "original");
+        for (unsigned i = 0; orig && i < d->noriginals; i++) {
+            const pal_original *og = &d->originals[i];
+            if (og->field < s->nfields && og->text)
+                cJSON_AddStringToObject(orig, s->fields[og->field].name, og->text);
+        }
+    }
     cJSON_AddStringToObject(o, "revision", pal_program_str(p, p->revision));
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);

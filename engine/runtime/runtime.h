@@ -31,6 +31,10 @@ typedef struct pal_decision {
     int vm_error;          /* first VM error (budget), 0 if none */
     const char *warning;   /* set by the caller: a field the decoder could not read */
     uint32_t vm_error_rule;
+    /* Windows paths the decoder normalised, as the event wrote them (the
+       event's; valid as long as it is) */
+    const pal_original *originals;
+    unsigned noriginals;
 } pal_decision;
 
 typedef struct pal_runtime pal_runtime;
@@ -48,7 +52,8 @@ int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *out);
 int pal_run_checks(pal_runtime *rt, const pal_record *inventory, pal_decision *out);
 
 /* The decision as one JSON line (no newline), the format of SPEC
-   "Decisions": {"line":N,"effect":...,"matches":[...],"revision":...}. */
+   "Decisions": {"line":N,"effect":...,"matches":[...],"revision":...};
+   "original" when the decoder normalised a Windows path. */
 char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line);
 
 /* The rule index (engine/runtime/index.h) is on by default; PALISADE_INDEX=0 in

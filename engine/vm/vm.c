@@ -615,6 +615,22 @@ static void put_value(writer *w, pal_value v, int depth)
     }
 }
 
+/* The part just rendered (from `before`) follows a remembered IPv6
+   address at [*from, to): when it starts with ':', bracket the address.
+   A part that rendered nothing keeps the address remembered. */
+static void bracket_v6(writer *w, size_t *from, size_t to, size_t before)
+{
+    if (*from == SIZE_MAX || w->len == before) return;
+    if (to == before && w->out[before] == ':' && !w->truncated && w->len + 2 <= w->cap - 1) {
+        memmove(w->out + to + 2, w->out + to, w->len - to);
+        memmove(w->out + *from + 1, w->out + *from, to - *from);
+        w->out[*from] = '[';
+        w->out[to + 1] = ']';
+        w->len += 2;
+    }
+    *from = SIZE_MAX;
+}
+
 static void finish(writer *w)
 {
     static const char ellipsis[] = "…";   /* 3 bytes of UTF-8 */
@@ -644,9 +660,18 @@ size_t pal_vm_render(pal_vm *vm, uint32_t rule, const pal_record *root, const pa
     }
     const pal_outcome *o = &p->outcomes[e->outcome];
     bool can_eval = root_fits(r, root) && r->nlocals <= vm->locals_cap && r->max_stack <= vm->stack_cap;
+    /* An IPv6 address directly followed by ':' (a port) is written in
+       brackets, "[2001:db8::5]:8000", or the port reads as part of it:
+       the last one rendered is remembered until the next text appears. */
+    size_t v6_from = SIZE_MAX, v6_to = 0;
     for (uint32_t k = 0; k < o->nmsg && !w.truncated; k++) {
         const pal_msgpart *mp = &p->msgparts[o->msg_first + k];
-        if (!mp->is_expr) { put(&w, pal_program_str(p, mp->s), mp->s.len); continue; }
+        size_t before = w.len;
+        if (!mp->is_expr) {
+            put(&w, pal_program_str(p, mp->s), mp->s.len);
+            bracket_v6(&w, &v6_from, v6_to, before);
+            continue;
+        }
         pal_value v = pal_undef();
         if (can_eval) {
             /* evaluate with the emit's locals; scratch used here is given back,
@@ -660,6 +685,11 @@ size_t pal_vm_render(pal_vm *vm, uint32_t rule, const pal_record *root, const pa
             vm->scratch_used = mark;
         } else {
             put_value(&w, v, 0);
+        }
+        bracket_v6(&w, &v6_from, v6_to, before);
+        if (v.tag == PV_IP && (v.flags & PVF_IPV6) && w.len > before && !w.truncated) {
+            v6_from = before;
+            v6_to = w.len;
         }
     }
     finish(&w);

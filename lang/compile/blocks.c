@@ -208,13 +208,6 @@ static bool gen_entry(pal_cc *cc, int sec, pal_entry *e)
     return pushed;
 }
 
-static const char *section_subjects[SEC__COUNT] = {
-    "process {process.executable}",
-    "connection to {destination.ip}:{destination.port}",
-    "DNS query for {dns.question.name}",
-    "write to {file.path}",
-};
-
 void cg_runtime(pal_cc *cc, pal_decl *d)
 {
     cg_check_attrs(cc, d);
@@ -229,19 +222,15 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
         uint32_t ri = cg_begin_rule(cc, d, PR_RUNTIME, PS_EVENT, pal_section_kind(sec));
         /* outcomes: one per deny, then the default */
         uint32_t ndeny = 0, nallow = 0;
+        cg_shared_msg denied = {0};
         for (pal_entry *e = s->entries; e; e = e->next) {
             if (e->allow) { nallow++; continue; }
-            char full[600];
-            snprintf(full, sizeof full, "%s denied in {container.image.name}", section_subjects[sec]);
-            cg_add_outcome(cc, ri, e->effect ? e->effect : PE_ALERT, sev, e->loc, NULL, full);
+            cg_runtime_outcome(cc, ri, e->effect ? e->effect : PE_ALERT, sev, e->loc, sec, true, &denied);
             ndeny++;
         }
         uint32_t dflt_out = 0;
-        if (s->default_effect) {
-            char full[600];
-            snprintf(full, sizeof full, "%s not allowed in {container.image.name}", section_subjects[sec]);
-            dflt_out = cg_add_outcome(cc, ri, s->default_effect, sev, s->default_loc, NULL, full);
-        }
+        if (s->default_effect)
+            dflt_out = cg_runtime_outcome(cc, ri, s->default_effect, sev, s->default_loc, sec, false, NULL);
         cg_start_code(cc, ri);
         pal_loc loc = s->loc;
         uint32_t out_scope = 0;
@@ -390,14 +379,16 @@ void cg_firewall(pal_cc *cc, pal_decl *d)
     int sev = cg_severity_of(cc, d, SEV_MEDIUM);
     uint32_t ri = cg_begin_rule(cc, d, PR_FIREWALL, PS_EVENT, PK_NETWORK);
     uint32_t n = 0;
-    for (pal_fwentry *e = d->fw; e; e = e->next, n++)
-        cg_add_outcome(cc, ri, e->allow ? PE_ALLOW : (e->effect ? e->effect : PE_ALERT), sev, e->loc, NULL,
-                    "connection {source.ip} -> {destination.ip}:{destination.port} matched firewall entry");
+    cg_shared_msg matched = {0};
+    for (pal_fwentry *e = d->fw; e; e = e->next, n++) {
+        if (e->allow)   /* never reported: no message */
+            cg_add_outcome(cc, ri, PE_ALLOW, sev, e->loc, NULL, "");
+        else
+            cg_firewall_outcome(cc, ri, e->effect ? e->effect : PE_ALERT, sev, e->loc, true, &matched);
+    }
     uint32_t dflt = 0;
     if (d->default_effect)
-        dflt = cg_add_outcome(cc, ri, d->default_effect, sev, d->default_loc, NULL,
-                           "connection {source.ip} -> {destination.ip}:{destination.port} from "
-                           "{container.image.name} is not allowed by the firewall");
+        dflt = cg_firewall_outcome(cc, ri, d->default_effect, sev, d->default_loc, false, NULL);
     cg_start_code(cc, ri);
     uint32_t ends[1024];
     uint32_t nends = 0;

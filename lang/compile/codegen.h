@@ -61,4 +61,14 @@ void cg_rule(pal_cc *cc, pal_decl *d);
 void cg_runtime(pal_cc *cc, pal_decl *d);
 void cg_firewall(pal_cc *cc, pal_decl *d);
 
+/* blockmsg.c: their outcomes, with messages naming what the event has.  A
+   deny entry's message is the same for every entry of a section or
+   firewall: the first fills *share, the others use its parts (NULL: no
+   sharing). */
+typedef struct cg_shared_msg { bool have; uint32_t first, n; } cg_shared_msg;
+uint32_t cg_runtime_outcome(pal_cc *cc, uint32_t ri, int effect, int severity, pal_loc loc, int section, bool deny,
+                            cg_shared_msg *share);
+uint32_t cg_firewall_outcome(pal_cc *cc, uint32_t ri, int effect, int severity, pal_loc loc, bool deny,
+                             cg_shared_msg *share);
+
 #endif

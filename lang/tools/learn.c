@@ -317,15 +317,65 @@ static bool is_windows_path(const char *s)
     return strchr(s, '\\') || (isalpha((unsigned char)s[0]) && s[1] == ':');
 }
 
+/* One container-to-container flow into the firewall model: from the
+   source's image to the destination's, each end falling back to the
+   event's own image the way the firewall's `image` endpoints do (the
+   source when the event is not inbound, the destination when it is).
+   Returns 1 when learned, 0 when an end has no image, -1 OOM. */
+static int learn_flow(pal_learn *l, const pal_event *ev, const char *own, bool inbound, int port,
+                      const char *when)
+{
+    char t1[1024], t2[1024], tr[16], key[2200];
+    const char *src = fstr(l, ev, F_SIMAGE, t1, sizeof t1);
+    const char *dst = fstr(l, ev, F_DIMAGE, t2, sizeof t2);
+    if (!src && !inbound) src = own;
+    if (!dst && inbound) dst = own;
+    if (!src || !dst) return 0;
+    const char *t = fstr(l, ev, F_TRANSPORT, tr, sizeof tr);
+    int proto = t && !strcasecmp(t, "tcp") ? PROTO_TCP : t && !strcasecmp(t, "udp") ? PROTO_UDP : PROTO_ANY;
+    snprintf(key, sizeof key, "%s\x1f%s\x1f%d|%05d", src, dst, proto, port < 0 ? 99999 : port);
+    obs *o = NULL;
+    int rc = note(l, &l->firewall, key, NULL, when, &o);
+    if (rc < 0) return -1;
+    if (o && !o->a) {
+        o->a = strdup(src); o->b = strdup(dst);
+        o->port = port; o->proto = proto;
+        if (!o->a || !o->b) return -1;
+    }
+    return 1;
+}
+
+static bool glob_ok(const pal_learn *l, const char *name)
+{
+    return !l->opts.image_glob ||
+           pal_glob_match(l->opts.image_glob, strlen(l->opts.image_glob), name, strlen(name), false, false);
+}
+
+/* A network event without container.image.name can still name both ends
+   (source/destination.container.image.name, what the firewall matches
+   first): its flow is learned when either end passes --image. */
+static int learn_ends_only(pal_learn *l, const pal_event *ev, const char *when)
+{
+    char t1[1024], t2[1024], dir[32];
+    const char *src = ev->kind == PK_NETWORK ? fstr(l, ev, F_SIMAGE, t1, sizeof t1) : NULL;
+    const char *dst = ev->kind == PK_NETWORK ? fstr(l, ev, F_DIMAGE, t2, sizeof t2) : NULL;
+    if (!src || !dst) { l->st.skipped_no_image++; return 0; }
+    if (!glob_ok(l, src) && !glob_ok(l, dst)) { l->st.skipped_filtered++; return 0; }
+    const char *d = fstr(l, ev, F_DIR, dir, sizeof dir);
+    int rc = learn_flow(l, ev, NULL, d && !strcmp(d, "inbound"), fint(l, ev, F_DPORT), when);
+    if (rc < 0) return -1;
+    l->st.learned++;
+    return 0;
+}
+
 int pal_learn_event(pal_learn *l, const pal_event *ev)
 {
-    char img[1024], ts[64], t1[1024], t2[1024], key[2200];
+    char img[1024], ts[64], t1[1024], key[2200];
     l->st.events++;
     const char *name = fstr(l, ev, F_IMAGE, img, sizeof img);
     const char *when = fstr(l, ev, F_TS, ts, sizeof ts);
-    if (!name) { l->st.skipped_no_image++; return 0; }
-    if (l->opts.image_glob &&
-        !pal_glob_match(l->opts.image_glob, strlen(l->opts.image_glob), name, strlen(name), false, false)) {
+    if (!name) return learn_ends_only(l, ev, when);
+    if (!glob_ok(l, name)) {
         l->st.skipped_filtered++;
         return 0;
     }
@@ -356,10 +406,11 @@ int pal_learn_event(pal_learn *l, const pal_event *ev)
     case PK_NETWORK: {
         char dir[32];
         const char *d = fstr(l, ev, F_DIR, dir, sizeof dir);
+        bool inbound = d && !strcmp(d, "inbound");
         int port = fint(l, ev, F_DPORT);
         if (!(im = image_get(l, name))) return -1;
         if (im == &image_full) { l->st.dropped++; return 0; }
-        if (d && !strcmp(d, "inbound")) {
+        if (inbound) {
             if (port < 0) break;
             snprintf(key, sizeof key, "%05d", port);
             obs *o = NULL;
@@ -376,24 +427,10 @@ int pal_learn_event(pal_learn *l, const pal_event *ev)
                 used = true;
             }
         }
-        /* container to container */
-        const char *src = fstr(l, ev, F_SIMAGE, t1, sizeof t1);
-        const char *dst = fstr(l, ev, F_DIMAGE, t2, sizeof t2);
-        if (!src && !(d && !strcmp(d, "inbound"))) src = name;
-        if (!dst && d && !strcmp(d, "inbound")) dst = name;
-        if (src && dst && rc == 0) {
-            char tr[16];
-            const char *t = fstr(l, ev, F_TRANSPORT, tr, sizeof tr);
-            int proto = t && !strcasecmp(t, "tcp") ? PROTO_TCP : t && !strcasecmp(t, "udp") ? PROTO_UDP : PROTO_ANY;
-            snprintf(key, sizeof key, "%s\x1f%s\x1f%d|%05d", src, dst, proto, port < 0 ? 99999 : port);
-            obs *o = NULL;
-            rc = note(l, &l->firewall, key, NULL, when, &o);
-            if (o && !o->a) {
-                o->a = strdup(src); o->b = strdup(dst);
-                o->port = port; o->proto = proto;
-                if (!o->a || !o->b) return -1;
-            }
-            used = true;
+        if (rc == 0) {   /* container to container */
+            int f = learn_flow(l, ev, name, inbound, port, when);
+            if (f < 0) return -1;
+            if (f) used = true;
         }
         break;
     }

@@ -42,8 +42,11 @@ pal_learn *pal_learn_new(const pal_learn_opts *o);
 void pal_learn_free(pal_learn *l);
 
 /* Adds one decoded event.  Events without a container image, of another
-   image than the glob, or of no kind are counted as skipped.  Returns 0,
-   or -1 when out of memory. */
+   image than the glob, or of no kind are counted as skipped.  A network
+   event without container.image.name whose two ends name their images
+   (source/destination.container.image.name) is learned as a firewall flow;
+   --image then selects it when either end matches.  Returns 0, or -1 when
+   out of memory. */
 int pal_learn_event(pal_learn *l, const pal_event *ev);
 
 typedef struct pal_learn_stats {

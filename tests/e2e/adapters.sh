@@ -151,7 +151,7 @@ def expect_known(label, cond, issue):
 # 1. Sysmon, Winlogbeat layout
 f = f"{DATA}/adapters-sysmon-winlogbeat.jsonl"
 rc, W, err = eval_(f, "sysmon")
-check(len(W) == 9, "sysmon/winlogbeat: one decision per record (9)", len(W))
+check(len(W) == 10, "sysmon/winlogbeat: one decision per record (10)", len(W))
 L = "sysmon/winlogbeat"
 expect_fields(L, W, 1, "process", {
     "exe": "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "name": "powershell.exe",
@@ -187,6 +187,8 @@ expect_error(L, W, 8, "not a Sysmon record: Channel is Security")
 expect_fields(L, W, 9, "network", {
     "transport": "udp", "sip": "fd00:24::9", "sport": "55123", "dip": "2001:db8:53::1", "dport": "53",
     "user": "<undefined>"})
+# a process create whose event data was lost on the way is not allowed silently
+expect_error(L, W, 10, "Sysmon EventID 1 record has no event data: no winlog.event_data or EventData object")
 check(rc == 0, "sysmon/winlogbeat: exit 0 without --strict", err)
 
 # ---------------------------------------------------------------------------
@@ -392,6 +394,42 @@ check(any("CMD.EXE denied in wincontainerapp:latest" in m for m in msgs)
 _, LS2, _ = eval_("examples/lab/events.sysmon.jsonl", policy="examples/lab")
 _, LF2, _ = eval_("examples/lab/events.falco.jsonl", policy="examples/lab")
 check(LS2 == LS and LF2 == LF, "lab: the renderings are recognised without --input-format")
+
+# ---------------------------------------------------------------------------
+# 6. Windows paths in \Device\HarddiskVolumeN form: drive paths once the
+#    volume map is given (--volume-map on eval, agent and learn)
+VM_POLICY = os.path.join(TMP, "vm")
+os.makedirs(VM_POLICY, exist_ok=True)
+with open(os.path.join(VM_POLICY, "vm.pal"), "w") as f:
+    f.write("runtime \"no cmd\" {\n  process { deny 'C:\\Windows\\System32\\cmd.exe' effect prevent }\n}\n")
+vm_events = os.path.join(TMP, "vm.jsonl")
+with open(vm_events, "w") as f:
+    f.write(json.dumps({"winlog": {"channel": "Microsoft-Windows-Sysmon/Operational", "event_id": 1,
+                                   "event_data": {"Image": "\\Device\\HarddiskVolume3\\Windows\\System32\\cmd.exe",
+                                                  "ProcessId": "7"}},
+                        "container": {"image": {"name": "app:1"}}}) + "\n")
+rc, V, err = eval_(vm_events, policy=VM_POLICY)
+check(len(V) == 1 and V[0]["effect"] == "allow" and "is not in the volume map" in V[0].get("warning", ""),
+      "volume map: without it a \\Device\\ path cannot match the drive path, and the decision says why",
+      json.dumps(V))
+rc, V, err = eval_(vm_events, policy=VM_POLICY, extra=["--volume-map", "\\Device\\HarddiskVolume3=C:"])
+check(len(V) == 1 and V[0]["effect"] == "prevent" and "warning" not in V[0]
+      and V[0].get("original", {}).get("process.executable") == "\\Device\\HarddiskVolume3\\Windows\\System32\\cmd.exe"
+      and "process C:\\Windows\\System32\\cmd.exe denied" in V[0]["matches"][0]["message"],
+      "volume map: eval --volume-map maps the volume to C:, the decision keeps what the event said", json.dumps(V))
+p = subprocess.run([PAL, "agent", "--policy", VM_POLICY, "--volume-map", "HarddiskVolume3=c"],
+                   stdin=open(vm_events), capture_output=True, text=True, timeout=60)
+A = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+check(p.returncode == 0 and len(A) == 1 and A[0]["effect"] == "prevent",
+      "volume map: the agent takes --volume-map too", p.stdout + p.stderr)
+p = subprocess.run([PAL, "learn", "--events", vm_events, "--volume-map", "HarddiskVolume3=C:"],
+                   capture_output=True, text=True, timeout=60)
+check(p.returncode == 0 and "allow 'C:\\Windows\\System32\\cmd.exe'" in p.stdout,
+      "volume map: learn writes the drive path", p.stdout + p.stderr)
+p = subprocess.run([PAL, "eval", "--events", vm_events, "--volume-map", "C:=HarddiskVolume3"],
+                   capture_output=True, text=True, timeout=60)
+check(p.returncode == 2 and "--volume-map: volume map entry 1 'C:=HarddiskVolume3': expected "
+      "\\Device\\HarddiskVolumeN=X:" in p.stderr, "volume map: a bad map is refused, naming the entry", p.stderr)
 
 for k in known:
     print("KNOWN " + k)

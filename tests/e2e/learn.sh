@@ -181,6 +181,49 @@ printf '%s\n' "$out" | grep -q 'allow "/bin/true"' && ok "the good line is still
 "$PALISADE" learn --events "$BASE" --image 'other*' 2>/dev/null | grep -q '^runtime' \
     && bad "--image filters images" || ok "--image filters images"
 
+# 7. container-to-container flows named only by their ends (no container.image.name):
+# the firewall matches source/destination.container.image.name first, so
+# those flows are learned as firewall rules, and the same stream then passes
+cat > "$TMP/c2c.jsonl" <<'JSON'
+{"@timestamp":"2026-11-22T09:00:00Z","event":{"category":["network"]},"network":{"transport":"tcp"},"source":{"ip":"10.9.0.1","container":{"image":{"name":"front:1"}}},"destination":{"ip":"10.9.0.2","port":8080,"container":{"image":{"name":"api:2"}}}}
+{"@timestamp":"2026-11-22T09:00:01Z","event":{"category":["network"]},"network":{"transport":"udp","direction":"outbound"},"source.container.image.name":"api:2","destination.container.image.name":"cache:7","destination.ip":"10.9.0.3","destination.port":6379}
+JSON
+out=$("$PALISADE" learn --events "$TMP/c2c.jsonl" 2>"$TMP/c2c.err"); rc=$?
+expect_eq "c2c: learn exits 0" "$rc" 0
+printf '%s\n' "$out" | grep -q 'allow from image "front:1" to image "api:2" tcp 8080$' \
+    && ok "c2c: a flow named by both ends' images becomes a firewall rule" \
+    || bad "c2c: a flow named by both ends' images becomes a firewall rule" "$out"$'\n'"$(cat "$TMP/c2c.err")"
+printf '%s\n' "$out" | grep -q 'allow from image "api:2" to image "cache:7" udp 6379$' \
+    && ok "c2c: dotted keys too" || bad "c2c: dotted keys too" "$out"
+grep -q '2 events, 2 learned' "$TMP/c2c.err" && ok "c2c: no event is skipped for want of a container image" \
+    || bad "c2c: no event is skipped for want of a container image" "$(cat "$TMP/c2c.err")"
+printf '%s\n' "$out" > "$TMP/c2c.pal"
+expect_eq "c2c: the learned policy allows the flows it learned" "$(effects "$TMP/c2c.pal" "$TMP/c2c.jsonl")" "1:allow 2:allow "
+printf '%s\n' '{"event":{"category":["network"]},"network":{"transport":"tcp"},"source":{"ip":"10.9.0.1","container":{"image":{"name":"front:1"}}},"destination":{"ip":"10.9.0.3","port":6379,"container":{"image":{"name":"cache:7"}}}}' > "$TMP/c2c-new.jsonl"
+expect_eq "c2c: a flow it did not learn alerts" "$(effects "$TMP/c2c.pal" "$TMP/c2c-new.jsonl")" "1:alert "
+
+# 8. nothing usable: exit 2, a message saying why, nothing written
+: > "$TMP/empty.jsonl"
+"$PALISADE" learn --events "$TMP/empty.jsonl" -o "$TMP/none.pal" 2>"$TMP/err"; rc=$?
+expect_eq "an empty events file: exit 2" "$rc" 2
+[ ! -e "$TMP/none.pal" ] && ok "an empty events file: nothing written" || bad "an empty events file: nothing written" "$(cat "$TMP/none.pal")"
+grep -q 'no usable event in .*empty.jsonl: 0 lines' "$TMP/err" && ok "an empty events file: the message says so" \
+    || bad "an empty events file: the message says so" "$(cat "$TMP/err")"
+printf '%s\n' 'not json' '{"event":{"category":["process"]},"process":{"executable":"/bin/sh"}}' \
+    '{"event":{"category":["process"]},"process":{"executable":"/bin/ls"}}' '' '[1]' > "$TMP/allbad.jsonl"
+out=$("$PALISADE" learn --events "$TMP/allbad.jsonl" 2>"$TMP/err"); rc=$?
+expect_eq "an all-bad events file: exit 2 and nothing on stdout" "$rc:${#out}" "2:0"
+grep -q 'no usable event in .*allbad.jsonl: 4 lines, 2 undecodable, 2 without a container image' "$TMP/err" \
+    && ok "an all-bad events file: the message counts lines, undecodable lines and events without an image" \
+    || bad "an all-bad events file: the message counts lines, undecodable lines and events without an image" "$(cat "$TMP/err")"
+cp "$TMP/learned.pal" "$TMP/keep.pal"
+"$PALISADE" learn --events "$TMP/allbad.jsonl" --merge "$TMP/learned.pal" 2>/dev/null; rc=$?
+cmp -s "$TMP/learned.pal" "$TMP/keep.pal" && expect_eq "nothing usable with --merge: exit 2, the file untouched" "$rc" 2 \
+    || bad "nothing usable with --merge: exit 2, the file untouched"
+"$PALISADE" learn --events "$BASE" --image 'other*' >/dev/null 2>"$TMP/err"; rc=$?
+grep -q "of other images" "$TMP/err" && expect_eq "--image matching nothing: exit 2" "$rc" 2 \
+    || bad "--image matching nothing: exit 2" "$(cat "$TMP/err")"
+
 # 6. agent --learn: the learned image is not enforced while it is learned,
 # other images are; SIGUSR2 and exit write DIR/learned.pal, merging
 mkdir -p "$TMP/agentlearn"

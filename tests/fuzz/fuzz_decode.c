@@ -1,5 +1,5 @@
 /*
- * fuzz_decode.c — libFuzzer target for engine/decode/decode.c.
+ * fuzz_decode.c — libFuzzer target for engine/decode/ (pal_event_decode, every source).
  *
  * The first input byte picks the input format (auto, ecs, sysmon, falco)
  * and whether a `want` bitmap narrows the fields; the rest is one event

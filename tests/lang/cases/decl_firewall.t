@@ -30,14 +30,14 @@ firewall "cnnf" {
 {"event":{"category":["network"]},"host":{"name":"build-02"},"network":{"direction":"outbound","transport":"tcp"},"source":{"ip":"10.9.0.1"},"destination":{"ip":"192.0.2.2","port":443,"domain":"registry.local"}}
 %%EXPECT
 {"line":1,"effect":"allow","matches":[]}
-{"line":2,"effect":"prevent","matches":[{"rule":"cnnf","effect":"prevent","severity":"medium","message":"connection 10.9.0.1 -> 10.9.0.2:9090 matched firewall entry"}]}
+{"line":2,"effect":"prevent","matches":[{"rule":"cnnf","effect":"prevent","severity":"medium","message":"connection 10.9.0.1 (front:1) -> 10.9.0.2:9090 (api:2) matched firewall entry"}]}
 {"line":3,"effect":"allow","matches":[]}
 {"line":4,"effect":"allow","matches":[]}
-{"line":5,"effect":"block","matches":[{"rule":"cnnf","effect":"block","severity":"medium","message":"connection 10.9.0.1 -> 192.0.2.1:443 matched firewall entry"}]}
+{"line":5,"effect":"block","matches":[{"rule":"cnnf","effect":"block","severity":"medium","message":"connection 10.9.0.1 (x:1) -> 192.0.2.1:443 (x.y.onion.example) matched firewall entry"}]}
 {"line":6,"effect":"allow","matches":[]}
 {"line":7,"effect":"allow","matches":[]}
 {"line":8,"effect":"prevent","matches":[{"rule":"cnnf","effect":"prevent","severity":"medium","message":"connection 192.0.2.9 -> 10.2.3.4:53 matched firewall entry"}]}
-{"line":9,"effect":"alert","matches":[{"rule":"cnnf","effect":"alert","severity":"medium","message":"connection 192.0.2.9 -> 10.2.3.4:80 from x:1 is not allowed by the firewall"}]}
+{"line":9,"effect":"alert","matches":[{"rule":"cnnf","effect":"alert","severity":"medium","message":"connection 192.0.2.9 (x:1) -> 10.2.3.4:80 is not allowed by the firewall"}]}
 {"line":10,"effect":"allow","matches":[]}
-{"line":11,"effect":"prevent","matches":[{"rule":"cnnf","effect":"prevent","severity":"medium","message":"connection 10.9.0.1 -> 192.0.2.1:443 matched firewall entry"}]}
-{"line":12,"effect":"alert","matches":[{"rule":"cnnf","effect":"alert","severity":"medium","message":"connection 10.9.0.1 -> 192.0.2.2:443 from <undefined> is not allowed by the firewall"}]}
+{"line":11,"effect":"prevent","matches":[{"rule":"cnnf","effect":"prevent","severity":"medium","message":"connection 10.9.0.1 (front:1) -> 192.0.2.1:443 (a.onion.example) matched firewall entry"}]}
+{"line":12,"effect":"alert","matches":[{"rule":"cnnf","effect":"alert","severity":"medium","message":"connection 10.9.0.1 (build-02) -> 192.0.2.2:443 (registry.local) is not allowed by the firewall"}]}

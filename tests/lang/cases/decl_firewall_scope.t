@@ -14,7 +14,7 @@ firewall "c2c only" {
 {"event":{"category":["network"]},"network":{"transport":"udp"},"source":{"ip":"192.0.2.1"},"destination":{"ip":"10.0.0.2","port":5432,"container":{"image":{"name":"db:1"}}}}
 {"event":{"category":["network"]},"network":{"transport":"tcp"},"source":{"ip":"10.0.0.1"},"destination":{"ip":"8.8.8.8","port":53}}
 %%EXPECT
-{"line":1,"effect":"block","matches":[{"rule":"c2c only","effect":"block","severity":"high","message":"connection 10.0.0.1 -> 10.0.0.2:5432 matched firewall entry"}]}
-{"line":2,"effect":"prevent","matches":[{"rule":"c2c only","effect":"prevent","severity":"high","message":"connection 10.0.0.1 -> 10.0.0.2:5432 matched firewall entry"}]}
+{"line":1,"effect":"block","matches":[{"rule":"c2c only","effect":"block","severity":"high","message":"connection 10.0.0.1 -> 10.0.0.2:5432 (db:1) matched firewall entry"}]}
+{"line":2,"effect":"prevent","matches":[{"rule":"c2c only","effect":"prevent","severity":"high","message":"connection 10.0.0.1 -> 10.0.0.2:5432 (db:1) matched firewall entry"}]}
 {"line":3,"effect":"allow","matches":[]}
 {"line":4,"effect":"allow","matches":[]}

@@ -42,7 +42,7 @@ runtime "net" {
 {"line":6,"effect":"alert","matches":[{"rule":"net","effect":"alert","severity":"medium","message":"connection to 8.8.8.8:22 not allowed in app:1"}]}
 {"line":7,"effect":"alert","matches":[{"rule":"net","effect":"alert","severity":"medium","message":"connection to 10.0.0.5:8443 denied in app:1"}]}
 {"line":8,"effect":"alert","matches":[{"rule":"net","effect":"alert","severity":"medium","message":"connection to 198.51.100.7:80 denied in app:1"}]}
-{"line":9,"effect":"block","matches":[{"rule":"net","effect":"block","severity":"medium","message":"connection to 2001:db8::1:53 denied in app:1"}]}
+{"line":9,"effect":"block","matches":[{"rule":"net","effect":"block","severity":"medium","message":"connection to [2001:db8::1]:53 denied in app:1"}]}
 {"line":10,"effect":"prevent","matches":[{"rule":"net","effect":"prevent","severity":"medium","message":"connection to 8.8.8.8:4444 denied in app:1"}]}
 {"line":11,"effect":"alert","matches":[{"rule":"net","effect":"alert","severity":"medium","message":"connection to 8.8.8.8:9000 not allowed in app:1"}]}
 {"line":12,"effect":"alert","matches":[{"rule":"net","effect":"alert","severity":"medium","message":"connection to 10.0.0.5:5432 not allowed in app:1"}]}

@@ -25,11 +25,11 @@ runtime "rt" {
 {"event":{"category":["process"]},"host":{"name":"h1"},"process":{"executable":"/usr/bin/socat","name":"socat"}}
 {"event":{"category":["process"]},"host":{"name":"h1"},"process":{"executable":"/usr/bin/ncat","name":"ncat"}}
 %%EXPECT
-{"line":1,"effect":"prevent","matches":[{"rule":"rt","effect":"prevent","severity":"medium","message":"connection to 10.0.0.1:80 denied in <undefined>"}]}
-{"line":2,"effect":"prevent","matches":[{"rule":"rt","effect":"prevent","severity":"medium","message":"connection to 10.0.0.1:81 denied in <undefined>"}]}
-{"line":3,"effect":"block","matches":[{"rule":"rt","effect":"block","severity":"medium","message":"connection to 198.51.100.9:8050 denied in <undefined>"}]}
-{"line":4,"effect":"alert","matches":[{"rule":"rt","effect":"alert","severity":"medium","message":"connection to 198.51.100.9:8200 not allowed in <undefined>"}]}
-{"line":5,"effect":"block","matches":[{"rule":"rt","effect":"block","severity":"medium","message":"connection to 2001:db8::5:9000 denied in <undefined>"}]}
+{"line":1,"effect":"prevent","matches":[{"rule":"rt","effect":"prevent","severity":"medium","message":"connection to 10.0.0.1:80 denied on host h1"}]}
+{"line":2,"effect":"prevent","matches":[{"rule":"rt","effect":"prevent","severity":"medium","message":"connection to 10.0.0.1:81 denied on host h1"}]}
+{"line":3,"effect":"block","matches":[{"rule":"rt","effect":"block","severity":"medium","message":"connection to 198.51.100.9:8050 denied on host h1"}]}
+{"line":4,"effect":"alert","matches":[{"rule":"rt","effect":"alert","severity":"medium","message":"connection to 198.51.100.9:8200 not allowed on host h1"}]}
+{"line":5,"effect":"block","matches":[{"rule":"rt","effect":"block","severity":"medium","message":"connection to [2001:db8::5]:9000 denied on host h1"}]}
 {"line":6,"effect":"allow","matches":[]}
-{"line":7,"effect":"alert","matches":[{"rule":"rt","effect":"alert","severity":"medium","message":"process /usr/bin/socat denied in <undefined>"}]}
-{"line":8,"effect":"alert","matches":[{"rule":"rt","effect":"alert","severity":"medium","message":"process /usr/bin/ncat denied in <undefined>"}]}
+{"line":7,"effect":"alert","matches":[{"rule":"rt","effect":"alert","severity":"medium","message":"process /usr/bin/socat denied on host h1"}]}
+{"line":8,"effect":"alert","matches":[{"rule":"rt","effect":"alert","severity":"medium","message":"process /usr/bin/ncat denied on host h1"}]}

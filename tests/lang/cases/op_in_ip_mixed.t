@@ -14,7 +14,7 @@ runtime "rt" {
 {"event":{"category":["network"]},"network":{"direction":"outbound"},"destination":{"ip":"fd00::1","port":1}}
 {"event":{"category":["network"]},"network":{"direction":"outbound"},"destination":{"ip":"203.0.113.1","port":1}}
 %%EXPECT
-{"line":1,"effect":"block","matches":[{"rule":"in","effect":"alert","severity":"medium","message":"in"},{"rule":"rt","effect":"block","severity":"medium","message":"connection to 198.51.100.9:1 denied in <undefined>"}]}
-{"line":2,"effect":"block","matches":[{"rule":"in","effect":"alert","severity":"medium","message":"in"},{"rule":"rt","effect":"block","severity":"medium","message":"connection to 2001:db8::5:1 denied in <undefined>"}]}
+{"line":1,"effect":"block","matches":[{"rule":"in","effect":"alert","severity":"medium","message":"in"},{"rule":"rt","effect":"block","severity":"medium","message":"connection to 198.51.100.9:1 denied"}]}
+{"line":2,"effect":"block","matches":[{"rule":"in","effect":"alert","severity":"medium","message":"in"},{"rule":"rt","effect":"block","severity":"medium","message":"connection to [2001:db8::5]:1 denied"}]}
 {"line":3,"effect":"alert","matches":[{"rule":"lit","effect":"alert","severity":"medium","message":"lit"}]}
-{"line":4,"effect":"block","matches":[{"rule":"rt","effect":"block","severity":"medium","message":"connection to 203.0.113.1:1 denied in <undefined>"}]}
+{"line":4,"effect":"block","matches":[{"rule":"rt","effect":"block","severity":"medium","message":"connection to 203.0.113.1:1 denied"}]}

@@ -1,0 +1,273 @@
+/*
+ * decode_int.h — the decoder's internals, shared by its files (the public
+ * contract is decode.h).  Nothing outside engine/decode/ includes this.
+ *
+ * The decoder is split by source, one file per stage, as SQLite names its
+ * planner's files:
+ *   decode_walk.c    the schema-driven walker and value conversion: the part
+ *                    every source shares;
+ *   decode_record.c  collections of records and pal_record_from_json
+ *                    (inventories);
+ *   decode_event.c   the event line (size, depth, JSON, format sniffing),
+ *                    the event fields the adapters set, and what every event
+ *                    gets afterwards (derived names, one direction spelling);
+ *   decode_ecs.c     ECS: kind and OS inference;
+ *   decode_sysmon.c  Sysmon, Winlogbeat and flat layouts;
+ *   decode_falco.c   Falco JSON output;
+ *   decode_winpath.c Windows paths in one form (\\?\, \Device\, "..", "cmd.exe.").
+ *
+ * Design.  One schema-driven walker does the work.  Given a JSON object and
+ * a schema, it visits the object's members once, comparing each key with
+ * the *rest* of the JSON paths of the fields still in play ("candidates").
+ * A key that completes a path is that field's value; a key that is a prefix
+ * of some paths followed by '.' narrows the candidates, and the walk
+ * descends into that member.  Because a key is compared with the rest of a
+ * path whatever dots it holds itself, the three layouts ECS producers emit
+ * are one case: nested objects {"process":{"name":..}}, flattened keys
+ * {"process.name":..} and mixes {"process":{"parent.name":..}}.  The walk
+ * only descends along schema paths, so its depth is bounded by the schema
+ * and its time is linear in the input (a key is compared with at most the
+ * length of a field path, per candidate).
+ *
+ * Values convert strictly to the field's type.  A value that does not fit
+ * leaves the field undefined (policies then see "absent", never a wrong
+ * value) and is reported with its JSON path ("files[3].size: expected a
+ * number, got a string"); only the first report is kept.  When one field is
+ * spelled twice (nested and flattened), the first in document order wins.
+ * JSON null means absent.
+ *
+ * Events.  pal_event_decode checks the line's size and nesting depth itself
+ * (so the error names the limit, and cJSON never recurses deeply), parses it
+ * with cJSON, then:
+ *   1. walks the ECS names of PS_EVENT over the whole object;
+ *   2. for Sysmon and Falco records, an adapter fills the fields the walk
+ *      left undefined from the raw names: ECS fields that a shipper
+ *      (Winlogbeat's Sysmon module) already added win, because they are what
+ *      the rest of the user's pipeline sees;
+ *   3. sets the kind and the Windows flag, derives names from paths
+ *      (process.name from process.executable, ...), flags Windows paths,
+ *      and spells network.direction one way (ECS 8 "egress" is "outbound").
+ * Fields outside `want` are neither converted nor kept, except the few the
+ * kind/OS inference and the derived fields read; those are decoded and then
+ * dropped.  A bad value in an event is not fatal: the field is undefined,
+ * the call returns 0 and leaves the first such message in err (err[0] is 0
+ * when the line was clean); the caller decides what to do with it.
+ *
+ * Memory.  Every string, list and record is copied into the caller's arena
+ * and the cJSON tree is deleted before returning, so the only allocations
+ * outside the arena are cJSON's own while a line is parsed.  cJSON records
+ * the position of a parse error in a global as well as in the pointer we
+ * read: harmless, but a data race for thread sanitizers.
+ *
+ * Names: functions shared between the files are dec_* (the walker and its
+ * state) and ev_* (setting event fields); everything else is static.
+ */
+#ifndef PAL_DECODE_INT_H
+#define PAL_DECODE_INT_H
+
+#include "engine/decode/decode.h"
+#include "engine/base/limits.h"
+#include "engine/core/match.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The decoder's own bounds (the user-facing limits are in limits.h):
+   DEC_MAX_FIELDS  fields in one schema: candidate sets and bitmaps live on
+                   the stack, sized by it;
+   DEC_PATH_CAP    bytes of JSON path kept for messages (longer is cut);
+   DEC_QUOTE       bytes of an untrusted value quoted in a message. */
+#define DEC_MAX_FIELDS 256u
+#define DEC_PATH_CAP   256u
+#define DEC_QUOTE      48u
+#define QUOTE_BUF      (DEC_QUOTE * 4u + 8u)
+
+/* ---- small helpers ---- */
+
+static inline bool bit_get(const uint8_t *b, unsigned i) { return (b[i >> 3] >> (i & 7)) & 1u; }
+static inline void bit_set(uint8_t *b, unsigned i) { b[i >> 3] |= (uint8_t)(1u << (i & 7)); }
+
+static inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+static inline bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+static inline bool eq_ci(const char *s, size_t n, const char *lit)
+{
+    size_t m = strlen(lit);
+    if (n != m) return false;
+    for (size_t i = 0; i < n; i++)
+        if (lower(s[i]) != lower(lit[i])) return false;
+    return true;
+}
+
+static inline bool str_eq_ci(const char *s, const char *lit) { return s && eq_ci(s, strlen(s), lit); }
+
+static inline bool starts_ci(const char *s, size_t n, const char *lit)
+{
+    size_t m = strlen(lit);
+    return n >= m && eq_ci(s, m, lit);
+}
+
+static inline const cJSON *item(const cJSON *obj, const char *key)
+{
+    return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
+static inline const char *jstr(const cJSON *v) { return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL; }
+
+const char *dec_find_sub(const char *s, size_t n, const char *lit);
+void dec_set_err(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A printable rendition of untrusted text for a message (see decode_walk.c). */
+const char *dec_show(char buf[QUOTE_BUF], const char *s, size_t n, bool quotes);
+/* "a string", "a number", ... for messages about a JSON value. */
+const char *dec_json_kind(const cJSON *v);
+/* The member at a dotted path, whatever mix of nesting and flattened keys
+   spells it (the walker's rule, for the few names outside a schema). */
+const cJSON *dec_json_find(const cJSON *obj, const char *path);
+/* Decimal integer filling the whole text: 0 ok, 1 not a number, 2 out of
+   the int64 range. */
+int dec_parse_int(const char *s, size_t n, int64_t *out);
+
+/* ---- the decoder state and its reports ---- */
+
+typedef struct dec {
+    pal_arena *a;
+    char *err;
+    size_t errcap;
+    unsigned nbad;     /* values that did not fit their field */
+    bool stop_on_bad;  /* pal_record_from_json: the first bad value is fatal */
+    bool fatal;        /* arena exhausted or a limit passed: give up */
+    bool last_wins;    /* the second reading of a line with a duplicate key */
+    char dup[DEC_PATH_CAP];   /* first reading: the first duplicate key met, "" if none */
+    size_t plen;
+    char path[DEC_PATH_CAP];  /* JSON path of the value being converted */
+} dec;
+
+/* Members of an object in reading order: document order, or last first. */
+static inline const cJSON *dec_first_member(const dec *d, const cJSON *obj)
+{
+    const cJSON *m = obj->child;
+    if (!d->last_wins || !m) return m;
+    if (m->prev) return m->prev;      /* cJSON keeps the last in the first's prev */
+    while (m->next) m = m->next;
+    return m;
+}
+
+static inline const cJSON *dec_next_member(const dec *d, const cJSON *obj, const cJSON *m)
+{
+    if (!d->last_wins) return m->next;
+    return m == obj->child ? NULL : m->prev;
+}
+
+static inline bool dec_done(const dec *d) { return d->fatal || (d->stop_on_bad && d->nbad); }
+
+/* A value that does not fit: the first is reported, prefixed by d->path. */
+void dec_bad_value(dec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Give up on this input (a limit, or no memory); the message replaces err. */
+void dec_fatal(dec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void *dec_alloc(dec *d, size_t n);   /* from d->a; NULL (and fatal) when exhausted */
+
+/* The path buffer grows as the walk descends and is cut back on return.
+   Only keys that matched a schema path (or fixed adapter names) enter it. */
+size_t dec_path_push(dec *d, const char *s, size_t n, bool dot);
+size_t dec_path_push_index(dec *d, size_t i);
+void dec_path_pop(dec *d, size_t old);
+
+/* ---- values ---- */
+
+bool dec_str_value(dec *d, unsigned t, const char *s, size_t n, bool windows, pal_value *out);
+/* An IP address in text; brackets and an IPv6 zone are dropped. */
+bool dec_ip_text(const char *s, size_t n, pal_value *out);
+bool dec_scalar_value(dec *d, unsigned t, bool is_port, const cJSON *v, bool windows, pal_value *out);
+/* Converts v to field f's type into *out; *out is untouched on failure. */
+bool dec_convert_field(dec *d, const pal_field *f, const cJSON *v, bool windows, unsigned depth,
+                       pal_value *out);
+/* A collection of records (decode_record.c). */
+bool dec_records_value(dec *d, unsigned sid, const cJSON *v, bool windows, unsigned depth,
+                       pal_value *out);
+
+/* ---- the schema walk ---- */
+
+typedef struct rec_ctx {
+    const pal_schema *s;
+    pal_value *slots;
+    const uint8_t *want;   /* fields to convert; NULL = all */
+    uint8_t *seen;         /* fields present with a non-null value */
+    uint8_t *met;          /* last_wins: fields met, null included */
+    bool windows;          /* PVF_WINDOWS on PT_PATH values */
+    unsigned depth;        /* record nesting, for collections of records */
+} rec_ctx;
+
+void dec_walk_record(dec *d, rec_ctx *r, const cJSON *obj);
+
+/* Duplicate keys (decode_walk.c explains the two readings).  dec_note_dup
+   records where.key as the first duplicate; dec_item and dec_find are the
+   adapters' lookups of one key and of a dotted path, reading as d does. */
+void dec_note_dup(dec *d, const char *where, const char *key, size_t klen);
+const cJSON *dec_item(dec *d, const cJSON *obj, const char *key, const char *where);
+const cJSON *dec_find(dec *d, const cJSON *obj, const char *path);
+
+/* ---- events: the fields inference, adapters and derivations touch ---- */
+
+enum {
+    EF_TIMESTAMP, EF_HOST_NAME, EF_HOST_OS_TYPE, EF_CONTAINER_ID, EF_CONTAINER_NAME,
+    EF_IMAGE_NAME, EF_IMAGE_TAG, EF_USER_NAME, EF_CATEGORY, EF_TYPE, EF_ACTION,
+    EF_KIND, EF_MODULE, EF_PID, EF_EXE, EF_NAME, EF_CMDLINE, EF_CWD, EF_MD5,
+    EF_SHA1, EF_SHA256, EF_PPID, EF_PEXE, EF_PNAME, EF_PCMDLINE, EF_DIRECTION,
+    EF_TRANSPORT, EF_PROTOCOL, EF_SRC_IP, EF_SRC_PORT, EF_DST_IP, EF_DST_PORT,
+    EF_DST_DOMAIN, EF_DNS_QNAME, EF_DNS_RCODE, EF_DNS_RESOLVED, EF_FILE_PATH,
+    EF_FILE_NAME, EF_FILE_EXT, EF_FILE_DIR, EF__COUNT
+};
+
+/* PS_EVENT index of each EF_ field, resolved by name once (a schema edit
+   cannot silently shift them); -1 when the schema lacks a name, which
+   every setter tolerates. */
+extern int dec_ef_index[EF__COUNT];
+
+typedef struct evctx {
+    dec d;
+    const pal_schema *s;
+    pal_value *slots;
+    const uint8_t *user_want;               /* NULL = all */
+    uint8_t want[DEC_MAX_FIELDS / 8];       /* user_want plus the fields inference reads */
+    uint8_t seen[DEC_MAX_FIELDS / 8];       /* present in the ECS walk */
+    uint8_t met[DEC_MAX_FIELDS / 8];        /* last_wins: met in the walk, null too */
+    pal_event *ev;
+    const pal_decode_opts *opts;            /* NULL: none */
+} evctx;
+
+const pal_value *ev_get(const evctx *e, int ef);
+/* The slot of `ef` if it is wanted and still undefined, else NULL. */
+pal_value *ev_free(evctx *e, int ef);
+const pal_field *ev_field(const evctx *e, int ef);
+/* Sets `ef` from a raw record's JSON value, found at prefix.key (for
+   messages).  Converts exactly like the ECS walk does. */
+void ev_json(evctx *e, int ef, const cJSON *v, const char *prefix, const char *key);
+/* Sets a string (or a one-string list) field from text. */
+void ev_str(evctx *e, int ef, const char *s, size_t n);
+void ev_lit(evctx *e, int ef, const char *s);
+/* A list of constant strings (event.type ["connection", "start"]). */
+void ev_lits(evctx *e, int ef, const char *const *v, unsigned n);
+void ev_category(evctx *e, const char *cat, const char *const *types, unsigned ntypes);
+/* Text copied lower-cased (hashes, protocol names). */
+void ev_str_lower(evctx *e, int ef, const char *s, size_t n);
+/* Present in the ECS walk (with any value, null excepted). */
+bool ev_seen(const evctx *e, int ef);
+bool ev_any_seen(const evctx *e, const char *prefix);
+
+/* A Windows path in one form (decode_winpath.c) into out; out and scratch
+   have room for n bytes (the result is never longer).  Returns its length.
+   *unmapped_volume is the N of a \Device\HarddiskVolumeN the map does not
+   know (1000 when N is out of range), else 0. */
+size_t dec_winpath_normalize(const char *s, size_t n, const pal_decode_opts *o, char *out, char *scratch,
+                             unsigned *unmapped_volume);
+
+/* The ECS walk over a whole line (every source starts with it). */
+void dec_walk_event(evctx *e, const cJSON *root);
+
+/* The sources: each returns 0, or -1 with a message in e->d.err. */
+int dec_ecs(evctx *e, const cJSON *root);
+int dec_sysmon(evctx *e, const cJSON *root);
+int dec_falco(evctx *e, const cJSON *root);
+
+#endif
