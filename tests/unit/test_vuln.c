@@ -775,6 +775,36 @@ static void test_unreadable(void)
     rmdir(path_of("locked"));
 }
 
+/* ---------------------------------------------------------------- MSRC severity */
+
+/* A CVE that is Critical for Office and Important for Windows is, in the
+   Windows feed, Important, with the Windows CVSS score. */
+static void test_msrc_windows_severity(void)
+{
+    write_file("msrc-mixed.json",
+        "{\"DocumentTracking\":{\"Identification\":{\"ID\":{\"Value\":\"2099-Jan\"}},\"InitialReleaseDate\":\"2099-01-10T08:00:00Z\"},"
+        "\"ProductTree\":{\"FullProductName\":[{\"ProductID\":\"1\",\"Value\":\"Windows Server 2019\"},"
+        "{\"ProductID\":\"2\",\"Value\":\"Microsoft Office 2019\"}]},"
+        "\"Vulnerability\":[{\"CVE\":\"CVE-2099-9000\",\"Title\":{\"Value\":\"mixed\"},"
+        "\"Threats\":[{\"Type\":3,\"Description\":{\"Value\":\"Critical\"},\"ProductID\":[\"2\"]},"
+        "{\"Type\":3,\"Description\":{\"Value\":\"Important\"},\"ProductID\":[\"1\"]},"
+        "{\"Type\":1,\"Description\":{\"Value\":\"Exploited:Yes\"},\"ProductID\":[\"2\"]}],"
+        "\"CVSSScoreSets\":[{\"BaseScore\":9.8,\"ProductID\":[\"2\"]},{\"BaseScore\":7.5,\"ProductID\":[\"1\"]}],"
+        "\"Remediations\":[{\"Type\":2,\"Description\":{\"Value\":\"9000001\"},\"FixedBuild\":\"10.0.17763.9000\",\"ProductID\":[\"1\",\"2\",\"1\"]}]}]}");
+    char err[256];
+    const char *docs[] = {path_of("msrc-mixed.json")};
+    cJSON *feed = pal_msrc_convert(docs, 1, NULL, err, sizeof err);
+    CHECK(feed != NULL);
+    if (!feed) return;
+    cJSON *v = cJSON_GetArrayItem(cJSON_GetObjectItem(feed, "vulnerabilities"), 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(v, "severity")), "high");
+    CHECK(cJSON_GetObjectItem(v, "cvss") && cJSON_GetObjectItem(v, "cvss")->valuedouble == 7.5);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(v, "exploited")));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(v, "fixes")), 1);   /* product 1 listed twice */
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(feed, "products")), 1);
+    cJSON_Delete(feed);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/pal_vuln_XXXXXX");
@@ -786,6 +816,7 @@ int main(void)
     test_windows();
     test_allow();
     test_unreadable();
+    test_msrc_windows_severity();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
