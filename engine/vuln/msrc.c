@@ -27,6 +27,8 @@
  * year of documents converts in time linear in its size.
  */
 #include "engine/vuln/vuln.h"
+#include "engine/base/arena.h"
+#include "engine/base/strmap.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -89,67 +91,34 @@ static bool windows_build4(const char *s)
 
 /* ---------------------------------------------------------------- lookups */
 
-/* A set of strings (or a map to a pointer): vulnerabilities by CVE, fixes
-   by (CVE, product, build, KB), products already in the output.  Months
-   of CVRF hold thousands of CVEs, each fixed for tens of products: every
-   lookup is a hash probe, not a walk over what was converted so far. */
-typedef struct strmap {
-    struct { char *key; void *val; } *slots;
-    size_t cap, n;
-} strmap;
+/* Sets of strings (or maps to a pointer), over engine/base/strmap.h with
+   the keys copied into the conversion's arena: vulnerabilities by CVE,
+   fixes by (CVE, product, build, KB), products already in the output.
+   Months of CVRF hold thousands of CVEs, each fixed for tens of products:
+   every lookup is a hash probe, not a walk over what was converted so far. */
+typedef struct strset {
+    pal_strmap map;
+    pal_arena *mem;
+} strset;
 
-static uint32_t str_hash(const char *s)
+static void *const PRESENT = (void *)&PRESENT;   /* the value of a set member */
+
+static void *strset_get(const strset *m, const char *key)
 {
-    uint32_t h = 2166136261u;
-    for (; *s; s++) { h ^= (unsigned char)*s; h *= 16777619u; }
-    return h;
+    return pal_strmap_get(&m->map, key, strlen(key));
 }
 
-static void **strmap_find(const strmap *m, const char *key)
-{
-    if (!m->cap) return NULL;
-    for (size_t i = str_hash(key) & (m->cap - 1); m->slots[i].key; i = (i + 1) & (m->cap - 1))
-        if (!strcmp(m->slots[i].key, key)) return &m->slots[i].val;
-    return NULL;
-}
-
-/* Adds key (copied) with val; false on no memory.  *added says whether it
-   was new (an existing key keeps its value). */
-static bool strmap_add(strmap *m, const char *key, void *val, bool *added)
+/* Adds key with val (non-NULL) unless it is there; *added says which.
+   false on no memory. */
+static bool strset_add(strset *m, const char *key, void *val, bool *added)
 {
     *added = false;
-    if (strmap_find(m, key)) return true;
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 64;
-        void *ns = calloc(nc, sizeof *m->slots);
-        if (!ns) return false;
-        strmap old = *m;
-        m->slots = ns;
-        m->cap = nc;
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.slots[i].key) {
-                size_t j = str_hash(old.slots[i].key) & (nc - 1);
-                while (m->slots[j].key) j = (j + 1) & (nc - 1);
-                m->slots[j] = old.slots[i];
-            }
-        free(old.slots);
-    }
-    char *k = strdup(key);
-    if (!k) return false;
-    size_t i = str_hash(key) & (m->cap - 1);
-    while (m->slots[i].key) i = (i + 1) & (m->cap - 1);
-    m->slots[i].key = k;
-    m->slots[i].val = val;
-    m->n++;
+    if (strset_get(m, key)) return true;
+    size_t n = strlen(key);
+    char *k = pal_arena_strndup(m->mem, key, n);
+    if (!k || pal_strmap_put(m->mem, &m->map, k, n, val) < 0) return false;
     *added = true;
     return true;
-}
-
-static void strmap_free(strmap *m)
-{
-    for (size_t i = 0; i < m->cap; i++) free(m->slots[i].key);
-    free(m->slots);
-    memset(m, 0, sizeof *m);
 }
 
 /* One document's ProductTree.FullProductName, sorted by ProductID so the
@@ -218,24 +187,23 @@ static int ptr_order_cmp(const void *pa, const void *pb)
 
 typedef struct convert_state {
     cJSON *vulns, *used_products;
-    strmap by_cve;        /* CVE -> its output object */
-    strmap fix_keys;      /* "CVE\x1fproduct\x1fbuild\x1fkb" of every fix made */
-    strmap used;          /* product ids in the output's products table */
+    pal_arena mem;        /* the sets' keys and entries */
+    strset by_cve;        /* CVE -> its output object */
+    strset fix_keys;      /* "CVE\x1fproduct\x1fbuild\x1fkb" of every fix made */
+    strset used;          /* product ids in the output's products table */
     bool oom;
 } convert_state;
 
 static void convert_state_free(convert_state *st)
 {
-    strmap_free(&st->by_cve);
-    strmap_free(&st->fix_keys);
-    strmap_free(&st->used);
+    pal_arena_free(&st->mem);
 }
 
 /* The output vulnerability for id (created on first use). */
 static cJSON *vuln_for(convert_state *st, const char *id)
 {
-    void **found = strmap_find(&st->by_cve, id);
-    if (found) return *found;
+    cJSON *found = strset_get(&st->by_cve, id);
+    if (found) return found;
     cJSON *v = cJSON_CreateObject();
     if (!v) return NULL;
     cJSON_AddStringToObject(v, "id", id);
@@ -244,7 +212,7 @@ static cJSON *vuln_for(convert_state *st, const char *id)
     cJSON_AddBoolToObject(v, "exploited", false);
     cJSON_AddArrayToObject(v, "fixes");
     bool added;
-    if (!strmap_add(&st->by_cve, id, v, &added)) { cJSON_Delete(v); return NULL; }
+    if (!strset_add(&st->by_cve, id, v, &added)) { cJSON_Delete(v); return NULL; }
     cJSON_AddItemToArray(st->vulns, v);
     return v;
 }
@@ -291,12 +259,12 @@ static void sort_array(cJSON *arr, int (*cmp)(const void *, const void *))
 /* Does a threat or score set o apply to one of the products in fixed (the
    Windows products this vulnerability has fixes for)?  One that names no
    product applies to the vulnerability as a whole. */
-static bool about_fixed(const cJSON *o, const strmap *fixed)
+static bool about_fixed(const cJSON *o, const strset *fixed)
 {
     const cJSON *ids = cJSON_GetObjectItemCaseSensitive(o, "ProductID");
     if (!ids || (cJSON_IsArray(ids) && !ids->child)) return true;
     FOR_LISTED(o, pid)
-        if (strmap_find(fixed, pid)) return true;
+        if (strset_get(fixed, pid)) return true;
     return false;
 }
 
@@ -315,7 +283,7 @@ static void convert_vuln(const char *file, unsigned index, const cJSON *vu, cons
     cJSON *fixes = cJSON_CreateArray();
     const product **listed = NULL;
     size_t capl = 0;
-    strmap fixed = {0};           /* product ids fixed here, for the severity */
+    strset fixed = {.mem = &st->mem};   /* product ids fixed here, for the severity */
     if (!fixes) { st->oom = true; return; }
     int sev = 0, cvss = -1;
     bool windows = false, convertible = false;
@@ -360,12 +328,12 @@ static void convert_vuln(const char *file, unsigned index, const cJSON *vu, cons
             }
             convertible = true;
             bool added;
-            if (!strmap_add(&fixed, p->id, NULL, &added)) { st->oom = true; break; }
+            if (!strset_add(&fixed, p->id, PRESENT, &added)) { st->oom = true; break; }
             /* skip exact duplicates: a product listed twice, or the same
                fix in another month's document */
             char key[256];
             snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%s", cve, p->id, fb, kbn);
-            if (!strmap_add(&st->fix_keys, key, NULL, &added)) { st->oom = true; break; }
+            if (!strset_add(&st->fix_keys, key, PRESENT, &added)) { st->oom = true; break; }
             if (!added) continue;
             cJSON *fx = cJSON_CreateObject();
             if (!fx) { st->oom = true; break; }
@@ -374,7 +342,7 @@ static void convert_vuln(const char *file, unsigned index, const cJSON *vu, cons
             if (kbn[0]) cJSON_AddStringToObject(fx, "kb", kbn);
             cJSON_AddItemToArray(fixes, fx);
             /* remember the product for the output's table */
-            if (!strmap_add(&st->used, p->id, NULL, &added)) { st->oom = true; break; }
+            if (!strset_add(&st->used, p->id, PRESENT, &added)) { st->oom = true; break; }
             if (added) {
                 cJSON *np = cJSON_CreateObject();
                 if (!np) { st->oom = true; break; }
@@ -389,7 +357,6 @@ static void convert_vuln(const char *file, unsigned index, const cJSON *vu, cons
     if (st->oom || !windows || !convertible) {
         /* not about Windows builds: not a problem */
         cJSON_Delete(fixes);
-        strmap_free(&fixed);
         return;
     }
     /* severity, CVSS and exploit status: the highest given for a Windows
@@ -417,7 +384,6 @@ static void convert_vuln(const char *file, unsigned index, const cJSON *vu, cons
             if (s10 > cvss) cvss = s10;
         }
     }
-    strmap_free(&fixed);
     const char *pub = NULL;
     const cJSON *rh = cJSON_GetObjectItemCaseSensitive(vu, "RevisionHistory");
     if (cJSON_GetArraySize(rh) > 0) pub = str_of(cJSON_GetArrayItem(rh, 0), "Date");
@@ -477,6 +443,8 @@ cJSON *pal_msrc_convert(const char *const *files, unsigned nfiles, pal_feed_repo
     cJSON_AddItemToObject(feed, "products", prods);
     cJSON_AddItemToObject(feed, "vulnerabilities", vulns);
     convert_state st = {.vulns = vulns, .used_products = prods};
+    pal_arena_init(&st.mem, 0);
+    st.by_cve.mem = st.fix_keys.mem = st.used.mem = &st.mem;
     for (unsigned i = 0; i < nfiles; i++) {
         char why[160];
         size_t len = 0;

@@ -31,6 +31,7 @@
 #include "engine/vuln/vuln.h"
 #include "engine/base/arena.h"
 #include "engine/base/json.h"
+#include "engine/base/strmap.h"
 #include "engine/vuln/version.h"
 
 #include <ctype.h>
@@ -1009,35 +1010,24 @@ static bool norm_kb(const char *s, char out[24])
     return true;
 }
 
-/* The products table of a Windows feed, by id: a fix names its product
-   by id, and a feed has thousands of fixes over hundreds of products. */
-typedef struct prod_tab {
-    struct { const char *id; jv p; } *slots;
-    size_t cap;
-} prod_tab;
-
-static bool prod_tab_build(loadctx *c, jv products, prod_tab *pt)
+/* The products table of a Windows feed, by id (in the scratch arena): a
+   fix names its product by id, and a feed has thousands of fixes over
+   hundreds of products.  The last product with an id names it, as the
+   table's own order would have it (a later put shadows an earlier one). */
+static bool prod_tab_build(loadctx *c, jv products, pal_strmap *pt)
 {
-    pt->cap = 16;
-    while (pt->cap < (size_t)jsize(c, products) * 2) pt->cap *= 2;
-    pt->slots = calloc(pt->cap, sizeof *pt->slots);
-    if (!pt->slots) return false;
     JFOR(c, p, products) {
         const char *id = jstr_of(c, p, "id");
         if (!id) { if (c->fatal) return false; continue; }
-        size_t i = fnv(0, id) & (pt->cap - 1);
-        while (pt->slots[i].id && strcmp(pt->slots[i].id, id)) i = (i + 1) & (pt->cap - 1);
-        pt->slots[i].id = id;
-        pt->slots[i].p = p;            /* the last product with an id names it */
+        if (pal_strmap_put(&c->f->scratch, pt, id, strlen(id), (void *)(uintptr_t)(p + 1)) < 0) return false;
     }
     return true;
 }
 
-static jv prod_tab_find(const prod_tab *pt, const char *id)
+static jv prod_tab_find(const pal_strmap *pt, const char *id)
 {
-    for (size_t i = fnv(0, id) & (pt->cap - 1); pt->slots[i].id; i = (i + 1) & (pt->cap - 1))
-        if (!strcmp(pt->slots[i].id, id)) return pt->slots[i].p;
-    return JNIL;
+    uintptr_t v = (uintptr_t)pal_strmap_get(pt, id, strlen(id));
+    return v ? (jv)(v - 1) : JNIL;
 }
 
 static void windows_feed(loadctx *c, jv root)
@@ -1059,8 +1049,8 @@ static void windows_feed(loadctx *c, jv root)
         PROBLEM(c, PAL_FEED_ERROR, "no \"vulnerabilities\" array: file skipped");
         return;
     }
-    prod_tab pt = {0};
-    if (!prod_tab_build(c, products, &pt)) { free(pt.slots); if (!c->fatal) oom(c); return; }
+    pal_strmap pt = {0};
+    if (!prod_tab_build(c, products, &pt)) { if (!c->fatal) oom(c); return; }
     unsigned i = 0;
     JFOR(c, v, vulns) {
         unsigned idx = i++;
@@ -1140,7 +1130,6 @@ static void windows_feed(loadctx *c, jv root)
             if (c->rep) c->rep->skipped++;
         }
     }
-    free(pt.slots);
 }
 
 /* ---------------------------------------------------------------- files */
