@@ -124,12 +124,14 @@ static size_t check_u(pal_json *r, const unsigned char *s, size_t i, size_t n)
     if (v >= 0xDC00 && v <= 0xDFFF) return fail(r, PAL_JSON_E_SURROGATE, i), 0;
     if (v < 0xD800 || v > 0xDBFF) return 6;
     /* a high surrogate: a low one must follow */
-    if (i + 12 > n) {
-        if (i + 6 < n && s[i + 6] != '\\') return fail(r, PAL_JSON_E_SURROGATE, i), 0;
-        if (i + 7 < n && s[i + 7] != 'u') return fail(r, PAL_JSON_E_SURROGATE, i), 0;
+    if (i + 12 > n) {                 /* the text ends first: is what is there right? */
+        if (i + 6 < n && s[i + 6] != '\\') return fail(r, PAL_JSON_E_SURROGATE, i + 6), 0;
+        if (i + 7 < n && s[i + 7] != 'u') return fail(r, PAL_JSON_E_SURROGATE, i + 6), 0;
+        for (size_t k = i + 8; k < n; k++)
+            if (!xdigit(s[k])) return fail(r, PAL_JSON_E_ESCAPE, k), 0;
         return fail(r, PAL_JSON_E_EOF, n), 0;
     }
-    if (s[i + 6] != '\\' || s[i + 7] != 'u') return fail(r, PAL_JSON_E_SURROGATE, i), 0;
+    if (s[i + 6] != '\\' || s[i + 7] != 'u') return fail(r, PAL_JSON_E_SURROGATE, i + 6), 0;
     int lo = hex4(s + i + 8);
     if (lo < 0) return fail(r, PAL_JSON_E_ESCAPE, i + 8 + (size_t)(-1 - lo)), 0;
     if (lo < 0xDC00 || lo > 0xDFFF) return fail(r, PAL_JSON_E_SURROGATE, i + 6), 0;
@@ -408,7 +410,7 @@ const char *pal_json_strerror(pal_json_err e)
     case PAL_JSON_E_ESCAPE: return "an invalid escape in a string";
     case PAL_JSON_E_SURROGATE: return "a \\u surrogate that is not a high-low pair";
     case PAL_JSON_E_UTF8: return "bytes that are not UTF-8 in a string";
-    case PAL_JSON_E_DEPTH: return "nested too deeply";
+    case PAL_JSON_E_DEPTH: return "arrays and objects nested too deeply";
     case PAL_JSON_E_STRING_LIMIT: return "a string too long";
     case PAL_JSON_E_TRAILING: return "more after the value";
     case PAL_JSON_E_NOMEM: return "out of memory";

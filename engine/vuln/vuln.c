@@ -249,7 +249,6 @@ static uint32_t index_head(const pal_feeds *f, uint8_t kind, const char *name)
    tape, so a record's members are found whatever their order; the tape,
    the read buffer and the scratch arena for decoded strings are reused
    from file to file, so loading allocates only what it keeps. */
-#define FEED_JSON_DEPTH 1000u   /* nesting allowed in a feed file (cJSON's limit, as before) */
 
 typedef uint32_t jv;            /* a node of the current file's tape; JNIL = absent */
 #define JNIL PAL_JSON_NIL
@@ -1299,7 +1298,7 @@ static bool load_file(pal_feeds *f, int fd, const char *path, pal_feed_report *r
     if (rep) rep->files++;
     f->files++;
     pal_json r;
-    pal_json_opts jo = {.max_depth = FEED_JSON_DEPTH, .allow_bom = true};
+    pal_json_opts jo = {.max_depth = PAL_FEED_MAX_JSON_DEPTH, .allow_bom = true};
     pal_json_init(&r, text, len, &jo);
     if (!pal_json_tape_read(&f->tape, &r) || !pal_json_end(&r)) {
         size_t at;
@@ -1308,8 +1307,8 @@ static bool load_file(pal_feeds *f, int fd, const char *path, pal_feed_report *r
         unsigned line, col;
         pal_json_position(text, len, at, &line, &col);
         WHERE(&c, "line %u", line);
-        PROBLEM(&c, PAL_FEED_ERROR, "not valid JSON (%s at column %u): file skipped",
-                pal_json_strerror(e), col);
+        PROBLEM(&c, PAL_FEED_ERROR, "not valid JSON at column %u: %s%s: file skipped", col,
+                pal_json_strerror(e), e == PAL_JSON_E_DEPTH ? " (PAL_FEED_MAX_JSON_DEPTH)" : "");
         return true;
     }
     pal_arena_reset(&f->scratch);

@@ -117,6 +117,8 @@
 #define PAL_FEED_MAX_FILES       500000u      /* files in a feed directory (OSV's Debian
                                                  dump has ~60,000) */
 #define PAL_FEED_MAX_DEPTH       8u           /* directory nesting */
+#define PAL_FEED_MAX_JSON_DEPTH  1000u        /* arrays and objects nested in a feed file
+                                                 (cJSON's limit, which feeds had before) */
 #define PAL_FEED_MAX_RECORDS     2000000u     /* records (OSV, custom rules, Windows CVEs) */
 #define PAL_FEED_MAX_AFFECTED    10000000u    /* affected (package, ranges) entries in all */
 #define PAL_FEED_MAX_VERSIONS    4096u        /* events or listed versions in one affected

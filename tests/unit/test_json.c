@@ -76,8 +76,12 @@ static void test_invalid(void)
     INVALID("\"\\u12G4\"", PAL_JSON_E_ESCAPE, 5);
     INVALID("\"\\u12", PAL_JSON_E_EOF, 5);
     INVALID("\"\\uDC00\"", PAL_JSON_E_SURROGATE, 1);
-    INVALID("\"\\uD800\"", PAL_JSON_E_SURROGATE, 1);
+    INVALID("\"\\uD800\"", PAL_JSON_E_SURROGATE, 7);   /* where the low half should be */
     INVALID("\"\\uD800\\u0041\"", PAL_JSON_E_SURROGATE, 7);
+    INVALID("\"\\uD800x\"", PAL_JSON_E_SURROGATE, 7);
+    INVALID("\"\\uD800\\", PAL_JSON_E_EOF, 8);
+    INVALID("\"\\uD800\\uD", PAL_JSON_E_EOF, 10);
+    INVALID("\"\\uD800\\uDx", PAL_JSON_E_ESCAPE, 10);
     INVALID("\"\xC0\xAF\"", PAL_JSON_E_UTF8, 1);         /* overlong '/' */
     INVALID("\"\xE0\x80\x80\"", PAL_JSON_E_UTF8, 2);     /* overlong NUL */
     INVALID("\"\xED\xA0\x80\"", PAL_JSON_E_UTF8, 2);     /* an encoded surrogate */

@@ -804,9 +804,9 @@ static void test_strict_json(void)
     pal_feeds_stats_get(f, &st);
     CHECK_INT(st.osv_records, 2);
     CHECK(has_problem(&rep, PAL_FEED_ERROR, "control.json", "line 2",
-                      "not valid JSON (a raw control character in a string (escape it) at column 71)"));
+                      "not valid JSON at column 71: a raw control character in a string (escape it): file skipped"));
     CHECK(has_problem(&rep, PAL_FEED_ERROR, "latin1.json", "line 3", "bytes that are not UTF-8 in a string"));
-    CHECK(has_problem(&rep, PAL_FEED_ERROR, "zero.json", "line 1", "a number not in JSON's grammar at column 59"));
+    CHECK(has_problem(&rep, PAL_FEED_ERROR, "zero.json", "line 1", "not valid JSON at column 59: a number not in JSON's grammar"));
     CHECK_INT(rep.errors, 3);
     cJSON *inv = inventory("app", false);
     add_pkg(inv, "dpkg", "pi", "1.0", NULL, NULL);
