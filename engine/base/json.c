@@ -11,6 +11,9 @@
  */
 #include "engine/base/json.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <locale.h>
 #include <math.h>
 #include <stdlib.h>
@@ -53,7 +56,7 @@ static inline bool in_object(const pal_json *r)
     return (r->objects[d >> 3] >> (d & 7)) & 1;
 }
 
-static pal_json_type type_at(pal_json *r)
+static inline pal_json_type type_at(pal_json *r)
 {
     if (r->pos >= r->len) { fail(r, PAL_JSON_E_EOF, r->len); return PAL_JSON_NONE; }
     switch (r->text[r->pos]) {
@@ -71,12 +74,17 @@ static pal_json_type type_at(pal_json *r)
     }
 }
 
-pal_json_type pal_json_peek(pal_json *r)
+static inline pal_json_type peek(pal_json *r)
 {
     if (r->err) return PAL_JSON_NONE;
     if (r->state != ST_VALUE) { fail(r, PAL_JSON_E_USAGE, r->pos); return PAL_JSON_NONE; }
     r->pos = skip_ws(r, r->pos);
     return type_at(r);
+}
+
+pal_json_type pal_json_peek(pal_json *r)
+{
+    return peek(r);
 }
 
 /* ---------------------------------------------------------------- scalars */
@@ -169,6 +177,18 @@ static bool scan_string(pal_json *r, pal_json_str *out)
     size_t n = r->len, start = r->pos + 1, i = start;
     bool esc = false;
     for (;;) {
+#if defined(__SSE2__)
+        /* sixteen bytes at a time; the mask points at the first special one */
+        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
+        while (i + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                       _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+            unsigned m = (unsigned)(_mm_movemask_epi8(hit) | _mm_movemask_epi8(v));   /* | high bit */
+            if (m) { i += (size_t)__builtin_ctz(m); break; }
+            i += 16;
+        }
+#endif
         while (i + 8 <= n) {
             uint64_t w;
             memcpy(&w, s + i, 8);
@@ -278,19 +298,19 @@ static bool scan_scalar(pal_json *r, pal_json_type t, pal_json_str *str, pal_jso
 
 bool pal_json_string(pal_json *r, pal_json_str *out)
 {
-    if (pal_json_peek(r) != PAL_JSON_STRING) return false;
+    if (peek(r) != PAL_JSON_STRING) return false;
     return scan_scalar(r, PAL_JSON_STRING, out, NULL);
 }
 
 bool pal_json_number(pal_json *r, pal_json_num *out)
 {
-    if (pal_json_peek(r) != PAL_JSON_NUMBER) return false;
+    if (peek(r) != PAL_JSON_NUMBER) return false;
     return scan_scalar(r, PAL_JSON_NUMBER, NULL, out);
 }
 
 bool pal_json_bool(pal_json *r, bool *out)
 {
-    pal_json_type t = pal_json_peek(r);
+    pal_json_type t = peek(r);
     if (t != PAL_JSON_TRUE && t != PAL_JSON_FALSE) return false;
     if (!scan_scalar(r, t, NULL, NULL)) return false;
     if (out) *out = t == PAL_JSON_TRUE;
@@ -299,15 +319,15 @@ bool pal_json_bool(pal_json *r, bool *out)
 
 bool pal_json_null(pal_json *r)
 {
-    if (pal_json_peek(r) != PAL_JSON_NULL) return false;
+    if (peek(r) != PAL_JSON_NULL) return false;
     return scan_scalar(r, PAL_JSON_NULL, NULL, NULL);
 }
 
 /* ---------------------------------------------------------------- containers */
 
-bool pal_json_enter(pal_json *r)
+static inline bool enter(pal_json *r)
 {
-    pal_json_type t = pal_json_peek(r);
+    pal_json_type t = peek(r);
     if (t != PAL_JSON_ARRAY && t != PAL_JSON_OBJECT) return false;
     if (r->depth >= r->max_depth) return fail(r, PAL_JSON_E_DEPTH, r->pos);
     uint32_t d = r->depth++;
@@ -318,7 +338,7 @@ bool pal_json_enter(pal_json *r)
     return true;
 }
 
-bool pal_json_next(pal_json *r, pal_json_str *key)
+static inline bool next(pal_json *r, pal_json_str *key)
 {
     if (r->err) return false;
     if (!r->depth || r->state == ST_VALUE) return fail(r, PAL_JSON_E_USAGE, r->pos);
@@ -350,22 +370,32 @@ bool pal_json_next(pal_json *r, pal_json_str *key)
     return true;
 }
 
+bool pal_json_enter(pal_json *r)
+{
+    return enter(r);
+}
+
+bool pal_json_next(pal_json *r, pal_json_str *key)
+{
+    return next(r, key);
+}
+
 bool pal_json_skip(pal_json *r)
 {
-    pal_json_type t = pal_json_peek(r);
+    pal_json_type t = peek(r);
     if (t == PAL_JSON_NONE) return false;
     if (t != PAL_JSON_ARRAY && t != PAL_JSON_OBJECT) return scan_scalar(r, t, NULL, NULL);
     uint32_t base = r->depth;
-    if (!pal_json_enter(r)) return false;
+    if (!enter(r)) return false;
     while (r->depth > base) {
-        if (!pal_json_next(r, NULL)) {
+        if (!next(r, NULL)) {
             if (r->err) return false;
             continue;                     /* a container closed */
         }
-        t = pal_json_peek(r);
+        t = peek(r);
         if (t == PAL_JSON_NONE) return false;
         if (t == PAL_JSON_ARRAY || t == PAL_JSON_OBJECT) {
-            if (!pal_json_enter(r)) return false;
+            if (!enter(r)) return false;
         } else if (!scan_scalar(r, t, NULL, NULL)) {
             return false;
         }
@@ -378,7 +408,7 @@ bool pal_json_leave(pal_json *r)
     if (r->err) return false;
     if (!r->depth) return fail(r, PAL_JSON_E_USAGE, r->pos);
     if (r->state == ST_VALUE && !pal_json_skip(r)) return false;
-    while (pal_json_next(r, NULL))
+    while (next(r, NULL))
         if (!pal_json_skip(r)) return false;
     return !r->err;
 }
@@ -588,11 +618,11 @@ static uint32_t tape_add(pal_json_tape *t, pal_json *r, pal_json_type type, size
    enters it).  Its index, or NIL. */
 static uint32_t tape_value(pal_json_tape *t, pal_json *r)
 {
-    pal_json_type ty = pal_json_peek(r);
+    pal_json_type ty = peek(r);
     if (ty == PAL_JSON_NONE) return PAL_JSON_NIL;
     uint32_t i = tape_add(t, r, ty, ty == PAL_JSON_STRING ? r->pos + 1 : r->pos);
     if (i == PAL_JSON_NIL) return i;
-    if (ty == PAL_JSON_ARRAY || ty == PAL_JSON_OBJECT) return pal_json_enter(r) ? i : PAL_JSON_NIL;
+    if (ty == PAL_JSON_ARRAY || ty == PAL_JSON_OBJECT) return enter(r) ? i : PAL_JSON_NIL;
     pal_json_str s;
     pal_json_num num;
     if (!scan_scalar(r, ty, &s, &num)) return PAL_JSON_NIL;
@@ -620,7 +650,7 @@ bool pal_json_tape_read(pal_json_tape *t, pal_json *r)
         uint32_t p = open[sp - 1];
         bool obj = t->nodes[p].type == PAL_JSON_OBJECT;
         pal_json_str key;
-        if (!pal_json_next(r, obj ? &key : NULL)) {
+        if (!next(r, obj ? &key : NULL)) {
             if (r->err) return false;
             sp--;
             continue;
