@@ -46,8 +46,14 @@ static inline size_t skip_ws(const pal_json *r, size_t i)
 {
     const char *s = r->text;
     if (i < r->len && (unsigned char)s[i] > ' ') return i;    /* compact text: nothing to skip */
-    while (i < r->len && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')) i++;
-    return i;
+    for (;;) {
+        while (i < r->len && (s[i] == '\n' || s[i] == '\r' || s[i] == '\t')) i++;
+        /* pretty-printed text: indentation eight spaces at a time */
+        uint64_t w;
+        while (i + 8 <= r->len && (memcpy(&w, s + i, 8), w == 0x2020202020202020ull)) i += 8;
+        if (i >= r->len || s[i] != ' ') return i;
+        while (i < r->len && s[i] == ' ') i++;
+    }
 }
 
 static inline bool in_object(const pal_json *r)

@@ -1376,14 +1376,17 @@ static bool load_dir(pal_feeds *f, const char *dir, unsigned depth, pal_feed_rep
     char *path = NULL;
     size_t pathcap = 0;
     for (size_t i = 0; ok && i < n; i++) {
-        size_t pl = dl + strlen(names[i].name) + 2;
+        size_t nl = strlen(names[i].name), pl = dl + nl + 2;
         if (pl > pathcap) {
             char *np = realloc(path, pl * 2);
             if (!np) { set_err(err, errcap, "out of memory"); ok = false; break; }
             path = np;
             pathcap = pl * 2;
+            memcpy(path, dir, dl);
         }
-        snprintf(path, pl, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names[i].name);
+        size_t at = dl;
+        if (!dl || dir[dl - 1] != '/') path[at++] = '/';
+        memcpy(path + at, names[i].name, nl + 1);
         unsigned char type = names[i].type;
         bool json = ends_json(names[i].name);
         if (type == DT_UNKNOWN) {

@@ -29,6 +29,7 @@ static void test_valid(void)
     VALID("-12.5e+3");
     VALID("1E-2");
     VALID(" \t\r\n[ 1 , 2 ] \n");
+    VALID("[\n                    1,\n\t\t          \t2\r\n                ]");   /* indentation runs */
     VALID("\"\"");
     VALID("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE00\"");
     VALID("\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xEF\xBF\xBF \xF4\x8F\xBF\xBF\"");
@@ -64,6 +65,7 @@ static void test_invalid(void)
     INVALID("trux", PAL_JSON_E_TOKEN, 3);
     INVALID("nul1", PAL_JSON_E_TOKEN, 3);
     INVALID("\f1", PAL_JSON_E_TOKEN, 0);          /* form feed is not JSON whitespace */
+    INVALID("[\n                    \v1]", PAL_JSON_E_TOKEN, 22);
     INVALID("1 2", PAL_JSON_E_TRAILING, 2);
     INVALID("1\0", PAL_JSON_E_TRAILING, 1);        /* a NUL does not end the text */
     INVALID("\xEF\xBB\xBF{}", PAL_JSON_E_TOKEN, 0);
