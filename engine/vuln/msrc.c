@@ -13,13 +13,22 @@
  * FixedBuild the build that carries it, for the ProductID[] listed.
  *
  * Only what the matcher can use is kept: Windows products (names starting
- * "Windows"), fixes with a four-part FixedBuild.  Several documents merge:
- * a CVE revised in a later month gains the later fixes, and keeps the
- * highest severity, CVSS and exploit status any document gave it.  The
- * output is sorted (vulnerabilities by id, fixes by build) so converting
- * the same documents twice gives the same bytes.
+ * "Windows"), fixes with a four-part FixedBuild.  Severity, CVSS and exploit
+ * status come only from the threats and score sets about a Windows product
+ * the vulnerability has a fix for (or about no product in particular): a
+ * CVE that is Critical for Office and Important for Windows is Important
+ * here.  Several documents merge: a CVE revised in a later month gains the
+ * later fixes, and keeps the highest severity, CVSS and exploit status any
+ * document gave it.  The output is sorted (vulnerabilities by id, fixes by
+ * build) so converting the same documents twice gives the same bytes.
+ *
+ * Every lookup is a hash probe or a binary search (vulnerabilities by CVE,
+ * fixes by CVE+product+build+KB, a document's products by ProductID), so a
+ * year of documents converts in time linear in its size.
  */
 #include "engine/vuln/vuln.h"
+#include "engine/base/arena.h"
+#include "engine/base/strmap.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -69,15 +78,6 @@ static int type_of(const cJSON *o)
     return -1;
 }
 
-static bool lists_product(const cJSON *o, const char *pid)
-{
-    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(o, "ProductID");
-    if (cJSON_IsString(ids)) return !strcmp(ids->valuestring, pid);
-    const cJSON *i;
-    cJSON_ArrayForEach(i, ids) if (cJSON_IsString(i) && !strcmp(i->valuestring, pid)) return true;
-    return false;
-}
-
 static bool windows_build4(const char *s)
 {
     if (!s || !*s) return false;
@@ -89,20 +89,131 @@ static bool windows_build4(const char *s)
     return dots == 3 && strlen(s) < 48;
 }
 
-/* The output vulnerability for id in feed (created on first use). */
-static cJSON *vuln_for(cJSON *vulns, const char *id)
+/* ---------------------------------------------------------------- lookups */
+
+/* Sets of strings (or maps to a pointer), over engine/base/strmap.h with
+   the keys copied into the conversion's arena: vulnerabilities by CVE,
+   fixes by (CVE, product, build, KB), products already in the output.
+   Months of CVRF hold thousands of CVEs, each fixed for tens of products:
+   every lookup is a hash probe, not a walk over what was converted so far. */
+typedef struct strset {
+    pal_strmap map;
+    pal_arena *mem;
+} strset;
+
+static void *const PRESENT = (void *)&PRESENT;   /* the value of a set member */
+
+static void *strset_get(const strset *m, const char *key)
 {
-    cJSON *v;
-    cJSON_ArrayForEach(v, vulns)
-        if (!strcmp(str_of(v, "id"), id)) return v;
-    v = cJSON_CreateObject();
+    return pal_strmap_get(&m->map, key, strlen(key));
+}
+
+/* Adds key with val (non-NULL) unless it is there; *added says which.
+   false on no memory. */
+static bool strset_add(strset *m, const char *key, void *val, bool *added)
+{
+    *added = false;
+    if (strset_get(m, key)) return true;
+    size_t n = strlen(key);
+    char *k = pal_arena_strndup(m->mem, key, n);
+    if (!k || pal_strmap_put(m->mem, &m->map, k, n, val) < 0) return false;
+    *added = true;
+    return true;
+}
+
+/* One document's ProductTree.FullProductName, sorted by ProductID so the
+   products a remediation or threat lists are found by binary search.
+   `order` is the product's place in the document: a remediation's fixes
+   are made in that order, as the document lists the products. */
+typedef struct product {
+    const char *id, *name;
+    unsigned order;
+    bool windows;
+} product;
+
+typedef struct products {
+    product *p;
+    size_t n;
+} products;
+
+static int product_cmp(const void *pa, const void *pb)
+{
+    const product *a = pa, *b = pb;
+    int r = strcmp(a->id, b->id);
+    return r ? r : (a->order > b->order) - (a->order < b->order);
+}
+
+static bool products_load(const cJSON *list, products *out)
+{
+    out->n = 0;
+    out->p = malloc(((size_t)cJSON_GetArraySize(list) + 1) * sizeof *out->p);
+    if (!out->p) return false;
+    unsigned order = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, list) {
+        const char *pid = str_of(p, "ProductID"), *pname = str_of(p, "Value");
+        unsigned o = order++;
+        if (!pid || !pname) continue;
+        out->p[out->n++] = (product){pid, pname, o, !strncmp(pname, "Windows", 7)};
+    }
+    qsort(out->p, out->n, sizeof *out->p, product_cmp);
+    return true;
+}
+
+/* The first product with id pid, or NULL; the rest with that id follow it. */
+static const product *products_find(const products *ps, const char *pid)
+{
+    size_t lo = 0, hi = ps->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(ps->p[mid].id, pid) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < ps->n && !strcmp(ps->p[lo].id, pid) ? &ps->p[lo] : NULL;
+}
+
+/* Calls each product o's ProductID (a string or an array) names. */
+#define FOR_LISTED(o, pid_var) \
+    for (const cJSON *ids_ = cJSON_GetObjectItemCaseSensitive((o), "ProductID"), \
+                     *it_ = cJSON_IsString(ids_) ? ids_ : cJSON_IsArray(ids_) ? ids_->child : NULL; \
+         it_; it_ = cJSON_IsString(ids_) ? NULL : it_->next) \
+        for (const char *pid_var = cJSON_IsString(it_) ? it_->valuestring : NULL; pid_var; pid_var = NULL)
+
+static int ptr_order_cmp(const void *pa, const void *pb)
+{
+    const product *a = *(const product *const *)pa, *b = *(const product *const *)pb;
+    return (a->order > b->order) - (a->order < b->order);
+}
+
+typedef struct convert_state {
+    cJSON *vulns, *used_products;
+    pal_arena mem;        /* the sets' keys and entries */
+    strset by_cve;        /* CVE -> its output object */
+    strset fix_keys;      /* "CVE\x1fproduct\x1fbuild\x1fkb" of every fix made */
+    strset used;          /* product ids in the output's products table */
+    bool oom;
+} convert_state;
+
+static void convert_state_free(convert_state *st)
+{
+    pal_arena_free(&st->mem);
+}
+
+/* The output vulnerability for id (created on first use). */
+static cJSON *vuln_for(convert_state *st, const char *id)
+{
+    cJSON *found = strset_get(&st->by_cve, id);
+    if (found) return found;
+    cJSON *v = cJSON_CreateObject();
     if (!v) return NULL;
     cJSON_AddStringToObject(v, "id", id);
     cJSON_AddStringToObject(v, "title", "");
     cJSON_AddStringToObject(v, "severity", "unknown");
     cJSON_AddBoolToObject(v, "exploited", false);
     cJSON_AddArrayToObject(v, "fixes");
-    cJSON_AddItemToArray(vulns, v);
+    bool added;
+    if (!strset_add(&st->by_cve, id, v, &added)) { cJSON_Delete(v); return NULL; }
+    cJSON_AddItemToArray(st->vulns, v);
     return v;
 }
 
@@ -126,22 +237,39 @@ static int vuln_cmp(const void *pa, const void *pb)
     return strcmp(str_of(*(const cJSON *const *)pa, "id"), str_of(*(const cJSON *const *)pb, "id"));
 }
 
-/* Rebuilds array arr in sorted order. */
+/* Sorts array arr in place by relinking its items (detaching them one by
+   one would walk the list for each). */
 static void sort_array(cJSON *arr, int (*cmp)(const void *, const void *))
 {
     int n = cJSON_GetArraySize(arr);
     if (n < 2) return;
     cJSON **items = malloc((size_t)n * sizeof *items);
     if (!items) return;                           /* unsorted, still correct */
-    for (int i = n - 1; i >= 0; i--) items[i] = cJSON_DetachItemFromArray(arr, i);
-    qsort(items, (size_t)n, sizeof *items, cmp);
-    for (int i = 0; i < n; i++) cJSON_AddItemToArray(arr, items[i]);
+    int k = 0;
+    for (cJSON *c = arr->child; c && k < n; c = c->next) items[k++] = c;
+    qsort(items, (size_t)k, sizeof *items, cmp);
+    for (int i = 0; i < k; i++) {
+        items[i]->prev = i ? items[i - 1] : items[k - 1];   /* cJSON: the first's prev is the last */
+        items[i]->next = i + 1 < k ? items[i + 1] : NULL;
+    }
+    arr->child = items[0];
     free(items);
 }
 
-static void convert_vuln(const char *file, unsigned index, const cJSON *vu, const cJSON *products,
-                         cJSON *vulns, cJSON *used_products, const char *doc_date,
-                         pal_feed_report *rep, bool *oom)
+/* Does a threat or score set o apply to one of the products in fixed (the
+   Windows products this vulnerability has fixes for)?  One that names no
+   product applies to the vulnerability as a whole. */
+static bool about_fixed(const cJSON *o, const strset *fixed)
+{
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(o, "ProductID");
+    if (!ids || (cJSON_IsArray(ids) && !ids->child)) return true;
+    FOR_LISTED(o, pid)
+        if (strset_get(fixed, pid)) return true;
+    return false;
+}
+
+static void convert_vuln(const char *file, unsigned index, const cJSON *vu, const products *ps,
+                         convert_state *st, const char *doc_date, pal_feed_report *rep)
 {
     const char *cve = str_of(vu, "CVE");
     char where[96];
@@ -153,9 +281,12 @@ static void convert_vuln(const char *file, unsigned index, const cJSON *vu, cons
     }
     /* Windows products this vulnerability has vendor fixes for */
     cJSON *fixes = cJSON_CreateArray();
-    if (!fixes) { *oom = true; return; }
+    const product **listed = NULL;
+    size_t capl = 0;
+    strset fixed = {.mem = &st->mem};   /* product ids fixed here, for the severity */
+    if (!fixes) { st->oom = true; return; }
     int sev = 0, cvss = -1;
-    bool windows = false;
+    bool windows = false, convertible = false;
     unsigned ri = 0;
     const cJSON *rem;
     cJSON_ArrayForEach(rem, cJSON_GetObjectItemCaseSensitive(vu, "Remediations")) {
@@ -163,15 +294,30 @@ static void convert_vuln(const char *file, unsigned index, const cJSON *vu, cons
         if (type_of(rem) != 2) continue;
         const char *kb = value_of(rem, "Description");
         const char *fb = str_of(rem, "FixedBuild");
-        const cJSON *p;
-        cJSON_ArrayForEach(p, products) {
-            const char *pid = str_of(p, "ProductID"), *pname = str_of(p, "Value");
-            if (!pid || !pname || strncmp(pname, "Windows", 7) || !lists_product(rem, pid)) continue;
+        /* the products it lists, each once, in the document's order */
+        size_t nl = 0;
+        FOR_LISTED(rem, pid)
+            for (const product *p = products_find(ps, pid); p && p < ps->p + ps->n && !strcmp(p->id, pid); p++) {
+                if (nl == capl) {
+                    size_t nc = capl ? capl * 2 : 64;
+                    const product **nn = realloc(listed, nc * sizeof *nn);
+                    if (!nn) { st->oom = true; break; }
+                    listed = nn;
+                    capl = nc;
+                }
+                listed[nl++] = p;
+            }
+        if (st->oom) break;
+        if (nl > 1) qsort(listed, nl, sizeof *listed, ptr_order_cmp);
+        for (size_t li = 0; li < nl && !st->oom; li++) {
+            const product *p = listed[li];
+            if (li && p == listed[li - 1]) continue;
+            if (!p->windows) continue;
             windows = true;
             if (!windows_build4(fb)) {
                 pal_feed_report_add(rep, PAL_FEED_WARNING, file, where,
                                     "Remediations[%u] for %s has no four-part FixedBuild ('%.40s'): "
-                                    "not convertible, left out", rix, pname, fb ? fb : "");
+                                    "not convertible, left out", rix, p->name, fb ? fb : "");
                 continue;
             }
             char kbn[24] = "";
@@ -180,43 +326,48 @@ static void convert_vuln(const char *file, unsigned index, const cJSON *vu, cons
                 size_t n = strlen(d);
                 if (n && n <= 16 && strspn(d, "0123456789") == n) snprintf(kbn, sizeof kbn, "KB%s", d);
             }
-            /* skip exact duplicates (a product listed twice) */
-            bool dup = false;
-            const cJSON *f;
-            cJSON_ArrayForEach(f, fixes)
-                if (!strcmp(str_of(f, "product"), pid) && !strcmp(str_of(f, "fixed_build"), fb) &&
-                    !strcmp(str_of(f, "kb") ? str_of(f, "kb") : "", kbn)) dup = true;
-            if (dup) continue;
+            convertible = true;
+            bool added;
+            if (!strset_add(&fixed, p->id, PRESENT, &added)) { st->oom = true; break; }
+            /* skip exact duplicates: a product listed twice, or the same
+               fix in another month's document */
+            char key[256];
+            snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%s", cve, p->id, fb, kbn);
+            if (!strset_add(&st->fix_keys, key, PRESENT, &added)) { st->oom = true; break; }
+            if (!added) continue;
             cJSON *fx = cJSON_CreateObject();
-            if (!fx) { *oom = true; break; }
-            cJSON_AddStringToObject(fx, "product", pid);
+            if (!fx) { st->oom = true; break; }
+            cJSON_AddStringToObject(fx, "product", p->id);
             cJSON_AddStringToObject(fx, "fixed_build", fb);
             if (kbn[0]) cJSON_AddStringToObject(fx, "kb", kbn);
             cJSON_AddItemToArray(fixes, fx);
             /* remember the product for the output's table */
-            bool have = false;
-            const cJSON *up;
-            cJSON_ArrayForEach(up, used_products) if (!strcmp(str_of(up, "id"), pid)) have = true;
-            if (!have) {
+            if (!strset_add(&st->used, p->id, PRESENT, &added)) { st->oom = true; break; }
+            if (added) {
                 cJSON *np = cJSON_CreateObject();
-                if (!np) { *oom = true; break; }
-                cJSON_AddStringToObject(np, "id", pid);
-                cJSON_AddStringToObject(np, "name", pname);
-                cJSON_AddItemToArray(used_products, np);
+                if (!np) { st->oom = true; break; }
+                cJSON_AddStringToObject(np, "id", p->id);
+                cJSON_AddStringToObject(np, "name", p->name);
+                cJSON_AddItemToArray(st->used_products, np);
             }
         }
+        if (st->oom) break;
     }
-    if (!windows || !cJSON_GetArraySize(fixes)) {
-        cJSON_Delete(fixes);                       /* not about Windows builds: not a problem */
+    free(listed);
+    if (st->oom || !windows || !convertible) {
+        /* not about Windows builds: not a problem */
+        cJSON_Delete(fixes);
         return;
     }
-    /* severity and CVSS: the highest given for a Windows product */
+    /* severity, CVSS and exploit status: the highest given for a Windows
+       product fixed here (an Office product's "Critical" says nothing
+       about the Windows build) */
     const cJSON *t;
     bool exploited = false;
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(vu, "Threats")) {
         int ty = type_of(t);
         const char *d = value_of(t, "Description");
-        if (!d) continue;
+        if (!d || !about_fixed(t, &fixed)) continue;
         if (ty == 3) {
             int s = pal_vuln_severity_from_name(d);
             if (s > sev) sev = s;
@@ -227,6 +378,7 @@ static void convert_vuln(const char *file, unsigned index, const cJSON *vu, cons
     const cJSON *cs;
     cJSON_ArrayForEach(cs, cJSON_GetObjectItemCaseSensitive(vu, "CVSSScoreSets")) {
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(cs, "BaseScore");
+        if (!about_fixed(cs, &fixed)) continue;
         if (cJSON_IsNumber(b) && b->valuedouble >= 0 && b->valuedouble <= 10) {
             int s10 = (int)(b->valuedouble * 10 + 0.5);
             if (s10 > cvss) cvss = s10;
@@ -240,8 +392,8 @@ static void convert_vuln(const char *file, unsigned index, const cJSON *vu, cons
     char date[11] = "";
     if (pub && pal_date_days(pub, &days) == 0) { memcpy(date, pub, 10); date[10] = 0; }
 
-    cJSON *v = vuln_for(vulns, cve);
-    if (!v) { cJSON_Delete(fixes); *oom = true; return; }
+    cJSON *v = vuln_for(st, cve);
+    if (!v) { cJSON_Delete(fixes); st->oom = true; return; }
     const char *title = value_of(vu, "Title");
     if (title && !*str_of(v, "title")) set_str(v, "title", title);
     int old = pal_vuln_severity_from_name(str_of(v, "severity"));
@@ -265,14 +417,7 @@ static void convert_vuln(const char *file, unsigned index, const cJSON *vu, cons
     }
     cJSON *out = cJSON_GetObjectItemCaseSensitive(v, "fixes");
     cJSON *f;
-    while ((f = cJSON_DetachItemFromArray(fixes, 0))) {
-        bool dup = false;
-        const cJSON *g;
-        cJSON_ArrayForEach(g, out)
-            if (!fix_cmp(&f, &g)) dup = true;
-        if (dup) cJSON_Delete(f);
-        else cJSON_AddItemToArray(out, f);
-    }
+    while ((f = cJSON_DetachItemFromArray(fixes, 0))) cJSON_AddItemToArray(out, f);
     cJSON_Delete(fixes);
 }
 
@@ -297,12 +442,16 @@ cJSON *pal_msrc_convert(const char *const *files, unsigned nfiles, pal_feed_repo
     cJSON_AddItemToObject(feed, "generated_from", docs);
     cJSON_AddItemToObject(feed, "products", prods);
     cJSON_AddItemToObject(feed, "vulnerabilities", vulns);
+    convert_state st = {.vulns = vulns, .used_products = prods};
+    pal_arena_init(&st.mem, 0);
+    st.by_cve.mem = st.fix_keys.mem = st.used.mem = &st.mem;
     for (unsigned i = 0; i < nfiles; i++) {
         char why[160];
         size_t len = 0;
         char *text = pal_feed_read_file(files[i], PAL_FEED_MAX_FILE_BYTES, &len, why, sizeof why);
         if (!text) {
             set_err(err, errcap, "cannot read %s: %s", files[i], why);
+            convert_state_free(&st);
             cJSON_Delete(feed);
             return NULL;
         }
@@ -317,6 +466,7 @@ cJSON *pal_msrc_convert(const char *const *files, unsigned nfiles, pal_feed_repo
             if (doc) set_err(err, errcap, "%s is not a CVRF document (no ProductTree and Vulnerability "
                              "array): fetch it from the MSRC API with Accept: application/json", files[i]);
             else set_err(err, errcap, "%s:%d: not valid JSON", files[i], line);
+            convert_state_free(&st);
             cJSON_Delete(doc);
             cJSON_Delete(feed);
             return NULL;
@@ -325,24 +475,28 @@ cJSON *pal_msrc_convert(const char *const *files, unsigned nfiles, pal_feed_repo
         const char *doc_id = value_of(cJSON_GetObjectItemCaseSensitive(tr, "Identification"), "ID");
         if (doc_id) cJSON_AddItemToArray(docs, cJSON_CreateString(doc_id));
         const char *doc_date = str_of(tr, "InitialReleaseDate");
-        const cJSON *products = cJSON_GetObjectItemCaseSensitive(pt, "FullProductName");
-        if (!cJSON_IsArray(products))
+        const cJSON *plist = cJSON_GetObjectItemCaseSensitive(pt, "FullProductName");
+        if (!cJSON_IsArray(plist))
             pal_feed_report_add(rep, PAL_FEED_ERROR, files[i], "ProductTree",
                                 "no FullProductName array: no product can be named");
-        bool oom = false;
+        products ps;
+        if (!products_load(cJSON_IsArray(plist) ? plist : NULL, &ps)) st.oom = true;
         unsigned k = 0;
         const cJSON *vu;
         cJSON_ArrayForEach(vu, vl) {
-            convert_vuln(files[i], k++, vu, products, vulns, prods, doc_date, rep, &oom);
-            if (oom) break;
+            if (st.oom) break;
+            convert_vuln(files[i], k++, vu, &ps, &st, doc_date, rep);
         }
+        free(ps.p);
         cJSON_Delete(doc);
-        if (oom) {
+        if (st.oom) {
             set_err(err, errcap, "out of memory converting %s", files[i]);
+            convert_state_free(&st);
             cJSON_Delete(feed);
             return NULL;
         }
     }
+    convert_state_free(&st);
     cJSON *v;
     cJSON_ArrayForEach(v, vulns) sort_array(cJSON_GetObjectItemCaseSensitive(v, "fixes"), fix_cmp);
     sort_array(vulns, vuln_cmp);

@@ -2,10 +2,12 @@
  * vuln.c — vulnerability feeds loaded into an index, and an inventory
  * matched against them.
  *
- * Design.  A feed file is parsed whole with cJSON (each file is capped), its
- * records are validated and copied into the feeds' arena, and the cJSON tree
- * is dropped before the next file: memory is the size of what was kept, not
- * of the JSON.  What is kept is deliberately flat:
+ * Design.  A feed file is read whole, checked as strict JSON and laid out
+ * as a tape in one pass (engine/base/json.h); its records are validated and
+ * copied into the feeds' arena, and the tape, the read buffer and the
+ * scratch arena of decoded strings are reused for the next file: loading
+ * allocates only what it keeps, and per-file costs are one openat, fstat,
+ * read and close.  What is kept is deliberately flat:
  *
  *   vrec  one vulnerability as a feed states it (id, aliases, title,
  *         severity, CVSS, exploit, published, which file);
@@ -28,6 +30,8 @@
  */
 #include "engine/vuln/vuln.h"
 #include "engine/base/arena.h"
+#include "engine/base/json.h"
+#include "engine/base/strmap.h"
 #include "engine/vuln/version.h"
 
 #include <ctype.h>
@@ -128,6 +132,11 @@ struct pal_feeds {
     size_t tabcap, tabn;
     size_t bytes, files;
     pal_feeds_stats st;
+    /* while loading only (load_buffers_free) */
+    pal_arena scratch;    /* strings decoded from the current record */
+    pal_json_tape tape;   /* the current file */
+    char *buf;            /* its text */
+    size_t bufcap;
 };
 
 #define NIL UINT32_MAX
@@ -236,17 +245,47 @@ static uint32_t index_head(const pal_feeds *f, uint8_t kind, const char *name)
 
 /* ================================================================ loading */
 
+/* Feed files are read with the strict reader (engine/base/json.h) into a
+   tape, so a record's members are found whatever their order; the tape,
+   the read buffer and the scratch arena for decoded strings are reused
+   from file to file, so loading allocates only what it keeps. */
+
+typedef uint32_t jv;            /* a node of the current file's tape; JNIL = absent */
+#define JNIL PAL_JSON_NIL
+
+/* Where a problem is, formatted only when one is reported: the OSV loader
+   passes a record, an affected entry and a range or version many times for
+   each problem it finds. */
+enum { W_TEXT = 0, W_REC, W_AFF, W_RANGE, W_VERSION };
+
 typedef struct loadctx {
     pal_feeds *f;
     pal_feed_report *rep;
     const char *file;     /* kept copy in the arena */
+    const pal_json_tape *t;
     char where[224];
+    uint8_t wl;           /* W_*: W_TEXT = where holds the text */
+    unsigned wrec, waff, wsub;
+    const char *wid;      /* the record's id (scratch) */
     char *err;
     size_t errcap;
     bool fatal;           /* a limit or no memory: stop the whole load */
 } loadctx;
 
-#define PROBLEM(c, lv, ...) pal_feed_report_add((c)->rep, (lv), (c)->file, (c)->where, __VA_ARGS__)
+static const char *where_of(loadctx *c)
+{
+    if (c->wl == W_TEXT) return c->where;
+    size_t cap = sizeof c->where;
+    int n = snprintf(c->where, cap, "record %u (%.80s)", c->wrec, c->wid);
+    if (c->wl >= W_AFF && n > 0 && (size_t)n < cap)
+        n += snprintf(c->where + n, cap - (size_t)n, " affected[%u]", c->waff);
+    if (c->wl >= W_RANGE && n > 0 && (size_t)n < cap)
+        snprintf(c->where + n, cap - (size_t)n, c->wl == W_RANGE ? " ranges[%u]" : " versions[%u]", c->wsub);
+    return c->where;
+}
+
+#define WHERE(c, ...) ((c)->wl = W_TEXT, snprintf((c)->where, sizeof (c)->where, __VA_ARGS__))
+#define PROBLEM(c, lv, ...) pal_feed_report_add((c)->rep, (lv), (c)->file, where_of(c), __VA_ARGS__)
 
 static bool oom(loadctx *c)
 {
@@ -262,6 +301,48 @@ static bool limit(loadctx *c, const char *what, const char *macro, unsigned long
     c->fatal = true;
     return false;
 }
+
+/* ---------------------------------------------------------------- the tape */
+
+static pal_json_type jtype(const loadctx *c, jv v) { return pal_json_tape_type(c->t, v); }
+static jv jget(const loadctx *c, jv o, const char *key) { return pal_json_tape_get(c->t, o, key); }
+static bool jtrue(const loadctx *c, jv o, const char *key) { return jtype(c, jget(c, o, key)) == PAL_JSON_TRUE; }
+
+/* Elements of an array (nothing for any other value). */
+static jv jfirst(const loadctx *c, jv a)
+{
+    return jtype(c, a) == PAL_JSON_ARRAY ? pal_json_tape_first(c->t, a) : JNIL;
+}
+#define JFOR(c, it, arr) for (jv it = jfirst((c), (arr)); it != JNIL; it = pal_json_tape_next((c)->t, it))
+
+static unsigned jsize(const loadctx *c, jv a)
+{
+    return jtype(c, a) == PAL_JSON_ARRAY ? c->t->nodes[a].len : 0;
+}
+
+/* A string value as a C string (in the scratch arena, which lives for one
+   record), or NULL when v is not a string.  Like cJSON's valuestring, it
+   ends at an escaped NUL. */
+static const char *jstr(loadctx *c, jv v)
+{
+    if (jtype(c, v) != PAL_JSON_STRING) return NULL;
+    pal_json_str s = pal_json_tape_str(c->t, v);
+    char *p = pal_arena_alloc(&c->f->scratch, s.len + 1);
+    if (!p) { oom(c); return NULL; }
+    pal_json_unescape(&s, p);
+    return p;
+}
+
+static const char *jstr_of(loadctx *c, jv o, const char *key) { return jstr(c, jget(c, o, key)); }
+
+static bool jstr_is(const loadctx *c, jv v, const char *lit)
+{
+    if (jtype(c, v) != PAL_JSON_STRING) return false;
+    pal_json_str s = pal_json_tape_str(c->t, v);
+    return pal_json_str_is(&s, lit);
+}
+
+/* ---------------------------------------------------------------- records */
 
 /* A bounded string from a feed: NULL with a problem when too long. */
 static const char *bounded(loadctx *c, const char *s, const char *what)
@@ -296,16 +377,14 @@ static aff *new_aff(loadctx *c, uint32_t *idx)
 }
 
 /* Severity and CVSS from the usual places a record keeps them. */
-static void cvss_from(const cJSON *sev_arr, int *cvss10)
+static void cvss_from(loadctx *c, jv sev_arr, int *cvss10)
 {
-    const cJSON *s;
-    cJSON_ArrayForEach(s, sev_arr) {
-        const char *type = str_of(s, "type"), *score = str_of(s, "score");
-        if (!type || !score) continue;
-        if (!strcmp(type, "CVSS_V3")) {
-            int v = pal_cvss3_score10(score);
-            if (v >= 0) { *cvss10 = v; return; }
-        }
+    JFOR(c, s, sev_arr) {
+        if (!jstr_is(c, jget(c, s, "type"), "CVSS_V3")) continue;
+        const char *score = jstr_of(c, s, "score");
+        if (!score) continue;
+        int v = pal_cvss3_score10(score);
+        if (v >= 0) { *cvss10 = v; return; }
     }
 }
 
@@ -320,22 +399,42 @@ static int sev_from_cvss(int cvss10)
 }
 
 /* A number or numeric string 0..10 as x10; -1 otherwise. */
-static int score10_of(const cJSON *v)
+static int score10_of(loadctx *c, jv v)
 {
     double d;
-    if (cJSON_IsNumber(v)) d = v->valuedouble;
-    else if (cJSON_IsString(v) && v->valuestring[0]) {
+    if (jtype(c, v) == PAL_JSON_NUMBER) {
+        pal_json_num n = pal_json_tape_num(c->t, v);
+        d = pal_json_num_double(&n);
+    } else {
+        const char *s = jstr(c, v);
+        if (!s || !*s) return -1;
         char *end;
-        d = strtod(v->valuestring, &end);
+        d = strtod(s, &end);
         if (*end) return -1;
-    } else return -1;
+    }
     if (!(d >= 0 && d <= 10)) return -1;
     return (int)(d * 10 + 0.5);
 }
 
-static bool truthy(const cJSON *o, const char *key)
+/* A title as image.vulnerabilities shows it: the first line of the text,
+   control characters (C0, DEL, C1) turned into spaces, at most cap - 1
+   bytes and never cut inside a UTF-8 character (the reader has checked
+   the text is UTF-8). */
+static void clean_title(const char *t, char *out, size_t cap)
 {
-    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)(t ? t : "");
+    while (*p && *p != '\n' && *p != '\r') {
+        size_t k = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+        for (size_t i = 1; i < k; i++) if (!p[i]) k = i;   /* not UTF-8 after all: stop short */
+        if (n + k >= cap) break;
+        bool control = *p < 0x20 || *p == 0x7F || (k == 2 && p[0] == 0xC2 && p[1] < 0xA0);
+        if (control) out[n++] = ' ';
+        else { memcpy(out + n, p, k); n += k; }
+        p += k;
+    }
+    while (n && out[n - 1] == ' ') n--;
+    out[n] = 0;
 }
 
 /* Sort of events by version: merge sort (stable, no global state). */
@@ -360,21 +459,26 @@ static void ev_sort(pal_ver_eco eco, event *ev, event *tmp, uint32_t n)
     memcpy(ev, tmp, n * sizeof *ev);
 }
 
-/* A version string from a feed: kept when valid for eco, else reported. */
-static const char *feed_version(loadctx *c, pal_ver_eco eco, const cJSON *v, const char *what,
+static const char *eco_name(pal_ver_eco eco)
+{
+    return eco == PAL_VER_APK ? "apk" : eco == PAL_VER_RPM ? "rpm" : "dpkg";
+}
+
+/* A version string from a feed (s: NULL when the value is not a string):
+   kept when valid for eco, else reported. */
+static const char *feed_version(loadctx *c, pal_ver_eco eco, const char *s, const char *what,
                                 bool *bad)
 {
-    if (!cJSON_IsString(v)) {
-        PROBLEM(c, PAL_FEED_ERROR, "%s is not a string", what);
+    if (!s) {
+        if (!c->fatal) PROBLEM(c, PAL_FEED_ERROR, "%s is not a string", what);
         *bad = true;
         return NULL;
     }
-    const char *s = bounded(c, v->valuestring, what);
-    if (!s) { *bad = true; return NULL; }
+    if (!bounded(c, s, what)) { *bad = true; return NULL; }
     const char *why = pal_ver_error(eco, s, strlen(s));
     if (why) {
         PROBLEM(c, PAL_FEED_ERROR, "%s '%s' is not a valid %s version (%s): skipped", what, s,
-                eco == PAL_VER_APK ? "apk" : eco == PAL_VER_RPM ? "rpm" : "dpkg", why);
+                eco_name(eco), why);
         *bad = true;
         return NULL;
     }
@@ -383,32 +487,66 @@ static const char *feed_version(loadctx *c, pal_ver_eco eco, const cJSON *v, con
     return k;
 }
 
-/* "12" / "22.04:LTS" / "Pro:18.04:LTS" / "v3.19" -> the release number. */
-static const char *norm_release(pal_feeds *f, int distro, const char *rest)
+/* The release an OSV ecosystem suffix names, as os-release's VERSION_ID
+   gives it: "12", "22.04:LTS" and "Pro:18.04:LTS" -> "22.04"/"18.04",
+   "v3.19" -> "3.19", "9" (AlmaLinux, Rocky Linux), Red Hat's
+   "enterprise_linux:9::appstream" / "rhel_eus:9.2::baseos" -> "9"/"9.2",
+   SUSE's "Linux Enterprise Server 15 SP5" -> "15.5", openSUSE's
+   "Leap 15.5" -> "15.5".  *out NULL: every release ("Tumbleweed", no
+   suffix).  false when the suffix names no release of that distribution
+   (Red Hat's other products: "openshift:4.14::el9"). */
+static bool norm_release(pal_feeds *f, int distro, const char *rest, const char **out)
 {
-    if (!rest || !*rest) return NULL;
+    *out = NULL;
+    if (!rest || !*rest) return true;
     const char *p = rest;
-    if (distro == D_UBUNTU)
-        while (*p && !isdigit((unsigned char)*p)) {
-            const char *colon = strchr(p, ':');
-            if (!colon) return NULL;
-            p = colon + 1;
+    size_t n;
+    if (distro == D_REDHAT) {
+        size_t prod = strcspn(p, ":");
+        if (!((prod == 16 && !strncmp(p, "enterprise_linux", 16)) || !strncmp(p, "rhel_", 5)) || !p[prod])
+            return false;
+        p += prod + 1;
+        n = strcspn(p, ":");
+        if (!n || !isdigit((unsigned char)*p)) return false;
+    } else if (distro == D_SUSE || distro == D_OPENSUSE) {
+        /* the first word that is a number, and a service pack after it */
+        while (*p && !(isdigit((unsigned char)*p) && (p == rest || p[-1] == ' '))) p++;
+        if (!*p) return true;
+        n = strspn(p, "0123456789.");
+        char buf[48];
+        if (n >= 24) return true;
+        memcpy(buf, p, n);
+        buf[n] = 0;
+        if (!strncmp(p + n, " SP", 3) && isdigit((unsigned char)p[n + 3]) && !strchr(buf, '.')) {
+            size_t sp = strspn(p + n + 3, "0123456789");
+            if (sp < 8) { buf[n] = '.'; memcpy(buf + n + 1, p + n + 3, sp); n += 1 + sp; buf[n] = 0; }
         }
-    if (*p == 'v') p++;
-    size_t n = 0;
-    while (p[n] && p[n] != ':') n++;
-    if (!n) return NULL;
-    return pal_arena_strndup(&f->mem, p, n);
+        *out = pal_arena_strndup(&f->mem, buf, n);
+        return true;
+    } else {
+        if (distro == D_UBUNTU)
+            while (*p && !isdigit((unsigned char)*p)) {
+                const char *colon = strchr(p, ':');
+                if (!colon) return true;
+                p = colon + 1;
+            }
+        if (*p == 'v') p++;
+        n = strcspn(p, ":");
+        if (!n) return true;
+    }
+    *out = pal_arena_strndup(&f->mem, p, n);
+    return true;
 }
 
 /* One OSV affected[] entry of record rec. */
-static void osv_affected(loadctx *c, uint32_t rec, const cJSON *af, const char *rec_where,
-                         unsigned j, bool *used)
+static void osv_affected(loadctx *c, uint32_t rec, jv af, unsigned j, bool *used)
 {
-    snprintf(c->where, sizeof c->where, "%s affected[%u]", rec_where, j);
-    const cJSON *pkg = cJSON_GetObjectItemCaseSensitive(af, "package");
-    const char *eco_s = str_of(pkg, "ecosystem"), *name = str_of(pkg, "name");
-    if (!cJSON_IsObject(af) || !eco_s || !name || !*name) {
+    c->wl = W_AFF;
+    c->waff = j;
+    jv pkg = jget(c, af, "package");
+    const char *eco_s = jstr_of(c, pkg, "ecosystem"), *name = jstr_of(c, pkg, "name");
+    if (c->fatal) return;
+    if (jtype(c, af) != PAL_JSON_OBJECT || !eco_s || !name || !*name) {
         PROBLEM(c, PAL_FEED_ERROR, "no package.ecosystem and package.name strings: entry skipped");
         return;
     }
@@ -424,57 +562,66 @@ static void osv_affected(loadctx *c, uint32_t rec, const cJSON *af, const char *
                 "AlmaLinux, Rocky Linux, SUSE, openSUSE): entry skipped", eco_s);
         return;
     }
+    const char *release;
+    if (!norm_release(c->f, distros[d].distro, eco_s[base_len] ? eco_s + base_len + 1 : NULL, &release)) {
+        PROBLEM(c, PAL_FEED_WARNING, "ecosystem '%s' names no %s release palisade can match "
+                "(Red Hat: enterprise_linux or rhel_* products): entry skipped", eco_s, distros[d].osv);
+        return;
+    }
     pal_ver_eco eco = distros[d].eco;
 
     /* ranges */
-    const cJSON *ranges = cJSON_GetObjectItemCaseSensitive(af, "ranges");
-    const cJSON *versions = cJSON_GetObjectItemCaseSensitive(af, "versions");
-    if ((ranges && !cJSON_IsArray(ranges)) || (versions && !cJSON_IsArray(versions))) {
+    jv ranges = jget(c, af, "ranges");
+    jv versions = jget(c, af, "versions");
+    if ((ranges != JNIL && jtype(c, ranges) != PAL_JSON_ARRAY) ||
+        (versions != JNIL && jtype(c, versions) != PAL_JSON_ARRAY)) {
         PROBLEM(c, PAL_FEED_ERROR, "ranges and versions must be arrays: entry skipped");
         return;
     }
-    unsigned nr = (unsigned)cJSON_GetArraySize(ranges);
+    unsigned nr = jsize(c, ranges);
     range *rs = nr ? pal_arena_alloc(&c->f->mem, nr * sizeof *rs) : NULL;
     if (nr && !rs) { oom(c); return; }
     uint32_t nrs = 0;
     bool any_problem = false;
     unsigned ri = 0;
-    const cJSON *r;
-    cJSON_ArrayForEach(r, ranges) {
-        snprintf(c->where, sizeof c->where, "%s affected[%u] ranges[%u]", rec_where, j, ri++);
-        const char *type = str_of(r, "type");
-        const cJSON *evs = cJSON_GetObjectItemCaseSensitive(r, "events");
-        if (!type || !cJSON_IsArray(evs)) {
+    JFOR(c, r, ranges) {
+        c->wl = W_RANGE;
+        c->wsub = ri++;
+        jv evs = jget(c, r, "events");
+        jv type = jget(c, r, "type");
+        if (jtype(c, type) != PAL_JSON_STRING || jtype(c, evs) != PAL_JSON_ARRAY) {
             PROBLEM(c, PAL_FEED_ERROR, "a range needs a type and an events array: range skipped");
             any_problem = true;
             continue;
         }
-        if (strcmp(type, "ECOSYSTEM")) {
+        if (!jstr_is(c, type, "ECOSYSTEM")) {
+            const char *ts = jstr(c, type);
+            if (!ts) return;
             PROBLEM(c, PAL_FEED_WARNING, "range type %s is not matched against packages "
-                    "(only ECOSYSTEM is): range skipped", type);
+                    "(only ECOSYSTEM is): range skipped", ts);
             any_problem = true;
             continue;
         }
-        int ne = cJSON_GetArraySize(evs);
-        if (ne == 0 || ne > (int)PAL_FEED_MAX_VERSIONS) {
+        unsigned ne = jsize(c, evs);
+        if (ne == 0 || ne > PAL_FEED_MAX_VERSIONS) {
             PROBLEM(c, PAL_FEED_ERROR, ne ? "more than %u events (PAL_FEED_MAX_VERSIONS): range skipped"
                                           : "no events: range skipped", PAL_FEED_MAX_VERSIONS);
             any_problem = true;
             continue;
         }
         event *ev = pal_arena_alloc(&c->f->mem, (size_t)ne * sizeof *ev);
-        event *tmp = malloc((size_t)ne * sizeof *tmp);
-        if (!ev || !tmp) { free(tmp); oom(c); return; }
+        event small[16];
+        event *tmp = ne <= 16 ? small : malloc((size_t)ne * sizeof *tmp);
+        if (!ev || !tmp) { if (tmp != small) free(tmp); oom(c); return; }
         uint32_t n = 0;
         bool bad = false, has_intro = false;
-        const cJSON *e;
-        cJSON_ArrayForEach(e, evs) {
+        JFOR(c, e, evs) {
             static const char *const keys[] = {"introduced", "fixed", "last_affected", "limit"};
-            const cJSON *val = NULL;
+            jv val = JNIL;
             int kind = -1, nkeys = 0;
             for (int k = 0; k < 4; k++) {
-                const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, keys[k]);
-                if (v) { val = v; kind = k; nkeys++; }
+                jv v = jget(c, e, keys[k]);
+                if (v != JNIL) { val = v; kind = k; nkeys++; }
             }
             if (nkeys != 1) {
                 PROBLEM(c, PAL_FEED_ERROR, "event %u must have exactly one of introduced, fixed, "
@@ -484,11 +631,11 @@ static void osv_affected(loadctx *c, uint32_t rec, const cJSON *af, const char *
             }
             ev[n].kind = (uint8_t)kind;
             if (kind == EV_INTRODUCED) has_intro = true;
-            if (kind == EV_INTRODUCED && cJSON_IsString(val) && !strcmp(val->valuestring, "0")) {
+            if (kind == EV_INTRODUCED && jstr_is(c, val, "0")) {
                 ev[n++].v = NULL;
                 continue;
             }
-            ev[n].v = feed_version(c, eco, val, keys[kind], &bad);
+            ev[n].v = feed_version(c, eco, jstr(c, val), keys[kind], &bad);
             if (bad) break;
             n++;
         }
@@ -497,22 +644,22 @@ static void osv_affected(loadctx *c, uint32_t rec, const cJSON *af, const char *
             bad = true;
         }
         if (bad) {
-            free(tmp);
+            if (tmp != small) free(tmp);
             any_problem = true;
             if (c->fatal) return;
             continue;
         }
         ev_sort(eco, ev, tmp, n);
-        free(tmp);
+        if (tmp != small) free(tmp);
         rs[nrs].ev = ev;
         rs[nrs].n = n;
         nrs++;
     }
 
     /* versions */
-    unsigned nv = (unsigned)cJSON_GetArraySize(versions);
+    unsigned nv = jsize(c, versions);
     if (nv > PAL_FEED_MAX_VERSIONS) {
-        snprintf(c->where, sizeof c->where, "%s affected[%u]", rec_where, j);
+        c->wl = W_AFF;
         PROBLEM(c, PAL_FEED_ERROR, "more than %u versions (PAL_FEED_MAX_VERSIONS): versions skipped",
                 PAL_FEED_MAX_VERSIONS);
         any_problem = true;
@@ -522,18 +669,18 @@ static void osv_affected(loadctx *c, uint32_t rec, const cJSON *af, const char *
     if (nv && !vs) { oom(c); return; }
     uint32_t nvs = 0;
     unsigned vi = 0;
-    const cJSON *v;
     if (nv)
-        cJSON_ArrayForEach(v, versions) {
-            snprintf(c->where, sizeof c->where, "%s affected[%u] versions[%u]", rec_where, j, vi++);
+        JFOR(c, v, versions) {
+            c->wl = W_VERSION;
+            c->wsub = vi++;
             bool bad = false;
-            const char *s = feed_version(c, eco, v, "version", &bad);
+            const char *s = feed_version(c, eco, jstr(c, v), "version", &bad);
             if (c->fatal) return;
             if (bad) { any_problem = true; continue; }
             vs[nvs++] = s;
         }
 
-    snprintf(c->where, sizeof c->where, "%s affected[%u]", rec_where, j);
+    c->wl = W_AFF;
     if (!nrs && !nvs) {
         if (!any_problem)
             PROBLEM(c, PAL_FEED_ERROR, "no ECOSYSTEM ranges and no versions: entry skipped");
@@ -546,7 +693,7 @@ static void osv_affected(loadctx *c, uint32_t rec, const cJSON *af, const char *
     a->kind = (uint8_t)distros[d].kind;
     a->distro = (uint8_t)distros[d].distro;
     a->eco = eco;
-    a->release = norm_release(c->f, distros[d].distro, eco_s[base_len] ? eco_s + base_len + 1 : NULL);
+    a->release = release;
     a->feed_eco = keep(c->f, eco_s);
     a->ranges = rs;
     a->nranges = nrs;
@@ -556,9 +703,9 @@ static void osv_affected(loadctx *c, uint32_t rec, const cJSON *af, const char *
     if (!a->feed_eco || !kname || !index_add(c->f, a->kind, kname, ai)) { oom(c); return; }
     /* Debian keeps an urgency per package; a record without a severity of
        its own takes it. */
-    const cJSON *es = cJSON_GetObjectItemCaseSensitive(af, "ecosystem_specific");
-    const char *urg = str_of(es, "urgency");
-    if (!urg) urg = str_of(es, "severity");
+    jv es = jget(c, af, "ecosystem_specific");
+    const char *urg = jstr_of(c, es, "urgency");
+    if (!urg) urg = jstr_of(c, es, "severity");
     int sv = pal_vuln_severity_from_name(urg);
     vrec *vr = &c->f->recs[rec];
     if (sv > 0 && vr->severity == PAL_VSEV_UNKNOWN) vr->severity = (uint8_t)sv;
@@ -582,7 +729,7 @@ static void alias_add(char *list, size_t cap, const char *s, const char *skip)
 /* The id reported for a record: its own if it is a CVE, else its only CVE
    alias (Debian's DSA/DLA/DEBIAN-CVE and Ubuntu's UBUNTU-CVE records name
    one), else its own; every other id goes to aliases. */
-static void pick_id(const cJSON *rec, const char *id, const char **out_id, char *aliases,
+static void pick_id(loadctx *c, jv rec, const char *id, const char **out_id, char *aliases,
                     size_t cap)
 {
     static const char *const lists[] = {"aliases", "upstream"};
@@ -591,51 +738,41 @@ static void pick_id(const cJSON *rec, const char *id, const char **out_id, char 
     *out_id = id;
     aliases[0] = 0;
     if (strncmp(id, "CVE-", 4)) {
-        for (int l = 0; l < 2; l++) {
-            const cJSON *a;
-            cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(rec, lists[l]))
-                if (cJSON_IsString(a) && !strncmp(a->valuestring, "CVE-", 4) &&
-                    strlen(a->valuestring) <= 64 && (!cve || strcmp(cve, a->valuestring))) {
+        for (int l = 0; l < 2; l++)
+            JFOR(c, a, jget(c, rec, lists[l])) {
+                const char *s = jstr(c, a);
+                if (s && !strncmp(s, "CVE-", 4) && strlen(s) <= 64 && (!cve || strcmp(cve, s))) {
                     ncve++;
-                    cve = a->valuestring;
+                    cve = s;
                 }
-        }
+            }
         if (ncve == 1) *out_id = cve;
     }
     alias_add(aliases, cap, id, *out_id);
-    for (int l = 0; l < 2; l++) {
-        const cJSON *a;
-        cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(rec, lists[l]))
-            if (cJSON_IsString(a)) alias_add(aliases, cap, a->valuestring, *out_id);
-    }
+    for (int l = 0; l < 2; l++)
+        JFOR(c, a, jget(c, rec, lists[l])) {
+            const char *s = jstr(c, a);
+            if (s) alias_add(aliases, cap, s, *out_id);
+        }
 }
 
-static void title_of(const cJSON *rec, char *out, size_t cap)
+static void osv_record(loadctx *c, jv rec, unsigned index)
 {
-    const char *t = str_of(rec, "summary");
-    if (!t || !*t) t = str_of(rec, "details");
-    if (!t) t = "";
-    size_t n = strcspn(t, "\n");
-    if (n >= cap) n = cap - 1;
-    memcpy(out, t, n);
-    out[n] = 0;
-}
-
-static void osv_record(loadctx *c, const cJSON *rec, unsigned index)
-{
-    char rec_where[112];
-    const char *id = str_of(rec, "id");
-    if (!cJSON_IsObject(rec) || !id || !*id || strlen(id) > 128) {
-        snprintf(c->where, sizeof c->where, "record %u", index);
+    pal_arena_reset(&c->f->scratch);
+    const char *id = jstr_of(c, rec, "id");
+    if (c->fatal) return;
+    if (jtype(c, rec) != PAL_JSON_OBJECT || !id || !*id || strlen(id) > 128) {
+        WHERE(c, "record %u", index);
         PROBLEM(c, PAL_FEED_ERROR, "not an OSV record (no \"id\" string): skipped");
         if (c->rep) c->rep->skipped++;
         return;
     }
-    snprintf(rec_where, sizeof rec_where, "record %u (%.80s)", index, id);
-    snprintf(c->where, sizeof c->where, "%s", rec_where);
-    if (cJSON_GetObjectItemCaseSensitive(rec, "withdrawn")) return;  /* retracted: not a problem */
-    const cJSON *affected = cJSON_GetObjectItemCaseSensitive(rec, "affected");
-    if (!cJSON_IsArray(affected) || !cJSON_GetArraySize(affected)) {
+    c->wl = W_REC;
+    c->wrec = index;
+    c->wid = id;
+    if (jget(c, rec, "withdrawn") != JNIL) return;  /* retracted: not a problem */
+    jv affected = jget(c, rec, "affected");
+    if (!jsize(c, affected)) {
         PROBLEM(c, PAL_FEED_ERROR, "no \"affected\" array: skipped");
         if (c->rep) c->rep->skipped++;
         return;
@@ -643,27 +780,29 @@ static void osv_record(loadctx *c, const cJSON *rec, unsigned index)
     vrec r = {0};
     const char *rid;
     char aliases[1024], title[256];
-    pick_id(rec, id, &rid, aliases, sizeof aliases);
-    title_of(rec, title, sizeof title);
+    pick_id(c, rec, id, &rid, aliases, sizeof aliases);
+    const char *t = jstr_of(c, rec, "summary");
+    if (!t || !*t) t = jstr_of(c, rec, "details");
+    clean_title(t, title, sizeof title);
     int cvss = -1;
-    cvss_from(cJSON_GetObjectItemCaseSensitive(rec, "severity"), &cvss);
-    const cJSON *ds = cJSON_GetObjectItemCaseSensitive(rec, "database_specific");
-    if (cvss < 0) cvss = score10_of(cJSON_GetObjectItemCaseSensitive(ds, "cvss"));
-    int sev = pal_vuln_severity_from_name(str_of(ds, "severity"));
-    if (sev <= 0) {
-        const cJSON *s;
-        cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(rec, "severity"))
-            if (str_of(s, "type") && !strcmp(str_of(s, "type"), "Ubuntu"))
-                sev = pal_vuln_severity_from_name(str_of(s, "score"));
-    }
+    jv sev_arr = jget(c, rec, "severity");
+    cvss_from(c, sev_arr, &cvss);
+    jv ds = jget(c, rec, "database_specific");
+    if (cvss < 0) cvss = score10_of(c, jget(c, ds, "cvss"));
+    int sev = pal_vuln_severity_from_name(jstr_of(c, ds, "severity"));
+    if (sev <= 0)
+        JFOR(c, s, sev_arr)
+            if (jstr_is(c, jget(c, s, "type"), "Ubuntu"))
+                sev = pal_vuln_severity_from_name(jstr_of(c, s, "score"));
     if (sev <= 0) sev = sev_from_cvss(cvss);
     r.severity = (uint8_t)(sev > 0 ? sev : 0);
     r.cvss10 = (int16_t)cvss;
-    r.exploit = truthy(ds, "exploit_known") || truthy(ds, "exploited") || truthy(ds, "kev");
-    const char *pub = str_of(rec, "published");
+    r.exploit = jtrue(c, ds, "exploit_known") || jtrue(c, ds, "exploited") || jtrue(c, ds, "kev");
+    const char *pub = jstr_of(c, rec, "published");
     long days;
     char date[11] = "";
     if (pub && pal_date_days(pub, &days) == 0) { memcpy(date, pub, 10); date[10] = 0; }
+    if (c->fatal) return;
     r.id = keep(c->f, rid);
     r.aliases = keep(c->f, aliases);
     r.title = keep(c->f, title);
@@ -674,9 +813,8 @@ static void osv_record(loadctx *c, const cJSON *rec, unsigned index)
     if (ri < 0) return;
     bool used = false;
     unsigned j = 0;
-    const cJSON *af;
-    cJSON_ArrayForEach(af, affected) {
-        osv_affected(c, (uint32_t)ri, af, rec_where, j++, &used);
+    JFOR(c, af, affected) {
+        osv_affected(c, (uint32_t)ri, af, j++, &used);
         if (c->fatal) return;
     }
     if (used) {
@@ -709,16 +847,17 @@ static pal_ver_eco eco_of_kind(int k)
 
 /* A custom bound: valid for the rule's ecosystem, or for K_ANY for at
    least one of dpkg, apk, rpm (the installed package decides). */
-static const char *custom_version(loadctx *c, int kind, const cJSON *v, const char *what, bool *bad)
+static const char *custom_version(loadctx *c, int kind, jv v, const char *what, bool *bad)
 {
-    if (!v) return NULL;
-    if (kind != K_ANY) return feed_version(c, eco_of_kind(kind), v, what, bad);
-    if (!cJSON_IsString(v) || !bounded(c, v->valuestring, what)) {
-        if (!cJSON_IsString(v)) PROBLEM(c, PAL_FEED_ERROR, "%s is not a string", what);
+    if (v == JNIL) return NULL;
+    const char *s = jstr(c, v);
+    if (c->fatal) { *bad = true; return NULL; }
+    if (kind != K_ANY) return feed_version(c, eco_of_kind(kind), s, what, bad);
+    if (!s || !bounded(c, s, what)) {
+        if (!s) PROBLEM(c, PAL_FEED_ERROR, "%s is not a string", what);
         *bad = true;
         return NULL;
     }
-    const char *s = v->valuestring;
     if (pal_ver_error(PAL_VER_DPKG, s, strlen(s)) && pal_ver_error(PAL_VER_APK, s, strlen(s)) &&
         pal_ver_error(PAL_VER_RPM, s, strlen(s))) {
         PROBLEM(c, PAL_FEED_ERROR, "%s '%s' is not a valid dpkg, apk or rpm version: skipped", what, s);
@@ -737,28 +876,28 @@ static bool is_hex(const char *s, size_t n)
     return true;
 }
 
-static void custom_rules(loadctx *c, const cJSON *rules)
+static void custom_rules(loadctx *c, jv rules)
 {
-    if (!cJSON_IsArray(rules)) {
-        snprintf(c->where, sizeof c->where, "rules");
+    if (jtype(c, rules) != PAL_JSON_ARRAY) {
+        WHERE(c, "rules");
         PROBLEM(c, PAL_FEED_ERROR, "\"rules\" must be an array: file skipped");
         return;
     }
     unsigned i = 0;
-    const cJSON *rule;
-    cJSON_ArrayForEach(rule, rules) {
+    JFOR(c, rule, rules) {
+        pal_arena_reset(&c->f->scratch);
         unsigned idx = i++;
-        const char *name = str_of(rule, "name");
-        snprintf(c->where, sizeof c->where, "rules[%u]%s%.80s%s", idx, name ? " (" : "",
-                 name ? name : "", name ? ")" : "");
-        const char *type = str_of(rule, "type");
-        const char *pkg = str_of(rule, "package");
+        const char *name = jstr_of(c, rule, "name");
+        WHERE(c, "rules[%u]%s%.80s%s", idx, name ? " (" : "", name ? name : "", name ? ")" : "");
+        const char *type = jstr_of(c, rule, "type");
+        const char *pkg = jstr_of(c, rule, "package");
+        if (c->fatal) return;
         int kind = kind_of_type(type);
-        bool bad = false;
-        if (!cJSON_IsObject(rule) || !name || !*name || !bounded(c, name, "name")) {
-            if (cJSON_IsObject(rule) && (!name || !*name))
+        bool bad = false, object = jtype(c, rule) == PAL_JSON_OBJECT;
+        if (!object || !name || !*name || !bounded(c, name, "name")) {
+            if (object && (!name || !*name))
                 PROBLEM(c, PAL_FEED_ERROR, "a rule needs a \"name\" (the CVE or your own id): skipped");
-            else if (!cJSON_IsObject(rule))
+            else if (!object)
                 PROBLEM(c, PAL_FEED_ERROR, "a rule must be an object: skipped");
             bad = true;
         } else if (!type) {
@@ -769,7 +908,7 @@ static void custom_rules(loadctx *c, const cJSON *rules)
                     "package, md5): skipped", type);
             bad = true;
         } else if (kind == K_MD5) {
-            const char *md5 = str_of(rule, "md5");
+            const char *md5 = jstr_of(c, rule, "md5");
             if (!md5 || !is_hex(md5, 32)) {
                 PROBLEM(c, PAL_FEED_ERROR, "type md5 needs \"md5\": 32 hex digits: skipped");
                 bad = true;
@@ -780,34 +919,33 @@ static void custom_rules(loadctx *c, const cJSON *rules)
         }
         const char *min = NULL, *max = NULL, *fixed = NULL;
         if (!bad && kind != K_MD5) {
-            min = custom_version(c, kind, cJSON_GetObjectItemCaseSensitive(rule, "minVersionInclusive"),
-                                 "minVersionInclusive", &bad);
-            if (!bad) max = custom_version(c, kind, cJSON_GetObjectItemCaseSensitive(rule, "maxVersionInclusive"),
+            min = custom_version(c, kind, jget(c, rule, "minVersionInclusive"), "minVersionInclusive", &bad);
+            if (!bad) max = custom_version(c, kind, jget(c, rule, "maxVersionInclusive"),
                                            "maxVersionInclusive", &bad);
-            if (!bad) fixed = custom_version(c, kind, cJSON_GetObjectItemCaseSensitive(rule, "fixedVersion"),
-                                             "fixedVersion", &bad);
+            if (!bad) fixed = custom_version(c, kind, jget(c, rule, "fixedVersion"), "fixedVersion", &bad);
         }
         if (c->fatal) return;
         if (bad) { if (c->rep) c->rep->skipped++; continue; }
 
         vrec r = {0};
         r.id = keep(c->f, name);
-        const char *title = str_of(rule, "title");
-        if (!title) title = str_of(rule, "description");
+        const char *title = jstr_of(c, rule, "title");
+        if (!title) title = jstr_of(c, rule, "description");
         char t[256];
-        snprintf(t, sizeof t, "%s", title ? title : "");
+        clean_title(title, t, sizeof t);
         r.title = keep(c->f, t);
         r.aliases = "";
-        int cvss = score10_of(cJSON_GetObjectItemCaseSensitive(rule, "cvss"));
-        int sev = pal_vuln_severity_from_name(str_of(rule, "severity"));
+        int cvss = score10_of(c, jget(c, rule, "cvss"));
+        int sev = pal_vuln_severity_from_name(jstr_of(c, rule, "severity"));
         if (sev <= 0) sev = sev_from_cvss(cvss);
         r.severity = (uint8_t)(sev > 0 ? sev : 0);
         r.cvss10 = (int16_t)cvss;
-        r.exploit = truthy(rule, "exploit") || truthy(rule, "exploited");
-        const char *pub = str_of(rule, "published");
+        r.exploit = jtrue(c, rule, "exploit") || jtrue(c, rule, "exploited");
+        const char *pub = jstr_of(c, rule, "published");
         long days;
         if (pub && pal_date_days(pub, &days) == 0) r.published = pal_arena_strndup(&c->f->mem, pub, 10);
         r.source = c->file;
+        if (c->fatal) return;
         if (!r.id || !r.title) { oom(c); return; }
         int32_t ri = add_rec(c, &r);
         if (ri < 0) return;
@@ -825,7 +963,8 @@ static void custom_rules(loadctx *c, const cJSON *rules)
         char key[40];
         const char *kname;
         if (kind == K_MD5) {
-            const char *md5 = str_of(rule, "md5");
+            const char *md5 = jstr_of(c, rule, "md5");
+            if (!md5) return;
             for (int k = 0; k < 32; k++) key[k] = (char)tolower((unsigned char)md5[k]);
             key[32] = 0;
             kname = keep(c->f, key);
@@ -870,29 +1009,54 @@ static bool norm_kb(const char *s, char out[24])
     return true;
 }
 
-static void windows_feed(loadctx *c, const cJSON *root)
+/* The products table of a Windows feed, by id (in the scratch arena): a
+   fix names its product by id, and a feed has thousands of fixes over
+   hundreds of products.  The last product with an id names it, as the
+   table's own order would have it (a later put shadows an earlier one). */
+static bool prod_tab_build(loadctx *c, jv products, pal_strmap *pt)
 {
-    const cJSON *products = cJSON_GetObjectItemCaseSensitive(root, "products");
-    const cJSON *vulns = cJSON_GetObjectItemCaseSensitive(root, "vulnerabilities");
-    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "version");
-    snprintf(c->where, sizeof c->where, "(file)");
-    if (!cJSON_IsNumber(ver) || ver->valueint != 1) {
+    JFOR(c, p, products) {
+        const char *id = jstr_of(c, p, "id");
+        if (!id) { if (c->fatal) return false; continue; }
+        if (pal_strmap_put(&c->f->scratch, pt, id, strlen(id), (void *)(uintptr_t)(p + 1)) < 0) return false;
+    }
+    return true;
+}
+
+static jv prod_tab_find(const pal_strmap *pt, const char *id)
+{
+    uintptr_t v = (uintptr_t)pal_strmap_get(pt, id, strlen(id));
+    return v ? (jv)(v - 1) : JNIL;
+}
+
+static void windows_feed(loadctx *c, jv root)
+{
+    jv products = jget(c, root, "products");
+    jv vulns = jget(c, root, "vulnerabilities");
+    jv ver = jget(c, root, "version");
+    WHERE(c, "(file)");
+    double vd = 0;
+    if (jtype(c, ver) == PAL_JSON_NUMBER) {
+        pal_json_num n = pal_json_tape_num(c->t, ver);
+        vd = pal_json_num_double(&n);
+    }
+    if (!(vd >= 1.0 && vd < 2.0)) {        /* cJSON's valueint == 1, as before */
         PROBLEM(c, PAL_FEED_ERROR, "palisade-windows-feed version must be 1: file skipped");
         return;
     }
-    if (!cJSON_IsArray(vulns)) {
+    if (jtype(c, vulns) != PAL_JSON_ARRAY) {
         PROBLEM(c, PAL_FEED_ERROR, "no \"vulnerabilities\" array: file skipped");
         return;
     }
+    pal_strmap pt = {0};
+    if (!prod_tab_build(c, products, &pt)) { if (!c->fatal) oom(c); return; }
     unsigned i = 0;
-    const cJSON *v;
-    cJSON_ArrayForEach(v, vulns) {
+    JFOR(c, v, vulns) {
         unsigned idx = i++;
-        const char *id = str_of(v, "id");
-        snprintf(c->where, sizeof c->where, "vulnerabilities[%u]%s%.80s%s", idx, id ? " (" : "",
-                 id ? id : "", id ? ")" : "");
-        const cJSON *fixes = cJSON_GetObjectItemCaseSensitive(v, "fixes");
-        if (!id || !*id || !bounded(c, id, "id") || !cJSON_IsArray(fixes)) {
+        const char *id = jstr_of(c, v, "id");
+        WHERE(c, "vulnerabilities[%u]%s%.80s%s", idx, id ? " (" : "", id ? id : "", id ? ")" : "");
+        jv fixes = jget(c, v, "fixes");
+        if (!id || !*id || !bounded(c, id, "id") || jtype(c, fixes) != PAL_JSON_ARRAY) {
             if (id && *id && strlen(id) <= PAL_FEED_MAX_STRING)
                 PROBLEM(c, PAL_FEED_ERROR, "no \"fixes\" array: skipped");
             else if (!id || !*id)
@@ -903,28 +1067,29 @@ static void windows_feed(loadctx *c, const cJSON *root)
         vrec r = {0};
         r.id = keep(c->f, id);
         char t[256];
-        snprintf(t, sizeof t, "%s", str_of(v, "title") ? str_of(v, "title") : "");
+        clean_title(jstr_of(c, v, "title"), t, sizeof t);
         r.title = keep(c->f, t);
         r.aliases = "";
-        int cvss = score10_of(cJSON_GetObjectItemCaseSensitive(v, "cvss"));
-        int sev = pal_vuln_severity_from_name(str_of(v, "severity"));
+        int cvss = score10_of(c, jget(c, v, "cvss"));
+        int sev = pal_vuln_severity_from_name(jstr_of(c, v, "severity"));
         if (sev <= 0) sev = sev_from_cvss(cvss);
         r.severity = (uint8_t)(sev > 0 ? sev : 0);
         r.cvss10 = (int16_t)cvss;
-        r.exploit = truthy(v, "exploited");
-        const char *pub = str_of(v, "published");
+        r.exploit = jtrue(c, v, "exploited");
+        const char *pub = jstr_of(c, v, "published");
         long days;
         if (pub && pal_date_days(pub, &days) == 0) r.published = pal_arena_strndup(&c->f->mem, pub, 10);
         r.source = c->file;
-        if (!r.id || !r.title) { oom(c); return; }
+        if (c->fatal) break;
+        if (!r.id || !r.title) { oom(c); break; }
         int32_t ri = add_rec(c, &r);
-        if (ri < 0) return;
+        if (ri < 0) break;
         unsigned nfix = 0, fi = 0;
-        const cJSON *fx;
-        cJSON_ArrayForEach(fx, fixes) {
+        JFOR(c, fx, fixes) {
             unsigned fidx = fi++;
-            const char *fb = str_of(fx, "fixed_build"), *kb = str_of(fx, "kb");
-            const char *prod = str_of(fx, "product");
+            const char *fb = jstr_of(c, fx, "fixed_build"), *kb = jstr_of(c, fx, "kb");
+            const char *prod = jstr_of(c, fx, "product");
+            if (c->fatal) break;
             uint32_t parts[4];
             char kbn[24];
             if (!win_build(fb, parts)) {
@@ -937,17 +1102,10 @@ static void windows_feed(loadctx *c, const cJSON *root)
                         "fix skipped", fidx, kb);
                 continue;
             }
-            const char *pname = NULL;
-            if (prod) {
-                const cJSON *p;
-                cJSON_ArrayForEach(p, products) {
-                    const char *pid = str_of(p, "id");
-                    if (pid && !strcmp(pid, prod)) pname = str_of(p, "name");
-                }
-            }
+            const char *pname = prod ? jstr_of(c, prod_tab_find(&pt, prod), "name") : NULL;
             pal_feeds *f = c->f;
-            if (!grow((void **)&f->wf, &f->capwf, f->nwf + 1, sizeof *f->wf)) { oom(c); return; }
-            if (f->nwf >= PAL_FEED_MAX_AFFECTED) { limit(c, "affected entries", "PAL_FEED_MAX_AFFECTED", PAL_FEED_MAX_AFFECTED); return; }
+            if (!grow((void **)&f->wf, &f->capwf, f->nwf + 1, sizeof *f->wf)) { oom(c); break; }
+            if (f->nwf >= PAL_FEED_MAX_AFFECTED) { limit(c, "affected entries", "PAL_FEED_MAX_AFFECTED", PAL_FEED_MAX_AFFECTED); break; }
             wfix *w = &f->wf[f->nwf];
             w->rec = (uint32_t)ri;
             memcpy(w->line, parts, sizeof w->line);
@@ -955,16 +1113,17 @@ static void windows_feed(loadctx *c, const cJSON *root)
             w->fixed = keep(f, fb);
             w->kb = kb ? keep(f, kbn) : NULL;
             w->product = pname && strlen(pname) < 256 ? keep(f, pname) : NULL;
-            if (!w->fixed || (kb && !w->kb)) { oom(c); return; }
+            if (!w->fixed || (kb && !w->kb)) { oom(c); break; }
             f->nwf++;
             f->st.windows_fixes++;
             nfix++;
         }
+        if (c->fatal) break;
         if (nfix) {
             c->f->st.windows_cves++;
             if (c->rep) c->rep->records++;
         } else {
-            if (cJSON_GetArraySize(fixes) == 0)
+            if (jsize(c, fixes) == 0)
                 PROBLEM(c, PAL_FEED_ERROR, "no fixes: skipped");
             c->f->nrecs--;
             if (c->rep) c->rep->skipped++;
@@ -973,14 +1132,6 @@ static void windows_feed(loadctx *c, const cJSON *root)
 }
 
 /* ---------------------------------------------------------------- files */
-
-static int line_of(const char *text, size_t len, const char *at)
-{
-    int line = 1;
-    if (!at || at < text || at > text + len) return 0;
-    for (const char *p = text; p < at; p++) if (*p == '\n') line++;
-    return line;
-}
 
 char *pal_feed_read_file(const char *path, size_t max, size_t *len, char *why, size_t whycap)
 {
@@ -1030,76 +1181,149 @@ char *pal_feed_read_file(const char *path, size_t max, size_t *len, char *why, s
     return buf;
 }
 
-/* Loads one parsed feed document of any kind. */
-static void load_doc(loadctx *c, const cJSON *root)
+/* pal_feed_read_file's checks, into the feeds' reused buffer, from an
+   open fd (closed here).  A read that stops at the size fstat gave is
+   taken as the end: a feed directory of 100,000 small files pays one
+   read each, not two. */
+static bool feed_buf_room(pal_feeds *f, size_t need)
 {
-    if (cJSON_IsArray(root)) {
+    if (need <= f->bufcap) return true;
+    size_t nc = f->bufcap ? f->bufcap : 65536;
+    while (nc < need) nc *= 2;
+    char *nb = realloc(f->buf, nc);
+    if (!nb) return false;
+    f->buf = nb;
+    f->bufcap = nc;
+    return true;
+}
+
+static char *read_feed_fd(pal_feeds *f, int fd, size_t *len, char *why, size_t whycap)
+{
+    struct stat st;
+    char *res = NULL;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        snprintf(why, whycap, "not a regular file");
+        goto out;
+    }
+    size_t max = PAL_FEED_MAX_FILE_BYTES;
+    if ((unsigned long long)st.st_size > max) {
+        snprintf(why, whycap, "larger than %zu bytes: split it", max);
+        goto out;
+    }
+    size_t size = (size_t)st.st_size, n = 0;
+    if (!feed_buf_room(f, size + 2)) { snprintf(why, whycap, "out of memory"); goto out; }
+    for (;;) {
+        if (n + 2 > f->bufcap && !feed_buf_room(f, f->bufcap * 2)) {
+            snprintf(why, whycap, "out of memory");
+            goto out;
+        }
+        ssize_t r = read(fd, f->buf + n, f->bufcap - 1 - n);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            snprintf(why, whycap, "%s", strerror(errno));
+            goto out;
+        }
+        if (r == 0) break;
+        n += (size_t)r;
+        if (n > max) {                 /* grew while we read it */
+            snprintf(why, whycap, "larger than %zu bytes: split it", max);
+            goto out;
+        }
+        if (n == size) break;          /* asked for more: this is the end */
+    }
+    f->buf[n] = 0;
+    *len = n;
+    res = f->buf;
+out:
+    close(fd);
+    return res;
+}
+
+/* Loads one parsed feed document of any kind. */
+static void load_doc(loadctx *c, jv root)
+{
+    if (jtype(c, root) == PAL_JSON_ARRAY) {
         unsigned i = 0;
-        const cJSON *r;
-        cJSON_ArrayForEach(r, root) {
+        JFOR(c, r, root) {
             osv_record(c, r, i++);
             if (c->fatal) return;
         }
         return;
     }
-    const char *format = str_of(root, "format");
-    if (format && !strcmp(format, "palisade-windows-feed")) { windows_feed(c, root); return; }
-    if (cJSON_GetObjectItemCaseSensitive(root, "rules")) { custom_rules(c, cJSON_GetObjectItemCaseSensitive(root, "rules")); return; }
-    const cJSON *vulns = cJSON_GetObjectItemCaseSensitive(root, "vulns");  /* OSV API's querybatch shape */
-    if (cJSON_IsArray(vulns)) { load_doc(c, vulns); return; }
-    if (cJSON_IsObject(root) && cJSON_GetObjectItemCaseSensitive(root, "id") &&
-        (cJSON_GetObjectItemCaseSensitive(root, "affected") ||
-         cJSON_GetObjectItemCaseSensitive(root, "modified"))) {
+    if (jstr_is(c, jget(c, root, "format"), "palisade-windows-feed")) { windows_feed(c, root); return; }
+    jv rules = jget(c, root, "rules");
+    if (rules != JNIL) { custom_rules(c, rules); return; }
+    jv vulns = jget(c, root, "vulns");  /* OSV API's querybatch shape */
+    if (jtype(c, vulns) == PAL_JSON_ARRAY) { load_doc(c, vulns); return; }
+    if (jtype(c, root) == PAL_JSON_OBJECT && jget(c, root, "id") != JNIL &&
+        (jget(c, root, "affected") != JNIL || jget(c, root, "modified") != JNIL)) {
         osv_record(c, root, 0);
         return;
     }
-    snprintf(c->where, sizeof c->where, "(file)");
+    WHERE(c, "(file)");
     PROBLEM(c, PAL_FEED_WARNING, "not a feed (an OSV record or array of them, {\"rules\": [...]} "
             "or a palisade-windows-feed): ignored");
 }
 
-/* Parses and loads one file.  Returns false only on a fatal error. */
-static bool load_file(pal_feeds *f, const char *path, pal_feed_report *rep, char *err, size_t errcap)
+/* Reads (fd, or path when fd < 0), parses and loads one file.  Returns
+   false only on a fatal error. */
+static bool load_file(pal_feeds *f, int fd, const char *path, pal_feed_report *rep, char *err,
+                      size_t errcap)
 {
-    loadctx c = {.f = f, .rep = rep, .err = err, .errcap = errcap};
+    loadctx c = {.f = f, .rep = rep, .err = err, .errcap = errcap, .t = &f->tape};
     c.file = keep(f, path);
-    if (!c.file) { set_err(err, errcap, "%s: out of memory loading feeds", path); return false; }
+    if (!c.file) {
+        if (fd >= 0) close(fd);
+        set_err(err, errcap, "%s: out of memory loading feeds", path);
+        return false;
+    }
     char why[160];
     size_t len = 0;
-    char *text = pal_feed_read_file(path, PAL_FEED_MAX_FILE_BYTES, &len, why, sizeof why);
+    if (fd < 0) fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    char *text = NULL;
+    if (fd < 0) snprintf(why, sizeof why, "%s", strerror(errno));
+    else text = read_feed_fd(f, fd, &len, why, sizeof why);
     if (!text) {
-        snprintf(c.where, sizeof c.where, "(file)");
+        WHERE(&c, "(file)");
         PROBLEM(&c, PAL_FEED_ERROR, "cannot read: %s%s", why,
                 strstr(why, "larger") ? " (PAL_FEED_MAX_FILE_BYTES)" : "");
         return true;
     }
     f->bytes += len;
     if (f->bytes > PAL_FEED_MAX_TOTAL_BYTES) {
-        free(text);
         set_err(err, errcap, "%s: feeds add up to more than %llu bytes (PAL_FEED_MAX_TOTAL_BYTES)",
                 path, (unsigned long long)PAL_FEED_MAX_TOTAL_BYTES);
         return false;
     }
     if (rep) rep->files++;
     f->files++;
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
-    if (!root) {
-        const char *at = cJSON_GetErrorPtr();
-        snprintf(c.where, sizeof c.where, "line %d", line_of(text, len, end ? end : at));
-        PROBLEM(&c, PAL_FEED_ERROR, "not valid JSON: file skipped");
-        free(text);
+    pal_json r;
+    pal_json_opts jo = {.max_depth = PAL_FEED_MAX_JSON_DEPTH, .allow_bom = true};
+    pal_json_init(&r, text, len, &jo);
+    if (!pal_json_tape_read(&f->tape, &r) || !pal_json_end(&r)) {
+        size_t at;
+        pal_json_err e = pal_json_error(&r, &at);
+        if (e == PAL_JSON_E_NOMEM) return oom(&c);
+        unsigned line, col;
+        pal_json_position(text, len, at, &line, &col);
+        WHERE(&c, "line %u", line);
+        PROBLEM(&c, PAL_FEED_ERROR, "not valid JSON at column %u: %s%s: file skipped", col,
+                pal_json_strerror(e), e == PAL_JSON_E_DEPTH ? " (PAL_FEED_MAX_JSON_DEPTH)" : "");
         return true;
     }
-    free(text);
-    load_doc(&c, root);
-    cJSON_Delete(root);
+    pal_arena_reset(&f->scratch);
+    load_doc(&c, 0);
     return !c.fatal;
 }
 
+typedef struct dirent_name {
+    char *name;
+    unsigned char type;   /* d_type */
+} dirent_name;
+
 static int name_cmp(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const dirent_name *)a)->name, ((const dirent_name *)b)->name);
 }
 
 static bool ends_json(const char *name)
@@ -1108,7 +1332,9 @@ static bool ends_json(const char *name)
     return n > 5 && !strcasecmp(name + n - 5, ".json");
 }
 
-/* Walks dir in name order (so loads are reproducible). */
+/* Walks dir in name order (so loads are reproducible).  Files are opened
+   relative to the directory, and readdir's entry type saves a stat per
+   name where the file system gives it. */
 static bool load_dir(pal_feeds *f, const char *dir, unsigned depth, pal_feed_report *rep,
                      char *err, size_t errcap, bool top)
 {
@@ -1126,7 +1352,7 @@ static bool load_dir(pal_feeds *f, const char *dir, unsigned depth, pal_feed_rep
         pal_feed_report_add(rep, PAL_FEED_ERROR, dir, NULL, "cannot read directory: %s", strerror(errno));
         return true;
     }
-    char **names = NULL;
+    dirent_name *names = NULL;
     size_t n = 0, cap = 0;
     bool ok = true;
     struct dirent *e;
@@ -1137,36 +1363,66 @@ static bool load_dir(pal_feeds *f, const char *dir, unsigned depth, pal_feed_rep
             ok = false;
             break;
         }
-        if (!grow((void **)&names, &cap, n + 1, sizeof *names) || !(names[n] = strdup(e->d_name))) {
+        if (!grow((void **)&names, &cap, n + 1, sizeof *names) || !(names[n].name = strdup(e->d_name))) {
             set_err(err, errcap, "%s: out of memory", dir);
             ok = false;
             break;
         }
-        n++;
+        names[n++].type = e->d_type;
     }
-    closedir(d);
     if (ok && n > 1) qsort(names, n, sizeof *names, name_cmp);
+    int dfd = dirfd(d);
+    size_t dl = strlen(dir);
+    char *path = NULL;
+    size_t pathcap = 0;
     for (size_t i = 0; ok && i < n; i++) {
-        size_t pl = strlen(dir) + strlen(names[i]) + 2;
-        char *path = malloc(pl);
-        if (!path) { set_err(err, errcap, "out of memory"); ok = false; break; }
-        snprintf(path, pl, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-        struct stat st;
-        if (lstat(path, &st) < 0) {
-            pal_feed_report_add(rep, PAL_FEED_ERROR, path, NULL, "cannot read: %s", strerror(errno));
-        } else if (S_ISLNK(st.st_mode)) {
+        size_t nl = strlen(names[i].name), pl = dl + nl + 2;
+        if (pl > pathcap) {
+            char *np = realloc(path, pl * 2);
+            if (!np) { set_err(err, errcap, "out of memory"); ok = false; break; }
+            path = np;
+            pathcap = pl * 2;
+            memcpy(path, dir, dl);
+        }
+        size_t at = dl;
+        if (!dl || dir[dl - 1] != '/') path[at++] = '/';
+        memcpy(path + at, names[i].name, nl + 1);
+        unsigned char type = names[i].type;
+        bool json = ends_json(names[i].name);
+        if (type == DT_UNKNOWN) {
+            struct stat st;
+            if (fstatat(dfd, names[i].name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                pal_feed_report_add(rep, PAL_FEED_ERROR, path, NULL, "cannot read: %s", strerror(errno));
+                continue;
+            }
+            type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_FIFO;
+        }
+        if (type == DT_LNK) {
             /* not followed inside a feed directory: links to '.' would make
                the walk exponential; give the target itself with --feeds */
             pal_feed_report_add(rep, PAL_FEED_WARNING, path, NULL,
                                 "a symbolic link: skipped (give its target to --feeds instead)");
-        } else if (S_ISDIR(st.st_mode)) {
+        } else if (type == DT_DIR) {
             ok = load_dir(f, path, depth + 1, rep, err, errcap, false);
-        } else if (S_ISREG(st.st_mode) && ends_json(names[i])) {
-            ok = load_file(f, path, rep, err, errcap);
+        } else if (type == DT_REG && json) {
+            int fd = openat(dfd, names[i].name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+            if (fd < 0 && errno == ELOOP) {   /* became a link since readdir */
+                pal_feed_report_add(rep, PAL_FEED_WARNING, path, NULL,
+                                    "a symbolic link: skipped (give its target to --feeds instead)");
+                continue;
+            }
+            if (fd < 0) {
+                char why[160];
+                snprintf(why, sizeof why, "%s", strerror(errno));
+                pal_feed_report_add(rep, PAL_FEED_ERROR, path, "(file)", "cannot read: %s", why);
+                continue;
+            }
+            ok = load_file(f, fd, path, rep, err, errcap);
         }
-        free(path);
     }
-    for (size_t i = 0; i < n; i++) free(names[i]);
+    closedir(d);
+    free(path);
+    for (size_t i = 0; i < n; i++) free(names[i].name);
     free(names);
     return ok;
 }
@@ -1174,13 +1430,28 @@ static bool load_dir(pal_feeds *f, const char *dir, unsigned depth, pal_feed_rep
 pal_feeds *pal_feeds_new(void)
 {
     pal_feeds *f = calloc(1, sizeof *f);
-    if (f) pal_arena_init(&f->mem, 0);
+    if (f) {
+        pal_arena_init(&f->mem, 0);
+        pal_arena_init(&f->scratch, 0);
+        pal_json_tape_init(&f->tape, 0);
+    }
     return f;
+}
+
+/* What only loading needs: dropped once a load is done. */
+static void load_buffers_free(pal_feeds *f)
+{
+    pal_arena_free(&f->scratch);
+    pal_json_tape_free(&f->tape);
+    free(f->buf);
+    f->buf = NULL;
+    f->bufcap = 0;
 }
 
 void pal_feeds_free(pal_feeds *f)
 {
     if (!f) return;
+    load_buffers_free(f);
     pal_arena_free(&f->mem);
     free(f->recs);
     free(f->affs);
@@ -1198,7 +1469,8 @@ int pal_feeds_add(pal_feeds *f, const char *path, pal_feed_report *rep, char *er
         return -1;
     }
     bool ok = S_ISDIR(st.st_mode) ? load_dir(f, path, 0, rep, err, errcap, true)
-                                  : load_file(f, path, rep, err, errcap);
+                                  : load_file(f, -1, path, rep, err, errcap);
+    load_buffers_free(f);
     if (ok && !S_ISDIR(st.st_mode) && rep && rep->files == 0 && rep->errors) {
         /* the only file given could not be read at all */
         set_err(err, errcap, "cannot read feed file %s: %s", path,

@@ -14,20 +14,34 @@
  * Feed formats (a directory is walked recursively, files by extension:
  * *.json; anything else is ignored; the kind is told by the content):
  *
- *  1. OSV records (ossf.github.io/osv-schema), one record per file or a JSON
- *     array of records (an export): `id`, `aliases`, `summary`, `published`,
+ * Every file is read as strict JSON (RFC 8259, engine/base/json.h; a UTF-8
+ * byte order mark is allowed): one that is not is reported with its line,
+ * column and reason and skipped whole.  Members may come in any order; of
+ * duplicate members the first counts.
+ *
+ *  1. OSV records (ossf.github.io/osv-schema), one record per file (as
+ *     osv.dev's zip exports are) or a JSON array of records: `id`,
+ *     `aliases`, `summary`, `published`,
  *     `severity[]` (CVSS_V3/CVSS_V4 vectors; v3 vectors are scored here),
- *     `affected[]` with `package.ecosystem` Debian, Ubuntu or Alpine (with
- *     a release suffix: "Debian:12", "Ubuntu:22.04:LTS", "Alpine:v3.19";
- *     matched by the name before ':' and, when the image's release is known,
- *     by the release), `package.name` (for Debian/Ubuntu: the SOURCE package,
- *     as OSV uses it), `ranges[]` of type ECOSYSTEM with `introduced`,
+ *     `affected[]` with `package.ecosystem` Debian, Ubuntu, Alpine,
+ *     AlmaLinux, Rocky Linux, Red Hat, SUSE or openSUSE, with a release
+ *     suffix matched, when the image's release is known, against its
+ *     os-release VERSION_ID: "Debian:12", "Ubuntu:22.04:LTS",
+ *     "Alpine:v3.19", "AlmaLinux:9", "Red Hat:enterprise_linux:9::appstream"
+ *     (and rhel_eus/rhel_aus/... products: "Red Hat:rhel_eus:9.2::baseos"
+ *     is 9.2; other Red Hat products such as openshift are reported and
+ *     skipped), "SUSE:Linux Enterprise Server 15 SP5" (15.5),
+ *     "openSUSE:Leap 15.5"; a release of 9 matches 9.x images), `package.name` (for Debian/Ubuntu/Alpine: the
+ *     SOURCE package, as OSV uses it; rpm inventories carry no source name,
+ *     so for rpm it is the package's own), `ranges[]` of type ECOSYSTEM with `introduced`,
  *     `fixed`, `last_affected` events (several ranges = union; introduced
  *     "0" = since the beginning), `versions[]` lists, and severity from
  *     `database_specific.severity` / `ecosystem_specific.urgency` / the
  *     Ubuntu `severity[{type:"Ubuntu"}]` entry.  Exploit known:
  *     `database_specific.exploit_known`, `.exploited` or `.kev` true.  Other range types (SEMVER, GIT)
  *     and ecosystems other than those above are reported and skipped.
+ *     The title is the summary (else the details): its first line, control
+ *     characters as spaces, at most 255 bytes, cut between characters.
  *  2. Custom vulnerabilities (Prisma's custom feed shape):
  *       {"rules":[{"name":"CVE-2024-0001","package":"openssl","type":"dpkg",
  *                  "minVersionInclusive":"1.0","maxVersionInclusive":"1.1",
@@ -96,12 +110,15 @@
  * part of the tree; these are specific to feeds).  Exceeding one is an error
  * naming it, except those marked "bounded outcome".
  */
-#define PAL_FEED_MAX_FILE_BYTES  (64u << 20)  /* one feed file, parsed whole (cJSON takes ~10x
-                                                 its size): split bigger exports into files */
+#define PAL_FEED_MAX_FILE_BYTES  (64u << 20)  /* one feed file, parsed whole (the tape takes at
+                                                 most 8x its size, a 16-byte node per value):
+                                                 split bigger exports into files */
 #define PAL_FEED_MAX_TOTAL_BYTES (1ull << 30) /* all feed files of one load */
 #define PAL_FEED_MAX_FILES       500000u      /* files in a feed directory (OSV's Debian
                                                  dump has ~60,000) */
 #define PAL_FEED_MAX_DEPTH       8u           /* directory nesting */
+#define PAL_FEED_MAX_JSON_DEPTH  1000u        /* arrays and objects nested in a feed file
+                                                 (cJSON's limit, which feeds had before) */
 #define PAL_FEED_MAX_RECORDS     2000000u     /* records (OSV, custom rules, Windows CVEs) */
 #define PAL_FEED_MAX_AFFECTED    10000000u    /* affected (package, ranges) entries in all */
 #define PAL_FEED_MAX_VERSIONS    4096u        /* events or listed versions in one affected

@@ -775,6 +775,188 @@ static void test_unreadable(void)
     rmdir(path_of("locked"));
 }
 
+
+/* ---------------------------------------------------------------- strict reading */
+
+/* Feed files are read by the strict reader: member order does not matter,
+   the first of duplicate members counts (as cJSON's lookup did), and a
+   file that is not RFC 8259 JSON is skipped naming line, column and why. */
+static void test_strict_json(void)
+{
+    write_file("strict/order.json",
+               "{\"affected\":[{\"ranges\":[{\"events\":[{\"fixed\":\"2.0\"},{\"introduced\":\"0\"}],\"type\":\"ECOSYSTEM\"}],"
+               "\"package\":{\"name\":\"pi\",\"ecosystem\":\"Debian:12\"}}],"
+               "\"summary\":\"first\",\"summary\":\"second\",\"id\":\"CVE-2024-0201\"}");
+    write_file("strict/bom.json", "\xEF\xBB\xBF" OSV("CVE-2024-0202", "", "Debian:12", "rho",
+                                                    RANGE("{\"introduced\":\"0\"}")));
+    write_file("strict/control.json", "[\n" OSV("CVE-2024-0203", "\"summary\":\"tab\there\",", "Debian:12", "sigma",
+                                               RANGE("{\"introduced\":\"0\"}")) "]");
+    write_file("strict/latin1.json", "[\n\n" OSV("CVE-2024-0204", "\"summary\":\"caf\xE9\",", "Debian:12", "tau",
+                                                RANGE("{\"introduced\":\"0\"}")) "]");
+    write_file("strict/zero.json", "{\"rules\":[{\"name\":\"X\",\"type\":\"dpkg\",\"package\":\"p\",\"cvss\":07}]}");
+    pal_feed_report rep;
+    pal_feed_report_init(&rep);
+    char err[512] = "";
+    pal_feeds *f = pal_feeds_load(path_of("strict"), &rep, err, sizeof err);
+    CHECK(f != NULL);
+    if (!f) return;
+    pal_feeds_stats st;
+    pal_feeds_stats_get(f, &st);
+    CHECK_INT(st.osv_records, 2);
+    CHECK(has_problem(&rep, PAL_FEED_ERROR, "control.json", "line 2",
+                      "not valid JSON at column 71: a raw control character in a string (escape it): file skipped"));
+    CHECK(has_problem(&rep, PAL_FEED_ERROR, "latin1.json", "line 3", "bytes that are not UTF-8 in a string"));
+    CHECK(has_problem(&rep, PAL_FEED_ERROR, "zero.json", "line 1", "not valid JSON at column 59: a number not in JSON's grammar"));
+    CHECK_INT(rep.errors, 3);
+    cJSON *inv = inventory("app", false);
+    add_pkg(inv, "dpkg", "pi", "1.0", NULL, NULL);
+    add_pkg(inv, "dpkg", "rho", "1.0", NULL, NULL);
+    pal_vuln_opts o = {.today = "2025-01-01", .distro = "debian:12"};
+    pal_vuln_list l = match(f, inv, &o);
+    const pal_vuln *v;
+    CHECK((v = find(&l, "CVE-2024-0201", "pi")) && v->fixed_version && !strcmp(v->fixed_version, "2.0"));
+    if (v) CHECK_STR(v->title, "first");
+    CHECK(find(&l, "CVE-2024-0202", "rho") != NULL);
+    pal_vuln_list_free(&l);
+    cJSON_Delete(inv);
+    pal_feeds_free(f);
+    pal_feed_report_free(&rep);
+}
+
+/* ---------------------------------------------------------------- titles */
+
+/* A title is one line of text for reports: control characters become
+   spaces and a long one is cut at a character, never inside one. */
+static void test_titles(void)
+{
+    char summary[1900] = "";
+    for (int i = 0; i < 300; i++) strcat(summary, "\\u00e9");       /* 300 x 2 bytes */
+    char rec[4096];
+    snprintf(rec, sizeof rec, "[" OSV("CVE-2024-0301", "\"summary\":\"%s\",", "Debian:12", "upsilon",
+                                      RANGE("{\"introduced\":\"0\"}")) ","
+             OSV("CVE-2024-0302", "\"summary\":\"bell\\u0007tab\\tdel\\u007fc1\\u0085end\\r\\nnext line\",",
+                 "Debian:12", "upsilon", RANGE("{\"introduced\":\"0\"}")) "]", summary);
+    write_file("titles/osv.json", rec);
+    write_file("titles/custom.json", "{\"rules\":[{\"name\":\"T-1\",\"type\":\"dpkg\",\"package\":\"upsilon\","
+               "\"title\":\"two\\nlines\\u001b[31m\"}]}");
+    char err[256];
+    pal_feeds *f = pal_feeds_load(path_of("titles"), NULL, err, sizeof err);
+    CHECK(f != NULL);
+    if (!f) return;
+    cJSON *inv = inventory("app", false);
+    add_pkg(inv, "dpkg", "upsilon", "1.0", NULL, NULL);
+    pal_vuln_opts o = {.today = "2025-01-01", .distro = "debian:12"};
+    pal_vuln_list l = match(f, inv, &o);
+    const pal_vuln *v;
+    CHECK((v = find(&l, "CVE-2024-0301", "upsilon")) != NULL);
+    if (v) {
+        CHECK_INT(strlen(v->title), 254);                      /* 127 whole characters */
+        CHECK(!memcmp(v->title + 252, "\xC3\xA9", 2));
+    }
+    CHECK((v = find(&l, "CVE-2024-0302", "upsilon")) != NULL);
+    if (v) CHECK_STR(v->title, "bell tab del c1 end");
+    CHECK((v = find(&l, "T-1", "upsilon")) != NULL);
+    if (v) CHECK_STR(v->title, "two");
+    pal_vuln_list_free(&l);
+    cJSON_Delete(inv);
+    pal_feeds_free(f);
+}
+
+/* ---------------------------------------------------------------- rpm distributions */
+
+/* Red Hat, SUSE and openSUSE name releases in their own words; they match
+   the image's os-release VERSION_ID. */
+static void test_rpm_releases(void)
+{
+    write_file("rpm/feed.json", "["
+        OSV("RHSA-2024:0001", "\"aliases\":[\"CVE-2024-0401\"],", "Red Hat:enterprise_linux:9::appstream", "openssl",
+            RANGE("{\"introduced\":\"0\"},{\"fixed\":\"1:3.0.7-25.el9_3\"}")) ","
+        OSV("RHSA-2024:0002", "\"aliases\":[\"CVE-2024-0402\"],", "Red Hat:rhel_eus:9.2::baseos", "openssl",
+            RANGE("{\"introduced\":\"0\"},{\"fixed\":\"1:3.0.7-26.el9_3\"}")) ","
+        OSV("RHSA-2024:0003", "\"aliases\":[\"CVE-2024-0403\"],", "Red Hat:openshift:4.14::el9", "openssl",
+            RANGE("{\"introduced\":\"0\"}")) ","
+        OSV("SUSE-SU-2024:0004", "\"aliases\":[\"CVE-2024-0404\"],", "SUSE:Linux Enterprise Server 15 SP5", "openssl",
+            RANGE("{\"introduced\":\"0\"},{\"fixed\":\"3.0.8-150500.5.20.1\"}")) ","
+        OSV("openSUSE-SU-2024:0005", "\"aliases\":[\"CVE-2024-0405\"],", "openSUSE:Leap 15.5", "openssl",
+            RANGE("{\"introduced\":\"0\"},{\"fixed\":\"3.0.8-150500.5.20.1\"}")) ","
+        OSV("SUSE-SU-2024:0006", "\"aliases\":[\"CVE-2024-0406\"],", "SUSE:Linux Enterprise Server 12 SP5", "openssl",
+            RANGE("{\"introduced\":\"0\"}"))
+        "]");
+    pal_feed_report rep;
+    pal_feed_report_init(&rep);
+    char err[256];
+    pal_feeds *f = pal_feeds_load(path_of("rpm"), &rep, err, sizeof err);
+    CHECK(f != NULL);
+    if (!f) return;
+    CHECK(has_problem(&rep, PAL_FEED_WARNING, "feed.json", "record 2 (RHSA-2024:0003) affected[0]",
+                      "names no Red Hat release"));
+    cJSON *inv = inventory("app", false);
+    add_pkg(inv, "rpm", "openssl", "1:3.0.7-24.el9", NULL, NULL);
+    pal_vuln_opts o = {.today = "2025-01-01", .distro = "rhel:9.2"};
+    pal_vuln_list l = match(f, inv, &o);
+    CHECK_INT(l.n, 2);
+    const pal_vuln *v;
+    CHECK((v = find(&l, "CVE-2024-0401", "openssl")) && v->fixed_version &&
+          !strcmp(v->fixed_version, "1:3.0.7-25.el9_3"));
+    CHECK(find(&l, "CVE-2024-0402", "openssl") != NULL);
+    pal_vuln_list_free(&l);
+    o.distro = "rhel:9.4";                                   /* not the 9.2 extended update */
+    l = match(f, inv, &o);
+    CHECK_INT(l.n, 1);
+    pal_vuln_list_free(&l);
+    cJSON *sles = inventory("app", false);
+    add_pkg(sles, "rpm", "openssl", "3.0.8-150500.5.8.1", NULL, NULL);
+    o.distro = "sles:15.5";
+    l = match(f, sles, &o);
+    CHECK_INT(l.n, 1);
+    CHECK(find(&l, "CVE-2024-0404", "openssl") != NULL);
+    pal_vuln_list_free(&l);
+    o.distro = "opensuse-leap:15.5";
+    l = match(f, sles, &o);
+    CHECK_INT(l.n, 1);
+    CHECK(find(&l, "CVE-2024-0405", "openssl") != NULL);
+    pal_vuln_list_free(&l);
+    o.distro = "sles:12.5";
+    l = match(f, sles, &o);
+    CHECK_INT(l.n, 1);
+    CHECK(find(&l, "CVE-2024-0406", "openssl") != NULL);
+    pal_vuln_list_free(&l);
+    cJSON_Delete(inv);
+    cJSON_Delete(sles);
+    pal_feeds_free(f);
+    pal_feed_report_free(&rep);
+}
+
+/* ---------------------------------------------------------------- MSRC severity */
+
+/* A CVE that is Critical for Office and Important for Windows is, in the
+   Windows feed, Important, with the Windows CVSS score. */
+static void test_msrc_windows_severity(void)
+{
+    write_file("msrc-mixed.json",
+        "{\"DocumentTracking\":{\"Identification\":{\"ID\":{\"Value\":\"2099-Jan\"}},\"InitialReleaseDate\":\"2099-01-10T08:00:00Z\"},"
+        "\"ProductTree\":{\"FullProductName\":[{\"ProductID\":\"1\",\"Value\":\"Windows Server 2019\"},"
+        "{\"ProductID\":\"2\",\"Value\":\"Microsoft Office 2019\"}]},"
+        "\"Vulnerability\":[{\"CVE\":\"CVE-2099-9000\",\"Title\":{\"Value\":\"mixed\"},"
+        "\"Threats\":[{\"Type\":3,\"Description\":{\"Value\":\"Critical\"},\"ProductID\":[\"2\"]},"
+        "{\"Type\":3,\"Description\":{\"Value\":\"Important\"},\"ProductID\":[\"1\"]},"
+        "{\"Type\":1,\"Description\":{\"Value\":\"Exploited:Yes\"},\"ProductID\":[\"2\"]}],"
+        "\"CVSSScoreSets\":[{\"BaseScore\":9.8,\"ProductID\":[\"2\"]},{\"BaseScore\":7.5,\"ProductID\":[\"1\"]}],"
+        "\"Remediations\":[{\"Type\":2,\"Description\":{\"Value\":\"9000001\"},\"FixedBuild\":\"10.0.17763.9000\",\"ProductID\":[\"1\",\"2\",\"1\"]}]}]}");
+    char err[256];
+    const char *docs[] = {path_of("msrc-mixed.json")};
+    cJSON *feed = pal_msrc_convert(docs, 1, NULL, err, sizeof err);
+    CHECK(feed != NULL);
+    if (!feed) return;
+    cJSON *v = cJSON_GetArrayItem(cJSON_GetObjectItem(feed, "vulnerabilities"), 0);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(v, "severity")), "high");
+    CHECK(cJSON_GetObjectItem(v, "cvss") && cJSON_GetObjectItem(v, "cvss")->valuedouble == 7.5);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(v, "exploited")));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(v, "fixes")), 1);   /* product 1 listed twice */
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(feed, "products")), 1);
+    cJSON_Delete(feed);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/pal_vuln_XXXXXX");
@@ -786,6 +968,10 @@ int main(void)
     test_windows();
     test_allow();
     test_unreadable();
+    test_strict_json();
+    test_titles();
+    test_rpm_releases();
+    test_msrc_windows_severity();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
