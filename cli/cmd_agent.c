@@ -113,7 +113,7 @@ typedef struct conn {
     int fd;
     int kind;
     unsigned long serial;
-    cli_lines lines;
+    pal_lines lines;
     char *out;                   /* decision connections: replies not yet sent */
     size_t out_len, out_off, out_cap;
     bool read_done;              /* no more requests/events will be read */
@@ -125,7 +125,7 @@ typedef struct follower {
     dev_t dev;
     ino_t ino;
     off_t off;
-    cli_lines lines;
+    pal_lines lines;
     bool at_eof;
     bool read_done;
     long long next_check_ms;
@@ -148,7 +148,7 @@ typedef struct agent {
     /* descriptors */
     int sig_fd, inotify_fd, listen_fd, decision_fd;
     bool use_stdin, stdin_done;
-    cli_lines stdin_lines;
+    pal_lines stdin_lines;
     follower fol;
     conn *conns[AGENT_MAX_CONNECTIONS];
     size_t nconns;
@@ -292,9 +292,9 @@ static int on_line(void *user, const char *line, size_t len, bool toolong, long 
 }
 
 /* A line begun but never ended (the writer stopped mid-line at shutdown). */
-static void cut_short(agent *a, conn *c, cli_lines *l)
+static void cut_short(agent *a, conn *c, pal_lines *l)
 {
-    if (!cli_lines_partial(l)) return;
+    if (!pal_lines_partial(l)) return;
     l->len = 0;
     l->skipping = false;
     l->lineno++;
@@ -309,29 +309,29 @@ static void cut_short(agent *a, conn *c, cli_lines *l)
 /* Reads from fd into l and decides what completes.  At shutdown only the
    unfinished line is read, one byte at a time, so nothing past its newline
    is taken.  Returns the read's result: >0 bytes, 0 end, -1 nothing now. */
-static ssize_t read_lines(agent *a, conn *c, int fd, cli_lines *l, bool blocking_fd)
+static ssize_t read_lines(agent *a, conn *c, int fd, pal_lines *l, bool blocking_fd)
 {
     line_ctx x = {a, c};
     size_t avail;
-    char *space = cli_lines_space(l, &avail);
+    char *space = pal_lines_space(l, &avail);
     if (!space) { a->io_errors++; return -1; }
     if (a->stopping) {
         ssize_t total = 0;
-        while (cli_lines_partial(l)) {
+        while (pal_lines_partial(l)) {
             ssize_t n = read(fd, space, 1);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) return total ? total : n;
             total++;
-            cli_lines_commit(l, 1, on_line, &x);
+            pal_lines_commit(l, 1, on_line, &x);
             if (blocking_fd) break;   /* one byte per poll: the next read might block */
-            space = cli_lines_space(l, &avail);
+            space = pal_lines_space(l, &avail);
             if (!space) { a->io_errors++; return -1; }
         }
         return total;
     }
     ssize_t n;
     do n = read(fd, space, avail); while (n < 0 && errno == EINTR);
-    if (n > 0) cli_lines_commit(l, (size_t)n, on_line, &x);
+    if (n > 0) pal_lines_commit(l, (size_t)n, on_line, &x);
     return n;
 }
 
@@ -346,7 +346,7 @@ static void close_conn(agent *a, size_t i)
         a->replies_dropped += dropped;
     }
     close(c->fd);
-    cli_lines_free(&c->lines);
+    pal_lines_free(&c->lines);
     free(c->out);
     free(c);
     a->conns[i] = a->conns[--a->nconns];
@@ -369,7 +369,7 @@ static void accept_conns(agent *a, int lfd, int kind)
         c->fd = fd;
         c->kind = kind;
         c->serial = ++a->next_serial;
-        cli_lines_init(&c->lines);
+        pal_lines_init(&c->lines);
         a->conns[a->nconns++] = c;
     }
     if (!a->conn_limit_reported)
@@ -409,9 +409,9 @@ static void service_conn(agent *a, size_t i, short revents)
         ssize_t n = read_lines(a, c, c->fd, &c->lines, false);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
             line_ctx x = {a, c};
-            cli_lines_finish(&c->lines, on_line, &x);   /* a last line without newline is a line */
+            pal_lines_finish(&c->lines, on_line, &x);   /* a last line without newline is a line */
             c->read_done = true;
-        } else if (a->stopping && !cli_lines_partial(&c->lines)) {
+        } else if (a->stopping && !pal_lines_partial(&c->lines)) {
             c->read_done = true;
         }
     }
@@ -500,7 +500,7 @@ static void follow_step(agent *a, long long now)
     if (n > 0) {
         f->off += n;
         f->at_eof = false;
-        if (a->stopping && !cli_lines_partial(&f->lines)) f->read_done = true;
+        if (a->stopping && !pal_lines_partial(&f->lines)) f->read_done = true;
         return;
     }
     if (a->stopping) { f->read_done = true; return; }
@@ -512,13 +512,13 @@ static void follow_step(agent *a, long long now)
     if (st.st_dev != f->dev || st.st_ino != f->ino) {
         /* rotated: the old file is read to its end (done: we are at it),
            its unfinished last line is a line, then the new file from its start */
-        cli_lines_finish(&f->lines, on_line, &x);
+        pal_lines_finish(&f->lines, on_line, &x);
         close(f->fd);
         f->fd = -1;
         follow_open(a, true);
     } else if (st.st_size < f->off) {
         /* truncated in place (copytruncate): start again from the top */
-        cli_lines_finish(&f->lines, on_line, &x);
+        pal_lines_finish(&f->lines, on_line, &x);
         lseek(f->fd, 0, SEEK_SET);
         f->off = 0;
         f->at_eof = false;
@@ -601,10 +601,10 @@ static void begin_stop(agent *a, const char *why)
     a->reload_due_ms = 0;
     if (a->listen_fd >= 0) { close(a->listen_fd); a->listen_fd = -1; unlink(a->listen_path); }
     if (a->decision_fd >= 0) { close(a->decision_fd); a->decision_fd = -1; unlink(a->decision_path); }
-    if (a->use_stdin && !cli_lines_partial(&a->stdin_lines)) a->stdin_done = true;
-    if (a->follow_path && !cli_lines_partial(&a->fol.lines)) a->fol.read_done = true;
+    if (a->use_stdin && !pal_lines_partial(&a->stdin_lines)) a->stdin_done = true;
+    if (a->follow_path && !pal_lines_partial(&a->fol.lines)) a->fol.read_done = true;
     for (size_t i = 0; i < a->nconns; i++)
-        if (!cli_lines_partial(&a->conns[i]->lines)) a->conns[i]->read_done = true;
+        if (!pal_lines_partial(&a->conns[i]->lines)) a->conns[i]->read_done = true;
 }
 
 static void handle_signals(agent *a)
@@ -745,9 +745,9 @@ static void run(agent *a)
             ssize_t got = read_lines(a, NULL, STDIN_FILENO, &a->stdin_lines, true);
             if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
                 line_ctx x = {a, NULL};
-                cli_lines_finish(&a->stdin_lines, on_line, &x);
+                pal_lines_finish(&a->stdin_lines, on_line, &x);
                 a->stdin_done = true;
-            } else if (a->stopping && !cli_lines_partial(&a->stdin_lines)) {
+            } else if (a->stopping && !pal_lines_partial(&a->stdin_lines)) {
                 a->stdin_done = true;
             }
         }
@@ -832,7 +832,7 @@ static int agent_setup(agent *a, char *err, size_t cap)
     if (a->follow_path) {
         a->fol.path = a->follow_path;
         a->fol.fd = -1;
-        cli_lines_init(&a->fol.lines);
+        pal_lines_init(&a->fol.lines);
         if (a->inotify_fd >= 0) agent_watch_follow(&a->pol, a->follow_path);
         follow_open(a, a->from_start);
         if (a->fol.fd < 0) fprintf(stderr, "palisade agent: %s does not exist yet; waiting for it\n", a->follow_path);
@@ -856,8 +856,8 @@ static void agent_teardown(agent *a)
     if (a->decision_fd >= 0) { close(a->decision_fd); unlink(a->decision_path); }
     while (a->nconns) close_conn(a, a->nconns - 1);
     if (a->fol.fd >= 0) close(a->fol.fd);
-    cli_lines_free(&a->fol.lines);
-    cli_lines_free(&a->stdin_lines);
+    pal_lines_free(&a->fol.lines);
+    pal_lines_free(&a->stdin_lines);
     if (a->dec) { cli_decider_free(a->dec); free(a->dec); }
     if (a->prog) pal_program_free(a->prog);
     if (a->inotify_fd >= 0) close(a->inotify_fd);
@@ -931,7 +931,7 @@ int cmd_agent(int argc, char **argv)
         agent_decided_hook = learn_hook;
         agent_decided_hook_user = &learning;
     }
-    cli_lines_init(&a.stdin_lines);
+    pal_lines_init(&a.stdin_lines);
     if (agent_setup(&a, err, sizeof err) != 0) {
         agent_teardown(&a);
         pal_learn_free(learning.model);

@@ -201,8 +201,8 @@ int cmd_eval(int argc, char **argv)
     int fd = cli_open_input("eval", events, EVENTS_WANTED);
     if (fd < 0) { pal_program_free(p); return EXIT_ERROR; }
     eval_state st = {.only_findings = only_findings};
-    cli_lines lines;
-    cli_lines_init(&lines);
+    pal_lines lines;
+    pal_lines_init(&lines);
     if (cli_decider_init(&st.decider, p, (pal_input_format)fmt) != 0) {
         if (fd != STDIN_FILENO) close(fd);
         pal_program_free(p);
@@ -212,13 +212,13 @@ int cmd_eval(int argc, char **argv)
     bool stopped = false;   /* the input could not be read to its end: exit 2 whatever was decided */
     for (;;) {
         size_t avail;
-        char *space = cli_lines_space(&lines, &avail);
+        char *space = pal_lines_space(&lines, &avail);
         if (!space) { rc = -1; break; }
         ssize_t n = read(fd, space, avail);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) { cli_read_error("eval", events, errno); stopped = true; break; }
-        if (n == 0) { rc = cli_lines_finish(&lines, eval_line, &st); break; }
-        if ((rc = cli_lines_commit(&lines, (size_t)n, eval_line, &st)) != 0) break;
+        if (n == 0) { rc = pal_lines_finish(&lines, eval_line, &st); break; }
+        if ((rc = pal_lines_commit(&lines, (size_t)n, eval_line, &st)) != 0) break;
     }
     if (rc) { cli_error("eval", "out of memory"); stopped = true; }
     if (fd != STDIN_FILENO) close(fd);
@@ -230,7 +230,7 @@ int cmd_eval(int argc, char **argv)
     bool none_decoded = !stopped && st.nevents > 0 && st.nerr == st.nevents;
     if (none_decoded)
         cli_no_event_decoded("eval", events, st.nevents, st.shape, "the \"error\" of each decision line says why");
-    cli_lines_free(&lines);
+    pal_lines_free(&lines);
     cli_decider_free(&st.decider);
     pal_program_free(p);
     long nerr = st.nerr, nwarn = st.nwarn, ndeny = st.ndeny;

@@ -2,14 +2,7 @@
  * events.h — one event line in, one decision line out: the part of
  * `palisade eval` and `palisade agent` that must behave exactly alike.
  *
- * cli_lines cuts a byte stream into lines without ever holding more than
- * one line (PAL_MAX_EVENT_LINE) plus one read: bytes are read straight into
- * its buffer, complete lines are handed to a callback, the unfinished tail
- * stays.  A line over the limit is dropped as it streams past and reported
- * as one too-long line when its newline arrives, so a hostile writer cannot
- * make a reader buffer without bound.  Line numbers count every line,
- * empty ones included (they get no decision), so `line` in a decision is
- * the input's own line number.
+ * The lines come from engine/base/lines.h (pal_lines).
  *
  * cli_decider turns one line into one decision line: decode (only the
  * fields the program reads), decide, render as JSON.  Every line gets a
@@ -27,32 +20,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "engine/base/arena.h"
+#include "engine/base/lines.h"
 #include "engine/decode/decode.h"
 #include "engine/runtime/runtime.h"
-
-/* Called for every non-empty line (and every too-long one, with
-   toolong set and line = NULL).  A non-zero return stops the feed and is
-   passed back. */
-typedef int (*cli_line_fn)(void *user, const char *line, size_t len, bool toolong, long lineno);
-
-typedef struct cli_lines {
-    char *buf;
-    size_t len, cap;     /* buf[0..len): the unfinished line */
-    bool skipping;       /* inside a line over the limit: dropping bytes until its newline */
-    long lineno;         /* lines completed so far */
-} cli_lines;
-
-void cli_lines_init(cli_lines *l);
-void cli_lines_free(cli_lines *l);
-/* Where to read the next bytes; *avail gets the room (at least 4 KiB).
-   NULL when out of memory. */
-char *cli_lines_space(cli_lines *l, size_t *avail);
-/* n bytes were read into the space: hands every completed line to fn. */
-int cli_lines_commit(cli_lines *l, size_t n, cli_line_fn fn, void *user);
-/* End of input: an unfinished last line is a line too. */
-int cli_lines_finish(cli_lines *l, cli_line_fn fn, void *user);
-/* Bytes of an unfinished line are held (or one is being skipped). */
-bool cli_lines_partial(const cli_lines *l);
 
 /* Hook: a decoded event and its decision (valid only during the call).
    Returning true means the event's image is being learned (`agent
