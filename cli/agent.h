@@ -64,12 +64,12 @@ enum {
 
 long long agent_now_ms(void);
 
-/* The learning hook (cli/events.h cli_decided_fn): `palisade agent --learn
+/* The learning hook (engine/runtime/decider.h pal_decided_fn): `palisade agent --learn
    DIR` (issue 6) sets it before the agent starts; every decider the agent
    makes, at start and at each reload, calls it for every decoded event with
    its decision.  NULL: none. */
-#include "cli/events.h"
-extern cli_decided_fn agent_decided_hook;
+#include "engine/runtime/decider.h"
+extern pal_decided_fn agent_decided_hook;
 extern void *agent_decided_hook_user;
 
 /* Sets up watching (inotify_fd must be open, or -1 for none).  Returns 0,

@@ -8,7 +8,7 @@
  * one thread there is nothing to lock and the promises are easy to check:
  *
  *  - One event in, one decision out.  A line is decided the moment the
- *    line splitter completes it (cli/events.c), by the program in force at
+ *    line splitter completes it (engine/base/lines.h), by the program in force at
  *    that moment, and the decision names that program's revision.  No
  *    event waits in a queue of ours, so nothing can be left behind in one.
  *  - Atomic reloads.  A new program is built by a child process
@@ -59,7 +59,9 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/agent.h"
-#include "cli/events.h"
+#include "engine/base/lines.h"
+#include "engine/base/strbuf.h"
+#include "engine/runtime/decider.h"
 #include "cli/policy.h"
 #include "engine/base/limits.h"
 #include "engine/core/match.h"
@@ -67,7 +69,7 @@
 
 /* The learning hook: set by --learn DIR; it applies to every program the
    agent loads. */
-cli_decided_fn agent_decided_hook = NULL;
+pal_decided_fn agent_decided_hook = NULL;
 void *agent_decided_hook_user = NULL;
 
 typedef struct agent_learning {
@@ -114,8 +116,8 @@ typedef struct conn {
     int kind;
     unsigned long serial;
     pal_lines lines;
-    char *out;                   /* decision connections: replies not yet sent */
-    size_t out_len, out_off, out_cap;
+    pal_strbuf out;              /* decision connections: replies, sent up to out_off */
+    size_t out_off;
     bool read_done;              /* no more requests/events will be read */
 } conn;
 
@@ -141,7 +143,7 @@ typedef struct agent {
     /* rules */
     agent_policy pol;
     pal_program *prog;
-    cli_decider *dec;
+    pal_decider *dec;
     pal_pubkey trusted;
     bool have_trusted;
 
@@ -157,8 +159,7 @@ typedef struct agent {
 
     /* output */
     int out_fd;
-    char *obuf;
-    size_t olen, ocap;
+    pal_strbuf obuf;             /* stream decisions not yet written */
     bool out_error_reported;
 
     /* reloads */
@@ -209,8 +210,8 @@ static int write_fully(int fd, const char *buf, size_t len)
 
 static void flush_output(agent *a)
 {
-    if (!a->olen) return;
-    if (write_fully(a->out_fd, a->obuf, a->olen) != 0) {
+    if (!a->obuf.len) return;
+    if (write_fully(a->out_fd, a->obuf.s, a->obuf.len) != 0) {
         a->io_errors++;
         if (!a->out_error_reported)
             fprintf(stderr, "palisade agent: cannot write decisions to %s: %s; they are lost until it is writable\n",
@@ -219,22 +220,7 @@ static void flush_output(agent *a)
     } else {
         a->out_error_reported = false;
     }
-    a->olen = 0;
-}
-
-static int append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
-{
-    if (*cap - *len < n) {
-        size_t ncap = *cap ? *cap : 65536;
-        while (ncap - *len < n) ncap *= 2;
-        char *nb = realloc(*buf, ncap);
-        if (!nb) return -1;
-        *buf = nb;
-        *cap = ncap;
-    }
-    memcpy(*buf + *len, s, n);
-    *len += n;
-    return 0;
+    pal_strbuf_clear(&a->obuf);
 }
 
 static int open_output(agent *a, char *err, size_t cap)
@@ -250,44 +236,23 @@ static int open_output(agent *a, char *err, size_t cap)
     return 0;
 }
 
-/* A decision leaves: to the asking connection, or to the stream. */
-static void deliver(agent *a, conn *c, const char *js)
-{
-    size_t n = strlen(js);
-    if (c && c->kind == CONN_DECISION) {
-        if (append(&c->out, &c->out_len, &c->out_cap, js, n) || append(&c->out, &c->out_len, &c->out_cap, "\n", 1)) {
-            a->io_errors++;
-            return;
-        }
-        a->decisions_out++;
-        return;
-    }
-    int rc = 0;
-    if (c && n && js[0] == '{') {
-        char tag[48];
-        int k = snprintf(tag, sizeof tag, "{\"conn\":%lu,", c->serial);
-        rc |= append(&a->obuf, &a->olen, &a->ocap, tag, (size_t)k);
-        rc |= append(&a->obuf, &a->olen, &a->ocap, js + 1, n - 1);
-    } else {
-        rc |= append(&a->obuf, &a->olen, &a->ocap, js, n);
-    }
-    rc |= append(&a->obuf, &a->olen, &a->ocap, "\n", 1);
-    if (rc) { a->io_errors++; return; }
-    a->decisions_out++;
-    if (a->olen >= OUT_FLUSH_BYTES) flush_output(a);
-}
-
+/* A line is decided the moment it completes: its decision goes to the
+   asking connection, or to the stream (with the --listen connection's
+   serial). */
 static int on_line(void *user, const char *line, size_t len, bool toolong, long lineno)
 {
     line_ctx *x = user;
     agent *a = x->a;
+    conn *c = x->c;
+    bool reply = c && c->kind == CONN_DECISION;
+    pal_strbuf *out = reply ? &c->out : &a->obuf;
+    pal_decision_ctx dc = {lineno, c && !reply ? c->serial : 0, false, NULL};
+    pal_verdict v;
     a->events_in++;
-    cli_verdict v;
-    char *js = cli_decide_line(a->dec, line, len, toolong, lineno, &v);
-    if (!js) { a->io_errors++; return 0; }
+    if (pal_decide_line(a->dec, line, len, toolong, dc, out, &v) != 0) { a->io_errors++; return 0; }
     if (v.input_error) a->input_errors++;
-    deliver(a, x->c, js);
-    free(js);
+    a->decisions_out++;
+    if (!reply && a->obuf.len >= OUT_FLUSH_BYTES) flush_output(a);
     return 0;
 }
 
@@ -301,9 +266,11 @@ static void cut_short(agent *a, conn *c, pal_lines *l)
     a->events_in++;
     a->cut_short++;
     a->input_errors++;
-    char *js = cli_error_decision(a->prog, l->lineno, "line cut short: the agent stopped before its newline arrived");
-    if (js) { deliver(a, c, js); free(js); }
-    else a->io_errors++;
+    bool reply = c && c->kind == CONN_DECISION;
+    pal_decision_ctx dc = {l->lineno, c && !reply ? c->serial : 0, false,
+                           "line cut short: the agent stopped before its newline arrived"};
+    if (pal_decision_write(reply ? &c->out : &a->obuf, a->prog, NULL, &dc) != 0) { a->io_errors++; return; }
+    a->decisions_out++;
 }
 
 /* Reads from fd into l and decides what completes.  At shutdown only the
@@ -340,14 +307,14 @@ static ssize_t read_lines(agent *a, conn *c, int fd, pal_lines *l, bool blocking
 static void close_conn(agent *a, size_t i)
 {
     conn *c = a->conns[i];
-    if (c->kind == CONN_DECISION && c->out_len > c->out_off) {
+    if (c->kind == CONN_DECISION && c->out.len > c->out_off) {
         size_t dropped = 0;
-        for (size_t k = c->out_off; k < c->out_len; k++) dropped += c->out[k] == '\n';
+        for (size_t k = c->out_off; k < c->out.len; k++) dropped += c->out.s[k] == '\n';
         a->replies_dropped += dropped;
     }
     close(c->fd);
     pal_lines_free(&c->lines);
-    free(c->out);
+    pal_strbuf_free(&c->out);
     free(c);
     a->conns[i] = a->conns[--a->nconns];
 }
@@ -382,23 +349,21 @@ static void accept_conns(agent *a, int lfd, int kind)
 static int send_replies(agent *a, conn *c)
 {
     (void)a;
-    while (c->out_off < c->out_len) {
-        ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+    while (c->out_off < c->out.len) {
+        ssize_t n = send(c->fd, c->out.s + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             /* keep only the unsent tail, at the front: a client that always
                reads a little behind must not make the buffer grow forever */
-            if (c->out_off) {
-                memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
-                c->out_len -= c->out_off;
-                c->out_off = 0;
-            }
+            pal_strbuf_consume(&c->out, c->out_off);
+            c->out_off = 0;
             return 0;
         }
         if (n <= 0) return -1;
         c->out_off += (size_t)n;
     }
-    c->out_off = c->out_len = 0;
+    c->out_off = 0;
+    pal_strbuf_clear(&c->out);
     return 0;
 }
 
@@ -419,7 +384,7 @@ static void service_conn(agent *a, size_t i, short revents)
         close_conn(a, i);
         return;
     }
-    if (c->read_done && c->out_len == c->out_off) close_conn(a, i);
+    if (c->read_done && c->out.len == c->out_off) close_conn(a, i);
 }
 
 /* ---- listening sockets ---- */
@@ -550,8 +515,8 @@ static void finish_reload(agent *a)
     if (rc == 0) return;   /* more to come */
     if (rc < 0) report_reload_failure(a, err);
     else {
-        cli_decider *nd = malloc(sizeof *nd);
-        if (!nd || cli_decider_init(nd, np, a->fmt) != 0) {
+        pal_decider *nd = malloc(sizeof *nd);
+        if (!nd || pal_decider_init(nd, np, a->fmt) != 0) {
             free(nd);
             pal_program_free(np);
             report_reload_failure(a, "out of memory");
@@ -560,7 +525,7 @@ static void finish_reload(agent *a)
             nd->on_decided_user = agent_decided_hook_user;
             nd->decode_all = agent_decided_hook != NULL;
             /* the swap: the next line is decided by the new program */
-            cli_decider_free(a->dec);
+            pal_decider_free(a->dec);
             free(a->dec);
             pal_program_free(a->prog);
             a->dec = nd;
@@ -648,7 +613,7 @@ static bool sources_busy(const agent *a)
     if (a->follow_path && !a->fol.read_done) return true;
     for (size_t i = 0; i < a->nconns; i++) {
         const conn *c = a->conns[i];
-        if (!c->read_done || c->out_len > c->out_off) return true;
+        if (!c->read_done || c->out.len > c->out_off) return true;
     }
     return false;
 }
@@ -690,9 +655,9 @@ static void run(agent *a)
         for (size_t i = 0; i < a->nconns; i++) {
             conn *c = a->conns[i];
             short ev = 0;
-            if (!c->read_done && (c->kind != CONN_DECISION || c->out_len - c->out_off < AGENT_MAX_REPLY_BACKLOG))
+            if (!c->read_done && (c->kind != CONN_DECISION || c->out.len - c->out_off < AGENT_MAX_REPLY_BACKLOG))
                 ev |= POLLIN;
-            if (c->out_len > c->out_off) ev |= POLLOUT;
+            if (c->out.len > c->out_off) ev |= POLLOUT;
             conn_slot[n] = (int)i;
             pfd[n++] = (struct pollfd){c->fd, ev, 0};
         }
@@ -822,7 +787,7 @@ static int agent_setup(agent *a, char *err, size_t cap)
         if (!a->prog) { snprintf(err, cap, "the built-in policies do not load"); return -1; }
     }
     a->dec = malloc(sizeof *a->dec);
-    if (!a->dec || cli_decider_init(a->dec, a->prog, a->fmt) != 0) { snprintf(err, cap, "out of memory"); return -1; }
+    if (!a->dec || pal_decider_init(a->dec, a->prog, a->fmt) != 0) { snprintf(err, cap, "out of memory"); return -1; }
     a->dec->on_decided = agent_decided_hook;
     a->dec->on_decided_user = agent_decided_hook_user;
     a->dec->decode_all = agent_decided_hook != NULL;
@@ -858,12 +823,12 @@ static void agent_teardown(agent *a)
     if (a->fol.fd >= 0) close(a->fol.fd);
     pal_lines_free(&a->fol.lines);
     pal_lines_free(&a->stdin_lines);
-    if (a->dec) { cli_decider_free(a->dec); free(a->dec); }
+    if (a->dec) { pal_decider_free(a->dec); free(a->dec); }
     if (a->prog) pal_program_free(a->prog);
     if (a->inotify_fd >= 0) close(a->inotify_fd);
     if (a->sig_fd >= 0) close(a->sig_fd);
     if (a->out_fd > STDERR_FILENO) close(a->out_fd);
-    free(a->obuf);
+    pal_strbuf_free(&a->obuf);
 }
 
 int cmd_agent(int argc, char **argv)

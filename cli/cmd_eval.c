@@ -17,7 +17,8 @@
 #include <unistd.h>
 #include "cli/args.h"
 #include "cli/cli.h"
-#include "cli/events.h"
+#include "engine/base/lines.h"
+#include "engine/runtime/decider.h"
 #include "cli/policy.h"
 #include "engine/decode/decode.h"
 #include "engine/runtime/runtime.h"
@@ -145,7 +146,8 @@ static int eval_inventory(pal_program *p, const char *path)
 }
 
 typedef struct eval_state {
-    cli_decider decider;
+    pal_decider decider;
+    pal_strbuf out;
     bool only_findings;
     long nevents, nerr, ndeny, nfind, nwarn;
     cli_input_shape shape;   /* of the first line: for the hint when no line decodes */
@@ -155,15 +157,16 @@ static int eval_line(void *user, const char *line, size_t len, bool toolong, lon
 {
     eval_state *st = user;
     if (st->nevents++ == 0 && line) st->shape = cli_input_shape_of(line, len);
-    cli_verdict v;
-    char *js = cli_decide_line(&st->decider, line, len, toolong, lineno, &v);
-    if (!js) return -1;
+    pal_verdict v;
+    pal_decision_ctx c = {lineno, 0, false, NULL};
+    pal_strbuf_clear(&st->out);
+    if (pal_decide_line(&st->decider, line, len, toolong, c, &st->out, &v) != 0) return -1;
     if (v.input_error) st->nerr++;
     if (v.warning) st->nwarn++;
     if (v.effect >= PE_PREVENT) st->ndeny++;
     if (v.nmatches) st->nfind++;
-    if (!st->only_findings || v.nmatches || v.vm_error || v.warning || v.input_error) puts(js);
-    free(js);
+    if (!st->only_findings || v.nmatches || v.vm_error || v.warning || v.input_error)
+        fwrite(st->out.s, 1, st->out.len, stdout);
     return 0;
 }
 
@@ -203,7 +206,7 @@ int cmd_eval(int argc, char **argv)
     eval_state st = {.only_findings = only_findings};
     pal_lines lines;
     pal_lines_init(&lines);
-    if (cli_decider_init(&st.decider, p, (pal_input_format)fmt) != 0) {
+    if (pal_decider_init(&st.decider, p, (pal_input_format)fmt) != 0) {
         if (fd != STDIN_FILENO) close(fd);
         pal_program_free(p);
         return cli_error("eval", "out of memory");
@@ -231,7 +234,8 @@ int cmd_eval(int argc, char **argv)
     if (none_decoded)
         cli_no_event_decoded("eval", events, st.nevents, st.shape, "the \"error\" of each decision line says why");
     pal_lines_free(&lines);
-    cli_decider_free(&st.decider);
+    pal_decider_free(&st.decider);
+    pal_strbuf_free(&st.out);
     pal_program_free(p);
     long nerr = st.nerr, nwarn = st.nwarn, ndeny = st.ndeny;
     if (stopped || none_decoded || (strict && (nerr || nwarn))) return EXIT_ERROR;

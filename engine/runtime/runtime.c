@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cJSON.h>
 #include "engine/runtime/runtime.h"
+#include "engine/runtime/decision.h"
 #include "engine/runtime/index.h"
 #include "engine/runtime/checks.h"
 #include "engine/base/limits.h"
@@ -306,26 +306,10 @@ int pal_run_checks(pal_runtime *rt, const pal_record *inv, pal_decision *d)
 
 char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line)
 {
-    const pal_program *p = rt->p;
-    cJSON *o = cJSON_CreateObject();
-    if (line >= 0) cJSON_AddNumberToObject(o, "line", (double)line);
-    cJSON_AddStringToObject(o, "effect", pal_effect_name((unsigned)d->effect));
-    cJSON *arr = cJSON_AddArrayToObject(o, "matches");
-    for (uint32_t i = 0; i < d->nmatches; i++) {
-        const pal_match *m = &d->matches[i];
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "rule", pal_program_str(p, p->rules[m->rule].name));
-        cJSON_AddStringToObject(x, "effect", pal_effect_name(m->effect));
-        cJSON_AddStringToObject(x, "severity", pal_severity_name(m->severity));
-        cJSON_AddStringToObject(x, "message", m->message ? m->message : "");
-        cJSON_AddItemToArray(arr, x);
-    }
-    if (d->vm_error)
-        cJSON_AddStringToObject(o, "error", pal_vm_strerror(d->vm_error));
-    if (d->warning && *d->warning)
-        cJSON_AddStringToObject(o, "warning", d->warning);
-    cJSON_AddStringToObject(o, "revision", pal_program_str(p, p->revision));
-    char *s = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    return s;
+    pal_strbuf b;
+    pal_strbuf_init(&b, 0);
+    pal_decision_ctx c = {line, 0, false, NULL};
+    if (pal_decision_write(&b, rt->p, d, &c) != 0) { pal_strbuf_free(&b); return NULL; }
+    b.s[b.len - 1] = 0;   /* the newline */
+    return b.s;
 }
