@@ -24,7 +24,8 @@
 /* Limits of the agent's own (not in engine/base/limits.h: they bound the
    agent's I/O, not the language). */
 #define AGENT_MAX_CONNECTIONS     128u          /* open listen + decision connections */
-#define AGENT_MAX_REPLY_BACKLOG   (1u << 20)    /* unsent replies per decision connection before reading pauses */
+#define AGENT_MAX_REPLY_BACKLOG   (1u << 20)    /* unsent replies per decision connection before deciding pauses */
+#define AGENT_MAX_STREAM_BACKLOG  (4u << 20)    /* unwritten stream decisions before the stream sources pause */
 #define AGENT_MAX_WATCHES         4096u         /* inotify watches on a policy tree (= PAL_MAX_FILES) */
 #define AGENT_RELOAD_TIMEOUT_MS   120000        /* a reload child that takes longer is killed */
 #define AGENT_SHUTDOWN_GRACE_MS   2000          /* at SIGTERM: time to finish lines already begun */

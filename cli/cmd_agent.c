@@ -7,19 +7,22 @@
  * followed file, the two listening sockets and their connections.  With
  * one thread there is nothing to lock and the promises are easy to check:
  *
- *  - One event in, one decision out.  A line is decided the moment the
- *    line splitter completes it (engine/base/lines.h), by the program in force at
- *    that moment, and the decision names that program's revision.  No
- *    event waits in a queue of ours, so nothing can be left behind in one.
+ *  - One event in, one decision out.  Every source is a session
+ *    (engine/runtime/session.h: a line splitter and a decider): a line is
+ *    decided the moment it completes, by the program in force at that
+ *    moment, and the decision names that program's revision.
  *  - Atomic reloads.  A new program is built by a child process
  *    (cli/agent_reload.c), verified here, and swapped in between two
  *    lines.  A failed build or verification leaves the running program as
  *    it is; failures are reported on stderr and counted.
  *  - Bounded.  A connection holds at most one unfinished line
- *    (PAL_MAX_EVENT_LINE) and AGENT_MAX_REPLY_BACKLOG of unsent replies;
- *    at most AGENT_MAX_CONNECTIONS are open, further writers wait in the
- *    listen backlog.  Each ready descriptor gets one read per turn, so one
- *    busy writer cannot starve the others or the decision socket.
+ *    (PAL_MAX_EVENT_LINE) plus one read, and AGENT_MAX_REPLY_BACKLOG of
+ *    unsent replies (checked after every line: past it the lines already
+ *    read wait, undecided, and nothing more is read); the stream sources
+ *    share AGENT_MAX_STREAM_BACKLOG the same way.  At most
+ *    AGENT_MAX_CONNECTIONS are open, further writers wait in the listen
+ *    backlog.  Each ready descriptor gets one read per turn, so one busy
+ *    writer cannot starve the others or the decision socket.
  *  - Shutdown (SIGTERM, SIGINT, or the end of standard input when it is
  *    the only source): stop accepting connections and reading new lines;
  *    a line already begun is read to its newline (one byte at a time, so
@@ -62,6 +65,7 @@
 #include "engine/base/lines.h"
 #include "engine/base/strbuf.h"
 #include "engine/runtime/decider.h"
+#include "engine/runtime/session.h"
 #include "cli/policy.h"
 #include "engine/base/limits.h"
 #include "engine/core/match.h"
@@ -115,9 +119,8 @@ typedef struct conn {
     int fd;
     int kind;
     unsigned long serial;
-    pal_lines lines;
-    pal_strbuf out;              /* decision connections: replies, sent up to out_off */
-    size_t out_off;
+    pal_session s;               /* its lines; decisions to out (decision socket) or to the stream */
+    pal_outq out;                /* decision connections: replies not yet sent */
     bool read_done;              /* no more requests/events will be read */
 } conn;
 
@@ -127,7 +130,7 @@ typedef struct follower {
     dev_t dev;
     ino_t ino;
     off_t off;
-    pal_lines lines;
+    pal_session s;
     bool at_eof;
     bool read_done;
     long long next_check_ms;
@@ -150,7 +153,7 @@ typedef struct agent {
     /* descriptors */
     int sig_fd, inotify_fd, listen_fd, decision_fd;
     bool use_stdin, stdin_done;
-    pal_lines stdin_lines;
+    pal_session stdin_s;
     follower fol;
     conn *conns[AGENT_MAX_CONNECTIONS];
     size_t nconns;
@@ -159,7 +162,7 @@ typedef struct agent {
 
     /* output */
     int out_fd;
-    pal_strbuf obuf;             /* stream decisions not yet written */
+    pal_outq stream;             /* stream decisions not yet written */
     bool out_error_reported;
 
     /* reloads */
@@ -170,11 +173,9 @@ typedef struct agent {
     bool stopping;
     long long stop_deadline_ms;
 
-    unsigned long long events_in, decisions_out, input_errors, io_errors, reloads_ok, reloads_failed,
-        replies_dropped, cut_short;
+    pal_session_counts counts;   /* lines in, decisions out, input errors: every session adds to it */
+    unsigned long long io_errors, reloads_ok, reloads_failed, replies_dropped, cut_short;
 } agent;
-
-typedef struct line_ctx { agent *a; conn *c; } line_ctx;
 
 static const char *revision(const agent *a)
 {
@@ -184,9 +185,9 @@ static const char *revision(const agent *a)
 static void print_stats(const agent *a, const char *when)
 {
     fprintf(stderr, "palisade agent: stats%s: events_in=%llu decisions_out=%llu errors=%llu reloads_ok=%llu "
-            "reloads_failed=%llu revision=%s connections=%zu replies_dropped=%llu\n", when, a->events_in,
-            a->decisions_out, a->input_errors + a->io_errors, a->reloads_ok, a->reloads_failed, revision(a), a->nconns,
-            a->replies_dropped);
+            "reloads_failed=%llu revision=%s connections=%zu replies_dropped=%llu\n", when, a->counts.lines,
+            a->counts.decisions, a->counts.input_errors + a->counts.write_errors + a->io_errors, a->reloads_ok,
+            a->reloads_failed, revision(a), a->nconns, a->replies_dropped);
 }
 
 /* ---- output ---- */
@@ -210,8 +211,8 @@ static int write_fully(int fd, const char *buf, size_t len)
 
 static void flush_output(agent *a)
 {
-    if (!a->obuf.len) return;
-    if (write_fully(a->out_fd, a->obuf.s, a->obuf.len) != 0) {
+    if (!pal_outq_pending(&a->stream)) return;
+    if (write_fully(a->out_fd, pal_outq_data(&a->stream), pal_outq_pending(&a->stream)) != 0) {
         a->io_errors++;
         if (!a->out_error_reported)
             fprintf(stderr, "palisade agent: cannot write decisions to %s: %s; they are lost until it is writable\n",
@@ -220,7 +221,7 @@ static void flush_output(agent *a)
     } else {
         a->out_error_reported = false;
     }
-    pal_strbuf_clear(&a->obuf);
+    pal_outq_sent(&a->stream, pal_outq_pending(&a->stream));
 }
 
 static int open_output(agent *a, char *err, size_t cap)
@@ -236,70 +237,78 @@ static int open_output(agent *a, char *err, size_t cap)
     return 0;
 }
 
-/* A line is decided the moment it completes: its decision goes to the
-   asking connection, or to the stream (with the --listen connection's
-   serial). */
-static int on_line(void *user, const char *line, size_t len, bool toolong, long lineno)
-{
-    line_ctx *x = user;
-    agent *a = x->a;
-    conn *c = x->c;
-    bool reply = c && c->kind == CONN_DECISION;
-    pal_strbuf *out = reply ? &c->out : &a->obuf;
-    pal_decision_ctx dc = {lineno, c && !reply ? c->serial : 0, false, NULL};
-    pal_verdict v;
-    a->events_in++;
-    if (pal_decide_line(a->dec, line, len, toolong, dc, out, &v) != 0) { a->io_errors++; return 0; }
-    if (v.input_error) a->input_errors++;
-    a->decisions_out++;
-    if (!reply && a->obuf.len >= OUT_FLUSH_BYTES) flush_output(a);
-    return 0;
-}
-
 /* A line begun but never ended (the writer stopped mid-line at shutdown). */
-static void cut_short(agent *a, conn *c, pal_lines *l)
+static void cut_short(agent *a, pal_session *s)
 {
-    if (!pal_lines_partial(l)) return;
-    l->len = 0;
-    l->skipping = false;
-    l->lineno++;
-    a->events_in++;
-    a->cut_short++;
-    a->input_errors++;
-    bool reply = c && c->kind == CONN_DECISION;
-    pal_decision_ctx dc = {l->lineno, c && !reply ? c->serial : 0, false,
-                           "line cut short: the agent stopped before its newline arrived"};
-    if (pal_decision_write(reply ? &c->out : &a->obuf, a->prog, NULL, &dc) != 0) { a->io_errors++; return; }
-    a->decisions_out++;
+    if (pal_session_cut_short(s, a->dec, "line cut short: the agent stopped before its newline arrived")) a->cut_short++;
 }
 
-/* Reads from fd into l and decides what completes.  At shutdown only the
+/* Reads from fd into a session, which decides every line completed (the
+   moment it completes, by the program in force).  At shutdown only the
    unfinished line is read, one byte at a time, so nothing past its newline
-   is taken.  Returns the read's result: >0 bytes, 0 end, -1 nothing now. */
-static ssize_t read_lines(agent *a, conn *c, int fd, pal_lines *l, bool blocking_fd)
+   is taken.  Never called while the session holds lines.  Returns the
+   read's result: >0 bytes, 0 end, -1 nothing now (EAGAIN) or an error. */
+static ssize_t read_lines(agent *a, pal_session *s, int fd, bool blocking_fd)
 {
-    line_ctx x = {a, c};
     size_t avail;
-    char *space = pal_lines_space(l, &avail);
-    if (!space) { a->io_errors++; return -1; }
+    char *space = pal_session_space(s, &avail);
+    if (!space) {
+        if (pal_session_held(s)) { errno = EAGAIN; return -1; }
+        a->io_errors++;
+        errno = ENOMEM;
+        return -1;
+    }
     if (a->stopping) {
         ssize_t total = 0;
-        while (pal_lines_partial(l)) {
+        while (pal_session_partial(s) && !pal_session_held(s)) {
             ssize_t n = read(fd, space, 1);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) return total ? total : n;
             total++;
-            pal_lines_commit(l, 1, on_line, &x);
+            pal_session_commit(s, a->dec, 1);
             if (blocking_fd) break;   /* one byte per poll: the next read might block */
-            space = pal_lines_space(l, &avail);
-            if (!space) { a->io_errors++; return -1; }
+            if (!(space = pal_session_space(s, &avail))) {
+                if (!pal_session_held(s)) a->io_errors++;
+                break;
+            }
         }
         return total;
     }
     ssize_t n;
     do n = read(fd, space, avail); while (n < 0 && errno == EINTR);
-    if (n > 0) pal_lines_commit(l, (size_t)n, on_line, &x);
+    if (n > 0) pal_session_commit(s, a->dec, (size_t)n);
+    if (pal_outq_pending(&a->stream) >= OUT_FLUSH_BYTES) flush_output(a);
     return n;
+}
+
+/* Lines held behind a full output queue are decided once it has room.
+   At shutdown a source whose lines are all decided is done. */
+static void resume_sources(agent *a)
+{
+    if (a->use_stdin && !a->stdin_done) {
+        pal_session_resume(&a->stdin_s, a->dec, false);
+        if (a->stopping && !pal_session_partial(&a->stdin_s)) a->stdin_done = true;
+    }
+    if (a->follow_path && !a->fol.read_done) {
+        pal_session_resume(&a->fol.s, a->dec, false);
+        if (a->stopping && !pal_session_partial(&a->fol.s)) a->fol.read_done = true;
+    }
+    for (size_t i = 0; i < a->nconns; i++) {
+        conn *c = a->conns[i];
+        if (c->read_done) continue;
+        pal_session_resume(&c->s, a->dec, false);
+        if (a->stopping && !pal_session_partial(&c->s)) c->read_done = true;
+    }
+}
+
+/* A stream source waits for room in the stream queue (written each turn). */
+static bool stream_held(const agent *a)
+{
+    if (a->use_stdin && !a->stdin_done && pal_session_held(&a->stdin_s)) return true;
+    if (a->follow_path && !a->fol.read_done && pal_session_held(&a->fol.s)) return true;
+    for (size_t i = 0; i < a->nconns; i++)
+        if (a->conns[i]->kind != CONN_DECISION && pal_session_held(&a->conns[i]->s)) return true;
+    return false;
 }
 
 /* ---- connections ---- */
@@ -307,14 +316,10 @@ static ssize_t read_lines(agent *a, conn *c, int fd, pal_lines *l, bool blocking
 static void close_conn(agent *a, size_t i)
 {
     conn *c = a->conns[i];
-    if (c->kind == CONN_DECISION && c->out.len > c->out_off) {
-        size_t dropped = 0;
-        for (size_t k = c->out_off; k < c->out.len; k++) dropped += c->out.s[k] == '\n';
-        a->replies_dropped += dropped;
-    }
+    if (c->kind == CONN_DECISION) a->replies_dropped += pal_outq_lines(&c->out);
     close(c->fd);
-    pal_lines_free(&c->lines);
-    pal_strbuf_free(&c->out);
+    pal_session_free(&c->s);
+    pal_outq_free(&c->out);
     free(c);
     a->conns[i] = a->conns[--a->nconns];
 }
@@ -336,7 +341,8 @@ static void accept_conns(agent *a, int lfd, int kind)
         c->fd = fd;
         c->kind = kind;
         c->serial = ++a->next_serial;
-        pal_lines_init(&c->lines);
+        if (kind == CONN_DECISION) pal_session_init(&c->s, &c->out, AGENT_MAX_REPLY_BACKLOG, true, 0, &a->counts);
+        else pal_session_init(&c->s, &a->stream, AGENT_MAX_STREAM_BACKLOG, false, c->serial, &a->counts);
         a->conns[a->nconns++] = c;
     }
     if (!a->conn_limit_reported)
@@ -349,34 +355,29 @@ static void accept_conns(agent *a, int lfd, int kind)
 static int send_replies(agent *a, conn *c)
 {
     (void)a;
-    while (c->out_off < c->out.len) {
-        ssize_t n = send(c->fd, c->out.s + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL);
+    while (pal_outq_pending(&c->out)) {
+        ssize_t n = send(c->fd, pal_outq_data(&c->out), pal_outq_pending(&c->out), MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            /* keep only the unsent tail, at the front: a client that always
-               reads a little behind must not make the buffer grow forever */
-            pal_strbuf_consume(&c->out, c->out_off);
-            c->out_off = 0;
-            return 0;
-        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
         if (n <= 0) return -1;
-        c->out_off += (size_t)n;
+        pal_outq_sent(&c->out, (size_t)n);   /* a client that reads a little behind never makes it grow */
     }
-    c->out_off = 0;
-    pal_strbuf_clear(&c->out);
     return 0;
 }
 
 static void service_conn(agent *a, size_t i, short revents)
 {
     conn *c = a->conns[i];
-    if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->read_done) {
-        ssize_t n = read_lines(a, c, c->fd, &c->lines, false);
+    if (c->kind == CONN_DECISION) {
+        if (send_replies(a, c) != 0) { close_conn(a, i); return; }
+        if (!c->read_done) pal_session_resume(&c->s, a->dec, false);   /* room for held requests' replies */
+    }
+    if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->read_done && !pal_session_held(&c->s)) {
+        ssize_t n = read_lines(a, &c->s, c->fd, false);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
-            line_ctx x = {a, c};
-            pal_lines_finish(&c->lines, on_line, &x);   /* a last line without newline is a line */
+            pal_session_finish(&c->s, a->dec);   /* a last line without newline is a line */
             c->read_done = true;
-        } else if (a->stopping && !pal_lines_partial(&c->lines)) {
+        } else if (a->stopping && !pal_session_partial(&c->s)) {
             c->read_done = true;
         }
     }
@@ -384,7 +385,7 @@ static void service_conn(agent *a, size_t i, short revents)
         close_conn(a, i);
         return;
     }
-    if (c->read_done && c->out.len == c->out_off) close_conn(a, i);
+    if (c->read_done && !pal_outq_pending(&c->out)) close_conn(a, i);
 }
 
 /* ---- listening sockets ---- */
@@ -461,11 +462,12 @@ static void follow_step(agent *a, long long now)
         if (f->fd < 0) return;
     }
     if (f->at_eof && now < f->next_check_ms) return;
-    ssize_t n = read_lines(a, NULL, f->fd, &f->lines, false);
+    if (pal_session_held(&f->s)) return;   /* waits for room in the stream queue */
+    ssize_t n = read_lines(a, &f->s, f->fd, false);
     if (n > 0) {
         f->off += n;
         f->at_eof = false;
-        if (a->stopping && !pal_lines_partial(&f->lines)) f->read_done = true;
+        if (a->stopping && !pal_session_partial(&f->s)) f->read_done = true;
         return;
     }
     if (a->stopping) { f->read_done = true; return; }
@@ -473,17 +475,16 @@ static void follow_step(agent *a, long long now)
     f->next_check_ms = now + FOLLOW_CHECK_MS;
     struct stat st;
     if (stat(f->path, &st) != 0) return;   /* moved away, the new one not there yet: keep the old open */
-    line_ctx x = {a, NULL};
     if (st.st_dev != f->dev || st.st_ino != f->ino) {
         /* rotated: the old file is read to its end (done: we are at it),
            its unfinished last line is a line, then the new file from its start */
-        pal_lines_finish(&f->lines, on_line, &x);
+        pal_session_finish(&f->s, a->dec);
         close(f->fd);
         f->fd = -1;
         follow_open(a, true);
     } else if (st.st_size < f->off) {
         /* truncated in place (copytruncate): start again from the top */
-        pal_lines_finish(&f->lines, on_line, &x);
+        pal_session_finish(&f->s, a->dec);
         lseek(f->fd, 0, SEEK_SET);
         f->off = 0;
         f->at_eof = false;
@@ -566,10 +567,10 @@ static void begin_stop(agent *a, const char *why)
     a->reload_due_ms = 0;
     if (a->listen_fd >= 0) { close(a->listen_fd); a->listen_fd = -1; unlink(a->listen_path); }
     if (a->decision_fd >= 0) { close(a->decision_fd); a->decision_fd = -1; unlink(a->decision_path); }
-    if (a->use_stdin && !pal_lines_partial(&a->stdin_lines)) a->stdin_done = true;
-    if (a->follow_path && !pal_lines_partial(&a->fol.lines)) a->fol.read_done = true;
+    if (a->use_stdin && !pal_session_partial(&a->stdin_s)) a->stdin_done = true;
+    if (a->follow_path && !pal_session_partial(&a->fol.s)) a->fol.read_done = true;
     for (size_t i = 0; i < a->nconns; i++)
-        if (!pal_lines_partial(&a->conns[i]->lines)) a->conns[i]->read_done = true;
+        if (!pal_session_partial(&a->conns[i]->s)) a->conns[i]->read_done = true;
 }
 
 static void handle_signals(agent *a)
@@ -613,7 +614,7 @@ static bool sources_busy(const agent *a)
     if (a->follow_path && !a->fol.read_done) return true;
     for (size_t i = 0; i < a->nconns; i++) {
         const conn *c = a->conns[i];
-        if (!c->read_done || c->out.len > c->out_off) return true;
+        if (!c->read_done || pal_outq_pending(&c->out)) return true;
     }
     return false;
 }
@@ -630,23 +631,26 @@ static void run(agent *a)
         if (a->stopping) {
             if (now >= a->stop_deadline_ms) {
                 /* the grace is over: unfinished lines get their error decisions */
-                if (a->use_stdin && !a->stdin_done) { cut_short(a, NULL, &a->stdin_lines); a->stdin_done = true; }
-                if (a->follow_path && !a->fol.read_done) { cut_short(a, NULL, &a->fol.lines); a->fol.read_done = true; }
+                if (a->use_stdin && !a->stdin_done) { cut_short(a, &a->stdin_s); a->stdin_done = true; }
+                if (a->follow_path && !a->fol.read_done) { cut_short(a, &a->fol.s); a->fol.read_done = true; }
                 while (a->nconns) {
                     conn *c = a->conns[a->nconns - 1];
-                    cut_short(a, c, &c->lines);
+                    cut_short(a, &c->s);
                     if (c->kind == CONN_DECISION) send_replies(a, c);
                     close_conn(a, a->nconns - 1);
                 }
             }
             if (!sources_busy(a)) break;
         }
+        resume_sources(a);
+        flush_output(a);
 
         int n = 0, i_sig = -1, i_ino = -1, i_pipe = -1, i_stdin = -1, i_listen = -1, i_decision = -1;
         pfd[i_sig = n++] = (struct pollfd){a->sig_fd, POLLIN, 0};
         if (a->inotify_fd >= 0) pfd[i_ino = n++] = (struct pollfd){a->inotify_fd, POLLIN, 0};
         if (a->pol.child) pfd[i_pipe = n++] = (struct pollfd){a->pol.pipe_fd, POLLIN, 0};
-        if (a->use_stdin && !a->stdin_done) pfd[i_stdin = n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
+        if (a->use_stdin && !a->stdin_done && !pal_session_held(&a->stdin_s))
+            pfd[i_stdin = n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
         if (a->listen_fd >= 0 && a->nconns < AGENT_MAX_CONNECTIONS)
             pfd[i_listen = n++] = (struct pollfd){a->listen_fd, POLLIN, 0};
         if (a->decision_fd >= 0 && a->nconns < AGENT_MAX_CONNECTIONS)
@@ -655,9 +659,10 @@ static void run(agent *a)
         for (size_t i = 0; i < a->nconns; i++) {
             conn *c = a->conns[i];
             short ev = 0;
-            if (!c->read_done && (c->kind != CONN_DECISION || c->out.len - c->out_off < AGENT_MAX_REPLY_BACKLOG))
+            if (!c->read_done && !pal_session_held(&c->s) &&
+                (c->kind != CONN_DECISION || pal_outq_pending(&c->out) < AGENT_MAX_REPLY_BACKLOG))
                 ev |= POLLIN;
-            if (c->out.len > c->out_off) ev |= POLLOUT;
+            if (pal_outq_pending(&c->out)) ev |= POLLOUT;
             conn_slot[n] = (int)i;
             pfd[n++] = (struct pollfd){c->fd, ev, 0};
         }
@@ -673,6 +678,7 @@ static void run(agent *a)
             if (t < timeout) timeout = t;
         }
         if (a->stopping && a->stop_deadline_ms - now < timeout) timeout = a->stop_deadline_ms - now;
+        if (stream_held(a)) timeout = 0;   /* the stream queue was written: its held lines go on */
         if (timeout < 0) timeout = 0;
 
         int r = poll(pfd, (nfds_t)n, (int)timeout);
@@ -707,12 +713,11 @@ static void run(agent *a)
 
         /* inputs: one read each per turn */
         if (i_stdin >= 0 && pfd[i_stdin].revents) {
-            ssize_t got = read_lines(a, NULL, STDIN_FILENO, &a->stdin_lines, true);
+            ssize_t got = read_lines(a, &a->stdin_s, STDIN_FILENO, true);
             if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-                line_ctx x = {a, NULL};
-                pal_lines_finish(&a->stdin_lines, on_line, &x);
+                pal_session_finish(&a->stdin_s, a->dec);
                 a->stdin_done = true;
-            } else if (a->stopping && !pal_lines_partial(&a->stdin_lines)) {
+            } else if (a->stopping && !pal_session_partial(&a->stdin_s)) {
                 a->stdin_done = true;
             }
         }
@@ -797,7 +802,7 @@ static int agent_setup(agent *a, char *err, size_t cap)
     if (a->follow_path) {
         a->fol.path = a->follow_path;
         a->fol.fd = -1;
-        pal_lines_init(&a->fol.lines);
+        pal_session_init(&a->fol.s, &a->stream, AGENT_MAX_STREAM_BACKLOG, false, 0, &a->counts);
         if (a->inotify_fd >= 0) agent_watch_follow(&a->pol, a->follow_path);
         follow_open(a, a->from_start);
         if (a->fol.fd < 0) fprintf(stderr, "palisade agent: %s does not exist yet; waiting for it\n", a->follow_path);
@@ -821,14 +826,14 @@ static void agent_teardown(agent *a)
     if (a->decision_fd >= 0) { close(a->decision_fd); unlink(a->decision_path); }
     while (a->nconns) close_conn(a, a->nconns - 1);
     if (a->fol.fd >= 0) close(a->fol.fd);
-    pal_lines_free(&a->fol.lines);
-    pal_lines_free(&a->stdin_lines);
+    pal_session_free(&a->fol.s);
+    pal_session_free(&a->stdin_s);
     if (a->dec) { pal_decider_free(a->dec); free(a->dec); }
     if (a->prog) pal_program_free(a->prog);
     if (a->inotify_fd >= 0) close(a->inotify_fd);
     if (a->sig_fd >= 0) close(a->sig_fd);
     if (a->out_fd > STDERR_FILENO) close(a->out_fd);
-    pal_strbuf_free(&a->obuf);
+    pal_outq_free(&a->stream);
 }
 
 int cmd_agent(int argc, char **argv)
@@ -896,7 +901,7 @@ int cmd_agent(int argc, char **argv)
         agent_decided_hook = learn_hook;
         agent_decided_hook_user = &learning;
     }
-    pal_lines_init(&a.stdin_lines);
+    pal_session_init(&a.stdin_s, &a.stream, AGENT_MAX_STREAM_BACKLOG, false, 0, &a.counts);
     if (agent_setup(&a, err, sizeof err) != 0) {
         agent_teardown(&a);
         pal_learn_free(learning.model);

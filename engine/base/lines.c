@@ -10,9 +10,13 @@
 enum {
     LINES_MIN_READ = 4096,
     LINES_FIRST_CAP = 16384,
-    /* one line at the limit, its newline, and one read's worth beyond it */
-    LINES_MAX_CAP = PAL_MAX_EVENT_LINE + 1 + 65536,
+    LINES_READ_SLACK = 65536,   /* one read's worth beyond a line at the limit */
 };
+
+static size_t max_line(const pal_lines *l)
+{
+    return l->max_line ? l->max_line : PAL_MAX_EVENT_LINE;
+}
 
 void pal_lines_init(pal_lines *l)
 {
@@ -22,15 +26,22 @@ void pal_lines_init(pal_lines *l)
 void pal_lines_free(pal_lines *l)
 {
     free(l->buf);
+    size_t keep_max = l->max_line;
+    bool keep_empty = l->deliver_empty;
     memset(l, 0, sizeof *l);
+    l->max_line = keep_max;
+    l->deliver_empty = keep_empty;
 }
 
 char *pal_lines_space(pal_lines *l, size_t *avail)
 {
+    if (l->held) return NULL;   /* complete lines wait: drain them first */
+    /* one line at the limit, its newline, and one read's worth beyond it */
+    size_t max_cap = max_line(l) + 1 + LINES_READ_SLACK;
     if (l->cap - l->len < LINES_MIN_READ || l->cap < LINES_FIRST_CAP) {
         size_t cap = l->cap ? l->cap : LINES_FIRST_CAP / 2;
         while (cap - l->len < LINES_MIN_READ || cap < LINES_FIRST_CAP) cap *= 2;
-        if (cap > LINES_MAX_CAP) cap = LINES_MAX_CAP;
+        if (cap > max_cap) cap = max_cap;
         if (cap - l->len < LINES_MIN_READ) return NULL;   /* cannot happen: len stays under the line limit */
         char *nb = realloc(l->buf, cap);
         if (!nb) return NULL;
@@ -41,7 +52,7 @@ char *pal_lines_space(pal_lines *l, size_t *avail)
     return l->buf + l->len;
 }
 
-/* One complete line buf[0..n) (without its newline). */
+/* One complete line (without its newline). */
 static int emit(pal_lines *l, const char *s, size_t n, pal_line_fn fn, void *user)
 {
     l->lineno++;
@@ -50,47 +61,73 @@ static int emit(pal_lines *l, const char *s, size_t n, pal_line_fn fn, void *use
         return fn(user, NULL, 0, true, l->lineno);
     }
     while (n && (s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
-    if (n == 0) return 0;
-    if (n > PAL_MAX_EVENT_LINE) return fn(user, NULL, 0, true, l->lineno);
+    if (n == 0 && !l->deliver_empty) return 0;
+    if (n > max_line(l)) return fn(user, NULL, 0, true, l->lineno);
     return fn(user, s, n, false, l->lineno);
 }
 
 int pal_lines_commit(pal_lines *l, size_t n, pal_line_fn fn, void *user)
 {
-    size_t scan = l->len, start = 0;
     l->len += n;
+    return pal_lines_drain(l, fn, user);
+}
+
+int pal_lines_drain(pal_lines *l, pal_line_fn fn, void *user)
+{
+    size_t start = 0;
     int rc = 0;
-    while (scan < l->len) {
-        char *nl = memchr(l->buf + scan, '\n', l->len - scan);
-        if (!nl) break;
+    l->held = false;
+    while (l->scan < l->len) {
+        char *nl = memchr(l->buf + l->scan, '\n', l->len - l->scan);
+        if (!nl) { l->scan = l->len; break; }
         size_t end = (size_t)(nl - l->buf);
         rc = emit(l, l->buf + start, end - start, fn, user);
-        start = scan = end + 1;
+        start = l->scan = end + 1;
         if (rc) break;
     }
     if (start) {
         memmove(l->buf, l->buf + start, l->len - start);
         l->len -= start;
+        l->scan -= start;
     }
-    if (rc) return rc;
+    if (rc) {
+        /* stopped: what follows stays, unread by the scan, for the next drain */
+        l->held = l->scan < l->len;
+        return rc;
+    }
     /* an unfinished line over the limit: drop what is held, remember to
        report it when its newline comes */
-    if (l->len > PAL_MAX_EVENT_LINE || (l->skipping && l->len)) {
+    if (l->len > max_line(l) || (l->skipping && l->len)) {
         l->skipping = true;
-        l->len = 0;
+        l->len = l->scan = 0;
     }
     return 0;
 }
 
 int pal_lines_finish(pal_lines *l, pal_line_fn fn, void *user)
 {
+    int rc = pal_lines_drain(l, fn, user);
+    if (rc) return rc;
     if (!l->len && !l->skipping) return 0;
     size_t n = l->len;
-    l->len = 0;
+    l->len = l->scan = 0;
     return emit(l, l->buf, n, fn, user);
 }
 
 bool pal_lines_partial(const pal_lines *l)
 {
     return l->len > 0 || l->skipping;
+}
+
+bool pal_lines_held(const pal_lines *l)
+{
+    return l->held;
+}
+
+long pal_lines_abandon(pal_lines *l)
+{
+    if (!pal_lines_partial(l)) return 0;
+    l->len = l->scan = 0;
+    l->skipping = l->held = false;
+    return ++l->lineno;
 }

@@ -781,8 +781,69 @@ def scenario_limits_and_partial_lines():
     st = a.stats()
     check(st.get("events_in") == st.get("decisions_out") == "204", "limits: stats count every line, the cut one too", str(st))
 
+def peak_rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for l in f:
+            if l.startswith("VmHWM:"):
+                return int(l.split()[1])
+    return 0
+
+def scenario_reply_backlog():
+    """The reply backlog bounds what one connection can make the agent
+    hold: it is checked after every line, not once per read.  A long line
+    first grows the connection's read buffer to 1 MiB; then one read takes
+    ~1 MiB of 3-byte requests, each answered with a ~120-byte error — 40 MiB
+    of replies if the limit is checked once per read."""
+    pol = fixed_policy("backlog")
+    dsock = os.path.join(TMP, "bl.sock")
+    a = Agent(["--policy", pol, "--decision-socket", dsock], stdin=False)
+    if ready(a, "reply backlog") is None:
+        a.finish(signal.SIGKILL)
+        return
+    base = peak_rss_kb(a.p.pid)
+    s = connect(dsock)
+    try:      # a large send buffer, so that one read of the agent's can take 1 MiB
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
+    except OSError:
+        pass
+    N = 1000000
+    payload = b"x" * 1000000 + b"\n" + b"{}\n" * N
+    errors = []
+    def send():
+        try:
+            s.sendall(payload)
+        except OSError as e:
+            errors.append(repr(e))
+    t = threading.Thread(target=send, daemon=True)
+    t.start()
+    got, buf = 0, b""
+    bad_line = None
+    while got < N + 1:
+        chunk = s.recv(1 << 16)
+        if not chunk:
+            break
+        buf += chunk
+        lines = buf.split(b"\n")
+        buf = lines.pop()
+        for l in lines:
+            got += 1
+            d = json.loads(l)
+            if d.get("line") != got and bad_line is None:
+                bad_line = (got, d)
+    t.join(WAIT)
+    peak = peak_rss_kb(a.p.pid)
+    s.close()
+    rc = a.finish(signal.SIGTERM)
+    check(not errors and got == N + 1 and bad_line is None,
+          "reply backlog: %d pipelined requests, each answered once, in order" % (N + 1),
+          "%s; got %d; first bad %s" % (errors, got, bad_line))
+    check((peak - base) < 10 * 1024, "reply backlog: the agent's memory stays bounded (peak grew by %d KiB, limit 10 MiB)" % (peak - base))
+    check(rc == 0, "reply backlog: SIGTERM exits 0", "exit %s" % rc)
+
 for scenario in (scenario_reload_storm, scenario_writers, scenario_decision_socket, scenario_sigterm_stdin,
-                 scenario_sigterm_sockets, scenario_limits_and_partial_lines, scenario_verify_key, scenario_follow):
+                 scenario_sigterm_sockets, scenario_limits_and_partial_lines, scenario_reply_backlog, scenario_verify_key, scenario_follow):
+    if os.environ.get("AGENT_ONLY") and scenario.__name__ not in os.environ["AGENT_ONLY"].split(","):
+        continue           # AGENT_ONLY=scenario_a,scenario_b: run only those (while working on them)
     t0 = time.monotonic()
     try:
         scenario()

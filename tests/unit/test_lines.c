@@ -113,8 +113,99 @@ static void test_stop(void)
     pal_lines_free(&l);
 }
 
+/* A callback that stops after every line: all lines still arrive, in
+   order, one per drain, and no read is possible while some are held. */
+static int stop_each(void *user, const char *line, size_t len, bool toolong, long lineno)
+{
+    collect(user, line, len, toolong, lineno);
+    return 1;
+}
+
+static void test_pause_and_drain(void)
+{
+    pal_lines l;
+    pal_lines_init(&l);
+    got g = {0};
+    size_t avail;
+    char *space = pal_lines_space(&l, &avail);
+    const char *in = "a\nbb\n\nccc\ndd";
+    memcpy(space, in, strlen(in));
+    CHECK_INT(pal_lines_commit(&l, strlen(in), stop_each, &g), 1);
+    CHECK_INT(g.n, 1);
+    CHECK(pal_lines_held(&l));
+    CHECK(pal_lines_space(&l, &avail) == NULL);     /* drain first */
+    CHECK_INT(pal_lines_drain(&l, stop_each, &g), 1);
+    CHECK_STR(g.text[1], "bb");
+    CHECK_INT(pal_lines_drain(&l, stop_each, &g), 1);
+    CHECK_STR(g.text[2], "ccc");
+    CHECK_INT(g.lineno[2], 4);
+    CHECK_INT(pal_lines_drain(&l, stop_each, &g), 0);  /* only the unfinished "dd" is left */
+    CHECK(!pal_lines_held(&l));
+    CHECK(pal_lines_partial(&l));
+    space = pal_lines_space(&l, &avail);
+    CHECK(space != NULL);
+    memcpy(space, "d\n", 2);
+    CHECK_INT(pal_lines_commit(&l, 2, collect, &g), 0);
+    CHECK_INT(g.n, 4);
+    CHECK_STR(g.text[3], "ddd");
+    CHECK_INT(g.lineno[3], 5);
+    pal_lines_free(&l);
+
+    /* finish drains what is held before the last line */
+    pal_lines_init(&l);
+    memset(&g, 0, sizeof g);
+    space = pal_lines_space(&l, &avail);
+    memcpy(space, "x\ny\nz", 5);
+    CHECK_INT(pal_lines_commit(&l, 5, stop_each, &g), 1);
+    CHECK_INT(pal_lines_finish(&l, collect, &g), 0);
+    CHECK_INT(g.n, 3);
+    CHECK_STR(g.text[1], "y");
+    CHECK_STR(g.text[2], "z");
+    pal_lines_free(&l);
+}
+
+static void test_empty_lines_delivered(void)
+{
+    pal_lines l;
+    pal_lines_init(&l);
+    l.deliver_empty = true;
+    got g = {0};
+    CHECK_INT(feed(&l, "\n\r\nq\n", 3, &g), 0);
+    CHECK_INT(g.n, 3);
+    CHECK_STR(g.text[0], "");
+    CHECK(!g.toolong[0]);
+    CHECK_INT(g.lineno[1], 2);
+    CHECK_STR(g.text[2], "q");
+    pal_lines_free(&l);
+    CHECK(l.deliver_empty);                        /* settings outlive free */
+}
+
+static void test_small_limit_and_abandon(void)
+{
+    pal_lines l;
+    pal_lines_init(&l);
+    l.max_line = 4;
+    got g = {0};
+    CHECK_INT(feed(&l, "1234\n12345\n123456789012\nok", 5, &g), 0);
+    CHECK_INT(g.n, 3);
+    CHECK(!g.toolong[0]);
+    CHECK(g.toolong[1]);
+    CHECK(g.toolong[2]);
+    CHECK_INT(g.lineno[2], 3);
+    CHECK(l.cap <= 4 + 1 + 65536);
+    CHECK_INT(pal_lines_abandon(&l), 4);         /* "ok" never ends */
+    CHECK(!pal_lines_partial(&l));
+    CHECK_INT(pal_lines_abandon(&l), 0);
+    CHECK_INT(pal_lines_finish(&l, collect, &g), 0);
+    CHECK_INT(g.n, 3);
+    pal_lines_free(&l);
+}
+
 int main(void)
 {
+    test_pause_and_drain();
+    test_empty_lines_delivered();
+    test_small_limit_and_abandon();
     test_cuts_everywhere();
     test_too_long();
     test_stop();
