@@ -37,7 +37,7 @@ void pal_session_init(pal_session *s, pal_outq *out, size_t out_limit, bool repl
 {
     memset(s, 0, sizeof *s);
     pal_lines_init(&s->lines);
-    s->lines.deliver_empty = false;
+    s->lines.deliver_empty = replies;   /* a request/reply client waits for an answer to every line */
     s->out = out;
     s->out_limit = out_limit;
     s->replies = replies;

@@ -461,6 +461,12 @@ def scenario_decision_socket():
     s.sendall(b"nonsense\n" + ev("after").encode())
     e1, e2 = r.line(), r.line()
     check(e1 and "error" in e1 and e2 and tag_of(e2)[1] == "after", "decision socket: a bad request is answered with an error, and the next is served")
+    # an empty request line is a request too: answered (an error), never left waiting
+    s.sendall(b"\n\r\n   \n" + ev("after-empty").encode())
+    got = [r.line() for _ in range(4)]
+    check(all(g and "error" in g and "empty" in g["error"] and g["effect"] == "allow" for g in got[:3]) and
+          got[3] and tag_of(got[3])[1] == "after-empty" and [g and g.get("line") for g in got] == [303, 304, 305, 306],
+          "decision socket: empty request lines are answered with an error each, in order", json.dumps(got)[:600])
     s.close()
     # several enforcement points at once
     res = []
@@ -489,7 +495,7 @@ def scenario_decision_socket():
           "decision socket: answers never leak into the stream; the stream got its %d decisions" % streamed[0],
           "got %d stream decisions" % len(stream_ids))
     st = a.stats()
-    want = streamed[0] + 200 + 100 + 2 + 300
+    want = streamed[0] + 200 + 100 + 2 + 4 + 300
     check(st.get("events_in") == str(want) and st.get("decisions_out") == str(want),
           "decision socket: stats count stream and requests (%s)" % st.get("events_in"), "want %d: %s" % (want, st))
 
