@@ -253,14 +253,14 @@ static ssize_t read_lines(agent *a, pal_session *s, int fd, bool blocking_fd)
     size_t avail;
     char *space = pal_session_space(s, &avail);
     if (!space) {
-        if (pal_session_held(s)) { errno = EAGAIN; return -1; }
+        if (pal_session_blocked(s)) { errno = EAGAIN; return -1; }
         a->io_errors++;
         errno = ENOMEM;
         return -1;
     }
     if (a->stopping) {
         ssize_t total = 0;
-        while (pal_session_partial(s) && !pal_session_held(s)) {
+        while (pal_session_partial(s) && !pal_session_blocked(s)) {
             ssize_t n = read(fd, space, 1);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) return total ? total : n;
@@ -268,7 +268,7 @@ static ssize_t read_lines(agent *a, pal_session *s, int fd, bool blocking_fd)
             pal_session_commit(s, a->dec, 1);
             if (blocking_fd) break;   /* one byte per poll: the next read might block */
             if (!(space = pal_session_space(s, &avail))) {
-                if (!pal_session_held(s)) a->io_errors++;
+                if (!pal_session_blocked(s)) a->io_errors++;
                 break;
             }
         }
@@ -372,7 +372,7 @@ static void service_conn(agent *a, size_t i, short revents)
         if (send_replies(a, c) != 0) { close_conn(a, i); return; }
         if (!c->read_done) pal_session_resume(&c->s, a->dec, false);   /* room for held requests' replies */
     }
-    if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->read_done && !pal_session_held(&c->s)) {
+    if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->read_done && !pal_session_blocked(&c->s)) {
         ssize_t n = read_lines(a, &c->s, c->fd, false);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
             pal_session_finish(&c->s, a->dec);   /* a last line without newline is a line */
@@ -462,7 +462,7 @@ static void follow_step(agent *a, long long now)
         if (f->fd < 0) return;
     }
     if (f->at_eof && now < f->next_check_ms) return;
-    if (pal_session_held(&f->s)) return;   /* waits for room in the stream queue */
+    if (pal_session_blocked(&f->s)) return;   /* waits for room in the stream queue */
     ssize_t n = read_lines(a, &f->s, f->fd, false);
     if (n > 0) {
         f->off += n;
@@ -649,7 +649,7 @@ static void run(agent *a)
         pfd[i_sig = n++] = (struct pollfd){a->sig_fd, POLLIN, 0};
         if (a->inotify_fd >= 0) pfd[i_ino = n++] = (struct pollfd){a->inotify_fd, POLLIN, 0};
         if (a->pol.child) pfd[i_pipe = n++] = (struct pollfd){a->pol.pipe_fd, POLLIN, 0};
-        if (a->use_stdin && !a->stdin_done && !pal_session_held(&a->stdin_s))
+        if (a->use_stdin && !a->stdin_done && !pal_session_blocked(&a->stdin_s))
             pfd[i_stdin = n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
         if (a->listen_fd >= 0 && a->nconns < AGENT_MAX_CONNECTIONS)
             pfd[i_listen = n++] = (struct pollfd){a->listen_fd, POLLIN, 0};
@@ -659,9 +659,7 @@ static void run(agent *a)
         for (size_t i = 0; i < a->nconns; i++) {
             conn *c = a->conns[i];
             short ev = 0;
-            if (!c->read_done && !pal_session_held(&c->s) &&
-                (c->kind != CONN_DECISION || pal_outq_pending(&c->out) < AGENT_MAX_REPLY_BACKLOG))
-                ev |= POLLIN;
+            if (!c->read_done && !pal_session_blocked(&c->s)) ev |= POLLIN;
             if (pal_outq_pending(&c->out)) ev |= POLLOUT;
             conn_slot[n] = (int)i;
             pfd[n++] = (struct pollfd){c->fd, ev, 0};

@@ -52,17 +52,27 @@ char *pal_lines_space(pal_lines *l, size_t *avail)
     return l->buf + l->len;
 }
 
+/* A line's length against the limit: its bytes before the newline, less
+   the '\r' of a CRLF ending.  The same measure decides while the line is
+   still arriving (pal_lines_drain) and when it is complete (emit), so
+   whether a line is too long never depends on how its bytes were cut into
+   reads (the fuzzer found a line at the limit plus its '\r', refused when
+   the '\n' came in a later read, accepted when it came in the same one). */
+static size_t measured(const char *s, size_t n)
+{
+    return n && s[n - 1] == '\r' ? n - 1 : n;
+}
+
 /* One complete line (without its newline). */
 static int emit(pal_lines *l, const char *s, size_t n, pal_line_fn fn, void *user)
 {
     l->lineno++;
-    if (l->skipping) {
+    if (l->skipping || measured(s, n) > max_line(l)) {
         l->skipping = false;
         return fn(user, NULL, 0, true, l->lineno);
     }
-    while (n && (s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
+    while (n && s[n - 1] == '\r') n--;
     if (n == 0 && !l->deliver_empty) return 0;
-    if (n > max_line(l)) return fn(user, NULL, 0, true, l->lineno);
     return fn(user, s, n, false, l->lineno);
 }
 
@@ -97,7 +107,7 @@ int pal_lines_drain(pal_lines *l, pal_line_fn fn, void *user)
     }
     /* an unfinished line over the limit: drop what is held, remember to
        report it when its newline comes */
-    if (l->len > max_line(l) || (l->skipping && l->len)) {
+    if (measured(l->buf, l->len) > max_line(l) || (l->skipping && l->len)) {
         l->skipping = true;
         l->len = l->scan = 0;
     }

@@ -9,7 +9,10 @@
  * when its newline arrives, so a hostile writer cannot make a reader buffer
  * without bound.  Line numbers count every line, empty ones included (they
  * are not handed to the callback), so a line number is the input's own.
- * Trailing '\r' and '\n' bytes are not part of a line.  A request/reply
+ * Trailing '\r' bytes are not part of a line.  A line's length, against
+ * the limit, is its bytes before the newline less the '\r' of a CRLF
+ * ending, measured the same way while it arrives and when it is complete,
+ * so the outcome never depends on how the bytes were cut.  A request/reply
  * protocol, where every line needs an answer, sets deliver_empty: then
  * empty lines are handed on too.
  *

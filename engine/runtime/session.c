@@ -71,8 +71,14 @@ static int on_line(void *user, const char *line, size_t len, bool toolong, long 
     return over_limit(s) ? 1 : 0;
 }
 
+bool pal_session_blocked(const pal_session *s)
+{
+    return pal_lines_held(&s->lines) || over_limit(s);
+}
+
 char *pal_session_space(pal_session *s, size_t *avail)
 {
+    if (pal_session_blocked(s)) return NULL;
     return pal_lines_space(&s->lines, avail);
 }
 

@@ -18,9 +18,9 @@
  * the queue then holds out_limit or more unsent bytes, deciding stops and
  * the lines already read stay in the splitter (held) until
  * pal_session_resume finds room; while lines are held there is no space to
- * read into, so the caller reads nothing new.  So a queue never holds more
- * than out_limit plus one decision line, however many short requests one
- * read brought (with the limit checked once per read, 1 MiB of "{}\n"
+ * read into, nor while the queue is at its limit, so the caller reads
+ * nothing new.  So a queue never holds more than out_limit plus one
+ * decision line, however many short requests one read brought (with the limit checked once per read, 1 MiB of "{}\n"
  * requests queued ~40 MiB of replies).
  *
  * The decider is passed to every call, not kept: the agent swaps it at a
@@ -72,8 +72,8 @@ void pal_session_init(pal_session *s, pal_outq *out, size_t out_limit, bool repl
                       pal_session_counts *counts);
 void pal_session_free(pal_session *s);
 
-/* Where to read the next bytes (pal_lines_space): NULL while lines are
-   held, or when out of memory. */
+/* Where to read the next bytes (pal_lines_space): NULL while the session
+   is blocked, or when out of memory. */
 char *pal_session_space(pal_session *s, size_t *avail);
 /* n bytes were read into the space: decides every line they complete, up
    to the output limit.  Returns true when it stopped there (lines held). */
@@ -89,6 +89,8 @@ void pal_session_finish(pal_session *s, pal_decider *d);
    Returns whether there was an unfinished line. */
 bool pal_session_cut_short(pal_session *s, pal_decider *d, const char *why);
 
+/* Read nothing now: lines are held, or the output is at its limit. */
+bool pal_session_blocked(const pal_session *s);
 /* An unfinished line (or held lines) is waiting. */
 static inline bool pal_session_partial(const pal_session *s) { return pal_lines_partial(&s->lines); }
 static inline bool pal_session_held(const pal_session *s) { return pal_lines_held(&s->lines); }
