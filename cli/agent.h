@@ -29,6 +29,9 @@
 #define AGENT_MAX_WATCHES         4096u         /* inotify watches on a policy tree (= PAL_MAX_FILES) */
 #define AGENT_RELOAD_TIMEOUT_MS   120000        /* a reload child that takes longer is killed */
 #define AGENT_SHUTDOWN_GRACE_MS   2000          /* at SIGTERM: time to finish lines already begun */
+#define AGENT_IDLE_TIMEOUT_MS     60000         /* default --idle-timeout: a connection silent this long is closed */
+#define AGENT_REQUEST_TIMEOUT_MS  10000         /* default --request-timeout: a line begun must end, replies must move */
+#define AGENT_EVICT_MIN_IDLE_MS   1000          /* when every slot is taken, a connection idle this long gives way */
 
 /* What the policy is and how it is rebuilt. */
 typedef struct agent_policy {

@@ -122,6 +122,10 @@ typedef struct conn {
     pal_session s;               /* its lines; decisions to out (decision socket) or to the stream */
     pal_outq out;                /* decision connections: replies not yet sent */
     bool read_done;              /* no more requests/events will be read */
+    long long last_active_ms;    /* last byte read or sent (or the accept) */
+    long long line_started_ms;   /* when the unfinished line began, or the agent got to it (0: none) */
+    long clock_lineno;           /* lines completed when line_started_ms was set */
+    long long out_waiting_ms;    /* since when replies wait without a byte taken (0: none) */
 } conn;
 
 typedef struct follower {
@@ -141,6 +145,7 @@ typedef struct agent {
     const char *policy_path, *follow_path, *listen_path, *decision_path, *output_path;
     pal_input_format fmt;
     int reload_delay_ms;
+    int idle_timeout_ms, request_timeout_ms;   /* 0: never */
     bool from_start;
 
     /* rules */
@@ -175,6 +180,7 @@ typedef struct agent {
 
     pal_session_counts counts;   /* lines in, decisions out, input errors: every session adds to it */
     unsigned long long io_errors, reloads_ok, reloads_failed, replies_dropped, cut_short;
+    unsigned long long timed_out, evicted, refused;   /* connections closed by a timeout, to make room, at the limit */
 } agent;
 
 static const char *revision(const agent *a)
@@ -185,9 +191,10 @@ static const char *revision(const agent *a)
 static void print_stats(const agent *a, const char *when)
 {
     fprintf(stderr, "palisade agent: stats%s: events_in=%llu decisions_out=%llu errors=%llu reloads_ok=%llu "
-            "reloads_failed=%llu revision=%s connections=%zu replies_dropped=%llu\n", when, a->counts.lines,
-            a->counts.decisions, a->counts.input_errors + a->counts.write_errors + a->io_errors, a->reloads_ok,
-            a->reloads_failed, revision(a), a->nconns, a->replies_dropped);
+            "reloads_failed=%llu revision=%s connections=%zu replies_dropped=%llu timed_out=%llu evicted=%llu "
+            "refused=%llu\n", when, a->counts.lines, a->counts.decisions,
+            a->counts.input_errors + a->counts.write_errors + a->io_errors, a->reloads_ok, a->reloads_failed,
+            revision(a), a->nconns, a->replies_dropped, a->timed_out, a->evicted, a->refused);
 }
 
 /* ---- output ---- */
@@ -281,9 +288,22 @@ static ssize_t read_lines(agent *a, pal_session *s, int fd, bool blocking_fd)
     return n;
 }
 
+/* The clock of --request-timeout for an unfinished line: from the read
+   that began it, or from when the lines held before it were decided (the
+   wait for the agent's own output is not the writer's). */
+static void line_clock(conn *c, long long now)
+{
+    if (!pal_session_partial(&c->s)) {
+        c->line_started_ms = 0;
+    } else if (!c->line_started_ms || c->s.lines.lineno != c->clock_lineno) {
+        c->line_started_ms = now;
+        c->clock_lineno = c->s.lines.lineno;
+    }
+}
+
 /* Lines held behind a full output queue are decided once it has room.
    At shutdown a source whose lines are all decided is done. */
-static void resume_sources(agent *a)
+static void resume_sources(agent *a, long long now)
 {
     if (a->use_stdin && !a->stdin_done) {
         pal_session_resume(&a->stdin_s, a->dec, false);
@@ -297,6 +317,7 @@ static void resume_sources(agent *a)
         conn *c = a->conns[i];
         if (c->read_done) continue;
         pal_session_resume(&c->s, a->dec, false);
+        line_clock(c, now);
         if (a->stopping && !pal_session_partial(&c->s)) c->read_done = true;
     }
 }
@@ -324,9 +345,63 @@ static void close_conn(agent *a, size_t i)
     a->conns[i] = a->conns[--a->nconns];
 }
 
-static void accept_conns(agent *a, int lfd, int kind)
+/* Nothing in flight: no unfinished or held line, no unsent reply. */
+static bool conn_quiet(const conn *c)
 {
-    while (a->nconns < AGENT_MAX_CONNECTIONS) {
+    return !pal_session_partial(&c->s) && !pal_outq_pending(&c->out);
+}
+
+/* The connection that gives way when every slot is taken: the one idle
+   longest, if it has been idle AGENT_EVICT_MIN_IDLE_MS and has nothing in
+   flight, not even unread bytes.  -1 if none; *next_ms (when not NULL)
+   gets the time one will be, or 0. */
+static int eviction_candidate(agent *a, long long now, long long *next_ms)
+{
+    if (next_ms) *next_ms = 0;
+    for (;;) {
+        int best = -1;
+        for (size_t i = 0; i < a->nconns; i++) {
+            const conn *c = a->conns[i];
+            if (!conn_quiet(c) || c->read_done) continue;
+            if (best < 0 || c->last_active_ms < a->conns[best]->last_active_ms) best = (int)i;
+        }
+        if (best < 0) return -1;
+        conn *c = a->conns[best];
+        if (now - c->last_active_ms < AGENT_EVICT_MIN_IDLE_MS) {
+            if (next_ms) *next_ms = c->last_active_ms + AGENT_EVICT_MIN_IDLE_MS;
+            return -1;
+        }
+        char b;
+        ssize_t n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n <= 0) return best;      /* nothing unread (or the peer is gone) */
+        c->last_active_ms = now;       /* bytes wait to be read: not idle after all */
+    }
+}
+
+/* Every slot is taken and nobody gives way: a decision client is told so
+   (an error reply without "line") instead of waiting in the backlog. */
+static void refuse(agent *a, int fd)
+{
+    pal_strbuf b;
+    pal_strbuf_init(&b, 0);
+    char why[160];
+    snprintf(why, sizeof why, "the agent has %u connections open, its limit, and none is idle; try again",
+             AGENT_MAX_CONNECTIONS);
+    pal_decision_ctx dc = {-1, 0, false, why};
+    if (pal_decision_write(&b, a->prog, NULL, &dc) == 0) send(fd, b.s, b.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    pal_strbuf_free(&b);
+    close(fd);
+    a->refused++;
+}
+
+/* Accepts what waits.  At the limit the longest-idle connection gives way;
+   if none may, a decision client is refused with a reply, and a --listen
+   writer waits in the backlog (refusing it would lose the events it has
+   already written). */
+static void accept_conns(agent *a, int lfd, int kind, long long now)
+{
+    for (;;) {
+        if (a->nconns >= AGENT_MAX_CONNECTIONS && kind == CONN_LISTEN && eviction_candidate(a, now, NULL) < 0) break;
         int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR) continue;
@@ -336,44 +411,66 @@ static void accept_conns(agent *a, int lfd, int kind)
             }
             return;
         }
+        if (a->nconns >= AGENT_MAX_CONNECTIONS) {
+            int v = eviction_candidate(a, now, NULL);
+            if (v < 0) {
+                if (!a->conn_limit_reported)
+                    fprintf(stderr, "palisade agent: %u connections open, the limit, none idle; refusing new decision "
+                            "clients until one closes or times out\n", AGENT_MAX_CONNECTIONS);
+                a->conn_limit_reported = true;
+                refuse(a, fd);
+                continue;
+            }
+            close_conn(a, (size_t)v);
+            a->evicted++;
+        }
         conn *c = calloc(1, sizeof *c);
         if (!c) { close(fd); a->io_errors++; return; }
         c->fd = fd;
         c->kind = kind;
         c->serial = ++a->next_serial;
+        c->last_active_ms = now;
         if (kind == CONN_DECISION) pal_session_init(&c->s, &c->out, AGENT_MAX_REPLY_BACKLOG, true, 0, &a->counts);
         else pal_session_init(&c->s, &a->stream, AGENT_MAX_STREAM_BACKLOG, false, c->serial, &a->counts);
         a->conns[a->nconns++] = c;
     }
     if (!a->conn_limit_reported)
-        fprintf(stderr, "palisade agent: %u connections open, the limit; new ones wait until one closes\n",
+        fprintf(stderr, "palisade agent: %u connections open, the limit; new writers wait until one closes or is idle\n",
                 AGENT_MAX_CONNECTIONS);
     a->conn_limit_reported = true;
 }
 
 /* Sends what a decision connection has pending.  Returns -1 if the peer is gone. */
-static int send_replies(agent *a, conn *c)
+static int send_replies(agent *a, conn *c, long long now)
 {
     (void)a;
+    int rc = 0;
     while (pal_outq_pending(&c->out)) {
         ssize_t n = send(c->fd, pal_outq_data(&c->out), pal_outq_pending(&c->out), MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
-        if (n <= 0) return -1;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        if (n <= 0) { rc = -1; break; }
         pal_outq_sent(&c->out, (size_t)n);   /* a client that reads a little behind never makes it grow */
+        c->last_active_ms = now;
+        c->out_waiting_ms = 0;
     }
-    return 0;
+    /* the clock of --request-timeout for replies: from when they began to wait */
+    if (pal_outq_pending(&c->out) && !c->out_waiting_ms) c->out_waiting_ms = now;
+    return rc;
 }
 
-static void service_conn(agent *a, size_t i, short revents)
+static void service_conn(agent *a, size_t i, short revents, long long now)
 {
     conn *c = a->conns[i];
     if (c->kind == CONN_DECISION) {
-        if (send_replies(a, c) != 0) { close_conn(a, i); return; }
+        if (send_replies(a, c, now) != 0) { close_conn(a, i); return; }
         if (!c->read_done) pal_session_resume(&c->s, a->dec, false);   /* room for held requests' replies */
+        line_clock(c, now);
     }
     if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->read_done && !pal_session_blocked(&c->s)) {
         ssize_t n = read_lines(a, &c->s, c->fd, false);
+        if (n > 0) c->last_active_ms = now;
+        line_clock(c, now);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
             pal_session_finish(&c->s, a->dec);   /* a last line without newline is a line */
             c->read_done = true;
@@ -381,11 +478,64 @@ static void service_conn(agent *a, size_t i, short revents)
             c->read_done = true;
         }
     }
-    if (c->kind == CONN_DECISION && send_replies(a, c) != 0) {
+    if (c->kind == CONN_DECISION && send_replies(a, c, now) != 0) {
         close_conn(a, i);
         return;
     }
     if (c->read_done && !pal_outq_pending(&c->out)) close_conn(a, i);
+}
+
+/* When a connection's timeout falls due (LLONG_MAX: none): an unfinished
+   line must end within --request-timeout, waiting replies must move
+   within it, and a quiet connection closes after --idle-timeout. */
+static long long conn_expiry(const agent *a, const conn *c, int *why)
+{
+    long long at = LLONG_MAX;
+    *why = 0;
+    if (a->request_timeout_ms && c->line_started_ms && pal_session_partial(&c->s) && !pal_session_held(&c->s)) {
+        at = c->line_started_ms + a->request_timeout_ms;
+        *why = 1;
+    }
+    if (a->request_timeout_ms && c->out_waiting_ms && pal_outq_pending(&c->out) &&
+        c->out_waiting_ms + a->request_timeout_ms < at) {
+        at = c->out_waiting_ms + a->request_timeout_ms;
+        *why = 2;
+    }
+    if (a->idle_timeout_ms && !c->read_done && conn_quiet(c) && c->last_active_ms + a->idle_timeout_ms < at) {
+        at = c->last_active_ms + a->idle_timeout_ms;
+        *why = 3;
+    }
+    return at;
+}
+
+static long long next_expiry(const agent *a)
+{
+    long long at = LLONG_MAX;
+    int why;
+    for (size_t i = 0; i < a->nconns; i++) {
+        long long t = conn_expiry(a, a->conns[i], &why);
+        if (t < at) at = t;
+    }
+    return at;
+}
+
+static void expire_conns(agent *a, long long now)
+{
+    for (size_t k = a->nconns; k-- > 0;) {
+        conn *c = a->conns[k];
+        int why;
+        if (conn_expiry(a, c, &why) > now) continue;
+        if (why == 1) {
+            /* the line gets its answer (an error), then the connection closes */
+            char msg[200];
+            snprintf(msg, sizeof msg, "line not finished within %d ms (--request-timeout); the connection is closed",
+                     a->request_timeout_ms);
+            if (pal_session_cut_short(&c->s, a->dec, msg)) a->cut_short++;
+            if (c->kind == CONN_DECISION) send_replies(a, c, now);
+        }
+        a->timed_out++;
+        close_conn(a, k);
+    }
 }
 
 /* ---- listening sockets ---- */
@@ -636,13 +786,13 @@ static void run(agent *a)
                 while (a->nconns) {
                     conn *c = a->conns[a->nconns - 1];
                     cut_short(a, &c->s);
-                    if (c->kind == CONN_DECISION) send_replies(a, c);
+                    if (c->kind == CONN_DECISION) send_replies(a, c, now);
                     close_conn(a, a->nconns - 1);
                 }
             }
             if (!sources_busy(a)) break;
         }
-        resume_sources(a);
+        resume_sources(a, now);
         flush_output(a);
 
         int n = 0, i_sig = -1, i_ino = -1, i_pipe = -1, i_stdin = -1, i_listen = -1, i_decision = -1;
@@ -651,10 +801,13 @@ static void run(agent *a)
         if (a->pol.child) pfd[i_pipe = n++] = (struct pollfd){a->pol.pipe_fd, POLLIN, 0};
         if (a->use_stdin && !a->stdin_done && !pal_session_blocked(&a->stdin_s))
             pfd[i_stdin = n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
-        if (a->listen_fd >= 0 && a->nconns < AGENT_MAX_CONNECTIONS)
+        /* at the limit a --listen writer is let in only when an idle
+           connection can give way; a decision client always gets an answer */
+        long long evictable_at = 0;
+        if (a->listen_fd >= 0 &&
+            (a->nconns < AGENT_MAX_CONNECTIONS || eviction_candidate(a, now, &evictable_at) >= 0))
             pfd[i_listen = n++] = (struct pollfd){a->listen_fd, POLLIN, 0};
-        if (a->decision_fd >= 0 && a->nconns < AGENT_MAX_CONNECTIONS)
-            pfd[i_decision = n++] = (struct pollfd){a->decision_fd, POLLIN, 0};
+        if (a->decision_fd >= 0) pfd[i_decision = n++] = (struct pollfd){a->decision_fd, POLLIN, 0};
         int first_conn = n;
         for (size_t i = 0; i < a->nconns; i++) {
             conn *c = a->conns[i];
@@ -677,6 +830,11 @@ static void run(agent *a)
         }
         if (a->stopping && a->stop_deadline_ms - now < timeout) timeout = a->stop_deadline_ms - now;
         if (stream_held(a)) timeout = 0;   /* the stream queue was written: its held lines go on */
+        if (evictable_at && evictable_at - now < timeout) timeout = evictable_at - now;
+        if (!a->stopping) {
+            long long t = next_expiry(a) - now;
+            if (t < timeout) timeout = t;
+        }
         if (timeout < 0) timeout = 0;
 
         int r = poll(pfd, (nfds_t)n, (int)timeout);
@@ -723,10 +881,12 @@ static void run(agent *a)
         /* connections, newest last: a connection closed here moves the
            last one into its place, so walk backwards */
         for (int k = n - 1; k >= first_conn; k--)
-            if (pfd[k].revents) service_conn(a, (size_t)conn_slot[k], pfd[k].revents);
-        if (i_listen >= 0 && (pfd[i_listen].revents & POLLIN) && a->listen_fd >= 0) accept_conns(a, a->listen_fd, CONN_LISTEN);
+            if (pfd[k].revents) service_conn(a, (size_t)conn_slot[k], pfd[k].revents, now);
+        if (i_listen >= 0 && (pfd[i_listen].revents & POLLIN) && a->listen_fd >= 0)
+            accept_conns(a, a->listen_fd, CONN_LISTEN, now);
         if (i_decision >= 0 && (pfd[i_decision].revents & POLLIN) && a->decision_fd >= 0)
-            accept_conns(a, a->decision_fd, CONN_DECISION);
+            accept_conns(a, a->decision_fd, CONN_DECISION, now);
+        if (!a->stopping) expire_conns(a, now);
         if (a->nconns < AGENT_MAX_CONNECTIONS) a->conn_limit_reported = false;
         flush_output(a);
     }
@@ -738,7 +898,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: palisade agent [--policy DIR|BUNDLE] [--verify-key PUB] [--input-format auto|ecs|sysmon|falco]\n"
             "                      [--follow FILE [--from-start] | --listen PATH] [--decision-socket PATH]\n"
-            "                      [--output FILE] [--reload-delay MS] [--learn DIR [--learn-image GLOB]]\n"
+            "                      [--output FILE] [--reload-delay MS] [--idle-timeout MS] [--request-timeout MS]\n"
+            "                      [--learn DIR [--learn-image GLOB]]\n"
             "Decides a live event stream, one decision line per event line, each naming the revision that made it.\n"
             "  --policy DIR|BUNDLE   the rules (default: the built-in runtime policies); reloaded on SIGHUP and when\n"
             "                        the directory or bundle changes; a set that fails to build or verify is\n"
@@ -750,13 +911,20 @@ static void usage(FILE *f)
             "  --decision-socket PATH  enforcement points send an event line and read its decision line back\n"
             "  --output FILE         decisions appended to FILE (reopened on SIGHUP) instead of standard output\n"
             "  --reload-delay MS     quiet time after a change before rebuilding (default %d)\n"
+            "  --idle-timeout MS     a connection with nothing in flight that sends nothing this long is closed\n"
+            "                        (default %d; 0: never)\n"
+            "  --request-timeout MS  a line begun must end, and replies waiting must be read from, within this\n"
+            "                        time, or the line gets an error reply and the connection is closed\n"
+            "                        (default %d; 0: never).  With every connection slot taken, the longest-idle\n"
+            "                        connection gives way; if none is idle, a decision client gets an error\n"
+            "                        reply and a --listen writer waits\n"
             "  --learn DIR           learning mode: events of the images learned (--learn-image GLOB, default all)\n"
             "                        are not enforced (decisions say allow, \"learning\":true); what they do is\n"
             "                        written as runtime and firewall policy to DIR/learned.pal (merged into it)\n"
             "                        on SIGUSR2 and at exit, to review and commit\n"
             "Signals: SIGHUP reload, SIGUSR1 stats line on stderr, SIGUSR2 write what was learned,\n"
             "SIGTERM/SIGINT finish and exit 0.\n",
-            DEFAULT_RELOAD_DELAY_MS);
+            DEFAULT_RELOAD_DELAY_MS, AGENT_IDLE_TIMEOUT_MS, AGENT_REQUEST_TIMEOUT_MS);
 }
 
 static int agent_setup(agent *a, char *err, size_t cap)
@@ -834,6 +1002,19 @@ static void agent_teardown(agent *a)
     pal_outq_free(&a->stream);
 }
 
+/* A timeout option's milliseconds: 0 (never) to a day. */
+static int parse_timeout(const char *opt, const char *text, int *out)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*end || end == text || v < 0 || v > 86400000) {
+        cli_error("agent", "%s takes milliseconds, 0 (never) to 86400000", opt);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
 int cmd_agent(int argc, char **argv)
 {
     agent a;
@@ -842,6 +1023,8 @@ int cmd_agent(int argc, char **argv)
     a.fol.fd = -1;
     a.out_fd = STDOUT_FILENO;
     a.reload_delay_ms = DEFAULT_RELOAD_DELAY_MS;
+    a.idle_timeout_ms = AGENT_IDLE_TIMEOUT_MS;
+    a.request_timeout_ms = AGENT_REQUEST_TIMEOUT_MS;
     const char *fmtname = "auto", *keypath = NULL;
     cli_args A;
     cli_args_init(&A, "agent", argc, argv);
@@ -861,6 +1044,10 @@ int cmd_agent(int argc, char **argv)
             long v = strtol(A.value, &end, 10);
             if (*end || v < 0 || v > 60000) return cli_error("agent", "--reload-delay takes milliseconds, 0 to 60000");
             a.reload_delay_ms = (int)v;
+        } else if (cli_args_value(&A, "--idle-timeout", "milliseconds, 0 (never) to 86400000")) {
+            if (parse_timeout("--idle-timeout", A.value, &a.idle_timeout_ms) != 0) return EXIT_ERROR;
+        } else if (cli_args_value(&A, "--request-timeout", "milliseconds, 0 (never) to 86400000")) {
+            if (parse_timeout("--request-timeout", A.value, &a.request_timeout_ms) != 0) return EXIT_ERROR;
         } else if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
         else return cli_args_unknown(&A);
     }

@@ -787,6 +787,132 @@ def scenario_limits_and_partial_lines():
     st = a.stats()
     check(st.get("events_in") == st.get("decisions_out") == "204", "limits: stats count every line, the cut one too", str(st))
 
+def request(path, line, timeout=WAIT):
+    """One request on a new decision-socket connection: its reply, or None."""
+    try:
+        s = connect(path, timeout)
+        s.sendall(line.encode())
+        d = LineReader(s).line()
+        s.close()
+        return d
+    except (OSError, ValueError):
+        return None
+
+def served_eventually(path, ident, attempts=600):
+    """A client that retries while it is refused: the first real answer.
+    (A refusal is an answer too: an error reply without "line".)"""
+    refusals = 0
+    for _ in range(attempts):
+        d = request(path, ev(ident))
+        if d is not None and "line" in d:
+            return d, refusals
+        if d is not None:
+            refusals += 1
+        time.sleep(0.05)
+    return None, refusals
+
+def scenario_slots():
+    """Connection slots cannot be held hostage: 128 idle connections, then
+    128 slowloris ones (a line begun, never ended), then a client that
+    never reads its replies — each time a new client is answered (refused
+    with a reply while every slot is busy, never left hanging), idle
+    connections make room, unfinished lines time out with an error reply,
+    and the stalled reader is dropped."""
+    pol = fixed_policy("slots")
+    dsock = os.path.join(TMP, "slots.sock")
+    a = Agent(["--policy", pol, "--decision-socket", dsock, "--request-timeout", "1500", "--idle-timeout", "600000"],
+              stdin=False)
+    if ready(a, "slots") is None:
+        a.finish(signal.SIGKILL)
+        return
+    idle = [connect(dsock) for _ in range(128)]
+    d = request(dsock, ev("newcomer"), timeout=20)
+    check(d is not None, "slots: with 128 idle connections open, a new client gets an answer (not a hang)", str(d))
+    d, refusals = served_eventually(dsock, "after-idle")
+    check(d is not None and tag_of(d)[1] == "after-idle",
+          "slots: idle connections make room: a new client is served (refused %d times first)" % refusals, str(d))
+    for s in idle:
+        s.close()
+
+    slow = []
+    for i in range(128):
+        s = connect(dsock)
+        s.sendall(b'{"event":{"category":["process"]},"process":{"name":"slow')   # never ended
+        slow.append(s)
+    d, refusals = served_eventually(dsock, "after-slowloris")
+    check(d is not None and tag_of(d)[1] == "after-slowloris",
+          "slots: 128 slowloris connections time out and a new client is served (refused %d times first)" % refusals, str(d))
+    answers = []
+    for s in slow:
+        r = LineReader(s)
+        try:
+            answers.append(r.line())
+            answers.append(r.line())     # then the end of the connection
+        except (OSError, ValueError) as e:
+            answers.append(repr(e))
+        s.close()
+    timed_out = [x for x in answers[0::2] if isinstance(x, dict) and "not finished within 1500 ms" in x.get("error", "")]
+    check(len(timed_out) == 128 and all(x is None for x in answers[1::2]),
+          "slots: every unfinished request is answered with a timeout error, then closed (%d of 128)" % len(timed_out),
+          str(answers[:4]))
+
+    # a client that sends and never reads: dropped once its replies stall
+    stalled = connect(dsock)
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    errors = []
+    def flood():
+        try:
+            for _ in range(200):
+                stalled.sendall(b"{}\n" * 20000)
+        except OSError as e:
+            errors.append(e)
+    t = threading.Thread(target=flood, daemon=True)
+    t.start()
+    t.join(WAIT)
+    check(not t.is_alive() and errors, "slots: a client that never reads its replies is disconnected", str(errors))
+    stalled.close()
+    d = request(dsock, ev("after-stall"))
+    check(d is not None and tag_of(d)[1] == "after-stall", "slots: the agent still answers", str(d))
+    start = a.nerr()
+    a.p.send_signal(signal.SIGUSR1)
+    i, line = a.wait_err(lambda l: "palisade agent: stats:" in l, start)
+    st = dict(kv.split("=", 1) for kv in line.split("stats: ", 1)[1].split()) if line else {}
+    check(int(st.get("timed_out", 0)) >= 129 and int(st.get("evicted", 0)) >= 1,
+          "slots: stats count the timed out, evicted and refused connections", line or "")
+    rc = a.finish(signal.SIGTERM)
+    check(rc == 0, "slots: SIGTERM exits 0", "exit %s" % rc)
+
+def scenario_idle_timeout():
+    pol = fixed_policy("idle")
+    dsock, lsock = os.path.join(TMP, "idle-d.sock"), os.path.join(TMP, "idle-l.sock")
+    a = Agent(["--policy", pol, "--decision-socket", dsock, "--listen", lsock, "--idle-timeout", "300"], stdin=False)
+    if ready(a, "idle timeout") is None:
+        a.finish(signal.SIGKILL)
+        return
+    s = connect(dsock)
+    s.sendall(ev("one").encode())
+    r = LineReader(s)
+    first = r.line()
+    try:
+        end = s.recv(1)            # nothing more is sent: the agent closes it
+    except OSError as e:
+        end = repr(e)
+    check(first is not None and end == b"", "idle timeout: an idle decision connection is closed after its answer",
+          "%s %r" % (first, end))
+    w = connect(lsock)
+    w.sendall(ev("streamed").encode())
+    try:
+        end = w.recv(1)
+    except OSError as e:
+        end = repr(e)
+    check(end == b"", "idle timeout: an idle --listen writer is closed", repr(end))
+    i, _ = a.wait_out(lambda l: " streamed\"" in l)
+    check(i is not None, "idle timeout: what the writer sent was decided first")
+    rc = a.finish(signal.SIGTERM)
+    check(rc == 0, "idle timeout: SIGTERM exits 0", "exit %s" % rc)
+    r = subprocess.run([PAL, "agent", "--request-timeout", "x"], capture_output=True, text=True, timeout=WAIT)
+    check(r.returncode == 2 and "--request-timeout" in r.stderr, "a bad --request-timeout is refused", r.stderr)
+
 def peak_rss_kb(pid):
     with open("/proc/%d/status" % pid) as f:
         for l in f:
@@ -847,7 +973,8 @@ def scenario_reply_backlog():
     check(rc == 0, "reply backlog: SIGTERM exits 0", "exit %s" % rc)
 
 for scenario in (scenario_reload_storm, scenario_writers, scenario_decision_socket, scenario_sigterm_stdin,
-                 scenario_sigterm_sockets, scenario_limits_and_partial_lines, scenario_reply_backlog, scenario_verify_key, scenario_follow):
+                 scenario_sigterm_sockets, scenario_limits_and_partial_lines, scenario_reply_backlog, scenario_slots, scenario_idle_timeout,
+                 scenario_verify_key, scenario_follow):
     if os.environ.get("AGENT_ONLY") and scenario.__name__ not in os.environ["AGENT_ONLY"].split(","):
         continue           # AGENT_ONLY=scenario_a,scenario_b: run only those (while working on them)
     t0 = time.monotonic()
