@@ -91,7 +91,7 @@ static bool learn_odd(void *user, const pal_program *p, const pal_event *ev, con
 
 typedef struct client {
     char *buf;          /* answers taken, not yet a whole line */
-    size_t len, cap;
+    size_t len, cap, scanned;
     long lines;         /* whole answers seen */
 } client;
 
@@ -171,13 +171,14 @@ static void take(pal_outq *q, size_t k, client *cl, check *ck)
     cl->len += k;
     pal_outq_sent(q, k);
     size_t start = 0;
-    for (size_t i = 0; i < cl->len; i++) {
+    for (size_t i = cl->scanned; i < cl->len; i++) {
         if (cl->buf[i] != '\n') continue;
         check_answer(ck, cl, cl->buf + start, i - start);
         start = i + 1;
     }
     memmove(cl->buf, cl->buf + start, cl->len - start);
     cl->len -= start;
+    cl->scanned = cl->len;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -194,14 +195,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *in = (const char *)data + 4;
     size_t n = size - 4;
 
-    pal_program *p = program();
-    pal_decider d, fresh;
-    if (pal_decider_init(&d, p, PAL_INPUT_AUTO) != 0 || pal_decider_init(&fresh, p, PAL_INPUT_AUTO) != 0) abort();
-    d.max_line = fresh.max_line = (unsigned)max_line;
-    if (learning) {
-        d.on_decided = fresh.on_decided = learn_odd;
-        d.decode_all = fresh.decode_all = true;
+    /* one decider for every run, as the agent has one for every
+       connection (and one more to decide each line alone) */
+    static pal_decider d, fresh;
+    static bool ready;
+    if (!ready) {
+        pal_program *p = program();
+        if (pal_decider_init(&d, p, PAL_INPUT_AUTO) != 0 || pal_decider_init(&fresh, p, PAL_INPUT_AUTO) != 0) abort();
+        ready = true;
     }
+    d.max_line = fresh.max_line = (unsigned)max_line;
+    d.on_decided = fresh.on_decided = learning ? learn_odd : NULL;
+    d.decode_all = fresh.decode_all = learning;
     pal_session_counts counts = {0};
     pal_outq out = {0};
     pal_session s;
@@ -236,7 +241,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fprintf(stderr, "queue %zu over limit %zu\n", pal_outq_pending(&out), out_limit);
             abort();
         }
-        take(&out, (size_t)(next(&rng) % (2 * (out_limit ? out_limit : 4096) + 1)), &cl, &ck);
+        /* the client reads a little or a lot; now and then nothing */
+        size_t k = next(&rng) % 8 ? 1 + next(&rng) % (2 * (out_limit ? out_limit : 4096) + 256) : 0;
+        take(&out, k, &cl, &ck);
         pal_session_resume(&s, &d, false);
     }
     if (cut) pal_session_cut_short(&s, &d, "cut short");
@@ -255,8 +262,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pal_strbuf_free(&ck.want);
     pal_session_free(&s);
     pal_outq_free(&out);
-    pal_decider_free(&d);
-    pal_decider_free(&fresh);
     return 0;
 }
 
