@@ -4,7 +4,10 @@
  *
  * The agent is one thread around one poll() loop.  A reload never runs in
  * that thread's way: a child process compiles the policy directory (or
- * reads the bundle file) and passes the bundle bytes back through a pipe;
+ * reads the bundle file) from a consistent snapshot (lang/compile/
+ * snapshot.h: no file open for writing, none changed within the reload
+ * delay, the same bytes read twice, so never a half-written repo, whatever
+ * started the reload) and passes the bundle bytes back through a pipe;
  * the loop reads them like any other input, then verifies them — the
  * signature over exactly the bytes it parses, the structure, the bytecode —
  * and only then switches, between two events.  So the old rules decide
@@ -28,6 +31,7 @@
 #define AGENT_MAX_STREAM_BACKLOG  (4u << 20)    /* unwritten stream decisions before the stream sources pause */
 #define AGENT_MAX_WATCHES         4096u         /* inotify watches on a policy tree (= PAL_MAX_FILES) */
 #define AGENT_RELOAD_TIMEOUT_MS   120000        /* a reload child that takes longer is killed */
+#define AGENT_SNAPSHOT_WAIT_MS    30000         /* a policy that changes all the time: the reload gives up */
 #define AGENT_SHUTDOWN_GRACE_MS   2000          /* at SIGTERM: time to finish lines already begun */
 #define AGENT_IDLE_TIMEOUT_MS     60000         /* default --idle-timeout: a connection silent this long is closed */
 #define AGENT_REQUEST_TIMEOUT_MS  10000         /* default --request-timeout: a line begun must end, replies must move */
@@ -38,6 +42,7 @@ typedef struct agent_policy {
     const char *path;            /* --policy (NULL: the built-in policies, never reloaded) */
     bool is_bundle;
     const pal_pubkey *trusted;   /* --verify-key, or NULL */
+    unsigned settle_ms;          /* every file unchanged this long before it is read (--reload-delay) */
 
     /* watching: one inotify instance, shared with the followed file */
     int inotify_fd;

@@ -657,6 +657,16 @@ static void start_reload(agent *a)
     if (agent_reload_start(&a->pol, err, sizeof err) != 0) report_reload_failure(a, err);
 }
 
+static void policy_changed(agent *a, long long now)
+{
+    if (!a->pol.path || a->stopping) return;
+    /* debounce: wait for a quiet spell, but not forever under constant change */
+    if (!a->reload_due_ms) a->first_change_ms = now;
+    long long due = now + a->reload_delay_ms;
+    long long latest = a->first_change_ms + (a->reload_delay_ms * 10 > 1000 ? a->reload_delay_ms * 10 : 1000);
+    a->reload_due_ms = due < latest ? due : latest;
+}
+
 static void finish_reload(agent *a)
 {
     pal_program *np = NULL;
@@ -689,21 +699,12 @@ static void finish_reload(agent *a)
                     a->pol.path);
         }
     }
-    if (a->reload_again) {
+    if (a->reload_again) {   /* a change came while building: build again, after the quiet time */
         a->reload_again = false;
-        start_reload(a);
+        policy_changed(a, agent_now_ms());
     }
 }
 
-static void policy_changed(agent *a, long long now)
-{
-    if (!a->pol.path || a->stopping) return;
-    /* debounce: wait for a quiet spell, but not forever under constant change */
-    if (!a->reload_due_ms) a->first_change_ms = now;
-    long long due = now + a->reload_delay_ms;
-    long long latest = a->first_change_ms + (a->reload_delay_ms * 10 > 1000 ? a->reload_delay_ms * 10 : 1000);
-    a->reload_due_ms = due < latest ? due : latest;
-}
 
 /* ---- signals and shutdown ---- */
 
@@ -735,9 +736,11 @@ static void handle_signals(agent *a)
                 if (open_output(a, err, sizeof err) != 0) fprintf(stderr, "palisade agent: %s; keeping the old one\n", err);
             }
             if (a->pol.path) {
+                /* the same path as a change seen by inotify: after the quiet
+                   time, from a consistent snapshot (a SIGHUP that came
+                   mid-write used to load the half-written files) */
                 fprintf(stderr, "palisade agent: SIGHUP: reloading %s\n", a->pol.path);
-                a->reload_due_ms = 0;
-                start_reload(a);
+                policy_changed(a, agent_now_ms());
             } else {
                 fprintf(stderr, "palisade agent: SIGHUP: the built-in policies are part of the binary; nothing to reload%s\n",
                         a->output_path ? " (the output file was reopened)" : "");
@@ -910,7 +913,8 @@ static void usage(FILE *f)
             "  --listen PATH         a unix socket: any number of writers, one JSON event per line\n"
             "  --decision-socket PATH  enforcement points send an event line and read its decision line back\n"
             "  --output FILE         decisions appended to FILE (reopened on SIGHUP) instead of standard output\n"
-            "  --reload-delay MS     quiet time after a change before rebuilding (default %d)\n"
+            "  --reload-delay MS     quiet time after a change or SIGHUP before rebuilding, and the time every\n"
+            "                        file must have been unchanged when it is read (default %d)\n"
             "  --idle-timeout MS     a connection with nothing in flight that sends nothing this long is closed\n"
             "                        (default %d; 0: never)\n"
             "  --request-timeout MS  a line begun must end, and replies waiting must be read from, within this\n"
@@ -949,6 +953,7 @@ static int agent_setup(agent *a, char *err, size_t cap)
     }
     if (agent_policy_init(&a->pol, a->policy_path, a->have_trusted ? &a->trusted : NULL, a->inotify_fd, err, cap))
         return -1;
+    a->pol.settle_ms = (unsigned)a->reload_delay_ms;
     pal_bundle_sig sig;
     memset(&sig, 0, sizeof sig);
     if (a->policy_path) {

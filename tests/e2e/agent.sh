@@ -787,6 +787,106 @@ def scenario_limits_and_partial_lines():
     st = a.stats()
     check(st.get("events_in") == st.get("decisions_out") == "204", "limits: stats count every line, the cut one too", str(st))
 
+HALF = '''package main
+
+rule "{f}1" {{
+  on process
+  when process.name like "*"
+  effect alert
+  message "{f}1 g{g}"
+}}
+'''
+HALF2 = '''
+rule "{f}2" {{
+  on process
+  when process.name like "*"
+  effect alert
+  message "{f}2 g{g}"
+}}
+'''
+
+def scenario_half_loaded():
+    """SIGHUPs while a writer rewrites the policy in place, generation after
+    generation: two files, each cut between its two rules while it is
+    written (a torn file still compiles, one rule short), both files open
+    until the generation is written.  Every decision must come from a whole
+    rule set: all four rules, all of one generation."""
+    pol = os.path.join(TMP, "half")
+    os.makedirs(pol)
+    def write_generation(g, pause):
+        fa = open(os.path.join(pol, "a.pal"), "w")
+        fb = open(os.path.join(pol, "b.pal"), "w")
+        for fh, name in ((fa, "a"), (fb, "b")):
+            fh.write(HALF.format(f=name, g=g))
+            fh.flush()
+            time.sleep(pause)
+            fh.write(HALF2.format(f=name, g=g))
+            fh.flush()
+        fa.close()
+        fb.close()
+    write_generation(0, 0)
+    a = Agent(["--policy", pol, "--reload-delay", "20"])
+    if ready(a, "half-loaded") is None:
+        a.finish(signal.SIGKILL)
+        return
+    G = 40
+    stop = threading.Event()
+    def writer():
+        for g in range(1, G + 1):
+            write_generation(g, 0.008)
+            time.sleep(0.05)
+    def hups():
+        rnd = random.Random(20)
+        while not stop.is_set():
+            a.p.send_signal(signal.SIGHUP)
+            time.sleep(rnd.uniform(0.005, 0.04))   # often quiet long enough for a reload to start mid-write
+    n = [0]
+    def stream():
+        while not stop.is_set():
+            a.write("".join(ev("e%d" % (n[0] + i)) for i in range(5)))
+            n[0] += 5
+            time.sleep(0.002)
+    ts = [threading.Thread(target=f, daemon=True) for f in (hups, stream)]
+    w = threading.Thread(target=writer, daemon=True)
+    w.start()
+    for x in ts: x.start()
+    w.join()
+    stop.set()
+    for x in ts: x.join()
+    # the last generation is taken once the writer is done (liveness)
+    final = None
+    deadline = time.monotonic() + WAIT
+    k = 0
+    while time.monotonic() < deadline:
+        k += 1
+        a.write(ev("final%d" % k))
+        lineno = n[0] + k      # its line number: the rules here do not echo the event
+        j, dl = a.wait_out(lambda l: l.startswith('{"line":%d,' % lineno), 0)
+        if dl is None:
+            break
+        gens = {m["message"].split(" g")[1] for m in json.loads(dl)["matches"]}
+        if gens == {str(G)}:
+            final = dl
+            break
+        time.sleep(0.05)
+    rc = a.finish()
+    decs = a.decisions()
+    bad, gens_seen = [], set()
+    for d in decs:
+        got = sorted((m["rule"], m["message"].split(" g")[1]) for m in d["matches"])
+        rules = [r for r, _ in got]
+        gens = {g for _, g in got}
+        if rules != ["a1", "a2", "b1", "b2"] or len(gens) != 1:
+            bad.append("line %s (revision %s): %s" % (d.get("line"), d.get("revision"), got))
+        gens_seen |= gens
+    st = a.stats()
+    check(rc == 0, "half-loaded: exit 0", "exit %s\n%s" % (rc, a.stderr_text()))
+    check(not bad, "half-loaded: all %d decisions came from whole rule sets of one generation "
+          "(%d generations decided, %s reloads)" % (len(decs), len(gens_seen), st.get("reloads_ok")),
+          "%d bad, e.g.\n%s" % (len(bad), "\n".join(bad[:8])))
+    check(final is not None and len(gens_seen) >= 2,
+          "half-loaded: the last generation is loaded once the writer stops", a.stderr_text())
+
 def request(path, line, timeout=WAIT):
     """One request on a new decision-socket connection: its reply, or None."""
     try:
@@ -973,7 +1073,7 @@ def scenario_reply_backlog():
     check(rc == 0, "reply backlog: SIGTERM exits 0", "exit %s" % rc)
 
 for scenario in (scenario_reload_storm, scenario_writers, scenario_decision_socket, scenario_sigterm_stdin,
-                 scenario_sigterm_sockets, scenario_limits_and_partial_lines, scenario_reply_backlog, scenario_slots, scenario_idle_timeout,
+                 scenario_sigterm_sockets, scenario_limits_and_partial_lines, scenario_reply_backlog, scenario_slots, scenario_idle_timeout, scenario_half_loaded,
                  scenario_verify_key, scenario_follow):
     if os.environ.get("AGENT_ONLY") and scenario.__name__ not in os.environ["AGENT_ONLY"].split(","):
         continue           # AGENT_ONLY=scenario_a,scenario_b: run only those (while working on them)
