@@ -31,7 +31,9 @@
  *    flushed, the stats line is printed, exit 0.
  *
  * Stream decisions (standard input, --follow, --listen) go to standard
- * output or --output, written in batches once per turn of the loop.  A
+ * output or --output, written once per turn of the loop and never waited
+ * for: a consumer that stops reading pauses the stream sources (past
+ * AGENT_MAX_STREAM_BACKLOG), not the decision socket.  A
  * decision from a --listen connection carries "conn":N, the connection's
  * serial number, since its "line" counts that connection's lines.  The
  * decision socket answers each request line with its decision line on the
@@ -167,6 +169,8 @@ typedef struct agent {
 
     /* output */
     int out_fd;
+    int out_wfd;                 /* where stream decisions are written: out_fd, or a non-blocking twin of it */
+    bool out_socket;             /* out_fd is a socket: sent with MSG_DONTWAIT */
     pal_outq stream;             /* stream decisions not yet written */
     bool out_error_reported;
 
@@ -199,48 +203,76 @@ static void print_stats(const agent *a, const char *when)
 
 /* ---- output ---- */
 
-static int write_fully(int fd, const char *buf, size_t len)
+/* Writing the stream never stops the loop.  A pipe or FIFO (the usual
+   consumer) is written through a non-blocking descriptor of its own —
+   for standard output a second opening of the same pipe, so the flags of
+   a descriptor shared with other processes are left alone — and a socket
+   with MSG_DONTWAIT: what does not fit now waits in the stream queue,
+   whose bound (AGENT_MAX_STREAM_BACKLOG) pauses the stream sources, while
+   the decision socket goes on being served.  A regular file or a terminal
+   is written as it is. */
+static void output_mode(agent *a)
 {
-    while (len) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {   /* an inherited non-blocking stdout */
-            struct pollfd p = {fd, POLLOUT, 0};
-            poll(&p, 1, 1000);
-            continue;
+    if (a->out_wfd >= 0 && a->out_wfd != a->out_fd) close(a->out_wfd);
+    a->out_wfd = a->out_fd;
+    a->out_socket = false;
+    struct stat st;
+    if (fstat(a->out_fd, &st) != 0) return;
+    if (S_ISSOCK(st.st_mode)) {
+        a->out_socket = true;
+    } else if (S_ISFIFO(st.st_mode)) {
+        if (a->out_fd > STDERR_FILENO) {   /* our own --output FIFO */
+            fcntl(a->out_fd, F_SETFL, fcntl(a->out_fd, F_GETFL) | O_NONBLOCK);
+            return;
         }
-        if (n <= 0) return -1;
-        buf += n;
-        len -= (size_t)n;
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", a->out_fd);
+        int fd = open(proc, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd >= 0) a->out_wfd = fd;
     }
-    return 0;
 }
 
-static void flush_output(agent *a)
+/* Writes what the stream queue holds: what fits now, or (wait) all of it. */
+static void flush_output(agent *a, bool wait)
 {
-    if (!pal_outq_pending(&a->stream)) return;
-    if (write_fully(a->out_fd, pal_outq_data(&a->stream), pal_outq_pending(&a->stream)) != 0) {
-        a->io_errors++;
-        if (!a->out_error_reported)
-            fprintf(stderr, "palisade agent: cannot write decisions to %s: %s; they are lost until it is writable\n",
-                    a->output_path ? a->output_path : "standard output", strerror(errno));
-        a->out_error_reported = true;
-    } else {
+    while (pal_outq_pending(&a->stream)) {
+        const char *p = pal_outq_data(&a->stream);
+        size_t len = pal_outq_pending(&a->stream);
+        ssize_t n = a->out_socket ? send(a->out_wfd, p, len, MSG_DONTWAIT | MSG_NOSIGNAL) : write(a->out_wfd, p, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (!wait) return;
+            struct pollfd pf = {a->out_wfd, POLLOUT, 0};
+            poll(&pf, 1, 1000);
+            continue;
+        }
+        if (n <= 0) {
+            a->io_errors++;
+            if (!a->out_error_reported)
+                fprintf(stderr, "palisade agent: cannot write decisions to %s: %s; they are lost until it is writable\n",
+                        a->output_path ? a->output_path : "standard output", strerror(errno));
+            a->out_error_reported = true;
+            pal_outq_sent(&a->stream, len);
+            return;
+        }
         a->out_error_reported = false;
+        pal_outq_sent(&a->stream, (size_t)n);
     }
-    pal_outq_sent(&a->stream, pal_outq_pending(&a->stream));
 }
 
 static int open_output(agent *a, char *err, size_t cap)
 {
-    if (!a->output_path) { a->out_fd = STDOUT_FILENO; return 0; }
+    if (!a->output_path) { a->out_fd = STDOUT_FILENO; output_mode(a); return 0; }
     int fd = open(a->output_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) {
         snprintf(err, cap, "--output %s: %s", a->output_path, strerror(errno));
         return -1;
     }
+    if (a->out_wfd >= 0 && a->out_wfd != a->out_fd) close(a->out_wfd);
+    a->out_wfd = -1;
     if (a->out_fd > STDERR_FILENO) close(a->out_fd);
     a->out_fd = fd;
+    output_mode(a);
     return 0;
 }
 
@@ -284,7 +316,7 @@ static ssize_t read_lines(agent *a, pal_session *s, int fd, bool blocking_fd)
     ssize_t n;
     do n = read(fd, space, avail); while (n < 0 && errno == EINTR);
     if (n > 0) pal_session_commit(s, a->dec, (size_t)n);
-    if (pal_outq_pending(&a->stream) >= OUT_FLUSH_BYTES) flush_output(a);
+    if (pal_outq_pending(&a->stream) >= OUT_FLUSH_BYTES) flush_output(a, false);
     return n;
 }
 
@@ -732,7 +764,7 @@ static void handle_signals(agent *a)
         case SIGHUP:
             if (a->output_path) {
                 char err[512];
-                flush_output(a);
+                flush_output(a, true);
                 if (open_output(a, err, sizeof err) != 0) fprintf(stderr, "palisade agent: %s; keeping the old one\n", err);
             }
             if (a->pol.path) {
@@ -796,10 +828,11 @@ static void run(agent *a)
             if (!sources_busy(a)) break;
         }
         resume_sources(a, now);
-        flush_output(a);
+        flush_output(a, false);
 
-        int n = 0, i_sig = -1, i_ino = -1, i_pipe = -1, i_stdin = -1, i_listen = -1, i_decision = -1;
+        int n = 0, i_sig = -1, i_ino = -1, i_pipe = -1, i_stdin = -1, i_listen = -1, i_decision = -1, i_out = -1;
         pfd[i_sig = n++] = (struct pollfd){a->sig_fd, POLLIN, 0};
+        if (pal_outq_pending(&a->stream)) pfd[i_out = n++] = (struct pollfd){a->out_wfd, POLLOUT, 0};
         if (a->inotify_fd >= 0) pfd[i_ino = n++] = (struct pollfd){a->inotify_fd, POLLIN, 0};
         if (a->pol.child) pfd[i_pipe = n++] = (struct pollfd){a->pol.pipe_fd, POLLIN, 0};
         if (a->use_stdin && !a->stdin_done && !pal_session_blocked(&a->stdin_s))
@@ -828,11 +861,13 @@ static void run(agent *a)
             if (t < timeout) timeout = t;
         }
         if (a->follow_path && !a->fol.read_done) {
-            long long t = (a->fol.fd >= 0 && !a->fol.at_eof) ? 0 : a->fol.next_check_ms - now;
+            long long t = (a->fol.fd >= 0 && !a->fol.at_eof && !pal_session_blocked(&a->fol.s)) ? 0
+                                                                                            : a->fol.next_check_ms - now;
             if (t < timeout) timeout = t;
         }
         if (a->stopping && a->stop_deadline_ms - now < timeout) timeout = a->stop_deadline_ms - now;
-        if (stream_held(a)) timeout = 0;   /* the stream queue was written: its held lines go on */
+        /* the stream queue has room again: its held lines go on */
+        if (stream_held(a) && pal_outq_pending(&a->stream) < AGENT_MAX_STREAM_BACKLOG) timeout = 0;
         if (evictable_at && evictable_at - now < timeout) timeout = evictable_at - now;
         if (!a->stopping) {
             long long t = next_expiry(a) - now;
@@ -891,9 +926,10 @@ static void run(agent *a)
             accept_conns(a, a->decision_fd, CONN_DECISION, now);
         if (!a->stopping) expire_conns(a, now);
         if (a->nconns < AGENT_MAX_CONNECTIONS) a->conn_limit_reported = false;
-        flush_output(a);
+        (void)i_out;   /* POLLOUT only wakes the loop: the queue is written here */
+        flush_output(a, false);
     }
-    flush_output(a);
+    flush_output(a, true);   /* at exit: every decision made is written */
 }
 
 static void usage(FILE *f)
@@ -1003,6 +1039,7 @@ static void agent_teardown(agent *a)
     if (a->prog) pal_program_free(a->prog);
     if (a->inotify_fd >= 0) close(a->inotify_fd);
     if (a->sig_fd >= 0) close(a->sig_fd);
+    if (a->out_wfd >= 0 && a->out_wfd != a->out_fd) close(a->out_wfd);
     if (a->out_fd > STDERR_FILENO) close(a->out_fd);
     pal_outq_free(&a->stream);
 }
@@ -1027,6 +1064,7 @@ int cmd_agent(int argc, char **argv)
     a.sig_fd = a.inotify_fd = a.listen_fd = a.decision_fd = -1;
     a.fol.fd = -1;
     a.out_fd = STDOUT_FILENO;
+    a.out_wfd = -1;
     a.reload_delay_ms = DEFAULT_RELOAD_DELAY_MS;
     a.idle_timeout_ms = AGENT_IDLE_TIMEOUT_MS;
     a.request_timeout_ms = AGENT_REQUEST_TIMEOUT_MS;

@@ -887,6 +887,49 @@ def scenario_half_loaded():
     check(final is not None and len(gens_seen) >= 2,
           "half-loaded: the last generation is loaded once the writer stops", a.stderr_text())
 
+def scenario_slow_stdout():
+    """A reader of the stream that stops reading (its pipe full) must not
+    stop the decision socket; once it reads again it gets every decision."""
+    pol = fixed_policy("slow-out")
+    dsock = os.path.join(TMP, "slow.sock")
+    p = subprocess.Popen([PAL, "agent", "--policy", pol, "--decision-socket", dsock],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + WAIT
+    while not os.path.exists(dsock) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    N = 20000
+    def feed():
+        try:
+            p.stdin.write("".join(ev("s%d" % i) for i in range(N)).encode())
+            p.stdin.close()
+        except OSError:
+            pass
+    t = threading.Thread(target=feed, daemon=True)
+    t.start()
+    # nobody reads stdout yet: wait until its pipe is full of the stream's decisions
+    import fcntl, termios, array
+    def buffered():
+        buf = array.array("i", [0])
+        fcntl.ioctl(p.stdout.fileno(), termios.FIONREAD, buf)
+        return buf[0]
+    while buffered() < 60000 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    answers = [request(dsock, ev("q%d" % i), timeout=20) for i in range(5)]
+    check(all(d is not None and tag_of(d)[1] == "q%d" % i for i, d in enumerate(answers)),
+          "slow stdout: the decision socket answers while nobody reads the stream", str(answers)[:300])
+    got = []
+    for raw in p.stdout:
+        got.append(json.loads(raw))
+        if len(got) == N:
+            break
+    p.send_signal(signal.SIGTERM)
+    rest = p.stdout.read()
+    rc = p.wait(WAIT)
+    t.join(WAIT)
+    ids = [tag_of(d)[1] for d in got]
+    check(ids == ["s%d" % i for i in range(N)] and not rest.strip() and rc == 0,
+          "slow stdout: then the stream gets all %d decisions, in order" % N, "%d decisions, exit %s" % (len(got), rc))
+
 def request(path, line, timeout=WAIT):
     """One request on a new decision-socket connection: its reply, or None."""
     try:
@@ -1074,6 +1117,7 @@ def scenario_reply_backlog():
 
 for scenario in (scenario_reload_storm, scenario_writers, scenario_decision_socket, scenario_sigterm_stdin,
                  scenario_sigterm_sockets, scenario_limits_and_partial_lines, scenario_reply_backlog, scenario_slots, scenario_idle_timeout, scenario_half_loaded,
+                 scenario_slow_stdout,
                  scenario_verify_key, scenario_follow):
     if os.environ.get("AGENT_ONLY") and scenario.__name__ not in os.environ["AGENT_ONLY"].split(","):
         continue           # AGENT_ONLY=scenario_a,scenario_b: run only those (while working on them)
