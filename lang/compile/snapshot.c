@@ -2,12 +2,12 @@
  * snapshot.c — compiling a policy repo from a consistent snapshot (design
  * in snapshot.h).
  *
- * The walk repeats the compiler's (lang/compile/compiler.c collect): names
- * starting with '.' skipped, directories followed to depth 32, regular
- * files ending in ".pal", at most PAL_MAX_FILES + 1 of them (the compiler
- * reports more), sorted by path.  Feeds are read when the compiler asks,
- * by the same rules as pal_read_from_dir (regular files up to
- * PAL_MAX_FEED_BYTES + 1 bytes), and become part of the snapshot.
+ * The walk is the compiler's (lang/compile/driver.c: pal_list_files for
+ * ".pal", depth 32, at most PAL_MAX_FILES + 1, sorted).  Feeds are read
+ * when the compiler asks, by the rules of pal_read_from_dir (regular files
+ * up to PAL_MAX_FEED_BYTES + 1 bytes), and become part of the snapshot.
+ * The reads are this module's own, not pal_read_file's: the identity and
+ * times must be those of the descriptor the bytes came from.
  */
 #include "lang/compile/snapshot.h"
 
@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "engine/base/fileio.h"
 #include "engine/base/limits.h"
 #include "lang/syntax/diag.h"
 
@@ -41,10 +42,11 @@ typedef struct snap {
     char root[4096];
     size_t max_bytes;
     const pal_snapshot_opts *so;
+    bool single;             /* the repo is one named .pal file */
     snap_file *f;
     size_t n, cap;
-    char **pal;              /* the .pal files, sorted */
-    size_t npal, palcap;
+    pal_pathlist pal;        /* the .pal files, sorted */
+    char walk_err[512];      /* the tree could not be listed */
     bool unstable;
     char why[512];
     long long settle_until_ms;   /* realtime: when the latest change read will be settle_ms old */
@@ -96,8 +98,9 @@ static void snap_reset(snap *s)
         free(s->f[i].rel);
         free(s->f[i].data);
     }
-    for (size_t i = 0; i < s->npal; i++) free(s->pal[i]);
-    s->n = s->npal = 0;
+    pal_pathlist_free(&s->pal);
+    s->n = 0;
+    s->walk_err[0] = 0;
     s->unstable = false;
     s->why[0] = 0;
     s->settle_until_ms = 0;
@@ -114,7 +117,6 @@ static void snap_free(snap *s)
     if (s->diagf) fclose(s->diagf);
     free(s->diag);
     free(s->f);
-    free(s->pal);
 }
 
 /* root/rel; a lone file (pal_read_file_snapshot) has no root: rel is its path */
@@ -215,47 +217,12 @@ static int snap_read(void *user, const char *relpath, char **data, size_t *len)
     return 0;
 }
 
-static int push_pal(snap *s, const char *rel)
+static void walk(snap *s, pal_pathlist *out)
 {
-    if (s->npal == s->palcap) {
-        size_t cap = s->palcap ? s->palcap * 2 : 32;
-        char **nv = realloc(s->pal, cap * sizeof *nv);
-        if (!nv) return -1;
-        s->pal = nv;
-        s->palcap = cap;
-    }
-    if (!(s->pal[s->npal] = strdup(rel))) return -1;
-    s->npal++;
-    return 0;
-}
-
-static void walk(snap *s, const char *rel, int depth)
-{
-    if (depth > MAX_DEPTH || s->npal >= PAL_MAX_FILES + 1) return;
-    char path[8192];
-    if ((size_t)snprintf(path, sizeof path, "%s%s%s", s->root, *rel ? "/" : "", rel) >= sizeof path) return;
-    DIR *d = opendir(path);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d)) && s->npal < PAL_MAX_FILES + 1) {
-        if (e->d_name[0] == '.') continue;   /* ., .., .git, hidden */
-        char sub[4096];
-        if ((size_t)snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name) >= sizeof sub) continue;
-        char full[8192];
-        if (full_path(s, sub, full, sizeof full) != 0) continue;
-        struct stat st;
-        if (stat(full, &st) != 0) continue;
-        if (S_ISDIR(st.st_mode)) { walk(s, sub, depth + 1); continue; }
-        size_t n = strlen(sub);
-        if (!S_ISREG(st.st_mode) || n < 5 || strcmp(sub + n - 4, ".pal")) continue;
-        if (push_pal(s, sub) != 0) break;
-    }
-    closedir(d);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    static const char *const pal_suffix[] = {".pal", NULL};
+    if (pal_list_files(s->root, pal_suffix, MAX_DEPTH, PAL_MAX_FILES + 1, out, s->walk_err, sizeof s->walk_err) != 0 &&
+        !s->walk_err[0])
+        snprintf(s->walk_err, sizeof s->walk_err, "the directory cannot be listed");
 }
 
 /* Second pass: the file is what it was when first read. */
@@ -300,20 +267,15 @@ static void verify_file(snap *s, const snap_file *f)
 
 static void verify(snap *s)
 {
-    /* the same .pal files */
-    char **first = s->pal;
-    size_t nfirst = s->npal;
-    s->pal = NULL;
-    s->npal = s->palcap = 0;
-    walk(s, "", 0);
-    qsort(s->pal, s->npal, sizeof *s->pal, cmp_str);
-    bool same = s->npal == nfirst;
-    for (size_t i = 0; same && i < nfirst; i++) same = !strcmp(first[i], s->pal[i]);
-    if (!same) set_unstable(s, "files were added or removed while the policy was read");
-    for (size_t i = 0; i < s->npal; i++) free(s->pal[i]);
-    free(s->pal);
-    s->pal = first;
-    s->npal = s->palcap = nfirst;
+    /* the same .pal files (a single file named by the caller: nothing to list) */
+    if (!s->single) {
+        pal_pathlist again = {0};
+        walk(s, &again);
+        bool same = again.n == s->pal.n && again.truncated == s->pal.truncated;
+        for (size_t i = 0; same && i < again.n; i++) same = !strcmp(again.v[i], s->pal.v[i]);
+        if (!same) set_unstable(s, "files were added or removed while the policy was read");
+        pal_pathlist_free(&again);
+    }
     for (size_t i = 0; i < s->n && !s->unstable; i++) verify_file(s, &s->f[i]);
 }
 
@@ -377,18 +339,21 @@ pal_program *pal_compile_snapshot(const char *dir, const pal_compile_opts *o, co
     for (unsigned attempt = 1;; attempt++) {
         snap_reset(&s);
         res->attempts = attempt;
-        if (single) push_pal(&s, single);
-        else {
-            walk(&s, "", 0);
-            qsort(s.pal, s.npal, sizeof *s.pal, cmp_str);
+        s.single = single != NULL;
+        if (single) {
+            s.pal.v = malloc(sizeof *s.pal.v);
+            if (s.pal.v && (s.pal.v[0] = strdup(single))) s.pal.n = s.pal.cap = 1;
+        } else {
+            walk(&s, &s.pal);
         }
-        for (size_t i = 0; i < s.npal && !s.unstable; i++) add_file(&s, s.pal[i]);
+        for (size_t i = 0; i < s.pal.n && !s.unstable; i++) add_file(&s, s.pal.v[i]);
         pal_program *p = NULL;
         unsigned ne = 0, nw = 0;
         if (!s.unstable) {
-            if (s.npal == 0) {
+            if (s.walk_err[0] || s.pal.n == 0) {
                 pal_diags quick = {buffer_diag, &s, 0, 0, 0, NULL, 0};
-                pal_diag_file(&quick, "PAL0001", dir, "no .pal files here");
+                if (s.walk_err[0]) pal_diag_file(&quick, "PAL0001", dir, "%s", s.walk_err);
+                else pal_diag_file(&quick, "PAL0001", dir, "no .pal files here");
                 ne = 1;
             } else {
                 pal_compile_opts opts = o ? *o : (pal_compile_opts){0};
@@ -396,7 +361,7 @@ pal_program *pal_compile_snapshot(const char *dir, const pal_compile_opts *o, co
                 opts.read_user = &s;
                 opts.diag = buffer_diag;
                 opts.diag_user = &s;
-                p = pal_compile((const char *const *)s.pal, s.npal, &opts, &ne, &nw);
+                p = pal_compile((const char *const *)s.pal.v, s.pal.n, &opts, &ne, &nw);
             }
             if (!s.unstable) verify(&s);
         }
