@@ -13,7 +13,13 @@
 #     a prefix of what it sent, and the stats line agrees;
 #  5. --verify-key: tampered, other-key-signed, unsigned and cut bundles are
 #     refused and the old rules keep deciding; a good one is taken (rename
-#     and in-place write, SIGHUP); --follow across rotation and truncation.
+#     and in-place write, SIGHUP); --follow across rotation and truncation;
+#  6. what one client can take: the reply backlog (bounded per line), the
+#     connection slots (idle and slowloris connections, a client that never
+#     reads: timeouts, eviction, refusal with a reply), a stream reader that
+#     stops reading (the decision socket goes on);
+#  7. no half-loaded policy: SIGHUPs while a writer rewrites the files in
+#     place; every decision comes from a whole rule set of one generation.
 # No assertion depends on a sleep: every wait is for an observable event
 # (a stderr report, a decision) with a generous timeout.
 #
@@ -1107,17 +1113,23 @@ def scenario_reply_backlog():
                 bad_line = (got, d)
     t.join(WAIT)
     peak = peak_rss_kb(a.p.pid)
+    with open("/proc/%d/maps" % a.p.pid) as f:
+        sanitized = "libasan" in f.read()
     s.close()
     rc = a.finish(signal.SIGTERM)
     check(not errors and got == N + 1 and bad_line is None,
           "reply backlog: %d pipelined requests, each answered once, in order" % (N + 1),
           "%s; got %d; first bad %s" % (errors, got, bad_line))
-    check((peak - base) < 10 * 1024, "reply backlog: the agent's memory stays bounded (peak grew by %d KiB, limit 10 MiB)" % (peak - base))
+    if sanitized:      # ASan keeps freed memory in quarantine: its RSS says nothing of the backlog
+        print("skip reply backlog: memory bound (the agent is built with AddressSanitizer)", flush=True)
+    else:
+        check((peak - base) < 10 * 1024,
+              "reply backlog: the agent's memory stays bounded (peak grew by %d KiB, limit 10 MiB)" % (peak - base))
     check(rc == 0, "reply backlog: SIGTERM exits 0", "exit %s" % rc)
 
 for scenario in (scenario_reload_storm, scenario_writers, scenario_decision_socket, scenario_sigterm_stdin,
-                 scenario_sigterm_sockets, scenario_limits_and_partial_lines, scenario_reply_backlog, scenario_slots, scenario_idle_timeout, scenario_half_loaded,
-                 scenario_slow_stdout,
+                 scenario_sigterm_sockets, scenario_limits_and_partial_lines, scenario_reply_backlog, scenario_slots,
+                 scenario_idle_timeout, scenario_half_loaded, scenario_slow_stdout,
                  scenario_verify_key, scenario_follow):
     if os.environ.get("AGENT_ONLY") and scenario.__name__ not in os.environ["AGENT_ONLY"].split(","):
         continue           # AGENT_ONLY=scenario_a,scenario_b: run only those (while working on them)
