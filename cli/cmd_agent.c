@@ -432,7 +432,8 @@ static void refuse(agent *a, int fd)
    already written). */
 static void accept_conns(agent *a, int lfd, int kind, long long now)
 {
-    for (;;) {
+    /* a bounded batch per turn: a flood of connects cannot keep the loop here */
+    for (int batch = 0; batch < 64; batch++) {
         if (a->nconns >= AGENT_MAX_CONNECTIONS && kind == CONN_LISTEN && eviction_candidate(a, now, NULL) < 0) break;
         int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
@@ -466,10 +467,11 @@ static void accept_conns(agent *a, int lfd, int kind, long long now)
         else pal_session_init(&c->s, &a->stream, AGENT_MAX_STREAM_BACKLOG, false, c->serial, &a->counts);
         a->conns[a->nconns++] = c;
     }
-    if (!a->conn_limit_reported)
+    if (a->nconns >= AGENT_MAX_CONNECTIONS && !a->conn_limit_reported) {
         fprintf(stderr, "palisade agent: %u connections open, the limit; new writers wait until one closes or is idle\n",
                 AGENT_MAX_CONNECTIONS);
-    a->conn_limit_reported = true;
+        a->conn_limit_reported = true;
+    }
 }
 
 /* Sends what a decision connection has pending.  Returns -1 if the peer is gone. */
