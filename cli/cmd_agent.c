@@ -20,8 +20,12 @@
  *    unsent replies (checked after every line: past it the lines already
  *    read wait, undecided, and nothing more is read); the stream sources
  *    share AGENT_MAX_STREAM_BACKLOG the same way.  At most
- *    AGENT_MAX_CONNECTIONS are open, further writers wait in the listen
- *    backlog.  Each ready descriptor gets one read per turn, so one busy
+ *    AGENT_MAX_CONNECTIONS are open and none holds a slot for nothing: a
+ *    line begun must end and replies must be taken within
+ *    --request-timeout, a silent connection closes after --idle-timeout,
+ *    and at the limit the longest-idle one gives way (else a decision
+ *    client gets an error reply at once, a writer waits in the listen
+ *    backlog).  Each ready descriptor gets one read per turn, so one busy
  *    writer cannot starve the others or the decision socket.
  *  - Shutdown (SIGTERM, SIGINT, or the end of standard input when it is
  *    the only source): stop accepting connections and reading new lines;
