@@ -4,7 +4,10 @@
  *
  * The agent is one thread around one poll() loop.  A reload never runs in
  * that thread's way: a child process compiles the policy directory (or
- * reads the bundle file) and passes the bundle bytes back through a pipe;
+ * reads the bundle file) from a consistent snapshot (lang/compile/
+ * snapshot.h: no file open for writing, none changed within the reload
+ * delay, the same bytes read twice, so never a half-written repo, whatever
+ * started the reload) and passes the bundle bytes back through a pipe;
  * the loop reads them like any other input, then verifies them — the
  * signature over exactly the bytes it parses, the structure, the bytecode —
  * and only then switches, between two events.  So the old rules decide
@@ -24,16 +27,22 @@
 /* Limits of the agent's own (not in engine/base/limits.h: they bound the
    agent's I/O, not the language). */
 #define AGENT_MAX_CONNECTIONS     128u          /* open listen + decision connections */
-#define AGENT_MAX_REPLY_BACKLOG   (1u << 20)    /* unsent replies per decision connection before reading pauses */
+#define AGENT_MAX_REPLY_BACKLOG   (1u << 20)    /* unsent replies per decision connection before deciding pauses */
+#define AGENT_MAX_STREAM_BACKLOG  (4u << 20)    /* unwritten stream decisions before the stream sources pause */
 #define AGENT_MAX_WATCHES         4096u         /* inotify watches on a policy tree (= PAL_MAX_FILES) */
 #define AGENT_RELOAD_TIMEOUT_MS   120000        /* a reload child that takes longer is killed */
+#define AGENT_SNAPSHOT_WAIT_MS    30000         /* a policy that changes all the time: the reload gives up */
 #define AGENT_SHUTDOWN_GRACE_MS   2000          /* at SIGTERM: time to finish lines already begun */
+#define AGENT_IDLE_TIMEOUT_MS     60000         /* default --idle-timeout: a connection silent this long is closed */
+#define AGENT_REQUEST_TIMEOUT_MS  10000         /* default --request-timeout: a line begun must end, replies must move */
+#define AGENT_EVICT_MIN_IDLE_MS   1000          /* when every slot is taken, a connection idle this long gives way */
 
 /* What the policy is and how it is rebuilt. */
 typedef struct agent_policy {
     const char *path;            /* --policy (NULL: the built-in policies, never reloaded) */
     bool is_bundle;
     const pal_pubkey *trusted;   /* --verify-key, or NULL */
+    unsigned settle_ms;          /* every file unchanged this long before it is read (--reload-delay) */
 
     /* watching: one inotify instance, shared with the followed file */
     int inotify_fd;
@@ -64,12 +73,12 @@ enum {
 
 long long agent_now_ms(void);
 
-/* The learning hook (cli/events.h cli_decided_fn): `palisade agent --learn
+/* The learning hook (engine/runtime/decider.h pal_decided_fn): `palisade agent --learn
    DIR` (issue 6) sets it before the agent starts; every decider the agent
    makes, at start and at each reload, calls it for every decoded event with
    its decision.  NULL: none. */
-#include "cli/events.h"
-extern cli_decided_fn agent_decided_hook;
+#include "engine/runtime/decider.h"
+extern pal_decided_fn agent_decided_hook;
 extern void *agent_decided_hook_user;
 
 /* Sets up watching (inotify_fd must be open, or -1 for none).  Returns 0,

@@ -40,8 +40,8 @@
 #include "cli/cli.h"
 #include "cli/policy.h"
 #include "engine/base/limits.h"
-#include "engine/base/fileio.h"
 #include "lang/compile/palc.h"
+#include "lang/compile/snapshot.h"
 
 /* What a reload child may send: a tag byte, then a bundle (with trailer). */
 #define RELOAD_MAX_MESSAGE (1u + PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES)
@@ -276,12 +276,19 @@ static void child_main(const agent_policy *ap, int fd)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGPIPE, SIG_DFL);
+    signal(SIGIO, SIG_IGN);   /* a writer breaking the snapshot's probe lease (lang/compile/snapshot.h) */
     close_inherited(fd);
     char err[1024];
+    pal_snapshot_opts so = {0};
+    so.settle_ms = ap->settle_ms;
+    so.max_wait_ms = AGENT_SNAPSHOT_WAIT_MS;
+    so.probe_writers = true;
+    so.diag_out = stderr;
     if (ap->is_bundle) {
         unsigned char *buf;
         size_t len;
-        if (pal_read_file(ap->path, PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES, (char **)&buf, &len, err, sizeof err) != PAL_READ_OK)
+        if (pal_read_file_snapshot(ap->path, PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES, &so, &buf, &len, NULL, err,
+                                   sizeof err))
             child_fail(fd, "%s%s", err, "");
         if (write_all(fd, "B", 1) || write_all(fd, buf, len)) _exit(1);
         _exit(0);
@@ -289,7 +296,8 @@ static void child_main(const agent_policy *ap, int fd)
     pal_compile_opts o = {0};
     o.revision = "";
     unsigned errors = 0, warnings = 0;
-    pal_program *p = pal_compile_dir(ap->path, &o, &errors, &warnings);
+    pal_program *p = pal_compile_snapshot(ap->path, &o, &so, &errors, &warnings, NULL, err, sizeof err);
+    if (!p && !errors) child_fail(fd, "%s%s", err, "");
     if (!p) {
         snprintf(err, sizeof err, "%u error%s", errors, errors == 1 ? "" : "s");
         child_fail(fd, "%s: does not compile (%s, above)", ap->path, err);

@@ -7,19 +7,26 @@
  * followed file, the two listening sockets and their connections.  With
  * one thread there is nothing to lock and the promises are easy to check:
  *
- *  - One event in, one decision out.  A line is decided the moment the
- *    line splitter completes it (cli/events.c), by the program in force at
- *    that moment, and the decision names that program's revision.  No
- *    event waits in a queue of ours, so nothing can be left behind in one.
+ *  - One event in, one decision out.  Every source is a session
+ *    (engine/runtime/session.h: a line splitter and a decider): a line is
+ *    decided the moment it completes, by the program in force at that
+ *    moment, and the decision names that program's revision.
  *  - Atomic reloads.  A new program is built by a child process
  *    (cli/agent_reload.c), verified here, and swapped in between two
  *    lines.  A failed build or verification leaves the running program as
  *    it is; failures are reported on stderr and counted.
  *  - Bounded.  A connection holds at most one unfinished line
- *    (PAL_MAX_EVENT_LINE) and AGENT_MAX_REPLY_BACKLOG of unsent replies;
- *    at most AGENT_MAX_CONNECTIONS are open, further writers wait in the
- *    listen backlog.  Each ready descriptor gets one read per turn, so one
- *    busy writer cannot starve the others or the decision socket.
+ *    (PAL_MAX_EVENT_LINE) plus one read, and AGENT_MAX_REPLY_BACKLOG of
+ *    unsent replies (checked after every line: past it the lines already
+ *    read wait, undecided, and nothing more is read); the stream sources
+ *    share AGENT_MAX_STREAM_BACKLOG the same way.  At most
+ *    AGENT_MAX_CONNECTIONS are open and none holds a slot for nothing: a
+ *    line begun must end and replies must be taken within
+ *    --request-timeout, a silent connection closes after --idle-timeout,
+ *    and at the limit the longest-idle one gives way (else a decision
+ *    client gets an error reply at once, a writer waits in the listen
+ *    backlog).  Each ready descriptor gets one read per turn, so one busy
+ *    writer cannot starve the others or the decision socket.
  *  - Shutdown (SIGTERM, SIGINT, or the end of standard input when it is
  *    the only source): stop accepting connections and reading new lines;
  *    a line already begun is read to its newline (one byte at a time, so
@@ -28,7 +35,9 @@
  *    flushed, the stats line is printed, exit 0.
  *
  * Stream decisions (standard input, --follow, --listen) go to standard
- * output or --output, written in batches once per turn of the loop.  A
+ * output or --output, written once per turn of the loop and never waited
+ * for: a consumer that stops reading pauses the stream sources (past
+ * AGENT_MAX_STREAM_BACKLOG), not the decision socket.  A
  * decision from a --listen connection carries "conn":N, the connection's
  * serial number, since its "line" counts that connection's lines.  The
  * decision socket answers each request line with its decision line on the
@@ -59,7 +68,10 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/agent.h"
-#include "cli/events.h"
+#include "engine/base/lines.h"
+#include "engine/base/strbuf.h"
+#include "engine/runtime/decider.h"
+#include "engine/runtime/session.h"
 #include "cli/policy.h"
 #include "engine/base/limits.h"
 #include "engine/core/match.h"
@@ -67,7 +79,7 @@
 
 /* The learning hook: set by --learn DIR; it applies to every program the
    agent loads. */
-cli_decided_fn agent_decided_hook = NULL;
+pal_decided_fn agent_decided_hook = NULL;
 void *agent_decided_hook_user = NULL;
 
 typedef struct agent_learning {
@@ -113,10 +125,13 @@ typedef struct conn {
     int fd;
     int kind;
     unsigned long serial;
-    cli_lines lines;
-    char *out;                   /* decision connections: replies not yet sent */
-    size_t out_len, out_off, out_cap;
+    pal_session s;               /* its lines; decisions to out (decision socket) or to the stream */
+    pal_outq out;                /* decision connections: replies not yet sent */
     bool read_done;              /* no more requests/events will be read */
+    long long last_active_ms;    /* last byte read or sent (or the accept) */
+    long long line_started_ms;   /* when the unfinished line began, or the agent got to it (0: none) */
+    long clock_lineno;           /* lines completed when line_started_ms was set */
+    long long out_waiting_ms;    /* since when replies wait without a byte taken (0: none) */
 } conn;
 
 typedef struct follower {
@@ -125,7 +140,7 @@ typedef struct follower {
     dev_t dev;
     ino_t ino;
     off_t off;
-    cli_lines lines;
+    pal_session s;
     bool at_eof;
     bool read_done;
     long long next_check_ms;
@@ -138,19 +153,20 @@ typedef struct agent {
     pal_decode_opts dopts;     /* --volume-map */
     bool have_dopts;
     int reload_delay_ms;
+    int idle_timeout_ms, request_timeout_ms;   /* 0: never */
     bool from_start;
 
     /* rules */
     agent_policy pol;
     pal_program *prog;
-    cli_decider *dec;
+    pal_decider *dec;
     pal_pubkey trusted;
     bool have_trusted;
 
     /* descriptors */
     int sig_fd, inotify_fd, listen_fd, decision_fd;
     bool use_stdin, stdin_done;
-    cli_lines stdin_lines;
+    pal_session stdin_s;
     follower fol;
     conn *conns[AGENT_MAX_CONNECTIONS];
     size_t nconns;
@@ -159,8 +175,9 @@ typedef struct agent {
 
     /* output */
     int out_fd;
-    char *obuf;
-    size_t olen, ocap;
+    int out_wfd;                 /* where stream decisions are written: out_fd, or a non-blocking twin of it */
+    bool out_socket;             /* out_fd is a socket: sent with MSG_DONTWAIT */
+    pal_outq stream;             /* stream decisions not yet written */
     bool out_error_reported;
 
     /* reloads */
@@ -171,11 +188,10 @@ typedef struct agent {
     bool stopping;
     long long stop_deadline_ms;
 
-    unsigned long long events_in, decisions_out, input_errors, io_errors, reloads_ok, reloads_failed,
-        replies_dropped, cut_short;
+    pal_session_counts counts;   /* lines in, decisions out, input errors: every session adds to it */
+    unsigned long long io_errors, reloads_ok, reloads_failed, replies_dropped, cut_short;
+    unsigned long long timed_out, evicted, refused;   /* connections closed by a timeout, to make room, at the limit */
 } agent;
-
-typedef struct line_ctx { agent *a; conn *c; } line_ctx;
 
 static const char *revision(const agent *a)
 {
@@ -185,156 +201,173 @@ static const char *revision(const agent *a)
 static void print_stats(const agent *a, const char *when)
 {
     fprintf(stderr, "palisade agent: stats%s: events_in=%llu decisions_out=%llu errors=%llu reloads_ok=%llu "
-            "reloads_failed=%llu revision=%s connections=%zu replies_dropped=%llu\n", when, a->events_in,
-            a->decisions_out, a->input_errors + a->io_errors, a->reloads_ok, a->reloads_failed, revision(a), a->nconns,
-            a->replies_dropped);
+            "reloads_failed=%llu revision=%s connections=%zu replies_dropped=%llu timed_out=%llu evicted=%llu "
+            "refused=%llu\n", when, a->counts.lines, a->counts.decisions,
+            a->counts.input_errors + a->counts.write_errors + a->io_errors, a->reloads_ok, a->reloads_failed,
+            revision(a), a->nconns, a->replies_dropped, a->timed_out, a->evicted, a->refused);
 }
 
 /* ---- output ---- */
 
-static int write_fully(int fd, const char *buf, size_t len)
+/* Writing the stream never stops the loop.  A pipe or FIFO (the usual
+   consumer) is written through a non-blocking descriptor of its own —
+   for standard output a second opening of the same pipe, so the flags of
+   a descriptor shared with other processes are left alone — and a socket
+   with MSG_DONTWAIT: what does not fit now waits in the stream queue,
+   whose bound (AGENT_MAX_STREAM_BACKLOG) pauses the stream sources, while
+   the decision socket goes on being served.  A regular file or a terminal
+   is written as it is. */
+static void output_mode(agent *a)
 {
-    while (len) {
-        ssize_t n = write(fd, buf, len);
+    if (a->out_wfd >= 0 && a->out_wfd != a->out_fd) close(a->out_wfd);
+    a->out_wfd = a->out_fd;
+    a->out_socket = false;
+    struct stat st;
+    if (fstat(a->out_fd, &st) != 0) return;
+    if (S_ISSOCK(st.st_mode)) {
+        a->out_socket = true;
+    } else if (S_ISFIFO(st.st_mode)) {
+        if (a->out_fd > STDERR_FILENO) {   /* our own --output FIFO */
+            fcntl(a->out_fd, F_SETFL, fcntl(a->out_fd, F_GETFL) | O_NONBLOCK);
+            return;
+        }
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", a->out_fd);
+        int fd = open(proc, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd >= 0) a->out_wfd = fd;
+    }
+}
+
+/* Writes what the stream queue holds: what fits now, or (wait) all of it. */
+static void flush_output(agent *a, bool wait)
+{
+    while (pal_outq_pending(&a->stream)) {
+        const char *p = pal_outq_data(&a->stream);
+        size_t len = pal_outq_pending(&a->stream);
+        ssize_t n = a->out_socket ? send(a->out_wfd, p, len, MSG_DONTWAIT | MSG_NOSIGNAL) : write(a->out_wfd, p, len);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {   /* an inherited non-blocking stdout */
-            struct pollfd p = {fd, POLLOUT, 0};
-            poll(&p, 1, 1000);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (!wait) return;
+            struct pollfd pf = {a->out_wfd, POLLOUT, 0};
+            poll(&pf, 1, 1000);
             continue;
         }
-        if (n <= 0) return -1;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-static void flush_output(agent *a)
-{
-    if (!a->olen) return;
-    if (write_fully(a->out_fd, a->obuf, a->olen) != 0) {
-        a->io_errors++;
-        if (!a->out_error_reported)
-            fprintf(stderr, "palisade agent: cannot write decisions to %s: %s; they are lost until it is writable\n",
-                    a->output_path ? a->output_path : "standard output", strerror(errno));
-        a->out_error_reported = true;
-    } else {
+        if (n <= 0) {
+            a->io_errors++;
+            if (!a->out_error_reported)
+                fprintf(stderr, "palisade agent: cannot write decisions to %s: %s; they are lost until it is writable\n",
+                        a->output_path ? a->output_path : "standard output", strerror(errno));
+            a->out_error_reported = true;
+            pal_outq_sent(&a->stream, len);
+            return;
+        }
         a->out_error_reported = false;
+        pal_outq_sent(&a->stream, (size_t)n);
     }
-    a->olen = 0;
-}
-
-static int append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
-{
-    if (*cap - *len < n) {
-        size_t ncap = *cap ? *cap : 65536;
-        while (ncap - *len < n) ncap *= 2;
-        char *nb = realloc(*buf, ncap);
-        if (!nb) return -1;
-        *buf = nb;
-        *cap = ncap;
-    }
-    memcpy(*buf + *len, s, n);
-    *len += n;
-    return 0;
 }
 
 static int open_output(agent *a, char *err, size_t cap)
 {
-    if (!a->output_path) { a->out_fd = STDOUT_FILENO; return 0; }
+    if (!a->output_path) { a->out_fd = STDOUT_FILENO; output_mode(a); return 0; }
     int fd = open(a->output_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) {
         snprintf(err, cap, "--output %s: %s", a->output_path, strerror(errno));
         return -1;
     }
+    if (a->out_wfd >= 0 && a->out_wfd != a->out_fd) close(a->out_wfd);
+    a->out_wfd = -1;
     if (a->out_fd > STDERR_FILENO) close(a->out_fd);
     a->out_fd = fd;
-    return 0;
-}
-
-/* A decision leaves: to the asking connection, or to the stream. */
-static void deliver(agent *a, conn *c, const char *js)
-{
-    size_t n = strlen(js);
-    if (c && c->kind == CONN_DECISION) {
-        if (append(&c->out, &c->out_len, &c->out_cap, js, n) || append(&c->out, &c->out_len, &c->out_cap, "\n", 1)) {
-            a->io_errors++;
-            return;
-        }
-        a->decisions_out++;
-        return;
-    }
-    int rc = 0;
-    if (c && n && js[0] == '{') {
-        char tag[48];
-        int k = snprintf(tag, sizeof tag, "{\"conn\":%lu,", c->serial);
-        rc |= append(&a->obuf, &a->olen, &a->ocap, tag, (size_t)k);
-        rc |= append(&a->obuf, &a->olen, &a->ocap, js + 1, n - 1);
-    } else {
-        rc |= append(&a->obuf, &a->olen, &a->ocap, js, n);
-    }
-    rc |= append(&a->obuf, &a->olen, &a->ocap, "\n", 1);
-    if (rc) { a->io_errors++; return; }
-    a->decisions_out++;
-    if (a->olen >= OUT_FLUSH_BYTES) flush_output(a);
-}
-
-static int on_line(void *user, const char *line, size_t len, bool toolong, long lineno)
-{
-    line_ctx *x = user;
-    agent *a = x->a;
-    a->events_in++;
-    cli_verdict v;
-    char *js = cli_decide_line(a->dec, line, len, toolong, lineno, &v);
-    if (!js) { a->io_errors++; return 0; }
-    if (v.input_error) a->input_errors++;
-    deliver(a, x->c, js);
-    free(js);
+    output_mode(a);
     return 0;
 }
 
 /* A line begun but never ended (the writer stopped mid-line at shutdown). */
-static void cut_short(agent *a, conn *c, cli_lines *l)
+static void cut_short(agent *a, pal_session *s)
 {
-    if (!cli_lines_partial(l)) return;
-    l->len = 0;
-    l->skipping = false;
-    l->lineno++;
-    a->events_in++;
-    a->cut_short++;
-    a->input_errors++;
-    char *js = cli_error_decision(a->prog, l->lineno, "line cut short: the agent stopped before its newline arrived");
-    if (js) { deliver(a, c, js); free(js); }
-    else a->io_errors++;
+    if (pal_session_cut_short(s, a->dec, "line cut short: the agent stopped before its newline arrived")) a->cut_short++;
 }
 
-/* Reads from fd into l and decides what completes.  At shutdown only the
+/* Reads from fd into a session, which decides every line completed (the
+   moment it completes, by the program in force).  At shutdown only the
    unfinished line is read, one byte at a time, so nothing past its newline
-   is taken.  Returns the read's result: >0 bytes, 0 end, -1 nothing now. */
-static ssize_t read_lines(agent *a, conn *c, int fd, cli_lines *l, bool blocking_fd)
+   is taken.  Never called while the session holds lines.  Returns the
+   read's result: >0 bytes, 0 end, -1 nothing now (EAGAIN) or an error. */
+static ssize_t read_lines(agent *a, pal_session *s, int fd, bool blocking_fd)
 {
-    line_ctx x = {a, c};
     size_t avail;
-    char *space = cli_lines_space(l, &avail);
-    if (!space) { a->io_errors++; return -1; }
+    char *space = pal_session_space(s, &avail);
+    if (!space) {
+        if (pal_session_blocked(s)) { errno = EAGAIN; return -1; }
+        a->io_errors++;
+        errno = ENOMEM;
+        return -1;
+    }
     if (a->stopping) {
         ssize_t total = 0;
-        while (cli_lines_partial(l)) {
+        while (pal_session_partial(s) && !pal_session_blocked(s)) {
             ssize_t n = read(fd, space, 1);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) return total ? total : n;
             total++;
-            cli_lines_commit(l, 1, on_line, &x);
+            pal_session_commit(s, a->dec, 1);
             if (blocking_fd) break;   /* one byte per poll: the next read might block */
-            space = cli_lines_space(l, &avail);
-            if (!space) { a->io_errors++; return -1; }
+            if (!(space = pal_session_space(s, &avail))) {
+                if (!pal_session_blocked(s)) a->io_errors++;
+                break;
+            }
         }
         return total;
     }
     ssize_t n;
     do n = read(fd, space, avail); while (n < 0 && errno == EINTR);
-    if (n > 0) cli_lines_commit(l, (size_t)n, on_line, &x);
+    if (n > 0) pal_session_commit(s, a->dec, (size_t)n);
+    if (pal_outq_pending(&a->stream) >= OUT_FLUSH_BYTES) flush_output(a, false);
     return n;
+}
+
+/* The clock of --request-timeout for an unfinished line: from the read
+   that began it, or from when the lines held before it were decided (the
+   wait for the agent's own output is not the writer's). */
+static void line_clock(conn *c, long long now)
+{
+    if (!pal_session_partial(&c->s)) {
+        c->line_started_ms = 0;
+    } else if (!c->line_started_ms || c->s.lines.lineno != c->clock_lineno) {
+        c->line_started_ms = now;
+        c->clock_lineno = c->s.lines.lineno;
+    }
+}
+
+/* Lines held behind a full output queue are decided once it has room.
+   At shutdown a source whose lines are all decided is done. */
+static void resume_sources(agent *a, long long now)
+{
+    if (a->use_stdin && !a->stdin_done) {
+        pal_session_resume(&a->stdin_s, a->dec, false);
+        if (a->stopping && !pal_session_partial(&a->stdin_s)) a->stdin_done = true;
+    }
+    if (a->follow_path && !a->fol.read_done) {
+        pal_session_resume(&a->fol.s, a->dec, false);
+        if (a->stopping && !pal_session_partial(&a->fol.s)) a->fol.read_done = true;
+    }
+    for (size_t i = 0; i < a->nconns; i++) {
+        conn *c = a->conns[i];
+        if (c->read_done) continue;
+        pal_session_resume(&c->s, a->dec, false);
+        line_clock(c, now);
+        if (a->stopping && !pal_session_partial(&c->s)) c->read_done = true;
+    }
+}
+
+/* A stream source waits for room in the stream queue (written each turn). */
+static bool stream_held(const agent *a)
+{
+    if (a->use_stdin && !a->stdin_done && pal_session_held(&a->stdin_s)) return true;
+    if (a->follow_path && !a->fol.read_done && pal_session_held(&a->fol.s)) return true;
+    for (size_t i = 0; i < a->nconns; i++)
+        if (a->conns[i]->kind != CONN_DECISION && pal_session_held(&a->conns[i]->s)) return true;
+    return false;
 }
 
 /* ---- connections ---- */
@@ -342,21 +375,72 @@ static ssize_t read_lines(agent *a, conn *c, int fd, cli_lines *l, bool blocking
 static void close_conn(agent *a, size_t i)
 {
     conn *c = a->conns[i];
-    if (c->kind == CONN_DECISION && c->out_len > c->out_off) {
-        size_t dropped = 0;
-        for (size_t k = c->out_off; k < c->out_len; k++) dropped += c->out[k] == '\n';
-        a->replies_dropped += dropped;
-    }
+    if (c->kind == CONN_DECISION) a->replies_dropped += pal_outq_lines(&c->out);
     close(c->fd);
-    cli_lines_free(&c->lines);
-    free(c->out);
+    pal_session_free(&c->s);
+    pal_outq_free(&c->out);
     free(c);
     a->conns[i] = a->conns[--a->nconns];
 }
 
-static void accept_conns(agent *a, int lfd, int kind)
+/* Nothing in flight: no unfinished or held line, no unsent reply. */
+static bool conn_quiet(const conn *c)
 {
-    while (a->nconns < AGENT_MAX_CONNECTIONS) {
+    return !pal_session_partial(&c->s) && !pal_outq_pending(&c->out);
+}
+
+/* The connection that gives way when every slot is taken: the one idle
+   longest, if it has been idle AGENT_EVICT_MIN_IDLE_MS and has nothing in
+   flight, not even unread bytes.  -1 if none; *next_ms (when not NULL)
+   gets the time one will be, or 0. */
+static int eviction_candidate(agent *a, long long now, long long *next_ms)
+{
+    if (next_ms) *next_ms = 0;
+    for (;;) {
+        int best = -1;
+        for (size_t i = 0; i < a->nconns; i++) {
+            const conn *c = a->conns[i];
+            if (!conn_quiet(c) || c->read_done) continue;
+            if (best < 0 || c->last_active_ms < a->conns[best]->last_active_ms) best = (int)i;
+        }
+        if (best < 0) return -1;
+        conn *c = a->conns[best];
+        if (now - c->last_active_ms < AGENT_EVICT_MIN_IDLE_MS) {
+            if (next_ms) *next_ms = c->last_active_ms + AGENT_EVICT_MIN_IDLE_MS;
+            return -1;
+        }
+        char b;
+        ssize_t n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n <= 0) return best;      /* nothing unread (or the peer is gone) */
+        c->last_active_ms = now;       /* bytes wait to be read: not idle after all */
+    }
+}
+
+/* Every slot is taken and nobody gives way: a decision client is told so
+   (an error reply without "line") instead of waiting in the backlog. */
+static void refuse(agent *a, int fd)
+{
+    pal_strbuf b;
+    pal_strbuf_init(&b, 0);
+    char why[160];
+    snprintf(why, sizeof why, "the agent has %u connections open, its limit, and none is idle; try again",
+             AGENT_MAX_CONNECTIONS);
+    pal_decision_ctx dc = {-1, 0, false, why};
+    if (pal_decision_write(&b, a->prog, NULL, &dc) == 0) send(fd, b.s, b.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    pal_strbuf_free(&b);
+    close(fd);
+    a->refused++;
+}
+
+/* Accepts what waits.  At the limit the longest-idle connection gives way;
+   if none may, a decision client is refused with a reply, and a --listen
+   writer waits in the backlog (refusing it would lose the events it has
+   already written). */
+static void accept_conns(agent *a, int lfd, int kind, long long now)
+{
+    /* a bounded batch per turn: a flood of connects cannot keep the loop here */
+    for (int batch = 0; batch < 64; batch++) {
+        if (a->nconns >= AGENT_MAX_CONNECTIONS && kind == CONN_LISTEN && eviction_candidate(a, now, NULL) < 0) break;
         int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR) continue;
@@ -366,62 +450,132 @@ static void accept_conns(agent *a, int lfd, int kind)
             }
             return;
         }
+        if (a->nconns >= AGENT_MAX_CONNECTIONS) {
+            int v = eviction_candidate(a, now, NULL);
+            if (v < 0) {
+                if (!a->conn_limit_reported)
+                    fprintf(stderr, "palisade agent: %u connections open, the limit, none idle; refusing new decision "
+                            "clients until one closes or times out\n", AGENT_MAX_CONNECTIONS);
+                a->conn_limit_reported = true;
+                refuse(a, fd);
+                continue;
+            }
+            close_conn(a, (size_t)v);
+            a->evicted++;
+        }
         conn *c = calloc(1, sizeof *c);
         if (!c) { close(fd); a->io_errors++; return; }
         c->fd = fd;
         c->kind = kind;
         c->serial = ++a->next_serial;
-        cli_lines_init(&c->lines);
+        c->last_active_ms = now;
+        if (kind == CONN_DECISION) pal_session_init(&c->s, &c->out, AGENT_MAX_REPLY_BACKLOG, true, 0, &a->counts);
+        else pal_session_init(&c->s, &a->stream, AGENT_MAX_STREAM_BACKLOG, false, c->serial, &a->counts);
         a->conns[a->nconns++] = c;
     }
-    if (!a->conn_limit_reported)
-        fprintf(stderr, "palisade agent: %u connections open, the limit; new ones wait until one closes\n",
+    if (a->nconns >= AGENT_MAX_CONNECTIONS && !a->conn_limit_reported) {
+        fprintf(stderr, "palisade agent: %u connections open, the limit; new writers wait until one closes or is idle\n",
                 AGENT_MAX_CONNECTIONS);
-    a->conn_limit_reported = true;
+        a->conn_limit_reported = true;
+    }
 }
 
 /* Sends what a decision connection has pending.  Returns -1 if the peer is gone. */
-static int send_replies(agent *a, conn *c)
+static int send_replies(agent *a, conn *c, long long now)
 {
     (void)a;
-    while (c->out_off < c->out_len) {
-        ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+    int rc = 0;
+    while (pal_outq_pending(&c->out)) {
+        ssize_t n = send(c->fd, pal_outq_data(&c->out), pal_outq_pending(&c->out), MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            /* keep only the unsent tail, at the front: a client that always
-               reads a little behind must not make the buffer grow forever */
-            if (c->out_off) {
-                memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
-                c->out_len -= c->out_off;
-                c->out_off = 0;
-            }
-            return 0;
-        }
-        if (n <= 0) return -1;
-        c->out_off += (size_t)n;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        if (n <= 0) { rc = -1; break; }
+        pal_outq_sent(&c->out, (size_t)n);   /* a client that reads a little behind never makes it grow */
+        c->last_active_ms = now;
+        c->out_waiting_ms = 0;
     }
-    c->out_off = c->out_len = 0;
-    return 0;
+    /* the clock of --request-timeout for replies: from when they began to wait */
+    if (pal_outq_pending(&c->out) && !c->out_waiting_ms) c->out_waiting_ms = now;
+    return rc;
 }
 
-static void service_conn(agent *a, size_t i, short revents)
+static void service_conn(agent *a, size_t i, short revents, long long now)
 {
     conn *c = a->conns[i];
-    if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->read_done) {
-        ssize_t n = read_lines(a, c, c->fd, &c->lines, false);
+    if (c->kind == CONN_DECISION) {
+        if (send_replies(a, c, now) != 0) { close_conn(a, i); return; }
+        if (!c->read_done) pal_session_resume(&c->s, a->dec, false);   /* room for held requests' replies */
+        line_clock(c, now);
+    }
+    if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->read_done && !pal_session_blocked(&c->s)) {
+        ssize_t n = read_lines(a, &c->s, c->fd, false);
+        if (n > 0) c->last_active_ms = now;
+        line_clock(c, now);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
-            line_ctx x = {a, c};
-            cli_lines_finish(&c->lines, on_line, &x);   /* a last line without newline is a line */
+            pal_session_finish(&c->s, a->dec);   /* a last line without newline is a line */
             c->read_done = true;
-        } else if (a->stopping && !cli_lines_partial(&c->lines)) {
+        } else if (a->stopping && !pal_session_partial(&c->s)) {
             c->read_done = true;
         }
     }
-    if (c->kind == CONN_DECISION && send_replies(a, c) != 0) {
+    if (c->kind == CONN_DECISION && send_replies(a, c, now) != 0) {
         close_conn(a, i);
         return;
     }
-    if (c->read_done && c->out_len == c->out_off) close_conn(a, i);
+    if (c->read_done && !pal_outq_pending(&c->out)) close_conn(a, i);
+}
+
+/* When a connection's timeout falls due (LLONG_MAX: none): an unfinished
+   line must end within --request-timeout, waiting replies must move
+   within it, and a quiet connection closes after --idle-timeout. */
+static long long conn_expiry(const agent *a, const conn *c, int *why)
+{
+    long long at = LLONG_MAX;
+    *why = 0;
+    if (a->request_timeout_ms && c->line_started_ms && pal_session_partial(&c->s) && !pal_session_held(&c->s)) {
+        at = c->line_started_ms + a->request_timeout_ms;
+        *why = 1;
+    }
+    if (a->request_timeout_ms && c->out_waiting_ms && pal_outq_pending(&c->out) &&
+        c->out_waiting_ms + a->request_timeout_ms < at) {
+        at = c->out_waiting_ms + a->request_timeout_ms;
+        *why = 2;
+    }
+    if (a->idle_timeout_ms && !c->read_done && conn_quiet(c) && c->last_active_ms + a->idle_timeout_ms < at) {
+        at = c->last_active_ms + a->idle_timeout_ms;
+        *why = 3;
+    }
+    return at;
+}
+
+static long long next_expiry(const agent *a)
+{
+    long long at = LLONG_MAX;
+    int why;
+    for (size_t i = 0; i < a->nconns; i++) {
+        long long t = conn_expiry(a, a->conns[i], &why);
+        if (t < at) at = t;
+    }
+    return at;
+}
+
+static void expire_conns(agent *a, long long now)
+{
+    for (size_t k = a->nconns; k-- > 0;) {
+        conn *c = a->conns[k];
+        int why;
+        if (conn_expiry(a, c, &why) > now) continue;
+        if (why == 1) {
+            /* the line gets its answer (an error), then the connection closes */
+            char msg[200];
+            snprintf(msg, sizeof msg, "line not finished within %d ms (--request-timeout); the connection is closed",
+                     a->request_timeout_ms);
+            if (pal_session_cut_short(&c->s, a->dec, msg)) a->cut_short++;
+            if (c->kind == CONN_DECISION) send_replies(a, c, now);
+        }
+        a->timed_out++;
+        close_conn(a, k);
+    }
 }
 
 /* ---- listening sockets ---- */
@@ -498,11 +652,12 @@ static void follow_step(agent *a, long long now)
         if (f->fd < 0) return;
     }
     if (f->at_eof && now < f->next_check_ms) return;
-    ssize_t n = read_lines(a, NULL, f->fd, &f->lines, false);
+    if (pal_session_blocked(&f->s)) return;   /* waits for room in the stream queue */
+    ssize_t n = read_lines(a, &f->s, f->fd, false);
     if (n > 0) {
         f->off += n;
         f->at_eof = false;
-        if (a->stopping && !cli_lines_partial(&f->lines)) f->read_done = true;
+        if (a->stopping && !pal_session_partial(&f->s)) f->read_done = true;
         return;
     }
     if (a->stopping) { f->read_done = true; return; }
@@ -510,17 +665,16 @@ static void follow_step(agent *a, long long now)
     f->next_check_ms = now + FOLLOW_CHECK_MS;
     struct stat st;
     if (stat(f->path, &st) != 0) return;   /* moved away, the new one not there yet: keep the old open */
-    line_ctx x = {a, NULL};
     if (st.st_dev != f->dev || st.st_ino != f->ino) {
         /* rotated: the old file is read to its end (done: we are at it),
            its unfinished last line is a line, then the new file from its start */
-        cli_lines_finish(&f->lines, on_line, &x);
+        pal_session_finish(&f->s, a->dec);
         close(f->fd);
         f->fd = -1;
         follow_open(a, true);
     } else if (st.st_size < f->off) {
         /* truncated in place (copytruncate): start again from the top */
-        cli_lines_finish(&f->lines, on_line, &x);
+        pal_session_finish(&f->s, a->dec);
         lseek(f->fd, 0, SEEK_SET);
         f->off = 0;
         f->at_eof = false;
@@ -543,6 +697,16 @@ static void start_reload(agent *a)
     if (agent_reload_start(&a->pol, err, sizeof err) != 0) report_reload_failure(a, err);
 }
 
+static void policy_changed(agent *a, long long now)
+{
+    if (!a->pol.path || a->stopping) return;
+    /* debounce: wait for a quiet spell, but not forever under constant change */
+    if (!a->reload_due_ms) a->first_change_ms = now;
+    long long due = now + a->reload_delay_ms;
+    long long latest = a->first_change_ms + (a->reload_delay_ms * 10 > 1000 ? a->reload_delay_ms * 10 : 1000);
+    a->reload_due_ms = due < latest ? due : latest;
+}
+
 static void finish_reload(agent *a)
 {
     pal_program *np = NULL;
@@ -552,8 +716,8 @@ static void finish_reload(agent *a)
     if (rc == 0) return;   /* more to come */
     if (rc < 0) report_reload_failure(a, err);
     else {
-        cli_decider *nd = malloc(sizeof *nd);
-        if (!nd || cli_decider_init(nd, np, a->fmt) != 0) {
+        pal_decider *nd = malloc(sizeof *nd);
+        if (!nd || pal_decider_init(nd, np, a->fmt) != 0) {
             free(nd);
             pal_program_free(np);
             report_reload_failure(a, "out of memory");
@@ -563,7 +727,7 @@ static void finish_reload(agent *a)
             nd->decode_all = agent_decided_hook != NULL;
             nd->decode_opts = a->have_dopts ? &a->dopts : NULL;
             /* the swap: the next line is decided by the new program */
-            cli_decider_free(a->dec);
+            pal_decider_free(a->dec);
             free(a->dec);
             pal_program_free(a->prog);
             a->dec = nd;
@@ -576,21 +740,12 @@ static void finish_reload(agent *a)
                     a->pol.path);
         }
     }
-    if (a->reload_again) {
+    if (a->reload_again) {   /* a change came while building: build again, after the quiet time */
         a->reload_again = false;
-        start_reload(a);
+        policy_changed(a, agent_now_ms());
     }
 }
 
-static void policy_changed(agent *a, long long now)
-{
-    if (!a->pol.path || a->stopping) return;
-    /* debounce: wait for a quiet spell, but not forever under constant change */
-    if (!a->reload_due_ms) a->first_change_ms = now;
-    long long due = now + a->reload_delay_ms;
-    long long latest = a->first_change_ms + (a->reload_delay_ms * 10 > 1000 ? a->reload_delay_ms * 10 : 1000);
-    a->reload_due_ms = due < latest ? due : latest;
-}
 
 /* ---- signals and shutdown ---- */
 
@@ -604,10 +759,10 @@ static void begin_stop(agent *a, const char *why)
     a->reload_due_ms = 0;
     if (a->listen_fd >= 0) { close(a->listen_fd); a->listen_fd = -1; unlink(a->listen_path); }
     if (a->decision_fd >= 0) { close(a->decision_fd); a->decision_fd = -1; unlink(a->decision_path); }
-    if (a->use_stdin && !cli_lines_partial(&a->stdin_lines)) a->stdin_done = true;
-    if (a->follow_path && !cli_lines_partial(&a->fol.lines)) a->fol.read_done = true;
+    if (a->use_stdin && !pal_session_partial(&a->stdin_s)) a->stdin_done = true;
+    if (a->follow_path && !pal_session_partial(&a->fol.s)) a->fol.read_done = true;
     for (size_t i = 0; i < a->nconns; i++)
-        if (!cli_lines_partial(&a->conns[i]->lines)) a->conns[i]->read_done = true;
+        if (!pal_session_partial(&a->conns[i]->s)) a->conns[i]->read_done = true;
 }
 
 static void handle_signals(agent *a)
@@ -618,13 +773,15 @@ static void handle_signals(agent *a)
         case SIGHUP:
             if (a->output_path) {
                 char err[512];
-                flush_output(a);
+                flush_output(a, true);
                 if (open_output(a, err, sizeof err) != 0) fprintf(stderr, "palisade agent: %s; keeping the old one\n", err);
             }
             if (a->pol.path) {
+                /* the same path as a change seen by inotify: after the quiet
+                   time, from a consistent snapshot (a SIGHUP that came
+                   mid-write used to load the half-written files) */
                 fprintf(stderr, "palisade agent: SIGHUP: reloading %s\n", a->pol.path);
-                a->reload_due_ms = 0;
-                start_reload(a);
+                policy_changed(a, agent_now_ms());
             } else {
                 fprintf(stderr, "palisade agent: SIGHUP: the built-in policies are part of the binary; nothing to reload%s\n",
                         a->output_path ? " (the output file was reopened)" : "");
@@ -651,7 +808,7 @@ static bool sources_busy(const agent *a)
     if (a->follow_path && !a->fol.read_done) return true;
     for (size_t i = 0; i < a->nconns; i++) {
         const conn *c = a->conns[i];
-        if (!c->read_done || c->out_len > c->out_off) return true;
+        if (!c->read_done || pal_outq_pending(&c->out)) return true;
     }
     return false;
 }
@@ -668,34 +825,40 @@ static void run(agent *a)
         if (a->stopping) {
             if (now >= a->stop_deadline_ms) {
                 /* the grace is over: unfinished lines get their error decisions */
-                if (a->use_stdin && !a->stdin_done) { cut_short(a, NULL, &a->stdin_lines); a->stdin_done = true; }
-                if (a->follow_path && !a->fol.read_done) { cut_short(a, NULL, &a->fol.lines); a->fol.read_done = true; }
+                if (a->use_stdin && !a->stdin_done) { cut_short(a, &a->stdin_s); a->stdin_done = true; }
+                if (a->follow_path && !a->fol.read_done) { cut_short(a, &a->fol.s); a->fol.read_done = true; }
                 while (a->nconns) {
                     conn *c = a->conns[a->nconns - 1];
-                    cut_short(a, c, &c->lines);
-                    if (c->kind == CONN_DECISION) send_replies(a, c);
+                    cut_short(a, &c->s);
+                    if (c->kind == CONN_DECISION) send_replies(a, c, now);
                     close_conn(a, a->nconns - 1);
                 }
             }
             if (!sources_busy(a)) break;
         }
+        resume_sources(a, now);
+        flush_output(a, false);
 
-        int n = 0, i_sig = -1, i_ino = -1, i_pipe = -1, i_stdin = -1, i_listen = -1, i_decision = -1;
+        int n = 0, i_sig = -1, i_ino = -1, i_pipe = -1, i_stdin = -1, i_listen = -1, i_decision = -1, i_out = -1;
         pfd[i_sig = n++] = (struct pollfd){a->sig_fd, POLLIN, 0};
+        if (pal_outq_pending(&a->stream)) pfd[i_out = n++] = (struct pollfd){a->out_wfd, POLLOUT, 0};
         if (a->inotify_fd >= 0) pfd[i_ino = n++] = (struct pollfd){a->inotify_fd, POLLIN, 0};
         if (a->pol.child) pfd[i_pipe = n++] = (struct pollfd){a->pol.pipe_fd, POLLIN, 0};
-        if (a->use_stdin && !a->stdin_done) pfd[i_stdin = n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
-        if (a->listen_fd >= 0 && a->nconns < AGENT_MAX_CONNECTIONS)
+        if (a->use_stdin && !a->stdin_done && !pal_session_blocked(&a->stdin_s))
+            pfd[i_stdin = n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
+        /* at the limit a --listen writer is let in only when an idle
+           connection can give way; a decision client always gets an answer */
+        long long evictable_at = 0;
+        if (a->listen_fd >= 0 &&
+            (a->nconns < AGENT_MAX_CONNECTIONS || eviction_candidate(a, now, &evictable_at) >= 0))
             pfd[i_listen = n++] = (struct pollfd){a->listen_fd, POLLIN, 0};
-        if (a->decision_fd >= 0 && a->nconns < AGENT_MAX_CONNECTIONS)
-            pfd[i_decision = n++] = (struct pollfd){a->decision_fd, POLLIN, 0};
+        if (a->decision_fd >= 0) pfd[i_decision = n++] = (struct pollfd){a->decision_fd, POLLIN, 0};
         int first_conn = n;
         for (size_t i = 0; i < a->nconns; i++) {
             conn *c = a->conns[i];
             short ev = 0;
-            if (!c->read_done && (c->kind != CONN_DECISION || c->out_len - c->out_off < AGENT_MAX_REPLY_BACKLOG))
-                ev |= POLLIN;
-            if (c->out_len > c->out_off) ev |= POLLOUT;
+            if (!c->read_done && !pal_session_blocked(&c->s)) ev |= POLLIN;
+            if (pal_outq_pending(&c->out)) ev |= POLLOUT;
             conn_slot[n] = (int)i;
             pfd[n++] = (struct pollfd){c->fd, ev, 0};
         }
@@ -707,10 +870,18 @@ static void run(agent *a)
             if (t < timeout) timeout = t;
         }
         if (a->follow_path && !a->fol.read_done) {
-            long long t = (a->fol.fd >= 0 && !a->fol.at_eof) ? 0 : a->fol.next_check_ms - now;
+            long long t = (a->fol.fd >= 0 && !a->fol.at_eof && !pal_session_blocked(&a->fol.s)) ? 0
+                                                                                            : a->fol.next_check_ms - now;
             if (t < timeout) timeout = t;
         }
         if (a->stopping && a->stop_deadline_ms - now < timeout) timeout = a->stop_deadline_ms - now;
+        /* the stream queue has room again: its held lines go on */
+        if (stream_held(a) && pal_outq_pending(&a->stream) < AGENT_MAX_STREAM_BACKLOG) timeout = 0;
+        if (evictable_at && evictable_at - now < timeout) timeout = evictable_at - now;
+        if (!a->stopping) {
+            long long t = next_expiry(a) - now;
+            if (t < timeout) timeout = t;
+        }
         if (timeout < 0) timeout = 0;
 
         int r = poll(pfd, (nfds_t)n, (int)timeout);
@@ -745,12 +916,11 @@ static void run(agent *a)
 
         /* inputs: one read each per turn */
         if (i_stdin >= 0 && pfd[i_stdin].revents) {
-            ssize_t got = read_lines(a, NULL, STDIN_FILENO, &a->stdin_lines, true);
+            ssize_t got = read_lines(a, &a->stdin_s, STDIN_FILENO, true);
             if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-                line_ctx x = {a, NULL};
-                cli_lines_finish(&a->stdin_lines, on_line, &x);
+                pal_session_finish(&a->stdin_s, a->dec);
                 a->stdin_done = true;
-            } else if (a->stopping && !cli_lines_partial(&a->stdin_lines)) {
+            } else if (a->stopping && !pal_session_partial(&a->stdin_s)) {
                 a->stdin_done = true;
             }
         }
@@ -758,14 +928,17 @@ static void run(agent *a)
         /* connections, newest last: a connection closed here moves the
            last one into its place, so walk backwards */
         for (int k = n - 1; k >= first_conn; k--)
-            if (pfd[k].revents) service_conn(a, (size_t)conn_slot[k], pfd[k].revents);
-        if (i_listen >= 0 && (pfd[i_listen].revents & POLLIN) && a->listen_fd >= 0) accept_conns(a, a->listen_fd, CONN_LISTEN);
+            if (pfd[k].revents) service_conn(a, (size_t)conn_slot[k], pfd[k].revents, now);
+        if (i_listen >= 0 && (pfd[i_listen].revents & POLLIN) && a->listen_fd >= 0)
+            accept_conns(a, a->listen_fd, CONN_LISTEN, now);
         if (i_decision >= 0 && (pfd[i_decision].revents & POLLIN) && a->decision_fd >= 0)
-            accept_conns(a, a->decision_fd, CONN_DECISION);
+            accept_conns(a, a->decision_fd, CONN_DECISION, now);
+        if (!a->stopping) expire_conns(a, now);
         if (a->nconns < AGENT_MAX_CONNECTIONS) a->conn_limit_reported = false;
-        flush_output(a);
+        (void)i_out;   /* POLLOUT only wakes the loop: the queue is written here */
+        flush_output(a, false);
     }
-    flush_output(a);
+    flush_output(a, true);   /* at exit: every decision made is written */
 }
 
 static void usage(FILE *f)
@@ -773,8 +946,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: palisade agent [--policy DIR|BUNDLE] [--verify-key PUB] [--input-format auto|ecs|sysmon|falco]\n"
             "                      [--follow FILE [--from-start] | --listen PATH] [--decision-socket PATH]\n"
-            "                      [--output FILE] [--reload-delay MS] [--learn DIR [--learn-image GLOB]]\n"
-            "                      [--volume-map MAP]\n"
+            "                      [--output FILE] [--reload-delay MS] [--idle-timeout MS] [--request-timeout MS]\n"
+            "                      [--learn DIR [--learn-image GLOB]] [--volume-map MAP]\n"
             "Decides a live event stream, one decision line per event line, each naming the revision that made it.\n"
             "  --policy DIR|BUNDLE   the rules (default: the built-in runtime policies); reloaded on SIGHUP and when\n"
             "                        the directory or bundle changes; a set that fails to build or verify is\n"
@@ -785,7 +958,15 @@ static void usage(FILE *f)
             "  --listen PATH         a unix socket: any number of writers, one JSON event per line\n"
             "  --decision-socket PATH  enforcement points send an event line and read its decision line back\n"
             "  --output FILE         decisions appended to FILE (reopened on SIGHUP) instead of standard output\n"
-            "  --reload-delay MS     quiet time after a change before rebuilding (default %d)\n"
+            "  --reload-delay MS     quiet time after a change or SIGHUP before rebuilding, and the time every\n"
+            "                        file must have been unchanged when it is read (default %d)\n"
+            "  --idle-timeout MS     a connection with nothing in flight that sends nothing this long is closed\n"
+            "                        (default %d; 0: never)\n"
+            "  --request-timeout MS  a line begun must end, and replies waiting must be read from, within this\n"
+            "                        time, or the line gets an error reply and the connection is closed\n"
+            "                        (default %d; 0: never).  With every connection slot taken, the longest-idle\n"
+            "                        connection gives way; if none is idle, a decision client gets an error\n"
+            "                        reply and a --listen writer waits\n"
             "  --volume-map MAP      \\Device\\HarddiskVolumeN=X:,... : read such Windows paths as drive paths\n"
             "  --learn DIR           learning mode: events of the images learned (--learn-image GLOB, default all)\n"
             "                        are not enforced (decisions say allow, \"learning\":true); what they do is\n"
@@ -793,7 +974,7 @@ static void usage(FILE *f)
             "                        on SIGUSR2 and at exit, to review and commit\n"
             "Signals: SIGHUP reload, SIGUSR1 stats line on stderr, SIGUSR2 write what was learned,\n"
             "SIGTERM/SIGINT finish and exit 0.\n",
-            DEFAULT_RELOAD_DELAY_MS);
+            DEFAULT_RELOAD_DELAY_MS, AGENT_IDLE_TIMEOUT_MS, AGENT_REQUEST_TIMEOUT_MS);
 }
 
 static int agent_setup(agent *a, char *err, size_t cap)
@@ -818,6 +999,7 @@ static int agent_setup(agent *a, char *err, size_t cap)
     }
     if (agent_policy_init(&a->pol, a->policy_path, a->have_trusted ? &a->trusted : NULL, a->inotify_fd, err, cap))
         return -1;
+    a->pol.settle_ms = (unsigned)a->reload_delay_ms;
     pal_bundle_sig sig;
     memset(&sig, 0, sizeof sig);
     if (a->policy_path) {
@@ -827,7 +1009,7 @@ static int agent_setup(agent *a, char *err, size_t cap)
         if (!a->prog) { snprintf(err, cap, "the built-in policies do not load"); return -1; }
     }
     a->dec = malloc(sizeof *a->dec);
-    if (!a->dec || cli_decider_init(a->dec, a->prog, a->fmt) != 0) { snprintf(err, cap, "out of memory"); return -1; }
+    if (!a->dec || pal_decider_init(a->dec, a->prog, a->fmt) != 0) { snprintf(err, cap, "out of memory"); return -1; }
     a->dec->on_decided = agent_decided_hook;
     a->dec->on_decided_user = agent_decided_hook_user;
     a->dec->decode_all = agent_decided_hook != NULL;
@@ -838,7 +1020,7 @@ static int agent_setup(agent *a, char *err, size_t cap)
     if (a->follow_path) {
         a->fol.path = a->follow_path;
         a->fol.fd = -1;
-        cli_lines_init(&a->fol.lines);
+        pal_session_init(&a->fol.s, &a->stream, AGENT_MAX_STREAM_BACKLOG, false, 0, &a->counts);
         if (a->inotify_fd >= 0) agent_watch_follow(&a->pol, a->follow_path);
         follow_open(a, a->from_start);
         if (a->fol.fd < 0) fprintf(stderr, "palisade agent: %s does not exist yet; waiting for it\n", a->follow_path);
@@ -862,14 +1044,28 @@ static void agent_teardown(agent *a)
     if (a->decision_fd >= 0) { close(a->decision_fd); unlink(a->decision_path); }
     while (a->nconns) close_conn(a, a->nconns - 1);
     if (a->fol.fd >= 0) close(a->fol.fd);
-    cli_lines_free(&a->fol.lines);
-    cli_lines_free(&a->stdin_lines);
-    if (a->dec) { cli_decider_free(a->dec); free(a->dec); }
+    pal_session_free(&a->fol.s);
+    pal_session_free(&a->stdin_s);
+    if (a->dec) { pal_decider_free(a->dec); free(a->dec); }
     if (a->prog) pal_program_free(a->prog);
     if (a->inotify_fd >= 0) close(a->inotify_fd);
     if (a->sig_fd >= 0) close(a->sig_fd);
+    if (a->out_wfd >= 0 && a->out_wfd != a->out_fd) close(a->out_wfd);
     if (a->out_fd > STDERR_FILENO) close(a->out_fd);
-    free(a->obuf);
+    pal_outq_free(&a->stream);
+}
+
+/* A timeout option's milliseconds: 0 (never) to a day. */
+static int parse_timeout(const char *opt, const char *text, int *out)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*end || end == text || v < 0 || v > 86400000) {
+        cli_error("agent", "%s takes milliseconds, 0 (never) to 86400000", opt);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
 }
 
 int cmd_agent(int argc, char **argv)
@@ -879,7 +1075,10 @@ int cmd_agent(int argc, char **argv)
     a.sig_fd = a.inotify_fd = a.listen_fd = a.decision_fd = -1;
     a.fol.fd = -1;
     a.out_fd = STDOUT_FILENO;
+    a.out_wfd = -1;
     a.reload_delay_ms = DEFAULT_RELOAD_DELAY_MS;
+    a.idle_timeout_ms = AGENT_IDLE_TIMEOUT_MS;
+    a.request_timeout_ms = AGENT_REQUEST_TIMEOUT_MS;
     const char *fmtname = "auto", *keypath = NULL;
     cli_args A;
     cli_args_init(&A, "agent", argc, argv);
@@ -905,6 +1104,10 @@ int cmd_agent(int argc, char **argv)
             long v = strtol(A.value, &end, 10);
             if (*end || v < 0 || v > 60000) return cli_error("agent", "--reload-delay takes milliseconds, 0 to 60000");
             a.reload_delay_ms = (int)v;
+        } else if (cli_args_value(&A, "--idle-timeout", "milliseconds, 0 (never) to 86400000")) {
+            if (parse_timeout("--idle-timeout", A.value, &a.idle_timeout_ms) != 0) return EXIT_ERROR;
+        } else if (cli_args_value(&A, "--request-timeout", "milliseconds, 0 (never) to 86400000")) {
+            if (parse_timeout("--request-timeout", A.value, &a.request_timeout_ms) != 0) return EXIT_ERROR;
         } else if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
         else return cli_args_unknown(&A);
     }
@@ -943,7 +1146,7 @@ int cmd_agent(int argc, char **argv)
         agent_decided_hook = learn_hook;
         agent_decided_hook_user = &learning;
     }
-    cli_lines_init(&a.stdin_lines);
+    pal_session_init(&a.stdin_s, &a.stream, AGENT_MAX_STREAM_BACKLOG, false, 0, &a.counts);
     if (agent_setup(&a, err, sizeof err) != 0) {
         agent_teardown(&a);
         pal_learn_free(learning.model);

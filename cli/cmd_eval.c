@@ -17,7 +17,8 @@
 #include <unistd.h>
 #include "cli/args.h"
 #include "cli/cli.h"
-#include "cli/events.h"
+#include "engine/base/lines.h"
+#include "engine/runtime/decider.h"
 #include "cli/policy.h"
 #include "engine/decode/decode.h"
 #include "engine/runtime/runtime.h"
@@ -146,7 +147,8 @@ static int eval_inventory(pal_program *p, const char *path)
 }
 
 typedef struct eval_state {
-    cli_decider decider;
+    pal_decider decider;
+    pal_strbuf out;
     bool only_findings;
     long nevents, nerr, ndeny, nfind, nwarn;
     cli_input_shape shape;   /* of the first line: for the hint when no line decodes */
@@ -156,15 +158,16 @@ static int eval_line(void *user, const char *line, size_t len, bool toolong, lon
 {
     eval_state *st = user;
     if (st->nevents++ == 0 && line) st->shape = cli_input_shape_of(line, len);
-    cli_verdict v;
-    char *js = cli_decide_line(&st->decider, line, len, toolong, lineno, &v);
-    if (!js) return -1;
+    pal_verdict v;
+    pal_decision_ctx c = {lineno, 0, false, NULL};
+    pal_strbuf_clear(&st->out);
+    if (pal_decide_line(&st->decider, line, len, toolong, c, &st->out, &v) != 0) return -1;
     if (v.input_error) st->nerr++;
     if (v.warning) st->nwarn++;
     if (v.effect >= PE_PREVENT) st->ndeny++;
     if (v.nmatches) st->nfind++;
-    if (!st->only_findings || v.nmatches || v.vm_error || v.warning || v.input_error) puts(js);
-    free(js);
+    if (!st->only_findings || v.nmatches || v.vm_error || v.warning || v.input_error)
+        fwrite(st->out.s, 1, st->out.len, stdout);
     return 0;
 }
 
@@ -209,9 +212,9 @@ int cmd_eval(int argc, char **argv)
     int fd = cli_open_input("eval", events, EVENTS_WANTED);
     if (fd < 0) { pal_program_free(p); return EXIT_ERROR; }
     eval_state st = {.only_findings = only_findings};
-    cli_lines lines;
-    cli_lines_init(&lines);
-    if (cli_decider_init(&st.decider, p, (pal_input_format)fmt) != 0) {
+    pal_lines lines;
+    pal_lines_init(&lines);
+    if (pal_decider_init(&st.decider, p, (pal_input_format)fmt) != 0) {
         if (fd != STDIN_FILENO) close(fd);
         pal_program_free(p);
         return cli_error("eval", "out of memory");
@@ -221,13 +224,13 @@ int cmd_eval(int argc, char **argv)
     bool stopped = false;   /* the input could not be read to its end: exit 2 whatever was decided */
     for (;;) {
         size_t avail;
-        char *space = cli_lines_space(&lines, &avail);
+        char *space = pal_lines_space(&lines, &avail);
         if (!space) { rc = -1; break; }
         ssize_t n = read(fd, space, avail);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) { cli_read_error("eval", events, errno); stopped = true; break; }
-        if (n == 0) { rc = cli_lines_finish(&lines, eval_line, &st); break; }
-        if ((rc = cli_lines_commit(&lines, (size_t)n, eval_line, &st)) != 0) break;
+        if (n == 0) { rc = pal_lines_finish(&lines, eval_line, &st); break; }
+        if ((rc = pal_lines_commit(&lines, (size_t)n, eval_line, &st)) != 0) break;
     }
     if (rc) { cli_error("eval", "out of memory"); stopped = true; }
     if (fd != STDIN_FILENO) close(fd);
@@ -239,8 +242,9 @@ int cmd_eval(int argc, char **argv)
     bool none_decoded = !stopped && st.nevents > 0 && st.nerr == st.nevents;
     if (none_decoded)
         cli_no_event_decoded("eval", events, st.nevents, st.shape, "the \"error\" of each decision line says why");
-    cli_lines_free(&lines);
-    cli_decider_free(&st.decider);
+    pal_lines_free(&lines);
+    pal_decider_free(&st.decider);
+    pal_strbuf_free(&st.out);
     pal_program_free(p);
     long nerr = st.nerr, nwarn = st.nwarn, ndeny = st.ndeny;
     if (stopped || none_decoded || (strict && (nerr || nwarn))) return EXIT_ERROR;

@@ -280,7 +280,7 @@ int pal_list_files(const char *root, const char *const *suffixes, unsigned max_d
         pal_pathlist_free(out);
         return pal_set_err(err, errcap, "%s: out of memory", root);
     }
-    qsort(out->v, out->n, sizeof *out->v, cmp_path);
+    if (out->n > 1) qsort(out->v, out->n, sizeof *out->v, cmp_path);   /* an empty tree has no array (UBSan) */
     return 0;
 }
 

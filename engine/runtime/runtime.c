@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cJSON.h>
 #include "engine/runtime/runtime.h"
+#include "engine/runtime/decision.h"
 #include "engine/runtime/index.h"
 #include "engine/runtime/checks.h"
 #include "engine/base/limits.h"
@@ -169,7 +169,7 @@ static void begin(pal_runtime *rt, pal_decision *d)
 }
 
 /* The strongest effect rule r can report (PE_ALLOW if it reports none). */
-static int strongest_effect(const pal_program *p, uint32_t r)
+int pal_rule_strongest_effect(const pal_program *p, uint32_t r)
 {
     const pal_rule *rule = &p->rules[r];
     int e = PE_ALLOW;
@@ -193,7 +193,7 @@ static int run_event_rule(pal_runtime *rt, uint32_t r, const pal_event *ev, pal_
     int rc = pal_vm_run(rt->vm, r, &ev->rec, PAL_VM_BUDGET_EVENT);
     if (rc != PAL_VM_OK) {
         if (!d->vm_error) { d->vm_error = rc; d->vm_error_rule = r; }
-        int e = strongest_effect(rt->p, r);
+        int e = pal_rule_strongest_effect(rt->p, r);
         if (e > d->effect) d->effect = e;
     }
     return collect(rt, r, &ev->rec, d);
@@ -364,45 +364,10 @@ int pal_run_checks(pal_runtime *rt, const pal_record *inv, pal_decision *d)
 
 char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line)
 {
-    const pal_program *p = rt->p;
-    cJSON *o = cJSON_CreateObject();
-    if (line >= 0) cJSON_AddNumberToObject(o, "line", (double)line);
-    cJSON_AddStringToObject(o, "effect", pal_effect_name((unsigned)d->effect));
-    cJSON *arr = cJSON_AddArrayToObject(o, "matches");
-    for (uint32_t i = 0; i < d->nmatches; i++) {
-        const pal_match *m = &d->matches[i];
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "rule", pal_program_str(p, p->rules[m->rule].name));
-        cJSON_AddStringToObject(x, "effect", pal_effect_name(m->effect));
-        cJSON_AddStringToObject(x, "severity", pal_severity_name(m->severity));
-        cJSON_AddStringToObject(x, "message", m->message ? m->message : "");
-        cJSON_AddItemToArray(arr, x);
-    }
-    if (d->vm_error) {
-        char why[512];
-        uint32_t r = d->vm_error_rule;
-        if (r < p->nrules && p->rules[r].root != PS_IMAGE)
-            snprintf(why, sizeof why, "rule '%s' stopped: %s; the decision takes its strongest effect (%s)",
-                     pal_program_str(p, p->rules[r].name), pal_vm_strerror(d->vm_error),
-                     pal_effect_name((unsigned)strongest_effect(p, r)));
-        else
-            snprintf(why, sizeof why, "%s", pal_vm_strerror(d->vm_error));
-        cJSON_AddStringToObject(o, "error", why);
-    }
-    if (d->warning && *d->warning)
-        cJSON_AddStringToObject(o, "warning", d->warning);
-    if (d->noriginals) {
-        /* what the event wrote, for each path the decoder normalised */
-        const pal_schema *s = pal_schema_get(PS_EVENT);
-        cJSON *orig = cJSON_AddObjectToObject(o, "original");
-        for (unsigned i = 0; orig && i < d->noriginals; i++) {
-            const pal_original *og = &d->originals[i];
-            if (og->field < s->nfields && og->text)
-                cJSON_AddStringToObject(orig, s->fields[og->field].name, og->text);
-        }
-    }
-    cJSON_AddStringToObject(o, "revision", pal_program_str(p, p->revision));
-    char *s = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    return s;
+    pal_strbuf b;
+    pal_strbuf_init(&b, 0);
+    pal_decision_ctx c = {line, 0, false, NULL};
+    if (pal_decision_write(&b, rt->p, d, &c) != 0) { pal_strbuf_free(&b); return NULL; }
+    b.s[b.len - 1] = 0;   /* the newline */
+    return b.s;
 }

@@ -51,10 +51,16 @@ int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *out);
    findings passed. */
 int pal_run_checks(pal_runtime *rt, const pal_record *inventory, pal_decision *out);
 
-/* The decision as one JSON line (no newline), the format of SPEC
+/* The decision as one malloc'ed JSON line (no newline), the format of SPEC
    "Decisions": {"line":N,"effect":...,"matches":[...],"revision":...};
-   "original" when the decoder normalised a Windows path. */
+   "original" when the decoder normalised a Windows path.  NULL when out of
+   memory.  A convenience over pal_decision_write (engine/runtime/decision.h),
+   which writes every decision line. */
 char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line);
+
+/* The strongest effect rule r of p can give (its outcomes'): what a rule
+   that ran out of budget decides, so a slow rule fails closed. */
+int pal_rule_strongest_effect(const pal_program *p, uint32_t r);
 
 /* The rule index (engine/runtime/index.h) is on by default; PALISADE_INDEX=0 in
    the environment turns it off for runtimes created afterwards.  Turning it

@@ -1,0 +1,65 @@
+/*
+ * decider.h — one event line in, one decision line out: the part of
+ * `palisade eval` and `palisade agent` that must behave exactly alike.
+ *
+ * pal_decider turns one line into one decision line: decode (only the
+ * fields the program reads), decide, write (engine/runtime/decision.h).
+ * Every line gets a decision — a line that cannot be decoded gets an allow
+ * decision with an "error" naming why, as does an event the runtime could
+ * not decide (out of memory) and a line over the length limit.  After each
+ * decoded event a hook may look at the event and its decision (the
+ * learning mode of `agent --learn` uses it).
+ *
+ * No allocation per event once the arena and the output buffer have
+ * grown.  Not thread-safe: one decider per thread (the decoder keeps no
+ * global state, but a decider's arena and runtime are its own).
+ */
+#ifndef PAL_RUNTIME_DECIDER_H
+#define PAL_RUNTIME_DECIDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "engine/base/arena.h"
+#include "engine/base/strbuf.h"
+#include "engine/decode/decode.h"
+#include "engine/runtime/decision.h"
+#include "engine/runtime/runtime.h"
+
+/* Hook: a decoded event and its decision (valid only during the call).
+   Returning true means the event's image is being learned (`agent
+   --learn`): nothing is enforced for it, so the decision line says effect
+   allow and "learning":true, and keeps the matches that would have fired. */
+typedef bool (*pal_decided_fn)(void *user, const pal_program *p, const pal_event *ev, const pal_decision *d);
+
+typedef struct pal_decider {
+    const pal_program *p;
+    pal_runtime *rt;
+    pal_arena arena;             /* the decoded event; reset per line */
+    pal_input_format fmt;
+    pal_decided_fn on_decided;   /* NULL: none */
+    void *on_decided_user;
+    bool decode_all;             /* decode every field, not only those the rules read (learning) */
+    unsigned max_line;           /* the line limit named in the too-long error (PAL_MAX_EVENT_LINE) */
+    const pal_decode_opts *decode_opts;   /* --volume-map; NULL: none */
+} pal_decider;
+
+typedef struct pal_verdict {
+    int effect;          /* PE_*: the decision's effect */
+    unsigned nmatches;
+    bool input_error;    /* the line was not decided (error decision) */
+    bool warning;        /* decided, but a field could not be read */
+    bool vm_error;       /* a rule ran out of budget */
+} pal_verdict;
+
+/* Returns 0, or -1 when out of memory.  p must outlive the decider. */
+int pal_decider_init(pal_decider *d, const pal_program *p, pal_input_format fmt);
+void pal_decider_free(pal_decider *d);
+
+/* Decides one line (line may be NULL when toolong) and appends its
+   decision line, newline included, to out; c gives "line" and "conn".
+   Returns 0, or -1 only when not even an error decision fits in out; *v
+   describes what was written. */
+int pal_decide_line(pal_decider *d, const char *line, size_t len, bool toolong, pal_decision_ctx c, pal_strbuf *out,
+                    pal_verdict *v);
+
+#endif

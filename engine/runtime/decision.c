@@ -1,0 +1,153 @@
+/*
+ * decision.c — the decision line writer (format and design in decision.h).
+ */
+#include "engine/runtime/decision.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine/vm/vm.h"
+#include "engine/runtime/runtime.h"
+#include "engine/core/schema.h"
+
+/* A JSON string, escaped as cJSON's print_string_ptr escapes it. */
+static void put_string(pal_strbuf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    pal_strbuf_putc(b, '"');
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        pal_strbuf_append(b, run, (size_t)(s - run));
+        char esc[6] = {'\\', 0};
+        size_t n = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+            n = 6;
+        }
+        pal_strbuf_append(b, esc, n);
+        run = s + 1;
+    }
+    pal_strbuf_append(b, run, (size_t)(s - run));
+    pal_strbuf_putc(b, '"');
+}
+
+/* "key": the member's name and colon, after a comma unless first. */
+static void put_key(pal_strbuf *b, const char *key, bool *first)
+{
+    if (!*first) pal_strbuf_putc(b, ',');
+    *first = false;
+    pal_strbuf_putc(b, '"');
+    pal_strbuf_puts(b, key);
+    pal_strbuf_append(b, "\":", 2);
+}
+
+/* A line number as cJSON prints a number: an int as an int, a larger
+   value through %1.15g (round-trip checked, else %1.17g). */
+static void put_number(pal_strbuf *b, long v)
+{
+    char tmp[32];
+    if (v >= INT_MIN && v <= INT_MAX) {
+        snprintf(tmp, sizeof tmp, "%ld", v);
+    } else {
+        double d = (double)v;
+        snprintf(tmp, sizeof tmp, "%1.15g", d);
+        if (strtod(tmp, NULL) != d) snprintf(tmp, sizeof tmp, "%1.17g", d);
+    }
+    pal_strbuf_puts(b, tmp);
+}
+
+int pal_decision_write(pal_strbuf *out, const pal_program *p, const pal_decision *d, const pal_decision_ctx *c)
+{
+    size_t start = out->len;
+    bool first = true;
+    pal_strbuf_putc(out, '{');
+    if (c->conn) {
+        char tmp[24];
+        snprintf(tmp, sizeof tmp, "%lu", c->conn);
+        put_key(out, "conn", &first);
+        pal_strbuf_puts(out, tmp);
+    }
+    if (c->learning && !c->error) {
+        put_key(out, "learning", &first);
+        pal_strbuf_puts(out, "true");
+    }
+    if (c->line >= 0) {
+        put_key(out, "line", &first);
+        put_number(out, c->line);
+    }
+    int effect = c->error || c->learning ? PE_ALLOW : d->effect;
+    put_key(out, "effect", &first);
+    put_string(out, pal_effect_name((unsigned)effect));
+    put_key(out, "matches", &first);
+    pal_strbuf_putc(out, '[');
+    for (uint32_t i = 0; !c->error && i < d->nmatches; i++) {
+        const pal_match *m = &d->matches[i];
+        if (i) pal_strbuf_putc(out, ',');
+        pal_strbuf_append(out, "{\"rule\":", 8);
+        put_string(out, pal_program_str(p, p->rules[m->rule].name));
+        pal_strbuf_append(out, ",\"effect\":", 10);
+        put_string(out, pal_effect_name(m->effect));
+        pal_strbuf_append(out, ",\"severity\":", 12);
+        put_string(out, pal_severity_name(m->severity));
+        pal_strbuf_append(out, ",\"message\":", 11);
+        put_string(out, m->message ? m->message : "");
+        pal_strbuf_putc(out, '}');
+    }
+    pal_strbuf_putc(out, ']');
+    if (c->error) {
+        put_key(out, "error", &first);
+        put_string(out, c->error);
+    } else {
+        if (d->vm_error) {
+            /* a stopped rule decided with its strongest effect: say which and why */
+            char why[512];
+            uint32_t r = d->vm_error_rule;
+            if (r < p->nrules && p->rules[r].root != PS_IMAGE)
+                snprintf(why, sizeof why, "rule '%s' stopped: %s; the decision takes its strongest effect (%s)",
+                         pal_program_str(p, p->rules[r].name), pal_vm_strerror(d->vm_error),
+                         pal_effect_name((unsigned)pal_rule_strongest_effect(p, r)));
+            else
+                snprintf(why, sizeof why, "%s", pal_vm_strerror(d->vm_error));
+            put_key(out, "error", &first);
+            put_string(out, why);
+        }
+        if (d->warning && *d->warning) {
+            put_key(out, "warning", &first);
+            put_string(out, d->warning);
+        }
+        if (d->noriginals) {
+            /* what the event wrote, for each path the decoder normalised */
+            const pal_schema *s = pal_schema_get(PS_EVENT);
+            put_key(out, "original", &first);
+            pal_strbuf_putc(out, '{');
+            bool ofirst = true;
+            for (unsigned i = 0; i < d->noriginals; i++) {
+                const pal_original *og = &d->originals[i];
+                if (og->field >= s->nfields || !og->text) continue;
+                put_key(out, s->fields[og->field].name, &ofirst);
+                put_string(out, og->text);
+            }
+            pal_strbuf_putc(out, '}');
+        }
+    }
+    put_key(out, "revision", &first);
+    put_string(out, pal_program_str(p, p->revision));
+    pal_strbuf_append(out, "}\n", 2);
+    if (out->failed) {
+        pal_strbuf_truncate(out, start);
+        out->failed = false;
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * decision.h — the decision line: the one writer of every decision that
+ * `palisade eval` and `palisade agent` print (the format is SPEC
+ * "Decisions").
+ *
+ * One line of JSON, members always in this order:
+ *
+ *   {"conn":N,"learning":true,"line":N,"effect":E,"matches":[...],
+ *    "error":"...","warning":"...","revision":"..."}
+ *
+ * "conn" only for a --listen connection's events (their "line" counts that
+ * connection's lines); "learning" only when the event's image is being
+ * learned (nothing is enforced: effect allow, the matches that would have
+ * fired kept); "line" unless there is no line (a refused connection).  A
+ * line that was not decided (it does not decode, the runtime ran out of
+ * memory, the agent gave up on it) is an error decision: effect allow, no
+ * matches, "error" saying why.  Otherwise "error" is the VM error of a rule
+ * that ran out of budget, and "warning" a field the decoder could not read.
+ *
+ * The writer appends to a caller's buffer (no allocation per decision once
+ * the buffer has grown) and escapes strings exactly as cJSON does — '"',
+ * '\\', \b \f \n \r \t by name, other bytes under 0x20 as \u00xx, every
+ * other byte as it is — so the lines are byte for byte what palisade
+ * printed when cJSON built them.
+ */
+#ifndef PAL_RUNTIME_DECISION_H
+#define PAL_RUNTIME_DECISION_H
+
+#include <stdbool.h>
+#include "engine/base/strbuf.h"
+#include "engine/runtime/runtime.h"
+
+/* What surrounds a decision. */
+typedef struct pal_decision_ctx {
+    long line;             /* the input's line number; < 0: no "line" */
+    unsigned long conn;    /* the --listen connection's serial; 0: no "conn" */
+    bool learning;         /* the event's image is being learned */
+    const char *error;     /* non-NULL: the line was not decided, and why (d is not read) */
+} pal_decision_ctx;
+
+/* Appends the decision line and a newline to out.  d may be NULL when
+   c->error is set.  p names the rules and gives the revision.  Returns 0,
+   or -1 (out of memory, or out's cap) with out as it was before. */
+int pal_decision_write(pal_strbuf *out, const pal_program *p, const pal_decision *d, const pal_decision_ctx *c);
+
+#endif
