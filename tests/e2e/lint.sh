@@ -12,17 +12,7 @@
 #     clean.
 # Needs $PALISADE (tests/run-all.sh sets it), python3 and jq.
 # SKIP_SARIF_MULTITOOL=1 skips the Multitool (offline machines).
-set -u
-cd "$(dirname "$0")/../.."
-PALISADE=${PALISADE:-$PWD/build/palisade}
-case $PALISADE in /*) ;; *) PALISADE="$PWD/$PALISADE" ;; esac
-export PALISADE
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
-expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected: $3"$'\n'"got:      $2"; fi; }
+. "$(dirname "$0")/lib/harness.sh"
 
 # ---- 1. the cases ------------------------------------------------------------
 if out=$(python3 tests/lint/run.py 2>&1); then ok "lint cases: $(printf '%s\n' "$out" | tail -n1)"
@@ -271,5 +261,4 @@ out=$("$PALISADE" lint --config "$TMP/deepcfg/dup.yaml" "$TMP/repo" 2>&1); rc=$?
 case "$rc:$out" in 2:*"dup.yaml:3:3: duplicate key 'PAL0701' (first at line 2)"*) ok "a code listed twice in --config is an error at the second";;
     *) bad "a code listed twice in --config is an error at the second" "rc $rc: $out";; esac
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

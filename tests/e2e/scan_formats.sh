@@ -14,12 +14,9 @@
 #
 # SKIP_SARIF_MULTITOOL=1 skips the Multitool (offline machines); nothing
 # else is ever skipped.
-set -u
-PAL=${PALISADE:-build/palisade}
-case $PAL in /*) ;; *) PAL="$PWD/$PAL" ;; esac
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { if eval "$2"; then pass=$((pass+1)); echo "ok   $1"; else fail=$((fail+1)); echo "FAIL $1"; fi; }
+. "$(dirname "$0")/lib/harness.sh"
+PAL=$PALISADE tmp=$TMP
+ok() { assert "$@"; }  # ok NAME SHELL-EXPRESSION: these scripts' checks are expressions
 q() { jq -r "$2" "$1"; }
 
 # ---------------------------------------------------------------- the image
@@ -208,5 +205,4 @@ ok "text without --feeds: VULNERABILITIES not checked, and in the summary" \
    'grep -q "^VULNERABILITIES: not checked (no --feeds given" "$tmp/nf.text" && tail -n1 "$tmp/nf.text" | grep -qF "; vulnerabilities not checked;"'
 ok "text with --feeds: nothing says not checked" '! grep -q "not checked" "$T"'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
