@@ -66,7 +66,7 @@ expect_eq "sarif: a path with a space, non-ASCII and % is a percent-encoded URI"
 expect_eq "sarif: regions are 1-based lines and columns" \
     "$(jq -r '[.runs[0].results[] | select(.ruleId == "PAL0707") | .locations[0].physicalLocation.region | "\(.startLine):\(.startColumn)-\(.endLine):\(.endColumn)"][0]' "$TMP/out.sarif")" "1:9-1:14"
 if [ "${SKIP_SARIF_MULTITOOL:-0}" = 1 ]; then
-    echo "skip sarif: SARIF Multitool (SKIP_SARIF_MULTITOOL=1)"
+    skip "sarif: SARIF Multitool" "SKIP_SARIF_MULTITOOL=1"
 else
     MT=$(tests/tools/sarif-multitool.sh) || MT=
     if [ -n "$MT" ]; then ok "sarif: the SARIF Multitool is installed"; else bad "sarif: the SARIF Multitool is installed (tests/tools/sarif-multitool.sh)"; fi
@@ -96,7 +96,7 @@ PY
             if out=$(python3 "$TMP/schema.py" "$schema" "$TMP/out.sarif"); then ok "sarif: valid against the SARIF 2.1.0 JSON schema"
             else bad "sarif: valid against the SARIF 2.1.0 JSON schema" "$out"; fi
         else
-            echo "skip sarif: JSON schema check (no schema or no python3-jsonschema)"
+            skip "sarif: JSON schema check" "no schema or no python3-jsonschema"
         fi
     fi
 fi

@@ -122,7 +122,7 @@ ok "sarif: results point at the image (file: URI) and a logical location" \
 jq '.runs[0].results[0].ruleIndex = 999' "$S" >"$tmp/canary-index.sarif"
 jq '.runs[0].results[0].level = "severe"' "$S" >"$tmp/canary-schema.sarif"
 if [ "${SKIP_SARIF_MULTITOOL:-}" = 1 ]; then
-    echo "skip sarif: Multitool validate (SKIP_SARIF_MULTITOOL=1)"
+    skip "sarif: Multitool validate" "SKIP_SARIF_MULTITOOL=1"
 else
     MT=$(tests/tools/sarif-multitool.sh) || MT=
     ok "sarif: the SARIF Multitool is installed (tests/tools/sarif-multitool.sh)" '[ -n "$MT" ]'
@@ -146,7 +146,7 @@ PY
             ok "sarif: valid against the SARIF 2.1.0 JSON schema" 'python3 "$tmp/schema.py" "$schema" "$S"'
             ok "sarif: ... which rejects the canary" '! python3 "$tmp/schema.py" "$schema" "$tmp/canary-schema.sarif" >/dev/null'
         else
-            echo "skip sarif: JSON schema check (python3-jsonschema is not installed)"
+            skip "sarif: JSON schema check" "python3-jsonschema is not installed"
         fi
     fi
 fi
