@@ -4,7 +4,7 @@
 #   make test     unit tests, language tests, end-to-end CLI tests
 #   make asan     the same test suite under ASan+UBSan (in build-asan/)
 #   make fuzz     libFuzzer targets (clang), in build-fuzz/
-#   make fuzz-run every fuzz target for FUZZ_SECONDS (25) over its corpus
+#   make fuzz-run every fuzz target for FUZZ_SECONDS (20) over its corpus
 #   make fuzz-replay  the fuzz targets as plain programs over their corpora
 #   make bench    benchmarks in tests/bench/ (figures as ratios to a baseline)
 #   make deps     install the Debian build dependencies (needs root or sudo)
@@ -142,10 +142,11 @@ fuzz-replay: check-deps $(REPLAY_BIN)
 	@for f in $(REPLAY_BIN); do d=tests/fuzz/corpus/$$(basename $$f); \
 	  [ -d $$d ] || d=; $$f $$d || exit 1; done
 
-# Every target for FUZZ_SECONDS (default 25) over its corpus: a search with
-# leak detection off (a leak would stop it before the crash behind it), then
-# the corpus replayed with leak detection on; either finding fails.  One
-# line per target; see tests/fuzz/run.sh.
+# Every target for FUZZ_SECONDS (default 20) over its corpus: a search with
+# leak detection off (a leak would stop it before the crash behind it) that
+# goes on past crashes (fork mode), then the corpus replayed with leak
+# detection on; any finding that replays fails.  One line per target, each
+# distinct bug once with its input in hex; see tests/fuzz/run.sh.
 fuzz-run: fuzz
 	@tests/fuzz/run.sh $(FUZZ_BIN)
 
