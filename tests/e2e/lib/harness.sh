@@ -52,7 +52,7 @@ ok()  { _harness_pass "$1"; }
 bad() { _harness_fail "$@"; }
 # skip NAME REASON — a check that could not run here (counted and shown;
 # the reason says what would make it run).
-skip() { skipped=$((skipped+1)); echo "skip $1 ($2)"; }
+skip() { skipped=$((skipped+1)); echo "skip $1 (${2:-no reason given})"; }
 # check, assert and expect_eq return 1 when the check failed, so a script
 # can print more about a failure: `assert NAME EXPR || head "$log"`.
 # check NAME COMMAND... — passes when the command succeeds.
