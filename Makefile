@@ -4,6 +4,8 @@
 #   make test     unit tests, language tests, end-to-end CLI tests
 #   make asan     the same test suite under ASan+UBSan (in build-asan/)
 #   make fuzz     libFuzzer targets (clang), in build-fuzz/
+#   make fuzz-run every fuzz target for FUZZ_SECONDS (20) over its corpus
+#   make fuzz-replay  the fuzz targets as plain programs over their corpora
 #   make bench    benchmarks in tests/bench/ (figures as ratios to a baseline)
 #   make deps     install the Debian build dependencies (needs root or sudo)
 #
@@ -48,7 +50,7 @@ LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(GEN)/lexer.o $(GEN)/gramma
 CLI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/gen/embedded.o
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: FORCE all test unit langtest e2e asan fuzz fuzz-run bench deps clean check-deps demo
+.PHONY: FORCE all test unit langtest e2e asan fuzz fuzz-run fuzz-replay bench deps clean check-deps demo
 .DELETE_ON_ERROR:
 
 all: check-deps $(BUILD)/palisade $(BUILD)/libpalisade.a
@@ -128,10 +130,25 @@ fuzz:
 	  clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -I. \
 	    -Ibuild-fuzz/gen $(PKG_CFLAGS) -o build-fuzz/$$n $$f build-fuzz/libpalisade.a $(LDLIBS) || exit 1; done
 
+# Replayers (tests/fuzz/replay.h): every target built without libFuzzer,
+# with this build's compiler and flags, run once over its committed corpus.
+# `make fuzz-replay BUILD=build-asan OPT=... SAN=...` replays under the
+# sanitizers with gcc.
+REPLAY_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz-replay/%,$(FUZZ_SRC))
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(BUILD)/libpalisade.a $(BUILD)/cflags.txt
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DPAL_FUZZ_MAIN -o $@ $< $(BUILD)/libpalisade.a $(LDLIBS)
+fuzz-replay: check-deps $(REPLAY_BIN)
+	@for f in $(REPLAY_BIN); do d=tests/fuzz/corpus/$$(basename $$f); \
+	  [ -d $$d ] || d=; $$f $$d || exit 1; done
+
+# Every target for FUZZ_SECONDS (default 20) over its corpus: a search with
+# leak detection off (a leak would stop it before the crash behind it) that
+# goes on past crashes (fork mode), then the corpus replayed with leak
+# detection on; any finding that replays fails.  One line per target, each
+# distinct bug once with its input in hex; see tests/fuzz/run.sh.
 fuzz-run: fuzz
-	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build-fuzz/corpus-$$n; \
-	  seeds=tests/fuzz/corpus/$$n; [ -d $$seeds ] || seeds=; \
-	  echo "== $$n"; $$f -runs=$${FUZZ_RUNS:-20000} -max_len=65536 build-fuzz/corpus-$$n $$seeds || exit 1; done
+	@tests/fuzz/run.sh $(FUZZ_BIN)
 
 # The README's main job: scan the example Windows image on the built-in checks.
 DEMO_IMAGE := $(BUILD)/examples/wincontainerapp.tar

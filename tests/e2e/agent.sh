@@ -24,36 +24,12 @@
 # (a stderr report, a decision) with a generous timeout.
 #
 # Needs $PALISADE (tests/run-all.sh sets it) and python3.
-set -u
-cd "$(dirname "$0")/../.."
-PALISADE=${PALISADE:-$PWD/build/palisade}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-export PALISADE TMP
-exec python3 - <<'PYEOF'
+. "$(dirname "$0")/lib/harness.sh"
+python3 - <<'PYEOF'
 import json, os, signal, socket, subprocess, sys, threading, time, random
+from harness import PAL, TMP, ok, bad, check, finish
 
-PAL = os.environ["PALISADE"]
-TMP = os.environ["TMP"]
 WAIT = 60.0           # generous: the machine is shared and busy
-passed = failed = 0
-
-def ok(name):
-    global passed
-    passed += 1
-    print("ok   " + name, flush=True)
-
-def bad(name, detail=""):
-    global failed
-    failed += 1
-    print("FAIL " + name, flush=True)
-    if detail:
-        for l in str(detail).splitlines()[:20]:
-            print("     " + l, flush=True)
-
-def check(cond, name, detail=""):
-    (ok if cond else (lambda n: bad(n, detail)))(name)
-    return cond
 
 def ev(ident, name="app.exe"):
     return json.dumps({"event": {"category": ["process"]},
@@ -1141,6 +1117,5 @@ for scenario in (scenario_reload_storm, scenario_writers, scenario_decision_sock
         bad(scenario.__name__ + " raised", traceback.format_exc())
     print("     (%s: %.1fs)" % (scenario.__name__, time.monotonic() - t0), flush=True)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()
 PYEOF

@@ -4,14 +4,8 @@
 # that compiles examples/lab and decides its events.  libpalisade.a exports
 # exactly the functions palisade.h declares (everything else is hidden,
 # -fvisibility=hidden), and the header compiles as C++ too.
-set -u
-cd "$(dirname "$0")/../.."
+. "$(dirname "$0")/lib/harness.sh"
 BUILD=${BUILD:-build}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
 PKGS="libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium"
 # a sanitizer build of the library needs its runtime in the program too
 SAN=""
@@ -76,5 +70,4 @@ if command -v g++ >/dev/null; then
         && ok "palisade.h compiles as C++" || bad "palisade.h compiles as C++" "$(cat "$TMP/cxx.err")"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,17 +7,9 @@
 # error code.  `build --revision` must reach every decision.
 #
 # Needs $PALISADE (tests/run-all.sh sets it), jq and python3.
-set -u
-cd "$(dirname "$0")/../.."
-PALISADE=${PALISADE:-$PWD/build/palisade}
+. "$(dirname "$0")/lib/harness.sh"
 POLICY=examples/lab
 EVENTS=examples/lab/events.jsonl
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
 
 # --- a good bundle, with a revision ------------------------------------------
 GOOD=$TMP/lab.bundle
@@ -25,7 +17,7 @@ if "$PALISADE" build "$POLICY" -o "$GOOD" --revision r1 2>"$TMP/build.err" && [ 
     ok "build --revision r1 writes a bundle"
 else
     bad "build --revision r1 writes a bundle" "$(cat "$TMP/build.err")"
-    echo "$pass passed, $((fail+1)) failed"; exit 1
+    finish; exit 1   # nothing below can run without the bundle
 fi
 "$PALISADE" eval --policy "$GOOD" --events "$EVENTS" >"$TMP/good.jsonl" 2>"$TMP/good.err"
 rc=$?
@@ -175,5 +167,4 @@ else
     bad "a failed build leaves no temporary file behind" "$(ls -A "$TMP")"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

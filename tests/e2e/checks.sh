@@ -15,28 +15,16 @@
 #
 # One python process builds all images (no interpreter start per image);
 # the whole script takes a few seconds.
-set -u
-PAL=${PALISADE:-build/palisade}
-case $PAL in /*) ;; *) PAL="$PWD/$PAL" ;; esac
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-PAL="$PAL" TMPDIR_IMAGES="$tmp" python3 - <<'PY'
+. "$(dirname "$0")/lib/harness.sh"
+python3 - <<'PY'
 import copy, glob, json, os, re, subprocess, sys
 
-sys.path.insert(0, "tests/e2e/lib")
-import mkimage  # noqa: E402
-
-PAL = os.environ["PAL"]
-TMP = os.environ["TMPDIR_IMAGES"]
-passed = failed = 0
+import mkimage
+from harness import PAL, TMP, check, finish
 
 
-def ok(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s%s" % (name, ("\n     " + detail) if detail else ""))
+def ok(name, cond, detail=""):  # this script's checks are written name first
+    check(cond, name, detail)
 
 
 # --- the checks and their frameworks meta, from the source ------------------
@@ -200,6 +188,5 @@ for cid in sorted(cases):
         else:
             ok(label + " passes every check", ids == [], detail)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()
 PY

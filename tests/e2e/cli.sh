@@ -14,15 +14,7 @@
 #  5. build, inspect and the agent count a bundle's rules, checks and sources
 #     in the same words.
 # Needs $PALISADE (tests/run-all.sh sets it).
-set -u
-cd "$(dirname "$0")/../.."
-PALISADE=${PALISADE:-$PWD/build/palisade}
-case $PALISADE in /*) ;; *) PALISADE="$PWD/$PALISADE" ;; esac
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
+. "$(dirname "$0")/lib/harness.sh"
 
 # fails NAME RC TEXT ARGS...: palisade ARGS exits RC and its stderr holds TEXT
 # (a fixed string); stdin is empty, and a run is cut off after 20 s (an
@@ -207,5 +199,4 @@ ready=$(sed -n 's/^palisade agent: ready: revision [^ ]* (\([^)]*\)) from.*/\1/p
 if [ -n "$built" ] && [ "$built" = "$inspected" ] && [ "$built" = "$ready" ]; then ok "build, inspect and agent count alike: $built"
 else bad "counts differ" "build: $built"$'\n'"inspect: $inspected"$'\n'"agent: $ready"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

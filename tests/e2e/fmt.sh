@@ -12,16 +12,8 @@
 #  3. the built-in content is formatted: `fmt -l checks policies examples`
 #     lists nothing.
 # Needs $PALISADE (tests/run-all.sh sets it), python3 and patch.
-set -u
-cd "$(dirname "$0")/../.."
+. "$(dirname "$0")/lib/harness.sh"
 ROOT=$PWD
-PALISADE=${PALISADE:-$PWD/build/palisade}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
-expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected: $3"$'\n'"got:      $2"; fi; }
 
 # ---- 1. every policy in the project ----------------------------------------
 # Each directory holding tracked .pal files is a repo, and each language case
@@ -210,5 +202,4 @@ in=$(wc -c < "$TMP/wide.pal"); outsz=$(wc -c < "$TMP/wide.out")
     && ok "a far-right bracket does not blow up continuation indents ($in -> $outsz bytes, idempotent)" \
     || bad "a far-right bracket does not blow up continuation indents" "rc $rc, $in -> $outsz bytes"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

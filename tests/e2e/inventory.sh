@@ -12,16 +12,8 @@
 #   - errors: exit 2 and "palisade inventory: FILE: ..." on stderr.
 #
 # Needs $PALISADE (tests/run-all.sh sets it), python3, dpkg-query, jq.
-set -u
-cd "$(dirname "$0")/../.."
-PALISADE=${PALISADE:-$PWD/build/palisade}
+. "$(dirname "$0")/lib/harness.sh"
 MKIMAGE=tests/e2e/lib/mkimage.py
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
 
 # --- a real Debian root filesystem ------------------------------------------
 ROOT=$TMP/rootfs
@@ -168,5 +160,4 @@ expect_error "no image" "no image given"
 expect_error "unknown option" "unknown option '--bogus'" --bogus "$TMP/debian.tar"
 if "$PALISADE" inventory --help | grep -q -- '--hashes'; then ok "--help lists the options"; else bad "--help"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,23 +7,10 @@
 # where each rule came from.
 #
 # Needs $PALISADE (tests/run-all.sh sets it) and jq.
-set -u
-cd "$(dirname "$0")/../.."
-PALISADE=${PALISADE:-$PWD/build/palisade}
+. "$(dirname "$0")/lib/harness.sh"
 POLICY=examples/lab
 EVENTS=examples/lab/events.jsonl
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-pass=0 fail=0
-ok()   { pass=$((pass+1)); echo "ok   $1"; }
-bad()  { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
-check() {  # name command...: passes when the command succeeds
-    local name=$1; shift
-    if "$@"; then ok "$name"; else bad "$name"; fi
-}
-
-command -v jq >/dev/null || { echo "jq is required"; echo "0 passed, 1 failed"; exit 1; }
+need jq
 
 # The event line (1-based) whose field at jq path $2 equals $3; the lab's
 # events are picked by what they are, not by their position in the file.
@@ -133,5 +120,4 @@ want="$L_CMD:prevent 3:error "
 [ "$L_CMD" -le 2 ] || want="3:error "
 [ "$got" = "$want" ] && ok "--only-findings keeps error lines" || bad "--only-findings keeps error lines" "got: $got want: $want"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

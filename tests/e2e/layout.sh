@@ -5,13 +5,7 @@
 # system one — shown on a copy of the tree with one breach each.  Also the
 # bug that started it: with the Makefile's include path, <limits.h> in a
 # cli/ source is the system header (cc -H lists what was included).
-set -u
-cd "$(dirname "$0")/../.."
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
+. "$(dirname "$0")/lib/harness.sh"
 
 out=$(python3 tests/tools/check_layout.py . 2>&1) && ok "the tree keeps the folder rules" || bad "the tree keeps the folder rules" "$out"
 
@@ -46,5 +40,4 @@ case "$hdr" in
     *) bad "<limits.h> is the system header" "got: $hdr";;
 esac
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

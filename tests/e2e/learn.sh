@@ -10,15 +10,7 @@
 #     events decide as the lab asks;
 #  5. errors: a merge target that does not parse is refused and untouched.
 # Needs $PALISADE (tests/run-all.sh sets it), jq and python3.
-set -u
-cd "$(dirname "$0")/../.."
-PALISADE=${PALISADE:-$PWD/build/palisade}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
-expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected: $3"$'\n'"got:      $2"; fi; }
+. "$(dirname "$0")/lib/harness.sh"
 
 BASE=examples/lab/baseline.jsonl
 effects() { "$PALISADE" eval --policy "$1" --events "$2" 2>/dev/null | jq -r '"\(.line):\(.effect)"' | tr '\n' ' '; }
@@ -258,5 +250,4 @@ grep -q "learned.pal: nothing new" "$TMP/follow.err" && ok "the exit write merge
     || bad "the exit write merges into the SIGUSR2 file (nothing new)" "$(cat "$TMP/follow.err")"
 "$PALISADE" agent --learn "$TMP/nope" < /dev/null >/dev/null 2>&1; expect_eq "agent --learn on a missing directory: exit 2" "$?" 2
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -12,17 +12,7 @@
 #     clean.
 # Needs $PALISADE (tests/run-all.sh sets it), python3 and jq.
 # SKIP_SARIF_MULTITOOL=1 skips the Multitool (offline machines).
-set -u
-cd "$(dirname "$0")/../.."
-PALISADE=${PALISADE:-$PWD/build/palisade}
-case $PALISADE in /*) ;; *) PALISADE="$PWD/$PALISADE" ;; esac
-export PALISADE
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
-expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected: $3"$'\n'"got:      $2"; fi; }
+. "$(dirname "$0")/lib/harness.sh"
 
 # ---- 1. the cases ------------------------------------------------------------
 if out=$(python3 tests/lint/run.py 2>&1); then ok "lint cases: $(printf '%s\n' "$out" | tail -n1)"
@@ -76,7 +66,7 @@ expect_eq "sarif: a path with a space, non-ASCII and % is a percent-encoded URI"
 expect_eq "sarif: regions are 1-based lines and columns" \
     "$(jq -r '[.runs[0].results[] | select(.ruleId == "PAL0707") | .locations[0].physicalLocation.region | "\(.startLine):\(.startColumn)-\(.endLine):\(.endColumn)"][0]' "$TMP/out.sarif")" "1:9-1:14"
 if [ "${SKIP_SARIF_MULTITOOL:-0}" = 1 ]; then
-    echo "skip sarif: SARIF Multitool (SKIP_SARIF_MULTITOOL=1)"
+    skip "sarif: SARIF Multitool" "SKIP_SARIF_MULTITOOL=1"
 else
     MT=$(tests/tools/sarif-multitool.sh) || MT=
     if [ -n "$MT" ]; then ok "sarif: the SARIF Multitool is installed"; else bad "sarif: the SARIF Multitool is installed (tests/tools/sarif-multitool.sh)"; fi
@@ -106,7 +96,7 @@ PY
             if out=$(python3 "$TMP/schema.py" "$schema" "$TMP/out.sarif"); then ok "sarif: valid against the SARIF 2.1.0 JSON schema"
             else bad "sarif: valid against the SARIF 2.1.0 JSON schema" "$out"; fi
         else
-            echo "skip sarif: JSON schema check (no schema or no python3-jsonschema)"
+            skip "sarif: JSON schema check" "no schema or no python3-jsonschema"
         fi
     fi
 fi
@@ -271,5 +261,4 @@ out=$("$PALISADE" lint --config "$TMP/deepcfg/dup.yaml" "$TMP/repo" 2>&1); rc=$?
 case "$rc:$out" in 2:*"dup.yaml:3:3: duplicate key 'PAL0701' (first at line 2)"*) ok "a code listed twice in --config is an error at the second";;
     *) bad "a code listed twice in --config is an error at the second" "rc $rc: $out";; esac
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

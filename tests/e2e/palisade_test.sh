@@ -8,15 +8,7 @@
 #     each directory of examples/ with .pal files passes, and checks/ and
 #     policies/ are 100% covered (--coverage-min 100).
 # Needs $PALISADE (tests/run-all.sh sets it), jq, xmllint and python3.
-set -u
-cd "$(dirname "$0")/../.."
-PALISADE=${PALISADE:-$PWD/build/palisade}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
-expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected: $3"$'\n'"got:      $2"; fi; }
+. "$(dirname "$0")/lib/harness.sh"
 ptest() { (cd "$TMP" && "$PALISADE" test "$@"); }
 
 # ---- 1. the CLI ------------------------------------------------------------
@@ -199,5 +191,4 @@ for d in examples/*/; do
     content "$d" --coverage-min 100
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

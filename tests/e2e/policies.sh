@@ -9,18 +9,9 @@
 # copy decides like the source directory (so a stale embed is caught).
 #
 # Needs $PALISADE (tests/run-all.sh sets it), jq and python3.
-set -u
-cd "$(dirname "$0")/../.."
-PALISADE=${PALISADE:-$PWD/build/palisade}
+. "$(dirname "$0")/lib/harness.sh"
 EVENTS=tests/e2e/data/default-policies.jsonl
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
-
-command -v jq >/dev/null || { echo "jq is required"; echo "0 passed, 1 failed"; exit 1; }
+need jq
 
 # Pinned: change these only together with the event file or the policies,
 # and say why in the commit.
@@ -133,5 +124,4 @@ else
     bad "the built-in policies decide like policies/ compiled from source (rebuild the binary?)" "$(head -10 "$TMP/diff")"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -3,15 +3,8 @@
 # lint clean under its own .palisade.yaml, have passing tests with 100%
 # coverage, build into a bundle that decides like the sources, and sign.
 # Needs $PALISADE (tests/run-all.sh sets it).
-set -u
-cd "$(dirname "$0")/../.."
-PALISADE=${PALISADE:-$PWD/build/palisade}
+. "$(dirname "$0")/lib/harness.sh"
 REPO=examples/policy-repo
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
 run() {  # name command...: passes when the command exits 0
     local name=$1; shift
     if out=$("$@" 2>&1); then ok "$name"; else bad "$name" "$out"; fi
@@ -48,5 +41,4 @@ need = ["palisade fmt -d", "palisade lint", "palisade test --coverage-min 100", 
 sys.exit(0 if all(n in s for n in need) and "\t" not in s else 1)
 PY
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

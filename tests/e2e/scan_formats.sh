@@ -14,12 +14,9 @@
 #
 # SKIP_SARIF_MULTITOOL=1 skips the Multitool (offline machines); nothing
 # else is ever skipped.
-set -u
-PAL=${PALISADE:-build/palisade}
-case $PAL in /*) ;; *) PAL="$PWD/$PAL" ;; esac
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { if eval "$2"; then pass=$((pass+1)); echo "ok   $1"; else fail=$((fail+1)); echo "FAIL $1"; fi; }
+. "$(dirname "$0")/lib/harness.sh"
+PAL=$PALISADE tmp=$TMP
+ok() { assert "$@"; }  # ok NAME SHELL-EXPRESSION: these scripts' checks are expressions
 q() { jq -r "$2" "$1"; }
 
 # ---------------------------------------------------------------- the image
@@ -125,7 +122,7 @@ ok "sarif: results point at the image (file: URI) and a logical location" \
 jq '.runs[0].results[0].ruleIndex = 999' "$S" >"$tmp/canary-index.sarif"
 jq '.runs[0].results[0].level = "severe"' "$S" >"$tmp/canary-schema.sarif"
 if [ "${SKIP_SARIF_MULTITOOL:-}" = 1 ]; then
-    echo "skip sarif: Multitool validate (SKIP_SARIF_MULTITOOL=1)"
+    skip "sarif: Multitool validate" "SKIP_SARIF_MULTITOOL=1"
 else
     MT=$(tests/tools/sarif-multitool.sh) || MT=
     ok "sarif: the SARIF Multitool is installed (tests/tools/sarif-multitool.sh)" '[ -n "$MT" ]'
@@ -149,7 +146,7 @@ PY
             ok "sarif: valid against the SARIF 2.1.0 JSON schema" 'python3 "$tmp/schema.py" "$schema" "$S"'
             ok "sarif: ... which rejects the canary" '! python3 "$tmp/schema.py" "$schema" "$tmp/canary-schema.sarif" >/dev/null'
         else
-            echo "skip sarif: JSON schema check (python3-jsonschema is not installed)"
+            skip "sarif: JSON schema check" "python3-jsonschema is not installed"
         fi
     fi
 fi
@@ -208,5 +205,4 @@ ok "text without --feeds: VULNERABILITIES not checked, and in the summary" \
    'grep -q "^VULNERABILITIES: not checked (no --feeds given" "$tmp/nf.text" && tail -n1 "$tmp/nf.text" | grep -qF "; vulnerabilities not checked;"'
 ok "text with --feeds: nothing says not checked" '! grep -q "not checked" "$T"'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

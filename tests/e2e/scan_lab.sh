@@ -2,11 +2,9 @@
 # The Windows lab's compliance step, end to end: an image that runs as
 # ContainerAdministrator and holds a file whose MD5 is on the malware feed
 # fails with exactly those two findings; the same image fixed passes.
-set -u
-PAL=${PALISADE:-build/palisade}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { if eval "$2"; then pass=$((pass+1)); echo "ok   $1"; else fail=$((fail+1)); echo "FAIL $1"; fi; }
+. "$(dirname "$0")/lib/harness.sh"
+PAL=$PALISADE tmp=$TMP
+ok() { assert "$@"; }  # ok NAME SHELL-EXPRESSION: these scripts' checks are expressions
 
 python3 tests/e2e/lib/mkimage.py "$tmp/bad.tar" --spec examples/images/wincontainerapp.json >/dev/null
 python3 - "$tmp/fixed.json" <<'PY'
@@ -28,5 +26,4 @@ ok "fixed image passes (exit 0)" '[ $rc -eq 0 ]'
 ok "text report says PASS" 'grep -q "^PASS" "$tmp/fixed.txt"'
 "$PAL" scan "$tmp/nonexistent.tar" 2> "$tmp/err.txt"; rc=$?
 ok "a missing image is an error (exit 2) naming the file" '[ $rc -eq 2 ] && grep -q nonexistent.tar "$tmp/err.txt"'
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -9,27 +9,16 @@
 #   - config-only images shaped like dockle's own manifest fixtures get
 #     exactly the findings dockle expects (15), each by the check the table
 #     maps dockle's code to.
-set -u
-PAL=${PALISADE:-build/palisade}
-case $PAL in /*) ;; *) PAL="$PWD/$PAL" ;; esac
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-PAL="$PAL" TMPDIR_IMAGES="$tmp" python3 - <<'PY'
+. "$(dirname "$0")/lib/harness.sh"
+python3 - <<'PY'
 import collections, copy, glob, json, os, re, subprocess, sys
 
-sys.path.insert(0, "tests/e2e/lib")
-import mkimage  # noqa: E402
-
-PAL, TMP = os.environ["PAL"], os.environ["TMPDIR_IMAGES"]
-passed = failed = 0
+import mkimage
+from harness import PAL, TMP, check, finish
 
 
-def ok(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s%s" % (name, ("\n     " + detail) if detail else ""))
+def ok(name, cond, detail=""):  # this script's checks are written name first
+    check(cond, name, detail)
 
 
 checks = set()
@@ -127,6 +116,5 @@ for fx in data["dockle_fixtures"]:
     total += sum(got.values())
 ok("dockle's fixtures: all 15 assessments found", total == 15, "found %d" % total)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()
 PY

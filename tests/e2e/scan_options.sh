@@ -5,12 +5,9 @@
 #   --exceptions (excepted, expired, image and path globs, bad files);
 #   custom checks added with --policy (dir and bundle), --no-builtin,
 #   duplicate check IDs; -o (atomic, format from the extension).
-set -u
-PAL=${PALISADE:-build/palisade}
-case $PAL in /*) ;; *) PAL="$PWD/$PAL" ;; esac
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { if eval "$2"; then pass=$((pass+1)); echo "ok   $1"; else fail=$((fail+1)); echo "FAIL $1"; fi; }
+. "$(dirname "$0")/lib/harness.sh"
+PAL=$PALISADE tmp=$TMP
+ok() { assert "$@"; }  # ok NAME SHELL-EXPRESSION: these scripts' checks are expressions
 scan() { "$PAL" scan "$@"; }
 # jq over a JSON report: q FILE FILTER
 q() { jq -r "$2" "$1"; }
@@ -268,5 +265,4 @@ echo "x" >"$tmp/out.d/keep.txt"
 scan "$tmp/nope.tar" -o "$tmp/out.d/keep.txt" 2>/dev/null; rc=$?
 ok "a scan that errors leaves an existing report untouched" '[ $rc -eq 2 ] && [ "$(cat "$tmp/out.d/keep.txt")" = x ]'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -3,12 +3,9 @@
 # --grace-days, --allow-list, CVE exceptions, checks over
 # image.vulnerabilities, and bad feed inputs — on a Debian image built by
 # mkimage.py and a small OSV feed written here.
-set -u
-PAL=${PALISADE:-build/palisade}
-case $PAL in /*) ;; *) PAL="$PWD/$PAL" ;; esac
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { if eval "$2"; then pass=$((pass+1)); echo "ok   $1"; else fail=$((fail+1)); echo "FAIL $1"; fi; }
+. "$(dirname "$0")/lib/harness.sh"
+PAL=$PALISADE tmp=$TMP
+ok() { assert "$@"; }  # ok NAME SHELL-EXPRESSION: these scripts' checks are expressions
 q() { jq -r "$2" "$1"; }
 vulns() { q "$1" '[.vulnerabilities[] | .id + ":" + .status] | join(" ")'; }
 
@@ -139,5 +136,4 @@ printf 'allow:\n  - reason: no id\n' >"$tmp/allow-bad.yaml"
 scan --allow-list "$tmp/allow-bad.yaml" >/dev/null; rc=$?
 ok "a bad allow list is exit 2 naming it" '[ $rc -eq 2 ] && grep -q "allow-bad.yaml" "$tmp/err"'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,17 +4,10 @@
 # telling a valid signature from a tampered, foreign or missing one.
 #
 # Needs $PALISADE (tests/run-all.sh sets it), jq and python3.
-set -u
-cd "$(dirname "$0")/../.."
-PALISADE=${PALISADE:-$PWD/build/palisade}
+. "$(dirname "$0")/lib/harness.sh"
 POLICY=examples/lab
 EVENTS=examples/lab/events.jsonl
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
 expect() {  # LABEL WANT_RC GOT_RC [detail]
     if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "exit $3 (want $2)${4:+; $4}"; fi
 }
@@ -144,5 +137,4 @@ rc=$?
 [ $rc -eq 2 ] && [ ! -s "$TMP/out" ] && grep -q "not by the trusted key" "$TMP/err" \
     && ok "agent refuses to start on a bundle signed by another key" || bad "agent refuses a foreign bundle at start" "exit $rc; $(cat "$TMP/err")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -13,17 +13,9 @@
 #     unreadable feed directory is exit 2.
 #
 # Needs $PALISADE (tests/run-all.sh sets it), python3, jq.
-set -u
-cd "$(dirname "$0")/../.."
-PALISADE=${PALISADE:-$PWD/build/palisade}
+. "$(dirname "$0")/lib/harness.sh"
 MKIMAGE=tests/e2e/lib/mkimage.py
 FEEDS=tests/e2e/data/feeds
-TMP=$(mktemp -d)
-trap 'chmod -R u+rwx "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
-
-pass=0 fail=0
-ok()  { pass=$((pass+1)); echo "ok   $1"; }
-bad() { fail=$((fail+1)); echo "FAIL $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/     /'; }
 
 # --- a Debian 12 image -------------------------------------------------------
 ROOT=$TMP/debian
@@ -307,5 +299,4 @@ else
     bad "allow-list typo (rc=$rc)" "$(cat "$TMP/e.out")"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -30,6 +30,7 @@
 #include "engine/vm/bundle.h"
 #include "engine/core/schema.h"
 #include "engine/vm/vm.h"
+#include "tests/fuzz/replay.h"
 
 static void exercise(const pal_program *p)
 {

@@ -24,8 +24,8 @@
  *     values).  Budgets are small: a quantifier nest may legitimately ask
  *     for 10^20 steps, and the budget is what stops it.
  *
- * Build: `make fuzz`; or without libFuzzer, as a replayer of files:
- *   cc -DPAL_FUZZ_MAIN ... tests/fuzz/fuzz_compile.c build/libpalisade.a ...
+ * Build: `make fuzz`; or without libFuzzer, as a replayer of files and
+ * corpora (tests/fuzz/replay.h): `make fuzz-replay`.
  * FUZZ_COMPILE_VERBOSE=1 in the environment prints the diagnostics.
  */
 #include "lang/compile/palc.h"
@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tests/fuzz/replay.h"
 
 #define FUZZ_BUDGET 20000u           /* instructions per rule per record */
 #define FUZZ_MAX_RECORDS 8
@@ -244,18 +245,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifdef PAL_FUZZ_MAIN
-/* Replays files (crash reproducers, corpus entries) without libFuzzer. */
-int main(int argc, char **argv)
-{
-    static uint8_t buf[1u << 20];
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) { perror(argv[i]); return 2; }
-        size_t n = fread(buf, 1, sizeof buf, f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, n);
-    }
-    return 0;
-}
-#endif

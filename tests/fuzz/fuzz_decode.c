@@ -10,8 +10,8 @@
  * rely on: strings readable for their length, lists and collections
  * readable for theirs, records of the expected schema, err terminated.
  *
- * Build: `make fuzz`; or without libFuzzer, as a replayer of files:
- *   cc -DPAL_FUZZ_MAIN ... tests/fuzz/fuzz_decode.c build/libpalisade.a ...
+ * Build: `make fuzz`; or without libFuzzer, as a replayer of files and
+ * corpora (tests/fuzz/replay.h): `make fuzz-replay`.
  */
 #include "engine/decode/decode.h"
 #include "engine/base/limits.h"
@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tests/fuzz/replay.h"
 
 static volatile unsigned sink;
 
@@ -108,18 +109,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifdef PAL_FUZZ_MAIN
-/* Replays files (crash reproducers, corpus entries) without libFuzzer. */
-int main(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) { perror(argv[i]); return 2; }
-        static uint8_t buf[PAL_MAX_EVENT_LINE + 2];
-        size_t n = fread(buf, 1, sizeof buf, f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, n);
-    }
-    return 0;
-}
-#endif

@@ -7,13 +7,15 @@
  *     byte for byte (so `fmt -l` in CI never flips);
  *   - nothing is read past the input (it is passed with its exact length).
  *
- * Build: `make fuzz`; or as a replayer of files with -DPAL_FUZZ_MAIN.
+ * Build: `make fuzz`; or without libFuzzer, as a replayer of files and
+ * corpora (tests/fuzz/replay.h): `make fuzz-replay`.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lang/tools/fmt.h"
+#include "tests/fuzz/replay.h"
 
 static void quiet(const pal_diagnostic *d, void *user) { (void)d; (void)user; }
 
@@ -42,17 +44,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifdef PAL_FUZZ_MAIN
-int main(int argc, char **argv)
-{
-    static uint8_t buf[1 << 20];
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) { perror(argv[i]); return 2; }
-        size_t n = fread(buf, 1, sizeof buf, f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, n);
-    }
-    return 0;
-}
-#endif

@@ -12,14 +12,15 @@
  *      finds, compiled, and each line decided both ways.
  * A difference aborts (after printing both decisions and the policy).
  *
- * Build: `make fuzz`; or without libFuzzer, as a replayer of files:
- *   cc -DPAL_FUZZ_MAIN ... tests/fuzz/fuzz_index.c build/libpalisade.a ...
+ * Build: `make fuzz`; or without libFuzzer, as a replayer of files and
+ * corpora (tests/fuzz/replay.h): `make fuzz-replay`.
  */
 #include "index_gen.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tests/fuzz/replay.h"
 
 #define FUZZ_MAX_EVENTS 24u
 
@@ -88,18 +89,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifdef PAL_FUZZ_MAIN
-/* Replays files (crash reproducers, corpus entries) without libFuzzer. */
-int main(int argc, char **argv)
-{
-    static uint8_t buf[1u << 20];
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) { perror(argv[i]); return 2; }
-        size_t n = fread(buf, 1, sizeof buf, f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, n);
-    }
-    return 0;
-}
-#endif

@@ -5,6 +5,7 @@
 #include "engine/inventory/inventory.h"
 #include <stdint.h>
 #include <string.h>
+#include "tests/fuzz/replay.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -7,6 +7,7 @@
 #include "engine/inventory/inventory.h"
 #include <archive.h>
 #include <stdint.h>
+#include "tests/fuzz/replay.h"
 
 static void body(void *ud, const char *name, pal_fs_body b) { (void)ud; (void)name; (void)b; }
 

@@ -9,7 +9,8 @@
  *     of the existing text, in order (relearning never drops anything);
  *   - merging the same model into its own merge result adds nothing.
  *
- * Build: `make fuzz`; or as a replayer of files with -DPAL_FUZZ_MAIN.
+ * Build: `make fuzz`; or without libFuzzer, as a replayer of files and
+ * corpora (tests/fuzz/replay.h): `make fuzz-replay`.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "lang/tools/learn.h"
 #include "lang/syntax/ast.h"
 #include "engine/base/arena.h"
+#include "tests/fuzz/replay.h"
 
 static bool is_subsequence(const char *a, size_t alen, const char *b, size_t blen)
 {
@@ -94,17 +96,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifdef PAL_FUZZ_MAIN
-int main(int argc, char **argv)
-{
-    static uint8_t buf[1 << 20];
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) { perror(argv[i]); return 2; }
-        size_t n = fread(buf, 1, sizeof buf, f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, n);
-    }
-    return 0;
-}
-#endif

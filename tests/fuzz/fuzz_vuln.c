@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "tests/fuzz/replay.h"
 
 static const char inventory_json[] =
     "{\"image\":{\"config\":{\"user\":\"\",\"exposed_ports\":[\"80/tcp\"]}},"
