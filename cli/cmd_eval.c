@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "engine/base/fileio.h"
 #include "engine/base/lines.h"
 #include "engine/runtime/decider.h"
 #include "cli/policy.h"
@@ -48,44 +49,18 @@ static void json_escape(FILE *out, const char *s)
     }
 }
 
-/* The whole stream, up to cap bytes; NULL with *too_big or errno set. */
-static char *read_all(FILE *f, size_t *len, size_t cap, bool *too_big)
-{
-    size_t n = 0, sz = 65536;
-    char *buf = malloc(sz);
-    *too_big = false;
-    if (!buf) return NULL;
-    size_t r;
-    while ((r = fread(buf + n, 1, sz - n - 1, f)) > 0) {
-        n += r;
-        if (n > cap) { free(buf); *too_big = true; return NULL; }
-        if (sz - n - 1 == 0) {
-            char *nb = realloc(buf, sz * 2);
-            if (!nb) { free(buf); return NULL; }
-            buf = nb;
-            sz *= 2;
-        }
-    }
-    if (ferror(f)) { int e = errno; free(buf); errno = e ? e : EIO; return NULL; }
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
-
 static int eval_inventory(pal_program *p, const char *path)
 {
     FILE *f = cli_fopen_input("eval", path, INVENTORY_WANTED);
     if (!f) { pal_program_free(p); return EXIT_ERROR; }
     size_t len;
-    bool too_big;
-    errno = 0;
-    char *text = read_all(f, &len, 512u << 20, &too_big);
-    int read_errno = errno;
+    char *text, why[600];
+    int r = pal_read_fd(fileno(f), strcmp(path, "-") ? path : "standard input", 512u << 20, &text, &len, why, sizeof why);
     if (f != stdin) fclose(f);
-    if (!text) {
+    if (r != PAL_READ_OK) {
         pal_program_free(p);
-        if (too_big) return cli_error("eval", "%s: larger than 512 MiB; is this an inventory?", path);
-        return cli_read_error("eval", path, read_errno);
+        if (r == PAL_READ_TOO_LARGE) return cli_error("eval", "%s: larger than 512 MiB; is this an inventory?", path);
+        return cli_error("eval", "%s", why);
     }
     cJSON *root = cJSON_ParseWithLength(text, len);
     free(text);

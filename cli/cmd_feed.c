@@ -13,6 +13,7 @@
  */
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "engine/base/fileio.h"
 #include "engine/inventory/inventory.h"
 #include "engine/vuln/vuln.h"
 
@@ -172,25 +173,6 @@ static int feed_check(int argc, char **argv)
     return rc;
 }
 
-/* Writes text to path through a temporary file and a rename, so a reader
-   never sees half a feed. */
-static int write_atomic(const char *path, const char *text)
-{
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp) return -1;
-    snprintf(tmp, n, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) { free(tmp); return -1; }
-    FILE *fp = fdopen(fd, "w");
-    if (!fp) { close(fd); unlink(tmp); free(tmp); return -1; }
-    bool ok = fputs(text, fp) >= 0 && fputc('\n', fp) != EOF;
-    ok = fclose(fp) == 0 && ok;
-    if (!ok || rename(tmp, path) < 0) { int e = errno; unlink(tmp); free(tmp); errno = e; return -1; }
-    free(tmp);
-    return 0;
-}
-
 static int feed_convert(int argc, char **argv)
 {
     const char *out = NULL;
@@ -226,7 +208,12 @@ static int feed_convert(int argc, char **argv)
     if (!text) return cli_error("feed", "out of memory");
     int rc = EXIT_OK;
     if (out) {
-        if (write_atomic(out, text) < 0) rc = cli_error("feed", "cannot write %s: %s", out, strerror(errno));
+        char werr[600];
+        size_t tl = strlen(text);
+        text[tl] = '\n';   /* the feed ends with a newline (the NUL's place; written by length) */
+        int wr = pal_write_file_atomic(out, text, tl + 1, PAL_MODE_DEFAULT, werr, sizeof werr);
+        text[tl] = 0;
+        if (wr != 0) rc = cli_error("feed", "%s", werr);
         else fprintf(stderr, "palisade feed: %d Windows vulnerabilities written to %s\n", nv, out);
     } else {
         puts(text);
@@ -243,31 +230,14 @@ static bool ends_with(const char *s, const char *suf)
 
 static cJSON *read_inventory_json(const char *path, char *err, size_t errcap)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) { snprintf(err, errcap, "%s: %s", path, strerror(errno)); return NULL; }
-    struct stat st;
-    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(fp);
+    char *buf;
+    size_t len;
+    int r = pal_read_file(path, (size_t)PAL_INV_MAX_META_BYTES * 8, &buf, &len, err, errcap);
+    if (r == PAL_READ_TOO_LARGE) snprintf(err, errcap, "%s: too large for an inventory", path);
+    if (r == PAL_READ_ERROR && strstr(err, "is a directory"))
         snprintf(err, errcap, "%s: is a directory (give an image tarball, an OCI layout directory without .json "
                  "at the end of its name, or an inventory .json)", path);
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t r = fread(buf + len, 1, cap - len, fp);
-        len += r;
-        if (len < cap) break;
-        if (cap >= (size_t)PAL_INV_MAX_META_BYTES * 8) { free(buf); buf = NULL; break; }
-        char *nb = realloc(buf, cap * 2);
-        if (!nb) { free(buf); buf = NULL; break; }
-        buf = nb;
-        cap *= 2;
-    }
-    int read_errno = ferror(fp) ? errno : 0;
-    fclose(fp);
-    if (buf && read_errno) { free(buf); snprintf(err, errcap, "%s: cannot read: %s", path, strerror(read_errno)); return NULL; }
-    if (!buf) { snprintf(err, errcap, "%s: too large or out of memory", path); return NULL; }
+    if (r != PAL_READ_OK) return NULL;
     cJSON *j = cJSON_ParseWithLength(buf, len);
     free(buf);
     if (!j) snprintf(err, errcap, "%s is not valid JSON (an inventory from `palisade inventory`)", path);

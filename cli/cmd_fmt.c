@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "engine/base/fileio.h"
 #include "lang/tools/fmt.h"
 #include "engine/base/limits.h"
 
@@ -86,42 +87,6 @@ static void walk(const char *dir, pathvec *out, int depth, int *err)
         free(here.v[i]);
     }
     free(here.v);
-}
-
-static int read_all(FILE *f, const char *name, char **data, size_t *len)
-{
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) return -1;
-    for (;;) {
-        if (n == cap) {
-            if (cap > PAL_MAX_SOURCE_BYTES) {
-                free(buf);
-                fprintf(stderr, "palisade fmt: %s: larger than %u bytes; split the file\n", name, PAL_MAX_SOURCE_BYTES);
-                return -1;
-            }
-            char *b = realloc(buf, cap * 2);
-            if (!b) { free(buf); return -1; }
-            buf = b;
-            cap *= 2;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        if (r == 0) break;
-        n += r;
-    }
-    if (ferror(f)) {
-        fprintf(stderr, "palisade fmt: %s: %s\n", name, strerror(errno));
-        free(buf);
-        return -1;
-    }
-    if (n > PAL_MAX_SOURCE_BYTES) {
-        fprintf(stderr, "palisade fmt: %s: larger than %u bytes; split the file\n", name, PAL_MAX_SOURCE_BYTES);
-        free(buf);
-        return -1;
-    }
-    *data = buf;
-    *len = n;
-    return 0;
 }
 
 /* ---- unified diff (Myers) ---- */
@@ -268,38 +233,17 @@ static void print_diff(const char *name, const char *a, size_t an, const char *b
 
 /* ---- writing in place ---- */
 
+/* The formatted text over the file, atomically, keeping its mode. */
 static int write_atomic(const char *path, const char *data, size_t len)
 {
     struct stat st;
+    char err[600];
     if (stat(path, &st) != 0) {
         fprintf(stderr, "palisade fmt: %s: %s\n", path, strerror(errno));
         return -1;
     }
-    char tmp[4200];
-    const char *slash = strrchr(path, '/');
-    if (slash)
-        snprintf(tmp, sizeof tmp, "%.*s/.%s.fmt-XXXXXX", (int)(slash - path), path, slash + 1);
-    else
-        snprintf(tmp, sizeof tmp, ".%s.fmt-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "palisade fmt: %s: cannot create a temporary file beside it: %s\n", path, strerror(errno));
-        return -1;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        off += (size_t)w;
-    }
-    int ok = off == len && fchmod(fd, st.st_mode & 07777) == 0 && fsync(fd) == 0;
-    if (close(fd) != 0) ok = 0;
-    if (!ok || rename(tmp, path) != 0) {
-        fprintf(stderr, "palisade fmt: %s: cannot write: %s (file unchanged)\n", path, strerror(errno));
-        unlink(tmp);
+    if (pal_write_file_atomic(path, data, len, (int)(st.st_mode & 07777), err, sizeof err) != 0) {
+        fprintf(stderr, "palisade fmt: %s (file unchanged)\n", err);
         return -1;
     }
     return 0;
@@ -370,15 +314,15 @@ int cmd_fmt(int argc, char **argv)
         }
         char *src = NULL;
         size_t len = 0;
-        FILE *f = is_stdin ? stdin : fopen(p, "rb");
-        if (!f) {
-            fprintf(stderr, "palisade fmt: %s: %s\n", p, strerror(errno));
+        char why[600];
+        int r = is_stdin ? pal_read_fd(STDIN_FILENO, name, PAL_MAX_SOURCE_BYTES, &src, &len, why, sizeof why)
+                         : pal_read_file(p, PAL_MAX_SOURCE_BYTES, &src, &len, why, sizeof why);
+        if (r == PAL_READ_TOO_LARGE) {
+            fprintf(stderr, "palisade fmt: %s: larger than %u bytes; split the file\n", name, PAL_MAX_SOURCE_BYTES);
             rc = EXIT_ERROR;
             continue;
         }
-        int r = read_all(f, name, &src, &len);
-        if (!is_stdin) fclose(f);
-        if (r != 0) { rc = EXIT_ERROR; continue; }
+        if (r != PAL_READ_OK) { fprintf(stderr, "palisade fmt: %s\n", why); rc = EXIT_ERROR; continue; }
         char *out = NULL;
         size_t outlen = 0;
         if (pal_format(name, src, len, NULL, NULL, &out, &outlen) != 0) {

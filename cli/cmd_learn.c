@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "engine/base/fileio.h"
 #include "engine/decode/decode.h"
 #include "engine/base/limits.h"
 #include "lang/tools/learn.h"
@@ -37,44 +38,6 @@ static void usage(FILE *f)
                "traffic.  --merge adds newly seen behaviour to a learned file, keeping all of it.\n");
 }
 
-static char *slurp(const char *path, size_t *len, char *err, size_t errcap)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(err, errcap, "%s: %s", path, strerror(errno)); return NULL; }
-    size_t cap = 65536, n = 0;
-    char *b = malloc(cap);
-    size_t r;
-    while (b && (r = fread(b + n, 1, cap - n - 1, f)) > 0) {
-        n += r;
-        if (n > PAL_MAX_SOURCE_BYTES) { snprintf(err, errcap, "%s: larger than %u bytes", path, PAL_MAX_SOURCE_BYTES); free(b); fclose(f); return NULL; }
-        if (cap - n - 1 == 0) { char *nb = realloc(b, cap * 2); if (!nb) { free(b); b = NULL; break; } b = nb; cap *= 2; }
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (!b || bad) { free(b); snprintf(err, errcap, "%s: cannot read", path); return NULL; }
-    b[n] = 0;
-    *len = n;
-    return b;
-}
-
-static int write_atomic(const char *path, const char *text)
-{
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp) return -1;
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) { free(tmp); return -1; }
-    size_t len = strlen(text);
-    bool ok = fwrite(text, 1, len, f) == len;
-    ok = (fflush(f) == 0) && ok;
-    ok = (fsync(fileno(f)) == 0) && ok;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) { unlink(tmp); free(tmp); return -1; }
-    free(tmp);
-    return 0;
-}
-
 /* Renders the model merged into `base` (NULL: fresh) and writes it to
    `target` atomically; the added entries go to stderr. */
 static int learn_output(const char *cmd, pal_learn *l, const char *base, const char *target,
@@ -82,13 +45,16 @@ static int learn_output(const char *cmd, pal_learn *l, const char *base, const c
 {
     char *existing = NULL, *diff = NULL;
     size_t elen = 0;
-    if (base && !(existing = slurp(base, &elen, err, errcap))) return -1;
+    if (base) {
+        int r = pal_read_file(base, PAL_MAX_SOURCE_BYTES, &existing, &elen, err, errcap);
+        if (r == PAL_READ_TOO_LARGE) snprintf(err, errcap, "%s: larger than %u bytes", base, PAL_MAX_SOURCE_BYTES);
+        if (r != PAL_READ_OK) return -1;
+    }
     char *src = pal_learn_render(l, existing, elen, base, &diff, err, errcap);
     free(existing);
     if (!src) return -1;   /* err names file:line:col */
     int rc = 0;
-    if (write_atomic(target, src) != 0) {
-        snprintf(err, errcap, "%s: cannot write: %s", target, strerror(errno));
+    if (pal_write_file_atomic(target, src, strlen(src), PAL_MODE_DEFAULT, err, errcap) != 0) {
         rc = -1;
     } else {
         fprintf(stderr, "palisade %s: %s: ", cmd, target);

@@ -35,7 +35,7 @@ static int read_all(int fd, const char *name, size_t max, const struct stat *st,
         if (r < 0) {
             int e = errno;
             free(buf);
-            return pal_set_err(err, errcap, "%s: read error: %s", name, strerror(e));
+            return pal_set_err(err, errcap, "%s: cannot read: %s", name, strerror(e));
         }
         if (r == 0) break;
         n += (size_t)r;
@@ -77,9 +77,8 @@ int pal_read_file(const char *path, size_t max, char **data, size_t *len, char *
     *len = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        int e = errno;
-        if (e == ENOENT) return pal_set_err(err, errcap, "%s: no such file", path);
-        return pal_set_err(err, errcap, "%s: cannot open: %s", path, strerror(e));
+        /* the C library's words, as every command prints them: "PATH: No such file or directory" */
+        return pal_set_err(err, errcap, "%s: %s", path, strerror(errno));
     }
     int rc = read_open_fd(fd, path, max, data, len, err, errcap);
     close(fd);
@@ -105,8 +104,12 @@ int pal_atomic_begin(pal_atomic *w, const char *path, int mode, char *err, size_
         free(w->tmp);
         return pal_set_err(err, errcap, "%s: out of memory", path);
     }
-    /* beside the target, so the rename stays on one file system */
-    snprintf(w->tmp, n + 16, "%s.tmp.XXXXXX", path);
+    /* beside the target, so the rename stays on one file system, and hidden
+       (".NAME.tmp-XXXXXX"), so a policy loader or a watcher that skips
+       hidden files never sees half a file */
+    const char *slash = strrchr(path, '/');
+    if (slash) snprintf(w->tmp, n + 16, "%.*s/.%s.tmp-XXXXXX", (int)(slash - path), path, slash + 1);
+    else snprintf(w->tmp, n + 16, ".%s.tmp-XXXXXX", path);
     int fd = mkstemp(w->tmp);
     if (fd < 0) {
         int e = errno;

@@ -13,7 +13,8 @@
  * rely on a terminator, but len is authoritative: the data may hold NULs.
  *
  * Writing.  A report, a bundle, a formatted policy or a learned policy is
- * written to a temporary file beside the target (same file system), synced,
+ * written to a hidden temporary file beside the target (same file system,
+ * and skipped by every walker of a policy tree), synced,
  * given its mode, and renamed over the target, so a reader sees the old
  * file or the new one, never half of one, and a failed write leaves the
  * old file untouched.

@@ -45,7 +45,7 @@ static unsigned ecs_kind(evctx *e)
         }
         char q[QUOTE_BUF];
         const pal_value *c0 = &cat->u.items[0];
-        dec_set_err(e->d.err, e->d.errcap,
+        pal_set_err(e->d.err, e->d.errcap,
                 "event.category %s is not an event kind palisade decides (process, network, dns, file)",
                 c0->tag == PV_STR ? dec_show(q, c0->u.s, c0->len, true) : "?");
         return 0;
@@ -54,7 +54,7 @@ static unsigned ecs_kind(evctx *e)
     if (ev_seen(e, EF_DST_IP) || ev_seen(e, EF_SRC_IP)) return PK_NETWORK;
     if (ev_seen(e, EF_FILE_PATH)) return PK_FILE;
     if (ev_any_seen(e, "process.")) return PK_PROCESS;
-    dec_set_err(e->d.err, e->d.errcap, "cannot tell the event kind: add event.category");
+    pal_set_err(e->d.err, e->d.errcap, "cannot tell the event kind: add event.category");
     return 0;
 }
 

@@ -282,7 +282,7 @@ static const char *json_type_noun(const cJSON *v)
 static cJSON *parse_line(const char *line, size_t len, char *err, size_t errcap)
 {
     if (len > PAL_MAX_EVENT_LINE) {
-        dec_set_err(err, errcap, "line is %zu bytes, over the limit of %u bytes (PAL_MAX_EVENT_LINE)",
+        pal_set_err(err, errcap, "line is %zu bytes, over the limit of %u bytes (PAL_MAX_EVENT_LINE)",
                 len, PAL_MAX_EVENT_LINE);
         return NULL;
     }
@@ -290,10 +290,10 @@ static cJSON *parse_line(const char *line, size_t len, char *err, size_t errcap)
     if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) off = 3;   /* BOM from Windows tools */
     while (len > off && is_ws(line[len - 1])) len--;
     while (off < len && is_ws(line[off])) off++;
-    if (off == len) { dec_set_err(err, errcap, "empty line: expected one JSON object"); return NULL; }
+    if (off == len) { pal_set_err(err, errcap, "empty line: expected one JSON object"); return NULL; }
     size_t where = 0;
     if (too_deep(line + off, len - off, &where)) {
-        dec_set_err(err, errcap, "line nests deeper than %u levels at byte %zu (PAL_MAX_JSON_DEPTH)",
+        pal_set_err(err, errcap, "line nests deeper than %u levels at byte %zu (PAL_MAX_JSON_DEPTH)",
                 PAL_MAX_JSON_DEPTH, off + where + 1);
         return NULL;
     }
@@ -301,18 +301,18 @@ static cJSON *parse_line(const char *line, size_t len, char *err, size_t errcap)
     cJSON *root = cJSON_ParseWithLengthOpts(line + off, len - off, &end, 0);
     if (!root) {
         size_t at = end && end >= line && end <= line + len ? (size_t)(end - line) : off;
-        dec_set_err(err, errcap, "line is not valid JSON at byte %zu", at + 1);
+        pal_set_err(err, errcap, "line is not valid JSON at byte %zu", at + 1);
         return NULL;
     }
     size_t rest = end ? (size_t)(end - line) : len;
     while (rest < len && is_ws(line[rest])) rest++;
     if (rest < len) {
         cJSON_Delete(root);
-        dec_set_err(err, errcap, "line holds more than one JSON value: extra text at byte %zu", rest + 1);
+        pal_set_err(err, errcap, "line holds more than one JSON value: extra text at byte %zu", rest + 1);
         return NULL;
     }
     if (!cJSON_IsObject(root)) {
-        dec_set_err(err, errcap, "line is %s, not a JSON object: write one event object per line",
+        pal_set_err(err, errcap, "line is %s, not a JSON object: write one event object per line",
                 json_type_noun(root));
         cJSON_Delete(root);
         return NULL;
@@ -383,21 +383,21 @@ static int read_again(evctx *ea, int rca, const cJSON *root, pal_input_format fm
               ? read_event(&eb, root, fmt) : -1;
     if (rca == 0 && rcb == 0) {
         ea->ev->other = evb;
-        dec_set_err(err, errcap, "duplicate key %s: decided on its first and on its last value", dup);
+        pal_set_err(err, errcap, "duplicate key %s: decided on its first and on its last value", dup);
         return 0;
     }
     if (rca == 0) {
-        dec_set_err(err, errcap, "duplicate key %s: decided on its first value (with its last the line is not "
+        pal_set_err(err, errcap, "duplicate key %s: decided on its first value (with its last the line is not "
                     "decided: %s)", dup, last_err);
         return 0;
     }
     if (rcb == 0) {
         *ea->ev = *evb;
-        dec_set_err(err, errcap, "duplicate key %s: decided on its last value (with its first the line is not "
+        pal_set_err(err, errcap, "duplicate key %s: decided on its last value (with its first the line is not "
                     "decided: %s)", dup, first_err);
         return 0;
     }
-    if (!ea->d.fatal) dec_set_err(err, errcap, "%s (duplicate key %s)", first_err, dup);
+    if (!ea->d.fatal) pal_set_err(err, errcap, "%s (duplicate key %s)", first_err, dup);
     return -1;
 }
 
@@ -414,17 +414,17 @@ int pal_event_decode_opts(const char *line, size_t len, pal_input_format fmt, co
 {
     if (!err) errcap = 0;
     if (errcap) err[0] = 0;
-    if (!ev) { dec_set_err(err, errcap, "internal error: no event to decode into"); return -1; }
+    if (!ev) { pal_set_err(err, errcap, "internal error: no event to decode into"); return -1; }
     memset(ev, 0, sizeof *ev);
     pthread_once(&ef_once, ef_init);
     const pal_schema *s = pal_schema_get(PS_EVENT);
     ev->rec.schema = s;
-    if (!line || !a) { dec_set_err(err, errcap, "internal error: no line or arena"); return -1; }
+    if (!line || !a) { pal_set_err(err, errcap, "internal error: no line or arena"); return -1; }
     if (s->nfields > DEC_MAX_FIELDS) {
-        dec_set_err(err, errcap, "internal error: the event schema has more than %u fields", DEC_MAX_FIELDS);
+        pal_set_err(err, errcap, "internal error: the event schema has more than %u fields", DEC_MAX_FIELDS);
         return -1;
     }
-    if ((unsigned)fmt > PAL_INPUT_FALCO) { dec_set_err(err, errcap, "internal error: unknown input format %d", (int)fmt); return -1; }
+    if ((unsigned)fmt > PAL_INPUT_FALCO) { pal_set_err(err, errcap, "internal error: unknown input format %d", (int)fmt); return -1; }
 
     evctx e;
     if (!begin_reading(&e, a, err, errcap, ev, o, want, false)) return -1;   /* slots all undefined */

@@ -144,7 +144,7 @@ static int falco_kind(evctx *e, const cJSON *of)
             ev_category(e, "process", t, 1);
             e->ev->kind = PK_PROCESS;
         } else {
-            dec_set_err(err, cap, "cannot tell the event kind of a Falco record without evt.type: "
+            pal_set_err(err, cap, "cannot tell the event kind of a Falco record without evt.type: "
                               "add evt.type to the rule's output");
             return -1;
         }
@@ -162,7 +162,7 @@ static int falco_kind(evctx *e, const cJSON *of)
         bool created = !strcmp(et, "creat");
         int w = created ? 1 : falco_open_write(e, of, &created);
         if (w != 1) {
-            dec_set_err(err, cap, w == 0 ? "Falco %s event opens for reading only; palisade decides file writes"
+            pal_set_err(err, cap, w == 0 ? "Falco %s event opens for reading only; palisade decides file writes"
                                      : "cannot tell whether Falco %s event writes: add evt.arg.flags or "
                                        "evt.is_open_write to the rule's output", et);
             return -1;
@@ -174,7 +174,7 @@ static int falco_kind(evctx *e, const cJSON *of)
         ev_category(e, "file", t, 1);
         e->ev->kind = PK_FILE;
     } else {
-        dec_set_err(err, cap, "Falco evt.type %s is not an event palisade decides (it maps execve, connect, "
+        pal_set_err(err, cap, "Falco evt.type %s is not an event palisade decides (it maps execve, connect, "
                           "accept, sendto and open/openat/creat for writing)", dec_show(q, et, strlen(et), false));
         return -1;
     }
@@ -188,12 +188,12 @@ int dec_falco(evctx *e, const cJSON *root)
     size_t cap = e->d.errcap;
     const cJSON *of = dec_item(&e->d, root, "output_fields", "");
     if (!cJSON_IsObject(of)) {
-        dec_set_err(err, cap, "not a Falco record: no output_fields object");
+        pal_set_err(err, cap, "not a Falco record: no output_fields object");
         return -1;
     }
     const char *source = jstr(dec_item(&e->d, root, "source", ""));
     if (source && strcmp(source, "syscall") != 0) {
-        dec_set_err(err, cap, "unsupported Falco source %s (palisade maps syscall events)",
+        pal_set_err(err, cap, "unsupported Falco source %s (palisade maps syscall events)",
                 dec_show(q, source, strlen(source), false));
         return -1;
     }

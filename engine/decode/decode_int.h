@@ -66,6 +66,7 @@
 #define PAL_DECODE_INT_H
 
 #include "engine/decode/decode.h"
+#include "engine/base/err.h"
 #include "engine/base/limits.h"
 #include "engine/core/match.h"
 
@@ -116,7 +117,6 @@ static inline const cJSON *item(const cJSON *obj, const char *key)
 static inline const char *jstr(const cJSON *v) { return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL; }
 
 const char *dec_find_sub(const char *s, size_t n, const char *lit);
-void dec_set_err(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A printable rendition of untrusted text for a message (see decode_walk.c). */
 const char *dec_show(char buf[QUOTE_BUF], const char *s, size_t n, bool quotes);
 /* "a string", "a number", ... for messages about a JSON value. */

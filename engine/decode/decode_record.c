@@ -113,9 +113,9 @@ int pal_record_from_json(const pal_schema *s, const cJSON *obj, bool windows,
     if (!err) errcap = 0;
     if (errcap) err[0] = 0;
     if (out) { out->schema = s; out->slots = NULL; }
-    if (!s || !a || !out) { dec_set_err(err, errcap, "internal error: no schema, arena or output record"); return -1; }
+    if (!s || !a || !out) { pal_set_err(err, errcap, "internal error: no schema, arena or output record"); return -1; }
     if (!cJSON_IsObject(obj)) {
-        dec_set_err(err, errcap, "expected a JSON object for the %s, got %s", s->name, dec_json_kind(obj));
+        pal_set_err(err, errcap, "expected a JSON object for the %s, got %s", s->name, dec_json_kind(obj));
         return -1;
     }
     dec d = {0};

@@ -118,21 +118,21 @@ static int sysmon_event_id(evctx *e, const cJSON *root, int64_t *eid)
     const char *chan = jstr(dec_find(&e->d, root, "winlog.channel"));
     if (!chan) chan = jstr(dec_item(&e->d, root, "Channel", ""));
     if (chan && !str_eq_ci(chan, SYSMON_CHANNEL)) {
-        dec_set_err(err, cap, "not a Sysmon record: Channel is %s", dec_show(q, chan, strlen(chan), false));
+        pal_set_err(err, cap, "not a Sysmon record: Channel is %s", dec_show(q, chan, strlen(chan), false));
         return -1;
     }
     const char *prov = jstr(dec_find(&e->d, root, "winlog.provider_name"));
     if (!prov) prov = jstr(dec_item(&e->d, root, "SourceName", ""));
     if (!prov) prov = jstr(dec_item(&e->d, root, "ProviderName", ""));
     if (!chan && prov && !str_eq_ci(prov, SYSMON_PROVIDER)) {
-        dec_set_err(err, cap, "not a Sysmon record: provider is %s", dec_show(q, prov, strlen(prov), false));
+        pal_set_err(err, cap, "not a Sysmon record: provider is %s", dec_show(q, prov, strlen(prov), false));
         return -1;
     }
     const char *idname = "winlog.event_id";
     const cJSON *id = dec_find(&e->d, root, idname);
     if (!id) id = dec_item(&e->d, root, idname = "EventID", "");
     if (!id) {
-        dec_set_err(err, cap, "not a Sysmon record: no EventID (winlog.event_id or EventID)");
+        pal_set_err(err, cap, "not a Sysmon record: no EventID (winlog.event_id or EventID)");
         return -1;
     }
     bool id_ok = false;
@@ -143,12 +143,12 @@ static int sysmon_event_id(evctx *e, const cJSON *root, int64_t *eid)
         id_ok = dec_parse_int(id->valuestring, strlen(id->valuestring), eid) == 0;
     }
     if (!id_ok) {
-        dec_set_err(err, cap, "%s: expected a Sysmon event number, got %s", idname,
+        pal_set_err(err, cap, "%s: expected a Sysmon event number, got %s", idname,
                     jstr(id) ? dec_show(q, id->valuestring, strlen(id->valuestring), true) : dec_json_kind(id));
         return -1;
     }
     if (*eid != 1 && *eid != 3 && *eid != 11 && *eid != 22) {
-        dec_set_err(err, cap, "unsupported Sysmon EventID %lld (palisade maps 1, 3, 11, 22)", (long long)*eid);
+        pal_set_err(err, cap, "unsupported Sysmon EventID %lld (palisade maps 1, 3, 11, 22)", (long long)*eid);
         return -1;
     }
     return 0;
@@ -278,10 +278,10 @@ static int sysmon_check_data(evctx *e, int64_t eid, const cJSON *data, const cha
         o += (size_t)snprintf(names + o, sizeof names - o, "%s, ", k->keys[i]);
     snprintf(names + o, sizeof names - o, "...");
     if (*pre)
-        dec_set_err(e->d.err, e->d.errcap, "Sysmon EventID %lld record has no event data: %s holds none of "
+        pal_set_err(e->d.err, e->d.errcap, "Sysmon EventID %lld record has no event data: %s holds none of "
                     "its fields (%s)", (long long)eid, pre, names);
     else
-        dec_set_err(e->d.err, e->d.errcap, "Sysmon EventID %lld record has no event data: no winlog.event_data "
+        pal_set_err(e->d.err, e->d.errcap, "Sysmon EventID %lld record has no event data: no winlog.event_data "
                     "or EventData object, and none of its fields (%s) at the top level", (long long)eid, names);
     return -1;
 }

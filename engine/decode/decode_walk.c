@@ -14,14 +14,6 @@ const char *dec_find_sub(const char *s, size_t n, const char *lit)
     return NULL;
 }
 
-void dec_set_err(char *err, size_t cap, const char *fmt, ...)
-{
-    if (!err || !cap) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
 
 /* A printable rendition of untrusted text for a message: at most DEC_QUOTE
    bytes, control and non-ASCII bytes as \xNN, so a hostile value cannot

@@ -229,7 +229,7 @@ int pal_volume_map_parse(const char *spec, pal_decode_opts *o, char *err, size_t
 {
     memset(o, 0, sizeof *o);
     if (!spec || !*spec) {
-        dec_set_err(err, errcap, "empty volume map: give \\Device\\HarddiskVolumeN=X: entries separated by commas");
+        pal_set_err(err, errcap, "empty volume map: give \\Device\\HarddiskVolumeN=X: entries separated by commas");
         return -1;
     }
     unsigned k = 0;
@@ -252,21 +252,21 @@ int pal_volume_map_parse(const char *spec, pal_decode_opts *o, char *err, size_t
             ok = device_volume(name, o2 + nl, &vol) == o2 + nl;
         }
         if (!ok) {
-            dec_set_err(err, errcap, "volume map entry %u '%s': expected \\Device\\HarddiskVolumeN=X:", k, q);
+            pal_set_err(err, errcap, "volume map entry %u '%s': expected \\Device\\HarddiskVolumeN=X:", k, q);
             return -1;
         }
         if (!vol) {
-            dec_set_err(err, errcap, "volume map entry %u '%s': volume numbers are 1 to 255", k, q);
+            pal_set_err(err, errcap, "volume map entry %u '%s': volume numbers are 1 to 255", k, q);
             return -1;
         }
         const char *d = eq + 1;
         size_t dl = n - nl - 1;
         if (!(dl == 1 || (dl == 2 && d[1] == ':')) || !alpha(d[0])) {
-            dec_set_err(err, errcap, "volume map entry %u '%s': the drive is one letter, as C:", k, q);
+            pal_set_err(err, errcap, "volume map entry %u '%s': the drive is one letter, as C:", k, q);
             return -1;
         }
         if (o->volume_drive[vol]) {
-            dec_set_err(err, errcap, "volume map entry %u '%s': volume %u is given twice", k, q, vol);
+            pal_set_err(err, errcap, "volume map entry %u '%s': volume %u is given twice", k, q, vol);
             return -1;
         }
         o->volume_drive[vol] = (char)(d[0] >= 'a' ? d[0] - 'a' + 'A' : d[0]);

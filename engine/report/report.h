@@ -119,8 +119,8 @@
  * Ownership: everything hangs off the report's arena (and its growable
  * arrays), freed by rpt_free.
  */
-#ifndef PAL_CLI_REPORT_H
-#define PAL_CLI_REPORT_H
+#ifndef PAL_REPORT_H
+#define PAL_REPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>

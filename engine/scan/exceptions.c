@@ -32,7 +32,7 @@ long cli_parse_date(const char *s, size_t len)
     return days + d - 1;
 }
 
-static const char *copy_scalar(cli_exceptions *x, const pal_yaml_doc *doc, const pal_yaml *v,
+static const char *copy_scalar(pal_exceptions *x, const pal_yaml_doc *doc, const pal_yaml *v,
                                const char *what, size_t max, char *err, size_t errcap)
 {
     if (v->kind != PAL_YAML_SCALAR) {
@@ -52,7 +52,7 @@ static const char *copy_scalar(cli_exceptions *x, const pal_yaml_doc *doc, const
     return c;
 }
 
-int cli_exceptions_load(cli_exceptions *x, const char *file, long today, char *err, size_t errcap)
+int pal_exceptions_load(pal_exceptions *x, const char *file, long today, char *err, size_t errcap)
 {
     static const char *const top_keys[] = {"exceptions", NULL};
     static const char *const entry_keys[] = {"id", "image", "path", "reason", "expires", NULL};
@@ -85,7 +85,7 @@ int cli_exceptions_load(cli_exceptions *x, const char *file, long today, char *e
     if (list->n && !x->e) { snprintf(err, errcap, "%s: out of memory", file); goto out; }
     for (unsigned i = 0; i < list->n; i++) {
         const pal_yaml *ent = list->items[i];
-        cli_exception *e = &x->e[i];
+        pal_exception *e = &x->e[i];
         if (ent->kind != PAL_YAML_MAP) {
             pal_yaml_error(&doc, ent, err, errcap, "an exception must be a mapping with id: and reason:");
             goto out;
@@ -119,11 +119,11 @@ int cli_exceptions_load(cli_exceptions *x, const char *file, long today, char *e
     rc = 0;
 out:
     pal_yaml_free(&doc);
-    if (rc != 0) cli_exceptions_free(x);
+    if (rc != 0) pal_exceptions_free(x);
     return rc;
 }
 
-void cli_exceptions_free(cli_exceptions *x)
+void pal_exceptions_free(pal_exceptions *x)
 {
     pal_arena_free(&x->arena);
     memset(x, 0, sizeof *x);
@@ -153,13 +153,13 @@ static bool message_matches(const char *pat, const char *msg, bool windows)
     return false;
 }
 
-cli_exception *cli_exceptions_match(cli_exceptions *x, const char *id, const char *const *names,
+pal_exception *pal_exceptions_match(pal_exceptions *x, const char *id, const char *const *names,
                                     unsigned nnames, const char *element, const char *message,
                                     bool windows)
 {
-    cli_exception *expired = NULL;
+    pal_exception *expired = NULL;
     for (unsigned i = 0; i < x->n; i++) {
-        cli_exception *e = &x->e[i];
+        pal_exception *e = &x->e[i];
         if (strcmp(e->id, id) != 0) continue;
         if (e->image) {
             bool ok = false;

@@ -18,8 +18,8 @@
  * run of characters (across `/` too), `?` one character; on a Windows
  * image paths compare without case and with `\` equal to `/`.
  */
-#ifndef PAL_CLI_EXCEPTIONS_H
-#define PAL_CLI_EXCEPTIONS_H
+#ifndef PAL_EXCEPTIONS_H
+#define PAL_EXCEPTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,32 +27,32 @@
 
 #define CLI_MAX_EXCEPTIONS 100000u   /* entries in one exceptions file */
 
-typedef struct cli_exception {
+typedef struct pal_exception {
     const char *id, *image, *path, *reason;
     const char *expires;      /* "YYYY-MM-DD", or NULL: no expiry */
     long expires_day;         /* days since 1970-01-01 of `expires` */
     bool expired;             /* today is past `expires` */
     unsigned line;            /* where the entry starts */
     unsigned used;            /* findings it matched (expired ones too) */
-} cli_exception;
+} pal_exception;
 
-typedef struct cli_exceptions {
+typedef struct pal_exceptions {
     pal_arena arena;
     const char *file;
-    cli_exception *e;
+    pal_exception *e;
     unsigned n;
-} cli_exceptions;
+} pal_exceptions;
 
 /* Reads FILE; `today` is days since the epoch (UTC), which decides
    `expired`.  0, or -1 with "FILE:LINE:COL: what; what to do". */
-int cli_exceptions_load(cli_exceptions *x, const char *file, long today, char *err, size_t errcap);
-void cli_exceptions_free(cli_exceptions *x);
+int pal_exceptions_load(pal_exceptions *x, const char *file, long today, char *err, size_t errcap);
+void pal_exceptions_free(pal_exceptions *x);
 
 /* The exception for a finding of check/vulnerability `id` on an image
    known by `names` (its name and tags): an unexpired one when any
    matches, else an expired one (so the report can say it expired), else
    NULL.  `element` and `message` may be NULL. */
-cli_exception *cli_exceptions_match(cli_exceptions *x, const char *id, const char *const *names,
+pal_exception *pal_exceptions_match(pal_exceptions *x, const char *id, const char *const *names,
                                     unsigned nnames, const char *element, const char *message,
                                     bool windows);
 

@@ -20,20 +20,20 @@
 /* frameworks                                                          */
 /* ------------------------------------------------------------------ */
 
-void cli_frameworks_init(cli_frameworks *s)
+void pal_frameworks_init(pal_frameworks *s)
 {
     memset(s, 0, sizeof *s);
     pal_arena_init(&s->arena, 0);
 }
 
-void cli_frameworks_free(cli_frameworks *s)
+void pal_frameworks_free(pal_frameworks *s)
 {
     free(s->fw);
     pal_arena_free(&s->arena);
     memset(s, 0, sizeof *s);
 }
 
-const cli_framework *cli_frameworks_find(const cli_frameworks *s, const char *key)
+const pal_framework *pal_frameworks_find(const pal_frameworks *s, const char *key)
 {
     for (unsigned i = 0; i < s->n; i++)
         if (!strcmp(s->fw[i].key, key)) return &s->fw[i];
@@ -42,7 +42,7 @@ const cli_framework *cli_frameworks_find(const cli_frameworks *s, const char *ke
 
 /* A scalar of at most max bytes with no control characters, copied into
    the set's arena; NULL and an error otherwise. */
-static const char *want_scalar(cli_frameworks *s, const pal_yaml_doc *doc, const pal_yaml *v,
+static const char *want_scalar(pal_frameworks *s, const pal_yaml_doc *doc, const pal_yaml *v,
                                const char *what, size_t max, char *err, size_t errcap)
 {
     if (!v || v->kind != PAL_YAML_SCALAR) {
@@ -71,7 +71,7 @@ static bool is_key_name(const char *k)
     return *k && !(*k >= '0' && *k <= '9');
 }
 
-static int read_framework(cli_frameworks *s, const pal_yaml_doc *doc, cli_framework *fw,
+static int read_framework(pal_frameworks *s, const pal_yaml_doc *doc, pal_framework *fw,
                           char *err, size_t errcap)
 {
     static const char *const top_keys[] = {"framework", "title", "version", "description", "url", "controls", NULL};
@@ -109,7 +109,7 @@ static int read_framework(cli_frameworks *s, const pal_yaml_doc *doc, cli_framew
     if (ctl->n && !fw->controls) { pal_yaml_error(doc, ctl, err, errcap, "out of memory"); return -1; }
     for (unsigned i = 0; i < ctl->n; i++) {
         const pal_yaml *c = ctl->items[i];
-        cli_fw_control *fc = &fw->controls[i];
+        pal_fw_control *fc = &fw->controls[i];
         if (c->kind != PAL_YAML_MAP) { pal_yaml_error(doc, c, err, errcap, "a control must be a mapping with id:, title: and checks:"); return -1; }
         if (pal_yaml_known_keys(doc, c, "a control", ctl_keys, err, errcap) != 0) return -1;
         fc->line = c->line;
@@ -140,7 +140,7 @@ static int read_framework(cli_frameworks *s, const pal_yaml_doc *doc, cli_framew
     return 0;
 }
 
-int cli_frameworks_add(cli_frameworks *s, const char *file, const char *data, size_t len,
+int pal_frameworks_add(pal_frameworks *s, const char *file, const char *data, size_t len,
                        bool user, char *err, size_t errcap)
 {
     if (s->n >= PAL_MAX_FRAMEWORKS) {
@@ -149,12 +149,12 @@ int cli_frameworks_add(cli_frameworks *s, const char *file, const char *data, si
     }
     pal_yaml_doc doc;
     if (pal_yaml_parse(&doc, file, data, len, NULL, err, errcap) != 0) return -1;
-    cli_framework fw = {0};
+    pal_framework fw = {0};
     fw.user = user;
     fw.file = pal_arena_strndup(&s->arena, file, strlen(file));
     int rc = fw.file ? read_framework(s, &doc, &fw, err, errcap) : -1;
     if (rc == 0) {
-        const cli_framework *old = cli_frameworks_find(s, fw.key);
+        const pal_framework *old = pal_frameworks_find(s, fw.key);
         if (old) {
             pal_yaml_error(&doc, pal_yaml_get(doc.root, "framework"), err, errcap,
                            "framework '%s' is already defined by %s; give this one another key", fw.key, old->file);
@@ -163,7 +163,7 @@ int cli_frameworks_add(cli_frameworks *s, const char *file, const char *data, si
     }
     if (rc == 0 && s->n == s->cap) {
         unsigned cap = s->cap ? s->cap * 2 : 8;
-        cli_framework *n = realloc(s->fw, cap * sizeof *n);
+        pal_framework *n = realloc(s->fw, cap * sizeof *n);
         if (!n) { snprintf(err, errcap, "%s: out of memory", file); rc = -1; }
         else { s->fw = n; s->cap = cap; }
     }
@@ -172,7 +172,7 @@ int cli_frameworks_add(cli_frameworks *s, const char *file, const char *data, si
     return rc;
 }
 
-int cli_frameworks_add_dir(cli_frameworks *s, const char *dir, char *err, size_t errcap)
+int pal_frameworks_add_dir(pal_frameworks *s, const char *dir, char *err, size_t errcap)
 {
     static const char *const yaml_names[] = {".yaml", ".yml", NULL};
     pal_pathlist names;
@@ -186,7 +186,7 @@ int cli_frameworks_add_dir(cli_frameworks *s, const char *dir, char *err, size_t
         char *buf;
         size_t len;
         if (pal_read_file(path, PAL_YAML_MAX_BYTES, &buf, &len, err, errcap) != PAL_READ_OK) { rc = -1; break; }
-        rc = cli_frameworks_add(s, path, buf, len, true, err, errcap);
+        rc = pal_frameworks_add(s, path, buf, len, true, err, errcap);
         free(buf);
     }
     pal_pathlist_free(&names);

@@ -21,11 +21,11 @@
  * An unknown key is an error too, so a misspelt `chekcs:` never silently
  * maps nothing.
  *
- * Ownership: a pal_yaml tree, a cli_frameworks set and everything they
- * point to live in one arena each, freed by pal_yaml_free / cli_frameworks_free.
+ * Ownership: a pal_yaml tree, a pal_frameworks set and everything they
+ * point to live in one arena each, freed by pal_yaml_free / pal_frameworks_free.
  */
-#ifndef PAL_CLI_FRAMEWORKS_H
-#define PAL_CLI_FRAMEWORKS_H
+#ifndef PAL_FRAMEWORKS_H
+#define PAL_FRAMEWORKS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,35 +36,35 @@
 
 /* ---- frameworks ---- */
 
-typedef struct cli_fw_control {
+typedef struct pal_fw_control {
     const char *id, *title;
     const char **checks;      /* check IDs */
     unsigned nchecks;
     unsigned line;            /* where the control starts in its file */
-} cli_fw_control;
+} pal_fw_control;
 
-typedef struct cli_framework {
+typedef struct pal_framework {
     const char *key, *title, *version;
     const char *file;         /* where it was read from */
-    cli_fw_control *controls;
+    pal_fw_control *controls;
     unsigned ncontrols;
     bool user;                /* from --frameworks-dir, not built in */
-} cli_framework;
+} pal_framework;
 
-typedef struct cli_frameworks {
+typedef struct pal_frameworks {
     pal_arena arena;
-    cli_framework *fw;
+    pal_framework *fw;
     unsigned n, cap;
-} cli_frameworks;
+} pal_frameworks;
 
-void cli_frameworks_init(cli_frameworks *s);
-void cli_frameworks_free(cli_frameworks *s);
+void pal_frameworks_init(pal_frameworks *s);
+void pal_frameworks_free(pal_frameworks *s);
 /* Adds the framework in data (file names it in messages).  A key already
    loaded is an error naming both files. */
-int cli_frameworks_add(cli_frameworks *s, const char *file, const char *data, size_t len,
+int pal_frameworks_add(pal_frameworks *s, const char *file, const char *data, size_t len,
                        bool user, char *err, size_t errcap);
 /* Every *.yaml / *.yml file in dir (not recursive), in name order. */
-int cli_frameworks_add_dir(cli_frameworks *s, const char *dir, char *err, size_t errcap);
-const cli_framework *cli_frameworks_find(const cli_frameworks *s, const char *key);
+int pal_frameworks_add_dir(pal_frameworks *s, const char *dir, char *err, size_t errcap);
+const pal_framework *pal_frameworks_find(const pal_frameworks *s, const char *key);
 
 #endif

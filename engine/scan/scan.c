@@ -56,8 +56,8 @@ typedef struct scan {
     scan_check *checks;
     unsigned nchecks;
     unsigned *by_id;               /* check indices sorted by id */
-    cli_frameworks fws;
-    cli_exceptions exc;
+    pal_frameworks fws;
+    pal_exceptions exc;
     bool have_exc;
     rpt_report *rpt;
     unsigned *rpt_of;              /* scan check -> report check index (or UINT32_MAX) */
@@ -231,7 +231,7 @@ static int add_fwref(scan *s, scan_check *c, const char *fw, const char *control
     return 0;
 }
 
-static const cli_fw_control *control_of(const cli_framework *fw, const char *id)
+static const pal_fw_control *control_of(const pal_framework *fw, const char *id)
 {
     for (unsigned i = 0; fw && i < fw->ncontrols; i++)
         if (!strcmp(fw->controls[i].id, id)) return &fw->controls[i];
@@ -241,13 +241,13 @@ static const cli_fw_control *control_of(const cli_framework *fw, const char *id)
 static int read_frameworks(scan *s)
 {
     char err[1024];
-    cli_frameworks_init(&s->fws);
+    pal_frameworks_init(&s->fws);
     for (unsigned i = 0; i < s->o->nframework_files; i++) {
         const pal_scan_file *f = &s->o->framework_files[i];
-        if (cli_frameworks_add(&s->fws, f->path, f->data, f->len, false, err, sizeof err) != 0)
+        if (pal_frameworks_add(&s->fws, f->path, f->data, f->len, false, err, sizeof err) != 0)
             return scan_fail(s, "the built-in framework file %s; this is a bug", err);
     }
-    if (s->o->frameworks_dir && cli_frameworks_add_dir(&s->fws, s->o->frameworks_dir, err, sizeof err) != 0)
+    if (s->o->frameworks_dir && pal_frameworks_add_dir(&s->fws, s->o->frameworks_dir, err, sizeof err) != 0)
         return scan_fail(s, "%s", err);
     return 0;
 }
@@ -264,12 +264,12 @@ static int map_frameworks(scan *s)
             const char *key = pal_program_str(p, p->meta[r->meta_first + k].key);
             if (strncmp(key, "frameworks.", 11) != 0) continue;
             const char *ctl = pal_program_str(p, p->meta[r->meta_first + k].value);
-            const cli_fw_control *fc = control_of(cli_frameworks_find(&s->fws, key + 11), ctl);
+            const pal_fw_control *fc = control_of(pal_frameworks_find(&s->fws, key + 11), ctl);
             if (add_fwref(s, c, key + 11, ctl, fc ? fc->title : NULL) != 0) return scan_fail(s, "out of memory");
         }
     }
     for (unsigned f = 0; f < s->fws.n; f++) {
-        const cli_framework *fw = &s->fws.fw[f];
+        const pal_framework *fw = &s->fws.fw[f];
         for (unsigned k = 0; k < fw->ncontrols; k++)
             for (unsigned j = 0; j < fw->controls[k].nchecks; j++) {
                 int ci = find_check(s, fw->controls[k].checks[j]);
@@ -334,7 +334,7 @@ static int select_checks(scan *s)
 {
     if (s->o->framework) {
         const char *key = framework_key(s, s->o->framework);
-        bool known = cli_frameworks_find(&s->fws, key) != NULL;
+        bool known = pal_frameworks_find(&s->fws, key) != NULL;
         unsigned n = 0;
         for (unsigned i = 0; i < s->nchecks; i++) {
             scan_check *c = &s->checks[i];
@@ -411,7 +411,7 @@ static int read_exceptions(scan *s)
     if (!s->o->exceptions) return 0;
     char err[1024];
     long today = s->o->today ? s->o->today : (long)(time(NULL) / 86400);
-    if (cli_exceptions_load(&s->exc, s->o->exceptions, today, err, sizeof err) != 0)
+    if (pal_exceptions_load(&s->exc, s->o->exceptions, today, err, sizeof err) != 0)
         return scan_fail(s, "%s", err);   /* names the file */
     s->have_exc = true;
     return 0;
@@ -473,7 +473,7 @@ static void choose_remediations(scan *s)
 /* running the checks                                                  */
 /* ------------------------------------------------------------------ */
 
-static void apply_exception(scan *s, rpt_exception_ref *ref, int *status, bool *has, cli_exception *e)
+static void apply_exception(scan *s, rpt_exception_ref *ref, int *status, bool *has, pal_exception *e)
 {
     if (!e) return;
     e->used++;
@@ -514,7 +514,7 @@ static int check_finding(void *user, const pal_check_finding *fd)
     f->element = fd->element ? rpt_strn(s->rpt, fd->element, fd->element_len) : NULL;
     if (s->have_exc)
         apply_exception(s, &f->exc, &f->status, &f->has_exception,
-                        cli_exceptions_match(&s->exc, rc->id, s->names, s->nnames, f->element, f->message, s->windows));
+                        pal_exceptions_match(&s->exc, rc->id, s->names, s->nnames, f->element, f->message, s->windows));
     return 0;
 }
 
@@ -561,7 +561,7 @@ static int run_checks(scan *s, const pal_record *rec)
 static void note_exceptions(scan *s)
 {
     for (unsigned i = 0; i < s->exc.n; i++) {
-        const cli_exception *e = &s->exc.e[i];
+        const pal_exception *e = &s->exc.e[i];
         if (e->used && e->expired) {
             rpt_note(s->rpt, "the exception for %s (%s:%u) expired on %s: its finding%s fail%s again", e->id,
                      s->exc.file, e->line, e->expires, e->used == 1 ? "" : "s", e->used == 1 ? "s" : "");
@@ -740,7 +740,7 @@ static void vuln_status(scan *s, rpt_vuln *rv, const pal_vuln *v)
         break;
     }
     if (rv->status == RS_FAIL && s->have_exc) {
-        cli_exception *e = cli_exceptions_match(&s->exc, v->id, s->names, s->nnames, v->package, NULL, s->windows);
+        pal_exception *e = pal_exceptions_match(&s->exc, v->id, s->names, s->nnames, v->package, NULL, s->windows);
         apply_exception(s, &rv->exc, &rv->status, &rv->has_exception, e);
         if (e && rv->status == RS_EXCEPTED)
             snprintf(note, sizeof note, "excepted%s%s: %s", e->expires ? " until " : "", e->expires ? e->expires : "",
@@ -797,8 +797,8 @@ static void scan_free(scan *s)
     free(s->checks);
     free(s->by_id);
     free(s->rpt_of);
-    cli_frameworks_free(&s->fws);
-    if (s->have_exc) cli_exceptions_free(&s->exc);
+    pal_frameworks_free(&s->fws);
+    if (s->have_exc) pal_exceptions_free(&s->exc);
 }
 
 /* Everything that can be wrong with the inputs, before the image is read. */

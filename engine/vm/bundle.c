@@ -28,6 +28,7 @@
  */
 #include "engine/vm/bundle.h"
 #include "engine/base/fileio.h"
+#include "engine/base/err.h"
 #include "engine/base/limits.h"
 #include "engine/core/schema.h"
 #include "engine/vm/vm.h"
@@ -277,17 +278,6 @@ int pal_bundle_write_rev(const pal_program *p, const char *revision, unsigned ch
 
 /* ---- reading ---- */
 
-static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err && cap) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, cap, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 typedef struct section { uint32_t count; const unsigned char *data; } section;
 
@@ -302,35 +292,35 @@ static int read_sections(const unsigned char *buf, size_t len, section sec[], ch
         uint32_t id = get32(e), count = get32(e + 4);
         uint64_t off = get64(e + 8), length = get64(e + 16);
         if (id != i + 1)
-            return fail(err, cap, "section table entry %u has id %u, expected %u (%s)", i, id, i + 1,
+            return pal_set_err(err, cap, "section table entry %u has id %u, expected %u (%s)", i, id, i + 1,
                         section_name[i + 1]);
         if (off != expect_off)
-            return fail(err, cap, "%s section starts at byte %llu, expected %llu (sections are back to back)",
+            return pal_set_err(err, cap, "%s section starts at byte %llu, expected %llu (sections are back to back)",
                         section_name[id], (unsigned long long)off, (unsigned long long)expect_off);
         if (length > len - off)
-            return fail(err, cap, "%s section of %llu bytes at byte %llu runs past the end of the bundle (%zu bytes)",
+            return pal_set_err(err, cap, "%s section of %llu bytes at byte %llu runs past the end of the bundle (%zu bytes)",
                         section_name[id], (unsigned long long)length, (unsigned long long)off, len);
         if ((uint64_t)count * record_size[id] != length)
-            return fail(err, cap, "%s section: %u records of %u bytes do not fill its %llu bytes",
+            return pal_set_err(err, cap, "%s section: %u records of %u bytes do not fill its %llu bytes",
                         section_name[id], count, record_size[id], (unsigned long long)length);
         sec[id].count = count;
         sec[id].data = buf + off;
         expect_off = off + length;
     }
     if (expect_off != len)
-        return fail(err, cap, "%llu bytes after the last section", (unsigned long long)(len - expect_off));
+        return pal_set_err(err, cap, "%llu bytes after the last section", (unsigned long long)(len - expect_off));
     if (sec[S_MANIFEST].count != 1)
-        return fail(err, cap, "manifest section holds %u records, not 1", sec[S_MANIFEST].count);
+        return pal_set_err(err, cap, "manifest section holds %u records, not 1", sec[S_MANIFEST].count);
     if (sec[S_RULES].count > PAL_MAX_RULES)
-        return fail(err, cap, "bundle holds %u rules; the limit is %u", sec[S_RULES].count, PAL_MAX_RULES);
+        return pal_set_err(err, cap, "bundle holds %u rules; the limit is %u", sec[S_RULES].count, PAL_MAX_RULES);
     if (sec[S_CODE].count > PAL_MAX_CODE)
-        return fail(err, cap, "bundle holds %u instructions; the limit is %u", sec[S_CODE].count, PAL_MAX_CODE);
+        return pal_set_err(err, cap, "bundle holds %u instructions; the limit is %u", sec[S_CODE].count, PAL_MAX_CODE);
     return 0;
 }
 
 static int nonzero(uint32_t v, const char *what, uint32_t i, char *err, size_t cap)
 {
-    return v ? fail(err, cap, "%s %u: reserved bytes are not zero", what, i) : 0;
+    return v ? pal_set_err(err, cap, "%s %u: reserved bytes are not zero", what, i) : 0;
 }
 
 /* Each section of the file into its array of the program, in file order.
@@ -357,7 +347,7 @@ static int decode_manifest(const section sec[], pal_program *p, char *err, size_
 
     return 0;
 oom:
-    return fail(err, cap, "out of memory reading the bundle");
+    return pal_set_err(err, cap, "out of memory reading the bundle");
 }
 
 static int decode_consts(const section sec[], pal_program *p, char *err, size_t cap)
@@ -381,19 +371,19 @@ static int decode_consts(const section sec[], pal_program *p, char *err, size_t 
         case PV_IP: memcpy(c->u.ip, ip, 16); break;
         case PV_STR:
             if (payload > p->strings_len || clen > p->strings_len - payload)
-                return fail(err, cap, "constant %u: string %llu+%u outside the %u-byte string blob", i,
+                return pal_set_err(err, cap, "constant %u: string %llu+%u outside the %u-byte string blob", i,
                             (unsigned long long)payload, clen, p->strings_len);
             c->len = clen;
             c->u.s = p->strings + payload;
             break;
         default:
-            return fail(err, cap, "constant %u: type %u is not a scalar", i, c->tag);
+            return pal_set_err(err, cap, "constant %u: type %u is not a scalar", i, c->tag);
         }
     }
 
     return 0;
 oom:
-    return fail(err, cap, "out of memory reading the bundle");
+    return pal_set_err(err, cap, "out of memory reading the bundle");
 }
 
 static int decode_matchers(const section sec[], pal_program *p, char *err, size_t cap)
@@ -427,7 +417,7 @@ static int decode_matchers(const section sec[], pal_program *p, char *err, size_
 
     return 0;
 oom:
-    return fail(err, cap, "out of memory reading the bundle");
+    return pal_set_err(err, cap, "out of memory reading the bundle");
 }
 
 static int decode_rules(const section sec[], pal_program *p, char *err, size_t cap)
@@ -457,7 +447,7 @@ static int decode_rules(const section sec[], pal_program *p, char *err, size_t c
 
     return 0;
 oom:
-    return fail(err, cap, "out of memory reading the bundle");
+    return pal_set_err(err, cap, "out of memory reading the bundle");
 }
 
 static int decode_outcomes(const section sec[], pal_program *p, char *err, size_t cap)
@@ -491,7 +481,7 @@ static int decode_outcomes(const section sec[], pal_program *p, char *err, size_
 
     return 0;
 oom:
-    return fail(err, cap, "out of memory reading the bundle");
+    return pal_set_err(err, cap, "out of memory reading the bundle");
 }
 
 static int decode_meta_and_code(const section sec[], pal_program *p, char *err, size_t cap)
@@ -508,7 +498,7 @@ static int decode_meta_and_code(const section sec[], pal_program *p, char *err, 
     for (uint32_t i = 0; i < p->ncode; i++) p->code[i] = r32(&r);
     return 0;
 oom:
-    return fail(err, cap, "out of memory reading the bundle");
+    return pal_set_err(err, cap, "out of memory reading the bundle");
 }
 
 static int decode(const section sec[], pal_program *p, char *err, size_t cap)
@@ -524,47 +514,47 @@ int pal_bundle_read(const unsigned char *buf, size_t len, pal_program **out, cha
 {
     if (out) *out = NULL;
     if (err && cap) err[0] = '\0';
-    if (!buf || !out) return fail(err, cap, "no bundle");
+    if (!buf || !out) return pal_set_err(err, cap, "no bundle");
     if (len < HEADER_FIXED)
-        return fail(err, cap, "bundle is truncated: %zu bytes, shorter than its %u-byte header", len, HEADER_FIXED);
+        return pal_set_err(err, cap, "bundle is truncated: %zu bytes, shorter than its %u-byte header", len, HEADER_FIXED);
     if (memcmp(buf, magic, sizeof magic) != 0)
-        return fail(err, cap, "not a palisade bundle (bad magic); build one with 'palisade build'");
+        return pal_set_err(err, cap, "not a palisade bundle (bad magic); build one with 'palisade build'");
     uint32_t version = get32(buf + 8);
     if (version != PAL_BUNDLE_VERSION)
-        return fail(err, cap, "bundle format version %u; this palisade reads version %u: rebuild the bundle with this palisade",
+        return pal_set_err(err, cap, "bundle format version %u; this palisade reads version %u: rebuild the bundle with this palisade",
                     version, PAL_BUNDLE_VERSION);
     if (len > PAL_MAX_BUNDLE_BYTES)
-        return fail(err, cap, "bundle is %zu bytes; the limit is %u", len, PAL_MAX_BUNDLE_BYTES);
+        return pal_set_err(err, cap, "bundle is %zu bytes; the limit is %u", len, PAL_MAX_BUNDLE_BYTES);
     unsigned char sum[32];
     checksum(buf, len, sum);
     if (sodium_memcmp(sum, buf + PAL_BUNDLE_CHECKSUM_OFFSET, sizeof sum) != 0)
-        return fail(err, cap, "bundle checksum mismatch: the file is corrupt or truncated");
+        return pal_set_err(err, cap, "bundle checksum mismatch: the file is corrupt or truncated");
     uint32_t header_size = get32(buf + 12);
     uint64_t digest = get64(buf + 16), total = get64(buf + 24);
     uint32_t nsections = get32(buf + 64), reserved = get32(buf + 68);
     if (total != len)
-        return fail(err, cap, "bundle says it is %llu bytes but is %zu: the file is truncated or padded",
+        return pal_set_err(err, cap, "bundle says it is %llu bytes but is %zu: the file is truncated or padded",
                     (unsigned long long)total, len);
     if (nsections != PAL_BUNDLE_NSECTIONS || header_size != HEADER_SIZE || reserved != 0)
-        return fail(err, cap, "bundle header is malformed (%u sections, %u-byte header; expected %u and %u)",
+        return pal_set_err(err, cap, "bundle header is malformed (%u sections, %u-byte header; expected %u and %u)",
                     nsections, header_size, PAL_BUNDLE_NSECTIONS, (unsigned)HEADER_SIZE);
     if (len < HEADER_SIZE)
-        return fail(err, cap, "bundle is truncated inside its section table");
+        return pal_set_err(err, cap, "bundle is truncated inside its section table");
     if (digest != pal_schema_digest())
-        return fail(err, cap, "bundle was built for a different input schema; rebuild it with this palisade");
+        return pal_set_err(err, cap, "bundle was built for a different input schema; rebuild it with this palisade");
 
     section sec[PAL_BUNDLE_NSECTIONS + 1];
     memset(sec, 0, sizeof sec);
     if (read_sections(buf, len, sec, err, cap)) return -1;
 
     pal_program *p = calloc(1, sizeof *p);
-    if (!p) return fail(err, cap, "out of memory reading the bundle");
+    if (!p) return pal_set_err(err, cap, "out of memory reading the bundle");
     p->schema_digest = digest;
     if (decode(sec, p, err, cap)) { pal_program_free(p); return -1; }
     char why[512];
     if (pal_program_prepare(p, why, sizeof why)) {
         pal_program_free(p);
-        return fail(err, cap, "bundle does not verify: %s", why);
+        return pal_set_err(err, cap, "bundle does not verify: %s", why);
     }
     *out = p;
     return 0;
@@ -579,7 +569,7 @@ int pal_bundle_save_signed(const pal_program *p, const char *path, const char *r
     unsigned char *buf;
     size_t len;
     if (pal_bundle_write_rev(p, revision, &buf, &len))
-        return fail(err, cap, "%s: cannot serialize the program (invalid constant, or over %u bytes)", path,
+        return pal_set_err(err, cap, "%s: cannot serialize the program (invalid constant, or over %u bytes)", path,
                     PAL_MAX_BUNDLE_BYTES);
     if (key) {
         unsigned char *signed_buf;
@@ -587,7 +577,7 @@ int pal_bundle_save_signed(const pal_program *p, const char *path, const char *r
         char why[256];
         int rc = pal_bundle_sign(buf, len, key, &signed_buf, &signed_len, why, sizeof why);
         free(buf);
-        if (rc) return fail(err, cap, "%s: %s", path, why);
+        if (rc) return pal_set_err(err, cap, "%s: %s", path, why);
         buf = signed_buf;
         len = signed_len;
     }
@@ -611,11 +601,11 @@ int pal_bundle_load_verified(const char *path, const pal_pubkey *trusted, pal_bu
     char why[512];
     int r = pal_read_file(path, PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES, (char **)&buf, &len, why, sizeof why);
     if (r == PAL_READ_TOO_LARGE)
-        return fail(err, cap, "%s: larger than a bundle may be (%u bytes)", path, PAL_MAX_BUNDLE_BYTES);
-    if (r != PAL_READ_OK) return fail(err, cap, "%s", why);
+        return pal_set_err(err, cap, "%s: larger than a bundle may be (%u bytes)", path, PAL_MAX_BUNDLE_BYTES);
+    if (r != PAL_READ_OK) return pal_set_err(err, cap, "%s", why);
     int rc = pal_bundle_open(buf, len, trusted, sig, out, why, sizeof why);
     free(buf);
-    if (rc) return fail(err, cap, "%s: %s", path, why);
+    if (rc) return pal_set_err(err, cap, "%s: %s", path, why);
     return 0;
 }
 
@@ -675,8 +665,8 @@ char *pal_seckey_format(const pal_seckey *k)
 static int parse_key(const char *text, size_t len, const char *header, const char *field,
                      unsigned char key[32], char id[PAL_KEY_ID_CHARS + 1], char *err, size_t cap)
 {
-    if (len > PAL_MAX_KEY_FILE_BYTES) return fail(err, cap, "key file over %u bytes", PAL_MAX_KEY_FILE_BYTES);
-    if (memchr(text, '\0', len)) return fail(err, cap, "not a palisade key file (binary data)");
+    if (len > PAL_MAX_KEY_FILE_BYTES) return pal_set_err(err, cap, "key file over %u bytes", PAL_MAX_KEY_FILE_BYTES);
+    if (memchr(text, '\0', len)) return pal_set_err(err, cap, "not a palisade key file (binary data)");
     bool have_header = false, have_id = false, have_key = false;
     size_t pos = 0;
     unsigned lineno = 0;
@@ -690,59 +680,59 @@ static int parse_key(const char *text, size_t len, const char *header, const cha
         while (n && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
         if (n == 0 || line[0] == '#') continue;
         char buf[256];
-        if (n >= sizeof buf) return fail(err, cap, "line %u is too long", lineno);
+        if (n >= sizeof buf) return pal_set_err(err, cap, "line %u is too long", lineno);
         memcpy(buf, line, n);
         buf[n] = 0;
         if (!have_header) {
             if (strcmp(buf, header) != 0)
-                return fail(err, cap, "not a palisade key file: the first line must be '%s'%s", header,
+                return pal_set_err(err, cap, "not a palisade key file: the first line must be '%s'%s", header,
                             !strncmp(buf, "palisade-", 9) ? " (is this the other half of the key pair?)" : "");
             have_header = true;
             continue;
         }
         char *sp = strchr(buf, ' ');
-        if (!sp) return fail(err, cap, "line %u: expected 'key-id HEX' or '%s BASE64'", lineno, field);
+        if (!sp) return pal_set_err(err, cap, "line %u: expected 'key-id HEX' or '%s BASE64'", lineno, field);
         *sp = 0;
         const char *val = sp + 1;
         if (!strcmp(buf, "key-id")) {
-            if (have_id) return fail(err, cap, "line %u: a second key-id", lineno);
+            if (have_id) return pal_set_err(err, cap, "line %u: a second key-id", lineno);
             if (strlen(val) != PAL_KEY_ID_CHARS || strspn(val, "0123456789abcdef") != PAL_KEY_ID_CHARS)
-                return fail(err, cap, "line %u: key-id must be %u lowercase hex digits", lineno, PAL_KEY_ID_CHARS);
+                return pal_set_err(err, cap, "line %u: key-id must be %u lowercase hex digits", lineno, PAL_KEY_ID_CHARS);
             memcpy(id, val, PAL_KEY_ID_CHARS + 1);
             have_id = true;
         } else if (!strcmp(buf, field)) {
-            if (have_key) return fail(err, cap, "line %u: a second %s line", lineno, field);
+            if (have_key) return pal_set_err(err, cap, "line %u: a second %s line", lineno, field);
             size_t bin_len = 0;
             if (sodium_base642bin(key, 32, val, strlen(val), NULL, &bin_len, NULL,
                                   sodium_base64_VARIANT_ORIGINAL) != 0 || bin_len != 32) {
                 sodium_memzero(buf, sizeof buf);
-                return fail(err, cap, "line %u: %s is not 32 bytes of base64", lineno, field);
+                return pal_set_err(err, cap, "line %u: %s is not 32 bytes of base64", lineno, field);
             }
             have_key = true;
         } else {
-            return fail(err, cap, "line %u: unknown field '%s' (expected key-id and %s)", lineno, buf, field);
+            return pal_set_err(err, cap, "line %u: unknown field '%s' (expected key-id and %s)", lineno, buf, field);
         }
         sodium_memzero(buf, sizeof buf);
     }
-    if (!have_header) return fail(err, cap, "empty key file");
-    if (!have_id || !have_key) return fail(err, cap, "the key file is cut short: no %s line", have_id ? field : "key-id");
+    if (!have_header) return pal_set_err(err, cap, "empty key file");
+    if (!have_id || !have_key) return pal_set_err(err, cap, "the key file is cut short: no %s line", have_id ? field : "key-id");
     return 0;
 }
 
 int pal_pubkey_parse(const char *text, size_t len, pal_pubkey *out, char *err, size_t cap)
 {
-    if (sodium_init() < 0) return fail(err, cap, "libsodium failed to initialize");
+    if (sodium_init() < 0) return pal_set_err(err, cap, "libsodium failed to initialize");
     char id[PAL_KEY_ID_CHARS + 1];
     if (parse_key(text, len, "palisade-public-key v1", "ed25519", out->pk, id, err, cap)) return -1;
     key_id_of(out->pk, out->id);
     if (strcmp(id, out->id) != 0)
-        return fail(err, cap, "key-id %s does not match the key (its id is %s): the file was altered", id, out->id);
+        return pal_set_err(err, cap, "key-id %s does not match the key (its id is %s): the file was altered", id, out->id);
     return 0;
 }
 
 int pal_seckey_parse(const char *text, size_t len, pal_seckey *out, char *err, size_t cap)
 {
-    if (sodium_init() < 0) return fail(err, cap, "libsodium failed to initialize");
+    if (sodium_init() < 0) return pal_set_err(err, cap, "libsodium failed to initialize");
     char id[PAL_KEY_ID_CHARS + 1];
     unsigned char seed[32], pk[32];
     int rc = parse_key(text, len, "palisade-secret-key v1", "ed25519-seed", seed, id, err, cap);
@@ -750,7 +740,7 @@ int pal_seckey_parse(const char *text, size_t len, pal_seckey *out, char *err, s
         crypto_sign_seed_keypair(pk, out->sk, seed);
         key_id_of(pk, out->id);
         if (strcmp(id, out->id) != 0) {
-            rc = fail(err, cap, "key-id %s does not match the key (its id is %s): the file was altered", id, out->id);
+            rc = pal_set_err(err, cap, "key-id %s does not match the key (its id is %s): the file was altered", id, out->id);
             sodium_memzero(out->sk, sizeof out->sk);
         }
     }
@@ -764,12 +754,12 @@ static int load_key_file(const char *path, bool secret, void *out, char *err, si
     size_t len;
     char why[300];
     if (pal_read_file(path, PAL_MAX_KEY_FILE_BYTES, (char **)&buf, &len, why, sizeof why) != PAL_READ_OK)
-        return fail(err, cap, "%s", why);
+        return pal_set_err(err, cap, "%s", why);
     int rc = secret ? pal_seckey_parse((const char *)buf, len, out, why, sizeof why)
                     : pal_pubkey_parse((const char *)buf, len, out, why, sizeof why);
     sodium_memzero(buf, len);
     free(buf);
-    if (rc) return fail(err, cap, "%s: %s", path, why);
+    if (rc) return pal_set_err(err, cap, "%s: %s", path, why);
     return 0;
 }
 
@@ -798,12 +788,12 @@ int pal_bundle_sign(const unsigned char *body, size_t len, const pal_seckey *k,
 {
     *out = NULL;
     *outlen = 0;
-    if (sodium_init() < 0) return fail(err, cap, "libsodium failed to initialize");
+    if (sodium_init() < 0) return pal_set_err(err, cap, "libsodium failed to initialize");
     if (len < HEADER_FIXED || memcmp(body, magic, sizeof magic) != 0 || get64(body + 24) != len)
-        return fail(err, cap, "not an unsigned bundle: only a bundle as 'palisade build' writes it can be signed");
-    if (len > PAL_MAX_BUNDLE_BYTES) return fail(err, cap, "bundle over %u bytes", PAL_MAX_BUNDLE_BYTES);
+        return pal_set_err(err, cap, "not an unsigned bundle: only a bundle as 'palisade build' writes it can be signed");
+    if (len > PAL_MAX_BUNDLE_BYTES) return pal_set_err(err, cap, "bundle over %u bytes", PAL_MAX_BUNDLE_BYTES);
     unsigned char *b = malloc(len + PAL_SIG_TRAILER_BYTES);
-    if (!b) return fail(err, cap, "out of memory");
+    if (!b) return pal_set_err(err, cap, "out of memory");
     memcpy(b, body, len);
     unsigned char *t = b + len;
     const unsigned char *pk = k->sk + 32;
@@ -845,7 +835,7 @@ int pal_bundle_check_signature(const unsigned char *buf, size_t len, const pal_p
     sig->state = PAL_SIG_UNSIGNED;
     sig->body_len = len;
     if (err && cap) err[0] = 0;
-    if (!buf) return fail(err, cap, "no bundle");
+    if (!buf) return pal_set_err(err, cap, "no bundle");
     /* The body's own length says whether a trailer follows.  A file too
        short to say, or whose length matches neither, is left to the body
        reader, which names what is wrong with it. */
@@ -853,14 +843,14 @@ int pal_bundle_check_signature(const unsigned char *buf, size_t len, const pal_p
                        get64(buf + 24) == len - PAL_SIG_TRAILER_BYTES;
     if (!has_trailer) {
         if (trusted && len >= 32 && memcmp(buf, magic, sizeof magic) == 0 && get64(buf + 24) != len)
-            return fail(err, cap, "bundle is cut short or padded (it says %llu bytes, there are %zu): the file is "
+            return pal_set_err(err, cap, "bundle is cut short or padded (it says %llu bytes, there are %zu): the file is "
                         "corrupt or still being written", (unsigned long long)get64(buf + 24), len);
         if (trusted)
-            return fail(err, cap, "bundle is not signed, and --verify-key (key %s) accepts only bundles it signed: "
+            return pal_set_err(err, cap, "bundle is not signed, and --verify-key (key %s) accepts only bundles it signed: "
                         "sign it with 'palisade build --sign KEY'", trusted->id);
         return 0;
     }
-    if (sodium_init() < 0) return fail(err, cap, "libsodium failed to initialize");
+    if (sodium_init() < 0) return pal_set_err(err, cap, "libsodium failed to initialize");
     size_t body_len = len - PAL_SIG_TRAILER_BYTES;
     const unsigned char *t = buf + body_len;
     sig->body_len = body_len;
@@ -870,11 +860,11 @@ int pal_bundle_check_signature(const unsigned char *buf, size_t len, const pal_p
     key_id_of(t + 32, derived);
     if (memcmp(t, sig_magic, sizeof sig_magic) != 0 || get32(t + 8) != PAL_SIG_TRAILER_BYTES ||
         get32(t + 12) != SIG_ALG_ED25519PH || get64(t + 16) != body_len || strcmp(derived, sig->key_id) != 0)
-        return fail(err, cap, "bundle signature trailer is malformed: the file is corrupt or was altered after signing");
+        return pal_set_err(err, cap, "bundle signature trailer is malformed: the file is corrupt or was altered after signing");
     crypto_sign_state st;
     sig_message(&st, buf, body_len, t);
     if (crypto_sign_final_verify(&st, t + SIG_SIGNED_PREFIX, t + 32) != 0)
-        return fail(err, cap, "bundle signature does not verify (signed by key %s): the file was altered after signing",
+        return pal_set_err(err, cap, "bundle signature does not verify (signed by key %s): the file was altered after signing",
                     sig->key_id);
     if (!trusted) {
         sig->state = PAL_SIG_INTACT;
@@ -882,7 +872,7 @@ int pal_bundle_check_signature(const unsigned char *buf, size_t len, const pal_p
     }
     if (sodium_memcmp(t + 32, trusted->pk, 32) != 0) {
         sig->state = PAL_SIG_OTHER_KEY;
-        return fail(err, cap, "bundle is signed by key %s, not by the trusted key %s", sig->key_id, trusted->id);
+        return pal_set_err(err, cap, "bundle is signed by key %s, not by the trusted key %s", sig->key_id, trusted->id);
     }
     sig->state = PAL_SIG_VALID;
     return 0;

@@ -13,6 +13,8 @@
  * reported as "allow-list entry expired", which is what a reviewer needs.
  */
 #include "engine/vuln/vuln.h"
+#include "engine/base/err.h"
+#include "engine/base/fileio.h"
 #include "engine/base/yaml.h"
 
 #include <ctype.h>
@@ -41,16 +43,6 @@ struct pal_allowlist {
     char *strings;            /* one block holding every string */
 };
 
-static void set_err(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t cap, const char *fmt, ...)
-{
-    if (!err || !cap) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
-
 /* ------------------------------------------------------------ validation */
 
 static int line_of(const cJSON *o)
@@ -72,7 +64,7 @@ static long today_of(const char *today, char *err, size_t errcap)
 {
     long d;
     if (today) {
-        if (pal_date_days(today, &d) < 0) { set_err(err, errcap, "today '%s' is not YYYY-MM-DD", today); return -1; }
+        if (pal_date_days(today, &d) < 0) { pal_set_err(err, errcap, "today '%s' is not YYYY-MM-DD", today); return -1; }
         return d;
     }
     time_t t = time(NULL);
@@ -88,10 +80,13 @@ pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_
 {
     long now = today_of(today, err, errcap);
     if (now < 0) return NULL;
-    char why[160];
+    char why[600];
     size_t len = 0;
-    char *text = pal_feed_read_file(file, ALLOW_MAX_BYTES, &len, why, sizeof why);
-    if (!text) { set_err(err, errcap, "cannot read allow list %s: %s", file, why); return NULL; }
+    char *text = NULL;
+    if (pal_read_file(file, ALLOW_MAX_BYTES, &text, &len, why, sizeof why) != PAL_READ_OK) {
+        pal_set_err(err, errcap, "%s (reading the allow list)", why);
+        return NULL;
+    }
     size_t lead = strspn(text, " \t\r\n");
     bool json = text[lead] == '{';
     cJSON *root;
@@ -101,7 +96,7 @@ pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_
         if (!root) {
             int line = 1;
             for (const char *q = text; end && q < end && q < text + len; q++) line += *q == '\n';
-            set_err(err, errcap, "%s:%d: not valid JSON", file, line);
+            pal_set_err(err, errcap, "%s:%d: not valid JSON", file, line);
         }
     } else {
         static const pal_yaml_limits lim = {ALLOW_MAX_BYTES, ALLOW_MAX_NODES, ALLOW_MAX_DEPTH};
@@ -109,7 +104,7 @@ pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_
         root = NULL;
         if (pal_yaml_parse(&doc, file, text, len, &lim, err, errcap) == 0) {
             root = pal_yaml_to_json(&doc, LINE_KEY);
-            if (!root) set_err(err, errcap, "%s: out of memory", file);
+            if (!root) pal_set_err(err, errcap, "%s: out of memory", file);
             pal_yaml_free(&doc);
         }
     }
@@ -119,25 +114,25 @@ pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_
     pal_allowlist *a = NULL;
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "allow");
     if (!cJSON_IsObject(root) || (list && !cJSON_IsArray(list))) {
-        set_err(err, errcap, "%s: an allow list is a mapping with an \"allow\" list of entries "
+        pal_set_err(err, errcap, "%s: an allow list is a mapping with an \"allow\" list of entries "
                 "({id, package, reason, expires})", file);
         goto out;
     }
     const cJSON *k;
     cJSON_ArrayForEach(k, root)
         if (strcmp(k->string, "allow") && strcmp(k->string, LINE_KEY)) {
-            set_err(err, errcap, "%s: unknown top-level key '%s' (an allow list has only \"allow\")",
+            pal_set_err(err, errcap, "%s: unknown top-level key '%s' (an allow list has only \"allow\")",
                     file, k->string);
             goto out;
         }
     size_t n = (size_t)cJSON_GetArraySize(list);
     if (n > ALLOW_MAX_ENTRIES) {
-        set_err(err, errcap, "%s: more than %u entries", file, ALLOW_MAX_ENTRIES);
+        pal_set_err(err, errcap, "%s: more than %u entries", file, ALLOW_MAX_ENTRIES);
         goto out;
     }
     a = calloc(1, sizeof *a);
     if (!a || (n && !(a->items = calloc(n, sizeof *a->items)))) {
-        set_err(err, errcap, "%s: out of memory", file);
+        pal_set_err(err, errcap, "%s: out of memory", file);
         goto fail;
     }
     /* strings go in one block: sum their sizes first */
@@ -148,7 +143,7 @@ pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_
         cJSON_ArrayForEach(f, e) if (cJSON_IsString(f)) total += strlen(f->valuestring) + 1;
     }
     a->strings = malloc(total + 1);
-    if (!a->strings) { set_err(err, errcap, "%s: out of memory", file); goto fail; }
+    if (!a->strings) { pal_set_err(err, errcap, "%s: out of memory", file); goto fail; }
     char *sp = a->strings;
     unsigned idx = 0;
     cJSON_ArrayForEach(e, list) {
@@ -160,7 +155,7 @@ pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_
         if (line) snprintf(where, sizeof where, "%s:%d: allow[%u]", file, line, i);
         else snprintf(where, sizeof where, "%s: allow[%u]", file, i);
         if (!cJSON_IsObject(e)) {
-            set_err(err, errcap, "%s: an entry is a mapping {id, package, reason, expires}", where);
+            pal_set_err(err, errcap, "%s: an entry is a mapping {id, package, reason, expires}", where);
             goto fail;
         }
         pal_allow_entry *en = &a->items[a->n];
@@ -172,11 +167,11 @@ pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_
                               : !strcmp(f->string, "reason") ? &en->reason
                               : !strcmp(f->string, "expires") ? &en->expires : NULL;
             if (!slot) {
-                set_err(err, errcap, "%s: unknown key '%s' (id, package, reason, expires)", where, f->string);
+                pal_set_err(err, errcap, "%s: unknown key '%s' (id, package, reason, expires)", where, f->string);
                 goto fail;
             }
             if (!cJSON_IsString(f)) {
-                set_err(err, errcap, "%s: %s must be a string", where, f->string);
+                pal_set_err(err, errcap, "%s: %s must be a string", where, f->string);
                 goto fail;
             }
             size_t l = strlen(f->valuestring);
@@ -185,14 +180,14 @@ pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_
             sp += l + 1;
         }
         if (!en->id || !id_ok(en->id)) {
-            set_err(err, errcap, "%s: %s", where, en->id ? "id must be a vulnerability id like CVE-2024-1234"
+            pal_set_err(err, errcap, "%s: %s", where, en->id ? "id must be a vulnerability id like CVE-2024-1234"
                                                          : "no id (the CVE or other vulnerability id)");
             goto fail;
         }
         if (en->expires) {
             long d;
             if (strlen(en->expires) != 10 || pal_date_days(en->expires, &d) < 0) {
-                set_err(err, errcap, "%s: expires '%s' is not a date YYYY-MM-DD", where, en->expires);
+                pal_set_err(err, errcap, "%s: expires '%s' is not a date YYYY-MM-DD", where, en->expires);
                 goto fail;
             }
             en->expired = d < now;         /* the entry applies through its day */

@@ -27,6 +27,8 @@
  * year of documents converts in time linear in its size.
  */
 #include "engine/vuln/vuln.h"
+#include "engine/base/err.h"
+#include "engine/base/fileio.h"
 #include "engine/base/arena.h"
 #include "engine/base/strmap.h"
 
@@ -39,16 +41,6 @@
 #include <strings.h>
 
 #define MSRC_MAX_DOCS 1000u
-
-static void set_err(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t cap, const char *fmt, ...)
-{
-    if (!err || !cap) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
 
 static const char *str_of(const cJSON *o, const char *key)
 {
@@ -425,7 +417,7 @@ cJSON *pal_msrc_convert(const char *const *files, unsigned nfiles, pal_feed_repo
                         char *err, size_t errcap)
 {
     if (nfiles > MSRC_MAX_DOCS) {
-        set_err(err, errcap, "more than %u CVRF documents at once", MSRC_MAX_DOCS);
+        pal_set_err(err, errcap, "more than %u CVRF documents at once", MSRC_MAX_DOCS);
         return NULL;
     }
     cJSON *feed = cJSON_CreateObject();
@@ -434,7 +426,7 @@ cJSON *pal_msrc_convert(const char *const *files, unsigned nfiles, pal_feed_repo
     cJSON *vulns = prods ? cJSON_CreateArray() : NULL;
     if (!vulns) {
         cJSON_Delete(feed); cJSON_Delete(docs); cJSON_Delete(prods);
-        set_err(err, errcap, "out of memory");
+        pal_set_err(err, errcap, "out of memory");
         return NULL;
     }
     cJSON_AddStringToObject(feed, "format", "palisade-windows-feed");
@@ -446,11 +438,11 @@ cJSON *pal_msrc_convert(const char *const *files, unsigned nfiles, pal_feed_repo
     pal_arena_init(&st.mem, 0);
     st.by_cve.mem = st.fix_keys.mem = st.used.mem = &st.mem;
     for (unsigned i = 0; i < nfiles; i++) {
-        char why[160];
+        char why[600];
         size_t len = 0;
-        char *text = pal_feed_read_file(files[i], PAL_FEED_MAX_FILE_BYTES, &len, why, sizeof why);
-        if (!text) {
-            set_err(err, errcap, "cannot read %s: %s", files[i], why);
+        char *text = NULL;
+        if (pal_read_file(files[i], PAL_FEED_MAX_FILE_BYTES, &text, &len, why, sizeof why) != PAL_READ_OK) {
+            pal_set_err(err, errcap, "%s (reading a CVRF document)", why);
             convert_state_free(&st);
             cJSON_Delete(feed);
             return NULL;
@@ -463,9 +455,9 @@ cJSON *pal_msrc_convert(const char *const *files, unsigned nfiles, pal_feed_repo
         const cJSON *vl = cJSON_GetObjectItemCaseSensitive(doc, "Vulnerability");
         const cJSON *pt = cJSON_GetObjectItemCaseSensitive(doc, "ProductTree");
         if (!doc || !cJSON_IsArray(vl) || !cJSON_IsObject(pt)) {
-            if (doc) set_err(err, errcap, "%s is not a CVRF document (no ProductTree and Vulnerability "
+            if (doc) pal_set_err(err, errcap, "%s is not a CVRF document (no ProductTree and Vulnerability "
                              "array): fetch it from the MSRC API with Accept: application/json", files[i]);
-            else set_err(err, errcap, "%s:%d: not valid JSON", files[i], line);
+            else pal_set_err(err, errcap, "%s:%d: not valid JSON", files[i], line);
             convert_state_free(&st);
             cJSON_Delete(doc);
             cJSON_Delete(feed);
@@ -490,7 +482,7 @@ cJSON *pal_msrc_convert(const char *const *files, unsigned nfiles, pal_feed_repo
         free(ps.p);
         cJSON_Delete(doc);
         if (st.oom) {
-            set_err(err, errcap, "out of memory converting %s", files[i]);
+            pal_set_err(err, errcap, "out of memory converting %s", files[i]);
             convert_state_free(&st);
             cJSON_Delete(feed);
             return NULL;

@@ -29,6 +29,7 @@
  * about what they see installed, match the binary name too.
  */
 #include "engine/vuln/vuln.h"
+#include "engine/base/err.h"
 #include "engine/base/arena.h"
 #include "engine/base/json.h"
 #include "engine/base/strmap.h"
@@ -142,17 +143,6 @@ struct pal_feeds {
 #define NIL UINT32_MAX
 
 /* ================================================================ helpers */
-
-static void set_err(char *err, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t cap, const char *fmt, ...)
-{
-    if (!err || !cap) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
 
 static uint32_t fnv(uint8_t kind, const char *s)
 {
@@ -289,14 +279,14 @@ static const char *where_of(loadctx *c)
 
 static bool oom(loadctx *c)
 {
-    set_err(c->err, c->errcap, "%s: out of memory loading feeds", c->file);
+    pal_set_err(c->err, c->errcap, "%s: out of memory loading feeds", c->file);
     c->fatal = true;
     return false;
 }
 
 static bool limit(loadctx *c, const char *what, const char *macro, unsigned long long value)
 {
-    set_err(c->err, c->errcap, "%s: more than %llu %s (%s): split the feed or load fewer files",
+    pal_set_err(c->err, c->errcap, "%s: more than %llu %s (%s): split the feed or load fewer files",
             c->file, value, what, macro);
     c->fatal = true;
     return false;
@@ -1133,56 +1123,11 @@ static void windows_feed(loadctx *c, jv root)
 
 /* ---------------------------------------------------------------- files */
 
-char *pal_feed_read_file(const char *path, size_t max, size_t *len, char *why, size_t whycap)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) { snprintf(why, whycap, "%s", strerror(errno)); return NULL; }
-    struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        snprintf(why, whycap, "not a regular file");
-        close(fd);
-        return NULL;
-    }
-    if ((unsigned long long)st.st_size > max) {
-        snprintf(why, whycap, "larger than %zu bytes: split it", max);
-        close(fd);
-        return NULL;
-    }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = malloc(cap + 1);
-    if (!buf) { snprintf(why, whycap, "out of memory"); close(fd); return NULL; }
-    for (;;) {
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            snprintf(why, whycap, "%s", strerror(errno));
-            free(buf);
-            close(fd);
-            return NULL;
-        }
-        if (r == 0) break;
-        n += (size_t)r;
-        if (n > max) {                 /* grew while we read it */
-            snprintf(why, whycap, "larger than %zu bytes: split it", max);
-            free(buf);
-            close(fd);
-            return NULL;
-        }
-        if (n == cap) {
-            char *nb = realloc(buf, cap * 2 + 1);
-            if (!nb) { free(buf); close(fd); snprintf(why, whycap, "out of memory"); return NULL; }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    close(fd);
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
 
-/* pal_feed_read_file's checks, into the feeds' reused buffer, from an
-   open fd (closed here).  A read that stops at the size fstat gave is
+/* The bounded read of engine/base/fileio.c, into the feeds' reused buffer
+   from an open fd (closed here): a feed directory of 100,000 files would
+   otherwise malloc and free a buffer per file (this is the one reader of
+   its own, for that reason).  A read that stops at the size fstat gave is
    taken as the end: a feed directory of 100,000 small files pays one
    read each, not two. */
 static bool feed_buf_room(pal_feeds *f, size_t need)
@@ -1274,7 +1219,7 @@ static bool load_file(pal_feeds *f, int fd, const char *path, pal_feed_report *r
     c.file = keep(f, path);
     if (!c.file) {
         if (fd >= 0) close(fd);
-        set_err(err, errcap, "%s: out of memory loading feeds", path);
+        pal_set_err(err, errcap, "%s: out of memory loading feeds", path);
         return false;
     }
     char why[160];
@@ -1291,7 +1236,7 @@ static bool load_file(pal_feeds *f, int fd, const char *path, pal_feed_report *r
     }
     f->bytes += len;
     if (f->bytes > PAL_FEED_MAX_TOTAL_BYTES) {
-        set_err(err, errcap, "%s: feeds add up to more than %llu bytes (PAL_FEED_MAX_TOTAL_BYTES)",
+        pal_set_err(err, errcap, "%s: feeds add up to more than %llu bytes (PAL_FEED_MAX_TOTAL_BYTES)",
                 path, (unsigned long long)PAL_FEED_MAX_TOTAL_BYTES);
         return false;
     }
@@ -1346,7 +1291,7 @@ static bool load_dir(pal_feeds *f, const char *dir, unsigned depth, pal_feed_rep
     DIR *d = opendir(dir);
     if (!d) {
         if (top) {
-            set_err(err, errcap, "cannot read feed directory %s: %s", dir, strerror(errno));
+            pal_set_err(err, errcap, "cannot read feed directory %s: %s", dir, strerror(errno));
             return false;
         }
         pal_feed_report_add(rep, PAL_FEED_ERROR, dir, NULL, "cannot read directory: %s", strerror(errno));
@@ -1359,12 +1304,12 @@ static bool load_dir(pal_feeds *f, const char *dir, unsigned depth, pal_feed_rep
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.') continue;   /* ., .., hidden files (.git) */
         if (f->files + n >= PAL_FEED_MAX_FILES) {
-            set_err(err, errcap, "%s: more than %u feed files (PAL_FEED_MAX_FILES)", dir, PAL_FEED_MAX_FILES);
+            pal_set_err(err, errcap, "%s: more than %u feed files (PAL_FEED_MAX_FILES)", dir, PAL_FEED_MAX_FILES);
             ok = false;
             break;
         }
         if (!grow((void **)&names, &cap, n + 1, sizeof *names) || !(names[n].name = strdup(e->d_name))) {
-            set_err(err, errcap, "%s: out of memory", dir);
+            pal_set_err(err, errcap, "%s: out of memory", dir);
             ok = false;
             break;
         }
@@ -1379,7 +1324,7 @@ static bool load_dir(pal_feeds *f, const char *dir, unsigned depth, pal_feed_rep
         size_t nl = strlen(names[i].name), pl = dl + nl + 2;
         if (pl > pathcap) {
             char *np = realloc(path, pl * 2);
-            if (!np) { set_err(err, errcap, "out of memory"); ok = false; break; }
+            if (!np) { pal_set_err(err, errcap, "out of memory"); ok = false; break; }
             path = np;
             pathcap = pl * 2;
             memcpy(path, dir, dl);
@@ -1464,7 +1409,7 @@ int pal_feeds_add(pal_feeds *f, const char *path, pal_feed_report *rep, char *er
 {
     struct stat st;
     if (!path || stat(path, &st) < 0) {
-        set_err(err, errcap, "cannot read feeds %s: %s", path ? path : "(null)",
+        pal_set_err(err, errcap, "cannot read feeds %s: %s", path ? path : "(null)",
                 path ? strerror(errno) : "no path");
         return -1;
     }
@@ -1473,7 +1418,7 @@ int pal_feeds_add(pal_feeds *f, const char *path, pal_feed_report *rep, char *er
     load_buffers_free(f);
     if (ok && !S_ISDIR(st.st_mode) && rep && rep->files == 0 && rep->errors) {
         /* the only file given could not be read at all */
-        set_err(err, errcap, "cannot read feed file %s: %s", path,
+        pal_set_err(err, errcap, "cannot read feed file %s: %s", path,
                 rep->nproblems ? rep->problems[rep->nproblems - 1].message : "unreadable");
         return -1;
     }
@@ -1483,7 +1428,7 @@ int pal_feeds_add(pal_feeds *f, const char *path, pal_feed_report *rep, char *er
 pal_feeds *pal_feeds_load(const char *path, pal_feed_report *rep, char *err, size_t errcap)
 {
     pal_feeds *f = pal_feeds_new();
-    if (!f) { set_err(err, errcap, "out of memory"); return NULL; }
+    if (!f) { pal_set_err(err, errcap, "out of memory"); return NULL; }
     if (pal_feeds_add(f, path, rep, err, errcap) < 0) {
         pal_feeds_free(f);
         return NULL;
@@ -2064,7 +2009,7 @@ int pal_vuln_match(const pal_feeds *f, const cJSON *inv, const pal_vuln_opts *o,
     pal_vuln_opts defaults = {0};
     if (!o) o = &defaults;
     pal_arena *mem = malloc(sizeof *mem);
-    if (!mem) { set_err(err, errcap, "out of memory matching vulnerabilities"); return -1; }
+    if (!mem) { pal_set_err(err, errcap, "out of memory matching vulnerabilities"); return -1; }
     pal_arena_init(mem, 0);
     out->mem = mem;
     matcher m = {.f = f, .o = o, .out = out, .mem = mem};
@@ -2099,7 +2044,7 @@ int pal_vuln_match(const pal_feeds *f, const cJSON *inv, const pal_vuln_opts *o,
     free(m.seen);
     if (m.failed) {
         pal_vuln_list_free(out);
-        set_err(err, errcap, "out of memory matching vulnerabilities");
+        pal_set_err(err, errcap, "out of memory matching vulnerabilities");
         return -1;
     }
     /* status, risk, filters */

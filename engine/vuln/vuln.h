@@ -330,10 +330,6 @@ int pal_vuln_to_json(const pal_vuln_list *l, cJSON *inventory);
    -1 if the vector is not a complete valid v3 base vector. */
 int pal_cvss3_score10(const char *vector);
 
-/* Reads a whole regular file of at most max bytes into a NUL-terminated
-   heap buffer (*len excludes the NUL); NULL with the reason in why. */
-char *pal_feed_read_file(const char *path, size_t max, size_t *len, char *why, size_t whycap);
-
 /* Days from civil date "YYYY-MM-DD..." (a longer RFC 3339 time is fine);
    0 and *days set, or -1 when not a date. */
 int pal_date_days(const char *s, long *days);

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "lang/tools/lint.h"
+#include "engine/base/fileio.h"
 #include "lang/syntax/ast.h"
 #include "lang/compile/palc.h"
 #include "lang/syntax/grammar.h"
@@ -297,31 +298,6 @@ static void collect(const char *root, const char *rel, strvec *out, int depth)
         else if (S_ISREG(st.st_mode) && n > 4 && !strcmp(e->d_name + n - 4, ".pal")) sv_add(out, sub);
     }
     closedir(d);
-}
-
-static int read_file(const char *path, char **data, size_t *len, char *err, size_t errcap)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(err, errcap, "%s", strerror(errno)); return -1; }
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        snprintf(err, errcap, "not a regular file");
-        return -1;
-    }
-    if (st.st_size > (off_t)PAL_MAX_SOURCE_BYTES) {
-        fclose(f);
-        snprintf(err, errcap, "larger than %u bytes; split the file", PAL_MAX_SOURCE_BYTES);
-        return -1;
-    }
-    char *buf = malloc((size_t)st.st_size + 1);
-    if (!buf) { fclose(f); snprintf(err, errcap, "out of memory"); return -1; }
-    size_t n = fread(buf, 1, (size_t)st.st_size, f);
-    fclose(f);
-    buf[n] = 0;
-    *data = buf;
-    *len = n;
-    return 0;
 }
 
 /* The compiler reads .pal files from the linter's copies, feeds from disk. */
@@ -671,9 +647,13 @@ int pal_lint_repo(pal_linter *L, const char *dir, const char *const *only, size_
         char *text = NULL;
         size_t len = 0;
         c.file_ids[i] = PAL_LINT_NO_FILE;
-        if (read_file(full, &text, &len, err, sizeof err) != 0) {
+        int r = pal_read_file(full, PAL_MAX_SOURCE_BYTES, &text, &len, err, sizeof err);
+        if (r != PAL_READ_OK) {
             char msg[LINT_PATH_BYTES + 300];
-            snprintf(msg, sizeof msg, "%s: %s", shown, err);
+            /* err names the path as read; the finding names it as the user wrote it */
+            const char *why = strncmp(err, full, strlen(full)) == 0 ? err + strlen(full) + 2 : err;
+            if (r == PAL_READ_TOO_LARGE) why = "larger than the source file limit; split the file";
+            snprintf(msg, sizeof msg, "%s: %s", shown, why);
             add_finding(L, PAL_DIAG_ERROR, "PAL0001", PAL_LINT_NO_FILE, 0, 0, NULL, msg);
             L->errors++;
             continue;

@@ -288,7 +288,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 "$PALISADE" feed match --feeds "$FEEDS/osv-debian" "$TMP/debian.tar" --allow-list "$TMP/nope.yaml" >"$TMP/e.out" 2>&1
 rc=$?
-if [ $rc -eq 2 ] && grep -q "cannot read allow list" "$TMP/e.out"; then ok "a missing allow list is exit 2"
+if [ $rc -eq 2 ] && grep -q "(reading the allow list)" "$TMP/e.out"; then ok "a missing allow list is exit 2"
 else bad "missing allow list (rc=$rc)" "$(cat "$TMP/e.out")"; fi
 printf 'allow:\n  - id: CVE-1\n    expire: 2030-01-01\n' > "$TMP/typo.yaml"
 "$PALISADE" feed check --allow-list "$TMP/typo.yaml" >"$TMP/e.out" 2>&1

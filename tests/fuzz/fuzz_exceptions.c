@@ -36,30 +36,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     memset(err, 0, sizeof err);
 
-    cli_exceptions x;
-    if (cli_exceptions_load(&x, path, FUZZ_TODAY, err, sizeof err) != 0) {
+    pal_exceptions x;
+    if (pal_exceptions_load(&x, path, FUZZ_TODAY, err, sizeof err) != 0) {
         if (strncmp(err, path, strlen(path)) != 0) abort();   /* every error names the file */
         close(fd);
         return 0;
     }
     for (unsigned i = 0; i < x.n; i++) {
-        const cli_exception *e = &x.e[i];
+        const pal_exception *e = &x.e[i];
         if (!e->id || !e->reason || e->line < 1) abort();
         if (e->expires && (e->expires_day < 0 || e->expired != (FUZZ_TODAY > e->expires_day))) abort();
     }
     unsigned probes = x.n < FUZZ_MAX_PROBES ? x.n : FUZZ_MAX_PROBES;
     for (unsigned i = 0; i < probes; i++) {
-        const cli_exception *e = &x.e[i], *o = &x.e[(i + 1) % x.n];
+        const pal_exception *e = &x.e[i], *o = &x.e[(i + 1) % x.n];
         const char *names[3] = {e->image, o->image, "registry.example.com/app:1.0"};
         const char *element = o->path ? o->path : e->path;
         for (int windows = 0; windows < 2; windows++) {
-            cli_exception *m = cli_exceptions_match(&x, e->id, names, 3, element, o->reason, windows);
+            pal_exception *m = pal_exceptions_match(&x, e->id, names, 3, element, o->reason, windows);
             if (m && (m < x.e || m >= x.e + x.n || strcmp(m->id, e->id) != 0)) abort();
-            m = cli_exceptions_match(&x, e->id, NULL, 0, NULL, NULL, windows);
+            m = pal_exceptions_match(&x, e->id, NULL, 0, NULL, NULL, windows);
             if (m && (m->image || m->path)) abort();   /* no subject: only an unconditional entry */
         }
     }
-    cli_exceptions_free(&x);
+    pal_exceptions_free(&x);
     close(fd);
     return 0;
 }

@@ -92,29 +92,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_err(err, "fuzz.yaml");
     }
 
-    cli_frameworks set;
-    cli_frameworks_init(&set);
-    if (cli_frameworks_add(&set, "checks/frameworks/base.yaml", base_framework, sizeof base_framework - 1,
+    pal_frameworks set;
+    pal_frameworks_init(&set);
+    if (pal_frameworks_add(&set, "checks/frameworks/base.yaml", base_framework, sizeof base_framework - 1,
                            false, err, sizeof err) != 0)
         abort();
     memset(err, 0, sizeof err);
-    if (cli_frameworks_add(&set, "user/fw.yaml", text, size, true, err, sizeof err) == 0) {
-        const cli_framework *fw = &set.fw[set.n - 1];
-        if (set.n != 2 || !fw->key || cli_frameworks_find(&set, fw->key) != fw || !fw->user) abort();
+    if (pal_frameworks_add(&set, "user/fw.yaml", text, size, true, err, sizeof err) == 0) {
+        const pal_framework *fw = &set.fw[set.n - 1];
+        if (set.n != 2 || !fw->key || pal_frameworks_find(&set, fw->key) != fw || !fw->user) abort();
         sink += strlen(fw->file) + (fw->title ? strlen(fw->title) : 0) + (fw->version ? strlen(fw->version) : 0);
         for (unsigned i = 0; i < fw->ncontrols; i++) {
-            const cli_fw_control *c = &fw->controls[i];
+            const pal_fw_control *c = &fw->controls[i];
             if (!c->id) abort();
             sink += strlen(c->id) + (c->title ? strlen(c->title) : 0);
             for (unsigned j = 0; j < c->nchecks; j++) sink += strlen(c->checks[j]);
         }
         memset(err, 0, sizeof err);
-        if (cli_frameworks_add(&set, "user/again.yaml", text, size, true, err, sizeof err) == 0) abort();
+        if (pal_frameworks_add(&set, "user/again.yaml", text, size, true, err, sizeof err) == 0) abort();
         check_err(err, "user/again.yaml");
         if (!strstr(err, "user/fw.yaml")) abort();   /* ... and the file that has the key */
     } else {
         check_err(err, "user/fw.yaml");
     }
-    cli_frameworks_free(&set);
+    pal_frameworks_free(&set);
     return 0;
 }

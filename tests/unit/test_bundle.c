@@ -407,7 +407,7 @@ static void test_files(void)
     char missing[300];
     snprintf(missing, sizeof missing, "%s/missing.palb", dir);
     CHECK_INT(pal_bundle_load(missing, &q, err, sizeof err), -1);
-    CHECK(strncmp(err, missing, strlen(missing)) == 0 && strstr(err, "no such file") != NULL);
+    CHECK(strncmp(err, missing, strlen(missing)) == 0 && strstr(err, "No such file or directory") != NULL);
     CHECK(q == NULL);
     CHECK_INT(pal_bundle_load(dir, &q, err, sizeof err), -1);
     CHECK(strstr(err, "is a directory") != NULL);

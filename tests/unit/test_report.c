@@ -98,10 +98,10 @@ static const char fw_ok[] =
 
 static void test_frameworks(void)
 {
-    cli_frameworks s;
-    cli_frameworks_init(&s);
-    CHECK_INT(cli_frameworks_add(&s, "acme.yaml", fw_ok, strlen(fw_ok), true, err, sizeof err), 0);
-    const cli_framework *f = cli_frameworks_find(&s, "acme");
+    pal_frameworks s;
+    pal_frameworks_init(&s);
+    CHECK_INT(pal_frameworks_add(&s, "acme.yaml", fw_ok, strlen(fw_ok), true, err, sizeof err), 0);
+    const pal_framework *f = pal_frameworks_find(&s, "acme");
     CHECK(f && f->ncontrols == 2 && f->user);
     if (f && f->ncontrols == 2) {
         CHECK_STR(f->controls[0].id, "4.10");
@@ -111,7 +111,7 @@ static void test_frameworks(void)
         CHECK_STR(f->version, "2");
     }
     /* the same key again names the first file */
-    CHECK_INT(cli_frameworks_add(&s, "other.yaml", fw_ok, strlen(fw_ok), true, err, sizeof err), -1);
+    CHECK_INT(pal_frameworks_add(&s, "other.yaml", fw_ok, strlen(fw_ok), true, err, sizeof err), -1);
     CHECK(strstr(err, "other.yaml:1:12: framework 'acme' is already defined by acme.yaml") != NULL);
 
     static const struct { const char *text, *want; } bad[] = {
@@ -128,12 +128,12 @@ static void test_frameworks(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = 0;
-        CHECK_INT(cli_frameworks_add(&s, "t.yaml", bad[i].text, strlen(bad[i].text), true, err, sizeof err), -1);
+        CHECK_INT(pal_frameworks_add(&s, "t.yaml", bad[i].text, strlen(bad[i].text), true, err, sizeof err), -1);
         if (!strstr(err, bad[i].want)) fprintf(stderr, "  case %zu: got \"%s\"\n", i, err);
         CHECK(strstr(err, bad[i].want) != NULL);
     }
     CHECK_INT(s.n, 1);                               /* failed adds leave the set as it was */
-    cli_frameworks_free(&s);
+    pal_frameworks_free(&s);
 }
 
 static void test_dates(void)
@@ -169,27 +169,27 @@ static void test_exceptions(void)
         "  - id: PAL-0500\n    path: \"/opt/*\"\n    reason: by message\n"
         "  - id: PAL-0600\n    reason: gone\n    expires: 2020-01-01\n";
     CHECK_INT(write_tmp(path, text), 0);
-    cli_exceptions x;
+    pal_exceptions x;
     long today = cli_parse_date("2026-11-23", 10);
-    CHECK_INT(cli_exceptions_load(&x, path, today, err, sizeof err), 0);
+    CHECK_INT(pal_exceptions_load(&x, path, today, err, sizeof err), 0);
     CHECK_INT(x.n, 5);
     const char *names[] = {"shop/web:1", "registry/shop/web:1"};
-    cli_exception *e = cli_exceptions_match(&x, "PAL-0041", names, 2, NULL, "runs as root", false);
+    pal_exception *e = pal_exceptions_match(&x, "PAL-0041", names, 2, NULL, "runs as root", false);
     CHECK(e && !e->expired && !strcmp(e->reason, "new"));     /* the unexpired one wins */
     const char *other[] = {"other/web:1"};
-    CHECK(cli_exceptions_match(&x, "PAL-0041", other, 1, NULL, "m", false) == NULL);
+    CHECK(pal_exceptions_match(&x, "PAL-0041", other, 1, NULL, "m", false) == NULL);
     /* Windows paths: case and separators do not matter on a Windows image */
-    e = cli_exceptions_match(&x, "PAL-0424", other, 1, "c:/APP/key.pem", "m", true);
+    e = pal_exceptions_match(&x, "PAL-0424", other, 1, "c:/APP/key.pem", "m", true);
     CHECK(e && !strcmp(e->reason, "win"));
-    CHECK(cli_exceptions_match(&x, "PAL-0424", other, 1, "c:/APP/key.pem", "m", false) == NULL);
+    CHECK(pal_exceptions_match(&x, "PAL-0424", other, 1, "c:/APP/key.pem", "m", false) == NULL);
     /* a path glob also matches a word of the message, quotes and brackets off */
-    e = cli_exceptions_match(&x, "PAL-0500", other, 1, NULL, "file '/opt/app/x.pem' (mode 600)", false);
+    e = pal_exceptions_match(&x, "PAL-0500", other, 1, NULL, "file '/opt/app/x.pem' (mode 600)", false);
     CHECK(e && !strcmp(e->reason, "by message"));
-    CHECK(cli_exceptions_match(&x, "PAL-0500", other, 1, NULL, "file /srv/x", false) == NULL);
+    CHECK(pal_exceptions_match(&x, "PAL-0500", other, 1, NULL, "file /srv/x", false) == NULL);
     /* only expired ones match: returned, marked, so the report can say so */
-    e = cli_exceptions_match(&x, "PAL-0600", other, 1, NULL, "m", false);
+    e = pal_exceptions_match(&x, "PAL-0600", other, 1, NULL, "m", false);
     CHECK(e && e->expired);
-    cli_exceptions_free(&x);
+    pal_exceptions_free(&x);
     unlink(path);
 
     static const struct { const char *text, *want; } bad[] = {
@@ -204,7 +204,7 @@ static void test_exceptions(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         CHECK_INT(write_tmp(path, bad[i].text), 0);
         err[0] = 0;
-        CHECK_INT(cli_exceptions_load(&x, path, today, err, sizeof err), -1);
+        CHECK_INT(pal_exceptions_load(&x, path, today, err, sizeof err), -1);
         if (!strstr(err, bad[i].want)) fprintf(stderr, "  case %zu: got \"%s\"\n", i, err);
         CHECK(strstr(err, bad[i].want) != NULL && strncmp(err, path, strlen(path)) == 0);
         unlink(path);
