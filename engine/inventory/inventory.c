@@ -81,6 +81,36 @@ cJSON *pal_inv_str(const char *s, size_t n)
     return v;
 }
 
+/* The one tar-name normaliser (the contract is in inventory.h). */
+int pal_inv_clean_name(const char *base, const char *name, unsigned flags, char *out, size_t cap)
+{
+    size_t o = 0;
+    if (name[0] == '/' && !(flags & PAL_NAME_ROOTED)) return PAL_NAME_ESCAPES;
+    for (int part = base ? 0 : 1; part < 2; part++) {
+        const char *p = part == 0 ? base : name;
+        while (*p) {
+            const char *q = strchr(p, '/');
+            size_t len = q ? (size_t)(q - p) : strlen(p);
+            if (len == 0 || (len == 1 && p[0] == '.')) {
+                /* "a//b", "./a", "a/": nothing */
+            } else if (len == 2 && p[0] == '.' && p[1] == '.') {
+                if (o == 0) return PAL_NAME_ESCAPES;
+                while (o > 0 && out[o - 1] != '/') o--;
+                if (o > 0) o--;
+            } else {
+                if (o + len + 2 > cap) return PAL_NAME_TOO_LONG;
+                if (o) out[o++] = '/';
+                memcpy(out + o, p, len);
+                o += len;
+            }
+            p += len;
+            if (*p == '/') p++;
+        }
+    }
+    out[o] = 0;
+    return PAL_NAME_OK;
+}
+
 /* --- layers --- */
 
 typedef struct apply_ctx {

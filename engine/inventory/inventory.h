@@ -227,6 +227,23 @@ int pal_groups_parse(const char *group, size_t len, cJSON *arr);
 /* A cJSON string from untrusted bytes: invalid UTF-8 becomes U+FFFD, NUL
    ends the string (JSON consumers would truncate there anyway). */
 cJSON *pal_inv_str(const char *s, size_t n);
+/* The one normaliser of names from tarballs, layers, manifests and link
+   targets.  Lexical only (no symlink is consulted): empty and "."
+   components are dropped, ".." removes the component before it, and the
+   result is the components joined by single '/' ("./a//b/./c" -> "a/b/c").
+   `base` (may be NULL) is a directory the name is relative to and is
+   cleaned first, so "../x" can climb out of it (symlink targets).
+     PAL_NAME_ROOTED  a leading '/' means the root the name is already
+                      relative to (layer entries: "/etc" is "etc"); without
+                      it an absolute name is PAL_NAME_ESCAPES (manifests
+                      and the outer tarball, where '/' would mean the host).
+   Returns PAL_NAME_OK (out may be "": the root itself; callers that need a
+   file name reject that), PAL_NAME_ESCAPES when ".." climbs above the top
+   (or the name is absolute without PAL_NAME_ROOTED), or PAL_NAME_TOO_LONG
+   when the result and its NUL do not fit in cap bytes. */
+enum { PAL_NAME_OK = 0, PAL_NAME_ESCAPES = -1, PAL_NAME_TOO_LONG = -2 };
+#define PAL_NAME_ROOTED 1u
+int pal_inv_clean_name(const char *base, const char *name, unsigned flags, char *out, size_t cap);
 void pal_inv_err(char *err, size_t errcap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -513,35 +513,6 @@ static int account(layer_ctx *L, uint64_t extra)
     return 0;
 }
 
-/* Cleans a tar name: leading '/' and "./" go, '.' and empty components go,
-   '..' pops; -1 if it climbs above the root.  out may come back empty (the
-   root itself). */
-static int clean_name(const char *in, char *out, size_t cap)
-{
-    size_t o = 0;
-    const char *p = in;
-    while (*p) {
-        while (*p == '/') p++;
-        const char *q = p;
-        while (*q && *q != '/') q++;
-        size_t len = (size_t)(q - p);
-        if (len == 0 || (len == 1 && p[0] == '.')) {
-        } else if (len == 2 && p[0] == '.' && p[1] == '.') {
-            if (o == 0) return -1;
-            while (o > 0 && out[o - 1] != '/') o--;
-            if (o > 0) o--;
-        } else {
-            if (o + len + 2 > cap) return -2;
-            if (o) out[o++] = '/';
-            memcpy(out + o, p, len);
-            o += len;
-        }
-        p = q;
-    }
-    out[o] = 0;
-    return 0;
-}
-
 /* Body handling for one regular file: hashes, kept body, hive memfd. */
 typedef struct body_sink {
     bool hash;
@@ -669,11 +640,11 @@ static int apply_entry(layer_ctx *L, struct archive_entry *ae)
     if (!raw) return lerr(L, "an entry has no name (the layer is corrupt)");
     L->entry = raw;
     char path[PAL_INV_MAX_PATH + 1];
-    int c = clean_name(raw, path, sizeof path);
-    if (c == -1)
+    int c = pal_inv_clean_name(NULL, raw, PAL_NAME_ROOTED, path, sizeof path);
+    if (c == PAL_NAME_ESCAPES)
         return lerr(L, "the name climbs out of the image root with '..' (docker refuses such "
                        "layers; the image is malformed or hostile)");
-    if (c == -2) return lerr(L, "the name is longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH);
+    if (c == PAL_NAME_TOO_LONG) return lerr(L, "the name is longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH);
 
     const char *rel = path;
     bool hive = false, hive_delta = false;
@@ -746,9 +717,9 @@ static int apply_entry(layer_ctx *L, struct archive_entry *ae)
     if (type == FT_HARDLINK) {
         const char *t = hl;
         char clean[PAL_INV_MAX_PATH + 1];
-        int tc = clean_name(t, clean, sizeof clean);
-        if (tc == -1) { lerr(L, "hardlink target climbs out of the image root with '..' (a hostile layer)"); goto out; }
-        if (tc == -2) { lerr(L, "hardlink target longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH); goto out; }
+        int tc = pal_inv_clean_name(NULL, t, PAL_NAME_ROOTED, clean, sizeof clean);
+        if (tc == PAL_NAME_ESCAPES) { lerr(L, "hardlink target climbs out of the image root with '..' (a hostile layer)"); goto out; }
+        if (tc == PAL_NAME_TOO_LONG) { lerr(L, "hardlink target longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH); goto out; }
         const char *trel = clean;
         if (fs->windows) {
             const char *slash = strchr(clean, '/');

@@ -216,16 +216,8 @@ static const pal_inv_blob *need_blob(resolve_ctx *r, const char *name, const cha
         pal_inv_err(r->err, r->errcap, "%s names no %s (the manifest is incomplete)", r->what, role);
         return NULL;
     }
-    bool escapes = name[0] == '/';
-    int depth = 0;
-    for (const char *p = name; *p && !escapes;) {
-        const char *q = strchr(p, '/');
-        size_t len = q ? (size_t)(q - p) : strlen(p);
-        if (len == 2 && p[0] == '.' && p[1] == '.') escapes = --depth < 0;
-        else if (len && !(len == 1 && p[0] == '.')) depth++;
-        p += len + (q != NULL);
-    }
-    if (escapes) {
+    char clean[PAL_INV_MAX_PATH];
+    if (pal_inv_clean_name(NULL, name, 0, clean, sizeof clean) == PAL_NAME_ESCAPES) {
         pal_inv_err(r->err, r->errcap, "%s names %s '%.200s', which points outside the tarball "
                     "(a malformed or hostile image; nothing outside it is ever read)", r->what, role, name);
         return NULL;

@@ -78,36 +78,11 @@ int pal_inv_budget_add(pal_inv_budget *b, uint64_t n, char *err, size_t errcap)
     return -1;
 }
 
-/* "./a//b/./c" -> "a/b/c".  `..` pops a component; popping past the top, an
-   absolute name or an empty result is an escape (-1).  `base` (may be NULL)
-   is a directory the name is relative to (symlink targets). */
-static int norm_name(const char *base, const char *name, char *out, size_t cap)
+/* A name in the outer tarball or layout directory: relative, inside it,
+   and not empty (it names a file); 0 or -1. */
+static int outer_name(const char *base, const char *name, char *out, size_t cap)
 {
-    size_t o = 0;
-    if (name[0] == '/') return -1;
-    for (int part = base ? 0 : 1; part < 2; part++) {
-        const char *p = part == 0 ? base : name;
-        while (*p) {
-            const char *q = strchr(p, '/');
-            size_t len = q ? (size_t)(q - p) : strlen(p);
-            if (len == 0 || (len == 1 && p[0] == '.')) {
-                /* nothing */
-            } else if (len == 2 && p[0] == '.' && p[1] == '.') {
-                if (o == 0) return -1;
-                while (o > 0 && out[o - 1] != '/') o--;
-                if (o > 0) o--;
-            } else {
-                if (o + len + 2 > cap) return -1;
-                if (o) out[o++] = '/';
-                memcpy(out + o, p, len);
-                o += len;
-            }
-            p += len;
-            if (*p == '/') p++;
-        }
-    }
-    out[o] = 0;
-    return o ? 0 : -1;
+    return pal_inv_clean_name(base, name, 0, out, cap) == PAL_NAME_OK && out[0] ? 0 : -1;
 }
 
 static int entry_cmp(const void *a, const void *b)
@@ -133,7 +108,7 @@ static const src_entry *find_raw(const pal_inv_src *s, const char *name)
 static const src_entry *find_entry(const pal_inv_src *s, const char *name)
 {
     char buf[PAL_INV_MAX_PATH];
-    if (norm_name(NULL, name, buf, sizeof buf) < 0) return NULL;
+    if (outer_name(NULL, name, buf, sizeof buf) < 0) return NULL;
     const src_entry *e = find_raw(s, buf);
     for (unsigned hops = 0; e && e->alias; hops++) {
         if (hops == MAX_ALIAS_HOPS) return NULL;
@@ -419,7 +394,7 @@ static int index_dir(pal_inv_src *s, int dfd, const char *prefix, unsigned depth
             if (n <= 0) continue;
             target[n] = 0;
             snprintf(base, sizeof base, "%s", prefix);
-            if (norm_name(base, target, alias, sizeof alias) < 0) continue;
+            if (outer_name(base, target, alias, sizeof alias) < 0) continue;
             if (!push_entry(s, name, 0, *ordinal, alias, err, errcap)) rc = -1;
         } else if (S_ISREG(st.st_mode)) {
             *total += (uint64_t)st.st_size;
@@ -510,7 +485,7 @@ pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, si
         const char *raw = archive_entry_pathname(ae);
         unsigned ft = archive_entry_filetype(ae);
         bool link = ft == AE_IFLNK || archive_entry_hardlink(ae);
-        if (!raw || (ft != AE_IFREG && !link) || norm_name(NULL, raw, name, sizeof name) < 0) {
+        if (!raw || (ft != AE_IFREG && !link) || outer_name(NULL, raw, name, sizeof name) < 0) {
             if (skip_data(s, a, &last, err, errcap) < 0) goto fail_a;
             continue;
         }
@@ -520,14 +495,14 @@ pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, si
             const char *target = archive_entry_hardlink(ae);
             int ok;
             if (target) {
-                ok = norm_name(NULL, target, alias, sizeof alias);
+                ok = outer_name(NULL, target, alias, sizeof alias);
             } else {
                 target = archive_entry_symlink(ae);
                 char dir[PAL_INV_MAX_PATH];
                 strcpy(dir, name);
                 char *slash = strrchr(dir, '/');
                 if (slash) *slash = 0; else dir[0] = 0;
-                ok = target ? norm_name(dir, target, alias, sizeof alias) : -1;
+                ok = target ? outer_name(dir, target, alias, sizeof alias) : -1;
             }
             if (ok < 0) {  /* points outside the tarball: never followed */
                 if (skip_data(s, a, &last, err, errcap) < 0) goto fail_a;

@@ -735,6 +735,27 @@ static void test_stages(void)
     CHECK_INT(B(cJSON_GetArrayItem(a, 0), "locked"), 1);
     CHECK_INT(B(cJSON_GetArrayItem(a, 1), "empty_password"), 0);
     cJSON_Delete(a);
+    /* the one name normaliser: both contracts */
+    static const struct { const char *base, *in; unsigned flags; int rc; const char *out; } nv[] = {
+        {NULL, "./a//b/./c/", 0, PAL_NAME_OK, "a/b/c"},
+        {NULL, "a/../b", 0, PAL_NAME_OK, "b"},
+        {NULL, "a/..", 0, PAL_NAME_OK, ""},
+        {NULL, "a/../..", 0, PAL_NAME_ESCAPES, NULL},
+        {NULL, "/etc/passwd", 0, PAL_NAME_ESCAPES, NULL},
+        {NULL, "/etc//passwd", PAL_NAME_ROOTED, PAL_NAME_OK, "etc/passwd"},
+        {NULL, "//", PAL_NAME_ROOTED, PAL_NAME_OK, ""},
+        {NULL, "/../x", PAL_NAME_ROOTED, PAL_NAME_ESCAPES, NULL},
+        {"abc/", "../def/layer.tar", 0, PAL_NAME_OK, "def/layer.tar"},
+        {"abc", "../../x", 0, PAL_NAME_ESCAPES, NULL},
+        {"abc", "/x", 0, PAL_NAME_ESCAPES, NULL},
+        {NULL, "0123456789abcdef", 0, PAL_NAME_TOO_LONG, NULL},
+    };
+    for (unsigned i = 0; i < sizeof nv / sizeof nv[0]; i++) {
+        char out[16];
+        int rc = pal_inv_clean_name(nv[i].base, nv[i].in, nv[i].flags, out, sizeof out);
+        CHECK_INT(rc, nv[i].rc);
+        if (nv[i].out && rc == PAL_NAME_OK) CHECK_STR(out, nv[i].out);
+    }
     /* strings from untrusted bytes */
     cJSON *s = pal_inv_str("a\xc0\xafz\xed\xa0\x80", 7);   /* overlong '/', a surrogate */
     CHECK_STR(s->valuestring, "a\xef\xbf\xbd\xef\xbf\xbdz\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
