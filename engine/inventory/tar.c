@@ -448,6 +448,73 @@ static int dir_layers(pal_inv_src *s, const char *const *names, unsigned n,
     return 0;
 }
 
+/* The alias a link entry of the outer tarball makes (a symlink is relative
+   to its directory, a hardlink to the top); -1 when it points outside. */
+static int link_alias(struct archive_entry *ae, const char *name, char *alias, size_t cap)
+{
+    const char *target = archive_entry_hardlink(ae);
+    if (target) return outer_name(NULL, target, alias, cap);
+    target = archive_entry_symlink(ae);
+    char dir[PAL_INV_MAX_PATH];
+    strcpy(dir, name);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0; else dir[0] = 0;
+    return target ? outer_name(dir, target, alias, cap) : -1;
+}
+
+/* One entry of the index pass: a regular file or a link inside the tarball
+   is indexed (small JSON kept), anything else skipped. */
+static int index_entry(pal_inv_src *s, struct archive *a, struct archive_entry *ae, uint32_t ordinal,
+                       int64_t *last, char *err, size_t errcap)
+{
+    char name[PAL_INV_MAX_PATH], alias[PAL_INV_MAX_PATH];
+    const char *raw = archive_entry_pathname(ae);
+    unsigned ft = archive_entry_filetype(ae);
+    bool link = ft == AE_IFLNK || archive_entry_hardlink(ae);
+    if (!raw || (ft != AE_IFREG && !link) || outer_name(NULL, raw, name, sizeof name) < 0)
+        return skip_data(s, a, last, err, errcap);
+    if (link && link_alias(ae, name, alias, sizeof alias) < 0)
+        return skip_data(s, a, last, err, errcap);   /* points outside the tarball: never followed */
+    uint64_t size = archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0
+                        ? (uint64_t)archive_entry_size(ae) : 0;
+    src_entry *e = push_entry(s, name, size, ordinal, link ? alias : NULL, err, errcap);
+    if (!e) return -1;
+    if (!link && meta_candidate(name, e->blob.size)) return keep_data(s, a, e, last, err, errcap);
+    return skip_data(s, a, last, err, errcap);
+}
+
+/* Pass 1 over a tarball: the index. */
+static int index_tarball(pal_inv_src *s, char *err, size_t errcap)
+{
+    struct archive *a = open_outer(s, err, errcap);
+    if (!a) return -1;
+    s->compressed = archive_filter_count(a) > 1;
+    struct archive_entry *ae;
+    int64_t last = 0;
+    int r;
+    uint32_t ordinal = 0;
+    while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+        if (outer_account(s, a, &last, err, errcap) < 0) goto fail;
+        if (++ordinal > PAL_INV_MAX_OUTER_ENTRIES) {
+            pal_inv_err(err, errcap, "more than %u entries in the tarball (PAL_INV_MAX_OUTER_ENTRIES; "
+                        "this is not an image docker or an OCI tool wrote)", PAL_INV_MAX_OUTER_ENTRIES);
+            goto fail;
+        }
+        if (index_entry(s, a, ae, ordinal, &last, err, errcap) < 0) goto fail;
+    }
+    if (r != ARCHIVE_EOF) {
+        pal_inv_err(err, errcap, "%s: %s (the file is damaged or not a tarball; save the image again)",
+                    ordinal ? "truncated or corrupt tarball" : "not a tar archive", archive_error_string(a));
+        goto fail;
+    }
+    archive_read_free(a);
+    finish_index(s);
+    return 0;
+fail:
+    archive_read_free(a);
+    return -1;
+}
+
 pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, size_t errcap)
 {
     pal_inv_src *s = calloc(1, sizeof *s);
@@ -466,70 +533,7 @@ pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, si
         goto fail;
     }
     pal_inv_budget_init(b, (uint64_t)st.st_size);
-    struct archive *a = open_outer(s, err, errcap);
-    if (!a) goto fail;
-    s->compressed = archive_filter_count(a) > 1;
-
-    struct archive_entry *ae;
-    int64_t last = 0;
-    int r;
-    uint32_t ordinal = 0;
-    char name[PAL_INV_MAX_PATH];
-    while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-        if (outer_account(s, a, &last, err, errcap) < 0) goto fail_a;
-        if (++ordinal > PAL_INV_MAX_OUTER_ENTRIES) {
-            pal_inv_err(err, errcap, "more than %u entries in the tarball (PAL_INV_MAX_OUTER_ENTRIES; "
-                        "this is not an image docker or an OCI tool wrote)", PAL_INV_MAX_OUTER_ENTRIES);
-            goto fail_a;
-        }
-        const char *raw = archive_entry_pathname(ae);
-        unsigned ft = archive_entry_filetype(ae);
-        bool link = ft == AE_IFLNK || archive_entry_hardlink(ae);
-        if (!raw || (ft != AE_IFREG && !link) || outer_name(NULL, raw, name, sizeof name) < 0) {
-            if (skip_data(s, a, &last, err, errcap) < 0) goto fail_a;
-            continue;
-        }
-        char alias[PAL_INV_MAX_PATH];
-        if (link) {
-            /* A symlink is relative to its directory, a hardlink to the top. */
-            const char *target = archive_entry_hardlink(ae);
-            int ok;
-            if (target) {
-                ok = outer_name(NULL, target, alias, sizeof alias);
-            } else {
-                target = archive_entry_symlink(ae);
-                char dir[PAL_INV_MAX_PATH];
-                strcpy(dir, name);
-                char *slash = strrchr(dir, '/');
-                if (slash) *slash = 0; else dir[0] = 0;
-                ok = target ? outer_name(dir, target, alias, sizeof alias) : -1;
-            }
-            if (ok < 0) {  /* points outside the tarball: never followed */
-                if (skip_data(s, a, &last, err, errcap) < 0) goto fail_a;
-                continue;
-            }
-        }
-        uint64_t size = archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0
-                            ? (uint64_t)archive_entry_size(ae) : 0;
-        src_entry *e = push_entry(s, name, size, ordinal, link ? alias : NULL, err, errcap);
-        if (!e) goto fail_a;
-        if (!link && meta_candidate(name, e->blob.size)) {
-            if (keep_data(s, a, e, &last, err, errcap) < 0) goto fail_a;
-        } else if (skip_data(s, a, &last, err, errcap) < 0) {
-            goto fail_a;
-        }
-    }
-    if (r != ARCHIVE_EOF) {
-        pal_inv_err(err, errcap, "%s: %s (the file is damaged or not a tarball; save the image again)",
-                    ordinal ? "truncated or corrupt tarball" : "not a tar archive", archive_error_string(a));
-        goto fail_a;
-    }
-    archive_read_free(a);
-
-    finish_index(s);
-    return s;
-fail_a:
-    archive_read_free(a);
+    if (index_tarball(s, err, errcap) == 0) return s;
 fail:
     pal_inv_src_free(s);
     return NULL;
