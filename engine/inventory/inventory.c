@@ -127,10 +127,21 @@ static int apply_one(void *ud, unsigned i, struct archive *layer, char *err, siz
     char head[32];
     int hl = snprintf(head, sizeof head, "layer %u", i);
     if (!strncmp(e, head, (size_t)hl))
-        pal_inv_err(err, errcap, "layer %u (%.120s)%s", i, c->lay->layers[i], e + hl);
+        pal_inv_err(err, errcap, "layer %u (%.120s)%s", i, c->lay->layers[i].name, e + hl);
     else
-        pal_inv_err(err, errcap, "layer %u (%.120s): %s", i, c->lay->layers[i], e);
+        pal_inv_err(err, errcap, "layer %u (%.120s): %s", i, c->lay->layers[i].name, e);
     return -1;
+}
+
+/* A layer's error names the image too, when it has a name (the tarball
+   may be one of many with the same file name). */
+static void name_image(const cJSON *image, char *err, size_t errcap)
+{
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(image, "name");
+    if (!err || !errcap || !cJSON_IsString(name) || !name->valuestring[0]) return;
+    char *copy = strdup(err);
+    if (copy) pal_inv_err(err, errcap, "image %.200s, %s", name->valuestring, copy);
+    free(copy);
 }
 
 /* --- databases --- */
@@ -237,9 +248,10 @@ int pal_inventory_read(const char *path, const pal_inventory_opts *o, cJSON **ou
     pal_fs *fs = pal_fs_new(lay.windows, &opts, &budget);
     if (!fs) { pal_inv_err(err, errcap, "out of memory"); goto done; }
     apply_ctx ac = {fs, &lay};
-    if (pal_inv_src_layers(src, (const char *const *)lay.layers, lay.nlayers, apply_one, &ac,
-                           err, errcap) < 0)
+    if (pal_inv_src_layers(src, lay.layers, lay.nlayers, apply_one, &ac, err, errcap) < 0) {
+        name_image(lay.image, err, errcap);
         goto done;
+    }
 
     root = cJSON_CreateObject();
     if (!root) { pal_inv_err(err, errcap, "out of memory"); goto done; }

@@ -12,7 +12,8 @@
  *                            working_dir, exposed_ports, volumes,
  *                            labels[{name,value}], healthcheck },
  *                   history [{created_by, empty_layer, created, comment}],
- *                   layout, layers [{index, blob, digest, media_type}] },
+ *                   layout, layers [{index, blob, digest, media_type, diff_id}],
+ *                   diff_ids },
  *     "files":    [{path, type, mode, uid, gid, size, link, setuid, setgid,
  *                   sha256, md5, layer, content}],
  *     "packages": [{name, version, source, source_version, architecture,
@@ -33,6 +34,10 @@
  *                        metadata (whiteouts, opaque dirs, symlinked parents
  *                        resolved inside the root), hashing file bodies as
  *                        they stream past
+ *   blob.c     one layer blob: gzip/zstd sniffed and decompressed, the
+ *                        blob and its uncompressed tar hashed as they stream
+ *                        and checked against the manifest's digest and the
+ *                        config's rootfs.diff_ids
  *   hash.c     SHA-256 (libsodium) and MD5 over streamed bytes
  *   packages.c dpkg status / status.d and apk installed databases
  *   users.c    /etc/passwd, /etc/shadow, /etc/group
@@ -54,6 +59,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <cJSON.h>
 
 /*
@@ -144,25 +150,63 @@ typedef struct pal_inv_blob {
 pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, size_t errcap);
 void pal_inv_src_free(pal_inv_src *s);
 const pal_inv_blob *pal_inv_src_find(const pal_inv_src *s, const char *name);
-/* Opens each named blob, in order, as a tar reader (plain, gzip or zstd,
-   sniffed from the content) and hands it to fn; stops at the first error.
-   Blobs are visited in the order given, re-reading the tarball when one
-   lies behind the previous (cheap for a plain tarball, which is seeked). */
+/* One layer as the manifest and config describe it. */
+typedef struct pal_inv_layer_ref {
+    char *name;                /* the blob in the tarball or directory */
+    char *digest;              /* "sha256:<hex>" of the blob as stored, or NULL when the
+                                  layout gives none (legacy docker save's <id>/layer.tar) */
+    const char *digest_from;   /* where digest comes from, for errors ("its name") */
+    char *diff_id;             /* "sha256:<hex>" of the uncompressed tar: rootfs.diff_ids[i] */
+} pal_inv_layer_ref;
+/* Opens each layer's blob, in order, as a tar reader (plain, gzip or zstd,
+   sniffed from the content; blob.c), hands it to fn, then checks the blob
+   against its digest and diff_id; stops at the first error.  Blobs are
+   visited in the order given, re-reading the tarball when one lies behind
+   the previous (cheap for a plain tarball, which is seeked). */
 typedef int (*pal_inv_layer_fn)(void *ud, unsigned i, struct archive *layer,
                                 char *err, size_t errcap);
-int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
+int pal_inv_src_layers(pal_inv_src *s, const pal_inv_layer_ref *layers, unsigned n,
                        pal_inv_layer_fn fn, void *ud, char *err, size_t errcap);
-/* A tar reader over a memory buffer, with the same filters (fuzzing, tests). */
-struct archive *pal_inv_layer_reader_mem(const void *data, size_t len);
+
+/* --- blob.c: one layer blob, decompressed and verified as it streams --- */
+/* Where a blob's stored bytes come from: each call gives the next ones in
+   *buf (valid until the next call) and returns how many, 0 at the end, or
+   -1 with a message in err. */
+typedef ssize_t (*pal_inv_pull_fn)(void *ud, const void **buf, char *err, size_t errcap);
+typedef struct pal_inv_blob_stream pal_inv_blob_stream;
+/* A stream over want->name's bytes (its digests are checked when set); b,
+   when not NULL, is charged for what pal_inv_blob_finish decompresses.
+   NULL with err on failure. */
+pal_inv_blob_stream *pal_inv_blob_open(pal_inv_pull_fn pull, void *ud, const pal_inv_layer_ref *want,
+                                       unsigned index, pal_inv_budget *b, char *err, size_t errcap);
+/* The same over a buffer (stashed layers, fuzzing, tests); data must
+   outlive the stream. */
+pal_inv_blob_stream *pal_inv_blob_open_mem(const void *data, size_t len, const pal_inv_layer_ref *want,
+                                           unsigned index, pal_inv_budget *b, char *err, size_t errcap);
+/* The tar reader over the decompressed stream (owned by the stream);
+   NULL with err when the blob is not a tar. */
+struct archive *pal_inv_blob_tar(pal_inv_blob_stream *bs, char *err, size_t errcap);
+/* Why the stream failed (a pull or decompression error, CRC included),
+   or NULL: when the tar reader stops on an error, this is its cause. */
+const char *pal_inv_blob_error(const pal_inv_blob_stream *bs);
+/* After the tar reader: decompresses and hashes the rest of the blob and
+   compares both digests.  0, or -1 with err naming the layer, its blob,
+   what it hashes to and what the image says. */
+int pal_inv_blob_finish(pal_inv_blob_stream *bs, char *err, size_t errcap);
+void pal_inv_blob_close(pal_inv_blob_stream *bs);
+/* 1 for "sha256:<64 lowercase hex>", 2 for "sha512:<128>", else 0. */
+int pal_inv_digest_alg(const char *digest);
 
 /* --- layout.c: manifests and configs --- */
 typedef struct pal_inv_layout {
     cJSON *image;              /* the "image" object */
     bool windows;
-    char **layers;             /* blob names in the tarball, bottom layer first */
+    pal_inv_layer_ref *layers; /* bottom layer first */
     unsigned nlayers;
 } pal_inv_layout;
-/* Reads manifest.json (preferred: it carries the repo tags) or index.json. */
+/* Reads manifest.json (preferred: it carries the repo tags) or index.json;
+   every layer gets its diff_id from the config (one per layer, or an
+   error) and its digest where the layout gives one. */
 int pal_inv_layout_read(const pal_inv_src *s, pal_inv_layout *out, char *err, size_t errcap);
 /* The config stage alone, over a config blob (fuzzing, tests). */
 int pal_inv_config_parse(const char *json, size_t len, cJSON *image, bool *windows,

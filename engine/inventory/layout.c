@@ -166,10 +166,22 @@ int pal_inv_config_parse(const char *json, size_t len, cJSON *image, bool *windo
         add_str(h, "created", jstr(it, "created"));
         add_str(h, "comment", jstr(it, "comment"));
     }
-    /* diff_ids let a reader tie "layer": N in files back to a layer digest. */
+    /* diff_ids let a reader tie "layer": N in files back to a layer digest,
+       and every layer is checked against its own.  A member that is not a
+       string stays in its place, as "", so the count and order still say
+       which layer is which (and "" matches no layer). */
     const cJSON *rootfs = cJSON_GetObjectItemCaseSensitive(root, "rootfs");
-    cJSON *diff = str_array(cJSON_IsObject(rootfs) ? cJSON_GetObjectItemCaseSensitive(rootfs, "diff_ids") : NULL);
-    if (diff) cJSON_AddItemToObject(image, "diff_ids", diff);
+    const cJSON *ids = cJSON_IsObject(rootfs) ? cJSON_GetObjectItemCaseSensitive(rootfs, "diff_ids") : NULL;
+    if (cJSON_IsArray(ids)) {
+        cJSON *diff = cJSON_AddArrayToObject(image, "diff_ids");
+        if (!diff) goto oom;
+        cJSON_ArrayForEach(it, ids) {
+            const char *d = cJSON_IsString(it) && it->valuestring ? it->valuestring : "";
+            cJSON *v = pal_inv_str(d, strlen(d));
+            if (!v) goto oom;
+            cJSON_AddItemToArray(diff, v);
+        }
+    }
     cJSON_Delete(root);
     return 0;
 oom:
@@ -190,22 +202,13 @@ typedef struct resolve_ctx {
 /* "sha256:<64 hex>" -> "blobs/sha256/<hex>"; -1 and an error if malformed. */
 static int digest_path(resolve_ctx *r, const char *digest, char *out, size_t cap)
 {
-    const char *colon = digest ? strchr(digest, ':') : NULL;
-    size_t want = 0;
-    if (colon && (size_t)(colon - digest) == 6 && !strncmp(digest, "sha256", 6)) want = 64;
-    if (colon && (size_t)(colon - digest) == 6 && !strncmp(digest, "sha512", 6)) want = 128;
-    bool ok = want && strlen(colon + 1) == want;
-    for (size_t i = 0; ok && i < want; i++) {
-        char ch = colon[1 + i];
-        ok = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
-    }
-    if (!ok) {
+    if (!pal_inv_digest_alg(digest)) {
         pal_inv_err(r->err, r->errcap, "%s has a malformed digest '%.80s' (expected sha256:<64 hex digits>; "
                     "the tarball is corrupt or was not written by an OCI tool)",
                     r->what, digest ? digest : "(none)");
         return -1;
     }
-    snprintf(out, cap, "blobs/%.*s/%s", (int)(colon - digest), digest, colon + 1);
+    snprintf(out, cap, "blobs/%.6s/%s", digest, digest + 7);
     return 0;
 }
 
@@ -249,21 +252,42 @@ static cJSON *parse_blob(resolve_ctx *r, const pal_inv_blob *b, const char *role
     return j;
 }
 
+/* The digest a content-addressed name carries ("blobs/sha256/<hex>" ->
+   "sha256:<hex>"), into out (8 + 128 + 1 bytes); NULL for other names. */
+static const char *digest_of_name(const char *name, char *out, size_t cap)
+{
+    char clean[PAL_INV_MAX_PATH];
+    if (!name || pal_inv_clean_name(NULL, name, 0, clean, sizeof clean) != PAL_NAME_OK) return NULL;
+    size_t len = strlen(clean);
+    if (strncmp(clean, "blobs/", 6) || len < 14 || len > 13 + 128 || clean[12] != '/') return NULL;
+    snprintf(out, cap, "%.6s:%.128s", clean + 6, clean + 13);
+    return pal_inv_digest_alg(out) ? out : NULL;
+}
+
+/* A layer: its blob, the digest its descriptor gives (or NULL) and where
+   that digest comes from. */
 static int add_layer(pal_inv_layout *out, cJSON *layers, const char *blob, const char *digest,
-                     const char *media_type, char *err, size_t errcap)
+                     const char *digest_from, const char *media_type, char *err, size_t errcap)
 {
     if (out->nlayers >= PAL_INV_MAX_LAYERS) {
         pal_inv_err(err, errcap, "more than %u layers (PAL_INV_MAX_LAYERS; docker itself stops at 127)",
                     PAL_INV_MAX_LAYERS);
         return -1;
     }
-    char **nl = realloc(out->layers, (out->nlayers + 1) * sizeof *nl);
-    if (!nl || !(nl[out->nlayers] = strdup(blob))) {
-        if (nl) out->layers = nl;
+    pal_inv_layer_ref *nl = realloc(out->layers, (out->nlayers + 1) * sizeof *nl);
+    if (nl) out->layers = nl;
+    pal_inv_layer_ref *ref = nl ? &nl[out->nlayers] : NULL;
+    if (ref) {
+        memset(ref, 0, sizeof *ref);
+        ref->name = strdup(blob);
+        ref->digest = digest ? strdup(digest) : NULL;
+        ref->digest_from = digest_from;
+    }
+    if (!ref || !ref->name || (digest && !ref->digest)) {
+        if (ref) { free(ref->name); free(ref->digest); }
         pal_inv_err(err, errcap, "out of memory");
         return -1;
     }
-    out->layers = nl;
     cJSON *l = cJSON_CreateObject();
     if (l) {
         cJSON_AddNumberToObject(l, "index", out->nlayers);
@@ -276,7 +300,9 @@ static int add_layer(pal_inv_layout *out, cJSON *layers, const char *blob, const
     return 0;
 }
 
-/* The config: its digest is the image id; it must match a descriptor's. */
+/* The config: its digest is the image id; it must match a descriptor's,
+   or the digest its name carries (docker save: "<hex>.json" or
+   "blobs/sha256/<hex>"). */
 static int read_config(resolve_ctx *r, pal_inv_layout *out, const pal_inv_blob *b, const char *want_digest)
 {
     unsigned char sum[crypto_hash_sha256_BYTES];
@@ -284,9 +310,16 @@ static int read_config(resolve_ctx *r, pal_inv_layout *out, const pal_inv_blob *
     crypto_hash_sha256(sum, b->data, b->len);
     pal_hex(sum, sizeof sum, hex);
     snprintf(id, sizeof id, "sha256:%s", hex);
+    char named[8 + 128 + 1];
+    size_t nl = strlen(b->name);
+    if (!want_digest && nl == 64 + 5 && !strcmp(b->name + 64, ".json")) {
+        snprintf(named, sizeof named, "sha256:%.64s", b->name);
+        if (pal_inv_digest_alg(named)) want_digest = named;
+    }
+    if (!want_digest) want_digest = digest_of_name(b->name, named, sizeof named);
     if (want_digest && !strncmp(want_digest, "sha256:", 7) && strcmp(want_digest, id)) {
-        pal_inv_err(r->err, r->errcap, "config '%.200s' does not match its digest %s "
-                    "(the tarball is corrupt or was tampered with)", b->name, want_digest);
+        pal_inv_err(r->err, r->errcap, "config '%.200s' hashes to %s, not the digest %s it is named by "
+                    "(the tarball is corrupt or was tampered with)", b->name, id, want_digest);
         return -1;
     }
     add_str(out->image, "id", id);
@@ -323,7 +356,11 @@ static int from_docker_manifest(resolve_ctx *r, pal_inv_layout *out, const pal_i
     cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(first, "Layers")) {
         const char *name = cJSON_IsString(it) ? it->valuestring : NULL;
         const pal_inv_blob *lb = need_blob(r, name, "layer");
-        if (!lb || add_layer(out, layers, lb->name, NULL, NULL, r->err, r->errcap) < 0) goto done;
+        char dg[8 + 128 + 1];
+        const char *digest = digest_of_name(name, dg, sizeof dg);   /* docker >= 25 names blobs by digest */
+        if (!lb || add_layer(out, layers, lb->name, digest, "its name in manifest.json", NULL,
+                             r->err, r->errcap) < 0)
+            goto done;
     }
     rc = 0;
 done:
@@ -380,7 +417,9 @@ static int from_oci_manifest(resolve_ctx *r, pal_inv_layout *out, const cJSON *d
             goto done;
         }
         const pal_inv_blob *lb = need_blob(&mr, path, "layer");
-        if (!lb || add_layer(out, layers, lb->name, ld, mt, r->err, r->errcap) < 0) goto done;
+        if (!lb || add_layer(out, layers, lb->name, ld, "its descriptor in the image manifest", mt,
+                             r->err, r->errcap) < 0)
+            goto done;
     }
     rc = 0;
 done:
@@ -428,6 +467,42 @@ static int from_oci_index(resolve_ctx *r, pal_inv_layout *out, const cJSON *idx,
     return -1;
 }
 
+/* Every layer's diff_id, from the config: exactly one per layer, each a
+   well-formed digest, or the image cannot be verified. */
+static int attach_diff_ids(pal_inv_layout *out, char *err, size_t errcap)
+{
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(out->image, "diff_ids");
+    int count = cJSON_GetArraySize(ids);
+    if (out->nlayers == 0) return 0;
+    if (count != (int)out->nlayers) {
+        pal_inv_err(err, errcap, "the config's rootfs.diff_ids lists %d layer%s but the manifest %u "
+                    "(each layer is checked against its diff_id; the image is malformed or was altered)",
+                    count, count == 1 ? "" : "s", out->nlayers);
+        return -1;
+    }
+    cJSON *layer = cJSON_GetObjectItemCaseSensitive(out->image, "layers");
+    layer = layer ? layer->child : NULL;
+    unsigned i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, ids) {
+        if (!pal_inv_digest_alg(it->valuestring)) {
+            pal_inv_err(err, errcap, "the config's rootfs.diff_ids[%u] '%.80s' is not a digest "
+                        "(expected sha256:<64 hex digits>; the image is malformed)", i, it->valuestring);
+            return -1;
+        }
+        if (!(out->layers[i].diff_id = strdup(it->valuestring))) {
+            pal_inv_err(err, errcap, "out of memory");
+            return -1;
+        }
+        if (layer) {
+            add_str(layer, "diff_id", it->valuestring);
+            layer = layer->next;
+        }
+        i++;
+    }
+    return 0;
+}
+
 int pal_inv_layout_read(const pal_inv_src *s, pal_inv_layout *out, char *err, size_t errcap)
 {
     memset(out, 0, sizeof *out);
@@ -452,6 +527,7 @@ int pal_inv_layout_read(const pal_inv_src *s, pal_inv_layout *out, char *err, si
                     "(write one with `docker save IMAGE -o FILE` or an OCI tool such as skopeo)");
         rc = -1;
     }
+    if (rc == 0) rc = attach_diff_ids(out, err, errcap);
     if (rc < 0) pal_inv_layout_free(out);
     return rc;
 }
@@ -459,7 +535,11 @@ int pal_inv_layout_read(const pal_inv_src *s, pal_inv_layout *out, char *err, si
 void pal_inv_layout_free(pal_inv_layout *l)
 {
     cJSON_Delete(l->image);
-    for (unsigned i = 0; i < l->nlayers; i++) free(l->layers[i]);
+    for (unsigned i = 0; i < l->nlayers; i++) {
+        free(l->layers[i].name);
+        free(l->layers[i].digest);
+        free(l->layers[i].diff_id);
+    }
     free(l->layers);
     memset(l, 0, sizeof *l);
 }

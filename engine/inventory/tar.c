@@ -10,9 +10,9 @@
  *      kept in memory, up to PAL_INV_MAX_META_BYTES in all.  Symlinked
  *      entries (docker save links repeated `<id>/layer.tar`s) are aliases.
  *   2. layers: the tarball is read again and each wanted layer entry is
- *      opened as a nested libarchive reader whose input is the outer
- *      entry's data, so a layer is decompressed as it streams and never
- *      lands anywhere.  Layers are handed over in image order; when the
+ *      opened as a blob stream (blob.c) whose input is the outer entry's
+ *      data, so a layer is decompressed, hashed and verified as it streams
+ *      and never lands anywhere.  Layers are handed over in image order; when the
  *      next one lies behind the current position, a new pass starts.  A
  *      plain tarball skips data with lseek, so extra passes cost headers
  *      only; a gzipped one is decompressed again per pass (at most one
@@ -123,22 +123,16 @@ const pal_inv_blob *pal_inv_src_find(const pal_inv_src *s, const char *name)
     return e ? &e->blob : NULL;
 }
 
-static struct archive *new_reader(void)
-{
-    struct archive *a = archive_read_new();
-    if (!a) return NULL;
-    archive_read_support_filter_gzip(a);
-    archive_read_support_filter_zstd(a);
-    archive_read_support_format_tar(a);
-    return a;
-}
-
 static struct archive *open_outer(pal_inv_src *s, char *err, size_t errcap)
 {
-    struct archive *a = new_reader();
+    struct archive *a = archive_read_new();
     if (!a) { pal_inv_err(err, errcap, "out of memory"); return NULL; }
-    /* The whole tarball may be compressed; xz too, as people keep them. */
+    /* The whole tarball may be compressed; xz too, as people keep them.
+       (Layers are decompressed by blob.c, which checks what they hold.) */
+    archive_read_support_filter_gzip(a);
+    archive_read_support_filter_zstd(a);
     archive_read_support_filter_xz(a);
+    archive_read_support_format_tar(a);
     if (lseek(s->fd, 0, SEEK_SET) != 0 || archive_read_open_fd(a, s->fd, READ_BLOCK) != ARCHIVE_OK) {
         pal_inv_err(err, errcap, "not a tar archive: %s (give a `docker save` or OCI-layout tarball)",
                     archive_error_string(a) ? archive_error_string(a) : strerror(errno));
@@ -421,33 +415,6 @@ static pal_inv_src *open_dir(pal_inv_src *s, pal_inv_budget *b, char *err, size_
     return s;
 }
 
-static int dir_layers(pal_inv_src *s, const char *const *names, unsigned n,
-                      pal_inv_layer_fn fn, void *ud, char *err, size_t errcap)
-{
-    for (unsigned i = 0; i < n; i++) {
-        const pal_inv_blob *b = pal_inv_src_find(s, names[i]);
-        if (b && b->size == 0) continue;   /* an empty layer */
-        int fd = b ? open_beneath(s->fd, b->name) : -1;
-        if (fd < 0) {
-            pal_inv_err(err, errcap, "layer %u: '%s' is not a regular file inside the layout "
-                        "(symlinks out of it are never followed)", i, names[i]);
-            return -1;
-        }
-        struct archive *inner = new_reader();
-        int r = -1;
-        if (!inner) pal_inv_err(err, errcap, "out of memory");
-        else if (archive_read_open_fd(inner, fd, READ_BLOCK) != ARCHIVE_OK)
-            pal_inv_err(err, errcap, "layer %u (%s): not a tar layer (a plain, gzip or zstd tar is expected)",
-                        i, names[i]);
-        else
-            r = fn(ud, i, inner, err, errcap);
-        if (inner) archive_read_free(inner);
-        close(fd);
-        if (r < 0) return -1;
-    }
-    return 0;
-}
-
 /* The alias a link entry of the outer tarball makes (a symlink is relative
    to its directory, a hardlink to the top); -1 when it points outside. */
 static int link_alias(struct archive_entry *ae, const char *name, char *alias, size_t cap)
@@ -539,45 +506,99 @@ fail:
     return NULL;
 }
 
-/* --- nested layer readers --- */
+/* --- layers ---
+ *
+ * Every layer takes one path, apply_stream(): a blob stream (blob.c) over
+ * the blob's stored bytes, wherever they come from (the outer tarball's
+ * entry, a file of a layout directory, a copy stashed in memory), its tar
+ * reader handed to fn, then the blob checked against its digests.  A
+ * 0-byte blob is an empty layer with no tar at all; its digests must still
+ * be those of nothing.
+ */
 
-typedef struct layer_feed {
+static int apply_stream(pal_inv_blob_stream *bs, unsigned i, pal_inv_layer_fn fn, void *ud,
+                        char *err, size_t errcap)
+{
+    if (!bs) return -1;
+    int rc = -1;
+    struct archive *tar = pal_inv_blob_tar(bs, err, errcap);
+    if (tar) {
+        rc = fn(ud, i, tar, err, errcap);
+        /* A tar error caused by the stream (truncated, CRC, a corrupt
+           tarball around the layer) is reported as its cause. */
+        if (rc < 0 && pal_inv_blob_error(bs)) pal_inv_err(err, errcap, "%s", pal_inv_blob_error(bs));
+        if (rc == 0) rc = pal_inv_blob_finish(bs, err, errcap);
+    }
+    pal_inv_blob_close(bs);
+    return rc;
+}
+
+static int check_empty(const pal_inv_layer_ref *ref, unsigned i, char *err, size_t errcap)
+{
+    pal_inv_blob_stream *bs = pal_inv_blob_open_mem("", 0, ref, i, NULL, err, errcap);
+    if (!bs) return -1;
+    int rc = pal_inv_blob_finish(bs, err, errcap);
+    pal_inv_blob_close(bs);
+    return rc;
+}
+
+/* A blob that is a file of a layout directory. */
+typedef struct fd_src { int fd; unsigned char buf[READ_BLOCK]; } fd_src;
+
+static ssize_t fd_pull(void *ud, const void **buf, char *err, size_t errcap)
+{
+    fd_src *f = ud;
+    ssize_t n;
+    do n = read(f->fd, f->buf, sizeof f->buf); while (n < 0 && errno == EINTR);
+    if (n < 0) pal_inv_err(err, errcap, "cannot read the blob: %s", strerror(errno));
+    *buf = f->buf;
+    return n;
+}
+
+static int dir_layers(pal_inv_src *s, const pal_inv_layer_ref *layers, unsigned n,
+                      pal_inv_layer_fn fn, void *ud, char *err, size_t errcap)
+{
+    fd_src *f = malloc(sizeof *f);
+    if (!f) { pal_inv_err(err, errcap, "out of memory"); return -1; }
+    int rc = 0;
+    for (unsigned i = 0; i < n && rc == 0; i++) {
+        const pal_inv_blob *b = pal_inv_src_find(s, layers[i].name);
+        if (b && b->size == 0) { rc = check_empty(&layers[i], i, err, errcap); continue; }
+        f->fd = b ? open_beneath(s->fd, b->name) : -1;
+        if (f->fd < 0) {
+            pal_inv_err(err, errcap, "layer %u: '%s' is not a regular file inside the layout "
+                        "(symlinks out of it are never followed)", i, layers[i].name);
+            rc = -1;
+            break;
+        }
+        rc = apply_stream(pal_inv_blob_open(fd_pull, f, &layers[i], i, s->budget, err, errcap), i, fn, ud,
+                          err, errcap);
+        close(f->fd);
+    }
+    free(f);
+    return rc;
+}
+
+/* A blob that is an entry of the outer tarball, read as it streams past. */
+typedef struct outer_feed {
     pal_inv_src *s;
     struct archive *outer;
     int64_t *last;
     unsigned char buf[READ_BLOCK];
-    char err[512];
-    bool failed;
-} layer_feed;
+} outer_feed;
 
-static la_ssize_t feed_read(struct archive *inner, void *ud, const void **out)
+static ssize_t outer_pull(void *ud, const void **buf, char *err, size_t errcap)
 {
-    layer_feed *f = ud;
+    outer_feed *f = ud;
     la_ssize_t r = archive_read_data(f->outer, f->buf, sizeof f->buf);
     if (r < 0) {
-        snprintf(f->err, sizeof f->err, "the tarball is truncated or corrupt inside this layer: %s",
-                 archive_error_string(f->outer));
-        f->failed = true;
-        archive_set_error(inner, EIO, "%s", f->err);
+        pal_inv_err(err, errcap, "the tarball is truncated or corrupt inside this layer: %s",
+                    archive_error_string(f->outer));
         return -1;
     }
-    if (outer_account(f->s, f->outer, f->last, f->err, sizeof f->err) < 0) {
-        f->failed = true;
-        archive_set_error(inner, EIO, "%s", f->err);
-        return -1;
-    }
-    *out = f->buf;
+    if (outer_account(f->s, f->outer, f->last, err, errcap) < 0) return -1;
+    *buf = f->buf;
     return r;
-}
-
-struct archive *pal_inv_layer_reader_mem(const void *data, size_t len)
-{
-    struct archive *a = new_reader();
-    if (a && archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
-        archive_read_free(a);
-        return NULL;
-    }
-    return a;
 }
 
 /* A compressed outer tarball cannot seek, so a layer that streams past
@@ -590,12 +611,13 @@ typedef struct stash { unsigned char *data; size_t len; } stash;
 
 typedef struct layers_run {
     pal_inv_src *s;
-    const char *const *names;
+    const pal_inv_layer_ref *layers;
     unsigned n, next;
     uint32_t *want;            /* ordinal of each layer's blob; 0 = empty layer */
     uint64_t *size;
     stash *st;
     size_t stashed;
+    outer_feed *feed;
     pal_inv_layer_fn fn;
     void *ud;
     char *err;
@@ -606,19 +628,19 @@ typedef struct layers_run {
 static int drain(layers_run *R)
 {
     while (R->next < R->n && (!R->want[R->next] || R->st[R->next].data)) {
-        stash *k = &R->st[R->next];
-        if (k->data) {
-            struct archive *inner = pal_inv_layer_reader_mem(k->data, k->len);
-            int lr = -1;
-            if (!inner) pal_inv_err(R->err, R->errcap, "layer %u (%s): not a tar layer (a plain, gzip or "
-                                    "zstd tar is expected)", R->next, R->names[R->next]);
-            else lr = R->fn(R->ud, R->next, inner, R->err, R->errcap);
-            if (inner) archive_read_free(inner);
-            free(k->data);
-            k->data = NULL;
-            R->stashed -= k->len;
-            if (lr < 0) return -1;
-        }
+        unsigned i = R->next;
+        stash *k = &R->st[i];
+        int lr;
+        if (k->data)
+            lr = apply_stream(pal_inv_blob_open_mem(k->data, k->len, &R->layers[i], i, R->s->budget,
+                                                    R->err, R->errcap), i, R->fn, R->ud, R->err, R->errcap);
+        else
+            lr = check_empty(&R->layers[i], i, R->err, R->errcap);
+        free(k->data);
+        k->data = NULL;
+        R->stashed -= k->len;
+        k->len = 0;
+        if (lr < 0) return -1;
         R->next++;
     }
     return 0;
@@ -651,22 +673,71 @@ static int stash_entry(layers_run *R, struct archive *a, uint32_t ordinal, int64
     return 1;
 }
 
-int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
+/* One pass over the tarball: applies every layer it meets in its turn,
+   stashes or skips the others; stops where the next layer lies behind. */
+static int layers_pass(layers_run *R)
+{
+    pal_inv_src *s = R->s;
+    struct archive *a = open_outer(s, R->err, R->errcap);
+    if (!a) return -1;
+    struct archive_entry *ae;
+    int64_t last = 0;
+    int r = ARCHIVE_OK, rc = -1;
+    uint32_t ordinal = 0;
+    unsigned before = R->next;
+    while (R->next < R->n && ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+        ordinal++;
+        if (outer_account(s, a, &last, R->err, R->errcap) < 0) goto out;
+        if (ordinal != R->want[R->next]) {
+            int k = s->compressed ? stash_entry(R, a, ordinal, &last) : 0;
+            if (k < 0 || (k == 0 && skip_data(s, a, &last, R->err, R->errcap) < 0)) goto out;
+            continue;
+        }
+        unsigned i = R->next;
+        R->feed->s = s;
+        R->feed->outer = a;
+        R->feed->last = &last;
+        if (apply_stream(pal_inv_blob_open(outer_pull, R->feed, &R->layers[i], i, s->budget, R->err, R->errcap),
+                         i, R->fn, R->ud, R->err, R->errcap) < 0)
+            goto out;
+        R->next++;
+        if (drain(R) < 0) goto out;
+        /* The same blob twice, or the next layer earlier in the tarball:
+           another pass. */
+        if (R->next < R->n && R->want[R->next] <= ordinal) break;
+        if (skip_data(s, a, &last, R->err, R->errcap) < 0) goto out;
+    }
+    if (R->next < R->n && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+        pal_inv_err(R->err, R->errcap, "truncated or corrupt tarball before layer %u: %s "
+                    "(the file is damaged; save the image again)", R->next, archive_error_string(a));
+        goto out;
+    }
+    if (R->next == before) {
+        pal_inv_err(R->err, R->errcap, "layer %u: '%s' vanished from the tarball between passes "
+                    "(was the file changed while it was read?)", R->next, R->layers[R->next].name);
+        goto out;
+    }
+    rc = 0;
+out:
+    archive_read_free(a);
+    return rc;
+}
+
+int pal_inv_src_layers(pal_inv_src *s, const pal_inv_layer_ref *layers, unsigned n,
                        pal_inv_layer_fn fn, void *ud, char *err, size_t errcap)
 {
-    if (s->dir) return dir_layers(s, names, n, fn, ud, err, errcap);
-    layers_run R = {s, names, n, 0, calloc(n ? n : 1, sizeof *R.want), calloc(n ? n : 1, sizeof *R.size),
-                    calloc(n ? n : 1, sizeof *R.st), 0, fn, ud, err, errcap};
-    layer_feed *feed = malloc(sizeof *feed);
+    if (s->dir) return dir_layers(s, layers, n, fn, ud, err, errcap);
+    layers_run R = {s, layers, n, 0, calloc(n ? n : 1, sizeof *R.want), calloc(n ? n : 1, sizeof *R.size),
+                    calloc(n ? n : 1, sizeof *R.st), 0, malloc(sizeof *R.feed), fn, ud, err, errcap};
     int rc = -1;
-    if (!R.want || !R.size || !R.st || !feed) {
+    if (!R.want || !R.size || !R.st || !R.feed) {
         pal_inv_err(err, errcap, "out of memory");
         goto out;
     }
     for (unsigned i = 0; i < n; i++) {
-        const pal_inv_blob *b = pal_inv_src_find(s, names[i]);
+        const pal_inv_blob *b = pal_inv_src_find(s, layers[i].name);
         if (!b) {
-            pal_inv_err(err, errcap, "layer %u: '%s' is not in the image", i, names[i]);
+            pal_inv_err(err, errcap, "layer %u: '%s' is not in the image", i, layers[i].name);
             goto out;
         }
         /* A 0-byte blob (the empty digest, e3b0c442...) is an empty layer. */
@@ -674,68 +745,14 @@ int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
         R.size[i] = b->size;
     }
     if (drain(&R) < 0) goto out;
-    while (R.next < n) {
-        struct archive *a = open_outer(s, err, errcap);
-        if (!a) goto out;
-        struct archive_entry *ae;
-        int64_t last = 0;
-        int r = ARCHIVE_OK;
-        uint32_t ordinal = 0;
-        unsigned before = R.next;
-        while (R.next < n && ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
-            ordinal++;
-            if (outer_account(s, a, &last, err, errcap) < 0) { archive_read_free(a); goto out; }
-            if (ordinal != R.want[R.next]) {
-                int k = s->compressed ? stash_entry(&R, a, ordinal, &last) : 0;
-                if (k < 0 || (k == 0 && skip_data(s, a, &last, err, errcap) < 0)) { archive_read_free(a); goto out; }
-                continue;
-            }
-            struct archive *inner = new_reader();
-            if (!inner) { archive_read_free(a); pal_inv_err(err, errcap, "out of memory"); goto out; }
-            memset(feed, 0, offsetof(layer_feed, buf));
-            feed->s = s;
-            feed->outer = a;
-            feed->last = &last;
-            feed->err[0] = 0;         /* after buf: not covered by the memset */
-            feed->failed = false;
-            int lr;
-            if (archive_read_open(inner, feed, NULL, feed_read, NULL) != ARCHIVE_OK) {
-                pal_inv_err(err, errcap, "layer %u (%s): %s", R.next, names[R.next],
-                            feed->failed ? feed->err : "not a tar layer (a plain, gzip or zstd tar is expected)");
-                lr = -1;
-            } else {
-                lr = fn(ud, R.next, inner, err, errcap);
-                if (lr < 0 && feed->failed)
-                    pal_inv_err(err, errcap, "layer %u (%s): %s", R.next, names[R.next], feed->err);
-            }
-            archive_read_free(inner);
-            if (lr < 0) { archive_read_free(a); goto out; }
-            R.next++;
-            if (drain(&R) < 0) { archive_read_free(a); goto out; }
-            /* The same blob twice, or the next layer earlier in the tarball:
-               another pass. */
-            if (R.next < n && R.want[R.next] <= ordinal) break;
-            if (skip_data(s, a, &last, err, errcap) < 0) { archive_read_free(a); goto out; }
-        }
-        if (R.next < n && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-            pal_inv_err(err, errcap, "truncated or corrupt tarball before layer %u: %s "
-                        "(the file is damaged; save the image again)", R.next, archive_error_string(a));
-            archive_read_free(a);
-            goto out;
-        }
-        archive_read_free(a);
-        if (R.next == before) {
-            pal_inv_err(err, errcap, "layer %u: '%s' vanished from the tarball between passes "
-                        "(was the file changed while it was read?)", R.next, names[R.next]);
-            goto out;
-        }
-    }
+    while (R.next < n)
+        if (layers_pass(&R) < 0) goto out;
     rc = 0;
 out:
     for (unsigned i = 0; R.st && i < n; i++) free(R.st[i].data);
     free(R.want);
     free(R.size);
     free(R.st);
-    free(feed);
+    free(R.feed);
     return rc;
 }

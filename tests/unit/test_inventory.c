@@ -699,6 +699,121 @@ static void test_hostile(void)
     fprintf(stderr, "(bomb + 1M entries + repeated whiteouts: %lds)\n", (long)(time(NULL) - t0));
 }
 
+/* Every layer is checked against the config's rootfs.diff_ids (the
+   uncompressed tar) and its blob digest (a descriptor's, or the name
+   blobs/sha256/<hex>); gzip CRCs and lengths are checked; a damaged or
+   truncated layer is an error naming the layer, never an inventory. */
+static char big_data[2001];
+
+static const char *verify_fails(const char *name, const char *fmt, const char *extra)
+{
+    char spec[4096];
+    snprintf(spec, sizeof spec, fmt, big_data, extra);
+    if (mk(name, spec) != 0) return "(mkimage failed)";
+    return fails(name);
+}
+
+static void test_verify(void)
+{
+    memset(big_data, 'x', 2000);
+    /* one layer: a small file, then 2000 bytes of data from tar offset 1536 */
+    const char *docker = "{'layout':'docker','layers':[{'entries':[{'path':'etc/os-release','data':'ID=t\\n'},"
+                         "{'path':'big','data':'%s'}],%s}]}";
+    const char *oci = "{'layout':'oci','layers':[{'entries':[{'path':'etc/os-release','data':'ID=t\\n'},"
+                      "{'path':'big','data':'%s'}],%s}]}";
+    const char *d25 = "{'layout':'docker25','layers':[{'entries':[{'path':'etc/os-release','data':'ID=t\\n'},"
+                      "{'path':'big','data':'%s'}],%s}]}";
+    const char *zeros = "'sha256:0000000000000000000000000000000000000000000000000000000000000000'";
+    char extra[512];
+
+    /* gzip trailer: CRC-32 and length; the content itself is intact (its
+       diff_id matches), and legacy docker save gives no blob digest */
+    CHECK_HAS(verify_fails("v_crc", docker, "'compress':'gzip','damage':{'flip':-8}"), "CRC-32 does not match");
+    CHECK_HAS(last_err, "layer 0 (");
+    CHECK_HAS(verify_fails("v_isize", docker, "'compress':'gzip','damage':{'flip':-1}"), "length does not match");
+    /* a byte flipped inside a stored (level 0) gzip block: inflate cannot
+       see it, the CRC does */
+    CHECK_HAS(verify_fails("v_stored", docker, "'compress':'gzip','gzip_level':0,'damage':{'flip':1700}"),
+              "CRC-32 does not match");
+    /* ... and inside compressed data */
+    CHECK_HAS(verify_fails("v_deflate", d25, "'compress':'gzip','damage':{'flip':40,'xor':255}"), "layer 0 (");
+    CHECK_HAS(verify_fails("v_zstd", docker, "'compress':'zstd','damage':{'flip':40,'xor':255}"), "layer 0 (");
+
+    /* diff_ids */
+    snprintf(extra, sizeof extra, "'diff_id':%s", zeros);
+    CHECK_HAS(verify_fails("v_diff", oci, extra), "the config's rootfs.diff_ids[0] says sha256:0000000000");
+    CHECK_HAS(last_err, "the layer hashes to sha256:");
+    snprintf(extra, sizeof extra, "'compress':'gzip','diff_id':%s", zeros);
+    CHECK_HAS(verify_fails("v_diffgz", docker, extra), "the uncompressed layer hashes to sha256:");
+    CHECK_HAS(verify_fails("v_diffbad", docker, "'diff_id':'md5:d41d8cd98f00b204e9800998ecf8427e'"),
+              "rootfs.diff_ids[0] 'md5:d41d8cd98f00b204e9800998ecf8427e' is not a digest");
+    CHECK_HAS(verify_fails("v_diffcount", "{'layout':'oci','config_top':{'rootfs':{'type':'layers','diff_ids':[]}},"
+                           "'layers':[{'entries':[{'path':'big','data':'%s'}]%s}]}", ""),
+              "rootfs.diff_ids lists 0 layers but the manifest 1");
+
+    /* blob digests: the layer decompresses to the right tar, but the blob
+       is not the one its descriptor (OCI) or its name (docker >= 25) says */
+    snprintf(extra, sizeof extra, "'compress':'gzip','digest':'sha256:%s'",
+             "abababababababababababababababababababababababababababababababab");
+    CHECK_HAS(verify_fails("v_digest", oci, extra), "the blob as stored hashes to sha256:");
+    CHECK_HAS(last_err, "but its descriptor in the image manifest says sha256:abab");
+    CHECK_HAS(verify_fails("v_digest25", d25, extra), "but its name in manifest.json says sha256:abab");
+
+    /* the config is named by its digest too (it is the image id and holds the diff_ids) */
+    const char *cfgs[][2] = {{"v_cfg", "docker"}, {"v_cfg25", "docker25"}, {"v_cfgoci", "oci"}};
+    for (unsigned i = 0; i < 3; i++) {
+        snprintf(extra, sizeof extra, "{'layout':'%s','config_digest':%s,'layers':[{'entries':[]}]}",
+                 cfgs[i][1], zeros);
+        CHECK_INT(mk(cfgs[i][0], extra), 0);
+        CHECK_HAS(fails(cfgs[i][0]), "not the digest sha256:0000000000000000000000000000000000000000000000000000000000000000");
+        CHECK_HAS(last_err, "config '");
+    }
+
+    /* truncated layers */
+    CHECK_HAS(verify_fails("v_truncgz", docker, "'compress':'gzip','damage':{'truncate':-20}"),
+              "the gzip stream ends early");
+    CHECK_HAS(verify_fails("v_trunctar", docker, "'damage':{'truncate':1600}"), "layer 0");
+    CHECK_HAS(last_err, "runcated");
+    CHECK_HAS(verify_fails("v_trunchdr", docker, "'damage':{'truncate':1024}"), "layer 0 (");
+    CHECK_HAS(verify_fails("v_trunczst", docker, "'compress':'zstd','damage':{'truncate':-6}"), "layer 0 (");
+
+    /* an empty (0-byte) blob must still be what its digests say */
+    snprintf(extra, sizeof extra, "{'layout':'docker25','layers':[{'raw_b64':'','diff_id':%s}]}", zeros);
+    CHECK_INT(mk("v_empty", extra), 0);
+    CHECK_HAS(fails("v_empty"), "rootfs.diff_ids[0] says sha256:0000");
+
+    /* every way a layer reaches the reader checks it: a layer stashed from a
+       gzipped tarball (sorted: met before its turn), a layout directory */
+    snprintf(extra, sizeof extra, "{'layout':'docker25','outer_compress':'gzip','sort_entries':true,'layers':["
+             "{'entries':[{'path':'a','data':'1'}]},{'entries':[{'path':'b','data':'2'}],'compress':'gzip',"
+             "'diff_id':%s},{'entries':[{'path':'c','data':'3'}]}]}", zeros);
+    CHECK_INT(mk("v_stash", extra), 0);
+    CHECK_HAS(fails("v_stash"), "layer 1 (");
+    CHECK_HAS(last_err, "rootfs.diff_ids[1] says sha256:0000");
+    {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "mkdir -p %s/v_digest_dir.tar && tar -C %s/v_digest_dir.tar -xf %s/v_digest.tar",
+                 dir, dir, dir);
+        CHECK_INT(system(cmd), 0);
+        CHECK_HAS(fails("v_digest_dir"), "the blob as stored hashes to sha256:");
+    }
+
+    /* intact images verify, and say what their layers are */
+    CHECK_INT(mk("v_ok", "{'layout':'oci','layers':[{'entries':[{'path':'a','data':'1'}],'compress':'gzip'},"
+                 "{'entries':[{'path':'b','data':'2'}],'compress':'zstd'},{'entries':[{'path':'c','data':'3'}]}]}"), 0);
+    cJSON *j = inv("v_ok");
+    CHECK(j != NULL);
+    const cJSON *ls = j ? cJSON_GetObjectItem(cJSON_GetObjectItem(j, "image"), "layers") : NULL;
+    CHECK_INT(cJSON_GetArraySize(ls), 3);
+    for (int i = 0; i < 3; i++) {
+        const cJSON *l = cJSON_GetArrayItem(ls, i);
+        CHECK(S(l, "diff_id") && !strncmp(S(l, "diff_id"), "sha256:", 7));
+        CHECK(S(l, "diff_id") && nth_str(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "image"), "diff_ids"), i) &&
+              !strcmp(S(l, "diff_id"), nth_str(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "image"), "diff_ids"), i)));
+    }
+    cJSON_Delete(j);
+}
+
 /* Stage-level checks that need no image. */
 static void test_stages(void)
 {
@@ -779,6 +894,7 @@ int main(void)
     test_content();
     test_sparse();
     test_hostile();
+    test_verify();
     fclose(to_helper);   /* the helper exits at end of input */
     fclose(from_helper);
     wait(NULL);
