@@ -223,6 +223,30 @@ static cJSON *windows_of(pal_fs *fs, const cJSON *image)
     return w;
 }
 
+/* --- warnings --- */
+
+static cJSON *warnings_of(pal_fs *fs)
+{
+    cJSON *arr = cJSON_CreateArray();
+    if (!arr) return NULL;
+    const char *hive[16];
+    unsigned nh = pal_fs_hive_errors(fs, hive, 16);
+    for (unsigned i = 0; i < nh; i++) {
+        char line[512];
+        snprintf(line, sizeof line, "%s (registry hive not read: the build comes from the config)", hive[i]);
+        cJSON_AddItemToArray(arr, pal_inv_str(line, strlen(line)));
+    }
+    const char *const *w;
+    unsigned omitted, n = pal_fs_warnings(fs, &w, &omitted);
+    for (unsigned i = 0; i < n; i++) cJSON_AddItemToArray(arr, pal_inv_str(w[i], strlen(w[i])));
+    if (omitted) {
+        char line[128];
+        snprintf(line, sizeof line, "%u more warnings not listed (PAL_INV_MAX_WARNINGS)", omitted);
+        cJSON_AddItemToArray(arr, cJSON_CreateString(line));
+    }
+    return arr;
+}
+
 /* --- the driver --- */
 
 int pal_inventory_read(const char *path, const pal_inventory_opts *o, cJSON **out,
@@ -284,6 +308,9 @@ int pal_inventory_read(const char *path, const pal_inventory_opts *o, cJSON **ou
         cJSON *w = windows_of(fs, image);
         if (w) cJSON_AddItemToObject(root, "windows", w);
     }
+    cJSON *warnings = warnings_of(fs);
+    if (!warnings) { pal_inv_err(err, errcap, "out of memory"); goto done; }
+    cJSON_AddItemToObject(root, "warnings", warnings);
     *out = root;
     root = NULL;
     rc = 0;

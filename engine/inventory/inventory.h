@@ -20,7 +20,14 @@
  *                   ecosystem, status}],
  *     "users":    [{name, uid, gid, home, shell, empty_password, locked}],
  *     "groups":   [{name, gid, members}],
- *     "windows":  {product_name, build, ubr, version, kbs, source} }
+ *     "windows":  {product_name, build, ubr, version, kbs, source, hive_errors},
+ *     "warnings": [string] }
+ *
+ * "warnings" lists what the image should not hold but that does not make
+ * its inventory wrong, each naming the layer and entry: hardlinks to
+ * missing targets, to directories, to themselves, hardlink loops,
+ * whiteouts of '/', and registry hives that could not be read (also in
+ * windows.hive_errors).  Always present, [] when there is nothing to say.
  *
  * Nothing is ever extracted to disk and no file body is held in memory: the
  * image is read in stages, one file each, streaming through libarchive:
@@ -90,6 +97,9 @@
 #define PAL_INV_MAX_CONTENT_TOTAL (64u << 20) /* bounded outcome: `content` bodies in one
                                                  inventory; files past it get none and
                                                  image.limits.content_omitted counts them */
+#define PAL_INV_MAX_WARNINGS      100u        /* bounded outcome: warnings listed in one
+                                                 inventory; the rest are counted */
+#define PAL_INV_MAX_HARDLINK_HOPS 8u          /* dangling hardlinks followed to tell a loop */
 /* Decompression: every byte any stage decompresses (outer tarball when it is
    compressed, every layer's tar stream, sparse holes hashed) counts against
    max(PAL_INV_EXPAND_FLOOR, PAL_INV_EXPAND_RATIO x the tarball's size on
@@ -232,6 +242,12 @@ void pal_fs_bodies_in(pal_fs *fs, const char *dir,
 cJSON *pal_fs_files_json(pal_fs *fs);
 size_t pal_fs_count(const pal_fs *fs);
 size_t pal_fs_content_omitted(const pal_fs *fs);
+
+/* Warnings met while layers were applied ("layer N, entry 'x': ..."), in
+   order: hardlinks to missing targets, to directories, to themselves or in
+   loops; whiteouts of '/' or of their own directory.  *omitted counts those
+   past PAL_INV_MAX_WARNINGS.  The strings belong to fs. */
+unsigned pal_fs_warnings(const pal_fs *fs, const char *const **out, unsigned *omitted);
 
 /* Windows registry facts gathered from hives while layers streamed past. */
 typedef struct pal_win_facts {

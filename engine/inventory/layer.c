@@ -21,8 +21,11 @@
  *     whiteouts never hide entries of their own layer); other `.wh..wh.`
  *     names are aufs bookkeeping and are ignored;
  *   - hardlinks take the metadata and hashes of their target (they share
- *     its inode); a hardlink to a path that does not exist stays a
- *     "hardlink" record with no size and no hashes;
+ *     its inode); a hardlink to a path that does not exist (or to a
+ *     directory, to itself, in a loop of such links) stays a "hardlink"
+ *     record with no size and no hashes, and is a warning;
+ *   - a whiteout of '/' (".wh.", ".wh.." at the top) is ignored, with a
+ *     warning: a layer cannot remove the root;
  *   - Windows layers hold the C: drive under Files/ and registry hives
  *     under Hives/; UtilityVM/ is the utility VM's, not the image's.  Names
  *     compare without case, as NTFS does.
@@ -59,6 +62,7 @@ typedef struct node {
     char *name;
     uint32_t namelen, hash;
     uint8_t type, hashed, keep;
+    uint8_t dangling;                          /* a hardlink with nothing to share */
     uint16_t layer;
     uint16_t clean_below;                      /* layer+1 of the last prune that left
                                                   nothing of lower layers under it */
@@ -84,6 +88,8 @@ struct pal_fs {
     node **buckets;
     size_t nbuckets, count;
     size_t kept_bytes, content_bytes, content_omitted;
+    char **warnings;           /* what was odd but not fatal, in the order met */
+    unsigned nwarnings, warnings_omitted;
     uint64_t follow_bytes;     /* symlink expansion work so far */
     unsigned layer;
     hive_rec *hives;
@@ -114,6 +120,15 @@ static bool name_eq(const pal_fs *fs, const node *n, const char *s, size_t len)
     if (!fs->windows) return memcmp(n->name, s, len) == 0;
     for (size_t i = 0; i < len; i++)
         if (fold((unsigned char)n->name[i]) != fold((unsigned char)s[i])) return false;
+    return true;
+}
+
+static bool same_name(const pal_fs *fs, const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (alen != blen) return false;
+    if (!fs->windows) return memcmp(a, b, alen) == 0;
+    for (size_t i = 0; i < alen; i++)
+        if (fold((unsigned char)a[i]) != fold((unsigned char)b[i])) return false;
     return true;
 }
 
@@ -471,6 +486,8 @@ void pal_fs_free(pal_fs *fs)
     for (unsigned i = 0; i < fs->nhives; i++) pal_win_facts_clear(&fs->hives[i].f);
     free(fs->hives);
     pal_win_facts_clear(&fs->merged);
+    for (unsigned i = 0; i < fs->nwarnings; i++) free(fs->warnings[i]);
+    free(fs->warnings);
     free(fs);
 }
 
@@ -501,6 +518,25 @@ static int lerr(layer_ctx *L, const char *fmt, ...)
                               shown(L->entry, b, sizeof b), msg);
     else pal_inv_err(L->err, L->errcap, "layer %u: %s", L->index, msg);
     return -1;
+}
+
+/* A warning: something the image should not hold but that does not stop
+   the read ("layer N, entry 'x': ..."), kept up to PAL_INV_MAX_WARNINGS. */
+static void lwarn(layer_ctx *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void lwarn(layer_ctx *L, const char *fmt, ...)
+{
+    pal_fs *fs = L->fs;
+    if (fs->nwarnings >= PAL_INV_MAX_WARNINGS) { fs->warnings_omitted++; return; }
+    char msg[512], b[160], line[800];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "layer %u, entry '%s': %s", L->index, shown(L->entry, b, sizeof b), msg);
+    char **nw = realloc(fs->warnings, (fs->nwarnings + 1) * sizeof *nw);
+    if (!nw) return;
+    fs->warnings = nw;
+    if ((nw[fs->nwarnings] = strdup(line))) fs->nwarnings++;
 }
 
 static int account(layer_ctx *L, uint64_t extra)
@@ -701,6 +737,10 @@ static int apply_whiteout(layer_ctx *L, node *dir, const char *name, size_t nlen
         prune(L->fs, dir, L->index, true);
     } else if (nlen >= 8 && !memcmp(name, ".wh..wh.", 8)) {
         /* aufs metadata (.wh..wh.plnk, .wh..wh.aufs): not part of the fs */
+    } else if (nlen == 4 || (nlen == 5 && name[4] == '.') || (nlen == 6 && name[4] == '.' && name[5] == '.')) {
+        /* ".wh.", ".wh..", ".wh...": the directory itself, or its parent */
+        if (dir == &L->fs->root) lwarn(L, "a whiteout of '/' is ignored (a layer cannot remove the root)");
+        else lwarn(L, "a whiteout of its own directory is ignored (a whiteout names a file in it)");
     } else {
         node *hidden = child_of(L->fs, dir, name + 4, nlen - 4);
         if (hidden) prune(L->fs, hidden, L->index, false);
@@ -722,11 +762,49 @@ static uint8_t entry_type(struct archive_entry *ae)
     }
 }
 
+/* Where a path inside the root leads (its last component not followed):
+   the node there (NULL if none) and whether it is (dir, name) itself. */
+static node *resolve_at(pal_fs *fs, const char *path, walk_out *w, node *dir, const char *name, size_t nlen,
+                        bool *is_entry)
+{
+    unsigned follows = 0;
+    char e[8];
+    *is_entry = false;
+    if (!*path || walk_parent(fs, &fs->root, path, false, &follows, w, e, sizeof e) != WALK_OK) return NULL;
+    if (!w->lastlen) return w->dir;
+    *is_entry = w->dir == dir && same_name(fs, w->last, w->lastlen, name, nlen);
+    return child_of(fs, w->dir, w->last, w->lastlen);
+}
+
+/* A hardlink whose target is itself a dangling hardlink: follows the chain
+   (a few hops) to tell a loop back to this entry from a chain that ends at
+   nothing. */
+static void warn_dangling_chain(layer_ctx *L, node *tn, const char *shown_target, walk_out *w, node *dir,
+                                const char *name, size_t nlen)
+{
+    node *cur = tn;
+    for (unsigned hop = 0; hop < PAL_INV_MAX_HARDLINK_HOPS; hop++) {
+        bool is_entry;
+        node *next = resolve_at(L->fs, cur->link ? cur->link : "", w, dir, name, nlen, &is_entry);
+        if (is_entry) {
+            lwarn(L, "a hardlink loop: '%s' links back to this entry through its own target "
+                  "(neither has a file to share; kept as hardlinks with no size or hashes)", shown_target);
+            return;
+        }
+        if (!next || next->type != FT_HARDLINK || !next->dangling) break;
+        cur = next;
+    }
+    lwarn(L, "hardlink to '%s', itself a hardlink to nothing (kept with no size or hashes)", shown_target);
+}
+
 /* A hardlink shares its target's inode: the target is resolved before
    anything at this path is replaced (it may be a link to itself).  trel
    (PAL_INV_MAX_PATH + 1 bytes) gets the target's path inside the root;
-   *target a copy of its node when it exists and is not a directory. */
-static int hardlink_target(layer_ctx *L, const char *hl, char *trel_out, node *target, bool *have_target)
+   *target a copy of its node when it exists and is not a directory.  A
+   target that is missing, a directory, the entry itself, or a hardlink to
+   nothing is a warning. */
+static int hardlink_target(layer_ctx *L, const char *hl, node *dir, const char *name, size_t nlen,
+                           char *trel_out, node *target, bool *have_target)
 {
     pal_fs *fs = L->fs;
     char clean[PAL_INV_MAX_PATH + 1];
@@ -739,9 +817,25 @@ static int hardlink_target(layer_ctx *L, const char *hl, char *trel_out, node *t
         trel = slash && ieq(clean, (size_t)(slash - clean), "Files") ? slash + 1 : "";
     }
     snprintf(trel_out, PAL_INV_MAX_PATH + 1, "%s", trel);
-    node *tn = *trel ? lookup(fs, trel, false) : NULL;
+    walk_out *w = malloc(sizeof *w);
+    if (!w) return lerr(L, "out of memory");
+    bool self;
+    node *tn = resolve_at(fs, trel, w, dir, name, nlen, &self);
+    char b[160];
+    const char *st = shown(hl, b, sizeof b);
     *have_target = tn && tn->type != FT_DIR;
     if (*have_target) *target = *tn;
+    if (self && *have_target && !tn->dangling)
+        lwarn(L, "a hardlink to itself (it keeps the file it replaces)");
+    else if (self)
+        lwarn(L, "a hardlink to itself, with no file to share (kept with no size or hashes)");
+    else if (!tn)
+        lwarn(L, "hardlink to '%s', which no earlier entry created (kept with no size or hashes)", st);
+    else if (tn->type == FT_DIR)
+        lwarn(L, "hardlink to '%s', a directory (hardlinks name files; kept with no size or hashes)", st);
+    else if (tn->type == FT_HARDLINK && tn->dangling)
+        warn_dangling_chain(L, tn, st, w, dir, name, nlen);
+    free(w);
     return 0;
 }
 
@@ -763,6 +857,7 @@ static node *place_node(layer_ctx *L, node *dir, const char *name, size_t nlen, 
     n->link = NULL;
     n->type = type;
     n->hashed = 0;
+    n->dangling = 0;
     set_meta(n, ae, L->index);
     n->size = type == FT_FILE && archive_entry_size(ae) > 0 ? archive_entry_size(ae) : 0;
     return n;
@@ -876,10 +971,11 @@ static int apply_at(layer_ctx *L, struct archive_entry *ae, const walk_out *w, b
     bool have_target = false;
     char hardlink_rel[PAL_INV_MAX_PATH + 1] = "";
     if (type == FT_HARDLINK &&
-        hardlink_target(L, archive_entry_hardlink(ae), hardlink_rel, &target, &have_target) < 0)
+        hardlink_target(L, archive_entry_hardlink(ae), dir, name, nlen, hardlink_rel, &target, &have_target) < 0)
         return -1;
     node *n = place_node(L, dir, name, nlen, type, ae);
     if (!n) return -1;
+    n->dangling = type == FT_HARDLINK && (!have_target || target.dangling);
     if ((type == FT_SYMLINK || type == FT_HARDLINK) &&
         set_link(L, n, ae, hardlink_rel, have_target ? &target : NULL) < 0)
         return -1;
@@ -1110,6 +1206,13 @@ const pal_win_facts *pal_fs_windows(pal_fs *fs)
     }
     fs->merged_done = true;
     return m;
+}
+
+unsigned pal_fs_warnings(const pal_fs *fs, const char *const **out, unsigned *omitted)
+{
+    *out = (const char *const *)fs->warnings;
+    *omitted = fs->warnings_omitted;
+    return fs->nwarnings;
 }
 
 unsigned pal_fs_hive_errors(pal_fs *fs, const char **out, unsigned max)

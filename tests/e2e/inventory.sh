@@ -136,6 +136,37 @@ else
     bad "Windows image" "$(jq -c '.windows' "$TMP/win.inv" 2>&1; head -c 300 "$TMP/win.err")"
 fi
 
+# --- warnings: odd but readable images ------------------------------------------
+cat > "$TMP/warn.json" <<'EOF'
+{"layout": "oci", "tags": ["warn:1"],
+ "layers": [{"entries": [{"path": "bin/sh", "data": "x"},
+                         {"path": "bin/dangling", "type": "hardlink", "link": "nowhere/x"},
+                         {"path": ".wh.", "data": ""}]}]}
+EOF
+python3 "$MKIMAGE" "$TMP/warn.tar" --spec "$TMP/warn.json" >/dev/null
+"$PALISADE" inventory "$TMP/warn.tar" >"$TMP/warn.inv" 2>"$TMP/warn.err"
+if [ $? -eq 0 ] && jq -e '(.warnings | length) == 2
+        and (.warnings[0] | startswith("layer 0, entry '"'"'bin/dangling'"'"': hardlink to '"'"'nowhere/x'"'"'"))
+        and (.warnings[1] | contains("a whiteout of '"'"'/'"'"' is ignored"))' "$TMP/warn.inv" >/dev/null; then
+    ok "inventory: warnings for a dangling hardlink and a whiteout of /"
+else
+    bad "inventory warnings" "$(jq -c .warnings "$TMP/warn.inv" 2>&1; cat "$TMP/warn.err")"
+fi
+"$PALISADE" scan "$TMP/warn.tar" >"$TMP/warn.txt" 2>"$TMP/warn.err"; rc=$?
+if [ "$rc" -ne 2 ] && grep -q '^NOTES' "$TMP/warn.txt" &&
+   grep -qF "image: layer 0, entry 'bin/dangling': hardlink to 'nowhere/x'" "$TMP/warn.txt"; then
+    ok "scan (text): the warnings are notes"
+else
+    bad "scan (text) notes" "exit $rc; $(tail -8 "$TMP/warn.txt"; cat "$TMP/warn.err")"
+fi
+"$PALISADE" scan "$TMP/warn.tar" --format json >"$TMP/warn.json.out" 2>"$TMP/warn.err"; rc=$?
+if [ "$rc" -ne 2 ] && jq -e '[.notes[] | select(startswith("image: layer 0, entry"))] | length == 2' \
+        "$TMP/warn.json.out" >/dev/null; then
+    ok "scan (json): the warnings are notes"
+else
+    bad "scan (json) notes" "exit $rc; $(jq -c .notes "$TMP/warn.json.out" 2>&1; cat "$TMP/warn.err")"
+fi
+
 # --- errors -------------------------------------------------------------------
 expect_error() {  # name expected-stderr-fragment args...
     local name=$1 frag=$2; shift 2

@@ -148,6 +148,15 @@ static const char *nth_str(const cJSON *arr, int i)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+static bool has_warning(const cJSON *j, const char *a, const char *b)
+{
+    const cJSON *w;
+    cJSON_ArrayForEach(w, cJSON_GetObjectItem(j, "warnings"))
+        if (cJSON_IsString(w) && strstr(w->valuestring, a) && strstr(w->valuestring, b)) return true;
+    fprintf(stderr, "no warning with '%s' and '%s'\n", a, b);
+    return false;
+}
+
 /* ------------------------------------------------------------------ */
 
 #define HELLO_SHA256 "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
@@ -503,6 +512,7 @@ static void test_windows(void)
     w = cJSON_GetObjectItem(j, "windows");
     CHECK(w && N(w, "ubr") == 2300 && !strcmp(S(w, "source"), "config"));
     CHECK(w && cJSON_GetArraySize(cJSON_GetObjectItem(w, "hive_errors")) == 1);
+    CHECK(has_warning(j, "layer 0, Hives/Software_Delta", "registry hive not read"));
     cJSON_Delete(j);
 }
 
@@ -814,6 +824,63 @@ static void test_verify(void)
     cJSON_Delete(j);
 }
 
+/* Odd but readable: hardlinks to nothing, to directories, to themselves or
+   in loops, whiteouts of '/': each is a warning naming its layer and entry. */
+static void test_warnings(void)
+{
+    CHECK_INT(mk("w_links", "{'layout':'docker','layers':["
+        "{'entries':[{'path':'bin/busybox','data':'hello\\n'},"
+        " {'path':'bin/ok','type':'hardlink','link':'bin/busybox'},"
+        " {'path':'bin/dangling','type':'hardlink','link':'nowhere/x'},"
+        " {'path':'self','type':'hardlink','link':'/self'},"
+        " {'path':'loop/a','type':'hardlink','link':'loop/b'},"
+        " {'path':'loop/b','type':'hardlink','link':'loop/a'},"
+        " {'path':'chain','type':'hardlink','link':'bin/dangling'},"
+        " {'path':'dirlink','type':'hardlink','link':'bin'},"
+        " {'path':'.wh.','data':''},{'path':'bin/.wh..','data':''}]},"
+        "{'entries':[{'path':'bin/busybox2','data':'hello\\n'},"
+        " {'path':'bin/busybox2','type':'hardlink','link':'bin/busybox2'},{'path':'/.wh..','data':''}]}]}"), 0);
+    cJSON *j = inv_opts("w_links", true, 0);
+    CHECK(j != NULL);
+    if (!j) { fprintf(stderr, "w_links: %s\n", last_err); return; }
+    CHECK(has_warning(j, "layer 0, entry 'bin/dangling'", "hardlink to 'nowhere/x', which no earlier entry created"));
+    CHECK(has_warning(j, "layer 0, entry 'self'", "a hardlink to itself, with no file to share"));
+    CHECK(has_warning(j, "layer 0, entry 'loop/a'", "hardlink to 'loop/b', which no earlier entry created"));
+    CHECK(has_warning(j, "layer 0, entry 'loop/b'", "a hardlink loop: 'loop/a' links back to this entry"));
+    CHECK(has_warning(j, "layer 0, entry 'chain'", "hardlink to 'bin/dangling', itself a hardlink to nothing"));
+    CHECK(has_warning(j, "layer 0, entry 'dirlink'", "hardlink to 'bin', a directory"));
+    CHECK(has_warning(j, "layer 0, entry '.wh.'", "a whiteout of '/' is ignored"));
+    CHECK(has_warning(j, "layer 0, entry 'bin/.wh..'", "a whiteout of its own directory is ignored"));
+    CHECK(has_warning(j, "layer 1, entry 'bin/busybox2'", "a hardlink to itself (it keeps the file it replaces)"));
+    CHECK(has_warning(j, "layer 1, entry '/.wh..'", "a whiteout of '/' is ignored"));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "warnings")), 10);   /* bin/ok is fine */
+    const cJSON *f;
+    CHECK((f = file_at(j, "/bin/ok")) && S(f, "sha256") && !strcmp(S(f, "sha256"), HELLO_SHA256));
+    CHECK((f = file_at(j, "/loop/b")) && !strcmp(S(f, "type"), "hardlink") && !S(f, "sha256"));
+    CHECK((f = file_at(j, "/bin/busybox2")) && S(f, "sha256") && !strcmp(S(f, "sha256"), HELLO_SHA256));
+    CHECK(file_at(j, "/bin/busybox") && file_at(j, "/self"));   /* the whiteouts removed nothing */
+    cJSON_Delete(j);
+
+    /* a clean image has none; a hostile one lists PAL_INV_MAX_WARNINGS and counts the rest */
+    CHECK((j = inv("linux")) != NULL);
+    CHECK(j && cJSON_IsArray(cJSON_GetObjectItem(j, "warnings")));
+    CHECK(j && has_warning(j, "entry 'bin/dangling'", "nowhere/x"));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "warnings")), 1);
+    cJSON_Delete(j);
+    CHECK((j = inv("l_docker")) && cJSON_GetArraySize(cJSON_GetObjectItem(j, "warnings")) == 0);
+    cJSON_Delete(j);
+    char spec[16384];
+    int k = snprintf(spec, sizeof spec, "{'layout':'docker','layers':[{'entries':[");
+    for (int i = 0; i < 150; i++)
+        k += snprintf(spec + k, sizeof spec - k, "%s{'path':'h%d','type':'hardlink','link':'none%d'}", i ? "," : "", i, i);
+    snprintf(spec + k, sizeof spec - k, "]}]}");
+    CHECK_INT(mk("w_many", spec), 0);
+    CHECK((j = inv("w_many")) != NULL);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "warnings")), PAL_INV_MAX_WARNINGS + 1);
+    CHECK(j && has_warning(j, "50 more warnings not listed", "PAL_INV_MAX_WARNINGS"));
+    cJSON_Delete(j);
+}
+
 /* Stage-level checks that need no image. */
 static void test_stages(void)
 {
@@ -895,6 +962,7 @@ int main(void)
     test_sparse();
     test_hostile();
     test_verify();
+    test_warnings();
     fclose(to_helper);   /* the helper exits at end of input */
     fclose(from_helper);
     wait(NULL);
