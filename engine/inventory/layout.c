@@ -81,6 +81,97 @@ static cJSON *kv(const char *name, size_t nlen, const char *value, size_t vlen)
     return o;
 }
 
+/* image.config from the config's "config" (c, may be NULL); -1 on no memory. */
+static int config_object(const cJSON *c, cJSON *image)
+{
+    cJSON *cfg = cJSON_CreateObject();
+    if (!cfg) return -1;
+    cJSON_AddItemToObject(image, "config", cfg);
+    add_str(cfg, "user", c ? jstr(c, "User") : NULL);
+
+    cJSON *env = cJSON_AddArrayToObject(cfg, "env");
+    const cJSON *it;
+    if (!env) return -1;
+    if (c)
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "Env")) {
+            if (!cJSON_IsString(it) || !it->valuestring) continue;
+            const char *s = it->valuestring, *eq = strchr(s, '=');
+            cJSON *p = eq ? kv(s, (size_t)(eq - s), eq + 1, strlen(eq + 1)) : kv(s, strlen(s), "", 0);
+            if (p) cJSON_AddItemToArray(env, p);
+        }
+    static const char *const lists[][2] = {{"entrypoint", "Entrypoint"}, {"cmd", "Cmd"}};
+    for (unsigned i = 0; i < 2; i++) {
+        cJSON *a = str_array(c ? cJSON_GetObjectItemCaseSensitive(c, lists[i][1]) : NULL);
+        if (!a) return -1;
+        cJSON_AddItemToObject(cfg, lists[i][0], a);
+    }
+    add_str(cfg, "working_dir", c ? jstr(c, "WorkingDir") : NULL);
+    cJSON *ports = key_array(c ? cJSON_GetObjectItemCaseSensitive(c, "ExposedPorts") : NULL);
+    cJSON *vols = key_array(c ? cJSON_GetObjectItemCaseSensitive(c, "Volumes") : NULL);
+    if (!ports || !vols) { cJSON_Delete(ports); cJSON_Delete(vols); return -1; }
+    cJSON_AddItemToObject(cfg, "exposed_ports", ports);
+    cJSON_AddItemToObject(cfg, "volumes", vols);
+    cJSON *labels = cJSON_AddArrayToObject(cfg, "labels");
+    if (!labels) return -1;
+    if (c)
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "Labels"))
+            if (it->string) {
+                const char *v = cJSON_IsString(it) && it->valuestring ? it->valuestring : "";
+                cJSON *p = kv(it->string, strlen(it->string), v, strlen(v));
+                if (p) cJSON_AddItemToArray(labels, p);
+            }
+    const cJSON *hc = c ? cJSON_GetObjectItemCaseSensitive(c, "Healthcheck") : NULL;
+    cJSON *test = str_array(cJSON_IsObject(hc) ? cJSON_GetObjectItemCaseSensitive(hc, "Test") : NULL);
+    if (!test) return -1;
+    cJSON_AddItemToObject(cfg, "healthcheck", test);
+    if (c && jstr(c, "StopSignal")) add_str(cfg, "stop_signal", jstr(c, "StopSignal"));
+    if (c && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(c, "Shell"))) {
+        cJSON *shell = str_array(cJSON_GetObjectItemCaseSensitive(c, "Shell"));
+        if (shell) cJSON_AddItemToObject(cfg, "shell", shell);
+    }
+    return 0;
+}
+
+/* image.history and image.diff_ids from the config's root; -1 on no memory. */
+static int history_and_diff_ids(const cJSON *root, cJSON *image)
+{
+    /* Each entry that made a layer gets that layer's index (as files'
+       "layer"): a check can tell the base image's first layer (0) from the
+       build's own steps, which history alone does not order. */
+    cJSON *hist = cJSON_AddArrayToObject(image, "history");
+    const cJSON *it;
+    if (!hist) return -1;
+    int next_layer = 0;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "history")) {
+        if (!cJSON_IsObject(it)) continue;
+        cJSON *h = cJSON_CreateObject();
+        if (!h) return -1;
+        cJSON_AddItemToArray(hist, h);
+        add_str(h, "created_by", jstr(it, "created_by"));
+        bool empty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "empty_layer"));
+        cJSON_AddBoolToObject(h, "empty_layer", empty);
+        if (!empty) cJSON_AddNumberToObject(h, "layer", next_layer++);
+        add_str(h, "created", jstr(it, "created"));
+        add_str(h, "comment", jstr(it, "comment"));
+    }
+    /* diff_ids let a reader tie "layer": N in files back to a layer digest,
+       and every layer is checked against its own.  A member that is not a
+       string stays in its place, as "", so the count and order still say
+       which layer is which (and "" matches no layer). */
+    const cJSON *rootfs = cJSON_GetObjectItemCaseSensitive(root, "rootfs");
+    const cJSON *ids = cJSON_IsObject(rootfs) ? cJSON_GetObjectItemCaseSensitive(rootfs, "diff_ids") : NULL;
+    if (!cJSON_IsArray(ids)) return 0;
+    cJSON *diff = cJSON_AddArrayToObject(image, "diff_ids");
+    if (!diff) return -1;
+    cJSON_ArrayForEach(it, ids) {
+        const char *d = cJSON_IsString(it) && it->valuestring ? it->valuestring : "";
+        cJSON *v = pal_inv_str(d, strlen(d));
+        if (!v) return -1;
+        cJSON_AddItemToArray(diff, v);
+    }
+    return 0;
+}
+
 int pal_inv_config_parse(const char *json, size_t len, cJSON *image, bool *windows,
                          char *err, size_t errcap)
 {
@@ -97,97 +188,13 @@ int pal_inv_config_parse(const char *json, size_t len, cJSON *image, bool *windo
     add_str(image, "architecture", jstr(root, "architecture"));
     if (jstr(root, "variant")) add_str(image, "variant", jstr(root, "variant"));
     add_str(image, "created", jstr(root, "created"));
-
     /* "config" in OCI and current docker; "container_config" is the build
        container's, not the image's. */
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(root, "config");
-    if (!cJSON_IsObject(c)) c = NULL;
-    cJSON *cfg = cJSON_CreateObject();
-    if (!cfg) goto oom;
-    cJSON_AddItemToObject(image, "config", cfg);
-    add_str(cfg, "user", c ? jstr(c, "User") : NULL);
-
-    cJSON *env = cJSON_AddArrayToObject(cfg, "env");
-    const cJSON *it;
-    if (!env) goto oom;
-    if (c)
-        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "Env")) {
-            if (!cJSON_IsString(it) || !it->valuestring) continue;
-            const char *s = it->valuestring, *eq = strchr(s, '=');
-            cJSON *p = eq ? kv(s, (size_t)(eq - s), eq + 1, strlen(eq + 1)) : kv(s, strlen(s), "", 0);
-            if (p) cJSON_AddItemToArray(env, p);
-        }
-    static const char *const lists[][2] = {{"entrypoint", "Entrypoint"}, {"cmd", "Cmd"}};
-    for (unsigned i = 0; i < 2; i++) {
-        cJSON *a = str_array(c ? cJSON_GetObjectItemCaseSensitive(c, lists[i][1]) : NULL);
-        if (!a) goto oom;
-        cJSON_AddItemToObject(cfg, lists[i][0], a);
-    }
-    add_str(cfg, "working_dir", c ? jstr(c, "WorkingDir") : NULL);
-    cJSON *ports = key_array(c ? cJSON_GetObjectItemCaseSensitive(c, "ExposedPorts") : NULL);
-    cJSON *vols = key_array(c ? cJSON_GetObjectItemCaseSensitive(c, "Volumes") : NULL);
-    if (!ports || !vols) { cJSON_Delete(ports); cJSON_Delete(vols); goto oom; }
-    cJSON_AddItemToObject(cfg, "exposed_ports", ports);
-    cJSON_AddItemToObject(cfg, "volumes", vols);
-    cJSON *labels = cJSON_AddArrayToObject(cfg, "labels");
-    if (!labels) goto oom;
-    if (c)
-        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "Labels"))
-            if (it->string) {
-                const char *v = cJSON_IsString(it) && it->valuestring ? it->valuestring : "";
-                cJSON *p = kv(it->string, strlen(it->string), v, strlen(v));
-                if (p) cJSON_AddItemToArray(labels, p);
-            }
-    const cJSON *hc = c ? cJSON_GetObjectItemCaseSensitive(c, "Healthcheck") : NULL;
-    cJSON *test = str_array(cJSON_IsObject(hc) ? cJSON_GetObjectItemCaseSensitive(hc, "Test") : NULL);
-    if (!test) goto oom;
-    cJSON_AddItemToObject(cfg, "healthcheck", test);
-    if (c && jstr(c, "StopSignal")) add_str(cfg, "stop_signal", jstr(c, "StopSignal"));
-    if (c && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(c, "Shell"))) {
-        cJSON *shell = str_array(cJSON_GetObjectItemCaseSensitive(c, "Shell"));
-        if (shell) cJSON_AddItemToObject(cfg, "shell", shell);
-    }
-
-    /* Each entry that made a layer gets that layer's index (as files'
-       "layer"): a check can tell the base image's first layer (0) from the
-       build's own steps, which history alone does not order. */
-    cJSON *hist = cJSON_AddArrayToObject(image, "history");
-    if (!hist) goto oom;
-    int next_layer = 0;
-    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "history")) {
-        if (!cJSON_IsObject(it)) continue;
-        cJSON *h = cJSON_CreateObject();
-        if (!h) goto oom;
-        cJSON_AddItemToArray(hist, h);
-        add_str(h, "created_by", jstr(it, "created_by"));
-        bool empty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "empty_layer"));
-        cJSON_AddBoolToObject(h, "empty_layer", empty);
-        if (!empty) cJSON_AddNumberToObject(h, "layer", next_layer++);
-        add_str(h, "created", jstr(it, "created"));
-        add_str(h, "comment", jstr(it, "comment"));
-    }
-    /* diff_ids let a reader tie "layer": N in files back to a layer digest,
-       and every layer is checked against its own.  A member that is not a
-       string stays in its place, as "", so the count and order still say
-       which layer is which (and "" matches no layer). */
-    const cJSON *rootfs = cJSON_GetObjectItemCaseSensitive(root, "rootfs");
-    const cJSON *ids = cJSON_IsObject(rootfs) ? cJSON_GetObjectItemCaseSensitive(rootfs, "diff_ids") : NULL;
-    if (cJSON_IsArray(ids)) {
-        cJSON *diff = cJSON_AddArrayToObject(image, "diff_ids");
-        if (!diff) goto oom;
-        cJSON_ArrayForEach(it, ids) {
-            const char *d = cJSON_IsString(it) && it->valuestring ? it->valuestring : "";
-            cJSON *v = pal_inv_str(d, strlen(d));
-            if (!v) goto oom;
-            cJSON_AddItemToArray(diff, v);
-        }
-    }
+    int rc = config_object(cJSON_IsObject(c) ? c : NULL, image) < 0 || history_and_diff_ids(root, image) < 0 ? -1 : 0;
     cJSON_Delete(root);
-    return 0;
-oom:
-    cJSON_Delete(root);
-    pal_inv_err(err, errcap, "out of memory");
-    return -1;
+    if (rc < 0) pal_inv_err(err, errcap, "out of memory");
+    return rc;
 }
 
 /* --- blobs --- */
