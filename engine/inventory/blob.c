@@ -52,7 +52,7 @@ enum { KIND_PLAIN = 0, KIND_GZIP, KIND_ZSTD };
 typedef struct hasher {
     int alg;
     union {
-        crypto_hash_sha256_state s256;
+        pal_sha256 s256;
         crypto_hash_sha512_state s512;
     } st;
 } hasher;
@@ -107,13 +107,13 @@ int pal_inv_digest_alg(const char *d)
 static void hash_init(hasher *h, int alg)
 {
     h->alg = alg;
-    if (alg == ALG_SHA256) crypto_hash_sha256_init(&h->st.s256);
+    if (alg == ALG_SHA256) pal_sha256_init(&h->st.s256);
     else if (alg == ALG_SHA512) crypto_hash_sha512_init(&h->st.s512);
 }
 
 static void hash_update(hasher *h, const void *p, size_t n)
 {
-    if (h->alg == ALG_SHA256) crypto_hash_sha256_update(&h->st.s256, p, n);
+    if (h->alg == ALG_SHA256) pal_sha256_update(&h->st.s256, p, n);
     else if (h->alg == ALG_SHA512) crypto_hash_sha512_update(&h->st.s512, p, n);
 }
 
@@ -122,7 +122,7 @@ static void hash_final(hasher *h, char *out)
 {
     unsigned char sum[crypto_hash_sha512_BYTES];
     if (h->alg == ALG_SHA256) {
-        crypto_hash_sha256_final(&h->st.s256, sum);
+        pal_sha256_final(&h->st.s256, sum);
         memcpy(out, "sha256:", 7);
         pal_hex(sum, crypto_hash_sha256_BYTES, out + 7);
     } else if (h->alg == ALG_SHA512) {

@@ -68,6 +68,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <cJSON.h>
+#include <sodium.h>
 
 /*
  * Limits on hostile images.  They live here rather than in engine/base/limits.h
@@ -139,6 +140,19 @@ void pal_inv_budget_init(pal_inv_budget *b, uint64_t file_size);
 int pal_inv_budget_add(pal_inv_budget *b, uint64_t n, char *err, size_t errcap);
 
 /* --- hash.c --- */
+/* SHA-256 with the CPU's SHA extensions when it has them, else libsodium's
+   (same digests either way). */
+typedef struct pal_sha256 {
+    bool ni;
+    uint32_t h[8];
+    uint64_t len;
+    unsigned char buf[64];
+    crypto_hash_sha256_state lib;
+} pal_sha256;
+void pal_sha256_init(pal_sha256 *s);
+void pal_sha256_update(pal_sha256 *s, const void *data, size_t n);
+void pal_sha256_final(pal_sha256 *s, unsigned char out[32]);
+bool pal_sha256_accelerated(void);
 typedef struct pal_md5 { uint32_t h[4]; uint64_t len; unsigned char buf[64]; } pal_md5;
 void pal_md5_init(pal_md5 *m);
 void pal_md5_update(pal_md5 *m, const void *data, size_t n);

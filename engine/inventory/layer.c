@@ -552,7 +552,7 @@ static int account(layer_ctx *L, uint64_t extra)
 /* Body handling for one regular file: hashes, kept body, hive memfd. */
 typedef struct body_sink {
     bool hash;
-    crypto_hash_sha256_state sha;
+    pal_sha256 sha;
     pal_md5 md5;
     char *keep;                /* kept bytes (cap = keep_cap) */
     size_t keep_len, keep_cap;
@@ -564,7 +564,7 @@ typedef struct body_sink {
 static void sink_bytes(body_sink *s, const void *p, size_t n)
 {
     if (s->hash) {
-        crypto_hash_sha256_update(&s->sha, p, n);
+        pal_sha256_update(&s->sha, p, n);
         pal_md5_update(&s->md5, p, n);
     }
     if (s->keep) {
@@ -927,7 +927,7 @@ static int read_file(layer_ctx *L, node *n, int keep, bool hive)
         if (s.memfd < 0) { free(s.keep); return lerr(L, "cannot make a memory file for the hive: %s", strerror(errno)); }
     }
     if (s.hash) {
-        crypto_hash_sha256_init(&s.sha);
+        pal_sha256_init(&s.sha);
         pal_md5_init(&s.md5);
     }
     if (read_body(L, &s, sz) < 0) {
@@ -936,7 +936,7 @@ static int read_file(layer_ctx *L, node *n, int keep, bool hive)
         return -1;
     }
     if (s.hash) {
-        crypto_hash_sha256_final(&s.sha, n->sha256);
+        pal_sha256_final(&s.sha, n->sha256);
         pal_md5_final(&s.md5, n->md5);
         n->hashed = 1;
     }

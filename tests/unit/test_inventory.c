@@ -9,6 +9,7 @@
  */
 #include "unit.h"
 #include "engine/inventory/inventory.h"
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -901,6 +902,36 @@ static void test_stages(void)
         pal_md5_final(&m, d);
         pal_hex(d, 16, hex);
         CHECK_STR(hex, v[i].md5);
+    }
+    /* SHA-256: the accelerated path (when the CPU has one) gives libsodium's
+       digests, whatever the length and however the bytes are split */
+    {
+        static unsigned char buf[4096 + 3];
+        for (size_t i = 0; i < sizeof buf; i++) buf[i] = (unsigned char)(i * 131 + (i >> 7));
+        unsigned bad = 0;
+        for (size_t len = 0; len <= sizeof buf; len += len < 300 ? 1 : 97) {
+            unsigned char want[32], got[32], got2[32];
+            crypto_hash_sha256(want, buf, len);
+            pal_sha256 h;
+            pal_sha256_init(&h);
+            pal_sha256_update(&h, buf, len);
+            pal_sha256_final(&h, got);
+            pal_sha256_init(&h);
+            for (size_t o = 0, step = 1; o < len; o += step, step = step * 3 % 71 + 1)
+                pal_sha256_update(&h, buf + o, step < len - o ? step : len - o);
+            pal_sha256_final(&h, got2);
+            bad += memcmp(want, got, 32) != 0 || memcmp(want, got2, 32) != 0;
+        }
+        CHECK_INT(bad, 0);
+        unsigned char d[32];
+        char hex[65];
+        pal_sha256 h;
+        pal_sha256_init(&h);
+        pal_sha256_update(&h, "abc", 3);
+        pal_sha256_final(&h, d);
+        pal_hex(d, 32, hex);
+        CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        fprintf(stderr, "(SHA-256 %s)\n", pal_sha256_accelerated() ? "with the CPU's SHA extensions" : "libsodium");
     }
     /* dpkg: no final newline, CRLF, a stanza without Package */
     cJSON *a = cJSON_CreateArray();
