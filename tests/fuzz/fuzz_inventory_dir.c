@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "tests/fuzz/replay.h"
 
 #define MAX_RECORDS 64u
 #define MAX_DEPTH 4u
@@ -153,19 +154,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     clear_root();
     return 0;
 }
-
-#ifdef PAL_FUZZ_MAIN
-/* Replays files (crash reproducers, corpus entries) without libFuzzer. */
-int main(int argc, char **argv)
-{
-    static uint8_t buf[1u << 20];
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) { perror(argv[i]); return 2; }
-        size_t n = fread(buf, 1, sizeof buf, f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, n);
-    }
-    return 0;
-}
-#endif
