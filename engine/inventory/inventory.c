@@ -81,6 +81,36 @@ cJSON *pal_inv_str(const char *s, size_t n)
     return v;
 }
 
+/* The one tar-name normaliser (the contract is in inventory.h). */
+int pal_inv_clean_name(const char *base, const char *name, unsigned flags, char *out, size_t cap)
+{
+    size_t o = 0;
+    if (name[0] == '/' && !(flags & PAL_NAME_ROOTED)) return PAL_NAME_ESCAPES;
+    for (int part = base ? 0 : 1; part < 2; part++) {
+        const char *p = part == 0 ? base : name;
+        while (*p) {
+            const char *q = strchr(p, '/');
+            size_t len = q ? (size_t)(q - p) : strlen(p);
+            if (len == 0 || (len == 1 && p[0] == '.')) {
+                /* "a//b", "./a", "a/": nothing */
+            } else if (len == 2 && p[0] == '.' && p[1] == '.') {
+                if (o == 0) return PAL_NAME_ESCAPES;
+                while (o > 0 && out[o - 1] != '/') o--;
+                if (o > 0) o--;
+            } else {
+                if (o + len + 2 > cap) return PAL_NAME_TOO_LONG;
+                if (o) out[o++] = '/';
+                memcpy(out + o, p, len);
+                o += len;
+            }
+            p += len;
+            if (*p == '/') p++;
+        }
+    }
+    out[o] = 0;
+    return PAL_NAME_OK;
+}
+
 /* --- layers --- */
 
 typedef struct apply_ctx {
@@ -97,10 +127,21 @@ static int apply_one(void *ud, unsigned i, struct archive *layer, char *err, siz
     char head[32];
     int hl = snprintf(head, sizeof head, "layer %u", i);
     if (!strncmp(e, head, (size_t)hl))
-        pal_inv_err(err, errcap, "layer %u (%.120s)%s", i, c->lay->layers[i], e + hl);
+        pal_inv_err(err, errcap, "layer %u (%.120s)%s", i, c->lay->layers[i].name, e + hl);
     else
-        pal_inv_err(err, errcap, "layer %u (%.120s): %s", i, c->lay->layers[i], e);
+        pal_inv_err(err, errcap, "layer %u (%.120s): %s", i, c->lay->layers[i].name, e);
     return -1;
+}
+
+/* A layer's error names the image too, when it has a name (the tarball
+   may be one of many with the same file name). */
+static void name_image(const cJSON *image, char *err, size_t errcap)
+{
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(image, "name");
+    if (!err || !errcap || !cJSON_IsString(name) || !name->valuestring[0]) return;
+    char *copy = strdup(err);
+    if (copy) pal_inv_err(err, errcap, "image %.200s, %s", name->valuestring, copy);
+    free(copy);
 }
 
 /* --- databases --- */
@@ -182,6 +223,30 @@ static cJSON *windows_of(pal_fs *fs, const cJSON *image)
     return w;
 }
 
+/* --- warnings --- */
+
+static cJSON *warnings_of(pal_fs *fs)
+{
+    cJSON *arr = cJSON_CreateArray();
+    if (!arr) return NULL;
+    const char *hive[16];
+    unsigned nh = pal_fs_hive_errors(fs, hive, 16);
+    for (unsigned i = 0; i < nh; i++) {
+        char line[512];
+        snprintf(line, sizeof line, "%s (registry hive not read: the build comes from the config)", hive[i]);
+        cJSON_AddItemToArray(arr, pal_inv_str(line, strlen(line)));
+    }
+    const char *const *w;
+    unsigned omitted, n = pal_fs_warnings(fs, &w, &omitted);
+    for (unsigned i = 0; i < n; i++) cJSON_AddItemToArray(arr, pal_inv_str(w[i], strlen(w[i])));
+    if (omitted) {
+        char line[128];
+        snprintf(line, sizeof line, "%u more warnings not listed (PAL_INV_MAX_WARNINGS)", omitted);
+        cJSON_AddItemToArray(arr, cJSON_CreateString(line));
+    }
+    return arr;
+}
+
 /* --- the driver --- */
 
 int pal_inventory_read(const char *path, const pal_inventory_opts *o, cJSON **out,
@@ -207,9 +272,10 @@ int pal_inventory_read(const char *path, const pal_inventory_opts *o, cJSON **ou
     pal_fs *fs = pal_fs_new(lay.windows, &opts, &budget);
     if (!fs) { pal_inv_err(err, errcap, "out of memory"); goto done; }
     apply_ctx ac = {fs, &lay};
-    if (pal_inv_src_layers(src, (const char *const *)lay.layers, lay.nlayers, apply_one, &ac,
-                           err, errcap) < 0)
+    if (pal_inv_src_layers(src, lay.layers, lay.nlayers, apply_one, &ac, err, errcap) < 0) {
+        name_image(lay.image, err, errcap);
         goto done;
+    }
 
     root = cJSON_CreateObject();
     if (!root) { pal_inv_err(err, errcap, "out of memory"); goto done; }
@@ -242,6 +308,9 @@ int pal_inventory_read(const char *path, const pal_inventory_opts *o, cJSON **ou
         cJSON *w = windows_of(fs, image);
         if (w) cJSON_AddItemToObject(root, "windows", w);
     }
+    cJSON *warnings = warnings_of(fs);
+    if (!warnings) { pal_inv_err(err, errcap, "out of memory"); goto done; }
+    cJSON_AddItemToObject(root, "warnings", warnings);
     *out = root;
     root = NULL;
     rc = 0;

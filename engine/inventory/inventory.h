@@ -12,14 +12,22 @@
  *                            working_dir, exposed_ports, volumes,
  *                            labels[{name,value}], healthcheck },
  *                   history [{created_by, empty_layer, created, comment}],
- *                   layout, layers [{index, blob, digest, media_type}] },
+ *                   layout, layers [{index, blob, digest, media_type, diff_id}],
+ *                   diff_ids },
  *     "files":    [{path, type, mode, uid, gid, size, link, setuid, setgid,
  *                   sha256, md5, layer, content}],
  *     "packages": [{name, version, source, source_version, architecture,
  *                   ecosystem, status}],
  *     "users":    [{name, uid, gid, home, shell, empty_password, locked}],
  *     "groups":   [{name, gid, members}],
- *     "windows":  {product_name, build, ubr, version, kbs, source} }
+ *     "windows":  {product_name, build, ubr, version, kbs, source, hive_errors},
+ *     "warnings": [string] }
+ *
+ * "warnings" lists what the image should not hold but that does not make
+ * its inventory wrong, each naming the layer and entry: hardlinks to
+ * missing targets, to directories, to themselves, hardlink loops,
+ * whiteouts of '/', and registry hives that could not be read (also in
+ * windows.hive_errors).  Always present, [] when there is nothing to say.
  *
  * Nothing is ever extracted to disk and no file body is held in memory: the
  * image is read in stages, one file each, streaming through libarchive:
@@ -33,6 +41,10 @@
  *                        metadata (whiteouts, opaque dirs, symlinked parents
  *                        resolved inside the root), hashing file bodies as
  *                        they stream past
+ *   blob.c     one layer blob: gzip/zstd sniffed and decompressed, the
+ *                        blob and its uncompressed tar hashed as they stream
+ *                        and checked against the manifest's digest and the
+ *                        config's rootfs.diff_ids
  *   hash.c     SHA-256 (libsodium) and MD5 over streamed bytes
  *   packages.c dpkg status / status.d and apk installed databases
  *   users.c    /etc/passwd, /etc/shadow, /etc/group
@@ -54,7 +66,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <cJSON.h>
+#include <sodium.h>
 
 /*
  * Limits on hostile images.  They live here rather than in engine/base/limits.h
@@ -84,6 +98,9 @@
 #define PAL_INV_MAX_CONTENT_TOTAL (64u << 20) /* bounded outcome: `content` bodies in one
                                                  inventory; files past it get none and
                                                  image.limits.content_omitted counts them */
+#define PAL_INV_MAX_WARNINGS      100u        /* bounded outcome: warnings listed in one
+                                                 inventory; the rest are counted */
+#define PAL_INV_MAX_HARDLINK_HOPS 8u          /* dangling hardlinks followed to tell a loop */
 /* Decompression: every byte any stage decompresses (outer tarball when it is
    compressed, every layer's tar stream, sparse holes hashed) counts against
    max(PAL_INV_EXPAND_FLOOR, PAL_INV_EXPAND_RATIO x the tarball's size on
@@ -123,6 +140,19 @@ void pal_inv_budget_init(pal_inv_budget *b, uint64_t file_size);
 int pal_inv_budget_add(pal_inv_budget *b, uint64_t n, char *err, size_t errcap);
 
 /* --- hash.c --- */
+/* SHA-256 with the CPU's SHA extensions when it has them, else libsodium's
+   (same digests either way). */
+typedef struct pal_sha256 {
+    bool ni;
+    uint32_t h[8];
+    uint64_t len;
+    unsigned char buf[64];
+    crypto_hash_sha256_state lib;
+} pal_sha256;
+void pal_sha256_init(pal_sha256 *s);
+void pal_sha256_update(pal_sha256 *s, const void *data, size_t n);
+void pal_sha256_final(pal_sha256 *s, unsigned char out[32]);
+bool pal_sha256_accelerated(void);
 typedef struct pal_md5 { uint32_t h[4]; uint64_t len; unsigned char buf[64]; } pal_md5;
 void pal_md5_init(pal_md5 *m);
 void pal_md5_update(pal_md5 *m, const void *data, size_t n);
@@ -144,25 +174,63 @@ typedef struct pal_inv_blob {
 pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, size_t errcap);
 void pal_inv_src_free(pal_inv_src *s);
 const pal_inv_blob *pal_inv_src_find(const pal_inv_src *s, const char *name);
-/* Opens each named blob, in order, as a tar reader (plain, gzip or zstd,
-   sniffed from the content) and hands it to fn; stops at the first error.
-   Blobs are visited in the order given, re-reading the tarball when one
-   lies behind the previous (cheap for a plain tarball, which is seeked). */
+/* One layer as the manifest and config describe it. */
+typedef struct pal_inv_layer_ref {
+    char *name;                /* the blob in the tarball or directory */
+    char *digest;              /* "sha256:<hex>" of the blob as stored, or NULL when the
+                                  layout gives none (legacy docker save's <id>/layer.tar) */
+    const char *digest_from;   /* where digest comes from, for errors ("its name") */
+    char *diff_id;             /* "sha256:<hex>" of the uncompressed tar: rootfs.diff_ids[i] */
+} pal_inv_layer_ref;
+/* Opens each layer's blob, in order, as a tar reader (plain, gzip or zstd,
+   sniffed from the content; blob.c), hands it to fn, then checks the blob
+   against its digest and diff_id; stops at the first error.  Blobs are
+   visited in the order given, re-reading the tarball when one lies behind
+   the previous (cheap for a plain tarball, which is seeked). */
 typedef int (*pal_inv_layer_fn)(void *ud, unsigned i, struct archive *layer,
                                 char *err, size_t errcap);
-int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
+int pal_inv_src_layers(pal_inv_src *s, const pal_inv_layer_ref *layers, unsigned n,
                        pal_inv_layer_fn fn, void *ud, char *err, size_t errcap);
-/* A tar reader over a memory buffer, with the same filters (fuzzing, tests). */
-struct archive *pal_inv_layer_reader_mem(const void *data, size_t len);
+
+/* --- blob.c: one layer blob, decompressed and verified as it streams --- */
+/* Where a blob's stored bytes come from: each call gives the next ones in
+   *buf (valid until the next call) and returns how many, 0 at the end, or
+   -1 with a message in err. */
+typedef ssize_t (*pal_inv_pull_fn)(void *ud, const void **buf, char *err, size_t errcap);
+typedef struct pal_inv_blob_stream pal_inv_blob_stream;
+/* A stream over want->name's bytes (its digests are checked when set); b,
+   when not NULL, is charged for what pal_inv_blob_finish decompresses.
+   NULL with err on failure. */
+pal_inv_blob_stream *pal_inv_blob_open(pal_inv_pull_fn pull, void *ud, const pal_inv_layer_ref *want,
+                                       unsigned index, pal_inv_budget *b, char *err, size_t errcap);
+/* The same over a buffer (stashed layers, fuzzing, tests); data must
+   outlive the stream. */
+pal_inv_blob_stream *pal_inv_blob_open_mem(const void *data, size_t len, const pal_inv_layer_ref *want,
+                                           unsigned index, pal_inv_budget *b, char *err, size_t errcap);
+/* The tar reader over the decompressed stream (owned by the stream);
+   NULL with err when the blob is not a tar. */
+struct archive *pal_inv_blob_tar(pal_inv_blob_stream *bs, char *err, size_t errcap);
+/* Why the stream failed (a pull or decompression error, CRC included),
+   or NULL: when the tar reader stops on an error, this is its cause. */
+const char *pal_inv_blob_error(const pal_inv_blob_stream *bs);
+/* After the tar reader: decompresses and hashes the rest of the blob and
+   compares both digests.  0, or -1 with err naming the layer, its blob,
+   what it hashes to and what the image says. */
+int pal_inv_blob_finish(pal_inv_blob_stream *bs, char *err, size_t errcap);
+void pal_inv_blob_close(pal_inv_blob_stream *bs);
+/* 1 for "sha256:<64 lowercase hex>", 2 for "sha512:<128>", else 0. */
+int pal_inv_digest_alg(const char *digest);
 
 /* --- layout.c: manifests and configs --- */
 typedef struct pal_inv_layout {
     cJSON *image;              /* the "image" object */
     bool windows;
-    char **layers;             /* blob names in the tarball, bottom layer first */
+    pal_inv_layer_ref *layers; /* bottom layer first */
     unsigned nlayers;
 } pal_inv_layout;
-/* Reads manifest.json (preferred: it carries the repo tags) or index.json. */
+/* Reads manifest.json (preferred: it carries the repo tags) or index.json;
+   every layer gets its diff_id from the config (one per layer, or an
+   error) and its digest where the layout gives one. */
 int pal_inv_layout_read(const pal_inv_src *s, pal_inv_layout *out, char *err, size_t errcap);
 /* The config stage alone, over a config blob (fuzzing, tests). */
 int pal_inv_config_parse(const char *json, size_t len, cJSON *image, bool *windows,
@@ -188,6 +256,12 @@ void pal_fs_bodies_in(pal_fs *fs, const char *dir,
 cJSON *pal_fs_files_json(pal_fs *fs);
 size_t pal_fs_count(const pal_fs *fs);
 size_t pal_fs_content_omitted(const pal_fs *fs);
+
+/* Warnings met while layers were applied ("layer N, entry 'x': ..."), in
+   order: hardlinks to missing targets, to directories, to themselves or in
+   loops; whiteouts of '/' or of their own directory.  *omitted counts those
+   past PAL_INV_MAX_WARNINGS.  The strings belong to fs. */
+unsigned pal_fs_warnings(const pal_fs *fs, const char *const **out, unsigned *omitted);
 
 /* Windows registry facts gathered from hives while layers streamed past. */
 typedef struct pal_win_facts {
@@ -227,6 +301,23 @@ int pal_groups_parse(const char *group, size_t len, cJSON *arr);
 /* A cJSON string from untrusted bytes: invalid UTF-8 becomes U+FFFD, NUL
    ends the string (JSON consumers would truncate there anyway). */
 cJSON *pal_inv_str(const char *s, size_t n);
+/* The one normaliser of names from tarballs, layers, manifests and link
+   targets.  Lexical only (no symlink is consulted): empty and "."
+   components are dropped, ".." removes the component before it, and the
+   result is the components joined by single '/' ("./a//b/./c" -> "a/b/c").
+   `base` (may be NULL) is a directory the name is relative to and is
+   cleaned first, so "../x" can climb out of it (symlink targets).
+     PAL_NAME_ROOTED  a leading '/' means the root the name is already
+                      relative to (layer entries: "/etc" is "etc"); without
+                      it an absolute name is PAL_NAME_ESCAPES (manifests
+                      and the outer tarball, where '/' would mean the host).
+   Returns PAL_NAME_OK (out may be "": the root itself; callers that need a
+   file name reject that), PAL_NAME_ESCAPES when ".." climbs above the top
+   (or the name is absolute without PAL_NAME_ROOTED), or PAL_NAME_TOO_LONG
+   when the result and its NUL do not fit in cap bytes. */
+enum { PAL_NAME_OK = 0, PAL_NAME_ESCAPES = -1, PAL_NAME_TOO_LONG = -2 };
+#define PAL_NAME_ROOTED 1u
+int pal_inv_clean_name(const char *base, const char *name, unsigned flags, char *out, size_t cap);
 void pal_inv_err(char *err, size_t errcap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -21,8 +21,11 @@
  *     whiteouts never hide entries of their own layer); other `.wh..wh.`
  *     names are aufs bookkeeping and are ignored;
  *   - hardlinks take the metadata and hashes of their target (they share
- *     its inode); a hardlink to a path that does not exist stays a
- *     "hardlink" record with no size and no hashes;
+ *     its inode); a hardlink to a path that does not exist (or to a
+ *     directory, to itself, in a loop of such links) stays a "hardlink"
+ *     record with no size and no hashes, and is a warning;
+ *   - a whiteout of '/' (".wh.", ".wh.." at the top) is ignored, with a
+ *     warning: a layer cannot remove the root;
  *   - Windows layers hold the C: drive under Files/ and registry hives
  *     under Hives/; UtilityVM/ is the utility VM's, not the image's.  Names
  *     compare without case, as NTFS does.
@@ -59,6 +62,7 @@ typedef struct node {
     char *name;
     uint32_t namelen, hash;
     uint8_t type, hashed, keep;
+    uint8_t dangling;                          /* a hardlink with nothing to share */
     uint16_t layer;
     uint16_t clean_below;                      /* layer+1 of the last prune that left
                                                   nothing of lower layers under it */
@@ -84,6 +88,8 @@ struct pal_fs {
     node **buckets;
     size_t nbuckets, count;
     size_t kept_bytes, content_bytes, content_omitted;
+    char **warnings;           /* what was odd but not fatal, in the order met */
+    unsigned nwarnings, warnings_omitted;
     uint64_t follow_bytes;     /* symlink expansion work so far */
     unsigned layer;
     hive_rec *hives;
@@ -114,6 +120,15 @@ static bool name_eq(const pal_fs *fs, const node *n, const char *s, size_t len)
     if (!fs->windows) return memcmp(n->name, s, len) == 0;
     for (size_t i = 0; i < len; i++)
         if (fold((unsigned char)n->name[i]) != fold((unsigned char)s[i])) return false;
+    return true;
+}
+
+static bool same_name(const pal_fs *fs, const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (alen != blen) return false;
+    if (!fs->windows) return memcmp(a, b, alen) == 0;
+    for (size_t i = 0; i < alen; i++)
+        if (fold((unsigned char)a[i]) != fold((unsigned char)b[i])) return false;
     return true;
 }
 
@@ -471,6 +486,8 @@ void pal_fs_free(pal_fs *fs)
     for (unsigned i = 0; i < fs->nhives; i++) pal_win_facts_clear(&fs->hives[i].f);
     free(fs->hives);
     pal_win_facts_clear(&fs->merged);
+    for (unsigned i = 0; i < fs->nwarnings; i++) free(fs->warnings[i]);
+    free(fs->warnings);
     free(fs);
 }
 
@@ -503,6 +520,25 @@ static int lerr(layer_ctx *L, const char *fmt, ...)
     return -1;
 }
 
+/* A warning: something the image should not hold but that does not stop
+   the read ("layer N, entry 'x': ..."), kept up to PAL_INV_MAX_WARNINGS. */
+static void lwarn(layer_ctx *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void lwarn(layer_ctx *L, const char *fmt, ...)
+{
+    pal_fs *fs = L->fs;
+    if (fs->nwarnings >= PAL_INV_MAX_WARNINGS) { fs->warnings_omitted++; return; }
+    char msg[512], b[160], line[800];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "layer %u, entry '%s': %s", L->index, shown(L->entry, b, sizeof b), msg);
+    char **nw = realloc(fs->warnings, (fs->nwarnings + 1) * sizeof *nw);
+    if (!nw) return;
+    fs->warnings = nw;
+    if ((nw[fs->nwarnings] = strdup(line))) fs->nwarnings++;
+}
+
 static int account(layer_ctx *L, uint64_t extra)
 {
     int64_t now = archive_filter_bytes(L->a, 0);
@@ -513,39 +549,10 @@ static int account(layer_ctx *L, uint64_t extra)
     return 0;
 }
 
-/* Cleans a tar name: leading '/' and "./" go, '.' and empty components go,
-   '..' pops; -1 if it climbs above the root.  out may come back empty (the
-   root itself). */
-static int clean_name(const char *in, char *out, size_t cap)
-{
-    size_t o = 0;
-    const char *p = in;
-    while (*p) {
-        while (*p == '/') p++;
-        const char *q = p;
-        while (*q && *q != '/') q++;
-        size_t len = (size_t)(q - p);
-        if (len == 0 || (len == 1 && p[0] == '.')) {
-        } else if (len == 2 && p[0] == '.' && p[1] == '.') {
-            if (o == 0) return -1;
-            while (o > 0 && out[o - 1] != '/') o--;
-            if (o > 0) o--;
-        } else {
-            if (o + len + 2 > cap) return -2;
-            if (o) out[o++] = '/';
-            memcpy(out + o, p, len);
-            o += len;
-        }
-        p = q;
-    }
-    out[o] = 0;
-    return 0;
-}
-
 /* Body handling for one regular file: hashes, kept body, hive memfd. */
 typedef struct body_sink {
     bool hash;
-    crypto_hash_sha256_state sha;
+    pal_sha256 sha;
     pal_md5 md5;
     char *keep;                /* kept bytes (cap = keep_cap) */
     size_t keep_len, keep_cap;
@@ -557,7 +564,7 @@ typedef struct body_sink {
 static void sink_bytes(body_sink *s, const void *p, size_t n)
 {
     if (s->hash) {
-        crypto_hash_sha256_update(&s->sha, p, n);
+        pal_sha256_update(&s->sha, p, n);
         pal_md5_update(&s->md5, p, n);
     }
     if (s->keep) {
@@ -661,181 +668,275 @@ static void set_meta(node *n, struct archive_entry *ae, unsigned layer)
     n->layer = (uint16_t)layer;
 }
 
-static int apply_entry(layer_ctx *L, struct archive_entry *ae)
+/* --- one entry, in named steps ---
+ *
+ * apply_entry() reads as the order of work: clean the name, route Windows
+ * layers (Files/, Hives/, UtilityVM/), resolve the parent directory, apply a
+ * whiteout, or else place a node (resolving a hardlink's target first) and
+ * stream a regular file's body into what it feeds.  Each step either
+ * finishes the entry (its data skipped) or hands it on. */
+
+enum { ENTRY_DONE = 1, ENTRY_GO_ON = 0 };   /* steps return these, or -1 */
+
+/* The entry's name, cleaned into path (PAL_INV_MAX_PATH + 1 bytes). */
+static int entry_path(layer_ctx *L, struct archive_entry *ae, char *path, size_t cap)
 {
-    pal_fs *fs = L->fs;
     const char *raw = archive_entry_pathname_utf8(ae);
     if (!raw) raw = archive_entry_pathname(ae);
     if (!raw) return lerr(L, "an entry has no name (the layer is corrupt)");
     L->entry = raw;
-    char path[PAL_INV_MAX_PATH + 1];
-    int c = clean_name(raw, path, sizeof path);
-    if (c == -1)
+    int c = pal_inv_clean_name(NULL, raw, PAL_NAME_ROOTED, path, cap);
+    if (c == PAL_NAME_ESCAPES)
         return lerr(L, "the name climbs out of the image root with '..' (docker refuses such "
                        "layers; the image is malformed or hostile)");
-    if (c == -2) return lerr(L, "the name is longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH);
+    if (c == PAL_NAME_TOO_LONG) return lerr(L, "the name is longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH);
+    return 0;
+}
 
-    const char *rel = path;
-    bool hive = false, hive_delta = false;
-    if (fs->windows) {
-        /* Files/ is C:\, Hives/ the registry, UtilityVM/ not the image's. */
-        const char *slash = strchr(path, '/');
-        size_t top = slash ? (size_t)(slash - path) : strlen(path);
-        if (!ieq(path, top, "Files")) {
-            if (ieq(path, top, "Hives") && slash &&
-                (!strcasecmp(slash + 1, "Software_Delta") || !strcasecmp(slash + 1, "Software_Base"))) {
-                hive = true;
-                hive_delta = !strcasecmp(slash + 1, "Software_Delta");
-                if (archive_entry_filetype(ae) != AE_IFREG || archive_entry_hardlink(ae)) hive = false;
-            }
-            if (!hive) return read_body(L, NULL, 0);
-            int64_t sz = archive_entry_size(ae);
-            if (sz > (int64_t)PAL_INV_MAX_HIVE_BYTES)
-                return lerr(L, "registry hive larger than %u MiB (PAL_INV_MAX_HIVE_BYTES)",
-                            PAL_INV_MAX_HIVE_BYTES >> 20);
-            body_sink s = {.memfd = memfd_create("palisade-hive", MFD_CLOEXEC)};
-            if (s.memfd < 0) return lerr(L, "cannot make a memory file for the hive: %s", strerror(errno));
-            if (read_body(L, &s, sz) < 0) { close(s.memfd); return -1; }
-            if (s.memfd_failed) { close(s.memfd); return lerr(L, "cannot buffer the hive: %s", strerror(errno)); }
-            return record_hive(L, s.memfd, hive_delta);
+/* Hives/Software_Delta or Hives/Software_Base: the layer's registry, read
+   by hive.c from a memory file; nothing of it enters the tree. */
+static int read_hive_entry(layer_ctx *L, struct archive_entry *ae, bool delta)
+{
+    int64_t sz = archive_entry_size(ae);
+    if (sz > (int64_t)PAL_INV_MAX_HIVE_BYTES)
+        return lerr(L, "registry hive larger than %u MiB (PAL_INV_MAX_HIVE_BYTES)", PAL_INV_MAX_HIVE_BYTES >> 20);
+    body_sink s = {.memfd = memfd_create("palisade-hive", MFD_CLOEXEC)};
+    if (s.memfd < 0) return lerr(L, "cannot make a memory file for the hive: %s", strerror(errno));
+    if (read_body(L, &s, sz) < 0) { close(s.memfd); return -1; }
+    if (s.memfd_failed) { close(s.memfd); return lerr(L, "cannot buffer the hive: %s", strerror(errno)); }
+    return record_hive(L, s.memfd, delta);
+}
+
+/* Windows layers: Files/ is C:\, Hives/ the registry, UtilityVM/ not the
+   image's.  *rel becomes the path under C:\ and *hive says whether it is the
+   base SOFTWARE hive; anything outside Files/ is finished here. */
+static int windows_entry(layer_ctx *L, struct archive_entry *ae, const char *path, const char **rel,
+                         bool *hive)
+{
+    const char *slash = strchr(path, '/');
+    size_t top = slash ? (size_t)(slash - path) : strlen(path);
+    if (!ieq(path, top, "Files")) {
+        bool regular = archive_entry_filetype(ae) == AE_IFREG && !archive_entry_hardlink(ae);
+        if (regular && ieq(path, top, "Hives") && slash &&
+            (!strcasecmp(slash + 1, "Software_Delta") || !strcasecmp(slash + 1, "Software_Base"))) {
+            if (read_hive_entry(L, ae, !strcasecmp(slash + 1, "Software_Delta")) < 0) return -1;
+            return ENTRY_DONE;
         }
-        rel = slash ? slash + 1 : "";
-        if (!strcasecmp(rel, "Windows/System32/config/SOFTWARE")) hive = true;
+        return read_body(L, NULL, 0) < 0 ? -1 : ENTRY_DONE;
     }
-    if (!*rel) return read_body(L, NULL, 0);   /* the root itself */
+    *rel = slash ? slash + 1 : "";
+    *hive = !strcasecmp(*rel, "Windows/System32/config/SOFTWARE");
+    return ENTRY_GO_ON;
+}
 
+/* Whiteouts hide what lower layers put here. */
+static int apply_whiteout(layer_ctx *L, node *dir, const char *name, size_t nlen)
+{
+    if (nlen < 4 || memcmp(name, ".wh.", 4)) return ENTRY_GO_ON;
+    if (nlen == 12 && !memcmp(name, ".wh..wh..opq", 12)) {
+        prune(L->fs, dir, L->index, true);
+    } else if (nlen >= 8 && !memcmp(name, ".wh..wh.", 8)) {
+        /* aufs metadata (.wh..wh.plnk, .wh..wh.aufs): not part of the fs */
+    } else if (nlen == 4 || (nlen == 5 && name[4] == '.') || (nlen == 6 && name[4] == '.' && name[5] == '.')) {
+        /* ".wh.", ".wh..", ".wh...": the directory itself, or its parent */
+        if (dir == &L->fs->root) lwarn(L, "a whiteout of '/' is ignored (a layer cannot remove the root)");
+        else lwarn(L, "a whiteout of its own directory is ignored (a whiteout names a file in it)");
+    } else {
+        node *hidden = child_of(L->fs, dir, name + 4, nlen - 4);
+        if (hidden) prune(L->fs, hidden, L->index, false);
+    }
+    return read_body(L, NULL, 0) < 0 ? -1 : ENTRY_DONE;
+}
+
+static uint8_t entry_type(struct archive_entry *ae)
+{
+    if (archive_entry_hardlink(ae)) return FT_HARDLINK;
+    switch (archive_entry_filetype(ae)) {
+    case AE_IFDIR: return FT_DIR;
+    case AE_IFLNK: return FT_SYMLINK;
+    case AE_IFCHR: return FT_CHAR;
+    case AE_IFBLK: return FT_BLOCK;
+    case AE_IFIFO: return FT_FIFO;
+    case AE_IFSOCK: return FT_SOCKET;
+    default: return FT_FILE;
+    }
+}
+
+/* Where a path inside the root leads (its last component not followed):
+   the node there (NULL if none) and whether it is (dir, name) itself. */
+static node *resolve_at(pal_fs *fs, const char *path, walk_out *w, node *dir, const char *name, size_t nlen,
+                        bool *is_entry)
+{
     unsigned follows = 0;
+    char e[8];
+    *is_entry = false;
+    if (!*path || walk_parent(fs, &fs->root, path, false, &follows, w, e, sizeof e) != WALK_OK) return NULL;
+    if (!w->lastlen) return w->dir;
+    *is_entry = w->dir == dir && same_name(fs, w->last, w->lastlen, name, nlen);
+    return child_of(fs, w->dir, w->last, w->lastlen);
+}
+
+/* A hardlink whose target is itself a dangling hardlink: follows the chain
+   (a few hops) to tell a loop back to this entry from a chain that ends at
+   nothing. */
+static void warn_dangling_chain(layer_ctx *L, node *tn, const char *shown_target, walk_out *w, node *dir,
+                                const char *name, size_t nlen)
+{
+    node *cur = tn;
+    for (unsigned hop = 0; hop < PAL_INV_MAX_HARDLINK_HOPS; hop++) {
+        bool is_entry;
+        node *next = resolve_at(L->fs, cur->link ? cur->link : "", w, dir, name, nlen, &is_entry);
+        if (is_entry) {
+            lwarn(L, "a hardlink loop: '%s' links back to this entry through its own target "
+                  "(neither has a file to share; kept as hardlinks with no size or hashes)", shown_target);
+            return;
+        }
+        if (!next || next->type != FT_HARDLINK || !next->dangling) break;
+        cur = next;
+    }
+    lwarn(L, "hardlink to '%s', itself a hardlink to nothing (kept with no size or hashes)", shown_target);
+}
+
+/* A hardlink shares its target's inode: the target is resolved before
+   anything at this path is replaced (it may be a link to itself).  trel
+   (PAL_INV_MAX_PATH + 1 bytes) gets the target's path inside the root;
+   *target a copy of its node when it exists and is not a directory.  A
+   target that is missing, a directory, the entry itself, or a hardlink to
+   nothing is a warning. */
+static int hardlink_target(layer_ctx *L, const char *hl, node *dir, const char *name, size_t nlen,
+                           char *trel_out, node *target, bool *have_target)
+{
+    pal_fs *fs = L->fs;
+    char clean[PAL_INV_MAX_PATH + 1];
+    int tc = pal_inv_clean_name(NULL, hl, PAL_NAME_ROOTED, clean, sizeof clean);
+    if (tc == PAL_NAME_ESCAPES) return lerr(L, "hardlink target climbs out of the image root with '..' (a hostile layer)");
+    if (tc == PAL_NAME_TOO_LONG) return lerr(L, "hardlink target longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH);
+    const char *trel = clean;
+    if (fs->windows) {
+        const char *slash = strchr(clean, '/');
+        trel = slash && ieq(clean, (size_t)(slash - clean), "Files") ? slash + 1 : "";
+    }
+    snprintf(trel_out, PAL_INV_MAX_PATH + 1, "%s", trel);
     walk_out *w = malloc(sizeof *w);
     if (!w) return lerr(L, "out of memory");
-    char e[400];
-    int rc = -1;
-    if (walk_parent(fs, &fs->root, rel, true, &follows, w, e, sizeof e) != WALK_OK) {
-        lerr(L, "%s", e);
-        goto out;
-    }
-    if (w->lastlen == 0) { rc = read_body(L, NULL, 0); goto out; }   /* resolved to the root */
-    node *dir = w->dir;
-    const char *name = w->last;
-    size_t nlen = w->lastlen;
+    bool self;
+    node *tn = resolve_at(fs, trel, w, dir, name, nlen, &self);
+    char b[160];
+    const char *st = shown(hl, b, sizeof b);
+    *have_target = tn && tn->type != FT_DIR;
+    if (*have_target) *target = *tn;
+    if (self && *have_target && !tn->dangling)
+        lwarn(L, "a hardlink to itself (it keeps the file it replaces)");
+    else if (self)
+        lwarn(L, "a hardlink to itself, with no file to share (kept with no size or hashes)");
+    else if (!tn)
+        lwarn(L, "hardlink to '%s', which no earlier entry created (kept with no size or hashes)", st);
+    else if (tn->type == FT_DIR)
+        lwarn(L, "hardlink to '%s', a directory (hardlinks name files; kept with no size or hashes)", st);
+    else if (tn->type == FT_HARDLINK && tn->dangling)
+        warn_dangling_chain(L, tn, st, w, dir, name, nlen);
+    free(w);
+    return 0;
+}
 
-    /* Whiteouts hide what lower layers put here. */
-    if (nlen >= 4 && !memcmp(name, ".wh.", 4)) {
-        if (nlen == 12 && !memcmp(name, ".wh..wh..opq", 12)) {
-            prune(fs, dir, L->index, true);
-        } else if (nlen >= 8 && !memcmp(name, ".wh..wh.", 8)) {
-            /* aufs metadata (.wh..wh.plnk, .wh..wh.aufs): not part of the fs */
-        } else {
-            node *hidden = child_of(fs, dir, name + 4, nlen - 4);
-            if (hidden) prune(fs, hidden, L->index, false);
-        }
-        rc = read_body(L, NULL, 0);
-        goto out;
-    }
-
-    const char *hl = archive_entry_hardlink(ae);
-    unsigned ft = archive_entry_filetype(ae);
-    uint8_t type = hl ? FT_HARDLINK
-                 : ft == AE_IFDIR ? FT_DIR : ft == AE_IFLNK ? FT_SYMLINK : ft == AE_IFCHR ? FT_CHAR
-                 : ft == AE_IFBLK ? FT_BLOCK : ft == AE_IFIFO ? FT_FIFO : ft == AE_IFSOCK ? FT_SOCKET : FT_FILE;
-
-    /* A hardlink shares its target's inode: resolve it before anything at
-       this path is replaced (it may be a link to itself). */
-    node target = {0};
-    bool have_target = false;
-    char linkbuf[PAL_INV_MAX_PATH + 1];
-    if (type == FT_HARDLINK) {
-        const char *t = hl;
-        char clean[PAL_INV_MAX_PATH + 1];
-        int tc = clean_name(t, clean, sizeof clean);
-        if (tc == -1) { lerr(L, "hardlink target climbs out of the image root with '..' (a hostile layer)"); goto out; }
-        if (tc == -2) { lerr(L, "hardlink target longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH); goto out; }
-        const char *trel = clean;
-        if (fs->windows) {
-            const char *slash = strchr(clean, '/');
-            trel = slash && ieq(clean, (size_t)(slash - clean), "Files") ? slash + 1 : "";
-        }
-        snprintf(linkbuf, sizeof linkbuf, "%s", trel);
-        node *tn = *trel ? lookup(fs, trel, false) : NULL;
-        if (tn && tn->type != FT_DIR) { target = *tn; have_target = true; }
-    }
-
+/* The node an entry of `type` lands on: what was at (dir, name) is
+   replaced, except that a directory over a directory keeps its children. */
+static node *place_node(layer_ctx *L, node *dir, const char *name, size_t nlen, uint8_t type,
+                        struct archive_entry *ae)
+{
+    pal_fs *fs = L->fs;
     node *n = child_of(fs, dir, name, nlen);
     if (n && !(n->type == FT_DIR && type == FT_DIR)) {
         remove_subtree(fs, n);
         n = NULL;
     }
-    if (!n && !(n = new_child(fs, dir, name, nlen, e, sizeof e))) { lerr(L, "%s", e); goto out; }
+    char e[400];
+    if (!n && !(n = new_child(fs, dir, name, nlen, e, sizeof e))) { lerr(L, "%s", e); return NULL; }
     drop_body(fs, n);
     free(n->link);
     n->link = NULL;
     n->type = type;
     n->hashed = 0;
+    n->dangling = 0;
     set_meta(n, ae, L->index);
     n->size = type == FT_FILE && archive_entry_size(ae) > 0 ? archive_entry_size(ae) : 0;
+    return n;
+}
 
-    if (type == FT_SYMLINK || type == FT_HARDLINK) {
-        const char *t = type == FT_SYMLINK ? archive_entry_symlink_utf8(ae) : linkbuf;
-        if (!t && type == FT_SYMLINK) t = archive_entry_symlink(ae);
-        if (!t) t = "";
-        if (strlen(t) > PAL_INV_MAX_PATH) { lerr(L, "link target longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH); goto out; }
-        n->link = strdup(t);
-        if (!n->link) { lerr(L, "out of memory"); goto out; }
-        if (have_target) {
-            n->mode = target.mode;
-            n->uid = target.uid;
-            n->gid = target.gid;
-            n->size = target.size;
-            n->hashed = target.hashed;
-            memcpy(n->sha256, target.sha256, sizeof n->sha256);
-            memcpy(n->md5, target.md5, sizeof n->md5);
-        }
+/* A symlink's target as written; a hardlink's as a path in the root, with
+   its target's metadata and hashes when the target exists. */
+static int set_link(layer_ctx *L, node *n, struct archive_entry *ae, const char *hardlink_rel,
+                    const node *target)
+{
+    const char *t = n->type == FT_SYMLINK ? archive_entry_symlink_utf8(ae) : hardlink_rel;
+    if (!t && n->type == FT_SYMLINK) t = archive_entry_symlink(ae);
+    if (!t) t = "";
+    if (strlen(t) > PAL_INV_MAX_PATH) return lerr(L, "link target longer than %u bytes (PAL_INV_MAX_PATH)", PAL_INV_MAX_PATH);
+    n->link = strdup(t);
+    if (!n->link) return lerr(L, "out of memory");
+    if (target) {
+        n->mode = target->mode;
+        n->uid = target->uid;
+        n->gid = target->gid;
+        n->size = target->size;
+        n->hashed = target->hashed;
+        memcpy(n->sha256, target->sha256, sizeof n->sha256);
+        memcpy(n->md5, target->md5, sizeof n->md5);
     }
-    if (type != FT_FILE) { rc = read_body(L, NULL, 0); goto out; }
+    return 0;
+}
 
-    /* A regular file: decide what its body feeds before it streams past. */
-    body_sink s = {.hash = fs->opts.hashes, .memfd = -1};
-    uint8_t keep = KEEP_NONE;
-    int64_t sz = n->size;
+/* Whether a regular file's body is kept (KEEP_DB, KEEP_CONTENT), decided
+   before it streams past; -1 when a database is over its limits. */
+static int keep_kind(layer_ctx *L, node *dir, const char *name, size_t nlen, int64_t sz)
+{
+    pal_fs *fs = L->fs;
     if (is_db(fs, dir, name, nlen)) {
-        if (sz > (int64_t)PAL_INV_MAX_DB_BYTES) {
-            lerr(L, "database file larger than %u MiB (PAL_INV_MAX_DB_BYTES)", PAL_INV_MAX_DB_BYTES >> 20);
-            goto out;
-        }
-        if (fs->kept_bytes + (size_t)sz > PAL_INV_MAX_KEPT_BYTES) {
-            lerr(L, "package and account databases over %u MiB in all (PAL_INV_MAX_KEPT_BYTES)",
-                 PAL_INV_MAX_KEPT_BYTES >> 20);
-            goto out;
-        }
-        keep = KEEP_DB;
-    } else if (fs->opts.content_max && (size_t)sz <= fs->opts.content_max) {
-        if (fs->content_bytes + (size_t)sz <= PAL_INV_MAX_CONTENT_TOTAL) keep = KEEP_CONTENT;
-        else fs->content_omitted++;
+        if (sz > (int64_t)PAL_INV_MAX_DB_BYTES)
+            return lerr(L, "database file larger than %u MiB (PAL_INV_MAX_DB_BYTES)", PAL_INV_MAX_DB_BYTES >> 20);
+        if (fs->kept_bytes + (size_t)sz > PAL_INV_MAX_KEPT_BYTES)
+            return lerr(L, "package and account databases over %u MiB in all (PAL_INV_MAX_KEPT_BYTES)",
+                        PAL_INV_MAX_KEPT_BYTES >> 20);
+        return KEEP_DB;
     }
+    if (fs->opts.content_max && (size_t)sz <= fs->opts.content_max) {
+        if (fs->content_bytes + (size_t)sz <= PAL_INV_MAX_CONTENT_TOTAL) return KEEP_CONTENT;
+        fs->content_omitted++;
+    }
+    return KEEP_NONE;
+}
+
+/* A regular file's body streams through the hashes, into its kept copy
+   and, for the base SOFTWARE hive, into a memory file for hive.c. */
+static int read_file(layer_ctx *L, node *n, int keep, bool hive)
+{
+    pal_fs *fs = L->fs;
+    body_sink s = {.hash = fs->opts.hashes, .memfd = -1};
+    int64_t sz = n->size;
     if (keep) {
         s.keep_cap = (size_t)sz;
         s.keep = malloc(s.keep_cap + 1);
-        if (!s.keep) { lerr(L, "out of memory"); goto out; }
+        if (!s.keep) return lerr(L, "out of memory");
     }
     if (hive) {
         if (sz > (int64_t)PAL_INV_MAX_HIVE_BYTES) {
             free(s.keep);
-            lerr(L, "registry hive larger than %u MiB (PAL_INV_MAX_HIVE_BYTES)", PAL_INV_MAX_HIVE_BYTES >> 20);
-            goto out;
+            return lerr(L, "registry hive larger than %u MiB (PAL_INV_MAX_HIVE_BYTES)", PAL_INV_MAX_HIVE_BYTES >> 20);
         }
         s.memfd = memfd_create("palisade-hive", MFD_CLOEXEC);
-        if (s.memfd < 0) { free(s.keep); lerr(L, "cannot make a memory file for the hive: %s", strerror(errno)); goto out; }
+        if (s.memfd < 0) { free(s.keep); return lerr(L, "cannot make a memory file for the hive: %s", strerror(errno)); }
     }
     if (s.hash) {
-        crypto_hash_sha256_init(&s.sha);
+        pal_sha256_init(&s.sha);
         pal_md5_init(&s.md5);
     }
     if (read_body(L, &s, sz) < 0) {
         free(s.keep);
         if (s.memfd >= 0) close(s.memfd);
-        goto out;
+        return -1;
     }
     if (s.hash) {
-        crypto_hash_sha256_final(&s.sha, n->sha256);
+        pal_sha256_final(&s.sha, n->sha256);
         pal_md5_final(&s.md5, n->md5);
         n->hashed = 1;
     }
@@ -846,15 +947,66 @@ static int apply_entry(layer_ctx *L, struct archive_entry *ae)
             s.keep[s.keep_len] = 0;
             n->body = s.keep;
             n->body_len = s.keep_len;
-            n->keep = keep;
+            n->keep = (uint8_t)keep;
             if (keep == KEEP_CONTENT) fs->content_bytes += s.keep_len;
             else fs->kept_bytes += s.keep_len;
         }
     }
-    if (s.memfd >= 0 && !s.memfd_failed && record_hive(L, s.memfd, false) < 0) goto out;
-    if (s.memfd >= 0 && s.memfd_failed) close(s.memfd);
-    rc = 0;
-out:
+    if (s.memfd >= 0 && !s.memfd_failed) return record_hive(L, s.memfd, false);
+    if (s.memfd >= 0) close(s.memfd);   /* could not buffer it: the config's os.version remains */
+    return 0;
+}
+
+/* The entry at rel, once its parent is resolved (w). */
+static int apply_at(layer_ctx *L, struct archive_entry *ae, const walk_out *w, bool hive)
+{
+    node *dir = w->dir;
+    const char *name = w->last;
+    size_t nlen = w->lastlen;
+    int r = apply_whiteout(L, dir, name, nlen);
+    if (r != ENTRY_GO_ON) return r < 0 ? -1 : 0;
+
+    uint8_t type = entry_type(ae);
+    node target = {0};
+    bool have_target = false;
+    char hardlink_rel[PAL_INV_MAX_PATH + 1] = "";
+    if (type == FT_HARDLINK &&
+        hardlink_target(L, archive_entry_hardlink(ae), dir, name, nlen, hardlink_rel, &target, &have_target) < 0)
+        return -1;
+    node *n = place_node(L, dir, name, nlen, type, ae);
+    if (!n) return -1;
+    n->dangling = type == FT_HARDLINK && (!have_target || target.dangling);
+    if ((type == FT_SYMLINK || type == FT_HARDLINK) &&
+        set_link(L, n, ae, hardlink_rel, have_target ? &target : NULL) < 0)
+        return -1;
+    if (type != FT_FILE) return read_body(L, NULL, 0);
+    int keep = keep_kind(L, dir, name, nlen, n->size);
+    return keep < 0 ? -1 : read_file(L, n, keep, hive);
+}
+
+static int apply_entry(layer_ctx *L, struct archive_entry *ae)
+{
+    char path[PAL_INV_MAX_PATH + 1];
+    if (entry_path(L, ae, path, sizeof path) < 0) return -1;
+    const char *rel = path;
+    bool hive = false;
+    if (L->fs->windows) {
+        int r = windows_entry(L, ae, path, &rel, &hive);
+        if (r != ENTRY_GO_ON) return r < 0 ? -1 : 0;
+    }
+    if (!*rel) return read_body(L, NULL, 0);   /* the root itself */
+
+    unsigned follows = 0;
+    walk_out *w = malloc(sizeof *w);
+    if (!w) return lerr(L, "out of memory");
+    char e[400];
+    int rc;
+    if (walk_parent(L->fs, &L->fs->root, rel, true, &follows, w, e, sizeof e) != WALK_OK)
+        rc = lerr(L, "%s", e);
+    else if (w->lastlen == 0)
+        rc = read_body(L, NULL, 0);             /* resolved to the root */
+    else
+        rc = apply_at(L, ae, w, hive);
     free(w);
     return rc;
 }
@@ -1054,6 +1206,13 @@ const pal_win_facts *pal_fs_windows(pal_fs *fs)
     }
     fs->merged_done = true;
     return m;
+}
+
+unsigned pal_fs_warnings(const pal_fs *fs, const char *const **out, unsigned *omitted)
+{
+    *out = (const char *const *)fs->warnings;
+    *omitted = fs->warnings_omitted;
+    return fs->nwarnings;
 }
 
 unsigned pal_fs_hive_errors(pal_fs *fs, const char **out, unsigned max)

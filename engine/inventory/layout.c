@@ -81,6 +81,97 @@ static cJSON *kv(const char *name, size_t nlen, const char *value, size_t vlen)
     return o;
 }
 
+/* image.config from the config's "config" (c, may be NULL); -1 on no memory. */
+static int config_object(const cJSON *c, cJSON *image)
+{
+    cJSON *cfg = cJSON_CreateObject();
+    if (!cfg) return -1;
+    cJSON_AddItemToObject(image, "config", cfg);
+    add_str(cfg, "user", c ? jstr(c, "User") : NULL);
+
+    cJSON *env = cJSON_AddArrayToObject(cfg, "env");
+    const cJSON *it;
+    if (!env) return -1;
+    if (c)
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "Env")) {
+            if (!cJSON_IsString(it) || !it->valuestring) continue;
+            const char *s = it->valuestring, *eq = strchr(s, '=');
+            cJSON *p = eq ? kv(s, (size_t)(eq - s), eq + 1, strlen(eq + 1)) : kv(s, strlen(s), "", 0);
+            if (p) cJSON_AddItemToArray(env, p);
+        }
+    static const char *const lists[][2] = {{"entrypoint", "Entrypoint"}, {"cmd", "Cmd"}};
+    for (unsigned i = 0; i < 2; i++) {
+        cJSON *a = str_array(c ? cJSON_GetObjectItemCaseSensitive(c, lists[i][1]) : NULL);
+        if (!a) return -1;
+        cJSON_AddItemToObject(cfg, lists[i][0], a);
+    }
+    add_str(cfg, "working_dir", c ? jstr(c, "WorkingDir") : NULL);
+    cJSON *ports = key_array(c ? cJSON_GetObjectItemCaseSensitive(c, "ExposedPorts") : NULL);
+    cJSON *vols = key_array(c ? cJSON_GetObjectItemCaseSensitive(c, "Volumes") : NULL);
+    if (!ports || !vols) { cJSON_Delete(ports); cJSON_Delete(vols); return -1; }
+    cJSON_AddItemToObject(cfg, "exposed_ports", ports);
+    cJSON_AddItemToObject(cfg, "volumes", vols);
+    cJSON *labels = cJSON_AddArrayToObject(cfg, "labels");
+    if (!labels) return -1;
+    if (c)
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "Labels"))
+            if (it->string) {
+                const char *v = cJSON_IsString(it) && it->valuestring ? it->valuestring : "";
+                cJSON *p = kv(it->string, strlen(it->string), v, strlen(v));
+                if (p) cJSON_AddItemToArray(labels, p);
+            }
+    const cJSON *hc = c ? cJSON_GetObjectItemCaseSensitive(c, "Healthcheck") : NULL;
+    cJSON *test = str_array(cJSON_IsObject(hc) ? cJSON_GetObjectItemCaseSensitive(hc, "Test") : NULL);
+    if (!test) return -1;
+    cJSON_AddItemToObject(cfg, "healthcheck", test);
+    if (c && jstr(c, "StopSignal")) add_str(cfg, "stop_signal", jstr(c, "StopSignal"));
+    if (c && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(c, "Shell"))) {
+        cJSON *shell = str_array(cJSON_GetObjectItemCaseSensitive(c, "Shell"));
+        if (shell) cJSON_AddItemToObject(cfg, "shell", shell);
+    }
+    return 0;
+}
+
+/* image.history and image.diff_ids from the config's root; -1 on no memory. */
+static int history_and_diff_ids(const cJSON *root, cJSON *image)
+{
+    /* Each entry that made a layer gets that layer's index (as files'
+       "layer"): a check can tell the base image's first layer (0) from the
+       build's own steps, which history alone does not order. */
+    cJSON *hist = cJSON_AddArrayToObject(image, "history");
+    const cJSON *it;
+    if (!hist) return -1;
+    int next_layer = 0;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "history")) {
+        if (!cJSON_IsObject(it)) continue;
+        cJSON *h = cJSON_CreateObject();
+        if (!h) return -1;
+        cJSON_AddItemToArray(hist, h);
+        add_str(h, "created_by", jstr(it, "created_by"));
+        bool empty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "empty_layer"));
+        cJSON_AddBoolToObject(h, "empty_layer", empty);
+        if (!empty) cJSON_AddNumberToObject(h, "layer", next_layer++);
+        add_str(h, "created", jstr(it, "created"));
+        add_str(h, "comment", jstr(it, "comment"));
+    }
+    /* diff_ids let a reader tie "layer": N in files back to a layer digest,
+       and every layer is checked against its own.  A member that is not a
+       string stays in its place, as "", so the count and order still say
+       which layer is which (and "" matches no layer). */
+    const cJSON *rootfs = cJSON_GetObjectItemCaseSensitive(root, "rootfs");
+    const cJSON *ids = cJSON_IsObject(rootfs) ? cJSON_GetObjectItemCaseSensitive(rootfs, "diff_ids") : NULL;
+    if (!cJSON_IsArray(ids)) return 0;
+    cJSON *diff = cJSON_AddArrayToObject(image, "diff_ids");
+    if (!diff) return -1;
+    cJSON_ArrayForEach(it, ids) {
+        const char *d = cJSON_IsString(it) && it->valuestring ? it->valuestring : "";
+        cJSON *v = pal_inv_str(d, strlen(d));
+        if (!v) return -1;
+        cJSON_AddItemToArray(diff, v);
+    }
+    return 0;
+}
+
 int pal_inv_config_parse(const char *json, size_t len, cJSON *image, bool *windows,
                          char *err, size_t errcap)
 {
@@ -97,85 +188,13 @@ int pal_inv_config_parse(const char *json, size_t len, cJSON *image, bool *windo
     add_str(image, "architecture", jstr(root, "architecture"));
     if (jstr(root, "variant")) add_str(image, "variant", jstr(root, "variant"));
     add_str(image, "created", jstr(root, "created"));
-
     /* "config" in OCI and current docker; "container_config" is the build
        container's, not the image's. */
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(root, "config");
-    if (!cJSON_IsObject(c)) c = NULL;
-    cJSON *cfg = cJSON_CreateObject();
-    if (!cfg) goto oom;
-    cJSON_AddItemToObject(image, "config", cfg);
-    add_str(cfg, "user", c ? jstr(c, "User") : NULL);
-
-    cJSON *env = cJSON_AddArrayToObject(cfg, "env");
-    const cJSON *it;
-    if (!env) goto oom;
-    if (c)
-        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "Env")) {
-            if (!cJSON_IsString(it) || !it->valuestring) continue;
-            const char *s = it->valuestring, *eq = strchr(s, '=');
-            cJSON *p = eq ? kv(s, (size_t)(eq - s), eq + 1, strlen(eq + 1)) : kv(s, strlen(s), "", 0);
-            if (p) cJSON_AddItemToArray(env, p);
-        }
-    static const char *const lists[][2] = {{"entrypoint", "Entrypoint"}, {"cmd", "Cmd"}};
-    for (unsigned i = 0; i < 2; i++) {
-        cJSON *a = str_array(c ? cJSON_GetObjectItemCaseSensitive(c, lists[i][1]) : NULL);
-        if (!a) goto oom;
-        cJSON_AddItemToObject(cfg, lists[i][0], a);
-    }
-    add_str(cfg, "working_dir", c ? jstr(c, "WorkingDir") : NULL);
-    cJSON *ports = key_array(c ? cJSON_GetObjectItemCaseSensitive(c, "ExposedPorts") : NULL);
-    cJSON *vols = key_array(c ? cJSON_GetObjectItemCaseSensitive(c, "Volumes") : NULL);
-    if (!ports || !vols) { cJSON_Delete(ports); cJSON_Delete(vols); goto oom; }
-    cJSON_AddItemToObject(cfg, "exposed_ports", ports);
-    cJSON_AddItemToObject(cfg, "volumes", vols);
-    cJSON *labels = cJSON_AddArrayToObject(cfg, "labels");
-    if (!labels) goto oom;
-    if (c)
-        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "Labels"))
-            if (it->string) {
-                const char *v = cJSON_IsString(it) && it->valuestring ? it->valuestring : "";
-                cJSON *p = kv(it->string, strlen(it->string), v, strlen(v));
-                if (p) cJSON_AddItemToArray(labels, p);
-            }
-    const cJSON *hc = c ? cJSON_GetObjectItemCaseSensitive(c, "Healthcheck") : NULL;
-    cJSON *test = str_array(cJSON_IsObject(hc) ? cJSON_GetObjectItemCaseSensitive(hc, "Test") : NULL);
-    if (!test) goto oom;
-    cJSON_AddItemToObject(cfg, "healthcheck", test);
-    if (c && jstr(c, "StopSignal")) add_str(cfg, "stop_signal", jstr(c, "StopSignal"));
-    if (c && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(c, "Shell"))) {
-        cJSON *shell = str_array(cJSON_GetObjectItemCaseSensitive(c, "Shell"));
-        if (shell) cJSON_AddItemToObject(cfg, "shell", shell);
-    }
-
-    /* Each entry that made a layer gets that layer's index (as files'
-       "layer"): a check can tell the base image's first layer (0) from the
-       build's own steps, which history alone does not order. */
-    cJSON *hist = cJSON_AddArrayToObject(image, "history");
-    if (!hist) goto oom;
-    int next_layer = 0;
-    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "history")) {
-        if (!cJSON_IsObject(it)) continue;
-        cJSON *h = cJSON_CreateObject();
-        if (!h) goto oom;
-        cJSON_AddItemToArray(hist, h);
-        add_str(h, "created_by", jstr(it, "created_by"));
-        bool empty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "empty_layer"));
-        cJSON_AddBoolToObject(h, "empty_layer", empty);
-        if (!empty) cJSON_AddNumberToObject(h, "layer", next_layer++);
-        add_str(h, "created", jstr(it, "created"));
-        add_str(h, "comment", jstr(it, "comment"));
-    }
-    /* diff_ids let a reader tie "layer": N in files back to a layer digest. */
-    const cJSON *rootfs = cJSON_GetObjectItemCaseSensitive(root, "rootfs");
-    cJSON *diff = str_array(cJSON_IsObject(rootfs) ? cJSON_GetObjectItemCaseSensitive(rootfs, "diff_ids") : NULL);
-    if (diff) cJSON_AddItemToObject(image, "diff_ids", diff);
+    int rc = config_object(cJSON_IsObject(c) ? c : NULL, image) < 0 || history_and_diff_ids(root, image) < 0 ? -1 : 0;
     cJSON_Delete(root);
-    return 0;
-oom:
-    cJSON_Delete(root);
-    pal_inv_err(err, errcap, "out of memory");
-    return -1;
+    if (rc < 0) pal_inv_err(err, errcap, "out of memory");
+    return rc;
 }
 
 /* --- blobs --- */
@@ -190,22 +209,13 @@ typedef struct resolve_ctx {
 /* "sha256:<64 hex>" -> "blobs/sha256/<hex>"; -1 and an error if malformed. */
 static int digest_path(resolve_ctx *r, const char *digest, char *out, size_t cap)
 {
-    const char *colon = digest ? strchr(digest, ':') : NULL;
-    size_t want = 0;
-    if (colon && (size_t)(colon - digest) == 6 && !strncmp(digest, "sha256", 6)) want = 64;
-    if (colon && (size_t)(colon - digest) == 6 && !strncmp(digest, "sha512", 6)) want = 128;
-    bool ok = want && strlen(colon + 1) == want;
-    for (size_t i = 0; ok && i < want; i++) {
-        char ch = colon[1 + i];
-        ok = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
-    }
-    if (!ok) {
+    if (!pal_inv_digest_alg(digest)) {
         pal_inv_err(r->err, r->errcap, "%s has a malformed digest '%.80s' (expected sha256:<64 hex digits>; "
                     "the tarball is corrupt or was not written by an OCI tool)",
                     r->what, digest ? digest : "(none)");
         return -1;
     }
-    snprintf(out, cap, "blobs/%.*s/%s", (int)(colon - digest), digest, colon + 1);
+    snprintf(out, cap, "blobs/%.6s/%s", digest, digest + 7);
     return 0;
 }
 
@@ -216,16 +226,8 @@ static const pal_inv_blob *need_blob(resolve_ctx *r, const char *name, const cha
         pal_inv_err(r->err, r->errcap, "%s names no %s (the manifest is incomplete)", r->what, role);
         return NULL;
     }
-    bool escapes = name[0] == '/';
-    int depth = 0;
-    for (const char *p = name; *p && !escapes;) {
-        const char *q = strchr(p, '/');
-        size_t len = q ? (size_t)(q - p) : strlen(p);
-        if (len == 2 && p[0] == '.' && p[1] == '.') escapes = --depth < 0;
-        else if (len && !(len == 1 && p[0] == '.')) depth++;
-        p += len + (q != NULL);
-    }
-    if (escapes) {
+    char clean[PAL_INV_MAX_PATH];
+    if (pal_inv_clean_name(NULL, name, 0, clean, sizeof clean) == PAL_NAME_ESCAPES) {
         pal_inv_err(r->err, r->errcap, "%s names %s '%.200s', which points outside the tarball "
                     "(a malformed or hostile image; nothing outside it is ever read)", r->what, role, name);
         return NULL;
@@ -257,21 +259,42 @@ static cJSON *parse_blob(resolve_ctx *r, const pal_inv_blob *b, const char *role
     return j;
 }
 
+/* The digest a content-addressed name carries ("blobs/sha256/<hex>" ->
+   "sha256:<hex>"), into out (8 + 128 + 1 bytes); NULL for other names. */
+static const char *digest_of_name(const char *name, char *out, size_t cap)
+{
+    char clean[PAL_INV_MAX_PATH];
+    if (!name || pal_inv_clean_name(NULL, name, 0, clean, sizeof clean) != PAL_NAME_OK) return NULL;
+    size_t len = strlen(clean);
+    if (strncmp(clean, "blobs/", 6) || len < 14 || len > 13 + 128 || clean[12] != '/') return NULL;
+    snprintf(out, cap, "%.6s:%.128s", clean + 6, clean + 13);
+    return pal_inv_digest_alg(out) ? out : NULL;
+}
+
+/* A layer: its blob, the digest its descriptor gives (or NULL) and where
+   that digest comes from. */
 static int add_layer(pal_inv_layout *out, cJSON *layers, const char *blob, const char *digest,
-                     const char *media_type, char *err, size_t errcap)
+                     const char *digest_from, const char *media_type, char *err, size_t errcap)
 {
     if (out->nlayers >= PAL_INV_MAX_LAYERS) {
         pal_inv_err(err, errcap, "more than %u layers (PAL_INV_MAX_LAYERS; docker itself stops at 127)",
                     PAL_INV_MAX_LAYERS);
         return -1;
     }
-    char **nl = realloc(out->layers, (out->nlayers + 1) * sizeof *nl);
-    if (!nl || !(nl[out->nlayers] = strdup(blob))) {
-        if (nl) out->layers = nl;
+    pal_inv_layer_ref *nl = realloc(out->layers, (out->nlayers + 1) * sizeof *nl);
+    if (nl) out->layers = nl;
+    pal_inv_layer_ref *ref = nl ? &nl[out->nlayers] : NULL;
+    if (ref) {
+        memset(ref, 0, sizeof *ref);
+        ref->name = strdup(blob);
+        ref->digest = digest ? strdup(digest) : NULL;
+        ref->digest_from = digest_from;
+    }
+    if (!ref || !ref->name || (digest && !ref->digest)) {
+        if (ref) { free(ref->name); free(ref->digest); }
         pal_inv_err(err, errcap, "out of memory");
         return -1;
     }
-    out->layers = nl;
     cJSON *l = cJSON_CreateObject();
     if (l) {
         cJSON_AddNumberToObject(l, "index", out->nlayers);
@@ -284,7 +307,9 @@ static int add_layer(pal_inv_layout *out, cJSON *layers, const char *blob, const
     return 0;
 }
 
-/* The config: its digest is the image id; it must match a descriptor's. */
+/* The config: its digest is the image id; it must match a descriptor's,
+   or the digest its name carries (docker save: "<hex>.json" or
+   "blobs/sha256/<hex>"). */
 static int read_config(resolve_ctx *r, pal_inv_layout *out, const pal_inv_blob *b, const char *want_digest)
 {
     unsigned char sum[crypto_hash_sha256_BYTES];
@@ -292,9 +317,16 @@ static int read_config(resolve_ctx *r, pal_inv_layout *out, const pal_inv_blob *
     crypto_hash_sha256(sum, b->data, b->len);
     pal_hex(sum, sizeof sum, hex);
     snprintf(id, sizeof id, "sha256:%s", hex);
+    char named[8 + 128 + 1];
+    size_t nl = strlen(b->name);
+    if (!want_digest && nl == 64 + 5 && !strcmp(b->name + 64, ".json")) {
+        snprintf(named, sizeof named, "sha256:%.64s", b->name);
+        if (pal_inv_digest_alg(named)) want_digest = named;
+    }
+    if (!want_digest) want_digest = digest_of_name(b->name, named, sizeof named);
     if (want_digest && !strncmp(want_digest, "sha256:", 7) && strcmp(want_digest, id)) {
-        pal_inv_err(r->err, r->errcap, "config '%.200s' does not match its digest %s "
-                    "(the tarball is corrupt or was tampered with)", b->name, want_digest);
+        pal_inv_err(r->err, r->errcap, "config '%.200s' hashes to %s, not the digest %s it is named by "
+                    "(the tarball is corrupt or was tampered with)", b->name, id, want_digest);
         return -1;
     }
     add_str(out->image, "id", id);
@@ -331,7 +363,11 @@ static int from_docker_manifest(resolve_ctx *r, pal_inv_layout *out, const pal_i
     cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(first, "Layers")) {
         const char *name = cJSON_IsString(it) ? it->valuestring : NULL;
         const pal_inv_blob *lb = need_blob(r, name, "layer");
-        if (!lb || add_layer(out, layers, lb->name, NULL, NULL, r->err, r->errcap) < 0) goto done;
+        char dg[8 + 128 + 1];
+        const char *digest = digest_of_name(name, dg, sizeof dg);   /* docker >= 25 names blobs by digest */
+        if (!lb || add_layer(out, layers, lb->name, digest, "its name in manifest.json", NULL,
+                             r->err, r->errcap) < 0)
+            goto done;
     }
     rc = 0;
 done:
@@ -388,7 +424,9 @@ static int from_oci_manifest(resolve_ctx *r, pal_inv_layout *out, const cJSON *d
             goto done;
         }
         const pal_inv_blob *lb = need_blob(&mr, path, "layer");
-        if (!lb || add_layer(out, layers, lb->name, ld, mt, r->err, r->errcap) < 0) goto done;
+        if (!lb || add_layer(out, layers, lb->name, ld, "its descriptor in the image manifest", mt,
+                             r->err, r->errcap) < 0)
+            goto done;
     }
     rc = 0;
 done:
@@ -436,6 +474,42 @@ static int from_oci_index(resolve_ctx *r, pal_inv_layout *out, const cJSON *idx,
     return -1;
 }
 
+/* Every layer's diff_id, from the config: exactly one per layer, each a
+   well-formed digest, or the image cannot be verified. */
+static int attach_diff_ids(pal_inv_layout *out, char *err, size_t errcap)
+{
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(out->image, "diff_ids");
+    int count = cJSON_GetArraySize(ids);
+    if (out->nlayers == 0) return 0;
+    if (count != (int)out->nlayers) {
+        pal_inv_err(err, errcap, "the config's rootfs.diff_ids lists %d layer%s but the manifest %u "
+                    "(each layer is checked against its diff_id; the image is malformed or was altered)",
+                    count, count == 1 ? "" : "s", out->nlayers);
+        return -1;
+    }
+    cJSON *layer = cJSON_GetObjectItemCaseSensitive(out->image, "layers");
+    layer = layer ? layer->child : NULL;
+    unsigned i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, ids) {
+        if (!pal_inv_digest_alg(it->valuestring)) {
+            pal_inv_err(err, errcap, "the config's rootfs.diff_ids[%u] '%.80s' is not a digest "
+                        "(expected sha256:<64 hex digits>; the image is malformed)", i, it->valuestring);
+            return -1;
+        }
+        if (!(out->layers[i].diff_id = strdup(it->valuestring))) {
+            pal_inv_err(err, errcap, "out of memory");
+            return -1;
+        }
+        if (layer) {
+            add_str(layer, "diff_id", it->valuestring);
+            layer = layer->next;
+        }
+        i++;
+    }
+    return 0;
+}
+
 int pal_inv_layout_read(const pal_inv_src *s, pal_inv_layout *out, char *err, size_t errcap)
 {
     memset(out, 0, sizeof *out);
@@ -460,6 +534,7 @@ int pal_inv_layout_read(const pal_inv_src *s, pal_inv_layout *out, char *err, si
                     "(write one with `docker save IMAGE -o FILE` or an OCI tool such as skopeo)");
         rc = -1;
     }
+    if (rc == 0) rc = attach_diff_ids(out, err, errcap);
     if (rc < 0) pal_inv_layout_free(out);
     return rc;
 }
@@ -467,7 +542,11 @@ int pal_inv_layout_read(const pal_inv_src *s, pal_inv_layout *out, char *err, si
 void pal_inv_layout_free(pal_inv_layout *l)
 {
     cJSON_Delete(l->image);
-    for (unsigned i = 0; i < l->nlayers; i++) free(l->layers[i]);
+    for (unsigned i = 0; i < l->nlayers; i++) {
+        free(l->layers[i].name);
+        free(l->layers[i].digest);
+        free(l->layers[i].diff_id);
+    }
     free(l->layers);
     memset(l, 0, sizeof *l);
 }

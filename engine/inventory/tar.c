@@ -10,9 +10,9 @@
  *      kept in memory, up to PAL_INV_MAX_META_BYTES in all.  Symlinked
  *      entries (docker save links repeated `<id>/layer.tar`s) are aliases.
  *   2. layers: the tarball is read again and each wanted layer entry is
- *      opened as a nested libarchive reader whose input is the outer
- *      entry's data, so a layer is decompressed as it streams and never
- *      lands anywhere.  Layers are handed over in image order; when the
+ *      opened as a blob stream (blob.c) whose input is the outer entry's
+ *      data, so a layer is decompressed, hashed and verified as it streams
+ *      and never lands anywhere.  Layers are handed over in image order; when the
  *      next one lies behind the current position, a new pass starts.  A
  *      plain tarball skips data with lseek, so extra passes cost headers
  *      only; a gzipped one is decompressed again per pass (at most one
@@ -78,36 +78,11 @@ int pal_inv_budget_add(pal_inv_budget *b, uint64_t n, char *err, size_t errcap)
     return -1;
 }
 
-/* "./a//b/./c" -> "a/b/c".  `..` pops a component; popping past the top, an
-   absolute name or an empty result is an escape (-1).  `base` (may be NULL)
-   is a directory the name is relative to (symlink targets). */
-static int norm_name(const char *base, const char *name, char *out, size_t cap)
+/* A name in the outer tarball or layout directory: relative, inside it,
+   and not empty (it names a file); 0 or -1. */
+static int outer_name(const char *base, const char *name, char *out, size_t cap)
 {
-    size_t o = 0;
-    if (name[0] == '/') return -1;
-    for (int part = base ? 0 : 1; part < 2; part++) {
-        const char *p = part == 0 ? base : name;
-        while (*p) {
-            const char *q = strchr(p, '/');
-            size_t len = q ? (size_t)(q - p) : strlen(p);
-            if (len == 0 || (len == 1 && p[0] == '.')) {
-                /* nothing */
-            } else if (len == 2 && p[0] == '.' && p[1] == '.') {
-                if (o == 0) return -1;
-                while (o > 0 && out[o - 1] != '/') o--;
-                if (o > 0) o--;
-            } else {
-                if (o + len + 2 > cap) return -1;
-                if (o) out[o++] = '/';
-                memcpy(out + o, p, len);
-                o += len;
-            }
-            p += len;
-            if (*p == '/') p++;
-        }
-    }
-    out[o] = 0;
-    return o ? 0 : -1;
+    return pal_inv_clean_name(base, name, 0, out, cap) == PAL_NAME_OK && out[0] ? 0 : -1;
 }
 
 static int entry_cmp(const void *a, const void *b)
@@ -133,7 +108,7 @@ static const src_entry *find_raw(const pal_inv_src *s, const char *name)
 static const src_entry *find_entry(const pal_inv_src *s, const char *name)
 {
     char buf[PAL_INV_MAX_PATH];
-    if (norm_name(NULL, name, buf, sizeof buf) < 0) return NULL;
+    if (outer_name(NULL, name, buf, sizeof buf) < 0) return NULL;
     const src_entry *e = find_raw(s, buf);
     for (unsigned hops = 0; e && e->alias; hops++) {
         if (hops == MAX_ALIAS_HOPS) return NULL;
@@ -148,22 +123,16 @@ const pal_inv_blob *pal_inv_src_find(const pal_inv_src *s, const char *name)
     return e ? &e->blob : NULL;
 }
 
-static struct archive *new_reader(void)
-{
-    struct archive *a = archive_read_new();
-    if (!a) return NULL;
-    archive_read_support_filter_gzip(a);
-    archive_read_support_filter_zstd(a);
-    archive_read_support_format_tar(a);
-    return a;
-}
-
 static struct archive *open_outer(pal_inv_src *s, char *err, size_t errcap)
 {
-    struct archive *a = new_reader();
+    struct archive *a = archive_read_new();
     if (!a) { pal_inv_err(err, errcap, "out of memory"); return NULL; }
-    /* The whole tarball may be compressed; xz too, as people keep them. */
+    /* The whole tarball may be compressed; xz too, as people keep them.
+       (Layers are decompressed by blob.c, which checks what they hold.) */
+    archive_read_support_filter_gzip(a);
+    archive_read_support_filter_zstd(a);
     archive_read_support_filter_xz(a);
+    archive_read_support_format_tar(a);
     if (lseek(s->fd, 0, SEEK_SET) != 0 || archive_read_open_fd(a, s->fd, READ_BLOCK) != ARCHIVE_OK) {
         pal_inv_err(err, errcap, "not a tar archive: %s (give a `docker save` or OCI-layout tarball)",
                     archive_error_string(a) ? archive_error_string(a) : strerror(errno));
@@ -419,7 +388,7 @@ static int index_dir(pal_inv_src *s, int dfd, const char *prefix, unsigned depth
             if (n <= 0) continue;
             target[n] = 0;
             snprintf(base, sizeof base, "%s", prefix);
-            if (norm_name(base, target, alias, sizeof alias) < 0) continue;
+            if (outer_name(base, target, alias, sizeof alias) < 0) continue;
             if (!push_entry(s, name, 0, *ordinal, alias, err, errcap)) rc = -1;
         } else if (S_ISREG(st.st_mode)) {
             *total += (uint64_t)st.st_size;
@@ -446,31 +415,71 @@ static pal_inv_src *open_dir(pal_inv_src *s, pal_inv_budget *b, char *err, size_
     return s;
 }
 
-static int dir_layers(pal_inv_src *s, const char *const *names, unsigned n,
-                      pal_inv_layer_fn fn, void *ud, char *err, size_t errcap)
+/* The alias a link entry of the outer tarball makes (a symlink is relative
+   to its directory, a hardlink to the top); -1 when it points outside. */
+static int link_alias(struct archive_entry *ae, const char *name, char *alias, size_t cap)
 {
-    for (unsigned i = 0; i < n; i++) {
-        const pal_inv_blob *b = pal_inv_src_find(s, names[i]);
-        if (b && b->size == 0) continue;   /* an empty layer */
-        int fd = b ? open_beneath(s->fd, b->name) : -1;
-        if (fd < 0) {
-            pal_inv_err(err, errcap, "layer %u: '%s' is not a regular file inside the layout "
-                        "(symlinks out of it are never followed)", i, names[i]);
-            return -1;
+    const char *target = archive_entry_hardlink(ae);
+    if (target) return outer_name(NULL, target, alias, cap);
+    target = archive_entry_symlink(ae);
+    char dir[PAL_INV_MAX_PATH];
+    strcpy(dir, name);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0; else dir[0] = 0;
+    return target ? outer_name(dir, target, alias, cap) : -1;
+}
+
+/* One entry of the index pass: a regular file or a link inside the tarball
+   is indexed (small JSON kept), anything else skipped. */
+static int index_entry(pal_inv_src *s, struct archive *a, struct archive_entry *ae, uint32_t ordinal,
+                       int64_t *last, char *err, size_t errcap)
+{
+    char name[PAL_INV_MAX_PATH], alias[PAL_INV_MAX_PATH];
+    const char *raw = archive_entry_pathname(ae);
+    unsigned ft = archive_entry_filetype(ae);
+    bool link = ft == AE_IFLNK || archive_entry_hardlink(ae);
+    if (!raw || (ft != AE_IFREG && !link) || outer_name(NULL, raw, name, sizeof name) < 0)
+        return skip_data(s, a, last, err, errcap);
+    if (link && link_alias(ae, name, alias, sizeof alias) < 0)
+        return skip_data(s, a, last, err, errcap);   /* points outside the tarball: never followed */
+    uint64_t size = archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0
+                        ? (uint64_t)archive_entry_size(ae) : 0;
+    src_entry *e = push_entry(s, name, size, ordinal, link ? alias : NULL, err, errcap);
+    if (!e) return -1;
+    if (!link && meta_candidate(name, e->blob.size)) return keep_data(s, a, e, last, err, errcap);
+    return skip_data(s, a, last, err, errcap);
+}
+
+/* Pass 1 over a tarball: the index. */
+static int index_tarball(pal_inv_src *s, char *err, size_t errcap)
+{
+    struct archive *a = open_outer(s, err, errcap);
+    if (!a) return -1;
+    s->compressed = archive_filter_count(a) > 1;
+    struct archive_entry *ae;
+    int64_t last = 0;
+    int r;
+    uint32_t ordinal = 0;
+    while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+        if (outer_account(s, a, &last, err, errcap) < 0) goto fail;
+        if (++ordinal > PAL_INV_MAX_OUTER_ENTRIES) {
+            pal_inv_err(err, errcap, "more than %u entries in the tarball (PAL_INV_MAX_OUTER_ENTRIES; "
+                        "this is not an image docker or an OCI tool wrote)", PAL_INV_MAX_OUTER_ENTRIES);
+            goto fail;
         }
-        struct archive *inner = new_reader();
-        int r = -1;
-        if (!inner) pal_inv_err(err, errcap, "out of memory");
-        else if (archive_read_open_fd(inner, fd, READ_BLOCK) != ARCHIVE_OK)
-            pal_inv_err(err, errcap, "layer %u (%s): not a tar layer (a plain, gzip or zstd tar is expected)",
-                        i, names[i]);
-        else
-            r = fn(ud, i, inner, err, errcap);
-        if (inner) archive_read_free(inner);
-        close(fd);
-        if (r < 0) return -1;
+        if (index_entry(s, a, ae, ordinal, &last, err, errcap) < 0) goto fail;
     }
+    if (r != ARCHIVE_EOF) {
+        pal_inv_err(err, errcap, "%s: %s (the file is damaged or not a tarball; save the image again)",
+                    ordinal ? "truncated or corrupt tarball" : "not a tar archive", archive_error_string(a));
+        goto fail;
+    }
+    archive_read_free(a);
+    finish_index(s);
     return 0;
+fail:
+    archive_read_free(a);
+    return -1;
 }
 
 pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, size_t errcap)
@@ -491,114 +500,105 @@ pal_inv_src *pal_inv_src_open(const char *path, pal_inv_budget *b, char *err, si
         goto fail;
     }
     pal_inv_budget_init(b, (uint64_t)st.st_size);
-    struct archive *a = open_outer(s, err, errcap);
-    if (!a) goto fail;
-    s->compressed = archive_filter_count(a) > 1;
-
-    struct archive_entry *ae;
-    int64_t last = 0;
-    int r;
-    uint32_t ordinal = 0;
-    char name[PAL_INV_MAX_PATH];
-    while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-        if (outer_account(s, a, &last, err, errcap) < 0) goto fail_a;
-        if (++ordinal > PAL_INV_MAX_OUTER_ENTRIES) {
-            pal_inv_err(err, errcap, "more than %u entries in the tarball (PAL_INV_MAX_OUTER_ENTRIES; "
-                        "this is not an image docker or an OCI tool wrote)", PAL_INV_MAX_OUTER_ENTRIES);
-            goto fail_a;
-        }
-        const char *raw = archive_entry_pathname(ae);
-        unsigned ft = archive_entry_filetype(ae);
-        bool link = ft == AE_IFLNK || archive_entry_hardlink(ae);
-        if (!raw || (ft != AE_IFREG && !link) || norm_name(NULL, raw, name, sizeof name) < 0) {
-            if (skip_data(s, a, &last, err, errcap) < 0) goto fail_a;
-            continue;
-        }
-        char alias[PAL_INV_MAX_PATH];
-        if (link) {
-            /* A symlink is relative to its directory, a hardlink to the top. */
-            const char *target = archive_entry_hardlink(ae);
-            int ok;
-            if (target) {
-                ok = norm_name(NULL, target, alias, sizeof alias);
-            } else {
-                target = archive_entry_symlink(ae);
-                char dir[PAL_INV_MAX_PATH];
-                strcpy(dir, name);
-                char *slash = strrchr(dir, '/');
-                if (slash) *slash = 0; else dir[0] = 0;
-                ok = target ? norm_name(dir, target, alias, sizeof alias) : -1;
-            }
-            if (ok < 0) {  /* points outside the tarball: never followed */
-                if (skip_data(s, a, &last, err, errcap) < 0) goto fail_a;
-                continue;
-            }
-        }
-        uint64_t size = archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0
-                            ? (uint64_t)archive_entry_size(ae) : 0;
-        src_entry *e = push_entry(s, name, size, ordinal, link ? alias : NULL, err, errcap);
-        if (!e) goto fail_a;
-        if (!link && meta_candidate(name, e->blob.size)) {
-            if (keep_data(s, a, e, &last, err, errcap) < 0) goto fail_a;
-        } else if (skip_data(s, a, &last, err, errcap) < 0) {
-            goto fail_a;
-        }
-    }
-    if (r != ARCHIVE_EOF) {
-        pal_inv_err(err, errcap, "%s: %s (the file is damaged or not a tarball; save the image again)",
-                    ordinal ? "truncated or corrupt tarball" : "not a tar archive", archive_error_string(a));
-        goto fail_a;
-    }
-    archive_read_free(a);
-
-    finish_index(s);
-    return s;
-fail_a:
-    archive_read_free(a);
+    if (index_tarball(s, err, errcap) == 0) return s;
 fail:
     pal_inv_src_free(s);
     return NULL;
 }
 
-/* --- nested layer readers --- */
+/* --- layers ---
+ *
+ * Every layer takes one path, apply_stream(): a blob stream (blob.c) over
+ * the blob's stored bytes, wherever they come from (the outer tarball's
+ * entry, a file of a layout directory, a copy stashed in memory), its tar
+ * reader handed to fn, then the blob checked against its digests.  A
+ * 0-byte blob is an empty layer with no tar at all; its digests must still
+ * be those of nothing.
+ */
 
-typedef struct layer_feed {
+static int apply_stream(pal_inv_blob_stream *bs, unsigned i, pal_inv_layer_fn fn, void *ud,
+                        char *err, size_t errcap)
+{
+    if (!bs) return -1;
+    int rc = -1;
+    struct archive *tar = pal_inv_blob_tar(bs, err, errcap);
+    if (tar) {
+        rc = fn(ud, i, tar, err, errcap);
+        /* A tar error caused by the stream (truncated, CRC, a corrupt
+           tarball around the layer) is reported as its cause. */
+        if (rc < 0 && pal_inv_blob_error(bs)) pal_inv_err(err, errcap, "%s", pal_inv_blob_error(bs));
+        if (rc == 0) rc = pal_inv_blob_finish(bs, err, errcap);
+    }
+    pal_inv_blob_close(bs);
+    return rc;
+}
+
+static int check_empty(const pal_inv_layer_ref *ref, unsigned i, char *err, size_t errcap)
+{
+    pal_inv_blob_stream *bs = pal_inv_blob_open_mem("", 0, ref, i, NULL, err, errcap);
+    if (!bs) return -1;
+    int rc = pal_inv_blob_finish(bs, err, errcap);
+    pal_inv_blob_close(bs);
+    return rc;
+}
+
+/* A blob that is a file of a layout directory. */
+typedef struct fd_src { int fd; unsigned char buf[READ_BLOCK]; } fd_src;
+
+static ssize_t fd_pull(void *ud, const void **buf, char *err, size_t errcap)
+{
+    fd_src *f = ud;
+    ssize_t n;
+    do n = read(f->fd, f->buf, sizeof f->buf); while (n < 0 && errno == EINTR);
+    if (n < 0) pal_inv_err(err, errcap, "cannot read the blob: %s", strerror(errno));
+    *buf = f->buf;
+    return n;
+}
+
+static int dir_layers(pal_inv_src *s, const pal_inv_layer_ref *layers, unsigned n,
+                      pal_inv_layer_fn fn, void *ud, char *err, size_t errcap)
+{
+    fd_src *f = malloc(sizeof *f);
+    if (!f) { pal_inv_err(err, errcap, "out of memory"); return -1; }
+    int rc = 0;
+    for (unsigned i = 0; i < n && rc == 0; i++) {
+        const pal_inv_blob *b = pal_inv_src_find(s, layers[i].name);
+        if (b && b->size == 0) { rc = check_empty(&layers[i], i, err, errcap); continue; }
+        f->fd = b ? open_beneath(s->fd, b->name) : -1;
+        if (f->fd < 0) {
+            pal_inv_err(err, errcap, "layer %u: '%s' is not a regular file inside the layout "
+                        "(symlinks out of it are never followed)", i, layers[i].name);
+            rc = -1;
+            break;
+        }
+        rc = apply_stream(pal_inv_blob_open(fd_pull, f, &layers[i], i, s->budget, err, errcap), i, fn, ud,
+                          err, errcap);
+        close(f->fd);
+    }
+    free(f);
+    return rc;
+}
+
+/* A blob that is an entry of the outer tarball, read as it streams past. */
+typedef struct outer_feed {
     pal_inv_src *s;
     struct archive *outer;
     int64_t *last;
     unsigned char buf[READ_BLOCK];
-    char err[512];
-    bool failed;
-} layer_feed;
+} outer_feed;
 
-static la_ssize_t feed_read(struct archive *inner, void *ud, const void **out)
+static ssize_t outer_pull(void *ud, const void **buf, char *err, size_t errcap)
 {
-    layer_feed *f = ud;
+    outer_feed *f = ud;
     la_ssize_t r = archive_read_data(f->outer, f->buf, sizeof f->buf);
     if (r < 0) {
-        snprintf(f->err, sizeof f->err, "the tarball is truncated or corrupt inside this layer: %s",
-                 archive_error_string(f->outer));
-        f->failed = true;
-        archive_set_error(inner, EIO, "%s", f->err);
+        pal_inv_err(err, errcap, "the tarball is truncated or corrupt inside this layer: %s",
+                    archive_error_string(f->outer));
         return -1;
     }
-    if (outer_account(f->s, f->outer, f->last, f->err, sizeof f->err) < 0) {
-        f->failed = true;
-        archive_set_error(inner, EIO, "%s", f->err);
-        return -1;
-    }
-    *out = f->buf;
+    if (outer_account(f->s, f->outer, f->last, err, errcap) < 0) return -1;
+    *buf = f->buf;
     return r;
-}
-
-struct archive *pal_inv_layer_reader_mem(const void *data, size_t len)
-{
-    struct archive *a = new_reader();
-    if (a && archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
-        archive_read_free(a);
-        return NULL;
-    }
-    return a;
 }
 
 /* A compressed outer tarball cannot seek, so a layer that streams past
@@ -611,12 +611,13 @@ typedef struct stash { unsigned char *data; size_t len; } stash;
 
 typedef struct layers_run {
     pal_inv_src *s;
-    const char *const *names;
+    const pal_inv_layer_ref *layers;
     unsigned n, next;
     uint32_t *want;            /* ordinal of each layer's blob; 0 = empty layer */
     uint64_t *size;
     stash *st;
     size_t stashed;
+    outer_feed *feed;
     pal_inv_layer_fn fn;
     void *ud;
     char *err;
@@ -627,19 +628,19 @@ typedef struct layers_run {
 static int drain(layers_run *R)
 {
     while (R->next < R->n && (!R->want[R->next] || R->st[R->next].data)) {
-        stash *k = &R->st[R->next];
-        if (k->data) {
-            struct archive *inner = pal_inv_layer_reader_mem(k->data, k->len);
-            int lr = -1;
-            if (!inner) pal_inv_err(R->err, R->errcap, "layer %u (%s): not a tar layer (a plain, gzip or "
-                                    "zstd tar is expected)", R->next, R->names[R->next]);
-            else lr = R->fn(R->ud, R->next, inner, R->err, R->errcap);
-            if (inner) archive_read_free(inner);
-            free(k->data);
-            k->data = NULL;
-            R->stashed -= k->len;
-            if (lr < 0) return -1;
-        }
+        unsigned i = R->next;
+        stash *k = &R->st[i];
+        int lr;
+        if (k->data)
+            lr = apply_stream(pal_inv_blob_open_mem(k->data, k->len, &R->layers[i], i, R->s->budget,
+                                                    R->err, R->errcap), i, R->fn, R->ud, R->err, R->errcap);
+        else
+            lr = check_empty(&R->layers[i], i, R->err, R->errcap);
+        free(k->data);
+        k->data = NULL;
+        R->stashed -= k->len;
+        k->len = 0;
+        if (lr < 0) return -1;
         R->next++;
     }
     return 0;
@@ -672,22 +673,71 @@ static int stash_entry(layers_run *R, struct archive *a, uint32_t ordinal, int64
     return 1;
 }
 
-int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
+/* One pass over the tarball: applies every layer it meets in its turn,
+   stashes or skips the others; stops where the next layer lies behind. */
+static int layers_pass(layers_run *R)
+{
+    pal_inv_src *s = R->s;
+    struct archive *a = open_outer(s, R->err, R->errcap);
+    if (!a) return -1;
+    struct archive_entry *ae;
+    int64_t last = 0;
+    int r = ARCHIVE_OK, rc = -1;
+    uint32_t ordinal = 0;
+    unsigned before = R->next;
+    while (R->next < R->n && ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+        ordinal++;
+        if (outer_account(s, a, &last, R->err, R->errcap) < 0) goto out;
+        if (ordinal != R->want[R->next]) {
+            int k = s->compressed ? stash_entry(R, a, ordinal, &last) : 0;
+            if (k < 0 || (k == 0 && skip_data(s, a, &last, R->err, R->errcap) < 0)) goto out;
+            continue;
+        }
+        unsigned i = R->next;
+        R->feed->s = s;
+        R->feed->outer = a;
+        R->feed->last = &last;
+        if (apply_stream(pal_inv_blob_open(outer_pull, R->feed, &R->layers[i], i, s->budget, R->err, R->errcap),
+                         i, R->fn, R->ud, R->err, R->errcap) < 0)
+            goto out;
+        R->next++;
+        if (drain(R) < 0) goto out;
+        /* The same blob twice, or the next layer earlier in the tarball:
+           another pass. */
+        if (R->next < R->n && R->want[R->next] <= ordinal) break;
+        if (skip_data(s, a, &last, R->err, R->errcap) < 0) goto out;
+    }
+    if (R->next < R->n && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+        pal_inv_err(R->err, R->errcap, "truncated or corrupt tarball before layer %u: %s "
+                    "(the file is damaged; save the image again)", R->next, archive_error_string(a));
+        goto out;
+    }
+    if (R->next == before) {
+        pal_inv_err(R->err, R->errcap, "layer %u: '%s' vanished from the tarball between passes "
+                    "(was the file changed while it was read?)", R->next, R->layers[R->next].name);
+        goto out;
+    }
+    rc = 0;
+out:
+    archive_read_free(a);
+    return rc;
+}
+
+int pal_inv_src_layers(pal_inv_src *s, const pal_inv_layer_ref *layers, unsigned n,
                        pal_inv_layer_fn fn, void *ud, char *err, size_t errcap)
 {
-    if (s->dir) return dir_layers(s, names, n, fn, ud, err, errcap);
-    layers_run R = {s, names, n, 0, calloc(n ? n : 1, sizeof *R.want), calloc(n ? n : 1, sizeof *R.size),
-                    calloc(n ? n : 1, sizeof *R.st), 0, fn, ud, err, errcap};
-    layer_feed *feed = malloc(sizeof *feed);
+    if (s->dir) return dir_layers(s, layers, n, fn, ud, err, errcap);
+    layers_run R = {s, layers, n, 0, calloc(n ? n : 1, sizeof *R.want), calloc(n ? n : 1, sizeof *R.size),
+                    calloc(n ? n : 1, sizeof *R.st), 0, malloc(sizeof *R.feed), fn, ud, err, errcap};
     int rc = -1;
-    if (!R.want || !R.size || !R.st || !feed) {
+    if (!R.want || !R.size || !R.st || !R.feed) {
         pal_inv_err(err, errcap, "out of memory");
         goto out;
     }
     for (unsigned i = 0; i < n; i++) {
-        const pal_inv_blob *b = pal_inv_src_find(s, names[i]);
+        const pal_inv_blob *b = pal_inv_src_find(s, layers[i].name);
         if (!b) {
-            pal_inv_err(err, errcap, "layer %u: '%s' is not in the image", i, names[i]);
+            pal_inv_err(err, errcap, "layer %u: '%s' is not in the image", i, layers[i].name);
             goto out;
         }
         /* A 0-byte blob (the empty digest, e3b0c442...) is an empty layer. */
@@ -695,68 +745,14 @@ int pal_inv_src_layers(pal_inv_src *s, const char *const *names, unsigned n,
         R.size[i] = b->size;
     }
     if (drain(&R) < 0) goto out;
-    while (R.next < n) {
-        struct archive *a = open_outer(s, err, errcap);
-        if (!a) goto out;
-        struct archive_entry *ae;
-        int64_t last = 0;
-        int r = ARCHIVE_OK;
-        uint32_t ordinal = 0;
-        unsigned before = R.next;
-        while (R.next < n && ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
-            ordinal++;
-            if (outer_account(s, a, &last, err, errcap) < 0) { archive_read_free(a); goto out; }
-            if (ordinal != R.want[R.next]) {
-                int k = s->compressed ? stash_entry(&R, a, ordinal, &last) : 0;
-                if (k < 0 || (k == 0 && skip_data(s, a, &last, err, errcap) < 0)) { archive_read_free(a); goto out; }
-                continue;
-            }
-            struct archive *inner = new_reader();
-            if (!inner) { archive_read_free(a); pal_inv_err(err, errcap, "out of memory"); goto out; }
-            memset(feed, 0, offsetof(layer_feed, buf));
-            feed->s = s;
-            feed->outer = a;
-            feed->last = &last;
-            feed->err[0] = 0;         /* after buf: not covered by the memset */
-            feed->failed = false;
-            int lr;
-            if (archive_read_open(inner, feed, NULL, feed_read, NULL) != ARCHIVE_OK) {
-                pal_inv_err(err, errcap, "layer %u (%s): %s", R.next, names[R.next],
-                            feed->failed ? feed->err : "not a tar layer (a plain, gzip or zstd tar is expected)");
-                lr = -1;
-            } else {
-                lr = fn(ud, R.next, inner, err, errcap);
-                if (lr < 0 && feed->failed)
-                    pal_inv_err(err, errcap, "layer %u (%s): %s", R.next, names[R.next], feed->err);
-            }
-            archive_read_free(inner);
-            if (lr < 0) { archive_read_free(a); goto out; }
-            R.next++;
-            if (drain(&R) < 0) { archive_read_free(a); goto out; }
-            /* The same blob twice, or the next layer earlier in the tarball:
-               another pass. */
-            if (R.next < n && R.want[R.next] <= ordinal) break;
-            if (skip_data(s, a, &last, err, errcap) < 0) { archive_read_free(a); goto out; }
-        }
-        if (R.next < n && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-            pal_inv_err(err, errcap, "truncated or corrupt tarball before layer %u: %s "
-                        "(the file is damaged; save the image again)", R.next, archive_error_string(a));
-            archive_read_free(a);
-            goto out;
-        }
-        archive_read_free(a);
-        if (R.next == before) {
-            pal_inv_err(err, errcap, "layer %u: '%s' vanished from the tarball between passes "
-                        "(was the file changed while it was read?)", R.next, names[R.next]);
-            goto out;
-        }
-    }
+    while (R.next < n)
+        if (layers_pass(&R) < 0) goto out;
     rc = 0;
 out:
     for (unsigned i = 0; R.st && i < n; i++) free(R.st[i].data);
     free(R.want);
     free(R.size);
     free(R.st);
-    free(feed);
+    free(R.feed);
     return rc;
 }

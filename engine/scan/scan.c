@@ -453,6 +453,11 @@ static int describe_image(scan *s, const cJSON *inv)
     if (ri->name) s->names[s->nnames++] = ri->name;
     for (unsigned i = 0; i < ri->ntags && s->nnames < SCAN_MAX_NAMES; i++) s->names[s->nnames++] = ri->tags[i];
     s->windows = ri->os && !strcmp(ri->os, "windows");
+    /* what the inventory found odd but not fatal (engine/inventory/inventory.h) */
+    const cJSON *w;
+    cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(inv, "warnings"))
+        if (cJSON_IsString(w) && rpt_note(s->rpt, "image: %s", w->valuestring) != 0)
+            return scan_fail(s, "out of memory");
     return 0;
 }
 

@@ -10,7 +10,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-PKGS="libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium"
+PKGS="libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib"
 CC=${CC:-cc}
 OPT=${OPT:--O2 -g}
 

@@ -9,7 +9,8 @@
 #     must equal sha256sum/md5sum of the same files.
 #   - the same rootfs as an OCI layout, gzipped whole: the same inventory.
 #   - a Windows image (Files/, Hives/ with a real regf SOFTWARE hive).
-#   - errors: exit 2 and "palisade inventory: FILE: ..." on stderr.
+#   - errors: exit 2 and "palisade inventory: FILE: ..." on stderr, damaged
+#     layers (a bad gzip CRC, a wrong diff_id) included, for scan too.
 #
 # Needs $PALISADE (tests/run-all.sh sets it), python3, dpkg-query, jq.
 . "$(dirname "$0")/lib/harness.sh"
@@ -135,6 +136,37 @@ else
     bad "Windows image" "$(jq -c '.windows' "$TMP/win.inv" 2>&1; head -c 300 "$TMP/win.err")"
 fi
 
+# --- warnings: odd but readable images ------------------------------------------
+cat > "$TMP/warn.json" <<'EOF'
+{"layout": "oci", "tags": ["warn:1"],
+ "layers": [{"entries": [{"path": "bin/sh", "data": "x"},
+                         {"path": "bin/dangling", "type": "hardlink", "link": "nowhere/x"},
+                         {"path": ".wh.", "data": ""}]}]}
+EOF
+python3 "$MKIMAGE" "$TMP/warn.tar" --spec "$TMP/warn.json" >/dev/null
+"$PALISADE" inventory "$TMP/warn.tar" >"$TMP/warn.inv" 2>"$TMP/warn.err"
+if [ $? -eq 0 ] && jq -e '(.warnings | length) == 2
+        and (.warnings[0] | startswith("layer 0, entry '"'"'bin/dangling'"'"': hardlink to '"'"'nowhere/x'"'"'"))
+        and (.warnings[1] | contains("a whiteout of '"'"'/'"'"' is ignored"))' "$TMP/warn.inv" >/dev/null; then
+    ok "inventory: warnings for a dangling hardlink and a whiteout of /"
+else
+    bad "inventory warnings" "$(jq -c .warnings "$TMP/warn.inv" 2>&1; cat "$TMP/warn.err")"
+fi
+"$PALISADE" scan "$TMP/warn.tar" >"$TMP/warn.txt" 2>"$TMP/warn.err"; rc=$?
+if [ "$rc" -ne 2 ] && grep -q '^NOTES' "$TMP/warn.txt" &&
+   grep -qF "image: layer 0, entry 'bin/dangling': hardlink to 'nowhere/x'" "$TMP/warn.txt"; then
+    ok "scan (text): the warnings are notes"
+else
+    bad "scan (text) notes" "exit $rc; $(tail -8 "$TMP/warn.txt"; cat "$TMP/warn.err")"
+fi
+"$PALISADE" scan "$TMP/warn.tar" --format json >"$TMP/warn.json.out" 2>"$TMP/warn.err"; rc=$?
+if [ "$rc" -ne 2 ] && jq -e '[.notes[] | select(startswith("image: layer 0, entry"))] | length == 2' \
+        "$TMP/warn.json.out" >/dev/null; then
+    ok "scan (json): the warnings are notes"
+else
+    bad "scan (json) notes" "exit $rc; $(jq -c .notes "$TMP/warn.json.out" 2>&1; cat "$TMP/warn.err")"
+fi
+
 # --- errors -------------------------------------------------------------------
 expect_error() {  # name expected-stderr-fragment args...
     local name=$1 frag=$2; shift 2
@@ -155,6 +187,31 @@ cat > "$TMP/esc.json" <<'EOF'
 EOF
 python3 "$MKIMAGE" "$TMP/esc.tar" --spec "$TMP/esc.json" >/dev/null
 expect_error "a manifest naming a blob outside the tarball" "points outside the tarball" "$TMP/esc.tar"
+# a layer damaged after the image was written: its gzip CRC no longer matches
+cat > "$TMP/crc.json" <<'EOF'
+{"layout": "docker", "tags": ["crc:1"],
+ "layers": [{"compress": "gzip", "damage": {"flip": -8}, "entries": [{"path": "etc/motd", "data": "hi"}]}]}
+EOF
+python3 "$MKIMAGE" "$TMP/crc.tar" --spec "$TMP/crc.json" >/dev/null
+expect_error "a gzip layer with a bad CRC: exit 2, image and layer named" \
+    "palisade inventory: $TMP/crc.tar: image crc:1, layer 0 (" "$TMP/crc.tar"
+if grep -qF "CRC-32 does not match" "$TMP/e.err"; then ok "... and the CRC named"; else bad "CRC named" "$(cat "$TMP/e.err")"; fi
+"$PALISADE" scan "$TMP/crc.tar" >"$TMP/s.out" 2>"$TMP/s.err"; rc=$?
+if [ "$rc" -eq 2 ] && grep -qF "palisade scan: $TMP/crc.tar: image crc:1, layer 0 (" "$TMP/s.err" &&
+   grep -qF "CRC-32 does not match" "$TMP/s.err"; then
+    ok "palisade scan of the same image: exit 2"
+else
+    bad "palisade scan of a damaged image" "exit $rc; $(cat "$TMP/s.err")"
+fi
+cat > "$TMP/diff.json" <<'EOF'
+{"layout": "oci", "tags": ["diff:1"],
+ "layers": [{"diff_id": "sha256:1111111111111111111111111111111111111111111111111111111111111111",
+             "entries": [{"path": "etc/motd", "data": "hi"}]}]}
+EOF
+python3 "$MKIMAGE" "$TMP/diff.tar" --spec "$TMP/diff.json" >/dev/null
+expect_error "a layer that is not its diff_id: exit 2" \
+    "but the config's rootfs.diff_ids[0] says sha256:1111111111111111111111111111111111111111111111111111111111111111" \
+    "$TMP/diff.tar"
 expect_error "unknown --format" "unknown format 'cyclonedx'" "$TMP/debian.tar" --format cyclonedx
 expect_error "no image" "no image given"
 expect_error "unknown option" "unknown option '--bogus'" --bogus "$TMP/debian.tar"

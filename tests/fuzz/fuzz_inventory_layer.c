@@ -2,7 +2,8 @@
  * fuzz_inventory_layer.c — layer application: one input is applied twice,
  * as layers 0 and 1 (so whiteouts and replacements meet real lower layers),
  * to a Linux or Windows filesystem (first byte), then every output of the
- * merged filesystem is built.
+ * merged filesystem is built.  The input goes through the blob stream
+ * (blob.c: gzip/zstd sniffed and decompressed) as a layer blob does.
  */
 #include "engine/inventory/inventory.h"
 #include <archive.h>
@@ -20,12 +21,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pal_inventory_opts o = {true, 128};
     pal_fs *fs = pal_fs_new(windows, &o, &budget);
     if (!fs) return 0;
+    pal_inv_layer_ref ref = {.name = "fuzz"};
     for (unsigned layer = 0; layer < 2; layer++) {
-        struct archive *a = pal_inv_layer_reader_mem(data + 1, size - 1);
-        if (!a) break;
         char err[512];
-        int r = pal_fs_apply_layer(fs, a, layer, err, sizeof err);
-        archive_read_free(a);
+        pal_inv_blob_stream *bs = pal_inv_blob_open_mem(data + 1, size - 1, &ref, layer, &budget, err, sizeof err);
+        if (!bs) break;
+        struct archive *a = pal_inv_blob_tar(bs, err, sizeof err);
+        int r = a ? pal_fs_apply_layer(fs, a, layer, err, sizeof err) : -1;
+        if (r == 0) r = pal_inv_blob_finish(bs, err, sizeof err);
+        pal_inv_blob_close(bs);
         if (r < 0) break;
     }
     cJSON *files = pal_fs_files_json(fs);

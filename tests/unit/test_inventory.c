@@ -9,6 +9,7 @@
  */
 #include "unit.h"
 #include "engine/inventory/inventory.h"
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -146,6 +147,15 @@ static const char *nth_str(const cJSON *arr, int i)
 {
     const cJSON *v = cJSON_GetArrayItem(arr, i);
     return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool has_warning(const cJSON *j, const char *a, const char *b)
+{
+    const cJSON *w;
+    cJSON_ArrayForEach(w, cJSON_GetObjectItem(j, "warnings"))
+        if (cJSON_IsString(w) && strstr(w->valuestring, a) && strstr(w->valuestring, b)) return true;
+    fprintf(stderr, "no warning with '%s' and '%s'\n", a, b);
+    return false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -503,6 +513,7 @@ static void test_windows(void)
     w = cJSON_GetObjectItem(j, "windows");
     CHECK(w && N(w, "ubr") == 2300 && !strcmp(S(w, "source"), "config"));
     CHECK(w && cJSON_GetArraySize(cJSON_GetObjectItem(w, "hive_errors")) == 1);
+    CHECK(has_warning(j, "layer 0, Hives/Software_Delta", "registry hive not read"));
     cJSON_Delete(j);
 }
 
@@ -699,6 +710,178 @@ static void test_hostile(void)
     fprintf(stderr, "(bomb + 1M entries + repeated whiteouts: %lds)\n", (long)(time(NULL) - t0));
 }
 
+/* Every layer is checked against the config's rootfs.diff_ids (the
+   uncompressed tar) and its blob digest (a descriptor's, or the name
+   blobs/sha256/<hex>); gzip CRCs and lengths are checked; a damaged or
+   truncated layer is an error naming the layer, never an inventory. */
+static char big_data[2001];
+
+static const char *verify_fails(const char *name, const char *fmt, const char *extra)
+{
+    char spec[4096];
+    snprintf(spec, sizeof spec, fmt, big_data, extra);
+    if (mk(name, spec) != 0) return "(mkimage failed)";
+    return fails(name);
+}
+
+static void test_verify(void)
+{
+    memset(big_data, 'x', 2000);
+    /* one layer: a small file, then 2000 bytes of data from tar offset 1536 */
+    const char *docker = "{'layout':'docker','layers':[{'entries':[{'path':'etc/os-release','data':'ID=t\\n'},"
+                         "{'path':'big','data':'%s'}],%s}]}";
+    const char *oci = "{'layout':'oci','layers':[{'entries':[{'path':'etc/os-release','data':'ID=t\\n'},"
+                      "{'path':'big','data':'%s'}],%s}]}";
+    const char *d25 = "{'layout':'docker25','layers':[{'entries':[{'path':'etc/os-release','data':'ID=t\\n'},"
+                      "{'path':'big','data':'%s'}],%s}]}";
+    const char *zeros = "'sha256:0000000000000000000000000000000000000000000000000000000000000000'";
+    char extra[512];
+
+    /* gzip trailer: CRC-32 and length; the content itself is intact (its
+       diff_id matches), and legacy docker save gives no blob digest */
+    CHECK_HAS(verify_fails("v_crc", docker, "'compress':'gzip','damage':{'flip':-8}"), "CRC-32 does not match");
+    CHECK_HAS(last_err, "layer 0 (");
+    CHECK_HAS(verify_fails("v_isize", docker, "'compress':'gzip','damage':{'flip':-1}"), "length does not match");
+    /* a byte flipped inside a stored (level 0) gzip block: inflate cannot
+       see it, the CRC does */
+    CHECK_HAS(verify_fails("v_stored", docker, "'compress':'gzip','gzip_level':0,'damage':{'flip':1700}"),
+              "CRC-32 does not match");
+    /* ... and inside compressed data */
+    CHECK_HAS(verify_fails("v_deflate", d25, "'compress':'gzip','damage':{'flip':40,'xor':255}"), "layer 0 (");
+    CHECK_HAS(verify_fails("v_zstd", docker, "'compress':'zstd','damage':{'flip':40,'xor':255}"), "layer 0 (");
+
+    /* diff_ids */
+    snprintf(extra, sizeof extra, "'diff_id':%s", zeros);
+    CHECK_HAS(verify_fails("v_diff", oci, extra), "the config's rootfs.diff_ids[0] says sha256:0000000000");
+    CHECK_HAS(last_err, "the layer hashes to sha256:");
+    snprintf(extra, sizeof extra, "'compress':'gzip','diff_id':%s", zeros);
+    CHECK_HAS(verify_fails("v_diffgz", docker, extra), "the uncompressed layer hashes to sha256:");
+    CHECK_HAS(verify_fails("v_diffbad", docker, "'diff_id':'md5:d41d8cd98f00b204e9800998ecf8427e'"),
+              "rootfs.diff_ids[0] 'md5:d41d8cd98f00b204e9800998ecf8427e' is not a digest");
+    CHECK_HAS(verify_fails("v_diffcount", "{'layout':'oci','config_top':{'rootfs':{'type':'layers','diff_ids':[]}},"
+                           "'layers':[{'entries':[{'path':'big','data':'%s'}]%s}]}", ""),
+              "rootfs.diff_ids lists 0 layers but the manifest 1");
+
+    /* blob digests: the layer decompresses to the right tar, but the blob
+       is not the one its descriptor (OCI) or its name (docker >= 25) says */
+    snprintf(extra, sizeof extra, "'compress':'gzip','digest':'sha256:%s'",
+             "abababababababababababababababababababababababababababababababab");
+    CHECK_HAS(verify_fails("v_digest", oci, extra), "the blob as stored hashes to sha256:");
+    CHECK_HAS(last_err, "but its descriptor in the image manifest says sha256:abab");
+    CHECK_HAS(verify_fails("v_digest25", d25, extra), "but its name in manifest.json says sha256:abab");
+
+    /* the config is named by its digest too (it is the image id and holds the diff_ids) */
+    const char *cfgs[][2] = {{"v_cfg", "docker"}, {"v_cfg25", "docker25"}, {"v_cfgoci", "oci"}};
+    for (unsigned i = 0; i < 3; i++) {
+        snprintf(extra, sizeof extra, "{'layout':'%s','config_digest':%s,'layers':[{'entries':[]}]}",
+                 cfgs[i][1], zeros);
+        CHECK_INT(mk(cfgs[i][0], extra), 0);
+        CHECK_HAS(fails(cfgs[i][0]), "not the digest sha256:0000000000000000000000000000000000000000000000000000000000000000");
+        CHECK_HAS(last_err, "config '");
+    }
+
+    /* truncated layers */
+    CHECK_HAS(verify_fails("v_truncgz", docker, "'compress':'gzip','damage':{'truncate':-20}"),
+              "the gzip stream ends early");
+    CHECK_HAS(verify_fails("v_trunctar", docker, "'damage':{'truncate':1600}"), "layer 0");
+    CHECK_HAS(last_err, "runcated");
+    CHECK_HAS(verify_fails("v_trunchdr", docker, "'damage':{'truncate':1024}"), "layer 0 (");
+    CHECK_HAS(verify_fails("v_trunczst", docker, "'compress':'zstd','damage':{'truncate':-6}"), "layer 0 (");
+
+    /* an empty (0-byte) blob must still be what its digests say */
+    snprintf(extra, sizeof extra, "{'layout':'docker25','layers':[{'raw_b64':'','diff_id':%s}]}", zeros);
+    CHECK_INT(mk("v_empty", extra), 0);
+    CHECK_HAS(fails("v_empty"), "rootfs.diff_ids[0] says sha256:0000");
+
+    /* every way a layer reaches the reader checks it: a layer stashed from a
+       gzipped tarball (sorted: met before its turn), a layout directory */
+    snprintf(extra, sizeof extra, "{'layout':'docker25','outer_compress':'gzip','sort_entries':true,'layers':["
+             "{'entries':[{'path':'a','data':'1'}]},{'entries':[{'path':'b','data':'2'}],'compress':'gzip',"
+             "'diff_id':%s},{'entries':[{'path':'c','data':'3'}]}]}", zeros);
+    CHECK_INT(mk("v_stash", extra), 0);
+    CHECK_HAS(fails("v_stash"), "layer 1 (");
+    CHECK_HAS(last_err, "rootfs.diff_ids[1] says sha256:0000");
+    {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "mkdir -p %s/v_digest_dir.tar && tar -C %s/v_digest_dir.tar -xf %s/v_digest.tar",
+                 dir, dir, dir);
+        CHECK_INT(system(cmd), 0);
+        CHECK_HAS(fails("v_digest_dir"), "the blob as stored hashes to sha256:");
+    }
+
+    /* intact images verify, and say what their layers are */
+    CHECK_INT(mk("v_ok", "{'layout':'oci','layers':[{'entries':[{'path':'a','data':'1'}],'compress':'gzip'},"
+                 "{'entries':[{'path':'b','data':'2'}],'compress':'zstd'},{'entries':[{'path':'c','data':'3'}]}]}"), 0);
+    cJSON *j = inv("v_ok");
+    CHECK(j != NULL);
+    const cJSON *ls = j ? cJSON_GetObjectItem(cJSON_GetObjectItem(j, "image"), "layers") : NULL;
+    CHECK_INT(cJSON_GetArraySize(ls), 3);
+    for (int i = 0; i < 3; i++) {
+        const cJSON *l = cJSON_GetArrayItem(ls, i);
+        CHECK(S(l, "diff_id") && !strncmp(S(l, "diff_id"), "sha256:", 7));
+        CHECK(S(l, "diff_id") && nth_str(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "image"), "diff_ids"), i) &&
+              !strcmp(S(l, "diff_id"), nth_str(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "image"), "diff_ids"), i)));
+    }
+    cJSON_Delete(j);
+}
+
+/* Odd but readable: hardlinks to nothing, to directories, to themselves or
+   in loops, whiteouts of '/': each is a warning naming its layer and entry. */
+static void test_warnings(void)
+{
+    CHECK_INT(mk("w_links", "{'layout':'docker','layers':["
+        "{'entries':[{'path':'bin/busybox','data':'hello\\n'},"
+        " {'path':'bin/ok','type':'hardlink','link':'bin/busybox'},"
+        " {'path':'bin/dangling','type':'hardlink','link':'nowhere/x'},"
+        " {'path':'self','type':'hardlink','link':'/self'},"
+        " {'path':'loop/a','type':'hardlink','link':'loop/b'},"
+        " {'path':'loop/b','type':'hardlink','link':'loop/a'},"
+        " {'path':'chain','type':'hardlink','link':'bin/dangling'},"
+        " {'path':'dirlink','type':'hardlink','link':'bin'},"
+        " {'path':'.wh.','data':''},{'path':'bin/.wh..','data':''}]},"
+        "{'entries':[{'path':'bin/busybox2','data':'hello\\n'},"
+        " {'path':'bin/busybox2','type':'hardlink','link':'bin/busybox2'},{'path':'/.wh..','data':''}]}]}"), 0);
+    cJSON *j = inv_opts("w_links", true, 0);
+    CHECK(j != NULL);
+    if (!j) { fprintf(stderr, "w_links: %s\n", last_err); return; }
+    CHECK(has_warning(j, "layer 0, entry 'bin/dangling'", "hardlink to 'nowhere/x', which no earlier entry created"));
+    CHECK(has_warning(j, "layer 0, entry 'self'", "a hardlink to itself, with no file to share"));
+    CHECK(has_warning(j, "layer 0, entry 'loop/a'", "hardlink to 'loop/b', which no earlier entry created"));
+    CHECK(has_warning(j, "layer 0, entry 'loop/b'", "a hardlink loop: 'loop/a' links back to this entry"));
+    CHECK(has_warning(j, "layer 0, entry 'chain'", "hardlink to 'bin/dangling', itself a hardlink to nothing"));
+    CHECK(has_warning(j, "layer 0, entry 'dirlink'", "hardlink to 'bin', a directory"));
+    CHECK(has_warning(j, "layer 0, entry '.wh.'", "a whiteout of '/' is ignored"));
+    CHECK(has_warning(j, "layer 0, entry 'bin/.wh..'", "a whiteout of its own directory is ignored"));
+    CHECK(has_warning(j, "layer 1, entry 'bin/busybox2'", "a hardlink to itself (it keeps the file it replaces)"));
+    CHECK(has_warning(j, "layer 1, entry '/.wh..'", "a whiteout of '/' is ignored"));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "warnings")), 10);   /* bin/ok is fine */
+    const cJSON *f;
+    CHECK((f = file_at(j, "/bin/ok")) && S(f, "sha256") && !strcmp(S(f, "sha256"), HELLO_SHA256));
+    CHECK((f = file_at(j, "/loop/b")) && !strcmp(S(f, "type"), "hardlink") && !S(f, "sha256"));
+    CHECK((f = file_at(j, "/bin/busybox2")) && S(f, "sha256") && !strcmp(S(f, "sha256"), HELLO_SHA256));
+    CHECK(file_at(j, "/bin/busybox") && file_at(j, "/self"));   /* the whiteouts removed nothing */
+    cJSON_Delete(j);
+
+    /* a clean image has none; a hostile one lists PAL_INV_MAX_WARNINGS and counts the rest */
+    CHECK((j = inv("linux")) != NULL);
+    CHECK(j && cJSON_IsArray(cJSON_GetObjectItem(j, "warnings")));
+    CHECK(j && has_warning(j, "entry 'bin/dangling'", "nowhere/x"));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "warnings")), 1);
+    cJSON_Delete(j);
+    CHECK((j = inv("l_docker")) && cJSON_GetArraySize(cJSON_GetObjectItem(j, "warnings")) == 0);
+    cJSON_Delete(j);
+    char spec[16384];
+    int k = snprintf(spec, sizeof spec, "{'layout':'docker','layers':[{'entries':[");
+    for (int i = 0; i < 150; i++)
+        k += snprintf(spec + k, sizeof spec - k, "%s{'path':'h%d','type':'hardlink','link':'none%d'}", i ? "," : "", i, i);
+    snprintf(spec + k, sizeof spec - k, "]}]}");
+    CHECK_INT(mk("w_many", spec), 0);
+    CHECK((j = inv("w_many")) != NULL);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "warnings")), PAL_INV_MAX_WARNINGS + 1);
+    CHECK(j && has_warning(j, "50 more warnings not listed", "PAL_INV_MAX_WARNINGS"));
+    cJSON_Delete(j);
+}
+
 /* Stage-level checks that need no image. */
 static void test_stages(void)
 {
@@ -720,6 +903,36 @@ static void test_stages(void)
         pal_hex(d, 16, hex);
         CHECK_STR(hex, v[i].md5);
     }
+    /* SHA-256: the accelerated path (when the CPU has one) gives libsodium's
+       digests, whatever the length and however the bytes are split */
+    {
+        static unsigned char buf[4096 + 3];
+        for (size_t i = 0; i < sizeof buf; i++) buf[i] = (unsigned char)(i * 131 + (i >> 7));
+        unsigned bad = 0;
+        for (size_t len = 0; len <= sizeof buf; len += len < 300 ? 1 : 97) {
+            unsigned char want[32], got[32], got2[32];
+            crypto_hash_sha256(want, buf, len);
+            pal_sha256 h;
+            pal_sha256_init(&h);
+            pal_sha256_update(&h, buf, len);
+            pal_sha256_final(&h, got);
+            pal_sha256_init(&h);
+            for (size_t o = 0, step = 1; o < len; o += step, step = step * 3 % 71 + 1)
+                pal_sha256_update(&h, buf + o, step < len - o ? step : len - o);
+            pal_sha256_final(&h, got2);
+            bad += memcmp(want, got, 32) != 0 || memcmp(want, got2, 32) != 0;
+        }
+        CHECK_INT(bad, 0);
+        unsigned char d[32];
+        char hex[65];
+        pal_sha256 h;
+        pal_sha256_init(&h);
+        pal_sha256_update(&h, "abc", 3);
+        pal_sha256_final(&h, d);
+        pal_hex(d, 32, hex);
+        CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        fprintf(stderr, "(SHA-256 %s)\n", pal_sha256_accelerated() ? "with the CPU's SHA extensions" : "libsodium");
+    }
     /* dpkg: no final newline, CRLF, a stanza without Package */
     cJSON *a = cJSON_CreateArray();
     const char *st = "Version: 1\r\n\r\nPackage: zz\r\nVersion: 2:1.0-1\r\nSource: zsrc\r\nArchitecture: all";
@@ -735,6 +948,27 @@ static void test_stages(void)
     CHECK_INT(B(cJSON_GetArrayItem(a, 0), "locked"), 1);
     CHECK_INT(B(cJSON_GetArrayItem(a, 1), "empty_password"), 0);
     cJSON_Delete(a);
+    /* the one name normaliser: both contracts */
+    static const struct { const char *base, *in; unsigned flags; int rc; const char *out; } nv[] = {
+        {NULL, "./a//b/./c/", 0, PAL_NAME_OK, "a/b/c"},
+        {NULL, "a/../b", 0, PAL_NAME_OK, "b"},
+        {NULL, "a/..", 0, PAL_NAME_OK, ""},
+        {NULL, "a/../..", 0, PAL_NAME_ESCAPES, NULL},
+        {NULL, "/etc/passwd", 0, PAL_NAME_ESCAPES, NULL},
+        {NULL, "/etc//passwd", PAL_NAME_ROOTED, PAL_NAME_OK, "etc/passwd"},
+        {NULL, "//", PAL_NAME_ROOTED, PAL_NAME_OK, ""},
+        {NULL, "/../x", PAL_NAME_ROOTED, PAL_NAME_ESCAPES, NULL},
+        {"abc/", "../def/layer.tar", 0, PAL_NAME_OK, "def/layer.tar"},
+        {"abc", "../../x", 0, PAL_NAME_ESCAPES, NULL},
+        {"abc", "/x", 0, PAL_NAME_ESCAPES, NULL},
+        {NULL, "0123456789abcdef", 0, PAL_NAME_TOO_LONG, NULL},
+    };
+    for (unsigned i = 0; i < sizeof nv / sizeof nv[0]; i++) {
+        char out[16];
+        int rc = pal_inv_clean_name(nv[i].base, nv[i].in, nv[i].flags, out, sizeof out);
+        CHECK_INT(rc, nv[i].rc);
+        if (nv[i].out && rc == PAL_NAME_OK) CHECK_STR(out, nv[i].out);
+    }
     /* strings from untrusted bytes */
     cJSON *s = pal_inv_str("a\xc0\xafz\xed\xa0\x80", 7);   /* overlong '/', a surrogate */
     CHECK_STR(s->valuestring, "a\xef\xbf\xbd\xef\xbf\xbdz\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
@@ -758,6 +992,8 @@ int main(void)
     test_content();
     test_sparse();
     test_hostile();
+    test_verify();
+    test_warnings();
     fclose(to_helper);   /* the helper exits at end of input */
     fclose(from_helper);
     wait(NULL);

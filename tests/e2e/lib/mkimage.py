@@ -42,8 +42,13 @@ Full use:  mkimage.py OUT.tar --spec SPEC.json   where SPEC is
         {"many": {"count": 1000000, "prefix": "d", "per_dir": 1000,
                   "opaque": false}, "compress": "zstd"},
         {"bomb": {"size": 1073741824}, "compress": "zstd"}
-     ],
+     ],                                     # each layer may also say:
+                                            #  "diff_id": "sha256:..."  (config's, instead of the true one)
+                                            #  "digest": "sha256:..."   (descriptor's and blob name, OCI)
+                                            #  "damage": {"flip": -8} | {"truncate": 100}  (after hashing)
+                                            #  "gzip_level": 0          (stored blocks)
      "manifest_override": {"Layers": ["../../etc/passwd"]},  # hostile manifests
+     "config_digest": "sha256:...",         # the config's name/descriptor digest, instead of its own
      "index_override": {...}, "drop_blobs": ["config"|N],
      "nest_index": true,                    # index.json -> index -> manifest
      "sort_entries": true,                  # tarball in name order, as docker writes it
@@ -83,15 +88,50 @@ MT_LAYER = {"none": "application/vnd.oci.image.layer.v1.tar",
             "zstd": "application/vnd.oci.image.layer.v1.tar+zstd"}
 
 
-def compress(data, how):
+def compress(data, how, level=6):
     if how in (None, "none"):
         return data
     if how == "gzip":
-        return gzip.compress(data, compresslevel=6, mtime=0)
+        return gzip.compress(data, compresslevel=level, mtime=0)
     if how == "zstd":
         return subprocess.run(["zstd", "-q", "-c", "-3"], input=data, stdout=subprocess.PIPE,
                               check=True).stdout
     raise ValueError("unknown compression %r" % how)
+
+
+def uncompressed_sha(raw):
+    """The diff_id of a verbatim blob: the sha256 of what it decompresses
+    to (gzip, zstd), or of itself when it is plain or does not decompress."""
+    try:
+        if raw[:2] == b"\x1f\x8b":
+            return sha(gzip.decompress(raw))
+        if raw[:4] == b"\x28\xb5\x2f\xfd":
+            return sha(subprocess.run(["zstd", "-q", "-d", "-c"], input=raw, stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL, check=True).stdout)
+    except (OSError, EOFError, subprocess.CalledProcessError, gzip.BadGzipFile):
+        pass
+    return sha(raw)
+
+
+def hashed(chunks, h):
+    """Passes chunks through, hashing them into h (a streamed layer's diff_id)."""
+    for c in chunks:
+        h.update(c)
+        yield c
+
+
+def damage(data, how):
+    """Damages a stored blob after its digests are taken, as a bad disk or
+    transfer would: {"flip": OFFSET} xors one byte (negative: from the end),
+    {"truncate": N} keeps the first N bytes (negative: drops -N at the end)."""
+    if not how:
+        return data
+    b = bytearray(data)
+    if "flip" in how:
+        b[how["flip"]] ^= how.get("xor", 0x01)
+    if "truncate" in how:
+        b = b[:how["truncate"]]
+    return bytes(b)
 
 
 def compress_stream(chunks, how, out):
@@ -290,29 +330,33 @@ def sha(data):
 def build(spec, out_path, workdir=None):
     layout = spec.get("layout", "docker")
     windows = spec.get("os", "linux") == "windows"
-    layer_blobs = []   # (compressed bytes, diff_id, media type)
+    # (stored bytes, diff_id, media type, digest): the digests are taken
+    # before any "damage", so manifests and config describe the intact blob
+    layer_blobs = []
     for L in spec.get("layers", []):
         how = L.get("compress", "none")
         if "raw_b64" in L or "raw_file" in L:
-            raw = base64.b64decode(L["raw_b64"]) if "raw_b64" in L else open(L["raw_file"], "rb").read()
-            layer_blobs.append((raw, "sha256:" + sha(raw), MT_LAYER["none"]))
-            continue
-        if "many" in L or "bomb" in L:
+            data = base64.b64decode(L["raw_b64"]) if "raw_b64" in L else open(L["raw_file"], "rb").read()
+            diff, how = uncompressed_sha(data), "none"
+        elif "many" in L or "bomb" in L:
             chunks = (many_chunks(L["many"]["count"], L["many"].get("prefix", "d"),
                                   L["many"].get("per_dir", 1000), L["many"].get("opaque", False))
                       if "many" in L else bomb_chunks(L["bomb"]["size"]))
+            h = hashlib.sha256()
             with tempfile.TemporaryFile() as b:   # zstd needs a real file to write to
-                compress_stream(chunks, how, b)
+                compress_stream(hashed(chunks, h), how, b)
                 b.seek(0)
                 data = b.read()
-            layer_blobs.append((data, "sha256:" + sha(data), MT_LAYER[how]))
-            continue
-        if "dir" in L:
-            tar = layer_from_dir(L["dir"], windows, L.get("keep_owner", False))
+            diff = h.hexdigest()
         else:
-            tar = layer_from_entries(L.get("entries", []),
-                                     tarfile.GNU_FORMAT if L.get("gnu") else tarfile.PAX_FORMAT)
-        layer_blobs.append((compress(tar, how), "sha256:" + sha(tar), MT_LAYER[how]))
+            if "dir" in L:
+                tar = layer_from_dir(L["dir"], windows, L.get("keep_owner", False))
+            else:
+                tar = layer_from_entries(L.get("entries", []),
+                                         tarfile.GNU_FORMAT if L.get("gnu") else tarfile.PAX_FORMAT)
+            data, diff = compress(tar, how, L.get("gzip_level", 6)), sha(tar)
+        layer_blobs.append((damage(data, L.get("damage")), L.get("diff_id", "sha256:" + diff), MT_LAYER[how],
+                            L.get("digest", "sha256:" + sha(data))))
 
     cfg_inner = {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]}
     if windows:
@@ -324,21 +368,21 @@ def build(spec, out_path, workdir=None):
                    for i in range(len(layer_blobs))]
     config = {"architecture": spec.get("arch", "amd64"), "os": "windows" if windows else "linux",
               "created": "1970-01-01T00:00:00Z", "config": cfg_inner,
-              "rootfs": {"type": "layers", "diff_ids": [d for _, d, _ in layer_blobs]},
+              "rootfs": {"type": "layers", "diff_ids": [d for _, d, _, _ in layer_blobs]},
               "history": history}
     if windows or spec.get("os_version"):
         config["os.version"] = spec.get("os_version", "10.0.17763.1879")
     config.update(spec.get("config_top", {}))
     config_bytes = (spec["config_raw"].encode() if "config_raw" in spec
                     else json.dumps(config, indent=None, separators=(",", ":")).encode())
-    config_hex = sha(config_bytes)
+    config_hex = spec.get("config_digest", "sha256:" + sha(config_bytes)).split(":", 1)[1]  # a wrong one: tests
     tags = spec.get("tags", ["palisade-test:latest"])
     drop = set(map(str, spec.get("drop_blobs", [])))
 
     entries = []   # (name, bytes) or (name, ("symlink", target))
 
-    def blob(data, key=None):
-        name = "blobs/sha256/" + sha(data)
+    def blob(data, key=None, digest=None):
+        name = "blobs/" + (digest or "sha256:" + sha(data)).replace(":", "/", 1)
         if str(key) not in drop and all(n != name for n, _ in entries):
             entries.append((name, data))
         return name
@@ -348,7 +392,7 @@ def build(spec, out_path, workdir=None):
     if layout == "docker":
         layer_names = []
         first_of = {}
-        for i, (data, diff, _) in enumerate(layer_blobs):
+        for i, (data, diff, _, _) in enumerate(layer_blobs):
             lid = sha(("%s %d" % (diff, i)).encode())
             name = lid + "/layer.tar"
             if sha(data) in first_of and spec.get("dedupe_links", True):
@@ -364,13 +408,13 @@ def build(spec, out_path, workdir=None):
             entries.append((config_name, config_bytes))
         manifest = [{"Config": config_name, "RepoTags": tags, "Layers": layer_names}]
     else:
-        layer_names = [blob(data, i) for i, (data, _, _) in enumerate(layer_blobs)]
-        config_name = blob(config_bytes, "config")
+        layer_names = [blob(data, i, dg) for i, (data, _, _, dg) in enumerate(layer_blobs)]
+        config_name = blob(config_bytes, "config", "sha256:" + config_hex)
         oci_manifest = {"schemaVersion": 2, "mediaType": MT_OCI_MANIFEST,
                         "config": {"mediaType": MT_OCI_CONFIG, "digest": "sha256:" + config_hex,
                                    "size": len(config_bytes)},
-                        "layers": [{"mediaType": mt, "digest": "sha256:" + sha(d), "size": len(d)}
-                                   for d, _, mt in layer_blobs]}
+                        "layers": [{"mediaType": mt, "digest": dg, "size": len(d)}
+                                   for d, _, mt, dg in layer_blobs]}
         oci_manifest.update(spec.get("oci_manifest_override", {}))
         mbytes = json.dumps(oci_manifest).encode()
         mname = blob(mbytes, "manifest")
