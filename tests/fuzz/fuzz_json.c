@@ -14,6 +14,7 @@
  *     the strings are UTF-8 — is then accepted by the reader, with the same
  *     values as cJSON reads back.
  */
+#include "tests/fuzz/replay.h"
 #include "engine/base/json.h"
 
 #include <cJSON.h>

@@ -15,6 +15,7 @@
  * Build: `make fuzz`; or without libFuzzer, as a replayer of files:
  *   cc -DPAL_FUZZ_MAIN ... tests/fuzz/fuzz_lines.c build/libpalisade.a ...
  */
+#include "tests/fuzz/replay.h"
 #include "engine/base/lines.h"
 #include "engine/base/limits.h"
 
@@ -161,18 +162,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifdef PAL_FUZZ_MAIN
-/* Replays files (crash reproducers, corpus entries) without libFuzzer. */
-int main(int argc, char **argv)
-{
-    static uint8_t buf[4 * PAL_MAX_EVENT_LINE];
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) { perror(argv[i]); return 2; }
-        size_t n = fread(buf, 1, sizeof buf, f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, n);
-    }
-    return 0;
-}
-#endif
