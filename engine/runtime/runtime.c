@@ -126,6 +126,18 @@ static size_t render(pal_runtime *rt, uint32_t rule, const pal_record *root, con
     return off;
 }
 
+/* One more match fits in the decision (the array doubles; d points at it). */
+static int room_for_match(pal_runtime *rt, pal_decision *d)
+{
+    if (d->nmatches < rt->cap_matches) return 0;
+    pal_match *nm = realloc(rt->matches, rt->cap_matches * 2 * sizeof *nm);
+    if (!nm) return -1;
+    rt->matches = nm;
+    rt->cap_matches *= 2;
+    d->matches = nm;
+    return 0;
+}
+
 static int collect(pal_runtime *rt, uint32_t rule, const pal_record *root, pal_decision *d)
 {
     uint32_t n = pal_vm_nemits(rt->vm);
@@ -133,13 +145,7 @@ static int collect(pal_runtime *rt, uint32_t rule, const pal_record *root, pal_d
         const pal_emit *e = pal_vm_emit(rt->vm, i);
         const pal_outcome *o = &rt->p->outcomes[e->outcome];
         if (o->effect == PE_ALLOW) continue;
-        if (d->nmatches == rt->cap_matches) {
-            pal_match *nm = realloc(rt->matches, rt->cap_matches * 2 * sizeof *nm);
-            if (!nm) return -1;
-            rt->matches = nm;
-            rt->cap_matches *= 2;
-            d->matches = nm;
-        }
+        if (room_for_match(rt, d) != 0) return -1;
         size_t off = render(rt, rule, root, e);
         if (off == SIZE_MAX) return -1;
         pal_match *m = &rt->matches[d->nmatches++];
@@ -317,13 +323,7 @@ static int add_finding(void *user, const pal_check_finding *f)
     check_collect *c = user;
     pal_runtime *rt = c->rt;
     pal_decision *d = c->d;
-    if (d->nmatches == rt->cap_matches) {
-        pal_match *nm = realloc(rt->matches, rt->cap_matches * 2 * sizeof *nm);
-        if (!nm) return -1;
-        rt->matches = nm;
-        rt->cap_matches *= 2;
-        d->matches = nm;
-    }
+    if (room_for_match(rt, d) != 0) return -1;
     size_t len = strlen(f->message);
     if (rt->msglen + len + 1 > rt->msgcap) {
         size_t nc = rt->msgcap * 2 > rt->msglen + len + 1 ? rt->msgcap * 2 : rt->msglen + len + 1;
