@@ -16,8 +16,14 @@
  * Figures: ns/event, rules run per event, index/no-index at the same size,
  * and cost at N rules over cost at 1 rule (1.00 = flat).
  *
- * Helpers for the `palisade eval` throughput part of run.sh:
- *   bench_index gen-events FILE N      N ECS lines (process, network, dns, file)
+ * Helpers for run.sh and runtime.sh:
+ *   bench_index gen-events FILE N [nested|dotted|mixed|all]
+ *                                      N realistic ECS lines for the default policies
+ *                                      (tests/bench/ecs_gen.h: kinds, OSes, layouts)
+ *   bench_index gen-index-events FILE N  N lines of the pool's shape, naming the
+ *                                      generated rules (run.sh's index-vs-none rows)
+ *   bench_index check-layouts N        the first N of those in all three layouts
+ *                                      decode to identical records, or exit 1
  *   bench_index gen-policy DIR N       DIR/bench.pal with N generated rules
  *   bench_index parse-floor FILE       cJSON parse + free of every line, timed
  */
@@ -36,6 +42,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+
+#include "tests/bench/ecs_gen.h"
 
 #define POOL 2048u
 #define MIN_SECONDS 0.25   /* each measurement runs at least this long */
@@ -357,7 +365,86 @@ static void bench_rules(void)
 
 /* ---- helpers for the eval throughput part ---- */
 
-static void write_events(const char *path, unsigned n)
+static void write_ecs_events(const char *path, unsigned n, const char *layout)
+{
+    int l = !strcmp(layout, "nested") ? ECS_NESTED : !strcmp(layout, "dotted") ? ECS_DOTTED
+          : !strcmp(layout, "mixed") ? ECS_MIXED : !strcmp(layout, "all") ? ECS_ALL : -1;
+    if (l < 0) die("gen-events: layout '%s': give nested, dotted, mixed or all", layout);
+    FILE *f = fopen(path, "w");
+    if (!f) die("%s: %s", path, strerror(errno));
+    static char buf[1 << 20];
+    setvbuf(f, buf, _IOFBF, sizeof buf);
+    ecs_generate(f, n, l);
+    if (fclose(f) != 0) die("%s: write failed", path);
+}
+
+/* Values equal as the VM sees them (scalars and lists of scalars: what an
+   event holds). */
+static bool same_value(const pal_value *a, const pal_value *b)
+{
+    if (a->tag != b->tag || a->flags != b->flags || a->len != b->len) return false;
+    switch (a->tag) {
+    case PV_UNDEF: return true;
+    case PV_BOOL: case PV_INT: return a->u.i == b->u.i;
+    case PV_STR: return !memcmp(a->u.s, b->u.s, a->len);
+    case PV_IP: return !memcmp(a->u.ip, b->u.ip, 16);
+    case PV_LIST:
+        for (uint32_t i = 0; i < a->len; i++)
+            if (!same_value(&a->u.items[i], &b->u.items[i])) return false;
+        return true;
+    default: return false;
+    }
+}
+
+/* The generator's promise (ecs_gen.h): the three layouts of an event decode
+   to the same record.  Every one of N events is written in each layout and
+   decoded; kind, OS and every slot must agree, or the bench stops. */
+static void check_layouts(unsigned n)
+{
+    static const char *const names[] = {"nested", "dotted", "mixed"};
+    ecs_event *e = calloc(1, sizeof *e);
+    if (!e) die("out of memory");
+    pal_arena a[3];
+    pal_event ev[3];
+    char *text[3] = {NULL, NULL, NULL};
+    size_t len[3] = {0, 0, 0};
+    char err[256];
+    for (int l = 0; l < 3; l++) pal_arena_init(&a[l], 0);
+    ecs_rng = 0x9e3779b97f4a7c15ull;
+    unsigned long fields = 0;
+    for (unsigned j = 0; j < n; j++) {
+        ecs_build(e, j);
+        uint64_t keep = ecs_rng;
+        for (int l = 0; l < 3; l++) {
+            ecs_rng = keep;
+            free(text[l]);
+            FILE *m = open_memstream(&text[l], &len[l]);
+            if (!m) die("out of memory");
+            ecs_write(m, e, l);
+            fclose(m);
+            pal_arena_reset(&a[l]);
+            if (pal_event_decode(text[l], len[l] - 1, PAL_INPUT_AUTO, NULL, &a[l], &ev[l], err, sizeof err) != 0)
+                die("generated event %u (%s) does not decode: %s\n%s", j, names[l], err, text[l]);
+        }
+        ecs_rng = keep;
+        for (int l = 1; l < 3; l++) {
+            if (ev[l].kind != ev[0].kind || ev[l].windows != ev[0].windows || !!ev[l].other != !!ev[0].other)
+                die("event %u: %s and nested decode to different kinds or OSes\n%s%s", j, names[l], text[0], text[l]);
+            const pal_schema *sc = ev[0].rec.schema;
+            for (unsigned i = 0; i < sc->nfields; i++)
+                if (!same_value(&ev[0].rec.slots[i], &ev[l].rec.slots[i]))
+                    die("event %u: field %s differs between nested and %s\n%s%s", j, pal_field_json(&sc->fields[i]),
+                        names[l], text[0], text[l]);
+        }
+        for (unsigned i = 0; i < ev[0].rec.schema->nfields; i++) fields += ev[0].rec.slots[i].tag != PV_UNDEF;
+    }
+    printf("%u events, each written nested, dotted and mixed: identical records (%.1f fields set per event)\n", n,
+           (double)fields / n);
+    for (int l = 0; l < 3; l++) { pal_arena_free(&a[l]); free(text[l]); }
+    free(e);
+}
+
+static void write_index_events(const char *path, unsigned n)
 {
     FILE *f = fopen(path, "w");
     if (!f) die("%s: %s", path, strerror(errno));
@@ -420,9 +507,13 @@ int main(int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "rules";
     if (!strcmp(what, "rules")) bench_rules();
-    else if (!strcmp(what, "gen-events") && argc == 4) write_events(argv[2], (unsigned)strtoul(argv[3], NULL, 10));
+    else if (!strcmp(what, "gen-events") && (argc == 4 || argc == 5))
+        write_ecs_events(argv[2], (unsigned)strtoul(argv[3], NULL, 10), argc == 5 ? argv[4] : "all");
+    else if (!strcmp(what, "check-layouts") && argc == 3) check_layouts((unsigned)strtoul(argv[2], NULL, 10));
+    else if (!strcmp(what, "gen-index-events") && argc == 4) write_index_events(argv[2], (unsigned)strtoul(argv[3], NULL, 10));
     else if (!strcmp(what, "gen-policy") && argc == 4) write_policy(argv[2], (unsigned)strtoul(argv[3], NULL, 10));
     else if (!strcmp(what, "parse-floor") && argc == 3) parse_floor(argv[2]);
-    else die("usage: bench_index [rules | gen-events FILE N | gen-policy DIR N | parse-floor FILE]");
+    else die("usage: bench_index [rules | gen-events FILE N [nested|dotted|mixed|all] | gen-index-events FILE N |\n"
+             "                    check-layouts N | gen-policy DIR N | parse-floor FILE]");
     return 0;
 }
