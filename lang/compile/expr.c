@@ -91,6 +91,19 @@ static void gen_name(pal_cc *cc, pal_node *n)
     }
 }
 
+/* Pushes (x matches matcher m): one MATCH_FIELD when x is a field the
+   instruction can name, else x's value and a MATCH. */
+static void gen_match_operand(pal_cc *cc, pal_node *x, uint32_t m)
+{
+    if (x->kind == N_NAME && x->ref == REF_FIELD && m <= PAL_MAXARG_A8 && (uint32_t)x->field <= PAL_MAXARG_B16) {
+        cg_emit(cc, PAL_MK_AB(OP_MATCH_FIELD, m, (uint32_t)x->field));
+        cg_stack(cc, 1);
+    } else {
+        cg_expr(cc, x);
+        cg_emit(cc, PAL_MK_A(OP_MATCH, m));
+    }
+}
+
 /* `x in L`.  `x not in L` is generated as `exists(x) and not (x in L)`:
    false when x is undefined, like every comparison. */
 static void gen_in(pal_cc *cc, pal_node *n)
@@ -127,13 +140,7 @@ static void gen_in(pal_cc *cc, pal_node *n)
         if (!pal_const_list(cc, r, &cv)) { free(cv.v); cc->gen_failed = true; return; }
         uint32_t m = cg_matcher_for(cc, l->type, &cv, 0);
         free(cv.v);
-        if (l->kind == N_NAME && l->ref == REF_FIELD && m <= PAL_MAXARG_A8 && (uint32_t)l->field <= PAL_MAXARG_B16) {
-            cg_emit(cc, PAL_MK_AB(OP_MATCH_FIELD, m, (uint32_t)l->field));
-            cg_stack(cc, 1);
-        } else {
-            cg_expr(cc, l);
-            cg_emit(cc, PAL_MK_A(OP_MATCH, m));
-        }
+        gen_match_operand(cc, l, m);
     }
     if (n->kind == N_NOTIN) {
         cg_emit(cc, OP_NOT);
@@ -240,28 +247,28 @@ static void gen_quant_const(pal_cc *cc, pal_node *n, uint32_t emit_outcome)
     free(cv.v);
 }
 
-void cg_expr(pal_cc *cc, pal_node *n)
+/* Pushes a folded constant or a literal; false when n is neither. */
+static bool gen_constant(pal_cc *cc, pal_node *n)
 {
-    if (cc->gen_failed) return;
     bool b;
     int64_t iv;
     if (n->type.kind == T_BOOL && const_bool(n, &b)) {
         cg_emit(cc, b ? OP_PUSH_TRUE : OP_PUSH_FALSE);
         cg_stack(cc, 1);
-        return;
+        return true;
     }
     if (n->type.kind == T_INT && const_int(n, &iv)) {
         gen_push_int(cc, iv);
-        return;
+        return true;
     }
     switch (n->kind) {
-    case N_TRUE: cg_emit(cc, OP_PUSH_TRUE); cg_stack(cc, 1); return;
-    case N_FALSE: cg_emit(cc, OP_PUSH_FALSE); cg_stack(cc, 1); return;
-    case N_INT: gen_push_int(cc, n->i); return;
+    case N_TRUE: cg_emit(cc, OP_PUSH_TRUE); cg_stack(cc, 1); return true;
+    case N_FALSE: cg_emit(cc, OP_PUSH_FALSE); cg_stack(cc, 1); return true;
+    case N_INT: gen_push_int(cc, n->i); return true;
     case N_STR:
         cg_emit(cc, PAL_MK_A(OP_PUSH_CONST, cg_add_const(cc, pal_string(NULL, 0, 0), n->text, n->len)));
         cg_stack(cc, 1);
-        return;
+        return true;
     case N_IP: {
         pal_value v = {0};
         v.tag = PV_IP;
@@ -269,134 +276,166 @@ void cg_expr(pal_cc *cc, pal_node *n)
         memcpy(v.u.ip, n->ip, 16);
         cg_emit(cc, PAL_MK_A(OP_PUSH_CONST, cg_add_const(cc, v, NULL, 0)));
         cg_stack(cc, 1);
-        return;
+        return true;
     }
+    default:
+        return false;
+    }
+}
+
+/* A built-in function call of one argument (the checker refused the rest). */
+static void gen_call(pal_cc *cc, pal_node *n)
+{
+    const pal_function *fn = pal_function_find(n->text, n->len);
+    if (!fn || fn->id == PAL_FN_FEED || n->nitems != 1) { cc->gen_failed = true; return; }   /* checked before */
+    cg_expr(cc, n->items[0]);
+    cg_emit(cc, fn->id == PAL_FN_EXISTS ? (pal_instr)OP_EXISTS : PAL_MK_AB(OP_CALL, (uint32_t)fn->id, 1));
+}
+
+/* `a and b`, `a or b`: the left operand decides alone when it can. */
+static void gen_and_or(pal_cc *cc, pal_node *n)
+{
+    cg_expr(cc, n->a);
+    uint32_t j = cg_emit_jump(cc, n->kind == N_AND ? OP_AND_JUMP : OP_OR_JUMP);
+    cg_stack(cc, -1);
+    cg_expr(cc, n->b);
+    cg_emit(cc, OP_TO_BOOL);
+    cg_patch(cc, j, cg_here(cc), n->loc);
+}
+
+/* Comparisons, arithmetic and the string tests: both operands, one opcode. */
+static void gen_binary(pal_cc *cc, pal_node *n)
+{
+    static const int ops[] = {
+        [N_EQ] = OP_EQ, [N_NE] = OP_NE, [N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT, [N_GE] = OP_GE,
+        [N_ADD] = OP_ADD, [N_SUB] = OP_SUB, [N_MUL] = OP_MUL, [N_DIV] = OP_DIV, [N_MOD] = OP_MOD,
+        [N_CONTAINS] = OP_CONTAINS, [N_STARTSWITH] = OP_STARTSWITH, [N_ENDSWITH] = OP_ENDSWITH};
+    cg_expr(cc, n->a);
+    cg_expr(cc, n->b);
+    cg_emit(cc, (pal_instr)ops[n->kind]);
+    cg_stack(cc, -1);
+}
+
+/* `x like PATTERNS`: one glob-set matcher. */
+static void gen_like(pal_cc *cc, pal_node *n)
+{
+    pal_cvals cv = {0};
+    if (!pal_const_list(cc, n->b, &cv)) { free(cv.v); cc->gen_failed = true; return; }
+    uint32_t m = cg_matcher_for(cc, n->a->type, &cv, PM_GLOBSET);
+    free(cv.v);
+    gen_match_operand(cc, n->a, m);
+}
+
+/* `x matches "regex"`. */
+static void gen_matches(pal_cc *cc, pal_node *n)
+{
+    uint32_t m = cg_new_matcher(cc, PM_REGEX, 0);
+    pal_mitem *it = cg_new_mitem(cc, m);
+    if (it) it->s = cg_add_string(cc, n->b->text, n->b->len);
+    cg_expr(cc, n->a);
+    cg_emit(cc, PAL_MK_A(OP_MATCH, m));
+}
+
+/* The quantifier loops over a collection.  Locals: base = the collection,
+   base+1 = the index, base+2 = the element.  The shape is the one
+   engine/vm/verify.c's check_loops accepts: ITER_NEXT heads the loop, its
+   exit goes forward, and the only backward jumps go to that ITER_NEXT (the
+   counter only moves forward, so every loop ends). */
+
+/* Pushes the collection, and leaves the jump to take when it is not one. */
+static uint32_t gen_iter_start(pal_cc *cc, pal_node *n)
+{
+    cg_expr(cc, n->a);
+    cg_emit(cc, OP_DUP);
+    cg_stack(cc, 1);
+    cg_emit(cc, OP_EXISTS);
+    uint32_t undef = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
+    cg_stack(cc, -1);
+    cg_emit(cc, PAL_MK_A(OP_ITER_INIT, (uint32_t)n->local));
+    cg_stack(cc, -1);
+    return undef;
+}
+
+/* `count x in C: body`: undefined over something that is not a collection. */
+static void gen_count_loop(pal_cc *cc, pal_node *n)
+{
+    uint32_t undef = gen_iter_start(cc, n);
+    gen_push_int(cc, 0);
+    uint32_t loop = cg_here(cc);
+    cg_emit(cc, PAL_MK_ABJ(OP_ITER_NEXT, (uint32_t)n->local, 0));
+    cg_expr(cc, n->b);
+    uint32_t skip = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
+    cg_stack(cc, -1);
+    cg_emit(cc, OP_INC);
+    cg_patch(cc, skip, loop, n->loc);
+    uint32_t back = cg_emit_jump(cc, OP_JUMP);
+    cg_patch(cc, back, loop, n->loc);
+    uint32_t exhausted = cg_emit_jump(cc, OP_JUMP);
+    cg_patch(cc, loop, cg_here(cc) - 1, n->loc);
+    uint32_t u = cg_here(cc);
+    cg_emit(cc, OP_POP);
+    cg_emit(cc, OP_PUSH_UNDEF);
+    cg_patch(cc, undef, u, n->loc);
+    cg_patch(cc, exhausted, cg_here(cc), n->loc);
+}
+
+/* any: true at the first element whose body holds; all: false at the first
+   that fails.  Over something that is not a collection both are false. */
+static void gen_any_all_loop(pal_cc *cc, pal_node *n)
+{
+    uint32_t undef = gen_iter_start(cc, n);
+    uint32_t loop = cg_here(cc);
+    cg_emit(cc, PAL_MK_ABJ(OP_ITER_NEXT, (uint32_t)n->local, 0));
+    cg_expr(cc, n->b);
+    /* The element decides when the body holds (any) or fails (all, where
+       NOT turns an undefined body into a failure too). */
+    bool any = n->kind == N_ANY;
+    if (!any) cg_emit(cc, OP_NOT);
+    uint32_t next = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
+    cg_stack(cc, -1);
+    cg_patch(cc, next, loop, n->loc);
+    cg_emit(cc, any ? OP_PUSH_TRUE : OP_PUSH_FALSE);
+    uint32_t done = cg_emit_jump(cc, OP_JUMP);
+    uint32_t exhausted = cg_here(cc);
+    cg_emit(cc, any ? OP_PUSH_FALSE : OP_PUSH_TRUE);
+    uint32_t done2 = cg_emit_jump(cc, OP_JUMP);
+    /* not a collection: pop it; both quantifiers are false */
+    uint32_t u = cg_here(cc);
+    cg_emit(cc, OP_POP);
+    cg_emit(cc, OP_PUSH_FALSE);
+    cg_patch(cc, undef, u, n->loc);
+    cg_patch(cc, loop, exhausted, n->loc);
+    cg_patch(cc, done, cg_here(cc), n->loc);
+    cg_patch(cc, done2, cg_here(cc), n->loc);
+    cg_stack(cc, 1);
+}
+
+static void gen_quantifier(pal_cc *cc, pal_node *n)
+{
+    if (cg_quant_is_const(n)) gen_quant_const(cc, n, UINT32_MAX);
+    else if (n->kind == N_COUNT) gen_count_loop(cc, n);
+    else gen_any_all_loop(cc, n);
+}
+
+void cg_expr(pal_cc *cc, pal_node *n)
+{
+    if (cc->gen_failed) return;
+    if (gen_constant(cc, n)) return;
+    switch (n->kind) {
     case N_NAME: gen_name(cc, n); return;
-    case N_CALL: {
-        const pal_function *fn = pal_function_find(n->text, n->len);
-        if (!fn || fn->id == PAL_FN_FEED || n->nitems != 1) { cc->gen_failed = true; return; }   /* checked before */
-        cg_expr(cc, n->items[0]);
-        cg_emit(cc, fn->id == PAL_FN_EXISTS ? (pal_instr)OP_EXISTS : PAL_MK_AB(OP_CALL, (uint32_t)fn->id, 1));
-        return;
-    }
+    case N_CALL: gen_call(cc, n); return;
     case N_NOT: cg_expr(cc, n->a); cg_emit(cc, OP_NOT); return;
-    case N_AND: case N_OR: {
-        cg_expr(cc, n->a);
-        uint32_t j = cg_emit_jump(cc, n->kind == N_AND ? OP_AND_JUMP : OP_OR_JUMP);
-        cg_stack(cc, -1);
-        cg_expr(cc, n->b);
-        cg_emit(cc, OP_TO_BOOL);
-        cg_patch(cc, j, cg_here(cc), n->loc);
-        return;
-    }
+    case N_AND: case N_OR: gen_and_or(cc, n); return;
     case N_EQ: case N_NE: case N_LT: case N_LE: case N_GT: case N_GE:
     case N_ADD: case N_SUB: case N_MUL: case N_DIV: case N_MOD:
-    case N_CONTAINS: case N_STARTSWITH: case N_ENDSWITH: {
-        static const int ops[] = {
-            [N_EQ] = OP_EQ, [N_NE] = OP_NE, [N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT, [N_GE] = OP_GE,
-            [N_ADD] = OP_ADD, [N_SUB] = OP_SUB, [N_MUL] = OP_MUL, [N_DIV] = OP_DIV, [N_MOD] = OP_MOD,
-            [N_CONTAINS] = OP_CONTAINS, [N_STARTSWITH] = OP_STARTSWITH, [N_ENDSWITH] = OP_ENDSWITH};
-        cg_expr(cc, n->a);
-        cg_expr(cc, n->b);
-        cg_emit(cc, (pal_instr)ops[n->kind]);
-        cg_stack(cc, -1);
+    case N_CONTAINS: case N_STARTSWITH: case N_ENDSWITH:
+        gen_binary(cc, n);
         return;
-    }
     case N_NEG: cg_expr(cc, n->a); cg_emit(cc, OP_NEG); return;
     case N_IN: case N_NOTIN: gen_in(cc, n); return;
-    case N_LIKE: {
-        pal_cvals cv = {0};
-        if (!pal_const_list(cc, n->b, &cv)) { free(cv.v); cc->gen_failed = true; return; }
-        uint32_t m = cg_matcher_for(cc, n->a->type, &cv, PM_GLOBSET);
-        free(cv.v);
-        if (n->a->kind == N_NAME && n->a->ref == REF_FIELD && m <= PAL_MAXARG_A8) {
-            cg_emit(cc, PAL_MK_AB(OP_MATCH_FIELD, m, (uint32_t)n->a->field));
-            cg_stack(cc, 1);
-        } else {
-            cg_expr(cc, n->a);
-            cg_emit(cc, PAL_MK_A(OP_MATCH, m));
-        }
-        return;
-    }
-    case N_MATCHES: {
-        uint32_t m = cg_new_matcher(cc, PM_REGEX, 0);
-        pal_mitem *it = cg_new_mitem(cc, m);
-        if (it) it->s = cg_add_string(cc, n->b->text, n->b->len);
-        cg_expr(cc, n->a);
-        cg_emit(cc, PAL_MK_A(OP_MATCH, m));
-        return;
-    }
-    case N_ANY: case N_ALL: case N_COUNT: {
-        /* locals: base = collection, base+1 = index, base+2 = element */
-        int base = n->local;
-        if (cg_quant_is_const(n)) {
-            gen_quant_const(cc, n, UINT32_MAX);
-            return;
-        }
-        cg_expr(cc, n->a);
-        if (n->kind == N_COUNT) {
-            /* over something that is not a collection: undefined */
-            cg_emit(cc, OP_DUP);
-            cg_stack(cc, 1);
-            cg_emit(cc, OP_EXISTS);
-            uint32_t undef = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
-            cg_stack(cc, -1);
-            cg_emit(cc, PAL_MK_A(OP_ITER_INIT, (uint32_t)base));
-            cg_stack(cc, -1);
-            gen_push_int(cc, 0);
-            uint32_t loop = cg_here(cc);
-            cg_emit(cc, PAL_MK_ABJ(OP_ITER_NEXT, (uint32_t)base, 0));
-            cg_expr(cc, n->b);
-            uint32_t skip = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
-            cg_stack(cc, -1);
-            cg_emit(cc, OP_INC);
-            cg_patch(cc, skip, loop, n->loc);
-            uint32_t back = cg_emit_jump(cc, OP_JUMP);
-            cg_patch(cc, back, loop, n->loc);
-            uint32_t exhausted = cg_emit_jump(cc, OP_JUMP);
-            cg_patch(cc, loop, cg_here(cc) - 1, n->loc);
-            uint32_t u = cg_here(cc);
-            cg_emit(cc, OP_POP);
-            cg_emit(cc, OP_PUSH_UNDEF);
-            cg_patch(cc, undef, u, n->loc);
-            cg_patch(cc, exhausted, cg_here(cc), n->loc);
-            return;
-        }
-        /* any: true at the first element whose body holds; all: false at the first that fails.
-           Over something that is not a collection both are false. */
-        cg_emit(cc, OP_DUP);
-        cg_stack(cc, 1);
-        cg_emit(cc, OP_EXISTS);
-        uint32_t undef = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
-        cg_stack(cc, -1);
-        cg_emit(cc, PAL_MK_A(OP_ITER_INIT, (uint32_t)base));
-        cg_stack(cc, -1);
-        uint32_t loop = cg_here(cc);
-        cg_emit(cc, PAL_MK_ABJ(OP_ITER_NEXT, (uint32_t)base, 0));
-        cg_expr(cc, n->b);
-        /* The element decides when the body holds (any) or fails (all, where
-           NOT turns an undefined body into a failure too). */
-        bool any = n->kind == N_ANY;
-        if (!any) cg_emit(cc, OP_NOT);
-        uint32_t next = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
-        cg_stack(cc, -1);
-        cg_patch(cc, next, loop, n->loc);
-        cg_emit(cc, any ? OP_PUSH_TRUE : OP_PUSH_FALSE);
-        uint32_t done = cg_emit_jump(cc, OP_JUMP);
-        uint32_t exhausted = cg_here(cc);
-        cg_emit(cc, any ? OP_PUSH_FALSE : OP_PUSH_TRUE);
-        uint32_t done2 = cg_emit_jump(cc, OP_JUMP);
-        /* not a collection: pop it; both quantifiers are false */
-        uint32_t u = cg_here(cc);
-        cg_emit(cc, OP_POP);
-        cg_emit(cc, OP_PUSH_FALSE);
-        cg_patch(cc, undef, u, n->loc);
-        cg_patch(cc, loop, exhausted, n->loc);
-        cg_patch(cc, done, cg_here(cc), n->loc);
-        cg_patch(cc, done2, cg_here(cc), n->loc);
-        cg_stack(cc, 1);
-        return;
-    }
+    case N_LIKE: gen_like(cc, n); return;
+    case N_MATCHES: gen_matches(cc, n); return;
+    case N_ANY: case N_ALL: case N_COUNT: gen_quantifier(cc, n); return;
     default:
         cc->gen_failed = true;
     }
