@@ -77,128 +77,170 @@ static bool has_sep(const char *s, uint32_t n)
     return memchr(s, '/', n) || memchr(s, '\\', n);
 }
 
+/* Splits the values of a process, file or dns entry into the groups that
+   each become one matcher: 0 executable paths, 1 executable globs, 2 names,
+   3 name globs (file and dns entries use 0 and 1 only; dns never globs). */
+static void group_name_values(pal_cc *cc, int sec, const pal_cvals *cv, pal_cvals groups[4])
+{
+    for (uint32_t i = 0; i < cv->n; i++) {
+        pal_cval *v = &cv->v[i];
+        if (v->kind != CV_STR) {
+            pal_cc_error(cc, "PAL0314", v->loc, NULL, "entries of this section are strings");
+            continue;
+        }
+        if (sec == SEC_DNS) {
+            const char *err = pal_dns_pattern_error(v->s, v->len);
+            if (err) { pal_cc_error(cc, "PAL0409", v->loc, NULL, "invalid domain pattern: %s", err); continue; }
+        }
+        int g = (sec == SEC_PROCESS && !has_sep(v->s, v->len) ? 2 : 0) +
+                (sec != SEC_DNS && pal_glob_has_meta(v->s, v->len) ? 1 : 0);
+        pal_cvals *gv = &groups[g];
+        if (gv->n == gv->cap) {
+            gv->cap = gv->cap ? gv->cap * 2 : 8;
+            gv->v = realloc(gv->v, gv->cap * sizeof *gv->v);
+            if (!gv->v) { cc->gen_failed = true; break; }
+        }
+        gv->v[gv->n++] = *v;
+    }
+}
+
+/* A process, file or dns entry: the or of one match per value group.
+   Returns whether it pushed anything. */
+static bool gen_name_entry(pal_cc *cc, int sec, pal_entry *e, const pal_cvals *cv)
+{
+    if (e->target != ENT_VALUES || e->direction != DIR_ANY) {
+        pal_cc_error(cc, "PAL0314", e->loc, "ip, port, inbound and outbound belong in a network section",
+                 "this entry does not fit a %s section", sec == SEC_PROCESS ? "process" : sec == SEC_FILE ? "file" : "dns");
+        return false;
+    }
+    pal_cvals groups[4] = {{0}};
+    group_name_values(cc, sec, cv, groups);
+    const char *fields[4];
+    if (sec == SEC_PROCESS) { fields[0] = fields[1] = "process.executable"; fields[2] = fields[3] = "process.name"; }
+    else if (sec == SEC_FILE) { fields[0] = fields[1] = "file.path"; fields[2] = fields[3] = NULL; }
+    else { fields[0] = fields[1] = "dns.question.name"; fields[2] = fields[3] = NULL; }
+    bool pushed = false;
+    for (int g = 0; g < 4; g++) {
+        if (!groups[g].n) continue;
+        pal_type lt = {sec == SEC_DNS ? T_DNS : T_PATH, 0, 0};
+        uint32_t m = cg_matcher_for(cc, lt, &groups[g], sec == SEC_DNS ? PM_DNSSET : (g & 1) ? PM_GLOBSET : PM_STRSET);
+        gen_match_field(cc, fields[g], m);
+        if (pushed) gen_or2(cc);
+        pushed = true;
+        free(groups[g].v);
+    }
+    return pushed;
+}
+
+/* Pushes whether the event goes the entry's direction; no direction given
+   in the event matches both. */
+static void gen_direction_test(pal_cc *cc, pal_entry *e)
+{
+    int f = field_index("network.direction");
+    cg_emit(cc, PAL_MK_A(OP_LOAD_FIELD, (uint32_t)f));
+    cg_stack(cc, 1);
+    cg_emit(cc, OP_EXISTS);
+    cg_emit(cc, OP_NOT);
+    gen_field_eq_str(cc, "network.direction", e->direction == DIR_OUTBOUND ? "outbound" : "inbound");
+    gen_or2(cc);
+}
+
+/* The addresses of a network entry are IP addresses or CIDRs. */
+static bool check_addresses(pal_cc *cc, const pal_cvals *cv)
+{
+    for (uint32_t i = 0; i < cv->n; i++)
+        if (cv->v[i].kind == CV_INT || cv->v[i].kind == CV_RANGE) {
+            pal_cc_error(cc, "PAL0314", cv->v[i].loc, "write `port 4444`", "a number where an address is expected");
+            return false;
+        } else if (cv->v[i].kind == CV_STR) {
+            uint8_t ip[16]; bool v6; unsigned pre; const char *err = NULL;
+            if (!pal_cidr_parse(cv->v[i].s, cv->v[i].len, ip, &v6, &pre, &err)) {
+                pal_cc_error(cc, "PAL0407", cv->v[i].loc, err, "'%.*s' is not an IP address or CIDR",
+                         (int)cv->v[i].len, cv->v[i].s);
+                return false;
+            }
+        }
+    return true;
+}
+
+/* Pushes whether the remote end of the connection is in matcher m: for an
+   entry without a direction, source.ip of inbound events, else
+   destination.ip. */
+static void gen_address_match(pal_cc *cc, pal_entry *e, uint32_t m)
+{
+    if (e->direction == DIR_ANY) {
+        gen_match_field(cc, "destination.ip", m);
+        gen_field_eq_str(cc, "network.direction", "inbound");
+        cg_emit(cc, OP_NOT);
+        gen_and2(cc);
+        gen_match_field(cc, "source.ip", m);
+        gen_field_eq_str(cc, "network.direction", "inbound");
+        gen_and2(cc);
+        gen_or2(cc);
+    } else {
+        gen_match_field(cc, e->direction == DIR_INBOUND ? "source.ip" : "destination.ip", m);
+    }
+}
+
+/* Pushes whether destination.port is one of the entry's ports; false
+   (nothing pushed) when they are not ports. */
+static bool gen_port_match(pal_cc *cc, pal_entry *e)
+{
+    pal_cvals pv = {0};
+    if (!pal_const_list(cc, e->ports, &pv)) { free(pv.v); return false; }
+    for (uint32_t i = 0; i < pv.n; i++)
+        if ((pv.v[i].kind != CV_INT && pv.v[i].kind != CV_RANGE) || pv.v[i].lo < 0 || pv.v[i].hi > 65535) {
+            pal_cc_error(cc, "PAL0408", pv.v[i].loc, "ports are 0-65535", "invalid port");
+            free(pv.v);
+            return false;
+        }
+    pal_type lt = {T_INT, 0, 0};
+    uint32_t m = cg_matcher_for(cc, lt, &pv, PM_RANGESET);
+    free(pv.v);
+    gen_match_field(cc, "destination.port", m);
+    return true;
+}
+
+/* A network entry: the and of its direction, addresses and ports (true
+   when it names none).  false on an error, with nothing left to use. */
+static bool gen_network_entry(pal_cc *cc, pal_entry *e, const pal_cvals *cv)
+{
+    bool pushed = false;
+    if (e->direction != DIR_ANY) {
+        gen_direction_test(cc, e);
+        pushed = true;
+    }
+    if (e->values && cv->n) {
+        if (!check_addresses(cc, cv)) return false;
+        pal_type lt = {T_IP, 0, 0};
+        gen_address_match(cc, e, cg_matcher_for(cc, lt, cv, PM_CIDRSET));
+        if (pushed) gen_and2(cc);
+        pushed = true;
+    }
+    if (e->ports) {
+        if (!gen_port_match(cc, e)) return false;
+        if (pushed) gen_and2(cc);
+        pushed = true;
+    }
+    if (!pushed) {
+        cg_emit(cc, OP_PUSH_TRUE);
+        cg_stack(cc, 1);
+    }
+    return true;
+}
+
 /* Pushes whether the event matches one runtime entry of section sec. */
 static bool gen_entry(pal_cc *cc, int sec, pal_entry *e)
 {
     pal_cvals cv = {0};
     bool pushed = false;
     if (e->values && !pal_const_list(cc, e->values, &cv)) { free(cv.v); return false; }
-    switch (sec) {
-    case SEC_PROCESS: case SEC_FILE: case SEC_DNS: {
-        if (e->target != ENT_VALUES || e->direction != DIR_ANY) {
-            pal_cc_error(cc, "PAL0314", e->loc, "ip, port, inbound and outbound belong in a network section",
-                     "this entry does not fit a %s section", sec == SEC_PROCESS ? "process" : sec == SEC_FILE ? "file" : "dns");
-            break;
-        }
-        /* split values: exe paths / names, exact / glob */
-        pal_cvals groups[4] = {{0}};  /* 0 exe exact, 1 exe glob, 2 name exact, 3 name glob */
-        for (uint32_t i = 0; i < cv.n; i++) {
-            pal_cval *v = &cv.v[i];
-            if (v->kind != CV_STR) {
-                pal_cc_error(cc, "PAL0314", v->loc, NULL, "entries of this section are strings");
-                continue;
-            }
-            if (sec == SEC_DNS) {
-                const char *err = pal_dns_pattern_error(v->s, v->len);
-                if (err) { pal_cc_error(cc, "PAL0409", v->loc, NULL, "invalid domain pattern: %s", err); continue; }
-            }
-            int g = (sec == SEC_PROCESS && !has_sep(v->s, v->len) ? 2 : 0) +
-                    (sec != SEC_DNS && pal_glob_has_meta(v->s, v->len) ? 1 : 0);
-            pal_cvals *gv = &groups[g];
-            if (gv->n == gv->cap) {
-                gv->cap = gv->cap ? gv->cap * 2 : 8;
-                gv->v = realloc(gv->v, gv->cap * sizeof *gv->v);
-                if (!gv->v) { cc->gen_failed = true; break; }
-            }
-            gv->v[gv->n++] = *v;
-        }
-        const char *fields[4];
-        if (sec == SEC_PROCESS) { fields[0] = fields[1] = "process.executable"; fields[2] = fields[3] = "process.name"; }
-        else if (sec == SEC_FILE) { fields[0] = fields[1] = "file.path"; fields[2] = fields[3] = NULL; }
-        else { fields[0] = fields[1] = "dns.question.name"; fields[2] = fields[3] = NULL; }
-        for (int g = 0; g < 4; g++) {
-            if (!groups[g].n) continue;
-            pal_type lt = {sec == SEC_DNS ? T_DNS : T_PATH, 0, 0};
-            uint32_t m = cg_matcher_for(cc, lt, &groups[g], sec == SEC_DNS ? PM_DNSSET : (g & 1) ? PM_GLOBSET : PM_STRSET);
-            gen_match_field(cc, fields[g], m);
-            if (pushed) gen_or2(cc);
-            pushed = true;
-            free(groups[g].v);
-        }
-        break;
+    if (sec == SEC_NETWORK) {
+        bool ok = gen_network_entry(cc, e, &cv);
+        free(cv.v);
+        return ok;
     }
-    case SEC_NETWORK: {
-        /* direction: outbound, inbound, or either; no direction given in
-           the event matches both */
-        const char *ipfield = e->direction == DIR_INBOUND ? "source.ip" : "destination.ip";
-        if (e->direction != DIR_ANY) {
-            int f = field_index("network.direction");
-            cg_emit(cc, PAL_MK_A(OP_LOAD_FIELD, (uint32_t)f));
-            cg_stack(cc, 1);
-            cg_emit(cc, OP_EXISTS);
-            cg_emit(cc, OP_NOT);
-            gen_field_eq_str(cc, "network.direction", e->direction == DIR_OUTBOUND ? "outbound" : "inbound");
-            gen_or2(cc);
-            pushed = true;
-        }
-        if (e->values && cv.n) {
-            pal_type lt = {T_IP, 0, 0};
-            for (uint32_t i = 0; i < cv.n; i++)
-                if (cv.v[i].kind == CV_INT || cv.v[i].kind == CV_RANGE) {
-                    pal_cc_error(cc, "PAL0314", cv.v[i].loc, "write `port 4444`", "a number where an address is expected");
-                    free(cv.v);
-                    return false;
-                } else if (cv.v[i].kind == CV_STR) {
-                    uint8_t ip[16]; bool v6; unsigned pre; const char *err = NULL;
-                    if (!pal_cidr_parse(cv.v[i].s, cv.v[i].len, ip, &v6, &pre, &err)) {
-                        pal_cc_error(cc, "PAL0407", cv.v[i].loc, err, "'%.*s' is not an IP address or CIDR",
-                                 (int)cv.v[i].len, cv.v[i].s);
-                        free(cv.v);
-                        return false;
-                    }
-                }
-            uint32_t m = cg_matcher_for(cc, lt, &cv, PM_CIDRSET);
-            if (e->direction == DIR_ANY) {
-                /* the remote end: source.ip for inbound events, else destination.ip */
-                gen_match_field(cc, "destination.ip", m);
-                gen_field_eq_str(cc, "network.direction", "inbound");
-                cg_emit(cc, OP_NOT);
-                gen_and2(cc);
-                gen_match_field(cc, "source.ip", m);
-                gen_field_eq_str(cc, "network.direction", "inbound");
-                gen_and2(cc);
-                gen_or2(cc);
-            } else {
-                gen_match_field(cc, ipfield, m);
-            }
-            if (pushed) gen_and2(cc);
-            pushed = true;
-        }
-        if (e->ports) {
-            pal_cvals pv = {0};
-            if (!pal_const_list(cc, e->ports, &pv)) { free(pv.v); free(cv.v); return false; }
-            for (uint32_t i = 0; i < pv.n; i++)
-                if ((pv.v[i].kind != CV_INT && pv.v[i].kind != CV_RANGE) || pv.v[i].lo < 0 || pv.v[i].hi > 65535) {
-                    pal_cc_error(cc, "PAL0408", pv.v[i].loc, "ports are 0-65535", "invalid port");
-                    free(pv.v);
-                    free(cv.v);
-                    return false;
-                }
-            pal_type lt = {T_INT, 0, 0};
-            uint32_t m = cg_matcher_for(cc, lt, &pv, PM_RANGESET);
-            free(pv.v);
-            gen_match_field(cc, "destination.port", m);
-            if (pushed) gen_and2(cc);
-            pushed = true;
-        }
-        if (!pushed) {
-            cg_emit(cc, OP_PUSH_TRUE);
-            cg_stack(cc, 1);
-            pushed = true;
-        }
-        break;
-    }
-    }
+    pushed = gen_name_entry(cc, sec, e, &cv);
     free(cv.v);
     if (!pushed && !cc->gen_failed) {
         cg_emit(cc, OP_PUSH_FALSE);
