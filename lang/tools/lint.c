@@ -583,6 +583,162 @@ static void note_name(pal_lint_ctx *c, uint32_t rf, const pal_decl *d)
 
 /* ---- the driver ---- */
 
+/* A finding about the repo as a whole (no file of it to point at). */
+static int repo_error(pal_linter *L, const char *code, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int repo_error(pal_linter *L, const char *code, const char *hint, const char *fmt, ...)
+{
+    char msg[LINT_PATH_BYTES + 64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    add_finding(L, PAL_DIAG_ERROR, code, PAL_LINT_NO_FILE, 0, 0, hint, msg);
+    L->errors++;
+    return -1;
+}
+
+/* The repo's .pal files, sorted; -1 (with a finding) when dir is not a
+   directory, holds none or holds too many. */
+static int list_policy_files(pal_linter *L, const char *dir, strvec *paths)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return repo_error(L, "PAL0001", "check the path", "%s: %s", dir, errno ? strerror(errno) : "not a directory");
+    collect(dir, "", paths, 0);
+    if (paths->n) qsort(paths->v, paths->n, sizeof *paths->v, cmp_str);
+    if (paths->n == 0)
+        return repo_error(L, "PAL0001", "lint a policy repo: a directory of .pal files", "%s: no .pal files here", dir);
+    if (paths->n > PAL_MAX_FILES)
+        return repo_error(L, "PAL0002", NULL, "%s: more than %u policy files", dir, PAL_MAX_FILES);
+    return 0;
+}
+
+/* Reads repo file i into L->files and parses it on its own (with its
+   tokens, for the suppression comments); a file that does not parse has
+   no tree, and only the compiler reports on it. */
+static void read_repo_source(pal_lint_ctx *c, const char *dir, uint32_t i, pal_tokens *toks)
+{
+    pal_linter *L = c->L;
+    const char *rel = c->relpaths[i];
+    char full[LINT_PATH_BYTES], shown[LINT_PATH_BYTES], err[256];
+    snprintf(full, sizeof full, "%s/%s", dir, rel);
+    if (!strcmp(dir, ".")) snprintf(shown, sizeof shown, "%s", rel);
+    else snprintf(shown, sizeof shown, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", rel);
+    char *text = NULL;
+    size_t len = 0;
+    c->file_ids[i] = PAL_LINT_NO_FILE;
+    int r = pal_read_file(full, PAL_MAX_SOURCE_BYTES, &text, &len, err, sizeof err);
+    if (r != PAL_READ_OK) {
+        char msg[LINT_PATH_BYTES + 300];
+        /* err names the path as read; the finding names it as the user wrote it */
+        const char *why = strncmp(err, full, strlen(full)) == 0 ? err + strlen(full) + 2 : err;
+        if (r == PAL_READ_TOO_LARGE) why = "larger than the source file limit; split the file";
+        snprintf(msg, sizeof msg, "%s: %s", shown, why);
+        add_finding(L, PAL_DIAG_ERROR, "PAL0001", PAL_LINT_NO_FILE, 0, 0, NULL, msg);
+        L->errors++;
+        return;
+    }
+    c->file_ids[i] = add_file(L, shown, text, len);
+    if (c->file_ids[i] == PAL_LINT_NO_FILE) { free(text); L->errors++; return; }
+    if (memchr(text, 0, len)) return;   /* the compiler reports it */
+    pal_srcfile *sf = pal_arena_alloc(c->arena, sizeof *sf);
+    if (!sf) return;
+    sf->path = (char *)rel;
+    sf->text = text;
+    sf->len = len;
+    sf->id = i;
+    pal_srcfile *one[1] = {sf};
+    pal_diags quiet = {discard_diag, NULL, 0, 0, PAL_MAX_ERRORS, one, 1};
+    pal_file *ast = pal_parse_tokens(c->arena, sf, i, &quiet, toks);
+    c->asts[i] = quiet.errors ? NULL : ast;
+}
+
+/* The compiler's view: its diagnostics become findings (collect_diag). */
+static void check_with_compiler(pal_lint_ctx *c, const char *dir)
+{
+    reader r = {dir, c->L, c->relpaths, c->file_ids, c->nfiles};
+    diag_sink sink = {c->L, c->cfg, &r, 0};
+    pal_compile_opts o;
+    memset(&o, 0, sizeof o);
+    o.diag = collect_diag;
+    o.diag_user = &sink;
+    o.read = read_repo_file;
+    o.read_user = &r;
+    unsigned nerr = 0, nwarn = 0;
+    pal_check_repo(c->relpaths, c->nfiles, &o, &nerr, &nwarn);
+    if (nerr || sink.errors) c->L->errors++;
+}
+
+/* Drops the findings of this repo (from first_finding on) that a
+   palisade:ignore comment suppresses, and reports each comment that
+   suppresses nothing (PAL0711). */
+static void apply_suppressions(pal_lint_ctx *c, pal_tokens *toks, size_t first_finding)
+{
+    pal_linter *L = c->L;
+    suppvec sv = {0};
+    for (uint32_t i = 0; i < c->nfiles; i++)
+        if (c->file_ids[i] != PAL_LINT_NO_FILE)
+            find_suppressions(c, i, &toks[i], &L->files[c->file_ids[i]], &sv);
+    if (sv.n) qsort(sv.v, sv.n, sizeof *sv.v, cmp_supp);
+    for (size_t i = first_finding; i < L->nfindings && sv.n; i++) {
+        pal_finding *f = &L->findings[i];
+        if (f->level == PAL_DIAG_ERROR && !pal_lint_code_find(f->code)) continue;   /* compiler errors stay */
+        bool gone = false;
+        uint32_t lines[2] = {0, f->line};   /* the file's own, then the line's */
+        for (int w = 0; w < 2; w++)
+            for (size_t k = supp_first(&sv, f->file, lines[w]); k < sv.n && sv.v[k].file == f->file &&
+                 sv.v[k].line == lines[w]; k++)
+                if (suppresses(&sv.v[k], f)) { sv.v[k].used = true; gone = true; }
+        if (gone) mark_dropped(f);
+    }
+    sweep(L, first_finding);
+    for (size_t k = 0; k < sv.n; k++) {
+        if (sv.v[k].used) continue;
+        char codes[80] = "";
+        for (int j = 0; j < sv.v[k].ncodes; j++)
+            snprintf(codes + strlen(codes), sizeof codes - strlen(codes), "%s%s", j ? ", " : "", sv.v[k].codes[j]);
+        pal_lint_report(c, sv.v[k].repo_file, "PAL0711", sv.v[k].begin, sv.v[k].end,
+                        "remove the comment, or move it to the line it is about",
+                        "this palisade:ignore comment suppresses nothing (%s)", codes);
+    }
+    settle_positions(L, first_finding);   /* and the PAL0711 findings just added */
+    free(sv.v);
+}
+
+/* Only the files asked about (lang/LINT.md): another file's findings,
+   errors included, are not shown.  Its compiler errors still make the
+   repo fail to build, so they become one line that says how many there
+   are, where the first is, and to lint the repo (the exit status is 2
+   either way).  Findings about no file (an unreadable repo) stay. */
+static void keep_only_files(pal_lint_ctx *c, const char *dir, const char *const *only, size_t nonly,
+                            size_t first_finding)
+{
+    pal_linter *L = c->L;
+    bool *wanted = calloc(L->nfiles + 1, sizeof *wanted);
+    for (uint32_t k = 0; wanted && k < c->nfiles; k++)
+        for (size_t j = 0; j < nonly; j++)
+            if (c->file_ids[k] != PAL_LINT_NO_FILE && !strcmp(only[j], c->relpaths[k])) wanted[c->file_ids[k]] = true;
+    unsigned elsewhere = 0;
+    char first[LINT_PATH_BYTES + 32] = "";
+    for (size_t i = first_finding; wanted && i < L->nfindings; i++) {
+        pal_finding *f = &L->findings[i];
+        if (f->file == PAL_LINT_NO_FILE || wanted[f->file]) continue;
+        if (f->level == PAL_DIAG_ERROR && !pal_lint_code_find(f->code) && elsewhere++ == 0)
+            snprintf(first, sizeof first, "%s:%u:%u", L->files[f->file].path, f->line, f->col);
+        mark_dropped(f);
+    }
+    free(wanted);
+    sweep(L, first_finding);
+    if (elsewhere) {
+        char msg[LINT_PATH_BYTES * 2 + 128], hint[LINT_PATH_BYTES + 64];
+        snprintf(msg, sizeof msg, "the repository has %u error%s in other files, the first at %s",
+                 elsewhere, elsewhere == 1 ? "" : "s", first);
+        snprintf(hint, sizeof hint, "lint the repository to see them: palisade lint %s", dir);
+        add_finding(L, PAL_DIAG_ERROR, "PAL0004", PAL_LINT_NO_FILE, 0, 0, hint, msg);
+    }
+}
+
 int pal_lint_repo(pal_linter *L, const char *dir, const char *const *only, size_t nonly,
                   const pal_lint_config *cfg)
 {
@@ -590,33 +746,8 @@ int pal_lint_repo(pal_linter *L, const char *dir, const char *const *only, size_
     pal_lint_config_default(&defaults);
     if (!cfg) cfg = &defaults;
     size_t first_finding = L->nfindings;
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        char msg[LINT_PATH_BYTES + 64];
-        snprintf(msg, sizeof msg, "%s: %s", dir, errno ? strerror(errno) : "not a directory");
-        add_finding(L, PAL_DIAG_ERROR, "PAL0001", PAL_LINT_NO_FILE, 0, 0, "check the path", msg);
-        L->errors++;
-        return -1;
-    }
     strvec paths = {0};
-    collect(dir, "", &paths, 0);
-    if (paths.n) qsort(paths.v, paths.n, sizeof *paths.v, cmp_str);
-    if (paths.n == 0) {
-        char msg[LINT_PATH_BYTES + 64];
-        snprintf(msg, sizeof msg, "%s: no .pal files here", dir);
-        add_finding(L, PAL_DIAG_ERROR, "PAL0001", PAL_LINT_NO_FILE, 0, 0, "lint a policy repo: a directory of .pal files", msg);
-        L->errors++;
-        sv_free(&paths);
-        return -1;
-    }
-    if (paths.n > PAL_MAX_FILES) {
-        char msg[LINT_PATH_BYTES + 64];
-        snprintf(msg, sizeof msg, "%s: more than %u policy files", dir, PAL_MAX_FILES);
-        add_finding(L, PAL_DIAG_ERROR, "PAL0002", PAL_LINT_NO_FILE, 0, 0, NULL, msg);
-        L->errors++;
-        sv_free(&paths);
-        return -1;
-    }
+    if (list_policy_files(L, dir, &paths) != 0) { sv_free(&paths); return -1; }
 
     pal_lint_ctx c;
     memset(&c, 0, sizeof c);
@@ -638,125 +769,16 @@ int pal_lint_repo(pal_linter *L, const char *dir, const char *const *only, size_
     int rc = 0;
     if (!c.file_ids || !c.asts || !toks) { rc = -1; L->errors++; goto out; }
 
-    /* read and parse every file */
-    for (uint32_t i = 0; i < c.nfiles; i++) {
-        char full[LINT_PATH_BYTES], shown[LINT_PATH_BYTES], err[256];
-        snprintf(full, sizeof full, "%s/%s", dir, paths.v[i]);
-        if (!strcmp(dir, ".")) snprintf(shown, sizeof shown, "%s", paths.v[i]);
-        else snprintf(shown, sizeof shown, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", paths.v[i]);
-        char *text = NULL;
-        size_t len = 0;
-        c.file_ids[i] = PAL_LINT_NO_FILE;
-        int r = pal_read_file(full, PAL_MAX_SOURCE_BYTES, &text, &len, err, sizeof err);
-        if (r != PAL_READ_OK) {
-            char msg[LINT_PATH_BYTES + 300];
-            /* err names the path as read; the finding names it as the user wrote it */
-            const char *why = strncmp(err, full, strlen(full)) == 0 ? err + strlen(full) + 2 : err;
-            if (r == PAL_READ_TOO_LARGE) why = "larger than the source file limit; split the file";
-            snprintf(msg, sizeof msg, "%s: %s", shown, why);
-            add_finding(L, PAL_DIAG_ERROR, "PAL0001", PAL_LINT_NO_FILE, 0, 0, NULL, msg);
-            L->errors++;
-            continue;
-        }
-        c.file_ids[i] = add_file(L, shown, text, len);
-        if (c.file_ids[i] == PAL_LINT_NO_FILE) { free(text); L->errors++; continue; }
-        if (memchr(text, 0, len)) continue;   /* the compiler reports it */
-        pal_srcfile *sf = pal_arena_alloc(&arena, sizeof *sf);
-        if (!sf) continue;
-        sf->path = (char *)paths.v[i];
-        sf->text = text;
-        sf->len = len;
-        sf->id = i;
-        pal_srcfile *one[1] = {sf};
-        pal_diags quiet = {discard_diag, NULL, 0, 0, PAL_MAX_ERRORS, one, 1};
-        pal_file *ast = pal_parse_tokens(&arena, sf, i, &quiet, &toks[i]);
-        c.asts[i] = quiet.errors ? NULL : ast;
-    }
-
-    /* the compiler's view */
-    {
-        reader r = {dir, L, c.relpaths, c.file_ids, c.nfiles};
-        diag_sink sink = {L, cfg, &r, 0};
-        pal_compile_opts o;
-        memset(&o, 0, sizeof o);
-        o.diag = collect_diag;
-        o.diag_user = &sink;
-        o.read = read_repo_file;
-        o.read_user = &r;
-        unsigned nerr = 0, nwarn = 0;
-        pal_check_repo((const char *const *)paths.v, paths.n, &o, &nerr, &nwarn);
-        if (nerr || sink.errors) L->errors++;
-    }
-
+    for (uint32_t i = 0; i < c.nfiles; i++) read_repo_source(&c, dir, i, &toks[i]);
+    check_with_compiler(&c, dir);
     /* the lint rules, then names shared with earlier repos */
     pal_lint_rules(&c);
     for (uint32_t i = 0; i < c.nfiles; i++)
         for (pal_decl *d = c.asts[i] ? c.asts[i]->decls : NULL; d; d = d->next)
             if (d->kind >= D_CHECK && d->name) note_name(&c, i, d);
-
     settle_positions(L, first_finding);
-
-    /* suppression comments */
-    {
-        suppvec sv = {0};
-        for (uint32_t i = 0; i < c.nfiles; i++)
-            if (c.file_ids[i] != PAL_LINT_NO_FILE)
-                find_suppressions(&c, i, &toks[i], &L->files[c.file_ids[i]], &sv);
-        if (sv.n) qsort(sv.v, sv.n, sizeof *sv.v, cmp_supp);
-        for (size_t i = first_finding; i < L->nfindings && sv.n; i++) {
-            pal_finding *f = &L->findings[i];
-            if (f->level == PAL_DIAG_ERROR && !pal_lint_code_find(f->code)) continue;   /* compiler errors stay */
-            bool gone = false;
-            uint32_t lines[2] = {0, f->line};   /* the file's own, then the line's */
-            for (int w = 0; w < 2; w++)
-                for (size_t k = supp_first(&sv, f->file, lines[w]); k < sv.n && sv.v[k].file == f->file &&
-                     sv.v[k].line == lines[w]; k++)
-                    if (suppresses(&sv.v[k], f)) { sv.v[k].used = true; gone = true; }
-            if (gone) mark_dropped(f);
-        }
-        sweep(L, first_finding);
-        for (size_t k = 0; k < sv.n; k++) {
-            if (sv.v[k].used) continue;
-            char codes[80] = "";
-            for (int j = 0; j < sv.v[k].ncodes; j++)
-                snprintf(codes + strlen(codes), sizeof codes - strlen(codes), "%s%s", j ? ", " : "", sv.v[k].codes[j]);
-            pal_lint_report(&c, sv.v[k].repo_file, "PAL0711", sv.v[k].begin, sv.v[k].end,
-                            "remove the comment, or move it to the line it is about",
-                            "this palisade:ignore comment suppresses nothing (%s)", codes);
-        }
-        settle_positions(L, first_finding);   /* and the PAL0711 findings just added */
-        free(sv.v);
-    }
-
-    /* Only the files asked about (lang/LINT.md): another file's findings,
-       errors included, are not shown.  Its compiler errors still make the
-       repo fail to build, so they become one line that says how many there
-       are, where the first is, and to lint the repo (the exit status is 2
-       either way).  Findings about no file (an unreadable repo) stay. */
-    if (only && nonly) {
-        bool *wanted = calloc(L->nfiles + 1, sizeof *wanted);
-        for (uint32_t k = 0; wanted && k < c.nfiles; k++)
-            for (size_t j = 0; j < nonly; j++)
-                if (c.file_ids[k] != PAL_LINT_NO_FILE && !strcmp(only[j], c.relpaths[k])) wanted[c.file_ids[k]] = true;
-        unsigned elsewhere = 0;
-        char first[LINT_PATH_BYTES + 32] = "";
-        for (size_t i = first_finding; wanted && i < L->nfindings; i++) {
-            pal_finding *f = &L->findings[i];
-            if (f->file == PAL_LINT_NO_FILE || wanted[f->file]) continue;
-            if (f->level == PAL_DIAG_ERROR && !pal_lint_code_find(f->code) && elsewhere++ == 0)
-                snprintf(first, sizeof first, "%s:%u:%u", L->files[f->file].path, f->line, f->col);
-            mark_dropped(f);
-        }
-        free(wanted);
-        sweep(L, first_finding);
-        if (elsewhere) {
-            char msg[LINT_PATH_BYTES * 2 + 128], hint[LINT_PATH_BYTES + 64];
-            snprintf(msg, sizeof msg, "the repository has %u error%s in other files, the first at %s",
-                     elsewhere, elsewhere == 1 ? "" : "s", first);
-            snprintf(hint, sizeof hint, "lint the repository to see them: palisade lint %s", dir);
-            add_finding(L, PAL_DIAG_ERROR, "PAL0004", PAL_LINT_NO_FILE, 0, 0, hint, msg);
-        }
-    }
+    apply_suppressions(&c, toks, first_finding);
+    if (only && nonly) keep_only_files(&c, dir, only, nonly, first_finding);
 out:
     for (uint32_t i = 0; toks && i < c.nfiles; i++) pal_tokens_free(&toks[i]);
     free(toks);
