@@ -528,6 +528,172 @@ static bool norm_release(pal_feeds *f, int distro, const char *rest, const char 
     return true;
 }
 
+/* The distribution an OSV ecosystem names ("Debian:12": Debian) as an
+   index in distros[], and the release it names (norm_release); -1, with a
+   warning, when palisade matches neither. */
+static int osv_distro(loadctx *c, const char *eco_s, const char **release)
+{
+    size_t base_len = strcspn(eco_s, ":");
+    int d = -1;
+    for (size_t k = 0; k < NDISTROS; k++)
+        if (strlen(distros[k].osv) == base_len && !strncmp(distros[k].osv, eco_s, base_len))
+            d = (int)k;
+    if (d < 0) {
+        PROBLEM(c, PAL_FEED_WARNING,
+                "ecosystem '%s' is not one palisade matches (Debian, Ubuntu, Alpine, Red Hat, "
+                "AlmaLinux, Rocky Linux, SUSE, openSUSE): entry skipped", eco_s);
+        return -1;
+    }
+    if (!norm_release(c->f, distros[d].distro, eco_s[base_len] ? eco_s + base_len + 1 : NULL, release)) {
+        PROBLEM(c, PAL_FEED_WARNING, "ecosystem '%s' names no %s release palisade can match "
+                "(Red Hat: enterprise_linux or rhel_* products): entry skipped", eco_s, distros[d].osv);
+        return -1;
+    }
+    return d;
+}
+
+/* The events of one range into ev[] (room for all of them), *n of them;
+   false (reported) when one is malformed or none is "introduced". */
+static bool osv_events(loadctx *c, jv evs, pal_ver_eco eco, event *ev, uint32_t *n)
+{
+    bool bad = false, has_intro = false;
+    JFOR(c, e, evs) {
+        static const char *const keys[] = {"introduced", "fixed", "last_affected", "limit"};
+        jv val = JNIL;
+        int kind = -1, nkeys = 0;
+        for (int k = 0; k < 4; k++) {
+            jv v = jget(c, e, keys[k]);
+            if (v != JNIL) { val = v; kind = k; nkeys++; }
+        }
+        if (nkeys != 1) {
+            PROBLEM(c, PAL_FEED_ERROR, "event %u must have exactly one of introduced, fixed, "
+                    "last_affected, limit: range skipped", *n);
+            return false;
+        }
+        ev[*n].kind = (uint8_t)kind;
+        if (kind == EV_INTRODUCED) has_intro = true;
+        if (kind == EV_INTRODUCED && jstr_is(c, val, "0")) {
+            ev[(*n)++].v = NULL;
+            continue;
+        }
+        ev[*n].v = feed_version(c, eco, jstr(c, val), keys[kind], &bad);
+        if (bad) return false;
+        (*n)++;
+    }
+    if (!has_intro) {
+        PROBLEM(c, PAL_FEED_ERROR, "no introduced event: range skipped");
+        return false;
+    }
+    return true;
+}
+
+/* One ECOSYSTEM range, its events sorted by version, into *out.  1: kept;
+   0: skipped (reported); -1: the entry stops (out of memory, a fatal
+   error). */
+static int osv_range(loadctx *c, jv r, pal_ver_eco eco, range *out)
+{
+    jv evs = jget(c, r, "events");
+    jv type = jget(c, r, "type");
+    if (jtype(c, type) != PAL_JSON_STRING || jtype(c, evs) != PAL_JSON_ARRAY) {
+        PROBLEM(c, PAL_FEED_ERROR, "a range needs a type and an events array: range skipped");
+        return 0;
+    }
+    if (!jstr_is(c, type, "ECOSYSTEM")) {
+        const char *ts = jstr(c, type);
+        if (!ts) return -1;
+        PROBLEM(c, PAL_FEED_WARNING, "range type %s is not matched against packages "
+                "(only ECOSYSTEM is): range skipped", ts);
+        return 0;
+    }
+    unsigned ne = jsize(c, evs);
+    if (ne == 0 || ne > PAL_FEED_MAX_VERSIONS) {
+        PROBLEM(c, PAL_FEED_ERROR, ne ? "more than %u events (PAL_FEED_MAX_VERSIONS): range skipped"
+                                      : "no events: range skipped", PAL_FEED_MAX_VERSIONS);
+        return 0;
+    }
+    event *ev = pal_arena_alloc(&c->f->mem, (size_t)ne * sizeof *ev);
+    event small[16];
+    event *tmp = ne <= 16 ? small : malloc((size_t)ne * sizeof *tmp);
+    if (!ev || !tmp) { if (tmp != small) free(tmp); oom(c); return -1; }
+    uint32_t n = 0;
+    if (!osv_events(c, evs, eco, ev, &n)) {
+        if (tmp != small) free(tmp);
+        return c->fatal ? -1 : 0;
+    }
+    ev_sort(eco, ev, tmp, n);
+    if (tmp != small) free(tmp);
+    out->ev = ev;
+    out->n = n;
+    return 1;
+}
+
+/* The entry's ranges that are kept, into *out (*nout of them); false when
+   the entry stops. */
+static bool osv_ranges(loadctx *c, jv ranges, pal_ver_eco eco, range **out, uint32_t *nout,
+                       bool *any_problem)
+{
+    unsigned nr = jsize(c, ranges);
+    range *rs = nr ? pal_arena_alloc(&c->f->mem, nr * sizeof *rs) : NULL;
+    if (nr && !rs) { oom(c); return false; }
+    uint32_t nrs = 0;
+    unsigned ri = 0;
+    JFOR(c, r, ranges) {
+        c->wl = W_RANGE;
+        c->wsub = ri++;
+        int kept = osv_range(c, r, eco, &rs[nrs]);
+        if (kept < 0) return false;
+        if (kept) nrs++;
+        else *any_problem = true;
+    }
+    *out = rs;
+    *nout = nrs;
+    return true;
+}
+
+/* The entry's valid versions[], into *out (*nout of them); false when the
+   entry stops. */
+static bool osv_versions(loadctx *c, jv versions, pal_ver_eco eco, const char ***out, uint32_t *nout,
+                         bool *any_problem)
+{
+    unsigned nv = jsize(c, versions);
+    if (nv > PAL_FEED_MAX_VERSIONS) {
+        c->wl = W_AFF;
+        PROBLEM(c, PAL_FEED_ERROR, "more than %u versions (PAL_FEED_MAX_VERSIONS): versions skipped",
+                PAL_FEED_MAX_VERSIONS);
+        *any_problem = true;
+        nv = 0;
+    }
+    const char **vs = nv ? pal_arena_alloc(&c->f->mem, nv * sizeof *vs) : NULL;
+    if (nv && !vs) { oom(c); return false; }
+    uint32_t nvs = 0;
+    unsigned vi = 0;
+    if (nv)
+        JFOR(c, v, versions) {
+            c->wl = W_VERSION;
+            c->wsub = vi++;
+            bool bad = false;
+            const char *s = feed_version(c, eco, jstr(c, v), "version", &bad);
+            if (c->fatal) return false;
+            if (bad) { *any_problem = true; continue; }
+            vs[nvs++] = s;
+        }
+    *out = vs;
+    *nout = nvs;
+    return true;
+}
+
+/* Debian keeps an urgency per package; a record without a severity of its
+   own takes it. */
+static void osv_take_urgency(loadctx *c, uint32_t rec, jv af)
+{
+    jv es = jget(c, af, "ecosystem_specific");
+    const char *urg = jstr_of(c, es, "urgency");
+    if (!urg) urg = jstr_of(c, es, "severity");
+    int sv = pal_vuln_severity_from_name(urg);
+    vrec *vr = &c->f->recs[rec];
+    if (sv > 0 && vr->severity == PAL_VSEV_UNKNOWN) vr->severity = (uint8_t)sv;
+}
+
 /* One OSV affected[] entry of record rec. */
 static void osv_affected(loadctx *c, uint32_t rec, jv af, unsigned j, bool *used)
 {
@@ -541,26 +707,11 @@ static void osv_affected(loadctx *c, uint32_t rec, jv af, unsigned j, bool *used
         return;
     }
     if (!bounded(c, name, "package.name") || !bounded(c, eco_s, "package.ecosystem")) return;
-    size_t base_len = strcspn(eco_s, ":");
-    int d = -1;
-    for (size_t k = 0; k < NDISTROS; k++)
-        if (strlen(distros[k].osv) == base_len && !strncmp(distros[k].osv, eco_s, base_len))
-            d = (int)k;
-    if (d < 0) {
-        PROBLEM(c, PAL_FEED_WARNING,
-                "ecosystem '%s' is not one palisade matches (Debian, Ubuntu, Alpine, Red Hat, "
-                "AlmaLinux, Rocky Linux, SUSE, openSUSE): entry skipped", eco_s);
-        return;
-    }
     const char *release;
-    if (!norm_release(c->f, distros[d].distro, eco_s[base_len] ? eco_s + base_len + 1 : NULL, &release)) {
-        PROBLEM(c, PAL_FEED_WARNING, "ecosystem '%s' names no %s release palisade can match "
-                "(Red Hat: enterprise_linux or rhel_* products): entry skipped", eco_s, distros[d].osv);
-        return;
-    }
+    int d = osv_distro(c, eco_s, &release);
+    if (d < 0) return;
     pal_ver_eco eco = distros[d].eco;
 
-    /* ranges */
     jv ranges = jget(c, af, "ranges");
     jv versions = jget(c, af, "versions");
     if ((ranges != JNIL && jtype(c, ranges) != PAL_JSON_ARRAY) ||
@@ -568,107 +719,13 @@ static void osv_affected(loadctx *c, uint32_t rec, jv af, unsigned j, bool *used
         PROBLEM(c, PAL_FEED_ERROR, "ranges and versions must be arrays: entry skipped");
         return;
     }
-    unsigned nr = jsize(c, ranges);
-    range *rs = nr ? pal_arena_alloc(&c->f->mem, nr * sizeof *rs) : NULL;
-    if (nr && !rs) { oom(c); return; }
-    uint32_t nrs = 0;
+    range *rs = NULL;
+    const char **vs = NULL;
+    uint32_t nrs = 0, nvs = 0;
     bool any_problem = false;
-    unsigned ri = 0;
-    JFOR(c, r, ranges) {
-        c->wl = W_RANGE;
-        c->wsub = ri++;
-        jv evs = jget(c, r, "events");
-        jv type = jget(c, r, "type");
-        if (jtype(c, type) != PAL_JSON_STRING || jtype(c, evs) != PAL_JSON_ARRAY) {
-            PROBLEM(c, PAL_FEED_ERROR, "a range needs a type and an events array: range skipped");
-            any_problem = true;
-            continue;
-        }
-        if (!jstr_is(c, type, "ECOSYSTEM")) {
-            const char *ts = jstr(c, type);
-            if (!ts) return;
-            PROBLEM(c, PAL_FEED_WARNING, "range type %s is not matched against packages "
-                    "(only ECOSYSTEM is): range skipped", ts);
-            any_problem = true;
-            continue;
-        }
-        unsigned ne = jsize(c, evs);
-        if (ne == 0 || ne > PAL_FEED_MAX_VERSIONS) {
-            PROBLEM(c, PAL_FEED_ERROR, ne ? "more than %u events (PAL_FEED_MAX_VERSIONS): range skipped"
-                                          : "no events: range skipped", PAL_FEED_MAX_VERSIONS);
-            any_problem = true;
-            continue;
-        }
-        event *ev = pal_arena_alloc(&c->f->mem, (size_t)ne * sizeof *ev);
-        event small[16];
-        event *tmp = ne <= 16 ? small : malloc((size_t)ne * sizeof *tmp);
-        if (!ev || !tmp) { if (tmp != small) free(tmp); oom(c); return; }
-        uint32_t n = 0;
-        bool bad = false, has_intro = false;
-        JFOR(c, e, evs) {
-            static const char *const keys[] = {"introduced", "fixed", "last_affected", "limit"};
-            jv val = JNIL;
-            int kind = -1, nkeys = 0;
-            for (int k = 0; k < 4; k++) {
-                jv v = jget(c, e, keys[k]);
-                if (v != JNIL) { val = v; kind = k; nkeys++; }
-            }
-            if (nkeys != 1) {
-                PROBLEM(c, PAL_FEED_ERROR, "event %u must have exactly one of introduced, fixed, "
-                        "last_affected, limit: range skipped", n);
-                bad = true;
-                break;
-            }
-            ev[n].kind = (uint8_t)kind;
-            if (kind == EV_INTRODUCED) has_intro = true;
-            if (kind == EV_INTRODUCED && jstr_is(c, val, "0")) {
-                ev[n++].v = NULL;
-                continue;
-            }
-            ev[n].v = feed_version(c, eco, jstr(c, val), keys[kind], &bad);
-            if (bad) break;
-            n++;
-        }
-        if (!bad && !has_intro) {
-            PROBLEM(c, PAL_FEED_ERROR, "no introduced event: range skipped");
-            bad = true;
-        }
-        if (bad) {
-            if (tmp != small) free(tmp);
-            any_problem = true;
-            if (c->fatal) return;
-            continue;
-        }
-        ev_sort(eco, ev, tmp, n);
-        if (tmp != small) free(tmp);
-        rs[nrs].ev = ev;
-        rs[nrs].n = n;
-        nrs++;
-    }
-
-    /* versions */
-    unsigned nv = jsize(c, versions);
-    if (nv > PAL_FEED_MAX_VERSIONS) {
-        c->wl = W_AFF;
-        PROBLEM(c, PAL_FEED_ERROR, "more than %u versions (PAL_FEED_MAX_VERSIONS): versions skipped",
-                PAL_FEED_MAX_VERSIONS);
-        any_problem = true;
-        nv = 0;
-    }
-    const char **vs = nv ? pal_arena_alloc(&c->f->mem, nv * sizeof *vs) : NULL;
-    if (nv && !vs) { oom(c); return; }
-    uint32_t nvs = 0;
-    unsigned vi = 0;
-    if (nv)
-        JFOR(c, v, versions) {
-            c->wl = W_VERSION;
-            c->wsub = vi++;
-            bool bad = false;
-            const char *s = feed_version(c, eco, jstr(c, v), "version", &bad);
-            if (c->fatal) return;
-            if (bad) { any_problem = true; continue; }
-            vs[nvs++] = s;
-        }
+    if (!osv_ranges(c, ranges, eco, &rs, &nrs, &any_problem) ||
+        !osv_versions(c, versions, eco, &vs, &nvs, &any_problem))
+        return;
 
     c->wl = W_AFF;
     if (!nrs && !nvs) {
@@ -691,14 +748,7 @@ static void osv_affected(loadctx *c, uint32_t rec, jv af, unsigned j, bool *used
     a->nversions = nvs;
     const char *kname = keep(c->f, name);
     if (!a->feed_eco || !kname || !index_add(c->f, a->kind, kname, ai)) { oom(c); return; }
-    /* Debian keeps an urgency per package; a record without a severity of
-       its own takes it. */
-    jv es = jget(c, af, "ecosystem_specific");
-    const char *urg = jstr_of(c, es, "urgency");
-    if (!urg) urg = jstr_of(c, es, "severity");
-    int sv = pal_vuln_severity_from_name(urg);
-    vrec *vr = &c->f->recs[rec];
-    if (sv > 0 && vr->severity == PAL_VSEV_UNKNOWN) vr->severity = (uint8_t)sv;
+    osv_take_urgency(c, rec, af);
     *used = true;
 }
 
