@@ -260,25 +260,82 @@ static bool about_fixed(const cJSON *o, const strset *fixed)
     return false;
 }
 
-static void convert_vuln(const char *file, unsigned index, const cJSON *vu, const products *ps,
-                         convert_state *st, const char *doc_date, pal_feed_report *rep)
+/* What one Vulnerability[] entry gathers before it joins the output. */
+typedef struct vuln_work {
+    const char *file, *cve, *where;   /* where: "Vulnerability[i] (CVE)", for messages */
+    cJSON *fixes;                     /* the fixes it adds */
+    strset fixed;                     /* the Windows product ids it fixes, for the severity */
+    const product **listed;           /* one remediation's products (reused) */
+    size_t capl;
+    bool windows, convertible;        /* a fix for a Windows product; one with a four-part build */
+} vuln_work;
+
+/* The products remediation rem lists, each once, in the document's order;
+   how many are in w->listed. */
+static size_t remediation_products(vuln_work *w, const cJSON *rem, const products *ps, convert_state *st)
 {
-    const char *cve = str_of(vu, "CVE");
-    char where[96];
-    snprintf(where, sizeof where, "Vulnerability[%u]%s%.40s%s", index, cve ? " (" : "", cve ? cve : "",
-             cve ? ")" : "");
-    if (!cve || !*cve || strlen(cve) > 64) {
-        pal_feed_report_add(rep, PAL_FEED_ERROR, file, where, "no CVE: skipped");
-        return;
+    size_t nl = 0;
+    FOR_LISTED(rem, pid)
+        for (const product *p = products_find(ps, pid); p && p < ps->p + ps->n && !strcmp(p->id, pid); p++) {
+            if (nl == w->capl) {
+                size_t nc = w->capl ? w->capl * 2 : 64;
+                const product **nn = realloc(w->listed, nc * sizeof *nn);
+                if (!nn) { st->oom = true; break; }
+                w->listed = nn;
+                w->capl = nc;
+            }
+            w->listed[nl++] = p;
+        }
+    if (st->oom) return nl;
+    if (nl > 1) qsort(w->listed, nl, sizeof *w->listed, ptr_order_cmp);
+    return nl;
+}
+
+/* "KB5034127" from a remediation's "5034127" or "KB5034127"; "" when it
+   is not a KB number. */
+static void kb_name(const char *kb, char kbn[24])
+{
+    kbn[0] = 0;
+    if (!kb) return;
+    const char *d = strncasecmp(kb, "KB", 2) ? kb : kb + 2;
+    size_t n = strlen(d);
+    if (n && n <= 16 && strspn(d, "0123456789") == n) snprintf(kbn, 24, "KB%s", d);
+}
+
+/* Adds the fix of Windows product p to build fb (and KB kbn) unless it is
+   already in the output, and p to the output's products table. */
+static void add_fix(vuln_work *w, convert_state *st, const product *p, const char *fb, const char *kbn)
+{
+    bool added;
+    if (!strset_add(&w->fixed, p->id, PRESENT, &added)) { st->oom = true; return; }
+    /* skip exact duplicates: a product listed twice, or the same
+       fix in another month's document */
+    char key[256];
+    snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%s", w->cve, p->id, fb, kbn);
+    if (!strset_add(&st->fix_keys, key, PRESENT, &added)) { st->oom = true; return; }
+    if (!added) return;
+    cJSON *fx = cJSON_CreateObject();
+    if (!fx) { st->oom = true; return; }
+    cJSON_AddStringToObject(fx, "product", p->id);
+    cJSON_AddStringToObject(fx, "fixed_build", fb);
+    if (kbn[0]) cJSON_AddStringToObject(fx, "kb", kbn);
+    cJSON_AddItemToArray(w->fixes, fx);
+    /* remember the product for the output's table */
+    if (!strset_add(&st->used, p->id, PRESENT, &added)) { st->oom = true; return; }
+    if (added) {
+        cJSON *np = cJSON_CreateObject();
+        if (!np) { st->oom = true; return; }
+        cJSON_AddStringToObject(np, "id", p->id);
+        cJSON_AddStringToObject(np, "name", p->name);
+        cJSON_AddItemToArray(st->used_products, np);
     }
-    /* Windows products this vulnerability has vendor fixes for */
-    cJSON *fixes = cJSON_CreateArray();
-    const product **listed = NULL;
-    size_t capl = 0;
-    strset fixed = {.mem = &st->mem};   /* product ids fixed here, for the severity */
-    if (!fixes) { st->oom = true; return; }
-    int sev = 0, cvss = -1;
-    bool windows = false, convertible = false;
+}
+
+/* The vendor fixes (Remediations of Type 2) for Windows products; one
+   without a four-part FixedBuild is reported and left out. */
+static void gather_fixes(vuln_work *w, const cJSON *vu, const products *ps, convert_state *st,
+                         pal_feed_report *rep)
+{
     unsigned ri = 0;
     const cJSON *rem;
     cJSON_ArrayForEach(rem, cJSON_GetObjectItemCaseSensitive(vu, "Remediations")) {
@@ -286,106 +343,81 @@ static void convert_vuln(const char *file, unsigned index, const cJSON *vu, cons
         if (type_of(rem) != 2) continue;
         const char *kb = value_of(rem, "Description");
         const char *fb = str_of(rem, "FixedBuild");
-        /* the products it lists, each once, in the document's order */
-        size_t nl = 0;
-        FOR_LISTED(rem, pid)
-            for (const product *p = products_find(ps, pid); p && p < ps->p + ps->n && !strcmp(p->id, pid); p++) {
-                if (nl == capl) {
-                    size_t nc = capl ? capl * 2 : 64;
-                    const product **nn = realloc(listed, nc * sizeof *nn);
-                    if (!nn) { st->oom = true; break; }
-                    listed = nn;
-                    capl = nc;
-                }
-                listed[nl++] = p;
-            }
+        size_t nl = remediation_products(w, rem, ps, st);
         if (st->oom) break;
-        if (nl > 1) qsort(listed, nl, sizeof *listed, ptr_order_cmp);
         for (size_t li = 0; li < nl && !st->oom; li++) {
-            const product *p = listed[li];
-            if (li && p == listed[li - 1]) continue;
+            const product *p = w->listed[li];
+            if (li && p == w->listed[li - 1]) continue;
             if (!p->windows) continue;
-            windows = true;
+            w->windows = true;
             if (!windows_build4(fb)) {
-                pal_feed_report_add(rep, PAL_FEED_WARNING, file, where,
+                pal_feed_report_add(rep, PAL_FEED_WARNING, w->file, w->where,
                                     "Remediations[%u] for %s has no four-part FixedBuild ('%.40s'): "
                                     "not convertible, left out", rix, p->name, fb ? fb : "");
                 continue;
             }
-            char kbn[24] = "";
-            if (kb) {
-                const char *d = strncasecmp(kb, "KB", 2) ? kb : kb + 2;
-                size_t n = strlen(d);
-                if (n && n <= 16 && strspn(d, "0123456789") == n) snprintf(kbn, sizeof kbn, "KB%s", d);
-            }
-            convertible = true;
-            bool added;
-            if (!strset_add(&fixed, p->id, PRESENT, &added)) { st->oom = true; break; }
-            /* skip exact duplicates: a product listed twice, or the same
-               fix in another month's document */
-            char key[256];
-            snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%s", cve, p->id, fb, kbn);
-            if (!strset_add(&st->fix_keys, key, PRESENT, &added)) { st->oom = true; break; }
-            if (!added) continue;
-            cJSON *fx = cJSON_CreateObject();
-            if (!fx) { st->oom = true; break; }
-            cJSON_AddStringToObject(fx, "product", p->id);
-            cJSON_AddStringToObject(fx, "fixed_build", fb);
-            if (kbn[0]) cJSON_AddStringToObject(fx, "kb", kbn);
-            cJSON_AddItemToArray(fixes, fx);
-            /* remember the product for the output's table */
-            if (!strset_add(&st->used, p->id, PRESENT, &added)) { st->oom = true; break; }
-            if (added) {
-                cJSON *np = cJSON_CreateObject();
-                if (!np) { st->oom = true; break; }
-                cJSON_AddStringToObject(np, "id", p->id);
-                cJSON_AddStringToObject(np, "name", p->name);
-                cJSON_AddItemToArray(st->used_products, np);
-            }
+            char kbn[24];
+            kb_name(kb, kbn);
+            w->convertible = true;
+            add_fix(w, st, p, fb, kbn);
         }
         if (st->oom) break;
     }
-    free(listed);
-    if (st->oom || !windows || !convertible) {
-        /* not about Windows builds: not a problem */
-        cJSON_Delete(fixes);
-        return;
-    }
-    /* severity, CVSS and exploit status: the highest given for a Windows
-       product fixed here (an Office product's "Critical" says nothing
-       about the Windows build) */
+}
+
+/* Severity and exploit status from the threats about a product in fixed
+   (an Office product's "Critical" says nothing about the Windows build). */
+static void windows_threats(const cJSON *vu, const strset *fixed, int *sev, bool *exploited)
+{
     const cJSON *t;
-    bool exploited = false;
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(vu, "Threats")) {
         int ty = type_of(t);
         const char *d = value_of(t, "Description");
-        if (!d || !about_fixed(t, &fixed)) continue;
+        if (!d || !about_fixed(t, fixed)) continue;
         if (ty == 3) {
             int s = pal_vuln_severity_from_name(d);
-            if (s > sev) sev = s;
+            if (s > *sev) *sev = s;
         } else if (ty == 1 && strstr(d, "Exploited:Yes")) {
-            exploited = true;
+            *exploited = true;
         }
     }
+}
+
+/* The highest CVSS base score (x10) about a product in fixed; -1: none. */
+static int windows_cvss(const cJSON *vu, const strset *fixed)
+{
+    int cvss = -1;
     const cJSON *cs;
     cJSON_ArrayForEach(cs, cJSON_GetObjectItemCaseSensitive(vu, "CVSSScoreSets")) {
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(cs, "BaseScore");
-        if (!about_fixed(cs, &fixed)) continue;
+        if (!about_fixed(cs, fixed)) continue;
         if (cJSON_IsNumber(b) && b->valuedouble >= 0 && b->valuedouble <= 10) {
             int s10 = (int)(b->valuedouble * 10 + 0.5);
             if (s10 > cvss) cvss = s10;
         }
     }
+    return cvss;
+}
+
+/* The day it was first published (its first revision, else the
+   document's release date) as YYYY-MM-DD; "" when neither is a date. */
+static void published_day(const cJSON *vu, const char *doc_date, char date[11])
+{
     const char *pub = NULL;
     const cJSON *rh = cJSON_GetObjectItemCaseSensitive(vu, "RevisionHistory");
     if (cJSON_GetArraySize(rh) > 0) pub = str_of(cJSON_GetArrayItem(rh, 0), "Date");
     if (!pub) pub = doc_date;
     long days;
-    char date[11] = "";
+    date[0] = 0;
     if (pub && pal_date_days(pub, &days) == 0) { memcpy(date, pub, 10); date[10] = 0; }
+}
 
-    cJSON *v = vuln_for(st, cve);
-    if (!v) { cJSON_Delete(fixes); st->oom = true; return; }
+/* Merges what this document says into output vulnerability v: the first
+   title, the highest severity and CVSS, exploited if any document says
+   so, the earliest publication day, and the new fixes. */
+static void merge_vuln(cJSON *v, const cJSON *vu, int sev, int cvss, bool exploited, const char *date,
+                       cJSON *fixes)
+{
     const char *title = value_of(vu, "Title");
     if (title && !*str_of(v, "title")) set_str(v, "title", title);
     int old = pal_vuln_severity_from_name(str_of(v, "severity"));
@@ -410,7 +442,39 @@ static void convert_vuln(const char *file, unsigned index, const cJSON *vu, cons
     cJSON *out = cJSON_GetObjectItemCaseSensitive(v, "fixes");
     cJSON *f;
     while ((f = cJSON_DetachItemFromArray(fixes, 0))) cJSON_AddItemToArray(out, f);
-    cJSON_Delete(fixes);
+}
+
+static void convert_vuln(const char *file, unsigned index, const cJSON *vu, const products *ps,
+                         convert_state *st, const char *doc_date, pal_feed_report *rep)
+{
+    const char *cve = str_of(vu, "CVE");
+    char where[96];
+    snprintf(where, sizeof where, "Vulnerability[%u]%s%.40s%s", index, cve ? " (" : "", cve ? cve : "",
+             cve ? ")" : "");
+    if (!cve || !*cve || strlen(cve) > 64) {
+        pal_feed_report_add(rep, PAL_FEED_ERROR, file, where, "no CVE: skipped");
+        return;
+    }
+    vuln_work w = {.file = file, .cve = cve, .where = where, .fixed = {.mem = &st->mem}};
+    w.fixes = cJSON_CreateArray();
+    if (!w.fixes) { st->oom = true; return; }
+    gather_fixes(&w, vu, ps, st, rep);
+    free(w.listed);
+    if (st->oom || !w.windows || !w.convertible) {
+        /* not about Windows builds: not a problem */
+        cJSON_Delete(w.fixes);
+        return;
+    }
+    int sev = 0;
+    bool exploited = false;
+    windows_threats(vu, &w.fixed, &sev, &exploited);
+    int cvss = windows_cvss(vu, &w.fixed);
+    char date[11];
+    published_day(vu, doc_date, date);
+    cJSON *v = vuln_for(st, cve);
+    if (!v) { cJSON_Delete(w.fixes); st->oom = true; return; }
+    merge_vuln(v, vu, sev, cvss, exploited, date, w.fixes);
+    cJSON_Delete(w.fixes);
 }
 
 cJSON *pal_msrc_convert(const char *const *files, unsigned nfiles, pal_feed_report *rep,
