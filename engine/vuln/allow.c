@@ -75,18 +75,10 @@ static long today_of(const char *today, char *err, size_t errcap)
     return pal_date_days(buf, &d) == 0 ? d : 0;
 }
 
-pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_report *rep,
-                                  char *err, size_t errcap)
+/* The document as cJSON: JSON when it starts with '{', else YAML turned
+   into the same shape (each node's line under LINE_KEY). */
+static cJSON *parse_allow_text(const char *file, const char *text, size_t len, char *err, size_t errcap)
 {
-    long now = today_of(today, err, errcap);
-    if (now < 0) return NULL;
-    char why[600];
-    size_t len = 0;
-    char *text = NULL;
-    if (pal_read_file(file, ALLOW_MAX_BYTES, &text, &len, why, sizeof why) != PAL_READ_OK) {
-        pal_set_err(err, errcap, "%s (reading the allow list)", why);
-        return NULL;
-    }
     size_t lead = strspn(text, " \t\r\n");
     bool json = text[lead] == '{';
     cJSON *root;
@@ -108,94 +100,133 @@ pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_
             pal_yaml_free(&doc);
         }
     }
-    free(text);
-    if (!root) return NULL;
+    return root;
+}
 
-    pal_allowlist *a = NULL;
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "allow");
+/* The top level is a mapping with at most an "allow" list (of at most
+   ALLOW_MAX_ENTRIES). */
+static bool check_allow_root(const char *file, const cJSON *root, const cJSON *list, char *err, size_t errcap)
+{
     if (!cJSON_IsObject(root) || (list && !cJSON_IsArray(list))) {
         pal_set_err(err, errcap, "%s: an allow list is a mapping with an \"allow\" list of entries "
                 "({id, package, reason, expires})", file);
-        goto out;
+        return false;
     }
     const cJSON *k;
     cJSON_ArrayForEach(k, root)
         if (strcmp(k->string, "allow") && strcmp(k->string, LINE_KEY)) {
             pal_set_err(err, errcap, "%s: unknown top-level key '%s' (an allow list has only \"allow\")",
                     file, k->string);
-            goto out;
+            return false;
         }
-    size_t n = (size_t)cJSON_GetArraySize(list);
-    if (n > ALLOW_MAX_ENTRIES) {
+    if ((size_t)cJSON_GetArraySize(list) > ALLOW_MAX_ENTRIES) {
         pal_set_err(err, errcap, "%s: more than %u entries", file, ALLOW_MAX_ENTRIES);
-        goto out;
+        return false;
     }
-    a = calloc(1, sizeof *a);
-    if (!a || (n && !(a->items = calloc(n, sizeof *a->items)))) {
-        pal_set_err(err, errcap, "%s: out of memory", file);
-        goto fail;
-    }
-    /* strings go in one block: sum their sizes first */
+    return true;
+}
+
+/* The bytes every string of every entry takes, with its NUL. */
+static size_t entry_string_bytes(const cJSON *list)
+{
     size_t total = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, list) {
         const cJSON *f;
         cJSON_ArrayForEach(f, e) if (cJSON_IsString(f)) total += strlen(f->valuestring) + 1;
     }
-    a->strings = malloc(total + 1);
+    return total;
+}
+
+/* Entry i (e) into en, its strings copied to *sp (which moves past them);
+   false with err set when it is not a valid entry.  An expired entry is
+   kept, with a warning. */
+static bool read_entry(const char *file, unsigned i, const cJSON *e, pal_allow_entry *en, char **sp, long now,
+                       pal_feed_report *rep, char *err, size_t errcap)
+{
+    int line = line_of(e);
+    char entry[48], where[PATH_MAX_MSG];
+    if (line) snprintf(entry, sizeof entry, "line %d allow[%u]", line, i);
+    else snprintf(entry, sizeof entry, "allow[%u]", i);
+    if (line) snprintf(where, sizeof where, "%s:%d: allow[%u]", file, line, i);
+    else snprintf(where, sizeof where, "%s: allow[%u]", file, i);
+    if (!cJSON_IsObject(e)) {
+        pal_set_err(err, errcap, "%s: an entry is a mapping {id, package, reason, expires}", where);
+        return false;
+    }
+    const cJSON *f;
+    cJSON_ArrayForEach(f, e) {
+        if (!strcmp(f->string, LINE_KEY)) continue;
+        const char **slot = !strcmp(f->string, "id") ? &en->id
+                          : !strcmp(f->string, "package") ? &en->package
+                          : !strcmp(f->string, "reason") ? &en->reason
+                          : !strcmp(f->string, "expires") ? &en->expires : NULL;
+        if (!slot) {
+            pal_set_err(err, errcap, "%s: unknown key '%s' (id, package, reason, expires)", where, f->string);
+            return false;
+        }
+        if (!cJSON_IsString(f)) {
+            pal_set_err(err, errcap, "%s: %s must be a string", where, f->string);
+            return false;
+        }
+        size_t l = strlen(f->valuestring);
+        memcpy(*sp, f->valuestring, l + 1);
+        *slot = *sp;
+        *sp += l + 1;
+    }
+    if (!en->id || !id_ok(en->id)) {
+        pal_set_err(err, errcap, "%s: %s", where, en->id ? "id must be a vulnerability id like CVE-2024-1234"
+                                                     : "no id (the CVE or other vulnerability id)");
+        return false;
+    }
+    if (en->expires) {
+        long d;
+        if (strlen(en->expires) != 10 || pal_date_days(en->expires, &d) < 0) {
+            pal_set_err(err, errcap, "%s: expires '%s' is not a date YYYY-MM-DD", where, en->expires);
+            return false;
+        }
+        en->expired = d < now;         /* the entry applies through its day */
+        if (en->expired)
+            pal_feed_report_add(rep, PAL_FEED_WARNING, file, entry,
+                                "the entry for %s expired on %s: it no longer allows anything",
+                                en->id, en->expires);
+    }
+    return true;
+}
+
+pal_allowlist *pal_allowlist_load(const char *file, const char *today, pal_feed_report *rep,
+                                  char *err, size_t errcap)
+{
+    long now = today_of(today, err, errcap);
+    if (now < 0) return NULL;
+    char why[600];
+    size_t len = 0;
+    char *text = NULL;
+    if (pal_read_file(file, ALLOW_MAX_BYTES, &text, &len, why, sizeof why) != PAL_READ_OK) {
+        pal_set_err(err, errcap, "%s (reading the allow list)", why);
+        return NULL;
+    }
+    cJSON *root = parse_allow_text(file, text, len, err, errcap);
+    free(text);
+    if (!root) return NULL;
+
+    pal_allowlist *a = NULL;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "allow");
+    if (!check_allow_root(file, root, list, err, errcap)) goto out;
+    size_t n = (size_t)cJSON_GetArraySize(list);
+    a = calloc(1, sizeof *a);
+    if (!a || (n && !(a->items = calloc(n, sizeof *a->items)))) {
+        pal_set_err(err, errcap, "%s: out of memory", file);
+        goto fail;
+    }
+    /* strings go in one block: sum their sizes first */
+    a->strings = malloc(entry_string_bytes(list) + 1);
     if (!a->strings) { pal_set_err(err, errcap, "%s: out of memory", file); goto fail; }
     char *sp = a->strings;
     unsigned idx = 0;
+    const cJSON *e;
     cJSON_ArrayForEach(e, list) {
-        unsigned i = idx++;
-        int line = line_of(e);
-        char entry[48], where[PATH_MAX_MSG];
-        if (line) snprintf(entry, sizeof entry, "line %d allow[%u]", line, i);
-        else snprintf(entry, sizeof entry, "allow[%u]", i);
-        if (line) snprintf(where, sizeof where, "%s:%d: allow[%u]", file, line, i);
-        else snprintf(where, sizeof where, "%s: allow[%u]", file, i);
-        if (!cJSON_IsObject(e)) {
-            pal_set_err(err, errcap, "%s: an entry is a mapping {id, package, reason, expires}", where);
-            goto fail;
-        }
-        pal_allow_entry *en = &a->items[a->n];
-        const cJSON *f;
-        cJSON_ArrayForEach(f, e) {
-            if (!strcmp(f->string, LINE_KEY)) continue;
-            const char **slot = !strcmp(f->string, "id") ? &en->id
-                              : !strcmp(f->string, "package") ? &en->package
-                              : !strcmp(f->string, "reason") ? &en->reason
-                              : !strcmp(f->string, "expires") ? &en->expires : NULL;
-            if (!slot) {
-                pal_set_err(err, errcap, "%s: unknown key '%s' (id, package, reason, expires)", where, f->string);
-                goto fail;
-            }
-            if (!cJSON_IsString(f)) {
-                pal_set_err(err, errcap, "%s: %s must be a string", where, f->string);
-                goto fail;
-            }
-            size_t l = strlen(f->valuestring);
-            memcpy(sp, f->valuestring, l + 1);
-            *slot = sp;
-            sp += l + 1;
-        }
-        if (!en->id || !id_ok(en->id)) {
-            pal_set_err(err, errcap, "%s: %s", where, en->id ? "id must be a vulnerability id like CVE-2024-1234"
-                                                         : "no id (the CVE or other vulnerability id)");
-            goto fail;
-        }
-        if (en->expires) {
-            long d;
-            if (strlen(en->expires) != 10 || pal_date_days(en->expires, &d) < 0) {
-                pal_set_err(err, errcap, "%s: expires '%s' is not a date YYYY-MM-DD", where, en->expires);
-                goto fail;
-            }
-            en->expired = d < now;         /* the entry applies through its day */
-            if (en->expired)
-                pal_feed_report_add(rep, PAL_FEED_WARNING, file, entry,
-                                    "the entry for %s expired on %s: it no longer allows anything",
-                                    en->id, en->expires);
-        }
+        if (!read_entry(file, idx++, e, &a->items[a->n], &sp, now, rep, err, errcap)) goto fail;
         a->n++;
     }
     if (rep) rep->records += (unsigned)a->n;
