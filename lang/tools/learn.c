@@ -609,6 +609,144 @@ static void ip_literal(buf *b, const char *ip)
     else bputs(b, ip);
 }
 
+/* Where the entries of one section go: the text at `indent`, the diff
+   lines (naming `label`), and what the section already holds (NULL:
+   nothing). */
+typedef struct section_out {
+    buf *b, *diff;
+    const char *label, *indent;
+    const pal_section *known;
+    int which;            /* L_PROC, L_OUT, L_IN or L_DNS */
+    buf line;             /* the entry being written */
+    size_t added;
+} section_out;
+
+static bool is_known(const section_out *o, const obs *ob)
+{
+    return o->known && known_in_section(o->known, o->which, ob);
+}
+
+/* Writes the entry in o->line, after its comment, and its diff line. */
+static void put_entry(section_out *o, unsigned long count, const char *first, const char *last)
+{
+    static const char *const secname[] = {"process", "network", "network", "dns"};
+    comment(o->b, o->indent, count, first, last);
+    bprintf(o->b, "%s%s\n", o->indent, o->line.p);
+    if (o->diff) bprintf(o->diff, "+ %s %s: %s\n", o->label, secname[o->which], o->line.p);
+    o->added++;
+}
+
+/* Processes, or DNS names not collapsed: one entry each. */
+static void render_names(section_out *o, obs **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (is_known(o, v[i])) continue;
+        o->line.len = 0;
+        bputs(&o->line, "allow ");
+        bquote(&o->line, v[i]->text, strlen(v[i]->text));
+        put_entry(o, v[i]->count, v[i]->first, v[i]->last);
+    }
+}
+
+/* DNS names grouped by parent: a parent with collapse_dns or more
+   children becomes one `*.parent` entry. */
+static void render_dns_collapsed(section_out *o, obs **v, size_t n, unsigned collapse_dns)
+{
+    bool *done = calloc(n + 1, 1);
+    if (!done) { o->b->oom = true; return; }
+    for (size_t i = 0; i < n; i++) {
+        if (done[i]) continue;
+        const char *dot = strchr(v[i]->key, '.');
+        const char *parent = dot ? dot + 1 : NULL;
+        size_t kids = 0;
+        agg g = {0};
+        if (parent && strchr(parent, '.')) {
+            for (size_t j = 0; j < n; j++) {
+                const char *d2 = strchr(v[j]->key, '.');
+                if (d2 && !strcmp(d2 + 1, parent)) kids++;
+            }
+        }
+        o->line.len = 0;
+        if (kids >= collapse_dns && kids > 1) {
+            obs probe = {0};
+            bool all_known = true;
+            for (size_t j = 0; j < n; j++) {
+                const char *d2 = strchr(v[j]->key, '.');
+                if (!d2 || strcmp(d2 + 1, parent)) continue;
+                done[j] = true;
+                agg_add(&g, v[j]);
+                probe = *v[j];
+                if (!is_known(o, &probe)) all_known = false;
+            }
+            if (all_known) continue;
+            bputs(&o->line, "allow \"*.");
+            bputs(&o->line, parent);
+            bputs(&o->line, "\"");
+        } else {
+            done[i] = true;
+            if (is_known(o, v[i])) continue;
+            agg_add(&g, v[i]);
+            bputs(&o->line, "allow ");
+            bquote(&o->line, v[i]->key, strlen(v[i]->key));
+        }
+        put_entry(o, g.count, g.first, g.last);
+    }
+    free(done);
+}
+
+/* Inbound ports: one entry with all of them. */
+static void render_inbound(section_out *o, obs **v, size_t n)
+{
+    obs **nv = malloc((n + 1) * sizeof *nv);
+    size_t k = 0;
+    agg g = {0};
+    if (!nv) { o->b->oom = true; return; }
+    for (size_t i = 0; i < n; i++)
+        if (!is_known(o, v[i])) { nv[k++] = v[i]; agg_add(&g, v[i]); }
+    if (k) {
+        qsort(nv, k, sizeof *nv, cmp_port);
+        bputs(&o->line, "allow inbound port ");
+        port_list(&o->line, nv, k);
+        put_entry(o, g.count, g.first, g.last);
+    }
+    free(nv);
+}
+
+/* Outbound: one entry per address, its ports merged (v is sorted by key,
+   ip|port), and one without ports for connections that had none. */
+static void render_outbound(section_out *o, obs **v, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && !strcmp(v[j]->text, v[i]->text)) j++;
+        obs **nv = malloc((j - i + 1) * sizeof *nv);
+        if (!nv) { o->b->oom = true; break; }
+        size_t k = 0, noport = 0;
+        agg g = {0}, gn = {0};
+        for (size_t m = i; m < j; m++) {
+            if (is_known(o, v[m])) continue;
+            if (v[m]->port < 0) { noport++; agg_add(&gn, v[m]); }
+            else { nv[k++] = v[m]; agg_add(&g, v[m]); }
+        }
+        if (noport) {
+            o->line.len = 0;
+            bputs(&o->line, "allow outbound ip ");
+            ip_literal(&o->line, v[i]->text);
+            put_entry(o, gn.count, gn.first, gn.last);
+        }
+        if (k) {
+            o->line.len = 0;
+            bputs(&o->line, "allow outbound ip ");
+            ip_literal(&o->line, v[i]->text);
+            bputs(&o->line, " port ");
+            port_list(&o->line, nv, k);
+            put_entry(o, g.count, g.first, g.last);
+        }
+        free(nv);
+        i = j;
+    }
+}
+
 /* Appends, for the observations of one section not already known, entry
    lines (each with its comment) at `indent`; diff lines name `label`. */
 static size_t render_section(buf *b, buf *diff, const char *label, const char *indent,
@@ -618,125 +756,15 @@ static size_t render_section(buf *b, buf *diff, const char *label, const char *i
     const obs_set *s = &im->sets[which];
     obs **v = set_sorted(s);
     if (!v) { b->oom = true; return 0; }
-    static const char *const secname[] = {"process", "network", "network", "dns"};
-    size_t added = 0;
-    size_t n = s->n;
-    buf line = {0};
-    if (which == L_PROC || (which == L_DNS && !collapse_dns)) {
-        for (size_t i = 0; i < n; i++) {
-            if (known && known_in_section(known, which, v[i])) continue;
-            line.len = 0;
-            bputs(&line, "allow ");
-            bquote(&line, v[i]->text, strlen(v[i]->text));
-            comment(b, indent, v[i]->count, v[i]->first, v[i]->last);
-            bprintf(b, "%s%s\n", indent, line.p);
-            if (diff) bprintf(diff, "+ %s %s: %s\n", label, secname[which], line.p);
-            added++;
-        }
-    } else if (which == L_DNS) {
-        /* group by parent; a parent with >= collapse_dns children becomes *.parent */
-        size_t i = 0;
-        bool *done = calloc(n + 1, 1);
-        if (!done) { b->oom = true; free(v); return 0; }
-        for (i = 0; i < n; i++) {
-            if (done[i]) continue;
-            const char *dot = strchr(v[i]->key, '.');
-            const char *parent = dot ? dot + 1 : NULL;
-            size_t kids = 0;
-            agg g = {0};
-            if (parent && strchr(parent, '.')) {
-                for (size_t j = 0; j < n; j++) {
-                    const char *d2 = strchr(v[j]->key, '.');
-                    if (d2 && !strcmp(d2 + 1, parent)) kids++;
-                }
-            }
-            line.len = 0;
-            if (kids >= collapse_dns && kids > 1) {
-                obs probe = {0};
-                bool all_known = true;
-                for (size_t j = 0; j < n; j++) {
-                    const char *d2 = strchr(v[j]->key, '.');
-                    if (!d2 || strcmp(d2 + 1, parent)) continue;
-                    done[j] = true;
-                    agg_add(&g, v[j]);
-                    probe = *v[j];
-                    if (!known || !known_in_section(known, which, &probe)) all_known = false;
-                }
-                if (all_known) continue;
-                bputs(&line, "allow \"*.");
-                bputs(&line, parent);
-                bputs(&line, "\"");
-            } else {
-                done[i] = true;
-                if (known && known_in_section(known, which, v[i])) continue;
-                agg_add(&g, v[i]);
-                bputs(&line, "allow ");
-                bquote(&line, v[i]->key, strlen(v[i]->key));
-            }
-            comment(b, indent, g.count, g.first, g.last);
-            bprintf(b, "%s%s\n", indent, line.p);
-            if (diff) bprintf(diff, "+ %s dns: %s\n", label, line.p);
-            added++;
-        }
-        free(done);
-    } else if (which == L_IN) {
-        obs **nv = malloc((n + 1) * sizeof *nv);
-        size_t k = 0;
-        agg g = {0};
-        if (!nv) { b->oom = true; free(v); return 0; }
-        for (size_t i = 0; i < n; i++)
-            if (!(known && known_in_section(known, which, v[i]))) { nv[k++] = v[i]; agg_add(&g, v[i]); }
-        if (k) {
-            qsort(nv, k, sizeof *nv, cmp_port);
-            bputs(&line, "allow inbound port ");
-            port_list(&line, nv, k);
-            comment(b, indent, g.count, g.first, g.last);
-            bprintf(b, "%s%s\n", indent, line.p);
-            if (diff) bprintf(diff, "+ %s network: %s\n", label, line.p);
-            added++;
-        }
-        free(nv);
-    } else { /* L_OUT: one entry per address, its ports merged; sorted by key = ip|port */
-        for (size_t i = 0; i < n;) {
-            size_t j = i;
-            while (j < n && !strcmp(v[j]->text, v[i]->text)) j++;
-            obs **nv = malloc((j - i + 1) * sizeof *nv);
-            if (!nv) { b->oom = true; break; }
-            size_t k = 0, noport = 0;
-            agg g = {0}, gn = {0};
-            for (size_t m = i; m < j; m++) {
-                if (known && known_in_section(known, which, v[m])) continue;
-                if (v[m]->port < 0) { noport++; agg_add(&gn, v[m]); }
-                else { nv[k++] = v[m]; agg_add(&g, v[m]); }
-            }
-            if (noport) {
-                line.len = 0;
-                bputs(&line, "allow outbound ip ");
-                ip_literal(&line, v[i]->text);
-                comment(b, indent, gn.count, gn.first, gn.last);
-                bprintf(b, "%s%s\n", indent, line.p);
-                if (diff) bprintf(diff, "+ %s network: %s\n", label, line.p);
-                added++;
-            }
-            if (k) {
-                line.len = 0;
-                bputs(&line, "allow outbound ip ");
-                ip_literal(&line, v[i]->text);
-                bputs(&line, " port ");
-                port_list(&line, nv, k);
-                comment(b, indent, g.count, g.first, g.last);
-                bprintf(b, "%s%s\n", indent, line.p);
-                if (diff) bprintf(diff, "+ %s network: %s\n", label, line.p);
-                added++;
-            }
-            free(nv);
-            i = j;
-        }
-    }
-    if (line.oom) b->oom = true;
-    free(line.p);
+    section_out o = {b, diff, label, indent, known, which, {0}, 0};
+    if (which == L_PROC || (which == L_DNS && !collapse_dns)) render_names(&o, v, s->n);
+    else if (which == L_DNS) render_dns_collapsed(&o, v, s->n, collapse_dns);
+    else if (which == L_IN) render_inbound(&o, v, s->n);
+    else render_outbound(&o, v, s->n);
+    if (o.line.oom) b->oom = true;
+    free(o.line.p);
     free(v);
-    return added;
+    return o.added;
 }
 
 static void render_block(buf *b, buf *diff, const image *im, unsigned collapse_dns)
@@ -867,6 +895,20 @@ typedef struct insertion { size_t at; char *text; } insertion;
 
 typedef struct edits { insertion *v; size_t n, cap; bool oom, unbalanced; } edits;
 
+/* Appends each line of `lines`, prefixed with indent and extra. */
+static void put_indented(buf *b, const char *indent, const char *extra, const char *lines)
+{
+    for (const char *p = lines; p && *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        bputs(b, indent);
+        bputs(b, extra);
+        bput(b, p, n);
+        bputs(b, "\n");
+        p += n + (e ? 1 : 0);
+    }
+}
+
 /* Inserts `lines` (each already indented relative to `extra`) before the
    closing brace at `brace`: at the start of its line when the brace opens
    its line, else on a new line. */
@@ -886,15 +928,7 @@ static void insert_before_brace(edits *E, const char *t, size_t brace, const cha
     indent[il] = 0;
     if (!alone) bputs(&b, "\n");
     /* re-indent every line of `lines` by the brace's indent */
-    for (const char *p = lines; *p;) {
-        const char *e = strchr(p, '\n');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        bputs(&b, indent);
-        bputs(&b, extra);
-        bput(&b, p, n);
-        bputs(&b, "\n");
-        p += n + (e ? 1 : 0);
-    }
+    put_indented(&b, indent, extra, lines);
     if (!alone) bputs(&b, indent);
     if (b.oom) { E->oom = true; free(b.p); return; }
     if (E->n == E->cap) {
@@ -924,49 +958,90 @@ static void first_error(const pal_diagnostic *d, void *user)
     snprintf(msg, 512, "%s:%u:%u: %s", d->file ? d->file->path : "?", d->line, d->col, d->message);
 }
 
-char *pal_learn_render(pal_learn *l, const char *existing, size_t existing_len,
-                       const char *existing_name, char **diff_out, char *err, size_t errcap)
+/* The existing policy, copied NUL-terminated into *text (which the tree
+   points into) and parsed; NULL with err set (and *text freed) when it does
+   not parse. */
+static pal_file *parse_existing(pal_arena *arena, const char *existing, size_t existing_len,
+                                const char *existing_name, char **text, char *err, size_t errcap)
 {
-    buf out = {0}, diff = {0};
-    edits E = {0};
-    pal_arena arena;
-    pal_arena_init(&arena, 0);
-    pal_file *file = NULL;
     char msg[512] = "";
-    char *text = NULL;
-    if (existing) {
-        text = malloc(existing_len + 1);
-        if (!text) { snprintf(err, errcap, "out of memory"); return NULL; }
-        memcpy(text, existing, existing_len);
-        text[existing_len] = 0;
-        pal_srcfile src = {(char *)(existing_name ? existing_name : "existing"), text, existing_len, 0};
-        pal_srcfile *files[1] = {&src};
-        pal_diags d = {0};
-        d.fn = first_error;
-        d.user = msg;
-        d.max_errors = 1;
-        d.files = files;
-        d.nfiles = 1;
-        file = pal_parse(&arena, &src, 0, &d);
-        if (!file || d.errors) {
-            snprintf(err, errcap, "%s", msg[0] ? msg : "the existing policy does not parse");
-            free(text);
-            pal_arena_free(&arena);
-            return NULL;
-        }
+    *text = malloc(existing_len + 1);
+    pal_srcfile *src = pal_arena_alloc(arena, sizeof *src);   /* the tree points at it */
+    if (!*text || !src) { free(*text); *text = NULL; snprintf(err, errcap, "out of memory"); return NULL; }
+    memcpy(*text, existing, existing_len);
+    (*text)[existing_len] = 0;
+    *src = (pal_srcfile){(char *)(existing_name ? existing_name : "existing"), *text, existing_len, 0};
+    pal_srcfile *files[1] = {src};
+    pal_diags d = {0};
+    d.fn = first_error;
+    d.user = msg;
+    d.max_errors = 1;
+    d.files = files;
+    d.nfiles = 1;
+    pal_file *file = pal_parse(arena, src, 0, &d);
+    if (!file || d.errors) {
+        snprintf(err, errcap, "%s", msg[0] ? msg : "the existing policy does not parse");
+        free(*text);
+        *text = NULL;
+        return NULL;
     }
+    return file;
+}
 
-    /* Existing learned blocks: insert what they lack. */
-    bool *seen = calloc(l->nimages + 1, 1);
-    bool fw_seen = false;
-    if (!seen) { free(text); pal_arena_free(&arena); snprintf(err, errcap, "out of memory"); return NULL; }
+/* What an existing `runtime "learned IMAGE"` block d lacks of image im:
+   new entries above a section's default line (or before its closing
+   brace), new sections before the block's closing brace. */
+static void merge_learned_runtime(edits *E, buf *diff, const char *text, size_t len, const pal_decl *d,
+                                  const image *im, unsigned collapse_dns)
+{
+    char label[1100];
+    snprintf(label, sizeof label, "runtime \"learned %s\"", im->name);
+    static const struct { int sec; int sets[2]; const char *name; } secs[] = {
+        {SEC_PROCESS, {L_PROC, -1}, "process"}, {SEC_NETWORK, {L_OUT, L_IN}, "network"},
+        {SEC_DNS, {L_DNS, -1}, "dns"},
+    };
+    buf newsecs = {0};
+    for (size_t s = 0; s < sizeof secs / sizeof secs[0]; s++) {
+        const pal_section *sec = &d->sections[secs[s].sec];
+        buf lines = {0};
+        size_t added = 0;
+        for (int k = 0; k < 2; k++)
+            if (secs[s].sets[k] >= 0)
+                added += render_section(&lines, diff, label, "", im, secs[s].sets[k], sec, collapse_dns);
+        if (added && sec->present && sec->default_effect) {
+            /* new entries go above the section's default line */
+            insert_before_brace(E, text, sec->default_loc.begin, lines.p, "");
+        } else if (added && sec->present) {
+            size_t brace = closing_brace(text, len, sec->loc.begin);
+            insert_before_brace(E, text, brace, lines.p, "  ");
+        } else if (added) {
+            bprintf(&newsecs, "%s {\n", secs[s].name);
+            put_indented(&newsecs, "  ", "", lines.p);
+            bputs(&newsecs, "  default effect alert\n}\n");
+        }
+        if (lines.oom) E->oom = true;
+        free(lines.p);
+    }
+    if (newsecs.len) {
+        size_t brace = closing_brace(text, len, d->loc.begin);
+        insert_before_brace(E, text, brace, newsecs.p, "  ");
+    }
+    if (newsecs.oom) E->oom = true;
+    free(newsecs.p);
+}
+
+/* Existing learned blocks: the insertions each needs.  seen[i] says
+   whether image i has a block, *fw_seen whether the firewall has one. */
+static void merge_learned_blocks(pal_learn *l, const pal_file *file, const char *text, size_t len, edits *E,
+                                 buf *diff, bool *seen, bool *fw_seen)
+{
     for (const pal_decl *d = file ? file->decls : NULL; d; d = d->next) {
         if (d->kind == D_FIREWALL && d->name && !strcmp(d->name, "learned container-to-container")) {
-            fw_seen = true;
+            *fw_seen = true;
             buf lines = {0};
-            if (render_firewall_entries(&lines, &diff, &l->firewall, d, "")) {
-                size_t brace = closing_brace(text, existing_len, d->loc.begin);
-                insert_before_brace(&E, text, brace, lines.p, "  ");
+            if (render_firewall_entries(&lines, diff, &l->firewall, d, "")) {
+                size_t brace = closing_brace(text, len, d->loc.begin);
+                insert_before_brace(E, text, brace, lines.p, "  ");
             }
             free(lines.p);
             continue;
@@ -976,84 +1051,76 @@ char *pal_learn_render(pal_learn *l, const char *existing, size_t existing_len,
         image *im = NULL;
         for (size_t i = 0; i < l->nimages; i++)
             if (!strcmp(l->images[i].name, imgname)) { im = &l->images[i]; seen[i] = true; }
-        if (!im) continue;
-        char label[1100];
-        snprintf(label, sizeof label, "runtime \"learned %s\"", im->name);
-        static const struct { int sec; int sets[2]; const char *name; } secs[] = {
-            {SEC_PROCESS, {L_PROC, -1}, "process"}, {SEC_NETWORK, {L_OUT, L_IN}, "network"},
-            {SEC_DNS, {L_DNS, -1}, "dns"},
-        };
-        buf newsecs = {0};
-        for (size_t s = 0; s < sizeof secs / sizeof secs[0]; s++) {
-            const pal_section *sec = &d->sections[secs[s].sec];
-            buf lines = {0};
-            size_t added = 0;
-            for (int k = 0; k < 2; k++)
-                if (secs[s].sets[k] >= 0)
-                    added += render_section(&lines, &diff, label, "", im, secs[s].sets[k],
-                                            sec, l->opts.collapse_dns);
-            if (added && sec->present && sec->default_effect) {
-                /* new entries go above the section's default line */
-                insert_before_brace(&E, text, sec->default_loc.begin, lines.p, "");
-            } else if (added && sec->present) {
-                size_t brace = closing_brace(text, existing_len, sec->loc.begin);
-                insert_before_brace(&E, text, brace, lines.p, "  ");
-            } else if (added) {
-                bprintf(&newsecs, "%s {\n", secs[s].name);
-                for (const char *p = lines.p; p && *p;) {
-                    const char *e = strchr(p, '\n');
-                    size_t n = e ? (size_t)(e - p) : strlen(p);
-                    bputs(&newsecs, "  ");
-                    bput(&newsecs, p, n);
-                    bputs(&newsecs, "\n");
-                    p += n + (e ? 1 : 0);
-                }
-                bputs(&newsecs, "  default effect alert\n}\n");
-            }
-            if (lines.oom) E.oom = true;
-            free(lines.p);
-        }
-        if (newsecs.len) {
-            size_t brace = closing_brace(text, existing_len, d->loc.begin);
-            insert_before_brace(&E, text, brace, newsecs.p, "  ");
-        }
-        if (newsecs.oom) E.oom = true;
-        free(newsecs.p);
+        if (im) merge_learned_runtime(E, diff, text, len, d, im, l->opts.collapse_dns);
     }
+}
+
+/* The existing text with the insertions made (in place order). */
+static void splice_insertions(buf *out, const char *text, size_t len, edits *E)
+{
+    if (E->n) qsort(E->v, E->n, sizeof *E->v, cmp_ins);   /* qsort(NULL, 0) is UB */
+    size_t at = 0;
+    for (size_t i = 0; i < E->n; i++) {
+        bput(out, text + at, E->v[i].at - at);
+        bputs(out, E->v[i].text);
+        at = E->v[i].at;
+    }
+    bput(out, text + at, len - at);
+    if (out->len && out->p[out->len - 1] != '\n') bputs(out, "\n");
+}
+
+/* A block for each image without one (by name), then the firewall block
+   when there is none yet. */
+static void render_new_blocks(buf *out, buf *diff, pal_learn *l, const bool *seen, bool fw_seen)
+{
+    image **order = malloc((l->nimages + 1) * sizeof *order);
+    size_t no = 0;
+    if (order) {
+        for (size_t i = 0; i < l->nimages; i++) if (!seen[i]) order[no++] = &l->images[i];
+        if (no > 1) qsort(order, no, sizeof *order, cmp_image);
+        for (size_t i = 0; i < no; i++) render_block(out, diff, order[i], l->opts.collapse_dns);
+    } else {
+        out->oom = true;
+    }
+    free(order);
+    if (!fw_seen && l->firewall.n) {
+        bputs(out, "\nfirewall \"learned container-to-container\" {\n"
+                   "  scope exists(destination.container.image.name)\n");
+        render_firewall_entries(out, diff, &l->firewall, NULL, "  ");
+        bputs(out, "  default effect alert\n}\n");
+    }
+}
+
+char *pal_learn_render(pal_learn *l, const char *existing, size_t existing_len,
+                       const char *existing_name, char **diff_out, char *err, size_t errcap)
+{
+    buf out = {0}, diff = {0};
+    edits E = {0};
+    pal_arena arena;
+    pal_arena_init(&arena, 0);
+    pal_file *file = NULL;
+    char *text = NULL;
+    if (existing) {
+        file = parse_existing(&arena, existing, existing_len, existing_name, &text, err, errcap);
+        if (!file) { pal_arena_free(&arena); return NULL; }
+    }
+
+    /* Existing learned blocks: insert what they lack. */
+    bool *seen = calloc(l->nimages + 1, 1);
+    bool fw_seen = false;
+    if (!seen) { free(text); pal_arena_free(&arena); snprintf(err, errcap, "out of memory"); return NULL; }
+    merge_learned_blocks(l, file, text, existing_len, &E, &diff, seen, &fw_seen);
 
     /* The existing text with its insertions, then new blocks. */
     if (text) {
-        if (E.n) qsort(E.v, E.n, sizeof *E.v, cmp_ins);   /* qsort(NULL, 0) is UB */
-        size_t at = 0;
-        for (size_t i = 0; i < E.n; i++) {
-            bput(&out, text + at, E.v[i].at - at);
-            bputs(&out, E.v[i].text);
-            at = E.v[i].at;
-        }
-        bput(&out, text + at, existing_len - at);
-        if (out.len && out.p[out.len - 1] != '\n') bputs(&out, "\n");
+        splice_insertions(&out, text, existing_len, &E);
     } else {
         bputs(&out, "// Learned by `palisade learn`: what each image's containers were seen doing.\n"
                     "// Review it, add deny entries where needed, and commit it; relearning with\n"
                     "// --merge adds new behaviour and keeps everything already here.  No package\n"
                     "// line: the file belongs to the package of the directory it is put in.\n");
     }
-    image **order = malloc((l->nimages + 1) * sizeof *order);
-    size_t no = 0;
-    if (order) {
-        for (size_t i = 0; i < l->nimages; i++) if (!seen[i]) order[no++] = &l->images[i];
-        if (no > 1) qsort(order, no, sizeof *order, cmp_image);
-        for (size_t i = 0; i < no; i++) render_block(&out, &diff, order[i], l->opts.collapse_dns);
-    } else {
-        out.oom = true;
-    }
-    free(order);
-    if (!fw_seen && l->firewall.n) {
-        bputs(&out, "\nfirewall \"learned container-to-container\" {\n"
-                    "  scope exists(destination.container.image.name)\n");
-        render_firewall_entries(&out, &diff, &l->firewall, NULL, "  ");
-        bputs(&out, "  default effect alert\n}\n");
-    }
+    render_new_blocks(&out, &diff, l, seen, fw_seen);
 
     for (size_t i = 0; i < E.n; i++) free(E.v[i].text);
     free(E.v);
