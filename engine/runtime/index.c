@@ -709,7 +709,13 @@ static bool flow(absint *ai, int64_t pc, uint32_t depth, const uint8_t *s)
 /* The abstract effect of the instruction at pc on state s (depth d): its
    successors get the result through flow().  Returns 1 when the answer is
    "yes, or cannot tell" (an allowed-effect EMIT, a loop, a bad operand),
-   else 0. */
+   else 0.
+   Long on purpose, like vm.c's exec(): one `case` per opcode, each a few
+   lines, so every abstract effect can be read against the concrete one in
+   exec() and the opcode list.  NEED, PUSH and FLOW return "cannot tell"
+   from step() itself; split into a function per opcode family, each would
+   need its own copy of them and a status to pass back, and a caller that
+   dropped one would make the index unsound (a rule skipped that can fire). */
 static int step(absint *ai, uint32_t pc, uint8_t *s, uint32_t d)
 {
     const pal_program *p = ai->p;
