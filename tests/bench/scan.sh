@@ -2,7 +2,7 @@
 # scan.sh — what evaluating the checks costs next to reading the image.
 #
 # Builds, in one run, a docker-save tarball whose one gzip layer is a real
-# directory tree of this machine (BENCH_SRC, default /usr/share) plus a
+# directory tree of this machine (BENCH_SRC, default /usr/share/doc) plus a
 # few files that make checks fire (a setuid binary, a private key, apt
 # lists), and times on that same tarball:
 #   inventory   palisade inventory IMAGE --hashes --content-max 16384
@@ -16,16 +16,18 @@
 # to reading the image, so the ratio should stay close to 1.  The scan's
 # own --timings split the same run into reading, building the record and
 # running the checks, so "checks vs reading" is measured, not inferred.
-# Each figure is the best of RUNS (default 1: the default tree takes a
-# while to hash).  Nothing asserts a time.
+# Every figure is wall-clock time, as --timings measures its stages, so on a
+# busy machine it includes the neighbours; each is the best of RUNS
+# (default 1: the default tree takes a while to hash).  Nothing asserts a
+# time.
 #
-#   BENCH_SRC=/usr/share/doc tests/bench/scan.sh   # a smaller tree, quicker
+#   BENCH_SRC=/usr/share tests/bench/scan.sh       # a bigger tree (8x), slower
 #   RUNS=3 KEEP=1 ...                              # more runs, keep the temp dir
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 PALISADE=${PALISADE:-$PWD/$BUILD/palisade}
-SRC=${BENCH_SRC:-/usr/share}
+SRC=${BENCH_SRC:-/usr/share/doc}
 RUNS=${RUNS:-1}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/palisade-bench-XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$TMP"' EXIT
@@ -77,7 +79,7 @@ cp "$TMP/err" "$TMP/timings"
 best "$PALISADE" scan "$TMP/tiny.tar" --format json
 tiny=$SECS
 
-printf 'scan bench: %s — %s files in the inventory, %s checks, %s findings (best of %s)\n' \
+printf 'scan bench: %s — %s files in the inventory, %s checks, %s findings (wall-clock seconds, best of %s)\n' \
     "$SRC" "$files" "$checks" "$findings" "$RUNS"
 printf '  %-44s %7.3f s\n' "palisade inventory --hashes --content-max 16K" "$inv"
 printf '  %-44s %7.3f s  %5sx inventory\n' "palisade scan (same image)" "$scan" "$(ratio "$scan" "$inv")"

@@ -105,7 +105,9 @@ PY
 python3 tests/e2e/lib/mkimage.py "$TMP/image.tar" --spec "$TMP/image.json" >/dev/null || exit 2
 
 # CPU seconds (user + sys) of a command, output discarded: the machine may be
-# shared, and wall time would measure the neighbours.
+# shared, and wall time would measure the neighbours.  It runs in $(...), so
+# its `exit 2` ends only that subshell: every caller adds `|| exit 2`, or a
+# failed command would print as an empty figure.
 cpu() {
     local TIMEFORMAT='%3U %3S' t
     t=$( { time "$@" >/dev/null 2>"$TMP/err"; } 2>&1 ) || { echo "vuln bench: $* failed: $(tail -2 "$TMP/err")" >&2; exit 2; }
@@ -121,19 +123,19 @@ jq_floor() {   # jq -c . over every file of a feed directory, one process per 5,
 echo "vuln bench: $RECORDS OSV records against $PACKAGES packages; CPU seconds"
 echo " A. export layout: arrays of 20,000 records per file (as OSV API batches and mirrors give)"
 "$BUILD/bench_vuln" "$TMP/feed" "$TMP/image.tar" 5 || exit 2
-j=$(jq_floor "$TMP/feed")
+j=$(jq_floor "$TMP/feed") || exit 2
 [ -n "$j" ] && printf '  %-48s %8s s  (baseline d)\n' "jq -c . of the same files" "$j"
 echo " B. osv.dev zip layout: one pretty-printed file per record, in one directory"
 "$BUILD/bench_vuln" --load "$TMP/feed-files" || exit 2
-j=$(jq_floor "$TMP/feed-files")
+j=$(jq_floor "$TMP/feed-files") || exit 2
 [ -n "$j" ] && printf '  %-48s %8s s  (baseline d)\n' "jq -c . of the same files" "$j"
 
 # end to end through the CLI, same data
 cat "$TMP/image.tar" "$TMP"/feed/* >/dev/null
-inv=$(cpu "$PALISADE" inventory "$TMP/image.tar")
-chk=$(cpu "$PALISADE" feed check "$TMP/feed")
-chkf=$(cpu "$PALISADE" feed check "$TMP/feed-files")
-mat=$(cpu "$PALISADE" feed match --feeds "$TMP/feed" "$TMP/image.tar" --today 2025-01-01 --format json)
+inv=$(cpu "$PALISADE" inventory "$TMP/image.tar") || exit 2
+chk=$(cpu "$PALISADE" feed check "$TMP/feed") || exit 2
+chkf=$(cpu "$PALISADE" feed check "$TMP/feed-files") || exit 2
+mat=$(cpu "$PALISADE" feed match --feeds "$TMP/feed" "$TMP/image.tar" --today 2025-01-01 --format json) || exit 2
 echo " C. end to end (CLI)"
 printf '  %-48s %8s s  (baseline)\n' "palisade inventory IMAGE" "$inv"
 printf '  %-48s %8s s  %7sx inventory\n' "palisade feed check FEED (A: parse + load)" "$chk" "$(ratio "$chk" "$inv")"
