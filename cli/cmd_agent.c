@@ -2,24 +2,42 @@
  * cmd_agent.c — `palisade agent`: decide a live event stream, reloading the
  * rules as they change, without losing an event.
  *
- * Design.  One thread, one poll() loop, every descriptor in it: signals
- * (signalfd), inotify, the reload child's pipe, standard input or a
- * followed file, the two listening sockets and their connections.  With
- * one thread there is nothing to lock and the promises are easy to check:
+ * Design.  One I/O thread, one poll() loop, every descriptor in it:
+ * signals (signalfd), inotify, the reload child's pipe, standard input or
+ * a followed file, the two listening sockets and their connections, and
+ * the workers' eventfd.  All the agent's state is this thread's; the
+ * workers (engine/runtime/workers.h, --threads N, default the cores) only
+ * decide, and share nothing with it but the batches they are handed and
+ * the read-only program:
  *
  *  - One event in, one decision out.  Every source is a session
- *    (engine/runtime/session.h: a line splitter and a decider): a line is
- *    decided the moment it completes, by the program in force at that
- *    moment, and the decision names that program's revision.
+ *    (engine/runtime/session.h: a line splitter and a decider).  A
+ *    stream source's lines (standard input, --follow, --listen) go to the
+ *    workers in batches — the lines of one read, at most PAL_BATCH_LINES,
+ *    pointing into the read's buffer, which goes with them — and the
+ *    decisions come back through the eventfd and are collected in
+ *    submission order into the stream queue: per source, in input order,
+ *    the same bytes as --threads 1 writes.  A decision socket request is
+ *    decided here, on the I/O thread, the moment its line completes, by
+ *    this thread's own decider: an answer never waits behind the stream,
+ *    and the workers run AGENT_WORKER_NICE nicer so that this thread gets
+ *    a core when a request comes.  With --threads 1 there are no workers
+ *    and every line is decided here, as it completes.
  *  - Atomic reloads.  A new program is built by a child process
  *    (cli/agent_reload.c), verified here, and swapped in between two
- *    lines.  A failed build or verification leaves the running program as
- *    it is; failures are reported on stderr and counted.
+ *    lines here, and for the workers between two batches (a batch carries
+ *    the program in force when it was submitted; every decision names
+ *    the revision that made it).  The old program is freed once no batch
+ *    carries it and no worker holds it.  A failed build or verification
+ *    leaves the running program as it is; failures are reported on stderr
+ *    and counted.
  *  - Bounded.  A connection holds at most one unfinished line
  *    (PAL_MAX_EVENT_LINE) plus one read, and AGENT_MAX_REPLY_BACKLOG of
  *    unsent replies (checked after every line: past it the lines already
  *    read wait, undecided, and nothing more is read); the stream sources
- *    share AGENT_MAX_STREAM_BACKLOG the same way.  At most
+ *    share AGENT_MAX_STREAM_BACKLOG, checked before each read, plus what
+ *    the batches in flight bring: at most 4 per worker (then the stream
+ *    sources read nothing until one is collected).  At most
  *    AGENT_MAX_CONNECTIONS are open and none holds a slot for nothing: a
  *    line begun must end and replies must be taken within
  *    --request-timeout, a silent connection closes after --idle-timeout,
@@ -1084,7 +1102,7 @@ static int agent_setup(agent *a, char *err, size_t cap)
     a->dec->decode_opts = a->have_dopts ? &a->dopts : NULL;
     if (a->threads > 1) {
         char werr[256];
-        if (!(a->workers = pal_workers_new(&(pal_workers_opts){a->threads, 0, 0}, a->dec, werr, sizeof werr))) {
+        if (!(a->workers = pal_workers_new(&(pal_workers_opts){a->threads, 0, 0, AGENT_WORKER_NICE}, a->dec, werr, sizeof werr))) {
             snprintf(err, cap, "--threads %u: %s", a->threads, werr);
             return -1;
         }

@@ -287,7 +287,7 @@ int cmd_eval(int argc, char **argv)
     int rc = 0;
     if (threads > 1) {
         char werr[256];
-        if (!(e.w = pal_workers_new(&(pal_workers_opts){threads, 0, 0}, &dec, werr, sizeof werr))) {
+        if (!(e.w = pal_workers_new(&(pal_workers_opts){threads, 0, 0, 0}, &dec, werr, sizeof werr))) {
             cli_error("eval", "--threads %u: %s", threads, werr);
             rc = 1;
         } else {

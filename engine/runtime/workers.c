@@ -17,6 +17,7 @@
 #include "engine/runtime/workers.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -24,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -75,6 +78,7 @@ struct pal_workers {
     /* the I/O thread's alone */
     pal_batch *free_list;
     unsigned nfree, inflight, slots, batch_lines;
+    int nice;                  /* each worker's nice value, or INT_MIN: as it is */
 };
 
 static void ring(pal_workers *w)
@@ -139,6 +143,8 @@ static void *worker_main(void *arg)
 {
     worker *me = arg;
     pal_workers *w = me->w;
+    /* on Linux a thread's nice value is its own; raising it needs no privilege */
+    if (w->nice != INT_MIN) (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), w->nice);
     pthread_mutex_lock(&w->mu);
     for (;;) {
         pal_batch *b = w->todo;
@@ -191,6 +197,12 @@ pal_workers *pal_workers_new(const pal_workers_opts *o, const pal_decider *like,
     w->nthreads = nthreads;
     w->slots = slots ? slots : 4 * nthreads;
     w->batch_lines = o->batch_lines ? o->batch_lines : PAL_BATCH_LINES;
+    w->nice = INT_MIN;
+    if (o->nice > 0) {
+        errno = 0;
+        int base = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+        if (errno == 0) w->nice = base + o->nice > 19 ? 19 : base + o->nice;
+    }
     w->like = *like;
     w->like.p = NULL;
     w->like.rt = NULL;

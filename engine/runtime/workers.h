@@ -37,6 +37,11 @@
  * of a program; the I/O thread polls it with its other descriptors, or
  * blocks in pal_workers_wait.
  *
+ * Priority.  A worker may run at a higher nice value than the thread that
+ * made it (pal_workers_opts.nice): the agent's I/O thread, which answers
+ * the decision socket itself, then gets a core as soon as a request comes,
+ * however busy the stream keeps the workers.
+ *
  * Threads.  Every function here is called by one thread, the one that
  * made the workers.  The workers run the deciders only, and with them the
  * decider's hook (pal_decided_fn), which must then be thread-safe (the
@@ -71,6 +76,7 @@ typedef struct pal_workers_opts {
     unsigned threads;         /* 1..PAL_MAX_WORKERS */
     unsigned slots;           /* batches in flight at most (0: 4 per thread) */
     unsigned batch_lines;     /* lines per batch at most (0: PAL_BATCH_LINES) */
+    int nice;                 /* added to each worker's nice value (0: the creating thread's) */
 } pal_workers_opts;
 
 /* The workers.  Each one's decider gets the settings of `like`
