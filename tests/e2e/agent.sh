@@ -1122,6 +1122,10 @@ def scenario_threads_identical():
     """One stream, decided alike whatever the threads: --threads 1, 2 and 4
     and `palisade eval` print the same bytes, one decision per event line,
     in input order."""
+    for cmd in (["agent", "--threads", "0"], ["agent", "--threads", "257"], ["eval", "--threads", "x", "--events", "-"]):
+        r = subprocess.run([PAL] + cmd, input="", capture_output=True, text=True, timeout=WAIT)
+        check(r.returncode == 2 and "--threads takes a number of threads, 1 to 256" in r.stderr,
+              "%s is refused with a reason" % " ".join(cmd), r.stderr)
     src = fixed_policy("identical-%d" % THREADS)
     pol = os.path.join(TMP, "identical-%d.palb" % THREADS)   # a bundle: eval and agent name one revision
     r = run("build", src, "-o", pol, "--revision", "identical")
@@ -1170,6 +1174,23 @@ def scenario_threads_identical():
     r = subprocess.run([PAL, "eval", "--threads", "4", "--policy", pol, "--events", path], capture_output=True,
                        timeout=WAIT * 4)
     outs["eval --threads 4"] = r.stdout
+    # eval on workers, reading a pipe that goes quiet: what is decided is written before more input comes
+    p = subprocess.Popen([PAL, "eval", "--threads", "2", "--policy", pol, "--events", "-"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    E = 3000           # several batches: more than the workers finish before the reading thread looks
+    p.stdin.write("".join(ev("early%d" % i) for i in range(E)).encode())
+    p.stdin.flush()
+    early = []
+    rd = threading.Thread(target=lambda: early.extend(p.stdout.readline() for _ in range(E)), daemon=True)
+    rd.start()
+    rd.join(WAIT)                                       # the input is still open
+    p.stdin.write(ev("late").encode())
+    p.stdin.close()
+    rd.join(WAIT)
+    rest = p.stdout.read()
+    p.wait(WAIT)
+    check([tag_of(json.loads(l))[1] if l else None for l in early] == ["early%d" % i for i in range(E)] and b"late" in rest,
+          "identical stream: eval --threads 2 writes its decisions while its input is open and idle")
     base = outs["--threads 1"]
     lines = base.split(b"\n")[:-1]
     check(len(lines) == events, "identical stream: one decision per event line (%d of %d)" % (len(lines), events))
