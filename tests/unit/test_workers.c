@@ -155,7 +155,7 @@ static void test_same_as_in_place(void)
     unsigned runs = 0, differ = 0;
     for (int notable = 0; notable < 2; notable++) {
         for (int cut = 0; cut < 2; cut++) {
-            run_opts ref_o = {{0, 0, 0}, 4096, notable, cut};
+            run_opts ref_o = {{0, 0, 0, 0}, 4096, notable, cut};
             pal_tally ref_t;
             size_t ref_len;
             char *ref = run_stream(p, in, n, &ref_o, &ref_t, &ref_len);
@@ -164,7 +164,7 @@ static void test_same_as_in_place(void)
                 for (size_t b = 0; b < 4; b++)
                     for (size_t c = 0; c < 3; c++) {
                         size_t rd = reads[(a + b + c + (size_t)notable) % 4];
-                        run_opts o = {{threads[a], slots[c], lines[b]}, rd, notable, cut};
+                        run_opts o = {{threads[a], slots[c], lines[b], 0}, rd, notable, cut};
                         pal_tally t;
                         size_t len;
                         char *got = run_stream(p, in, n, &o, &t, &len);
@@ -197,7 +197,7 @@ static void test_reload_between_batches(void)
     pal_decider like;
     CHECK_INT(pal_decider_init(&like, pa, PAL_INPUT_AUTO), 0);
     char err[128];
-    pal_workers *w = pal_workers_new(&(pal_workers_opts){3, 64, 5}, &like, err, sizeof err);
+    pal_workers *w = pal_workers_new(&(pal_workers_opts){3, 64, 5, 0}, &like, err, sizeof err);
     CHECK(w != NULL);
     if (!w) return;
     CHECK_INT(pal_workers_threads(w), 3);
@@ -263,9 +263,9 @@ static void test_slots_and_errors(void)
     pal_decider like;
     CHECK_INT(pal_decider_init(&like, p, PAL_INPUT_AUTO), 0);
     char err[128];
-    CHECK(pal_workers_new(&(pal_workers_opts){0, 0, 0}, &like, err, sizeof err) == NULL);
+    CHECK(pal_workers_new(&(pal_workers_opts){0, 0, 0, 0}, &like, err, sizeof err) == NULL);
     CHECK(strstr(err, "worker threads") != NULL);
-    pal_workers *w = pal_workers_new(&(pal_workers_opts){1, 2, 0}, &like, err, sizeof err);
+    pal_workers *w = pal_workers_new(&(pal_workers_opts){1, 2, 0, 0}, &like, err, sizeof err);
     CHECK(w != NULL);
     if (!w) return;
     pal_workers_set_program(w, p);
