@@ -1178,11 +1178,12 @@ def scenario_threads_identical():
     p = subprocess.Popen([PAL, "eval", "--threads", "2", "--policy", pol, "--events", "-"], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     E = 3000           # several batches: more than the workers finish before the reading thread looks
-    p.stdin.write("".join(ev("early%d" % i) for i in range(E)).encode())
-    p.stdin.flush()
     early = []
+    # the reader starts first: E decisions are more than a pipe holds
     rd = threading.Thread(target=lambda: early.extend(p.stdout.readline() for _ in range(E)), daemon=True)
     rd.start()
+    p.stdin.write("".join(ev("early%d" % i) for i in range(E)).encode())
+    p.stdin.flush()
     rd.join(WAIT)                                       # the input is still open
     p.stdin.write(ev("late").encode())
     p.stdin.close()
