@@ -36,6 +36,7 @@
 #define AGENT_IDLE_TIMEOUT_MS     60000         /* default --idle-timeout: a connection silent this long is closed */
 #define AGENT_REQUEST_TIMEOUT_MS  10000         /* default --request-timeout: a line begun must end, replies must move */
 #define AGENT_EVICT_MIN_IDLE_MS   1000          /* when every slot is taken, a connection idle this long gives way */
+#define AGENT_WORKER_NICE         5             /* the stream's workers run this much nicer than the thread that answers */
 
 /* What the policy is and how it is rebuilt. */
 typedef struct agent_policy {

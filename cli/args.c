@@ -6,10 +6,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "engine/runtime/workers.h"
 
 void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv)
 {
@@ -141,4 +144,27 @@ int cli_no_event_decoded(const char *cmd, const char *path, long nlines, cli_inp
                          "pipe it through %s", name, none, what, jq);
     return cli_error(cmd, "%s: %s: it is %s, and palisade reads JSON lines (one event object per line); "
                      "convert it with %s %s > events.jsonl", name, none, what, jq, path);
+}
+
+int cli_threads_value(const char *cmd, const char *text, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < 1 || v > PAL_MAX_WORKERS) {
+        cli_error(cmd, "--threads takes a number of threads, 1 to %d, not '%s'", PAL_MAX_WORKERS, text);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+unsigned cli_cores(void)
+{
+    cpu_set_t set;
+    long n = 0;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) n = CPU_COUNT(&set);
+    if (n < 1) n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    return n > PAL_MAX_WORKERS ? PAL_MAX_WORKERS : (unsigned)n;
 }

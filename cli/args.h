@@ -88,4 +88,10 @@ cli_input_shape cli_input_shape_of(const char *line, size_t len);
    of it; else `otherwise` (where the reasons are).  Returns EXIT_ERROR. */
 int cli_no_event_decoded(const char *cmd, const char *path, long nlines, cli_input_shape shape, const char *otherwise);
 
+/* --threads N: 1 to PAL_MAX_WORKERS (engine/runtime/workers.h).  Returns
+   0, or reports the error and returns -1. */
+int cli_threads_value(const char *cmd, const char *text, unsigned *out);
+/* The cores this process may run on (at least 1, at most PAL_MAX_WORKERS). */
+unsigned cli_cores(void);
+
 #endif

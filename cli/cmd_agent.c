@@ -2,24 +2,42 @@
  * cmd_agent.c — `palisade agent`: decide a live event stream, reloading the
  * rules as they change, without losing an event.
  *
- * Design.  One thread, one poll() loop, every descriptor in it: signals
- * (signalfd), inotify, the reload child's pipe, standard input or a
- * followed file, the two listening sockets and their connections.  With
- * one thread there is nothing to lock and the promises are easy to check:
+ * Design.  One I/O thread, one poll() loop, every descriptor in it:
+ * signals (signalfd), inotify, the reload child's pipe, standard input or
+ * a followed file, the two listening sockets and their connections, and
+ * the workers' eventfd.  All the agent's state is this thread's; the
+ * workers (engine/runtime/workers.h, --threads N, default the cores) only
+ * decide, and share nothing with it but the batches they are handed and
+ * the read-only program:
  *
  *  - One event in, one decision out.  Every source is a session
- *    (engine/runtime/session.h: a line splitter and a decider): a line is
- *    decided the moment it completes, by the program in force at that
- *    moment, and the decision names that program's revision.
+ *    (engine/runtime/session.h: a line splitter and a decider).  A
+ *    stream source's lines (standard input, --follow, --listen) go to the
+ *    workers in batches — the lines of one read, at most PAL_BATCH_LINES,
+ *    pointing into the read's buffer, which goes with them — and the
+ *    decisions come back through the eventfd and are collected in
+ *    submission order into the stream queue: per source, in input order,
+ *    the same bytes as --threads 1 writes.  A decision socket request is
+ *    decided here, on the I/O thread, the moment its line completes, by
+ *    this thread's own decider: an answer never waits behind the stream,
+ *    and the workers run AGENT_WORKER_NICE nicer so that this thread gets
+ *    a core when a request comes.  With --threads 1 there are no workers
+ *    and every line is decided here, as it completes.
  *  - Atomic reloads.  A new program is built by a child process
  *    (cli/agent_reload.c), verified here, and swapped in between two
- *    lines.  A failed build or verification leaves the running program as
- *    it is; failures are reported on stderr and counted.
+ *    lines here, and for the workers between two batches (a batch carries
+ *    the program in force when it was submitted; every decision names
+ *    the revision that made it).  The old program is freed once no batch
+ *    carries it and no worker holds it.  A failed build or verification
+ *    leaves the running program as it is; failures are reported on stderr
+ *    and counted.
  *  - Bounded.  A connection holds at most one unfinished line
  *    (PAL_MAX_EVENT_LINE) plus one read, and AGENT_MAX_REPLY_BACKLOG of
  *    unsent replies (checked after every line: past it the lines already
  *    read wait, undecided, and nothing more is read); the stream sources
- *    share AGENT_MAX_STREAM_BACKLOG the same way.  At most
+ *    share AGENT_MAX_STREAM_BACKLOG, checked before each read, plus what
+ *    the batches in flight bring: at most 4 per worker (then the stream
+ *    sources read nothing until one is collected).  At most
  *    AGENT_MAX_CONNECTIONS are open and none holds a slot for nothing: a
  *    line begun must end and replies must be taken within
  *    --request-timeout, a silent connection closes after --idle-timeout,
@@ -54,6 +72,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +91,7 @@
 #include "engine/base/strbuf.h"
 #include "engine/runtime/decider.h"
 #include "engine/runtime/session.h"
+#include "engine/runtime/workers.h"
 #include "cli/policy.h"
 #include "engine/base/limits.h"
 #include "engine/core/match.h"
@@ -83,6 +103,7 @@ pal_decided_fn agent_decided_hook = NULL;
 void *agent_decided_hook_user = NULL;
 
 typedef struct agent_learning {
+    pthread_mutex_t lock;     /* the hook runs on the worker threads */
     pal_learn *model;
     const char *dir;
     const char *image_glob;   /* NULL: every image */
@@ -99,8 +120,10 @@ static bool learn_hook(void *user, const pal_program *p, const pal_event *ev, co
     if (v->tag != PV_STR || v->len == 0) return false;
     if (L->image_glob && !pal_glob_match(L->image_glob, strlen(L->image_glob), v->u.s, v->len, false, false))
         return false;
-    if (pal_learn_event(L->model, ev) != 0)
-        fprintf(stderr, "palisade agent: learning: out of memory; this event was not learned\n");
+    pthread_mutex_lock(&L->lock);
+    int rc = pal_learn_event(L->model, ev);
+    pthread_mutex_unlock(&L->lock);
+    if (rc != 0) fprintf(stderr, "palisade agent: learning: out of memory; this event was not learned\n");
     return true;
 }
 
@@ -109,17 +132,19 @@ static void learn_write(agent_learning *L, const char *why)
     if (!L->model) return;
     char err[1024];
     pal_learn_stats st;
+    pthread_mutex_lock(&L->lock);
     pal_learn_get_stats(L->model, &st);
     fprintf(stderr, "palisade agent: %s: writing what was learned (%lu events, %u images) to %s\n", why,
             st.learned, st.images, L->dir);
-    if (cli_learn_write("agent", L->model, L->dir, err, sizeof err) != 0)
-        fprintf(stderr, "palisade agent: learning: %s\n", err);
+    int rc = cli_learn_write("agent", L->model, L->dir, err, sizeof err);
+    pthread_mutex_unlock(&L->lock);
+    if (rc != 0) fprintf(stderr, "palisade agent: learning: %s\n", err);
 }
 
-static agent_learning learning = {NULL, NULL, NULL, -1};
+static agent_learning learning = {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL, -1};
 
 enum { CONN_LISTEN = 1, CONN_DECISION };
-enum { OUT_FLUSH_BYTES = 65536, FOLLOW_CHECK_MS = 250, DEFAULT_RELOAD_DELAY_MS = 200 };
+enum { OUT_FLUSH_BYTES = 65536, FOLLOW_CHECK_MS = 250, DEFAULT_RELOAD_DELAY_MS = 200, STREAM_READ_BYTES = 65536 };
 
 typedef struct conn {
     int fd;
@@ -159,7 +184,11 @@ typedef struct agent {
     /* rules */
     agent_policy pol;
     pal_program *prog;
-    pal_decider *dec;
+    pal_decider *dec;            /* this thread's: the decision socket, and every source without workers */
+    unsigned threads;            /* --threads */
+    pal_workers *workers;        /* the stream sources' deciders (NULL: --threads 1) */
+    pal_program **retired;       /* replaced programs the workers may still be using */
+    size_t nretired;
     pal_pubkey trusted;
     bool have_trusted;
 
@@ -282,6 +311,32 @@ static int open_output(agent *a, char *err, size_t cap)
     return 0;
 }
 
+/* A stream source: large reads, and its lines decided on the workers. */
+static void stream_session(agent *a, pal_session *s)
+{
+    s->lines.read_size = STREAM_READ_BYTES;
+    if (a->workers) pal_session_use_workers(s, a->workers);
+}
+
+/* The programs replaced by reloads that no worker uses any more are freed. */
+static void free_retired(agent *a)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < a->nretired; i++) {
+        if (a->workers && pal_workers_uses(a->workers, a->retired[i])) a->retired[k++] = a->retired[i];
+        else pal_program_free(a->retired[i]);
+    }
+    a->nretired = k;
+}
+
+/* Decisions the workers have made go to their queues, in order. */
+static void collect(agent *a)
+{
+    if (!a->workers) return;
+    pal_workers_collect(a->workers);
+    if (a->nretired) free_retired(a);
+}
+
 /* A line begun but never ended (the writer stopped mid-line at shutdown). */
 static void cut_short(agent *a, pal_session *s)
 {
@@ -363,6 +418,7 @@ static void resume_sources(agent *a, long long now)
 /* A stream source waits for room in the stream queue (written each turn). */
 static bool stream_held(const agent *a)
 {
+    if (a->workers && !pal_workers_can_begin(a->workers)) return false;   /* they wait for a batch to be collected */
     if (a->use_stdin && !a->stdin_done && pal_session_held(&a->stdin_s)) return true;
     if (a->follow_path && !a->fol.read_done && pal_session_held(&a->fol.s)) return true;
     for (size_t i = 0; i < a->nconns; i++)
@@ -470,7 +526,10 @@ static void accept_conns(agent *a, int lfd, int kind, long long now)
         c->serial = ++a->next_serial;
         c->last_active_ms = now;
         if (kind == CONN_DECISION) pal_session_init(&c->s, &c->out, AGENT_MAX_REPLY_BACKLOG, true, 0, &a->counts);
-        else pal_session_init(&c->s, &a->stream, AGENT_MAX_STREAM_BACKLOG, false, c->serial, &a->counts);
+        else {
+            pal_session_init(&c->s, &a->stream, AGENT_MAX_STREAM_BACKLOG, false, c->serial, &a->counts);
+            stream_session(a, &c->s);
+        }
         a->conns[a->nconns++] = c;
     }
     if (a->nconns >= AGENT_MAX_CONNECTIONS && !a->conn_limit_reported) {
@@ -726,12 +785,27 @@ static void finish_reload(agent *a)
             nd->on_decided_user = agent_decided_hook_user;
             nd->decode_all = agent_decided_hook != NULL;
             nd->decode_opts = a->have_dopts ? &a->dopts : NULL;
-            /* the swap: the next line is decided by the new program */
+            /* the swap: the next line is decided by the new program — on
+               the workers, the next batch (the batches already submitted
+               keep the old one, which is freed once none uses it) */
+            pal_program *old = a->prog;
             pal_decider_free(a->dec);
             free(a->dec);
-            pal_program_free(a->prog);
             a->dec = nd;
             a->prog = np;
+            if (a->workers) {
+                pal_workers_set_program(a->workers, np);
+                pal_program **nr = realloc(a->retired, (a->nretired + 1) * sizeof *nr);
+                if (nr) {
+                    a->retired = nr;
+                    a->retired[a->nretired++] = old;
+                    old = NULL;
+                } else {
+                    /* no memory to keep it for later: wait until nothing uses it */
+                    while (pal_workers_uses(a->workers, old)) pal_workers_wait(a->workers, 10);
+                }
+            }
+            pal_program_free(old);
             a->reloads_ok++;
             char counts[96];
             cli_program_counts(np, counts, sizeof counts);
@@ -804,6 +878,7 @@ static void handle_signals(agent *a)
 
 static bool sources_busy(const agent *a)
 {
+    if (a->workers && pal_workers_inflight(a->workers)) return true;   /* decisions on their way */
     if (a->use_stdin && !a->stdin_done) return true;
     if (a->follow_path && !a->fol.read_done) return true;
     for (size_t i = 0; i < a->nconns; i++) {
@@ -840,7 +915,10 @@ static void run(agent *a)
         flush_output(a, false);
 
         int n = 0, i_sig = -1, i_ino = -1, i_pipe = -1, i_stdin = -1, i_listen = -1, i_decision = -1, i_out = -1;
+        int i_work = -1;
         pfd[i_sig = n++] = (struct pollfd){a->sig_fd, POLLIN, 0};
+        if (a->workers && (pal_workers_inflight(a->workers) || a->nretired))
+            pfd[i_work = n++] = (struct pollfd){pal_workers_fd(a->workers), POLLIN, 0};
         if (pal_outq_pending(&a->stream)) pfd[i_out = n++] = (struct pollfd){a->out_wfd, POLLOUT, 0};
         if (a->inotify_fd >= 0) pfd[i_ino = n++] = (struct pollfd){a->inotify_fd, POLLIN, 0};
         if (a->pol.child) pfd[i_pipe = n++] = (struct pollfd){a->pol.pipe_fd, POLLIN, 0};
@@ -895,6 +973,7 @@ static void run(agent *a)
         if (r < 0) continue;
 
         if (pfd[i_sig].revents) handle_signals(a);
+        if (i_work >= 0 && pfd[i_work].revents) collect(a);
         if (i_ino >= 0 && pfd[i_ino].revents) {
             bool pol = false, fol = false;
             agent_watch_read(&a->pol, &pol, &fol);
@@ -938,6 +1017,10 @@ static void run(agent *a)
         (void)i_out;   /* POLLOUT only wakes the loop: the queue is written here */
         flush_output(a, false);
     }
+    if (a->workers) {
+        pal_workers_finish(a->workers);
+        collect(a);
+    }
     flush_output(a, true);   /* at exit: every decision made is written */
 }
 
@@ -947,7 +1030,7 @@ static void usage(FILE *f)
             "usage: palisade agent [--policy DIR|BUNDLE] [--verify-key PUB] [--input-format auto|ecs|sysmon|falco]\n"
             "                      [--follow FILE [--from-start] | --listen PATH] [--decision-socket PATH]\n"
             "                      [--output FILE] [--reload-delay MS] [--idle-timeout MS] [--request-timeout MS]\n"
-            "                      [--learn DIR [--learn-image GLOB]] [--volume-map MAP]\n"
+            "                      [--learn DIR [--learn-image GLOB]] [--volume-map MAP] [--threads N]\n"
             "Decides a live event stream, one decision line per event line, each naming the revision that made it.\n"
             "  --policy DIR|BUNDLE   the rules (default: the built-in runtime policies); reloaded on SIGHUP and when\n"
             "                        the directory or bundle changes; a set that fails to build or verify is\n"
@@ -968,13 +1051,16 @@ static void usage(FILE *f)
             "                        connection gives way; if none is idle, a decision client gets an error\n"
             "                        reply and a --listen writer waits\n"
             "  --volume-map MAP      \\Device\\HarddiskVolumeN=X:,... : read such Windows paths as drive paths\n"
+            "  --threads N           decide the stream on N threads (default: the cores, here %u), decisions in\n"
+            "                        input order; 1: all on one thread.  The decision socket is answered on the\n"
+            "                        thread that reads, never behind the stream\n"
             "  --learn DIR           learning mode: events of the images learned (--learn-image GLOB, default all)\n"
             "                        are not enforced (decisions say allow, \"learning\":true); what they do is\n"
             "                        written as runtime and firewall policy to DIR/learned.pal (merged into it)\n"
             "                        on SIGUSR2 and at exit, to review and commit\n"
             "Signals: SIGHUP reload, SIGUSR1 stats line on stderr, SIGUSR2 write what was learned,\n"
             "SIGTERM/SIGINT finish and exit 0.\n",
-            DEFAULT_RELOAD_DELAY_MS, AGENT_IDLE_TIMEOUT_MS, AGENT_REQUEST_TIMEOUT_MS);
+            DEFAULT_RELOAD_DELAY_MS, AGENT_IDLE_TIMEOUT_MS, AGENT_REQUEST_TIMEOUT_MS, cli_cores());
 }
 
 static int agent_setup(agent *a, char *err, size_t cap)
@@ -1014,6 +1100,17 @@ static int agent_setup(agent *a, char *err, size_t cap)
     a->dec->on_decided_user = agent_decided_hook_user;
     a->dec->decode_all = agent_decided_hook != NULL;
     a->dec->decode_opts = a->have_dopts ? &a->dopts : NULL;
+    if (a->threads > 1) {
+        char werr[256];
+        if (!(a->workers = pal_workers_new(&(pal_workers_opts){a->threads, 0, 0, AGENT_WORKER_NICE}, a->dec, werr, sizeof werr))) {
+            snprintf(err, cap, "--threads %u: %s", a->threads, werr);
+            return -1;
+        }
+        pal_workers_set_program(a->workers, a->prog);
+        stream_session(a, &a->stdin_s);
+    } else {
+        a->stdin_s.lines.read_size = STREAM_READ_BYTES;
+    }
     if (open_output(a, err, cap)) return -1;
     if (a->listen_path && (a->listen_fd = listen_unix(a->listen_path, err, cap)) < 0) return -1;
     if (a->decision_path && (a->decision_fd = listen_unix(a->decision_path, err, cap)) < 0) return -1;
@@ -1021,19 +1118,22 @@ static int agent_setup(agent *a, char *err, size_t cap)
         a->fol.path = a->follow_path;
         a->fol.fd = -1;
         pal_session_init(&a->fol.s, &a->stream, AGENT_MAX_STREAM_BACKLOG, false, 0, &a->counts);
+        stream_session(a, &a->fol.s);
         if (a->inotify_fd >= 0) agent_watch_follow(&a->pol, a->follow_path);
         follow_open(a, a->from_start);
         if (a->fol.fd < 0) fprintf(stderr, "palisade agent: %s does not exist yet; waiting for it\n", a->follow_path);
     }
     char counts[96];
     cli_program_counts(a->prog, counts, sizeof counts);
+    char threads[48] = "";
+    if (a->threads > 1) snprintf(threads, sizeof threads, "; %u threads", a->threads);
     fprintf(stderr, "palisade agent: ready: revision %s (%s%s%s) from %s; events from %s%s%s; decisions to %s%s%s\n",
             revision(a), counts, sig.state == PAL_SIG_UNSIGNED ? "" : ", signed by key ",
             sig.state == PAL_SIG_UNSIGNED ? "" : sig.key_id, a->policy_path ? a->policy_path : "the built-in policies",
             a->follow_path ? a->follow_path : a->listen_path ? a->listen_path : "standard input",
             a->decision_path ? "; decision socket " : "", a->decision_path ? a->decision_path : "",
             a->output_path ? a->output_path : "standard output", a->pol.path && a->inotify_fd >= 0 ? "; watching for changes" : "",
-            "");
+            threads);
     return 0;
 }
 
@@ -1046,6 +1146,10 @@ static void agent_teardown(agent *a)
     if (a->fol.fd >= 0) close(a->fol.fd);
     pal_session_free(&a->fol.s);
     pal_session_free(&a->stdin_s);
+    pal_workers_free(a->workers);   /* joined: nothing uses a program any more */
+    a->workers = NULL;
+    free_retired(a);
+    free(a->retired);
     if (a->dec) { pal_decider_free(a->dec); free(a->dec); }
     if (a->prog) pal_program_free(a->prog);
     if (a->inotify_fd >= 0) close(a->inotify_fd);
@@ -1079,6 +1183,7 @@ int cmd_agent(int argc, char **argv)
     a.reload_delay_ms = DEFAULT_RELOAD_DELAY_MS;
     a.idle_timeout_ms = AGENT_IDLE_TIMEOUT_MS;
     a.request_timeout_ms = AGENT_REQUEST_TIMEOUT_MS;
+    a.threads = cli_cores();
     const char *fmtname = "auto", *keypath = NULL;
     cli_args A;
     cli_args_init(&A, "agent", argc, argv);
@@ -1108,6 +1213,8 @@ int cmd_agent(int argc, char **argv)
             if (parse_timeout("--idle-timeout", A.value, &a.idle_timeout_ms) != 0) return EXIT_ERROR;
         } else if (cli_args_value(&A, "--request-timeout", "milliseconds, 0 (never) to 86400000")) {
             if (parse_timeout("--request-timeout", A.value, &a.request_timeout_ms) != 0) return EXIT_ERROR;
+        } else if (cli_args_value(&A, "--threads", "a number of threads")) {
+            if (cli_threads_value("agent", A.value, &a.threads) != 0) return EXIT_ERROR;
         } else if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
         else return cli_args_unknown(&A);
     }

@@ -8,9 +8,18 @@
  * summary says how to convert it, once), and, with --strict, any line that
  * could not be decoded.  Bad lines never stop the stream: each gets an
  * error decision naming its line.
+ *
+ * The stream is one session (engine/runtime/session.h): large reads, the
+ * lines cut in place, the decisions queued and written in one write per
+ * read.  With --threads N (N > 1) the lines are decided on N workers
+ * (engine/runtime/workers.h), the decisions still in input order; while
+ * the input is idle (a pipe with nothing to read) the decisions already
+ * made are written as they come, so a live stream is not held back.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +29,8 @@
 #include "engine/base/fileio.h"
 #include "engine/base/lines.h"
 #include "engine/runtime/decider.h"
+#include "engine/runtime/session.h"
+#include "engine/runtime/workers.h"
 #include "cli/policy.h"
 #include "engine/decode/decode.h"
 #include "engine/runtime/runtime.h"
@@ -32,11 +43,12 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: palisade eval [--policy DIR|BUNDLE|FILE.pal] --events FILE|- [--input-format auto|ecs|sysmon|falco]\n"
-               "                     [--only-findings] [--strict] [--verify-key PUB] [--volume-map MAP]\n"
+               "                     [--only-findings] [--strict] [--verify-key PUB] [--volume-map MAP] [--threads N]\n"
                "       palisade eval [--policy ...] --inventory FILE.json\n"
                "Without --policy the built-in runtime policies (or, for --inventory, checks) decide.\n"
                "--verify-key PUB refuses a bundle that the key from `palisade keygen` did not sign.\n"
-               "--volume-map '\\Device\\HarddiskVolume3=C:,...' reads such Windows paths as drive paths.\n");
+               "--volume-map '\\Device\\HarddiskVolume3=C:,...' reads such Windows paths as drive paths.\n"
+               "--threads N decides on N threads (default 1); the decisions stay in input order.\n");
 }
 
 static void json_escape(FILE *out, const char *s)
@@ -121,35 +133,99 @@ static int eval_inventory(pal_program *p, const char *path)
     return exitc;
 }
 
-typedef struct eval_state {
-    pal_decider decider;
-    pal_strbuf out;
-    bool only_findings;
-    long nevents, nerr, ndeny, nfind, nwarn;
-    cli_input_shape shape;   /* of the first line: for the hint when no line decodes */
-} eval_state;
+enum { EVAL_READ_BYTES = 256 * 1024 };
 
-static int eval_line(void *user, const char *line, size_t len, bool toolong, long lineno)
+/* The shape of the first line, for the hint when no line decodes. */
+typedef struct first_line { bool seen; cli_input_shape shape; } first_line;
+
+static void peek_first(void *user, const char *line, size_t len, bool toolong)
 {
-    eval_state *st = user;
-    if (st->nevents++ == 0 && line) st->shape = cli_input_shape_of(line, len);
-    pal_verdict v;
-    pal_decision_ctx c = {lineno, 0, false, NULL};
-    pal_strbuf_clear(&st->out);
-    if (pal_decide_line(&st->decider, line, len, toolong, c, &st->out, &v) != 0) return -1;
-    if (v.input_error) st->nerr++;
-    if (v.warning) st->nwarn++;
-    if (v.effect >= PE_PREVENT) st->ndeny++;
-    if (v.nmatches) st->nfind++;
-    if (!st->only_findings || v.nmatches || v.vm_error || v.warning || v.input_error)
-        fwrite(st->out.s, 1, st->out.len, stdout);
+    first_line *f = user;
+    if (f->seen) return;
+    f->seen = true;
+    if (line) f->shape = cli_input_shape_of(line, len);
+}
+
+/* Writes what the queue holds, all of it (standard output may have been
+   left non-blocking by whoever made it).  Returns 0, or -1 with errno. */
+static int write_out(pal_outq *q)
+{
+    while (pal_outq_pending(q)) {
+        ssize_t n = write(STDOUT_FILENO, pal_outq_data(q), pal_outq_pending(q));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd pf = {STDOUT_FILENO, POLLOUT, 0};
+            poll(&pf, 1, -1);
+            continue;
+        }
+        if (n <= 0) return -1;
+        pal_outq_sent(q, (size_t)n);
+    }
     return 0;
+}
+
+typedef struct eval_stream {
+    int fd;
+    bool may_block;          /* a pipe or a terminal: reads may wait (a regular file never does) */
+    pal_session s;
+    pal_outq out;
+    pal_session_counts counts;
+    pal_decider *dec;
+    pal_workers *w;          /* NULL: decided in place */
+    bool out_failed;
+} eval_stream;
+
+static void flush_decisions(eval_stream *e)
+{
+    if (e->w) pal_workers_collect(e->w);
+    if (!e->out_failed && write_out(&e->out) != 0) {
+        cli_error("eval", "cannot write the decisions to standard output: %s", strerror(errno));
+        e->out_failed = true;
+    }
+    if (e->out_failed) pal_outq_sent(&e->out, pal_outq_pending(&e->out));
+}
+
+/* Reads the stream to its end.  Returns 0, 1 (it could not be read to its
+   end: reported) or -1 (out of memory). */
+static int eval_events(eval_stream *e, const char *events)
+{
+    for (;;) {
+        if (e->out_failed) return 1;
+        size_t avail;
+        char *space = pal_session_space(&e->s, &avail);
+        if (!space) {
+            if (!e->w || !pal_session_blocked(&e->s)) return -1;
+            /* every slot is in flight, or lines wait for one */
+            if (!pal_workers_can_begin(e->w)) pal_workers_wait(e->w, -1);
+            else pal_session_resume(&e->s, e->dec, false);
+            flush_decisions(e);
+            continue;
+        }
+        if (e->w && e->may_block && pal_workers_inflight(e->w)) {
+            /* decisions on their way: written as they come while the input is idle */
+            struct pollfd pf[2] = {{e->fd, POLLIN, 0}, {pal_workers_fd(e->w), POLLIN, 0}};
+            if (poll(pf, 2, -1) < 0 && errno != EINTR) return -1;
+            if (pf[1].revents) flush_decisions(e);
+            if (!pf[0].revents) continue;
+        }
+        ssize_t n = read(e->fd, space, avail);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) { cli_read_error("eval", events, errno); return 1; }
+        if (n == 0) break;
+        pal_session_commit(&e->s, e->dec, (size_t)n);
+        flush_decisions(e);
+    }
+    pal_session_finish(&e->s, e->dec);
+    if (e->w) pal_workers_finish(e->w);
+    flush_decisions(e);
+    return e->out_failed ? 1 : 0;
 }
 
 int cmd_eval(int argc, char **argv)
 {
     const char *policy = NULL, *events = NULL, *inventory = NULL, *fmtname = "auto", *keypath = NULL;
     bool only_findings = false, strict = false, have_volumes = false;
+    unsigned threads = 1;
     pal_decode_opts dopts;
     char verr[512];
     cli_args A;
@@ -164,6 +240,9 @@ int cmd_eval(int argc, char **argv)
             if (pal_volume_map_parse(A.value, &dopts, verr, sizeof verr) != 0)
                 return cli_error("eval", "--volume-map: %s", verr);
             have_volumes = true;
+        }
+        else if (cli_args_value(&A, "--threads", "a number of threads")) {
+            if (cli_threads_value("eval", A.value, &threads) != 0) return EXIT_ERROR;
         }
         else if (cli_args_flag(&A, "--only-findings")) only_findings = true;
         else if (cli_args_flag(&A, "--strict")) strict = true;
@@ -186,42 +265,54 @@ int cmd_eval(int argc, char **argv)
 
     int fd = cli_open_input("eval", events, EVENTS_WANTED);
     if (fd < 0) { pal_program_free(p); return EXIT_ERROR; }
-    eval_state st = {.only_findings = only_findings};
-    pal_lines lines;
-    pal_lines_init(&lines);
-    if (pal_decider_init(&st.decider, p, (pal_input_format)fmt) != 0) {
+    pal_decider dec;
+    if (pal_decider_init(&dec, p, (pal_input_format)fmt) != 0) {
         if (fd != STDIN_FILENO) close(fd);
         pal_program_free(p);
         return cli_error("eval", "out of memory");
     }
-    if (have_volumes) st.decider.decode_opts = &dopts;
+    if (have_volumes) dec.decode_opts = &dopts;
+    eval_stream e;
+    memset(&e, 0, sizeof e);
+    e.fd = fd;
+    e.dec = &dec;
+    struct stat st;
+    e.may_block = !(fstat(fd, &st) == 0 && S_ISREG(st.st_mode));
+    first_line first = {false, CLI_SHAPE_OTHER};
+    pal_session_init(&e.s, &e.out, 0, false, 0, &e.counts);
+    e.s.only_notable = only_findings;
+    e.s.peek = peek_first;
+    e.s.peek_user = &first;
+    e.s.lines.read_size = EVAL_READ_BYTES;
     int rc = 0;
-    bool stopped = false;   /* the input could not be read to its end: exit 2 whatever was decided */
-    for (;;) {
-        size_t avail;
-        char *space = pal_lines_space(&lines, &avail);
-        if (!space) { rc = -1; break; }
-        ssize_t n = read(fd, space, avail);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) { cli_read_error("eval", events, errno); stopped = true; break; }
-        if (n == 0) { rc = pal_lines_finish(&lines, eval_line, &st); break; }
-        if ((rc = pal_lines_commit(&lines, (size_t)n, eval_line, &st)) != 0) break;
+    if (threads > 1) {
+        char werr[256];
+        if (!(e.w = pal_workers_new(&(pal_workers_opts){threads, 0, 0, 0}, &dec, werr, sizeof werr))) {
+            cli_error("eval", "--threads %u: %s", threads, werr);
+            rc = 1;
+        } else {
+            pal_workers_set_program(e.w, p);
+            pal_session_use_workers(&e.s, e.w);
+        }
     }
-    if (rc) { cli_error("eval", "out of memory"); stopped = true; }
+    if (rc == 0) rc = eval_events(&e, events);
+    bool stopped = rc != 0;   /* the input could not be read to its end: exit 2 whatever was decided */
+    if (rc < 0 || e.counts.write_errors) { cli_error("eval", "out of memory"); stopped = true; }
     if (fd != STDIN_FILENO) close(fd);
-    fflush(stdout);
-    fprintf(stderr, "palisade eval: %ld events, %ld with findings, %ld prevented or blocked, %ld input errors, "
-            "%ld with unreadable fields\n", st.nevents, st.nfind, st.ndeny, st.nerr, st.nwarn);
+    const pal_session_counts *t = &e.counts;
+    fprintf(stderr, "palisade eval: %llu events, %llu with findings, %llu prevented or blocked, %llu input errors, "
+            "%llu with unreadable fields\n", t->lines, t->with_findings, t->denied, t->input_errors, t->warnings);
     /* a stream of which no line decodes is the wrong input (a JSON array,
        pretty-printed JSON), not a stream of bad lines: said once, exit 2 */
-    bool none_decoded = !stopped && st.nevents > 0 && st.nerr == st.nevents;
+    bool none_decoded = !stopped && t->lines > 0 && t->input_errors == t->lines;
     if (none_decoded)
-        cli_no_event_decoded("eval", events, st.nevents, st.shape, "the \"error\" of each decision line says why");
-    pal_lines_free(&lines);
-    pal_decider_free(&st.decider);
-    pal_strbuf_free(&st.out);
+        cli_no_event_decoded("eval", events, (long)t->lines, first.shape, "the \"error\" of each decision line says why");
+    bool bad_lines = t->input_errors || t->warnings, denied = t->denied;
+    pal_workers_free(e.w);
+    pal_session_free(&e.s);
+    pal_outq_free(&e.out);
+    pal_decider_free(&dec);
     pal_program_free(p);
-    long nerr = st.nerr, nwarn = st.nwarn, ndeny = st.ndeny;
-    if (stopped || none_decoded || (strict && (nerr || nwarn))) return EXIT_ERROR;
-    return ndeny ? EXIT_POLICY : EXIT_OK;
+    if (stopped || none_decoded || (strict && bad_lines)) return EXIT_ERROR;
+    return denied ? EXIT_POLICY : EXIT_OK;
 }

@@ -22,6 +22,18 @@
  * full output queue stops deciding without losing what it has read.  While
  * lines are held there is no space for a new read.
  *
+ * In place, and handed off.  Bytes are read into the buffer and lines are
+ * handed on as pointers into it: no line is copied.  The lines handed on
+ * stay where they are until the next pal_lines_space (which only then
+ * moves the unfinished tail to the front), so a consumer may keep the
+ * pointers of one read's lines until then — or for as long as it likes
+ * when it takes the whole buffer with pal_lines_swap_buffer, which gives
+ * the splitter another buffer with the unfinished tail copied into it
+ * (the parallel deciders of engine/runtime/workers.h take each read's
+ * buffer this way, so their lines are never copied either).  read_size
+ * asks for bigger reads (fewer system calls, bigger batches); the buffer
+ * stays bounded by one line at the limit plus one read.
+ *
  * Used by `palisade eval` and `palisade agent` for every event source; one
  * splitter per source, not thread-safe.
  */
@@ -39,19 +51,22 @@ typedef int (*pal_line_fn)(void *user, const char *line, size_t len, bool toolon
 
 typedef struct pal_lines {
     char *buf;
-    size_t len, cap;     /* buf[0..len): the unfinished line (and held lines) */
-    size_t scan;         /* buf[0..scan) has no newline: where the next search starts */
+    size_t start;        /* buf[0..start): lines already handed on, kept until the next pal_lines_space */
+    size_t len, cap;     /* buf[start..len): the unfinished line (and held lines) */
+    size_t scan;         /* buf[start..scan) has no newline: where the next search starts */
     bool skipping;       /* inside a line over the limit: dropping bytes until its newline */
     bool held;           /* the callback stopped the feed: lines may wait in buf */
     long lineno;         /* lines completed so far */
     /* settings: set after pal_lines_init, kept by pal_lines_free */
     size_t max_line;     /* longest line (0: PAL_MAX_EVENT_LINE) */
     bool deliver_empty;  /* empty lines are handed to the callback too */
+    size_t read_size;    /* room wanted for each read (0: 4 KiB, in a buffer of at least 16 KiB) */
 } pal_lines;
 
 void pal_lines_init(pal_lines *l);
 void pal_lines_free(pal_lines *l);
-/* Where to read the next bytes; *avail gets the room (at least 4 KiB).
+/* Where to read the next bytes; *avail gets the room (at least 4 KiB, and
+   read_size when set).  The lines handed on before are forgotten here.
    NULL when out of memory, or while lines are held. */
 char *pal_lines_space(pal_lines *l, size_t *avail);
 /* n bytes were read into the space: hands every completed line to fn. */
@@ -71,5 +86,12 @@ bool pal_lines_partial(const pal_lines *l);
 long pal_lines_abandon(pal_lines *l);
 /* The callback stopped a feed and lines may wait: drain before reading. */
 bool pal_lines_held(const pal_lines *l);
+/* Trades buffers: *buf (with *cap bytes; NULL and 0 for none) becomes the
+   splitter's, with the bytes not yet handed on (the unfinished line, held
+   lines) copied to its front, and the splitter's old buffer is the
+   caller's, every line handed on from it still in place — to free, or to
+   give back in a later swap.  Returns 0, or -1 when out of memory
+   (nothing is changed). */
+int pal_lines_swap_buffer(pal_lines *l, char **buf, size_t *cap);
 
 #endif

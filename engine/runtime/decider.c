@@ -20,6 +20,42 @@ int pal_decider_init(pal_decider *d, const pal_program *p, pal_input_format fmt)
     return 0;
 }
 
+int pal_decider_init_like(pal_decider *d, const pal_program *p, const pal_decider *like)
+{
+    if (pal_decider_init(d, p, like->fmt) != 0) return -1;
+    d->on_decided = like->on_decided;
+    d->on_decided_user = like->on_decided_user;
+    d->decode_all = like->decode_all;
+    if (like->max_line) d->max_line = like->max_line;
+    d->decode_opts = like->decode_opts;
+    return 0;
+}
+
+void pal_tally_line(pal_tally *t, int rc, const pal_verdict *v, bool written)
+{
+    t->lines++;
+    if (rc != 0) {
+        t->write_errors++;
+        return;
+    }
+    if (written) t->decisions++;
+    if (v->input_error) t->input_errors++;
+    if (v->warning) t->warnings++;
+    if (v->effect >= PE_PREVENT) t->denied++;
+    if (v->nmatches) t->with_findings++;
+}
+
+void pal_tally_add(pal_tally *t, const pal_tally *more)
+{
+    t->lines += more->lines;
+    t->decisions += more->decisions;
+    t->input_errors += more->input_errors;
+    t->write_errors += more->write_errors;
+    t->warnings += more->warnings;
+    t->denied += more->denied;
+    t->with_findings += more->with_findings;
+}
+
 void pal_decider_free(pal_decider *d)
 {
     if (!d->rt) return;

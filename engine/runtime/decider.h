@@ -12,7 +12,9 @@
  *
  * No allocation per event once the arena and the output buffer have
  * grown.  Not thread-safe: one decider per thread (the decoder keeps no
- * global state, but a decider's arena and runtime are its own).
+ * global state, but a decider's arena and runtime are its own); the
+ * program is only read, so any number of deciders, on any threads, may
+ * share one (engine/runtime/workers.h).
  */
 #ifndef PAL_RUNTIME_DECIDER_H
 #define PAL_RUNTIME_DECIDER_H
@@ -53,6 +55,9 @@ typedef struct pal_verdict {
 
 /* Returns 0, or -1 when out of memory.  p must outlive the decider. */
 int pal_decider_init(pal_decider *d, const pal_program *p, pal_input_format fmt);
+/* The same for p, with the settings of `like` (format, hook, decode
+   options, line limit): how every worker's decider is made. */
+int pal_decider_init_like(pal_decider *d, const pal_program *p, const pal_decider *like);
 void pal_decider_free(pal_decider *d);
 
 /* Decides one line (line may be NULL when toolong) and appends its
@@ -61,5 +66,28 @@ void pal_decider_free(pal_decider *d);
    describes what was written. */
 int pal_decide_line(pal_decider *d, const char *line, size_t len, bool toolong, pal_decision_ctx c, pal_strbuf *out,
                     pal_verdict *v);
+
+/* Worth printing when only findings are: matches, an error or a warning. */
+static inline bool pal_verdict_notable(const pal_verdict *v)
+{
+    return v->nmatches || v->vm_error || v->warning || v->input_error;
+}
+
+/* What a run of lines came to: kept by every source (engine/runtime/
+   session.h) and by each batch the workers decide. */
+typedef struct pal_tally {
+    unsigned long long lines;          /* lines decided (events in) */
+    unsigned long long decisions;      /* decision lines written */
+    unsigned long long input_errors;   /* error decisions among them */
+    unsigned long long write_errors;   /* lines whose decision could not be written (out of memory) */
+    unsigned long long warnings;       /* decided with a field that could not be read */
+    unsigned long long denied;         /* effect prevent or block */
+    unsigned long long with_findings;  /* with matches */
+} pal_tally;
+
+/* One line: rc and *v from pal_decide_line; written = its decision line
+   was kept (not dropped as unworthy of printing). */
+void pal_tally_line(pal_tally *t, int rc, const pal_verdict *v, bool written);
+void pal_tally_add(pal_tally *t, const pal_tally *more);
 
 #endif

@@ -11,16 +11,50 @@
 #include "engine/runtime/runtime.h"
 #include "engine/core/schema.h"
 
-/* A JSON string, escaped as cJSON's print_string_ptr escapes it. */
-static void put_string(pal_strbuf *b, const char *s)
+/* The length of the well-formed UTF-8 sequence at s (s[0] >= 0x80), or,
+   when there is none, minus the length of its maximal subpart: the lead
+   byte and the continuation bytes that could still have begun a
+   well-formed sequence (Unicode 15, table 3-7 and section 3.9; what
+   Python's and the WHATWG decoders replace with one U+FFFD each).  The
+   string ends at a NUL, which is never a continuation byte. */
+static int utf8_sequence(const unsigned char *s)
+{
+    unsigned c = s[0];
+    int n;
+    unsigned lo = 0x80, hi = 0xBF;   /* the range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4) n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else return -1;
+    for (int k = 1; k < n; k++) {
+        unsigned b = s[k];
+        if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return -k;
+    }
+    return n;
+}
+
+/* A JSON string: escaped as cJSON's print_string_ptr escapes it ('"',
+   '\\', \b \f \n \r \t by name, other bytes under 0x20 as \u00xx), and
+   what is not UTF-8 replaced by U+FFFD, so that the line is JSON text
+   (RFC 8259 section 8.1) whatever bytes an event carried into a message. */
+static void put_string(pal_strbuf *b, const char *str)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)str, *run = s;
     pal_strbuf_putc(b, '"');
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        pal_strbuf_append(b, run, (size_t)(s - run));
+    while (*s) {
+        unsigned char c = *s;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { s++; continue; }
+        if (c >= 0x80) {
+            int n = utf8_sequence(s);
+            if (n > 0) { s += n; continue; }
+            pal_strbuf_append(b, (const char *)run, (size_t)(s - run));
+            pal_strbuf_append(b, "\xEF\xBF\xBD", 3);   /* U+FFFD */
+            s += -n;
+            run = s;
+            continue;
+        }
+        pal_strbuf_append(b, (const char *)run, (size_t)(s - run));
         char esc[6] = {'\\', 0};
         size_t n = 2;
         switch (c) {
@@ -36,9 +70,9 @@ static void put_string(pal_strbuf *b, const char *s)
             n = 6;
         }
         pal_strbuf_append(b, esc, n);
-        run = s + 1;
+        run = ++s;
     }
-    pal_strbuf_append(b, run, (size_t)(s - run));
+    pal_strbuf_append(b, (const char *)run, (size_t)(s - run));
     pal_strbuf_putc(b, '"');
 }
 

@@ -18,10 +18,13 @@
  * that ran out of budget, and "warning" a field the decoder could not read.
  *
  * The writer appends to a caller's buffer (no allocation per decision once
- * the buffer has grown) and escapes strings exactly as cJSON does — '"',
- * '\\', \b \f \n \r \t by name, other bytes under 0x20 as \u00xx, every
- * other byte as it is — so the lines are byte for byte what palisade
- * printed when cJSON built them.
+ * the buffer has grown) and escapes strings as cJSON does — '"', '\\',
+ * \b \f \n \r \t by name, other bytes under 0x20 as \u00xx, the rest as
+ * they are — except bytes that are not UTF-8 (an event's, echoed in a
+ * message, a warning or "original"): each maximal ill-formed subpart
+ * becomes one U+FFFD, as Python's and the WHATWG decoders read it, so every
+ * line is JSON text (RFC 8259 section 8.1).  For UTF-8 strings the lines
+ * are byte for byte what palisade printed when cJSON built them.
  */
 #ifndef PAL_RUNTIME_DECISION_H
 #define PAL_RUNTIME_DECISION_H

@@ -25,6 +25,19 @@
  *
  * The decider is passed to every call, not kept: the agent swaps it at a
  * reload, and the next line is decided by the new one.
+ *
+ * On workers (pal_session_use_workers, engine/runtime/workers.h) a stream
+ * session decides nothing itself: each read's lines go to the workers in
+ * batches (PAL_BATCH_LINES at most), the buffer they were read into going
+ * with the last batch that points into it, and their decisions reach the
+ * queue, in order, when the batches are collected.  The session is then
+ * blocked while no batch can be begun (every slot in flight), and when a
+ * read has more lines than the free slots can take, the rest are held
+ * until pal_session_resume finds a slot.  The queue then holds at most
+ * out_limit plus what the batches in flight bring.  The end of input and
+ * a line cut short may go past the slots (forced batches).  Request
+ * connections (replies) are always decided in place, on the reading
+ * thread, so that an answer never waits behind the stream.
  */
 #ifndef PAL_RUNTIME_SESSION_H
 #define PAL_RUNTIME_SESSION_H
@@ -49,13 +62,13 @@ void pal_outq_sent(pal_outq *q, size_t n);
 unsigned long pal_outq_lines(const pal_outq *q);
 void pal_outq_free(pal_outq *q);
 
-/* Totals, added to by every session that shares them. */
-typedef struct pal_session_counts {
-    unsigned long long lines;          /* lines decided (events in) */
-    unsigned long long decisions;      /* decision lines queued */
-    unsigned long long input_errors;   /* error decisions among them */
-    unsigned long long write_errors;   /* lines whose decision could not be queued (out of memory) */
-} pal_session_counts;
+/* Totals, added to by every session that shares them (lines = events in,
+   decisions = decision lines queued). */
+typedef pal_tally pal_session_counts;
+
+/* Sees each line on the reading thread, before it is decided (eval takes
+   the shape of the first line for its hint). */
+typedef void (*pal_line_peek_fn)(void *user, const char *line, size_t len, bool toolong);
 
 typedef struct pal_session {
     pal_lines lines;
@@ -64,13 +77,27 @@ typedef struct pal_session {
     bool replies;
     unsigned long conn;
     pal_session_counts *counts;
+    /* settings, after pal_session_init */
+    bool only_notable;                 /* decisions with nothing to say are not queued (eval --only-findings) */
+    pal_line_peek_fn peek;             /* NULL: none */
+    void *peek_user;
+    /* internal */
     pal_decider *dec;                  /* during a call */
     bool ignore_limit;                 /* during pal_session_resume(.., true) */
+    struct pal_workers *workers;       /* NULL: lines are decided in place */
+    struct pal_batch *batch;           /* being filled during a call */
+    bool borrowed;                     /* a batch in flight points into the splitter's buffer */
 } pal_session;
 
 void pal_session_init(pal_session *s, pal_outq *out, size_t out_limit, bool replies, unsigned long conn,
                       pal_session_counts *counts);
+/* Frees what the session holds (on workers, after the batches that point
+   into its buffer, if any, are collected). */
 void pal_session_free(pal_session *s);
+/* From now on the lines go to the workers (a stream, not a request
+   session), decided by the program in force there; the decider passed to
+   the calls is not used. */
+void pal_session_use_workers(pal_session *s, struct pal_workers *w);
 
 /* Where to read the next bytes (pal_lines_space): NULL while the session
    is blocked, or when out of memory. */

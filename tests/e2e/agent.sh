@@ -19,7 +19,13 @@
 #     reads: timeouts, eviction, refusal with a reply), a stream reader that
 #     stops reading (the decision socket goes on);
 #  7. no half-loaded policy: SIGHUPs while a writer rewrites the files in
-#     place; every decision comes from a whole rule set of one generation.
+#     place; every decision comes from a whole rule set of one generation;
+#  8. --threads: every scenario runs with --threads 2, and those where
+#     threads matter (reloads under a stream, the sockets, SIGTERM under
+#     load, half lines, a stalled reader, --follow) again with --threads 1
+#     and 4, each check's name saying which; and one stream (events of
+#     every kind, broken, over-long, CRLF and empty lines, many batches) is
+#     decided byte for byte alike by --threads 1, 2 and 4 and by eval.
 # No assertion depends on a sleep: every wait is for an observable event
 # (a stderr report, a decision) with a generous timeout.
 #
@@ -27,7 +33,16 @@
 . "$(dirname "$0")/lib/harness.sh"
 python3 - <<'PYEOF'
 import json, os, signal, socket, subprocess, sys, threading, time, random
-from harness import PAL, TMP, ok, bad, check, finish
+import harness
+from harness import PAL, TMP, ok, bad, finish
+
+THREADS = 2           # --threads of every agent started; each pass sets it
+
+def check(cond, name, detail=""):
+    return harness.check(cond, "%s [threads %d]" % (name, THREADS), detail)
+
+def agent_cmd(*args):
+    return [PAL, "agent", "--threads", str(THREADS)] + list(args)
 
 WAIT = 60.0           # generous: the machine is shared and busy
 
@@ -80,7 +95,7 @@ class Agent:
     """palisade agent as a child process; stdout and stderr collected by threads."""
     def __init__(self, args, stdin=True):
         self.args = args
-        self.p = subprocess.Popen([PAL, "agent"] + args, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+        self.p = subprocess.Popen(agent_cmd(*args), stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.cv = threading.Condition()
         self.out, self.err = [], []
@@ -590,11 +605,11 @@ def scenario_verify_key():
     build(1, "good-1", k1, live)
     # refusals at start
     unsigned = build(9, "unsigned-9", None, os.path.join(d, "unsigned.palb"))
-    r = subprocess.run([PAL, "agent", "--policy", os.path.join(d, "unsigned.palb"), "--verify-key", k1 + ".pub"],
+    r = subprocess.run(agent_cmd("--policy", os.path.join(d, "unsigned.palb"), "--verify-key", k1 + ".pub"),
                        input="", capture_output=True, text=True, timeout=WAIT)
     check(r.returncode == 2 and "not signed" in r.stderr and r.stdout == "",
           "verify-key: an agent refuses to start on an unsigned bundle", r.stderr)
-    r = subprocess.run([PAL, "agent", "--policy", src, "--verify-key", k1 + ".pub"], input="", capture_output=True,
+    r = subprocess.run(agent_cmd("--policy", src, "--verify-key", k1 + ".pub"), input="", capture_output=True,
                        text=True, timeout=WAIT)
     check(r.returncode == 2 and "signed bundle" in r.stderr, "verify-key: a policy directory is refused with a key", r.stderr)
 
@@ -874,7 +889,7 @@ def scenario_slow_stdout():
     stop the decision socket; once it reads again it gets every decision."""
     pol = fixed_policy("slow-out")
     dsock = os.path.join(TMP, "slow.sock")
-    p = subprocess.Popen([PAL, "agent", "--policy", pol, "--decision-socket", dsock],
+    p = subprocess.Popen(agent_cmd("--policy", pol, "--decision-socket", dsock),
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + WAIT
     while not os.path.exists(dsock) and time.monotonic() < deadline:
@@ -1035,7 +1050,7 @@ def scenario_idle_timeout():
     check(i is not None, "idle timeout: what the writer sent was decided first")
     rc = a.finish(signal.SIGTERM)
     check(rc == 0, "idle timeout: SIGTERM exits 0", "exit %s" % rc)
-    r = subprocess.run([PAL, "agent", "--request-timeout", "x"], capture_output=True, text=True, timeout=WAIT)
+    r = subprocess.run(agent_cmd("--request-timeout", "x"), capture_output=True, text=True, timeout=WAIT)
     check(r.returncode == 2 and "--request-timeout" in r.stderr, "a bad --request-timeout is refused", r.stderr)
 
 def peak_rss_kb(pid):
@@ -1103,19 +1118,118 @@ def scenario_reply_backlog():
               "reply backlog: the agent's memory stays bounded (peak grew by %d KiB, limit 10 MiB)" % (peak - base))
     check(rc == 0, "reply backlog: SIGTERM exits 0", "exit %s" % rc)
 
-for scenario in (scenario_reload_storm, scenario_writers, scenario_decision_socket, scenario_sigterm_stdin,
-                 scenario_sigterm_sockets, scenario_limits_and_partial_lines, scenario_reply_backlog, scenario_slots,
-                 scenario_idle_timeout, scenario_half_loaded, scenario_slow_stdout,
-                 scenario_verify_key, scenario_follow):
-    if os.environ.get("AGENT_ONLY") and scenario.__name__ not in os.environ["AGENT_ONLY"].split(","):
-        continue           # AGENT_ONLY=scenario_a,scenario_b: run only those (while working on them)
-    t0 = time.monotonic()
-    try:
-        scenario()
-    except Exception as e:
-        import traceback
-        bad(scenario.__name__ + " raised", traceback.format_exc())
-    print("     (%s: %.1fs)" % (scenario.__name__, time.monotonic() - t0), flush=True)
+def scenario_threads_identical():
+    """One stream, decided alike whatever the threads: --threads 1, 2 and 4
+    and `palisade eval` print the same bytes, one decision per event line,
+    in input order."""
+    for cmd in (["agent", "--threads", "0"], ["agent", "--threads", "257"], ["eval", "--threads", "x", "--events", "-"]):
+        r = subprocess.run([PAL] + cmd, input="", capture_output=True, text=True, timeout=WAIT)
+        check(r.returncode == 2 and "--threads takes a number of threads, 1 to 256" in r.stderr,
+              "%s is refused with a reason" % " ".join(cmd), r.stderr)
+    src = fixed_policy("identical-%d" % THREADS)
+    pol = os.path.join(TMP, "identical-%d.palb" % THREADS)   # a bundle: eval and agent name one revision
+    r = run("build", src, "-o", pol, "--revision", "identical")
+    if not check(r.returncode == 0, "identical stream: the bundle builds", r.stderr):
+        return
+    rnd = random.Random(8)
+    data_files = sorted(os.path.join("tests/e2e/data", f) for f in os.listdir("tests/e2e/data") if f.endswith(".jsonl"))
+    real = []
+    for f in data_files:
+        with open(f, "rb") as fh:
+            real.extend(l for l in fh.read().split(b"\n") if l.strip())
+    parts, events = [], 0
+    for i in range(30000):
+        k = rnd.randrange(100)
+        if i % 6000 == 5:
+            parts.append(b'{"x":"' + b"a" * (1 << 20) + b'"}\n')   # over the line limit
+        elif k < 60:
+            parts.append(ev("i%d" % i, "cmd.exe" if k < 10 else "app.exe").encode())
+        elif k < 85:
+            parts.append(rnd.choice(real) + b"\n")
+        elif k < 90:
+            parts.append(b"{broken %d\n" % i)
+        elif k < 94:
+            parts.append(ev("crlf%d" % i).encode()[:-1] + b"\r\n")
+        elif k < 98:
+            parts.append(b"\n")
+            continue
+        else:
+            parts.append(b"{}\n")
+        events += 1
+    parts.append(ev("last-without-newline").encode()[:-1])
+    events += 1
+    stream = b"".join(parts)
+    path = os.path.join(TMP, "identical-%d.jsonl" % THREADS)
+    with open(path, "wb") as f:
+        f.write(stream)
+    outs = {}
+    for n in (1, 2, 4):
+        with open(path, "rb") as f:
+            r = subprocess.run([PAL, "agent", "--threads", str(n), "--policy", pol], stdin=f, capture_output=True,
+                               timeout=WAIT * 4)
+        check(r.returncode == 0, "identical stream: --threads %d exits 0" % n, r.stderr.decode()[-600:])
+        outs["--threads %d" % n] = r.stdout
+    r = subprocess.run([PAL, "eval", "--policy", pol, "--events", path], capture_output=True, timeout=WAIT * 4)
+    outs["eval"] = r.stdout
+    r = subprocess.run([PAL, "eval", "--threads", "4", "--policy", pol, "--events", path], capture_output=True,
+                       timeout=WAIT * 4)
+    outs["eval --threads 4"] = r.stdout
+    # eval on workers, reading a pipe that goes quiet: what is decided is written before more input comes
+    p = subprocess.Popen([PAL, "eval", "--threads", "2", "--policy", pol, "--events", "-"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    E = 3000           # several batches: more than the workers finish before the reading thread looks
+    early = []
+    # the reader starts first: E decisions are more than a pipe holds
+    rd = threading.Thread(target=lambda: early.extend(p.stdout.readline() for _ in range(E)), daemon=True)
+    rd.start()
+    p.stdin.write("".join(ev("early%d" % i) for i in range(E)).encode())
+    p.stdin.flush()
+    rd.join(WAIT)                                       # the input is still open
+    p.stdin.write(ev("late").encode())
+    p.stdin.close()
+    rd.join(WAIT)
+    rest = p.stdout.read()
+    p.wait(WAIT)
+    check([tag_of(json.loads(l))[1] if l else None for l in early] == ["early%d" % i for i in range(E)] and b"late" in rest,
+          "identical stream: eval --threads 2 writes its decisions while its input is open and idle")
+    base = outs["--threads 1"]
+    lines = base.split(b"\n")[:-1]
+    check(len(lines) == events, "identical stream: one decision per event line (%d of %d)" % (len(lines), events))
+    for name, out in outs.items():
+        if name == "--threads 1":
+            continue
+        first = next((i for i, (x, y) in enumerate(zip(out.split(b"\n"), lines)) if x != y), None)
+        check(out == base, "identical stream: %s prints the same %d bytes as --threads 1" % (name, len(base)),
+              "%d bytes; first difference at decision %s" % (len(out), first))
+
+# every scenario with --threads 2; those where the threads matter with 1 and 4 too
+ALL = (scenario_reload_storm, scenario_writers, scenario_decision_socket, scenario_sigterm_stdin,
+       scenario_sigterm_sockets, scenario_limits_and_partial_lines, scenario_reply_backlog, scenario_slots,
+       scenario_idle_timeout, scenario_half_loaded, scenario_slow_stdout,
+       scenario_verify_key, scenario_follow, scenario_threads_identical)
+THREADED = (scenario_reload_storm, scenario_writers, scenario_decision_socket, scenario_sigterm_stdin,
+            scenario_sigterm_sockets, scenario_limits_and_partial_lines, scenario_half_loaded, scenario_slow_stdout,
+            scenario_verify_key, scenario_follow)
+for threads, scenarios in ((2, ALL), (1, THREADED), (4, THREADED)):
+    THREADS = threads
+    for scenario in scenarios:
+        if os.environ.get("AGENT_ONLY") and scenario.__name__ not in os.environ["AGENT_ONLY"].split(","):
+            continue           # AGENT_ONLY=scenario_a,scenario_b: run only those (while working on them)
+        if os.environ.get("AGENT_THREADS") and str(threads) not in os.environ["AGENT_THREADS"].split(","):
+            continue           # AGENT_THREADS=1,4: only those passes
+        t0 = time.monotonic()
+        # each pass in its own directory: the scenarios name their files
+        sub = os.path.join(TMP, "threads-%d" % threads)
+        os.makedirs(sub, exist_ok=True)
+        TMP = sub
+        try:
+            scenario()
+        except Exception as e:
+            import traceback
+            bad("%s [threads %d] raised" % (scenario.__name__, threads), traceback.format_exc())
+        finally:
+            TMP = os.path.dirname(sub)
+        print("     (%s, --threads %d: %.1fs)" % (scenario.__name__, threads, time.monotonic() - t0), flush=True)
 
 finish()
 PYEOF

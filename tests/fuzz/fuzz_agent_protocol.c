@@ -10,7 +10,11 @@
  * learning hook claims some events; whether the input ends (the last
  * unfinished line is a request) or is cut short (it gets an error); and
  * the seeds for how the rest is cut into reads and how much of the queue
- * the client takes each turn.  The rest is what the client sends.
+ * the client takes each turn; and, for a stream, whether its lines are
+ * decided on workers (engine/runtime/workers.h: one or two threads, one or
+ * two batch slots, batches of 1..8 lines, so that batches fill, lines wait
+ * for a slot and buffers are traded all the time).  The rest is what the
+ * client sends.
  *
  * What must hold, whatever the bytes and cuts:
  *  - the output is whole lines, each one JSON object;
@@ -20,14 +24,16 @@
  *  - each answer is byte for byte the decision of its line decided alone
  *    by a fresh decider (so no state leaks from one request to the next,
  *    and the splitting is the reference splitting of fuzz_lines.c);
- *  - the queue never holds more than the output limit plus one answer,
- *    and nothing is read while lines are held.
+ *  - the queue never holds more than the output limit plus one answer
+ *    (on workers: plus the answers of the batches in flight), and nothing
+ *    is read while lines are held.
  *
  * Build: `make fuzz`; or without libFuzzer, as a replayer of files:
  *   cc -DPAL_FUZZ_MAIN ... tests/fuzz/fuzz_agent_protocol.c build/libpalisade.a ...
  */
 #include "tests/fuzz/replay.h"
 #include "engine/runtime/session.h"
+#include "engine/runtime/workers.h"
 #include "engine/base/limits.h"
 #include "lang/compile/palc.h"
 
@@ -214,6 +220,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned long conn = replies ? 0 : 7;
     pal_session_init(&s, &out, out_limit, replies, conn, &counts);
     s.lines.max_line = max_line;
+    pal_workers *w = NULL;
+    pal_workers_opts wo = {1 + ((data[0] >> 6) & 1), 1 + ((data[0] >> 7) & 1), 1 + data[2] % 8};
+    if (!replies && (data[0] & 32)) {
+        char werr[128];
+        if (!(w = pal_workers_new(&wo, &d, werr, sizeof werr))) abort();
+        pal_workers_set_program(w, d.p);
+        pal_session_use_workers(&s, w);
+    }
+    /* what the batches in flight may add to the queue: each line's answer well under 64 KiB */
+    size_t inflight_bound = w ? (size_t)(wo.slots + 2) * wo.batch_lines * 65536 : 0;
 
     size_t cap_ref = n + 2;
     ref_line *ref = malloc(cap_ref * sizeof *ref);
@@ -238,18 +254,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();                  /* no read while lines are held or the queue is full */
         }
         /* the queue: at most the limit plus one answer */
-        if (out_limit && pal_outq_pending(&out) > out_limit + 65536) {
+        if (out_limit && pal_outq_pending(&out) > out_limit + 65536 + inflight_bound) {
             fprintf(stderr, "queue %zu over limit %zu\n", pal_outq_pending(&out), out_limit);
             abort();
         }
         /* the client reads a little or a lot; now and then nothing */
         size_t k = next(&rng) % 8 ? 1 + next(&rng) % (2 * (out_limit ? out_limit : 4096) + 256) : 0;
+        if (w) {
+            /* every slot in flight: wait for the oldest; else take what is done */
+            if (!pal_workers_can_begin(w)) pal_workers_wait(w, -1);
+            else pal_workers_collect(w);
+        }
         take(&out, k, &cl, &ck);
         pal_session_resume(&s, &d, false);
     }
     if (cut) pal_session_cut_short(&s, &d, "cut short");
     else pal_session_finish(&s, &d);
     if (pal_session_partial(&s) || pal_session_held(&s)) abort();
+    if (w) {
+        pal_workers_finish(w);
+        if (pal_workers_inflight(w)) abort();
+    }
     take(&out, (size_t)-1, &cl, &ck);
     if (cl.len) { fprintf(stderr, "an answer without its newline\n"); abort(); }
     if ((size_t)cl.lines != ck.nref) {
@@ -262,6 +287,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(ref);
     pal_strbuf_free(&ck.want);
     pal_session_free(&s);
+    pal_workers_free(w);
     pal_outq_free(&out);
     return 0;
 }

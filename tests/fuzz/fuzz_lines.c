@@ -10,7 +10,11 @@
  * must be exactly those of a plain reference splitter run on the whole
  * input — same number, same text, same too-long flags, same line numbers —
  * however the bytes were cut and however often it stopped; it must never
- * hold more than the line limit plus one read.
+ * hold more than the line limit plus one read.  Two more bits of the
+ * second byte: lines are kept as pointers (checked, before the next read,
+ * to still hold their bytes: lines are handed on in place), and after each
+ * read the buffer is traded (pal_lines_swap_buffer, as the parallel
+ * deciders take it), the kept lines checked in the buffer given away.
  *
  * Build: `make fuzz`; or without libFuzzer, as a replayer of files:
  *   cc -DPAL_FUZZ_MAIN ... tests/fuzz/fuzz_lines.c build/libpalisade.a ...
@@ -33,6 +37,9 @@ typedef struct run {
     size_t tlen, tcap;
     uint64_t stop_rng;
     unsigned stop_every;       /* 0: never stop */
+    bool keep;                 /* the lines handed on are kept as pointers until checked */
+    const char **kept;         /* kept[i]: where line v[nchecked + i] was handed on */
+    size_t nkept, capkept, nchecked;
 } run;
 
 static uint64_t next(uint64_t *s)
@@ -64,6 +71,14 @@ static int on_line(void *user, const char *line, size_t len, bool toolong, long 
     if (toolong && (line || len)) abort();
     if (!toolong && !line && len) abort();
     add(r, line, len, toolong, lineno);
+    if (r->keep) {
+        if (r->nkept == r->capkept) {
+            r->capkept = r->capkept ? r->capkept * 2 : 64;
+            r->kept = realloc(r->kept, r->capkept * sizeof *r->kept);
+            if (!r->kept) abort();
+        }
+        r->kept[r->nkept++] = line;
+    }
     return r->stop_every && next(&r->stop_rng) % r->stop_every == 0;
 }
 
@@ -92,6 +107,21 @@ static void reference(const char *s, size_t n, size_t max, bool deliver_empty, r
     }
 }
 
+/* The lines kept since the last check still hold their bytes where they
+   were handed on. */
+static void check_kept(run *r)
+{
+    for (size_t i = 0; i < r->nkept; i++) {
+        const line_rec *x = &r->v[r->nchecked + i];
+        if (x->len && memcmp(r->kept[i], r->text + x->off, x->len)) {
+            fprintf(stderr, "line #%ld moved before the next read\n", x->lineno);
+            abort();
+        }
+    }
+    r->nchecked += r->nkept;
+    r->nkept = 0;
+}
+
 static void drain_all(pal_lines *l, run *r)
 {
     for (unsigned guard = 0; pal_lines_held(l); guard++) {
@@ -109,6 +139,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned stop_every = (data[1] >> 1) & 7;          /* 0: never; else about 1 line in stop_every */
     uint64_t cut_rng = 0x9e3779b97f4a7c15ull ^ data[2];
     unsigned max_read = 1u + data[3] * 37u;
+    bool keep = data[1] & 0x10, swap = data[1] & 0x20;
+    char *spare = NULL;         /* the buffer traded with the splitter */
+    size_t spare_cap = 0;
     const char *in = (const char *)data + 4;
     size_t n = size - 4;
 
@@ -119,9 +152,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     run got = {0};
     got.stop_every = stop_every;
     got.stop_rng = 0x243f6a8885a308d3ull ^ data[1];
+    got.keep = keep || swap;
     size_t off = 0;
     while (off < n) {
         drain_all(&l, &got);
+        if (swap) {
+            if (pal_lines_swap_buffer(&l, &spare, &spare_cap) != 0) abort();
+            check_kept(&got);   /* in the buffer given away */
+        }
+        check_kept(&got);
         size_t avail;
         char *space = pal_lines_space(&l, &avail);
         if (!space) abort();                           /* nothing held, so there is room */
@@ -137,6 +176,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (unsigned guard = 0; pal_lines_finish(&l, on_line, &got) != 0; guard++)
         if (guard > 10000000) abort();
     if (pal_lines_partial(&l) || pal_lines_held(&l)) abort();
+    check_kept(&got);
+    free(spare);
+    free(got.kept);
 
     run want = {0};
     reference(in, n, max, deliver_empty, &want);

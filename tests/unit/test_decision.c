@@ -6,12 +6,25 @@
  * 0x01..0xff in messages, rule names, errors, warnings and revisions;
  * "conn", "learning", no "line", huge line numbers, error decisions.
  * Then pal_decide_line end to end: decoded events, too-long lines,
- * learning, a capped buffer.
+ * learning, a capped buffer.  Bytes that are not UTF-8 are the one place
+ * the writer departs from cJSON (which printed them as they were, so the
+ * line was not JSON text): the reference is given the strings with each
+ * maximal ill-formed subpart replaced by U+FFFD (a replacement written
+ * here from the definition, pinned by vectors from Python's decoder).
+ * Then every event line the suite has (the e2e and example event files and
+ * the decode and agent-protocol fuzz corpora) decided by the default
+ * policies and by one that echoes fields into its messages: each decision
+ * line equal to the reference's, and read by a strict JSON reader
+ * (engine/base/json.h).  Last, deciding and writing a decision allocates
+ * nothing once the buffers have grown (malloc counted).
  */
 #include "tests/unit/unit.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <cJSON.h>
+#include "engine/base/json.h"
+#include "engine/base/lines.h"
 #include "engine/runtime/decider.h"
 #include "engine/runtime/decision.h"
 #include "engine/vm/vm.h"
@@ -21,8 +34,68 @@
 
 /* ---- the reference: the three writers as they were ---- */
 
+/* The code points an n-byte UTF-8 sequence may encode, by n. */
+static const uint32_t seq_min[5] = {0, 0, 0x80, 0x800, 0x10000}, seq_max[5] = {0, 0x7f, 0x7ff, 0xffff, 0x10ffff};
+
+/* Could the k bytes at s begin a well-formed sequence of n bytes?  Yes
+   when some code point of the range they leave open is a scalar value
+   that needs exactly n bytes (not a surrogate). */
+static bool could_begin(const unsigned char *s, int k, int n)
+{
+    uint32_t v = s[0] & (0x7fu >> n);
+    for (int i = 1; i < k; i++) {
+        if ((s[i] & 0xc0) != 0x80) return false;
+        v = v << 6 | (s[i] & 0x3f);
+    }
+    int free_bits = 6 * (n - k);
+    uint32_t lo = v << free_bits, hi = lo | ((1u << free_bits) - 1);
+    if (lo < seq_min[n]) lo = seq_min[n];
+    if (hi > seq_max[n]) hi = seq_max[n];
+    if (lo > hi) return false;
+    return !(lo >= 0xd800 && hi <= 0xdfff);
+}
+
+/* s with every maximal ill-formed subpart replaced by U+FFFD (malloc'ed). */
+static char *fffd(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t n = strlen(str);
+    char *out = malloc(3 * n + 1), *o = out;
+    for (size_t i = 0; i < n;) {
+        int len = s[i] < 0x80 ? 1 : s[i] >= 0xf8 ? 0 : s[i] >= 0xf0 ? 4 : s[i] >= 0xe0 ? 3 : s[i] >= 0xc0 ? 2 : 0;
+        int k = 0;
+        while (len > 1 && k < len && i + (size_t)k < n && could_begin(s + i, k + 1, len)) k++;
+        if (len == 1 || (len > 1 && k == len)) {
+            memcpy(o, s + i, (size_t)len);
+            o += len;
+            i += (size_t)len;
+        } else {
+            memcpy(o, "\xef\xbf\xbd", 3);
+            o += 3;
+            i += (size_t)(k ? k : 1);
+        }
+    }
+    *o = 0;
+    return out;
+}
+
+/* Strings for the reference, freed together. */
+typedef struct keep { char *p[64]; int n; } keep;
+static const char *clean(keep *k, const char *s)
+{
+    if (!s) return NULL;
+    char *c = fffd(s);
+    if (k->n < 64) k->p[k->n++] = c;
+    return c;
+}
+static void keep_free(keep *k)
+{
+    while (k->n) free(k->p[--k->n]);
+}
+
 static char *ref_decision(const pal_program *p, const pal_decision *d, long line)
 {
+    keep k = {0};
     cJSON *o = cJSON_CreateObject();
     if (line >= 0) cJSON_AddNumberToObject(o, "line", (double)line);
     cJSON_AddStringToObject(o, "effect", pal_effect_name((unsigned)d->effect));
@@ -30,10 +103,10 @@ static char *ref_decision(const pal_program *p, const pal_decision *d, long line
     for (uint32_t i = 0; i < d->nmatches; i++) {
         const pal_match *m = &d->matches[i];
         cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "rule", pal_program_str(p, p->rules[m->rule].name));
+        cJSON_AddStringToObject(x, "rule", clean(&k, pal_program_str(p, p->rules[m->rule].name)));
         cJSON_AddStringToObject(x, "effect", pal_effect_name(m->effect));
         cJSON_AddStringToObject(x, "severity", pal_severity_name(m->severity));
-        cJSON_AddStringToObject(x, "message", m->message ? m->message : "");
+        cJSON_AddStringToObject(x, "message", m->message ? clean(&k, m->message) : "");
         cJSON_AddItemToArray(arr, x);
     }
     if (d->vm_error) {
@@ -45,32 +118,35 @@ static char *ref_decision(const pal_program *p, const pal_decision *d, long line
                      pal_effect_name((unsigned)pal_rule_strongest_effect(p, r)));
         else
             snprintf(why, sizeof why, "%s", pal_vm_strerror(d->vm_error));
-        cJSON_AddStringToObject(o, "error", why);
+        cJSON_AddStringToObject(o, "error", clean(&k, why));
     }
-    if (d->warning && *d->warning) cJSON_AddStringToObject(o, "warning", d->warning);
+    if (d->warning && *d->warning) cJSON_AddStringToObject(o, "warning", clean(&k, d->warning));
     if (d->noriginals) {
         const pal_schema *s = pal_schema_get(PS_EVENT);
         cJSON *orig = cJSON_AddObjectToObject(o, "original");
         for (unsigned i = 0; orig && i < d->noriginals; i++)
             if (d->originals[i].field < s->nfields && d->originals[i].text)
-                cJSON_AddStringToObject(orig, s->fields[d->originals[i].field].name, d->originals[i].text);
+                cJSON_AddStringToObject(orig, s->fields[d->originals[i].field].name, clean(&k, d->originals[i].text));
     }
-    cJSON_AddStringToObject(o, "revision", pal_program_str(p, p->revision));
+    cJSON_AddStringToObject(o, "revision", clean(&k, pal_program_str(p, p->revision)));
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
+    keep_free(&k);
     return s;
 }
 
 static char *ref_error(const pal_program *p, long line, const char *why)
 {
+    keep k = {0};
     cJSON *o = cJSON_CreateObject();
     if (line >= 0) cJSON_AddNumberToObject(o, "line", (double)line);
     cJSON_AddStringToObject(o, "effect", "allow");
     cJSON_AddArrayToObject(o, "matches");
-    cJSON_AddStringToObject(o, "error", why);
-    cJSON_AddStringToObject(o, "revision", pal_program_str(p, p->revision));
+    cJSON_AddStringToObject(o, "error", clean(&k, why));
+    cJSON_AddStringToObject(o, "revision", clean(&k, pal_program_str(p, p->revision)));
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
+    keep_free(&k);
     return s;
 }
 
@@ -293,8 +369,304 @@ static void test_decide_line(void)
     pal_program_free(p);
 }
 
+/* ---- bytes that are not UTF-8 ---- */
+
+/* Each input, and what Python's bytes.decode("utf-8", "replace") makes of
+   it, as UTF-8: one U+FFFD per maximal ill-formed subpart. */
+static const char *const python_fffd[][2] = {
+    {"\x61\xff\x62", "\x61\xef\xbf\xbd\x62"},
+    {"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"},
+    {"\xe0\x80\xaf", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+    {"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+    {"\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+    {"\xf0\x9f\x98", "\xef\xbf\xbd"},
+    {"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"},
+    {"\xe2\x82", "\xef\xbf\xbd"},
+    {"\xe2\x82\xac", "\xe2\x82\xac"},
+    {"\xc3", "\xef\xbf\xbd"},
+    {"\xc3\xa9", "\xc3\xa9"},
+    {"\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd"},
+    {"\xf8\x88\x80\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+    {"\xef\xbf\xbd", "\xef\xbf\xbd"},
+    {"\xe1\x80\xe2\xf0\x91\x92\xf1\xbf\x41", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\x41"},
+    {"\xf5\xc2", "\xef\xbf\xbd\xef\xbf\xbd"},
+};
+
+static void test_not_utf8(void)
+{
+    pal_program *p = compile(POLICY, "r");
+    CHECK(p != NULL);
+    if (!p) return;
+    pal_strbuf out;
+    pal_strbuf_init(&out, 0);
+    for (size_t i = 0; i < sizeof python_fffd / sizeof python_fffd[0]; i++) {
+        char *mine = fffd(python_fffd[i][0]);   /* the reference's replacement, pinned */
+        CHECK_STR(mine, python_fffd[i][1]);
+        free(mine);
+        pal_decision d = {.effect = PE_ALLOW, .warning = python_fffd[i][0]};
+        pal_decision_ctx c = {1, 0, false, NULL};
+        pal_strbuf_clear(&out);
+        CHECK_INT(pal_decision_write(&out, p, &d, &c), 0);
+        char want[256];
+        snprintf(want, sizeof want, "{\"line\":1,\"effect\":\"allow\",\"matches\":[],\"warning\":\"%s\",\"revision\":\"r\"}\n",
+                 python_fffd[i][1]);
+        CHECK_STR(pal_strbuf_cstr(&out), want);
+    }
+    pal_strbuf_free(&out);
+    pal_program_free(p);
+}
+
+/* ---- every event line the suite has ---- */
+
+/* One line of JSON text, read strictly: UTF-8, escapes, nothing after. */
+static bool strict_json(const char *s, size_t n)
+{
+    pal_json r;
+    pal_json_init(&r, s, n, NULL);
+    return pal_json_peek(&r) == PAL_JSON_OBJECT && pal_json_skip(&r) && pal_json_end(&r);
+}
+
+typedef struct corpus {
+    pal_program *p;
+    pal_decider dec;
+    pal_arena arena;
+    pal_strbuf out;
+    char *want;            /* the reference for the line being decided (the hook sets it) */
+    long lineno;
+    unsigned long lines, decided, errors, matched, mismatches, not_json;
+} corpus;
+
+/* Called by the decider with the decision it is about to write. */
+static bool corpus_hook(void *user, const pal_program *p, const pal_event *ev, const pal_decision *d)
+{
+    corpus *c = user;
+    pal_decision_ctx ctx = {c->lineno, 0, false, NULL};
+    free(c->want);
+    c->want = ref_line(p, d, &ctx);
+    return false;
+}
+
+static int corpus_line(void *user, const char *line, size_t len, bool toolong, long lineno)
+{
+    corpus *c = user;
+    if (toolong) return 0;
+    c->lineno = lineno;
+    free(c->want);
+    c->want = NULL;
+    pal_decision_ctx ctx = {lineno, 0, false, NULL};
+    pal_verdict v;
+    pal_strbuf_clear(&c->out);
+    CHECK_INT(pal_decide_line(&c->dec, line, len, false, ctx, &c->out, &v), 0);
+    c->lines++;
+    if (v.input_error) {
+        /* the error, found again by decoding on our own */
+        char err[512] = "";
+        pal_event ev;
+        pal_arena_reset(&c->arena);
+        if (pal_event_decode_opts(line, len, c->dec.fmt, NULL, c->p->event_fields_used, &c->arena, &ev, err, sizeof err) == 0)
+            snprintf(err, sizeof err, "(decodes on its own)");
+        char *e = ref_error(c->p, lineno, err[0] ? err : "the line could not be decoded");
+        free(c->want);
+        c->want = malloc(strlen(e) + 2);
+        sprintf(c->want, "%s\n", e);
+        free(e);
+        c->errors++;
+    } else {
+        c->decided++;
+        if (v.nmatches) c->matched++;
+    }
+    const char *got = pal_strbuf_cstr(&c->out);
+    if (!c->want || !got || strcmp(got, c->want)) {
+        if (c->mismatches++ < 5)
+            fprintf(stderr, "line %ld:\n  want %s  got  %s", lineno, c->want ? c->want : "(none)\n", got ? got : "(null)\n");
+    }
+    if (!strict_json(c->out.s, c->out.len ? c->out.len - 1 : 0) && c->not_json++ < 5)
+        fprintf(stderr, "line %ld: not strict JSON: %.*s", lineno, (int)c->out.len, c->out.s);
+    return 0;
+}
+
+static void corpus_file(corpus *c, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return;
+    pal_lines l;
+    pal_lines_init(&l);
+    for (;;) {
+        size_t avail;
+        char *space = pal_lines_space(&l, &avail);
+        if (!space) break;
+        size_t n = fread(space, 1, avail, f);
+        if (n == 0) break;
+        pal_lines_commit(&l, n, corpus_line, c);
+    }
+    pal_lines_finish(&l, corpus_line, c);
+    pal_lines_free(&l);
+    fclose(f);
+}
+
+static unsigned corpus_dir(corpus *c, const char *dir, const char *suffix)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    unsigned files = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t n = strlen(de->d_name), k = strlen(suffix);
+        if (de->d_name[0] == '.' || n < k || strcmp(de->d_name + n - k, suffix)) continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        corpus_file(c, path);
+        files++;
+    }
+    closedir(d);
+    return files;
+}
+
+/* Hostile strings in every field a message echoes. */
+static void corpus_hostile(corpus *c)
+{
+    static const char *const values[] = {
+        "plain", "quote \" backslash \\ slash /", "\b\f\n\r\t", "\x01\x1f\x7f", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+        "bad \xff\xfe end", "cut \xe2\x82", "overlong \xc0\xaf", "surrogate \xed\xa0\x80", "\xf4\x90\x80\x80 past",
+    };
+    static const char *const escaped[] = {
+        "\\u0000nul", "\\ud83d\\ude00 pair", "\\u00e9\\u20ac", "\\\"\\\\\\/\\b\\f\\n\\r\\t", "\\u001f\\u007f\\u0080",
+    };
+    char line[1024];
+    long n = 0;
+    for (size_t i = 0; i < sizeof values / sizeof values[0] + sizeof escaped / sizeof escaped[0]; i++) {
+        char v[256];
+        if (i < sizeof values / sizeof values[0]) {
+            /* raw in the event: control bytes escaped as JSON wants, the rest as they are */
+            size_t k = 0;
+            for (const char *s = values[i]; *s && k < sizeof v - 8; s++) {
+                unsigned char ch = (unsigned char)*s;
+                if (ch < 0x20) k += (size_t)snprintf(v + k, sizeof v - k, "\\u%04x", ch);
+                else if (ch == '"' || ch == '\\') v[k++] = '\\', v[k++] = (char)ch;
+                else v[k++] = (char)ch;
+            }
+            v[k] = 0;
+        } else {
+            snprintf(v, sizeof v, "%s", escaped[i - sizeof values / sizeof values[0]]);
+        }
+        int len = snprintf(line, sizeof line,
+                           "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"%s\",\"command_line\":\"%s\","
+                           "\"executable\":\"%s\"},\"user\":{\"name\":\"%s\"},\"container\":{\"image\":{\"name\":\"%s\"}}}",
+                           v, v, v, v, v);
+        corpus_line(c, line, (size_t)len, false, ++n);
+    }
+}
+
+static const char *ECHO =
+    "package main\n\n"
+    "rule \"echo\" {\n  on process\n  when process.name like \"*\"\n  effect alert\n"
+    "  message \"name={process.name} cmd={process.command_line} exe={process.executable} user={user.name} "
+    "image={container.image.name}\"\n}\n";
+
+static void test_suite_events(void)
+{
+    pal_compile_opts o = {0};
+    unsigned ne = 0;
+    pal_program *defaults = pal_compile_dir("policies", &o, &ne, NULL);
+    pal_program *echo = compile(ECHO, "echo \xff rev");
+    CHECK(echo != NULL);
+    pal_program *progs[2] = {defaults, echo};
+    if (!defaults) printf("test_decision: policies/ does not compile right now (%u errors); only the echo policy\n", ne);
+    for (int k = 0; k < 2; k++) {
+        if (!progs[k]) continue;
+        corpus c = {.p = progs[k]};
+        CHECK_INT(pal_decider_init(&c.dec, c.p, PAL_INPUT_AUTO), 0);
+        c.dec.on_decided = corpus_hook;
+        c.dec.on_decided_user = &c;
+        pal_arena_init(&c.arena, 64u << 20);
+        pal_strbuf_init(&c.out, 0);
+        unsigned files = corpus_dir(&c, "tests/e2e/data", ".jsonl") + corpus_dir(&c, "examples/lab", ".jsonl") +
+                         corpus_dir(&c, "tests/fuzz/corpus/fuzz_decode", "") +
+                         corpus_dir(&c, "tests/fuzz/corpus/fuzz_agent_protocol", "");
+        corpus_hostile(&c);
+        printf("test_decision: %s: %u files, %lu lines: %lu decided (%lu with matches), %lu errors; %lu differ from the "
+               "reference, %lu not JSON\n", k ? "echo policy" : "default policies", files, c.lines, c.decided, c.matched,
+               c.errors, c.mismatches, c.not_json);
+        CHECK(files >= 20);
+        CHECK(c.matched >= 10);
+        CHECK_INT(c.mismatches, 0);
+        CHECK_INT(c.not_json, 0);
+        free(c.want);
+        pal_strbuf_free(&c.out);
+        pal_arena_free(&c.arena);
+        pal_decider_free(&c.dec);
+        pal_program_free(progs[k]);
+    }
+}
+
+/* ---- no allocation per decision ---- */
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define NO_MALLOC_COUNT 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define NO_MALLOC_COUNT 1
+#endif
+
+#ifndef NO_MALLOC_COUNT
+/* Every allocation of the process passes here (the program's own malloc
+   comes before the C library's); the sanitizers bring their own, so
+   under them this part is skipped. */
+extern void *__libc_malloc(size_t), *__libc_calloc(size_t, size_t), *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+static unsigned long mallocs;
+void *malloc(size_t n) { mallocs++; return __libc_malloc(n); }
+void *calloc(size_t n, size_t k) { mallocs++; return __libc_calloc(n, k); }
+void *realloc(void *p, size_t n) { mallocs++; return __libc_realloc(p, n); }
+void free(void *p) { __libc_free(p); }
+
+static void test_no_malloc_per_decision(void)
+{
+    pal_program *p = compile(ECHO, "r");
+    CHECK(p != NULL);
+    if (!p) return;
+    pal_runtime *rt = pal_runtime_new(p);
+    pal_arena a;
+    pal_arena_init(&a, 0);
+    const char *line = "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"cmd.exe\",\"command_line\":\"x \\\"y\\\" \xff\"},"
+                       "\"user\":{\"name\":\"root\"}}";
+    pal_event ev;
+    char err[256];
+    CHECK_INT(pal_event_decode(line, strlen(line), PAL_INPUT_AUTO, p->event_fields_used, &a, &ev, err, sizeof err), 0);
+    pal_strbuf out;
+    pal_strbuf_init(&out, 0);
+    pal_decision d;
+    unsigned long before = 0;
+    for (int i = 0; i < 1000; i++) {
+        if (i == 10) before = mallocs;   /* after the buffers have grown */
+        CHECK_INT(pal_decide_event(rt, &ev, &d), 0);
+        pal_decision_ctx c = {i + 1, 0, false, NULL};
+        pal_strbuf_clear(&out);
+        CHECK_INT(pal_decision_write(&out, p, &d, &c), 0);
+    }
+    printf("test_decision: %lu allocations in 990 decisions decided and written\n", mallocs - before);
+    CHECK(before > 0);   /* the counter counts */
+    CHECK_INT(mallocs - before, 0);
+    CHECK(strstr(pal_strbuf_cstr(&out), "cmd=x \\\"y\\\" \xef\xbf\xbd") != NULL);
+    pal_strbuf_free(&out);
+    pal_arena_free(&a);
+    pal_runtime_free(rt);
+    pal_program_free(p);
+}
+#else
+static void test_no_malloc_per_decision(void)
+{
+    printf("test_decision: allocations not counted (a sanitizer owns malloc)\n");
+}
+#endif
+
 int main(void)
 {
+    test_not_utf8();
+    test_suite_events();
+    test_no_malloc_per_decision();
     test_random_against_cjson();
     test_decide_line();
     return unit_result("test_decision");

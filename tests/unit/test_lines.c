@@ -224,8 +224,61 @@ static void test_small_limit_and_abandon(void)
     pal_lines_free(&l);
 }
 
+/* Lines are handed on in place: their pointers stay good until the next
+   read, and forever in a buffer taken with pal_lines_swap_buffer, while
+   the splitter goes on in the buffer it was given, the unfinished line
+   copied to its front. */
+typedef struct kept { const char *p[8]; size_t len[8]; int n; } kept;
+static int keep_ptr(void *user, const char *line, size_t len, bool toolong, long lineno)
+{
+    kept *k = user;
+    if (k->n < 8) k->p[k->n] = line, k->len[k->n] = len;
+    k->n++;
+    return 0;
+}
+
+static void test_in_place_and_swap(void)
+{
+    pal_lines l;
+    pal_lines_init(&l);
+    l.read_size = 256 * 1024;
+    size_t avail;
+    char *space = pal_lines_space(&l, &avail);
+    CHECK(space != NULL && avail >= 256 * 1024);
+    CHECK(l.cap <= PAL_MAX_EVENT_LINE + 1 + 256 * 1024);
+    kept k = {0};
+    memcpy(space, "one\ntwo\nthr", 11);
+    CHECK_INT(pal_lines_commit(&l, 11, keep_ptr, &k), 0);
+    CHECK_INT(k.n, 2);
+    CHECK(k.p[0] == space && k.p[1] == space + 4);   /* not copied */
+    CHECK(!memcmp(k.p[1], "two", 3));
+    char *mine = NULL;
+    size_t mine_cap = 0;
+    CHECK_INT(pal_lines_swap_buffer(&l, &mine, &mine_cap), 0);
+    CHECK(mine == space && mine_cap >= 11);            /* the old buffer, the lines where they were */
+    CHECK(pal_lines_partial(&l));
+    char *space2 = pal_lines_space(&l, &avail);
+    CHECK(space2 != NULL && space2 != space + 3 && avail >= 256 * 1024 - 3);
+    CHECK(!memcmp(space2 - 3, "thr", 3));
+    memcpy(space2, "ee\n", 3);
+    k.n = 0;
+    CHECK_INT(pal_lines_commit(&l, 3, keep_ptr, &k), 0);
+    CHECK_INT(k.n, 1);
+    CHECK(k.len[0] == 5 && !memcmp(k.p[0], "three", 5));   /* the unfinished line went with the splitter */
+    CHECK(!memcmp(mine + 4, "two", 3));                     /* and the buffer given away is untouched */
+    /* the given-away buffer comes back in the next swap */
+    char *back = mine;
+    CHECK_INT(pal_lines_swap_buffer(&l, &mine, &mine_cap), 0);
+    CHECK(mine == space2 - 3);
+    CHECK(!pal_lines_partial(&l));
+    CHECK(pal_lines_space(&l, &avail) == back);
+    free(mine);
+    pal_lines_free(&l);
+}
+
 int main(void)
 {
+    test_in_place_and_swap();
     test_pause_and_drain();
     test_empty_lines_delivered();
     test_small_limit_and_abandon();
