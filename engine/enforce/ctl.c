@@ -38,8 +38,10 @@ int pal_ctl_parse(const char *line, size_t len, pal_ctl_request *rq, char *err, 
     pal_json_init(&j, line, len, &o);
     if (pal_json_peek(&j) != PAL_JSON_OBJECT || !pal_json_enter(&j)) {
         size_t at = 0;
+        if (pal_json_peek(&j) == PAL_JSON_NONE) pal_json_end(&j);
         pal_json_err e = pal_json_error(&j, &at);
         if (e) return pal_set_err(err, cap, "control request: not valid JSON at byte %zu: %s", at, pal_json_strerror(e));
+        if (pal_json_peek(&j) == PAL_JSON_NONE) return pal_set_err(err, cap, "control request: not valid JSON (one object per line)");
         return pal_set_err(err, cap, "control request: not a JSON object");
     }
     char op[32] = "";

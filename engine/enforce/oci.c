@@ -123,7 +123,7 @@ int pal_oci_state_parse(const char *text, size_t len, pal_oci_container *c, char
     start(&r, "OCI state", text, len, err, cap);
     bool have_id = false, have_pid = false;
     if (pal_json_peek(&r.j) != PAL_JSON_OBJECT || !pal_json_enter(&r.j)) {
-        if (finish(&r)) return -1;
+        if (pal_json_peek(&r.j) == PAL_JSON_NONE && finish(&r)) return -1;
         return pal_set_err(err, cap, "OCI state: not a JSON object (a runtime hook reads the container's state on standard input)");
     }
     pal_json_str key;
@@ -189,7 +189,7 @@ int pal_oci_config_parse(const char *text, size_t len, pal_oci_container *c, cha
     char root[PAL_OCI_MAX_PATH] = "";
     char image[PAL_OCI_MAX_IMAGE] = "";
     if (pal_json_peek(&r.j) != PAL_JSON_OBJECT || !pal_json_enter(&r.j)) {
-        if (finish(&r)) return -1;
+        if (pal_json_peek(&r.j) == PAL_JSON_NONE && finish(&r)) return -1;
         return pal_set_err(err, cap, "config.json: not a JSON object");
     }
     pal_json_str key;
@@ -231,7 +231,7 @@ int pal_oci_runc_state_parse(const char *text, size_t len, pal_oci_container *c,
     rdr r;
     start(&r, "runc state", text, len, err, cap);
     if (pal_json_peek(&r.j) != PAL_JSON_OBJECT || !pal_json_enter(&r.j)) {
-        if (finish(&r)) return -1;
+        if (pal_json_peek(&r.j) == PAL_JSON_NONE && finish(&r)) return -1;
         return pal_set_err(err, cap, "runc state: not a JSON object");
     }
     pal_json_str key;
