@@ -112,7 +112,8 @@ static void test_ctl(void)
         {"{\"op\":\"register\",\"id\":\"a\",\"pid\":3,\"rootfs\":\"r\"}", "control request: register 'a' without an absolute \"rootfs\""},
         {"{\"op\":\"register\",\"id\":\"a b\",\"pid\":3}", "control request: \"id\" is missing or not a container id (letters, digits and _+-.)"},
         {"{\"op\":\"register\",\"id\":\"a\",\"pid\":0,\"rootfs\":\"/r\"}", "control request: \"pid\" is not a process id"},
-        {"nope", NULL},
+        {"{\"op\":", "control request: \"op\" is not a string"},
+        {"{\"op\":\"ping\"} x", NULL},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         CHECK_INT(pal_ctl_parse(bad[i].text, strlen(bad[i].text), &back, err, sizeof err), -1);
