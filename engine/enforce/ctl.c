@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -22,8 +23,13 @@ static int str_member(pal_json *j, const char *name, char *out, size_t cap, char
 {
     pal_json_str s;
     if (!pal_json_string(j, &s)) return pal_set_err(err, ecap, "control request: \"%s\" is not a string", name);
-    if (s.len >= cap) return pal_set_err(err, ecap, "control request: \"%s\" is longer than %zu bytes", name, cap - 1);
-    size_t n = pal_json_unescape(&s, out);
+    /* the limit is on the string, not on its escaped spelling: unescape first */
+    char *tmp = malloc(s.len + 1);
+    if (!tmp) return pal_set_err(err, ecap, "out of memory");
+    size_t n = pal_json_unescape(&s, tmp);
+    if (n >= cap) { free(tmp); return pal_set_err(err, ecap, "control request: \"%s\" is longer than %zu bytes", name, cap - 1); }
+    memcpy(out, tmp, n);
+    free(tmp);
     out[n] = 0;
     if (memchr(out, 0, n)) return pal_set_err(err, ecap, "control request: \"%s\" holds a NUL character", name);
     return 0;
@@ -34,7 +40,7 @@ int pal_ctl_parse(const char *line, size_t len, pal_ctl_request *rq, char *err, 
     memset(rq, 0, sizeof *rq);
     if (len > PAL_CTL_MAX_LINE) return pal_set_err(err, cap, "control request: longer than %u bytes", PAL_CTL_MAX_LINE);
     pal_json j;
-    pal_json_opts o = {.max_depth = 4, .max_string = PAL_OCI_MAX_PATH * 2};
+    pal_json_opts o = {.max_depth = 4, .max_string = PAL_OCI_MAX_PATH * 6 + 16};   /* \u00XX is 6 bytes */
     pal_json_init(&j, line, len, &o);
     if (pal_json_peek(&j) != PAL_JSON_OBJECT || !pal_json_enter(&j)) {
         size_t at = 0;
@@ -130,10 +136,11 @@ int pal_ctl_parse_reply(const char *line, size_t len, char *err, size_t cap)
     pal_json j;
     pal_json_opts o = {.max_depth = 2, .max_string = 4096};
     pal_json_init(&j, line, len, &o);
-    if (!pal_json_enter(&j)) return -1;
+    /* an object: in an array pal_json_next gives no key */
+    if (pal_json_peek(&j) != PAL_JSON_OBJECT || !pal_json_enter(&j)) return -1;
     int ok = -1;
     char msg[1024] = "";
-    pal_json_str key;
+    pal_json_str key = {0};
     while (pal_json_next(&j, &key)) {
         bool b;
         pal_json_str s;

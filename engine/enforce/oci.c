@@ -56,8 +56,13 @@ static int get_str(rdr *r, const char *name, char *out, size_t cap)
         if (pal_json_peek(&r->j) == PAL_JSON_NULL) { pal_json_skip(&r->j); out[0] = 0; return 0; }
         return bad(r, "%s: \"%s\" is not a string", name);
     }
-    if (s.len >= cap) return bad(r, "%s: \"%s\" is too long", name);
-    size_t n = pal_json_unescape(&s, out);
+    /* the limit is on the string, not on its escaped spelling */
+    char *tmp = malloc(s.len + 1);
+    if (!tmp) return bad(r, "%s: out of memory reading \"%s\"", name);
+    size_t n = pal_json_unescape(&s, tmp);
+    if (n >= cap) { free(tmp); return bad(r, "%s: \"%s\" is too long", name); }
+    memcpy(out, tmp, n);
+    free(tmp);
     out[n] = 0;
     if (memchr(out, 0, n)) return bad(r, "%s: \"%s\" holds a NUL character", name);
     return 0;
@@ -107,7 +112,7 @@ static int finish(rdr *r)
 
 static void start(rdr *r, const char *doc, const char *text, size_t len, char *err, size_t cap)
 {
-    pal_json_opts o = {.max_depth = 32, .max_string = PAL_OCI_MAX_PATH * 2};
+    pal_json_opts o = {.max_depth = 32, .max_string = PAL_OCI_MAX_PATH * 6 + 16};   /* \u00XX is 6 bytes */
     memset(r, 0, sizeof *r);
     r->doc = doc;
     r->err = err;

@@ -105,6 +105,15 @@ static void test_ctl(void)
     CHECK_STR(back.c.rootfs, "/r \"q\"\n");
     CHECK_STR(back.c.image, "img:1");
     CHECK_INT(back.c.pid, 9);
+    /* a path of control characters near the limit round-trips: the limit is on the
+       string, not its escaped form (fuzz_enforce found the difference) */
+    memset(rq.c.rootfs, 0x01, PAL_OCI_MAX_PATH - 1);
+    rq.c.rootfs[0] = '/';
+    rq.c.rootfs[PAL_OCI_MAX_PATH - 1] = 0;
+    pal_strbuf_clear(&b);
+    CHECK_INT(pal_ctl_format(&b, &rq), 0);
+    CHECK_INT(pal_ctl_parse(b.s, b.len - 1, &back, err, sizeof err), 0);
+    CHECK_INT(strlen(back.c.rootfs), PAL_OCI_MAX_PATH - 1);
     const struct { const char *text, *err; } bad[] = {
         {"{\"op\":\"launch\",\"id\":\"a\"}", "control request: unknown op 'launch' (register, unregister or ping)"},
         {"{\"id\":\"a\"}", "control request: no \"op\" (register, unregister or ping)"},
@@ -129,6 +138,8 @@ static void test_ctl(void)
     pal_ctl_reply(&b, NULL);
     CHECK_INT(pal_ctl_parse_reply(b.s, b.len - 1, err, sizeof err), 0);
     CHECK_INT(pal_ctl_parse_reply("{\"x\":1}", 7, err, sizeof err), -1);
+    /* an array is no reply (its members have no keys: fuzz_enforce found the stale key) */
+    CHECK_INT(pal_ctl_parse_reply("[\"ok\",true]", 11, err, sizeof err), -1);
     /* no agent: an answer in bounded time */
     CHECK_INT(pal_ctl_call("/nonexistent/palisade.sock", &rq, 200, err, sizeof err), -1);
     CHECK(strstr(err, "no agent at /nonexistent/palisade.sock") != NULL);
