@@ -24,7 +24,8 @@ CC       ?= cc
 PKGS     := libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib
 DEB_DEPS := build-essential clang flex bison pkg-config libyaml-dev libpcre2-dev \
             libarchive-dev libcjson-dev libhivex-dev libsodium-dev zlib1g-dev zstd xz-utils \
-            libxml2-utils python3 python3-jsonschema jq
+            libxml2-utils python3 python3-jsonschema jq \
+            runc busybox-static nftables iproute2
 
 # Lazily expanded: `make` installs missing dependencies first (check-deps),
 # and the flags must be read after that.

@@ -19,6 +19,7 @@
 #define PAL_CLI_AGENT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include "engine/vm/program.h"
@@ -108,5 +109,21 @@ int agent_reload_read(agent_policy *ap, pal_program **out, pal_bundle_sig *sig, 
 void agent_reload_cancel(agent_policy *ap);
 /* Starts a reload and waits for it (the first load). */
 int agent_reload_wait(agent_policy *ap, pal_program **out, pal_bundle_sig *sig, char *err, size_t cap);
+
+/* Enforcement (--enforce, cli/agent_enforce.c over engine/enforce/enforcer.h):
+   its flags, and the calls the loop makes.  Everything is a no-op without
+   --enforce. */
+#include <poll.h>
+#include "cli/args.h"
+#include "engine/base/strbuf.h"
+#define AGENT_ENFORCE_MAXFDS (8u + 3u * 1024u)
+bool agent_enforce_arg(cli_args *A);              /* consumed one of its flags */
+int agent_enforce_start(const pal_program *p, char *err, size_t cap);
+bool agent_enforce_on(void);
+size_t agent_enforce_pollfds(struct pollfd *fds, size_t cap);
+void agent_enforce_handle(const struct pollfd *fds, size_t n, pal_strbuf *stream);
+void agent_enforce_reload(const pal_program *p);  /* before the old program is freed */
+void agent_enforce_stop(pal_strbuf *stream);
+void agent_enforce_usage(FILE *f);
 
 #endif

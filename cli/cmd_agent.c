@@ -789,6 +789,7 @@ static void finish_reload(agent *a)
                the workers, the next batch (the batches already submitted
                keep the old one, which is freed once none uses it) */
             pal_program *old = a->prog;
+            agent_enforce_reload(np);
             pal_decider_free(a->dec);
             free(a->dec);
             a->dec = nd;
@@ -890,7 +891,7 @@ static bool sources_busy(const agent *a)
 
 static void run(agent *a)
 {
-    enum { MAXFDS = 8 + AGENT_MAX_CONNECTIONS };
+    enum { MAXFDS = 8 + AGENT_MAX_CONNECTIONS + AGENT_ENFORCE_MAXFDS };
     struct pollfd pfd[MAXFDS];
     int conn_slot[MAXFDS];
     for (;;) {
@@ -941,6 +942,9 @@ static void run(agent *a)
             pfd[n++] = (struct pollfd){c->fd, ev, 0};
         }
 
+        int first_enf = n;
+        n += (int)agent_enforce_pollfds(pfd + n, MAXFDS - (size_t)n);
+
         long long timeout = 1000;
         if (a->reload_due_ms) timeout = a->reload_due_ms - now;
         if (a->pol.child) {
@@ -974,6 +978,7 @@ static void run(agent *a)
 
         if (pfd[i_sig].revents) handle_signals(a);
         if (i_work >= 0 && pfd[i_work].revents) collect(a);
+        agent_enforce_handle(pfd + first_enf, (size_t)(n - first_enf), &a->stream.buf);
         if (i_ino >= 0 && pfd[i_ino].revents) {
             bool pol = false, fol = false;
             agent_watch_read(&a->pol, &pol, &fol);
@@ -1006,7 +1011,7 @@ static void run(agent *a)
         if (a->follow_path) follow_step(a, now);
         /* connections, newest last: a connection closed here moves the
            last one into its place, so walk backwards */
-        for (int k = n - 1; k >= first_conn; k--)
+        for (int k = first_enf - 1; k >= first_conn; k--)
             if (pfd[k].revents) service_conn(a, (size_t)conn_slot[k], pfd[k].revents, now);
         if (i_listen >= 0 && (pfd[i_listen].revents & POLLIN) && a->listen_fd >= 0)
             accept_conns(a, a->listen_fd, CONN_LISTEN, now);
@@ -1061,6 +1066,7 @@ static void usage(FILE *f)
             "Signals: SIGHUP reload, SIGUSR1 stats line on stderr, SIGUSR2 write what was learned,\n"
             "SIGTERM/SIGINT finish and exit 0.\n",
             DEFAULT_RELOAD_DELAY_MS, AGENT_IDLE_TIMEOUT_MS, AGENT_REQUEST_TIMEOUT_MS, cli_cores());
+    agent_enforce_usage(f);
 }
 
 static int agent_setup(agent *a, char *err, size_t cap)
@@ -1215,6 +1221,7 @@ int cmd_agent(int argc, char **argv)
             if (parse_timeout("--request-timeout", A.value, &a.request_timeout_ms) != 0) return EXIT_ERROR;
         } else if (cli_args_value(&A, "--threads", "a number of threads")) {
             if (cli_threads_value("agent", A.value, &a.threads) != 0) return EXIT_ERROR;
+        } else if (agent_enforce_arg(&A)) {
         } else if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
         else return cli_args_unknown(&A);
     }
@@ -1259,7 +1266,14 @@ int cmd_agent(int argc, char **argv)
         pal_learn_free(learning.model);
         return cli_error("agent", "%s", err);
     }
+    if (agent_enforce_start(a.prog, err, sizeof err) != 0) {
+        agent_teardown(&a);
+        pal_learn_free(learning.model);
+        return cli_error("agent", "--enforce: %s", err);
+    }
     run(&a);
+    agent_enforce_stop(&a.stream.buf);
+    flush_output(&a, true);
     print_stats(&a, " at exit");
     learn_write(&learning, "exit");
     pal_learn_free(learning.model);

@@ -25,6 +25,7 @@ static const struct command {
     {"scan", cmd_scan, "scan IMAGE.tar: compliance checks on an image (docker save / OCI)"},
     {"inventory", cmd_inventory, "inventory IMAGE.tar: print what an image holds, as JSON"},
     {"eval", cmd_eval, "eval --policy DIR|BUNDLE --events FILE|- : decide every event"},
+    {"hook", cmd_hook, "hook [STAGE]: OCI runtime hook, registers a container with `agent --enforce`"},
     {"agent", cmd_agent, "agent --policy DIR|BUNDLE: decide a live event stream, reloading rules"},
     {"learn", cmd_learn, "learn --events FILE|-: write runtime and firewall policy from behaviour"},
     {"test", cmd_test, "test [DIR]: run the test blocks of a policy repo"},

@@ -54,21 +54,21 @@ enum {
 
 enum section_id {
     S_MANIFEST = 1, S_SOURCES, S_STRINGS, S_CONSTS, S_MATCHERS, S_MITEMS,
-    S_RULES, S_OUTCOMES, S_MSGPARTS, S_META, S_CODE
+    S_RULES, S_OUTCOMES, S_MSGPARTS, S_META, S_CODE, S_NETRULES
 };
 
 /* record sizes, indexed by section id */
 static const uint32_t record_size[PAL_BUNDLE_NSECTIONS + 1] = {
     [S_MANIFEST] = 16, [S_SOURCES] = 16, [S_STRINGS] = 1, [S_CONSTS] = 32,
     [S_MATCHERS] = 12, [S_MITEMS] = 44, [S_RULES] = 52, [S_OUTCOMES] = 20,
-    [S_MSGPARTS] = 20, [S_META] = 16, [S_CODE] = 4,
+    [S_MSGPARTS] = 20, [S_META] = 16, [S_CODE] = 4, [S_NETRULES] = 36,
 };
 
 static const char *const section_name[PAL_BUNDLE_NSECTIONS + 1] = {
     [S_MANIFEST] = "manifest", [S_SOURCES] = "sources", [S_STRINGS] = "strings",
     [S_CONSTS] = "constants", [S_MATCHERS] = "matchers", [S_MITEMS] = "matcher items",
     [S_RULES] = "rules", [S_OUTCOMES] = "outcomes", [S_MSGPARTS] = "message parts",
-    [S_META] = "metadata", [S_CODE] = "code",
+    [S_META] = "metadata", [S_CODE] = "code", [S_NETRULES] = "network entries",
 };
 
 /* ---- little-endian cursor ---- */
@@ -132,6 +132,7 @@ static uint32_t section_count(const pal_program *p, const rev_override *rv, unsi
     case S_OUTCOMES: return p->noutcomes;
     case S_MSGPARTS: return p->nmsgparts;
     case S_META: return p->nmeta;
+    case S_NETRULES: return p->nnetrules;
     default: return p->ncode;
     }
 }
@@ -224,6 +225,15 @@ static int write_section(wr *w, const pal_program *p, const rev_override *rv, un
         break;
     case S_CODE:
         for (uint32_t i = 0; i < p->ncode; i++) w32(w, p->code[i]);
+        break;
+    case S_NETRULES:
+        for (uint32_t i = 0; i < p->nnetrules; i++) {
+            const pal_netrule *n = &p->netrules[i];
+            w32(w, n->rule); w32(w, n->outcome);
+            w8(w, n->action); w8(w, n->effect); w8(w, n->direction); w8(w, n->proto);
+            w8(w, n->src_kind); w8(w, n->dst_kind); w16(w, 0);
+            w32(w, n->src_m); w32(w, n->dst_m); w32(w, n->port_m); w32(w, n->scope_code); w32(w, n->scope_len);
+        }
         break;
     }
     return 0;
@@ -496,6 +506,27 @@ static int decode_meta_and_code(const section sec[], pal_program *p, char *err, 
     if (!(p->code = alloc_n(p->ncode, sizeof *p->code))) goto oom;
     r.p = sec[S_CODE].data;
     for (uint32_t i = 0; i < p->ncode; i++) p->code[i] = r32(&r);
+
+    p->nnetrules = sec[S_NETRULES].count;
+    if (!(p->netrules = alloc_n(p->nnetrules, sizeof *p->netrules))) goto oom;
+    r.p = sec[S_NETRULES].data;
+    for (uint32_t i = 0; i < p->nnetrules; i++) {
+        pal_netrule *n = &p->netrules[i];
+        n->rule = r32(&r);
+        n->outcome = r32(&r);
+        n->action = r8(&r);
+        n->effect = r8(&r);
+        n->direction = r8(&r);
+        n->proto = r8(&r);
+        n->src_kind = r8(&r);
+        n->dst_kind = r8(&r);
+        if (nonzero(r16(&r), "network entry", i, err, cap)) return -1;
+        n->src_m = r32(&r);
+        n->dst_m = r32(&r);
+        n->port_m = r32(&r);
+        n->scope_code = r32(&r);
+        n->scope_len = r32(&r);
+    }
     return 0;
 oom:
     return pal_set_err(err, cap, "out of memory reading the bundle");

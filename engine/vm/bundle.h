@@ -42,6 +42,11 @@
  *    9  msgparts    20   u8 is_expr, u8 0, u16 0, s str, u32 code, u32 code_len
  *   10  meta        16   key str, value str
  *   11  code         4   u32 instruction (opcodes.h encoding)
+ *   12  netrules    36   u32 rule, u32 outcome, u8 action, u8 effect,
+ *                        u8 direction, u8 proto, u8 src kind, u8 dst kind,
+ *                        u16 0, u32 src matcher, u32 dst matcher, u32 port
+ *                        matcher, u32 scope code, u32 scope code length
+ *                        (program.h pal_netrule; added in version 2)
  *
  *   ("str" is u32 offset + u32 length into the string blob.)
  *
@@ -83,8 +88,8 @@
 #include <stdio.h>
 #include "engine/vm/program.h"
 
-#define PAL_BUNDLE_VERSION 1u
-#define PAL_BUNDLE_NSECTIONS 11u
+#define PAL_BUNDLE_VERSION 2u
+#define PAL_BUNDLE_NSECTIONS 12u
 #define PAL_BUNDLE_CHECKSUM_OFFSET 32u
 #define PAL_BUNDLE_CHECKSUM_BYTES 32u
 

@@ -29,6 +29,7 @@ void pal_program_free(pal_program *p)
     free(p->msgparts);
     free(p->meta);
     free(p->sources);
+    free(p->netrules);
     free(p->strings);
     free(p);
 }

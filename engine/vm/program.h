@@ -92,6 +92,44 @@ typedef struct pal_rule {
 
 typedef struct pal_source { pal_str path, sha256; } pal_source;
 
+/* A network entry as nftables can enforce it without running the VM
+   (engine/enforce/nft.h): the entries and the default of every runtime
+   network section and firewall block, in source order, with the matchers
+   their code uses.  The compiler records them beside the bytecode because
+   the bytecode alone does not say which addresses and ports a rule names;
+   the VM still decides every event (and every packet an entry logs), so
+   this table only says what the kernel may stop on its own.
+
+   For a runtime section the entry's address is the remote end (dst_*,
+   the destination of outbound traffic, the source of inbound); for a
+   firewall entry src_* and dst_* are its two endpoints.  The rule's scope
+   is a chunk of its own (scope_code/scope_len, ending in HALT with one
+   value, like a message expression; length 0: no scope) so that an
+   enforcer can ask, per container, whether the block applies at all. */
+enum pal_net_action { PNA_DENY = 1, PNA_ALLOW, PNA_DEFAULT };
+enum pal_net_end {
+    PNE_ANY = 0,    /* any address */
+    PNE_CIDR,       /* m: a CIDRSET */
+    PNE_IMAGE,      /* m: a GLOBSET over container image names (firewall) */
+    PNE_NAME        /* a host or DNS name (firewall): not known to the kernel */
+};
+enum pal_net_dir { PND_ANY = 0, PND_OUT, PND_IN };
+enum pal_net_proto { PNP_ANY = 0, PNP_TCP, PNP_UDP };
+#define PAL_NET_NONE UINT32_MAX
+
+typedef struct pal_netrule {
+    uint32_t rule;        /* a PR_RUNTIME network section or a PR_FIREWALL block */
+    uint32_t outcome;     /* absolute outcome index; PAL_NET_NONE for a runtime allow */
+    uint8_t action;       /* pal_net_action */
+    uint8_t effect;       /* pal_effect (PE_ALLOW for allows) */
+    uint8_t direction;    /* pal_net_dir */
+    uint8_t proto;        /* pal_net_proto */
+    uint8_t src_kind, dst_kind;   /* pal_net_end */
+    uint32_t src_m, dst_m;        /* matchers of the endpoints (PAL_NET_NONE for ANY/NAME) */
+    uint32_t port_m;              /* RANGESET over destination.port, or PAL_NET_NONE */
+    uint32_t scope_code, scope_len;
+} pal_netrule;
+
 typedef struct pal_program {
     pal_instr *code;         uint32_t ncode;
     pal_value *consts;       uint32_t nconsts;   /* PV_STR point into strings */
@@ -102,6 +140,7 @@ typedef struct pal_program {
     pal_msgpart *msgparts;   uint32_t nmsgparts;
     pal_meta *meta;          uint32_t nmeta;
     pal_source *sources;     uint32_t nsources;
+    pal_netrule *netrules;   uint32_t nnetrules;
     char *strings;           uint32_t strings_len;
     /* manifest */
     pal_str revision;

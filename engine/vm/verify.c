@@ -285,6 +285,64 @@ static int check_rule_tables(vctx *v, uint32_t i, const char *where)
     return 0;
 }
 
+/* Network entries (program.h pal_netrule): every index names what its
+   kind says, and a scope chunk lies inside the code (its instructions are
+   verified with the rule's, below). */
+static bool matcher_is(const pal_program *p, uint32_t m, int kind)
+{
+    return m < p->nmatchers && p->matchers[m].kind == kind;
+}
+
+static int check_endpoint(vctx *v, uint32_t i, const char *which, uint8_t kind, uint32_t m)
+{
+    const pal_program *p = v->p;
+    switch (kind) {
+    case PNE_ANY: case PNE_NAME:
+        if (m != PAL_NET_NONE) return fail(v, "network entry %u: %s endpoint of kind %u names matcher %u", i, which, kind, m);
+        return 0;
+    case PNE_CIDR:
+        if (!matcher_is(p, m, PM_CIDRSET)) return fail(v, "network entry %u: %s matcher %u is not an address set", i, which, m);
+        return 0;
+    case PNE_IMAGE:
+        if (!matcher_is(p, m, PM_GLOBSET)) return fail(v, "network entry %u: %s matcher %u is not an image glob", i, which, m);
+        return 0;
+    default:
+        return fail(v, "network entry %u: %s endpoint kind %u", i, which, kind);
+    }
+}
+
+static int check_netrules(vctx *v)
+{
+    const pal_program *p = v->p;
+    if (p->nnetrules && !p->netrules) return fail(v, "program has %u network entries but no array for them", p->nnetrules);
+    for (uint32_t i = 0; i < p->nnetrules; i++) {
+        const pal_netrule *n = &p->netrules[i];
+        if (n->rule >= p->nrules) return fail(v, "network entry %u: rule %u of %u", i, n->rule, p->nrules);
+        const pal_rule *r = &p->rules[n->rule];
+        if (r->kind != PR_RUNTIME && r->kind != PR_FIREWALL)
+            return fail(v, "network entry %u: rule %u is a %s, not a runtime section or firewall", i, n->rule,
+                        pal_rule_kind_name(r->kind));
+        if (n->action < PNA_DENY || n->action > PNA_DEFAULT || n->effect < PE_ALLOW || n->effect > PE_BLOCK ||
+            n->direction > PND_IN || n->proto > PNP_UDP)
+            return fail(v, "network entry %u: action %u, effect %u, direction %u, protocol %u out of range", i,
+                        n->action, n->effect, n->direction, n->proto);
+        if (n->outcome == PAL_NET_NONE) {
+            if (n->action != PNA_ALLOW) return fail(v, "network entry %u: a deny or default without an outcome", i);
+        } else if (n->outcome < r->outcome_first || n->outcome - r->outcome_first >= r->noutcomes) {
+            return fail(v, "network entry %u: outcome %u is not one of rule %u's", i, n->outcome, n->rule);
+        }
+        if (check_endpoint(v, i, "source", n->src_kind, n->src_m) || check_endpoint(v, i, "destination", n->dst_kind, n->dst_m))
+            return -1;
+        if (n->port_m != PAL_NET_NONE && !matcher_is(p, n->port_m, PM_RANGESET))
+            return fail(v, "network entry %u: port matcher %u is not a range set", i, n->port_m);
+        if (n->scope_len && ((uint64_t)n->scope_code + n->scope_len > p->ncode))
+            return fail(v, "network entry %u: scope code %u+%u outside the %u instructions", i, n->scope_code,
+                        n->scope_len, p->ncode);
+        if (!n->scope_len && n->scope_code) return fail(v, "network entry %u: empty scope at %u", i, n->scope_code);
+    }
+    return 0;
+}
+
 /* ---- passes 2 to 4: one code chunk ---- */
 
 static int stack_effect(pal_instr in, int *pop, int *push)
@@ -564,7 +622,7 @@ int pal_verify(const pal_program *p, char *err, size_t cap)
     if (err && cap) err[0] = '\0';
     if (!p) return fail(&v, "no program");
     if (check_arrays(&v) || check_strings(&v) || check_consts(&v) || check_matchers(&v) ||
-        check_outcomes(&v))
+        check_outcomes(&v) || check_netrules(&v))
         return -1;
     v.depth = malloc(((size_t)p->ncode + 1) * sizeof *v.depth);
     v.todo = malloc(((size_t)p->ncode + 1) * sizeof *v.todo);
@@ -598,6 +656,18 @@ int pal_verify(const pal_program *p, char *err, size_t cap)
                 rc = verify_chunk(&v, r, mp->code, mp->code_len, true, mwhere);
             }
         }
+    }
+    /* scope chunks, with their rule's locals and root; entries of one rule
+       share a scope, so each distinct chunk is verified once */
+    for (uint32_t i = 0; i < p->nnetrules && rc == 0; i++) {
+        const pal_netrule *n = &p->netrules[i];
+        if (!n->scope_len) continue;
+        if (i > 0 && p->netrules[i - 1].scope_code == n->scope_code && p->netrules[i - 1].scope_len == n->scope_len &&
+            p->netrules[i - 1].rule == n->rule)
+            continue;
+        char where[160];
+        snprintf(where, sizeof where, "network entry %u: scope", i);
+        rc = verify_chunk(&v, &p->rules[n->rule], n->scope_code, n->scope_len, true, where);
     }
     free(v.depth);
     free(v.todo);

@@ -570,6 +570,22 @@ int pal_vm_run(pal_vm *vm, uint32_t rule, const pal_record *root, uint64_t budge
     return exec(vm, r, r->code, r->code_len, root, &budget, NULL);
 }
 
+int pal_vm_eval(pal_vm *vm, uint32_t rule, const pal_record *root, uint32_t code, uint32_t len, uint64_t budget,
+                pal_value *out)
+{
+    const pal_program *p = vm->p;
+    *out = pal_undef();
+    vm->nemits = 0;
+    vm->dropped = 0;
+    vm->scratch_used = 0;
+    if (rule >= p->nrules || len == 0 || (uint64_t)code + len > p->ncode) return PAL_VM_FAULT;
+    const pal_rule *r = &p->rules[rule];
+    if (!root_fits(r, root) || r->nlocals > vm->locals_cap || r->max_stack > vm->stack_cap)
+        return PAL_VM_FAULT;
+    for (uint32_t i = 0; i < r->nlocals; i++) vm->locals[i] = pal_undef();
+    return exec(vm, r, code, len, root, &budget, out);
+}
+
 /* ---- rendering messages ---- */
 
 typedef struct writer { char *out; size_t cap, len; bool truncated; } writer;

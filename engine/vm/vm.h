@@ -73,6 +73,13 @@ uint32_t pal_vm_dropped_emits(const pal_vm *vm);
 size_t pal_vm_render(pal_vm *vm, uint32_t rule, const pal_record *root, const pal_emit *e,
                      char *out, size_t cap);
 
+/* Evaluates an expression chunk of rule (code..code+len, verified as a
+   message expression is: a network entry's scope) on root; *out is its
+   value (undefined on an error), valid like an emit's.  Returns PAL_VM_OK
+   or an error. */
+int pal_vm_eval(pal_vm *vm, uint32_t rule, const pal_record *root, uint32_t code, uint32_t len, uint64_t budget,
+                pal_value *out);
+
 const char *pal_vm_strerror(int code);
 
 /* The VM's PCRE2 match data, for callers of pal_matcher_match. */

@@ -184,7 +184,7 @@ static void gen_address_match(pal_cc *cc, pal_entry *e, uint32_t m)
 
 /* Pushes whether destination.port is one of the entry's ports; false
    (nothing pushed) when they are not ports. */
-static bool gen_port_match(pal_cc *cc, pal_entry *e)
+static bool gen_port_match(pal_cc *cc, pal_entry *e, pal_netrule *nr)
 {
     pal_cvals pv = {0};
     if (!pal_const_list(cc, e->ports, &pv)) { free(pv.v); return false; }
@@ -197,15 +197,23 @@ static bool gen_port_match(pal_cc *cc, pal_entry *e)
     pal_type lt = {T_INT, 0, 0};
     uint32_t m = cg_matcher_for(cc, lt, &pv, PM_RANGESET);
     free(pv.v);
+    if (nr) nr->port_m = m;
     gen_match_field(cc, "destination.port", m);
     return true;
 }
 
 /* A network entry: the and of its direction, addresses and ports (true
-   when it names none).  false on an error, with nothing left to use. */
-static bool gen_network_entry(pal_cc *cc, pal_entry *e, const pal_cvals *cv)
+   when it names none).  false on an error, with nothing left to use.
+   *nr (when given) gets the entry's direction and the matchers of its
+   address and ports, for the program's network table. */
+static bool gen_network_entry(pal_cc *cc, pal_entry *e, const pal_cvals *cv, pal_netrule *nr)
 {
     bool pushed = false;
+    if (nr) {
+        nr->direction = e->direction == DIR_OUTBOUND ? PND_OUT : e->direction == DIR_INBOUND ? PND_IN : PND_ANY;
+        nr->src_kind = nr->dst_kind = PNE_ANY;
+        nr->src_m = nr->dst_m = nr->port_m = PAL_NET_NONE;
+    }
     if (e->direction != DIR_ANY) {
         gen_direction_test(cc, e);
         pushed = true;
@@ -213,12 +221,14 @@ static bool gen_network_entry(pal_cc *cc, pal_entry *e, const pal_cvals *cv)
     if (e->values && cv->n) {
         if (!check_addresses(cc, cv)) return false;
         pal_type lt = {T_IP, 0, 0};
-        gen_address_match(cc, e, cg_matcher_for(cc, lt, cv, PM_CIDRSET));
+        uint32_t m = cg_matcher_for(cc, lt, cv, PM_CIDRSET);
+        if (nr) { nr->dst_kind = PNE_CIDR; nr->dst_m = m; }
+        gen_address_match(cc, e, m);
         if (pushed) gen_and2(cc);
         pushed = true;
     }
     if (e->ports) {
-        if (!gen_port_match(cc, e)) return false;
+        if (!gen_port_match(cc, e, nr)) return false;
         if (pushed) gen_and2(cc);
         pushed = true;
     }
@@ -229,14 +239,15 @@ static bool gen_network_entry(pal_cc *cc, pal_entry *e, const pal_cvals *cv)
     return true;
 }
 
-/* Pushes whether the event matches one runtime entry of section sec. */
-static bool gen_entry(pal_cc *cc, int sec, pal_entry *e)
+/* Pushes whether the event matches one runtime entry of section sec.  In
+   a network section, *nr (when given) is filled for the network table. */
+static bool gen_entry(pal_cc *cc, int sec, pal_entry *e, pal_netrule *nr)
 {
     pal_cvals cv = {0};
     bool pushed = false;
     if (e->values && !pal_const_list(cc, e->values, &cv)) { free(cv.v); return false; }
     if (sec == SEC_NETWORK) {
-        bool ok = gen_network_entry(cc, e, &cv);
+        bool ok = gen_network_entry(cc, e, &cv, nr);
         free(cv.v);
         return ok;
     }
@@ -248,6 +259,54 @@ static bool gen_entry(pal_cc *cc, int sec, pal_entry *e)
         pushed = true;
     }
     return pushed;
+}
+
+/* ---- the program's network table (program.h pal_netrule) ---- */
+
+typedef struct net_ctx {
+    bool on;                    /* a network section or a firewall block */
+    uint32_t rule, scope_code, scope_len;
+    pal_netrule cur;            /* filled by gen_entry / gen_endpoint */
+} net_ctx;
+
+static _Thread_local net_ctx net;   /* per compile; a compile runs on one thread */
+#define NR(e) (net.on ? &net.cur : NULL)
+
+/* The block's scope once more, as a chunk of its own ending in HALT with
+   its value: an enforcer evaluates it per container.  Emitted before the
+   rule's code, like its message chunks. */
+static void net_begin(pal_cc *cc, pal_decl *d, uint32_t ri)
+{
+    net = (net_ctx){.on = true, .rule = ri};
+    if (!d->scope) return;
+    net.scope_code = cg_here(cc);
+    cc->stack = 0;
+    cg_expr(cc, d->scope);
+    cg_emit(cc, OP_HALT);
+    net.scope_len = cg_here(cc) - net.scope_code;
+    pal_rule *r = &cc->p->rules[ri];
+    if (cc->max_stack > r->max_stack) r->max_stack = (uint16_t)cc->max_stack;
+}
+
+/* Appends net.cur as an entry of the current block. */
+static void net_add(pal_cc *cc, int action, int effect, uint32_t outcome)
+{
+    pal_program *p = cc->p;
+    if (!net.on || cc->gen_failed) return;
+    if (!GROW(cc, p->netrules, p->nnetrules, cc->cap_netrules)) { cc->gen_failed = true; return; }
+    pal_netrule *n = &p->netrules[p->nnetrules++];
+    *n = net.cur;
+    n->rule = net.rule;
+    n->action = (uint8_t)action;
+    n->effect = (uint8_t)effect;
+    n->outcome = outcome;
+    n->scope_code = net.scope_code;
+    n->scope_len = net.scope_len;
+}
+
+static void net_any(void)
+{
+    net.cur = (pal_netrule){.src_m = PAL_NET_NONE, .dst_m = PAL_NET_NONE, .port_m = PAL_NET_NONE};
 }
 
 void cg_runtime(pal_cc *cc, pal_decl *d)
@@ -273,6 +332,9 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
         uint32_t dflt_out = 0;
         if (s->default_effect)
             dflt_out = cg_runtime_outcome(cc, ri, s->default_effect, sev, s->default_loc, sec, false, NULL);
+        net.on = false;
+        if (sec == SEC_NETWORK) net_begin(cc, d, ri);
+        uint32_t ofirst = cc->p->rules[ri].outcome_first;
         cg_start_code(cc, ri);
         pal_loc loc = s->loc;
         uint32_t out_scope = 0;
@@ -292,7 +354,9 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
         uint32_t oi = 0;
         for (pal_entry *e = s->entries; e; e = e->next) {
             if (e->allow) continue;
-            if (!gen_entry(cc, sec, e)) { oi++; continue; }
+            net_any();
+            if (!gen_entry(cc, sec, e, NR(e))) { oi++; continue; }
+            net_add(cc, PNA_DENY, e->effect ? e->effect : PE_ALERT, ofirst + oi);
             uint32_t skip = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
             cg_stack(cc, -1);
             cg_emit(cc, PAL_MK_A(OP_EMIT, oi));
@@ -311,7 +375,9 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
             bool first = true;
             for (pal_entry *e = s->entries; e; e = e->next) {
                 if (!e->allow) continue;
-                if (!gen_entry(cc, sec, e)) continue;
+                net_any();
+                if (!gen_entry(cc, sec, e, NR(e))) continue;
+                net_add(cc, PNA_ALLOW, PE_ALLOW, PAL_NET_NONE);
                 if (!first) gen_or2(cc);
                 first = false;
             }
@@ -324,13 +390,16 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
             cg_patch(cc, skip, cg_here(cc), loc);
             cg_emit(cc, PAL_MK_A(OP_EMIT, dflt_out));
             cg_patch(cc, over, cg_here(cc), loc);
+            net_any();
+            net_add(cc, PNA_DEFAULT, s->default_effect, ofirst + dflt_out);
         } else {
             /* no default: allow entries generate nothing, but are checked */
             for (pal_entry *e = s->entries; e; e = e->next) {
                 if (!e->allow) continue;
                 uint32_t mark = cg_here(cc);
                 int st = cc->stack;
-                gen_entry(cc, sec, e);
+                net_any();
+                if (gen_entry(cc, sec, e, NR(e))) net_add(cc, PNA_ALLOW, PE_ALLOW, PAL_NET_NONE);
                 cc->p->ncode = mark;
                 cc->stack = st;
             }
@@ -341,9 +410,17 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
         }
         if (scoped) cg_patch(cc, out_scope, cg_here(cc), loc);
         cg_end_rule(cc, ri);
+        net.on = false;
     }
     if (!any)
         pal_cc_warn(cc, "PAL0204", d->name_loc, "add a process, network, dns or file section", "runtime '%s' has no sections", d->name);
+}
+
+/* Records what one side of a firewall entry is, for the network table. */
+static void net_endpoint(bool from, int kind, uint32_t m)
+{
+    if (from) { net.cur.src_kind = (uint8_t)kind; net.cur.src_m = m; }
+    else { net.cur.dst_kind = (uint8_t)kind; net.cur.dst_m = m; }
 }
 
 /* Pushes whether one side of a firewall entry matches. */
@@ -360,6 +437,7 @@ static void gen_endpoint(pal_cc *cc, pal_endpoint *ep, bool from)
         (void)cv;
         pal_type lt = {T_STRING, 0, 0};
         uint32_t m = cg_matcher_for(cc, lt, &one, PM_GLOBSET);
+        net_endpoint(from, PNE_IMAGE, m);
         const char *peer = from ? "source.container.image.name" : "destination.container.image.name";
         /* peer identity when known; otherwise the event's own container,
            which is the source of outbound and the destination of inbound traffic */
@@ -389,10 +467,12 @@ static void gen_endpoint(pal_cc *cc, pal_endpoint *ep, bool from)
         uint32_t m = cg_new_matcher(cc, PM_CIDRSET, 0);
         pal_mitem *it = cg_new_mitem(cc, m);
         if (it) { memcpy(it->ip, ip, 16); it->v6 = v6; it->prefix = (uint8_t)prefix; }
+        net_endpoint(from, PNE_CIDR, m);
         gen_match_field(cc, from ? "source.ip" : "destination.ip", m);
         return;
     }
     case EP_HOST:
+        net_endpoint(from, PNE_NAME, PAL_NET_NONE);
         if (from) {
             gen_field_eq_str(cc, "host.name", ep->value->text);
         } else {
@@ -402,6 +482,7 @@ static void gen_endpoint(pal_cc *cc, pal_endpoint *ep, bool from)
         }
         return;
     case EP_DNS: {
+        net_endpoint(from, PNE_NAME, PAL_NET_NONE);
         if (from) pal_cc_error(cc, "PAL0314", ep->loc, "use `from host \"name\"` or `from subnet`", "a DNS name is a destination only");
         const char *err = pal_dns_pattern_error(ep->value->text, ep->value->len);
         if (err) pal_cc_error(cc, "PAL0409", ep->value->loc, NULL, "invalid domain pattern: %s", err);
@@ -431,6 +512,8 @@ void cg_firewall(pal_cc *cc, pal_decl *d)
     uint32_t dflt = 0;
     if (d->default_effect)
         dflt = cg_firewall_outcome(cc, ri, d->default_effect, sev, d->default_loc, false, NULL);
+    net_begin(cc, d, ri);
+    uint32_t ofirst = cc->p->rules[ri].outcome_first;
     cg_start_code(cc, ri);
     uint32_t ends[1024];
     uint32_t nends = 0;
@@ -442,6 +525,8 @@ void cg_firewall(pal_cc *cc, pal_decl *d)
     }
     uint32_t oi = 0;
     for (pal_fwentry *e = d->fw; e; e = e->next, oi++) {
+        net_any();
+        net.cur.proto = e->proto == PROTO_TCP ? PNP_TCP : e->proto == PROTO_UDP ? PNP_UDP : PNP_ANY;
         gen_endpoint(cc, &e->from, true);
         gen_endpoint(cc, &e->to, false);
         gen_and2(cc);
@@ -459,11 +544,13 @@ void cg_firewall(pal_cc *cc, pal_decl *d)
                 }
             if (ports_ok) {
                 pal_type lt = {T_INT, 0, 0};
-                gen_match_field(cc, "destination.port", cg_matcher_for(cc, lt, &pv, PM_RANGESET));
+                net.cur.port_m = cg_matcher_for(cc, lt, &pv, PM_RANGESET);
+                gen_match_field(cc, "destination.port", net.cur.port_m);
                 gen_and2(cc);
             }
             free(pv.v);
         }
+        net_add(cc, e->allow ? PNA_ALLOW : PNA_DENY, e->allow ? PE_ALLOW : e->effect ? e->effect : PE_ALERT, ofirst + oi);
         uint32_t skip = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
         cg_stack(cc, -1);
         cg_emit(cc, PAL_MK_A(OP_EMIT, oi));
@@ -471,7 +558,12 @@ void cg_firewall(pal_cc *cc, pal_decl *d)
         else { pal_cc_error(cc, "PAL0502", e->loc, NULL, "more than 1024 firewall entries in one block"); break; }
         cg_patch(cc, skip, cg_here(cc), e->loc);
     }
-    if (d->default_effect) cg_emit(cc, PAL_MK_A(OP_EMIT, dflt));
+    if (d->default_effect) {
+        cg_emit(cc, PAL_MK_A(OP_EMIT, dflt));
+        net_any();
+        net_add(cc, PNA_DEFAULT, d->default_effect, ofirst + dflt);
+    }
+    net.on = false;
     for (uint32_t i = 0; i < nends; i++) cg_patch(cc, ends[i], cg_here(cc), d->loc);
     if (d->scope) cg_patch(cc, out_scope, cg_here(cc), d->loc);
     cg_end_rule(cc, ri);

@@ -182,6 +182,15 @@ static void check_equal(const pal_program *a, const pal_program *b)
         CHECK(x->is_expr == y->is_expr && x->s.off == y->s.off && x->s.len == y->s.len &&
               x->code == y->code && x->code_len == y->code_len);
     }
+    CHECK_INT(a->nnetrules, b->nnetrules);
+    for (uint32_t i = 0; i < a->nnetrules && i < b->nnetrules; i++)
+    {
+        const pal_netrule *x = &a->netrules[i], *y = &b->netrules[i];
+        CHECK(x->rule == y->rule && x->outcome == y->outcome && x->action == y->action && x->effect == y->effect &&
+              x->direction == y->direction && x->proto == y->proto && x->src_kind == y->src_kind &&
+              x->dst_kind == y->dst_kind && x->src_m == y->src_m && x->dst_m == y->dst_m && x->port_m == y->port_m &&
+              x->scope_code == y->scope_code && x->scope_len == y->scope_len);
+    }
     for (uint32_t i = 0; i < a->nmeta; i++)
         CHECK(str_same(a, a->meta[i].key, b, b->meta[i].key) && str_same(a, a->meta[i].value, b, b->meta[i].value));
     for (uint32_t i = 0; i < a->nsources; i++)
@@ -347,9 +356,9 @@ static void test_corruption(void)
     CHECK_INT(pal_bundle_read(copy, len, &q, err, sizeof err), -1);
     CHECK_STR(err, "not a palisade bundle (bad magic); build one with 'palisade build'");
     memcpy(copy, buf, len);
-    copy[8] = 2;
+    copy[8] = 1;
     CHECK_INT(pal_bundle_read(copy, len, &q, err, sizeof err), -1);
-    CHECK_STR(err, "bundle format version 2; this palisade reads version 1: rebuild the bundle with this palisade");
+    CHECK_STR(err, "bundle format version 1; this palisade reads version 2: rebuild the bundle with this palisade");
     memcpy(copy, buf, len);
     copy[100] ^= 1;
     CHECK_INT(pal_bundle_read(copy, len, &q, err, sizeof err), -1);
