@@ -71,8 +71,13 @@ static bool check_keys(pal_cc *cc, seq_build *b, uint32_t si, pal_node *by, pal_
     for (uint32_t k = 0; k < n; k++) {
         pal_node *f = by->items[k];
         pal_type t = pal_check_expr(cc, f);
-        if (t.kind == T_ERROR) { ok = false; continue; }
+        if (t.kind == T_ERROR) {
+            if (si == 0) b->key_type[k] = t;   /* reported: later steps are not compared with it */
+            ok = false;
+            continue;
+        }
         if (f->ref != REF_FIELD || t.kind == T_LIST || t.kind == T_RECORDS || t.kind == T_RECORD) {
+            if (si == 0) b->key_type[k] = (pal_type){T_ERROR, 0, 0};
             pal_cc_error(cc, "PAL0316", f->loc, "join on a field holding one value: process.entity_id, user.name, source.ip",
                          "'%.*s' cannot join events: it is not an event field holding one value", (int)f->len, f->text);
             ok = false;
@@ -82,6 +87,7 @@ static bool check_keys(pal_cc *cc, seq_build *b, uint32_t si, pal_node *by, pal_
             b->key_type[k] = t;
         } else {
             pal_type a = b->key_type[k];
+            if (a.kind == T_ERROR) continue;
             bool same = a.kind == t.kind || (pal_is_strlike(a.kind) && pal_is_strlike(t.kind));
             if (!same) {
                 pal_cc_error(cc, "PAL0401", f->loc, "join fields of one position have one type",
