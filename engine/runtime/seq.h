@@ -8,7 +8,8 @@
  * Time.  An event's time is its `@timestamp` (ECS, and what the Sysmon and
  * Falco adapters map `UtcTime` and `time` to), else the latest event time
  * seen (the watermark), else the clock the caller gives.  The watermark is
- * the largest event time seen.  An event older than the watermark by more
+ * the largest time of the events that satisfied some step: an event that
+ * satisfies none never reaches this module.  An event older than the watermark by more
  * than the tolerance is *late*: it takes part in no correlation (counted).
  * Events within the tolerance of each other are taken in arrival order.
  *
