@@ -36,6 +36,13 @@ int cmd_hook(int argc, char **argv);       /* cli/cmd_hook.c */
 struct pal_learn;
 int cli_learn_write(const char *cmd, struct pal_learn *l, const char *dir_or_file, char *err, size_t errcap);
 
+/* cli/correlate.c: a cap flag's value (1..1e8), reported on error; the
+   correlation summary line on stderr. */
+#include <stdint.h>
+struct pal_seqstate;
+int cli_seq_limit(const char *cmd, const char *flag, const char *value, uint32_t *out);
+void cli_seq_summary(const char *cmd, const struct pal_seqstate *s);
+
 /* Prints "palisade CMD: message" to stderr (printf-style); returns EXIT_ERROR. */
 int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

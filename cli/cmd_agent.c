@@ -92,6 +92,7 @@
 #include "engine/runtime/decider.h"
 #include "engine/runtime/session.h"
 #include "engine/runtime/workers.h"
+#include "engine/runtime/seq.h"
 #include "cli/policy.h"
 #include "engine/base/limits.h"
 #include "engine/core/match.h"
@@ -785,6 +786,24 @@ static void finish_reload(agent *a)
             nd->on_decided_user = agent_decided_hook_user;
             nd->decode_all = agent_decided_hook != NULL;
             nd->decode_opts = a->have_dopts ? &a->dopts : NULL;
+            nd->ids_by_count = true;
+            nd->events = a->dec->events;
+            /* correlations keep the partial matches of every correlation
+               whose compiled form is unchanged (engine/runtime/seq.h) */
+            struct pal_seqstate *ss = pal_runtime_take_seqstate(a->dec->rt);
+            if (ss && np->nseqs) {
+                pal_seq_stats before, after;
+                pal_seqstate_stats(ss, &before);
+                ss = pal_seqstate_rebind(ss, np);
+                if (ss) {
+                    pal_seqstate_stats(ss, &after);
+                    fprintf(stderr, "palisade agent: correlations: %llu partial matches kept, %llu dropped with changed or removed rules\n",
+                            (unsigned long long)(after.kept - before.kept), (unsigned long long)(after.dropped - before.dropped));
+                    pal_runtime_put_seqstate(nd->rt, ss);
+                }
+            } else {
+                pal_seqstate_free(ss);
+            }
             /* the swap: the next line is decided by the new program — on
                the workers, the next batch (the batches already submitted
                keep the old one, which is freed once none uses it) */
@@ -1106,6 +1125,13 @@ static int agent_setup(agent *a, char *err, size_t cap)
     a->dec->on_decided_user = agent_decided_hook_user;
     a->dec->decode_all = agent_decided_hook != NULL;
     a->dec->decode_opts = a->have_dopts ? &a->dopts : NULL;
+    a->dec->ids_by_count = true;   /* lines of several connections interleave */
+    /* correlation state is one ordered stream: deciding it on several
+       workers would split it, so such a policy is decided on one thread */
+    if (a->prog->nseqs && a->threads > 1) {
+        fprintf(stderr, "palisade agent: the policy has sequences or counting rules: deciding on one thread\n");
+        a->threads = 1;
+    }
     if (a->threads > 1) {
         char werr[256];
         if (!(a->workers = pal_workers_new(&(pal_workers_opts){a->threads, 0, 0, AGENT_WORKER_NICE}, a->dec, werr, sizeof werr))) {

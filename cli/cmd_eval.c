@@ -28,6 +28,7 @@
 #include "cli/cli.h"
 #include "engine/base/fileio.h"
 #include "engine/base/lines.h"
+#include "engine/runtime/seq.h"
 #include "engine/runtime/decider.h"
 #include "engine/runtime/session.h"
 #include "engine/runtime/workers.h"
@@ -226,6 +227,7 @@ int cmd_eval(int argc, char **argv)
     const char *policy = NULL, *events = NULL, *inventory = NULL, *fmtname = "auto", *keypath = NULL;
     bool only_findings = false, strict = false, have_volumes = false;
     unsigned threads = 1;
+    pal_seq_limits seq_limits = {0, 0, -1};
     pal_decode_opts dopts;
     char verr[512];
     cli_args A;
@@ -243,6 +245,12 @@ int cmd_eval(int argc, char **argv)
         }
         else if (cli_args_value(&A, "--threads", "a number of threads")) {
             if (cli_threads_value("eval", A.value, &threads) != 0) return EXIT_ERROR;
+        }
+        else if (cli_args_value(&A, "--state-max", "a number of partial matches")) {
+            if (cli_seq_limit("eval", "--state-max", A.value, &seq_limits.max_total) != 0) return EXIT_ERROR;
+        }
+        else if (cli_args_value(&A, "--state-max-rule", "a number of partial matches")) {
+            if (cli_seq_limit("eval", "--state-max-rule", A.value, &seq_limits.max_rule) != 0) return EXIT_ERROR;
         }
         else if (cli_args_flag(&A, "--only-findings")) only_findings = true;
         else if (cli_args_flag(&A, "--strict")) strict = true;
@@ -284,6 +292,17 @@ int cmd_eval(int argc, char **argv)
     e.s.peek = peek_first;
     e.s.peek_user = &first;
     e.s.lines.read_size = EVAL_READ_BYTES;
+    /* correlations: a file decides alike every run (events without a
+       timestamp take the time eval started), within the caps asked for; their
+       state is one ordered stream, so such a program is decided on one thread */
+    dec.clock_ms = pal_clock_ms();
+    if (p->nseqs) {
+        pal_seqstate *ss = pal_seqstate_new(p, &seq_limits);
+        if (!ss) { if (fd != STDIN_FILENO) close(fd); pal_decider_free(&dec); pal_program_free(p); return cli_error("eval", "out of memory"); }
+        pal_runtime_put_seqstate(dec.rt, ss);
+        if (threads > 1) fprintf(stderr, "palisade eval: the policy has sequences or counting rules: deciding on one thread\n");
+        threads = 1;
+    }
     int rc = 0;
     if (threads > 1) {
         char werr[256];
@@ -302,6 +321,7 @@ int cmd_eval(int argc, char **argv)
     const pal_session_counts *t = &e.counts;
     fprintf(stderr, "palisade eval: %llu events, %llu with findings, %llu prevented or blocked, %llu input errors, "
             "%llu with unreadable fields\n", t->lines, t->with_findings, t->denied, t->input_errors, t->warnings);
+    if (pal_runtime_seqstate(dec.rt)) cli_seq_summary("eval", pal_runtime_seqstate(dec.rt));
     /* a stream of which no line decodes is the wrong input (a JSON array,
        pretty-printed JSON), not a stream of bad lines: said once, exit 2 */
     bool none_decoded = !stopped && t->lines > 0 && t->input_errors == t->lines;

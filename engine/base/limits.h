@@ -33,6 +33,16 @@
 #define PAL_VM_SCRATCH_BYTES     65536u       /* string results (lower(), messages) per run */
 #define PAL_MAX_MESSAGE_BYTES    4096u        /* one rendered message */
 
+/* Correlations (`sequence`, counting rules; engine/runtime/seq.h) */
+#define PAL_MAX_SEQ_STEPS        16u          /* steps of one sequence */
+#define PAL_MAX_SEQ_KEYS         4u           /* `by` fields of one correlation */
+#define PAL_MAX_SEQ_THRESHOLD    1000u        /* the count a counting rule waits for */
+#define PAL_MAX_SEQ_WITHIN       (7ll * 24 * 3600 * 1000)   /* the longest window: 7 days, in ms */
+#define PAL_MAX_SEQ_CAPTURE      256u         /* bytes of one captured message value */
+#define PAL_SEQ_TOLERANCE_MS     2000         /* how late an event may arrive and still count in order */
+#define PAL_SEQ_MAX_RULE_STATE   100000u      /* live partial matches of one correlation (default) */
+#define PAL_SEQ_MAX_STATE        1000000u     /* live partial matches of all correlations (default) */
+
 /* Events */
 #define PAL_MAX_EVENT_LINE       (1u << 20)   /* one JSON line */
 #define PAL_MAX_JSON_DEPTH       64u

@@ -6,7 +6,15 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "engine/base/limits.h"
+
+int64_t pal_clock_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 int pal_decider_init(pal_decider *d, const pal_program *p, pal_input_format fmt)
 {
@@ -92,6 +100,11 @@ int pal_decide_line(pal_decider *d, const char *line, size_t len, bool toolong, 
                          err, sizeof err) != 0)
         return error_decision(d, c, err[0] ? err : "the line could not be decoded", out, v);
     pal_decision dec;
+    /* a correlation names its events by line (eval), or by their number
+       in the agent's stream (lines of several connections interleave) */
+    d->events++;
+    pal_runtime_set_event(d->rt, d->ids_by_count || c.line < 0 ? d->events : (uint64_t)c.line,
+                          d->clock_ms ? d->clock_ms : pal_clock_ms());
     if (pal_decide_event(d->rt, &ev, &dec) != 0)
         return error_decision(d, c, "out of memory deciding this event", out, v);
     /* decided, but a field could not be read: say so */

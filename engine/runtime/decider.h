@@ -43,7 +43,18 @@ typedef struct pal_decider {
     bool decode_all;             /* decode every field, not only those the rules read (learning) */
     unsigned max_line;           /* the line limit named in the too-long error (PAL_MAX_EVENT_LINE) */
     const pal_decode_opts *decode_opts;   /* --volume-map; NULL: none */
+    /* correlations (engine/runtime/seq.h): the clock an event without a
+       timestamp gets before any event had one (0: the wall clock at each
+       event; eval fixes it at its start, so a file decides alike every
+       run), and whether members are named by line or by the count of
+       events this decider has seen (the agent's streams interleave) */
+    int64_t clock_ms;
+    bool ids_by_count;
+    uint64_t events;
 } pal_decider;
+
+/* Milliseconds since the epoch, now. */
+int64_t pal_clock_ms(void);
 
 typedef struct pal_verdict {
     int effect;          /* PE_*: the decision's effect */

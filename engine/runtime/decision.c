@@ -136,6 +136,19 @@ int pal_decision_write(pal_strbuf *out, const pal_program *p, const pal_decision
         put_string(out, pal_severity_name(m->severity));
         pal_strbuf_append(out, ",\"message\":", 11);
         put_string(out, m->message ? m->message : "");
+        if (m->nmembers) {
+            /* a completed correlation: its member events and its compiled form */
+            char tmp[32];
+            pal_strbuf_puts(out, ",\"members\":[");
+            for (uint32_t k = 0; k < m->nmembers; k++) {
+                snprintf(tmp, sizeof tmp, "%s%llu", k ? "," : "", (unsigned long long)m->members[k]);
+                pal_strbuf_puts(out, tmp);
+            }
+            snprintf(tmp, sizeof tmp, "%016llx", (unsigned long long)m->revision);
+            pal_strbuf_puts(out, "],\"rule_revision\":\"");
+            pal_strbuf_puts(out, tmp);
+            pal_strbuf_putc(out, '"');
+        }
         pal_strbuf_putc(out, '}');
     }
     pal_strbuf_putc(out, ']');

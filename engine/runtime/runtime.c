@@ -17,6 +17,7 @@
 #include "engine/runtime/decision.h"
 #include "engine/runtime/index.h"
 #include "engine/runtime/checks.h"
+#include "engine/runtime/seq.h"
 #include "engine/base/limits.h"
 #include "engine/core/schema.h"
 
@@ -36,6 +37,21 @@ struct pal_runtime {
     uint32_t *hits;         /* candidates of the current event, sorted */
     bool use_index;
     uint64_t rules_run;
+    /* correlations: which step each rule is (UINT32_MAX: none), the state,
+       the current event's step hits and what their captures rendered */
+    uint32_t *step_seq;
+    uint8_t *step_no;
+    struct pal_seqstate *seq;
+    uint64_t event_id;
+    int64_t clock;
+    struct step_hit { uint32_t rule; uint32_t cap_off, cap_len; uint8_t reading; } *hits_step;
+    uint32_t nhits_step, cap_hits_step;
+    char *capbuf;
+    size_t capcap, caplen;
+    uint64_t *memberbuf;
+    size_t membercap, memberlen;
+    const pal_event *reading_ev;   /* during decide_into */
+    uint8_t reading;
 };
 
 /* The index and its per-event scratch; false when out of memory. */
@@ -77,9 +93,42 @@ pal_runtime *pal_runtime_new(const pal_program *p)
         for (int k = 0; k < 4; k++)
             if (r->kinds & (1u << k)) rt->by_kind[k][rt->nby_kind[k]++] = i;
     }
+    if (p->nseqs) {
+        rt->step_seq = malloc((p->nrules + 1) * sizeof *rt->step_seq);
+        rt->step_no = calloc(p->nrules + 1, 1);
+        rt->seq = pal_seqstate_new(p, NULL);
+        if (!rt->step_seq || !rt->step_no || !rt->seq) { pal_runtime_free(rt); return NULL; }
+        for (uint32_t i = 0; i < p->nrules; i++) rt->step_seq[i] = UINT32_MAX;
+        for (uint32_t q = 0; q < p->nseqs; q++)
+            for (uint32_t st = 0; st < (uint32_t)p->seqs[q].nsteps + p->seqs[q].has_until; st++) {
+                rt->step_seq[p->seqs[q].step_first + st] = q;
+                rt->step_no[p->seqs[q].step_first + st] = (uint8_t)st;
+            }
+    }
     /* Without memory for the index the runtime still decides, rule by rule. */
     rt->use_index = index_wanted_by_env() && ensure_index(rt);
     return rt;
+}
+
+void pal_runtime_set_event(pal_runtime *rt, uint64_t id, int64_t clock_ms)
+{
+    rt->event_id = id;
+    rt->clock = clock_ms;
+}
+
+struct pal_seqstate *pal_runtime_seqstate(const pal_runtime *rt) { return rt->seq; }
+
+struct pal_seqstate *pal_runtime_take_seqstate(pal_runtime *rt)
+{
+    struct pal_seqstate *s = rt->seq;
+    rt->seq = NULL;
+    return s;
+}
+
+void pal_runtime_put_seqstate(pal_runtime *rt, struct pal_seqstate *s)
+{
+    if (rt->seq != s) pal_seqstate_free(rt->seq);
+    rt->seq = s;
 }
 
 bool pal_runtime_set_index(pal_runtime *rt, bool on)
@@ -103,6 +152,12 @@ void pal_runtime_free(pal_runtime *rt)
     pal_index_scratch_free(rt->scratch);
     pal_index_free(rt->ix);
     free(rt->hits);
+    free(rt->step_seq);
+    free(rt->step_no);
+    pal_seqstate_free(rt->seq);
+    free(rt->hits_step);
+    free(rt->capbuf);
+    free(rt->memberbuf);
     free(rt);
 }
 
@@ -155,6 +210,9 @@ static int collect(pal_runtime *rt, uint32_t rule, const pal_record *root, pal_d
         m->severity = o->severity;
         m->message = NULL;
         m->message_off = off;
+        m->nmembers = 0;
+        m->members = NULL;
+        m->revision = 0;
         if (o->effect != PE_FAIL && o->effect > d->effect) d->effect = o->effect;
     }
     return 0;
@@ -163,7 +221,10 @@ static int collect(pal_runtime *rt, uint32_t rule, const pal_record *root, pal_d
 /* The buffer no longer moves: turn offsets into pointers. */
 static void finish(pal_runtime *rt, pal_decision *d)
 {
-    for (uint32_t i = 0; i < d->nmatches; i++) d->matches[i].message = rt->msgbuf + d->matches[i].message_off;
+    for (uint32_t i = 0; i < d->nmatches; i++) {
+        d->matches[i].message = rt->msgbuf + d->matches[i].message_off;
+        if (d->matches[i].nmembers) d->matches[i].members = rt->memberbuf + d->matches[i].members_off;
+    }
 }
 
 static void begin(pal_runtime *rt, pal_decision *d)
@@ -172,6 +233,9 @@ static void begin(pal_runtime *rt, pal_decision *d)
     d->effect = PE_ALLOW;
     d->matches = rt->matches;
     rt->msglen = 0;
+    rt->nhits_step = 0;
+    rt->caplen = 0;
+    rt->memberlen = 0;
 }
 
 /* The strongest effect rule r can report (PE_ALLOW if it reports none). */
@@ -193,6 +257,8 @@ int pal_rule_strongest_effect(const pal_program *p, uint32_t r)
    Windows `contains`, would walk past it), so the decision fails closed: it
    takes the strongest effect the stopped rule could have reported, keeps
    the matches found so far, and says in "error" which rule stopped and why. */
+static int step_hit(pal_runtime *rt, uint32_t r, const pal_event *ev);
+
 static int run_event_rule(pal_runtime *rt, uint32_t r, const pal_event *ev, pal_decision *d)
 {
     rt->rules_run++;
@@ -202,7 +268,134 @@ static int run_event_rule(pal_runtime *rt, uint32_t r, const pal_event *ev, pal_
         int e = pal_rule_strongest_effect(rt->p, r);
         if (e > d->effect) d->effect = e;
     }
+    if (rt->p->rules[r].kind == PR_STEP) return rc == PAL_VM_OK && pal_vm_nemits(rt->vm) ? step_hit(rt, r, ev) : 0;
     return collect(rt, r, &ev->rec, d);
+}
+
+/* ---- correlations ---- */
+
+/* A step rule held: note it, with its captures rendered now (the event is
+   gone when the chain completes).  A step of the second reading of a line
+   that the first already hit is not noted again. */
+static int step_hit(pal_runtime *rt, uint32_t r, const pal_event *ev)
+{
+    if (!rt->seq) return 0;
+    for (uint32_t i = 0; i < rt->nhits_step; i++)
+        if (rt->hits_step[i].rule == r) return 0;
+    if (rt->nhits_step == rt->cap_hits_step) {
+        uint32_t nc = rt->cap_hits_step ? rt->cap_hits_step * 2 : 16;
+        struct step_hit *nh = realloc(rt->hits_step, nc * sizeof *nh);
+        if (!nh) return -1;
+        rt->hits_step = nh;
+        rt->cap_hits_step = nc;
+    }
+    const pal_rule *rule = &rt->p->rules[r];
+    size_t need = (size_t)(rule->noutcomes ? rule->noutcomes - 1 : 0) * (PAL_MAX_MESSAGE_BYTES + 1);
+    if (rt->caplen + need > rt->capcap) {
+        size_t nc = rt->capcap * 2 > rt->caplen + need ? rt->capcap * 2 : rt->caplen + need + 4096;
+        char *nb = realloc(rt->capbuf, nc);
+        if (!nb) return -1;
+        rt->capbuf = nb;
+        rt->capcap = nc;
+    }
+    struct step_hit *h = &rt->hits_step[rt->nhits_step++];
+    h->rule = r;
+    h->reading = rt->reading;
+    h->cap_off = (uint32_t)rt->caplen;
+    for (uint32_t o = 1; o < rule->noutcomes; o++) {
+        pal_emit e = {rule->outcome_first + o, 0, NULL};
+        char *at = rt->capbuf + rt->caplen;
+        size_t n = pal_vm_render(rt->vm, r, &ev->rec, &e, at, PAL_MAX_MESSAGE_BYTES + 1);
+        if (n > PAL_MAX_SEQ_CAPTURE) {
+            /* cut on a character boundary, ending with "…" like a message */
+            n = PAL_MAX_SEQ_CAPTURE - 3;
+            while (n > 0 && ((unsigned char)at[n] & 0xc0) == 0x80) n--;
+            memcpy(at + n, "\xe2\x80\xa6", 3);
+            n += 3;
+        }
+        at[n] = 0;
+        rt->caplen += n + 1;
+    }
+    h->cap_len = (uint32_t)(rt->caplen - h->cap_off);
+    return 0;
+}
+
+typedef struct seq_sink { pal_runtime *rt; pal_decision *d; } seq_sink;
+
+static int seq_matched(void *user, const pal_seq_match *m)
+{
+    seq_sink *k = user;
+    pal_runtime *rt = k->rt;
+    pal_decision *d = k->d;
+    const pal_seq *q = &rt->p->seqs[m->seq];
+    if (room_for_match(rt, d) != 0) return -1;
+    size_t len = strlen(m->message);
+    if (rt->msglen + len + 1 > rt->msgcap) {
+        size_t nc = rt->msgcap * 2 > rt->msglen + len + 1 ? rt->msgcap * 2 : rt->msglen + len + 1;
+        char *nb = realloc(rt->msgbuf, nc);
+        if (!nb) return -1;
+        rt->msgbuf = nb;
+        rt->msgcap = nc;
+    }
+    if (rt->memberlen + m->nmembers > rt->membercap) {
+        size_t nc = rt->membercap * 2 > rt->memberlen + m->nmembers ? rt->membercap * 2 : rt->memberlen + m->nmembers + 64;
+        uint64_t *nb = realloc(rt->memberbuf, nc * sizeof *nb);
+        if (!nb) return -1;
+        rt->memberbuf = nb;
+        rt->membercap = nc;
+    }
+    memcpy(rt->msgbuf + rt->msglen, m->message, len + 1);
+    memcpy(rt->memberbuf + rt->memberlen, m->members, m->nmembers * sizeof *m->members);
+    pal_match *x = &rt->matches[d->nmatches++];
+    x->rule = q->step_first;
+    x->outcome = rt->p->rules[q->step_first].outcome_first;
+    x->effect = q->effect;
+    x->severity = q->severity;
+    x->message = NULL;
+    x->message_off = rt->msglen;
+    x->nmembers = m->nmembers;
+    x->members = NULL;
+    x->members_off = rt->memberlen;
+    x->revision = pal_seq_digest(rt->p, m->seq);
+    rt->msglen += len + 1;
+    rt->memberlen += m->nmembers;
+    if (q->effect > d->effect) d->effect = q->effect;
+    return 0;
+}
+
+/* The event's step hits, correlation by correlation, into the state; the
+   hits of each reading of the line with that reading's record. */
+static int decide_correlations(pal_runtime *rt, const pal_event *ev, pal_decision *d)
+{
+    if (!rt->seq || !rt->nhits_step) return 0;
+    pal_seq_event se = {&ev->rec, rt->event_id, rt->clock};
+    bool late;
+    int64_t t = pal_seqstate_begin(rt->seq, &se, &late);
+    if (late) return 0;
+    seq_sink sink = {rt, d};
+    for (uint8_t reading = 0; reading < 2; reading++) {
+        const pal_event *rev = reading ? ev->other : ev;
+        if (!rev) break;
+        se.rec = &rev->rec;
+        for (uint32_t i = 0; i < rt->nhits_step;) {
+            uint32_t q = rt->step_seq[rt->hits_step[i].rule];
+            pal_seq_hits h;
+            memset(&h, 0, sizeof h);
+            h.seq = q;
+            uint32_t j = i;
+            for (; j < rt->nhits_step && rt->step_seq[rt->hits_step[j].rule] == q; j++) {
+                const struct step_hit *sh = &rt->hits_step[j];
+                if (sh->reading != reading) continue;
+                uint8_t st = rt->step_no[sh->rule];
+                h.steps |= 1u << st;
+                h.captures[st] = rt->capbuf + sh->cap_off;
+                h.caplen[st] = sh->cap_len;
+            }
+            i = j;
+            if (h.steps && pal_seqstate_apply(rt->seq, &se, t, &h, seq_matched, &sink) != 0) return -1;
+        }
+    }
+    return 0;
 }
 
 /* A record the VM would refuse (no schema, the wrong one, no slots) makes
@@ -305,12 +498,15 @@ int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *d)
     begin(rt, d);
     d->originals = ev->originals;
     d->noriginals = ev->noriginals;
+    rt->reading = 0;
     if (decide_into(rt, ev, d) != 0) return -1;
     if (ev->other) {
         uint32_t first = d->nmatches;
+        rt->reading = 1;
         if (decide_into(rt, ev->other, d) != 0) return -1;
         drop_repeats(rt, d, first);
     }
+    if (decide_correlations(rt, ev, d) != 0) return -1;
     finish(rt, d);
     return 0;
 }
@@ -340,6 +536,9 @@ static int add_finding(void *user, const pal_check_finding *f)
     m->severity = f->severity;
     m->message = NULL;
     m->message_off = rt->msglen;
+    m->nmembers = 0;
+    m->members = NULL;
+    m->revision = 0;
     rt->msglen += len + 1;
     return 0;
 }

@@ -22,6 +22,13 @@ typedef struct pal_match {
     uint8_t effect, severity;
     const char *message;
     size_t message_off;    /* internal: where message is in the runtime's buffer */
+    /* a completed correlation (engine/runtime/seq.h): the events that made
+       it, by the ids pal_runtime_set_event gave them, and the digest of the
+       correlation's compiled form; nmembers is 0 for every other match */
+    uint32_t nmembers;
+    const uint64_t *members;
+    size_t members_off;    /* internal */
+    uint64_t revision;
 } pal_match;
 
 typedef struct pal_decision {
@@ -43,8 +50,24 @@ pal_runtime *pal_runtime_new(const pal_program *p);
 void pal_runtime_free(pal_runtime *rt);
 const pal_program *pal_runtime_program(const pal_runtime *rt);
 
-/* Decides one event.  Returns 0, or -1 if out of memory. */
+/* Decides one event.  Returns 0, or -1 if out of memory.  A program with
+   correlations keeps their state in the runtime (engine/runtime/seq.h):
+   events must then come in their stream's order, one runtime per stream. */
 int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *out);
+
+/* The next event's id (what a correlation's match names it by: the line in
+   eval, the event's number in the agent) and the clock (ms since the
+   epoch), the time of an event without a timestamp when no event had one. */
+void pal_runtime_set_event(pal_runtime *rt, uint64_t id, int64_t clock_ms);
+
+/* The correlation state (NULL when the program has none).  Take hands it
+   to the caller (the runtime then has none: for a reload, to rebind it to
+   the next program, engine/runtime/seq.h); put gives the runtime one for
+   its program, which it then owns (the old one is freed). */
+struct pal_seqstate;
+struct pal_seqstate *pal_runtime_seqstate(const pal_runtime *rt);
+struct pal_seqstate *pal_runtime_take_seqstate(pal_runtime *rt);
+void pal_runtime_put_seqstate(pal_runtime *rt, struct pal_seqstate *s);
 
 /* Runs every check on an inventory record (PS_IMAGE): every finding (one
    per EMIT) becomes a match with effect PE_FAIL.  Checks that ran without

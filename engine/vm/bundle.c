@@ -54,21 +54,22 @@ enum {
 
 enum section_id {
     S_MANIFEST = 1, S_SOURCES, S_STRINGS, S_CONSTS, S_MATCHERS, S_MITEMS,
-    S_RULES, S_OUTCOMES, S_MSGPARTS, S_META, S_CODE, S_NETRULES
+    S_RULES, S_OUTCOMES, S_MSGPARTS, S_META, S_CODE, S_NETRULES, S_SEQS, S_SEQPARTS
 };
 
 /* record sizes, indexed by section id */
 static const uint32_t record_size[PAL_BUNDLE_NSECTIONS + 1] = {
     [S_MANIFEST] = 16, [S_SOURCES] = 16, [S_STRINGS] = 1, [S_CONSTS] = 32,
     [S_MATCHERS] = 12, [S_MITEMS] = 44, [S_RULES] = 52, [S_OUTCOMES] = 20,
-    [S_MSGPARTS] = 20, [S_META] = 16, [S_CODE] = 4, [S_NETRULES] = 36,
+    [S_MSGPARTS] = 20, [S_META] = 16, [S_CODE] = 4, [S_NETRULES] = 36, [S_SEQS] = 36, [S_SEQPARTS] = 12,
 };
 
 static const char *const section_name[PAL_BUNDLE_NSECTIONS + 1] = {
     [S_MANIFEST] = "manifest", [S_SOURCES] = "sources", [S_STRINGS] = "strings",
     [S_CONSTS] = "constants", [S_MATCHERS] = "matchers", [S_MITEMS] = "matcher items",
     [S_RULES] = "rules", [S_OUTCOMES] = "outcomes", [S_MSGPARTS] = "message parts",
-    [S_META] = "metadata", [S_CODE] = "code", [S_NETRULES] = "network entries",
+    [S_META] = "metadata", [S_CODE] = "code", [S_NETRULES] = "network entries", [S_SEQS] = "correlations",
+    [S_SEQPARTS] = "correlation parts",
 };
 
 /* ---- little-endian cursor ---- */
@@ -133,6 +134,8 @@ static uint32_t section_count(const pal_program *p, const rev_override *rv, unsi
     case S_MSGPARTS: return p->nmsgparts;
     case S_META: return p->nmeta;
     case S_NETRULES: return p->nnetrules;
+    case S_SEQS: return p->nseqs;
+    case S_SEQPARTS: return p->nseqparts;
     default: return p->ncode;
     }
 }
@@ -233,6 +236,21 @@ static int write_section(wr *w, const pal_program *p, const rev_override *rv, un
             w8(w, n->action); w8(w, n->effect); w8(w, n->direction); w8(w, n->proto);
             w8(w, n->src_kind); w8(w, n->dst_kind); w16(w, 0);
             w32(w, n->src_m); w32(w, n->dst_m); w32(w, n->port_m); w32(w, n->scope_code); w32(w, n->scope_len);
+        }
+        break;
+    case S_SEQS:
+        for (uint32_t i = 0; i < p->nseqs; i++) {
+            const pal_seq *q = &p->seqs[i];
+            w8(w, q->type); w8(w, q->nsteps); w8(w, q->has_until); w8(w, q->nkeys);
+            w8(w, q->effect); w8(w, q->severity); w16(w, 0);
+            w32(w, q->step_first); w32(w, q->part_first); w32(w, q->nparts);
+            w64(w, (uint64_t)q->within); w64(w, (uint64_t)q->threshold);
+        }
+        break;
+    case S_SEQPARTS:
+        for (uint32_t i = 0; i < p->nseqparts; i++) {
+            const pal_seqpart *sp = &p->seqparts[i];
+            w8(w, sp->kind); w8(w, sp->step); w16(w, sp->index); wstr(w, sp->text);
         }
         break;
     }
@@ -526,6 +544,35 @@ static int decode_meta_and_code(const section sec[], pal_program *p, char *err, 
         n->port_m = r32(&r);
         n->scope_code = r32(&r);
         n->scope_len = r32(&r);
+    }
+
+    p->nseqs = sec[S_SEQS].count;
+    if (!(p->seqs = alloc_n(p->nseqs, sizeof *p->seqs))) goto oom;
+    r.p = sec[S_SEQS].data;
+    for (uint32_t i = 0; i < p->nseqs; i++) {
+        pal_seq *q = &p->seqs[i];
+        q->type = r8(&r);
+        q->nsteps = r8(&r);
+        q->has_until = r8(&r);
+        q->nkeys = r8(&r);
+        q->effect = r8(&r);
+        q->severity = r8(&r);
+        if (nonzero(r16(&r), "correlation", i, err, cap)) return -1;
+        q->step_first = r32(&r);
+        q->part_first = r32(&r);
+        q->nparts = r32(&r);
+        q->within = (int64_t)r64(&r);
+        q->threshold = (int64_t)r64(&r);
+    }
+    p->nseqparts = sec[S_SEQPARTS].count;
+    if (!(p->seqparts = alloc_n(p->nseqparts, sizeof *p->seqparts))) goto oom;
+    r.p = sec[S_SEQPARTS].data;
+    for (uint32_t i = 0; i < p->nseqparts; i++) {
+        pal_seqpart *sp = &p->seqparts[i];
+        sp->kind = r8(&r);
+        sp->step = r8(&r);
+        sp->index = r16(&r);
+        sp->text = rstr(&r);
     }
     return 0;
 oom:

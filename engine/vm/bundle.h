@@ -47,6 +47,12 @@
  *                        u16 0, u32 src matcher, u32 dst matcher, u32 port
  *                        matcher, u32 scope code, u32 scope code length
  *                        (program.h pal_netrule; added in version 2)
+ *   13  correlations 36   u8 type, u8 nsteps, u8 has_until, u8 nkeys,
+ *                        u8 effect, u8 severity, u16 0, u32 step_first,
+ *                        u32 part_first, u32 nparts, i64 within (ms),
+ *                        i64 threshold
+ *   14  correlation  12   u8 kind, u8 step, u16 index, text str
+ *       parts                 (added in version 3)
  *
  *   ("str" is u32 offset + u32 length into the string blob.)
  *
@@ -88,8 +94,8 @@
 #include <stdio.h>
 #include "engine/vm/program.h"
 
-#define PAL_BUNDLE_VERSION 2u
-#define PAL_BUNDLE_NSECTIONS 12u
+#define PAL_BUNDLE_VERSION 3u
+#define PAL_BUNDLE_NSECTIONS 14u
 #define PAL_BUNDLE_CHECKSUM_OFFSET 32u
 #define PAL_BUNDLE_CHECKSUM_BYTES 32u
 

@@ -195,6 +195,54 @@ static void disasm_chunk(FILE *out, const pal_program *p, const pal_rule *r, uin
     }
 }
 
+/* A correlation as the state machine the runtime runs (engine/runtime/seq.h):
+   its steps, how they join, the window, and what completes it. */
+static void disasm_seq(FILE *out, const pal_program *p, uint32_t i)
+{
+    static const char *const types[] = {"?", "sequence", "unordered", "count", "distinct count"};
+    const pal_seq *q = &p->seqs[i];
+    const pal_schema *ev = pal_schema_get(PS_EVENT);
+    uint32_t nall = (uint32_t)q->nsteps + q->has_until;
+    fprintf(out, "\ncorrelation %u ", i);
+    if (q->step_first < p->nrules) put_str(out, p, p->rules[q->step_first].name);
+    fprintf(out, "  (%s, within %lld ms, %s %s)\n", q->type <= PQ_DISTINCT ? types[q->type] : "?",
+            (long long)q->within, pal_effect_name(q->effect), pal_severity_name(q->severity));
+    for (uint32_t s = 0; s < nall; s++) {
+        bool until = s == q->nsteps;
+        if (q->type == PQ_SEQUENCE && !until)
+            fprintf(out, "  state %u --step %u (rule %u)--> %s", s, s, q->step_first + s,
+                    s + 1 == q->nsteps ? "match" : "state ");
+        else
+            fprintf(out, "  %s (rule %u)", until ? "until: drop the group's partial matches" : "step", q->step_first + s);
+        if (q->type == PQ_SEQUENCE && !until && s + 1 < q->nsteps) fprintf(out, "%u", s + 1);
+        if (q->nkeys) {
+            fputs("  by", out);
+            for (uint32_t k = 0; k < q->nkeys; k++) {
+                uint64_t pi = (uint64_t)q->part_first + (uint64_t)s * q->nkeys + k;
+                if (pi >= p->nseqparts) break;
+                unsigned f = p->seqparts[pi].index;
+                fprintf(out, "%s %s", k ? "," : "", f < ev->nfields ? ev->fields[f].name : "?");
+            }
+        }
+        fputc('\n', out);
+    }
+    if (q->type == PQ_COUNT) fprintf(out, "  match at %lld events\n", (long long)q->threshold);
+    uint32_t first = nall * q->nkeys;
+    if (q->type == PQ_DISTINCT && (uint64_t)q->part_first + first < p->nseqparts) {
+        unsigned f = p->seqparts[q->part_first + first].index;
+        fprintf(out, "  match at %lld distinct %s\n", (long long)q->threshold, f < ev->nfields ? ev->fields[f].name : "?");
+        first++;
+    }
+    fputs("  message:", out);
+    for (uint32_t k = first; k < q->nparts && (uint64_t)q->part_first + k < p->nseqparts; k++) {
+        const pal_seqpart *sp = &p->seqparts[q->part_first + k];
+        fputc(' ', out);
+        if (sp->kind == SQP_TEXT) put_str(out, p, sp->text);
+        else fprintf(out, "{step %u, outcome %u}", sp->step, sp->index);
+    }
+    fputc('\n', out);
+}
+
 void pal_disasm(const pal_program *p, FILE *out)
 {
     if (!p || !out) return;
@@ -270,4 +318,5 @@ void pal_disasm(const pal_program *p, FILE *out)
             }
         }
     }
+    for (uint32_t i = 0; i < p->nseqs; i++) disasm_seq(out, p, i);
 }

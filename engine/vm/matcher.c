@@ -677,5 +677,15 @@ int pal_program_prepare(pal_program *p, char *err, size_t cap)
             }
         }
     }
+    /* correlations read the event's time and their key fields too */
+    if (p->nseqs) {
+        int ts = pal_schema_find(pal_schema_get(PS_EVENT), "timestamp", 9);
+        if (ts >= 0) p->event_fields_used[ts / 8] |= (uint8_t)(1u << (ts % 8));
+    }
+    for (uint32_t i = 0; i < p->nseqparts; i++) {
+        const pal_seqpart *sp = &p->seqparts[i];
+        if ((sp->kind == SQP_KEY || sp->kind == SQP_DISTINCT) && sp->index < 8 * sizeof p->event_fields_used)
+            p->event_fields_used[sp->index / 8] |= (uint8_t)(1u << (sp->index % 8));
+    }
     return 0;
 }

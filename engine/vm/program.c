@@ -30,6 +30,8 @@ void pal_program_free(pal_program *p)
     free(p->meta);
     free(p->sources);
     free(p->netrules);
+    free(p->seqs);
+    free(p->seqparts);
     free(p->strings);
     free(p);
 }
@@ -49,7 +51,7 @@ const char *pal_severity_name(unsigned s)
 
 const char *pal_rule_kind_name(unsigned k)
 {
-    static const char *const names[] = {"?", "check", "rule", "runtime", "firewall"};
+    static const char *const names[] = {"?", "check", "rule", "runtime", "firewall", "step"};
     return k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 

@@ -33,7 +33,10 @@ typedef struct pal_str { uint32_t off, len; } pal_str;
 
 enum pal_effect { PE_NONE = 0, PE_ALLOW = 1, PE_ALERT = 2, PE_PREVENT = 3, PE_BLOCK = 4, PE_FAIL = 5 };
 enum pal_severity { SEV_NONE = 0, SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
-enum pal_rule_kind { PR_CHECK = 1, PR_RULE, PR_RUNTIME, PR_FIREWALL };
+/* PR_STEP: one step (or the `until`) of a correlation (pal_seq below): its
+   code EMITs outcome 0 when the event satisfies the step; it never makes a
+   match of its own. */
+enum pal_rule_kind { PR_CHECK = 1, PR_RULE, PR_RUNTIME, PR_FIREWALL, PR_STEP };
 
 enum pal_matcher_kind {
     PM_STRSET = 1,  /* exact strings; hash table built at load */
@@ -129,6 +132,37 @@ typedef struct pal_netrule {
     uint32_t port_m;              /* RANGESET over destination.port, or PAL_NET_NONE */
     uint32_t scope_code, scope_len;
 } pal_netrule;
+/* A correlation: a rule over several events (engine/runtime/seq.h has the
+   semantics).  Its steps are ordinary rules of kind PR_STEP,
+   rules[step_first .. step_first + nsteps), then the `until` step when
+   has_until; the runtime runs them like any rule and hands their hits to
+   the correlation state.  Its parts are, in order: the group key fields of
+   every step (nkeys per step, steps in order, the until last), for
+   PQ_DISTINCT the field counted, then the chain's message.  A message hole
+   that names a step's field is a *capture*: outcome `index` (>= 1) of that
+   step's rule, rendered when the step's event is seen and kept with the
+   partial match, so the message can show fields of every member event. */
+enum pal_seq_type { PQ_SEQUENCE = 1, PQ_UNORDERED, PQ_COUNT, PQ_DISTINCT };
+enum pal_seqpart_kind { SQP_KEY = 1, SQP_DISTINCT, SQP_TEXT, SQP_CAPTURE };
+
+typedef struct pal_seqpart {
+    uint8_t kind;        /* pal_seqpart_kind */
+    uint8_t step;        /* KEY, CAPTURE: the step (nsteps = the until) */
+    uint16_t index;      /* KEY, DISTINCT: PS_EVENT field; CAPTURE: outcome of the step's rule */
+    pal_str text;        /* TEXT */
+} pal_seqpart;
+
+typedef struct pal_seq {
+    uint8_t type;        /* pal_seq_type */
+    uint8_t nsteps;      /* 2..PAL_MAX_SEQ_STEPS for sequences; 1 for counts */
+    uint8_t has_until;
+    uint8_t nkeys;       /* 0..PAL_MAX_SEQ_KEYS */
+    uint8_t effect, severity;
+    uint32_t step_first;
+    uint32_t part_first, nparts;
+    int64_t within;      /* the window, milliseconds (> 0) */
+    int64_t threshold;   /* PQ_COUNT, PQ_DISTINCT: matches at this count (1..PAL_MAX_SEQ_THRESHOLD) */
+} pal_seq;
 
 typedef struct pal_program {
     pal_instr *code;         uint32_t ncode;
@@ -141,6 +175,8 @@ typedef struct pal_program {
     pal_meta *meta;          uint32_t nmeta;
     pal_source *sources;     uint32_t nsources;
     pal_netrule *netrules;   uint32_t nnetrules;
+    pal_seq *seqs;           uint32_t nseqs;
+    pal_seqpart *seqparts;   uint32_t nseqparts;
     char *strings;           uint32_t strings_len;
     /* manifest */
     pal_str revision;

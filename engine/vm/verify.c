@@ -131,6 +131,7 @@ static int check_arrays(vctx *v)
         {p->rules, p->nrules, "rules"}, {p->outcomes, p->noutcomes, "outcomes"},
         {p->msgparts, p->nmsgparts, "message parts"}, {p->meta, p->nmeta, "metadata"},
         {p->sources, p->nsources, "sources"}, {p->strings, p->strings_len, "string blob"},
+        {p->seqs, p->nseqs, "correlations"}, {p->seqparts, p->nseqparts, "correlation parts"},
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         if (arrays[i].n && !arrays[i].ptr)
@@ -261,7 +262,7 @@ static int check_rule_tables(vctx *v, uint32_t i, const char *where)
         return fail(v, "%s: name outside the string blob or not NUL-terminated", where);
     if (!str_ok(p, r->src_file))
         return fail(v, "%s: source file name outside the string blob or not NUL-terminated", where);
-    if (r->kind < PR_CHECK || r->kind > PR_FIREWALL)
+    if (r->kind < PR_CHECK || r->kind > PR_STEP)
         return fail(v, "%s: unknown rule kind %u", where, r->kind);
     if (r->kinds & ~PK_ALL)
         return fail(v, "%s: unknown event kinds 0x%02x", where, r->kinds);
@@ -616,6 +617,91 @@ static int verify_chunk(vctx *v, const pal_rule *r, uint32_t start, uint32_t len
     return 0;
 }
 
+/* ---- correlations: their steps, keys and messages ----
+   Each step is a PR_STEP rule of events, used by one correlation only; a
+   key names a scalar event field, and the key fields of one position have
+   one kind of value; a capture is an outcome (not the first) of its step's
+   rule.  The runtime (engine/runtime/seq.c) relies on all of this. */
+static bool scalar_event_field(unsigned f, uint8_t *type)
+{
+    const pal_schema *s = pal_schema_get(PS_EVENT);
+    if (f >= s->nfields) return false;
+    *type = s->fields[f].type;
+    return *type != PT_LIST && *type != PT_RECORDS && *type != PT_NONE;
+}
+
+static int check_seqs(vctx *v)
+{
+    const pal_program *p = v->p;
+    uint8_t *owner = calloc((size_t)p->nrules + 1, 1);
+    if (!owner) return fail(v, "out of memory verifying %u correlations", p->nseqs);
+    int rc = 0;
+    for (uint32_t i = 0; i < p->nseqs && rc == 0; i++) {
+        const pal_seq *q = &p->seqs[i];
+        bool counting = q->type == PQ_COUNT || q->type == PQ_DISTINCT;
+        if (q->type < PQ_SEQUENCE || q->type > PQ_DISTINCT) { rc = fail(v, "correlation %u: unknown type %u", i, q->type); break; }
+        if (counting ? q->nsteps != 1 || q->has_until : q->nsteps < 2 || q->nsteps > PAL_MAX_SEQ_STEPS) {
+            rc = fail(v, "correlation %u: %u steps", i, q->nsteps);
+            break;
+        }
+        if (q->has_until > 1 || q->nkeys > PAL_MAX_SEQ_KEYS) { rc = fail(v, "correlation %u: malformed header", i); break; }
+        if (q->within <= 0 || q->within > PAL_MAX_SEQ_WITHIN) { rc = fail(v, "correlation %u: window %lld ms", i, (long long)q->within); break; }
+        if (counting && (q->threshold < 1 || q->threshold > PAL_MAX_SEQ_THRESHOLD)) {
+            rc = fail(v, "correlation %u: count %lld out of range", i, (long long)q->threshold);
+            break;
+        }
+        if (q->effect < PE_ALERT || q->effect > PE_BLOCK || q->severity > SEV_CRITICAL) {
+            rc = fail(v, "correlation %u: effect %u or severity %u", i, q->effect, q->severity);
+            break;
+        }
+        uint32_t nall = (uint32_t)q->nsteps + q->has_until;
+        if ((uint64_t)q->step_first + nall > p->nrules) { rc = fail(v, "correlation %u: steps outside the rules", i); break; }
+        for (uint32_t s = 0; s < nall && rc == 0; s++) {
+            const pal_rule *r = &p->rules[q->step_first + s];
+            if (r->kind != PR_STEP || r->root != PS_EVENT || r->noutcomes < 1 || owner[q->step_first + s])
+                rc = fail(v, "correlation %u: step %u is not a step rule of its own", i, s);
+            owner[q->step_first + s] = 1;
+        }
+        if (rc) break;
+        uint32_t nkeyparts = nall * q->nkeys + (q->type == PQ_DISTINCT);
+        if ((uint64_t)q->part_first + q->nparts > p->nseqparts || q->nparts < nkeyparts) {
+            rc = fail(v, "correlation %u: parts outside the program's %u", i, p->nseqparts);
+            break;
+        }
+        uint8_t key_type[PAL_MAX_SEQ_KEYS] = {0};
+        for (uint32_t k = 0; k < q->nparts && rc == 0; k++) {
+            const pal_seqpart *sp = &p->seqparts[q->part_first + k];
+            uint8_t t;
+            if (k < nall * q->nkeys) {
+                uint32_t pos = k % q->nkeys;
+                if (sp->kind != SQP_KEY || sp->step != k / q->nkeys || !scalar_event_field(sp->index, &t)) {
+                    rc = fail(v, "correlation %u: part %u is not the key it should be", i, k);
+                    break;
+                }
+                bool strlike = t == PT_STRING || t == PT_PATH || t == PT_DNS;
+                uint8_t cls = strlike ? PT_STRING : t;
+                if (k < q->nkeys) key_type[pos] = cls;
+                else if (key_type[pos] != cls) rc = fail(v, "correlation %u: key %u changes type between steps", i, pos);
+            } else if (k < nkeyparts) {
+                if (sp->kind != SQP_DISTINCT || !scalar_event_field(sp->index, &t))
+                    rc = fail(v, "correlation %u: part %u is not the field counted", i, k);
+            } else if (sp->kind == SQP_TEXT) {
+                if (!str_ok(p, sp->text)) rc = fail(v, "correlation %u: part %u outside the string blob", i, k);
+            } else if (sp->kind == SQP_CAPTURE) {
+                if (sp->step >= q->nsteps || sp->index < 1 || sp->index >= p->rules[q->step_first + sp->step].noutcomes)
+                    rc = fail(v, "correlation %u: part %u captures nothing", i, k);
+            } else {
+                rc = fail(v, "correlation %u: part %u of kind %u in the message", i, k, sp->kind);
+            }
+        }
+    }
+    /* a step rule belongs to a correlation */
+    for (uint32_t r = 0; r < p->nrules && rc == 0; r++)
+        if (p->rules[r].kind == PR_STEP && !owner[r]) rc = fail(v, "rule %u: a step of no correlation", r);
+    free(owner);
+    return rc;
+}
+
 int pal_verify(const pal_program *p, char *err, size_t cap)
 {
     vctx v = {.p = p, .err = err, .cap = cap};
@@ -672,5 +758,7 @@ int pal_verify(const pal_program *p, char *err, size_t cap)
     free(v.depth);
     free(v.todo);
     free(v.msg_done);
+    /* after the rules' own tables, which the steps' checks rely on */
+    if (rc == 0) rc = check_seqs(&v);
     return rc;
 }

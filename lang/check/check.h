@@ -90,7 +90,7 @@ typedef struct pal_cc {
     /* the program being built */
     pal_program *p;
     uint32_t cap_code, cap_consts, cap_matchers, cap_mitems, cap_rules, cap_outcomes,
-             cap_msgparts, cap_meta, cap_sources, cap_strings, cap_netrules;
+             cap_msgparts, cap_meta, cap_sources, cap_strings, cap_netrules, cap_seqs, cap_seqparts;
     int stack, max_stack;  /* while generating one chunk */
     bool gen_failed;
 } pal_cc;

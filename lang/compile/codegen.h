@@ -61,6 +61,10 @@ void cg_rule(pal_cc *cc, pal_decl *d);
 void cg_runtime(pal_cc *cc, pal_decl *d);
 void cg_firewall(pal_cc *cc, pal_decl *d);
 
+/* seq.c: correlations, desugared into step rules and a pal_seq */
+void cg_sequence(pal_cc *cc, pal_decl *d);
+void cg_counting_rule(pal_cc *cc, pal_decl *d);   /* a rule with `count ... within` */
+
 /* blockmsg.c: their outcomes, with messages naming what the event has.  A
    deny entry's message is the same for every entry of a section or
    firewall: the first fills *share, the others use its parts (NULL: no

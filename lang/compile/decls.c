@@ -229,8 +229,8 @@ void cg_check_attrs(pal_cc *cc, pal_decl *d)
     static const char *check_keys = " title severity frameworks rationale remediation description message tags ";
     static const char *rule_keys = " title severity message tags mitre description effect ";
     static const char *block_keys = " title severity description tags mitre ";
-    const char *keys = d->kind == D_CHECK ? check_keys : d->kind == D_RULE ? rule_keys : block_keys;
-    const char *what = d->kind == D_CHECK ? "a check" : d->kind == D_RULE ? "a rule"
+    const char *keys = d->kind == D_CHECK ? check_keys : d->kind == D_RULE || d->kind == D_SEQUENCE ? rule_keys : block_keys;
+    const char *what = d->kind == D_CHECK ? "a check" : d->kind == D_RULE ? "a rule" : d->kind == D_SEQUENCE ? "a sequence"
                      : d->kind == D_RUNTIME ? "a runtime block" : "a firewall";
     for (pal_attr *a = d->attrs; a; a = a->next) {
         char word[300];
@@ -322,6 +322,7 @@ int cg_effect_attr(pal_cc *cc, pal_decl *d, int dflt)
 
 void cg_rule(pal_cc *cc, pal_decl *d)
 {
+    if (d->count_kind) { cg_counting_rule(cc, d); return; }
     cg_check_attrs(cc, d);
     if (!d->expr) {
         pal_cc_error(cc, "PAL0204", d->name_loc, "add `when CONDITION`", "rule '%s' has no `when` condition", d->name);

@@ -95,6 +95,7 @@ static void check_and_generate(pal_cc *cc, pal_decl *d, pal_testset *ts)
     case D_RULE: cg_rule(cc, d); break;
     case D_RUNTIME: cg_runtime(cc, d); break;
     case D_FIREWALL: cg_firewall(cc, d); break;
+    case D_SEQUENCE: cg_sequence(cc, d); break;
     case D_TEST: {
         unsigned before = cc->diags.errors;
         pal_check_test(cc, d);

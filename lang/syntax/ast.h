@@ -81,8 +81,27 @@ struct pal_node {
 
 /* ---- declarations ---- */
 typedef enum pal_dkind {
-    D_LIST = 1, D_MACRO, D_CHECK, D_RULE, D_RUNTIME, D_FIREWALL, D_TEST
+    D_LIST = 1, D_MACRO, D_CHECK, D_RULE, D_RUNTIME, D_FIREWALL, D_TEST, D_SEQUENCE
 } pal_dkind;
+
+/* One step of a `sequence` (or its `until`): a condition on one event,
+   its kinds, and the fields that join it to the other steps (`by`; NULL:
+   the sequence's own `by`). */
+typedef struct pal_step {
+    const char *name;      /* NULL: unnamed (messages cannot name it) */
+    pal_loc loc, name_loc;
+    unsigned kinds;
+    pal_loc kinds_loc;
+    bool has_kinds;
+    pal_node *expr;
+    pal_loc expr_kw_loc;
+    pal_node *by;          /* N_LIST of N_NAME, or NULL */
+    pal_loc by_loc;
+    struct pal_step *next;
+} pal_step;
+
+/* What a rule counts over its window (`count ... within`). */
+enum { CNT_NONE = 0, CNT_EVENTS, CNT_DISTINCT };
 
 /* `key value` inside a check/rule/runtime block (title, severity, message,
    remediation, rationale, tags, frameworks, mitre, description, ...) */
@@ -176,6 +195,23 @@ typedef struct pal_decl {
     const char *expect_by;
     pal_loc expect_loc;
     bool has_expect;
+    /* sequence: steps in order, `until`, `unordered`; sequence and counting
+       rule: `by` (N_LIST of N_NAME) and `within` (milliseconds) */
+    pal_step *steps;
+    uint32_t nsteps;
+    pal_step *until;
+    bool unordered;
+    pal_loc unordered_loc;
+    pal_node *by;
+    pal_loc by_loc;
+    int64_t within;
+    pal_loc within_loc;
+    bool has_within;
+    /* counting rule: `count [distinct FIELD] >= N by ... within D` */
+    int count_kind;        /* CNT_* */
+    pal_node *distinct;    /* CNT_DISTINCT: the N_NAME counted */
+    int64_t threshold;     /* matches when the count reaches this (`> N` is stored as N + 1) */
+    pal_loc count_loc;
     /* set by the checker */
     struct pal_file *file;
     int visiting;          /* macro cycle detection */

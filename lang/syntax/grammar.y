@@ -59,6 +59,9 @@ static pal_node *name_node(pal_parser *P, const char *s, uint32_t len, pal_loc l
 static pal_node *ip_node(pal_parser *P, const uint8_t ip[16], unsigned prefix, bool has_prefix, pal_loc loc);
 static pal_node *range_node(pal_parser *P, int64_t lo, int64_t hi, pal_loc loc);
 static void section_add(pal_parser *P, pal_section *s, pal_entry *e);
+static void seq_add_step(pal_parser *P, pal_decl *d, pal_step *st);
+static void count_clause(pal_parser *P, pal_decl *d, pal_loc loc, int kind, pal_node *distinct, int gt, int64_t n,
+                         pal_loc nloc, pal_node *by, int64_t within, pal_loc wloc);
 }
 
 %union {
@@ -73,6 +76,7 @@ static void section_add(pal_parser *P, pal_section *s, pal_entry *e);
     pal_fwentry *fw;
     pal_endpoint ep;
     pal_given *given;
+    pal_step *step;
     int ival;
 }
 
@@ -91,6 +95,7 @@ static void section_add(pal_parser *P, pal_section *s, pal_entry *e);
 %token GIVEN "given" EXPECT "expect" BY "by" FROM "from" TO "to"
 %token IMAGE "image" SUBNET "subnet" HOST "host" OUTBOUND "outbound" INBOUND "inbound"
 %token IP "ip" PORT "port" TCP "tcp" UDP "udp"
+%token SEQUENCE "sequence" STEP "step" WITHIN "within" UNTIL "until" DISTINCT "distinct" UNORDERED "unordered"
 %token EQ "==" NE "!=" LT "<" LE "<=" GT ">" GE ">=" DOTDOT ".."
 %token '{' "'{'" '}' "'}'" '(' "'('" ')' "')'" '[' "'['" ']' "']'"
 %token ',' "','" ':' "':'" '=' "'='" '+' "'+'" '-' "'-'" '*' "'*'" '/' "'/'" '%' "'%'"
@@ -98,7 +103,10 @@ static void section_add(pal_parser *P, pal_section *s, pal_entry *e);
 %type <node> expr or_expr and_expr not_expr quant cmp_expr add_expr mul_expr unary primary
 %type <node> literals literal_list items item_list item attr_value kvs kv literal values value ports port fw_ports fw_port_list fw_port
 %type <attr> attr
-%type <decl> check_body rule_body runtime_body firewall_body test_body
+%type <decl> check_body rule_body runtime_body firewall_body test_body seq_body
+%type <step> step_body
+%type <node> field_names
+%type <ival> count_cmp
 %type <entry> entry
 %type <ep> endpoint
 %type <given> given_group given_groups
@@ -171,6 +179,7 @@ decl
     | RUNTIME STRING '{' runtime_body '}' { $4->kind = D_RUNTIME; $4->loc = @1; $4->name = $2.s; $4->name_loc = @2; add_decl(P, $4); }
     | FIREWALL STRING '{' firewall_body '}' { $4->kind = D_FIREWALL; $4->loc = @1; $4->name = $2.s; $4->name_loc = @2; add_decl(P, $4); }
     | TEST STRING '{' test_body '}'       { $4->kind = D_TEST; $4->loc = @1; $4->name = $2.s; $4->name_loc = @2; add_decl(P, $4); }
+    | SEQUENCE STRING '{' seq_body '}'    { $4->kind = D_SEQUENCE; $4->loc = @1; $4->name = $2.s; $4->name_loc = @2; add_decl(P, $4); }
     /* Recovery drops the half-read declaration.  Nothing of it reaches the
        tree (its actions never ran), but the runtime section being read
        lives in P->section until its '}': clear it, or the next section
@@ -211,6 +220,89 @@ rule_body
           else rule_item(P, $$, attr(P, "effect", @2, name_node(P, $3.s, $3.len, @3)));
       }
     | rule_body attr             { $$ = $1; rule_item(P, $$, $2); }
+    /* a counting rule: `count >= 20 by user.name within 5m` */
+    | rule_body COUNT count_cmp INT WITHIN INT {
+          $$ = $1; count_clause(P, $$, @2, CNT_EVENTS, NULL, $3, $4, @4, NULL, $6, @6);
+      }
+    | rule_body COUNT count_cmp INT BY field_names WITHIN INT {
+          $$ = $1; count_clause(P, $$, @2, CNT_EVENTS, NULL, $3, $4, @4, $6, $8, @8);
+      }
+    | rule_body COUNT DISTINCT NAME count_cmp INT WITHIN INT {
+          $$ = $1; count_clause(P, $$, @2, CNT_DISTINCT, name_node(P, $4.s, $4.len, @4), $5, $6, @6, NULL, $8, @8);
+      }
+    | rule_body COUNT DISTINCT NAME count_cmp INT BY field_names WITHIN INT {
+          $$ = $1; count_clause(P, $$, @2, CNT_DISTINCT, name_node(P, $4.s, $4.len, @4), $5, $6, @6, $8, $10, @10);
+      }
+    ;
+
+count_cmp
+    : GE                         { $$ = 0; }
+    | GT                         { $$ = 1; }
+    ;
+
+field_names
+    : NAME                       { $$ = list_add(P, node(P, N_LIST, @1), name_node(P, $1.s, $1.len, @1)); }
+    | field_names ',' NAME       { $$ = list_add(P, $1, name_node(P, $3.s, $3.len, @3)); }
+    ;
+
+/* ---- sequence ---- */
+seq_body
+    : %empty                     { $$ = decl(P, D_SEQUENCE, @$); }
+    | seq_body BY field_names    {
+          $$ = $1;
+          if ($$->by) pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", @2, "list every field in one 'by'",
+                                      "a sequence has one 'by' clause");
+          else { $$->by = $3; $$->by_loc = @3; }
+      }
+    | seq_body WITHIN INT        {
+          $$ = $1;
+          if ($$->has_within) pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", @2, "keep one window",
+                                              "a sequence has one 'within' clause");
+          else { $$->within = $3; $$->within_loc = @3; $$->has_within = true; }
+      }
+    | seq_body UNORDERED         {
+          $$ = $1;
+          if ($$->unordered) pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", @2, NULL, "'unordered' is given twice");
+          $$->unordered = true; $$->unordered_loc = @2;
+      }
+    | seq_body STEP '{' step_body '}' { $$ = $1; $4->loc = @2; seq_add_step(P, $$, $4); }
+    | seq_body STEP NAME '{' step_body '}' {
+          $$ = $1; $5->loc = @2; $5->name = $3.s; $5->name_loc = @3; seq_add_step(P, $$, $5);
+      }
+    | seq_body UNTIL '{' step_body '}' {
+          $$ = $1; $4->loc = @2;
+          if ($$->until) pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", @2, "combine the conditions with 'or'",
+                                         "a sequence has one 'until'");
+          else $$->until = $4;
+      }
+    | seq_body EFFECT effect_word {
+          $$ = $1;
+          if (!strcmp($3.s, "deny")) not_an_effect(P, @3);
+          else rule_item(P, $$, attr(P, "effect", @2, name_node(P, $3.s, $3.len, @3)));
+      }
+    | seq_body attr              { $$ = $1; rule_item(P, $$, $2); }
+    ;
+
+step_body
+    : %empty                     { $$ = pal_arena_alloc(P->arena, sizeof *$$); if (!$$) longjmp(P->fatal, 1); }
+    | step_body ON kinds         {
+          $$ = $1;
+          if ($$->has_kinds) pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", @2, "list every kind in one 'on'",
+                                             "a step has one 'on' clause");
+          $$->kinds |= (unsigned)$3; $$->has_kinds = true; $$->kinds_loc = @3;
+      }
+    | step_body WHEN expr        {
+          $$ = $1;
+          if ($$->expr) pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", @2, "combine the conditions with 'and' or 'or'",
+                                        "a step has one 'when' condition");
+          else { $$->expr = $3; $$->expr_kw_loc = @2; }
+      }
+    | step_body BY field_names   {
+          $$ = $1;
+          if ($$->by) pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", @2, "list every field in one 'by'",
+                                      "a step has one 'by' clause");
+          else { $$->by = $3; $$->by_loc = @3; }
+      }
     ;
 
 kinds
@@ -485,6 +577,7 @@ reserved_key
     | EFFECT | SCOPE | PROCESS | NETWORK | DNS | FILE_KW | ALLOW | DENY | DEFAULT | AND | OR | NOT
     | IN | LIKE | MATCHES | CONTAINS | STARTSWITH | ENDSWITH | ANY | ALL | COUNT | TRUE | FALSE
     | GIVEN | EXPECT | BY | FROM | TO | IMAGE | SUBNET | HOST | OUTBOUND | INBOUND | TCP | UDP
+    | SEQUENCE | STEP | WITHIN | UNTIL | DISTINCT | UNORDERED
     ;
 
 literal
@@ -767,6 +860,35 @@ static void section_add(pal_parser *P, pal_section *s, pal_entry *e)
     *pp = e;
 }
 
+static void seq_add_step(pal_parser *P, pal_decl *d, pal_step *st)
+{
+    (void)P;
+    pal_step **pp = &d->steps;
+    while (*pp) pp = &(*pp)->next;
+    *pp = st;
+    d->nsteps++;
+}
+
+/* `> N` counts as reaching N + 1: one comparison at run time. */
+static void count_clause(pal_parser *P, pal_decl *d, pal_loc loc, int kind, pal_node *distinct, int gt, int64_t n,
+                         pal_loc nloc, pal_node *by, int64_t within, pal_loc wloc)
+{
+    if (d->count_kind) {
+        pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", loc, "keep one count", "a rule has one 'count' clause");
+        return;
+    }
+    d->count_kind = kind;
+    d->distinct = distinct;
+    d->threshold = gt && n < INT64_MAX ? n + 1 : n;
+    d->count_loc = loc;
+    d->count_loc.end = nloc.end;
+    d->by = by;
+    if (by) d->by_loc = by->loc;
+    d->within = within;
+    d->within_loc = wloc;
+    d->has_within = true;
+}
+
 static void yyerror(YYLTYPE *loc, void *scanner, pal_parser *P, const char *msg)
 {
     (void)scanner;
@@ -840,7 +962,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, pal_par
         n += (size_t)snprintf(msg + n, sizeof msg - n, "syntax error");
     else
         n += (size_t)snprintf(msg + n, sizeof msg - n, "unexpected %s", human(look));
-    enum { MAX = 6 };
+    enum { MAX = 7 };
     yysymbol_kind_t exp[MAX];
     int k = yypcontext_expected_tokens(ctx, exp, MAX);
     if (k > 0 && k < MAX) {

@@ -5,4 +5,4 @@ rule "r" {
   when process.pid == 1 == true
 }
 %%ERRORS
-policy.pal:3:25: error[PAL0201]: unexpected ==, expected name, when, on, effect or '}'
+policy.pal:3:25: error[PAL0201]: unexpected ==, expected name, when, on, effect, count or '}'

@@ -5,4 +5,4 @@
 %%POLICY
 firewall""{allow from image""to image"",8
 %%ERRORS
-policy.pal:1:40: error[PAL0201]: unexpected ','
+policy.pal:1:40: error[PAL0201]: unexpected ',', expected name, scope, allow, deny, default or '}'

@@ -6,4 +6,4 @@ rule "r" {
   when process.name == "a" )
 }
 %%ERRORS
-policy.pal:3:28: error[PAL0201]: unexpected ')', expected name, when, on, effect or '}'
+policy.pal:3:28: error[PAL0201]: unexpected ')', expected name, when, on, effect, count or '}'

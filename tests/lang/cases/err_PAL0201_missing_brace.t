@@ -11,5 +11,5 @@ rule "b" {
   when process.nme == "b"
 }
 %%ERRORS
-policy.pal:5:1: error[PAL0201]: unexpected rule, expected name, when, on, effect or '}'
+policy.pal:5:1: error[PAL0201]: unexpected rule, expected name, when, on, effect, count or '}'
 policy.pal:7:8: error[PAL0301]: unknown field 'process.nme'

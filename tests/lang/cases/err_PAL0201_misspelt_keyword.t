@@ -16,7 +16,7 @@ rul "r2" {
 }
 %%ERRORS
 other.pal:1:1: error[PAL0201]: unexpected name
-policy.pal:3:21: error[PAL0201]: unexpected ==, expected name, when, on, effect or '}'
+policy.pal:3:21: error[PAL0201]: unexpected ==, expected name, when, on, effect, count or '}'
 policy.pal:7:8: error[PAL0201]: unexpected name, expected when
 %%HINT
 'whne' is not a keyword: did you mean 'when'?

@@ -1,0 +1,808 @@
+/*
+ * seq.c — correlation state (semantics and bounds in seq.h).
+ *
+ * Design.  One hash table over (correlation, group key) holds every entry
+ * (a group's partial matches); each entry is also on two age lists, its
+ * correlation's and the global one, least recently updated first, so
+ * expiry and eviction take the head in O(1).  An entry is one allocation
+ * plus one per member (its captured message values); members are small
+ * fixed records.  The hot path — an event that hits no step — never gets
+ * here: the runtime calls in only for the correlations an event hit.
+ */
+#include "engine/runtime/seq.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine/base/limits.h"
+#include "engine/core/schema.h"
+#include "engine/vm/opcodes.h"
+
+typedef struct member {
+    int64_t time;          /* INT64_MIN: no hit (unordered) */
+    uint64_t id;
+    uint64_t vhash;        /* distinct: the value's hash */
+    char *cap;             /* captured message values, NUL-separated */
+    uint32_t caplen;
+} member;
+
+typedef struct entry {
+    struct entry *hnext;
+    struct entry *lprev, *lnext;   /* the correlation's age list */
+    struct entry *gprev, *gnext;   /* the global age list */
+    uint64_t hash;
+    int64_t touched;               /* event time of the last update */
+    uint32_t seq;
+    uint32_t keylen;
+    /* sequence: stage[s] holds s members (s = 1..nsteps-1), or NULL;
+       unordered: m[nsteps]; count, distinct: m[0..n) */
+    member **stage;
+    member *m;
+    uint32_t n, cap;
+    unsigned char key[];
+} entry;
+
+typedef struct seqinfo {
+    const pal_seq *q;
+    entry *head, *tail;
+    uint32_t count;
+    uint64_t digest;
+} seqinfo;
+
+struct pal_seqstate {
+    const pal_program *p;
+    pal_seq_limits lim;
+    seqinfo *seqs;
+    entry **buckets;
+    uint32_t nbuckets;             /* a power of two */
+    entry *ghead, *gtail;
+    uint64_t total;
+    pal_seq_stats st;
+    bool have_watermark;
+    int64_t watermark;
+    int ts_field;
+    /* a match's members and message, until the next call */
+    uint64_t ids[PAL_MAX_SEQ_THRESHOLD + PAL_MAX_SEQ_STEPS];
+    char msg[PAL_MAX_MESSAGE_BYTES + 1];
+};
+
+/* ---- hashing ---- */
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) { h ^= b[i]; h *= 0x100000001b3ull; }
+    return h;
+}
+#define FNV0 0xcbf29ce484222325ull
+
+/* A value as key bytes; false when it cannot join (undefined, a list).
+   Windows paths fold case and separators; long strings go by hash. */
+enum { KEY_MAX = 1024, KEY_LONG = 256 };
+static bool key_value(const pal_value *v, unsigned char *out, uint32_t *len)
+{
+    uint32_t n = 0;
+    switch (v->tag) {
+    case PV_STR: {
+        bool fold = v->flags & PVF_WINDOWS;
+        if (v->len > KEY_LONG) {
+            uint64_t h = FNV0;
+            for (uint32_t i = 0; i < v->len; i++) {
+                unsigned char c = (unsigned char)v->u.s[i];
+                if (fold && c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+                if (fold && c == '\\') c = '/';
+                h = fnv(h, &c, 1);
+            }
+            out[n++] = 'h';
+            memcpy(out + n, &h, 8);
+            n += 8;
+            break;
+        }
+        out[n++] = 's';
+        memcpy(out + n, &v->len, 4);
+        n += 4;
+        for (uint32_t i = 0; i < v->len; i++) {
+            unsigned char c = (unsigned char)v->u.s[i];
+            if (fold && c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+            if (fold && c == '\\') c = '/';
+            out[n++] = c;
+        }
+        break;
+    }
+    case PV_INT: case PV_BOOL:
+        out[n++] = 'i';
+        memcpy(out + n, &v->u.i, 8);
+        n += 8;
+        break;
+    case PV_IP:
+        out[n++] = (v->flags & PVF_IPV6) ? '6' : '4';
+        memcpy(out + n, v->u.ip, 16);
+        n += 16;
+        break;
+    default:
+        return false;
+    }
+    *len = n;
+    return true;
+}
+
+/* The group key of step j of correlation q for the record. */
+static bool make_key(const pal_program *p, const pal_seq *q, uint32_t j, const pal_record *rec,
+                     unsigned char *key, uint32_t *keylen)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < q->nkeys; k++) {
+        const pal_seqpart *sp = &p->seqparts[q->part_first + j * q->nkeys + k];
+        if (!rec->slots || sp->index >= rec->schema->nfields) return false;
+        uint32_t vl;
+        if (!key_value(&rec->slots[sp->index], key + n, &vl)) return false;
+        n += vl;
+    }
+    *keylen = n;
+    return true;
+}
+
+/* ---- entries ---- */
+
+static void list_unlink(pal_seqstate *s, entry *e)
+{
+    seqinfo *si = &s->seqs[e->seq];
+    if (e->lprev) e->lprev->lnext = e->lnext; else si->head = e->lnext;
+    if (e->lnext) e->lnext->lprev = e->lprev; else si->tail = e->lprev;
+    if (e->gprev) e->gprev->gnext = e->gnext; else s->ghead = e->gnext;
+    if (e->gnext) e->gnext->gprev = e->gprev; else s->gtail = e->gprev;
+    e->lprev = e->lnext = e->gprev = e->gnext = NULL;
+}
+
+static void list_append(pal_seqstate *s, entry *e)
+{
+    seqinfo *si = &s->seqs[e->seq];
+    e->lprev = si->tail;
+    e->lnext = NULL;
+    if (si->tail) si->tail->lnext = e; else si->head = e;
+    si->tail = e;
+    e->gprev = s->gtail;
+    e->gnext = NULL;
+    if (s->gtail) s->gtail->gnext = e; else s->ghead = e;
+    s->gtail = e;
+}
+
+static void member_clear(pal_seqstate *s, member *m)
+{
+    if (m->cap) s->st.bytes -= m->caplen;
+    free(m->cap);
+    m->cap = NULL;
+    m->caplen = 0;
+}
+
+static void stage_free(pal_seqstate *s, entry *e, uint32_t st)
+{
+    if (!e->stage || !e->stage[st]) return;
+    for (uint32_t i = 0; i < st; i++) member_clear(s, &e->stage[st][i]);
+    s->st.bytes -= (uint64_t)st * sizeof(member);
+    free(e->stage[st]);
+    e->stage[st] = NULL;
+}
+
+static void entry_contents_free(pal_seqstate *s, entry *e)
+{
+    const pal_seq *q = s->seqs[e->seq].q;
+    if (e->stage)
+        for (uint32_t st = 1; st < q->nsteps; st++) stage_free(s, e, st);
+    for (uint32_t i = 0; i < e->n; i++) member_clear(s, &e->m[i]);
+    e->n = 0;
+}
+
+static entry **bucket_of(pal_seqstate *s, uint64_t hash) { return &s->buckets[hash & (s->nbuckets - 1)]; }
+
+static void entry_free(pal_seqstate *s, entry *e)
+{
+    entry **pp = bucket_of(s, e->hash);
+    while (*pp && *pp != e) pp = &(*pp)->hnext;
+    if (*pp) *pp = e->hnext;
+    list_unlink(s, e);
+    entry_contents_free(s, e);
+    const pal_seq *q = s->seqs[e->seq].q;
+    s->st.bytes -= sizeof *e + e->keylen + (e->stage ? q->nsteps * sizeof(member *) : 0) + (uint64_t)e->cap * sizeof(member);
+    free(e->stage);
+    free(e->m);
+    s->seqs[e->seq].count--;
+    s->total--;
+    free(e);
+}
+
+static entry *entry_find(pal_seqstate *s, uint32_t seq, uint64_t hash, const unsigned char *key, uint32_t keylen)
+{
+    for (entry *e = *bucket_of(s, hash); e; e = e->hnext)
+        if (e->hash == hash && e->seq == seq && e->keylen == keylen && !memcmp(e->key, key, keylen)) return e;
+    return NULL;
+}
+
+static bool grow_table(pal_seqstate *s)
+{
+    uint32_t nb = s->nbuckets * 2;
+    entry **b = calloc(nb, sizeof *b);
+    if (!b) return false;
+    for (uint32_t i = 0; i < s->nbuckets; i++)
+        for (entry *e = s->buckets[i], *next; e; e = next) {
+            next = e->hnext;
+            e->hnext = b[e->hash & (nb - 1)];
+            b[e->hash & (nb - 1)] = e;
+        }
+    s->st.bytes += (uint64_t)(nb - s->nbuckets) * sizeof *b;
+    free(s->buckets);
+    s->buckets = b;
+    s->nbuckets = nb;
+    return true;
+}
+
+/* A new entry, past the caps' evictions; NULL when out of memory. */
+static entry *entry_new(pal_seqstate *s, uint32_t seq, uint64_t hash, const unsigned char *key, uint32_t keylen)
+{
+    seqinfo *si = &s->seqs[seq];
+    const pal_seq *q = si->q;
+    if (si->count >= s->lim.max_rule && si->head) { entry_free(s, si->head); s->st.evicted_rule++; }
+    if (s->total >= s->lim.max_total && s->ghead) { entry_free(s, s->ghead); s->st.evicted_total++; }
+    if (s->total >= s->nbuckets && s->nbuckets < (1u << 30)) grow_table(s);
+    entry *e = calloc(1, sizeof *e + keylen);
+    if (!e) return NULL;
+    e->hash = hash;
+    e->seq = seq;
+    e->keylen = keylen;
+    memcpy(e->key, key, keylen);
+    uint64_t bytes = sizeof *e + keylen;
+    if (q->type == PQ_SEQUENCE) {
+        e->stage = calloc(q->nsteps, sizeof *e->stage);
+        if (!e->stage) { free(e); return NULL; }
+        bytes += q->nsteps * sizeof *e->stage;
+    } else {
+        e->cap = q->type == PQ_UNORDERED ? q->nsteps : 4;
+        e->m = calloc(e->cap, sizeof *e->m);
+        if (!e->m) { free(e); return NULL; }
+        bytes += (uint64_t)e->cap * sizeof *e->m;
+        if (q->type == PQ_UNORDERED) {
+            for (uint32_t i = 0; i < q->nsteps; i++) e->m[i].time = INT64_MIN;
+            e->n = q->nsteps;
+        }
+    }
+    entry **b = bucket_of(s, hash);
+    e->hnext = *b;
+    *b = e;
+    list_append(s, e);
+    si->count++;
+    s->total++;
+    s->st.bytes += bytes;
+    return e;
+}
+
+static void entry_touch(pal_seqstate *s, entry *e, int64_t t)
+{
+    if (t > e->touched) e->touched = t;
+    list_unlink(s, e);
+    list_append(s, e);
+}
+
+/* ---- the state ---- */
+
+pal_seqstate *pal_seqstate_new(const pal_program *p, const pal_seq_limits *lim)
+{
+    pal_seqstate *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->p = p;
+    s->lim.max_rule = lim && lim->max_rule ? lim->max_rule : PAL_SEQ_MAX_RULE_STATE;
+    s->lim.max_total = lim && lim->max_total ? lim->max_total : PAL_SEQ_MAX_STATE;
+    s->lim.tolerance = lim && lim->tolerance >= 0 ? lim->tolerance : PAL_SEQ_TOLERANCE_MS;
+    s->seqs = calloc(p->nseqs + 1, sizeof *s->seqs);
+    s->nbuckets = 1024;
+    s->buckets = calloc(s->nbuckets, sizeof *s->buckets);
+    if (!s->seqs || !s->buckets) { pal_seqstate_free(s); return NULL; }
+    s->st.bytes = sizeof *s + s->nbuckets * sizeof *s->buckets;
+    for (uint32_t i = 0; i < p->nseqs; i++) {
+        s->seqs[i].q = &p->seqs[i];
+        s->seqs[i].digest = pal_seq_digest(p, i);
+    }
+    s->ts_field = pal_schema_find(pal_schema_get(PS_EVENT), "timestamp", 9);
+    return s;
+}
+
+void pal_seqstate_free(pal_seqstate *s)
+{
+    if (!s) return;
+    while (s->ghead) entry_free(s, s->ghead);
+    free(s->buckets);
+    free(s->seqs);
+    free(s);
+}
+
+void pal_seqstate_stats(const pal_seqstate *s, pal_seq_stats *out)
+{
+    *out = s->st;
+    out->live = s->total;
+}
+
+const pal_program *pal_seqstate_program(const pal_seqstate *s) { return s->p; }
+
+/* ---- time ---- */
+
+static bool digits(const char *s, size_t len, size_t at, size_t n, int *out)
+{
+    if (at + n > len) return false;
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[at + i];
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + (c - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* days since 1970-01-01 of a civil date (Howard Hinnant's algorithm) */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+bool pal_seq_parse_time(const char *s, size_t len, int64_t *ms)
+{
+    int Y, M, D, h, mi, sec;
+    if (!digits(s, len, 0, 4, &Y) || len < 19 || s[4] != '-' || !digits(s, len, 5, 2, &M) || s[7] != '-' ||
+        !digits(s, len, 8, 2, &D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, len, 11, 2, &h) ||
+        s[13] != ':' || !digits(s, len, 14, 2, &mi) || s[16] != ':' || !digits(s, len, 17, 2, &sec))
+        return false;
+    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 || sec > 60) return false;
+    size_t i = 19;
+    int64_t frac = 0;
+    if (i < len && (s[i] == '.' || s[i] == ',')) {
+        size_t nd = 0;
+        i++;
+        while (i < len && s[i] >= '0' && s[i] <= '9') {
+            if (nd < 3) frac = frac * 10 + (s[i] - '0');
+            nd++;
+            i++;
+        }
+        if (nd == 0) return false;
+        for (; nd < 3; nd++) frac *= 10;
+    }
+    int64_t off = 0;
+    if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
+        i++;
+    } else if (i < len && (s[i] == '+' || s[i] == '-')) {
+        int oh, om;
+        int sign = s[i] == '-' ? -1 : 1;
+        i++;
+        if (!digits(s, len, i, 2, &oh)) return false;
+        i += 2;
+        if (i < len && s[i] == ':') i++;
+        if (!digits(s, len, i, 2, &om)) return false;
+        i += 2;
+        if (oh > 23 || om > 59) return false;
+        off = sign * (int64_t)(oh * 60 + om) * 60000;
+    }
+    if (i != len) return false;
+    int64_t days = days_from_civil(Y, (unsigned)M, (unsigned)D);
+    *ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + frac - off;
+    return true;
+}
+
+static void expire(pal_seqstate *s)
+{
+    for (uint32_t i = 0; i < s->p->nseqs; i++) {
+        seqinfo *si = &s->seqs[i];
+        int64_t horizon = s->watermark - si->q->within - s->lim.tolerance;
+        while (si->head && si->head->touched < horizon) {
+            entry_free(s, si->head);
+            s->st.expired++;
+        }
+    }
+}
+
+int64_t pal_seqstate_begin(pal_seqstate *s, const pal_seq_event *ev, bool *late)
+{
+    int64_t t;
+    const pal_value *v = s->ts_field >= 0 && ev->rec->slots && (uint32_t)s->ts_field < ev->rec->schema->nfields
+                             ? &ev->rec->slots[s->ts_field] : NULL;
+    if (!(v && v->tag == PV_STR && pal_seq_parse_time(v->u.s, v->len, &t)))
+        t = s->have_watermark ? s->watermark : ev->clock;
+    *late = s->have_watermark && t < s->watermark - s->lim.tolerance;
+    if (*late) { s->st.late++; return t; }
+    if (!s->have_watermark || t > s->watermark) {
+        s->watermark = t;
+        s->have_watermark = true;
+        expire(s);
+    }
+    return t;
+}
+
+/* ---- matches ---- */
+
+/* The k-th NUL-separated capture of a member (k from 0), or "". */
+static void capture_of(const char *cap, uint32_t caplen, uint32_t k, const char **out, uint32_t *len)
+{
+    uint32_t i = 0;
+    while (cap && k > 0 && i < caplen) {
+        if (cap[i++] == 0) k--;
+    }
+    if (!cap || i >= caplen) { *out = ""; *len = 0; return; }
+    *out = cap + i;
+    *len = (uint32_t)strlen(cap + i);
+}
+
+static void render(pal_seqstate *s, const pal_seq *q, const char *const caps[], const uint32_t caplens[])
+{
+    const pal_program *p = s->p;
+    size_t n = 0, capn = sizeof s->msg - 1;
+    bool cut = false;
+    uint32_t first = ((uint32_t)q->nsteps + q->has_until) * q->nkeys + (q->type == PQ_DISTINCT);
+    for (uint32_t k = first; k < q->nparts && !cut; k++) {
+        const pal_seqpart *sp = &p->seqparts[q->part_first + k];
+        const char *t;
+        uint32_t tl;
+        if (sp->kind == SQP_TEXT) { t = pal_program_str(p, sp->text); tl = sp->text.len; }
+        else capture_of(caps[sp->step], caplens[sp->step], sp->index - 1u, &t, &tl);
+        if (n + tl > capn) { tl = (uint32_t)(capn - n); cut = true; }
+        memcpy(s->msg + n, t, tl);
+        n += tl;
+    }
+    if (cut) {
+        /* SPEC: a message is cut at 4096 bytes, ending with "…" */
+        while (n > 0 && n + 3 > capn) n--;
+        while (n > 0 && ((unsigned char)s->msg[n] & 0xc0) == 0x80) n--;
+        memcpy(s->msg + n, "\xe2\x80\xa6", 3);
+        n += 3;
+    }
+    s->msg[n] = 0;
+}
+
+static bool copy_capture(pal_seqstate *s, member *m, const char *cap, uint32_t caplen)
+{
+    m->cap = NULL;
+    m->caplen = 0;
+    if (!cap || !caplen) return true;
+    m->cap = malloc(caplen);
+    if (!m->cap) return false;
+    memcpy(m->cap, cap, caplen);
+    m->caplen = caplen;
+    s->st.bytes += caplen;
+    return true;
+}
+
+static bool room(pal_seqstate *s, entry *e, uint32_t need)
+{
+    if (need <= e->cap) return true;
+    uint32_t nc = e->cap * 2 > need ? e->cap * 2 : need;
+    member *nm = realloc(e->m, nc * sizeof *nm);
+    if (!nm) return false;
+    s->st.bytes += (uint64_t)(nc - e->cap) * sizeof *nm;
+    e->m = nm;
+    e->cap = nc;
+    return true;
+}
+
+typedef int (*match_fn)(void *user, const pal_seq_match *m);
+
+static int report(pal_seqstate *s, uint32_t seq, const member *ms, uint32_t n, const char *const caps[],
+                  const uint32_t caplens[], match_fn fn, void *user)
+{
+    for (uint32_t i = 0; i < n; i++) s->ids[i] = ms[i].id;
+    render(s, s->seqs[seq].q, caps, caplens);
+    s->st.completed++;
+    pal_seq_match m = {seq, n, s->ids, s->msg};
+    return fn(user, &m);
+}
+
+/* ---- one correlation's hits ---- */
+
+static int apply_sequence(pal_seqstate *s, const pal_seq_event *ev, int64_t t, const pal_seq_hits *h,
+                          const unsigned char *until_key, uint32_t until_len, bool until_hit, match_fn fn, void *user)
+{
+    const pal_seq *q = s->seqs[h->seq].q;
+    unsigned char key[KEY_MAX];
+    uint32_t keylen;
+    for (int j = (int)q->nsteps - 1; j >= 0; j--) {
+        if (!(h->steps & (1u << j))) continue;
+        if (!make_key(s->p, q, (uint32_t)j, ev->rec, key, &keylen)) continue;
+        if (until_hit && keylen == until_len && !memcmp(key, until_key, keylen)) continue;
+        uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), key, keylen);
+        entry *e = entry_find(s, h->seq, hash, key, keylen);
+        member nm = {t, ev->id, 0, NULL, 0};
+        if (j > 0) {
+            if (!e || !e->stage[j]) continue;
+            member *part = e->stage[j];
+            if (t - part[0].time > q->within) { stage_free(s, e, (uint32_t)j); goto tidy; }
+            if (t < part[j - 1].time - s->lim.tolerance) continue;
+            if (!copy_capture(s, &nm, h->captures[j], h->caplen[j])) return -1;
+            if ((uint32_t)j + 1 == q->nsteps) {
+                /* complete: report, then drop the partial */
+                member all[PAL_MAX_SEQ_STEPS];
+                const char *caps[PAL_MAX_SEQ_STEPS + 1];
+                uint32_t caplens[PAL_MAX_SEQ_STEPS + 1];
+                for (int i = 0; i < j; i++) { all[i] = part[i]; caps[i] = part[i].cap; caplens[i] = part[i].caplen; }
+                all[j] = nm;
+                caps[j] = nm.cap;
+                caplens[j] = nm.caplen;
+                int rc = report(s, h->seq, all, (uint32_t)j + 1, caps, caplens, fn, user);
+                member_clear(s, &nm);
+                stage_free(s, e, (uint32_t)j);
+                if (rc != 0) return rc;
+            } else {
+                member *grown = realloc(part, ((size_t)j + 1) * sizeof *grown);
+                if (!grown) { member_clear(s, &nm); return -1; }
+                grown[j] = nm;
+                e->stage[j] = NULL;
+                stage_free(s, e, (uint32_t)j + 1);   /* the newer partial replaces the older */
+                e->stage[j + 1] = grown;
+                s->st.bytes += sizeof *grown;
+            }
+            entry_touch(s, e, t);
+        } else {
+            if (!e && !(e = entry_new(s, h->seq, hash, key, keylen))) return -1;
+            member *part = malloc(sizeof *part);
+            if (!part) return -1;
+            if (!copy_capture(s, &nm, h->captures[0], h->caplen[0])) { free(part); return -1; }
+            part[0] = nm;
+            stage_free(s, e, 1);
+            e->stage[1] = part;
+            s->st.bytes += sizeof *part;
+            entry_touch(s, e, t);
+        }
+    tidy:
+        if (e) {
+            bool empty = true;
+            for (uint32_t st = 1; st < q->nsteps && empty; st++) empty = !e->stage[st];
+            if (empty) entry_free(s, e);
+        }
+    }
+    return 0;
+}
+
+static int apply_unordered(pal_seqstate *s, const pal_seq_event *ev, int64_t t, const pal_seq_hits *h,
+                           const unsigned char *until_key, uint32_t until_len, bool until_hit, match_fn fn, void *user)
+{
+    const pal_seq *q = s->seqs[h->seq].q;
+    unsigned char key[KEY_MAX];
+    uint32_t keylen;
+    for (int j = (int)q->nsteps - 1; j >= 0; j--) {
+        if (!(h->steps & (1u << j))) continue;
+        if (!make_key(s->p, q, (uint32_t)j, ev->rec, key, &keylen)) continue;
+        if (until_hit && keylen == until_len && !memcmp(key, until_key, keylen)) continue;
+        uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), key, keylen);
+        entry *e = entry_find(s, h->seq, hash, key, keylen);
+        if (!e && !(e = entry_new(s, h->seq, hash, key, keylen))) return -1;
+        member *m = &e->m[j];
+        if (m->time == INT64_MIN || t >= m->time) {
+            member_clear(s, m);
+            member nm = {t, ev->id, 0, NULL, 0};
+            if (!copy_capture(s, &nm, h->captures[j], h->caplen[j])) return -1;
+            *m = nm;
+        }
+        entry_touch(s, e, t);
+        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        bool all = true;
+        for (uint32_t i = 0; i < q->nsteps; i++) {
+            if (e->m[i].time == INT64_MIN) { all = false; break; }
+            if (e->m[i].time < lo) lo = e->m[i].time;
+            if (e->m[i].time > hi) hi = e->m[i].time;
+        }
+        if (all && hi - lo <= q->within) {
+            const char *caps[PAL_MAX_SEQ_STEPS + 1];
+            uint32_t caplens[PAL_MAX_SEQ_STEPS + 1];
+            for (uint32_t i = 0; i < q->nsteps; i++) { caps[i] = e->m[i].cap; caplens[i] = e->m[i].caplen; }
+            int rc = report(s, h->seq, e->m, q->nsteps, caps, caplens, fn, user);
+            entry_free(s, e);
+            if (rc != 0) return rc;
+        }
+    }
+    return 0;
+}
+
+static int apply_count(pal_seqstate *s, const pal_seq_event *ev, int64_t t, const pal_seq_hits *h, match_fn fn,
+                       void *user)
+{
+    const pal_seq *q = s->seqs[h->seq].q;
+    unsigned char key[KEY_MAX];
+    uint32_t keylen;
+    if (!(h->steps & 1u) || !make_key(s->p, q, 0, ev->rec, key, &keylen)) return 0;
+    uint64_t vhash = 0;
+    if (q->type == PQ_DISTINCT) {
+        const pal_seqpart *sp = &s->p->seqparts[q->part_first + q->nkeys];
+        unsigned char vb[KEY_MAX];
+        uint32_t vl;
+        if (!ev->rec->slots || sp->index >= ev->rec->schema->nfields ||
+            !key_value(&ev->rec->slots[sp->index], vb, &vl))
+            return 0;
+        vhash = fnv(FNV0, vb, vl);
+    }
+    uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), key, keylen);
+    entry *e = entry_find(s, h->seq, hash, key, keylen);
+    if (!e && !(e = entry_new(s, h->seq, hash, key, keylen))) return -1;
+    /* what has left the window */
+    uint32_t w = 0;
+    if (q->type == PQ_COUNT) {
+        uint32_t drop = 0;
+        while (drop < e->n && t - e->m[drop].time > q->within) drop++;
+        memmove(e->m, e->m + drop, (e->n - drop) * sizeof *e->m);
+        e->n -= drop;
+    } else {
+        for (uint32_t i = 0; i < e->n; i++)
+            if (t - e->m[i].time <= q->within && e->m[i].vhash != vhash) e->m[w++] = e->m[i];
+        e->n = w;
+    }
+    if (!room(s, e, e->n + 1)) return -1;
+    e->m[e->n++] = (member){t, ev->id, vhash, NULL, 0};
+    entry_touch(s, e, t);
+    if (e->n >= (uint64_t)q->threshold) {
+        const char *caps[1] = {h->captures[0]};
+        uint32_t caplens[1] = {h->caplen[0]};
+        int rc = report(s, h->seq, e->m, e->n, caps, caplens, fn, user);
+        entry_free(s, e);
+        return rc;
+    }
+    return 0;
+}
+
+int pal_seqstate_apply(pal_seqstate *s, const pal_seq_event *ev, int64_t t, const pal_seq_hits *h,
+                       int (*fn)(void *user, const pal_seq_match *m), void *user)
+{
+    if (h->seq >= s->p->nseqs) return 0;
+    const pal_seq *q = s->seqs[h->seq].q;
+    if (q->type == PQ_COUNT || q->type == PQ_DISTINCT) return apply_count(s, ev, t, h, fn, user);
+    unsigned char ukey[KEY_MAX];
+    uint32_t ulen = 0;
+    bool until_hit = q->has_until && (h->steps & (1u << q->nsteps)) &&
+                     make_key(s->p, q, q->nsteps, ev->rec, ukey, &ulen);
+    if (until_hit) {
+        uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), ukey, ulen);
+        entry *e = entry_find(s, h->seq, hash, ukey, ulen);
+        if (e) entry_free(s, e);
+    }
+    return q->type == PQ_SEQUENCE ? apply_sequence(s, ev, t, h, ukey, ulen, until_hit, fn, user)
+                                  : apply_unordered(s, ev, t, h, ukey, ulen, until_hit, fn, user);
+}
+
+/* ---- digests and reloads ---- */
+
+static uint64_t hash_matcher(uint64_t h, const pal_program *p, uint32_t mi)
+{
+    if (mi >= p->nmatchers) return fnv(h, "?", 1);
+    const pal_matcher *m = &p->matchers[mi];
+    h = fnv(h, &m->kind, 1);
+    h = fnv(h, &m->flags, 1);
+    h = fnv(h, &m->count, 4);
+    for (uint32_t i = 0; i < m->count && (uint64_t)m->first + i < p->nmitems; i++) {
+        const pal_mitem *it = &p->mitems[m->first + i];
+        h = fnv(h, pal_program_str(p, it->s), it->s.len);
+        h = fnv(h, &it->lo, 8);
+        h = fnv(h, &it->hi, 8);
+        h = fnv(h, it->ip, 16);
+        h = fnv(h, &it->prefix, 1);
+        h = fnv(h, &it->v6, 1);
+    }
+    return h;
+}
+
+/* Code with its constants and matchers by content, not by index. */
+static uint64_t hash_code(uint64_t h, const pal_program *p, uint32_t code, uint32_t len)
+{
+    for (uint32_t pc = code; pc < code + len && pc < p->ncode; pc++) {
+        pal_instr in = p->code[pc];
+        unsigned op = PAL_OP(in);
+        if (op == OP_PUSH_CONST && PAL_A24(in) < p->nconsts) {
+            const pal_value *c = &p->consts[PAL_A24(in)];
+            h = fnv(h, &op, 1);
+            h = fnv(h, &c->tag, 1);
+            h = fnv(h, &c->flags, 1);
+            if (c->tag == PV_STR) h = fnv(h, c->u.s, c->len);
+            else if (c->tag == PV_IP) h = fnv(h, c->u.ip, 16);
+            else h = fnv(h, &c->u.i, 8);
+        } else if (op == OP_MATCH) {
+            h = fnv(h, &op, 1);
+            h = hash_matcher(h, p, PAL_A24(in));
+        } else if (op == OP_MATCH_FIELD) {
+            uint32_t f = PAL_B16(in);
+            h = fnv(h, &op, 1);
+            h = fnv(h, &f, 4);
+            h = hash_matcher(h, p, PAL_A8(in));
+        } else {
+            h = fnv(h, &in, 4);
+        }
+    }
+    return h;
+}
+
+uint64_t pal_seq_digest(const pal_program *p, uint32_t i)
+{
+    if (i >= p->nseqs) return 0;
+    const pal_seq *q = &p->seqs[i];
+    uint64_t h = FNV0;
+    uint8_t head[6] = {q->type, q->nsteps, q->has_until, q->nkeys, q->effect, q->severity};
+    h = fnv(h, head, sizeof head);
+    h = fnv(h, &q->within, 8);
+    h = fnv(h, &q->threshold, 8);
+    if (q->step_first < p->nrules) {
+        const pal_rule *r = &p->rules[q->step_first];
+        h = fnv(h, pal_program_str(p, r->name), r->name.len + 1);
+    }
+    for (uint32_t k = 0; k < q->nparts && (uint64_t)q->part_first + k < p->nseqparts; k++) {
+        const pal_seqpart *sp = &p->seqparts[q->part_first + k];
+        h = fnv(h, &sp->kind, 1);
+        h = fnv(h, &sp->step, 1);
+        h = fnv(h, &sp->index, 2);
+        if (sp->kind == SQP_TEXT) h = fnv(h, pal_program_str(p, sp->text), sp->text.len);
+    }
+    for (uint32_t s = 0; s < (uint32_t)q->nsteps + q->has_until && (uint64_t)q->step_first + s < p->nrules; s++) {
+        const pal_rule *r = &p->rules[q->step_first + s];
+        h = fnv(h, &r->kinds, 1);
+        h = fnv(h, &r->noutcomes, 4);
+        h = hash_code(h, p, r->code, r->code_len);
+        for (uint32_t o = 0; o < r->noutcomes && (uint64_t)r->outcome_first + o < p->noutcomes; o++) {
+            const pal_outcome *oc = &p->outcomes[r->outcome_first + o];
+            for (uint32_t k = 0; k < oc->nmsg && (uint64_t)oc->msg_first + k < p->nmsgparts; k++) {
+                const pal_msgpart *mp = &p->msgparts[oc->msg_first + k];
+                if (mp->is_expr) h = hash_code(h, p, mp->code, mp->code_len);
+                else h = fnv(h, pal_program_str(p, mp->s), mp->s.len);
+            }
+        }
+    }
+    return h;
+}
+
+pal_seqstate *pal_seqstate_rebind(pal_seqstate *s, const pal_program *to)
+{
+    pal_seqstate *n = pal_seqstate_new(to, &s->lim);
+    if (!n) { pal_seqstate_free(s); return NULL; }
+    n->st = s->st;
+    n->st.bytes = sizeof *n + n->nbuckets * sizeof *n->buckets;
+    n->have_watermark = s->have_watermark;
+    n->watermark = s->watermark;
+    /* old correlation -> new one with the same digest, each used once */
+    uint32_t *map = malloc((s->p->nseqs + 1) * sizeof *map);
+    bool *taken = calloc(to->nseqs + 1, sizeof *taken);
+    if (!map || !taken) { free(map); free(taken); pal_seqstate_free(s); pal_seqstate_free(n); return NULL; }
+    for (uint32_t i = 0; i < s->p->nseqs; i++) {
+        map[i] = UINT32_MAX;
+        for (uint32_t j = 0; j < to->nseqs; j++)
+            if (!taken[j] && n->seqs[j].digest == s->seqs[i].digest) { map[i] = j; taken[j] = true; break; }
+    }
+    /* oldest first, so the new lists keep the age order */
+    while (s->ghead) {
+        entry *e = s->ghead;
+        uint32_t j = map[e->seq];
+        if (j == UINT32_MAX) { entry_free(s, e); n->st.dropped++; continue; }
+        const pal_seq *q = s->seqs[e->seq].q;
+        uint64_t bytes = sizeof *e + e->keylen + (e->stage ? q->nsteps * sizeof(member *) : 0) + (uint64_t)e->cap * sizeof(member);
+        for (uint32_t st = 1; e->stage && st < q->nsteps; st++)
+            if (e->stage[st]) {
+                bytes += (uint64_t)st * sizeof(member);
+                for (uint32_t k = 0; k < st; k++) bytes += e->stage[st][k].caplen;
+            }
+        for (uint32_t k = 0; k < e->n; k++) bytes += e->m[k].caplen;
+        /* unhook from s without freeing the contents */
+        entry **pp = bucket_of(s, e->hash);
+        while (*pp && *pp != e) pp = &(*pp)->hnext;
+        if (*pp) *pp = e->hnext;
+        list_unlink(s, e);
+        s->seqs[e->seq].count--;
+        s->total--;
+        e->seq = j;
+        e->hash = fnv(fnv(FNV0, &j, 4), e->key, e->keylen);
+        if (n->total >= n->nbuckets) grow_table(n);
+        entry **b = bucket_of(n, e->hash);
+        e->hnext = *b;
+        *b = e;
+        list_append(n, e);
+        n->seqs[j].count++;
+        n->total++;
+        n->st.bytes += bytes;
+        n->st.kept++;
+    }
+    free(map);
+    free(taken);
+    pal_seqstate_free(s);
+    return n;
+}
