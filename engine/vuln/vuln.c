@@ -33,7 +33,7 @@
 #include "engine/base/arena.h"
 #include "engine/base/json.h"
 #include "engine/base/strmap.h"
-#include "engine/vuln/version.h"
+#include "engine/core/version.h"
 
 #include <ctype.h>
 #include <dirent.h>
