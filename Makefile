@@ -21,9 +21,9 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib
+PKGS     := libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib sqlite3
 DEB_DEPS := build-essential clang flex bison pkg-config libyaml-dev libpcre2-dev \
-            libarchive-dev libcjson-dev libhivex-dev libsodium-dev zlib1g-dev zstd xz-utils \
+            libarchive-dev libcjson-dev libhivex-dev libsodium-dev zlib1g-dev libsqlite3-dev zstd xz-utils \
             libxml2-utils python3 python3-jsonschema jq \
             runc busybox-static nftables iproute2
 

@@ -102,6 +102,11 @@ static const pal_field image_fields[] = {
        absent otherwise, so `count(image.vulnerabilities)` is undefined, not 0,
        in a scan without feeds. */
     {"image.vulnerabilities", "vulnerabilities", PT_RECORDS, PS_VULN, 0},
+    /* os-release (absent when the image has none) */
+    {"image.distro.id", NULL, PT_STRING, 0, 0},
+    {"image.distro.version_id", NULL, PT_STRING, 0, 0},
+    {"image.distro.name", NULL, PT_STRING, 0, 0},
+    {"image.distro.pretty_name", NULL, PT_STRING, 0, 0},
 };
 
 static const pal_field file_fields[] = {
@@ -126,7 +131,14 @@ static const pal_field package_fields[] = {
     {"source", NULL, PT_STRING, 0, 0},
     {"source_version", NULL, PT_STRING, 0, 0},
     {"architecture", NULL, PT_STRING, 0, 0},
-    {"ecosystem", NULL, PT_STRING, 0, 0},  /* dpkg apk rpm */
+    {"ecosystem", NULL, PT_STRING, 0, 0},  /* dpkg apk rpm npm pypi go maven rubygems cargo */
+    {"epoch", NULL, PT_INT, 0, 0},         /* rpm: the header's epoch (absent when none) */
+    {"release", NULL, PT_STRING, 0, 0},    /* rpm: the release */
+    {"license", NULL, PT_STRING, 0, 0},
+    {"vendor", NULL, PT_STRING, 0, 0},
+    {"purl", NULL, PT_STRING, 0, 0},       /* package URL */
+    {"location", NULL, PT_PATH, 0, 0},     /* language packages: the file it was read from */
+    {"files", NULL, PT_LIST, PT_PATH, 0},  /* rpm: the paths the header lists */
 };
 
 static const pal_field user_fields[] = {

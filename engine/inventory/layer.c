@@ -32,7 +32,8 @@
  *
  * Bodies stream through SHA-256/MD5 when hashes are asked for.  The only
  * bodies kept are the account and package databases (the nodes that
- * resolve to /etc/passwd, /var/lib/dpkg/status, ...) and, with content_max,
+ * resolve to /etc/passwd, /var/lib/dpkg/status, rpm's rpmdb.sqlite, ...),
+ * os-release and, with content_max,
  * small text files; a kept body lives on its node, so a later layer that
  * replaces or whiteouts the file drops it too.  SOFTWARE hives (a base
  * hive under Files/ or a layer's Hives/Software_Delta) go to a memfd and
@@ -388,29 +389,38 @@ done:
 /* Files whose bodies are kept: what the package and account stages read. */
 static const char *const db_paths[] = {
     "var/lib/dpkg/status", "lib/apk/db/installed", "usr/lib/apk/db/installed",
-    "etc/passwd", "etc/shadow", "etc/group",
+    "etc/passwd", "etc/shadow", "etc/group", "etc/os-release", "usr/lib/os-release",
+    /* rpm's databases (PAL_INV_MAX_RPMDB_BYTES each): first in RPM_DB_FIRST.. */
+    "var/lib/rpm/rpmdb.sqlite", "var/lib/rpm/Packages", "var/lib/rpm/Packages.db",
+    "usr/lib/sysimage/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/Packages",
+    "usr/lib/sysimage/rpm/Packages.db",
 };
+#define RPM_DB_FIRST 8u
 
 /* Does (dir, name) resolve to where a database lives?  Resolution follows
    the symlinks already in the tree, so a usrmerged /lib -> usr/lib still
    finds lib/apk/db/installed. */
-static bool is_db(pal_fs *fs, node *dir, const char *name, size_t len)
+/* 0: not a database; DB_SMALL: one of PAL_INV_MAX_DB_BYTES; DB_RPM: an rpm
+   database, up to PAL_INV_MAX_RPMDB_BYTES. */
+enum { DB_NO = 0, DB_SMALL, DB_RPM };
+static int is_db(pal_fs *fs, node *dir, const char *name, size_t len)
 {
-    if (fs->windows) return false;
+    if (fs->windows) return DB_NO;
     walk_out *w = NULL;
-    bool yes = false;
+    int yes = DB_NO;
     for (unsigned i = 0; i < sizeof db_paths / sizeof db_paths[0] && !yes; i++) {
         const char *base = strrchr(db_paths[i], '/') + 1;
         if (strlen(base) != len || memcmp(base, name, len)) continue;
-        if (!w && !(w = malloc(sizeof *w))) return false;
+        if (!w && !(w = malloc(sizeof *w))) return DB_NO;
         unsigned follows = 0;
         char e[8];
-        yes = walk_parent(fs, &fs->root, db_paths[i], false, &follows, w, e, sizeof e) == WALK_OK &&
-              w->dir == dir;
+        if (walk_parent(fs, &fs->root, db_paths[i], false, &follows, w, e, sizeof e) == WALK_OK && w->dir == dir)
+            yes = i >= RPM_DB_FIRST ? DB_RPM : DB_SMALL;
     }
     free(w);
-    if (!yes && dir->namelen == 8 && !memcmp(dir->name, "status.d", 8))
-        yes = lookup(fs, "var/lib/dpkg/status.d", true) == dir;
+    if (!yes && dir->namelen == 8 && !memcmp(dir->name, "status.d", 8) &&
+        lookup(fs, "var/lib/dpkg/status.d", true) == dir)
+        yes = DB_SMALL;
     return yes;
 }
 
@@ -891,9 +901,12 @@ static int set_link(layer_ctx *L, node *n, struct archive_entry *ae, const char 
 static int keep_kind(layer_ctx *L, node *dir, const char *name, size_t nlen, int64_t sz)
 {
     pal_fs *fs = L->fs;
-    if (is_db(fs, dir, name, nlen)) {
-        if (sz > (int64_t)PAL_INV_MAX_DB_BYTES)
+    int db = is_db(fs, dir, name, nlen);
+    if (db) {
+        if (db == DB_SMALL && sz > (int64_t)PAL_INV_MAX_DB_BYTES)
             return lerr(L, "database file larger than %u MiB (PAL_INV_MAX_DB_BYTES)", PAL_INV_MAX_DB_BYTES >> 20);
+        if (db == DB_RPM && sz > (int64_t)PAL_INV_MAX_RPMDB_BYTES)
+            return lerr(L, "rpm database larger than %u MiB (PAL_INV_MAX_RPMDB_BYTES)", PAL_INV_MAX_RPMDB_BYTES >> 20);
         if (fs->kept_bytes + (size_t)sz > PAL_INV_MAX_KEPT_BYTES)
             return lerr(L, "package and account databases over %u MiB in all (PAL_INV_MAX_KEPT_BYTES)",
                         PAL_INV_MAX_KEPT_BYTES >> 20);
