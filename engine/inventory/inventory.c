@@ -198,6 +198,27 @@ static void rpm_packages(pal_fs *fs, cJSON *arr, cJSON *warnings)
         }
 }
 
+typedef struct lang_ctx { pal_lang_state *st; cJSON *arr, *warnings; } lang_ctx;
+
+static void add_lang(void *ud, const char *path, int kind, pal_fs_body b)
+{
+    lang_ctx *c = ud;
+    pal_lang_parse(c->st, kind, path, b.data, b.len, c->arr, c->warnings);
+}
+
+/* npm, Python, gems, Go and Rust binaries, jars (langpkg.c). */
+static void lang_packages(pal_fs *fs, cJSON *arr, cJSON *warnings)
+{
+    lang_ctx c = {pal_lang_state_new(), arr, warnings};
+    if (!c.st) return;
+    pal_fs_lang_bodies(fs, add_lang, &c);
+    pal_lang_state_free(c.st);
+    size_t om = pal_fs_lang_omitted(fs);
+    if (om)
+        warn(warnings, "%zu language package files not read: over %u MiB of them kept (PAL_INV_MAX_LANG_BYTES)",
+             om, PAL_INV_MAX_LANG_BYTES >> 20);
+}
+
 static cJSON *packages_of(pal_fs *fs, cJSON *warnings)
 {
     cJSON *arr = cJSON_CreateArray();
@@ -210,6 +231,7 @@ static cJSON *packages_of(pal_fs *fs, cJSON *warnings)
     pal_fs_body a2 = pal_fs_body_at(fs, "usr/lib/apk/db/installed");
     if (a2.data && a2.data != a.data) pal_apk_parse(a2.data, a2.len, arr);
     rpm_packages(fs, arr, warnings);
+    lang_packages(fs, arr, warnings);
     return arr;
 }
 
