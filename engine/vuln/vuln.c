@@ -615,7 +615,7 @@ static bool osv_events(loadctx *c, jv evs, pal_ver_eco eco, event *ev, uint32_t 
     return true;
 }
 
-/* One ECOSYSTEM range, its events sorted by version, into *out.  1: kept;
+/* One ECOSYSTEM (or SEMVER) range, its events sorted by version, into *out.  1: kept;
    0: skipped (reported); -1: the entry stops (out of memory, a fatal
    error). */
 static int osv_range(loadctx *c, jv r, pal_ver_eco eco, range *out)
