@@ -27,6 +27,83 @@ $P version compare nuget 1 2 >/dev/null 2>"$TMP/err"; rc=$?
 assert "an unknown ecosystem is an error naming the known ones" \
     '[ $rc = 2 ] && grep -q "unknown ecosystem .nuget. (dpkg, apk, rpm" "$TMP/err"'
 
+# --- versions in the language: a check's `p.version < "B"` answers as
+# `version compare` does, for every ecosystem (each pair is one check over a
+# package of that ecosystem; the language and the command share no code but
+# engine/core/version.c, so a type that fell back to text order would differ:
+# 1.10 vs 1.9, r10 vs r9, epochs, rc, SNAPSHOT)
+cat > "$TMP/pairs.txt" <<'EOF'
+dpkg 1.10 1.9
+dpkg 1:1.0 2.0
+dpkg 1.0~rc1 1.0
+dpkg 0:1.0 1.0
+apk 1.1.24-r9 1.1.24-r10
+apk 1.9.5p2-r0 1.9.5-r0
+apk 1.2.3_rc1-r0 1.2.3-r0
+rpm 1.0 1.0-1
+rpm 2:1.0-1.el9 10.0-1.el9
+rpm 1.0-10.el9 1.0-9.el9
+npm 4.17.21-beta.1 4.17.21
+npm 1.10.0 1.9.0
+pypi 1.0rc1 1.0
+pypi 1.0.post1 1.0
+go v1.10.0 v1.9.0
+go v0.0.0-20210101000000-abcdefabcdef v0.1.0
+maven 2.17.1-SNAPSHOT 2.17.1
+maven 1.0-alpha-1 1.0
+rubygems 1.0.a 1.0
+rubygems 1.10 1.9
+cargo 0.10.0 0.9.0
+EOF
+mkdir -p "$TMP/lang"
+{
+    echo '{"image": {"os": "linux"}, "files": [], "users": [], "groups": [], "packages": ['
+    k=0
+    while read -r eco a b; do
+        [ $k = 0 ] || echo ','
+        printf '{"name": "p%d", "version": "%s", "ecosystem": "%s"}' "$k" "$a" "$eco"
+        k=$((k + 1))
+    done < "$TMP/pairs.txt"
+    echo ']}'
+} > "$TMP/lang.json"
+k=0
+while read -r eco a b; do
+    for op in '<' '==' '>'; do
+        printf 'check "p%d %s" { title "t" fail when any p in image.packages: p.name == "p%d" and p.version %s "%s" }\n' \
+            "$k" "$op" "$k" "$op" "$b"
+    done
+    k=$((k + 1))
+done < "$TMP/pairs.txt" > "$TMP/lang/versions.pal"
+$P eval --policy "$TMP/lang" --inventory "$TMP/lang.json" > "$TMP/lang.out" 2>"$TMP/lang.err"
+got=$(jq -r '.checks[] | select(.status == "fail") | .id' "$TMP/lang.out" | awk '{ print $2 }' | sed 's/==/=/' | tr '\n' ' ')
+want=$(while read -r eco a b; do $P version compare "$eco" "$a" "$b"; done < "$TMP/pairs.txt" | tr '\n' ' ')
+expect_eq "p.version < / == / > \"B\" in a check answers as version compare, $(wc -l < "$TMP/pairs.txt") pairs of 9 ecosystems" \
+    "$got" "$want"
+expect_eq "... and not as text (1.10 > 1.9 as dpkg, npm, go, rubygems, cargo order)" \
+    "$(jq -r '.checks[] | select(.id == "p0 >" or .id == "p11 >") | .status' "$TMP/lang.out" | tr '\n' ' ')" "fail fail "
+
+# a test's given inventory gets the same types
+cat > "$TMP/lang/given.pal" <<'EOF'
+check "old musl" {
+  title "musl older than 1.1.24-r10"
+  fail when any p in image.packages: p.name == "musl" and p.version < "1.1.24-r10"
+}
+test "r9 is older" {
+  given image { packages: [ { name: "musl", version: "1.1.24-r9", ecosystem: "apk" } ] }
+  expect fail by "old musl"
+}
+test "r10 is not (text order would say r10 < r9... and fail)" {
+  given image { packages: [ { name: "musl", version: "1.1.24-r10", ecosystem: "apk" } ] }
+  expect pass by "old musl"
+}
+EOF
+out=$($P test "$TMP/lang" 2>&1); rc=$?
+expect_eq "palisade test: given packages compare as versions" "$(echo "$out" | tail -1)/$rc" "2 passed, 0 failed/0"
+printf 'check "c" { title "t" fail when any p in image.packages: p.version < p.name }\n' > "$TMP/lang/given.pal"
+out=$($P build "$TMP/lang" -o "$TMP/b.bundle" 2>&1); rc=$?
+assert "a version compared as text does not build (PAL0414), exit 2" \
+    '[ $rc = 2 ] && printf "%s" "$out" | grep -q "error\[PAL0414\]: p.version is a version"'
+
 # --- dpkg itself
 if command -v dpkg >/dev/null 2>&1; then
     pairs="1.0 1.0-1
