@@ -21,9 +21,9 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib
+PKGS     := libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib sqlite3
 DEB_DEPS := build-essential clang flex bison pkg-config libyaml-dev libpcre2-dev \
-            libarchive-dev libcjson-dev libhivex-dev libsodium-dev zlib1g-dev zstd xz-utils \
+            libarchive-dev libcjson-dev libhivex-dev libsodium-dev zlib1g-dev libsqlite3-dev zstd xz-utils \
             libxml2-utils python3 python3-jsonschema jq \
             runc busybox-static nftables iproute2
 
@@ -167,7 +167,7 @@ demo: check-deps all $(DEMO_IMAGE)
 
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
-	@for b in runtime inventory scan vuln agent seq; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
+	@for b in runtime inventory langpkg scan vuln agent seq; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
 
 clean:
 	rm -rf build build-asan build-fuzz

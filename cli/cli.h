@@ -20,6 +20,7 @@ int cmd_disasm(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_version_compare(int argc, char **argv);  /* cli/cmd_version.c */
 int cmd_test(int argc, char **argv);      /* cli/cmd_test.c */
 int cmd_fmt(int argc, char **argv);       /* cli/cmd_fmt.c */
 int cmd_lint(int argc, char **argv);      /* cli/cmd_lint.c */

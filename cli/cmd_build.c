@@ -95,11 +95,12 @@ int cmd_disasm(int argc, char **argv)
 
 int cmd_version(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "compare")) return cmd_version_compare(argc - 1, argv + 1);
     cli_args A;
     cli_args_init(&A, "version", argc, argv);
     while (cli_args_next(&A)) {
         if (cli_args_help(&A)) {
-            printf("usage: palisade version\nPrints the version, the bundle format version and the digest of the input schema\n"
+            printf("usage: palisade version\n       palisade version compare ECOSYSTEM [A B]\nPrints the version, the bundle format version and the digest of the input schema\n"
                    "(bundles built for another schema are refused).\n");
             return EXIT_OK;
         }

@@ -13,6 +13,7 @@
  */
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "engine/sbom/sbom.h"
 #include "engine/base/fileio.h"
 #include "engine/inventory/inventory.h"
 #include "engine/vuln/vuln.h"
@@ -28,7 +29,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: palisade feed check PATH... [--allow-list FILE] [--format text|json]\n"
             "       palisade feed convert-msrc CVRF.json... -o windows-feed.json\n"
-            "       palisade feed match --feeds PATH IMAGE.tar|DIR|INVENTORY.json [options]\n"
+            "       palisade feed match --feeds PATH IMAGE.tar|DIR|INVENTORY.json|SBOM.json [options]\n"
             "\n"
             "Feeds are OSV records (Debian, Ubuntu, Alpine, ...), custom rules\n"
             "({\"rules\":[...]}) and palisade Windows feeds, as files or directories of\n"
@@ -241,6 +242,18 @@ static cJSON *read_inventory_json(const char *path, char *err, size_t errcap)
     cJSON *j = cJSON_ParseWithLength(buf, len);
     free(buf);
     if (!j) snprintf(err, errcap, "%s is not valid JSON (an inventory from `palisade inventory`)", path);
+    /* a CycloneDX or SPDX SBOM is read as the inventory it describes */
+    if (j && (cJSON_GetObjectItemCaseSensitive(j, "bomFormat") || cJSON_GetObjectItemCaseSensitive(j, "spdxVersion"))) {
+        size_t skipped;
+        char e[512];
+        cJSON *inv = pal_sbom_read(j, &skipped, e, sizeof e);
+        cJSON_Delete(j);
+        if (!inv) snprintf(err, errcap, "%s: %s", path, e);
+        else if (skipped)
+            fprintf(stderr, "palisade feed: %s: %zu components without a package URL palisade can match were left out\n",
+                    path, skipped);
+        return inv;
+    }
     return j;
 }
 

@@ -9,6 +9,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "engine/inventory/inventory.h"
+#include "engine/sbom/sbom.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +17,16 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: palisade inventory IMAGE.tar|DIR [--format json] [--hashes] [--content-max BYTES]\n"
+            "usage: palisade inventory IMAGE.tar|DIR [--format json|cyclonedx|spdx] [--hashes] [--content-max BYTES]\n"
             "\n"
             "Reads a `docker save` or OCI-layout tarball (plain, gzip or zstd), or an OCI\n"
             "layout directory, and prints\n"
             "what the image holds: config, history, files, packages, users, groups and,\n"
             "for Windows images, the build and installed KBs.\n"
             "\n"
-            "  --format json        output format (json; CycloneDX is planned)\n"
+            "  --format FORMAT      json (the inventory), cyclonedx (CycloneDX 1.6 JSON SBOM) or\n"
+            "                       spdx (SPDX 2.3 JSON); with --hashes, SBOM components carry the\n"
+            "                       SHA-256 of the file each package was read from\n"
             "  --hashes             SHA-256 and MD5 of every regular file\n"
             "  --content-max BYTES  include the text of files up to BYTES (K/M suffixes)\n");
 }
@@ -93,16 +96,17 @@ static int parse_size(const char *s, size_t *out)
 int cmd_inventory(int argc, char **argv)
 {
     pal_inventory_opts opts = {0};
-    const char *path = NULL;
+    const char *path = NULL, *format = "json";
     cli_args A;
     cli_args_init(&A, "inventory", argc, argv);
     while (cli_args_next(&A)) {
         const char *a = A.arg;
         if (cli_args_help(&A)) { usage(stdout); return EXIT_OK; }
         if (cli_args_flag(&A, "--hashes")) { opts.hashes = true; continue; }
-        if (cli_args_value(&A, "--format", "json")) {
-            if (strcmp(A.value, "json"))
-                return cli_error("inventory", "unknown format '%s' (use --format json; CycloneDX is planned)", A.value);
+        if (cli_args_value(&A, "--format", "json, cyclonedx or spdx")) {
+            if (strcmp(A.value, "json") && strcmp(A.value, "cyclonedx") && strcmp(A.value, "spdx"))
+                return cli_error("inventory", "unknown format '%s' (json, cyclonedx or spdx)", A.value);
+            format = A.value;
             continue;
         }
         if (cli_args_value(&A, "--content-max", "a size in bytes up to 1G, e.g. 64K")) {
@@ -123,6 +127,12 @@ int cmd_inventory(int argc, char **argv)
     cJSON *inv = NULL;
     if (pal_inventory_read(path, &opts, &inv, err, sizeof err) < 0)
         return cli_error("inventory", "%s: %s", path, err);
+    if (strcmp(format, "json")) {
+        cJSON *sbom = format[0] == 'c' ? pal_sbom_cyclonedx(inv, err, sizeof err) : pal_sbom_spdx(inv, err, sizeof err);
+        cJSON_Delete(inv);
+        if (!sbom) return cli_error("inventory", "%s: %s", path, err);
+        inv = sbom;
+    }
     put_value(stdout, inv, 0);
     fputc('\n', stdout);
     cJSON_Delete(inv);

@@ -50,6 +50,8 @@ static void usage(FILE *f)
         "  --exceptions FILE        accepted risks (YAML): reported as excepted, do not fail\n"
         "vulnerabilities:\n"
         "  --feeds DIR|FILE         OSV, custom and Windows feeds (repeatable)\n"
+        "  --sbom FILE              scan a CycloneDX or SPDX JSON SBOM instead of an image\n"
+        "                           (its packages are matched; checks see no files)\n"
         "  --vuln-threshold SEV     the lowest severity that fails (default: --fail-on)\n"
         "  --only-fixed             leave out vulnerabilities that have no fix\n"
         "  --grace-days SEV=N,...   a vulnerability younger than N days does not fail yet\n"
@@ -164,6 +166,7 @@ typedef struct scan_opts {
     bool only_fixed;
     int grace_days[5];             /* by pal_vuln_severity */
     const char *allow_list;
+    bool sbom;                     /* --sbom: image is an SBOM file */
     bool timings;                  /* --timings: where the time went, on stderr */
 } scan_opts;
 
@@ -264,9 +267,14 @@ static int parse_args(int argc, char **argv, scan_opts *o)
         else if (cli_args_value(&A, "--grace-days", "SEVERITY=DAYS,..., e.g. critical=7,high=30")) {
             if (parse_grace(o, A.value) != 0) return EXIT_ERROR;
         } else if (cli_args_value(&A, "--allow-list", "a CVE allow list, YAML or JSON")) o->allow_list = A.value;
+        else if (cli_args_value(&A, "--sbom", "a CycloneDX or SPDX JSON file")) {
+            if (o->image) return cli_error("scan", "--sbom FILE is instead of an image ('%s')", o->image);
+            o->image = A.value;
+            o->sbom = true;
+        }
         else if (cli_args_flag(&A, "--timings")) o->timings = true;
         else if (cli_args_is_option(&A) || A.failed) return cli_args_unknown(&A);
-        else if (!o->image) o->image = a;
+        else if (!o->image && !o->sbom) o->image = a;
         else return cli_error("scan", "one image at a time ('%s' and '%s'); run palisade scan once per image", o->image, a);
     }
     if (A.failed) return EXIT_ERROR;
@@ -375,6 +383,7 @@ static void library_opts(const scan_opts *o, pal_scan_opts *lo)
 {
     memset(lo, 0, sizeof *lo);
     lo->image = o->image;
+    lo->sbom = o->sbom;
     lo->frameworks_dir = o->frameworks_dir;
     lo->framework = o->framework;
     lo->disable = (const char *const *)o->disable;

@@ -6,6 +6,7 @@
  * bundles): append only.
  */
 #include "engine/core/schema.h"
+#include "engine/core/version.h"
 #include <string.h>
 
 #define P PK_PROCESS
@@ -76,7 +77,7 @@ static const pal_field image_fields[] = {
     {"image.tags", NULL, PT_LIST, PT_STRING, 0},
     {"image.id", NULL, PT_STRING, 0, 0},
     {"image.os", NULL, PT_STRING, 0, 0},
-    {"image.os_version", NULL, PT_STRING, 0, 0},
+    {"image.os_version", NULL, PT_VERSION, PAL_VER_WINDOWS, 0},
     {"image.architecture", NULL, PT_STRING, 0, 0},
     {"image.created", NULL, PT_STRING, 0, 0},
     {"image.config.user", NULL, PT_STRING, 0, 0},
@@ -96,12 +97,19 @@ static const pal_field image_fields[] = {
     {"image.windows.product_name", "windows.product_name", PT_STRING, 0, 0},
     {"image.windows.build", "windows.build", PT_INT, 0, 0},
     {"image.windows.ubr", "windows.ubr", PT_INT, 0, 0},
-    {"image.windows.version", "windows.version", PT_STRING, 0, 0},
+    {"image.windows.version", "windows.version", PT_VERSION, PAL_VER_WINDOWS, 0},   /* 10.0.17763.1234 */
     {"image.windows.kbs", "windows.kbs", PT_LIST, PT_STRING, 0},
     /* Filled by vulnerability matching (engine/vuln/vuln.h) when feeds are given;
        absent otherwise, so `count(image.vulnerabilities)` is undefined, not 0,
        in a scan without feeds. */
     {"image.vulnerabilities", "vulnerabilities", PT_RECORDS, PS_VULN, 0},
+    /* os-release (absent when the image has none) */
+    {"image.distro.id", NULL, PT_STRING, 0, 0},
+    /* "3.19.1", "9.3", "22.04", "2023": ordered segment by segment, numbers
+       as numbers, as rpm orders versions ("3.9" < "3.12") */
+    {"image.distro.version_id", NULL, PT_VERSION, PAL_VER_RPM, 0},
+    {"image.distro.name", NULL, PT_STRING, 0, 0},
+    {"image.distro.pretty_name", NULL, PT_STRING, 0, 0},
 };
 
 static const pal_field file_fields[] = {
@@ -122,11 +130,18 @@ static const pal_field file_fields[] = {
 
 static const pal_field package_fields[] = {
     {"name", NULL, PT_STRING, 0, 0},
-    {"version", NULL, PT_STRING, 0, 0},
+    {"version", NULL, PT_VERSION, 0, 0},          /* ordered by the package's ecosystem */
     {"source", NULL, PT_STRING, 0, 0},
-    {"source_version", NULL, PT_STRING, 0, 0},
+    {"source_version", NULL, PT_VERSION, 0, 0},
     {"architecture", NULL, PT_STRING, 0, 0},
-    {"ecosystem", NULL, PT_STRING, 0, 0},  /* dpkg apk rpm */
+    {"ecosystem", NULL, PT_STRING, 0, 0},  /* dpkg apk rpm npm pypi go maven rubygems cargo */
+    {"epoch", NULL, PT_INT, 0, 0},         /* rpm: the header's epoch (absent when none) */
+    {"release", NULL, PT_VERSION, PAL_VER_RPM, 0},   /* rpm: the release ("24.el9"), as rpm orders it */
+    {"license", NULL, PT_STRING, 0, 0},
+    {"vendor", NULL, PT_STRING, 0, 0},
+    {"purl", NULL, PT_STRING, 0, 0},       /* package URL */
+    {"location", NULL, PT_PATH, 0, 0},     /* language packages: the file it was read from */
+    {"files", NULL, PT_LIST, PT_PATH, 0},  /* rpm: the paths the header lists */
 };
 
 static const pal_field user_fields[] = {
@@ -157,9 +172,9 @@ static const pal_field history_fields[] = {
 static const pal_field vuln_fields[] = {
     {"id", NULL, PT_STRING, 0, 0},             /* CVE-2024-1234, GHSA-..., DSA-... */
     {"package", NULL, PT_STRING, 0, 0},        /* the inventory's package name; "windows" for the OS */
-    {"version", NULL, PT_STRING, 0, 0},        /* installed version (or build) */
+    {"version", NULL, PT_VERSION, 0, 0},       /* installed version (or build), by `ecosystem` */
     {"ecosystem", NULL, PT_STRING, 0, 0},      /* dpkg apk rpm windows ... */
-    {"fixed_version", NULL, PT_STRING, 0, 0},  /* absent when no fix is known */
+    {"fixed_version", NULL, PT_VERSION, 0, 0}, /* absent when no fix is known */
     {"fix_available", NULL, PT_BOOL, 0, 0},
     {"severity", NULL, PT_STRING, 0, 0},       /* low medium high critical unknown */
     {"cvss", NULL, PT_INT, 0, 0},              /* CVSS base score x10 (9.8 -> 98) */
@@ -253,6 +268,6 @@ int pal_kind_from_name(const char *n, size_t len)
 const char *pal_ftype_name(unsigned t)
 {
     static const char *names[] = {"nothing", "bool", "int", "string", "path", "domain",
-                                  "ip", "list", "collection"};
+                                  "ip", "list", "collection", "version"};
     return t < sizeof names / sizeof names[0] ? names[t] : "?";
 }

@@ -34,7 +34,9 @@ typedef enum pal_ftype {
     PT_DNS,      /* string; a domain name, always compared without case */
     PT_IP,
     PT_LIST,     /* list of scalars; elem = element pal_ftype */
-    PT_RECORDS   /* collection of records; elem = pal_schema_id */
+    PT_RECORDS,  /* collection of records; elem = pal_schema_id */
+    PT_VERSION   /* string ordered by its ecosystem's rules (engine/core/version.h);
+                    elem = the pal_ver_eco, or 0: the record's "ecosystem" field names it */
 } pal_ftype;
 
 /* Event kinds, as a bitmask. */
@@ -63,7 +65,8 @@ typedef struct pal_field {
     const char *name;  /* language name, relative to the record: "process.name" */
     const char *json;  /* dotted JSON path; NULL means the same as name */
     uint8_t type;      /* pal_ftype */
-    uint8_t elem;      /* PT_LIST: element pal_ftype; PT_RECORDS: pal_schema_id */
+    uint8_t elem;      /* PT_LIST: element pal_ftype; PT_RECORDS: pal_schema_id;
+                          PT_VERSION: pal_ver_eco, 0 for the record's "ecosystem" */
     uint8_t kinds;     /* PS_EVENT only: PK_* mask of kinds that carry it */
 } pal_field;
 

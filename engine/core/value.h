@@ -38,13 +38,16 @@ typedef enum pal_tag {
 #define PVF_WINDOWS 0x01u  /* string is a Windows path/name: compare without
                               case, with '\' and '/' equal (SPEC "Paths") */
 #define PVF_IPV6    0x02u  /* PV_IP holds an IPv6 address */
+#define PVF_VERSION 0x04u  /* PV_STR is a version: ordered (and equal) by the
+                              rules of the pal_ver_eco in `spare` (0: a
+                              constant, which takes the other side's) */
 
 struct pal_record;
 
 typedef struct pal_value {
     uint8_t tag;     /* pal_tag */
     uint8_t flags;   /* PVF_* */
-    uint16_t spare;
+    uint16_t spare;  /* PVF_VERSION strings: the pal_ver_eco; else 0 */
     uint32_t len;    /* PV_STR bytes, PV_LIST / PV_RECORDS element count */
     union {
         int64_t i;                     /* PV_BOOL (0/1), PV_INT */

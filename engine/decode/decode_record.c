@@ -5,6 +5,7 @@
  * error: an inventory palisade cannot read must not be checked half-read.
  */
 #include "engine/decode/decode_int.h"
+#include "engine/core/version.h"
 
 static bool decode_record(dec *d, const pal_schema *s, const cJSON *obj, bool windows,
                           unsigned depth, pal_record *out);
@@ -89,6 +90,33 @@ bool dec_records_value(dec *d, unsigned sid, const cJSON *v, bool windows, unsig
     return true;
 }
 
+/* Version fields learn their ecosystem once the record is read: a fixed
+   one from the schema (image.os_version is a Windows build), or the one the
+   record's "ecosystem" field names (a package's version is dpkg's, apk's,
+   npm's...).  An ecosystem palisade does not know leaves spare 0: such a
+   version is equal to the same text only, and never ordered. */
+static void tag_versions(const pal_schema *s, pal_value *slots)
+{
+    int eco_field = -2;
+    for (unsigned i = 0; i < s->nfields; i++) {
+        if (s->fields[i].type != PT_VERSION || slots[i].tag != PV_STR) continue;
+        unsigned eco = s->fields[i].elem;
+        if (!eco) {
+            if (eco_field == -2) eco_field = pal_schema_find(s, "ecosystem", 9);
+            const pal_value *e = eco_field >= 0 ? &slots[eco_field] : NULL;
+            char name[32];
+            if (e && e->tag == PV_STR && e->len < sizeof name) {
+                memcpy(name, e->u.s, e->len);
+                name[e->len] = 0;
+                int k = pal_ver_eco_from_name(name);
+                eco = k > 0 ? (unsigned)k : 0;
+            }
+        }
+        slots[i].flags |= PVF_VERSION;
+        slots[i].spare = (uint16_t)eco;
+    }
+}
+
 static bool decode_record(dec *d, const pal_schema *s, const cJSON *obj, bool windows,
                           unsigned depth, pal_record *out)
 {
@@ -103,6 +131,7 @@ static bool decode_record(dec *d, const pal_schema *s, const cJSON *obj, bool wi
     uint8_t seen[DEC_MAX_FIELDS / 8] = {0};
     rec_ctx r = {s, slots, NULL, seen, NULL, windows, depth};
     dec_walk_record(d, &r, obj);
+    tag_versions(s, slots);
     out->slots = slots;
     return !dec_done(d);
 }

@@ -334,6 +334,7 @@ bool dec_scalar_value(dec *d, unsigned t, bool is_port, const cJSON *v, bool win
     case PT_STRING:
     case PT_PATH:
     case PT_DNS:
+    case PT_VERSION:   /* the ecosystem is set when the record is complete (decode_record.c) */
         if (!cJSON_IsString(v) || !v->valuestring) {
             dec_bad_value(d, "expected a string, got %s", dec_json_kind(v));
             return false;

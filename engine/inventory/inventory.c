@@ -9,7 +9,8 @@
  *   2. find manifest, config and layer order            (layout.c)
  *   3. stream every layer into the merged filesystem    (layer.c)
  *   4. parse the databases the filesystem kept          (packages.c,
- *                                                         users.c)
+ *      and os-release into image.distro                  rpmdb.c, users.c,
+ *                                                         distro.c)
  *   5. Windows: facts from the hives the layers carried (hive.c),
  *      or from the config's os.version when no hive could be read.
  *
@@ -154,7 +155,71 @@ static void add_dpkg_d(void *ud, const char *name, pal_fs_body b)
     pal_dpkg_parse(b.data, b.len, ud);
 }
 
-static cJSON *packages_of(pal_fs *fs)
+static void warn(cJSON *warnings, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(cJSON *warnings, const char *fmt, ...)
+{
+    char line[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    cJSON_AddItemToArray(warnings, pal_inv_str(line, strlen(line)));
+}
+
+/* rpm's databases: the first of the backends found at each of rpm's two
+   homes (var/lib/rpm is often a link to usr/lib/sysimage/rpm: the same
+   body is read once).  A database that cannot be read is a warning, not an
+   error: the rest of the inventory stands, and says so. */
+static void rpm_packages(pal_fs *fs, cJSON *arr, cJSON *warnings)
+{
+    static const char *const dirs[] = {"var/lib/rpm", "usr/lib/sysimage/rpm"};
+    static const struct { const char *file; int (*parse)(const void *, size_t, cJSON *, pal_rpm_report *, char *, size_t); } be[] = {
+        {"rpmdb.sqlite", pal_rpmdb_sqlite_parse}, {"Packages.db", pal_rpmdb_ndb_parse}, {"Packages", pal_rpmdb_bdb_parse},
+    };
+    const char *seen = NULL;
+    for (unsigned d = 0; d < 2; d++)
+        for (unsigned k = 0; k < 3; k++) {
+            char path[64];
+            snprintf(path, sizeof path, "%s/%s", dirs[d], be[k].file);
+            pal_fs_body b = pal_fs_body_at(fs, path);
+            if (!b.data || b.data == seen) continue;
+            seen = b.data;
+            pal_rpm_report rep = {0};
+            char e[400] = "";
+            int n = be[k].parse(b.data, b.len, arr, &rep, e, sizeof e);
+            if (n < 0) warn(warnings, "/%s: the rpm database could not be read: %s (its packages are not listed)", path, e);
+            else if (rep.truncated) warn(warnings, "/%s: the rpm database stops part way: %s (%d packages read)", path, e, n);
+            if (rep.bad_headers)
+                warn(warnings, "/%s: %u malformed rpm header%s skipped", path, rep.bad_headers, rep.bad_headers == 1 ? "" : "s");
+            if (rep.files_omitted)
+                warn(warnings, "/%s: %lu file names of packages with more than %u files not listed (PAL_INV_MAX_RPM_FILES)",
+                     path, rep.files_omitted, PAL_INV_MAX_RPM_FILES);
+            break;   /* one backend per home: rpm reads only the configured one */
+        }
+}
+
+typedef struct lang_ctx { pal_lang_state *st; cJSON *arr, *warnings; } lang_ctx;
+
+static void add_lang(void *ud, const char *path, int kind, pal_fs_body b)
+{
+    lang_ctx *c = ud;
+    pal_lang_parse(c->st, kind, path, b.data, b.len, c->arr, c->warnings);
+}
+
+/* npm, Python, gems, Go and Rust binaries, jars (langpkg.c). */
+static void lang_packages(pal_fs *fs, cJSON *arr, cJSON *warnings)
+{
+    lang_ctx c = {pal_lang_state_new(), arr, warnings};
+    if (!c.st) return;
+    pal_fs_lang_bodies(fs, add_lang, &c);
+    pal_lang_state_free(c.st);
+    size_t om = pal_fs_lang_omitted(fs);
+    if (om)
+        warn(warnings, "%zu language package files not read: over %u MiB of them kept (PAL_INV_MAX_LANG_BYTES)",
+             om, PAL_INV_MAX_LANG_BYTES >> 20);
+}
+
+static cJSON *packages_of(pal_fs *fs, cJSON *warnings)
 {
     cJSON *arr = cJSON_CreateArray();
     if (!arr) return NULL;
@@ -165,7 +230,21 @@ static cJSON *packages_of(pal_fs *fs)
     if (a.data) pal_apk_parse(a.data, a.len, arr);
     pal_fs_body a2 = pal_fs_body_at(fs, "usr/lib/apk/db/installed");
     if (a2.data && a2.data != a.data) pal_apk_parse(a2.data, a2.len, arr);
+    rpm_packages(fs, arr, warnings);
+    lang_packages(fs, arr, warnings);
     return arr;
+}
+
+/* Every package gets its purl (distro: image.distro, may be NULL). */
+static void add_purls(cJSON *packages, const cJSON *distro)
+{
+    cJSON *p;
+    cJSON_ArrayForEach(p, packages) {
+        if (cJSON_GetObjectItemCaseSensitive(p, "purl")) continue;
+        char *u = pal_purl(p, distro);
+        if (u) cJSON_AddItemToObject(p, "purl", cJSON_CreateString(u));
+        free(u);
+    }
 }
 
 /* --- windows --- */
@@ -286,14 +365,24 @@ int pal_inventory_read(const char *path, const pal_inventory_opts *o, cJSON **ou
         cJSON *lim = cJSON_AddObjectToObject(image, "limits");
         if (lim) cJSON_AddNumberToObject(lim, "content_omitted", (double)pal_fs_content_omitted(fs));
     }
+    cJSON *warnings = warnings_of(fs);
+    if (!warnings) { pal_inv_err(err, errcap, "out of memory"); goto done; }
+    if (!lay.windows) {
+        pal_fs_body osr = pal_fs_body_at(fs, "etc/os-release");
+        if (!osr.data) osr = pal_fs_body_at(fs, "usr/lib/os-release");
+        cJSON *distro = osr.data ? pal_os_release_parse(osr.data, osr.len) : NULL;
+        if (distro) cJSON_AddItemToObject(image, "distro", distro);
+    }
     cJSON *files = pal_fs_files_json(fs);
-    cJSON *packages = packages_of(fs);
+    cJSON *packages = packages_of(fs, warnings);
     cJSON *users = cJSON_CreateArray(), *groups = cJSON_CreateArray();
     if (!files || !packages || !users || !groups) {
         cJSON_Delete(files); cJSON_Delete(packages); cJSON_Delete(users); cJSON_Delete(groups);
+        cJSON_Delete(warnings);
         pal_inv_err(err, errcap, "out of memory");
         goto done;
     }
+    add_purls(packages, cJSON_GetObjectItemCaseSensitive(image, "distro"));
     cJSON_AddItemToObject(root, "files", files);
     cJSON_AddItemToObject(root, "packages", packages);
     if (!lay.windows) {
@@ -308,8 +397,6 @@ int pal_inventory_read(const char *path, const pal_inventory_opts *o, cJSON **ou
         cJSON *w = windows_of(fs, image);
         if (w) cJSON_AddItemToObject(root, "windows", w);
     }
-    cJSON *warnings = warnings_of(fs);
-    if (!warnings) { pal_inv_err(err, errcap, "out of memory"); goto done; }
     cJSON_AddItemToObject(root, "warnings", warnings);
     *out = root;
     root = NULL;

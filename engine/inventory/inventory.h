@@ -47,6 +47,9 @@
  *                        config's rootfs.diff_ids
  *   hash.c     SHA-256 (libsodium) and MD5 over streamed bytes
  *   packages.c dpkg status / status.d and apk installed databases
+ *   rpmdb.c    rpm databases (sqlite, Berkeley DB hash, ndb) and headers
+ *   distro.c   os-release -> image.distro; package URLs
+ *   langpkg.c  npm, Python, gems, Go/Rust binaries, jars: language packages
  *   users.c    /etc/passwd, /etc/shadow, /etc/group
  *   hive.c     Windows SOFTWARE hive facts through libhivex
  *   inventory.c          the driver: runs the stages, assembles the tree
@@ -101,6 +104,17 @@
 #define PAL_INV_MAX_WARNINGS      100u        /* bounded outcome: warnings listed in one
                                                  inventory; the rest are counted */
 #define PAL_INV_MAX_HARDLINK_HOPS 8u          /* dangling hardlinks followed to tell a loop */
+#define PAL_INV_MAX_RPMDB_BYTES   (256u << 20)/* one rpm database (a full Fedora's rpmdb.sqlite is
+                                                 ~100 MiB); counts against PAL_INV_MAX_KEPT_BYTES */
+#define PAL_INV_MAX_RPM_PACKAGES  100000u     /* package headers in one rpm database */
+#define PAL_INV_MAX_RPM_FILES     200000u     /* bounded outcome: files listed for one package;
+                                                 a package with more lists none (counted) */
+#define PAL_INV_MAX_LANG_META     (1u << 20)  /* one package.json, METADATA, gemspec kept */
+#define PAL_INV_MAX_LANG_LOCK     (32u << 20) /* one package-lock.json kept */
+#define PAL_INV_MAX_LANG_ARCHIVE  (512u << 20)/* one jar or binary buffered while it streams (and
+                                                 the jars nested in one jar, in all) */
+#define PAL_INV_MAX_LANG_BYTES    (256u << 20)/* bounded outcome: language metadata kept in all;
+                                                 past it files are not read (a warning counts them) */
 /* Decompression: every byte any stage decompresses (outer tarball when it is
    compressed, every layer's tar stream, sparse holes hashed) counts against
    max(PAL_INV_EXPAND_FLOOR, PAL_INV_EXPAND_RATIO x the tarball's size on
@@ -296,6 +310,58 @@ int pal_apk_parse(const char *data, size_t len, cJSON *arr);
 int pal_users_parse(const char *passwd, size_t plen, const char *shadow, size_t slen,
                     cJSON *arr);
 int pal_groups_parse(const char *group, size_t len, cJSON *arr);
+
+/* --- langpkg.c: language packages --- */
+enum { PAL_LANG_NONE = 0, PAL_LANG_NPM, PAL_LANG_NPMLOCK, PAL_LANG_PYTHON, PAL_LANG_GEM,
+       PAL_LANG_JAR, PAL_LANG_EXEC };
+/* What to keep of a regular file at path (cleaned, no leading '/'). */
+int pal_lang_classify(const char *path, unsigned mode, int64_t size);
+/* A jar's or an executable's summary (JSON text, malloc'd) from its bytes;
+   NULL when it holds nothing to list (an executable that is not ELF, or no
+   build info).  name: the file name (a jar without metadata is named by it). */
+char *pal_lang_summarize(int kind, const void *data, size_t len, const char *name);
+/* Package records from a kept body (metadata file or summary), location
+   path ("/usr/lib/node_modules/x/package.json"); st remembers what
+   node_modules held so lock files (handed over last) add only the rest.
+   warnings may be NULL. */
+typedef struct pal_lang_state pal_lang_state;
+pal_lang_state *pal_lang_state_new(void);
+void pal_lang_state_free(pal_lang_state *st);
+int pal_lang_parse(pal_lang_state *st, int kind, const char *path, const char *data, size_t len,
+                   cJSON *arr, cJSON *warnings);
+/* Every kept language body, lock files last, each in path order; path has a
+   leading '/'. */
+void pal_fs_lang_bodies(pal_fs *fs, void (*fn)(void *ud, const char *path, int kind, pal_fs_body body), void *ud);
+/* Language files not read because PAL_INV_MAX_LANG_BYTES was reached. */
+size_t pal_fs_lang_omitted(const pal_fs *fs);
+
+/* --- distro.c --- */
+/* os-release into {id, version_id, name, pretty_name, id_like,
+   version_codename} (those present); NULL when it has no ID. */
+cJSON *pal_os_release_parse(const char *data, size_t len);
+/* The package URL of a package record (its ecosystem, name, version, ...),
+   distro being image.distro (may be NULL); malloc'd, NULL when the
+   ecosystem has no purl type. */
+char *pal_purl(const cJSON *pkg, const cJSON *distro);
+
+/* --- rpmdb.c: rpm databases, from their bytes --- */
+typedef struct pal_rpm_report {
+    unsigned bad_headers;      /* blobs (or slots, pages) skipped as malformed */
+    unsigned long files_omitted;/* file names not listed (PAL_INV_MAX_RPM_FILES) */
+    bool truncated;            /* the database stopped reading part way (corrupt) */
+} pal_rpm_report;
+/* One header blob (headerExport form): appends a package record; 1 added,
+   0 skipped as malformed (counted in rep), -1 no memory. */
+int pal_rpm_header_parse(const unsigned char *blob, size_t len, cJSON *arr, pal_rpm_report *rep);
+/* A whole database: the number of packages added, or -1 with err when the
+   file is not that kind of database (or a limit is passed).  rep may be
+   NULL. */
+int pal_rpmdb_sqlite_parse(const void *data, size_t len, cJSON *arr, pal_rpm_report *rep,
+                           char *err, size_t errcap);
+int pal_rpmdb_bdb_parse(const void *data, size_t len, cJSON *arr, pal_rpm_report *rep,
+                        char *err, size_t errcap);
+int pal_rpmdb_ndb_parse(const void *data, size_t len, cJSON *arr, pal_rpm_report *rep,
+                        char *err, size_t errcap);
 
 /* --- shared helpers (inventory.c) --- */
 /* A cJSON string from untrusted bytes: invalid UTF-8 becomes U+FFFD, NUL

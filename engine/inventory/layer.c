@@ -32,7 +32,8 @@
  *
  * Bodies stream through SHA-256/MD5 when hashes are asked for.  The only
  * bodies kept are the account and package databases (the nodes that
- * resolve to /etc/passwd, /var/lib/dpkg/status, ...) and, with content_max,
+ * resolve to /etc/passwd, /var/lib/dpkg/status, rpm's rpmdb.sqlite, ...),
+ * os-release and, with content_max,
  * small text files; a kept body lives on its node, so a later layer that
  * replaces or whiteouts the file drops it too.  SOFTWARE hives (a base
  * hive under Files/ or a layer's Hives/Software_Delta) go to a memfd and
@@ -54,7 +55,7 @@ enum { FT_FILE = 1, FT_DIR, FT_SYMLINK, FT_HARDLINK, FT_CHAR, FT_BLOCK, FT_FIFO,
 static const char *const type_names[] = {"", "file", "dir", "symlink", "hardlink",
                                          "char", "block", "fifo", "socket"};
 
-enum { KEEP_NONE = 0, KEEP_DB, KEEP_CONTENT };
+enum { KEEP_NONE = 0, KEEP_DB, KEEP_CONTENT, KEEP_LANG };
 
 typedef struct node {
     struct node *parent, *child, *next, *prev; /* children: doubly linked */
@@ -63,6 +64,7 @@ typedef struct node {
     uint32_t namelen, hash;
     uint8_t type, hashed, keep;
     uint8_t dangling;                          /* a hardlink with nothing to share */
+    uint8_t lang;                              /* KEEP_LANG: the PAL_LANG_* kind of the body */
     uint16_t layer;
     uint16_t clean_below;                      /* layer+1 of the last prune that left
                                                   nothing of lower layers under it */
@@ -88,6 +90,7 @@ struct pal_fs {
     node **buckets;
     size_t nbuckets, count;
     size_t kept_bytes, content_bytes, content_omitted;
+    size_t lang_bytes, lang_omitted;           /* language metadata kept (PAL_INV_MAX_LANG_BYTES) */
     char **warnings;           /* what was odd but not fatal, in the order met */
     unsigned nwarnings, warnings_omitted;
     uint64_t follow_bytes;     /* symlink expansion work so far */
@@ -205,6 +208,7 @@ static void drop_body(pal_fs *fs, node *n)
 {
     if (!n->body) return;
     if (n->keep == KEEP_CONTENT) fs->content_bytes -= n->body_len;
+    else if (n->keep == KEEP_LANG) fs->lang_bytes -= n->body_len;
     else fs->kept_bytes -= n->body_len;
     free(n->body);
     n->body = NULL;
@@ -388,29 +392,38 @@ done:
 /* Files whose bodies are kept: what the package and account stages read. */
 static const char *const db_paths[] = {
     "var/lib/dpkg/status", "lib/apk/db/installed", "usr/lib/apk/db/installed",
-    "etc/passwd", "etc/shadow", "etc/group",
+    "etc/passwd", "etc/shadow", "etc/group", "etc/os-release", "usr/lib/os-release",
+    /* rpm's databases (PAL_INV_MAX_RPMDB_BYTES each): first in RPM_DB_FIRST.. */
+    "var/lib/rpm/rpmdb.sqlite", "var/lib/rpm/Packages", "var/lib/rpm/Packages.db",
+    "usr/lib/sysimage/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/Packages",
+    "usr/lib/sysimage/rpm/Packages.db",
 };
+#define RPM_DB_FIRST 8u
 
 /* Does (dir, name) resolve to where a database lives?  Resolution follows
    the symlinks already in the tree, so a usrmerged /lib -> usr/lib still
    finds lib/apk/db/installed. */
-static bool is_db(pal_fs *fs, node *dir, const char *name, size_t len)
+/* 0: not a database; DB_SMALL: one of PAL_INV_MAX_DB_BYTES; DB_RPM: an rpm
+   database, up to PAL_INV_MAX_RPMDB_BYTES. */
+enum { DB_NO = 0, DB_SMALL, DB_RPM };
+static int is_db(pal_fs *fs, node *dir, const char *name, size_t len)
 {
-    if (fs->windows) return false;
+    if (fs->windows) return DB_NO;
     walk_out *w = NULL;
-    bool yes = false;
+    int yes = DB_NO;
     for (unsigned i = 0; i < sizeof db_paths / sizeof db_paths[0] && !yes; i++) {
         const char *base = strrchr(db_paths[i], '/') + 1;
         if (strlen(base) != len || memcmp(base, name, len)) continue;
-        if (!w && !(w = malloc(sizeof *w))) return false;
+        if (!w && !(w = malloc(sizeof *w))) return DB_NO;
         unsigned follows = 0;
         char e[8];
-        yes = walk_parent(fs, &fs->root, db_paths[i], false, &follows, w, e, sizeof e) == WALK_OK &&
-              w->dir == dir;
+        if (walk_parent(fs, &fs->root, db_paths[i], false, &follows, w, e, sizeof e) == WALK_OK && w->dir == dir)
+            yes = i >= RPM_DB_FIRST ? DB_RPM : DB_SMALL;
     }
     free(w);
-    if (!yes && dir->namelen == 8 && !memcmp(dir->name, "status.d", 8))
-        yes = lookup(fs, "var/lib/dpkg/status.d", true) == dir;
+    if (!yes && dir->namelen == 8 && !memcmp(dir->name, "status.d", 8) &&
+        lookup(fs, "var/lib/dpkg/status.d", true) == dir)
+        yes = DB_SMALL;
     return yes;
 }
 
@@ -460,6 +473,56 @@ void pal_fs_bodies_in(pal_fs *fs, const char *dir,
     free(v);
 }
 
+typedef struct lang_item { char *path; node *n; } lang_item;
+
+static int lang_cmp(const void *a, const void *b)
+{
+    const lang_item *x = a, *y = b;
+    bool lx = x->n->lang == PAL_LANG_NPMLOCK, ly = y->n->lang == PAL_LANG_NPMLOCK;
+    if (lx != ly) return lx ? 1 : -1;            /* lock files after the node_modules trees */
+    return strcmp(x->path, y->path);
+}
+
+void pal_fs_lang_bodies(pal_fs *fs, void (*fn)(void *ud, const char *path, int kind, pal_fs_body body), void *ud)
+{
+    size_t n = 0, cap = 0;
+    lang_item *v = NULL;
+    for (size_t b = 0; b < fs->nbuckets; b++)
+        for (node *x = fs->buckets[b]; x; x = x->hnext) {
+            if (x->keep != KEEP_LANG || !x->body) continue;
+            /* the path, from the root down */
+            size_t len = 0;
+            for (node *p = x; p && p != &fs->root; p = p->parent) len += p->namelen + 1;
+            char *path = malloc(len + 1);
+            if (!path) continue;
+            size_t o = len;
+            path[o] = 0;
+            for (node *p = x; p && p != &fs->root; p = p->parent) {
+                o -= p->namelen;
+                memcpy(path + o, p->name, p->namelen);
+                path[--o] = '/';
+            }
+            if (n == cap) {
+                size_t nc = cap ? 2 * cap : 256;
+                lang_item *nv = realloc(v, nc * sizeof *nv);
+                if (!nv) { free(path); continue; }
+                v = nv;
+                cap = nc;
+            }
+            v[n].path = path;
+            v[n++].n = x;
+        }
+    if (n) qsort(v, n, sizeof *v, lang_cmp);
+    for (size_t i = 0; i < n; i++) {
+        pal_fs_body body = {v[i].n->body, v[i].n->body_len};
+        fn(ud, v[i].path, v[i].n->lang, body);
+        free(v[i].path);
+    }
+    free(v);
+}
+
+size_t pal_fs_lang_omitted(const pal_fs *fs) { return fs->lang_omitted; }
+
 /* ------------------------------------------------------------ the fs */
 
 pal_fs *pal_fs_new(bool windows, const pal_inventory_opts *o, pal_inv_budget *b)
@@ -502,6 +565,8 @@ typedef struct layer_ctx {
     unsigned index;
     int64_t last;              /* archive_filter_bytes(a, 0) already counted */
     const char *entry;         /* raw entry name, for messages */
+    const char *path;          /* the cleaned name (what language packages are told by) */
+    int lang;                  /* keep_kind's PAL_LANG_* verdict for the current file */
     char *err;
     size_t errcap;
 } layer_ctx;
@@ -559,6 +624,7 @@ typedef struct body_sink {
     bool keep_overflow;
     int memfd;                 /* hive, or -1 */
     bool memfd_failed;
+    bool sniff_elf;            /* keep only if the first bytes are an ELF header */
 } body_sink;
 
 static void sink_bytes(body_sink *s, const void *p, size_t n)
@@ -568,9 +634,14 @@ static void sink_bytes(body_sink *s, const void *p, size_t n)
         pal_md5_update(&s->md5, p, n);
     }
     if (s->keep) {
-        if (n > s->keep_cap - s->keep_len) { s->keep_overflow = true; n = s->keep_cap - s->keep_len; }
-        memcpy(s->keep + s->keep_len, p, n);
-        s->keep_len += n;
+        size_t k = n;
+        if (k > s->keep_cap - s->keep_len) { s->keep_overflow = true; k = s->keep_cap - s->keep_len; }
+        memcpy(s->keep + s->keep_len, p, k);
+        s->keep_len += k;
+        if (s->sniff_elf && s->keep_len >= 4) {
+            s->sniff_elf = false;
+            if (memcmp(s->keep, "\177ELF", 4)) { free(s->keep); s->keep = NULL; s->keep_len = 0; }
+        }
     }
     if (s->memfd >= 0 && !s->memfd_failed) {
         const char *c = p;
@@ -888,16 +959,29 @@ static int set_link(layer_ctx *L, node *n, struct archive_entry *ae, const char 
 
 /* Whether a regular file's body is kept (KEEP_DB, KEEP_CONTENT), decided
    before it streams past; -1 when a database is over its limits. */
-static int keep_kind(layer_ctx *L, node *dir, const char *name, size_t nlen, int64_t sz)
+static int keep_kind(layer_ctx *L, node *dir, const char *name, size_t nlen, const node *file)
 {
     pal_fs *fs = L->fs;
-    if (is_db(fs, dir, name, nlen)) {
-        if (sz > (int64_t)PAL_INV_MAX_DB_BYTES)
+    int64_t sz = file->size;
+    L->lang = PAL_LANG_NONE;
+    int db = is_db(fs, dir, name, nlen);
+    if (db) {
+        if (db == DB_SMALL && sz > (int64_t)PAL_INV_MAX_DB_BYTES)
             return lerr(L, "database file larger than %u MiB (PAL_INV_MAX_DB_BYTES)", PAL_INV_MAX_DB_BYTES >> 20);
+        if (db == DB_RPM && sz > (int64_t)PAL_INV_MAX_RPMDB_BYTES)
+            return lerr(L, "rpm database larger than %u MiB (PAL_INV_MAX_RPMDB_BYTES)", PAL_INV_MAX_RPMDB_BYTES >> 20);
         if (fs->kept_bytes + (size_t)sz > PAL_INV_MAX_KEPT_BYTES)
             return lerr(L, "package and account databases over %u MiB in all (PAL_INV_MAX_KEPT_BYTES)",
                         PAL_INV_MAX_KEPT_BYTES >> 20);
         return KEEP_DB;
+    }
+    if (!fs->windows && L->path && (L->lang = pal_lang_classify(L->path, file->mode, sz))) {
+        /* metadata is kept whole, within the budget; jars and binaries are
+           buffered while they stream and only their summary is kept */
+        bool whole = L->lang != PAL_LANG_JAR && L->lang != PAL_LANG_EXEC;
+        if (!whole || fs->lang_bytes + (size_t)sz <= PAL_INV_MAX_LANG_BYTES) return KEEP_LANG;
+        fs->lang_omitted++;
+        L->lang = PAL_LANG_NONE;
     }
     if (fs->opts.content_max && (size_t)sz <= fs->opts.content_max) {
         if (fs->content_bytes + (size_t)sz <= PAL_INV_MAX_CONTENT_TOTAL) return KEEP_CONTENT;
@@ -911,7 +995,7 @@ static int keep_kind(layer_ctx *L, node *dir, const char *name, size_t nlen, int
 static int read_file(layer_ctx *L, node *n, int keep, bool hive)
 {
     pal_fs *fs = L->fs;
-    body_sink s = {.hash = fs->opts.hashes, .memfd = -1};
+    body_sink s = {.hash = fs->opts.hashes, .memfd = -1, .sniff_elf = keep == KEEP_LANG && L->lang == PAL_LANG_EXEC};
     int64_t sz = n->size;
     if (keep) {
         s.keep_cap = (size_t)sz;
@@ -940,6 +1024,19 @@ static int read_file(layer_ctx *L, node *n, int keep, bool hive)
         pal_md5_final(&s.md5, n->md5);
         n->hashed = 1;
     }
+    if (s.keep && keep == KEEP_LANG && (L->lang == PAL_LANG_JAR || L->lang == PAL_LANG_EXEC)) {
+        /* the buffered jar or binary gives way to its summary */
+        const char *base = strrchr(L->path, '/');
+        char *sum = pal_lang_summarize(L->lang, s.keep, s.keep_len, base ? base + 1 : L->path);
+        free(s.keep);
+        s.keep = sum;
+        s.keep_len = sum ? strlen(sum) : 0;
+        if (sum && fs->lang_bytes + s.keep_len > PAL_INV_MAX_LANG_BYTES) {
+            free(sum);
+            s.keep = NULL;
+            fs->lang_omitted++;
+        }
+    }
     if (s.keep) {
         if (keep == KEEP_CONTENT && !is_text(s.keep, s.keep_len)) {
             free(s.keep);
@@ -948,7 +1045,9 @@ static int read_file(layer_ctx *L, node *n, int keep, bool hive)
             n->body = s.keep;
             n->body_len = s.keep_len;
             n->keep = (uint8_t)keep;
+            n->lang = keep == KEEP_LANG ? (uint8_t)L->lang : 0;
             if (keep == KEEP_CONTENT) fs->content_bytes += s.keep_len;
+            else if (keep == KEEP_LANG) fs->lang_bytes += s.keep_len;
             else fs->kept_bytes += s.keep_len;
         }
     }
@@ -980,7 +1079,7 @@ static int apply_at(layer_ctx *L, struct archive_entry *ae, const walk_out *w, b
         set_link(L, n, ae, hardlink_rel, have_target ? &target : NULL) < 0)
         return -1;
     if (type != FT_FILE) return read_body(L, NULL, 0);
-    int keep = keep_kind(L, dir, name, nlen, n->size);
+    int keep = keep_kind(L, dir, name, nlen, n);
     return keep < 0 ? -1 : read_file(L, n, keep, hive);
 }
 
@@ -995,6 +1094,7 @@ static int apply_entry(layer_ctx *L, struct archive_entry *ae)
         if (r != ENTRY_GO_ON) return r < 0 ? -1 : 0;
     }
     if (!*rel) return read_body(L, NULL, 0);   /* the root itself */
+    L->path = rel;
 
     unsigned follows = 0;
     walk_out *w = malloc(sizeof *w);
@@ -1083,8 +1183,10 @@ static cJSON *node_json(pal_fs *fs, const node *n, const char *path, size_t plen
         add_s(o, "md5", hex, 32);
     }
     add_num(o, "layer", n->layer);
-    /* Databases kept for the package/account stages are content too. */
-    if (n->body && (n->keep == KEEP_CONTENT ||
+    /* Databases kept for the package/account stages are content too (a
+       jar's or a binary's summary is not the file's content). */
+    if (n->body && !(n->keep == KEEP_LANG && (n->lang == PAL_LANG_JAR || n->lang == PAL_LANG_EXEC)) &&
+        (n->keep == KEEP_CONTENT ||
                     (fs->opts.content_max && n->body_len <= fs->opts.content_max && is_text(n->body, n->body_len))))
         add_s(o, "content", n->body, n->body_len);
     return o;

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <cJSON.h>
 #include "engine/scan/scan.h"
+#include "engine/sbom/sbom.h"
 #include "engine/scan/frameworks.h"
 #include "engine/scan/exceptions.h"
 #include "engine/base/err.h"
@@ -828,10 +829,15 @@ static int scan_image(scan *s, vuln_state *vs, pal_scan_timings *t, struct times
     int rc = -1;
     progress(s, "reading the image");
     pal_inventory_opts io = {true, PAL_SCAN_CONTENT_MAX};
-    if (pal_inventory_read(s->o->image, &io, &inv, err, sizeof err) != 0) {
+    size_t skipped = 0;
+    if (s->o->sbom ? pal_sbom_read_file(s->o->image, &inv, &skipped, err, sizeof err) != 0
+                   : pal_inventory_read(s->o->image, &io, &inv, err, sizeof err) != 0) {
         scan_fail(s, "%s: %s", s->o->image, err);
         goto out;
     }
+    if (skipped)
+        warn(s, "%s: %zu components without a package URL palisade can match (pkg:deb, apk, rpm, npm, pypi, "
+                "golang, maven, gem, cargo) were left out", s->o->image, skipped);
     if (describe_image(s, inv) != 0) goto out;
     lap(t, PAL_SCAN_READ, mark);
     choose_remediations(s);

@@ -87,6 +87,8 @@ typedef struct pal_scan_opts {
     bool only_fixed;                          /* leave out vulnerabilities without a fix */
     int grace_days[5];                        /* by pal_vuln_severity: days a new one does not fail */
     const char *allow_list;                   /* CVE allow list, or NULL */
+    bool sbom;                                /* image is a CycloneDX or SPDX JSON SBOM: its
+                                                 packages are matched, checks see no files */
     void (*progress)(void *user, const char *what);   /* "reading the image", "running check 3 of 40: PAL-0041" */
     void (*warning)(void *user, const char *text);    /* "warning: ...", "feed error: FILE: WHERE\n    what" */
     void *user;

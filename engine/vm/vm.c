@@ -19,6 +19,10 @@
  * Semantics follow opcodes.h: undefined makes every comparison false (NE
  * too); strings flagged PVF_WINDOWS compare without case and with '\' equal
  * to '/' whenever either side is flagged; mismatched types compare false.
+ * A PVF_VERSION string compares by its ecosystem's rules (version.h): two
+ * that are not valid versions of it, or of two ecosystems, are neither
+ * equal nor ordered (false, like undefined), so a version is never
+ * silently ordered as text.
  * String results of lower()/upper() go into a per-run scratch buffer; when
  * it is full the builtin returns undefined instead of allocating.  Each
  * quantifier step gives back the scratch its previous step used.
@@ -30,6 +34,7 @@
 #include "engine/vm/opcodes.h"
 #include "engine/core/match.h"
 #include "engine/core/schema.h"
+#include "engine/core/version.h"
 #include "engine/base/limits.h"
 
 #include <stdio.h>
@@ -134,6 +139,24 @@ static bool same_ip(pal_value a, pal_value b, int *order)
     return true;
 }
 
+/* Two strings of which one is a version (the checker lets a version meet
+   only a version or a string constant): compared by the ecosystem of the
+   side that has one.  *order as pal_ver_cmp; 1: compared; 0: no order
+   (two ecosystems, none known, or a text that is not a version of it);
+   -1: no ecosystem at all, so only the exact text can be equal. */
+static int version_order(pal_value a, pal_value b, int *order)
+{
+    unsigned eco = a.spare ? a.spare : b.spare;
+    if (a.spare && b.spare && a.spare != b.spare) return 0;
+    if (!eco) return -1;
+    return pal_ver_cmp((pal_ver_eco)eco, a.u.s, a.len, b.u.s, b.len, order) == 0;
+}
+
+static inline bool is_version(pal_value a, pal_value b)
+{
+    return ((a.flags | b.flags) & PVF_VERSION) != 0;
+}
+
 int pal_value_eq(pal_value a, pal_value b)
 {
     if (a.tag == PV_UNDEF || b.tag == PV_UNDEF || a.tag != b.tag) return -1;
@@ -142,6 +165,11 @@ int pal_value_eq(pal_value a, pal_value b)
     case PV_INT:
         return a.u.i == b.u.i;
     case PV_STR:
+        if (is_version(a, b)) {
+            int order = 0, r = version_order(a, b, &order);
+            if (r < 0) return a.len == b.len && !memcmp(a.u.s, b.u.s, a.len);
+            return r ? order == 0 : -1;
+        }
         return pal_path_eq(a.u.s, a.len, b.u.s, b.len, is_windows(a, b));
     case PV_IP: {
         int order;
@@ -160,6 +188,7 @@ bool pal_value_cmp(pal_value a, pal_value b, int *order)
         *order = (a.u.i > b.u.i) - (a.u.i < b.u.i);
         return true;
     case PV_STR: {
+        if (is_version(a, b)) return version_order(a, b, order) > 0;
         size_t n = a.len < b.len ? a.len : b.len;
         const unsigned char *x = (const unsigned char *)a.u.s, *y = (const unsigned char *)b.u.s;
         bool w = is_windows(a, b);

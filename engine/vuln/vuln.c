@@ -33,7 +33,7 @@
 #include "engine/base/arena.h"
 #include "engine/base/json.h"
 #include "engine/base/strmap.h"
-#include "engine/vuln/version.h"
+#include "engine/core/version.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -51,10 +51,13 @@
 /* ================================================================ model */
 
 /* What a package is matched by: the inventory's package ecosystem. */
-enum { K_NONE = 0, K_DPKG, K_APK, K_RPM, K_ANY, K_MD5 };
+enum { K_NONE = 0, K_DPKG, K_APK, K_RPM, K_ANY, K_MD5,
+       K_NPM, K_PYPI, K_GO, K_MAVEN, K_GEM, K_CARGO };   /* language packages */
 
 /* The distribution an OSV entry is about; D_ANY for custom rules. */
-enum { D_ANY = 0, D_DEBIAN, D_UBUNTU, D_ALPINE, D_REDHAT, D_ALMA, D_ROCKY, D_SUSE, D_OPENSUSE };
+enum { D_ANY = 0, D_DEBIAN, D_UBUNTU, D_ALPINE, D_REDHAT, D_ALMA, D_ROCKY, D_SUSE, D_OPENSUSE,
+       D_LANG,       /* a language ecosystem: the same on every distribution */
+       D_NO_OSV };   /* an rpm distribution OSV publishes nothing for (Fedora, Amazon, ...) */
 
 static const struct {
     const char *osv;      /* OSV ecosystem name (before ':') */
@@ -70,6 +73,14 @@ static const struct {
     {"Rocky Linux", "rocky", D_ROCKY, K_RPM, PAL_VER_RPM},
     {"SUSE", "sles", D_SUSE, K_RPM, PAL_VER_RPM},
     {"openSUSE", "opensuse-leap", D_OPENSUSE, K_RPM, PAL_VER_RPM},
+    /* language ecosystems: matched by the package's own name whatever the
+       image's distribution; os_id "" never names an image */
+    {"npm", "", D_LANG, K_NPM, PAL_VER_NPM},
+    {"PyPI", "", D_LANG, K_PYPI, PAL_VER_PYPI},
+    {"Go", "", D_LANG, K_GO, PAL_VER_GO},
+    {"Maven", "", D_LANG, K_MAVEN, PAL_VER_MAVEN},
+    {"RubyGems", "", D_LANG, K_GEM, PAL_VER_RUBYGEMS},
+    {"crates.io", "", D_LANG, K_CARGO, PAL_VER_CARGO},
 };
 #define NDISTROS (sizeof distros / sizeof distros[0])
 
@@ -477,6 +488,22 @@ static const char *feed_version(loadctx *c, pal_ver_eco eco, const char *s, cons
     return k;
 }
 
+/* PEP 503's normalised name (lower case, runs of "-_." as one '-'): PyPI
+   names match however a record or a METADATA file spells them. */
+static const char *pypi_name(const char *s, char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (; *s && n + 1 < cap; s++) {
+        if (*s == '-' || *s == '_' || *s == '.') {
+            if (n && buf[n - 1] != '-') buf[n++] = '-';
+        } else {
+            buf[n++] = (char)tolower((unsigned char)*s);
+        }
+    }
+    buf[n] = 0;
+    return buf;
+}
+
 /* The release an OSV ecosystem suffix names, as os-release's VERSION_ID
    gives it: "12", "22.04:LTS" and "Pro:18.04:LTS" -> "22.04"/"18.04",
    "v3.19" -> "3.19", "9" (AlmaLinux, Rocky Linux), Red Hat's
@@ -541,7 +568,8 @@ static int osv_distro(loadctx *c, const char *eco_s, const char **release)
     if (d < 0) {
         PROBLEM(c, PAL_FEED_WARNING,
                 "ecosystem '%s' is not one palisade matches (Debian, Ubuntu, Alpine, Red Hat, "
-                "AlmaLinux, Rocky Linux, SUSE, openSUSE): entry skipped", eco_s);
+                "AlmaLinux, Rocky Linux, SUSE, openSUSE, npm, PyPI, Go, Maven, RubyGems, "
+                "crates.io): entry skipped", eco_s);
         return -1;
     }
     if (!norm_release(c->f, distros[d].distro, eco_s[base_len] ? eco_s + base_len + 1 : NULL, release)) {
@@ -587,7 +615,7 @@ static bool osv_events(loadctx *c, jv evs, pal_ver_eco eco, event *ev, uint32_t 
     return true;
 }
 
-/* One ECOSYSTEM range, its events sorted by version, into *out.  1: kept;
+/* One ECOSYSTEM (or SEMVER) range, its events sorted by version, into *out.  1: kept;
    0: skipped (reported); -1: the entry stops (out of memory, a fatal
    error). */
 static int osv_range(loadctx *c, jv r, pal_ver_eco eco, range *out)
@@ -598,11 +626,14 @@ static int osv_range(loadctx *c, jv r, pal_ver_eco eco, range *out)
         PROBLEM(c, PAL_FEED_ERROR, "a range needs a type and an events array: range skipped");
         return 0;
     }
-    if (!jstr_is(c, type, "ECOSYSTEM")) {
+    /* SEMVER ranges are semver 2.0.0 versions, which the npm, Go and
+       crates.io orderings read as they are */
+    bool semver_ok = eco == PAL_VER_NPM || eco == PAL_VER_GO || eco == PAL_VER_CARGO;
+    if (!jstr_is(c, type, "ECOSYSTEM") && !(semver_ok && jstr_is(c, type, "SEMVER"))) {
         const char *ts = jstr(c, type);
         if (!ts) return -1;
         PROBLEM(c, PAL_FEED_WARNING, "range type %s is not matched against packages "
-                "(only ECOSYSTEM is): range skipped", ts);
+                "(only ECOSYSTEM is, and SEMVER for npm, Go and crates.io): range skipped", ts);
         return 0;
     }
     unsigned ne = jsize(c, evs);
@@ -746,7 +777,8 @@ static void osv_affected(loadctx *c, uint32_t rec, jv af, unsigned j, bool *used
     a->nranges = nrs;
     a->versions = vs;
     a->nversions = nvs;
-    const char *kname = keep(c->f, name);
+    char norm[PAL_FEED_MAX_STRING + 1];
+    const char *kname = keep(c->f, a->kind == K_PYPI ? pypi_name(name, norm, sizeof norm) : name);
     if (!a->feed_eco || !kname || !index_add(c->f, a->kind, kname, ai)) { oom(c); return; }
     osv_take_urgency(c, rec, af);
     *used = true;
@@ -882,7 +914,18 @@ static int kind_of_type(const char *t)
 
 static pal_ver_eco eco_of_kind(int k)
 {
-    return k == K_DPKG ? PAL_VER_DPKG : k == K_APK ? PAL_VER_APK : k == K_RPM ? PAL_VER_RPM : 0;
+    switch (k) {
+    case K_DPKG: return PAL_VER_DPKG;
+    case K_APK: return PAL_VER_APK;
+    case K_RPM: return PAL_VER_RPM;
+    case K_NPM: return PAL_VER_NPM;
+    case K_PYPI: return PAL_VER_PYPI;
+    case K_GO: return PAL_VER_GO;
+    case K_MAVEN: return PAL_VER_MAVEN;
+    case K_GEM: return PAL_VER_RUBYGEMS;
+    case K_CARGO: return PAL_VER_CARGO;
+    }
+    return 0;
 }
 
 /* A custom bound: valid for the rule's ecosystem, or for K_ANY for at
@@ -1601,7 +1644,7 @@ static int aff_hit(const aff *a, pal_ver_eco eco, const char *v, const char **fi
 
 static bool release_ok(const matcher *m, const aff *a)
 {
-    if (a->custom) return true;
+    if (a->custom || a->distro == D_LANG) return true;
     const image_ctx *img = &m->img;
     if (img->distro >= 0) {
         if (a->distro != img->distro) return false;
@@ -1815,10 +1858,47 @@ static void match_package(matcher *m, const cJSON *p)
     const char *src = str_of(p, "source"), *srcver = str_of(p, "source_version");
     const char *ecos = str_of(p, "ecosystem");
     if (!name || !ver || !ecos) return;
-    int kind = !strcmp(ecos, "dpkg") ? K_DPKG : !strcmp(ecos, "apk") ? K_APK
-             : !strcmp(ecos, "rpm") ? K_RPM : K_NONE;
+    static const struct { const char *name; int kind; } kinds[] = {
+        {"dpkg", K_DPKG}, {"apk", K_APK}, {"rpm", K_RPM}, {"npm", K_NPM}, {"pypi", K_PYPI},
+        {"go", K_GO}, {"maven", K_MAVEN}, {"rubygems", K_GEM}, {"cargo", K_CARGO},
+    };
+    int kind = K_NONE;
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        if (!strcmp(ecos, kinds[k].name)) kind = kinds[k].kind;
     if (kind == K_NONE) {
         note(m, "packages of ecosystem '%s' are not matched", ecos);
+        return;
+    }
+    if (kind == K_RPM && m->img.distro == D_NO_OSV)
+        note(m, "OSV publishes no advisories for this rpm distribution: its rpm packages are matched "
+                "against custom feeds only");
+    if (kind >= K_NPM || kind == K_RPM) {
+        /* OSV names binary rpms and language packages by their own name
+           (Maven as group:artifact, PyPI normalised) */
+        pal_ver_eco leco = eco_of_kind(kind);
+        const char *why = pal_ver_error(leco, ver, strlen(ver));
+        if (why) {
+            note(m, "package %s: installed version '%s' is not a valid %s version (%s): not matched",
+                 name, ver, ecos, why);
+            return;
+        }
+        char key[PAL_FEED_MAX_STRING + 1];
+        const char *lname = name;
+        const char *group = str_of(p, "group");
+        if (kind == K_MAVEN && group && *group) { snprintf(key, sizeof key, "%s:%s", group, name); lname = key; }
+        if (kind == K_PYPI) lname = pypi_name(name, key, sizeof key);
+        if (kind == K_RPM && m->img.distro != D_NO_OSV)
+            match_chain(m, index_head(m->f, (uint8_t)kind, name), true, name, NULL, ver, leco, ecos);
+        if (kind != K_RPM)
+            match_chain(m, index_head(m->f, (uint8_t)kind, lname), true, name, NULL, ver, leco, ecos);
+        match_chain(m, index_head(m->f, (uint8_t)kind, name), false, name, NULL, ver, leco, ecos);
+        if (kind == K_RPM) {
+            match_chain(m, index_head(m->f, K_ANY, name), false, name, NULL, ver, leco, ecos);
+            if (src && *src && strcmp(src, name)) {
+                match_chain(m, index_head(m->f, (uint8_t)kind, src), false, name, src, ver, leco, ecos);
+                match_chain(m, index_head(m->f, K_ANY, src), false, name, src, ver, leco, ecos);
+            }
+        }
         return;
     }
     pal_ver_eco eco = eco_of_kind(kind);
@@ -1914,10 +1994,14 @@ static void match_files(matcher *m, const cJSON *files)
 
 static int distro_by_id(const char *id)
 {
+    if (!*id) return -1;
     for (size_t k = 0; k < NDISTROS; k++)
         if (!strcmp(distros[k].os_id, id)) return distros[k].distro;
     if (!strcmp(id, "rocky") || !strcmp(id, "centos")) return D_ROCKY;
     if (!strncmp(id, "opensuse", 8)) return D_OPENSUSE;
+    if (!strcmp(id, "fedora") || !strcmp(id, "amzn") || !strcmp(id, "ol") || !strcmp(id, "mariner") ||
+        !strcmp(id, "azurelinux"))
+        return D_NO_OSV;
     if (!strcmp(id, "sles") || !strcmp(id, "suse")) return D_SUSE;
     return -1;
 }
@@ -1967,6 +2051,17 @@ static bool from_os_release(image_ctx *img, const char *body)
    "12.4+deb12u5"; Ubuntu's says "ubuntu"; alpine-release is Alpine's). */
 static void detect_distro(image_ctx *img, const cJSON *inv)
 {
+    /* image.distro: os-release as the inventory read it (scan, feed match
+       and an inventory file all carry it the same way) */
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(inv, "image"), "distro");
+    const char *did = str_of(d, "id");
+    if (did && *did) {
+        char spec[96];
+        const char *vid = str_of(d, "version_id");
+        snprintf(spec, sizeof spec, "%.40s%s%.40s", did, vid && *vid ? ":" : "", vid && *vid ? vid : "");
+        set_distro(img, spec);
+        if (img->distro >= 0) return;
+    }
     const cJSON *file;
     cJSON_ArrayForEach(file, cJSON_GetObjectItemCaseSensitive(inv, "files")) {
         const char *path = str_of(file, "path");

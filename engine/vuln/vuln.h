@@ -5,7 +5,7 @@
  * package name), so matching an image costs one hash lookup per package plus
  * a version comparison per candidate range, whatever the size of the feed.
  * Every version in a feed is validated by its ecosystem's rules
- * (engine/vuln/version.h) at load time: a version the ecosystem cannot parse is
+ * (engine/core/version.h) at load time: a version the ecosystem cannot parse is
  * reported with its file and record and that range is dropped — it never
  * matches (or fails to match) silently.  The same holds for the image: a
  * package whose installed version does not parse is listed in

@@ -28,6 +28,7 @@
 #include <pcre2.h>
 #include "lang/check/check.h"
 #include "engine/core/match.h"
+#include "engine/core/version.h"
 
 static pal_type T(int kind) { pal_type t = {(uint8_t)kind, 0, 0}; return t; }
 static pal_type TL(int elem) { pal_type t = {T_LIST, (uint8_t)elem, 0}; return t; }
@@ -45,6 +46,7 @@ static int tkind_of_ftype(int ft)
     case PT_IP: return T_IP;
     case PT_LIST: return T_LIST;
     case PT_RECORDS: return T_RECORDS;
+    case PT_VERSION: return T_VERSION;
     default: return T_ERROR;
     }
 }
@@ -54,6 +56,7 @@ pal_type pal_type_of_field(const pal_field *f)
     pal_type t = T(tkind_of_ftype(f->type));
     if (f->type == PT_LIST) t.elem = (uint8_t)tkind_of_ftype(f->elem);
     if (f->type == PT_RECORDS) t.schema = f->elem;
+    if (f->type == PT_VERSION) t.elem = f->elem;
     return t;
 }
 
@@ -62,15 +65,15 @@ const char *pal_type_name(pal_type t)
     static char buf[4][64];
     static int next;
     static const char *names[] = {"error", "bool", "int", "string", "path", "domain", "ip",
-                                  "CIDR", "range", "list", "collection", "record"};
+                                  "CIDR", "range", "list", "collection", "record", "version"};
     char *b = buf[next++ & 3];
     if (t.kind == T_LIST)
-        snprintf(b, 64, "list of %s", t.elem < 12 ? names[t.elem] : "?");
+        snprintf(b, 64, "list of %s", t.elem < 13 ? names[t.elem] : "?");
     else if (t.kind == T_RECORDS || t.kind == T_RECORD)
         snprintf(b, 64, "%s of %s", t.kind == T_RECORDS ? "collection" : "record",
                  pal_schema_get(t.schema) ? pal_schema_get(t.schema)->name : "?");
     else
-        snprintf(b, 64, "%s", t.kind < 12 ? names[t.kind] : "?");
+        snprintf(b, 64, "%s", t.kind < 13 ? names[t.kind] : "?");
     return b;
 }
 
@@ -566,6 +569,74 @@ static void domain_constant(pal_type t, pal_node *other)
         other->len--;
 }
 
+/* Versions.  A version field (p.version) orders by its ecosystem's rules
+   at run time; a string constant compared with one becomes a version
+   constant, checked here: against the field's ecosystem when the schema
+   fixes one (image.os_version is a Windows build), else it must be a
+   version in at least one ecosystem (the package's is known only at run
+   time).  Comparing a version with a string that is not a constant would
+   order it as text, which is what the type exists to prevent (PAL0414). */
+static bool version_text_ok(pal_cc *cc, pal_type vt, const char *s, uint32_t len, pal_loc loc)
+{
+    const char *why = NULL;
+    if (vt.elem) {
+        why = pal_ver_error((pal_ver_eco)vt.elem, s, len);
+        if (!why) return true;
+        char hint[96];
+        snprintf(hint, sizeof hint, "`palisade version compare %s A B` says how %s reads a version",
+                 pal_ver_eco_name((pal_ver_eco)vt.elem), pal_ver_eco_name((pal_ver_eco)vt.elem));
+        pal_cc_error(cc, "PAL0415", loc, hint, "'%.*s' is not a valid %s version: %s", (int)len, s,
+                     pal_ver_eco_name((pal_ver_eco)vt.elem), why);
+        return false;
+    }
+    for (int e = 1; e <= PAL_VER__LAST; e++) {
+        const char *w = pal_ver_error((pal_ver_eco)e, s, len);
+        if (!w) return true;
+        if (e == PAL_VER_DPKG) why = w;
+    }
+    pal_cc_error(cc, "PAL0415", loc, "`palisade version compare ECOSYSTEM A B` says how an ecosystem reads a version",
+                 "'%.*s' is not a version in any ecosystem (dpkg: %s)", (int)len, s, why ? why : "invalid");
+    return false;
+}
+
+static bool coerce_version(pal_cc *cc, pal_type vt, pal_node *n)
+{
+    if (!version_text_ok(cc, vt, n->text, n->len, n->loc)) return false;
+    n->type = vt;
+    return true;
+}
+
+/* a version on one side, a string that is no constant on the other */
+static bool version_as_text(pal_cc *cc, pal_node *n, pal_type a, pal_type b)
+{
+    if (!((a.kind == T_VERSION && pal_is_strlike(b.kind)) || (b.kind == T_VERSION && pal_is_strlike(a.kind))))
+        return false;
+    pal_node *v = a.kind == T_VERSION ? n->a : n->b, *s = a.kind == T_VERSION ? n->b : n->a;
+    bool named = v->kind == N_NAME;
+    pal_cc_error(cc, "PAL0414", s->loc, "compare with a version field or a string constant, e.g. p.version < \"1.2.3-1\"",
+                 "%.*s%s is a version, and comparing it with %s would order it as text", named ? (int)v->len : 0,
+                 named ? v->text : "", named ? "" : "this", pal_type_article(a.kind == T_VERSION ? b : a));
+    return true;
+}
+
+/* A string ordered against a constant that looks like a version ("1.10",
+   "v2.3.0"): text order puts "1.10" before "1.9".  A warning, since the
+   string may be meant as text; the fields that hold versions are versions. */
+static bool looks_like_version(const char *s, uint32_t len)
+{
+    uint32_t i = 0, dots = 0;
+    if (i < len && (s[i] == 'v' || s[i] == 'V')) i++;
+    if (i >= len || s[i] < '0' || s[i] > '9') return false;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c == '.') { dots++; continue; }
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '+' ||
+              c == '~' || c == '_'))
+            return false;
+    }
+    return dots > 0;
+}
+
 static bool comparable(pal_type a, pal_type b)
 {
     if (pal_is_strlike(a.kind) && pal_is_strlike(b.kind)) return true;
@@ -617,10 +688,15 @@ static pal_type check_call(pal_cc *cc, pal_node *n)
     switch (fn->id) {
     case PAL_FN_EXISTS: return T(T_BOOL);
     case PAL_BI_lower: case PAL_BI_upper:
+        if (a.kind == T_VERSION) {
+            pal_cc_error(cc, "PAL0414", n->items[0]->loc, "compare the version itself; like and matches test its text",
+                         "%s() of a version is a string, which orders as text", fn->name);
+            return T(T_ERROR);
+        }
         if (!pal_is_strlike(a.kind)) break;
         return T(a.kind == T_PATH ? T_PATH : a.kind == T_DNS ? T_DNS : T_STRING);
     case PAL_BI_len:
-        if (!pal_is_strlike(a.kind) && a.kind != T_LIST && a.kind != T_RECORDS) break;
+        if (!pal_is_strlike(a.kind) && a.kind != T_VERSION && a.kind != T_LIST && a.kind != T_RECORDS) break;
         return T(T_INT);
     case PAL_BI_basename: case PAL_BI_dirname:
         if (!pal_is_strlike(a.kind)) break;
@@ -676,7 +752,18 @@ static pal_type check_in(pal_cc *cc, pal_node *n)
         bool ok = true;
         for (uint32_t i = 0; i < cv.n && ok; i++) {
             pal_cval *v = &cv.v[i];
-            if (pal_is_strlike(l.kind)) {
+            if (l.kind == T_VERSION) {
+                if (v->kind != CV_STR) {
+                    pal_cc_error(cc, "PAL0401", v->loc, NULL, "a version cannot equal a number or address");
+                    ok = false;
+                } else if (!version_text_ok(cc, l, v->s, v->len, v->loc)) {
+                    ok = false;
+                } else if (cv.n > 256) {
+                    pal_cc_error(cc, "PAL0501", r->loc, "match the versions with ranges: p.version >= \"1.0\" and p.version < \"1.4\"",
+                                 "a version `in` a list is one comparison per item, and this list has %u (at most 256)", cv.n);
+                    ok = false;
+                }
+            } else if (pal_is_strlike(l.kind)) {
                 if (v->kind != CV_STR) {
                     pal_cc_error(cc, "PAL0401", v->loc, NULL, "%s cannot equal a number or address", pal_type_article(l));
                     ok = false;
@@ -728,7 +815,7 @@ static pal_type check_pattern_op(pal_cc *cc, pal_node *n)
 {
     pal_type l = pal_check_expr(cc, n->a);
     if (l.kind == T_ERROR) return l;
-    if (!pal_is_strlike(l.kind)) {
+    if (!pal_is_strlike(l.kind) && l.kind != T_VERSION) {   /* a version's text can be matched */
         pal_cc_error(cc, "PAL0405", n->a->loc, NULL, "`%s` needs a string on its left, not %s",
                  n->kind == N_LIKE ? "like" : "matches", pal_type_article(l));
         return T(T_ERROR);
@@ -826,6 +913,16 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
         if (a.kind == T_ERROR || b.kind == T_ERROR) break;
         if (a.kind == T_IP && n->b->kind == N_STR) { if (!coerce_ip(cc, n->b)) break; b = T(T_IP); }
         if (b.kind == T_IP && n->a->kind == N_STR) { if (!coerce_ip(cc, n->a)) break; a = T(T_IP); }
+        if (a.kind == T_VERSION && n->b->kind == N_STR) { if (!coerce_version(cc, a, n->b)) break; b = a; }
+        if (b.kind == T_VERSION && n->a->kind == N_STR) { if (!coerce_version(cc, b, n->a)) break; a = b; }
+        if (version_as_text(cc, n, a, b)) break;
+        if (n->kind != N_EQ && n->kind != N_NE && pal_is_strlike(a.kind) && pal_is_strlike(b.kind)) {
+            pal_node *k = n->b->kind == N_STR ? n->b : n->a->kind == N_STR ? n->a : NULL;
+            if (k && (n->a->kind != N_STR || n->b->kind != N_STR) && looks_like_version(k->text, k->len))
+                pal_cc_warn(cc, "PAL0416", n->loc, "fields that hold versions (p.version, image.distro.version_id) order as versions",
+                            "'%.*s' looks like a version, but this orders strings byte by byte (\"1.10\" < \"1.9\")",
+                            (int)k->len, k->text);
+        }
         if ((a.kind == T_IP && n->b->has_prefix && n->b->kind == N_IP) ||
             (b.kind == T_IP && n->a->has_prefix && n->a->kind == N_IP)) {
             pal_cc_error(cc, "PAL0407", n->loc, "use `in` to test membership in a CIDR", "cannot compare an ip with a CIDR using ==");
@@ -871,7 +968,8 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
                 pal_cc_error(cc, "PAL0401", n->loc, NULL, "%s cannot contain %s", pal_type_article(a), pal_type_article(b));
                 break;
             }
-        } else if (pal_is_strlike(a.kind) && pal_is_strlike(b.kind)) {
+        } else if ((pal_is_strlike(a.kind) || a.kind == T_VERSION) && (pal_is_strlike(b.kind) || b.kind == T_VERSION)) {
+            /* on a version these are tests of its text: p.version endswith "+deb12u1" */
             domain_constant(a, n->b);
         } else {
             pal_cc_error(cc, "PAL0401", n->loc, NULL, "string operators need strings, not %s and %s",

@@ -39,7 +39,7 @@
 
 static bool given_scalar_ok(int kind, const pal_node *v)
 {
-    return (pal_is_strlike(kind) && v->kind == N_STR) || (kind == T_INT && v->kind == N_INT) ||
+    return ((pal_is_strlike(kind) || kind == T_VERSION) && v->kind == N_STR) || (kind == T_INT && v->kind == N_INT) ||
            (kind == T_BOOL && (v->kind == N_TRUE || v->kind == N_FALSE)) ||
            (kind == T_IP && (v->kind == N_IP || v->kind == N_STR));
 }

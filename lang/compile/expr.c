@@ -104,12 +104,58 @@ static void gen_match_operand(pal_cc *cc, pal_node *x, uint32_t m)
     }
 }
 
+/* `version in [...]`: equality is the ecosystem's ("1.0" == "0:1.0" for
+   dpkg), which no hash set can do, so it is `x == a or x == b ...`, and
+   `x not in [...]` is `exists(x) and x != a and x != b ...`: a version that
+   is not valid for its ecosystem is neither in nor out of a list, as it is
+   neither == nor != (at most 256 items, the checker says; x is a field or a
+   pure expression, evaluated once per item). */
+static void gen_version_in(pal_cc *cc, pal_node *l, pal_node *r, bool negated)
+{
+    pal_cvals cv = {0};
+    if (!pal_const_list(cc, r, &cv) || cv.n > 256) { free(cv.v); cc->gen_failed = true; return; }
+    uint32_t jumps[257], nj = 0;
+    if (negated) {
+        cg_expr(cc, l);
+        cg_emit(cc, OP_EXISTS);
+    } else {
+        cg_emit(cc, OP_PUSH_FALSE);
+        cg_stack(cc, 1);
+    }
+    for (uint32_t i = 0; i < cv.n; i++) {
+        if (negated) {
+            jumps[nj++] = cg_emit_jump(cc, OP_AND_JUMP);
+            cg_stack(cc, -1);
+        } else {
+            cg_emit(cc, OP_POP);
+            cg_stack(cc, -1);
+        }
+        cg_expr(cc, l);
+        cg_emit(cc, PAL_MK_A(OP_PUSH_CONST, cg_add_const(cc, pal_string(NULL, 0, PVF_VERSION), cv.v[i].s, cv.v[i].len)));
+        cg_stack(cc, 1);
+        cg_emit(cc, negated ? OP_NE : OP_EQ);
+        cg_stack(cc, -1);
+        if (!negated) {
+            jumps[nj++] = cg_emit_jump(cc, OP_OR_JUMP);
+            cg_stack(cc, -1);
+            cg_emit(cc, OP_PUSH_FALSE);
+            cg_stack(cc, 1);
+        }
+    }
+    for (uint32_t i = 0; i < nj; i++) cg_patch(cc, jumps[i], cg_here(cc), r->loc);
+    free(cv.v);
+}
+
 /* `x in L`.  `x not in L` is generated as `exists(x) and not (x in L)`:
    false when x is undefined, like every comparison. */
 static void gen_in(pal_cc *cc, pal_node *n)
 {
     pal_node *l = n->a, *r = n->b;
     uint32_t guard = 0, guard2 = UINT32_MAX;
+    if (l->type.kind == T_VERSION && r->kind != N_IP && !(r->type.kind == T_LIST && r->kind == N_NAME && r->ref != REF_LIST)) {
+        gen_version_in(cc, l, r, n->kind == N_NOTIN);
+        return;
+    }
     if (n->kind == N_NOTIN) {
         cg_expr(cc, l);
         cg_emit(cc, OP_EXISTS);
@@ -266,7 +312,9 @@ static bool gen_constant(pal_cc *cc, pal_node *n)
     case N_FALSE: cg_emit(cc, OP_PUSH_FALSE); cg_stack(cc, 1); return true;
     case N_INT: gen_push_int(cc, n->i); return true;
     case N_STR:
-        cg_emit(cc, PAL_MK_A(OP_PUSH_CONST, cg_add_const(cc, pal_string(NULL, 0, 0), n->text, n->len)));
+        /* compared with a version, the constant is one (of the other side's ecosystem) */
+        cg_emit(cc, PAL_MK_A(OP_PUSH_CONST, cg_add_const(cc, pal_string(NULL, 0, n->type.kind == T_VERSION ? PVF_VERSION : 0),
+                                                         n->text, n->len)));
         cg_stack(cc, 1);
         return true;
     case N_IP: {

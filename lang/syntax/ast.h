@@ -24,7 +24,8 @@ typedef enum pal_tkind {
     T_RANGE,       /* lo..hi: only in lists right of `in` */
     T_LIST,        /* elem: scalar kind */
     T_RECORDS,     /* schema: element schema */
-    T_RECORD       /* schema */
+    T_RECORD,      /* schema */
+    T_VERSION      /* elem: the fields' pal_ver_eco, 0 when each record's ecosystem names it */
 } pal_tkind;
 
 typedef struct pal_type {

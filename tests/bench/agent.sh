@@ -20,7 +20,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 N=${1:-1000000}
-PKGS="libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib"
+PKGS="libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib sqlite3"
 CC=${CC:-cc}
 OPT=${OPT:--O2 -g}
 PAL="$BUILD/palisade"

@@ -21,7 +21,7 @@
 # The times come from tests/bench/measure.c (wait4 rusage, microseconds):
 # bash's `time` and /usr/bin/time round to milliseconds and 10 ms.
 
-BENCH_PKGS="libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib"
+BENCH_PKGS="libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib sqlite3"
 
 bench_build_c() {
     local out=$1 src=$2

@@ -24,7 +24,7 @@ BUILD=${BUILD:-build}
 PALISADE=${PALISADE:-$PWD/$BUILD/palisade}
 RECORDS=${RECORDS:-100000}
 PACKAGES=${PACKAGES:-500}
-PKGS="libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib"
+PKGS="libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib sqlite3"
 CC=${CC:-cc}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/palisade-bench-vuln-XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$TMP"' EXIT

@@ -6,7 +6,7 @@
 # -fvisibility=hidden), and the header compiles as C++ too.
 . "$(dirname "$0")/lib/harness.sh"
 BUILD=${BUILD:-build}
-PKGS="libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib"
+PKGS="libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib sqlite3"
 # a sanitizer build of the library needs its runtime in the program too
 SAN=""
 if nm "$BUILD/libpalisade.a" 2>/dev/null | grep -q '__asan_'; then SAN="-fsanitize=address,undefined"; fi

@@ -212,7 +212,7 @@ python3 "$MKIMAGE" "$TMP/diff.tar" --spec "$TMP/diff.json" >/dev/null
 expect_error "a layer that is not its diff_id: exit 2" \
     "but the config's rootfs.diff_ids[0] says sha256:1111111111111111111111111111111111111111111111111111111111111111" \
     "$TMP/diff.tar"
-expect_error "unknown --format" "unknown format 'cyclonedx'" "$TMP/debian.tar" --format cyclonedx
+expect_error "unknown --format" "unknown format 'swid' (json, cyclonedx or spdx)" "$TMP/debian.tar" --format swid
 expect_error "no image" "no image given"
 expect_error "unknown option" "unknown option '--bogus'" --bogus "$TMP/debian.tar"
 if "$PALISADE" inventory --help | grep -q -- '--hashes'; then ok "--help lists the options"; else bad "--help"; fi

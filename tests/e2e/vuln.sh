@@ -5,7 +5,7 @@
 #   - a Debian 12 image (a dpkg status with known packages, binNMU and
 #     source-versioned ones) against a small OSV feed: exactly the expected
 #     CVEs, fixed versions and risk scores; records for Debian 11, Ubuntu and
-#     PyPI do not match; an allow list allows one and reports an expired one;
+#     NuGet do not match; an allow list allows one and reports an expired one;
 #   - Windows images: the MSRC CVRF samples converted to a Windows feed; a
 #     build before the fixes reports each CVE with its KB, one at the fixed
 #     build or with the fixing KB installed reports none;
@@ -108,8 +108,8 @@ if jq -e '[.notes[] | select(test("unknown"))] | length == 0' "$TMP/deb.json" >/
 else
     bad "release detection" "$(jq -c '.notes' "$TMP/deb.json")"
 fi
-# the PyPI record is reported as a warning on stderr, naming file and record
-if grep -q "export-2024.json: record 2 (PYSEC-2023-212) affected\[0\]: ecosystem 'PyPI'" "$TMP/deb.err"; then
+# the NuGet record (an ecosystem palisade does not match) is reported as a warning on stderr, naming file and record
+if grep -q "export-2024.json: record 2 (PYSEC-2023-212) affected\[0\]: ecosystem 'NuGet'" "$TMP/deb.err"; then
     ok "an unknown ecosystem is reported with file and record"
 else
     bad "unknown ecosystem warning" "$(cat "$TMP/deb.err")"

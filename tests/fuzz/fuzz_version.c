@@ -10,7 +10,7 @@
  *    strictly when either step is strict (not for rpm, whose "a missing
  *    release matches any release" rule is, like rpm's, not transitive).
  */
-#include "engine/vuln/version.h"
+#include "engine/core/version.h"
 
 #include <stdint.h>
 #include <stdlib.h>

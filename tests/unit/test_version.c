@@ -1,5 +1,5 @@
 /*
- * test_version.c — ecosystem version ordering (engine/vuln/version.h).
+ * test_version.c — ecosystem version ordering (engine/core/version.h).
  *
  * The vectors are the ecosystems' own published tests: rpm's
  * tests/rpmvercmp.at and apk-tools' test/version.data (carried as data files
@@ -11,7 +11,7 @@
  * real archive versions.
  */
 #include "unit.h"
-#include "engine/vuln/version.h"
+#include "engine/core/version.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,17 +20,7 @@
 
 #define S(x) (x), strlen(x)
 
-static const char *eco_name(pal_ver_eco eco)
-{
-    switch (eco) {
-    case PAL_VER_DPKG: return "dpkg";
-    case PAL_VER_APK: return "apk";
-    case PAL_VER_RPM: return "rpm";
-    case PAL_VER_SEMVER: return "semver";
-    case PAL_VER_WINDOWS: return "windows";
-    }
-    return "?";
-}
+static const char *eco_name(pal_ver_eco eco) { return pal_ver_eco_name(eco); }
 
 /* Checks cmp(a,b) == want and cmp(b,a) == -want. */
 static void expect_cmp(pal_ver_eco eco, const char *a, const char *b, int want)
@@ -77,8 +67,8 @@ static void expect_invalid(pal_ver_eco eco, const char *v)
 
 /* Pool of valid versions per ecosystem for the property checks. */
 #define POOL_MAX 2048
-static const char *pool[6][POOL_MAX];
-static size_t pool_n[6];
+static const char *pool[PAL_VER__LAST + 1][POOL_MAX];
+static size_t pool_n[PAL_VER__LAST + 1];
 static void pool_add(pal_ver_eco eco, const char *v)
 {
     if (pool_n[eco] < POOL_MAX && !pal_ver_error(eco, S(v)))
@@ -151,10 +141,14 @@ static void test_rpm(void)
     expect_cmp(PAL_VER_RPM, "2.0-1.el8_4.1", "2.0-1.el8_4", 1);
     expect_cmp(PAL_VER_RPM, "3.0.7-24.el9", "3.0.7-25.el9", -1);
     expect_cmp(PAL_VER_RPM, "1.1.1k-7.el8_6", "1.1.1k-9.el8_7", -1);
-    /* like rpm, a missing release matches any release */
-    expect_cmp(PAL_VER_RPM, "1.0", "1.0-5", 0);
+    /* as rpm's rpmverCmp (rpm.vercmp), a missing release is older than any
+       release (tests/e2e/rpm.sh asks rpm itself) */
+    expect_cmp(PAL_VER_RPM, "1", "1-1", -1);
+    expect_cmp(PAL_VER_RPM, "1.0", "1.0-5", -1);
+    expect_cmp(PAL_VER_RPM, "1.0", "1.0", 0);
     expect_cmp(PAL_VER_RPM, "1.0", "1.1-5", -1);
     expect_cmp(PAL_VER_RPM, "1.1", "1.0-5", 1);
+    expect_cmp(PAL_VER_RPM, "1:1.0", "1:1.0-0", -1);
     static const char *good[] = {"1.0", "1:1.0-1.el8", "2.0.1^git1~pre+x_y", "0:0-0",
                                  "4294967295:1", "openssl-libs"};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
@@ -225,13 +219,23 @@ static void test_apk(void)
     expect_cmp(PAL_VER_APK, "1.0_pre99999999999999999999999", "1.0_pre99999999999999999999998", 1);
     expect_cmp(PAL_VER_APK, "99999999999999999999999", "1", 1);
 
+    /* a number after the letter (apk-tools' next_token: TOKEN_LETTER may
+       be followed by TOKEN_DIGIT): sudo's fix for CVE-2021-3156 */
+    static const char *const letter_digit[] = {
+        "1.9.5", "1.9.5p1-r0", "1.9.5p2-r0", "1.9.5p2-r1", "1.9.5p10", "1.9.5p10a", "1.9.5q",
+        "1.9.6",
+    };
+    cmp_chain(PAL_VER_APK, letter_digit, sizeof letter_digit / sizeof letter_digit[0]);
+    expect_cmp(PAL_VER_APK, "1.9.5p02", "1.9.5p2", 0);   /* a plain number: no leading-zero rule */
+    expect_cmp(PAL_VER_APK, "1.0a1.2", "1.0a1.10", -1);
     static const char *good[] = {"1", "0", "1.2.3", "1.2.3a", "1.2.3_rc1_p2", "1.2.3a_beta_p1-r0",
+                                 "1.9.5p2-r0", "1.0a1", "1.0a1.2", "1.0a1b", "1.9.5p2r0",
                                  "1.0~deadbeef-r3", "2.12r-r4", "20230101", "1.0_alpha_pre2"};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
         expect_valid(PAL_VER_APK, good[i]);
     static const char *bad[] = {
         "", "a1", "v1.0", ".1", "1.", "1..0", "1.0-r", "1.0-1", "1.0-r1-r2", "1.0_foo",
-        "1.0_", "1.0A", "1.0ab", "1.0a1", "1.0a.1", "1.0_p1.2", "1.0~", "1.0~xyz",
+        "1.0_", "1.0A", "1.0ab", "1.0a.1", "1.0a1_", "1.0_p1.2", "1.0~", "1.0~xyz",
         "1.0-r1~abc", "1.0-r1_p1", "1.0~ab~cd", "1.0_rc1a", " 1.0", "1.0 ", "1.0-r1a",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -398,6 +402,116 @@ static size_t rnd(size_t n)
     return (size_t)(rng % n);
 }
 
+
+/* ------------------------------------------------------------------ languages */
+
+static void test_pypi(void)
+{
+    /* packaging's tests/test_version.py VERSIONS, in order */
+    static const char *const order[] = {
+        "1.0.dev456", "1.0a1", "1.0a2.dev456", "1.0a12.dev456", "1.0a12", "1.0b1.dev456",
+        "1.0b2", "1.0b2.post345.dev456", "1.0b2.post345", "1.0b2-346", "1.0c1.dev456", "1.0c1",
+        "1.0rc2", "1.0c3", "1.0", "1.0.post456.dev34", "1.0.post456", "1.1.dev1",
+        "1.2+123abc", "1.2+123abc456", "1.2+abc", "1.2+abc123", "1.2+abc123def", "1.2+1234.abc",
+        "1.2+123456", "1.2.r32+123456", "1.2.rev33+123456",
+        "1!1.0.dev456", "1!1.0a1", "1!1.0", "1!1.2.rev33+123456",
+    };
+    cmp_chain(PAL_VER_PYPI, order, sizeof order / sizeof order[0]);
+    /* PEP 440's normalisations */
+    expect_cmp(PAL_VER_PYPI, "1.0RC1", "1.0rc1", 0);
+    expect_cmp(PAL_VER_PYPI, "1.0-alpha.1", "1.0a1", 0);
+    expect_cmp(PAL_VER_PYPI, "1.0-1", "1.0.post1", 0);
+    expect_cmp(PAL_VER_PYPI, "1.0.0", "1", 0);
+    expect_cmp(PAL_VER_PYPI, "v2.0", "2", 0);
+    expect_cmp(PAL_VER_PYPI, "1.0preview2", "1.0rc2", 0);
+    expect_cmp(PAL_VER_PYPI, "1.0a", "1.0a0", 0);
+    expect_cmp(PAL_VER_PYPI, "2.31.0", "2.4.0", 1);
+    static const char *bad[] = {"", "a", "1.0+", "1.0+a..b", "1.0 ", "1.0.x", "1..0", "1.0-", "==1.0"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_invalid(PAL_VER_PYPI, bad[i]);
+}
+
+static void test_maven(void)
+{
+    /* maven-artifact's ComparableVersionTest VERSIONS_QUALIFIER and VERSIONS_NUMBER */
+    static const char *const qualifier[] = {
+        "1-alpha2snapshot", "1-alpha2", "1-alpha-123", "1-beta-2", "1-beta123", "1-m2", "1-m11",
+        "1-rc", "1-cr2", "1-rc123", "1-SNAPSHOT", "1", "1-sp", "1-sp2", "1-sp123", "1-abc",
+        "1-def", "1-pom-1", "1-1-snapshot", "1-1", "1-2", "1-123",
+    };
+    cmp_chain(PAL_VER_MAVEN, qualifier, sizeof qualifier / sizeof qualifier[0]);
+    static const char *const number[] = {
+        "2.0", "2.0.a", "2-1", "2.0.2", "2.0.123", "2.1.0", "2.1-a", "2.1b", "2.1-c", "2.1-1",
+        "2.1.0.1", "2.2", "2.123", "11.a2", "11.a11", "11.b2", "11.b11", "11.m2", "11.m11", "11",
+        "11.a", "11b", "11c", "11m",
+    };
+    cmp_chain(PAL_VER_MAVEN, number, sizeof number / sizeof number[0]);
+    /* testVersionsEqual */
+    static const char *const eq[][2] = {
+        {"1", "1"}, {"1", "1.0"}, {"1", "1.0.0"}, {"1.0", "1.0.0"}, {"1", "1-0"}, {"1", "1.0-0"},
+        {"1.0", "1.0-0"}, {"1a", "1-a"}, {"1a", "1.0-a"}, {"1a", "1.0.0-a"}, {"1.0a", "1-a"},
+        {"1.0.0a", "1-a"}, {"1x", "1-x"}, {"1x", "1.0-x"}, {"1.0x", "1-x"}, {"1ga", "1"},
+        {"1release", "1"}, {"1final", "1"}, {"1cr", "1rc"}, {"1a1", "1-alpha-1"},
+        {"1b2", "1-beta-2"}, {"1m3", "1-milestone-3"}, {"1X", "1x"}, {"1A", "1a"},
+        {"1RC", "1rc"}, {"1Snapshot", "1snapshot"}, {"1-SNAPSHOT", "1-snapshot"},
+    };
+    for (size_t i = 0; i < sizeof eq / sizeof eq[0]; i++)
+        expect_cmp(PAL_VER_MAVEN, eq[i][0], eq[i][1], 0);
+    expect_cmp(PAL_VER_MAVEN, "2.17.0", "2.15.0", 1);
+    expect_cmp(PAL_VER_MAVEN, "2.17.1", "2.17.1.RELEASE", 0);
+    expect_invalid(PAL_VER_MAVEN, "");
+    expect_invalid(PAL_VER_MAVEN, "1.0 beta");
+}
+
+static void test_rubygems(void)
+{
+    /* rubygems' test_gem_version.rb test_spaceship, and the prerelease order */
+    static const char *const order[] = {
+        "0.9", "1.0.a", "1.0.a.2", "1.0.b1", "1.0.rc1", "1.0", "1.0.0.1", "1.1", "1.2.b1",
+        "1.8.2", "1.8.10", "2.0.0.pre", "2.0.0",
+    };
+    cmp_chain(PAL_VER_RUBYGEMS, order, sizeof order / sizeof order[0]);
+    expect_cmp(PAL_VER_RUBYGEMS, "1.0", "1.0.0", 0);
+    expect_cmp(PAL_VER_RUBYGEMS, "1.0", "1", 0);
+    expect_cmp(PAL_VER_RUBYGEMS, "1.0-1", "1.0.pre.1", 0);        /* "-" is ".pre." */
+    expect_cmp(PAL_VER_RUBYGEMS, "1.0.a10", "1.0.a9", 1);
+    expect_cmp(PAL_VER_RUBYGEMS, "5.2.4", "5.2.4.4", -1);
+    expect_cmp(PAL_VER_RUBYGEMS, "1.a.0", "1.a", 0);
+    static const char *bad[] = {"", "junk", "1.0\n2.0", "1..2", "1.2 3.4", "1.", "-1", "1.0_1"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_invalid(PAL_VER_RUBYGEMS, bad[i]);
+}
+
+static void test_go_npm_cargo(void)
+{
+    static const char *const go[] = {
+        "v0.0.0-20190101000000-abcdefabcdef", "v0.0.1", "v1.2.3-pre", "v1.2.3", "v1.10.0",
+        "v2.0.0+incompatible", "v2.1.0",
+    };
+    cmp_chain(PAL_VER_GO, go, sizeof go / sizeof go[0]);
+    expect_cmp(PAL_VER_GO, "1.2.3", "v1.2.3", 0);                /* OSV writes Go versions without 'v' */
+    /* the toolchain, as OSV's stdlib entries spell it */
+    static const char *const tool[] = {"go1.9beta2", "go1.9", "go1.20", "go1.21rc2", "go1.21.0", "go1.21.3", "go1.22.0"};
+    cmp_chain(PAL_VER_GO, tool, sizeof tool / sizeof tool[0]);
+    expect_cmp(PAL_VER_GO, "go1.21.3", "1.21.3", 0);
+    expect_cmp(PAL_VER_GO, "go1.20", "1.20.0", 0);
+    expect_cmp(PAL_VER_GO, "go1.21rc2", "1.21.0-rc.2", 0);
+    expect_invalid(PAL_VER_GO, "go1.x");
+    expect_invalid(PAL_VER_GO, "go1.21foo");
+    expect_invalid(PAL_VER_GO, "1.21");
+    /* npm: node-semver's loose leading 'v' / '=' */
+    expect_cmp(PAL_VER_NPM, "=1.2.3", "1.2.3", 0);
+    expect_cmp(PAL_VER_NPM, "v1.2.3", "1.2.4", -1);
+    expect_cmp(PAL_VER_NPM, "4.17.21", "4.17.4", 1);
+    expect_cmp(PAL_VER_NPM, "1.0.0-rc.1", "1.0.0", -1);
+    static const char *const npm[] = {"0.0.1", "0.1.0", "1.0.0-alpha", "1.0.0", "1.0.1", "10.0.0"};
+    cmp_chain(PAL_VER_NPM, npm, sizeof npm / sizeof npm[0]);
+    static const char *const cargo[] = {"0.1.0", "0.1.1-beta.1", "0.1.1", "1.0.0", "1.10.0+build"};
+    cmp_chain(PAL_VER_CARGO, cargo, sizeof cargo / sizeof cargo[0]);
+    expect_invalid(PAL_VER_NPM, "1.2");
+    expect_invalid(PAL_VER_CARGO, "1.0");
+}
+
 static int cmp_of(pal_ver_eco eco, const char *a, const char *b)
 {
     int c = 99;
@@ -408,7 +522,7 @@ static int cmp_of(pal_ver_eco eco, const char *a, const char *b)
 
 static void test_properties(void)
 {
-    for (int eco = PAL_VER_DPKG; eco <= PAL_VER_WINDOWS; eco++) {
+    for (int eco = PAL_VER_DPKG; eco <= PAL_VER__LAST; eco++) {
         size_t n = pool_n[eco];
         CHECK(n >= 5);
         int bad = 0;
@@ -420,9 +534,9 @@ static void test_properties(void)
                     fprintf(stderr, "%s: not antisymmetric: %s vs %s: %d / %d\n",
                             eco_name(eco), pool[eco][i], pool[eco][j], ab, ba);
             }
-        /* transitivity, except rpm, whose "missing release matches any
-           release" rule is deliberately not transitive */
-        if (eco != PAL_VER_RPM) {
+        /* transitivity (rpm's too, now that a missing release is simply
+           older than any release) */
+        {
             for (int t = 0; t < 20000; t++) {
                 const char *a = pool[eco][rnd(n)], *b = pool[eco][rnd(n)], *c = pool[eco][rnd(n)];
                 int ab = cmp_of(eco, a, b), bc = cmp_of(eco, b, c), ac = cmp_of(eco, a, c);
@@ -447,7 +561,16 @@ static void test_names(void)
     CHECK_INT(pal_ver_eco_from_name("rpm"), PAL_VER_RPM);
     CHECK_INT(pal_ver_eco_from_name("semver"), PAL_VER_SEMVER);
     CHECK_INT(pal_ver_eco_from_name("WINDOWS"), PAL_VER_WINDOWS);
-    CHECK_INT(pal_ver_eco_from_name("npm"), 0);
+    CHECK_INT(pal_ver_eco_from_name("npm"), PAL_VER_NPM);
+    CHECK_INT(pal_ver_eco_from_name("PyPI"), PAL_VER_PYPI);
+    CHECK_INT(pal_ver_eco_from_name("Go"), PAL_VER_GO);
+    CHECK_INT(pal_ver_eco_from_name("Maven"), PAL_VER_MAVEN);
+    CHECK_INT(pal_ver_eco_from_name("RubyGems"), PAL_VER_RUBYGEMS);
+    CHECK_INT(pal_ver_eco_from_name("crates.io"), PAL_VER_CARGO);
+    CHECK_INT(pal_ver_eco_from_name("Rocky Linux"), PAL_VER_RPM);
+    CHECK_STR(pal_ver_eco_name(PAL_VER_PYPI), "pypi");
+    CHECK_STR(pal_ver_eco_name((pal_ver_eco)99), "?");
+    CHECK_INT(pal_ver_eco_from_name("nuget"), 0);
     CHECK_INT(pal_ver_eco_from_name("dpk"), 0);
     CHECK_INT(pal_ver_eco_from_name("dpkgx"), 0);
     CHECK_INT(pal_ver_eco_from_name(""), 0);
@@ -465,6 +588,10 @@ int main(void)
     test_semver();
     test_dpkg();
     test_windows();
+    test_pypi();
+    test_maven();
+    test_rubygems();
+    test_go_npm_cargo();
     test_properties();
     test_names();
     return unit_result("test_version");

@@ -20,7 +20,7 @@
  * says why.
  */
 #include "unit.h"
-#include "engine/vuln/version.h"
+#include "engine/core/version.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -206,7 +206,7 @@ static void write_osv_feeds(void)
     /* bad records beside good ones */
     write_file("osv/bad.json", "["
         "{\"summary\":\"no id\"},"
-        OSV("PYSEC-2024-1", "", "PyPI", "requests", RANGE("{\"introduced\":\"0\"},{\"fixed\":\"2.0\"}")) ","
+        OSV("PYSEC-2024-1", "", "NuGet", "requests", RANGE("{\"introduced\":\"0\"},{\"fixed\":\"2.0\"}")) ","
         OSV("CVE-2024-0010", "", "Debian:12", "eta", RANGE("{\"introduced\":\"0\"},{\"fixed\":\"1.0 beta\"}")) ","
         OSV("CVE-2024-0011", "", "Debian:12", "theta", RANGE("{\"introduced\":\"0\"},{\"fixed\":\"2.0\"}")) ","
         OSV("CVE-2024-0012", "", "Debian:12", "lambda", "{\"type\":\"GIT\",\"repo\":\"x\",\"events\":[{\"introduced\":\"abc\"}]}") ","
@@ -235,7 +235,7 @@ static void test_osv(void)
     CHECK_INT(rep.records, 10);
     /* the bad file: every problem names file and record */
     CHECK(has_problem(&rep, PAL_FEED_ERROR, "bad.json", "record 0", "no \"id\""));
-    CHECK(has_problem(&rep, PAL_FEED_WARNING, "bad.json", "record 1 (PYSEC-2024-1) affected[0]", "ecosystem 'PyPI'"));
+    CHECK(has_problem(&rep, PAL_FEED_WARNING, "bad.json", "record 1 (PYSEC-2024-1) affected[0]", "ecosystem 'NuGet'"));
     CHECK(has_problem(&rep, PAL_FEED_ERROR, "bad.json", "record 2 (CVE-2024-0010) affected[0] ranges[0]",
                       "'1.0 beta' is not a valid dpkg version"));
     CHECK(has_problem(&rep, PAL_FEED_WARNING, "bad.json", "record 4 (CVE-2024-0012)", "range type GIT"));
