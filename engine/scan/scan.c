@@ -476,6 +476,72 @@ static const char *json_str(const cJSON *o, const char *k)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
+/* A list of the config (strings, or the `key` of objects), bounded by
+   RPT_MAX_LIST; what is left out is counted. */
+static int config_list(scan *s, const cJSON *arr, const char *key, rpt_strlist *out, unsigned *omitted)
+{
+    int n = cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : 0;
+    if (n <= 0) return 0;
+    unsigned keep = (unsigned)n < RPT_MAX_LIST ? (unsigned)n : RPT_MAX_LIST;
+    *omitted += (unsigned)n - keep;
+    if (!(out->v = pal_arena_alloc(&s->rpt->arena, keep * sizeof *out->v))) return scan_fail(s, "out of memory");
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr) {
+        if (out->n == keep) break;
+        const char *v = key ? json_str(e, key) : cJSON_IsString(e) ? e->valuestring : NULL;
+        if (v) out->v[out->n++] = rpt_str_cut(s->rpt, v, RPT_MAX_CONFIG_BYTES);
+    }
+    return 0;
+}
+
+/* The config and history, as the report shows them (env: names only). */
+static int describe_config(scan *s, const cJSON *im)
+{
+    rpt_image *ri = &s->rpt->image;
+    rpt_config *c = &ri->config;
+    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(im, "config");
+    ri->created = rpt_str_cut(s->rpt, json_str(im, "created"), RPT_MAX_CONFIG_BYTES);
+    c->known = true;
+    c->user = rpt_str_cut(s->rpt, json_str(cfg, "user"), RPT_MAX_CONFIG_BYTES);
+    c->working_dir = rpt_str_cut(s->rpt, json_str(cfg, "working_dir"), RPT_MAX_CONFIG_BYTES);
+    if (config_list(s, cJSON_GetObjectItemCaseSensitive(cfg, "entrypoint"), NULL, &c->entrypoint, &c->omitted) ||
+        config_list(s, cJSON_GetObjectItemCaseSensitive(cfg, "cmd"), NULL, &c->cmd, &c->omitted) ||
+        config_list(s, cJSON_GetObjectItemCaseSensitive(cfg, "exposed_ports"), NULL, &c->ports, &c->omitted) ||
+        config_list(s, cJSON_GetObjectItemCaseSensitive(cfg, "volumes"), NULL, &c->volumes, &c->omitted) ||
+        config_list(s, cJSON_GetObjectItemCaseSensitive(cfg, "healthcheck"), NULL, &c->healthcheck, &c->omitted) ||
+        config_list(s, cJSON_GetObjectItemCaseSensitive(cfg, "env"), "name", &c->env, &c->omitted))
+        return -1;
+    const cJSON *labels = cJSON_GetObjectItemCaseSensitive(cfg, "labels"), *e;
+    int n = cJSON_IsArray(labels) ? cJSON_GetArraySize(labels) : 0;
+    if (n > 0) {
+        unsigned keep = (unsigned)n < RPT_MAX_LIST ? (unsigned)n : RPT_MAX_LIST;
+        c->omitted += (unsigned)n - keep;
+        if (!(c->labels = pal_arena_alloc(&s->rpt->arena, keep * sizeof *c->labels))) return scan_fail(s, "out of memory");
+        cJSON_ArrayForEach(e, labels) {
+            if (c->nlabels == keep) break;
+            c->labels[c->nlabels++] = (rpt_label){rpt_str_cut(s->rpt, json_str(e, "name"), RPT_MAX_CONFIG_BYTES),
+                                                  rpt_str_cut(s->rpt, json_str(e, "value"), RPT_MAX_CONFIG_BYTES)};
+        }
+    }
+    const cJSON *hist = cJSON_GetObjectItemCaseSensitive(im, "history");
+    ri->history_known = true;
+    n = cJSON_IsArray(hist) ? cJSON_GetArraySize(hist) : 0;
+    if (n > 0) {
+        unsigned keep = (unsigned)n < RPT_MAX_LIST ? (unsigned)n : RPT_MAX_LIST;
+        ri->history_omitted = (unsigned)n - keep;
+        if (!(ri->history = pal_arena_alloc(&s->rpt->arena, keep * sizeof *ri->history))) return scan_fail(s, "out of memory");
+        cJSON_ArrayForEach(e, hist) {
+            if (ri->nhistory == keep) break;
+            ri->history[ri->nhistory++] = (rpt_history){
+                rpt_str_cut(s->rpt, json_str(e, "created"), RPT_MAX_CONFIG_BYTES),
+                rpt_str_cut(s->rpt, json_str(e, "created_by"), RPT_MAX_CONFIG_BYTES),
+                rpt_str_cut(s->rpt, json_str(e, "comment"), RPT_MAX_CONFIG_BYTES),
+                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "empty_layer"))};
+        }
+    }
+    return 0;
+}
+
 /* The report's image, and the names exceptions match (its name and tags). */
 static int describe_image(scan *s, const cJSON *inv)
 {
@@ -502,6 +568,7 @@ static int describe_image(scan *s, const cJSON *inv)
     if (ri->name) s->names[s->nnames++] = ri->name;
     for (unsigned i = 0; i < ri->ntags && s->nnames < SCAN_MAX_NAMES; i++) s->names[s->nnames++] = ri->tags[i];
     s->windows = ri->os && !strcmp(ri->os, "windows");
+    if (describe_config(s, im) != 0) return -1;
     /* what the inventory found odd but not fatal (engine/inventory/inventory.h) */
     const cJSON *w;
     cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(inv, "warnings"))
@@ -753,6 +820,13 @@ static void copy_vuln(scan *s, rpt_vuln *rv, const pal_vuln *v)
     rv->severity_name = pal_vuln_severity_name(v->severity);
     rv->cvss = v->cvss10 >= 0 ? v->cvss10 / 10.0 : 0;
     rv->risk = v->risk;
+    rv->has_factors = true;
+    rv->factors[RPT_RISK_SEVERITY] = v->factors.severity;
+    rv->factors[RPT_RISK_FIX] = v->factors.fix;
+    rv->factors[RPT_RISK_EXPLOIT] = v->factors.exploit;
+    rv->factors[RPT_RISK_NETWORK] = v->factors.network;
+    rv->factors[RPT_RISK_ROOT] = v->factors.root;
+    rv->factors[RPT_RISK_AGE] = v->factors.age;
     rv->age_days = v->age_days;
     rv->fix_available = v->fix_available;
     rv->exploit = v->exploit;
