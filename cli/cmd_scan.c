@@ -335,17 +335,6 @@ static int parse_grace(scan_opts *o, const char *spec)
     return 0;
 }
 
-static int format_from_path(const char *path)
-{
-    const char *dot = strrchr(path, '.');
-    if (!dot) return RF_TEXT;
-    if (!strcmp(dot, ".json")) return RF_JSON;
-    if (!strcmp(dot, ".sarif")) return RF_SARIF;
-    if (!strcmp(dot, ".xml")) return RF_JUNIT;
-    if (!strcmp(dot, ".html") || !strcmp(dot, ".htm")) return RF_HTML;
-    return RF_TEXT;
-}
-
 static int add_image(scan_opts *o, const char *path, size_t len)
 {
     char **n = realloc(o->images, (o->nimages + 1) * sizeof *n);
@@ -476,7 +465,7 @@ static int parse_args(int argc, char **argv, scan_opts *o)
         return cli_error("scan", "--vuln-threshold, --only-fixed and --allow-list need --feeds DIR");
     for (int s = 0; s < 5; s++)
         if (o->grace_days[s] && !o->nfeeds) return cli_error("scan", "--grace-days needs --feeds DIR");
-    if (o->format < 0) o->format = o->out ? format_from_path(o->out) : RF_TEXT;
+    if (o->format < 0) o->format = o->out ? rpt_format_from_path(o->out, RF_TEXT) : RF_TEXT;
     return 0;
 }
 

@@ -235,6 +235,7 @@ static cJSON *check_json(const rpt_check *c)
         cJSON *e = cJSON_CreateObject();
         add_str(e, "framework", c->fw[k].framework);
         add_str(e, "control", c->fw[k].control);
+        if (c->fw[k].title && *c->fw[k].title) add_str(e, "title", c->fw[k].title);
         cJSON_AddItemToArray(fw, e);
     }
     cJSON_AddNumberToObject(o, "findings", c->nfail + c->nexcepted);

@@ -289,6 +289,17 @@ int rpt_format_from_name(const char *name)
 
 const char *rpt_format_names(void) { return "text, json, sarif, junit, github, html"; }
 
+int rpt_format_from_path(const char *path, int fallback)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot || strchr(dot, '/')) return fallback;
+    if (!strcmp(dot, ".json")) return RF_JSON;
+    if (!strcmp(dot, ".sarif")) return RF_SARIF;
+    if (!strcmp(dot, ".xml")) return RF_JUNIT;
+    if (!strcmp(dot, ".html") || !strcmp(dot, ".htm")) return RF_HTML;
+    return fallback;
+}
+
 int rpt_write(const rpt_report *r, int format, FILE *f)
 {
     int rc;

@@ -287,6 +287,9 @@ void rpt_finish(rpt_report *r);
 int rpt_format_from_name(const char *name);
 enum { RF_TEXT = 0, RF_JSON, RF_SARIF, RF_JUNIT, RF_GITHUB, RF_HTML };
 const char *rpt_format_names(void);   /* "text, json, sarif, junit, github, html" */
+/* The format a file name's extension asks for (.json .sarif .xml .html
+   .htm), else fallback. */
+int rpt_format_from_path(const char *path, int fallback);
 
 /* Writes the report to f.  0, or -1 (out of memory, write error, or a
    format the report's kind has no form in: a lint's text and junit). */
