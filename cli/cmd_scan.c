@@ -205,8 +205,7 @@ static void progress_stage(const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     pthread_mutex_lock(&progress.mu);
-    vsnprintf(progress.stage, sizeof progress.stage, fmt, ap);
-    if (progress.set) pthread_cond_signal(&progress.cv);
+    vsnprintf(progress.stage, sizeof progress.stage, fmt, ap);   /* drawn at the next tick */
     pthread_mutex_unlock(&progress.mu);
     va_end(ap);
 }

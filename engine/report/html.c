@@ -1196,7 +1196,7 @@ static const char style[] =
     "table{border-collapse:collapse;margin:.4em 0 1em;min-width:50%}"
     "caption{text-align:left;font-weight:600;padding:.2em 0}"
     "th,td{border:1px solid var(--line);padding:4px 7px;text-align:left;vertical-align:top;overflow-wrap:anywhere}"
-    "thead th{background:var(--head)}th button{font:inherit;font-weight:600;background:none;border:0;padding:0;"
+    "thead th{background:var(--head);white-space:nowrap}th button{font:inherit;font-weight:600;background:none;border:0;padding:0;"
     "cursor:pointer;color:inherit;text-align:left}th button::after{content:' \\2195';color:var(--muted)}"
     "th[aria-sort=ascending] button::after{content:' \\2191'}th[aria-sort=descending] button::after{content:' \\2193'}"
     ".scroll{overflow-x:auto}ul.plain{margin:0;padding-left:1.1em}"
