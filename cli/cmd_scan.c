@@ -221,7 +221,14 @@ static void progress_image(unsigned k, unsigned n, const char *image)
     const char *base = strrchr(image, '/');
     snprintf(progress.image, sizeof progress.image, "%s", base && base[1] ? base + 1 : image);
     snprintf(progress.stage, sizeof progress.stage, "starting");
-    pthread_cond_signal(&progress.cv);
+    /* drawn here, not at the thread's next tick: every image shows, however quick */
+    char line[sizeof progress.stage + sizeof progress.image + 96];
+    set_line(line, sizeof line, since(&progress.start));
+    fit_terminal(line);
+    fprintf(stderr, "\r\033[Kpalisade scan: %s", line);
+    fflush(stderr);
+    progress.shown = true;
+    progress.redraw = true;
     pthread_mutex_unlock(&progress.mu);
 }
 
