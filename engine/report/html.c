@@ -53,7 +53,7 @@
 #define HTML_MAX_IMAGE_VULNS 5000u    /* vulnerabilities listed in one image's section */
 #define HTML_CHART_ROWS      50u      /* images in a chart (the tables list all) */
 #define HTML_TOP             20u      /* top failing checks, top vulnerabilities */
-#define HTML_LABEL_BYTES     40u      /* an image's name in a chart, cut with "…" */
+#define HTML_LABEL_BYTES     30u      /* an image's name in a chart: its last bytes, "…" before */
 
 typedef struct html_image {
     const char *label, *file, *error;
@@ -132,6 +132,18 @@ static void esc_cut(FILE *f, const char *s, size_t max)
     buf[max] = 0;
     esc(f, buf);
     fputs("\xe2\x80\xa6", f);
+}
+
+/* The end of s, at most max bytes, "…" before it: a chart's image label,
+   where a name's last part (repository and tag) tells images apart. */
+static void esc_tail(FILE *f, const char *s, size_t max)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n <= max) { esc(f, s); return; }
+    const char *t = s + n - max;
+    while (*t && ((unsigned char)*t & 0xc0) == 0x80) t++;
+    fputs("\xe2\x80\xa6", f);
+    esc(f, t);
 }
 
 static const char *nz(const char *s) { return s ? s : ""; }
@@ -842,7 +854,7 @@ static void chart_open(FILE *f, const char *id, int height, const char *label)
 static void chart_label(FILE *f, int y, const char *text)
 {
     fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"lbl\" text-anchor=\"end\">", CHART_LABEL - 8, y + 16);
-    esc_cut(f, text, HTML_LABEL_BYTES);
+    esc_tail(f, text, HTML_LABEL_BYTES);
     fputs("</text>\n", f);
 }
 
@@ -1210,7 +1222,7 @@ static const char style[] =
     "td.h0{background:#d9efe9}td.h1{background:#fdd0a2}td.h2{background:#fdae6b}td.h3{background:#f16913}"
     "td.h4{background:#a63603;color:#fff}td.hna{background:#eeeeee}"
     ".exc-expired{background:#f4c7c3}.exc-soon{background:#fdd0a2}"
-    "svg text.lbl{font-size:12px;fill:#1a1a1a}figure.chart{margin:.6em 0}figcaption{color:var(--muted);font-size:.9em}"
+    "svg text.lbl{font-size:12px;fill:#1a1a1a}figure.chart{margin:.6em 0;overflow-x:auto}figure.chart svg{min-width:560px}figcaption{color:var(--muted);font-size:.9em}"
     "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:.4em 0}dl.facts dt{font-weight:600}"
     "dl.facts dd{margin:0;overflow-wrap:anywhere}"
     "nav ol{columns:3 16em;padding-left:1.5em}.controls{margin:.6em 0;padding:8px;background:var(--head);"

@@ -34,6 +34,11 @@
  *   github  GitHub Actions workflow commands (::error title=...::message),
  *           escaped per GitHub's rules, and a closing summary line; lint
  *           findings carry file=,line=,col=,endLine=,endColumn= (github.c)
+ *   html    one self-contained page for people: an overview and a section
+ *           per image (html.c); scans only
+ *
+ * Several images in one report (palisade.scans/v1 and the other formats'
+ * set forms) are described below, at rpt_set.
  *
  * ---------------------------------------------------------------------
  * JSON schema, version "palisade.scan/v1".  Stable: fields may be added,
@@ -42,9 +47,21 @@
  *   {
  *     "schema": "palisade.scan/v1",
  *     "tool": {"name": "palisade", "version": "0.1.0"},
+ *     "started": "2026-12-07T02:51:30Z",   when the scan began (UTC)
  *     "image": {"file": "app.tar", "name": "app:1", "tags": ["app:1"],
  *               "id": "sha256:...", "os": "linux", "os_version": "",
- *               "architecture": "amd64"},
+ *               "architecture": "amd64",
+ *               "created": "2024-01-02T00:00:00Z",
+ *               "config": {"user": "app", "working_dir": "/app",
+ *                          "entrypoint": [], "cmd": [], "exposed_ports": ["8080/tcp"],
+ *                          "volumes": [], "healthcheck": ["CMD", "..."],
+ *                          "env": ["PATH", "APP_PORT"],     names only: values often hold secrets
+ *                          "labels": [{"name": "...", "value": "..."}],
+ *                          "omitted": 3},                   only when lists were cut (RPT_MAX_LIST)
+ *               "history": [{"created": "...", "created_by": "RUN ...", "comment": "",
+ *                            "empty_layer": false}],
+ *               "history_omitted": 2},                      only when cut
+ *                                          (strings from the image are cut at RPT_MAX_CONFIG_BYTES)
  *     "findings": [{
  *         "id": "PAL-0041",                 check ID
  *         "title": "...", "severity": "high",       info|low|medium|high|critical
@@ -69,6 +86,8 @@
  *         "severity": "high",               low medium high critical, or unknown
  *         "cvss": 7.5,                      0 when the feed gives no score
  *         "risk": 63,                       0..100 (engine/vuln/vuln.h has the formula)
+ *         "risk_factors": {"severity": 30, "fix": 10, "exploit": 0, "network": 10,
+ *                          "root": 10, "age": 3},   its parts, in points
  *         "published": "2024-01-02", "age_days": 300,   "" and -1 when unknown
  *         "exploit": false, "kb": "KB5034127" (Windows), "source": "feed file",
  *         "title": "...",
@@ -79,6 +98,7 @@
  *     }],                                   ordered: failing first, severity, risk, id
  *     "checks": [{"id": "PAL-0041", "title": "...", "severity": "high",
  *                 "status": "pass",         pass | fail | excepted | error
+ *                 "frameworks": [...],      as a finding's: the controls it maps to
  *                 "findings": 0,            failing + excepted findings
  *                 "dropped": 5,             only when it found more than it may report
  *                 "source": "checks/cis_docker.pal:5",
@@ -109,6 +129,10 @@
  * and a note, sarif in run.properties.vulnerabilitiesChecked and a tool
  * notification, junit in the vulnerabilities.checked property and
  * system-out, github in a ::notice and the summary line.
+ *
+ * Fields added since the first version, as the rule above allows: started,
+ * image.created, image.config, image.history, checks[].frameworks,
+ * vulnerabilities[].risk_factors (palisade report reads reports without them).
  *
  * `summary.findings` counts findings with status fail, by severity; a
  * check's status is fail if any of its findings fails, excepted if it
