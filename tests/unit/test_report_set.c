@@ -1,0 +1,228 @@
+/*
+ * test_report_set.c — reports of several images (engine/report/set.c),
+ * saved reports read back (load.c) and the HTML page's escaping (html.c),
+ * on reports built in memory.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <cJSON.h>
+#include "tests/unit/unit.h"
+#include "engine/report/report.h"
+#include "engine/vm/program.h"
+
+static const char *hostile = "<script>alert(1)</script>\"'&amp;";
+
+/* A small finished report: one failing check with a finding, one passing
+   check, an excepted finding, a vulnerability with risk factors, a config
+   with a label and a history line (both hostile). */
+static void make(rpt_report *r, const char *name, bool failing)
+{
+    rpt_init(r);
+    r->image.file = rpt_str(r, "img.tar");
+    r->image.name = rpt_str(r, name);
+    r->image.config.known = true;
+    r->image.config.user = rpt_str(r, "root");
+    r->image.config.labels = pal_arena_alloc(&r->arena, sizeof *r->image.config.labels);
+    r->image.config.labels[0] = (rpt_label){rpt_str(r, hostile), rpt_str(r, hostile)};
+    r->image.config.nlabels = 1;
+    r->image.history_known = true;
+    r->image.history = pal_arena_alloc(&r->arena, sizeof *r->image.history);
+    r->image.history[0] = (rpt_history){"", rpt_str(r, hostile), "", false};
+    r->image.nhistory = 1;
+    rpt_check *c = rpt_add_check(r);
+    c->id = "PAL-0041";
+    c->title = "Non-root user";
+    c->severity = SEV_HIGH;
+    c->remediation = "USER app";
+    c->fw = pal_arena_alloc(&r->arena, sizeof *c->fw);
+    c->fw[0] = (rpt_fwref){"cis_docker", "4.1", "a user"};
+    c->nfw = 1;
+    rpt_check *p = rpt_add_check(r);
+    p->id = "PAL-0046";
+    p->severity = SEV_LOW;
+    if (failing) {
+        rpt_finding *f = rpt_add_finding(r);
+        f->check = 0;
+        f->severity = SEV_HIGH;
+        f->status = RS_FAIL;
+        f->message = rpt_str(r, hostile);
+    }
+    rpt_finding *e = rpt_add_finding(r);
+    e->check = 1;
+    e->severity = SEV_LOW;
+    e->status = RS_EXCEPTED;
+    e->message = "no healthcheck";
+    e->has_exception = true;
+    e->exc = (rpt_exception_ref){rpt_str(r, hostile), "2999-12-31", "exc.yaml", 3, false};
+    r->vulns_scanned = true;
+    rpt_vuln *v = rpt_add_vuln(r);
+    v->id = "CVE-2024-1";
+    v->package = "libssl3";
+    v->version = "3.0.1";
+    v->fixed_version = "3.0.2";
+    v->severity = SEV_MEDIUM;
+    v->severity_name = "medium";
+    v->risk = 40;
+    v->status = RS_INFO;
+    v->has_factors = true;
+    v->factors[RPT_RISK_SEVERITY] = 18;
+    v->factors[RPT_RISK_FIX] = 10;
+    rpt_finish(r);
+}
+
+static char *render_set(int fmt, bool with_error)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    rpt_set *s = rpt_set_begin(fmt, f, NULL);
+    CHECK(s != NULL);
+    rpt_report a, b;
+    make(&a, "a:1", true);
+    make(&b, "b:1", false);
+    CHECK_INT(rpt_set_add(s, &a), 0);
+    if (with_error) CHECK_INT(rpt_set_add_error(s, "bad<x>.tar", "not a tar archive"), 0);
+    CHECK_INT(rpt_set_add(s, &b), 0);
+    CHECK_INT(rpt_set_status(s), with_error ? 2 : 1);
+    rpt_free(&a);   /* added reports may go at once */
+    rpt_free(&b);
+    CHECK_INT(rpt_set_end(s), 0);
+    fclose(f);
+    return buf;
+}
+
+static void test_json_set(void)
+{
+    char *text = render_set(RF_JSON, true);
+    cJSON *doc = cJSON_Parse(text);
+    CHECK(doc != NULL);
+    CHECK_STR(cJSON_GetObjectItem(doc, "schema")->valuestring, "palisade.scans/v1");
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "reports")), 2);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "errors")), 1);
+    cJSON *sum = cJSON_GetObjectItem(doc, "summary");
+    CHECK_INT(cJSON_GetObjectItem(sum, "images")->valueint, 3);
+    CHECK_INT(cJSON_GetObjectItem(sum, "passed")->valueint, 1);
+    CHECK_INT(cJSON_GetObjectItem(sum, "failed")->valueint, 1);
+    CHECK_INT(cJSON_GetObjectItem(sum, "errors")->valueint, 1);
+    CHECK_INT(cJSON_GetObjectItem(cJSON_GetObjectItem(sum, "findings"), "high")->valueint, 1);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(doc, "passed")));
+
+    /* each report reads back to the same document */
+    cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "reports"), 0);
+    rpt_report back;
+    char err[512];
+    CHECK_INT(rpt_from_json(&back, first, err, sizeof err), 0);
+    CHECK_INT(back.nfindings, 2);
+    CHECK_INT(back.fail_count[SEV_HIGH], 1);
+    CHECK_INT(back.excepted_findings, 1);
+    CHECK(!back.passed);
+    CHECK_STR(back.image.config.labels[0].value, hostile);
+    CHECK_STR(back.image.history[0].created_by, hostile);
+    CHECK_INT(back.vulns[0].factors[RPT_RISK_FIX], 10);
+    CHECK_INT(back.checks[0].nfw, 1);
+    char *again = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&again, &len);
+    CHECK_INT(rpt_write(&back, RF_JSON, f), 0);
+    fclose(f);
+    cJSON *redoc = cJSON_Parse(again);
+    CHECK(cJSON_Compare(redoc, first, true));
+    cJSON_Delete(redoc);
+    free(again);
+    rpt_free(&back);
+    cJSON_Delete(doc);
+    free(text);
+}
+
+static void test_load_errors(void)
+{
+    static const struct { const char *json, *err; } cases[] = {
+        {"[]", "report: not a JSON object"},
+        {"{\"schema\": \"palisade.scans/v1\"}", "schema: not a palisade.scan/v1 report"},
+        {"{\"schema\": \"palisade.scan/v1\"}", "image: missing, or not an object"},
+        {"{\"schema\": \"palisade.scan/v1\", \"image\": {\"name\": 3}}", "image: 'name' must be a string"},
+        {"{\"schema\": \"palisade.scan/v1\", \"image\": {}, \"findings\": [{\"id\": \"X\", \"severity\": \"high\", \"status\": \"lost\"}]}",
+         "findings[0]: unknown status 'lost'"},
+        {"{\"schema\": \"palisade.scan/v1\", \"image\": {}, \"vulnerabilities\": [{\"id\": \"C\", \"status\": \"fail\", \"risk\": 900}]}",
+         "vulnerabilities[0]: 'risk' must be a number from 0 to 100"},
+        {"{\"schema\": \"palisade.scan/v1\", \"image\": {}, \"checks\": [{\"id\": \"A\"}, {\"id\": \"A\"}]}",
+         "checks[1]: check 'A' is listed twice"},
+        {"{\"schema\": \"palisade.scan/v1\", \"image\": {\"history\": [1]}}", "image.history[0]: must be an object"},
+        {"{\"schema\": \"palisade.scan/v1\", \"image\": {}, \"fail_on\": \"info\"}", "fail_on: must be low, medium, high or critical"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *doc = cJSON_Parse(cases[i].json);
+        rpt_report r;
+        char err[512] = "";
+        CHECK_INT(rpt_from_json(&r, doc, err, sizeof err), -1);
+        CHECK_STR(err, cases[i].err);
+        rpt_free(&r);
+        cJSON_Delete(doc);
+    }
+    /* invalid UTF-8 and control characters in a saved report become safe strings */
+    cJSON *doc = cJSON_Parse("{\"schema\": \"palisade.scan/v1\", \"image\": {\"name\": \"a\\u0001b\"}, "
+                             "\"findings\": [{\"id\": \"X\", \"severity\": \"high\", \"status\": \"fail\", \"message\": \"m\"}]}");
+    rpt_report r;
+    char err[512];
+    CHECK_INT(rpt_from_json(&r, doc, err, sizeof err), 0);
+    CHECK_STR(r.image.name, "a b");
+    CHECK_INT(r.nchecks, 1);   /* the finding's check, made from it */
+    CHECK(!r.passed);
+    rpt_free(&r);
+    cJSON_Delete(doc);
+}
+
+static void test_html_escaping(void)
+{
+    char *html = render_set(RF_HTML, true);
+    CHECK(html && !strncmp(html, "<!DOCTYPE html>", 15));
+    /* the hostile string never appears raw, only escaped */
+    CHECK(strstr(html, "<script>alert") == NULL);
+    CHECK(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;amp;") != NULL);
+    CHECK(strstr(html, "bad&lt;x&gt;.tar") != NULL);
+    /* one script: the page's own, allowed by its hash */
+    const char *p = html;
+    int scripts = 0;
+    while ((p = strstr(p, "<script"))) { scripts++; p++; }
+    CHECK_INT(scripts, 1);
+    CHECK(strstr(html, "script-src 'sha256-") != NULL);
+    CHECK(strstr(html, "http://") == NULL || strstr(html, "http://") == strstr(html, "http://www.w3.org/2000/svg"));
+    free(html);
+}
+
+static void test_str_cut(void)
+{
+    rpt_report r;
+    rpt_init(&r);
+    CHECK_STR(rpt_str_cut(&r, "abcdef", 6), "abcdef");
+    CHECK_STR(rpt_str_cut(&r, "abcdef", 3), "abc\xe2\x80\xa6");
+    /* never inside a character: é is two bytes */
+    CHECK_STR(rpt_str_cut(&r, "a\xc3\xa9z", 2), "a\xe2\x80\xa6");
+    rpt_free(&r);
+}
+
+static void test_other_sets(void)
+{
+    char *text = render_set(RF_TEXT, false);
+    CHECK(strstr(text, "FAIL: 2 images: 1 passed, 1 failed;") != NULL);
+    free(text);
+    char *sarif = render_set(RF_SARIF, true);
+    cJSON *doc = cJSON_Parse(sarif);
+    CHECK(doc != NULL);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "runs")), 3);
+    cJSON_Delete(doc);
+    free(sarif);
+    char *gh = render_set(RF_GITHUB, false);
+    CHECK(strstr(gh, "title=a%3A1%3A PAL-0041 (high)") != NULL);
+    free(gh);
+}
+
+int main(void)
+{
+    test_json_set();
+    test_load_errors();
+    test_html_escaping();
+    test_str_cut();
+    test_other_sets();
+    return unit_result("test_report_set");
+}
