@@ -200,6 +200,10 @@ static int load_image(loader *L, const cJSON *doc)
     if (strlist(L, im, "tags", w, &tags, NULL) != 0) return -1;
     ri->tags = tags.v;
     ri->ntags = tags.n;
+    /* a live scan always has these (maybe empty), and the writers count on it */
+    const char **always[] = {&ri->file, &ri->name, &ri->id, &ri->os, &ri->os_version, &ri->architecture};
+    for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+        if (!*always[i]) *always[i] = "";
     const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(im, "config");
     if (cfg && load_config(L, cfg) != 0) return -1;
     const cJSON *hist = cJSON_GetObjectItemCaseSensitive(im, "history");
@@ -286,6 +290,8 @@ static int load_exception(loader *L, const cJSON *o, const char *where, bool *ha
         get_num(L, e, "line", where, 0, 4294967295.0, &line))
         return -1;
     x->line = (unsigned)line;
+    if (!x->reason) x->reason = "";
+    if (!x->file) x->file = "";
     return 0;
 }
 
@@ -355,6 +361,9 @@ static int load_vulns(loader *L, const cJSON *doc)
             status_of(L, status, where, statuses, &v->status) || load_exception(L, e, where, &v->has_exception, &v->exc))
             return -1;
         if (!v->id || !*v->id) return fail(L, where, "'id' is missing");
+        if (!v->package) v->package = "";
+        if (!v->version) v->version = "";
+        if (!v->ecosystem) v->ecosystem = "";
         v->severity_name = sev ? sev : "unknown";
         v->cvss = cvss;
         v->risk = (int)risk;

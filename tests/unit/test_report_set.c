@@ -170,6 +170,23 @@ static void test_load_errors(void)
     CHECK(!r.passed);
     rpt_free(&r);
     cJSON_Delete(doc);
+    /* a report that leaves out the image's fields and an exception's renders in every
+       format (the text writer printed a NULL file name: found by fuzz_report_json) */
+    doc = cJSON_Parse("{\"schema\": \"palisade.scan/v1\", \"image\": {}, \"findings\": [{\"id\": \"X\", "
+                      "\"severity\": \"high\", \"status\": \"excepted\", \"exception\": {}}], "
+                      "\"vulnerabilities\": [{\"id\": \"C\", \"status\": \"fail\"}]}");
+    CHECK_INT(rpt_from_json(&r, doc, err, sizeof err), 0);
+    for (int fmt = RF_TEXT; fmt <= RF_HTML; fmt++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        CHECK_INT(rpt_write(&r, fmt, f), 0);
+        fclose(f);
+        CHECK(len > 0);
+        free(buf);
+    }
+    rpt_free(&r);
+    cJSON_Delete(doc);
 }
 
 static void test_html_escaping(void)
