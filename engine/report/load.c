@@ -388,9 +388,12 @@ static int load_notes(loader *L, const cJSON *doc)
     if (get_arr(L, doc, "notes", "report", &a) != 0) return -1;
     cJSON_ArrayForEach(e, a) {
         if (!cJSON_IsString(e)) return fail(L, "notes", "must hold strings");
-        /* the writers say this themselves whenever vulnerabilities were not checked */
-        if (!strcmp(e->valuestring, RPT_VULNS_NOT_CHECKED)) continue;
-        if (rpt_note(L->r, "%s", e->valuestring) != 0) return fail(L, "notes", "out of memory");
+        /* the writers say this themselves whenever vulnerabilities were not checked;
+           compared as it will be stored (control characters made spaces), or a near
+           copy would come back as the very note and be written twice */
+        const char *note = rpt_str(L->r, e->valuestring);
+        if (!strcmp(note, RPT_VULNS_NOT_CHECKED)) continue;
+        if (rpt_note(L->r, "%s", note) != 0) return fail(L, "notes", "out of memory");
     }
     return 0;
 }
