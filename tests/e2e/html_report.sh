@@ -12,6 +12,8 @@
 #     and with scripts off every table is there and the controls are not
 #   - screenshots at desktop and phone widths are not blank, the phone
 #     layout does not scroll sideways, and print media hides the controls
+#   - every text, in HTML and in the SVG charts, has WCAG AA contrast
+#     against what is behind it
 #   - `tidy -errors` finds no error in any of the pages
 # on the example images (examples/images), a 20-image run and a hostile
 # image.  The pages, screenshots and a PDF print are kept as artefacts in
@@ -202,6 +204,51 @@ DOM = r"""
 })()
 """
 
+# Accessible colours: every piece of text on the page, HTML or SVG, against
+# what is behind it, by WCAG 2's contrast ratio: 4.5:1, or 3:1 for large
+# text (24px, or 18.66px bold).  HTML text is measured against the first
+# ancestor with a background; SVG text against the element under its
+# centre (a heat-map cell's rect, or the page).  Returns the pairs that
+# fall short, as "text: ratio (colour on background)".
+CONTRAST = r"""
+window.__contrast = (root) => {
+  const rgb = c => { const m = (c || '').match(/[\d.]+/g); return m ? m.map(Number) : null; };
+  const opaque = c => { const v = rgb(c); return v && (v.length < 4 || v[3] > 0) ? v : null; };
+  const lum = v => { const l = v.slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const bgOf = e => { for (; e && e.nodeType === 1; e = e.parentElement) { const b = opaque(getComputedStyle(e).backgroundColor);
+                                                                           if (b) return b; } return [255, 255, 255]; };
+  const short = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  for (let n; (n = walker.nextNode());) {
+    const e = n.parentElement;
+    if (!n.textContent.trim() || seen.has(e) || !e.getClientRects().length || e.closest('script,style,title,head')) continue;
+    seen.add(e);
+    const cs = getComputedStyle(e);
+    if (cs.visibility === 'hidden' || cs.display === 'none') continue;
+    let fg, bg;
+    if (e instanceof SVGElement) {
+      fg = opaque(cs.fill);
+      e.scrollIntoView({block: 'center', inline: 'center'});
+      const r = e.getBoundingClientRect();
+      const under = document.elementsFromPoint(r.x + r.width / 2, r.y + r.height / 2).find(u => u !== e && !e.contains(u));
+      bg = under && under.tagName === 'rect' ? opaque(getComputedStyle(under).fill) : bgOf(under);
+    } else {
+      fg = opaque(cs.color);
+      bg = bgOf(e);
+    }
+    if (!fg || !bg) continue;
+    const size = parseFloat(cs.fontSize), bold = parseInt(cs.fontWeight) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    const got = ratio(fg, bg);
+    if (got < need) short.push(n.textContent.trim().slice(0, 40) + ': ' + got.toFixed(2) + ' (' + fg + ' on ' + bg + ')');
+  }
+  return short;
+};
+"""
+
 SEVS = ["critical", "high", "medium", "low", "info"]
 
 
@@ -310,6 +357,16 @@ with browser.Browser() as b:
         inert(tag, dom, page)
         check(dom["svgs"] >= 3 and dom["buttons"] > 0 and not dom["controls_hidden"],
               tag + ": charts drawn, sort buttons and filter shown with scripts on")
+        page.eval(CONTRAST)
+        if tag == "examples":
+            # the measure does catch text too faint (a canary: #777 on white is 4.48:1)
+            canary = page.eval("(() => { const d = document.createElement('p'); d.style.color = '#777';"
+                               "d.textContent = 'canary'; document.body.append(d); const r = __contrast(d);"
+                               "d.remove(); return r; })()")
+            check(len(canary) == 1 and canary[0].startswith("canary: 4.48"), "contrast: the canary falls short", canary)
+        short = page.eval("__contrast(document.body)")
+        expect_eq(tag + ": every text, HTML and SVG, has WCAG AA contrast against what is behind it", short, [])
+        page.eval("window.scrollTo(0, 0)")
         png = page.screenshot(full=tag != "run20")
         with open(os.path.join(ART, tag + "-desktop.png"), "wb") as f:
             f.write(png)
