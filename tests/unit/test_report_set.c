@@ -1,7 +1,8 @@
 /*
  * test_report_set.c — reports of several images (engine/report/set.c),
  * saved reports read back (load.c) and the HTML page's escaping (html.c),
- * on reports built in memory.
+ * the overview's exceptions (in force, expiring soon, expired), on reports
+ * built in memory.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +226,82 @@ static void test_html_escaping(void)
     free(html);
 }
 
+/* An image whose findings are excepted by three exceptions: one expired (the
+   finding fails again), one ending 10 days after `today`, one far off; the
+   second image matches the far one too. */
+static void add_excepted(rpt_report *r, const char *name, bool all)
+{
+    rpt_init(r);
+    r->image.file = "img.tar";
+    r->image.name = name;
+    rpt_check *c = rpt_add_check(r);
+    c->id = "PAL-0424";
+    c->severity = SEV_HIGH;
+    static const rpt_exception_ref excs[] = {
+        {"far off", "2999-12-31", "exc.yaml", 3, false},
+        {"ends soon", "2026-01-11", "exc.yaml", 7, false},
+        {"ran out", "2025-12-31", "exc.yaml", 11, true},
+    };
+    for (int i = 0; i < (all ? 3 : 1); i++) {
+        rpt_finding *f = rpt_add_finding(r);
+        f->check = 0;
+        f->severity = SEV_HIGH;
+        f->status = excs[i].expired ? RS_FAIL : RS_EXCEPTED;
+        f->message = "a key";
+        f->has_exception = true;
+        f->exc = excs[i];
+    }
+    rpt_finish(r);
+}
+
+static char *exceptions_page(unsigned expiring_days)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    rpt_set_opts o = {20454, expiring_days, NULL};   /* today: 2026-01-01 */
+    rpt_set *s = rpt_set_begin(RF_HTML, f, &o);
+    CHECK(s != NULL);
+    rpt_report a, b;
+    add_excepted(&a, "a:1", true);
+    add_excepted(&b, "b:1", false);
+    CHECK_INT(rpt_set_add(s, &a), 0);
+    CHECK_INT(rpt_set_add(s, &b), 0);
+    rpt_free(&a);
+    rpt_free(&b);
+    CHECK_INT(rpt_set_end(s), 0);
+    fclose(f);
+    return buf;
+}
+
+/* The overview's exceptions: in force, expiring soon (by --expiring-days),
+   expired; one row per exception, soonest first, counting the images. */
+static void test_html_exceptions(void)
+{
+    char *html = exceptions_page(0);   /* 30 days */
+    const char *t = strstr(html, "<table class=\"sortable\" id=\"t-exceptions\">");
+    CHECK(strstr(html, "<p>3 exceptions matched: 2 in force, of which 1 expires within 30 days; 1 expired") != NULL);
+    CHECK(t != NULL);
+    if (t) {
+        const char *ran = strstr(t, "ran out"), *soon = strstr(t, "ends soon"), *far = strstr(t, "far off");
+        CHECK(ran && soon && far && ran < soon && soon < far);   /* by expiry date */
+        CHECK(strstr(t, "<td>2025-12-31</td><td data-sort=\"0\" class=\"exc-expired\">expired: fails again</td>"
+                        "<td>1</td><td>0</td><td>1</td><td>exc.yaml:11</td>") != NULL);
+        CHECK(strstr(t, "<td>2026-01-11</td><td data-sort=\"1\" class=\"exc-soon\">expiring soon (in 10 days)</td>"
+                        "<td>1</td><td>0</td><td>1</td><td>exc.yaml:7</td>") != NULL);
+        CHECK(strstr(t, "<td>2999-12-31</td><td data-sort=\"2\">in force</td><td>2</td><td>0</td><td>2</td>"
+                        "<td>exc.yaml:3</td>") != NULL);
+    }
+    free(html);
+    html = exceptions_page(9);         /* 10 days away is no longer soon */
+    CHECK(strstr(html, "2 in force, of which 0 expire within 9 days; 1 expired") != NULL);
+    CHECK(strstr(html, "expiring soon") == NULL);
+    free(html);
+    html = exceptions_page(10);        /* ... and on the day it is */
+    CHECK(strstr(html, "expiring soon (in 10 days)") != NULL);
+    free(html);
+}
+
 static void test_str_cut(void)
 {
     rpt_report r;
@@ -257,6 +334,7 @@ int main(void)
     test_json_set();
     test_load_errors();
     test_html_escaping();
+    test_html_exceptions();
     test_str_cut();
     test_other_sets();
     return unit_result("test_report_set");
