@@ -7,6 +7,7 @@
 #   make fuzz-run every fuzz target for FUZZ_SECONDS (20) over its corpus
 #   make fuzz-replay  the fuzz targets as plain programs over their corpora
 #   make bench    benchmarks in tests/bench/ (figures as ratios to a baseline)
+#   make demo-report  the example images in one HTML report (build/examples/report.html)
 #   make deps     install the Debian build dependencies (needs root or sudo)
 #
 # The library is built by folder: every .c in a stage folder of engine/ and
@@ -24,7 +25,7 @@ CC       ?= cc
 PKGS     := libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib sqlite3
 DEB_DEPS := build-essential clang flex bison pkg-config libyaml-dev libpcre2-dev \
             libarchive-dev libcjson-dev libhivex-dev libsodium-dev zlib1g-dev libsqlite3-dev zstd xz-utils \
-            libxml2-utils python3 python3-jsonschema jq \
+            libxml2-utils python3 python3-jsonschema jq chromium tidy fonts-dejavu-core \
             runc busybox-static nftables iproute2
 
 # Lazily expanded: `make` installs missing dependencies first (check-deps),
@@ -51,7 +52,7 @@ LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(GEN)/lexer.o $(GEN)/gramma
 CLI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/gen/embedded.o
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: FORCE all test unit langtest e2e asan fuzz fuzz-run fuzz-replay bench deps clean check-deps demo
+.PHONY: FORCE all test unit langtest e2e asan fuzz fuzz-run fuzz-replay bench deps clean check-deps demo demo-report
 .DELETE_ON_ERROR:
 
 all: check-deps $(BUILD)/palisade $(BUILD)/libpalisade.a
@@ -165,9 +166,20 @@ demo: check-deps all $(DEMO_IMAGE)
 	   *) exit $$rc;; \
 	 esac
 
+# The example images (examples/images) scanned together into one HTML page,
+# with the example feed and exceptions: build/examples/report.html.
+EXAMPLE_IMAGES := $(patsubst examples/images/%.json,$(BUILD)/examples/%.tar,$(filter-out examples/images/feed.json,$(wildcard examples/images/*.json)))
+$(BUILD)/examples/%.tar: examples/images/%.json tests/e2e/lib/mkimage.py
+	@mkdir -p $(@D)
+	python3 tests/e2e/lib/mkimage.py $@ --spec $< >/dev/null
+demo-report: check-deps all $(EXAMPLE_IMAGES)
+	@$(BUILD)/palisade scan $(EXAMPLE_IMAGES) --feeds examples/images/feed.json \
+	   --exceptions examples/images/exceptions.yaml -o $(BUILD)/examples/report.html; rc=$$?; \
+	 [ $$rc -le 1 ] && echo "wrote $(BUILD)/examples/report.html (open it in a browser)"; [ $$rc -le 1 ]
+
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
-	@for b in runtime inventory langpkg scan vuln agent seq; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
+	@for b in runtime inventory langpkg scan vuln scan_many agent seq; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
 
 clean:
 	rm -rf build build-asan build-fuzz

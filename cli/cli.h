@@ -19,6 +19,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_report(int argc, char **argv);    /* cli/cmd_report.c */
 int cmd_version(int argc, char **argv);
 int cmd_version_compare(int argc, char **argv);  /* cli/cmd_version.c */
 int cmd_test(int argc, char **argv);      /* cli/cmd_test.c */

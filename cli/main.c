@@ -22,7 +22,8 @@ static const struct command {
     int (*run)(int, char **);
     const char *help;
 } commands[] = {
-    {"scan", cmd_scan, "scan IMAGE.tar: compliance checks on an image (docker save / OCI)"},
+    {"scan", cmd_scan, "scan IMAGE.tar...: compliance checks on images (docker save / OCI)"},
+    {"report", cmd_report, "report SCAN.json... -o report.html: saved scan reports as one HTML page"},
     {"inventory", cmd_inventory, "inventory IMAGE.tar: print what an image holds, as JSON"},
     {"eval", cmd_eval, "eval --policy DIR|BUNDLE --events FILE|- : decide every event"},
     {"hook", cmd_hook, "hook [STAGE]: OCI runtime hook, registers a container with `agent --enforce`"},

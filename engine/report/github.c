@@ -84,11 +84,12 @@ static void lint_finding(const rpt_report *r, const rpt_finding *x, FILE *f)
 
 /* A scan finding: titled by its check and severity; an excepted one is a
    notice with the reason, a failing one carries its fix. */
-static void scan_finding(const rpt_report *r, const rpt_finding *x, FILE *f)
+static void scan_finding(const rpt_report *r, const rpt_finding *x, const char *image, FILE *f)
 {
     char title[1024], msg[8192];
     const rpt_check *c = &r->checks[x->check];
-    snprintf(title, sizeof title, "%s (%s) %s", c->id, rpt_sev_name(x->severity), c->title ? c->title : "");
+    snprintf(title, sizeof title, "%s%s%s (%s) %s", image ? image : "", image ? ": " : "", c->id,
+             rpt_sev_name(x->severity), c->title ? c->title : "");
     if (x->status == RS_EXCEPTED) {
         snprintf(msg, sizeof msg, "excepted%s%s: %s -- %s", x->exc.expires ? " until " : "",
                  x->exc.expires ? x->exc.expires : "", x->message, x->exc.reason);
@@ -105,10 +106,11 @@ static void scan_finding(const rpt_report *r, const rpt_finding *x, FILE *f)
     annotate_at(f, command_of(x->severity), &x->src, title, msg);
 }
 
-static void vuln(const rpt_vuln *v, FILE *f)
+static void vuln(const rpt_vuln *v, const char *image, FILE *f)
 {
     char title[1024], msg[8192];
-    snprintf(title, sizeof title, "%s (%s) in %s", v->id, rpt_vuln_sev(v), v->package ? v->package : "");
+    snprintf(title, sizeof title, "%s%s%s (%s) in %s", image ? image : "", image ? ": " : "", v->id, rpt_vuln_sev(v),
+             v->package ? v->package : "");
     int n = snprintf(msg, sizeof msg, "%s %s", v->package ? v->package : "", v->version ? v->version : "");
     if (n > 0 && (size_t)n < sizeof msg)
         n += snprintf(msg + n, sizeof msg - (size_t)n, v->fixed_version && *v->fixed_version ? " is fixed in %s" : " has no fix yet%s",
@@ -150,20 +152,45 @@ static void summary(const rpt_report *r, FILE *f)
 
 int rpt_write_github(const rpt_report *r, FILE *f)
 {
+    return rpt_write_github_image(r, f, false);
+}
+
+/* name_image: one image of several, so every annotation's title starts
+   with the image's name (GitHub lists a run's annotations together). */
+int rpt_write_github_image(const rpt_report *r, FILE *f, bool name_image)
+{
+    const char *img = r->image.name && *r->image.name ? r->image.name : r->image.file;
+    const char *named = name_image && img ? img : NULL;
     for (unsigned i = 0; i < r->nfindings; i++) {
         if (r->kind == RPT_LINT) lint_finding(r, &r->findings[i], f);
-        else scan_finding(r, &r->findings[i], f);
+        else scan_finding(r, &r->findings[i], named, f);
     }
     if (r->kind == RPT_LINT) return 0;
     char title[1024];
     for (unsigned i = 0; i < r->nchecks; i++)
         if (r->checks[i].error) {
-            snprintf(title, sizeof title, "%s stopped", r->checks[i].id);
+            snprintf(title, sizeof title, "%s%s%s stopped", named ? named : "", named ? ": " : "", r->checks[i].id);
             annotate(f, "error", title, r->checks[i].error);
         }
-    for (unsigned i = 0; i < r->nvulns; i++) vuln(&r->vulns[i], f);
-    for (unsigned i = 0; i < r->nnotes; i++) annotate(f, "notice", "palisade scan", r->notes[i]);
-    if (!r->vulns_scanned) annotate(f, "notice", "palisade scan", RPT_VULNS_NOT_CHECKED);
+    for (unsigned i = 0; i < r->nvulns; i++) vuln(&r->vulns[i], named, f);
+    snprintf(title, sizeof title, "palisade scan%s%s", named ? ": " : "", named ? named : "");
+    for (unsigned i = 0; i < r->nnotes; i++) annotate(f, "notice", title, r->notes[i]);
+    if (!r->vulns_scanned) annotate(f, "notice", title, RPT_VULNS_NOT_CHECKED);
     summary(r, f);
     return 0;
+}
+
+/* An image of a set that could not be scanned. */
+void rpt_github_error(FILE *f, const char *image, const char *error)
+{
+    char title[1024];
+    snprintf(title, sizeof title, "palisade scan: %s", image ? image : "image");
+    annotate(f, "error", title, error);
+}
+
+/* A set's closing line, escaped like a message. */
+void rpt_github_line(FILE *f, const char *line)
+{
+    esc(f, line, false);
+    fputc('\n', f);
 }

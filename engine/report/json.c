@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cJSON.h>
 #include "engine/report/report.h"
 #include "engine/base/about.h"
@@ -87,6 +88,50 @@ static cJSON *sev_counts(const unsigned c[6])
     return o;
 }
 
+static cJSON *strlist_json(const rpt_strlist *l)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (unsigned i = 0; i < l->n; i++) cJSON_AddItemToArray(a, cJSON_CreateString(l->v[i]));
+    return a;
+}
+
+static cJSON *config_json(const rpt_config *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_str(o, "user", c->user);
+    add_str(o, "working_dir", c->working_dir);
+    cJSON_AddItemToObject(o, "entrypoint", strlist_json(&c->entrypoint));
+    cJSON_AddItemToObject(o, "cmd", strlist_json(&c->cmd));
+    cJSON_AddItemToObject(o, "env", strlist_json(&c->env));
+    cJSON_AddItemToObject(o, "exposed_ports", strlist_json(&c->ports));
+    cJSON_AddItemToObject(o, "volumes", strlist_json(&c->volumes));
+    cJSON_AddItemToObject(o, "healthcheck", strlist_json(&c->healthcheck));
+    cJSON *labels = cJSON_AddArrayToObject(o, "labels");
+    for (unsigned i = 0; i < c->nlabels; i++) {
+        cJSON *l = cJSON_CreateObject();
+        add_str(l, "name", c->labels[i].name);
+        add_str(l, "value", c->labels[i].value);
+        cJSON_AddItemToArray(labels, l);
+    }
+    if (c->omitted) cJSON_AddNumberToObject(o, "omitted", c->omitted);
+    return o;
+}
+
+static cJSON *history_json(const rpt_image *image)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (unsigned i = 0; i < image->nhistory; i++) {
+        const rpt_history *h = &image->history[i];
+        cJSON *o = cJSON_CreateObject();
+        add_str(o, "created", h->created);
+        add_str(o, "created_by", h->created_by);
+        add_str(o, "comment", h->comment);
+        cJSON_AddBoolToObject(o, "empty_layer", h->empty_layer);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
 static cJSON *image_json(const rpt_image *image)
 {
     cJSON *im = cJSON_CreateObject();
@@ -98,6 +143,12 @@ static cJSON *image_json(const rpt_image *image)
     add_str(im, "os", image->os);
     add_str(im, "os_version", image->os_version);
     add_str(im, "architecture", image->architecture);
+    if (image->created) add_str(im, "created", image->created);
+    if (image->config.known) cJSON_AddItemToObject(im, "config", config_json(&image->config));
+    if (image->history_known) {
+        cJSON_AddItemToObject(im, "history", history_json(image));
+        if (image->history_omitted) cJSON_AddNumberToObject(im, "history_omitted", image->history_omitted);
+    }
     return im;
 }
 
@@ -156,6 +207,10 @@ static cJSON *vuln_json(const rpt_vuln *v)
     add_str(o, "severity", rpt_vuln_sev(v));
     cJSON_AddNumberToObject(o, "cvss", v->cvss);
     cJSON_AddNumberToObject(o, "risk", v->risk);
+    if (v->has_factors) {
+        cJSON *rf = cJSON_AddObjectToObject(o, "risk_factors");
+        for (int k = 0; k < RPT_RISK_NFACTORS; k++) cJSON_AddNumberToObject(rf, rpt_risk_factor_name(k), v->factors[k]);
+    }
     add_str(o, "published", v->published);
     cJSON_AddNumberToObject(o, "age_days", (double)v->age_days);
     cJSON_AddBoolToObject(o, "exploit", v->exploit);
@@ -175,6 +230,14 @@ static cJSON *check_json(const rpt_check *c)
     add_str(o, "title", c->title);
     add_str(o, "severity", rpt_sev_name(c->severity));
     add_str(o, "status", rpt_status_name(c->status));
+    cJSON *fw = cJSON_AddArrayToObject(o, "frameworks");   /* a passing check's controls pass */
+    for (unsigned k = 0; k < c->nfw; k++) {
+        cJSON *e = cJSON_CreateObject();
+        add_str(e, "framework", c->fw[k].framework);
+        add_str(e, "control", c->fw[k].control);
+        if (c->fw[k].title && *c->fw[k].title) add_str(e, "title", c->fw[k].title);
+        cJSON_AddItemToArray(fw, e);
+    }
     cJSON_AddNumberToObject(o, "findings", c->nfail + c->nexcepted);
     if (c->dropped) cJSON_AddNumberToObject(o, "dropped", c->dropped);
     add_str(o, "source", c->source);
@@ -206,6 +269,13 @@ static int write_scan_json(const rpt_report *r, FILE *f)
     cJSON *tool = cJSON_AddObjectToObject(root, "tool");
     add_str(tool, "name", "palisade");
     add_str(tool, "version", PALISADE_VERSION);
+    if (r->started > 0) {
+        char stamp[32];
+        struct tm tm;
+        gmtime_r(&r->started, &tm);
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        add_str(root, "started", stamp);
+    }
     cJSON_AddItemToObject(root, "image", image_json(&r->image));
     cJSON *fa = cJSON_AddArrayToObject(root, "findings");
     for (unsigned i = 0; i < r->nfindings; i++) cJSON_AddItemToArray(fa, scan_finding_json(r, &r->findings[i]));

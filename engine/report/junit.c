@@ -49,26 +49,75 @@ static void property(FILE *f, const char *name, const char *value)
     fputs("\"/>\n", f);
 }
 
-int rpt_write_junit(const rpt_report *r, FILE *f)
+/* The host name as an attribute value needs no escaping once these go. */
+static void host_name(char *host, size_t cap)
 {
-    char host[256] = "localhost";
-    if (gethostname(host, sizeof host) != 0 || !host[0]) snprintf(host, sizeof host, "localhost");
-    host[sizeof host - 1] = 0;
+    if (gethostname(host, cap) != 0 || !host[0]) snprintf(host, cap, "localhost");
+    host[cap - 1] = 0;
     for (char *p = host; *p; p++)
         if (*p == '"' || *p == '<' || *p == '&' || (unsigned char)*p < 0x21) *p = '-';
-    char stamp[32];
+}
+
+static void timestamp(time_t t, char *stamp, size_t cap)
+{
     struct tm tm;
-    gmtime_r(&r->started, &tm);
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+    gmtime_r(&t, &tm);
+    strftime(stamp, cap, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+void rpt_junit_begin(FILE *f)
+{
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", f);
+}
+
+void rpt_junit_end(FILE *f)
+{
+    fputs("</testsuites>\n", f);
+}
+
+/* An image that could not be scanned: a suite with one errored testcase. */
+void rpt_junit_error_suite(FILE *f, const char *image, const char *error, unsigned id)
+{
+    char host[256] = "localhost", stamp[32];
+    host_name(host, sizeof host);
+    timestamp(time(NULL), stamp, sizeof stamp);
+    fputs("  <testsuite name=\"", f);
+    xml(f, image && *image ? image : "image", true);
+    fprintf(f, "\" package=\"palisade.scan\" id=\"%u\" timestamp=\"%s\" hostname=\"%s\" tests=\"1\" "
+               "failures=\"0\" errors=\"1\" time=\"0\">\n    <properties>\n", id, stamp, host);
+    property(f, "image.file", image);
+    fputs("    </properties>\n    <testcase name=\"scan\" classname=\"palisade.scan\" time=\"0\">\n"
+          "      <error type=\"scan error\" message=\"", f);
+    xml(f, error, true);
+    fputs("\">", f);
+    xml(f, error, false);
+    fputs("</error>\n    </testcase>\n    <system-out></system-out>\n    <system-err>", f);
+    xml(f, error, false);
+    fputs("</system-err>\n  </testsuite>\n", f);
+}
+
+int rpt_write_junit(const rpt_report *r, FILE *f)
+{
+    rpt_junit_begin(f);
+    rpt_junit_suite(r, f, 0);
+    rpt_junit_end(f);
+    return 0;
+}
+
+/* One image's <testsuite>. */
+void rpt_junit_suite(const rpt_report *r, FILE *f, unsigned id)
+{
+    char host[256] = "localhost", stamp[32];
+    host_name(host, sizeof host);
+    timestamp(r->started, stamp, sizeof stamp);
     const char *img = r->image.name && *r->image.name ? r->image.name : r->image.file;
 
     unsigned failures = r->checks_failed + r->vulns_failing, errors = r->checks_errors;
-    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", f);
     fputs("  <testsuite name=\"", f);
     xml(f, img && *img ? img : "image", true);
-    fprintf(f, "\" package=\"palisade.scan\" id=\"0\" timestamp=\"%s\" hostname=\"%s\" tests=\"%u\" "
+    fprintf(f, "\" package=\"palisade.scan\" id=\"%u\" timestamp=\"%s\" hostname=\"%s\" tests=\"%u\" "
                "failures=\"%u\" errors=\"%u\" time=\"%.3f\">\n",
-            stamp, host, r->nchecks + r->nvulns, failures, errors, r->seconds);
+            id, stamp, host, r->nchecks + r->nvulns, failures, errors, r->seconds);
     fputs("    <properties>\n", f);
     property(f, "image.file", r->image.file);
     property(f, "image.name", r->image.name);
@@ -161,6 +210,5 @@ int rpt_write_junit(const rpt_report *r, FILE *f)
         }
     for (unsigned k = 0; k < r->nnotes; k++) { xml(f, r->notes[k], false); fputc('\n', f); }
     if (!r->vulns_scanned) fputs(RPT_VULNS_NOT_CHECKED "\n", f);
-    fputs("</system-out>\n    <system-err></system-err>\n  </testsuite>\n</testsuites>\n", f);
-    return 0;
+    fputs("</system-out>\n    <system-err></system-err>\n  </testsuite>\n", f);
 }

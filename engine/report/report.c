@@ -92,6 +92,27 @@ const char *rpt_str(rpt_report *r, const char *s)
     return s ? rpt_strn(r, s, strlen(s)) : NULL;
 }
 
+const char *rpt_str_cut(rpt_report *r, const char *s, size_t max)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s);
+    if (n <= max) return rpt_strn(r, s, n);
+    while (max && ((unsigned char)s[max] & 0xc0) == 0x80) max--;   /* not inside a character */
+    const char *cut = rpt_strn(r, s, max);
+    size_t cl = strlen(cut);
+    char *out = pal_arena_alloc(&r->arena, cl + 4);
+    if (!out) return cut;
+    memcpy(out, cut, cl);
+    memcpy(out + cl, "\xe2\x80\xa6", 4);
+    return out;
+}
+
+const char *rpt_risk_factor_name(int factor)
+{
+    static const char *const names[RPT_RISK_NFACTORS] = {"severity", "fix", "exploit", "network", "root", "age"};
+    return factor >= 0 && factor < RPT_RISK_NFACTORS ? names[factor] : "?";
+}
+
 #define GROW_ONE(arr, n, cap) \
     ((n) < (cap) || grow((void **)&(arr), &(cap), sizeof *(arr)) == 0)
 
@@ -260,20 +281,31 @@ void rpt_finish(rpt_report *r)
 
 int rpt_format_from_name(const char *name)
 {
-    static const char *const names[] = {"text", "json", "sarif", "junit", "github"};
-    for (int i = 0; i < 5; i++)
+    static const char *const names[] = {"text", "json", "sarif", "junit", "github", "html"};
+    for (int i = 0; i < 6; i++)
         if (!strcmp(name, names[i])) return i;
     return -1;
 }
 
-const char *rpt_format_names(void) { return "text, json, sarif, junit, github"; }
+const char *rpt_format_names(void) { return "text, json, sarif, junit, github, html"; }
+
+int rpt_format_from_path(const char *path, int fallback)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot || strchr(dot, '/')) return fallback;
+    if (!strcmp(dot, ".json")) return RF_JSON;
+    if (!strcmp(dot, ".sarif")) return RF_SARIF;
+    if (!strcmp(dot, ".xml")) return RF_JUNIT;
+    if (!strcmp(dot, ".html") || !strcmp(dot, ".htm")) return RF_HTML;
+    return fallback;
+}
 
 int rpt_write(const rpt_report *r, int format, FILE *f)
 {
     int rc;
     /* a lint's text is the compiler's diagnostic format (its caller prints
        it from the linter, which holds the source); it has no JUnit form */
-    if (r->kind == RPT_LINT && (format == RF_TEXT || format == RF_JUNIT)) {
+    if (r->kind == RPT_LINT && (format == RF_TEXT || format == RF_JUNIT || format == RF_HTML)) {
         errno = EINVAL;
         return -1;
     }
@@ -283,6 +315,7 @@ int rpt_write(const rpt_report *r, int format, FILE *f)
     case RF_SARIF: rc = rpt_write_sarif(r, f); break;
     case RF_JUNIT: rc = rpt_write_junit(r, f); break;
     case RF_GITHUB: rc = rpt_write_github(r, f); break;
+    case RF_HTML: rc = rpt_write_html(r, f); break;
     default: errno = EINVAL; return -1;
     }
     if (fflush(f) != 0 || ferror(f)) return -1;

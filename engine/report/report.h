@@ -34,6 +34,11 @@
  *   github  GitHub Actions workflow commands (::error title=...::message),
  *           escaped per GitHub's rules, and a closing summary line; lint
  *           findings carry file=,line=,col=,endLine=,endColumn= (github.c)
+ *   html    one self-contained page for people: an overview and a section
+ *           per image (html.c); scans only
+ *
+ * Several images in one report (palisade.scans/v1 and the other formats'
+ * set forms) are described below, at rpt_set.
  *
  * ---------------------------------------------------------------------
  * JSON schema, version "palisade.scan/v1".  Stable: fields may be added,
@@ -42,9 +47,21 @@
  *   {
  *     "schema": "palisade.scan/v1",
  *     "tool": {"name": "palisade", "version": "0.1.0"},
+ *     "started": "2026-12-07T02:51:30Z",   when the scan began (UTC)
  *     "image": {"file": "app.tar", "name": "app:1", "tags": ["app:1"],
  *               "id": "sha256:...", "os": "linux", "os_version": "",
- *               "architecture": "amd64"},
+ *               "architecture": "amd64",
+ *               "created": "2024-01-02T00:00:00Z",
+ *               "config": {"user": "app", "working_dir": "/app",
+ *                          "entrypoint": [], "cmd": [], "exposed_ports": ["8080/tcp"],
+ *                          "volumes": [], "healthcheck": ["CMD", "..."],
+ *                          "env": ["PATH", "APP_PORT"],     names only: values often hold secrets
+ *                          "labels": [{"name": "...", "value": "..."}],
+ *                          "omitted": 3},                   only when lists were cut (RPT_MAX_LIST)
+ *               "history": [{"created": "...", "created_by": "RUN ...", "comment": "",
+ *                            "empty_layer": false}],
+ *               "history_omitted": 2},                      only when cut
+ *                                          (strings from the image are cut at RPT_MAX_CONFIG_BYTES)
  *     "findings": [{
  *         "id": "PAL-0041",                 check ID
  *         "title": "...", "severity": "high",       info|low|medium|high|critical
@@ -69,6 +86,8 @@
  *         "severity": "high",               low medium high critical, or unknown
  *         "cvss": 7.5,                      0 when the feed gives no score
  *         "risk": 63,                       0..100 (engine/vuln/vuln.h has the formula)
+ *         "risk_factors": {"severity": 30, "fix": 10, "exploit": 0, "network": 10,
+ *                          "root": 10, "age": 3},   its parts, in points
  *         "published": "2024-01-02", "age_days": 300,   "" and -1 when unknown
  *         "exploit": false, "kb": "KB5034127" (Windows), "source": "feed file",
  *         "title": "...",
@@ -79,6 +98,7 @@
  *     }],                                   ordered: failing first, severity, risk, id
  *     "checks": [{"id": "PAL-0041", "title": "...", "severity": "high",
  *                 "status": "pass",         pass | fail | excepted | error
+ *                 "frameworks": [...],      as a finding's: the controls it maps to
  *                 "findings": 0,            failing + excepted findings
  *                 "dropped": 5,             only when it found more than it may report
  *                 "source": "checks/cis_docker.pal:5",
@@ -109,6 +129,10 @@
  * and a note, sarif in run.properties.vulnerabilitiesChecked and a tool
  * notification, junit in the vulnerabilities.checked property and
  * system-out, github in a ::notice and the summary line.
+ *
+ * Fields added since the first version, as the rule above allows: started,
+ * image.created, image.config, image.history, checks[].frameworks,
+ * vulnerabilities[].risk_factors (palisade report reads reports without them).
  *
  * `summary.findings` counts findings with status fail, by severity; a
  * check's status is fail if any of its findings fails, excepted if it
@@ -185,12 +209,20 @@ typedef struct rpt_finding {
     rpt_exception_ref exc;
 } rpt_finding;
 
+/* The risk score's parts (engine/vuln/vuln.h has the formula), in points. */
+enum { RPT_RISK_SEVERITY = 0, RPT_RISK_FIX, RPT_RISK_EXPLOIT, RPT_RISK_NETWORK, RPT_RISK_ROOT, RPT_RISK_AGE,
+       RPT_RISK_NFACTORS };
+/* "severity", "fix", "exploit", "network", "root", "age" */
+const char *rpt_risk_factor_name(int factor);
+
 typedef struct rpt_vuln {
     const char *id, *package, *version, *ecosystem, *fixed_version, *published, *kb, *source, *title;
     unsigned severity;           /* SEV_*; SEV_NONE when the feed gives none */
     const char *severity_name;   /* as shown: "critical" ... "low", "unknown" */
     double cvss;                 /* 0 when unknown */
     int risk;                    /* 0..100 */
+    bool has_factors;            /* false: read from a JSON report written without them */
+    int factors[RPT_RISK_NFACTORS];
     long age_days;               /* -1 when unknown */
     bool fix_available, exploit;
     int status;                  /* RS_FAIL RS_EXCEPTED RS_ALLOWED RS_GRACE RS_INFO */
@@ -199,9 +231,33 @@ typedef struct rpt_vuln {
     rpt_exception_ref exc;
 } rpt_vuln;
 
+/* What the image's config says, as the HTML report shows it.  Lists and
+   strings come from the image (attacker-controlled) and are bounded:
+   at most RPT_MAX_LIST entries each (the rest counted in `omitted`), each
+   string cut to RPT_MAX_CONFIG_BYTES (at a character, "…" added). */
+#define RPT_MAX_LIST          1000u
+#define RPT_MAX_CONFIG_BYTES  4096u
+
+typedef struct rpt_strlist { const char **v; unsigned n; } rpt_strlist;
+typedef struct rpt_label { const char *name, *value; } rpt_label;
+typedef struct rpt_history { const char *created, *created_by, *comment; bool empty_layer; } rpt_history;
+
+typedef struct rpt_config {
+    bool known;                  /* false: read from a JSON report written without it */
+    const char *user, *working_dir;
+    rpt_strlist entrypoint, cmd, ports, volumes, healthcheck;
+    rpt_strlist env;             /* variable names only: values often hold secrets */
+    rpt_label *labels; unsigned nlabels;
+    unsigned omitted;            /* entries past RPT_MAX_LIST, over all lists */
+} rpt_config;
+
 typedef struct rpt_image {
     const char *file, *name, *id, *os, *os_version, *architecture;
     const char **tags; unsigned ntags;
+    const char *created;         /* the config's, "" when unknown */
+    rpt_config config;
+    bool history_known;
+    rpt_history *history; unsigned nhistory, history_omitted;
 } rpt_image;
 
 typedef struct rpt_report {
@@ -235,6 +291,8 @@ void rpt_free(rpt_report *r);
    characters other than \n and \t become spaces; NULL stays NULL. */
 const char *rpt_str(rpt_report *r, const char *s);
 const char *rpt_strn(rpt_report *r, const char *s, size_t n);
+/* rpt_str, cut to at most max bytes at a character boundary with "…" added. */
+const char *rpt_str_cut(rpt_report *r, const char *s, size_t max);
 /* Appends (zeroed); NULL when out of memory. */
 rpt_check *rpt_add_check(rpt_report *r);
 rpt_finding *rpt_add_finding(rpt_report *r);
@@ -249,10 +307,13 @@ void rpt_finish(rpt_report *r);
 #define RPT_VULNS_NOT_CHECKED \
     "vulnerabilities were not checked: no --feeds given, so no package was matched against a vulnerability feed"
 
-/* Formats: "text", "json", "sarif", "junit", "github".  -1 if unknown. */
+/* Formats: "text", "json", "sarif", "junit", "github", "html".  -1 if unknown. */
 int rpt_format_from_name(const char *name);
-enum { RF_TEXT = 0, RF_JSON, RF_SARIF, RF_JUNIT, RF_GITHUB };
-const char *rpt_format_names(void);   /* "text, json, sarif, junit, github" */
+enum { RF_TEXT = 0, RF_JSON, RF_SARIF, RF_JUNIT, RF_GITHUB, RF_HTML };
+const char *rpt_format_names(void);   /* "text, json, sarif, junit, github, html" */
+/* The format a file name's extension asks for (.json .sarif .xml .html
+   .htm), else fallback. */
+int rpt_format_from_path(const char *path, int fallback);
 
 /* Writes the report to f.  0, or -1 (out of memory, write error, or a
    format the report's kind has no form in: a lint's text and junit). */
@@ -262,12 +323,105 @@ int rpt_write(const rpt_report *r, int format, FILE *f);
    the old one.  0, or -1 with err. */
 int rpt_write_file(const rpt_report *r, int format, const char *path, char *err, size_t errcap);
 
-/* Writers: text.c, json.c (scan and lint), sarif.c, junit.c, github.c. */
+/* ---------------------------------------------------------------------
+ * Several images in one report (set.c): `palisade scan IMAGE...`, `scan
+ * --images DIR` and `palisade report SCAN.json...`.  The images' reports
+ * are added one at a time as each is finished and may be freed once added:
+ * every format but html streams each image's part out at once, html stages
+ * it in a temporary file (its overview comes first but is known last), so
+ * a set keeps only a few counters per image, never the reports.
+ *
+ *   text    each image's text report in turn, then the images in a table
+ *           and one closing line "PASS|FAIL: N images: ..." 
+ *   json    palisade.scans/v1, below
+ *   sarif   one document, one run per image (an image that could not be
+ *           scanned: a run with no results whose invocation failed)
+ *   junit   one <testsuites>, one <testsuite> per image (one that could
+ *           not be scanned: one testcase "scan" with an <error>)
+ *   github  each image's commands, every title starting "IMAGE: ", then
+ *           a closing line as in text
+ *   html    one self-contained page (html.c)
+ *
+ * JSON schema "palisade.scans/v1" (stable as palisade.scan/v1 is):
+ *
+ *   {"schema": "palisade.scans/v1",
+ *    "tool": {"name": "palisade", "version": "0.1.0"},
+ *    "reports": [ {palisade.scan/v1 document}, ... ],   one per image scanned, in order,
+ *                                                 each exactly as a one-image scan writes it
+ *    "errors": [{"file": "bad.tar", "error": "..."}],   images that could not be scanned
+ *    "summary": {"images": 3, "passed": 1, "failed": 1, "errors": 1,
+ *                "findings": {"critical": 0, "high": 4, ...},   failing, over all images
+ *                "excepted_findings": 1,
+ *                "vulnerabilities": {"critical": 0, ..., "failing": 1,
+ *                                    "checked": true}},   true when any image was
+ *    "fail_on": "high",                          "mixed" when the reports differ
+ *    "passed": false}                            every image passed, none had an error
+ *
+ * One line per report (the document is not one line, as palisade.scan/v1 is).
+ * ---------------------------------------------------------------------
+ */
+typedef struct rpt_set rpt_set;
+typedef struct rpt_set_opts {
+    long today;                /* days since 1970-01-01 (UTC) for "expiring soon"; 0: the clock's */
+    unsigned expiring_days;    /* an exception ending within this many days is expiring soon; 0: 30 */
+    const char *title;         /* the HTML page's heading; NULL: "palisade: N images" */
+} rpt_set_opts;
+
+/* NULL when out of memory or the format has no set form. */
+rpt_set *rpt_set_begin(int format, FILE *f, const rpt_set_opts *o);
+/* One image's finished scan report (kind RPT_SCAN).  0, or -1 (memory, write error). */
+int rpt_set_add(rpt_set *s, const rpt_report *r);
+/* An image that could not be scanned (or a saved report that could not be read). */
+int rpt_set_add_error(rpt_set *s, const char *image, const char *error);
+/* The closing part (summary); frees s.  0, or -1 when anything could not be written. */
+int rpt_set_end(rpt_set *s);
+/* Frees s without writing more (the caller discards the output). */
+void rpt_set_abort(rpt_set *s);
+/* Exit status of the set so far: 2 an image had an error (or a check
+   stopped), 1 an image failed, 0 all passed. */
+int rpt_set_status(const rpt_set *s);
+
+/* ---------------------------------------------------------------------
+ * Reading saved reports back (load.c), for `palisade report`: a
+ * palisade.scan/v1 document becomes a finished report again (statuses and
+ * counts settled by rpt_finish, as when it was written).  Fields added to
+ * the schema later may be absent (config, history, risk factors, a
+ * check's frameworks): the report then says less, never something wrong.
+ * Untrusted input: every string goes through rpt_str, lists are bounded
+ * by the document, and a wrong type is an error naming the JSON path.
+ * ---------------------------------------------------------------------
+ */
+struct cJSON;
+/* 0, or -1 with "WHERE: what is wrong" in err (WHERE a path such as
+   findings[3].severity).  r is initialised here; rpt_free it either way. */
+int rpt_from_json(rpt_report *r, const struct cJSON *doc, char *err, size_t errcap);
+
+/* Writers: text.c, json.c (scan and lint), sarif.c, junit.c, github.c, html.c. */
 int rpt_write_text(const rpt_report *r, FILE *f);
 int rpt_write_json(const rpt_report *r, FILE *f);
 int rpt_write_sarif(const rpt_report *r, FILE *f);
 int rpt_write_junit(const rpt_report *r, FILE *f);
 int rpt_write_github(const rpt_report *r, FILE *f);
+/* One image's page (a set of one; html.c's rpt_html_* are the set's parts). */
+int rpt_write_html(const rpt_report *r, FILE *f);
+
+/* Parts of a set's documents, for set.c. */
+#define RPT_SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+struct cJSON *rpt_sarif_run(const rpt_report *r);                          /* NULL: no memory */
+struct cJSON *rpt_sarif_error_run(const char *image, const char *error);
+void rpt_junit_begin(FILE *f);
+void rpt_junit_suite(const rpt_report *r, FILE *f, unsigned id);
+void rpt_junit_error_suite(FILE *f, const char *image, const char *error, unsigned id);
+void rpt_junit_end(FILE *f);
+int rpt_write_github_image(const rpt_report *r, FILE *f, bool name_image);
+void rpt_github_error(FILE *f, const char *image, const char *error);
+void rpt_github_line(FILE *f, const char *line);
+typedef struct rpt_html rpt_html;
+rpt_html *rpt_html_begin(FILE *f, const rpt_set_opts *o);
+int rpt_html_add(rpt_html *h, const rpt_report *r);
+int rpt_html_add_error(rpt_html *h, const char *image, const char *error);
+int rpt_html_end(rpt_html *h);      /* writes the page, frees h */
+void rpt_html_abort(rpt_html *h);
 
 /* Shared by the writers. */
 const char *rpt_status_name(int status);

@@ -490,21 +490,17 @@ static void run_properties(const sarif *s, cJSON *run)
     cJSON_AddBoolToObject(props, "passed", s->r->passed);
 }
 
-int rpt_write_sarif(const rpt_report *r, FILE *f)
+cJSON *rpt_sarif_run(const rpt_report *r)
 {
     sarif s = {r, r->kind == RPT_LINT, NULL, -1, NULL};
     bool scan = r->kind == RPT_SCAN;
     if (scan) {
         struct stat st;
-        if (!(s.image_uri = file_uri(r->image.file ? r->image.file : "image"))) return -1;
+        if (!(s.image_uri = file_uri(r->image.file ? r->image.file : "image"))) return NULL;
         if (r->image.file && stat(r->image.file, &st) == 0 && S_ISREG(st.st_mode)) s.image_size = (long long)st.st_size;
     }
-    if (r->nvulns && !(s.vuln_rule = calloc(r->nvulns, sizeof *s.vuln_rule))) { free(s.image_uri); return -1; }
-    cJSON *root = cJSON_CreateObject();
-    sarif_str(root, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-    sarif_str(root, "version", "2.1.0");
+    if (r->nvulns && !(s.vuln_rule = calloc(r->nvulns, sizeof *s.vuln_rule))) { free(s.image_uri); return NULL; }
     cJSON *run = cJSON_CreateObject();
-    cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "runs"), run);
     tool(&s, run);
     if (scan) image_artifact(&s, run);
     else source_base(&s, run);
@@ -513,10 +509,43 @@ int rpt_write_sarif(const rpt_report *r, FILE *f)
         invocation(&s, run);
         run_properties(&s, run);
     }
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
     free(s.image_uri);
     free(s.vuln_rule);
+    return run;
+}
+
+/* An image that could not be scanned: a run with no results whose
+   invocation failed, the reason as an error notification. */
+cJSON *rpt_sarif_error_run(const char *image, const char *error)
+{
+    rpt_report empty;
+    rpt_init(&empty);
+    empty.image.file = image;
+    sarif s = {&empty, false, file_uri(image ? image : "image"), -1, NULL};
+    if (!s.image_uri) return NULL;
+    cJSON *run = cJSON_CreateObject();
+    tool(&s, run);
+    image_artifact(&s, run);
+    cJSON_AddArrayToObject(run, "results");
+    cJSON *inv = cJSON_CreateObject();
+    cJSON_AddBoolToObject(inv, "executionSuccessful", false);
+    notification(&s, cJSON_AddArrayToObject(inv, "toolExecutionNotifications"), "error", error);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(run, "invocations"), inv);
+    free(s.image_uri);
+    rpt_free(&empty);
+    return run;
+}
+
+int rpt_write_sarif(const rpt_report *r, FILE *f)
+{
+    cJSON *run = rpt_sarif_run(r);
+    if (!run) return -1;
+    cJSON *root = cJSON_CreateObject();
+    sarif_str(root, "$schema", RPT_SARIF_SCHEMA);
+    sarif_str(root, "version", "2.1.0");
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "runs"), run);
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
     if (!text) return -1;
     fputs(text, f);
     fputc('\n', f);

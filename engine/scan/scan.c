@@ -49,9 +49,22 @@ typedef struct scan_check {
     unsigned nfw, capfw;
 } scan_check;
 
-typedef struct scan {
+/* What vulnerability matching keeps: the feeds and allow list for the
+   whole run, the matches of the image being scanned. */
+typedef struct vuln_state {
+    pal_feeds *feeds;
+    pal_allowlist *allow;
+    pal_vuln_list list;
+    bool matched;
+} vuln_state;
+
+/* The scanner: everything but the image is set up once (pal_scanner_new)
+   and reused for each image; the fields under "this image" are reset by
+   every pal_scanner_scan. */
+struct pal_scanner {
     const pal_scan_opts *o;
     const char *framework;         /* o->framework as a framework key */
+    pal_arena arena;               /* framework references and setup notes: the scanner's */
     scan_prog *progs;
     unsigned nprogs;
     scan_check *checks;
@@ -60,6 +73,12 @@ typedef struct scan {
     pal_frameworks fws;
     pal_exceptions exc;
     bool have_exc;
+    vuln_state vs;
+    unsigned fail_on;              /* SEV_* */
+    const char **setup_notes;      /* notes every report gets (feed and allow-list problems) */
+    unsigned nsetup_notes, cap_setup_notes;
+    /* this image */
+    const char *image;
     rpt_report *rpt;
     unsigned *rpt_of;              /* scan check -> report check index (or UINT32_MAX) */
     const char *names[SCAN_MAX_NAMES];   /* the image's name and tags */
@@ -67,7 +86,8 @@ typedef struct scan {
     bool windows;
     char *err;
     size_t errcap;
-} scan;
+};
+typedef struct pal_scanner scan;
 
 static int scan_fail(scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int scan_fail(scan *s, const char *fmt, ...)
@@ -104,6 +124,32 @@ static void progress(const scan *s, const char *fmt, ...)
     va_start(ap, fmt);
     tell(s, s->o->progress, fmt, ap);
     va_end(ap);
+}
+
+/* A copy in the scanner's arena (strings every image's report copies again). */
+static const char *scanner_str(scan *s, const char *str)
+{
+    return str ? pal_arena_strndup(&s->arena, str, strlen(str)) : NULL;
+}
+
+/* A note for every image's report, found while setting up (the feeds). */
+static void setup_note(scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void setup_note(scan *s, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (s->nsetup_notes == s->cap_setup_notes) {
+        unsigned cap = s->cap_setup_notes ? s->cap_setup_notes * 2 : 8;
+        const char **n = realloc(s->setup_notes, cap * sizeof *n);
+        if (!n) return;
+        s->setup_notes = n;
+        s->cap_setup_notes = cap;
+    }
+    const char *copy = scanner_str(s, text);
+    if (copy) s->setup_notes[s->nsetup_notes++] = copy;
 }
 
 static double since(const struct timespec *t0)
@@ -218,7 +264,7 @@ static int add_fwref(scan *s, scan_check *c, const char *fw, const char *control
 {
     for (unsigned i = 0; i < c->nfw; i++)
         if (!strcmp(c->fw[i].framework, fw) && !strcmp(c->fw[i].control, control)) {
-            if (title && *title && !(c->fw[i].title && *c->fw[i].title)) c->fw[i].title = rpt_str(s->rpt, title);
+            if (title && *title && !(c->fw[i].title && *c->fw[i].title)) c->fw[i].title = scanner_str(s, title);
             return 0;
         }
     if (c->nfw == c->capfw) {
@@ -228,7 +274,8 @@ static int add_fwref(scan *s, scan_check *c, const char *fw, const char *control
         c->fw = n;
         c->capfw = cap;
     }
-    c->fw[c->nfw++] = (rpt_fwref){rpt_str(s->rpt, fw), rpt_str(s->rpt, control), title ? rpt_str(s->rpt, title) : NULL};
+    c->fw[c->nfw++] = (rpt_fwref){scanner_str(s, fw), scanner_str(s, control), title ? scanner_str(s, title) : NULL};
+    if (!c->fw[c->nfw - 1].framework || !c->fw[c->nfw - 1].control) return -1;
     return 0;
 }
 
@@ -373,11 +420,10 @@ static int report_tags(scan *s, rpt_check *rc, const pal_program *p, const pal_r
     return 0;
 }
 
-/* The report's entry for each selected check, in program order. */
+/* The report's entry for each selected check, in program order (for each
+   image: the report owns copies of everything it points to). */
 static int build_report_checks(scan *s)
 {
-    s->rpt_of = malloc((s->nchecks ? s->nchecks : 1) * sizeof *s->rpt_of);
-    if (!s->rpt_of) return scan_fail(s, "out of memory");
     for (unsigned i = 0; i < s->nchecks; i++) {
         scan_check *c = &s->checks[i];
         s->rpt_of[i] = UINT32_MAX;
@@ -396,10 +442,12 @@ static int build_report_checks(scan *s)
         source_of(s, i, false, src, sizeof src);
         rc->source = rpt_str(s->rpt, src);
         rc->severity = r->noutcomes ? p->outcomes[r->outcome_first].severity : SEV_MEDIUM;
-        if (c->nfw) {   /* the report outlives the scan's lists */
+        if (c->nfw) {
             rc->fw = pal_arena_alloc(&s->rpt->arena, c->nfw * sizeof *rc->fw);
             if (!rc->fw) return scan_fail(s, "out of memory");
-            memcpy(rc->fw, c->fw, c->nfw * sizeof *rc->fw);
+            for (unsigned k = 0; k < c->nfw; k++)
+                rc->fw[k] = (rpt_fwref){rpt_str(s->rpt, c->fw[k].framework), rpt_str(s->rpt, c->fw[k].control),
+                                        rpt_str(s->rpt, c->fw[k].title)};
             rc->nfw = c->nfw;
         }
         if (report_tags(s, rc, p, r) != 0) return -1;
@@ -428,12 +476,78 @@ static const char *json_str(const cJSON *o, const char *k)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
+/* A list of the config (strings, or the `key` of objects), bounded by
+   RPT_MAX_LIST; what is left out is counted. */
+static int config_list(scan *s, const cJSON *arr, const char *key, rpt_strlist *out, unsigned *omitted)
+{
+    int n = cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : 0;
+    if (n <= 0) return 0;
+    unsigned keep = (unsigned)n < RPT_MAX_LIST ? (unsigned)n : RPT_MAX_LIST;
+    *omitted += (unsigned)n - keep;
+    if (!(out->v = pal_arena_alloc(&s->rpt->arena, keep * sizeof *out->v))) return scan_fail(s, "out of memory");
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr) {
+        if (out->n == keep) break;
+        const char *v = key ? json_str(e, key) : cJSON_IsString(e) ? e->valuestring : NULL;
+        if (v) out->v[out->n++] = rpt_str_cut(s->rpt, v, RPT_MAX_CONFIG_BYTES);
+    }
+    return 0;
+}
+
+/* The config and history, as the report shows them (env: names only). */
+static int describe_config(scan *s, const cJSON *im)
+{
+    rpt_image *ri = &s->rpt->image;
+    rpt_config *c = &ri->config;
+    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(im, "config");
+    ri->created = rpt_str_cut(s->rpt, json_str(im, "created"), RPT_MAX_CONFIG_BYTES);
+    c->known = true;
+    c->user = rpt_str_cut(s->rpt, json_str(cfg, "user"), RPT_MAX_CONFIG_BYTES);
+    c->working_dir = rpt_str_cut(s->rpt, json_str(cfg, "working_dir"), RPT_MAX_CONFIG_BYTES);
+    if (config_list(s, cJSON_GetObjectItemCaseSensitive(cfg, "entrypoint"), NULL, &c->entrypoint, &c->omitted) ||
+        config_list(s, cJSON_GetObjectItemCaseSensitive(cfg, "cmd"), NULL, &c->cmd, &c->omitted) ||
+        config_list(s, cJSON_GetObjectItemCaseSensitive(cfg, "exposed_ports"), NULL, &c->ports, &c->omitted) ||
+        config_list(s, cJSON_GetObjectItemCaseSensitive(cfg, "volumes"), NULL, &c->volumes, &c->omitted) ||
+        config_list(s, cJSON_GetObjectItemCaseSensitive(cfg, "healthcheck"), NULL, &c->healthcheck, &c->omitted) ||
+        config_list(s, cJSON_GetObjectItemCaseSensitive(cfg, "env"), "name", &c->env, &c->omitted))
+        return -1;
+    const cJSON *labels = cJSON_GetObjectItemCaseSensitive(cfg, "labels"), *e;
+    int n = cJSON_IsArray(labels) ? cJSON_GetArraySize(labels) : 0;
+    if (n > 0) {
+        unsigned keep = (unsigned)n < RPT_MAX_LIST ? (unsigned)n : RPT_MAX_LIST;
+        c->omitted += (unsigned)n - keep;
+        if (!(c->labels = pal_arena_alloc(&s->rpt->arena, keep * sizeof *c->labels))) return scan_fail(s, "out of memory");
+        cJSON_ArrayForEach(e, labels) {
+            if (c->nlabels == keep) break;
+            c->labels[c->nlabels++] = (rpt_label){rpt_str_cut(s->rpt, json_str(e, "name"), RPT_MAX_CONFIG_BYTES),
+                                                  rpt_str_cut(s->rpt, json_str(e, "value"), RPT_MAX_CONFIG_BYTES)};
+        }
+    }
+    const cJSON *hist = cJSON_GetObjectItemCaseSensitive(im, "history");
+    ri->history_known = true;
+    n = cJSON_IsArray(hist) ? cJSON_GetArraySize(hist) : 0;
+    if (n > 0) {
+        unsigned keep = (unsigned)n < RPT_MAX_LIST ? (unsigned)n : RPT_MAX_LIST;
+        ri->history_omitted = (unsigned)n - keep;
+        if (!(ri->history = pal_arena_alloc(&s->rpt->arena, keep * sizeof *ri->history))) return scan_fail(s, "out of memory");
+        cJSON_ArrayForEach(e, hist) {
+            if (ri->nhistory == keep) break;
+            ri->history[ri->nhistory++] = (rpt_history){
+                rpt_str_cut(s->rpt, json_str(e, "created"), RPT_MAX_CONFIG_BYTES),
+                rpt_str_cut(s->rpt, json_str(e, "created_by"), RPT_MAX_CONFIG_BYTES),
+                rpt_str_cut(s->rpt, json_str(e, "comment"), RPT_MAX_CONFIG_BYTES),
+                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "empty_layer"))};
+        }
+    }
+    return 0;
+}
+
 /* The report's image, and the names exceptions match (its name and tags). */
 static int describe_image(scan *s, const cJSON *inv)
 {
     const cJSON *im = cJSON_GetObjectItemCaseSensitive(inv, "image");
     rpt_image *ri = &s->rpt->image;
-    ri->file = rpt_str(s->rpt, s->o->image);
+    ri->file = rpt_str(s->rpt, s->image);
     ri->name = rpt_str(s->rpt, json_str(im, "name"));
     ri->id = rpt_str(s->rpt, json_str(im, "id"));
     ri->os = rpt_str(s->rpt, json_str(im, "os"));
@@ -454,6 +568,7 @@ static int describe_image(scan *s, const cJSON *inv)
     if (ri->name) s->names[s->nnames++] = ri->name;
     for (unsigned i = 0; i < ri->ntags && s->nnames < SCAN_MAX_NAMES; i++) s->names[s->nnames++] = ri->tags[i];
     s->windows = ri->os && !strcmp(ri->os, "windows");
+    if (describe_config(s, im) != 0) return -1;
     /* what the inventory found odd but not fatal (engine/inventory/inventory.h) */
     const cJSON *w;
     cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(inv, "warnings"))
@@ -545,10 +660,9 @@ static int check_done(void *user, const pal_check_result *r)
 
 static int run_checks(scan *s, const pal_record *rec)
 {
-    for (unsigned k = 0; k < s->nprogs; k++) {
-        s->progs[k].vm = pal_vm_new(s->progs[k].in->program);
-        if (!s->progs[k].vm) return scan_fail(s, "out of memory");
-    }
+    for (unsigned k = 0; k < s->nprogs; k++)   /* made for the first image, reused for the rest */
+        if (!s->progs[k].vm && !(s->progs[k].vm = pal_vm_new(s->progs[k].in->program)))
+            return scan_fail(s, "out of memory");
     scan_sink k = {s, 0};
     pal_check_sink sink = {check_finding, check_done, check_starting, &k};
     for (unsigned i = 0; i < s->nchecks; i++) {
@@ -592,13 +706,6 @@ static void note_exceptions(scan *s)
 /* vulnerabilities                                                     */
 /* ------------------------------------------------------------------ */
 
-typedef struct vuln_state {
-    pal_feeds *feeds;
-    pal_allowlist *allow;
-    pal_vuln_list list;
-    bool matched;
-} vuln_state;
-
 static void vuln_state_free(vuln_state *vs)
 {
     if (vs->matched) pal_vuln_list_free(&vs->list);
@@ -630,7 +737,7 @@ static pal_vuln_severity vsev_of(unsigned sev)
 
 static unsigned vuln_threshold(const scan *s)
 {
-    return s->o->vuln_threshold ? s->o->vuln_threshold : s->rpt->fail_on;
+    return s->o->vuln_threshold ? s->o->vuln_threshold : s->fail_on;
 }
 
 /* Each problem a feed reported, as a warning. */
@@ -652,7 +759,7 @@ static int load_allow_list(scan *s, vuln_state *vs)
     pal_feed_report_init(&arep);
     vs->allow = pal_allowlist_load(s->o->allow_list, NULL, &arep, err, sizeof err);
     for (unsigned i = 0; i < arep.nproblems; i++)
-        rpt_note(s->rpt, "allow list %s: %s", arep.problems[i].where ? arep.problems[i].where : "",
+        setup_note(s, "allow list %s: %s", arep.problems[i].where ? arep.problems[i].where : "",
                  arep.problems[i].message ? arep.problems[i].message : "");
     pal_feed_report_free(&arep);
     if (!vs->allow) return scan_fail(s, "%s", err);   /* names the file */
@@ -673,9 +780,9 @@ static int load_feeds(scan *s, vuln_state *vs)
             return scan_fail(s, "%s", err);   /* names the feed file or directory */
         }
     warn_feed_problems(s, &rep);
-    if (rep.errors) rpt_note(s->rpt, "the feeds had %u bad record%s, skipped (see stderr or palisade feed check)",
+    if (rep.errors) setup_note(s, "the feeds had %u bad record%s, skipped (see stderr or palisade feed check)",
                              rep.errors, rep.errors == 1 ? "" : "s");
-    if (!rep.files) rpt_note(s->rpt, "no feed files were found in --feeds; no vulnerability can match");
+    if (!rep.files) setup_note(s, "no feed files were found in --feeds; no vulnerability can match");
     pal_feed_report_free(&rep);
     return s->o->allow_list ? load_allow_list(s, vs) : 0;
 }
@@ -691,7 +798,7 @@ static int match_vulns(scan *s, vuln_state *vs, cJSON *inv)
     vo.keep_filtered = true;
     memcpy(vo.grace_days, s->o->grace_days, sizeof vo.grace_days);
     if (pal_vuln_match(vs->feeds, inv, &vo, &vs->list, err, sizeof err) != 0)
-        return scan_fail(s, "%s: matching vulnerabilities: %s", s->o->image, err);
+        return scan_fail(s, "%s: matching vulnerabilities: %s", s->image, err);
     vs->matched = true;
     if (pal_vuln_to_json(&vs->list, inv) != 0) return scan_fail(s, "out of memory");
     return 0;
@@ -713,6 +820,13 @@ static void copy_vuln(scan *s, rpt_vuln *rv, const pal_vuln *v)
     rv->severity_name = pal_vuln_severity_name(v->severity);
     rv->cvss = v->cvss10 >= 0 ? v->cvss10 / 10.0 : 0;
     rv->risk = v->risk;
+    rv->has_factors = true;
+    rv->factors[RPT_RISK_SEVERITY] = v->factors.severity;
+    rv->factors[RPT_RISK_FIX] = v->factors.fix;
+    rv->factors[RPT_RISK_EXPLOIT] = v->factors.exploit;
+    rv->factors[RPT_RISK_NETWORK] = v->factors.network;
+    rv->factors[RPT_RISK_ROOT] = v->factors.root;
+    rv->factors[RPT_RISK_AGE] = v->factors.age;
     rv->age_days = v->age_days;
     rv->fix_available = v->fix_available;
     rv->exploit = v->exploit;
@@ -803,24 +917,28 @@ static void scan_free(scan *s)
     free(s->checks);
     free(s->by_id);
     free(s->rpt_of);
+    free(s->setup_notes);
     pal_frameworks_free(&s->fws);
     if (s->have_exc) pal_exceptions_free(&s->exc);
+    vuln_state_free(&s->vs);
+    pal_arena_free(&s->arena);
 }
 
-/* Everything that can be wrong with the inputs, before the image is read. */
+/* Everything that can be wrong with the inputs, before any image is read. */
 static int setup(scan *s)
 {
     s->progs = calloc(s->o->nprograms ? s->o->nprograms : 1, sizeof *s->progs);
     if (!s->progs) return scan_fail(s, "out of memory");
     for (unsigned k = 0; k < s->o->nprograms; k++) s->progs[s->nprogs++].in = &s->o->programs[k];
-    if (collect_checks(s) != 0 || read_frameworks(s) != 0 || map_frameworks(s) != 0 || select_checks(s) != 0 ||
-        build_report_checks(s) != 0)
+    if (collect_checks(s) != 0 || read_frameworks(s) != 0 || map_frameworks(s) != 0 || select_checks(s) != 0)
         return -1;
+    s->rpt_of = malloc((s->nchecks ? s->nchecks : 1) * sizeof *s->rpt_of);
+    if (!s->rpt_of) return scan_fail(s, "out of memory");
     return read_exceptions(s);
 }
 
 /* The image: read, described, its vulnerabilities matched, its checks run. */
-static int scan_image(scan *s, vuln_state *vs, pal_scan_timings *t, struct timespec *mark)
+static int scan_image(scan *s, pal_scan_timings *t, struct timespec *mark)
 {
     char err[1024];
     cJSON *inv = NULL;
@@ -830,25 +948,25 @@ static int scan_image(scan *s, vuln_state *vs, pal_scan_timings *t, struct times
     progress(s, "reading the image");
     pal_inventory_opts io = {true, PAL_SCAN_CONTENT_MAX};
     size_t skipped = 0;
-    if (s->o->sbom ? pal_sbom_read_file(s->o->image, &inv, &skipped, err, sizeof err) != 0
-                   : pal_inventory_read(s->o->image, &io, &inv, err, sizeof err) != 0) {
-        scan_fail(s, "%s: %s", s->o->image, err);
+    if (s->o->sbom ? pal_sbom_read_file(s->image, &inv, &skipped, err, sizeof err) != 0
+                   : pal_inventory_read(s->image, &io, &inv, err, sizeof err) != 0) {
+        scan_fail(s, "%s: %s", s->image, err);
         goto out;
     }
     if (skipped)
         warn(s, "%s: %zu components without a package URL palisade can match (pkg:deb, apk, rpm, npm, pypi, "
-                "golang, maven, gem, cargo) were left out", s->o->image, skipped);
+                "golang, maven, gem, cargo) were left out", s->image, skipped);
     if (describe_image(s, inv) != 0) goto out;
     lap(t, PAL_SCAN_READ, mark);
     choose_remediations(s);
     if (s->o->nfeeds) {
         progress(s, "matching vulnerabilities");
-        if (match_vulns(s, vs, inv) != 0 || report_vulns(s, vs) != 0) goto out;
+        if (match_vulns(s, &s->vs, inv) != 0 || report_vulns(s, &s->vs) != 0) goto out;
         lap(t, PAL_SCAN_VULNS, mark);
     }
     pal_record rec;
     if (pal_record_from_json(pal_schema_get(PS_IMAGE), inv, s->windows, &a, &rec, err, sizeof err) != 0) {
-        scan_fail(s, "%s: %s", s->o->image, err);
+        scan_fail(s, "%s: %s", s->image, err);
         goto out;
     }
     lap(t, PAL_SCAN_RECORD, mark);
@@ -857,40 +975,102 @@ static int scan_image(scan *s, vuln_state *vs, pal_scan_timings *t, struct times
     if (s->have_exc) note_exceptions(s);
     rc = 0;
 out:
-    cJSON_Delete(inv);
+    cJSON_Delete(inv);   /* the one inventory in memory goes before the next image's */
     pal_arena_free(&a);
+    if (s->vs.matched) {
+        pal_vuln_list_free(&s->vs.list);
+        s->vs.matched = false;
+    }
     return rc;
 }
 
-int pal_scan_run(const pal_scan_opts *o, rpt_report *r, pal_scan_timings *t, char *err, size_t errcap)
+pal_scanner *pal_scanner_new(const pal_scan_opts *o, pal_scan_timings *t, char *err, size_t errcap)
+{
+    struct timespec mark;
+    clock_gettime(CLOCK_MONOTONIC, &mark);
+    if (t) memset(t, 0, sizeof *t);
+    scan *s = calloc(1, sizeof *s);
+    if (!s) { pal_set_err(err, errcap, "out of memory"); return NULL; }
+    s->o = o;
+    s->err = err;
+    s->errcap = errcap;
+    s->fail_on = o->fail_on ? o->fail_on : SEV_HIGH;
+    pal_arena_init(&s->arena, 0);
+    if (!o->nprograms) {
+        scan_fail(s, "no checks to scan with");
+        goto fail;
+    }
+    if (setup(s) != 0) goto fail;
+    lap(t, PAL_SCAN_SETUP, &mark);
+    if (o->nfeeds) {
+        progress(s, "loading vulnerability feeds");
+        if (load_feeds(s, &s->vs) != 0) goto fail;
+        lap(t, PAL_SCAN_FEEDS, &mark);
+    }
+    return s;
+fail:
+    scan_free(s);
+    free(s);
+    return NULL;
+}
+
+void pal_scanner_free(pal_scanner *s)
+{
+    if (!s) return;
+    scan_free(s);
+    free(s);
+}
+
+int pal_scanner_scan(pal_scanner *s, const char *image, rpt_report *r, pal_scan_timings *t, char *err, size_t errcap)
 {
     struct timespec t0, mark;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     mark = t0;
     if (t) memset(t, 0, sizeof *t);
     rpt_init(r);
-    r->fail_on = o->fail_on ? o->fail_on : SEV_HIGH;
-    scan s = {.o = o, .rpt = r, .err = err, .errcap = errcap};
-    vuln_state vs = {0};
+    r->fail_on = s->fail_on;
+    s->rpt = r;
+    s->image = image;
+    s->err = err;
+    s->errcap = errcap;
+    s->nnames = 0;
+    s->windows = false;
     int rc = -1;
-    if (!o->image || !o->nprograms) {
-        scan_fail(&s, "no image or no checks to scan with");
+    if (!image) {
+        scan_fail(s, "no image to scan");
         goto out;
     }
-    if (setup(&s) != 0) goto out;
-    lap(t, PAL_SCAN_SETUP, &mark);
-    if (o->nfeeds) {
-        progress(&s, "loading vulnerability feeds");
-        if (load_feeds(&s, &vs) != 0) goto out;
-        lap(t, PAL_SCAN_FEEDS, &mark);
-    }
-    if (scan_image(&s, &vs, t, &mark) != 0) goto out;
+    for (unsigned i = 0; i < s->exc.n; i++) s->exc.e[i].used = 0;   /* counted per image */
+    if (build_report_checks(s) != 0) goto out;
+    for (unsigned i = 0; i < s->nsetup_notes; i++)
+        if (rpt_note(r, "%s", s->setup_notes[i]) != 0) { scan_fail(s, "out of memory"); goto out; }
+    if (scan_image(s, t, &mark) != 0) goto out;
     r->seconds = since(&t0);
     rpt_finish(r);
     lap(t, PAL_SCAN_CHECKS, &mark);
     rc = 0;
 out:
-    vuln_state_free(&vs);
-    scan_free(&s);
+    s->rpt = NULL;
+    s->image = NULL;
+    return rc;
+}
+
+int pal_scan_run(const pal_scan_opts *o, rpt_report *r, pal_scan_timings *t, char *err, size_t errcap)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rpt_init(r);
+    r->fail_on = o->fail_on ? o->fail_on : SEV_HIGH;
+    if (!o->image) return pal_set_err(err, errcap, "no image or no checks to scan with");
+    pal_scanner *s = pal_scanner_new(o, t, err, errcap);
+    if (!s) return -1;
+    rpt_free(r);
+    pal_scan_timings image_t;
+    int rc = pal_scanner_scan(s, o->image, r, t ? &image_t : NULL, err, errcap);
+    if (t)
+        for (int i = 0; i < PAL_SCAN_NSTAGES; i++)
+            if (i != PAL_SCAN_SETUP && i != PAL_SCAN_FEEDS) t->seconds[i] += image_t.seconds[i];
+    if (rc == 0) r->seconds = since(&t0);
+    pal_scanner_free(s);
     return rc;
 }

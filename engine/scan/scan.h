@@ -94,7 +94,26 @@ typedef struct pal_scan_opts {
     void *user;
 } pal_scan_opts;
 
-/* Scans o->image into r, which it initialises (rpt_init): on success a
+/* Several images (palisade scan IMAGE... / --images DIR): a scanner is set
+   up once — checks collected and selected, frameworks mapped, exceptions
+   read, feeds and allow list loaded — and then scans one image at a time,
+   each into its own report.  Only one inventory is in memory at a time
+   (freed before pal_scanner_scan returns), so a run's memory is that of
+   its largest image, plus whatever reports the caller keeps.  o (and
+   everything it points to) must outlive the scanner; o->image is not used.
+   NULL with err when the inputs are wrong (nothing was read yet); t (may
+   be NULL) gets the setup and feed-loading seconds. */
+typedef struct pal_scanner pal_scanner;
+pal_scanner *pal_scanner_new(const pal_scan_opts *o, pal_scan_timings *t, char *err, size_t errcap);
+/* Scans image into r, which it initialises (rpt_init): on success a
+   finished report.  -1 with err ("IMAGE: what went wrong") when the image
+   cannot be read; the scanner is still good for the next image.  t (may be
+   NULL) gets this image's seconds per stage.  Free r with rpt_free either way. */
+int pal_scanner_scan(pal_scanner *s, const char *image, rpt_report *r, pal_scan_timings *t, char *err, size_t errcap);
+void pal_scanner_free(pal_scanner *s);
+
+/* One image: pal_scanner_new, pal_scanner_scan of o->image, pal_scanner_free.
+   Scans o->image into r, which it initialises (rpt_init): on success a
    finished report (rpt_finish) whose `passed` and checks_errors decide the
    outcome.  t (may be NULL) gets the seconds per stage.  Returns 0, or -1
    with the reason in err; free r with rpt_free either way. */
