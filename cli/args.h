@@ -43,7 +43,7 @@ typedef struct cli_args {
 /* What the options several commands share take, for "needs a value (...)". */
 #define CLI_WANT_POLICY       "a policy directory, a bundle or a .pal file"
 #define CLI_WANT_EVENTS       "a file, or - for stdin"
-#define CLI_WANT_INPUT_FORMAT "auto, ecs, sysmon or falco"
+#define CLI_WANT_INPUT_FORMAT "auto, ecs, sysmon, evtx-json or falco"
 #define CLI_WANT_PUBKEY       "a NAME.pub file from palisade keygen"
 #define CLI_WANT_SEVERITY     "low, medium, high or critical"
 #define CLI_WANT_VOLUME_MAP   "\\Device\\HarddiskVolumeN=X: entries, separated by commas"
