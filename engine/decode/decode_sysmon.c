@@ -289,6 +289,18 @@ static const cJSON *winval(evctx *e, const cJSON *data, const char *pre, const c
     return v;
 }
 
+/* NXLog's im_msvistalog writes its own EventType (the severity) at the top
+   level, where the flat layout keeps the record's data: not the record's. */
+static bool nxlog_header(const char *key, const char *v)
+{
+    static const char *const sev[] = {"INFO", "WARNING", "ERROR", "AUDIT_SUCCESS", "AUDIT_FAILURE", "CRITICAL",
+                                      "VERBOSE"};
+    if (!v || strcmp(key, "EventType") != 0) return false;
+    for (size_t i = 0; i < sizeof sev / sizeof sev[0]; i++)
+        if (!strcmp(v, sev[i])) return true;
+    return false;
+}
+
 /* One row: the value of f->key into f->field, converted as f says. */
 static void apply_row(evctx *e, const pal_win_field *f, int fi, const cJSON *v, const char *pre,
                       const char **action)
@@ -564,6 +576,7 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
         const pal_win_field *f = &pal_win_fields[i];
         if (!pal_win_field_applies(f, src, eid)) continue;
         const cJSON *v = winval(e, data, pre, f->key);
+        if (v && data == root && nxlog_header(f->key, jstr(v))) continue;
         if (v) apply_row(e, f, i < sizeof row_index / sizeof row_index[0] ? row_index[i] : -1, v, pre, &action);
         if (e->d.fatal) return -1;
     }

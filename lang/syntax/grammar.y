@@ -318,10 +318,20 @@ kind
     | NAME                       {
           $$ = pal_kind_from_name($1.s, $1.len);
           if (!$$) {
-              pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0203", @1,
-                              "write process, network, dns, file, registry, library, authentication or configuration",
-                              "'%.*s' is not an event kind", (int)$1.len, $1.s);
-              $$ = 0;
+              /* a near miss of a kind name gets "did you mean" */
+              const char *near = NULL;
+              unsigned best = 3;
+              for (unsigned k = 1; k <= PK_CONFIG; k <<= 1) {
+                  const char *kn = pal_kind_name(k);
+                  unsigned dist = pal_edit_distance($1.s, $1.len, kn, strlen(kn));
+                  if (dist < best) { best = dist; near = kn; }
+              }
+              char hint[96];
+              if (near) snprintf(hint, sizeof hint, "did you mean '%s'?", near);
+              else snprintf(hint, sizeof hint, "the kinds are process, network, dns, file, registry, library, "
+                            "authentication and configuration");
+              pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0201", @1, hint, "'%.*s' is not an event kind",
+                              (int)$1.len, $1.s);
           }
       }
     ;
