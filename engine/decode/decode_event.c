@@ -338,16 +338,17 @@ static cJSON *parse_line(const char *line, size_t len, char *err, size_t errcap)
                 PAL_MAX_JSON_DEPTH, off + where + 1);
         return NULL;
     }
+    /* none of the pieces is valid JSON, so this is only a better message */
+    const char *piece = pretty_piece(line + off, len - off);
+    if (piece) {
+        pal_set_err(err, errcap, "line is %s, not a whole JSON object: this looks like pretty-printed "
+                    "(multi-line) JSON, and palisade reads one object per line; convert it with "
+                    "`jq -c . FILE` (evtx_dump: `-o jsonl`)", piece);
+        return NULL;
+    }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(line + off, len - off, &end, 0);
     if (!root) {
-        const char *piece = pretty_piece(line + off, len - off);
-        if (piece) {
-            pal_set_err(err, errcap, "line is %s, not a whole JSON object: this looks like pretty-printed "
-                        "(multi-line) JSON, and palisade reads one object per line; convert it with "
-                        "`jq -c . FILE` (evtx_dump: `-o jsonl`)", piece);
-            return NULL;
-        }
         size_t at = end && end >= line && end <= line + len ? (size_t)(end - line) : off;
         pal_set_err(err, errcap, "line is not valid JSON at byte %zu", at + 1);
         return NULL;

@@ -245,20 +245,34 @@ static void reg_path(evctx *e, int fi, const char *s)
     if (*last) ev_str_at(e, fx.reg_value, last, strlen(last));
 }
 
+static bool hex8(const char *s, uint64_t *out)
+{
+    uint64_t x = 0;
+    for (int i = 0; i < 8; i++) {
+        char c = lower(s[i]);
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0) return false;
+        x = x << 4 | (uint64_t)d;
+    }
+    *out = x;
+    return true;
+}
+
 /* Details: "DWORD (0x00000001)" -> "1" REG_DWORD, "QWORD (0x00000001-0x00000000)"
    (high-low) -> its value, "Binary Data" REG_BINARY, anything else REG_SZ. */
 static void reg_data(evctx *e, int fi, const char *s)
 {
     size_t n = strlen(s);
-    unsigned long long hi = 0, lo = 0;
-    char end = 0;
+    uint64_t hi = 0, lo = 0;
     char buf[32];
-    if (sscanf(s, "DWORD (0x%8llx)%c", &lo, &end) == 2 && end == 0 && n == 18) {
-        snprintf(buf, sizeof buf, "%llu", lo);
+    /* exactly Sysmon's forms: 8 hex digits each */
+    if (n == 18 && !memcmp(s, "DWORD (0x", 9) && hex8(s + 9, &lo) && s[17] == ')') {
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)lo);
         ev_str_at(e, fi, buf, strlen(buf));
         ev_str_at(e, fx.reg_type, "REG_DWORD", 9);
-    } else if (sscanf(s, "QWORD (0x%8llx-0x%8llx)%c", &hi, &lo, &end) == 3 && n == 29) {
-        snprintf(buf, sizeof buf, "%llu", hi << 32 | lo);
+    } else if (n == 29 && !memcmp(s, "QWORD (0x", 9) && hex8(s + 9, &hi) && !memcmp(s + 17, "-0x", 3) &&
+               hex8(s + 20, &lo) && s[28] == ')') {
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)(hi << 32 | lo));
         ev_str_at(e, fi, buf, strlen(buf));
         ev_str_at(e, fx.reg_type, "REG_QWORD", 9);
     } else {
@@ -544,6 +558,14 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
 
     dec_walk_event(e, root);                   /* ECS fields a shipper added win */
     if (e->d.fatal) return -1;
+    /* the walk read Winlogbeat's winlog.event_data.* as they are: "-" and ""
+       are Windows' "unknown" there too, as winval says for the rows */
+    for (unsigned i = 0; i < e->s->nfields; i++) {
+        pal_value *v = &e->slots[i];
+        if (v->tag == PV_STR && (v->len == 0 || (v->len == 1 && v->u.s[0] == '-')) &&
+            !strncmp(e->s->fields[i].name, "winlog.event_data.", 18))
+            *v = pal_undef();
+    }
     if (check_data(e, src, eid, row, data, pre, l) != 0) return -1;
 
     /* the header */
