@@ -308,6 +308,12 @@ static const char *pretty_piece(const char *s, size_t n)
     if (n == 1 && (s[0] == '{' || s[0] == '[')) return s[0] == '{' ? "'{' alone" : "'[' alone";
     if (n == 1 && (s[0] == '}' || s[0] == ']')) return s[0] == '}' ? "'}' alone" : "']' alone";
     if (n == 2 && s[0] == '[' && s[1] == '{') return "'[{' alone";
+    /* evtx_dump's default output: "Record 1234" before each pretty record */
+    if (n > 7 && !memcmp(s, "Record ", 7)) {
+        size_t i = 7;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+        if (i == n) return "evtx_dump's record header (\"Record N\")";
+    }
     if (n >= 4 && s[0] == '"') {
         size_t i = 1;
         while (i < n && s[i] != '"') i += s[i] == '\\' ? 2 : 1;

@@ -545,6 +545,7 @@ static void test_pretty_printed(void)
         {"[{", "'[{' alone"}, {"  \"Event\": {", "one member of an object (\"key\": ...)"},
         {"\"EventID\": 4688,", "one member of an object (\"key\": ...)"},
         {"\"Na\\\"me\" : \"x\"", "one member of an object (\"key\": ...)"},
+        {"Record 1000", "evtx_dump's record header (\"Record N\")"},
     };
     for (size_t i = 0; i < sizeof pieces / sizeof pieces[0]; i++) {
         CHECK_INT(decode(pieces[i][0]), -1);
@@ -555,6 +556,8 @@ static void test_pretty_printed(void)
         CHECK_STR(ERR, want);
     }
     /* what is not a piece keeps the plain message */
+    CHECK_INT(decode("Record x"), -1);
+    CHECK_STR(ERR, "line is not valid JSON at byte 1");
     CHECK_INT(decode("{\"a\":"), -1);
     CHECK_STR(ERR, "line is not valid JSON at byte 5");
     CHECK_INT(decode("\"just a string"), -1);
