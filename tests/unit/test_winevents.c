@@ -6,6 +6,9 @@
 #include "tests/unit/unit.h"
 #include "engine/core/schema.h"
 #include "engine/core/winevents.h"
+#include "engine/decode/decode.h"
+
+#include <stdlib.h>
 
 static int field_of(const char *name)
 {
@@ -87,9 +90,58 @@ static void kinds(void)
         CHECK(strcmp(pal_kind_name(pal_win_events[i].kind), "event") != 0);
 }
 
+/* lang/SPEC.md's tables are written from these: every EventID and every
+   key and field of a row is in the SPEC (run from the repository root). */
+static void spec_has_rows(void)
+{
+    FILE *f = fopen("lang/SPEC.md", "rb");
+    CHECK(f != NULL);
+    if (!f) return;
+    static char spec[1 << 20];
+    size_t n = fread(spec, 1, sizeof spec - 1, f);
+    fclose(f);
+    spec[n] = 0;
+    const char *sec = strstr(spec, "### Windows events");
+    CHECK(sec != NULL);
+    if (!sec) return;
+    for (size_t i = 0; i < pal_win_nevents; i++) {
+        char row[32];
+        snprintf(row, sizeof row, "\n| %u | ", pal_win_events[i].id);
+        if (!strstr(sec, row)) { fprintf(stderr, "SPEC has no row for EventID %u\n", pal_win_events[i].id); CHECK(0); }
+        char action[64];
+        snprintf(action, sizeof action, "`%s`", pal_win_events[i].action);
+        if (!strstr(sec, action)) { fprintf(stderr, "SPEC does not name action %s\n", action); CHECK(0); }
+    }
+    for (size_t i = 0; i < pal_win_nfields; i++) {
+        const pal_win_field *w = &pal_win_fields[i];
+        char key[96], field[128];
+        snprintf(key, sizeof key, "`%s`", w->key);
+        snprintf(field, sizeof field, "`%s", w->field);   /* `process.hash.*` for a prefix */
+        const char *ed = "winlog.event_data.";
+        bool raw = !strncmp(w->field, ed, strlen(ed)) && !strcmp(w->field + strlen(ed), w->key);
+        if (!strstr(sec, key) || (!raw && !strstr(sec, field))) {
+            fprintf(stderr, "SPEC lacks the row %s -> %s\n", w->key, w->field);
+            CHECK(0);
+        } else {
+            CHECK(1);
+        }
+    }
+}
+
+/* A decoded event keeps the original of every path field it rewrote. */
+static void originals_fit(void)
+{
+    const pal_schema *s = pal_schema_get(PS_EVENT);
+    unsigned paths = 0;
+    for (unsigned i = 0; i < s->nfields; i++) paths += s->fields[i].type == PT_PATH;
+    CHECK(paths <= PAL_EVENT_ORIGINALS);
+}
+
 int main(void)
 {
     targets_are_fields();
+    spec_has_rows();
+    originals_fit();
     sources();
     kinds();
     return unit_result("test_winevents");
