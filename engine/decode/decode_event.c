@@ -347,9 +347,10 @@ static cJSON *parse_line(const char *line, size_t len, char *err, size_t errcap)
     /* none of the pieces is valid JSON, so this is only a better message */
     const char *piece = pretty_piece(line + off, len - off);
     if (piece) {
+        /* the command to convert it is the caller's to give, once per input
+           (cli_no_event_decoded: jq -c, evtx_dump -o jsonl), not on every line */
         pal_set_err(err, errcap, "line is %s, not a whole JSON object: this looks like pretty-printed "
-                    "(multi-line) JSON, and palisade reads one object per line; convert it with "
-                    "`jq -c . FILE` (evtx_dump: `-o jsonl`)", piece);
+                    "(multi-line) JSON, and palisade reads one object per line", piece);
         return NULL;
     }
     const char *end = NULL;

@@ -197,8 +197,16 @@ rc, p, err = eval_(f"{DATA}/windows-evtx-pretty.json")
 errs = [d.get("error", "") for d in p]
 check(len(p) > 3 and all(e for e in errs), "pretty-printed: every line is an error decision, none is misread",
       errs[:3])
-check(errs and errs[0].startswith("line is evtx_dump's record header") and "jq -c . FILE" in errs[0]
-      and "-o jsonl" in errs[0], "pretty-printed: the first line says what it is and how to convert it", errs[:1])
+check(errs and errs[0].startswith("line is evtx_dump's record header (\"Record N\"), not a whole JSON object"),
+      "pretty-printed: the first line's error says what it is", errs[:1])
+check(rc == 2 and err.count("-o jsonl") == 1 and "it is evtx_dump's default output (pretty-printed records)" in err,
+      "pretty-printed: eval exits 2 and says once how to write JSON lines (evtx_dump -o jsonl)", f"exit {rc}: {err}")
+pj = os.path.join(TMP, "jq-pretty.json")
+with open(pj, "w") as f:
+    f.write(json.dumps(json.loads(open(f"{DATA}/windows-evtx.jsonl").readline()), indent=2) + "\n")
+rc2, _, err2 = eval_(pj)
+check(rc2 == 2 and "it is pretty-printed JSON" in err2 and "convert it with jq -c . " in err2,
+      "a pretty-printed record (jq . output): exit 2, convert it with jq -c .", f"exit {rc2}: {err2}")
 check(len(errs) > 1 and errs[1].startswith("line is '{' alone, not a whole JSON object: this looks like pretty-printed"),
       "pretty-printed: '{' alone is named as a piece of a pretty-printed document", errs[1:2])
 compact = os.path.join(TMP, "compacted.jsonl")
