@@ -101,6 +101,10 @@ typedef struct pal_win_field {
                                      "event.action") */
 } pal_win_field;
 
+/* The adapter resolves each row's field once into a table of this size
+   (test_winevents checks the rows fit). */
+#define PAL_WIN_MAX_FIELDS 512u
+
 extern const pal_win_field pal_win_fields[];
 extern const size_t pal_win_nfields;
 /* Does row f apply to the record (src, id)? */

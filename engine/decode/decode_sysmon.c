@@ -57,7 +57,7 @@ static const cJSON *hdr(evctx *e, const cJSON *root, const layout *l, const char
 
 /* ---- field indices, resolved by name once ---- */
 
-static int row_index[512];          /* pal_win_fields[i] -> PS_EVENT index, -1 */
+static int row_index[PAL_WIN_MAX_FIELDS];   /* pal_win_fields[i] -> PS_EVENT index, -1 */
 static struct {
     int code, provider, outcome, channel, event_id, provider_name, record_id, user_id;
     int reg_hive, reg_key, reg_value, reg_type;

@@ -135,6 +135,7 @@ static void originals_fit(void)
     unsigned paths = 0;
     for (unsigned i = 0; i < s->nfields; i++) paths += s->fields[i].type == PT_PATH;
     CHECK(paths <= PAL_EVENT_ORIGINALS);
+    CHECK(pal_win_nfields <= PAL_WIN_MAX_FIELDS);
 }
 
 int main(void)
