@@ -126,6 +126,12 @@ cli_input_shape cli_input_shape_of(const char *line, size_t len)
     while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\r')) e--;
     if (b < e && line[b] == '[') return CLI_SHAPE_ARRAY;
     if (e - b == 1 && line[b] == '{') return CLI_SHAPE_PRETTY;
+    /* evtx_dump's default output: "Record 1234", then the record pretty-printed */
+    if (e - b > 7 && !memcmp(line + b, "Record ", 7)) {
+        size_t i = b + 7;
+        while (i < e && line[i] >= '0' && line[i] <= '9') i++;
+        if (i == e) return CLI_SHAPE_EVTX_DUMP;
+    }
     return CLI_SHAPE_OTHER;
 }
 
@@ -137,6 +143,10 @@ int cli_no_event_decoded(const char *cmd, const char *path, long nlines, cli_inp
     else snprintf(none, sizeof none, "none of its %ld lines is an event", nlines);
     const char *name = in ? "standard input" : path;
     if (shape == CLI_SHAPE_OTHER) return cli_error(cmd, "%s: %s (%s)", name, none, otherwise);
+    if (shape == CLI_SHAPE_EVTX_DUMP)
+        return cli_error(cmd, "%s: %s: it is evtx_dump's default output (pretty-printed records), and palisade "
+                         "reads JSON lines (one event object per line); write it with evtx_dump -o jsonl (read it "
+                         "with --input-format evtx-json, or let each line be recognised)", name, none);
     const char *what = shape == CLI_SHAPE_ARRAY ? "a JSON array" : "pretty-printed JSON";
     const char *jq = shape == CLI_SHAPE_ARRAY ? "jq -c '.[]'" : "jq -c .";
     if (in)

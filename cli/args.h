@@ -43,7 +43,7 @@ typedef struct cli_args {
 /* What the options several commands share take, for "needs a value (...)". */
 #define CLI_WANT_POLICY       "a policy directory, a bundle or a .pal file"
 #define CLI_WANT_EVENTS       "a file, or - for stdin"
-#define CLI_WANT_INPUT_FORMAT "auto, ecs, sysmon or falco"
+#define CLI_WANT_INPUT_FORMAT "auto, ecs, sysmon, evtx-json or falco"
 #define CLI_WANT_PUBKEY       "a NAME.pub file from palisade keygen"
 #define CLI_WANT_SEVERITY     "low, medium, high or critical"
 #define CLI_WANT_VOLUME_MAP   "\\Device\\HarddiskVolumeN=X: entries, separated by commas"
@@ -81,7 +81,7 @@ int cli_read_error(const char *cmd, const char *path, int e);
 /* The shape of an event input, read from its first non-empty line: one
    JSON array (`[`), pretty-printed JSON (a line that is only `{`), or
    anything else. */
-typedef enum { CLI_SHAPE_OTHER, CLI_SHAPE_ARRAY, CLI_SHAPE_PRETTY } cli_input_shape;
+typedef enum { CLI_SHAPE_OTHER, CLI_SHAPE_ARRAY, CLI_SHAPE_PRETTY, CLI_SHAPE_EVTX_DUMP } cli_input_shape;
 cli_input_shape cli_input_shape_of(const char *line, size_t len);
 /* Reports, once, that none of the nlines lines of an event input decoded:
    for an array or pretty-printed JSON, the jq command that makes JSON lines

@@ -1051,7 +1051,7 @@ static void run(agent *a)
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: palisade agent [--policy DIR|BUNDLE] [--verify-key PUB] [--input-format auto|ecs|sysmon|falco]\n"
+            "usage: palisade agent [--policy DIR|BUNDLE] [--verify-key PUB] [--input-format auto|ecs|sysmon|evtx-json|falco]\n"
             "                      [--follow FILE [--from-start] | --listen PATH] [--decision-socket PATH]\n"
             "                      [--output FILE] [--reload-delay MS] [--idle-timeout MS] [--request-timeout MS]\n"
             "                      [--learn DIR [--learn-image GLOB]] [--volume-map MAP] [--threads N]\n"
@@ -1263,7 +1263,7 @@ int cmd_agent(int argc, char **argv)
     if (a.listen_path && a.decision_path && !strcmp(a.listen_path, a.decision_path))
         return cli_error("agent", "--listen and --decision-socket need two different paths");
     int fmt = (int)pal_input_format_from_name(fmtname);
-    if (fmt < 0) return cli_error("agent", "unknown --input-format '%s' (auto, ecs, sysmon or falco)", fmtname);
+    if (fmt < 0) return cli_error("agent", "unknown --input-format '%s' (auto, ecs, sysmon, evtx-json or falco)", fmtname);
     a.fmt = (pal_input_format)fmt;
     a.use_stdin = !a.follow_path && !a.listen_path;
     char err[1024];

@@ -43,7 +43,7 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: palisade eval [--policy DIR|BUNDLE|FILE.pal] --events FILE|- [--input-format auto|ecs|sysmon|falco]\n"
+    fprintf(f, "usage: palisade eval [--policy DIR|BUNDLE|FILE.pal] --events FILE|- [--input-format auto|ecs|sysmon|evtx-json|falco]\n"
                "                     [--only-findings] [--strict] [--verify-key PUB] [--volume-map MAP] [--threads N]\n"
                "       palisade eval [--policy ...] --inventory FILE.json\n"
                "Without --policy the built-in runtime policies (or, for --inventory, checks) decide.\n"
@@ -260,7 +260,7 @@ int cmd_eval(int argc, char **argv)
     if (A.failed) return EXIT_ERROR;
     if (!events == !inventory) { usage(stderr); return cli_error("eval", "give --events FILE|- or --inventory FILE.json"); }
     int fmt = (int)pal_input_format_from_name(fmtname);
-    if (fmt < 0) return cli_error("eval", "unknown --input-format '%s' (auto, ecs, sysmon or falco)", fmtname);
+    if (fmt < 0) return cli_error("eval", "unknown --input-format '%s' (auto, ecs, sysmon, evtx-json or falco)", fmtname);
     pal_pubkey trusted;
     char kerr[512];
     if (keypath && !policy) return cli_error("eval", "--verify-key needs --policy BUNDLE");

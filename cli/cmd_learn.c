@@ -3,7 +3,7 @@
  * runtime and firewall policy (lang/tools/learn.h has the model and the format).
  *
  *   palisade learn --events FILE|- [--image GLOB] [--collapse-dns N]
- *                  [--input-format auto|ecs|sysmon|falco] [--volume-map MAP]
+ *                  [--input-format auto|ecs|sysmon|evtx-json|falco] [--volume-map MAP]
  *                  [-o FILE|DIR] [--merge FILE]
  *
  * Output goes to stdout, or to -o (a directory gets learned.pal).  An
@@ -31,7 +31,7 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: palisade learn --events FILE|- [--image GLOB] [--collapse-dns N]\n"
-               "                      [--input-format auto|ecs|sysmon|falco] [--volume-map MAP]\n"
+               "                      [--input-format auto|ecs|sysmon|evtx-json|falco] [--volume-map MAP]\n"
                "                      [-o FILE|DIR] [--merge FILE]\n"
                "Writes one `runtime \"learned IMAGE\"` block per image (allow entries for what was seen,\n"
                "`default effect alert` for anything else) and a firewall block for container-to-container\n"
@@ -190,7 +190,7 @@ int cmd_learn(int argc, char **argv)
     int done = parse_learn_args(argc, argv, &a);
     if (done >= 0) return done;
     int fmt = (int)pal_input_format_from_name(a.fmtname);
-    if (fmt < 0) return cli_error("learn", "unknown --input-format '%s' (auto, ecs, sysmon or falco)", a.fmtname);
+    if (fmt < 0) return cli_error("learn", "unknown --input-format '%s' (auto, ecs, sysmon, evtx-json or falco)", a.fmtname);
 
     /* Where the result goes, and what it merges into: --merge, or -o onto
        an existing learned file (relearn into it). */

@@ -171,7 +171,7 @@ static void kinds_text(unsigned kinds, char *out, size_t cap)
 {
     out[0] = 0;
     size_t n = 0;
-    for (unsigned k = 1; k <= PK_FILE; k <<= 1)
+    for (unsigned k = 1; k <= PK_CONFIG; k <<= 1)
         if (kinds & k) n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", n ? "," : "", pal_kind_name(k));
 }
 
@@ -307,7 +307,7 @@ static int inspect_json(const char *path, size_t size, const char *sha, const pa
         } else {
             cJSON_AddStringToObject(x, "kind", pal_rule_kind_name(r->kind));
             cJSON *on = cJSON_AddArrayToObject(x, "on");
-            for (unsigned k = 1; k <= PK_FILE; k <<= 1)
+            for (unsigned k = 1; k <= PK_CONFIG; k <<= 1)
                 if (r->kinds & k) cJSON_AddItemToArray(on, cJSON_CreateString(pal_kind_name(k)));
             cJSON *eff = cJSON_AddArrayToObject(x, "effects");
             for (int e = PE_FAIL; e >= PE_ALLOW; e--)

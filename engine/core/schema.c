@@ -13,6 +13,10 @@
 #define N PK_NETWORK
 #define D PK_DNS
 #define F PK_FILE
+#define R PK_REGISTRY
+#define L PK_LIBRARY
+#define U PK_AUTH
+#define C PK_CONFIG
 #define A PK_ALL
 
 static const pal_field event_fields[] = {
@@ -49,8 +53,8 @@ static const pal_field event_fields[] = {
     {"network.direction", NULL, PT_STRING, 0, N | D},
     {"network.transport", NULL, PT_STRING, 0, N | D},
     {"network.protocol", NULL, PT_STRING, 0, N | D},
-    {"source.ip", NULL, PT_IP, 0, N | D},
-    {"source.port", NULL, PT_INT, 0, N | D},
+    {"source.ip", NULL, PT_IP, 0, N | D | U},
+    {"source.port", NULL, PT_INT, 0, N | D | U},
     {"destination.ip", NULL, PT_IP, 0, N | D},
     {"destination.port", NULL, PT_INT, 0, N | D},
     {"destination.domain", NULL, PT_DNS, 0, N | D},
@@ -70,6 +74,119 @@ static const pal_field event_fields[] = {
     {"file.name", NULL, PT_PATH, 0, F},
     {"file.extension", NULL, PT_STRING, 0, F},
     {"file.directory", NULL, PT_PATH, 0, F},
+    /* ---- Windows (engine/core/winevents.h has the mapping of every
+       Sysmon, Security, System and PowerShell record onto these).  ECS names
+       where the Winlogbeat modules map a value to ECS; for the rest the name
+       Winlogbeat leaves it under, winlog.event_data.<Name> (the event data
+       key as Windows writes it), so a Winlogbeat line is read as is. */
+    {"event.code", NULL, PT_STRING, 0, A},            /* the EventID as text: "1", "4688" */
+    {"event.provider", NULL, PT_STRING, 0, A},
+    {"event.outcome", NULL, PT_STRING, 0, A},         /* success, failure */
+    {"winlog.channel", NULL, PT_STRING, 0, A},
+    {"winlog.event_id", NULL, PT_INT, 0, A},
+    {"winlog.provider_name", NULL, PT_STRING, 0, A},
+    {"winlog.record_id", NULL, PT_INT, 0, A},
+    {"winlog.logon.id", NULL, PT_STRING, 0, A},       /* "0x3e7": Sysmon LogonId, Security TargetLogonId */
+    {"user.domain", NULL, PT_STRING, 0, A},           /* "NT AUTHORITY" of "NT AUTHORITY\SYSTEM" */
+    {"user.id", NULL, PT_STRING, 0, A},               /* a SID */
+    {"rule.name", NULL, PT_STRING, 0, A},             /* Sysmon's RuleName */
+    {"process.entity_id", NULL, PT_STRING, 0, A},     /* ProcessGuid */
+    {"process.thread.id", NULL, PT_INT, 0, A},
+    {"process.pe.original_file_name", NULL, PT_PATH, 0, A},
+    {"process.pe.description", NULL, PT_STRING, 0, A},
+    {"process.pe.product", NULL, PT_STRING, 0, A},
+    {"process.pe.company", NULL, PT_STRING, 0, A},
+    {"process.pe.file_version", NULL, PT_STRING, 0, A},
+    {"process.pe.imphash", NULL, PT_STRING, 0, A},
+    {"process.parent.entity_id", NULL, PT_STRING, 0, A},
+    {"winlog.event_data.IntegrityLevel", NULL, PT_STRING, 0, P},   /* Low Medium High System */
+    {"winlog.event_data.ParentUser", NULL, PT_STRING, 0, P},       /* as written: "NT AUTHORITY\SYSTEM" */
+    /* process access (Sysmon 10) and remote threads (8): the target */
+    {"winlog.event_data.TargetImage", NULL, PT_PATH, 0, P},
+    {"winlog.event_data.TargetProcessId", NULL, PT_INT, 0, P},
+    {"winlog.event_data.TargetProcessGUID", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.GrantedAccess", NULL, PT_STRING, 0, P},    /* "0x1410", as written */
+    {"winlog.event_data.CallTrace", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.SourceUser", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.TargetUser", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.NewThreadId", NULL, PT_INT, 0, P},
+    {"winlog.event_data.StartAddress", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.StartModule", NULL, PT_PATH, 0, P},
+    {"winlog.event_data.StartFunction", NULL, PT_STRING, 0, P},
+    /* WMI (Sysmon 19, 20, 21), process tampering (25); EventType is the
+       registry events' too */
+    {"winlog.event_data.EventType", NULL, PT_STRING, 0, P | R},
+    {"winlog.event_data.Operation", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.EventNamespace", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.Name", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.Query", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.Type", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.Destination", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.Consumer", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.Filter", NULL, PT_STRING, 0, P},
+    /* PowerShell script blocks (4104) */
+    {"powershell.file.script_block_text", NULL, PT_STRING, 0, P},
+    {"powershell.file.script_block_id", NULL, PT_STRING, 0, P},
+    {"powershell.sequence", NULL, PT_INT, 0, P},
+    {"powershell.total", NULL, PT_INT, 0, P},
+    {"winlog.event_data.Path", NULL, PT_PATH, 0, P},               /* the script's file */
+    /* Security: the subject (who acted) and the target (the new process's
+       or the logon's account), as written */
+    {"winlog.event_data.SubjectUserName", NULL, PT_STRING, 0, P | U},
+    {"winlog.event_data.SubjectDomainName", NULL, PT_STRING, 0, P | U},
+    {"winlog.event_data.SubjectUserSid", NULL, PT_STRING, 0, P | U},
+    {"winlog.event_data.SubjectLogonId", NULL, PT_STRING, 0, P | U},
+    {"winlog.event_data.TargetUserName", NULL, PT_STRING, 0, P | U},
+    {"winlog.event_data.TargetDomainName", NULL, PT_STRING, 0, P | U},
+    {"winlog.event_data.TargetUserSid", NULL, PT_STRING, 0, P | U},
+    {"winlog.event_data.TargetLogonId", NULL, PT_STRING, 0, P | U},
+    {"winlog.event_data.TokenElevationType", NULL, PT_STRING, 0, P},   /* "%%1937" */
+    {"winlog.event_data.MandatoryLabel", NULL, PT_STRING, 0, P},       /* "S-1-16-12288" */
+    /* logons */
+    {"winlog.event_data.LogonType", NULL, PT_INT, 0, U},
+    {"winlog.event_data.LogonProcessName", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.AuthenticationPackageName", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.WorkstationName", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.TargetServerName", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.Status", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.SubStatus", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.FailureReason", NULL, PT_STRING, 0, U},
+    {"source.domain", NULL, PT_DNS, 0, N | D | U},
+    /* files: the hash of the file itself (Sysmon 15, 23, 26), an ADS's text */
+    {"file.hash.md5", NULL, PT_STRING, 0, F},
+    {"file.hash.sha1", NULL, PT_STRING, 0, F},
+    {"file.hash.sha256", NULL, PT_STRING, 0, F},
+    {"winlog.event_data.Contents", NULL, PT_STRING, 0, F},
+    /* registry */
+    {"registry.path", NULL, PT_STRING, 0, R},          /* TargetObject: HKLM\SOFTWARE\...\Run\x */
+    {"registry.hive", NULL, PT_STRING, 0, R},          /* HKLM HKU HKCR ... */
+    {"registry.key", NULL, PT_STRING, 0, R},           /* the path after the hive */
+    {"registry.value", NULL, PT_STRING, 0, R},         /* its last element */
+    {"registry.data.strings", NULL, PT_LIST, PT_STRING, R},
+    {"registry.data.type", NULL, PT_STRING, 0, R},     /* REG_SZ REG_DWORD REG_QWORD REG_BINARY */
+    {"winlog.event_data.Details", NULL, PT_STRING, 0, R},   /* as written: "DWORD (0x00000001)" */
+    {"winlog.event_data.NewName", NULL, PT_STRING, 0, R},   /* a rename's new path */
+    /* images loaded: DLLs (Sysmon 7) and drivers (6) */
+    {"dll.path", NULL, PT_PATH, 0, L},
+    {"dll.name", NULL, PT_PATH, 0, L},
+    {"dll.hash.md5", NULL, PT_STRING, 0, L},
+    {"dll.hash.sha1", NULL, PT_STRING, 0, L},
+    {"dll.hash.sha256", NULL, PT_STRING, 0, L},
+    {"dll.pe.original_file_name", NULL, PT_PATH, 0, L},
+    {"dll.pe.description", NULL, PT_STRING, 0, L},
+    {"dll.pe.product", NULL, PT_STRING, 0, L},
+    {"dll.pe.company", NULL, PT_STRING, 0, L},
+    {"dll.pe.file_version", NULL, PT_STRING, 0, L},
+    {"dll.pe.imphash", NULL, PT_STRING, 0, L},
+    {"dll.code_signature.subject_name", NULL, PT_STRING, 0, L},
+    {"dll.code_signature.status", NULL, PT_STRING, 0, L},   /* Valid, Expired, ... */
+    {"dll.code_signature.signed", NULL, PT_BOOL, 0, L},
+    /* services installed (System 7045) */
+    {"service.name", NULL, PT_STRING, 0, C},
+    {"service.type", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ImagePath", NULL, PT_STRING, 0, C},   /* a command line, not only a path */
+    {"winlog.event_data.StartType", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.AccountName", NULL, PT_STRING, 0, C},
 };
 
 static const pal_field image_fields[] = {
@@ -252,6 +369,10 @@ const char *pal_kind_name(unsigned k)
     case PK_NETWORK: return "network";
     case PK_DNS: return "dns";
     case PK_FILE: return "file";
+    case PK_REGISTRY: return "registry";
+    case PK_LIBRARY: return "library";
+    case PK_AUTH: return "authentication";
+    case PK_CONFIG: return "configuration";
     default: return "event";
     }
 }
@@ -259,8 +380,10 @@ const char *pal_kind_name(unsigned k)
 int pal_kind_from_name(const char *n, size_t len)
 {
     static const struct { const char *s; int k; } t[] = {
-        {"process", PK_PROCESS}, {"network", PK_NETWORK}, {"dns", PK_DNS}, {"file", PK_FILE}};
-    for (unsigned i = 0; i < 4; i++)
+        {"process", PK_PROCESS}, {"network", PK_NETWORK}, {"dns", PK_DNS}, {"file", PK_FILE},
+        {"registry", PK_REGISTRY}, {"library", PK_LIBRARY}, {"authentication", PK_AUTH},
+        {"configuration", PK_CONFIG}};
+    for (unsigned i = 0; i < sizeof t / sizeof t[0]; i++)
         if (strlen(t[i].s) == len && memcmp(t[i].s, n, len) == 0) return t[i].k;
     return 0;
 }

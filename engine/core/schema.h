@@ -39,14 +39,22 @@ typedef enum pal_ftype {
                     elem = the pal_ver_eco, or 0: the record's "ecosystem" field names it */
 } pal_ftype;
 
-/* Event kinds, as a bitmask. */
+/* Event kinds, as a bitmask (a u8 in bundles: at most 8 kinds).  The first
+   four have runtime sections (lang/syntax/ast.h); the others are for rules.
+   A kind is an ECS event.category, as the Winlogbeat modules assign them
+   (engine/core/winevents.h maps every Windows event onto one). */
 enum {
-    PK_PROCESS = 1u << 0,
-    PK_NETWORK = 1u << 1,
-    PK_DNS     = 1u << 2,
-    PK_FILE    = 1u << 3,
-    PK_ALL     = 0x0fu
+    PK_PROCESS  = 1u << 0,
+    PK_NETWORK  = 1u << 1,
+    PK_DNS      = 1u << 2,
+    PK_FILE     = 1u << 3,
+    PK_REGISTRY = 1u << 4,   /* registry keys and values (Sysmon 12, 13, 14) */
+    PK_LIBRARY  = 1u << 5,   /* images loaded: DLLs (Sysmon 7) and drivers (6) */
+    PK_AUTH     = 1u << 6,   /* "authentication": logons (Security 4624, 4625, 4648) */
+    PK_CONFIG   = 1u << 7,   /* "configuration": service installs (System 7045) */
+    PK_ALL      = 0xffu
 };
+#define PAL_NKINDS 8u
 
 typedef enum pal_schema_id {
     PS_EVENT = 0,
@@ -84,7 +92,8 @@ int pal_schema_find(const pal_schema *s, const char *name, size_t len);
 const char *pal_field_json(const pal_field *f);
 /* A digest of every table, stored in bundles (FNV-1a 64). */
 uint64_t pal_schema_digest(void);
-/* Event kind names: "process", "network", "dns", "file". */
+/* Event kind names: "process", "network", "dns", "file", "registry",
+   "library", "authentication", "configuration". */
 const char *pal_kind_name(unsigned kind_bit);
 int pal_kind_from_name(const char *name, size_t len);   /* PK_* or 0 */
 const char *pal_ftype_name(unsigned t);

@@ -24,10 +24,12 @@
 #include "engine/core/value.h"
 
 typedef enum pal_input_format {
-    PAL_INPUT_AUTO = 0,  /* sniff each line: winlog.* / EventID -> sysmon, output_fields -> falco, else ecs */
+    PAL_INPUT_AUTO = 0,  /* sniff each line: winlog.* / EventID -> sysmon, Event.System -> evtx-json,
+                            output_fields -> falco, else ecs */
     PAL_INPUT_ECS,
-    PAL_INPUT_SYSMON,
-    PAL_INPUT_FALCO
+    PAL_INPUT_SYSMON,    /* Windows records (Sysmon, Security, ...): Winlogbeat or flat layout */
+    PAL_INPUT_FALCO,
+    PAL_INPUT_EVTX       /* Windows records as evtx_dump / Chainsaw write them: Event.System, Event.EventData */
 } pal_input_format;
 
 /* A path field of a Windows event as the event wrote it, when the decoder
@@ -39,7 +41,7 @@ typedef struct pal_original {
     const char *text;
 } pal_original;
 
-#define PAL_EVENT_ORIGINALS 8   /* at most one per path field of PS_EVENT */
+#define PAL_EVENT_ORIGINALS 16  /* at most one per path field of PS_EVENT (test_winevents checks) */
 
 typedef struct pal_event {
     pal_record rec;      /* PS_EVENT */

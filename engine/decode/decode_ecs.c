@@ -42,17 +42,24 @@ static unsigned ecs_kind(evctx *e)
             if (eq_ci(c->u.s, c->len, "network")) return dns ? PK_DNS : PK_NETWORK;
             if (eq_ci(c->u.s, c->len, "file")) return PK_FILE;
             if (eq_ci(c->u.s, c->len, "dns")) return PK_DNS;   /* palisade's own test events */
+            if (eq_ci(c->u.s, c->len, "registry")) return PK_REGISTRY;
+            if (eq_ci(c->u.s, c->len, "library") || eq_ci(c->u.s, c->len, "driver")) return PK_LIBRARY;
+            if (eq_ci(c->u.s, c->len, "authentication")) return PK_AUTH;
+            if (eq_ci(c->u.s, c->len, "configuration")) return PK_CONFIG;
         }
         char q[QUOTE_BUF];
         const pal_value *c0 = &cat->u.items[0];
         pal_set_err(e->d.err, e->d.errcap,
-                "event.category %s is not an event kind palisade decides (process, network, dns, file)",
+                "event.category %s is not an event kind palisade decides (process, network, dns, file, registry, "
+                "library, driver, authentication, configuration)",
                 c0->tag == PV_STR ? dec_show(q, c0->u.s, c0->len, true) : "?");
         return 0;
     }
     if (dns || ev_any_seen(e, "dns.")) return PK_DNS;
     if (ev_seen(e, EF_DST_IP) || ev_seen(e, EF_SRC_IP)) return PK_NETWORK;
     if (ev_seen(e, EF_FILE_PATH)) return PK_FILE;
+    if (ev_any_seen(e, "registry.")) return PK_REGISTRY;
+    if (ev_any_seen(e, "dll.")) return PK_LIBRARY;
     if (ev_any_seen(e, "process.")) return PK_PROCESS;
     pal_set_err(e->d.err, e->d.errcap, "cannot tell the event kind: add event.category");
     return 0;
@@ -68,7 +75,7 @@ static bool ecs_windows(evctx *e, const cJSON *root)
     if (!family) family = jstr(dec_find(&e->d, root, "host.os.platform"));
     if (family) return str_eq_ci(family, "windows");
     return is_windows_path(ev_get(e, EF_EXE)) || is_windows_path(ev_get(e, EF_PEXE)) ||
-           is_windows_path(ev_get(e, EF_FILE_PATH));
+           is_windows_path(ev_get(e, EF_FILE_PATH)) || is_windows_path(ev_get(e, EF_DLL_PATH));
 }
 int dec_ecs(evctx *e, const cJSON *root)
 {

@@ -18,13 +18,13 @@ static const char *const ef_names[EF__COUNT] = {
     "process.parent.name", "process.parent.command_line", "network.direction",
     "network.transport", "network.protocol", "source.ip", "source.port", "destination.ip", "destination.port",
     "destination.domain", "dns.question.name", "dns.response_code", "dns.resolved_ip", "file.path",
-    "file.name", "file.extension", "file.directory",
+    "file.name", "file.extension", "file.directory", "dll.path", "dll.name",
 };
 
 /* Fields read by the kind/OS inference and the derived fields: decoded even
    when the caller does not want them, and dropped afterwards. */
 static const int ef_needed[] = {EF_CATEGORY, EF_PROTOCOL, EF_HOST_OS_TYPE, EF_EXE, EF_PEXE,
-                                EF_FILE_PATH, EF_IMAGE_NAME};
+                                EF_FILE_PATH, EF_IMAGE_NAME, EF_DLL_PATH};
 
 /* Indices are resolved by name once (a schema edit cannot silently shift
    them); -1 when the schema lacks a name, which every setter tolerates. */
@@ -45,36 +45,42 @@ const pal_value *ev_get(const evctx *e, int ef)
     return i >= 0 ? &e->slots[i] : &undef;
 }
 
-/* The slot of `ef` if it is wanted and still undefined, else NULL. */
-pal_value *ev_free(evctx *e, int ef)
+/* The slot of field i if it is wanted and still undefined, else NULL. */
+pal_value *ev_free_at(evctx *e, int i)
 {
-    int i = dec_ef_index[ef];
     if (i < 0 || !bit_get(e->want, (unsigned)i) || e->slots[i].tag != PV_UNDEF) return NULL;
     return &e->slots[i];
 }
 
+pal_value *ev_free(evctx *e, int ef) { return ev_free_at(e, dec_ef_index[ef]); }
+
 const pal_field *ev_field(const evctx *e, int ef) { return &e->s->fields[dec_ef_index[ef]]; }
 
-/* Sets `ef` from a raw record's JSON value, found at prefix.key (for
+/* Sets field i from a raw record's JSON value, found at prefix.key (for
    messages).  Converts exactly like the ECS walk does. */
-void ev_json(evctx *e, int ef, const cJSON *v, const char *prefix, const char *key)
+void ev_json_at(evctx *e, int i, const cJSON *v, const char *prefix, const char *key)
 {
     if (!v || cJSON_IsNull(v)) return;
-    pal_value *slot = ev_free(e, ef);
+    pal_value *slot = ev_free_at(e, i);
     if (!slot) return;
     dec_path_pop(&e->d, 0);
     if (prefix && *prefix) dec_path_push(&e->d, prefix, strlen(prefix), false);
     dec_path_push(&e->d, key, strlen(key), true);
-    dec_convert_field(&e->d, ev_field(e, ef), v, false, 0, slot);
+    dec_convert_field(&e->d, &e->s->fields[i], v, false, 0, slot);
     dec_path_pop(&e->d, 0);
 }
 
-/* Sets a string (or a one-string list) field from text. */
-void ev_str(evctx *e, int ef, const char *s, size_t n)
+void ev_json(evctx *e, int ef, const cJSON *v, const char *prefix, const char *key)
 {
-    pal_value *slot = ev_free(e, ef);
+    ev_json_at(e, dec_ef_index[ef], v, prefix, key);
+}
+
+/* Sets a string (or a one-string list) field from text. */
+void ev_str_at(evctx *e, int i, const char *s, size_t n)
+{
+    pal_value *slot = ev_free_at(e, i);
     if (!slot) return;
-    const pal_field *f = ev_field(e, ef);
+    const pal_field *f = &e->s->fields[i];
     if (f->type == PT_LIST) {
         pal_value *it = dec_alloc(&e->d, sizeof *it);
         if (!it || !dec_str_value(&e->d, f->elem, s, n, false, it)) return;
@@ -88,14 +94,16 @@ void ev_str(evctx *e, int ef, const char *s, size_t n)
     }
 }
 
+void ev_str(evctx *e, int ef, const char *s, size_t n) { ev_str_at(e, dec_ef_index[ef], s, n); }
+
 void ev_lit(evctx *e, int ef, const char *s) { ev_str(e, ef, s, strlen(s)); }
 
 /* A list of constant strings (event.type ["connection", "start"]). */
-void ev_lits(evctx *e, int ef, const char *const *v, unsigned n)
+void ev_lits_at(evctx *e, int fi, const char *const *v, unsigned n)
 {
-    pal_value *slot = ev_free(e, ef);
-    if (!slot || ev_field(e, ef)->type != PT_LIST) return;
-    pal_value *items = dec_alloc(&e->d, n * sizeof *items);
+    pal_value *slot = ev_free_at(e, fi);
+    if (!slot || e->s->fields[fi].type != PT_LIST) return;
+    pal_value *items = dec_alloc(&e->d, (n ? n : 1) * sizeof *items);
     if (!items) return;
     for (unsigned i = 0; i < n; i++)
         if (!dec_str_value(&e->d, PT_STRING, v[i], strlen(v[i]), false, &items[i])) return;
@@ -106,6 +114,8 @@ void ev_lits(evctx *e, int ef, const char *const *v, unsigned n)
     *slot = lv;
 }
 
+void ev_lits(evctx *e, int ef, const char *const *v, unsigned n) { ev_lits_at(e, dec_ef_index[ef], v, n); }
+
 void ev_category(evctx *e, const char *cat, const char *const *types, unsigned ntypes)
 {
     ev_lits(e, EF_CATEGORY, &cat, 1);
@@ -113,16 +123,18 @@ void ev_category(evctx *e, const char *cat, const char *const *types, unsigned n
 }
 
 /* Text copied lower-cased (hashes, protocol names). */
-void ev_str_lower(evctx *e, int ef, const char *s, size_t n)
+void ev_str_lower_at(evctx *e, int i, const char *s, size_t n)
 {
-    pal_value *slot = ev_free(e, ef);
+    pal_value *slot = ev_free_at(e, i);
     if (!slot) return;
-    ev_str(e, ef, s, n);
+    ev_str_at(e, i, s, n);
     if (slot->tag == PV_STR) {
         char *p = (char *)slot->u.s;   /* our own arena copy */
-        for (size_t i = 0; i < slot->len; i++) p[i] = lower(p[i]);
+        for (size_t k = 0; k < slot->len; k++) p[k] = lower(p[k]);
     }
 }
+
+void ev_str_lower(evctx *e, int ef, const char *s, size_t n) { ev_str_lower_at(e, dec_ef_index[ef], s, n); }
 
 static bool is_sep(char c, bool windows) { return c == '/' || (windows && c == '\\'); }
 
@@ -225,6 +237,7 @@ static void finish_event(evctx *e)
     derive_from_path(e, EF_EXE, EF_NAME, -1, -1, win);
     derive_from_path(e, EF_PEXE, EF_PNAME, -1, -1, win);
     derive_from_path(e, EF_FILE_PATH, EF_FILE_NAME, EF_FILE_DIR, EF_FILE_EXT, win);
+    derive_from_path(e, EF_DLL_PATH, EF_DLL_NAME, -1, -1, win);
     derive_image_tag(e);
     for (unsigned i = 0; i < e->s->nfields; i++) {
         pal_value *v = &e->slots[i];
@@ -259,10 +272,18 @@ static bool too_deep(const char *s, size_t n, size_t *where)
     return false;
 }
 
-static pal_input_format sniff(const cJSON *root)
+/* The format of one line (SPEC 15): Winlogbeat or flat Windows keys,
+   evtx_dump's Event object, Falco's output_fields, else ECS.  A line with
+   both Winlogbeat's and evtx_dump's keys is not guessed: -1. */
+static int sniff(const cJSON *root)
 {
-    if (dec_json_find(root, "winlog.event_id") || dec_json_find(root, "winlog.channel") || item(root, "EventID"))
-        return PAL_INPUT_SYSMON;
+    bool winlog = dec_json_find(root, "winlog.event_id") || dec_json_find(root, "winlog.channel") ||
+                  item(root, "EventID");
+    const cJSON *ev = item(root, "Event");
+    bool evtx = cJSON_IsObject(ev) && (cJSON_IsObject(item(ev, "System")) || cJSON_IsObject(item(ev, "EventData")));
+    if (winlog && evtx) return -1;
+    if (winlog) return PAL_INPUT_SYSMON;
+    if (evtx) return PAL_INPUT_EVTX;
     if (cJSON_IsObject(item(root, "output_fields"))) return PAL_INPUT_FALCO;
     return PAL_INPUT_ECS;
 }
@@ -275,6 +296,32 @@ static const char *json_type_noun(const cJSON *v)
     if (cJSON_IsBool(v)) return "a boolean";
     if (cJSON_IsNull(v)) return "null";
     return "a value";
+}
+
+/* A line that does not parse but is a piece of a pretty-printed document
+   (jq ., evtx_dump's default output): its description, else NULL.  The
+   pieces: a bracket alone ("{", "[", "[{", "}", "},", "]"), or a member
+   line ("\"Event\": {", "\"EventID\": 1,"). */
+static const char *pretty_piece(const char *s, size_t n)
+{
+    while (n && (s[n - 1] == ',' || is_ws(s[n - 1]))) n--;
+    if (n == 1 && (s[0] == '{' || s[0] == '[')) return s[0] == '{' ? "'{' alone" : "'[' alone";
+    if (n == 1 && (s[0] == '}' || s[0] == ']')) return s[0] == '}' ? "'}' alone" : "']' alone";
+    if (n == 2 && s[0] == '[' && s[1] == '{') return "'[{' alone";
+    /* evtx_dump's default output: "Record 1234" before each pretty record */
+    if (n > 7 && !memcmp(s, "Record ", 7)) {
+        size_t i = 7;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+        if (i == n) return "evtx_dump's record header (\"Record N\")";
+    }
+    if (n >= 4 && s[0] == '"') {
+        size_t i = 1;
+        while (i < n && s[i] != '"') i += s[i] == '\\' ? 2 : 1;
+        size_t j = i + 1;
+        while (j < n && is_ws(s[j])) j++;
+        if (i < n && j < n && s[j] == ':') return "one member of an object (\"key\": ...)";
+    }
+    return NULL;
 }
 
 /* The line into a cJSON object: size, BOM, blank, depth, syntax, one value,
@@ -297,6 +344,15 @@ static cJSON *parse_line(const char *line, size_t len, char *err, size_t errcap)
                 PAL_MAX_JSON_DEPTH, off + where + 1);
         return NULL;
     }
+    /* none of the pieces is valid JSON, so this is only a better message */
+    const char *piece = pretty_piece(line + off, len - off);
+    if (piece) {
+        /* the command to convert it is the caller's to give, once per input
+           (cli_no_event_decoded: jq -c, evtx_dump -o jsonl), not on every line */
+        pal_set_err(err, errcap, "line is %s, not a whole JSON object: this looks like pretty-printed "
+                    "(multi-line) JSON, and palisade reads one object per line", piece);
+        return NULL;
+    }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(line + off, len - off, &end, 0);
     if (!root) {
@@ -309,6 +365,12 @@ static cJSON *parse_line(const char *line, size_t len, char *err, size_t errcap)
     if (rest < len) {
         cJSON_Delete(root);
         pal_set_err(err, errcap, "line holds more than one JSON value: extra text at byte %zu", rest + 1);
+        return NULL;
+    }
+    if (cJSON_IsArray(root) && cJSON_IsObject(root->child)) {
+        cJSON_Delete(root);
+        pal_set_err(err, errcap, "line is an array of objects, not a JSON object: write one event object per "
+                    "line (`jq -c '.[]' FILE` does)");
         return NULL;
     }
     if (!cJSON_IsObject(root)) {
@@ -355,6 +417,7 @@ static int read_event(evctx *e, const cJSON *root, pal_input_format fmt)
     switch (fmt) {
     case PAL_INPUT_SYSMON: rc = dec_sysmon(e, root); break;
     case PAL_INPUT_FALCO: rc = dec_falco(e, root); break;
+    case PAL_INPUT_EVTX: rc = dec_evtx(e, root); break;
     default: rc = dec_ecs(e, root); break;
     }
     if (e->d.fatal) {
@@ -424,13 +487,22 @@ int pal_event_decode_opts(const char *line, size_t len, pal_input_format fmt, co
         pal_set_err(err, errcap, "internal error: the event schema has more than %u fields", DEC_MAX_FIELDS);
         return -1;
     }
-    if ((unsigned)fmt > PAL_INPUT_FALCO) { pal_set_err(err, errcap, "internal error: unknown input format %d", (int)fmt); return -1; }
+    if ((unsigned)fmt > PAL_INPUT_EVTX) { pal_set_err(err, errcap, "internal error: unknown input format %d", (int)fmt); return -1; }
 
     evctx e;
     if (!begin_reading(&e, a, err, errcap, ev, o, want, false)) return -1;   /* slots all undefined */
     cJSON *root = parse_line(line, len, err, errcap);
     if (!root) return -1;
-    if (fmt == PAL_INPUT_AUTO) fmt = sniff(root);
+    if (fmt == PAL_INPUT_AUTO) {
+        int f = sniff(root);
+        if (f < 0) {
+            cJSON_Delete(root);
+            pal_set_err(err, errcap, "line has both Winlogbeat keys (winlog.*, EventID) and an evtx_dump Event "
+                        "object: give --input-format sysmon or evtx-json");
+            return -1;
+        }
+        fmt = (pal_input_format)f;
+    }
     int rc = read_event(&e, root, fmt);
     if (e.d.dup[0] && !e.d.fatal) rc = read_again(&e, rc, root, fmt, o, want);
     cJSON_Delete(root);
@@ -444,5 +516,6 @@ pal_input_format pal_input_format_from_name(const char *name)
     if (str_eq_ci(name, "ecs")) return PAL_INPUT_ECS;
     if (str_eq_ci(name, "sysmon")) return PAL_INPUT_SYSMON;
     if (str_eq_ci(name, "falco")) return PAL_INPUT_FALCO;
+    if (str_eq_ci(name, "evtx-json")) return PAL_INPUT_EVTX;
     return (pal_input_format)-1;
 }

@@ -12,7 +12,9 @@
  *                    the event fields the adapters set, and what every event
  *                    gets afterwards (derived names, one direction spelling);
  *   decode_ecs.c     ECS: kind and OS inference;
- *   decode_sysmon.c  Sysmon, Winlogbeat and flat layouts;
+ *   decode_sysmon.c  Windows records (Sysmon, Security, System, PowerShell) in
+ *                    the Winlogbeat, flat and evtx_dump layouts, driven by
+ *                    engine/core/winevents.h;
  *   decode_falco.c   Falco JSON output;
  *   decode_winpath.c Windows paths in one form (\\?\, \Device\, "..", "cmd.exe.").
  *
@@ -216,7 +218,7 @@ enum {
     EF_SHA1, EF_SHA256, EF_PPID, EF_PEXE, EF_PNAME, EF_PCMDLINE, EF_DIRECTION,
     EF_TRANSPORT, EF_PROTOCOL, EF_SRC_IP, EF_SRC_PORT, EF_DST_IP, EF_DST_PORT,
     EF_DST_DOMAIN, EF_DNS_QNAME, EF_DNS_RCODE, EF_DNS_RESOLVED, EF_FILE_PATH,
-    EF_FILE_NAME, EF_FILE_EXT, EF_FILE_DIR, EF__COUNT
+    EF_FILE_NAME, EF_FILE_EXT, EF_FILE_DIR, EF_DLL_PATH, EF_DLL_NAME, EF__COUNT
 };
 
 /* PS_EVENT index of each EF_ field, resolved by name once (a schema edit
@@ -251,6 +253,13 @@ void ev_lits(evctx *e, int ef, const char *const *v, unsigned n);
 void ev_category(evctx *e, const char *cat, const char *const *types, unsigned ntypes);
 /* Text copied lower-cased (hashes, protocol names). */
 void ev_str_lower(evctx *e, int ef, const char *s, size_t n);
+/* The same setters by PS_EVENT index (-1 tolerated), for the adapters
+   driven by a table of field names (decode_sysmon.c). */
+pal_value *ev_free_at(evctx *e, int i);
+void ev_json_at(evctx *e, int i, const cJSON *v, const char *prefix, const char *key);
+void ev_str_at(evctx *e, int i, const char *s, size_t n);
+void ev_str_lower_at(evctx *e, int i, const char *s, size_t n);
+void ev_lits_at(evctx *e, int i, const char *const *v, unsigned n);
 /* Present in the ECS walk (with any value, null excepted). */
 bool ev_seen(const evctx *e, int ef);
 bool ev_any_seen(const evctx *e, const char *prefix);
@@ -267,7 +276,8 @@ void dec_walk_event(evctx *e, const cJSON *root);
 
 /* The sources: each returns 0, or -1 with a message in e->d.err. */
 int dec_ecs(evctx *e, const cJSON *root);
-int dec_sysmon(evctx *e, const cJSON *root);
+int dec_sysmon(evctx *e, const cJSON *root);   /* Windows records: Winlogbeat and flat layouts */
+int dec_evtx(evctx *e, const cJSON *root);     /* Windows records: evtx_dump's Event.System / Event.EventData */
 int dec_falco(evctx *e, const cJSON *root);
 
 #endif

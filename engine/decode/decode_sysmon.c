@@ -1,20 +1,114 @@
 /*
- * decode_sysmon.c — raw Sysmon records onto ECS, in both layouts users
- * ship: Winlogbeat's (winlog.channel, winlog.event_id, data under
- * winlog.event_data) and the flat one (Channel, EventID, data at the top
- * level or under EventData).  ECS fields a shipper already added win.
+ * decode_sysmon.c — Windows event records onto ECS: Sysmon, Security,
+ * System (service installs) and PowerShell (script blocks), in the three
+ * layouts users ship:
+ *
+ *   Winlogbeat  winlog.channel, winlog.provider_name, winlog.event_id, the
+ *               data under winlog.event_data (its Sysmon and Security
+ *               modules may have added the ECS fields too);
+ *   flat        Channel, SourceName / ProviderName, EventID, Hostname, the
+ *               data at the top level or under EventData (NXLog, datasets);
+ *   evtx_dump   Event.System.{Channel, Provider.#attributes.Name, EventID,
+ *               Computer, EventRecordID, TimeCreated.#attributes.SystemTime},
+ *               the data under Event.EventData (evtx_dump, Chainsaw,
+ *               Velociraptor).
+ *
+ * Design.  A layout only says where a record keeps its header and its event
+ * data; what a record means is data in engine/core/winevents.h: the
+ * (source, EventID) row gives the kind and ECS categorisation, and the field
+ * rows say which event data key goes into which field, converted how.  So
+ * the three layouts decode one record into one event, and the mapping the
+ * SPEC documents and the Sigma converter reads is the one that runs.  ECS
+ * fields a shipper already added win (the ECS walk runs first and setters
+ * only fill undefined fields), except event.action, which is always the
+ * table's (Winlogbeat writes task names there: "File created (rule: ...)").
  */
 #include "engine/decode/decode_int.h"
+#include "engine/core/winevents.h"
 
 #include <math.h>
+#include <pthread.h>
 
-static const char SYSMON_CHANNEL[] = "Microsoft-Windows-Sysmon/Operational";
-static const char SYSMON_PROVIDER[] = "Microsoft-Windows-Sysmon";
+/* ---- where a layout keeps a record's header ---- */
+
+typedef struct layout {
+    const char *name;        /* for messages */
+    const char *channel, *provider, *provider2, *id, *computer, *computer2, *record_id, *time, *user_id;
+    const char *data[2];     /* event data objects, tried in order; "" = the root itself */
+    bool flat;               /* header names are top-level keys, not paths */
+} layout;
+
+static const layout WINLOGBEAT = {
+    "Winlogbeat", "winlog.channel", "winlog.provider_name", NULL, "winlog.event_id", "winlog.computer_name", NULL,
+    "winlog.record_id", NULL, "winlog.user.identifier", {"winlog.event_data", NULL}, false};
+static const layout FLAT = {
+    "flat", "Channel", "SourceName", "ProviderName", "EventID", "Hostname", "Computer", "RecordNumber", NULL, NULL,
+    {"EventData", ""}, true};
+static const layout EVTX = {
+    "evtx_dump", "Event.System.Channel", "Event.System.Provider.#attributes.Name", NULL, "Event.System.EventID",
+    "Event.System.Computer", NULL, "Event.System.EventRecordID", "Event.System.TimeCreated.#attributes.SystemTime",
+    "Event.System.Security.#attributes.UserID", {"Event.EventData", NULL}, false};
+
+static const cJSON *hdr(evctx *e, const cJSON *root, const layout *l, const char *name)
+{
+    if (!name) return NULL;
+    return l->flat ? dec_item(&e->d, root, name, "") : dec_find(&e->d, root, name);
+}
+
+/* ---- field indices, resolved by name once ---- */
+
+static int row_index[PAL_WIN_MAX_FIELDS];   /* pal_win_fields[i] -> PS_EVENT index, -1 */
+static struct {
+    int code, provider, outcome, channel, event_id, provider_name, record_id, user_id;
+    int reg_hive, reg_key, reg_value, reg_type;
+} fx;
+typedef struct hash_fields { const char *prefix; int md5, sha1, sha256, imphash; } hash_fields;
+static hash_fields hashes_of[] = {{"process", 0, 0, 0, 0}, {"dll", 0, 0, 0, 0}, {"file", 0, 0, 0, 0}};
+static pthread_once_t fx_once = PTHREAD_ONCE_INIT;
+
+static int find_field(const char *name)
+{
+    return pal_schema_find(pal_schema_get(PS_EVENT), name, strlen(name));
+}
+
+static int find_field2(const char *a, const char *b)
+{
+    char n[96];
+    snprintf(n, sizeof n, "%s%s", a, b);
+    return find_field(n);
+}
+
+static void fx_init(void)
+{
+    for (size_t i = 0; i < pal_win_nfields && i < sizeof row_index / sizeof row_index[0]; i++)
+        row_index[i] = find_field(pal_win_fields[i].field);
+    fx.code = find_field("event.code");
+    fx.provider = find_field("event.provider");
+    fx.outcome = find_field("event.outcome");
+    fx.channel = find_field("winlog.channel");
+    fx.event_id = find_field("winlog.event_id");
+    fx.provider_name = find_field("winlog.provider_name");
+    fx.record_id = find_field("winlog.record_id");
+    fx.user_id = find_field("user.id");
+    fx.reg_hive = find_field("registry.hive");
+    fx.reg_key = find_field("registry.key");
+    fx.reg_value = find_field("registry.value");
+    fx.reg_type = find_field("registry.data.type");
+    for (size_t i = 0; i < sizeof hashes_of / sizeof hashes_of[0]; i++) {
+        hash_fields *h = &hashes_of[i];
+        h->md5 = find_field2(h->prefix, ".hash.md5");
+        h->sha1 = find_field2(h->prefix, ".hash.sha1");
+        h->sha256 = find_field2(h->prefix, ".hash.sha256");
+        h->imphash = find_field2(h->prefix, ".pe.imphash");
+    }
+}
+
+/* ---- conversions (pal_win_conv) ---- */
 
 /* Sysmon writes UtcTime as "2024-03-12 10:05:00.120"; Winlogbeat's
    @timestamp (and every other adapter) is ISO 8601.  One form, so a policy
-   comparing times sees the same thing from both Sysmon layouts. */
-static void sysmon_time(evctx *e, const cJSON *v, const char *pre)
+   comparing times sees the same thing from every layout. */
+static void utc_time(evctx *e, int fi, const cJSON *v, const char *pre, const char *key)
 {
     const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
     size_t n = s ? strlen(s) : 0;
@@ -24,37 +118,32 @@ static void sysmon_time(evctx *e, const cJSON *v, const char *pre)
         ok = shape[i] == 'd' ? (s[i] >= '0' && s[i] <= '9') : s[i] == shape[i];
     for (size_t i = sizeof shape - 1; ok && i < n; i++)
         ok = (i == sizeof shape - 1 ? s[i] == '.' : (s[i] >= '0' && s[i] <= '9'));
-    if (!ok) { ev_json(e, EF_TIMESTAMP, v, pre, "UtcTime"); return; }
+    if (!ok) { ev_json_at(e, fi, v, pre, key); return; }
     char iso[48];
     memcpy(iso, s, n);
     iso[10] = 'T';
     iso[n] = 'Z';
-    ev_str(e, EF_TIMESTAMP, iso, n + 1);
+    ev_str_at(e, fi, iso, n + 1);
 }
 
-/* An event-data value; Sysmon writes "-" (and shippers "") for unknown. */
-static const cJSON *sysval(evctx *e, const cJSON *data, const char *pre, const char *key)
+/* "SHA1=..,MD5=..,SHA256=..,IMPHASH=.." (or one "SHA256=...") into
+   <prefix>.hash.*, <prefix>.pe.imphash, lower-case hex as ECS writes it. */
+static void hashes(evctx *e, const char *prefix, const char *s)
 {
-    const cJSON *v = dec_item(&e->d, data, key, pre);
-    if (!v || cJSON_IsNull(v)) return NULL;
-    if (cJSON_IsString(v) && (!v->valuestring || !v->valuestring[0] || !strcmp(v->valuestring, "-")))
-        return NULL;
-    return v;
-}
-
-/* "SHA1=..,MD5=..,SHA256=..,IMPHASH=.." -> process.hash.*, lower-case hex as
-   ECS writes it (Sysmon writes upper case). */
-static void sysmon_hashes(evctx *e, const char *s)
-{
+    const hash_fields *h = NULL;
+    for (size_t i = 0; i < sizeof hashes_of / sizeof hashes_of[0]; i++)
+        if (!strcmp(hashes_of[i].prefix, prefix)) h = &hashes_of[i];
+    if (!h) return;
     while (*s) {
         const char *end = strchr(s, ',');
         size_t n = end ? (size_t)(end - s) : strlen(s);
         const char *eq = memchr(s, '=', n);
         if (eq) {
             size_t alen = (size_t)(eq - s), hlen = n - alen - 1;
-            if (eq_ci(s, alen, "MD5")) ev_str_lower(e, EF_MD5, eq + 1, hlen);
-            else if (eq_ci(s, alen, "SHA1")) ev_str_lower(e, EF_SHA1, eq + 1, hlen);
-            else if (eq_ci(s, alen, "SHA256")) ev_str_lower(e, EF_SHA256, eq + 1, hlen);
+            while (alen && is_ws(*s)) { s++; alen--; }
+            int fi = eq_ci(s, alen, "MD5") ? h->md5 : eq_ci(s, alen, "SHA1") ? h->sha1
+                   : eq_ci(s, alen, "SHA256") ? h->sha256 : eq_ci(s, alen, "IMPHASH") ? h->imphash : -1;
+            if (fi >= 0) ev_str_lower_at(e, fi, eq + 1, hlen);
         }
         s += n;
         if (*s == ',') s++;
@@ -63,7 +152,7 @@ static void sysmon_hashes(evctx *e, const char *s)
 
 /* QueryResults: "type:  5 edge.example.net;::ffff:13.107.21.200;" -> the
    IPs; CNAME ("type:  5 name") and other typed entries are skipped. */
-static void sysmon_resolved(evctx *e, const char *s)
+static void dns_results(evctx *e, const char *s)
 {
     pal_value *slot = ev_free(e, EF_DNS_RESOLVED);
     if (!slot) return;
@@ -96,212 +185,439 @@ static void sysmon_resolved(evctx *e, const char *s)
     *slot = lv;
 }
 
+/* A number given as a JSON number or as decimal or 0x-hex text. */
+static bool int_of(const cJSON *v, int64_t *out)
+{
+    if (cJSON_IsNumber(v)) {
+        if (v->valuedouble != floor(v->valuedouble) || fabs(v->valuedouble) > 9.2e18) return false;
+        *out = (int64_t)v->valuedouble;
+        return true;
+    }
+    const char *s = jstr(v);
+    if (!s) return false;
+    size_t n = strlen(s);
+    if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        if (n > 18) return false;            /* 16 hex digits at most */
+        uint64_t x = 0;
+        for (size_t i = 2; i < n; i++) {
+            char c = lower(s[i]);
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (d < 0) return false;
+            x = x << 4 | (uint64_t)d;
+        }
+        if (x > INT64_MAX) return false;
+        *out = (int64_t)x;
+        return true;
+    }
+    return dec_parse_int(s, n, out) == 0;
+}
+
 /* QueryStatus is a Windows status: 0 success, 9000 + rcode for DNS errors. */
-static void sysmon_rcode(evctx *e, const cJSON *v)
+static void dns_status(evctx *e, const cJSON *v)
 {
     int64_t st;
-    if (cJSON_IsNumber(v)) st = (int64_t)v->valuedouble;
-    else if (!jstr(v) || dec_parse_int(v->valuestring, strlen(v->valuestring), &st)) return;
+    if (!int_of(v, &st)) return;
     static const char *const rcode[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
     if (st == 0) ev_lit(e, EF_DNS_RCODE, rcode[0]);
     else if (st > 9000 && st <= 9005) ev_lit(e, EF_DNS_RCODE, rcode[st - 9000]);
 }
 
-/* Which Sysmon record this is: a mapped EventID (1, 3, 11, 22) into *eid,
-   or -1 with the reason in err (another channel or provider, no or a bad
-   EventID, an EventID palisade does not map). */
-static int sysmon_event_id(evctx *e, const cJSON *root, int64_t *eid)
+/* TargetObject: registry.path as written; hive, key (after the hive) and
+   value (the last element) when the first element is a hive's name. */
+static void reg_path(evctx *e, int fi, const char *s)
+{
+    static const struct { const char *name, *hive; } hives[] = {
+        {"HKEY_LOCAL_MACHINE", "HKLM"}, {"HKLM", "HKLM"}, {"HKEY_USERS", "HKU"}, {"HKU", "HKU"},
+        {"HKEY_CURRENT_USER", "HKCU"}, {"HKCU", "HKCU"}, {"HKEY_CLASSES_ROOT", "HKCR"}, {"HKCR", "HKCR"},
+        {"HKEY_CURRENT_CONFIG", "HKCC"}, {"HKCC", "HKCC"}};
+    size_t n = strlen(s);
+    ev_str_at(e, fi, s, n);
+    const char *bs = strchr(s, '\\');
+    size_t first = bs ? (size_t)(bs - s) : n;
+    for (size_t i = 0; i < sizeof hives / sizeof hives[0]; i++) {
+        if (!eq_ci(s, first, hives[i].name)) continue;
+        ev_str_at(e, fx.reg_hive, hives[i].hive, strlen(hives[i].hive));
+        if (bs && bs[1]) ev_str_at(e, fx.reg_key, bs + 1, n - first - 1);
+        break;
+    }
+    const char *last = strrchr(s, '\\');
+    last = last ? last + 1 : s;
+    if (*last) ev_str_at(e, fx.reg_value, last, strlen(last));
+}
+
+static bool hex8(const char *s, uint64_t *out)
+{
+    uint64_t x = 0;
+    for (int i = 0; i < 8; i++) {
+        char c = lower(s[i]);
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0) return false;
+        x = x << 4 | (uint64_t)d;
+    }
+    *out = x;
+    return true;
+}
+
+/* Details: "DWORD (0x00000001)" -> "1" REG_DWORD, "QWORD (0x00000001-0x00000000)"
+   (high-low) -> its value, "Binary Data" REG_BINARY, anything else REG_SZ. */
+static void reg_data(evctx *e, int fi, const char *s)
+{
+    size_t n = strlen(s);
+    uint64_t hi = 0, lo = 0;
+    char buf[32];
+    /* exactly Sysmon's forms: 8 hex digits each */
+    if (n == 18 && !memcmp(s, "DWORD (0x", 9) && hex8(s + 9, &lo) && s[17] == ')') {
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)lo);
+        ev_str_at(e, fi, buf, strlen(buf));
+        ev_str_at(e, fx.reg_type, "REG_DWORD", 9);
+    } else if (n == 29 && !memcmp(s, "QWORD (0x", 9) && hex8(s + 9, &hi) && !memcmp(s + 17, "-0x", 3) &&
+               hex8(s + 20, &lo) && s[28] == ')') {
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)(hi << 32 | lo));
+        ev_str_at(e, fi, buf, strlen(buf));
+        ev_str_at(e, fx.reg_type, "REG_QWORD", 9);
+    } else {
+        ev_str_at(e, fi, s, n);
+        bool bin = !strcmp(s, "Binary Data");
+        ev_str_at(e, fx.reg_type, bin ? "REG_BINARY" : "REG_SZ", bin ? 10 : 6);
+    }
+}
+
+/* EventType of a registry record -> event.action, NULL when unknown. */
+static const char *reg_action(const char *t)
+{
+    if (!t) return NULL;
+    if (starts_ci(t, strlen(t), "Create")) return "creation";
+    if (starts_ci(t, strlen(t), "Delete")) return "deletion";
+    if (str_eq_ci(t, "SetValue")) return "modification";
+    if (starts_ci(t, strlen(t), "Rename")) return "rename";
+    return NULL;
+}
+
+/* An event-data value; Windows writes "-" (and shippers "") for unknown. */
+static const cJSON *winval(evctx *e, const cJSON *data, const char *pre, const char *key)
+{
+    const cJSON *v = dec_item(&e->d, data, key, pre);
+    if (!v || cJSON_IsNull(v)) return NULL;
+    if (cJSON_IsString(v) && (!v->valuestring || !v->valuestring[0] || !strcmp(v->valuestring, "-")))
+        return NULL;
+    return v;
+}
+
+/* NXLog's im_msvistalog writes its own EventType (the severity) at the top
+   level, where the flat layout keeps the record's data: not the record's. */
+static bool nxlog_header(const char *key, const char *v)
+{
+    static const char *const sev[] = {"INFO", "WARNING", "ERROR", "AUDIT_SUCCESS", "AUDIT_FAILURE", "CRITICAL",
+                                      "VERBOSE"};
+    if (!v || strcmp(key, "EventType") != 0) return false;
+    for (size_t i = 0; i < sizeof sev / sizeof sev[0]; i++)
+        if (!strcmp(v, sev[i])) return true;
+    return false;
+}
+
+/* One row: the value of f->key into f->field, converted as f says. */
+static void apply_row(evctx *e, const pal_win_field *f, int fi, const cJSON *v, const char *pre,
+                      const char **action)
+{
+    const char *s = jstr(v);
+    switch (f->conv) {
+    case PWC_USER_NAME:
+    case PWC_USER_DOMAIN: {
+        if (!s) { if (f->conv == PWC_USER_NAME) ev_json_at(e, fi, v, pre, f->key); break; }
+        const char *bs = strrchr(s, '\\');
+        if (f->conv == PWC_USER_NAME) {
+            const char *u = bs ? bs + 1 : s;
+            if (*u) ev_str_at(e, fi, u, strlen(u));
+        } else if (bs && bs > s) {
+            ev_str_at(e, fi, s, (size_t)(bs - s));
+        }
+        break;
+    }
+    case PWC_HASHES:
+        if (s) hashes(e, f->field, s);
+        break;
+    case PWC_LOWER:
+        if (s) ev_str_lower_at(e, fi, s, strlen(s));
+        else ev_json_at(e, fi, v, pre, f->key);
+        break;
+    case PWC_HEX_INT: {
+        int64_t x;
+        if (int_of(v, &x)) {
+            pal_value *slot = ev_free_at(e, fi);
+            if (slot) *slot = pal_int(x);
+        } else {
+            ev_json_at(e, fi, v, pre, f->key);   /* reports the bad value */
+        }
+        break;
+    }
+    case PWC_INITIATED: {
+        bool out = cJSON_IsTrue(v) || str_eq_ci(s, "true");
+        ev_str_at(e, fi, out ? "outbound" : "inbound", out ? 8 : 7);
+        break;
+    }
+    case PWC_WFP_DIRECTION:
+        if (str_eq_ci(s, "%%14592") || str_eq_ci(s, "Inbound")) ev_str_at(e, fi, "inbound", 7);
+        else if (str_eq_ci(s, "%%14593") || str_eq_ci(s, "Outbound")) ev_str_at(e, fi, "outbound", 8);
+        break;
+    case PWC_IP_PROTOCOL: {
+        int64_t p;
+        if (!int_of(v, &p)) { if (s) ev_str_lower_at(e, fi, s, strlen(s)); break; }
+        const char *name = p == 6 ? "tcp" : p == 17 ? "udp" : p == 1 ? "icmp" : p == 58 ? "ipv6-icmp" : NULL;
+        char num[24];
+        if (!name) { snprintf(num, sizeof num, "%lld", (long long)p); name = num; }
+        ev_str_at(e, fi, name, strlen(name));
+        break;
+    }
+    case PWC_UTC_TIME:
+        utc_time(e, fi, v, pre, f->key);
+        break;
+    case PWC_DNS_RESULTS:
+        if (s) dns_results(e, s);
+        break;
+    case PWC_DNS_STATUS:
+        dns_status(e, v);
+        break;
+    case PWC_REG_PATH:
+        if (s) reg_path(e, fi, s);
+        break;
+    case PWC_REG_DATA:
+        if (s) reg_data(e, fi, s);
+        break;
+    case PWC_REG_ACTION:
+        if (reg_action(s)) *action = reg_action(s);
+        break;
+    default: {
+        /* evtx_dump writes typed values: a number or a boolean in a text
+           field (a status, a version) is its text */
+        const pal_field *fd = fi >= 0 ? &e->s->fields[fi] : NULL;
+        if (fd && fd->type == PT_STRING && (cJSON_IsNumber(v) || cJSON_IsBool(v))) {
+            char num[32];
+            if (cJSON_IsBool(v)) snprintf(num, sizeof num, "%s", cJSON_IsTrue(v) ? "true" : "false");
+            else if (v->valuedouble == floor(v->valuedouble) && fabs(v->valuedouble) < 1e15)
+                snprintf(num, sizeof num, "%lld", (long long)v->valuedouble);
+            else snprintf(num, sizeof num, "%.17g", v->valuedouble);
+            ev_str_at(e, fi, num, strlen(num));
+        } else {
+            ev_json_at(e, fi, v, pre, f->key);
+        }
+        break;
+    }
+    }
+}
+
+/* ---- which record ---- */
+
+static const char *source_label(unsigned src)
+{
+    static const char *const label[PW__COUNT] = {"Windows", "Sysmon", "Security", "System", "PowerShell"};
+    return src < PW__COUNT ? label[src] : "Windows";
+}
+
+/* The record's source and EventID into *src, *eid, and its row; -1 with
+   the reason in err (another channel or provider, no or a bad EventID, an
+   EventID palisade does not map). */
+static int record_id(evctx *e, const cJSON *root, const layout *l, unsigned *src, int64_t *eid,
+                     const char **chan_out, const char **prov_out)
 {
     char q[QUOTE_BUF];
     char *err = e->d.err;
     size_t cap = e->d.errcap;
-    const char *chan = jstr(dec_find(&e->d, root, "winlog.channel"));
-    if (!chan) chan = jstr(dec_item(&e->d, root, "Channel", ""));
-    if (chan && !str_eq_ci(chan, SYSMON_CHANNEL)) {
-        pal_set_err(err, cap, "not a Sysmon record: Channel is %s", dec_show(q, chan, strlen(chan), false));
-        return -1;
+    const layout *alt = l == &WINLOGBEAT ? &FLAT : NULL;   /* the sysmon format reads both */
+    const char *chan = jstr(hdr(e, root, l, l->channel));
+    if (!chan && alt) chan = jstr(hdr(e, root, alt, alt->channel));
+    const char *prov = jstr(hdr(e, root, l, l->provider));
+    if (!prov && alt) prov = jstr(hdr(e, root, alt, alt->provider));
+    if (!prov && alt) prov = jstr(hdr(e, root, alt, alt->provider2));
+    *chan_out = chan;
+    *prov_out = prov;
+    const char *where = l == &EVTX ? "Event.System.EventID" : "winlog.event_id or EventID";
+    const cJSON *id = hdr(e, root, l, l->id);
+    const char *idname = l->id;
+    if (!id && alt) id = hdr(e, root, alt, idname = alt->id);
+    if (cJSON_IsObject(id)) id = dec_item(&e->d, id, "#text", idname);   /* {"#attributes":..., "#text": 7045} */
+    *src = PW_NONE;
+    if (chan) {
+        *src = pal_win_source_of_channel(chan, strlen(chan));
+        if (!*src) {
+            pal_set_err(err, cap, "not a Windows record palisade reads: Channel is %s (it reads "
+                        "Microsoft-Windows-Sysmon/Operational, Security, System and "
+                        "Microsoft-Windows-PowerShell/Operational)", dec_show(q, chan, strlen(chan), false));
+            return -1;
+        }
+    } else if (prov) {
+        *src = pal_win_source_of_provider(prov, strlen(prov));
+        if (!*src) {
+            pal_set_err(err, cap, "not a Windows record palisade reads: provider is %s",
+                        dec_show(q, prov, strlen(prov), false));
+            return -1;
+        }
     }
-    const char *prov = jstr(dec_find(&e->d, root, "winlog.provider_name"));
-    if (!prov) prov = jstr(dec_item(&e->d, root, "SourceName", ""));
-    if (!prov) prov = jstr(dec_item(&e->d, root, "ProviderName", ""));
-    if (!chan && prov && !str_eq_ci(prov, SYSMON_PROVIDER)) {
-        pal_set_err(err, cap, "not a Sysmon record: provider is %s", dec_show(q, prov, strlen(prov), false));
-        return -1;
-    }
-    const char *idname = "winlog.event_id";
-    const cJSON *id = dec_find(&e->d, root, idname);
-    if (!id) id = dec_item(&e->d, root, idname = "EventID", "");
     if (!id) {
-        pal_set_err(err, cap, "not a Sysmon record: no EventID (winlog.event_id or EventID)");
+        pal_set_err(err, cap, "not a Windows event record: no EventID (%s)", where);
         return -1;
     }
-    bool id_ok = false;
-    if (cJSON_IsNumber(id)) {
-        id_ok = id->valuedouble == floor(id->valuedouble) && fabs(id->valuedouble) < 1e9;
-        if (id_ok) *eid = (int64_t)id->valuedouble;
-    } else if (jstr(id)) {
-        id_ok = dec_parse_int(id->valuestring, strlen(id->valuestring), eid) == 0;
-    }
-    if (!id_ok) {
-        pal_set_err(err, cap, "%s: expected a Sysmon event number, got %s", idname,
+    if (!int_of(id, eid) || *eid < 0 || *eid > 65535 || (jstr(id) && id->valuestring[0] == '0' &&
+                                                          id->valuestring[1])) {
+        pal_set_err(err, cap, "%s: expected an event number, got %s", idname,
                     jstr(id) ? dec_show(q, id->valuestring, strlen(id->valuestring), true) : dec_json_kind(id));
         return -1;
     }
-    if (*eid != 1 && *eid != 3 && *eid != 11 && *eid != 22) {
-        pal_set_err(err, cap, "unsupported Sysmon EventID %lld (palisade maps 1, 3, 11, 22)", (long long)*eid);
+    if (!*src) *src = pal_win_source_of_id(*eid);
+    if (!*src || !pal_win_event_find(*src, *eid)) {
+        char ids[256];
+        pal_win_event_ids(*src ? *src : PW_SYSMON, ids, sizeof ids);
+        pal_set_err(err, cap, "unsupported %s EventID %lld (palisade maps %s)", source_label(*src ? *src : PW_SYSMON),
+                    (long long)*eid, ids);
         return -1;
     }
     return 0;
 }
 
-/* The fields every mapped record carries: host, time, user, the process. */
-static void sysmon_common(evctx *e, const cJSON *root, const cJSON *data, const char *pre)
+/* The ECS field groups that stand in for a kind's event data when a
+   shipper wrote those instead. */
+static bool ecs_stand_in(const evctx *e, unsigned kind)
 {
-    ev_json(e, EF_HOST_NAME, dec_item(&e->d, root, "Hostname", ""), "", "Hostname");
-    ev_json(e, EF_HOST_NAME, dec_find(&e->d, root, "winlog.computer_name"), "", "winlog.computer_name");
-    sysmon_time(e, sysval(e, data, pre, "UtcTime"), pre);
-    ev_lit(e, EF_HOST_OS_TYPE, "windows");
-    ev_lit(e, EF_MODULE, "sysmon");
-    ev_lit(e, EF_KIND, "event");
-
-    /* "NT AUTHORITY\SYSTEM" -> "SYSTEM": Winlogbeat puts the domain in
-       user.domain, and a policy must see the same user.name either way. */
-    const cJSON *user = sysval(e, data, pre, "User");
-    if (jstr(user)) {
-        const char *u = user->valuestring, *bs = strrchr(u, '\\');
-        if (bs) u = bs + 1;
-        if (*u) ev_str(e, EF_USER_NAME, u, strlen(u));
-    } else {
-        ev_json(e, EF_USER_NAME, user, pre, "User");
-    }
-    ev_json(e, EF_PID, sysval(e, data, pre, "ProcessId"), pre, "ProcessId");
-    ev_json(e, EF_EXE, sysval(e, data, pre, "Image"), pre, "Image");
-}
-
-/* The fields of each mapped EventID, and the kind. */
-static void sysmon_map(evctx *e, int64_t eid, const cJSON *data, const char *pre)
-{
-    switch (eid) {
-    case 1: {
-        ev_json(e, EF_CMDLINE, sysval(e, data, pre, "CommandLine"), pre, "CommandLine");
-        ev_json(e, EF_CWD, sysval(e, data, pre, "CurrentDirectory"), pre, "CurrentDirectory");
-        ev_json(e, EF_PPID, sysval(e, data, pre, "ParentProcessId"), pre, "ParentProcessId");
-        ev_json(e, EF_PEXE, sysval(e, data, pre, "ParentImage"), pre, "ParentImage");
-        ev_json(e, EF_PCMDLINE, sysval(e, data, pre, "ParentCommandLine"), pre, "ParentCommandLine");
-        const char *hashes = jstr(sysval(e, data, pre, "Hashes"));
-        if (hashes) sysmon_hashes(e, hashes);
-        static const char *const t[] = {"start"};
-        ev_category(e, "process", t, 1);
-        e->ev->kind = PK_PROCESS;
-        break;
-    }
-    case 3: {
-        const char *proto = jstr(sysval(e, data, pre, "Protocol"));
-        if (proto) ev_str_lower(e, EF_TRANSPORT, proto, strlen(proto));
-        const cJSON *init = sysval(e, data, pre, "Initiated");
-        if (init) {
-            bool out = cJSON_IsTrue(init) || str_eq_ci(jstr(init), "true");
-            ev_lit(e, EF_DIRECTION, out ? "outbound" : "inbound");
-        }
-        ev_json(e, EF_SRC_IP, sysval(e, data, pre, "SourceIp"), pre, "SourceIp");
-        ev_json(e, EF_SRC_PORT, sysval(e, data, pre, "SourcePort"), pre, "SourcePort");
-        ev_json(e, EF_DST_IP, sysval(e, data, pre, "DestinationIp"), pre, "DestinationIp");
-        ev_json(e, EF_DST_PORT, sysval(e, data, pre, "DestinationPort"), pre, "DestinationPort");
-        ev_json(e, EF_DST_DOMAIN, sysval(e, data, pre, "DestinationHostname"), pre, "DestinationHostname");
-        static const char *const t[] = {"connection", "start"};
-        ev_category(e, "network", t, 2);
-        e->ev->kind = PK_NETWORK;
-        break;
-    }
-    case 22: {
-        ev_json(e, EF_DNS_QNAME, sysval(e, data, pre, "QueryName"), pre, "QueryName");
-        const char *res = jstr(sysval(e, data, pre, "QueryResults"));
-        if (res) sysmon_resolved(e, res);
-        const cJSON *st = sysval(e, data, pre, "QueryStatus");
-        if (st) sysmon_rcode(e, st);
-        ev_lit(e, EF_PROTOCOL, "dns");
-        static const char *const t[] = {"protocol", "info"};
-        ev_category(e, "network", t, 2);
-        e->ev->kind = PK_DNS;
-        break;
-    }
-    case 11: {
-        ev_json(e, EF_FILE_PATH, sysval(e, data, pre, "TargetFilename"), pre, "TargetFilename");
-        /* Winlogbeat's event.action is the task name ("File created (rule:
-           FileCreate)"); SPEC says creation, as the other adapters write */
-        if (dec_ef_index[EF_ACTION] >= 0) e->slots[dec_ef_index[EF_ACTION]] = pal_undef();
-        ev_lit(e, EF_ACTION, "creation");
-        static const char *const t[] = {"creation"};
-        ev_category(e, "file", t, 1);
-        e->ev->kind = PK_FILE;
-        break;
-    }
+    switch (kind) {
+    case PK_PROCESS: return ev_any_seen(e, "process.");
+    case PK_NETWORK: return ev_any_seen(e, "source.") || ev_any_seen(e, "destination.");
+    case PK_DNS: return ev_any_seen(e, "dns.");
+    case PK_FILE: return ev_any_seen(e, "file.");
+    case PK_REGISTRY: return ev_any_seen(e, "registry.");
+    case PK_LIBRARY: return ev_any_seen(e, "dll.") || ev_any_seen(e, "file.");
+    case PK_AUTH: return ev_any_seen(e, "user.") || ev_any_seen(e, "source.");
+    case PK_CONFIG: return ev_any_seen(e, "service.");
+    default: return false;
     }
 }
-
-/* The event data keys the mapping of each EventID reads (the first
-   `shown` are named in the error when none is there), and the ECS field
-   groups that stand in for them when a shipper wrote those instead. */
-static const struct sysmon_keys {
-    int64_t eid;
-    unsigned shown;
-    const char *keys[12];
-    const char *ecs[3];
-} sysmon_keys[] = {
-    {1, 3, {"Image", "CommandLine", "ProcessId", "CurrentDirectory", "ParentProcessId", "ParentImage",
-            "ParentCommandLine", "Hashes", "User", "UtcTime"}, {"process."}},
-    {3, 3, {"Image", "SourceIp", "DestinationIp", "SourcePort", "DestinationPort", "DestinationHostname",
-            "Protocol", "Initiated", "ProcessId", "User", "UtcTime"}, {"source.", "destination."}},
-    {22, 2, {"Image", "QueryName", "QueryStatus", "QueryResults", "ProcessId", "User", "UtcTime"}, {"dns."}},
-    {11, 2, {"Image", "TargetFilename", "ProcessId", "User", "UtcTime"}, {"file."}},
-};
 
 /* A mapped record must carry its event data: one of its keys in `data`
-   (null is not a value; Sysmon's "-" is), or ECS fields of its kind from the
+   (null is not a value; "-" is), or ECS fields of its kind from the
    shipper.  Without either, deciding it would allow it on no information,
    so it is an error naming what is missing.  -1 with the message in err. */
-static int sysmon_check_data(evctx *e, int64_t eid, const cJSON *data, const char *pre)
+static int check_data(evctx *e, unsigned src, int64_t eid, const pal_win_event *row, const cJSON *data,
+                      const char *pre, const layout *l)
 {
-    const struct sysmon_keys *k = NULL;
-    for (size_t i = 0; i < sizeof sysmon_keys / sizeof sysmon_keys[0]; i++)
-        if (sysmon_keys[i].eid == eid) k = &sysmon_keys[i];
-    if (!k) return 0;
-    for (unsigned i = 0; i < 12 && k->keys[i]; i++) {
-        const cJSON *v = dec_item(&e->d, data, k->keys[i], pre);
-        if (v && !cJSON_IsNull(v)) return 0;
-    }
-    for (unsigned i = 0; i < 3 && k->ecs[i]; i++)
-        if (ev_any_seen(e, k->ecs[i])) return 0;
+    const char *shown[3];
+    unsigned nshown = 0;
+    for (int pass = 0; pass < 2; pass++)           /* the record's own keys first, then the common ones */
+        for (size_t i = 0; i < pal_win_nfields; i++) {
+            const pal_win_field *f = &pal_win_fields[i];
+            if (!pal_win_field_applies(f, src, eid) || (pass == 0) != (f->ids[0] != 0)) continue;
+            const cJSON *v = dec_item(&e->d, data, f->key, pre);
+            if (v && !cJSON_IsNull(v)) return 0;
+            bool dup = false;
+            for (unsigned k = 0; k < nshown; k++) dup = dup || !strcmp(shown[k], f->key);
+            if (!dup && nshown < 3) shown[nshown++] = f->key;
+        }
+    if (ecs_stand_in(e, row->kind)) return 0;
     char names[160];
     size_t o = 0;
-    for (unsigned i = 0; i < k->shown; i++)
-        o += (size_t)snprintf(names + o, sizeof names - o, "%s, ", k->keys[i]);
+    for (unsigned i = 0; i < nshown; i++)
+        o += (size_t)snprintf(names + o, sizeof names - o, "%s, ", shown[i]);
     snprintf(names + o, sizeof names - o, "...");
+    const char *what = source_label(src);
     if (*pre)
-        pal_set_err(e->d.err, e->d.errcap, "Sysmon EventID %lld record has no event data: %s holds none of "
-                    "its fields (%s)", (long long)eid, pre, names);
+        pal_set_err(e->d.err, e->d.errcap, "%s EventID %lld record has no event data: %s holds none of "
+                    "its fields (%s)", what, (long long)eid, pre, names);
+    else if (l == &EVTX)
+        pal_set_err(e->d.err, e->d.errcap, "%s EventID %lld record has no event data: no Event.EventData "
+                    "object with its fields (%s)", what, (long long)eid, names);
     else
-        pal_set_err(e->d.err, e->d.errcap, "Sysmon EventID %lld record has no event data: no winlog.event_data "
-                    "or EventData object, and none of its fields (%s) at the top level", (long long)eid, names);
+        pal_set_err(e->d.err, e->d.errcap, "%s EventID %lld record has no event data: no winlog.event_data "
+                    "or EventData object, and none of its fields (%s) at the top level", what, (long long)eid,
+                    names);
     return -1;
 }
 
-int dec_sysmon(evctx *e, const cJSON *root)
+static void set_text(evctx *e, int fi, const char *s)
 {
-    int64_t eid = 0;
-    if (sysmon_event_id(e, root, &eid) != 0) return -1;
+    if (s) ev_str_at(e, fi, s, strlen(s));
+}
 
-    const char *pre = "winlog.event_data";
-    const cJSON *data = dec_find(&e->d, root, pre);
-    if (!cJSON_IsObject(data)) data = dec_item(&e->d, root, pre = "EventData", "");
-    if (!cJSON_IsObject(data)) { data = root; pre = ""; }
+static int decode_windows(evctx *e, const cJSON *root, const layout *l)
+{
+    pthread_once(&fx_once, fx_init);
+    unsigned src = 0;
+    int64_t eid = 0;
+    const char *chan = NULL, *prov = NULL;
+    if (record_id(e, root, l, &src, &eid, &chan, &prov) != 0) return -1;
+    const pal_win_event *row = pal_win_event_find(src, eid);
+    const pal_win_source_info *si = pal_win_source_get(src);
+
+    /* the event data: the layout's objects in order, else the root (flat) */
+    const cJSON *data = NULL;
+    const char *pre = "";
+    const layout *layouts[2] = {l, l == &WINLOGBEAT ? &FLAT : NULL};
+    for (int k = 0; k < 2 && !data && layouts[k]; k++)
+        for (int i = 0; i < 2 && !data && layouts[k]->data[i]; i++) {
+            const char *p = layouts[k]->data[i];
+            if (!*p) { data = root; pre = ""; break; }
+            const cJSON *o = layouts[k]->flat ? dec_item(&e->d, root, p, "") : dec_find(&e->d, root, p);
+            if (cJSON_IsObject(o)) { data = o; pre = p; }
+        }
 
     dec_walk_event(e, root);                   /* ECS fields a shipper added win */
     if (e->d.fatal) return -1;
-    if (sysmon_check_data(e, eid, data, pre) != 0) return -1;
+    /* the walk read Winlogbeat's winlog.event_data.* as they are: "-" and ""
+       are Windows' "unknown" there too, as winval says for the rows */
+    for (unsigned i = 0; i < e->s->nfields; i++) {
+        pal_value *v = &e->slots[i];
+        if (v->tag == PV_STR && (v->len == 0 || (v->len == 1 && v->u.s[0] == '-')) &&
+            !strncmp(e->s->fields[i].name, "winlog.event_data.", 18))
+            *v = pal_undef();
+    }
+    if (check_data(e, src, eid, row, data, pre, l) != 0) return -1;
 
-    sysmon_common(e, root, data, pre);
-    sysmon_map(e, eid, data, pre);
+    /* the header */
+    for (int k = 0; k < 2 && layouts[k]; k++) {
+        ev_json(e, EF_HOST_NAME, hdr(e, root, layouts[k], layouts[k]->computer), "", layouts[k]->computer);
+        if (layouts[k]->computer2)
+            ev_json(e, EF_HOST_NAME, hdr(e, root, layouts[k], layouts[k]->computer2), "", layouts[k]->computer2);
+        const cJSON *rid = hdr(e, root, layouts[k], layouts[k]->record_id);
+        int64_t r;
+        pal_value *slot = ev_free_at(e, fx.record_id);
+        if (rid && slot && int_of(rid, &r)) *slot = pal_int(r);
+        if (layouts[k]->user_id) ev_json_at(e, fx.user_id, hdr(e, root, layouts[k], layouts[k]->user_id), "",
+                                            layouts[k]->user_id);
+    }
+    ev_lit(e, EF_HOST_OS_TYPE, "windows");
+    ev_lit(e, EF_MODULE, si->name);
+    ev_lit(e, EF_KIND, "event");
+    char code[16];
+    snprintf(code, sizeof code, "%lld", (long long)eid);
+    set_text(e, fx.code, code);
+    set_text(e, fx.provider, prov ? prov : si->provider);
+    set_text(e, fx.provider_name, prov ? prov : si->provider);
+    set_text(e, fx.channel, chan ? chan : si->channel);
+    pal_value *idslot = ev_free_at(e, fx.event_id);
+    if (idslot) *idslot = pal_int(eid);
+
+    /* the event data, row by row */
+    const char *action = row->action;
+    for (size_t i = 0; i < pal_win_nfields; i++) {
+        const pal_win_field *f = &pal_win_fields[i];
+        if (!pal_win_field_applies(f, src, eid)) continue;
+        const cJSON *v = winval(e, data, pre, f->key);
+        if (v && data == root && nxlog_header(f->key, jstr(v))) continue;
+        if (v) apply_row(e, f, i < sizeof row_index / sizeof row_index[0] ? row_index[i] : -1, v, pre, &action);
+        if (e->d.fatal) return -1;
+    }
+    if (l->time) utc_time(e, dec_ef_index[EF_TIMESTAMP], hdr(e, root, l, l->time), "", l->time);
+
+    /* what the record is: the table's action always, the rest unless the
+       shipper gave it */
+    if (dec_ef_index[EF_ACTION] >= 0) e->slots[dec_ef_index[EF_ACTION]] = pal_undef();
+    ev_lit(e, EF_ACTION, action);
+    unsigned ntypes = 0;
+    while (ntypes < 3 && row->types[ntypes]) ntypes++;
+    ev_category(e, row->category, row->types, ntypes);
+    set_text(e, fx.outcome, row->outcome);
+    if (row->kind == PK_DNS) ev_lit(e, EF_PROTOCOL, "dns");
+    e->ev->kind = row->kind;
     e->ev->windows = true;
     return e->d.fatal ? -1 : 0;
 }
+
+int dec_sysmon(evctx *e, const cJSON *root) { return decode_windows(e, root, &WINLOGBEAT); }
+
+int dec_evtx(evctx *e, const cJSON *root) { return decode_windows(e, root, &EVTX); }

@@ -145,8 +145,8 @@ struct pal_index {
     uint32_t *atom_first, *atom_count; /* per rule: its chosen atoms */
     atom *atoms;
     uint32_t natoms, cap_atoms;
-    uint32_t *always[4];
-    uint32_t nalways[4];
+    uint32_t *always[PAL_NKINDS];
+    uint32_t nalways[PAL_NKINDS];
 
     hkey *keys;
     uint32_t nkeys, cap_keys;
@@ -1231,7 +1231,7 @@ void pal_index_free(pal_index *ix)
     free(ix->atom_first);
     free(ix->atom_count);
     free(ix->atoms);
-    for (int k = 0; k < 4; k++) free(ix->always[k]);
+    for (unsigned k = 0; k < PAL_NKINDS; k++) free(ix->always[k]);
     free(ix->keys);
     free(ix->ktab);
     free(ix->kbytes);
@@ -1370,7 +1370,7 @@ static void finish_lists(pal_index *ix)
         switch (ix->state[ri]) {
         case PAL_IX_ALWAYS:
             ix->stats.always++;
-            for (int k = 0; k < 4; k++)
+            for (unsigned k = 0; k < PAL_NKINDS; k++)
                 if (r->kinds & (1u << k)) ix->always[k][ix->nalways[k]++] = ri;
             break;
         case PAL_IX_INDEXED: ix->stats.indexed++; break;
@@ -1402,11 +1402,11 @@ pal_index *pal_index_build(const pal_program *p)
     ix->atom_count = calloc(nr, sizeof *ix->atom_count);
     ix->fields = calloc(ix->nfields ? ix->nfields : 1, sizeof *ix->fields);
     ix->probe_fields = calloc(ix->nfields ? ix->nfields : 1, sizeof *ix->probe_fields);
-    for (int k = 0; k < 4; k++) ix->always[k] = calloc(nr, sizeof(uint32_t));
+    for (unsigned k = 0; k < PAL_NKINDS; k++) ix->always[k] = calloc(nr, sizeof(uint32_t));
     builder b = {.ix = ix};
     build_totals tot = {0};
     bool ok = ix->state && ix->atom_first && ix->atom_count && ix->fields && ix->probe_fields;
-    for (int k = 0; k < 4; k++) ok = ok && ix->always[k];
+    for (unsigned k = 0; k < PAL_NKINDS; k++) ok = ok && ix->always[k];
     if (ok && prove_rules(ix, &tot) == 0 && size_tables(ix, &tot) == 0 && fill_postings(ix, &b) == 0) {
         finish_lists(ix);
         return ix;
@@ -1425,7 +1425,7 @@ int pal_index_rule_state(const pal_index *ix, uint32_t rule)
 
 const uint32_t *pal_index_always(const pal_index *ix, unsigned k, uint32_t *n)
 {
-    if (k >= 4) { *n = 0; return NULL; }
+    if (k >= PAL_NKINDS) { *n = 0; return NULL; }
     *n = ix->nalways[k];
     return ix->always[k];
 }

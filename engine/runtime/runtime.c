@@ -24,8 +24,8 @@
 struct pal_runtime {
     const pal_program *p;
     pal_vm *vm;
-    uint32_t *by_kind[4];   /* rules per event kind bit */
-    uint32_t nby_kind[4];
+    uint32_t *by_kind[PAL_NKINDS];   /* rules per event kind bit */
+    uint32_t nby_kind[PAL_NKINDS];
     uint32_t *checks;
     uint32_t nchecks;
     pal_match *matches;
@@ -79,18 +79,18 @@ pal_runtime *pal_runtime_new(const pal_program *p)
     if (!rt) return NULL;
     rt->p = p;
     rt->vm = pal_vm_new(p);
-    for (int k = 0; k < 4; k++) rt->by_kind[k] = calloc(p->nrules + 1, sizeof(uint32_t));
+    for (unsigned k = 0; k < PAL_NKINDS; k++) rt->by_kind[k] = calloc(p->nrules + 1, sizeof(uint32_t));
     rt->checks = calloc(p->nrules + 1, sizeof(uint32_t));
     rt->cap_matches = 64;
     rt->matches = malloc(rt->cap_matches * sizeof *rt->matches);
     rt->msgcap = 16 * (PAL_MAX_MESSAGE_BYTES + 1);
     rt->msgbuf = malloc(rt->msgcap);
     if (!rt->vm || !rt->checks || !rt->matches || !rt->msgbuf) { pal_runtime_free(rt); return NULL; }
-    for (int k = 0; k < 4; k++) if (!rt->by_kind[k]) { pal_runtime_free(rt); return NULL; }
+    for (unsigned k = 0; k < PAL_NKINDS; k++) if (!rt->by_kind[k]) { pal_runtime_free(rt); return NULL; }
     for (uint32_t i = 0; i < p->nrules; i++) {
         const pal_rule *r = &p->rules[i];
         if (r->root == PS_IMAGE) { rt->checks[rt->nchecks++] = i; continue; }
-        for (int k = 0; k < 4; k++)
+        for (unsigned k = 0; k < PAL_NKINDS; k++)
             if (r->kinds & (1u << k)) rt->by_kind[k][rt->nby_kind[k]++] = i;
     }
     if (p->nseqs) {
@@ -145,7 +145,7 @@ void pal_runtime_free(pal_runtime *rt)
 {
     if (!rt) return;
     pal_vm_free(rt->vm);
-    for (int k = 0; k < 4; k++) free(rt->by_kind[k]);
+    for (unsigned k = 0; k < PAL_NKINDS; k++) free(rt->by_kind[k]);
     free(rt->checks);
     free(rt->matches);
     free(rt->msgbuf);
@@ -442,7 +442,7 @@ static void sort_u32(uint32_t *a, uint32_t n)
 static int decide_into(pal_runtime *rt, const pal_event *ev, pal_decision *d)
 {
     if (!rt->use_index || !event_fits(ev)) {
-        for (int k = 0; k < 4; k++) {
+        for (unsigned k = 0; k < PAL_NKINDS; k++) {
             if (!(ev->kind & (1u << k))) continue;
             for (uint32_t i = 0; i < rt->nby_kind[k]; i++)
                 if (run_event_rule(rt, rt->by_kind[k][i], ev, d) != 0) return -1;
@@ -454,7 +454,7 @@ static int decide_into(pal_runtime *rt, const pal_event *ev, pal_decision *d)
     memcpy(rt->hits, found, nh * sizeof *found);
     sort_u32(rt->hits, nh);
     const pal_rule *rules = rt->p->rules;
-    for (unsigned k = 0; k < 4; k++) {
+    for (unsigned k = 0; k < PAL_NKINDS; k++) {
         unsigned bit = 1u << k;
         if (!(ev->kind & bit)) continue;
         uint32_t na, i = 0, j = 0;

@@ -272,7 +272,7 @@ void pal_disasm(const pal_program *p, FILE *out)
         fprintf(out, "  (root %s", root ? root->name : "?");
         if (r->kinds) {
             fputs(", on", out);
-            for (unsigned k = 1; k <= PK_FILE; k <<= 1)
+            for (unsigned k = 1; k <= PK_CONFIG; k <<= 1)
                 if (r->kinds & k) fprintf(out, " %s", pal_kind_name(k));
         }
         fputs(")  ", out);

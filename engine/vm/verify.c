@@ -268,6 +268,11 @@ static int check_rule_tables(vctx *v, uint32_t i, const char *where)
         return fail(v, "%s: unknown event kinds 0x%02x", where, r->kinds);
     if (!pal_schema_get(r->root))
         return fail(v, "%s: root schema %u does not exist", where, r->root);
+    /* every bit of the u8 is a kind now (schema.h), so what can be wrong is
+       kinds on a rule that does not read events */
+    if (r->kinds && r->root != PS_EVENT)
+        return fail(v, "%s: event kinds 0x%02x on a rule over the %s schema", where, r->kinds,
+                    pal_schema_get(r->root)->name);
     if (r->nlocals > PAL_MAX_LOCALS)
         return fail(v, "%s: %u locals; the limit is %u (PAL_MAX_LOCALS)", where, r->nlocals, PAL_MAX_LOCALS);
     if (r->max_stack > PAL_MAX_STACK)

@@ -344,6 +344,31 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
             out_scope = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
             cg_stack(cc, -1);
         }
+        /* A process section decides launches: a process event whose
+           event.type does not hold "start" (an exit, a process access, a WMI
+           or script-block record: SPEC 15) is not one to allow or deny.  An
+           event without event.type counts as a start. */
+        uint32_t out_start = 0;
+        bool starts_only = sec == SEC_PROCESS;
+        if (starts_only) {
+            uint32_t ft = (uint32_t)field_index("event.type");
+            cg_emit(cc, PAL_MK_A(OP_LOAD_FIELD, ft));
+            cg_stack(cc, 1);
+            cg_emit(cc, OP_EXISTS);
+            cg_emit(cc, OP_NOT);
+            uint32_t no_type = cg_emit_jump(cc, OP_OR_JUMP);
+            cg_stack(cc, -1);
+            cg_emit(cc, PAL_MK_A(OP_PUSH_CONST, cg_add_const(cc, pal_string(NULL, 0, 0), "start", 5)));
+            cg_stack(cc, 1);
+            cg_emit(cc, PAL_MK_A(OP_LOAD_FIELD, ft));
+            cg_stack(cc, 1);
+            cg_emit(cc, OP_IN_LIST);
+            cg_stack(cc, -1);
+            cg_emit(cc, OP_TO_BOOL);
+            cg_patch(cc, no_type, cg_here(cc), loc);
+            out_start = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
+            cg_stack(cc, -1);
+        }
         /* a flag in local 0: some deny matched */
         int flag = cc->nlocals;
         cc->nlocals += 1;
@@ -409,6 +434,7 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
                     "this %s section allows entries but has no default, so it never reports anything", pal_section_name(sec));
         }
         if (scoped) cg_patch(cc, out_scope, cg_here(cc), loc);
+        if (starts_only) cg_patch(cc, out_start, cg_here(cc), loc);
         cg_end_rule(cc, ri);
         net.on = false;
     }

@@ -111,7 +111,7 @@ static void count_clause(pal_parser *P, pal_decl *d, pal_loc loc, int kind, pal_
 %type <ep> endpoint
 %type <given> given_group given_groups
 %type <str> effect_word expect_word pkg_name keyword_key
-%type <ival> effect_opt direction proto section_kw kinds
+%type <ival> effect_opt direction proto section_kw kinds kind
 
 %precedence QUANT
 %precedence OR
@@ -306,8 +306,34 @@ step_body
     ;
 
 kinds
+    : kind                       { $$ = $1; }
+    | kinds ',' kind             { $$ = $1 | $3; }
+    ;
+
+/* The kinds with runtime sections are keywords; the others (registry,
+   library, authentication, configuration) are names, so adding a kind
+   reserves no word. */
+kind
     : section_kw                 { $$ = 1 << $1; }
-    | kinds ',' section_kw       { $$ = $1 | (1 << $3); }
+    | NAME                       {
+          $$ = pal_kind_from_name($1.s, $1.len);
+          if (!$$) {
+              /* a near miss of a kind name gets "did you mean" */
+              const char *near = NULL;
+              unsigned best = 3;
+              for (unsigned k = 1; k <= PK_CONFIG; k <<= 1) {
+                  const char *kn = pal_kind_name(k);
+                  unsigned dist = pal_edit_distance($1.s, $1.len, kn, strlen(kn));
+                  if (dist < best) { best = dist; near = kn; }
+              }
+              char hint[96];
+              if (near) snprintf(hint, sizeof hint, "did you mean '%s'?", near);
+              else snprintf(hint, sizeof hint, "the kinds are process, network, dns, file, registry, library, "
+                            "authentication and configuration");
+              pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0201", @1, hint, "'%.*s' is not an event kind",
+                              (int)$1.len, $1.s);
+          }
+      }
     ;
 
 /* ---- runtime ---- */

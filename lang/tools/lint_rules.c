@@ -1302,12 +1302,16 @@ static unsigned test_kind(const pal_decl *t)
         if (!strcmp(g->group, "file"))
             for (const pal_attr *a = g->fields; a; a = a->next)
                 if (!strcmp(a->key, "path")) k |= PK_FILE;
+        if (!strcmp(g->group, "registry")) k |= PK_REGISTRY;
+        if (!strcmp(g->group, "dll")) k |= PK_LIBRARY;
         if (!strcmp(g->group, "process")) k |= PK_PROCESS;
     }
-    /* the order in which an event's kind is told from its fields */
+    /* the order in which an event's kind is told from its fields (SPEC 15) */
     if (k & PK_DNS) return PK_DNS;
     if (k & PK_NETWORK) return PK_NETWORK;
     if (k & PK_FILE) return PK_FILE;
+    if (k & PK_REGISTRY) return PK_REGISTRY;
+    if (k & PK_LIBRARY) return PK_LIBRARY;
     if (k & PK_PROCESS) return PK_PROCESS;
     return 0;
 }

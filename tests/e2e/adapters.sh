@@ -58,6 +58,24 @@ rule "file" {
   message "exe={process.executable}|name={process.name}|pid={process.pid}|host={host.name}|os={host.os.type}|image={container.image.name}|path={file.path}|fname={file.name}|ext={file.extension}|dir={file.directory}|action={event.action}|module={event.module}|ts={timestamp}"
 }
 
+rule "library" {
+  on library
+  when true
+  message "exe={process.executable}|name={process.name}|pid={process.pid}|dll={dll.path}|dname={dll.name}|signed={dll.code_signature.signed}|sig={dll.code_signature.subject_name}|action={event.action}|code={event.code}|module={event.module}"
+}
+
+rule "access" {
+  on process
+  when event.code == "10"
+  message "exe={process.executable}|pid={process.pid}|target={winlog.event_data.TargetImage}|tpid={winlog.event_data.TargetProcessId}|access={winlog.event_data.GrantedAccess}|action={event.action}"
+}
+
+rule "authentication" {
+  on authentication
+  when true
+  message "user={user.name}|sip={source.ip}|logon_type={winlog.event_data.LogonType}|outcome={event.outcome}|action={event.action}|module={event.module}|code={event.code}"
+}
+
 // Fires only where paths compare the Windows way (no case, \ = /).
 rule "windows" {
   when process.executable like ["c:/WINDOWS/**", "C:/users/**", "C:/APP/**"]
@@ -160,8 +178,13 @@ expect_fields(L, W, 6, "file", {
 d6 = fields(next((m["message"] for m in by_line(W).get(6, {}).get("matches", []) if m["rule"] == "file"), ""))
 check(d6.get("action") == "creation", "sysmon/winlogbeat: line 6 (file) has event.action creation (not the task name)",
       d6.get("action"))
-expect_error(L, W, 7, "unsupported Sysmon EventID 7")
-expect_error(L, W, 8, "not a Sysmon record: Channel is Security")
+# image loads and Security process records (refused before issue 16)
+expect_fields(L, W, 7, "library", {
+    "dll": "C:\\Windows\\System32\\amsi.dll", "dname": "amsi.dll", "signed": "true", "sig": "Microsoft Windows",
+    "name": "powershell.exe", "pid": "6120", "action": "image-load", "code": "7", "module": "sysmon"})
+expect_fields(L, W, 8, "process", {
+    "exe": "C:\\Windows\\System32\\whoami.exe", "pid": "6120", "cmd": "whoami /all", "pname": "cmd.exe",
+    "user": "WINCTR-HOST02$", "module": "security", "type": "[start]"}, windows=True)
 expect_fields(L, W, 9, "network", {
     "transport": "udp", "sip": "fd00:24::9", "sport": "55123", "dip": "2001:db8:53::1", "dport": "53",
     "user": "<undefined>"})
@@ -193,8 +216,11 @@ expect_fields(L, N, 4, "file", {"path": "C:\\Users\\Public\\a.exe", "fname": "a.
                                 "dir": "C:\\Users\\Public", "action": "creation"}, windows=True)
 expect_fields(L, N, 5, "process", {"exe": "C:\\Users\\Public\\a.exe", "cmd": "a.exe -o stratum+tcp://203.0.113.20:3333",
                                    "pname": "cmd.exe", "user": "SYSTEM"}, windows=True)
-expect_error(L, N, 6, "unsupported Sysmon EventID 10")
-expect_error(L, N, 7, "not a Sysmon record: Channel is Security")
+expect_fields(L, N, 6, "access", {"exe": "C:\\Users\\Public\\a.exe", "pid": "7400",
+                                  "target": "C:\\Windows\\system32\\lsass.exe", "tpid": "632", "access": "0x1010",
+                                  "action": "process-access"})
+expect_fields(L, N, 7, "authentication", {"user": "svc-app", "sip": "172.24.96.1", "logon_type": "3",
+                                          "outcome": "success", "action": "logged-in", "module": "security"})
 
 # ---------------------------------------------------------------------------
 # Falco JSON output
@@ -256,7 +282,7 @@ expect_fields(L, E, 6, "file", {"path": "C:\\Windows\\System32\\wbem\\WmiSvc.dll
                                 "ext": "dll", "dir": "C:\\Windows\\System32\\wbem", "action": "creation"})
 expect_fields(L, E, 7, "file", {"path": "/etc/cron.d/0kworker", "name": "bash",
                                 "action": "modification"})   # the first spelling of file.path wins
-expect_error(L, E, 8, 'event.category "authentication" is not an event kind')
+expect_fields(L, E, 8, "authentication", {"user": "bob", "sip": "203.0.113.77", "outcome": "success"})
 
 # ---------------------------------------------------------------------------
 # 2. lines that are not events, and values of the wrong type
@@ -267,11 +293,11 @@ check(len(M) == 17, f"{L}: every line gets a decision (17)", len(M))
 expect_fields(L, M, 1, "process", {"name": "sh"})
 expect_error(L, M, 2, "line is not valid JSON at byte 1")
 expect_error(L, M, 3, "line is not valid JSON at byte 57")
-expect_error(L, M, 4, "line is an array, not a JSON object")
+expect_error(L, M, 4, "line is an array of objects, not a JSON object")
 expect_error(L, M, 5, "line holds more than one JSON value")
 expect_error(L, M, 6, "cannot tell the event kind: add event.category")
-expect_error(L, M, 7, 'event.category "authentication" is not an event kind')
-expect_error(L, M, 12, 'winlog.event_id: expected a Sysmon event number, got "one"')
+expect_fields(L, M, 7, "authentication", {"user": "root", "outcome": "failure"})
+expect_error(L, M, 12, 'winlog.event_id: expected an event number, got "one"')
 expect_error(L, M, 14, "Falco evt.type ptrace is not an event palisade decides")
 expect_error(L, M, 15, "nests deeper than 64 levels")
 expect_error(L, M, 16, "empty line")
@@ -286,8 +312,8 @@ for line, field, text in [(8, "pid", "process.pid: expected a number"),
     got = fields(next((m["message"] for m in d.get("matches", []) if m["rule"] == rule), "x=y"))
     check("error" not in d and text in d.get("warning", "") and got.get(field) == "<undefined>",
           f"{L}: line {line} decides with {field} undefined and a warning: {text}", json.dumps(d)[:300])
-check("17 events" in err and "10 input errors" in err and "5 with unreadable fields" in err,
-      f"{L}: the summary counts 10 input errors and 5 events with unreadable fields", err)
+check("17 events" in err and "9 input errors" in err and "5 with unreadable fields" in err,
+      f"{L}: the summary counts 9 input errors and 5 events with unreadable fields", err)
 check(rc == 0, f"{L}: exit 0 without --strict", f"exit {rc}")
 rc2, _, _ = eval_(f, extra=["--strict"])
 check(rc2 == 2, f"{L}: --strict exits 2", f"exit {rc2}")
@@ -317,7 +343,7 @@ for name, fmt in [("adapters-sysmon-winlogbeat", "sysmon"), ("adapters-sysmon-fl
     _, b, _ = eval_(path, fmt)
     check(a == b and len(a) > 0, f"{name}: auto-detection decides like --input-format {fmt}")
 _, X, _ = eval_(f"{DATA}/adapters-falco.jsonl", "sysmon")
-check(len(X) == 15 and all("not a Sysmon record" in d.get("error", "") for d in X),
+check(len(X) == 15 and all("not a Windows event record" in d.get("error", "") for d in X),
       "Falco records given to the Sysmon adapter are refused line by line", [d.get("error") for d in X][:3])
 _, X, _ = eval_(f"{DATA}/adapters-sysmon-flat.jsonl", "falco")
 check(len(X) == 7 and all("not a Falco record" in d.get("error", "") for d in X),

@@ -1,8 +1,8 @@
 /*
  * fuzz_decode.c — libFuzzer target for engine/decode/ (pal_event_decode, every source).
  *
- * The first input byte picks the input format (auto, ecs, sysmon, falco)
- * and whether a `want` bitmap narrows the fields; the rest is one event
+ * The first input byte picks the input format (auto, ecs, sysmon, falco;
+ * evtx-json with bit 6) and whether a `want` bitmap narrows the fields; the rest is one event
  * line, passed with its exact length and no terminating NUL so that any
  * read past it trips ASan.  When the line parses as a JSON object it is
  * also decoded as an inventory (PS_IMAGE) and as a lone file record.  Every
@@ -64,7 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;
     uint8_t sel = data[0];
-    pal_input_format fmt = (pal_input_format)(sel & 3u);
+    /* bits 0-1: auto, ecs, sysmon, falco; bit 6: evtx-json instead */
+    pal_input_format fmt = (sel & 0x40u) ? PAL_INPUT_EVTX : (pal_input_format)(sel & 3u);
     uint8_t want[32];
     const uint8_t *wantp = NULL;
     if (sel & 4u) {

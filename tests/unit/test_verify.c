@@ -140,7 +140,7 @@ static void test_tables(void)
     REJECT(p->msgparts[1].code = p->ncode - 1, "message part 1: expression code 19..21 outside the 20 instructions");
     /* rules */
     REJECT(r->kind = 0, "rule 0 (\"Shell under web server\"): unknown rule kind 0");
-    REJECT(r->kinds = 0x10, "unknown event kinds 0x10");
+    REJECT((r->kinds = 0x10, r->root = PS_IMAGE), "event kinds 0x10 on a rule over the image schema");
     REJECT(r->root = 99, "root schema 99 does not exist");
     REJECT(r->nlocals = PAL_MAX_LOCALS + 1, "65 locals; the limit is 64");
     REJECT(r->max_stack = PAL_MAX_STACK + 1, "stack of 257 values; the limit is 256");
@@ -165,7 +165,7 @@ static void test_instructions(void)
     REJECT(CODE(15) = PAL_MK_AB(OP_MATCH_FIELD, 9, f_port), "instruction 15: matcher 9 out of range");
     REJECT(CODE(15) = PAL_MK_AB(OP_MATCH_FIELD, 2, 999), "instruction 15: field 999 out of range (event records have");
     REJECT(CODE(0) = PAL_MK_A(OP_LOAD_FIELD, 5000), "instruction 0: field 5000 out of range");
-    REJECT(r->root = PS_KV, "instruction 0: field");   /* args is not a field of a name/value pair */
+    REJECT((r->root = PS_KV, r->kinds = 0), "instruction 0: field");   /* args is not a field of a name/value pair */
     REJECT(CODE(3) = PAL_MK_A(OP_LOAD_LOCAL, 3), "instruction 3: local 3 out of range (the rule has 3 locals)");
     REJECT(CODE(3) = PAL_MK_AB(OP_LOAD_LOCAL_FIELD, 3, 0), "instruction 3: local 3 out of range");
     REJECT(CODE(13) = PAL_MK_A(OP_STORE_LOCAL, 7), "instruction 13: local 7 out of range");

