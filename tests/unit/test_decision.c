@@ -252,7 +252,7 @@ static void test_random_against_cjson(void)
             d.matches = m;
             for (uint32_t k = 0; k < d.nmatches; k++) {
                 rnd_str(msgs[k], sizeof msgs[k] - 1);
-                m[k] = (pal_match){rnd(p->nrules), 0, (uint8_t)rnd(6), (uint8_t)rnd(6), rnd(5) ? msgs[k] : NULL, 0};
+                m[k] = (pal_match){.rule = rnd(p->nrules), .effect = (uint8_t)rnd(6), .severity = (uint8_t)rnd(6), .message = rnd(5) ? msgs[k] : NULL};
             }
             d.vm_error = rnd(4) ? 0 : (int)rnd(5);
             d.vm_error_rule = rnd(p->nrules + 1);   /* one past the end: the plain message */
