@@ -178,7 +178,39 @@ void dec_path_pop(dec *d, size_t old);
 bool dec_str_value(dec *d, unsigned t, const char *s, size_t n, bool windows, pal_value *out);
 /* An IP address in text; brackets and an IPv6 zone are dropped. */
 bool dec_ip_text(const char *s, size_t n, pal_value *out);
+/* A JSON value as the converters see it, whichever reader found it: the
+   tree walk makes one from a cJSON node (dec_jv_of), the fast path
+   (decode_fast.c) from the pull reader's spans.  A string is s[0..n), cut
+   at an escaped NUL as cJSON cuts it (s is NULL only for a cJSON string
+   without text); a number is num, strtod's value of its text, as cJSON
+   computes it.  Containers carry their kind only: the converters never
+   look inside one they were not asked to read as a list. */
+typedef enum dec_jkind {
+    DJ_NOTHING = 0,   /* no value at all (a NULL node) */
+    DJ_INVALID,
+    DJ_NULL, DJ_FALSE, DJ_TRUE, DJ_NUMBER, DJ_STRING, DJ_ARRAY, DJ_OBJECT
+} dec_jkind;
+typedef struct dec_jv {
+    dec_jkind kind;
+    const char *s;
+    size_t n;
+    double num;
+} dec_jv;
+dec_jv dec_jv_of(const cJSON *v);
+const char *dec_jv_kind(const dec_jv *v);   /* "a string", ... (dec_json_kind) */
+bool dec_scalar_jv(dec *d, unsigned t, bool is_port, const dec_jv *v, bool windows, pal_value *out);
 bool dec_scalar_value(dec *d, unsigned t, bool is_port, const cJSON *v, bool windows, pal_value *out);
+/* A PT_LIST value, in the steps both readers take, so they allocate and
+   report alike: a value that is not an array is a one-element list
+   (dec_list_single; an object is refused); an array of n elements gets
+   dec_list_begin (the PAL_MAX_LIST_ITEMS check and the items; *ok false
+   on failure), dec_list_item for each element in order until one fails,
+   and dec_list_end. */
+bool dec_list_single(dec *d, unsigned elem, const dec_jv *v, bool windows, pal_value *out);
+pal_value *dec_list_begin(dec *d, size_t n, bool *ok);
+bool dec_list_item(dec *d, unsigned elem, size_t i, const dec_jv *v, bool windows, pal_value *items);
+void dec_list_end(pal_value *items, size_t n, pal_value *out);
+bool dec_is_port_field(const pal_field *f);   /* "port" or "*.port": 0-65535 */
 /* Converts v to field f's type into *out; *out is untouched on failure. */
 bool dec_convert_field(dec *d, const pal_field *f, const cJSON *v, bool windows, unsigned depth,
                        pal_value *out);
