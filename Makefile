@@ -110,7 +110,7 @@ $(BUILD)/gen/embedded.c: $(BUILD)/embedgen $(EMBED_IN)
 $(BUILD)/palisade: $(CLI_OBJ) $(BUILD)/libpalisade.a
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libpalisade.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpalisade.a tests/unit/unit.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpalisade.a tests/unit/unit.h $(wildcard tests/unit/*.h tests/fuzz/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libpalisade.a $(LDLIBS)
 

@@ -38,6 +38,7 @@ void pal_json_init(pal_json *r, const char *text, size_t len, const pal_json_opt
     r->max_depth = o && o->max_depth ? o->max_depth : PAL_JSON_DEFAULT_DEPTH;
     if (r->max_depth > PAL_JSON_DEPTH_CAP) r->max_depth = PAL_JSON_DEPTH_CAP;
     r->max_string = o ? o->max_string : 0;
+    r->max_number = o ? o->max_number : 0;
     r->state = ST_VALUE;
     if (o && o->allow_bom && r->len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) r->pos = 3;
 }
@@ -267,6 +268,7 @@ static bool scan_number(pal_json *r, pal_json_num *out)
     /* "01", "1.2.3", "1e5e5", "1-": a number cannot run on like that */
     if (i < n && (digit(s[i]) || s[i] == '.' || s[i] == 'e' || s[i] == 'E' || s[i] == '+' || s[i] == '-'))
         return fail(r, PAL_JSON_E_NUMBER, i);
+    if (r->max_number && i - r->pos > r->max_number) return fail(r, PAL_JSON_E_NUMBER_LIMIT, r->pos);
     if (out) {
         out->raw = r->text + r->pos;
         out->len = i - r->pos;
@@ -448,6 +450,7 @@ const char *pal_json_strerror(pal_json_err e)
     case PAL_JSON_E_UTF8: return "bytes that are not UTF-8 in a string";
     case PAL_JSON_E_DEPTH: return "arrays and objects nested too deeply";
     case PAL_JSON_E_STRING_LIMIT: return "a string too long";
+    case PAL_JSON_E_NUMBER_LIMIT: return "a number too long";
     case PAL_JSON_E_TRAILING: return "more after the value";
     case PAL_JSON_E_NOMEM: return "out of memory";
     case PAL_JSON_E_USAGE: return "read out of order";

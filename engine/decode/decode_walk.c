@@ -66,6 +66,7 @@ const cJSON *dec_json_find(const cJSON *obj, const char *path)
    the note. */
 const cJSON *dec_item(dec *d, const cJSON *obj, const char *key, const char *where)
 {
+    if (d->check_lookups) dec_fast_check_lookup(d, where, key);
     if (!cJSON_IsObject(obj)) return NULL;
     const cJSON *found = NULL;
     for (const cJSON *m = obj->child; m; m = m->next) {
@@ -116,6 +117,7 @@ static const cJSON *find_in(dec *d, const cJSON *obj, const char *path, const ch
 
 const cJSON *dec_find(dec *d, const cJSON *obj, const char *path)
 {
+    if (d->check_lookups) dec_fast_check_lookup(d, "", path);
     return find_in(d, obj, path, path);
 }
 
@@ -196,9 +198,12 @@ size_t dec_path_push(dec *d, const char *s, size_t n, bool dot)
 
 size_t dec_path_push_index(dec *d, size_t i)
 {
-    char b[32];
-    int n = snprintf(b, sizeof b, "[%zu]", i);
-    return dec_path_push(d, b, n < 0 ? 0 : (size_t)n, false);
+    char b[32];   /* "[%zu]", without printf: once per list element */
+    size_t n = sizeof b;
+    b[--n] = ']';
+    do b[--n] = (char)('0' + i % 10); while (i /= 10);
+    b[--n] = '[';
+    return dec_path_push(d, b + n, sizeof b - n, false);
 }
 
 void dec_path_pop(dec *d, size_t old)
