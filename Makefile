@@ -167,7 +167,7 @@ demo: check-deps all $(DEMO_IMAGE)
 
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
-	@for b in runtime inventory langpkg scan vuln agent seq; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
+	@for b in runtime decode inventory langpkg scan vuln agent seq; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
 
 clean:
 	rm -rf build build-asan build-fuzz

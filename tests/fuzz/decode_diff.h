@@ -168,7 +168,7 @@ static bool dd_compare(const char *line, size_t len, pal_input_format fmt, const
    written), 2 one field, 3 none (only what inference reads), 4 two
    network fields.  buf has room for 64 bytes. */
 #define DD_WANTS 5
-static const uint8_t *dd_want(unsigned choice, uint8_t buf[64])
+static inline const uint8_t *dd_want(unsigned choice, uint8_t buf[64])
 {
     static const char *const policy[] = {"container.id", "container.image.name", "event.action",
                                          "process.executable", "process.name", "process.command_line",
@@ -540,7 +540,7 @@ static void dd_deep(dd_gen *g, unsigned depth)
 }
 
 /* One line into g->s / g->len (no newline). */
-static void dd_gen_line(dd_gen *g)
+static inline void dd_gen_line(dd_gen *g)
 {
     g->len = 0;
     dd_member m[DD_MAX_MEMBERS];
