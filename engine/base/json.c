@@ -185,14 +185,15 @@ static bool scan_string(pal_json *r, pal_json_str *out)
     bool esc = false;
     for (;;) {
 #if defined(__SSE2__)
-        /* sixteen bytes at a time; the mask points at the first special one */
+        /* sixteen bytes at a time; the mask points at the first special one
+           (and then the byte is looked at without the word loop below) */
         const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
         while (i + 16 <= n) {
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
             __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
                                        _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
             unsigned m = (unsigned)(_mm_movemask_epi8(hit) | _mm_movemask_epi8(v));   /* | high bit */
-            if (m) { i += (size_t)__builtin_ctz(m); break; }
+            if (m) { i += (size_t)__builtin_ctz(m); goto special; }
             i += 16;
         }
 #endif
@@ -202,6 +203,10 @@ static bool scan_string(pal_json *r, pal_json_str *out)
             if (swar_special(w)) break;
             i += 8;
         }
+        while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\') i++;
+#if defined(__SSE2__)
+    special:
+#endif
         if (i >= n) return fail(r, PAL_JSON_E_EOF, n);
         unsigned c = s[i];
         if (c == '"') break;

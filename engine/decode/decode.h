@@ -75,6 +75,8 @@ typedef enum pal_slow_reason {
 
 typedef struct pal_decode_stats {
     uint64_t fast;                     /* lines decoded without a tree */
+    uint64_t indexed;                  /* of those, read by the indexed reader (plain lines:
+                                          printable ASCII, no backslash; engine/base/json_index.h) */
     uint64_t slow[PAL_SLOW__COUNT];    /* lines given to the tree, by reason */
     uint64_t anomalies;                /* fast lines that broke the fast path's own invariant (a
                                           lookup of an undeclared name): a bug; tests require 0 */

@@ -455,6 +455,7 @@ int pal_event_decode_opts(const char *line, size_t len, pal_input_format fmt, co
             dec_fast_done(&f);
             if (o && o->stats) {
                 o->stats->fast++;
+                o->stats->indexed += f.indexed;
                 /* by construction neither happens (decode_fast.c); the tests count them */
                 if (e.d.undeclared_lookup || e.d.dup[0]) o->stats->anomalies++;
             }

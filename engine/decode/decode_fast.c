@@ -10,9 +10,14 @@
  * thrown away.  This file replaces the first two steps and keeps the
  * third, so every rule about what a line means stays written once:
  *
- *   1. One pass of the pull reader over the line (dec_fast_read).  Every
- *      member key is looked up in a table of every name the decoder can
- *      read: each schema path of PS_EVENT, each path an adapter looks up
+ *   1. One pass over the line (dec_fast_read), with the indexed reader
+ *      (engine/base/json_index.h) when the line is plain ASCII and at most
+ *      PAL_JX_MAX_TEXT bytes, else (or when that reader refuses it) with
+ *      the strict pull reader (engine/base/json.h): both accept the same
+ *      texts and read them alike, and the pass is written once for both
+ *      (the rd_* functions below).  Every member key is looked up in a
+ *      table of every name the decoder can read: each schema path of
+ *      PS_EVENT, each path an adapter looks up
  *      (the dec_lookups_* lists beside the adapters), and every prefix of
  *      those ending before a '.'.  The table is keyed by (the prefix
  *      matched so far, the key), so nested objects, flattened "a.b.c" keys
@@ -65,6 +70,13 @@
  */
 #include "engine/decode/decode_int.h"
 #include "engine/base/json.h"
+#include "engine/base/json_index.h"
+
+/* -DPAL_FAST_INDEXED=0: every line with the pull reader (to measure what
+   the indexed one saves; the results are the same either way) */
+#ifndef PAL_FAST_INDEXED
+#define PAL_FAST_INDEXED 1
+#endif
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -128,13 +140,25 @@ static inline uint64_t key_head(const char *k, size_t n)
     return w;
 }
 
+/* The same, in one load when eight bytes from k are readable (k + 8 <=
+   end): a key in the line is followed by its quote, a colon, a value and
+   a bracket, so that is every key of four bytes or more and most others. */
+static inline uint64_t key_head_in(const char *k, size_t n, const char *end)
+{
+    if (end - k < 8) return key_head(k, n);
+    uint64_t w;
+    memcpy(&w, k, 8);
+    if (n < 8) w &= (1ull << (8 * n)) - 1u;   /* little-endian: the first n bytes */
+    return w;
+}
+
 /* The hash of (state, key): its head and the rest eight bytes at a time
    (most keys are one word), with one multiply per word. */
-static inline uint32_t key_hash(unsigned state, uint64_t head, const char *k, size_t n)
+static inline uint32_t key_hash(unsigned state, uint64_t head, const char *k, size_t n, const char *end)
 {
     uint64_t h = (((uint64_t)state + 1u) * 0x9E3779B97F4A7C15ull ^ n ^ head) * 0xff51afd7ed558ccdull;
     for (size_t i = 8; i < n; i += 8) {
-        uint64_t w = key_head(k + i, n - i);
+        uint64_t w = key_head_in(k + i, n - i, end);
         h = ((h ^ (h >> 29)) ^ w) * 0xc4ceb9fe1a85ec53ull;
     }
     return (uint32_t)(h ^ (h >> 32));
@@ -198,7 +222,7 @@ static bool add_row(unsigned state, unsigned entry, const char *key)
     size_t n = strlen(key);
     if (T.nslots >= FAST_SLOTS / 2 || n > UINT16_MAX) return false;
     uint64_t head = key_head(key, n);
-    uint32_t h = key_hash(state, head, key, n);
+    uint32_t h = key_hash(state, head, key, n, key + n);
     unsigned i = h & (FAST_SLOTS - 1);
     while (T.slot[i].entry) i = (i + 1) & (FAST_SLOTS - 1);
     T.slot[i] = (fast_slot){head, (uint16_t)(h >> 16), (uint16_t)state, (uint16_t)(entry + 1), (uint16_t)n};
@@ -274,14 +298,14 @@ static bool build_table(void)
 
 static void table_init(void) { T.ok = build_table(); }
 
-/* The entry that key k (n bytes, already unescaped) names when the
-   prefix `state` is matched; -1 when none.  *name is the key as the table
-   spells it (NUL-terminated, for a pruned node). */
-static inline int lookup(unsigned state, const char *k, size_t n, const char **name)
+/* The entry that key k (n bytes, already unescaped; readable up to end)
+   names when the prefix `state` is matched; -1 when none.  *name is the
+   key as the table spells it (NUL-terminated, for a pruned node). */
+static inline int lookup(unsigned state, const char *k, size_t n, const char *end, const char **name)
 {
     if (n == 0 || n > T.maxklen) return -1;
-    uint64_t head = key_head(k, n);
-    uint32_t h = key_hash(state, head, k, n);
+    uint64_t head = key_head_in(k, n, end);
+    uint32_t h = key_hash(state, head, k, n, end);
     uint16_t tag = (uint16_t)(h >> 16);
     for (unsigned i = h & (FAST_SLOTS - 1);; i = (i + 1) & (FAST_SLOTS - 1)) {
         const fast_slot *sl = &T.slot[i];
@@ -303,7 +327,7 @@ void dec_fast_check_lookup(dec *d, const char *where, const char *key)
         memcpy(buf, where, wn);
         if (wn) buf[wn] = '.';
         memcpy(buf + wn + (wn != 0), key, kn);
-        i = lookup(0, buf, n, &name);
+        i = lookup(0, buf, n, buf + sizeof buf, &name);
     }
     if (i < 0 || !(T.e[i].flags & FE_LOOKUP)) d->undeclared_lookup = true;
 }
@@ -404,60 +428,92 @@ static dec_jkind kind_of(pal_json_type t)
     }
 }
 
+/* The pass reads with one of two readers of the same grammar: the indexed
+   one (engine/base/json_index.h) for plain lines, else the strict pull
+   reader.  Each function below takes `jx` as a constant and is inlined
+   into the pass of its reader, so each pass is one function with no
+   indirection; the pass is written once. */
+typedef struct fast_rd {
+    pal_json j;
+    pal_jx x;
+} fast_rd;
+
+#define RD static inline __attribute__((always_inline))
+
+RD pal_json_type rd_peek(fast_rd *r, bool jx) { return jx ? pal_jx_peek(&r->x) : pal_json_peek(&r->j); }
+RD bool rd_enter(fast_rd *r, bool jx) { return jx ? pal_jx_enter(&r->x) : pal_json_enter(&r->j); }
+RD bool rd_next(fast_rd *r, bool jx, pal_json_str *key)
+{
+    return jx ? pal_jx_next(&r->x, key) : pal_json_next(&r->j, key);
+}
+RD bool rd_string(fast_rd *r, bool jx, pal_json_str *s) { return jx ? pal_jx_string(&r->x, s) : pal_json_string(&r->j, s); }
+RD bool rd_number(fast_rd *r, bool jx, pal_json_num *n) { return jx ? pal_jx_number(&r->x, n) : pal_json_number(&r->j, n); }
+RD bool rd_bool(fast_rd *r, bool jx) { return jx ? pal_jx_bool(&r->x, NULL) : pal_json_bool(&r->j, NULL); }
+RD bool rd_null(fast_rd *r, bool jx) { return jx ? pal_jx_null(&r->x) : pal_json_null(&r->j); }
+RD bool rd_skip(fast_rd *r, bool jx) { return jx ? pal_jx_skip(&r->x) : pal_json_skip(&r->j); }
+RD bool rd_end(fast_rd *r, bool jx) { return jx ? pal_jx_end(&r->x) : pal_json_end(&r->j); }
+RD bool rd_err(const fast_rd *r, bool jx) { return jx ? r->x.err : r->j.err != PAL_JSON_OK; }
+/* after a peek: the value's first byte */
+RD size_t rd_value_pos(const fast_rd *r, bool jx) { return jx ? pal_jx_value_pos(&r->x) : r->j.pos; }
+/* just after what was consumed last */
+RD size_t rd_pos(const fast_rd *r, bool jx) { return jx ? r->x.pos : r->j.pos; }
+RD const char *rd_text_end(const fast_rd *r, bool jx) { return jx ? r->x.text + r->x.len : r->j.text + r->j.len; }
+
 /* A scalar at the cursor as a span: kind, offset, length, flags. */
-static bool read_span(pal_json *r, pal_json_type t, const char *line, uint8_t *kind, uint8_t *flags,
-                      uint32_t *off, uint32_t *len)
+RD bool read_span(fast_rd *r, bool jx, pal_json_type t, const char *line, uint8_t *kind, uint8_t *flags,
+                  uint32_t *off, uint32_t *len)
 {
     pal_json_str s;
     pal_json_num num;
     *kind = (uint8_t)kind_of(t);
     *flags = 0;
-    *off = (uint32_t)r->pos;        /* peek left the cursor on the value */
+    *off = (uint32_t)rd_value_pos(r, jx);        /* peek left the cursor on the value */
     *len = 0;
     switch (t) {
     case PAL_JSON_STRING:
-        if (!pal_json_string(r, &s)) return false;
+        if (!rd_string(r, jx, &s)) return false;
         *flags = s.escaped ? OCC_ESCAPED : 0;
         *off = (uint32_t)(s.raw - line);
         *len = (uint32_t)s.len;
         return true;
     case PAL_JSON_NUMBER:
-        if (!pal_json_number(r, &num)) return false;
+        if (!rd_number(r, jx, &num)) return false;
         *flags = num.integer ? OCC_INTEGER : 0;
+        *off = (uint32_t)(num.raw - line);   /* of the line, also when r reads a part of it */
         *len = (uint32_t)num.len;
         return true;
-    case PAL_JSON_TRUE: case PAL_JSON_FALSE: return pal_json_bool(r, NULL);
-    case PAL_JSON_NULL: return pal_json_null(r);
-    default: return pal_json_skip(r);
+    case PAL_JSON_TRUE: case PAL_JSON_FALSE: return rd_bool(r, jx);
+    case PAL_JSON_NULL: return rd_null(r, jx);
+    default: return rd_skip(r, jx);
     }
 }
 
 /* A wanted list's array: its element count, and its elements as spans in
    f->el while they fit (the walk then needs no second reading); else
    only the array's text, read again when it is converted. */
-static bool read_list(dec_fast *f, pal_json *r, fast_occ *o)
+RD bool read_list(dec_fast *f, fast_rd *r, bool jx, fast_occ *o)
 {
-    o->off = (uint32_t)r->pos;
+    o->off = (uint32_t)rd_value_pos(r, jx);
     o->el0 = (uint16_t)f->nel;
-    if (!pal_json_enter(r)) return false;
+    if (!rd_enter(r, jx)) return false;
     uint32_t n = 0;
     bool inline_ok = true;
-    while (pal_json_next(r, NULL)) {
-        pal_json_type t = pal_json_peek(r);
+    while (rd_next(r, jx, NULL)) {
+        pal_json_type t = rd_peek(r, jx);
         if (inline_ok && f->nel < DEC_FAST_ELEMS) {
             fast_el *el = &f->el[f->nel++];
-            if (!read_span(r, t, f->line, &el->kind, &el->flags, &el->off, &el->len)) return false;
+            if (!read_span(r, jx, t, f->line, &el->kind, &el->flags, &el->off, &el->len)) return false;
         } else {
             inline_ok = false;
-            if (!pal_json_skip(r)) return false;
+            if (!rd_skip(r, jx)) return false;
         }
         n++;
     }
-    if (r->err) return false;
+    if (rd_err(r, jx)) return false;
     o->count = n;
     o->flags |= inline_ok ? OCC_INLINE : 0;
     if (!inline_ok) f->nel = o->el0;      /* give the partial spans back */
-    o->len = (uint32_t)(r->pos - o->off);
+    o->len = (uint32_t)(rd_pos(r, jx) - o->off);
     return true;
 }
 
@@ -487,19 +543,19 @@ static void add_member(cJSON *parent, cJSON *m)
 
 /* The scalar at the cursor into a pruned node (a number: its value as
    cJSON sets valuedouble and valueint).  0 or the reason to give up. */
-static int read_scalar_node(dec_fast *f, pal_json *r, pal_json_type t, cJSON *node)
+RD int read_scalar_node(dec_fast *f, fast_rd *r, bool jx, pal_json_type t, cJSON *node)
 {
     pal_json_str s;
     pal_json_num num;
     size_t n;
     switch (t) {
     case PAL_JSON_STRING:
-        if (!pal_json_string(r, &s)) return PAL_SLOW_JSON;
+        if (!rd_string(r, jx, &s)) return PAL_SLOW_JSON;
         node->type = cJSON_String;
         node->valuestring = (char *)text_of(f, &s, &n, true);
         return node->valuestring ? 0 : PAL_SLOW_OTHER;
     case PAL_JSON_NUMBER: {
-        if (!pal_json_number(r, &num)) return PAL_SLOW_JSON;
+        if (!rd_number(r, jx, &num)) return PAL_SLOW_JSON;
         double x = number_of(&num);
         node->type = cJSON_Number;
         node->valuedouble = x;
@@ -508,10 +564,10 @@ static int read_scalar_node(dec_fast *f, pal_json *r, pal_json_type t, cJSON *no
     }
     case PAL_JSON_TRUE: case PAL_JSON_FALSE:
         node->type = t == PAL_JSON_TRUE ? cJSON_True : cJSON_False;
-        return pal_json_bool(r, NULL) ? 0 : PAL_SLOW_JSON;
+        return rd_bool(r, jx) ? 0 : PAL_SLOW_JSON;
     case PAL_JSON_NULL:
         node->type = cJSON_NULL;
-        return pal_json_null(r) ? 0 : PAL_SLOW_JSON;
+        return rd_null(r, jx) ? 0 : PAL_SLOW_JSON;
     default:
         return PAL_SLOW_JSON;
     }
@@ -521,30 +577,30 @@ static int read_scalar_node(dec_fast *f, pal_json *r, pal_json_type t, cJSON *no
    scalar elements whole, other containers as empty ones of their kind (no
    adapter looks into those: a value it reads is a scalar, or a list of
    scalars).  0 or the reason to give up. */
-static int read_node(dec_fast *f, pal_json *r, pal_json_type t, cJSON *node)
+RD int read_node(dec_fast *f, fast_rd *r, bool jx, pal_json_type t, cJSON *node)
 {
     if (t == PAL_JSON_OBJECT) {
         node->type = cJSON_Object;
-        return pal_json_skip(r) ? 0 : PAL_SLOW_JSON;
+        return rd_skip(r, jx) ? 0 : PAL_SLOW_JSON;
     }
-    if (t != PAL_JSON_ARRAY) return read_scalar_node(f, r, t, node);
+    if (t != PAL_JSON_ARRAY) return read_scalar_node(f, r, jx, t, node);
     node->type = cJSON_Array;
-    if (!pal_json_enter(r)) return PAL_SLOW_JSON;
-    while (pal_json_next(r, NULL)) {
+    if (!rd_enter(r, jx)) return PAL_SLOW_JSON;
+    while (rd_next(r, jx, NULL)) {
         cJSON *el = new_node(f, cJSON_NULL);
         if (!el) return PAL_SLOW_OTHER;
-        t = pal_json_peek(r);
+        t = rd_peek(r, jx);
         int rc;
         if (t == PAL_JSON_ARRAY || t == PAL_JSON_OBJECT) {
             el->type = t == PAL_JSON_ARRAY ? cJSON_Array : cJSON_Object;
-            rc = pal_json_skip(r) ? 0 : PAL_SLOW_JSON;
+            rc = rd_skip(r, jx) ? 0 : PAL_SLOW_JSON;
         } else {
-            rc = read_scalar_node(f, r, t, el);
+            rc = read_scalar_node(f, r, jx, t, el);
         }
         if (rc) return rc;
         add_member(node, el);
     }
-    return r->err ? PAL_SLOW_JSON : 0;
+    return rd_err(r, jx) ? PAL_SLOW_JSON : 0;
 }
 
 typedef struct fast_level {
@@ -555,30 +611,8 @@ typedef struct fast_level {
 
 #define FAST_MET 512u   /* names met in the open objects */
 
-static int scan(dec_fast *f, pal_json *r, const uint8_t *want);
-
-int dec_fast_read(dec_fast *f, const char *line, size_t len, const uint8_t *want)
-{
-    f->line = line;
-    f->nocc = 0;
-    f->nel = 0;
-    f->used = 0;
-    f->heap = NULL;
-    f->root = NULL;
-    memset(f->seen, 0, sizeof f->seen);
-    pthread_once(&table_once, table_init);
-    if (!T.ok) return PAL_SLOW_OTHER;
-    if (len > PAL_MAX_EVENT_LINE) return PAL_SLOW_LIMIT;
-    pal_json r;
-    pal_json_opts o = {.max_depth = PAL_MAX_JSON_DEPTH, .max_number = FAST_NUMBER_CAP, .allow_bom = true};
-    pal_json_init(&r, line, len, &o);
-    int rc = scan(f, &r, want);
-    if (rc == PAL_SLOW_JSON && r.err == PAL_JSON_E_DEPTH) rc = PAL_SLOW_LIMIT;
-    return rc;
-}
-
-/* The pass itself: 0, or why the line goes to the tree. */
-static int scan(dec_fast *f, pal_json *r, const uint8_t *want)
+/* The pass itself, with either reader: 0, or why the line goes to the tree. */
+RD int scan(dec_fast *f, fast_rd *r, bool jx, const uint8_t *want)
 {
     uint8_t reached[DEC_FAST_MAX_LOOKUPS / 8];
     memset(reached, 0, (T.nlookups + 7) / 8);
@@ -586,34 +620,36 @@ static int scan(dec_fast *f, pal_json *r, const uint8_t *want)
     unsigned nmet = 0;
     fast_level lv[DEC_FAST_LEVELS];
     unsigned nlv = 0;
+    const char *kend = rd_text_end(r, jx);
 
-    pal_json_type t = pal_json_peek(r);
+    pal_json_type t = rd_peek(r, jx);
     if (t != PAL_JSON_OBJECT) return t == PAL_JSON_NONE ? PAL_SLOW_JSON : PAL_SLOW_OTHER;
     f->root = new_node(f, cJSON_Object);
-    if (!f->root || !pal_json_enter(r)) return PAL_SLOW_OTHER;
+    if (!f->root || !rd_enter(r, jx)) return PAL_SLOW_OTHER;
     lv[nlv++] = (fast_level){0, 0, f->root};
 
     for (;;) {
         pal_json_str key;
-        if (!pal_json_next(r, &key)) {
-            if (r->err) return PAL_SLOW_JSON;
+        if (!rd_next(r, jx, &key)) {
+            if (rd_err(r, jx)) return PAL_SLOW_JSON;
             nmet = lv[--nlv].met0;               /* the object closed */
             if (!nlv) break;
             continue;
         }
         fast_level *L = &lv[nlv - 1];
-        const char *k = key.raw;
+        const char *k = key.raw, *end = kend;
         size_t kn = key.len;
         char kbuf[513];
         if (key.escaped) {
             if (key.len >= sizeof kbuf) return PAL_SLOW_OTHER;
             kn = strnlen(kbuf, pal_json_unescape(&key, kbuf));   /* cJSON's keys end at a NUL */
             k = kbuf;
+            end = kbuf + sizeof kbuf;
         }
         const char *name = NULL;
-        int ei = lookup(L->state, k, kn, &name);
+        int ei = lookup(L->state, k, kn, end, &name);
         if (ei < 0) {                          /* a name nothing reads */
-            if (!pal_json_skip(r)) return PAL_SLOW_JSON;
+            if (!rd_skip(r, jx)) return PAL_SLOW_JSON;
             continue;
         }
         /* a name met twice: the tree reads such a line twice */
@@ -626,7 +662,7 @@ static int scan(dec_fast *f, pal_json *r, const uint8_t *want)
             if (bit_get(reached, E->lookup)) return PAL_SLOW_DUPLICATE;
             bit_set(reached, E->lookup);
         }
-        t = pal_json_peek(r);
+        t = rd_peek(r, jx);
         if (t == PAL_JSON_NONE) return PAL_SLOW_JSON;
         fast_occ *occ = NULL;
         if (E->field >= 0) {
@@ -651,25 +687,76 @@ static int scan(dec_fast *f, pal_json *r, const uint8_t *want)
         if (t == PAL_JSON_OBJECT && (E->flags & (FE_WALK_GROUP | FE_TREE_GROUP))) {
             /* descend (a field is never a group, nor looked up: build_table) */
             if (node) node->type = cJSON_Object;
-            if (!pal_json_enter(r)) return PAL_SLOW_JSON;
+            if (!rd_enter(r, jx)) return PAL_SLOW_JSON;
             lv[nlv++] = (fast_level){(uint16_t)ei, (uint16_t)nmet, (E->flags & FE_TREE_GROUP) ? node : NULL};
             continue;
         }
         if (node) {
-            int rc = read_node(f, r, t, node);
+            int rc = read_node(f, r, jx, t, node);
             if (rc) return rc;
         } else if (occ && t == PAL_JSON_ARRAY && T.list[occ->field]) {
             occ->kind = DJ_ARRAY;
             occ->flags = 0;
-            if (!read_list(f, r, occ)) return PAL_SLOW_JSON;
+            if (!read_list(f, r, jx, occ)) return PAL_SLOW_JSON;
         } else if (occ) {
-            if (!read_span(r, t, f->line, &occ->kind, &occ->flags, &occ->off, &occ->len)) return PAL_SLOW_JSON;
-        } else if (!pal_json_skip(r)) {
+            if (!read_span(r, jx, t, f->line, &occ->kind, &occ->flags, &occ->off, &occ->len)) return PAL_SLOW_JSON;
+        } else if (!rd_skip(r, jx)) {
             return PAL_SLOW_JSON;
         }
     }
-    if (!pal_json_end(r)) return PAL_SLOW_JSON;
+    if (!rd_end(r, jx)) return PAL_SLOW_JSON;
     return 0;
+}
+
+static void fast_reset(dec_fast *f, const char *line)
+{
+    dec_fast_done(f);
+    f->line = line;
+    f->nocc = 0;
+    f->nel = 0;
+    f->used = 0;
+    f->root = NULL;
+    f->indexed = false;
+    memset(f->seen, 0, sizeof f->seen);
+}
+
+/* The pass over a plain line with the indexed reader: 0, or nonzero for
+   "read it with the pull reader", whatever the reason (that reader
+   gives the verdict on what this one refuses). */
+static __attribute__((noinline)) int scan_indexed(dec_fast *f, const char *line, size_t len, const uint8_t *want)
+{
+    pal_jx_index ix;
+    if (!pal_jx_build(&ix, line, len)) return PAL_SLOW_OTHER;
+    fast_rd r;
+    pal_jx_init(&r.x, &ix, line, len, PAL_MAX_JSON_DEPTH, FAST_NUMBER_CAP);
+    return scan(f, &r, true, want);
+}
+
+static __attribute__((noinline)) int scan_json(dec_fast *f, const char *line, size_t len, const uint8_t *want)
+{
+    fast_rd r;
+    pal_json_opts o = {.max_depth = PAL_MAX_JSON_DEPTH, .max_number = FAST_NUMBER_CAP, .allow_bom = true};
+    pal_json_init(&r.j, line, len, &o);
+    int rc = scan(f, &r, false, want);
+    if (rc == PAL_SLOW_JSON && r.j.err == PAL_JSON_E_DEPTH) rc = PAL_SLOW_LIMIT;
+    return rc;
+}
+
+int dec_fast_read(dec_fast *f, const char *line, size_t len, const uint8_t *want)
+{
+    f->heap = NULL;
+    fast_reset(f, line);
+    pthread_once(&table_once, table_init);
+    if (!T.ok) return PAL_SLOW_OTHER;
+    if (len > PAL_MAX_EVENT_LINE) return PAL_SLOW_LIMIT;
+    if (PAL_FAST_INDEXED && len <= PAL_JX_MAX_TEXT) {
+        if (scan_indexed(f, line, len, want) == 0) {
+            f->indexed = true;
+            return 0;
+        }
+        fast_reset(f, line);              /* nothing of that pass is kept */
+    }
+    return scan_json(f, line, len, want);
 }
 
 /* ---- step 2: the walk, from the spans ---- */
@@ -694,12 +781,12 @@ static bool jv_of_span(dec_fast *f, uint8_t kind, uint8_t flags, uint32_t off, u
 }
 
 /* The element at the reader's cursor, consumed (containers by kind only). */
-static bool jv_at(dec_fast *f, pal_json *r, dec_jv *v)
+static bool jv_at(dec_fast *f, fast_rd *r, dec_jv *v)
 {
     uint8_t kind, flags;
     uint32_t off, len;
-    pal_json_type t = pal_json_peek(r);
-    return read_span(r, t, f->line, &kind, &flags, &off, &len) && jv_of_span(f, kind, flags, off, len, v);
+    pal_json_type t = rd_peek(r, false);
+    return read_span(r, false, t, f->line, &kind, &flags, &off, &len) && jv_of_span(f, kind, flags, off, len, v);
 }
 
 /* A list field from its array: dec_list_* in the walk's order, from the
@@ -720,13 +807,13 @@ static bool list_from_occ(dec *d, dec_fast *f, unsigned elem, const fast_occ *o,
             if (!dec_list_item(d, elem, i, &v, false, items)) return false;
         }
     } else {
-        pal_json r;
+        fast_rd r;
         pal_json_opts opts = {.max_depth = PAL_MAX_JSON_DEPTH};
-        pal_json_init(&r, f->line + o->off, o->len, &opts);
-        if (!pal_json_enter(&r)) return false;
-        for (size_t i = 0; pal_json_next(&r, NULL); i++) {
+        pal_json_init(&r.j, f->line + o->off, o->len, &opts);
+        if (!pal_json_enter(&r.j)) return false;
+        for (size_t i = 0; pal_json_next(&r.j, NULL); i++) {
             if (!jv_at(f, &r, &v)) {
-                if (!r.err) dec_fatal(d, "out of memory while decoding");
+                if (!r.j.err) dec_fatal(d, "out of memory while decoding");
                 return false;
             }
             if (!dec_list_item(d, elem, i, &v, false, items)) return false;

@@ -351,6 +351,7 @@ typedef struct dec_fast {
     uint8_t seen[DEC_MAX_FIELDS / 8];     /* schema fields present, null excepted */
     fast_occ occ[DEC_MAX_FIELDS];
     fast_el el[DEC_FAST_ELEMS];
+    bool indexed;                         /* read by the indexed reader (a plain line) */
     size_t used;
     struct fast_block *heap;
     _Alignas(16) unsigned char buf[DEC_FAST_BUF];

@@ -117,7 +117,7 @@ static bool dd_same_event(const pal_event *a, const pal_event *b, char *why, siz
 }
 
 /* Decodes line both ways; false with the difference in why. */
-static bool dd_compare(const char *line, size_t len, pal_input_format fmt, const uint8_t *want, size_t arena_cap,
+static inline bool dd_compare(const char *line, size_t len, pal_input_format fmt, const uint8_t *want, size_t arena_cap,
                        dd_stats *st, char *why, size_t cap)
 {
     pal_arena a1, a2;
@@ -155,6 +155,7 @@ static bool dd_compare(const char *line, size_t len, pal_input_format fmt, const
     if (st) {
         st->calls++;
         st->dec.fast += s.fast;
+        st->dec.indexed += s.indexed;
         for (unsigned i = 0; i < PAL_SLOW__COUNT; i++) st->dec.slow[i] += s.slow[i];
         st->dec.anomalies += s.anomalies;
     }

@@ -13,10 +13,12 @@
  * literals of the C tests, the fuzz corpora of fuzz_decode,
  * fuzz_agent_protocol and fuzz_decode_diff, and a generated corpus
  * (decode_diff.h: every layout, source, type mistake, escape, duplicate
- * and kind of damage it knows).
+ * and kind of damage it knows), and the line-rate benchmarks' events
+ * (tests/bench/ecs_gen.h).
  *
  * Beside equality, clean lines of every source must take the fast path
  * (the fallback is for what it cannot reproduce, not for the common case),
+ * and those that are plain ASCII its indexed reader (json_index.h),
  * and the fast path must never look up a name its tables do not declare.
  *
  * Run from the repository root (make test does).
@@ -24,6 +26,7 @@
 #include "unit.h"
 #include "tests/fuzz/decode_diff.h"
 #include "lang/compile/palc.h"
+#include "tests/bench/ecs_gen.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -262,6 +265,9 @@ static void test_fast_path_taken(void)
             CHECK(same);
             if (st.dec.fast != 1) fprintf(stderr, "clean line %u, want %u: not decoded on the fast path\n", i, w);
             CHECK_INT(st.dec.fast, 1);
+            /* every one is plain (printable ASCII): the indexed reader reads it */
+            if (st.dec.indexed != 1) fprintf(stderr, "clean line %u, want %u: not read by the indexed reader\n", i, w);
+            CHECK_INT(st.dec.indexed, 1);
         }
 }
 
@@ -339,13 +345,42 @@ int main(int argc, char **argv)
         compare_one("generated", g.s, g.len, (pal_input_format)(sel & 3u), want, sel & 4u ? 4096 : 64u << 20);
     }
     free(g.s);
-
     unsigned long gen_fast = STATS.dec.fast - before.dec.fast, gen_calls = STATS.calls - before.calls;
+
+    /* the line-rate benchmarks' events (tests/bench/ecs_gen.h: realistic
+       ECS, every layout, Linux and Windows, escapes): every one decoded
+       alike, and every one on the fast path */
+    char *bench = NULL;
+    size_t bench_len = 0;
+    FILE *mem = open_memstream(&bench, &bench_len);
+    CHECK(mem != NULL);
+    if (mem) {
+        ecs_generate(mem, (unsigned)(generated / 2), ECS_ALL);
+        fclose(mem);
+        dd_stats b0 = STATS;
+        unsigned long nbench = 0;
+        for (size_t i = 0; i < bench_len;) {
+            const char *l = bench + i, *nl = memchr(l, '\n', bench_len - i);
+            size_t n = nl ? (size_t)(nl - l) : bench_len - i;
+            LINES++;
+            nbench++;
+            compare_one("ecs_gen", l, n, PAL_INPUT_AUTO, POLICY_WANT, 64u << 20);
+            compare_one("ecs_gen", l, n, PAL_INPUT_ECS, NULL, 64u << 20);
+            i += n + 1;
+        }
+        printf("test_decode_diff: %lu benchmark events (ecs_gen.h), %llu of %lu decodings on the fast path, %llu by "
+               "the indexed reader\n", nbench, (unsigned long long)(STATS.dec.fast - b0.dec.fast), STATS.calls - b0.calls,
+               (unsigned long long)(STATS.dec.indexed - b0.dec.indexed));
+        CHECK_INT(STATS.dec.fast - b0.dec.fast, STATS.calls - b0.calls);
+        CHECK_INT(STATS.dec.indexed - b0.dec.indexed, STATS.calls - b0.calls);
+        free(bench);
+    }
+
     printf("test_decode_diff: %lu repository lines and %lu generated, %lu decodings compared, %lu differences\n",
            repo_lines, generated, COMPARED, DIFFS);
-    printf("test_decode_diff: fast path %llu of %lu (generated: %lu of %lu); to the tree: json %llu, duplicate %llu, "
-           "limit %llu, other %llu; anomalies %llu\n",
-           (unsigned long long)STATS.dec.fast, STATS.calls, gen_fast, gen_calls,
+    printf("test_decode_diff: fast path %llu of %lu (%llu by the indexed reader; generated: %lu of %lu); to the tree: "
+           "json %llu, duplicate %llu, limit %llu, other %llu; anomalies %llu\n",
+           (unsigned long long)STATS.dec.fast, STATS.calls, (unsigned long long)STATS.dec.indexed, gen_fast, gen_calls,
            (unsigned long long)STATS.dec.slow[PAL_SLOW_JSON], (unsigned long long)STATS.dec.slow[PAL_SLOW_DUPLICATE],
            (unsigned long long)STATS.dec.slow[PAL_SLOW_LIMIT], (unsigned long long)STATS.dec.slow[PAL_SLOW_OTHER],
            (unsigned long long)STATS.dec.anomalies);
@@ -353,5 +388,6 @@ int main(int argc, char **argv)
     CHECK_INT(STATS.dec.anomalies, 0);
     CHECK(repo_lines > 1000);
     CHECK(gen_fast > 0);
+    CHECK(STATS.dec.indexed > 0);
     return unit_result("test_decode_diff");
 }
