@@ -342,7 +342,7 @@ static void dd_value(dd_gen *g, unsigned t, unsigned elem, unsigned depth, const
         else snprintf(buf, sizeof buf, "%s", w);
         if (dd_chance(g, 1)) {     /* a long string */
             dd_puts(g, "\"");
-            for (unsigned i = 0, n = 1000 + dd_rnd(g, 70000); i < n; i++) dd_put(g, "abcdefghij" + i % 10, 1);
+            for (unsigned i = 0, n = 1000 + dd_rnd(g, 70000); i < n; i++) dd_put(g, &"abcdefghij"[i % 10], 1);
             dd_puts(g, "\"");
             return;
         }
