@@ -2,9 +2,8 @@
  * test_json_index.c — the indexed reader (engine/base/json_index.h) against
  * the strict pull reader (engine/base/json.h) it must equal.
  *
- * Each text is walked by both readers, every value and key written out as
- * it is read (type, raw span, escaped and integer flags, brackets).  Two
- * rules, on every text:
+ * Each text is walked by both readers (tests/fuzz/jx_diff.h), every value
+ * and key written out as it is read.  Two rules, on every text:
  *   - when the indexed reader accepts a text, the pull reader accepts it
  *     too, with the same walk;
  *   - when the pull reader accepts a plain text (printable ASCII, at most
@@ -20,9 +19,7 @@
  * Run from the repository root (make test does).
  */
 #include "unit.h"
-#include "engine/base/json.h"
-#include "engine/base/json_index.h"
-#include "engine/base/strbuf.h"
+#include "tests/fuzz/jx_diff.h"
 #include "tests/fuzz/decode_diff.h"
 
 #include <dirent.h>
@@ -30,145 +27,6 @@
 #include <sys/stat.h>
 
 static unsigned long TEXTS, JX_OK, JSON_OK, PLAIN, DIFFS;
-
-#define DEPTH 64u
-#define NUMBER_CAP 63u
-
-static void put_span(pal_strbuf *o, char tag, const char *s, size_t n, bool flag)
-{
-    char head[40];
-    int w = snprintf(head, sizeof head, "%c%d:%zu:", tag, flag ? 1 : 0, n);
-    pal_strbuf_append(o, head, (size_t)w);
-    pal_strbuf_append(o, s, n);
-}
-
-/* The walk with the pull reader; false when it refuses the text. */
-static bool walk_json(const char *text, size_t len, pal_strbuf *o)
-{
-    pal_json r;
-    pal_json_opts opts = {.max_depth = DEPTH, .max_number = NUMBER_CAP};
-    pal_json_init(&r, text, len, &opts);
-    char kinds[PAL_JX_MAX_DEPTH + 2];
-    unsigned sp = 0;
-    bool have_value = true;   /* the root */
-    for (;;) {
-        if (have_value) {
-            pal_json_type t = pal_json_peek(&r);
-            pal_json_str s;
-            pal_json_num n;
-            switch (t) {
-            case PAL_JSON_OBJECT: case PAL_JSON_ARRAY:
-                if (!pal_json_enter(&r)) return false;
-                kinds[sp++] = t == PAL_JSON_OBJECT ? '}' : ']';
-                pal_strbuf_putc(o, t == PAL_JSON_OBJECT ? '{' : '[');
-                break;
-            case PAL_JSON_STRING:
-                if (!pal_json_string(&r, &s)) return false;
-                put_span(o, 's', s.raw, s.len, s.escaped);
-                break;
-            case PAL_JSON_NUMBER:
-                if (!pal_json_number(&r, &n)) return false;
-                put_span(o, 'n', n.raw, n.len, n.integer);
-                break;
-            case PAL_JSON_TRUE: case PAL_JSON_FALSE:
-                if (!pal_json_bool(&r, NULL)) return false;
-                pal_strbuf_putc(o, t == PAL_JSON_TRUE ? 't' : 'f');
-                break;
-            case PAL_JSON_NULL:
-                if (!pal_json_null(&r)) return false;
-                pal_strbuf_putc(o, '0');
-                break;
-            default:
-                return false;
-            }
-        }
-        if (!sp) break;
-        pal_json_str key = {NULL, 0, false};
-        if (!pal_json_next(&r, &key)) {
-            if (r.err) return false;
-            pal_strbuf_putc(o, kinds[--sp]);
-            have_value = false;
-            if (!sp) break;
-            continue;
-        }
-        if (kinds[sp - 1] == '}') put_span(o, 'k', key.raw, key.len, key.escaped);
-        have_value = true;
-    }
-    return pal_json_end(&r);
-}
-
-/* The same walk with the indexed reader. */
-static bool walk_jx(const char *text, size_t len, pal_strbuf *o)
-{
-    static pal_jx_index ix;
-    if (!pal_jx_build(&ix, text, len)) return false;
-    pal_jx r;
-    pal_jx_init(&r, &ix, text, len, DEPTH, NUMBER_CAP);
-    char kinds[PAL_JX_MAX_DEPTH + 2];
-    unsigned sp = 0;
-    bool have_value = true;
-    for (;;) {
-        if (have_value) {
-            pal_json_type t = pal_jx_peek(&r);
-            pal_json_str s;
-            pal_json_num n;
-            switch (t) {
-            case PAL_JSON_OBJECT: case PAL_JSON_ARRAY:
-                if (!pal_jx_enter(&r)) return false;
-                kinds[sp++] = t == PAL_JSON_OBJECT ? '}' : ']';
-                pal_strbuf_putc(o, t == PAL_JSON_OBJECT ? '{' : '[');
-                break;
-            case PAL_JSON_STRING:
-                if (!pal_jx_string(&r, &s)) return false;
-                put_span(o, 's', s.raw, s.len, s.escaped);
-                break;
-            case PAL_JSON_NUMBER:
-                if (!pal_jx_number(&r, &n)) return false;
-                put_span(o, 'n', n.raw, n.len, n.integer);
-                break;
-            case PAL_JSON_TRUE: case PAL_JSON_FALSE:
-                if (!pal_jx_bool(&r, NULL)) return false;
-                pal_strbuf_putc(o, t == PAL_JSON_TRUE ? 't' : 'f');
-                break;
-            case PAL_JSON_NULL:
-                if (!pal_jx_null(&r)) return false;
-                pal_strbuf_putc(o, '0');
-                break;
-            default:
-                return false;
-            }
-        }
-        if (!sp) break;
-        pal_json_str key = {NULL, 0, false};
-        if (!pal_jx_next(&r, &key)) {
-            if (r.err) return false;
-            pal_strbuf_putc(o, kinds[--sp]);
-            have_value = false;
-            if (!sp) break;
-            continue;
-        }
-        if (kinds[sp - 1] == '}') put_span(o, 'k', key.raw, key.len, key.escaped);
-        have_value = true;
-    }
-    return pal_jx_end(&r);
-}
-
-/* Skipping must agree too: the whole text as one skipped value. */
-static bool skip_jx(const char *text, size_t len)
-{
-    static pal_jx_index ix;
-    if (!pal_jx_build(&ix, text, len)) return false;
-    pal_jx r;
-    pal_jx_init(&r, &ix, text, len, DEPTH, NUMBER_CAP);
-    return pal_jx_skip(&r) && pal_jx_end(&r);
-}
-
-static bool plain(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7F) return false;
-    return n > 0;
-}
 
 static void show(const char *what, const char *s, size_t n)
 {
@@ -183,37 +41,16 @@ static void show(const char *what, const char *s, size_t n)
 
 static void compare(const char *text, size_t len)
 {
-    static pal_strbuf a, b;
-    static bool init;
-    if (!init) {
-        pal_strbuf_init(&a, 0);
-        pal_strbuf_init(&b, 0);
-        init = true;
-    }
-    pal_strbuf_clear(&a);
-    pal_strbuf_clear(&b);
     TEXTS++;
-    bool jx = walk_jx(text, len, &a), js = walk_json(text, len, &b);
-    bool is_plain = plain(text, len) && len <= PAL_JX_MAX_TEXT;
-    JX_OK += jx;
-    JSON_OK += js;
-    PLAIN += is_plain;
-    bool bad = false;
-    if (jx && (!js || a.len != b.len || memcmp(pal_strbuf_cstr(&a), pal_strbuf_cstr(&b), a.len) != 0)) {
-        if (DIFFS < 10) fprintf(stderr, "the indexed reader accepts what the pull reader %s\n",
-                                js ? "reads differently" : "refuses");
-        bad = true;
-    }
-    if (js && is_plain && !jx) {
-        if (DIFFS < 10) fprintf(stderr, "the indexed reader refuses a plain text the pull reader accepts\n");
-        bad = true;
-    }
-    if (skip_jx(text, len) != jx) {
-        if (DIFFS < 10) fprintf(stderr, "pal_jx_skip and the walk disagree\n");
-        bad = true;
-    }
-    if (bad) {
-        if (DIFFS < 10) show("  text", text, len);
+    jxd_result r = jxd_check(text, len);
+    JX_OK += r.jx_ok;
+    JSON_OK += r.json_ok;
+    PLAIN += r.plain;
+    if (r.broken) {
+        if (DIFFS < 10) {
+            fprintf(stderr, "%s\n", r.broken);
+            show("  text", text, len);
+        }
         DIFFS++;
     }
 }
@@ -351,8 +188,8 @@ static void edge_cases(void)
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) both(cases[i], strlen(cases[i]), 50);
     /* nesting at and past the limit */
-    char deep[2 * DEPTH + 8];
-    for (unsigned d = DEPTH - 1; d <= DEPTH + 1; d++) {
+    char deep[2 * JXD_DEPTH + 8];
+    for (unsigned d = JXD_DEPTH - 1; d <= JXD_DEPTH + 1; d++) {
         size_t n = 0;
         for (unsigned k = 0; k < d; k++) deep[n++] = '[';
         for (unsigned k = 0; k < d; k++) deep[n++] = ']';
@@ -392,6 +229,7 @@ int main(int argc, char **argv)
     sweep_dir("tests/fuzz/corpus/fuzz_json", NULL, true, 3);
     sweep_dir("tests/fuzz/corpus/fuzz_decode", NULL, true, 3);
     sweep_dir("tests/fuzz/corpus/fuzz_decode_diff", NULL, true, 3);
+    sweep_dir("tests/fuzz/corpus/fuzz_json_index", NULL, true, 50);
     unsigned long suite = TEXTS;
     dd_gen g = {0x9e3779b97f4a7c15ull, NULL, 0, 0};
     for (unsigned long i = 0; i < generated; i++) {
