@@ -111,7 +111,7 @@ $(BUILD)/gen/embedded.c: $(BUILD)/embedgen $(EMBED_IN)
 $(BUILD)/palisade: $(CLI_OBJ) $(BUILD)/libpalisade.a
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libpalisade.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpalisade.a tests/unit/unit.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpalisade.a tests/unit/unit.h $(wildcard tests/unit/*.h tests/fuzz/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libpalisade.a $(LDLIBS)
 
@@ -179,7 +179,7 @@ demo-report: check-deps all $(EXAMPLE_IMAGES)
 
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
-	@for b in runtime inventory langpkg scan vuln scan_many agent seq; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
+	@for b in runtime decode inventory langpkg scan vuln scan_many agent seq; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
 
 clean:
 	rm -rf build build-asan build-fuzz

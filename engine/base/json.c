@@ -38,6 +38,7 @@ void pal_json_init(pal_json *r, const char *text, size_t len, const pal_json_opt
     r->max_depth = o && o->max_depth ? o->max_depth : PAL_JSON_DEFAULT_DEPTH;
     if (r->max_depth > PAL_JSON_DEPTH_CAP) r->max_depth = PAL_JSON_DEPTH_CAP;
     r->max_string = o ? o->max_string : 0;
+    r->max_number = o ? o->max_number : 0;
     r->state = ST_VALUE;
     if (o && o->allow_bom && r->len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) r->pos = 3;
 }
@@ -184,14 +185,15 @@ static bool scan_string(pal_json *r, pal_json_str *out)
     bool esc = false;
     for (;;) {
 #if defined(__SSE2__)
-        /* sixteen bytes at a time; the mask points at the first special one */
+        /* sixteen bytes at a time; the mask points at the first special one
+           (and then the byte is looked at without the word loop below) */
         const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
         while (i + 16 <= n) {
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
             __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
                                        _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
             unsigned m = (unsigned)(_mm_movemask_epi8(hit) | _mm_movemask_epi8(v));   /* | high bit */
-            if (m) { i += (size_t)__builtin_ctz(m); break; }
+            if (m) { i += (size_t)__builtin_ctz(m); goto special; }
             i += 16;
         }
 #endif
@@ -201,6 +203,10 @@ static bool scan_string(pal_json *r, pal_json_str *out)
             if (swar_special(w)) break;
             i += 8;
         }
+        while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\') i++;
+#if defined(__SSE2__)
+    special:
+#endif
         if (i >= n) return fail(r, PAL_JSON_E_EOF, n);
         unsigned c = s[i];
         if (c == '"') break;
@@ -267,6 +273,7 @@ static bool scan_number(pal_json *r, pal_json_num *out)
     /* "01", "1.2.3", "1e5e5", "1-": a number cannot run on like that */
     if (i < n && (digit(s[i]) || s[i] == '.' || s[i] == 'e' || s[i] == 'E' || s[i] == '+' || s[i] == '-'))
         return fail(r, PAL_JSON_E_NUMBER, i);
+    if (r->max_number && i - r->pos > r->max_number) return fail(r, PAL_JSON_E_NUMBER_LIMIT, r->pos);
     if (out) {
         out->raw = r->text + r->pos;
         out->len = i - r->pos;
@@ -448,6 +455,7 @@ const char *pal_json_strerror(pal_json_err e)
     case PAL_JSON_E_UTF8: return "bytes that are not UTF-8 in a string";
     case PAL_JSON_E_DEPTH: return "arrays and objects nested too deeply";
     case PAL_JSON_E_STRING_LIMIT: return "a string too long";
+    case PAL_JSON_E_NUMBER_LIMIT: return "a number too long";
     case PAL_JSON_E_TRAILING: return "more after the value";
     case PAL_JSON_E_NOMEM: return "out of memory";
     case PAL_JSON_E_USAGE: return "read out of order";

@@ -16,7 +16,8 @@
  *    text the reader accepts is valid whatever the caller skipped;
  *  - nesting bounded by max_depth (at most PAL_JSON_DEPTH_CAP) and kept in
  *    a bitmap inside the reader: no recursion, so a hostile text cannot
- *    exhaust the C stack; strings optionally bounded by max_string;
+ *    exhaust the C stack; strings optionally bounded by max_string, and
+ *    numbers by max_number characters;
  *  - one value per text, nothing but whitespace after it (pal_json_end).
  *
  * The first violation stops the reader for good: every later call fails,
@@ -92,6 +93,7 @@ typedef enum pal_json_err {
     PAL_JSON_E_UTF8,          /* bytes in a string that are not UTF-8 */
     PAL_JSON_E_DEPTH,         /* nested deeper than max_depth */
     PAL_JSON_E_STRING_LIMIT,  /* a string longer than max_string bytes */
+    PAL_JSON_E_NUMBER_LIMIT,  /* a number longer than max_number characters */
     PAL_JSON_E_TRAILING,      /* more than whitespace after the top-level value */
     PAL_JSON_E_NOMEM,         /* tape: out of memory, past max_nodes, or a text of 4 GiB */
     PAL_JSON_E_USAGE          /* the caller read out of order (a bug in the caller) */
@@ -101,6 +103,8 @@ typedef struct pal_json_opts {
     uint32_t max_depth;   /* containers nested; 0 = PAL_JSON_DEFAULT_DEPTH; capped at
                              PAL_JSON_DEPTH_CAP */
     size_t max_string;    /* raw bytes of one string (key or value); 0 = no limit */
+    size_t max_number;    /* characters of one number; 0 = no limit (cJSON reads 63: the
+                             event decoder's fast path gives longer ones to cJSON) */
     bool allow_bom;       /* skip a UTF-8 byte order mark at the start (RFC 8259 8.1 allows
                              a parser to) */
 } pal_json_opts;
@@ -124,7 +128,7 @@ typedef struct pal_json_num {
 typedef struct pal_json {
     const char *text;
     size_t len, pos;
-    size_t max_string;
+    size_t max_string, max_number;
     uint32_t depth, max_depth;
     uint8_t state;        /* internal: what the cursor expects next */
     pal_json_err err;

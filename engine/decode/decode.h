@@ -56,10 +56,40 @@ typedef struct pal_event {
     unsigned noriginals;
 } pal_event;
 
+/* Which reading decodes a line.  Both give the same event, warnings and
+   errors (tests/unit/test_decode_diff.c, tests/fuzz/fuzz_decode_diff.c
+   hold them to it); the tree is the reference they are compared with. */
+typedef enum pal_decoder {
+    PAL_DECODER_DEFAULT = 0,   /* one pass of a pull reader, no tree; the tree for what it leaves */
+    PAL_DECODER_TREE           /* always the cJSON tree and its walk */
+} pal_decoder;
+
+/* Why the default decoder gave a line to the tree (engine/decode/decode_fast.c). */
+typedef enum pal_slow_reason {
+    PAL_SLOW_NONE = 0,
+    PAL_SLOW_JSON,        /* not strict JSON (cJSON's leniencies, or an error to report), or a
+                             number of 64+ characters */
+    PAL_SLOW_DUPLICATE,   /* a name the decoder reads is given twice: the two readings need the tree */
+    PAL_SLOW_LIMIT,       /* over PAL_MAX_EVENT_LINE or PAL_MAX_JSON_DEPTH: the tree reports it */
+    PAL_SLOW_OTHER,       /* not an object, an escaped key over 512 bytes, out of memory, a Windows record */
+    PAL_SLOW__COUNT
+} pal_slow_reason;
+
+typedef struct pal_decode_stats {
+    uint64_t fast;                     /* lines decoded without a tree */
+    uint64_t indexed;                  /* of those, read by the indexed reader (plain lines:
+                                          printable ASCII, no backslash; engine/base/json_index.h) */
+    uint64_t slow[PAL_SLOW__COUNT];    /* lines given to the tree, by reason */
+    uint64_t anomalies;                /* fast lines that broke the fast path's own invariant (a
+                                          lookup of an undeclared name): a bug; tests require 0 */
+} pal_decode_stats;
+
 /* What a decoder needs to know about the hosts the events come from. */
 typedef struct pal_decode_opts {
     /* \Device\HarddiskVolumeN -> drive letter ('C'), 0 when unknown */
     char volume_drive[256];
+    pal_decoder decoder;
+    pal_decode_stats *stats;   /* counted into when not NULL (one per thread) */
 } pal_decode_opts;
 
 /* "\Device\HarddiskVolume3=C:,HarddiskVolume4=D:" (the "\Device\" may be

@@ -65,6 +65,9 @@ static unsigned ecs_kind(evctx *e)
     return 0;
 }
 
+/* Every name this file looks up (decode_int.h, "the fast path"). */
+const char *const dec_lookups_ecs[] = {"host.os.family", "host.os.platform", NULL};
+
 /* ECS: Windows when the host says so; when no OS is given, when a path
    looks like one (drive letter or UNC). */
 static bool ecs_windows(evctx *e, const cJSON *root)

@@ -8,6 +8,7 @@
 #include "engine/decode/decode_int.h"
 
 #include <pthread.h>
+#include <stddef.h>
 
 static const char *const ef_names[EF__COUNT] = {
     "timestamp", "host.name", "host.os.type", "container.id", "container.name",
@@ -31,11 +32,16 @@ static const int ef_needed[] = {EF_CATEGORY, EF_PROTOCOL, EF_HOST_OS_TYPE, EF_EX
 int dec_ef_index[EF__COUNT];
 static pthread_once_t ef_once = PTHREAD_ONCE_INIT;
 
+static uint8_t ef_needed_bits[DEC_MAX_FIELDS / 8];   /* ef_needed as a bitmap */
+
 static void ef_init(void)
 {
     const pal_schema *s = pal_schema_get(PS_EVENT);
     for (unsigned i = 0; i < EF__COUNT; i++)
         dec_ef_index[i] = pal_schema_find(s, ef_names[i], strlen(ef_names[i]));
+    for (unsigned i = 0; i < sizeof ef_needed / sizeof ef_needed[0]; i++)
+        if (dec_ef_index[ef_needed[i]] >= 0 && (unsigned)dec_ef_index[ef_needed[i]] < DEC_MAX_FIELDS)
+            bit_set(ef_needed_bits, (unsigned)dec_ef_index[ef_needed[i]]);
 }
 
 const pal_value *ev_get(const evctx *e, int ef)
@@ -248,6 +254,10 @@ static void finish_event(evctx *e)
 
 void dec_walk_event(evctx *e, const cJSON *root)
 {
+    if (e->fast) {
+        dec_fast_walk(e);
+        return;
+    }
     rec_ctx r = {e->s, e->slots, e->want, e->seen, e->met, false, 0};
     dec_walk_record(&e->d, &r, root);
 }
@@ -271,6 +281,10 @@ static bool too_deep(const char *s, size_t n, size_t *where)
     }
     return false;
 }
+
+/* The names sniff() looks up (decode_int.h, "the fast path"). */
+const char *const dec_lookups_sniff[] = {"winlog.event_id", "winlog.channel", "EventID", "output_fields",
+                                         "Event.System", "Event.EventData", NULL};
 
 /* The format of one line (SPEC 15): Winlogbeat or flat Windows keys,
    evtx_dump's Event object, Falco's output_fields, else ECS.  A line with
@@ -388,7 +402,8 @@ static bool begin_reading(evctx *e, pal_arena *a, char *err, size_t errcap, pal_
                           const pal_decode_opts *o, const uint8_t *want, bool last_wins)
 {
     const pal_schema *s = pal_schema_get(PS_EVENT);
-    memset(e, 0, sizeof *e);
+    memset(e, 0, offsetof(evctx, d) + offsetof(dec, dup));   /* all but the path buffers */
+    e->d.dup[0] = e->d.path[0] = 0;
     memset(ev, 0, sizeof *ev);
     ev->rec.schema = s;
     e->d.a = a;
@@ -402,10 +417,10 @@ static bool begin_reading(evctx *e, pal_arena *a, char *err, size_t errcap, pal_
     e->slots = dec_alloc(&e->d, s->nfields * sizeof *e->slots);
     if (!e->slots) return false;
     ev->rec.slots = e->slots;
-    for (unsigned i = 0; i < s->nfields; i++)
-        if (!want || bit_get(want, i)) bit_set(e->want, i);
-    for (unsigned i = 0; i < sizeof ef_needed / sizeof ef_needed[0]; i++)
-        if (dec_ef_index[ef_needed[i]] >= 0) bit_set(e->want, (unsigned)dec_ef_index[ef_needed[i]]);
+    /* want: the caller's fields (all when NULL) and those inference reads */
+    unsigned nb = (s->nfields + 7u) / 8u;
+    for (unsigned b = 0; b < nb; b++) e->want[b] = (uint8_t)((want ? want[b] : 0xffu) | ef_needed_bits[b]);
+    if (s->nfields % 8u) e->want[nb - 1] &= (uint8_t)((1u << (s->nfields % 8u)) - 1u);
     return true;
 }
 
@@ -491,6 +506,40 @@ int pal_event_decode_opts(const char *line, size_t len, pal_input_format fmt, co
 
     evctx e;
     if (!begin_reading(&e, a, err, errcap, ev, o, want, false)) return -1;   /* slots all undefined */
+    if (!o || o->decoder != PAL_DECODER_TREE) {
+        /* The fast path (decode_fast.c): the same steps as below over a
+           pruned tree, or the line back untouched for the tree. */
+        dec_fast f;
+        int why = dec_fast_read(&f, line, len, e.want);
+        if (why == 0) {
+            int use = fmt == PAL_INPUT_AUTO ? sniff(f.root) : (int)fmt;
+            /* Windows records (Sysmon, Security, evtx_dump) go to the tree:
+               their table-driven adapter (engine/core/winevents.c) reads
+               names the fast path's tables do not declare yet */
+            if (use < 0 || use == PAL_INPUT_SYSMON || use == PAL_INPUT_EVTX) {
+                if (o && o->stats) {
+                    o->stats->slow[PAL_SLOW_OTHER]++;
+                    o->stats->indexed += f.indexed;
+                }
+                dec_fast_done(&f);
+                goto tree;
+            }
+            e.fast = &f;
+            e.d.check_lookups = o && o->stats;   /* a test's check; it costs a hash per lookup */
+            int rc = read_event(&e, f.root, (pal_input_format)use);
+            dec_fast_done(&f);
+            if (o && o->stats) {
+                o->stats->fast++;
+                o->stats->indexed += f.indexed;
+                /* by construction neither happens (decode_fast.c); the tests count them */
+                if (e.d.undeclared_lookup || e.d.dup[0]) o->stats->anomalies++;
+            }
+            return rc;
+        }
+        dec_fast_done(&f);
+        if (o && o->stats) o->stats->slow[why < PAL_SLOW__COUNT ? why : PAL_SLOW_OTHER]++;
+    }
+tree:;
     cJSON *root = parse_line(line, len, err, errcap);
     if (!root) return -1;
     if (fmt == PAL_INPUT_AUTO) {

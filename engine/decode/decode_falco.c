@@ -6,6 +6,19 @@
 #include "engine/decode/decode_int.h"
 
 
+/* Every name this file looks up (decode_int.h, "the fast path"). */
+const char *const dec_lookups_falco[] = {
+    "output_fields", "source", "hostname", "time",
+    "output_fields.proc.exepath", "output_fields.proc.exe", "output_fields.proc.name",
+    "output_fields.proc.cmdline", "output_fields.proc.pid", "output_fields.proc.cwd", "output_fields.proc.ppid",
+    "output_fields.proc.pexepath", "output_fields.proc.pname", "output_fields.proc.pcmdline",
+    "output_fields.user.name", "output_fields.container.id", "output_fields.container.name",
+    "output_fields.container.image", "output_fields.container.image.repository",
+    "output_fields.container.image.tag", "output_fields.fd.l4proto", "output_fields.fd.cip",
+    "output_fields.fd.cport", "output_fields.fd.sip", "output_fields.fd.sport", "output_fields.fd.sip.name",
+    "output_fields.fd.name", "output_fields.evt.type", "output_fields.evt.is_open_write",
+    "output_fields.evt.arg.flags", "output_fields.fs.path.name", NULL};
+
 /* An output field; Falco writes "<NA>" (or null) when it has no value. */
 static const cJSON *fval(evctx *e, const cJSON *of, const char *key)
 {

@@ -140,8 +140,12 @@ typedef struct dec {
     bool stop_on_bad;  /* pal_record_from_json: the first bad value is fatal */
     bool fatal;        /* arena exhausted or a limit passed: give up */
     bool last_wins;    /* the second reading of a line with a duplicate key */
-    char dup[DEC_PATH_CAP];   /* first reading: the first duplicate key met, "" if none */
+    bool check_lookups;       /* the fast path: every dec_item/dec_find name must be declared */
+    bool undeclared_lookup;   /* ... and one was not (a bug; decode_fast.c) */
     size_t plen;
+    /* the two buffers last: an event's reading zeroes what precedes them
+       and makes them "" (begin_reading) */
+    char dup[DEC_PATH_CAP];   /* first reading: the first duplicate key met, "" if none */
     char path[DEC_PATH_CAP];  /* JSON path of the value being converted */
 } dec;
 
@@ -180,7 +184,39 @@ void dec_path_pop(dec *d, size_t old);
 bool dec_str_value(dec *d, unsigned t, const char *s, size_t n, bool windows, pal_value *out);
 /* An IP address in text; brackets and an IPv6 zone are dropped. */
 bool dec_ip_text(const char *s, size_t n, pal_value *out);
+/* A JSON value as the converters see it, whichever reader found it: the
+   tree walk makes one from a cJSON node (dec_jv_of), the fast path
+   (decode_fast.c) from the pull reader's spans.  A string is s[0..n), cut
+   at an escaped NUL as cJSON cuts it (s is NULL only for a cJSON string
+   without text); a number is num, strtod's value of its text, as cJSON
+   computes it.  Containers carry their kind only: the converters never
+   look inside one they were not asked to read as a list. */
+typedef enum dec_jkind {
+    DJ_NOTHING = 0,   /* no value at all (a NULL node) */
+    DJ_INVALID,
+    DJ_NULL, DJ_FALSE, DJ_TRUE, DJ_NUMBER, DJ_STRING, DJ_ARRAY, DJ_OBJECT
+} dec_jkind;
+typedef struct dec_jv {
+    dec_jkind kind;
+    const char *s;
+    size_t n;
+    double num;
+} dec_jv;
+dec_jv dec_jv_of(const cJSON *v);
+const char *dec_jv_kind(const dec_jv *v);   /* "a string", ... (dec_json_kind) */
+bool dec_scalar_jv(dec *d, unsigned t, bool is_port, const dec_jv *v, bool windows, pal_value *out);
 bool dec_scalar_value(dec *d, unsigned t, bool is_port, const cJSON *v, bool windows, pal_value *out);
+/* A PT_LIST value, in the steps both readers take, so they allocate and
+   report alike: a value that is not an array is a one-element list
+   (dec_list_single; an object is refused); an array of n elements gets
+   dec_list_begin (the PAL_MAX_LIST_ITEMS check and the items; *ok false
+   on failure), dec_list_item for each element in order until one fails,
+   and dec_list_end. */
+bool dec_list_single(dec *d, unsigned elem, const dec_jv *v, bool windows, pal_value *out);
+pal_value *dec_list_begin(dec *d, size_t n, bool *ok);
+bool dec_list_item(dec *d, unsigned elem, size_t i, const dec_jv *v, bool windows, pal_value *items);
+void dec_list_end(pal_value *items, size_t n, pal_value *out);
+bool dec_is_port_field(const pal_field *f);   /* "port" or "*.port": 0-65535 */
 /* Converts v to field f's type into *out; *out is untouched on failure. */
 bool dec_convert_field(dec *d, const pal_field *f, const cJSON *v, bool windows, unsigned depth,
                        pal_value *out);
@@ -226,8 +262,10 @@ enum {
    every setter tolerates. */
 extern int dec_ef_index[EF__COUNT];
 
+struct dec_fast;
+
 typedef struct evctx {
-    dec d;
+    struct dec_fast *fast;                  /* the line's fast-path reading; NULL: the tree's */
     const pal_schema *s;
     pal_value *slots;
     const uint8_t *user_want;               /* NULL = all */
@@ -236,6 +274,7 @@ typedef struct evctx {
     uint8_t met[DEC_MAX_FIELDS / 8];        /* last_wins: met in the walk, null too */
     pal_event *ev;
     const pal_decode_opts *opts;            /* NULL: none */
+    dec d;                                  /* last, for begin_reading (see dec) */
 } evctx;
 
 const pal_value *ev_get(const evctx *e, int ef);
@@ -271,8 +310,72 @@ bool ev_any_seen(const evctx *e, const char *prefix);
 size_t dec_winpath_normalize(const char *s, size_t n, const pal_decode_opts *o, char *out, char *scratch,
                              unsigned *unmapped_volume);
 
-/* The ECS walk over a whole line (every source starts with it). */
+/* The ECS walk over a whole line (every source starts with it): over the
+   tree, or from the fast path's spans when e->fast is set. */
 void dec_walk_event(evctx *e, const cJSON *root);
+
+/* ---- the fast path (decode_fast.c has the design) ---- */
+
+/* The names each source looks up with dec_item / dec_find (full dotted
+   paths from the root, NULL-terminated): the fast path keeps exactly the
+   members on these paths in its pruned tree.  A lookup of a name missing
+   here is caught (dec.undeclared_lookup) when it runs on the fast path. */
+extern const char *const dec_lookups_sniff[];    /* decode_event.c */
+extern const char *const dec_lookups_ecs[];      /* decode_ecs.c */
+extern const char *const dec_lookups_sysmon[];   /* decode_sysmon.c */
+extern const char *const dec_lookups_falco[];    /* decode_falco.c */
+/* Sysmon's event data keys, looked up in each of these objects ("" = the root). */
+extern const char *const dec_sysmon_data_objects[];
+extern const char *const dec_sysmon_data_keys[];
+
+#define DEC_FAST_LEVELS      16u    /* nested objects the pass tracks (the deepest name's depth) */
+#define DEC_FAST_MAX_LOOKUPS 512u   /* looked-up names */
+#define DEC_FAST_BUF         8192u  /* the per-line buffer on the stack */
+
+#define DEC_FAST_ELEMS       64u    /* list elements kept as spans per line */
+
+enum { OCC_ESCAPED = 1u, OCC_INTEGER = 2u, OCC_INLINE = 4u };
+
+/* A list element as a span. */
+typedef struct fast_el {
+    uint8_t kind, flags;
+    uint32_t off, len;
+} fast_el;
+
+/* A wanted schema field's value in the line, in document order. */
+typedef struct fast_occ {
+    uint16_t field;     /* PS_EVENT index */
+    uint8_t kind;       /* dec_jkind */
+    uint8_t flags;      /* OCC_*: a string's escapes, a number without fraction or exponent, a
+                           list's elements all in el[] */
+    uint16_t el0;       /* OCC_INLINE: the first element in dec_fast.el */
+    uint32_t off, len;  /* a string's raw text (inside the quotes), a number's text, an array's text */
+    uint32_t count;     /* an array's elements */
+} fast_occ;
+
+typedef struct dec_fast {
+    const char *line;
+    cJSON *root;                          /* the pruned tree (never cJSON_Delete it) */
+    unsigned nocc, nel;
+    uint8_t seen[DEC_MAX_FIELDS / 8];     /* schema fields present, null excepted */
+    fast_occ occ[DEC_MAX_FIELDS];
+    fast_el el[DEC_FAST_ELEMS];
+    bool indexed;                         /* read by the indexed reader (a plain line) */
+    size_t used;
+    struct fast_block *heap;
+    _Alignas(16) unsigned char buf[DEC_FAST_BUF];
+} dec_fast;
+
+/* One pass over the line; 0 when the fast path can decode it (f->root and
+   the spans are ready), else the pal_slow_reason to give it to the tree.
+   Nothing is written anywhere but *f.  want: the fields to convert (evctx
+   want).  Call dec_fast_done after either. */
+int dec_fast_read(dec_fast *f, const char *line, size_t len, const uint8_t *want);
+void dec_fast_done(dec_fast *f);
+/* dec_walk_event's fast half: converts the spans into e's slots. */
+void dec_fast_walk(evctx *e);
+/* dec_item / dec_find on the fast path: is where.key a declared name? */
+void dec_fast_check_lookup(dec *d, const char *where, const char *key);
 
 /* The sources: each returns 0, or -1 with a message in e->d.err. */
 int dec_ecs(evctx *e, const cJSON *root);

@@ -105,6 +105,19 @@ static void fx_init(void)
 
 /* ---- conversions (pal_win_conv) ---- */
 
+/* Every name this file looks up (decode_int.h, "the fast path"): the
+   record's own, and the event data keys in each object that can hold
+   them (sysval, sysmon_check_data). */
+const char *const dec_lookups_sysmon[] = {
+    "winlog.channel", "Channel", "winlog.provider_name", "SourceName", "ProviderName", "winlog.event_id",
+    "EventID", "winlog.event_data", "EventData", "Hostname", "winlog.computer_name", NULL};
+const char *const dec_sysmon_data_objects[] = {"winlog.event_data", "EventData", "", NULL};
+const char *const dec_sysmon_data_keys[] = {
+    "UtcTime", "User", "ProcessId", "Image", "CommandLine", "CurrentDirectory", "ParentProcessId",
+    "ParentImage", "ParentCommandLine", "Hashes", "Protocol", "Initiated", "SourceIp", "SourcePort",
+    "DestinationIp", "DestinationPort", "DestinationHostname", "QueryName", "QueryResults", "QueryStatus",
+    "TargetFilename", NULL};
+
 /* Sysmon writes UtcTime as "2024-03-12 10:05:00.120"; Winlogbeat's
    @timestamp (and every other adapter) is ISO 8601.  One form, so a policy
    comparing times sees the same thing from every layout. */

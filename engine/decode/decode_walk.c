@@ -36,14 +36,8 @@ const char *dec_show(char buf[QUOTE_BUF], const char *s, size_t n, bool quotes)
 /* "a string", "a number", ... for messages about a JSON value. */
 const char *dec_json_kind(const cJSON *v)
 {
-    if (!v) return "nothing";
-    if (cJSON_IsString(v)) return "a string";
-    if (cJSON_IsNumber(v)) return "a number";
-    if (cJSON_IsBool(v)) return cJSON_IsTrue(v) ? "true" : "false";
-    if (cJSON_IsNull(v)) return "null";
-    if (cJSON_IsArray(v)) return "an array";
-    if (cJSON_IsObject(v)) return "an object";
-    return "an invalid value";
+    dec_jv j = dec_jv_of(v);
+    return dec_jv_kind(&j);
 }
 
 /* The member at a dotted path, whatever mix of nesting and flattened keys
@@ -72,6 +66,7 @@ const cJSON *dec_json_find(const cJSON *obj, const char *path)
    the note. */
 const cJSON *dec_item(dec *d, const cJSON *obj, const char *key, const char *where)
 {
+    if (d->check_lookups) dec_fast_check_lookup(d, where, key);
     if (!cJSON_IsObject(obj)) return NULL;
     const cJSON *found = NULL;
     for (const cJSON *m = obj->child; m; m = m->next) {
@@ -122,6 +117,7 @@ static const cJSON *find_in(dec *d, const cJSON *obj, const char *path, const ch
 
 const cJSON *dec_find(dec *d, const cJSON *obj, const char *path)
 {
+    if (d->check_lookups) dec_fast_check_lookup(d, "", path);
     return find_in(d, obj, path, path);
 }
 
@@ -202,9 +198,12 @@ size_t dec_path_push(dec *d, const char *s, size_t n, bool dot)
 
 size_t dec_path_push_index(dec *d, size_t i)
 {
-    char b[32];
-    int n = snprintf(b, sizeof b, "[%zu]", i);
-    return dec_path_push(d, b, n < 0 ? 0 : (size_t)n, false);
+    char b[32];   /* "[%zu]", without printf: once per list element */
+    size_t n = sizeof b;
+    b[--n] = ']';
+    do b[--n] = (char)('0' + i % 10); while (i /= 10);
+    b[--n] = '[';
+    return dec_path_push(d, b + n, sizeof b - n, false);
 }
 
 void dec_path_pop(dec *d, size_t old)
@@ -289,18 +288,60 @@ bool dec_ip_text(const char *s, size_t n, pal_value *out)
     return true;
 }
 
-static bool int_value(dec *d, const cJSON *v, bool is_port, pal_value *out)
+/* A cJSON node as the converters see it (decode_int.h, "dec_jv"). */
+dec_jv dec_jv_of(const cJSON *v)
+{
+    dec_jv j = {DJ_NOTHING, NULL, 0, 0.0};
+    if (!v) return j;
+    if (cJSON_IsString(v)) {
+        j.kind = DJ_STRING;
+        j.s = v->valuestring;
+        j.n = v->valuestring ? strlen(v->valuestring) : 0;
+    } else if (cJSON_IsNumber(v)) {
+        j.kind = DJ_NUMBER;
+        j.num = v->valuedouble;
+    } else if (cJSON_IsBool(v)) {
+        j.kind = cJSON_IsTrue(v) ? DJ_TRUE : DJ_FALSE;
+    } else if (cJSON_IsNull(v)) {
+        j.kind = DJ_NULL;
+    } else if (cJSON_IsArray(v)) {
+        j.kind = DJ_ARRAY;
+    } else if (cJSON_IsObject(v)) {
+        j.kind = DJ_OBJECT;
+    } else {
+        j.kind = DJ_INVALID;
+    }
+    return j;
+}
+
+const char *dec_jv_kind(const dec_jv *v)
+{
+    switch (v->kind) {
+    case DJ_NOTHING: return "nothing";
+    case DJ_STRING: return "a string";
+    case DJ_NUMBER: return "a number";
+    case DJ_TRUE: return "true";
+    case DJ_FALSE: return "false";
+    case DJ_NULL: return "null";
+    case DJ_ARRAY: return "an array";
+    case DJ_OBJECT: return "an object";
+    default: return "an invalid value";
+    }
+}
+
+static bool int_value(dec *d, const dec_jv *v, bool is_port, pal_value *out)
 {
     int64_t i = 0;
     char q[QUOTE_BUF];
-    if (cJSON_IsNumber(v)) {
-        double x = v->valuedouble;
+    if (v->kind == DJ_NUMBER) {
+        double x = v->num;
         if (!isfinite(x) || x != floor(x)) {
             dec_bad_value(d, "expected a whole number, got %g", x);
             return false;
         }
-        /* cJSON hands us a double: beyond 2^53 it is no longer exact, so
-           larger values must come as strings, which we parse exactly. */
+        /* JSON numbers arrive as doubles (cJSON's, or strtod's on the fast
+           path): beyond 2^53 they are no longer exact, so larger values
+           must come as strings, which we parse exactly. */
         if (fabs(x) >= 9007199254740992.0) {
             if (fabs(x) < 1e19)
                 dec_bad_value(d, "%.0f is out of range (numbers from 2^53 up must be written as strings)", x);
@@ -309,14 +350,12 @@ static bool int_value(dec *d, const cJSON *v, bool is_port, pal_value *out)
             return false;
         }
         i = (int64_t)x;
-    } else if (cJSON_IsString(v) && v->valuestring) {
-        const char *s = v->valuestring;
-        size_t n = strlen(s);
-        int r = dec_parse_int(s, n, &i);
+    } else if (v->kind == DJ_STRING && v->s) {
+        int r = dec_parse_int(v->s, v->n, &i);
         if (r == 1) { dec_bad_value(d, "expected a number, got a string"); return false; }
-        if (r == 2) { dec_bad_value(d, "%s is out of range", dec_show(q, s, n, true)); return false; }
+        if (r == 2) { dec_bad_value(d, "%s is out of range", dec_show(q, v->s, v->n, true)); return false; }
     } else {
-        dec_bad_value(d, "expected a number, got %s", dec_json_kind(v));
+        dec_bad_value(d, "expected a number, got %s", dec_jv_kind(v));
         return false;
     }
     if (is_port && (i < 0 || i > 65535)) {
@@ -327,37 +366,37 @@ static bool int_value(dec *d, const cJSON *v, bool is_port, pal_value *out)
     return true;
 }
 
-bool dec_scalar_value(dec *d, unsigned t, bool is_port, const cJSON *v, bool windows, pal_value *out)
+bool dec_scalar_jv(dec *d, unsigned t, bool is_port, const dec_jv *v, bool windows, pal_value *out)
 {
     char q[QUOTE_BUF];
+    bool str = v->kind == DJ_STRING && v->s;
     switch (t) {
     case PT_STRING:
     case PT_PATH:
     case PT_DNS:
     case PT_VERSION:   /* the ecosystem is set when the record is complete (decode_record.c) */
-        if (!cJSON_IsString(v) || !v->valuestring) {
-            dec_bad_value(d, "expected a string, got %s", dec_json_kind(v));
+        if (!str) {
+            dec_bad_value(d, "expected a string, got %s", dec_jv_kind(v));
             return false;
         }
-        return dec_str_value(d, t, v->valuestring, strlen(v->valuestring), windows, out);
+        return dec_str_value(d, t, v->s, v->n, windows, out);
     case PT_INT:
         return int_value(d, v, is_port, out);
     case PT_BOOL:
-        if (cJSON_IsBool(v)) { *out = pal_bool(cJSON_IsTrue(v)); return true; }
-        if (cJSON_IsString(v) && v->valuestring) {   /* Sysmon: "Initiated": "true" */
-            if (str_eq_ci(v->valuestring, "true")) { *out = pal_bool(true); return true; }
-            if (str_eq_ci(v->valuestring, "false")) { *out = pal_bool(false); return true; }
+        if (v->kind == DJ_TRUE || v->kind == DJ_FALSE) { *out = pal_bool(v->kind == DJ_TRUE); return true; }
+        if (str) {   /* Sysmon: "Initiated": "true" */
+            if (eq_ci(v->s, v->n, "true")) { *out = pal_bool(true); return true; }
+            if (eq_ci(v->s, v->n, "false")) { *out = pal_bool(false); return true; }
         }
-        dec_bad_value(d, "expected true or false, got %s", dec_json_kind(v));
+        dec_bad_value(d, "expected true or false, got %s", dec_jv_kind(v));
         return false;
     case PT_IP:
-        if (!cJSON_IsString(v) || !v->valuestring) {
-            dec_bad_value(d, "expected an IP address, got %s", dec_json_kind(v));
+        if (!str) {
+            dec_bad_value(d, "expected an IP address, got %s", dec_jv_kind(v));
             return false;
         }
-        if (!dec_ip_text(v->valuestring, strlen(v->valuestring), out)) {
-            dec_bad_value(d, "expected an IP address, got %s",
-                      dec_show(q, v->valuestring, strlen(v->valuestring), true));
+        if (!dec_ip_text(v->s, v->n, out)) {
+            dec_bad_value(d, "expected an IP address, got %s", dec_show(q, v->s, v->n, true));
             return false;
         }
         return true;
@@ -367,43 +406,75 @@ bool dec_scalar_value(dec *d, unsigned t, bool is_port, const cJSON *v, bool win
     }
 }
 
+bool dec_scalar_value(dec *d, unsigned t, bool is_port, const cJSON *v, bool windows, pal_value *out)
+{
+    dec_jv j = dec_jv_of(v);
+    return dec_scalar_jv(d, t, is_port, &j, windows, out);
+}
+
+/* ---- lists, in the three steps both readers take (decode_int.h) ---- */
+
 static const pal_value empty_items[1];
 
-static bool list_value(dec *d, unsigned elem, const cJSON *v, bool windows, pal_value *out)
+bool dec_list_single(dec *d, unsigned elem, const dec_jv *v, bool windows, pal_value *out)
 {
-    if (cJSON_IsObject(v)) { dec_bad_value(d, "expected a list, got an object"); return false; }
-    pal_value lv = pal_undef();
-    lv.tag = PV_LIST;
-    if (!cJSON_IsArray(v)) {          /* one scalar is a one-element list */
-        pal_value *it = dec_alloc(d, sizeof *it);
-        if (!it || !dec_scalar_value(d, elem, false, v, windows, it)) return false;
-        lv.len = 1;
-        lv.u.items = it;
-        *out = lv;
-        return true;
-    }
-    size_t n = 0;
-    for (const cJSON *c = v->child; c; c = c->next)
-        if (++n > PAL_MAX_LIST_ITEMS) {
-            dec_bad_value(d, "list has more than %u items (PAL_MAX_LIST_ITEMS)", PAL_MAX_LIST_ITEMS);
-            return false;
-        }
-    pal_value *items = n ? dec_alloc(d, n * sizeof *items) : NULL;
-    if (n && !items) return false;
-    size_t i = 0;
-    for (const cJSON *c = v->child; c; c = c->next, i++) {
-        size_t old = dec_path_push_index(d, i);
-        bool ok = dec_scalar_value(d, elem, false, c, windows, &items[i]);
-        dec_path_pop(d, old);
-        if (!ok) return false;
-    }
-    lv.len = (uint32_t)n;
-    lv.u.items = n ? items : empty_items;
-    *out = lv;
+    if (v->kind == DJ_OBJECT) { dec_bad_value(d, "expected a list, got an object"); return false; }
+    pal_value *it = dec_alloc(d, sizeof *it);        /* one scalar is a one-element list */
+    if (!it || !dec_scalar_jv(d, elem, false, v, windows, it)) return false;
+    dec_list_end(it, 1, out);
     return true;
 }
 
-static bool is_port_field(const pal_field *f)
+pal_value *dec_list_begin(dec *d, size_t n, bool *ok)
+{
+    *ok = false;
+    if (n > PAL_MAX_LIST_ITEMS) {
+        dec_bad_value(d, "list has more than %u items (PAL_MAX_LIST_ITEMS)", PAL_MAX_LIST_ITEMS);
+        return NULL;
+    }
+    pal_value *items = n ? dec_alloc(d, n * sizeof *items) : NULL;
+    *ok = !n || items;
+    return items;
+}
+
+bool dec_list_item(dec *d, unsigned elem, size_t i, const dec_jv *v, bool windows, pal_value *items)
+{
+    size_t old = dec_path_push_index(d, i);
+    bool ok = dec_scalar_jv(d, elem, false, v, windows, &items[i]);
+    dec_path_pop(d, old);
+    return ok;
+}
+
+void dec_list_end(pal_value *items, size_t n, pal_value *out)
+{
+    pal_value lv = pal_undef();
+    lv.tag = PV_LIST;
+    lv.len = (uint32_t)n;
+    lv.u.items = n ? items : empty_items;
+    *out = lv;
+}
+
+static bool list_value(dec *d, unsigned elem, const cJSON *v, bool windows, pal_value *out)
+{
+    if (!cJSON_IsArray(v)) {
+        dec_jv j = dec_jv_of(v);
+        return dec_list_single(d, elem, &j, windows, out);
+    }
+    size_t n = 0;
+    for (const cJSON *c = v->child; c && n <= PAL_MAX_LIST_ITEMS; c = c->next) n++;
+    bool ok;
+    pal_value *items = dec_list_begin(d, n, &ok);
+    if (!ok) return false;
+    size_t i = 0;
+    for (const cJSON *c = v->child; c; c = c->next, i++) {
+        dec_jv j = dec_jv_of(c);
+        if (!dec_list_item(d, elem, i, &j, windows, items)) return false;
+    }
+    dec_list_end(items, n, out);
+    return true;
+}
+
+bool dec_is_port_field(const pal_field *f)
 {
     size_t n = strlen(f->name);
     return n >= 4 && strcmp(f->name + n - 4, "port") == 0 && (n == 4 || f->name[n - 5] == '.');
@@ -418,7 +489,7 @@ bool dec_convert_field(dec *d, const pal_field *f, const cJSON *v, bool windows,
     switch (f->type) {
     case PT_LIST: ok = list_value(d, f->elem, v, windows, &tmp); break;
     case PT_RECORDS: ok = dec_records_value(d, f->elem, v, windows, depth + 1, &tmp); break;
-    default: ok = dec_scalar_value(d, f->type, is_port_field(f), v, windows, &tmp); break;
+    default: ok = dec_scalar_value(d, f->type, dec_is_port_field(f), v, windows, &tmp); break;
     }
     if (ok) *out = tmp;
     return ok;

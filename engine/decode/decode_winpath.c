@@ -203,7 +203,10 @@ size_t dec_winpath_normalize(const char *s, size_t n, const pal_decode_opts *o, 
     enum { PASSES = 8 };
     bool literal = false;
     size_t w = normalize_once(s, n, out, &literal);
-    for (int pass = 1; pass < PASSES; pass++) {
+    /* a path already in its form (nearly every one) needs no second run:
+       the run would read the same text with the same `literal` */
+    bool same = w == n && memcmp(out, s, n) == 0;
+    for (int pass = 1; pass < PASSES && !same; pass++) {
         size_t w2 = normalize_once(out, w, scratch, &literal);
         if (w2 == w && memcmp(scratch, out, w) == 0) break;
         memcpy(out, scratch, w2);

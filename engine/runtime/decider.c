@@ -116,6 +116,8 @@ int pal_decide_line(pal_decider *d, const char *line, size_t len, bool toolong, 
     c.learning = d->on_decided && d->on_decided(d->on_decided_user, d->p, &ev, &dec);
     c.error = NULL;
     if (c.learning) v->effect = PE_ALLOW;
+    /* nobody reads it: writing costs more than deciding did */
+    if (c.only_notable && !pal_verdict_notable(v)) return 0;
     if (pal_decision_write(out, d->p, &dec, &c) != 0)
         return error_decision(d, c, "out of memory writing this decision", out, v);
     return 0;

@@ -72,7 +72,8 @@ int pal_decider_init_like(pal_decider *d, const pal_program *p, const pal_decide
 void pal_decider_free(pal_decider *d);
 
 /* Decides one line (line may be NULL when toolong) and appends its
-   decision line, newline included, to out; c gives "line" and "conn".
+   decision line, newline included, to out (none when c.only_notable and
+   the verdict is not notable); c gives "line" and "conn".
    Returns 0, or -1 only when not even an error decision fits in out; *v
    describes what was written. */
 int pal_decide_line(pal_decider *d, const char *line, size_t len, bool toolong, pal_decision_ctx c, pal_strbuf *out,

@@ -39,6 +39,8 @@ typedef struct pal_decision_ctx {
     unsigned long conn;    /* the --listen connection's serial; 0: no "conn" */
     bool learning;         /* the event's image is being learned */
     const char *error;     /* non-NULL: the line was not decided, and why (d is not read) */
+    bool only_notable;     /* pal_decide_line: a decision with nothing to say (pal_verdict_notable)
+                              is not written at all (eval --only-findings drops it anyway) */
 } pal_decision_ctx;
 
 /* Appends the decision line and a newline to out.  d may be NULL when

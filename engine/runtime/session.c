@@ -144,7 +144,7 @@ static int on_line(void *user, const char *line, size_t len, bool toolong, long 
     pal_session *s = user;
     if (s->peek) s->peek(s->peek_user, line, len, toolong);
     if (s->workers) return batch_line(s, line, len, toolong, lineno);
-    pal_decision_ctx c = {lineno, s->conn, false, NULL};
+    pal_decision_ctx c = {lineno, s->conn, false, NULL, s->only_notable};
     pal_verdict v;
     size_t mark = s->out->buf.len;
     int rc = pal_decide_line(s->dec, line, len, toolong, c, &s->out->buf, &v);
@@ -241,7 +241,7 @@ bool pal_session_cut_short(pal_session *s, pal_decider *d, const char *why)
         end_batches(s);
         return true;
     }
-    pal_decision_ctx c = {lineno, s->conn, false, why};
+    pal_decision_ctx c = {lineno, s->conn, false, why, false};
     s->counts->lines++;
     if (pal_decision_write(&s->out->buf, d->p, NULL, &c) != 0) {
         s->counts->write_errors++;

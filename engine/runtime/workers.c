@@ -106,7 +106,7 @@ static void decide(worker *me, pal_batch *b)
     memset(&b->tally, 0, sizeof b->tally);
     for (size_t i = 0; i < b->n; i++) {
         const batch_line *L = &b->lines[i];
-        pal_decision_ctx c = {L->lineno, b->dest.conn, false, NULL};
+        pal_decision_ctx c = {L->lineno, b->dest.conn, false, NULL, b->dest.only_notable};
         pal_verdict v;
         memset(&v, 0, sizeof v);
         v.effect = PE_ALLOW;

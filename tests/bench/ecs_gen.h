@@ -1,6 +1,7 @@
 /*
  * ecs_gen.h — generated ECS event lines for the line-rate benchmarks
- * (`bench_index gen-events`), included by bench_index.c only.
+ * (`bench_index gen-events`), included by bench_index.c and by
+ * tests/unit/test_decode_diff.c (which decodes them both ways).
  *
  * What a host's stream looks like to an agent, not what a rule index
  * likes: Linux (about 70%) and Windows hosts, kinds in the proportions a

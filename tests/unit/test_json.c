@@ -101,6 +101,12 @@ static void test_invalid(void)
     pal_json_opts lim = {.max_string = 3};
     CHECK_INT(check("[\"abc\",\"abcd\"]", 14, &lim, &at), PAL_JSON_E_STRING_LIMIT);
     CHECK_INT(at, 7);
+    /* number limit, skipped numbers included */
+    pal_json_opts nlim = {.max_number = 4};
+    const char *nums = "[1234,-1.5,{\"a\":[1e10]}]", *big = "[1234,{\"a\":[-1e10]}]";
+    CHECK_INT(check(nums, strlen(nums), &nlim, &at), PAL_JSON_OK);
+    CHECK_INT(check(big, strlen(big), &nlim, &at), PAL_JSON_E_NUMBER_LIMIT);
+    CHECK_INT(at, 12);
 }
 
 static void test_depth(void)
