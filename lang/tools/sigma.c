@@ -901,7 +901,20 @@ static bool keyword_test(conv *c, const pal_yaml *key, const char *modtext, cons
 {
     mods m;
     if (!parse_mods(c, key, modtext, &m)) return false;
-    if (!c->src->nkeywords)
+    /* the fields searched: the entry's list, or every text field of its kind */
+    const char *fields[512];
+    unsigned nf = 0;
+    if (c->src->nkeywords) {
+        for (unsigned k = 0; k < c->src->nkeywords && nf < 512; k++) fields[nf++] = c->src->keywords[k];
+    } else if (c->src->keywords_all || c->map->keywords_all) {
+        int kind = c->src->kind ? pal_kind_from_name(c->src->kind, strlen(c->src->kind)) : 0;
+        if (!kind) return refuse(c, key, "a keyword (field-less) search needs a logsource with a kind, to know which fields to search");
+        const pal_schema *s = pal_schema_get(PS_EVENT);
+        for (unsigned k = 0; k < s->nfields && nf < 512; k++)
+            if (is_strlike(s->fields[k].type) && (s->fields[k].kinds & (unsigned)kind) && strcmp(s->fields[k].name, "timestamp"))
+                fields[nf++] = s->fields[k].name;
+    }
+    if (!nf)
         return refuse(c, key, "a keyword (field-less) search, and the mapping names no keyword fields for this logsource");
     if (m.exists || m.fieldref || m.cidr || m.cmp)
         return refuse(c, key, "a keyword search takes string values");
@@ -914,9 +927,9 @@ static bool keyword_test(conv *c, const pal_yaml *key, const char *modtext, cons
         if (!sval_parse(vs.v[i], m.re, &v) || v.null) { sval_free(&v); return refuse(c, vs.v[i], "a keyword is a string"); }
         if (i) pal_strbuf_puts(o, m.all ? " and " : " or ");
         pal_strbuf_putc(o, '(');
-        for (unsigned k = 0; k < c->src->nkeywords; k++) {
+        for (unsigned k = 0; k < nf; k++) {
             target t;
-            if (!resolve(c, vs.v[i], "(keyword)", c->src->keywords[k], &t)) { sval_free(&v); return false; }
+            if (!resolve(c, vs.v[i], "(keyword)", fields[k], &t)) { sval_free(&v); return false; }
             if (!is_strlike(t.type)) { sval_free(&v); return refuse(c, vs.v[i], "keyword field %s is not text", t.name); }
             test_list tl;
             tl_init(&tl);

@@ -7,6 +7,7 @@
 
 #include "lang/tools/sigma.h"
 #include "engine/base/arena.h"
+#include <stdbool.h>
 
 enum sigma_map_kind {
     SM_FIELD = 1,   /* one palisade field */
@@ -35,6 +36,7 @@ typedef struct sigma_source {
     unsigned nfields;
     const char **keywords;          /* fields a keyword (field-less) search reads */
     unsigned nkeywords;
+    bool keywords_all;              /* `keywords: all`: every text field of the kind */
     unsigned line;
 } sigma_source;
 
@@ -46,6 +48,7 @@ struct pal_sigma_map {
     sigma_source *sources;          /* first match wins */
     unsigned nsources;
     const char *fallback;           /* prefix for an unnamed field ("winlog.event_data."), or NULL */
+    bool keywords_all;              /* top-level `keywords: all`, for entries that name none */
 };
 
 /* The first logsource entry matching the rule's (NULL values: not given). */

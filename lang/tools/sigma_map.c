@@ -40,9 +40,12 @@ static const char builtin_text[] =
     "#                            compiler infers it from the fields)\n"
     "#                  when      a condition every converted rule of it gets\n"
     "#                  fields    mappings for this logsource, before the common ones\n"
-    "#                  keywords  the fields a keyword (field-less) search reads\n"
+    "#                  keywords  the fields a keyword (field-less) search reads, or\n"
+    "#                            all: every text field the kind carries\n"
+    "#   keywords:    all here is the default for entries that name none.\n"
     "#                A rule whose logsource no entry matches is refused.\n"
     "fallback: winlog.event_data.\n"
+    "keywords: all\n"
     "fields:\n"
     "  EventID: winlog.event_id\n"
     "  Channel: winlog.channel\n"
@@ -301,8 +304,10 @@ static int read_source(pal_sigma_map *m, const pal_yaml_doc *doc, const pal_yaml
     s->kind = dup_scalar(m, kind);
     s->when = dup_scalar(m, when);
     if (fields && read_fields(m, doc, fields, &s->fields, &s->nfields, err, cap) != 0) return -1;
-    if (kw) {
-        if (kw->kind != PAL_YAML_SEQ) return bad(doc, kw, err, cap, "keywords is a list of field names");
+    if (kw && kw->kind == PAL_YAML_SCALAR && !strcmp(kw->str, "all")) {
+        s->keywords_all = true;
+    } else if (kw) {
+        if (kw->kind != PAL_YAML_SEQ) return bad(doc, kw, err, cap, "keywords is a list of field names, or all");
         s->keywords = pal_arena_alloc(&m->arena, (kw->n + 1) * sizeof *s->keywords);
         if (!s->keywords) return bad(doc, kw, err, cap, "out of memory");
         for (unsigned i = 0; i < kw->n; i++) {
@@ -323,7 +328,7 @@ pal_sigma_map *pal_sigma_map_parse(const char *file, const char *text, size_t le
     pal_sigma_map *m = calloc(1, sizeof *m);
     if (!m) { snprintf(err, errcap, "%s: out of memory", file); pal_yaml_free(&doc); return NULL; }
     pal_arena_init(&m->arena, 64u << 20);
-    static const char *const keys[] = {"fields", "fallback", "logsources", NULL};
+    static const char *const keys[] = {"fields", "fallback", "keywords", "logsources", NULL};
     const pal_yaml *root = doc.root;
     int rc = 0;
     m->file = pal_arena_strndup(&m->arena, file, strlen(file));
@@ -333,6 +338,11 @@ pal_sigma_map *pal_sigma_map_parse(const char *file, const char *text, size_t le
     const pal_yaml *fb = rc ? NULL : pal_yaml_get(root, "fallback");
     const pal_yaml *ls = rc ? NULL : pal_yaml_get(root, "logsources");
     if (!rc && fields) rc = read_fields(m, &doc, fields, &m->fields, &m->nfields, err, errcap);
+    const pal_yaml *kw = rc ? NULL : pal_yaml_get(root, "keywords");
+    if (!rc && kw) {
+        if (kw->kind != PAL_YAML_SCALAR || strcmp(kw->str, "all") != 0) rc = bad(&doc, kw, err, errcap, "the top-level keywords is `all` (lists go in a logsource entry)");
+        else m->keywords_all = true;
+    }
     if (!rc && fb) {
         if (fb->kind != PAL_YAML_SCALAR) rc = bad(&doc, fb, err, errcap, "fallback is a field-name prefix: winlog.event_data.");
         else m->fallback = dup_scalar(m, fb);
