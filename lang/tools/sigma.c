@@ -805,6 +805,13 @@ static bool field_test(conv *c, const pal_yaml *key, const char *fname, const ch
         } else if (is_strlike(type)) {
             if (m.cidr || m.cmp) ok = refuse(c, y, "'%s': %s is text; |cidr and the comparisons take addresses and numbers", key->str, t.name);
             else ok = string_value(c, y, &m, &v, type == PT_PATH, type == PT_DNS, &tl);
+            /* '' is "the field is empty": the Windows adapters drop empty
+               values, so an empty field may arrive as an absent one */
+            if (ok && v.n == 0 && m.op == VO_EQ && !m.re && !m.nenc && !list) {
+                if (!efirst) pal_strbuf_puts(&extra, join);
+                efirst = false;
+                sbf(&extra, "not exists(%s)", t.name);
+            }
         } else if (type == PT_INT) {
             long long n;
             if (m.nenc || m.re || m.cidr || m.op != VO_EQ || sval_has_wild(&v, 0, v.n))
@@ -1324,7 +1331,7 @@ static bool self_check(conv *c, const char *text, size_t len)
     const char *paths[] = {"sigma.pal"};
     unsigned ne = 0, nw = 0;
     pal_program *p = pal_compile(paths, 1, &o, &ne, &nw);
-    if (!p) return refuse(c, NULL, "the converted rule does not compile (%s); please report it", fd.have ? fd.text : "no diagnostic");
+    if (!p) return refuse(c, NULL, "palisade cannot compile the converted rule: %s", fd.have ? fd.text : "no diagnostic");
     pal_program_free(p);
     return true;
 }
