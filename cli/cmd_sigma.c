@@ -56,7 +56,25 @@ typedef struct run {
     const pal_sigma_map *map;
     const char *outdir;
     unsigned files, converted, refused, failed;
+    char **written;          /* outputs of this run, to refuse a second rule for one file */
+    size_t nwritten, capwritten;
 } run;
+
+static bool already_written(run *r, const char *out)
+{
+    for (size_t i = 0; i < r->nwritten; i++)
+        if (!strcmp(r->written[i], out)) return true;
+    if (r->nwritten == r->capwritten) {
+        size_t cap = r->capwritten ? 2 * r->capwritten : 64;
+        char **v = realloc(r->written, cap * sizeof *v);
+        if (!v) return false;
+        r->written = v;
+        r->capwritten = cap;
+    }
+    char *d = strdup(out);
+    if (d) r->written[r->nwritten++] = d;
+    return false;
+}
 
 static bool is_yaml(const char *s)
 {
@@ -93,7 +111,17 @@ static void convert_one(run *r, const char *path, const char *rel)
     char *out = malloc(cap);
     if (!out) { r->failed++; pal_sigma_result_free(&res); return; }
     snprintf(out, cap, "%s/%.*s.pal", r->outdir, (int)base, rel);
-    if (make_parents(out) != 0 || pal_write_file_atomic(out, res.source, res.source_len, PAL_MODE_DEFAULT, err, sizeof err) != 0) {
+    char idkey[300];
+    snprintf(idkey, sizeof idkey, "\001id %s", *res.id ? res.id : res.title);
+    if (already_written(r, idkey)) {
+        fprintf(stderr, "palisade sigma: %s: id %s: refused: another rule of this run has the same id (rule names are unique)\n",
+                path, *res.id ? res.id : "(none)");
+        r->refused++;
+    } else if (already_written(r, out)) {
+        fprintf(stderr, "palisade sigma: %s: id %s: refused: another input of this run was written to %s already; convert them to different directories\n",
+                path, *res.id ? res.id : "(none)", out);
+        r->refused++;
+    } else if (make_parents(out) != 0 || pal_write_file_atomic(out, res.source, res.source_len, PAL_MODE_DEFAULT, err, sizeof err) != 0) {
         fprintf(stderr, "palisade sigma: %s: cannot write it: %s\n", out, make_parents(out) != 0 ? strerror(errno) : err);
         r->failed++;
     } else {
@@ -166,6 +194,8 @@ static int convert(int argc, char **argv)
     fprintf(stderr, "palisade sigma: converted %u of %u rules into %s (%u refused)\n", r.converted, r.files, outdir, r.refused);
     pal_sigma_map_free(map);
     free(inputs);
+    for (size_t i = 0; i < r.nwritten; i++) free(r.written[i]);
+    free(r.written);
     if (r.failed) return EXIT_ERROR;
     if (strict && r.refused) return EXIT_ERROR;
     return rc;

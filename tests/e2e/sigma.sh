@@ -176,6 +176,11 @@ expect_eq "--strict: a refusal exits 2" "$?" 2
 n=$(ls "$TMP/strict" | wc -l)
 expect_eq "--strict still writes what converts" "$n" 9
 
+mkdir -p "$TMP/dup/a" "$TMP/dup/b"
+cp "$D/rules/dns_query.yml" "$TMP/dup/a/x.yml"; cp "$D/rules/dns_query.yml" "$TMP/dup/b/x.yml"
+"$PALISADE" sigma convert "$TMP/dup/a/x.yml" "$TMP/dup/b/x.yml" -o "$TMP/dupout" 2>"$TMP/dup.err"
+check "a second rule with the same id is refused" grep -q 'b/x.yml: id 11111111-0000-4000-8000-000000000004: refused: another rule of this run has the same id' "$TMP/dup.err"
+
 # ---- 4. mappings ----
 "$PALISADE" sigma mapping >"$TMP/map.yaml"
 expect_eq "sigma mapping prints the built-in one" "$?" 0
