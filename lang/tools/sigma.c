@@ -798,7 +798,10 @@ static bool field_test(conv *c, const pal_yaml *key, const char *fname, const ch
         sval v;
         if (!sval_parse(y, m.re, &v)) { ok = refuse(c, y, "out of memory"); break; }
         if (v.n > 65536) { ok = refuse(c, y, "a value of %zu bytes is longer than a palisade string may be (65536)", v.n); sval_free(&v); break; }
-        if (v.null) {
+        /* Windows writes '-' for "no value", and the adapters read it as
+           absent: on a number or an address field it can only mean that */
+        bool dash = !v.null && v.n == 1 && v.s[0] == '-' && !is_strlike(type) && m.op == VO_EQ && !m.cmp && !m.cidr;
+        if (v.null || dash) {
             if (!efirst) pal_strbuf_puts(&extra, join);
             efirst = false;
             sbf(&extra, "not exists(%s)", t.name);
