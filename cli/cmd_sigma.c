@@ -139,7 +139,7 @@ static int convert(int argc, char **argv)
     char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     int ninputs = 0;
     if (!inputs) return cli_error("sigma", "out of memory");
-    cli_args_init(&A, "sigma convert", argc, argv);
+    cli_args_init(&A, "sigma", argc, argv);
     while (cli_args_next(&A)) {
         if (cli_args_value(&A, "-o", "a directory for the .pal files")) outdir = A.value;
         else if (cli_args_value(&A, "--mapping", "a field-mapping YAML file")) mapping = A.value;
