@@ -179,7 +179,7 @@ demo-report: check-deps all $(EXAMPLE_IMAGES)
 
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
-	@for b in runtime decode inventory langpkg scan vuln scan_many agent seq; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
+	@for b in runtime decode inventory langpkg scan vuln scan_many agent seq sigma; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
 
 clean:
 	rm -rf build build-asan build-fuzz

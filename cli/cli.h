@@ -31,6 +31,7 @@ int cmd_agent(int argc, char **argv);     /* cli/cmd_agent.c */
 int cmd_learn(int argc, char **argv);     /* cli/cmd_learn.c */
 int cmd_feed(int argc, char **argv);      /* cli/cmd_feed.c */
 int cmd_hook(int argc, char **argv);       /* cli/cmd_hook.c */
+int cmd_sigma(int argc, char **argv);      /* cli/cmd_sigma.c */
 
 /* Writes what `l` learned into DIR_OR_FILE (a directory gets learned.pal),
    merging into the file when it exists; the added entries go to stderr

@@ -36,6 +36,7 @@ static const struct command {
     {"disasm", cmd_disasm, "disasm BUNDLE: show the bytecode rule by rule"},
     {"inspect", cmd_inspect, "inspect BUNDLE: manifest, rules, checks and signature of a bundle"},
     {"keygen", cmd_keygen, "keygen -o NAME: make an ed25519 key pair for signing bundles"},
+    {"sigma", cmd_sigma, "sigma convert RULES... -o DIR: Sigma rules into palisade rules"},
     {"feed", cmd_feed, "feed check|convert-msrc|match ...: vulnerability feed tools"},
     {"version", cmd_version, "version: print the version"},
 };

@@ -63,14 +63,20 @@ static inline unsigned char win_fold(unsigned char c)
     return c == '/' ? '\\' : lower_ascii(c);
 }
 
-bool pal_path_eq(const char *a, size_t alen, const char *b, size_t blen, bool windows)
+/* One byte as the fold mode compares it. */
+static inline unsigned char fold_byte(unsigned char c, unsigned fold)
+{
+    return fold == PAL_FOLD_PATH ? win_fold(c) : fold == PAL_FOLD_CASE ? lower_ascii(c) : c;
+}
+
+bool pal_path_eq(const char *a, size_t alen, const char *b, size_t blen, unsigned fold)
 {
     if (alen != blen)
         return false;
-    if (!windows)
+    if (fold == PAL_FOLD_NONE)
         return alen == 0 || memcmp(a, b, alen) == 0;
     for (size_t i = 0; i < alen; i++)
-        if (win_fold((unsigned char)a[i]) != win_fold((unsigned char)b[i]))
+        if (fold_byte((unsigned char)a[i], fold) != fold_byte((unsigned char)b[i], fold))
             return false;
     return true;
 }
@@ -86,14 +92,15 @@ size_t pal_path_fold(const char *s, size_t len, char *out, size_t cap)
 
 /* ---------------------------------------------------------------- globs */
 
-static inline bool glob_char_eq(unsigned char p, unsigned char c, bool windows)
+static inline bool glob_char_eq(unsigned char p, unsigned char c, unsigned fold)
 {
-    return windows ? win_fold(p) == win_fold(c) : p == c;
+    return fold == PAL_FOLD_NONE ? p == c : fold_byte(p, fold) == fold_byte(c, fold);
 }
 
-static inline bool is_sep(unsigned char c, bool windows)
+/* '\\' separates only in Windows paths (PAL_FOLD_PATH). */
+static inline bool is_sep(unsigned char c, unsigned fold)
 {
-    return c == '/' || (windows && c == '\\');
+    return c == '/' || (fold == PAL_FOLD_PATH && c == '\\');
 }
 
 bool pal_glob_has_meta(const char *pat, size_t plen)
@@ -106,7 +113,7 @@ bool pal_glob_has_meta(const char *pat, size_t plen)
    one could; each retry moves the star's start one byte right, hence at
    most len(s) retries of at most len(pat) steps. */
 static bool glob_flat(const unsigned char *p, size_t plen,
-                      const unsigned char *s, size_t slen, bool windows)
+                      const unsigned char *s, size_t slen, unsigned fold)
 {
     size_t pi = 0, si = 0;
     size_t star_p = (size_t)-1, star_s = 0;
@@ -119,7 +126,7 @@ static bool glob_flat(const unsigned char *p, size_t plen,
                 return true;             /* trailing star eats the rest */
             star_p = pi;
             star_s = si;
-        } else if (pi < plen && (p[pi] == '?' || glob_char_eq(p[pi], s[si], windows))) {
+        } else if (pi < plen && (p[pi] == '?' || glob_char_eq(p[pi], s[si], fold))) {
             pi++;
             si++;
         } else if (star_p != (size_t)-1) {
@@ -162,7 +169,7 @@ static void nfa_close(uint64_t *set, size_t nwords, const unsigned char *p, size
    has been read"; state plen accepts.  A star that is part of a run of two
    or more is '**' and crosses separators; a lone star and '?' do not. */
 static bool glob_path(const unsigned char *p, size_t plen,
-                      const unsigned char *s, size_t slen, bool windows)
+                      const unsigned char *s, size_t slen, unsigned fold)
 {
     if (plen > PAL_GLOB_MAX_NFA_PATTERN)
         return false;
@@ -174,7 +181,7 @@ static bool glob_path(const unsigned char *p, size_t plen,
 
     for (size_t si = 0; si < slen; si++) {
         unsigned char c = s[si];
-        bool sep = is_sep(c, windows);
+        bool sep = is_sep(c, fold);
         bool any = false;
         memset(next, 0, nwords * sizeof next[0]);
         for (size_t k = 0; k < nwords; k++) {
@@ -191,7 +198,7 @@ static bool glob_path(const unsigned char *p, size_t plen,
                     if (dbl || !sep) { bit_set(next, q); any = true; }
                 } else if (pc == '?') {
                     if (!sep) { bit_set(next, q + 1); any = true; }
-                } else if (glob_char_eq(pc, c, windows)) {
+                } else if (glob_char_eq(pc, c, fold)) {
                     bit_set(next, q + 1);
                     any = true;
                 }
@@ -206,22 +213,22 @@ static bool glob_path(const unsigned char *p, size_t plen,
 }
 
 bool pal_glob_match(const char *pat, size_t plen, const char *s, size_t slen,
-                    bool path, bool windows)
+                    bool path, unsigned fold)
 {
     const unsigned char *p = (const unsigned char *)pat, *u = (const unsigned char *)s;
     if (path && has_byte(pat, plen, '*'))
-        return glob_path(p, plen, u, slen, windows);
+        return glob_path(p, plen, u, slen, fold);
     /* With no star, path semantics only change what '?' may match. */
     if (path) {
         if (plen != slen)
             return false;
         for (size_t i = 0; i < plen; i++) {
-            if (p[i] == '?' ? is_sep(u[i], windows) : !glob_char_eq(p[i], u[i], windows))
+            if (p[i] == '?' ? is_sep(u[i], fold) : !glob_char_eq(p[i], u[i], fold))
                 return false;
         }
         return true;
     }
-    return glob_flat(p, plen, u, slen, windows);
+    return glob_flat(p, plen, u, slen, fold);
 }
 
 /* ---------------------------------------------------------------- domains */

@@ -13,9 +13,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Windows-aware string equality: when `windows`, ASCII case is ignored and
-   '\\' equals '/'; otherwise bytes compare exactly. */
-bool pal_path_eq(const char *a, size_t alen, const char *b, size_t blen, bool windows);
+/* How two strings compare.  The values are chosen so that callers holding a
+   Windows flag can pass it as is: false is PAL_FOLD_NONE, true PAL_FOLD_PATH.
+     PAL_FOLD_NONE  bytes compare exactly;
+     PAL_FOLD_PATH  the Windows path rules: ASCII case ignored, '\\' == '/'
+                    (and in globs, '\\' is a separator);
+     PAL_FOLD_CASE  ASCII case ignored, nothing else (the `nocase` operators). */
+enum { PAL_FOLD_NONE = 0, PAL_FOLD_PATH = 1, PAL_FOLD_CASE = 2 };
+
+/* String equality under a fold mode (above). */
+bool pal_path_eq(const char *a, size_t alen, const char *b, size_t blen, unsigned fold);
 
 /* The canonical form used as a hash key for Windows paths: ASCII lower
    case, '/' turned into '\\'.  Writes at most cap bytes to out; returns the
@@ -24,11 +31,11 @@ size_t pal_path_fold(const char *s, size_t len, char *out, size_t cap);
 
 /* Glob: '*' matches any run of characters, '?' exactly one, '**' any run
    including separators.  With `path` set, '*' and '?' do not match a
-   separator ('/' always, '\\' too when `windows`).  With `windows` set, case
-   is ignored and '\\' equals '/'.  Linear-time worst case (no backtracking
+   separator ('/' always, '\\' too under PAL_FOLD_PATH).  `fold` says how
+   literal characters compare (PAL_FOLD_*; `true` is the Windows rules).  Linear-time worst case (no backtracking
    blow-up): pal_glob_match must finish in O(len(pattern) * len(s)). */
 bool pal_glob_match(const char *pat, size_t plen, const char *s, size_t slen,
-                    bool path, bool windows);
+                    bool path, unsigned fold);
 /* True if the pattern holds a glob metacharacter (* or ?). */
 bool pal_glob_has_meta(const char *pat, size_t plen);
 

@@ -41,6 +41,9 @@ typedef enum pal_tag {
 #define PVF_VERSION 0x04u  /* PV_STR is a version: ordered (and equal) by the
                               rules of the pal_ver_eco in `spare` (0: a
                               constant, which takes the other side's) */
+#define PVF_NOCASE  0x08u  /* string compares without ASCII case (the `nocase`
+                              operators: a constant, or OP_NOCASE's result);
+                              PVF_WINDOWS on either side wins */
 
 struct pal_record;
 

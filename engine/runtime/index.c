@@ -779,6 +779,9 @@ static int step(absint *ai, uint32_t pc, uint8_t *s, uint32_t d)
     case OP_GET_FIELD: case OP_NEG: case OP_INC: case OP_EXISTS:
         NEED(1); s[d - 1] = AV_ANY; FLOW(next);
         break;
+    case OP_NOCASE:     /* flags a string: its truth does not change */
+        NEED(1); FLOW(next);
+        break;
     case OP_MATCH:
         if (PAL_A24(in) >= p->nmatchers) return 1;
         NEED(1); s[d - 1] = AV_ANY; FLOW(next);

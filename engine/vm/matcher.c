@@ -18,6 +18,7 @@
  *            O(labels) probes whatever the size of the set.
  *   GLOBSET  patterns without metacharacters go into STRSET-style tables;
  *            only real globs are tried one by one with pal_glob_match.
+ *            PMF_NOCASE folds ASCII case (only) on both, for `like nocase`.
  *   CIDRSET  prefixes grouped by (family, length), each group sorted: a
  *            lookup masks the address once per length present and binary
  *            searches that group.
@@ -318,7 +319,7 @@ static int build_globset(const pal_program *p, pal_matcher *m, char *err, size_t
     keybuf kb = {.cap = 2 * items_bytes(p, m) + 1};
     r->keys = kb.buf = malloc(kb.cap);
     r->globs = malloc((m->count ? m->count : 1) * sizeof *r->globs);
-    if (!kb.buf || !r->globs || !keytab_init(&r->exact, m->count, FOLD_NONE) ||
+    if (!kb.buf || !r->globs || !keytab_init(&r->exact, m->count, (m->flags & PMF_NOCASE) ? FOLD_CASE : FOLD_NONE) ||
         !keytab_init(&r->folded, m->count, FOLD_PATH))
         goto oom;
     for (uint32_t i = 0; i < m->count; i++) {
@@ -328,7 +329,7 @@ static int build_globset(const pal_program *p, pal_matcher *m, char *err, size_t
             r->globs[r->nglobs++] = m->first + i;
             continue;
         }
-        const char *k1 = keybuf_put(&kb, s, len, FOLD_NONE);
+        const char *k1 = keybuf_put(&kb, s, len, r->exact.fold);
         const char *k2 = keybuf_put(&kb, s, len, FOLD_PATH);
         if (!k1 || !k2) goto oom;
         keytab_add(&r->exact, k1, len);
@@ -513,14 +514,15 @@ static bool globset_has(const pal_program *p, const pal_matcher *m, const char *
                         bool windows)
 {
     const globset_rt *r = m->rt;
-    /* PMF_NOCASE on a glob set (domain-typed fields) folds case the only way
-       pal_glob_match can, as a Windows pattern; '\' never occurs in names. */
-    windows = windows || (m->flags & PMF_NOCASE);
+    /* A Windows value compares by the path rules; else PMF_NOCASE (`like
+       nocase`, domain-typed fields) folds ASCII case only, and the exact
+       table holds case-folded keys for it. */
+    unsigned fold = windows ? PAL_FOLD_PATH : (m->flags & PMF_NOCASE) ? PAL_FOLD_CASE : PAL_FOLD_NONE;
     if (windows ? keytab_has(&r->folded, s, len) : keytab_has(&r->exact, s, len)) return true;
     bool path = (m->flags & PMF_PATHGLOB) != 0;
     for (uint32_t i = 0; i < r->nglobs; i++) {
         const pal_mitem *it = &p->mitems[r->globs[i]];
-        if (pal_glob_match(pal_program_str(p, it->s), it->s.len, s, len, path, windows)) return true;
+        if (pal_glob_match(pal_program_str(p, it->s), it->s.len, s, len, path, fold)) return true;
     }
     return false;
 }

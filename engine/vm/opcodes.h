@@ -82,7 +82,8 @@
     OP(ITER_NEXT,      39, iABj, 0, 0)   /* if locals[A+1] < len(locals[A]): locals[A+2] = element, locals[A+1]++ ; else pc += B */ \
     OP(EMIT,           40, iA,   0, 0)   /* record outcome A of the running rule, with a copy of the locals */ \
     OP(INC,            41, iN,   1, 1)   /* push pop + 1 (ints) */ \
-    OP(MATCH_FIELD,    42, iAB,  0, 1)   /* push (root.slots[B] matches matchers[A]); A < 256 */
+    OP(MATCH_FIELD,    42, iAB,  0, 1)   /* push (root.slots[B] matches matchers[A]); A < 256 */ \
+    OP(NOCASE,         43, iN,   1, 1)   /* push pop, a string flagged PVF_NOCASE (a `nocase` comparison's operand) */
 
 /* Retired opcode numbers: none yet. */
 

@@ -18,7 +18,9 @@
  *
  * Semantics follow opcodes.h: undefined makes every comparison false (NE
  * too); strings flagged PVF_WINDOWS compare without case and with '\' equal
- * to '/' whenever either side is flagged; mismatched types compare false.
+ * to '/' whenever either side is flagged, else strings flagged PVF_NOCASE
+ * (an operand of a `nocase` operator) without ASCII case; mismatched types
+ * compare false.
  * A PVF_VERSION string compares by its ecosystem's rules (version.h): two
  * that are not valid versions of it, or of two ecosystems, are neither
  * equal nor ordered (false, like undefined), so a version is never
@@ -126,9 +128,23 @@ static inline unsigned char path_fold(unsigned char c)
     return c == '/' ? '\\' : c;
 }
 
-static inline bool is_windows(pal_value a, pal_value b)
+static inline unsigned char case_fold(unsigned char c)
 {
-    return ((a.flags | b.flags) & PVF_WINDOWS) != 0;
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+/* How a and b compare (PAL_FOLD_*, engine/core/match.h): a Windows value
+   on either side brings the path rules, else a `nocase` operand brings
+   ASCII case folding, else bytes compare exactly. */
+static inline unsigned fold_of(pal_value a, pal_value b)
+{
+    unsigned f = a.flags | b.flags;
+    return (f & PVF_WINDOWS) ? PAL_FOLD_PATH : (f & PVF_NOCASE) ? PAL_FOLD_CASE : PAL_FOLD_NONE;
+}
+
+static inline unsigned char fold_char(unsigned char c, unsigned fold)
+{
+    return fold == PAL_FOLD_PATH ? path_fold(c) : fold == PAL_FOLD_CASE ? case_fold(c) : c;
 }
 
 static bool same_ip(pal_value a, pal_value b, int *order)
@@ -170,7 +186,7 @@ int pal_value_eq(pal_value a, pal_value b)
             if (r < 0) return a.len == b.len && !memcmp(a.u.s, b.u.s, a.len);
             return r ? order == 0 : -1;
         }
-        return pal_path_eq(a.u.s, a.len, b.u.s, b.len, is_windows(a, b));
+        return pal_path_eq(a.u.s, a.len, b.u.s, b.len, fold_of(a, b));
     case PV_IP: {
         int order;
         return same_ip(a, b, &order) && order == 0;
@@ -191,9 +207,9 @@ bool pal_value_cmp(pal_value a, pal_value b, int *order)
         if (is_version(a, b)) return version_order(a, b, order) > 0;
         size_t n = a.len < b.len ? a.len : b.len;
         const unsigned char *x = (const unsigned char *)a.u.s, *y = (const unsigned char *)b.u.s;
-        bool w = is_windows(a, b);
+        unsigned f = fold_of(a, b);
         for (size_t i = 0; i < n; i++) {
-            unsigned char cx = w ? path_fold(x[i]) : x[i], cy = w ? path_fold(y[i]) : y[i];
+            unsigned char cx = fold_char(x[i], f), cy = fold_char(y[i], f);
             if (cx != cy) { *order = cx < cy ? -1 : 1; return true; }
         }
         *order = (a.len > b.len) - (a.len < b.len);
@@ -206,19 +222,21 @@ bool pal_value_cmp(pal_value a, pal_value b, int *order)
     }
 }
 
-/* Case-folded substring search for Windows strings.  glibc's memmem is
-   linear for the exact case; this folded one is the plain quadratic scan,
-   so it charges the budget one unit per 256 byte comparisons. */
-static bool folded_find(const char *h, size_t hn, const char *n, size_t nn, uint64_t *budget)
+/* Case-folded substring search (Windows strings and `nocase`).  glibc's
+   memmem is linear for the exact case; this folded one is the plain scan,
+   quadratic in the worst case, so it charges the budget one unit per 256
+   byte comparisons. */
+static bool folded_find(const char *h, size_t hn, const char *n, size_t nn, unsigned fold, uint64_t *budget)
 {
     if (nn == 0) return true;
     if (nn > hn) return false;
     uint64_t steps = 0;
-    unsigned char first = path_fold((unsigned char)n[0]);
+    unsigned char first = fold_char((unsigned char)n[0], fold);
+    const unsigned char *u = (const unsigned char *)h;
     for (size_t i = 0; i + nn <= hn; i++) {
-        if (path_fold((unsigned char)h[i]) != first) continue;
+        if (fold_char(u[i], fold) != first) continue;
         size_t k = 1;
-        while (k < nn && path_fold((unsigned char)h[i + k]) == path_fold((unsigned char)n[k])) k++;
+        while (k < nn && fold_char(u[i + k], fold) == fold_char((unsigned char)n[k], fold)) k++;
         if (k == nn) return true;
         steps += k;
         if (steps >= 256) {
@@ -230,12 +248,12 @@ static bool folded_find(const char *h, size_t hn, const char *n, size_t nn, uint
     return false;
 }
 
-static bool prefix_eq(const char *a, const char *b, size_t n, bool windows)
+static bool prefix_eq(const char *a, const char *b, size_t n, unsigned fold)
 {
     if (n == 0) return true;
-    if (!windows) return memcmp(a, b, n) == 0;
+    if (fold == PAL_FOLD_NONE) return memcmp(a, b, n) == 0;
     for (size_t i = 0; i < n; i++)
-        if (path_fold((unsigned char)a[i]) != path_fold((unsigned char)b[i])) return false;
+        if (fold_char((unsigned char)a[i], fold) != fold_char((unsigned char)b[i], fold)) return false;
     return true;
 }
 
@@ -253,15 +271,15 @@ static bool str_op(unsigned op, pal_value a, pal_value b, uint64_t *budget)
     if (op == OP_CONTAINS && a.tag == PV_LIST && b.tag != PV_UNDEF && b.tag != PV_LIST)
         return list_has(a, b);
     if (a.tag != PV_STR || b.tag != PV_STR) return false;
-    bool w = is_windows(a, b);
+    unsigned f = fold_of(a, b);
     if (b.len > a.len) return false;
     switch (op) {
-    case OP_STARTSWITH: return prefix_eq(a.u.s, b.u.s, b.len, w);
-    case OP_ENDSWITH: return prefix_eq(a.u.s + (a.len - b.len), b.u.s, b.len, w);
+    case OP_STARTSWITH: return prefix_eq(a.u.s, b.u.s, b.len, f);
+    case OP_ENDSWITH: return prefix_eq(a.u.s + (a.len - b.len), b.u.s, b.len, f);
     default:
         if (b.len == 0) return true;
-        if (!w) return memmem(a.u.s, a.len, b.u.s, b.len) != NULL;
-        return folded_find(a.u.s, a.len, b.u.s, b.len, budget);
+        if (f == PAL_FOLD_NONE) return memmem(a.u.s, a.len, b.u.s, b.len) != NULL;
+        return folded_find(a.u.s, a.len, b.u.s, b.len, f, budget);
     }
 }
 
@@ -509,6 +527,10 @@ static int exec(pal_vm *vm, const pal_rule *r, uint32_t start, uint32_t len, con
         case OP_EXISTS:
             NEED(1);
             TOP = pal_bool(TOP.tag != PV_UNDEF);
+            break;
+        case OP_NOCASE:
+            NEED(1);
+            if (TOP.tag == PV_STR) TOP.flags |= PVF_NOCASE;
             break;
         case OP_CALL: {
             /* every builtin takes one argument today; the verifier checks argc */

@@ -126,7 +126,8 @@ void pal_testset_finish(struct pal_testset *ts, pal_cc *cc);
    (PAL_BUILTINS, engine/vm/opcodes.h), plus exists() (its own opcode) and
    feed() (a constant list) — in one table that the checker types calls
    with and the generator compiles them from. */
-enum { PAL_FN_EXISTS = PAL_BI__COUNT, PAL_FN_FEED };
+enum { PAL_FN_EXISTS = PAL_BI__COUNT, PAL_FN_FEED,
+       PAL_FN_ENCODE /* windash() base64() ...: a constant list (encode.h) */ };
 typedef struct pal_function {
     const char *name;
     uint8_t argc;

@@ -27,6 +27,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include "lang/check/check.h"
+#include "lang/check/encode.h"
 #include "engine/core/match.h"
 #include "engine/core/version.h"
 
@@ -386,6 +387,62 @@ static bool cv_push(pal_cvals *out, pal_cval v)
 
 pal_cvals *pal_load_feed(pal_cc *cc, pal_node *call, const char *name, uint32_t len);
 
+static bool const_list_rec(pal_cc *cc, pal_node *n, pal_cvals *out, int depth);
+
+/* One string an encoding gave, copied into the compiler's arena. */
+typedef struct encode_out { pal_cc *cc; pal_cvals *out; pal_loc loc; bool toolong; } encode_out;
+
+static bool encode_emit(void *ctx, const char *s, size_t len)
+{
+    encode_out *e = ctx;
+    pal_cval v;
+    memset(&v, 0, sizeof v);
+    v.kind = CV_STR;
+    v.loc = e->loc;
+    v.s = pal_arena_strndup(&e->cc->arena, s, len);
+    v.len = (uint32_t)len;
+    if (!v.s) return false;
+    if (!cv_push(e->out, v)) { e->toolong = true; return false; }
+    return true;
+}
+
+/* windash("-enc"), base64offset(utf16le("IEX")), ...: the argument is a
+   constant string or list, each of its strings encoded in turn. */
+static bool encode_call(pal_cc *cc, pal_node *n, pal_cvals *out, int depth)
+{
+    int enc = pal_encoding_find(n->text, n->len);
+    if (n->nitems != 1) {
+        pal_cc_error(cc, "PAL0310", n->loc, "write e.g. base64offset(\"IEX\")", "%s() takes one argument: a constant string or list",
+                     pal_encoding_name(enc));
+        return false;
+    }
+    pal_cvals arg = {0};
+    if (!const_list_rec(cc, n->items[0], &arg, depth + 1)) { free(arg.v); return false; }
+    encode_out e = {cc, out, n->loc, false};
+    for (uint32_t i = 0; i < arg.n; i++) {
+        if (arg.v[i].kind != CV_STR) {
+            pal_cc_error(cc, "PAL0401", arg.v[i].loc, NULL, "%s() encodes strings, not numbers or addresses",
+                         pal_encoding_name(enc));
+            free(arg.v);
+            return false;
+        }
+        e.loc = arg.v[i].loc;
+        const char *err = pal_encode(enc, arg.v[i].s, arg.v[i].len, encode_emit, &e);
+        if (err && !e.toolong) {
+            pal_cc_error(cc, "PAL0413", n->loc, NULL, "%s(): %s", pal_encoding_name(enc), err);
+            free(arg.v);
+            return false;
+        }
+        if (e.toolong) {
+            free(arg.v);
+            pal_cc_error(cc, "PAL0502", n->loc, NULL, "list longer than %u items", PAL_MAX_LIST_ITEMS);
+            return false;
+        }
+    }
+    free(arg.v);
+    return true;
+}
+
 static bool const_list_rec(pal_cc *cc, pal_node *n, pal_cvals *out, int depth)
 {
     if (depth > 32) {
@@ -455,6 +512,7 @@ static bool const_list_rec(pal_cc *cc, pal_node *n, pal_cvals *out, int depth)
                 if (!cv_push(out, fv->v[i])) goto toolong;
             return true;
         }
+        if (pal_encoding_find(n->text, n->len)) return encode_call(cc, n, out, depth);
         goto notconst;
     default:
     notconst:
@@ -526,6 +584,7 @@ static bool is_const_list_node(pal_cc *cc, pal_node *n)
         return true;
     }
     if (n->kind == N_CALL && n->len == 4 && !memcmp(n->text, "feed", 4)) return true;
+    if (n->kind == N_CALL && pal_encoding_find(n->text, n->len)) return true;
     if (n->kind == N_NAME) {
         /* a list name (not shadowed by a quantifier variable) */
         for (int i = cc->nscope - 1; i >= 0; i--)
@@ -649,6 +708,9 @@ static const pal_function functions[] = {
     PAL_BUILTINS
 #undef BUILTIN
     {"feed", 1, PAL_FN_FEED},
+    {"windash", 1, PAL_FN_ENCODE}, {"base64", 1, PAL_FN_ENCODE}, {"base64offset", 1, PAL_FN_ENCODE},
+    {"utf16le", 1, PAL_FN_ENCODE}, {"utf16be", 1, PAL_FN_ENCODE}, {"utf16", 1, PAL_FN_ENCODE},
+    {"wide", 1, PAL_FN_ENCODE},
 };
 #define NFUNCTIONS (sizeof functions / sizeof functions[0])
 
@@ -676,7 +738,7 @@ static pal_type check_call(pal_cc *cc, pal_node *n)
                  fn->argc, fn->argc == 1 ? "" : "s", n->nitems);
         return T(T_ERROR);
     }
-    if (fn->id == PAL_FN_FEED) {   /* a constant list */
+    if (fn->id == PAL_FN_FEED || fn->id == PAL_FN_ENCODE) {   /* a constant list */
         pal_cvals cv = {0};
         if (!pal_const_list(cc, n, &cv)) return T(T_ERROR);
         int elem = pal_cvals_elem(&cv);
@@ -732,11 +794,45 @@ static pal_type check_quant(pal_cc *cc, pal_node *n)
     return T(n->kind == N_COUNT ? T_INT : T_BOOL);
 }
 
+static const char *op_word(int kind)
+{
+    switch (kind) {
+    case N_EQ: return "==";
+    case N_NE: return "!=";
+    case N_LT: return "<";
+    case N_LE: return "<=";
+    case N_GT: return ">";
+    case N_GE: return ">=";
+    case N_IN: return "in";
+    case N_NOTIN: return "not in";
+    case N_LIKE: return "like";
+    case N_MATCHES: return "matches";
+    case N_CONTAINS: return "contains";
+    case N_STARTSWITH: return "startswith";
+    default: return "endswith";
+    }
+}
+
+/* `nocase` where it means nothing: an ordering, a regex, a non-string. */
+static void nocase_misplaced(pal_cc *cc, pal_node *n, pal_type operand)
+{
+    if (n->kind == N_MATCHES)
+        pal_cc_error(cc, "PAL0417", n->loc, "write (?i) at the start of the pattern: matches '(?i)^cmd'",
+                     "`matches` does not take nocase");
+    else if (n->kind == N_LT || n->kind == N_LE || n->kind == N_GT || n->kind == N_GE)
+        pal_cc_error(cc, "PAL0417", n->loc, "nocase goes with == != in, not in, like, contains, startswith and endswith",
+                     "`%s` does not take nocase", op_word(n->kind));
+    else
+        pal_cc_error(cc, "PAL0417", n->loc, "nocase compares strings; drop it here",
+                     "`%s nocase` needs strings, not %s", op_word(n->kind), pal_type_article(operand));
+}
+
 static pal_type check_in(pal_cc *cc, pal_node *n)
 {
     pal_type l = pal_check_expr(cc, n->a);
     pal_node *r = n->b;
     if (l.kind == T_ERROR) return l;
+    if (n->nocase && !pal_is_strlike(l.kind)) { nocase_misplaced(cc, n, l); return T(T_ERROR); }
     if (is_cidr(r) || (l.kind == T_IP && r->kind == N_STR)) {
         if (l.kind != T_IP) {
             pal_cc_error(cc, "PAL0401", n->loc, NULL, "%s cannot be in a CIDR", pal_type_article(l));
@@ -815,6 +911,7 @@ static pal_type check_pattern_op(pal_cc *cc, pal_node *n)
 {
     pal_type l = pal_check_expr(cc, n->a);
     if (l.kind == T_ERROR) return l;
+    if (n->nocase && n->kind == N_MATCHES) { nocase_misplaced(cc, n, l); return T(T_ERROR); }
     if (!pal_is_strlike(l.kind) && l.kind != T_VERSION) {   /* a version's text can be matched */
         pal_cc_error(cc, "PAL0405", n->a->loc, NULL, "`%s` needs a string on its left, not %s",
                  n->kind == N_LIKE ? "like" : "matches", pal_type_article(l));
@@ -934,6 +1031,10 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
         }
         domain_constant(a, n->b);
         domain_constant(b, n->a);
+        if (n->nocase && (!(n->kind == N_EQ || n->kind == N_NE) || !pal_is_strlike(a.kind))) {
+            nocase_misplaced(cc, n, a);
+            break;
+        }
         if (n->kind != N_EQ && n->kind != N_NE && a.kind == T_BOOL) {
             pal_cc_error(cc, "PAL0401", n->loc, NULL, "bools have no order");
             break;
@@ -966,6 +1067,15 @@ pal_type pal_check_expr(pal_cc *cc, pal_node *n)
         if (n->kind == N_CONTAINS && a.kind == T_LIST) {
             if (!comparable(T(a.elem), b)) {
                 pal_cc_error(cc, "PAL0401", n->loc, NULL, "%s cannot contain %s", pal_type_article(a), pal_type_article(b));
+                break;
+            }
+            if (n->nocase && !pal_is_strlike(b.kind)) { nocase_misplaced(cc, n, b); break; }
+        } else if (pal_is_strlike(a.kind) && b.kind == T_LIST && is_const_list_node(cc, n->b)) {
+            /* `x contains ["a", "b"]`: any of the strings (the list's items
+               are constants, so each test is a keyed atom of the index) */
+            if (b.elem != T_STRING) {
+                pal_cc_error(cc, "PAL0401", n->b->loc, NULL, "`%s` takes strings, not %s", op_word(n->kind),
+                             pal_type_article(b));
                 break;
             }
         } else if ((pal_is_strlike(a.kind) || a.kind == T_VERSION) && (pal_is_strlike(b.kind) || b.kind == T_VERSION)) {

@@ -178,6 +178,7 @@ static void gen_in(pal_cc *cc, pal_node *n)
             cg_stack(cc, -1);
         }
         cg_expr(cc, l);
+        if (n->nocase) cg_emit(cc, OP_NOCASE);
         cg_expr(cc, r);
         cg_emit(cc, OP_IN_LIST);
         cg_stack(cc, -1);
@@ -186,6 +187,7 @@ static void gen_in(pal_cc *cc, pal_node *n)
         if (!pal_const_list(cc, r, &cv)) { free(cv.v); cc->gen_failed = true; return; }
         uint32_t m = cg_matcher_for(cc, l->type, &cv, 0);
         free(cv.v);
+        if (n->nocase && !cc->gen_failed) cc->p->matchers[m].flags |= PMF_NOCASE;
         gen_match_operand(cc, l, m);
     }
     if (n->kind == N_NOTIN) {
@@ -351,16 +353,80 @@ static void gen_and_or(pal_cc *cc, pal_node *n)
     cg_patch(cc, j, cg_here(cc), n->loc);
 }
 
+/* The right operand of a `nocase` comparison: a string constant is pushed
+   flagged PVF_NOCASE (so the code keeps the shape the rule index keys on),
+   anything else is flagged at run time by OP_NOCASE. */
+static void gen_nocase_operand(pal_cc *cc, pal_node *b)
+{
+    if (b->kind == N_STR) {
+        cg_emit(cc, PAL_MK_A(OP_PUSH_CONST, cg_add_const(cc, pal_string(NULL, 0, PVF_NOCASE), b->text, b->len)));
+        cg_stack(cc, 1);
+        return;
+    }
+    cg_expr(cc, b);
+    cg_emit(cc, OP_NOCASE);
+}
+
+static const int binary_ops[] = {
+    [N_EQ] = OP_EQ, [N_NE] = OP_NE, [N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT, [N_GE] = OP_GE,
+    [N_ADD] = OP_ADD, [N_SUB] = OP_SUB, [N_MUL] = OP_MUL, [N_DIV] = OP_DIV, [N_MOD] = OP_MOD,
+    [N_CONTAINS] = OP_CONTAINS, [N_STARTSWITH] = OP_STARTSWITH, [N_ENDSWITH] = OP_ENDSWITH};
+
+/* Most strings in one `x contains [...]` (and startswith, endswith): each
+   is a test of its own, so the rule's instruction budget bounds them. */
+#define PAL_MAX_ANY_STRINGS 4096u
+
+/* `x contains ["a", "b", ...]`: x contains "a" or x contains "b" or ...,
+   each test the shape LOAD x, PUSH_CONST, op that the rule index keys. */
+static void gen_string_any(pal_cc *cc, pal_node *n)
+{
+    pal_cvals cv = {0};
+    if (!pal_const_list(cc, n->b, &cv)) { free(cv.v); cc->gen_failed = true; return; }
+    if (cv.n > PAL_MAX_ANY_STRINGS) {
+        pal_cc_error(cc, "PAL0501", n->b->loc, "split the list over several rules, or match whole values with `in`",
+                     "a list right of `%s` is tested item by item, and this one has %u strings (at most %u)",
+                     n->kind == N_CONTAINS ? "contains" : n->kind == N_STARTSWITH ? "startswith" : "endswith",
+                     cv.n, PAL_MAX_ANY_STRINGS);
+        free(cv.v);
+        return;
+    }
+    if (cv.n == 0) {
+        cg_emit(cc, OP_PUSH_FALSE);
+        cg_stack(cc, 1);
+        free(cv.v);
+        return;
+    }
+    uint32_t *jumps = malloc(cv.n * sizeof *jumps);
+    if (!jumps) { free(cv.v); cc->gen_failed = true; return; }
+    for (uint32_t i = 0; i < cv.n && !cc->gen_failed; i++) {
+        cg_expr(cc, n->a);
+        pal_value c = pal_string(NULL, 0, n->nocase ? PVF_NOCASE : 0);
+        cg_emit(cc, PAL_MK_A(OP_PUSH_CONST, cg_add_const(cc, c, cv.v[i].s, cv.v[i].len)));
+        cg_stack(cc, 1);
+        cg_emit(cc, (pal_instr)binary_ops[n->kind]);
+        cg_stack(cc, -1);
+        if (i + 1 < cv.n) {
+            jumps[i] = cg_emit_jump(cc, OP_OR_JUMP);
+            cg_stack(cc, -1);
+        }
+    }
+    for (uint32_t i = 0; i + 1 < cv.n; i++) cg_patch(cc, jumps[i], cg_here(cc), n->loc);
+    free(jumps);
+    free(cv.v);
+}
+
 /* Comparisons, arithmetic and the string tests: both operands, one opcode. */
 static void gen_binary(pal_cc *cc, pal_node *n)
 {
-    static const int ops[] = {
-        [N_EQ] = OP_EQ, [N_NE] = OP_NE, [N_LT] = OP_LT, [N_LE] = OP_LE, [N_GT] = OP_GT, [N_GE] = OP_GE,
-        [N_ADD] = OP_ADD, [N_SUB] = OP_SUB, [N_MUL] = OP_MUL, [N_DIV] = OP_DIV, [N_MOD] = OP_MOD,
-        [N_CONTAINS] = OP_CONTAINS, [N_STARTSWITH] = OP_STARTSWITH, [N_ENDSWITH] = OP_ENDSWITH};
+    if ((n->kind == N_CONTAINS || n->kind == N_STARTSWITH || n->kind == N_ENDSWITH) &&
+        n->b->type.kind == T_LIST && n->a->type.kind != T_LIST) {
+        gen_string_any(cc, n);
+        return;
+    }
     cg_expr(cc, n->a);
-    cg_expr(cc, n->b);
-    cg_emit(cc, (pal_instr)ops[n->kind]);
+    if (n->nocase) gen_nocase_operand(cc, n->b);
+    else cg_expr(cc, n->b);
+    cg_emit(cc, (pal_instr)binary_ops[n->kind]);
     cg_stack(cc, -1);
 }
 
@@ -371,6 +437,7 @@ static void gen_like(pal_cc *cc, pal_node *n)
     if (!pal_const_list(cc, n->b, &cv)) { free(cv.v); cc->gen_failed = true; return; }
     uint32_t m = cg_matcher_for(cc, n->a->type, &cv, PM_GLOBSET);
     free(cv.v);
+    if (n->nocase && !cc->gen_failed) cc->p->matchers[m].flags |= PMF_NOCASE;
     gen_match_operand(cc, n->a, m);
 }
 

@@ -68,6 +68,7 @@ struct pal_node {
     uint8_t ip[16];        /* N_IP */
     uint8_t prefix;        /* N_IP: prefix bits (32/128 when none given) */
     bool v6, has_prefix;
+    bool nocase;           /* a comparison written with `nocase` */
     pal_node *a, *b;       /* operands; quantifier: a = collection, b = body */
     pal_node **items;      /* N_LIST items, N_CALL args */
     uint32_t nitems;

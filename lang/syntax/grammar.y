@@ -47,6 +47,7 @@ int pal_yylex(PAL_YYSTYPE *yylval, PAL_YYLTYPE *yylloc, void *scanner);
 static void yyerror(YYLTYPE *loc, void *scanner, pal_parser *P, const char *msg);
 static pal_node *node(pal_parser *P, int kind, pal_loc loc);
 static pal_node *binary(pal_parser *P, int kind, pal_loc loc, pal_node *a, pal_node *b);
+static pal_node *compare(pal_parser *P, int kind, pal_loc loc, pal_node *a, pal_node *b, int nocase);
 static pal_node *list_add(pal_parser *P, pal_node *list, pal_node *item);
 static pal_attr *attr(pal_parser *P, const char *key, pal_loc loc, pal_node *v);
 static pal_decl *decl(pal_parser *P, int kind, pal_loc loc);
@@ -90,7 +91,7 @@ static void count_clause(pal_parser *P, pal_decl *d, pal_loc loc, int kind, pal_
 %token PROCESS "process" NETWORK "network" DNS "dns" FILE_KW "file"
 %token ALLOW "allow" DENY "deny" DEFAULT "default"
 %token AND "and" OR "or" NOT "not" IN "in" LIKE "like" MATCHES "matches"
-%token CONTAINS "contains" STARTSWITH "startswith" ENDSWITH "endswith"
+%token CONTAINS "contains" STARTSWITH "startswith" ENDSWITH "endswith" NOCASE "nocase"
 %token ANY "any" ALL "all" COUNT "count" TRUE "true" FALSE "false"
 %token GIVEN "given" EXPECT "expect" BY "by" FROM "from" TO "to"
 %token IMAGE "image" SUBNET "subnet" HOST "host" OUTBOUND "outbound" INBOUND "inbound"
@@ -111,7 +112,7 @@ static void count_clause(pal_parser *P, pal_decl *d, pal_loc loc, int kind, pal_
 %type <ep> endpoint
 %type <given> given_group given_groups
 %type <str> effect_word expect_word pkg_name keyword_key
-%type <ival> effect_opt direction proto section_kw kinds kind
+%type <ival> effect_opt direction proto section_kw kinds kind nocase_opt
 
 %precedence QUANT
 %precedence OR
@@ -601,7 +602,7 @@ keyword_key
 reserved_key
     : IMPORT | AS | LIST | MACRO | CHECK | RULE | RUNTIME | FIREWALL | TEST | FAIL | WHEN | ON
     | EFFECT | SCOPE | PROCESS | NETWORK | DNS | FILE_KW | ALLOW | DENY | DEFAULT | AND | OR | NOT
-    | IN | LIKE | MATCHES | CONTAINS | STARTSWITH | ENDSWITH | ANY | ALL | COUNT | TRUE | FALSE
+    | IN | LIKE | MATCHES | CONTAINS | STARTSWITH | ENDSWITH | NOCASE | ANY | ALL | COUNT | TRUE | FALSE
     | GIVEN | EXPECT | BY | FROM | TO | IMAGE | SUBNET | HOST | OUTBOUND | INBOUND | TCP | UDP
     | SEQUENCE | STEP | WITHIN | UNTIL | DISTINCT | UNORDERED
     ;
@@ -663,23 +664,30 @@ quant
 
 cmp_expr
     : add_expr
-    | add_expr EQ add_expr       { $$ = binary(P, N_EQ, @2, $1, $3); }
-    | add_expr NE add_expr       { $$ = binary(P, N_NE, @2, $1, $3); }
-    | add_expr LT add_expr       { $$ = binary(P, N_LT, @2, $1, $3); }
-    | add_expr LE add_expr       { $$ = binary(P, N_LE, @2, $1, $3); }
-    | add_expr GT add_expr       { $$ = binary(P, N_GT, @2, $1, $3); }
-    | add_expr GE add_expr       { $$ = binary(P, N_GE, @2, $1, $3); }
-    | add_expr IN add_expr       { $$ = binary(P, N_IN, @2, $1, $3); }
-    | add_expr NOT IN add_expr   { $$ = binary(P, N_NOTIN, @2, $1, $4); }
-    | add_expr LIKE add_expr     { $$ = binary(P, N_LIKE, @2, $1, $3); }
-    | add_expr MATCHES add_expr  { $$ = binary(P, N_MATCHES, @2, $1, $3); }
-    | add_expr CONTAINS add_expr { $$ = binary(P, N_CONTAINS, @2, $1, $3); }
-    | add_expr STARTSWITH add_expr { $$ = binary(P, N_STARTSWITH, @2, $1, $3); }
-    | add_expr ENDSWITH add_expr { $$ = binary(P, N_ENDSWITH, @2, $1, $3); }
+    | add_expr EQ nocase_opt add_expr       { $$ = compare(P, N_EQ, @2, $1, $4, $3); }
+    | add_expr NE nocase_opt add_expr       { $$ = compare(P, N_NE, @2, $1, $4, $3); }
+    | add_expr LT nocase_opt add_expr       { $$ = compare(P, N_LT, @2, $1, $4, $3); }
+    | add_expr LE nocase_opt add_expr       { $$ = compare(P, N_LE, @2, $1, $4, $3); }
+    | add_expr GT nocase_opt add_expr       { $$ = compare(P, N_GT, @2, $1, $4, $3); }
+    | add_expr GE nocase_opt add_expr       { $$ = compare(P, N_GE, @2, $1, $4, $3); }
+    | add_expr IN nocase_opt add_expr       { $$ = compare(P, N_IN, @2, $1, $4, $3); }
+    | add_expr NOT IN nocase_opt add_expr   { $$ = compare(P, N_NOTIN, @2, $1, $5, $4); }
+    | add_expr LIKE nocase_opt add_expr     { $$ = compare(P, N_LIKE, @2, $1, $4, $3); }
+    | add_expr MATCHES nocase_opt add_expr  { $$ = compare(P, N_MATCHES, @2, $1, $4, $3); }
+    | add_expr CONTAINS nocase_opt add_expr { $$ = compare(P, N_CONTAINS, @2, $1, $4, $3); }
+    | add_expr STARTSWITH nocase_opt add_expr { $$ = compare(P, N_STARTSWITH, @2, $1, $4, $3); }
+    | add_expr ENDSWITH nocase_opt add_expr { $$ = compare(P, N_ENDSWITH, @2, $1, $4, $3); }
     | add_expr '=' add_expr      {
           pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0201", @2, "use == to compare", "unexpected '=' in a condition");
           $$ = binary(P, N_EQ, @2, $1, $3);
       }
+    ;
+
+/* `nocase` after a comparison operator: compare without ASCII case (the
+   checker says which operators take it) */
+nocase_opt
+    : %empty                     { $$ = 0; }
+    | NOCASE                     { $$ = 1; }
     ;
 
 add_expr
@@ -758,6 +766,13 @@ static pal_node *binary(pal_parser *P, int kind, pal_loc loc, pal_node *a, pal_n
     pal_node *n = node(P, kind, loc);
     n->a = a;
     n->b = b;
+    return n;
+}
+
+static pal_node *compare(pal_parser *P, int kind, pal_loc loc, pal_node *a, pal_node *b, int nocase)
+{
+    pal_node *n = binary(P, kind, loc, a, b);
+    n->nocase = nocase != 0;
     return n;
 }
 

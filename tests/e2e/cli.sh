@@ -144,9 +144,11 @@ needs_value() {  # cmd option [sub]: "palisade CMD [SUB] OPT" ends with OPT
 nv_ok=0 nv_try=0
 for c in $commands; do
     [ "$c" = feed ] && continue
+    [ "$c" = sigma ] && continue
     for o in $(value_options "$c"); do needs_value "$c" "$o"; done
 done
 for o in --allow-list --format; do needs_value feed "$o" check; done
+for o in -o --mapping; do needs_value sigma "$o" convert; done
 for o in -o --output; do needs_value feed "$o" convert-msrc; done
 for o in --feeds --allow-list --distro --today --vuln-threshold --format; do needs_value feed "$o" match; done
 needs_value inventory --format

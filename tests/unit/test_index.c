@@ -93,6 +93,10 @@ static const char shapes_src[] =
     "rule \"direction and name\" { on network when network.direction == \"outbound\" and destination.domain in [\"*.pool.xyz\"] }\n"
     "rule \"every name\" { on dns when dns.question.name in [\"*\"] }\n"
     "rule \"starts\" { on file when file.path startswith \"/etc/\" }\n"
+    "rule \"nocase contains\" { on process when process.command_line contains nocase \"MiMi\" }\n"
+    "rule \"nocase any\" { on process when process.command_line contains nocase windash(\"-enc\") }\n"
+    "rule \"nocase in\" { on process when process.command_line in nocase [\"WHOAMI\"] }\n"
+    "rule \"nocase field\" { on process when process.command_line == nocase process.name }\n"
     "runtime \"scoped\" {\n"
     "  scope container.image.name like \"wincontainerapp:*\"\n"
     "  process { allow [\"C:\\\\app\\\\app.exe\"] deny [\"cmd.exe\"] effect prevent default effect alert }\n"
@@ -142,6 +146,11 @@ static void test_shapes(void)
     CHECK_STR(describe(rt, "direction and name"), "destination.domain suffix \".pool.xyz\"");
     CHECK_INT(state_of(rt, "every name"), PAL_IX_ALWAYS);
     CHECK_STR(describe(rt, "starts"), "file.path prefix \"/etc/\"");
+    /* nocase keeps the shapes the index keys (its keys are case-folded) */
+    CHECK_STR(describe(rt, "nocase contains"), "process.command_line contains \"MiMi\"");
+    CHECK_HAS(describe(rt, "nocase any"), "process.command_line contains \"-enc\" | process.command_line contains \"/enc\"");
+    CHECK_STR(describe(rt, "nocase in"), "process.command_line = \"WHOAMI\"");
+    CHECK_INT(state_of(rt, "nocase field"), PAL_IX_ALWAYS);       /* two fields: nothing to key */
     /* a section with a default fires on anything in scope: keyed by the scope */
     CHECK_STR(describe(rt, "scoped"), "container.image.name prefix \"wincontainerapp:\"");
     CHECK_INT(state_of(rt, "unscoped"), PAL_IX_ALWAYS);           /* its process section */

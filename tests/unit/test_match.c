@@ -45,6 +45,10 @@ static void test_paths(void)
     CHECK(pal_path_eq(S("/usr/bin/sh"), S("/usr/bin/sh"), false));
     CHECK(pal_path_eq(NULL, 0, NULL, 0, false));
     CHECK(pal_path_eq(NULL, 0, "", 0, true));
+    /* PAL_FOLD_CASE: ASCII case only */
+    CHECK(pal_path_eq(S("CMD /C"), S("cmd /c"), PAL_FOLD_CASE));
+    CHECK(!pal_path_eq(S("a\\b"), S("a/b"), PAL_FOLD_CASE));
+    CHECK(!pal_path_eq(S("\xc3\x89"), S("\xc3\xa9"), PAL_FOLD_CASE));
     /* only ASCII folds: UTF-8 bytes compare exactly */
     CHECK(!pal_path_eq(S("C:\\\xc3\x89t\xc3\xa9"), S("c:\\\xc3\xa9t\xc3\xa9"), true));
 
@@ -63,21 +67,22 @@ static void test_paths(void)
 
 /* ------------------------------------------------------------------ globs */
 
-static bool ref_sep(char c, bool win) { return c == '/' || (win && c == '\\'); }
-static bool ref_eq(char p, char c, bool win)
+/* win: 0 exact, 1 the Windows path rules, 2 ASCII case only (PAL_FOLD_*) */
+static bool ref_sep(char c, unsigned win) { return c == '/' || (win == 1 && c == '\\'); }
+static bool ref_eq(char p, char c, unsigned win)
 {
     if (!win)
         return p == c;
     unsigned char x = (unsigned char)p, y = (unsigned char)c;
-    if (x == '/') x = '\\';
-    if (y == '/') y = '\\';
+    if (win == 1 && x == '/') x = '\\';
+    if (win == 1 && y == '/') y = '\\';
     if (x >= 'A' && x <= 'Z') x += 32;
     if (y >= 'A' && y <= 'Z') y += 32;
     return x == y;
 }
 
 /* The obvious exponential matcher, for short inputs only. */
-static bool ref_glob(const char *p, size_t pl, const char *s, size_t sl, bool path, bool win)
+static bool ref_glob(const char *p, size_t pl, const char *s, size_t sl, bool path, unsigned win)
 {
     if (pl == 0)
         return sl == 0;
@@ -110,6 +115,12 @@ static void test_glob_cases(void)
     CHECK(!GLOB("nginx", "nginx2", false, false));
     CHECK(!GLOB("nginx", "NGINX", false, false));
     CHECK(GLOB("nginx", "NGINX", false, true));
+    CHECK(GLOB("nginx", "NGINX", false, PAL_FOLD_CASE));
+    /* case only: '\\' is neither '/' nor a separator */
+    CHECK(!GLOB("a\\b", "A/B", false, PAL_FOLD_CASE));
+    CHECK(GLOB("a\\b", "A/B", false, PAL_FOLD_PATH));
+    CHECK(GLOB("*", "a\\b", true, PAL_FOLD_CASE));
+    CHECK(!GLOB("*", "a\\b", true, PAL_FOLD_PATH));
     CHECK(GLOB("", "", false, false));
     CHECK(!GLOB("", "a", false, false));
     CHECK(GLOB("*", "", false, false));
@@ -180,7 +191,8 @@ static void test_glob_reference(void)
         size_t pl = rnd(9), sl = rnd(11);
         for (size_t i = 0; i < pl; i++) p[i] = pal[rnd(sizeof pal - 1)];
         for (size_t i = 0; i < sl; i++) s[i] = sal[rnd(sizeof sal - 1)];
-        bool path = rnd(2), win = rnd(2);
+        bool path = rnd(2);
+        unsigned win = rnd(3);
         bool got = pal_glob_match(p, pl, s, sl, path, win);
         bool want = ref_glob(p, pl, s, sl, path, win);
         if (got != want && disagreements++ < 5)

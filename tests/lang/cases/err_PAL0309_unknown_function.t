@@ -8,4 +8,4 @@ rule "r" {
 policy.pal:3:8: error[PAL0309]: unknown function 'tolower'
 policy.pal:3:40: error[PAL0309]: unknown function 'regex'
 %%HINT
-functions are exists, lower, upper, len, basename, dirname and feed
+functions are exists, lower, upper, len, basename, dirname, feed, windash, base64, base64offset, utf16le, utf16be, utf16 and wide

@@ -1,0 +1,1491 @@
+/*
+ * sigma.c — one Sigma rule into one palisade `rule` (the contract is in
+ * sigma.h; the field mapping in sigma_map.c).
+ *
+ * Design.  The converter writes palisade source text, not a syntax tree:
+ * the output is what a user reads and edits, and palisade's own parser,
+ * checker and formatter then judge it — every converted rule is compiled
+ * alone and formatted before it is handed back, so a converter slip is a
+ * refusal, never a file that does not build.
+ *
+ * Translation, piece by piece (SigmaHQ's specification v2, pySigma's
+ * reading where the text is silent):
+ *
+ *   value        Sigma's escapes (\* \? \\) and wildcards become a literal
+ *                with wildcard marks.  No wildcard: ==, or the modifier's
+ *                contains/startswith/endswith.  A leading or trailing `*`
+ *                only: contains/startswith/endswith (cleaner, and the rule
+ *                index keys them).  Other wildcards: `like`, with `*`
+ *                written `**` on path fields (Sigma's `*` crosses `\`);
+ *                what a glob cannot say (`?` on a path, a literal `*`)
+ *                becomes an anchored regex.
+ *   case         Sigma compares without case: every string test is
+ *                `nocase` unless the rule says `|cased`; `|re` is
+ *                case-sensitive unless `|re|i`.
+ *   lists        values are ORed (`in`, or a constant list right of
+ *                contains/startswith/endswith/like), ANDed with `|all`.
+ *   encodings    |windash |base64 |base64offset |utf16le |utf16be |utf16
+ *                |wide become the language's functions of the same names,
+ *                applied in the order written.
+ *   others       |re (with i m s), |cidr, |exists, |fieldref, |gt |gte
+ *                |lt |lte, |neq; `null` is "the field is absent".
+ *   refused      |expand (placeholders need a pipeline's values), the time
+ *                modifiers (palisade has no date parts), correlation and
+ *                filter documents, aggregations in the condition, a field
+ *                the mapping does not name or the schema lacks, a textual
+ *                test on a number or an address that has no exact form.
+ *
+ *   condition    or < and < not < `N of` < parentheses; `1 of`/`any of`
+ *                is or, `all of` is and, over identifiers matching the
+ *                pattern (`them`: every identifier not starting with `_`).
+ *
+ * Broader, never narrower: where palisade's schema compares more loosely
+ * than Sigma's text (Windows paths ignore case and treat '\' and '/' as
+ * one; domains ignore a trailing dot), the converted rule matches at least
+ * what the Sigma rule matches.
+ */
+#include "lang/tools/sigma.h"
+#include "lang/tools/sigma_int.h"
+#include "lang/tools/fmt.h"
+#include "lang/compile/palc.h"
+#include "engine/base/yaml.h"
+#include "engine/base/strbuf.h"
+#include "engine/core/schema.h"
+#include "engine/core/match.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- the conversion of one rule ---- */
+
+typedef struct conv {
+    const pal_sigma_map *map;
+    const sigma_source *src;
+    const pal_yaml_doc *doc;
+    const pal_yaml *detection;
+    pal_sigma_result *res;
+    bool refused;
+    unsigned depth;
+} conv;
+
+/* Refuses the rule: the first reason wins (later ones follow from it). */
+__attribute__((format(printf, 3, 4)))
+static bool refuse(conv *c, const pal_yaml *at, const char *fmt, ...)
+{
+    if (c->refused) return false;
+    c->refused = true;
+    int n = 0;
+    if (at) n = snprintf(c->res->reason, sizeof c->res->reason, "line %u: ", at->line);
+    if (n < 0 || (size_t)n >= sizeof c->res->reason) n = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->res->reason + n, sizeof c->res->reason - (size_t)n, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void sbf(pal_strbuf *b, const char *fmt, ...)
+{
+    char tmp[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof tmp) { pal_strbuf_append(b, tmp, (size_t)n); return; }
+    char *big = malloc((size_t)n + 1);
+    if (!big) { b->failed = true; return; }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    pal_strbuf_append(b, big, (size_t)n);
+    free(big);
+}
+
+/* A palisade string literal of s: raw ('…') when it can be, else "…" with
+   escapes.  Raw strings keep Windows paths readable. */
+static void put_lit(pal_strbuf *b, const char *s, size_t n)
+{
+    bool raw = true;
+    for (size_t i = 0; i < n && raw; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '\'' || ch < 0x20 || ch == 0x7f) raw = false;
+    }
+    if (raw) {
+        pal_strbuf_putc(b, '\'');
+        pal_strbuf_append(b, s, n);
+        pal_strbuf_putc(b, '\'');
+        return;
+    }
+    pal_strbuf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        switch (ch) {
+        case '"': pal_strbuf_append(b, "\\\"", 2); break;
+        case '\\': pal_strbuf_append(b, "\\\\", 2); break;
+        case '\n': pal_strbuf_append(b, "\\n", 2); break;
+        case '\t': pal_strbuf_append(b, "\\t", 2); break;
+        case '\r': pal_strbuf_append(b, "\\r", 2); break;
+        default:
+            if (ch < 0x20 || ch == 0x7f) sbf(b, "\\x%02x", ch);
+            else pal_strbuf_putc(b, (char)ch);
+        }
+    }
+    pal_strbuf_putc(b, '"');
+}
+
+/* ---- precedence of generated text ---- */
+
+/* How loosely a piece of generated condition binds, from its top-level
+   operators (outside quotes and brackets): a comparison or call, `not x`,
+   `a and b`, `a or b`, or a quantifier (whose body reaches to the right). */
+enum { L_ATOM = 0, L_NOT, L_AND, L_OR, L_QUANT };
+
+static int level_of(const char *s, size_t n)
+{
+    int depth = 0, level = L_ATOM;
+    char q = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (q) {
+            if (q == '"' && ch == '\\') i++;
+            else if (ch == q) q = 0;
+            continue;
+        }
+        if (ch == '\'' || ch == '"') q = ch;
+        else if (ch == '(' || ch == '[') depth++;
+        else if (ch == ')' || ch == ']') depth--;
+        else if (depth == 0 && ch == ':') return L_QUANT;
+        else if (depth == 0 && (ch == ' ' || ch == '\n')) {
+            const char *w = s + i + 1;
+            size_t rest = n - i - 1;
+            if (rest >= 3 && !strncmp(w, "or ", 3)) level = L_OR;
+            else if (rest >= 4 && !strncmp(w, "and ", 4) && level < L_AND) level = L_AND;
+        }
+    }
+    if (level == L_ATOM && n >= 4 && !strncmp(s, "not ", 4)) level = L_NOT;
+    return level;
+}
+
+/* Appends piece p to o, in parentheses when it binds more loosely than max. */
+static void put_piece(pal_strbuf *o, const char *p, size_t n, int max)
+{
+    bool paren = level_of(p, n) > max;
+    if (paren) pal_strbuf_putc(o, '(');
+    pal_strbuf_append(o, p, n);
+    if (paren) pal_strbuf_putc(o, ')');
+}
+
+/* ---- Sigma values ---- */
+
+/* A Sigma string after its escapes: bytes, and which of them are wildcards. */
+typedef struct sval {
+    char *s;          /* the bytes (NUL-terminated) */
+    uint8_t *wild;    /* per byte: 0 literal, '*' or '?' a wildcard */
+    size_t n;
+    bool null;        /* YAML null (or an empty plain scalar) */
+    bool plain;       /* written without quotes (numbers, true/false) */
+} sval;
+
+static void sval_free(sval *v) { free(v->s); free(v->wild); memset(v, 0, sizeof *v); }
+
+/* Parses Sigma's escapes (pySigma: a backslash before *, ? or a backslash
+   makes it literal; any other backslash is itself).  raw: no escapes and
+   no wildcards (|re, |fieldref). */
+static bool sval_parse(const pal_yaml *y, bool raw, sval *v)
+{
+    memset(v, 0, sizeof *v);
+    v->plain = y->plain;
+    if (y->plain && (y->len == 0 || !strcmp(y->str, "null") || !strcmp(y->str, "~") ||
+                     !strcmp(y->str, "Null") || !strcmp(y->str, "NULL"))) {
+        v->null = true;
+        return true;
+    }
+    v->s = malloc(y->len + 1);
+    v->wild = calloc(y->len + 1, 1);
+    if (!v->s || !v->wild) { sval_free(v); return false; }
+    for (size_t i = 0; i < y->len; i++) {
+        char ch = y->str[i];
+        if (!raw && ch == '\\' && i + 1 < y->len && (y->str[i + 1] == '*' || y->str[i + 1] == '?' || y->str[i + 1] == '\\')) {
+            v->s[v->n++] = y->str[++i];
+            continue;
+        }
+        if (!raw && (ch == '*' || ch == '?')) v->wild[v->n] = (uint8_t)ch;
+        v->s[v->n++] = ch;
+    }
+    v->s[v->n] = 0;
+    return true;
+}
+
+static bool sval_has_wild(const sval *v, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (v->wild[i]) return true;
+    return false;
+}
+
+static bool sval_has_literal(const sval *v, char ch)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->s[i] == ch && !v->wild[i]) return true;
+    return false;
+}
+
+/* ---- modifiers ---- */
+
+enum { VO_EQ = 0, VO_CONTAINS, VO_STARTS, VO_ENDS };
+enum { CMP_NONE = 0, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
+enum { ENC_MAX = 8 };
+
+typedef struct mods {
+    int op;                     /* VO_* from contains/startswith/endswith */
+    int cmp;                    /* CMP_* */
+    bool all, cased, re, re_i, re_m, re_s, cidr, exists, fieldref, neq;
+    const char *enc[ENC_MAX];   /* windash base64 ... in the order written */
+    int nenc;
+} mods;
+
+static bool parse_mods(conv *c, const pal_yaml *key, const char *s, mods *m)
+{
+    memset(m, 0, sizeof *m);
+    while (*s) {
+        const char *e = strchr(s, '|');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        char w[32];
+        if (n == 0 || n >= sizeof w) return refuse(c, key, "modifier '%.*s' in '%s' is not one Sigma defines", (int)(n > 60 ? 60 : n), s, key->str);
+        memcpy(w, s, n);
+        w[n] = 0;
+        int op = -1;
+        if (!strcmp(w, "contains")) op = VO_CONTAINS;
+        else if (!strcmp(w, "startswith")) op = VO_STARTS;
+        else if (!strcmp(w, "endswith")) op = VO_ENDS;
+        if (op >= 0) {
+            if (m->op != VO_EQ) return refuse(c, key, "'%s' has two of contains, startswith and endswith", key->str);
+            m->op = op;
+        } else if (!strcmp(w, "all")) m->all = true;
+        else if (!strcmp(w, "cased")) m->cased = true;
+        else if (!strcmp(w, "re")) m->re = true;
+        else if (m->re && !strcmp(w, "i")) m->re_i = true;
+        else if (m->re && !strcmp(w, "m")) m->re_m = true;
+        else if (m->re && !strcmp(w, "s")) m->re_s = true;
+        else if (!strcmp(w, "cidr")) m->cidr = true;
+        else if (!strcmp(w, "exists")) m->exists = true;
+        else if (!strcmp(w, "fieldref")) m->fieldref = true;
+        else if (!strcmp(w, "neq")) m->neq = true;
+        else if (!strcmp(w, "lt")) m->cmp = CMP_LT;
+        else if (!strcmp(w, "lte")) m->cmp = CMP_LE;
+        else if (!strcmp(w, "gt")) m->cmp = CMP_GT;
+        else if (!strcmp(w, "gte")) m->cmp = CMP_GE;
+        else if (!strcmp(w, "windash") || !strcmp(w, "base64") || !strcmp(w, "base64offset") ||
+                 !strcmp(w, "utf16le") || !strcmp(w, "utf16be") || !strcmp(w, "utf16") || !strcmp(w, "wide")) {
+            if (m->nenc == ENC_MAX) return refuse(c, key, "'%s' chains more than %d encodings", key->str, ENC_MAX);
+            m->enc[m->nenc++] = !strcmp(w, "windash") ? "windash" : !strcmp(w, "base64") ? "base64"
+                              : !strcmp(w, "base64offset") ? "base64offset" : !strcmp(w, "utf16le") ? "utf16le"
+                              : !strcmp(w, "utf16be") ? "utf16be" : !strcmp(w, "utf16") ? "utf16" : "wide";
+        } else if (!strcmp(w, "expand"))
+            return refuse(c, key, "'%s': |expand placeholders take their values from a pySigma pipeline, which palisade has not got; write the values out", key->str);
+        else if (!strcmp(w, "minute") || !strcmp(w, "hour") || !strcmp(w, "day") || !strcmp(w, "week") ||
+                 !strcmp(w, "month") || !strcmp(w, "year"))
+            return refuse(c, key, "'%s': the time modifier |%s has no palisade equivalent (timestamps are text)", key->str, w);
+        else
+            return refuse(c, key, "'%s': unknown modifier |%s", key->str, w);
+        s += n;
+        if (*s == '|') s++;
+    }
+    int kinds = (m->op != VO_EQ) + m->re + m->cidr + m->exists + (m->cmp != CMP_NONE);
+    if (kinds > 1 || (m->fieldref && (m->re || m->cidr || m->exists || m->cmp || m->nenc)) ||
+        (m->nenc && (m->re || m->cidr || m->exists || m->cmp)))
+        return refuse(c, key, "'%s' combines modifiers that do not go together", key->str);
+    return true;
+}
+
+/* ---- fields ---- */
+
+typedef struct target {
+    int idx;              /* schema field index */
+    const char *name;
+    int type;             /* PT_* */
+    int elem;             /* PT_LIST: element type */
+} target;
+
+static bool resolve(conv *c, const pal_yaml *at, const char *sigma_field, const char *palisade, target *t)
+{
+    const pal_schema *s = pal_schema_get(PS_EVENT);
+    int i = pal_schema_find(s, palisade, strlen(palisade));
+    if (i < 0)
+        return refuse(c, at, "field %s maps to %s, which is not a field of this palisade's event schema", sigma_field, palisade);
+    t->idx = i;
+    t->name = s->fields[i].name;
+    t->type = s->fields[i].type;
+    t->elem = s->fields[i].elem;
+    return true;
+}
+
+/* The mapping of a Sigma field (with the fallback prefix), NULL when none. */
+static const sigma_field_map *field_map(conv *c, const char *name, sigma_field_map *scratch, char *buf, size_t cap)
+{
+    const sigma_field_map *f = sigma_map_field(c->map, c->src, name);
+    if (f) return f;
+    if (!c->map->fallback) return NULL;
+    int n = snprintf(buf, cap, "%s%s", c->map->fallback, name);
+    if (n < 0 || (size_t)n >= cap) return NULL;
+    if (pal_schema_find(pal_schema_get(PS_EVENT), buf, (size_t)n) < 0) return NULL;
+    memset(scratch, 0, sizeof *scratch);
+    scratch->sigma = name;
+    scratch->kind = SM_FIELD;
+    scratch->target = buf;
+    return scratch;
+}
+
+static bool is_strlike(int t) { return t == PT_STRING || t == PT_PATH || t == PT_DNS; }
+
+/* ---- one test: FIELD OP VALUE ---- */
+
+/* A constant expression for a string value under the encodings: "'x'",
+   "base64offset(utf16le('x'))". */
+static void put_encoded(pal_strbuf *b, const mods *m, const char *s, size_t n)
+{
+    for (int i = m->nenc - 1; i >= 0; i--) sbf(b, "%s(", m->enc[i]);
+    put_lit(b, s, n);
+    for (int i = 0; i < m->nenc; i++) pal_strbuf_putc(b, ')');
+}
+
+/* The glob of v (with the modifier's stars) for `like`, or false when a
+   glob cannot say it: a literal * or ?, a ? on a path field. */
+static bool glob_of(const sval *v, int op, bool path, pal_strbuf *g)
+{
+    if (sval_has_literal(v, '*') || sval_has_literal(v, '?')) return false;
+    if (op == VO_CONTAINS || op == VO_ENDS) pal_strbuf_append(g, path ? "**" : "*", path ? 2 : 1);
+    for (size_t i = 0; i < v->n; i++) {
+        if (v->wild[i] == '*') pal_strbuf_append(g, path ? "**" : "*", path ? 2 : 1);
+        else if (v->wild[i] == '?') { if (path) return false; pal_strbuf_putc(g, '?'); }
+        else pal_strbuf_putc(g, v->s[i]);
+    }
+    if (op == VO_CONTAINS || op == VO_STARTS) pal_strbuf_append(g, path ? "**" : "*", path ? 2 : 1);
+    return true;
+}
+
+/* The anchored regex of v (wildcards as .* and .), case-insensitive unless cased. */
+static void regex_of(const sval *v, int op, bool cased, pal_strbuf *r)
+{
+    pal_strbuf_append(r, cased ? "(?s)" : "(?is)", cased ? 4 : 5);
+    if (op != VO_CONTAINS && op != VO_ENDS) pal_strbuf_putc(r, '^');
+    for (size_t i = 0; i < v->n; i++) {
+        if (v->wild[i] == '*') { pal_strbuf_append(r, ".*", 2); continue; }
+        if (v->wild[i] == '?') { pal_strbuf_putc(r, '.'); continue; }
+        if (strchr("\\^$.|?*+()[]{}", v->s[i])) pal_strbuf_putc(r, '\\');
+        pal_strbuf_putc(r, v->s[i]);
+    }
+    if (op != VO_CONTAINS && op != VO_STARTS) pal_strbuf_putc(r, '$');
+}
+
+/* What one string value becomes: an operator and a constant. */
+enum { TO_EQ = 0, TO_CONTAINS, TO_STARTS, TO_ENDS, TO_LIKE, TO_RE, TO__N };
+static const char *const to_words[TO__N] = {"in", "contains", "startswith", "endswith", "like", "matches"};
+
+typedef struct test_list {
+    pal_strbuf items[TO__N];   /* constants, comma-separated */
+    unsigned n[TO__N];
+} test_list;
+
+static void tl_init(test_list *t)
+{
+    memset(t, 0, sizeof *t);
+    for (int i = 0; i < TO__N; i++) pal_strbuf_init(&t->items[i], PAL_SIGMA_MAX_OUTPUT);
+}
+
+static void tl_free(test_list *t)
+{
+    for (int i = 0; i < TO__N; i++) pal_strbuf_free(&t->items[i]);
+}
+
+static void tl_add(test_list *t, int to, const char *lit, size_t n, bool is_expr)
+{
+    pal_strbuf *b = &t->items[to];
+    if (t->n[to]++) pal_strbuf_append(b, ", ", 2);
+    if (is_expr) pal_strbuf_append(b, lit, n);
+    else put_lit(b, lit, n);
+}
+
+/* Sorts one string value of a string field into t. */
+static bool string_value(conv *c, const pal_yaml *at, const mods *m, const sval *v, bool path, bool dns, test_list *t)
+{
+    if (m->re) {
+        pal_strbuf r;
+        pal_strbuf_init(&r, 0);
+        const char *flags = m->re_i ? (m->re_m ? (m->re_s ? "(?ims)" : "(?im)") : (m->re_s ? "(?is)" : "(?i)"))
+                                    : (m->re_m ? (m->re_s ? "(?ms)" : "(?m)") : (m->re_s ? "(?s)" : ""));
+        pal_strbuf_puts(&r, flags);
+        pal_strbuf_append(&r, v->s, v->n);
+        tl_add(t, TO_RE, r.s ? r.s : "", r.len, false);
+        pal_strbuf_free(&r);
+        return true;
+    }
+    if (m->nenc) {
+        if (sval_has_wild(v, 0, v->n) && strcmp(m->enc[0], "windash") != 0)
+            return refuse(c, at, "a value with wildcards cannot be %s-encoded (as in pySigma)", m->enc[0]);
+        if (sval_has_wild(v, 0, v->n)) {
+            /* windash of a pattern: like over the spellings */
+            pal_strbuf g, e;
+            pal_strbuf_init(&g, 0);
+            pal_strbuf_init(&e, 0);
+            bool ok = !path && glob_of(v, m->op, false, &g);
+            if (ok) put_encoded(&e, m, g.s ? g.s : "", g.len);
+            if (ok) tl_add(t, TO_LIKE, e.s ? e.s : "", e.len, true);
+            pal_strbuf_free(&g);
+            pal_strbuf_free(&e);
+            return ok ? true : refuse(c, at, "a windash value with these wildcards has no glob form here");
+        }
+        pal_strbuf e;
+        pal_strbuf_init(&e, 0);
+        put_encoded(&e, m, v->s, v->n);
+        static const int to_of[] = {TO_EQ, TO_CONTAINS, TO_STARTS, TO_ENDS};
+        tl_add(t, to_of[m->op], e.s ? e.s : "", e.len, true);
+        pal_strbuf_free(&e);
+        return true;
+    }
+    /* wildcards only at the ends become the modifier they spell */
+    size_t from = 0, to = v->n;
+    int op = m->op;
+    bool lead = v->n > 0 && v->wild[0] == '*', trail = v->n > 1 && v->wild[v->n - 1] == '*';
+    if ((lead || trail) && !sval_has_wild(v, lead ? 1 : 0, trail ? v->n - 1 : v->n)) {
+        bool lead_ok = !lead || op == VO_EQ || op == VO_ENDS || op == VO_CONTAINS;
+        bool trail_ok = !trail || op == VO_EQ || op == VO_STARTS || op == VO_CONTAINS;
+        if (lead_ok && trail_ok && (v->n > 1 || op == VO_EQ)) {
+            from = lead ? 1 : 0;
+            to = trail ? v->n - 1 : v->n;
+            bool s = lead || op == VO_CONTAINS || op == VO_ENDS, e = trail || op == VO_CONTAINS || op == VO_STARTS;
+            op = s && e ? VO_CONTAINS : s ? VO_ENDS : e ? VO_STARTS : VO_EQ;
+            if (v->n == 1) { op = VO_CONTAINS; from = to = 0; }   /* '*': any value */
+        }
+    }
+    if (!sval_has_wild(v, from, to)) {
+        static const int to_of[] = {TO_EQ, TO_CONTAINS, TO_STARTS, TO_ENDS};
+        /* a domain pattern right of `in` reads `*` as a label wildcard: a
+           literal star is compared with == instead (a regex, to keep it one test) */
+        if (dns && op == VO_EQ && memchr(v->s + from, '*', to - from)) {
+            sval lit = *v;
+            lit.s = v->s + from; lit.wild = v->wild + from; lit.n = to - from;
+            pal_strbuf r;
+            pal_strbuf_init(&r, 0);
+            regex_of(&lit, VO_EQ, m->cased, &r);
+            tl_add(t, TO_RE, r.s ? r.s : "", r.len, false);
+            pal_strbuf_free(&r);
+            return true;
+        }
+        tl_add(t, to_of[op], v->s + from, to - from, false);
+        return true;
+    }
+    pal_strbuf g;
+    pal_strbuf_init(&g, 0);
+    if (glob_of(v, m->op, path, &g)) {
+        tl_add(t, TO_LIKE, g.s ? g.s : "", g.len, false);
+    } else {
+        pal_strbuf_clear(&g);
+        regex_of(v, m->op, m->cased, &g);
+        tl_add(t, TO_RE, g.s ? g.s : "", g.len, false);
+    }
+    pal_strbuf_free(&g);
+    return true;
+}
+
+/* Writes the tests of t on `field` (a name, or the quantifier variable)
+   joined by `or` (or `and` for |all, one test per constant). */
+static void tl_emit(const test_list *t, const char *field, bool cased, bool all, bool dns, pal_strbuf *o)
+{
+    bool first = true;
+    const char *join = all ? " and " : " or ";
+    for (int k = 0; k < TO__N; k++) {
+        if (!t->n[k]) continue;
+        const char *items = t->items[k].s;
+        size_t len = t->items[k].len;
+        const char *nc = (cased || k == TO_RE) ? "" : " nocase";
+        if (all || k == TO_RE || (k == TO_EQ && dns)) {
+            /* one test per constant: split the comma-joined list back
+               (constants are literals or calls; commas inside them are
+               inside quotes or parentheses) */
+            size_t i = 0;
+            while (i < len) {
+                size_t j = i;
+                int depth = 0;
+                char q = 0;
+                for (; j < len; j++) {
+                    char ch = items[j];
+                    if (q) { if (ch == '\\' && q == '"') j++; else if (ch == q) q = 0; continue; }
+                    if (ch == '\'' || ch == '"') q = ch;
+                    else if (ch == '(') depth++;
+                    else if (ch == ')') depth--;
+                    else if (ch == ',' && depth == 0) break;
+                }
+                if (!first) pal_strbuf_puts(o, join);
+                first = false;
+                const char *word = k == TO_EQ ? (items[i] == '\'' || items[i] == '"' ? "==" : "in") : to_words[k];
+                sbf(o, "%s %s%s %.*s", field, word, nc, (int)(j - i), items + i);
+                i = j + 2;
+            }
+            continue;
+        }
+        if (!first) pal_strbuf_puts(o, join);
+        first = false;
+        if (t->n[k] == 1 && k != TO_EQ && k != TO_LIKE) sbf(o, "%s %s%s %.*s", field, to_words[k], nc, (int)len, items);
+        else if (t->n[k] == 1 && k == TO_EQ && (items[0] == '\'' || items[0] == '"')) sbf(o, "%s ==%s %.*s", field, nc, (int)len, items);
+        else if (t->n[k] == 1 && k == TO_LIKE) sbf(o, "%s like%s %.*s", field, nc, (int)len, items);
+        else sbf(o, "%s %s%s [%.*s]", field, to_words[k], nc, (int)len, items);
+    }
+}
+
+/* IPv4 text prefix ("10.", "192.168.", "172.1") as the CIDRs it covers. */
+static bool ipv4_prefix_cidrs(const char *p, size_t n, test_list *t)
+{
+    unsigned oct[4], k = 0;
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        unsigned v = 0;
+        while (j < n && isdigit((unsigned char)p[j]) && j - i < 3) v = v * 10 + (unsigned)(p[j++] - '0');
+        if (j == i) return false;
+        if (j < n && p[j] != '.') return false;
+        if (j == n) {   /* a partial last octet: every octet whose text starts so */
+            if (k >= 4) return false;
+            char part[4];
+            memcpy(part, p + i, j - i);
+            part[j - i] = 0;
+            for (unsigned o = 0; o < 256; o++) {
+                char txt[4];
+                snprintf(txt, sizeof txt, "%u", o);
+                if (strncmp(txt, part, strlen(part)) != 0) continue;
+                char cidr[32];
+                unsigned a[4] = {0, 0, 0, 0};
+                for (unsigned q = 0; q < k; q++) a[q] = oct[q];
+                a[k] = o;
+                int len = snprintf(cidr, sizeof cidr, "%u.%u.%u.%u/%u", a[0], a[1], a[2], a[3], 8 * (k + 1));
+                tl_add(t, TO_EQ, cidr, (size_t)len, false);
+            }
+            return true;
+        }
+        if (v > 255 || k >= 3 || (j - i > 1 && p[i] == '0')) return false;
+        oct[k++] = v;
+        i = j + 1;
+        if (i == n) {   /* ends with '.': whole octets */
+            char cidr[32];
+            unsigned a[4] = {0, 0, 0, 0};
+            for (unsigned q = 0; q < k; q++) a[q] = oct[q];
+            int len = snprintf(cidr, sizeof cidr, "%u.%u.%u.%u/%u", a[0], a[1], a[2], a[3], 8 * k);
+            tl_add(t, TO_EQ, cidr, (size_t)len, false);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool parse_int(const char *s, size_t n, long long *out)
+{
+    if (n == 0 || n > 20) return false;
+    char buf[24];
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    char *end;
+    errno = 0;
+    long long v = strtoll(buf, &end, 10);
+    if (*end || errno) return false;
+    *out = v;
+    return true;
+}
+
+/* The values of a field condition: one scalar, or a list of them. */
+typedef struct values { const pal_yaml **v; unsigned n; const pal_yaml *one; } values;
+
+static bool get_values(conv *c, const pal_yaml *key, const pal_yaml *val, values *vs)
+{
+    memset(vs, 0, sizeof *vs);
+    if (val->kind == PAL_YAML_SCALAR) {
+        vs->one = val;
+        vs->v = &vs->one;
+        vs->n = 1;
+        return true;
+    }
+    if (val->kind == PAL_YAML_SEQ) {
+        for (unsigned i = 0; i < val->n; i++)
+            if (val->items[i]->kind != PAL_YAML_SCALAR)
+                return refuse(c, val->items[i], "'%s' lists something other than values", key->str);
+        if (val->n == 0) return refuse(c, key, "'%s' has an empty list of values", key->str);
+        vs->v = (const pal_yaml **)val->items;
+        vs->n = val->n;
+        return true;
+    }
+    return refuse(c, val, "'%s' takes a value or a list of values, not a mapping", key->str);
+}
+
+static bool bool_word(const char *s, bool *out)
+{
+    if (!strcasecmp(s, "true") || !strcasecmp(s, "yes")) { *out = true; return true; }
+    if (!strcasecmp(s, "false") || !strcasecmp(s, "no")) { *out = false; return true; }
+    return false;
+}
+
+/* The User field written into a domain and a name field: DOMAIN\NAME. */
+static bool split_test(conv *c, const pal_yaml *at, const sigma_field_map *fm, const mods *m, const sval *v,
+                       pal_strbuf *o)
+{
+    target d, nm;
+    if (!resolve(c, at, fm->sigma, fm->split[0], &d) || !resolve(c, at, fm->sigma, fm->split[1], &nm)) return false;
+    size_t from = 0, to = v->n;
+    int op = m->op;
+    if (v->n > 1 && v->wild[0] == '*' && (op == VO_EQ || op == VO_ENDS)) { from = 1; op = op == VO_EQ ? VO_ENDS : VO_ENDS; }
+    if (to > from + 1 && v->wild[to - 1] == '*' && (op == VO_EQ || op == VO_STARTS || op == VO_ENDS)) {
+        to--;
+        op = (from == 1 || op == VO_ENDS) ? VO_CONTAINS : VO_STARTS;
+    }
+    if (sval_has_wild(v, from, to) || m->nenc || m->re)
+        return refuse(c, at, "%s is split into %s and %s; a pattern or an encoding of it cannot be split", fm->sigma, d.name, nm.name);
+    const char *s = v->s + from;
+    size_t n = to - from;
+    const char *bs = memchr(s, '\\', n);
+    if (bs && memchr(bs + 1, '\\', n - (size_t)(bs + 1 - s)))
+        return refuse(c, at, "%s is split into %s and %s at its backslash; this value has two", fm->sigma, d.name, nm.name);
+    const char *nc = m->cased ? "" : " nocase";
+    pal_strbuf_putc(o, '(');
+    if (!bs) {
+        switch (op) {
+        case VO_EQ: sbf(o, "not exists(%s) and %s ==%s ", d.name, nm.name, nc); put_lit(o, s, n); break;
+        case VO_CONTAINS:
+            sbf(o, "%s contains%s ", d.name, nc); put_lit(o, s, n);
+            sbf(o, " or %s contains%s ", nm.name, nc); put_lit(o, s, n);
+            break;
+        case VO_STARTS:
+            sbf(o, "%s startswith%s ", d.name, nc); put_lit(o, s, n);
+            sbf(o, " or not exists(%s) and %s startswith%s ", d.name, nm.name, nc); put_lit(o, s, n);
+            break;
+        default: sbf(o, "%s endswith%s ", nm.name, nc); put_lit(o, s, n); break;
+        }
+    } else {
+        size_t dl = (size_t)(bs - s), nl = n - dl - 1;
+        static const char *const dop[] = {"==", "endswith", "==", "endswith"};
+        static const char *const nop[] = {"==", "startswith", "startswith", "=="};
+        sbf(o, "%s %s%s ", d.name, dop[op], nc); put_lit(o, s, dl);
+        sbf(o, " and %s %s%s ", nm.name, nop[op], nc); put_lit(o, bs + 1, nl);
+    }
+    pal_strbuf_putc(o, ')');
+    return true;
+}
+
+/* Hashes: "ALGO=HEX" values into the field of that algorithm. */
+static bool hash_test(conv *c, const pal_yaml *at, const sigma_field_map *fm, const sval *v, pal_strbuf *o)
+{
+    static const char *const names[SM__NHASH] = {"MD5", "SHA1", "SHA256", "IMPHASH"};
+    static const size_t hexlen[SM__NHASH] = {32, 40, 64, 32};
+    const char *eq = memchr(v->s, '=', v->n);
+    if (!eq || sval_has_wild(v, 0, v->n))
+        return refuse(c, at, "%s values are ALGO=HEX (MD5=…, SHA256=…, IMPHASH=…) to be mapped onto hash fields", fm->sigma);
+    size_t al = (size_t)(eq - v->s), hl = v->n - al - 1;
+    for (int k = 0; k < SM__NHASH; k++) {
+        if (strlen(names[k]) != al || strncasecmp(v->s, names[k], al)) continue;
+        if (!fm->hash[k]) return refuse(c, at, "the mapping has no field for %s hashes of %s", names[k], fm->sigma);
+        if (hl != hexlen[k] || memchr(eq + 1, ',', hl))
+            return refuse(c, at, "%s value '%.80s' is not one whole %s hash", fm->sigma, v->s, names[k]);
+        target t;
+        if (!resolve(c, at, fm->sigma, fm->hash[k], &t)) return false;
+        sbf(o, "%s == nocase ", t.name);
+        put_lit(o, eq + 1, hl);
+        return true;
+    }
+    return refuse(c, at, "%s value '%.80s' names no hash algorithm palisade maps", fm->sigma, v->s);
+}
+
+/* One field condition: `Field|mods: value(s)`, into o. */
+static bool field_test(conv *c, const pal_yaml *key, const char *fname, const char *modtext, const pal_yaml *val,
+                       pal_strbuf *o)
+{
+    mods m;
+    if (!parse_mods(c, key, modtext, &m)) return false;
+    sigma_field_map scratch;
+    char fbuf[256];
+    const sigma_field_map *fm = field_map(c, fname, &scratch, fbuf, sizeof fbuf);
+    if (!fm) return refuse(c, key, "field %s is not in the field mapping%s", fname,
+                           c->map->fallback ? " (nor in the schema under the fallback prefix)" : "");
+    values vs;
+    if (!get_values(c, key, val, &vs)) return false;
+    if (m.all && vs.n < 2 && !m.exists) {
+        /* Sigma forbids |all on one value; it means the value itself */
+        m.all = false;
+    }
+    pal_strbuf body;
+    pal_strbuf_init(&body, PAL_SIGMA_MAX_OUTPUT);
+    bool ok = true;
+    bool first = true;
+    const char *join = m.all ? " and " : " or ";
+
+    if (fm->kind == SM_SPLIT || fm->kind == SM_HASHES || fm->kind == SM_VALUES) {
+        for (unsigned i = 0; ok && i < vs.n; i++) {
+            sval v;
+            if (!sval_parse(vs.v[i], false, &v)) { ok = refuse(c, vs.v[i], "out of memory"); break; }
+            if (!first) pal_strbuf_puts(&body, join);
+            first = false;
+            if (m.exists || v.null) {
+                bool want = false;
+                if (m.exists && !bool_word(vs.v[i]->str, &want)) ok = refuse(c, vs.v[i], "|exists takes true or false");
+                const char *f = fm->kind == SM_SPLIT ? fm->split[1] : fm->kind == SM_VALUES ? fm->target : NULL;
+                target t;
+                if (ok && !f) ok = refuse(c, key, "%s maps onto several hash fields: |exists and null have no single field to test", fname);
+                if (ok && resolve(c, key, fname, f, &t)) sbf(&body, "%sexists(%s)", want ? "" : "not ", t.name);
+                else ok = false;
+            } else if (m.fieldref || m.cidr || m.cmp || m.re) {
+                ok = refuse(c, key, "'%s': this modifier does not apply to %s as the mapping writes it", key->str, fname);
+            } else if (fm->kind == SM_SPLIT) {
+                ok = split_test(c, vs.v[i], fm, &m, &v, &body);
+            } else if (fm->kind == SM_HASHES) {
+                ok = hash_test(c, vs.v[i], fm, &v, &body);
+            } else {
+                const char *to = NULL;
+                for (unsigned k = 0; k < fm->nvalues && !to; k++)
+                    if (!strcasecmp(fm->from[k], v.s)) to = fm->to[k];
+                target t;
+                if (!to) ok = refuse(c, vs.v[i], "%s value '%.80s' is not in the mapping's table of values", fname, v.s);
+                else if (m.op != VO_EQ || sval_has_wild(&v, 0, v.n)) ok = refuse(c, vs.v[i], "%s is translated by a table of values: only whole values compare", fname);
+                else if (resolve(c, key, fname, fm->target, &t)) { sbf(&body, "%s == ", t.name); put_lit(&body, to, strlen(to)); }
+                else ok = false;
+            }
+            sval_free(&v);
+        }
+        goto done;
+    }
+
+    target t;
+    if (!resolve(c, key, fname, fm->target, &t)) { ok = false; goto done; }
+    bool list = t.type == PT_LIST;
+    int type = list ? t.elem : t.type;
+    const char *subject = list ? "x" : t.name;
+
+    if (m.exists) {
+        bool want;
+        if (vs.n != 1 || !bool_word(vs.v[0]->str, &want)) { ok = refuse(c, key, "|exists takes true or false"); goto done; }
+        sbf(&body, "%sexists(%s)", want ? "" : "not ", t.name);
+        goto done;
+    }
+    if (m.fieldref) {
+        for (unsigned i = 0; ok && i < vs.n; i++) {
+            sigma_field_map s2;
+            char b2[256];
+            const sigma_field_map *om = field_map(c, vs.v[i]->str, &s2, b2, sizeof b2);
+            target u;
+            if (!om || om->kind != SM_FIELD) { ok = refuse(c, vs.v[i], "|fieldref names %s, which the mapping does not map onto one field", vs.v[i]->str); break; }
+            if (!resolve(c, vs.v[i], vs.v[i]->str, om->target, &u)) { ok = false; break; }
+            bool strs = is_strlike(type) && is_strlike(u.type);
+            if (list || (!strs && (u.type != type || m.op != VO_EQ)))
+                { ok = refuse(c, vs.v[i], "|fieldref compares %s with %s, which differ in type", t.name, u.name); break; }
+            static const char *const w[] = {"==", "contains", "startswith", "endswith"};
+            if (!first) pal_strbuf_puts(&body, join);
+            first = false;
+            sbf(&body, "%s %s%s %s", t.name, w[m.op], strs && !m.cased ? " nocase" : "", u.name);
+        }
+        goto done;
+    }
+
+    test_list tl;
+    tl_init(&tl);
+    pal_strbuf extra;   /* tests that are not string constants: null, ints, ... */
+    pal_strbuf_init(&extra, PAL_SIGMA_MAX_OUTPUT);
+    bool efirst = true;
+    for (unsigned i = 0; ok && i < vs.n; i++) {
+        const pal_yaml *y = vs.v[i];
+        sval v;
+        if (!sval_parse(y, m.re, &v)) { ok = refuse(c, y, "out of memory"); break; }
+        if (v.n > 65536) { ok = refuse(c, y, "a value of %zu bytes is longer than a palisade string may be (65536)", v.n); sval_free(&v); break; }
+        /* Windows writes '-' for "no value", and the adapters read it as
+           absent: on a number or an address field it can only mean that */
+        bool dash = !v.null && v.n == 1 && v.s[0] == '-' && !is_strlike(type) && m.op == VO_EQ && !m.cmp && !m.cidr;
+        if (v.null || dash) {
+            if (!efirst) pal_strbuf_puts(&extra, join);
+            efirst = false;
+            sbf(&extra, "not exists(%s)", t.name);
+        } else if (is_strlike(type)) {
+            if (m.cidr || m.cmp) ok = refuse(c, y, "'%s': %s is text; |cidr and the comparisons take addresses and numbers", key->str, t.name);
+            else ok = string_value(c, y, &m, &v, type == PT_PATH, type == PT_DNS, &tl);
+            /* '' is "the field is empty": the Windows adapters drop empty
+               values, so an empty field may arrive as an absent one */
+            if (ok && v.n == 0 && m.op == VO_EQ && !m.re && !m.nenc && !list) {
+                if (!efirst) pal_strbuf_puts(&extra, join);
+                efirst = false;
+                sbf(&extra, "not exists(%s)", t.name);
+            }
+        } else if (type == PT_INT) {
+            long long n;
+            if (m.nenc || m.re || m.cidr || m.op != VO_EQ || sval_has_wild(&v, 0, v.n))
+                ok = refuse(c, y, "'%s': %s is a number; a textual test of it has no exact form", key->str, t.name);
+            else if (!parse_int(v.s, v.n, &n))
+                ok = refuse(c, y, "'%s': '%.40s' is not a number, and %s is one", key->str, v.s, t.name);
+            else if (m.cmp) {
+                static const char *const w[] = {"", "<", "<=", ">", ">="};
+                if (!efirst) pal_strbuf_puts(&extra, join);
+                efirst = false;
+                sbf(&extra, "%s %s %lld", subject, w[m.cmp], n);
+            } else {
+                char num[32];
+                int len = snprintf(num, sizeof num, "%lld", n);
+                tl_add(&tl, TO_EQ, num, (size_t)len, true);
+            }
+        } else if (type == PT_IP) {
+            uint8_t ip[16];
+            bool v6;
+            unsigned prefix;
+            const char *err;
+            bool star_end = v.n > 1 && v.wild[v.n - 1] == '*' && !sval_has_wild(&v, 0, v.n - 1);
+            if (m.nenc || m.re || m.cmp || m.op == VO_CONTAINS || m.op == VO_ENDS ||
+                (sval_has_wild(&v, 0, v.n) && !(star_end && m.op == VO_EQ)))
+                ok = refuse(c, y, "'%s': %s is an address; this textual test of it has no exact form", key->str, t.name);
+            else if (m.op == VO_STARTS || star_end) {
+                size_t n = star_end ? v.n - 1 : v.n;
+                if (!ipv4_prefix_cidrs(v.s, n, &tl))
+                    ok = refuse(c, y, "'%s': the text prefix '%.40s' of %s is not an IPv4 prefix palisade can write as CIDRs", key->str, v.s, t.name);
+            } else if (!pal_cidr_parse(v.s, v.n, ip, &v6, &prefix, &err)) {
+                ok = refuse(c, y, "'%s': '%.60s' is not an address or CIDR (%s)", key->str, v.s, err ? err : "unreadable");
+            } else if (!m.cidr && memchr(v.s, '/', v.n)) {
+                ok = refuse(c, y, "'%s': '%.60s' is a CIDR; write |cidr", key->str, v.s);
+            } else {
+                tl_add(&tl, TO_EQ, v.s, v.n, false);
+            }
+        } else if (type == PT_BOOL) {
+            bool b;
+            if (m.op != VO_EQ || m.nenc || m.re || m.cidr || m.cmp || !bool_word(v.s, &b))
+                ok = refuse(c, y, "'%s': %s is true or false", key->str, t.name);
+            else {
+                if (!efirst) pal_strbuf_puts(&extra, join);
+                efirst = false;
+                sbf(&extra, "%s == %s", subject, b ? "true" : "false");
+            }
+        } else {
+            ok = refuse(c, y, "'%s': %s has a type Sigma values do not map onto", key->str, t.name);
+        }
+        sval_free(&v);
+    }
+    if (ok) {
+        pal_strbuf tests;
+        pal_strbuf_init(&tests, PAL_SIGMA_MAX_OUTPUT);
+        bool cased = m.cased || !is_strlike(type);
+        if (type == PT_IP) {
+            /* addresses: one `in` over addresses and CIDRs */
+            if (tl.n[TO_EQ] == 1 && !memchr(tl.items[TO_EQ].s, '/', tl.items[TO_EQ].len) && !m.all)
+                sbf(&tests, "%s == %.*s", subject, (int)tl.items[TO_EQ].len, tl.items[TO_EQ].s);
+            else if (tl.n[TO_EQ] && !m.all)
+                sbf(&tests, "%s in [%.*s]", subject, (int)tl.items[TO_EQ].len, tl.items[TO_EQ].s);
+            else if (tl.n[TO_EQ])
+                tl_emit(&tl, subject, true, true, false, &tests);
+        } else if (type == PT_INT) {
+            if (tl.n[TO_EQ] == 1) sbf(&tests, "%s == %.*s", subject, (int)tl.items[TO_EQ].len, tl.items[TO_EQ].s);
+            else if (tl.n[TO_EQ] && !m.all) sbf(&tests, "%s in [%.*s]", subject, (int)tl.items[TO_EQ].len, tl.items[TO_EQ].s);
+            else if (tl.n[TO_EQ]) ok = refuse(c, key, "'%s': a number cannot equal several values at once", key->str);
+        } else {
+            tl_emit(&tl, subject, cased, m.all, type == PT_DNS, &tests);
+        }
+        bool have_tests = tests.len > 0, have_extra = extra.len > 0;
+        if (list && (have_tests || have_extra)) sbf(&body, "(any x in %s: (", t.name);
+        if (have_tests) pal_strbuf_append(&body, tests.s, tests.len);
+        if (have_tests && have_extra) pal_strbuf_puts(&body, join);
+        if (have_extra) pal_strbuf_append(&body, extra.s, extra.len);
+        if (list && (have_tests || have_extra)) pal_strbuf_append(&body, "))", 2);
+        pal_strbuf_free(&tests);
+    }
+    tl_free(&tl);
+    pal_strbuf_free(&extra);
+
+done:
+    if (ok && body.failed) ok = refuse(c, key, "the converted test of '%s' is too large", key->str);
+    if (ok) {
+        if (m.neq) pal_strbuf_puts(o, "not ");
+        put_piece(o, body.s, body.len, m.neq ? L_NOT : L_OR);
+    }
+    pal_strbuf_free(&body);
+    return ok;
+}
+
+/* ---- keyword (field-less) searches ---- */
+
+static bool keyword_test(conv *c, const pal_yaml *key, const char *modtext, const pal_yaml *val, pal_strbuf *o)
+{
+    mods m;
+    if (!parse_mods(c, key, modtext, &m)) return false;
+    /* the fields searched: the entry's list, or every text field of its kind */
+    const char *fields[512];
+    unsigned nf = 0;
+    if (c->src->nkeywords) {
+        for (unsigned k = 0; k < c->src->nkeywords && nf < 512; k++) fields[nf++] = c->src->keywords[k];
+    } else if (c->src->keywords_all || c->map->keywords_all) {
+        int kind = c->src->kind ? pal_kind_from_name(c->src->kind, strlen(c->src->kind)) : 0;
+        if (!kind) return refuse(c, key, "a keyword (field-less) search needs a logsource with a kind, to know which fields to search");
+        const pal_schema *s = pal_schema_get(PS_EVENT);
+        for (unsigned k = 0; k < s->nfields && nf < 512; k++)
+            if (is_strlike(s->fields[k].type) && (s->fields[k].kinds & (unsigned)kind) && strcmp(s->fields[k].name, "timestamp"))
+                fields[nf++] = s->fields[k].name;
+    }
+    if (!nf)
+        return refuse(c, key, "a keyword (field-less) search, and the mapping names no keyword fields for this logsource");
+    if (m.exists || m.fieldref || m.cidr || m.cmp)
+        return refuse(c, key, "a keyword search takes string values");
+    values vs;
+    if (!get_values(c, key, val, &vs)) return false;
+    if (m.op == VO_EQ && !m.re) m.op = VO_CONTAINS;   /* a keyword is found anywhere */
+    pal_strbuf_putc(o, '(');
+    for (unsigned i = 0; i < vs.n; i++) {
+        sval v;
+        if (!sval_parse(vs.v[i], m.re, &v) || v.null) { sval_free(&v); return refuse(c, vs.v[i], "a keyword is a string"); }
+        if (i) pal_strbuf_puts(o, m.all ? " and " : " or ");
+        pal_strbuf_putc(o, '(');
+        for (unsigned k = 0; k < nf; k++) {
+            target t;
+            if (!resolve(c, vs.v[i], "(keyword)", fields[k], &t)) { sval_free(&v); return false; }
+            if (!is_strlike(t.type)) { sval_free(&v); return refuse(c, vs.v[i], "keyword field %s is not text", t.name); }
+            test_list tl;
+            tl_init(&tl);
+            bool ok = string_value(c, vs.v[i], &m, &v, t.type == PT_PATH, t.type == PT_DNS, &tl);
+            if (ok) {
+                if (k) pal_strbuf_puts(o, " or ");
+                tl_emit(&tl, t.name, m.cased, false, t.type == PT_DNS, o);
+            }
+            tl_free(&tl);
+            if (!ok) { sval_free(&v); return false; }
+        }
+        pal_strbuf_putc(o, ')');
+        sval_free(&v);
+    }
+    pal_strbuf_putc(o, ')');
+    return true;
+}
+
+/* ---- search identifiers ---- */
+
+/* A map of field conditions: all of them. */
+static bool map_search(conv *c, const pal_yaml *map, pal_strbuf *o)
+{
+    if (map->n == 0) return refuse(c, map, "an empty search");
+    pal_strbuf t;
+    pal_strbuf_init(&t, PAL_SIGMA_MAX_OUTPUT);
+    bool ok = true;
+    for (unsigned i = 0; ok && i < map->n; i++) {
+        const pal_yaml *k = map->items[2 * i], *v = map->items[2 * i + 1];
+        const char *bar = strchr(k->str, '|');
+        size_t fl = bar ? (size_t)(bar - k->str) : k->len;
+        char fname[256];
+        if (fl >= sizeof fname) { ok = refuse(c, k, "field name too long"); break; }
+        memcpy(fname, k->str, fl);
+        fname[fl] = 0;
+        pal_strbuf_clear(&t);
+        ok = fl == 0 ? keyword_test(c, k, bar ? bar + 1 : "", v, &t)
+                     : field_test(c, k, fname, bar ? bar + 1 : "", v, &t);
+        if (!ok) break;
+        if (i) pal_strbuf_puts(o, " and ");
+        put_piece(o, t.s, t.len, map->n > 1 ? L_AND : L_OR);
+    }
+    pal_strbuf_free(&t);
+    return ok;
+}
+
+static bool search(conv *c, const pal_yaml *name, const pal_yaml *def, pal_strbuf *o)
+{
+    if (def->kind == PAL_YAML_MAP) return map_search(c, def, o);
+    if (def->kind == PAL_YAML_SEQ) {
+        if (def->n == 0) return refuse(c, def, "search %s is an empty list", name->str);
+        bool maps = def->items[0]->kind == PAL_YAML_MAP;
+        for (unsigned i = 0; i < def->n; i++)
+            if ((def->items[i]->kind == PAL_YAML_MAP) != maps || def->items[i]->kind == PAL_YAML_SEQ)
+                return refuse(c, def->items[i], "search %s mixes values and field conditions", name->str);
+        if (!maps) {
+            pal_yaml key = *name;
+            return keyword_test(c, &key, "", def, o);
+        }
+        pal_strbuf t;
+        pal_strbuf_init(&t, PAL_SIGMA_MAX_OUTPUT);
+        bool ok = true;
+        for (unsigned i = 0; ok && i < def->n; i++) {
+            pal_strbuf_clear(&t);
+            ok = map_search(c, def->items[i], &t);
+            if (!ok) break;
+            if (i) pal_strbuf_puts(o, " or ");
+            put_piece(o, t.s, t.len, L_OR);
+        }
+        pal_strbuf_free(&t);
+        return ok;
+    }
+    return refuse(c, def, "search %s is a single value; a keyword search is a list", name->str);
+}
+
+/* ---- the condition ---- */
+
+typedef struct cond {
+    conv *c;
+    const pal_yaml *at;
+    const char *s;
+    size_t pos, len;
+    char tok[128];
+    size_t toklen;
+    unsigned paren;        /* inside parentheses or `not`: operands stay on one line */
+    char **texts;          /* per detection key: its search's text (lazily), NULL: not yet */
+    uint8_t *failed;
+} cond;
+
+static void next_tok(cond *p)
+{
+    while (p->pos < p->len && isspace((unsigned char)p->s[p->pos])) p->pos++;
+    p->toklen = 0;
+    if (p->pos >= p->len) { p->tok[0] = 0; return; }
+    char ch = p->s[p->pos];
+    if (ch == '(' || ch == ')' || ch == '|') {
+        p->tok[0] = ch; p->tok[1] = 0; p->toklen = 1; p->pos++;
+        return;
+    }
+    while (p->pos < p->len && !isspace((unsigned char)p->s[p->pos]) && p->s[p->pos] != '(' &&
+           p->s[p->pos] != ')' && p->s[p->pos] != '|') {
+        if (p->toklen + 1 < sizeof p->tok) p->tok[p->toklen++] = p->s[p->pos];
+        p->pos++;
+    }
+    p->tok[p->toklen] = 0;
+}
+
+static bool tok_is(const cond *p, const char *w) { return !strcmp(p->tok, w); }
+
+/* Sigma's identifier patterns: `*` any run. */
+static bool id_match(const char *pat, const char *s)
+{
+    return pal_glob_match(pat, strlen(pat), s, strlen(s), false, PAL_FOLD_NONE);
+}
+
+static const pal_yaml *detection_key(const cond *p, unsigned i) { return p->c->detection->items[2 * i]; }
+
+static bool is_search_key(const pal_yaml *k)
+{
+    return strcmp(k->str, "condition") != 0 && strcmp(k->str, "timeframe") != 0;
+}
+
+static bool ident_text(cond *p, unsigned i, pal_strbuf *o)
+{
+    if (!p->texts[i]) {
+        if (p->failed[i]) return false;
+        pal_strbuf b;
+        pal_strbuf_init(&b, PAL_SIGMA_MAX_OUTPUT);
+        if (!search(p->c, detection_key(p, i), p->c->detection->items[2 * i + 1], &b) || b.failed ||
+            !pal_strbuf_cstr(&b)) {
+            if (b.failed) refuse(p->c, detection_key(p, i), "search %s converts to more than %u bytes", detection_key(p, i)->str, PAL_SIGMA_MAX_OUTPUT);
+            pal_strbuf_free(&b);
+            p->failed[i] = 1;
+            return false;
+        }
+        p->texts[i] = b.s;   /* owned by p */
+    }
+    pal_strbuf_puts(o, p->texts[i]);
+    return true;
+}
+
+static bool cond_or(cond *p, pal_strbuf *o);
+
+/* The condition's operators, each operand written into a buffer of its
+   own first so it can be parenthesised only where precedence needs it;
+   the top level puts one operand a line. */
+static bool cond_atom(cond *p, pal_strbuf *o)
+{
+    conv *c = p->c;
+    if (++c->depth > PAL_SIGMA_MAX_COND_DEPTH) return refuse(c, p->at, "the condition nests deeper than %u", PAL_SIGMA_MAX_COND_DEPTH);
+    bool ok;
+    if (tok_is(p, "(")) {
+        next_tok(p);
+        p->paren++;
+        ok = cond_or(p, o);
+        p->paren--;
+        if (ok && !tok_is(p, ")")) ok = refuse(c, p->at, "condition: ')' expected at '%s'", p->tok[0] ? p->tok : "the end");
+        if (ok) next_tok(p);
+    } else if (tok_is(p, "not")) {
+        next_tok(p);
+        pal_strbuf t;
+        pal_strbuf_init(&t, PAL_SIGMA_MAX_OUTPUT);
+        p->paren++;
+        ok = cond_atom(p, &t);
+        p->paren--;
+        if (ok) { pal_strbuf_puts(o, "not "); put_piece(o, t.s, t.len, L_NOT); }
+        pal_strbuf_free(&t);
+    } else if (p->toklen && (tok_is(p, "1") || tok_is(p, "any") || tok_is(p, "all") || isdigit((unsigned char)p->tok[0]))) {
+        bool all = tok_is(p, "all");
+        if (!all && !tok_is(p, "1") && !tok_is(p, "any"))
+            return refuse(c, p->at, "condition: '%s of' counts selections, which palisade does not convert (only 1 of and all of)", p->tok);
+        next_tok(p);
+        if (!tok_is(p, "of")) return refuse(c, p->at, "condition: 'of' expected after '%s'", all ? "all" : "1");
+        next_tok(p);
+        if (!p->toklen || tok_is(p, "(") || tok_is(p, ")"))
+            return refuse(c, p->at, "condition: an identifier pattern or 'them' expected after 'of'");
+        bool them = tok_is(p, "them");
+        unsigned hits = 0;
+        ok = true;
+        pal_strbuf t;
+        pal_strbuf_init(&t, PAL_SIGMA_MAX_OUTPUT);
+        for (unsigned i = 0; ok && i < c->detection->n; i++) {
+            const pal_yaml *k = detection_key(p, i);
+            if (!is_search_key(k)) continue;
+            if (them ? k->str[0] == '_' : !id_match(p->tok, k->str)) continue;
+            pal_strbuf_clear(&t);
+            ok = ident_text(p, i, &t);
+            if (!ok) break;
+            if (hits++) pal_strbuf_puts(o, all ? " and " : " or ");
+            put_piece(o, t.s, t.len, all ? L_AND : L_OR);
+        }
+        pal_strbuf_free(&t);
+        if (ok && !hits) ok = refuse(c, p->at, "condition: no search identifier matches '%s'", p->tok);
+        if (ok) next_tok(p);
+    } else if (p->toklen && !tok_is(p, ")") && !tok_is(p, "|") && !tok_is(p, "and") && !tok_is(p, "or")) {
+        unsigned i;
+        for (i = 0; i < c->detection->n; i++)
+            if (is_search_key(detection_key(p, i)) && !strcmp(detection_key(p, i)->str, p->tok)) break;
+        if (i == c->detection->n) return refuse(c, p->at, "condition names '%s', which the detection does not define", p->tok);
+        ok = ident_text(p, i, o);
+        if (ok) next_tok(p);
+    } else if (tok_is(p, "|")) {
+        ok = refuse(c, p->at, "condition: an aggregation ('| count() ...') is a correlation, which palisade converts once sequences exist (issue 15)");
+    } else {
+        ok = refuse(c, p->at, "condition: unexpected '%s'", p->toklen ? p->tok : "end");
+    }
+    c->depth--;
+    return ok;
+}
+
+/* Operands of `and` (or of `or`), each parenthesised when it binds more
+   loosely; at the top level one operand a line. */
+static bool cond_join(cond *p, pal_strbuf *o, bool is_or)
+{
+    pal_strbuf t;
+    pal_strbuf_init(&t, PAL_SIGMA_MAX_OUTPUT);
+    const char *word = is_or ? "or" : "and";
+    bool ok = true, first = true;
+    for (;;) {
+        pal_strbuf_clear(&t);
+        ok = is_or ? cond_join(p, &t, false) : cond_atom(p, &t);
+        if (!ok) break;
+        if (!first) sbf(o, p->paren ? " %s " : "\n    %s ", word);
+        put_piece(o, t.s, t.len, is_or ? L_OR : L_AND);
+        first = false;
+        if (!tok_is(p, word)) break;
+        next_tok(p);
+    }
+    pal_strbuf_free(&t);
+    return ok;
+}
+
+static bool cond_or(cond *p, pal_strbuf *o) { return cond_join(p, o, true); }
+
+/* The whole `when` expression of the detection. */
+static bool condition(conv *c, pal_strbuf *o)
+{
+    const pal_yaml *cnd = pal_yaml_get(c->detection, "condition");
+    if (!cnd) return refuse(c, c->detection, "the detection has no condition");
+    if (pal_yaml_get(c->detection, "timeframe"))
+        return refuse(c, pal_yaml_get(c->detection, "timeframe"), "timeframe belongs to correlations, which palisade converts once sequences exist (issue 15)");
+    const pal_yaml **conds = NULL;
+    unsigned nconds;
+    const pal_yaml *one = cnd;
+    if (cnd->kind == PAL_YAML_SCALAR) { conds = &one; nconds = 1; }
+    else if (cnd->kind == PAL_YAML_SEQ && cnd->n > 0) {
+        conds = (const pal_yaml **)cnd->items;
+        nconds = cnd->n;
+        for (unsigned i = 0; i < nconds; i++)
+            if (conds[i]->kind != PAL_YAML_SCALAR) return refuse(c, conds[i], "a condition is text");
+    } else return refuse(c, cnd, "the condition is text, or a list of texts");
+    cond p = {.c = c};
+    p.texts = calloc(c->detection->n + 1, sizeof *p.texts);
+    p.failed = calloc(c->detection->n + 1, 1);
+    bool ok = p.texts && p.failed;
+    if (!ok) refuse(c, cnd, "out of memory");
+    if (nconds > 1) pal_strbuf_putc(o, '(');
+    for (unsigned i = 0; ok && i < nconds; i++) {
+        p.at = conds[i];
+        p.s = conds[i]->str;
+        p.len = conds[i]->len;
+        p.pos = 0;
+        c->depth = 0;
+        next_tok(&p);
+        if (i) pal_strbuf_puts(o, ") or (");
+        ok = cond_or(&p, o);
+        if (ok && p.toklen) ok = refuse(c, conds[i], tok_is(&p, "|") ? "condition: an aggregation ('| count() ...') is a correlation, which palisade converts once sequences exist (issue 15)" : "condition: unexpected '%s'", p.tok);
+    }
+    if (nconds > 1) pal_strbuf_putc(o, ')');
+    for (unsigned i = 0; p.texts && i < c->detection->n; i++) free(p.texts[i]);
+    free(p.texts);
+    free(p.failed);
+    return ok;
+}
+
+/* ---- metadata and the rule ---- */
+
+static const char *scalar(const pal_yaml *map, const char *key)
+{
+    const pal_yaml *v = pal_yaml_get(map, key);
+    return v && v->kind == PAL_YAML_SCALAR ? v->str : NULL;
+}
+
+/* A comment line: control characters as spaces (a newline starts another
+   comment line with the same prefix). */
+static void comment(pal_strbuf *b, const char *prefix, const char *text)
+{
+    sbf(b, "// %s", prefix);
+    for (const char *s = text; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '\n') {
+            if (s[1]) sbf(b, "\n// %*s", (int)strlen(prefix), "");
+            continue;
+        }
+        pal_strbuf_putc(b, ch < 0x20 || ch == 0x7f ? ' ' : (char)ch);
+    }
+    pal_strbuf_putc(b, '\n');
+}
+
+static void comment_list(pal_strbuf *b, const pal_yaml *rule, const char *key)
+{
+    const pal_yaml *v = pal_yaml_get(rule, key);
+    if (!v) return;
+    if (v->kind == PAL_YAML_SCALAR) {
+        char p[64];
+        snprintf(p, sizeof p, "%s: ", key);
+        comment(b, p, v->str);
+        return;
+    }
+    if (v->kind != PAL_YAML_SEQ || !v->n) return;
+    sbf(b, "// %s:\n", key);
+    for (unsigned i = 0; i < v->n; i++)
+        if (v->items[i]->kind == PAL_YAML_SCALAR) comment(b, "  ", v->items[i]->str);
+}
+
+/* A message template: braces doubled, so no `{` is read as a hole. */
+static void put_message(pal_strbuf *b, const char *s)
+{
+    pal_strbuf tmp;
+    pal_strbuf_init(&tmp, 0);
+    for (; *s; s++) {
+        if (*s == '{' || *s == '}') pal_strbuf_putc(&tmp, *s);
+        pal_strbuf_putc(&tmp, *s);
+    }
+    put_lit(b, tmp.s ? tmp.s : "", tmp.len);
+    pal_strbuf_free(&tmp);
+}
+
+/* The first ATT&CK technique tag: attack.t1059.001 -> T1059.001. */
+static bool mitre_of(const pal_yaml *tags, char *out, size_t cap)
+{
+    if (!tags || tags->kind != PAL_YAML_SEQ) return false;
+    for (unsigned i = 0; i < tags->n; i++) {
+        const pal_yaml *t = tags->items[i];
+        if (t->kind != PAL_YAML_SCALAR || strncasecmp(t->str, "attack.t", 8) || !isdigit((unsigned char)t->str[8])) continue;
+        size_t n = strlen(t->str + 7);
+        if (n + 1 > cap) continue;
+        for (size_t k = 0; k < n; k++) out[k] = (char)toupper((unsigned char)t->str[7 + k]);
+        out[n] = 0;
+        return true;
+    }
+    return false;
+}
+
+static const char *severity_of(const char *level)
+{
+    if (!level) return NULL;
+    if (!strcasecmp(level, "informational")) return "info";
+    if (!strcasecmp(level, "low")) return "low";
+    if (!strcasecmp(level, "medium")) return "medium";
+    if (!strcasecmp(level, "high")) return "high";
+    if (!strcasecmp(level, "critical")) return "critical";
+    return NULL;
+}
+
+/* ---- compiling the result alone ---- */
+
+typedef struct one_file { const char *text; size_t len; } one_file;
+
+static int read_one(void *user, const char *relpath, char **data, size_t *len)
+{
+    const one_file *f = user;
+    if (strcmp(relpath, "sigma.pal") != 0) return -1;
+    *data = malloc(f->len + 1);
+    if (!*data) return -1;
+    memcpy(*data, f->text, f->len);
+    (*data)[f->len] = 0;
+    *len = f->len;
+    return 0;
+}
+
+typedef struct first_diag { char text[400]; bool have; } first_diag;
+
+static void keep_first(const pal_diagnostic *d, void *user)
+{
+    first_diag *f = user;
+    if (f->have || d->level != PAL_DIAG_ERROR) return;
+    f->have = true;
+    snprintf(f->text, sizeof f->text, "%u:%u: %s[%s]: %s", d->line, d->col, "error", d->code ? d->code : "", d->message);
+}
+
+static bool self_check(conv *c, const char *text, size_t len)
+{
+    one_file f = {text, len};
+    first_diag fd = {{0}, false};
+    pal_compile_opts o = {0};
+    o.read = read_one;
+    o.read_user = &f;
+    o.diag = keep_first;
+    o.diag_user = &fd;
+    o.max_errors = 1;
+    const char *paths[] = {"sigma.pal"};
+    unsigned ne = 0, nw = 0;
+    pal_program *p = pal_compile(paths, 1, &o, &ne, &nw);
+    if (!p) return refuse(c, NULL, "palisade cannot compile the converted rule: %s", fd.have ? fd.text : "no diagnostic");
+    pal_program_free(p);
+    return true;
+}
+
+static void quiet(const pal_diagnostic *d, void *user) { (void)d; (void)user; }
+
+/* ---- the entry point ---- */
+
+static void copy_meta(char *dst, size_t cap, const char *s)
+{
+    snprintf(dst, cap, "%s", s ? s : "");
+    for (char *p = dst; *p; p++)
+        if ((unsigned char)*p < 0x20) *p = ' ';
+}
+
+static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_strbuf *out)
+{
+    pal_sigma_result *r = c->res;
+    if (!rule || rule->kind != PAL_YAML_MAP) return refuse(c, rule, "a Sigma rule is a YAML mapping");
+    copy_meta(r->id, sizeof r->id, scalar(rule, "id"));
+    copy_meta(r->title, sizeof r->title, scalar(rule, "title"));
+    if (pal_yaml_get(rule, "correlation"))
+        return refuse(c, pal_yaml_get(rule, "correlation"), "a correlation rule: palisade converts them once sequences exist (issue 15)");
+    if (pal_yaml_get(rule, "filter"))
+        return refuse(c, pal_yaml_get(rule, "filter"), "a Sigma filter document (it changes other rules; apply it to them first)");
+    const char *title = scalar(rule, "title");
+    if (!title || !*title) return refuse(c, rule, "the rule has no title");
+    const pal_yaml *ls = pal_yaml_get(rule, "logsource");
+    if (!ls || ls->kind != PAL_YAML_MAP) return refuse(c, rule, "the rule has no logsource");
+    const char *product = scalar(ls, "product"), *category = scalar(ls, "category"), *service = scalar(ls, "service");
+    c->src = sigma_map_source(c->map, product, category, service);
+    if (!c->src)
+        return refuse(c, ls, "logsource%s%s%s%s%s%s is not in the field mapping", product ? " product " : "", product ? product : "",
+                      category ? " category " : "", category ? category : "", service ? " service " : "", service ? service : "");
+    c->detection = pal_yaml_get(rule, "detection");
+    if (!c->detection || c->detection->kind != PAL_YAML_MAP) return refuse(c, rule, "the rule has no detection");
+
+    pal_strbuf when;
+    pal_strbuf_init(&when, PAL_SIGMA_MAX_OUTPUT);
+    bool ok = condition(c, &when);
+    if (ok && when.failed) ok = refuse(c, c->detection, "the converted condition is larger than %u bytes", PAL_SIGMA_MAX_OUTPUT);
+    if (!ok) { pal_strbuf_free(&when); return false; }
+
+    /* provenance */
+    sbf(out, "// Converted from Sigma by palisade sigma convert.\n");
+    comment(out, "source: ", file);
+    if (*r->id) comment(out, "id: ", r->id);
+    comment(out, "title: ", title);
+    const char *keys[] = {"status", "author", "date", "modified", "license", NULL};
+    for (int i = 0; keys[i]; i++)
+        if (scalar(rule, keys[i])) {
+            char p[32];
+            snprintf(p, sizeof p, "%s: ", keys[i]);
+            comment(out, p, scalar(rule, keys[i]));
+        }
+    sbf(out, "// logsource:%s%s%s%s%s%s\n", product ? " product " : "", product ? product : "", category ? " category " : "",
+        category ? category : "", service ? " service " : "", service ? service : "");
+    comment_list(out, rule, "references");
+    comment_list(out, rule, "falsepositives");
+    comment_list(out, rule, "fields");
+
+    /* the rule: its name is the Sigma id, so decisions carry it */
+    pal_strbuf_puts(out, "rule ");
+    put_lit(out, *r->id ? r->id : title, strlen(*r->id ? r->id : title));
+    pal_strbuf_puts(out, " {\n");
+    if (c->src->kind) sbf(out, "  on %s\n", c->src->kind);
+    pal_strbuf_puts(out, "  when ");
+    if (c->src->when) {
+        put_piece(out, c->src->when, strlen(c->src->when), L_AND);
+        pal_strbuf_puts(out, "\n    and ");
+        put_piece(out, when.s ? when.s : "false", when.len, L_AND);
+    } else {
+        pal_strbuf_append(out, when.s ? when.s : "false", when.len);
+    }
+    pal_strbuf_free(&when);
+    pal_strbuf_putc(out, '\n');
+    const char *sev = severity_of(scalar(rule, "level"));
+    if (sev) sbf(out, "  severity %s\n", sev);
+    pal_strbuf_puts(out, "  title ");
+    put_lit(out, title, strlen(title));
+    pal_strbuf_putc(out, '\n');
+    const char *desc = scalar(rule, "description");
+    if (desc && *desc) {
+        pal_strbuf_puts(out, "  description ");
+        put_lit(out, desc, strlen(desc) > 4000 ? 4000 : strlen(desc));
+        pal_strbuf_putc(out, '\n');
+    }
+    char mitre[64];
+    const pal_yaml *tags = pal_yaml_get(rule, "tags");
+    if (mitre_of(tags, mitre, sizeof mitre)) sbf(out, "  mitre \"%s\"\n", mitre);
+    if (tags && tags->kind == PAL_YAML_SEQ && tags->n) {
+        pal_strbuf_puts(out, "  tags [");
+        for (unsigned i = 0, k = 0; i < tags->n; i++) {
+            if (tags->items[i]->kind != PAL_YAML_SCALAR) continue;
+            if (k++) pal_strbuf_puts(out, ", ");
+            put_lit(out, tags->items[i]->str, tags->items[i]->len);
+        }
+        pal_strbuf_puts(out, "]\n");
+    }
+    pal_strbuf_puts(out, "  message ");
+    put_message(out, title);
+    pal_strbuf_puts(out, "\n}\n");
+    if (out->failed) return refuse(c, NULL, "the converted rule is larger than %u bytes", PAL_SIGMA_MAX_OUTPUT);
+    return true;
+}
+
+int pal_sigma_convert(const pal_sigma_map *m, const char *file, const char *data, size_t len, pal_sigma_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->status = PAL_SIGMA_REFUSED;
+    conv c = {.map = m, .res = out};
+    pal_yaml_doc doc;
+    char err[512];
+    pal_yaml_limits lim = {PAL_SIGMA_MAX_BYTES, PAL_SIGMA_MAX_NODES, PAL_SIGMA_MAX_DEPTH};
+    if (len > PAL_SIGMA_MAX_BYTES) {
+        snprintf(out->reason, sizeof out->reason, "the file is larger than the %u bytes a Sigma rule may have", PAL_SIGMA_MAX_BYTES);
+        return out->status;
+    }
+    if (pal_yaml_parse(&doc, file, data, len, &lim, err, sizeof err) != 0) {
+        /* "FILE:LINE:COL: what": the file is named by the caller already */
+        const char *msg = err;
+        size_t fl = strlen(file);
+        if (!strncmp(err, file, fl) && err[fl] == ':') msg = err + fl + 1;
+        const char *hint = strstr(err, "second YAML document") ? " (a rule collection or a correlation with its rules: put each rule in its own file)" : "";
+        snprintf(out->reason, sizeof out->reason, "line %s%s", msg, hint);
+        return out->status;
+    }
+    c.doc = &doc;
+    pal_strbuf text;
+    pal_strbuf_init(&text, PAL_SIGMA_MAX_OUTPUT);
+    bool ok = convert_doc(&c, file, doc.root, &text) && pal_strbuf_cstr(&text);
+    if (ok) ok = self_check(&c, text.s, text.len);
+    if (ok) {
+        char *fmt = NULL;
+        size_t fl = 0;
+        if (pal_format("sigma.pal", text.s, text.len, quiet, NULL, &fmt, &fl) != 0)
+            ok = refuse(&c, NULL, "the converted rule cannot be formatted; please report it");
+        else {
+            out->source = fmt;
+            out->source_len = fl;
+            out->status = PAL_SIGMA_CONVERTED;
+        }
+    }
+    pal_strbuf_free(&text);
+    pal_yaml_free(&doc);
+    return out->status;
+}
+
+void pal_sigma_result_free(pal_sigma_result *r)
+{
+    if (!r) return;
+    free(r->source);
+    r->source = NULL;
+}

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# `palisade sigma convert` end to end, on Sigma rules written for these tests
+# (tests/e2e/sigma/rules: every modifier, every condition form, keyword
+# searches, null and empty values, every logsource the built-in mapping
+# knows a kind for; tests/e2e/sigma/refused: one rule per refusal reason):
+#
+#   1. the rules convert (one .pal per file, each rule named by its Sigma
+#      id), and what is written is formatted (fmt -l lists nothing), lint
+#      clean, and `palisade test` runs test blocks written against it;
+#   2. the converted rules decide real-shaped Sysmon, Security and PowerShell
+#      records in the three layouts (Winlogbeat, flat, evtx_dump): each
+#      record matches exactly the rules written for it, in every layout;
+#   3. every refused rule is reported with its file, its id and the reason,
+#      nothing is written for it, and --strict turns refusals into exit 2;
+#   4. a user mapping replaces the built-in one, and a broken mapping is an
+#      error naming its file and line.
+#
+# Needs $PALISADE (tests/run-all.sh sets it), python3.
+. "$(dirname "$0")/lib/harness.sh"
+
+D=tests/e2e/sigma
+OUT=$TMP/out
+
+# ---- 1. conversion, fmt, lint, test ----
+"$PALISADE" sigma convert "$D/rules" -o "$OUT" 2>"$TMP/convert.err"
+rc=$?
+expect_eq "convert exits 0" "$rc" 0
+check "convert counts" grep -q 'converted 9 of 9 rules' "$TMP/convert.err"
+n=$(ls "$OUT"/*.pal 2>/dev/null | wc -l)
+expect_eq "one .pal per Sigma file" "$n" 9
+check "a rule is named by its Sigma id" grep -q "^rule '11111111-0000-4000-8000-000000000001'" "$OUT/proc_modifiers.pal"
+check "provenance is kept" grep -q '^// source: tests/e2e/sigma/rules/proc_modifiers.yml' "$OUT/proc_modifiers.pal"
+check "references are kept" grep -q 'https://example.invalid/palisade-sigma-tests' "$OUT/proc_modifiers.pal"
+check "level becomes severity" grep -q 'severity *high' "$OUT/proc_modifiers.pal"
+check "the ATT&CK tag becomes mitre" grep -q 'mitre *"T1059.001"' "$OUT/proc_modifiers.pal"
+fmtl=$("$PALISADE" fmt -l "$OUT" 2>&1)
+expect_eq "converted output is formatted" "$fmtl" ""
+"$PALISADE" lint "$OUT" >"$TMP/lint.out" 2>&1
+expect_eq "converted output is lint clean" "$?" 0 || cat "$TMP/lint.out"
+cp "$D/tests.pal" "$OUT/tests.pal"
+"$PALISADE" test "$OUT" >"$TMP/test.out" 2>&1
+expect_eq "palisade test runs tests against converted rules" "$?" 0 || cat "$TMP/test.out"
+rm "$OUT/tests.pal"
+
+# ---- 2. decisions over the three layouts ----
+python3 - "$TMP" <<'EOF'
+import base64, json, sys
+tmp = sys.argv[1]
+SYSMON = "Microsoft-Windows-Sysmon/Operational"
+def sysmon(eid, data):
+    return ("Microsoft-Windows-Sysmon", SYSMON, eid, data)
+pid = iter(range(4000, 5000))
+def proc(image, cmd="x", **kw):
+    d = {"UtcTime": "2025-01-01 10:00:00.000", "ProcessGuid": "{1}", "ProcessId": str(next(pid)),
+         "Image": image, "CommandLine": cmd, "CurrentDirectory": "C:\\", "User": kw.pop("user", "CORP\\carol"),
+         "ParentImage": "C:\\Windows\\explorer.exe", "ParentCommandLine": "explorer.exe", "ParentProcessId": "100"}
+    d.update(kw)
+    return sysmon(1, d)
+enc = base64.b64encode("xIEX (New-Object Net.WebClient)".encode("utf-16le")).decode()
+R = "11111111-0000-4000-8000-00000000000"
+cases = [
+    (proc("C:\\Tools\\Plain.exe"), [R + "1"]),
+    (proc("C:\\Windows\\System32\\cmd.exe", "cmd /c CONTAINS-ME"), [R + "1"]),
+    (proc("C:\\Windows\\System32\\cmd.exe", "cmd /c casematters"), []),
+    (proc("C:\\Windows\\System32\\cmd.exe", "cmd /c CaseMatters"), [R + "1"]),
+    (proc("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "powershell -enc " + enc), [R + "1"]),
+    (proc("C:\\Glob\\sub\\tool.exe"), [R + "1"]),
+    (proc("C:\\Glob\\tool.exe"), []),
+    (proc("C:\\T\\user-test.exe", user="CORP\\alice"), [R + "1"]),
+    (proc("C:\\T\\user-test.exe", user="CORP\\bob"), []),
+    (proc("C:\\T\\h.exe", Hashes="SHA1=00,MD5=0123456789abcdef0123456789abcdef,SHA256=AA"), [R + "1"]),
+    (proc("C:\\T\\w.exe", "w.exe \u2013windash-flag"), [R + "1"]),
+    (proc("C:\\T\\w.exe", "w.exe x-windash-flag"), []),
+    (proc("C:\\T\\neq-test.exe", "other"), [R + "1"]),
+    (proc("C:\\T\\neq-test.exe", "ALLOWED"), []),
+    (proc("C:\\T\\empty-test.exe", ""), [R + "1"]),
+    (proc("C:\\T\\pe.exe", OriginalFileName="Renamed-Original.EXE", IntegrityLevel="High"), [R + "1"]),
+    (proc("C:\\T\\cond-a.exe", "run cond-b1"), [R + "2"]),
+    (proc("C:\\T\\cond-a.exe", "run cond-b2 filtered"), []),
+    (sysmon(3, {"UtcTime": "2025-01-01 10:00:00.000", "ProcessId": "3000", "Image": "C:\\T\\nc.exe", "Protocol": "tcp",
+                "Initiated": "true", "SourceIp": "10.0.0.5", "SourcePort": "50000", "DestinationIp": "203.0.113.5",
+                "DestinationPort": "4444", "User": "CORP\\carol"}), [R + "3"]),
+    (sysmon(3, {"UtcTime": "2025-01-01 10:00:00.000", "ProcessId": "3000", "Image": "C:\\T\\nc.exe", "Protocol": "tcp",
+                "Initiated": "true", "SourceIp": "10.0.0.5", "SourcePort": "50000", "DestinationIp": "10.1.1.1",
+                "DestinationPort": "4444", "User": "CORP\\carol"}), []),
+    (sysmon(3, {"UtcTime": "2025-01-01 10:00:00.000", "ProcessId": "3000", "Image": "C:\\T\\nc.exe", "Protocol": "tcp",
+                "Initiated": "true", "SourceIp": "10.0.0.5", "SourcePort": "50000", "DestinationIp": "127.0.0.1",
+                "DestinationPort": "31337", "User": "CORP\\carol"}), []),
+    (sysmon(22, {"UtcTime": "2025-01-01 10:00:00.000", "ProcessId": "3100", "Image": "C:\\T\\q.exe",
+                 "QueryName": "a.Tunnel.example", "QueryStatus": "0", "QueryResults": "", "User": "CORP\\carol"}), [R + "4"]),
+    (sysmon(11, {"UtcTime": "2025-01-01 10:00:00.000", "ProcessId": "3200", "Image": "C:\\T\\w.exe",
+                 "TargetFilename": "C:\\Users\\carol\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\x.VBS",
+                 "User": "CORP\\carol"}), [R + "5"]),
+    (sysmon(13, {"EventType": "SetValue", "UtcTime": "2025-01-01 10:00:00.000", "ProcessId": "3300", "Image": "C:\\T\\reg.exe",
+                 "TargetObject": "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\upd",
+                 "Details": "C:\\Users\\carol\\AppData\\Local\\Temp\\a.exe", "User": "CORP\\carol"}), [R + "6"]),
+    (sysmon(7, {"UtcTime": "2025-01-01 10:00:00.000", "ProcessId": "3400", "Image": "C:\\T\\host.exe",
+                "ImageLoaded": "C:\\T\\TestHook.dll", "Hashes": "SHA256=AB", "Signed": "false", "Signature": "-",
+                "SignatureStatus": "Unavailable", "User": "CORP\\carol"}), [R + "7"]),
+    (sysmon(7, {"UtcTime": "2025-01-01 10:00:00.000", "ProcessId": "3400", "Image": "C:\\T\\host.exe",
+                "ImageLoaded": "C:\\T\\TestHook.dll", "Hashes": "SHA256=AB", "Signed": "true", "Signature": "X",
+                "SignatureStatus": "Valid", "User": "CORP\\carol"}), []),
+    (("Microsoft-Windows-Security-Auditing", "Security", 4624,
+      {"SubjectUserSid": "S-1-5-18", "SubjectUserName": "DC$", "TargetUserName": "svc-test7", "TargetDomainName": "CORP",
+       "LogonType": "3", "LogonProcessName": "NtLmSsp", "AuthenticationPackageName": "NTLM", "WorkstationName": "WS1",
+       "IpAddress": "10.0.0.9", "IpPort": "50123", "ProcessName": "-", "ProcessId": "0x0"}), [R + "8"]),
+    (("Microsoft-Windows-Security-Auditing", "Security", 4624,
+      {"SubjectUserSid": "S-1-5-18", "SubjectUserName": "DC$", "TargetUserName": "svc-test7", "TargetDomainName": "CORP",
+       "LogonType": "2", "LogonProcessName": "User32", "AuthenticationPackageName": "Negotiate", "WorkstationName": "WS1",
+       "IpAddress": "127.0.0.1", "IpPort": "0", "ProcessName": "C:\\Windows\\System32\\svchost.exe", "ProcessId": "0x2a0"}), []),
+    (("Microsoft-Windows-PowerShell", "Microsoft-Windows-PowerShell/Operational", 4104,
+      {"MessageNumber": "1", "MessageTotal": "1", "ScriptBlockText": "Invoke-TestMarker -Name x -Force",
+       "ScriptBlockId": "00000000-0000-0000-0000-000000000001", "Path": ""}), [R + "9"]),
+]
+def winlogbeat(p, ch, eid, d):
+    return {"winlog": {"channel": ch, "event_id": eid, "provider_name": p, "computer_name": "ws1", "event_data": d}}
+def flat(p, ch, eid, d):
+    r = {"EventID": eid, "Channel": ch, "SourceName": p, "Hostname": "ws1"}
+    r.update(d)
+    return r
+def evtx(p, ch, eid, d):
+    return {"Event": {"System": {"Provider": {"#attributes": {"Name": p}}, "EventID": eid, "Channel": ch,
+                                 "Computer": "ws1", "TimeCreated": {"#attributes": {"SystemTime": "2025-01-01T10:00:00.000000Z"}}},
+                      "EventData": d}}
+for name, f in (("winlogbeat", winlogbeat), ("flat", flat), ("evtx", evtx)):
+    with open(f"{tmp}/events-{name}.jsonl", "w") as out:
+        for (rec, _) in cases:
+            out.write(json.dumps(f(*rec)) + "\n")
+with open(f"{tmp}/expected.json", "w") as out:
+    json.dump([sorted(e) for (_, e) in cases], out)
+EOF
+for layout in winlogbeat flat evtx; do
+    "$PALISADE" eval --policy "$OUT" --events "$TMP/events-$layout.jsonl" >"$TMP/dec-$layout.jsonl" 2>"$TMP/eval-$layout.err"
+    got=$(python3 - "$TMP/dec-$layout.jsonl" "$TMP/expected.json" <<'EOF'
+import json, sys
+want = json.load(open(sys.argv[2]))
+lines = [json.loads(l) for l in open(sys.argv[1])]
+bad = []
+if len(lines) != len(want):
+    bad.append(f"{len(lines)} decisions for {len(want)} records")
+for i, (d, w) in enumerate(zip(lines, want)):
+    got = sorted(m["rule"] for m in d.get("matches", []))
+    if got != w or "error" in d:
+        bad.append(f"record {i + 1}: got {got} {d.get('error', '')}, want {w}")
+print("\n".join(bad) if bad else "ok")
+EOF
+)
+    expect_eq "converted rules decide the $layout layout" "$got" ok
+done
+
+# ---- 3. refusals ----
+"$PALISADE" sigma convert "$D/refused" -o "$TMP/refused" 2>"$TMP/refused.err"
+expect_eq "refusals alone exit 0" "$?" 0
+check "refusals are counted" grep -q 'converted 0 of 9 rules' "$TMP/refused.err"
+n=$(ls "$TMP/refused" 2>/dev/null | wc -l)
+expect_eq "nothing is written for a refused rule" "$n" 0
+while IFS='|' read -r file id reason; do
+    check "refused $file names file, id and reason" \
+        grep -qF "$D/refused/$file: id $id: refused: " "$TMP/refused.err"
+    check "refused $file says why" grep -F "$D/refused/$file:" "$TMP/refused.err" -A0 -q
+    grep -F "$D/refused/$file:" "$TMP/refused.err" | grep -qF -- "$reason" \
+        && ok "reason of $file" || bad "reason of $file" "$(grep -F "$file" "$TMP/refused.err")"
+done <<'EOF'
+expand.yml|22222222-0000-4000-8000-000000000001|placeholders take their values from a pySigma pipeline
+timemod.yml|22222222-0000-4000-8000-000000000002|the time modifier |hour has no palisade equivalent
+unmapped.yml|22222222-0000-4000-8000-000000000003|field NoSuchSigmaField is not in the field mapping
+logsource.yml|22222222-0000-4000-8000-000000000004|logsource product acme category firewall is not in the field mapping
+aggregation.yml|22222222-0000-4000-8000-000000000005|an aggregation ('| count() ...') is a correlation
+correlation.yml|22222222-0000-4000-8000-000000000006|a correlation rule
+counting.yml|22222222-0000-4000-8000-000000000008|'2 of' counts selections
+textual_port.yml|22222222-0000-4000-8000-000000000009|destination.port is a number
+EOF
+check "a YAML alias is refused, with its place" grep -q 'alias.yml: id (none): refused: line 5:16: YAML anchors and aliases' "$TMP/refused.err"
+"$PALISADE" sigma convert "$D/refused" "$D/rules" -o "$TMP/strict" --strict 2>/dev/null
+expect_eq "--strict: a refusal exits 2" "$?" 2
+n=$(ls "$TMP/strict" | wc -l)
+expect_eq "--strict still writes what converts" "$n" 9
+
+mkdir -p "$TMP/dup/a" "$TMP/dup/b"
+cp "$D/rules/dns_query.yml" "$TMP/dup/a/x.yml"; cp "$D/rules/dns_query.yml" "$TMP/dup/b/x.yml"
+"$PALISADE" sigma convert "$TMP/dup/a/x.yml" "$TMP/dup/b/x.yml" -o "$TMP/dupout" 2>"$TMP/dup.err"
+check "a second rule with the same id is refused" grep -q 'b/x.yml: id 11111111-0000-4000-8000-000000000004: refused: another rule of this run has the same id' "$TMP/dup.err"
+
+# ---- 4. mappings ----
+"$PALISADE" sigma mapping >"$TMP/map.yaml"
+expect_eq "sigma mapping prints the built-in one" "$?" 0
+sed -i 's|^  Image: process.executable$|  Image: process.name|' "$TMP/map.yaml"
+"$PALISADE" sigma convert "$D/rules/proc_conditions.yml" -o "$TMP/usermap" --mapping "$TMP/map.yaml" 2>/dev/null
+check "a user mapping is used" grep -q "process.name endswith nocase '\\\\cond-a.exe'" "$TMP/usermap/proc_conditions.pal"
+printf 'fields:\n  Image: [x\n' >"$TMP/broken.yaml"
+"$PALISADE" sigma convert "$D/rules" -o "$TMP/broken" --mapping "$TMP/broken.yaml" 2>"$TMP/broken.err"
+expect_eq "a broken mapping exits 2" "$?" 2
+check "a broken mapping names its file and line" grep -q "broken.yaml:3:1: YAML syntax error" "$TMP/broken.err"
+
+finish

@@ -1,0 +1,213 @@
+/*
+ * test_sigma.c — the constant encodings (lang/check/encode.c) against values
+ * computed with Python's base64 and codecs (pySigma's formulas), and the
+ * Sigma converter's pieces that e2e does not reach one by one: Sigma's
+ * escapes, text prefixes of addresses, precedence of generated text, the
+ * mapping reader's errors, and refusals of hostile documents.
+ */
+#include "tests/unit/unit.h"
+#include "lang/check/encode.h"
+#include "lang/tools/sigma.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- encodings ---- */
+
+typedef struct outs { char v[700][64]; size_t len[700]; unsigned n; } outs;
+
+static bool collect(void *ctx, const char *s, size_t len)
+{
+    outs *o = ctx;
+    if (o->n == 700 || len >= 64) return false;
+    memcpy(o->v[o->n], s, len);
+    o->v[o->n][len] = 0;
+    o->len[o->n++] = len;
+    return true;
+}
+
+static void test_encodings(void)
+{
+    outs o = {0};
+    CHECK(pal_encode(PAL_ENC_BASE64OFFSET, "/bin/sh", 7, collect, &o) == NULL);
+    CHECK_INT(o.n, 3);
+    CHECK_STR(o.v[0], "L2Jpbi9za");
+    CHECK_STR(o.v[1], "9iaW4vc2");
+    CHECK_STR(o.v[2], "vYmluL3No");
+    memset(&o, 0, sizeof o);
+    CHECK(pal_encode(PAL_ENC_BASE64OFFSET, "a", 1, collect, &o) == NULL);
+    CHECK_INT(o.n, 3);
+    CHECK_STR(o.v[0], "Y");
+    CHECK_STR(o.v[1], "");      /* one byte at offset 1 has no fixed character */
+    CHECK_STR(o.v[2], "h");
+    memset(&o, 0, sizeof o);
+    CHECK(pal_encode(PAL_ENC_BASE64, "whoami", 6, collect, &o) == NULL);
+    CHECK_STR(o.v[0], "d2hvYW1p");
+    memset(&o, 0, sizeof o);
+    CHECK(pal_encode(PAL_ENC_BASE64, "ab", 2, collect, &o) == NULL);
+    CHECK_STR(o.v[0], "YWI=");
+    memset(&o, 0, sizeof o);
+    CHECK(pal_encode(PAL_ENC_UTF16LE, "A\xe2\x82\xac", 4, collect, &o) == NULL);
+    CHECK_INT(o.len[0], 4);
+    CHECK(!memcmp(o.v[0], "A\0\xac\x20", 4));
+    memset(&o, 0, sizeof o);
+    CHECK(pal_encode(PAL_ENC_UTF16BE, "\xf0\x9f\x98\x80", 4, collect, &o) == NULL);   /* U+1F600: a surrogate pair */
+    CHECK_INT(o.len[0], 4);
+    CHECK(!memcmp(o.v[0], "\xd8\x3d\xde\x00", 4));
+    memset(&o, 0, sizeof o);
+    CHECK(pal_encode(PAL_ENC_UTF16, "A", 1, collect, &o) == NULL);
+    CHECK_INT(o.len[0], 4);
+    CHECK(!memcmp(o.v[0], "\xff\xfe" "A\0", 4));
+    memset(&o, 0, sizeof o);
+    CHECK(pal_encode(PAL_ENC_WIDE, "\xc3\x28", 2, collect, &o) != NULL);   /* not UTF-8 */
+    CHECK(pal_encode(PAL_ENC_WIDE, "\xed\xa0\x80", 3, collect, &o) != NULL); /* a surrogate in UTF-8 */
+
+    /* windash: flag characters start a word after a non-word character */
+    memset(&o, 0, sizeof o);
+    CHECK(pal_encode(PAL_ENC_WINDASH, " -enc", 5, collect, &o) == NULL);
+    CHECK_INT(o.n, 5);
+    CHECK_STR(o.v[0], " -enc");
+    CHECK_STR(o.v[1], " /enc");
+    CHECK_STR(o.v[2], " \xe2\x80\x93" "enc");
+    CHECK_STR(o.v[4], " \xe2\x80\x95" "enc");
+    memset(&o, 0, sizeof o);
+    CHECK(pal_encode(PAL_ENC_WINDASH, "-a -b", 5, collect, &o) == NULL);
+    CHECK_INT(o.n, 25);
+    memset(&o, 0, sizeof o);
+    CHECK(pal_encode(PAL_ENC_WINDASH, "x-y a- b", 8, collect, &o) == NULL);
+    CHECK_INT(o.n, 1);           /* after a word character or before a blank: not flags */
+    memset(&o, 0, sizeof o);
+    CHECK(pal_encode(PAL_ENC_WINDASH, "--c", 3, collect, &o) == NULL);
+    CHECK_INT(o.n, 5);           /* as pySigma's \B[-/]\b: the second dash only */
+    CHECK_STR(o.v[1], "-/c");
+    memset(&o, 0, sizeof o);
+    CHECK(pal_encode(PAL_ENC_WINDASH, "-a -b -c -d -e", 14, collect, &o) != NULL);   /* 3125 spellings */
+    CHECK_INT(pal_encoding_find("base64offset", 12), PAL_ENC_BASE64OFFSET);
+    CHECK_INT(pal_encoding_find("base65", 6), PAL_ENC_NONE);
+}
+
+/* ---- the converter ---- */
+
+static pal_sigma_map *map;
+
+static int conv(const char *yaml, pal_sigma_result *r)
+{
+    return pal_sigma_convert(map, "t.yml", yaml, strlen(yaml), r);
+}
+
+#define HEAD "title: t\nid: 44444444-0000-4000-8000-000000000001\nlogsource: {category: process_creation, product: windows}\ndetection:\n"
+
+static void expect_has(const char *yaml, const char *want)
+{
+    pal_sigma_result r;
+    conv(yaml, &r);
+    CHECK_INT(r.status, PAL_SIGMA_CONVERTED);
+    if (r.status != PAL_SIGMA_CONVERTED) fprintf(stderr, "  refused: %s\n", r.reason);
+    else if (!strstr(r.source, want)) { CHECK(!"converted text"); fprintf(stderr, "  want %s in:\n%s", want, r.source); }
+    pal_sigma_result_free(&r);
+}
+
+static void expect_refused(const char *yaml, const char *why)
+{
+    pal_sigma_result r;
+    conv(yaml, &r);
+    CHECK_INT(r.status, PAL_SIGMA_REFUSED);
+    CHECK(r.source == NULL);
+    if (!strstr(r.reason, why)) { CHECK(!"reason"); fprintf(stderr, "  want '%s' in '%s'\n", why, r.reason); }
+    pal_sigma_result_free(&r);
+}
+
+static void test_values(void)
+{
+    /* escapes: \* is a literal star, \\* a backslash and a wildcard */
+    expect_has(HEAD "  s: {CommandLine: 'a\\*b'}\n  condition: s\n", "process.command_line == nocase 'a*b'");
+    expect_has(HEAD "  s: {Image: 'C:\\\\*\\x.exe'}\n  condition: s\n", "process.executable like nocase 'C:\\**\\x.exe'");
+    expect_has(HEAD "  s: {Image: 'C:\\Win\\x.exe'}\n  condition: s\n", "process.executable == nocase 'C:\\Win\\x.exe'");
+    /* wildcards at the ends become the modifier they spell */
+    expect_has(HEAD "  s: {CommandLine: '*mid*'}\n  condition: s\n", "process.command_line contains nocase 'mid'");
+    expect_has(HEAD "  s: {Image: '*\\cmd.exe'}\n  condition: s\n", "process.executable endswith nocase '\\cmd.exe'");
+    /* ? on a path: a regex (a path glob's ? stops at separators) */
+    expect_has(HEAD "  s: {Image: 'C:\\a?b'}\n  condition: s\n", "process.executable matches '(?is)^C:\\\\a.b$'");
+    /* a quote in a value: an escaped string */
+    expect_has(HEAD "  s: {CommandLine|contains: \"it's\"}\n  condition: s\n", "contains nocase \"it's\"");
+    /* precedence: an or-search under and is parenthesised, under not too */
+    expect_has(HEAD "  a: {CommandLine|contains: [x, y]}\n  b: [{Image: p}, {Image: q}]\n  condition: a and not b\n",
+               "and not (process.executable == nocase 'p' or process.executable == nocase 'q')");
+    /* IP text prefixes as CIDRs */
+    expect_has("title: t\nid: 1\nlogsource: {category: network_connection, product: windows}\ndetection:\n"
+               "  s: {DestinationIp|startswith: ['10.', '172.3']}\n  condition: s\n",
+               "destination.ip in ['10.0.0.0/8', '172.3.0.0/16', '172.30.0.0/16'");
+    /* a list of conditions is their or */
+    expect_has(HEAD "  a: {Image: p}\n  b: {Image: q}\n  condition: [a, b]\n", ") or (");
+    /* them skips identifiers starting with _ */
+    expect_has(HEAD "  a: {Image: p}\n  _b: {Image: q}\n  condition: all of them\n", "process.executable == nocase 'p'");
+}
+
+static void test_refusals(void)
+{
+    expect_refused(HEAD "  s: {Image: x}\n  condition: s or\n", "condition: unexpected 'end'");
+    expect_refused(HEAD "  s: {Image: x}\n  condition: (s\n", "')' expected");
+    expect_refused(HEAD "  s: {Image: x}\n  condition: t\n", "condition names 't'");
+    expect_refused(HEAD "  s: {Image: x}\n  condition: 1 of z*\n", "no search identifier matches 'z*'");
+    expect_refused(HEAD "  s: {Image|contains|startswith: x}\n  condition: s\n", "two of contains, startswith and endswith");
+    expect_refused(HEAD "  s: {Image|base64: '*x'}\n  condition: s\n", "cannot be base64-encoded");
+    expect_refused(HEAD "  s: {Image|frobnicate: x}\n  condition: s\n", "unknown modifier |frobnicate");
+    expect_refused(HEAD "  s: {ProcessId: abc}\n  condition: s\n", "is not a number");
+    expect_refused(HEAD "  s: {Hashes|contains: 'MD5=12'}\n  condition: s\n", "not one whole MD5 hash");
+    expect_refused(HEAD "  s: {User: 'a\\b\\c'}\n  condition: s\n", "this value has two");
+    expect_refused("title: t\nlogsource: {category: process_creation, product: windows}\n", "no detection");
+    expect_refused("- a\n- b\n", "a YAML mapping");
+    expect_refused("title: [unclosed\n", "YAML syntax error");
+    /* hostile YAML: aliases, depth */
+    expect_refused("a: &x [1]\nb: *x\n", "anchors and aliases");
+    char deep[400];
+    memset(deep, '[', 300);
+    deep[300] = 0;
+    expect_refused(deep, "nested deeper than");
+    /* a huge value */
+    size_t n = 70000;
+    char *big = malloc(n + 200);
+    if (big) {
+        int k = snprintf(big, 200, HEAD "  s: {CommandLine: '");
+        memset(big + k, 'A', n);
+        strcpy(big + k + n, "'}\n  condition: s\n");
+        expect_refused(big, "longer than a palisade string may be");
+        free(big);
+    }
+}
+
+static pal_sigma_map *parse_map(const char *text, char *err, size_t cap)
+{
+    return pal_sigma_map_parse("m.yaml", text, strlen(text), err, cap);
+}
+
+static void test_mapping_errors(void)
+{
+    char err[700];
+    pal_sigma_map *m = parse_map("fields: {A: [x]}\nlogsources: []\n", err, sizeof err);
+    CHECK(m == NULL);
+    CHECK(strncmp(err, "m.yaml:1:", 9) == 0);
+    m = parse_map("logsources:\n  - kind: process\n", err, sizeof err);
+    CHECK(m == NULL);
+    CHECK(strstr(err, "needs match") != NULL);
+    m = parse_map("fields: {}\nlogsources:\n  - {match: {product: x}, colour: red}\n", err, sizeof err);
+    CHECK(m == NULL);
+    CHECK(strstr(err, "unknown key 'colour'") != NULL);
+    m = parse_map("logsources:\n  - {match: {product: x}, kind: process}\n", err, sizeof err);
+    CHECK(m != NULL);
+    pal_sigma_map_free(m);
+}
+
+int main(void)
+{
+    char err[700];
+    map = pal_sigma_map_parse(NULL, NULL, 0, err, sizeof err);
+    CHECK(map != NULL);
+    if (!map) { fprintf(stderr, "%s\n", err); return 1; }
+    test_encodings();
+    test_values();
+    test_refusals();
+    test_mapping_errors();
+    pal_sigma_map_free(map);
+    return unit_result("test_sigma");
+}
