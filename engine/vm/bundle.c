@@ -5,7 +5,7 @@
  * Design. Writing is two passes over the program: sizes first (so the file
  * is one allocation), then the records, field by field, little-endian.
  * Reading assumes the file was crafted to hurt: it checks, in this order,
- * the magic, the exact format version, the SHA-256 (so a corrupt or
+ * the magic, the exact format version, the checksum (so a corrupt or
  * truncated file is named as such before any field is believed), the
  * header fields against the buffer, and the section table (ids in order,
  * sections back to back, each length exactly count * record size).  Only
@@ -95,17 +95,21 @@ static pal_str rstr(rd *r) { pal_str s; s.off = r32(r); s.len = r32(r); return s
 static uint32_t get32(const unsigned char *b) { rd r = {b}; return r32(&r); }
 static uint64_t get64(const unsigned char *b) { rd r = {b}; return r64(&r); }
 
-/* SHA-256 of the file with the checksum field read as zeros. */
+/* BLAKE2b-256 (libsodium's crypto_generichash, no key) of the file with
+   the checksum field read as zeros.  Version 1 used SHA-256, which without
+   SHA extensions (libsodium has none) hashed a 4 MB bundle in about as
+   long as yara takes to load 10,000 compiled rules; BLAKE2b is as strong
+   and about four times as fast. */
 static void checksum(const unsigned char *buf, size_t len, unsigned char out[32])
 {
     static const unsigned char zeros[PAL_BUNDLE_CHECKSUM_BYTES];
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, buf, PAL_BUNDLE_CHECKSUM_OFFSET);
-    crypto_hash_sha256_update(&st, zeros, sizeof zeros);
-    crypto_hash_sha256_update(&st, buf + PAL_BUNDLE_CHECKSUM_OFFSET + PAL_BUNDLE_CHECKSUM_BYTES,
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, PAL_BUNDLE_CHECKSUM_BYTES);
+    crypto_generichash_update(&st, buf, PAL_BUNDLE_CHECKSUM_OFFSET);
+    crypto_generichash_update(&st, zeros, sizeof zeros);
+    crypto_generichash_update(&st, buf + PAL_BUNDLE_CHECKSUM_OFFSET + PAL_BUNDLE_CHECKSUM_BYTES,
                               len - PAL_BUNDLE_CHECKSUM_OFFSET - PAL_BUNDLE_CHECKSUM_BYTES);
-    crypto_hash_sha256_final(&st, out);
+    crypto_generichash_final(&st, out, PAL_BUNDLE_CHECKSUM_BYTES);
 }
 
 void pal_bundle_seal(unsigned char *buf, size_t len)

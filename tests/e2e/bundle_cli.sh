@@ -130,7 +130,7 @@ for i in range(count):
 else:
     sys.exit("no backward JUMP in the code")
 b[32:64] = bytes(32)
-b[32:64] = hashlib.sha256(b).digest()
+b[32:64] = hashlib.blake2b(b, digest_size=32).digest()
 open(sys.argv[2], 'wb').write(b)
 EOF
 refused "bundle whose loop jumps back to itself" "$TMP/spin.bundle" 'jumps back'
