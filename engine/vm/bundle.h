@@ -3,8 +3,8 @@
  *
  * A bundle is a pal_program written out: its arrays as sections of fixed-size
  * little-endian records, offsets instead of pointers, behind a header with
- * a magic, an exact format version, the schema digest and a BLAKE2b-256 of
- * the whole file.  Reading treats the file as hostile: every count is checked
+ * a magic, an exact format version, the schema digest and a CRC-32 of the
+ * whole file.  Reading treats the file as hostile: every count is checked
  * against the bytes that hold it before anything is allocated, and the
  * result goes through pal_program_prepare() (engine/vm/vm.h), so a loaded
  * bundle is always verified and ready to run.
@@ -16,8 +16,8 @@
  *       12     4  u32 header size = 72 + 24 * number of sections
  *       16     8  u64 schema digest (pal_schema_digest() of the compiler)
  *       24     8  u64 total length of the file
- *       32    32  BLAKE2b-256 of the whole file (libsodium crypto_generichash,
- *                 no key), computed with these 32 bytes zero
+ *       32    32  checksum: u32 CRC-32 (zlib's crc32, as gzip) of the whole file
+ *                 computed with these 32 bytes zero, then 28 zero bytes
  *       64     4  u32 number of sections (PAL_BUNDLE_NSECTIONS)
  *       68     4  u32 reserved, zero
  *       72  24*n  section table, one entry per section, in id order:

@@ -112,7 +112,7 @@ rc=$?
 if [ "$rc" -le 1 ]; then ok "the count() bundle loads and decides"
 else bad "the count() bundle loads and decides" "exit $rc"; fi
 python3 - "$TMP/loop.bundle" "$TMP/spin.bundle" <<'EOF'
-import hashlib, struct, sys
+import struct, sys, zlib
 b = bytearray(open(sys.argv[1], 'rb').read())
 nsec = struct.unpack_from('<I', b, 64)[0]
 for k in range(nsec):
@@ -130,7 +130,7 @@ for i in range(count):
 else:
     sys.exit("no backward JUMP in the code")
 b[32:64] = bytes(32)
-b[32:64] = hashlib.blake2b(b, digest_size=32).digest()
+b[32:36] = struct.pack("<I", zlib.crc32(b))   # checksum: CRC-32, then 28 zero bytes
 open(sys.argv[2], 'wb').write(b)
 EOF
 refused "bundle whose loop jumps back to itself" "$TMP/spin.bundle" 'jumps back'
@@ -155,13 +155,13 @@ rule "shell" {
 EOF
 "$PALISADE" build "$TMP/rxrepo" -o "$TMP/rx.bundle" 2>/dev/null
 python3 - "$TMP/rx.bundle" "$TMP/badrx.bundle" <<'EOF'
-import hashlib, sys
+import struct, sys, zlib
 b = bytearray(open(sys.argv[1], 'rb').read())
 at = b.find(b'zq.marker')
 if at < 0: sys.exit("pattern not in the bundle")
 b[at + 2] = ord('(')                        # 'zq(marker': a missing )
 b[32:64] = bytes(32)
-b[32:64] = hashlib.blake2b(b, digest_size=32).digest()
+b[32:36] = struct.pack("<I", zlib.crc32(b))   # checksum: CRC-32, then 28 zero bytes
 open(sys.argv[2], 'wb').write(b)
 EOF
 printf '%s\n' '{"event":{"category":["process"]},"process":{"name":"sh","command_line":"zq(marker zqxmarker"}}' >"$TMP/rx.jsonl"
