@@ -170,6 +170,7 @@ struct pal_index {
 
     field_ix *fields;
     uint32_t nfields;
+    uint8_t *field_factor;             /* per field, for pricing (field_factors) */
     uint16_t *probe_fields;
     uint32_t nprobe;
     pal_index_stats stats;
@@ -492,28 +493,26 @@ static bool keys_of_atom(const pal_program *p, const atom *a, key_fn fn, void *u
 
 /* ---- atoms: finding them and pricing them ---- */
 
-static bool low_cardinality(unsigned field)
+/* How many events a key on a field selects, as a factor on its cost:
+   fields with a handful of values (event.category, network.transport) hit
+   most events, names of images and hosts many.  One byte per schema
+   field, computed once per build (a name comparison per atom was 5% of
+   building the index of 10,000 rules). */
+static void field_factors(uint8_t *out, const pal_schema *ev)
 {
-    static const char *const names[] = {
+    static const char *const low[] = {
         "network.direction", "network.transport", "network.protocol", "event.category", "event.type",
         "event.action", "event.kind", "event.module", "host.os.type", "dns.question.type",
         "dns.response_code", NULL};
-    const pal_schema *ev = pal_schema_get(PS_EVENT);
-    if (field >= ev->nfields) return false;
-    for (int i = 0; names[i]; i++)
-        if (!strcmp(ev->fields[field].name, names[i])) return true;
-    return false;
-}
-
-static bool medium_cardinality(unsigned field)
-{
-    static const char *const names[] = {"container.image.name", "container.image.tag", "container.name",
-                                        "host.name", "user.name", NULL};
-    const pal_schema *ev = pal_schema_get(PS_EVENT);
-    if (field >= ev->nfields) return false;
-    for (int i = 0; names[i]; i++)
-        if (!strcmp(ev->fields[field].name, names[i])) return true;
-    return false;
+    static const char *const medium[] = {"container.image.name", "container.image.tag", "container.name",
+                                         "host.name", "user.name", NULL};
+    for (uint32_t f = 0; f < ev->nfields; f++) {
+        out[f] = 1;
+        for (int i = 0; low[i]; i++)
+            if (!strcmp(ev->fields[f].name, low[i])) out[f] = 3;
+        for (int i = 0; medium[i]; i++)
+            if (!strcmp(ev->fields[f].name, medium[i])) out[f] = 2;
+    }
 }
 
 typedef struct pricing { uint32_t nkeys, keybytes, triebytes; double cost; } pricing;
@@ -550,11 +549,12 @@ static bool price_key(void *user, const key *k)
     return true;
 }
 
-static bool price_atom(const pal_program *p, atom *a)
+static bool price_atom(const pal_program *p, const uint8_t *factors, uint32_t nfields, atom *a)
 {
     pricing pr = {0};
     if (!keys_of_atom(p, a, price_key, &pr)) return false;
-    double factor = low_cardinality(a->field) ? 1000 : medium_cardinality(a->field) ? 10 : 1;
+    unsigned fc = a->field < nfields ? factors[a->field] : 1;
+    double factor = fc == 3 ? 1000 : fc == 2 ? 10 : 1;
     a->nkeys = pr.nkeys;
     a->keybytes = pr.keybytes;
     a->triebytes = pr.triebytes;
@@ -905,6 +905,33 @@ static uint32_t edge_get(const pal_index *ix, uint32_t parent, unsigned sym)
     }
 }
 
+/* Doubles the edge table (edges are (parent, symbol) -> child numbers,
+   nothing points into the table, so it may move).  False when out of memory. */
+static bool edges_grow(pal_index *ix)
+{
+    uint64_t ncap = 2 * ((uint64_t)ix->emask + 1);
+    if (ncap > (1ull << 32)) return false;
+    uint64_t *nkey = calloc(ncap, sizeof *nkey);
+    uint32_t *nchild = malloc(ncap * sizeof *nchild);
+    if (!nkey || !nchild) { free(nkey); free(nchild); return false; }
+    uint32_t nmask = (uint32_t)(ncap - 1);
+    for (uint64_t i = 0; i <= ix->emask; i++) {
+        uint64_t k = ix->ekey[i];
+        if (!k) continue;
+        uint32_t j = (uint32_t)mix(k * 0x9e3779b97f4a7c15ull) & nmask;
+        while (nkey[j]) j = (j + 1) & nmask;
+        nkey[j] = k;
+        nchild[j] = ix->echild[i];
+    }
+    free(ix->ekey);
+    free(ix->echild);
+    ix->ekey = nkey;
+    ix->echild = nchild;
+    ix->emask = nmask;
+    return true;
+}
+
+/* The child of parent by sym, made when missing; 0 when out of memory. */
 static uint32_t edge_add(pal_index *ix, uint32_t parent, unsigned sym)
 {
     uint64_t k = (((uint64_t)parent << 9) | sym) + 1;
@@ -912,6 +939,10 @@ static uint32_t edge_add(pal_index *ix, uint32_t parent, unsigned sym)
     for (;; i = (i + 1) & ix->emask) {
         if (ix->ekey[i] == k) return ix->echild[i];
         if (!ix->ekey[i]) break;
+    }
+    if (2 * ((uint64_t)ix->nedges + 1) > (uint64_t)ix->emask + 1) {   /* keep the load at most 1/2 */
+        if (!edges_grow(ix)) return 0;
+        for (i = (uint32_t)mix(k * 0x9e3779b97f4a7c15ull) & ix->emask; ix->ekey[i]; i = (i + 1) & ix->emask) {}
     }
     ix->ekey[i] = k;
     ix->echild[i] = new_node(ix);
@@ -976,41 +1007,37 @@ static bool insert_key(void *user, const key *k)
         if (k->type == K_STR) f->has_str = 1; else f->has_int = 1;
         break;
     }
+    /* edge_add gives 0 when out of memory, which ends the walk */
     case K_PREFIX:
         if (!f->prefix) f->prefix = new_node(ix);
         node = f->prefix;
-        for (uint32_t j = 0; j < k->len; j++) node = edge_add(ix, node, fold((unsigned char)k->s[j]));
+        for (uint32_t j = 0; j < k->len && node; j++) node = edge_add(ix, node, fold((unsigned char)k->s[j]));
         break;
     case K_INFIX:
         if (!f->infix) { f->infix = new_node(ix); ix->is_infix[f->infix] = 1; }
         node = f->infix;
-        for (uint32_t j = 0; j < k->len; j++) {
+        for (uint32_t j = 0; j < k->len && node; j++) {
             node = edge_add(ix, node, fold((unsigned char)k->s[j]));
-            ix->is_infix[node] = 1;
+            if (node) ix->is_infix[node] = 1;
         }
         break;
     case K_SUFFIX:
         if (!f->suffix) f->suffix = new_node(ix);
         node = f->suffix;
-        for (uint32_t j = k->len; j > 0; j--) node = edge_add(ix, node, fold((unsigned char)k->s[j - 1]));
-        if (k->lead_dot) node = edge_add(ix, node, '.');
+        for (uint32_t j = k->len; j > 0 && node; j--) node = edge_add(ix, node, fold((unsigned char)k->s[j - 1]));
+        if (k->lead_dot && node) node = edge_add(ix, node, '.');
         break;
     default: {
         uint32_t *root = k->v6 ? &f->cidr6 : &f->cidr4;
         if (!*root) *root = new_node(ix);
         node = *root;
-        for (unsigned j = 0; j < k->prefix; j++) node = edge_add(ix, node, 256u + ((k->ip[j / 8] >> (7 - j % 8)) & 1u));
+        for (unsigned j = 0; j < k->prefix && node; j++) node = edge_add(ix, node, 256u + ((k->ip[j / 8] >> (7 - j % 8)) & 1u));
         break;
     }
     }
+    if (!node) { b->oom = true; return false; }
     f->kinds |= ix->p->rules[b->rule].kinds;
     return add_pair(b, node);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
 }
 
 
@@ -1096,7 +1123,7 @@ static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri, uint64_t *budge
     for (uint32_t pc = 0; pc < len && natoms < IX_MAX_ATOMS_PER_RULE; pc++) {
         atom a;
         if (!atom_at(p, code, len, w->target, pc, &a)) continue;
-        if (!price_atom(p, &a)) continue;
+        if (!price_atom(p, ix->field_factor, ix->nfields, &a)) continue;
         ninfix += a.kind == AT_INFIX;
         w->atoms[natoms] = a;
         w->atom_of[pc] = (int32_t)natoms;
@@ -1249,6 +1276,7 @@ void pal_index_free(pal_index *ix)
     free(ix->post);
     for (uint32_t f = 0; ix->fields && f < ix->nfields; f++) free(ix->fields[f].infix_next);
     free(ix->fields);
+    free(ix->field_factor);
     free(ix->probe_fields);
     free(ix);
 }
@@ -1301,8 +1329,11 @@ static int size_tables(pal_index *ix, const build_totals *tot)
     ix->ktab = calloc(kcap, sizeof *ix->ktab);
     ix->cap_kbytes = tot->bytes ? tot->bytes : 1;
     ix->kbytes = malloc(ix->cap_kbytes);
+    /* tot->trie counts every key byte, but keys share prefixes (a policy's
+       paths, a feed's domains): the edge table starts at half that many
+       slots and doubles whenever it is half full (edge_add) */
     uint64_t ecap = 16;
-    while (ecap < tot->trie * 2) ecap <<= 1;
+    while (ecap < tot->trie / 2) ecap <<= 1;
     ix->emask = (uint32_t)(ecap - 1);
     ix->ekey = calloc(ecap, sizeof *ix->ekey);
     ix->echild = malloc(ecap * sizeof *ix->echild);
@@ -1332,17 +1363,27 @@ static int fill_postings(pal_index *ix, builder *b)
             if (b->oom) return -1;
         }
     }
-    if (b->npairs) qsort(b->pairs, b->npairs, sizeof *b->pairs, cmp_u64);
+    /* Postings grouped by node with a counting sort: the pairs were made
+       rule by rule in ascending order, and the sort is stable, so each
+       node's rules come out ascending and a rule keyed twice on a node
+       (two atoms with the same key) twice in a row, dropped here. */
     ix->post_first = calloc(ix->nnodes, sizeof *ix->post_first);
     ix->post_count = calloc(ix->nnodes, sizeof *ix->post_count);
     ix->post = malloc((b->npairs ? b->npairs : 1) * sizeof *ix->post);
     if (!ix->post_first || !ix->post_count || !ix->post) return -1;
+    for (uint32_t i = 0; i < b->npairs; i++) ix->post_count[b->pairs[i] >> 32]++;
+    for (uint32_t n = 0, at = 0; n < ix->nnodes; n++) {
+        ix->post_first[n] = at;
+        at += ix->post_count[n];
+        ix->post_count[n] = 0;
+    }
     for (uint32_t i = 0; i < b->npairs; i++) {
-        if (i && b->pairs[i] == b->pairs[i - 1]) continue;
-        uint32_t node = (uint32_t)(b->pairs[i] >> 32);
-        if (!ix->post_count[node]) ix->post_first[node] = ix->npost;
-        ix->post_count[node]++;
-        ix->post[ix->npost++] = (uint32_t)b->pairs[i];
+        uint32_t node = (uint32_t)(b->pairs[i] >> 32), rule = (uint32_t)b->pairs[i];
+        uint32_t *slot = ix->post + ix->post_first[node], c = ix->post_count[node];
+        if (c && slot[c - 1] == rule) continue;
+        slot[c] = rule;
+        ix->post_count[node] = c + 1;
+        ix->npost++;
     }
     free(b->pairs);
     b->pairs = NULL;
@@ -1404,11 +1445,13 @@ pal_index *pal_index_build(const pal_program *p)
     ix->atom_first = calloc(nr, sizeof *ix->atom_first);
     ix->atom_count = calloc(nr, sizeof *ix->atom_count);
     ix->fields = calloc(ix->nfields ? ix->nfields : 1, sizeof *ix->fields);
+    ix->field_factor = malloc(ix->nfields ? ix->nfields : 1);
+    if (ix->field_factor) field_factors(ix->field_factor, ev);
     ix->probe_fields = calloc(ix->nfields ? ix->nfields : 1, sizeof *ix->probe_fields);
     for (unsigned k = 0; k < PAL_NKINDS; k++) ix->always[k] = calloc(nr, sizeof(uint32_t));
     builder b = {.ix = ix};
     build_totals tot = {0};
-    bool ok = ix->state && ix->atom_first && ix->atom_count && ix->fields && ix->probe_fields;
+    bool ok = ix->state && ix->atom_first && ix->atom_count && ix->fields && ix->probe_fields && ix->field_factor;
     for (unsigned k = 0; k < PAL_NKINDS; k++) ok = ok && ix->always[k];
     if (ok && prove_rules(ix, &tot) == 0 && size_tables(ix, &tot) == 0 && fill_postings(ix, &b) == 0) {
         finish_lists(ix);
