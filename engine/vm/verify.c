@@ -77,11 +77,25 @@ typedef struct vctx {
     int32_t *depth;      /* per instruction of the chunk being verified; -1 unvisited */
     uint32_t *todo;      /* worklist */
     uint32_t *msg_done;  /* per message part: 1 + the last rule it was verified for */
+    /* Where an error is, as messages say it ("rule 3 (\"name\")", and
+       ": message of outcome 1, part 0"): the rule and part being verified
+       are recorded, and the text is written into these buffers only when
+       fail() needs it (formatting it for every rule of every load cost
+       more than checking the rule did). */
+    char where[128], mwhere[192];
+    uint32_t where_rule, where_outcome, where_part;   /* where_rule UINT32_MAX: none */
 } vctx;
+
+static void rule_where(const pal_program *p, uint32_t i, char *out, size_t cap);
 
 static int fail(vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(vctx *v, const char *fmt, ...)
 {
+    if (v->where_rule != UINT32_MAX) {
+        rule_where(v->p, v->where_rule, v->where, sizeof v->where);
+        snprintf(v->mwhere, sizeof v->mwhere, "%s: message of outcome %u, part %u", v->where, v->where_outcome,
+                 v->where_part);
+    }
     if (v->err && v->cap) {
         va_list ap;
         va_start(ap, fmt);
@@ -709,7 +723,7 @@ static int check_seqs(vctx *v)
 
 int pal_verify(const pal_program *p, char *err, size_t cap)
 {
-    vctx v = {.p = p, .err = err, .cap = cap};
+    vctx v = {.p = p, .err = err, .cap = cap, .where_rule = UINT32_MAX};
     if (err && cap) err[0] = '\0';
     if (!p) return fail(&v, "no program");
     if (check_arrays(&v) || check_strings(&v) || check_consts(&v) || check_matchers(&v) ||
@@ -727,8 +741,8 @@ int pal_verify(const pal_program *p, char *err, size_t cap)
     int rc = 0;
     for (uint32_t i = 0; i < p->nrules && rc == 0; i++) {
         const pal_rule *r = &p->rules[i];
-        char where[128], mwhere[192];
-        rule_where(p, i, where, sizeof where);
+        const char *where = v.where, *mwhere = v.mwhere;   /* written by fail() */
+        v.where_rule = i;
         if ((rc = check_rule_tables(&v, i, where)) != 0) break;
         if ((rc = verify_chunk(&v, r, r->code, r->code_len, false, where)) != 0) break;
         for (uint32_t o = 0; o < r->noutcomes && rc == 0; o++) {
@@ -743,7 +757,8 @@ int pal_verify(const pal_program *p, char *err, size_t cap)
                    once per rule (the context — locals, root — is the rule's) */
                 if (!mp->is_expr || v.msg_done[oc->msg_first + k] == i + 1) continue;
                 v.msg_done[oc->msg_first + k] = i + 1;
-                snprintf(mwhere, sizeof mwhere, "%s: message of outcome %u, part %u", where, o, k);
+                v.where_outcome = o;
+                v.where_part = k;
                 rc = verify_chunk(&v, r, mp->code, mp->code_len, true, mwhere);
             }
         }
