@@ -491,6 +491,21 @@ static uint32_t iter_base(pal_instr in)
    nlocals (at most PAL_MAX_LOCALS) and every jump lands in the chunk. */
 static int check_loops(vctx *v, const pal_instr *code, uint32_t len, const char *where)
 {
+    /* Most chunks have no loop (a rule without a quantifier, every message
+       expression): then all that holds is that every jump goes forward. */
+    uint32_t first_iter = 0;
+    while (first_iter < len && PAL_OP(code[first_iter]) != OP_ITER_INIT && PAL_OP(code[first_iter]) != OP_ITER_NEXT)
+        first_iter++;
+    if (first_iter == len) {
+        for (uint32_t i = 0; i < len; i++) {
+            int64_t t;
+            if (jump_target(code[i], i, &t) && t <= i)
+                return fail(v, "%s: instruction %u: %s jumps back to %lld (code runs forward, except a loop's "
+                            "JUMP or JUMP_IF_FALSE back to its ITER_NEXT)", where, i, pal_opcode_name(PAL_OP(code[i])),
+                            (long long)t);
+        }
+        return 0;
+    }
     /* owner[x]: the iterator base whose collection or index local x is */
     int owner[PAL_MAX_LOCALS];
     for (uint32_t x = 0; x < PAL_MAX_LOCALS; x++) owner[x] = -1;
