@@ -134,10 +134,15 @@ typedef struct atom {
     uint8_t len, kind;
     uint16_t field;
     uint32_t arg;          /* matcher index (AT_MATCHER) or constant index */
-    uint32_t nkeys, keybytes, triebytes;
+    uint32_t nkeys, keybytes, triebytes, triebits;   /* triebits: CIDR prefix bits */
     double cost;
     uint8_t chosen;        /* in the rule's key set (else kept for its `contains` charge) */
 } atom;
+
+/* A trie edge: key ((parent << 9) | symbol) + 1, 0 = empty slot, and the
+   child node.  Key and child side by side, so a probe touches one cache
+   line (the table of a large policy does not fit in the cache). */
+typedef struct ix_edge { uint64_t key; uint32_t child; } ix_edge;
 
 struct pal_index {
     const pal_program *p;
@@ -155,14 +160,15 @@ struct pal_index {
     char *kbytes;
     size_t nkbytes, cap_kbytes;
 
-    uint64_t *ekey;                    /* trie edges: ((parent << 9) | symbol) + 1, 0 = empty */
-    uint32_t *echild;
+    ix_edge *edges;                    /* trie edges, open addressing (edge_get) */
     uint32_t emask, nedges;
 
     uint32_t nnodes;                   /* node 0 is "none" */
     uint32_t *fail, *dict;             /* Aho-Corasick links of `contains` trie nodes */
-    uint32_t *bit_child;               /* CIDR tries: [2 * node + bit], 0 = none (copied
-                                          out of the edge table: one load per bit) */
+    uint32_t *bit_child;               /* CIDR tries: [2 * node + bit], 0 = none, built in
+                                          place (bit_add); covers every node after the build */
+    size_t cap_bits;
+    uint32_t nbit_edges;
     uint8_t *is_infix;
     uint32_t *post_first, *post_count;
     uint32_t *post;
@@ -515,7 +521,7 @@ static void field_factors(uint8_t *out, const pal_schema *ev)
     }
 }
 
-typedef struct pricing { uint32_t nkeys, keybytes, triebytes; double cost; } pricing;
+typedef struct pricing { uint32_t nkeys, keybytes, triebytes, triebits; double cost; } pricing;
 
 static bool price_key(void *user, const key *k)
 {
@@ -542,7 +548,7 @@ static bool price_key(void *user, const key *k)
         unsigned bits = k->v6 ? 128 : 32;
         pr->cost += 1 + (double)(bits - k->prefix) / (k->v6 ? 8 : 2);
         pr->keybytes += k->prefix;
-        pr->triebytes += k->prefix;
+        pr->triebits += k->prefix;
         break;
     }
     }
@@ -558,6 +564,7 @@ static bool price_atom(const pal_program *p, const uint8_t *factors, uint32_t nf
     a->nkeys = pr.nkeys;
     a->keybytes = pr.keybytes;
     a->triebytes = pr.triebytes;
+    a->triebits = pr.triebits;
     a->cost = pr.cost * factor;
     return true;
 }
@@ -897,11 +904,11 @@ static uint32_t new_node(pal_index *ix) { return ix->nnodes++; }
 
 static uint32_t edge_get(const pal_index *ix, uint32_t parent, unsigned sym)
 {
-    if (!ix->ekey) return 0;
+    if (!ix->edges) return 0;
     uint64_t k = (((uint64_t)parent << 9) | sym) + 1;
     for (uint32_t i = (uint32_t)mix(k * 0x9e3779b97f4a7c15ull) & ix->emask;; i = (i + 1) & ix->emask) {
-        if (ix->ekey[i] == k) return ix->echild[i];
-        if (!ix->ekey[i]) return 0;
+        if (ix->edges[i].key == k) return ix->edges[i].child;
+        if (!ix->edges[i].key) return 0;
     }
 }
 
@@ -911,22 +918,18 @@ static bool edges_grow(pal_index *ix)
 {
     uint64_t ncap = 2 * ((uint64_t)ix->emask + 1);
     if (ncap > (1ull << 32)) return false;
-    uint64_t *nkey = calloc(ncap, sizeof *nkey);
-    uint32_t *nchild = malloc(ncap * sizeof *nchild);
-    if (!nkey || !nchild) { free(nkey); free(nchild); return false; }
+    ix_edge *ne = calloc(ncap, sizeof *ne);
+    if (!ne) return false;
     uint32_t nmask = (uint32_t)(ncap - 1);
     for (uint64_t i = 0; i <= ix->emask; i++) {
-        uint64_t k = ix->ekey[i];
+        uint64_t k = ix->edges[i].key;
         if (!k) continue;
         uint32_t j = (uint32_t)mix(k * 0x9e3779b97f4a7c15ull) & nmask;
-        while (nkey[j]) j = (j + 1) & nmask;
-        nkey[j] = k;
-        nchild[j] = ix->echild[i];
+        while (ne[j].key) j = (j + 1) & nmask;
+        ne[j] = ix->edges[i];
     }
-    free(ix->ekey);
-    free(ix->echild);
-    ix->ekey = nkey;
-    ix->echild = nchild;
+    free(ix->edges);
+    ix->edges = ne;
     ix->emask = nmask;
     return true;
 }
@@ -937,17 +940,47 @@ static uint32_t edge_add(pal_index *ix, uint32_t parent, unsigned sym)
     uint64_t k = (((uint64_t)parent << 9) | sym) + 1;
     uint32_t i = (uint32_t)mix(k * 0x9e3779b97f4a7c15ull) & ix->emask;
     for (;; i = (i + 1) & ix->emask) {
-        if (ix->ekey[i] == k) return ix->echild[i];
-        if (!ix->ekey[i]) break;
+        if (ix->edges[i].key == k) return ix->edges[i].child;
+        if (!ix->edges[i].key) break;
     }
     if (2 * ((uint64_t)ix->nedges + 1) > (uint64_t)ix->emask + 1) {   /* keep the load at most 1/2 */
         if (!edges_grow(ix)) return 0;
-        for (i = (uint32_t)mix(k * 0x9e3779b97f4a7c15ull) & ix->emask; ix->ekey[i]; i = (i + 1) & ix->emask) {}
+        for (i = (uint32_t)mix(k * 0x9e3779b97f4a7c15ull) & ix->emask; ix->edges[i].key; i = (i + 1) & ix->emask) {}
     }
-    ix->ekey[i] = k;
-    ix->echild[i] = new_node(ix);
+    ix->edges[i].key = k;
+    ix->edges[i].child = new_node(ix);
     ix->nedges++;
-    return ix->echild[i];
+    return ix->edges[i].child;
+}
+
+/* bit_child holds node's two entries (grown, zero-filled). */
+static bool bits_reserve(pal_index *ix, uint32_t node)
+{
+    size_t need = 2 * (size_t)node + 2;
+    if (need <= ix->cap_bits) return true;
+    size_t nc = ix->cap_bits ? ix->cap_bits : 1024;
+    while (nc < need) nc *= 2;
+    uint32_t *nb = realloc(ix->bit_child, nc * sizeof *nb);
+    if (!nb) return false;
+    memset(nb + ix->cap_bits, 0, (nc - ix->cap_bits) * sizeof *nb);
+    ix->bit_child = nb;
+    ix->cap_bits = nc;
+    return true;
+}
+
+/* The child of a CIDR trie node by one address bit, made when missing; 0
+   when out of memory.  The binary tries are built where the probe reads
+   them, not through the edge table (a /24 is 24 edges: they were most of
+   the table, and of the time spent building it). */
+static uint32_t bit_add(pal_index *ix, uint32_t parent, unsigned bit)
+{
+    if (!bits_reserve(ix, parent)) return 0;
+    uint32_t *c = &ix->bit_child[2 * (size_t)parent + bit];
+    if (!*c) {
+        *c = new_node(ix);
+        ix->nbit_edges++;
+    }
+    return *c;
 }
 
 static bool add_pair(builder *b, uint32_t node)
@@ -1031,7 +1064,7 @@ static bool insert_key(void *user, const key *k)
         uint32_t *root = k->v6 ? &f->cidr6 : &f->cidr4;
         if (!*root) *root = new_node(ix);
         node = *root;
-        for (unsigned j = 0; j < k->prefix && node; j++) node = edge_add(ix, node, 256u + ((k->ip[j / 8] >> (7 - j % 8)) & 1u));
+        for (unsigned j = 0; j < k->prefix && node; j++) node = bit_add(ix, node, (k->ip[j / 8] >> (7 - j % 8)) & 1u);
         break;
     }
     }
@@ -1203,8 +1236,8 @@ static bool build_links(pal_index *ix)
     if (!ix->fail || !ix->dict || !g.first || !g.count || !queue) goto out;
     uint32_t nin = 0;
     for (uint32_t i = 0; i <= ix->emask; i++) {
-        if (!ix->ekey[i]) continue;
-        uint32_t parent = (uint32_t)((ix->ekey[i] - 1) >> 9);
+        if (!ix->edges[i].key) continue;
+        uint32_t parent = (uint32_t)((ix->edges[i].key - 1) >> 9);
         if (parent < n && ix->is_infix[parent]) { g.count[parent]++; nin++; }
     }
     g.child = malloc((nin ? nin : 1) * sizeof *g.child);
@@ -1212,12 +1245,12 @@ static bool build_links(pal_index *ix)
     if (!g.child || !g.sym) goto out;
     for (uint32_t i = 0, acc = 0; i < n; i++) { g.first[i] = acc; acc += g.count[i]; g.count[i] = 0; }
     for (uint32_t i = 0; i <= ix->emask; i++) {
-        if (!ix->ekey[i]) continue;
-        uint32_t parent = (uint32_t)((ix->ekey[i] - 1) >> 9);
+        if (!ix->edges[i].key) continue;
+        uint32_t parent = (uint32_t)((ix->edges[i].key - 1) >> 9);
         if (parent >= n || !ix->is_infix[parent]) continue;
         uint32_t at = g.first[parent] + g.count[parent]++;
-        g.child[at] = ix->echild[i];
-        g.sym[at] = (uint16_t)((ix->ekey[i] - 1) & 0x1ff);
+        g.child[at] = ix->edges[i].child;
+        g.sym[at] = (uint16_t)((ix->edges[i].key - 1) & 0x1ff);
     }
     for (uint32_t f = 0; f < ix->nfields; f++) {
         uint32_t root = ix->fields[f].infix;
@@ -1265,8 +1298,7 @@ void pal_index_free(pal_index *ix)
     free(ix->keys);
     free(ix->ktab);
     free(ix->kbytes);
-    free(ix->ekey);
-    free(ix->echild);
+    free(ix->edges);
     free(ix->fail);
     free(ix->dict);
     free(ix->bit_child);
@@ -1281,7 +1313,7 @@ void pal_index_free(pal_index *ix)
     free(ix);
 }
 
-typedef struct build_totals { uint64_t pairs, bytes, trie; } build_totals;
+typedef struct build_totals { uint64_t pairs, bytes, trie, bits; } build_totals;
 
 /* 1. prove what each rule needs; sum what its keys will take. */
 static int prove_rules(pal_index *ix, build_totals *tot)
@@ -1295,12 +1327,13 @@ static int prove_rules(pal_index *ix, build_totals *tot)
         ix->stats.rules++;
         if (analyse_rule(ix, &w, ri, &budget) != 0) { work_free(&w); return -1; }
         if (ix->state[ri] != PAL_IX_INDEXED) continue;
-        uint64_t pairs = 0, bytes = 0, trie = 0;
+        uint64_t pairs = 0, bytes = 0, trie = 0, bits = 0;
         for (uint32_t i = 0; i < ix->atom_count[ri]; i++) {
             const atom *a = &ix->atoms[ix->atom_first[ri] + i];
             pairs += (a->chosen ? a->nkeys : 0) + (a->kind == AT_INFIX);
             bytes += (a->chosen ? a->keybytes : 0) + 8;
             trie += a->chosen ? a->triebytes : 0;
+            bits += a->chosen ? a->triebits : 0;
         }
         if (tot->pairs + pairs > IX_MAX_POSTINGS || tot->bytes + bytes > IX_MAX_KEY_BYTES) {
             ix->state[ri] = PAL_IX_ALWAYS;
@@ -1312,13 +1345,15 @@ static int prove_rules(pal_index *ix, build_totals *tot)
         tot->pairs += pairs;
         tot->bytes += bytes;
         tot->trie += trie;
+        tot->bits += bits;
     }
     work_free(&w);
     return 0;
 }
 
-/* 2. the tables, sized from the totals so nothing moves while filling:
-   a key is at most one hash entry, a key byte at most one trie edge. */
+/* 2. the tables, sized from the totals: a key is at most one hash entry,
+   a key byte at most one trie edge, a prefix bit one CIDR trie edge, so
+   the nodes are bounded (is_infix); the edge table grows as it fills. */
 static int size_tables(pal_index *ix, const build_totals *tot)
 {
     ix->cap_keys = (uint32_t)(tot->pairs ? tot->pairs : 1);
@@ -1335,10 +1370,9 @@ static int size_tables(pal_index *ix, const build_totals *tot)
     uint64_t ecap = 16;
     while (ecap < tot->trie / 2) ecap <<= 1;
     ix->emask = (uint32_t)(ecap - 1);
-    ix->ekey = calloc(ecap, sizeof *ix->ekey);
-    ix->echild = malloc(ecap * sizeof *ix->echild);
-    ix->is_infix = calloc(1 + tot->pairs + tot->trie + 8u * ix->nfields, 1);
-    if (!ix->keys || !ix->ktab || !ix->kbytes || !ix->ekey || !ix->echild || !ix->is_infix) return -1;
+    ix->edges = calloc(ecap, sizeof *ix->edges);
+    ix->is_infix = calloc(1 + tot->pairs + tot->trie + tot->bits + 8u * ix->nfields, 1);
+    if (!ix->keys || !ix->ktab || !ix->kbytes || !ix->edges || !ix->is_infix) return -1;
     ix->nnodes = 1;
     return 0;
 }
@@ -1388,19 +1422,12 @@ static int fill_postings(pal_index *ix, builder *b)
     free(b->pairs);
     b->pairs = NULL;
     if (!build_links(ix)) return -1;
-    ix->bit_child = calloc(2 * (size_t)ix->nnodes, sizeof *ix->bit_child);
-    if (!ix->bit_child) return -1;
+    if (!bits_reserve(ix, ix->nnodes - 1)) return -1;   /* a probe may ask any node */
     for (uint32_t f = 0; f < ix->nfields; f++) {
         field_ix *fi = &ix->fields[f];
         if (!fi->infix) continue;
         if (!(fi->infix_next = calloc(256, sizeof *fi->infix_next))) return -1;
         for (unsigned c = 0; c < 256; c++) fi->infix_next[c] = edge_get(ix, fi->infix, c);
-    }
-    for (uint32_t i = 0; i <= ix->emask; i++) {
-        uint64_t k = ix->ekey[i];
-        if (!k || ((k - 1) & 0x1ff) < 256) continue;
-        uint32_t parent = (uint32_t)((k - 1) >> 9);
-        ix->bit_child[2 * (size_t)parent + (((k - 1) & 0x1ff) - 256)] = ix->echild[i];
     }
     return 0;
 }
@@ -1429,7 +1456,7 @@ static void finish_lists(pal_index *ix)
             ix->probe_fields[ix->nprobe++] = (uint16_t)f;
     }
     ix->stats.keys = ix->nkeys;
-    ix->stats.nodes = ix->nedges;
+    ix->stats.nodes = ix->nedges + ix->nbit_edges;
     ix->stats.postings = ix->npost;
 }
 
