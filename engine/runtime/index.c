@@ -65,6 +65,9 @@
 #define IX_MAX_RANGE_KEYS       1024u
 #define IX_INFIX_CHARGE         1024u
 
+_Static_assert(PAL_IX_ALWAYS == 0 && PAL_IX_INDEXED == 1 && PAL_IX_NEVER == 2 && PAL_IX_NOT_EVENT == 3,
+               "the states of a bundle's index hints (engine/vm/program.h pal_ixrule)");
+
 /* ---- folding, as pal_path_fold ---- */
 
 static inline unsigned char fold(unsigned char c)
@@ -1086,7 +1089,7 @@ static int cmp_ranked(const void *a, const void *b)
 
 typedef struct work_mem {
     int32_t *depth;
-    uint8_t *st, *queued, *target, *cur, *forced;
+    uint8_t *st, *queued, *target, *cur, *forced, *hint;
     uint32_t *work;
     int32_t *atom_of;
     atom *atoms;
@@ -1098,7 +1101,8 @@ static bool work_reserve(work_mem *w, uint32_t len, uint32_t width)
 {
     if (len > w->cap_len) {
         free(w->depth); free(w->queued); free(w->target); free(w->work); free(w->atom_of);
-        free(w->atoms); free(w->rank); free(w->forced);
+        free(w->atoms); free(w->rank); free(w->forced); free(w->hint);
+        w->hint = calloc(len, 1);   /* kept all zero between rules */
         w->depth = malloc(len * sizeof *w->depth);
         w->queued = malloc(len);
         w->target = malloc(len);
@@ -1108,7 +1112,8 @@ static bool work_reserve(work_mem *w, uint32_t len, uint32_t width)
         w->rank = malloc(len * sizeof *w->rank);
         w->forced = malloc(len);
         w->cap_len = len;
-        if (!w->depth || !w->queued || !w->target || !w->work || !w->atom_of || !w->atoms || !w->rank || !w->forced) {
+        if (!w->depth || !w->queued || !w->target || !w->work || !w->atom_of || !w->atoms || !w->rank || !w->forced ||
+            !w->hint) {
             w->cap_len = 0;
             return false;
         }
@@ -1132,7 +1137,97 @@ static bool work_reserve(work_mem *w, uint32_t len, uint32_t width)
 static void work_free(work_mem *w)
 {
     free(w->depth); free(w->queued); free(w->target); free(w->work); free(w->atom_of);
-    free(w->atoms); free(w->rank); free(w->forced); free(w->st); free(w->cur);
+    free(w->atoms); free(w->rank); free(w->forced); free(w->hint); free(w->st); free(w->cur);
+}
+
+/* A proven rule: NEVER when no atom is forced, else INDEXED with its forced
+   atoms (and its `contains` atoms, forced or not) appended to ix->atoms.
+   Returns -1 when out of memory. */
+static int keep_atoms(pal_index *ix, work_mem *w, uint32_t ri, uint32_t natoms, uint32_t ninfix)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < natoms; i++) kept += w->forced[i];
+    if (!kept) {
+        ix->state[ri] = PAL_IX_NEVER;
+        return 0;
+    }
+    if (!grow_array((void **)&ix->atoms, &ix->cap_atoms, sizeof *ix->atoms, ix->natoms + kept + ninfix)) return -1;
+    ix->atom_first[ri] = ix->natoms;
+    for (uint32_t i = 0; i < natoms; i++)
+        if (w->forced[i] || w->atoms[i].kind == AT_INFIX) {
+            ix->atoms[ix->natoms] = w->atoms[i];
+            ix->atoms[ix->natoms++].chosen = w->forced[i];
+        }
+    ix->atom_count[ri] = ix->natoms - ix->atom_first[ri];
+    ix->state[ri] = PAL_IX_INDEXED;
+    return 0;
+}
+
+/* Rule ri by its hint (program.h pal_ixrule), after mark_targets: the
+   atoms are found as analyse_rule finds them, the hinted ones are forced
+   false, and one pass of the analysis must prove the rule — instead of the
+   search, which runs it once per atom it tries to drop.  Atoms the hint
+   does not name are left as plain instructions (the analysis gives an
+   unforced atom and its instructions the same "unknown"), except
+   `contains`, which the analysis models only as an atom.  Returns 0 when
+   the hint is proven (the rule's state and atoms are set), 1 when it is
+   not (the caller searches as if there were no hint: a wrong hint costs
+   time, never a decision), -1 when out of memory. */
+static int analyse_hinted(pal_index *ix, work_mem *w, uint32_t ri, uint64_t *budget)
+{
+    const pal_program *p = ix->p;
+    const pal_rule *r = &p->rules[ri];
+    const pal_ixrule *h = &p->ixrules[ri];
+    if (h->state == PAL_IX_ALWAYS) return 0;   /* the state already is; always running is always right */
+    if (h->state != PAL_IX_INDEXED && h->state != PAL_IX_NEVER) return 1;
+    uint32_t len = r->code_len, width = (uint32_t)r->max_stack + r->nlocals;
+    const pal_instr *code = p->code + r->code;
+    /* hint[pc]: 1 keyed, 2 a `contains` kept unkeyed (the verifier checked pc < len) */
+    uint32_t hinted = 0;
+    int rc = 1;
+    for (uint32_t k = 0; k < h->count; k++) {
+        uint32_t v = p->ixatoms[h->first + k], pc = v & ~PAL_IXATOM_KEY;
+        if (w->hint[pc]) goto out;   /* named twice */
+        w->hint[pc] = (v & PAL_IXATOM_KEY) ? 1 : 2;
+    }
+    uint32_t natoms = 0, ninfix = 0, nkeyed = 0;
+    for (uint32_t pc = 0; pc < len; pc++) w->atom_of[pc] = -1;
+    for (uint32_t pc = 0; pc < len && natoms < IX_MAX_ATOMS_PER_RULE; pc++) {
+        atom a;
+        if (!atom_at(p, code, len, w->target, pc, &a)) continue;
+        uint8_t hk = w->hint[pc];
+        if (hk && a.kind != AT_INFIX && hk != 1) goto out;   /* only a `contains` is kept unkeyed */
+        if (hk || a.kind == AT_INFIX) {
+            if (!price_atom(p, ix->field_factor, ix->nfields, &a)) {
+                if (hk) goto out;
+                continue;
+            }
+            hinted += hk != 0;
+            nkeyed += hk == 1;
+            ninfix += a.kind == AT_INFIX;
+            w->forced[natoms] = hk == 1;
+            w->atoms[natoms] = a;
+            w->atom_of[pc] = (int32_t)natoms;
+            natoms++;
+        }
+        pc += a.len - 1u;
+    }
+    if (hinted != h->count || (h->state == PAL_IX_NEVER) != (nkeyed == 0)) goto out;
+    /* as analyse_rule: past this, `contains` is left to the VM, and a rule
+       keyed by one is no longer what the search would find */
+    if (ninfix && (uint64_t)len + (uint64_t)ninfix * IX_INFIX_CHARGE >= PAL_VM_BUDGET_EVENT) goto out;
+    absint ai = {
+        .p = p, .r = r, .code = code, .len = len, .width = width, .max_stack = r->max_stack,
+        .nlocals = r->nlocals, .depth = w->depth, .st = w->st, .queued = w->queued, .work = w->work,
+        .atom_of = w->atom_of, .atoms = w->atoms, .forced = w->forced, .cur = w->cur,
+        .max_steps = *budget < IX_MAX_STEPS_PER_RULE ? *budget : IX_MAX_STEPS_PER_RULE,
+    };
+    int unproven = reachable_effect(&ai);
+    *budget -= ai.steps < *budget ? ai.steps : *budget;
+    if (!unproven) rc = keep_atoms(ix, w, ri, natoms, ninfix);
+out:
+    for (uint32_t k = 0; k < h->count; k++) w->hint[p->ixatoms[h->first + k] & ~PAL_IXATOM_KEY] = 0;
+    return rc;
 }
 
 /* Decides the state of rule ri and, when indexed, appends its chosen atoms
@@ -1151,6 +1246,16 @@ static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri, uint64_t *budge
     const pal_instr *code = p->code + r->code;
 
     mark_targets(code, len, w->target);
+    if (ri < p->nixrules) {
+        int rc = analyse_hinted(ix, w, ri, budget);
+        if (rc < 0) return rc;
+        if (rc == 0) {
+            ix->stats.hinted += ix->state[ri] != PAL_IX_ALWAYS;
+            return 0;
+        }
+        ix->stats.hint_missed++;
+        ix->state[ri] = PAL_IX_ALWAYS;   /* not proven: search */
+    }
     uint32_t natoms = 0, ninfix = 0;
     for (uint32_t pc = 0; pc < len; pc++) w->atom_of[pc] = -1;
     for (uint32_t pc = 0; pc < len && natoms < IX_MAX_ATOMS_PER_RULE; pc++) {
@@ -1203,22 +1308,7 @@ static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri, uint64_t *budge
         }
     }
     *budget -= ai.steps < *budget ? ai.steps : *budget;
-    uint32_t kept = 0;
-    for (uint32_t i = 0; i < natoms; i++) kept += w->forced[i];
-    if (!kept) {
-        ix->state[ri] = PAL_IX_NEVER;
-        return 0;
-    }
-    if (!grow_array((void **)&ix->atoms, &ix->cap_atoms, sizeof *ix->atoms, ix->natoms + kept + ninfix)) return -1;
-    ix->atom_first[ri] = ix->natoms;
-    for (uint32_t i = 0; i < natoms; i++)
-        if (w->forced[i] || w->atoms[i].kind == AT_INFIX) {
-            ix->atoms[ix->natoms] = w->atoms[i];
-            ix->atoms[ix->natoms++].chosen = w->forced[i];
-        }
-    ix->atom_count[ri] = ix->natoms - ix->atom_first[ri];
-    ix->state[ri] = PAL_IX_INDEXED;
-    return 0;
+    return keep_atoms(ix, w, ri, natoms, ninfix);
 }
 
 /* Children of every node of the `contains` tries, for the breadth-first
@@ -1487,6 +1577,45 @@ pal_index *pal_index_build(const pal_program *p)
     free(b.pairs);
     pal_index_free(ix);
     return NULL;
+}
+
+int pal_index_attach_hints(pal_program *p)
+{
+    free(p->ixrules);
+    free(p->ixatoms);
+    p->ixrules = NULL;
+    p->ixatoms = NULL;
+    p->nixrules = p->nixatoms = 0;
+    pal_index *ix = pal_index_build(p);   /* the search: there are no hints now */
+    if (!ix) return -1;
+    uint32_t nrules = p->nrules, natoms = 0;
+    for (uint32_t r = 0; r < nrules; r++)
+        if (ix->state[r] == PAL_IX_INDEXED) natoms += ix->atom_count[r];
+    pal_ixrule *rules = calloc(nrules ? nrules : 1, sizeof *rules);
+    uint32_t *atoms = malloc((natoms ? natoms : 1) * sizeof *atoms);
+    if (!rules || !atoms) {
+        free(rules);
+        free(atoms);
+        pal_index_free(ix);
+        return -1;
+    }
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < nrules; r++) {
+        rules[r].state = ix->state[r];
+        if (ix->state[r] != PAL_IX_INDEXED) continue;
+        rules[r].first = n;
+        rules[r].count = ix->atom_count[r];
+        for (uint32_t i = 0; i < ix->atom_count[r]; i++) {
+            const atom *a = &ix->atoms[ix->atom_first[r] + i];
+            atoms[n++] = a->pc | (a->chosen ? PAL_IXATOM_KEY : 0);
+        }
+    }
+    pal_index_free(ix);
+    p->ixrules = rules;
+    p->nixrules = nrules;
+    p->ixatoms = atoms;
+    p->nixatoms = n;
+    return 0;
 }
 
 /* ---- queries ---- */

@@ -55,7 +55,7 @@ enum {
 
 enum section_id {
     S_MANIFEST = 1, S_SOURCES, S_STRINGS, S_CONSTS, S_MATCHERS, S_MITEMS,
-    S_RULES, S_OUTCOMES, S_MSGPARTS, S_META, S_CODE, S_NETRULES, S_SEQS, S_SEQPARTS
+    S_RULES, S_OUTCOMES, S_MSGPARTS, S_META, S_CODE, S_NETRULES, S_SEQS, S_SEQPARTS, S_IXRULES, S_IXATOMS
 };
 
 /* record sizes, indexed by section id */
@@ -63,6 +63,7 @@ static const uint32_t record_size[PAL_BUNDLE_NSECTIONS + 1] = {
     [S_MANIFEST] = 16, [S_SOURCES] = 16, [S_STRINGS] = 1, [S_CONSTS] = 32,
     [S_MATCHERS] = 12, [S_MITEMS] = 44, [S_RULES] = 52, [S_OUTCOMES] = 20,
     [S_MSGPARTS] = 20, [S_META] = 16, [S_CODE] = 4, [S_NETRULES] = 36, [S_SEQS] = 36, [S_SEQPARTS] = 12,
+    [S_IXRULES] = 12, [S_IXATOMS] = 4,
 };
 
 static const char *const section_name[PAL_BUNDLE_NSECTIONS + 1] = {
@@ -70,7 +71,7 @@ static const char *const section_name[PAL_BUNDLE_NSECTIONS + 1] = {
     [S_CONSTS] = "constants", [S_MATCHERS] = "matchers", [S_MITEMS] = "matcher items",
     [S_RULES] = "rules", [S_OUTCOMES] = "outcomes", [S_MSGPARTS] = "message parts",
     [S_META] = "metadata", [S_CODE] = "code", [S_NETRULES] = "network entries", [S_SEQS] = "correlations",
-    [S_SEQPARTS] = "correlation parts",
+    [S_SEQPARTS] = "correlation parts", [S_IXRULES] = "index hints", [S_IXATOMS] = "index hint atoms",
 };
 
 /* ---- little-endian cursor ---- */
@@ -145,7 +146,9 @@ static uint32_t section_count(const pal_program *p, const rev_override *rv, unsi
     case S_NETRULES: return p->nnetrules;
     case S_SEQS: return p->nseqs;
     case S_SEQPARTS: return p->nseqparts;
-    default: return p->ncode;
+    case S_CODE: return p->ncode;
+    case S_IXRULES: return p->nixrules;
+    default: return p->nixatoms;
     }
 }
 
@@ -261,6 +264,15 @@ static int write_section(wr *w, const pal_program *p, const rev_override *rv, un
             const pal_seqpart *sp = &p->seqparts[i];
             w8(w, sp->kind); w8(w, sp->step); w16(w, sp->index); wstr(w, sp->text);
         }
+        break;
+    case S_IXRULES:
+        for (uint32_t i = 0; i < p->nixrules; i++) {
+            const pal_ixrule *h = &p->ixrules[i];
+            w8(w, h->state); w8(w, 0); w16(w, 0); w32(w, h->first); w32(w, h->count);
+        }
+        break;
+    case S_IXATOMS:
+        for (uint32_t i = 0; i < p->nixatoms; i++) w32(w, p->ixatoms[i]);
         break;
     }
     return 0;
@@ -588,10 +600,35 @@ oom:
     return pal_set_err(err, cap, "out of memory reading the bundle");
 }
 
+/* The index hints (program.h): taken as given here; the verifier checks
+   they are in range and the index re-proves what they claim. */
+static int decode_index_hints(const section sec[], pal_program *p, char *err, size_t cap)
+{
+    rd r;
+    p->nixrules = sec[S_IXRULES].count;
+    p->nixatoms = sec[S_IXATOMS].count;
+    if (!(p->ixrules = alloc_n(p->nixrules, sizeof *p->ixrules)) || !(p->ixatoms = alloc_n(p->nixatoms, sizeof *p->ixatoms)))
+        return pal_set_err(err, cap, "out of memory reading the bundle");
+    r.p = sec[S_IXRULES].data;
+    for (uint32_t i = 0; i < p->nixrules; i++) {
+        pal_ixrule *h = &p->ixrules[i];
+        h->state = r8(&r);
+        uint32_t zero = r8(&r);
+        zero |= r16(&r);
+        h->first = r32(&r);
+        h->count = r32(&r);
+        if (nonzero(zero, "index hint", i, err, cap)) return -1;
+    }
+    r.p = sec[S_IXATOMS].data;
+    for (uint32_t i = 0; i < p->nixatoms; i++) p->ixatoms[i] = r32(&r);
+    return 0;
+}
+
 static int decode(const section sec[], pal_program *p, char *err, size_t cap)
 {
     int (*const steps[])(const section[], pal_program *, char *, size_t) = {
-        decode_manifest, decode_consts, decode_matchers, decode_rules, decode_outcomes, decode_meta_and_code};
+        decode_manifest, decode_consts, decode_matchers, decode_rules, decode_outcomes, decode_meta_and_code,
+        decode_index_hints};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
         if (steps[i](sec, p, err, cap) != 0) return -1;
     return 0;

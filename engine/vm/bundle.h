@@ -54,6 +54,10 @@
  *                        i64 threshold
  *   14  correlation  12   u8 kind, u8 step, u16 index, text str
  *       parts                 (added in version 3)
+ *   15  ixrules     12   u8 state, u8 0, u16 0, u32 first, u32 count: the rule
+ *                        index's hint for each rule (0 records, or one per
+ *                        rule; program.h pal_ixrule)
+ *   16  ixatoms      4   u32 pc in the rule's code | 0x80000000 when keyed
  *
  *   ("str" is u32 offset + u32 length into the string blob.)
  *
@@ -96,7 +100,7 @@
 #include "engine/vm/program.h"
 
 #define PAL_BUNDLE_VERSION 3u
-#define PAL_BUNDLE_NSECTIONS 14u
+#define PAL_BUNDLE_NSECTIONS 16u
 #define PAL_BUNDLE_CHECKSUM_OFFSET 32u
 #define PAL_BUNDLE_CHECKSUM_BYTES 32u
 

@@ -146,6 +146,7 @@ static int check_arrays(vctx *v)
         {p->msgparts, p->nmsgparts, "message parts"}, {p->meta, p->nmeta, "metadata"},
         {p->sources, p->nsources, "sources"}, {p->strings, p->strings_len, "string blob"},
         {p->seqs, p->nseqs, "correlations"}, {p->seqparts, p->nseqparts, "correlation parts"},
+        {p->ixrules, p->nixrules, "index hints"}, {p->ixatoms, p->nixatoms, "index hint atoms"},
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         if (arrays[i].n && !arrays[i].ptr)
@@ -359,6 +360,35 @@ static int check_netrules(vctx *v)
             return fail(v, "network entry %u: scope code %u+%u outside the %u instructions", i, n->scope_code,
                         n->scope_len, p->ncode);
         if (!n->scope_len && n->scope_code) return fail(v, "network entry %u: empty scope at %u", i, n->scope_code);
+    }
+    return 0;
+}
+
+/* The rule index's hints (program.h pal_ixrule): only that they are in
+   range, so the index may read them; what they claim, the index proves
+   again (engine/runtime/index.c).  Runs after every rule's tables are
+   checked, so each rule's code range exists. */
+static int check_index_hints(vctx *v)
+{
+    const pal_program *p = v->p;
+    if (p->nixrules == 0) return 0;
+    if (p->nixrules != p->nrules)
+        return fail(v, "index hints for %u rules in a program of %u", p->nixrules, p->nrules);
+    for (uint32_t i = 0; i < p->nixrules; i++) {
+        const pal_ixrule *h = &p->ixrules[i];
+        const pal_rule *r = &p->rules[i];
+        v->where_rule = i;
+        if (h->state > 3) return fail(v, "%s: index hint state %u is unknown", v->where, h->state);
+        if ((uint64_t)h->first + h->count > p->nixatoms || h->count > r->code_len)
+            return fail(v, "%s: index hint atoms %u..%llu outside the %u hint atoms, or more than its %u instructions",
+                        v->where, h->first, (unsigned long long)h->first + h->count, p->nixatoms, r->code_len);
+        if (!count_work(v, h->count))
+            return fail(v, "%s: program too large to verify (index hints referenced too many times)", v->where);
+        for (uint32_t k = 0; k < h->count; k++) {
+            uint32_t pc = p->ixatoms[h->first + k] & ~PAL_IXATOM_KEY;
+            if (pc >= r->code_len)
+                return fail(v, "%s: index hint atom at instruction %u, past the rule's %u", v->where, pc, r->code_len);
+        }
     }
     return 0;
 }
@@ -795,5 +825,6 @@ int pal_verify(const pal_program *p, char *err, size_t cap)
     free(v.msg_done);
     /* after the rules' own tables, which the steps' checks rely on */
     if (rc == 0) rc = check_seqs(&v);
+    if (rc == 0) rc = check_index_hints(&v);
     return rc;
 }

@@ -19,6 +19,8 @@
 #include "prog_builder.h"
 #include "engine/vm/bundle.h"
 #include "engine/vm/vm.h"
+#include "engine/vm/verify.h"
+#include "engine/runtime/index.h"
 #include "engine/base/limits.h"
 
 #include <stdio.h>
@@ -112,6 +114,10 @@ static pal_program *sample(void)
     int rc = pal_program_prepare(p, err, sizeof err);
     if (rc) fprintf(stderr, "sample: %s\n", err);
     CHECK_INT(rc, 0);
+    /* the rule index's hints, as `palisade build` writes them: rule 0 is
+       indexed (the flips below reach the hint sections too) */
+    CHECK_INT(pal_index_attach_hints(p), 0);
+    CHECK(p->nixrules == 2 && p->ixrules[0].state == PAL_IX_INDEXED && p->nixatoms >= 1);
     return p;
 }
 
@@ -196,6 +202,12 @@ static void check_equal(const pal_program *a, const pal_program *b)
     for (uint32_t i = 0; i < a->nsources; i++)
         CHECK(str_same(a, a->sources[i].path, b, b->sources[i].path) &&
               str_same(a, a->sources[i].sha256, b, b->sources[i].sha256));
+    CHECK_INT(a->nixrules, b->nixrules);
+    CHECK_INT(a->nixatoms, b->nixatoms);
+    for (uint32_t i = 0; i < a->nixrules && i < b->nixrules; i++)
+        CHECK(a->ixrules[i].state == b->ixrules[i].state && a->ixrules[i].first == b->ixrules[i].first &&
+              a->ixrules[i].count == b->ixrules[i].count);
+    for (uint32_t i = 0; i < a->nixatoms && i < b->nixatoms; i++) CHECK(a->ixatoms[i] == b->ixatoms[i]);
 }
 
 /* Runs every rule of p on empty records of its root and renders every emit. */
@@ -337,6 +349,7 @@ static void test_corruption(void)
             if (pal_bundle_read(copy, len, &q, err, sizeof err) == 0) {
                 loaded++;
                 run_all(q);
+                pal_index_free(pal_index_build(q));   /* whatever hints survived are proven, not trusted */
                 FILE *null = fopen("/dev/null", "w");
                 pal_disasm(q, null);
                 fclose(null);
@@ -384,7 +397,8 @@ static void test_corruption(void)
     CHECK(strstr(err, "code section") != NULL);
     /* a bad jump behind a valid checksum reaches the verifier */
     memcpy(copy, buf, len);
-    size_t code_off = len - 4 * p->ncode;
+    size_t code_off = 0;   /* the code section's offset, from its table entry */
+    for (int k = 7; k >= 0; k--) code_off = code_off << 8 | buf[code_entry + 8 + k];
     copy[code_off] = OP_JUMP;
     copy[code_off + 1] = 0x40;   /* +64: outside the rule */
     copy[code_off + 2] = copy[code_off + 3] = 0;
@@ -394,6 +408,55 @@ static void test_corruption(void)
     CHECK_INT(pal_bundle_read(NULL, 0, &q, err, sizeof err), -1);
 
     free(copy);
+    free(buf);
+    pal_program_free(p);
+}
+
+/* Index hints out of range are refused by the verifier, with the rule;
+   what they claim is the index's to prove (test_index). */
+static void test_index_hints(void)
+{
+    pal_program *p = sample();
+    char err[512];
+    CHECK_INT(pal_verify(p, err, sizeof err), 0);
+    uint32_t keep = p->ixatoms[0];
+    p->ixatoms[0] = (p->rules[0].code_len + 3) | PAL_IXATOM_KEY;
+    CHECK_INT(pal_verify(p, err, sizeof err), -1);
+    CHECK_STR(err, "rule 0 (\"Windows container runtime rule\"): index hint atom at instruction 18, past the rule's 15");
+    p->ixatoms[0] = keep;
+    p->ixrules[1].state = 7;
+    CHECK_INT(pal_verify(p, err, sizeof err), -1);
+    CHECK_STR(err, "rule 1 (\"PAL-0422\"): index hint state 7 is unknown");
+    p->ixrules[1].state = PAL_IX_NOT_EVENT;
+    p->ixrules[1].first = p->nixatoms;
+    p->ixrules[1].count = 1;
+    CHECK_INT(pal_verify(p, err, sizeof err), -1);
+    CHECK(strstr(err, "rule 1 (\"PAL-0422\"): index hint atoms") != NULL);
+    p->ixrules[1].count = 0;
+    CHECK_INT(pal_verify(p, err, sizeof err), 0);
+    p->nixrules = 1;
+    CHECK_INT(pal_verify(p, err, sizeof err), -1);
+    CHECK_STR(err, "index hints for 1 rules in a program of 2");
+    p->nixrules = 2;
+    /* no hints at all is a bundle as any writer without the index makes */
+    free(p->ixrules);
+    free(p->ixatoms);
+    p->ixrules = NULL;
+    p->ixatoms = NULL;
+    p->nixrules = p->nixatoms = 0;
+    CHECK_INT(pal_verify(p, err, sizeof err), 0);
+    unsigned char *buf;
+    size_t len;
+    CHECK_INT(pal_bundle_write(p, &buf, &len), 0);
+    pal_program *q;
+    CHECK_INT(pal_bundle_read(buf, len, &q, err, sizeof err), 0);
+    if (q) {
+        CHECK_INT(q->nixrules, 0);
+        pal_index *ix = pal_index_build(q);
+        CHECK(ix && pal_index_rule_state(ix, 0) == PAL_IX_INDEXED);
+        pal_index_free(ix);
+        pal_program_free(q);
+    }
     free(buf);
     pal_program_free(p);
 }
@@ -707,6 +770,7 @@ int main(void)
 {
     test_round_trip();
     test_corruption();
+    test_index_hints();
     test_files();
     test_disasm();
     test_keys();
