@@ -55,23 +55,36 @@ enum {
 
 enum section_id {
     S_MANIFEST = 1, S_SOURCES, S_STRINGS, S_CONSTS, S_MATCHERS, S_MITEMS,
-    S_RULES, S_OUTCOMES, S_MSGPARTS, S_META, S_CODE, S_NETRULES, S_SEQS, S_SEQPARTS, S_IXRULES, S_IXATOMS
+    S_RULES, S_OUTCOMES, S_MSGPARTS, S_META, S_CODE, S_NETRULES, S_SEQS, S_SEQPARTS, S_IXRULES, S_IXATOMS,
+    S_MRANGES, S_MNETS
 };
+
+/* Matcher items are stored by what they hold: strings (string, glob,
+   domain and regex sets: S_MITEMS), integer ranges, networks.  A
+   matcher's `first` counts in the section of its class; in memory the
+   three are one array, strings, then ranges, then networks. */
+enum item_class { IC_STR, IC_RANGE, IC_NET, IC_N };
+static const unsigned class_section[IC_N] = {S_MITEMS, S_MRANGES, S_MNETS};
+static enum item_class class_of(unsigned kind)
+{
+    return kind == PM_RANGESET ? IC_RANGE : kind == PM_CIDRSET ? IC_NET : IC_STR;
+}
 
 /* record sizes, indexed by section id */
 static const uint32_t record_size[PAL_BUNDLE_NSECTIONS + 1] = {
     [S_MANIFEST] = 16, [S_SOURCES] = 16, [S_STRINGS] = 1, [S_CONSTS] = 32,
-    [S_MATCHERS] = 12, [S_MITEMS] = 44, [S_RULES] = 52, [S_OUTCOMES] = 20,
+    [S_MATCHERS] = 12, [S_MITEMS] = 8, [S_RULES] = 52, [S_OUTCOMES] = 20,
     [S_MSGPARTS] = 20, [S_META] = 16, [S_CODE] = 4, [S_NETRULES] = 36, [S_SEQS] = 36, [S_SEQPARTS] = 12,
-    [S_IXRULES] = 12, [S_IXATOMS] = 4,
+    [S_IXRULES] = 12, [S_IXATOMS] = 4, [S_MRANGES] = 16, [S_MNETS] = 20,
 };
 
 static const char *const section_name[PAL_BUNDLE_NSECTIONS + 1] = {
     [S_MANIFEST] = "manifest", [S_SOURCES] = "sources", [S_STRINGS] = "strings",
-    [S_CONSTS] = "constants", [S_MATCHERS] = "matchers", [S_MITEMS] = "matcher items",
+    [S_CONSTS] = "constants", [S_MATCHERS] = "matchers", [S_MITEMS] = "matcher strings",
     [S_RULES] = "rules", [S_OUTCOMES] = "outcomes", [S_MSGPARTS] = "message parts",
     [S_META] = "metadata", [S_CODE] = "code", [S_NETRULES] = "network entries", [S_SEQS] = "correlations",
     [S_SEQPARTS] = "correlation parts", [S_IXRULES] = "index hints", [S_IXATOMS] = "index hint atoms",
+    [S_MRANGES] = "matcher ranges", [S_MNETS] = "matcher networks",
 };
 
 /* ---- little-endian cursor ---- */
@@ -128,7 +141,69 @@ void pal_bundle_seal(unsigned char *buf, size_t len)
 
 /* A manifest revision other than the program's is appended to the string
    blob (with its NUL, as every blob string has one). */
-typedef struct rev_override { const char *s; uint32_t len; } rev_override;
+typedef struct rev_override {
+    const char *s;
+    uint32_t len;
+    /* where each matcher's items go in the section of its class
+       (plan_items), and how many items each class section holds */
+    uint32_t *mfirst;
+    uint64_t nclass[IC_N];
+} rev_override;
+
+/* Lays out the item sections: each matcher's items, in matcher order, in
+   the section of its class; a matcher with the same class, first and
+   count as an earlier one shares its items, as it did in memory.  Returns
+   -1 when out of memory or past the limit. */
+static int plan_items(const pal_program *p, rev_override *rv)
+{
+    uint32_t n = p->nmatchers;
+    rv->mfirst = calloc(n ? n : 1, sizeof *rv->mfirst);
+    uint64_t cap = 16;
+    while (cap < 2 * (uint64_t)n) cap <<= 1;
+    uint32_t *seen = calloc(cap, sizeof *seen);   /* matcher index + 1 */
+    if (!rv->mfirst || !seen) { free(seen); return -1; }
+    for (uint32_t i = 0; i < n; i++) {
+        const pal_matcher *m = &p->matchers[i];
+        enum item_class c = class_of(m->kind);
+        uint64_t h = ((uint64_t)m->first * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)m->count << 2) ^ c;
+        h ^= h >> 29;
+        uint32_t j = (uint32_t)(h * 0xbf58476d1ce4e5b9ull >> 32) & (uint32_t)(cap - 1);
+        for (;; j = (j + 1) & (uint32_t)(cap - 1)) {
+            uint32_t k = seen[j];
+            if (!k) {
+                seen[j] = i + 1;
+                rv->mfirst[i] = (uint32_t)rv->nclass[c];
+                rv->nclass[c] += m->count;
+                break;
+            }
+            const pal_matcher *o = &p->matchers[k - 1];
+            if (o->first == m->first && o->count == m->count && class_of(o->kind) == c) {
+                rv->mfirst[i] = rv->mfirst[k - 1];
+                break;
+            }
+        }
+        if (rv->nclass[c] > UINT32_MAX) { free(seen); return -1; }
+    }
+    free(seen);
+    return 0;
+}
+
+/* Writes the items of every matcher that owns them (see plan_items). */
+static void write_items(wr *w, const pal_program *p, const rev_override *rv, enum item_class c)
+{
+    uint64_t at = 0;
+    for (uint32_t i = 0; i < p->nmatchers; i++) {
+        const pal_matcher *m = &p->matchers[i];
+        if (class_of(m->kind) != c || rv->mfirst[i] != at || !m->count) continue;
+        for (uint32_t k = 0; k < m->count; k++) {
+            const pal_mitem *it = &p->mitems[m->first + k];
+            if (c == IC_STR) wstr(w, it->s);
+            else if (c == IC_RANGE) { w64(w, (uint64_t)it->lo); w64(w, (uint64_t)it->hi); }
+            else { wbytes(w, it->ip, 16); w8(w, it->prefix); w8(w, it->v6); w16(w, 0); }
+        }
+        at += m->count;
+    }
+}
 
 static uint32_t section_count(const pal_program *p, const rev_override *rv, unsigned id)
 {
@@ -138,7 +213,9 @@ static uint32_t section_count(const pal_program *p, const rev_override *rv, unsi
     case S_STRINGS: return p->strings_len + (rv->s ? rv->len + 1 : 0);
     case S_CONSTS: return p->nconsts;
     case S_MATCHERS: return p->nmatchers;
-    case S_MITEMS: return p->nmitems;
+    case S_MITEMS: return (uint32_t)rv->nclass[IC_STR];
+    case S_MRANGES: return (uint32_t)rv->nclass[IC_RANGE];
+    case S_MNETS: return (uint32_t)rv->nclass[IC_NET];
     case S_RULES: return p->nrules;
     case S_OUTCOMES: return p->noutcomes;
     case S_MSGPARTS: return p->nmsgparts;
@@ -148,7 +225,8 @@ static uint32_t section_count(const pal_program *p, const rev_override *rv, unsi
     case S_SEQPARTS: return p->nseqparts;
     case S_CODE: return p->ncode;
     case S_IXRULES: return p->nixrules;
-    default: return p->nixatoms;
+    case S_IXATOMS: return p->nixatoms;
+    default: return 0;
     }
 }
 
@@ -203,16 +281,12 @@ static int write_section(wr *w, const pal_program *p, const rev_override *rv, un
     case S_MATCHERS:
         for (uint32_t i = 0; i < p->nmatchers; i++) {
             const pal_matcher *m = &p->matchers[i];
-            w8(w, m->kind); w8(w, m->flags); w16(w, 0); w32(w, m->first); w32(w, m->count);
+            w8(w, m->kind); w8(w, m->flags); w16(w, 0); w32(w, rv->mfirst[i]); w32(w, m->count);
         }
         break;
-    case S_MITEMS:
-        for (uint32_t i = 0; i < p->nmitems; i++) {
-            const pal_mitem *it = &p->mitems[i];
-            wstr(w, it->s); w64(w, (uint64_t)it->lo); w64(w, (uint64_t)it->hi);
-            wbytes(w, it->ip, 16); w8(w, it->prefix); w8(w, it->v6); w16(w, 0);
-        }
-        break;
+    case S_MITEMS: write_items(w, p, rv, IC_STR); break;
+    case S_MRANGES: write_items(w, p, rv, IC_RANGE); break;
+    case S_MNETS: write_items(w, p, rv, IC_NET); break;
     case S_RULES:
         for (uint32_t i = 0; i < p->nrules; i++) {
             const pal_rule *r = &p->rules[i];
@@ -288,18 +362,22 @@ int pal_bundle_write_rev(const pal_program *p, const char *revision, unsigned ch
     if (!p || !buf || !len) return -1;
     *buf = NULL;
     *len = 0;
-    rev_override rv = {revision, 0};
+    rev_override rv = {revision, 0, NULL, {0}};
     if (revision) {
         size_t n = strlen(revision);
         if (n > PAL_MAX_STRING_BYTES || (uint64_t)p->strings_len + n + 1 > UINT32_MAX) return -1;
         rv.len = (uint32_t)n;
     }
+    /* a matcher's items must exist to be written (the verifier's check;
+       pal_bundle_write may be given a program that was never prepared) */
+    for (uint32_t i = 0; i < p->nmatchers; i++)
+        if ((uint64_t)p->matchers[i].first + p->matchers[i].count > p->nmitems) return -1;
+    if (plan_items(p, &rv)) { free(rv.mfirst); return -1; }
     uint64_t total = HEADER_SIZE;
     for (unsigned id = 1; id <= PAL_BUNDLE_NSECTIONS; id++)
         total += (uint64_t)section_count(p, &rv, id) * record_size[id];
-    if (total > PAL_MAX_BUNDLE_BYTES) return -1;
-    unsigned char *b = calloc(1, (size_t)total);
-    if (!b) return -1;
+    unsigned char *b = total > PAL_MAX_BUNDLE_BYTES ? NULL : calloc(1, (size_t)total);
+    if (!b) { free(rv.mfirst); return -1; }
 
     wr w = {b};
     wbytes(&w, magic, sizeof magic);
@@ -317,8 +395,9 @@ int pal_bundle_write_rev(const pal_program *p, const char *revision, unsigned ch
         off += bytes;
     }
     for (unsigned id = 1; id <= PAL_BUNDLE_NSECTIONS; id++) {
-        if (write_section(&w, p, &rv, id)) { free(b); return -1; }
+        if (write_section(&w, p, &rv, id)) { free(b); free(rv.mfirst); return -1; }
     }
+    free(rv.mfirst);
     pal_bundle_seal(b, (size_t)total);
     *buf = b;
     *len = (size_t)total;
@@ -450,18 +529,39 @@ static int decode_matchers(const section sec[], pal_program *p, char *err, size_
         m->count = r32(&r);
     }
 
-    p->nmitems = sec[S_MITEMS].count;
+    /* the three item sections, one after another (see item_class) */
+    uint32_t base[IC_N];
+    uint64_t total = 0;
+    for (int c = 0; c < IC_N; c++) {
+        base[c] = (uint32_t)total;
+        total += sec[class_section[c]].count;
+    }
+    if (total > UINT32_MAX) return pal_set_err(err, cap, "bundle holds %llu matcher items", (unsigned long long)total);
+    for (uint32_t i = 0; i < p->nmatchers; i++) {
+        pal_matcher *m = &p->matchers[i];
+        enum item_class c = class_of(m->kind);
+        uint32_t n = sec[class_section[c]].count;
+        if ((uint64_t)m->first + m->count > n)
+            return pal_set_err(err, cap, "matcher %u: items %u..%llu outside the %u %s", i, m->first,
+                               (unsigned long long)m->first + m->count, n, section_name[class_section[c]]);
+        m->first += base[c];
+    }
+    p->nmitems = (uint32_t)total;
     if (!(p->mitems = alloc_n(p->nmitems, sizeof *p->mitems))) goto oom;
+    pal_mitem *it = p->mitems;
     r.p = sec[S_MITEMS].data;
-    for (uint32_t i = 0; i < p->nmitems; i++) {
-        pal_mitem *it = &p->mitems[i];
-        it->s = rstr(&r);
+    for (uint32_t i = 0; i < sec[S_MITEMS].count; i++, it++) it->s = rstr(&r);
+    r.p = sec[S_MRANGES].data;
+    for (uint32_t i = 0; i < sec[S_MRANGES].count; i++, it++) {
         it->lo = (int64_t)r64(&r);
         it->hi = (int64_t)r64(&r);
+    }
+    r.p = sec[S_MNETS].data;
+    for (uint32_t i = 0; i < sec[S_MNETS].count; i++, it++) {
         rbytes(&r, it->ip, 16);
         it->prefix = r8(&r);
         it->v6 = r8(&r);
-        if (nonzero(r16(&r), "matcher item", i, err, cap)) return -1;
+        if (nonzero(r16(&r), "matcher network", i, err, cap)) return -1;
     }
 
     return 0;

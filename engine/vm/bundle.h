@@ -33,7 +33,10 @@
  *    4  constants   32   u8 tag, u8 flags, u16 0, u32 len, i64 int
  *                        (bool/int) or u64 blob offset (string), u8 ip[16]
  *    5  matchers    12   u8 kind, u8 flags, u16 0, u32 first, u32 count
- *    6  mitems      44   str, i64 lo, i64 hi, u8 ip[16], u8 prefix, u8 v6, u16 0
+ *                        (first counts in the item section of the kind:
+ *                        6 for string, glob, domain and regex sets, 17 for
+ *                        ranges, 18 for networks)
+ *    6  mstrings     8   str: an item of a string, glob, domain or regex set
  *    7  rules       52   name str, u8 kind, u8 kinds, u8 root, u8 0,
  *                        u16 nlocals, u16 max_stack, u32 code, u32 code_len,
  *                        u32 outcome_first, u32 noutcomes, u32 meta_first,
@@ -58,6 +61,9 @@
  *                        index's hint for each rule (0 records, or one per
  *                        rule; program.h pal_ixrule)
  *   16  ixatoms      4   u32 pc in the rule's code | 0x80000000 when keyed
+ *   17  mranges     16   i64 lo, i64 hi: an item of a range set
+ *   18  mnets       20   u8 ip[16], u8 prefix, u8 v6, u16 0: an item of an
+ *                        address set
  *
  *   ("str" is u32 offset + u32 length into the string blob.)
  *
@@ -100,7 +106,7 @@
 #include "engine/vm/program.h"
 
 #define PAL_BUNDLE_VERSION 3u
-#define PAL_BUNDLE_NSECTIONS 16u
+#define PAL_BUNDLE_NSECTIONS 18u
 #define PAL_BUNDLE_CHECKSUM_OFFSET 32u
 #define PAL_BUNDLE_CHECKSUM_BYTES 32u
 
