@@ -116,9 +116,9 @@ static uint64_t get64(const unsigned char *b) { rd r = {b}; return r64(&r); }
    believed, not to resist tampering (anyone can recompute any checksum;
    signatures do that), and a CRC is the tool for that job: it catches
    every burst of up to 32 flipped bits and all but 2^-32 of the rest.
-   Version 1 used SHA-256, which without SHA extensions (libsodium has
-   none) took as long on a 4 MB bundle of 10,000 rules as yara takes to
-   load 10,000 compiled rules; CRC-32 is about twenty times as fast. */
+   Versions 1 and 2 used SHA-256, which without SHA extensions (libsodium
+   has none) took as long on a 4 MB bundle of 10,000 rules as yara takes
+   to load 10,000 compiled rules; CRC-32 is about twenty times as fast. */
 static void checksum(const unsigned char *buf, size_t len, unsigned char out[PAL_BUNDLE_CHECKSUM_BYTES])
 {
     static const unsigned char zeros[PAL_BUNDLE_CHECKSUM_BYTES];

@@ -50,13 +50,13 @@
  *                        u8 direction, u8 proto, u8 src kind, u8 dst kind,
  *                        u16 0, u32 src matcher, u32 dst matcher, u32 port
  *                        matcher, u32 scope code, u32 scope code length
- *                        (program.h pal_netrule; added in version 2)
+ *                        (program.h pal_netrule)
  *   13  correlations 36   u8 type, u8 nsteps, u8 has_until, u8 nkeys,
  *                        u8 effect, u8 severity, u16 0, u32 step_first,
  *                        u32 part_first, u32 nparts, i64 within (ms),
  *                        i64 threshold
  *   14  correlation  12   u8 kind, u8 step, u16 index, text str
- *       parts                 (added in version 3)
+ *       parts
  *   15  ixrules     12   u8 state, u8 0, u16 0, u32 first, u32 count: the rule
  *                        index's hint for each rule (0 records, or one per
  *                        rule; program.h pal_ixrule)
@@ -66,6 +66,12 @@
  *                        address set
  *
  *   ("str" is u32 offset + u32 length into the string blob.)
+ *
+ *   Version 1 had sections 1 to 11, section 6 holding every matcher item
+ *   as one 44-byte record (str, i64 lo, i64 hi, ip[16], prefix, v6, u16 0),
+ *   and a SHA-256 checksum; version 2 added section 12; version 3 added
+ *   sections 13 to 18, split the items by class (6, 17, 18) and took the
+ *   CRC-32.  Other versions are refused ("rebuild the bundle").
  *
  * Records are written field by field, never as memory images of structs,
  * so the file does not depend on the compiler's padding or the host's byte

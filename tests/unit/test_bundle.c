@@ -374,7 +374,7 @@ static void test_corruption(void)
     CHECK_INT(pal_bundle_read(copy, len, &q, err, sizeof err), -1);
     CHECK_STR(err, "not a palisade bundle (bad magic); build one with 'palisade build'");
     memcpy(copy, buf, len);
-    copy[8] = 2;   /* format 2 had no correlations */
+    copy[8] = 2;   /* format 2: no correlations, index hints or item classes; SHA-256 */
     CHECK_INT(pal_bundle_read(copy, len, &q, err, sizeof err), -1);
     CHECK_STR(err, "bundle format version 2; this palisade reads version 3: rebuild the bundle with this palisade");
     memcpy(copy, buf, len);
