@@ -8,6 +8,7 @@
 #   make fuzz-replay  the fuzz targets as plain programs over their corpora
 #   make bench    benchmarks in tests/bench/ (figures as ratios to a baseline)
 #   make demo-report  the example images in one HTML report (build/examples/report.html)
+#   make bench-deps  what only the benchmarks need (yara, for tests/bench/load.sh)
 #   make deps     install the Debian build dependencies (needs root or sudo)
 #
 # The library is built by folder: every .c in a stage folder of engine/ and
@@ -52,7 +53,7 @@ LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(GEN)/lexer.o $(GEN)/gramma
 CLI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/gen/embedded.o
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: FORCE all test unit langtest e2e asan fuzz fuzz-run fuzz-replay bench deps clean check-deps demo demo-report
+.PHONY: FORCE all test unit langtest e2e asan fuzz fuzz-run fuzz-replay bench bench-deps deps clean check-deps demo demo-report
 .DELETE_ON_ERROR:
 
 all: check-deps $(BUILD)/palisade $(BUILD)/libpalisade.a
@@ -179,7 +180,14 @@ demo-report: check-deps all $(EXAMPLE_IMAGES)
 
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
-	@for b in runtime decode inventory langpkg scan vuln scan_many agent seq sigma; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
+	@for b in runtime decode inventory langpkg scan vuln scan_many agent seq sigma load; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
+
+# What only the benchmarks need (not DEB_DEPS): yara and libyara-dev, the
+# baseline of tests/bench/load.sh, which says SKIP without them.
+BENCH_DEPS := yara libyara-dev
+bench-deps:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	 $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(BENCH_DEPS) >/dev/null
 
 clean:
 	rm -rf build build-asan build-fuzz

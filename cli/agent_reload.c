@@ -40,6 +40,7 @@
 #include "cli/cli.h"
 #include "cli/policy.h"
 #include "engine/base/limits.h"
+#include "engine/runtime/index.h"
 #include "lang/compile/palc.h"
 #include "lang/compile/snapshot.h"
 
@@ -304,6 +305,7 @@ static void child_main(const agent_policy *ap, int fd)
     }
     char rev[512];
     cli_directory_revision(ap->path, p, rev, sizeof rev);
+    (void)pal_index_attach_hints(p);   /* so the agent proves the index instead of searching (index.h) */
     unsigned char *buf;
     size_t len;
     if (pal_bundle_write_rev(p, rev, &buf, &len) != 0)

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/policy.h"
 #include "engine/vm/bundle.h"
+#include "engine/runtime/index.h"
 #include "lang/compile/palc.h"
 #include "engine/core/schema.h"
 #include <sodium.h>
@@ -50,6 +51,10 @@ int cmd_build(int argc, char **argv)
     if (!rev) { cli_git_revision(dir, grev, sizeof grev); rev = grev; }
     pal_program *p = cli_load_policy("build", dir, rev);
     if (!p) { if (keypath) sodium_memzero(&key, sizeof key); return EXIT_ERROR; }
+    /* The rule index's analysis rides along, so a load proves it instead
+       of searching for it (engine/runtime/index.h); without memory for it
+       the bundle is as good, only slower to load. */
+    (void)pal_index_attach_hints(p);
     char srev[32];
     const char *override = NULL;
     if (!*rev) { cli_source_revision(p, srev, sizeof srev); override = srev; }

@@ -33,6 +33,7 @@
 #include "cli/cli.h"
 #include "engine/base/fileio.h"
 #include "engine/vm/bundle.h"
+#include "engine/vm/vm.h"
 #include "engine/base/limits.h"
 #include "engine/core/schema.h"
 
@@ -375,6 +376,10 @@ int cmd_inspect(int argc, char **argv)
         if (sig_rc != 0) fprintf(stderr, "palisade inspect: %s: %s\n", path, why);
         return cli_error("inspect", "%s: %s", path, perr);
     }
+    /* Regexes compile on first use (engine/vm/matcher.c), so loading does
+       not notice one that cannot; inspect compiles them all and says so. */
+    char rerr[512];
+    int regex_rc = pal_program_check_regexes(p, rerr, sizeof rerr);
     char sigtext[700];
     signature_text(&sig, keypath ? &trusted : NULL, why, sigtext, sizeof sigtext);
     int exitc;
@@ -383,6 +388,11 @@ int cmd_inspect(int argc, char **argv)
     pal_program_free(p);
     if (exitc == EXIT_OK && sig_rc != 0) {
         fprintf(stderr, "palisade inspect: %s: %s\n", path, why);
+        exitc = EXIT_POLICY;
+    }
+    if (exitc == EXIT_OK && regex_rc != 0) {
+        fprintf(stderr, "palisade inspect: %s: %s; the rule loads but that regex never matches: rebuild the bundle\n",
+                path, rerr);
         exitc = EXIT_POLICY;
     }
     return exitc;

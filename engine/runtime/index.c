@@ -65,6 +65,9 @@
 #define IX_MAX_RANGE_KEYS       1024u
 #define IX_INFIX_CHARGE         1024u
 
+_Static_assert(PAL_IX_ALWAYS == 0 && PAL_IX_INDEXED == 1 && PAL_IX_NEVER == 2 && PAL_IX_NOT_EVENT == 3,
+               "the states of a bundle's index hints (engine/vm/program.h pal_ixrule)");
+
 /* ---- folding, as pal_path_fold ---- */
 
 static inline unsigned char fold(unsigned char c)
@@ -134,10 +137,15 @@ typedef struct atom {
     uint8_t len, kind;
     uint16_t field;
     uint32_t arg;          /* matcher index (AT_MATCHER) or constant index */
-    uint32_t nkeys, keybytes, triebytes;
+    uint32_t nkeys, keybytes, triebytes, triebits;   /* triebits: CIDR prefix bits */
     double cost;
     uint8_t chosen;        /* in the rule's key set (else kept for its `contains` charge) */
 } atom;
+
+/* A trie edge: key ((parent << 9) | symbol) + 1, 0 = empty slot, and the
+   child node.  Key and child side by side, so a probe touches one cache
+   line (the table of a large policy does not fit in the cache). */
+typedef struct ix_edge { uint64_t key; uint32_t child; } ix_edge;
 
 struct pal_index {
     const pal_program *p;
@@ -155,14 +163,15 @@ struct pal_index {
     char *kbytes;
     size_t nkbytes, cap_kbytes;
 
-    uint64_t *ekey;                    /* trie edges: ((parent << 9) | symbol) + 1, 0 = empty */
-    uint32_t *echild;
+    ix_edge *edges;                    /* trie edges, open addressing (edge_get) */
     uint32_t emask, nedges;
 
     uint32_t nnodes;                   /* node 0 is "none" */
     uint32_t *fail, *dict;             /* Aho-Corasick links of `contains` trie nodes */
-    uint32_t *bit_child;               /* CIDR tries: [2 * node + bit], 0 = none (copied
-                                          out of the edge table: one load per bit) */
+    uint32_t *bit_child;               /* CIDR tries: [2 * node + bit], 0 = none, built in
+                                          place (bit_add); covers every node after the build */
+    size_t cap_bits;
+    uint32_t nbit_edges;
     uint8_t *is_infix;
     uint32_t *post_first, *post_count;
     uint32_t *post;
@@ -170,6 +179,7 @@ struct pal_index {
 
     field_ix *fields;
     uint32_t nfields;
+    uint8_t *field_factor;             /* per field, for pricing (field_factors) */
     uint16_t *probe_fields;
     uint32_t nprobe;
     pal_index_stats stats;
@@ -492,31 +502,29 @@ static bool keys_of_atom(const pal_program *p, const atom *a, key_fn fn, void *u
 
 /* ---- atoms: finding them and pricing them ---- */
 
-static bool low_cardinality(unsigned field)
+/* How many events a key on a field selects, as a factor on its cost:
+   fields with a handful of values (event.category, network.transport) hit
+   most events, names of images and hosts many.  One byte per schema
+   field, computed once per build (a name comparison per atom was 5% of
+   building the index of 10,000 rules). */
+static void field_factors(uint8_t *out, const pal_schema *ev)
 {
-    static const char *const names[] = {
+    static const char *const low[] = {
         "network.direction", "network.transport", "network.protocol", "event.category", "event.type",
         "event.action", "event.kind", "event.module", "host.os.type", "dns.question.type",
         "dns.response_code", NULL};
-    const pal_schema *ev = pal_schema_get(PS_EVENT);
-    if (field >= ev->nfields) return false;
-    for (int i = 0; names[i]; i++)
-        if (!strcmp(ev->fields[field].name, names[i])) return true;
-    return false;
+    static const char *const medium[] = {"container.image.name", "container.image.tag", "container.name",
+                                         "host.name", "user.name", NULL};
+    for (uint32_t f = 0; f < ev->nfields; f++) {
+        out[f] = 1;
+        for (int i = 0; low[i]; i++)
+            if (!strcmp(ev->fields[f].name, low[i])) out[f] = 3;
+        for (int i = 0; medium[i]; i++)
+            if (!strcmp(ev->fields[f].name, medium[i])) out[f] = 2;
+    }
 }
 
-static bool medium_cardinality(unsigned field)
-{
-    static const char *const names[] = {"container.image.name", "container.image.tag", "container.name",
-                                        "host.name", "user.name", NULL};
-    const pal_schema *ev = pal_schema_get(PS_EVENT);
-    if (field >= ev->nfields) return false;
-    for (int i = 0; names[i]; i++)
-        if (!strcmp(ev->fields[field].name, names[i])) return true;
-    return false;
-}
-
-typedef struct pricing { uint32_t nkeys, keybytes, triebytes; double cost; } pricing;
+typedef struct pricing { uint32_t nkeys, keybytes, triebytes, triebits; double cost; } pricing;
 
 static bool price_key(void *user, const key *k)
 {
@@ -543,21 +551,23 @@ static bool price_key(void *user, const key *k)
         unsigned bits = k->v6 ? 128 : 32;
         pr->cost += 1 + (double)(bits - k->prefix) / (k->v6 ? 8 : 2);
         pr->keybytes += k->prefix;
-        pr->triebytes += k->prefix;
+        pr->triebits += k->prefix;
         break;
     }
     }
     return true;
 }
 
-static bool price_atom(const pal_program *p, atom *a)
+static bool price_atom(const pal_program *p, const uint8_t *factors, uint32_t nfields, atom *a)
 {
     pricing pr = {0};
     if (!keys_of_atom(p, a, price_key, &pr)) return false;
-    double factor = low_cardinality(a->field) ? 1000 : medium_cardinality(a->field) ? 10 : 1;
+    unsigned fc = a->field < nfields ? factors[a->field] : 1;
+    double factor = fc == 3 ? 1000 : fc == 2 ? 10 : 1;
     a->nkeys = pr.nkeys;
     a->keybytes = pr.keybytes;
     a->triebytes = pr.triebytes;
+    a->triebits = pr.triebits;
     a->cost = pr.cost * factor;
     return true;
 }
@@ -897,26 +907,83 @@ static uint32_t new_node(pal_index *ix) { return ix->nnodes++; }
 
 static uint32_t edge_get(const pal_index *ix, uint32_t parent, unsigned sym)
 {
-    if (!ix->ekey) return 0;
+    if (!ix->edges) return 0;
     uint64_t k = (((uint64_t)parent << 9) | sym) + 1;
     for (uint32_t i = (uint32_t)mix(k * 0x9e3779b97f4a7c15ull) & ix->emask;; i = (i + 1) & ix->emask) {
-        if (ix->ekey[i] == k) return ix->echild[i];
-        if (!ix->ekey[i]) return 0;
+        if (ix->edges[i].key == k) return ix->edges[i].child;
+        if (!ix->edges[i].key) return 0;
     }
 }
 
+/* Doubles the edge table (edges are (parent, symbol) -> child numbers,
+   nothing points into the table, so it may move).  False when out of memory. */
+static bool edges_grow(pal_index *ix)
+{
+    uint64_t ncap = 2 * ((uint64_t)ix->emask + 1);
+    if (ncap > (1ull << 32)) return false;
+    ix_edge *ne = calloc(ncap, sizeof *ne);
+    if (!ne) return false;
+    uint32_t nmask = (uint32_t)(ncap - 1);
+    for (uint64_t i = 0; i <= ix->emask; i++) {
+        uint64_t k = ix->edges[i].key;
+        if (!k) continue;
+        uint32_t j = (uint32_t)mix(k * 0x9e3779b97f4a7c15ull) & nmask;
+        while (ne[j].key) j = (j + 1) & nmask;
+        ne[j] = ix->edges[i];
+    }
+    free(ix->edges);
+    ix->edges = ne;
+    ix->emask = nmask;
+    return true;
+}
+
+/* The child of parent by sym, made when missing; 0 when out of memory. */
 static uint32_t edge_add(pal_index *ix, uint32_t parent, unsigned sym)
 {
     uint64_t k = (((uint64_t)parent << 9) | sym) + 1;
     uint32_t i = (uint32_t)mix(k * 0x9e3779b97f4a7c15ull) & ix->emask;
     for (;; i = (i + 1) & ix->emask) {
-        if (ix->ekey[i] == k) return ix->echild[i];
-        if (!ix->ekey[i]) break;
+        if (ix->edges[i].key == k) return ix->edges[i].child;
+        if (!ix->edges[i].key) break;
     }
-    ix->ekey[i] = k;
-    ix->echild[i] = new_node(ix);
+    if (2 * ((uint64_t)ix->nedges + 1) > (uint64_t)ix->emask + 1) {   /* keep the load at most 1/2 */
+        if (!edges_grow(ix)) return 0;
+        for (i = (uint32_t)mix(k * 0x9e3779b97f4a7c15ull) & ix->emask; ix->edges[i].key; i = (i + 1) & ix->emask) {}
+    }
+    ix->edges[i].key = k;
+    ix->edges[i].child = new_node(ix);
     ix->nedges++;
-    return ix->echild[i];
+    return ix->edges[i].child;
+}
+
+/* bit_child holds node's two entries (grown, zero-filled). */
+static bool bits_reserve(pal_index *ix, uint32_t node)
+{
+    size_t need = 2 * (size_t)node + 2;
+    if (need <= ix->cap_bits) return true;
+    size_t nc = ix->cap_bits ? ix->cap_bits : 1024;
+    while (nc < need) nc *= 2;
+    uint32_t *nb = realloc(ix->bit_child, nc * sizeof *nb);
+    if (!nb) return false;
+    memset(nb + ix->cap_bits, 0, (nc - ix->cap_bits) * sizeof *nb);
+    ix->bit_child = nb;
+    ix->cap_bits = nc;
+    return true;
+}
+
+/* The child of a CIDR trie node by one address bit, made when missing; 0
+   when out of memory.  The binary tries are built where the probe reads
+   them, not through the edge table (a /24 is 24 edges: they were most of
+   the table, and of the time spent building it). */
+static uint32_t bit_add(pal_index *ix, uint32_t parent, unsigned bit)
+{
+    if (!bits_reserve(ix, parent)) return 0;
+    uint32_t *c = &ix->bit_child[2 * (size_t)parent + bit];
+    if (!*c) {
+        *c = new_node(ix);
+        ix->nbit_edges++;
+    }
+    return *c;
 }
 
 static bool add_pair(builder *b, uint32_t node)
@@ -976,41 +1043,37 @@ static bool insert_key(void *user, const key *k)
         if (k->type == K_STR) f->has_str = 1; else f->has_int = 1;
         break;
     }
+    /* edge_add gives 0 when out of memory, which ends the walk */
     case K_PREFIX:
         if (!f->prefix) f->prefix = new_node(ix);
         node = f->prefix;
-        for (uint32_t j = 0; j < k->len; j++) node = edge_add(ix, node, fold((unsigned char)k->s[j]));
+        for (uint32_t j = 0; j < k->len && node; j++) node = edge_add(ix, node, fold((unsigned char)k->s[j]));
         break;
     case K_INFIX:
         if (!f->infix) { f->infix = new_node(ix); ix->is_infix[f->infix] = 1; }
         node = f->infix;
-        for (uint32_t j = 0; j < k->len; j++) {
+        for (uint32_t j = 0; j < k->len && node; j++) {
             node = edge_add(ix, node, fold((unsigned char)k->s[j]));
-            ix->is_infix[node] = 1;
+            if (node) ix->is_infix[node] = 1;
         }
         break;
     case K_SUFFIX:
         if (!f->suffix) f->suffix = new_node(ix);
         node = f->suffix;
-        for (uint32_t j = k->len; j > 0; j--) node = edge_add(ix, node, fold((unsigned char)k->s[j - 1]));
-        if (k->lead_dot) node = edge_add(ix, node, '.');
+        for (uint32_t j = k->len; j > 0 && node; j--) node = edge_add(ix, node, fold((unsigned char)k->s[j - 1]));
+        if (k->lead_dot && node) node = edge_add(ix, node, '.');
         break;
     default: {
         uint32_t *root = k->v6 ? &f->cidr6 : &f->cidr4;
         if (!*root) *root = new_node(ix);
         node = *root;
-        for (unsigned j = 0; j < k->prefix; j++) node = edge_add(ix, node, 256u + ((k->ip[j / 8] >> (7 - j % 8)) & 1u));
+        for (unsigned j = 0; j < k->prefix && node; j++) node = bit_add(ix, node, (k->ip[j / 8] >> (7 - j % 8)) & 1u);
         break;
     }
     }
+    if (!node) { b->oom = true; return false; }
     f->kinds |= ix->p->rules[b->rule].kinds;
     return add_pair(b, node);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
 }
 
 
@@ -1026,7 +1089,7 @@ static int cmp_ranked(const void *a, const void *b)
 
 typedef struct work_mem {
     int32_t *depth;
-    uint8_t *st, *queued, *target, *cur, *forced;
+    uint8_t *st, *queued, *target, *cur, *forced, *hint;
     uint32_t *work;
     int32_t *atom_of;
     atom *atoms;
@@ -1038,7 +1101,8 @@ static bool work_reserve(work_mem *w, uint32_t len, uint32_t width)
 {
     if (len > w->cap_len) {
         free(w->depth); free(w->queued); free(w->target); free(w->work); free(w->atom_of);
-        free(w->atoms); free(w->rank); free(w->forced);
+        free(w->atoms); free(w->rank); free(w->forced); free(w->hint);
+        w->hint = calloc(len, 1);   /* kept all zero between rules */
         w->depth = malloc(len * sizeof *w->depth);
         w->queued = malloc(len);
         w->target = malloc(len);
@@ -1048,7 +1112,8 @@ static bool work_reserve(work_mem *w, uint32_t len, uint32_t width)
         w->rank = malloc(len * sizeof *w->rank);
         w->forced = malloc(len);
         w->cap_len = len;
-        if (!w->depth || !w->queued || !w->target || !w->work || !w->atom_of || !w->atoms || !w->rank || !w->forced) {
+        if (!w->depth || !w->queued || !w->target || !w->work || !w->atom_of || !w->atoms || !w->rank || !w->forced ||
+            !w->hint) {
             w->cap_len = 0;
             return false;
         }
@@ -1072,7 +1137,97 @@ static bool work_reserve(work_mem *w, uint32_t len, uint32_t width)
 static void work_free(work_mem *w)
 {
     free(w->depth); free(w->queued); free(w->target); free(w->work); free(w->atom_of);
-    free(w->atoms); free(w->rank); free(w->forced); free(w->st); free(w->cur);
+    free(w->atoms); free(w->rank); free(w->forced); free(w->hint); free(w->st); free(w->cur);
+}
+
+/* A proven rule: NEVER when no atom is forced, else INDEXED with its forced
+   atoms (and its `contains` atoms, forced or not) appended to ix->atoms.
+   Returns -1 when out of memory. */
+static int keep_atoms(pal_index *ix, work_mem *w, uint32_t ri, uint32_t natoms, uint32_t ninfix)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < natoms; i++) kept += w->forced[i];
+    if (!kept) {
+        ix->state[ri] = PAL_IX_NEVER;
+        return 0;
+    }
+    if (!grow_array((void **)&ix->atoms, &ix->cap_atoms, sizeof *ix->atoms, ix->natoms + kept + ninfix)) return -1;
+    ix->atom_first[ri] = ix->natoms;
+    for (uint32_t i = 0; i < natoms; i++)
+        if (w->forced[i] || w->atoms[i].kind == AT_INFIX) {
+            ix->atoms[ix->natoms] = w->atoms[i];
+            ix->atoms[ix->natoms++].chosen = w->forced[i];
+        }
+    ix->atom_count[ri] = ix->natoms - ix->atom_first[ri];
+    ix->state[ri] = PAL_IX_INDEXED;
+    return 0;
+}
+
+/* Rule ri by its hint (program.h pal_ixrule), after mark_targets: the
+   atoms are found as analyse_rule finds them, the hinted ones are forced
+   false, and one pass of the analysis must prove the rule — instead of the
+   search, which runs it once per atom it tries to drop.  Atoms the hint
+   does not name are left as plain instructions (the analysis gives an
+   unforced atom and its instructions the same "unknown"), except
+   `contains`, which the analysis models only as an atom.  Returns 0 when
+   the hint is proven (the rule's state and atoms are set), 1 when it is
+   not (the caller searches as if there were no hint: a wrong hint costs
+   time, never a decision), -1 when out of memory. */
+static int analyse_hinted(pal_index *ix, work_mem *w, uint32_t ri, uint64_t *budget)
+{
+    const pal_program *p = ix->p;
+    const pal_rule *r = &p->rules[ri];
+    const pal_ixrule *h = &p->ixrules[ri];
+    if (h->state == PAL_IX_ALWAYS) return 0;   /* the state already is; always running is always right */
+    if (h->state != PAL_IX_INDEXED && h->state != PAL_IX_NEVER) return 1;
+    uint32_t len = r->code_len, width = (uint32_t)r->max_stack + r->nlocals;
+    const pal_instr *code = p->code + r->code;
+    /* hint[pc]: 1 keyed, 2 a `contains` kept unkeyed (the verifier checked pc < len) */
+    uint32_t hinted = 0;
+    int rc = 1;
+    for (uint32_t k = 0; k < h->count; k++) {
+        uint32_t v = p->ixatoms[h->first + k], pc = v & ~PAL_IXATOM_KEY;
+        if (w->hint[pc]) goto out;   /* named twice */
+        w->hint[pc] = (v & PAL_IXATOM_KEY) ? 1 : 2;
+    }
+    uint32_t natoms = 0, ninfix = 0, nkeyed = 0;
+    for (uint32_t pc = 0; pc < len; pc++) w->atom_of[pc] = -1;
+    for (uint32_t pc = 0; pc < len && natoms < IX_MAX_ATOMS_PER_RULE; pc++) {
+        atom a;
+        if (!atom_at(p, code, len, w->target, pc, &a)) continue;
+        uint8_t hk = w->hint[pc];
+        if (hk && a.kind != AT_INFIX && hk != 1) goto out;   /* only a `contains` is kept unkeyed */
+        if (hk || a.kind == AT_INFIX) {
+            if (!price_atom(p, ix->field_factor, ix->nfields, &a)) {
+                if (hk) goto out;
+                continue;
+            }
+            hinted += hk != 0;
+            nkeyed += hk == 1;
+            ninfix += a.kind == AT_INFIX;
+            w->forced[natoms] = hk == 1;
+            w->atoms[natoms] = a;
+            w->atom_of[pc] = (int32_t)natoms;
+            natoms++;
+        }
+        pc += a.len - 1u;
+    }
+    if (hinted != h->count || (h->state == PAL_IX_NEVER) != (nkeyed == 0)) goto out;
+    /* as analyse_rule: past this, `contains` is left to the VM, and a rule
+       keyed by one is no longer what the search would find */
+    if (ninfix && (uint64_t)len + (uint64_t)ninfix * IX_INFIX_CHARGE >= PAL_VM_BUDGET_EVENT) goto out;
+    absint ai = {
+        .p = p, .r = r, .code = code, .len = len, .width = width, .max_stack = r->max_stack,
+        .nlocals = r->nlocals, .depth = w->depth, .st = w->st, .queued = w->queued, .work = w->work,
+        .atom_of = w->atom_of, .atoms = w->atoms, .forced = w->forced, .cur = w->cur,
+        .max_steps = *budget < IX_MAX_STEPS_PER_RULE ? *budget : IX_MAX_STEPS_PER_RULE,
+    };
+    int unproven = reachable_effect(&ai);
+    *budget -= ai.steps < *budget ? ai.steps : *budget;
+    if (!unproven) rc = keep_atoms(ix, w, ri, natoms, ninfix);
+out:
+    for (uint32_t k = 0; k < h->count; k++) w->hint[p->ixatoms[h->first + k] & ~PAL_IXATOM_KEY] = 0;
+    return rc;
 }
 
 /* Decides the state of rule ri and, when indexed, appends its chosen atoms
@@ -1091,12 +1246,22 @@ static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri, uint64_t *budge
     const pal_instr *code = p->code + r->code;
 
     mark_targets(code, len, w->target);
+    if (ri < p->nixrules) {
+        int rc = analyse_hinted(ix, w, ri, budget);
+        if (rc < 0) return rc;
+        if (rc == 0) {
+            ix->stats.hinted += ix->state[ri] != PAL_IX_ALWAYS;
+            return 0;
+        }
+        ix->stats.hint_missed++;
+        ix->state[ri] = PAL_IX_ALWAYS;   /* not proven: search */
+    }
     uint32_t natoms = 0, ninfix = 0;
     for (uint32_t pc = 0; pc < len; pc++) w->atom_of[pc] = -1;
     for (uint32_t pc = 0; pc < len && natoms < IX_MAX_ATOMS_PER_RULE; pc++) {
         atom a;
         if (!atom_at(p, code, len, w->target, pc, &a)) continue;
-        if (!price_atom(p, &a)) continue;
+        if (!price_atom(p, ix->field_factor, ix->nfields, &a)) continue;
         ninfix += a.kind == AT_INFIX;
         w->atoms[natoms] = a;
         w->atom_of[pc] = (int32_t)natoms;
@@ -1143,22 +1308,7 @@ static int analyse_rule(pal_index *ix, work_mem *w, uint32_t ri, uint64_t *budge
         }
     }
     *budget -= ai.steps < *budget ? ai.steps : *budget;
-    uint32_t kept = 0;
-    for (uint32_t i = 0; i < natoms; i++) kept += w->forced[i];
-    if (!kept) {
-        ix->state[ri] = PAL_IX_NEVER;
-        return 0;
-    }
-    if (!grow_array((void **)&ix->atoms, &ix->cap_atoms, sizeof *ix->atoms, ix->natoms + kept + ninfix)) return -1;
-    ix->atom_first[ri] = ix->natoms;
-    for (uint32_t i = 0; i < natoms; i++)
-        if (w->forced[i] || w->atoms[i].kind == AT_INFIX) {
-            ix->atoms[ix->natoms] = w->atoms[i];
-            ix->atoms[ix->natoms++].chosen = w->forced[i];
-        }
-    ix->atom_count[ri] = ix->natoms - ix->atom_first[ri];
-    ix->state[ri] = PAL_IX_INDEXED;
-    return 0;
+    return keep_atoms(ix, w, ri, natoms, ninfix);
 }
 
 /* Children of every node of the `contains` tries, for the breadth-first
@@ -1176,8 +1326,8 @@ static bool build_links(pal_index *ix)
     if (!ix->fail || !ix->dict || !g.first || !g.count || !queue) goto out;
     uint32_t nin = 0;
     for (uint32_t i = 0; i <= ix->emask; i++) {
-        if (!ix->ekey[i]) continue;
-        uint32_t parent = (uint32_t)((ix->ekey[i] - 1) >> 9);
+        if (!ix->edges[i].key) continue;
+        uint32_t parent = (uint32_t)((ix->edges[i].key - 1) >> 9);
         if (parent < n && ix->is_infix[parent]) { g.count[parent]++; nin++; }
     }
     g.child = malloc((nin ? nin : 1) * sizeof *g.child);
@@ -1185,12 +1335,12 @@ static bool build_links(pal_index *ix)
     if (!g.child || !g.sym) goto out;
     for (uint32_t i = 0, acc = 0; i < n; i++) { g.first[i] = acc; acc += g.count[i]; g.count[i] = 0; }
     for (uint32_t i = 0; i <= ix->emask; i++) {
-        if (!ix->ekey[i]) continue;
-        uint32_t parent = (uint32_t)((ix->ekey[i] - 1) >> 9);
+        if (!ix->edges[i].key) continue;
+        uint32_t parent = (uint32_t)((ix->edges[i].key - 1) >> 9);
         if (parent >= n || !ix->is_infix[parent]) continue;
         uint32_t at = g.first[parent] + g.count[parent]++;
-        g.child[at] = ix->echild[i];
-        g.sym[at] = (uint16_t)((ix->ekey[i] - 1) & 0x1ff);
+        g.child[at] = ix->edges[i].child;
+        g.sym[at] = (uint16_t)((ix->edges[i].key - 1) & 0x1ff);
     }
     for (uint32_t f = 0; f < ix->nfields; f++) {
         uint32_t root = ix->fields[f].infix;
@@ -1238,8 +1388,7 @@ void pal_index_free(pal_index *ix)
     free(ix->keys);
     free(ix->ktab);
     free(ix->kbytes);
-    free(ix->ekey);
-    free(ix->echild);
+    free(ix->edges);
     free(ix->fail);
     free(ix->dict);
     free(ix->bit_child);
@@ -1249,11 +1398,12 @@ void pal_index_free(pal_index *ix)
     free(ix->post);
     for (uint32_t f = 0; ix->fields && f < ix->nfields; f++) free(ix->fields[f].infix_next);
     free(ix->fields);
+    free(ix->field_factor);
     free(ix->probe_fields);
     free(ix);
 }
 
-typedef struct build_totals { uint64_t pairs, bytes, trie; } build_totals;
+typedef struct build_totals { uint64_t pairs, bytes, trie, bits; } build_totals;
 
 /* 1. prove what each rule needs; sum what its keys will take. */
 static int prove_rules(pal_index *ix, build_totals *tot)
@@ -1267,12 +1417,13 @@ static int prove_rules(pal_index *ix, build_totals *tot)
         ix->stats.rules++;
         if (analyse_rule(ix, &w, ri, &budget) != 0) { work_free(&w); return -1; }
         if (ix->state[ri] != PAL_IX_INDEXED) continue;
-        uint64_t pairs = 0, bytes = 0, trie = 0;
+        uint64_t pairs = 0, bytes = 0, trie = 0, bits = 0;
         for (uint32_t i = 0; i < ix->atom_count[ri]; i++) {
             const atom *a = &ix->atoms[ix->atom_first[ri] + i];
             pairs += (a->chosen ? a->nkeys : 0) + (a->kind == AT_INFIX);
             bytes += (a->chosen ? a->keybytes : 0) + 8;
             trie += a->chosen ? a->triebytes : 0;
+            bits += a->chosen ? a->triebits : 0;
         }
         if (tot->pairs + pairs > IX_MAX_POSTINGS || tot->bytes + bytes > IX_MAX_KEY_BYTES) {
             ix->state[ri] = PAL_IX_ALWAYS;
@@ -1284,13 +1435,15 @@ static int prove_rules(pal_index *ix, build_totals *tot)
         tot->pairs += pairs;
         tot->bytes += bytes;
         tot->trie += trie;
+        tot->bits += bits;
     }
     work_free(&w);
     return 0;
 }
 
-/* 2. the tables, sized from the totals so nothing moves while filling:
-   a key is at most one hash entry, a key byte at most one trie edge. */
+/* 2. the tables, sized from the totals: a key is at most one hash entry,
+   a key byte at most one trie edge, a prefix bit one CIDR trie edge, so
+   the nodes are bounded (is_infix); the edge table grows as it fills. */
 static int size_tables(pal_index *ix, const build_totals *tot)
 {
     ix->cap_keys = (uint32_t)(tot->pairs ? tot->pairs : 1);
@@ -1301,13 +1454,15 @@ static int size_tables(pal_index *ix, const build_totals *tot)
     ix->ktab = calloc(kcap, sizeof *ix->ktab);
     ix->cap_kbytes = tot->bytes ? tot->bytes : 1;
     ix->kbytes = malloc(ix->cap_kbytes);
+    /* tot->trie counts every key byte, but keys share prefixes (a policy's
+       paths, a feed's domains): the edge table starts at half that many
+       slots and doubles whenever it is half full (edge_add) */
     uint64_t ecap = 16;
-    while (ecap < tot->trie * 2) ecap <<= 1;
+    while (ecap < tot->trie / 2) ecap <<= 1;
     ix->emask = (uint32_t)(ecap - 1);
-    ix->ekey = calloc(ecap, sizeof *ix->ekey);
-    ix->echild = malloc(ecap * sizeof *ix->echild);
-    ix->is_infix = calloc(1 + tot->pairs + tot->trie + 8u * ix->nfields, 1);
-    if (!ix->keys || !ix->ktab || !ix->kbytes || !ix->ekey || !ix->echild || !ix->is_infix) return -1;
+    ix->edges = calloc(ecap, sizeof *ix->edges);
+    ix->is_infix = calloc(1 + tot->pairs + tot->trie + tot->bits + 8u * ix->nfields, 1);
+    if (!ix->keys || !ix->ktab || !ix->kbytes || !ix->edges || !ix->is_infix) return -1;
     ix->nnodes = 1;
     return 0;
 }
@@ -1332,34 +1487,37 @@ static int fill_postings(pal_index *ix, builder *b)
             if (b->oom) return -1;
         }
     }
-    if (b->npairs) qsort(b->pairs, b->npairs, sizeof *b->pairs, cmp_u64);
+    /* Postings grouped by node with a counting sort: the pairs were made
+       rule by rule in ascending order, and the sort is stable, so each
+       node's rules come out ascending and a rule keyed twice on a node
+       (two atoms with the same key) twice in a row, dropped here. */
     ix->post_first = calloc(ix->nnodes, sizeof *ix->post_first);
     ix->post_count = calloc(ix->nnodes, sizeof *ix->post_count);
     ix->post = malloc((b->npairs ? b->npairs : 1) * sizeof *ix->post);
     if (!ix->post_first || !ix->post_count || !ix->post) return -1;
+    for (uint32_t i = 0; i < b->npairs; i++) ix->post_count[b->pairs[i] >> 32]++;
+    for (uint32_t n = 0, at = 0; n < ix->nnodes; n++) {
+        ix->post_first[n] = at;
+        at += ix->post_count[n];
+        ix->post_count[n] = 0;
+    }
     for (uint32_t i = 0; i < b->npairs; i++) {
-        if (i && b->pairs[i] == b->pairs[i - 1]) continue;
-        uint32_t node = (uint32_t)(b->pairs[i] >> 32);
-        if (!ix->post_count[node]) ix->post_first[node] = ix->npost;
-        ix->post_count[node]++;
-        ix->post[ix->npost++] = (uint32_t)b->pairs[i];
+        uint32_t node = (uint32_t)(b->pairs[i] >> 32), rule = (uint32_t)b->pairs[i];
+        uint32_t *slot = ix->post + ix->post_first[node], c = ix->post_count[node];
+        if (c && slot[c - 1] == rule) continue;
+        slot[c] = rule;
+        ix->post_count[node] = c + 1;
+        ix->npost++;
     }
     free(b->pairs);
     b->pairs = NULL;
     if (!build_links(ix)) return -1;
-    ix->bit_child = calloc(2 * (size_t)ix->nnodes, sizeof *ix->bit_child);
-    if (!ix->bit_child) return -1;
+    if (!bits_reserve(ix, ix->nnodes - 1)) return -1;   /* a probe may ask any node */
     for (uint32_t f = 0; f < ix->nfields; f++) {
         field_ix *fi = &ix->fields[f];
         if (!fi->infix) continue;
         if (!(fi->infix_next = calloc(256, sizeof *fi->infix_next))) return -1;
         for (unsigned c = 0; c < 256; c++) fi->infix_next[c] = edge_get(ix, fi->infix, c);
-    }
-    for (uint32_t i = 0; i <= ix->emask; i++) {
-        uint64_t k = ix->ekey[i];
-        if (!k || ((k - 1) & 0x1ff) < 256) continue;
-        uint32_t parent = (uint32_t)((k - 1) >> 9);
-        ix->bit_child[2 * (size_t)parent + (((k - 1) & 0x1ff) - 256)] = ix->echild[i];
     }
     return 0;
 }
@@ -1388,7 +1546,7 @@ static void finish_lists(pal_index *ix)
             ix->probe_fields[ix->nprobe++] = (uint16_t)f;
     }
     ix->stats.keys = ix->nkeys;
-    ix->stats.nodes = ix->nedges;
+    ix->stats.nodes = ix->nedges + ix->nbit_edges;
     ix->stats.postings = ix->npost;
 }
 
@@ -1404,11 +1562,13 @@ pal_index *pal_index_build(const pal_program *p)
     ix->atom_first = calloc(nr, sizeof *ix->atom_first);
     ix->atom_count = calloc(nr, sizeof *ix->atom_count);
     ix->fields = calloc(ix->nfields ? ix->nfields : 1, sizeof *ix->fields);
+    ix->field_factor = malloc(ix->nfields ? ix->nfields : 1);
+    if (ix->field_factor) field_factors(ix->field_factor, ev);
     ix->probe_fields = calloc(ix->nfields ? ix->nfields : 1, sizeof *ix->probe_fields);
     for (unsigned k = 0; k < PAL_NKINDS; k++) ix->always[k] = calloc(nr, sizeof(uint32_t));
     builder b = {.ix = ix};
     build_totals tot = {0};
-    bool ok = ix->state && ix->atom_first && ix->atom_count && ix->fields && ix->probe_fields;
+    bool ok = ix->state && ix->atom_first && ix->atom_count && ix->fields && ix->probe_fields && ix->field_factor;
     for (unsigned k = 0; k < PAL_NKINDS; k++) ok = ok && ix->always[k];
     if (ok && prove_rules(ix, &tot) == 0 && size_tables(ix, &tot) == 0 && fill_postings(ix, &b) == 0) {
         finish_lists(ix);
@@ -1417,6 +1577,45 @@ pal_index *pal_index_build(const pal_program *p)
     free(b.pairs);
     pal_index_free(ix);
     return NULL;
+}
+
+int pal_index_attach_hints(pal_program *p)
+{
+    free(p->ixrules);
+    free(p->ixatoms);
+    p->ixrules = NULL;
+    p->ixatoms = NULL;
+    p->nixrules = p->nixatoms = 0;
+    pal_index *ix = pal_index_build(p);   /* the search: there are no hints now */
+    if (!ix) return -1;
+    uint32_t nrules = p->nrules, natoms = 0;
+    for (uint32_t r = 0; r < nrules; r++)
+        if (ix->state[r] == PAL_IX_INDEXED) natoms += ix->atom_count[r];
+    pal_ixrule *rules = calloc(nrules ? nrules : 1, sizeof *rules);
+    uint32_t *atoms = malloc((natoms ? natoms : 1) * sizeof *atoms);
+    if (!rules || !atoms) {
+        free(rules);
+        free(atoms);
+        pal_index_free(ix);
+        return -1;
+    }
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < nrules; r++) {
+        rules[r].state = ix->state[r];
+        if (ix->state[r] != PAL_IX_INDEXED) continue;
+        rules[r].first = n;
+        rules[r].count = ix->atom_count[r];
+        for (uint32_t i = 0; i < ix->atom_count[r]; i++) {
+            const atom *a = &ix->atoms[ix->atom_first[r] + i];
+            atoms[n++] = a->pc | (a->chosen ? PAL_IXATOM_KEY : 0);
+        }
+    }
+    pal_index_free(ix);
+    p->ixrules = rules;
+    p->nixrules = nrules;
+    p->ixatoms = atoms;
+    p->nixatoms = n;
+    return 0;
 }
 
 /* ---- queries ---- */

@@ -5,8 +5,8 @@
  * constants (`process.name in shells`, `dns.question.name in ["*.pool.xyz"]`,
  * `destination.ip in 10.0.0.0/8`), so an event can only make a handful of
  * them fire.  The index is derived from the program as loaded (compiled or
- * read from a bundle; nothing in the format records it) by reading each
- * event rule's bytecode:
+ * read from a bundle, whose hints it proves rather than trusts, see
+ * pal_index_attach_hints) by reading each event rule's bytecode:
  *
  *   1. *Atoms*: instruction patterns whose boolean result depends on one
  *      root field only and which are true only when the field's value hits
@@ -48,6 +48,12 @@
  * charge matter makes every rule with a `contains` on its field a
  * candidate, so a budget error is reported exactly as without the index.
  *
+ * Loading is what the agent pays at every reload: a bundle carries the
+ * analysis (the states and chosen atoms, as hints the index proves again
+ * rather than trusts: pal_index_attach_hints below), the tables grow as
+ * they fill, and the binary tries of CIDR keys are built where the probe
+ * reads them.
+ *
  * The index is read-only after pal_index_build() and may be shared by
  * threads; the probe's scratch belongs to the caller.
  */
@@ -76,6 +82,8 @@ typedef struct pal_index_stats {
     uint32_t nodes;        /* trie nodes, prefix + suffix + CIDR */
     uint32_t postings;     /* (key or node, rule) pairs */
     uint32_t over_cap;     /* rules left always-run because the index was full */
+    uint32_t hinted;       /* rules indexed or never run by their bundle hint, proven */
+    uint32_t hint_missed;  /* rules whose hint did not prove: searched instead */
 } pal_index_stats;
 
 /* Builds the index of p's event rules.  p must have been prepared
@@ -83,6 +91,16 @@ typedef struct pal_index_stats {
    memory (the caller then decides without an index). */
 pal_index *pal_index_build(const pal_program *p);
 void pal_index_free(pal_index *ix);
+
+/* Index hints (engine/vm/program.h pal_ixrule): the states and atoms the
+   search below (2.) found, for a bundle to carry.  pal_index_build proves
+   each rule with its hint, one pass of the analysis instead of one per
+   atom tried, and searches for any rule whose hint does not prove, so the
+   index of a bundle with true hints is the index without them, and a
+   crafted hint costs time, never a decision.  pal_index_attach_hints
+   builds the index of p (prepared) without hints and writes them into p,
+   replacing any; 0, or -1 when out of memory (p has no hints then). */
+int pal_index_attach_hints(pal_program *p);
 
 int pal_index_rule_state(const pal_index *ix, uint32_t rule);
 /* Rules of PS_EVENT that always run for event kind bit k (0..3), ascending. */

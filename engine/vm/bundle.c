@@ -5,7 +5,7 @@
  * Design. Writing is two passes over the program: sizes first (so the file
  * is one allocation), then the records, field by field, little-endian.
  * Reading assumes the file was crafted to hurt: it checks, in this order,
- * the magic, the exact format version, the SHA-256 (so a corrupt or
+ * the magic, the exact format version, the checksum (so a corrupt or
  * truncated file is named as such before any field is believed), the
  * header fields against the buffer, and the section table (ids in order,
  * sections back to back, each length exactly count * record size).  Only
@@ -43,6 +43,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static const unsigned char magic[8] = {'P', 'A', 'L', 'B', 'N', 'D', 'L', '\0'};
 
@@ -54,22 +55,36 @@ enum {
 
 enum section_id {
     S_MANIFEST = 1, S_SOURCES, S_STRINGS, S_CONSTS, S_MATCHERS, S_MITEMS,
-    S_RULES, S_OUTCOMES, S_MSGPARTS, S_META, S_CODE, S_NETRULES, S_SEQS, S_SEQPARTS
+    S_RULES, S_OUTCOMES, S_MSGPARTS, S_META, S_CODE, S_NETRULES, S_SEQS, S_SEQPARTS, S_IXRULES, S_IXATOMS,
+    S_MRANGES, S_MNETS
 };
+
+/* Matcher items are stored by what they hold: strings (string, glob,
+   domain and regex sets: S_MITEMS), integer ranges, networks.  A
+   matcher's `first` counts in the section of its class; in memory the
+   three are one array, strings, then ranges, then networks. */
+enum item_class { IC_STR, IC_RANGE, IC_NET, IC_N };
+static const unsigned class_section[IC_N] = {S_MITEMS, S_MRANGES, S_MNETS};
+static enum item_class class_of(unsigned kind)
+{
+    return kind == PM_RANGESET ? IC_RANGE : kind == PM_CIDRSET ? IC_NET : IC_STR;
+}
 
 /* record sizes, indexed by section id */
 static const uint32_t record_size[PAL_BUNDLE_NSECTIONS + 1] = {
     [S_MANIFEST] = 16, [S_SOURCES] = 16, [S_STRINGS] = 1, [S_CONSTS] = 32,
-    [S_MATCHERS] = 12, [S_MITEMS] = 44, [S_RULES] = 52, [S_OUTCOMES] = 20,
+    [S_MATCHERS] = 12, [S_MITEMS] = 8, [S_RULES] = 52, [S_OUTCOMES] = 20,
     [S_MSGPARTS] = 20, [S_META] = 16, [S_CODE] = 4, [S_NETRULES] = 36, [S_SEQS] = 36, [S_SEQPARTS] = 12,
+    [S_IXRULES] = 12, [S_IXATOMS] = 4, [S_MRANGES] = 16, [S_MNETS] = 20,
 };
 
 static const char *const section_name[PAL_BUNDLE_NSECTIONS + 1] = {
     [S_MANIFEST] = "manifest", [S_SOURCES] = "sources", [S_STRINGS] = "strings",
-    [S_CONSTS] = "constants", [S_MATCHERS] = "matchers", [S_MITEMS] = "matcher items",
+    [S_CONSTS] = "constants", [S_MATCHERS] = "matchers", [S_MITEMS] = "matcher strings",
     [S_RULES] = "rules", [S_OUTCOMES] = "outcomes", [S_MSGPARTS] = "message parts",
     [S_META] = "metadata", [S_CODE] = "code", [S_NETRULES] = "network entries", [S_SEQS] = "correlations",
-    [S_SEQPARTS] = "correlation parts",
+    [S_SEQPARTS] = "correlation parts", [S_IXRULES] = "index hints", [S_IXATOMS] = "index hint atoms",
+    [S_MRANGES] = "matcher ranges", [S_MNETS] = "matcher networks",
 };
 
 /* ---- little-endian cursor ---- */
@@ -95,17 +110,25 @@ static pal_str rstr(rd *r) { pal_str s; s.off = r32(r); s.len = r32(r); return s
 static uint32_t get32(const unsigned char *b) { rd r = {b}; return r32(&r); }
 static uint64_t get64(const unsigned char *b) { rd r = {b}; return r64(&r); }
 
-/* SHA-256 of the file with the checksum field read as zeros. */
-static void checksum(const unsigned char *buf, size_t len, unsigned char out[32])
+/* The checksum field: zlib's CRC-32 (gzip's) of the file read with the
+   field as zeros, little-endian in its first 4 bytes, the other 28 zero.
+   It is there to name a damaged file as damaged before any field is
+   believed, not to resist tampering (anyone can recompute any checksum;
+   signatures do that), and a CRC is the tool for that job: it catches
+   every burst of up to 32 flipped bits and all but 2^-32 of the rest.
+   Versions 1 and 2 used SHA-256, which without SHA extensions (libsodium
+   has none) took as long on a 4 MB bundle of 10,000 rules as yara takes
+   to load 10,000 compiled rules; CRC-32 is about twenty times as fast. */
+static void checksum(const unsigned char *buf, size_t len, unsigned char out[PAL_BUNDLE_CHECKSUM_BYTES])
 {
     static const unsigned char zeros[PAL_BUNDLE_CHECKSUM_BYTES];
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, buf, PAL_BUNDLE_CHECKSUM_OFFSET);
-    crypto_hash_sha256_update(&st, zeros, sizeof zeros);
-    crypto_hash_sha256_update(&st, buf + PAL_BUNDLE_CHECKSUM_OFFSET + PAL_BUNDLE_CHECKSUM_BYTES,
-                              len - PAL_BUNDLE_CHECKSUM_OFFSET - PAL_BUNDLE_CHECKSUM_BYTES);
-    crypto_hash_sha256_final(&st, out);
+    uLong c = crc32(0L, Z_NULL, 0);
+    c = crc32_z(c, buf, PAL_BUNDLE_CHECKSUM_OFFSET);
+    c = crc32_z(c, zeros, sizeof zeros);
+    c = crc32_z(c, buf + PAL_BUNDLE_CHECKSUM_OFFSET + PAL_BUNDLE_CHECKSUM_BYTES,
+                len - PAL_BUNDLE_CHECKSUM_OFFSET - PAL_BUNDLE_CHECKSUM_BYTES);
+    memset(out, 0, PAL_BUNDLE_CHECKSUM_BYTES);
+    for (int i = 0; i < 4; i++) out[i] = (unsigned char)(c >> (8 * i));
 }
 
 void pal_bundle_seal(unsigned char *buf, size_t len)
@@ -118,7 +141,69 @@ void pal_bundle_seal(unsigned char *buf, size_t len)
 
 /* A manifest revision other than the program's is appended to the string
    blob (with its NUL, as every blob string has one). */
-typedef struct rev_override { const char *s; uint32_t len; } rev_override;
+typedef struct rev_override {
+    const char *s;
+    uint32_t len;
+    /* where each matcher's items go in the section of its class
+       (plan_items), and how many items each class section holds */
+    uint32_t *mfirst;
+    uint64_t nclass[IC_N];
+} rev_override;
+
+/* Lays out the item sections: each matcher's items, in matcher order, in
+   the section of its class; a matcher with the same class, first and
+   count as an earlier one shares its items, as it did in memory.  Returns
+   -1 when out of memory or past the limit. */
+static int plan_items(const pal_program *p, rev_override *rv)
+{
+    uint32_t n = p->nmatchers;
+    rv->mfirst = calloc(n ? n : 1, sizeof *rv->mfirst);
+    uint64_t cap = 16;
+    while (cap < 2 * (uint64_t)n) cap <<= 1;
+    uint32_t *seen = calloc(cap, sizeof *seen);   /* matcher index + 1 */
+    if (!rv->mfirst || !seen) { free(seen); return -1; }
+    for (uint32_t i = 0; i < n; i++) {
+        const pal_matcher *m = &p->matchers[i];
+        enum item_class c = class_of(m->kind);
+        uint64_t h = ((uint64_t)m->first * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)m->count << 2) ^ c;
+        h ^= h >> 29;
+        uint32_t j = (uint32_t)(h * 0xbf58476d1ce4e5b9ull >> 32) & (uint32_t)(cap - 1);
+        for (;; j = (j + 1) & (uint32_t)(cap - 1)) {
+            uint32_t k = seen[j];
+            if (!k) {
+                seen[j] = i + 1;
+                rv->mfirst[i] = (uint32_t)rv->nclass[c];
+                rv->nclass[c] += m->count;
+                break;
+            }
+            const pal_matcher *o = &p->matchers[k - 1];
+            if (o->first == m->first && o->count == m->count && class_of(o->kind) == c) {
+                rv->mfirst[i] = rv->mfirst[k - 1];
+                break;
+            }
+        }
+        if (rv->nclass[c] > UINT32_MAX) { free(seen); return -1; }
+    }
+    free(seen);
+    return 0;
+}
+
+/* Writes the items of every matcher that owns them (see plan_items). */
+static void write_items(wr *w, const pal_program *p, const rev_override *rv, enum item_class c)
+{
+    uint64_t at = 0;
+    for (uint32_t i = 0; i < p->nmatchers; i++) {
+        const pal_matcher *m = &p->matchers[i];
+        if (class_of(m->kind) != c || rv->mfirst[i] != at || !m->count) continue;
+        for (uint32_t k = 0; k < m->count; k++) {
+            const pal_mitem *it = &p->mitems[m->first + k];
+            if (c == IC_STR) wstr(w, it->s);
+            else if (c == IC_RANGE) { w64(w, (uint64_t)it->lo); w64(w, (uint64_t)it->hi); }
+            else { wbytes(w, it->ip, 16); w8(w, it->prefix); w8(w, it->v6); w16(w, 0); }
+        }
+        at += m->count;
+    }
+}
 
 static uint32_t section_count(const pal_program *p, const rev_override *rv, unsigned id)
 {
@@ -128,7 +213,9 @@ static uint32_t section_count(const pal_program *p, const rev_override *rv, unsi
     case S_STRINGS: return p->strings_len + (rv->s ? rv->len + 1 : 0);
     case S_CONSTS: return p->nconsts;
     case S_MATCHERS: return p->nmatchers;
-    case S_MITEMS: return p->nmitems;
+    case S_MITEMS: return (uint32_t)rv->nclass[IC_STR];
+    case S_MRANGES: return (uint32_t)rv->nclass[IC_RANGE];
+    case S_MNETS: return (uint32_t)rv->nclass[IC_NET];
     case S_RULES: return p->nrules;
     case S_OUTCOMES: return p->noutcomes;
     case S_MSGPARTS: return p->nmsgparts;
@@ -136,7 +223,10 @@ static uint32_t section_count(const pal_program *p, const rev_override *rv, unsi
     case S_NETRULES: return p->nnetrules;
     case S_SEQS: return p->nseqs;
     case S_SEQPARTS: return p->nseqparts;
-    default: return p->ncode;
+    case S_CODE: return p->ncode;
+    case S_IXRULES: return p->nixrules;
+    case S_IXATOMS: return p->nixatoms;
+    default: return 0;
     }
 }
 
@@ -191,16 +281,12 @@ static int write_section(wr *w, const pal_program *p, const rev_override *rv, un
     case S_MATCHERS:
         for (uint32_t i = 0; i < p->nmatchers; i++) {
             const pal_matcher *m = &p->matchers[i];
-            w8(w, m->kind); w8(w, m->flags); w16(w, 0); w32(w, m->first); w32(w, m->count);
+            w8(w, m->kind); w8(w, m->flags); w16(w, 0); w32(w, rv->mfirst[i]); w32(w, m->count);
         }
         break;
-    case S_MITEMS:
-        for (uint32_t i = 0; i < p->nmitems; i++) {
-            const pal_mitem *it = &p->mitems[i];
-            wstr(w, it->s); w64(w, (uint64_t)it->lo); w64(w, (uint64_t)it->hi);
-            wbytes(w, it->ip, 16); w8(w, it->prefix); w8(w, it->v6); w16(w, 0);
-        }
-        break;
+    case S_MITEMS: write_items(w, p, rv, IC_STR); break;
+    case S_MRANGES: write_items(w, p, rv, IC_RANGE); break;
+    case S_MNETS: write_items(w, p, rv, IC_NET); break;
     case S_RULES:
         for (uint32_t i = 0; i < p->nrules; i++) {
             const pal_rule *r = &p->rules[i];
@@ -253,6 +339,15 @@ static int write_section(wr *w, const pal_program *p, const rev_override *rv, un
             w8(w, sp->kind); w8(w, sp->step); w16(w, sp->index); wstr(w, sp->text);
         }
         break;
+    case S_IXRULES:
+        for (uint32_t i = 0; i < p->nixrules; i++) {
+            const pal_ixrule *h = &p->ixrules[i];
+            w8(w, h->state); w8(w, 0); w16(w, 0); w32(w, h->first); w32(w, h->count);
+        }
+        break;
+    case S_IXATOMS:
+        for (uint32_t i = 0; i < p->nixatoms; i++) w32(w, p->ixatoms[i]);
+        break;
     }
     return 0;
 }
@@ -267,18 +362,22 @@ int pal_bundle_write_rev(const pal_program *p, const char *revision, unsigned ch
     if (!p || !buf || !len) return -1;
     *buf = NULL;
     *len = 0;
-    rev_override rv = {revision, 0};
+    rev_override rv = {revision, 0, NULL, {0}};
     if (revision) {
         size_t n = strlen(revision);
         if (n > PAL_MAX_STRING_BYTES || (uint64_t)p->strings_len + n + 1 > UINT32_MAX) return -1;
         rv.len = (uint32_t)n;
     }
+    /* a matcher's items must exist to be written (the verifier's check;
+       pal_bundle_write may be given a program that was never prepared) */
+    for (uint32_t i = 0; i < p->nmatchers; i++)
+        if ((uint64_t)p->matchers[i].first + p->matchers[i].count > p->nmitems) return -1;
+    if (plan_items(p, &rv)) { free(rv.mfirst); return -1; }
     uint64_t total = HEADER_SIZE;
     for (unsigned id = 1; id <= PAL_BUNDLE_NSECTIONS; id++)
         total += (uint64_t)section_count(p, &rv, id) * record_size[id];
-    if (total > PAL_MAX_BUNDLE_BYTES) return -1;
-    unsigned char *b = calloc(1, (size_t)total);
-    if (!b) return -1;
+    unsigned char *b = total > PAL_MAX_BUNDLE_BYTES ? NULL : calloc(1, (size_t)total);
+    if (!b) { free(rv.mfirst); return -1; }
 
     wr w = {b};
     wbytes(&w, magic, sizeof magic);
@@ -296,8 +395,9 @@ int pal_bundle_write_rev(const pal_program *p, const char *revision, unsigned ch
         off += bytes;
     }
     for (unsigned id = 1; id <= PAL_BUNDLE_NSECTIONS; id++) {
-        if (write_section(&w, p, &rv, id)) { free(b); return -1; }
+        if (write_section(&w, p, &rv, id)) { free(b); free(rv.mfirst); return -1; }
     }
+    free(rv.mfirst);
     pal_bundle_seal(b, (size_t)total);
     *buf = b;
     *len = (size_t)total;
@@ -429,18 +529,39 @@ static int decode_matchers(const section sec[], pal_program *p, char *err, size_
         m->count = r32(&r);
     }
 
-    p->nmitems = sec[S_MITEMS].count;
+    /* the three item sections, one after another (see item_class) */
+    uint32_t base[IC_N];
+    uint64_t total = 0;
+    for (int c = 0; c < IC_N; c++) {
+        base[c] = (uint32_t)total;
+        total += sec[class_section[c]].count;
+    }
+    if (total > UINT32_MAX) return pal_set_err(err, cap, "bundle holds %llu matcher items", (unsigned long long)total);
+    for (uint32_t i = 0; i < p->nmatchers; i++) {
+        pal_matcher *m = &p->matchers[i];
+        enum item_class c = class_of(m->kind);
+        uint32_t n = sec[class_section[c]].count;
+        if ((uint64_t)m->first + m->count > n)
+            return pal_set_err(err, cap, "matcher %u: items %u..%llu outside the %u %s", i, m->first,
+                               (unsigned long long)m->first + m->count, n, section_name[class_section[c]]);
+        m->first += base[c];
+    }
+    p->nmitems = (uint32_t)total;
     if (!(p->mitems = alloc_n(p->nmitems, sizeof *p->mitems))) goto oom;
+    pal_mitem *it = p->mitems;
     r.p = sec[S_MITEMS].data;
-    for (uint32_t i = 0; i < p->nmitems; i++) {
-        pal_mitem *it = &p->mitems[i];
-        it->s = rstr(&r);
+    for (uint32_t i = 0; i < sec[S_MITEMS].count; i++, it++) it->s = rstr(&r);
+    r.p = sec[S_MRANGES].data;
+    for (uint32_t i = 0; i < sec[S_MRANGES].count; i++, it++) {
         it->lo = (int64_t)r64(&r);
         it->hi = (int64_t)r64(&r);
+    }
+    r.p = sec[S_MNETS].data;
+    for (uint32_t i = 0; i < sec[S_MNETS].count; i++, it++) {
         rbytes(&r, it->ip, 16);
         it->prefix = r8(&r);
         it->v6 = r8(&r);
-        if (nonzero(r16(&r), "matcher item", i, err, cap)) return -1;
+        if (nonzero(r16(&r), "matcher network", i, err, cap)) return -1;
     }
 
     return 0;
@@ -579,10 +700,35 @@ oom:
     return pal_set_err(err, cap, "out of memory reading the bundle");
 }
 
+/* The index hints (program.h): taken as given here; the verifier checks
+   they are in range and the index re-proves what they claim. */
+static int decode_index_hints(const section sec[], pal_program *p, char *err, size_t cap)
+{
+    rd r;
+    p->nixrules = sec[S_IXRULES].count;
+    p->nixatoms = sec[S_IXATOMS].count;
+    if (!(p->ixrules = alloc_n(p->nixrules, sizeof *p->ixrules)) || !(p->ixatoms = alloc_n(p->nixatoms, sizeof *p->ixatoms)))
+        return pal_set_err(err, cap, "out of memory reading the bundle");
+    r.p = sec[S_IXRULES].data;
+    for (uint32_t i = 0; i < p->nixrules; i++) {
+        pal_ixrule *h = &p->ixrules[i];
+        h->state = r8(&r);
+        uint32_t zero = r8(&r);
+        zero |= r16(&r);
+        h->first = r32(&r);
+        h->count = r32(&r);
+        if (nonzero(zero, "index hint", i, err, cap)) return -1;
+    }
+    r.p = sec[S_IXATOMS].data;
+    for (uint32_t i = 0; i < p->nixatoms; i++) p->ixatoms[i] = r32(&r);
+    return 0;
+}
+
 static int decode(const section sec[], pal_program *p, char *err, size_t cap)
 {
     int (*const steps[])(const section[], pal_program *, char *, size_t) = {
-        decode_manifest, decode_consts, decode_matchers, decode_rules, decode_outcomes, decode_meta_and_code};
+        decode_manifest, decode_consts, decode_matchers, decode_rules, decode_outcomes, decode_meta_and_code,
+        decode_index_hints};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
         if (steps[i](sec, p, err, cap) != 0) return -1;
     return 0;

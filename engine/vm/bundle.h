@@ -3,7 +3,7 @@
  *
  * A bundle is a pal_program written out: its arrays as sections of fixed-size
  * little-endian records, offsets instead of pointers, behind a header with
- * a magic, an exact format version, the schema digest and a SHA-256 of the
+ * a magic, an exact format version, the schema digest and a CRC-32 of the
  * whole file.  Reading treats the file as hostile: every count is checked
  * against the bytes that hold it before anything is allocated, and the
  * result goes through pal_program_prepare() (engine/vm/vm.h), so a loaded
@@ -16,7 +16,8 @@
  *       12     4  u32 header size = 72 + 24 * number of sections
  *       16     8  u64 schema digest (pal_schema_digest() of the compiler)
  *       24     8  u64 total length of the file
- *       32    32  SHA-256 of the whole file, computed with these 32 bytes zero
+ *       32    32  checksum: u32 CRC-32 (zlib's crc32, as gzip) of the whole file
+ *                 computed with these 32 bytes zero, then 28 zero bytes
  *       64     4  u32 number of sections (PAL_BUNDLE_NSECTIONS)
  *       68     4  u32 reserved, zero
  *       72  24*n  section table, one entry per section, in id order:
@@ -32,7 +33,10 @@
  *    4  constants   32   u8 tag, u8 flags, u16 0, u32 len, i64 int
  *                        (bool/int) or u64 blob offset (string), u8 ip[16]
  *    5  matchers    12   u8 kind, u8 flags, u16 0, u32 first, u32 count
- *    6  mitems      44   str, i64 lo, i64 hi, u8 ip[16], u8 prefix, u8 v6, u16 0
+ *                        (first counts in the item section of the kind:
+ *                        6 for string, glob, domain and regex sets, 17 for
+ *                        ranges, 18 for networks)
+ *    6  mstrings     8   str: an item of a string, glob, domain or regex set
  *    7  rules       52   name str, u8 kind, u8 kinds, u8 root, u8 0,
  *                        u16 nlocals, u16 max_stack, u32 code, u32 code_len,
  *                        u32 outcome_first, u32 noutcomes, u32 meta_first,
@@ -46,15 +50,28 @@
  *                        u8 direction, u8 proto, u8 src kind, u8 dst kind,
  *                        u16 0, u32 src matcher, u32 dst matcher, u32 port
  *                        matcher, u32 scope code, u32 scope code length
- *                        (program.h pal_netrule; added in version 2)
+ *                        (program.h pal_netrule)
  *   13  correlations 36   u8 type, u8 nsteps, u8 has_until, u8 nkeys,
  *                        u8 effect, u8 severity, u16 0, u32 step_first,
  *                        u32 part_first, u32 nparts, i64 within (ms),
  *                        i64 threshold
  *   14  correlation  12   u8 kind, u8 step, u16 index, text str
- *       parts                 (added in version 3)
+ *       parts
+ *   15  ixrules     12   u8 state, u8 0, u16 0, u32 first, u32 count: the rule
+ *                        index's hint for each rule (0 records, or one per
+ *                        rule; program.h pal_ixrule)
+ *   16  ixatoms      4   u32 pc in the rule's code | 0x80000000 when keyed
+ *   17  mranges     16   i64 lo, i64 hi: an item of a range set
+ *   18  mnets       20   u8 ip[16], u8 prefix, u8 v6, u16 0: an item of an
+ *                        address set
  *
  *   ("str" is u32 offset + u32 length into the string blob.)
+ *
+ *   Version 1 had sections 1 to 11, section 6 holding every matcher item
+ *   as one 44-byte record (str, i64 lo, i64 hi, ip[16], prefix, v6, u16 0),
+ *   and a SHA-256 checksum; version 2 added section 12; version 3 added
+ *   sections 13 to 18, split the items by class (6, 17, 18) and took the
+ *   CRC-32.  Other versions are refused ("rebuild the bundle").
  *
  * Records are written field by field, never as memory images of structs,
  * so the file does not depend on the compiler's padding or the host's byte
@@ -95,7 +112,7 @@
 #include "engine/vm/program.h"
 
 #define PAL_BUNDLE_VERSION 3u
-#define PAL_BUNDLE_NSECTIONS 14u
+#define PAL_BUNDLE_NSECTIONS 18u
 #define PAL_BUNDLE_CHECKSUM_OFFSET 32u
 #define PAL_BUNDLE_CHECKSUM_BYTES 32u
 

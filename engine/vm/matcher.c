@@ -23,13 +23,25 @@
  *            lookup masks the address once per length present and binary
  *            searches that group.
  *   RANGESET ranges sorted and merged into disjoint intervals; binary search.
- *   REGEX    PCRE2, compiled once with UTF (invalid UTF-8 in a subject simply
- *            does not match) and JIT when available.  Every match runs under
- *            a match limit and a depth limit so a pathological pattern cannot
- *            stall an event stream.
+ *   REGEX    PCRE2 with UTF (invalid UTF-8 in a subject simply does not
+ *            match) and JIT when available.  Every match runs under a match
+ *            limit and a depth limit so a pathological pattern cannot stall
+ *            an event stream.  Compiling is most of what loading a program
+ *            with thousands of regexes would cost (JIT especially), and an
+ *            event stream touches few of them, so a pattern is compiled the
+ *            first time a value is matched against it, not at load; matchers
+ *            with the same pattern and flags share one compiled pattern.
  *
  * Everything built here hangs off matcher->rt, is read-only afterwards (so
  * one program is shared by all threads) and is freed by pal_matcher_free_rt.
+ * The one exception is a regex's compiled code, built once on first use
+ * under the pattern's own mutex and published with a release store that
+ * readers pair with an acquire load (regex_ready), so any number of
+ * threads may race to use a fresh program.  A pattern that does not compile
+ * (only a crafted bundle has one: the checker refuses bad regexes at
+ * compile time, PAL0406) matches nothing, as a match that hits a limit
+ * does; pal_program_check_regexes() compiles every pattern eagerly and names
+ * the first that fails, for `palisade build` and `inspect`.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -39,7 +51,10 @@
 #include "engine/core/match.h"
 #include "engine/vm/opcodes.h"
 #include "engine/core/schema.h"
+#include "engine/base/err.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,24 +110,44 @@ typedef struct keytab {
     uint32_t *klen;
 } keytab;
 
-static bool keytab_init(keytab *t, uint32_t nmax, enum fold f)
+/* Each matcher's structure is one allocation (a 10,000-rule program has
+   ~14,000 matchers, and three allocations per table were a fifth of its
+   load): its size is summed first, then the parts are carved out of it in
+   order, 8-byte aligned. */
+static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+static void *carve(char **cur, size_t bytes)
+{
+    void *p = *cur;
+    *cur += align8(bytes);
+    return p;
+}
+
+static uint64_t keytab_cap(uint32_t nmax)
 {
     uint64_t cap = 4;
     while (cap < (uint64_t)nmax * 2) cap <<= 1;
+    return cap;
+}
+
+static size_t keytab_bytes(uint32_t nmax)
+{
+    size_t n = nmax ? nmax : 1;
+    return align8(keytab_cap(nmax) * sizeof(uint32_t)) + align8(n * sizeof(const char *)) +
+           align8(n * sizeof(uint32_t));
+}
+
+/* Lays a table for up to nmax keys out of a zeroed block. */
+static void keytab_place(keytab *t, uint32_t nmax, enum fold f, char **cur)
+{
+    uint64_t cap = keytab_cap(nmax);
+    size_t n = nmax ? nmax : 1;
     t->fold = f;
     t->mask = (uint32_t)(cap - 1);
     t->n = 0;
-    t->slot = calloc(cap, sizeof *t->slot);
-    t->key = malloc((nmax ? nmax : 1) * sizeof *t->key);
-    t->klen = malloc((nmax ? nmax : 1) * sizeof *t->klen);
-    return t->slot && t->key && t->klen;
-}
-
-static void keytab_free(keytab *t)
-{
-    free(t->slot);
-    free(t->key);
-    free(t->klen);
+    t->slot = carve(cur, cap * sizeof *t->slot);
+    t->key = carve(cur, n * sizeof *t->key);
+    t->klen = carve(cur, n * sizeof *t->klen);
 }
 
 static bool keytab_has(const keytab *t, const char *s, size_t len)
@@ -139,8 +174,8 @@ static void keytab_add(keytab *t, const char *s, uint32_t len)
     t->slot[i] = ++t->n;
 }
 
-/* A buffer holding folded copies of the keys.  Sized in advance so the
-   pointers handed to the tables never move. */
+/* A buffer holding folded copies of the keys (in the matcher's block).
+   Sized in advance so the pointers handed to the tables never move. */
 typedef struct keybuf { char *buf; size_t used, cap; } keybuf;
 
 static const char *keybuf_put(keybuf *b, const char *s, uint32_t len, enum fold f)
@@ -160,20 +195,17 @@ static const char *keybuf_put(keybuf *b, const char *s, uint32_t len, enum fold 
 
 typedef struct strset_rt {
     keytab exact, folded;   /* folded: pal_path_fold()ed, for PVF_WINDOWS values */
-    char *keys;
 } strset_rt;
 
 typedef struct dnsset_rt {
     keytab names, suffixes; /* "*.example.com" is "example.com" in suffixes */
     bool any;               /* the pattern "*" */
-    char *keys;
 } dnsset_rt;
 
 typedef struct globset_rt {
     keytab exact, folded;   /* patterns without * or ? */
     uint32_t nglobs;
     uint32_t *globs;        /* mitem indices of real globs */
-    char *keys;
 } globset_rt;
 
 typedef struct cidr_group { uint8_t v6, prefix; uint32_t first, count; } cidr_group;
@@ -189,7 +221,19 @@ typedef struct rangeset_rt {
     uint32_t n;
 } rangeset_rt;
 
+/* One pattern, shared by every REGEX matcher with the same text and flags
+   (m->rt of each points here).  state moves once from RX_PENDING to
+   RX_READY or RX_BROKEN, under `lock`; code and mctx are written before
+   that store and only read after it.  refs is touched only by prepare and
+   free, which no thread runs concurrently with matching. */
+enum { RX_PENDING = 0, RX_READY, RX_BROKEN };
 typedef struct regex_rt {
+    _Atomic int state;
+    pthread_mutex_t lock;
+    const char *pat;        /* in the program's string blob */
+    uint32_t len;
+    uint8_t flags;          /* PMF_NOCASE */
+    uint32_t refs;
     pcre2_code *code;
     pcre2_match_context *mctx;
 } regex_rt;
@@ -197,42 +241,17 @@ typedef struct regex_rt {
 void pal_matcher_free_rt(pal_matcher *m)
 {
     if (!m->rt) return;
-    switch (m->kind) {
-    case PM_STRSET: {
-        strset_rt *r = m->rt;
-        keytab_free(&r->exact); keytab_free(&r->folded); free(r->keys);
-        break;
-    }
-    case PM_DNSSET: {
-        dnsset_rt *r = m->rt;
-        keytab_free(&r->names); keytab_free(&r->suffixes); free(r->keys);
-        break;
-    }
-    case PM_GLOBSET: {
-        globset_rt *r = m->rt;
-        keytab_free(&r->exact); keytab_free(&r->folded); free(r->globs); free(r->keys);
-        break;
-    }
-    case PM_CIDRSET: {
-        cidrset_rt *r = m->rt;
-        free(r->nets); free(r->groups);
-        break;
-    }
-    case PM_RANGESET: {
-        rangeset_rt *r = m->rt;
-        free(r->lo); free(r->hi);
-        break;
-    }
-    case PM_REGEX: {
+    if (m->kind == PM_REGEX) {
         regex_rt *r = m->rt;
+        m->rt = NULL;
+        if (--r->refs) return;   /* another matcher still shares it */
         pcre2_code_free(r->code);
         pcre2_match_context_free(r->mctx);
-        break;
+        pthread_mutex_destroy(&r->lock);
+        free(r);
+        return;
     }
-    default:
-        break;
-    }
-    free(m->rt);
+    free(m->rt);                 /* every other kind is one block (carve) */
     m->rt = NULL;
 }
 
@@ -252,14 +271,15 @@ static const char *item_str(const pal_program *p, const pal_matcher *m, uint32_t
 
 static int build_strset(const pal_program *p, pal_matcher *m, char *err, size_t cap)
 {
-    strset_rt *r = calloc(1, sizeof *r);
-    if (!r) goto oom;
+    size_t kbytes = 2 * items_bytes(p, m) + 1;
+    size_t need = align8(sizeof(strset_rt)) + 2 * keytab_bytes(m->count) + align8(kbytes);
+    char *cur = calloc(1, need);
+    if (!cur) goto oom;
+    strset_rt *r = carve(&cur, sizeof *r);
     m->rt = r;
-    keybuf kb = {.cap = 2 * items_bytes(p, m) + 1};
-    r->keys = kb.buf = malloc(kb.cap);
-    if (!kb.buf || !keytab_init(&r->exact, m->count, (m->flags & PMF_NOCASE) ? FOLD_CASE : FOLD_NONE) ||
-        !keytab_init(&r->folded, m->count, FOLD_PATH))
-        goto oom;
+    keytab_place(&r->exact, m->count, (m->flags & PMF_NOCASE) ? FOLD_CASE : FOLD_NONE, &cur);
+    keytab_place(&r->folded, m->count, FOLD_PATH, &cur);
+    keybuf kb = {.buf = carve(&cur, kbytes), .cap = kbytes};
     for (uint32_t i = 0; i < m->count; i++) {
         uint32_t len;
         const char *s = item_str(p, m, i, &len);
@@ -283,14 +303,15 @@ static uint32_t dns_trim(const char *s, uint32_t len)
 
 static int build_dnsset(const pal_program *p, pal_matcher *m, char *err, size_t cap)
 {
-    dnsset_rt *r = calloc(1, sizeof *r);
-    if (!r) goto oom;
+    size_t kbytes = items_bytes(p, m) + 1;
+    size_t need = align8(sizeof(dnsset_rt)) + 2 * keytab_bytes(m->count) + align8(kbytes);
+    char *cur = calloc(1, need);
+    if (!cur) goto oom;
+    dnsset_rt *r = carve(&cur, sizeof *r);
     m->rt = r;
-    keybuf kb = {.cap = items_bytes(p, m) + 1};
-    r->keys = kb.buf = malloc(kb.cap);
-    if (!kb.buf || !keytab_init(&r->names, m->count, FOLD_CASE) ||
-        !keytab_init(&r->suffixes, m->count, FOLD_CASE))
-        goto oom;
+    keytab_place(&r->names, m->count, FOLD_CASE, &cur);
+    keytab_place(&r->suffixes, m->count, FOLD_CASE, &cur);
+    keybuf kb = {.buf = carve(&cur, kbytes), .cap = kbytes};
     for (uint32_t i = 0; i < m->count; i++) {
         uint32_t len;
         const char *s = item_str(p, m, i, &len);
@@ -313,15 +334,17 @@ oom:
 
 static int build_globset(const pal_program *p, pal_matcher *m, char *err, size_t cap)
 {
-    globset_rt *r = calloc(1, sizeof *r);
-    if (!r) goto oom;
+    size_t kbytes = 2 * items_bytes(p, m) + 1, n = m->count ? m->count : 1;
+    size_t need = align8(sizeof(globset_rt)) + 2 * keytab_bytes(m->count) + align8(n * sizeof(uint32_t)) +
+                  align8(kbytes);
+    char *cur = calloc(1, need);
+    if (!cur) goto oom;
+    globset_rt *r = carve(&cur, sizeof *r);
     m->rt = r;
-    keybuf kb = {.cap = 2 * items_bytes(p, m) + 1};
-    r->keys = kb.buf = malloc(kb.cap);
-    r->globs = malloc((m->count ? m->count : 1) * sizeof *r->globs);
-    if (!kb.buf || !r->globs || !keytab_init(&r->exact, m->count, (m->flags & PMF_NOCASE) ? FOLD_CASE : FOLD_NONE) ||
-        !keytab_init(&r->folded, m->count, FOLD_PATH))
-        goto oom;
+    keytab_place(&r->exact, m->count, (m->flags & PMF_NOCASE) ? FOLD_CASE : FOLD_NONE, &cur);
+    keytab_place(&r->folded, m->count, FOLD_PATH, &cur);
+    r->globs = carve(&cur, n * sizeof *r->globs);
+    keybuf kb = {.buf = carve(&cur, kbytes), .cap = kbytes};
     for (uint32_t i = 0; i < m->count; i++) {
         uint32_t len;
         const char *s = item_str(p, m, i, &len);
@@ -362,12 +385,13 @@ static int cmp_net(const void *a, const void *b)
 
 static int build_cidrset(const pal_program *p, pal_matcher *m, char *err, size_t cap)
 {
-    cidrset_rt *r = calloc(1, sizeof *r);
-    if (!r) goto oom;
+    size_t n = m->count ? m->count : 1;
+    char *cur = calloc(1, align8(sizeof(cidrset_rt)) + align8(n * sizeof(cidr_net)) + align8(n * sizeof(cidr_group)));
+    if (!cur) goto oom;
+    cidrset_rt *r = carve(&cur, sizeof *r);
     m->rt = r;
-    r->nets = malloc((m->count ? m->count : 1) * sizeof *r->nets);
-    r->groups = malloc((m->count ? m->count : 1) * sizeof *r->groups);
-    if (!r->nets || !r->groups) goto oom;
+    r->nets = carve(&cur, n * sizeof *r->nets);
+    r->groups = carve(&cur, n * sizeof *r->groups);
     for (uint32_t i = 0; i < m->count; i++) {
         const pal_mitem *it = &p->mitems[m->first + i];
         cidr_net *n = &r->nets[i];
@@ -406,18 +430,19 @@ static int cmp_range(const void *a, const void *b)
 
 static int build_rangeset(const pal_program *p, pal_matcher *m, char *err, size_t cap)
 {
-    rangeset_rt *r = calloc(1, sizeof *r);
-    range *tmp = malloc((m->count ? m->count : 1) * sizeof *tmp);
-    if (!r || !tmp) { free(r); free(tmp); goto oom; }
+    size_t n = m->count ? m->count : 1;
+    char *cur = calloc(1, align8(sizeof(rangeset_rt)) + 2 * align8(n * sizeof(int64_t)));
+    range *tmp = malloc(n * sizeof *tmp);
+    if (!cur || !tmp) { free(cur); free(tmp); goto oom; }
+    rangeset_rt *r = carve(&cur, sizeof *r);
     m->rt = r;
     for (uint32_t i = 0; i < m->count; i++) {
         tmp[i].lo = p->mitems[m->first + i].lo;
         tmp[i].hi = p->mitems[m->first + i].hi;
     }
     qsort(tmp, m->count, sizeof *tmp, cmp_range);
-    r->lo = malloc((m->count ? m->count : 1) * sizeof *r->lo);
-    r->hi = malloc((m->count ? m->count : 1) * sizeof *r->hi);
-    if (!r->lo || !r->hi) { free(tmp); goto oom; }
+    r->lo = carve(&cur, n * sizeof *r->lo);
+    r->hi = carve(&cur, n * sizeof *r->hi);
     for (uint32_t i = 0; i < m->count; i++) {
         /* merge touching and overlapping ranges (hi + 1 without overflow) */
         if (r->n && (tmp[i].lo <= r->hi[r->n - 1] ||
@@ -450,34 +475,34 @@ static void quote_into(char *out, size_t cap, const char *s, size_t len)
     out[o] = '\0';
 }
 
-static int build_regex(const pal_program *p, pal_matcher *m, char *err, size_t cap)
+/* Compiles r's pattern: 0, or -1 with the reason in err.  *retry is set
+   when the failure is memory, which a later use may not hit again. */
+static int regex_compile(regex_rt *r, char *err, size_t cap, bool *retry)
 {
-    uint32_t len;
-    const char *pat = item_str(p, m, 0, &len);
     uint32_t opts = PCRE2_UTF;
 #ifdef PCRE2_MATCH_INVALID_UTF
     opts |= PCRE2_MATCH_INVALID_UTF;
 #endif
-    if (m->flags & PMF_NOCASE) opts |= PCRE2_CASELESS;
+    if (r->flags & PMF_NOCASE) opts |= PCRE2_CASELESS;
     int ecode;
     PCRE2_SIZE eoff;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, len, opts, &ecode, &eoff, NULL);
+    *retry = false;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)r->pat, r->len, opts, &ecode, &eoff, NULL);
     if (!code) {
         char msg[160], shown[80];
         pcre2_get_error_message(ecode, (PCRE2_UCHAR *)msg, sizeof msg);
-        quote_into(shown, sizeof shown, pat, len);
+        quote_into(shown, sizeof shown, r->pat, r->len);
         snprintf(err, cap, "regex \"%s\" does not compile at offset %zu: %s", shown, (size_t)eoff, msg);
+        *retry = ecode == PCRE2_ERROR_HEAP_FAILED;
         return -1;
     }
     /* JIT is an optimisation: where it is unavailable the interpreter runs. */
     (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-    regex_rt *r = calloc(1, sizeof *r);
     pcre2_match_context *mctx = pcre2_match_context_create(NULL);
-    if (!r || !mctx) {
+    if (!mctx) {
         pcre2_code_free(code);
-        pcre2_match_context_free(mctx);
-        free(r);
         snprintf(err, cap, "out of memory compiling a regex");
+        *retry = true;
         return -1;
     }
     pcre2_set_match_limit(mctx, PAL_REGEX_MATCH_LIMIT);
@@ -485,6 +510,50 @@ static int build_regex(const pal_program *p, pal_matcher *m, char *err, size_t c
     pcre2_set_heap_limit(mctx, PAL_REGEX_HEAP_LIMIT_KIB);
     r->code = code;
     r->mctx = mctx;
+    return 0;
+}
+
+/* r compiled, on first use by whichever thread gets there (see the top of
+   the file); NULL when the pattern does not compile. */
+static const regex_rt *regex_ready(regex_rt *r)
+{
+    int st = atomic_load_explicit(&r->state, memory_order_acquire);
+    if (st == RX_PENDING) {
+        pthread_mutex_lock(&r->lock);
+        st = atomic_load_explicit(&r->state, memory_order_relaxed);
+        if (st == RX_PENDING) {
+            char why[320];
+            bool retry;
+            if (regex_compile(r, why, sizeof why, &retry) == 0) st = RX_READY;
+            else if (!retry) st = RX_BROKEN;
+            /* out of memory: stays pending, this match fails, a later one retries */
+            if (st != RX_PENDING) atomic_store_explicit(&r->state, st, memory_order_release);
+        }
+        pthread_mutex_unlock(&r->lock);
+    }
+    return st == RX_READY ? r : NULL;
+}
+
+/* A REGEX matcher's structure: a new pattern record, or the one an
+   earlier matcher with the same text and flags already has (found through
+   `seen`, a table over matcher indices built by pal_program_prepare). */
+static int build_regex(const pal_program *p, pal_matcher *m, regex_rt *shared, char *err, size_t cap)
+{
+    if (shared) {
+        shared->refs++;
+        m->rt = shared;
+        return 0;
+    }
+    regex_rt *r = calloc(1, sizeof *r);
+    if (!r || pthread_mutex_init(&r->lock, NULL) != 0) {
+        free(r);
+        snprintf(err, cap, "out of memory preparing a regex");
+        return -1;
+    }
+    atomic_init(&r->state, RX_PENDING);
+    r->pat = item_str(p, m, 0, &r->len);
+    r->flags = m->flags & PMF_NOCASE;
+    r->refs = 1;
     m->rt = r;
     return 0;
 }
@@ -557,8 +626,10 @@ static bool rangeset_has(const rangeset_rt *r, int64_t x)
     return lo > 0 && x <= r->hi[lo - 1];
 }
 
-static bool regex_has(const regex_rt *r, const char *s, size_t len, void *match_data)
+static bool regex_has(regex_rt *rx, const char *s, size_t len, void *match_data)
 {
+    const regex_rt *r = regex_ready(rx);
+    if (!r) return false;   /* does not compile: matches nothing */
     pcre2_match_data *md = match_data;
     pcre2_match_data *own = NULL;
     if (!md) {
@@ -613,7 +684,7 @@ static int build_matcher(const pal_program *p, pal_matcher *m, char *err, size_t
     case PM_GLOBSET: return build_globset(p, m, err, cap);
     case PM_CIDRSET: return build_cidrset(p, m, err, cap);
     case PM_RANGESET: return build_rangeset(p, m, err, cap);
-    case PM_REGEX: return build_regex(p, m, err, cap);
+    case PM_REGEX: return build_regex(p, m, NULL, err, cap);
     default:
         snprintf(err, cap, "unknown matcher kind %u", m->kind);
         return -1;
@@ -648,13 +719,76 @@ static int64_t rule_using(const pal_program *p, uint32_t m)
     return -1;
 }
 
+/* REGEX matchers by (pattern, flags), so identical patterns compile once:
+   open addressing over matcher indices, sized for every matcher. */
+typedef struct regex_seen { uint32_t *slot, mask; } regex_seen;
+
+static int regex_seen_init(regex_seen *t, const pal_program *p)
+{
+    uint64_t n = 0, cap = 16;
+    for (uint32_t i = 0; i < p->nmatchers; i++) n += p->matchers[i].kind == PM_REGEX;
+    while (cap < 2 * n) cap <<= 1;
+    t->mask = (uint32_t)(cap - 1);
+    t->slot = n ? calloc(cap, sizeof *t->slot) : NULL;
+    return n && !t->slot ? -1 : 0;
+}
+
+/* The structure of an earlier matcher with matcher i's pattern and flags,
+   or NULL after recording i as the first of its kind. */
+static regex_rt *regex_seen_find(regex_seen *t, const pal_program *p, uint32_t i)
+{
+    if (!t->slot) return NULL;
+    const pal_matcher *m = &p->matchers[i];
+    const pal_mitem *it = &p->mitems[m->first];
+    const char *pat = pal_program_str(p, it->s);
+    uint8_t flags = m->flags & PMF_NOCASE;
+    uint32_t h = (uint32_t)(hash_key(pat, it->s.len, FOLD_NONE) ^ flags) & t->mask;
+    for (;; h = (h + 1) & t->mask) {
+        uint32_t k = t->slot[h];
+        if (!k) { t->slot[h] = i + 1; return NULL; }
+        regex_rt *r = p->matchers[k - 1].rt;
+        if (r && r->flags == flags && r->len == it->s.len && memcmp(r->pat, pat, r->len) == 0) return r;
+    }
+}
+
+int pal_program_check_regexes(const pal_program *p, char *err, size_t cap)
+{
+    for (uint32_t i = 0; i < p->nmatchers; i++) {
+        const pal_matcher *m = &p->matchers[i];
+        if (m->kind != PM_REGEX || !m->rt || regex_ready(m->rt)) continue;
+        /* say why: compile a private copy (the shared one stays as it is) */
+        regex_rt probe = {.pat = ((regex_rt *)m->rt)->pat, .len = ((regex_rt *)m->rt)->len,
+                          .flags = ((regex_rt *)m->rt)->flags};
+        char why[320];
+        bool retry;
+        if (regex_compile(&probe, why, sizeof why, &retry) == 0) {   /* memory came back since */
+            pcre2_code_free(probe.code);
+            pcre2_match_context_free(probe.mctx);
+            continue;
+        }
+        int64_t r = rule_using(p, i);
+        if (r >= 0)
+            return pal_set_err(err, cap, "rule %lld (\"%.*s\"), matcher %u: %s", (long long)r,
+                               (int)(p->rules[r].name.len > 80 ? 80 : p->rules[r].name.len),
+                               pal_program_str(p, p->rules[r].name), i, why);
+        return pal_set_err(err, cap, "matcher %u: %s", i, why);
+    }
+    return 0;
+}
+
 int pal_program_prepare(pal_program *p, char *err, size_t cap)
 {
     if (pal_verify(p, err, cap) != 0) return -1;
     for (uint32_t i = 0; i < p->nmatchers; i++) pal_matcher_free_rt(&p->matchers[i]);
+    regex_seen seen;
+    if (regex_seen_init(&seen, p) != 0) return pal_set_err(err, cap, "out of memory preparing the matchers");
     for (uint32_t i = 0; i < p->nmatchers; i++) {
         char why[320];
-        if (build_matcher(p, &p->matchers[i], why, sizeof why) != 0) {
+        pal_matcher *m = &p->matchers[i];
+        int rc = m->kind == PM_REGEX ? build_regex(p, m, regex_seen_find(&seen, p, i), why, sizeof why)
+                                     : build_matcher(p, m, why, sizeof why);
+        if (rc != 0) {
+            free(seen.slot);
             int64_t r = rule_using(p, i);
             if (r >= 0)
                 snprintf(err, cap, "rule %lld (\"%.*s\"), matcher %u: %s", (long long)r,
@@ -666,6 +800,7 @@ int pal_program_prepare(pal_program *p, char *err, size_t cap)
             return -1;
         }
     }
+    free(seen.slot);
     memset(p->event_fields_used, 0, sizeof p->event_fields_used);
     for (uint32_t r = 0; r < p->nrules; r++) {
         const pal_rule *rule = &p->rules[r];

@@ -32,6 +32,8 @@ void pal_program_free(pal_program *p)
     free(p->netrules);
     free(p->seqs);
     free(p->seqparts);
+    free(p->ixrules);
+    free(p->ixatoms);
     free(p->strings);
     free(p);
 }

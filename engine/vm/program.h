@@ -164,6 +164,20 @@ typedef struct pal_seq {
     int64_t threshold;   /* PQ_COUNT, PQ_DISTINCT: matches at this count (1..PAL_MAX_SEQ_THRESHOLD) */
 } pal_seq;
 
+/* Hints for the rule index (engine/runtime/index.h), as the build found
+   them: per rule a state (the index's pal_index_state: 0 always run,
+   1 indexed, 2 never, 3 not an event rule) and the atoms its keys come
+   from, as instruction offsets in the rule's code with PAL_IXATOM_KEY set
+   on those it is keyed under (the others are `contains` tests kept for
+   what they may charge the budget).  Finding the atoms is a search (an
+   analysis per atom dropped); checking a hint is one analysis, so a
+   bundle carries them and the index re-proves each rule with its hint,
+   analysing afresh any rule whose hint does not prove: a wrong hint costs
+   time, never a decision.  The verifier checks only that they are in
+   range.  nixrules is 0 (no hints) or nrules. */
+typedef struct pal_ixrule { uint8_t state; uint32_t first, count; } pal_ixrule;
+#define PAL_IXATOM_KEY 0x80000000u
+
 typedef struct pal_program {
     pal_instr *code;         uint32_t ncode;
     pal_value *consts;       uint32_t nconsts;   /* PV_STR point into strings */
@@ -177,6 +191,8 @@ typedef struct pal_program {
     pal_netrule *netrules;   uint32_t nnetrules;
     pal_seq *seqs;           uint32_t nseqs;
     pal_seqpart *seqparts;   uint32_t nseqparts;
+    pal_ixrule *ixrules;     uint32_t nixrules;  /* index hints: 0 or nrules */
+    uint32_t *ixatoms;       uint32_t nixatoms;  /* pc | PAL_IXATOM_KEY */
     char *strings;           uint32_t strings_len;
     /* manifest */
     pal_str revision;

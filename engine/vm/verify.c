@@ -77,11 +77,25 @@ typedef struct vctx {
     int32_t *depth;      /* per instruction of the chunk being verified; -1 unvisited */
     uint32_t *todo;      /* worklist */
     uint32_t *msg_done;  /* per message part: 1 + the last rule it was verified for */
+    /* Where an error is, as messages say it ("rule 3 (\"name\")", and
+       ": message of outcome 1, part 0"): the rule and part being verified
+       are recorded, and the text is written into these buffers only when
+       fail() needs it (formatting it for every rule of every load cost
+       more than checking the rule did). */
+    char where[128], mwhere[192];
+    uint32_t where_rule, where_outcome, where_part;   /* where_rule UINT32_MAX: none */
 } vctx;
+
+static void rule_where(const pal_program *p, uint32_t i, char *out, size_t cap);
 
 static int fail(vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(vctx *v, const char *fmt, ...)
 {
+    if (v->where_rule != UINT32_MAX) {
+        rule_where(v->p, v->where_rule, v->where, sizeof v->where);
+        snprintf(v->mwhere, sizeof v->mwhere, "%s: message of outcome %u, part %u", v->where, v->where_outcome,
+                 v->where_part);
+    }
     if (v->err && v->cap) {
         va_list ap;
         va_start(ap, fmt);
@@ -132,6 +146,7 @@ static int check_arrays(vctx *v)
         {p->msgparts, p->nmsgparts, "message parts"}, {p->meta, p->nmeta, "metadata"},
         {p->sources, p->nsources, "sources"}, {p->strings, p->strings_len, "string blob"},
         {p->seqs, p->nseqs, "correlations"}, {p->seqparts, p->nseqparts, "correlation parts"},
+        {p->ixrules, p->nixrules, "index hints"}, {p->ixatoms, p->nixatoms, "index hint atoms"},
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         if (arrays[i].n && !arrays[i].ptr)
@@ -349,6 +364,35 @@ static int check_netrules(vctx *v)
     return 0;
 }
 
+/* The rule index's hints (program.h pal_ixrule): only that they are in
+   range, so the index may read them; what they claim, the index proves
+   again (engine/runtime/index.c).  Runs after every rule's tables are
+   checked, so each rule's code range exists. */
+static int check_index_hints(vctx *v)
+{
+    const pal_program *p = v->p;
+    if (p->nixrules == 0) return 0;
+    if (p->nixrules != p->nrules)
+        return fail(v, "index hints for %u rules in a program of %u", p->nixrules, p->nrules);
+    for (uint32_t i = 0; i < p->nixrules; i++) {
+        const pal_ixrule *h = &p->ixrules[i];
+        const pal_rule *r = &p->rules[i];
+        v->where_rule = i;
+        if (h->state > 3) return fail(v, "%s: index hint state %u is unknown", v->where, h->state);
+        if ((uint64_t)h->first + h->count > p->nixatoms || h->count > r->code_len)
+            return fail(v, "%s: index hint atoms %u..%llu outside the %u hint atoms, or more than its %u instructions",
+                        v->where, h->first, (unsigned long long)h->first + h->count, p->nixatoms, r->code_len);
+        if (!count_work(v, h->count))
+            return fail(v, "%s: program too large to verify (index hints referenced too many times)", v->where);
+        for (uint32_t k = 0; k < h->count; k++) {
+            uint32_t pc = p->ixatoms[h->first + k] & ~PAL_IXATOM_KEY;
+            if (pc >= r->code_len)
+                return fail(v, "%s: index hint atom at instruction %u, past the rule's %u", v->where, pc, r->code_len);
+        }
+    }
+    return 0;
+}
+
 /* ---- passes 2 to 4: one code chunk ---- */
 
 static int stack_effect(pal_instr in, int *pop, int *push)
@@ -477,6 +521,21 @@ static uint32_t iter_base(pal_instr in)
    nlocals (at most PAL_MAX_LOCALS) and every jump lands in the chunk. */
 static int check_loops(vctx *v, const pal_instr *code, uint32_t len, const char *where)
 {
+    /* Most chunks have no loop (a rule without a quantifier, every message
+       expression): then all that holds is that every jump goes forward. */
+    uint32_t first_iter = 0;
+    while (first_iter < len && PAL_OP(code[first_iter]) != OP_ITER_INIT && PAL_OP(code[first_iter]) != OP_ITER_NEXT)
+        first_iter++;
+    if (first_iter == len) {
+        for (uint32_t i = 0; i < len; i++) {
+            int64_t t;
+            if (jump_target(code[i], i, &t) && t <= i)
+                return fail(v, "%s: instruction %u: %s jumps back to %lld (code runs forward, except a loop's "
+                            "JUMP or JUMP_IF_FALSE back to its ITER_NEXT)", where, i, pal_opcode_name(PAL_OP(code[i])),
+                            (long long)t);
+        }
+        return 0;
+    }
     /* owner[x]: the iterator base whose collection or index local x is */
     int owner[PAL_MAX_LOCALS];
     for (uint32_t x = 0; x < PAL_MAX_LOCALS; x++) owner[x] = -1;
@@ -709,7 +768,7 @@ static int check_seqs(vctx *v)
 
 int pal_verify(const pal_program *p, char *err, size_t cap)
 {
-    vctx v = {.p = p, .err = err, .cap = cap};
+    vctx v = {.p = p, .err = err, .cap = cap, .where_rule = UINT32_MAX};
     if (err && cap) err[0] = '\0';
     if (!p) return fail(&v, "no program");
     if (check_arrays(&v) || check_strings(&v) || check_consts(&v) || check_matchers(&v) ||
@@ -727,8 +786,8 @@ int pal_verify(const pal_program *p, char *err, size_t cap)
     int rc = 0;
     for (uint32_t i = 0; i < p->nrules && rc == 0; i++) {
         const pal_rule *r = &p->rules[i];
-        char where[128], mwhere[192];
-        rule_where(p, i, where, sizeof where);
+        const char *where = v.where, *mwhere = v.mwhere;   /* written by fail() */
+        v.where_rule = i;
         if ((rc = check_rule_tables(&v, i, where)) != 0) break;
         if ((rc = verify_chunk(&v, r, r->code, r->code_len, false, where)) != 0) break;
         for (uint32_t o = 0; o < r->noutcomes && rc == 0; o++) {
@@ -743,7 +802,8 @@ int pal_verify(const pal_program *p, char *err, size_t cap)
                    once per rule (the context — locals, root — is the rule's) */
                 if (!mp->is_expr || v.msg_done[oc->msg_first + k] == i + 1) continue;
                 v.msg_done[oc->msg_first + k] = i + 1;
-                snprintf(mwhere, sizeof mwhere, "%s: message of outcome %u, part %u", where, o, k);
+                v.where_outcome = o;
+                v.where_part = k;
                 rc = verify_chunk(&v, r, mp->code, mp->code_len, true, mwhere);
             }
         }
@@ -765,5 +825,6 @@ int pal_verify(const pal_program *p, char *err, size_t cap)
     free(v.msg_done);
     /* after the rules' own tables, which the steps' checks rely on */
     if (rc == 0) rc = check_seqs(&v);
+    if (rc == 0) rc = check_index_hints(&v);
     return rc;
 }

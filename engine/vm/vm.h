@@ -3,9 +3,9 @@
  *
  * A program is made runnable once, by pal_program_prepare(): it verifies
  * every index and jump (engine/vm/verify.h), then builds each matcher's
- * load-time structure (hash tables, sorted arrays, compiled regexes).  After
- * that the program is read-only and may be shared by any number of threads,
- * each with its own pal_vm.
+ * load-time structure (hash tables, sorted arrays; regexes are compiled on
+ * first use, once, thread-safely).  After that the program is read-only and
+ * may be shared by any number of threads, each with its own pal_vm.
  *
  * A pal_vm owns everything one evaluation touches — the value stack, the
  * locals, the emitted outcomes, a scratch buffer for string results, the
@@ -27,8 +27,16 @@
 
 /* Verifies p, builds every matcher's runtime structure and computes
    p->event_fields_used.  Returns 0, or -1 with a message in err (the
-   program is left as it was, to be freed by the caller). */
+   program is left as it was, to be freed by the caller).  Regexes are
+   compiled on first use, not here (engine/vm/matcher.c); one that does not
+   compile matches nothing. */
 int pal_program_prepare(pal_program *p, char *err, size_t cap);
+
+/* Compiles every regex of a prepared program now.  Returns 0, or -1 naming
+   the first pattern that does not compile, its rule and the offset: for
+   `palisade build` and `inspect`, which should say so rather than load a
+   rule that can never match. */
+int pal_program_check_regexes(const pal_program *p, char *err, size_t cap);
 
 /* Does v match matcher m?  Scalars only: undefined never matches; a PV_LIST
    matches if any item does.  Ints match RANGESET, IPs CIDRSET, strings the

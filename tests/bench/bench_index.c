@@ -66,22 +66,7 @@ static void die(const char *fmt, ...)
     exit(1);
 }
 
-typedef struct { char *s; size_t len, cap; } sbuf;
-
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) die("vsnprintf failed");
-        if (b->s && (size_t)n < b->cap - b->len) { b->len += (size_t)n; return; }
-        b->cap = (b->cap ? b->cap * 2 : 65536) + (size_t)n;
-        b->s = realloc(b->s, b->cap);
-        if (!b->s) die("out of memory");
-    }
-}
+#include "tests/bench/gen_rules.h"
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dull;
 static uint32_t rnd(uint32_t n)   /* xorshift64*: the same figures every run */
@@ -90,81 +75,6 @@ static uint32_t rnd(uint32_t n)   /* xorshift64*: the same figures every run */
     rng_state ^= rng_state << 25;
     rng_state ^= rng_state >> 27;
     return (uint32_t)(((rng_state * 0x2545f4914f6cdd1dull) >> 32) % n);
-}
-
-/* ---- generated rules ---- */
-
-/* Rule i of the generated policy; every rule has its own names, domains,
-   networks and literals, so an event hits only a few. */
-static void gen_rule(sbuf *b, unsigned i, bool bare)
-{
-    unsigned a = i % 250, hi = (i / 250) % 250;
-    if (bare && i % 100 == 99) {
-        /* the unindexable kind: a bare regex with no literal outside its
-           alternation, which no key can select */
-        sb_printf(b, "rule \"bare regex %u\" {\n  on process\n"
-                     "  when process.command_line matches '(?i)^(payload%u|dropper%u)\\s+\\S+'\n"
-                     "  effect alert\n}\n\n", i, i, i);
-        return;
-    }
-    switch (i % 7) {
-    case 0:
-        sb_printf(b, "rule \"proc %u\" {\n  on process\n"
-                     "  when process.name in [\"tool%u.exe\", \"tool%u_a.exe\", \"helper%u\", \"svc%u.bin\"]\n"
-                     "       and not (process.parent.name in [\"explorer.exe\", \"init\"])\n"
-                     "  effect alert  severity medium\n"
-                     "  message \"process {process.name} under {process.parent.name}\"\n}\n\n", i, i, i, i, i);
-        break;
-    case 1:
-        sb_printf(b, "rule \"glob %u\" {\n  on process\n"
-                     "  when process.executable like [\"/opt/app%u/bin/*\", 'C:\\Apps\\app%u\\**']\n"
-                     "       and process.command_line contains \"--flag%u\"\n"
-                     "  effect prevent  severity high\n}\n\n", i, i, i, i);
-        break;
-    case 2:
-        sb_printf(b, "rule \"net %u\" {\n  on network\n"
-                     "  when destination.ip in [10.%u.%u.0/24, 192.168.%u.0/24, 172.16.%u.%u]\n"
-                     "       and destination.port in [%u, %u..%u]\n"
-                     "  effect block\n"
-                     "  message \"connection to {destination.ip}:{destination.port}\"\n}\n\n",
-                  i, hi, a, a, hi, a, 1000 + i % 60000, 20000 + i % 40000, 20010 + i % 40000);
-        break;
-    case 3:
-        sb_printf(b, "rule \"dns %u\" {\n  on dns\n"
-                     "  when dns.question.name in [\"*.bad%u.example\", \"c2-%u.example.net\", \"x%u.test\"]\n"
-                     "  effect alert\n  message \"query for {dns.question.name}\"\n}\n\n", i, i, i, i);
-        break;
-    case 4:
-        /* a command-line regex behind a process name, as policies write them */
-        sb_printf(b, "rule \"cmd %u\" {\n  on process\n"
-                     "  when process.name in [\"runner%u.exe\", \"runner%u\"]\n"
-                     "       and process.command_line matches '(?i)\\s-(enc|e|encodedcommand)%u\\s+[A-Za-z0-9+/=]{8,}'\n"
-                     "  effect prevent\n}\n\n", i, i, i, i);
-        break;
-    case 5:
-        /* a bare regex: the index keys it by the literal "tokenN" every
-           match contains */
-        sb_printf(b, "rule \"regex %u\" {\n  on process\n"
-                     "  when process.command_line matches '(?i)\\btoken%u=[0-9a-f]{16,}\\b'\n"
-                     "  effect alert\n}\n\n", i, i);
-        break;
-    default:
-        /* a regex behind a literal the command line must contain */
-        sb_printf(b, "rule \"lit %u\" {\n  on process\n"
-                     "  when process.command_line contains \"marker%u\"\n"
-                     "       and process.command_line matches 'marker%u\\s+--(download|exec)\\s+https?://'\n"
-                     "  effect alert\n}\n\n", i, i, i);
-        break;
-    }
-}
-
-static char *gen_policy(unsigned n, bool bare, size_t *len)
-{
-    sbuf b = {0};
-    sb_printf(&b, "package bench\n\n");
-    for (unsigned i = 0; i < n; i++) gen_rule(&b, i, bare);
-    *len = b.len;
-    return b.s;
 }
 
 /* One event; `span` is the number of rules whose names it may hit (about

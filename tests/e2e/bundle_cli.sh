@@ -112,7 +112,7 @@ rc=$?
 if [ "$rc" -le 1 ]; then ok "the count() bundle loads and decides"
 else bad "the count() bundle loads and decides" "exit $rc"; fi
 python3 - "$TMP/loop.bundle" "$TMP/spin.bundle" <<'EOF'
-import hashlib, struct, sys
+import struct, sys, zlib
 b = bytearray(open(sys.argv[1], 'rb').read())
 nsec = struct.unpack_from('<I', b, 64)[0]
 for k in range(nsec):
@@ -130,10 +130,60 @@ for i in range(count):
 else:
     sys.exit("no backward JUMP in the code")
 b[32:64] = bytes(32)
-b[32:64] = hashlib.sha256(b).digest()
+b[32:36] = struct.pack("<I", zlib.crc32(b))   # checksum: CRC-32, then 28 zero bytes
 open(sys.argv[2], 'wb').write(b)
 EOF
 refused "bundle whose loop jumps back to itself" "$TMP/spin.bundle" 'jumps back'
+
+# --- crafted: a regex that does not compile ------------------------------------
+# Regexes compile on first use, not at load (a 10,000-rule bundle would
+# spend most of its load in PCRE2), so a crafted pattern that PCRE2 refuses
+# loads; its rule never matches (as a match that hits a PCRE2 limit), the
+# other rules decide as before, and `inspect` names the pattern.
+mkdir -p "$TMP/rxrepo"
+cat >"$TMP/rxrepo/rx.pal" <<'EOF'
+rule "marker regex" {
+  on process
+  when process.command_line matches 'zq.marker'
+  effect alert
+}
+rule "shell" {
+  on process
+  when process.name == "sh"
+  effect alert
+}
+EOF
+"$PALISADE" build "$TMP/rxrepo" -o "$TMP/rx.bundle" 2>/dev/null
+python3 - "$TMP/rx.bundle" "$TMP/badrx.bundle" <<'EOF'
+import struct, sys, zlib
+b = bytearray(open(sys.argv[1], 'rb').read())
+at = b.find(b'zq.marker')
+if at < 0: sys.exit("pattern not in the bundle")
+b[at + 2] = ord('(')                        # 'zq(marker': a missing )
+b[32:64] = bytes(32)
+b[32:36] = struct.pack("<I", zlib.crc32(b))   # checksum: CRC-32, then 28 zero bytes
+open(sys.argv[2], 'wb').write(b)
+EOF
+printf '%s\n' '{"event":{"category":["process"]},"process":{"name":"sh","command_line":"zq(marker zqxmarker"}}' >"$TMP/rx.jsonl"
+"$PALISADE" eval --policy "$TMP/badrx.bundle" --events "$TMP/rx.jsonl" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -eq 0 ] && jq -e '[.matches[].rule] == ["shell"]' "$TMP/out" >/dev/null; then
+    ok "a bundle with a regex PCRE2 refuses loads; that rule never matches, the others decide"
+else
+    bad "a bundle with a regex PCRE2 refuses loads; that rule never matches, the others decide" \
+        "exit $rc; $(cat "$TMP/out" "$TMP/err")"
+fi
+"$PALISADE" inspect "$TMP/badrx.bundle" >/dev/null 2>"$TMP/err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -qF 'rule 0 ("marker regex"), matcher 0: regex "zq(marker" does not compile at offset 9' "$TMP/err" &&
+   grep -qF "$(basename "$TMP/badrx.bundle")" "$TMP/err"; then
+    ok "inspect names the regex that does not compile (exit 1)"
+else
+    bad "inspect names the regex that does not compile (exit 1)" "exit $rc; $(cat "$TMP/err")"
+fi
+"$PALISADE" inspect "$TMP/rx.bundle" >/dev/null 2>&1
+rc=$?
+if [ "$rc" -eq 0 ]; then ok "inspect of the intact bundle exits 0"; else bad "inspect of the intact bundle exits 0" "exit $rc"; fi
 
 # --- a syntax error does not build -------------------------------------------
 mkdir -p "$TMP/badrepo/sub"
@@ -161,7 +211,7 @@ else bad "a failed build leaves the existing bundle as it was"; fi
 "$PALISADE" build "$TMP/badrepo" -o "$TMP/new.bundle" >/dev/null 2>&1
 if [ ! -e "$TMP/new.bundle" ]; then ok "a failed build writes no bundle"
 else bad "a failed build writes no bundle"; fi
-if [ -z "$(ls -A "$TMP" | grep -vE '^(lab|norev|keep|loop|spin|flip[0-9]+|trunc[0-9]+)\.bundle$|^(badrepo|looprepo|out|err|build\.err|good\.jsonl|good\.err)$')" ]; then
+if [ -z "$(ls -A "$TMP" | grep -vE '^(lab|norev|keep|loop|spin|rx|badrx|flip[0-9]+|trunc[0-9]+)\.bundle$|^(badrepo|looprepo|rxrepo|rx\.jsonl|out|err|build\.err|good\.jsonl|good\.err)$')" ]; then
     ok "a failed build leaves no temporary file behind"
 else
     bad "a failed build leaves no temporary file behind" "$(ls -A "$TMP")"

@@ -6,7 +6,8 @@
  * digest and checksum patched to be valid, so the fuzzer reaches the
  * section table, the record decoding, the verifier and the matchers.
  * Whatever loads must be safe to run: every rule runs on an empty record
- * of its root, every emit is rendered, and the program is disassembled.
+ * of its root, every emit is rendered, the rule index is built (proving
+ * the bundle's index hints), and the program is disassembled.
  * Whatever loads must also end, which the verifier proves (verify.c,
  * pass 3): on an empty record every collection is empty, so a loop's
  * ITER_NEXT exits at once, and execution takes at most two steps per
@@ -30,6 +31,7 @@
 #include "engine/vm/bundle.h"
 #include "engine/core/schema.h"
 #include "engine/vm/vm.h"
+#include "engine/runtime/index.h"
 #include "tests/fuzz/replay.h"
 
 static void exercise(const pal_program *p)
@@ -51,6 +53,9 @@ static void exercise(const pal_program *p)
             pal_vm_render(vm, r, &rec, pal_vm_emit(vm, e), msg, sizeof msg);
     }
     pal_vm_free(vm);
+    /* the index of whatever loaded: its hints (program.h pal_ixrule) are
+       proven or searched again, never trusted */
+    pal_index_free(pal_index_build(p));
     FILE *null = fopen("/dev/null", "w");
     if (null) {
         pal_disasm(p, null);

@@ -9,7 +9,10 @@
  *      ig_mutate) and verified again, so the index meets programs the
  *      compiler would not write;
  *   2  the rest is "policy source NUL JSON lines": any text the fuzzer
- *      finds, compiled, and each line decided both ways.
+ *      finds, compiled, and each line decided both ways;
+ *   3  as 0, with index hints (program.h pal_ixrule) attached and then
+ *      altered as a crafted bundle could (index_gen.h ig_mutate_hints):
+ *      the index proves or re-searches each rule, never trusts a hint.
  * A difference aborts (after printing both decisions and the policy).
  *
  * Build: `make fuzz`; or without libFuzzer, as a replayer of files and
@@ -24,7 +27,7 @@
 
 #define FUZZ_MAX_EVENTS 24u
 
-static void run_generated(const uint8_t *data, size_t size, bool mutate)
+static void run_generated(const uint8_t *data, size_t size, bool mutate, bool hints)
 {
     ig_gen g = {data, size, 0, 0x9e3779b97f4a7c15ull ^ size};
     ig_buf src = {0}, ev = {0};
@@ -34,6 +37,7 @@ static void run_generated(const uint8_t *data, size_t size, bool mutate)
         pal_program_free(p);
         p = NULL;
     }
+    if (p && hints && !ig_mutate_hints(&g, p)) abort();   /* out of memory, or hints that do not verify */
     if (p) {
         ig_diff d;
         if (ig_diff_init(&d, p)) {
@@ -81,10 +85,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;
-    switch (data[0] % 3) {
-    case 0: run_generated(data + 1, size - 1, false); break;
-    case 1: run_generated(data + 1, size - 1, true); break;
-    default: run_text(data + 1, size - 1); break;
+    switch (data[0] % 4) {
+    case 0: run_generated(data + 1, size - 1, false, false); break;
+    case 1: run_generated(data + 1, size - 1, true, false); break;
+    case 2: run_text(data + 1, size - 1); break;
+    default: run_generated(data + 1, size - 1, false, true); break;
     }
     return 0;
 }

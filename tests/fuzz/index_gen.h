@@ -26,6 +26,7 @@
 #include "engine/runtime/index.h"
 #include "engine/vm/opcodes.h"
 #include "engine/vm/vm.h"
+#include "engine/vm/verify.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -471,6 +472,53 @@ static bool ig_mutate(ig_gen *g, pal_program *p)
     }
     char err[512];
     return pal_program_prepare(p, err, sizeof err) == 0;
+}
+
+/* Gives p the index hints a bundle carries (pal_index_attach_hints) and
+   then alters some as a crafted bundle could, within what the verifier
+   accepts (states 0..3, atoms inside the rule's code): a state changed, an
+   atom's keyed flag flipped, an atom moved to another instruction,
+   dropped, or one added.  The index must prove or re-search each rule, so
+   decisions stay those without the index.  Returns false when out of
+   memory or when the result does not verify (a bug in this mutator). */
+static bool ig_mutate_hints(ig_gen *g, pal_program *p)
+{
+    if (pal_index_attach_hints(p) != 0) return false;
+    if (!p->nrules) return true;
+    uint32_t cap = p->nixatoms + 2 * p->nrules + 1, n = 0;
+    uint32_t *atoms = malloc(cap * sizeof *atoms);
+    if (!atoms) return false;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        pal_ixrule *h = &p->ixrules[r];
+        uint32_t first = n, len = p->rules[r].code_len;
+        bool touch = ig_pick(g, 3) == 0;
+        for (uint32_t k = 0; k < h->count; k++) {
+            uint32_t v = p->ixatoms[h->first + k];
+            if (touch) {
+                switch (ig_pick(g, 5)) {
+                case 0: v ^= PAL_IXATOM_KEY; break;
+                case 1: v = (v & PAL_IXATOM_KEY) | ig_pick(g, len); break;
+                case 2: continue;   /* dropped */
+                default: break;
+                }
+            }
+            atoms[n++] = v;
+        }
+        if (touch && ig_pick(g, 3) == 0 && n - first < len)
+            atoms[n++] = ig_pick(g, len) | (ig_pick(g, 2) ? PAL_IXATOM_KEY : 0);
+        if (touch && ig_pick(g, 3) == 0) h->state = (uint8_t)ig_pick(g, 4);
+        h->first = first;
+        h->count = n - first;
+    }
+    free(p->ixatoms);
+    p->ixatoms = atoms;
+    p->nixatoms = n;
+    char err[512];
+    if (pal_verify(p, err, sizeof err) != 0) {
+        fprintf(stderr, "ig_mutate_hints: the hints do not verify: %s\n", err);
+        return false;
+    }
+    return true;
 }
 
 /* ---- compiling from memory and comparing decisions ---- */

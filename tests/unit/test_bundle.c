@@ -19,6 +19,8 @@
 #include "prog_builder.h"
 #include "engine/vm/bundle.h"
 #include "engine/vm/vm.h"
+#include "engine/vm/verify.h"
+#include "engine/runtime/index.h"
 #include "engine/base/limits.h"
 
 #include <stdio.h>
@@ -112,6 +114,10 @@ static pal_program *sample(void)
     int rc = pal_program_prepare(p, err, sizeof err);
     if (rc) fprintf(stderr, "sample: %s\n", err);
     CHECK_INT(rc, 0);
+    /* the rule index's hints, as `palisade build` writes them: rule 0 is
+       indexed (the flips below reach the hint sections too) */
+    CHECK_INT(pal_index_attach_hints(p), 0);
+    CHECK(p->nixrules == 2 && p->ixrules[0].state == PAL_IX_INDEXED && p->nixatoms >= 1);
     return p;
 }
 
@@ -125,7 +131,8 @@ static void check_equal(const pal_program *a, const pal_program *b)
     CHECK_INT(a->ncode, b->ncode);
     CHECK_INT(a->nconsts, b->nconsts);
     CHECK_INT(a->nmatchers, b->nmatchers);
-    CHECK_INT(a->nmitems, b->nmitems);
+    /* items shared by matchers are written once (bundle.c plan_items) */
+    CHECK(b->nmitems <= a->nmitems);
     CHECK_INT(a->nrules, b->nrules);
     CHECK_INT(a->noutcomes, b->noutcomes);
     CHECK_INT(a->nmsgparts, b->nmsgparts);
@@ -152,17 +159,21 @@ static void check_equal(const pal_program *a, const pal_program *b)
         else if (x->tag == PV_IP) CHECK(memcmp(x->u.ip, y->u.ip, 16) == 0);
         else CHECK(x->u.i == y->u.i);
     }
+    /* items are stored by class (strings, ranges, networks: bundle.h), so
+       a matcher's items are compared by what its kind reads, not by index */
     for (uint32_t i = 0; i < a->nmatchers; i++) {
-        CHECK_INT(a->matchers[i].kind, b->matchers[i].kind);
-        CHECK_INT(a->matchers[i].flags, b->matchers[i].flags);
-        CHECK_INT(a->matchers[i].first, b->matchers[i].first);
-        CHECK_INT(a->matchers[i].count, b->matchers[i].count);
-        CHECK(b->matchers[i].rt != NULL);
-    }
-    for (uint32_t i = 0; i < a->nmitems; i++) {
-        const pal_mitem *x = &a->mitems[i], *y = &b->mitems[i];
-        CHECK(x->s.off == y->s.off && x->s.len == y->s.len && x->lo == y->lo && x->hi == y->hi &&
-              memcmp(x->ip, y->ip, 16) == 0 && x->prefix == y->prefix && x->v6 == y->v6);
+        const pal_matcher *ma = &a->matchers[i], *mb = &b->matchers[i];
+        CHECK_INT(ma->kind, mb->kind);
+        CHECK_INT(ma->flags, mb->flags);
+        CHECK_INT(ma->count, mb->count);
+        CHECK(mb->rt != NULL);
+        for (uint32_t k = 0; k < ma->count && k < mb->count; k++) {
+            const pal_mitem *x = &a->mitems[ma->first + k], *y = &b->mitems[mb->first + k];
+            if (ma->kind == PM_RANGESET) CHECK(x->lo == y->lo && x->hi == y->hi);
+            else if (ma->kind == PM_CIDRSET)
+                CHECK(memcmp(x->ip, y->ip, 16) == 0 && x->prefix == y->prefix && x->v6 == y->v6);
+            else CHECK(x->s.off == y->s.off && x->s.len == y->s.len);
+        }
     }
     for (uint32_t i = 0; i < a->nrules; i++) {
         const pal_rule *x = &a->rules[i], *y = &b->rules[i];
@@ -196,6 +207,12 @@ static void check_equal(const pal_program *a, const pal_program *b)
     for (uint32_t i = 0; i < a->nsources; i++)
         CHECK(str_same(a, a->sources[i].path, b, b->sources[i].path) &&
               str_same(a, a->sources[i].sha256, b, b->sources[i].sha256));
+    CHECK_INT(a->nixrules, b->nixrules);
+    CHECK_INT(a->nixatoms, b->nixatoms);
+    for (uint32_t i = 0; i < a->nixrules && i < b->nixrules; i++)
+        CHECK(a->ixrules[i].state == b->ixrules[i].state && a->ixrules[i].first == b->ixrules[i].first &&
+              a->ixrules[i].count == b->ixrules[i].count);
+    for (uint32_t i = 0; i < a->nixatoms && i < b->nixatoms; i++) CHECK(a->ixatoms[i] == b->ixatoms[i]);
 }
 
 /* Runs every rule of p on empty records of its root and renders every emit. */
@@ -337,6 +354,7 @@ static void test_corruption(void)
             if (pal_bundle_read(copy, len, &q, err, sizeof err) == 0) {
                 loaded++;
                 run_all(q);
+                pal_index_free(pal_index_build(q));   /* whatever hints survived are proven, not trusted */
                 FILE *null = fopen("/dev/null", "w");
                 pal_disasm(q, null);
                 fclose(null);
@@ -356,7 +374,7 @@ static void test_corruption(void)
     CHECK_INT(pal_bundle_read(copy, len, &q, err, sizeof err), -1);
     CHECK_STR(err, "not a palisade bundle (bad magic); build one with 'palisade build'");
     memcpy(copy, buf, len);
-    copy[8] = 2;   /* format 2 had no correlations */
+    copy[8] = 2;   /* format 2: no correlations, index hints or item classes; SHA-256 */
     CHECK_INT(pal_bundle_read(copy, len, &q, err, sizeof err), -1);
     CHECK_STR(err, "bundle format version 2; this palisade reads version 3: rebuild the bundle with this palisade");
     memcpy(copy, buf, len);
@@ -384,7 +402,8 @@ static void test_corruption(void)
     CHECK(strstr(err, "code section") != NULL);
     /* a bad jump behind a valid checksum reaches the verifier */
     memcpy(copy, buf, len);
-    size_t code_off = len - 4 * p->ncode;
+    size_t code_off = 0;   /* the code section's offset, from its table entry */
+    for (int k = 7; k >= 0; k--) code_off = code_off << 8 | buf[code_entry + 8 + k];
     copy[code_off] = OP_JUMP;
     copy[code_off + 1] = 0x40;   /* +64: outside the rule */
     copy[code_off + 2] = copy[code_off + 3] = 0;
@@ -394,6 +413,101 @@ static void test_corruption(void)
     CHECK_INT(pal_bundle_read(NULL, 0, &q, err, sizeof err), -1);
 
     free(copy);
+    free(buf);
+    pal_program_free(p);
+}
+
+/* Matcher items by class: strings, ranges and networks each in their own
+   section; matchers that share items keep sharing them, overlapping ones
+   get copies; a matcher pointing past its class's items is refused. */
+static void test_item_classes(void)
+{
+    pb b = pb_new();
+    const char *names[] = {"a", "b", "c"};
+    pb_strs(&b, PM_STRSET, 0, names, 3);
+    uint32_t mports = pb_matcher(&b, PM_RANGESET, 0);
+    pb_item_range(&b, 1, 2);
+    pb_item_range(&b, 10, 20);
+    pb_matcher(&b, PM_CIDRSET, 0);
+    pb_item_cidr(&b, "10.0.0.0/8");
+    pb_strs(&b, PM_GLOBSET, 0, names, 1);
+    pal_program *p = pb_take(&b);
+    char err[512];
+    CHECK_INT(pal_program_prepare(p, err, sizeof err), 0);
+    /* matcher 3 (a glob set) now shares the string set's items exactly,
+       a new string set overlaps them */
+    p->matchers[3].first = p->matchers[0].first;
+    p->matchers[3].count = 3;
+    CHECK_INT(pal_program_prepare(p, err, sizeof err), 0);
+    unsigned char *buf;
+    size_t len;
+    CHECK_INT(pal_bundle_write(p, &buf, &len), 0);
+    pal_program *q = NULL;
+    CHECK_INT(pal_bundle_read(buf, len, &q, err, sizeof err), 0);
+    if (q) {
+        check_equal(p, q);
+        CHECK_INT(q->nmitems, 3 + 2 + 1);   /* the shared strings once */
+        CHECK_INT(q->matchers[3].first, q->matchers[0].first);
+        CHECK(pal_matcher_match(q, &q->matchers[mports], pal_int(15), NULL));
+        pal_program_free(q);
+    }
+    /* the range matcher's first points past the 2 ranges (matcher 1's
+       record: 72-byte header + 24 per section, then 12 per matcher) */
+    size_t off = 0;
+    for (int k = 7; k >= 0; k--) off = off << 8 | buf[72 + 24 * 4 + 8 + k];   /* section 5, matchers */
+    buf[off + 12 + 4] = 2;
+    pal_bundle_seal(buf, len);
+    CHECK_INT(pal_bundle_read(buf, len, &q, err, sizeof err), -1);
+    CHECK_STR(err, "matcher 1: items 2..4 outside the 2 matcher ranges");
+    free(buf);
+    pal_program_free(p);
+}
+
+/* Index hints out of range are refused by the verifier, with the rule;
+   what they claim is the index's to prove (test_index). */
+static void test_index_hints(void)
+{
+    pal_program *p = sample();
+    char err[512];
+    CHECK_INT(pal_verify(p, err, sizeof err), 0);
+    uint32_t keep = p->ixatoms[0];
+    p->ixatoms[0] = (p->rules[0].code_len + 3) | PAL_IXATOM_KEY;
+    CHECK_INT(pal_verify(p, err, sizeof err), -1);
+    CHECK_STR(err, "rule 0 (\"Windows container runtime rule\"): index hint atom at instruction 18, past the rule's 15");
+    p->ixatoms[0] = keep;
+    p->ixrules[1].state = 7;
+    CHECK_INT(pal_verify(p, err, sizeof err), -1);
+    CHECK_STR(err, "rule 1 (\"PAL-0422\"): index hint state 7 is unknown");
+    p->ixrules[1].state = PAL_IX_NOT_EVENT;
+    p->ixrules[1].first = p->nixatoms;
+    p->ixrules[1].count = 1;
+    CHECK_INT(pal_verify(p, err, sizeof err), -1);
+    CHECK(strstr(err, "rule 1 (\"PAL-0422\"): index hint atoms") != NULL);
+    p->ixrules[1].count = 0;
+    CHECK_INT(pal_verify(p, err, sizeof err), 0);
+    p->nixrules = 1;
+    CHECK_INT(pal_verify(p, err, sizeof err), -1);
+    CHECK_STR(err, "index hints for 1 rules in a program of 2");
+    p->nixrules = 2;
+    /* no hints at all is a bundle as any writer without the index makes */
+    free(p->ixrules);
+    free(p->ixatoms);
+    p->ixrules = NULL;
+    p->ixatoms = NULL;
+    p->nixrules = p->nixatoms = 0;
+    CHECK_INT(pal_verify(p, err, sizeof err), 0);
+    unsigned char *buf;
+    size_t len;
+    CHECK_INT(pal_bundle_write(p, &buf, &len), 0);
+    pal_program *q;
+    CHECK_INT(pal_bundle_read(buf, len, &q, err, sizeof err), 0);
+    if (q) {
+        CHECK_INT(q->nixrules, 0);
+        pal_index *ix = pal_index_build(q);
+        CHECK(ix && pal_index_rule_state(ix, 0) == PAL_IX_INDEXED);
+        pal_index_free(ix);
+        pal_program_free(q);
+    }
     free(buf);
     pal_program_free(p);
 }
@@ -707,6 +821,8 @@ int main(void)
 {
     test_round_trip();
     test_corruption();
+    test_index_hints();
+    test_item_classes();
     test_files();
     test_disasm();
     test_keys();

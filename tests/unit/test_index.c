@@ -12,6 +12,7 @@
 #include "tests/fuzz/index_gen.h"
 #include "engine/vm/opcodes.h"
 #include "engine/vm/vm.h"
+#include "engine/vm/verify.h"
 
 #include <dirent.h>
 #include <time.h>
@@ -691,6 +692,143 @@ static void test_random(void)
     free(ev.s);
 }
 
+/* ---- bundle hints (program.h pal_ixrule): proven, never trusted ---- */
+
+/* The same index, rule for rule, as a description of each rule's state
+   and keys, and the same totals. */
+static void same_index(const pal_program *p, const pal_index *a, const pal_index *b, const char *src)
+{
+    char da[1024], db[1024];
+    unsigned differ = 0;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        pal_index_describe_rule(a, r, da, sizeof da);
+        pal_index_describe_rule(b, r, db, sizeof db);
+        if (pal_index_rule_state(a, r) != pal_index_rule_state(b, r) || strcmp(da, db)) {
+            if (!differ++)
+                fprintf(stderr, "test_index: rule %u indexed as %s without hints, %s with them\n%s\n", r, da, db,
+                        src ? src : "");
+        }
+    }
+    CHECK_INT(differ, 0);
+    pal_index_stats sa = pal_index_get_stats(a), sb = pal_index_get_stats(b);
+    CHECK_INT(sa.indexed, sb.indexed);
+    CHECK_INT(sa.always, sb.always);
+    CHECK_INT(sa.never, sb.never);
+    CHECK_INT(sa.keys, sb.keys);
+    CHECK_INT(sa.nodes, sb.nodes);
+    CHECK_INT(sa.postings, sb.postings);
+}
+
+/* True hints (what `palisade build` attaches): every indexed or never-run
+   rule is proven by its hint, none is searched again, and the index is the
+   one the search finds. */
+static void test_hints_true(void)
+{
+    ig_gen g = {.rng = 0x41a75e11};
+    ig_buf src = {0};
+    unsigned programs = 0;
+    uint64_t proven = 0;
+    for (int round = 0; round < 40; round++) {
+        src.len = 0;
+        ig_policy(&g, &src, 4 + ig_pick(&g, 30));
+        pal_program *p = ig_compile_text(src.s, false);
+        if (!p) continue;
+        programs++;
+        pal_index *plain = pal_index_build(p);
+        CHECK_INT(pal_index_attach_hints(p), 0);
+        CHECK_INT(p->nixrules, p->nrules);
+        char err[512];
+        CHECK_INT(pal_verify(p, err, sizeof err), 0);
+        pal_index *hinted = pal_index_build(p);
+        CHECK(plain && hinted);
+        if (plain && hinted) {
+            same_index(p, plain, hinted, src.s);
+            pal_index_stats st = pal_index_get_stats(hinted);
+            CHECK_INT(st.hint_missed, 0);
+            CHECK_INT(st.hinted, st.indexed + st.never);
+            proven += st.hinted;
+        }
+        pal_index_free(plain);
+        pal_index_free(hinted);
+        pal_program_free(p);
+    }
+    CHECK(programs >= 36);
+    CHECK(proven > 100);
+    printf("test_index: true hints on %u random programs: %llu rules proven by their hint, none searched\n", programs,
+           (unsigned long long)proven);
+    free(src.s);
+}
+
+/* Crafted hints: states, keyed flags and atoms changed at random inside
+   what the verifier accepts; decisions with the index must stay those
+   without it, and rules whose hint does not prove are searched. */
+static void test_hints_crafted(void)
+{
+    ig_gen g = {.rng = 0xbad41a75};
+    ig_buf src = {0}, ev = {0};
+    unsigned programs = 0;
+    uint64_t mismatches = 0, events = 0, missed = 0;
+    for (int round = 0; round < 80; round++) {
+        src.len = 0;
+        ig_policy(&g, &src, 2 + ig_pick(&g, 16));
+        pal_program *p = ig_compile_text(src.s, false);
+        if (!p) continue;
+        CHECK(ig_mutate_hints(&g, p));
+        programs++;
+        ig_diff d;
+        if (ig_diff_init(&d, p)) {
+            missed += pal_index_get_stats(pal_runtime_index(d.with)).hint_missed;
+            for (int i = 0; i < 100; i++) {
+                ig_event(&g, &ev);
+                if (!ig_diff_line(&d, ev.s, ev.len, src.s)) break;
+            }
+        }
+        events += d.decided;
+        mismatches += d.mismatches;
+        ig_diff_free(&d);
+        pal_program_free(p);
+    }
+    printf("test_index: crafted hints on %u programs, %llu events, %llu rules whose hint did not prove\n", programs,
+           (unsigned long long)events, (unsigned long long)missed);
+    CHECK_INT(mismatches, 0);
+    CHECK(missed > 20);
+    free(src.s);
+    free(ev.s);
+
+    /* By hand: a rule that fires claimed never to, and a rule keyed by one
+       side of an `or`: both searched, both still decide. */
+    pal_program *p = compile_or_fail(
+        "package t\n"
+        "rule \"shell\" { on process when process.name == \"sh\" }\n"
+        "rule \"either\" { on process when process.name == \"nc\" or process.executable == \"/bin/nc\" }\n");
+    if (!p) return;
+    CHECK_INT(pal_index_attach_hints(p), 0);
+    int shell = rule_index_of(p, "shell"), either = rule_index_of(p, "either");
+    CHECK(shell >= 0 && either >= 0 && p->ixrules[either].count == 2);
+    if (shell < 0 || either < 0 || p->ixrules[either].count != 2) { pal_program_free(p); return; }
+    p->ixrules[shell].state = PAL_IX_NEVER;
+    p->ixrules[shell].count = 0;
+    p->ixatoms[p->ixrules[either].first + 1] &= ~PAL_IXATOM_KEY;   /* keyed by process.name alone */
+    pal_runtime *rt = pal_runtime_new(p);
+    CHECK(rt != NULL);
+    if (rt) {
+        pal_index_stats st = pal_index_get_stats(pal_runtime_index(rt));
+        CHECK_INT(st.hint_missed, 2);
+        CHECK_INT(state_of(rt, "shell"), PAL_IX_INDEXED);
+        CHECK_STR(describe(rt, "either"), "process.name = \"nc\" | process.executable = \"/bin/nc\"");
+        pal_runtime_free(rt);
+    }
+    const char *lines[] = {
+        "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"sh\"}}",
+        "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"x\",\"executable\":\"/bin/nc\"}}",
+    };
+    ig_diff d;
+    CHECK_INT(diff_lines(p, lines, 2, &d), 0);
+    CHECK_INT(d.matched, 2);
+    ig_diff_free(&d);
+    pal_program_free(p);
+}
+
 int main(void)
 {
     test_shapes();
@@ -703,5 +841,7 @@ int main(void)
     test_lang_cases();
     test_default_policies();
     test_random();
+    test_hints_true();
+    test_hints_crafted();
     return unit_result("test_index");
 }

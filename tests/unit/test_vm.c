@@ -12,6 +12,7 @@
 #include "engine/vm/verify.h"
 #include "engine/base/limits.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -876,16 +877,21 @@ static void test_regex(void)
     pal_vm_free(vm);
     pal_program_free(p);
 
-    /* a pattern that does not compile: the error names it and the offset */
+    /* A pattern that does not compile (only a crafted bundle has one: the
+       checker refuses it, PAL0406) loads, because patterns compile on
+       first use, and matches nothing; pal_program_check_regexes names it
+       and the offset. */
     pb b = pb_new();
     const char *bad[] = {"(abc"};
     pb_strs(&b, PM_REGEX, 0, bad, 1);
     p = pb_take(&b);
     char err[256];
-    CHECK_INT(pal_program_prepare(p, err, sizeof err), -1);
+    CHECK_INT(pal_program_prepare(p, err, sizeof err), 0);
+    CHECK(!pal_matcher_match(p, &p->matchers[0], S("abc"), NULL));
+    CHECK(!pal_matcher_match(p, &p->matchers[0], S("(abc"), NULL));
+    CHECK_INT(pal_program_check_regexes(p, err, sizeof err), -1);
     CHECK(strstr(err, "\"(abc\"") != NULL);
     CHECK(strstr(err, "offset 4") != NULL);
-    CHECK(p->matchers[0].rt == NULL);
     pal_program_free(p);
     /* used by a rule: the error names the rule */
     b = pb_new();
@@ -896,8 +902,91 @@ static void test_regex(void)
     pb_op(&b, OP_HALT);
     pb_end(&b);
     p = pb_take(&b);
-    CHECK_INT(pal_program_prepare(p, err, sizeof err), -1);
+    CHECK_INT(pal_program_prepare(p, err, sizeof err), 0);
+    CHECK_INT(pal_program_check_regexes(p, err, sizeof err), -1);
     CHECK(strncmp(err, "rule 0 (\"Encoded PowerShell\"), matcher 0: regex \"(abc\" does not compile at offset 4: ", 82) == 0);
+    pal_program_free(p);
+    /* every pattern compiles: 0, and the patterns are compiled after it */
+    p = one_matcher(PM_REGEX, 0, pat, 1);
+    CHECK_INT(pal_program_check_regexes(p, err, sizeof err), 0);
+    CHECK(pal_matcher_match(p, &p->matchers[0], S("cmd.exe"), NULL));
+    pal_program_free(p);
+}
+
+/* Matchers with the same pattern and flags share one compiled pattern;
+   other flags, or another pattern, get their own. */
+static void test_regex_shared(void)
+{
+    pb b = pb_new();
+    const char *a[] = {"^ab+c$"}, *other[] = {"^ab+d$"};
+    pb_strs(&b, PM_REGEX, 0, a, 1);
+    pb_strs(&b, PM_REGEX, 0, other, 1);
+    pb_strs(&b, PM_REGEX, 0, a, 1);
+    pb_strs(&b, PM_REGEX, PMF_NOCASE, a, 1);
+    pal_program *p = prepare(&b);
+    const pal_matcher *m = p->matchers;
+    CHECK(m[0].rt != NULL && m[0].rt == m[2].rt);
+    CHECK(m[1].rt != m[0].rt);
+    CHECK(m[3].rt != m[0].rt);
+    CHECK(pal_matcher_match(p, &m[2], S("abbbc"), NULL));
+    CHECK(pal_matcher_match(p, &m[0], S("abc"), NULL));
+    CHECK(!pal_matcher_match(p, &m[0], S("ABC"), NULL));
+    CHECK(pal_matcher_match(p, &m[3], S("ABC"), NULL));
+    CHECK(pal_matcher_match(p, &m[1], S("abd"), NULL));
+    /* preparing again (the compiler does, after a rebuild) drops and
+       rebuilds the shared records without leaking or double-freeing */
+    char err[256];
+    CHECK_INT(pal_program_prepare(p, err, sizeof err), 0);
+    CHECK(p->matchers[0].rt == p->matchers[2].rt);
+    CHECK(pal_matcher_match(p, &p->matchers[2], S("abc"), NULL));
+    pal_program_free(p);
+}
+
+/* A fresh program shared by threads that all race to the first use of the
+   same patterns: each pattern compiles once and every thread sees the
+   compiled code (under ASan/UBSan a torn publication would show). */
+enum { RACE_THREADS = 4, RACE_PATTERNS = 64 };
+typedef struct race { const pal_program *p; unsigned wrong; } race;
+
+static void *race_run(void *arg)
+{
+    race *r = arg;
+    pal_vm *vm = pal_vm_new(r->p);
+    char subject[32];
+    for (unsigned round = 0; round < 4; round++)
+        for (unsigned i = 0; i < RACE_PATTERNS; i++) {
+            snprintf(subject, sizeof subject, "x token%u y", i);
+            const pal_matcher *m = &r->p->matchers[i];
+            pal_value v = {.tag = PV_STR, .u.s = subject, .len = (uint32_t)strlen(subject)};
+            if (!pal_matcher_match(r->p, m, v, pal_vm_match_data(vm))) r->wrong++;
+            snprintf(subject, sizeof subject, "x token%u y", i + 1000);
+            v.len = (uint32_t)strlen(subject);
+            if (pal_matcher_match(r->p, m, v, pal_vm_match_data(vm))) r->wrong++;
+        }
+    pal_vm_free(vm);
+    return NULL;
+}
+
+static void test_regex_threads(void)
+{
+    pb b = pb_new();
+    static char pats[RACE_PATTERNS][32];
+    for (unsigned i = 0; i < RACE_PATTERNS; i++) {
+        snprintf(pats[i], sizeof pats[i], "\\btoken%u\\b", i);
+        const char *one[] = {pats[i]};
+        pb_strs(&b, PM_REGEX, 0, one, 1);
+    }
+    pal_program *p = prepare(&b);
+    race r[RACE_THREADS];
+    pthread_t t[RACE_THREADS];
+    for (unsigned i = 0; i < RACE_THREADS; i++) {
+        r[i] = (race){p, 0};
+        CHECK_INT(pthread_create(&t[i], NULL, race_run, &r[i]), 0);
+    }
+    for (unsigned i = 0; i < RACE_THREADS; i++) {
+        pthread_join(t[i], NULL);
+        CHECK_INT(r[i].wrong, 0);
+    }
     pal_program_free(p);
 }
 
@@ -982,6 +1071,8 @@ int main(void)
     test_globset();
     test_cidr_range();
     test_regex();
+    test_regex_shared();
+    test_regex_threads();
     test_fields_used();
     test_unverified_guards();
     return unit_result("test_vm");
