@@ -171,6 +171,9 @@ typedef struct pal_md5 { uint32_t h[4]; uint64_t len; unsigned char buf[64]; } p
 void pal_md5_init(pal_md5 *m);
 void pal_md5_update(pal_md5 *m, const void *data, size_t n);
 void pal_md5_final(pal_md5 *m, unsigned char out[16]);
+/* Both hashes over the same bytes, interleaved (about the cost of MD5
+   alone); the digests are those of the two updates one after the other. */
+void pal_sha256_md5_update(pal_sha256 *s, pal_md5 *m, const void *data, size_t n);
 void pal_hex(const unsigned char *in, size_t n, char *out);  /* out: 2n+1 bytes */
 
 /* --- tar.c: the outer tarball --- */

@@ -630,8 +630,7 @@ typedef struct body_sink {
 static void sink_bytes(body_sink *s, const void *p, size_t n)
 {
     if (s->hash) {
-        pal_sha256_update(&s->sha, p, n);
-        pal_md5_update(&s->md5, p, n);
+        pal_sha256_md5_update(&s->sha, &s->md5, p, n);
     }
     if (s->keep) {
         size_t k = n;

@@ -23,6 +23,24 @@ tool() {
     return 1
 }
 
+# tool_file PATH DEBIAN-PACKAGE — the same for a package that installs no
+# command (a library's source, as Debian's golang-*-dev packages are): PATH
+# is there already or after installing the package.
+tool_file() {
+    local path=$1 pkg=$2
+    [ -e "$path" ] && return 0
+    case $_tools_failed in *" $pkg "*) return 1 ;; esac
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing $pkg for this test (apt-get)" >&2
+        { DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq --no-install-recommends "$pkg" ||
+          { timeout 300 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq --no-install-recommends "$pkg"; }
+        } >/dev/null 2>&1
+    fi
+    [ -e "$path" ] && return 0
+    _tools_failed="$_tools_failed$pkg "
+    return 1
+}
+
 # npm_module NAME DIR — installs npm package NAME under DIR/node_modules
 # (once per DIR), from the registry; 1 when npm or the registry is not there.
 npm_module() {
