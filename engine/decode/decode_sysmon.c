@@ -55,6 +55,33 @@ static const cJSON *hdr(evctx *e, const cJSON *root, const layout *l, const char
     return l->flat ? dec_item(&e->d, root, name, "") : dec_find(&e->d, root, name);
 }
 
+/* Every name decode_windows looks up (decode_int.h, "the fast path"),
+   from the layouts and the rows themselves, so a new row or header name
+   is declared by being written. */
+bool dec_lookups_windows(bool (*add)(void *ctx, const char *path), void *ctx)
+{
+    static const layout *const all[] = {&WINLOGBEAT, &FLAT, &EVTX};
+    char buf[256];
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
+        const layout *l = all[k];
+        const char *const names[] = {l->channel, l->provider, l->provider2, l->id, l->computer,
+                                     l->computer2, l->record_id, l->time, l->user_id, l->data[0], l->data[1]};
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (names[i] && *names[i] && !add(ctx, names[i])) return false;
+        /* record_id: an EventID written {"#attributes": ..., "#text": 7045} */
+        int w = snprintf(buf, sizeof buf, "%s.#text", l->id);
+        if (w < 0 || (size_t)w >= sizeof buf || !add(ctx, buf)) return false;
+        /* winval, check_data: every row's key in each event data object */
+        for (size_t d = 0; d < 2 && l->data[d]; d++)
+            for (size_t i = 0; i < pal_win_nfields; i++) {
+                const char *obj = l->data[d];
+                w = snprintf(buf, sizeof buf, "%s%s%s", obj, *obj ? "." : "", pal_win_fields[i].key);
+                if (w < 0 || (size_t)w >= sizeof buf || !add(ctx, buf)) return false;
+            }
+    }
+    return true;
+}
+
 /* ---- field indices, resolved by name once ---- */
 
 static int row_index[PAL_WIN_MAX_FIELDS];   /* pal_win_fields[i] -> PS_EVENT index, -1 */
@@ -104,19 +131,6 @@ static void fx_init(void)
 }
 
 /* ---- conversions (pal_win_conv) ---- */
-
-/* Every name this file looks up (decode_int.h, "the fast path"): the
-   record's own, and the event data keys in each object that can hold
-   them (sysval, sysmon_check_data). */
-const char *const dec_lookups_sysmon[] = {
-    "winlog.channel", "Channel", "winlog.provider_name", "SourceName", "ProviderName", "winlog.event_id",
-    "EventID", "winlog.event_data", "EventData", "Hostname", "winlog.computer_name", NULL};
-const char *const dec_sysmon_data_objects[] = {"winlog.event_data", "EventData", "", NULL};
-const char *const dec_sysmon_data_keys[] = {
-    "UtcTime", "User", "ProcessId", "Image", "CommandLine", "CurrentDirectory", "ParentProcessId",
-    "ParentImage", "ParentCommandLine", "Hashes", "Protocol", "Initiated", "SourceIp", "SourcePort",
-    "DestinationIp", "DestinationPort", "DestinationHostname", "QueryName", "QueryResults", "QueryStatus",
-    "TargetFilename", NULL};
 
 /* Sysmon writes UtcTime as "2024-03-12 10:05:00.120"; Winlogbeat's
    @timestamp (and every other adapter) is ISO 8601.  One form, so a policy
