@@ -85,6 +85,12 @@ bool dec_lookups_windows(bool (*add)(void *ctx, const char *path), void *ctx)
 /* ---- field indices, resolved by name once ---- */
 
 static int row_index[PAL_WIN_MAX_FIELDS];   /* pal_win_fields[i] -> PS_EVENT index, -1 */
+/* The rows that apply to each record (pal_win_events[r]), in table order:
+   a record reads its 5-25 rows, not all of them, three times over. */
+#define WIN_CACHED_EVENTS 128u
+static uint16_t rows_first[WIN_CACHED_EVENTS + 1];   /* into rows_list */
+static uint16_t rows_list[PAL_WIN_MAX_FIELDS * 4u];
+static bool rows_cached;
 static struct {
     int code, provider, outcome, channel, event_id, provider_name, record_id, user_id;
     int reg_hive, reg_key, reg_value, reg_type;
@@ -109,6 +115,17 @@ static void fx_init(void)
 {
     for (size_t i = 0; i < pal_win_nfields && i < sizeof row_index / sizeof row_index[0]; i++)
         row_index[i] = find_field(pal_win_fields[i].field);
+    size_t n = 0;
+    rows_cached = pal_win_nevents <= WIN_CACHED_EVENTS;
+    for (size_t r = 0; r < pal_win_nevents && rows_cached; r++) {
+        rows_first[r] = (uint16_t)n;
+        for (size_t i = 0; i < pal_win_nfields && rows_cached; i++) {
+            if (!pal_win_field_applies(&pal_win_fields[i], pal_win_events[r].source, pal_win_events[r].id)) continue;
+            rows_cached = n < sizeof rows_list / sizeof rows_list[0];
+            if (rows_cached) rows_list[n++] = (uint16_t)i;
+        }
+    }
+    if (rows_cached) rows_first[pal_win_nevents] = (uint16_t)n;
     fx.code = find_field("event.code");
     fx.provider = find_field("event.provider");
     fx.outcome = find_field("event.outcome");
@@ -128,6 +145,22 @@ static void fx_init(void)
         h->sha256 = find_field2(h->prefix, ".hash.sha256");
         h->imphash = find_field2(h->prefix, ".pe.imphash");
     }
+}
+
+/* The rows of record `row` (src, eid) in table order, into buf when the
+   cache could not be built; their number. */
+static size_t rows_of(const pal_win_event *row, unsigned src, int64_t eid, uint16_t *buf, const uint16_t **out)
+{
+    size_t r = (size_t)(row - pal_win_events);
+    if (rows_cached && r < pal_win_nevents) {
+        *out = rows_list + rows_first[r];
+        return (size_t)(rows_first[r + 1] - rows_first[r]);
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < pal_win_nfields && n < PAL_WIN_MAX_FIELDS; i++)
+        if (pal_win_field_applies(&pal_win_fields[i], src, eid)) buf[n++] = (uint16_t)i;
+    *out = buf;
+    return n;
 }
 
 /* ---- conversions (pal_win_conv) ---- */
@@ -526,10 +559,13 @@ static int check_data(evctx *e, unsigned src, int64_t eid, const pal_win_event *
 {
     const char *shown[3];
     unsigned nshown = 0;
+    uint16_t buf[PAL_WIN_MAX_FIELDS];
+    const uint16_t *rows;
+    size_t nrows = rows_of(row, src, eid, buf, &rows);
     for (int pass = 0; pass < 2; pass++)           /* the record's own keys first, then the common ones */
-        for (size_t i = 0; i < pal_win_nfields; i++) {
-            const pal_win_field *f = &pal_win_fields[i];
-            if (!pal_win_field_applies(f, src, eid) || (pass == 0) != (f->ids[0] != 0)) continue;
+        for (size_t j = 0; j < nrows; j++) {
+            const pal_win_field *f = &pal_win_fields[rows[j]];
+            if ((pass == 0) != (f->ids[0] != 0)) continue;
             const cJSON *v = dec_item(&e->d, data, f->key, pre);
             if (v && !cJSON_IsNull(v)) return 0;
             bool dup = false;
@@ -621,9 +657,12 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
 
     /* the event data, row by row */
     const char *action = row->action;
-    for (size_t i = 0; i < pal_win_nfields; i++) {
+    uint16_t buf[PAL_WIN_MAX_FIELDS];
+    const uint16_t *rows;
+    size_t nrows = rows_of(row, src, eid, buf, &rows);
+    for (size_t j = 0; j < nrows; j++) {
+        size_t i = rows[j];
         const pal_win_field *f = &pal_win_fields[i];
-        if (!pal_win_field_applies(f, src, eid)) continue;
         const cJSON *v = winval(e, data, pre, f->key);
         if (v && data == root && nxlog_header(f->key, jstr(v))) continue;
         if (v) apply_row(e, f, i < sizeof row_index / sizeof row_index[0] ? row_index[i] : -1, v, pre, &action);
