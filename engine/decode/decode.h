@@ -71,7 +71,7 @@ typedef enum pal_slow_reason {
                              number of 64+ characters */
     PAL_SLOW_DUPLICATE,   /* a name the decoder reads is given twice: the two readings need the tree */
     PAL_SLOW_LIMIT,       /* over PAL_MAX_EVENT_LINE or PAL_MAX_JSON_DEPTH: the tree reports it */
-    PAL_SLOW_OTHER,       /* not an object, an escaped key over 512 bytes, out of memory, a Windows record */
+    PAL_SLOW_OTHER,       /* not an object, an escaped key over 512 bytes, out of memory, both Windows layouts */
     PAL_SLOW__COUNT
 } pal_slow_reason;
 

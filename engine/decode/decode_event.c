@@ -513,10 +513,8 @@ int pal_event_decode_opts(const char *line, size_t len, pal_input_format fmt, co
         int why = dec_fast_read(&f, line, len, e.want);
         if (why == 0) {
             int use = fmt == PAL_INPUT_AUTO ? sniff(f.root) : (int)fmt;
-            /* Windows records (Sysmon, Security, evtx_dump) go to the tree:
-               their table-driven adapter (engine/core/winevents.c) reads
-               names the fast path's tables do not declare yet */
-            if (use < 0 || use == PAL_INPUT_SYSMON || use == PAL_INPUT_EVTX) {
+            /* a line with both Windows layouts' keys: the tree says why */
+            if (use < 0) {
                 if (o && o->stats) {
                     o->stats->slow[PAL_SLOW_OTHER]++;
                     o->stats->indexed += f.indexed;

@@ -83,18 +83,19 @@
 
 /* ---- the table of names ---- */
 
-#define FAST_MAX_ENTRIES 512u    /* names and prefixes */
-#define FAST_SLOTS       2048u   /* (prefix, key) pairs, hashed; a power of two, at most half full */
-#define FAST_POOL        32768u  /* bytes of generated names */
+#define FAST_MAX_ENTRIES 2048u   /* names and prefixes */
+#define FAST_SLOTS       8192u   /* (prefix, key) pairs, hashed; a power of two, at most half full */
+#define FAST_POOL        65536u  /* bytes of generated names */
 
 enum {
     FE_WALK_GROUP = 1u << 0,   /* a schema path continues after this prefix */
     FE_TREE_GROUP = 1u << 1,   /* a looked-up path continues after it */
-    FE_LOOKUP = 1u << 2,       /* an adapter looks this path up */
-    FE_TO_TREE = 1u << 3       /* a schema field that is also a group or looked up: a line
-                                  holding it goes to the tree (its value would be needed both
-                                  as a span and in the pruned tree) */
+    FE_LOOKUP = 1u << 2        /* an adapter looks this path up */
 };
+/* An entry can be all of these and a schema field at once (winlog.channel
+   is a field, sniff() and the Windows adapter look it up; winlog.event_id
+   is a field and, for "winlog.event_id.#text", a group): its value is then
+   kept both as a span and in the pruned tree. */
 
 typedef struct fast_entry {
     const char *path;   /* the full dotted name */
@@ -242,6 +243,21 @@ static bool add_lookups(const char *const *paths)
     return true;
 }
 
+/* A generated name (dec_lookups_windows writes it in a buffer of its own):
+   copied into the pool unless already declared. */
+static bool add_lookup_copy(void *ctx, const char *path)
+{
+    (void)ctx;
+    size_t n = strlen(path);
+    int i = find_entry(path, n);
+    if (i >= 0 && (T.e[i].flags & FE_LOOKUP)) return true;
+    if (T.pool_used + n + 1 > FAST_POOL) return false;
+    char *p = T.pool + T.pool_used;
+    memcpy(p, path, n + 1);
+    T.pool_used += n + 1;
+    return add_name(p, -1, true);
+}
+
 static bool build_table(void)
 {
     const pal_schema *s = pal_schema_get(PS_EVENT);
@@ -258,32 +274,12 @@ static bool build_table(void)
     }
     if (!add_lookups(dec_lookups_sniff) || !add_lookups(dec_lookups_ecs) || !add_lookups(dec_lookups_falco))
         return false;
-    if (!add_lookups(dec_lookups_sysmon)) return false;
-    /* Sysmon's event data keys, in each object that can hold them */
-    for (unsigned o = 0; dec_sysmon_data_objects[o]; o++)
-        for (unsigned k = 0; dec_sysmon_data_keys[k]; k++) {
-            char buf[256];
-            const char *obj = dec_sysmon_data_objects[o];
-            int w = snprintf(buf, sizeof buf, "%s%s%s", obj, *obj ? "." : "", dec_sysmon_data_keys[k]);
-            if (w < 0 || (size_t)w >= sizeof buf) return false;
-            int i = find_entry(buf, (size_t)w);
-            if (i >= 0 && (T.e[i].flags & FE_LOOKUP)) continue;
-            /* add_name copies prefixes into the pool; the name itself too */
-            if (T.pool_used + (size_t)w + 1 > FAST_POOL) return false;
-            char *p = T.pool + T.pool_used;
-            memcpy(p, buf, (size_t)w + 1);
-            T.pool_used += (size_t)w + 1;
-            if (!add_name(p, -1, true)) return false;
-        }
+    if (!dec_lookups_windows(add_lookup_copy, NULL)) return false;
     if (T.nlookups > DEC_FAST_MAX_LOOKUPS) return false;
     /* rows: every entry from the root and from each prefix of it */
     unsigned levels = 1;
     for (unsigned i = 1; i < T.nentries; i++) {
         const fast_entry *e = &T.e[i];
-        /* a field that is also a prefix, or that an adapter looks up
-           (winlog.channel: a field, and what sniff() and the Windows
-           adapter read): not handled here, its lines go to the tree */
-        if (e->field >= 0 && (e->flags & (FE_WALK_GROUP | FE_TREE_GROUP | FE_LOOKUP))) T.e[i].flags |= FE_TO_TREE;
         if (!add_row(0, i, e->path)) return false;
         unsigned depth = 1;
         for (size_t j = 1; j < e->len; j++) {
@@ -606,6 +602,50 @@ RD int read_node(dec_fast *f, fast_rd *r, bool jx, pal_json_type t, cJSON *node)
     return rd_err(r, jx) ? PAL_SLOW_JSON : 0;
 }
 
+/* The value of a name that is a schema field and looked up: a span for
+   the walk and a node for the adapter, in one reading.  0 or the reason
+   to give up. */
+RD int read_both(dec_fast *f, fast_rd *r, bool jx, pal_json_type t, fast_occ *occ, cJSON *node)
+{
+    if (t == PAL_JSON_ARRAY) {
+        /* the node from the elements; a list field's span is the array's
+           text, read again when it is converted (not OCC_INLINE) */
+        uint32_t off = (uint32_t)rd_value_pos(r, jx);
+        int rc = read_node(f, r, jx, t, node);
+        if (rc) return rc;
+        uint32_t n = 0;
+        for (const cJSON *c = node->child; c; c = c->next) n++;
+        *occ = (fast_occ){.field = occ->field, .kind = DJ_ARRAY, .off = off};
+        if (T.list[occ->field]) {
+            occ->len = (uint32_t)(rd_pos(r, jx) - off);
+            occ->count = n;
+        }
+        return 0;
+    }
+    if (!read_span(r, jx, t, f->line, &occ->kind, &occ->flags, &occ->off, &occ->len)) return PAL_SLOW_JSON;
+    switch (t) {
+    case PAL_JSON_STRING: {
+        pal_json_str s = {f->line + occ->off, occ->len, (occ->flags & OCC_ESCAPED) != 0};
+        size_t n;
+        node->type = cJSON_String;
+        node->valuestring = (char *)text_of(f, &s, &n, true);
+        return node->valuestring ? 0 : PAL_SLOW_OTHER;
+    }
+    case PAL_JSON_NUMBER: {
+        pal_json_num num = {f->line + occ->off, occ->len, (occ->flags & OCC_INTEGER) != 0};
+        double x = number_of(&num);
+        node->type = cJSON_Number;
+        node->valuedouble = x;
+        node->valueint = x >= (double)INT32_MAX ? INT32_MAX : x <= (double)INT32_MIN ? INT32_MIN : (int)x;
+        return 0;
+    }
+    case PAL_JSON_TRUE: node->type = cJSON_True; return 0;
+    case PAL_JSON_FALSE: node->type = cJSON_False; return 0;
+    case PAL_JSON_OBJECT: node->type = cJSON_Object; return 0;   /* no adapter looks into it */
+    default: return PAL_SLOW_JSON;                              /* null has no span */
+    }
+}
+
 typedef struct fast_level {
     uint16_t state;    /* the entry matched up to this object */
     uint16_t met0;     /* its keys start here in met[] */
@@ -661,7 +701,6 @@ RD int scan(dec_fast *f, fast_rd *r, bool jx, const uint8_t *want)
         if (nmet == FAST_MET) return PAL_SLOW_OTHER;
         met[nmet++] = (uint16_t)ei;
         const fast_entry *E = &T.e[ei];
-        if (E->flags & FE_TO_TREE) return PAL_SLOW_OTHER;
         if (E->flags & FE_LOOKUP) {
             if (bit_get(reached, E->lookup)) return PAL_SLOW_DUPLICATE;
             bit_set(reached, E->lookup);
@@ -689,13 +728,18 @@ RD int scan(dec_fast *f, fast_rd *r, bool jx, const uint8_t *want)
             add_member(L->tree, node);
         }
         if (t == PAL_JSON_OBJECT && (E->flags & (FE_WALK_GROUP | FE_TREE_GROUP))) {
-            /* descend (a field is never a group, nor looked up: FE_TO_TREE) */
+            /* descend; a field here holds an object, which its conversion
+               reports, as the walk converts it before it descends */
+            if (occ) *occ = (fast_occ){.field = occ->field, .kind = DJ_OBJECT, .off = (uint32_t)rd_value_pos(r, jx)};
             if (node) node->type = cJSON_Object;
             if (!rd_enter(r, jx)) return PAL_SLOW_JSON;
             lv[nlv++] = (fast_level){(uint16_t)ei, (uint16_t)nmet, (E->flags & FE_TREE_GROUP) ? node : NULL};
             continue;
         }
-        if (node) {
+        if (node && occ) {
+            int rc = read_both(f, r, jx, t, occ, node);
+            if (rc) return rc;
+        } else if (node) {
             int rc = read_node(f, r, jx, t, node);
             if (rc) return rc;
         } else if (occ && t == PAL_JSON_ARRAY && T.list[occ->field]) {

@@ -322,14 +322,16 @@ void dec_walk_event(evctx *e, const cJSON *root);
    here is caught (dec.undeclared_lookup) when it runs on the fast path. */
 extern const char *const dec_lookups_sniff[];    /* decode_event.c */
 extern const char *const dec_lookups_ecs[];      /* decode_ecs.c */
-extern const char *const dec_lookups_sysmon[];   /* decode_sysmon.c */
 extern const char *const dec_lookups_falco[];    /* decode_falco.c */
-/* Sysmon's event data keys, looked up in each of these objects ("" = the root). */
-extern const char *const dec_sysmon_data_objects[];
-extern const char *const dec_sysmon_data_keys[];
+/* The Windows adapter's (decode_sysmon.c), generated from its layouts and
+   engine/core/winevents.c's rows: each header name of each layout (and
+   "<EventID>.#text"), each event data object, and every row's key in each
+   of those objects and at the root.  add(ctx, path) is called once per
+   name (a name may come twice); false as soon as add returns false. */
+bool dec_lookups_windows(bool (*add)(void *ctx, const char *path), void *ctx);
 
 #define DEC_FAST_LEVELS      16u    /* nested objects the pass tracks (the deepest name's depth) */
-#define DEC_FAST_MAX_LOOKUPS 512u   /* looked-up names */
+#define DEC_FAST_MAX_LOOKUPS 1024u  /* looked-up names */
 #define DEC_FAST_BUF         8192u  /* the per-line buffer on the stack */
 
 #define DEC_FAST_ELEMS       64u    /* list elements kept as spans per line */

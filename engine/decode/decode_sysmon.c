@@ -55,9 +55,42 @@ static const cJSON *hdr(evctx *e, const cJSON *root, const layout *l, const char
     return l->flat ? dec_item(&e->d, root, name, "") : dec_find(&e->d, root, name);
 }
 
+/* Every name decode_windows looks up (decode_int.h, "the fast path"),
+   from the layouts and the rows themselves, so a new row or header name
+   is declared by being written. */
+bool dec_lookups_windows(bool (*add)(void *ctx, const char *path), void *ctx)
+{
+    static const layout *const all[] = {&WINLOGBEAT, &FLAT, &EVTX};
+    char buf[256];
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
+        const layout *l = all[k];
+        const char *const names[] = {l->channel, l->provider, l->provider2, l->id, l->computer,
+                                     l->computer2, l->record_id, l->time, l->user_id, l->data[0], l->data[1]};
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (names[i] && *names[i] && !add(ctx, names[i])) return false;
+        /* record_id: an EventID written {"#attributes": ..., "#text": 7045} */
+        int w = snprintf(buf, sizeof buf, "%s.#text", l->id);
+        if (w < 0 || (size_t)w >= sizeof buf || !add(ctx, buf)) return false;
+        /* winval, check_data: every row's key in each event data object */
+        for (size_t d = 0; d < 2 && l->data[d]; d++)
+            for (size_t i = 0; i < pal_win_nfields; i++) {
+                const char *obj = l->data[d];
+                w = snprintf(buf, sizeof buf, "%s%s%s", obj, *obj ? "." : "", pal_win_fields[i].key);
+                if (w < 0 || (size_t)w >= sizeof buf || !add(ctx, buf)) return false;
+            }
+    }
+    return true;
+}
+
 /* ---- field indices, resolved by name once ---- */
 
 static int row_index[PAL_WIN_MAX_FIELDS];   /* pal_win_fields[i] -> PS_EVENT index, -1 */
+/* The rows that apply to each record (pal_win_events[r]), in table order:
+   a record reads its 5-25 rows, not all of them, three times over. */
+#define WIN_CACHED_EVENTS 128u
+static uint16_t rows_first[WIN_CACHED_EVENTS + 1];   /* into rows_list */
+static uint16_t rows_list[PAL_WIN_MAX_FIELDS * 4u];
+static bool rows_cached;
 static struct {
     int code, provider, outcome, channel, event_id, provider_name, record_id, user_id;
     int reg_hive, reg_key, reg_value, reg_type;
@@ -82,6 +115,17 @@ static void fx_init(void)
 {
     for (size_t i = 0; i < pal_win_nfields && i < sizeof row_index / sizeof row_index[0]; i++)
         row_index[i] = find_field(pal_win_fields[i].field);
+    size_t n = 0;
+    rows_cached = pal_win_nevents <= WIN_CACHED_EVENTS;
+    for (size_t r = 0; r < pal_win_nevents && rows_cached; r++) {
+        rows_first[r] = (uint16_t)n;
+        for (size_t i = 0; i < pal_win_nfields && rows_cached; i++) {
+            if (!pal_win_field_applies(&pal_win_fields[i], pal_win_events[r].source, pal_win_events[r].id)) continue;
+            rows_cached = n < sizeof rows_list / sizeof rows_list[0];
+            if (rows_cached) rows_list[n++] = (uint16_t)i;
+        }
+    }
+    if (rows_cached) rows_first[pal_win_nevents] = (uint16_t)n;
     fx.code = find_field("event.code");
     fx.provider = find_field("event.provider");
     fx.outcome = find_field("event.outcome");
@@ -103,20 +147,23 @@ static void fx_init(void)
     }
 }
 
-/* ---- conversions (pal_win_conv) ---- */
+/* The rows of record `row` (src, eid) in table order, into buf when the
+   cache could not be built; their number. */
+static size_t rows_of(const pal_win_event *row, unsigned src, int64_t eid, uint16_t *buf, const uint16_t **out)
+{
+    size_t r = (size_t)(row - pal_win_events);
+    if (rows_cached && r < pal_win_nevents) {
+        *out = rows_list + rows_first[r];
+        return (size_t)(rows_first[r + 1] - rows_first[r]);
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < pal_win_nfields && n < PAL_WIN_MAX_FIELDS; i++)
+        if (pal_win_field_applies(&pal_win_fields[i], src, eid)) buf[n++] = (uint16_t)i;
+    *out = buf;
+    return n;
+}
 
-/* Every name this file looks up (decode_int.h, "the fast path"): the
-   record's own, and the event data keys in each object that can hold
-   them (sysval, sysmon_check_data). */
-const char *const dec_lookups_sysmon[] = {
-    "winlog.channel", "Channel", "winlog.provider_name", "SourceName", "ProviderName", "winlog.event_id",
-    "EventID", "winlog.event_data", "EventData", "Hostname", "winlog.computer_name", NULL};
-const char *const dec_sysmon_data_objects[] = {"winlog.event_data", "EventData", "", NULL};
-const char *const dec_sysmon_data_keys[] = {
-    "UtcTime", "User", "ProcessId", "Image", "CommandLine", "CurrentDirectory", "ParentProcessId",
-    "ParentImage", "ParentCommandLine", "Hashes", "Protocol", "Initiated", "SourceIp", "SourcePort",
-    "DestinationIp", "DestinationPort", "DestinationHostname", "QueryName", "QueryResults", "QueryStatus",
-    "TargetFilename", NULL};
+/* ---- conversions (pal_win_conv) ---- */
 
 /* Sysmon writes UtcTime as "2024-03-12 10:05:00.120"; Winlogbeat's
    @timestamp (and every other adapter) is ISO 8601.  One form, so a policy
@@ -512,10 +559,13 @@ static int check_data(evctx *e, unsigned src, int64_t eid, const pal_win_event *
 {
     const char *shown[3];
     unsigned nshown = 0;
+    uint16_t buf[PAL_WIN_MAX_FIELDS];
+    const uint16_t *rows;
+    size_t nrows = rows_of(row, src, eid, buf, &rows);
     for (int pass = 0; pass < 2; pass++)           /* the record's own keys first, then the common ones */
-        for (size_t i = 0; i < pal_win_nfields; i++) {
-            const pal_win_field *f = &pal_win_fields[i];
-            if (!pal_win_field_applies(f, src, eid) || (pass == 0) != (f->ids[0] != 0)) continue;
+        for (size_t j = 0; j < nrows; j++) {
+            const pal_win_field *f = &pal_win_fields[rows[j]];
+            if ((pass == 0) != (f->ids[0] != 0)) continue;
             const cJSON *v = dec_item(&e->d, data, f->key, pre);
             if (v && !cJSON_IsNull(v)) return 0;
             bool dup = false;
@@ -607,9 +657,12 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
 
     /* the event data, row by row */
     const char *action = row->action;
-    for (size_t i = 0; i < pal_win_nfields; i++) {
+    uint16_t buf[PAL_WIN_MAX_FIELDS];
+    const uint16_t *rows;
+    size_t nrows = rows_of(row, src, eid, buf, &rows);
+    for (size_t j = 0; j < nrows; j++) {
+        size_t i = rows[j];
         const pal_win_field *f = &pal_win_fields[i];
-        if (!pal_win_field_applies(f, src, eid)) continue;
         const cJSON *v = winval(e, data, pre, f->key);
         if (v && data == root && nxlog_header(f->key, jstr(v))) continue;
         if (v) apply_row(e, f, i < sizeof row_index / sizeof row_index[0] ? row_index[i] : -1, v, pre, &action);

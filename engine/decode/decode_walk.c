@@ -70,7 +70,7 @@ const cJSON *dec_item(dec *d, const cJSON *obj, const char *key, const char *whe
     if (!cJSON_IsObject(obj)) return NULL;
     const cJSON *found = NULL;
     for (const cJSON *m = obj->child; m; m = m->next) {
-        if (!m->string || strcmp(m->string, key) != 0) continue;
+        if (!m->string || m->string[0] != key[0] || strcmp(m->string, key) != 0) continue;
         if (d->last_wins) { found = m; continue; }
         if (!found) { found = m; continue; }
         dec_note_dup(d, where, key, strlen(key));

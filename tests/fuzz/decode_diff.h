@@ -28,6 +28,7 @@
 #include "engine/decode/decode.h"
 #include "engine/decode/decode_int.h"
 #include "engine/base/limits.h"
+#include "engine/core/winevents.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -364,8 +365,10 @@ typedef struct dd_member {
 static const char *const dd_categories[] = {"[\"process\"]", "[\"network\"]", "[\"file\"]", "[\"dns\"]",
                                            "\"process\"", "[\"host\",\"network\"]", "[\"web\"]", "[]", "[\"Process\"]",
                                            NULL};
-static const char *const dd_event_ids[] = {"1", "3", "11", "22", "\"3\"", "7", "1.5", "\"x\"", NULL};
-static const char *const dd_channels[] = {"\"Microsoft-Windows-Sysmon/Operational\"", "\"Security\"", NULL};
+static const char *const dd_event_ids[] = {"1", "3", "11", "22", "\"3\"", "7", "1.5", "\"x\"", "13", "4688",
+                                          "4624", "7045", "4104", "{\"#text\":4688}", "{\"#text\":\"1\"}", NULL};
+static const char *const dd_channels[] = {"\"Microsoft-Windows-Sysmon/Operational\"", "\"Security\"", "\"System\"",
+                                          "\"Microsoft-Windows-PowerShell/Operational\"", "\"Application\"", NULL};
 static const char *const dd_sources[] = {"\"syscall\"", "\"k8s_audit\"", NULL};
 static const char *const dd_evt_types[] = {"\"execve\"", "\"connect\"", "\"accept\"", "\"openat\"",
                                           "\"open\"", "\"creat\"", "\"sendto\"", "\"read\"", NULL};
@@ -482,23 +485,33 @@ static unsigned dd_members(dd_gen *g, dd_member *m)
             if (dd_chance(g, 35) && strcmp(pal_field_json(&s->fields[i]), "event.category")) dd_add(m, &n, pal_field_json(&s->fields[i]), s->fields[i].type, s->fields[i].elem);
         if (dd_chance(g, 20)) dd_add(m, &n, "host.os.family", PT_STRING, 0);
         if (dd_chance(g, 10)) dd_add(m, &n, "host.os.platform", PT_STRING, 0);
-    } else if (source < 8) {          /* Sysmon, Winlogbeat or flat */
-        unsigned layout = dd_rnd(g, 3);
-        const char *data = layout == 0 ? "winlog.event_data." : layout == 1 ? "EventData." : "";
-        if (dd_chance(g, 95)) dd_add_choices(m, &n, layout == 0 ? "winlog.event_id" : "EventID", PT_INT, 0, dd_event_ids);
-        if (dd_chance(g, 70))
-            dd_add_choices(m, &n, layout == 0 ? "winlog.channel" : "Channel", PT_STRING, 0, dd_channels);
-        if (dd_chance(g, 30)) dd_add(m, &n, layout == 0 ? "winlog.provider_name" : "ProviderName", PT_STRING, 0);
-        if (dd_chance(g, 20)) dd_add(m, &n, "SourceName", PT_STRING, 0);
+    } else if (source < 8) {          /* Windows: Winlogbeat, flat or evtx_dump */
+        unsigned layout = dd_rnd(g, 4);
+        const char *data = layout == 0 ? "winlog.event_data." : layout == 1 ? "EventData." : layout == 2 ? "" :
+                                                                                          "Event.EventData.";
+        const char *id = layout == 0 ? "winlog.event_id" : layout == 3 ? "Event.System.EventID" : "EventID";
+        const char *chan = layout == 0 ? "winlog.channel" : layout == 3 ? "Event.System.Channel" : "Channel";
+        if (dd_chance(g, 95)) dd_add_choices(m, &n, id, PT_INT, 0, dd_event_ids);
+        if (dd_chance(g, 70)) dd_add_choices(m, &n, chan, PT_STRING, 0, dd_channels);
+        if (dd_chance(g, 30))
+            dd_add(m, &n, layout == 0 ? "winlog.provider_name" : layout == 3 ? "Event.System.Provider.#attributes.Name"
+                                                                              : "ProviderName", PT_STRING, 0);
+        if (dd_chance(g, 20)) dd_add(m, &n, layout == 3 ? "Event.System.Computer" : "SourceName", PT_STRING, 0);
         if (dd_chance(g, 40)) dd_add(m, &n, layout == 0 ? "winlog.computer_name" : "Hostname", PT_STRING, 0);
-        for (unsigned k = 0; dec_sysmon_data_keys[k]; k++)
-            if (dd_chance(g, 40)) {
-                char p[160];
-                snprintf(p, sizeof p, "%s%s", data, dec_sysmon_data_keys[k]);
-                const char *key = dec_sysmon_data_keys[k];
-                bool num = strstr(key, "Id") || strstr(key, "Port") || strstr(key, "Status");
-                dd_add(m, &n, p, num ? PT_INT : PT_STRING, 0);
-            }
+        if (dd_chance(g, 20)) dd_add(m, &n, layout == 0 ? "winlog.record_id" : layout == 3 ? "Event.System.EventRecordID"
+                                                                                          : "RecordNumber", PT_INT, 0);
+        if (layout == 3 && dd_chance(g, 30)) dd_add(m, &n, "Event.System.TimeCreated.#attributes.SystemTime", PT_STRING, 0);
+        /* the rows' event data keys (each once), about twelve of them */
+        for (size_t k = 0; k < pal_win_nfields; k++) {
+            const char *key = pal_win_fields[k].key;
+            bool first = true;
+            for (size_t j = 0; j < k && first; j++) first = strcmp(pal_win_fields[j].key, key) != 0;
+            if (!first || !dd_chance(g, 10)) continue;
+            char p[160];
+            snprintf(p, sizeof p, "%s%s", data, key);
+            bool num = strstr(key, "Id") || strstr(key, "Port") || strstr(key, "Status");
+            dd_add(m, &n, p, num ? PT_INT : PT_STRING, 0);
+        }
         for (unsigned i = 0; i < s->nfields; i++)   /* ECS fields a shipper added */
             if (dd_chance(g, 6)) dd_add(m, &n, pal_field_json(&s->fields[i]), s->fields[i].type, s->fields[i].elem);
     } else {                          /* Falco */
@@ -518,7 +531,7 @@ static unsigned dd_members(dd_gen *g, dd_member *m)
     }
     /* names nothing reads */
     static const char *const other[] = {"agent.name", "ecs.version", "message", "tags", "labels.app",
-                                        "process.thread.id", "winlog.record_id", "output", "priority",
+                                        "process.thread.id", "winlog.opcode", "output", "priority",
                                         "process.Name", "Process.name", "processname", "process.", ".process"};
     for (unsigned i = 0, k = dd_rnd(g, 4); i < k; i++)
         dd_add(m, &n, other[dd_rnd(g, sizeof other / sizeof other[0])], PT_STRING, 0);

@@ -263,16 +263,9 @@ static void test_fast_path_taken(void)
                                    sizeof why);
             if (!same) fprintf(stderr, "clean line %u, want %u: %s\n", i, w, why);
             CHECK(same);
-            /* Windows records go to the tree (decode_event.c: their table-driven
-               adapter reads names the fast path does not declare yet); the rest
-               take the fast path */
-            bool windows = strstr(clean[i], "\"winlog\"") || strstr(clean[i], "\"EventID\"");
-            if (st.dec.fast != !windows)
-                fprintf(stderr, "clean line %u, want %u: %s the fast path\n", i, w, windows ? "on" : "not decoded on");
-            CHECK_INT(st.dec.fast, !windows);
-            /* every one is plain (printable ASCII): the indexed reader reads it
-               (a Windows record's may stop at winlog.channel: FE_TO_TREE) */
-            if (windows) continue;
+            if (st.dec.fast != 1) fprintf(stderr, "clean line %u, want %u: not decoded on the fast path\n", i, w);
+            CHECK_INT(st.dec.fast, 1);
+            /* every one is plain (printable ASCII): the indexed reader reads it */
             if (st.dec.indexed != 1) fprintf(stderr, "clean line %u, want %u: not read by the indexed reader\n", i, w);
             CHECK_INT(st.dec.indexed, 1);
         }
