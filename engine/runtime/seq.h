@@ -131,4 +131,24 @@ int pal_seqstate_apply(pal_seqstate *s, const pal_seq_event *ev, int64_t t, cons
    counted); s is freed.  NULL when out of memory (s is freed too). */
 pal_seqstate *pal_seqstate_rebind(pal_seqstate *s, const pal_program *to);
 
+/* ---- the state file: `palisade agent --state FILE` (layout in seq.c) ---- */
+
+#define PAL_SEQ_STATE_FORMAT 1u
+
+/* s (NULL: a program without correlations) as a state file's bytes,
+   malloc'ed into *buf and *len, with the writer's event count (member ids
+   are at most it, and continue from it after a restart).  Past
+   PAL_MAX_STATE_BYTES the oldest entries stay out (*omitted counts them).
+   -1 when out of memory. */
+int pal_seqstate_write(const pal_seqstate *s, uint64_t events, unsigned char **buf, size_t *len, uint64_t *omitted);
+
+/* A state file read back for program p: verified first (magic, format,
+   length, checksum), then every count and length bounded by the bytes left
+   and the limits.  The partial matches of correlations p has unchanged (by
+   digest) are kept, through the caps oldest first (evictions counted);
+   the others are dropped: stats kept and dropped count both.  On damage:
+   -1, and "NAME: damaged state file at byte N: what; what to do" in err. */
+int pal_seqstate_read(const unsigned char *buf, size_t len, const char *name, const pal_program *p,
+                      const pal_seq_limits *lim, pal_seqstate **out, uint64_t *events, char *err, size_t cap);
+
 #endif
