@@ -815,6 +815,7 @@ static void finish_reload(agent *a)
             a->dec = nd;
             a->prog = np;
             if (a->workers) {
+                pal_workers_set_ordered(a->workers, nd);
                 pal_workers_set_program(a->workers, np);
                 pal_program **nr = realloc(a->retired, (a->nretired + 1) * sizeof *nr);
                 if (nr) {
@@ -1137,18 +1138,15 @@ static int agent_setup(agent *a, char *err, size_t cap)
         if (ss) pal_runtime_put_seqstate(a->dec->rt, ss);
         a->dec->events = events;
     }
-    /* correlation state is one ordered stream: deciding it on several
-       workers would split it, so such a policy is decided on one thread */
-    if (a->prog->nseqs && a->threads > 1) {
-        fprintf(stderr, "palisade agent: the policy has sequences or counting rules: deciding on one thread\n");
-        a->threads = 1;
-    }
     if (a->threads > 1) {
         char werr[256];
         if (!(a->workers = pal_workers_new(&(pal_workers_opts){a->threads, 0, 0, AGENT_WORKER_NICE}, a->dec, werr, sizeof werr))) {
             snprintf(err, cap, "--threads %u: %s", a->threads, werr);
             return -1;
         }
+        /* correlation state is one ordered stream: this thread's decider
+           holds it, and settles the workers' step hits in input order */
+        pal_workers_set_ordered(a->workers, a->dec);
         pal_workers_set_program(a->workers, a->prog);
         stream_session(a, &a->stdin_s);
     } else {

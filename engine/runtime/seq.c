@@ -64,7 +64,6 @@ struct pal_seqstate {
     pal_seq_stats st;
     bool have_watermark;
     int64_t watermark;
-    int ts_field;
     /* a match's members and message, until the next call */
     uint64_t ids[PAL_MAX_SEQ_THRESHOLD + PAL_MAX_SEQ_STEPS];
     char msg[PAL_MAX_MESSAGE_BYTES + 1];
@@ -82,7 +81,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 
 /* A value as key bytes; false when it cannot join (undefined, a list).
    Windows paths fold case and separators; long strings go by hash. */
-enum { KEY_MAX = 1024, KEY_LONG = 256 };
+enum { KEY_MAX = PAL_SEQ_KEY_MAX, KEY_LONG = 256 };
 static bool key_value(const pal_value *v, unsigned char *out, uint32_t *len)
 {
     uint32_t n = 0;
@@ -144,6 +143,32 @@ static bool make_key(const pal_program *p, const pal_seq *q, uint32_t j, const p
     }
     *keylen = n;
     return true;
+}
+
+void pal_seq_hit_keys(const pal_program *p, pal_seq_hits *h, const pal_record *rec, unsigned char *keybuf)
+{
+    h->vhash = 0;
+    if (h->seq >= p->nseqs) { h->steps = 0; return; }
+    const pal_seq *q = &p->seqs[h->seq];
+    for (uint32_t j = 0; j <= q->nsteps; j++) {
+        h->keys[j] = NULL;
+        h->keylen[j] = 0;
+        if (!(h->steps & (1u << j))) continue;
+        if ((j == q->nsteps && !q->has_until) || !make_key(p, q, j, rec, keybuf + (size_t)j * KEY_MAX, &h->keylen[j])) {
+            h->steps &= ~(1u << j);
+            continue;
+        }
+        h->keys[j] = keybuf + (size_t)j * KEY_MAX;
+    }
+    if (q->type == PQ_DISTINCT && (h->steps & 1u)) {
+        const pal_seqpart *sp = &p->seqparts[q->part_first + q->nkeys];
+        unsigned char vb[KEY_MAX];
+        uint32_t vl;
+        if (!rec->slots || sp->index >= rec->schema->nfields || !key_value(&rec->slots[sp->index], vb, &vl))
+            h->steps &= ~1u;
+        else
+            h->vhash = fnv(FNV0, vb, vl);
+    }
 }
 
 /* ---- entries ---- */
@@ -305,7 +330,6 @@ pal_seqstate *pal_seqstate_new(const pal_program *p, const pal_seq_limits *lim)
         s->seqs[i].q = &p->seqs[i];
         s->seqs[i].digest = pal_seq_digest(p, i);
     }
-    s->ts_field = pal_schema_find(pal_schema_get(PS_EVENT), "timestamp", 9);
     return s;
 }
 
@@ -406,13 +430,17 @@ static void expire(pal_seqstate *s)
     }
 }
 
-int64_t pal_seqstate_begin(pal_seqstate *s, const pal_seq_event *ev, bool *late)
+int pal_seq_time_field(void) { return pal_schema_find(pal_schema_get(PS_EVENT), "timestamp", 9); }
+
+bool pal_seq_record_time(const pal_record *rec, int ts_field, int64_t *ms)
 {
-    int64_t t;
-    const pal_value *v = s->ts_field >= 0 && ev->rec->slots && (uint32_t)s->ts_field < ev->rec->schema->nfields
-                             ? &ev->rec->slots[s->ts_field] : NULL;
-    if (!(v && v->tag == PV_STR && pal_seq_parse_time(v->u.s, v->len, &t)))
-        t = s->have_watermark ? s->watermark : ev->clock;
+    const pal_value *v = ts_field >= 0 && rec->slots && (uint32_t)ts_field < rec->schema->nfields ? &rec->slots[ts_field] : NULL;
+    return v && v->tag == PV_STR && pal_seq_parse_time(v->u.s, v->len, ms);
+}
+
+int64_t pal_seqstate_begin(pal_seqstate *s, bool has_time, int64_t time, int64_t clock, bool *late)
+{
+    int64_t t = has_time ? time : s->have_watermark ? s->watermark : clock;
     *late = s->have_watermark && t < s->watermark - s->lim.tolerance;
     if (*late) { s->st.late++; return t; }
     if (!s->have_watermark || t > s->watermark) {
@@ -502,19 +530,18 @@ static int report(pal_seqstate *s, uint32_t seq, const member *ms, uint32_t n, c
 
 /* ---- one correlation's hits ---- */
 
-static int apply_sequence(pal_seqstate *s, const pal_seq_event *ev, int64_t t, const pal_seq_hits *h,
-                          const unsigned char *until_key, uint32_t until_len, bool until_hit, match_fn fn, void *user)
+static int apply_sequence(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hits *h, match_fn fn, void *user)
 {
     const pal_seq *q = s->seqs[h->seq].q;
-    unsigned char key[KEY_MAX];
-    uint32_t keylen;
+    bool until_hit = h->steps & (1u << q->nsteps);
     for (int j = (int)q->nsteps - 1; j >= 0; j--) {
         if (!(h->steps & (1u << j))) continue;
-        if (!make_key(s->p, q, (uint32_t)j, ev->rec, key, &keylen)) continue;
-        if (until_hit && keylen == until_len && !memcmp(key, until_key, keylen)) continue;
+        const unsigned char *key = h->keys[j];
+        uint32_t keylen = h->keylen[j];
+        if (until_hit && keylen == h->keylen[q->nsteps] && !memcmp(key, h->keys[q->nsteps], keylen)) continue;
         uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), key, keylen);
         entry *e = entry_find(s, h->seq, hash, key, keylen);
-        member nm = {t, ev->id, 0, NULL, 0};
+        member nm = {t, id, 0, NULL, 0};
         if (j > 0) {
             if (!e || !e->stage[j]) continue;
             member *part = e->stage[j];
@@ -565,23 +592,22 @@ static int apply_sequence(pal_seqstate *s, const pal_seq_event *ev, int64_t t, c
     return 0;
 }
 
-static int apply_unordered(pal_seqstate *s, const pal_seq_event *ev, int64_t t, const pal_seq_hits *h,
-                           const unsigned char *until_key, uint32_t until_len, bool until_hit, match_fn fn, void *user)
+static int apply_unordered(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hits *h, match_fn fn, void *user)
 {
     const pal_seq *q = s->seqs[h->seq].q;
-    unsigned char key[KEY_MAX];
-    uint32_t keylen;
+    bool until_hit = h->steps & (1u << q->nsteps);
     for (int j = (int)q->nsteps - 1; j >= 0; j--) {
         if (!(h->steps & (1u << j))) continue;
-        if (!make_key(s->p, q, (uint32_t)j, ev->rec, key, &keylen)) continue;
-        if (until_hit && keylen == until_len && !memcmp(key, until_key, keylen)) continue;
+        const unsigned char *key = h->keys[j];
+        uint32_t keylen = h->keylen[j];
+        if (until_hit && keylen == h->keylen[q->nsteps] && !memcmp(key, h->keys[q->nsteps], keylen)) continue;
         uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), key, keylen);
         entry *e = entry_find(s, h->seq, hash, key, keylen);
         if (!e && !(e = entry_new(s, h->seq, hash, key, keylen))) return -1;
         member *m = &e->m[j];
         if (m->time == INT64_MIN || t >= m->time) {
             member_clear(s, m);
-            member nm = {t, ev->id, 0, NULL, 0};
+            member nm = {t, id, 0, NULL, 0};
             if (!copy_capture(s, &nm, h->captures[j], h->caplen[j])) return -1;
             *m = nm;
         }
@@ -605,23 +631,13 @@ static int apply_unordered(pal_seqstate *s, const pal_seq_event *ev, int64_t t, 
     return 0;
 }
 
-static int apply_count(pal_seqstate *s, const pal_seq_event *ev, int64_t t, const pal_seq_hits *h, match_fn fn,
-                       void *user)
+static int apply_count(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hits *h, match_fn fn, void *user)
 {
     const pal_seq *q = s->seqs[h->seq].q;
-    unsigned char key[KEY_MAX];
-    uint32_t keylen;
-    if (!(h->steps & 1u) || !make_key(s->p, q, 0, ev->rec, key, &keylen)) return 0;
-    uint64_t vhash = 0;
-    if (q->type == PQ_DISTINCT) {
-        const pal_seqpart *sp = &s->p->seqparts[q->part_first + q->nkeys];
-        unsigned char vb[KEY_MAX];
-        uint32_t vl;
-        if (!ev->rec->slots || sp->index >= ev->rec->schema->nfields ||
-            !key_value(&ev->rec->slots[sp->index], vb, &vl))
-            return 0;
-        vhash = fnv(FNV0, vb, vl);
-    }
+    if (!(h->steps & 1u)) return 0;
+    const unsigned char *key = h->keys[0];
+    uint32_t keylen = h->keylen[0];
+    uint64_t vhash = q->type == PQ_DISTINCT ? h->vhash : 0;
     uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), key, keylen);
     entry *e = entry_find(s, h->seq, hash, key, keylen);
     if (!e && !(e = entry_new(s, h->seq, hash, key, keylen))) return -1;
@@ -638,7 +654,7 @@ static int apply_count(pal_seqstate *s, const pal_seq_event *ev, int64_t t, cons
         e->n = w;
     }
     if (!room(s, e, e->n + 1)) return -1;
-    e->m[e->n++] = (member){t, ev->id, vhash, NULL, 0};
+    e->m[e->n++] = (member){t, id, vhash, NULL, 0};
     entry_touch(s, e, t);
     if (e->n >= (uint64_t)q->threshold) {
         const char *caps[1] = {h->captures[0]};
@@ -650,23 +666,20 @@ static int apply_count(pal_seqstate *s, const pal_seq_event *ev, int64_t t, cons
     return 0;
 }
 
-int pal_seqstate_apply(pal_seqstate *s, const pal_seq_event *ev, int64_t t, const pal_seq_hits *h,
+int pal_seqstate_apply(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hits *h,
                        int (*fn)(void *user, const pal_seq_match *m), void *user)
 {
     if (h->seq >= s->p->nseqs) return 0;
     const pal_seq *q = s->seqs[h->seq].q;
-    if (q->type == PQ_COUNT || q->type == PQ_DISTINCT) return apply_count(s, ev, t, h, fn, user);
-    unsigned char ukey[KEY_MAX];
-    uint32_t ulen = 0;
-    bool until_hit = q->has_until && (h->steps & (1u << q->nsteps)) &&
-                     make_key(s->p, q, q->nsteps, ev->rec, ukey, &ulen);
-    if (until_hit) {
+    if (q->type == PQ_COUNT || q->type == PQ_DISTINCT) return apply_count(s, id, t, h, fn, user);
+    if (q->has_until && (h->steps & (1u << q->nsteps))) {
+        const unsigned char *ukey = h->keys[q->nsteps];
+        uint32_t ulen = h->keylen[q->nsteps];
         uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), ukey, ulen);
         entry *e = entry_find(s, h->seq, hash, ukey, ulen);
         if (e) entry_free(s, e);
     }
-    return q->type == PQ_SEQUENCE ? apply_sequence(s, ev, t, h, ukey, ulen, until_hit, fn, user)
-                                  : apply_unordered(s, ev, t, h, ukey, ulen, until_hit, fn, user);
+    return q->type == PQ_SEQUENCE ? apply_sequence(s, id, t, h, fn, user) : apply_unordered(s, id, t, h, fn, user);
 }
 
 /* ---- digests and reloads ---- */

@@ -144,6 +144,34 @@ static void test_times(void)
     CHECK(!pal_seq_parse_time("2024-05-02T10:00:01Zjunk", 24, &ms));
 }
 
+/* Four join fields of 256 bytes each: the longest group key there is
+   (each field's tag, length and bytes: 1044 bytes, past the 1024 the key
+   buffers once had). */
+static void test_longest_key(void)
+{
+    pal_program *p = compile("sequence \"wide\" {\n  by host.name, user.name, process.name, process.working_directory\n"
+                             "  within 1m\n  step { on process when process.pid == 1 }\n  step { on process when process.pid == 2 }\n}\n");
+    CHECK(p != NULL);
+    if (!p) return;
+    char v[257], line[2048], out[256];
+    memset(v, 'k', 256);
+    v[256] = 0;
+    pal_arena ar;
+    pal_arena_init(&ar, 1u << 20);
+    pal_runtime *rt = pal_runtime_new(p);
+    for (int pid = 1; pid <= 2; pid++) {
+        snprintf(line, sizeof line,
+                 "{\"event\":{\"category\":[\"process\"]},\"host\":{\"name\":\"%s\"},\"user\":{\"name\":\"%s\"},"
+                 "\"process\":{\"pid\":%d,\"name\":\"%s\",\"working_directory\":\"/%s\"}}",
+                 v, v, pid, v, v + 1);
+        decide(rt, &ar, line, (uint64_t)pid, out, sizeof out);
+    }
+    CHECK_STR(out, "wide:wide");
+    pal_runtime_free(rt);
+    pal_arena_free(&ar);
+    pal_program_free(p);
+}
+
 /* ---- the state file (agent --state) ---- */
 
 static const char *FORMS =
@@ -332,7 +360,7 @@ static void test_state_file(void)
     CHECK(strstr(read_changed(file, len, p, 77 + 8, 9, 1, true, err, sizeof err), "at byte 77: correlation 0: type 9") != NULL);
     CHECK(strstr(read_changed(file, len, p, 145, 9, 4, true, err, sizeof err),
                  "at byte 145: an entry of correlation 9, but the file has 4") != NULL);
-    CHECK(strstr(read_changed(file, len, p, 157, 2000, 2, true, err, sizeof err), "at byte 145: a group key of 2000 bytes (at most 1024)") != NULL);
+    CHECK(strstr(read_changed(file, len, p, 157, 2000, 2, true, err, sizeof err), "at byte 145: a group key of 2000 bytes (at most 1044)") != NULL);
     CHECK(strstr(read_changed(file, len, p, 165, 8, 2, true, err, sizeof err), "at byte 165: stage mask 0x8 for a sequence of 3 steps") != NULL);
     CHECK(strstr(read_changed(file, len, p, 167, (uint64_t)1 << 60, 8, true, err, sizeof err), "at byte 167: member time") != NULL);
     CHECK(strstr(read_changed(file, len, p, 175, 99, 8, true, err, sizeof err),
@@ -423,6 +451,7 @@ int main(void)
     test_digest();
     test_reload();
     test_times();
+    test_longest_key();
     test_state_file();
     test_state_other_program();
     return unit_result("test_seq");
