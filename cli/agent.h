@@ -110,6 +110,17 @@ void agent_reload_cancel(agent_policy *ap);
 /* Starts a reload and waits for it (the first load). */
 int agent_reload_wait(agent_policy *ap, pal_program **out, pal_bundle_sig *sig, char *err, size_t cap);
 
+/* --state FILE (cli/agent_state.c): the correlation state read back for p
+   at start (*out NULL when there is none or p has no correlations; the
+   event count the members are named by in *events), and written at the
+   end (s NULL: none).  0, or -1 with err naming the file, the place and
+   what to do. */
+#include <stdint.h>
+struct pal_seqstate;
+int agent_state_load(const char *path, const pal_program *p, struct pal_seqstate **out, uint64_t *events, char *err,
+                     size_t cap);
+int agent_state_save(const char *path, const struct pal_seqstate *s, uint64_t events, char *err, size_t cap);
+
 /* Enforcement (--enforce, cli/agent_enforce.c over engine/enforce/enforcer.h):
    its flags, and the calls the loop makes.  Everything is a no-op without
    --enforce. */

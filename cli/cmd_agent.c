@@ -175,6 +175,7 @@ typedef struct follower {
 typedef struct agent {
     /* options */
     const char *policy_path, *follow_path, *listen_path, *decision_path, *output_path;
+    const char *state_path;    /* --state: correlation state kept across restarts (NULL: none) */
     pal_input_format fmt;
     pal_decode_opts dopts;     /* --volume-map */
     bool have_dopts;
@@ -814,6 +815,7 @@ static void finish_reload(agent *a)
             a->dec = nd;
             a->prog = np;
             if (a->workers) {
+                pal_workers_set_ordered(a->workers, nd);
                 pal_workers_set_program(a->workers, np);
                 pal_program **nr = realloc(a->retired, (a->nretired + 1) * sizeof *nr);
                 if (nr) {
@@ -1054,7 +1056,7 @@ static void usage(FILE *f)
             "usage: palisade agent [--policy DIR|BUNDLE] [--verify-key PUB] [--input-format auto|ecs|sysmon|evtx-json|falco]\n"
             "                      [--follow FILE [--from-start] | --listen PATH] [--decision-socket PATH]\n"
             "                      [--output FILE] [--reload-delay MS] [--idle-timeout MS] [--request-timeout MS]\n"
-            "                      [--learn DIR [--learn-image GLOB]] [--volume-map MAP] [--threads N]\n"
+            "                      [--learn DIR [--learn-image GLOB]] [--volume-map MAP] [--threads N] [--state FILE]\n"
             "Decides a live event stream, one decision line per event line, each naming the revision that made it.\n"
             "  --policy DIR|BUNDLE   the rules (default: the built-in runtime policies); reloaded on SIGHUP and when\n"
             "                        the directory or bundle changes; a set that fails to build or verify is\n"
@@ -1078,6 +1080,9 @@ static void usage(FILE *f)
             "  --threads N           decide the stream on N threads (default: the cores, here %u), decisions in\n"
             "                        input order; 1: all on one thread.  The decision socket is answered on the\n"
             "                        thread that reads, never behind the stream\n"
+            "  --state FILE          the partial matches of sequences and counting rules are written to FILE when\n"
+            "                        the agent stops and read back when it starts (checked like a bundle; a\n"
+            "                        damaged file stops the start); those of rules changed since are dropped\n"
             "  --learn DIR           learning mode: events of the images learned (--learn-image GLOB, default all)\n"
             "                        are not enforced (decisions say allow, \"learning\":true); what they do is\n"
             "                        written as runtime and firewall policy to DIR/learned.pal (merged into it)\n"
@@ -1126,11 +1131,12 @@ static int agent_setup(agent *a, char *err, size_t cap)
     a->dec->decode_all = agent_decided_hook != NULL;
     a->dec->decode_opts = a->have_dopts ? &a->dopts : NULL;
     a->dec->ids_by_count = true;   /* lines of several connections interleave */
-    /* correlation state is one ordered stream: deciding it on several
-       workers would split it, so such a policy is decided on one thread */
-    if (a->prog->nseqs && a->threads > 1) {
-        fprintf(stderr, "palisade agent: the policy has sequences or counting rules: deciding on one thread\n");
-        a->threads = 1;
+    if (a->state_path) {
+        struct pal_seqstate *ss;
+        uint64_t events;
+        if (agent_state_load(a->state_path, a->prog, &ss, &events, err, cap) != 0) return -1;
+        if (ss) pal_runtime_put_seqstate(a->dec->rt, ss);
+        a->dec->events = events;
     }
     if (a->threads > 1) {
         char werr[256];
@@ -1138,6 +1144,9 @@ static int agent_setup(agent *a, char *err, size_t cap)
             snprintf(err, cap, "--threads %u: %s", a->threads, werr);
             return -1;
         }
+        /* correlation state is one ordered stream: this thread's decider
+           holds it, and settles the workers' step hits in input order */
+        pal_workers_set_ordered(a->workers, a->dec);
         pal_workers_set_program(a->workers, a->prog);
         stream_session(a, &a->stdin_s);
     } else {
@@ -1234,6 +1243,7 @@ int cmd_agent(int argc, char **argv)
         else if (cli_args_value(&A, "--listen", "a path for the event socket")) a.listen_path = A.value;
         else if (cli_args_value(&A, "--decision-socket", "a path for the decision socket")) a.decision_path = A.value;
         else if (cli_args_value(&A, "--output", "a file for the decision lines")) a.output_path = A.value;
+        else if (cli_args_value(&A, "--state", "a file for the correlation state")) a.state_path = A.value;
         else if (cli_args_value(&A, "--learn", "a directory for learned.pal")) learning.dir = A.value;
         else if (cli_args_value(&A, "--learn-image", "a glob on the image name, e.g. 'web*'")) learning.image_glob = A.value;
         else if (cli_args_value(&A, "--reload-delay", "milliseconds, 0 to 60000")) {
@@ -1300,10 +1310,15 @@ int cmd_agent(int argc, char **argv)
     run(&a);
     agent_enforce_stop(&a.stream.buf);
     flush_output(&a, true);
+    int rc = EXIT_OK;
+    if (a.state_path && agent_state_save(a.state_path, pal_runtime_seqstate(a.dec->rt), a.dec->events, err, sizeof err) != 0) {
+        cli_error("agent", "%s", err);
+        rc = EXIT_ERROR;
+    }
     print_stats(&a, " at exit");
     learn_write(&learning, "exit");
     pal_learn_free(learning.model);
     learning.model = NULL;
     agent_teardown(&a);
-    return EXIT_OK;
+    return rc;
 }

@@ -294,14 +294,13 @@ int cmd_eval(int argc, char **argv)
     e.s.lines.read_size = EVAL_READ_BYTES;
     /* correlations: a file decides alike every run (events without a
        timestamp take the time eval started), within the caps asked for; their
-       state is one ordered stream, so such a program is decided on one thread */
+       state is one ordered stream, held by this thread's decider (with
+       workers, it settles their step hits in input order) */
     dec.clock_ms = pal_clock_ms();
     if (p->nseqs) {
         pal_seqstate *ss = pal_seqstate_new(p, &seq_limits);
         if (!ss) { if (fd != STDIN_FILENO) close(fd); pal_decider_free(&dec); pal_program_free(p); return cli_error("eval", "out of memory"); }
         pal_runtime_put_seqstate(dec.rt, ss);
-        if (threads > 1) fprintf(stderr, "palisade eval: the policy has sequences or counting rules: deciding on one thread\n");
-        threads = 1;
     }
     int rc = 0;
     if (threads > 1) {
@@ -310,6 +309,7 @@ int cmd_eval(int argc, char **argv)
             cli_error("eval", "--threads %u: %s", threads, werr);
             rc = 1;
         } else {
+            pal_workers_set_ordered(e.w, &dec);
             pal_workers_set_program(e.w, p);
             pal_session_use_workers(&e.s, e.w);
         }

@@ -225,7 +225,7 @@ static void print_text(repo *repos, int n, const opts *o, coverage cov, unsigned
                 if (repos[i].covered[t]) continue;
                 const pal_test_target *x = &repos[i].ts.targets[t];
                 printf("  not exercised: %s%s:%u:%u: %s \"%s\"\n", repos[i].prefix, x->file, x->line, x->col,
-                       pal_rule_kind_name(x->kind), x->name);
+                       pal_test_target_kind(x->kind), x->name);
             }
     }
     printf("%u passed, %u failed", passed, failed);
@@ -279,7 +279,7 @@ static int print_json(repo *repos, int n, const opts *o, coverage cov, unsigned 
                     const pal_test_target *x = &r->ts.targets[t->by_target];
                     if (by) {
                         cJSON_AddItemToObject(by, "name", jstr(x->name));
-                        cJSON_AddStringToObject(by, "kind", pal_rule_kind_name(x->kind));
+                        cJSON_AddStringToObject(by, "kind", pal_test_target_kind(x->kind));
                         json_target(by, r, x);
                     }
                 }
@@ -295,7 +295,7 @@ static int print_json(repo *repos, int n, const opts *o, coverage cov, unsigned 
                     if (!m) break;
                     cJSON_AddItemToArray(ms, m);
                     cJSON_AddItemToObject(m, "name", jstr(x->name));
-                    cJSON_AddStringToObject(m, "kind", pal_rule_kind_name(x->kind));
+                    cJSON_AddStringToObject(m, "kind", pal_test_target_kind(x->kind));
                     cJSON_AddStringToObject(m, "effect", pal_test_outcome_name(hit->effect));
                     cJSON_AddNumberToObject(m, "count", hit->count);
                     cJSON_AddItemToObject(m, "message", jstr(hit->message));
@@ -329,7 +329,7 @@ static int print_json(repo *repos, int n, const opts *o, coverage cov, unsigned 
                     if (!u) break;
                     cJSON_AddItemToArray(un, u);
                     cJSON_AddItemToObject(u, "name", jstr(x->name));
-                    cJSON_AddStringToObject(u, "kind", pal_rule_kind_name(x->kind));
+                    cJSON_AddStringToObject(u, "kind", pal_test_target_kind(x->kind));
                     json_target(u, &repos[i], x);
                 }
         }

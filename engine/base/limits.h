@@ -42,6 +42,7 @@
 #define PAL_SEQ_TOLERANCE_MS     2000         /* how late an event may arrive and still count in order */
 #define PAL_SEQ_MAX_RULE_STATE   100000u      /* live partial matches of one correlation (default) */
 #define PAL_SEQ_MAX_STATE        1000000u     /* live partial matches of all correlations (default) */
+#define PAL_MAX_STATE_BYTES      (256u << 20) /* the agent's --state file (past it the oldest entries stay out) */
 
 /* Events */
 #define PAL_MAX_EVENT_LINE       (1u << 20)   /* one JSON line */

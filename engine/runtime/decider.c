@@ -5,6 +5,7 @@
 #include "engine/runtime/decider.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "engine/base/limits.h"
@@ -103,8 +104,9 @@ int pal_decide_line(pal_decider *d, const char *line, size_t len, bool toolong, 
     /* a correlation names its events by line (eval), or by their number
        in the agent's stream (lines of several connections interleave) */
     d->events++;
-    pal_runtime_set_event(d->rt, d->ids_by_count || c.line < 0 ? d->events : (uint64_t)c.line,
-                          d->clock_ms ? d->clock_ms : pal_clock_ms());
+    if (d->deferred) d->deferred->events++;
+    int64_t clock = d->clock_ms ? d->clock_ms : pal_clock_ms();
+    pal_runtime_set_event(d->rt, d->ids_by_count || c.line < 0 ? d->events : (uint64_t)c.line, clock);
     if (pal_decide_event(d->rt, &ev, &dec) != 0)
         return error_decision(d, c, "out of memory deciding this event", out, v);
     /* decided, but a field could not be read: say so */
@@ -116,9 +118,110 @@ int pal_decide_line(pal_decider *d, const char *line, size_t len, bool toolong, 
     c.learning = d->on_decided && d->on_decided(d->on_decided_user, d->p, &ev, &dec);
     c.error = NULL;
     if (c.learning) v->effect = PE_ALLOW;
-    /* nobody reads it: writing costs more than deciding did */
-    if (c.only_notable && !pal_verdict_notable(v)) return 0;
-    if (pal_decision_write(out, d->p, &dec, &c) != 0)
+    /* nobody reads it: writing costs more than deciding did (unless its
+       step hits may still complete a chain: the ordered stage decides) */
+    bool may_change = d->deferred && pal_runtime_has_hits(d->rt);
+    if (c.only_notable && !pal_verdict_notable(v) && !may_change) return 0;
+    size_t at = out->len;
+    pal_decision_marks marks;
+    if (pal_decision_write_marked(out, d->p, &dec, &c, &marks) != 0)
         return error_decision(d, c, "out of memory writing this decision", out, v);
+    if (d->deferred) {
+        pal_deferred *df = d->deferred;
+        size_t hits_at = df->hits.len;
+        int x = pal_runtime_export_hits(d->rt, &ev, &df->hits);
+        if (x > 0 && df->n == df->cap) {
+            size_t nc = df->cap ? df->cap * 2 : 64;
+            pal_deferred_line *nl = realloc(df->lines, nc * sizeof *nl);
+            if (!nl) x = -1;
+            else df->lines = nl, df->cap = nc;
+        }
+        if (x < 0) {
+            pal_strbuf_truncate(&df->hits, hits_at);
+            pal_strbuf_truncate(out, at);
+            return error_decision(d, c, "out of memory deciding this event", out, v);
+        }
+        if (x > 0) {
+            df->lines[df->n++] = (pal_deferred_line){at, marks, hits_at, df->hits.len - hits_at, df->events, c.line, clock,
+                                                     v->effect, c.learning, dec.nmatches != 0, pal_verdict_notable(v)};
+            v->deferred = true;
+        }
+    }
     return 0;
+}
+
+void pal_deferred_init(pal_deferred *df)
+{
+    memset(df, 0, sizeof *df);
+    pal_strbuf_init(&df->hits, 0);
+}
+
+void pal_deferred_clear(pal_deferred *df)
+{
+    pal_strbuf_clear(&df->hits);
+    df->n = 0;
+    df->events = 0;
+}
+
+void pal_deferred_free(pal_deferred *df)
+{
+    pal_strbuf_free(&df->hits);
+    free(df->lines);
+    memset(df, 0, sizeof *df);
+}
+
+int pal_decider_settle(pal_decider *io, const pal_program *from, pal_deferred *df, pal_strbuf *out, pal_strbuf *scratch,
+                       pal_tally *t, bool only_notable)
+{
+    if (!df->n) {
+        io->events += df->events;
+        return 0;
+    }
+    pal_strbuf_clear(scratch);
+    size_t copied = 0;
+    int rc = 0;
+    for (size_t i = 0; i < df->n; i++) {
+        const pal_deferred_line *L = &df->lines[i];
+        const char *line = out->s + L->at;
+        const pal_decision_marks *mk = &L->marks;
+        pal_strbuf_append(scratch, out->s + copied, L->at - copied);
+        copied = L->at + mk->len;
+        uint64_t id = io->ids_by_count || L->line < 0 ? io->events + L->event : (uint64_t)L->line;
+        int64_t clock = io->clock_ms ? io->clock_ms : L->clock;
+        pal_decision d;
+        if (pal_runtime_apply_hits(io->rt, from, df->hits.s + L->hits_at, L->hits_len, id, clock, &d) != 0) {
+            rc = -1;
+            d.nmatches = 0;
+        }
+        if (!d.nmatches) {
+            if (only_notable && !L->notable) t->decisions--;   /* kept for its hits only: nothing to say after all */
+            else pal_strbuf_append(scratch, line, mk->len);
+            continue;
+        }
+        int effect = L->effect;
+        for (uint32_t k = 0; k < d.nmatches && !L->learning; k++)
+            if (d.matches[k].effect > effect) effect = d.matches[k].effect;
+        pal_strbuf_append(scratch, line, mk->effect_at);
+        pal_strbuf_putc(scratch, '"');
+        pal_strbuf_puts(scratch, pal_effect_name((unsigned)effect));
+        pal_strbuf_putc(scratch, '"');
+        pal_strbuf_append(scratch, line + mk->effect_end, mk->close_at - mk->effect_end);
+        for (uint32_t k = 0; k < d.nmatches; k++) {
+            if (k || L->had_matches) pal_strbuf_putc(scratch, ',');
+            pal_decision_write_match(scratch, io->p, &d.matches[k]);
+        }
+        pal_strbuf_append(scratch, line + mk->close_at, mk->len - mk->close_at);
+        if (!L->had_matches) t->with_findings++;
+        if (effect >= PE_PREVENT && L->effect < PE_PREVENT) t->denied++;
+    }
+    pal_strbuf_append(scratch, out->s + copied, out->len - copied);
+    io->events += df->events;
+    if (scratch->failed) {   /* out of memory: the lines as they were */
+        pal_strbuf_clear(scratch);
+        return -1;
+    }
+    pal_strbuf tmp = *out;
+    *out = *scratch;
+    *scratch = tmp;
+    return rc;
 }

@@ -33,6 +33,39 @@
    allow and "learning":true, and keeps the matches that would have fired. */
 typedef bool (*pal_decided_fn)(void *user, const pal_program *p, const pal_event *ev, const pal_decision *d);
 
+/* Correlations on the workers (engine/runtime/workers.h).  A deciding
+   thread cannot hold correlation state of its own: the state is one
+   ordered stream.  So a worker's decider *defers*: it decides the line's
+   stateless part and its step hits, writes the decision line as if no
+   chain completed, and notes, for a line with step hits, the hits (group
+   keys, captures, time: nothing that points into the event) and where
+   the line is.  The thread that collects the batches, in input order,
+   settles them (pal_decider_settle) with its own decider — the one with
+   the state, that also answers the agent's decision socket — and splices
+   the chains completed into their lines: the same bytes as one thread
+   writes. */
+typedef struct pal_deferred_line {
+    size_t at;                 /* the line's first byte in the batch's output */
+    pal_decision_marks marks;  /* its effect and the end of its matches */
+    size_t hits_at, hits_len;  /* its hits, in hits */
+    uint64_t event;            /* the how-manyth event of the batch it is (from 1) */
+    long line;                 /* its "line" */
+    int64_t clock;             /* the clock it was decided at */
+    int effect;                /* its effect as written (allow when learning) */
+    bool learning, had_matches, notable;
+} pal_deferred_line;
+
+typedef struct pal_deferred {
+    pal_strbuf hits;
+    pal_deferred_line *lines;
+    size_t n, cap;
+    uint64_t events;           /* events decoded in the batch */
+} pal_deferred;
+
+void pal_deferred_init(pal_deferred *df);
+void pal_deferred_clear(pal_deferred *df);
+void pal_deferred_free(pal_deferred *df);
+
 typedef struct pal_decider {
     const pal_program *p;
     pal_runtime *rt;
@@ -51,6 +84,7 @@ typedef struct pal_decider {
     int64_t clock_ms;
     bool ids_by_count;
     uint64_t events;
+    pal_deferred *deferred;      /* non-NULL: correlations are deferred to it (above) */
 } pal_decider;
 
 /* Milliseconds since the epoch, now. */
@@ -62,6 +96,7 @@ typedef struct pal_verdict {
     bool input_error;    /* the line was not decided (error decision) */
     bool warning;        /* decided, but a field could not be read */
     bool vm_error;       /* a rule ran out of budget */
+    bool deferred;       /* its correlations are to be settled: the line may still change */
 } pal_verdict;
 
 /* Returns 0, or -1 when out of memory.  p must outlive the decider. */
@@ -101,5 +136,15 @@ typedef struct pal_tally {
    was kept (not dropped as unworthy of printing). */
 void pal_tally_line(pal_tally *t, int rc, const pal_verdict *v, bool written);
 void pal_tally_add(pal_tally *t, const pal_tally *more);
+
+/* The ordered stage: the deferred lines of one batch (decided with
+   program `from`), in order, into io's correlation state; the chains they
+   complete spliced into their lines in out (rewritten through scratch),
+   t corrected (findings, denials; a line kept only for its hits and
+   still without findings is dropped when only_notable).  io's event count
+   advances by the batch's events.  Returns 0, or -1 when out of memory
+   (the lines stay as the workers wrote them). */
+int pal_decider_settle(pal_decider *io, const pal_program *from, pal_deferred *df, pal_strbuf *out, pal_strbuf *scratch,
+                       pal_tally *t, bool only_notable);
 
 #endif

@@ -113,7 +113,39 @@ static void put_number(pal_strbuf *b, long v)
     pal_strbuf_puts(b, tmp);
 }
 
+void pal_decision_write_match(pal_strbuf *out, const pal_program *p, const pal_match *m)
+{
+    pal_strbuf_append(out, "{\"rule\":", 8);
+    put_string(out, pal_program_str(p, p->rules[m->rule].name));
+    pal_strbuf_append(out, ",\"effect\":", 10);
+    put_string(out, pal_effect_name(m->effect));
+    pal_strbuf_append(out, ",\"severity\":", 12);
+    put_string(out, pal_severity_name(m->severity));
+    pal_strbuf_append(out, ",\"message\":", 11);
+    put_string(out, m->message ? m->message : "");
+    if (m->nmembers) {
+        /* a completed correlation: its member events and its compiled form */
+        char tmp[32];
+        pal_strbuf_puts(out, ",\"members\":[");
+        for (uint32_t k = 0; k < m->nmembers; k++) {
+            snprintf(tmp, sizeof tmp, "%s%llu", k ? "," : "", (unsigned long long)m->members[k]);
+            pal_strbuf_puts(out, tmp);
+        }
+        snprintf(tmp, sizeof tmp, "%016llx", (unsigned long long)m->revision);
+        pal_strbuf_puts(out, "],\"rule_revision\":\"");
+        pal_strbuf_puts(out, tmp);
+        pal_strbuf_putc(out, '"');
+    }
+    pal_strbuf_putc(out, '}');
+}
+
 int pal_decision_write(pal_strbuf *out, const pal_program *p, const pal_decision *d, const pal_decision_ctx *c)
+{
+    return pal_decision_write_marked(out, p, d, c, NULL);
+}
+
+int pal_decision_write_marked(pal_strbuf *out, const pal_program *p, const pal_decision *d, const pal_decision_ctx *c,
+                              pal_decision_marks *marks)
 {
     size_t start = out->len;
     bool first = true;
@@ -132,35 +164,16 @@ int pal_decision_write(pal_strbuf *out, const pal_program *p, const pal_decision
     }
     int effect = c->error || c->learning ? PE_ALLOW : d->effect;
     put_key(out, "effect", &first);
+    size_t effect_at = out->len;
     put_string(out, pal_effect_name((unsigned)effect));
+    size_t effect_end = out->len;
     put_key(out, "matches", &first);
     pal_strbuf_putc(out, '[');
     for (uint32_t i = 0; !c->error && i < d->nmatches; i++) {
-        const pal_match *m = &d->matches[i];
         if (i) pal_strbuf_putc(out, ',');
-        pal_strbuf_append(out, "{\"rule\":", 8);
-        put_string(out, pal_program_str(p, p->rules[m->rule].name));
-        pal_strbuf_append(out, ",\"effect\":", 10);
-        put_string(out, pal_effect_name(m->effect));
-        pal_strbuf_append(out, ",\"severity\":", 12);
-        put_string(out, pal_severity_name(m->severity));
-        pal_strbuf_append(out, ",\"message\":", 11);
-        put_string(out, m->message ? m->message : "");
-        if (m->nmembers) {
-            /* a completed correlation: its member events and its compiled form */
-            char tmp[32];
-            pal_strbuf_puts(out, ",\"members\":[");
-            for (uint32_t k = 0; k < m->nmembers; k++) {
-                snprintf(tmp, sizeof tmp, "%s%llu", k ? "," : "", (unsigned long long)m->members[k]);
-                pal_strbuf_puts(out, tmp);
-            }
-            snprintf(tmp, sizeof tmp, "%016llx", (unsigned long long)m->revision);
-            pal_strbuf_puts(out, "],\"rule_revision\":\"");
-            pal_strbuf_puts(out, tmp);
-            pal_strbuf_putc(out, '"');
-        }
-        pal_strbuf_putc(out, '}');
+        pal_decision_write_match(out, p, &d->matches[i]);
     }
+    size_t close_at = out->len;
     pal_strbuf_putc(out, ']');
     if (c->error) {
         put_key(out, "error", &first);
@@ -205,6 +218,12 @@ int pal_decision_write(pal_strbuf *out, const pal_program *p, const pal_decision
         pal_strbuf_truncate(out, start);
         out->failed = false;
         return -1;
+    }
+    if (marks) {
+        marks->effect_at = effect_at - start;
+        marks->effect_end = effect_end - start;
+        marks->close_at = close_at - start;
+        marks->len = out->len - start;
     }
     return 0;
 }

@@ -48,4 +48,16 @@ typedef struct pal_decision_ctx {
    or -1 (out of memory, or out's cap) with out as it was before. */
 int pal_decision_write(pal_strbuf *out, const pal_program *p, const pal_decision *d, const pal_decision_ctx *c);
 
+/* Where the parts a later stage may change are in a written line (from
+   its first byte): the effect's string, quotes included, and the ']' that
+   closes "matches".  The ordered stage of correlations on the workers
+   (engine/runtime/decider.h) splices completed chains in there. */
+typedef struct pal_decision_marks {
+    size_t effect_at, effect_end, close_at, len;
+} pal_decision_marks;
+int pal_decision_write_marked(pal_strbuf *out, const pal_program *p, const pal_decision *d, const pal_decision_ctx *c,
+                              pal_decision_marks *marks);
+/* One match, as an element of "matches". */
+void pal_decision_write_match(pal_strbuf *out, const pal_program *p, const pal_match *m);
+
 #endif

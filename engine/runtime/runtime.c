@@ -18,6 +18,7 @@
 #include "engine/runtime/index.h"
 #include "engine/runtime/checks.h"
 #include "engine/runtime/seq.h"
+#include "engine/base/strbuf.h"
 #include "engine/base/limits.h"
 #include "engine/core/schema.h"
 
@@ -52,6 +53,14 @@ struct pal_runtime {
     size_t membercap, memberlen;
     const pal_event *reading_ev;   /* during decide_into */
     uint8_t reading;
+    int ts_field;
+    unsigned char *keybuf;         /* the group keys of one correlation's hits */
+    /* deferred (engine/runtime/workers.h): the hits are kept for
+       pal_runtime_export_hits, not applied; applying others' hits maps the
+       correlations of the program that made them to this one's by digest */
+    bool defer;
+    const pal_program *map_from;
+    uint32_t *map;
 };
 
 /* The index and its per-event scratch; false when out of memory. */
@@ -97,7 +106,8 @@ pal_runtime *pal_runtime_new(const pal_program *p)
         rt->step_seq = malloc((p->nrules + 1) * sizeof *rt->step_seq);
         rt->step_no = calloc(p->nrules + 1, 1);
         rt->seq = pal_seqstate_new(p, NULL);
-        if (!rt->step_seq || !rt->step_no || !rt->seq) { pal_runtime_free(rt); return NULL; }
+        rt->keybuf = malloc((size_t)(PAL_MAX_SEQ_STEPS + 1) * PAL_SEQ_KEY_MAX);
+        if (!rt->step_seq || !rt->step_no || !rt->seq || !rt->keybuf) { pal_runtime_free(rt); return NULL; }
         for (uint32_t i = 0; i < p->nrules; i++) rt->step_seq[i] = UINT32_MAX;
         for (uint32_t q = 0; q < p->nseqs; q++)
             for (uint32_t st = 0; st < (uint32_t)p->seqs[q].nsteps + p->seqs[q].has_until; st++) {
@@ -105,6 +115,7 @@ pal_runtime *pal_runtime_new(const pal_program *p)
                 rt->step_no[p->seqs[q].step_first + st] = (uint8_t)st;
             }
     }
+    rt->ts_field = pal_seq_time_field();
     /* Without memory for the index the runtime still decides, rule by rule. */
     rt->use_index = index_wanted_by_env() && ensure_index(rt);
     return rt;
@@ -158,6 +169,8 @@ void pal_runtime_free(pal_runtime *rt)
     free(rt->hits_step);
     free(rt->capbuf);
     free(rt->memberbuf);
+    free(rt->keybuf);
+    free(rt->map);
     free(rt);
 }
 
@@ -279,7 +292,7 @@ static int run_event_rule(pal_runtime *rt, uint32_t r, const pal_event *ev, pal_
    that the first already hit is not noted again. */
 static int step_hit(pal_runtime *rt, uint32_t r, const pal_event *ev)
 {
-    if (!rt->seq) return 0;
+    if (!rt->seq && !rt->defer) return 0;
     for (uint32_t i = 0; i < rt->nhits_step; i++)
         if (rt->hits_step[i].rule == r) return 0;
     if (rt->nhits_step == rt->cap_hits_step) {
@@ -363,20 +376,15 @@ static int seq_matched(void *user, const pal_seq_match *m)
     return 0;
 }
 
-/* The event's step hits, correlation by correlation, into the state; the
-   hits of each reading of the line with that reading's record. */
-static int decide_correlations(pal_runtime *rt, const pal_event *ev, pal_decision *d)
+/* The event's step hits, correlation by correlation, with their group
+   keys made from the record of the reading of the line that hit them;
+   fn(h) for each correlation with a step left. */
+static int each_correlation(pal_runtime *rt, const pal_event *ev, int (*fn)(pal_runtime *, const pal_seq_hits *, void *),
+                            void *user)
 {
-    if (!rt->seq || !rt->nhits_step) return 0;
-    pal_seq_event se = {&ev->rec, rt->event_id, rt->clock};
-    bool late;
-    int64_t t = pal_seqstate_begin(rt->seq, &se, &late);
-    if (late) return 0;
-    seq_sink sink = {rt, d};
     for (uint8_t reading = 0; reading < 2; reading++) {
         const pal_event *rev = reading ? ev->other : ev;
         if (!rev) break;
-        se.rec = &rev->rec;
         for (uint32_t i = 0; i < rt->nhits_step;) {
             uint32_t q = rt->step_seq[rt->hits_step[i].rule];
             pal_seq_hits h;
@@ -392,9 +400,168 @@ static int decide_correlations(pal_runtime *rt, const pal_event *ev, pal_decisio
                 h.caplen[st] = sh->cap_len;
             }
             i = j;
-            if (h.steps && pal_seqstate_apply(rt->seq, &se, t, &h, seq_matched, &sink) != 0) return -1;
+            if (!h.steps) continue;
+            pal_seq_hit_keys(rt->p, &h, &rev->rec, rt->keybuf);
+            if (h.steps && fn(rt, &h, user) != 0) return -1;
         }
     }
+    return 0;
+}
+
+typedef struct apply_ctx { seq_sink sink; int64_t t; } apply_ctx;
+
+static int apply_one(pal_runtime *rt, const pal_seq_hits *h, void *user)
+{
+    apply_ctx *c = user;
+    return pal_seqstate_apply(rt->seq, rt->event_id, c->t, h, seq_matched, &c->sink);
+}
+
+static int decide_correlations(pal_runtime *rt, const pal_event *ev, pal_decision *d)
+{
+    if (!rt->seq || !rt->nhits_step || rt->defer) return 0;
+    int64_t ts;
+    bool has_time = pal_seq_record_time(&ev->rec, rt->ts_field, &ts);
+    bool late;
+    apply_ctx c = {{rt, d}, 0};
+    c.t = pal_seqstate_begin(rt->seq, has_time, ts, rt->clock, &late);
+    if (late) return 0;
+    return each_correlation(rt, ev, apply_one, &c);
+}
+
+/* ---- correlations decided elsewhere (engine/runtime/workers.h) ----
+ *
+ * The hits of one event as bytes, little-endian, made and read by this
+ * file alone (in one process, so read without the checks a file gets):
+ *   1 has a time, 8 the time, then per correlation hit:
+ *   4 correlation, 4 steps, 8 value hash, and per step set, ascending:
+ *   4 key bytes, the key, 4 capture bytes, the captures. */
+
+void pal_runtime_defer_correlations(pal_runtime *rt)
+{
+    rt->defer = rt->p->nseqs != 0;
+    if (rt->defer) {
+        pal_seqstate_free(rt->seq);
+        rt->seq = NULL;
+    }
+}
+
+static void put_le(pal_strbuf *b, uint64_t v, unsigned n)
+{
+    char c[8];
+    for (unsigned i = 0; i < n; i++) c[i] = (char)(v >> (8 * i));
+    pal_strbuf_append(b, c, n);
+}
+
+static int export_one(pal_runtime *rt, const pal_seq_hits *h, void *user)
+{
+    pal_strbuf *out = user;
+    const pal_seq *q = &rt->p->seqs[h->seq];
+    put_le(out, h->seq, 4);
+    put_le(out, h->steps, 4);
+    put_le(out, h->vhash, 8);
+    for (uint32_t j = 0; j <= q->nsteps; j++) {
+        if (!(h->steps & (1u << j))) continue;
+        put_le(out, h->keylen[j], 4);
+        pal_strbuf_append(out, (const char *)h->keys[j], h->keylen[j]);
+        put_le(out, h->captures[j] ? h->caplen[j] : 0, 4);
+        if (h->captures[j]) pal_strbuf_append(out, h->captures[j], h->caplen[j]);
+    }
+    return out->failed ? -1 : 0;
+}
+
+bool pal_runtime_has_hits(const pal_runtime *rt) { return rt->defer && rt->nhits_step; }
+
+int pal_runtime_export_hits(pal_runtime *rt, const pal_event *ev, pal_strbuf *out)
+{
+    if (!rt->defer || !rt->nhits_step) return 0;
+    size_t mark = out->len;
+    int64_t ts = 0;
+    bool has_time = pal_seq_record_time(&ev->rec, rt->ts_field, &ts);
+    put_le(out, has_time, 1);
+    put_le(out, (uint64_t)ts, 8);
+    if (each_correlation(rt, ev, export_one, out) != 0 || out->failed) {
+        pal_strbuf_truncate(out, mark);
+        out->failed = false;
+        return -1;
+    }
+    return 1;
+}
+
+static uint64_t get_le(const unsigned char *b, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++) v |= (uint64_t)b[i] << (8 * i);
+    return v;
+}
+
+/* from's correlation i -> this program's with the same digest (each taken once), or UINT32_MAX */
+static int map_program(pal_runtime *rt, const pal_program *from)
+{
+    if (rt->map_from == from) return 0;
+    uint32_t *map = realloc(rt->map, ((size_t)from->nseqs + 1) * sizeof *map);
+    bool *taken = calloc((size_t)rt->p->nseqs + 1, sizeof *taken);
+    if (!map || !taken) {
+        free(taken);
+        if (map) rt->map = map;
+        rt->map_from = NULL;
+        return -1;
+    }
+    rt->map = map;
+    for (uint32_t i = 0; i < from->nseqs; i++) {
+        map[i] = UINT32_MAX;
+        if (from == rt->p) { map[i] = i; continue; }
+        uint64_t dg = pal_seq_digest(from, i);
+        for (uint32_t j = 0; j < rt->p->nseqs; j++)
+            if (!taken[j] && pal_seq_digest(rt->p, j) == dg) { map[i] = j; taken[j] = true; break; }
+    }
+    free(taken);
+    rt->map_from = from;
+    return 0;
+}
+
+int pal_runtime_apply_hits(pal_runtime *rt, const pal_program *from, const void *hits, size_t len, uint64_t id,
+                           int64_t clock, pal_decision *d)
+{
+    begin(rt, d);
+    if (!rt->seq || len < 9) return 0;
+    if (map_program(rt, from) != 0) return -1;
+    const unsigned char *b = hits, *end = b + len;
+    bool has_time = b[0] != 0;
+    int64_t ts = (int64_t)get_le(b + 1, 8);
+    b += 9;
+    bool late;
+    apply_ctx c = {{rt, d}, 0};
+    c.t = pal_seqstate_begin(rt->seq, has_time, ts, clock, &late);
+    if (late) return 0;
+    while (end - b >= 16) {
+        pal_seq_hits h;
+        memset(&h, 0, sizeof h);
+        uint32_t from_seq = (uint32_t)get_le(b, 4);
+        h.steps = (uint32_t)get_le(b + 4, 4);
+        h.vhash = get_le(b + 8, 8);
+        b += 16;
+        if (from_seq >= from->nseqs) break;   /* cannot be: made by export_one */
+        uint32_t nsteps = from->seqs[from_seq].nsteps;
+        for (uint32_t j = 0; j <= nsteps; j++) {
+            if (!(h.steps & (1u << j))) continue;
+            if (end - b < 4) goto done;
+            h.keylen[j] = (uint32_t)get_le(b, 4);
+            b += 4;
+            if ((size_t)(end - b) < h.keylen[j] + 4u) goto done;
+            h.keys[j] = b;
+            b += h.keylen[j];
+            h.caplen[j] = (uint32_t)get_le(b, 4);
+            b += 4;
+            if ((size_t)(end - b) < h.caplen[j]) goto done;
+            h.captures[j] = h.caplen[j] ? (const char *)b : NULL;
+            b += h.caplen[j];
+        }
+        h.seq = rt->map[from_seq];
+        if (h.seq == UINT32_MAX) continue;   /* the correlation changed or went with a reload */
+        if (pal_seqstate_apply(rt->seq, id, c.t, &h, seq_matched, &c.sink) != 0) return -1;
+    }
+done:
+    finish(rt, d);
     return 0;
 }
 

@@ -69,6 +69,22 @@ struct pal_seqstate *pal_runtime_seqstate(const pal_runtime *rt);
 struct pal_seqstate *pal_runtime_take_seqstate(pal_runtime *rt);
 void pal_runtime_put_seqstate(pal_runtime *rt, struct pal_seqstate *s);
 
+/* Correlations decided on other threads (engine/runtime/workers.h): a
+   deferring runtime keeps no state; after pal_decide_event the event's
+   step hits, with their group keys and captures made, are appended to out
+   as bytes (1: there were hits, 0: none, -1: out of memory).  The runtime
+   with the one state applies them, in input order, with
+   pal_runtime_apply_hits: d gets only the correlation matches they
+   complete (valid until the next call).  `from` is the program that made
+   the hits: after a reload its correlations are found in this runtime's
+   program by digest (hits of one changed or removed are dropped). */
+#include "engine/base/strbuf.h"
+void pal_runtime_defer_correlations(pal_runtime *rt);
+int pal_runtime_export_hits(pal_runtime *rt, const pal_event *ev, pal_strbuf *out);
+bool pal_runtime_has_hits(const pal_runtime *rt);   /* a deferring runtime's last event had step hits */
+int pal_runtime_apply_hits(pal_runtime *rt, const pal_program *from, const void *hits, size_t len, uint64_t id,
+                           int64_t clock, pal_decision *d);
+
 /* Runs every check on an inventory record (PS_IMAGE): every finding (one
    per EMIT) becomes a match with effect PE_FAIL.  Checks that ran without
    findings passed. */

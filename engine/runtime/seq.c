@@ -11,10 +11,14 @@
  */
 #include "engine/runtime/seq.h"
 
+#include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "engine/base/err.h"
 #include "engine/base/limits.h"
+#include "engine/base/strbuf.h"
 #include "engine/core/schema.h"
 #include "engine/vm/opcodes.h"
 
@@ -60,7 +64,6 @@ struct pal_seqstate {
     pal_seq_stats st;
     bool have_watermark;
     int64_t watermark;
-    int ts_field;
     /* a match's members and message, until the next call */
     uint64_t ids[PAL_MAX_SEQ_THRESHOLD + PAL_MAX_SEQ_STEPS];
     char msg[PAL_MAX_MESSAGE_BYTES + 1];
@@ -78,7 +81,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 
 /* A value as key bytes; false when it cannot join (undefined, a list).
    Windows paths fold case and separators; long strings go by hash. */
-enum { KEY_MAX = 1024, KEY_LONG = 256 };
+enum { KEY_MAX = PAL_SEQ_KEY_MAX, KEY_LONG = 256 };
 static bool key_value(const pal_value *v, unsigned char *out, uint32_t *len)
 {
     uint32_t n = 0;
@@ -140,6 +143,32 @@ static bool make_key(const pal_program *p, const pal_seq *q, uint32_t j, const p
     }
     *keylen = n;
     return true;
+}
+
+void pal_seq_hit_keys(const pal_program *p, pal_seq_hits *h, const pal_record *rec, unsigned char *keybuf)
+{
+    h->vhash = 0;
+    if (h->seq >= p->nseqs) { h->steps = 0; return; }
+    const pal_seq *q = &p->seqs[h->seq];
+    for (uint32_t j = 0; j <= q->nsteps; j++) {
+        h->keys[j] = NULL;
+        h->keylen[j] = 0;
+        if (!(h->steps & (1u << j))) continue;
+        if ((j == q->nsteps && !q->has_until) || !make_key(p, q, j, rec, keybuf + (size_t)j * KEY_MAX, &h->keylen[j])) {
+            h->steps &= ~(1u << j);
+            continue;
+        }
+        h->keys[j] = keybuf + (size_t)j * KEY_MAX;
+    }
+    if (q->type == PQ_DISTINCT && (h->steps & 1u)) {
+        const pal_seqpart *sp = &p->seqparts[q->part_first + q->nkeys];
+        unsigned char vb[KEY_MAX];
+        uint32_t vl;
+        if (!rec->slots || sp->index >= rec->schema->nfields || !key_value(&rec->slots[sp->index], vb, &vl))
+            h->steps &= ~1u;
+        else
+            h->vhash = fnv(FNV0, vb, vl);
+    }
 }
 
 /* ---- entries ---- */
@@ -301,7 +330,6 @@ pal_seqstate *pal_seqstate_new(const pal_program *p, const pal_seq_limits *lim)
         s->seqs[i].q = &p->seqs[i];
         s->seqs[i].digest = pal_seq_digest(p, i);
     }
-    s->ts_field = pal_schema_find(pal_schema_get(PS_EVENT), "timestamp", 9);
     return s;
 }
 
@@ -402,13 +430,17 @@ static void expire(pal_seqstate *s)
     }
 }
 
-int64_t pal_seqstate_begin(pal_seqstate *s, const pal_seq_event *ev, bool *late)
+int pal_seq_time_field(void) { return pal_schema_find(pal_schema_get(PS_EVENT), "timestamp", 9); }
+
+bool pal_seq_record_time(const pal_record *rec, int ts_field, int64_t *ms)
 {
-    int64_t t;
-    const pal_value *v = s->ts_field >= 0 && ev->rec->slots && (uint32_t)s->ts_field < ev->rec->schema->nfields
-                             ? &ev->rec->slots[s->ts_field] : NULL;
-    if (!(v && v->tag == PV_STR && pal_seq_parse_time(v->u.s, v->len, &t)))
-        t = s->have_watermark ? s->watermark : ev->clock;
+    const pal_value *v = ts_field >= 0 && rec->slots && (uint32_t)ts_field < rec->schema->nfields ? &rec->slots[ts_field] : NULL;
+    return v && v->tag == PV_STR && pal_seq_parse_time(v->u.s, v->len, ms);
+}
+
+int64_t pal_seqstate_begin(pal_seqstate *s, bool has_time, int64_t time, int64_t clock, bool *late)
+{
+    int64_t t = has_time ? time : s->have_watermark ? s->watermark : clock;
     *late = s->have_watermark && t < s->watermark - s->lim.tolerance;
     if (*late) { s->st.late++; return t; }
     if (!s->have_watermark || t > s->watermark) {
@@ -498,19 +530,18 @@ static int report(pal_seqstate *s, uint32_t seq, const member *ms, uint32_t n, c
 
 /* ---- one correlation's hits ---- */
 
-static int apply_sequence(pal_seqstate *s, const pal_seq_event *ev, int64_t t, const pal_seq_hits *h,
-                          const unsigned char *until_key, uint32_t until_len, bool until_hit, match_fn fn, void *user)
+static int apply_sequence(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hits *h, match_fn fn, void *user)
 {
     const pal_seq *q = s->seqs[h->seq].q;
-    unsigned char key[KEY_MAX];
-    uint32_t keylen;
+    bool until_hit = h->steps & (1u << q->nsteps);
     for (int j = (int)q->nsteps - 1; j >= 0; j--) {
         if (!(h->steps & (1u << j))) continue;
-        if (!make_key(s->p, q, (uint32_t)j, ev->rec, key, &keylen)) continue;
-        if (until_hit && keylen == until_len && !memcmp(key, until_key, keylen)) continue;
+        const unsigned char *key = h->keys[j];
+        uint32_t keylen = h->keylen[j];
+        if (until_hit && keylen == h->keylen[q->nsteps] && !memcmp(key, h->keys[q->nsteps], keylen)) continue;
         uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), key, keylen);
         entry *e = entry_find(s, h->seq, hash, key, keylen);
-        member nm = {t, ev->id, 0, NULL, 0};
+        member nm = {t, id, 0, NULL, 0};
         if (j > 0) {
             if (!e || !e->stage[j]) continue;
             member *part = e->stage[j];
@@ -561,23 +592,22 @@ static int apply_sequence(pal_seqstate *s, const pal_seq_event *ev, int64_t t, c
     return 0;
 }
 
-static int apply_unordered(pal_seqstate *s, const pal_seq_event *ev, int64_t t, const pal_seq_hits *h,
-                           const unsigned char *until_key, uint32_t until_len, bool until_hit, match_fn fn, void *user)
+static int apply_unordered(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hits *h, match_fn fn, void *user)
 {
     const pal_seq *q = s->seqs[h->seq].q;
-    unsigned char key[KEY_MAX];
-    uint32_t keylen;
+    bool until_hit = h->steps & (1u << q->nsteps);
     for (int j = (int)q->nsteps - 1; j >= 0; j--) {
         if (!(h->steps & (1u << j))) continue;
-        if (!make_key(s->p, q, (uint32_t)j, ev->rec, key, &keylen)) continue;
-        if (until_hit && keylen == until_len && !memcmp(key, until_key, keylen)) continue;
+        const unsigned char *key = h->keys[j];
+        uint32_t keylen = h->keylen[j];
+        if (until_hit && keylen == h->keylen[q->nsteps] && !memcmp(key, h->keys[q->nsteps], keylen)) continue;
         uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), key, keylen);
         entry *e = entry_find(s, h->seq, hash, key, keylen);
         if (!e && !(e = entry_new(s, h->seq, hash, key, keylen))) return -1;
         member *m = &e->m[j];
         if (m->time == INT64_MIN || t >= m->time) {
             member_clear(s, m);
-            member nm = {t, ev->id, 0, NULL, 0};
+            member nm = {t, id, 0, NULL, 0};
             if (!copy_capture(s, &nm, h->captures[j], h->caplen[j])) return -1;
             *m = nm;
         }
@@ -601,23 +631,13 @@ static int apply_unordered(pal_seqstate *s, const pal_seq_event *ev, int64_t t, 
     return 0;
 }
 
-static int apply_count(pal_seqstate *s, const pal_seq_event *ev, int64_t t, const pal_seq_hits *h, match_fn fn,
-                       void *user)
+static int apply_count(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hits *h, match_fn fn, void *user)
 {
     const pal_seq *q = s->seqs[h->seq].q;
-    unsigned char key[KEY_MAX];
-    uint32_t keylen;
-    if (!(h->steps & 1u) || !make_key(s->p, q, 0, ev->rec, key, &keylen)) return 0;
-    uint64_t vhash = 0;
-    if (q->type == PQ_DISTINCT) {
-        const pal_seqpart *sp = &s->p->seqparts[q->part_first + q->nkeys];
-        unsigned char vb[KEY_MAX];
-        uint32_t vl;
-        if (!ev->rec->slots || sp->index >= ev->rec->schema->nfields ||
-            !key_value(&ev->rec->slots[sp->index], vb, &vl))
-            return 0;
-        vhash = fnv(FNV0, vb, vl);
-    }
+    if (!(h->steps & 1u)) return 0;
+    const unsigned char *key = h->keys[0];
+    uint32_t keylen = h->keylen[0];
+    uint64_t vhash = q->type == PQ_DISTINCT ? h->vhash : 0;
     uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), key, keylen);
     entry *e = entry_find(s, h->seq, hash, key, keylen);
     if (!e && !(e = entry_new(s, h->seq, hash, key, keylen))) return -1;
@@ -634,7 +654,7 @@ static int apply_count(pal_seqstate *s, const pal_seq_event *ev, int64_t t, cons
         e->n = w;
     }
     if (!room(s, e, e->n + 1)) return -1;
-    e->m[e->n++] = (member){t, ev->id, vhash, NULL, 0};
+    e->m[e->n++] = (member){t, id, vhash, NULL, 0};
     entry_touch(s, e, t);
     if (e->n >= (uint64_t)q->threshold) {
         const char *caps[1] = {h->captures[0]};
@@ -646,23 +666,20 @@ static int apply_count(pal_seqstate *s, const pal_seq_event *ev, int64_t t, cons
     return 0;
 }
 
-int pal_seqstate_apply(pal_seqstate *s, const pal_seq_event *ev, int64_t t, const pal_seq_hits *h,
+int pal_seqstate_apply(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hits *h,
                        int (*fn)(void *user, const pal_seq_match *m), void *user)
 {
     if (h->seq >= s->p->nseqs) return 0;
     const pal_seq *q = s->seqs[h->seq].q;
-    if (q->type == PQ_COUNT || q->type == PQ_DISTINCT) return apply_count(s, ev, t, h, fn, user);
-    unsigned char ukey[KEY_MAX];
-    uint32_t ulen = 0;
-    bool until_hit = q->has_until && (h->steps & (1u << q->nsteps)) &&
-                     make_key(s->p, q, q->nsteps, ev->rec, ukey, &ulen);
-    if (until_hit) {
+    if (q->type == PQ_COUNT || q->type == PQ_DISTINCT) return apply_count(s, id, t, h, fn, user);
+    if (q->has_until && (h->steps & (1u << q->nsteps))) {
+        const unsigned char *ukey = h->keys[q->nsteps];
+        uint32_t ulen = h->keylen[q->nsteps];
         uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), ukey, ulen);
         entry *e = entry_find(s, h->seq, hash, ukey, ulen);
         if (e) entry_free(s, e);
     }
-    return q->type == PQ_SEQUENCE ? apply_sequence(s, ev, t, h, ukey, ulen, until_hit, fn, user)
-                                  : apply_unordered(s, ev, t, h, ukey, ulen, until_hit, fn, user);
+    return q->type == PQ_SEQUENCE ? apply_sequence(s, id, t, h, fn, user) : apply_unordered(s, id, t, h, fn, user);
 }
 
 /* ---- digests and reloads ---- */
@@ -805,4 +822,416 @@ pal_seqstate *pal_seqstate_rebind(pal_seqstate *s, const pal_program *to)
     free(taken);
     pal_seqstate_free(s);
     return n;
+}
+
+/* ---- the state file (`palisade agent --state FILE`) ----
+ *
+ * Layout, little-endian (a bundle's discipline: engine/vm/bundle.c):
+ *
+ *   0   8  magic "PALSTATE"
+ *   8   4  format (PAL_SEQ_STATE_FORMAT)
+ *   12  4  header bytes (64)
+ *   16  8  the file's bytes
+ *   24  8  events: the writer's event count (member ids are at most this)
+ *   32  32 SHA-256 of the file with these 32 bytes read as zeros
+ *   64  1  flags (bit 0: there is a watermark), 8 the watermark
+ *      4  correlations, then each: 8 digest, 1 type, 1 steps, 2 zero,
+ *         4 threshold
+ *      4  entries, oldest first, each: 4 correlation, 8 touched,
+ *         2 key bytes, the key, then by the correlation's type
+ *           sequence:   2 stage mask (bit s: stage s, 1 <= s < steps),
+ *                       then each stage's s members, stages ascending
+ *           unordered:  steps members (time INT64_MIN: no hit yet)
+ *           counts:     4 n (1 <= n < threshold), n members
+ *   member: 8 time, 8 id, 8 value hash, 4 capture bytes, the captures
+ *
+ * Reading believes nothing before the checksum matched, and after it
+ * still bounds every count by the bytes left, every length by its limit
+ * and every time so that no window arithmetic can overflow: a file is
+ * input like any other.  Nothing is allocated for the entries of a
+ * correlation the program no longer has (they are dropped, counted); the
+ * others go in through the caps, oldest first, so a file written with
+ * larger caps loses its oldest entries (counted as evictions).
+ */
+
+enum { STATE_HEADER = 64, STATE_CHECKSUM_AT = 32, STATE_CORR_BYTES = 16, STATE_MEMBER_FIXED = 28 };
+static const unsigned char state_magic[8] = {'P', 'A', 'L', 'S', 'T', 'A', 'T', 'E'};
+/* event times past this (year ~285,000) are damage: window arithmetic stays far from overflow */
+static const int64_t STATE_TIME_BOUND = (int64_t)1 << 53;
+
+static void state_checksum(const unsigned char *buf, size_t len, unsigned char out[32])
+{
+    static const unsigned char zeros[32];
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, buf, STATE_CHECKSUM_AT);
+    crypto_hash_sha256_update(&st, zeros, sizeof zeros);
+    crypto_hash_sha256_update(&st, buf + STATE_CHECKSUM_AT + 32, len - STATE_CHECKSUM_AT - 32);
+    crypto_hash_sha256_final(&st, out);
+}
+
+static void put(pal_strbuf *b, uint64_t v, unsigned n)
+{
+    char c[8];
+    for (unsigned i = 0; i < n; i++) c[i] = (char)(v >> (8 * i));
+    pal_strbuf_append(b, c, n);
+}
+
+static size_t member_file_bytes(const member *m) { return STATE_MEMBER_FIXED + m->caplen; }
+
+static size_t entry_file_bytes(const pal_seqstate *s, const entry *e)
+{
+    const pal_seq *q = s->seqs[e->seq].q;
+    size_t n = 4 + 8 + 2 + e->keylen;
+    if (q->type == PQ_SEQUENCE) {
+        n += 2;
+        for (uint32_t st = 1; st < q->nsteps; st++)
+            if (e->stage[st])
+                for (uint32_t i = 0; i < st; i++) n += member_file_bytes(&e->stage[st][i]);
+    } else {
+        if (q->type != PQ_UNORDERED) n += 4;
+        for (uint32_t i = 0; i < e->n; i++) n += member_file_bytes(&e->m[i]);
+    }
+    return n;
+}
+
+static void put_member(pal_strbuf *b, const member *m)
+{
+    put(b, (uint64_t)m->time, 8);
+    put(b, m->id, 8);
+    put(b, m->vhash, 8);
+    put(b, m->caplen, 4);
+    if (m->caplen) pal_strbuf_append(b, m->cap, m->caplen);
+}
+
+int pal_seqstate_write(const pal_seqstate *s, uint64_t events, unsigned char **buf, size_t *len, uint64_t *omitted)
+{
+    *buf = NULL;
+    *len = 0;
+    if (omitted) *omitted = 0;
+    uint32_t ncorr = s ? s->p->nseqs : 0;
+    size_t size = STATE_HEADER + 1 + 8 + 4 + (size_t)ncorr * STATE_CORR_BYTES + 4;
+    /* past the limit, the oldest entries stay out: walk back from the newest */
+    const entry *first = s ? s->ghead : NULL;
+    uint64_t nentries = 0, left_out = 0;
+    if (s)
+        for (const entry *e = s->gtail; e; e = e->gprev) {
+            size_t eb = entry_file_bytes(s, e);
+            if (size + eb > PAL_MAX_STATE_BYTES) {
+                first = e->gnext;
+                for (; e; e = e->gprev) left_out++;
+                break;
+            }
+            size += eb;
+            nentries++;
+        }
+    pal_strbuf b;
+    pal_strbuf_init(&b, 0);
+    pal_strbuf_append(&b, (const char *)state_magic, sizeof state_magic);
+    put(&b, PAL_SEQ_STATE_FORMAT, 4);
+    put(&b, STATE_HEADER, 4);
+    put(&b, size, 8);
+    put(&b, events, 8);
+    put(&b, 0, 8); put(&b, 0, 8); put(&b, 0, 8); put(&b, 0, 8);   /* the checksum, once all is written */
+    put(&b, s && s->have_watermark ? 1 : 0, 1);
+    put(&b, s && s->have_watermark ? (uint64_t)s->watermark : 0, 8);
+    put(&b, ncorr, 4);
+    for (uint32_t i = 0; i < ncorr; i++) {
+        const pal_seq *q = s->seqs[i].q;
+        put(&b, s->seqs[i].digest, 8);
+        put(&b, q->type, 1);
+        put(&b, q->nsteps, 1);
+        put(&b, 0, 2);
+        put(&b, (uint64_t)q->threshold, 4);
+    }
+    put(&b, nentries, 4);
+    for (const entry *e = first; e; e = e->gnext) {
+        const pal_seq *q = s->seqs[e->seq].q;
+        put(&b, e->seq, 4);
+        put(&b, (uint64_t)e->touched, 8);
+        put(&b, e->keylen, 2);
+        pal_strbuf_append(&b, (const char *)e->key, e->keylen);
+        if (q->type == PQ_SEQUENCE) {
+            uint32_t mask = 0;
+            for (uint32_t st = 1; st < q->nsteps; st++)
+                if (e->stage[st]) mask |= 1u << st;
+            put(&b, mask, 2);
+            for (uint32_t st = 1; st < q->nsteps; st++)
+                if (e->stage[st])
+                    for (uint32_t i = 0; i < st; i++) put_member(&b, &e->stage[st][i]);
+        } else {
+            if (q->type != PQ_UNORDERED) put(&b, e->n, 4);
+            for (uint32_t i = 0; i < e->n; i++) put_member(&b, &e->m[i]);
+        }
+    }
+    if (b.failed || b.len != size) {   /* out of memory (the size is computed to match) */
+        pal_strbuf_free(&b);
+        return -1;
+    }
+    unsigned char *out = (unsigned char *)b.s;
+    state_checksum(out, size, out + STATE_CHECKSUM_AT);
+    *buf = out;
+    *len = size;
+    if (omitted) *omitted = left_out;
+    return 0;
+}
+
+/* A cursor over a state file being read; `at` is named in messages. */
+typedef struct srd {
+    const unsigned char *b;
+    size_t len, at;
+    const char *name;
+    char *err;
+    size_t cap;
+} srd;
+
+static int damaged(srd *r, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int damaged(srd *r, size_t at, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return pal_set_err(r->err, r->cap,
+                       "%s: damaged state file at byte %zu: %s; remove it to start with no partial matches "
+                       "(the chains half seen before are forgotten)",
+                       r->name, at, what);
+}
+
+static bool have(srd *r, size_t n) { return r->len - r->at >= n; }
+
+static uint64_t take(srd *r, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++) v |= (uint64_t)r->b[r->at + i] << (8 * i);
+    r->at += n;
+    return v;
+}
+
+/* What the file says of one correlation, and where it goes. */
+typedef struct scorr {
+    uint64_t digest;
+    uint8_t type, nsteps;
+    uint32_t threshold;
+    uint32_t to;           /* the program's correlation, or UINT32_MAX: dropped */
+} scorr;
+
+static bool time_ok(int64_t t) { return t >= -STATE_TIME_BOUND && t <= STATE_TIME_BOUND; }
+
+/* One member; kept into *m when m is not NULL.  ncaps: the captures the
+   step's rule renders (a kept member's capture bytes hold exactly that
+   many NUL-terminated values, or none); none for counts. */
+static int read_member(srd *r, pal_seqstate *s, member *m, bool may_be_empty, uint32_t ncaps, uint64_t events,
+                       bool *empty)
+{
+    size_t at = r->at;
+    if (!have(r, STATE_MEMBER_FIXED)) return damaged(r, at, "the file ends inside a member");
+    int64_t time = (int64_t)take(r, 8);
+    uint64_t id = take(r, 8), vhash = take(r, 8);
+    uint32_t caplen = (uint32_t)take(r, 4);
+    *empty = time == INT64_MIN;
+    if (*empty) {
+        if (!may_be_empty) return damaged(r, at, "a member without a time");
+        if (id || vhash || caplen) return damaged(r, at, "an empty member with contents");
+        return 0;
+    }
+    if (!time_ok(time)) return damaged(r, at, "member time %lld is out of range", (long long)time);
+    if (id == 0 || id > events)
+        return damaged(r, at, "member event %llu, but the file counts %llu events", (unsigned long long)id,
+                       (unsigned long long)events);
+    if (!have(r, caplen)) return damaged(r, at, "a member's %u capture bytes run past the end", caplen);
+    const unsigned char *cap = r->b + r->at;
+    r->at += caplen;
+    if (!m) return 0;
+    if (caplen) {
+        uint32_t nuls = 0;
+        for (uint32_t i = 0; i < caplen; i++) nuls += cap[i] == 0;
+        if (caplen > ncaps * (PAL_MAX_SEQ_CAPTURE + 1) || nuls != ncaps || cap[caplen - 1] != 0)
+            return damaged(r, at, "a member's captures are not the %u values its step renders", ncaps);
+    }
+    *m = (member){time, id, vhash, NULL, 0};
+    if (!copy_capture(s, m, (const char *)cap, caplen)) return pal_set_err(r->err, r->cap, "%s: out of memory", r->name);
+    return 0;
+}
+
+static uint32_t step_captures(const pal_program *p, const pal_seq *q, uint32_t step)
+{
+    const pal_rule *rule = &p->rules[q->step_first + step];
+    return rule->noutcomes ? rule->noutcomes - 1 : 0;
+}
+
+/* One entry: into s when its correlation is kept, else only read past. */
+static int read_entry(srd *r, pal_seqstate *s, const scorr *corr, uint32_t ncorr, uint64_t events, uint64_t *kept,
+                      uint64_t *dropped)
+{
+    size_t at = r->at;
+    if (!have(r, 14)) return damaged(r, at, "the file ends inside an entry");
+    uint32_t ci = (uint32_t)take(r, 4);
+    int64_t touched = (int64_t)take(r, 8);
+    uint32_t keylen = (uint32_t)take(r, 2);
+    if (ci >= ncorr) return damaged(r, at, "an entry of correlation %u, but the file has %u", ci, ncorr);
+    if (!time_ok(touched)) return damaged(r, at, "an entry updated at %lld, out of range", (long long)touched);
+    if (keylen > KEY_MAX) return damaged(r, at, "a group key of %u bytes (at most %u)", keylen, KEY_MAX);
+    if (!have(r, keylen)) return damaged(r, at, "the group key runs past the end");
+    const unsigned char *key = r->b + r->at;
+    r->at += keylen;
+    const scorr *c = &corr[ci];
+    entry *e = NULL;
+    const pal_seq *q = NULL;
+    if (c->to != UINT32_MAX) {
+        q = s->seqs[c->to].q;
+        uint64_t hash = fnv(fnv(FNV0, &c->to, 4), key, keylen);
+        if (entry_find(s, c->to, hash, key, keylen)) return damaged(r, at, "a group key given twice");
+        if (!(e = entry_new(s, c->to, hash, key, keylen))) return pal_set_err(r->err, r->cap, "%s: out of memory", r->name);
+    }
+    bool empty;
+    if (c->type == PQ_SEQUENCE) {
+        if (!have(r, 2)) return damaged(r, r->at, "the file ends inside an entry");
+        size_t mat = r->at;
+        uint32_t mask = (uint32_t)take(r, 2);
+        uint32_t valid = ((1u << c->nsteps) - 1) & ~1u;
+        if (!mask || (mask & ~valid)) return damaged(r, mat, "stage mask 0x%x for a sequence of %u steps", mask, c->nsteps);
+        for (uint32_t st = 1; st < c->nsteps; st++) {
+            if (!(mask & (1u << st))) continue;
+            member *part = NULL;
+            if (e) {
+                if (!(part = calloc(st, sizeof *part))) return pal_set_err(r->err, r->cap, "%s: out of memory", r->name);
+                e->stage[st] = part;
+                s->st.bytes += (uint64_t)st * sizeof *part;
+            }
+            for (uint32_t i = 0; i < st; i++)
+                if (read_member(r, s, part ? &part[i] : NULL, false, e ? step_captures(s->p, q, i) : 0, events, &empty))
+                    return -1;
+        }
+    } else if (c->type == PQ_UNORDERED) {
+        bool any = false;
+        for (uint32_t j = 0; j < c->nsteps; j++) {
+            if (read_member(r, s, e ? &e->m[j] : NULL, true, e ? step_captures(s->p, q, j) : 0, events, &empty))
+                return -1;
+            any |= !empty;
+        }
+        if (!any) return damaged(r, at, "an entry without a member");
+    } else {
+        if (!have(r, 4)) return damaged(r, r->at, "the file ends inside an entry");
+        size_t nat = r->at;
+        uint32_t n = (uint32_t)take(r, 4);
+        if (n == 0 || n >= c->threshold) return damaged(r, nat, "%u members for a count of %u", n, c->threshold);
+        if (e && !room(s, e, n)) return pal_set_err(r->err, r->cap, "%s: out of memory", r->name);
+        for (uint32_t i = 0; i < n; i++) {
+            if (read_member(r, s, e ? &e->m[i] : NULL, false, 0, events, &empty)) return -1;
+            if (e) e->n = i + 1;
+        }
+    }
+    if (e) {
+        e->touched = touched;
+        (*kept)++;
+    } else {
+        (*dropped)++;
+    }
+    return 0;
+}
+
+int pal_seqstate_read(const unsigned char *buf, size_t len, const char *name, const pal_program *p,
+                      const pal_seq_limits *lim, pal_seqstate **out, uint64_t *events, char *err, size_t cap)
+{
+    *out = NULL;
+    *events = 0;
+    srd r = {buf, len, 0, name, err, cap};
+    if (memcmp(buf, state_magic, len < sizeof state_magic ? len : sizeof state_magic) != 0 || len == 0)
+        return pal_set_err(err, cap,
+                           "%s: not a palisade state file (bad magic): give --state a file the agent wrote, or a "
+                           "path that does not exist yet (the agent writes it when it stops)",
+                           name);
+    if (len < STATE_HEADER)
+        return damaged(&r, len, "%zu bytes, shorter than the %u-byte header", len, (unsigned)STATE_HEADER);
+    r.at = 8;
+    uint32_t format = (uint32_t)take(&r, 4), header = (uint32_t)take(&r, 4);
+    uint64_t total = take(&r, 8);
+    if (format != PAL_SEQ_STATE_FORMAT)
+        return pal_set_err(err, cap,
+                           "%s: state file format %u; this palisade reads format %u: remove it to start with no "
+                           "partial matches (the chains half seen before are forgotten)",
+                           name, format, PAL_SEQ_STATE_FORMAT);
+    if (header != STATE_HEADER) return damaged(&r, 12, "a %u-byte header (%u expected)", header, (unsigned)STATE_HEADER);
+    if (total != len)
+        return damaged(&r, 16, "it says it is %llu bytes but is %zu: truncated or padded", (unsigned long long)total, len);
+    if (len > PAL_MAX_STATE_BYTES) return damaged(&r, 16, "%zu bytes; the limit is %u", len, PAL_MAX_STATE_BYTES);
+    unsigned char sum[32];
+    state_checksum(buf, len, sum);
+    if (sodium_memcmp(sum, buf + STATE_CHECKSUM_AT, sizeof sum) != 0)
+        return damaged(&r, STATE_CHECKSUM_AT, "checksum mismatch: the file is corrupt");
+    *events = take(&r, 8);
+    r.at = STATE_HEADER;
+    if (!have(&r, 13)) return damaged(&r, r.at, "the file ends inside the watermark");
+    uint32_t flags = (uint32_t)take(&r, 1);
+    int64_t watermark = (int64_t)take(&r, 8);
+    if (flags > 1) return damaged(&r, STATE_HEADER, "flags 0x%x (only bit 0 is defined)", flags);
+    if (!time_ok(watermark) || (!flags && watermark))
+        return damaged(&r, STATE_HEADER + 1, "watermark %lld is out of range", (long long)watermark);
+    size_t cat = r.at;
+    uint32_t ncorr = (uint32_t)take(&r, 4);
+    if ((r.len - r.at) / STATE_CORR_BYTES < ncorr)
+        return damaged(&r, cat, "%u correlations do not fit in the %zu bytes left", ncorr, r.len - r.at);
+    pal_seqstate *s = pal_seqstate_new(p, lim);
+    scorr *corr = calloc((size_t)ncorr + 1, sizeof *corr);
+    bool *taken = calloc((size_t)p->nseqs + 1, sizeof *taken);
+    if (!s || !corr || !taken) {
+        pal_seqstate_free(s);
+        free(corr);
+        free(taken);
+        return pal_set_err(err, cap, "%s: out of memory", name);
+    }
+    int rc = 0;
+    for (uint32_t i = 0; i < ncorr && rc == 0; i++) {
+        size_t at = r.at;
+        scorr *c = &corr[i];
+        c->digest = take(&r, 8);
+        c->type = (uint8_t)take(&r, 1);
+        c->nsteps = (uint8_t)take(&r, 1);
+        uint32_t zero = (uint32_t)take(&r, 2);
+        c->threshold = (uint32_t)take(&r, 4);
+        c->to = UINT32_MAX;
+        bool counts = c->type == PQ_COUNT || c->type == PQ_DISTINCT;
+        if (c->type < PQ_SEQUENCE || c->type > PQ_DISTINCT || zero ||
+            (counts ? c->nsteps != 1 || c->threshold < 1 || c->threshold > PAL_MAX_SEQ_THRESHOLD
+                    : c->nsteps < 2 || c->nsteps > PAL_MAX_SEQ_STEPS || c->threshold != 0)) {
+            rc = damaged(&r, at, "correlation %u: type %u, %u steps, threshold %u", i, c->type, c->nsteps, c->threshold);
+            break;
+        }
+        for (uint32_t j = 0; j < p->nseqs; j++) {
+            if (taken[j] || s->seqs[j].digest != c->digest) continue;
+            const pal_seq *q = &p->seqs[j];
+            if (q->type != c->type || q->nsteps != c->nsteps || (counts && q->threshold != c->threshold)) {
+                rc = damaged(&r, at, "correlation %u has the digest of one of the program's but not its form", i);
+                break;
+            }
+            c->to = j;
+            taken[j] = true;
+            break;
+        }
+    }
+    uint64_t kept = 0, dropped = 0;
+    if (rc == 0) {
+        size_t at = r.at;
+        if (!have(&r, 4)) rc = damaged(&r, at, "the file ends before its entries");
+        else {
+            uint32_t nentries = (uint32_t)take(&r, 4);
+            for (uint32_t i = 0; i < nentries && rc == 0; i++) rc = read_entry(&r, s, corr, ncorr, *events, &kept, &dropped);
+            if (rc == 0 && r.at != r.len) rc = damaged(&r, r.at, "%zu bytes after the last entry", r.len - r.at);
+        }
+    }
+    free(corr);
+    free(taken);
+    if (rc != 0) {
+        pal_seqstate_free(s);
+        *events = 0;
+        return -1;
+    }
+    s->have_watermark = flags & 1;
+    s->watermark = watermark;
+    s->st.kept = kept;
+    s->st.dropped = dropped;
+    *out = s;
+    return 0;
 }

@@ -91,22 +91,40 @@ uint64_t pal_seq_digest(const pal_program *p, uint32_t i);
    is not one. */
 bool pal_seq_parse_time(const char *s, size_t len, int64_t *ms);
 
-/* One event, as the runtime hands it over. */
-typedef struct pal_seq_event {
-    const pal_record *rec;
-    uint64_t id;               /* named in a match: the line, or the agent's event number */
-    int64_t clock;             /* ms; the time of an event without a timestamp before any had one */
-} pal_seq_event;
-
-/* The event's hits of correlation q: bit j = step j (bit nsteps: until).
+/* The event's hits of correlation q: bit j = step j (bit nsteps: until),
+   set only when the step's group key could be made (every key field
+   defined and of one value; for a distinct count also the value counted).
    captures[j] is what the captures of step j rendered, NUL-separated, in
-   the order of the step rule's outcomes (NULL: none), caplen[j] its bytes. */
+   the order of the step rule's outcomes (NULL: none), caplen[j] its bytes;
+   keys[j] the group key (pal_seq_hit_keys makes it), vhash the distinct
+   count's value hash.  Nothing here points into the event: the hits can be
+   made on one thread and applied on another (engine/runtime/workers.h). */
 typedef struct pal_seq_hits {
     uint32_t seq;
     uint32_t steps;
     const char *captures[PAL_MAX_SEQ_STEPS + 1];
     uint32_t caplen[PAL_MAX_SEQ_STEPS + 1];
+    const unsigned char *keys[PAL_MAX_SEQ_STEPS + 1];
+    uint32_t keylen[PAL_MAX_SEQ_STEPS + 1];
+    uint64_t vhash;
 } pal_seq_hits;
+
+/* The longest group key pal_seq_hit_keys writes, per step: each field a
+   tag, a length and a string of at most 256 bytes (a longer one goes by
+   its hash). */
+#define PAL_SEQ_KEY_MAX (PAL_MAX_SEQ_KEYS * (1u + 4u + 256u))
+
+/* Fills h->keys, h->keylen and h->vhash for the steps set in h->steps
+   from the event's record, into keybuf (room for PAL_SEQ_KEY_MAX per step
+   of the correlation, the until included), and clears the steps whose key
+   cannot be made.  The steps left are what the state will look at. */
+void pal_seq_hit_keys(const pal_program *p, pal_seq_hits *h, const pal_record *rec, unsigned char *keybuf);
+
+/* The event time a record gives (its @timestamp, ts_field; -1: none), or
+   false when it has none. */
+bool pal_seq_record_time(const pal_record *rec, int ts_field, int64_t *ms);
+/* The PS_EVENT field of the event time. */
+int pal_seq_time_field(void);
 
 /* A completed correlation: its members in step order (counts: in arrival
    order), and its message. */
@@ -117,18 +135,40 @@ typedef struct pal_seq_match {
     const char *message;       /* valid until the next call */
 } pal_seq_match;
 
-/* Starts an event: its time (returned) and whether it is late (a late
-   event is not applied). */
-int64_t pal_seqstate_begin(pal_seqstate *s, const pal_seq_event *ev, bool *late);
-/* Applies one correlation's hits of the event begun at time t; fn is
-   called for each match it completes (a nonzero return stops and is
+/* Starts an event: its time (returned: its own when has_time, else the
+   watermark, else clock) and whether it is late (a late event is not
+   applied). */
+int64_t pal_seqstate_begin(pal_seqstate *s, bool has_time, int64_t time, int64_t clock, bool *late);
+/* Applies one correlation's hits (keys made) of the event begun at time
+   t, which matches name by id (the line, or the agent's event number); fn
+   is called for each match it completes (a nonzero return stops and is
    returned).  -1 when out of memory. */
-int pal_seqstate_apply(pal_seqstate *s, const pal_seq_event *ev, int64_t t, const pal_seq_hits *h,
+int pal_seqstate_apply(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hits *h,
                        int (*fn)(void *user, const pal_seq_match *m), void *user);
 
 /* Reload: moves the entries of every correlation of s whose digest some
    correlation of `to` has into a new state for `to` (the rest are dropped,
    counted); s is freed.  NULL when out of memory (s is freed too). */
 pal_seqstate *pal_seqstate_rebind(pal_seqstate *s, const pal_program *to);
+
+/* ---- the state file: `palisade agent --state FILE` (layout in seq.c) ---- */
+
+#define PAL_SEQ_STATE_FORMAT 1u
+
+/* s (NULL: a program without correlations) as a state file's bytes,
+   malloc'ed into *buf and *len, with the writer's event count (member ids
+   are at most it, and continue from it after a restart).  Past
+   PAL_MAX_STATE_BYTES the oldest entries stay out (*omitted counts them).
+   -1 when out of memory. */
+int pal_seqstate_write(const pal_seqstate *s, uint64_t events, unsigned char **buf, size_t *len, uint64_t *omitted);
+
+/* A state file read back for program p: verified first (magic, format,
+   length, checksum), then every count and length bounded by the bytes left
+   and the limits.  The partial matches of correlations p has unchanged (by
+   digest) are kept, through the caps oldest first (evictions counted);
+   the others are dropped: stats kept and dropped count both.  On damage:
+   -1, and "NAME: damaged state file at byte N: what; what to do" in err. */
+int pal_seqstate_read(const unsigned char *buf, size_t len, const char *name, const pal_program *p,
+                      const pal_seq_limits *lim, pal_seqstate **out, uint64_t *events, char *err, size_t cap);
 
 #endif

@@ -51,6 +51,7 @@ struct pal_batch {
     size_t incap;
     pal_strbuf notes;     /* the reasons of LINE_ERROR lines, NUL-terminated one after another */
     pal_strbuf out;       /* its decision lines */
+    pal_deferred df;      /* its correlations, for the ordered stage (workers.h) */
     pal_tally tally;
     pal_batch_dest dest;
 };
@@ -79,6 +80,8 @@ struct pal_workers {
     pal_batch *free_list;
     unsigned nfree, inflight, slots, batch_lines;
     int nice;                  /* each worker's nice value, or INT_MIN: as it is */
+    pal_decider *ordered;      /* the correlations' ordered stage, or NULL (set before any batch) */
+    pal_strbuf scratch;        /* where it rewrites a batch's lines */
 };
 
 static void ring(pal_workers *w)
@@ -96,6 +99,7 @@ static void batch_free(pal_batch *b)
     free(b->in);
     pal_strbuf_free(&b->notes);
     pal_strbuf_free(&b->out);
+    pal_deferred_free(&b->df);
     free(b);
 }
 
@@ -104,6 +108,8 @@ static void decide(worker *me, pal_batch *b)
 {
     pal_strbuf_clear(&b->out);
     memset(&b->tally, 0, sizeof b->tally);
+    pal_deferred_clear(&b->df);
+    if (me->have_dec) me->dec.deferred = me->w->ordered ? &b->df : NULL;
     for (size_t i = 0; i < b->n; i++) {
         const batch_line *L = &b->lines[i];
         pal_decision_ctx c = {L->lineno, b->dest.conn, false, NULL, b->dest.only_notable};
@@ -120,7 +126,7 @@ static void decide(worker *me, pal_batch *b)
             rc = pal_decide_line(&me->dec, L->s, L->len, L->kind == LINE_TOOLONG, c, &b->out, &v);
         }
         bool written = rc == 0;
-        if (written && b->dest.only_notable && !pal_verdict_notable(&v)) {
+        if (written && b->dest.only_notable && !pal_verdict_notable(&v) && !v.deferred) {
             pal_strbuf_truncate(&b->out, mark);
             written = false;
         }
@@ -134,6 +140,7 @@ static void switch_program(worker *me, const pal_program *p)
     pal_workers *w = me->w;
     if (me->have_dec) pal_decider_free(&me->dec);
     me->have_dec = p && pal_decider_init_like(&me->dec, p, &w->like) == 0;
+    if (me->have_dec && w->ordered) pal_runtime_defer_correlations(me->dec.rt);
     pthread_mutex_lock(&w->mu);
     me->prog = me->have_dec ? p : NULL;
     pthread_mutex_unlock(&w->mu);
@@ -203,6 +210,7 @@ pal_workers *pal_workers_new(const pal_workers_opts *o, const pal_decider *like,
         int base = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
         if (errno == 0) w->nice = base + o->nice > 19 ? 19 : base + o->nice;
     }
+    pal_strbuf_init(&w->scratch, 0);
     w->like = *like;
     w->like.p = NULL;
     w->like.rt = NULL;
@@ -253,6 +261,7 @@ void pal_workers_free(pal_workers *w)
     for (pal_batch *b = w->head, *next; b; b = next) next = b->next, batch_free(b);
     for (pal_batch *b = w->free_list, *next; b; b = next) next = b->next, batch_free(b);
     if (w->efd >= 0) close(w->efd);
+    pal_strbuf_free(&w->scratch);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->work);
     pthread_cond_destroy(&w->done);
@@ -264,6 +273,8 @@ unsigned pal_workers_threads(const pal_workers *w) { return w->nthreads; }
 int pal_workers_fd(const pal_workers *w) { return w->efd; }
 unsigned pal_workers_inflight(const pal_workers *w) { return w->inflight; }
 bool pal_workers_can_begin(const pal_workers *w) { return w->inflight < w->slots; }
+
+void pal_workers_set_ordered(pal_workers *w, pal_decider *io) { w->ordered = io; }
 
 void pal_workers_set_program(pal_workers *w, const pal_program *p)
 {
@@ -294,6 +305,7 @@ pal_batch *pal_workers_begin(pal_workers *w, bool force)
         if (!(b = calloc(1, sizeof *b))) return NULL;
         pal_strbuf_init(&b->notes, 0);
         pal_strbuf_init(&b->out, 0);
+        pal_deferred_init(&b->df);
     }
     b->next = NULL;
     b->max_lines = w->batch_lines;
@@ -393,6 +405,9 @@ unsigned pal_workers_collect(pal_workers *w)
     unsigned n = 0;
     for (pal_batch *b = first, *next; b; b = next, n++) {
         next = b->next;
+        if (w->ordered && pal_decider_settle(w->ordered, b->prog, &b->df, &b->out, &w->scratch, &b->tally,
+                                             b->dest.only_notable) != 0)
+            b->tally.write_errors++;   /* out of memory: a chain may be missing from its line */
         if (b->out.len && pal_strbuf_append(b->dest.out, b->out.s, b->out.len) != 0) {
             b->dest.out->failed = false;   /* the lines already there stand */
             b->tally.write_errors += b->tally.decisions;

@@ -42,6 +42,17 @@
  * the decision socket itself, then gets a core as soon as a request comes,
  * however busy the stream keeps the workers.
  *
+ * Correlations.  Their state is one ordered stream, so no worker keeps
+ * any: with an ordered stage set (pal_workers_set_ordered), every worker
+ * defers (engine/runtime/decider.h) — it decides each line's stateless
+ * part and step hits — and collecting settles each batch, in submission
+ * order, with the stage's decider, which holds the one state: the chains
+ * completed are spliced into their lines, so the bytes are those one
+ * thread writes.  A batch of a program replaced since is settled against
+ * the state of the new one (correlations found by digest: what a reload
+ * keeps; hits of those changed or removed are dropped), so a reload never
+ * splits the state.
+ *
  * Threads.  Every function here is called by one thread, the one that
  * made the workers.  The workers run the deciders only, and with them the
  * decider's hook (pal_decided_fn), which must then be thread-safe (the
@@ -87,6 +98,13 @@ pal_workers *pal_workers_new(const pal_workers_opts *o, const pal_decider *like,
    decisions of batches still in flight are dropped). */
 void pal_workers_free(pal_workers *w);
 unsigned pal_workers_threads(const pal_workers *w);
+
+/* The correlations' ordered stage: io's runtime holds the state; its
+   decider settles every batch as it is collected (NULL: none — every
+   worker then keeps a state of its own, which is right only for a program
+   without correlations).  Set it before the first batch, and again when io
+   is replaced (a reload), before the old one is freed. */
+void pal_workers_set_ordered(pal_workers *w, pal_decider *io);
 
 /* The program of every batch submitted from now on (p must stay alive
    while pal_workers_uses(w, p)). */

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cJSON.h>
 #include "lang/check/check.h"
 #include "lang/check/testset.h"
@@ -118,8 +119,22 @@ void pal_check_test(pal_cc *cc, pal_decl *d)
     const pal_schema *s = pal_schema_get(inventory ? PS_IMAGE : PS_EVENT);
     uint8_t *seen = calloc(s->nfields + 1u, 1);
     bool from_file = false;
+    uint32_t event = 0;
     for (pal_given *g = d->given; g; g = g->next) {
         bool image = !strcmp(g->group, "image");
+        if (g->event != event) {
+            /* the next event: its fields are its own */
+            event = g->event;
+            if (seen) memset(seen, 0, s->nfields + 1u);
+            if (inventory) {
+                pal_cc_error(cc, "PAL0301", g->loc, "an inventory test has one `given`; test another image in another test",
+                             "a second `given` in an inventory test");
+                break;
+            }
+        }
+        if (g->has_at && inventory)
+            pal_cc_error(cc, "PAL0301", g->at_loc, "`at` places events in time; an image has no time",
+                         "`at` in an inventory test");
         if (inventory && !image) {
             pal_cc_error(cc, "PAL0301", g->loc, "an inventory test gives only image { ... } groups; test events in another test",
                      "'%s' is an event group in an inventory test", g->group);
@@ -201,6 +216,8 @@ void pal_testset_free(pal_testset *ts)
         free(ts->tests[i].file);
         free(ts->tests[i].by);
         free(ts->tests[i].input);
+        for (uint32_t k = 0; k < ts->tests[i].nmore; k++) free(ts->tests[i].more[k]);
+        free(ts->tests[i].more);
     }
     for (uint32_t i = 0; i < ts->ntargets; i++) {
         free(ts->targets[i].name);
@@ -230,6 +247,11 @@ int32_t pal_testset_find(const pal_testset *ts, const char *name)
         if (c < 0) lo = mid + 1; else hi = mid;
     }
     return -1;
+}
+
+const char *pal_test_target_kind(int kind)
+{
+    return kind == PR_STEP ? "sequence" : pal_rule_kind_name((unsigned)kind);
 }
 
 const char *pal_test_outcome_name(int effect)
@@ -309,11 +331,11 @@ static int given_field(const pal_schema *s, const pal_given *g, const pal_attr *
     return f;
 }
 
-/* Adds the given keys of d to obj, each under its field's JSON path. */
-static bool add_given(pal_cc *cc, pal_decl *d, const pal_schema *s, cJSON *obj, bool *given)
+/* Adds the given keys of d's event `event` to obj, each under its field's JSON path. */
+static bool add_given(pal_cc *cc, pal_decl *d, uint32_t event, const pal_schema *s, cJSON *obj, bool *given)
 {
     for (pal_given *g = d->given; g; g = g->next)
-        for (pal_attr *a = g->fields; a; a = a->next) {
+        for (pal_attr *a = g->event == event ? g->fields : NULL; a; a = a->next) {
             int f = given_field(s, g, a);
             if (f < 0) continue;   /* from_file */
             const pal_field *fd = &s->fields[f];
@@ -394,7 +416,7 @@ static cJSON *inventory_json(pal_cc *cc, pal_decl *d, pal_loc *where)
     for (pal_given *g = d->given; g; g = g->next)
         for (pal_attr *a = g->fields; a; a = a->next)
             if (!strcmp(a->key, "from_file")) from = a;
-    if (!given || !root || !add_given(cc, d, s, root, given)) goto fail;
+    if (!given || !root || !add_given(cc, d, 0, s, root, given)) goto fail;
     if (from) {
         *where = from->value->loc;
         cJSON *file = read_inventory_file(cc, d, from);
@@ -439,30 +461,41 @@ static bool push_test(pal_testset *ts, const pal_test *t)
     return true;
 }
 
-void pal_testset_add(pal_testset *ts, pal_cc *cc, pal_decl *d)
+/* The JSON text of a test's input `event`; NULL (reported, or out of
+   memory: *oom) when it cannot be made or read as eval and scan read it. */
+static char *build_input(pal_cc *cc, pal_decl *d, bool inventory, uint32_t event, const pal_given *first,
+                         int64_t when, bool timed, bool *windows, bool *oom)
 {
-    if (ts->oom) return;
-    bool inventory = false;
-    for (pal_given *g = d->given; g; g = g->next)
-        if (!strcmp(g->group, "image")) inventory = true;
-    pal_loc where = d->given ? d->given->loc : d->loc;
+    pal_loc where = first ? first->loc : d->loc;
     cJSON *root;
     if (inventory) {
         root = inventory_json(cc, d, &where);
     } else {
         root = cJSON_CreateObject();
         bool *given = calloc(pal_schema_get(PS_EVENT)->nfields + 1u, sizeof *given);
-        if (root && (!given || !add_given(cc, d, pal_schema_get(PS_EVENT), root, given))) {
+        if (root && (!given || !add_given(cc, d, event, pal_schema_get(PS_EVENT), root, given))) {
             cJSON_Delete(root);
             root = NULL;
         }
         free(given);
+        if (root && timed) {
+            /* `at`: the test's start plus the offset, as RFC 3339 */
+            char ts[40];
+            int64_t secs = when / 1000, ms = when % 1000;
+            if (ms < 0) { ms += 1000; secs--; }
+            time_t tt = (time_t)secs;
+            struct tm tm;
+            gmtime_r(&tt, &tm);
+            size_t n = strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+            snprintf(ts + n, sizeof ts - n, ".%03dZ", (int)ms);
+            if (!cJSON_AddStringToObject(root, "@timestamp", ts)) { cJSON_Delete(root); root = NULL; }
+        }
     }
-    if (!root) return;   /* reported, or out of memory */
+    if (!root) return NULL;   /* reported, or out of memory */
     char *json = cJSON_PrintUnformatted(root);
-    bool windows = image_is_windows(root);
+    *windows = image_is_windows(root);
     cJSON_Delete(root);
-    if (!json) { ts->oom = true; return; }
+    if (!json) { *oom = true; return NULL; }
 
     /* read it the way eval and scan will: what they cannot read is an error here */
     pal_arena a;
@@ -473,7 +506,7 @@ void pal_testset_add(pal_testset *ts, pal_cc *cc, pal_decl *d)
     if (inventory) {
         cJSON *j = cJSON_Parse(json);
         pal_record rec;
-        ok = j && pal_record_from_json(pal_schema_get(PS_IMAGE), j, windows, &a, &rec, err, sizeof err) == 0;
+        ok = j && pal_record_from_json(pal_schema_get(PS_IMAGE), j, *windows, &a, &rec, err, sizeof err) == 0;
         cJSON_Delete(j);
         if (!ok)
             pal_cc_error(cc, "PAL0401", where, "the inventory format is what `palisade inventory` writes",
@@ -490,9 +523,41 @@ void pal_testset_add(pal_testset *ts, pal_cc *cc, pal_decl *d)
         ok = ok && !err[0];
     }
     pal_arena_free(&a);
-    if (!ok) { free(json); return; }
+    if (!ok) { free(json); return NULL; }
+    return json;
+}
 
+void pal_testset_add(pal_testset *ts, pal_cc *cc, pal_decl *d)
+{
+    if (ts->oom) return;
+    bool inventory = false, timed = false;
+    uint32_t nevents = 1;
+    for (pal_given *g = d->given; g; g = g->next) {
+        if (!strcmp(g->group, "image")) inventory = true;
+        if (g->has_at) timed = true;
+        if (g->event + 1 > nevents) nevents = g->event + 1;
+    }
     pal_test t = {0};
+    bool oom = false, failed = false;
+    if (nevents > 1 && !(t.more = calloc(nevents - 1, sizeof *t.more))) oom = true;
+    int64_t when = PAL_TEST_T0;
+    const pal_given *g = d->given;
+    for (uint32_t e = 0; e < nevents && !oom && !failed; e++) {
+        while (g && g->event < e) g = g->next;
+        if (g && g->event == e && g->has_at) when = PAL_TEST_T0 + g->at;
+        bool windows = false;
+        char *json = build_input(cc, d, inventory, e, g, when, timed, &windows, &oom);
+        if (!json) { failed = true; break; }
+        if (e == 0) { t.input = json; t.windows = windows; }
+        else t.more[t.nmore++] = json;
+    }
+    if (oom) ts->oom = true;
+    if (oom || failed) {
+        free(t.input);
+        for (uint32_t i = 0; i < t.nmore; i++) free(t.more[i]);
+        free(t.more);
+        return;
+    }
     t.name = dup_str(d->name);
     t.file = dup_str(d->file->src->path);
     pal_srcfile_linecol(d->file->src, d->loc.begin, &t.line, &t.col);
@@ -501,13 +566,13 @@ void pal_testset_add(pal_testset *ts, pal_cc *cc, pal_decl *d)
     t.by = d->expect_by ? dup_str(d->expect_by) : NULL;
     t.by_target = -1;
     t.inventory = inventory;
-    t.windows = windows;
-    t.input = json;
     if (!t.name || !t.file || (d->expect_by && !t.by) || !push_test(ts, &t)) {
         free(t.name);
         free(t.file);
         free(t.by);
         free(t.input);
+        for (uint32_t i = 0; i < t.nmore; i++) free(t.more[i]);
+        free(t.more);
         ts->oom = true;
     }
 }
@@ -517,7 +582,8 @@ void pal_testset_finish(pal_testset *ts, pal_cc *cc)
     for (uint32_t i = 0; i < cc->nfiles && !ts->oom; i++)
         for (pal_decl *d = cc->asts[i]->decls; d; d = d->next) {
             int kind = d->kind == D_CHECK ? PR_CHECK : d->kind == D_RULE ? PR_RULE
-                     : d->kind == D_RUNTIME ? PR_RUNTIME : d->kind == D_FIREWALL ? PR_FIREWALL : 0;
+                     : d->kind == D_RUNTIME ? PR_RUNTIME : d->kind == D_FIREWALL ? PR_FIREWALL
+                     : d->kind == D_SEQUENCE ? PR_STEP : 0;
             /* a duplicate name (PAL0304) is one target: the first */
             if (!kind || !d->name || !*d->name || pal_strmap_get(&cc->rules, d->name, strlen(d->name)) != d) continue;
             if (ts->ntargets == ts->cap_targets) {

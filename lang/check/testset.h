@@ -12,6 +12,10 @@
  * not a test that silently checks something else.  The set keeps the JSON
  * text, owned by the set (malloc), so it outlives the compiler's arena.
  *
+ * A test of several events (one `given` each) keeps one JSON text per
+ * event; when any has `at`, each gets an @timestamp, PAL_TEST_T0 plus its
+ * offset (one without `at` takes the time of the one before).
+ *
  * Coverage counts *targets*: the checks, rules, runtime blocks and
  * firewall blocks of the repo (a runtime block is one target, whatever its
  * sections).
@@ -23,6 +27,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "engine/vm/program.h"
+
+/* The time a test's events are at, from: 2024-01-01T00:00:00Z, in ms. */
+#define PAL_TEST_T0 1704067200000ll
 
 /* `expect pass` (an inventory test where the check(s) pass). */
 #define PAL_EXPECT_PASS (-1)
@@ -37,12 +44,14 @@ typedef struct pal_test {
     int32_t by_target;     /* index into targets, -1 without `by` */
     bool inventory;        /* an inventory test (given image { ... }) */
     bool windows;          /* an inventory test of a Windows image (image.os) */
-    char *input;           /* the input as JSON text */
+    char *input;           /* the input as JSON text (the first event of several) */
+    char **more;           /* the events after the first, in order (`given … at +2s`) */
+    uint32_t nmore;
 } pal_test;
 
 typedef struct pal_test_target {
     char *name;            /* rule name or check ID */
-    int kind;              /* PR_CHECK, PR_RULE, PR_RUNTIME, PR_FIREWALL */
+    int kind;              /* PR_CHECK, PR_RULE, PR_RUNTIME, PR_FIREWALL; PR_STEP: a sequence */
     char *file;
     uint32_t line, col;    /* of the declaration's keyword */
 } pal_test_target;
@@ -59,6 +68,9 @@ typedef struct pal_testset {
 void pal_testset_free(pal_testset *ts);
 /* Index of the target named name, or -1. */
 int32_t pal_testset_find(const pal_testset *ts, const char *name);
+
+/* "check", "rule", "runtime", "firewall", "sequence" */
+const char *pal_test_target_kind(int kind);
 
 /* "alert", "fail", "pass" */
 const char *pal_test_outcome_name(int effect);

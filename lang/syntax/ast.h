@@ -170,6 +170,12 @@ typedef struct pal_given {
     pal_loc loc;
     pal_attr *fields;      /* key = relative field name, value = literal */
     struct pal_given *next;
+    /* a test of several events: the groups of one `given` are one event
+       (event counts from 0); its first group carries `at` */
+    uint32_t event;
+    bool has_at;
+    int64_t at;            /* ms from the test's start */
+    pal_loc at_loc;
 } pal_given;
 
 typedef struct pal_decl {

@@ -110,7 +110,8 @@ static void count_clause(pal_parser *P, pal_decl *d, pal_loc loc, int kind, pal_
 %type <ival> count_cmp
 %type <entry> entry
 %type <ep> endpoint
-%type <given> given_group given_groups
+%type <given> given_group given_groups test_event test_events
+%type <num> at_time
 %type <str> effect_word expect_word pkg_name keyword_key
 %type <ival> effect_opt direction proto section_kw kinds kind nocase_opt
 
@@ -507,20 +508,50 @@ expect_word
     ;
 
 /* ---- test ---- */
+/* A test of several events gives each its own `given`, with an optional
+   `at +2s` (from the test's start; `at` is a word, not a keyword). */
 test_body
-    : GIVEN given_groups EXPECT expect_word {
-          $$ = decl(P, D_TEST, @$); $$->given = $2; $$->has_expect = true; $$->expect_loc = @4;
-          if (!strcmp($4.s, "pass")) $$->expect_effect = -1;
-          else if (!strcmp($4.s, "fail")) $$->expect_effect = PE_FAIL;
-          else $$->expect_effect = effect_of(P, $4.s, @4, true);
+    : test_events EXPECT expect_word {
+          $$ = decl(P, D_TEST, @$); $$->given = $1; $$->has_expect = true; $$->expect_loc = @3;
+          if (!strcmp($3.s, "pass")) $$->expect_effect = -1;
+          else if (!strcmp($3.s, "fail")) $$->expect_effect = PE_FAIL;
+          else $$->expect_effect = effect_of(P, $3.s, @3, true);
       }
-    | GIVEN given_groups EXPECT expect_word BY STRING {
-          $$ = decl(P, D_TEST, @$); $$->given = $2; $$->has_expect = true; $$->expect_loc = @4;
-          if (!strcmp($4.s, "pass")) $$->expect_effect = -1;
-          else if (!strcmp($4.s, "fail")) $$->expect_effect = PE_FAIL;
-          else $$->expect_effect = effect_of(P, $4.s, @4, true);
-          $$->expect_by = $6.s;
+    | test_events EXPECT expect_word BY STRING {
+          $$ = decl(P, D_TEST, @$); $$->given = $1; $$->has_expect = true; $$->expect_loc = @3;
+          if (!strcmp($3.s, "pass")) $$->expect_effect = -1;
+          else if (!strcmp($3.s, "fail")) $$->expect_effect = PE_FAIL;
+          else $$->expect_effect = effect_of(P, $3.s, @3, true);
+          $$->expect_by = $5.s;
       }
+    ;
+
+test_events
+    : test_event                 { $$ = $1; }
+    | test_events test_event     {
+          $$ = $1;
+          pal_given *g = $1;
+          while (g->next) g = g->next;
+          for (pal_given *n = $2; n; n = n->next) n->event = g->event + 1;
+          g->next = $2;
+      }
+    ;
+
+test_event
+    : GIVEN given_groups         { $$ = $2; }
+    | GIVEN given_groups NAME at_time {
+          $$ = $2;
+          if (strcmp($3.s, "at"))
+              pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0201", @3, "an event's time is written 'at +2s'",
+                              "unexpected name '%s' after the given groups", $3.s);
+          $$->has_at = true; $$->at = $4; $$->at_loc = @3;
+      }
+    ;
+
+at_time
+    : INT                        { $$ = $1; }
+    | '+' INT                    { $$ = $2; }
+    | '-' INT                    { $$ = -$2; }
     ;
 
 given_groups

@@ -438,7 +438,7 @@ static int run(fmt *F, int mode, int brk, int spaces, int indent)
 
 /* ---- declarations ---- */
 
-static bool is_attr_start(int k, int decl) { return k == NAME || (decl == RULE && k == EFFECT); }
+static bool is_attr_start(int k, int decl) { return k == NAME || ((decl == RULE || decl == SEQUENCE) && k == EFFECT); }
 
 /* The index just past the attribute that starts at code index ci. */
 static uint32_t skip_attr(const fmt *F, uint32_t ci)
@@ -621,10 +621,19 @@ static bool is_group_name(int k)
     return k == PROCESS || k == NETWORK || k == DNS || k == FILE_KW || k == IMAGE || k == HOST || k == NAME;
 }
 
-static void test_body(fmt *F, int ind)
+static bool is_word(const fmt *F, uint32_t ci, const char *w)
 {
-    if (K(F) != GIVEN) { fail(F, "expected 'given'"); return; }
-    emit(F, B_LINE_NOBLANK, 0, ind);
+    if (kind_at(F, ci) != NAME) return false;
+    const pal_token *t = &F->t[F->code[ci]];
+    size_t n = strlen(w);
+    return t->end - t->begin == n && !memcmp(F->src + t->begin, w, n);
+}
+
+/* given GROUP {…} [GROUP {…} …] [at [+|-]TIME]: the groups after the first
+   on lines of their own, lined up with it */
+static void given_event(fmt *F, int brk, int ind)
+{
+    emit(F, brk, 0, ind);                       /* given */
     int cont = -1;
     while (!F->failed && is_group_name(K(F)) && K2(F) == '{') {
         if (cont < 0) cont = emit(F, B_JOIN, 1, ind + 6);
@@ -632,6 +641,29 @@ static void test_body(fmt *F, int ind)
         run(F, R_GROUP, B_JOIN, 1, cont);
     }
     if (cont < 0) { fail(F, "expected a given group"); return; }
+    if (is_word(F, F->ci, "at")) {
+        emit(F, B_JOIN, 1, cont);
+        if (K(F) == '+' || K(F) == '-') {
+            emit(F, B_JOIN, 1, cont);
+            if (K(F) != INT) { fail(F, "expected a time"); return; }
+            emit(F, B_JOIN, 0, cont);
+        } else if (K(F) == INT) {
+            emit(F, B_JOIN, 1, cont);
+        } else {
+            fail(F, "expected a time");
+        }
+    }
+}
+
+static void test_body(fmt *F, int ind)
+{
+    if (K(F) != GIVEN) { fail(F, "expected 'given'"); return; }
+    bool first = true;
+    while (!F->failed && K(F) == GIVEN) {
+        given_event(F, first ? B_LINE_NOBLANK : B_LINE, ind);
+        first = false;
+    }
+    if (F->failed) return;
     if (K(F) != EXPECT) { fail(F, "expected 'expect'"); return; }
     emit(F, B_LINE, 0, ind);
     if (K(F) != NAME && K(F) != ALLOW && K(F) != FAIL) { fail(F, "expected an outcome"); return; }
@@ -640,6 +672,79 @@ static void test_body(fmt *F, int ind)
         emit(F, B_JOIN, 1, ind + 4);
         emit(F, B_JOIN, 1, ind + 4);
     }
+}
+
+/* NAME, NAME, …  (join fields) */
+static void field_names(fmt *F, int ind)
+{
+    if (K(F) != NAME) { fail(F, "expected a field"); return; }
+    emit(F, B_JOIN, 1, ind + 4);
+    while (K(F) == ',' && !F->failed) {
+        emit(F, B_JOIN, 0, ind + 4);
+        if (K(F) != NAME) { fail(F, "expected a field"); return; }
+        emit(F, B_JOIN, 1, ind + 4);
+    }
+}
+
+/* count [distinct F] >=|> N [by F, …] within D */
+static void count_clause(fmt *F, int brk, int ind)
+{
+    emit(F, brk, 0, ind);                       /* count */
+    if (K(F) == DISTINCT) {
+        emit(F, B_JOIN, 1, ind + 4);
+        if (K(F) != NAME) { fail(F, "expected a field"); return; }
+        emit(F, B_JOIN, 1, ind + 4);
+    }
+    if (K(F) != GE && K(F) != GT) { fail(F, "expected >= or >"); return; }
+    emit(F, B_JOIN, 1, ind + 4);
+    if (K(F) != INT) { fail(F, "expected a number"); return; }
+    emit(F, B_JOIN, 1, ind + 4);
+    if (K(F) == BY) {
+        emit(F, B_JOIN, 1, ind + 4);
+        field_names(F, ind);
+    }
+    if (K(F) != WITHIN) { fail(F, "expected 'within'"); return; }
+    emit(F, B_JOIN, 1, ind + 4);
+    if (K(F) != INT) { fail(F, "expected a duration"); return; }
+    emit(F, B_JOIN, 1, ind + 4);
+}
+
+/* step [NAME] { on … when … by … } / until { … }: on one line as written
+   on one, else one clause a line inside the braces */
+static void step(fmt *F, int brk, int ind)
+{
+    emit(F, brk, 0, ind);                       /* step / until */
+    if (K(F) == NAME) emit(F, B_JOIN, 1, ind + 4);
+    if (K(F) != '{') { fail(F, "expected '{'"); return; }
+    bool block = nl_between(F, F->ci, F->ci + 1) > 0 || comments_between(F, F->ci, F->ci + 1);
+    emit(F, B_JOIN, 1, ind + 4);
+    bool first = true;
+    while (!F->failed && K(F) != '}' && K(F) != 0) {
+        int cb = block ? (first ? B_LINE_NOBLANK : B_LINE) : B_JOIN;
+        int ci = block ? ind + 2 : ind + 4;
+        int sp = block ? 0 : 1;
+        int k = K(F);
+        if (k == ON) {
+            emit(F, cb, sp, ci);
+            emit(F, B_JOIN, 1, ci + 2);
+            while (K(F) == ',' && !F->failed) {
+                emit(F, B_JOIN, 0, ci + 2);
+                emit(F, B_JOIN, 1, ci + 2);
+            }
+        } else if (k == WHEN) {
+            emit(F, cb, sp, ci);
+            run(F, R_EXPR, B_JOIN, 1, ci + 2);
+        } else if (k == BY) {
+            emit(F, cb, sp, ci);
+            field_names(F, ci - 2);
+        } else {
+            fail(F, "unexpected token in a step");
+        }
+        first = false;
+    }
+    if (K(F) != '}') { fail(F, "expected '}'"); return; }
+    if (block && !first) emit_ex(F, B_LINE_NOBLANK, 0, ind, ind + 2);
+    else emit(F, B_JOIN, first && !comments_between(F, F->ci - 1, F->ci) ? 0 : 1, ind + 4);
 }
 
 /* The items of a check, rule, runtime or firewall block. */
@@ -668,6 +773,19 @@ static void block_items(fmt *F, int decl, int ind)
             } else if ((decl == RULE && k == WHEN) || ((decl == RUNTIME || decl == FIREWALL) && k == SCOPE)) {
                 emit(F, brk, 0, ind);
                 run(F, R_EXPR, B_JOIN, 1, ind + 4);
+            } else if (decl == RULE && k == COUNT) {
+                count_clause(F, brk, ind);
+            } else if (decl == SEQUENCE && k == BY) {
+                emit(F, brk, 0, ind);
+                field_names(F, ind);
+            } else if (decl == SEQUENCE && k == WITHIN) {
+                emit(F, brk, 0, ind);
+                if (K(F) != INT) { fail(F, "expected a duration"); return; }
+                emit(F, B_JOIN, 1, ind + 4);
+            } else if (decl == SEQUENCE && k == UNORDERED) {
+                emit(F, brk, 0, ind);
+            } else if (decl == SEQUENCE && (k == STEP || k == UNTIL)) {
+                step(F, brk, ind);
             } else if (decl == RULE && k == ON) {
                 emit(F, brk, 0, ind);
                 emit(F, B_JOIN, 1, ind + 4);
@@ -701,7 +819,7 @@ static void declaration(fmt *F)
         emit(F, B_JOIN, 1, 4);
         run(F, R_EXPR, B_SOFT, 1, 2);
         return;
-    case CHECK: case RULE: case RUNTIME: case FIREWALL: case TEST:
+    case CHECK: case RULE: case RUNTIME: case FIREWALL: case TEST: case SEQUENCE:
         emit(F, B_LINE, 0, 0);
         emit(F, B_JOIN, 1, 4);                  /* the name */
         if (K(F) != '{') { fail(F, "expected '{'"); return; }

@@ -12,6 +12,7 @@
 #include "lang/tools/testrun.h"
 #include "engine/decode/decode.h"
 #include "engine/runtime/runtime.h"
+#include "engine/runtime/seq.h"
 #include "engine/base/limits.h"
 
 /* ---- running ---- */
@@ -86,11 +87,14 @@ static int set_error(pal_test_result *out, const char *fmt, ...)
     return out->error ? 0 : -1;
 }
 
-/* Folds the decision's matches into one hit per target. */
+/* Folds the decision's matches into one hit per target (added to those
+   of the test's earlier events). */
 static int collect_hits(pal_test_runner *r, const pal_decision *d, pal_test_result *out)
 {
-    out->hits = calloc(d->nmatches + 1u, sizeof *out->hits);
-    if (!out->hits) return -1;
+    pal_test_hit *nh = realloc(out->hits, (out->nhits + d->nmatches + 1u) * sizeof *nh);
+    if (!nh) return -1;
+    out->hits = nh;
+    for (uint32_t i = 0; i < out->nhits; i++) r->hit_of[out->hits[i].target] = (int32_t)i;
     int rc = 0;
     for (uint32_t i = 0; i < d->nmatches; i++) {
         const pal_match *m = &d->matches[i];
@@ -100,6 +104,7 @@ static int collect_hits(pal_test_runner *r, const pal_decision *d, pal_test_resu
         if (r->hit_of[t] < 0) {
             r->hit_of[t] = (int32_t)out->nhits;
             h = &out->hits[out->nhits++];
+            memset(h, 0, sizeof *h);
             h->target = (uint32_t)t;
             h->effect = PE_NONE;
         } else {
@@ -138,13 +143,35 @@ int pal_test_run(pal_test_runner *r, uint32_t i, pal_test_result *out)
         if (rc != 0) return set_error(out, "the inventory cannot be read: %s", err);
         if (pal_run_checks(r->rt, &rec, &d) != 0) return -1;
     } else {
-        pal_event ev;
-        rc = pal_event_decode(t->input, strlen(t->input), PAL_INPUT_ECS, r->p->event_fields_used, &r->arena, &ev,
-                              err, sizeof err);
-        if (rc != 0) return set_error(out, "the event cannot be decoded: %s", err);
-        if (pal_decide_event(r->rt, &ev, &d) != 0) return -1;
+        /* every test starts with no partial matches; its events (one, or
+           one per `given`) are decided in order, together: the strongest
+           effect and every match of any of them */
+        if (r->p->nseqs) {
+            struct pal_seqstate *fresh = pal_seqstate_new(r->p, NULL);
+            if (!fresh) return -1;
+            pal_runtime_put_seqstate(r->rt, fresh);
+        }
+        int effect = PE_ALLOW;
+        int vm_error = 0;
+        uint32_t vm_error_rule = 0;
+        for (uint32_t e = 0; e <= t->nmore; e++) {
+            const char *input = e ? t->more[e - 1] : t->input;
+            pal_event ev;
+            pal_arena_reset(&r->arena);
+            rc = pal_event_decode(input, strlen(input), PAL_INPUT_ECS, r->p->event_fields_used, &r->arena, &ev, err,
+                                  sizeof err);
+            if (rc != 0) return set_error(out, "event %u cannot be decoded: %s", e + 1, err);
+            pal_runtime_set_event(r->rt, e + 1, PAL_TEST_T0);
+            if (pal_decide_event(r->rt, &ev, &d) != 0) return -1;
+            if (collect_hits(r, &d, out) != 0) return -1;
+            if (d.effect > effect) effect = d.effect;
+            if (d.vm_error && !vm_error) { vm_error = d.vm_error; vm_error_rule = d.vm_error_rule; }
+        }
+        d.effect = effect;
+        d.vm_error = vm_error;
+        d.vm_error_rule = vm_error_rule;
     }
-    if (collect_hits(r, &d, out) != 0) return -1;
+    if (t->inventory && collect_hits(r, &d, out) != 0) return -1;
 
     /* what is compared with expect */
     if (t->inventory) {

@@ -12,7 +12,10 @@
  * come out of order, within and past the 2 s tolerance, across the 10 s
  * windows), or no timestamp at all; a pid and a parent pid (or none).
  * Both sides must report the same matches, rule and members, event by
- * event.
+ * event.  An input whose length is not a multiple of three restarts the
+ * runtime every (last byte % 16 + 1) events, the way `agent --state`
+ * does: the state written, read back for the same program into a new
+ * runtime — which must change nothing.
  *
  * Build: `make fuzz`; or without libFuzzer, as a replayer of files
  * (`make fuzz-replay`).
@@ -290,7 +293,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!r) abort();
     int64_t cur = T0 + 12 * 3600 * 1000;
     size_t nev = size / 3 > MAXEV ? MAXEV : size / 3;
+    size_t restart_every = size % 3 ? data[size - 1] % 16u + 1 : 0;
     for (size_t i = 0; i < nev; i++) {
+        if (restart_every && i && i % restart_every == 0) {
+            unsigned char *file;
+            size_t flen;
+            pal_seqstate *s;
+            uint64_t events;
+            char err[512];
+            if (pal_seqstate_write(pal_runtime_seqstate(rt), i, &file, &flen, NULL) != 0) abort();
+            if (pal_seqstate_read(file, flen, "state", p, NULL, &s, &events, err, sizeof err) != 0 || events != i) {
+                fprintf(stderr, "fuzz_seq: the state written after event %zu does not read back: %s\n", i, err);
+                abort();
+            }
+            free(file);
+            pal_runtime_free(rt);
+            if (!(rt = pal_runtime_new(p))) abort();
+            pal_runtime_put_seqstate(rt, s);
+        }
         const uint8_t *b = data + 3 * i;
         fev e;
         e.name = "abcux"[b[0] % 5];

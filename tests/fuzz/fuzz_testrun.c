@@ -130,9 +130,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const pal_test *t = &ts.tests[i];
         if (!t->name || !t->file || !t->input || t->line < 1) abort();
         if ((t->by != NULL) != (t->by_target >= 0) || t->by_target >= (int32_t)ts.ntargets) abort();
-        cJSON *j = cJSON_Parse(t->input);
-        if (!cJSON_IsObject(j)) abort();   /* the input is the JSON an input arrives as */
-        cJSON_Delete(j);
+        for (uint32_t e = 0; e <= t->nmore; e++) {
+            cJSON *j = cJSON_Parse(e ? t->more[e - 1] : t->input);
+            if (!cJSON_IsObject(j)) abort();   /* each input is the JSON an input arrives as */
+            cJSON_Delete(j);
+        }
     }
 
     pal_test_runner *run = pal_test_runner_new(prog, &ts);

@@ -105,6 +105,46 @@ int main(void)
            "macro m = process.pid == 1 // a\n          or process.pid == 2\n");
     /* CRLF line ends and trailing blanks go */
     LAYOUT("list a = [1]   \r\n// c  \r\nlist b = [2]\r\n", "list a = [1]\n// c\nlist b = [2]\n");
+    /* sequences: clauses a line each; a step on one line stays on one, a
+       step written over lines gets a clause a line; attributes aligned */
+    LAYOUT("sequence \"s\" {  by   host.name , user.name within 1m unordered\n"
+           "  step fetch { on process  when process.name in [\"curl\", \"wget\"] }\n"
+           "  step run   {\n on process\n     when process.executable like \"/tmp/**\" // it\n by host.name\n}\n"
+           "  until      { on process when process.name == \"reboot\" by host.name }\n"
+           "  effect prevent  severity high\n}\n",
+           "sequence \"s\" {\n"
+           "  by host.name, user.name\n"
+           "  within 1m\n"
+           "  unordered\n"
+           "  step fetch { on process when process.name in [\"curl\", \"wget\"] }\n"
+           "  step run {\n"
+           "    on process\n"
+           "    when process.executable like \"/tmp/**\" // it\n"
+           "    by host.name\n"
+           "  }\n"
+           "  until { on process when process.name == \"reboot\" by host.name }\n"
+           "  effect   prevent\n"
+           "  severity high\n"
+           "}\n");
+    LAYOUT("sequence \"e\" { within 5s step { on process, dns when process.pid == 1 } step {} }\n",
+           "sequence \"e\" {\n  within 5s\n  step { on process, dns when process.pid == 1 }\n  step {}\n}\n");
+    /* counting rules */
+    LAYOUT("rule \"b\" { on process count  >=  20 by user.name ,host.name within 5m }\n"
+           "rule \"p\" { count distinct destination.port > 49 within 1m }\n",
+           "rule \"b\" {\n  on process\n  count >= 20 by user.name, host.name within 5m\n}\n"
+           "rule \"p\" {\n  count distinct destination.port > 49 within 1m\n}\n");
+    /* tests of several events: a given per line, `at` after its groups */
+    LAYOUT("test \"t\" { given process { name: \"curl\" } host { name: \"h\" }\n"
+           "given process { name: \"x\" }   at   + 30s given process { name: \"y\" } at -1s\n"
+           "given process { name: \"z\" } at 2m expect prevent by \"s\" }\n",
+           "test \"t\" {\n"
+           "  given process { name: \"curl\" }\n"
+           "        host { name: \"h\" }\n"
+           "  given process { name: \"x\" } at +30s\n"
+           "  given process { name: \"y\" } at -1s\n"
+           "  given process { name: \"z\" } at 2m\n"
+           "  expect prevent by \"s\"\n"
+           "}\n");
     /* an empty file stays empty */
     LAYOUT("", "");
     LAYOUT("\n\n  \n", "");

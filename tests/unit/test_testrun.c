@@ -344,6 +344,115 @@ static void test_program_unchanged(void)
     pal_testset_free(&ts);
 }
 
+/* Tests of several events: each `given` one event, `at` its time from
+   the test's start; the events decide together, each test from a fresh
+   correlation state. */
+static const char *chains_repo =
+    "sequence \"fetch then run\" {\n"
+    "  by host.name\n"
+    "  within 1m\n"
+    "  step fetch { on process when process.name == \"curl\" }\n"
+    "  step run { on process when process.executable like \"/tmp/**\" }\n"
+    "  effect prevent\n"
+    "  message \"{fetch.process.command_line} then {run.process.executable}\"\n"
+    "}\n"
+    "rule \"sudo burst\" {\n"
+    "  on process\n"
+    "  when process.name == \"sudo\"\n"
+    "  count >= 3 by host.name within 10s\n"
+    "}\n"
+    "rule \"tmp exec\" { on process when process.executable like \"/tmp/**\" effect alert }\n"
+    "test \"chain\" {\n"
+    "  given process { name: \"curl\", command_line: \"curl -o /tmp/x\" } host { name: \"h\" }\n"
+    "  given process { executable: \"/tmp/x\" } host { name: \"h\" } at +30s\n"
+    "  expect prevent by \"fetch then run\"\n"
+    "}\n"
+    "test \"chain, the decision\" {\n"
+    "  given process { name: \"curl\" } host { name: \"h\" }\n"
+    "  given process { executable: \"/tmp/x\" } host { name: \"h\" } at +60s\n"
+    "  expect prevent\n"
+    "}\n"
+    "test \"past the window\" {\n"
+    "  given process { name: \"curl\" } host { name: \"h\" }\n"
+    "  given process { executable: \"/tmp/x\" } host { name: \"h\" } at +60001ms\n"
+    "  expect allow by \"fetch then run\"\n"
+    "}\n"
+    "test \"out of order within the tolerance\" {\n"
+    "  given process { name: \"curl\" } host { name: \"h\" } at +10s\n"
+    "  given process { executable: \"/tmp/x\" } host { name: \"h\" } at +9s\n"
+    "  expect prevent by \"fetch then run\"\n"
+    "}\n"
+    "test \"out of order past it\" {\n"
+    "  given process { name: \"curl\" } host { name: \"h\" } at +10s\n"
+    "  given process { executable: \"/tmp/x\" } host { name: \"h\" } at +7s\n"
+    "  expect allow by \"fetch then run\"\n"
+    "}\n"
+    "test \"run alone\" {\n"
+    "  given process { executable: \"/tmp/x\" } host { name: \"h\" }\n"
+    "  expect alert\n"
+    "}\n"
+    "test \"three sudos\" {\n"
+    "  given process { name: \"sudo\" } host { name: \"h\" }\n"
+    "  given process { name: \"sudo\" } host { name: \"h\" } at 5s\n"
+    "  given process { name: \"sudo\" } host { name: \"h\" } at 4s\n"
+    "  expect alert by \"sudo burst\"\n"
+    "}\n"
+    "test \"two sudos, then one too late\" {\n"
+    "  given process { name: \"sudo\" } host { name: \"h\" }\n"
+    "  given process { name: \"sudo\" } host { name: \"h\" }\n"
+    "  given process { name: \"sudo\" } host { name: \"h\" } at +11s\n"
+    "  expect allow by \"sudo burst\"\n"
+    "}\n"
+    "test \"two sudos\" {\n"
+    "  given process { name: \"sudo\" } host { name: \"h\" }\n"
+    "  given process { name: \"sudo\" } host { name: \"h\" }\n"
+    "  expect allow by \"sudo burst\"\n"
+    "}\n";
+
+static void test_several_events(void)
+{
+    memfile files[] = {{"policy.pal", chains_repo}, {NULL, NULL}};
+    pal_testset ts = {0};
+    pal_program *p = compile(files, &ts);
+    CHECK(p != NULL);
+    if (!p) { fprintf(stderr, "%s\n", diag_codes); return; }
+    int32_t c = test_index(&ts, "chain");
+    CHECK(c >= 0);
+    if (c < 0) return;
+    CHECK_INT(ts.tests[c].nmore, 1);
+    CHECK(strstr(ts.tests[c].input, "\"@timestamp\":\"2024-01-01T00:00:00.000Z\"") != NULL);
+    CHECK(strstr(ts.tests[c].more[0], "\"@timestamp\":\"2024-01-01T00:00:30.000Z\"") != NULL);
+    int32_t two = test_index(&ts, "two sudos");
+    CHECK(two >= 0 && ts.tests[two].nmore == 1 && !strstr(ts.tests[two].input, "@timestamp"));   /* no `at`: no time */
+    pal_test_runner *r = pal_test_runner_new(p, &ts);
+    pal_test_result res;
+    static const char *const passing[] = {"chain", "chain, the decision", "past the window", "out of order within the tolerance",
+                                          "out of order past it", "run alone", "three sudos", "two sudos, then one too late",
+                                          "two sudos"};
+    /* twice over, in both orders: no test leaves state for the next */
+    for (int round = 0; round < 2; round++)
+        for (size_t k = 0; k < sizeof passing / sizeof *passing; k++) {
+            const char *name = passing[round ? sizeof passing / sizeof *passing - 1 - k : k];
+            int st = run_named(r, &ts, name, &res);
+            if (st != PAL_TEST_PASS) fprintf(stderr, "%s: got %d\n", name, res.got);
+            CHECK_INT(st, PAL_TEST_PASS);
+            pal_test_result_free(&res);
+        }
+    /* the chain's match is among the hits, with its message */
+    CHECK_INT(run_named(r, &ts, "chain", &res), PAL_TEST_PASS);
+    bool found = false;
+    for (uint32_t h = 0; h < res.nhits; h++)
+        if (!strcmp(ts.targets[res.hits[h].target].name, "fetch then run"))
+            found = res.hits[h].effect == PE_PREVENT && !strcmp(res.hits[h].message, "curl -o /tmp/x then /tmp/x");
+    CHECK(found);
+    pal_test_result_free(&res);
+    int32_t f = pal_testset_find(&ts, "fetch then run");
+    CHECK(f >= 0 && !strcmp(pal_test_target_kind(ts.targets[f].kind), "sequence"));
+    pal_test_runner_free(r);
+    pal_testset_free(&ts);
+    pal_program_free(p);
+}
+
 /* What a test gets wrong is a compile error at the test, with its code. */
 static void expect_errors(const char *src, const char *codes, bool with_tests)
 {
@@ -375,6 +484,11 @@ static void test_errors(void)
     ERR("test \"t\" { given destination { \"port\": 70000 } expect alert }\n", "3:40:PAL0408", false);
     ERR("test \"t\" { given destination { \"ip\": 10.0.0.0/8 } expect alert }\n", "3:38:PAL0407", false);
     ERR("test \"t\" { given image { from_file: 1 } expect pass }\n", "3:37:PAL0401", false);
+    /* several events: each its own fields; an image test has one, and no time */
+    ERR("test \"t\" { given process { name: \"x\" } given process { name: \"x\", name: \"y\" } expect alert }\n", "3:67:PAL0203", false);
+    ERR("test \"t\" { given image { os: \"x\" } given image { os: \"y\" } expect pass }\n", "3:42:PAL0301", false);
+    ERR("test \"t\" { given image { os: \"x\" } at +1s expect pass }\n", "3:36:PAL0301", false);
+    ERR("test \"t\" { given process { name: \"x\" } after +1s expect alert }\n", "3:40:PAL0201", false);
     /* checked when the tests are built */
     ERR("test \"t\" { given container { id: \"c1\" } expect alert }\n", "3:18:PAL0208", true);
     ERR("test \"t\" { given image { from_file: \"nope.json\" } expect pass }\n", "3:37:PAL0001", true);
@@ -393,6 +507,7 @@ static void test_errors(void)
 int main(void)
 {
     test_events();
+    test_several_events();
     test_coverage_by_name();
     test_inventories();
     test_program_unchanged();
