@@ -87,12 +87,14 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/agent.h"
+#include "engine/base/fileio.h"
 #include "engine/base/lines.h"
 #include "engine/base/strbuf.h"
 #include "engine/runtime/decider.h"
 #include "engine/runtime/session.h"
 #include "engine/runtime/workers.h"
 #include "engine/runtime/seq.h"
+#include "engine/remote/rstream.h"
 #include "cli/policy.h"
 #include "engine/base/limits.h"
 #include "engine/core/match.h"
@@ -181,6 +183,9 @@ typedef struct agent {
     int reload_delay_ms;
     int idle_timeout_ms, request_timeout_ms;   /* 0: never */
     bool from_start;
+    const char *input_url;       /* --input redis://...: a consumer group's member */
+    pal_rstream_opts ropts;
+    pal_rstream *rs;
 
     /* rules */
     agent_policy pol;
@@ -230,11 +235,19 @@ static const char *revision(const agent *a)
 
 static void print_stats(const agent *a, const char *when)
 {
+    char redis[400] = "";
+    if (a->rs) {
+        pal_rstream_stats st;
+        pal_rstream_get_stats(a->rs, &st);
+        snprintf(redis, sizeof redis, " redis_up=%d redis_read=%llu redis_committed=%llu redis_redelivered=%llu "
+                 "redis_claimed=%llu redis_reconnects=%llu redis_dropped=%llu redis_errors=%llu redis_inflight=%u",
+                 st.up, st.read, st.committed, st.redelivered, st.claimed, st.reconnects, st.dropped, st.errors, st.inflight);
+    }
     fprintf(stderr, "palisade agent: stats%s: events_in=%llu decisions_out=%llu errors=%llu reloads_ok=%llu "
             "reloads_failed=%llu revision=%s connections=%zu replies_dropped=%llu timed_out=%llu evicted=%llu "
-            "refused=%llu\n", when, a->counts.lines, a->counts.decisions,
+            "refused=%llu%s\n", when, a->counts.lines, a->counts.decisions,
             a->counts.input_errors + a->counts.write_errors + a->io_errors, a->reloads_ok, a->reloads_failed,
-            revision(a), a->nconns, a->replies_dropped, a->timed_out, a->evicted, a->refused);
+            revision(a), a->nconns, a->replies_dropped, a->timed_out, a->evicted, a->refused, redis);
 }
 
 /* ---- output ---- */
@@ -857,6 +870,7 @@ static void begin_stop(agent *a, const char *why)
     if (a->follow_path && !pal_session_partial(&a->fol.s)) a->fol.read_done = true;
     for (size_t i = 0; i < a->nconns; i++)
         if (!pal_session_partial(&a->conns[i]->s)) a->conns[i]->read_done = true;
+    if (a->rs) pal_rstream_stop(a->rs);   /* what was read is decided and committed; nothing more is read */
 }
 
 static void handle_signals(agent *a)
@@ -901,6 +915,7 @@ static bool sources_busy(const agent *a)
     if (a->workers && pal_workers_inflight(a->workers)) return true;   /* decisions on their way */
     if (a->use_stdin && !a->stdin_done) return true;
     if (a->follow_path && !a->fol.read_done) return true;
+    if (a->rs && pal_rstream_busy(a->rs)) return true;
     for (size_t i = 0; i < a->nconns; i++) {
         const conn *c = a->conns[i];
         if (!c->read_done || pal_outq_pending(&c->out)) return true;
@@ -910,7 +925,7 @@ static bool sources_busy(const agent *a)
 
 static void run(agent *a)
 {
-    enum { MAXFDS = 8 + AGENT_MAX_CONNECTIONS + AGENT_ENFORCE_MAXFDS };
+    enum { MAXFDS = 8 + 3 + AGENT_MAX_CONNECTIONS + AGENT_ENFORCE_MAXFDS };
     struct pollfd pfd[MAXFDS];
     int conn_slot[MAXFDS];
     for (;;) {
@@ -963,6 +978,8 @@ static void run(agent *a)
 
         int first_enf = n;
         n += (int)agent_enforce_pollfds(pfd + n, MAXFDS - (size_t)n);
+        int first_redis = n;
+        if (a->rs) n += (int)pal_rstream_pollfds(a->rs, pfd + n, 3);
 
         long long timeout = 1000;
         if (a->reload_due_ms) timeout = a->reload_due_ms - now;
@@ -979,6 +996,10 @@ static void run(agent *a)
         /* the stream queue has room again: its held lines go on */
         if (stream_held(a) && pal_outq_pending(&a->stream) < AGENT_MAX_STREAM_BACKLOG) timeout = 0;
         if (evictable_at && evictable_at - now < timeout) timeout = evictable_at - now;
+        if (a->rs) {
+            long long t = pal_rstream_timeout(a->rs, now);
+            if (t >= 0 && t < timeout) timeout = t;
+        }
         if (!a->stopping) {
             long long t = next_expiry(a) - now;
             if (t < timeout) timeout = t;
@@ -997,7 +1018,8 @@ static void run(agent *a)
 
         if (pfd[i_sig].revents) handle_signals(a);
         if (i_work >= 0 && pfd[i_work].revents) collect(a);
-        agent_enforce_handle(pfd + first_enf, (size_t)(n - first_enf), &a->stream.buf);
+        agent_enforce_handle(pfd + first_enf, (size_t)(first_redis - first_enf), &a->stream.buf);
+        if (a->rs) pal_rstream_handle(a->rs, pfd + first_redis, (size_t)(n - first_redis), a->dec, now);
         if (i_ino >= 0 && pfd[i_ino].revents) {
             bool pol = false, fol = false;
             agent_watch_read(&a->pol, &pol, &fol);
@@ -1038,6 +1060,8 @@ static void run(agent *a)
             accept_conns(a, a->decision_fd, CONN_DECISION, now);
         if (!a->stopping) expire_conns(a, now);
         if (a->nconns < AGENT_MAX_CONNECTIONS) a->conn_limit_reported = false;
+        /* the consumer group: decisions collected go out, entries read go in */
+        if (a->rs) pal_rstream_step(a->rs, a->dec, now);
         (void)i_out;   /* POLLOUT only wakes the loop: the queue is written here */
         flush_output(a, false);
     }
@@ -1055,6 +1079,7 @@ static void usage(FILE *f)
             "                      [--follow FILE [--from-start] | --listen PATH] [--decision-socket PATH]\n"
             "                      [--output FILE] [--reload-delay MS] [--idle-timeout MS] [--request-timeout MS]\n"
             "                      [--learn DIR [--learn-image GLOB]] [--volume-map MAP] [--threads N]\n"
+            "                      [--input redis://HOST:PORT/STREAM?group=G&consumer=C --output redis://HOST:PORT/STREAM]\n"
             "Decides a live event stream, one decision line per event line, each naming the revision that made it.\n"
             "  --policy DIR|BUNDLE   the rules (default: the built-in runtime policies); reloaded on SIGHUP and when\n"
             "                        the directory or bundle changes; a set that fails to build or verify is\n"
@@ -1063,6 +1088,15 @@ static void usage(FILE *f)
             "  events: standard input (default; the agent exits at its end unless it serves a decision socket),\n"
             "  --follow FILE         a file followed across rotation and truncation (from its end; --from-start: all)\n"
             "  --listen PATH         a unix socket: any number of writers, one JSON event per line\n"
+            "  --input redis://HOST:PORT/STREAM?group=G&consumer=C[&start=0|$][&field=event]\n"
+            "                        a Redis stream, read as consumer C of group G (made if absent, from the stream's\n"
+            "                        start (0) or its end ($, the default)); rediss:// for TLS, unix:/PATH?stream=S&...\n"
+            "                        for a socket, redis://[USER:]PASSWORD@HOST...; with it, --output redis://HOST:PORT/\n"
+            "                        STREAM[?maxlen=N] gets one decision per entry (XADD, field \"decision\", carrying\n"
+            "                        \"entry\"), and an entry is acked only once its decision is written\n"
+            "  --claim-idle MS       take over entries pending on any consumer idle this long (default 30000)\n"
+            "  --redis-password-file FILE, --redis-tls-ca FILE, --redis-tls-cert FILE, --redis-tls-key FILE\n"
+            "                        the Redis password (kept out of the command line) and TLS files\n"
             "  --decision-socket PATH  enforcement points send an event line and read its decision line back\n"
             "  --output FILE         decisions appended to FILE (reopened on SIGHUP) instead of standard output\n"
             "  --reload-delay MS     quiet time after a change or SIGHUP before rebuilding, and the time every\n"
@@ -1143,7 +1177,10 @@ static int agent_setup(agent *a, char *err, size_t cap)
     } else {
         a->stdin_s.lines.read_size = STREAM_READ_BYTES;
     }
-    if (open_output(a, err, cap)) return -1;
+    if (a->input_url) {
+        if (!(a->rs = pal_rstream_new(&a->ropts, &a->counts, err, cap))) return -1;
+        if (a->workers) pal_session_use_workers(pal_rstream_session(a->rs), a->workers);
+    } else if (open_output(a, err, cap)) return -1;
     if (a->listen_path && (a->listen_fd = listen_unix(a->listen_path, err, cap)) < 0) return -1;
     if (a->decision_path && (a->decision_fd = listen_unix(a->decision_path, err, cap)) < 0) return -1;
     if (a->follow_path) {
@@ -1157,14 +1194,22 @@ static int agent_setup(agent *a, char *err, size_t cap)
     }
     char counts[96];
     cli_program_counts(a->prog, counts, sizeof counts);
-    char threads[48] = "";
+    char threads[48] = "", rin[400] = "", rout[400] = "";
     if (a->threads > 1) snprintf(threads, sizeof threads, "; %u threads", a->threads);
+    if (a->rs) {
+        char w[300];
+        pal_redis_url_where(&a->ropts.in, w, sizeof w);
+        snprintf(rin, sizeof rin, "redis %.200s stream %.40s group %.30s as %.30s", w, a->ropts.in.stream,
+                 a->ropts.in.group, a->ropts.in.consumer);
+        pal_redis_url_where(&a->ropts.out, w, sizeof w);
+        snprintf(rout, sizeof rout, "redis %.200s stream %.100s", w, a->ropts.out.stream);
+    }
     fprintf(stderr, "palisade agent: ready: revision %s (%s%s%s) from %s; events from %s%s%s; decisions to %s%s%s\n",
             revision(a), counts, sig.state == PAL_SIG_UNSIGNED ? "" : ", signed by key ",
             sig.state == PAL_SIG_UNSIGNED ? "" : sig.key_id, a->policy_path ? a->policy_path : "the built-in policies",
-            a->follow_path ? a->follow_path : a->listen_path ? a->listen_path : "standard input",
+            a->rs ? rin : a->follow_path ? a->follow_path : a->listen_path ? a->listen_path : "standard input",
             a->decision_path ? "; decision socket " : "", a->decision_path ? a->decision_path : "",
-            a->output_path ? a->output_path : "standard output", a->pol.path && a->inotify_fd >= 0 ? "; watching for changes" : "",
+            a->rs ? rout : a->output_path ? a->output_path : "standard output", a->pol.path && a->inotify_fd >= 0 ? "; watching for changes" : "",
             threads);
     return 0;
 }
@@ -1178,6 +1223,8 @@ static void agent_teardown(agent *a)
     if (a->fol.fd >= 0) close(a->fol.fd);
     pal_session_free(&a->fol.s);
     pal_session_free(&a->stdin_s);
+    pal_rstream_free(a->rs);   /* before the workers: its session's batches are collected first */
+    a->rs = NULL;
     pal_workers_free(a->workers);   /* joined: nothing uses a program any more */
     a->workers = NULL;
     free_retired(a);
@@ -1189,6 +1236,62 @@ static void agent_teardown(agent *a)
     if (a->out_wfd >= 0 && a->out_wfd != a->out_fd) close(a->out_wfd);
     if (a->out_fd > STDERR_FILENO) close(a->out_fd);
     pal_outq_free(&a->stream);
+}
+
+static bool is_redis_url(const char *s)
+{
+    return s && (!strncmp(s, "redis://", 8) || !strncmp(s, "rediss://", 9) || !strncmp(s, "unix:", 5));
+}
+
+/* --input and --output redis URLs, with the password and TLS flags applied
+   to both.  At least once needs an output that acknowledges each decision,
+   so a consumer group's decisions go to a Redis stream. */
+static int redis_opts(agent *a, const char *password_file, const char *ca, const char *cert, const char *key)
+{
+    bool out_redis = is_redis_url(a->output_path);
+    if ((password_file || ca || cert || key || a->ropts.claim_idle_ms) && !a->input_url)
+        return cli_error("agent", "--claim-idle and the --redis-* flags go with --input redis://...");
+    if (!a->input_url) {
+        if (out_redis)
+            return cli_error("agent", "--output %s: decisions go to a Redis stream from a consumer group: give --input "
+                             "redis://HOST:PORT/STREAM?group=G&consumer=C too", a->output_path);
+        return 0;
+    }
+    char err[600];
+    if (!is_redis_url(a->input_url))
+        return cli_error("agent", "--input %s: give a Redis stream, redis://HOST:PORT/STREAM?group=G&consumer=C (for a "
+                         "file use --follow, for a socket --listen)", a->input_url);
+    if (pal_redis_url_parse(a->input_url, &a->ropts.in, err, sizeof err) != 0) return cli_error("agent", "--input: %s", err);
+    if (!a->output_path || !out_redis)
+        return cli_error("agent", "--input %s needs --output redis://HOST:PORT/STREAM: an entry is acknowledged only once "
+                         "its decision is written to a stream (at least once, nothing lost)", a->input_url);
+    if (pal_redis_url_parse(a->output_path, &a->ropts.out, err, sizeof err) != 0) return cli_error("agent", "--output: %s", err);
+    if (!a->ropts.in.has_group || !a->ropts.in.consumer[0])
+        return cli_error("agent", "--input: name the consumer group and this agent: ?group=G&consumer=C (C its own name, "
+                         "the same across restarts, so that it finds its pending entries)");
+    if (pal_redis_same_server(&a->ropts.in, &a->ropts.out) && !strcmp(a->ropts.in.stream, a->ropts.out.stream))
+        return cli_error("agent", "--input and --output name the same stream %s: decisions would be read as events",
+                         a->ropts.in.stream);
+    pal_redis_url *us[2] = {&a->ropts.in, &a->ropts.out};
+    for (int i = 0; i < 2; i++) {
+        pal_redis_url *u = us[i];
+        if (password_file) {
+            char *data = NULL;
+            size_t len = 0;
+            if (pal_read_file(password_file, sizeof u->password - 1, &data, &len, err, sizeof err) != 0)
+                return cli_error("agent", "--redis-password-file: %s", err);
+            while (len && (data[len - 1] == '\n' || data[len - 1] == '\r')) len--;
+            memcpy(u->password, data, len);
+            u->password[len] = 0;
+            free(data);
+        }
+        if (ca) snprintf(u->tls_ca, sizeof u->tls_ca, "%s", ca);
+        if (cert) snprintf(u->tls_cert, sizeof u->tls_cert, "%s", cert);
+        if (key) snprintf(u->tls_key, sizeof u->tls_key, "%s", key);
+    }
+    a->ropts.out_limit = AGENT_MAX_STREAM_BACKLOG;
+    a->output_path = NULL;
+    return 0;
 }
 
 /* A timeout option's milliseconds: 0 (never) to a day. */
@@ -1217,6 +1320,7 @@ int cmd_agent(int argc, char **argv)
     a.request_timeout_ms = AGENT_REQUEST_TIMEOUT_MS;
     a.threads = cli_cores();
     const char *fmtname = "auto", *keypath = NULL;
+    const char *redis_password_file = NULL, *redis_tls_ca = NULL, *redis_tls_cert = NULL, *redis_tls_key = NULL;
     cli_args A;
     cli_args_init(&A, "agent", argc, argv);
     while (cli_args_next(&A)) {
@@ -1233,7 +1337,19 @@ int cmd_agent(int argc, char **argv)
         else if (cli_args_flag(&A, "--from-start")) a.from_start = true;
         else if (cli_args_value(&A, "--listen", "a path for the event socket")) a.listen_path = A.value;
         else if (cli_args_value(&A, "--decision-socket", "a path for the decision socket")) a.decision_path = A.value;
-        else if (cli_args_value(&A, "--output", "a file for the decision lines")) a.output_path = A.value;
+        else if (cli_args_value(&A, "--output", "a file for the decision lines, or redis://HOST:PORT/STREAM")) a.output_path = A.value;
+        else if (cli_args_value(&A, "--input", "redis://HOST:PORT/STREAM?group=G&consumer=C")) a.input_url = A.value;
+        else if (cli_args_value(&A, "--claim-idle", "milliseconds, 1000 to 86400000")) {
+            char *end;
+            long long v = strtoll(A.value, &end, 10);
+            if (*end || end == A.value || v < 1000 || v > 86400000)
+                return cli_error("agent", "--claim-idle takes milliseconds, 1000 to 86400000");
+            a.ropts.claim_idle_ms = v;
+        }
+        else if (cli_args_value(&A, "--redis-password-file", "a file holding the Redis password")) redis_password_file = A.value;
+        else if (cli_args_value(&A, "--redis-tls-ca", "a PEM file of CA certificates")) redis_tls_ca = A.value;
+        else if (cli_args_value(&A, "--redis-tls-cert", "a PEM client certificate")) redis_tls_cert = A.value;
+        else if (cli_args_value(&A, "--redis-tls-key", "the client certificate's PEM key")) redis_tls_key = A.value;
         else if (cli_args_value(&A, "--learn", "a directory for learned.pal")) learning.dir = A.value;
         else if (cli_args_value(&A, "--learn-image", "a glob on the image name, e.g. 'web*'")) learning.image_glob = A.value;
         else if (cli_args_value(&A, "--reload-delay", "milliseconds, 0 to 60000")) {
@@ -1252,8 +1368,10 @@ int cmd_agent(int argc, char **argv)
         else return cli_args_unknown(&A);
     }
     if (A.failed) return EXIT_ERROR;
-    if (a.follow_path && a.listen_path)
-        return cli_error("agent", "give one event source: --follow FILE or --listen PATH (or neither: standard input)");
+    if ((a.follow_path != NULL) + (a.listen_path != NULL) + (a.input_url != NULL) > 1)
+        return cli_error("agent", "give one event source: --input redis://..., --follow FILE or --listen PATH (or none: "
+                         "standard input)");
+    if (redis_opts(&a, redis_password_file, redis_tls_ca, redis_tls_cert, redis_tls_key) != 0) return EXIT_ERROR;
     if (a.from_start && !a.follow_path) return cli_error("agent", "--from-start goes with --follow FILE");
     struct stat fst;
     if (a.follow_path && stat(a.follow_path, &fst) == 0 && !S_ISREG(fst.st_mode))   /* a missing one is waited for */
@@ -1265,7 +1383,7 @@ int cmd_agent(int argc, char **argv)
     int fmt = (int)pal_input_format_from_name(fmtname);
     if (fmt < 0) return cli_error("agent", "unknown --input-format '%s' (auto, ecs, sysmon, evtx-json or falco)", fmtname);
     a.fmt = (pal_input_format)fmt;
-    a.use_stdin = !a.follow_path && !a.listen_path;
+    a.use_stdin = !a.follow_path && !a.listen_path && !a.input_url;
     char err[1024];
     if (keypath) {
         if (pal_pubkey_load(keypath, &a.trusted, err, sizeof err) != 0) return cli_error("agent", "--verify-key: %s", err);
