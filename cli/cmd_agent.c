@@ -240,8 +240,8 @@ static void print_stats(const agent *a, const char *when)
         pal_rstream_stats st;
         pal_rstream_get_stats(a->rs, &st);
         snprintf(redis, sizeof redis, " redis_up=%d redis_read=%llu redis_committed=%llu redis_redelivered=%llu "
-                 "redis_claimed=%llu redis_reconnects=%llu redis_dropped=%llu redis_errors=%llu redis_inflight=%u",
-                 st.up, st.read, st.committed, st.redelivered, st.claimed, st.reconnects, st.dropped, st.errors, st.inflight);
+                 "redis_claimed=%llu redis_reconnects=%llu redis_connect_attempts=%llu redis_dropped=%llu redis_errors=%llu redis_inflight=%u",
+                 st.up, st.read, st.committed, st.redelivered, st.claimed, st.reconnects, st.attempts, st.dropped, st.errors, st.inflight);
     }
     fprintf(stderr, "palisade agent: stats%s: events_in=%llu decisions_out=%llu errors=%llu reloads_ok=%llu "
             "reloads_failed=%llu revision=%s connections=%zu replies_dropped=%llu timed_out=%llu evicted=%llu "

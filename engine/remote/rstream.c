@@ -216,6 +216,7 @@ static void reset(pal_rstream *rs, long long now, const char *why)
 static void connect_all(pal_rstream *rs, long long now)
 {
     pal_resp *cs[3] = {rs->cm, rs->rd, rs->ou};
+    rs->st.attempts++;
     for (int i = 0; i < 3; i++) {
         if (!cs[i]) continue;
         if (pal_resp_connect(cs[i]) != 0) {

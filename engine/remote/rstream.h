@@ -80,6 +80,7 @@ typedef struct pal_rstream_stats {
     unsigned long long redelivered;   /* entries re-read or claimed */
     unsigned long long claimed;       /* of them, taken over from another consumer (or an idle self) */
     unsigned long long reconnects;    /* connection losses */
+    unsigned long long attempts;      /* connections begun (every attempt, the first too) */
     unsigned long long dropped;       /* decisions not committed because the connection was lost (redelivered later) */
     unsigned long long errors;        /* error replies (besides a lost connection) */
     bool up;
