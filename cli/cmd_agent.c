@@ -68,6 +68,7 @@
  * is written as DIR/learned.pal, merged into what is there, on SIGUSR2 and
  * at exit: the review-and-commit ("copy into rule") step.
  */
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -82,6 +83,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/args.h"
@@ -94,6 +96,7 @@
 #include "engine/runtime/session.h"
 #include "engine/runtime/workers.h"
 #include "engine/runtime/seq.h"
+#include "engine/remote/fetch.h"
 #include "engine/remote/rstream.h"
 #include "cli/policy.h"
 #include "engine/base/limits.h"
@@ -186,6 +189,8 @@ typedef struct agent {
     const char *input_url;       /* --input redis://...: a consumer group's member */
     pal_rstream_opts ropts;
     pal_rstream *rs;
+    pal_fetch_opts fopts;        /* --bundle-url: rules from a bundle server */
+    pal_fetcher *fetcher;
 
     /* rules */
     agent_policy pol;
@@ -235,13 +240,28 @@ static const char *revision(const agent *a)
 
 static void print_stats(const agent *a, const char *when)
 {
-    char redis[400] = "";
+    char redis[800] = "";
     if (a->rs) {
         pal_rstream_stats st;
         pal_rstream_get_stats(a->rs, &st);
         snprintf(redis, sizeof redis, " redis_up=%d redis_read=%llu redis_committed=%llu redis_redelivered=%llu "
                  "redis_claimed=%llu redis_reconnects=%llu redis_connect_attempts=%llu redis_dropped=%llu redis_errors=%llu redis_inflight=%u",
                  st.up, st.read, st.committed, st.redelivered, st.claimed, st.reconnects, st.attempts, st.dropped, st.errors, st.inflight);
+    }
+    if (a->fetcher) {
+        pal_fetch_stats fs;
+        pal_fetcher_get_stats(a->fetcher, &fs);
+        char when[40] = "never";
+        if (fs.last_check_ms) {
+            time_t t = (time_t)(fs.last_check_ms / 1000);
+            struct tm tm;
+            gmtime_r(&t, &tm);
+            strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        }
+        size_t used = strlen(redis);
+        snprintf(redis + used, sizeof redis - used, " bundle_checked=%s bundle_checks=%llu bundle_not_modified=%llu "
+                 "bundle_downloads=%llu bundle_taken=%llu bundle_refused=%llu bundle_failed=%llu", when, fs.checks,
+                 fs.not_modified, fs.downloads, fs.taken, fs.refused, fs.failed);
     }
     fprintf(stderr, "palisade agent: stats%s: events_in=%llu decisions_out=%llu errors=%llu reloads_ok=%llu "
             "reloads_failed=%llu revision=%s connections=%zu replies_dropped=%llu timed_out=%llu evicted=%llu "
@@ -780,6 +800,71 @@ static void policy_changed(agent *a, long long now)
     a->reload_due_ms = due < latest ? due : latest;
 }
 
+/* A verified program goes into force between two events (a reload, a
+   bundle from the server); the old one is freed once nothing uses it.
+   Returns 0, or -1 (out of memory: the old program stays, np is freed). */
+static int install_program(agent *a, pal_program *np, const pal_bundle_sig *sig, const char *from)
+{
+    pal_decider *nd = malloc(sizeof *nd);
+    if (!nd || pal_decider_init(nd, np, a->fmt) != 0) {
+        free(nd);
+        pal_program_free(np);
+        report_reload_failure(a, "out of memory");
+        return -1;
+    }
+    nd->on_decided = agent_decided_hook;
+    nd->on_decided_user = agent_decided_hook_user;
+    nd->decode_all = agent_decided_hook != NULL;
+    nd->decode_opts = a->have_dopts ? &a->dopts : NULL;
+    nd->ids_by_count = true;
+    nd->events = a->dec->events;
+    /* correlations keep the partial matches of every correlation
+       whose compiled form is unchanged (engine/runtime/seq.h) */
+    struct pal_seqstate *ss = pal_runtime_take_seqstate(a->dec->rt);
+    if (ss && np->nseqs) {
+        pal_seq_stats before, after;
+        pal_seqstate_stats(ss, &before);
+        ss = pal_seqstate_rebind(ss, np);
+        if (ss) {
+            pal_seqstate_stats(ss, &after);
+            fprintf(stderr, "palisade agent: correlations: %llu partial matches kept, %llu dropped with changed or removed rules\n",
+                    (unsigned long long)(after.kept - before.kept), (unsigned long long)(after.dropped - before.dropped));
+            pal_runtime_put_seqstate(nd->rt, ss);
+        }
+    } else {
+        pal_seqstate_free(ss);
+    }
+    /* the swap: the next line is decided by the new program — on
+       the workers, the next batch (the batches already submitted
+       keep the old one, which is freed once none uses it) */
+    pal_program *old = a->prog;
+    agent_enforce_reload(np);
+    pal_decider_free(a->dec);
+    free(a->dec);
+    a->dec = nd;
+    a->prog = np;
+    if (a->workers) {
+        pal_workers_set_program(a->workers, np);
+        pal_program **nr = realloc(a->retired, (a->nretired + 1) * sizeof *nr);
+        if (nr) {
+            a->retired = nr;
+            a->retired[a->nretired++] = old;
+            old = NULL;
+        } else {
+            /* no memory to keep it for later: wait until nothing uses it */
+            while (pal_workers_uses(a->workers, old)) pal_workers_wait(a->workers, 10);
+        }
+    }
+    pal_program_free(old);
+    a->reloads_ok++;
+    char counts[96];
+    cli_program_counts(np, counts, sizeof counts);
+    fprintf(stderr, "palisade agent: reloaded: revision %s (%s%s%s) from %s\n", revision(a), counts,
+            sig->state == PAL_SIG_UNSIGNED ? "" : ", signed by key ", sig->state == PAL_SIG_UNSIGNED ? "" : sig->key_id, from);
+    if (a->fetcher) pal_fetcher_installed(a->fetcher, revision(a));
+    return 0;
+}
+
 static void finish_reload(agent *a)
 {
     pal_program *np = NULL;
@@ -788,69 +873,20 @@ static void finish_reload(agent *a)
     int rc = agent_reload_read(&a->pol, &np, &sig, err, sizeof err);
     if (rc == 0) return;   /* more to come */
     if (rc < 0) report_reload_failure(a, err);
-    else {
-        pal_decider *nd = malloc(sizeof *nd);
-        if (!nd || pal_decider_init(nd, np, a->fmt) != 0) {
-            free(nd);
-            pal_program_free(np);
-            report_reload_failure(a, "out of memory");
-        } else {
-            nd->on_decided = agent_decided_hook;
-            nd->on_decided_user = agent_decided_hook_user;
-            nd->decode_all = agent_decided_hook != NULL;
-            nd->decode_opts = a->have_dopts ? &a->dopts : NULL;
-            nd->ids_by_count = true;
-            nd->events = a->dec->events;
-            /* correlations keep the partial matches of every correlation
-               whose compiled form is unchanged (engine/runtime/seq.h) */
-            struct pal_seqstate *ss = pal_runtime_take_seqstate(a->dec->rt);
-            if (ss && np->nseqs) {
-                pal_seq_stats before, after;
-                pal_seqstate_stats(ss, &before);
-                ss = pal_seqstate_rebind(ss, np);
-                if (ss) {
-                    pal_seqstate_stats(ss, &after);
-                    fprintf(stderr, "palisade agent: correlations: %llu partial matches kept, %llu dropped with changed or removed rules\n",
-                            (unsigned long long)(after.kept - before.kept), (unsigned long long)(after.dropped - before.dropped));
-                    pal_runtime_put_seqstate(nd->rt, ss);
-                }
-            } else {
-                pal_seqstate_free(ss);
-            }
-            /* the swap: the next line is decided by the new program — on
-               the workers, the next batch (the batches already submitted
-               keep the old one, which is freed once none uses it) */
-            pal_program *old = a->prog;
-            agent_enforce_reload(np);
-            pal_decider_free(a->dec);
-            free(a->dec);
-            a->dec = nd;
-            a->prog = np;
-            if (a->workers) {
-                pal_workers_set_program(a->workers, np);
-                pal_program **nr = realloc(a->retired, (a->nretired + 1) * sizeof *nr);
-                if (nr) {
-                    a->retired = nr;
-                    a->retired[a->nretired++] = old;
-                    old = NULL;
-                } else {
-                    /* no memory to keep it for later: wait until nothing uses it */
-                    while (pal_workers_uses(a->workers, old)) pal_workers_wait(a->workers, 10);
-                }
-            }
-            pal_program_free(old);
-            a->reloads_ok++;
-            char counts[96];
-            cli_program_counts(np, counts, sizeof counts);
-            fprintf(stderr, "palisade agent: reloaded: revision %s (%s%s%s) from %s\n", revision(a), counts,
-                    sig.state == PAL_SIG_UNSIGNED ? "" : ", signed by key ", sig.state == PAL_SIG_UNSIGNED ? "" : sig.key_id,
-                    a->pol.path);
-        }
-    }
+    else install_program(a, np, &sig, a->pol.path);
     if (a->reload_again) {   /* a change came while building: build again, after the quiet time */
         a->reload_again = false;
         policy_changed(a, agent_now_ms());
     }
+}
+
+/* The bundle server's poller has a verified program. */
+static void take_fetched(agent *a)
+{
+    pal_bundle_sig sig;
+    pal_program *np = pal_fetcher_take(a->fetcher, &sig);
+    if (np && !a->stopping) install_program(a, np, &sig, a->fopts.url);
+    else if (np) pal_program_free(np);
 }
 
 
@@ -957,6 +993,8 @@ static void run(agent *a)
         if (pal_outq_pending(&a->stream)) pfd[i_out = n++] = (struct pollfd){a->out_wfd, POLLOUT, 0};
         if (a->inotify_fd >= 0) pfd[i_ino = n++] = (struct pollfd){a->inotify_fd, POLLIN, 0};
         if (a->pol.child) pfd[i_pipe = n++] = (struct pollfd){a->pol.pipe_fd, POLLIN, 0};
+        int i_fetch = -1;
+        if (a->fetcher) pfd[i_fetch = n++] = (struct pollfd){pal_fetcher_fd(a->fetcher), POLLIN, 0};
         if (a->use_stdin && !a->stdin_done && !pal_session_blocked(&a->stdin_s))
             pfd[i_stdin = n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
         /* at the limit a --listen writer is let in only when an idle
@@ -1027,6 +1065,7 @@ static void run(agent *a)
             if (fol) { a->fol.at_eof = false; a->fol.next_check_ms = now; }
         }
         if (i_pipe >= 0 && pfd[i_pipe].revents && a->pol.child) finish_reload(a);
+        if (i_fetch >= 0 && pfd[i_fetch].revents) take_fetched(a);
         if (a->pol.child && now >= a->pol.started_ms + AGENT_RELOAD_TIMEOUT_MS) {
             agent_reload_cancel(&a->pol);
             char why[600];
@@ -1094,6 +1133,14 @@ static void usage(FILE *f)
             "                        for a socket, redis://[USER:]PASSWORD@HOST...; with it, --output redis://HOST:PORT/\n"
             "                        STREAM[?maxlen=N] gets one decision per entry (XADD, field \"decision\", carrying\n"
             "                        \"entry\"), and an entry is acked only once its decision is written\n"
+            "  --bundle-url URL      the rules from a bundle server (any static HTTP(S) server) serving what\n"
+            "                        palisade build --sign wrote; needs --verify-key.  Polled with If-None-Match\n"
+            "                        every --poll (default 30s, jittered); a bundle that verifies is swapped in\n"
+            "                        like a reload, one that does not is refused and the rules in force stay\n"
+            "  --bundle-cache DIR    the last good bundle kept in DIR (written atomically, read back verified at\n"
+            "                        start, so a restart while the server is down starts with it); DIR/status.json\n"
+            "  --bundle-max-bytes N  a download larger than N bytes is refused (default and most: 256 MiB)\n"
+            "  --status DIR          print what the agent caching in DIR last heard from its server, and holds\n"
             "  --claim-idle MS       take over entries pending on any consumer idle this long (default 30000)\n"
             "  --redis-password-file FILE, --redis-tls-ca FILE, --redis-tls-cert FILE, --redis-tls-key FILE\n"
             "                        the Redis password (kept out of the command line) and TLS files\n"
@@ -1147,7 +1194,10 @@ static int agent_setup(agent *a, char *err, size_t cap)
     a->pol.settle_ms = (unsigned)a->reload_delay_ms;
     pal_bundle_sig sig;
     memset(&sig, 0, sizeof sig);
-    if (a->policy_path) {
+    bool from_cache = false;
+    if (a->fopts.url) {
+        if (pal_fetch_initial(&a->fopts, &a->prog, &sig, &from_cache, err, cap) != 0) return -1;
+    } else if (a->policy_path) {
         if (agent_reload_wait(&a->pol, &a->prog, &sig, err, cap) != 0) return -1;
     } else {
         a->prog = cli_embedded_program("agent", "policies");
@@ -1192,8 +1242,16 @@ static int agent_setup(agent *a, char *err, size_t cap)
         follow_open(a, a->from_start);
         if (a->fol.fd < 0) fprintf(stderr, "palisade agent: %s does not exist yet; waiting for it\n", a->follow_path);
     }
-    char counts[96];
+    if (a->fopts.url) {
+        if (!(a->fetcher = pal_fetcher_start(&a->fopts, from_cache, err, cap))) return -1;
+        pal_fetcher_installed(a->fetcher, revision(a));
+    }
+    char counts[96], from[700];
     cli_program_counts(a->prog, counts, sizeof counts);
+    if (a->fopts.url)
+        snprintf(from, sizeof from, "%.400s%s%.250s", a->fopts.url, from_cache ? " (its cached copy in " : "",
+                 from_cache ? a->fopts.cache_dir : "");
+    if (from_cache) strcat(from, ")");
     char threads[48] = "", rin[400] = "", rout[400] = "";
     if (a->threads > 1) snprintf(threads, sizeof threads, "; %u threads", a->threads);
     if (a->rs) {
@@ -1206,7 +1264,8 @@ static int agent_setup(agent *a, char *err, size_t cap)
     }
     fprintf(stderr, "palisade agent: ready: revision %s (%s%s%s) from %s; events from %s%s%s; decisions to %s%s%s\n",
             revision(a), counts, sig.state == PAL_SIG_UNSIGNED ? "" : ", signed by key ",
-            sig.state == PAL_SIG_UNSIGNED ? "" : sig.key_id, a->policy_path ? a->policy_path : "the built-in policies",
+            sig.state == PAL_SIG_UNSIGNED ? "" : sig.key_id,
+            a->fopts.url ? from : a->policy_path ? a->policy_path : "the built-in policies",
             a->rs ? rin : a->follow_path ? a->follow_path : a->listen_path ? a->listen_path : "standard input",
             a->decision_path ? "; decision socket " : "", a->decision_path ? a->decision_path : "",
             a->rs ? rout : a->output_path ? a->output_path : "standard output", a->pol.path && a->inotify_fd >= 0 ? "; watching for changes" : "",
@@ -1223,6 +1282,8 @@ static void agent_teardown(agent *a)
     if (a->fol.fd >= 0) close(a->fol.fd);
     pal_session_free(&a->fol.s);
     pal_session_free(&a->stdin_s);
+    pal_fetcher_stop(a->fetcher);
+    a->fetcher = NULL;
     pal_rstream_free(a->rs);   /* before the workers: its session's batches are collected first */
     a->rs = NULL;
     pal_workers_free(a->workers);   /* joined: nothing uses a program any more */
@@ -1236,6 +1297,30 @@ static void agent_teardown(agent *a)
     if (a->out_wfd >= 0 && a->out_wfd != a->out_fd) close(a->out_wfd);
     if (a->out_fd > STDERR_FILENO) close(a->out_fd);
     pal_outq_free(&a->stream);
+}
+
+/* `agent --status DIR`: what the agent that caches its bundles in DIR
+   last heard from its server and what it holds (DIR/status.json). */
+static int print_status(const char *dir)
+{
+    char path[4200], err[600];
+    snprintf(path, sizeof path, "%s/status.json", dir);
+    char *data = NULL;
+    size_t len = 0;
+    if (pal_read_file(path, 1u << 16, &data, &len, err, sizeof err) != 0)
+        return cli_error("agent", "--status: %s (an agent with --bundle-url and --bundle-cache %s writes it)", err, dir);
+    cJSON *j = cJSON_ParseWithLength(data, len);
+    free(data);
+    if (!j) return cli_error("agent", "--status: %s is not JSON", path);
+    static const char *keys[] = {"url", "holds", "last_check", "last_result", "last_taken", "etag", "checks",
+                                 "not_modified", "downloads", "taken", "refused", "failed"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, keys[i]);
+        if (cJSON_IsString(v)) printf("%-13s %s\n", keys[i], v->valuestring);
+        else if (cJSON_IsNumber(v)) printf("%-13s %.0f\n", keys[i], v->valuedouble);
+    }
+    cJSON_Delete(j);
+    return EXIT_OK;
 }
 
 static bool is_redis_url(const char *s)
@@ -1320,6 +1405,8 @@ int cmd_agent(int argc, char **argv)
     a.request_timeout_ms = AGENT_REQUEST_TIMEOUT_MS;
     a.threads = cli_cores();
     const char *fmtname = "auto", *keypath = NULL;
+    bool fetch_flags = false;
+    const char *status_dir = NULL;
     const char *redis_password_file = NULL, *redis_tls_ca = NULL, *redis_tls_cert = NULL, *redis_tls_key = NULL;
     cli_args A;
     cli_args_init(&A, "agent", argc, argv);
@@ -1346,6 +1433,21 @@ int cmd_agent(int argc, char **argv)
                 return cli_error("agent", "--claim-idle takes milliseconds, 1000 to 86400000");
             a.ropts.claim_idle_ms = v;
         }
+        else if (cli_args_value(&A, "--bundle-url", "http(s)://.../policy.palb")) a.fopts.url = A.value;
+        else if (cli_args_value(&A, "--bundle-cache", "a directory for the last good bundle")) a.fopts.cache_dir = A.value;
+        else if (cli_args_value(&A, "--poll", "a duration: 30s, 500ms, 2m")) {
+            long long v = pal_parse_duration_ms(A.value);
+            if (v < 0) return cli_error("agent", "--poll takes a duration, 100ms to 24h: 30s, 500ms, 2m (a bare number is seconds)");
+            a.fopts.poll_ms = (unsigned)v;
+            fetch_flags = true;
+        } else if (cli_args_value(&A, "--bundle-max-bytes", "bytes, at most 268435456")) {
+            char *end;
+            long long v = strtoll(A.value, &end, 10);
+            if (*end || end == A.value || v < 1024 || v > (long long)PAL_MAX_BUNDLE_BYTES)
+                return cli_error("agent", "--bundle-max-bytes takes bytes, 1024 to %u", PAL_MAX_BUNDLE_BYTES);
+            a.fopts.max_bytes = (size_t)v;
+            fetch_flags = true;
+        } else if (cli_args_value(&A, "--status", "the --bundle-cache DIR of an agent")) status_dir = A.value;
         else if (cli_args_value(&A, "--redis-password-file", "a file holding the Redis password")) redis_password_file = A.value;
         else if (cli_args_value(&A, "--redis-tls-ca", "a PEM file of CA certificates")) redis_tls_ca = A.value;
         else if (cli_args_value(&A, "--redis-tls-cert", "a PEM client certificate")) redis_tls_cert = A.value;
@@ -1368,6 +1470,21 @@ int cmd_agent(int argc, char **argv)
         else return cli_args_unknown(&A);
     }
     if (A.failed) return EXIT_ERROR;
+    if (status_dir) return print_status(status_dir);
+    if ((fetch_flags || a.fopts.cache_dir) && !a.fopts.url)
+        return cli_error("agent", "--poll, --bundle-cache and --bundle-max-bytes go with --bundle-url URL");
+    if (a.fopts.url) {
+        if (strncmp(a.fopts.url, "http://", 7) && strncmp(a.fopts.url, "https://", 8))
+            return cli_error("agent", "--bundle-url %s: give an http:// or https:// URL of a bundle (palisade build --sign)",
+                             a.fopts.url);
+        if (a.policy_path) return cli_error("agent", "give one source of rules: --policy or --bundle-url");
+        if (!keypath)
+            return cli_error("agent", "--bundle-url needs --verify-key PUB: a bundle from a server is taken only when "
+                             "signed by that key (palisade keygen, build --sign)");
+        if (a.fopts.cache_dir && mkdir(a.fopts.cache_dir, 0755) != 0 && errno != EEXIST)
+            return cli_error("agent", "--bundle-cache %s: %s", a.fopts.cache_dir, strerror(errno));
+        a.fopts.trusted = &a.trusted;
+    }
     if ((a.follow_path != NULL) + (a.listen_path != NULL) + (a.input_url != NULL) > 1)
         return cli_error("agent", "give one event source: --input redis://..., --follow FILE or --listen PATH (or none: "
                          "standard input)");
@@ -1377,7 +1494,7 @@ int cmd_agent(int argc, char **argv)
     if (a.follow_path && stat(a.follow_path, &fst) == 0 && !S_ISREG(fst.st_mode))   /* a missing one is waited for */
         return cli_error("agent", "%s: %s (--follow reads a log file that is appended to; for a stream use --listen or stdin)",
                          a.follow_path, S_ISDIR(fst.st_mode) ? "is a directory" : "not a regular file");
-    if (keypath && !a.policy_path) return cli_error("agent", "--verify-key needs --policy BUNDLE");
+    if (keypath && !a.policy_path && !a.fopts.url) return cli_error("agent", "--verify-key needs --policy BUNDLE or --bundle-url URL");
     if (a.listen_path && a.decision_path && !strcmp(a.listen_path, a.decision_path))
         return cli_error("agent", "--listen and --decision-socket need two different paths");
     int fmt = (int)pal_input_format_from_name(fmtname);
