@@ -180,7 +180,7 @@ demo-report: check-deps all $(EXAMPLE_IMAGES)
 
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
-	@for b in runtime decode inventory langpkg scan vuln scan_many agent seq sigma load; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
+	@for b in runtime decode inventory langpkg scan vuln scan_many agent seq sigma load redis; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
 
 # What only the benchmarks need (not DEB_DEPS): yara and libyara-dev, the
 # baseline of tests/bench/load.sh, which says SKIP without them.
