@@ -11,6 +11,8 @@
 #     again under its name): every entry has exactly one decision not
 #     marked a redelivery and any others are marked, none is missing,
 #     nothing is left pending, the dead agent's entries were claimed;
+#     the same with input and output on two servers (XADD, then XACK), one
+#     of two agents SIGKILLed: decisions written twice are marked;
 #  3. connection loss: the agent's connections killed by the server again
 #     and again mid-stream: reconnects counted, nothing lost, duplicates
 #     marked; a server down at start: the agent waits with backoff (its
@@ -257,6 +259,29 @@ def scenario_group(srv, total=100000):
     r.call("DEL", "g:in", "g:out")
     r.close()
 
+def scenario_group_two_servers(srv, total=30000):
+    """The same on two servers (XADD, then XACK): a kill between the two leaves
+    decisions written whose entries are still pending; decided again, marked."""
+    outsrv = start_server(os.path.join(TMP, "outsrv2"))
+    r, ro = Redis(port=srv.port), Redis(port=outsrv.port)
+    markers = add(r, "h:in", total, "h")
+    def start(name):
+        a = Agent(name, ["--input", url(srv, "h:in", group="H", consumer=name, start="0"),
+                         "--output", url(outsrv, "h:out"), "--claim-idle", "1000"])
+        a.ready()
+        return a
+    a1, a2 = start("d1"), start("d2")
+    wait_for(lambda: ro.call("XLEN", "h:out") >= total * 0.3, 300, 0.001)
+    a2.stop(signal.SIGKILL)
+    wait_for(lambda: pending(r, "h:in", "H") == 0 and group_done(r, "h:in", "H"), 300, 0.2)
+    st = a1.stats()
+    dups = verify(ro, "two servers, one agent SIGKILLed", markers, "h:out")
+    check(int(st.get("redis_claimed", 0)) > 0, "two servers: the survivor claimed the dead agent's entries (%s claimed, "
+          "%d decisions written twice, the second marked)" % (st.get("redis_claimed"), dups), st)
+    a1.stop()
+    r.close(); ro.close()
+    outsrv.stop()
+
 # --------------------------------------------------------------------------
 # 3. connection loss; a server down at start
 # --------------------------------------------------------------------------
@@ -440,6 +465,7 @@ try:
     scenario_backpressure(main)
     scenario_auth(TMP)
     scenario_group(main)
+    scenario_group_two_servers(main)
 finally:
     main.stop()
 finish()
