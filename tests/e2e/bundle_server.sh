@@ -71,11 +71,15 @@ def wait_for(cond, timeout=60, step=0.05):
         time.sleep(step)
     return cond()
 
+AGENTS = []
+
 class Agent:
     def __init__(self, args, name):
         self.log = os.path.join(TMP, "agent-%s.log" % name)
         self.sock = os.path.join(TMP, "dec-%s.sock" % name)
         self.errf = open(self.log, "w")
+        self.sigterm = None
+        AGENTS.append(self)
         self.p = subprocess.Popen([PAL, "agent", "--threads", "1", "--decision-socket", self.sock] + args,
                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errf)
     def text(self):
@@ -102,6 +106,8 @@ class Agent:
     def stop(self):
         if self.p.poll() is None:
             self.p.send_signal(signal.SIGTERM)
+            if self.sigterm is None:
+                self.sigterm = True
         self.p.wait(60)
         self.errf.close()
 
@@ -214,5 +220,14 @@ for args, want in [
     r = run("agent", *args)
     check(r.returncode == 2 and want in r.stderr, "flags: %s -> exit 2, '%s'" % (" ".join(args)[:60], want), r.stderr)
 srv.stop()
+for a in AGENTS:
+    if a.p.poll() is None:
+        a.stop()
+termed = [a for a in AGENTS if a.sigterm]
+sick = [a.log for a in AGENTS if "Sanitizer" in a.text() or "runtime error" in a.text()]
+check(all(a.p.returncode == 0 for a in termed) and not sick,
+      "every agent stopped by SIGTERM exited 0 (%d), and no sanitizer report" % len(termed),
+      "\n".join(["%s: rc %s" % (a.log, a.p.returncode) for a in termed if a.p.returncode != 0] +
+                [open(l).read()[-1500:] for l in sick[:1]]))
 finish()
 PYEOF

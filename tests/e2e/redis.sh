@@ -70,11 +70,15 @@ def wait_for(cond, timeout=120, step=0.05):
         time.sleep(step)
     return cond()
 
+AGENTS = []
+
 class Agent:
     def __init__(self, name, args, threads=2):
         self.name = name
         self.log = os.path.join(TMP, "agent-%s-%d.log" % (name, time.time_ns()))
         self.errf = open(self.log, "w")
+        self.sigterm = None
+        AGENTS.append(self)
         self.p = subprocess.Popen([PAL, "agent", "--threads", str(threads), "--policy", POL] + args,
                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errf)
     def text(self):
@@ -90,6 +94,8 @@ class Agent:
     def stop(self, sig=signal.SIGTERM):
         if self.p.poll() is None:
             self.p.send_signal(sig)
+            if self.sigterm is None:
+                self.sigterm = sig == signal.SIGTERM
         try:
             self.p.wait(60)
         except subprocess.TimeoutExpired:
@@ -468,5 +474,14 @@ try:
     scenario_group_two_servers(main)
 finally:
     main.stop()
+for a in AGENTS:
+    if a.p.poll() is None:
+        a.stop()
+termed = [a for a in AGENTS if a.sigterm]
+sick = [a.log for a in AGENTS if "Sanitizer" in a.text() or "runtime error" in a.text()]
+check(all(a.p.returncode == 0 for a in termed) and not sick,
+      "every agent stopped by SIGTERM exited 0 (%d), and no sanitizer report" % len(termed),
+      "\n".join(["%s: rc %s" % (a.log, a.p.returncode) for a in termed if a.p.returncode != 0] +
+                [open(l).read()[-1500:] for l in sick[:1]]))
 finish()
 PYEOF
