@@ -23,11 +23,11 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib sqlite3
+PKGS     := libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib sqlite3 hiredis libcurl openssl
 DEB_DEPS := build-essential clang flex bison pkg-config libyaml-dev libpcre2-dev \
             libarchive-dev libcjson-dev libhivex-dev libsodium-dev zlib1g-dev libsqlite3-dev zstd xz-utils \
             libxml2-utils python3 python3-jsonschema jq chromium tidy fonts-dejavu-core \
-            runc busybox-static nftables iproute2
+            runc busybox-static nftables iproute2 libhiredis-dev libcurl4-openssl-dev libssl-dev redis-server
 
 # Lazily expanded: `make` installs missing dependencies first (check-deps),
 # and the flags must be read after that.
@@ -180,7 +180,7 @@ demo-report: check-deps all $(EXAMPLE_IMAGES)
 
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
-	@for b in runtime decode inventory langpkg scan vuln scan_many agent seq sigma load; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
+	@for b in runtime decode inventory langpkg scan vuln scan_many agent seq sigma load redis; do echo; BUILD=$(BUILD) bash tests/bench/$$b.sh || exit 1; done
 
 # What only the benchmarks need (not DEB_DEPS): yara and libyara-dev, the
 # baseline of tests/bench/load.sh, which says SKIP without them.

@@ -68,6 +68,7 @@
  * is written as DIR/learned.pal, merged into what is there, on SIGUSR2 and
  * at exit: the review-and-commit ("copy into rule") step.
  */
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -82,17 +83,21 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/agent.h"
+#include "engine/base/fileio.h"
 #include "engine/base/lines.h"
 #include "engine/base/strbuf.h"
 #include "engine/runtime/decider.h"
 #include "engine/runtime/session.h"
 #include "engine/runtime/workers.h"
 #include "engine/runtime/seq.h"
+#include "engine/remote/fetch.h"
+#include "engine/remote/rstream.h"
 #include "cli/policy.h"
 #include "engine/base/limits.h"
 #include "engine/core/match.h"
@@ -182,6 +187,11 @@ typedef struct agent {
     int reload_delay_ms;
     int idle_timeout_ms, request_timeout_ms;   /* 0: never */
     bool from_start;
+    const char *input_url;       /* --input redis://...: a consumer group's member */
+    pal_rstream_opts ropts;
+    pal_rstream *rs;
+    pal_fetch_opts fopts;        /* --bundle-url: rules from a bundle server */
+    pal_fetcher *fetcher;
 
     /* rules */
     agent_policy pol;
@@ -231,11 +241,34 @@ static const char *revision(const agent *a)
 
 static void print_stats(const agent *a, const char *when)
 {
+    char redis[800] = "";
+    if (a->rs) {
+        pal_rstream_stats st;
+        pal_rstream_get_stats(a->rs, &st);
+        snprintf(redis, sizeof redis, " redis_up=%d redis_read=%llu redis_committed=%llu redis_redelivered=%llu "
+                 "redis_claimed=%llu redis_reconnects=%llu redis_connect_attempts=%llu redis_dropped=%llu redis_errors=%llu redis_inflight=%u",
+                 st.up, st.read, st.committed, st.redelivered, st.claimed, st.reconnects, st.attempts, st.dropped, st.errors, st.inflight);
+    }
+    if (a->fetcher) {
+        pal_fetch_stats fs;
+        pal_fetcher_get_stats(a->fetcher, &fs);
+        char when[40] = "never";
+        if (fs.last_check_ms) {
+            time_t t = (time_t)(fs.last_check_ms / 1000);
+            struct tm tm;
+            gmtime_r(&t, &tm);
+            strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        }
+        size_t used = strlen(redis);
+        snprintf(redis + used, sizeof redis - used, " bundle_checked=%s bundle_checks=%llu bundle_not_modified=%llu "
+                 "bundle_downloads=%llu bundle_taken=%llu bundle_refused=%llu bundle_failed=%llu", when, fs.checks,
+                 fs.not_modified, fs.downloads, fs.taken, fs.refused, fs.failed);
+    }
     fprintf(stderr, "palisade agent: stats%s: events_in=%llu decisions_out=%llu errors=%llu reloads_ok=%llu "
             "reloads_failed=%llu revision=%s connections=%zu replies_dropped=%llu timed_out=%llu evicted=%llu "
-            "refused=%llu\n", when, a->counts.lines, a->counts.decisions,
+            "refused=%llu%s\n", when, a->counts.lines, a->counts.decisions,
             a->counts.input_errors + a->counts.write_errors + a->io_errors, a->reloads_ok, a->reloads_failed,
-            revision(a), a->nconns, a->replies_dropped, a->timed_out, a->evicted, a->refused);
+            revision(a), a->nconns, a->replies_dropped, a->timed_out, a->evicted, a->refused, redis);
 }
 
 /* ---- output ---- */
@@ -768,6 +801,72 @@ static void policy_changed(agent *a, long long now)
     a->reload_due_ms = due < latest ? due : latest;
 }
 
+/* A verified program goes into force between two events (a reload, a
+   bundle from the server); the old one is freed once nothing uses it.
+   Returns 0, or -1 (out of memory: the old program stays, np is freed). */
+static int install_program(agent *a, pal_program *np, const pal_bundle_sig *sig, const char *from)
+{
+    pal_decider *nd = malloc(sizeof *nd);
+    if (!nd || pal_decider_init(nd, np, a->fmt) != 0) {
+        free(nd);
+        pal_program_free(np);
+        report_reload_failure(a, "out of memory");
+        return -1;
+    }
+    nd->on_decided = agent_decided_hook;
+    nd->on_decided_user = agent_decided_hook_user;
+    nd->decode_all = agent_decided_hook != NULL;
+    nd->decode_opts = a->have_dopts ? &a->dopts : NULL;
+    nd->ids_by_count = true;
+    nd->events = a->dec->events;
+    /* correlations keep the partial matches of every correlation
+       whose compiled form is unchanged (engine/runtime/seq.h) */
+    struct pal_seqstate *ss = pal_runtime_take_seqstate(a->dec->rt);
+    if (ss && np->nseqs) {
+        pal_seq_stats before, after;
+        pal_seqstate_stats(ss, &before);
+        ss = pal_seqstate_rebind(ss, np);
+        if (ss) {
+            pal_seqstate_stats(ss, &after);
+            fprintf(stderr, "palisade agent: correlations: %llu partial matches kept, %llu dropped with changed or removed rules\n",
+                    (unsigned long long)(after.kept - before.kept), (unsigned long long)(after.dropped - before.dropped));
+            pal_runtime_put_seqstate(nd->rt, ss);
+        }
+    } else {
+        pal_seqstate_free(ss);
+    }
+    /* the swap: the next line is decided by the new program — on
+       the workers, the next batch (the batches already submitted
+       keep the old one, which is freed once none uses it) */
+    pal_program *old = a->prog;
+    agent_enforce_reload(np);
+    pal_decider_free(a->dec);
+    free(a->dec);
+    a->dec = nd;
+    a->prog = np;
+    if (a->workers) {
+        pal_workers_set_ordered(a->workers, nd);
+        pal_workers_set_program(a->workers, np);
+        pal_program **nr = realloc(a->retired, (a->nretired + 1) * sizeof *nr);
+        if (nr) {
+            a->retired = nr;
+            a->retired[a->nretired++] = old;
+            old = NULL;
+        } else {
+            /* no memory to keep it for later: wait until nothing uses it */
+            while (pal_workers_uses(a->workers, old)) pal_workers_wait(a->workers, 10);
+        }
+    }
+    pal_program_free(old);
+    a->reloads_ok++;
+    char counts[96];
+    cli_program_counts(np, counts, sizeof counts);
+    fprintf(stderr, "palisade agent: reloaded: revision %s (%s%s%s) from %s\n", revision(a), counts,
+            sig->state == PAL_SIG_UNSIGNED ? "" : ", signed by key ", sig->state == PAL_SIG_UNSIGNED ? "" : sig->key_id, from);
+    if (a->fetcher) pal_fetcher_installed(a->fetcher, revision(a));
+    return 0;
+}
+
 static void finish_reload(agent *a)
 {
     pal_program *np = NULL;
@@ -776,70 +875,20 @@ static void finish_reload(agent *a)
     int rc = agent_reload_read(&a->pol, &np, &sig, err, sizeof err);
     if (rc == 0) return;   /* more to come */
     if (rc < 0) report_reload_failure(a, err);
-    else {
-        pal_decider *nd = malloc(sizeof *nd);
-        if (!nd || pal_decider_init(nd, np, a->fmt) != 0) {
-            free(nd);
-            pal_program_free(np);
-            report_reload_failure(a, "out of memory");
-        } else {
-            nd->on_decided = agent_decided_hook;
-            nd->on_decided_user = agent_decided_hook_user;
-            nd->decode_all = agent_decided_hook != NULL;
-            nd->decode_opts = a->have_dopts ? &a->dopts : NULL;
-            nd->ids_by_count = true;
-            nd->events = a->dec->events;
-            /* correlations keep the partial matches of every correlation
-               whose compiled form is unchanged (engine/runtime/seq.h) */
-            struct pal_seqstate *ss = pal_runtime_take_seqstate(a->dec->rt);
-            if (ss && np->nseqs) {
-                pal_seq_stats before, after;
-                pal_seqstate_stats(ss, &before);
-                ss = pal_seqstate_rebind(ss, np);
-                if (ss) {
-                    pal_seqstate_stats(ss, &after);
-                    fprintf(stderr, "palisade agent: correlations: %llu partial matches kept, %llu dropped with changed or removed rules\n",
-                            (unsigned long long)(after.kept - before.kept), (unsigned long long)(after.dropped - before.dropped));
-                    pal_runtime_put_seqstate(nd->rt, ss);
-                }
-            } else {
-                pal_seqstate_free(ss);
-            }
-            /* the swap: the next line is decided by the new program — on
-               the workers, the next batch (the batches already submitted
-               keep the old one, which is freed once none uses it) */
-            pal_program *old = a->prog;
-            agent_enforce_reload(np);
-            pal_decider_free(a->dec);
-            free(a->dec);
-            a->dec = nd;
-            a->prog = np;
-            if (a->workers) {
-                pal_workers_set_ordered(a->workers, nd);
-                pal_workers_set_program(a->workers, np);
-                pal_program **nr = realloc(a->retired, (a->nretired + 1) * sizeof *nr);
-                if (nr) {
-                    a->retired = nr;
-                    a->retired[a->nretired++] = old;
-                    old = NULL;
-                } else {
-                    /* no memory to keep it for later: wait until nothing uses it */
-                    while (pal_workers_uses(a->workers, old)) pal_workers_wait(a->workers, 10);
-                }
-            }
-            pal_program_free(old);
-            a->reloads_ok++;
-            char counts[96];
-            cli_program_counts(np, counts, sizeof counts);
-            fprintf(stderr, "palisade agent: reloaded: revision %s (%s%s%s) from %s\n", revision(a), counts,
-                    sig.state == PAL_SIG_UNSIGNED ? "" : ", signed by key ", sig.state == PAL_SIG_UNSIGNED ? "" : sig.key_id,
-                    a->pol.path);
-        }
-    }
+    else install_program(a, np, &sig, a->pol.path);
     if (a->reload_again) {   /* a change came while building: build again, after the quiet time */
         a->reload_again = false;
         policy_changed(a, agent_now_ms());
     }
+}
+
+/* The bundle server's poller has a verified program. */
+static void take_fetched(agent *a)
+{
+    pal_bundle_sig sig;
+    pal_program *np = pal_fetcher_take(a->fetcher, &sig);
+    if (np && !a->stopping) install_program(a, np, &sig, a->fopts.url);
+    else if (np) pal_program_free(np);
 }
 
 
@@ -859,6 +908,7 @@ static void begin_stop(agent *a, const char *why)
     if (a->follow_path && !pal_session_partial(&a->fol.s)) a->fol.read_done = true;
     for (size_t i = 0; i < a->nconns; i++)
         if (!pal_session_partial(&a->conns[i]->s)) a->conns[i]->read_done = true;
+    if (a->rs) pal_rstream_stop(a->rs);   /* what was read is decided and committed; nothing more is read */
 }
 
 static void handle_signals(agent *a)
@@ -903,6 +953,7 @@ static bool sources_busy(const agent *a)
     if (a->workers && pal_workers_inflight(a->workers)) return true;   /* decisions on their way */
     if (a->use_stdin && !a->stdin_done) return true;
     if (a->follow_path && !a->fol.read_done) return true;
+    if (a->rs && pal_rstream_busy(a->rs)) return true;
     for (size_t i = 0; i < a->nconns; i++) {
         const conn *c = a->conns[i];
         if (!c->read_done || pal_outq_pending(&c->out)) return true;
@@ -912,7 +963,7 @@ static bool sources_busy(const agent *a)
 
 static void run(agent *a)
 {
-    enum { MAXFDS = 8 + AGENT_MAX_CONNECTIONS + AGENT_ENFORCE_MAXFDS };
+    enum { MAXFDS = 8 + 3 + AGENT_MAX_CONNECTIONS + AGENT_ENFORCE_MAXFDS };
     struct pollfd pfd[MAXFDS];
     int conn_slot[MAXFDS];
     for (;;) {
@@ -944,6 +995,8 @@ static void run(agent *a)
         if (pal_outq_pending(&a->stream)) pfd[i_out = n++] = (struct pollfd){a->out_wfd, POLLOUT, 0};
         if (a->inotify_fd >= 0) pfd[i_ino = n++] = (struct pollfd){a->inotify_fd, POLLIN, 0};
         if (a->pol.child) pfd[i_pipe = n++] = (struct pollfd){a->pol.pipe_fd, POLLIN, 0};
+        int i_fetch = -1;
+        if (a->fetcher) pfd[i_fetch = n++] = (struct pollfd){pal_fetcher_fd(a->fetcher), POLLIN, 0};
         if (a->use_stdin && !a->stdin_done && !pal_session_blocked(&a->stdin_s))
             pfd[i_stdin = n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
         /* at the limit a --listen writer is let in only when an idle
@@ -965,6 +1018,8 @@ static void run(agent *a)
 
         int first_enf = n;
         n += (int)agent_enforce_pollfds(pfd + n, MAXFDS - (size_t)n);
+        int first_redis = n;
+        if (a->rs) n += (int)pal_rstream_pollfds(a->rs, pfd + n, 3);
 
         long long timeout = 1000;
         if (a->reload_due_ms) timeout = a->reload_due_ms - now;
@@ -981,6 +1036,10 @@ static void run(agent *a)
         /* the stream queue has room again: its held lines go on */
         if (stream_held(a) && pal_outq_pending(&a->stream) < AGENT_MAX_STREAM_BACKLOG) timeout = 0;
         if (evictable_at && evictable_at - now < timeout) timeout = evictable_at - now;
+        if (a->rs) {
+            long long t = pal_rstream_timeout(a->rs, now);
+            if (t >= 0 && t < timeout) timeout = t;
+        }
         if (!a->stopping) {
             long long t = next_expiry(a) - now;
             if (t < timeout) timeout = t;
@@ -999,7 +1058,8 @@ static void run(agent *a)
 
         if (pfd[i_sig].revents) handle_signals(a);
         if (i_work >= 0 && pfd[i_work].revents) collect(a);
-        agent_enforce_handle(pfd + first_enf, (size_t)(n - first_enf), &a->stream.buf);
+        agent_enforce_handle(pfd + first_enf, (size_t)(first_redis - first_enf), &a->stream.buf);
+        if (a->rs) pal_rstream_handle(a->rs, pfd + first_redis, (size_t)(n - first_redis), a->dec, now);
         if (i_ino >= 0 && pfd[i_ino].revents) {
             bool pol = false, fol = false;
             agent_watch_read(&a->pol, &pol, &fol);
@@ -1007,6 +1067,7 @@ static void run(agent *a)
             if (fol) { a->fol.at_eof = false; a->fol.next_check_ms = now; }
         }
         if (i_pipe >= 0 && pfd[i_pipe].revents && a->pol.child) finish_reload(a);
+        if (i_fetch >= 0 && pfd[i_fetch].revents) take_fetched(a);
         if (a->pol.child && now >= a->pol.started_ms + AGENT_RELOAD_TIMEOUT_MS) {
             agent_reload_cancel(&a->pol);
             char why[600];
@@ -1040,6 +1101,8 @@ static void run(agent *a)
             accept_conns(a, a->decision_fd, CONN_DECISION, now);
         if (!a->stopping) expire_conns(a, now);
         if (a->nconns < AGENT_MAX_CONNECTIONS) a->conn_limit_reported = false;
+        /* the consumer group: decisions collected go out, entries read go in */
+        if (a->rs) pal_rstream_step(a->rs, a->dec, now);
         (void)i_out;   /* POLLOUT only wakes the loop: the queue is written here */
         flush_output(a, false);
     }
@@ -1057,6 +1120,7 @@ static void usage(FILE *f)
             "                      [--follow FILE [--from-start] | --listen PATH] [--decision-socket PATH]\n"
             "                      [--output FILE] [--reload-delay MS] [--idle-timeout MS] [--request-timeout MS]\n"
             "                      [--learn DIR [--learn-image GLOB]] [--volume-map MAP] [--threads N] [--state FILE]\n"
+            "                      [--input redis://HOST:PORT/STREAM?group=G&consumer=C --output redis://HOST:PORT/STREAM]\n"
             "Decides a live event stream, one decision line per event line, each naming the revision that made it.\n"
             "  --policy DIR|BUNDLE   the rules (default: the built-in runtime policies); reloaded on SIGHUP and when\n"
             "                        the directory or bundle changes; a set that fails to build or verify is\n"
@@ -1065,6 +1129,23 @@ static void usage(FILE *f)
             "  events: standard input (default; the agent exits at its end unless it serves a decision socket),\n"
             "  --follow FILE         a file followed across rotation and truncation (from its end; --from-start: all)\n"
             "  --listen PATH         a unix socket: any number of writers, one JSON event per line\n"
+            "  --input redis://HOST:PORT/STREAM?group=G&consumer=C[&start=0|$][&field=event]\n"
+            "                        a Redis stream, read as consumer C of group G (made if absent, from the stream's\n"
+            "                        start (0) or its end ($, the default)); rediss:// for TLS, unix:/PATH?stream=S&...\n"
+            "                        for a socket, redis://[USER:]PASSWORD@HOST...; with it, --output redis://HOST:PORT/\n"
+            "                        STREAM[?maxlen=N] gets one decision per entry (XADD, field \"decision\", carrying\n"
+            "                        \"entry\"), and an entry is acked only once its decision is written\n"
+            "  --bundle-url URL      the rules from a bundle server (any static HTTP(S) server) serving what\n"
+            "                        palisade build --sign wrote; needs --verify-key.  Polled with If-None-Match\n"
+            "                        every --poll (default 30s, jittered); a bundle that verifies is swapped in\n"
+            "                        like a reload, one that does not is refused and the rules in force stay\n"
+            "  --bundle-cache DIR    the last good bundle kept in DIR (written atomically, read back verified at\n"
+            "                        start, so a restart while the server is down starts with it); DIR/status.json\n"
+            "  --bundle-max-bytes N  a download larger than N bytes is refused (default and most: 256 MiB)\n"
+            "  --status DIR          print what the agent caching in DIR last heard from its server, and holds\n"
+            "  --claim-idle MS       take over entries pending on any consumer idle this long (default 30000)\n"
+            "  --redis-password-file FILE, --redis-tls-ca FILE, --redis-tls-cert FILE, --redis-tls-key FILE\n"
+            "                        the Redis password (kept out of the command line) and TLS files\n"
             "  --decision-socket PATH  enforcement points send an event line and read its decision line back\n"
             "  --output FILE         decisions appended to FILE (reopened on SIGHUP) instead of standard output\n"
             "  --reload-delay MS     quiet time after a change or SIGHUP before rebuilding, and the time every\n"
@@ -1118,7 +1199,10 @@ static int agent_setup(agent *a, char *err, size_t cap)
     a->pol.settle_ms = (unsigned)a->reload_delay_ms;
     pal_bundle_sig sig;
     memset(&sig, 0, sizeof sig);
-    if (a->policy_path) {
+    bool from_cache = false;
+    if (a->fopts.url) {
+        if (pal_fetch_initial(&a->fopts, &a->prog, &sig, &from_cache, err, cap) != 0) return -1;
+    } else if (a->policy_path) {
         if (agent_reload_wait(&a->pol, &a->prog, &sig, err, cap) != 0) return -1;
     } else {
         a->prog = cli_embedded_program("agent", "policies");
@@ -1152,7 +1236,10 @@ static int agent_setup(agent *a, char *err, size_t cap)
     } else {
         a->stdin_s.lines.read_size = STREAM_READ_BYTES;
     }
-    if (open_output(a, err, cap)) return -1;
+    if (a->input_url) {
+        if (!(a->rs = pal_rstream_new(&a->ropts, &a->counts, err, cap))) return -1;
+        if (a->workers) pal_session_use_workers(pal_rstream_session(a->rs), a->workers);
+    } else if (open_output(a, err, cap)) return -1;
     if (a->listen_path && (a->listen_fd = listen_unix(a->listen_path, err, cap)) < 0) return -1;
     if (a->decision_path && (a->decision_fd = listen_unix(a->decision_path, err, cap)) < 0) return -1;
     if (a->follow_path) {
@@ -1164,16 +1251,33 @@ static int agent_setup(agent *a, char *err, size_t cap)
         follow_open(a, a->from_start);
         if (a->fol.fd < 0) fprintf(stderr, "palisade agent: %s does not exist yet; waiting for it\n", a->follow_path);
     }
-    char counts[96];
+    if (a->fopts.url) {
+        if (!(a->fetcher = pal_fetcher_start(&a->fopts, from_cache, err, cap))) return -1;
+        pal_fetcher_installed(a->fetcher, revision(a));
+    }
+    char counts[96], from[700];
     cli_program_counts(a->prog, counts, sizeof counts);
-    char threads[48] = "";
+    if (a->fopts.url)
+        snprintf(from, sizeof from, "%.400s%s%.250s", a->fopts.url, from_cache ? " (its cached copy in " : "",
+                 from_cache ? a->fopts.cache_dir : "");
+    if (from_cache) strcat(from, ")");
+    char threads[48] = "", rin[400] = "", rout[400] = "";
     if (a->threads > 1) snprintf(threads, sizeof threads, "; %u threads", a->threads);
+    if (a->rs) {
+        char w[300];
+        pal_redis_url_where(&a->ropts.in, w, sizeof w);
+        snprintf(rin, sizeof rin, "redis %.200s stream %.40s group %.30s as %.30s", w, a->ropts.in.stream,
+                 a->ropts.in.group, a->ropts.in.consumer);
+        pal_redis_url_where(&a->ropts.out, w, sizeof w);
+        snprintf(rout, sizeof rout, "redis %.200s stream %.100s", w, a->ropts.out.stream);
+    }
     fprintf(stderr, "palisade agent: ready: revision %s (%s%s%s) from %s; events from %s%s%s; decisions to %s%s%s\n",
             revision(a), counts, sig.state == PAL_SIG_UNSIGNED ? "" : ", signed by key ",
-            sig.state == PAL_SIG_UNSIGNED ? "" : sig.key_id, a->policy_path ? a->policy_path : "the built-in policies",
-            a->follow_path ? a->follow_path : a->listen_path ? a->listen_path : "standard input",
+            sig.state == PAL_SIG_UNSIGNED ? "" : sig.key_id,
+            a->fopts.url ? from : a->policy_path ? a->policy_path : "the built-in policies",
+            a->rs ? rin : a->follow_path ? a->follow_path : a->listen_path ? a->listen_path : "standard input",
             a->decision_path ? "; decision socket " : "", a->decision_path ? a->decision_path : "",
-            a->output_path ? a->output_path : "standard output", a->pol.path && a->inotify_fd >= 0 ? "; watching for changes" : "",
+            a->rs ? rout : a->output_path ? a->output_path : "standard output", a->pol.path && a->inotify_fd >= 0 ? "; watching for changes" : "",
             threads);
     return 0;
 }
@@ -1187,6 +1291,10 @@ static void agent_teardown(agent *a)
     if (a->fol.fd >= 0) close(a->fol.fd);
     pal_session_free(&a->fol.s);
     pal_session_free(&a->stdin_s);
+    pal_fetcher_stop(a->fetcher);
+    a->fetcher = NULL;
+    pal_rstream_free(a->rs);   /* before the workers: its session's batches are collected first */
+    a->rs = NULL;
     pal_workers_free(a->workers);   /* joined: nothing uses a program any more */
     a->workers = NULL;
     free_retired(a);
@@ -1198,6 +1306,86 @@ static void agent_teardown(agent *a)
     if (a->out_wfd >= 0 && a->out_wfd != a->out_fd) close(a->out_wfd);
     if (a->out_fd > STDERR_FILENO) close(a->out_fd);
     pal_outq_free(&a->stream);
+}
+
+/* `agent --status DIR`: what the agent that caches its bundles in DIR
+   last heard from its server and what it holds (DIR/status.json). */
+static int print_status(const char *dir)
+{
+    char path[4200], err[600];
+    snprintf(path, sizeof path, "%s/status.json", dir);
+    char *data = NULL;
+    size_t len = 0;
+    if (pal_read_file(path, 1u << 16, &data, &len, err, sizeof err) != 0)
+        return cli_error("agent", "--status: %s (an agent with --bundle-url and --bundle-cache %s writes it)", err, dir);
+    cJSON *j = cJSON_ParseWithLength(data, len);
+    free(data);
+    if (!j) return cli_error("agent", "--status: %s is not JSON", path);
+    static const char *keys[] = {"url", "holds", "last_check", "last_result", "last_taken", "etag", "checks",
+                                 "not_modified", "downloads", "taken", "refused", "failed"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, keys[i]);
+        if (cJSON_IsString(v)) printf("%-13s %s\n", keys[i], v->valuestring);
+        else if (cJSON_IsNumber(v)) printf("%-13s %.0f\n", keys[i], v->valuedouble);
+    }
+    cJSON_Delete(j);
+    return EXIT_OK;
+}
+
+static bool is_redis_url(const char *s)
+{
+    return s && (!strncmp(s, "redis://", 8) || !strncmp(s, "rediss://", 9) || !strncmp(s, "unix:", 5));
+}
+
+/* --input and --output redis URLs, with the password and TLS flags applied
+   to both.  At least once needs an output that acknowledges each decision,
+   so a consumer group's decisions go to a Redis stream. */
+static int redis_opts(agent *a, const char *password_file, const char *ca, const char *cert, const char *key)
+{
+    bool out_redis = is_redis_url(a->output_path);
+    if ((password_file || ca || cert || key || a->ropts.claim_idle_ms) && !a->input_url)
+        return cli_error("agent", "--claim-idle and the --redis-* flags go with --input redis://...");
+    if (!a->input_url) {
+        if (out_redis)
+            return cli_error("agent", "--output %s: decisions go to a Redis stream from a consumer group: give --input "
+                             "redis://HOST:PORT/STREAM?group=G&consumer=C too", a->output_path);
+        return 0;
+    }
+    char err[600];
+    if (!is_redis_url(a->input_url))
+        return cli_error("agent", "--input %s: give a Redis stream, redis://HOST:PORT/STREAM?group=G&consumer=C (for a "
+                         "file use --follow, for a socket --listen)", a->input_url);
+    if (pal_redis_url_parse(a->input_url, &a->ropts.in, err, sizeof err) != 0) return cli_error("agent", "--input: %s", err);
+    if (!a->output_path || !out_redis)
+        return cli_error("agent", "--input %s needs --output redis://HOST:PORT/STREAM: an entry is acknowledged only once "
+                         "its decision is written to a stream (at least once, nothing lost)", a->input_url);
+    if (pal_redis_url_parse(a->output_path, &a->ropts.out, err, sizeof err) != 0) return cli_error("agent", "--output: %s", err);
+    if (!a->ropts.in.has_group || !a->ropts.in.consumer[0])
+        return cli_error("agent", "--input: name the consumer group and this agent: ?group=G&consumer=C (C its own name, "
+                         "the same across restarts, so that it finds its pending entries)");
+    if (pal_redis_same_server(&a->ropts.in, &a->ropts.out) && !strcmp(a->ropts.in.stream, a->ropts.out.stream))
+        return cli_error("agent", "--input and --output name the same stream %s: decisions would be read as events",
+                         a->ropts.in.stream);
+    pal_redis_url *us[2] = {&a->ropts.in, &a->ropts.out};
+    for (int i = 0; i < 2; i++) {
+        pal_redis_url *u = us[i];
+        if (password_file) {
+            char *data = NULL;
+            size_t len = 0;
+            if (pal_read_file(password_file, sizeof u->password - 1, &data, &len, err, sizeof err) != 0)
+                return cli_error("agent", "--redis-password-file: %s", err);
+            while (len && (data[len - 1] == '\n' || data[len - 1] == '\r')) len--;
+            memcpy(u->password, data, len);
+            u->password[len] = 0;
+            free(data);
+        }
+        if (ca) snprintf(u->tls_ca, sizeof u->tls_ca, "%s", ca);
+        if (cert) snprintf(u->tls_cert, sizeof u->tls_cert, "%s", cert);
+        if (key) snprintf(u->tls_key, sizeof u->tls_key, "%s", key);
+    }
+    a->ropts.out_limit = AGENT_MAX_STREAM_BACKLOG;
+    a->output_path = NULL;
+    return 0;
 }
 
 /* A timeout option's milliseconds: 0 (never) to a day. */
@@ -1226,6 +1414,9 @@ int cmd_agent(int argc, char **argv)
     a.request_timeout_ms = AGENT_REQUEST_TIMEOUT_MS;
     a.threads = cli_cores();
     const char *fmtname = "auto", *keypath = NULL;
+    bool fetch_flags = false;
+    const char *status_dir = NULL;
+    const char *redis_password_file = NULL, *redis_tls_ca = NULL, *redis_tls_cert = NULL, *redis_tls_key = NULL;
     cli_args A;
     cli_args_init(&A, "agent", argc, argv);
     while (cli_args_next(&A)) {
@@ -1242,7 +1433,34 @@ int cmd_agent(int argc, char **argv)
         else if (cli_args_flag(&A, "--from-start")) a.from_start = true;
         else if (cli_args_value(&A, "--listen", "a path for the event socket")) a.listen_path = A.value;
         else if (cli_args_value(&A, "--decision-socket", "a path for the decision socket")) a.decision_path = A.value;
-        else if (cli_args_value(&A, "--output", "a file for the decision lines")) a.output_path = A.value;
+        else if (cli_args_value(&A, "--output", "a file for the decision lines, or redis://HOST:PORT/STREAM")) a.output_path = A.value;
+        else if (cli_args_value(&A, "--input", "redis://HOST:PORT/STREAM?group=G&consumer=C")) a.input_url = A.value;
+        else if (cli_args_value(&A, "--claim-idle", "milliseconds, 1000 to 86400000")) {
+            char *end;
+            long long v = strtoll(A.value, &end, 10);
+            if (*end || end == A.value || v < 1000 || v > 86400000)
+                return cli_error("agent", "--claim-idle takes milliseconds, 1000 to 86400000");
+            a.ropts.claim_idle_ms = v;
+        }
+        else if (cli_args_value(&A, "--bundle-url", "http(s)://.../policy.palb")) a.fopts.url = A.value;
+        else if (cli_args_value(&A, "--bundle-cache", "a directory for the last good bundle")) a.fopts.cache_dir = A.value;
+        else if (cli_args_value(&A, "--poll", "a duration: 30s, 500ms, 2m")) {
+            long long v = pal_parse_duration_ms(A.value);
+            if (v < 0) return cli_error("agent", "--poll takes a duration, 100ms to 24h: 30s, 500ms, 2m (a bare number is seconds)");
+            a.fopts.poll_ms = (unsigned)v;
+            fetch_flags = true;
+        } else if (cli_args_value(&A, "--bundle-max-bytes", "bytes, at most 268435456")) {
+            char *end;
+            long long v = strtoll(A.value, &end, 10);
+            if (*end || end == A.value || v < 1024 || v > (long long)PAL_MAX_BUNDLE_BYTES)
+                return cli_error("agent", "--bundle-max-bytes takes bytes, 1024 to %u", PAL_MAX_BUNDLE_BYTES);
+            a.fopts.max_bytes = (size_t)v;
+            fetch_flags = true;
+        } else if (cli_args_value(&A, "--status", "the --bundle-cache DIR of an agent")) status_dir = A.value;
+        else if (cli_args_value(&A, "--redis-password-file", "a file holding the Redis password")) redis_password_file = A.value;
+        else if (cli_args_value(&A, "--redis-tls-ca", "a PEM file of CA certificates")) redis_tls_ca = A.value;
+        else if (cli_args_value(&A, "--redis-tls-cert", "a PEM client certificate")) redis_tls_cert = A.value;
+        else if (cli_args_value(&A, "--redis-tls-key", "the client certificate's PEM key")) redis_tls_key = A.value;
         else if (cli_args_value(&A, "--state", "a file for the correlation state")) a.state_path = A.value;
         else if (cli_args_value(&A, "--learn", "a directory for learned.pal")) learning.dir = A.value;
         else if (cli_args_value(&A, "--learn-image", "a glob on the image name, e.g. 'web*'")) learning.image_glob = A.value;
@@ -1262,20 +1480,37 @@ int cmd_agent(int argc, char **argv)
         else return cli_args_unknown(&A);
     }
     if (A.failed) return EXIT_ERROR;
-    if (a.follow_path && a.listen_path)
-        return cli_error("agent", "give one event source: --follow FILE or --listen PATH (or neither: standard input)");
+    if (status_dir) return print_status(status_dir);
+    if ((fetch_flags || a.fopts.cache_dir) && !a.fopts.url)
+        return cli_error("agent", "--poll, --bundle-cache and --bundle-max-bytes go with --bundle-url URL");
+    if (a.fopts.url) {
+        if (strncmp(a.fopts.url, "http://", 7) && strncmp(a.fopts.url, "https://", 8))
+            return cli_error("agent", "--bundle-url %s: give an http:// or https:// URL of a bundle (palisade build --sign)",
+                             a.fopts.url);
+        if (a.policy_path) return cli_error("agent", "give one source of rules: --policy or --bundle-url");
+        if (!keypath)
+            return cli_error("agent", "--bundle-url needs --verify-key PUB: a bundle from a server is taken only when "
+                             "signed by that key (palisade keygen, build --sign)");
+        if (a.fopts.cache_dir && mkdir(a.fopts.cache_dir, 0755) != 0 && errno != EEXIST)
+            return cli_error("agent", "--bundle-cache %s: %s", a.fopts.cache_dir, strerror(errno));
+        a.fopts.trusted = &a.trusted;
+    }
+    if ((a.follow_path != NULL) + (a.listen_path != NULL) + (a.input_url != NULL) > 1)
+        return cli_error("agent", "give one event source: --input redis://..., --follow FILE or --listen PATH (or none: "
+                         "standard input)");
+    if (redis_opts(&a, redis_password_file, redis_tls_ca, redis_tls_cert, redis_tls_key) != 0) return EXIT_ERROR;
     if (a.from_start && !a.follow_path) return cli_error("agent", "--from-start goes with --follow FILE");
     struct stat fst;
     if (a.follow_path && stat(a.follow_path, &fst) == 0 && !S_ISREG(fst.st_mode))   /* a missing one is waited for */
         return cli_error("agent", "%s: %s (--follow reads a log file that is appended to; for a stream use --listen or stdin)",
                          a.follow_path, S_ISDIR(fst.st_mode) ? "is a directory" : "not a regular file");
-    if (keypath && !a.policy_path) return cli_error("agent", "--verify-key needs --policy BUNDLE");
+    if (keypath && !a.policy_path && !a.fopts.url) return cli_error("agent", "--verify-key needs --policy BUNDLE or --bundle-url URL");
     if (a.listen_path && a.decision_path && !strcmp(a.listen_path, a.decision_path))
         return cli_error("agent", "--listen and --decision-socket need two different paths");
     int fmt = (int)pal_input_format_from_name(fmtname);
     if (fmt < 0) return cli_error("agent", "unknown --input-format '%s' (auto, ecs, sysmon, evtx-json or falco)", fmtname);
     a.fmt = (pal_input_format)fmt;
-    a.use_stdin = !a.follow_path && !a.listen_path;
+    a.use_stdin = !a.follow_path && !a.listen_path && !a.input_url;
     char err[1024];
     if (keypath) {
         if (pal_pubkey_load(keypath, &a.trusted, err, sizeof err) != 0) return cli_error("agent", "--verify-key: %s", err);

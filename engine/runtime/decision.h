@@ -8,6 +8,10 @@
  *   {"conn":N,"learning":true,"line":N,"effect":E,"matches":[...],
  *    "error":"...","warning":"...","revision":"..."}
  *
+ * (A decision of an entry of a Redis stream, engine/remote/rstream.c, is
+ * this line with "entry":"ID" and, for a redelivery, "redelivered":true
+ * put first.)
+ *
  * "conn" only for a --listen connection's events (their "line" counts that
  * connection's lines); "learning" only when the event's image is being
  * learned (nothing is enforced: effect allow, the matches that would have

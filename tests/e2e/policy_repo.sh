@@ -34,10 +34,11 @@ case " $ids " in
     *" ACME-0001 "*) ok "scan --policy runs the team's check beside the built-in ones" ;;
     *) bad "scan --policy runs the team's check beside the built-in ones" "findings: $ids" ;;
 esac
-python3 - "$REPO/.github/workflows/policies.yml" <<'PY' && ok "the CI workflow runs fmt, lint, test and build" || bad "the CI workflow runs fmt, lint, test and build"
+python3 - "$REPO/.github/workflows/policies.yml" <<'PY' && ok "the CI workflow runs fmt, lint, test, build and publishes the signed bundle" || bad "the CI workflow runs fmt, lint, test, build and publishes the signed bundle"
 import sys
 s = open(sys.argv[1]).read()
-need = ["palisade fmt -d", "palisade lint", "palisade test --coverage-min 100", "palisade build . -o", "--sign"]
+need = ["palisade fmt -d", "palisade lint", "palisade test --coverage-min 100", "palisade build . -o", "--sign",
+        "-T policies.bundle"]
 sys.exit(0 if all(n in s for n in need) and "\t" not in s else 1)
 PY
 
