@@ -217,6 +217,7 @@ static const pal_field event_fields[] = {
     {"winlog.event_data.param2", NULL, PT_STRING, 0, C},
     {"winlog.event_data.param3", NULL, PT_STRING, 0, C},
     {"winlog.event_data.param4", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.Binary", NULL, PT_STRING, 0, C},
     /* Security 5140, 5145: network shares */
     {"winlog.event_data.ShareName", NULL, PT_STRING, 0, N},         /* \\*\ADMIN$ */
     {"winlog.event_data.ShareLocalPath", NULL, PT_STRING, 0, N},

@@ -104,8 +104,7 @@ const pal_win_event pal_win_events[] = {
     {PW_SECURITY, N, 5156, "WFP connection allowed", "network", {"connection", "allowed"}, "connection-allowed",
      "success"},
     /* Security: shares, directory objects, services, scheduled tasks,
-       accounts and groups, the log itself (Winlogbeat's actions where it
-       names one) */
+       accounts and groups (Winlogbeat's actions where it names one) */
     {PW_SECURITY, N, 5140, "network share object accessed", "network", {"access"}, "network-share-object-accessed",
      NULL},
     {PW_SECURITY, N, 5145, "network share object access checked", "network", {"access"},
@@ -131,7 +130,6 @@ const pal_win_event pal_win_events[] = {
     {PW_SECURITY, C, 4738, "user account changed", "iam", {"user", "change"}, "modified-user-account", NULL},
     {PW_SECURITY, C, 4756, "member added to a universal group", "iam", {"group", "change"},
      "added-member-to-group", NULL},
-    {PW_SECURITY, C, 1102, "audit log cleared", "iam", {"admin", "change"}, "audit-log-cleared", NULL},
     {PW_SYSTEM, C, 7045, "service installed", "configuration", {"creation"}, "service-installed", NULL},
     {PW_SYSTEM, C, 7034, "service terminated unexpectedly", "process", {"end"}, "service-crashed", NULL},
     {PW_SYSTEM, C, 7036, "service state changed", "process", {"change"}, "service-state-changed", NULL},
@@ -365,6 +363,7 @@ const pal_win_field pal_win_fields[] = {
     {PW_SYSTEM, V, {7034, 7036, 7040}, "param1", ED("param1")},
     {PW_SYSTEM, V, {7034, 7036, 7040}, "param2", ED("param2")},
     {PW_SYSTEM, V, {7040}, "param3", ED("param3")},
+    {PW_SYSTEM, V, {7034, 7036}, "Binary", ED("Binary")},   /* the service name in UTF-16LE hex */
     {PW_SYSTEM, V, {7040}, "param4", ED("param4")},
 
     /* ---- System 7045 service installed ---- */
