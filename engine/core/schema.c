@@ -132,14 +132,14 @@ static const pal_field event_fields[] = {
     {"winlog.event_data.Path", NULL, PT_PATH, 0, P},               /* the script's file */
     /* Security: the subject (who acted) and the target (the new process's
        or the logon's account), as written */
-    {"winlog.event_data.SubjectUserName", NULL, PT_STRING, 0, P | U},
-    {"winlog.event_data.SubjectDomainName", NULL, PT_STRING, 0, P | U},
-    {"winlog.event_data.SubjectUserSid", NULL, PT_STRING, 0, P | U},
-    {"winlog.event_data.SubjectLogonId", NULL, PT_STRING, 0, P | U},
-    {"winlog.event_data.TargetUserName", NULL, PT_STRING, 0, P | U},
-    {"winlog.event_data.TargetDomainName", NULL, PT_STRING, 0, P | U},
-    {"winlog.event_data.TargetUserSid", NULL, PT_STRING, 0, P | U},
-    {"winlog.event_data.TargetLogonId", NULL, PT_STRING, 0, P | U},
+    {"winlog.event_data.SubjectUserName", NULL, PT_STRING, 0, P | U | N | C},
+    {"winlog.event_data.SubjectDomainName", NULL, PT_STRING, 0, P | U | N | C},
+    {"winlog.event_data.SubjectUserSid", NULL, PT_STRING, 0, P | U | N | C},
+    {"winlog.event_data.SubjectLogonId", NULL, PT_STRING, 0, P | U | N | C},
+    {"winlog.event_data.TargetUserName", NULL, PT_STRING, 0, P | U | N | C},
+    {"winlog.event_data.TargetDomainName", NULL, PT_STRING, 0, P | U | N | C},
+    {"winlog.event_data.TargetUserSid", NULL, PT_STRING, 0, P | U | N | C},
+    {"winlog.event_data.TargetLogonId", NULL, PT_STRING, 0, P | U | N | C},
     {"winlog.event_data.TokenElevationType", NULL, PT_STRING, 0, P},   /* "%%1937" */
     {"winlog.event_data.MandatoryLabel", NULL, PT_STRING, 0, P},       /* "S-1-16-12288" */
     /* logons */
@@ -187,6 +187,54 @@ static const pal_field event_fields[] = {
     {"winlog.event_data.ImagePath", NULL, PT_STRING, 0, C},   /* a command line, not only a path */
     {"winlog.event_data.StartType", NULL, PT_STRING, 0, C},
     {"winlog.event_data.AccountName", NULL, PT_STRING, 0, C},
+    /* Security 4697 (service installed), 4698-4702 (scheduled tasks), 4662
+       (directory objects), 4720-4756 (accounts and groups); System 7034,
+       7036, 7040 (services' states, as the message's params) */
+    {"winlog.event_data.ServiceFileName", NULL, PT_STRING, 0, C},   /* a command line, as ImagePath */
+    {"winlog.event_data.ServiceStartType", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ServiceAccount", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.TaskName", NULL, PT_STRING, 0, C},          /* \Microsoft\Windows\x */
+    {"winlog.event_data.TaskContent", NULL, PT_STRING, 0, C},       /* the task's XML */
+    {"winlog.event_data.TaskContentNew", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ObjectServer", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ObjectName", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.OperationType", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.Properties", NULL, PT_STRING, 0, C},        /* "%%7688 {1131f6aa-...}" */
+    {"winlog.event_data.AdditionalInfo", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ObjectType", NULL, PT_STRING, 0, C | N},
+    {"winlog.event_data.AccessMask", NULL, PT_STRING, 0, C | N},    /* "0x100", as written */
+    {"winlog.event_data.AccessList", NULL, PT_STRING, 0, C | N},    /* "%%4416 %%4423" */
+    {"winlog.event_data.SamAccountName", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.DisplayName", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.UserPrincipalName", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.UserAccountControl", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.OldUacValue", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.NewUacValue", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.AllowedToDelegateTo", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.MemberName", NULL, PT_STRING, 0, C},        /* a distinguished name */
+    {"winlog.event_data.MemberSid", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.param1", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.param2", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.param3", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.param4", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.Binary", NULL, PT_STRING, 0, C},
+    /* Security 5140, 5145: network shares */
+    {"winlog.event_data.ShareName", NULL, PT_STRING, 0, N},         /* \\*\ADMIN$ */
+    {"winlog.event_data.ShareLocalPath", NULL, PT_STRING, 0, N},
+    {"winlog.event_data.RelativeTargetName", NULL, PT_STRING, 0, N},
+    /* Sysmon 2 (creation time changed), 9 (raw read), 4/16 (Sysmon's own
+       state and configuration), PowerShell 4103 (module logging) */
+    {"winlog.event_data.CreationUtcTime", NULL, PT_STRING, 0, F},
+    {"winlog.event_data.PreviousCreationUtcTime", NULL, PT_STRING, 0, F},
+    {"winlog.event_data.Device", NULL, PT_STRING, 0, P},            /* \Device\HarddiskVolume2 */
+    {"winlog.event_data.State", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.Version", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.SchemaVersion", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.Configuration", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ConfigurationFileHash", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ContextInfo", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.Payload", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.UserData", NULL, PT_STRING, 0, P},
 };
 
 static const pal_field image_fields[] = {

@@ -68,17 +68,21 @@ const pal_win_event pal_win_events[] = {
     /* Sysmon: categories and types as the Winlogbeat Sysmon module sets them,
        except 7 (library, not process: palisade keeps loads apart from starts) */
     {PW_SYSMON, P, 1, "process create", "process", {"start"}, "process-creation", NULL},
+    {PW_SYSMON, F, 2, "file creation time changed", "file", {"change"}, "file-creation-time-changed", NULL},
     {PW_SYSMON, N, 3, "network connection", "network", {"connection", "start"}, "connection", NULL},
+    {PW_SYSMON, C, 4, "Sysmon service state changed", "process", {"change"}, "service-state-changed", NULL},
     {PW_SYSMON, P, 5, "process terminated", "process", {"end"}, "process-termination", NULL},
     {PW_SYSMON, L, 6, "driver loaded", "driver", {"start"}, "driver-load", NULL},
     {PW_SYSMON, L, 7, "image loaded", "library", {"start"}, "image-load", NULL},
     {PW_SYSMON, P, 8, "CreateRemoteThread", "process", {"change"}, "remote-thread-creation", NULL},
+    {PW_SYSMON, P, 9, "RawAccessRead", "driver", {"access"}, "raw-access-read", NULL},
     {PW_SYSMON, P, 10, "process access", "process", {"access"}, "process-access", NULL},
     {PW_SYSMON, F, 11, "file create", "file", {"creation"}, "creation", NULL},
     {PW_SYSMON, R, 12, "registry object create and delete", "registry", {"change"}, "modification", NULL},
     {PW_SYSMON, R, 13, "registry value set", "registry", {"change"}, "modification", NULL},
     {PW_SYSMON, R, 14, "registry key and value rename", "registry", {"change"}, "rename", NULL},
     {PW_SYSMON, F, 15, "file stream created", "file", {"access"}, "stream-creation", NULL},
+    {PW_SYSMON, C, 16, "Sysmon config state changed", "configuration", {"change"}, "config-state-changed", NULL},
     {PW_SYSMON, F, 17, "pipe created", "file", {"creation"}, "pipe-creation", NULL},
     {PW_SYSMON, F, 18, "pipe connected", "file", {"access"}, "pipe-connection", NULL},
     {PW_SYSMON, P, 19, "WMI event filter", "process", {"info"}, "wmi-filter", NULL},
@@ -89,6 +93,7 @@ const pal_win_event pal_win_events[] = {
     {PW_SYSMON, P, 24, "clipboard change", "process", {"change"}, "clipboard-change", NULL},
     {PW_SYSMON, P, 25, "process tampering", "process", {"change"}, "process-tampering", NULL},
     {PW_SYSMON, F, 26, "file delete logged", "file", {"deletion"}, "deletion", NULL},
+    {PW_SYSMON, F, 29, "file executable detected", "file", {"creation"}, "file-executable-detected", NULL},
     /* Security: as the Winlogbeat Security module sets them */
     {PW_SECURITY, P, 4688, "process created", "process", {"start"}, "created-process", NULL},
     {PW_SECURITY, P, 4689, "process exited", "process", {"end"}, "exited-process", NULL},
@@ -98,7 +103,39 @@ const pal_win_event pal_win_events[] = {
      "success"},
     {PW_SECURITY, N, 5156, "WFP connection allowed", "network", {"connection", "allowed"}, "connection-allowed",
      "success"},
+    /* Security: shares, directory objects, services, scheduled tasks,
+       accounts and groups (Winlogbeat's actions where it names one) */
+    {PW_SECURITY, N, 5140, "network share object accessed", "network", {"access"}, "network-share-object-accessed",
+     NULL},
+    {PW_SECURITY, N, 5145, "network share object access checked", "network", {"access"},
+     "network-share-object-access-checked", NULL},
+    {PW_SECURITY, C, 4662, "operation performed on an object", "iam", {"access"}, "object-operation-performed", NULL},
+    {PW_SECURITY, C, 4697, "service installed", "iam", {"admin", "creation"}, "service-installed", NULL},
+    {PW_SECURITY, C, 4698, "scheduled task created", "iam", {"creation"}, "scheduled-task-created", NULL},
+    {PW_SECURITY, C, 4699, "scheduled task deleted", "iam", {"deletion"}, "scheduled-task-deleted", NULL},
+    {PW_SECURITY, C, 4700, "scheduled task enabled", "iam", {"change"}, "scheduled-task-enabled", NULL},
+    {PW_SECURITY, C, 4701, "scheduled task disabled", "iam", {"change"}, "scheduled-task-disabled", NULL},
+    {PW_SECURITY, C, 4702, "scheduled task updated", "iam", {"change"}, "scheduled-task-updated", NULL},
+    {PW_SECURITY, C, 4720, "user account created", "iam", {"user", "creation"}, "added-user-account", NULL},
+    {PW_SECURITY, C, 4722, "user account enabled", "iam", {"user", "change"}, "enabled-user-account", NULL},
+    {PW_SECURITY, C, 4724, "password reset attempted", "iam", {"user", "change"}, "reset-password", NULL},
+    {PW_SECURITY, C, 4725, "user account disabled", "iam", {"user", "change"}, "disabled-user-account", NULL},
+    {PW_SECURITY, C, 4726, "user account deleted", "iam", {"user", "deletion"}, "deleted-user-account", NULL},
+    {PW_SECURITY, C, 4728, "member added to a global group", "iam", {"group", "change"}, "added-member-to-group",
+     NULL},
+    {PW_SECURITY, C, 4732, "member added to a local group", "iam", {"group", "change"}, "added-member-to-group",
+     NULL},
+    {PW_SECURITY, C, 4733, "member removed from a local group", "iam", {"group", "change"},
+     "removed-member-from-group", NULL},
+    {PW_SECURITY, C, 4738, "user account changed", "iam", {"user", "change"}, "modified-user-account", NULL},
+    {PW_SECURITY, C, 4756, "member added to a universal group", "iam", {"group", "change"},
+     "added-member-to-group", NULL},
     {PW_SYSTEM, C, 7045, "service installed", "configuration", {"creation"}, "service-installed", NULL},
+    {PW_SYSTEM, C, 7034, "service terminated unexpectedly", "process", {"end"}, "service-crashed", NULL},
+    {PW_SYSTEM, C, 7036, "service state changed", "process", {"change"}, "service-state-changed", NULL},
+    {PW_SYSTEM, C, 7040, "service start type changed", "configuration", {"change"}, "service-start-type-changed",
+     NULL},
+    {PW_POWERSHELL, P, 4103, "PowerShell module logging", "process", {"info"}, "module-logging", NULL},
     {PW_POWERSHELL, P, 4104, "PowerShell script block", "process", {"info"}, "script-block", NULL},
 };
 const size_t pal_win_nevents = sizeof pal_win_events / sizeof pal_win_events[0];
@@ -195,9 +232,20 @@ const pal_win_field pal_win_fields[] = {
     {SYS, V, {8}, "StartModule", ED("StartModule")},
     {SYS, V, {8}, "StartFunction", ED("StartFunction")},
     /* files: 11 create, 15 stream, 23/26 delete; 17/18 pipes */
-    {SYS, V, {11, 15, 23, 26}, "TargetFilename", "file.path"},
+    {SYS, V, {2, 11, 15, 23, 26, 29}, "TargetFilename", "file.path"},
     {SYS, PWC_HASHES, {15}, "Hash", "file"},
-    {SYS, PWC_HASHES, {23, 26}, "Hashes", "file"},
+    {SYS, PWC_HASHES, {23, 26, 29}, "Hashes", "file"},
+    /* 2 file creation time changed */
+    {SYS, V, {2}, "CreationUtcTime", ED("CreationUtcTime")},
+    {SYS, V, {2}, "PreviousCreationUtcTime", ED("PreviousCreationUtcTime")},
+    /* 9 raw access read: the device read */
+    {SYS, V, {9}, "Device", ED("Device")},
+    /* 4 Sysmon service state, 16 Sysmon configuration change */
+    {SYS, V, {4}, "State", ED("State")},
+    {SYS, V, {4}, "Version", ED("Version")},
+    {SYS, V, {4}, "SchemaVersion", ED("SchemaVersion")},
+    {SYS, V, {16}, "Configuration", ED("Configuration")},
+    {SYS, V, {16}, "ConfigurationFileHash", ED("ConfigurationFileHash")},
     {SYS, V, {15}, "Contents", ED("Contents")},
     {SYS, V, {17, 18}, "PipeName", "file.name"},
     /* registry: 12 create/delete, 13 set, 14 rename */
@@ -273,6 +321,50 @@ const pal_win_field pal_win_fields[] = {
     {SEC, V, {5156}, "SourcePort", "source.port"},
     {SEC, V, {5156}, "DestAddress", "destination.ip"},
     {SEC, V, {5156}, "DestPort", "destination.port"},
+    /* 5140 share accessed, 5145 share access checked */
+    {SEC, V, {5140, 5145}, "ShareName", ED("ShareName")},
+    {SEC, V, {5140, 5145}, "ShareLocalPath", ED("ShareLocalPath")},
+    {SEC, V, {5145}, "RelativeTargetName", ED("RelativeTargetName")},
+    {SEC, V, {5140, 5145}, "IpAddress", "source.ip"},
+    {SEC, V, {5140, 5145}, "IpPort", "source.port"},
+    {SEC, V, {5140, 5145, 4662}, "ObjectType", ED("ObjectType")},
+    {SEC, V, {5140, 5145, 4662}, "AccessMask", ED("AccessMask")},
+    {SEC, V, {5140, 5145, 4662}, "AccessList", ED("AccessList")},
+    /* 4662 an operation on a (directory service) object */
+    {SEC, V, {4662}, "ObjectServer", ED("ObjectServer")},
+    {SEC, V, {4662}, "ObjectName", ED("ObjectName")},
+    {SEC, V, {4662}, "OperationType", ED("OperationType")},
+    {SEC, V, {4662}, "Properties", ED("Properties")},
+    {SEC, V, {4662}, "AdditionalInfo", ED("AdditionalInfo")},
+    /* 4697 service installed (the Security twin of System 7045) */
+    {SEC, V, {4697}, "ServiceName", "service.name"},
+    {SEC, V, {4697}, "ServiceType", "service.type"},
+    {SEC, V, {4697}, "ServiceFileName", ED("ServiceFileName")},
+    {SEC, V, {4697}, "ServiceStartType", ED("ServiceStartType")},
+    {SEC, V, {4697}, "ServiceAccount", ED("ServiceAccount")},
+    /* 4698-4702 scheduled tasks: the task's XML as written */
+    {SEC, V, {4698, 4699, 4700, 4701, 4702}, "TaskName", ED("TaskName")},
+    {SEC, V, {4698, 4699}, "TaskContent", ED("TaskContent")},
+    {SEC, V, {4702}, "TaskContentNew", ED("TaskContentNew")},
+    /* 4720-4738 accounts, 4728/4732/4733/4756 group members; the account
+       is the Target*, who acted the Subject* (the rows for every record) */
+    {SEC, V, {4720, 4738}, "SamAccountName", ED("SamAccountName")},
+    {SEC, V, {4720, 4738}, "DisplayName", ED("DisplayName")},
+    {SEC, V, {4720, 4738}, "UserPrincipalName", ED("UserPrincipalName")},
+    {SEC, V, {4720, 4738}, "UserAccountControl", ED("UserAccountControl")},
+    {SEC, V, {4720, 4738}, "OldUacValue", ED("OldUacValue")},
+    {SEC, V, {4720, 4738}, "NewUacValue", ED("NewUacValue")},
+    {SEC, V, {4738}, "AllowedToDelegateTo", ED("AllowedToDelegateTo")},
+    {SEC, V, {4728, 4732, 4733, 4756}, "MemberName", ED("MemberName")},
+    {SEC, V, {4728, 4732, 4733, 4756}, "MemberSid", ED("MemberSid")},
+
+    /* ---- System 7034 crashed, 7036 state changed, 7040 start type
+       changed: the service's name and states as the message's params ---- */
+    {PW_SYSTEM, V, {7034, 7036, 7040}, "param1", ED("param1")},
+    {PW_SYSTEM, V, {7034, 7036, 7040}, "param2", ED("param2")},
+    {PW_SYSTEM, V, {7040}, "param3", ED("param3")},
+    {PW_SYSTEM, V, {7034, 7036}, "Binary", ED("Binary")},   /* the service name in UTF-16LE hex */
+    {PW_SYSTEM, V, {7040}, "param4", ED("param4")},
 
     /* ---- System 7045 service installed ---- */
     {PW_SYSTEM, V, {7045}, "ServiceName", "service.name"},
@@ -280,6 +372,11 @@ const pal_win_field pal_win_fields[] = {
     {PW_SYSTEM, V, {7045}, "ImagePath", ED("ImagePath")},
     {PW_SYSTEM, V, {7045}, "StartType", ED("StartType")},
     {PW_SYSTEM, V, {7045}, "AccountName", ED("AccountName")},
+
+    /* ---- PowerShell 4103 module logging: the pipeline's context and output ---- */
+    {PW_POWERSHELL, V, {4103}, "ContextInfo", ED("ContextInfo")},
+    {PW_POWERSHELL, V, {4103}, "Payload", ED("Payload")},
+    {PW_POWERSHELL, V, {4103}, "UserData", ED("UserData")},
 
     /* ---- PowerShell 4104 script block ---- */
     {PW_POWERSHELL, V, {4104}, "ScriptBlockText", "powershell.file.script_block_text"},

@@ -160,8 +160,8 @@ for name, fmt in LAYOUTS.items():
     warn = [d for d in decs if d.get("warning")]
     check(not warn, f"{name}: no line has an unreadable field", json.dumps(warn[:2]))
     d21 = next((d for d in decs if d["line"] == 21), {})
-    check("unsupported Sysmon EventID 9 (palisade maps 1, 3, 5," in d21.get("error", ""),
-          f"{name}: the unmapped Sysmon 9 record is an error decision naming the EventIDs palisade maps", d21)
+    check("unsupported Sysmon EventID 27 (palisade maps 1, 2, 3, 4, 5," in d21.get("error", ""),
+          f"{name}: the unmapped Sysmon 27 record is an error decision naming the EventIDs palisade maps", d21)
 for name in ("flat", "evtx"):
     a, b = runs["winlogbeat"], runs[name]
     diffs = [(x["line"], view(x), view(y)) for x, y in zip(a, b) if view(x) != view(y)]

@@ -350,10 +350,11 @@ static void test_duplicate_keys(void)
     CHECK_STR(ERR, "duplicate key winlog.event_data.Image: decided on its first and on its last value");
     CHECK_STR(S("process.name"), "app.exe");
     CHECK_STR(other_text("process.name"), "cmd.exe");
-    CHECK_INT(decode("{\"EventID\":9,\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
+    CHECK_INT(decode("{\"EventID\":27,\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
                      "\"Image\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\"}"), 0);
     CHECK_STR(ERR, "duplicate key EventID: decided on its last value (with its first the line is not decided: "
-                   "unsupported Sysmon EventID 9 (palisade maps 1, 3, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26))");
+                   "unsupported Sysmon EventID 27 (palisade maps 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, "
+                   "19, 20, 21, 22, 23, 24, 25, 26, 29))");
     CHECK_INT(EV.kind, PK_PROCESS);
     CHECK_STR(S("process.name"), "cmd.exe");
     CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":1},"
@@ -847,12 +848,14 @@ static void test_sysmon_winlogbeat(void)
     CHECK(field("file.path")->flags & PVF_WINDOWS);
 
     /* what palisade does not map */
-    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"9\","
-                     "\"event_data\":{\"Device\":\"\\\\Device\\\\HarddiskVolume2\"}}}"), -1);
-    CHECK_STR(ERR, "unsupported Sysmon EventID 9 (palisade maps 1, 3, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26)");
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"27\","
+                     "\"event_data\":{\"TargetFilename\":\"C:\\\\x.exe\"}}}"), -1);
+    CHECK_STR(ERR, "unsupported Sysmon EventID 27 (palisade maps 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, "
+                   "17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 29)");
     CHECK_INT(EV.kind, 0);
     CHECK_INT(decode("{\"winlog\":{\"channel\":\"Security\",\"event_id\":\"4672\",\"event_data\":{}}}"), -1);
-    CHECK_STR(ERR, "unsupported Security EventID 4672 (palisade maps 4688, 4689, 4624, 4625, 4648, 5156)");
+    CHECK_STR(ERR, "unsupported Security EventID 4672 (palisade maps 4688, 4689, 4624, 4625, 4648, 5156, 5140, 5145, 4662, 4697, 4698, 4699, 4700, 4701, 4702, "
+                   "4720, 4722, 4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756)");
     CHECK_INT(decode("{\"winlog\":{\"channel\":\"Security\",\"event_id\":\"4688\",\"event_data\":{}}}"), -1);
     CHECK_STR(ERR, "Security EventID 4688 record has no event data: winlog.event_data holds none of its fields "
                    "(NewProcessName, NewProcessId, CommandLine, ...)");

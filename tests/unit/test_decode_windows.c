@@ -198,6 +198,57 @@ static const record records[] = {
     {"System", "Service Control Manager", 7045,
      {{"ServiceName", S_("updsvc")}, {"ImagePath", S_("%COMSPEC% /c whoami")}, {"ServiceType", S_("user mode service")},
       {"StartType", S_("demand start")}, {"AccountName", S_("LocalSystem")}}},
+    {SYSMON, 2, {{"ProcessId", S_("7400")}, {"Image", S_("C:\\\\app\\\\t.exe")}, {"TargetFilename", S_("C:\\\\app\\\\x.exe")},
+                 {"CreationUtcTime", S_("2019-01-01 00:00:00.000")}, {"PreviousCreationUtcTime", S_("2024-03-12 10:00:00.000")}}},
+    {SYSMON, 4, {{"UtcTime", S_("2024-03-12 10:05:01.250")}, {"State", S_("Stopped")}, {"Version", S_("15.14")},
+                 {"SchemaVersion", S_("4.90")}}},
+    {SYSMON, 9, {{"ProcessId", S_("7400")}, {"Image", S_("C:\\\\app\\\\dd.exe")}, {"Device", S_("\\\\Device\\\\HarddiskVolume2")}}},
+    {SYSMON, 16, {{"UtcTime", S_("2024-03-12 10:05:01.250")}, {"Configuration", S_("C:\\\\sysmon.xml")},
+                  {"ConfigurationFileHash", S_("SHA256=AB")}}},
+    {SYSMON, 29, {{"ProcessId", S_("7400")}, {"Image", S_("C:\\\\app\\\\a.exe")},
+                  {"TargetFilename", S_("C:\\\\Temp\\\\x.exe")}, {"Hashes", S_("SHA256=EE55")}}},
+    {SECURITY, 5140, {{"SubjectUserName", S_("carol")}, {"ObjectType", S_("File")}, {"IpAddress", S_("10.0.0.9")},
+                      {"IpPort", S_("50123")}, {"ShareName", S_("\\\\\\\\*\\\\ADMIN$")}, {"ShareLocalPath", S_("\\\\??\\\\C:\\\\Windows")},
+                      {"AccessMask", S_("0x1")}, {"AccessList", S_("%%4416")}}},
+    {SECURITY, 5145, {{"SubjectUserName", S_("carol")}, {"ObjectType", S_("File")}, {"IpAddress", S_("10.0.0.9")},
+                      {"IpPort", S_("50123")}, {"ShareName", S_("\\\\\\\\*\\\\IPC$")}, {"ShareLocalPath", S_("")},
+                      {"RelativeTargetName", S_("spoolss")}, {"AccessMask", S_("0x3")}, {"AccessList", S_("%%4416")}}},
+    {SECURITY, 4662, {{"SubjectUserName", S_("carol")}, {"ObjectServer", S_("DS")}, {"ObjectType", S_("%{19195a5b}")},
+                      {"ObjectName", S_("%{abc}")}, {"OperationType", S_("Object Access")}, {"AccessMask", S_("0x100")},
+                      {"AccessList", S_("%%7688")}, {"Properties", S_("%%7688 {1131f6aa-9c07-11d1-f79f-00c04fc2dcd2}")},
+                      {"AdditionalInfo", S_("-")}}},
+    {SECURITY, 4697, {{"SubjectUserName", S_("carol")}, {"ServiceName", S_("upd")}, {"ServiceFileName", S_("cmd /c x")},
+                      {"ServiceType", S_("0x10")}, {"ServiceStartType", S_("3")}, {"ServiceAccount", S_("LocalSystem")}}},
+    {SECURITY, 4698, {{"SubjectUserName", S_("carol")}, {"TaskName", S_("\\\\upd")}, {"TaskContent", S_("<Task/>")}}},
+    {SECURITY, 4699, {{"SubjectUserName", S_("carol")}, {"TaskName", S_("\\\\upd")}, {"TaskContent", S_("<Task/>")}}},
+    {SECURITY, 4700, {{"SubjectUserName", S_("carol")}, {"TaskName", S_("\\\\upd")}}},
+    {SECURITY, 4701, {{"SubjectUserName", S_("carol")}, {"TaskName", S_("\\\\upd")}}},
+    {SECURITY, 4702, {{"SubjectUserName", S_("carol")}, {"TaskName", S_("\\\\upd")}, {"TaskContentNew", S_("<Task/>")}}},
+    {SECURITY, 4720, {{"SubjectUserName", S_("carol")}, {"TargetUserName", S_("eve")}, {"SamAccountName", S_("eve")},
+                      {"DisplayName", S_("%%1793")}, {"UserPrincipalName", S_("-")}, {"UserAccountControl", S_("%%2080")},
+                      {"OldUacValue", S_("0x0")}, {"NewUacValue", S_("0x15")}}},
+    {SECURITY, 4722, {{"SubjectUserName", S_("carol")}, {"TargetUserName", S_("eve")}}},
+    {SECURITY, 4724, {{"SubjectUserName", S_("carol")}, {"TargetUserName", S_("eve")}}},
+    {SECURITY, 4725, {{"SubjectUserName", S_("carol")}, {"TargetUserName", S_("eve")}}},
+    {SECURITY, 4726, {{"SubjectUserName", S_("carol")}, {"TargetUserName", S_("eve")}}},
+    {SECURITY, 4728, {{"SubjectUserName", S_("carol")}, {"TargetUserName", S_("Domain Admins")},
+                      {"MemberName", S_("CN=eve,DC=corp")}, {"MemberSid", S_("S-1-5-21-1-2-3-1199")}}},
+    {SECURITY, 4732, {{"SubjectUserName", S_("carol")}, {"TargetUserName", S_("Administrators")},
+                      {"MemberName", S_("-")}, {"MemberSid", S_("S-1-5-21-1-2-3-1199")}}},
+    {SECURITY, 4733, {{"SubjectUserName", S_("carol")}, {"TargetUserName", S_("Administrators")},
+                      {"MemberName", S_("-")}, {"MemberSid", S_("S-1-5-21-1-2-3-1199")}}},
+    {SECURITY, 4738, {{"SubjectUserName", S_("carol")}, {"TargetUserName", S_("eve")}, {"SamAccountName", S_("eve")},
+                      {"AllowedToDelegateTo", S_("cifs/dc1")}, {"OldUacValue", S_("0x10")}, {"NewUacValue", S_("0x1010")}}},
+    {SECURITY, 4756, {{"SubjectUserName", S_("carol")}, {"TargetUserName", S_("Enterprise Admins")},
+                      {"MemberName", S_("CN=eve,DC=corp")}, {"MemberSid", S_("S-1-5-21-1-2-3-1199")}}},
+    {"System", "Service Control Manager", 7034, {{"param1", S_("Message Queuing")}, {"param2", S_("1")},
+                                                 {"Binary", S_("4d0053004d005100")}}},
+    {"System", "Service Control Manager", 7036, {{"param1", S_("Print Spooler")}, {"param2", S_("stopped")}}},
+    {"System", "Service Control Manager", 7040, {{"param1", S_("Windows Event Log")}, {"param2", S_("auto start")},
+                                                 {"param3", S_("disabled")}, {"param4", S_("EventLog")}}},
+    {"Microsoft-Windows-PowerShell/Operational", "Microsoft-Windows-PowerShell", 4103,
+     {{"ContextInfo", S_("Host Application = powershell.exe")}, {"UserData", S_("")},
+      {"Payload", S_("CommandInvocation(Get-Date)")}}},
     {"Microsoft-Windows-PowerShell/Operational", "Microsoft-Windows-PowerShell", 4104,
      {{"MessageNumber", S_("1")}, {"MessageTotal", S_("1")}, {"ScriptBlockText", S_("IEX (New-Object Net.WebClient)")},
       {"ScriptBlockId", S_("8f1c-aaaa")}, {"Path", S_("C:\\\\Users\\\\Public\\\\x.ps1")}}},
@@ -501,7 +552,8 @@ static void test_conversions(void)
 static void test_refusals(void)
 {
     CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":4672,\"Channel\":\"Security\"},\"EventData\":{}}}"), -1);
-    CHECK_STR(ERR, "unsupported Security EventID 4672 (palisade maps 4688, 4689, 4624, 4625, 4648, 5156)");
+    CHECK_STR(ERR, "unsupported Security EventID 4672 (palisade maps 4688, 4689, 4624, 4625, 4648, 5156, 5140, 5145, 4662, 4697, 4698, 4699, 4700, 4701, 4702, "
+                   "4720, 4722, 4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756)");
     CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"}}}"), -1);
     CHECK_STR(ERR, "Sysmon EventID 1 record has no event data: no Event.EventData object with its fields "
                    "(CommandLine, CurrentDirectory, ParentProcessGuid, ...)");
@@ -515,11 +567,11 @@ static void test_refusals(void)
     CHECK_STR(ERR, "Event.System.EventID: expected an event number, got \"4688x\"");
     CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":70000,\"Channel\":\"Security\"}}}"), -1);
     CHECK_STR(ERR, "Event.System.EventID: expected an event number, got a number");
-    CHECK_INT(decode("{\"EventID\":4103}"), -1);
-    CHECK_STR(ERR, "unsupported Sysmon EventID 4103 (palisade maps 1, 3, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 17, 18, "
-                   "19, 20, 21, 22, 23, 24, 25, 26)");
+    CHECK_INT(decode("{\"EventID\":4105}"), -1);
+    CHECK_STR(ERR, "unsupported Sysmon EventID 4105 (palisade maps 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, "
+                   "17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 29)");
     CHECK_INT(decode("{\"winlog\":{\"channel\":\"System\",\"event_id\":104,\"event_data\":{}}}"), -1);
-    CHECK_STR(ERR, "unsupported System EventID 104 (palisade maps 7045)");
+    CHECK_STR(ERR, "unsupported System EventID 104 (palisade maps 7045, 7034, 7036, 7040)");
     /* both layouts' keys: not guessed; forced, each reads its own */
     const char *both = "{\"EventID\":1,\"Image\":\"C:\\\\a.exe\",\"Event\":{\"System\":{\"EventID\":3,"
                        "\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"},\"EventData\":{\"Image\":\"C:\\\\b.exe\"}}}";

@@ -64,7 +64,8 @@ static void sources(void)
     CHECK_INT(pal_win_source_of_id(4688), PW_SECURITY);
     CHECK_INT(pal_win_source_of_id(7045), PW_SYSTEM);
     CHECK_INT(pal_win_source_of_id(4104), PW_POWERSHELL);
-    CHECK_INT(pal_win_source_of_id(4103), PW_NONE);
+    CHECK_INT(pal_win_source_of_id(4103), PW_POWERSHELL);
+    CHECK_INT(pal_win_source_of_id(4105), PW_NONE);
     /* EventIDs of different sources never collide, so a flat record
        without channel or provider is told by its EventID */
     for (size_t i = 0; i < pal_win_nevents; i++)
@@ -78,13 +79,17 @@ static void kinds(void)
     CHECK_INT(kind_of(PW_SYSMON, 13), PK_REGISTRY);
     CHECK_INT(kind_of(PW_SECURITY, 4625), PK_AUTH);
     CHECK_INT(kind_of(PW_SYSTEM, 7045), PK_CONFIG);
-    CHECK_INT(kind_of(PW_SYSMON, 9), 0);     /* raw access read: not decided */
+    CHECK_INT(kind_of(PW_SYSMON, 9), PK_PROCESS);
+    CHECK_INT(kind_of(PW_SECURITY, 4698), PK_CONFIG);
+    CHECK_INT(kind_of(PW_SECURITY, 5145), PK_NETWORK);
+    CHECK_INT(kind_of(PW_SYSMON, 27), 0);    /* file block executable: not decided */
     CHECK_STR(pal_kind_name(PK_AUTH), "authentication");
     CHECK_INT(pal_kind_from_name("configuration", 13), PK_CONFIG);
     CHECK_INT(pal_kind_from_name("registry", 8), PK_REGISTRY);
     char ids[256];
     pal_win_event_ids(PW_SECURITY, ids, sizeof ids);
-    CHECK_STR(ids, "4688, 4689, 4624, 4625, 4648, 5156");
+    CHECK_STR(ids, "4688, 4689, 4624, 4625, 4648, 5156, 5140, 5145, 4662, 4697, 4698, 4699, 4700, 4701, 4702, 4720, 4722, "
+                   "4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756");
     /* every kind of the event table has a name */
     for (size_t i = 0; i < pal_win_nevents; i++)
         CHECK(strcmp(pal_kind_name(pal_win_events[i].kind), "event") != 0);
