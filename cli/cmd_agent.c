@@ -968,7 +968,10 @@ static void run(agent *a)
     int conn_slot[MAXFDS];
     for (;;) {
         long long now = agent_now_ms();
-        if (!a->stopping && a->use_stdin && a->stdin_done && a->decision_fd < 0 && a->listen_fd < 0 && !a->follow_path)
+        /* end of input ends an agent that has nothing else to serve; an
+           enforcing one serves the kernel and the hooks, and stops on SIGTERM */
+        if (!a->stopping && a->use_stdin && a->stdin_done && a->decision_fd < 0 && a->listen_fd < 0 && !a->follow_path &&
+            !agent_enforce_on())
             begin_stop(a, "end of input");
         if (a->stopping) {
             if (now >= a->stop_deadline_ms) {

@@ -216,4 +216,19 @@ if [ "$st" != running ] && wait_line '.enforce.point == "exec" and .effect == "b
 else bad "block stops the container, and its decision line says so" "state $st; $(tail -3 "$OUT")"; fi
 
 kill -TERM "$AGENT" 2>/dev/null; wait "$AGENT" 2>/dev/null
+
+# --- run as the README writes it: no stdin (systemd, &) -------------------------------
+# an enforcing agent serves the kernel and the hooks, not only its stdin:
+# end of input does not stop it; SIGTERM does
+"$PALISADE" agent --policy "$TMP/b1" --verify-key "$TMP/key.pub" --enforce --control "$TMP/c2.sock" \
+    </dev/null >/dev/null 2>"$TMP/agent2.err" &
+A2=$!
+PIDS="$PIDS $A2"
+for i in $(seq 100); do [ -S "$TMP/c2.sock" ] && break; sleep 0.05; done
+sleep 1
+if [ -S "$TMP/c2.sock" ] && kill -0 "$A2" 2>/dev/null; then
+    ok "an enforcing agent with its stdin at end of file keeps running"
+else bad "an enforcing agent with its stdin at end of file keeps running" "$(cat "$TMP/agent2.err")"; fi
+kill -TERM "$A2" 2>/dev/null; wait "$A2"; rc=$?
+if [ "$rc" = 0 ]; then ok "SIGTERM stops it, exit 0"; else bad "SIGTERM stops it, exit 0" "exit $rc; $(cat "$TMP/agent2.err")"; fi
 finish
