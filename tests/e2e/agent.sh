@@ -91,12 +91,15 @@ def tag_of(dec):
             return int(v[1:]), ident
     return None, None
 
+STARTED = []          # every agent process; one a failed scenario leaves running is killed after it
+
 class Agent:
     """palisade agent as a child process; stdout and stderr collected by threads."""
     def __init__(self, args, stdin=True):
         self.args = args
         self.p = subprocess.Popen(agent_cmd(*args), stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        STARTED.append(self.p)
         self.cv = threading.Condition()
         self.out, self.err = [], []
         self.wlock = threading.Lock()
@@ -185,10 +188,23 @@ def ready(a, what):
     return line.split("revision ", 1)[1].split(" ", 1)[0]
 
 def connect(path, timeout=WAIT):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(path)
-    return s
+    """A client that waits in the agent's listen backlog, as a blocking
+    connect does.  (With a timeout set, Python's connect on a unix socket
+    whose backlog is full fails at once with EAGAIN instead of waiting: 200
+    writers connecting while a loaded machine has not run the agent for a
+    moment then failed the limits scenario.)"""
+    deadline = time.monotonic() + timeout
+    while True:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        try:
+            s.connect(path)
+            return s
+        except BlockingIOError:
+            s.close()
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 class LineReader:
     def __init__(self, sock):
@@ -891,6 +907,7 @@ def scenario_slow_stdout():
     dsock = os.path.join(TMP, "slow.sock")
     p = subprocess.Popen(agent_cmd("--policy", pol, "--decision-socket", dsock),
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    STARTED.append(p)
     deadline = time.monotonic() + WAIT
     while not os.path.exists(dsock) and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -1025,7 +1042,10 @@ def scenario_slots():
 def scenario_idle_timeout():
     pol = fixed_policy("idle")
     dsock, lsock = os.path.join(TMP, "idle-d.sock"), os.path.join(TMP, "idle-l.sock")
-    a = Agent(["--policy", pol, "--decision-socket", dsock, "--listen", lsock, "--idle-timeout", "300"], stdin=False)
+    # 2 s, not less: the idle clock starts at the accept, so a client the
+    # machine does not run for that long between its connect and its first
+    # send is rightly closed as idle (at 300 ms a loaded machine did that)
+    a = Agent(["--policy", pol, "--decision-socket", dsock, "--listen", lsock, "--idle-timeout", "2000"], stdin=False)
     if ready(a, "idle timeout") is None:
         a.finish(signal.SIGKILL)
         return
@@ -1229,6 +1249,11 @@ for threads, scenarios in ((2, ALL), (1, THREADED), (4, THREADED)):
             bad("%s [threads %d] raised" % (scenario.__name__, threads), traceback.format_exc())
         finally:
             TMP = os.path.dirname(sub)
+            for p in STARTED:      # a scenario that raised left its agent running: it would load the rest
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+            del STARTED[:]
         print("     (%s, --threads %d: %.1fs)" % (scenario.__name__, threads, time.monotonic() - t0), flush=True)
 
 finish()
