@@ -237,11 +237,12 @@ else bad "agent --learn writes DIR/learned.pal at exit" "$(cat "$TMP/agent.err")
 mkdir -p "$TMP/agentlearn2"
 "$PALISADE" agent --follow "$TMP/follow.jsonl" --learn "$TMP/agentlearn2" > "$TMP/follow.out" 2>"$TMP/follow.err" &
 apid=$!
-for _ in $(seq 100); do grep -q 'ready' "$TMP/follow.err" 2>/dev/null && break; sleep 0.1; done
+# each wait up to 60 s (a loaded machine, ASan); the lines are appended once it is ready
+for _ in $(seq 600); do grep -q 'ready' "$TMP/follow.err" 2>/dev/null && break; sleep 0.1; done
 cat "$BASE" >> "$TMP/follow.jsonl"
-for _ in $(seq 200); do [ "$(grep -c . "$TMP/follow.out" 2>/dev/null)" -ge "$(grep -c . "$BASE")" ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ "$(grep -c . "$TMP/follow.out" 2>/dev/null)" -ge "$(grep -c . "$BASE")" ] && break; sleep 0.1; done
 kill -USR2 "$apid"
-for _ in $(seq 200); do [ -f "$TMP/agentlearn2/learned.pal" ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ -f "$TMP/agentlearn2/learned.pal" ] && break; sleep 0.1; done
 if [ -f "$TMP/agentlearn2/learned.pal" ] && kill -0 "$apid" 2>/dev/null; then ok "SIGUSR2 writes what was learned and the agent keeps running"
 else bad "SIGUSR2 writes what was learned and the agent keeps running" "$(cat "$TMP/follow.err")"; fi
 kill -TERM "$apid"; wait "$apid"; rc=$?
