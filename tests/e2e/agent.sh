@@ -190,9 +190,9 @@ def ready(a, what):
 def connect(path, timeout=WAIT):
     """A client that waits in the agent's listen backlog, as a blocking
     connect does.  (With a timeout set, Python's connect on a unix socket
-    whose backlog is full fails at once with EAGAIN instead of waiting: 200
-    writers connecting while a loaded machine has not run the agent for a
-    moment then failed the limits scenario.)"""
+    whose backlog is full fails at once with EAGAIN instead of waiting: the
+    limits scenario's 200 writers failed whenever the agent was not run
+    while they connected, as on a loaded machine.)"""
     deadline = time.monotonic() + timeout
     while True:
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -1044,7 +1044,8 @@ def scenario_idle_timeout():
     dsock, lsock = os.path.join(TMP, "idle-d.sock"), os.path.join(TMP, "idle-l.sock")
     # 2 s, not less: the idle clock starts at the accept, so a client the
     # machine does not run for that long between its connect and its first
-    # send is rightly closed as idle (at 300 ms a loaded machine did that)
+    # send is rightly closed as idle (at 300 ms a pause of the client that
+    # long, as a loaded machine makes, failed the check)
     a = Agent(["--policy", pol, "--decision-socket", dsock, "--listen", lsock, "--idle-timeout", "2000"], stdin=False)
     if ready(a, "idle timeout") is None:
         a.finish(signal.SIGKILL)

@@ -138,7 +138,7 @@ for a in sh nc telnet nslookup sleep true echo cat; do ln "$B/rootfs/bin/busybox
 echo "nameserver 10.203.77.53" > "$B/rootfs/etc/resolv.conf"
 (cd "$B" && runc spec)
 # the hook waits up to 60 s for the agent: it fails open, so a hook that gave
-# up on a loaded machine (at 5 s it did) started the container unenforced
+# up (at 5 s, with the agent paused that long) started the container unenforced
 jq --arg p "$PALISADE" --arg s "$SOCK" --arg ns "/var/run/netns/$NS_C" '
   .process.terminal = false | .process.args = ["/bin/sleep", "3600"] | .root.readonly = false |
   .annotations = {"org.opencontainers.image.ref.name": "enforce-test:1"} |
