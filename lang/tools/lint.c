@@ -45,6 +45,9 @@ const pal_lint_code pal_lint_codes[] = {
     {"PAL0710", "empty-test", PAL_DIAG_WARNING, "a test that gives nothing or cannot fail"},
     {"PAL0711", "bad-suppression", PAL_DIAG_WARNING, "a palisade:ignore comment that names no code or suppresses nothing"},
     {"PAL0712", "dns-wildcard-without-apex", PAL_DIAG_NOTE, "a DNS pattern *.X in a section that does not list X, which it does not match"},
+    {"PAL0713", "unreachable-step", PAL_DIAG_WARNING, "a sequence step that never takes part: its condition never holds, or the until always cancels it"},
+    {"PAL0714", "window-inside-tolerance", PAL_DIAG_WARNING, "a sequence or counting window shorter than the tolerance for late events"},
+    {"PAL0715", "unset-group-key", PAL_DIAG_WARNING, "a join field a step requires absent, or a sequence 'by' every step replaces"},
 };
 const size_t pal_lint_ncodes = sizeof pal_lint_codes / sizeof pal_lint_codes[0];
 

@@ -320,6 +320,8 @@ static void walk_decl(rules *R, uint32_t fi, pal_decl *d, ref_fn fn)
 {
     walk_refs(R, fi, d->expr, NULL, fn, NULL, 0);
     walk_refs(R, fi, d->scope, NULL, fn, NULL, 0);
+    for (pal_step *st = d->kind == D_SEQUENCE ? d->steps : NULL; st; st = st->next) walk_refs(R, fi, st->expr, NULL, fn, NULL, 0);
+    if (d->kind == D_SEQUENCE && d->until) walk_refs(R, fi, d->until->expr, NULL, fn, NULL, 0);
     if (d->kind == D_RUNTIME)
         for (int s = 0; s < SEC__COUNT; s++)
             for (pal_entry *e = d->sections[s].present ? d->sections[s].entries : NULL; e; e = e->next) {
@@ -333,7 +335,8 @@ static void unused_declarations(rules *R)
     pal_lint_ctx *c = R->c;
     for (uint32_t i = 0; i < c->nfiles; i++)
         for (pal_decl *d = c->asts[i] ? c->asts[i]->decls : NULL; d; d = d->next) {
-            if (d->kind == D_CHECK || d->kind == D_RULE || d->kind == D_RUNTIME || d->kind == D_FIREWALL)
+            if (d->kind == D_CHECK || d->kind == D_RULE || d->kind == D_RUNTIME || d->kind == D_FIREWALL ||
+                d->kind == D_SEQUENCE)
                 walk_decl(R, i, d, mark_used);
             else if (d->kind == D_LIST || d->kind == D_MACRO)
                 walk_refs(R, i, d->expr, NULL, mark_referenced, NULL, 0);
@@ -1350,6 +1353,88 @@ static void empty_tests(rules *R)
         }
 }
 
+/* ---- PAL0713, PAL0714, PAL0715: sequences and counting rules ---- */
+
+/* The step's condition requires `field` to be absent: a top-level
+   `not exists(field)` conjunct. */
+static const pal_node *requires_absent(const pal_node *cond, const char *field, size_t flen)
+{
+    const pal_node *ops[64];
+    uint32_t k = 0;
+    flatten(cond, N_AND, ops, &k, 64, 0);
+    for (uint32_t i = 0; i < k; i++) {
+        bool neg;
+        const pal_node *o = strip_not(ops[i], &neg);
+        if (neg && o && o->kind == N_CALL && o->len == 6 && !memcmp(o->text, "exists", 6) && o->nitems == 1 &&
+            o->items[0]->kind == N_NAME && o->items[0]->len == flen && !memcmp(o->items[0]->text, field, flen))
+            return ops[i];
+    }
+    return NULL;
+}
+
+static void seq_findings(rules *R, uint32_t fi, pal_decl *d)
+{
+    char q[128], w[32];
+    /* PAL0714: a window inside the tolerance (both are in ms) */
+    if (d->has_within && d->within < PAL_SEQ_TOLERANCE_MS && (d->kind == D_SEQUENCE || d->count_kind != CNT_NONE)) {
+        snprintf(w, sizeof w, "%lldms", (long long)d->within);
+        report(R, fi, "PAL0714", d->within_loc, "widen the window to 2s or more",
+               "the window (%s) is shorter than the %d ms tolerance for late events: which events it holds "
+               "depends on the order they arrive in, not only on their times",
+               w, PAL_SEQ_TOLERANCE_MS);
+    }
+    if (d->kind != D_SEQUENCE) return;
+    uint32_t j = 0;
+    bool all_own = d->nsteps > 0;
+    for (pal_step *st = d->steps; st; st = st->next, j++) {
+        const pal_node *by = st->by ? st->by : d->by;
+        if (!st->by) all_own = false;
+        /* PAL0713: a step whose condition never holds, or that the until
+           always cancels */
+        cval v = fold(R, fi, st->expr, NULL, 0);
+        bool always = true;
+        const char *why = NULL;
+        if ((v.kind == CK_BOOL && !v.b) ||
+            (st->expr && st->expr->kind == N_AND && contradiction(R, fi, st->expr, NULL, &always) && !always))
+            why = "its condition is never true";
+        else if (d->until && st->expr && node_equal(st->expr, d->until->expr, 0) &&
+                 (!d->until->has_kinds || !st->has_kinds || (st->kinds & ~d->until->kinds) == 0))
+            why = "every event it holds for also satisfies `until`, which cancels the chain";
+        if (why) {
+            const char *then = d->unordered ? "the sequence never matches"
+                             : j + 1 < d->nsteps ? "it and the steps after it are never reached" : "the sequence never matches";
+            if (st->name) report(R, fi, "PAL0713", st->loc, "fix the condition, or the until",
+                                 "step '%s' never takes part: %s, so %s", st->name, why, then);
+            else report(R, fi, "PAL0713", st->loc, "fix the condition, or the until",
+                        "step %u never takes part: %s, so %s", j + 1, why, then);
+        }
+        /* PAL0715: a join field the step requires absent (an event without
+           one of its join fields joins no group) */
+        for (uint32_t k = 0; by && k < by->nitems; k++) {
+            const pal_node *f = by->items[k];
+            const pal_node *absent = f && f->kind == N_NAME ? requires_absent(st->expr, f->text, f->len) : NULL;
+            if (!absent) continue;
+            pal_loc l = span(absent);
+            report(R, fi, "PAL0715", l, "join on a field the step's events have, or drop the test",
+                   "'%s': step %u requires its join field '%.*s' to be absent, but an event without its join "
+                   "fields takes part in no chain",
+                   quote(R, fi, l, q, sizeof q), j + 1, (int)f->len, f->text);
+        }
+    }
+    /* PAL0715: the sequence's `by` that every step replaces with its own */
+    if (d->by && all_own && (!d->until || d->until->by))
+        report(R, fi, "PAL0715", d->by_loc, "remove it",
+               "the sequence's 'by' is never used: every step gives its own");
+}
+
+static void sequences(rules *R)
+{
+    pal_lint_ctx *c = R->c;
+    for (uint32_t i = 0; i < c->nfiles; i++)
+        for (pal_decl *d = c->asts[i] ? c->asts[i]->decls : NULL; d; d = d->next)
+            if (d->kind == D_SEQUENCE || (d->kind == D_RULE && d->count_kind != CNT_NONE)) seq_findings(R, i, d);
+}
+
 void pal_lint_rules(pal_lint_ctx *c)
 {
     rules R;
@@ -1364,4 +1449,5 @@ void pal_lint_rules(pal_lint_ctx *c)
     plain_regexes(&R);
     empty_tests(&R);
     dns_wildcard_apex(&R);
+    sequences(&R);
 }
