@@ -30,8 +30,9 @@
  *   others       |re (with i m s), |cidr, |exists, |fieldref, |gt |gte
  *                |lt |lte, |neq; `null` is "the field is absent".
  *   refused      |expand (placeholders need a pipeline's values), the time
- *                modifiers (palisade has no date parts), correlation and
- *                filter documents, aggregations in the condition, a field
+ *                modifiers (palisade has no date parts), filter documents,
+ *                aggregations in the condition (correlations are
+ *                converted: "correlations" below), a field
  *                the mapping does not name or the schema lacks, a textual
  *                test on a number or an address that has no exact form.
  *
@@ -52,6 +53,7 @@
 #include "engine/base/strbuf.h"
 #include "engine/core/schema.h"
 #include "engine/core/match.h"
+#include "engine/base/limits.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1142,7 +1144,7 @@ static bool cond_atom(cond *p, pal_strbuf *o)
         ok = ident_text(p, i, o);
         if (ok) next_tok(p);
     } else if (tok_is(p, "|")) {
-        ok = refuse(c, p->at, "condition: an aggregation ('| count() ...') is a correlation, which palisade converts once sequences exist (issue 15)");
+        ok = refuse(c, p->at, "condition: an aggregation ('| count() ...') is a correlation: write it as a Sigma correlation rule (event_count) in one file with this rule, which palisade converts");
     } else {
         ok = refuse(c, p->at, "condition: unexpected '%s'", p->toklen ? p->tok : "end");
     }
@@ -1180,7 +1182,7 @@ static bool condition(conv *c, pal_strbuf *o)
     const pal_yaml *cnd = pal_yaml_get(c->detection, "condition");
     if (!cnd) return refuse(c, c->detection, "the detection has no condition");
     if (pal_yaml_get(c->detection, "timeframe"))
-        return refuse(c, pal_yaml_get(c->detection, "timeframe"), "timeframe belongs to correlations, which palisade converts once sequences exist (issue 15)");
+        return refuse(c, pal_yaml_get(c->detection, "timeframe"), "timeframe belongs to correlations: write a Sigma correlation rule (its timespan) in one file with this rule, which palisade converts");
     const pal_yaml **conds = NULL;
     unsigned nconds;
     const pal_yaml *one = cnd;
@@ -1206,7 +1208,7 @@ static bool condition(conv *c, pal_strbuf *o)
         next_tok(&p);
         if (i) pal_strbuf_puts(o, ") or (");
         ok = cond_or(&p, o);
-        if (ok && p.toklen) ok = refuse(c, conds[i], tok_is(&p, "|") ? "condition: an aggregation ('| count() ...') is a correlation, which palisade converts once sequences exist (issue 15)" : "condition: unexpected '%s'", p.tok);
+        if (ok && p.toklen) ok = refuse(c, conds[i], tok_is(&p, "|") ? "condition: an aggregation ('| count() ...') is a correlation: write it as a Sigma correlation rule (event_count) in one file with this rule, which palisade converts" : "condition: unexpected '%s'", p.tok);
     }
     if (nconds > 1) pal_strbuf_putc(o, ')');
     for (unsigned i = 0; p.texts && i < c->detection->n; i++) free(p.texts[i]);
@@ -1341,6 +1343,270 @@ static bool self_check(conv *c, const char *text, size_t len)
 
 static void quiet(const pal_diagnostic *d, void *user) { (void)d; (void)user; }
 
+/* ---- correlations (Sigma's event_count, value_count, temporal,
+ * temporal_ordered) ----
+ *
+ * A correlation names its rules, which are other documents of the same
+ * file (by `name` or `id`).  Each rule's detection is converted as a rule's
+ * would be, and the correlation becomes one palisade declaration over
+ * them: event_count and value_count a counting rule (`count [distinct F]
+ * >= N by ... within T`, the rules' conditions joined by `or`), temporal a
+ * `sequence ... unordered`, temporal_ordered a `sequence`, a step per rule.
+ * group-by fields go through each rule's field mapping (different fields
+ * per rule become a step's own `by`).  What palisade has no form for is
+ * refused: a condition other than gte/gt (or, for temporal, other than all
+ * of the rules), `aliases`, a timespan in months or years. */
+
+static void copy_meta(char *dst, size_t cap, const char *s);
+
+enum { CORR_MAX_RULES = PAL_MAX_SEQ_STEPS };
+
+typedef struct corr_rule {
+    const char *ref;
+    const pal_yaml *doc;
+    char *when;                    /* the converted condition, with the logsource's */
+    const char *kind;              /* `on` kind, or NULL */
+    char by[PAL_MAX_SEQ_KEYS][128];
+    char value[128];               /* value_count: the field counted */
+} corr_rule;
+
+/* A Sigma field of a group-by or value_count, through rule r's mapping. */
+static bool corr_field(conv *c, conv *rc, const pal_yaml *at, const char *name, char *out, size_t cap)
+{
+    sigma_field_map scratch;
+    char buf[300];
+    const sigma_field_map *fm = field_map(rc, name, &scratch, buf, sizeof buf);
+    if (!fm) return refuse(c, at, "field %s is not in the field mapping", name);
+    if (fm->kind != SM_FIELD && fm->kind != SM_VALUES)
+        return refuse(c, at, "field %s maps to several palisade fields; a correlation groups on one", name);
+    target t;
+    if (!resolve(c, at, name, fm->target, &t)) return false;
+    snprintf(out, cap, "%s", t.name);
+    return true;
+}
+
+/* "5m" -> ms; false when not a Sigma timespan palisade takes. */
+static bool timespan_of(const char *s, char *out, size_t cap)
+{
+    if (!s || !isdigit((unsigned char)*s)) return false;
+    size_t i = 0;
+    while (isdigit((unsigned char)s[i])) i++;
+    if (i > 9 || strlen(s + i) != 1 || !strchr("smhd", s[i])) return false;
+    snprintf(out, cap, "%s", s);
+    return true;
+}
+
+static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule, const pal_yaml_doc *docs, unsigned ndocs,
+                                pal_strbuf *out)
+{
+    pal_sigma_result *r = c->res;
+    copy_meta(r->id, sizeof r->id, scalar(rule, "id"));
+    copy_meta(r->title, sizeof r->title, scalar(rule, "title"));
+    const char *title = scalar(rule, "title");
+    if (!title || !*title) return refuse(c, rule, "the rule has no title");
+    const pal_yaml *cor = pal_yaml_get(rule, "correlation");
+    if (!cor || cor->kind != PAL_YAML_MAP) return refuse(c, cor, "a correlation is a mapping (type, rules, group-by, timespan, condition)");
+    const char *type = scalar(cor, "type");
+    bool counts = type && (!strcmp(type, "event_count") || !strcmp(type, "value_count"));
+    bool temporal = type && (!strcmp(type, "temporal") || !strcmp(type, "temporal_ordered"));
+    if (!counts && !temporal)
+        return refuse(c, cor, "a correlation rule of type %s: palisade converts event_count, value_count, temporal and temporal_ordered",
+                      type ? type : "(none)");
+    if (pal_yaml_get(cor, "aliases")) return refuse(c, pal_yaml_get(cor, "aliases"), "correlation aliases are not converted; map the fields instead");
+    char within[16];
+    if (!timespan_of(scalar(cor, "timespan"), within, sizeof within))
+        return refuse(c, cor, "the timespan '%s' is not a number of s, m, h or d", scalar(cor, "timespan") ? scalar(cor, "timespan") : "");
+    /* the rules it names, from the other documents of the file */
+    const pal_yaml *rules = pal_yaml_get(cor, "rules");
+    const pal_yaml *one_rule = rules;
+    const pal_yaml **refs = NULL;
+    unsigned nrefs = 0;
+    if (rules && rules->kind == PAL_YAML_SCALAR) { refs = &one_rule; nrefs = 1; }
+    else if (rules && rules->kind == PAL_YAML_SEQ) { refs = (const pal_yaml **)rules->items; nrefs = rules->n; }
+    if (!nrefs) return refuse(c, cor, "a correlation rule names its rules");
+    if (nrefs > CORR_MAX_RULES) return refuse(c, rules, "a correlation of %u rules; palisade takes at most %u", nrefs, CORR_MAX_RULES);
+    if (temporal && nrefs < 2) return refuse(c, rules, "a temporal correlation of one rule: palisade sequences take 2 to %u", CORR_MAX_RULES);
+    corr_rule cr[CORR_MAX_RULES];
+    memset(cr, 0, sizeof cr);
+    bool ok = true;
+    const pal_yaml *gb = pal_yaml_get(cor, "group-by");
+    const pal_yaml *one_gb = gb;
+    const pal_yaml **gbs = NULL;
+    unsigned ngb = 0;
+    if (gb && gb->kind == PAL_YAML_SCALAR) { gbs = &one_gb; ngb = 1; }
+    else if (gb && gb->kind == PAL_YAML_SEQ) { gbs = (const pal_yaml **)gb->items; ngb = gb->n; }
+    if (ngb > PAL_MAX_SEQ_KEYS) return refuse(c, gb, "group-by names %u fields; palisade joins on at most %u", ngb, PAL_MAX_SEQ_KEYS);
+    /* the condition: a threshold, gte or gt */
+    const pal_yaml *cnd = pal_yaml_get(cor, "condition");
+    long long n = 0;
+    bool gt = false;
+    const char *value_field = NULL;
+    if (cnd && cnd->kind != PAL_YAML_MAP) return refuse(c, cnd, "the correlation's condition is a mapping (gte: N)");
+    for (unsigned i = 0; cnd && i < cnd->n; i++) {
+        const pal_yaml *k = cnd->items[2 * i], *v = cnd->items[2 * i + 1];
+        if (!strcmp(k->str, "field") && v->kind == PAL_YAML_SCALAR) { value_field = v->str; continue; }
+        if ((strcmp(k->str, "gte") && strcmp(k->str, "gt")) || v->kind != PAL_YAML_SCALAR || !parse_int(v->str, v->len, &n) || n < 1)
+            return refuse(c, k, "condition %s: palisade counts up to a threshold (gte: N or gt: N, N at least 1)", k->str);
+        if (gt) return refuse(c, k, "the condition has one threshold");
+        gt = !strcmp(k->str, "gt");
+    }
+    if (counts && !n) return refuse(c, cor, "an event_count or value_count correlation needs a condition (gte: N)");
+    if (counts && (gt ? n + 1 : n) > PAL_MAX_SEQ_THRESHOLD)
+        return refuse(c, cnd, "a threshold of %lld; palisade counts up to %u", n, PAL_MAX_SEQ_THRESHOLD);
+    if (temporal && n && (gt ? n + 1 : n) != (long long)nrefs)
+        return refuse(c, cnd, "a temporal correlation of %lld of its %u rules: palisade sequences need all of them", gt ? n + 1 : n, nrefs);
+    if (!strcmp(type, "value_count") && !value_field) return refuse(c, cnd, "a value_count correlation names the field it counts (condition: field:)");
+    if (strcmp(type, "value_count") && value_field) return refuse(c, cnd, "condition: field belongs to value_count");
+    for (unsigned i = 0; ok && i < nrefs; i++) {
+        const pal_yaml *ref = refs[i];
+        if (ref->kind != PAL_YAML_SCALAR) { ok = refuse(c, ref, "a correlation names its rules by name or id"); break; }
+        cr[i].ref = ref->str;
+        for (unsigned d = 0; d < ndocs && !cr[i].doc; d++) {
+            const pal_yaml *dr = docs[d].root;
+            if (dr == rule || !dr || dr->kind != PAL_YAML_MAP || pal_yaml_get(dr, "correlation")) continue;
+            const char *nm = scalar(dr, "name"), *id = scalar(dr, "id");
+            if ((nm && !strcmp(nm, ref->str)) || (id && !strcmp(id, ref->str))) cr[i].doc = dr;
+        }
+        if (!cr[i].doc) {
+            ok = refuse(c, ref, "a correlation rule whose rule %s is not in its file: put the correlation and its rules in one file, as YAML documents", ref->str);
+            break;
+        }
+        /* the rule's condition, as a rule's would be converted */
+        pal_sigma_result sub;
+        memset(&sub, 0, sizeof sub);
+        conv rc = {.map = c->map, .res = &sub, .doc = c->doc};
+        const pal_yaml *ls = pal_yaml_get(cr[i].doc, "logsource");
+        const char *product = ls ? scalar(ls, "product") : NULL, *category = ls ? scalar(ls, "category") : NULL,
+                   *service = ls ? scalar(ls, "service") : NULL;
+        rc.src = ls && ls->kind == PAL_YAML_MAP ? sigma_map_source(c->map, product, category, service) : NULL;
+        rc.detection = pal_yaml_get(cr[i].doc, "detection");
+        if (!rc.src) { ok = refuse(c, ref, "rule %s: its logsource is not in the field mapping", ref->str); break; }
+        if (!rc.detection || rc.detection->kind != PAL_YAML_MAP) { ok = refuse(c, ref, "rule %s has no detection", ref->str); break; }
+        pal_strbuf w;
+        pal_strbuf_init(&w, PAL_SIGMA_MAX_OUTPUT);
+        if (rc.src->when) {
+            put_piece(&w, rc.src->when, strlen(rc.src->when), L_AND);
+            pal_strbuf_puts(&w, " and ");
+        }
+        pal_strbuf cond_text;
+        pal_strbuf_init(&cond_text, PAL_SIGMA_MAX_OUTPUT);
+        if (!condition(&rc, &cond_text)) {
+            ok = refuse(c, ref, "rule %s: %s", ref->str, sub.reason);
+        } else {
+            put_piece(&w, cond_text.s ? cond_text.s : "false", cond_text.len, L_AND);
+            cr[i].when = pal_strbuf_cstr(&w) ? strdup(w.s) : NULL;
+            if (!cr[i].when) ok = refuse(c, ref, "out of memory");
+        }
+        pal_strbuf_free(&cond_text);
+        pal_strbuf_free(&w);
+        cr[i].kind = rc.src->kind;
+        for (unsigned k = 0; ok && k < ngb; k++) {
+            if (gbs[k]->kind != PAL_YAML_SCALAR) { ok = refuse(c, gbs[k], "group-by lists field names"); break; }
+            ok = corr_field(c, &rc, gbs[k], gbs[k]->str, cr[i].by[k], sizeof cr[i].by[k]);
+        }
+        if (ok && value_field) ok = corr_field(c, &rc, cnd, value_field, cr[i].value, sizeof cr[i].value);
+    }
+    bool same_by = true;
+    for (unsigned i = 1; ok && i < nrefs; i++)
+        for (unsigned k = 0; k < ngb; k++) same_by = same_by && !strcmp(cr[i].by[k], cr[0].by[k]);
+    for (unsigned i = 1; ok && i < nrefs && value_field; i++)
+        if (strcmp(cr[i].value, cr[0].value)) ok = refuse(c, cnd, "%s maps to other fields in the rules; a value_count counts one", value_field);
+    if (ok && counts && !same_by) ok = refuse(c, gb, "group-by maps to other fields in the rules; a count groups on one set");
+    if (ok) {
+        sbf(out, "// Converted from Sigma by palisade sigma convert.\n");
+        comment(out, "source: ", file);
+        if (*r->id) comment(out, "id: ", r->id);
+        comment(out, "title: ", title);
+        sbf(out, "// correlation: %s of", type);
+        for (unsigned i = 0; i < nrefs; i++) sbf(out, " %s", cr[i].ref);
+        sbf(out, "\n");
+        if (counts) {
+            pal_strbuf_puts(out, "rule ");
+            put_lit(out, *r->id ? r->id : title, strlen(*r->id ? r->id : title));
+            pal_strbuf_puts(out, " {\n");
+            bool kinds = true;
+            for (unsigned i = 0; i < nrefs; i++) kinds = kinds && cr[i].kind;
+            if (kinds) {
+                pal_strbuf_puts(out, "  on ");
+                for (unsigned i = 0; i < nrefs; i++) {
+                    bool dup = false;
+                    for (unsigned j = 0; j < i; j++) dup = dup || !strcmp(cr[j].kind, cr[i].kind);
+                    if (!dup) sbf(out, "%s%s", i ? ", " : "", cr[i].kind);
+                }
+                pal_strbuf_putc(out, '\n');
+            }
+            pal_strbuf_puts(out, "  when ");
+            for (unsigned i = 0; i < nrefs; i++) sbf(out, "%s(%s)", i ? " or " : "", cr[i].when);
+            pal_strbuf_puts(out, "\n  count ");
+            if (value_field) sbf(out, "distinct %s ", cr[0].value);
+            sbf(out, "%s %lld", gt ? ">" : ">=", n);
+            for (unsigned k = 0; k < ngb; k++) sbf(out, "%s%s", k ? ", " : " by ", cr[0].by[k]);
+            sbf(out, " within %s\n", within);
+        } else {
+            pal_strbuf_puts(out, "sequence ");
+            put_lit(out, *r->id ? r->id : title, strlen(*r->id ? r->id : title));
+            pal_strbuf_puts(out, " {\n");
+            if (same_by && ngb) {
+                pal_strbuf_puts(out, "  by ");
+                for (unsigned k = 0; k < ngb; k++) sbf(out, "%s%s", k ? ", " : "", cr[0].by[k]);
+                pal_strbuf_putc(out, '\n');
+            }
+            sbf(out, "  within %s\n", within);
+            if (!strcmp(type, "temporal")) pal_strbuf_puts(out, "  unordered\n");
+            for (unsigned i = 0; i < nrefs; i++) {
+                pal_strbuf_puts(out, "  step {");
+                if (cr[i].kind) sbf(out, " on %s", cr[i].kind);
+                sbf(out, " when %s", cr[i].when);
+                for (unsigned k = 0; !same_by && k < ngb; k++) sbf(out, "%s%s", k ? ", " : " by ", cr[i].by[k]);
+                pal_strbuf_puts(out, " }\n");
+            }
+        }
+        const char *sev = severity_of(scalar(rule, "level"));
+        if (sev) sbf(out, "  severity %s\n", sev);
+        pal_strbuf_puts(out, "  title ");
+        put_lit(out, title, strlen(title));
+        pal_strbuf_putc(out, '\n');
+        char mitre[64];
+        if (mitre_of(pal_yaml_get(rule, "tags"), mitre, sizeof mitre)) sbf(out, "  mitre \"%s\"\n", mitre);
+        pal_strbuf_puts(out, "  message ");
+        put_message(out, title);
+        pal_strbuf_puts(out, "\n}\n");
+        if (out->failed) ok = refuse(c, NULL, "the converted rule is larger than %u bytes", PAL_SIGMA_MAX_OUTPUT);
+    }
+    for (unsigned i = 0; i < nrefs; i++) free(cr[i].when);
+    return ok;
+}
+
+/* The documents of a YAML stream: split at lines that are `---`. */
+enum { SIGMA_MAX_DOCS = CORR_MAX_RULES + 1 };
+static unsigned split_docs(const char *data, size_t len, size_t starts[], size_t ends[], bool *too_many)
+{
+    unsigned n = 0;
+    size_t begin = 0, i = 0;
+    *too_many = false;
+    while (i <= len) {
+        size_t e = i;
+        while (e < len && data[e] != '\n') e++;
+        size_t l = e - i;
+        while (l > 3 && (data[i + l - 1] == ' ' || data[i + l - 1] == '\r')) l--;
+        bool sep = l == 3 && !memcmp(data + i, "---", 3);
+        if (sep || e >= len) {
+            size_t end = sep ? i : len;
+            bool blank = true;
+            for (size_t k = begin; k < end && blank; k++) blank = isspace((unsigned char)data[k]) != 0;
+            if (!blank) {
+                if (n == SIGMA_MAX_DOCS) { *too_many = true; return n; }
+                starts[n] = begin;
+                ends[n] = end;
+                n++;
+            }
+            begin = e + 1;
+        }
+        i = e + 1;
+    }
+    return n;
+}
+
 /* ---- the entry point ---- */
 
 static void copy_meta(char *dst, size_t cap, const char *s)
@@ -1357,7 +1623,8 @@ static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_str
     copy_meta(r->id, sizeof r->id, scalar(rule, "id"));
     copy_meta(r->title, sizeof r->title, scalar(rule, "title"));
     if (pal_yaml_get(rule, "correlation"))
-        return refuse(c, pal_yaml_get(rule, "correlation"), "a correlation rule: palisade converts them once sequences exist (issue 15)");
+        return refuse(c, pal_yaml_get(rule, "correlation"),
+                      "a correlation rule without its rules: put the correlation and the rules it names in one file, as YAML documents");
     if (pal_yaml_get(rule, "filter"))
         return refuse(c, pal_yaml_get(rule, "filter"), "a Sigma filter document (it changes other rules; apply it to them first)");
     const char *title = scalar(rule, "title");
@@ -1451,6 +1718,59 @@ int pal_sigma_convert(const pal_sigma_map *m, const char *file, const char *data
     pal_yaml_limits lim = {PAL_SIGMA_MAX_BYTES, PAL_SIGMA_MAX_NODES, PAL_SIGMA_MAX_DEPTH};
     if (len > PAL_SIGMA_MAX_BYTES) {
         snprintf(out->reason, sizeof out->reason, "the file is larger than the %u bytes a Sigma rule may have", PAL_SIGMA_MAX_BYTES);
+        return out->status;
+    }
+    /* a correlation and its rules: several documents */
+    size_t starts[SIGMA_MAX_DOCS], ends[SIGMA_MAX_DOCS];
+    bool too_many;
+    unsigned ndocs = split_docs(data, len, starts, ends, &too_many);
+    if (ndocs > 1 || too_many) {
+        if (too_many) {
+            snprintf(out->reason, sizeof out->reason, "more than %u YAML documents: a correlation and its rules are at most %u",
+                     SIGMA_MAX_DOCS, SIGMA_MAX_DOCS);
+            return out->status;
+        }
+        pal_yaml_doc docs[SIGMA_MAX_DOCS];
+        unsigned parsed = 0, corr = UINT32_MAX;
+        bool bad = false;
+        for (unsigned d = 0; d < ndocs && !bad; d++) {
+            if (pal_yaml_parse(&docs[d], file, data + starts[d], ends[d] - starts[d], &lim, err, sizeof err) != 0) {
+                snprintf(out->reason, sizeof out->reason, "YAML document %u: %s", d + 1, err);
+                bad = true;
+                break;
+            }
+            parsed++;
+            if (docs[d].root && docs[d].root->kind == PAL_YAML_MAP && pal_yaml_get(docs[d].root, "correlation")) {
+                if (corr != UINT32_MAX) {
+                    snprintf(out->reason, sizeof out->reason, "two correlations in one file: put each in its own file, with its rules");
+                    bad = true;
+                }
+                corr = d;
+            }
+        }
+        if (!bad && corr == UINT32_MAX)
+            snprintf(out->reason, sizeof out->reason,
+                     "%u YAML documents and no correlation (a rule collection: put each rule in its own file)", ndocs);
+        pal_strbuf text;
+        pal_strbuf_init(&text, PAL_SIGMA_MAX_OUTPUT);
+        if (!bad && corr != UINT32_MAX) {
+            c.doc = &docs[corr];
+            bool ok = convert_correlation(&c, file, docs[corr].root, docs, ndocs, &text) && pal_strbuf_cstr(&text);
+            if (ok) ok = self_check(&c, text.s, text.len);
+            if (ok) {
+                char *fmt = NULL;
+                size_t fl = 0;
+                if (pal_format("sigma.pal", text.s, text.len, quiet, NULL, &fmt, &fl) != 0)
+                    refuse(&c, NULL, "the converted rule cannot be formatted; please report it");
+                else {
+                    out->source = fmt;
+                    out->source_len = fl;
+                    out->status = PAL_SIGMA_CONVERTED;
+                }
+            }
+        }
+        pal_strbuf_free(&text);
+        for (unsigned d = 0; d < parsed; d++) pal_yaml_free(&docs[d]);
         return out->status;
     }
     if (pal_yaml_parse(&doc, file, data, len, &lim, err, sizeof err) != 0) {

@@ -181,6 +181,42 @@ cp "$D/rules/dns_query.yml" "$TMP/dup/a/x.yml"; cp "$D/rules/dns_query.yml" "$TM
 "$PALISADE" sigma convert "$TMP/dup/a/x.yml" "$TMP/dup/b/x.yml" -o "$TMP/dupout" 2>"$TMP/dup.err"
 check "a second rule with the same id is refused" grep -q 'b/x.yml: id 11111111-0000-4000-8000-000000000004: refused: another rule of this run has the same id' "$TMP/dup.err"
 
+# ---- 3b. correlations (event_count, value_count, temporal, temporal_ordered) ----
+"$PALISADE" sigma convert "$D/correlations" -o "$TMP/corr" 2>"$TMP/corr.err"
+expect_eq "correlations: converted with their rules" "$(tail -n1 "$TMP/corr.err")" \
+    "palisade sigma: converted 4 of 9 rules into $TMP/corr (5 refused)"
+check "event_count becomes a counting rule" grep -q 'count >= 10 by source.ip within 5m' "$TMP/corr/event_count.pal"
+check "value_count becomes a distinct count" grep -q 'count distinct .*TargetUserName >= 3 by source.ip within 10m' "$TMP/corr/value_count.pal"
+check "temporal_ordered becomes a sequence" grep -q '^sequence ' "$TMP/corr/temporal_ordered.pal"
+check "temporal becomes an unordered sequence" grep -q '^  unordered$' "$TMP/corr/temporal.pal"
+while IFS='|' read -r file reason; do
+    grep -F "$D/correlations/$file:" "$TMP/corr.err" | grep -qF -- "$reason" \
+        && ok "correlations: $file refused: $reason" || bad "correlations: $file refused: $reason" "$(grep -F "$file" "$TMP/corr.err")"
+done <<'EOF'
+refused_missing_rule.yml|rule not_here is not in its file
+refused_lt.yml|condition lt: palisade counts up to a threshold
+refused_aliases.yml|correlation aliases are not converted
+refused_partial.yml|a temporal correlation of 2 of its 3 rules
+refused_timespan.yml|the timespan '1M' is not a number of s, m, h or d
+EOF
+# the converted rules decide Security records as Sigma means them: 10
+# failures from one address (the 10th completes it; the 6th is from another
+# address), 3 users tried from one address (each named by its latest try)
+python3 - "$TMP/sec.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(12):
+        f.write(json.dumps({"EventTime": "2024-03-12 10:00:%02d" % i, "Hostname": "WINCTR-HOST01", "EventID": 4625,
+                            "SourceName": "Microsoft-Windows-Security-Auditing", "Channel": "Security",
+                            "TargetUserName": "user%d" % (i % 2 if i < 9 else i), "TargetDomainName": "WINCTR-HOST01",
+                            "LogonType": "3", "IpAddress": "203.0.113.66" if i != 5 else "198.51.100.1", "IpPort": "49812"}) + "\n")
+PY
+got=$("$PALISADE" eval --policy "$TMP/corr" --events "$TMP/sec.jsonl" 2>/dev/null |
+      jq -r 'select(.matches | length > 0) | "\(.line): " + ([.matches[] | "\(.rule) \(.members | map(tostring) | join(","))"] | join("; "))')
+expect_eq "correlations: the converted rules decide Security records" "$got" \
+"10: 33333333-0000-4000-8000-000000000002 8,9,10
+11: 33333333-0000-4000-8000-000000000001 1,2,3,4,5,7,8,9,10,11"
+
 # ---- 4. mappings ----
 "$PALISADE" sigma mapping >"$TMP/map.yaml"
 expect_eq "sigma mapping prints the built-in one" "$?" 0

@@ -7,7 +7,8 @@
  * built-in mapping; whatever the result, what holds is checked: a refusal
  * says why (a non-empty reason, NUL-terminated within its buffer) and
  * carries no source; a conversion carries formatted source that names the
- * rule by its id (or title), which palisade has compiled already.  The same
+ * rule by its id (or title), which palisade has compiled already (a rule,
+ * or for a correlation with its rules a counting rule or a sequence).  The same
  * bytes are then read as a field mapping: it loads or is refused with a
  * message naming the file, and a loaded one converts the input again
  * without crashing.
@@ -29,7 +30,7 @@ static void check(const pal_sigma_result *r)
     if (memchr(r->id, 0, sizeof r->id) == NULL || memchr(r->title, 0, sizeof r->title) == NULL) abort();
     if (r->status == PAL_SIGMA_CONVERTED) {
         if (!r->source || r->source_len == 0 || r->source[r->source_len] != 0) abort();
-        if (!strstr(r->source, "rule ")) abort();
+        if (!strstr(r->source, "rule ") && !strstr(r->source, "sequence ")) abort();   /* a correlation: a sequence */
         if (*r->id && !strstr(r->source, r->id)) abort();   /* the decision names the Sigma id */
         sink += r->source_len;
     } else {
