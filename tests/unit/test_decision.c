@@ -107,6 +107,14 @@ static char *ref_decision(const pal_program *p, const pal_decision *d, long line
         cJSON_AddStringToObject(x, "effect", pal_effect_name(m->effect));
         cJSON_AddStringToObject(x, "severity", pal_severity_name(m->severity));
         cJSON_AddStringToObject(x, "message", m->message ? clean(&k, m->message) : "");
+        if (m->nmembers) {
+            /* a completed correlation (the default policies have chains) */
+            cJSON *mem = cJSON_AddArrayToObject(x, "members");
+            for (uint32_t j = 0; j < m->nmembers; j++) cJSON_AddItemToArray(mem, cJSON_CreateNumber((double)m->members[j]));
+            char rev[20];
+            snprintf(rev, sizeof rev, "%016llx", (unsigned long long)m->revision);
+            cJSON_AddStringToObject(x, "rule_revision", rev);
+        }
         cJSON_AddItemToArray(arr, x);
     }
     if (d->vm_error) {
