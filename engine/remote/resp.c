@@ -1,5 +1,14 @@
 /*
  * resp.c — a non-blocking Redis connection (design in resp.h).
+ *
+ * Name lookups.  getaddrinfo blocks, for as long as the system's resolver
+ * likes (seconds per server tried), and this file runs on the agent's
+ * loop thread, which decides events meanwhile.  So a host that is not a
+ * numeric address is looked up on a thread of its own (detached: a
+ * connection closed or freed while its lookup is out abandons it, and the
+ * thread frees it when the answer comes), which wakes the loop through an
+ * eventfd — the descriptor the connection polls while RESOLVING.  A
+ * numeric address is converted at once (AI_NUMERICHOST never blocks).
  */
 #include "engine/remote/resp.h"
 
@@ -8,9 +17,12 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -21,10 +33,24 @@
 
 enum { TAG_INTERNAL = -1000 };   /* AUTH, SELECT: taken by pal_resp_next */
 
+/* A lookup on its thread, shared by the thread and the connection until
+   both let go (refs). */
+typedef struct lookup {
+    pthread_mutex_t lock;
+    int refs;
+    int efd;                     /* readable when done */
+    bool done;
+    int rc;                      /* getaddrinfo's */
+    struct addrinfo *ai;
+    pal_resolve_fn fn;
+    char host[256], port[8];
+} lookup;
+
 struct pal_resp {
     pal_redis_url u;
     int fd;
     int state;
+    lookup *lk;                  /* RESOLVING: the lookup out */
     redisReader *rd;
     size_t unparsed;             /* bytes fed to the reader since its last complete reply */
     pal_strbuf out;
@@ -223,6 +249,75 @@ void pal_redis_url_where(const pal_redis_url *u, char *out, size_t cap)
     else snprintf(out, cap, "%s%s:%d", u->tls ? "rediss://" : "", u->host, u->port);
 }
 
+/* ---- name lookups ---- */
+
+static pal_resolve_fn resolver = getaddrinfo;
+
+void pal_resp_set_resolver(pal_resolve_fn fn) { resolver = fn ? fn : getaddrinfo; }
+
+static void lookup_release(lookup *lk)
+{
+    pthread_mutex_lock(&lk->lock);
+    bool last = --lk->refs == 0;
+    pthread_mutex_unlock(&lk->lock);
+    if (!last) return;
+    if (lk->ai) freeaddrinfo(lk->ai);
+    close(lk->efd);
+    pthread_mutex_destroy(&lk->lock);
+    free(lk);
+}
+
+static void *lookup_thread(void *arg)
+{
+    lookup *lk = arg;
+    struct addrinfo hints, *ai = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    int rc = lk->fn(lk->host, lk->port, &hints, &ai);
+    pthread_mutex_lock(&lk->lock);
+    lk->rc = rc;
+    lk->ai = rc == 0 ? ai : NULL;
+    lk->done = true;
+    pthread_mutex_unlock(&lk->lock);
+    uint64_t one = 1;
+    if (write(lk->efd, &one, sizeof one) < 0) {}
+    lookup_release(lk);
+    return NULL;
+}
+
+/* Starts looking host up; NULL when no thread could be made (err set). */
+static lookup *lookup_start(const char *host, int port, char *err, size_t cap)
+{
+    lookup *lk = calloc(1, sizeof *lk);
+    if (!lk) { snprintf(err, cap, "out of memory"); return NULL; }
+    lk->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (lk->efd < 0) { snprintf(err, cap, "eventfd: %s", strerror(errno)); free(lk); return NULL; }
+    pthread_mutex_init(&lk->lock, NULL);
+    lk->refs = 2;
+    lk->fn = resolver;
+    snprintf(lk->host, sizeof lk->host, "%s", host);
+    snprintf(lk->port, sizeof lk->port, "%d", port);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 256u << 10);
+    /* the agent reads its signals through signalfd: the thread takes none */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    pthread_t t;
+    int rc = pthread_create(&t, &attr, lookup_thread, lk);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        snprintf(err, cap, "cannot start a thread to look the host up: %s", strerror(rc));
+        lk->refs = 1;
+        lookup_release(lk);
+        return NULL;
+    }
+    return lk;
+}
+
 /* ---- the connection ---- */
 
 pal_resp *pal_resp_new(const pal_redis_url *u)
@@ -247,6 +342,7 @@ static void set_err(pal_resp *c, const char *fmt, const char *a, const char *b)
 void pal_resp_close(pal_resp *c, const char *why)
 {
     if (why) set_err(c, "%s%s", why, "");
+    if (c->lk) { lookup_release(c->lk); c->lk = NULL; }   /* its thread finishes alone */
     if (c->ssl) { SSL_free(c->ssl); c->ssl = NULL; }
     if (c->fd >= 0) close(c->fd);
     c->fd = -1;
@@ -271,7 +367,7 @@ void pal_resp_free(pal_resp *c)
 
 int pal_resp_state(const pal_resp *c) { return c->state; }
 const char *pal_resp_error(const pal_resp *c) { return c->err; }
-int pal_resp_fd(const pal_resp *c) { return c->fd; }
+int pal_resp_fd(const pal_resp *c) { return c->lk ? c->lk->efd : c->fd; }
 size_t pal_resp_unsent(const pal_resp *c) { return c->out.len - c->out_off; }
 size_t pal_resp_waiting(const pal_resp *c) { return c->ntags; }
 
@@ -359,41 +455,18 @@ static void queue_hello(pal_resp *c)
     }
 }
 
-int pal_resp_connect(pal_resp *c)
+/* A socket for the address, connecting (non-blocking), TLS set up, AUTH
+   and SELECT queued.  Returns 0 (CONNECTING), or -1 with err (DOWN). */
+static int start_connect(pal_resp *c, const struct sockaddr *addr, socklen_t addrlen)
 {
-    pal_resp_close(c, NULL);
-    c->err[0] = 0;
-    c->rd = redisReaderCreate();
-    if (!c->rd) { set_err(c, "%s%s", "out of memory", ""); return -1; }
-    int fd = -1, rc;
-    if (c->u.unix_path[0]) {
-        struct sockaddr_un sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sun_family = AF_UNIX;
-        memcpy(sa.sun_path, c->u.unix_path, strlen(c->u.unix_path));
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0) { set_err(c, "socket: %s%s", strerror(errno), ""); goto fail; }
-        rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
-    } else {
-        /* a numeric address never blocks here; a name is resolved by the
-           system's resolver, which may (once per connection, with its
-           own timeouts) */
-        struct addrinfo hints, *ai = NULL;
-        memset(&hints, 0, sizeof hints);
-        hints.ai_socktype = SOCK_STREAM;
-        char port[8];
-        snprintf(port, sizeof port, "%d", c->u.port);
-        int g = getaddrinfo(c->u.host, port, &hints, &ai);
-        if (g != 0 || !ai) { set_err(c, "cannot resolve the host: %s%s", gai_strerror(g), ""); goto fail; }
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) { freeaddrinfo(ai); set_err(c, "socket: %s%s", strerror(errno), ""); goto fail; }
+    int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) { set_err(c, "socket: %s%s", strerror(errno), ""); goto fail; }
+    if (addr->sa_family != AF_UNIX) {
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
-        rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-        freeaddrinfo(ai);
     }
-    if (rc != 0 && errno != EINPROGRESS && errno != EAGAIN) {
+    if (connect(fd, addr, addrlen) != 0 && errno != EINPROGRESS && errno != EAGAIN) {
         set_err(c, "cannot connect: %s%s", strerror(errno), "");
         close(fd);
         goto fail;
@@ -401,16 +474,83 @@ int pal_resp_connect(pal_resp *c)
     c->fd = fd;
     c->state = PAL_RESP_CONNECTING;
     if (c->u.tls && tls_setup(c) != 0) { char keep[512]; memcpy(keep, c->err, sizeof keep); pal_resp_close(c, NULL); memcpy(c->err, keep, sizeof keep); return -1; }
-    queue_hello(c);
     return 0;
-fail:
-    if (c->rd) { redisReaderFree(c->rd); c->rd = NULL; }
-    c->state = PAL_RESP_DOWN;
+fail:;
+    char keep[512];
+    memcpy(keep, c->err, sizeof keep);
+    pal_resp_close(c, NULL);   /* DOWN, nothing queued */
+    memcpy(c->err, keep, sizeof keep);
     return -1;
+}
+
+int pal_resp_connect(pal_resp *c)
+{
+    pal_resp_close(c, NULL);
+    c->err[0] = 0;
+    c->rd = redisReaderCreate();
+    if (!c->rd) { set_err(c, "%s%s", "out of memory", ""); return -1; }
+    /* the commands go out once connected; queued now, so that they are first */
+    c->state = PAL_RESP_RESOLVING;
+    queue_hello(c);
+    if (c->u.unix_path[0]) {
+        struct sockaddr_un sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sun_family = AF_UNIX;
+        memcpy(sa.sun_path, c->u.unix_path, strlen(c->u.unix_path));
+        return start_connect(c, (struct sockaddr *)&sa, sizeof sa);
+    }
+    /* a numeric address is converted here and now (it never blocks) */
+    struct addrinfo hints, *ai = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+    char port[8];
+    snprintf(port, sizeof port, "%d", c->u.port);
+    if (getaddrinfo(c->u.host, port, &hints, &ai) == 0 && ai) {
+        int rc = start_connect(c, ai->ai_addr, ai->ai_addrlen);
+        freeaddrinfo(ai);
+        return rc;
+    }
+    /* a name: looked up on a thread, the loop goes on (pal_resp_io takes the answer) */
+    char why[200];
+    if (!(c->lk = lookup_start(c->u.host, c->u.port, why, sizeof why))) {
+        pal_resp_close(c, why);
+        return -1;
+    }
+    return 0;
+}
+
+/* The lookup's answer came: connect to its first address. */
+static int lookup_done(pal_resp *c)
+{
+    lookup *lk = c->lk;
+    uint64_t v;
+    if (read(lk->efd, &v, sizeof v) < 0) {}
+    pthread_mutex_lock(&lk->lock);
+    bool done = lk->done;
+    int g = lk->rc;
+    struct addrinfo *ai = lk->ai;
+    lk->ai = NULL;
+    pthread_mutex_unlock(&lk->lock);
+    if (!done) return 0;
+    c->lk = NULL;
+    lookup_release(lk);
+    if (g != 0 || !ai) {
+        char why[300];
+        snprintf(why, sizeof why, "cannot resolve the host: %s", g == 0 ? "no address" : gai_strerror(g));
+        if (ai) freeaddrinfo(ai);
+        pal_resp_close(c, why);
+        return -1;
+    }
+    /* what is queued (AUTH, SELECT, the caller's commands) waits in the output buffer */
+    int rc = start_connect(c, ai->ai_addr, ai->ai_addrlen);
+    freeaddrinfo(ai);
+    return rc;
 }
 
 short pal_resp_events(const pal_resp *c)
 {
+    if (c->lk) return POLLIN;
     if (c->fd < 0) return 0;
     if (c->state == PAL_RESP_CONNECTING) return POLLOUT;
     if (c->state == PAL_RESP_HANDSHAKE) return c->ssl_wants_write ? POLLOUT : POLLIN;
@@ -461,6 +601,12 @@ static ssize_t xfer(pal_resp *c, char *buf, size_t len, bool writing)
 
 int pal_resp_io(pal_resp *c, short revents)
 {
+    if (c->lk) {
+        if (!(revents & POLLIN)) return 0;
+        if (lookup_done(c) != 0) return -1;
+        if (c->lk) return 0;   /* not yet */
+        revents = 0;           /* the socket was not polled yet */
+    }
     if (c->fd < 0) return -1;
     if (c->state == PAL_RESP_CONNECTING) {
         if (!(revents & (POLLOUT | POLLERR | POLLHUP))) return 0;

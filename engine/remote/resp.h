@@ -65,12 +65,23 @@ void pal_redis_url_where(const pal_redis_url *u, char *out, size_t cap);
 
 typedef struct pal_resp pal_resp;
 
-enum { PAL_RESP_DOWN = 0, PAL_RESP_CONNECTING, PAL_RESP_HANDSHAKE, PAL_RESP_UP };
+/* RESOLVING: the host's name is being looked up on a thread of its own
+   (pal_resp_fd is then an eventfd that is readable when the answer came). */
+enum { PAL_RESP_DOWN = 0, PAL_RESP_RESOLVING, PAL_RESP_CONNECTING, PAL_RESP_HANDSHAKE, PAL_RESP_UP };
+
+/* The lookup a host name gets (getaddrinfo's signature; NULL: getaddrinfo
+   itself): for tests, which hold it to show the loop goes on meanwhile.
+   Set it before any connection; it runs on the lookup's thread. */
+struct addrinfo;
+typedef int (*pal_resolve_fn)(const char *host, const char *service, const struct addrinfo *hints,
+                              struct addrinfo **res);
+void pal_resp_set_resolver(pal_resolve_fn fn);
 
 /* A new connection (not yet connected).  NULL when out of memory. */
 pal_resp *pal_resp_new(const pal_redis_url *u);
 void pal_resp_free(pal_resp *c);
-/* Starts connecting (non-blocking); AUTH and SELECT are queued first.
+/* Starts connecting (non-blocking, a host name looked up on a thread);
+   AUTH and SELECT are queued first.
    Returns 0, or -1 (pal_resp_error says why; the connection is DOWN). */
 int pal_resp_connect(pal_resp *c);
 void pal_resp_close(pal_resp *c, const char *why);

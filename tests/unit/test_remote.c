@@ -2,14 +2,26 @@
  * test_remote.c — engine/remote's parsers: Redis URLs (hosts, ports, IPv6,
  * passwords with %-escapes, unix sockets, TLS, parameters, and the errors
  * that say how to write one), "the same server", and --poll durations.
- * The connection, the consumer group and the bundle poller run against a
- * real redis-server and an HTTP server in tests/e2e/redis.sh and
- * bundle_server.sh.
+ * A host name is looked up off the loop: with the lookup held, connecting
+ * returns at once and the member goes on turning; released, it connects
+ * and its first commands arrive.  The rest of the connection, the consumer
+ * group and the bundle poller run against a real redis-server and an HTTP
+ * server in tests/e2e/redis.sh and bundle_server.sh.
  */
 #include "tests/unit/unit.h"
 
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "engine/remote/fetch.h"
 #include "engine/remote/resp.h"
+#include "engine/remote/rstream.h"
 
 static int parse(const char *url, pal_redis_url *u, char *err, size_t cap)
 {
@@ -143,9 +155,220 @@ static void test_durations(void)
     CHECK_INT(pal_parse_duration_ms(""), -1);
 }
 
+/* ---- a held lookup ---- */
+
+static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t held_cond = PTHREAD_COND_INITIALIZER;
+static bool held_entered, held_released, held_gave_up;
+static char held_host[64];
+
+/* Waits until the test releases it (at most 20 s, then says so), then
+   answers 127.0.0.1: a name server that is slow to answer. */
+static int held_resolver(const char *host, const char *service, const struct addrinfo *hints, struct addrinfo **res)
+{
+    pthread_mutex_lock(&held_lock);
+    snprintf(held_host, sizeof held_host, "%s", host);
+    held_entered = true;
+    pthread_cond_broadcast(&held_cond);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 20;
+    while (!held_released)
+        if (pthread_cond_timedwait(&held_cond, &held_lock, &until) != 0) { held_gave_up = true; break; }
+    pthread_mutex_unlock(&held_lock);
+    return getaddrinfo("127.0.0.1", service, hints, res);
+}
+
+static void hold(void)
+{
+    pthread_mutex_lock(&held_lock);
+    held_entered = held_released = held_gave_up = false;
+    held_host[0] = 0;
+    pthread_mutex_unlock(&held_lock);
+}
+
+static void wait_entered(void)
+{
+    pthread_mutex_lock(&held_lock);
+    while (!held_entered) pthread_cond_wait(&held_cond, &held_lock);
+    pthread_mutex_unlock(&held_lock);
+}
+
+static void release(void)
+{
+    pthread_mutex_lock(&held_lock);
+    held_released = true;
+    pthread_cond_broadcast(&held_cond);
+    pthread_mutex_unlock(&held_lock);
+}
+
+static bool gave_up(void)
+{
+    pthread_mutex_lock(&held_lock);
+    bool g = held_gave_up;
+    pthread_mutex_unlock(&held_lock);
+    return g;
+}
+
+static int listener(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t sl = sizeof sa;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 4) != 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &sl) != 0)
+        return -1;
+    *port = ntohs(sa.sin_port);
+    return fd;
+}
+
+/* A connection to a host name: connect returns while the lookup is held,
+   the descriptor polled is not ready until it answers, and then the
+   connection is made and AUTH (queued first) goes out. */
+static void test_lookup_off_loop(void)
+{
+    int port, lfd = listener(&port);
+    CHECK(lfd >= 0);
+    if (lfd < 0) return;
+    pal_resp_set_resolver(held_resolver);
+    hold();
+    char url[200], err[300];
+    snprintf(url, sizeof url, "redis://:secret@slow-name.invalid:%d/s", port);
+    pal_redis_url u;
+    CHECK_INT(pal_redis_url_parse(url, &u, err, sizeof err), 0);
+    pal_resp *c = pal_resp_new(&u);
+    CHECK_INT(pal_resp_connect(c), 0);
+    wait_entered();
+    /* the lookup is out and held, and the caller has its thread back */
+    CHECK_INT(pal_resp_state(c), PAL_RESP_RESOLVING);
+    CHECK(!gave_up());
+    CHECK_STR(held_host, "slow-name.invalid");
+    CHECK_INT(pal_resp_commandv(c, 7, 2, (const char *[]){"PING", "x"}), 0);   /* queued meanwhile */
+    struct pollfd p = {pal_resp_fd(c), pal_resp_events(c), 0};
+    CHECK(p.fd >= 0 && p.events == POLLIN);
+    CHECK_INT(poll(&p, 1, 0), 0);
+    release();
+    CHECK_INT(poll(&p, 1, 20000), 1);
+    CHECK_INT(pal_resp_io(c, p.revents), 0);
+    CHECK(!gave_up());
+    CHECK(pal_resp_state(c) == PAL_RESP_CONNECTING || pal_resp_state(c) == PAL_RESP_UP);
+    int sfd = accept(lfd, NULL, NULL);
+    CHECK(sfd >= 0);
+    for (int turn = 0; turn < 100 && pal_resp_unsent(c); turn++) {
+        struct pollfd q = {pal_resp_fd(c), pal_resp_events(c), 0};
+        if (poll(&q, 1, 1000) == 1) CHECK_INT(pal_resp_io(c, q.revents), 0);
+    }
+    char got[256] = "";
+    size_t n = 0;
+    const char *want = "*2\r\n$4\r\nAUTH\r\n$6\r\nsecret\r\n*2\r\n$4\r\nPING\r\n$1\r\nx\r\n";
+    while (sfd >= 0 && n < strlen(want)) {
+        ssize_t k = read(sfd, got + n, sizeof got - 1 - n);
+        if (k <= 0) break;
+        n += (size_t)k;
+    }
+    got[n] = 0;
+    CHECK_STR(got, want);
+    if (sfd >= 0) close(sfd);
+    pal_resp_free(c);
+
+    /* a connection closed while its lookup is out abandons it: the thread
+       ends alone, and its answer goes nowhere */
+    hold();
+    c = pal_resp_new(&u);
+    CHECK_INT(pal_resp_connect(c), 0);
+    wait_entered();
+    pal_resp_free(c);
+    release();
+
+    /* a lookup that fails says so through pal_resp_io */
+    pal_resp_set_resolver(NULL);
+    CHECK_INT(pal_redis_url_parse("redis://no-such-host.invalid:1/s", &u, err, sizeof err), 0);
+    c = pal_resp_new(&u);
+    CHECK_INT(pal_resp_connect(c), 0);
+    struct pollfd q = {pal_resp_fd(c), pal_resp_events(c), 0};
+    CHECK_INT(poll(&q, 1, 30000), 1);
+    CHECK_INT(pal_resp_io(c, q.revents), -1);
+    CHECK_INT(pal_resp_state(c), PAL_RESP_DOWN);
+    CHECK(strstr(pal_resp_error(c), "cannot resolve the host") != NULL);
+    pal_resp_free(c);
+    close(lfd);
+}
+
+/* The consumer-group member turns while its lookup is held: step returns,
+   nothing is ready, and once the name answers its setup (XGROUP CREATE)
+   reaches the server. */
+static void test_rstream_lookup_held(void)
+{
+    int port, lfd = listener(&port);
+    CHECK(lfd >= 0);
+    if (lfd < 0) return;
+    pal_resp_set_resolver(held_resolver);
+    hold();
+    pal_rstream_opts o;
+    memset(&o, 0, sizeof o);
+    char url[200], err[300];
+    snprintf(url, sizeof url, "redis://slow-name.invalid:%d/in?group=g&consumer=c", port);
+    CHECK_INT(pal_redis_url_parse(url, &o.in, err, sizeof err), 0);
+    snprintf(url, sizeof url, "redis://slow-name.invalid:%d/out", port);
+    CHECK_INT(pal_redis_url_parse(url, &o.out, err, sizeof err), 0);
+    pal_session_counts counts;
+    memset(&counts, 0, sizeof counts);
+    pal_rstream *rs = pal_rstream_new(&o, &counts, err, sizeof err);
+    CHECK(rs != NULL);
+    if (!rs) { close(lfd); return; }
+    pal_rstream_step(rs, NULL, 1);   /* connects: both connections look the name up */
+    wait_entered();
+    struct pollfd fds[3];
+    unsigned turns = 0;
+    for (int i = 0; i < 50; i++) {   /* the loop's turns meanwhile */
+        size_t n = pal_rstream_pollfds(rs, fds, 3);
+        CHECK_INT(n, 2);
+        CHECK_INT(poll(fds, (nfds_t)n, 0), 0);
+        pal_rstream_handle(rs, fds, n, NULL, 2 + i);
+        pal_rstream_step(rs, NULL, 2 + i);
+        turns++;
+    }
+    CHECK_INT(turns, 50);
+    CHECK(!gave_up());
+    pal_rstream_stats st;
+    pal_rstream_get_stats(rs, &st);
+    CHECK_INT(st.attempts, 1);
+    CHECK(!st.up);
+    release();
+    /* the server: accepts the member's connections (reads and commands) and reads what they send */
+    int sfds[2] = {-1, -1}, nsfd = 0;
+    char got[8192];
+    size_t n = 0;
+    for (int i = 0; i < 400 && !memmem(got, n, "XGROUP", 6); i++) {
+        size_t k = pal_rstream_pollfds(rs, fds, 3);
+        struct pollfd all[6];
+        memcpy(all, fds, k * sizeof *fds);
+        size_t m = k;
+        all[m++] = (struct pollfd){lfd, POLLIN, 0};
+        for (int j = 0; j < nsfd; j++) all[m++] = (struct pollfd){sfds[j], POLLIN, 0};
+        if (poll(all, (nfds_t)m, 50) <= 0) continue;
+        pal_rstream_handle(rs, all, k, NULL, 100 + i);
+        pal_rstream_step(rs, NULL, 100 + i);
+        if (all[k].revents && nsfd < 2) sfds[nsfd++] = accept(lfd, NULL, NULL);
+        for (size_t j = k + 1; j < m; j++) {
+            if (!all[j].revents) continue;
+            ssize_t r = read(all[j].fd, got + n, sizeof got - n);
+            if (r > 0) n += (size_t)r;
+        }
+    }
+    CHECK(memmem(got, n, "XGROUP", 6) != NULL);
+    CHECK(!gave_up());
+    for (int j = 0; j < nsfd; j++) if (sfds[j] >= 0) close(sfds[j]);
+    pal_rstream_free(rs);
+    close(lfd);
+    pal_resp_set_resolver(NULL);
+}
+
 int main(void)
 {
     test_urls();
+    test_lookup_off_loop();
+    test_rstream_lookup_held();
     test_same_server();
     test_durations();
     return unit_result("test_remote");
