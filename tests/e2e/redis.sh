@@ -25,7 +25,10 @@
 #     (reported, retried, not fatal), a unix socket, TLS (rediss:// with a
 #     CA of the test's own; a wrong CA refused);
 #  6. the flags: --input without --output redis://, no group, the same
-#     stream in and out, a bad URL: exit 2 with what to write.
+#     stream in and out, a bad URL: exit 2 with what to write;
+#  7. a slow name server: the Redis host's name held unanswered (getaddrinfo
+#     wrapped through LD_PRELOAD by a shim built here): the agent's loop
+#     answers decision requests meanwhile; released, it joins the group.
 # No assertion depends on a sleep: waits are for what Redis or the agent's
 # stderr shows, with generous timeouts.
 . "$(dirname "$0")/lib/harness.sh"
@@ -73,14 +76,15 @@ def wait_for(cond, timeout=120, step=0.05):
 AGENTS = []
 
 class Agent:
-    def __init__(self, name, args, threads=2):
+    def __init__(self, name, args, threads=2, env=None):
         self.name = name
         self.log = os.path.join(TMP, "agent-%s-%d.log" % (name, time.time_ns()))
         self.errf = open(self.log, "w")
         self.sigterm = None
         AGENTS.append(self)
         self.p = subprocess.Popen([PAL, "agent", "--threads", str(threads), "--policy", POL] + args,
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errf)
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errf,
+                                  env=dict(os.environ, **(env or {})))
     def text(self):
         return open(self.log).read()
     def ready(self, timeout=60):
@@ -464,9 +468,84 @@ def scenario_flags():
         check(p.returncode == 2 and want in p.stderr, "flags: %s -> exit 2, '%s'" % (" ".join(args)[:70], want),
               "rc %d: %s" % (p.returncode, p.stderr))
 
+# --------------------------------------------------------------------------
+# 7. a slow name server
+# --------------------------------------------------------------------------
+SHIM = r'''
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+/* getaddrinfo("slow.test"): no answer while the file $SLOWDNS_HOLD exists, then 127.0.0.1
+   (a numeric-only lookup never asks a name server: it fails at once, as it does) */
+int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res)
+{
+    int (*real)(const char *, const char *, const struct addrinfo *, struct addrinfo **) =
+        (int (*)(const char *, const char *, const struct addrinfo *, struct addrinfo **))dlsym(RTLD_NEXT, "getaddrinfo");
+    if (node && !strcmp(node, "slow.test") && !(hints && (hints->ai_flags & AI_NUMERICHOST))) {
+        const char *hold = getenv("SLOWDNS_HOLD");
+        while (hold && access(hold, F_OK) == 0) usleep(20000);
+        node = "127.0.0.1";
+    }
+    return real(node, service, hints, res);
+}
+'''
+
+def decide_on(sock_path, marker):
+    import socket
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)
+    s.connect(sock_path)
+    s.sendall(ev(marker, "sh").encode() + b"\n")
+    buf = b""
+    try:
+        while b"\n" not in buf:
+            got = s.recv(65536)
+            if not got:
+                break
+            buf += got
+    except OSError:
+        pass
+    s.close()
+    return json.loads(buf) if buf.strip() else None
+
+def scenario_slow_dns(srv):
+    src = os.path.join(TMP, "slowdns.c")
+    lib = os.path.join(TMP, "slowdns.so")
+    open(src, "w").write(SHIM)
+    p = subprocess.run(["cc", "-shared", "-fPIC", "-o", lib, src, "-ldl"], capture_output=True, text=True)
+    if p.returncode:
+        skip("slow name server", "cc could not build the getaddrinfo shim: " + p.stderr[-200:])
+        return
+    hold = os.path.join(TMP, "slowdns.hold")
+    open(hold, "w").close()
+    r = Redis(port=srv.port)
+    sock = os.path.join(TMP, "slowdns.sock")
+    env = {"LD_PRELOAD": lib, "SLOWDNS_HOLD": hold,
+           "ASAN_OPTIONS": (os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0").lstrip(":")}
+    a = Agent("slowdns", ["--input", "redis://slow.test:%d/d:in?group=g&consumer=x&start=0" % srv.port,
+                          "--output", "redis://slow.test:%d/d:out" % srv.port, "--decision-socket", sock], env=env)
+    if not check(a.ready(), "slow name server: the agent starts", a.text()):
+        os.unlink(hold); a.stop(); return
+    answers = [decide_on(sock, "q%d" % i) for i in range(5)]
+    got = [d.get("effect") if d else None for d in answers]
+    held = os.path.exists(hold) and not r.call("EXISTS", "d:in")
+    check(got == ["prevent"] * 5 and held,
+          "slow name server: while the Redis host's name is unanswered, the loop decides (5 decision requests "
+          "answered, the group not yet made)", "%s %s %s" % (got, held, a.text()[-400:]))
+    m = add(r, "d:in", 20, "dns")
+    os.unlink(hold)
+    wait_for(lambda: r.call("XLEN", "d:out") >= 20, 60)
+    verify(r, "slow name server: once the name answers, the agent joins the group and decides", m, "d:out")
+    a.stop()
+    r.close()
+
 main = start_server(os.path.join(TMP, "redis"))
 try:
     scenario_flags()
+    scenario_slow_dns(main)
     scenario_basic(main)
     scenario_loss(main)
     scenario_backpressure(main)
