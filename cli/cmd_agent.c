@@ -241,7 +241,7 @@ static const char *revision(const agent *a)
 
 static void print_stats(const agent *a, const char *when)
 {
-    char redis[800] = "";
+    char redis[1024] = "";
     if (a->rs) {
         pal_rstream_stats st;
         pal_rstream_get_stats(a->rs, &st);
@@ -261,8 +261,8 @@ static void print_stats(const agent *a, const char *when)
         }
         size_t used = strlen(redis);
         snprintf(redis + used, sizeof redis - used, " bundle_checked=%s bundle_checks=%llu bundle_not_modified=%llu "
-                 "bundle_downloads=%llu bundle_taken=%llu bundle_refused=%llu bundle_failed=%llu", when, fs.checks,
-                 fs.not_modified, fs.downloads, fs.taken, fs.refused, fs.failed);
+                 "bundle_downloads=%llu bundle_taken=%llu bundle_refused=%llu bundle_refused_unchanged=%llu bundle_failed=%llu",
+                 when, fs.checks, fs.not_modified, fs.downloads, fs.taken, fs.refused, fs.refused_unchanged, fs.failed);
     }
     fprintf(stderr, "palisade agent: stats%s: events_in=%llu decisions_out=%llu errors=%llu reloads_ok=%llu "
             "reloads_failed=%llu revision=%s connections=%zu replies_dropped=%llu timed_out=%llu evicted=%llu "
@@ -1144,7 +1144,10 @@ static void usage(FILE *f)
             "                        like a reload, one that does not is refused and the rules in force stay\n"
             "  --bundle-cache DIR    the last good bundle kept in DIR (written atomically, read back verified at\n"
             "                        start, so a restart while the server is down starts with it); DIR/status.json\n"
-            "  --bundle-max-bytes N  a download larger than N bytes is refused (default and most: 256 MiB)\n"
+            "  --bundle-max-bytes N  a download larger than N bytes is refused (default and most: 256 MiB); a\n"
+            "                        refused bundle is not downloaded again while the server serves it unchanged\n"
+            "  --bundle-ca FILE      check an https bundle server against the CA certificates in FILE (PEM), not\n"
+            "                        the system's (as curl --cacert)\n"
             "  --status DIR          print what the agent caching in DIR last heard from its server, and holds\n"
             "  --claim-idle MS       take over entries pending on any consumer idle this long (default 30000)\n"
             "  --redis-password-file FILE, --redis-tls-ca FILE, --redis-tls-cert FILE, --redis-tls-key FILE\n"
@@ -1325,7 +1328,7 @@ static int print_status(const char *dir)
     free(data);
     if (!j) return cli_error("agent", "--status: %s is not JSON", path);
     static const char *keys[] = {"url", "holds", "last_check", "last_result", "last_taken", "etag", "checks",
-                                 "not_modified", "downloads", "taken", "refused", "failed"};
+                                 "not_modified", "downloads", "taken", "refused", "refused_unchanged", "failed"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, keys[i]);
         if (cJSON_IsString(v)) printf("%-13s %s\n", keys[i], v->valuestring);
@@ -1459,6 +1462,9 @@ int cmd_agent(int argc, char **argv)
                 return cli_error("agent", "--bundle-max-bytes takes bytes, 1024 to %u", PAL_MAX_BUNDLE_BYTES);
             a.fopts.max_bytes = (size_t)v;
             fetch_flags = true;
+        } else if (cli_args_value(&A, "--bundle-ca", "a PEM file of CA certificates")) {
+            a.fopts.ca_file = A.value;
+            fetch_flags = true;
         } else if (cli_args_value(&A, "--status", "the --bundle-cache DIR of an agent")) status_dir = A.value;
         else if (cli_args_value(&A, "--redis-password-file", "a file holding the Redis password")) redis_password_file = A.value;
         else if (cli_args_value(&A, "--redis-tls-ca", "a PEM file of CA certificates")) redis_tls_ca = A.value;
@@ -1485,7 +1491,7 @@ int cmd_agent(int argc, char **argv)
     if (A.failed) return EXIT_ERROR;
     if (status_dir) return print_status(status_dir);
     if ((fetch_flags || a.fopts.cache_dir) && !a.fopts.url)
-        return cli_error("agent", "--poll, --bundle-cache and --bundle-max-bytes go with --bundle-url URL");
+        return cli_error("agent", "--poll, --bundle-cache, --bundle-max-bytes and --bundle-ca go with --bundle-url URL");
     if (a.fopts.url) {
         if (strncmp(a.fopts.url, "http://", 7) && strncmp(a.fopts.url, "https://", 8))
             return cli_error("agent", "--bundle-url %s: give an http:// or https:// URL of a bundle (palisade build --sign)",
@@ -1494,6 +1500,11 @@ int cmd_agent(int argc, char **argv)
         if (!keypath)
             return cli_error("agent", "--bundle-url needs --verify-key PUB: a bundle from a server is taken only when "
                              "signed by that key (palisade keygen, build --sign)");
+        if (a.fopts.ca_file && access(a.fopts.ca_file, R_OK) != 0)
+            return cli_error("agent", "--bundle-ca %s: %s (a PEM file of the CA certificates that signed the server's)",
+                             a.fopts.ca_file, strerror(errno));
+        if (a.fopts.ca_file && strncmp(a.fopts.url, "https://", 8))
+            return cli_error("agent", "--bundle-ca goes with an https:// --bundle-url (%s is plain http)", a.fopts.url);
         if (a.fopts.cache_dir && mkdir(a.fopts.cache_dir, 0755) != 0 && errno != EEXIST)
             return cli_error("agent", "--bundle-cache %s: %s", a.fopts.cache_dir, strerror(errno));
         a.fopts.trusted = &a.trusted;

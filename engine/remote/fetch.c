@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +29,20 @@
 #include "engine/base/fileio.h"
 #include "engine/base/limits.h"
 
+/* The response last refused, to know it again from its headers: a
+   bundle refused once is not downloaded (nor refused and logged) again
+   while the server serves the same one. */
+typedef struct refused_mark {
+    bool set, too_big;
+    char etag[128], last_modified[64];
+    long long length;             /* its Content-Length (-1: none given) */
+} refused_mark;
+
 struct pal_fetcher {
     pal_fetch_opts o;
-    char *url, *cache_dir;
+    char *url, *cache_dir, *ca_file;
+    atomic_bool abort_now;        /* stopping: a request in flight gives up */
+    refused_mark refused;         /* the poller's */
     pal_pubkey trusted;
     pthread_t thread;
     bool running;
@@ -84,9 +96,22 @@ typedef struct download {
     unsigned char *buf;
     size_t len, cap, max;
     bool too_big;
-    char etag[128];
-    long status;
+    bool refused_again;           /* its headers are those of the response last refused: not read */
+    char etag[128], last_modified[64];
+    long long length;             /* Content-Length, -1: none */
+    long status;                  /* of the response whose headers are being read */
+    const refused_mark *refused;  /* NULL: none */
+    const atomic_bool *abort_now; /* NULL: never */
 } download;
+
+static bool same_as_refused(const refused_mark *m, const download *d)
+{
+    if (!m || !m->set) return false;
+    if (m->etag[0] && d->etag[0]) return !strcmp(m->etag, d->etag);
+    if (d->length < 0 || d->length != m->length) return false;
+    if (m->last_modified[0] || d->last_modified[0]) return !strcmp(m->last_modified, d->last_modified);
+    return m->too_big;   /* a size alone says only that it is too big again */
+}
 
 static size_t on_body(char *p, size_t size, size_t n, void *user)
 {
@@ -107,26 +132,63 @@ static size_t on_body(char *p, size_t size, size_t n, void *user)
     return k;
 }
 
+/* A header's value, trimmed, into out (left empty when it does not fit). */
+static void header_value(const char *p, size_t k, size_t namelen, char *out, size_t cap)
+{
+    const char *v = p + namelen, *e = p + k;
+    while (v < e && (*v == ' ' || *v == '\t')) v++;
+    while (e > v && (e[-1] == '\r' || e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t')) e--;
+    size_t len = (size_t)(e - v);
+    out[0] = 0;
+    if (len < cap) { memcpy(out, v, len); out[len] = 0; }
+}
+
+/* Every header line of every response (redirects too), then a blank line:
+   at the end of a 200's headers, the body is refused before it is read
+   when it is the one refused last time, or when it says it is too big. */
 static size_t on_header(char *p, size_t size, size_t n, void *user)
 {
     download *d = user;
     size_t k = size * n;
-    if (k > 5 && !strncasecmp(p, "HTTP/", 5)) d->etag[0] = 0;   /* a redirect's headers start over */
-    if (k > 5 && !strncasecmp(p, "etag:", 5)) {
-        const char *v = p + 5, *e = p + k;
-        while (v < e && (*v == ' ' || *v == '\t')) v++;
-        while (e > v && (e[-1] == '\r' || e[-1] == '\n' || e[-1] == ' ')) e--;
-        size_t len = (size_t)(e - v);
-        if (len < sizeof d->etag) { memcpy(d->etag, v, len); d->etag[len] = 0; }
+    if (k > 5 && !strncasecmp(p, "HTTP/", 5)) {   /* a response begins: a redirect's headers start over */
+        d->etag[0] = d->last_modified[0] = 0;
+        d->length = -1;
+        const char *sp = memchr(p, ' ', k);
+        d->status = sp ? strtol(sp + 1, NULL, 10) : 0;
+    } else if (k > 5 && !strncasecmp(p, "etag:", 5)) {
+        header_value(p, k, 5, d->etag, sizeof d->etag);
+    } else if (k > 14 && !strncasecmp(p, "last-modified:", 14)) {
+        header_value(p, k, 14, d->last_modified, sizeof d->last_modified);
+    } else if (k > 15 && !strncasecmp(p, "content-length:", 15)) {
+        char v[32], *end;
+        header_value(p, k, 15, v, sizeof v);
+        long long len = strtoll(v, &end, 10);
+        d->length = v[0] && !*end && len >= 0 ? len : -1;
+    } else if ((k == 2 && p[0] == '\r') || (k == 1 && p[0] == '\n')) {
+        if (d->status == 200 && same_as_refused(d->refused, d)) { d->refused_again = true; return 0; }
+        if (d->status == 200 && d->length >= 0 && (unsigned long long)d->length > d->max) { d->too_big = true; return 0; }
     }
     return k;
 }
 
-/* 0: a body (200), 1: not modified (304), -1: failed (err). */
-static int request(const pal_fetch_opts *o, const char *url, const char *etag, download *d, char *err, size_t cap)
+/* Called often during a request, the name lookup too: a stopping agent does not wait for it. */
+static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal; (void)dlnow; (void)ultotal; (void)ulnow;
+    const download *d = user;
+    return d->abort_now && atomic_load(d->abort_now) ? 1 : 0;
+}
+
+/* 0: a body (200), 1: not modified (304), 2: the response last refused
+   (refused), seen again by its headers and not read, -1: failed (err). */
+static int request(const pal_fetch_opts *o, const char *url, const char *etag, const refused_mark *refused,
+                   const atomic_bool *abort_now, download *d, char *err, size_t cap)
 {
     memset(d, 0, sizeof *d);
     d->max = o->max_bytes ? o->max_bytes : PAL_MAX_BUNDLE_BYTES;
+    d->length = -1;
+    d->refused = refused;
+    d->abort_now = abort_now;
     CURL *c = curl_easy_init();
     if (!c) { snprintf(err, cap, "out of memory"); return -1; }
     char cerr[CURL_ERROR_SIZE] = "";
@@ -151,12 +213,17 @@ static int request(const pal_fetch_opts *o, const char *url, const char *etag, d
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout < 10000 ? timeout : 10000));
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)d->max);   /* a Content-Length past it fails at once */
+    /* a Content-Length past the limit is refused at the end of the headers (on_header), a body that grows past it as it comes (on_body) */
     curl_easy_setopt(c, CURLOPT_USERAGENT, "palisade-agent");
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, d);
+    if (o->ca_file) curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);   /* as curl --cacert: these CAs, not the system's */
     CURLcode rc = curl_easy_perform(c);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &d->status);
     curl_slist_free_all(hdrs);
     curl_easy_cleanup(c);
+    if (d->refused_again) return 2;
     if (d->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
         snprintf(err, cap, "refused: larger than the limit of %zu bytes (--bundle-max-bytes)", d->max);
         d->too_big = true;
@@ -217,7 +284,7 @@ int pal_fetch_initial(const pal_fetch_opts *o, pal_program **out, pal_bundle_sig
     }
     download d;
     char why[600];
-    int rc = request(o, o->url, NULL, &d, why, sizeof why);
+    int rc = request(o, o->url, NULL, NULL, NULL, &d, why, sizeof why);
     if (rc == 0 && pal_bundle_open(d.buf, d.len, o->trusted, sig, out, why, sizeof why) == 0) {
         if (o->cache_dir && cache_write(o->cache_dir, d.buf, d.len, d.etag, why, sizeof why) != 0)
             fprintf(stderr, "palisade agent: --bundle-cache: %s; the bundle is not cached\n", why);
@@ -279,8 +346,9 @@ static void write_status(pal_fetcher *f, const pal_fetch_stats *st)
     json_str(w.f, st->last_result);
     fprintf(w.f, ",\"last_taken\":\"%s\",\"etag\":", taken);
     json_str(w.f, st->etag);
-    fprintf(w.f, ",\"checks\":%llu,\"not_modified\":%llu,\"downloads\":%llu,\"taken\":%llu,\"refused\":%llu,\"failed\":%llu}\n",
-            st->checks, st->not_modified, st->downloads, st->taken, st->refused, st->failed);
+    fprintf(w.f, ",\"checks\":%llu,\"not_modified\":%llu,\"downloads\":%llu,\"taken\":%llu,\"refused\":%llu,"
+            "\"refused_unchanged\":%llu,\"failed\":%llu}\n",
+            st->checks, st->not_modified, st->downloads, st->taken, st->refused, st->refused_unchanged, st->failed);
     pal_atomic_commit(&w, err, sizeof err);
 }
 
@@ -292,7 +360,7 @@ static void poll_once(pal_fetcher *f)
     pthread_mutex_unlock(&f->lock);
     download d;
     char why[700] = "";
-    int rc = request(&f->o, f->url, etag, &d, why, sizeof why);
+    int rc = request(&f->o, f->url, etag, &f->refused, &f->abort_now, &d, why, sizeof why);
     pal_program *np = NULL;
     pal_bundle_sig sig;
     bool same = false;
@@ -313,13 +381,30 @@ static void poll_once(pal_fetcher *f)
         if (np) { memcpy(f->taken_hash, h, sizeof h); f->have_hash = true; }
     }
     free(d.buf);
+    /* the refusal remembered (the poller's own): known again by its ETag, or its size and date */
+    bool refused_now = (rc == 0 && !same && !np) || (rc == -1 && d.too_big);
+    if (refused_now) {
+        f->refused = (refused_mark){.set = true, .too_big = d.too_big, .length = rc == 0 ? (long long)d.len : d.length};
+        snprintf(f->refused.etag, sizeof f->refused.etag, "%s", d.etag);
+        snprintf(f->refused.last_modified, sizeof f->refused.last_modified, "%s", d.last_modified);
+    } else if (rc == 0) {
+        f->refused.set = false;   /* the server serves another one */
+    }
     pthread_mutex_lock(&f->lock);
     f->st.checks++;
     f->st.last_check_ms = wall_ms();
     bool log = false;
     if (rc == 1) {
         f->st.not_modified++;
-        snprintf(f->st.last_result, sizeof f->st.last_result, "304 not modified");
+        if (f->refused.set && etag[0] && !strcmp(etag, f->refused.etag)) {
+            f->st.refused_unchanged++;
+            snprintf(f->st.last_result, sizeof f->st.last_result, "304 not modified: the bundle refused before, unchanged");
+        } else {
+            snprintf(f->st.last_result, sizeof f->st.last_result, "304 not modified");
+        }
+    } else if (rc == 2) {
+        f->st.refused_unchanged++;
+        snprintf(f->st.last_result, sizeof f->st.last_result, "200 the bundle refused before, unchanged (not read)");
     } else if (rc == 0) {
         f->st.downloads++;
         /* the ETag answered for, taken or refused: an unchanged refused bundle is a 304 next time, not another download */
@@ -343,7 +428,8 @@ static void poll_once(pal_fetcher *f)
     } else {
         if (d.too_big) {
             f->st.refused++;
-            f->st.etag[0] = 0;
+            /* asked for with If-None-Match from now on: an unchanged oversized bundle is a 304, not another download */
+            snprintf(f->st.etag, sizeof f->st.etag, "%s", d.etag);
         } else {
             f->st.failed++;
         }
@@ -397,6 +483,9 @@ pal_fetcher *pal_fetcher_start(const pal_fetch_opts *o, bool started_from_cache,
     f->o = *o;
     f->url = strdup(o->url);
     f->cache_dir = o->cache_dir ? strdup(o->cache_dir) : NULL;
+    f->ca_file = o->ca_file ? strdup(o->ca_file) : NULL;
+    f->o.ca_file = f->ca_file;
+    atomic_init(&f->abort_now, false);
     f->trusted = *o->trusted;
     f->o.trusted = &f->trusted;
     f->o.url = f->url;
@@ -411,7 +500,7 @@ pal_fetcher *pal_fetcher_start(const pal_fetch_opts *o, bool started_from_cache,
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&f->wake, &ca);
     pthread_condattr_destroy(&ca);
-    if (!f->url || (o->cache_dir && !f->cache_dir) || f->efd < 0) {
+    if (!f->url || (o->cache_dir && !f->cache_dir) || (o->ca_file && !f->ca_file) || f->efd < 0) {
         snprintf(err, cap, "out of memory");
         pal_fetcher_stop(f);
         return NULL;
@@ -457,9 +546,10 @@ void pal_fetcher_stop(pal_fetcher *f)
     if (f->running) {
         pthread_mutex_lock(&f->lock);
         f->stop = true;
+        atomic_store(&f->abort_now, true);   /* a request in flight gives up at its next progress call */
         pthread_cond_signal(&f->wake);
         pthread_mutex_unlock(&f->lock);
-        pthread_join(f->thread, NULL);   /* a request in flight ends within its timeout */
+        pthread_join(f->thread, NULL);
     }
     if (f->slot) pal_program_free(f->slot);
     if (f->efd >= 0) close(f->efd);
@@ -467,6 +557,7 @@ void pal_fetcher_stop(pal_fetcher *f)
     pthread_cond_destroy(&f->wake);
     free(f->url);
     free(f->cache_dir);
+    free(f->ca_file);
     free(f);
 }
 

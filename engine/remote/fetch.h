@@ -18,6 +18,16 @@
  * server down: counted, logged, never fatal; the rules in force keep
  * deciding (keep-last-good).
  *
+ * A refused bundle is remembered: its ETag is asked for with If-None-Match
+ * from then on (a 304 costs nothing), and a 200 whose headers are the
+ * refused one's (its ETag, or its Content-Length and Last-Modified; for a
+ * bundle too big, its Content-Length alone) is dropped before its body is
+ * read; either is counted (refused_unchanged), neither is refused or
+ * logged again.  Name lookups are the poller's too (libcurl's threaded
+ * resolver, bounded by the connect timeout), and a stopping agent aborts
+ * the request in flight at once (the progress callback).  --bundle-ca FILE
+ * checks an https server against those CAs, as curl --cacert does.
+ *
  * The cache.  Every bundle taken is written to DIR/bundle.palb (with its
  * ETag in DIR/bundle.etag), atomically (a temporary file, fsync, rename),
  * after it verified; at start an agent reads it back through the same
@@ -47,6 +57,7 @@ typedef struct pal_fetch_opts {
     unsigned poll_ms;             /* 0: 30000 */
     size_t max_bytes;             /* 0: PAL_MAX_BUNDLE_BYTES */
     unsigned timeout_ms;          /* a request, all of it (0: 60000; connecting: at most 10 s of it) */
+    const char *ca_file;          /* --bundle-ca: the CA certificates (PEM) an https server is checked against, instead of the system's */
 } pal_fetch_opts;
 
 typedef struct pal_fetch_stats {
@@ -55,6 +66,8 @@ typedef struct pal_fetch_stats {
     unsigned long long downloads;     /* 200s with a body read */
     unsigned long long taken;         /* verified and handed over */
     unsigned long long refused;       /* downloaded and refused (signature, structure, size) */
+    unsigned long long refused_unchanged; /* the bundle refused last, served again: a 304 to its ETag, or known by its
+                                             headers (ETag, or Content-Length and Last-Modified) and not read */
     unsigned long long failed;        /* no answer, an error status, a timeout */
     int64_t last_check_ms;            /* wall clock of the last answer or failure (0: none yet) */
     int64_t last_taken_ms;

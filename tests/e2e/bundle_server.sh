@@ -11,12 +11,19 @@
 #     counted;
 #  3. a tampered, an unsigned, a truncated, an oversized and a wrong-key
 #     bundle are each refused (counted, logged), and the rules in force keep
-#     deciding; the cache keeps the last good one;
+#     deciding; the cache keeps the last good one; the oversized one is
+#     downloaded once across several polls (304s to its ETag after, counted
+#     as refused_unchanged), and with the server's ETags off it is known by
+#     its Content-Length and not refused or logged again;
 #  4. the server down: failures counted, never fatal; an agent restarted
 #     while it is down starts from the cache; with no cache, or a cache that
 #     does not verify, it does not start (exit 2, saying why); the server
 #     back with a new revision: picked up;
-#  5. the flags: --bundle-url without --verify-key, with --policy, not http.
+#  5. the flags: --bundle-url without --verify-key, with --policy, not http,
+#     --bundle-ca with http:// or a file that is not there;
+#  6. https with a CA made here by openssl (the server: tests/e2e/lib/
+#     bundle_server.py over ssl): --bundle-ca CA starts from it and picks a
+#     new revision up; another CA, or none (the system's), is refused.
 . "$(dirname "$0")/lib/harness.sh"
 python3 - <<'PYEOF'
 import json, os, shutil, signal, socket, subprocess, time
@@ -167,16 +174,39 @@ cases = [
 def refusals():
     return [l for l in a.text().splitlines() if "refused" in l and "bundle http" in l]
 for name, data, why in cases:
-    # the wait is for this bundle's refusal, by its reason: an oversized
-    # bundle is downloaded (and refused, and counted) again at every poll,
-    # so a count that grew, or the last line, may still be the one before
+    # the wait is for this bundle's refusal, by its reason
     before, seen = int(a.stats()["bundle_refused"]), len(refusals())
+    n_pub = len(srv.requests())
     publish(data)
     last = wait_for(lambda: [l for l in refusals()[seen:] if why in l], 30, 0.2)
     got = int(a.stats()["bundle_refused"]) > before
     check(got and last, "a %s bundle is refused (%s)" % (name, last[-1][last[-1].find("refused"):][:90] if last else "-"),
           a.text()[-600:])
     expect_eq("... and rev-2 keeps deciding", a.decide(), ("rev-2", "prevent"))
+    if name == "oversized":
+        st0 = a.stats()
+        n_ref = len(refusals())
+        wait_for(lambda: len(srv.requests()) >= n_pub + 5, 30, 0.1)
+        since = srv.requests()[n_pub:]
+        st1 = a.stats()
+        ok200 = [q for q in since if q["status"] == 200]
+        check(len(ok200) == 1 and len(since) >= 5 and all(q["status"] == 304 and q["if_none_match"] for q in since[len(ok200):])
+              and int(st1["bundle_refused"]) == int(st0["bundle_refused"])
+              and int(st1["bundle_refused_unchanged"]) >= int(st0["bundle_refused_unchanged"]) + 3,
+              "... downloaded once across %d polls: then 304s to its ETag (refused_unchanged %s, refused %s; before: the "
+              "ETag was dropped and every poll downloaded it)" % (len(since), st1["bundle_refused_unchanged"], st1["bundle_refused"]),
+              (since, st0, st1))
+        # a server without ETags (python3 -m http.server): known by its Content-Length, not refused again
+        srv.etags = False
+        n2 = len(srv.requests())
+        wait_for(lambda: len(srv.requests()) >= n2 + 3, 30, 0.1)
+        st2 = a.stats()
+        check(int(st2["bundle_refused"]) == int(st1["bundle_refused"]) and len(refusals()) == n_ref
+              and int(st2["bundle_refused_unchanged"]) >= int(st1["bundle_refused_unchanged"]) + 3
+              and int(st2["bundle_downloads"]) == int(st1["bundle_downloads"]),
+              "... served again without an ETag: known by its Content-Length, neither read, refused nor logged again "
+              "(refused_unchanged %s)" % st2["bundle_refused_unchanged"], (st1, st2, refusals()[n_ref:]))
+        srv.etags = True
 check(open(os.path.join(CACHE, "bundle.palb"), "rb").read() == rev2, "the cache still holds rev-2 after the refusals", "")
 # the refused bundle is not downloaded again and again: it is 304 now
 n1 = len(srv.requests())
@@ -221,10 +251,50 @@ for args, want in [
     (["--bundle-url", "ftp://x/y", "--verify-key", os.path.join(TMP, "k1.pub")], "http:// or https://"),
     (["--poll", "30s"], "go with --bundle-url"),
     (["--bundle-url", URL, "--verify-key", os.path.join(TMP, "k1.pub"), "--poll", "soon"], "takes a duration"),
+    (["--bundle-url", URL, "--verify-key", os.path.join(TMP, "k1.pub"), "--bundle-ca", os.path.join(TMP, "k1.pub")],
+     "goes with an https://"),
+    (["--bundle-url", "https://localhost:1/p.palb", "--verify-key", os.path.join(TMP, "k1.pub"), "--bundle-ca",
+      os.path.join(TMP, "nothere.pem")], "--bundle-ca %s: No such file" % os.path.join(TMP, "nothere.pem")),
+    (["--bundle-ca", os.path.join(TMP, "k1.pub")], "go with --bundle-url"),
 ]:
     r = run("agent", *args)
     check(r.returncode == 2 and want in r.stderr, "flags: %s -> exit 2, '%s'" % (" ".join(args)[:60], want), r.stderr)
 srv.stop()
+
+# 6. https, a CA of the test's own
+d = os.path.join(TMP, "tls")
+os.makedirs(d)
+def sh(*args):
+    return subprocess.run(args, cwd=d, capture_output=True, text=True)
+rc = sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+        "-days", "2", "-subj", "/CN=palisade-test-ca").returncode
+rc |= sh("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr",
+         "-subj", "/CN=localhost").returncode
+open(os.path.join(d, "ext"), "w").write("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+rc |= sh("openssl", "x509", "-req", "-in", "srv.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+         "-out", "srv.crt", "-days", "2", "-extfile", "ext").returncode
+rc |= sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out", "other.crt",
+         "-days", "2", "-subj", "/CN=other-ca").returncode
+if rc:
+    bad("https: openssl made the test's CA and certificates", sh("openssl", "version").stdout)
+else:
+    tsrv = BundleServer(SERVE, os.path.join(TMP, "tls-requests.log"), tls=(os.path.join(d, "srv.crt"), os.path.join(d, "srv.key")))
+    TURL = tsrv.url("policy.palb")
+    key = ["--verify-key", os.path.join(TMP, "k1.pub")]
+    t = Agent(["--bundle-url", TURL, "--bundle-ca", os.path.join(d, "ca.crt"), "--poll", "200ms",
+               "--bundle-cache", os.path.join(TMP, "tlscache")] + key, "https")
+    check(t.ready() and "revision rev-8" in t.text(), "https: --bundle-ca CA: the agent starts from %s" % TURL, t.text())
+    expect_eq("... which decides", t.decide(), ("rev-8", "prevent"))
+    publish(build(9))
+    wait_for(lambda: "reloaded: revision rev-9" in t.text())
+    expect_eq("https: a new revision is picked up", t.decide(), ("rev-9", "prevent"))
+    t.stop()
+    for label, extra in [("another CA", ["--bundle-ca", os.path.join(d, "other.crt")]), ("no --bundle-ca (the system's CAs)", [])]:
+        r = run("agent", "--bundle-url", TURL, *extra, *key, "--bundle-cache", os.path.join(TMP, "tlsnone"))
+        check(r.returncode == 2 and "certificate" in r.stderr and "does not start without verified rules" in r.stderr,
+              "https: %s: the server's certificate is refused, the agent does not start" % label, r.stderr)
+    tsrv.stop()
+
 for a in AGENTS:
     if a.p.poll() is None:
         a.stop()
