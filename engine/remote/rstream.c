@@ -21,12 +21,14 @@
 enum { T_GROUP = 1, T_TYPE, T_READ, T_CLAIM, T_MULTI, T_QUEUED, T_EXEC, T_XADD, T_XACK };
 enum { P_DOWN = 0, P_SETUP, P_RECOVER, P_LIVE };
 enum { E_FED = 1, E_COMMITTING };
+enum { M_PRESENT = 0, M_NO_FIELD, M_DELETED };   /* the entry's event field */
 enum { TX_MAX = 512, BLOCK_MS = 2000, BACKOFF_MIN_MS = 100, BACKOFF_MAX_MS = 5000, LOG_EVERY_MS = 10000 };
 
 typedef struct ent {
     char id[48];
     unsigned long long seq;      /* its line in the session */
     unsigned char state;
+    unsigned char missing;       /* M_*: its decision's error says which, and what to set */
     bool redelivered, stale;
 } ent;
 
@@ -351,7 +353,9 @@ static bool next_entry(pal_rstream *rs)
         rs->cur = "";
         rs->cur_len = rs->cur_off = 0;
         rs->cur_open = true;
-        /* the event: the value of the field named; none (a deleted entry, another producer's) is an empty line */
+        /* the event: the value of the field named; none (a deleted entry, another producer's) is an empty line,
+           whose error decision is rewritten to say so (xadd) */
+        slot->missing = e->elements >= 2 && e->element[1]->type == REDIS_REPLY_ARRAY ? M_NO_FIELD : M_DELETED;
         if (e->elements >= 2 && e->element[1]->type == REDIS_REPLY_ARRAY) {
             redisReply *fv = e->element[1];
             size_t flen = strlen(rs->o.in.field);
@@ -361,6 +365,7 @@ static bool next_entry(pal_rstream *rs)
                     val->type == REDIS_REPLY_STRING) {
                     rs->cur = val->str;
                     rs->cur_len = val->len;
+                    slot->missing = M_PRESENT;
                     break;
                 }
             }
@@ -439,7 +444,35 @@ static void xack(pal_rstream *rs, size_t first, size_t n)
     pal_strbuf_free(&b);
 }
 
-/* The decision line (its newline dropped) with the entry first: {"entry":"ID","redelivered":true,...}. */
+static void put_json_string(pal_strbuf *b, const char *s)
+{
+    pal_strbuf_puts(b, "\"");
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') pal_strbuf_append(b, "\\", 1);
+        if ((unsigned char)*s < 0x20) continue;
+        pal_strbuf_append(b, s, 1);
+    }
+    pal_strbuf_puts(b, "\"");
+}
+
+/* Where the string value of "error" lies in a decision line: [*from, *to)
+   with its quotes.  false: none. */
+static bool error_value(const char *line, size_t len, size_t *from, size_t *to)
+{
+    static const char key[] = "\"error\":\"";
+    const char *p = memmem(line, len, key, sizeof key - 1);
+    if (!p) return false;
+    size_t i = (size_t)(p - line) + sizeof key - 1;
+    *from = i - 1;
+    for (; i < len; i++) {
+        if (line[i] == '\\') { i++; continue; }
+        if (line[i] == '"') { *to = i + 1; return true; }
+    }
+    return false;
+}
+
+/* The decision line (its newline dropped) with the entry first: {"entry":"ID","redelivered":true,...}.
+   An entry whose event field is missing was an empty line: its error says so, with what to set. */
 static int xadd(pal_rstream *rs, pal_resp *c, int tag, const ent *e, const char *line, size_t len)
 {
     pal_strbuf *j = &rs->scratch;
@@ -447,7 +480,23 @@ static int xadd(pal_rstream *rs, pal_resp *c, int tag, const ent *e, const char 
     pal_strbuf_puts(j, "{\"entry\":\"");
     pal_strbuf_puts(j, e->id);   /* digits and one '-': nothing to escape */
     pal_strbuf_puts(j, e->redelivered ? "\",\"redelivered\":true," : "\",");
-    pal_strbuf_append(j, line + 1, len - 1);
+    size_t from, to;
+    if (e->missing != M_PRESENT && error_value(line, len, &from, &to)) {
+        char why[1024];
+        if (e->missing == M_DELETED)
+            snprintf(why, sizeof why, "entry %s of stream %.200s was deleted before it was decided (no fields to read)",
+                     e->id, rs->o.in.stream);
+        else
+            snprintf(why, sizeof why, "entry %s of stream %.200s has no field \"%s\", where the event is read from: "
+                     "write each event as the entry's \"%s\" field, or name the field that holds it with field=NAME in "
+                     "the --input URL (redis://HOST:PORT/STREAM?group=G&consumer=C&field=NAME)",
+                     e->id, rs->o.in.stream, rs->o.in.field, rs->o.in.field);
+        pal_strbuf_append(j, line + 1, from - 1);
+        put_json_string(j, why);
+        pal_strbuf_append(j, line + to, len - to);
+    } else {
+        pal_strbuf_append(j, line + 1, len - 1);
+    }
     if (j->failed) return -1;
     const pal_redis_url *o = &rs->o.out;
     const char *argv[10];

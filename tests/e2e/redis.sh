@@ -4,7 +4,8 @@
 #  1. one agent: a new group from the stream's start decides what is there,
 #     one decision per entry, each naming its "entry" and deciding that
 #     entry's event (the rule's message echoes a marker of the event), an
-#     entry without the event field gets an error decision, nothing stays
+#     entry without the event field gets an error decision (naming the
+#     entry, the field, and ?field= to set), nothing stays
 #     pending; start=$ (the default) reads only what comes after;
 #  2. 100k events through 3 agents of one group, one SIGKILLed mid-stream
 #     (with entries pending on it) and one restarted (SIGTERM, started
@@ -195,7 +196,11 @@ def scenario_basic(srv):
     check(d.get("effect") == "prevent" and d.get("revision") and d.get("entry") == shell,
           "basic: a decision names its entry and revision (%s)" % json.dumps(d)[:120], d)
     d = ds.get(nofield, [{}])[0]
-    check(d.get("error") and d.get("effect") == "allow", "basic: an entry without the event field gets an error decision", d)
+    err = d.get("error") or ""
+    check(d.get("effect") == "allow" and ("entry %s of stream b:in has no field \"event\"" % nofield) in err
+          and "field=NAME in the --input URL" in err,
+          "basic: an entry without the event field gets an error decision naming the entry, the field and what to set "
+          "(%s)" % err[:150], d)
     markers = dict(before); markers[shell] = "shell sh1"
     ds.pop(nofield, None)
     wrong = [i for i, m in markers.items() if m not in [x.get("message") for x in ds.get(i, [{}])[0].get("matches", [])]]
