@@ -10,6 +10,7 @@
  * decided, their decisions to be dropped), ahead of any read since.
  */
 #include "engine/remote/rstream.h"
+#include "engine/runtime/workers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,6 +378,9 @@ static bool next_entry(pal_rstream *rs)
 
 static void feed(pal_rstream *rs, pal_decider *d)
 {
+    /* lines held (the decisions' queue was at its limit, or no batch slot was free) go first: until they
+       are decided the session gives no space, and nothing else would decide them */
+    if (pal_session_resume(&rs->s, d, false)) return;
     for (;;) {
         if (!rs->cur_open && !next_entry(rs)) return;
         size_t avail;
@@ -471,9 +475,11 @@ static bool error_value(const char *line, size_t len, size_t *from, size_t *to)
     return false;
 }
 
-/* The decision line (its newline dropped) with the entry first: {"entry":"ID","redelivered":true,...}.
-   An entry whose event field is missing was an empty line: its error says so, with what to set. */
-static int xadd(pal_rstream *rs, pal_resp *c, int tag, const ent *e, const char *line, size_t len)
+/* The decision line (its newline dropped) with the entry first, into
+   rs->scratch: {"entry":"ID","redelivered":true,...}.  An entry whose
+   event field is missing was an empty line: its error says so, with what
+   to set.  Returns 0, or -1 when out of memory. */
+static int decision_value(pal_rstream *rs, const ent *e, const char *line, size_t len)
 {
     pal_strbuf *j = &rs->scratch;
     pal_strbuf_clear(j);
@@ -497,7 +503,13 @@ static int xadd(pal_rstream *rs, pal_resp *c, int tag, const ent *e, const char 
     } else {
         pal_strbuf_append(j, line + 1, len - 1);
     }
-    if (j->failed) return -1;
+    return j->failed ? -1 : 0;
+}
+
+static int xadd(pal_rstream *rs, pal_resp *c, int tag, const ent *e, const char *line, size_t len)
+{
+    if (decision_value(rs, e, line, len) != 0) return -1;
+    pal_strbuf *j = &rs->scratch;
     const pal_redis_url *o = &rs->o.out;
     const char *argv[10];
     size_t lens[10];
@@ -770,6 +782,8 @@ long long pal_rstream_timeout(const pal_rstream *rs, long long now)
         return rs->reconnect_at_ms > now ? rs->reconnect_at_ms - now : 0;
     }
     if ((rs->cur_open || rs->fq) && !pal_session_blocked(&rs->s)) return 0;
+    /* held lines wait for room in the queue (made by the next commit) or a worker's slot (its eventfd wakes the loop) */
+    if (pal_session_held(&rs->s) && (!rs->s.workers || pal_workers_can_begin(rs->s.workers))) return 0;
     if (pal_outq_pending(&rs->decisions)) return 0;
     if (rs->phase == P_LIVE && !rs->claim_busy && !rs->stopping) {
         long long t = rs->next_claim_ms - now;
@@ -796,4 +810,54 @@ void pal_rstream_get_stats(const pal_rstream *rs, pal_rstream_stats *st)
     *st = rs->st;
     st->up = rs->phase == P_RECOVER || rs->phase == P_LIVE;
     st->inflight = (unsigned)(rs->count + rs->queued);
+}
+
+/* ---- without a server (tests, fuzz_rstream) ---- */
+
+int pal_rstream_test_reply(pal_rstream *rs, int kind, void *reply, long long now)
+{
+    rs->phase = kind == PAL_RSTREAM_TEST_RECOVER ? P_RECOVER : P_LIVE;
+    rs->stopping = false;
+    size_t n = room(rs);
+    if (n > rs->o.read_count) n = rs->o.read_count;
+    int tag;
+    if (kind == PAL_RSTREAM_TEST_CLAIM) { rs->claim_busy = true; rs->reserved_claim = n; tag = T_CLAIM; }
+    else { rs->read_busy = true; rs->reserved_read = n; tag = T_READ; }
+    if (!on_reply(rs, NULL, reply, tag, now)) return -1;
+    return rs->phase == P_RECOVER ? PAL_RSTREAM_TEST_RECOVER : PAL_RSTREAM_TEST_READ;
+}
+
+void pal_rstream_test_feed(pal_rstream *rs, pal_decider *d)
+{
+    feed(rs, d);
+}
+
+long pal_rstream_test_drain(pal_rstream *rs, void (*out)(void *user, const char *entry, const char *value, size_t len),
+                            void *user)
+{
+    pal_outq *q = &rs->decisions;
+    long n = 0;
+    while (pal_outq_pending(q)) {
+        const char *line = pal_outq_data(q);
+        const char *nl = memchr(line, '\n', pal_outq_pending(q));
+        if (!nl) return -1;   /* the session writes whole lines */
+        size_t len = (size_t)(nl - line);
+        if (rs->count == 0 || at(rs, 0)->seq != line_of(line, len) || len < 2 || line[0] != '{') return -1;
+        ent *e = at(rs, 0);
+        if (!e->stale) {   /* a stale entry's decision is dropped, as commit_decisions does */
+            if (decision_value(rs, e, line, len) != 0) return -1;
+            out(user, e->id, rs->scratch.s, rs->scratch.len);
+        }
+        rs->head = (rs->head + 1) % rs->cap;   /* as if committed */
+        rs->count--;
+        rs->st.committed++;
+        pal_outq_sent(q, len + 1);
+        n++;
+    }
+    return n;
+}
+
+size_t pal_rstream_test_held(const pal_rstream *rs)
+{
+    return rs->count + rs->queued;
 }

@@ -113,4 +113,23 @@ void pal_rstream_stop(pal_rstream *rs);
 bool pal_rstream_busy(const pal_rstream *rs);
 void pal_rstream_get_stats(const pal_rstream *rs, pal_rstream_stats *st);
 
+/* Without a server, for tests and fuzz_rstream: the reply handling and
+   the deciding of its entries, exactly as the loop runs them.
+   pal_rstream_test_reply takes reply (a redisReply tree, now the
+   member's) as the answer to a read (XREADGROUP ... >), a re-read of its
+   own pending entries (XREADGROUP ... 0, while recovering) or a claim
+   (XAUTOCLAIM), and returns the phase the member is in after it
+   (PAL_RSTREAM_TEST_RECOVER while re-reading, else _READ), or -1 when it
+   gave the connections up (an error reply).  pal_rstream_test_feed hands
+   the entries taken to the session (decided on d), and _drain takes the
+   decisions made, each with its entry id and the value XADD would write,
+   the entries leaving as if committed: the count, or -1 when a decision
+   matched no entry.  _held: entries taken and not yet drained. */
+enum { PAL_RSTREAM_TEST_READ = 0, PAL_RSTREAM_TEST_RECOVER, PAL_RSTREAM_TEST_CLAIM };
+int pal_rstream_test_reply(pal_rstream *rs, int kind, void *reply, long long now);
+void pal_rstream_test_feed(pal_rstream *rs, pal_decider *d);
+long pal_rstream_test_drain(pal_rstream *rs, void (*out)(void *user, const char *entry, const char *value, size_t len),
+                            void *user);
+size_t pal_rstream_test_held(const pal_rstream *rs);
+
 #endif

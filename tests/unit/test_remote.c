@@ -22,6 +22,10 @@
 #include "engine/remote/fetch.h"
 #include "engine/remote/resp.h"
 #include "engine/remote/rstream.h"
+#include "lang/compile/palc.h"
+
+#include <hiredis/hiredis.h>
+#include <stdlib.h>
 
 static int parse(const char *url, pal_redis_url *u, char *err, size_t cap)
 {
@@ -364,8 +368,109 @@ static void test_rstream_lookup_held(void)
     pal_resp_set_resolver(NULL);
 }
 
+/* ---- the reply path, without a server ---- */
+
+static const char *POLICY = "package t\n\nrule \"echo\" {\n  on process\n  when process.name like \"*\"\n  effect alert\n"
+                            "  message \"{process.command_line}\"\n}\n";
+
+static int read_policy(void *user, const char *relpath, char **data, size_t *len)
+{
+    (void)user;
+    if (strcmp(relpath, "t.pal")) return -1;
+    *len = strlen(POLICY);
+    *data = malloc(*len + 1);
+    if (!*data) return -1;
+    memcpy(*data, POLICY, *len + 1);
+    return 0;
+}
+
+typedef struct got { unsigned n; char last_error[1024]; char ids[400][48]; } got;
+
+static void on_decision(void *user, const char *entry, const char *value, size_t len)
+{
+    got *g = user;
+    if (g->n < 400) snprintf(g->ids[g->n], sizeof g->ids[0], "%s", entry);
+    g->n++;
+    const char *e = memmem(value, len, "\"error\":\"", 9);
+    if (e) snprintf(g->last_error, sizeof g->last_error, "%.*s", (int)(len - (size_t)(e - value)), e);
+}
+
+/* A read's reply of n entries, entry i with the event field (or, when i is
+   in `nofield`, only another field), parsed by hiredis as from a server. */
+static void *read_reply(unsigned n, unsigned nofield)
+{
+    pal_strbuf b;
+    pal_strbuf_init(&b, 0);
+    char tmp[400];
+    snprintf(tmp, sizeof tmp, "*1\r\n*2\r\n$2\r\nin\r\n*%u\r\n", n);
+    pal_strbuf_puts(&b, tmp);
+    for (unsigned i = 0; i < n; i++) {
+        char id[32], ev[200];
+        snprintf(id, sizeof id, "1700000000000-%u", i);
+        snprintf(ev, sizeof ev, "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"a\",\"command_line\":\"m%u\"}}", i);
+        const char *field = i == nofield ? "other" : "event";
+        snprintf(tmp, sizeof tmp, "*2\r\n$%zu\r\n%s\r\n*2\r\n$%zu\r\n%s\r\n$%zu\r\n%s\r\n", strlen(id), id,
+                 strlen(field), field, strlen(ev), ev);
+        pal_strbuf_puts(&b, tmp);
+    }
+    redisReader *rd = redisReaderCreate();
+    void *r = NULL;
+    redisReaderFeed(rd, b.s, b.len);
+    redisReaderGetReply(rd, &r);
+    redisReaderFree(rd);
+    pal_strbuf_free(&b);
+    return r;
+}
+
+/* Every entry read is decided, even when the decisions' queue fills and
+   the session holds lines (it was never resumed: the member stalled with
+   the lines behind the limit undecided); an entry without the field gets
+   an error that names it, the field and what to set. */
+static void test_reply_path(void)
+{
+    pal_compile_opts co = {0};
+    co.revision = "t-1";
+    co.read = read_policy;
+    const char *paths[] = {"t.pal"};
+    unsigned errs = 0, warns = 0;
+    pal_program *p = pal_compile(paths, 1, &co, &errs, &warns);
+    CHECK(p != NULL);
+    if (!p) return;
+    pal_decider d;
+    CHECK_INT(pal_decider_init(&d, p, PAL_INPUT_AUTO), 0);
+    pal_rstream_opts o;
+    memset(&o, 0, sizeof o);
+    char err[300];
+    CHECK_INT(pal_redis_url_parse("redis://127.0.0.1:1/in?group=g&consumer=c", &o.in, err, sizeof err), 0);
+    CHECK_INT(pal_redis_url_parse("redis://127.0.0.1:1/out", &o.out, err, sizeof err), 0);
+    o.out_limit = 4096;   /* about 20 decisions */
+    o.max_inflight = 512;
+    pal_session_counts counts;
+    memset(&counts, 0, sizeof counts);
+    pal_rstream *rs = pal_rstream_new(&o, &counts, err, sizeof err);
+    CHECK(rs != NULL);
+    if (!rs) { pal_decider_free(&d); pal_program_free(p); return; }
+    CHECK_INT(pal_rstream_test_reply(rs, PAL_RSTREAM_TEST_READ, read_reply(300, 7), 1), PAL_RSTREAM_TEST_READ);
+    got g;
+    memset(&g, 0, sizeof g);
+    for (int round = 0; round < 1000 && pal_rstream_test_held(rs); round++) {
+        pal_rstream_test_feed(rs, &d);
+        CHECK(pal_rstream_test_drain(rs, on_decision, &g) >= 0);
+    }
+    CHECK_INT(pal_rstream_test_held(rs), 0);
+    CHECK_INT(g.n, 300);
+    CHECK_STR(g.ids[0], "1700000000000-0");
+    CHECK_STR(g.ids[299], "1700000000000-299");
+    CHECK(strstr(g.last_error, "entry 1700000000000-7 of stream in has no field \\\"event\\\"") != NULL);
+    CHECK(strstr(g.last_error, "field=NAME in the --input URL") != NULL);
+    pal_rstream_free(rs);
+    pal_decider_free(&d);
+    pal_program_free(p);
+}
+
 int main(void)
 {
+    test_reply_path();
     test_urls();
     test_lookup_off_loop();
     test_rstream_lookup_held();
