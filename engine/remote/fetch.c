@@ -70,7 +70,7 @@ long long pal_parse_duration_ms(const char *s)
     else if (!strcmp(end, "m")) ms = v * 60000;
     else if (!strcmp(end, "h")) ms = v * 3600000;
     else return -1;
-    if (ms < 100 || ms > 86400000.0) return -1;
+    if (!(ms >= 100 && ms <= 86400000.0)) return -1;   /* NaN too ("nan" is a number to strtod) */
     return (long long)ms;
 }
 
@@ -97,19 +97,18 @@ typedef struct download {
     size_t len, cap, max;
     bool too_big;
     bool refused_again;           /* its headers are those of the response last refused: not read */
-    char etag[128], last_modified[64];
-    long long length;             /* Content-Length, -1: none */
-    long status;                  /* of the response whose headers are being read */
+    pal_http_head h;              /* the last response's headers (a redirect's are replaced by the next) */
+    long status;                  /* the final response's (libcurl's) */
     const refused_mark *refused;  /* NULL: none */
     const atomic_bool *abort_now; /* NULL: never */
 } download;
 
-static bool same_as_refused(const refused_mark *m, const download *d)
+static bool same_as_refused(const refused_mark *m, const pal_http_head *h)
 {
     if (!m || !m->set) return false;
-    if (m->etag[0] && d->etag[0]) return !strcmp(m->etag, d->etag);
-    if (d->length < 0 || d->length != m->length) return false;
-    if (m->last_modified[0] || d->last_modified[0]) return !strcmp(m->last_modified, d->last_modified);
+    if (m->etag[0] && h->etag[0]) return !strcmp(m->etag, h->etag);
+    if (h->length < 0 || h->length != m->length) return false;
+    if (m->last_modified[0] || h->last_modified[0]) return !strcmp(m->last_modified, h->last_modified);
     return m->too_big;   /* a size alone says only that it is too big again */
 }
 
@@ -143,6 +142,49 @@ static void header_value(const char *p, size_t k, size_t namelen, char *out, siz
     if (len < cap) { memcpy(out, v, len); out[len] = 0; }
 }
 
+/* Digits within [p, e) after blanks: the number, or -1 (none, or past 10^15, or anything else after). */
+static long long header_number(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t')) p++;
+    long long v = 0;
+    int digits = 0;
+    for (; p < e && *p >= '0' && *p <= '9'; p++) {
+        if (++digits > 15) return -1;
+        v = v * 10 + (*p - '0');
+    }
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) p++;
+    return digits && p == e ? v : -1;
+}
+
+void pal_http_head_init(pal_http_head *h)
+{
+    memset(h, 0, sizeof *h);
+    h->length = -1;
+}
+
+bool pal_http_head_line(pal_http_head *h, const char *p, size_t k)
+{
+    if (k > 5 && !strncasecmp(p, "HTTP/", 5)) {   /* a response begins: a redirect's headers start over */
+        pal_http_head_init(h);
+        const char *sp = memchr(p, ' ', k), *e = p + k;
+        if (sp) {
+            const char *q = sp + 1;
+            while (q < e && *q >= '0' && *q <= '9') q++;
+            long long st = header_number(sp + 1, q);
+            h->status = st >= 0 && st < 1000 ? (long)st : 0;
+        }
+    } else if (k > 5 && !strncasecmp(p, "etag:", 5)) {
+        header_value(p, k, 5, h->etag, sizeof h->etag);
+    } else if (k > 14 && !strncasecmp(p, "last-modified:", 14)) {
+        header_value(p, k, 14, h->last_modified, sizeof h->last_modified);
+    } else if (k > 15 && !strncasecmp(p, "content-length:", 15)) {
+        h->length = header_number(p + 15, p + k);
+    } else if ((k == 2 && p[0] == '\r' && p[1] == '\n') || (k == 1 && p[0] == '\n')) {
+        return true;
+    }
+    return false;
+}
+
 /* Every header line of every response (redirects too), then a blank line:
    at the end of a 200's headers, the body is refused before it is read
    when it is the one refused last time, or when it says it is too big. */
@@ -150,23 +192,9 @@ static size_t on_header(char *p, size_t size, size_t n, void *user)
 {
     download *d = user;
     size_t k = size * n;
-    if (k > 5 && !strncasecmp(p, "HTTP/", 5)) {   /* a response begins: a redirect's headers start over */
-        d->etag[0] = d->last_modified[0] = 0;
-        d->length = -1;
-        const char *sp = memchr(p, ' ', k);
-        d->status = sp ? strtol(sp + 1, NULL, 10) : 0;
-    } else if (k > 5 && !strncasecmp(p, "etag:", 5)) {
-        header_value(p, k, 5, d->etag, sizeof d->etag);
-    } else if (k > 14 && !strncasecmp(p, "last-modified:", 14)) {
-        header_value(p, k, 14, d->last_modified, sizeof d->last_modified);
-    } else if (k > 15 && !strncasecmp(p, "content-length:", 15)) {
-        char v[32], *end;
-        header_value(p, k, 15, v, sizeof v);
-        long long len = strtoll(v, &end, 10);
-        d->length = v[0] && !*end && len >= 0 ? len : -1;
-    } else if ((k == 2 && p[0] == '\r') || (k == 1 && p[0] == '\n')) {
-        if (d->status == 200 && same_as_refused(d->refused, d)) { d->refused_again = true; return 0; }
-        if (d->status == 200 && d->length >= 0 && (unsigned long long)d->length > d->max) { d->too_big = true; return 0; }
+    if (pal_http_head_line(&d->h, p, k) && d->h.status == 200) {
+        if (same_as_refused(d->refused, &d->h)) { d->refused_again = true; return 0; }
+        if (d->h.length >= 0 && (unsigned long long)d->h.length > d->max) { d->too_big = true; return 0; }
     }
     return k;
 }
@@ -186,7 +214,7 @@ static int request(const pal_fetch_opts *o, const char *url, const char *etag, c
 {
     memset(d, 0, sizeof *d);
     d->max = o->max_bytes ? o->max_bytes : PAL_MAX_BUNDLE_BYTES;
-    d->length = -1;
+    pal_http_head_init(&d->h);
     d->refused = refused;
     d->abort_now = abort_now;
     CURL *c = curl_easy_init();
@@ -286,7 +314,7 @@ int pal_fetch_initial(const pal_fetch_opts *o, pal_program **out, pal_bundle_sig
     char why[600];
     int rc = request(o, o->url, NULL, NULL, NULL, &d, why, sizeof why);
     if (rc == 0 && pal_bundle_open(d.buf, d.len, o->trusted, sig, out, why, sizeof why) == 0) {
-        if (o->cache_dir && cache_write(o->cache_dir, d.buf, d.len, d.etag, why, sizeof why) != 0)
+        if (o->cache_dir && cache_write(o->cache_dir, d.buf, d.len, d.h.etag, why, sizeof why) != 0)
             fprintf(stderr, "palisade agent: --bundle-cache: %s; the bundle is not cached\n", why);
         free(d.buf);
         return 0;
@@ -375,7 +403,7 @@ static void poll_once(pal_fetcher *f)
         }
         if (np && f->cache_dir) {
             char cerr[600];
-            if (cache_write(f->cache_dir, d.buf, d.len, d.etag, cerr, sizeof cerr) != 0)
+            if (cache_write(f->cache_dir, d.buf, d.len, d.h.etag, cerr, sizeof cerr) != 0)
                 fprintf(stderr, "palisade agent: --bundle-cache: %s; the new bundle is not cached\n", cerr);
         }
         if (np) { memcpy(f->taken_hash, h, sizeof h); f->have_hash = true; }
@@ -384,9 +412,9 @@ static void poll_once(pal_fetcher *f)
     /* the refusal remembered (the poller's own): known again by its ETag, or its size and date */
     bool refused_now = (rc == 0 && !same && !np) || (rc == -1 && d.too_big);
     if (refused_now) {
-        f->refused = (refused_mark){.set = true, .too_big = d.too_big, .length = rc == 0 ? (long long)d.len : d.length};
-        snprintf(f->refused.etag, sizeof f->refused.etag, "%s", d.etag);
-        snprintf(f->refused.last_modified, sizeof f->refused.last_modified, "%s", d.last_modified);
+        f->refused = (refused_mark){.set = true, .too_big = d.too_big, .length = rc == 0 ? (long long)d.len : d.h.length};
+        snprintf(f->refused.etag, sizeof f->refused.etag, "%s", d.h.etag);
+        snprintf(f->refused.last_modified, sizeof f->refused.last_modified, "%s", d.h.last_modified);
     } else if (rc == 0) {
         f->refused.set = false;   /* the server serves another one */
     }
@@ -408,7 +436,7 @@ static void poll_once(pal_fetcher *f)
     } else if (rc == 0) {
         f->st.downloads++;
         /* the ETag answered for, taken or refused: an unchanged refused bundle is a 304 next time, not another download */
-        snprintf(f->st.etag, sizeof f->st.etag, "%s", d.etag);
+        snprintf(f->st.etag, sizeof f->st.etag, "%s", d.h.etag);
         if (same) {
             snprintf(f->st.last_result, sizeof f->st.last_result, "200 the bundle in force, unchanged");
         } else if (np) {
@@ -429,7 +457,7 @@ static void poll_once(pal_fetcher *f)
         if (d.too_big) {
             f->st.refused++;
             /* asked for with If-None-Match from now on: an unchanged oversized bundle is a 304, not another download */
-            snprintf(f->st.etag, sizeof f->st.etag, "%s", d.etag);
+            snprintf(f->st.etag, sizeof f->st.etag, "%s", d.h.etag);
         } else {
             f->st.failed++;
         }

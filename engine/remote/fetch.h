@@ -95,6 +95,20 @@ pal_program *pal_fetcher_take(pal_fetcher *f, pal_bundle_sig *sig);
 void pal_fetcher_installed(pal_fetcher *f, const char *revision);
 void pal_fetcher_get_stats(pal_fetcher *f, pal_fetch_stats *st);
 
+/* A response's headers as the poller reads them, a line at a time as
+   libcurl hands them over (each with its line end, not NUL-terminated):
+   the status and the ETag, Last-Modified and Content-Length of the
+   response being read (a status line starts a response over, so a
+   redirect's are forgotten). */
+typedef struct pal_http_head {
+    long status;                  /* 0: no status line, or not a number */
+    long long length;             /* Content-Length; -1: none, or not a number */
+    char etag[128], last_modified[64];   /* empty: none, or too long to keep */
+} pal_http_head;
+void pal_http_head_init(pal_http_head *h);
+/* One line; true at the blank line that ends a response's headers. */
+bool pal_http_head_line(pal_http_head *h, const char *line, size_t len);
+
 /* "30s", "500ms", "2m", "1h", or a number of seconds: milliseconds, 100 ms to a day.  -1 when not one. */
 long long pal_parse_duration_ms(const char *s);
 

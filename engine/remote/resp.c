@@ -192,6 +192,11 @@ int pal_redis_url_parse(const char *url, pal_redis_url *u, char *err, size_t cap
             if ((size_t)(rb - hp - 1) >= sizeof u->host) goto host_too_long;
             memcpy(u->host, hp + 1, (size_t)(rb - hp - 1));
             if (rb + 1 < hostend && rb[1] == ':') colon = rb + 1;
+            else if (rb + 1 < hostend) {
+                snprintf(err, cap, "the URL's host: after [ADDR] comes :PORT or the /STREAM, not '%.*s'",
+                         (int)(hostend - rb - 1 > 40 ? 40 : hostend - rb - 1), rb + 1);
+                return -1;
+            }
         } else {
             colon = memchr(hp, ':', (size_t)(hostend - hp));
             const char *he = colon ? colon : hostend;

@@ -320,6 +320,19 @@ static void issue_claim(pal_rstream *rs, long long now)
 
 /* ---- feeding the session ---- */
 
+/* An entry id as Redis writes one: MS-SEQ, digits.  The decision's JSON
+   carries it unescaped, and XACK names it. */
+static bool stream_id(const char *s, size_t n)
+{
+    size_t dash = 0, digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '-' && !dash && digits) { dash = i; continue; }
+        if (s[i] < '0' || s[i] > '9') return false;
+        digits++;
+    }
+    return dash && dash + 1 < n;
+}
+
 /* The next entry's event, and its place in the ring.  false: none. */
 static bool next_entry(pal_rstream *rs)
 {
@@ -340,6 +353,7 @@ static bool next_entry(pal_rstream *rs)
             continue;
         }
         redisReply *id = e->element[0];
+        if (!stream_id(id->str, id->len)) { rs->st.errors++; continue; }   /* not from Redis: it would be acked as garbage */
         if (f->claimed && in_flight(rs, id->str, id->len)) continue;   /* ours already, still on its way */
         if (rs->count == rs->cap) { rs->st.errors++; continue; }       /* cannot happen: reads ask for the room */
         ent *slot = at(rs, rs->count++);
@@ -624,7 +638,8 @@ static void reply_text(const redisReply *r, char *out, size_t cap)
     snprintf(out, cap, "%.*s", (int)(r->len > 300 ? 300 : r->len), r->str ? r->str : "");
 }
 
-/* Returns false when the connections were reset. */
+/* Takes r (frees it, or keeps it while its entries are fed).  Returns
+   false when the connections were reset. */
 static bool on_reply(pal_rstream *rs, pal_resp *from, redisReply *r, int tag, long long now)
 {
     char text[320];
@@ -633,7 +648,7 @@ static bool on_reply(pal_rstream *rs, pal_resp *from, redisReply *r, int tag, lo
     switch (tag) {
     case T_GROUP:
         rs->setup_left--;
-        if (err && strncmp(text, "BUSYGROUP", 9)) { rs->st.errors++; reset(rs, now, text); return false; }
+        if (err && strncmp(text, "BUSYGROUP", 9)) { rs->st.errors++; reset(rs, now, text); freeReplyObject(r); return false; }
         break;
     case T_TYPE:
         rs->setup_left--;
@@ -643,13 +658,13 @@ static bool on_reply(pal_rstream *rs, pal_resp *from, redisReply *r, int tag, lo
                      rs->o.out.stream, err ? text : r->str);
             rs->st.errors++;
             reset(rs, now, why);
-            return false;
+            freeReplyObject(r); return false;
         }
         break;
     case T_READ: {
         rs->read_busy = false;
         rs->reserved_read = 0;
-        if (err) { rs->st.errors++; reset(rs, now, text); return false; }
+        if (err) { rs->st.errors++; reset(rs, now, text); freeReplyObject(r); return false; }
         if (rs->stopping) break;   /* delivered, not decided: pending, for a restart or a claim */
         redisReply *entries = read_entries(r);
         size_t n = entries ? entries->elements : 0;
@@ -675,7 +690,7 @@ static bool on_reply(pal_rstream *rs, pal_resp *from, redisReply *r, int tag, lo
     case T_CLAIM: {
         rs->claim_busy = false;
         rs->reserved_claim = 0;
-        if (err) { rs->st.errors++; reset(rs, now, text); return false; }
+        if (err) { rs->st.errors++; reset(rs, now, text); freeReplyObject(r); return false; }
         if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2 && r->element[0]->type == REDIS_REPLY_STRING &&
             r->element[0]->len < sizeof rs->claim_cursor) {
             memcpy(rs->claim_cursor, r->element[0]->str, r->element[0]->len);
@@ -700,7 +715,7 @@ static bool on_reply(pal_rstream *rs, pal_resp *from, redisReply *r, int tag, lo
             /* not applied: the entries are pending, as if the connection had been lost */
             rs->st.errors++;
             reset(rs, now, err ? text : "a transaction was not applied");
-            return false;
+            freeReplyObject(r); return false;
         }
         for (size_t k = 0; k < r->elements; k++) {
             if (r->element[k]->type == REDIS_REPLY_ERROR) {
@@ -714,7 +729,7 @@ static bool on_reply(pal_rstream *rs, pal_resp *from, redisReply *r, int tag, lo
         break;
     case T_XADD:
         if (!rs->ncommits) break;
-        if (err) { rs->st.errors++; reset(rs, now, text); return false; }   /* not written: not acked */
+        if (err) { rs->st.errors++; reset(rs, now, text); freeReplyObject(r); return false; }   /* not written: not acked */
         if (--rs->commits[rs->chead].xadds_left == 0) {
             xack(rs, 0, rs->commits[rs->chead].n);
             commit_done(rs);

@@ -75,7 +75,10 @@ static unsigned byte(in *s) { return s->i < s->n ? s->p[s->i++] : 0; }
 
 typedef struct out { char *s; size_t len, cap; bool full; } out;
 
-enum { RESP_MAX = 1u << 20, ELEMENTS_MAX = 20000, DEPTH_MAX = 6 };
+/* depth: the nesting of the element being written (0: the reply).  hiredis
+   0.14 reads arrays nested 8 deep at most (0..7); below DEPTH_LEAVES only
+   leaves are written, so no array is deeper than 6. */
+enum { RESP_MAX = 1u << 20, ELEMENTS_MAX = 20000, DEPTH_LEAVES = 5 };
 
 static void put(out *o, const void *b, size_t n)
 {
@@ -154,17 +157,19 @@ static void array_of(in *s, out *o, int depth, budget *b, size_t n, bool repeat)
 }
 
 /* An entry as a server writes one: [id, [field, value, ...]], fields and
-   values from the grammar so that they are sometimes not strings. */
+   values from the grammar so that they are sometimes not strings (the
+   entry at depth, its fields at depth + 1, theirs at depth + 2). */
 static void entry(in *s, out *o, int depth, budget *b)
 {
     put(o, "*2\r\n", 4);
     unsigned k = byte(s);
     if (k & 0x80) reply(s, o, depth + 1, b); else string(s, o, &b->serial);
+    if (depth + 2 > DEPTH_LEAVES + 1) { put(o, "$-1\r\n", 5); return; }   /* too deep for its fields */
     unsigned pairs = k & 7;
     if (k & 0x40) { put(o, "$-1\r\n", 5); return; }   /* a deleted entry: [id, nil] */
     putf(o, "*%lld\r\n", 2ll * pairs + ((k & 0x20) ? 1 : 0));   /* an odd count: a field with no value */
     for (unsigned i = 0; i < 2 * pairs + ((k & 0x20) ? 1u : 0u); i++) {
-        if (byte(s) & 1) reply(s, o, depth + 1, b); else string(s, o, &b->serial);
+        if (byte(s) & 1) reply(s, o, depth + 2, b); else string(s, o, &b->serial);
     }
 }
 
@@ -172,7 +177,7 @@ static void reply(in *s, out *o, int depth, budget *b)
 {
     if (o->full) return;
     unsigned t = byte(s);
-    if (depth >= DEPTH_MAX) t %= 4;   /* only leaves down there */
+    if (depth >= DEPTH_LEAVES) t %= 4;   /* only leaves down there */
     switch (t % 12) {
     case 0: string(s, o, &b->serial); break;
     case 1: put(o, "$-1\r\n", 5); break;                       /* nil */
@@ -186,20 +191,23 @@ static void reply(in *s, out *o, int depth, budget *b)
         array_of(s, o, depth, b, n, huge);
         break;
     }
-    case 7: case 8: entry(s, o, depth, b); break;
+    case 7: case 8:
+        if (depth > DEPTH_LEAVES - 1) { put(o, "$-1\r\n", 5); break; }
+        entry(s, o, depth, b);
+        break;
     case 9: {                                                  /* entries: [entry, ...] */
         unsigned k = byte(s);
         size_t n = (k & 0x80) ? 100 + (size_t)(k & 0x7f) * 23 : k % 16;
         if (b->elements + n > ELEMENTS_MAX) n = b->elements < ELEMENTS_MAX ? ELEMENTS_MAX - b->elements : 0;
         b->elements += n;
         putf(o, "*%lld\r\n", (long long)n);
-        for (size_t i = 0; i < n && !o->full; i++) entry(s, o, depth + 1, b);
+        for (size_t i = 0; i < n && !o->full; i++) entry(s, o, depth + 1, b);   /* depth < DEPTH_LEAVES: arrays to depth + 2 */
         break;
     }
     case 10:                                                   /* a read's reply: [[stream, entries]] */
         put(o, "*1\r\n*2\r\n", 8);
         bulk(o, "in", 2);
-        reply(s, o, depth + 1, b);
+        reply(s, o, depth + 2, b);
         break;
     case 11:                                                   /* a claim's reply: [cursor, entries, deleted] */
         put(o, (t & 16) ? "*3\r\n" : "*2\r\n", 4);

@@ -123,6 +123,18 @@ static void test_urls(void)
     CHECK(strstr(err, "host is too long") != NULL);
 }
 
+/* Bytes after an IPv6 address's bracket were dropped without a word: [::1]junk was ::1. */
+static void test_bracket_junk(void)
+{
+    pal_redis_url u;
+    char err[600];
+    CHECK_INT(parse("redis://[::1]junk/s", &u, err, sizeof err), -1);
+    CHECK(strstr(err, "not 'junk'") != NULL);
+    CHECK_INT(parse("redis://[::1]:7/s", &u, err, sizeof err), 0);
+    CHECK_STR(u.host, "::1");
+    CHECK_INT(parse("redis://[::1]/s", &u, err, sizeof err), 0);
+}
+
 static void test_same_server(void)
 {
     pal_redis_url a, b;
@@ -157,6 +169,9 @@ static void test_durations(void)
     CHECK_INT(pal_parse_duration_ms("5 s"), -1);
     CHECK_INT(pal_parse_duration_ms("-1s"), -1);
     CHECK_INT(pal_parse_duration_ms(""), -1);
+    CHECK_INT(pal_parse_duration_ms("nan"), -1);   /* fuzz_redis_url: was (long long)NaN */
+    CHECK_INT(pal_parse_duration_ms("nanms"), -1);
+    CHECK_INT(pal_parse_duration_ms("inf"), -1);
 }
 
 /* ---- a held lookup ---- */
@@ -397,6 +412,16 @@ static void on_decision(void *user, const char *entry, const char *value, size_t
 
 /* A read's reply of n entries, entry i with the event field (or, when i is
    in `nofield`, only another field), parsed by hiredis as from a server. */
+static void *parse_resp(const char *text)
+{
+    redisReader *rd = redisReaderCreate();
+    void *r = NULL;
+    redisReaderFeed(rd, text, strlen(text));
+    redisReaderGetReply(rd, &r);
+    redisReaderFree(rd);
+    return r;
+}
+
 static void *read_reply(unsigned n, unsigned nofield)
 {
     pal_strbuf b;
@@ -463,6 +488,32 @@ static void test_reply_path(void)
     CHECK_STR(g.ids[299], "1700000000000-299");
     CHECK(strstr(g.last_error, "entry 1700000000000-7 of stream in has no field \\\"event\\\"") != NULL);
     CHECK(strstr(g.last_error, "field=NAME in the --input URL") != NULL);
+
+    /* an id that is not MS-SEQ is not taken (its quote would break the decision's JSON, and XACK would name garbage) */
+    pal_rstream_stats st;
+    pal_rstream_get_stats(rs, &st);
+    unsigned long long errors = st.errors, read = st.read;
+    const char *ev = "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"a\"}}";
+    char text[1024];
+    snprintf(text, sizeof text, "*1\r\n*2\r\n$2\r\nin\r\n*3\r\n"
+             "*2\r\n$5\r\n1-2\"x\r\n*2\r\n$5\r\nevent\r\n$%zu\r\n%s\r\n"
+             "*2\r\n$0\r\n\r\n*2\r\n$5\r\nevent\r\n$%zu\r\n%s\r\n"
+             "*2\r\n$3\r\n5-6\r\n*2\r\n$5\r\nevent\r\n$%zu\r\n%s\r\n", strlen(ev), ev, strlen(ev), ev, strlen(ev), ev);
+    CHECK_INT(pal_rstream_test_reply(rs, PAL_RSTREAM_TEST_READ, parse_resp(text), 2), PAL_RSTREAM_TEST_READ);
+    memset(&g, 0, sizeof g);
+    for (int round = 0; round < 10 && pal_rstream_test_held(rs); round++) {
+        pal_rstream_test_feed(rs, &d);
+        CHECK(pal_rstream_test_drain(rs, on_decision, &g) >= 0);
+    }
+    CHECK_INT(g.n, 1);
+    CHECK_STR(g.ids[0], "5-6");
+    pal_rstream_get_stats(rs, &st);
+    CHECK_INT(st.errors - errors, 2);
+    CHECK_INT(st.read - read, 1);
+
+    /* an error reply gives the connections up, and is freed (it leaked: LeakSanitizer under make asan) */
+    CHECK_INT(pal_rstream_test_reply(rs, PAL_RSTREAM_TEST_READ, parse_resp("-NOGROUP No such key 'in'\r\n"), 3), -1);
+    CHECK_INT(pal_rstream_test_reply(rs, PAL_RSTREAM_TEST_CLAIM, parse_resp("-ERR hostile\r\n"), 4), -1);
     pal_rstream_free(rs);
     pal_decider_free(&d);
     pal_program_free(p);
@@ -472,6 +523,7 @@ int main(void)
 {
     test_reply_path();
     test_urls();
+    test_bracket_junk();
     test_lookup_off_loop();
     test_rstream_lookup_held();
     test_same_server();
