@@ -48,7 +48,8 @@
  *  - Shutdown (SIGTERM, SIGINT, or the end of standard input when it is
  *    the only source): stop accepting connections and reading new lines;
  *    a line already begun is read to its newline (one byte at a time, so
- *    not one byte more is taken) for up to AGENT_SHUTDOWN_GRACE_MS, then
+ *    not one byte more is taken) for up to --shutdown-grace (default
+ *    AGENT_SHUTDOWN_GRACE_MS), then
  *    any line still unfinished gets an error decision; replies are
  *    flushed, the stats line is printed, exit 0.
  *
@@ -228,6 +229,8 @@ typedef struct agent {
     /* shutdown */
     bool stopping;
     long long stop_deadline_ms;
+    int shutdown_grace_ms;       /* --shutdown-grace */
+    bool rs_given_up;            /* the grace is over: what the consumer group holds stays pending in Redis */
 
     pal_session_counts counts;   /* lines in, decisions out, input errors: every session adds to it */
     unsigned long long io_errors, reloads_ok, reloads_failed, replies_dropped, cut_short;
@@ -898,7 +901,7 @@ static void begin_stop(agent *a, const char *why)
 {
     if (a->stopping) return;
     a->stopping = true;
-    a->stop_deadline_ms = agent_now_ms() + AGENT_SHUTDOWN_GRACE_MS;
+    a->stop_deadline_ms = agent_now_ms() + a->shutdown_grace_ms;
     fprintf(stderr, "palisade agent: %s: finishing the lines already begun, then exiting\n", why);
     agent_reload_cancel(&a->pol);
     a->reload_due_ms = 0;
@@ -953,7 +956,7 @@ static bool sources_busy(const agent *a)
     if (a->workers && pal_workers_inflight(a->workers)) return true;   /* decisions on their way */
     if (a->use_stdin && !a->stdin_done) return true;
     if (a->follow_path && !a->fol.read_done) return true;
-    if (a->rs && pal_rstream_busy(a->rs)) return true;
+    if (a->rs && !a->rs_given_up && pal_rstream_busy(a->rs)) return true;
     for (size_t i = 0; i < a->nconns; i++) {
         const conn *c = a->conns[i];
         if (!c->read_done || pal_outq_pending(&c->out)) return true;
@@ -983,6 +986,15 @@ static void run(agent *a)
                     cut_short(a, &c->s);
                     if (c->kind == CONN_DECISION) send_replies(a, c, now);
                     close_conn(a, a->nconns - 1);
+                }
+                /* entries not committed by now (an output that does not answer) are left pending: nothing is
+                   lost, the group decides them again (this consumer's restart, or a claim) */
+                if (a->rs && !a->rs_given_up && pal_rstream_busy(a->rs)) {
+                    pal_rstream_stats st;
+                    pal_rstream_get_stats(a->rs, &st);
+                    fprintf(stderr, "palisade agent: redis: %u entries not committed within the %d ms grace "
+                            "(--shutdown-grace); they stay pending and are decided again\n", st.inflight, a->shutdown_grace_ms);
+                    a->rs_given_up = true;
                 }
             }
             if (!sources_busy(a)) break;
@@ -1121,7 +1133,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: palisade agent [--policy DIR|BUNDLE] [--verify-key PUB] [--input-format auto|ecs|sysmon|evtx-json|falco]\n"
             "                      [--follow FILE [--from-start] | --listen PATH] [--decision-socket PATH]\n"
-            "                      [--output FILE] [--reload-delay MS] [--idle-timeout MS] [--request-timeout MS]\n"
+            "                      [--output FILE] [--reload-delay MS] [--idle-timeout MS] [--request-timeout MS] [--shutdown-grace MS]\n"
             "                      [--learn DIR [--learn-image GLOB]] [--volume-map MAP] [--threads N] [--state FILE]\n"
             "                      [--input redis://HOST:PORT/STREAM?group=G&consumer=C --output redis://HOST:PORT/STREAM]\n"
             "Decides a live event stream, one decision line per event line, each naming the revision that made it.\n"
@@ -1158,6 +1170,9 @@ static void usage(FILE *f)
             "                        file must have been unchanged when it is read (default %d)\n"
             "  --idle-timeout MS     a connection with nothing in flight that sends nothing this long is closed\n"
             "                        (default %d; 0: never)\n"
+            "  --shutdown-grace MS   at SIGTERM, the time to finish the lines begun and to commit what was read\n"
+            "                        from Redis (default %d); then unfinished lines get error decisions, and\n"
+            "                        entries not committed stay pending in the group, decided again later\n"
             "  --request-timeout MS  a line begun must end, and replies waiting must be read from, within this\n"
             "                        time, or the line gets an error reply and the connection is closed\n"
             "                        (default %d; 0: never).  With every connection slot taken, the longest-idle\n"
@@ -1176,7 +1191,7 @@ static void usage(FILE *f)
             "                        on SIGUSR2 and at exit, to review and commit\n"
             "Signals: SIGHUP reload, SIGUSR1 stats line on stderr, SIGUSR2 write what was learned,\n"
             "SIGTERM/SIGINT finish and exit 0.\n",
-            DEFAULT_RELOAD_DELAY_MS, AGENT_IDLE_TIMEOUT_MS, AGENT_REQUEST_TIMEOUT_MS, cli_cores());
+            DEFAULT_RELOAD_DELAY_MS, AGENT_IDLE_TIMEOUT_MS, AGENT_SHUTDOWN_GRACE_MS, AGENT_REQUEST_TIMEOUT_MS, cli_cores());
     agent_enforce_usage(f);
 }
 
@@ -1418,6 +1433,7 @@ int cmd_agent(int argc, char **argv)
     a.reload_delay_ms = DEFAULT_RELOAD_DELAY_MS;
     a.idle_timeout_ms = AGENT_IDLE_TIMEOUT_MS;
     a.request_timeout_ms = AGENT_REQUEST_TIMEOUT_MS;
+    a.shutdown_grace_ms = AGENT_SHUTDOWN_GRACE_MS;
     a.threads = cli_cores();
     const char *fmtname = "auto", *keypath = NULL;
     bool fetch_flags = false;
@@ -1480,6 +1496,8 @@ int cmd_agent(int argc, char **argv)
             a.reload_delay_ms = (int)v;
         } else if (cli_args_value(&A, "--idle-timeout", "milliseconds, 0 (never) to 86400000")) {
             if (parse_timeout("--idle-timeout", A.value, &a.idle_timeout_ms) != 0) return EXIT_ERROR;
+        } else if (cli_args_value(&A, "--shutdown-grace", "milliseconds, 0 to 86400000")) {
+            if (parse_timeout("--shutdown-grace", A.value, &a.shutdown_grace_ms) != 0) return EXIT_ERROR;
         } else if (cli_args_value(&A, "--request-timeout", "milliseconds, 0 (never) to 86400000")) {
             if (parse_timeout("--request-timeout", A.value, &a.request_timeout_ms) != 0) return EXIT_ERROR;
         } else if (cli_args_value(&A, "--threads", "a number of threads")) {

@@ -347,7 +347,8 @@ def scenario_loss(srv):
 def scenario_backpressure(srv):
     outsrv = start_server(os.path.join(TMP, "outsrv"))
     r, ro = Redis(port=srv.port), Redis(port=outsrv.port)
-    a = Agent("bp", ["--input", url(srv, "p:in", group="g", consumer="x", start="0"), "--output", url(outsrv, "p:out")])
+    a = Agent("bp", ["--input", url(srv, "p:in", group="g", consumer="x", start="0"), "--output", url(outsrv, "p:out"),
+                     "--shutdown-grace", "1000"])
     a.ready()
     m = add(r, "p:in", 2000, "warm")
     wait_for(lambda: pending(r, "p:in", "g") == 0 and ro.call("XLEN", "p:out") >= 2000, 60)
@@ -363,7 +364,22 @@ def scenario_backpressure(srv):
     rss = int([l for l in open("/proc/%d/status" % a.p.pid) if l.startswith("VmRSS")][0].split()[1])
     check(0 < held2 <= 4096, "back-pressure: with the output stopped the agent holds at most 4096 entries (%d pending, "
           "the other %d wait in Redis; rss %d kB)" % (held2, 30000 - held2, rss), held2)
+    # SIGTERM while the output does not answer: the agent exits after its --shutdown-grace (it waited for
+    # the output forever), leaving what it held pending; restarted under its name, it decides them again
+    a.p.send_signal(signal.SIGTERM)
+    a.sigterm = True
+    try:
+        a.p.wait(30)
+    except subprocess.TimeoutExpired:
+        pass
+    check(a.p.poll() == 0 and "not committed within the 1000 ms grace" in a.text(),
+          "back-pressure: SIGTERM with the output stopped: the agent exits after --shutdown-grace 1000, its "
+          "entries left pending", "rc %s: %s" % (a.p.poll(), a.text()[-400:]))
+    if a.p.poll() is None:
+        a.p.kill(); a.p.wait()
+    a.errf.close()
     outsrv.proc.send_signal(signal.SIGCONT)
+    a = Agent("bp2", ["--input", url(srv, "p:in", group="g", consumer="x", start="0"), "--output", url(outsrv, "p:out")])
     ro = Redis(port=outsrv.port)
     wait_for(lambda: pending(r, "p:in", "g") == 0 and ro.call("XLEN", "p:out") >= 32000, 120, 0.2)
     verify(ro, "back-pressure", m, "p:out")
