@@ -662,6 +662,12 @@ static void expire_conns(agent *a, long long now)
         conn *c = a->conns[k];
         int why;
         if (conn_expiry(a, c, &why) > now) continue;
+        if (why == 3) {
+            /* bytes that came after this turn's poll are not read yet: the peer is not idle, and closing
+               now would drop them (the next turn reads them) */
+            char b;
+            if (recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0) { c->last_active_ms = now; continue; }
+        }
         if (why == 1) {
             /* the line gets its answer (an error), then the connection closes */
             char msg[200];
