@@ -1633,9 +1633,13 @@ static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_str
     if (!ls || ls->kind != PAL_YAML_MAP) return refuse(c, rule, "the rule has no logsource");
     const char *product = scalar(ls, "product"), *category = scalar(ls, "category"), *service = scalar(ls, "service");
     c->src = sigma_map_source(c->map, product, category, service);
-    if (!c->src)
-        return refuse(c, ls, "logsource%s%s%s%s%s%s is not in the field mapping", product ? " product " : "", product ? product : "",
-                      category ? " category " : "", category ? category : "", service ? " service " : "", service ? service : "");
+    if (!c->src)   /* a Windows channel palisade does not decode: a rule for it would convert and never fire */
+        return refuse(c, ls, "logsource%s%s%s%s%s%s is not in the field mapping%s", product ? " product " : "", product ? product : "",
+                      category ? " category " : "", category ? category : "", service ? " service " : "", service ? service : "",
+                      product && !strcmp(product, "windows") && service && !category
+                          ? " (palisade decodes the Sysmon, Security, System and PowerShell/Operational channels; a rule for another"
+                            " channel's records could never fire)"
+                          : "");
     c->detection = pal_yaml_get(rule, "detection");
     if (!c->detection || c->detection->kind != PAL_YAML_MAP) return refuse(c, rule, "the rule has no detection");
 

@@ -210,8 +210,6 @@ static const char builtin_text[] =
     "    when: 'winlog.channel == nocase \"Security\"'\n"
     "  - match: {product: windows, service: system}\n"
     "    when: 'winlog.channel == nocase \"System\"'\n"
-    "  - match: {product: windows, service: application}\n"
-    "    when: 'winlog.channel == nocase \"Application\"'\n"
     "  - match: {product: windows, service: powershell}\n"
     "    when: 'winlog.channel == nocase \"Microsoft-Windows-PowerShell/Operational\"'\n";
 
