@@ -53,6 +53,7 @@
 #include "engine/base/strbuf.h"
 #include "engine/core/schema.h"
 #include "engine/core/match.h"
+#include "engine/core/winevents.h"
 #include "engine/base/limits.h"
 
 #include <ctype.h>
@@ -701,6 +702,34 @@ static bool hash_test(conv *c, const pal_yaml *at, const sigma_field_map *fm, co
     return refuse(c, at, "%s value '%.80s' names no hash algorithm palisade maps", fm->sigma, v->s);
 }
 
+/* An EventID the rule's channel source pins must be one the decoder maps
+   for that channel: a record of another EventID is an error line, never
+   decided, so the converted rule would silently miss it (weaker than the
+   Sigma rule).  Such a rule is refused, naming the EventIDs it could see. */
+static bool event_ids_decoded(conv *c, const pal_yaml *key, const mods *m, const values *vs)
+{
+    static const char chan_test[] = "winlog.channel == nocase \"";
+    const char *p = c->src && c->src->when ? strstr(c->src->when, chan_test) : NULL;
+    if (!p || m->op != VO_EQ || m->cmp != CMP_NONE || m->exists || m->re || m->fieldref) return true;
+    p += sizeof chan_test - 1;
+    const char *q = strchr(p, '"');
+    unsigned src = q ? pal_win_source_of_channel(p, (size_t)(q - p)) : 0;
+    if (!src) return true;
+    for (unsigned i = 0; i < vs->n; i++) {
+        const char *s = vs->v[i]->str;
+        char *end;
+        errno = 0;
+        long long id = strtoll(s, &end, 10);
+        if (!*s || *end || errno || id < 0 || id > 65535) continue;   /* not a plain EventID: the compiler judges it */
+        if (pal_win_event_find(src, id)) continue;
+        char ids[256];
+        pal_win_event_ids(src, ids, sizeof ids);
+        return refuse(c, vs->v[i], "%s %lld: palisade does not decode that EventID of channel %.*s (it maps %s), so the "
+                      "converted rule would miss those records", key->str, id, (int)(q - p), p, ids);
+    }
+    return true;
+}
+
 /* One field condition: `Field|mods: value(s)`, into o. */
 static bool field_test(conv *c, const pal_yaml *key, const char *fname, const char *modtext, const pal_yaml *val,
                        pal_strbuf *o)
@@ -714,6 +743,8 @@ static bool field_test(conv *c, const pal_yaml *key, const char *fname, const ch
                            c->map->fallback ? " (nor in the schema under the fallback prefix)" : "");
     values vs;
     if (!get_values(c, key, val, &vs)) return false;
+    if (fm->kind == SM_FIELD && fm->target && !strcmp(fm->target, "winlog.event_id") && !event_ids_decoded(c, key, &m, &vs))
+        return false;
     if (m.all && vs.n < 2 && !m.exists) {
         /* Sigma forbids |all on one value; it means the value itself */
         m.all = false;
