@@ -117,8 +117,10 @@ int agent_reload_wait(agent_policy *ap, pal_program **out, pal_bundle_sig *sig, 
    what to do. */
 #include <stdint.h>
 struct pal_seqstate;
-int agent_state_load(const char *path, const pal_program *p, struct pal_seqstate **out, uint64_t *events, char *err,
-                     size_t cap);
+struct pal_seq_limits;
+/* lim: the caps the partial matches read go in through (--state-max...) */
+int agent_state_load(const char *path, const pal_program *p, const struct pal_seq_limits *lim, struct pal_seqstate **out,
+                     uint64_t *events, char *err, size_t cap);
 int agent_state_save(const char *path, const struct pal_seqstate *s, uint64_t events, char *err, size_t cap);
 
 /* Enforcement (--enforce, cli/agent_enforce.c over engine/enforce/enforcer.h):

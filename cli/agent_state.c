@@ -26,7 +26,8 @@
 #include "engine/base/limits.h"
 #include "engine/runtime/seq.h"
 
-int agent_state_load(const char *path, const pal_program *p, pal_seqstate **out, uint64_t *events, char *err, size_t cap)
+int agent_state_load(const char *path, const pal_program *p, const pal_seq_limits *lim, pal_seqstate **out, uint64_t *events,
+                     char *err, size_t cap)
 {
     *out = NULL;
     *events = 0;
@@ -61,7 +62,7 @@ int agent_state_load(const char *path, const pal_program *p, pal_seqstate **out,
     if (rc != PAL_READ_OK) return pal_set_err(err, cap, "--state %s", why);
     pal_seqstate *s;
     char rerr[768];
-    rc = pal_seqstate_read((const unsigned char *)buf, len, path, p, NULL, &s, events, rerr, sizeof rerr);
+    rc = pal_seqstate_read((const unsigned char *)buf, len, path, p, lim, &s, events, rerr, sizeof rerr);
     free(buf);
     if (rc != 0) return pal_set_err(err, cap, "--state %s", rerr);
     pal_seq_stats ss;

@@ -182,6 +182,7 @@ typedef struct agent {
     /* options */
     const char *policy_path, *follow_path, *listen_path, *decision_path, *output_path;
     const char *state_path;    /* --state: correlation state kept across restarts (NULL: none) */
+    pal_seq_limits seq_limits; /* --state-max, --state-max-rule (0: the defaults) */
     pal_input_format fmt;
     pal_decode_opts dopts;     /* --volume-map */
     bool have_dopts;
@@ -267,11 +268,24 @@ static void print_stats(const agent *a, const char *when)
                  "bundle_downloads=%llu bundle_taken=%llu bundle_refused=%llu bundle_refused_unchanged=%llu bundle_failed=%llu",
                  when, fs.checks, fs.not_modified, fs.downloads, fs.taken, fs.refused, fs.refused_unchanged, fs.failed);
     }
+    /* the correlation state (sequences, counting rules): every eviction
+       is counted here as well as in the summary at exit */
+    char corr[400] = "";
+    const pal_seqstate *ss = a->dec ? pal_runtime_seqstate(a->dec->rt) : NULL;
+    if (ss) {
+        pal_seq_stats cs;
+        pal_seqstate_stats(ss, &cs);
+        snprintf(corr, sizeof corr, " correlations_matched=%llu correlations_live=%llu correlations_bytes=%llu "
+                 "correlations_evicted_rule=%llu correlations_evicted_global=%llu correlations_expired=%llu "
+                 "correlations_late=%llu", (unsigned long long)cs.completed, (unsigned long long)cs.live,
+                 (unsigned long long)cs.bytes, (unsigned long long)cs.evicted_rule,
+                 (unsigned long long)cs.evicted_total, (unsigned long long)cs.expired, (unsigned long long)cs.late);
+    }
     fprintf(stderr, "palisade agent: stats%s: events_in=%llu decisions_out=%llu errors=%llu reloads_ok=%llu "
             "reloads_failed=%llu revision=%s connections=%zu replies_dropped=%llu timed_out=%llu evicted=%llu "
-            "refused=%llu%s\n", when, a->counts.lines, a->counts.decisions,
+            "refused=%llu%s%s\n", when, a->counts.lines, a->counts.decisions,
             a->counts.input_errors + a->counts.write_errors + a->io_errors, a->reloads_ok, a->reloads_failed,
-            revision(a), a->nconns, a->replies_dropped, a->timed_out, a->evicted, a->refused, redis);
+            revision(a), a->nconns, a->replies_dropped, a->timed_out, a->evicted, a->refused, corr, redis);
 }
 
 /* ---- output ---- */
@@ -813,6 +827,17 @@ static void policy_changed(agent *a, long long now)
 /* A verified program goes into force between two events (a reload, a
    bundle from the server); the old one is freed once nothing uses it.
    Returns 0, or -1 (out of memory: the old program stays, np is freed). */
+/* A fresh correlation state for d under the --state-max caps (the
+   runtime makes one with the defaults).  -1 when out of memory. */
+static int agent_seq_caps(const agent *a, pal_decider *d)
+{
+    if (!pal_runtime_seqstate(d->rt) || (!a->seq_limits.max_rule && !a->seq_limits.max_total)) return 0;
+    pal_seqstate *s = pal_seqstate_new(d->p, &a->seq_limits);
+    if (!s) return -1;
+    pal_runtime_put_seqstate(d->rt, s);
+    return 0;
+}
+
 static int install_program(agent *a, pal_program *np, const pal_bundle_sig *sig, const char *from)
 {
     pal_decider *nd = malloc(sizeof *nd);
@@ -842,7 +867,21 @@ static int install_program(agent *a, pal_program *np, const pal_bundle_sig *sig,
             pal_runtime_put_seqstate(nd->rt, ss);
         }
     } else {
+        if (ss) {
+            /* the new program has no correlations: every partial match goes, said as a reload that drops some */
+            pal_seq_stats st;
+            pal_seqstate_stats(ss, &st);
+            fprintf(stderr, "palisade agent: correlations: 0 partial matches kept, %llu dropped with changed or removed rules\n",
+                    (unsigned long long)st.live);
+        }
         pal_seqstate_free(ss);
+        if (np->nseqs && agent_seq_caps(a, nd) != 0) {
+            pal_decider_free(nd);
+            free(nd);
+            pal_program_free(np);
+            report_reload_failure(a, "out of memory");
+            return -1;
+        }
     }
     /* the swap: the next line is decided by the new program — on
        the workers, the next batch (the batches already submitted
@@ -1141,6 +1180,7 @@ static void usage(FILE *f)
             "                      [--follow FILE [--from-start] | --listen PATH] [--decision-socket PATH]\n"
             "                      [--output FILE] [--reload-delay MS] [--idle-timeout MS] [--request-timeout MS] [--shutdown-grace MS]\n"
             "                      [--learn DIR [--learn-image GLOB]] [--volume-map MAP] [--threads N] [--state FILE]\n"
+            "                      [--state-max N] [--state-max-rule N]\n"
             "                      [--input redis://HOST:PORT/STREAM?group=G&consumer=C --output redis://HOST:PORT/STREAM]\n"
             "Decides a live event stream, one decision line per event line, each naming the revision that made it.\n"
             "  --policy DIR|BUNDLE   the rules (default: the built-in runtime policies); reloaded on SIGHUP and when\n"
@@ -1191,6 +1231,10 @@ static void usage(FILE *f)
             "  --state FILE          the partial matches of sequences and counting rules are written to FILE when\n"
             "                        the agent stops and read back when it starts (checked like a bundle; a\n"
             "                        damaged file stops the start); those of rules changed since are dropped\n"
+            "  --state-max N, --state-max-rule N\n"
+            "                        at most N partial matches in all (default 1000000) and of one correlation\n"
+            "                        (default 100000); past a cap the least recently updated is evicted, counted\n"
+            "                        in the stats line\n"
             "  --learn DIR           learning mode: events of the images learned (--learn-image GLOB, default all)\n"
             "                        are not enforced (decisions say allow, \"learning\":true); what they do is\n"
             "                        written as runtime and firewall policy to DIR/learned.pal (merged into it)\n"
@@ -1242,10 +1286,11 @@ static int agent_setup(agent *a, char *err, size_t cap)
     a->dec->decode_all = agent_decided_hook != NULL;
     a->dec->decode_opts = a->have_dopts ? &a->dopts : NULL;
     a->dec->ids_by_count = true;   /* lines of several connections interleave */
+    if (agent_seq_caps(a, a->dec) != 0) { snprintf(err, cap, "out of memory"); return -1; }
     if (a->state_path) {
         struct pal_seqstate *ss;
         uint64_t events;
-        if (agent_state_load(a->state_path, a->prog, &ss, &events, err, cap) != 0) return -1;
+        if (agent_state_load(a->state_path, a->prog, &a->seq_limits, &ss, &events, err, cap) != 0) return -1;
         if (ss) pal_runtime_put_seqstate(a->dec->rt, ss);
         a->dec->events = events;
     }
@@ -1432,6 +1477,7 @@ int cmd_agent(int argc, char **argv)
 {
     agent a;
     memset(&a, 0, sizeof a);
+    a.seq_limits.tolerance = -1;   /* the default tolerance */
     a.sig_fd = a.inotify_fd = a.listen_fd = a.decision_fd = -1;
     a.fol.fd = -1;
     a.out_fd = STDOUT_FILENO;
@@ -1493,6 +1539,11 @@ int cmd_agent(int argc, char **argv)
         else if (cli_args_value(&A, "--redis-tls-cert", "a PEM client certificate")) redis_tls_cert = A.value;
         else if (cli_args_value(&A, "--redis-tls-key", "the client certificate's PEM key")) redis_tls_key = A.value;
         else if (cli_args_value(&A, "--state", "a file for the correlation state")) a.state_path = A.value;
+        else if (cli_args_value(&A, "--state-max", "a number of partial matches")) {
+            if (cli_seq_limit("agent", "--state-max", A.value, &a.seq_limits.max_total) != 0) return EXIT_ERROR;
+        } else if (cli_args_value(&A, "--state-max-rule", "a number of partial matches")) {
+            if (cli_seq_limit("agent", "--state-max-rule", A.value, &a.seq_limits.max_rule) != 0) return EXIT_ERROR;
+        }
         else if (cli_args_value(&A, "--learn", "a directory for learned.pal")) learning.dir = A.value;
         else if (cli_args_value(&A, "--learn-image", "a glob on the image name, e.g. 'web*'")) learning.image_glob = A.value;
         else if (cli_args_value(&A, "--reload-delay", "milliseconds, 0 to 60000")) {
@@ -1589,6 +1640,7 @@ int cmd_agent(int argc, char **argv)
         rc = EXIT_ERROR;
     }
     print_stats(&a, " at exit");
+    if (pal_runtime_seqstate(a.dec->rt)) cli_seq_summary("agent", pal_runtime_seqstate(a.dec->rt));
     learn_write(&learning, "exit");
     pal_learn_free(learning.model);
     learning.model = NULL;

@@ -14,7 +14,9 @@
 #  4. a reload (the policy directory edited under a running agent) keeps
 #     the partial matches of unchanged correlations and drops those of
 #     changed and removed ones, counted, and the kept ones complete;
-#  5. --threads N with correlations decides byte for byte as --threads 1
+#  5. --state-max-rule and --state-max cap the partial matches; evictions
+#     and the rest of the state are in the stats line and the summary;
+#  6. --threads N with correlations decides byte for byte as --threads 1
 #     (and as eval) on one stream with sequences, counts and distinct
 #     counts over interleaved groups.
 # Every scenario runs with --threads 1 and 2.  No assertion depends on a
@@ -345,7 +347,70 @@ rule "many pids" {
         check(out == base, "identical: %s prints the %d bytes --threads 1 prints" % (name, len(base)),
               "first difference at decision %s" % first)
 
-SCENARIOS = (scenario_restart, scenario_damaged, scenario_other_policy, scenario_reload, scenario_threads_identical)
+def scenario_caps():
+    """--state-max-rule and --state-max cap the agent's partial matches as
+    they cap eval's; the evictions, and the rest of the state, are in the
+    stats line (SIGUSR1 and at exit) and the summary at exit; a reload to a
+    policy without correlations says what it dropped."""
+    d = os.path.join(TMP, "caps-%d" % THREADS)
+    os.makedirs(os.path.join(d, "pol"))
+    pol = os.path.join(d, "pol", "policy.pal")
+    write(pol, CHAIN.format(within="1h"))
+    a = Agent(["--policy", os.path.join(d, "pol"), "--state-max-rule", "1", "--reload-delay", "20"])
+    if not ready(a, "caps"):
+        a.finish()
+        return
+    # web-1's curl is evicted by web-2's (one per rule): only web-2 completes
+    a.send(ev("curl", host="web-1", cmd="c1"), ev("curl", host="web-2", cmd="c2"), ev("payload", host="web-1", cmd="p1"),
+           ev("payload", host="web-2", cmd="p2"), ev("sudo", host="db-1"))
+    decs = a.wait_out(5)
+    got = [chains(x["matches"]) for x in decs] if decs else None
+    check(got == [[], [], [], [("download then run", [2, 4], "c2 then p2 on web-2")], []],
+          "caps: --state-max-rule 1 evicts the older group, which then does not complete", repr(got))
+    n = len(a.err)
+    a.p.send_signal(signal.SIGUSR1)
+    i, line = a.wait_err(lambda l: "palisade agent: stats:" in l, n)
+    want = "correlations_matched=1 correlations_live=1 "
+    check(line is not None and want in line and "correlations_evicted_rule=1 correlations_evicted_global=0" in line,
+          "caps: the stats line counts the match, the live partial match and the eviction", line or a.stderr())
+    # a reload to a policy without correlations drops the partial match left, counted
+    n = len(a.err)
+    write(pol, 'rule "ls" { on process when process.name == "ls" }\n')
+    i, line = a.wait_err(lambda l: "correlations:" in l and "dropped" in l, n)
+    check(line is not None and "0 partial matches kept, 1 dropped with changed or removed rules" in line,
+          "caps: a reload to a policy without correlations says it dropped the partial match", line or a.stderr())
+    rc = a.finish()
+    check(rc == 0, "caps: SIGTERM exits 0", a.stderr())
+    r = subprocess.run([PAL, "agent", "--threads", str(THREADS), "--policy", pol, "--state-max", "1"],
+                       input=ev("curl", host="a", cmd="1") + "\n" + ev("curl", host="b", cmd="2") + "\n",
+                       capture_output=True, text=True, timeout=WAIT)
+    check(r.returncode == 0 and "correlations:" not in r.stderr, "caps: a policy without correlations has no summary",
+          r.stderr)
+    write(pol, CHAIN.format(within="1h"))
+    r = subprocess.run([PAL, "agent", "--threads", str(THREADS), "--policy", pol, "--state-max", "1"],
+                       input=ev("curl", host="a", cmd="1") + "\n" + ev("sudo", host="b") + "\n",
+                       capture_output=True, text=True, timeout=WAIT)
+    check(r.returncode == 0 and "correlations_evicted_rule=0 correlations_evicted_global=1" in r.stderr and
+          "palisade agent: correlations: 0 matched, 1 partial matches live" in r.stderr and
+          "1 evicted (0 by a rule's cap, 1 by the global cap)" in r.stderr,
+          "caps: --state-max 1 evicts across rules, in the stats at exit and the summary", r.stderr)
+    # a state written under larger caps goes back in through these, oldest first
+    st = os.path.join(d, "agent.state")
+    subprocess.run([PAL, "agent", "--policy", pol, "--state", st], capture_output=True, timeout=WAIT,
+                   input=ev("curl", host="a", cmd="1") + "\n" + ev("curl", host="b", cmd="2") + "\n", text=True)
+    r = subprocess.run([PAL, "agent", "--threads", str(THREADS), "--policy", pol, "--state", st, "--state-max-rule", "1"],
+                       input=ev("payload", host="a", cmd="p") + "\n" + ev("payload", host="b", cmd="p") + "\n",
+                       capture_output=True, text=True, timeout=WAIT)
+    got = [chains(json.loads(l)["matches"]) for l in r.stdout.splitlines()]
+    check("1 partial matches read, 0 dropped (their correlations changed or are gone), 1 evicted by the caps" in r.stderr
+          and got == [[], [("download then run", [2, 4], "2 then p on b")]],
+          "caps: a state file read under --state-max-rule 1 keeps the newest partial match", r.stderr + repr(got))
+    for flag, value in (("--state-max", "0"), ("--state-max-rule", "x")):
+        start_fails(["--policy", pol, flag, value], "caps: %s %s is refused, naming the flag" % (flag, value),
+                    "%s: '%s' is not a number of partial matches from 1 to 100000000" % (flag, value))
+
+SCENARIOS = (scenario_restart, scenario_damaged, scenario_other_policy, scenario_reload, scenario_caps,
+             scenario_threads_identical)
 for THREADS in (1, 2):
     for s in SCENARIOS:
         if os.environ.get("AGENT_ONLY") and s.__name__ not in os.environ["AGENT_ONLY"].split(","):
