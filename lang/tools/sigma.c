@@ -1384,9 +1384,13 @@ static void quiet(const pal_diagnostic *d, void *user) { (void)d; (void)user; }
  * >= N by ... within T`, the rules' conditions joined by `or`), temporal a
  * `sequence ... unordered`, temporal_ordered a `sequence`, a step per rule.
  * group-by fields go through each rule's field mapping (different fields
- * per rule become a step's own `by`).  What palisade has no form for is
- * refused: a condition other than gte/gt (or, for temporal, other than all
- * of the rules), `aliases`, a timespan in months or years. */
+ * per rule become a step's own `by`); an alias of `aliases` names, per
+ * rule (by its `name`), the Sigma field it stands for in that rule's
+ * events; a field the mapping splits (User: DOMAIN\name) joins on both of
+ * its fields, since two Users are equal when both parts are.  What
+ * palisade has no form for is refused: a condition other than gte/gt (or,
+ * for temporal, other than all of the rules), a timespan in months or
+ * years, more than 4 join fields. */
 
 static void copy_meta(char *dst, size_t cap, const char *s);
 
@@ -1397,7 +1401,8 @@ typedef struct corr_rule {
     const pal_yaml *doc;
     char *when;                    /* the converted condition, with the logsource's */
     const char *kind;              /* `on` kind, or NULL */
-    char by[PAL_MAX_SEQ_KEYS][128];
+    char by[PAL_MAX_SEQ_KEYS][128];  /* the palisade join fields, in group-by order */
+    unsigned nby;
     char value[128];               /* value_count: the field counted */
 } corr_rule;
 
@@ -1414,6 +1419,52 @@ static bool corr_field(conv *c, conv *rc, const pal_yaml *at, const char *name, 
     if (!resolve(c, at, name, fm->target, &t)) return false;
     snprintf(out, cap, "%s", t.name);
     return true;
+}
+
+/* A group-by field through rule r's mapping, appended to r's join
+   fields: a field the mapping splits (User) is both of its fields. */
+static bool corr_by(conv *c, conv *rc, const pal_yaml *at, const char *name, corr_rule *r)
+{
+    sigma_field_map scratch;
+    char buf[300];
+    const sigma_field_map *fm = field_map(rc, name, &scratch, buf, sizeof buf);
+    const char *fields[2] = {NULL, NULL};
+    unsigned nf = 1;
+    if (fm && fm->kind == SM_SPLIT) { fields[0] = fm->split[0]; fields[1] = fm->split[1]; nf = 2; }
+    else if (fm && (fm->kind == SM_FIELD || fm->kind == SM_VALUES)) fields[0] = fm->target;
+    else if (!fm) return refuse(c, at, "field %s is not in the field mapping", name);
+    else return refuse(c, at, "field %s maps to several palisade fields; a correlation groups on one", name);
+    for (unsigned f = 0; f < nf; f++) {
+        if (r->nby == PAL_MAX_SEQ_KEYS)
+            return refuse(c, at, "group-by joins on more than %u palisade fields (%s is %u of them); palisade joins on at most %u",
+                          PAL_MAX_SEQ_KEYS, name, nf, PAL_MAX_SEQ_KEYS);
+        target t;
+        if (!resolve(c, at, name, fields[f], &t)) return false;
+        snprintf(r->by[r->nby++], sizeof r->by[0], "%s", t.name);
+    }
+    return true;
+}
+
+/* The Sigma field that group-by entry `name` stands for in the events of
+   rule `doc`: through `aliases` when it names an alias, else itself.
+   NULL (refused) when the alias gives the rule no field. */
+static const char *corr_alias(conv *c, const pal_yaml *aliases, const pal_yaml *at, const char *name, const pal_yaml *doc,
+                              const char *ref)
+{
+    const pal_yaml *al = aliases ? pal_yaml_get(aliases, name) : NULL;
+    if (!al) return name;
+    if (al->kind != PAL_YAML_MAP) {
+        refuse(c, at, "alias %s maps rule names to fields (aliases: %s: {RULE: FIELD})", name, name);
+        return NULL;
+    }
+    const char *rule_name = scalar(doc, "name");
+    const char *f = rule_name ? scalar(al, rule_name) : NULL;
+    if (!f || !*f) {
+        refuse(c, at, "alias %s gives no field for rule %s (aliases are keyed by the rules' name attribute)", name,
+               rule_name ? rule_name : ref);
+        return NULL;
+    }
+    return f;
 }
 
 /* "5m" -> ms; false when not a Sigma timespan palisade takes. */
@@ -1443,7 +1494,8 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
     if (!counts && !temporal)
         return refuse(c, cor, "a correlation rule of type %s: palisade converts event_count, value_count, temporal and temporal_ordered",
                       type ? type : "(none)");
-    if (pal_yaml_get(cor, "aliases")) return refuse(c, pal_yaml_get(cor, "aliases"), "correlation aliases are not converted; map the fields instead");
+    const pal_yaml *aliases = pal_yaml_get(cor, "aliases");
+    if (aliases && aliases->kind != PAL_YAML_MAP) return refuse(c, aliases, "aliases is a mapping: ALIAS: {RULE: FIELD}");
     char within[16];
     if (!timespan_of(scalar(cor, "timespan"), within, sizeof within))
         return refuse(c, cor, "the timespan '%s' is not a number of s, m, h or d", scalar(cor, "timespan") ? scalar(cor, "timespan") : "");
@@ -1533,13 +1585,18 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
         cr[i].kind = rc.src->kind;
         for (unsigned k = 0; ok && k < ngb; k++) {
             if (gbs[k]->kind != PAL_YAML_SCALAR) { ok = refuse(c, gbs[k], "group-by lists field names"); break; }
-            ok = corr_field(c, &rc, gbs[k], gbs[k]->str, cr[i].by[k], sizeof cr[i].by[k]);
+            const char *field = corr_alias(c, aliases, gbs[k], gbs[k]->str, cr[i].doc, cr[i].ref);
+            ok = field && corr_by(c, &rc, gbs[k], field, &cr[i]);
         }
         if (ok && value_field) ok = corr_field(c, &rc, cnd, value_field, cr[i].value, sizeof cr[i].value);
     }
     bool same_by = true;
-    for (unsigned i = 1; ok && i < nrefs; i++)
-        for (unsigned k = 0; k < ngb; k++) same_by = same_by && !strcmp(cr[i].by[k], cr[0].by[k]);
+    for (unsigned i = 1; ok && i < nrefs; i++) {
+        if (cr[i].nby != cr[0].nby)
+            ok = refuse(c, gb, "group-by is %u palisade fields in rule %s but %u in rule %s: the steps of a sequence join on as many",
+                        cr[0].nby, cr[0].ref, cr[i].nby, cr[i].ref);
+        for (unsigned k = 0; ok && k < cr[0].nby; k++) same_by = same_by && !strcmp(cr[i].by[k], cr[0].by[k]);
+    }
     for (unsigned i = 1; ok && i < nrefs && value_field; i++)
         if (strcmp(cr[i].value, cr[0].value)) ok = refuse(c, cnd, "%s maps to other fields in the rules; a value_count counts one", value_field);
     if (ok && counts && !same_by) ok = refuse(c, gb, "group-by maps to other fields in the rules; a count groups on one set");
@@ -1571,15 +1628,15 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
             pal_strbuf_puts(out, "\n  count ");
             if (value_field) sbf(out, "distinct %s ", cr[0].value);
             sbf(out, "%s %lld", gt ? ">" : ">=", n);
-            for (unsigned k = 0; k < ngb; k++) sbf(out, "%s%s", k ? ", " : " by ", cr[0].by[k]);
+            for (unsigned k = 0; k < cr[0].nby; k++) sbf(out, "%s%s", k ? ", " : " by ", cr[0].by[k]);
             sbf(out, " within %s\n", within);
         } else {
             pal_strbuf_puts(out, "sequence ");
             put_lit(out, *r->id ? r->id : title, strlen(*r->id ? r->id : title));
             pal_strbuf_puts(out, " {\n");
-            if (same_by && ngb) {
+            if (same_by && cr[0].nby) {
                 pal_strbuf_puts(out, "  by ");
-                for (unsigned k = 0; k < ngb; k++) sbf(out, "%s%s", k ? ", " : "", cr[0].by[k]);
+                for (unsigned k = 0; k < cr[0].nby; k++) sbf(out, "%s%s", k ? ", " : "", cr[0].by[k]);
                 pal_strbuf_putc(out, '\n');
             }
             sbf(out, "  within %s\n", within);
@@ -1588,7 +1645,7 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
                 pal_strbuf_puts(out, "  step {");
                 if (cr[i].kind) sbf(out, " on %s", cr[i].kind);
                 sbf(out, " when %s", cr[i].when);
-                for (unsigned k = 0; !same_by && k < ngb; k++) sbf(out, "%s%s", k ? ", " : " by ", cr[i].by[k]);
+                for (unsigned k = 0; !same_by && k < cr[i].nby; k++) sbf(out, "%s%s", k ? ", " : " by ", cr[i].by[k]);
                 pal_strbuf_puts(out, " }\n");
             }
         }

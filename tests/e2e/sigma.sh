@@ -186,7 +186,7 @@ check "a second rule with the same id is refused" grep -q 'b/x.yml: id 11111111-
 # ---- 3b. correlations (event_count, value_count, temporal, temporal_ordered) ----
 "$PALISADE" sigma convert "$D/correlations" -o "$TMP/corr" 2>"$TMP/corr.err"
 expect_eq "correlations: converted with their rules" "$(tail -n1 "$TMP/corr.err")" \
-    "palisade sigma: converted 4 of 9 rules into $TMP/corr (5 refused)"
+    "palisade sigma: converted 6 of 11 rules into $TMP/corr (5 refused)"
 check "event_count becomes a counting rule" grep -q 'count >= 10 by source.ip within 5m' "$TMP/corr/event_count.pal"
 check "value_count becomes a distinct count" grep -q 'count distinct .*TargetUserName >= 3 by source.ip within 10m' "$TMP/corr/value_count.pal"
 check "temporal_ordered becomes a sequence" grep -q '^sequence ' "$TMP/corr/temporal_ordered.pal"
@@ -197,7 +197,7 @@ while IFS='|' read -r file reason; do
 done <<'EOF'
 refused_missing_rule.yml|rule not_here is not in its file
 refused_lt.yml|condition lt: palisade counts up to a threshold
-refused_aliases.yml|correlation aliases are not converted
+refused_alias_rule.yml|alias ip gives no field for rule failed_logon
 refused_partial.yml|a temporal correlation of 2 of its 3 rules
 refused_timespan.yml|the timespan '1M' is not a number of s, m, h or d
 EOF
@@ -218,6 +218,44 @@ got=$("$PALISADE" eval --policy "$TMP/corr" --events "$TMP/sec.jsonl" 2>/dev/nul
 expect_eq "correlations: the converted rules decide Security records" "$got" \
 "10: 33333333-0000-4000-8000-000000000002 8,9,10
 11: 33333333-0000-4000-8000-000000000001 1,2,3,4,5,7,8,9,10,11"
+
+# group-by User joins on both of its parts (user.domain, user.name); an
+# alias joins each rule on its own field.  Sysmon records with UtcTime, so
+# the timespans decide: CORP\alice's net then whoami (members in the
+# rules' order); bob's net 390 s after his first whoami is too late, his
+# second whoami is not; OTHER\bob is another User.  A connection out to
+# .9 and one back in from .9 within 10 s; from .7 is another peer; 10.001 s
+# later is out of the window.
+check "group-by User joins on the domain and the name" grep -q '^  by host.name, user.domain, user.name$' "$TMP/corr/temporal_user.pal"
+check "an alias becomes each step's own by" grep -q "'inbound' by host.name, source.ip }" "$TMP/corr/aliases.pal"
+python3 - "$TMP/sysmon.jsonl" <<'PY'
+import json, sys
+def rec(sec, eid, **kv):
+    m, s = divmod(sec, 60)
+    d = {"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": eid, "Hostname": kv.pop("host", "WIN1"),
+         "UtcTime": "2024-03-12 10:%02d:%06.3f" % (m, s)}
+    d.update(kv)
+    return d
+def proc(sec, image, user, host="WIN1"):
+    return rec(sec, 1, host=host, Image="C:\\Windows\\System32\\" + image, User=user, ProcessId="4")
+def conn(sec, out, src, dst):
+    return rec(sec, 3, Initiated="true" if out else "false", SourceIp=src, DestinationIp=dst, Image="C:\\app.exe",
+               Protocol="tcp", SourcePort="50000", DestinationPort="443")
+recs = [proc(0, "net.exe", "CORP\\alice"), proc(10, "whoami.exe", "CORP\\bob"), proc(20, "whoami.exe", "CORP\\alice"),
+        proc(30, "net.exe", "CORP\\bob", host="WIN2"), proc(400, "net.exe", "CORP\\bob"),
+        proc(401, "whoami.exe", "OTHER\\bob"), proc(402, "whoami.exe", "CORP\\bob"),
+        conn(500, True, "10.0.0.5", "198.51.100.9"), conn(505, False, "198.51.100.7", "10.0.0.5"),
+        conn(509, False, "198.51.100.9", "10.0.0.5"), conn(520, True, "10.0.0.5", "198.51.100.9"),
+        conn(530.001, False, "198.51.100.9", "10.0.0.5")]
+with open(sys.argv[1], "w") as f:
+    f.write("".join(json.dumps(r) + "\n" for r in recs))
+PY
+got=$("$PALISADE" eval --policy "$TMP/corr" --events "$TMP/sysmon.jsonl" 2>/dev/null |
+      jq -r 'select(.matches | length > 0) | "\(.line): " + ([.matches[] | "\(.rule) \(.members | map(tostring) | join(","))"] | join("; "))')
+expect_eq "correlations: the converted temporal rules decide Sysmon records as Sigma means" "$got" \
+"3: 33333333-0000-4000-8000-000000000021 3,1
+7: 33333333-0000-4000-8000-000000000021 7,5
+10: 33333333-0000-4000-8000-000000000022 8,10"
 
 # ---- 4. mappings ----
 "$PALISADE" sigma mapping >"$TMP/map.yaml"
