@@ -605,7 +605,11 @@ static int apply_unordered(pal_seqstate *s, uint64_t id, int64_t t, const pal_se
         entry *e = entry_find(s, h->seq, hash, key, keylen);
         if (!e && !(e = entry_new(s, h->seq, hash, key, keylen))) return -1;
         member *m = &e->m[j];
-        if (m->time == INT64_MIN || t >= m->time) {
+        /* an event that satisfies several steps fills each, but replaces
+           another event in one step only: that one can still be the other */
+        bool holds = false;
+        for (uint32_t i = 0; i < q->nsteps && !holds; i++) holds = e->m[i].time != INT64_MIN && e->m[i].id == id;
+        if (m->time == INT64_MIN || (t >= m->time && !(holds && m->id != id))) {
             member_clear(s, m);
             member nm = {t, id, 0, NULL, 0};
             if (!copy_capture(s, &nm, h->captures[j], h->caplen[j])) return -1;
@@ -614,10 +618,12 @@ static int apply_unordered(pal_seqstate *s, uint64_t id, int64_t t, const pal_se
         entry_touch(s, e, t);
         int64_t lo = INT64_MAX, hi = INT64_MIN;
         bool all = true;
-        for (uint32_t i = 0; i < q->nsteps; i++) {
+        for (uint32_t i = 0; i < q->nsteps && all; i++) {
             if (e->m[i].time == INT64_MIN) { all = false; break; }
             if (e->m[i].time < lo) lo = e->m[i].time;
             if (e->m[i].time > hi) hi = e->m[i].time;
+            /* as many events as steps: one event is not two members */
+            for (uint32_t k = 0; k < i && all; k++) all = e->m[k].id != e->m[i].id;
         }
         if (all && hi - lo <= q->within) {
             const char *caps[PAL_MAX_SEQ_STEPS + 1];

@@ -29,9 +29,11 @@
  *     the event satisfies step 0, it starts a new stage-1 partial
  *     (replacing the one there).
  *   unordered: per group, the latest hit of every step (by event time);
- *     the event's hits replace older ones; when every step has a hit and
- *     they lie within `within` of each other: a match, and the group is
- *     cleared.  `until` clears the group.
+ *     the event's hits replace older ones (but another event in one step
+ *     only, so that one can still be another step's); when every step has
+ *     a hit, of as many events as steps, and they lie within `within` of
+ *     each other: a match, and the group is cleared.  `until` clears the
+ *     group.
  *   count: per group, the hits in arrival order; hits more than `within`
  *     before the event are dropped from the front; when N remain: a match
  *     naming them, and the group is cleared.
