@@ -218,6 +218,22 @@ static const pal_field event_fields[] = {
     {"winlog.event_data.param3", NULL, PT_STRING, 0, C},
     {"winlog.event_data.param4", NULL, PT_STRING, 0, C},
     {"winlog.event_data.Binary", NULL, PT_STRING, 0, C},
+    /* Security 5441, 5447: Windows Filtering Platform filters */
+    {"winlog.event_data.FilterName", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.FilterKey", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.FilterType", NULL, PT_STRING, 0, C},        /* "%%16387", as written */
+    {"winlog.event_data.FilterId", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.LayerName", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.LayerKey", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.LayerId", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ProviderName", NULL, PT_STRING, 0, C},     /* the WFP provider, not the record's */
+    {"winlog.event_data.ProviderKey", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.Conditions", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.Action", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.CalloutKey", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.CalloutName", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ChangeType", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.UserName", NULL, PT_STRING, 0, C},
     /* Security 5140, 5145: network shares */
     {"winlog.event_data.ShareName", NULL, PT_STRING, 0, N},         /* \\*\ADMIN$ */
     {"winlog.event_data.ShareLocalPath", NULL, PT_STRING, 0, N},
