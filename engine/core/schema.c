@@ -156,6 +156,7 @@ static const pal_field event_fields[] = {
     {"file.hash.md5", NULL, PT_STRING, 0, F},
     {"file.hash.sha1", NULL, PT_STRING, 0, F},
     {"file.hash.sha256", NULL, PT_STRING, 0, F},
+    {"file.pe.imphash", NULL, PT_STRING, 0, F},      /* Sysmon 15's Hash, when its config hashes IMPHASH */
     {"winlog.event_data.Contents", NULL, PT_STRING, 0, F},
     /* registry */
     {"registry.path", NULL, PT_STRING, 0, R},          /* TargetObject: HKLM\SOFTWARE\...\Run\x */
