@@ -163,7 +163,7 @@ static const record records[] = {
     {SYSMON, 14, {{"EventType", S_("RenameKey")}, {"Image", S_("C:\\\\app\\\\a.exe")},
                   {"TargetObject", S_("HKLM\\\\SOFTWARE\\\\a")}, {"NewName", S_("HKLM\\\\SOFTWARE\\\\b")}}},
     {SYSMON, 15, {{"Image", S_("C:\\\\app\\\\a.exe")}, {"TargetFilename", S_("C:\\\\Users\\\\Public\\\\x.exe:Zone.Identifier")},
-                  {"Hash", S_("SHA256=EE55")}, {"Contents", S_("[ZoneTransfer]  ZoneId=3")}}},
+                  {"Hash", S_("SHA256=EE55,IMPHASH=AB12")}, {"Contents", S_("[ZoneTransfer]  ZoneId=3")}}},
     {SYSMON, 17, {{"Image", S_("C:\\\\app\\\\a.exe")}, {"PipeName", S_("\\\\PSEXESVC")}}},
     {SYSMON, 18, {{"Image", S_("C:\\\\app\\\\a.exe")}, {"PipeName", S_("\\\\lsarpc")}}},
     {SYSMON, 19, {{"EventType", S_("WmiFilterEvent")}, {"Operation", S_("Created")},
@@ -415,6 +415,7 @@ static void test_mapping(void)
 
     decode_record(15, 2);
     CHECK_STR(S("file.hash.sha256"), "ee55");
+    CHECK_STR(S("file.pe.imphash"), "ab12");
     CHECK_STR(S("file.name"), "x.exe:Zone.Identifier");
     CHECK_STR(S("winlog.event_data.Contents"), "[ZoneTransfer]  ZoneId=3");
     decode_record(17, 2);
