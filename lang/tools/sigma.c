@@ -1687,6 +1687,13 @@ static const char *unmapped_category(const char *category)
         {"file_rename", "Sysmon has no file-rename record; only the Microsoft-Windows-Kernel-File ETW provider "
                         "does, which palisade does not read"},
         {"sysmon_error", "Sysmon's error record (255) is not among the records palisade decodes"},
+        {"ps_classic_start", "its records are the classic Windows PowerShell channel's (400), which palisade does "
+                             "not decode (their HostApplication, EngineVersion, ... are lines of one unnamed Data text)"},
+        {"ps_classic_provider_start", "its records are the classic Windows PowerShell channel's (600), which palisade "
+                                      "does not decode (their HostApplication, ProviderName, ... are lines of one "
+                                      "unnamed Data text)"},
+        {"ps_classic_script", "its records are the classic Windows PowerShell channel's (800), which palisade does "
+                              "not decode (their HostApplication, CommandLine, ... are lines of one unnamed Data text)"},
     };
     for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++)
         if (!strcasecmp(category, cats[i].category)) return cats[i].why;

@@ -170,6 +170,8 @@ static void test_refusals(void)
                "when host.os.type == \"windows\"");
     expect_refused("title: t\nlogsource: {product: windows, category: file_access}\ndetection: {s: {FileName: x}, condition: s}\n",
                    "logsource category file_access: Sysmon has no file-access record; only the Microsoft-Windows-Kernel-File ETW");
+    expect_refused("title: t\nlogsource: {product: windows, category: ps_classic_start}\ndetection: {s: {Data|contains: x}, condition: s}\n",
+                   "logsource category ps_classic_start: its records are the classic Windows PowerShell channel's (400)");
     /* a field the mapping lacks: whether any decoded record has it */
     expect_refused(HEAD "  s: {FileName|endswith: '.exe'}\n  condition: s\n",
                    "field FileName: no record palisade decodes has it (Microsoft Defender for Endpoint's name; Sysmon's "
