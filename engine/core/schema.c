@@ -148,6 +148,8 @@ static const pal_field event_fields[] = {
     {"winlog.event_data.AuthenticationPackageName", NULL, PT_STRING, 0, U},
     {"winlog.event_data.WorkstationName", NULL, PT_STRING, 0, U},
     {"winlog.event_data.TargetServerName", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.TargetOutboundUserName", NULL, PT_STRING, 0, U},     /* 4624 LogonType 9: the network account */
+    {"winlog.event_data.TargetOutboundDomainName", NULL, PT_STRING, 0, U},
     {"winlog.event_data.Status", NULL, PT_STRING, 0, U},
     {"winlog.event_data.SubStatus", NULL, PT_STRING, 0, U},
     {"winlog.event_data.FailureReason", NULL, PT_STRING, 0, U},

@@ -311,6 +311,8 @@ const pal_win_field pal_win_fields[] = {
     {SEC, V, {4624, 4625}, "WorkstationName", ED("WorkstationName")},
     {SEC, V, {4624, 4625}, "WorkstationName", "source.domain"},
     {SEC, V, {4648}, "TargetServerName", ED("TargetServerName")},
+    {SEC, V, {4624}, "TargetOutboundUserName", ED("TargetOutboundUserName")},    /* LogonType 9 (runas /netonly) */
+    {SEC, V, {4624}, "TargetOutboundDomainName", ED("TargetOutboundDomainName")},
     {SEC, V, {4624, 4625, 4648}, "IpAddress", "source.ip"},
     {SEC, V, {4624, 4625, 4648}, "IpPort", "source.port"},
     {SEC, V, {4624, 4625, 4648}, "ProcessName", "process.executable"},

@@ -17,7 +17,7 @@ D=tests/e2e/sigma/events
 OUT=$TMP/out
 "$PALISADE" sigma convert "$D" -o "$OUT" 2>"$TMP/convert.err"
 expect_eq "convert exits 0" "$?" 0
-check "every rule converts" grep -q 'converted 16 of 16 rules' "$TMP/convert.err" || cat "$TMP/convert.err"
+check "every rule converts" grep -q 'converted 17 of 17 rules' "$TMP/convert.err" || cat "$TMP/convert.err"
 "$PALISADE" lint "$OUT" >"$TMP/lint.out" 2>&1
 expect_eq "converted output is lint clean" "$?" 0 || cat "$TMP/lint.out"
 
@@ -99,6 +99,12 @@ cases = [
     (sysmon(1, Image="C:\\Windows\\System32\\cmd.exe", CommandLine="cmd /c copy x.dll C:\\Windows\\System32\\Tasks\\"),
      [R + "11"]),
     (sysmon(1, Image="C:\\Windows\\System32\\cmd.exe", CommandLine="cmd /c dir C:\\Windows\\System32\\Tasks"), []),
+]
+cases += [
+    (sec(4624, TargetUserName="carol", TargetDomainName="CORP", LogonType="9", TargetOutboundUserName="palisade-test-net",
+         TargetOutboundDomainName="CORP"), [R + "12"]),
+    (sec(4624, TargetUserName="carol", TargetDomainName="CORP", LogonType="9", TargetOutboundUserName="carol",
+         TargetOutboundDomainName="CORP"), []),
 ]
 # records whose data is UserData/<element> (winevents.c pal_win_user_datas)
 USER_DATA = {1102: "LogFileCleared"}

@@ -193,7 +193,8 @@ static const record records[] = {
                       {"TargetDomainName", S_("CORP")}, {"TargetLogonId", S_("0x8d2a1")}, {"LogonType", S_("3")},
                       {"LogonProcessName", S_("NtLmSsp ")}, {"AuthenticationPackageName", S_("NTLM")},
                       {"WorkstationName", S_("WS7")}, {"IpAddress", S_("172.24.96.1")}, {"IpPort", S_("51234")},
-                      {"ProcessId", S_("0x0")}, {"ProcessName", S_("-")}}},
+                      {"ProcessId", S_("0x0")}, {"ProcessName", S_("-")}, {"TargetOutboundUserName", S_("svc-net")},
+                      {"TargetOutboundDomainName", S_("CORP")}}},
     {SECURITY, 4625, {{"TargetUserName", S_("administrator")}, {"Status", S_("0xc000006d")},
                       {"SubStatus", S_("0xc000006a")}, {"LogonType", S_("10")}, {"IpAddress", S_("203.0.113.66")},
                       {"FailureReason", S_("%%2313")}}},
@@ -461,6 +462,7 @@ static void test_mapping(void)
     CHECK_INT(EV.kind, PK_AUTH);
     CHECK_STR(S("user.name"), "svc-app");
     CHECK_STR(S("user.id"), "S-1-5-21-1-1001");
+    CHECK_STR(S("winlog.event_data.TargetOutboundUserName"), "svc-net");
     CHECK_STR(S("winlog.logon.id"), "0x8d2a1");
     CHECK_STR(S("winlog.event_data.LogonType"), "3");
     CHECK_STR(S("source.ip"), "172.24.96.1");
