@@ -141,8 +141,13 @@ static void syntax_error(yaml_build *b, const yaml_parser_t *parser)
     if (parser->context && n > 0 && (size_t)n < b->errcap)
         n += snprintf(b->err + n, b->errcap - (size_t)n, " (%s at line %zu)", parser->context,
                       parser->context_mark.line + 1);
+    /* libyaml's "found a tab character that violates indentation" (and
+       "... where an indentation space is expected") do not say the rule */
+    bool tab = parser->problem && strstr(parser->problem, "tab character");
     if (n > 0 && (size_t)n < b->errcap)
-        snprintf(b->err + n, b->errcap - (size_t)n, "; check the indentation and quoting there");
+        snprintf(b->err + n, b->errcap - (size_t)n, "%s",
+                 tab ? "; YAML does not allow tabs in indentation: indent that line with spaces"
+                     : "; check the indentation and quoting there");
 }
 
 /* A finished node: the root, or the next child of the innermost container. */

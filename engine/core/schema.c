@@ -148,6 +148,8 @@ static const pal_field event_fields[] = {
     {"winlog.event_data.AuthenticationPackageName", NULL, PT_STRING, 0, U},
     {"winlog.event_data.WorkstationName", NULL, PT_STRING, 0, U},
     {"winlog.event_data.TargetServerName", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.TargetOutboundUserName", NULL, PT_STRING, 0, U},     /* 4624 LogonType 9: the network account */
+    {"winlog.event_data.TargetOutboundDomainName", NULL, PT_STRING, 0, U},
     {"winlog.event_data.Status", NULL, PT_STRING, 0, U},
     {"winlog.event_data.SubStatus", NULL, PT_STRING, 0, U},
     {"winlog.event_data.FailureReason", NULL, PT_STRING, 0, U},
@@ -156,6 +158,7 @@ static const pal_field event_fields[] = {
     {"file.hash.md5", NULL, PT_STRING, 0, F},
     {"file.hash.sha1", NULL, PT_STRING, 0, F},
     {"file.hash.sha256", NULL, PT_STRING, 0, F},
+    {"file.pe.imphash", NULL, PT_STRING, 0, F},      /* Sysmon 15's Hash, when its config hashes IMPHASH */
     {"winlog.event_data.Contents", NULL, PT_STRING, 0, F},
     /* registry */
     {"registry.path", NULL, PT_STRING, 0, R},          /* TargetObject: HKLM\SOFTWARE\...\Run\x */
@@ -218,6 +221,22 @@ static const pal_field event_fields[] = {
     {"winlog.event_data.param3", NULL, PT_STRING, 0, C},
     {"winlog.event_data.param4", NULL, PT_STRING, 0, C},
     {"winlog.event_data.Binary", NULL, PT_STRING, 0, C},
+    /* Security 5441, 5447: Windows Filtering Platform filters */
+    {"winlog.event_data.FilterName", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.FilterKey", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.FilterType", NULL, PT_STRING, 0, C},        /* "%%16387", as written */
+    {"winlog.event_data.FilterId", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.LayerName", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.LayerKey", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.LayerId", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ProviderName", NULL, PT_STRING, 0, C},     /* the WFP provider, not the record's */
+    {"winlog.event_data.ProviderKey", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.Conditions", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.Action", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.CalloutKey", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.CalloutName", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ChangeType", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.UserName", NULL, PT_STRING, 0, C},
     /* Security 5140, 5145: network shares */
     {"winlog.event_data.ShareName", NULL, PT_STRING, 0, N},         /* \\*\ADMIN$ */
     {"winlog.event_data.ShareLocalPath", NULL, PT_STRING, 0, N},

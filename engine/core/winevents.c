@@ -130,6 +130,12 @@ const pal_win_event pal_win_events[] = {
     {PW_SECURITY, C, 4738, "user account changed", "iam", {"user", "change"}, "modified-user-account", NULL},
     {PW_SECURITY, C, 4756, "member added to a universal group", "iam", {"group", "change"},
      "added-member-to-group", NULL},
+    /* Security: the audit log itself, and Windows Filtering Platform
+       filters (5441 each filter present at boot, 5447 a run-time filter
+       added or removed) */
+    {PW_SECURITY, C, 1102, "audit log cleared", "iam", {"admin", "change"}, "audit-log-cleared", NULL},
+    {PW_SECURITY, C, 5441, "WFP filter present at boot", "configuration", {"info"}, "wfp-filter-present", NULL},
+    {PW_SECURITY, C, 5447, "WFP filter changed", "configuration", {"change"}, "wfp-filter-changed", NULL},
     {PW_SYSTEM, C, 7045, "service installed", "configuration", {"creation"}, "service-installed", NULL},
     {PW_SYSTEM, C, 7034, "service terminated unexpectedly", "process", {"end"}, "service-crashed", NULL},
     {PW_SYSTEM, C, 7036, "service state changed", "process", {"change"}, "service-state-changed", NULL},
@@ -305,6 +311,8 @@ const pal_win_field pal_win_fields[] = {
     {SEC, V, {4624, 4625}, "WorkstationName", ED("WorkstationName")},
     {SEC, V, {4624, 4625}, "WorkstationName", "source.domain"},
     {SEC, V, {4648}, "TargetServerName", ED("TargetServerName")},
+    {SEC, V, {4624}, "TargetOutboundUserName", ED("TargetOutboundUserName")},    /* LogonType 9 (runas /netonly) */
+    {SEC, V, {4624}, "TargetOutboundDomainName", ED("TargetOutboundDomainName")},
     {SEC, V, {4624, 4625, 4648}, "IpAddress", "source.ip"},
     {SEC, V, {4624, 4625, 4648}, "IpPort", "source.port"},
     {SEC, V, {4624, 4625, 4648}, "ProcessName", "process.executable"},
@@ -357,6 +365,27 @@ const pal_win_field pal_win_fields[] = {
     {SEC, V, {4738}, "AllowedToDelegateTo", ED("AllowedToDelegateTo")},
     {SEC, V, {4728, 4732, 4733, 4756}, "MemberName", ED("MemberName")},
     {SEC, V, {4728, 4732, 4733, 4756}, "MemberSid", ED("MemberSid")},
+    /* 1102 log cleared: the Subject* rows for every record (its data is
+       UserData/LogFileCleared: pal_win_user_data) */
+    /* 5441, 5447 WFP filters: the filter, its layer and provider; 5447 the
+       process and account that changed it */
+    {SEC, V, {5441, 5447}, "FilterName", ED("FilterName")},
+    {SEC, V, {5441, 5447}, "FilterKey", ED("FilterKey")},
+    {SEC, V, {5441, 5447}, "FilterType", ED("FilterType")},
+    {SEC, V, {5441, 5447}, "FilterId", ED("FilterId")},
+    {SEC, V, {5441, 5447}, "LayerName", ED("LayerName")},
+    {SEC, V, {5441, 5447}, "LayerKey", ED("LayerKey")},
+    {SEC, V, {5441, 5447}, "LayerId", ED("LayerId")},
+    {SEC, V, {5441, 5447}, "ProviderName", ED("ProviderName")},
+    {SEC, V, {5441, 5447}, "ProviderKey", ED("ProviderKey")},
+    {SEC, V, {5441, 5447}, "Conditions", ED("Conditions")},
+    {SEC, V, {5441, 5447}, "Action", ED("Action")},
+    {SEC, V, {5441, 5447}, "CalloutKey", ED("CalloutKey")},
+    {SEC, V, {5441, 5447}, "CalloutName", ED("CalloutName")},
+    {SEC, V, {5447}, "ChangeType", ED("ChangeType")},
+    {SEC, PWC_HEX_INT, {5447}, "ProcessId", "process.pid"},
+    {SEC, V, {5447}, "UserSid", "user.id"},
+    {SEC, V, {5447}, "UserName", ED("UserName")},
 
     /* ---- System 7034 crashed, 7036 state changed, 7040 start type
        changed: the service's name and states as the message's params ---- */
@@ -386,6 +415,19 @@ const pal_win_field pal_win_fields[] = {
     {PW_POWERSHELL, V, {4104}, "Path", ED("Path")},
 };
 const size_t pal_win_nfields = sizeof pal_win_fields / sizeof pal_win_fields[0];
+
+/* Records whose data is UserData/<element>, not EventData. */
+const pal_win_user_data pal_win_user_datas[] = {
+    {PW_SECURITY, 1102, "LogFileCleared"},
+};
+const size_t pal_win_nuser_datas = sizeof pal_win_user_datas / sizeof pal_win_user_datas[0];
+
+const char *pal_win_user_data_element(unsigned src, int64_t id)
+{
+    for (size_t i = 0; i < pal_win_nuser_datas; i++)
+        if (pal_win_user_datas[i].source == src && pal_win_user_datas[i].id == id) return pal_win_user_datas[i].element;
+    return NULL;
+}
 
 int pal_win_field_applies(const pal_win_field *f, unsigned src, int64_t id)
 {

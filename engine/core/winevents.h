@@ -107,6 +107,22 @@ typedef struct pal_win_field {
 
 extern const pal_win_field pal_win_fields[];
 extern const size_t pal_win_nfields;
+/* Most records keep their data in EventData; a few (Security 1102, the
+   log cleared) in UserData, under one element named for the record:
+   evtx_dump writes it Event.UserData.LogFileCleared.SubjectUserName,
+   Winlogbeat winlog.user_data.SubjectUserName (with xml_name
+   LogFileCleared), NXLog at the top level.  The rows name the keys as
+   for EventData. */
+typedef struct pal_win_user_data {
+    uint8_t source;
+    uint16_t id;
+    const char *element;   /* "LogFileCleared" */
+} pal_win_user_data;
+extern const pal_win_user_data pal_win_user_datas[];
+extern const size_t pal_win_nuser_datas;
+/* The UserData element of record (src, id), or NULL: its data is EventData. */
+const char *pal_win_user_data_element(unsigned src, int64_t id);
+
 /* Does row f apply to the record (src, id)? */
 int pal_win_field_applies(const pal_win_field *f, unsigned src, int64_t id);
 

@@ -36,18 +36,32 @@ typedef struct layout {
     const char *channel, *provider, *provider2, *id, *computer, *computer2, *record_id, *time, *user_id;
     const char *data[2];     /* event data objects, tried in order; "" = the root itself */
     bool flat;               /* header names are top-level keys, not paths */
+    /* A UserData record's (pal_win_user_data) data object: the path, and
+       whether the record's element is one more level under it (evtx_dump
+       keeps the XML element, Winlogbeat writes its name as xml_name); NULL:
+       the data objects above (NXLog writes UserData's values at the top) */
+    const char *user_data;
+    bool user_data_element;
 } layout;
 
 static const layout WINLOGBEAT = {
     "Winlogbeat", "winlog.channel", "winlog.provider_name", NULL, "winlog.event_id", "winlog.computer_name", NULL,
-    "winlog.record_id", NULL, "winlog.user.identifier", {"winlog.event_data", NULL}, false};
+    "winlog.record_id", NULL, "winlog.user.identifier", {"winlog.event_data", NULL}, false, "winlog.user_data", false};
 static const layout FLAT = {
     "flat", "Channel", "SourceName", "ProviderName", "EventID", "Hostname", "Computer", "RecordNumber", NULL, NULL,
-    {"EventData", ""}, true};
+    {"EventData", ""}, true, NULL, false};
 static const layout EVTX = {
     "evtx_dump", "Event.System.Channel", "Event.System.Provider.#attributes.Name", NULL, "Event.System.EventID",
     "Event.System.Computer", NULL, "Event.System.EventRecordID", "Event.System.TimeCreated.#attributes.SystemTime",
-    "Event.System.Security.#attributes.UserID", {"Event.EventData", NULL}, false};
+    "Event.System.Security.#attributes.UserID", {"Event.EventData", NULL}, false, "Event.UserData", true};
+
+/* The path of layout l's UserData object for element el ("LogFileCleared")
+   into buf; false if it does not fit. */
+static bool user_data_path(const layout *l, const char *el, char *buf, size_t cap)
+{
+    int w = l->user_data_element ? snprintf(buf, cap, "%s.%s", l->user_data, el) : snprintf(buf, cap, "%s", l->user_data);
+    return w > 0 && (size_t)w < cap;
+}
 
 static const cJSON *hdr(evctx *e, const cJSON *root, const layout *l, const char *name)
 {
@@ -78,6 +92,18 @@ bool dec_lookups_windows(bool (*add)(void *ctx, const char *path), void *ctx)
                 w = snprintf(buf, sizeof buf, "%s%s%s", obj, *obj ? "." : "", pal_win_fields[i].key);
                 if (w < 0 || (size_t)w >= sizeof buf || !add(ctx, buf)) return false;
             }
+        /* a UserData record's object, and the keys of its rows in it */
+        for (size_t u = 0; l->user_data && u < pal_win_nuser_datas; u++) {
+            const pal_win_user_data *ud = &pal_win_user_datas[u];
+            char obj[128];
+            if (!add(ctx, l->user_data) || !user_data_path(l, ud->element, obj, sizeof obj) || !add(ctx, obj))
+                return false;
+            for (size_t i = 0; i < pal_win_nfields; i++) {
+                if (!pal_win_field_applies(&pal_win_fields[i], ud->source, ud->id)) continue;
+                w = snprintf(buf, sizeof buf, "%s.%s", obj, pal_win_fields[i].key);
+                if (w < 0 || (size_t)w >= sizeof buf || !add(ctx, buf)) return false;
+            }
+        }
     }
     return true;
 }
@@ -555,7 +581,7 @@ static bool ecs_stand_in(const evctx *e, unsigned kind)
    shipper.  Without either, deciding it would allow it on no information,
    so it is an error naming what is missing.  -1 with the message in err. */
 static int check_data(evctx *e, unsigned src, int64_t eid, const pal_win_event *row, const cJSON *data,
-                      const char *pre, const layout *l)
+                      const char *pre, const layout *l, const char *ud_path)
 {
     const char *shown[3];
     unsigned nshown = 0;
@@ -579,7 +605,10 @@ static int check_data(evctx *e, unsigned src, int64_t eid, const pal_win_event *
         o += (size_t)snprintf(names + o, sizeof names - o, "%s, ", shown[i]);
     snprintf(names + o, sizeof names - o, "...");
     const char *what = source_label(src);
-    if (*pre)
+    if (ud_path)
+        pal_set_err(e->d.err, e->d.errcap, "%s EventID %lld record has no event data: no %s object with "
+                    "its fields (%s; the record keeps its data in UserData)", what, (long long)eid, ud_path, names);
+    else if (*pre)
         pal_set_err(e->d.err, e->d.errcap, "%s EventID %lld record has no event data: %s holds none of "
                     "its fields (%s)", what, (long long)eid, pre, names);
     else if (l == &EVTX)
@@ -607,10 +636,19 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
     const pal_win_event *row = pal_win_event_find(src, eid);
     const pal_win_source_info *si = pal_win_source_get(src);
 
-    /* the event data: the layout's objects in order, else the root (flat) */
+    /* the event data: the layout's objects in order, else the root (flat);
+       a UserData record's in the layout's UserData object first */
     const cJSON *data = NULL;
     const char *pre = "";
     const layout *layouts[2] = {l, l == &WINLOGBEAT ? &FLAT : NULL};
+    const char *element = pal_win_user_data_element(src, eid);
+    char ud_path[128];
+    const char *ud_shown = NULL;
+    if (element && l->user_data && user_data_path(l, element, ud_path, sizeof ud_path)) {
+        const cJSON *o = dec_find(&e->d, root, ud_path);
+        if (cJSON_IsObject(o)) { data = o; pre = ud_path; }
+        ud_shown = ud_path;
+    }
     for (int k = 0; k < 2 && !data && layouts[k]; k++)
         for (int i = 0; i < 2 && !data && layouts[k]->data[i]; i++) {
             const char *p = layouts[k]->data[i];
@@ -629,7 +667,7 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
             !strncmp(e->s->fields[i].name, "winlog.event_data.", 18))
             *v = pal_undef();
     }
-    if (check_data(e, src, eid, row, data, pre, l) != 0) return -1;
+    if (check_data(e, src, eid, row, data, pre, l, pre == ud_path ? NULL : ud_shown) != 0) return -1;
 
     /* the header */
     for (int k = 0; k < 2 && layouts[k]; k++) {

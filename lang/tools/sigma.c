@@ -730,6 +730,37 @@ static bool event_ids_decoded(conv *c, const pal_yaml *key, const mods *m, const
     return true;
 }
 
+/* A Sigma field the mapping does not name: refused, saying whether any
+   Windows record palisade decodes has a value of that name (then the
+   mapping could name it), and if not, what the name belongs to. */
+static bool unknown_field(conv *c, const pal_yaml *key, const char *fname)
+{
+    static const struct { const char *name, *what; } foreign[] = {
+        {"FileName", "Microsoft Defender for Endpoint's name; Sysmon's file records name the file TargetFilename"},
+        {"ProcessCommandLine", "Microsoft Defender for Endpoint's name; Sysmon and Security 4688 write CommandLine"},
+        {"EventLog", "not a field of a Windows record; the channel is Channel (or the logsource's service)"},
+        {"HostApplication", "a part of the classic Windows PowerShell log's Data text (EventIDs 400, 600), not a "
+                            "field of a process record"},
+    };
+    for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+        if (!strcmp(fname, foreign[i].name))
+            return refuse(c, key, "field %s: no record palisade decodes has it (%s)", fname, foreign[i].what);
+    const pal_win_field *row = NULL, *other_case = NULL;
+    for (size_t i = 0; i < pal_win_nfields && !row; i++) {
+        if (!strcmp(pal_win_fields[i].key, fname)) row = &pal_win_fields[i];
+        else if (!other_case && !strcasecmp(pal_win_fields[i].key, fname)) other_case = &pal_win_fields[i];
+    }
+    if (row)
+        return refuse(c, key, "field %s is not in the field mapping; palisade reads %s records' %s into %s (map it in a "
+                      "--mapping file: palisade sigma mapping prints the built-in one)", fname,
+                      pal_win_source_get(row->source)->name, row->key, row->field);
+    if (other_case)
+        return refuse(c, key, "field %s: no record palisade decodes has it; Windows writes %s (Sigma field names are "
+                      "case-sensitive)", fname, other_case->key);
+    return refuse(c, key, "field %s: no record palisade decodes (Sysmon, Security, System, PowerShell) has a value "
+                  "of that name, and the mapping names none, so a test on it could never be decided", fname);
+}
+
 /* One field condition: `Field|mods: value(s)`, into o. */
 static bool field_test(conv *c, const pal_yaml *key, const char *fname, const char *modtext, const pal_yaml *val,
                        pal_strbuf *o)
@@ -739,8 +770,7 @@ static bool field_test(conv *c, const pal_yaml *key, const char *fname, const ch
     sigma_field_map scratch;
     char fbuf[256];
     const sigma_field_map *fm = field_map(c, fname, &scratch, fbuf, sizeof fbuf);
-    if (!fm) return refuse(c, key, "field %s is not in the field mapping%s", fname,
-                           c->map->fallback ? " (nor in the schema under the fallback prefix)" : "");
+    if (!fm) return unknown_field(c, key, fname);
     values vs;
     if (!get_values(c, key, val, &vs)) return false;
     if (fm->kind == SM_FIELD && fm->target && !strcmp(fm->target, "winlog.event_id") && !event_ids_decoded(c, key, &m, &vs))
@@ -1704,6 +1734,29 @@ static void copy_meta(char *dst, size_t cap, const char *s)
         if ((unsigned char)*p < 0x20) *p = ' ';
 }
 
+/* Windows logsource categories the built-in mapping leaves out, and why:
+   no log palisade reads has their records. */
+static const char *unmapped_category(const char *category)
+{
+    static const struct { const char *category, *why; } cats[] = {
+        {"file_access", "Sysmon has no file-access record; only the Microsoft-Windows-Kernel-File ETW provider "
+                        "does, which palisade does not read"},
+        {"file_rename", "Sysmon has no file-rename record; only the Microsoft-Windows-Kernel-File ETW provider "
+                        "does, which palisade does not read"},
+        {"sysmon_error", "Sysmon's error record (255) is not among the records palisade decodes"},
+        {"ps_classic_start", "its records are the classic Windows PowerShell channel's (400), which palisade does "
+                             "not decode (their HostApplication, EngineVersion, ... are lines of one unnamed Data text)"},
+        {"ps_classic_provider_start", "its records are the classic Windows PowerShell channel's (600), which palisade "
+                                      "does not decode (their HostApplication, ProviderName, ... are lines of one "
+                                      "unnamed Data text)"},
+        {"ps_classic_script", "its records are the classic Windows PowerShell channel's (800), which palisade does "
+                              "not decode (their HostApplication, CommandLine, ... are lines of one unnamed Data text)"},
+    };
+    for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++)
+        if (!strcasecmp(category, cats[i].category)) return cats[i].why;
+    return NULL;
+}
+
 static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_strbuf *out)
 {
     pal_sigma_result *r = c->res;
@@ -1720,7 +1773,20 @@ static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_str
     const pal_yaml *ls = pal_yaml_get(rule, "logsource");
     if (!ls || ls->kind != PAL_YAML_MAP) return refuse(c, rule, "the rule has no logsource");
     const char *product = scalar(ls, "product"), *category = scalar(ls, "category"), *service = scalar(ls, "service");
+    /* Sigma's keys are lower case: `Service: security` is not a service,
+       and read without it the rule would apply to more than it says */
+    static const char *const ls_keys[] = {"category", "product", "service", "definition"};
+    for (unsigned i = 0; i < ls->n; i++) {
+        const pal_yaml *k = ls->items[2 * i];
+        for (size_t j = 0; k->kind == PAL_YAML_SCALAR && j < sizeof ls_keys / sizeof ls_keys[0]; j++)
+            if (!strcasecmp(k->str, ls_keys[j]) && strcmp(k->str, ls_keys[j]) != 0)
+                return refuse(c, k, "logsource key '%s' is not Sigma's '%s' (Sigma's keys are lower case; read "
+                              "without it, the rule would apply to more records than it names)", k->str, ls_keys[j]);
+    }
     c->src = sigma_map_source(c->map, product, category, service);
+    const char *why_not = product && !strcasecmp(product, "windows") && category ? unmapped_category(category) : NULL;
+    if (!c->src && why_not)
+        return refuse(c, ls, "logsource category %s: %s", category, why_not);
     if (!c->src)   /* a Windows channel palisade does not decode: a rule for it would convert and never fire */
         return refuse(c, ls, "logsource%s%s%s%s%s%s is not in the field mapping%s", product ? " product " : "", product ? product : "",
                       category ? " category " : "", category ? category : "", service ? " service " : "", service ? service : "",

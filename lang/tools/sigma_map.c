@@ -35,7 +35,8 @@ static const char builtin_text[] =
     "#   fallback:    a field no table names maps to this prefix + its name, when\n"
     "#                the schema has that field (winlog.event_data.LogonType).\n"
     "#   logsources:  the first entry whose `match` agrees with the rule's\n"
-    "#                logsource (every key given; values without case) decides:\n"
+    "#                logsource (every key given; values without case; '' for\n"
+    "#                a key the rule must not have) decides:\n"
     "#                  kind      the `on` kind of the converted rule (omitted: the\n"
     "#                            compiler infers it from the fields)\n"
     "#                  when      a condition every converted rule of it gets\n"
@@ -69,6 +70,7 @@ static const char builtin_text[] =
     "  sha1: process.hash.sha1\n"
     "  sha256: process.hash.sha256\n"
     "  Imphash: process.pe.imphash\n"
+    "  IMPHASH: process.pe.imphash\n"
     "  ParentProcessGuid: process.parent.entity_id\n"
     "  ParentProcessId: process.parent.pid\n"
     "  ParentImage: process.parent.executable\n"
@@ -101,6 +103,7 @@ static const char builtin_text[] =
     "  ScriptBlockId: powershell.file.script_block_id\n"
     "  NewProcessName: process.executable\n"
     "  ParentProcessName: process.parent.executable\n"
+    "  ProcessName: process.executable\n"
     "  IpAddress: source.ip\n"
     "  IpPort: source.port\n"
     "  ServiceName: service.name\n"
@@ -129,7 +132,7 @@ static const char builtin_text[] =
     "    kind: file\n"
     "    when: 'winlog.event_id == 15'\n"
     "    fields:\n"
-    "      Hash: {hashes: {md5: file.hash.md5, sha1: file.hash.sha1, sha256: file.hash.sha256}}\n"
+    "      Hash: {hashes: {md5: file.hash.md5, sha1: file.hash.sha1, sha256: file.hash.sha256, imphash: file.pe.imphash}}\n"
     "  - match: {product: windows, category: pipe_created}\n"
     "    kind: file\n"
     "    when: 'winlog.event_id in [17, 18]'\n"
@@ -153,6 +156,7 @@ static const char builtin_text[] =
     "    when: 'winlog.event_id == 7'\n"
     "    fields:\n"
     "      Imphash: dll.pe.imphash\n"
+    "      IMPHASH: dll.pe.imphash\n"
     "      md5: dll.hash.md5\n"
     "      sha1: dll.hash.sha1\n"
     "      sha256: dll.hash.sha256\n"
@@ -167,6 +171,7 @@ static const char builtin_text[] =
     "    when: 'winlog.event_id == 6'\n"
     "    fields:\n"
     "      Imphash: dll.pe.imphash\n"
+    "      IMPHASH: dll.pe.imphash\n"
     "      md5: dll.hash.md5\n"
     "      sha1: dll.hash.sha1\n"
     "      sha256: dll.hash.sha256\n"
@@ -211,7 +216,10 @@ static const char builtin_text[] =
     "  - match: {product: windows, service: system}\n"
     "    when: 'winlog.channel == nocase \"System\"'\n"
     "  - match: {product: windows, service: powershell}\n"
-    "    when: 'winlog.channel == nocase \"Microsoft-Windows-PowerShell/Operational\"'\n";
+    "    when: 'winlog.channel == nocase \"Microsoft-Windows-PowerShell/Operational\"'\n"
+    "  # product windows alone: any Windows record (the kind from the fields)\n"
+    "  - match: {product: windows, category: '', service: ''}\n"
+    "    when: 'host.os.type == \"windows\"'\n";
 
 const char *pal_sigma_map_builtin_text(void) { return builtin_text; }
 
@@ -398,8 +406,10 @@ void pal_sigma_map_free(pal_sigma_map *m)
 
 /* ---- lookups ---- */
 
+/* want NULL: any; "": the rule has none; else the same without case. */
 static bool agrees(const char *want, const char *have)
 {
+    if (want && !*want) return !have || !*have;
     return !want || (have && !strcasecmp(want, have));
 }
 

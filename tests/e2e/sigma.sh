@@ -163,7 +163,7 @@ while IFS='|' read -r file id reason; do
 done <<'EOF'
 expand.yml|22222222-0000-4000-8000-000000000001|placeholders take their values from a pySigma pipeline
 timemod.yml|22222222-0000-4000-8000-000000000002|the time modifier |hour has no palisade equivalent
-unmapped.yml|22222222-0000-4000-8000-000000000003|field NoSuchSigmaField is not in the field mapping
+unmapped.yml|22222222-0000-4000-8000-000000000003|field NoSuchSigmaField: no record palisade decodes (Sysmon, Security, System, PowerShell) has a value of that name
 logsource.yml|22222222-0000-4000-8000-000000000004|logsource product acme category firewall is not in the field mapping
 aggregation.yml|22222222-0000-4000-8000-000000000005|an aggregation ('| count() ...') is a correlation
 correlation.yml|22222222-0000-4000-8000-000000000006|a correlation rule

@@ -4,7 +4,8 @@
 # directory objects (4662), service installs (4697), scheduled tasks (4698,
 # 4702), group members (4732); System service
 # crashes and start types (7034, 7040); PowerShell module logging (4103);
-# Sysmon 2, 4, 9 and 29.  The rules (tests/e2e/sigma/events) are ours, in the
+# Sysmon 2, 4, 9 and 29; Security 1102 (its data in UserData/LogFileCleared)
+# and WFP filters (5441, 5447); a logsource of product windows alone.  The rules (tests/e2e/sigma/events) are ours, in the
 # shapes SigmaHQ's rules for these events take.  Each converts, and each
 # record, in the Winlogbeat, flat and evtx_dump layouts, matches exactly the
 # rules written for it (a near miss beside each matches none).
@@ -16,7 +17,7 @@ D=tests/e2e/sigma/events
 OUT=$TMP/out
 "$PALISADE" sigma convert "$D" -o "$OUT" 2>"$TMP/convert.err"
 expect_eq "convert exits 0" "$?" 0
-check "every rule converts" grep -q 'converted 13 of 13 rules' "$TMP/convert.err" || cat "$TMP/convert.err"
+check "every rule converts" grep -q 'converted 17 of 17 rules' "$TMP/convert.err" || cat "$TMP/convert.err"
 "$PALISADE" lint "$OUT" >"$TMP/lint.out" 2>&1
 expect_eq "converted output is lint clean" "$?" 0 || cat "$TMP/lint.out"
 
@@ -87,17 +88,43 @@ cases = [
     (sysmon(29, Image="C:\\Users\\carol\\dl.exe", TargetFilename="C:\\Tools\\a.exe", Hashes="SHA256=AB"), []),
     (share(5140, "\\\\*\\ADMIN$"), [R + "0e"]),
     (share(5140, "\\\\*\\ADMIN$", ip="10.1.2.3"), []),
+    (("Microsoft-Windows-Eventlog", "Security", 1102, subj), [R + "0f"]),
+    (("Microsoft-Windows-Eventlog", "Security", 1102, dict(subj, SubjectUserName="WS1$")), []),
+    (sec(5447, ProcessId="1944", UserSid="S-1-5-19", UserName="LOCAL SERVICE", ChangeType="%%16385",
+         FilterName="Block outbound palisade-test-agent", FilterType="%%16387", LayerName="ALE Connect v4 Layer"),
+     [R + "10"]),
+    (sec(5441, FilterName="Port Scanning Prevention Filter", LayerName="ALE Receive/Accept v4 Layer"), []),
+    (sec(4688, NewProcessName="C:\\Windows\\System32\\cmd.exe", NewProcessId="0x1c4", ProcessId="0x1a0",
+         CommandLine="cmd /c copy x.dll C:\\Windows\\System32\\Tasks\\x.dll"), [R + "11"]),
+    (sysmon(1, Image="C:\\Windows\\System32\\cmd.exe", CommandLine="cmd /c copy x.dll C:\\Windows\\System32\\Tasks\\"),
+     [R + "11"]),
+    (sysmon(1, Image="C:\\Windows\\System32\\cmd.exe", CommandLine="cmd /c dir C:\\Windows\\System32\\Tasks"), []),
 ]
+cases += [
+    (sec(4624, TargetUserName="carol", TargetDomainName="CORP", LogonType="9", TargetOutboundUserName="palisade-test-net",
+         TargetOutboundDomainName="CORP"), [R + "12"]),
+    (sec(4624, TargetUserName="carol", TargetDomainName="CORP", LogonType="9", TargetOutboundUserName="carol",
+         TargetOutboundDomainName="CORP"), []),
+]
+# records whose data is UserData/<element> (winevents.c pal_win_user_datas)
+USER_DATA = {1102: "LogFileCleared"}
 def winlogbeat(p, ch, eid, d):
+    if eid in USER_DATA:
+        return {"winlog": {"channel": ch, "event_id": eid, "provider_name": p, "computer_name": "ws1",
+                           "user_data": dict(d, xml_name=USER_DATA[eid])}}
     return {"winlog": {"channel": ch, "event_id": eid, "provider_name": p, "computer_name": "ws1", "event_data": d}}
 def flat(p, ch, eid, d):
     r = {"EventID": eid, "Channel": ch, "SourceName": p, "Hostname": "ws1"}
     r.update(d)
     return r
 def evtx(p, ch, eid, d):
-    return {"Event": {"System": {"Provider": {"#attributes": {"Name": p}}, "EventID": eid, "Channel": ch,
-                                 "Computer": "ws1", "TimeCreated": {"#attributes": {"SystemTime": "2025-01-01T10:00:00.000000Z"}}},
-                      "EventData": d}}
+    rec = {"Event": {"System": {"Provider": {"#attributes": {"Name": p}}, "EventID": eid, "Channel": ch,
+                                "Computer": "ws1", "TimeCreated": {"#attributes": {"SystemTime": "2025-01-01T10:00:00.000000Z"}}}}}
+    if eid in USER_DATA:
+        rec["Event"]["UserData"] = {USER_DATA[eid]: dict({"#attributes": {"xmlns": "http://manifests.microsoft.com/win/2004/08/windows/eventlog"}}, **d)}
+    else:
+        rec["Event"]["EventData"] = d
+    return rec
 for name, f in (("winlogbeat", winlogbeat), ("flat", flat), ("evtx", evtx)):
     with open(f"{tmp}/events-{name}.jsonl", "w") as out:
         for (rec, _) in cases:

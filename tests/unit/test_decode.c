@@ -855,7 +855,7 @@ static void test_sysmon_winlogbeat(void)
     CHECK_INT(EV.kind, 0);
     CHECK_INT(decode("{\"winlog\":{\"channel\":\"Security\",\"event_id\":\"4672\",\"event_data\":{}}}"), -1);
     CHECK_STR(ERR, "unsupported Security EventID 4672 (palisade maps 4688, 4689, 4624, 4625, 4648, 5156, 5140, 5145, 4662, 4697, 4698, 4699, 4700, 4701, 4702, "
-                   "4720, 4722, 4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756)");
+                   "4720, 4722, 4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756, 1102, 5441, 5447)");
     CHECK_INT(decode("{\"winlog\":{\"channel\":\"Security\",\"event_id\":\"4688\",\"event_data\":{}}}"), -1);
     CHECK_STR(ERR, "Security EventID 4688 record has no event data: winlog.event_data holds none of its fields "
                    "(NewProcessName, NewProcessId, CommandLine, ...)");

@@ -89,10 +89,14 @@ static void render(const record *r, int layout, char *out, size_t cap)
     char id[16];
     snprintf(id, sizeof id, "%d", r->id);
     size_t o = 0;
+    /* a UserData record (1102): Winlogbeat's user_data with xml_name,
+       evtx_dump's UserData.<element>, NXLog's values at the top level */
+    const char *el = pal_win_user_data_element(pal_win_source_of_channel(r->channel, strlen(r->channel)), r->id);
     if (layout == 0) {            /* Winlogbeat */
         o = put(out, o, cap, "{\"winlog\":{\"channel\":\"%s\",\"provider_name\":\"%s\"", r->channel, r->provider);
-        o = put(out, o, cap, ",\"event_id\":\"%s\",\"computer_name\":\"%s\",\"record_id\":77,\"event_data\":{", id,
-                "WINCTR-HOST01");
+        o = put(out, o, cap, ",\"event_id\":\"%s\",\"computer_name\":\"%s\",\"record_id\":77,", id, "WINCTR-HOST01");
+        o = put(out, o, cap, "\"%s\":{%s", el ? "user_data" : "event_data", "");
+        if (el) o = put(out, o, cap, "\"xml_name\":\"%s\"%s", el, r->data[0].key ? "," : "");
         data_object(r, out, &o, cap, false);
         o = put(out, o, cap, "}}}%s%s", "", "");
     } else if (layout == 1) {     /* flat, as NXLog writes it */
@@ -108,9 +112,14 @@ static void render(const record *r, int layout, char *out, size_t cap)
         o = put(out, o, cap, "{\"Event\":{\"#attributes\":{\"xmlns\":\"%s\"},\"System\":{\"Provider\":{\"#attributes\":"
                 "{\"Name\":\"%s\"}}", "http://schemas.microsoft.com/win/2004/08/events/event", r->provider);
         o = put(out, o, cap, ",\"EventID\":%s,\"Channel\":\"%s\"", id, r->channel);
-        o = put(out, o, cap, ",\"Computer\":\"%s\",\"EventRecordID\":77%s},\"EventData\":{", "WINCTR-HOST01", "");
+        o = put(out, o, cap, ",\"Computer\":\"%s\",\"EventRecordID\":77%s},", "WINCTR-HOST01", "");
+        if (el)
+            o = put(out, o, cap, "\"UserData\":{\"%s\":{\"#attributes\":{\"xmlns\":\"%s\"},", el,
+                    "http://manifests.microsoft.com/win/2004/08/windows/eventlog");
+        else
+            o = put(out, o, cap, "\"EventData\":{%s%s", "", "");
         data_object(r, out, &o, cap, false);
-        o = put(out, o, cap, "}}}%s%s", "", "");
+        o = put(out, o, cap, "}}}%s%s", el ? "}" : "", "");
     }
 }
 
@@ -154,7 +163,7 @@ static const record records[] = {
     {SYSMON, 14, {{"EventType", S_("RenameKey")}, {"Image", S_("C:\\\\app\\\\a.exe")},
                   {"TargetObject", S_("HKLM\\\\SOFTWARE\\\\a")}, {"NewName", S_("HKLM\\\\SOFTWARE\\\\b")}}},
     {SYSMON, 15, {{"Image", S_("C:\\\\app\\\\a.exe")}, {"TargetFilename", S_("C:\\\\Users\\\\Public\\\\x.exe:Zone.Identifier")},
-                  {"Hash", S_("SHA256=EE55")}, {"Contents", S_("[ZoneTransfer]  ZoneId=3")}}},
+                  {"Hash", S_("SHA256=EE55,IMPHASH=AB12")}, {"Contents", S_("[ZoneTransfer]  ZoneId=3")}}},
     {SYSMON, 17, {{"Image", S_("C:\\\\app\\\\a.exe")}, {"PipeName", S_("\\\\PSEXESVC")}}},
     {SYSMON, 18, {{"Image", S_("C:\\\\app\\\\a.exe")}, {"PipeName", S_("\\\\lsarpc")}}},
     {SYSMON, 19, {{"EventType", S_("WmiFilterEvent")}, {"Operation", S_("Created")},
@@ -184,7 +193,8 @@ static const record records[] = {
                       {"TargetDomainName", S_("CORP")}, {"TargetLogonId", S_("0x8d2a1")}, {"LogonType", S_("3")},
                       {"LogonProcessName", S_("NtLmSsp ")}, {"AuthenticationPackageName", S_("NTLM")},
                       {"WorkstationName", S_("WS7")}, {"IpAddress", S_("172.24.96.1")}, {"IpPort", S_("51234")},
-                      {"ProcessId", S_("0x0")}, {"ProcessName", S_("-")}}},
+                      {"ProcessId", S_("0x0")}, {"ProcessName", S_("-")}, {"TargetOutboundUserName", S_("svc-net")},
+                      {"TargetOutboundDomainName", S_("CORP")}}},
     {SECURITY, 4625, {{"TargetUserName", S_("administrator")}, {"Status", S_("0xc000006d")},
                       {"SubStatus", S_("0xc000006a")}, {"LogonType", S_("10")}, {"IpAddress", S_("203.0.113.66")},
                       {"FailureReason", S_("%%2313")}}},
@@ -241,6 +251,20 @@ static const record records[] = {
                       {"AllowedToDelegateTo", S_("cifs/dc1")}, {"OldUacValue", S_("0x10")}, {"NewUacValue", S_("0x1010")}}},
     {SECURITY, 4756, {{"SubjectUserName", S_("carol")}, {"TargetUserName", S_("Enterprise Admins")},
                       {"MemberName", S_("CN=eve,DC=corp")}, {"MemberSid", S_("S-1-5-21-1-2-3-1199")}}},
+    {"Security", "Microsoft-Windows-Eventlog", 1102,
+     {{"SubjectUserSid", S_("S-1-5-21-1-2-3-500")}, {"SubjectUserName", S_("Administrator")},
+      {"SubjectDomainName", S_("CORP")}, {"SubjectLogonId", S_("0x5c7a1")}}},
+    {SECURITY, 5441, {{"ProviderKey", S_("DECC16CA-3F33-4346-BE1E-8FB4AE0F3D62")}, {"ProviderName", S_("Microsoft Corporation")},
+                      {"FilterKey", S_("B98B75DC-17C0-4E84-BD4E-2080527CA6A6")}, {"FilterName", S_("Port Scanning Prevention Filter")},
+                      {"FilterType", S_("%%16387")}, {"FilterId", S_("67430")}, {"LayerKey", S_("A3B42C97-9F04-4672-B87E-CEE9C483257F")},
+                      {"LayerName", S_("ALE Receive/Accept v6 Layer")}, {"LayerId", S_("46")}, {"Conditions", S_("")},
+                      {"Action", S_("%%14608")}, {"CalloutKey", S_("-")}, {"CalloutName", S_("-")}}},
+    {SECURITY, 5447, {{"ProcessId", S_("1944")}, {"UserSid", S_("S-1-5-19")}, {"UserName", S_("LOCAL SERVICE")},
+                      {"ProviderKey", S_("DECC16CA-3F33-4346-BE1E-8FB4AE0F3D62")}, {"ProviderName", S_("Microsoft Corporation")},
+                      {"ChangeType", S_("%%16385")}, {"FilterKey", S_("{0c1f3a2e-1111-4a2b-9c3d-aaaaaaaaaaaa}")},
+                      {"FilterName", S_("Block inbound to C:\\\\Tools\\\\agent.exe")}, {"FilterType", S_("%%16387")},
+                      {"FilterId", S_("89123")}, {"LayerName", S_("ALE Receive/Accept v4 Layer")}, {"LayerId", S_("44")},
+                      {"Action", S_("%%14609")}}},
     {"System", "Service Control Manager", 7034, {{"param1", S_("Message Queuing")}, {"param2", S_("1")},
                                                  {"Binary", S_("4d0053004d005100")}}},
     {"System", "Service Control Manager", 7036, {{"param1", S_("Print Spooler")}, {"param2", S_("stopped")}}},
@@ -392,6 +416,7 @@ static void test_mapping(void)
 
     decode_record(15, 2);
     CHECK_STR(S("file.hash.sha256"), "ee55");
+    CHECK_STR(S("file.pe.imphash"), "ab12");
     CHECK_STR(S("file.name"), "x.exe:Zone.Identifier");
     CHECK_STR(S("winlog.event_data.Contents"), "[ZoneTransfer]  ZoneId=3");
     decode_record(17, 2);
@@ -437,6 +462,7 @@ static void test_mapping(void)
     CHECK_INT(EV.kind, PK_AUTH);
     CHECK_STR(S("user.name"), "svc-app");
     CHECK_STR(S("user.id"), "S-1-5-21-1-1001");
+    CHECK_STR(S("winlog.event_data.TargetOutboundUserName"), "svc-net");
     CHECK_STR(S("winlog.logon.id"), "0x8d2a1");
     CHECK_STR(S("winlog.event_data.LogonType"), "3");
     CHECK_STR(S("source.ip"), "172.24.96.1");
@@ -548,12 +574,54 @@ static void test_conversions(void)
     CHECK_STR(S("event.module"), "powershell");
 }
 
+/* Security 1102 (UserData/LogFileCleared) and the WFP filter records. */
+static void test_user_data_and_wfp(void)
+{
+    for (int l = 0; l < 3; l++) {
+        decode_record(1102, l);
+        CHECK_INT(RC, 0);
+        CHECK_STR(S("event.action"), "audit-log-cleared");
+        CHECK_STR(S("winlog.event_data.SubjectUserName"), "Administrator");
+        CHECK_STR(S("winlog.event_data.SubjectDomainName"), "CORP");
+        CHECK_STR(S("winlog.event_data.SubjectLogonId"), "0x5c7a1");
+        CHECK_STR(S("winlog.provider_name"), "Microsoft-Windows-Eventlog");
+    }
+    decode_record(5447, 2);
+    CHECK_STR(S("event.action"), "wfp-filter-changed");
+    CHECK_STR(S("winlog.event_data.FilterName"), "Block inbound to C:\\Tools\\agent.exe");
+    CHECK_STR(S("winlog.event_data.LayerName"), "ALE Receive/Accept v4 Layer");
+    CHECK_STR(S("process.pid"), "1944");
+    CHECK_STR(S("user.id"), "S-1-5-19");
+    decode_record(5441, 0);
+    CHECK_STR(S("event.action"), "wfp-filter-present");
+    CHECK_STR(S("winlog.event_data.FilterName"), "Port Scanning Prevention Filter");
+    CHECK_STR(S("winlog.event_data.ProviderName"), "Microsoft Corporation");
+    CHECK_STR(S("winlog.provider_name"), "Microsoft-Windows-Security-Auditing");
+    /* evtx_dump's typed numbers in text fields */
+    decode("{\"Event\":{\"System\":{\"EventID\":5441,\"Channel\":\"Security\"},\"EventData\":{\"FilterName\":\"f\","
+           "\"FilterId\":67430,\"LayerId\":46}}}");
+    CHECK_INT(RC, 0);
+    CHECK_STR(S("winlog.event_data.FilterId"), "67430");
+    CHECK_STR(S("winlog.event_data.LayerId"), "46");
+    /* 1102's values under EventData (a tool that moved them) are read too */
+    decode("{\"Event\":{\"System\":{\"EventID\":1102,\"Channel\":\"Security\"},\"EventData\":{\"SubjectUserName\":\"a\"}}}");
+    CHECK_INT(RC, 0);
+    CHECK_STR(S("winlog.event_data.SubjectUserName"), "a");
+}
+
 /* What is refused, with its reason. */
 static void test_refusals(void)
 {
     CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":4672,\"Channel\":\"Security\"},\"EventData\":{}}}"), -1);
     CHECK_STR(ERR, "unsupported Security EventID 4672 (palisade maps 4688, 4689, 4624, 4625, 4648, 5156, 5140, 5145, 4662, 4697, 4698, 4699, 4700, 4701, 4702, "
-                   "4720, 4722, 4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756)");
+                   "4720, 4722, 4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756, 1102, 5441, 5447)");
+    /* 1102 keeps its data in UserData: an EventData object is not where it is */
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":1102,\"Channel\":\"Security\"},\"UserData\":"
+                     "{\"Other\":{\"SubjectUserName\":\"a\"}}}}"), -1);
+    CHECK_STR(ERR, "Security EventID 1102 record has no event data: no Event.UserData.LogFileCleared object with its "
+                   "fields (SubjectUserName, SubjectDomainName, SubjectUserSid, ...; the record keeps its data in UserData)");
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Security\",\"event_id\":1102,\"event_data\":{}}}"), -1);
+    CHECK(strstr(ERR, "no winlog.user_data object") != NULL);
     CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"}}}"), -1);
     CHECK_STR(ERR, "Sysmon EventID 1 record has no event data: no Event.EventData object with its fields "
                    "(CommandLine, CurrentDirectory, ParentProcessGuid, ...)");
@@ -626,6 +694,7 @@ int main(void)
     test_three_layouts();
     test_mapping();
     test_conversions();
+    test_user_data_and_wfp();
     test_refusals();
     test_pretty_printed();
     pal_arena_free(&A);

@@ -158,6 +158,34 @@ static void test_refusals(void)
     expect_refused("title: t\nlogsource: {category: process_creation, product: windows}\n", "no detection");
     expect_refused("- a\n- b\n", "a YAML mapping");
     expect_refused("title: [unclosed\n", "YAML syntax error");
+    /* a tab in the indentation: the line, and the rule YAML has */
+    expect_refused("title: t\nreferences:\n    - a\n\t- b\n", "line 4:1: YAML syntax error: found a tab character");
+    expect_refused("title: t\nreferences:\n    - a\n\t- b\n", "YAML does not allow tabs in indentation: indent that line with spaces");
+    /* logsource keys are Sigma's lower-case ones */
+    expect_refused("title: t\nlogsource: {Service: security, product: windows}\ndetection: {s: {EventID: 4624}, condition: s}\n",
+                   "line 2: logsource key 'Service' is not Sigma's 'service' (Sigma's keys are lower case");
+    /* product windows alone: any Windows record, the kind from the fields */
+    expect_has("title: t\nid: 44444444-0000-4000-8000-0000000000aa\nlogsource: {product: windows}\n"
+               "detection: {s: {CommandLine|contains: ' C:\\Windows\\Tasks\\'}, condition: s}\n",
+               "when host.os.type == \"windows\"");
+    expect_refused("title: t\nlogsource: {product: windows, category: file_access}\ndetection: {s: {FileName: x}, condition: s}\n",
+                   "logsource category file_access: Sysmon has no file-access record; only the Microsoft-Windows-Kernel-File ETW");
+    expect_refused("title: t\nlogsource: {product: windows, category: ps_classic_start}\ndetection: {s: {Data|contains: x}, condition: s}\n",
+                   "logsource category ps_classic_start: its records are the classic Windows PowerShell channel's (400)");
+    /* a field the mapping lacks: whether any decoded record has it */
+    expect_refused(HEAD "  s: {FileName|endswith: '.exe'}\n  condition: s\n",
+                   "field FileName: no record palisade decodes has it (Microsoft Defender for Endpoint's name; Sysmon's "
+                   "file records name the file TargetFilename)");
+    expect_refused(HEAD "  s: {TargetParentImage: System}\n  condition: s\n",
+                   "field TargetParentImage: no record palisade decodes (Sysmon, Security, System, PowerShell) has a value");
+    expect_refused(HEAD "  s: {commandline: x}\n  condition: s\n", "Windows writes CommandLine (Sigma field names are case-sensitive)");
+    /* IMPHASH (other products' field of the import hash) is the same value */
+    expect_has("title: t\nid: 44444444-0000-4000-8000-0000000000ab\nlogsource: {product: windows, category: driver_load}\n"
+               "detection: {s: {IMPHASH: 'D41FA95D4642DC981F10DE36F4DC8CD7'}, condition: s}\n",
+               "dll.pe.imphash == nocase 'D41FA95D4642DC981F10DE36F4DC8CD7'");
+    expect_has("title: t\nid: 44444444-0000-4000-8000-0000000000ac\nlogsource: {product: windows, category: create_stream_hash}\n"
+               "detection: {s: {Hash|contains: 'IMPHASH=BCCA3C247B619DCD13C8CDFF5F123932'}, condition: s}\n",
+               "file.pe.imphash == nocase 'BCCA3C247B619DCD13C8CDFF5F123932'");
     /* hostile YAML: aliases, depth */
     expect_refused("a: &x [1]\nb: *x\n", "anchors and aliases");
     char deep[400];

@@ -89,7 +89,7 @@ static void kinds(void)
     char ids[256];
     pal_win_event_ids(PW_SECURITY, ids, sizeof ids);
     CHECK_STR(ids, "4688, 4689, 4624, 4625, 4648, 5156, 5140, 5145, 4662, 4697, 4698, 4699, 4700, 4701, 4702, 4720, 4722, "
-                   "4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756");
+                   "4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756, 1102, 5441, 5447");
     /* every kind of the event table has a name */
     for (size_t i = 0; i < pal_win_nevents; i++)
         CHECK(strcmp(pal_kind_name(pal_win_events[i].kind), "event") != 0);
