@@ -182,6 +182,17 @@ const char *rpt_sev_name(unsigned sev)
     return sev <= SEV_CRITICAL ? pal_severity_name(sev) : "none";
 }
 
+void rpt_fail_on_see(rpt_fail_on_seen *s, unsigned fail_on)
+{
+    if (!s->reports++) s->fail_on = fail_on;
+    else if (fail_on != s->fail_on) s->mixed = true;
+}
+
+const char *rpt_fail_on_label(const rpt_fail_on_seen *s)
+{
+    return s->mixed ? "mixed" : rpt_sev_name(s->reports ? s->fail_on : SEV_HIGH);
+}
+
 bool rpt_finding_fails(const rpt_report *r, const rpt_finding *f)
 {
     return f->status == RS_FAIL && f->severity >= r->fail_on;

@@ -423,6 +423,17 @@ int rpt_html_add_error(rpt_html *h, const char *image, const char *error);
 int rpt_html_end(rpt_html *h);      /* writes the page, frees h */
 void rpt_html_abort(rpt_html *h);
 
+/* The threshold a set of reports fails on (set.c, html.c): the reports'
+   own, "mixed" when they differ.  An image that could not be scanned has
+   none and is not counted, so the label does not depend on the order of
+   the images; with no report at all it is the default, high. */
+typedef struct rpt_fail_on_seen {
+    unsigned reports, fail_on;
+    bool mixed;
+} rpt_fail_on_seen;
+void rpt_fail_on_see(rpt_fail_on_seen *s, unsigned fail_on);
+const char *rpt_fail_on_label(const rpt_fail_on_seen *s);   /* "mixed" or rpt_sev_name */
+
 /* Shared by the writers. */
 const char *rpt_status_name(int status);
 const char *rpt_sev_name(unsigned sev);   /* "critical" ... "info", "none" */

@@ -54,6 +54,23 @@ expect_eq "a failing image among passing ones: exit 1" "$rc" 1
 "$PAL" scan "$tmp/pass.tar" --format json | jq -e '.schema == "palisade.scan/v1"' >/dev/null
 expect_eq "one IMAGE argument: still palisade.scan/v1" "$?" 0
 
+# The set's fail-on is the reports' own (one threshold here), whichever
+# image comes first: an unreadable first image has no threshold to set it.
+for order in "broken pass" "pass broken"; do
+    set -- $order
+    for fmt in json text html; do
+        "$PAL" scan "$tmp/$1.tar" "$tmp/$2.tar" --fail-on medium --format $fmt -o "$tmp/order-$1.$fmt" 2>/dev/null
+    done
+done
+for first in broken pass; do
+    expect_eq "fail-on with the unreadable image $([ $first = broken ] && echo first || echo last): json says medium" \
+        "$(q "$tmp/order-$first.json" .fail_on)" medium
+    expect_eq "fail-on with the unreadable image $([ $first = broken ] && echo first || echo last): text says medium" \
+        "$(tail -n1 "$tmp/order-$first.text" | sed 's/.*; //')" "fail-on medium"
+    check "fail-on with the unreadable image $([ $first = broken ] && echo first || echo last): html says medium" \
+        grep -q "fails on medium and above" "$tmp/order-$first.html"
+done
+
 # ---------------------------------------------------------------- formats
 args=("$tmp/pass.tar" "$tmp/fail.tar" "$tmp/broken.tar" "${feeds[@]}")
 for fmt in text github junit sarif; do "$PAL" scan "${args[@]}" --format $fmt >"$tmp/set.$fmt" 2>/dev/null; done
