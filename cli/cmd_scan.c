@@ -612,9 +612,11 @@ static void image_done_line(char *out, size_t cap, unsigned k, unsigned n, const
     if (!r) { snprintf(out, cap, "image %u of %u: %s: ERROR (%s, %.1f s)", k, n, path, b, secs); return; }
     unsigned nfail = 0;
     for (int s = 0; s < 6; s++) nfail += r->fail_count[s];
-    snprintf(out, cap, "image %u of %u: %s: %s, %u finding%s, %u vulnerabilit%s failing (%s, %.1f s)", k, n, path,
-             r->checks_errors ? "ERROR" : r->passed ? "PASS" : "FAIL", nfail, nfail == 1 ? "" : "s", r->vulns_failing,
-             r->vulns_failing == 1 ? "y" : "ies", b, secs);
+    char vulns[64] = "vulnerabilities not checked";   /* no --feeds: "0 failing" would say they were */
+    if (r->vulns_scanned)
+        snprintf(vulns, sizeof vulns, "%u vulnerabilit%s failing", r->vulns_failing, r->vulns_failing == 1 ? "y" : "ies");
+    snprintf(out, cap, "image %u of %u: %s: %s, %u finding%s, %s (%s, %.1f s)", k, n, path,
+             r->checks_errors ? "ERROR" : r->passed ? "PASS" : "FAIL", nfail, nfail == 1 ? "" : "s", vulns, b, secs);
 }
 
 /* Several images into one report: the scanner set up once, each image

@@ -25,6 +25,7 @@ typedef struct set_row {
     char *label;                  /* name, or file */
     int status;                   /* RS_PASS RS_FAIL RS_ERROR */
     unsigned fail_count[6], excepted, vulns, vulns_failing;
+    bool vulns_checked;           /* --feeds given */
     char *error;                  /* why it could not be scanned */
 } set_row;
 
@@ -70,6 +71,7 @@ static int add_row(rpt_set *s, const char *label, int status, const rpt_report *
         row->excepted = r->excepted_findings;
         row->vulns = r->nvulns;
         row->vulns_failing = r->vulns_failing;
+        row->vulns_checked = r->vulns_scanned;
     }
     s->nrows++;
     return 0;
@@ -234,9 +236,10 @@ static void text_summary(const rpt_set *s)
             fprintf(f, "%-40s %-6s %s\n", r->label, res, r->error);
             continue;
         }
-        fprintf(f, "%-40s %-6s %5u %5u %5u %5u %5u %u of %u\n", r->label, res, r->fail_count[SEV_CRITICAL],
-                r->fail_count[SEV_HIGH], r->fail_count[SEV_MEDIUM], low_and_below(r->fail_count), r->excepted,
-                r->vulns_failing, r->vulns);
+        fprintf(f, "%-40s %-6s %5u %5u %5u %5u %5u ", r->label, res, r->fail_count[SEV_CRITICAL],
+                r->fail_count[SEV_HIGH], r->fail_count[SEV_MEDIUM], low_and_below(r->fail_count), r->excepted);
+        if (r->vulns_checked) fprintf(f, "%u of %u\n", r->vulns_failing, r->vulns);
+        else fputs("not checked\n", f);
     }
     char line[1024];
     summary_line(s, line, sizeof line);

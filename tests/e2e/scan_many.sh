@@ -138,6 +138,18 @@ check "on a terminal: a line per image, k of n, with its result" \
 check "on a terminal: the status line shows the image, the bytes read and the rate" \
     grep -qE 'image [123] of 3: [a-z]+\.tar: .*; [0-9.]+ [kMG]?B read, [0-9.]+ [kMG]?B/s' "$tmp/tty.err"
 
+# Without --feeds no vulnerability was looked for: "0 failing" / "0 of 0" would say they were.
+python3 "$tmp/on_tty.py" "$PAL" scan "$tmp/pass.tar" "$tmp/fail.tar" >"$tmp/tty-nofeeds.err"
+check "on a terminal without --feeds: the image's line says vulnerabilities were not checked" \
+    grep -qE "image 1 of 2: $tmp/pass.tar: PASS, [0-9]+ findings?, vulnerabilities not checked \(" "$tmp/tty-nofeeds.err"
+check "on a terminal with --feeds: the image's line counts the failing ones" \
+    grep -qE "image 2 of 3: $tmp/fail.tar: FAIL, [0-9]+ findings?, [0-9]+ vulnerabilit(y|ies) failing \(" "$tmp/tty.err"
+"$PAL" scan "$tmp/pass.tar" "$tmp/fail.tar" >"$tmp/nofeeds.text" 2>/dev/null
+expect_eq "text table without --feeds: VULNS FAILING says not checked" \
+    "$(grep -E "^registry.example.com/shop/api:2.0.1 +FAIL" "$tmp/nofeeds.text" | sed 's/.* [0-9][0-9]* *//')" "not checked"
+check "text table with --feeds: VULNS FAILING is N of M" \
+    grep -qE "^registry.example.com/shop/api:2.0.1 +FAIL( +[0-9]+){5} +[0-9]+ of [0-9]+$" "$tmp/set.text"
+
 # ---------------------------------------------------------------- palisade report
 "$PAL" report "$tmp/set.json" --format json >"$tmp/again.json" 2>"$tmp/again.err"; rc=$?
 expect_eq "report: a saved set reads back to the same JSON" \
