@@ -278,6 +278,7 @@ static void image_controls(rpt_html *h, html_image *im, const rpt_report *r)
     pal_strmap seen = {0};
     for (unsigned i = 0; i < r->nchecks; i++) {
         const rpt_check *c = &r->checks[i];
+        if (c->status == RS_NOT_APPLICABLE) continue;   /* says nothing about its controls */
         bool failing = c->status == RS_FAIL || c->status == RS_ERROR;
         for (unsigned k = 0; k < c->nfw; k++) {
             int fi = fw_index(h, nz(c->fw[k].framework));
@@ -613,6 +614,7 @@ static void findings_section(FILE *f, const rpt_report *r, unsigned n)
             r->checks_failed);
     if (r->checks_excepted) fprintf(f, ", %u excepted", r->checks_excepted);
     if (r->checks_errors) fprintf(f, ", %u stopped with an error", r->checks_errors);
+    if (r->checks_not_applicable) fprintf(f, ", %u not applicable", r->checks_not_applicable);
     fputs(".</p>\n", f);
     for (int sev = SEV_CRITICAL; sev >= SEV_NONE; sev--) {
         if (sev == SEV_NONE) continue;   /* info and none are listed together below */

@@ -173,6 +173,7 @@ const char *rpt_status_name(int status)
     case RS_GRACE: return "grace";
     case RS_INFO: return "info";
     case RS_ERROR: return "error";
+    case RS_NOT_APPLICABLE: return "not_applicable";
     default: return "unknown";
     }
 }
@@ -271,12 +272,14 @@ void rpt_finish(rpt_report *r)
             r->excepted_findings++;
         }
     }
-    r->checks_passed = r->checks_failed = r->checks_excepted = r->checks_errors = 0;
+    r->checks_passed = r->checks_failed = r->checks_excepted = r->checks_errors = r->checks_not_applicable = 0;
     for (unsigned i = 0; i < r->nchecks; i++) {
         rpt_check *c = &r->checks[i];
-        c->status = c->error ? RS_ERROR : c->nfail ? RS_FAIL : c->nexcepted ? RS_EXCEPTED : RS_PASS;
+        c->status = c->error ? RS_ERROR : c->not_applicable ? RS_NOT_APPLICABLE : c->nfail ? RS_FAIL
+                  : c->nexcepted ? RS_EXCEPTED : RS_PASS;
         switch (c->status) {
         case RS_ERROR: r->checks_errors++; break;
+        case RS_NOT_APPLICABLE: r->checks_not_applicable++; break;
         case RS_FAIL: r->checks_failed++; break;
         case RS_EXCEPTED: r->checks_excepted++; break;
         default: r->checks_passed++; break;

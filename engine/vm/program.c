@@ -41,6 +41,18 @@ void pal_program_free(pal_program *p)
 static const char *const effect_names[] = {"none", "allow", "alert", "prevent", "block", "fail"};
 static const char *const severity_names[] = {"none", "info", "low", "medium", "high", "critical"};
 
+void pal_code_fields_read(const pal_program *p, uint32_t code, uint32_t len, uint8_t used[PAL_FIELDS_BITMAP])
+{
+    for (uint32_t pc = code; pc < code + len && pc < p->ncode; pc++) {
+        pal_instr in = p->code[pc];
+        uint32_t field;
+        if (PAL_OP(in) == OP_LOAD_FIELD) field = PAL_A24(in);
+        else if (PAL_OP(in) == OP_MATCH_FIELD) field = PAL_B16(in);
+        else continue;
+        if (field < 8 * PAL_FIELDS_BITMAP) used[field / 8] |= (uint8_t)(1u << (field % 8));
+    }
+}
+
 const char *pal_effect_name(unsigned e)
 {
     return e < sizeof effect_names / sizeof effect_names[0] ? effect_names[e] : "?";
