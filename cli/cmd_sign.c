@@ -230,9 +230,9 @@ static void inspect_text(const char *path, size_t size, const char *sha, const p
         put_safe(stdout, pstr(p, p->sources[i].sha256));
         putchar('\n');
     }
-    uint32_t nchecks = 0;
-    for (uint32_t i = 0; i < p->nrules; i++) nchecks += p->rules[i].kind == PR_CHECK;
-    printf("rules      %u\n", p->nrules - nchecks);
+    uint32_t nrules, nchecks;
+    pal_program_count(p, &nrules, &nchecks);   /* by declaration: a runtime block's sections are its lines */
+    printf("rules      %u\n", nrules);
     for (uint32_t i = 0; i < p->nrules; i++) {
         const pal_rule *r = &p->rules[i];
         if (r->kind == PR_CHECK) continue;

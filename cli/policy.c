@@ -144,9 +144,8 @@ void cli_directory_revision(const char *dir, const pal_program *p, char *out, si
 
 void cli_program_counts(const pal_program *p, char *out, size_t cap)
 {
-    uint32_t checks = 0;
-    for (uint32_t i = 0; i < p->nrules; i++) checks += p->rules[i].kind == PR_CHECK;
-    uint32_t rules = p->nrules - checks;
+    uint32_t rules, checks;
+    pal_program_count(p, &rules, &checks);
     snprintf(out, cap, "%u rule%s, %u check%s, %u source%s", rules, rules == 1 ? "" : "s", checks,
              checks == 1 ? "" : "s", p->nsources, p->nsources == 1 ? "" : "s");
 }

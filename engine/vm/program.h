@@ -211,6 +211,14 @@ static inline const char *pal_program_str(const pal_program *p, pal_str s)
 
 void pal_program_free(pal_program *p);
 
+/* Rules and checks as a policy's author counts them: one per declaration.
+   A runtime block compiles to one program rule per event section and a
+   sequence to one per step, all with the declaration's kind, name and
+   place, one after another; they count once.  The one definition every
+   count shown uses (build, inspect, the agent; test --coverage counts its
+   targets the same way, lang/check/testset.h). */
+void pal_program_count(const pal_program *p, uint32_t *rules, uint32_t *checks);
+
 /* The root fields code[code, code+len) reads (LOAD_FIELD, MATCH_FIELD),
    added to a bitmap of the first 8 * PAL_FIELDS_BITMAP fields: which event
    fields a decoder must fill (event_fields_used), which image fields a

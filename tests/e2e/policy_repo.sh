@@ -76,4 +76,17 @@ else
     skip "the revision in a git work tree" "git is not installed"
 fi
 
+
+# ---------------------------------------------------------------- one count of rules
+# A rule is a declaration (a runtime block with three sections is one rule):
+# build, inspect and test --coverage count the same.
+for dir in "$REPO" policies; do
+    b=$("$PALISADE" build "$dir" -o "$TMP/count.bundle" 2>&1 | sed -n 's/.*: \([0-9]*\) rules\{0,1\}, \([0-9]*\) checks\{0,1\}, .*/\1 \2/p')
+    i=$("$PALISADE" inspect "$TMP/count.bundle" | awk '/^rules /{r=$2} /^checks /{c=$2} END{print r, c}')
+    c=$("$PALISADE" test --coverage --format json "$dir" 2>/dev/null | jq -r .coverage.total)
+    set -- $b
+    expect_eq "$dir: build and inspect count the same rules and checks, and test --coverage their sum" \
+        "build $b, inspect $i, coverage $c" "build $b, inspect $b, coverage $(( ${1:-0} + ${2:-0} ))"
+done
+
 finish
