@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <cJSON.h>
@@ -399,6 +400,10 @@ static int select_checks(scan *s)
     }
     for (unsigned i = 0; i < s->o->ndisable; i++) {
         int ci = find_check(s, s->o->disable[i]);
+        for (unsigned k = 0; ci < 0 && k < s->nchecks; k++)   /* pal-0041 for PAL-0041: say so */
+            if (!strcasecmp(s->checks[k].id, s->o->disable[i]))
+                return scan_fail(s, "--disable %s: no check has that ID; did you mean %s? (IDs are case-sensitive)",
+                                 s->o->disable[i], s->checks[k].id);
         if (ci < 0)
             return scan_fail(s, "--disable %s: no check has that ID (IDs look like PAL-0041; "
                                 "palisade scan --format json lists the checks that ran)", s->o->disable[i]);

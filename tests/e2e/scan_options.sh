@@ -117,6 +117,8 @@ scan "$tmp/bad.tar" --disable PAL-0041 --disable " PAL-0424" >/dev/null; rc2=$?
 ok "--disable takes comma lists and repeats (then only medium: exit 0)" '[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ]'
 scan "$tmp/bad.tar" --disable PAL-9999 2>"$tmp/err" >/dev/null; rc=$?
 ok "--disable of an unknown ID is exit 2" '[ $rc -eq 2 ] && grep -q "PAL-9999" "$tmp/err"'
+scan "$tmp/bad.tar" --disable pal-0041 2>"$tmp/err" >/dev/null; rc=$?
+ok "--disable pal-0041: exit 2, naming the ID in its case" '[ $rc -eq 2 ] && grep -qF "did you mean PAL-0041? (IDs are case-sensitive)" "$tmp/err"'
 
 # ---------------------------------------------------------------- exceptions
 cat >"$tmp/exc.yaml" <<'EOF'
