@@ -72,7 +72,8 @@ static void usage(FILE *f)
         "  --allow-list FILE        CVE allow list (YAML or JSON) with expiry dates\n"
         "output:\n"
         "  --format FMT             text, json, sarif, junit, github, html (default text; from\n"
-        "                           -o's extension .json .sarif .xml .html when not given)\n"
+        "                           -o's extension .txt .json .sarif .xml .html when not given;\n"
+        "                           another extension is refused)\n"
         "  -o FILE                  write the report to FILE (atomically) instead of stdout\n"
         "  --fail-on SEV            low, medium, high (default) or critical\n"
         "  --timings                print where the time went (stages, slowest checks) on stderr\n");
@@ -473,6 +474,9 @@ static int parse_args(int argc, char **argv, scan_opts *o)
     for (int s = 0; s < 5; s++)
         if (o->grace_days[s] && !o->nfeeds) return cli_error("scan", "--grace-days needs --feeds DIR");
     if (o->format < 0) o->format = o->out ? rpt_format_from_path(o->out, RF_TEXT) : RF_TEXT;
+    if (o->format < 0)
+        return cli_error("scan", "-o %s: '%s' is not a report format (" RPT_PATH_FORMATS "; or give --format)", o->out,
+                         strrchr(o->out, '.'));
     return 0;
 }
 

@@ -311,7 +311,8 @@ int rpt_format_from_path(const char *path, int fallback)
     if (!strcmp(dot, ".sarif")) return RF_SARIF;
     if (!strcmp(dot, ".xml")) return RF_JUNIT;
     if (!strcmp(dot, ".html") || !strcmp(dot, ".htm")) return RF_HTML;
-    return fallback;
+    if (!strcmp(dot, ".txt") || !strcmp(dot, ".text")) return RF_TEXT;
+    return -1;   /* out.pdf: refused, never written as something else */
 }
 
 int rpt_write(const rpt_report *r, int format, FILE *f)

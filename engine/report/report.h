@@ -319,6 +319,9 @@ enum { RF_TEXT = 0, RF_JSON, RF_SARIF, RF_JUNIT, RF_GITHUB, RF_HTML };
 const char *rpt_format_names(void);   /* "text, json, sarif, junit, github, html" */
 /* The format a file name's extension asks for (.json .sarif .xml .html
    .htm), else fallback. */
+/* The format -o's extension names: .txt .json .sarif .xml .html; fallback
+   without an extension, -1 for another one (RPT_PATH_FORMATS says which). */
+#define RPT_PATH_FORMATS ".txt, .json, .sarif, .xml, .html"
 int rpt_format_from_path(const char *path, int fallback);
 
 /* Writes the report to f.  0, or -1 (out of memory, write error, or a
