@@ -110,6 +110,8 @@ fails "learn: a JSON array is exit 2 with the hint" 2 "palisade learn: $TMP/arra
 n=$(grep -c "jq -c" "$TMP/err")
 [ "$n" = 1 ] && ok "learn: the jq hint is given once" || bad "learn: the jq hint is given $n times"
 [ -e "$TMP/learned/out.pal" ] && bad "learn: wrote a policy from an input with no event" || ok "learn: nothing written when no line decodes"
+fails "learn: pretty-printed objects: jq -c ., as eval says" 2 "palisade learn: $TMP/pretty.json: none of its $(wc -l < "$TMP/pretty.json") lines is an event: it is pretty-printed JSON, and palisade reads JSON lines (one event object per line); convert it with jq -c . $TMP/pretty.json > events.jsonl" \
+    learn --events "$TMP/pretty.json" -o "$TMP/learned/out.pal"
 
 # ---- 3. options and help ----------------------------------------------------------
 # the value options of a command, read from its usage: the synopsis lines and
