@@ -56,6 +56,18 @@ ln -s /dev/null "$TMP/null"
 fails "learn -o onto a device: refused" 2 "palisade learn: $TMP/null: not a regular file" \
     learn --events "$TMP/ev.jsonl" -o "$TMP/null"
 [ -L "$TMP/null" ] && ok "learn -o onto a device: left in place" || bad "learn -o onto a device: replaced by a file"
+# every writer refuses it (engine/base/fileio.c, the one atomic writer): a link to /dev/null each time
+printf '{"bomFormat":"CycloneDX","specVersion":"1.6","components":[]}\n' >"$TMP/bom.json"
+"$PALISADE" scan --sbom "$TMP/bom.json" --format json >"$TMP/one.json" 2>/dev/null
+for w in "scan --sbom $TMP/bom.json -o NULL --format json" "report $TMP/one.json -o NULL --format json" \
+         "build examples/lab -o NULL" "keygen -o NULLKEY --force"; do
+    rm -f "$TMP/null" "$TMP/nullkey.key"; ln -s /dev/null "$TMP/null"; ln -s /dev/null "$TMP/nullkey.key"
+    set -- ${w//NULLKEY/$TMP/nullkey}; set -- "${@//NULL/$TMP/null}"
+    timeout 20 "$PALISADE" "$@" </dev/null >/dev/null 2>"$TMP/err"; rc=$?
+    if [ $rc = 2 ] && grep -q "not a regular file" "$TMP/err" && [ -L "$TMP/null" ] && [ -L "$TMP/nullkey.key" ]
+    then ok "$1 onto a link to a device: exit 2, refused, the link left in place"
+    else bad "$1 onto a link to a device: refused" "exit $rc: $(cat "$TMP/err")"; fi
+done
 fails "agent --follow DIR: exit 2 (not 'does not exist yet')" 2 "palisade agent: $D: is a directory" agent --follow "$D"
 fails "agent --learn MISSING: exit 2, the path first" 2 "palisade agent: $TMP/nope: No such file or directory" agent --learn "$TMP/nope"
 fails "agent --learn FILE: exit 2, not a directory" 2 "palisade agent: $TMP/ev.jsonl: not a directory" agent --learn "$TMP/ev.jsonl"
