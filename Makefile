@@ -10,6 +10,11 @@
 #   make demo-report  the example images in one HTML report (build/examples/report.html)
 #   make bench-deps  what only the benchmarks need (yara, for tests/bench/load.sh)
 #   make deps     install the Debian build dependencies (needs root or sudo)
+#   make install  build, then install under $(DESTDIR)$(PREFIX) (PREFIX=/usr/local):
+#                 bin/palisade, lib/libpalisade.a, include/palisade.h and
+#                 share/doc/palisade/ (README.md, SPEC.md, LINT.md); there are
+#                 no man pages: `palisade help COMMAND` is the reference
+#   make install-files  the same copies from an existing build, without building
 #
 # The library is built by folder: every .c in a stage folder of engine/ and
 # lang/ (engine/vm/, lang/syntax/, ...) and the public API (engine/palisade.c,
@@ -53,7 +58,8 @@ LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(GEN)/lexer.o $(GEN)/gramma
 CLI_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(BUILD)/gen/embedded.o
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: FORCE all test unit langtest e2e asan fuzz fuzz-run fuzz-replay bench bench-deps deps clean check-deps demo demo-report
+.PHONY: FORCE all test unit langtest e2e asan fuzz fuzz-run fuzz-replay bench bench-deps deps clean check-deps demo demo-report \
+        install install-files
 .DELETE_ON_ERROR:
 
 all: check-deps $(BUILD)/palisade $(BUILD)/libpalisade.a
@@ -188,6 +194,19 @@ BENCH_DEPS := yara libyara-dev
 bench-deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	 $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(BENCH_DEPS) >/dev/null
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install: all
+	@$(MAKE) --no-print-directory install-files
+
+install-files:
+	@test -x $(BUILD)/palisade || { echo "palisade: $(BUILD)/palisade is not built: run make install" >&2; exit 2; }
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/doc/palisade
+	install -m 755 $(BUILD)/palisade $(DESTDIR)$(PREFIX)/bin/palisade
+	install -m 644 $(BUILD)/libpalisade.a $(DESTDIR)$(PREFIX)/lib/libpalisade.a
+	install -m 644 engine/palisade.h $(DESTDIR)$(PREFIX)/include/palisade.h
+	install -m 644 README.md lang/SPEC.md lang/LINT.md $(DESTDIR)$(PREFIX)/share/doc/palisade/
 
 clean:
 	rm -rf build build-asan build-fuzz

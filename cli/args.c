@@ -123,7 +123,8 @@ cli_input_shape cli_input_shape_of(const char *line, size_t len)
     size_t b = 0, e = len;
     if (e >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) b = 3;   /* a UTF-8 byte order mark */
     while (b < e && (line[b] == ' ' || line[b] == '\t' || line[b] == '\r')) b++;
-    while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\r')) e--;
+    /* a line as fgets gives it (learn) still ends in its newline */
+    while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\r' || line[e - 1] == '\n')) e--;
     if (b < e && line[b] == '[') return CLI_SHAPE_ARRAY;
     if (e - b == 1 && line[b] == '{') return CLI_SHAPE_PRETTY;
     /* evtx_dump's default output: "Record 1234", then the record pretty-printed */

@@ -19,7 +19,8 @@ static void build_usage(FILE *f)
     fprintf(f, "usage: palisade build DIR -o BUNDLE [--revision REV] [--sign KEY]\n"
                "Compiles every .pal file under DIR into one verified bundle.\n"
                "  --revision REV  the revision every decision names; default `git describe --always --dirty`\n"
-               "                  inside a git work tree, else src-HASH of the sources\n"
+               "                  inside a git work tree (+src-HASH when dirty), else src-HASH of the\n"
+               "                  sources: what eval and the agent name the directory by\n"
                "  --sign KEY      sign the bundle with a secret key from `palisade keygen` (NAME.key);\n"
                "                  agents check it with --verify-key NAME.pub\n");
 }
@@ -47,18 +48,14 @@ int cmd_build(int argc, char **argv)
     pal_seckey key;
     if (keypath && pal_seckey_load(keypath, &key, err, sizeof err) != 0)
         return cli_error("build", "--sign: %s", err);
-    char grev[256];
-    if (!rev) { cli_git_revision(dir, grev, sizeof grev); rev = grev; }
-    pal_program *p = cli_load_policy("build", dir, rev);
+    if (rev && !*rev) rev = NULL;   /* --revision "": the default */
+    pal_program *p = cli_load_policy("build", dir, rev);   /* NULL: the directory's (cli_directory_revision) */
     if (!p) { if (keypath) sodium_memzero(&key, sizeof key); return EXIT_ERROR; }
     /* The rule index's analysis rides along, so a load proves it instead
        of searching for it (engine/runtime/index.h); without memory for it
        the bundle is as good, only slower to load. */
     (void)pal_index_attach_hints(p);
-    char srev[32];
-    const char *override = NULL;
-    if (!*rev) { cli_source_revision(p, srev, sizeof srev); override = srev; }
-    int rc = pal_bundle_save_signed(p, outp, override, keypath ? &key : NULL, err, sizeof err);
+    int rc = pal_bundle_save_signed(p, outp, NULL, keypath ? &key : NULL, err, sizeof err);
     char key_id[PAL_KEY_ID_CHARS + 1] = "";
     if (keypath) { memcpy(key_id, key.id, sizeof key_id); sodium_memzero(&key, sizeof key); }
     if (rc != 0) {
@@ -68,7 +65,7 @@ int cmd_build(int argc, char **argv)
     char counts[96];
     cli_program_counts(p, counts, sizeof counts);
     fprintf(stderr, "palisade build: %s: %s, revision '%s'%s%s\n", outp, counts,
-            override ? override : pal_program_str(p, p->revision), keypath ? ", signed by key " : "",
+            pal_program_str(p, p->revision), keypath ? ", signed by key " : "",
             key_id);
     pal_program_free(p);
     return EXIT_OK;

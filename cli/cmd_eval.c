@@ -45,11 +45,15 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: palisade eval [--policy DIR|BUNDLE|FILE.pal] --events FILE|- [--input-format auto|ecs|sysmon|evtx-json|falco]\n"
                "                     [--only-findings] [--strict] [--verify-key PUB] [--volume-map MAP] [--threads N]\n"
+               "                     [--state-max N] [--state-max-rule N]\n"
                "       palisade eval [--policy ...] --inventory FILE.json\n"
                "Without --policy the built-in runtime policies (or, for --inventory, checks) decide.\n"
                "--verify-key PUB refuses a bundle that the key from `palisade keygen` did not sign.\n"
                "--volume-map '\\Device\\HarddiskVolume3=C:,...' reads such Windows paths as drive paths.\n"
-               "--threads N decides on N threads (default 1); the decisions stay in input order.\n");
+               "--threads N decides on N threads (default 1); the decisions stay in input order.\n"
+               "--state-max N, --state-max-rule N cap the partial matches sequences and counting rules keep,\n"
+               "in all and per rule (default %u and %u); past a cap the least recently updated goes.\n",
+            PAL_SEQ_MAX_STATE, PAL_SEQ_MAX_RULE_STATE);
 }
 
 static void json_escape(FILE *out, const char *s)

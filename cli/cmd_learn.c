@@ -35,7 +35,9 @@ static void usage(FILE *f)
                "                      [-o FILE|DIR] [--merge FILE]\n"
                "Writes one `runtime \"learned IMAGE\"` block per image (allow entries for what was seen,\n"
                "`default effect alert` for anything else) and a firewall block for container-to-container\n"
-               "traffic.  --merge adds newly seen behaviour to a learned file, keeping all of it.\n");
+               "traffic.  --merge adds newly seen behaviour to a learned file, keeping all of it.\n"
+               "  --collapse-dns N  allows N or more names seen under one parent domain as one\n"
+               "                    wildcard, *.parent (a.cdn.example, b.cdn.example: *.cdn.example)\n");
 }
 
 /* Renders the model merged into `base` (NULL: fresh) and writes it to

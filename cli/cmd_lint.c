@@ -27,9 +27,10 @@
 
 static void usage(FILE *f)
 {
+    /* the range from the one table of codes (lang/tools/lint.c), so a new code shows here */
     fprintf(f, "usage: palisade lint [--format text|json|sarif|github] [--config FILE]\n"
                "                     [--fail-level error|warning|none] [--list-codes] [DIR|FILE.pal ...]\n"
-               "Finds mistakes the compiler accepts (codes PAL0701-PAL0711, lang/LINT.md), and\n"
+               "Finds mistakes the compiler accepts (codes %s-%s, lang/LINT.md), and\n"
                "reports the compiler's own errors and warnings. Default: the current directory.\n"
                "  --format F       text (default), json, sarif (2.1.0) or github (workflow commands)\n"
                "  --config FILE    levels per code and the fail level; default DIR/.palisade.yaml\n"
@@ -37,7 +38,8 @@ static void usage(FILE *f)
                "  --list-codes     print the lint codes with their default levels\n"
                "Suppress one finding with a comment naming its code on its line, or on the line\n"
                "above: // palisade:ignore PAL0701 why. Exit status: 0 clean; 1 a finding at or\n"
-               "above the fail level; 2 a policy that does not compile, or a usage error.\n");
+               "above the fail level; 2 a policy that does not compile, or a usage error.\n",
+            pal_lint_codes[0].code, pal_lint_codes[pal_lint_ncodes - 1].code);
 }
 
 static const char *level_name(int l)

@@ -34,7 +34,8 @@ static void usage(FILE *f)
         "\n"
         "  -o FILE                  write to FILE (atomically) instead of stdout\n"
         "  --format FMT             html (default), text, json, sarif, junit, github; from -o's\n"
-        "                           extension .html .json .sarif .xml when not given\n"
+        "                           extension .html .json .sarif .xml .txt when not given (another\n"
+        "                           extension is refused)\n"
         "  --title TEXT             the page's heading (default: palisade: N images)\n"
         "  --expiring-days N        exceptions ending within N days are expiring soon (default 30)\n");
 }
@@ -82,6 +83,9 @@ static int parse_args(int argc, char **argv, report_opts *o)
         return cli_error("report", "which reports? give JSON files written by palisade scan --format json");
     }
     if (o->format < 0) o->format = o->out ? rpt_format_from_path(o->out, RF_HTML) : RF_HTML;
+    if (o->format < 0)
+        return cli_error("report", "-o %s: '%s' is not a report format (" RPT_PATH_FORMATS "; or give --format)",
+                         o->out, strrchr(o->out, '.'));
     return 0;
 }
 

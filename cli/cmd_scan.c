@@ -64,14 +64,16 @@ static void usage(FILE *f)
         "vulnerabilities:\n"
         "  --feeds DIR|FILE         OSV, custom and Windows feeds (repeatable)\n"
         "  --sbom FILE              scan a CycloneDX or SPDX JSON SBOM instead of an image\n"
-        "                           (its packages are matched; checks see no files)\n"
+        "                           (its packages are matched; a check that reads what an SBOM\n"
+        "                           does not list, config, files, users, is not applicable)\n"
         "  --vuln-threshold SEV     the lowest severity that fails (default: --fail-on)\n"
         "  --only-fixed             leave out vulnerabilities that have no fix\n"
         "  --grace-days SEV=N,...   a vulnerability younger than N days does not fail yet\n"
         "  --allow-list FILE        CVE allow list (YAML or JSON) with expiry dates\n"
         "output:\n"
         "  --format FMT             text, json, sarif, junit, github, html (default text; from\n"
-        "                           -o's extension .json .sarif .xml .html when not given)\n"
+        "                           -o's extension .txt .json .sarif .xml .html when not given;\n"
+        "                           another extension is refused)\n"
         "  -o FILE                  write the report to FILE (atomically) instead of stdout\n"
         "  --fail-on SEV            low, medium, high (default) or critical\n"
         "  --timings                print where the time went (stages, slowest checks) on stderr\n");
@@ -472,6 +474,9 @@ static int parse_args(int argc, char **argv, scan_opts *o)
     for (int s = 0; s < 5; s++)
         if (o->grace_days[s] && !o->nfeeds) return cli_error("scan", "--grace-days needs --feeds DIR");
     if (o->format < 0) o->format = o->out ? rpt_format_from_path(o->out, RF_TEXT) : RF_TEXT;
+    if (o->format < 0)
+        return cli_error("scan", "-o %s: '%s' is not a report format (" RPT_PATH_FORMATS "; or give --format)", o->out,
+                         strrchr(o->out, '.'));
     return 0;
 }
 
@@ -612,9 +617,11 @@ static void image_done_line(char *out, size_t cap, unsigned k, unsigned n, const
     if (!r) { snprintf(out, cap, "image %u of %u: %s: ERROR (%s, %.1f s)", k, n, path, b, secs); return; }
     unsigned nfail = 0;
     for (int s = 0; s < 6; s++) nfail += r->fail_count[s];
-    snprintf(out, cap, "image %u of %u: %s: %s, %u finding%s, %u vulnerabilit%s failing (%s, %.1f s)", k, n, path,
-             r->checks_errors ? "ERROR" : r->passed ? "PASS" : "FAIL", nfail, nfail == 1 ? "" : "s", r->vulns_failing,
-             r->vulns_failing == 1 ? "y" : "ies", b, secs);
+    char vulns[64] = "vulnerabilities not checked";   /* no --feeds: "0 failing" would say they were */
+    if (r->vulns_scanned)
+        snprintf(vulns, sizeof vulns, "%u vulnerabilit%s failing", r->vulns_failing, r->vulns_failing == 1 ? "y" : "ies");
+    snprintf(out, cap, "image %u of %u: %s: %s, %u finding%s, %s (%s, %.1f s)", k, n, path,
+             r->checks_errors ? "ERROR" : r->passed ? "PASS" : "FAIL", nfail, nfail == 1 ? "" : "s", vulns, b, secs);
 }
 
 /* Several images into one report: the scanner set up once, each image

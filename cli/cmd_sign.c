@@ -230,9 +230,9 @@ static void inspect_text(const char *path, size_t size, const char *sha, const p
         put_safe(stdout, pstr(p, p->sources[i].sha256));
         putchar('\n');
     }
-    uint32_t nchecks = 0;
-    for (uint32_t i = 0; i < p->nrules; i++) nchecks += p->rules[i].kind == PR_CHECK;
-    printf("rules      %u\n", p->nrules - nchecks);
+    uint32_t nrules, nchecks;
+    pal_program_count(p, &nrules, &nchecks);   /* by declaration: a runtime block's sections are its lines */
+    printf("rules      %u\n", nrules);
     for (uint32_t i = 0; i < p->nrules; i++) {
         const pal_rule *r = &p->rules[i];
         if (r->kind == PR_CHECK) continue;
@@ -333,7 +333,9 @@ static void inspect_usage(FILE *f)
     fprintf(f, "usage: palisade inspect BUNDLE [--format text|json] [--verify-key PUB]\n"
                "Shows a bundle's manifest (revision, sources and feeds with SHA-256), its rules and checks,\n"
                "and its signature: unsigned, signed by a key id, valid for --verify-key PUB, or invalid.\n"
-               "Exit 0 shown, 1 the signature is invalid (or not valid for PUB), 2 error.\n");
+               "Exit 0 shown; 2 the signature is invalid or not valid for PUB (shown all the same; eval\n"
+               "and agent refuse such a bundle with exit 2 too), or another error; 1 a regex of the\n"
+               "bundle cannot compile (it loads, but that regex never matches).\n");
 }
 
 int cmd_inspect(int argc, char **argv)
@@ -386,9 +388,9 @@ int cmd_inspect(int argc, char **argv)
     if (!strcmp(format, "json")) exitc = inspect_json(path, len, sha, p, &sig, keypath ? &trusted : NULL, sigtext);
     else { inspect_text(path, len, sha, p, &sig, sigtext); exitc = EXIT_OK; }
     pal_program_free(p);
-    if (exitc == EXIT_OK && sig_rc != 0) {
+    if (exitc == EXIT_OK && sig_rc != 0) {   /* shown, and refused as eval and the agent refuse it */
         fprintf(stderr, "palisade inspect: %s: %s\n", path, why);
-        exitc = EXIT_POLICY;
+        exitc = EXIT_ERROR;
     }
     if (exitc == EXIT_OK && regex_rc != 0) {
         fprintf(stderr, "palisade inspect: %s: %s; the rule loads but that regex never matches: rebuild the bundle\n",

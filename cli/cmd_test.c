@@ -194,9 +194,11 @@ static unsigned per_mille(coverage c)
 
 /* ---- output ---- */
 
-static void print_text(repo *repos, int n, const opts *o, coverage cov, unsigned passed, unsigned failed,
-                       unsigned skipped, bool compiled)
+static void print_text(repo *repos, const char *const *paths, int n, const opts *o, coverage cov, unsigned passed,
+                       unsigned failed, unsigned skipped, bool compiled)
 {
+    /* a repo that could not be run said why on stderr; a summary of nothing beside it would read as a pass */
+    if (!compiled && !passed && !failed) return;
     for (int i = 0; i < n; i++) {
         repo *r = &repos[i];
         for (uint32_t k = 0; r->ran && k < r->ts.ntests; k++) {
@@ -227,6 +229,13 @@ static void print_text(repo *repos, int n, const opts *o, coverage cov, unsigned
                 printf("  not exercised: %s%s:%u:%u: %s \"%s\"\n", repos[i].prefix, x->file, x->line, x->col,
                        pal_test_target_kind(x->kind), x->name);
             }
+    }
+    uint64_t defined = 0;
+    for (int i = 0; i < n; i++) defined += repos[i].ts.ntests;
+    if (compiled && !defined) {   /* not an error (go test's "no test files"): said, so it is not mistaken for a pass */
+        printf("no tests found in ");
+        for (int i = 0; i < n; i++) printf("%s%s", i ? ", " : "", paths[i]);
+        printf(" (write test blocks: lang/SPEC.md, 'test'); ");
     }
     printf("%u passed, %u failed", passed, failed);
     if (skipped) printf(", %u not selected by --run", skipped);
@@ -588,7 +597,7 @@ int cmd_test(int argc, char **argv)
         } else if (!strcmp(o.format, "junit")) {
             print_junit(repos, npaths, &o, cov);
         } else {
-            print_text(repos, npaths, &o, cov, passed, failed, skipped, exitc == EXIT_OK);
+            print_text(repos, paths, npaths, &o, cov, passed, failed, skipped, exitc == EXIT_OK);
         }
         bool below = exitc == EXIT_OK && o.coverage_min >= 0 && (double)cov.covered * 100.0 < o.coverage_min * (double)cov.total;
         if (below) {

@@ -38,7 +38,7 @@ static const struct command {
     {"keygen", cmd_keygen, "keygen -o NAME: make an ed25519 key pair for signing bundles"},
     {"sigma", cmd_sigma, "sigma convert RULES... -o DIR: Sigma rules into palisade rules"},
     {"feed", cmd_feed, "feed check|convert-msrc|match ...: vulnerability feed tools"},
-    {"version", cmd_version, "version: print the version"},
+    {"version", cmd_version, "version [compare ECOSYSTEM [A B]]: print the version, or order two versions"},
 };
 
 static void usage(FILE *f)

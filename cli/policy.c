@@ -60,6 +60,11 @@ bool cli_is_bundle(const char *path)
     return !(n >= 4 && !strcmp(path + n - 4, ".pal"));
 }
 
+static void directory_revision_of(void *dir, const pal_program *p, char *out, size_t cap)
+{
+    cli_directory_revision(dir, p, out, cap);
+}
+
 pal_program *cli_load_policy_verified(const char *cmd, const char *path, const char *revision,
                                       const pal_pubkey *trusted, pal_bundle_sig *sig)
 {
@@ -79,7 +84,11 @@ pal_program *cli_load_policy_verified(const char *cmd, const char *path, const c
     }
     if (sig) memset(sig, 0, sizeof *sig);
     pal_compile_opts o = {0};
-    o.revision = revision ? revision : "";
+    o.revision = revision;
+    if (!revision) {   /* the revision the agent gives the same directory */
+        o.revision_of = directory_revision_of;
+        o.revision_user = (void *)path;
+    }
     unsigned errors = 0, warnings = 0;
     pal_program *p = pal_compile_dir(path, &o, &errors, &warnings);
     if (!p) cli_error(cmd, "%s: %u error%s; nothing was run", path, errors, errors == 1 ? "" : "s");
@@ -135,9 +144,8 @@ void cli_directory_revision(const char *dir, const pal_program *p, char *out, si
 
 void cli_program_counts(const pal_program *p, char *out, size_t cap)
 {
-    uint32_t checks = 0;
-    for (uint32_t i = 0; i < p->nrules; i++) checks += p->rules[i].kind == PR_CHECK;
-    uint32_t rules = p->nrules - checks;
+    uint32_t rules, checks;
+    pal_program_count(p, &rules, &checks);
     snprintf(out, cap, "%u rule%s, %u check%s, %u source%s", rules, rules == 1 ? "" : "s", checks,
              checks == 1 ? "" : "s", p->nsources, p->nsources == 1 ? "" : "s");
 }

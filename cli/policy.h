@@ -12,7 +12,10 @@
 
 /* The built-in policies ("policies") or checks ("checks"), compiled. */
 pal_program *cli_embedded_program(const char *cmd, const char *which);
-/* A bundle file, a policy directory or a .pal file; prints errors. */
+/* A bundle file, a policy directory or a .pal file; prints errors.  A
+   source compiled here records `revision`, or with NULL the revision the
+   agent gives it (cli_directory_revision), so eval, scan, build and the
+   agent name one directory alike. */
 pal_program *cli_load_policy(const char *cmd, const char *path, const char *revision);
 /* The same, refusing a bundle that `trusted` did not sign (NULL: any) and a
    directory when a key is given; *sig (may be NULL) gets the signature state. */

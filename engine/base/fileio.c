@@ -93,9 +93,23 @@ int pal_read_path_or_stdin(const char *path, size_t max, char **data, size_t *le
 
 /* ---- atomic writes ---- */
 
+/* rename(2) replaces whatever has the name: a device, a FIFO, a socket
+   (as root, `-o /dev/null` once replaced /dev/null with a regular file).
+   Only a regular file, or nothing, is replaced; a link is followed to see
+   what it names.  Checked when a write begins and again before the rename. */
+static int refuse_non_regular(const char *path, char *err, size_t errcap)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) return 0;
+    const char *what = S_ISDIR(st.st_mode) ? "a directory" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                     : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "not a file";
+    return pal_set_err(err, errcap, "%s: not a regular file (%s): not replaced; write to a file", path, what);
+}
+
 int pal_atomic_begin(pal_atomic *w, const char *path, int mode, char *err, size_t errcap)
 {
     memset(w, 0, sizeof *w);
+    if (refuse_non_regular(path, err, errcap) != 0) return -1;
     size_t n = strlen(path);
     w->path = strdup(path);
     w->tmp = malloc(n + 16);
@@ -156,8 +170,9 @@ int pal_atomic_commit(pal_atomic *w, char *err, size_t errcap)
         mode = (mode_t)w->mode & 07777;
     }
     if (!e && chmod(w->tmp, mode) != 0) e = errno;
-    if (!e && rename(w->tmp, w->path) != 0) e = errno;
     int rc = 0;
+    if (!e && refuse_non_regular(w->path, err, errcap) != 0) rc = -1;   /* it became one since the begin */
+    else if (!e && rename(w->tmp, w->path) != 0) e = errno;
     if (e) rc = pal_set_err(err, errcap, "%s: cannot write: %s", w->path, strerror(e));
     pal_atomic_abort(w);   /* unlinks the temporary name: after a rename it no longer exists */
     return rc;

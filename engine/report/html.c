@@ -96,8 +96,8 @@ struct rpt_html {
     html_check *checks; unsigned nchecks, cap_checks, checks_untracked;
     html_vuln *vulns;   unsigned nvulns, cap_vulns, vulns_untracked;
     html_exc *excs;     unsigned nexcs, cap_excs;
-    unsigned fail_on;
-    bool fail_on_mixed, any_vulns_checked, oom;
+    rpt_fail_on_seen fail_on;
+    bool any_vulns_checked, oom;
 };
 
 /* ------------------------------------------------------------------ */
@@ -278,6 +278,7 @@ static void image_controls(rpt_html *h, html_image *im, const rpt_report *r)
     pal_strmap seen = {0};
     for (unsigned i = 0; i < r->nchecks; i++) {
         const rpt_check *c = &r->checks[i];
+        if (c->status == RS_NOT_APPLICABLE) continue;   /* says nothing about its controls */
         bool failing = c->status == RS_FAIL || c->status == RS_ERROR;
         for (unsigned k = 0; k < c->nfw; k++) {
             int fi = fw_index(h, nz(c->fw[k].framework));
@@ -613,6 +614,7 @@ static void findings_section(FILE *f, const rpt_report *r, unsigned n)
             r->checks_failed);
     if (r->checks_excepted) fprintf(f, ", %u excepted", r->checks_excepted);
     if (r->checks_errors) fprintf(f, ", %u stopped with an error", r->checks_errors);
+    if (r->checks_not_applicable) fprintf(f, ", %u not applicable", r->checks_not_applicable);
     fputs(".</p>\n", f);
     for (int sev = SEV_CRITICAL; sev >= SEV_NONE; sev--) {
         if (sev == SEV_NONE) continue;   /* info and none are listed together below */
@@ -766,8 +768,7 @@ int rpt_html_add(rpt_html *h, const rpt_report *r)
     im->checks = r->nchecks;
     im->checks_failed = r->checks_failed;
     h->any_vulns_checked = h->any_vulns_checked || r->vulns_scanned;
-    if (h->nimages == 1) h->fail_on = r->fail_on;
-    else if (h->fail_on != r->fail_on) h->fail_on_mixed = true;
+    rpt_fail_on_see(&h->fail_on, r->fail_on);
     aggregate(h, im, r);
     image_section(h->body, r, h->nimages, im->status, im->label);
     if (h->oom) return -1;
@@ -1301,7 +1302,7 @@ static void page_header(FILE *f, const rpt_html *h, const char *title)
     fprintf(f, " %u image%s: <span id=\"n-passed\">%u</span> passed, <span id=\"n-failed\">%u</span> failed, "
                "<span id=\"n-errors\">%u</span> with errors; fails on %s and above. Generated %s by palisade %s.</p>\n",
             h->nimages, h->nimages == 1 ? "" : "s", passed, failed, errors,
-            h->fail_on_mixed ? "(mixed)" : rpt_sev_name(h->nimages ? h->fail_on : SEV_HIGH), stamp, PALISADE_VERSION);
+            h->fail_on.mixed ? "(mixed)" : rpt_fail_on_label(&h->fail_on), stamp, PALISADE_VERSION);
     fputs("</header>\n", f);
     fputs("<div id=\"controls\" class=\"controls\" hidden><label for=\"q\">Filter images</label>"
           "<input id=\"q\" type=\"search\" placeholder=\"name or file\">"

@@ -242,6 +242,7 @@ static cJSON *check_json(const rpt_check *c)
     if (c->dropped) cJSON_AddNumberToObject(o, "dropped", c->dropped);
     add_str(o, "source", c->source);
     if (c->error) add_str(o, "error", c->error);
+    if (c->not_applicable) add_str(o, "not_applicable", c->not_applicable);
     return o;
 }
 
@@ -253,6 +254,7 @@ static cJSON *summary_json(const rpt_report *r)
     cJSON_AddNumberToObject(s, "failed", r->checks_failed);
     cJSON_AddNumberToObject(s, "excepted", r->checks_excepted);
     cJSON_AddNumberToObject(s, "errors", r->checks_errors);
+    cJSON_AddNumberToObject(s, "not_applicable", r->checks_not_applicable);
     cJSON_AddItemToObject(s, "findings", sev_counts(r->fail_count));
     cJSON_AddNumberToObject(s, "excepted_findings", r->excepted_findings);
     cJSON *vs = sev_counts(r->vuln_count);

@@ -116,8 +116,8 @@ void rpt_junit_suite(const rpt_report *r, FILE *f, unsigned id)
     fputs("  <testsuite name=\"", f);
     xml(f, img && *img ? img : "image", true);
     fprintf(f, "\" package=\"palisade.scan\" id=\"%u\" timestamp=\"%s\" hostname=\"%s\" tests=\"%u\" "
-               "failures=\"%u\" errors=\"%u\" time=\"%.3f\">\n",
-            id, stamp, host, r->nchecks + r->nvulns, failures, errors, r->seconds);
+               "failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"%.3f\">\n",
+            id, stamp, host, r->nchecks + r->nvulns, failures, errors, r->checks_not_applicable, r->seconds);
     fputs("    <properties>\n", f);
     property(f, "image.file", r->image.file);
     property(f, "image.name", r->image.name);
@@ -140,6 +140,12 @@ void rpt_junit_suite(const rpt_report *r, FILE *f, unsigned id)
             fputs("\">", f);
             xml(f, c->source, false);
             fputs("</error>\n    </testcase>\n", f);
+            continue;
+        }
+        if (c->status == RS_NOT_APPLICABLE) {
+            fputs(">\n      <skipped message=\"not applicable: ", f);
+            xml(f, c->not_applicable, true);
+            fputs("\"/>\n    </testcase>\n", f);
             continue;
         }
         if (c->status != RS_FAIL) { fputs("/>\n", f); continue; }

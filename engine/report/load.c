@@ -270,6 +270,7 @@ static int load_checks(loader *L, const cJSON *doc)
         double dropped = 0;
         if (get_str(L, e, "title", where, &c->title) || get_str(L, e, "severity", where, &sev) ||
             get_str(L, e, "source", where, &c->source) || get_str(L, e, "error", where, &c->error) ||
+            get_str(L, e, "not_applicable", where, &c->not_applicable) ||
             get_num(L, e, "dropped", where, 0, 1e9, &dropped) || severity_of(L, sev, where, false, &c->severity) ||
             load_fw(L, e, where, c))
             return -1;

@@ -173,6 +173,7 @@ const char *rpt_status_name(int status)
     case RS_GRACE: return "grace";
     case RS_INFO: return "info";
     case RS_ERROR: return "error";
+    case RS_NOT_APPLICABLE: return "not_applicable";
     default: return "unknown";
     }
 }
@@ -180,6 +181,17 @@ const char *rpt_status_name(int status)
 const char *rpt_sev_name(unsigned sev)
 {
     return sev <= SEV_CRITICAL ? pal_severity_name(sev) : "none";
+}
+
+void rpt_fail_on_see(rpt_fail_on_seen *s, unsigned fail_on)
+{
+    if (!s->reports++) s->fail_on = fail_on;
+    else if (fail_on != s->fail_on) s->mixed = true;
+}
+
+const char *rpt_fail_on_label(const rpt_fail_on_seen *s)
+{
+    return s->mixed ? "mixed" : rpt_sev_name(s->reports ? s->fail_on : SEV_HIGH);
 }
 
 bool rpt_finding_fails(const rpt_report *r, const rpt_finding *f)
@@ -260,12 +272,14 @@ void rpt_finish(rpt_report *r)
             r->excepted_findings++;
         }
     }
-    r->checks_passed = r->checks_failed = r->checks_excepted = r->checks_errors = 0;
+    r->checks_passed = r->checks_failed = r->checks_excepted = r->checks_errors = r->checks_not_applicable = 0;
     for (unsigned i = 0; i < r->nchecks; i++) {
         rpt_check *c = &r->checks[i];
-        c->status = c->error ? RS_ERROR : c->nfail ? RS_FAIL : c->nexcepted ? RS_EXCEPTED : RS_PASS;
+        c->status = c->error ? RS_ERROR : c->not_applicable ? RS_NOT_APPLICABLE : c->nfail ? RS_FAIL
+                  : c->nexcepted ? RS_EXCEPTED : RS_PASS;
         switch (c->status) {
         case RS_ERROR: r->checks_errors++; break;
+        case RS_NOT_APPLICABLE: r->checks_not_applicable++; break;
         case RS_FAIL: r->checks_failed++; break;
         case RS_EXCEPTED: r->checks_excepted++; break;
         default: r->checks_passed++; break;
@@ -297,7 +311,8 @@ int rpt_format_from_path(const char *path, int fallback)
     if (!strcmp(dot, ".sarif")) return RF_SARIF;
     if (!strcmp(dot, ".xml")) return RF_JUNIT;
     if (!strcmp(dot, ".html") || !strcmp(dot, ".htm")) return RF_HTML;
-    return fallback;
+    if (!strcmp(dot, ".txt") || !strcmp(dot, ".text")) return RF_TEXT;
+    return -1;   /* out.pdf: refused, never written as something else */
 }
 
 int rpt_write(const rpt_report *r, int format, FILE *f)

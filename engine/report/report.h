@@ -97,15 +97,19 @@
  *         "exception": {...}                as for findings, when one matched
  *     }],                                   ordered: failing first, severity, risk, id
  *     "checks": [{"id": "PAL-0041", "title": "...", "severity": "high",
- *                 "status": "pass",         pass | fail | excepted | error
+ *                 "status": "pass",         pass | fail | excepted | error | not_applicable
  *                 "frameworks": [...],      as a finding's: the controls it maps to
  *                 "findings": 0,            failing + excepted findings
  *                 "dropped": 5,             only when it found more than it may report
  *                 "source": "checks/cis_docker.pal:5",
- *                 "error": "..."}],         only for status error
+ *                 "error": "...",           only for status error
+ *                 "not_applicable": "reads image.config.user, which an SBOM does not list"}],
+ *                                           only for status not_applicable: the check was not
+ *                                           run (scan --sbom: it reads a field an SBOM lacks)
  *     "notes": ["..."],                     expired exceptions, dropped findings, vulnerabilities
  *                                           not checked (RPT_VULNS_NOT_CHECKED), ...
  *     "summary": {"checks": 12, "passed": 10, "failed": 1, "excepted": 1, "errors": 0,
+ *                 "not_applicable": 0,
  *                 "findings": {"critical": 0, "high": 1, "medium": 0, "low": 0, "info": 0},
  *                 "excepted_findings": 1,
  *                 "vulnerabilities": {"critical": 0, "high": 0, "medium": 0, "low": 0,
@@ -132,7 +136,8 @@
  *
  * Fields added since the first version, as the rule above allows: started,
  * image.created, image.config, image.history, checks[].frameworks,
- * vulnerabilities[].risk_factors (palisade report reads reports without them).
+ * vulnerabilities[].risk_factors, checks[].not_applicable, summary.not_applicable
+ * (palisade report reads reports without them).
  *
  * `summary.findings` counts findings with status fail, by severity; a
  * check's status is fail if any of its findings fails, excepted if it
@@ -154,7 +159,7 @@
 
 enum rpt_kind { RPT_SCAN = 0, RPT_LINT };
 
-enum rpt_status { RS_PASS = 0, RS_FAIL, RS_EXCEPTED, RS_ALLOWED, RS_GRACE, RS_INFO, RS_ERROR };
+enum rpt_status { RS_PASS = 0, RS_FAIL, RS_EXCEPTED, RS_ALLOWED, RS_GRACE, RS_INFO, RS_ERROR, RS_NOT_APPLICABLE };
 
 /* A level as SARIF and GitHub know it.  A scan's checks and findings leave
    it RPT_LEVEL_BY_SEVERITY (high and critical are errors, medium warnings,
@@ -178,8 +183,9 @@ typedef struct rpt_check {
     unsigned nfail, nexcepted;   /* findings by status */
     unsigned dropped;            /* findings past PAL_MAX_EMITS, not reported */
     const char *error;           /* why it stopped, or NULL */
+    const char *not_applicable;  /* why it was not run (an SBOM does not list what it reads), or NULL */
     double seconds;
-    int status;                  /* rpt_finish: RS_PASS / RS_FAIL / RS_EXCEPTED / RS_ERROR */
+    int status;                  /* rpt_finish: RS_PASS / RS_FAIL / RS_EXCEPTED / RS_ERROR / RS_NOT_APPLICABLE */
 } rpt_check;
 
 typedef struct rpt_exception_ref {
@@ -280,7 +286,7 @@ typedef struct rpt_report {
     unsigned vuln_count[6];        /* reported vulnerabilities by severity */
     unsigned level_count[RPT_LEVEL_NONE];   /* findings by rpt_finding_level */
     unsigned vulns_failing, excepted_findings;
-    unsigned checks_passed, checks_failed, checks_excepted, checks_errors;
+    unsigned checks_passed, checks_failed, checks_excepted, checks_errors, checks_not_applicable;
     bool passed;
 } rpt_report;
 
@@ -313,6 +319,9 @@ enum { RF_TEXT = 0, RF_JSON, RF_SARIF, RF_JUNIT, RF_GITHUB, RF_HTML };
 const char *rpt_format_names(void);   /* "text, json, sarif, junit, github, html" */
 /* The format a file name's extension asks for (.json .sarif .xml .html
    .htm), else fallback. */
+/* The format -o's extension names: .txt .json .sarif .xml .html; fallback
+   without an extension, -1 for another one (RPT_PATH_FORMATS says which). */
+#define RPT_PATH_FORMATS ".txt, .json, .sarif, .xml, .html"
 int rpt_format_from_path(const char *path, int fallback);
 
 /* Writes the report to f.  0, or -1 (out of memory, write error, or a
@@ -422,6 +431,17 @@ int rpt_html_add(rpt_html *h, const rpt_report *r);
 int rpt_html_add_error(rpt_html *h, const char *image, const char *error);
 int rpt_html_end(rpt_html *h);      /* writes the page, frees h */
 void rpt_html_abort(rpt_html *h);
+
+/* The threshold a set of reports fails on (set.c, html.c): the reports'
+   own, "mixed" when they differ.  An image that could not be scanned has
+   none and is not counted, so the label does not depend on the order of
+   the images; with no report at all it is the default, high. */
+typedef struct rpt_fail_on_seen {
+    unsigned reports, fail_on;
+    bool mixed;
+} rpt_fail_on_seen;
+void rpt_fail_on_see(rpt_fail_on_seen *s, unsigned fail_on);
+const char *rpt_fail_on_label(const rpt_fail_on_seen *s);   /* "mixed" or rpt_sev_name */
 
 /* Shared by the writers. */
 const char *rpt_status_name(int status);

@@ -25,6 +25,7 @@ typedef struct set_row {
     char *label;                  /* name, or file */
     int status;                   /* RS_PASS RS_FAIL RS_ERROR */
     unsigned fail_count[6], excepted, vulns, vulns_failing;
+    bool vulns_checked;           /* --feeds given */
     char *error;                  /* why it could not be scanned */
 } set_row;
 
@@ -36,8 +37,7 @@ struct rpt_set {
     unsigned images, passed, failed, errors;
     unsigned fail_count[6], vuln_count[6], excepted, vulns_failing;
     bool vulns_checked, check_errors;
-    unsigned fail_on;             /* the first report's */
-    bool fail_on_mixed;
+    rpt_fail_on_seen fail_on;
     set_row *rows;                /* text: one per image */
     unsigned nrows, cap_rows;
     cJSON *errors_json;           /* json: the "errors" array */
@@ -71,6 +71,7 @@ static int add_row(rpt_set *s, const char *label, int status, const rpt_report *
         row->excepted = r->excepted_findings;
         row->vulns = r->nvulns;
         row->vulns_failing = r->vulns_failing;
+        row->vulns_checked = r->vulns_scanned;
     }
     s->nrows++;
     return 0;
@@ -136,8 +137,7 @@ int rpt_set_add(rpt_set *s, const rpt_report *r)
     s->excepted += r->excepted_findings;
     s->vulns_failing += r->vulns_failing;
     s->vulns_checked = s->vulns_checked || r->vulns_scanned;
-    if (s->images == 1) s->fail_on = r->fail_on;
-    else if (r->fail_on != s->fail_on) s->fail_on_mixed = true;
+    rpt_fail_on_see(&s->fail_on, r->fail_on);
     if (add_row(s, label_of(r), error ? RS_ERROR : r->passed ? RS_PASS : RS_FAIL, r, NULL) != 0) return -1;
     separator(s);
     int rc = 0;
@@ -220,7 +220,7 @@ static void summary_line(const rpt_set *s, char *out, size_t cap)
             n += snprintf(out + n, cap - (size_t)n, "; vulnerabilities not checked");
     }
     if (n > 0 && (size_t)n < cap)
-        snprintf(out + n, cap - (size_t)n, "; fail-on %s", s->fail_on_mixed ? "mixed" : rpt_sev_name(s->fail_on));
+        snprintf(out + n, cap - (size_t)n, "; fail-on %s", rpt_fail_on_label(&s->fail_on));
 }
 
 static void text_summary(const rpt_set *s)
@@ -236,9 +236,10 @@ static void text_summary(const rpt_set *s)
             fprintf(f, "%-40s %-6s %s\n", r->label, res, r->error);
             continue;
         }
-        fprintf(f, "%-40s %-6s %5u %5u %5u %5u %5u %u of %u\n", r->label, res, r->fail_count[SEV_CRITICAL],
-                r->fail_count[SEV_HIGH], r->fail_count[SEV_MEDIUM], low_and_below(r->fail_count), r->excepted,
-                r->vulns_failing, r->vulns);
+        fprintf(f, "%-40s %-6s %5u %5u %5u %5u %5u ", r->label, res, r->fail_count[SEV_CRITICAL],
+                r->fail_count[SEV_HIGH], r->fail_count[SEV_MEDIUM], low_and_below(r->fail_count), r->excepted);
+        if (r->vulns_checked) fprintf(f, "%u of %u\n", r->vulns_failing, r->vulns);
+        else fputs("not checked\n", f);
     }
     char line[1024];
     summary_line(s, line, sizeof line);
@@ -274,7 +275,7 @@ static int json_tail(rpt_set *s)
     cJSON_AddNumberToObject(vs, "failing", s->vulns_failing);
     cJSON_AddBoolToObject(vs, "checked", s->vulns_checked);
     cJSON_AddItemToObject(sum, "vulnerabilities", vs);
-    cJSON_AddStringToObject(tail, "fail_on", s->fail_on_mixed ? "mixed" : rpt_sev_name(s->images ? s->fail_on : SEV_HIGH));
+    cJSON_AddStringToObject(tail, "fail_on", rpt_fail_on_label(&s->fail_on));
     cJSON_AddBoolToObject(tail, "passed", set_passed(s));
     char *text = cJSON_PrintUnformatted(tail);
     cJSON_Delete(tail);

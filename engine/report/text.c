@@ -143,6 +143,7 @@ int rpt_write_text(const rpt_report *r, FILE *f)
             r->checks_failed);
     if (r->checks_excepted) fprintf(f, ", %u excepted", r->checks_excepted);
     if (r->checks_errors) fprintf(f, ", %u stopped with an error", r->checks_errors);
+    if (r->checks_not_applicable) fprintf(f, ", %u not applicable", r->checks_not_applicable);
     if (r->vulns_scanned)
         fprintf(f, "; %u vulnerabilit%s (%u failing)", r->nvulns, r->nvulns == 1 ? "y" : "ies", r->vulns_failing);
     else

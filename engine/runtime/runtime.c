@@ -176,18 +176,36 @@ void pal_runtime_free(pal_runtime *rt)
 
 const pal_program *pal_runtime_program(const pal_runtime *rt) { return rt->p; }
 
+/* Room for need more bytes in the decision's message buffer: it doubles,
+   or grows to fit. */
+static int msg_room(pal_runtime *rt, size_t need)
+{
+    if (rt->msglen + need <= rt->msgcap) return 0;
+    size_t nc = rt->msgcap * 2 > rt->msglen + need ? rt->msgcap * 2 : rt->msglen + need;
+    char *nb = realloc(rt->msgbuf, nc);
+    if (!nb) return -1;
+    rt->msgbuf = nb;
+    rt->msgcap = nc;
+    return 0;
+}
+
+/* A copy of text (a correlation's or a check's message) in the decision's
+   buffer: its offset there, or SIZE_MAX when out of memory. */
+static size_t keep_message(pal_runtime *rt, const char *text)
+{
+    size_t len = strlen(text), off = rt->msglen;
+    if (msg_room(rt, len + 1) != 0) return SIZE_MAX;
+    memcpy(rt->msgbuf + off, text, len + 1);
+    rt->msglen += len + 1;
+    return off;
+}
+
 /* Renders the message of emit e into the decision's buffer; returns its
    offset there.  The buffer grows as needed, so messages are kept as
    offsets until the decision is complete (finish()). */
 static size_t render(pal_runtime *rt, uint32_t rule, const pal_record *root, const pal_emit *e)
 {
-    if (rt->msglen + PAL_MAX_MESSAGE_BYTES + 1 > rt->msgcap) {
-        size_t nc = rt->msgcap * 2;
-        char *nb = realloc(rt->msgbuf, nc);
-        if (!nb) return SIZE_MAX;
-        rt->msgbuf = nb;
-        rt->msgcap = nc;
-    }
+    if (msg_room(rt, PAL_MAX_MESSAGE_BYTES + 1) != 0) return SIZE_MAX;
     size_t off = rt->msglen;
     size_t n = pal_vm_render(rt->vm, rule, root, e, rt->msgbuf + off, PAL_MAX_MESSAGE_BYTES + 1);
     rt->msglen += n + 1;
@@ -206,6 +224,16 @@ static int room_for_match(pal_runtime *rt, pal_decision *d)
     return 0;
 }
 
+/* The decision's next match (room_for_match made room), its message at
+   msg_off in the buffer; no members (a correlation sets them). */
+static pal_match *next_match(pal_runtime *rt, pal_decision *d, uint32_t rule, uint32_t outcome, uint8_t effect,
+                             uint8_t severity, size_t msg_off)
+{
+    pal_match *m = &rt->matches[d->nmatches++];
+    *m = (pal_match){.rule = rule, .outcome = outcome, .effect = effect, .severity = severity, .message_off = msg_off};
+    return m;
+}
+
 static int collect(pal_runtime *rt, uint32_t rule, const pal_record *root, pal_decision *d)
 {
     uint32_t n = pal_vm_nemits(rt->vm);
@@ -216,16 +244,7 @@ static int collect(pal_runtime *rt, uint32_t rule, const pal_record *root, pal_d
         if (room_for_match(rt, d) != 0) return -1;
         size_t off = render(rt, rule, root, e);
         if (off == SIZE_MAX) return -1;
-        pal_match *m = &rt->matches[d->nmatches++];
-        m->rule = rule;
-        m->outcome = e->outcome;
-        m->effect = o->effect;
-        m->severity = o->severity;
-        m->message = NULL;
-        m->message_off = off;
-        m->nmembers = 0;
-        m->members = NULL;
-        m->revision = 0;
+        next_match(rt, d, rule, e->outcome, o->effect, o->severity, off);
         if (o->effect != PE_FAIL && o->effect > d->effect) d->effect = o->effect;
     }
     return 0;
@@ -342,14 +361,6 @@ static int seq_matched(void *user, const pal_seq_match *m)
     pal_decision *d = k->d;
     const pal_seq *q = &rt->p->seqs[m->seq];
     if (room_for_match(rt, d) != 0) return -1;
-    size_t len = strlen(m->message);
-    if (rt->msglen + len + 1 > rt->msgcap) {
-        size_t nc = rt->msgcap * 2 > rt->msglen + len + 1 ? rt->msgcap * 2 : rt->msglen + len + 1;
-        char *nb = realloc(rt->msgbuf, nc);
-        if (!nb) return -1;
-        rt->msgbuf = nb;
-        rt->msgcap = nc;
-    }
     if (rt->memberlen + m->nmembers > rt->membercap) {
         size_t nc = rt->membercap * 2 > rt->memberlen + m->nmembers ? rt->membercap * 2 : rt->memberlen + m->nmembers + 64;
         uint64_t *nb = realloc(rt->memberbuf, nc * sizeof *nb);
@@ -357,20 +368,14 @@ static int seq_matched(void *user, const pal_seq_match *m)
         rt->memberbuf = nb;
         rt->membercap = nc;
     }
-    memcpy(rt->msgbuf + rt->msglen, m->message, len + 1);
+    size_t msg_off = keep_message(rt, m->message);
+    if (msg_off == SIZE_MAX) return -1;
     memcpy(rt->memberbuf + rt->memberlen, m->members, m->nmembers * sizeof *m->members);
-    pal_match *x = &rt->matches[d->nmatches++];
-    x->rule = q->step_first;
-    x->outcome = rt->p->rules[q->step_first].outcome_first;
-    x->effect = q->effect;
-    x->severity = q->severity;
-    x->message = NULL;
-    x->message_off = rt->msglen;
+    pal_match *x = next_match(rt, d, q->step_first, rt->p->rules[q->step_first].outcome_first, q->effect, q->severity,
+                              msg_off);
     x->nmembers = m->nmembers;
-    x->members = NULL;
     x->members_off = rt->memberlen;
     x->revision = pal_seq_digest(rt->p, m->seq);
-    rt->msglen += len + 1;
     rt->memberlen += m->nmembers;
     if (q->effect > d->effect) d->effect = q->effect;
     return 0;
@@ -687,26 +692,9 @@ static int add_finding(void *user, const pal_check_finding *f)
     pal_runtime *rt = c->rt;
     pal_decision *d = c->d;
     if (room_for_match(rt, d) != 0) return -1;
-    size_t len = strlen(f->message);
-    if (rt->msglen + len + 1 > rt->msgcap) {
-        size_t nc = rt->msgcap * 2 > rt->msglen + len + 1 ? rt->msgcap * 2 : rt->msglen + len + 1;
-        char *nb = realloc(rt->msgbuf, nc);
-        if (!nb) return -1;
-        rt->msgbuf = nb;
-        rt->msgcap = nc;
-    }
-    memcpy(rt->msgbuf + rt->msglen, f->message, len + 1);
-    pal_match *m = &rt->matches[d->nmatches++];
-    m->rule = f->rule;
-    m->outcome = f->outcome;
-    m->effect = PE_FAIL;
-    m->severity = f->severity;
-    m->message = NULL;
-    m->message_off = rt->msglen;
-    m->nmembers = 0;
-    m->members = NULL;
-    m->revision = 0;
-    rt->msglen += len + 1;
+    size_t msg_off = keep_message(rt, f->message);
+    if (msg_off == SIZE_MAX) return -1;
+    next_match(rt, d, f->rule, f->outcome, PE_FAIL, f->severity, msg_off);
     return 0;
 }
 

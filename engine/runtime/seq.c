@@ -530,17 +530,37 @@ static int report(pal_seqstate *s, uint32_t seq, const member *ms, uint32_t n, c
 
 /* ---- one correlation's hits ---- */
 
+/* Step j's hit, for a sequence or an unordered one: its group key, hashed,
+   and that key's entry (NULL: none yet).  False when the event does not
+   hit step j, or its until cancels the same key (the until is applied
+   before, pal_seqstate_apply). */
+typedef struct step_hit {
+    const unsigned char *key;
+    uint32_t keylen;
+    uint64_t hash;
+    entry *e;
+} step_hit;
+
+static bool step_hit_of(pal_seqstate *s, const pal_seq_hits *h, uint32_t j, step_hit *x)
+{
+    const pal_seq *q = s->seqs[h->seq].q;
+    if (!(h->steps & (1u << j))) return false;
+    x->key = h->keys[j];
+    x->keylen = h->keylen[j];
+    bool until_hit = h->steps & (1u << q->nsteps);
+    if (until_hit && x->keylen == h->keylen[q->nsteps] && !memcmp(x->key, h->keys[q->nsteps], x->keylen)) return false;
+    x->hash = fnv(fnv(FNV0, &h->seq, 4), x->key, x->keylen);
+    x->e = entry_find(s, h->seq, x->hash, x->key, x->keylen);
+    return true;
+}
+
 static int apply_sequence(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hits *h, match_fn fn, void *user)
 {
     const pal_seq *q = s->seqs[h->seq].q;
-    bool until_hit = h->steps & (1u << q->nsteps);
     for (int j = (int)q->nsteps - 1; j >= 0; j--) {
-        if (!(h->steps & (1u << j))) continue;
-        const unsigned char *key = h->keys[j];
-        uint32_t keylen = h->keylen[j];
-        if (until_hit && keylen == h->keylen[q->nsteps] && !memcmp(key, h->keys[q->nsteps], keylen)) continue;
-        uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), key, keylen);
-        entry *e = entry_find(s, h->seq, hash, key, keylen);
+        step_hit x;
+        if (!step_hit_of(s, h, (uint32_t)j, &x)) continue;
+        entry *e = x.e;
         member nm = {t, id, 0, NULL, 0};
         if (j > 0) {
             if (!e || !e->stage[j]) continue;
@@ -572,7 +592,7 @@ static int apply_sequence(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq
             }
             entry_touch(s, e, t);
         } else {
-            if (!e && !(e = entry_new(s, h->seq, hash, key, keylen))) return -1;
+            if (!e && !(e = entry_new(s, h->seq, x.hash, x.key, x.keylen))) return -1;
             member *part = malloc(sizeof *part);
             if (!part) return -1;
             if (!copy_capture(s, &nm, h->captures[0], h->caplen[0])) { free(part); return -1; }
@@ -595,15 +615,11 @@ static int apply_sequence(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq
 static int apply_unordered(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hits *h, match_fn fn, void *user)
 {
     const pal_seq *q = s->seqs[h->seq].q;
-    bool until_hit = h->steps & (1u << q->nsteps);
     for (int j = (int)q->nsteps - 1; j >= 0; j--) {
-        if (!(h->steps & (1u << j))) continue;
-        const unsigned char *key = h->keys[j];
-        uint32_t keylen = h->keylen[j];
-        if (until_hit && keylen == h->keylen[q->nsteps] && !memcmp(key, h->keys[q->nsteps], keylen)) continue;
-        uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), key, keylen);
-        entry *e = entry_find(s, h->seq, hash, key, keylen);
-        if (!e && !(e = entry_new(s, h->seq, hash, key, keylen))) return -1;
+        step_hit x;
+        if (!step_hit_of(s, h, (uint32_t)j, &x)) continue;
+        entry *e = x.e;
+        if (!e && !(e = entry_new(s, h->seq, x.hash, x.key, x.keylen))) return -1;
         member *m = &e->m[j];
         /* an event that satisfies several steps fills each, but replaces
            another event in one step only: that one can still be the other */

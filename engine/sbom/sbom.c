@@ -495,6 +495,10 @@ static const char *prop_of(const cJSON *c, const char *name)
     return NULL;
 }
 
+const char *const pal_sbom_image_fields[] = {
+    "image.name", "image.distro.id", "image.distro.version_id", "image.packages", "image.vulnerabilities", NULL,
+};
+
 cJSON *pal_sbom_read(const cJSON *doc, size_t *skipped, char *err, size_t errcap)
 {
     *skipped = 0;

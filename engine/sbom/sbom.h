@@ -52,4 +52,12 @@ cJSON *pal_sbom_read(const cJSON *doc, size_t *skipped, char *err, size_t errcap
 #define PAL_SBOM_MAX_BYTES (512u << 20)
 int pal_sbom_read_file(const char *path, cJSON **inventory, size_t *skipped, char *err, size_t errcap);
 
+/* The image fields an inventory read from an SBOM has (with the
+   vulnerabilities that matching adds), by language name, NULL-terminated.
+   Any other field of the image (its configuration, files, accounts,
+   history, tags) an SBOM does not list: a check that reads one cannot be
+   answered, and `scan --sbom` reports it not applicable instead of running
+   it on an empty inventory (engine/scan/scan.c). */
+extern const char *const pal_sbom_image_fields[];
+
 #endif

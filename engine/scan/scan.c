@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <cJSON.h>
@@ -75,6 +76,7 @@ struct pal_scanner {
     bool have_exc;
     vuln_state vs;
     unsigned fail_on;              /* SEV_* */
+    uint8_t sbom_fields[PAL_FIELDS_BITMAP];   /* --sbom: the image fields an SBOM has (pal_sbom_image_fields) */
     const char **setup_notes;      /* notes every report gets (feed and allow-list problems) */
     unsigned nsetup_notes, cap_setup_notes;
     /* this image */
@@ -398,6 +400,10 @@ static int select_checks(scan *s)
     }
     for (unsigned i = 0; i < s->o->ndisable; i++) {
         int ci = find_check(s, s->o->disable[i]);
+        for (unsigned k = 0; ci < 0 && k < s->nchecks; k++)   /* pal-0041 for PAL-0041: say so */
+            if (!strcasecmp(s->checks[k].id, s->o->disable[i]))
+                return scan_fail(s, "--disable %s: no check has that ID; did you mean %s? (IDs are case-sensitive)",
+                                 s->o->disable[i], s->checks[k].id);
         if (ci < 0)
             return scan_fail(s, "--disable %s: no check has that ID (IDs look like PAL-0041; "
                                 "palisade scan --format json lists the checks that ran)", s->o->disable[i]);
@@ -658,8 +664,69 @@ static int check_done(void *user, const pal_check_result *r)
     return 0;
 }
 
+/* --sbom: the image fields check c reads that an SBOM does not list, as
+   "a, b and c" in out (empty when an SBOM answers it).  Its condition's
+   code is what decides (the message only shows values); a field of a
+   collection's records needs the collection, a root field, so the root
+   fields are enough. */
+static void fields_an_sbom_lacks(const scan *s, const scan_check *c, char *out, size_t cap)
+{
+    const pal_program *p = prog_of(s, c);
+    const pal_rule *r = &p->rules[c->rule];
+    uint8_t used[PAL_FIELDS_BITMAP] = {0};
+    pal_code_fields_read(p, r->code, r->code_len, used);
+    const pal_schema *img = pal_schema_get(PS_IMAGE);
+    const char *names[8];
+    unsigned n = 0, more = 0;
+    for (unsigned f = 0; f < img->nfields && f < 8 * PAL_FIELDS_BITMAP; f++)
+        if ((used[f / 8] >> (f % 8) & 1) && !(s->sbom_fields[f / 8] >> (f % 8) & 1)) {
+            if (n < 8) names[n++] = img->fields[f].name;
+            else more++;
+        }
+    size_t len = 0;
+    out[0] = 0;
+    for (unsigned k = 0; k < n && len < cap; k++) {
+        const char *sep = !k ? "" : k + 1 == n && !more ? " and " : ", ";
+        int w = snprintf(out + len, cap - len, "%s%s", sep, names[k]);
+        if (w > 0) len += (size_t)w;
+    }
+    if (more && len < cap) snprintf(out + len, cap - len, " and %u more", more);
+}
+
+/* --sbom: the checks an SBOM cannot answer are not run, and not passed:
+   each is reported not applicable, naming the field it needs, and one note
+   lists them. */
+static int skip_unanswerable(scan *s)
+{
+    char ids[640] = "";
+    size_t len = 0;
+    unsigned n = 0, unlisted = 0;
+    for (unsigned i = 0; i < s->nchecks; i++) {
+        if (s->rpt_of[i] == UINT32_MAX) continue;
+        char fields[320];
+        fields_an_sbom_lacks(s, &s->checks[i], fields, sizeof fields);
+        if (!fields[0]) continue;
+        rpt_check *rc = &s->rpt->checks[s->rpt_of[i]];
+        char why[400];
+        snprintf(why, sizeof why, "reads %s, which an SBOM does not list", fields);
+        if (!(rc->not_applicable = rpt_str(s->rpt, why))) return scan_fail(s, "out of memory");
+        n++;
+        int w = snprintf(ids + len, sizeof ids - len, "%s%s", len ? ", " : "", rc->id);
+        if (w < 0 || (size_t)w >= sizeof ids - len - 24) { ids[len] = 0; unlisted++; }
+        else len += (size_t)w;
+    }
+    if (!n) return 0;
+    char more[32] = "";
+    if (unlisted) snprintf(more, sizeof more, " and %u more", unlisted);
+    if (rpt_note(s->rpt, "%u check%s not applicable to an SBOM (it lists packages, not the image's configuration, "
+                 "files, accounts or history), so not run: %s%s", n, n == 1 ? " is" : "s are", ids, more) != 0)
+        return scan_fail(s, "out of memory");
+    return 0;
+}
+
 static int run_checks(scan *s, const pal_record *rec)
 {
+    if (s->o->sbom && skip_unanswerable(s) != 0) return -1;
     for (unsigned k = 0; k < s->nprogs; k++)   /* made for the first image, reused for the rest */
         if (!s->progs[k].vm && !(s->progs[k].vm = pal_vm_new(s->progs[k].in->program)))
             return scan_fail(s, "out of memory");
@@ -668,6 +735,7 @@ static int run_checks(scan *s, const pal_record *rec)
     for (unsigned i = 0; i < s->nchecks; i++) {
         if (s->rpt_of[i] == UINT32_MAX) continue;
         scan_check *c = &s->checks[i];
+        if (s->rpt->checks[s->rpt_of[i]].not_applicable) continue;
         k.ci = i;
         int rc = pal_checks_run(s->progs[c->prog].vm, prog_of(s, c), &c->rule, 1, rec, &sink);
         if (rc < 0) return scan_fail(s, "out of memory");
@@ -934,6 +1002,10 @@ static int setup(scan *s)
         return -1;
     s->rpt_of = malloc((s->nchecks ? s->nchecks : 1) * sizeof *s->rpt_of);
     if (!s->rpt_of) return scan_fail(s, "out of memory");
+    for (const char *const *f = pal_sbom_image_fields; s->o->sbom && *f; f++) {
+        int k = pal_schema_find(pal_schema_get(PS_IMAGE), *f, strlen(*f));
+        if (k >= 0 && (unsigned)k < 8 * PAL_FIELDS_BITMAP) s->sbom_fields[k / 8] |= (uint8_t)(1u << (k % 8));
+    }
     return read_exceptions(s);
 }
 

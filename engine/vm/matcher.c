@@ -693,15 +693,7 @@ static int build_matcher(const pal_program *p, pal_matcher *m, char *err, size_t
 
 static void mark_fields(pal_program *p, uint32_t code, uint32_t len)
 {
-    for (uint32_t pc = code; pc < code + len; pc++) {
-        pal_instr in = p->code[pc];
-        uint32_t field;
-        if (PAL_OP(in) == OP_LOAD_FIELD) field = PAL_A24(in);
-        else if (PAL_OP(in) == OP_MATCH_FIELD) field = PAL_B16(in);
-        else continue;
-        if (field < 8 * sizeof p->event_fields_used)
-            p->event_fields_used[field / 8] |= (uint8_t)(1u << (field % 8));
-    }
+    pal_code_fields_read(p, code, len, p->event_fields_used);
 }
 
 /* The first rule whose code uses matcher m, to name it in a load error

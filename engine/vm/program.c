@@ -11,6 +11,7 @@
 #include "engine/vm/opcodes.h"
 #include "engine/vm/vm.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,6 +41,35 @@ void pal_program_free(pal_program *p)
 
 static const char *const effect_names[] = {"none", "allow", "alert", "prevent", "block", "fail"};
 static const char *const severity_names[] = {"none", "info", "low", "medium", "high", "critical"};
+
+/* The program rules of one declaration are consecutive (the compiler emits
+   a declaration's sections and steps together), so a rule starts a new
+   declaration unless it has the previous one's kind, name and place. */
+void pal_program_count(const pal_program *p, uint32_t *rules, uint32_t *checks)
+{
+    *rules = *checks = 0;
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const pal_rule *r = &p->rules[i], *q = i ? &p->rules[i - 1] : NULL;
+        if (r->kind == PR_CHECK) { (*checks)++; continue; }
+        bool same = q && q->kind == r->kind && q->src_line == r->src_line && q->name.len == r->name.len &&
+                    q->src_file.len == r->src_file.len &&
+                    !memcmp(pal_program_str(p, q->name), pal_program_str(p, r->name), r->name.len) &&
+                    !memcmp(pal_program_str(p, q->src_file), pal_program_str(p, r->src_file), r->src_file.len);
+        if (!same) (*rules)++;
+    }
+}
+
+void pal_code_fields_read(const pal_program *p, uint32_t code, uint32_t len, uint8_t used[PAL_FIELDS_BITMAP])
+{
+    for (uint32_t pc = code; pc < code + len && pc < p->ncode; pc++) {
+        pal_instr in = p->code[pc];
+        uint32_t field;
+        if (PAL_OP(in) == OP_LOAD_FIELD) field = PAL_A24(in);
+        else if (PAL_OP(in) == OP_MATCH_FIELD) field = PAL_B16(in);
+        else continue;
+        if (field < 8 * PAL_FIELDS_BITMAP) used[field / 8] |= (uint8_t)(1u << (field % 8));
+    }
+}
 
 const char *pal_effect_name(unsigned e)
 {

@@ -178,6 +178,8 @@ typedef struct pal_seq {
 typedef struct pal_ixrule { uint8_t state; uint32_t first, count; } pal_ixrule;
 #define PAL_IXATOM_KEY 0x80000000u
 
+#define PAL_FIELDS_BITMAP 64u   /* bytes of a field bitmap (pal_code_fields_read) */
+
 typedef struct pal_program {
     pal_instr *code;         uint32_t ncode;
     pal_value *consts;       uint32_t nconsts;   /* PV_STR point into strings */
@@ -199,7 +201,7 @@ typedef struct pal_program {
     int64_t build_time;      /* seconds since the epoch */
     uint64_t schema_digest;  /* pal_schema_digest() of the compiler */
     /* derived at load, not serialized */
-    uint8_t event_fields_used[64];  /* bitmap of PS_EVENT fields the code reads */
+    uint8_t event_fields_used[PAL_FIELDS_BITMAP];  /* bitmap of PS_EVENT fields the code reads */
 } pal_program;
 
 static inline const char *pal_program_str(const pal_program *p, pal_str s)
@@ -208,6 +210,20 @@ static inline const char *pal_program_str(const pal_program *p, pal_str s)
 }
 
 void pal_program_free(pal_program *p);
+
+/* Rules and checks as a policy's author counts them: one per declaration.
+   A runtime block compiles to one program rule per event section and a
+   sequence to one per step, all with the declaration's kind, name and
+   place, one after another; they count once.  The one definition every
+   count shown uses (build, inspect, the agent; test --coverage counts its
+   targets the same way, lang/check/testset.h). */
+void pal_program_count(const pal_program *p, uint32_t *rules, uint32_t *checks);
+
+/* The root fields code[code, code+len) reads (LOAD_FIELD, MATCH_FIELD),
+   added to a bitmap of the first 8 * PAL_FIELDS_BITMAP fields: which event
+   fields a decoder must fill (event_fields_used), which image fields a
+   check needs (a scan of an SBOM skips the checks it cannot answer). */
+void pal_code_fields_read(const pal_program *p, uint32_t code, uint32_t len, uint8_t used[PAL_FIELDS_BITMAP]);
 
 /* Effects and severities by name, for the compiler and the output. */
 const char *pal_effect_name(unsigned e);

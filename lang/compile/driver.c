@@ -116,7 +116,9 @@ static void finish_program(pal_cc *cc)
         p->sources[p->nsources].sha256 = cg_add_cstr(cc, s->sha256);
         p->nsources++;
     }
-    p->revision = cg_add_cstr(cc, o->revision ? o->revision : "");
+    char rev[512] = "";
+    if (o->revision_of) o->revision_of(o->revision_user, p, rev, sizeof rev);
+    p->revision = cg_add_cstr(cc, o->revision_of ? rev : o->revision ? o->revision : "");
     p->build_time = o->build_time ? o->build_time : (int64_t)time(NULL);
     p->schema_digest = pal_schema_digest();
     if (!p->strings) cg_add_cstr(cc, "");

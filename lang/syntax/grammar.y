@@ -1022,6 +1022,16 @@ static bool misspelt_keyword(const yypcontext_t *ctx, pal_parser *P, char *out, 
     return true;
 }
 
+/* Whether the parser would take token t here. */
+static bool expects(const yypcontext_t *ctx, yysymbol_kind_t t)
+{
+    yysymbol_kind_t exp[YYNTOKENS];
+    int k = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
+    for (int i = 0; i < k; i++)
+        if (exp[i] == t) return true;
+    return false;
+}
+
 /* "unexpected X, expected A, B or C" with the tokens' human names. */
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, pal_parser *P)
 {
@@ -1046,6 +1056,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, pal_par
     const char *hint = NULL;
     char near[PAL_MAX_IDENT_BYTES + 64];
     if (look == YYSYMBOL_YYEOF) hint = "a '}' or ')' may be missing above";
+    else if (look == YYSYMBOL_ON && expects(ctx, YYSYMBOL_PROCESS))   /* a rule's `on process` in a runtime block */
+        hint = "a runtime block names its sections without 'on': process { ... }, network { ... }, dns { ... }, "
+               "file { ... }";
     else if (misspelt_keyword(ctx, P, near, sizeof near)) hint = near;
     pal_diag_report(P->diags, PAL_DIAG_ERROR, "PAL0201", *yypcontext_location(ctx), hint, "%s", msg);
     return 0;

@@ -18,8 +18,15 @@
    NUL-terminated buffer.  Returns 0, or -1 if it does not exist / cannot be read. */
 typedef int (*pal_read_fn)(void *user, const char *relpath, char **data, size_t *len);
 
+struct pal_program;
+
 typedef struct pal_compile_opts {
     const char *revision;      /* manifest revision; "" when NULL */
+    /* A revision that depends on what was compiled (the CLI's src-HASH of
+       the sources, cli/policy.c): when set, called once the program's
+       sources are known, and what it writes to out is the revision. */
+    void (*revision_of)(void *user, const struct pal_program *p, char *out, size_t cap);
+    void *revision_user;
     int64_t build_time;        /* 0 = now */
     pal_diag_fn diag;          /* NULL = pal_diag_print to stderr */
     void *diag_user;

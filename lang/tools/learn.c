@@ -618,6 +618,7 @@ typedef struct section_out {
     const pal_section *known;
     int which;            /* L_PROC, L_OUT, L_IN or L_DNS */
     buf line;             /* the entry being written */
+    const char *apex;     /* a *.apex entry whose apex is not listed: PAL0712 suppressed, saying why */
     size_t added;
 } section_out;
 
@@ -631,6 +632,12 @@ static void put_entry(section_out *o, unsigned long count, const char *first, co
 {
     static const char *const secname[] = {"process", "network", "network", "dns"};
     comment(o->b, o->indent, count, first, last);
+    /* the linter notes a *.X without X (it does not match X): here that is
+       what was seen, so the entry says so instead of being noted */
+    if (o->apex)
+        bprintf(o->b, "%s// palisade:ignore PAL0712 learned: names below %s were seen, not %s itself\n", o->indent,
+                o->apex, o->apex);
+    o->apex = NULL;
     bprintf(o->b, "%s%s\n", o->indent, o->line.p);
     if (o->diff) bprintf(o->diff, "+ %s %s: %s\n", o->label, secname[o->which], o->line.p);
     o->added++;
@@ -679,6 +686,10 @@ static void render_dns_collapsed(section_out *o, obs **v, size_t n, unsigned col
                 if (!is_known(o, &probe)) all_known = false;
             }
             if (all_known) continue;
+            bool apex_listed = false;
+            for (size_t j = 0; j < n && !apex_listed; j++) apex_listed = !strcmp(v[j]->key, parent);
+            obs apex = {.key = (char *)parent, .text = (char *)parent, .port = -1};
+            if (!apex_listed && !is_known(o, &apex)) o->apex = parent;
             bputs(&o->line, "allow \"*.");
             bputs(&o->line, parent);
             bputs(&o->line, "\"");
@@ -756,7 +767,7 @@ static size_t render_section(buf *b, buf *diff, const char *label, const char *i
     const obs_set *s = &im->sets[which];
     obs **v = set_sorted(s);
     if (!v) { b->oom = true; return 0; }
-    section_out o = {b, diff, label, indent, known, which, {0}, 0};
+    section_out o = {b, diff, label, indent, known, which, {0}, NULL, 0};
     if (which == L_PROC || (which == L_DNS && !collapse_dns)) render_names(&o, v, s->n);
     else if (which == L_DNS) render_dns_collapsed(&o, v, s->n, collapse_dns);
     else if (which == L_IN) render_inbound(&o, v, s->n);

@@ -56,6 +56,18 @@ ln -s /dev/null "$TMP/null"
 fails "learn -o onto a device: refused" 2 "palisade learn: $TMP/null: not a regular file" \
     learn --events "$TMP/ev.jsonl" -o "$TMP/null"
 [ -L "$TMP/null" ] && ok "learn -o onto a device: left in place" || bad "learn -o onto a device: replaced by a file"
+# every writer refuses it (engine/base/fileio.c, the one atomic writer): a link to /dev/null each time
+printf '{"bomFormat":"CycloneDX","specVersion":"1.6","components":[]}\n' >"$TMP/bom.json"
+"$PALISADE" scan --sbom "$TMP/bom.json" --format json >"$TMP/one.json" 2>/dev/null
+for w in "scan --sbom $TMP/bom.json -o NULL --format json" "report $TMP/one.json -o NULL --format json" \
+         "build examples/lab -o NULL" "keygen -o NULLKEY --force"; do
+    rm -f "$TMP/null" "$TMP/nullkey.key"; ln -s /dev/null "$TMP/null"; ln -s /dev/null "$TMP/nullkey.key"
+    set -- ${w//NULLKEY/$TMP/nullkey}; set -- "${@//NULL/$TMP/null}"
+    timeout 20 "$PALISADE" "$@" </dev/null >/dev/null 2>"$TMP/err"; rc=$?
+    if [ $rc = 2 ] && grep -q "not a regular file" "$TMP/err" && [ -L "$TMP/null" ] && [ -L "$TMP/nullkey.key" ]
+    then ok "$1 onto a link to a device: exit 2, refused, the link left in place"
+    else bad "$1 onto a link to a device: refused" "exit $rc: $(cat "$TMP/err")"; fi
+done
 fails "agent --follow DIR: exit 2 (not 'does not exist yet')" 2 "palisade agent: $D: is a directory" agent --follow "$D"
 fails "agent --learn MISSING: exit 2, the path first" 2 "palisade agent: $TMP/nope: No such file or directory" agent --learn "$TMP/nope"
 fails "agent --learn FILE: exit 2, not a directory" 2 "palisade agent: $TMP/ev.jsonl: not a directory" agent --learn "$TMP/ev.jsonl"
@@ -110,6 +122,8 @@ fails "learn: a JSON array is exit 2 with the hint" 2 "palisade learn: $TMP/arra
 n=$(grep -c "jq -c" "$TMP/err")
 [ "$n" = 1 ] && ok "learn: the jq hint is given once" || bad "learn: the jq hint is given $n times"
 [ -e "$TMP/learned/out.pal" ] && bad "learn: wrote a policy from an input with no event" || ok "learn: nothing written when no line decodes"
+fails "learn: pretty-printed objects: jq -c ., as eval says" 2 "palisade learn: $TMP/pretty.json: none of its $(wc -l < "$TMP/pretty.json") lines is an event: it is pretty-printed JSON, and palisade reads JSON lines (one event object per line); convert it with jq -c . $TMP/pretty.json > events.jsonl" \
+    learn --events "$TMP/pretty.json" -o "$TMP/learned/out.pal"
 
 # ---- 3. options and help ----------------------------------------------------------
 # the value options of a command, read from its usage: the synopsis lines and
@@ -200,5 +214,35 @@ timeout 20 "$PALISADE" agent --policy "$TMP/tour.bundle" </dev/null >/dev/null 2
 ready=$(sed -n 's/^palisade agent: ready: revision [^ ]* (\([^)]*\)) from.*/\1/p' "$TMP/agent.err")
 if [ -n "$built" ] && [ "$built" = "$inspected" ] && [ "$built" = "$ready" ]; then ok "build, inspect and agent count alike: $built"
 else bad "counts differ" "build: $built"$'\n'"inspect: $inspected"$'\n'"agent: $ready"; fi
+
+
+# ---- 6. help says what the commands take ---------------------------------------------
+# Every option a command parses is in its --help (the long spelling of -o
+# and -v aside); keygen and inspect share cmd_sign.c, so their helps together.
+missing=
+for f in cli/cmd_*.c; do
+    c=$(basename "$f" .c); c=${c#cmd_}
+    case $c in sign) help=$("$PALISADE" keygen --help 2>&1; "$PALISADE" inspect --help 2>&1) ;;
+               *) help=$("$PALISADE" "$c" --help 2>&1) ;; esac
+    for o in $(grep -oE 'cli_args_(value|flag)\(&A, "--?[a-zA-Z-]+"' "$f" | grep -oE '"--?[a-zA-Z-]+"' | tr -d '"' | sort -u); do
+        case $o in --output|--verbose) continue ;; esac
+        grep -qF -- "$o" <<<"$help" || missing="$missing $c:$o"
+    done
+done
+expect_eq "every option a command parses is in its --help" "${missing# }" ""
+first=$("$PALISADE" lint --list-codes | head -n1 | cut -d' ' -f1)
+last=$("$PALISADE" lint --list-codes | tail -n1 | cut -d' ' -f1)
+check "lint --help names the codes from the table ($first-$last)" bash -c '"$0" lint --help | grep -qF "codes $1-$2,"' "$PALISADE" "$first" "$last"
+check "the top-level help lists version compare" bash -c '"$0" --help | grep -qE "^  version +version \[compare"' "$PALISADE"
+check "learn --help says what --collapse-dns N does" bash -c '"$0" learn --help | grep -qE "^ +--collapse-dns N +[a-z]"' "$PALISADE"
+check "the README says what --collapse-dns N does" grep -qE '`--collapse-dns N` [a-z]' README.md
+# make install: the binary, the library and its header, and the docs, under DESTDIR/PREFIX
+make --no-print-directory -s install-files BUILD="${BUILD:-build}" DESTDIR="$TMP/dest" PREFIX=/opt/pal >"$TMP/install.log" 2>&1; rc=$?
+expect_eq "make install-files into a DESTDIR: exit 0" "$rc" 0 || cat "$TMP/install.log"
+check "installed: an executable palisade that runs" bash -c '[ -x "$0/opt/pal/bin/palisade" ] && "$0/opt/pal/bin/palisade" version | grep -q palisade' "$TMP/dest"
+expect_eq "installed: the library, the public header and the docs" \
+    "$(cd "$TMP/dest/opt/pal" && find . -type f | sort | tr '\n' ' ')" \
+    "./bin/palisade ./include/palisade.h ./lib/libpalisade.a ./share/doc/palisade/LINT.md ./share/doc/palisade/README.md ./share/doc/palisade/SPEC.md "
+check "make install builds first, then installs the same files" bash -c 'make -n install DESTDIR=/x PREFIX=/y 2>&1 | grep "install -m 755 .*palisade /x/y/bin/palisade" >/dev/null'
 
 finish

@@ -129,6 +129,17 @@ mkdir -p "$TMP/lintlab" && cp "$TMP/lab.pal" "$TMP/lintlab/"
     && ok "the collapsed policy is formatted and lints clean" || bad "the collapsed policy is formatted and lints clean" "$(cat "$TMP/lint.out")"
 grep -q 'allow "\*.google.com"' "$TMP/lab.pal" && ok "--collapse-dns 2 writes *.google.com" \
     || bad "--collapse-dns 2 writes *.google.com" "$(cat "$TMP/lab.pal")"
+# learn and lint agree: the learned wildcard carries the suppression of
+# PAL0712 (names below google.com were seen, not google.com), and not when
+# google.com itself was seen (PAL0711 would call it needless)
+expect_eq "the collapsed policy has no lint finding, notes included" \
+    "$("$PALISADE" lint --format json "$TMP/lintlab" 2>&1 | jq -c '[.findings[].code]')" "[]"
+dnsev() { printf '{"event":{"category":["network"],"type":["protocol"]},"container":{"image":{"name":"app:1"}},"network":{"protocol":"dns"},"dns":{"question":{"name":"%s"}}}\n' "$@"; }
+dnsev a.cdn.example b.cdn.example cdn.example >"$TMP/apex.jsonl"
+mkdir -p "$TMP/lintapex"
+"$PALISADE" learn --events "$TMP/apex.jsonl" --collapse-dns 2 -o "$TMP/lintapex/l.pal" 2>/dev/null
+expect_eq "the apex seen too: no suppression, no lint finding" \
+    "$(grep -c palisade:ignore "$TMP/lintapex/l.pal") $("$PALISADE" lint --format json "$TMP/lintapex" 2>&1 | jq -c '[.findings[].code]')" "0 []"
 python3 - "$TMP/lab.pal" <<'EOF'
 import sys
 p = sys.argv[1]

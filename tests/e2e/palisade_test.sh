@@ -191,4 +191,19 @@ for d in examples/*/; do
     content "$d" --coverage-min 100
 done
 
+
+# ---- 3. nothing to run ------------------------------------------------------
+# A bundle is refused with only the error (no "0 passed, 0 failed" beside
+# it); a repo without test blocks says so and exits 0, as `go test` does.
+"$PALISADE" build examples/lab -o "$TMP/lab.bundle" 2>/dev/null
+"$PALISADE" test "$TMP/lab.bundle" >"$TMP/b.out" 2>"$TMP/b.err"; rc=$?
+expect_eq "test BUNDLE: exit 2, the error on stderr and nothing on stdout" "$rc [$(cat "$TMP/b.out")] $(grep -c 'not a .pal file or a directory' "$TMP/b.err")" "2 [] 1"
+mkdir -p "$TMP/notests"
+printf 'rule "r" {\n  when process.name == "a"\n}\n' >"$TMP/notests/r.pal"
+"$PALISADE" test "$TMP/notests" >"$TMP/n.out" 2>"$TMP/n.err"; rc=$?
+expect_eq "a repo with no tests: exit 0, saying no tests were found" \
+    "$rc $(cat "$TMP/n.out")" "0 no tests found in $TMP/notests (write test blocks: lang/SPEC.md, 'test'); 0 passed, 0 failed"
+"$PALISADE" test --coverage-min 50 "$TMP/notests" >/dev/null 2>&1; rc=$?
+expect_eq "a repo with no tests and --coverage-min: exit 1 (nothing exercised)" "$rc" 1
+
 finish

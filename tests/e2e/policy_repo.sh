@@ -42,4 +42,51 @@ need = ["palisade fmt -d", "palisade lint", "palisade test --coverage-min 100", 
 sys.exit(0 if all(n in s for n in need) and "\t" not in s else 1)
 PY
 
+
+# ---------------------------------------------------------------- the revision of a directory
+# eval, build and the agent name one revision for the same directory (one
+# function): git describe in a work tree (+src-HASH when dirty), src-HASH
+# of the sources outside one.
+rev_of() {  # DIR -> "eval build agent"
+    local e b g
+    e=$(printf '%s\n' "$ev" | "$PALISADE" eval --policy "$1" --events - 2>/dev/null | jq -r .revision)
+    b=$("$PALISADE" build "$1" -o "$TMP/rev.bundle" 2>&1 | sed -n "s/.*revision '\([^']*\)'.*/\1/p")
+    g=$(printf '%s\n' "$ev" | "$PALISADE" agent --policy "$1" 2>/dev/null | jq -r .revision)
+    echo "$e $b $g"
+}
+mkdir -p "$TMP/revrepo"
+cp -r "$REPO"/. "$TMP/revrepo/"
+r=$(rev_of "$TMP/revrepo")
+set -- $r
+if [ $# = 3 ] && [ "$1" = "$2" ] && [ "$1" = "$3" ] && [[ $1 == src-* ]]
+then ok "outside git: eval, build and the agent name the same src-HASH revision ($1)"
+else bad "outside git: eval, build and the agent name the same src-HASH revision" "eval build agent: $r"; fi
+if command -v git >/dev/null; then
+    git -C "$TMP/revrepo" init -q && git -C "$TMP/revrepo" add -A &&
+        git -C "$TMP/revrepo" -c user.name=t -c user.email=t@t.invalid commit -qm one
+    head=$(git -C "$TMP/revrepo" describe --always)
+    expect_eq "in a clean work tree: eval, build and the agent name the commit" "$(rev_of "$TMP/revrepo")" "$head $head $head"
+    echo "// changed" >>"$TMP/revrepo/web/rules.pal"
+    r=$(rev_of "$TMP/revrepo")
+    set -- $r
+    if [ $# = 3 ] && [ "$1" = "$2" ] && [ "$1" = "$3" ] && [[ $1 == "$head-dirty+src-"* ]]
+    then ok "in a dirty work tree: all three name COMMIT-dirty+src-HASH ($1)"
+    else bad "in a dirty work tree: all three name COMMIT-dirty+src-HASH" "eval build agent: $r"; fi
+else
+    skip "the revision in a git work tree" "git is not installed"
+fi
+
+
+# ---------------------------------------------------------------- one count of rules
+# A rule is a declaration (a runtime block with three sections is one rule):
+# build, inspect and test --coverage count the same.
+for dir in "$REPO" policies; do
+    b=$("$PALISADE" build "$dir" -o "$TMP/count.bundle" 2>&1 | sed -n 's/.*: \([0-9]*\) rules\{0,1\}, \([0-9]*\) checks\{0,1\}, .*/\1 \2/p')
+    i=$("$PALISADE" inspect "$TMP/count.bundle" | awk '/^rules /{r=$2} /^checks /{c=$2} END{print r, c}')
+    c=$("$PALISADE" test --coverage --format json "$dir" 2>/dev/null | jq -r .coverage.total)
+    set -- $b
+    expect_eq "$dir: build and inspect count the same rules and checks, and test --coverage their sum" \
+        "build $b, inspect $i, coverage $c" "build $b, inspect $b, coverage $(( ${1:-0} + ${2:-0} ))"
+done
+
 finish

@@ -160,4 +160,46 @@ assert "a JSON file that is no SBOM: exit 2 saying what was expected" '[ $rc = 2
 "$P" scan --sbom "$TMP/bom.cdx.json" "$TMP/img.tar" >/dev/null 2>"$TMP/both.err"; rc=$?
 assert "--sbom and an image together: exit 2" '[ $rc = 2 ]'
 
+
+# ---------------------------------------------------------------- checks an SBOM cannot answer
+# An SBOM lists packages, not the image's configuration, files or accounts:
+# a check that reads those is not applicable (not run, counted, never
+# failed); one that reads only packages runs as on the image.
+mkdir -p "$TMP/pkgpol"
+cat > "$TMP/pkgpol/pkg.pal" <<'PAL'
+package sbomtest
+check "SBOM-0001" {
+  title "lodash is installed"
+  severity high
+  fail when any p in image.packages: p.name == "lodash"
+  message "lodash {p.version} is installed"
+}
+PAL
+"$P" scan "$TMP/img.tar" --format json > "$TMP/na-img.json" 2>/dev/null
+"$P" scan --sbom "$TMP/bom.cdx.json" --format json > "$TMP/na.json" 2>"$TMP/na.err"; rc=$?
+n=$(jq '.checks | length' "$TMP/na.json")
+expect_eq "the image itself fails PAL-0041 (no USER is set)" \
+    "$(jq -r '.checks[] | select(.id == "PAL-0041") | .status' "$TMP/na-img.json")" fail
+expect_eq "scan --sbom: every built-in check reads what an SBOM does not list: all not applicable, none failed, exit 0" \
+    "$(jq -c '[.summary.not_applicable, .summary.passed, .summary.failed, (.findings | length), .passed]' "$TMP/na.json") rc=$rc" \
+    "[$n,0,0,0,true] rc=0"
+expect_eq "scan --sbom: PAL-0041 has status not_applicable, saying which field it needs" \
+    "$(jq -r '.checks[] | select(.id == "PAL-0041") | "\(.status): \(.not_applicable)"' "$TMP/na.json")" \
+    "not_applicable: reads image.os and image.config.user, which an SBOM does not list"
+check "scan --sbom: a note names the checks not run" \
+    bash -c 'jq -e ".notes | any(test(\"^[0-9]+ checks are not applicable to an SBOM .*: PAL-0041\"))" "$0" >/dev/null' "$TMP/na.json"
+"$P" scan --sbom "$TMP/bom.cdx.json" --policy "$TMP/pkgpol" --format json > "$TMP/na-pol.json" 2>/dev/null; rc=$?
+expect_eq "scan --sbom: a check that reads only packages still runs (and fails here)" \
+    "$(jq -r '[.checks[] | select(.id == "SBOM-0001") | .status] | join(",")' "$TMP/na-pol.json") $(jq -r .summary.not_applicable "$TMP/na-pol.json") rc=$rc" \
+    "fail $n rc=1"
+"$P" scan --sbom "$TMP/bom.cdx.json" > "$TMP/na.txt" 2>/dev/null
+check "scan --sbom text: the summary counts them" grep -qE "; $n checks: 0 passed, 0 failed, $n not applicable;" "$TMP/na.txt"
+"$P" scan --sbom "$TMP/bom.cdx.json" --format junit > "$TMP/na.xml" 2>/dev/null
+expect_eq "scan --sbom junit: each such check is a skipped testcase" \
+    "$(xmllint --xpath 'count(//testcase/skipped)' "$TMP/na.xml") $(xmllint --xpath 'string(//testsuite/@skipped)' "$TMP/na.xml")" "$n $n"
+check "scan --sbom junit: still valid Ant JUnit XML" xmllint --noout --schema tests/tools/junit.xsd "$TMP/na.xml"
+"$P" report "$TMP/na.json" --format json > "$TMP/na-again.json" 2>/dev/null
+expect_eq "palisade report reads the status back" \
+    "$(jq -S '.reports[0]' "$TMP/na-again.json" | md5sum)" "$(jq -S . "$TMP/na.json" | md5sum)"
+
 finish

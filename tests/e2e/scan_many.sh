@@ -54,6 +54,23 @@ expect_eq "a failing image among passing ones: exit 1" "$rc" 1
 "$PAL" scan "$tmp/pass.tar" --format json | jq -e '.schema == "palisade.scan/v1"' >/dev/null
 expect_eq "one IMAGE argument: still palisade.scan/v1" "$?" 0
 
+# The set's fail-on is the reports' own (one threshold here), whichever
+# image comes first: an unreadable first image has no threshold to set it.
+for order in "broken pass" "pass broken"; do
+    set -- $order
+    for fmt in json text html; do
+        "$PAL" scan "$tmp/$1.tar" "$tmp/$2.tar" --fail-on medium --format $fmt -o "$tmp/order-$1.$fmt" 2>/dev/null
+    done
+done
+for first in broken pass; do
+    expect_eq "fail-on with the unreadable image $([ $first = broken ] && echo first || echo last): json says medium" \
+        "$(q "$tmp/order-$first.json" .fail_on)" medium
+    expect_eq "fail-on with the unreadable image $([ $first = broken ] && echo first || echo last): text says medium" \
+        "$(tail -n1 "$tmp/order-$first.text" | sed 's/.*; //')" "fail-on medium"
+    check "fail-on with the unreadable image $([ $first = broken ] && echo first || echo last): html says medium" \
+        grep -q "fails on medium and above" "$tmp/order-$first.html"
+done
+
 # ---------------------------------------------------------------- formats
 args=("$tmp/pass.tar" "$tmp/fail.tar" "$tmp/broken.tar" "${feeds[@]}")
 for fmt in text github junit sarif; do "$PAL" scan "${args[@]}" --format $fmt >"$tmp/set.$fmt" 2>/dev/null; done
@@ -120,6 +137,18 @@ check "on a terminal: a line per image, k of n, with its result" \
     bash -c 'grep -q "image 1 of 3: $1/pass.tar: PASS" "$0" && grep -q "image 2 of 3: $1/fail.tar: FAIL" "$0" && grep -q "image 3 of 3: $1/broken.tar: ERROR" "$0"' "$tmp/tty.err" "$tmp"
 check "on a terminal: the status line shows the image, the bytes read and the rate" \
     grep -qE 'image [123] of 3: [a-z]+\.tar: .*; [0-9.]+ [kMG]?B read, [0-9.]+ [kMG]?B/s' "$tmp/tty.err"
+
+# Without --feeds no vulnerability was looked for: "0 failing" / "0 of 0" would say they were.
+python3 "$tmp/on_tty.py" "$PAL" scan "$tmp/pass.tar" "$tmp/fail.tar" >"$tmp/tty-nofeeds.err"
+check "on a terminal without --feeds: the image's line says vulnerabilities were not checked" \
+    grep -qE "image 1 of 2: $tmp/pass.tar: PASS, [0-9]+ findings?, vulnerabilities not checked \(" "$tmp/tty-nofeeds.err"
+check "on a terminal with --feeds: the image's line counts the failing ones" \
+    grep -qE "image 2 of 3: $tmp/fail.tar: FAIL, [0-9]+ findings?, [0-9]+ vulnerabilit(y|ies) failing \(" "$tmp/tty.err"
+"$PAL" scan "$tmp/pass.tar" "$tmp/fail.tar" >"$tmp/nofeeds.text" 2>/dev/null
+expect_eq "text table without --feeds: VULNS FAILING says not checked" \
+    "$(grep -E "^registry.example.com/shop/api:2.0.1 +FAIL" "$tmp/nofeeds.text" | sed 's/.* [0-9][0-9]* *//')" "not checked"
+check "text table with --feeds: VULNS FAILING is N of M" \
+    grep -qE "^registry.example.com/shop/api:2.0.1 +FAIL( +[0-9]+){5} +[0-9]+ of [0-9]+$" "$tmp/set.text"
 
 # ---------------------------------------------------------------- palisade report
 "$PAL" report "$tmp/set.json" --format json >"$tmp/again.json" 2>"$tmp/again.err"; rc=$?

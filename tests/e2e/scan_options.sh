@@ -117,6 +117,15 @@ scan "$tmp/bad.tar" --disable PAL-0041 --disable " PAL-0424" >/dev/null; rc2=$?
 ok "--disable takes comma lists and repeats (then only medium: exit 0)" '[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ]'
 scan "$tmp/bad.tar" --disable PAL-9999 2>"$tmp/err" >/dev/null; rc=$?
 ok "--disable of an unknown ID is exit 2" '[ $rc -eq 2 ] && grep -q "PAL-9999" "$tmp/err"'
+scan "$tmp/bad.tar" --disable pal-0041 2>"$tmp/err" >/dev/null; rc=$?
+ok "--disable pal-0041: exit 2, naming the ID in its case" '[ $rc -eq 2 ] && grep -qF "did you mean PAL-0041? (IDs are case-sensitive)" "$tmp/err"'
+echo old >"$tmp/out.pdf"
+scan "$tmp/bad.tar" -o "$tmp/out.pdf" 2>"$tmp/err" >/dev/null; rc=$?
+ok "-o out.pdf: exit 2 naming the extensions, nothing written" '[ $rc -eq 2 ] && grep -qF "is not a report format (.txt, .json, .sarif, .xml, .html; or give --format)" "$tmp/err" && [ "$(cat "$tmp/out.pdf")" = old ]'
+scan "$tmp/bad.tar" -o "$tmp/out.pdf" --format json >/dev/null 2>&1
+ok "-o out.pdf --format json: the format given wins" 'jq -e ".schema == \"palisade.scan/v1\"" "$tmp/out.pdf" >/dev/null'
+scan "$tmp/bad.tar" -o "$tmp/out.txt" >/dev/null 2>&1
+ok "-o out.txt: text" 'tail -n1 "$tmp/out.txt" | grep -qE "^(PASS|FAIL): "'
 
 # ---------------------------------------------------------------- exceptions
 cat >"$tmp/exc.yaml" <<'EOF'

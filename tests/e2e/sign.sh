@@ -84,9 +84,9 @@ state() {  # BUNDLE [KEY]: sets $s (the signature state) and $rc
     s=$(jq -r '.signature.state' "$TMP/s.json" 2>/dev/null)
 }
 state "$TMP/unsigned.palb"; [ "$s" = unsigned ] && [ $rc -eq 0 ] && ok "inspect: unsigned bundle, no key: unsigned, exit 0" || bad "inspect unsigned" "$s exit $rc"
-state "$TMP/unsigned.palb" "$TMP/release.pub"; [ "$s" = unsigned ] && [ $rc -eq 1 ] && ok "inspect: unsigned bundle with --verify-key: exit 1" || bad "inspect unsigned with key" "$s exit $rc"
-state "$TMP/foreign.palb" "$TMP/release.pub"; [ "$s" = other-key ] && [ $rc -eq 1 ] && grep -q "not by the trusted key $KEYID" "$TMP/s.err" \
-    && ok "inspect: bundle signed by another key: other-key, exit 1" || bad "inspect foreign" "$s exit $rc $(cat "$TMP/s.err")"
+state "$TMP/unsigned.palb" "$TMP/release.pub"; [ "$s" = unsigned ] && [ $rc -eq 2 ] && ok "inspect: unsigned bundle with --verify-key: shown, exit 2 (as eval and agent refuse it)" || bad "inspect unsigned with key" "$s exit $rc"
+state "$TMP/foreign.palb" "$TMP/release.pub"; [ "$s" = other-key ] && [ $rc -eq 2 ] && grep -q "not by the trusted key $KEYID" "$TMP/s.err" \
+    && ok "inspect: bundle signed by another key: other-key, exit 2" || bad "inspect foreign" "$s exit $rc $(cat "$TMP/s.err")"
 state "$TMP/foreign.palb"; [ "$s" = signed ] && [ $rc -eq 0 ] && ok "inspect: a signed bundle without a key to check: signed, exit 0" || bad "inspect foreign no key" "$s exit $rc"
 # the signature bytes themselves altered: the body parses, the state is invalid
 python3 - "$TMP/signed.palb" "$TMP/badsig.palb" <<'PY'
@@ -95,8 +95,8 @@ b = bytearray(open(sys.argv[1], 'rb').read())
 b[-3] ^= 0x10
 open(sys.argv[2], 'wb').write(b)
 PY
-state "$TMP/badsig.palb"; [ "$s" = invalid ] && [ $rc -eq 1 ] && grep -q "does not verify" "$TMP/s.err" \
-    && ok "inspect: a bundle whose signature was altered: shown, state invalid, exit 1" || bad "inspect bad signature" "$s exit $rc $(cat "$TMP/s.err")"
+state "$TMP/badsig.palb"; [ "$s" = invalid ] && [ $rc -eq 2 ] && grep -q "does not verify" "$TMP/s.err" \
+    && ok "inspect: a bundle whose signature was altered: shown, state invalid, exit 2" || bad "inspect bad signature" "$s exit $rc $(cat "$TMP/s.err")"
 "$PALISADE" inspect "$TMP/tampered.palb" --verify-key "$TMP/release.pub" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 if [ $rc -ne 0 ] && grep -qE "altered after signing|checksum" "$TMP/err"; then
