@@ -52,6 +52,13 @@ int pal_strbuf_append(pal_strbuf *b, const char *s, size_t n)
     return 0;
 }
 
+int pal_strbuf_reserve(pal_strbuf *b, size_t n)
+{
+    if (b->failed || n > (size_t)-1 - b->len) return -1;
+    if (b->max && b->len + n > b->max) return -1;
+    return grow(b, b->len + n);
+}
+
 int pal_strbuf_putc(pal_strbuf *b, char c)
 {
     return pal_strbuf_append(b, &c, 1);

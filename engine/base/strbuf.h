@@ -29,6 +29,11 @@ void pal_strbuf_clear(pal_strbuf *b);
 /* Returns 0, or -1 (and sets failed) when it does not fit. */
 int pal_strbuf_append(pal_strbuf *b, const char *s, size_t n);
 int pal_strbuf_putc(pal_strbuf *b, char c);
+/* Makes room for n more bytes (cap - len >= n) without writing any, so a
+   writer can then write them directly.  Returns 0, or -1 when they would
+   pass the cap (failed is left as it was: a shorter append may still fit)
+   or memory ran out (failed set). */
+int pal_strbuf_reserve(pal_strbuf *b, size_t n);
 int pal_strbuf_puts(pal_strbuf *b, const char *s);
 /* Cuts the contents back to len bytes (len <= b->len), e.g. to take back
    what a failed writer left half-written. */

@@ -33,15 +33,26 @@ int dec_ef_index[EF__COUNT];
 static pthread_once_t ef_once = PTHREAD_ONCE_INIT;
 
 static uint8_t ef_needed_bits[DEC_MAX_FIELDS / 8];   /* ef_needed as a bitmap */
+static int ef_needed_index[sizeof ef_needed / sizeof ef_needed[0]];   /* their field indices, -1 if none */
+/* The PT_PATH fields, so that the Windows steps visit those alone rather
+   than every field of the schema per event. */
+static uint16_t path_fields[DEC_MAX_FIELDS];
+static unsigned npath_fields;
 
 static void ef_init(void)
 {
     const pal_schema *s = pal_schema_get(PS_EVENT);
     for (unsigned i = 0; i < EF__COUNT; i++)
         dec_ef_index[i] = pal_schema_find(s, ef_names[i], strlen(ef_names[i]));
-    for (unsigned i = 0; i < sizeof ef_needed / sizeof ef_needed[0]; i++)
-        if (dec_ef_index[ef_needed[i]] >= 0 && (unsigned)dec_ef_index[ef_needed[i]] < DEC_MAX_FIELDS)
+    for (unsigned i = 0; i < sizeof ef_needed / sizeof ef_needed[0]; i++) {
+        ef_needed_index[i] = -1;
+        if (dec_ef_index[ef_needed[i]] >= 0 && (unsigned)dec_ef_index[ef_needed[i]] < DEC_MAX_FIELDS) {
             bit_set(ef_needed_bits, (unsigned)dec_ef_index[ef_needed[i]]);
+            ef_needed_index[i] = dec_ef_index[ef_needed[i]];
+        }
+    }
+    for (unsigned i = 0; i < s->nfields && i < DEC_MAX_FIELDS; i++)
+        if (s->fields[i].type == PT_PATH) path_fields[npath_fields++] = (uint16_t)i;
 }
 
 const pal_value *ev_get(const evctx *e, int ef)
@@ -206,9 +217,10 @@ static void normalize_direction(evctx *e)
    drive-letter entry. */
 static void normalize_windows_paths(evctx *e)
 {
-    for (unsigned i = 0; i < e->s->nfields; i++) {
+    for (unsigned k = 0; k < npath_fields; k++) {
+        unsigned i = path_fields[k];
         pal_value *v = &e->slots[i];
-        if (e->s->fields[i].type != PT_PATH || v->tag != PV_STR || !v->len) continue;
+        if (v->tag != PV_STR || !v->len) continue;
         char *out = dec_alloc(&e->d, 2 * (size_t)v->len + 1);
         if (!out) return;
         unsigned unmapped = 0;
@@ -245,11 +257,19 @@ static void finish_event(evctx *e)
     derive_from_path(e, EF_FILE_PATH, EF_FILE_NAME, EF_FILE_DIR, EF_FILE_EXT, win);
     derive_from_path(e, EF_DLL_PATH, EF_DLL_NAME, -1, -1, win);
     derive_image_tag(e);
-    for (unsigned i = 0; i < e->s->nfields; i++) {
-        pal_value *v = &e->slots[i];
-        if (e->user_want && !bit_get(e->user_want, i)) { *v = pal_undef(); continue; }
-        if (win && e->s->fields[i].type == PT_PATH && v->tag == PV_STR) v->flags |= PVF_WINDOWS;
-    }
+    /* Only fields in e->want are ever set (ev_free_at, the walks and the
+       fast path's spans all check it), and e->want is the caller's want
+       plus ef_needed: so those are the only slots to clear, not all 186. */
+    if (e->user_want)
+        for (unsigned k = 0; k < sizeof ef_needed_index / sizeof ef_needed_index[0]; k++) {
+            int i = ef_needed_index[k];
+            if (i >= 0 && !bit_get(e->user_want, (unsigned)i)) e->slots[i] = pal_undef();
+        }
+    if (win)
+        for (unsigned k = 0; k < npath_fields; k++) {
+            unsigned i = path_fields[k];
+            if (e->slots[i].tag == PV_STR && (!e->user_want || bit_get(e->user_want, i))) e->slots[i].flags |= PVF_WINDOWS;
+        }
 }
 
 void dec_walk_event(evctx *e, const cJSON *root)

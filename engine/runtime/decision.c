@@ -33,57 +33,105 @@ static int utf8_sequence(const unsigned char *s)
     return n;
 }
 
+/* Appends without a call per piece when the room is there (the buffer is
+   reused line after line, so it nearly always is); else through
+   pal_strbuf_append, which grows it or marks it failed.  A cap lowered
+   below what the buffer holds already still binds (has_room). */
+static inline bool has_room(const pal_strbuf *b, size_t n)
+{
+    return !b->failed && b->cap - b->len >= n && (!b->max || (b->len <= b->max && b->max - b->len >= n));
+}
+
+static inline void app(pal_strbuf *b, const char *s, size_t n)
+{
+    if (has_room(b, n)) {
+        memcpy(b->s + b->len, s, n);
+        b->len += n;
+    } else {
+        pal_strbuf_append(b, s, n);
+    }
+}
+
+static inline void app_c(pal_strbuf *b, char c)
+{
+    if (has_room(b, 1)) b->s[b->len++] = c;
+    else pal_strbuf_append(b, &c, 1);
+}
+
+#define APP_LIT(b, lit) app((b), (lit), sizeof(lit) - 1)
+
+/* Room for n more bytes, or the buffer marked failed (what an append that
+   does not fit does): the same demands as appending piece by piece. */
+static inline bool need(pal_strbuf *b, size_t n)
+{
+    if (has_room(b, n) || pal_strbuf_reserve(b, n) == 0) return true;
+    b->failed = true;
+    return false;
+}
+
 /* A JSON string: escaped as cJSON's print_string_ptr escapes it ('"',
    '\\', \b \f \n \r \t by name, other bytes under 0x20 as \u00xx), and
    what is not UTF-8 replaced by U+FFFD, so that the line is JSON text
-   (RFC 8259 section 8.1) whatever bytes an event carried into a message. */
+   (RFC 8259 section 8.1) whatever bytes an event carried into a message.
+   Runs of plain bytes are copied whole, straight into the buffer. */
 static void put_string(pal_strbuf *b, const char *str)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *s = (const unsigned char *)str, *run = s;
-    pal_strbuf_putc(b, '"');
-    while (*s) {
+    const unsigned char *s = (const unsigned char *)str;
+    if (!need(b, 1)) return;
+    b->s[b->len++] = '"';
+    for (;;) {
+        const unsigned char *run = s;
+        while (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\') s++;   /* stops at the NUL too */
+        size_t n = (size_t)(s - run);
+        if (n) {
+            if (!need(b, n)) return;
+            memcpy(b->s + b->len, run, n);
+            b->len += n;
+        }
         unsigned char c = *s;
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { s++; continue; }
-        if (c >= 0x80) {
-            int n = utf8_sequence(s);
-            if (n > 0) { s += n; continue; }
-            pal_strbuf_append(b, (const char *)run, (size_t)(s - run));
-            pal_strbuf_append(b, "\xEF\xBF\xBD", 3);   /* U+FFFD */
-            s += -n;
-            run = s;
-            continue;
-        }
-        pal_strbuf_append(b, (const char *)run, (size_t)(s - run));
+        if (!c) break;
+        const char *piece;
         char esc[6] = {'\\', 0};
-        size_t n = 2;
-        switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        default:
-            esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
-            n = 6;
+        int k = 0;
+        if (c >= 0x80) {
+            k = utf8_sequence(s);
+            piece = k > 0 ? (const char *)s : "\xEF\xBF\xBD";   /* U+FFFD for an ill-formed subpart */
+            n = k > 0 ? (size_t)k : 3;
+            s += k > 0 ? k : -k;
+        } else {
+            piece = esc;
+            n = 2;
+            switch (c) {
+            case '"': esc[1] = '"'; break;
+            case '\\': esc[1] = '\\'; break;
+            case '\b': esc[1] = 'b'; break;
+            case '\f': esc[1] = 'f'; break;
+            case '\n': esc[1] = 'n'; break;
+            case '\r': esc[1] = 'r'; break;
+            case '\t': esc[1] = 't'; break;
+            default:
+                esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+                n = 6;
+            }
+            s++;
         }
-        pal_strbuf_append(b, esc, n);
-        run = ++s;
+        if (!need(b, n)) return;
+        memcpy(b->s + b->len, piece, n);
+        b->len += n;
     }
-    pal_strbuf_append(b, (const char *)run, (size_t)(s - run));
-    pal_strbuf_putc(b, '"');
+    if (!need(b, 1)) return;
+    b->s[b->len++] = '"';
 }
 
 /* "key": the member's name and colon, after a comma unless first. */
 static void put_key(pal_strbuf *b, const char *key, bool *first)
 {
-    if (!*first) pal_strbuf_putc(b, ',');
+    if (!*first) app_c(b, ',');
     *first = false;
-    pal_strbuf_putc(b, '"');
-    pal_strbuf_puts(b, key);
-    pal_strbuf_append(b, "\":", 2);
+    app_c(b, '"');
+    app(b, key, strlen(key));
+    app(b, "\":", 2);
 }
 
 /* An unsigned number in decimal, without printf (once or twice per
@@ -93,7 +141,7 @@ static void put_unsigned(pal_strbuf *b, unsigned long long v)
     char tmp[24];
     size_t n = sizeof tmp;
     do tmp[--n] = (char)('0' + v % 10u); while (v /= 10u);
-    pal_strbuf_append(b, tmp + n, sizeof tmp - n);
+    app(b, tmp + n, sizeof tmp - n);
 }
 
 /* A line number as cJSON prints a number: an int as an int, a larger
@@ -115,28 +163,29 @@ static void put_number(pal_strbuf *b, long v)
 
 void pal_decision_write_match(pal_strbuf *out, const pal_program *p, const pal_match *m)
 {
-    pal_strbuf_append(out, "{\"rule\":", 8);
+    APP_LIT(out, "{\"rule\":");
     put_string(out, pal_program_str(p, p->rules[m->rule].name));
-    pal_strbuf_append(out, ",\"effect\":", 10);
+    APP_LIT(out, ",\"effect\":");
     put_string(out, pal_effect_name(m->effect));
-    pal_strbuf_append(out, ",\"severity\":", 12);
+    APP_LIT(out, ",\"severity\":");
     put_string(out, pal_severity_name(m->severity));
-    pal_strbuf_append(out, ",\"message\":", 11);
+    APP_LIT(out, ",\"message\":");
     put_string(out, m->message ? m->message : "");
     if (m->nmembers) {
         /* a completed correlation: its member events and its compiled form */
-        char tmp[32];
-        pal_strbuf_puts(out, ",\"members\":[");
+        static const char hex[] = "0123456789abcdef";
+        char tmp[16];
+        APP_LIT(out, ",\"members\":[");
         for (uint32_t k = 0; k < m->nmembers; k++) {
-            snprintf(tmp, sizeof tmp, "%s%llu", k ? "," : "", (unsigned long long)m->members[k]);
-            pal_strbuf_puts(out, tmp);
+            if (k) app_c(out, ',');
+            put_unsigned(out, m->members[k]);
         }
-        snprintf(tmp, sizeof tmp, "%016llx", (unsigned long long)m->revision);
-        pal_strbuf_puts(out, "],\"rule_revision\":\"");
-        pal_strbuf_puts(out, tmp);
-        pal_strbuf_putc(out, '"');
+        for (unsigned k = 0; k < 16; k++) tmp[k] = hex[(m->revision >> (60 - 4 * k)) & 15u];   /* %016llx */
+        APP_LIT(out, "],\"rule_revision\":\"");
+        app(out, tmp, sizeof tmp);
+        app_c(out, '"');
     }
-    pal_strbuf_putc(out, '}');
+    app_c(out, '}');
 }
 
 int pal_decision_write(pal_strbuf *out, const pal_program *p, const pal_decision *d, const pal_decision_ctx *c)
@@ -149,14 +198,14 @@ int pal_decision_write_marked(pal_strbuf *out, const pal_program *p, const pal_d
 {
     size_t start = out->len;
     bool first = true;
-    pal_strbuf_putc(out, '{');
+    app_c(out, '{');
     if (c->conn) {
         put_key(out, "conn", &first);
         put_unsigned(out, c->conn);
     }
     if (c->learning && !c->error) {
         put_key(out, "learning", &first);
-        pal_strbuf_puts(out, "true");
+        APP_LIT(out, "true");
     }
     if (c->line >= 0) {
         put_key(out, "line", &first);
@@ -168,13 +217,13 @@ int pal_decision_write_marked(pal_strbuf *out, const pal_program *p, const pal_d
     put_string(out, pal_effect_name((unsigned)effect));
     size_t effect_end = out->len;
     put_key(out, "matches", &first);
-    pal_strbuf_putc(out, '[');
+    app_c(out, '[');
     for (uint32_t i = 0; !c->error && i < d->nmatches; i++) {
-        if (i) pal_strbuf_putc(out, ',');
+        if (i) app_c(out, ',');
         pal_decision_write_match(out, p, &d->matches[i]);
     }
     size_t close_at = out->len;
-    pal_strbuf_putc(out, ']');
+    app_c(out, ']');
     if (c->error) {
         put_key(out, "error", &first);
         put_string(out, c->error);
@@ -200,7 +249,7 @@ int pal_decision_write_marked(pal_strbuf *out, const pal_program *p, const pal_d
             /* what the event wrote, for each path the decoder normalised */
             const pal_schema *s = pal_schema_get(PS_EVENT);
             put_key(out, "original", &first);
-            pal_strbuf_putc(out, '{');
+            app_c(out, '{');
             bool ofirst = true;
             for (unsigned i = 0; i < d->noriginals; i++) {
                 const pal_original *og = &d->originals[i];
@@ -208,12 +257,12 @@ int pal_decision_write_marked(pal_strbuf *out, const pal_program *p, const pal_d
                 put_key(out, s->fields[og->field].name, &ofirst);
                 put_string(out, og->text);
             }
-            pal_strbuf_putc(out, '}');
+            app_c(out, '}');
         }
     }
     put_key(out, "revision", &first);
     put_string(out, pal_program_str(p, p->revision));
-    pal_strbuf_append(out, "}\n", 2);
+    APP_LIT(out, "}\n");
     if (out->failed) {
         pal_strbuf_truncate(out, start);
         out->failed = false;

@@ -45,7 +45,8 @@ struct pal_runtime {
     struct pal_seqstate *seq;
     uint64_t event_id;
     int64_t clock;
-    struct step_hit { uint32_t rule; uint32_t cap_off, cap_len; uint8_t reading; } *hits_step;
+    /* cap_off CAP_LAZY: not rendered yet; scratch: the VM's scratch in use after the step's run */
+    struct step_hit { uint32_t rule; uint32_t cap_off, cap_len; uint8_t reading; size_t scratch; } *hits_step;
     uint32_t nhits_step, cap_hits_step;
     char *capbuf;
     size_t capcap, caplen;
@@ -306,9 +307,49 @@ static int run_event_rule(pal_runtime *rt, uint32_t r, const pal_event *ev, pal_
 
 /* ---- correlations ---- */
 
-/* A step rule held: note it, with its captures rendered now (the event is
-   gone when the chain completes).  A step of the second reading of a line
-   that the first already hit is not noted again. */
+#define CAP_LAZY UINT32_MAX
+
+/* Rule r's captures rendered from rec at the end of rt->capbuf (the VM's
+   scratch as it was after the rule's run: scratch); their offset and
+   length in *off, *len.  -1 when out of memory. */
+static int render_captures(pal_runtime *rt, uint32_t r, const pal_record *rec, size_t scratch, uint32_t *off,
+                           uint32_t *len)
+{
+    const pal_rule *rule = &rt->p->rules[r];
+    size_t need = (size_t)(rule->noutcomes ? rule->noutcomes - 1 : 0) * (PAL_MAX_MESSAGE_BYTES + 1);
+    if (rt->caplen + need > rt->capcap) {
+        size_t nc = rt->capcap * 2 > rt->caplen + need ? rt->capcap * 2 : rt->caplen + need + 4096;
+        char *nb = realloc(rt->capbuf, nc);
+        if (!nb) return -1;
+        rt->capbuf = nb;
+        rt->capcap = nc;
+    }
+    *off = (uint32_t)rt->caplen;
+    for (uint32_t o = 1; o < rule->noutcomes; o++) {
+        pal_emit e = {rule->outcome_first + o, 0, NULL};
+        char *at = rt->capbuf + rt->caplen;
+        size_t n = pal_vm_render_at(rt->vm, scratch, r, rec, &e, at, PAL_MAX_MESSAGE_BYTES + 1);
+        if (n > PAL_MAX_SEQ_CAPTURE) {
+            /* cut on a character boundary, ending with "…" like a message */
+            n = PAL_MAX_SEQ_CAPTURE - 3;
+            while (n > 0 && ((unsigned char)at[n] & 0xc0) == 0x80) n--;
+            memcpy(at + n, "\xe2\x80\xa6", 3);
+            n += 3;
+        }
+        at[n] = 0;
+        rt->caplen += n + 1;
+    }
+    *len = (uint32_t)(rt->caplen - *off);
+    return 0;
+}
+
+/* A step rule held: note it.  Its captures are rendered now when the hits
+   go to another thread (the event is gone when the chain completes), else
+   left until the state asks for them (pal_seq_hits.lazy: most hits of a
+   later step find no partial, and a count keeps its captures only when it
+   completes), from the same record, with the VM's scratch as the run left
+   it.  A step of the second reading of a line that the first already hit
+   is not noted again. */
 static int step_hit(pal_runtime *rt, uint32_t r, const pal_event *ev)
 {
     if (!rt->seq && !rt->defer) return 0;
@@ -321,35 +362,32 @@ static int step_hit(pal_runtime *rt, uint32_t r, const pal_event *ev)
         rt->hits_step = nh;
         rt->cap_hits_step = nc;
     }
-    const pal_rule *rule = &rt->p->rules[r];
-    size_t need = (size_t)(rule->noutcomes ? rule->noutcomes - 1 : 0) * (PAL_MAX_MESSAGE_BYTES + 1);
-    if (rt->caplen + need > rt->capcap) {
-        size_t nc = rt->capcap * 2 > rt->caplen + need ? rt->capcap * 2 : rt->caplen + need + 4096;
-        char *nb = realloc(rt->capbuf, nc);
-        if (!nb) return -1;
-        rt->capbuf = nb;
-        rt->capcap = nc;
-    }
-    struct step_hit *h = &rt->hits_step[rt->nhits_step++];
+    struct step_hit *h = &rt->hits_step[rt->nhits_step];
     h->rule = r;
     h->reading = rt->reading;
-    h->cap_off = (uint32_t)rt->caplen;
-    for (uint32_t o = 1; o < rule->noutcomes; o++) {
-        pal_emit e = {rule->outcome_first + o, 0, NULL};
-        char *at = rt->capbuf + rt->caplen;
-        size_t n = pal_vm_render(rt->vm, r, &ev->rec, &e, at, PAL_MAX_MESSAGE_BYTES + 1);
-        if (n > PAL_MAX_SEQ_CAPTURE) {
-            /* cut on a character boundary, ending with "…" like a message */
-            n = PAL_MAX_SEQ_CAPTURE - 3;
-            while (n > 0 && ((unsigned char)at[n] & 0xc0) == 0x80) n--;
-            memcpy(at + n, "\xe2\x80\xa6", 3);
-            n += 3;
-        }
-        at[n] = 0;
-        rt->caplen += n + 1;
-    }
-    h->cap_len = (uint32_t)(rt->caplen - h->cap_off);
+    h->scratch = pal_vm_scratch_mark(rt->vm);
+    h->cap_off = CAP_LAZY;
+    h->cap_len = 0;
+    if (rt->defer && render_captures(rt, r, &ev->rec, h->scratch, &h->cap_off, &h->cap_len) != 0) return -1;
+    rt->nhits_step++;
     return 0;
+}
+
+/* pal_seq_hits.render for the hits each_correlation gives the state. */
+typedef struct lazy_caps {
+    pal_runtime *rt;
+    const pal_record *rec;
+    uint32_t rule[PAL_MAX_SEQ_STEPS + 1];
+    size_t scratch[PAL_MAX_SEQ_STEPS + 1];
+} lazy_caps;
+
+static const char *render_lazy(void *ctx, uint32_t step, uint32_t *len)
+{
+    lazy_caps *lc = ctx;
+    uint32_t off;
+    if (step > PAL_MAX_SEQ_STEPS || render_captures(lc->rt, lc->rule[step], lc->rec, lc->scratch[step], &off, len) != 0)
+        return NULL;
+    return *len ? lc->rt->capbuf + off : "";   /* a step without captures: capbuf may be NULL */
 }
 
 typedef struct seq_sink { pal_runtime *rt; pal_decision *d; } seq_sink;
@@ -395,14 +433,27 @@ static int each_correlation(pal_runtime *rt, const pal_event *ev, int (*fn)(pal_
             pal_seq_hits h;
             memset(&h, 0, sizeof h);
             h.seq = q;
+            lazy_caps lc;
+            lc.rt = rt;
+            lc.rec = &rev->rec;
             uint32_t j = i;
             for (; j < rt->nhits_step && rt->step_seq[rt->hits_step[j].rule] == q; j++) {
                 const struct step_hit *sh = &rt->hits_step[j];
                 if (sh->reading != reading) continue;
                 uint8_t st = rt->step_no[sh->rule];
                 h.steps |= 1u << st;
-                h.captures[st] = rt->capbuf + sh->cap_off;
-                h.caplen[st] = sh->cap_len;
+                if (sh->cap_off == CAP_LAZY) {
+                    h.lazy |= 1u << st;
+                    lc.rule[st] = sh->rule;
+                    lc.scratch[st] = sh->scratch;
+                } else {
+                    h.captures[st] = rt->capbuf + sh->cap_off;
+                    h.caplen[st] = sh->cap_len;
+                }
+            }
+            if (h.lazy) {
+                h.render = render_lazy;
+                h.render_ctx = &lc;
             }
             i = j;
             if (!h.steps) continue;

@@ -516,6 +516,20 @@ static bool room(pal_seqstate *s, entry *e, uint32_t need)
     return true;
 }
 
+/* Step j's captures, rendered now if they were left for later
+   (pal_seq_hits.lazy); false when out of memory. */
+static bool hit_capture(const pal_seq_hits *h, uint32_t j, const char **cap, uint32_t *len)
+{
+    if (!(h->lazy & (1u << j))) {
+        *cap = h->captures[j];
+        *len = h->caplen[j];
+        return true;
+    }
+    *len = 0;
+    *cap = h->render(h->render_ctx, j, len);
+    return *cap != NULL;
+}
+
 typedef int (*match_fn)(void *user, const pal_seq_match *m);
 
 static int report(pal_seqstate *s, uint32_t seq, const member *ms, uint32_t n, const char *const caps[],
@@ -567,7 +581,9 @@ static int apply_sequence(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq
             member *part = e->stage[j];
             if (t - part[0].time > q->within) { stage_free(s, e, (uint32_t)j); goto tidy; }
             if (t < part[j - 1].time - s->lim.tolerance) continue;
-            if (!copy_capture(s, &nm, h->captures[j], h->caplen[j])) return -1;
+            const char *cap;
+            uint32_t caplen;
+            if (!hit_capture(h, (uint32_t)j, &cap, &caplen) || !copy_capture(s, &nm, cap, caplen)) return -1;
             if ((uint32_t)j + 1 == q->nsteps) {
                 /* complete: report, then drop the partial */
                 member all[PAL_MAX_SEQ_STEPS];
@@ -595,7 +611,9 @@ static int apply_sequence(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq
             if (!e && !(e = entry_new(s, h->seq, x.hash, x.key, x.keylen))) return -1;
             member *part = malloc(sizeof *part);
             if (!part) return -1;
-            if (!copy_capture(s, &nm, h->captures[0], h->caplen[0])) { free(part); return -1; }
+            const char *cap;
+            uint32_t caplen;
+            if (!hit_capture(h, 0, &cap, &caplen) || !copy_capture(s, &nm, cap, caplen)) { free(part); return -1; }
             part[0] = nm;
             stage_free(s, e, 1);
             e->stage[1] = part;
@@ -628,7 +646,9 @@ static int apply_unordered(pal_seqstate *s, uint64_t id, int64_t t, const pal_se
         if (m->time == INT64_MIN || (t >= m->time && !(holds && m->id != id))) {
             member_clear(s, m);
             member nm = {t, id, 0, NULL, 0};
-            if (!copy_capture(s, &nm, h->captures[j], h->caplen[j])) return -1;
+            const char *cap;
+            uint32_t caplen;
+            if (!hit_capture(h, (uint32_t)j, &cap, &caplen) || !copy_capture(s, &nm, cap, caplen)) return -1;
             *m = nm;
         }
         entry_touch(s, e, t);
@@ -679,8 +699,9 @@ static int apply_count(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hi
     e->m[e->n++] = (member){t, id, vhash, NULL, 0};
     entry_touch(s, e, t);
     if (e->n >= (uint64_t)q->threshold) {
-        const char *caps[1] = {h->captures[0]};
-        uint32_t caplens[1] = {h->caplen[0]};
+        const char *caps[1];
+        uint32_t caplens[1];
+        if (!hit_capture(h, 0, &caps[0], &caplens[0])) return -1;
         int rc = report(s, h->seq, e->m, e->n, caps, caplens, fn, user);
         entry_free(s, e);
         return rc;

@@ -100,12 +100,21 @@ bool pal_seq_parse_time(const char *s, size_t len, int64_t *ms);
    the order of the step rule's outcomes (NULL: none), caplen[j] its bytes;
    keys[j] the group key (pal_seq_hit_keys makes it), vhash the distinct
    count's value hash.  Nothing here points into the event: the hits can be
-   made on one thread and applied on another (engine/runtime/workers.h). */
+   made on one thread and applied on another (engine/runtime/workers.h).
+   The exception: when the state is applied where the event still is, the
+   captures can be left unrendered (bit j of lazy: step j's), and the state
+   asks render(render_ctx, j, &len) for them only when it keeps or reports
+   them (most hits of a later step find no partial, and a count keeps no
+   captures until it completes); NULL from render is out of memory, and
+   the text is valid until the next render. */
 typedef struct pal_seq_hits {
     uint32_t seq;
     uint32_t steps;
     const char *captures[PAL_MAX_SEQ_STEPS + 1];
     uint32_t caplen[PAL_MAX_SEQ_STEPS + 1];
+    uint32_t lazy;
+    const char *(*render)(void *render_ctx, uint32_t step, uint32_t *len);
+    void *render_ctx;
     const unsigned char *keys[PAL_MAX_SEQ_STEPS + 1];
     uint32_t keylen[PAL_MAX_SEQ_STEPS + 1];
     uint64_t vhash;

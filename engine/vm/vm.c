@@ -762,3 +762,15 @@ size_t pal_vm_render(pal_vm *vm, uint32_t rule, const pal_record *root, const pa
     finish(&w);
     return w.len;
 }
+
+size_t pal_vm_scratch_mark(const pal_vm *vm) { return vm->scratch_used; }
+
+size_t pal_vm_render_at(pal_vm *vm, size_t scratch_mark, uint32_t rule, const pal_record *root, const pal_emit *e,
+                        char *out, size_t cap)
+{
+    size_t now = vm->scratch_used;
+    vm->scratch_used = scratch_mark <= PAL_VM_SCRATCH_BYTES ? scratch_mark : PAL_VM_SCRATCH_BYTES;
+    size_t n = pal_vm_render(vm, rule, root, e, out, cap);
+    vm->scratch_used = now;
+    return n;
+}

@@ -80,6 +80,14 @@ uint32_t pal_vm_dropped_emits(const pal_vm *vm);
    returns its length.  Does not disturb the emits or their values. */
 size_t pal_vm_render(pal_vm *vm, uint32_t rule, const pal_record *root, const pal_emit *e,
                      char *out, size_t cap);
+/* How much of the VM's scratch is in use (just after a run: what the
+   rule's own evaluation took), and pal_vm_render as it renders with that
+   much in use, whatever ran since: a message rendered later, from the same
+   record, comes out as it would have right after the run (its room in the
+   scratch is the same; nothing it reads points into the scratch). */
+size_t pal_vm_scratch_mark(const pal_vm *vm);
+size_t pal_vm_render_at(pal_vm *vm, size_t scratch_mark, uint32_t rule, const pal_record *root, const pal_emit *e,
+                        char *out, size_t cap);
 
 /* Evaluates an expression chunk of rule (code..code+len, verified as a
    message expression is: a network entry's scope) on root; *out is its
