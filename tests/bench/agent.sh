@@ -143,3 +143,4 @@ latency "1k req/s, no stream" 0 1000
 latency "1k req/s, stream on stdin" 1 1000
 latency "20k req/s, no stream" 0 20000
 latency "20k req/s, stream on stdin" 1 20000
+exit 0   # the last latency call's status is a condition test, not a failure of the bench
