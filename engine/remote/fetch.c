@@ -139,6 +139,10 @@ static void header_value(const char *p, size_t k, size_t namelen, char *out, siz
     while (e > v && (e[-1] == '\r' || e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t')) e--;
     size_t len = (size_t)(e - v);
     out[0] = 0;
+    /* a control byte inside (a bare CR, a NUL) is not kept: the ETag goes
+       back out in our If-None-Match line, which must stay one header */
+    for (const char *q = v; q < e; q++)
+        if ((unsigned char)*q < 0x20 && *q != '\t') return;
     if (len < cap) { memcpy(out, v, len); out[len] = 0; }
 }
 

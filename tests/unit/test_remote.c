@@ -135,6 +135,22 @@ static void test_bracket_junk(void)
     CHECK_INT(parse("redis://[::1]/s", &u, err, sizeof err), 0);
 }
 
+/* An ETag is sent back in If-None-Match: one with a control byte inside is
+   not kept, so a server cannot add a header line to our next request. */
+static void test_etag_control_bytes(void)
+{
+    pal_http_head h;
+    pal_http_head_init(&h);
+    const char *ok = "ETag: \"v1\"\r\n", *cr = "ETag: \"v1\"\rX-Injected: 1\r\n";
+    pal_http_head_line(&h, ok, strlen(ok));
+    CHECK_STR(h.etag, "\"v1\"");
+    pal_http_head_line(&h, cr, strlen(cr));
+    CHECK_STR(h.etag, "");
+    const char *tab = "Last-Modified:\tMon, 07 Dec 2026 10:00:00 GMT\r\n";
+    pal_http_head_line(&h, tab, strlen(tab));
+    CHECK_STR(h.last_modified, "Mon, 07 Dec 2026 10:00:00 GMT");
+}
+
 static void test_same_server(void)
 {
     pal_redis_url a, b;
@@ -531,6 +547,7 @@ int main(void)
     test_reply_path();
     test_urls();
     test_bracket_junk();
+    test_etag_control_bytes();
     test_lookup_off_loop();
     test_rstream_lookup_held();
     test_same_server();
