@@ -55,7 +55,7 @@ def proc(image, cmd="x", **kw):
          "Image": image, "CommandLine": cmd, "CurrentDirectory": "C:\\", "User": kw.pop("user", "CORP\\carol"),
          "ParentImage": "C:\\Windows\\explorer.exe", "ParentCommandLine": "explorer.exe", "ParentProcessId": "100"}
     d.update(kw)
-    return sysmon(1, d)
+    return sysmon(1, {k: v for k, v in d.items() if v is not None})   # None: the record has no such value
 enc = base64.b64encode("xIEX (New-Object Net.WebClient)".encode("utf-16le")).decode()
 R = "11111111-0000-4000-8000-00000000000"
 cases = [
@@ -75,7 +75,40 @@ cases = [
     (proc("C:\\T\\neq-test.exe", "ALLOWED"), []),
     (proc("C:\\T\\empty-test.exe", ""), [R + "1"]),
     (proc("C:\\T\\pe.exe", OriginalFileName="Renamed-Original.EXE", IntegrityLevel="High"), [R + "1"]),
+    # one selection of proc_modifiers.yml each, and a near miss beside it
+    (proc("C:\\T\\s.exe", "STARTS-ME now"), [R + "1"]),
+    (proc("C:\\T\\s.exe", "now starts-me"), []),
+    (proc("C:\\T\\ENDS-ME.EXE"), [R + "1"]),
+    (proc("C:\\T\\ends-me.exe.bak"), []),
+    (proc("C:\\T\\a.exe", "Beta and ALPHA"), [R + "1"]),
+    (proc("C:\\T\\a.exe", "alpha alone"), []),
+    (proc("C:\\T\\w.exe", "a wildXcardZx b"), [R + "1"]),
+    (proc("C:\\T\\w.exe", "a wildXcardx b"), []),
+    (proc("C:\\T\\e.exe", "a STAR*LIT b"), [R + "1"]),
+    (proc("C:\\T\\e.exe", "a starXlit b"), []),
+    (proc("C:\\T\\r.exe", "re-123"), [R + "1"]),
+    (proc("C:\\T\\r.exe", "RE-123"), []),
+    (proc("C:\\T\\r.exe", "re-i-abc"), [R + "1"]),
+    (proc("C:\\T\\r.exe", "re-i-123"), []),
+    (proc("C:\\T\\b.exe", "p -e " + base64.b64encode(b"Zb64offset-payloadZ").decode()), [R + "1"]),
+    (proc("C:\\T\\b.exe", "p -e " + base64.b64encode(b"Zb64offset-paylodZ").decode()), []),
+    (proc("C:\\T\\b.exe", base64.b64encode(b"whole-base64").decode()), [R + "1"]),
+    (proc("C:\\T\\b.exe", base64.b64encode(b"whole-base65").decode()), []),
+    (proc("C:\\T\\f.exe", "same as parent", ParentCommandLine="same as parent"), [R + "1"]),
+    (proc("C:\\T\\f.exe", "same as parent", ParentCommandLine="not the same"), []),
+    (proc("C:\\T\\p.exe", ProcessId="999991"), [R + "1"]),
+    (proc("C:\\T\\p.exe", ProcessId="999990"), []),
+    (proc("C:\\T\\p.exe", ProcessId="1"), [R + "1"]),
+    (proc("C:\\T\\p.exe", ProcessId="2"), []),
+    (proc("C:\\T\\exists-test.exe", ParentImage=None), [R + "1"]),
+    (proc("C:\\T\\exists-test.exe"), []),
+    (proc("C:\\T\\null-test.exe", ParentCommandLine=None), [R + "1"]),
+    (proc("C:\\T\\null-test.exe"), []),
     (proc("C:\\T\\cond-a.exe", "run cond-b1"), [R + "2"]),
+    # `1 of cond_pre`: the searches whose names start with cond_pre (pySigma's reading)
+    (proc("C:\\T\\cond-pre-a.exe"), [R + "2"]),
+    (proc("C:\\T\\x.exe", "run cond-pre-b"), [R + "2"]),
+    (proc("C:\\T\\cond-pre.exe", "run cond-pre"), []),
     (proc("C:\\T\\cond-a.exe", "run cond-b2 filtered"), []),
     (sysmon(3, {"UtcTime": "2025-01-01 10:00:00.000", "ProcessId": "3000", "Image": "C:\\T\\nc.exe", "Protocol": "tcp",
                 "Initiated": "true", "SourceIp": "10.0.0.5", "SourcePort": "50000", "DestinationIp": "203.0.113.5",
