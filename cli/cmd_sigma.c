@@ -5,8 +5,10 @@
  *
  * One .pal per Sigma file: a file given by name becomes DIR/NAME.pal, a
  * directory's files keep their paths below it.  A refused rule is reported
- * on stderr as "FILE: id ID: REASON" and nothing is written for it; the
- * run ends with a count.  --strict makes any refusal exit 2.
+ * on stderr as "FILE: id ID: refused [CODE]: REASON", or "not valid Sigma
+ * [CODE]" when the file is not valid Sigma (the codes are sigma.h's), and
+ * nothing is written for it; the run ends with a count.  --strict makes
+ * any refusal exit 2.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -56,6 +58,7 @@ typedef struct run {
     const pal_sigma_map *map;
     const char *outdir;
     unsigned files, converted, refused, failed;
+    unsigned invalid;        /* of refused: not valid Sigma */
     char **written;          /* outputs of this run, to refuse a second rule for one file */
     size_t nwritten, capwritten;
 } run;
@@ -91,7 +94,7 @@ static void convert_one(run *r, const char *path, const char *rel)
     r->files++;
     int rc = pal_read_file(path, PAL_SIGMA_MAX_BYTES, &data, &len, err, sizeof err);
     if (rc != PAL_READ_OK) {
-        if (rc == PAL_READ_TOO_LARGE) fprintf(stderr, "palisade sigma: %s: refused: larger than the %u bytes a Sigma rule may have\n", path, PAL_SIGMA_MAX_BYTES);
+        if (rc == PAL_READ_TOO_LARGE) fprintf(stderr, "palisade sigma: %s: id (none): refused [limit]: larger than the %u bytes a Sigma rule may have\n", path, PAL_SIGMA_MAX_BYTES);
         else fprintf(stderr, "palisade sigma: %s\n", err);
         r->refused++;
         return;
@@ -100,8 +103,10 @@ static void convert_one(run *r, const char *path, const char *rel)
     pal_sigma_convert(r->map, path, data, len, &res);
     free(data);
     if (res.status != PAL_SIGMA_CONVERTED) {
-        fprintf(stderr, "palisade sigma: %s: id %s: refused: %s\n", path, *res.id ? res.id : "(none)", res.reason);
+        fprintf(stderr, "palisade sigma: %s: id %s: %s [%s]: %s\n", path, *res.id ? res.id : "(none)",
+                res.invalid ? "not valid Sigma" : "refused", res.code, res.reason);
         r->refused++;
+        r->invalid += res.invalid;
         pal_sigma_result_free(&res);
         return;
     }
@@ -114,11 +119,11 @@ static void convert_one(run *r, const char *path, const char *rel)
     char idkey[300];
     snprintf(idkey, sizeof idkey, "\001id %s", *res.id ? res.id : res.title);
     if (already_written(r, idkey)) {
-        fprintf(stderr, "palisade sigma: %s: id %s: refused: another rule of this run has the same id (rule names are unique)\n",
+        fprintf(stderr, "palisade sigma: %s: id %s: refused [duplicate]: another rule of this run has the same id (rule names are unique)\n",
                 path, *res.id ? res.id : "(none)");
         r->refused++;
     } else if (already_written(r, out)) {
-        fprintf(stderr, "palisade sigma: %s: id %s: refused: another input of this run was written to %s already; convert them to different directories\n",
+        fprintf(stderr, "palisade sigma: %s: id %s: refused [duplicate]: another input of this run was written to %s already; convert them to different directories\n",
                 path, *res.id ? res.id : "(none)", out);
         r->refused++;
     } else if (make_parents(out) != 0 || pal_write_file_atomic(out, res.source, res.source_len, PAL_MODE_DEFAULT, err, sizeof err) != 0) {
@@ -191,7 +196,11 @@ static int convert(int argc, char **argv)
         }
         pal_pathlist_free(&files);
     }
-    fprintf(stderr, "palisade sigma: converted %u of %u rules into %s (%u refused)\n", r.converted, r.files, outdir, r.refused);
+    if (r.invalid)
+        fprintf(stderr, "palisade sigma: converted %u of %u rules into %s (%u refused, %u of them not valid Sigma)\n", r.converted,
+                r.files, outdir, r.refused, r.invalid);
+    else
+        fprintf(stderr, "palisade sigma: converted %u of %u rules into %s (%u refused)\n", r.converted, r.files, outdir, r.refused);
     pal_sigma_map_free(map);
     free(inputs);
     for (size_t i = 0; i < r.nwritten; i++) free(r.written[i]);

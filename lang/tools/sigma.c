@@ -75,20 +75,59 @@ typedef struct conv {
     pal_sigma_result *res;
     bool refused;
     unsigned depth;
+    struct {                         /* a Sigma 1.0 aggregation: `| count([F]) [by G] > N` */
+        bool present, gt;
+        char field[128], by[128];    /* Sigma names; "" when not given */
+        long long n;
+        const pal_yaml *at;
+    } agg;
 } conv;
 
-/* Refuses the rule: the first reason wins (later ones follow from it). */
-__attribute__((format(printf, 3, 4)))
-static bool refuse(conv *c, const pal_yaml *at, const char *fmt, ...)
+/* Refuses the rule: the first reason wins (later ones follow from it).
+   invalid: the file is not valid Sigma; code: the reason's class (sigma.h). */
+static bool vrefuse(conv *c, bool invalid, const char *code, const pal_yaml *at, const char *fmt, va_list ap)
 {
     if (c->refused) return false;
     c->refused = true;
+    c->res->invalid = invalid;
+    snprintf(c->res->code, sizeof c->res->code, "%s", code);
     int n = 0;
     if (at) n = snprintf(c->res->reason, sizeof c->res->reason, "line %u: ", at->line);
     if (n < 0 || (size_t)n >= sizeof c->res->reason) n = 0;
+    vsnprintf(c->res->reason + n, sizeof c->res->reason - (size_t)n, fmt, ap);
+    return false;
+}
+
+/* Valid Sigma that palisade does not convert, for the reason class `code`. */
+__attribute__((format(printf, 4, 5)))
+static bool refuse_as(conv *c, const char *code, const pal_yaml *at, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->res->reason + n, sizeof c->res->reason - (size_t)n, fmt, ap);
+    vrefuse(c, false, code, at, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* Not valid Sigma: what the specification (or pySigma) rejects. */
+__attribute__((format(printf, 4, 5)))
+static bool invalid(conv *c, const char *code, const pal_yaml *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vrefuse(c, true, code, at, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* A conversion palisade has no form for (the class "value" unless the
+   caller names another): the common case, so the short name. */
+__attribute__((format(printf, 3, 4)))
+static bool refuse(conv *c, const pal_yaml *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vrefuse(c, false, "value", at, fmt, ap);
     va_end(ap);
     return false;
 }
@@ -262,7 +301,7 @@ static bool parse_mods(conv *c, const pal_yaml *key, const char *s, mods *m)
         const char *e = strchr(s, '|');
         size_t n = e ? (size_t)(e - s) : strlen(s);
         char w[32];
-        if (n == 0 || n >= sizeof w) return refuse(c, key, "modifier '%.*s' in '%s' is not one Sigma defines", (int)(n > 60 ? 60 : n), s, key->str);
+        if (n == 0 || n >= sizeof w) return invalid(c, "modifier", key, "modifier '%.*s' in '%s' is not one Sigma defines", (int)(n > 60 ? 60 : n), s, key->str);
         memcpy(w, s, n);
         w[n] = 0;
         int op = -1;
@@ -270,7 +309,7 @@ static bool parse_mods(conv *c, const pal_yaml *key, const char *s, mods *m)
         else if (!strcmp(w, "startswith")) op = VO_STARTS;
         else if (!strcmp(w, "endswith")) op = VO_ENDS;
         if (op >= 0) {
-            if (m->op != VO_EQ) return refuse(c, key, "'%s' has two of contains, startswith and endswith", key->str);
+            if (m->op != VO_EQ) return invalid(c, "modifier", key, "'%s' has two of contains, startswith and endswith", key->str);
             m->op = op;
         } else if (!strcmp(w, "all")) m->all = true;
         else if (!strcmp(w, "cased")) m->cased = true;
@@ -288,24 +327,24 @@ static bool parse_mods(conv *c, const pal_yaml *key, const char *s, mods *m)
         else if (!strcmp(w, "gte")) m->cmp = CMP_GE;
         else if (!strcmp(w, "windash") || !strcmp(w, "base64") || !strcmp(w, "base64offset") ||
                  !strcmp(w, "utf16le") || !strcmp(w, "utf16be") || !strcmp(w, "utf16") || !strcmp(w, "wide")) {
-            if (m->nenc == ENC_MAX) return refuse(c, key, "'%s' chains more than %d encodings", key->str, ENC_MAX);
+            if (m->nenc == ENC_MAX) return refuse_as(c, "limit", key, "'%s' chains more than %d encodings", key->str, ENC_MAX);
             m->enc[m->nenc++] = !strcmp(w, "windash") ? "windash" : !strcmp(w, "base64") ? "base64"
                               : !strcmp(w, "base64offset") ? "base64offset" : !strcmp(w, "utf16le") ? "utf16le"
                               : !strcmp(w, "utf16be") ? "utf16be" : !strcmp(w, "utf16") ? "utf16" : "wide";
         } else if (!strcmp(w, "expand"))
-            return refuse(c, key, "'%s': |expand placeholders take their values from a pySigma pipeline, which palisade has not got; write the values out", key->str);
+            return refuse_as(c, "modifier", key, "'%s': |expand placeholders take their values from a pySigma pipeline, which palisade has not got; write the values out", key->str);
         else if (!strcmp(w, "minute") || !strcmp(w, "hour") || !strcmp(w, "day") || !strcmp(w, "week") ||
                  !strcmp(w, "month") || !strcmp(w, "year"))
-            return refuse(c, key, "'%s': the time modifier |%s has no palisade equivalent (timestamps are text)", key->str, w);
+            return refuse_as(c, "modifier", key, "'%s': the time modifier |%s has no palisade equivalent (timestamps are text)", key->str, w);
         else
-            return refuse(c, key, "'%s': unknown modifier |%s", key->str, w);
+            return invalid(c, "modifier", key, "'%s': unknown modifier |%s", key->str, w);
         s += n;
         if (*s == '|') s++;
     }
     int kinds = (m->op != VO_EQ) + m->re + m->cidr + m->exists + (m->cmp != CMP_NONE);
     if (kinds > 1 || (m->fieldref && (m->re || m->cidr || m->exists || m->cmp || m->nenc)) ||
         (m->nenc && (m->re || m->cidr || m->exists || m->cmp)))
-        return refuse(c, key, "'%s' combines modifiers that do not go together", key->str);
+        return refuse_as(c, "modifier", key, "'%s' combines modifiers that do not go together", key->str);
     return true;
 }
 
@@ -318,17 +357,53 @@ typedef struct target {
     int elem;             /* PT_LIST: element type */
 } target;
 
-static bool resolve(conv *c, const pal_yaml *at, const char *sigma_field, const char *palisade, target *t)
+/* The kinds of a logsource's `on` ("process", "file, registry"), or 0
+   when it names none (the compiler infers the kind from the fields). */
+static unsigned source_kinds(const sigma_source *src)
+{
+    unsigned kinds = 0;
+    for (const char *k = src && src->kind ? src->kind : ""; *k;) {
+        while (*k == ',' || *k == ' ') k++;
+        size_t n = strcspn(k, ", ");
+        kinds |= (unsigned)pal_kind_from_name(k, n);
+        k += n;
+    }
+    return kinds;
+}
+
+/* The schema field a Sigma field maps to, for a rule of logsource src.  A
+   field no record of the logsource's kind carries (Details, a registry
+   value's, on a file_event rule; TargetObject on process_creation) is the
+   rule's mistake: a test of it is never true there, so the rule is refused
+   naming the field and the kinds that have it, rather than converted into
+   a rule that does something else than its author read. */
+static bool resolve_for(conv *c, const sigma_source *src, const pal_yaml *at, const char *sigma_field, const char *palisade,
+                        target *t)
 {
     const pal_schema *s = pal_schema_get(PS_EVENT);
     int i = pal_schema_find(s, palisade, strlen(palisade));
     if (i < 0)
-        return refuse(c, at, "field %s maps to %s, which is not a field of this palisade's event schema", sigma_field, palisade);
+        return refuse_as(c, "field", at, "field %s maps to %s, which is not a field of this palisade's event schema", sigma_field, palisade);
+    unsigned kinds = source_kinds(src), has = s->fields[i].kinds;
+    if (kinds && has != PK_ALL && !(has & kinds)) {
+        char names[96] = "";
+        size_t n = 0;
+        for (unsigned b = 0; b < PAL_NKINDS; b++)
+            if (has & (1u << b) && n < sizeof names)
+                n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "", pal_kind_name(1u << b));
+        return refuse_as(c, "field", at, "field %s (%s) is never in %s records, which this logsource's rules run on: palisade "
+                         "has it in %s records only, so here it is never set (a slip in the field or the logsource?)", sigma_field, s->fields[i].name, src->kind, names);
+    }
     t->idx = i;
     t->name = s->fields[i].name;
     t->type = s->fields[i].type;
     t->elem = s->fields[i].elem;
     return true;
+}
+
+static bool resolve(conv *c, const pal_yaml *at, const char *sigma_field, const char *palisade, target *t)
+{
+    return resolve_for(c, c->src, at, sigma_field, palisade, t);
 }
 
 /* The mapping of a Sigma field (with the fallback prefix), NULL when none. */
@@ -433,7 +508,7 @@ static bool string_value(conv *c, const pal_yaml *at, const mods *m, const sval 
     }
     if (m->nenc) {
         if (sval_has_wild(v, 0, v->n) && strcmp(m->enc[0], "windash") != 0)
-            return refuse(c, at, "a value with wildcards cannot be %s-encoded (as in pySigma)", m->enc[0]);
+            return invalid(c, "modifier", at, "a value with wildcards cannot be %s-encoded (as in pySigma)", m->enc[0]);
         if (sval_has_wild(v, 0, v->n)) {
             /* windash of a pattern: like over the spellings */
             pal_strbuf g, e;
@@ -617,13 +692,13 @@ static bool get_values(conv *c, const pal_yaml *key, const pal_yaml *val, values
     if (val->kind == PAL_YAML_SEQ) {
         for (unsigned i = 0; i < val->n; i++)
             if (val->items[i]->kind != PAL_YAML_SCALAR)
-                return refuse(c, val->items[i], "'%s' lists something other than values", key->str);
+                return invalid(c, "detection", val->items[i], "'%s' lists something other than values", key->str);
         if (val->n == 0) return refuse(c, key, "'%s' has an empty list of values", key->str);
         vs->v = (const pal_yaml **)val->items;
         vs->n = val->n;
         return true;
     }
-    return refuse(c, val, "'%s' takes a value or a list of values, not a mapping", key->str);
+    return invalid(c, "detection", val, "'%s' takes a value or a list of values, not a mapping", key->str);
 }
 
 static bool bool_word(const char *s, bool *out)
@@ -724,7 +799,7 @@ static bool event_ids_decoded(conv *c, const pal_yaml *key, const mods *m, const
         if (pal_win_event_find(src, id)) continue;
         char ids[256];
         pal_win_event_ids(src, ids, sizeof ids);
-        return refuse(c, vs->v[i], "%s %lld: palisade does not decode that EventID of channel %.*s (it maps %s), so the "
+        return refuse_as(c, "eventid", vs->v[i], "%s %lld: palisade does not decode that EventID of channel %.*s (it maps %s), so the "
                       "converted rule would miss those records", key->str, id, (int)(q - p), p, ids);
     }
     return true;
@@ -744,21 +819,22 @@ static bool unknown_field(conv *c, const pal_yaml *key, const char *fname)
     };
     for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
         if (!strcmp(fname, foreign[i].name))
-            return refuse(c, key, "field %s: no record palisade decodes has it (%s)", fname, foreign[i].what);
+            return refuse_as(c, "field", key, "field %s: no record palisade decodes has it (%s)", fname, foreign[i].what);
     const pal_win_field *row = NULL, *other_case = NULL;
     for (size_t i = 0; i < pal_win_nfields && !row; i++) {
         if (!strcmp(pal_win_fields[i].key, fname)) row = &pal_win_fields[i];
         else if (!other_case && !strcasecmp(pal_win_fields[i].key, fname)) other_case = &pal_win_fields[i];
     }
     if (row)
-        return refuse(c, key, "field %s is not in the field mapping; palisade reads %s records' %s into %s (map it in a "
+        return refuse_as(c, "field", key, "field %s is not in the field mapping; palisade reads %s records' %s into %s (map it in a "
                       "--mapping file: palisade sigma mapping prints the built-in one)", fname,
                       pal_win_source_get(row->source)->name, row->key, row->field);
     if (other_case)
-        return refuse(c, key, "field %s: no record palisade decodes has it; Windows writes %s (Sigma field names are "
+        return refuse_as(c, "field", key, "field %s: no record palisade decodes has it; Windows writes %s (Sigma field names are "
                       "case-sensitive)", fname, other_case->key);
-    return refuse(c, key, "field %s: no record palisade decodes (Sysmon, Security, System, PowerShell) has a value "
-                  "of that name, and the mapping names none, so a test on it could never be decided", fname);
+    return refuse_as(c, "field", key, "field %s: no record palisade decodes (Sysmon, Security, System, PowerShell) has a value "
+                  "of that name, and the mapping names none, so a test of it could never be true on them (a field of another "
+                  "product's records, or one an enrichment adds?)", fname);
 }
 
 /* One field condition: `Field|mods: value(s)`, into o. */
@@ -788,12 +864,12 @@ static bool field_test(conv *c, const pal_yaml *key, const char *fname, const ch
     if (fm->kind == SM_SPLIT || fm->kind == SM_HASHES || fm->kind == SM_VALUES) {
         for (unsigned i = 0; ok && i < vs.n; i++) {
             sval v;
-            if (!sval_parse(vs.v[i], false, &v)) { ok = refuse(c, vs.v[i], "out of memory"); break; }
+            if (!sval_parse(vs.v[i], false, &v)) { ok = refuse_as(c, "limit", vs.v[i], "out of memory"); break; }
             if (!first) pal_strbuf_puts(&body, join);
             first = false;
             if (m.exists || v.null) {
                 bool want = false;
-                if (m.exists && !bool_word(vs.v[i]->str, &want)) ok = refuse(c, vs.v[i], "|exists takes true or false");
+                if (m.exists && !bool_word(vs.v[i]->str, &want)) ok = invalid(c, "modifier", vs.v[i], "|exists takes true or false");
                 const char *f = fm->kind == SM_SPLIT ? fm->split[1] : fm->kind == SM_VALUES ? fm->target : NULL;
                 target t;
                 if (ok && !f) ok = refuse(c, key, "%s maps onto several hash fields: |exists and null have no single field to test", fname);
@@ -828,7 +904,7 @@ static bool field_test(conv *c, const pal_yaml *key, const char *fname, const ch
 
     if (m.exists) {
         bool want;
-        if (vs.n != 1 || !bool_word(vs.v[0]->str, &want)) { ok = refuse(c, key, "|exists takes true or false"); goto done; }
+        if (vs.n != 1 || !bool_word(vs.v[0]->str, &want)) { ok = invalid(c, "modifier", key, "|exists takes true or false"); goto done; }
         sbf(&body, "%sexists(%s)", want ? "" : "not ", t.name);
         goto done;
     }
@@ -838,7 +914,7 @@ static bool field_test(conv *c, const pal_yaml *key, const char *fname, const ch
             char b2[256];
             const sigma_field_map *om = field_map(c, vs.v[i]->str, &s2, b2, sizeof b2);
             target u;
-            if (!om || om->kind != SM_FIELD) { ok = refuse(c, vs.v[i], "|fieldref names %s, which the mapping does not map onto one field", vs.v[i]->str); break; }
+            if (!om || om->kind != SM_FIELD) { ok = refuse_as(c, "field", vs.v[i], "|fieldref names %s, which the mapping does not map onto one field", vs.v[i]->str); break; }
             if (!resolve(c, vs.v[i], vs.v[i]->str, om->target, &u)) { ok = false; break; }
             bool strs = is_strlike(type) && is_strlike(u.type);
             if (list || (!strs && (u.type != type || m.op != VO_EQ)))
@@ -859,8 +935,8 @@ static bool field_test(conv *c, const pal_yaml *key, const char *fname, const ch
     for (unsigned i = 0; ok && i < vs.n; i++) {
         const pal_yaml *y = vs.v[i];
         sval v;
-        if (!sval_parse(y, m.re, &v)) { ok = refuse(c, y, "out of memory"); break; }
-        if (v.n > 65536) { ok = refuse(c, y, "a value of %zu bytes is longer than a palisade string may be (65536)", v.n); sval_free(&v); break; }
+        if (!sval_parse(y, m.re, &v)) { ok = refuse_as(c, "limit", y, "out of memory"); break; }
+        if (v.n > 65536) { ok = refuse_as(c, "limit", y, "a value of %zu bytes is longer than a palisade string may be (65536)", v.n); sval_free(&v); break; }
         /* Windows writes '-' for "no value", and the adapters read it as
            absent: on a number or an address field it can only mean that */
         bool dash = !v.null && v.n == 1 && v.s[0] == '-' && !is_strlike(type) && m.op == VO_EQ && !m.cmp && !m.cidr;
@@ -959,7 +1035,7 @@ static bool field_test(conv *c, const pal_yaml *key, const char *fname, const ch
     pal_strbuf_free(&extra);
 
 done:
-    if (ok && body.failed) ok = refuse(c, key, "the converted test of '%s' is too large", key->str);
+    if (ok && body.failed) ok = refuse_as(c, "limit", key, "the converted test of '%s' is too large", key->str);
     if (ok) {
         if (m.neq) pal_strbuf_puts(o, "not ");
         put_piece(o, body.s, body.len, m.neq ? L_NOT : L_OR);
@@ -981,14 +1057,14 @@ static bool keyword_test(conv *c, const pal_yaml *key, const char *modtext, cons
         for (unsigned k = 0; k < c->src->nkeywords && nf < 512; k++) fields[nf++] = c->src->keywords[k];
     } else if (c->src->keywords_all || c->map->keywords_all) {
         int kind = c->src->kind ? pal_kind_from_name(c->src->kind, strlen(c->src->kind)) : 0;
-        if (!kind) return refuse(c, key, "a keyword (field-less) search needs a logsource with a kind, to know which fields to search");
+        if (!kind) return refuse_as(c, "field", key, "a keyword (field-less) search needs a logsource with a kind, to know which fields to search");
         const pal_schema *s = pal_schema_get(PS_EVENT);
         for (unsigned k = 0; k < s->nfields && nf < 512; k++)
             if (is_strlike(s->fields[k].type) && (s->fields[k].kinds & (unsigned)kind) && strcmp(s->fields[k].name, "timestamp"))
                 fields[nf++] = s->fields[k].name;
     }
     if (!nf)
-        return refuse(c, key, "a keyword (field-less) search, and the mapping names no keyword fields for this logsource");
+        return refuse_as(c, "field", key, "a keyword (field-less) search, and the mapping names no keyword fields for this logsource");
     if (m.exists || m.fieldref || m.cidr || m.cmp)
         return refuse(c, key, "a keyword search takes string values");
     values vs;
@@ -1035,7 +1111,7 @@ static bool map_search(conv *c, const pal_yaml *map, pal_strbuf *o)
         const char *bar = strchr(k->str, '|');
         size_t fl = bar ? (size_t)(bar - k->str) : k->len;
         char fname[256];
-        if (fl >= sizeof fname) { ok = refuse(c, k, "field name too long"); break; }
+        if (fl >= sizeof fname) { ok = refuse_as(c, "limit", k, "field name too long"); break; }
         memcpy(fname, k->str, fl);
         fname[fl] = 0;
         pal_strbuf_clear(&t);
@@ -1112,10 +1188,19 @@ static void next_tok(cond *p)
 
 static bool tok_is(const cond *p, const char *w) { return !strcmp(p->tok, w); }
 
-/* Sigma's identifier patterns: `*` any run. */
+/* Sigma's identifier patterns, as pySigma (the reference implementation,
+   behind sigma-cli and every pySigma backend) reads them: `*` any run, and
+   the pattern anchored at the start only (a regex `match`), so `1 of
+   selection` takes selection_a and selection_b as well as selection.  The
+   specification's text does not say; rules rely on it (SigmaHQ's own). */
 static bool id_match(const char *pat, const char *s)
 {
-    return pal_glob_match(pat, strlen(pat), s, strlen(s), false, PAL_FOLD_NONE);
+    char prefix[sizeof ((cond *)0)->tok + 2];
+    size_t n = strlen(pat);
+    if (n + 2 > sizeof prefix) return false;
+    memcpy(prefix, pat, n);
+    prefix[n] = '*';
+    return pal_glob_match(prefix, n + 1, s, strlen(s), false, PAL_FOLD_NONE);
 }
 
 static const pal_yaml *detection_key(const cond *p, unsigned i) { return p->c->detection->items[2 * i]; }
@@ -1133,7 +1218,7 @@ static bool ident_text(cond *p, unsigned i, pal_strbuf *o)
         pal_strbuf_init(&b, PAL_SIGMA_MAX_OUTPUT);
         if (!search(p->c, detection_key(p, i), p->c->detection->items[2 * i + 1], &b) || b.failed ||
             !pal_strbuf_cstr(&b)) {
-            if (b.failed) refuse(p->c, detection_key(p, i), "search %s converts to more than %u bytes", detection_key(p, i)->str, PAL_SIGMA_MAX_OUTPUT);
+            if (b.failed) refuse_as(p->c, "limit", detection_key(p, i), "search %s converts to more than %u bytes", detection_key(p, i)->str, PAL_SIGMA_MAX_OUTPUT);
             pal_strbuf_free(&b);
             p->failed[i] = 1;
             return false;
@@ -1152,14 +1237,14 @@ static bool cond_or(cond *p, pal_strbuf *o);
 static bool cond_atom(cond *p, pal_strbuf *o)
 {
     conv *c = p->c;
-    if (++c->depth > PAL_SIGMA_MAX_COND_DEPTH) return refuse(c, p->at, "the condition nests deeper than %u", PAL_SIGMA_MAX_COND_DEPTH);
+    if (++c->depth > PAL_SIGMA_MAX_COND_DEPTH) return refuse_as(c, "limit", p->at, "the condition nests deeper than %u", PAL_SIGMA_MAX_COND_DEPTH);
     bool ok;
     if (tok_is(p, "(")) {
         next_tok(p);
         p->paren++;
         ok = cond_or(p, o);
         p->paren--;
-        if (ok && !tok_is(p, ")")) ok = refuse(c, p->at, "condition: ')' expected at '%s'", p->tok[0] ? p->tok : "the end");
+        if (ok && !tok_is(p, ")")) ok = invalid(c, "condition", p->at, "condition: ')' expected at '%s'", p->tok[0] ? p->tok : "the end");
         if (ok) next_tok(p);
     } else if (tok_is(p, "not")) {
         next_tok(p);
@@ -1173,12 +1258,12 @@ static bool cond_atom(cond *p, pal_strbuf *o)
     } else if (p->toklen && (tok_is(p, "1") || tok_is(p, "any") || tok_is(p, "all") || isdigit((unsigned char)p->tok[0]))) {
         bool all = tok_is(p, "all");
         if (!all && !tok_is(p, "1") && !tok_is(p, "any"))
-            return refuse(c, p->at, "condition: '%s of' counts selections, which palisade does not convert (only 1 of and all of)", p->tok);
+            return refuse_as(c, "condition", p->at, "condition: '%s of' counts selections, which palisade does not convert (only 1 of and all of)", p->tok);
         next_tok(p);
-        if (!tok_is(p, "of")) return refuse(c, p->at, "condition: 'of' expected after '%s'", all ? "all" : "1");
+        if (!tok_is(p, "of")) return invalid(c, "condition", p->at, "condition: 'of' expected after '%s'", all ? "all" : "1");
         next_tok(p);
         if (!p->toklen || tok_is(p, "(") || tok_is(p, ")"))
-            return refuse(c, p->at, "condition: an identifier pattern or 'them' expected after 'of'");
+            return invalid(c, "condition", p->at, "condition: an identifier pattern or 'them' expected after 'of'");
         bool them = tok_is(p, "them");
         unsigned hits = 0;
         ok = true;
@@ -1195,19 +1280,19 @@ static bool cond_atom(cond *p, pal_strbuf *o)
             put_piece(o, t.s, t.len, all ? L_AND : L_OR);
         }
         pal_strbuf_free(&t);
-        if (ok && !hits) ok = refuse(c, p->at, "condition: no search identifier matches '%s'", p->tok);
+        if (ok && !hits) ok = invalid(c, "condition", p->at, "condition: no search identifier matches '%s'", p->tok);
         if (ok) next_tok(p);
     } else if (p->toklen && !tok_is(p, ")") && !tok_is(p, "|") && !tok_is(p, "and") && !tok_is(p, "or")) {
         unsigned i;
         for (i = 0; i < c->detection->n; i++)
             if (is_search_key(detection_key(p, i)) && !strcmp(detection_key(p, i)->str, p->tok)) break;
-        if (i == c->detection->n) return refuse(c, p->at, "condition names '%s', which the detection does not define", p->tok);
+        if (i == c->detection->n) return invalid(c, "condition", p->at, "condition names '%s', which the detection does not define", p->tok);
         ok = ident_text(p, i, o);
         if (ok) next_tok(p);
     } else if (tok_is(p, "|")) {
-        ok = refuse(c, p->at, "condition: an aggregation ('| count() ...') is a correlation: write it as a Sigma correlation rule (event_count) in one file with this rule, which palisade converts");
+        ok = invalid(c, "condition", p->at, "condition: a search expected before '|'");
     } else {
-        ok = refuse(c, p->at, "condition: unexpected '%s'", p->toklen ? p->tok : "end");
+        ok = invalid(c, "condition", p->at, "condition: unexpected '%s'", p->toklen ? p->tok : "end");
     }
     c->depth--;
     return ok;
@@ -1237,13 +1322,99 @@ static bool cond_join(cond *p, pal_strbuf *o, bool is_or)
 
 static bool cond_or(cond *p, pal_strbuf *o) { return cond_join(p, o, true); }
 
+/* A Sigma 1.0 aggregation, the text after a condition's `|` (the
+ * specification's "agg-function(agg-field) [by group-field] comparison-op
+ * value", deprecated in 2.0 for correlations but still in SigmaHQ's
+ * deprecated folder and forks).  count() counts the events the search
+ * matches, count(F) the distinct values of F, per value of the group-field,
+ * within the detection's timeframe; it is sufficient that one group reaches
+ * the value.  That is the event_count (value_count) correlation, which
+ * palisade writes as a counting rule, so a count compared with > or >= is
+ * converted; the other functions (min, max, avg, sum), a comparison that
+ * waits for fewer events (<, <=, ==), `near`, and a count without a
+ * timeframe (it counts over whatever time a search covers, which a stream
+ * has not got) are refused. */
+static bool aggregation(conv *c, const pal_yaml *at, const char *s, size_t len)
+{
+    char text[256];
+    if (len >= sizeof text) return refuse_as(c, "limit", at, "the aggregation is longer than %zu bytes", sizeof text - 1);
+    memcpy(text, s, len);
+    text[len] = 0;
+    const char *q = text;
+#define SKIP_WS() while (isspace((unsigned char)*q)) q++
+    SKIP_WS();
+    size_t w = strspn(q, "abcdefghijklmnopqrstuvwxyz");
+    if (w == 4 && !strncmp(q, "near", 4))
+        return refuse_as(c, "condition", at, "condition: a near aggregation (Sigma 1.0): write it as a temporal correlation rule, "
+                         "which palisade converts");
+    if (w != 5 || strncmp(q, "count", 5)) {
+        if (w && (!strncmp(q, "min", w) || !strncmp(q, "max", w) || !strncmp(q, "avg", w) || !strncmp(q, "sum", w)))
+            return refuse_as(c, "condition", at, "condition: the aggregation %.*s() has no palisade form (palisade counts events "
+                             "and distinct values)", (int)w, q);
+        return invalid(c, "condition", at, "condition: '| %.40s' is not an aggregation (count(), min(), max(), avg() or sum())", q);
+    }
+    q += 5;
+    SKIP_WS();
+    if (*q != '(') return invalid(c, "condition", at, "condition: count takes a field in parentheses: count() or count(FIELD)");
+    q++;
+    SKIP_WS();
+    size_t f = strcspn(q, ") \t");
+    if (f >= sizeof c->agg.field) return refuse_as(c, "limit", at, "condition: the aggregation's field name is too long");
+    memcpy(c->agg.field, q, f);
+    c->agg.field[f] = 0;
+    q += f;
+    SKIP_WS();
+    if (*q != ')') return invalid(c, "condition", at, "condition: ')' expected after count(%s", c->agg.field);
+    q++;
+    SKIP_WS();
+    if (!strncmp(q, "by", 2) && isspace((unsigned char)q[2])) {
+        q += 2;
+        SKIP_WS();
+        size_t b = strcspn(q, " \t<>=!,");
+        if (!b) return invalid(c, "condition", at, "condition: a field expected after 'by'");
+        if (b >= sizeof c->agg.by) return refuse_as(c, "limit", at, "condition: the group-by field name is too long");
+        memcpy(c->agg.by, q, b);
+        c->agg.by[b] = 0;
+        q += b;
+        SKIP_WS();
+        if (*q == ',') return refuse_as(c, "condition", at, "condition: an aggregation by several fields (Sigma 1.0 groups by one): "
+                                        "write it as a correlation rule, whose group-by lists them");
+    }
+    const char *op = q;
+    size_t ol = strspn(q, "<>=!");
+    q += ol;
+    SKIP_WS();
+    char *end;
+    errno = 0;
+    long long n = strtoll(q, &end, 10);
+    if (!ol || end == q || errno) return invalid(c, "condition", at, "condition: the aggregation compares the count with a number: count() > N");
+    q = end;
+    SKIP_WS();
+    if (*q) return invalid(c, "condition", at, "condition: unexpected '%.40s' after the aggregation", q);
+#undef SKIP_WS
+    bool gt = ol == 1 && *op == '>', gte = ol == 2 && !strncmp(op, ">=", 2);
+    if (!gt && !gte)
+        return refuse_as(c, "condition", at, "condition: count() %.*s %lld: palisade counts up to a threshold (> N or >= N), "
+                         "not fewer events", (int)ol, op, n);
+    if (n < 1 || (gt ? n + 1 : n) > PAL_MAX_SEQ_THRESHOLD)
+        return refuse_as(c, "limit", at, "condition: a threshold of %lld; palisade counts from 1 up to %u", n, PAL_MAX_SEQ_THRESHOLD);
+    const pal_yaml *tf = pal_yaml_get(c->detection, "timeframe");
+    if (!tf)
+        return refuse_as(c, "condition", at, "condition: an aggregation without a timeframe counts over whatever time a search "
+                         "covers, which an event stream has not got: give the detection a timeframe (5m, 1h, ...) to count in");
+    c->agg.present = true;
+    c->agg.gt = gt;
+    c->agg.n = n;
+    c->agg.at = at;
+    return true;
+}
+
 /* The whole `when` expression of the detection. */
 static bool condition(conv *c, pal_strbuf *o)
 {
     const pal_yaml *cnd = pal_yaml_get(c->detection, "condition");
-    if (!cnd) return refuse(c, c->detection, "the detection has no condition");
-    if (pal_yaml_get(c->detection, "timeframe"))
-        return refuse(c, pal_yaml_get(c->detection, "timeframe"), "timeframe belongs to correlations: write a Sigma correlation rule (its timespan) in one file with this rule, which palisade converts");
+    if (!cnd) return invalid(c, "condition", c->detection, "the detection has no condition");
+
     const pal_yaml **conds = NULL;
     unsigned nconds;
     const pal_yaml *one = cnd;
@@ -1252,13 +1423,13 @@ static bool condition(conv *c, pal_strbuf *o)
         conds = (const pal_yaml **)cnd->items;
         nconds = cnd->n;
         for (unsigned i = 0; i < nconds; i++)
-            if (conds[i]->kind != PAL_YAML_SCALAR) return refuse(c, conds[i], "a condition is text");
-    } else return refuse(c, cnd, "the condition is text, or a list of texts");
+            if (conds[i]->kind != PAL_YAML_SCALAR) return invalid(c, "condition", conds[i], "a condition is text");
+    } else return invalid(c, "condition", cnd, "the condition is text, or a list of texts");
     cond p = {.c = c};
     p.texts = calloc(c->detection->n + 1, sizeof *p.texts);
     p.failed = calloc(c->detection->n + 1, 1);
     bool ok = p.texts && p.failed;
-    if (!ok) refuse(c, cnd, "out of memory");
+    if (!ok) refuse_as(c, "limit", cnd, "out of memory");
     if (nconds > 1) pal_strbuf_putc(o, '(');
     for (unsigned i = 0; ok && i < nconds; i++) {
         p.at = conds[i];
@@ -1269,8 +1440,17 @@ static bool condition(conv *c, pal_strbuf *o)
         next_tok(&p);
         if (i) pal_strbuf_puts(o, ") or (");
         ok = cond_or(&p, o);
-        if (ok && p.toklen) ok = refuse(c, conds[i], tok_is(&p, "|") ? "condition: an aggregation ('| count() ...') is a correlation: write it as a Sigma correlation rule (event_count) in one file with this rule, which palisade converts" : "condition: unexpected '%s'", p.tok);
+        if (ok && p.toklen && tok_is(&p, "|") && nconds == 1) ok = aggregation(c, conds[i], p.s + p.pos, p.len - p.pos);
+        else if (ok && tok_is(&p, "|"))
+            ok = refuse_as(c, "condition", conds[i], "condition: an aggregation in a list of conditions: palisade counts one "
+                           "search; write it as a Sigma correlation rule");
+        else if (ok && p.toklen) ok = invalid(c, "condition", conds[i], "condition: unexpected '%s'", p.tok);
     }
+    /* a timeframe is the window of an aggregation; without one it means nothing */
+    const pal_yaml *tf = pal_yaml_get(c->detection, "timeframe");
+    if (ok && tf && !c->agg.present)
+        ok = refuse_as(c, "condition", tf, "timeframe without an aggregation in the condition: a timeframe is the window of a "
+                       "count (| count() > N) or a correlation rule's timespan");
     if (nconds > 1) pal_strbuf_putc(o, ')');
     for (unsigned i = 0; p.texts && i < c->detection->n; i++) free(p.texts[i]);
     free(p.texts);
@@ -1358,6 +1538,48 @@ static const char *severity_of(const char *level)
     return NULL;
 }
 
+/* A converted declaration's attributes, from the Sigma rule's metadata
+   (level, title, description, the first ATT&CK technique, tags; the title
+   is the message), and its closing brace. */
+static void put_attributes(pal_strbuf *out, const pal_yaml *rule, const char *title)
+{
+    const char *sev = severity_of(scalar(rule, "level"));
+    if (sev) sbf(out, "  severity %s\n", sev);
+    pal_strbuf_puts(out, "  title ");
+    put_lit(out, title, strlen(title));
+    pal_strbuf_putc(out, '\n');
+    const char *desc = scalar(rule, "description");
+    if (desc && *desc) {
+        pal_strbuf_puts(out, "  description ");
+        put_lit(out, desc, strlen(desc) > 4000 ? 4000 : strlen(desc));
+        pal_strbuf_putc(out, '\n');
+    }
+    char mitre[64];
+    const pal_yaml *tags = pal_yaml_get(rule, "tags");
+    if (mitre_of(tags, mitre, sizeof mitre)) sbf(out, "  mitre \"%s\"\n", mitre);
+    if (tags && tags->kind == PAL_YAML_SEQ && tags->n) {
+        pal_strbuf_puts(out, "  tags [");
+        for (unsigned i = 0, k = 0; i < tags->n; i++) {
+            if (tags->items[i]->kind != PAL_YAML_SCALAR) continue;
+            if (k++) pal_strbuf_puts(out, ", ");
+            put_lit(out, tags->items[i]->str, tags->items[i]->len);
+        }
+        pal_strbuf_puts(out, "]\n");
+    }
+    pal_strbuf_puts(out, "  message ");
+    put_message(out, title);
+    pal_strbuf_puts(out, "\n}\n");
+}
+
+/* The provenance comment every converted file opens with. */
+static void put_provenance(pal_strbuf *out, const char *file, const char *id, const char *title)
+{
+    sbf(out, "// Converted from Sigma by palisade sigma convert.\n");
+    comment(out, "source: ", file);
+    if (*id) comment(out, "id: ", id);
+    comment(out, "title: ", title);
+}
+
 /* ---- compiling the result alone ---- */
 
 typedef struct one_file { const char *text; size_t len; } one_file;
@@ -1397,7 +1619,7 @@ static bool self_check(conv *c, const char *text, size_t len)
     const char *paths[] = {"sigma.pal"};
     unsigned ne = 0, nw = 0;
     pal_program *p = pal_compile(paths, 1, &o, &ne, &nw);
-    if (!p) return refuse(c, NULL, "palisade cannot compile the converted rule: %s", fd.have ? fd.text : "no diagnostic");
+    if (!p) return refuse_as(c, "internal", NULL, "palisade cannot compile the converted rule: %s", fd.have ? fd.text : "no diagnostic");
     pal_program_free(p);
     return true;
 }
@@ -1442,11 +1664,11 @@ static bool corr_field(conv *c, conv *rc, const pal_yaml *at, const char *name, 
     sigma_field_map scratch;
     char buf[300];
     const sigma_field_map *fm = field_map(rc, name, &scratch, buf, sizeof buf);
-    if (!fm) return refuse(c, at, "field %s is not in the field mapping", name);
+    if (!fm) return refuse_as(c, "field", at, "field %s is not in the field mapping", name);
     if (fm->kind != SM_FIELD && fm->kind != SM_VALUES)
-        return refuse(c, at, "field %s maps to several palisade fields; a correlation groups on one", name);
+        return refuse_as(c, "correlation", at, "field %s maps to several palisade fields; a correlation groups on one", name);
     target t;
-    if (!resolve(c, at, name, fm->target, &t)) return false;
+    if (!resolve_for(c, rc->src, at, name, fm->target, &t)) return false;
     snprintf(out, cap, "%s", t.name);
     return true;
 }
@@ -1462,14 +1684,14 @@ static bool corr_by(conv *c, conv *rc, const pal_yaml *at, const char *name, cor
     unsigned nf = 1;
     if (fm && fm->kind == SM_SPLIT) { fields[0] = fm->split[0]; fields[1] = fm->split[1]; nf = 2; }
     else if (fm && (fm->kind == SM_FIELD || fm->kind == SM_VALUES)) fields[0] = fm->target;
-    else if (!fm) return refuse(c, at, "field %s is not in the field mapping", name);
-    else return refuse(c, at, "field %s maps to several palisade fields; a correlation groups on one", name);
+    else if (!fm) return refuse_as(c, "field", at, "field %s is not in the field mapping", name);
+    else return refuse_as(c, "correlation", at, "field %s maps to several palisade fields; a correlation groups on one", name);
     for (unsigned f = 0; f < nf; f++) {
         if (r->nby == PAL_MAX_SEQ_KEYS)
-            return refuse(c, at, "group-by joins on more than %u palisade fields (%s is %u of them); palisade joins on at most %u",
+            return refuse_as(c, "limit", at, "group-by joins on more than %u palisade fields (%s is %u of them); palisade joins on at most %u",
                           PAL_MAX_SEQ_KEYS, name, nf, PAL_MAX_SEQ_KEYS);
         target t;
-        if (!resolve(c, at, name, fields[f], &t)) return false;
+        if (!resolve_for(c, rc->src, at, name, fields[f], &t)) return false;
         snprintf(r->by[r->nby++], sizeof r->by[0], "%s", t.name);
     }
     return true;
@@ -1484,13 +1706,13 @@ static const char *corr_alias(conv *c, const pal_yaml *aliases, const pal_yaml *
     const pal_yaml *al = aliases ? pal_yaml_get(aliases, name) : NULL;
     if (!al) return name;
     if (al->kind != PAL_YAML_MAP) {
-        refuse(c, at, "alias %s maps rule names to fields (aliases: %s: {RULE: FIELD})", name, name);
+        invalid(c, "correlation", at, "alias %s maps rule names to fields (aliases: %s: {RULE: FIELD})", name, name);
         return NULL;
     }
     const char *rule_name = scalar(doc, "name");
     const char *f = rule_name ? scalar(al, rule_name) : NULL;
     if (!f || !*f) {
-        refuse(c, at, "alias %s gives no field for rule %s (aliases are keyed by the rules' name attribute)", name,
+        refuse_as(c, "correlation", at, "alias %s gives no field for rule %s (aliases are keyed by the rules' name attribute)", name,
                rule_name ? rule_name : ref);
         return NULL;
     }
@@ -1515,20 +1737,25 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
     copy_meta(r->id, sizeof r->id, scalar(rule, "id"));
     copy_meta(r->title, sizeof r->title, scalar(rule, "title"));
     const char *title = scalar(rule, "title");
-    if (!title || !*title) return refuse(c, rule, "the rule has no title");
+    if (!title || !*title) return invalid(c, "title", rule, "the rule has no title");
     const pal_yaml *cor = pal_yaml_get(rule, "correlation");
-    if (!cor || cor->kind != PAL_YAML_MAP) return refuse(c, cor, "a correlation is a mapping (type, rules, group-by, timespan, condition)");
+    if (!cor || cor->kind != PAL_YAML_MAP) return invalid(c, "correlation", cor, "a correlation is a mapping (type, rules, group-by, timespan, condition)");
     const char *type = scalar(cor, "type");
     bool counts = type && (!strcmp(type, "event_count") || !strcmp(type, "value_count"));
     bool temporal = type && (!strcmp(type, "temporal") || !strcmp(type, "temporal_ordered"));
     if (!counts && !temporal)
-        return refuse(c, cor, "a correlation rule of type %s: palisade converts event_count, value_count, temporal and temporal_ordered",
+        return refuse_as(c, "correlation", cor, "a correlation rule of type %s: palisade converts event_count, value_count, temporal and temporal_ordered",
                       type ? type : "(none)");
     const pal_yaml *aliases = pal_yaml_get(cor, "aliases");
-    if (aliases && aliases->kind != PAL_YAML_MAP) return refuse(c, aliases, "aliases is a mapping: ALIAS: {RULE: FIELD}");
+    if (aliases && aliases->kind != PAL_YAML_MAP) return invalid(c, "correlation", aliases, "aliases is a mapping: ALIAS: {RULE: FIELD}");
     char within[16];
+    /* the specification's timespan is mandatory: a number and s, m, h or d */
+    if (!pal_yaml_get(cor, "timespan"))
+        return invalid(c, "correlation", cor, "the correlation has no timespan (it is mandatory: 5m, 1h, ...)%s",
+                       pal_yaml_get(rule, "timespan") ? "; the rule's timespan is outside correlation:, where it is not read" : "");
     if (!timespan_of(scalar(cor, "timespan"), within, sizeof within))
-        return refuse(c, cor, "the timespan '%s' is not a number of s, m, h or d", scalar(cor, "timespan") ? scalar(cor, "timespan") : "");
+        return invalid(c, "correlation", pal_yaml_get(cor, "timespan"), "the timespan '%s' is not a number of s, m, h or d",
+                       scalar(cor, "timespan") ? scalar(cor, "timespan") : "");
     /* the rules it names, from the other documents of the file */
     const pal_yaml *rules = pal_yaml_get(cor, "rules");
     const pal_yaml *one_rule = rules;
@@ -1536,9 +1763,9 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
     unsigned nrefs = 0;
     if (rules && rules->kind == PAL_YAML_SCALAR) { refs = &one_rule; nrefs = 1; }
     else if (rules && rules->kind == PAL_YAML_SEQ) { refs = (const pal_yaml **)rules->items; nrefs = rules->n; }
-    if (!nrefs) return refuse(c, cor, "a correlation rule names its rules");
-    if (nrefs > CORR_MAX_RULES) return refuse(c, rules, "a correlation of %u rules; palisade takes at most %u", nrefs, CORR_MAX_RULES);
-    if (temporal && nrefs < 2) return refuse(c, rules, "a temporal correlation of one rule: palisade sequences take 2 to %u", CORR_MAX_RULES);
+    if (!nrefs) return invalid(c, "correlation", cor, "a correlation rule names its rules");
+    if (nrefs > CORR_MAX_RULES) return refuse_as(c, "limit", rules, "a correlation of %u rules; palisade takes at most %u", nrefs, CORR_MAX_RULES);
+    if (temporal && nrefs < 2) return refuse_as(c, "correlation", rules, "a temporal correlation of one rule: palisade sequences take 2 to %u", CORR_MAX_RULES);
     corr_rule cr[CORR_MAX_RULES];
     memset(cr, 0, sizeof cr);
     bool ok = true;
@@ -1548,31 +1775,31 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
     unsigned ngb = 0;
     if (gb && gb->kind == PAL_YAML_SCALAR) { gbs = &one_gb; ngb = 1; }
     else if (gb && gb->kind == PAL_YAML_SEQ) { gbs = (const pal_yaml **)gb->items; ngb = gb->n; }
-    if (ngb > PAL_MAX_SEQ_KEYS) return refuse(c, gb, "group-by names %u fields; palisade joins on at most %u", ngb, PAL_MAX_SEQ_KEYS);
+    if (ngb > PAL_MAX_SEQ_KEYS) return refuse_as(c, "limit", gb, "group-by names %u fields; palisade joins on at most %u", ngb, PAL_MAX_SEQ_KEYS);
     /* the condition: a threshold, gte or gt */
     const pal_yaml *cnd = pal_yaml_get(cor, "condition");
     long long n = 0;
     bool gt = false;
     const char *value_field = NULL;
-    if (cnd && cnd->kind != PAL_YAML_MAP) return refuse(c, cnd, "the correlation's condition is a mapping (gte: N)");
+    if (cnd && cnd->kind != PAL_YAML_MAP) return invalid(c, "correlation", cnd, "the correlation's condition is a mapping (gte: N)");
     for (unsigned i = 0; cnd && i < cnd->n; i++) {
         const pal_yaml *k = cnd->items[2 * i], *v = cnd->items[2 * i + 1];
         if (!strcmp(k->str, "field") && v->kind == PAL_YAML_SCALAR) { value_field = v->str; continue; }
         if ((strcmp(k->str, "gte") && strcmp(k->str, "gt")) || v->kind != PAL_YAML_SCALAR || !parse_int(v->str, v->len, &n) || n < 1)
-            return refuse(c, k, "condition %s: palisade counts up to a threshold (gte: N or gt: N, N at least 1)", k->str);
-        if (gt) return refuse(c, k, "the condition has one threshold");
+            return refuse_as(c, "correlation", k, "condition %s: palisade counts up to a threshold (gte: N or gt: N, N at least 1)", k->str);
+        if (gt) return refuse_as(c, "correlation", k, "the condition has one threshold");
         gt = !strcmp(k->str, "gt");
     }
-    if (counts && !n) return refuse(c, cor, "an event_count or value_count correlation needs a condition (gte: N)");
+    if (counts && !n) return invalid(c, "correlation", cor, "an event_count or value_count correlation needs a condition (gte: N)");
     if (counts && (gt ? n + 1 : n) > PAL_MAX_SEQ_THRESHOLD)
-        return refuse(c, cnd, "a threshold of %lld; palisade counts up to %u", n, PAL_MAX_SEQ_THRESHOLD);
+        return refuse_as(c, "limit", cnd, "a threshold of %lld; palisade counts up to %u", n, PAL_MAX_SEQ_THRESHOLD);
     if (temporal && n && (gt ? n + 1 : n) != (long long)nrefs)
-        return refuse(c, cnd, "a temporal correlation of %lld of its %u rules: palisade sequences need all of them", gt ? n + 1 : n, nrefs);
-    if (!strcmp(type, "value_count") && !value_field) return refuse(c, cnd, "a value_count correlation names the field it counts (condition: field:)");
-    if (strcmp(type, "value_count") && value_field) return refuse(c, cnd, "condition: field belongs to value_count");
+        return refuse_as(c, "correlation", cnd, "a temporal correlation of %lld of its %u rules: palisade sequences need all of them", gt ? n + 1 : n, nrefs);
+    if (!strcmp(type, "value_count") && !value_field) return invalid(c, "correlation", cnd, "a value_count correlation names the field it counts (condition: field:)");
+    if (strcmp(type, "value_count") && value_field) return invalid(c, "correlation", cnd, "condition: field belongs to value_count");
     for (unsigned i = 0; ok && i < nrefs; i++) {
         const pal_yaml *ref = refs[i];
-        if (ref->kind != PAL_YAML_SCALAR) { ok = refuse(c, ref, "a correlation names its rules by name or id"); break; }
+        if (ref->kind != PAL_YAML_SCALAR) { ok = invalid(c, "correlation", ref, "a correlation names its rules by name or id"); break; }
         cr[i].ref = ref->str;
         for (unsigned d = 0; d < ndocs && !cr[i].doc; d++) {
             const pal_yaml *dr = docs[d].root;
@@ -1581,7 +1808,7 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
             if ((nm && !strcmp(nm, ref->str)) || (id && !strcmp(id, ref->str))) cr[i].doc = dr;
         }
         if (!cr[i].doc) {
-            ok = refuse(c, ref, "a correlation rule whose rule %s is not in its file: put the correlation and its rules in one file, as YAML documents", ref->str);
+            ok = refuse_as(c, "correlation", ref, "a correlation rule whose rule %s is not in its file: put the correlation and its rules in one file, as YAML documents", ref->str);
             break;
         }
         /* the rule's condition, as a rule's would be converted */
@@ -1593,8 +1820,8 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
                    *service = ls ? scalar(ls, "service") : NULL;
         rc.src = ls && ls->kind == PAL_YAML_MAP ? sigma_map_source(c->map, product, category, service) : NULL;
         rc.detection = pal_yaml_get(cr[i].doc, "detection");
-        if (!rc.src) { ok = refuse(c, ref, "rule %s: its logsource is not in the field mapping", ref->str); break; }
-        if (!rc.detection || rc.detection->kind != PAL_YAML_MAP) { ok = refuse(c, ref, "rule %s has no detection", ref->str); break; }
+        if (!rc.src) { ok = refuse_as(c, "logsource", ref, "rule %s: its logsource is not in the field mapping", ref->str); break; }
+        if (!rc.detection || rc.detection->kind != PAL_YAML_MAP) { ok = invalid(c, "detection", ref, "rule %s has no detection", ref->str); break; }
         pal_strbuf w;
         pal_strbuf_init(&w, PAL_SIGMA_MAX_OUTPUT);
         if (rc.src->when) {
@@ -1603,18 +1830,24 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
         }
         pal_strbuf cond_text;
         pal_strbuf_init(&cond_text, PAL_SIGMA_MAX_OUTPUT);
-        if (!condition(&rc, &cond_text)) {
-            ok = refuse(c, ref, "rule %s: %s", ref->str, sub.reason);
+        bool converted = condition(&rc, &cond_text);
+        if (converted && rc.agg.present) {
+            converted = false;
+            refuse_as(&rc, "correlation", rc.agg.at, "its condition is an aggregation, and a correlation's rules are searches");
+        }
+        if (!converted) {
+            ok = sub.invalid ? invalid(c, sub.code, ref, "rule %s: %s", ref->str, sub.reason)
+                             : refuse_as(c, sub.code, ref, "rule %s: %s", ref->str, sub.reason);
         } else {
             put_piece(&w, cond_text.s ? cond_text.s : "false", cond_text.len, L_AND);
             cr[i].when = pal_strbuf_cstr(&w) ? strdup(w.s) : NULL;
-            if (!cr[i].when) ok = refuse(c, ref, "out of memory");
+            if (!cr[i].when) ok = refuse_as(c, "limit", ref, "out of memory");
         }
         pal_strbuf_free(&cond_text);
         pal_strbuf_free(&w);
         cr[i].kind = rc.src->kind;
         for (unsigned k = 0; ok && k < ngb; k++) {
-            if (gbs[k]->kind != PAL_YAML_SCALAR) { ok = refuse(c, gbs[k], "group-by lists field names"); break; }
+            if (gbs[k]->kind != PAL_YAML_SCALAR) { ok = invalid(c, "correlation", gbs[k], "group-by lists field names"); break; }
             const char *field = corr_alias(c, aliases, gbs[k], gbs[k]->str, cr[i].doc, cr[i].ref);
             ok = field && corr_by(c, &rc, gbs[k], field, &cr[i]);
         }
@@ -1623,18 +1856,15 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
     bool same_by = true;
     for (unsigned i = 1; ok && i < nrefs; i++) {
         if (cr[i].nby != cr[0].nby)
-            ok = refuse(c, gb, "group-by is %u palisade fields in rule %s but %u in rule %s: the steps of a sequence join on as many",
+            ok = refuse_as(c, "correlation", gb, "group-by is %u palisade fields in rule %s but %u in rule %s: the steps of a sequence join on as many",
                         cr[0].nby, cr[0].ref, cr[i].nby, cr[i].ref);
         for (unsigned k = 0; ok && k < cr[0].nby; k++) same_by = same_by && !strcmp(cr[i].by[k], cr[0].by[k]);
     }
     for (unsigned i = 1; ok && i < nrefs && value_field; i++)
-        if (strcmp(cr[i].value, cr[0].value)) ok = refuse(c, cnd, "%s maps to other fields in the rules; a value_count counts one", value_field);
-    if (ok && counts && !same_by) ok = refuse(c, gb, "group-by maps to other fields in the rules; a count groups on one set");
+        if (strcmp(cr[i].value, cr[0].value)) ok = refuse_as(c, "correlation", cnd, "%s maps to other fields in the rules; a value_count counts one", value_field);
+    if (ok && counts && !same_by) ok = refuse_as(c, "correlation", gb, "group-by maps to other fields in the rules; a count groups on one set");
     if (ok) {
-        sbf(out, "// Converted from Sigma by palisade sigma convert.\n");
-        comment(out, "source: ", file);
-        if (*r->id) comment(out, "id: ", r->id);
-        comment(out, "title: ", title);
+        put_provenance(out, file, r->id, title);
         sbf(out, "// correlation: %s of", type);
         for (unsigned i = 0; i < nrefs; i++) sbf(out, " %s", cr[i].ref);
         sbf(out, "\n");
@@ -1679,17 +1909,8 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
                 pal_strbuf_puts(out, " }\n");
             }
         }
-        const char *sev = severity_of(scalar(rule, "level"));
-        if (sev) sbf(out, "  severity %s\n", sev);
-        pal_strbuf_puts(out, "  title ");
-        put_lit(out, title, strlen(title));
-        pal_strbuf_putc(out, '\n');
-        char mitre[64];
-        if (mitre_of(pal_yaml_get(rule, "tags"), mitre, sizeof mitre)) sbf(out, "  mitre \"%s\"\n", mitre);
-        pal_strbuf_puts(out, "  message ");
-        put_message(out, title);
-        pal_strbuf_puts(out, "\n}\n");
-        if (out->failed) ok = refuse(c, NULL, "the converted rule is larger than %u bytes", PAL_SIGMA_MAX_OUTPUT);
+        put_attributes(out, rule, title);
+        if (out->failed) ok = refuse_as(c, "limit", NULL, "the converted rule is larger than %u bytes", PAL_SIGMA_MAX_OUTPUT);
     }
     for (unsigned i = 0; i < nrefs; i++) free(cr[i].when);
     return ok;
@@ -1757,21 +1978,43 @@ static const char *unmapped_category(const char *category)
     return NULL;
 }
 
+/* The counting clause of a Sigma 1.0 aggregation (aggregation() read it):
+   `count [distinct F] > N [by G] within T`, F and G through the mapping as
+   a correlation's are. */
+static bool count_clause(conv *c, pal_strbuf *out)
+{
+    char within[16], value[128] = "";
+    const pal_yaml *tf = pal_yaml_get(c->detection, "timeframe");
+    if (!timespan_of(tf && tf->kind == PAL_YAML_SCALAR ? tf->str : NULL, within, sizeof within))
+        return refuse_as(c, "condition", tf, "the timeframe '%.40s' is not a number of s, m, h or d",
+                         tf && tf->kind == PAL_YAML_SCALAR ? tf->str : "");
+    if (*c->agg.field && !corr_field(c, c, c->agg.at, c->agg.field, value, sizeof value)) return false;
+    corr_rule by;
+    memset(&by, 0, sizeof by);
+    if (*c->agg.by && !corr_by(c, c, c->agg.at, c->agg.by, &by)) return false;
+    pal_strbuf_puts(out, "  count ");
+    if (*value) sbf(out, "distinct %s ", value);
+    sbf(out, "%s %lld", c->agg.gt ? ">" : ">=", c->agg.n);
+    for (unsigned k = 0; k < by.nby; k++) sbf(out, "%s%s", k ? ", " : " by ", by.by[k]);
+    sbf(out, " within %s\n", within);
+    return true;
+}
+
 static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_strbuf *out)
 {
     pal_sigma_result *r = c->res;
-    if (!rule || rule->kind != PAL_YAML_MAP) return refuse(c, rule, "a Sigma rule is a YAML mapping");
+    if (!rule || rule->kind != PAL_YAML_MAP) return invalid(c, "yaml", rule, "a Sigma rule is a YAML mapping");
     copy_meta(r->id, sizeof r->id, scalar(rule, "id"));
     copy_meta(r->title, sizeof r->title, scalar(rule, "title"));
     if (pal_yaml_get(rule, "correlation"))
-        return refuse(c, pal_yaml_get(rule, "correlation"),
+        return refuse_as(c, "correlation", pal_yaml_get(rule, "correlation"),
                       "a correlation rule without its rules: put the correlation and the rules it names in one file, as YAML documents");
     if (pal_yaml_get(rule, "filter"))
-        return refuse(c, pal_yaml_get(rule, "filter"), "a Sigma filter document (it changes other rules; apply it to them first)");
+        return refuse_as(c, "filter", pal_yaml_get(rule, "filter"), "a Sigma filter document (it changes other rules; apply it to them first)");
     const char *title = scalar(rule, "title");
-    if (!title || !*title) return refuse(c, rule, "the rule has no title");
+    if (!title || !*title) return invalid(c, "title", rule, "the rule has no title");
     const pal_yaml *ls = pal_yaml_get(rule, "logsource");
-    if (!ls || ls->kind != PAL_YAML_MAP) return refuse(c, rule, "the rule has no logsource");
+    if (!ls || ls->kind != PAL_YAML_MAP) return invalid(c, "logsource", rule, "the rule has no logsource");
     const char *product = scalar(ls, "product"), *category = scalar(ls, "category"), *service = scalar(ls, "service");
     /* Sigma's keys are lower case: `Service: security` is not a service,
        and read without it the rule would apply to more than it says */
@@ -1780,34 +2023,31 @@ static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_str
         const pal_yaml *k = ls->items[2 * i];
         for (size_t j = 0; k->kind == PAL_YAML_SCALAR && j < sizeof ls_keys / sizeof ls_keys[0]; j++)
             if (!strcasecmp(k->str, ls_keys[j]) && strcmp(k->str, ls_keys[j]) != 0)
-                return refuse(c, k, "logsource key '%s' is not Sigma's '%s' (Sigma's keys are lower case; read "
+                return refuse_as(c, "logsource", k, "logsource key '%s' is not Sigma's '%s' (Sigma's keys are lower case; read "
                               "without it, the rule would apply to more records than it names)", k->str, ls_keys[j]);
     }
     c->src = sigma_map_source(c->map, product, category, service);
     const char *why_not = product && !strcasecmp(product, "windows") && category ? unmapped_category(category) : NULL;
     if (!c->src && why_not)
-        return refuse(c, ls, "logsource category %s: %s", category, why_not);
+        return refuse_as(c, "logsource", ls, "logsource category %s: %s", category, why_not);
     if (!c->src)   /* a Windows channel palisade does not decode: a rule for it would convert and never fire */
-        return refuse(c, ls, "logsource%s%s%s%s%s%s is not in the field mapping%s", product ? " product " : "", product ? product : "",
+        return refuse_as(c, "logsource", ls, "logsource%s%s%s%s%s%s is not in the field mapping%s", product ? " product " : "", product ? product : "",
                       category ? " category " : "", category ? category : "", service ? " service " : "", service ? service : "",
                       product && !strcmp(product, "windows") && service && !category
                           ? " (palisade decodes the Sysmon, Security, System and PowerShell/Operational channels; a rule for another"
                             " channel's records could never fire)"
                           : "");
     c->detection = pal_yaml_get(rule, "detection");
-    if (!c->detection || c->detection->kind != PAL_YAML_MAP) return refuse(c, rule, "the rule has no detection");
+    if (!c->detection || c->detection->kind != PAL_YAML_MAP) return invalid(c, "detection", rule, "the rule has no detection");
 
     pal_strbuf when;
     pal_strbuf_init(&when, PAL_SIGMA_MAX_OUTPUT);
     bool ok = condition(c, &when);
-    if (ok && when.failed) ok = refuse(c, c->detection, "the converted condition is larger than %u bytes", PAL_SIGMA_MAX_OUTPUT);
+    if (ok && when.failed) ok = refuse_as(c, "limit", c->detection, "the converted condition is larger than %u bytes", PAL_SIGMA_MAX_OUTPUT);
     if (!ok) { pal_strbuf_free(&when); return false; }
 
     /* provenance */
-    sbf(out, "// Converted from Sigma by palisade sigma convert.\n");
-    comment(out, "source: ", file);
-    if (*r->id) comment(out, "id: ", r->id);
-    comment(out, "title: ", title);
+    put_provenance(out, file, r->id, title);
     const char *keys[] = {"status", "author", "date", "modified", "license", NULL};
     for (int i = 0; keys[i]; i++)
         if (scalar(rule, keys[i])) {
@@ -1836,33 +2076,79 @@ static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_str
     }
     pal_strbuf_free(&when);
     pal_strbuf_putc(out, '\n');
-    const char *sev = severity_of(scalar(rule, "level"));
-    if (sev) sbf(out, "  severity %s\n", sev);
-    pal_strbuf_puts(out, "  title ");
-    put_lit(out, title, strlen(title));
-    pal_strbuf_putc(out, '\n');
-    const char *desc = scalar(rule, "description");
-    if (desc && *desc) {
-        pal_strbuf_puts(out, "  description ");
-        put_lit(out, desc, strlen(desc) > 4000 ? 4000 : strlen(desc));
-        pal_strbuf_putc(out, '\n');
-    }
-    char mitre[64];
-    const pal_yaml *tags = pal_yaml_get(rule, "tags");
-    if (mitre_of(tags, mitre, sizeof mitre)) sbf(out, "  mitre \"%s\"\n", mitre);
-    if (tags && tags->kind == PAL_YAML_SEQ && tags->n) {
-        pal_strbuf_puts(out, "  tags [");
-        for (unsigned i = 0, k = 0; i < tags->n; i++) {
-            if (tags->items[i]->kind != PAL_YAML_SCALAR) continue;
-            if (k++) pal_strbuf_puts(out, ", ");
-            put_lit(out, tags->items[i]->str, tags->items[i]->len);
+    if (c->agg.present && !count_clause(c, out)) return false;
+    put_attributes(out, rule, title);
+    if (out->failed) return refuse_as(c, "limit", NULL, "the converted rule is larger than %u bytes", PAL_SIGMA_MAX_OUTPUT);
+    return true;
+}
+
+/* A refusal decided before any rule is read (the file as a whole). */
+__attribute__((format(printf, 4, 5)))
+static void file_refusal(pal_sigma_result *out, bool is_invalid, const char *code, const char *fmt, ...)
+{
+    out->invalid = is_invalid;
+    snprintf(out->code, sizeof out->code, "%s", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->reason, sizeof out->reason, fmt, ap);
+    va_end(ap);
+}
+
+/* A YAML reader's error: a syntax error makes the file invalid (no YAML
+   reader takes it); the rest are palisade's bounds (size, depth, nodes) and
+   its refusal of anchors and aliases. */
+static bool yaml_error_is_syntax(const char *err) { return strstr(err, "YAML syntax error") != NULL; }
+
+/* Several documents and no correlation.  Sigma 1.0's rule collections
+   (pySigma still reads them) merge an `action: global` document into the
+   ones after it; documents without an action are rules of their own, each
+   with its title, logsource and detection.  palisade converts one rule a
+   file, so a valid collection is refused as one; a document that is no
+   rule on its own (no title, no action to make it part of one) is not
+   valid Sigma. */
+static void refuse_collection(pal_sigma_result *out, const pal_yaml_doc *docs, unsigned ndocs)
+{
+    for (unsigned d = 0; d < ndocs && !*out->id; d++)   /* the id the refusal is reported with: the first one given */
+        if (docs[d].root && docs[d].root->kind == PAL_YAML_MAP) copy_meta(out->id, sizeof out->id, scalar(docs[d].root, "id"));
+    for (unsigned d = 0; d < ndocs; d++) {
+        const pal_yaml *r = docs[d].root;
+        const char *action = r && r->kind == PAL_YAML_MAP ? scalar(r, "action") : NULL;
+        if (action && strcmp(action, "global") && strcmp(action, "reset") && strcmp(action, "repeat")) {
+            file_refusal(out, true, "collection", "YAML document %u: action '%.40s' is not one of a Sigma rule collection's "
+                         "(global, reset, repeat)", d + 1, action);
+            return;
         }
-        pal_strbuf_puts(out, "]\n");
+        if (action) {
+            file_refusal(out, false, "collection", "a Sigma 1.0 rule collection of %u YAML documents (action: %s in document %u): "
+                         "palisade converts one rule a file; write each rule out whole (with the global document's keys) in "
+                         "its own file", ndocs, action, d + 1);
+            return;
+        }
     }
-    pal_strbuf_puts(out, "  message ");
-    put_message(out, title);
-    pal_strbuf_puts(out, "\n}\n");
-    if (out->failed) return refuse(c, NULL, "the converted rule is larger than %u bytes", PAL_SIGMA_MAX_OUTPUT);
+    for (unsigned d = 0; d < ndocs; d++) {
+        const pal_yaml *r = docs[d].root;
+        const char *title = r && r->kind == PAL_YAML_MAP ? scalar(r, "title") : NULL;
+        if (!title || !*title) {
+            file_refusal(out, true, "title", "YAML document %u of %u has no title: each document without an action is a rule of "
+                         "its own (a part shared by the rules after it needs action: global)", d + 1, ndocs);
+            return;
+        }
+    }
+    file_refusal(out, false, "collection", "%u rules in one file (YAML documents, no correlation): palisade converts one rule a "
+                 "file; put each in its own file", ndocs);
+}
+
+/* The converted text through palisade's compiler and formatter, into out. */
+static bool finish(conv *c, const pal_strbuf *text)
+{
+    if (!self_check(c, text->s, text->len)) return false;
+    char *fmt = NULL;
+    size_t fl = 0;
+    if (pal_format("sigma.pal", text->s, text->len, quiet, NULL, &fmt, &fl) != 0)
+        return refuse_as(c, "internal", NULL, "the converted rule cannot be formatted; please report it");
+    c->res->source = fmt;
+    c->res->source_len = fl;
+    c->res->status = PAL_SIGMA_CONVERTED;
     return true;
 }
 
@@ -1875,7 +2161,7 @@ int pal_sigma_convert(const pal_sigma_map *m, const char *file, const char *data
     char err[512];
     pal_yaml_limits lim = {PAL_SIGMA_MAX_BYTES, PAL_SIGMA_MAX_NODES, PAL_SIGMA_MAX_DEPTH};
     if (len > PAL_SIGMA_MAX_BYTES) {
-        snprintf(out->reason, sizeof out->reason, "the file is larger than the %u bytes a Sigma rule may have", PAL_SIGMA_MAX_BYTES);
+        file_refusal(out, false, "limit", "the file is larger than the %u bytes a Sigma rule may have", PAL_SIGMA_MAX_BYTES);
         return out->status;
     }
     /* a correlation and its rules: several documents */
@@ -1884,8 +2170,8 @@ int pal_sigma_convert(const pal_sigma_map *m, const char *file, const char *data
     unsigned ndocs = split_docs(data, len, starts, ends, &too_many);
     if (ndocs > 1 || too_many) {
         if (too_many) {
-            snprintf(out->reason, sizeof out->reason, "more than %u YAML documents: a correlation and its rules are at most %u",
-                     SIGMA_MAX_DOCS, SIGMA_MAX_DOCS);
+            file_refusal(out, false, "limit", "more than %u YAML documents: a correlation and its rules are at most %u",
+                         SIGMA_MAX_DOCS, SIGMA_MAX_DOCS);
             return out->status;
         }
         pal_yaml_doc docs[SIGMA_MAX_DOCS];
@@ -1893,39 +2179,26 @@ int pal_sigma_convert(const pal_sigma_map *m, const char *file, const char *data
         bool bad = false;
         for (unsigned d = 0; d < ndocs && !bad; d++) {
             if (pal_yaml_parse(&docs[d], file, data + starts[d], ends[d] - starts[d], &lim, err, sizeof err) != 0) {
-                snprintf(out->reason, sizeof out->reason, "YAML document %u: %s", d + 1, err);
+                file_refusal(out, yaml_error_is_syntax(err), yaml_error_is_syntax(err) ? "yaml" : "limit", "YAML document %u: %s",
+                             d + 1, err);
                 bad = true;
                 break;
             }
             parsed++;
             if (docs[d].root && docs[d].root->kind == PAL_YAML_MAP && pal_yaml_get(docs[d].root, "correlation")) {
                 if (corr != UINT32_MAX) {
-                    snprintf(out->reason, sizeof out->reason, "two correlations in one file: put each in its own file, with its rules");
+                    file_refusal(out, false, "correlation", "two correlations in one file: put each in its own file, with its rules");
                     bad = true;
                 }
                 corr = d;
             }
         }
-        if (!bad && corr == UINT32_MAX)
-            snprintf(out->reason, sizeof out->reason,
-                     "%u YAML documents and no correlation (a rule collection: put each rule in its own file)", ndocs);
+        if (!bad && corr == UINT32_MAX) refuse_collection(out, docs, ndocs);
         pal_strbuf text;
         pal_strbuf_init(&text, PAL_SIGMA_MAX_OUTPUT);
         if (!bad && corr != UINT32_MAX) {
             c.doc = &docs[corr];
-            bool ok = convert_correlation(&c, file, docs[corr].root, docs, ndocs, &text) && pal_strbuf_cstr(&text);
-            if (ok) ok = self_check(&c, text.s, text.len);
-            if (ok) {
-                char *fmt = NULL;
-                size_t fl = 0;
-                if (pal_format("sigma.pal", text.s, text.len, quiet, NULL, &fmt, &fl) != 0)
-                    refuse(&c, NULL, "the converted rule cannot be formatted; please report it");
-                else {
-                    out->source = fmt;
-                    out->source_len = fl;
-                    out->status = PAL_SIGMA_CONVERTED;
-                }
-            }
+            if (convert_correlation(&c, file, docs[corr].root, docs, ndocs, &text) && pal_strbuf_cstr(&text)) finish(&c, &text);
         }
         pal_strbuf_free(&text);
         for (unsigned d = 0; d < parsed; d++) pal_yaml_free(&docs[d]);
@@ -1937,25 +2210,13 @@ int pal_sigma_convert(const pal_sigma_map *m, const char *file, const char *data
         size_t fl = strlen(file);
         if (!strncmp(err, file, fl) && err[fl] == ':') msg = err + fl + 1;
         const char *hint = strstr(err, "second YAML document") ? " (a rule collection or a correlation with its rules: put each rule in its own file)" : "";
-        snprintf(out->reason, sizeof out->reason, "line %s%s", msg, hint);
+        file_refusal(out, yaml_error_is_syntax(err), yaml_error_is_syntax(err) ? "yaml" : "limit", "line %s%s", msg, hint);
         return out->status;
     }
     c.doc = &doc;
     pal_strbuf text;
     pal_strbuf_init(&text, PAL_SIGMA_MAX_OUTPUT);
-    bool ok = convert_doc(&c, file, doc.root, &text) && pal_strbuf_cstr(&text);
-    if (ok) ok = self_check(&c, text.s, text.len);
-    if (ok) {
-        char *fmt = NULL;
-        size_t fl = 0;
-        if (pal_format("sigma.pal", text.s, text.len, quiet, NULL, &fmt, &fl) != 0)
-            ok = refuse(&c, NULL, "the converted rule cannot be formatted; please report it");
-        else {
-            out->source = fmt;
-            out->source_len = fl;
-            out->status = PAL_SIGMA_CONVERTED;
-        }
-    }
+    if (convert_doc(&c, file, doc.root, &text) && pal_strbuf_cstr(&text)) finish(&c, &text);
     pal_strbuf_free(&text);
     pal_yaml_free(&doc);
     return out->status;

@@ -51,6 +51,30 @@ enum pal_sigma_status {
     PAL_SIGMA_REFUSED            /* reason says why; nothing was written */
 };
 
+/* Why a rule was refused, as a class a program can count without reading
+   the reason's text.  invalid: the file is not valid Sigma (the
+   specification, or pySigma, the reference implementation, rejects it: a
+   YAML syntax error, no title, no condition, a condition naming a search
+   the detection lacks, an unknown modifier, a correlation without its
+   timespan) — no converter could convert it.  Otherwise it is valid Sigma
+   that palisade does not convert, and code says which part stopped it:
+     logsource  no mapping entry (a channel or product palisade does not read)
+     eventid    an EventID the decoder does not map for the channel
+     field      a field no record of the logsource has
+     modifier   a modifier with no palisade equivalent (|expand, time parts)
+     condition  a condition form palisade has no form for ('2 of', an
+                aggregation it cannot count)
+     value      a value the field's type cannot compare exactly
+     correlation a correlation palisade cannot express
+     collection a Sigma 1.0 rule collection (several rules in one file)
+     limit      a bound on size, depth or count, or a YAML feature refused
+                as hostile (anchors, aliases)
+     filter     a Sigma filter document (it changes other rules)
+     duplicate  another rule of the run has its id, or its output file
+     internal   the converted rule did not compile or format (a converter
+                bug; please report it) */
+#define PAL_SIGMA_CODE_MAX 16
+
 typedef struct pal_sigma_result {
     int status;                  /* pal_sigma_status */
     char id[128];                /* the Sigma id ("" when the rule has none) */
@@ -58,6 +82,10 @@ typedef struct pal_sigma_result {
     char *source;                /* converted: the formatted .pal text (malloc'ed) */
     size_t source_len;
     char reason[640];            /* refused: why, naming the place in the file */
+    bool invalid;                /* refused: the file is not valid Sigma */
+    char code[PAL_SIGMA_CODE_MAX];   /* refused: the class of the reason (above); invalid ones name what is
+                                        missing or broken: yaml, title, logsource, detection, condition,
+                                        modifier, correlation */
 } pal_sigma_result;
 
 /* Converts the Sigma rule in data (len bytes), named `file` in messages

@@ -55,7 +55,7 @@ def proc(image, cmd="x", **kw):
          "Image": image, "CommandLine": cmd, "CurrentDirectory": "C:\\", "User": kw.pop("user", "CORP\\carol"),
          "ParentImage": "C:\\Windows\\explorer.exe", "ParentCommandLine": "explorer.exe", "ParentProcessId": "100"}
     d.update(kw)
-    return sysmon(1, d)
+    return sysmon(1, {k: v for k, v in d.items() if v is not None})   # None: the record has no such value
 enc = base64.b64encode("xIEX (New-Object Net.WebClient)".encode("utf-16le")).decode()
 R = "11111111-0000-4000-8000-00000000000"
 cases = [
@@ -75,7 +75,40 @@ cases = [
     (proc("C:\\T\\neq-test.exe", "ALLOWED"), []),
     (proc("C:\\T\\empty-test.exe", ""), [R + "1"]),
     (proc("C:\\T\\pe.exe", OriginalFileName="Renamed-Original.EXE", IntegrityLevel="High"), [R + "1"]),
+    # one selection of proc_modifiers.yml each, and a near miss beside it
+    (proc("C:\\T\\s.exe", "STARTS-ME now"), [R + "1"]),
+    (proc("C:\\T\\s.exe", "now starts-me"), []),
+    (proc("C:\\T\\ENDS-ME.EXE"), [R + "1"]),
+    (proc("C:\\T\\ends-me.exe.bak"), []),
+    (proc("C:\\T\\a.exe", "Beta and ALPHA"), [R + "1"]),
+    (proc("C:\\T\\a.exe", "alpha alone"), []),
+    (proc("C:\\T\\w.exe", "a wildXcardZx b"), [R + "1"]),
+    (proc("C:\\T\\w.exe", "a wildXcardx b"), []),
+    (proc("C:\\T\\e.exe", "a STAR*LIT b"), [R + "1"]),
+    (proc("C:\\T\\e.exe", "a starXlit b"), []),
+    (proc("C:\\T\\r.exe", "re-123"), [R + "1"]),
+    (proc("C:\\T\\r.exe", "RE-123"), []),
+    (proc("C:\\T\\r.exe", "re-i-abc"), [R + "1"]),
+    (proc("C:\\T\\r.exe", "re-i-123"), []),
+    (proc("C:\\T\\b.exe", "p -e " + base64.b64encode(b"Zb64offset-payloadZ").decode()), [R + "1"]),
+    (proc("C:\\T\\b.exe", "p -e " + base64.b64encode(b"Zb64offset-paylodZ").decode()), []),
+    (proc("C:\\T\\b.exe", base64.b64encode(b"whole-base64").decode()), [R + "1"]),
+    (proc("C:\\T\\b.exe", base64.b64encode(b"whole-base65").decode()), []),
+    (proc("C:\\T\\f.exe", "same as parent", ParentCommandLine="same as parent"), [R + "1"]),
+    (proc("C:\\T\\f.exe", "same as parent", ParentCommandLine="not the same"), []),
+    (proc("C:\\T\\p.exe", ProcessId="999991"), [R + "1"]),
+    (proc("C:\\T\\p.exe", ProcessId="999990"), []),
+    (proc("C:\\T\\p.exe", ProcessId="1"), [R + "1"]),
+    (proc("C:\\T\\p.exe", ProcessId="2"), []),
+    (proc("C:\\T\\exists-test.exe", ParentImage=None), [R + "1"]),
+    (proc("C:\\T\\exists-test.exe"), []),
+    (proc("C:\\T\\null-test.exe", ParentCommandLine=None), [R + "1"]),
+    (proc("C:\\T\\null-test.exe"), []),
     (proc("C:\\T\\cond-a.exe", "run cond-b1"), [R + "2"]),
+    # `1 of cond_pre`: the searches whose names start with cond_pre (pySigma's reading)
+    (proc("C:\\T\\cond-pre-a.exe"), [R + "2"]),
+    (proc("C:\\T\\x.exe", "run cond-pre-b"), [R + "2"]),
+    (proc("C:\\T\\cond-pre.exe", "run cond-pre"), []),
     (proc("C:\\T\\cond-a.exe", "run cond-b2 filtered"), []),
     (sysmon(3, {"UtcTime": "2025-01-01 10:00:00.000", "ProcessId": "3000", "Image": "C:\\T\\nc.exe", "Protocol": "tcp",
                 "Initiated": "true", "SourceIp": "10.0.0.5", "SourcePort": "50000", "DestinationIp": "203.0.113.5",
@@ -149,30 +182,39 @@ EOF
 done
 
 # ---- 3. refusals ----
+# each refused file: its id, its class (refused: valid Sigma palisade does
+# not convert; not valid Sigma: what the specification or pySigma rejects)
+# with the reason's code, and the reason
 "$PALISADE" sigma convert "$D/refused" -o "$TMP/refused" 2>"$TMP/refused.err"
 expect_eq "refusals alone exit 0" "$?" 0
-check "refusals are counted" grep -q 'converted 0 of 11 rules' "$TMP/refused.err"
+check "refusals are counted, the invalid ones apart" grep -q 'converted 0 of 18 rules into .* (18 refused, 5 of them not valid Sigma)$' "$TMP/refused.err"
 n=$(ls "$TMP/refused" 2>/dev/null | wc -l)
 expect_eq "nothing is written for a refused rule" "$n" 0
-while IFS='|' read -r file id reason; do
-    check "refused $file names file, id and reason" \
-        grep -qF "$D/refused/$file: id $id: refused: " "$TMP/refused.err"
-    check "refused $file says why" grep -F "$D/refused/$file:" "$TMP/refused.err" -A0 -q
+while IFS='|' read -r file id class reason; do
+    check "refused $file names file, id, class and code" \
+        grep -qF "$D/refused/$file: id $id: $class: " "$TMP/refused.err"
     grep -F "$D/refused/$file:" "$TMP/refused.err" | grep -qF -- "$reason" \
         && ok "reason of $file" || bad "reason of $file" "$(grep -F "$file" "$TMP/refused.err")"
 done <<'EOF'
-expand.yml|22222222-0000-4000-8000-000000000001|placeholders take their values from a pySigma pipeline
-timemod.yml|22222222-0000-4000-8000-000000000002|the time modifier |hour has no palisade equivalent
-unmapped.yml|22222222-0000-4000-8000-000000000003|field NoSuchSigmaField: no record palisade decodes (Sysmon, Security, System, PowerShell) has a value of that name
-logsource.yml|22222222-0000-4000-8000-000000000004|logsource product acme category firewall is not in the field mapping
-aggregation.yml|22222222-0000-4000-8000-000000000005|an aggregation ('| count() ...') is a correlation
-correlation.yml|22222222-0000-4000-8000-000000000006|a correlation rule
-counting.yml|22222222-0000-4000-8000-000000000008|'2 of' counts selections
-textual_port.yml|22222222-0000-4000-8000-000000000009|destination.port is a number
-channel.yml|22222222-0000-4000-8000-000000000010|logsource product windows service application is not in the field mapping (palisade decodes the Sysmon, Security, System and PowerShell/Operational channels; a rule for another channel's records could never fire)
-eventid.yml|22222222-0000-4000-8000-000000000011|EventID 104: palisade does not decode that EventID of channel System (it maps 7045, 7034, 7036, 7040), so the converted rule would miss those records
+expand.yml|22222222-0000-4000-8000-000000000001|refused [modifier]|placeholders take their values from a pySigma pipeline
+timemod.yml|22222222-0000-4000-8000-000000000002|refused [modifier]|the time modifier |hour has no palisade equivalent
+unmapped.yml|22222222-0000-4000-8000-000000000003|refused [field]|field NoSuchSigmaField: no record palisade decodes (Sysmon, Security, System, PowerShell) has a value of that name
+logsource.yml|22222222-0000-4000-8000-000000000004|refused [logsource]|logsource product acme category firewall is not in the field mapping
+aggregation.yml|22222222-0000-4000-8000-000000000005|refused [condition]|an aggregation without a timeframe counts over whatever time a search covers
+correlation.yml|22222222-0000-4000-8000-000000000006|refused [correlation]|a correlation rule
+counting.yml|22222222-0000-4000-8000-000000000008|refused [condition]|'2 of' counts selections
+textual_port.yml|22222222-0000-4000-8000-000000000009|refused [value]|destination.port is a number
+channel.yml|22222222-0000-4000-8000-000000000010|refused [logsource]|logsource product windows service application is not in the field mapping (palisade decodes the Sysmon, Security, System and PowerShell/Operational channels; a rule for another channel's records could never fire)
+eventid.yml|22222222-0000-4000-8000-000000000011|refused [eventid]|EventID 104: palisade does not decode that EventID of channel System (it maps 7045, 7034, 7036, 7040), so the converted rule would miss those records
+field_kind.yml|22222222-0000-4000-8000-000000000012|refused [field]|line 8: field Details (winlog.event_data.Details) is never in file records, which this logsource's rules run on: palisade has it in registry records only
+collection.yml|22222222-0000-4000-8000-000000000013|refused [collection]|a Sigma 1.0 rule collection of 3 YAML documents (action: global in document 1)
+invalid_yaml.yml|(none)|not valid Sigma [yaml]|line 4:1: YAML syntax error
+invalid_no_condition.yml|22222222-0000-4000-8000-000000000015|not valid Sigma [condition]|the detection has no condition
+invalid_undefined.yml|22222222-0000-4000-8000-000000000016|not valid Sigma [condition]|condition names 'filter', which the detection does not define
+invalid_untitled.yml|22222222-0000-4000-8000-000000000017|not valid Sigma [title]|YAML document 2 of 2 has no title
+invalid_modifier.yml|22222222-0000-4000-8000-000000000018|not valid Sigma [modifier]|unknown modifier |endswitch
 EOF
-check "a YAML alias is refused, with its place" grep -q 'alias.yml: id (none): refused: line 5:16: YAML anchors and aliases' "$TMP/refused.err"
+check "a YAML alias is refused, with its place" grep -q 'alias.yml: id (none): refused \[limit\]: line 5:16: YAML anchors and aliases' "$TMP/refused.err"
 "$PALISADE" sigma convert "$D/refused" "$D/rules" -o "$TMP/strict" --strict 2>/dev/null
 expect_eq "--strict: a refusal exits 2" "$?" 2
 n=$(ls "$TMP/strict" | wc -l)
@@ -181,12 +223,12 @@ expect_eq "--strict still writes what converts" "$n" 9
 mkdir -p "$TMP/dup/a" "$TMP/dup/b"
 cp "$D/rules/dns_query.yml" "$TMP/dup/a/x.yml"; cp "$D/rules/dns_query.yml" "$TMP/dup/b/x.yml"
 "$PALISADE" sigma convert "$TMP/dup/a/x.yml" "$TMP/dup/b/x.yml" -o "$TMP/dupout" 2>"$TMP/dup.err"
-check "a second rule with the same id is refused" grep -q 'b/x.yml: id 11111111-0000-4000-8000-000000000004: refused: another rule of this run has the same id' "$TMP/dup.err"
+check "a second rule with the same id is refused" grep -q 'b/x.yml: id 11111111-0000-4000-8000-000000000004: refused \[duplicate\]: another rule of this run has the same id' "$TMP/dup.err"
 
 # ---- 3b. correlations (event_count, value_count, temporal, temporal_ordered) ----
 "$PALISADE" sigma convert "$D/correlations" -o "$TMP/corr" 2>"$TMP/corr.err"
 expect_eq "correlations: converted with their rules" "$(tail -n1 "$TMP/corr.err")" \
-    "palisade sigma: converted 6 of 11 rules into $TMP/corr (5 refused)"
+    "palisade sigma: converted 6 of 11 rules into $TMP/corr (5 refused, 1 of them not valid Sigma)"
 check "event_count becomes a counting rule" grep -q 'count >= 10 by source.ip within 5m' "$TMP/corr/event_count.pal"
 check "value_count becomes a distinct count" grep -q 'count distinct .*TargetUserName >= 3 by source.ip within 10m' "$TMP/corr/value_count.pal"
 check "temporal_ordered becomes a sequence" grep -q '^sequence ' "$TMP/corr/temporal_ordered.pal"
@@ -256,6 +298,61 @@ expect_eq "correlations: the converted temporal rules decide Sysmon records as S
 "3: 33333333-0000-4000-8000-000000000021 3,1
 7: 33333333-0000-4000-8000-000000000021 7,5
 10: 33333333-0000-4000-8000-000000000022 8,10"
+
+# ---- 3c. Sigma 1.0 aggregations (`| count() by F > N`, with timeframe) ----
+# converted as the event_count / value_count correlations are: a counting
+# rule, `count [distinct F] > N by G within T`
+"$PALISADE" sigma convert "$D/aggregations" -o "$TMP/agg" 2>"$TMP/agg.err"
+expect_eq "aggregations: two convert, two are refused" "$(tail -n1 "$TMP/agg.err")" \
+    "palisade sigma: converted 2 of 4 rules into $TMP/agg (2 refused)"
+check "count() by F > N becomes a counting rule" grep -q '^  count > 5 by process.parent.executable within 5m$' "$TMP/agg/count_by.pal"
+check "count(F) becomes a distinct count" grep -q '^  count distinct winlog.event_data.TargetUserName >= 3 by source.ip within 10m$' "$TMP/agg/count_distinct.pal"
+while IFS='|' read -r file reason; do
+    grep -F "$D/aggregations/$file:" "$TMP/agg.err" | grep -qF -- "$reason" \
+        && ok "aggregations: $file refused: $reason" || bad "aggregations: $file refused: $reason" "$(grep -F "$file" "$TMP/agg.err")"
+done <<'EOF'
+refused_lt.yml|refused [condition]: line 8: condition: count() < 2: palisade counts up to a threshold (> N or >= N), not fewer events
+refused_sum.yml|refused [condition]: line 8: condition: the aggregation sum() has no palisade form
+EOF
+"$PALISADE" lint "$TMP/agg" >"$TMP/agg-lint.out" 2>&1
+expect_eq "aggregations: the converted rules are lint clean" "$?" 0 || cat "$TMP/agg-lint.out"
+# parent A starts agg-x.exe six times in 5 s (the 6th is the 6th > 5);
+# parent B five times (never more than 5); parent C six times, but the
+# 6th 301 s after the 1st, so no 5 minutes hold six.  Failed logons from
+# .66: users u0, u1, u0, u2 (the 4th is the 3rd distinct; each user named
+# by its latest try); from .77: u0, u1, and u2 11 minutes later (out of
+# the window).
+python3 - "$TMP/agg.jsonl" <<'PY'
+import json, sys
+def at(sec):
+    m, s = divmod(sec, 60)
+    return "2024-03-12 10:%02d:%06.3f" % (m, s)
+recs = []
+def proc(sec, parent):
+    recs.append({"Channel": "Microsoft-Windows-Sysmon/Operational", "EventID": 1, "Hostname": "WIN1", "UtcTime": at(sec),
+                 "Image": "C:\\Tools\\agg-x.exe", "ParentImage": "C:\\Apps\\" + parent + ".exe", "ProcessId": "4"})
+def logon(sec, user, ip):
+    # evtx_dump's layout, whose TimeCreated gives a Security record its time
+    m, s = divmod(sec, 60)
+    recs.append({"Event": {"System": {"Provider": {"#attributes": {"Name": "Microsoft-Windows-Security-Auditing"}},
+                                      "EventID": 4625, "Channel": "Security", "Computer": "WIN1",
+                                      "TimeCreated": {"#attributes": {"SystemTime": "2024-03-12T10:%02d:%02d.000000Z" % (m, s)}}},
+                           "EventData": {"TargetUserName": user, "TargetDomainName": "CORP", "LogonType": "3",
+                                         "IpAddress": ip, "IpPort": "50000"}}})
+for i in range(6): proc(i, "a")
+for i in range(5): proc(10 + i, "b")
+for i in range(5): proc(20 + i, "c")
+proc(321, "c")
+for i, u in enumerate(["u0", "u1", "u0", "u2"]): logon(400 + i, u, "203.0.113.66")
+logon(410, "u0", "203.0.113.77"); logon(411, "u1", "203.0.113.77"); logon(411 + 660, "u2", "203.0.113.77")
+with open(sys.argv[1], "w") as f:
+    f.write("".join(json.dumps(r) + "\n" for r in recs))
+PY
+got=$("$PALISADE" eval --policy "$TMP/agg" --events "$TMP/agg.jsonl" 2>/dev/null |
+      jq -r 'select(.matches | length > 0) | "\(.line): " + ([.matches[] | "\(.rule) \(.members | map(tostring) | join(","))"] | join("; "))')
+expect_eq "aggregations: the converted rules count as Sigma means" "$got" \
+"6: 44444444-0000-4000-8000-000000000001 1,2,3,4,5,6
+21: 44444444-0000-4000-8000-000000000002 19,20,21"
 
 # ---- 4. mappings ----
 "$PALISADE" sigma mapping >"$TMP/map.yaml"

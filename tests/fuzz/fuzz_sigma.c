@@ -36,6 +36,7 @@ static void check(const pal_sigma_result *r)
     } else {
         if (r->status != PAL_SIGMA_REFUSED || r->source) abort();
         if (!memchr(r->reason, 0, sizeof r->reason) || !r->reason[0]) abort();   /* a refusal says why */
+        if (!memchr(r->code, 0, sizeof r->code) || !r->code[0]) abort();         /* ... and of which class */
     }
 }
 

@@ -226,6 +226,49 @@ static void test_mapping_errors(void)
     pal_sigma_map_free(m);
 }
 
+/* The class and code of a refusal: what a program counts (sigma.h). */
+static void expect_class(const char *yaml, bool invalid, const char *code)
+{
+    pal_sigma_result r;
+    conv(yaml, &r);
+    CHECK_INT(r.status, PAL_SIGMA_REFUSED);
+    CHECK_INT(r.invalid, invalid);
+    CHECK_STR(r.code, code);
+    if (r.invalid != invalid || strcmp(r.code, code)) fprintf(stderr, "  reason: %s\n", r.reason);
+    pal_sigma_result_free(&r);
+}
+
+static void test_classes(void)
+{
+    /* not valid Sigma: what the specification or pySigma rejects */
+    expect_class("title: [unclosed\n", true, "yaml");
+    expect_class("logsource: {category: process_creation}\ndetection: {s: {Image: x}, condition: s}\n", true, "title");
+    expect_class(HEAD "  s: {Image: x}\n", true, "condition");
+    expect_class(HEAD "  s: {Image: x}\n  condition: s and t\n", true, "condition");
+    expect_class(HEAD "  s: {Image|frobnicate: x}\n  condition: s\n", true, "modifier");
+    expect_class("title: c\ncorrelation: {type: event_count, rules: [r], group-by: [Image], condition: {gte: 2}}\n"
+                 "timespan: 5m\n---\n" HEAD "  s: {Image: x}\n  condition: s\n", true, "correlation");
+    expect_class(HEAD "  s: {Image: x}\n  condition: s\n---\nlogsource: {product: windows}\n"
+                 "detection: {s: {EventID: 1}, condition: s}\n", true, "title");
+    /* valid Sigma palisade does not convert, with the part that stops it */
+    expect_class("title: t\nlogsource: {product: windows, service: application}\ndetection: {s: {EventID: 1}, condition: s}\n",
+                 false, "logsource");
+    expect_class(HEAD "  s: {NoSuchField: x}\n  condition: s\n", false, "field");
+    expect_class("title: t\nlogsource: {category: file_event, product: windows}\n"
+                 "detection: {s: {Details: x}, condition: s}\n", false, "field");
+    expect_class(HEAD "  s: {Image: x}\n  condition: s | count() by ParentImage > 5\n", false, "condition");
+    expect_class(HEAD "  s: {Image: x}\n  timeframe: 5m\n  condition: s | max(ProcessId) by ParentImage > 5\n", false,
+                 "condition");
+    expect_class(HEAD "  s: {Image|expand: '%x%'}\n  condition: s\n", false, "modifier");
+    expect_class("title: g\naction: global\n---\n" HEAD "  s: {Image: x}\n  condition: s\n", false, "collection");
+    expect_class("title: t\n&a x: 1\n", false, "limit");
+    /* what converts: an aggregation with a timeframe, a pattern read as a prefix */
+    expect_has(HEAD "  s: {Image: x}\n  timeframe: 2h\n  condition: s | count(CommandLine) by ParentImage >= 3\n",
+               "count distinct process.command_line >= 3 by process.parent.executable within 2h");
+    expect_has(HEAD "  sel_a: {Image: a}\n  sel_b: {Image: b}\n  condition: 1 of sel\n",
+               "process.executable == nocase 'a' or process.executable == nocase 'b'");
+}
+
 int main(void)
 {
     char err[700];
@@ -235,6 +278,7 @@ int main(void)
     test_encodings();
     test_values();
     test_refusals();
+    test_classes();
     test_mapping_errors();
     pal_sigma_map_free(map);
     return unit_result("test_sigma");
