@@ -285,6 +285,10 @@ static void child_main(const agent_policy *ap, int fd)
     so.max_wait_ms = AGENT_SNAPSHOT_WAIT_MS;
     so.probe_writers = true;
     so.diag_out = stderr;
+    char prefix[4200];   /* files named as the user can open them, as build names them */
+    struct stat pst;
+    pal_diag_repo_prefix(ap->path, stat(ap->path, &pst) == 0 && S_ISREG(pst.st_mode), prefix, sizeof prefix);
+    so.diag_prefix = prefix;
     if (ap->is_bundle) {
         unsigned char *buf;
         size_t len;

@@ -533,7 +533,7 @@ static void refuse(agent *a, int fd)
     char why[160];
     snprintf(why, sizeof why, "the agent has %u connections open, its limit, and none is idle; try again",
              AGENT_MAX_CONNECTIONS);
-    pal_decision_ctx dc = {-1, 0, false, why, false};
+    pal_decision_ctx dc = {-1, 0, false, why, false, 0};
     if (pal_decision_write(&b, a->prog, NULL, &dc) == 0) send(fd, b.s, b.len, MSG_NOSIGNAL | MSG_DONTWAIT);
     pal_strbuf_free(&b);
     close(fd);
@@ -754,6 +754,31 @@ static void follow_open(agent *a, bool at_start)
     f->off = at_start ? 0 : lseek(fd, 0, SEEK_END);
     if (f->off < 0) f->off = 0;
     f->at_eof = false;
+    /* "line" is the line of the file: from the end, the lines before are
+       counted (read once, not decided), so the first one decided has its
+       number in the file (`sed -n Np FILE` finds it) */
+    long lines = 0;
+    static char buf[1 << 16];
+    for (off_t at = 0; at < f->off;) {
+        size_t want = f->off - at < (off_t)sizeof buf ? (size_t)(f->off - at) : sizeof buf;
+        ssize_t n = pread(fd, buf, want, at);
+        if (n <= 0) break;
+        for (const char *p = buf, *end = buf + n; (p = memchr(p, '\n', (size_t)(end - p))); p++) lines++;
+        at += n;
+    }
+    f->s.lines.lineno = lines;
+}
+
+/* The followed path names a new file (rotated) or the file starts again
+   (truncated): its lines are numbered from 1, and its decisions say which
+   file they are of with "rotation" (as tail -F says it follows a new file). */
+static void follow_next_file(agent *a, const char *what)
+{
+    follower *f = &a->fol;
+    f->s.rotation++;
+    f->s.lines.lineno = 0;
+    fprintf(stderr, "palisade agent: %s %s: reading it from its start; its decisions say \"rotation\":%lu, "
+            "lines counted from 1\n", f->path, what, f->s.rotation);
 }
 
 /* One read of the followed file; at its end, a look for rotation or
@@ -788,6 +813,7 @@ static void follow_step(agent *a, long long now)
         pal_session_finish(&f->s, a->dec);
         close(f->fd);
         f->fd = -1;
+        follow_next_file(a, "was rotated");
         follow_open(a, true);
     } else if (st.st_size < f->off) {
         /* truncated in place (copytruncate): start again from the top */
@@ -795,6 +821,7 @@ static void follow_step(agent *a, long long now)
         lseek(f->fd, 0, SEEK_SET);
         f->off = 0;
         f->at_eof = false;
+        follow_next_file(a, "was truncated");
     }
 }
 
@@ -1188,7 +1215,8 @@ static void usage(FILE *f)
             "                        reported and the running one stays\n"
             "  --verify-key PUB      accept only bundles signed by this key (palisade keygen, build --sign)\n"
             "  events: standard input (default; the agent exits at its end unless it serves a decision socket),\n"
-            "  --follow FILE         a file followed across rotation and truncation (from its end; --from-start: all)\n"
+            "  --follow FILE         a file followed across rotation and truncation (from its end; --from-start: all);\n"
+            "                        \"line\" is the line in the file, \"rotation\":N the file after N rotations\n"
             "  --listen PATH         a unix socket: any number of writers, one JSON event per line\n"
             "  --input redis://HOST:PORT/STREAM?group=G&consumer=C[&start=0|$][&field=event]\n"
             "                        a Redis stream, read as consumer C of group G (made if absent, from the stream's\n"

@@ -42,7 +42,7 @@ static void usage(FILE *f)
             "\n"
             "match options:\n"
             "  --feeds PATH            feed file or directory (repeatable)\n"
-            "  --allow-list FILE       CVE allow list (YAML or JSON)\n"
+            "  --allow-list FILE       CVE allow list, YAML or JSON: allow: [{id, package, reason, expires}]\n"
             "  --distro ID:RELEASE     e.g. debian:12, ubuntu:22.04, alpine:3.19 (default:\n"
             "                          the image's os-release or base packages)\n"
             "  --vuln-threshold SEV    hide vulnerabilities below low|medium|high|critical\n"

@@ -12,12 +12,13 @@
  * the signature state.  It reads the bundle with the same hostile-input
  * reader the agent uses; a bundle whose signature fails is still shown (so
  * an operator can see what was altered) but the state says so and the exit
- * code is 1.  Names come from the bundle, so text output escapes control
+ * code is 2.  Names come from the bundle, so text output escapes control
  * bytes: a crafted rule name cannot drive the operator's terminal.
  *
- * Exit: 0 shown (signature acceptable), 1 the signature is invalid, or
- * with --verify-key not valid for that key, 2 errors (unreadable, not a
- * bundle).
+ * Exit: 0 shown (signature acceptable); 2 shown but bad (the signature is
+ * invalid, or with --verify-key not valid for that key; a regex that
+ * cannot compile, named with its rule), and every other error (unreadable,
+ * not a bundle).  1 is not used: elsewhere it means findings.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -333,9 +334,10 @@ static void inspect_usage(FILE *f)
     fprintf(f, "usage: palisade inspect BUNDLE [--format text|json] [--verify-key PUB]\n"
                "Shows a bundle's manifest (revision, sources and feeds with SHA-256), its rules and checks,\n"
                "and its signature: unsigned, signed by a key id, valid for --verify-key PUB, or invalid.\n"
-               "Exit 0 shown; 2 the signature is invalid or not valid for PUB (shown all the same; eval\n"
-               "and agent refuse such a bundle with exit 2 too), or another error; 1 a regex of the\n"
-               "bundle cannot compile (it loads, but that regex never matches).\n");
+               "Exit 0 shown; 2 the bundle is shown but is bad: its signature is invalid or not valid\n"
+               "for PUB (eval and agent refuse such a bundle with exit 2 too), or a regex of it cannot\n"
+               "compile (named with its rule on stderr: the bundle loads, but that regex never matches);\n"
+               "2 also for any other error (a file that is not a bundle, a usage error).\n");
 }
 
 int cmd_inspect(int argc, char **argv)
@@ -395,7 +397,7 @@ int cmd_inspect(int argc, char **argv)
     if (exitc == EXIT_OK && regex_rc != 0) {
         fprintf(stderr, "palisade inspect: %s: %s; the rule loads but that regex never matches: rebuild the bundle\n",
                 path, rerr);
-        exitc = EXIT_POLICY;
+        exitc = EXIT_ERROR;   /* bad input, as a bad signature: 1 is for findings elsewhere */
     }
     return exitc;
 }

@@ -441,23 +441,6 @@ static bool selected(const opts *o, const char *name, pcre2_match_data *md)
     return pcre2_match(o->run, (PCRE2_SPTR)name, strlen(name), 0, 0, md, NULL) >= 0;
 }
 
-/* Compiler diagnostics as `build` prints them, but with the file named
-   the way the test lines name it (user is the repo's prefix). */
-static void print_diag(const pal_diagnostic *d, void *user)
-{
-    const char *prefix = user;
-    pal_diagnostic x = *d;
-    pal_srcfile shown;
-    char path[4200];
-    if (d->file && prefix && *prefix) {
-        shown = *d->file;
-        snprintf(path, sizeof path, "%s%s", prefix, d->file->path);
-        shown.path = path;
-        x.file = &shown;
-    }
-    pal_diag_print(&x, stderr);
-}
-
 /* Compiles one path and runs its selected tests.  Returns EXIT_OK, or
    EXIT_ERROR after printing why. */
 static int run_repo(repo *r, const char *path, const opts *o, pcre2_match_data *md, unsigned *passed,
@@ -468,28 +451,17 @@ static int run_repo(repo *r, const char *path, const opts *o, pcre2_match_data *
     size_t plen = strlen(path);
     if (S_ISREG(st.st_mode) && !(plen >= 4 && !strcmp(path + plen - 4, ".pal")))
         return cli_error("test", "%s: not a .pal file or a directory (tests live in policy source, not in bundles)", path);
-    /* the prefix that turns a repo path into one the user can open */
+    /* the prefix that turns a repo path into one the user can open (lang/syntax/diag.h) */
     char *prefix = malloc(plen + 2);
     if (!prefix) return cli_error("test", "out of memory");
-    if (S_ISREG(st.st_mode)) {
-        const char *slash = strrchr(path, '/');
-        size_t n = slash ? (size_t)(slash - path) + 1 : 0;
-        memcpy(prefix, path, n);
-        prefix[n] = 0;
-    } else {
-        size_t n = plen;
-        while (n > 1 && path[n - 1] == '/') n--;
-        if (n == 1 && path[0] == '.') n = 0;
-        memcpy(prefix, path, n);
-        if (n && path[n - 1] != '/') prefix[n++] = '/';
-        prefix[n] = 0;
-    }
+    pal_diag_repo_prefix(path, S_ISREG(st.st_mode), prefix, plen + 2);
     r->prefix = prefix;
 
     pal_compile_opts co = {0};
     co.revision = "";
-    co.diag = print_diag;
-    co.diag_user = prefix;
+    pal_diag_shown shown = {stderr, prefix};
+    co.diag = pal_diag_print_shown;
+    co.diag_user = &shown;
     unsigned errors = 0, warnings = 0;
     r->p = pal_compile_dir_tests(path, &co, &errors, &warnings, &r->ts);
     if (!r->p) return cli_error("test", "%s: %u error%s; no test was run", path, errors, errors == 1 ? "" : "s");

@@ -89,6 +89,13 @@ pal_program *cli_load_policy_verified(const char *cmd, const char *path, const c
         o.revision_of = directory_revision_of;
         o.revision_user = (void *)path;
     }
+    /* files named as paths the user can open, as lint and test name them (lang/syntax/diag.h) */
+    struct stat st;
+    char prefix[4200];
+    pal_diag_repo_prefix(path, stat(path, &st) == 0 && S_ISREG(st.st_mode), prefix, sizeof prefix);
+    pal_diag_shown shown = {stderr, prefix};
+    o.diag = pal_diag_print_shown;
+    o.diag_user = &shown;
     unsigned errors = 0, warnings = 0;
     pal_program *p = pal_compile_dir(path, &o, &errors, &warnings);
     if (!p) cli_error(cmd, "%s: %u error%s; nothing was run", path, errors, errors == 1 ? "" : "s");

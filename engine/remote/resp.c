@@ -9,6 +9,15 @@
  * thread frees it when the answer comes), which wakes the loop through an
  * eventfd — the descriptor the connection polls while RESOLVING.  A
  * numeric address is converted at once (AI_NUMERICHOST never blocks).
+ *
+ * At most one lookup per connection is out.  A connection closed while its
+ * lookup has not answered keeps it (c->lk, polled by nobody while DOWN),
+ * and the next connect waits for that one instead of starting another: a
+ * resolver that never answers costs one thread per connection, not one per
+ * reconnect attempt (every ≥ 100 ms, for as long as it hangs).  Its answer,
+ * when it comes, is taken by the attempt then waiting (one that came while
+ * the connection was down is dropped by the next connect, which asks
+ * again); only pal_resp_free abandons a lookup that is out.
  */
 #include "engine/remote/resp.h"
 
@@ -50,7 +59,7 @@ struct pal_resp {
     pal_redis_url u;
     int fd;
     int state;
-    lookup *lk;                  /* RESOLVING: the lookup out */
+    lookup *lk;                  /* the lookup out, if any: polled while RESOLVING, kept while DOWN */
     redisReader *rd;
     size_t unparsed;             /* bytes fed to the reader since its last complete reply */
     pal_strbuf out;
@@ -344,10 +353,27 @@ static void set_err(pal_resp *c, const char *fmt, const char *a, const char *b)
     snprintf(c->err, sizeof c->err, "%.150s: %.350s", where, msg);
 }
 
+static bool lookup_answered(lookup *lk)
+{
+    pthread_mutex_lock(&lk->lock);
+    bool done = lk->done;
+    pthread_mutex_unlock(&lk->lock);
+    return done;
+}
+
+/* Lets go of the connection's lookup: its thread, if it is still out,
+   finishes alone. */
+static void lookup_drop(pal_resp *c)
+{
+    if (c->lk) { lookup_release(c->lk); c->lk = NULL; }
+}
+
 void pal_resp_close(pal_resp *c, const char *why)
 {
     if (why) set_err(c, "%s%s", why, "");
-    if (c->lk) { lookup_release(c->lk); c->lk = NULL; }   /* its thread finishes alone */
+    /* one that answered is done with; one still out is kept for the next
+       connect, so that reconnecting does not start another (see the top) */
+    if (c->lk && lookup_answered(c->lk)) lookup_drop(c);
     if (c->ssl) { SSL_free(c->ssl); c->ssl = NULL; }
     if (c->fd >= 0) close(c->fd);
     c->fd = -1;
@@ -364,6 +390,7 @@ void pal_resp_free(pal_resp *c)
 {
     if (!c) return;
     pal_resp_close(c, NULL);
+    lookup_drop(c);
     if (c->ctx) SSL_CTX_free(c->ctx);
     pal_strbuf_free(&c->out);
     free(c->tags);
@@ -372,7 +399,7 @@ void pal_resp_free(pal_resp *c)
 
 int pal_resp_state(const pal_resp *c) { return c->state; }
 const char *pal_resp_error(const pal_resp *c) { return c->err; }
-int pal_resp_fd(const pal_resp *c) { return c->lk ? c->lk->efd : c->fd; }
+int pal_resp_fd(const pal_resp *c) { return c->state == PAL_RESP_RESOLVING && c->lk ? c->lk->efd : c->fd; }
 size_t pal_resp_unsent(const pal_resp *c) { return c->out.len - c->out_off; }
 size_t pal_resp_waiting(const pal_resp *c) { return c->ntags; }
 
@@ -516,7 +543,9 @@ int pal_resp_connect(pal_resp *c)
         freeaddrinfo(ai);
         return rc;
     }
-    /* a name: looked up on a thread, the loop goes on (pal_resp_io takes the answer) */
+    /* a name: looked up on a thread, the loop goes on (pal_resp_io takes the
+       answer) — or the lookup an earlier attempt left out, waited for again */
+    if (c->lk) return 0;
     char why[200];
     if (!(c->lk = lookup_start(c->u.host, c->u.port, why, sizeof why))) {
         pal_resp_close(c, why);
@@ -555,7 +584,7 @@ static int lookup_done(pal_resp *c)
 
 short pal_resp_events(const pal_resp *c)
 {
-    if (c->lk) return POLLIN;
+    if (c->state == PAL_RESP_RESOLVING) return c->lk ? POLLIN : 0;
     if (c->fd < 0) return 0;
     if (c->state == PAL_RESP_CONNECTING) return POLLOUT;
     if (c->state == PAL_RESP_HANDSHAKE) return c->ssl_wants_write ? POLLOUT : POLLIN;
@@ -606,7 +635,7 @@ static ssize_t xfer(pal_resp *c, char *buf, size_t len, bool writing)
 
 int pal_resp_io(pal_resp *c, short revents)
 {
-    if (c->lk) {
+    if (c->state == PAL_RESP_RESOLVING && c->lk) {
         if (!(revents & POLLIN)) return 0;
         if (lookup_done(c) != 0) return -1;
         if (c->lk) return 0;   /* not yet */

@@ -66,7 +66,9 @@ void pal_redis_url_where(const pal_redis_url *u, char *out, size_t cap);
 typedef struct pal_resp pal_resp;
 
 /* RESOLVING: the host's name is being looked up on a thread of its own
-   (pal_resp_fd is then an eventfd that is readable when the answer came). */
+   (pal_resp_fd is then an eventfd that is readable when the answer came).
+   At most one lookup per connection is out: a connect after a close whose
+   lookup had not answered waits for that one (resp.c). */
 enum { PAL_RESP_DOWN = 0, PAL_RESP_RESOLVING, PAL_RESP_CONNECTING, PAL_RESP_HANDSHAKE, PAL_RESP_UP };
 
 /* The lookup a host name gets (getaddrinfo's signature; NULL: getaddrinfo

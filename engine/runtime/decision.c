@@ -207,6 +207,10 @@ int pal_decision_write_marked(pal_strbuf *out, const pal_program *p, const pal_d
         put_key(out, "learning", &first);
         APP_LIT(out, "true");
     }
+    if (c->rotation) {
+        put_key(out, "rotation", &first);
+        put_unsigned(out, c->rotation);
+    }
     if (c->line >= 0) {
         put_key(out, "line", &first);
         put_number(out, c->line);

@@ -5,7 +5,7 @@
  *
  * One line of JSON, members always in this order:
  *
- *   {"conn":N,"learning":true,"line":N,"effect":E,"matches":[...],
+ *   {"conn":N,"learning":true,"rotation":N,"line":N,"effect":E,"matches":[...],
  *    "error":"...","warning":"...","revision":"..."}
  *
  * (A decision of an entry of a Redis stream, engine/remote/rstream.c, is
@@ -13,7 +13,9 @@
  * put first.)
  *
  * "conn" only for a --listen connection's events (their "line" counts that
- * connection's lines); "learning" only when the event's image is being
+ * connection's lines); "rotation" only for the lines of a followed file
+ * after it was rotated or truncated (their "line" counts that file's
+ * lines, from 1 again); "learning" only when the event's image is being
  * learned (nothing is enforced: effect allow, the matches that would have
  * fired kept); "line" unless there is no line (a refused connection).  A
  * line that was not decided (it does not decode, the runtime ran out of
@@ -45,6 +47,8 @@ typedef struct pal_decision_ctx {
     const char *error;     /* non-NULL: the line was not decided, and why (d is not read) */
     bool only_notable;     /* pal_decide_line: a decision with nothing to say (pal_verdict_notable)
                               is not written at all (eval --only-findings drops it anyway) */
+    unsigned long rotation;   /* a followed file: the rotations and truncations before the file
+                                 the line is in (its "line" counts that file's lines); 0: none */
 } pal_decision_ctx;
 
 /* Appends the decision line and a newline to out.  d may be NULL when

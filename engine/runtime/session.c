@@ -80,7 +80,7 @@ static bool over_limit(const pal_session *s)
 
 static void submit(pal_session *s, pal_batch *b)
 {
-    pal_batch_dest d = {&s->out->buf, s->counts, s->conn, s->only_notable};
+    pal_batch_dest d = {&s->out->buf, s->counts, s->conn, s->only_notable, s->rotation};
     pal_workers_submit(s->workers, b, &d);
 }
 
@@ -144,7 +144,7 @@ static int on_line(void *user, const char *line, size_t len, bool toolong, long 
     pal_session *s = user;
     if (s->peek) s->peek(s->peek_user, line, len, toolong);
     if (s->workers) return batch_line(s, line, len, toolong, lineno);
-    pal_decision_ctx c = {lineno, s->conn, false, NULL, s->only_notable};
+    pal_decision_ctx c = {lineno, s->conn, false, NULL, s->only_notable, s->rotation};
     pal_verdict v;
     size_t mark = s->out->buf.len;
     int rc = pal_decide_line(s->dec, line, len, toolong, c, &s->out->buf, &v);
@@ -241,7 +241,7 @@ bool pal_session_cut_short(pal_session *s, pal_decider *d, const char *why)
         end_batches(s);
         return true;
     }
-    pal_decision_ctx c = {lineno, s->conn, false, why, false};
+    pal_decision_ctx c = {lineno, s->conn, false, why, false, s->rotation};
     s->counts->lines++;
     if (pal_decision_write(&s->out->buf, d->p, NULL, &c) != 0) {
         s->counts->write_errors++;

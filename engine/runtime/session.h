@@ -76,6 +76,7 @@ typedef struct pal_session {
     size_t out_limit;                  /* 0: no limit */
     bool replies;
     unsigned long conn;
+    unsigned long rotation;            /* a followed file: rotations so far, its decisions' "rotation" */
     pal_session_counts *counts;
     /* settings, after pal_session_init */
     bool only_notable;                 /* decisions with nothing to say are not queued (eval --only-findings) */

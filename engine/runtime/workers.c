@@ -112,7 +112,7 @@ static void decide(worker *me, pal_batch *b)
     if (me->have_dec) me->dec.deferred = me->w->ordered ? &b->df : NULL;
     for (size_t i = 0; i < b->n; i++) {
         const batch_line *L = &b->lines[i];
-        pal_decision_ctx c = {L->lineno, b->dest.conn, false, NULL, b->dest.only_notable};
+        pal_decision_ctx c = {L->lineno, b->dest.conn, false, NULL, b->dest.only_notable, b->dest.rotation};
         pal_verdict v;
         memset(&v, 0, sizeof v);
         v.effect = PE_ALLOW;

@@ -81,6 +81,7 @@ typedef struct pal_batch_dest {
     pal_tally *tally;         /* the batch's tally added here */
     unsigned long conn;       /* "conn" of every decision (0: none) */
     bool only_notable;        /* decisions with nothing to say are not written (eval --only-findings) */
+    unsigned long rotation;   /* "rotation" of every decision (0: none) */
 } pal_batch_dest;
 
 typedef struct pal_workers_opts {

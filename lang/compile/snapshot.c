@@ -282,7 +282,8 @@ static void verify(snap *s)
 static void buffer_diag(const pal_diagnostic *d, void *user)
 {
     snap *s = user;
-    if (s->diagf) pal_diag_print(d, s->diagf);
+    pal_diag_shown shown = {s->diagf, s->so->diag_prefix};
+    if (s->diagf) pal_diag_print_shown(d, &shown);
 }
 
 /* The wait before the next attempt: until the latest change is settled,

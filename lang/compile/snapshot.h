@@ -46,6 +46,7 @@ typedef struct pal_snapshot_opts {
     unsigned max_wait_ms;    /* give up after this long (0: 60000) */
     bool probe_writers;      /* a file open for writing is not read (leases; ignore SIGIO) */
     FILE *diag_out;          /* the counted attempt's diagnostics, as pal_diag_print prints them (NULL: stderr) */
+    const char *diag_prefix; /* put before a file's repo path in them (pal_diag_repo_prefix; NULL: none) */
 } pal_snapshot_opts;
 
 typedef struct pal_snapshot_result {

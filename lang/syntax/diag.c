@@ -143,6 +143,33 @@ void pal_diag_print(const pal_diagnostic *d, void *user)
     if (d->hint) fprintf(out, "  = hint: %s\n", d->hint);
 }
 
+void pal_diag_print_shown(const pal_diagnostic *d, void *user)
+{
+    const pal_diag_shown *sh = user;
+    FILE *out = sh && sh->out ? sh->out : stderr;
+    if (!d->file || !sh || !sh->prefix || !*sh->prefix) { pal_diag_print(d, out); return; }
+    char path[4608];
+    snprintf(path, sizeof path, "%s%s", sh->prefix, d->file->path);
+    pal_srcfile shown = *d->file;
+    shown.path = path;
+    pal_diagnostic x = *d;
+    x.file = &shown;
+    pal_diag_print(&x, out);
+}
+
+void pal_diag_repo_prefix(const char *path, bool is_file, char *out, size_t cap)
+{
+    size_t n = strlen(path);
+    if (is_file) {
+        const char *slash = strrchr(path, '/');
+        n = slash ? (size_t)(slash - path) + 1 : 0;   /* the directory, its '/' kept */
+    } else {
+        while (n > 1 && path[n - 1] == '/') n--;
+        if (n == 1 && path[0] == '.') n = 0;
+    }
+    snprintf(out, cap, "%.*s%s", (int)n, path, n && path[n - 1] != '/' ? "/" : "");
+}
+
 static void json_str(FILE *out, const char *s)
 {
     fputc('"', out);

@@ -78,4 +78,20 @@ void pal_diag_print(const pal_diagnostic *d, void *user);
 /* One JSON object per diagnostic, one per line (user is the FILE*). */
 void pal_diag_print_json(const pal_diagnostic *d, void *user);
 
+/* Files are named to the user as a path they can open from where they
+   ran the command — the repo's path as they gave it, then the file's path
+   inside the repo ("policies/" + "web/shells.pal") — by every command:
+   build, eval, scan, test, lint and the agent.  The compiler itself keeps
+   repo paths (bundles, packages and imports are about the repo).
+   pal_diag_print_shown is pal_diag_print with that prefix (user is a
+   pal_diag_shown); pal_diag_repo_prefix makes it for a repo named by
+   `path` (a directory, or a .pal file whose directory is the repo):
+   "" for ".", else the directory with one '/' after it. */
+typedef struct pal_diag_shown {
+    FILE *out;                  /* NULL: stderr */
+    const char *prefix;
+} pal_diag_shown;
+void pal_diag_print_shown(const pal_diagnostic *d, void *user);
+void pal_diag_repo_prefix(const char *path, bool is_file, char *out, size_t cap);
+
 #endif

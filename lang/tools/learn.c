@@ -8,7 +8,9 @@
  *    memory grows with distinct behaviour, not with events.
  *  - Rendering never edits parsed structure: it works out what is new and
  *    produces insertions at byte offsets of the existing text.  A fresh file
- *    is the degenerate case (header plus every block appended).
+ *    is the degenerate case (header plus every block appended).  The one
+ *    deletion: learn's own PAL0712 suppression above a `*.apex` entry, once
+ *    the apex is allowed (it would be a needless suppression, PAL0711).
  *  - Whether an observation is already known is decided with the same
  *    matching the VM uses (path equality and globs, DNS patterns, CIDR
  *    containment, port ranges), so an entry a user widened by hand
@@ -161,6 +163,14 @@ static obs *set_get(obs_set *s, const char *key, bool *added)
     s->n++;
     *added = true;
     return o;
+}
+
+static const obs *set_find(const obs_set *s, const char *key)
+{
+    if (!s->cap) return NULL;
+    for (size_t i = hash_str(key) & (s->cap - 1); s->slots[i]; i = (i + 1) & (s->cap - 1))
+        if (!strcmp(s->slots[i]->key, key)) return s->slots[i];
+    return NULL;
 }
 
 static void set_free(obs_set *s)
@@ -627,6 +637,14 @@ static bool is_known(const section_out *o, const obs *ob)
     return o->known && known_in_section(o->known, o->which, ob);
 }
 
+/* The suppression learn writes above a `*.apex` entry whose apex was not
+   seen (lint PAL0712 would note it), without indent and newline; a merge
+   that later learns the apex finds it by this text and removes it. */
+static void learned_apex_ignore(buf *b, const char *apex)
+{
+    bprintf(b, "// palisade:ignore PAL0712 learned: names below %s were seen, not %s itself", apex, apex);
+}
+
 /* Writes the entry in o->line, after its comment, and its diff line. */
 static void put_entry(section_out *o, unsigned long count, const char *first, const char *last)
 {
@@ -634,9 +652,11 @@ static void put_entry(section_out *o, unsigned long count, const char *first, co
     comment(o->b, o->indent, count, first, last);
     /* the linter notes a *.X without X (it does not match X): here that is
        what was seen, so the entry says so instead of being noted */
-    if (o->apex)
-        bprintf(o->b, "%s// palisade:ignore PAL0712 learned: names below %s were seen, not %s itself\n", o->indent,
-                o->apex, o->apex);
+    if (o->apex) {
+        bputs(o->b, o->indent);
+        learned_apex_ignore(o->b, o->apex);
+        bputs(o->b, "\n");
+    }
     o->apex = NULL;
     bprintf(o->b, "%s%s\n", o->indent, o->line.p);
     if (o->diff) bprintf(o->diff, "+ %s %s: %s\n", o->label, secname[o->which], o->line.p);
@@ -902,9 +922,23 @@ static size_t closing_brace(const char *t, size_t len, size_t from)
     return (size_t)-1;
 }
 
-typedef struct insertion { size_t at; char *text; } insertion;
+/* An edit of the existing text: `text` put at `at` in place of the `del`
+   bytes there (0: a pure insertion). */
+typedef struct insertion { size_t at, del; char *text; } insertion;
 
 typedef struct edits { insertion *v; size_t n, cap; bool oom, unbalanced; } edits;
+
+/* Takes text (malloc'ed, or NULL for a deletion). */
+static void add_edit(edits *E, size_t at, size_t del, char *text)
+{
+    if (E->n == E->cap) {
+        size_t cap = E->cap ? E->cap * 2 : 16;
+        insertion *v = realloc(E->v, cap * sizeof *v);
+        if (!v) { E->oom = true; free(text); return; }
+        E->v = v; E->cap = cap;
+    }
+    E->v[E->n++] = (insertion){at, del, text};
+}
 
 /* Appends each line of `lines`, prefixed with indent and extra. */
 static void put_indented(buf *b, const char *indent, const char *extra, const char *lines)
@@ -942,13 +976,7 @@ static void insert_before_brace(edits *E, const char *t, size_t brace, const cha
     put_indented(&b, indent, extra, lines);
     if (!alone) bputs(&b, indent);
     if (b.oom) { E->oom = true; free(b.p); return; }
-    if (E->n == E->cap) {
-        size_t cap = E->cap ? E->cap * 2 : 16;
-        insertion *v = realloc(E->v, cap * sizeof *v);
-        if (!v) { E->oom = true; free(b.p); return; }
-        E->v = v; E->cap = cap;
-    }
-    E->v[E->n++] = (insertion){alone ? ls : brace, b.p};
+    add_edit(E, alone ? ls : brace, 0, b.p);
 }
 
 static int cmp_image(const void *x, const void *y)
@@ -959,7 +987,8 @@ static int cmp_image(const void *x, const void *y)
 static int cmp_ins(const void *x, const void *y)
 {
     const insertion *a = x, *b = y;
-    return (a->at > b->at) - (a->at < b->at);
+    if (a->at != b->at) return (a->at > b->at) - (a->at < b->at);
+    return (a->del > b->del) - (a->del < b->del);   /* an insertion before a deletion at the same place */
 }
 
 static void first_error(const pal_diagnostic *d, void *user)
@@ -999,6 +1028,46 @@ static pal_file *parse_existing(pal_arena *arena, const char *existing, size_t e
     return file;
 }
 
+/* Learn's own PAL0712 suppressions in the dns section sec that go stale
+   once the apex is allowed: the apex seen now (the merge lists it, or a
+   new wildcard covers it) or already covered by the section.  Each is a
+   deletion of its whole line — the line right above its `*.apex` entry,
+   in exactly the text learned_apex_ignore writes; a suppression written
+   or edited by hand is left alone. */
+static void drop_stale_apex_ignores(edits *E, buf *diff, const char *label, const char *text, const pal_section *sec,
+                                    const image *im)
+{
+    for (const pal_entry *e = sec->entries; e; e = e->next) {
+        for (uint32_t i = 0; e->values && i < e->values->nitems; i++) {
+            const char *v; size_t n;
+            if (!node_str(e->values->items[i], &v, &n) || n < 3 || v[0] != '*' || v[1] != '.') continue;
+            char apex[256];
+            if (n - 2 >= sizeof apex || memchr(v + 2, '*', n - 2)) continue;
+            for (size_t k = 0; k < n - 2; k++) apex[k] = (char)tolower((unsigned char)v[2 + k]);
+            apex[n - 2] = 0;
+            obs probe = {.key = apex, .text = apex, .port = -1};
+            if (!set_find(&im->sets[L_DNS], apex) && !known_in_section(sec, L_DNS, &probe)) continue;
+            size_t ls = e->loc.begin;
+            while (ls > 0 && text[ls - 1] != '\n') ls--;
+            if (ls == 0) continue;
+            size_t pls = ls - 1;
+            while (pls > 0 && text[pls - 1] != '\n') pls--;
+            size_t c = pls;
+            while (c < ls && (text[c] == ' ' || text[c] == '\t')) c++;
+            buf want = {0};
+            learned_apex_ignore(&want, apex);
+            if (want.oom) { E->oom = true; return; }
+            size_t end = ls - 1;   /* the newline */
+            if (end > c && text[end - 1] == '\r') end--;
+            if (end - c == want.len && !memcmp(text + c, want.p, want.len)) {
+                add_edit(E, pls, ls - pls, NULL);
+                if (diff) bprintf(diff, "- %s dns: the PAL0712 suppression above \"*.%s\" (%s is allowed now)\n", label, apex, apex);
+            }
+            free(want.p);
+        }
+    }
+}
+
 /* What an existing `runtime "learned IMAGE"` block d lacks of image im:
    new entries above a section's default line (or before its closing
    brace), new sections before the block's closing brace. */
@@ -1032,6 +1101,7 @@ static void merge_learned_runtime(edits *E, buf *diff, const char *text, size_t 
         }
         if (lines.oom) E->oom = true;
         free(lines.p);
+        if (secs[s].sec == SEC_DNS && sec->present) drop_stale_apex_ignores(E, diff, label, text, sec, im);
     }
     if (newsecs.len) {
         size_t brace = closing_brace(text, len, d->loc.begin);
@@ -1072,9 +1142,10 @@ static void splice_insertions(buf *out, const char *text, size_t len, edits *E)
     if (E->n) qsort(E->v, E->n, sizeof *E->v, cmp_ins);   /* qsort(NULL, 0) is UB */
     size_t at = 0;
     for (size_t i = 0; i < E->n; i++) {
+        if (E->v[i].at < at) continue;   /* inside a deleted line: cannot happen (edits are at line starts) */
         bput(out, text + at, E->v[i].at - at);
-        bputs(out, E->v[i].text);
-        at = E->v[i].at;
+        if (E->v[i].text) bputs(out, E->v[i].text);
+        at = E->v[i].at + E->v[i].del;
     }
     bput(out, text + at, len - at);
     if (out->len && out->p[out->len - 1] != '\n') bputs(out, "\n");

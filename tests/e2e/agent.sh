@@ -746,6 +746,26 @@ def scenario_follow():
     ids = [tag_of(x)[1] for x in decs]
     check(ids == ["f%d" % i for i in range(seq[0])], "follow: every line decided once, in order (%d)" % len(ids),
           "got %s" % ids)
+    # "line" is the line of the file it was read from: counted from 1 again
+    # in each new file, with "rotation" saying which (the rotations and
+    # truncations before it; absent in the first file), as `sed -n Np` finds it
+    got = [(x.get("rotation", 0), x.get("line")) for x in decs]
+    want = [(0, i) for i in range(1, 13)] + [(1, i) for i in range(1, 6)] + [(2, i) for i in range(1, 5)]
+    check(got == want, "follow: line numbers restart in the new and the truncated file, which \"rotation\" names",
+          "got %s" % got)
+    # from the end (no --from-start): the lines before are counted, not decided
+    log2, out2 = os.path.join(d, "events2.log"), os.path.join(d, "decisions2.jsonl")
+    append(log2, 3)
+    a = Agent(["--policy", pol, "--follow", log2, "--output", out2], stdin=False)
+    if ready(a, "follow from the end") is None:
+        a.finish(signal.SIGKILL)
+        return
+    append(log2, 1)                  # the agent opened the file at its end before it was ready
+    out = out2
+    decs = wait_decisions(1)
+    a.finish(signal.SIGTERM)
+    check(decs is not None and [(x.get("rotation", 0), x.get("line")) for x in decs] == [(0, 4)],
+          "follow from the end: the first line decided is numbered as the file's 4th", "got %s" % decs)
 
 def scenario_limits_and_partial_lines():
     """More writers than the connection limit all get served; at SIGTERM a

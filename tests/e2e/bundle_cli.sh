@@ -175,11 +175,11 @@ else
 fi
 "$PALISADE" inspect "$TMP/badrx.bundle" >/dev/null 2>"$TMP/err"
 rc=$?
-if [ "$rc" -eq 1 ] && grep -qF 'rule 0 ("marker regex"), matcher 0: regex "zq(marker" does not compile at offset 9' "$TMP/err" &&
+if [ "$rc" -eq 2 ] && grep -qF 'rule 0 ("marker regex"), matcher 0: regex "zq(marker" does not compile at offset 9' "$TMP/err" &&
    grep -qF "$(basename "$TMP/badrx.bundle")" "$TMP/err"; then
-    ok "inspect names the regex that does not compile (exit 1)"
+    ok "inspect names the regex that does not compile and its rule (exit 2, a bad bundle)"
 else
-    bad "inspect names the regex that does not compile (exit 1)" "exit $rc; $(cat "$TMP/err")"
+    bad "inspect names the regex that does not compile and its rule (exit 2, a bad bundle)" "exit $rc; $(cat "$TMP/err")"
 fi
 "$PALISADE" inspect "$TMP/rx.bundle" >/dev/null 2>&1
 rc=$?

@@ -140,6 +140,17 @@ mkdir -p "$TMP/lintapex"
 "$PALISADE" learn --events "$TMP/apex.jsonl" --collapse-dns 2 -o "$TMP/lintapex/l.pal" 2>/dev/null
 expect_eq "the apex seen too: no suppression, no lint finding" \
     "$(grep -c palisade:ignore "$TMP/lintapex/l.pal") $("$PALISADE" lint --format json "$TMP/lintapex" 2>&1 | jq -c '[.findings[].code]')" "0 []"
+# a later merge that learns the apex itself makes learn's own suppression
+# stale (PAL0711 would flag it): the merge removes it, and only it
+dnsev a.cdn.example b.cdn.example >"$TMP/apex1.jsonl"
+dnsev cdn.example >"$TMP/apex2.jsonl"
+mkdir -p "$TMP/lintapex2"
+"$PALISADE" learn --events "$TMP/apex1.jsonl" --collapse-dns 2 -o "$TMP/lintapex2/l.pal" 2>/dev/null
+n_before=$(grep -c 'palisade:ignore PAL0712' "$TMP/lintapex2/l.pal")
+"$PALISADE" learn --events "$TMP/apex2.jsonl" --collapse-dns 2 --merge "$TMP/lintapex2/l.pal" 2>/dev/null
+expect_eq "a merge that learns the apex drops learn's stale PAL0712 suppression; lint is clean" \
+    "$n_before $(grep -c 'palisade:ignore' "$TMP/lintapex2/l.pal") $(grep -c -e 'allow "\*.cdn.example"' -e 'allow "cdn.example"' "$TMP/lintapex2/l.pal") $("$PALISADE" lint --format json "$TMP/lintapex2" 2>&1 | jq -c '[.findings[].code]')" \
+    "1 0 2 []"
 python3 - "$TMP/lab.pal" <<'EOF'
 import sys
 p = sys.argv[1]

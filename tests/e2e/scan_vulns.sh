@@ -81,6 +81,33 @@ ok "--allow-list: an expired entry does not apply, and says so" \
 ok "sarif: an allowed vulnerability is a suppressed result" \
    '[ "$(q "$tmp/f.sarif" ".runs[0].results[] | select(.ruleId==\"CVE-2024-0001\") | .suppressions[0].status")" = accepted ]'
 
+# the allow list as README.md documents it: its example, pointed at this
+# feed's CVE (libssl3 is built from the source package openssl), applies;
+# the same entry for another package does not; the JSON form reads the same
+python3 - "$(dirname "$0")/../../README.md" "$tmp/readme-allow.yaml" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+blocks = [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if b.startswith("allow:")]
+if len(blocks) != 1: sys.exit("README.md: want one ```yaml block starting with allow:, found %d" % len(blocks))
+open(sys.argv[2], "w").write(blocks[0])
+PY
+readme_rc=$?
+id=$(sed -n 's/^ *- id: *\([^ ]*\).*/\1/p' "$tmp/readme-allow.yaml")
+sed "s/$id/CVE-2024-0001/" "$tmp/readme-allow.yaml" >"$tmp/ra.yaml"
+scan --allow-list "$tmp/ra.yaml" >"$tmp/ra.json"
+sed 's/package: openssl/package: zlib/' "$tmp/ra.yaml" >"$tmp/rb.yaml"
+scan --allow-list "$tmp/rb.yaml" >"$tmp/rb.json"
+printf '{"allow": [{"id": "cve-2024-0001", "package": "libssl3", "reason": "r"}]}\n' >"$tmp/ra.json-list"
+scan --allow-list "$tmp/ra.json-list" >"$tmp/rc.json"
+ok "README's allow-list example applies as documented (package: the source package; JSON; id in any case)" \
+   '[ $readme_rc -eq 0 ] && [ "$(q "$tmp/ra.json" ".vulnerabilities[] | select(.id==\"CVE-2024-0001\") | .status")" = allowed ] &&
+    [ "$(q "$tmp/rb.json" ".vulnerabilities[] | select(.id==\"CVE-2024-0001\") | .status")" = fail ] &&
+    [ "$(q "$tmp/rc.json" ".vulnerabilities[] | select(.id==\"CVE-2024-0001\") | .status")" = allowed ]'
+"$PAL" scan --help >"$tmp/help.txt"
+ok "scan --help gives the allow list's and the exceptions' keys, and which applies first" \
+   'grep -q "allow: \[{id, package, reason, expires}\]" "$tmp/help.txt" &&
+    grep -q "exceptions: \[{id, image, path, reason, expires}\]" "$tmp/help.txt" && grep -q "applied after --allow-list" "$tmp/help.txt"'
+
 cat >"$tmp/exc.yaml" <<'EOF'
 exceptions:
   - id: CVE-2099-0003

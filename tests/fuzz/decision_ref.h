@@ -144,7 +144,7 @@ static char *ref_error(const pal_program *p, long line, const char *why)
     return s;
 }
 
-/* the learning splice of cli/events.c, then the conn splice of cmd_agent.c */
+/* the learning splice of cli/events.c, the rotation one after it, then the conn splice of cmd_agent.c */
 static char *ref_line(const pal_program *p, const pal_decision *d, const pal_decision_ctx *c)
 {
     char *js;
@@ -162,6 +162,22 @@ static char *ref_line(const pal_program *p, const pal_decision *d, const pal_dec
             free(js);
             js = t;
         }
+    }
+    if (c->rotation && !c->error) {
+        size_t at = c->learning ? 17 : 1, n = strlen(js);
+        char *t = malloc(n + 40);
+        memcpy(t, js, at);
+        int k = snprintf(t + at, 40, "\"rotation\":%lu,", c->rotation);
+        memcpy(t + at + k, js + at, n - at + 1);
+        free(js);
+        js = t;
+    } else if (c->rotation) {
+        size_t n = strlen(js);
+        char *t = malloc(n + 40);
+        int k = snprintf(t, 40, "{\"rotation\":%lu,", c->rotation);
+        memcpy(t + k, js + 1, n);
+        free(js);
+        js = t;
     }
     size_t n = strlen(js);
     char *out = malloc(n + 40);

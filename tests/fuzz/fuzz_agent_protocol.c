@@ -32,6 +32,7 @@
  *   cc -DPAL_FUZZ_MAIN ... tests/fuzz/fuzz_agent_protocol.c build/libpalisade.a ...
  */
 #include "tests/fuzz/replay.h"
+#include "tests/fuzz/fuzz_util.h"
 #include "engine/runtime/session.h"
 #include "engine/runtime/workers.h"
 #include "engine/base/limits.h"
@@ -61,34 +62,11 @@ static const char *POLICY =
     "rule \"shell\" {\n  on process\n  when process.name in shells\n  effect block\n  severity critical\n"
     "  message \"shell \\\"{process.command_line}\\\"\"\n}\n";
 
-static int read_policy(void *user, const char *relpath, char **data, size_t *len)
-{
-    if (strcmp(relpath, "fz.pal")) return -1;
-    *len = strlen(POLICY);
-    *data = malloc(*len + 1);
-    if (!*data) return -1;
-    memcpy(*data, POLICY, *len + 1);
-    return 0;
-}
-
 static pal_program *program(void)
 {
     static pal_program *p;
-    if (p) return p;
-    pal_compile_opts o = {0};
-    o.revision = "fz-1";
-    o.read = read_policy;
-    const char *paths[] = {"fz.pal"};
-    unsigned errs = 0, warns = 0;
-    p = pal_compile(paths, 1, &o, &errs, &warns);
-    if (!p) abort();   /* the policy above compiles */
+    if (!p) p = fz_compile("fz.pal", POLICY, "fz-1");
     return p;
-}
-
-static uint64_t next(uint64_t *s)
-{
-    *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
-    return *s;
 }
 
 static bool learn_odd(void *user, const pal_program *p, const pal_event *ev, const pal_decision *d)
@@ -146,7 +124,7 @@ static void check_answer(check *ck, client *cl, const char *line, size_t len)
     if ((size_t)cl->lines >= ck->nref) { fprintf(stderr, "more answers than lines\n"); abort(); }
     const ref_line *r = &ck->ref[cl->lines++];
     pal_strbuf_clear(&ck->want);
-    pal_decision_ctx c = {r->lineno, ck->conn, false, NULL, false};
+    pal_decision_ctx c = {r->lineno, ck->conn, false, NULL, false, 0};
     if (r->unfinished && ck->cut) {
         c.error = ck->cut_why;
         if (pal_decision_write(&ck->want, ck->fresh->p, NULL, &c) != 0) abort();
@@ -244,7 +222,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *space = pal_session_space(&s, &avail);
         if (!pal_session_blocked(&s) && off < n) {
             if (!space) abort();
-            size_t k = 1 + next(&rng) % max_read;
+            size_t k = 1 + fz_next(&rng) % max_read;
             if (k > avail) k = avail;
             if (k > n - off) k = n - off;
             memcpy(space, in + off, k);
@@ -259,7 +237,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
         /* the client reads a little or a lot; now and then nothing */
-        size_t k = next(&rng) % 8 ? 1 + next(&rng) % (2 * (out_limit ? out_limit : 4096) + 256) : 0;
+        size_t k = fz_next(&rng) % 8 ? 1 + fz_next(&rng) % (2 * (out_limit ? out_limit : 4096) + 256) : 0;
         if (w) {
             /* every slot in flight: wait for the oldest; else take what is done */
             if (!pal_workers_can_begin(w)) pal_workers_wait(w, -1);

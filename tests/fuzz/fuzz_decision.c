@@ -15,6 +15,7 @@
  * corpora (tests/fuzz/replay.h): `make fuzz-replay`.
  */
 #include "tests/fuzz/replay.h"
+#include "tests/fuzz/fuzz_util.h"
 #include "tests/fuzz/decision_ref.h"
 
 #include "engine/base/json.h"
@@ -28,28 +29,12 @@ static const char *POLICY =
     "rule \"no shells\" {\n  on process\n  when process.name == \"cmd.exe\"\n  effect prevent\n  severity high\n"
     "  message \"shell {process.command_line}\"\n}\n";
 
-static int read_policy(void *user, const char *relpath, char **data, size_t *len)
-{
-    (void)user;
-    (void)relpath;
-    *len = strlen(POLICY);
-    *data = malloc(*len + 1);
-    if (!*data) return -1;
-    memcpy(*data, POLICY, *len + 1);
-    return 0;
-}
-
 static const pal_program *program(void)
 {
     static pal_program *p;
     if (!p) {
-        pal_compile_opts o = {0};
-        o.revision = "r\"ev\\1";
-        o.read = read_policy;
-        const char *paths[] = {"main.pal"};
-        unsigned errs = 0, warns = 0;
-        p = pal_compile(paths, 1, &o, &errs, &warns);
-        if (!p || p->nrules < 2) {
+        p = fz_compile("main.pal", POLICY, "r\"ev\\1");
+        if (p->nrules < 2) {
             fprintf(stderr, "fuzz_decision: the policy does not compile\n");
             abort();
         }
@@ -98,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* line numbers past 2^53 are left out: cJSON printed those with 15 digits where they do not round-trip */
     static const long lines[] = {0, 1, 7, 99, 100, 2147483647L, 2147483648L, 1099511627776L, -1};
     pal_decision_ctx c = {lines[lsel % (sizeof lines / sizeof lines[0])], (flags & 1) ? (unsigned long)lsel * 977u + 1 : 0,
-                          (flags & 2) != 0, NULL, false};
+                          (flags & 2) != 0, NULL, false, (lsel & 0x40) ? (unsigned long)lsel % 3 + 1 : 0};
     if (flags & 4) c.error = NEXT_STR();
 
     pal_match m[4];

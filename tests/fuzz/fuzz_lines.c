@@ -20,6 +20,7 @@
  *   cc -DPAL_FUZZ_MAIN ... tests/fuzz/fuzz_lines.c build/libpalisade.a ...
  */
 #include "tests/fuzz/replay.h"
+#include "tests/fuzz/fuzz_util.h"
 #include "engine/base/lines.h"
 #include "engine/base/limits.h"
 
@@ -41,12 +42,6 @@ typedef struct run {
     const char **kept;         /* kept[i]: where line v[nchecked + i] was handed on */
     size_t nkept, capkept, nchecked;
 } run;
-
-static uint64_t next(uint64_t *s)
-{
-    *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
-    return *s;
-}
 
 static void add(run *r, const char *line, size_t len, bool toolong, long lineno)
 {
@@ -79,7 +74,7 @@ static int on_line(void *user, const char *line, size_t len, bool toolong, long 
         }
         r->kept[r->nkept++] = line;
     }
-    return r->stop_every && next(&r->stop_rng) % r->stop_every == 0;
+    return r->stop_every && fz_next(&r->stop_rng) % r->stop_every == 0;
 }
 
 /* The reference: the whole input at once.  A line is the bytes before its
@@ -165,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *space = pal_lines_space(&l, &avail);
         if (!space) abort();                           /* nothing held, so there is room */
         if (avail < 4096) abort();
-        size_t k = 1 + next(&cut_rng) % max_read;
+        size_t k = 1 + fz_next(&cut_rng) % max_read;
         if (k > avail) k = avail;
         if (k > n - off) k = n - off;
         memcpy(space, in + off, k);

@@ -27,6 +27,7 @@
  *    entry taken has been decided once (read == committed).
  */
 #include "tests/fuzz/replay.h"
+#include "tests/fuzz/fuzz_util.h"
 #include "engine/remote/rstream.h"
 #include "lang/compile/palc.h"
 
@@ -42,36 +43,15 @@ static const char *POLICY =
     "rule \"echo\" {\n  on process\n  when process.name like \"*\"\n  effect alert\n"
     "  message \"{process.name} ran {process.command_line}\"\n}\n";
 
-static int read_policy(void *user, const char *relpath, char **data, size_t *len)
-{
-    (void)user;
-    if (strcmp(relpath, "fz.pal")) return -1;
-    *len = strlen(POLICY);
-    *data = malloc(*len + 1);
-    if (!*data) return -1;
-    memcpy(*data, POLICY, *len + 1);
-    return 0;
-}
-
 static pal_program *program(void)
 {
     static pal_program *p;
-    if (p) return p;
-    pal_compile_opts o = {0};
-    o.revision = "fz-1";
-    o.read = read_policy;
-    const char *paths[] = {"fz.pal"};
-    unsigned errs = 0, warns = 0;
-    p = pal_compile(paths, 1, &o, &errs, &warns);
-    if (!p) abort();   /* the policy above compiles */
+    if (!p) p = fz_compile("fz.pal", POLICY, "fz-1");
     return p;
 }
 
 /* ---- the fuzz bytes, and the RESP they become ---- */
 
-typedef struct in { const uint8_t *p; size_t n, i; } in;
-
-static unsigned byte(in *s) { return s->i < s->n ? s->p[s->i++] : 0; }
 
 typedef struct out { char *s; size_t len, cap; bool full; } out;
 
@@ -117,9 +97,9 @@ static const char *WORDS[] = {
 #define NWORDS (sizeof WORDS / sizeof WORDS[0])
 
 /* A bulk string: a word, an id, or bytes of the input. */
-static void string(in *s, out *o, unsigned long long *serial)
+static void string(fz_bytes *s, out *o, unsigned long long *serial)
 {
-    unsigned k = byte(s);
+    unsigned k = fz_byte(s);
     if (k < 96) { const char *w = WORDS[k % NWORDS]; bulk(o, w, strlen(w)); return; }
     if (k < 192) {
         char id[48];
@@ -127,7 +107,7 @@ static void string(in *s, out *o, unsigned long long *serial)
         bulk(o, id, (size_t)n);
         return;
     }
-    size_t n = byte(s) % 96;   /* up to 95: ids past 47 bytes are refused */
+    size_t n = fz_byte(s) % 96;   /* up to 95: ids past 47 bytes are refused */
     if (n > s->n - s->i) n = s->n - s->i;
     bulk(o, (const char *)s->p + s->i, n);
     s->i += n;
@@ -135,10 +115,10 @@ static void string(in *s, out *o, unsigned long long *serial)
 
 typedef struct budget { unsigned long long serial; size_t elements; } budget;
 
-static void reply(in *s, out *o, int depth, budget *b);
+static void reply(fz_bytes *s, out *o, int depth, budget *b);
 
 /* n elements: each its own tree, or (a "huge count") one tree repeated. */
-static void array_of(in *s, out *o, int depth, budget *b, size_t n, bool repeat)
+static void array_of(fz_bytes *s, out *o, int depth, budget *b, size_t n, bool repeat)
 {
     if (b->elements + n > ELEMENTS_MAX) n = b->elements < ELEMENTS_MAX ? ELEMENTS_MAX - b->elements : 0;
     b->elements += n;
@@ -159,33 +139,33 @@ static void array_of(in *s, out *o, int depth, budget *b, size_t n, bool repeat)
 /* An entry as a server writes one: [id, [field, value, ...]], fields and
    values from the grammar so that they are sometimes not strings (the
    entry at depth, its fields at depth + 1, theirs at depth + 2). */
-static void entry(in *s, out *o, int depth, budget *b)
+static void entry(fz_bytes *s, out *o, int depth, budget *b)
 {
     put(o, "*2\r\n", 4);
-    unsigned k = byte(s);
+    unsigned k = fz_byte(s);
     if (k & 0x80) reply(s, o, depth + 1, b); else string(s, o, &b->serial);
     if (depth + 2 > DEPTH_LEAVES + 1) { put(o, "$-1\r\n", 5); return; }   /* too deep for its fields */
     unsigned pairs = k & 7;
     if (k & 0x40) { put(o, "$-1\r\n", 5); return; }   /* a deleted entry: [id, nil] */
     putf(o, "*%lld\r\n", 2ll * pairs + ((k & 0x20) ? 1 : 0));   /* an odd count: a field with no value */
     for (unsigned i = 0; i < 2 * pairs + ((k & 0x20) ? 1u : 0u); i++) {
-        if (byte(s) & 1) reply(s, o, depth + 2, b); else string(s, o, &b->serial);
+        if (fz_byte(s) & 1) reply(s, o, depth + 2, b); else string(s, o, &b->serial);
     }
 }
 
-static void reply(in *s, out *o, int depth, budget *b)
+static void reply(fz_bytes *s, out *o, int depth, budget *b)
 {
     if (o->full) return;
-    unsigned t = byte(s);
+    unsigned t = fz_byte(s);
     if (depth >= DEPTH_LEAVES) t %= 4;   /* only leaves down there */
     switch (t % 12) {
     case 0: string(s, o, &b->serial); break;
     case 1: put(o, "$-1\r\n", 5); break;                       /* nil */
-    case 2: putf(o, ":%lld\r\n", (long long)byte(s) - 128); break;
+    case 2: putf(o, ":%lld\r\n", (long long)fz_byte(s) - 128); break;
     case 3: put(o, (t & 16) ? "+stream\r\n" : "-ERR hostile\r\n", (t & 16) ? 9 : 14); break;
     case 4: put(o, "*-1\r\n", 5); break;                       /* a nil array */
     case 5: case 6: {                                          /* an array */
-        unsigned k = byte(s);
+        unsigned k = fz_byte(s);
         bool huge = k & 0x80;
         size_t n = huge ? 100 + (size_t)(k & 0x7f) * 23 : k % 8;
         array_of(s, o, depth, b, n, huge);
@@ -196,7 +176,7 @@ static void reply(in *s, out *o, int depth, budget *b)
         entry(s, o, depth, b);
         break;
     case 9: {                                                  /* entries: [entry, ...] */
-        unsigned k = byte(s);
+        unsigned k = fz_byte(s);
         size_t n = (k & 0x80) ? 100 + (size_t)(k & 0x7f) * 23 : k % 16;
         if (b->elements + n > ELEMENTS_MAX) n = b->elements < ELEMENTS_MAX ? ELEMENTS_MAX - b->elements : 0;
         b->elements += n;
@@ -254,8 +234,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;
     pal_program *p = program();
-    in s = {data, size, 0};
-    unsigned cfg = byte(&s);
+    fz_bytes s = {data, size, 0};
+    unsigned cfg = fz_byte(&s);
     static const unsigned rooms[] = {8, 64, 512, 4096};
     static const char *fields[] = {"event", "ev", "other", "entry"};
     pal_rstream_opts o;
@@ -282,7 +262,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     redisReader *rd = redisReaderCreate();
     if (!rd) abort();
     for (int ops = 0; s.i < s.n && ops < 64; ops++) {
-        unsigned op = byte(&s) % 5;
+        unsigned op = fz_byte(&s) % 5;
         if (op == 3) { pal_rstream_test_feed(rs, &d); continue; }
         if (op == 4) { drain(rs, &sn); continue; }
         size_t from = resp.len;

@@ -21,6 +21,7 @@
  * (`make fuzz-replay`).
  */
 #include "tests/fuzz/replay.h"
+#include "tests/fuzz/fuzz_util.h"
 #include "engine/runtime/runtime.h"
 #include "engine/runtime/seq.h"
 #include "engine/base/limits.h"
@@ -51,27 +52,10 @@ enum { WITHIN = 10000, TOL = PAL_SEQ_TOLERANCE_MS, MAXEV = 400, NCORR = 5 };
 static const int64_t T0 = 1704067200000;   /* 2024-01-01T00:00:00Z */
 static const int64_t CLOCK = 1800000000000;
 
-static int read_policy(void *user, const char *relpath, char **data, size_t *len)
-{
-    (void)user;
-    if (strcmp(relpath, "seq.pal")) return -1;
-    *len = strlen(POLICY);
-    *data = malloc(*len + 1);
-    if (!*data) return -1;
-    memcpy(*data, POLICY, *len + 1);
-    return 0;
-}
-
 static pal_program *program(void)
 {
     static pal_program *p;
-    if (p) return p;
-    pal_compile_opts o = {0};
-    o.read = read_policy;
-    const char *paths[] = {"seq.pal"};
-    unsigned errs = 0, warns = 0;
-    p = pal_compile(paths, 1, &o, &errs, &warns);
-    if (!p) abort();   /* the policy above compiles */
+    if (!p) p = fz_compile("seq.pal", POLICY, NULL);
     return p;
 }
 

@@ -23,7 +23,7 @@ Prints "N passed, M failed".
 """
 import json, os, re, subprocess, sys, tempfile
 
-PAL = os.environ.get("PALISADE") or os.path.join(os.environ.get("BUILD", "build"), "palisade")
+PAL = os.path.abspath(os.environ.get("PALISADE") or os.path.join(os.environ.get("BUILD", "build"), "palisade"))
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 def parse(path):
@@ -74,7 +74,10 @@ def run_case(path):
             elif kind == "STDERR": want_stderr = [l.strip() for l in body.splitlines() if l.strip()]
             else: return f"unknown section %%{kind}"
         if errors is not None:
-            r = subprocess.run([PAL, "build", repo, "-o", os.path.join(tmp, "b")], capture_output=True, text=True, timeout=60)
+            # run inside the repo, so files are named by their repo paths as a
+            # user there sees them (commands name a file as it opens from the cwd)
+            r = subprocess.run([PAL, "build", ".", "-o", os.path.join(tmp, "b")], capture_output=True, text=True,
+                               timeout=60, cwd=repo)
             got = [l for l in r.stderr.splitlines() if re.search(r"(error|warning)\[PAL\d+\]", l)]
             want = [l for l in errors.splitlines() if l.strip()]
             if errors.strip() == "" and r.returncode != 0:
@@ -93,12 +96,14 @@ def run_case(path):
             ev = os.path.join(tmp, "events.jsonl")
             with open(ev, "w", encoding="utf-8") as f:
                 f.write(events)
-            r = subprocess.run([PAL, "eval", "--policy", repo, "--events", ev] + args, capture_output=True, text=True, timeout=60)
+            r = subprocess.run([PAL, "eval", "--policy", ".", "--events", ev] + args, capture_output=True, text=True,
+                               timeout=60, cwd=repo)
         elif inventory is not None:
             inv = os.path.join(tmp, "inv.json")
             with open(inv, "w", encoding="utf-8") as f:
                 f.write(inventory)
-            r = subprocess.run([PAL, "eval", "--policy", repo, "--inventory", inv], capture_output=True, text=True, timeout=60)
+            r = subprocess.run([PAL, "eval", "--policy", ".", "--inventory", inv], capture_output=True, text=True,
+                               timeout=60, cwd=repo)
         else:
             return "a case needs %%EVENTS, %%INVENTORY or %%ERRORS"
         if r.returncode not in (0, 1):

@@ -10,6 +10,7 @@
  */
 #include "tests/unit/unit.h"
 
+#include <dirent.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -336,6 +337,75 @@ static void test_lookup_off_loop(void)
     close(lfd);
 }
 
+/* The threads of this process (each lookup out is one). */
+static int threads_now(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    if (!d) return -1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* A resolver that does not answer: every attempt to connect gives up
+   (closes, as the stream's reconnect does) and tries again.  At most one
+   lookup per connection is out — the next attempt waits for the one still
+   out instead of starting another thread — and when it answers at last,
+   that attempt connects with its answer. */
+static void test_lookup_one_per_connection(void)
+{
+    int port, lfd = listener(&port);
+    CHECK(lfd >= 0);
+    if (lfd < 0) return;
+    pal_resp_set_resolver(held_resolver);
+    hold();
+    char url[200], err[300];
+    snprintf(url, sizeof url, "redis://never-answers.invalid:%d/s", port);
+    pal_redis_url u;
+    CHECK_INT(pal_redis_url_parse(url, &u, err, sizeof err), 0);
+    pal_resp *c = pal_resp_new(&u);
+    int before = threads_now();
+    CHECK(before > 0);
+    for (int attempt = 0; attempt < 8; attempt++) {
+        CHECK_INT(pal_resp_connect(c), 0);
+        CHECK_INT(pal_resp_state(c), PAL_RESP_RESOLVING);
+        CHECK(pal_resp_fd(c) >= 0);
+        CHECK_INT(pal_resp_events(c), POLLIN);
+        pal_resp_close(c, "no answer yet");
+        /* closed: nothing to poll, though the lookup is still out */
+        CHECK_INT(pal_resp_state(c), PAL_RESP_DOWN);
+        CHECK_INT(pal_resp_fd(c), -1);
+        CHECK_INT(pal_resp_events(c), 0);
+    }
+    wait_entered();
+    int grew = threads_now() - before;
+    CHECK(grew <= 1);   /* 8 before the cap (threads that ended since only lower it) */
+    if (grew > 1) fprintf(stderr, "  %d lookup threads for one connection\n", grew);
+    /* the attempt after the answer came connects with it */
+    CHECK_INT(pal_resp_connect(c), 0);
+    struct pollfd p = {pal_resp_fd(c), pal_resp_events(c), 0};
+    release();
+    CHECK_INT(poll(&p, 1, 20000), 1);
+    CHECK_INT(pal_resp_io(c, p.revents), 0);
+    CHECK(!gave_up());
+    CHECK(pal_resp_state(c) == PAL_RESP_CONNECTING || pal_resp_state(c) == PAL_RESP_UP);
+    int sfd = accept(lfd, NULL, NULL);
+    CHECK(sfd >= 0);
+    if (sfd >= 0) close(sfd);
+    pal_resp_free(c);
+
+    /* a connection freed while its lookup is out lets it go: the thread ends alone */
+    hold();
+    c = pal_resp_new(&u);
+    CHECK_INT(pal_resp_connect(c), 0);
+    pal_resp_close(c, NULL);
+    pal_resp_free(c);
+    release();
+    pal_resp_set_resolver(NULL);
+    close(lfd);
+}
+
 /* The consumer-group member turns while its lookup is held: step returns,
    nothing is ready, and once the name answers its setup (XGROUP CREATE)
    reaches the server. */
@@ -549,6 +619,7 @@ int main(void)
     test_bracket_junk();
     test_etag_control_bytes();
     test_lookup_off_loop();
+    test_lookup_one_per_connection();
     test_rstream_lookup_held();
     test_same_server();
     test_durations();

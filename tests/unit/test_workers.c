@@ -254,7 +254,7 @@ static void test_reload_correlations(void)
     pal_strbuf out;
     pal_strbuf_init(&out, 0);
     pal_tally t = {0};
-    pal_batch_dest dest = {&out, &t, 0, false};
+    pal_batch_dest dest = {&out, &t, 0, false, 0};
     static char lines[64][160];
     long lineno = 0;
     for (int k = 0; k < 8; k++) {
@@ -321,7 +321,7 @@ static void test_reload_between_batches(void)
     pal_strbuf out;
     pal_strbuf_init(&out, 0);
     pal_tally t = {0};
-    pal_batch_dest dest = {&out, &t, 0, false};
+    pal_batch_dest dest = {&out, &t, 0, false, 0};
     long lineno = 0;
     for (int k = 0; k < 40; k++) {
         if (k == 20) pal_workers_set_program(w, pb);
@@ -394,7 +394,7 @@ static void test_slots_and_errors(void)
     pal_strbuf out;
     pal_strbuf_init(&out, 0);
     pal_tally t = {0};
-    pal_batch_dest dest = {&out, &t, 9, true};
+    pal_batch_dest dest = {&out, &t, 9, true, 0};
     const char *shell = "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"cmd.exe\"}}";
     CHECK_INT(pal_batch_add(b1, shell, strlen(shell), false, 1), 0);
     const char *quiet = "{\"event\":{\"category\":[\"network\"]}}";
