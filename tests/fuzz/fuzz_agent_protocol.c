@@ -199,7 +199,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pal_session_init(&s, &out, out_limit, replies, conn, &counts);
     s.lines.max_line = max_line;
     pal_workers *w = NULL;
-    pal_workers_opts wo = {1 + ((data[0] >> 6) & 1), 1 + ((data[0] >> 7) & 1), 1 + data[2] % 8};
+    pal_workers_opts wo = {.threads = 1 + ((data[0] >> 6) & 1), .slots = 1 + ((data[0] >> 7) & 1), .batch_lines = 1 + data[2] % 8};
     if (!replies && (data[0] & 32)) {
         char werr[128];
         if (!(w = pal_workers_new(&wo, &d, werr, sizeof werr))) abort();
