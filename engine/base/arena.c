@@ -19,7 +19,7 @@ void pal_arena_init(pal_arena *a, size_t cap)
     a->cap = cap;
 }
 
-void *pal_arena_alloc(pal_arena *a, size_t n)
+void *pal_arena_alloc_uninit(pal_arena *a, size_t n)
 {
     if (n > SIZE_MAX / 2) return NULL;
     n = (n + 15u) & ~(size_t)15u;
@@ -42,13 +42,20 @@ void *pal_arena_alloc(pal_arena *a, size_t n)
     }
     void *p = b->data + b->used;
     b->used += n;
-    memset(p, 0, n);
+    return p;
+}
+
+void *pal_arena_alloc(pal_arena *a, size_t n)
+{
+    void *p = pal_arena_alloc_uninit(a, n);
+    if (p) memset(p, 0, n);
     return p;
 }
 
 char *pal_arena_strndup(pal_arena *a, const char *s, size_t n)
 {
-    char *p = pal_arena_alloc(a, n + 1);
+    if (n == SIZE_MAX) return NULL;
+    char *p = pal_arena_alloc_uninit(a, n + 1);
     if (!p) return NULL;
     memcpy(p, s, n);
     p[n] = 0;

@@ -22,6 +22,9 @@ typedef struct pal_arena {
 
 void pal_arena_init(pal_arena *a, size_t cap);
 void *pal_arena_alloc(pal_arena *a, size_t n);           /* 16-aligned, zeroed */
+/* 16-aligned, not zeroed: for bytes the caller writes at once (a string's
+   text), where zeroing first is work thrown away. */
+void *pal_arena_alloc_uninit(pal_arena *a, size_t n);
 char *pal_arena_strndup(pal_arena *a, const char *s, size_t n);  /* NUL-terminated */
 void pal_arena_reset(pal_arena *a);
 void pal_arena_free(pal_arena *a);

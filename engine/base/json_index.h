@@ -78,10 +78,13 @@ typedef struct pal_jx {
     size_t t;              /* the next token's offset, or PAL_JX_NONE */
     size_t pos;            /* just after what was consumed last */
     size_t max_number;     /* as pal_json_opts; 0 = no limit */
-    uint32_t depth, max_depth;
     uint8_t state;
-    bool err;
+    uint32_t depth, max_depth;
     uint64_t objects[PAL_JX_MAX_DEPTH / 64];   /* bit d: the container at depth d is an object */
+    /* err apart from state: next to it, a compiler tests both with one
+       16-bit load after two 8-bit stores, which cannot be forwarded from
+       the store buffer (a stall of a dozen cycles per token) */
+    bool err;
 } pal_jx;
 
 /* ---- the index ---- */

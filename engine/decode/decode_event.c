@@ -221,7 +221,7 @@ static void normalize_windows_paths(evctx *e)
         unsigned i = path_fields[k];
         pal_value *v = &e->slots[i];
         if (v->tag != PV_STR || !v->len) continue;
-        char *out = dec_alloc(&e->d, 2 * (size_t)v->len + 1);
+        char *out = dec_alloc_text(&e->d, 2 * (size_t)v->len + 1);
         if (!out) return;
         unsigned unmapped = 0;
         size_t n = dec_winpath_normalize(v->u.s, v->len, e->opts, out, out + v->len + 1, &unmapped);

@@ -123,6 +123,7 @@ static struct {
     fast_entry e[FAST_MAX_ENTRIES];
     fast_slot slot[FAST_SLOTS];
     const char *key[FAST_SLOTS];   /* each slot's key, NUL-terminated (a pruned node's name) */
+    uint64_t head2[FAST_SLOTS];    /* its bytes 8..15, zero-padded: most longer keys compare in two words */
     bool port[DEC_MAX_FIELDS];     /* per PS_EVENT field: dec_is_port_field, */
     bool list[DEC_MAX_FIELDS];     /* PT_LIST, */
     uint16_t pathlen[DEC_MAX_FIELDS];   /* strlen(pal_field_json), once */
@@ -231,6 +232,7 @@ static bool add_row(unsigned state, unsigned entry, const char *key)
     while (T.slot[i].entry) i = (i + 1) & (FAST_SLOTS - 1);
     T.slot[i] = (fast_slot){head, (uint16_t)(h >> 16), (uint16_t)state, (uint16_t)(entry + 1), (uint16_t)n};
     T.key[i] = key;
+    T.head2[i] = n > 8 ? key_head(key + 8, n - 8 < 8 ? n - 8 : 8) : 0;
     T.nslots++;
     if (n > T.maxklen) T.maxklen = (unsigned)n;
     return true;
@@ -310,7 +312,9 @@ static inline int lookup(unsigned state, const char *k, size_t n, const char *en
         const fast_slot *sl = &T.slot[i];
         if (!sl->entry) return -1;
         if (sl->head != head || sl->tag != tag || sl->state != state || sl->klen != n) continue;
-        if (n > 8 && memcmp(T.key[i] + 8, k + 8, n - 8) != 0) continue;
+        if (n > 8 && (T.head2[i] != key_head_in(k + 8, n - 8 < 8 ? n - 8 : 8, end) ||
+                      (n > 16 && memcmp(T.key[i] + 16, k + 16, n - 16) != 0)))
+            continue;
         *name = T.key[i];
         return sl->entry - 1;
     }
@@ -648,18 +652,38 @@ RD int read_both(dec_fast *f, fast_rd *r, bool jx, pal_json_type t, fast_occ *oc
 
 typedef struct fast_level {
     uint16_t state;    /* the entry matched up to this object */
-    uint16_t met0;     /* its keys start here in met[] */
+    uint16_t met0;     /* the names met in the objects open before it */
+    uint32_t serial;   /* its number among the objects this thread's passes opened */
     cJSON *tree;       /* its pruned node, NULL when no looked-up path passes through it */
 } fast_level;
 
 #define FAST_MET 512u   /* names met in the open objects */
+
+/* A name met twice in one object is found by a stamp per entry: the serial
+   of the object it was last met in (each object a pass opens gets a new
+   one), so the check is one load, not a scan of the object's names so far.
+   Per thread, and kept from line to line: nothing is cleared per line, the
+   stamps only when the serials wrap around. */
+static _Thread_local struct {
+    uint32_t serial;
+    uint32_t stamp[FAST_MAX_ENTRIES];
+} met_tls;
+
+static inline uint32_t next_serial(void)
+{
+    if (++met_tls.serial == 0) {
+        memset(met_tls.stamp, 0, sizeof met_tls.stamp);
+        met_tls.serial = 1;
+    }
+    return met_tls.serial;
+}
 
 /* The pass itself, with either reader: 0, or why the line goes to the tree. */
 RD int scan(dec_fast *f, fast_rd *r, bool jx, const uint8_t *want)
 {
     uint8_t reached[DEC_FAST_MAX_LOOKUPS / 8];
     memset(reached, 0, (T.nlookups + 7) / 8);
-    uint16_t met[FAST_MET];
+    uint32_t *stamp = met_tls.stamp;
     unsigned nmet = 0;
     fast_level lv[DEC_FAST_LEVELS];
     unsigned nlv = 0;
@@ -669,7 +693,7 @@ RD int scan(dec_fast *f, fast_rd *r, bool jx, const uint8_t *want)
     if (t != PAL_JSON_OBJECT) return t == PAL_JSON_NONE ? PAL_SLOW_JSON : PAL_SLOW_OTHER;
     f->root = new_node(f, cJSON_Object);
     if (!f->root || !rd_enter(r, jx)) return PAL_SLOW_OTHER;
-    lv[nlv++] = (fast_level){0, 0, f->root};
+    lv[nlv++] = (fast_level){0, 0, next_serial(), f->root};
 
     for (;;) {
         pal_json_str key;
@@ -696,10 +720,10 @@ RD int scan(dec_fast *f, fast_rd *r, bool jx, const uint8_t *want)
             continue;
         }
         /* a name met twice: the tree reads such a line twice */
-        for (unsigned i = L->met0; i < nmet; i++)
-            if (met[i] == ei) return PAL_SLOW_DUPLICATE;
+        if (stamp[ei] == L->serial) return PAL_SLOW_DUPLICATE;
         if (nmet == FAST_MET) return PAL_SLOW_OTHER;
-        met[nmet++] = (uint16_t)ei;
+        stamp[ei] = L->serial;
+        nmet++;
         const fast_entry *E = &T.e[ei];
         if (E->flags & FE_LOOKUP) {
             if (bit_get(reached, E->lookup)) return PAL_SLOW_DUPLICATE;
@@ -733,7 +757,7 @@ RD int scan(dec_fast *f, fast_rd *r, bool jx, const uint8_t *want)
             if (occ) *occ = (fast_occ){.field = occ->field, .kind = DJ_OBJECT, .off = (uint32_t)rd_value_pos(r, jx)};
             if (node) node->type = cJSON_Object;
             if (!rd_enter(r, jx)) return PAL_SLOW_JSON;
-            lv[nlv++] = (fast_level){(uint16_t)ei, (uint16_t)nmet, (E->flags & FE_TREE_GROUP) ? node : NULL};
+            lv[nlv++] = (fast_level){(uint16_t)ei, (uint16_t)nmet, next_serial(), (E->flags & FE_TREE_GROUP) ? node : NULL};
             continue;
         }
         if (node && occ) {

@@ -172,6 +172,7 @@ void dec_bad_value(dec *d, const char *fmt, ...) __attribute__((format(printf, 2
 /* Give up on this input (a limit, or no memory); the message replaces err. */
 void dec_fatal(dec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void *dec_alloc(dec *d, size_t n);   /* from d->a; NULL (and fatal) when exhausted */
+void *dec_alloc_text(dec *d, size_t n);   /* the same, not zeroed: for text written at once */
 
 /* The path buffer grows as the walk descends and is cut back on return.
    Only keys that matched a schema path (or fixed adapter names) enter it. */

@@ -169,16 +169,26 @@ void dec_fatal(dec *d, const char *fmt, ...)
     va_end(ap);
 }
 
-void *dec_alloc(dec *d, size_t n)
+static void alloc_failed(dec *d)
 {
-    void *p = pal_arena_alloc(d->a, n ? n : 1);
-    if (!p) {
         if (d->a->cap)
             dec_fatal(d, "input too large: decoding it needs more than the %zu bytes of memory "
                      "allowed for one input", d->a->cap);
         else
             dec_fatal(d, "out of memory while decoding");
-    }
+}
+
+void *dec_alloc(dec *d, size_t n)
+{
+    void *p = pal_arena_alloc(d->a, n ? n : 1);
+    if (!p) alloc_failed(d);
+    return p;
+}
+
+void *dec_alloc_text(dec *d, size_t n)
+{
+    void *p = pal_arena_alloc_uninit(d->a, n ? n : 1);
+    if (!p) alloc_failed(d);
     return p;
 }
 
@@ -258,7 +268,7 @@ bool dec_str_value(dec *d, unsigned t, const char *s, size_t n, bool windows, pa
             return false;
         }
     }
-    char *p = dec_alloc(d, n + 1);
+    char *p = dec_alloc_text(d, n + 1);
     if (!p) return false;
     memcpy(p, s, n);
     p[n] = 0;

@@ -13,6 +13,9 @@
 #   baseline c  jq -c . > /dev/null, over the first BENCH_JQ_EVENTS lines
 #               (default 100,000: jq is slow, and a rate is a rate)
 #   palisade eval --only-findings, default policies
+#   palisade eval --only-findings, default policies but chains.pal (a copy of
+#               policies/ without it: what the correlations cost shows as the
+#               difference)
 #   palisade eval, every decision printed
 #   palisade agent, the file on standard input, decisions to /dev/null, and,
 #               when the agent takes --threads, with --threads 1 and
@@ -132,6 +135,12 @@ if [ -n "$SIMD" ]; then bench_best "$RUNS" /dev/null "$SIMD" "$EV"; simd=$BEST_C
 jqt=""
 if command -v jq >/dev/null 2>&1; then bench_best "$RUNS" /dev/null jq -c . "$TMP/jq.jsonl"; jqt=$BEST_CPU; fi
 BEST_OK=1 bench_best "$RUNS" /dev/null "$PAL" eval --only-findings --events "$EV"; ev_find=$BEST_CPU
+ev_nochain=""
+if [ -f policies/chains.pal ]; then
+    mkdir -p "$TMP/nochains" && cp -r policies/. "$TMP/nochains/" && rm -f "$TMP/nochains/chains.pal"
+    BEST_OK=1 bench_best "$RUNS" /dev/null "$PAL" eval --only-findings --policy "$TMP/nochains" --events "$EV"
+    ev_nochain=$BEST_CPU
+fi
 BEST_OK=1 bench_best "$RUNS" /dev/null "$PAL" eval --events "$EV"; ev_all=$BEST_CPU
 bench_best "$RUNS" "$EV" "$PAL" agent; ag=$BEST_CPU ag_rss=$BEST_RSS
 bench_best 1 "$TMP/small.jsonl" "$PAL" agent; ag_small_rss=$BEST_RSS
@@ -189,6 +198,7 @@ else printf '   %-52s SKIP: %s\n' "baseline b: simdjson On-Demand, one field per
 if [ -n "$jqt" ]; then line "baseline c: jq -c . > /dev/null (first $JQ_EVENTS lines)" "$jqt" "$JQ_EVENTS" ""
 else printf '   %-52s SKIP: jq is not installed\n' "baseline c: jq -c . > /dev/null"; fi
 line "palisade eval --only-findings" "$ev_find" "$EVENTS" "$(verdict "$(bench_rate "$EVENTS" "$ev_find")" "$cj_r" 2.5)"
+[ -z "$ev_nochain" ] || line "  the same, policies/ without chains.pal" "$ev_nochain" "$EVENTS" ""
 line "palisade eval, every decision printed" "$ev_all" "$EVENTS" "$(verdict "$(bench_rate "$EVENTS" "$ev_all")" "$cj_r" 1.5)"
 line "palisade agent < FILE, every decision" "$ag" "$EVENTS" ""
 
