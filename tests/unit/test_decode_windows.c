@@ -876,6 +876,113 @@ static void test_user_data_and_wfp(void)
     CHECK_STR(S("winlog.event_data.SubjectUserName"), "a");
 }
 
+
+/* Unnamed Data values in each layout's form, classic PowerShell's lines,
+   the level, the new logs' values. */
+static void test_unnamed_data(void)
+{
+    /* evtx_dump: {"#text": [...]}; Winlogbeat: param1..; flat: a list */
+    const char *ps400 = "\\tNewEngineState=Available\\r\\n\\tHostName=ConsoleHost\\r\\n\\tHostApplication=powershell.exe -enc AA"
+                        "\\r\\n\\tEngineVersion=2.0\\r\\n\\tCommandLine=";
+    char line[2048];
+    snprintf(line, sizeof line, "{\"Event\":{\"System\":{\"EventID\":400,\"Channel\":\"Windows PowerShell\",\"Level\":4},"
+             "\"EventData\":{\"Data\":{\"#text\":[\"Available\",\"None\",\"%s\"]}}}}", ps400);
+    CHECK_INT(decode(line), 0);
+    CHECK_STR(ERR, "");
+    CHECK_STR(S("process.command_line"), "powershell.exe -enc AA");
+    CHECK_STR(S("winlog.event_data.HostApplication"), "powershell.exe -enc AA");
+    CHECK_STR(S("process.title"), "ConsoleHost");
+    CHECK_STR(S("powershell.engine.version"), "2.0");
+    CHECK_STR(S("powershell.engine.new_state"), "Available");
+    CHECK_STR(S("powershell.command.value"), "(undef)");        /* "CommandLine=" is empty */
+    CHECK_STR(S("log.level"), "information");
+    CHECK_STR(S("event.type"), "[start]");
+    CHECK(strstr(S("winlog.event_data.Data"), "Available\nNone\n\tNewEngineState=Available") != NULL);
+    snprintf(line, sizeof line, "{\"winlog\":{\"channel\":\"Windows PowerShell\",\"event_id\":400,\"event_data\":"
+             "{\"param1\":\"Available\",\"param2\":\"None\",\"param3\":\"%s\"}},\"log\":{\"level\":\"warning\"}}", ps400);
+    CHECK_INT(decode(line), 0);
+    CHECK_STR(S("process.command_line"), "powershell.exe -enc AA");
+    CHECK(strncmp(S("winlog.event_data.Data"), "Available\nNone\n", 15) == 0);
+    CHECK_STR(S("log.level"), "warning");
+    snprintf(line, sizeof line, "{\"Channel\":\"Windows PowerShell\",\"EventID\":400,\"Level\":\"Error\",\"Data\":"
+             "[\"Available\",\"None\",\"%s\"]}", ps400);
+    CHECK_INT(decode(line), 0);
+    CHECK_STR(S("winlog.event_data.HostApplication"), "powershell.exe -enc AA");
+    CHECK_STR(S("log.level"), "error");
+    /* a key only matches at a line's start, before '=' */
+    CHECK_INT(decode("{\"Channel\":\"Windows PowerShell\",\"EventID\":800,\"Data\":\"x HostApplication=no\\r\\n"
+                     "\\tXHostApplication=no\\r\\n\\tHostApplication = yes \\r\\n\\tHostApplication=second\"}"), 0);
+    CHECK_STR(S("winlog.event_data.HostApplication"), "second");   /* not mid-line, not XHost..., not "Host... =" */
+    CHECK_INT(decode("{\"Channel\":\"Windows PowerShell\",\"EventID\":800,\"Data\":\"\\tHostApplication=first\\n"
+                     "HostApplication=second\"}"), 0);
+    CHECK_STR(S("winlog.event_data.HostApplication"), "first");
+    /* no Data at all: refused, naming it */
+    CHECK_INT(decode("{\"Channel\":\"Windows PowerShell\",\"EventID\":400,\"EventData\":{\"x\":\"y\"}}"), -1);
+    CHECK_STR(ERR, "Windows PowerShell EventID 400 record has no event data: EventData holds none of its fields (Data, ...)");
+    /* more than 16 values: the first 16, never more */
+    char big[4096];
+    size_t o = (size_t)snprintf(big, sizeof big, "{\"Channel\":\"Application\",\"EventID\":1,\"Data\":[");
+    for (int i = 0; i < 40; i++) o += (size_t)snprintf(big + o, sizeof big - o, "%s\"v%d\"", i ? "," : "", i);
+    snprintf(big + o, sizeof big - o, "]}");
+    CHECK_INT(decode(big), 0);
+    CHECK(strstr(S("winlog.event_data.Data"), "v15") != NULL);
+    CHECK(strstr(S("winlog.event_data.Data"), "v16") == NULL);
+    /* typed evtx values and empty ones */
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":6004,\"Channel\":\"DNS Server\"},\"EventData\":{\"Data\":"
+                     "{\"#text\":[\"198.51.100.9\",7,\"\"]}}}}"), 0);
+    CHECK_STR(S("winlog.event_data.Data"), "198.51.100.9\n7\n");
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":6004,\"Channel\":\"DNS Server\"},\"EventData\":{\"Data\":\"\"}}}"), -1);
+    CHECK(strstr(ERR, "DNS server EventID 6004 record has no event data") != NULL);
+
+    /* the new logs' values */
+    decode_record_of("Microsoft-Windows-Windows Defender/Operational", 1116, 2);
+    CHECK_INT(EV.kind, PK_FILE);
+    CHECK_STR(S("event.category"), "[malware]");
+    CHECK_STR(S("winlog.event_data.SourceName"), "AMSI");
+    CHECK_STR(S("winlog.event_data.ThreatName"), "Trojan:PowerShell/Mimikatz.A");
+    CHECK_STR(S("process.name"), "powershell.exe");
+    CHECK_STR(S("event.module"), "windefend");
+    decode_record_of("Microsoft-Windows-Windows Defender/Operational", 5007, 1);
+    CHECK(strstr(S("winlog.event_data.NewValue"), "SubmitSamplesConsent = 0x0") != NULL);
+    decode_record_of("Microsoft-Windows-Bits-Client/Operational", 3, 0);
+    CHECK_INT(EV.kind, PK_NETWORK);
+    CHECK_STR(S("process.name"), "powershell.exe");
+    CHECK_STR(S("process.pid"), "5120");
+    decode_record_of("Microsoft-Windows-AppLocker/EXE and DLL", 8003, 0);
+    CHECK_INT(RC, 0);
+    CHECK_STR(S("winlog.event_data.FullFilePath"), "C:\\Users\\Public\\x.exe");
+    CHECK_STR(S("winlog.channel"), "Microsoft-Windows-AppLocker/EXE and DLL");
+    decode_record_of("Microsoft-Windows-DNS-Client/Operational", 3008, 2);
+    CHECK_INT(EV.kind, PK_DNS);
+    CHECK_STR(S("dns.question.name"), "aaa.stage.123456.example.net");
+    CHECK_STR(S("dns.resolved_ip"), "[203.0.113.5]");
+    decode_record_of("Microsoft-Windows-DNS-Client/Operational", 3020, 2);
+    CHECK_STR(S("dns.response_code"), "NXDOMAIN");
+    decode_record_of("Microsoft-Windows-Security-Mitigations/KernelMode", 11, 1);
+    CHECK_INT(EV.kind, PK_LIBRARY);
+    CHECK_STR(S("process.name"), "MpCmdRun.exe");
+    decode_record_of("System", 16, 0);
+    CHECK_INT(EV.kind, PK_REGISTRY);
+    CHECK(strstr(S("winlog.event_data.HiveName"), "SAM-1.dmp") != NULL);
+    CHECK_STR(S("winlog.provider_name"), "Microsoft-Windows-Kernel-General");
+    decode_record_of("System", 104, 2);
+    CHECK_STR(S("event.action"), "log-cleared");
+    CHECK_STR(S("winlog.event_data.SubjectUserName"), "Administrator");
+    decode_record_of("Windows PowerShell", 800, 2);
+    CHECK(strncmp(S("powershell.command.value"), "Get-ItemProperty -Path 'HKLM:\\SYSTEM", 36) == 0);
+    CHECK_STR(S("event.type"), "[info]");
+    decode_record_of("Windows PowerShell", 600, 2);
+    CHECK_STR(S("powershell.provider.name"), "Registry");
+    decode_record_of("Microsoft-Windows-TaskScheduler/Operational", 129, 2);
+    CHECK_STR(S("winlog.event_data.Path"), "C:\\Users\\Public\\upd.exe");
+    CHECK_STR(S("process.pid"), "6200");
+    /* a System EventID of another provider than its row's */
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":16,\"Channel\":\"System\",\"Provider\":{\"#attributes\":"
+                     "{\"Name\":\"Microsoft-Windows-Kernel-Power\"}}},\"EventData\":{\"HiveName\":\"x\"}}}"), -1);
+    CHECK_STR(ERR, "unsupported System EventID 16 of provider Microsoft-Windows-Kernel-Power (palisade maps that "
+                   "EventID of Microsoft-Windows-Kernel-General)");
+}
+
 /* What is refused, with its reason. */
 static void test_refusals(void)
 {
@@ -962,6 +1069,7 @@ int main(void)
     test_mapping();
     test_conversions();
     test_user_data_and_wfp();
+    test_unnamed_data();
     test_refusals();
     test_pretty_printed();
     pal_arena_free(&A);
