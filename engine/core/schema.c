@@ -266,7 +266,7 @@ static const pal_field event_fields[] = {
     {"winlog.event_data.DeviceDescription", NULL, PT_STRING, 0, C},
     {"winlog.event_data.ClassName", NULL, PT_STRING, 0, C},
     /* System 16 (hive history cleared), 4100 (ISATAP) */
-    {"winlog.event_data.HiveName", NULL, PT_STRING, 0, R},
+    {"winlog.event_data.HiveName", NULL, PT_STRING, 0, A},   /* every kind: the System keyword searches read it */
     {"winlog.event_data.IsatapRouter", NULL, PT_STRING, 0, C},
     /* the unnamed Data values of a record, one a line (Application, classic PowerShell, DNS Server, MSExchange, KDC) */
     {"winlog.event_data.Data", NULL, PT_STRING, 0, A},
