@@ -647,8 +647,8 @@ static int record_id(evctx *e, const cJSON *root, const layout *l, unsigned *src
             char logs[512];
             pal_win_source_labels(logs, sizeof logs);
             pal_set_err(err, cap, "not a Windows record palisade reads: Channel is %s (it reads the logs %s; "
-                        "lang/SPEC.md, \"Windows events\", names their channels)", dec_show(q, chan, strlen(chan), false),
-                        logs);
+                        "lang/SPEC.md, \"Windows events\", names their channels)",
+                        dec_show(q, chan, strlen(chan), false), logs);
             return -1;
         }
     } else if (prov) {
