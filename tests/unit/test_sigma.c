@@ -311,7 +311,7 @@ static void test_classes(void)
     expect_class(HEAD "  s: {Image: x}\n  condition: s\n---\nlogsource: {product: windows}\n"
                  "detection: {s: {EventID: 1}, condition: s}\n", true, "title");
     /* valid Sigma palisade does not convert, with the part that stops it */
-    expect_class("title: t\nlogsource: {product: windows, service: application}\ndetection: {s: {EventID: 1}, condition: s}\n",
+    expect_class("title: t\nlogsource: {product: windows, service: wmi}\ndetection: {s: {EventID: 1}, condition: s}\n",
                  false, "logsource");
     expect_class(HEAD "  s: {NoSuchField: x}\n  condition: s\n", false, "field");
     expect_class("title: t\nlogsource: {category: file_event, product: windows}\n"
