@@ -10,6 +10,7 @@
 #include "engine/decode/decode.h"
 #include "engine/base/limits.h"
 #include "engine/core/match.h"
+#include "engine/vm/program.h"
 
 #include <stdlib.h>
 
@@ -700,7 +701,7 @@ static void test_ecs_windows_and_derived(void)
 static void test_want(void)
 {
     const pal_schema *s = pal_schema_get(PS_EVENT);
-    uint8_t want[32] = {0};
+    uint8_t want[PAL_FIELDS_BITMAP] = {0};   /* a program's bitmap size: (nfields + 7) / 8 bytes are read */
     int name = pal_schema_find(s, "process.name", 12);
     want[name / 8] |= (uint8_t)(1u << (name % 8));
     const char *line = "{\"host\":{\"os\":{\"type\":\"windows\"}},\"process\":{\"executable\":\"C:\\\\x\\\\y.exe\","

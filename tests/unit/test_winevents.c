@@ -7,6 +7,7 @@
 #include "engine/core/schema.h"
 #include "engine/core/winevents.h"
 #include "engine/decode/decode.h"
+#include "engine/vm/program.h"
 
 #include <stdlib.h>
 
@@ -181,6 +182,10 @@ static void originals_fit(void)
     for (unsigned i = 0; i < s->nfields; i++) paths += s->fields[i].type == PT_PATH;
     CHECK(paths <= PAL_EVENT_ORIGINALS);
     CHECK(pal_win_nfields <= PAL_WIN_MAX_FIELDS);
+    /* the event schema fits a program's field bitmap (and the decoder's
+       DEC_MAX_FIELDS, 512); the adapter caches the rows of 256 records */
+    CHECK(s->nfields <= 8u * PAL_FIELDS_BITMAP);
+    CHECK(pal_win_nevents <= 256u);
 }
 
 int main(void)
