@@ -129,7 +129,7 @@ static const pal_field event_fields[] = {
     {"powershell.file.script_block_id", NULL, PT_STRING, 0, P},
     {"powershell.sequence", NULL, PT_INT, 0, P},
     {"powershell.total", NULL, PT_INT, 0, P},
-    {"winlog.event_data.Path", NULL, PT_PATH, 0, P},               /* the script's file */
+    {"winlog.event_data.Path", NULL, PT_PATH, 0, P | F | C},               /* the script's file */
     /* Security: the subject (who acted) and the target (the new process's
        or the logon's account), as written */
     {"winlog.event_data.SubjectUserName", NULL, PT_STRING, 0, P | U | N | C},
@@ -150,7 +150,7 @@ static const pal_field event_fields[] = {
     {"winlog.event_data.TargetServerName", NULL, PT_STRING, 0, U},
     {"winlog.event_data.TargetOutboundUserName", NULL, PT_STRING, 0, U},     /* 4624 LogonType 9: the network account */
     {"winlog.event_data.TargetOutboundDomainName", NULL, PT_STRING, 0, U},
-    {"winlog.event_data.Status", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.Status", NULL, PT_STRING, 0, U | L | N},
     {"winlog.event_data.SubStatus", NULL, PT_STRING, 0, U},
     {"winlog.event_data.FailureReason", NULL, PT_STRING, 0, U},
     {"source.domain", NULL, PT_DNS, 0, N | D | U},
@@ -236,7 +236,7 @@ static const pal_field event_fields[] = {
     {"winlog.event_data.CalloutKey", NULL, PT_STRING, 0, C},
     {"winlog.event_data.CalloutName", NULL, PT_STRING, 0, C},
     {"winlog.event_data.ChangeType", NULL, PT_STRING, 0, C},
-    {"winlog.event_data.UserName", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.UserName", NULL, PT_STRING, 0, C | U},
     /* Security 5140, 5145: network shares */
     {"winlog.event_data.ShareName", NULL, PT_STRING, 0, N},         /* \\*\ADMIN$ */
     {"winlog.event_data.ShareLocalPath", NULL, PT_STRING, 0, N},
@@ -254,6 +254,71 @@ static const pal_field event_fields[] = {
     {"winlog.event_data.ContextInfo", NULL, PT_STRING, 0, P},
     {"winlog.event_data.Payload", NULL, PT_STRING, 0, P},
     {"winlog.event_data.UserData", NULL, PT_STRING, 0, P},
+    /* Security 4657 (registry value modified), 4663 (object access), 4723, 4742 (accounts), 4776 (NTLM validation), 6416 (a device) */
+    {"winlog.event_data.ObjectValueName", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.OldValue", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.NewValue", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.TargetSid", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.PasswordLastSet", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.PackageName", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.Workstation", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.DeviceId", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.DeviceDescription", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ClassName", NULL, PT_STRING, 0, C},
+    /* System 16 (hive history cleared), 4100 (ISATAP) */
+    {"winlog.event_data.HiveName", NULL, PT_STRING, 0, A},   /* every kind: the System keyword searches read it */
+    {"winlog.event_data.IsatapRouter", NULL, PT_STRING, 0, C},
+    /* the unnamed Data values of a record, one a line (Application, classic PowerShell, DNS Server, MSExchange, KDC) */
+    {"winlog.event_data.Data", NULL, PT_STRING, 0, A},
+    /* Windows Defender (its names without their spaces: "Threat Name" is ThreatName) */
+    {"winlog.event_data.ProductName", NULL, PT_STRING, 0, F | C},
+    {"winlog.event_data.ThreatName", NULL, PT_STRING, 0, F},
+    {"winlog.event_data.SourceName", NULL, PT_STRING, 0, F},
+    {"winlog.event_data.DetectionUser", NULL, PT_STRING, 0, F},
+    {"winlog.event_data.ActionName", NULL, PT_STRING, 0, F | C},
+    {"winlog.event_data.Value", NULL, PT_STRING, 0, C},
+    /* BITS client jobs */
+    {"winlog.event_data.jobTitle", NULL, PT_STRING, 0, N},
+    {"winlog.event_data.RemoteName", NULL, PT_STRING, 0, N},
+    {"winlog.event_data.LocalName", NULL, PT_STRING, 0, N},
+    /* CodeIntegrity, AppLocker */
+    {"winlog.event_data.PolicyName", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.RuleName", NULL, PT_STRING, 0, P | C},
+    {"winlog.event_data.FullFilePath", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.FileHash", NULL, PT_STRING, 0, P},
+    /* AppX deployment and packaging; DNS client */
+    {"winlog.event_data.PackageFullName", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.subjectName", NULL, PT_STRING, 0, C},
+    /* Windows Firewall rules */
+    {"winlog.event_data.ModifyingUser", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ModifyingApplication", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ApplicationPath", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.LocalPorts", NULL, PT_STRING, 0, C},
+    /* NTLM, SMB client */
+    {"winlog.event_data.TargetName", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.ClientUserName", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.ClientDomainName", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.DomainName", NULL, PT_STRING, 0, U},
+    {"winlog.event_data.ServerName", NULL, PT_STRING, 0, N},
+    /* Task Scheduler, IIS configuration */
+    {"winlog.event_data.UserContext", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.ResultCode", NULL, PT_STRING, 0, C},
+    /* classic Windows PowerShell (400, 403, 600, 800): the Name=Value lines of its Data, where Winlogbeat's PowerShell module puts them */
+    {"winlog.event_data.HostApplication", NULL, PT_STRING, 0, P},
+    {"winlog.event_data.ScriptName", NULL, PT_STRING, 0, P},
+    {"process.title", NULL, PT_STRING, 0, A},                       /* HostName: ConsoleHost, ServerRemoteHost */
+    {"powershell.process.executable_version", NULL, PT_STRING, 0, P},
+    {"powershell.engine.version", NULL, PT_STRING, 0, P},
+    {"powershell.engine.new_state", NULL, PT_STRING, 0, P},
+    {"powershell.engine.previous_state", NULL, PT_STRING, 0, P},
+    {"powershell.command.name", NULL, PT_STRING, 0, P},
+    {"powershell.command.type", NULL, PT_STRING, 0, P},
+    {"powershell.command.path", NULL, PT_STRING, 0, P},
+    {"powershell.command.value", NULL, PT_STRING, 0, P},            /* 800: the pipeline's command line */
+    {"powershell.provider.name", NULL, PT_STRING, 0, P},            /* 600 */
+    {"error.message", NULL, PT_STRING, 0, C},                       /* Sysmon 255's Description */
+    /* the record's level (System/Level: 1 critical, 2 error, 3 warning, 4 information, 5 verbose), by name */
+    {"log.level", NULL, PT_STRING, 0, A},
 };
 
 static const pal_field image_fields[] = {

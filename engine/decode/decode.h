@@ -97,7 +97,8 @@ typedef struct pal_decode_opts {
 int pal_volume_map_parse(const char *spec, pal_decode_opts *o, char *err, size_t errcap);
 
 /* Decodes one JSON line into *ev.  `want` is a bitmap of PS_EVENT field
-   indices to decode (NULL = all).  Returns 0, or -1 with a message in err
+   indices to decode (NULL = all), (nfields + 7) / 8 bytes of it read: a
+   program's event_fields_used (PAL_FIELDS_BITMAP bytes) is one.  Returns 0, or -1 with a message in err
    ("line is not valid JSON at byte 17", "unsupported Sysmon EventID 7", ...).
    On 0, err holds a warning or is "": a value left undefined, or a
    duplicate key ("duplicate key process.name: decided on its first and on

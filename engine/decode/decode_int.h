@@ -81,7 +81,7 @@
                    the stack, sized by it;
    DEC_PATH_CAP    bytes of JSON path kept for messages (longer is cut);
    DEC_QUOTE       bytes of an untrusted value quoted in a message. */
-#define DEC_MAX_FIELDS 256u
+#define DEC_MAX_FIELDS 512u
 #define DEC_PATH_CAP   256u
 #define DEC_QUOTE      48u
 #define QUOTE_BUF      (DEC_QUOTE * 4u + 8u)

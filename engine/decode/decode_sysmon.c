@@ -33,7 +33,7 @@
 
 typedef struct layout {
     const char *name;        /* for messages */
-    const char *channel, *provider, *provider2, *id, *computer, *computer2, *record_id, *time, *user_id;
+    const char *channel, *provider, *provider2, *id, *computer, *computer2, *record_id, *time, *user_id, *level;
     const char *data[2];     /* event data objects, tried in order; "" = the root itself */
     bool flat;               /* header names are top-level keys, not paths */
     /* A UserData record's (pal_win_user_data) data object: the path, and
@@ -46,14 +46,20 @@ typedef struct layout {
 
 static const layout WINLOGBEAT = {
     "Winlogbeat", "winlog.channel", "winlog.provider_name", NULL, "winlog.event_id", "winlog.computer_name", NULL,
-    "winlog.record_id", NULL, "winlog.user.identifier", {"winlog.event_data", NULL}, false, "winlog.user_data", false};
+    "winlog.record_id", NULL, "winlog.user.identifier", NULL, {"winlog.event_data", NULL}, false, "winlog.user_data",
+    false};
 static const layout FLAT = {
     "flat", "Channel", "SourceName", "ProviderName", "EventID", "Hostname", "Computer", "RecordNumber", NULL, NULL,
-    {"EventData", ""}, true, NULL, false};
+    "Level", {"EventData", ""}, true, NULL, false};
 static const layout EVTX = {
     "evtx_dump", "Event.System.Channel", "Event.System.Provider.#attributes.Name", NULL, "Event.System.EventID",
     "Event.System.Computer", NULL, "Event.System.EventRecordID", "Event.System.TimeCreated.#attributes.SystemTime",
-    "Event.System.Security.#attributes.UserID", {"Event.EventData", NULL}, false, "Event.UserData", true};
+    "Event.System.Security.#attributes.UserID", "Event.System.Level", {"Event.EventData", NULL}, false,
+    "Event.UserData", true};
+
+/* Winlogbeat names a record's unnamed Data values param1, param2, ...:
+   data_text reads this many. */
+#define WIN_DATA_PARAMS 16u
 
 /* The path of layout l's UserData object for element el ("LogFileCleared")
    into buf; false if it does not fit. */
@@ -78,19 +84,28 @@ bool dec_lookups_windows(bool (*add)(void *ctx, const char *path), void *ctx)
     char buf[256];
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
         const layout *l = all[k];
-        const char *const names[] = {l->channel, l->provider, l->provider2, l->id, l->computer,
-                                     l->computer2, l->record_id, l->time, l->user_id, l->data[0], l->data[1]};
+        const char *const names[] = {l->channel, l->provider, l->provider2, l->id, l->computer, l->computer2,
+                                     l->record_id, l->time, l->user_id, l->level, l->data[0], l->data[1]};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             if (names[i] && *names[i] && !add(ctx, names[i])) return false;
         /* record_id: an EventID written {"#attributes": ..., "#text": 7045} */
         int w = snprintf(buf, sizeof buf, "%s.#text", l->id);
         if (w < 0 || (size_t)w >= sizeof buf || !add(ctx, buf)) return false;
-        /* winval, check_data: every row's key in each event data object */
+        /* winval, check_data: every row's key in each event data object;
+           a PWC_DATA row's unnamed values (data_text) */
         for (size_t d = 0; d < 2 && l->data[d]; d++)
             for (size_t i = 0; i < pal_win_nfields; i++) {
                 const char *obj = l->data[d];
+                if (pal_win_fields[i].conv == PWC_DATA_LINE) continue;   /* read from the Data text */
                 w = snprintf(buf, sizeof buf, "%s%s%s", obj, *obj ? "." : "", pal_win_fields[i].key);
                 if (w < 0 || (size_t)w >= sizeof buf || !add(ctx, buf)) return false;
+                if (pal_win_fields[i].conv != PWC_DATA) continue;
+                w = snprintf(buf, sizeof buf, "%s%s%s.#text", obj, *obj ? "." : "", pal_win_fields[i].key);
+                if (w < 0 || (size_t)w >= sizeof buf || !add(ctx, buf)) return false;
+                for (unsigned k = 1; k <= WIN_DATA_PARAMS; k++) {
+                    w = snprintf(buf, sizeof buf, "%s%sparam%u", obj, *obj ? "." : "", k);
+                    if (w < 0 || (size_t)w >= sizeof buf || !add(ctx, buf)) return false;
+                }
             }
         /* a UserData record's object, and the keys of its rows in it */
         for (size_t u = 0; l->user_data && u < pal_win_nuser_datas; u++) {
@@ -99,7 +114,9 @@ bool dec_lookups_windows(bool (*add)(void *ctx, const char *path), void *ctx)
             if (!add(ctx, l->user_data) || !user_data_path(l, ud->element, obj, sizeof obj) || !add(ctx, obj))
                 return false;
             for (size_t i = 0; i < pal_win_nfields; i++) {
-                if (!pal_win_field_applies(&pal_win_fields[i], ud->source, ud->id)) continue;
+                if (ud->id ? !pal_win_field_applies(&pal_win_fields[i], ud->source, ud->id)
+                           : pal_win_fields[i].source != ud->source)
+                    continue;
                 w = snprintf(buf, sizeof buf, "%s.%s", obj, pal_win_fields[i].key);
                 if (w < 0 || (size_t)w >= sizeof buf || !add(ctx, buf)) return false;
             }
@@ -113,12 +130,12 @@ bool dec_lookups_windows(bool (*add)(void *ctx, const char *path), void *ctx)
 static int row_index[PAL_WIN_MAX_FIELDS];   /* pal_win_fields[i] -> PS_EVENT index, -1 */
 /* The rows that apply to each record (pal_win_events[r]), in table order:
    a record reads its 5-25 rows, not all of them, three times over. */
-#define WIN_CACHED_EVENTS 128u
+#define WIN_CACHED_EVENTS 256u
 static uint16_t rows_first[WIN_CACHED_EVENTS + 1];   /* into rows_list */
-static uint16_t rows_list[PAL_WIN_MAX_FIELDS * 4u];
+static uint16_t rows_list[PAL_WIN_MAX_FIELDS * 8u];
 static bool rows_cached;
 static struct {
-    int code, provider, outcome, channel, event_id, provider_name, record_id, user_id;
+    int code, provider, outcome, channel, event_id, provider_name, record_id, user_id, level;
     int reg_hive, reg_key, reg_value, reg_type;
 } fx;
 typedef struct hash_fields { const char *prefix; int md5, sha1, sha256, imphash; } hash_fields;
@@ -160,6 +177,7 @@ static void fx_init(void)
     fx.provider_name = find_field("winlog.provider_name");
     fx.record_id = find_field("winlog.record_id");
     fx.user_id = find_field("user.id");
+    fx.level = find_field("log.level");
     fx.reg_hive = find_field("registry.hive");
     fx.reg_key = find_field("registry.key");
     fx.reg_value = find_field("registry.value");
@@ -389,6 +407,104 @@ static const cJSON *winval(evctx *e, const cJSON *data, const char *pre, const c
     return v;
 }
 
+/* ---- unnamed event data (PWC_DATA, PWC_DATA_LINE) ---- */
+
+/* The text of one unnamed Data value: a string, or a number or boolean
+   as evtx_dump types them; NULL for anything else. */
+static const char *data_piece(const cJSON *v, char *num, size_t cap)
+{
+    if (cJSON_IsString(v)) return v->valuestring;
+    if (cJSON_IsBool(v)) return cJSON_IsTrue(v) ? "true" : "false";
+    if (!cJSON_IsNumber(v)) return NULL;
+    if (v->valuedouble == floor(v->valuedouble) && fabs(v->valuedouble) < 1e15)
+        snprintf(num, cap, "%lld", (long long)v->valuedouble);
+    else
+        snprintf(num, cap, "%.17g", v->valuedouble);
+    return num;
+}
+
+/* The record's unnamed Data values, one a line, in the arena: the data
+   object's "Data" (a text, a list of them, or evtx_dump's {"#text": ...}),
+   else Winlogbeat's param1, param2, ... (up to WIN_DATA_PARAMS, in order,
+   until one is missing).  NULL when there is none.  Each piece is a value
+   of the line, so the text is bounded by the line. */
+static const char *data_text(evctx *e, const cJSON *data, const char *pre)
+{
+    if (!data) return NULL;
+    const cJSON *pieces[WIN_DATA_PARAMS + 1];
+    unsigned n = 0;
+    const cJSON *v = dec_item(&e->d, data, "Data", pre);
+    if (cJSON_IsObject(v)) v = dec_item(&e->d, v, "#text", "Data");
+    if (cJSON_IsArray(v)) {
+        for (const cJSON *c = v->child; c; c = c->next) {
+            if (n == WIN_DATA_PARAMS) break;   /* the rest is not read: a bound, never a crash */
+            pieces[n++] = c;
+        }
+    } else if (v && !cJSON_IsNull(v)) {
+        pieces[n++] = v;
+    } else {
+        for (unsigned k = 1; k <= WIN_DATA_PARAMS; k++) {
+            char key[16];
+            snprintf(key, sizeof key, "param%u", k);
+            const cJSON *p = dec_item(&e->d, data, key, pre);
+            if (!p || cJSON_IsNull(p)) break;
+            pieces[n++] = p;
+        }
+    }
+    size_t total = 0;
+    char num[WIN_DATA_PARAMS + 1][32];
+    const char *txt[WIN_DATA_PARAMS + 1];
+    unsigned m = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const char *t = data_piece(pieces[i], num[m], sizeof num[m]);
+        if (!t) continue;
+        txt[m++] = t;
+        total += strlen(t) + 1;
+    }
+    if (!m || total <= m) return NULL;    /* nothing but empty values */
+    char *out = dec_alloc(&e->d, total);
+    if (!out) return NULL;
+    size_t o = 0;
+    for (unsigned i = 0; i < m; i++) {
+        size_t l = strlen(txt[i]);
+        if (i) out[o++] = '\n';
+        memcpy(out + o, txt[i], l);
+        o += l;
+    }
+    out[o] = 0;
+    return out;
+}
+
+/* The value of the line "<key>=value" of text (leading blanks skipped,
+   the value trimmed), classic PowerShell's form; NULL and *len 0 when no
+   line has it or its value is empty.  One pass over the text. */
+static const char *data_line(const char *text, const char *key, size_t *len)
+{
+    size_t kl = strlen(key);
+    for (const char *p = text; p && *p;) {
+        const char *eol = strchr(p, '\n');
+        const char *end = eol ? eol : p + strlen(p);
+        while (p < end && (*p == ' ' || *p == '\t')) p++;
+        if ((size_t)(end - p) > kl && !memcmp(p, key, kl) && p[kl] == '=') {
+            const char *v = p + kl + 1;
+            while (v < end && (*v == ' ' || *v == '\t')) v++;
+            while (end > v && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t')) end--;
+            *len = (size_t)(end - v);
+            return *len ? v : NULL;
+        }
+        p = eol ? eol + 1 : NULL;
+    }
+    *len = 0;
+    return NULL;
+}
+
+/* Windows' event levels by name, as Winlogbeat writes log.level. */
+static const char *level_name(int64_t lv)
+{
+    static const char *const names[] = {"information", "critical", "error", "warning", "information", "verbose"};
+    return lv >= 0 && lv <= 5 ? names[lv] : NULL;
+}
+
 /* NXLog's im_msvistalog writes its own EventType (the severity) at the top
    level, where the flat layout keeps the record's data: not the record's. */
 static bool nxlog_header(const char *key, const char *v)
@@ -407,6 +523,9 @@ static void apply_row(evctx *e, const pal_win_field *f, int fi, const cJSON *v, 
 {
     const char *s = jstr(v);
     switch (f->conv) {
+    case PWC_DATA:
+    case PWC_DATA_LINE:   /* decode_windows applies these from the Data text */
+        break;
     case PWC_USER_NAME:
     case PWC_USER_DOMAIN: {
         if (!s) { if (f->conv == PWC_USER_NAME) ev_json_at(e, fi, v, pre, f->key); break; }
@@ -495,15 +614,15 @@ static void apply_row(evctx *e, const pal_win_field *f, int fi, const cJSON *v, 
 
 static const char *source_label(unsigned src)
 {
-    static const char *const label[PW__COUNT] = {"Windows", "Sysmon", "Security", "System", "PowerShell"};
-    return src < PW__COUNT ? label[src] : "Windows";
+    const pal_win_source_info *si = pal_win_source_get(src);
+    return si ? si->label : "Windows";
 }
 
 /* The record's source and EventID into *src, *eid, and its row; -1 with
    the reason in err (another channel or provider, no or a bad EventID, an
    EventID palisade does not map). */
 static int record_id(evctx *e, const cJSON *root, const layout *l, unsigned *src, int64_t *eid,
-                     const char **chan_out, const char **prov_out)
+                     const char **chan_out, const char **prov_out, const pal_win_event **row)
 {
     char q[QUOTE_BUF];
     char *err = e->d.err;
@@ -525,9 +644,11 @@ static int record_id(evctx *e, const cJSON *root, const layout *l, unsigned *src
     if (chan) {
         *src = pal_win_source_of_channel(chan, strlen(chan));
         if (!*src) {
-            pal_set_err(err, cap, "not a Windows record palisade reads: Channel is %s (it reads "
-                        "Microsoft-Windows-Sysmon/Operational, Security, System and "
-                        "Microsoft-Windows-PowerShell/Operational)", dec_show(q, chan, strlen(chan), false));
+            char logs[512];
+            pal_win_source_labels(logs, sizeof logs);
+            pal_set_err(err, cap, "not a Windows record palisade reads: Channel is %s (it reads the logs %s; "
+                        "lang/SPEC.md, \"Windows events\", names their channels)",
+                        dec_show(q, chan, strlen(chan), false), logs);
             return -1;
         }
     } else if (prov) {
@@ -548,12 +669,33 @@ static int record_id(evctx *e, const cJSON *root, const layout *l, unsigned *src
                     jstr(id) ? dec_show(q, id->valuestring, strlen(id->valuestring), true) : dec_json_kind(id));
         return -1;
     }
+    if (!chan && prov) *src = pal_win_source_of_provider_id(prov, strlen(prov), *eid);
     if (!*src) *src = pal_win_source_of_id(*eid);
-    if (!*src || !pal_win_event_find(*src, *eid)) {
-        char ids[256];
+    if (!*src) {
+        /* several logs have a row for it: which one only the channel says */
+        unsigned logs = 0;
+        for (unsigned k = PW_NONE + 1; k < PW__COUNT; k++) {
+            const pal_win_event *r = pal_win_event_find(k, *eid);
+            logs += r && r->id == *eid;
+        }
+        if (logs > 1) {
+            pal_set_err(err, cap, "EventID %lld is a record of several Windows logs palisade reads; the record names "
+                        "neither its channel nor its provider, so which one is unknown (%s)", (long long)*eid,
+                        l == &EVTX ? "Event.System.Channel" : "winlog.channel or Channel");
+            return -1;
+        }
+    }
+    *row = *src ? pal_win_event_find_for(*src, prov, prov ? strlen(prov) : 0, *eid) : NULL;
+    if (!*row) {
+        char ids[512];
         pal_win_event_ids(*src ? *src : PW_SYSMON, ids, sizeof ids);
-        pal_set_err(err, cap, "unsupported %s EventID %lld (palisade maps %s)", source_label(*src ? *src : PW_SYSMON),
-                    (long long)*eid, ids);
+        const pal_win_event *other = *src && prov ? pal_win_event_find(*src, *eid) : NULL;
+        if (other && other->provider)
+            pal_set_err(err, cap, "unsupported %s EventID %lld of provider %s (palisade maps that EventID of %s)",
+                        source_label(*src), (long long)*eid, dec_show(q, prov, strlen(prov), false), other->provider);
+        else
+            pal_set_err(err, cap, "unsupported %s EventID %lld (palisade maps %s)",
+                        source_label(*src ? *src : PW_SYSMON), (long long)*eid, ids);
         return -1;
     }
     return 0;
@@ -581,8 +723,9 @@ static bool ecs_stand_in(const evctx *e, unsigned kind)
    shipper.  Without either, deciding it would allow it on no information,
    so it is an error naming what is missing.  -1 with the message in err. */
 static int check_data(evctx *e, unsigned src, int64_t eid, const pal_win_event *row, const cJSON *data,
-                      const char *pre, const layout *l, const char *ud_path)
+                      const char *pre, const layout *l, const char *ud_path, const char *dtext)
 {
+    if (row->flags & PWE_DATA_OPTIONAL) return 0;
     const char *shown[3];
     unsigned nshown = 0;
     uint16_t buf[PAL_WIN_MAX_FIELDS];
@@ -592,6 +735,11 @@ static int check_data(evctx *e, unsigned src, int64_t eid, const pal_win_event *
         for (size_t j = 0; j < nrows; j++) {
             const pal_win_field *f = &pal_win_fields[rows[j]];
             if ((pass == 0) != (f->ids[0] != 0)) continue;
+            if (f->conv == PWC_DATA || f->conv == PWC_DATA_LINE) {
+                if (dtext) return 0;
+                if (nshown < 3 && (!nshown || strcmp(shown[nshown - 1], "Data"))) shown[nshown++] = "Data";
+                continue;
+            }
             const cJSON *v = dec_item(&e->d, data, f->key, pre);
             if (v && !cJSON_IsNull(v)) return 0;
             bool dup = false;
@@ -632,8 +780,8 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
     unsigned src = 0;
     int64_t eid = 0;
     const char *chan = NULL, *prov = NULL;
-    if (record_id(e, root, l, &src, &eid, &chan, &prov) != 0) return -1;
-    const pal_win_event *row = pal_win_event_find(src, eid);
+    const pal_win_event *row = NULL;
+    if (record_id(e, root, l, &src, &eid, &chan, &prov, &row) != 0) return -1;
     const pal_win_source_info *si = pal_win_source_get(src);
 
     /* the event data: the layout's objects in order, else the root (flat);
@@ -667,7 +815,15 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
             !strncmp(e->s->fields[i].name, "winlog.event_data.", 18))
             *v = pal_undef();
     }
-    if (check_data(e, src, eid, row, data, pre, l, pre == ud_path ? NULL : ud_shown) != 0) return -1;
+    /* the unnamed Data values, for the rows that read them */
+    const char *dtext = NULL;
+    for (size_t i = 0; i < pal_win_nfields && !dtext; i++)
+        if (pal_win_fields[i].source == src && pal_win_fields[i].conv == PWC_DATA &&
+            pal_win_field_applies(&pal_win_fields[i], src, eid)) {
+            dtext = data_text(e, data, pre);
+            break;
+        }
+    if (check_data(e, src, eid, row, data, pre, l, pre == ud_path ? NULL : ud_shown, dtext) != 0) return -1;
 
     /* the header */
     for (int k = 0; k < 2 && layouts[k]; k++) {
@@ -687,9 +843,25 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
     char code[16];
     snprintf(code, sizeof code, "%lld", (long long)eid);
     set_text(e, fx.code, code);
-    set_text(e, fx.provider, prov ? prov : si->provider);
-    set_text(e, fx.provider_name, prov ? prov : si->provider);
-    set_text(e, fx.channel, chan ? chan : si->channel);
+    /* a record without them gets its row's provider, else the source's
+       first ("" for Application: none), and the source's first channel */
+    const char *prov0 = prov ? prov : row->provider ? row->provider : si->providers[0];
+    if (prov0 && *prov0) {
+        set_text(e, fx.provider, prov0);
+        set_text(e, fx.provider_name, prov0);
+    }
+    set_text(e, fx.channel, chan ? chan : si->channels[0]);
+    /* the level, by name (Winlogbeat's log.level, read by the walk, wins) */
+    for (int k = 0; k < 2 && layouts[k]; k++) {
+        const cJSON *lv = hdr(e, root, layouts[k], layouts[k]->level);
+        int64_t n;
+        const char *name = lv && int_of(lv, &n) ? level_name(n) : NULL;
+        if (!name && jstr(lv)) {
+            for (int64_t i = 1; i <= 5 && !name; i++)
+                if (str_eq_ci(jstr(lv), level_name(i))) name = level_name(i);
+        }
+        if (name) set_text(e, fx.level, name);
+    }
     pal_value *idslot = ev_free_at(e, fx.event_id);
     if (idslot) *idslot = pal_int(eid);
 
@@ -701,6 +873,15 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
     for (size_t j = 0; j < nrows; j++) {
         size_t i = rows[j];
         const pal_win_field *f = &pal_win_fields[i];
+        if (f->conv == PWC_DATA || f->conv == PWC_DATA_LINE) {
+            int fi = i < sizeof row_index / sizeof row_index[0] ? row_index[i] : -1;
+            size_t n = 0;
+            const char *t = !dtext ? NULL : f->conv == PWC_DATA ? dtext : data_line(dtext, f->key, &n);
+            if (t && f->conv == PWC_DATA) n = strlen(t);
+            if (t) ev_str_at(e, fi, t, n);
+            if (e->d.fatal) return -1;
+            continue;
+        }
         const cJSON *v = winval(e, data, pre, f->key);
         if (v && data == root && nxlog_header(f->key, jstr(v))) continue;
         if (v) apply_row(e, f, i < sizeof row_index / sizeof row_index[0] ? row_index[i] : -1, v, pre, &action);
@@ -714,7 +895,7 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
     ev_lit(e, EF_ACTION, action);
     unsigned ntypes = 0;
     while (ntypes < 3 && row->types[ntypes]) ntypes++;
-    ev_category(e, row->category, row->types, ntypes);
+    if (row->category) ev_category(e, row->category, row->types, ntypes);
     set_text(e, fx.outcome, row->outcome);
     if (row->kind == PK_DNS) ev_lit(e, EF_PROTOCOL, "dns");
     e->ev->kind = row->kind;

@@ -783,24 +783,27 @@ static bool hash_test(conv *c, const pal_yaml *at, const sigma_field_map *fm, co
    Sigma rule).  Such a rule is refused, naming the EventIDs it could see. */
 static bool event_ids_decoded(conv *c, const pal_yaml *key, const mods *m, const values *vs)
 {
-    static const char chan_test[] = "winlog.channel == nocase \"";
-    const char *p = c->src && c->src->when ? strstr(c->src->when, chan_test) : NULL;
-    if (!p || m->op != VO_EQ || m->cmp != CMP_NONE || m->exists || m->re || m->fieldref) return true;
-    p += sizeof chan_test - 1;
-    const char *q = strchr(p, '"');
-    unsigned src = q ? pal_win_source_of_channel(p, (size_t)(q - p)) : 0;
-    if (!src) return true;
+    if (!c->src || !c->src->nchannels || m->op != VO_EQ || m->cmp != CMP_NONE || m->exists || m->re || m->fieldref)
+        return true;
     for (unsigned i = 0; i < vs->n; i++) {
         const char *s = vs->v[i]->str;
         char *end;
         errno = 0;
         long long id = strtoll(s, &end, 10);
         if (!*s || *end || errno || id < 0 || id > 65535) continue;   /* not a plain EventID: the compiler judges it */
-        if (pal_win_event_find(src, id)) continue;
-        char ids[256];
-        pal_win_event_ids(src, ids, sizeof ids);
-        return refuse_as(c, "eventid", vs->v[i], "%s %lld: palisade does not decode that EventID of channel %.*s (it maps %s), so the "
-                      "converted rule would miss those records", key->str, id, (int)(q - p), p, ids);
+        unsigned first = 0;
+        bool decoded = false;
+        for (unsigned k = 0; k < c->src->nchannels && !decoded; k++) {
+            const char *ch = c->src->channels[k];
+            unsigned src = pal_win_source_of_channel(ch, strlen(ch));
+            if (!first) first = src;
+            decoded = src && pal_win_event_find(src, id);
+        }
+        if (decoded || !first) continue;
+        char ids[512];
+        pal_win_event_ids(first, ids, sizeof ids);
+        return refuse_as(c, "eventid", vs->v[i], "%s %lld: palisade does not decode that EventID of channel %s (it maps %s), so the "
+                      "converted rule would miss those records", key->str, id, c->src->channels[0], ids);
     }
     return true;
 }
@@ -814,8 +817,6 @@ static bool unknown_field(conv *c, const pal_yaml *key, const char *fname)
         {"FileName", "Microsoft Defender for Endpoint's name; Sysmon's file records name the file TargetFilename"},
         {"ProcessCommandLine", "Microsoft Defender for Endpoint's name; Sysmon and Security 4688 write CommandLine"},
         {"EventLog", "not a field of a Windows record; the channel is Channel (or the logsource's service)"},
-        {"HostApplication", "a part of the classic Windows PowerShell log's Data text (EventIDs 400, 600), not a "
-                            "field of a process record"},
     };
     for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
         if (!strcmp(fname, foreign[i].name))
@@ -832,9 +833,9 @@ static bool unknown_field(conv *c, const pal_yaml *key, const char *fname)
     if (other_case)
         return refuse_as(c, "field", key, "field %s: no record palisade decodes has it; Windows writes %s (Sigma field names are "
                       "case-sensitive)", fname, other_case->key);
-    return refuse_as(c, "field", key, "field %s: no record palisade decodes (Sysmon, Security, System, PowerShell) has a value "
-                  "of that name, and the mapping names none, so a test of it could never be true on them (a field of another "
-                  "product's records, or one an enrichment adds?)", fname);
+    return refuse_as(c, "field", key, "field %s: no Windows record palisade decodes has a value of that name, and the "
+                  "mapping names none, so a test of it could never be true on them (a field of another product's "
+                  "records, or one an enrichment adds?)", fname);
 }
 
 /* One field condition: `Field|mods: value(s)`, into o. */
@@ -1964,14 +1965,6 @@ static const char *unmapped_category(const char *category)
                         "does, which palisade does not read"},
         {"file_rename", "Sysmon has no file-rename record; only the Microsoft-Windows-Kernel-File ETW provider "
                         "does, which palisade does not read"},
-        {"sysmon_error", "Sysmon's error record (255) is not among the records palisade decodes"},
-        {"ps_classic_start", "its records are the classic Windows PowerShell channel's (400), which palisade does "
-                             "not decode (their HostApplication, EngineVersion, ... are lines of one unnamed Data text)"},
-        {"ps_classic_provider_start", "its records are the classic Windows PowerShell channel's (600), which palisade "
-                                      "does not decode (their HostApplication, ProviderName, ... are lines of one "
-                                      "unnamed Data text)"},
-        {"ps_classic_script", "its records are the classic Windows PowerShell channel's (800), which palisade does "
-                              "not decode (their HostApplication, CommandLine, ... are lines of one unnamed Data text)"},
     };
     for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++)
         if (!strcasecmp(category, cats[i].category)) return cats[i].why;
@@ -2034,9 +2027,16 @@ static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_str
         return refuse_as(c, "logsource", ls, "logsource%s%s%s%s%s%s is not in the field mapping%s", product ? " product " : "", product ? product : "",
                       category ? " category " : "", category ? category : "", service ? " service " : "", service ? service : "",
                       product && !strcmp(product, "windows") && service && !category
-                          ? " (palisade decodes the Sysmon, Security, System and PowerShell/Operational channels; a rule for another"
-                            " channel's records could never fire)"
+                          ? " (palisade decodes the Windows logs lang/SPEC.md lists under \"Windows events\"; a rule for "
+                            "another channel's records could never fire)"
                           : "");
+    /* the entry's channels: one palisade decodes, or the rule could never fire */
+    bool any_decoded = !c->src->nchannels;
+    for (unsigned i = 0; i < c->src->nchannels && !any_decoded; i++)
+        any_decoded = pal_win_source_of_channel(c->src->channels[i], strlen(c->src->channels[i])) != PW_NONE;
+    if (!any_decoded)
+        return refuse_as(c, "logsource", ls, "the field mapping's entry (line %u) names channel %s, which palisade does not decode, so "
+                      "the converted rule could never fire", c->src->line, c->src->channels[0]);
     c->detection = pal_yaml_get(rule, "detection");
     if (!c->detection || c->detection->kind != PAL_YAML_MAP) return invalid(c, "detection", rule, "the rule has no detection");
 
@@ -2067,9 +2067,23 @@ static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_str
     pal_strbuf_puts(out, " {\n");
     if (c->src->kind) sbf(out, "  on %s\n", c->src->kind);
     pal_strbuf_puts(out, "  when ");
+    if (c->src->nchannels == 1) {
+        pal_strbuf_puts(out, "winlog.channel == nocase ");
+        put_lit(out, c->src->channels[0], strlen(c->src->channels[0]));
+        pal_strbuf_puts(out, "\n    and ");
+    } else if (c->src->nchannels) {
+        pal_strbuf_puts(out, "winlog.channel in nocase [");
+        for (unsigned i = 0; i < c->src->nchannels; i++) {
+            if (i) pal_strbuf_puts(out, ", ");
+            put_lit(out, c->src->channels[i], strlen(c->src->channels[i]));
+        }
+        pal_strbuf_puts(out, "]\n    and ");
+    }
     if (c->src->when) {
         put_piece(out, c->src->when, strlen(c->src->when), L_AND);
         pal_strbuf_puts(out, "\n    and ");
+        put_piece(out, when.s ? when.s : "false", when.len, L_AND);
+    } else if (c->src->nchannels) {
         put_piece(out, when.s ? when.s : "false", when.len, L_AND);
     } else {
         pal_strbuf_append(out, when.s ? when.s : "false", when.len);

@@ -32,6 +32,9 @@ typedef struct sigma_source {
     const char *product, *category, *service;   /* what it matches; NULL: anything */
     const char *kind;               /* `on KIND`, or NULL (the compiler infers it) */
     const char *when;               /* a palisade condition every rule of it gets, or NULL */
+    const char **channels;          /* `channel:` the Windows channels its records are in (none: any);
+                                       the converter tests winlog.channel and checks EventIDs against them */
+    unsigned nchannels;
     sigma_field_map *fields;        /* on top of the common fields */
     unsigned nfields;
     const char **keywords;          /* fields a keyword (field-less) search reads */

@@ -21,7 +21,8 @@
 
 static const char builtin_text[] =
     "# The built-in field mapping of `palisade sigma convert`: Sigma's Windows\n"
-    "# taxonomy (Sysmon, Security, System, PowerShell) onto palisade's event\n"
+    "# taxonomy (Sysmon, Security, System, PowerShell and the other logs palisade\n"
+    "# reads) onto palisade's event\n"
     "# schema (lang/SPEC.md, section 15).  Print it with `palisade sigma mapping`,\n"
     "# edit a copy and pass it with --mapping FILE.\n"
     "#\n"
@@ -39,6 +40,9 @@ static const char builtin_text[] =
     "#                a key the rule must not have) decides:\n"
     "#                  kind      the `on` kind of the converted rule (omitted: the\n"
     "#                            compiler infers it from the fields)\n"
+    "#                  channel   the Windows channel (or a list) its records are in:\n"
+    "#                            the rule tests winlog.channel, and an EventID the\n"
+    "#                            channel's log does not decode is refused\n"
     "#                  when      a condition every converted rule of it gets\n"
     "#                  fields    mappings for this logsource, before the common ones\n"
     "#                  keywords  the fields a keyword (field-less) search reads, or\n"
@@ -112,6 +116,12 @@ static const char builtin_text[] =
     "  SourceAddress: source.ip\n"
     "  DestAddress: destination.ip\n"
     "  DestPort: destination.port\n"
+    "  Level: {field: log.level, values: {\"0\": information, \"1\": critical, \"2\": error, \"3\": warning, \"4\": information, \"5\": verbose, Critical: critical, Error: error, Warning: warning, Information: information, Verbose: verbose}}\n"
+    "  HostName: process.title\n"
+    "  HostVersion: powershell.process.executable_version\n"
+    "  EngineVersion: powershell.engine.version\n"
+    "  NewEngineState: powershell.engine.new_state\n"
+    "  PreviousEngineState: powershell.engine.previous_state\n"
     "logsources:\n"
     "  - match: {product: windows, category: process_creation}\n"
     "    kind: process\n"
@@ -209,14 +219,105 @@ static const char builtin_text[] =
     "  - match: {product: windows, category: sysmon_status}\n"
     "    kind: configuration\n"
     "    when: 'winlog.event_id in [4, 16]'\n"
+    "  - match: {product: windows, category: sysmon_error}\n"
+    "    kind: configuration\n"
+    "    channel: Microsoft-Windows-Sysmon/Operational\n"
+    "    when: 'winlog.event_id == 255'\n"
+    "    fields:\n"
+    "      Description: error.message\n"
+    "  # classic Windows PowerShell: its Data text's Name=Value lines\n"
+    "  - match: {product: windows, category: ps_classic_start}\n"
+    "    kind: process\n"
+    "    channel: Windows PowerShell\n"
+    "    when: 'winlog.event_id == 400'\n"
+    "    fields:\n"
+    "      CommandLine: powershell.command.value\n"
+    "      CommandName: powershell.command.name\n"
+    "      CommandType: powershell.command.type\n"
+    "      CommandPath: powershell.command.path\n"
+    "      ProviderName: powershell.provider.name\n"
+    "  - match: {product: windows, category: ps_classic_provider_start}\n"
+    "    kind: process\n"
+    "    channel: Windows PowerShell\n"
+    "    when: 'winlog.event_id == 600'\n"
+    "    fields:\n"
+    "      CommandLine: powershell.command.value\n"
+    "      CommandName: powershell.command.name\n"
+    "      CommandType: powershell.command.type\n"
+    "      CommandPath: powershell.command.path\n"
+    "      ProviderName: powershell.provider.name\n"
+    "  - match: {product: windows, category: ps_classic_script}\n"
+    "    kind: process\n"
+    "    channel: Windows PowerShell\n"
+    "    when: 'winlog.event_id == 800'\n"
+    "    fields:\n"
+    "      CommandLine: powershell.command.value\n"
+    "      CommandName: powershell.command.name\n"
+    "      CommandType: powershell.command.type\n"
+    "      CommandPath: powershell.command.path\n"
+    "      ProviderName: powershell.provider.name\n"
+    "  # a log by its service: the channel is the test\n"
     "  - match: {product: windows, service: sysmon}\n"
-    "    when: 'winlog.channel == nocase \"Microsoft-Windows-Sysmon/Operational\"'\n"
+    "    channel: Microsoft-Windows-Sysmon/Operational\n"
     "  - match: {product: windows, service: security}\n"
-    "    when: 'winlog.channel == nocase \"Security\"'\n"
+    "    channel: Security\n"
     "  - match: {product: windows, service: system}\n"
-    "    when: 'winlog.channel == nocase \"System\"'\n"
+    "    channel: System\n"
+    "    keywords: [winlog.event_data.Data, winlog.event_data.HiveName]\n"
     "  - match: {product: windows, service: powershell}\n"
-    "    when: 'winlog.channel == nocase \"Microsoft-Windows-PowerShell/Operational\"'\n"
+    "    channel: Microsoft-Windows-PowerShell/Operational\n"
+    "  - match: {product: windows, service: powershell-classic}\n"
+    "    channel: Windows PowerShell\n"
+    "    fields:\n"
+    "      CommandLine: powershell.command.value\n"
+    "      CommandName: powershell.command.name\n"
+    "      CommandType: powershell.command.type\n"
+    "      CommandPath: powershell.command.path\n"
+    "      ProviderName: powershell.provider.name\n"
+    "  - match: {product: windows, service: application}\n"
+    "    kind: configuration\n"
+    "    channel: Application\n"
+    "  - match: {product: windows, service: windefend}\n"
+    "    channel: Microsoft-Windows-Windows Defender/Operational\n"
+    "  - match: {product: windows, service: bits-client}\n"
+    "    channel: Microsoft-Windows-Bits-Client/Operational\n"
+    "    fields:\n"
+    "      processPath: process.executable\n"
+    "      processId: process.pid\n"
+    "  - match: {product: windows, service: codeintegrity-operational}\n"
+    "    channel: Microsoft-Windows-CodeIntegrity/Operational\n"
+    "    fields:\n"
+    "      FileNameBuffer: dll.path\n"
+    "      ProcessNameBuffer: process.executable\n"
+    "  - match: {product: windows, service: applocker}\n"
+    "    channel: [Microsoft-Windows-AppLocker/EXE and DLL, Microsoft-Windows-AppLocker/MSI and Script, Microsoft-Windows-AppLocker/Packaged app-Execution, Microsoft-Windows-AppLocker/Packaged app-Deployment]\n"
+    "  - match: {product: windows, service: appxdeployment-server}\n"
+    "    channel: Microsoft-Windows-AppXDeploymentServer/Operational\n"
+    "  - match: {product: windows, service: appxpackaging-om}\n"
+    "    channel: Microsoft-Windows-AppxPackaging/Operational\n"
+    "  - match: {product: windows, service: dns-client}\n"
+    "    channel: Microsoft-Windows-DNS-Client/Operational\n"
+    "  - match: {product: windows, service: dns-server}\n"
+    "    channel: DNS Server\n"
+    "  - match: {product: windows, service: firewall-as}\n"
+    "    channel: Microsoft-Windows-Windows Firewall With Advanced Security/Firewall\n"
+    "  - match: {product: windows, service: msexchange-management}\n"
+    "    kind: configuration\n"
+    "    channel: MSExchange Management\n"
+    "  - match: {product: windows, service: ntlm}\n"
+    "    channel: Microsoft-Windows-NTLM/Operational\n"
+    "    fields:\n"
+    "      CallerPID: process.pid\n"
+    "  - match: {product: windows, service: smbclient-security}\n"
+    "    channel: Microsoft-Windows-SmbClient/Security\n"
+    "  - match: {product: windows, service: taskscheduler}\n"
+    "    channel: Microsoft-Windows-TaskScheduler/Operational\n"
+    "  - match: {product: windows, service: security-mitigations}\n"
+    "    channel: [Microsoft-Windows-Security-Mitigations/KernelMode, Microsoft-Windows-Security-Mitigations/UserMode]\n"
+    "    fields:\n"
+    "      ProcessPath: process.executable\n"
+    "  - match: {product: windows, service: iis-configuration}\n"
+    "    channel: Microsoft-IIS-Configuration/Operational\n"
     "  # product windows alone: any Windows record (the kind from the fields)\n"
     "  - match: {product: windows, category: '', service: ''}\n"
     "    when: 'host.os.type == \"windows\"'\n";
@@ -308,7 +409,7 @@ static int read_fields(pal_sigma_map *m, const pal_yaml_doc *doc, const pal_yaml
 static int read_source(pal_sigma_map *m, const pal_yaml_doc *doc, const pal_yaml *e, sigma_source *s,
                        char *err, size_t cap)
 {
-    static const char *const keys[] = {"match", "kind", "when", "fields", "keywords", NULL};
+    static const char *const keys[] = {"match", "kind", "channel", "when", "fields", "keywords", NULL};
     static const char *const match_keys[] = {"product", "category", "service", NULL};
     memset(s, 0, sizeof *s);
     s->line = e->line;
@@ -327,6 +428,23 @@ static int read_source(pal_sigma_map *m, const pal_yaml_doc *doc, const pal_yaml
     if (when && when->kind != PAL_YAML_SCALAR) return bad(doc, when, err, cap, "when is a palisade condition, as text");
     s->kind = dup_scalar(m, kind);
     s->when = dup_scalar(m, when);
+    const pal_yaml *ch = pal_yaml_get(e, "channel");
+    if (ch) {
+        const pal_yaml *one[1] = {ch};
+        const pal_yaml *const *items = ch->kind == PAL_YAML_SEQ ? (const pal_yaml *const *)ch->items : one;
+        unsigned n = ch->kind == PAL_YAML_SEQ ? ch->n : 1;
+        if (!n) return bad(doc, ch, err, cap, "channel is a Windows channel name, or a list of them");
+        s->channels = pal_arena_alloc(&m->arena, n * sizeof *s->channels);
+        if (!s->channels) return bad(doc, ch, err, cap, "out of memory");
+        for (unsigned i = 0; i < n; i++) {
+            if (items[i]->kind != PAL_YAML_SCALAR || !items[i]->len || memchr(items[i]->str, '"', items[i]->len) ||
+                memchr(items[i]->str, '\\', items[i]->len))
+                return bad(doc, items[i], err, cap, "channel is a Windows channel name (no quote or backslash), or a "
+                           "list of them");
+            s->channels[i] = dup_scalar(m, items[i]);
+        }
+        s->nchannels = n;
+    }
     if (fields && read_fields(m, doc, fields, &s->fields, &s->nfields, err, cap) != 0) return -1;
     if (kw && kw->kind == PAL_YAML_SCALAR && !strcmp(kw->str, "all")) {
         s->keywords_all = true;

@@ -198,14 +198,14 @@ while IFS='|' read -r file id class reason; do
 done <<'EOF'
 expand.yml|22222222-0000-4000-8000-000000000001|refused [modifier]|placeholders take their values from a pySigma pipeline
 timemod.yml|22222222-0000-4000-8000-000000000002|refused [modifier]|the time modifier |hour has no palisade equivalent
-unmapped.yml|22222222-0000-4000-8000-000000000003|refused [field]|field NoSuchSigmaField: no record palisade decodes (Sysmon, Security, System, PowerShell) has a value of that name
+unmapped.yml|22222222-0000-4000-8000-000000000003|refused [field]|field NoSuchSigmaField: no Windows record palisade decodes has a value of that name
 logsource.yml|22222222-0000-4000-8000-000000000004|refused [logsource]|logsource product acme category firewall is not in the field mapping
 aggregation.yml|22222222-0000-4000-8000-000000000005|refused [condition]|an aggregation without a timeframe counts over whatever time a search covers
 correlation.yml|22222222-0000-4000-8000-000000000006|refused [correlation]|a correlation rule
 counting.yml|22222222-0000-4000-8000-000000000008|refused [condition]|'2 of' counts selections
 textual_port.yml|22222222-0000-4000-8000-000000000009|refused [value]|destination.port is a number
-channel.yml|22222222-0000-4000-8000-000000000010|refused [logsource]|logsource product windows service application is not in the field mapping (palisade decodes the Sysmon, Security, System and PowerShell/Operational channels; a rule for another channel's records could never fire)
-eventid.yml|22222222-0000-4000-8000-000000000011|refused [eventid]|EventID 104: palisade does not decode that EventID of channel System (it maps 7045, 7034, 7036, 7040), so the converted rule would miss those records
+channel.yml|22222222-0000-4000-8000-000000000010|refused [logsource]|logsource product windows service wmi is not in the field mapping (palisade decodes the Windows logs lang/SPEC.md lists under "Windows events"; a rule for another channel's records could never fire)
+eventid.yml|22222222-0000-4000-8000-000000000011|refused [eventid]|EventID 6008: palisade does not decode that EventID of channel System (it maps 7045, 7034, 7036, 7040, 7023, 104, 16, 4100, 42), so the converted rule would miss those records
 field_kind.yml|22222222-0000-4000-8000-000000000012|refused [field]|line 8: field Details (winlog.event_data.Details) is never in file records, which this logsource's rules run on: palisade has it in registry records only
 collection.yml|22222222-0000-4000-8000-000000000013|refused [collection]|a Sigma 1.0 rule collection of 3 YAML documents (action: global in document 1)
 invalid_yaml.yml|(none)|not valid Sigma [yaml]|line 4:1: YAML syntax error

@@ -15,6 +15,7 @@
  */
 #include "engine/decode/decode.h"
 #include "engine/base/limits.h"
+#include "engine/vm/program.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t sel = data[0];
     /* bits 0-1: auto, ecs, sysmon, falco; bit 6: evtx-json instead */
     pal_input_format fmt = (sel & 0x40u) ? PAL_INPUT_EVTX : (pal_input_format)(sel & 3u);
-    uint8_t want[32];
+    uint8_t want[PAL_FIELDS_BITMAP];   /* a program's bitmap: (nfields + 7) / 8 bytes are read */
     const uint8_t *wantp = NULL;
     if (sel & 4u) {
         for (unsigned i = 0; i < sizeof want; i++) want[i] = (uint8_t)(0x5au ^ (sel * (i + 1)));

@@ -10,6 +10,7 @@
 #include "engine/decode/decode.h"
 #include "engine/base/limits.h"
 #include "engine/core/match.h"
+#include "engine/vm/program.h"
 
 #include <stdlib.h>
 
@@ -354,7 +355,7 @@ static void test_duplicate_keys(void)
                      "\"Image\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\"}"), 0);
     CHECK_STR(ERR, "duplicate key EventID: decided on its last value (with its first the line is not decided: "
                    "unsupported Sysmon EventID 27 (palisade maps 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, "
-                   "19, 20, 21, 22, 23, 24, 25, 26, 29))");
+                   "19, 20, 21, 22, 23, 24, 25, 26, 29, 255))");
     CHECK_INT(EV.kind, PK_PROCESS);
     CHECK_STR(S("process.name"), "cmd.exe");
     CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":1},"
@@ -700,7 +701,7 @@ static void test_ecs_windows_and_derived(void)
 static void test_want(void)
 {
     const pal_schema *s = pal_schema_get(PS_EVENT);
-    uint8_t want[32] = {0};
+    uint8_t want[PAL_FIELDS_BITMAP] = {0};   /* a program's bitmap size: (nfields + 7) / 8 bytes are read */
     int name = pal_schema_find(s, "process.name", 12);
     want[name / 8] |= (uint8_t)(1u << (name % 8));
     const char *line = "{\"host\":{\"os\":{\"type\":\"windows\"}},\"process\":{\"executable\":\"C:\\\\x\\\\y.exe\","
@@ -851,17 +852,25 @@ static void test_sysmon_winlogbeat(void)
     CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"27\","
                      "\"event_data\":{\"TargetFilename\":\"C:\\\\x.exe\"}}}"), -1);
     CHECK_STR(ERR, "unsupported Sysmon EventID 27 (palisade maps 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, "
-                   "17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 29)");
+                   "17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 29, 255)");
     CHECK_INT(EV.kind, 0);
     CHECK_INT(decode("{\"winlog\":{\"channel\":\"Security\",\"event_id\":\"4672\",\"event_data\":{}}}"), -1);
     CHECK_STR(ERR, "unsupported Security EventID 4672 (palisade maps 4688, 4689, 4624, 4625, 4648, 5156, 5140, 5145, 4662, 4697, 4698, 4699, 4700, 4701, 4702, "
-                   "4720, 4722, 4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756, 1102, 5441, 5447)");
+                   "4720, 4722, 4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756, 1102, 5441, 5447, 4657, 4663, 4723, 4742, 4776, 6416)");
     CHECK_INT(decode("{\"winlog\":{\"channel\":\"Security\",\"event_id\":\"4688\",\"event_data\":{}}}"), -1);
     CHECK_STR(ERR, "Security EventID 4688 record has no event data: winlog.event_data holds none of its fields "
                    "(NewProcessName, NewProcessId, CommandLine, ...)");
-    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Application\",\"event_id\":\"1000\",\"event_data\":{}}}"), -1);
-    CHECK_STR(ERR, "not a Windows record palisade reads: Channel is Application (it reads "
-                   "Microsoft-Windows-Sysmon/Operational, Security, System and Microsoft-Windows-PowerShell/Operational)");
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Setup\",\"event_id\":\"1000\",\"event_data\":{}}}"), -1);
+    CHECK_STR(ERR, "not a Windows record palisade reads: Channel is Setup (it reads the logs Sysmon, Security, System, "
+                   "PowerShell, Application, Windows Defender, BITS client, CodeIntegrity, AppLocker, AppX deployment "
+                   "server, AppX packaging, DNS client, DNS server, Windows Firewall, MSExchange Management, NTLM, SMB "
+                   "client, Task Scheduler, Security-Mitigations, IIS configuration, Windows PowerShell; lang/SPEC.md, "
+                   "\"Windows events\", names their channels)");
+    /* Application: any EventID of any provider, its data optional */
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"Application\",\"provider_name\":\"Foo\",\"event_id\":\"1000\","
+                     "\"event_data\":{}}}"), 0);
+    CHECK_STR(S("event.action"), "application-event");
+    CHECK_STR(S("winlog.provider_name"), "Foo");
     CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"one\"}}"), -1);
     CHECK_STR(ERR, "winlog.event_id: expected an event number, got \"one\"");
     CHECK_INT(decode_fmt("{\"process\":{\"name\":\"x\"}}", PAL_INPUT_SYSMON, NULL), -1);
@@ -968,7 +977,19 @@ static void test_sysmon_flat(void)
     CHECK_STR(ERR, "Security EventID 4688 record has no event data: no winlog.event_data or EventData object, and "
                    "none of its fields (NewProcessName, NewProcessId, CommandLine, ...) at the top level");
     CHECK_INT(decode("{\"EventID\":4688,\"SourceName\":\"Microsoft-Windows-Eventlog\"}"), -1);
-    CHECK_STR(ERR, "not a Windows record palisade reads: provider is Microsoft-Windows-Eventlog");
+    CHECK_STR(ERR, "unsupported System EventID 4688 (palisade maps 7045, 7034, 7036, 7040, 7023, 104, 16, 4100, 42)");
+    CHECK_INT(decode("{\"EventID\":4688,\"SourceName\":\"Microsoft-Windows-Nothing\"}"), -1);
+    CHECK_STR(ERR, "not a Windows record palisade reads: provider is Microsoft-Windows-Nothing");
+    /* the provider tells the log: Eventlog's 1102 is Security's, its 104 System's */
+    CHECK_INT(decode("{\"EventID\":1102,\"SourceName\":\"Microsoft-Windows-Eventlog\",\"SubjectUserName\":\"a\"}"), 0);
+    CHECK_STR(S("event.module"), "security");
+    CHECK_INT(decode("{\"EventID\":104,\"SourceName\":\"Microsoft-Windows-Eventlog\",\"SubjectUserName\":\"a\"}"), 0);
+    CHECK_STR(S("event.module"), "system");
+    CHECK_STR(S("winlog.channel"), "System");
+    /* an EventID of two logs, without channel or provider */
+    CHECK_INT(decode("{\"EventID\":400,\"Data\":\"x\"}"), -1);
+    CHECK_STR(ERR, "EventID 400 is a record of several Windows logs palisade reads; the record names neither its "
+                   "channel nor its provider, so which one is unknown (winlog.channel or Channel)");
     CHECK_INT(decode("{\"EventID\":12,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"}"), -1);
     CHECK_STR(ERR, "Sysmon EventID 12 record has no event data: no winlog.event_data or EventData object, and "
                    "none of its fields (TargetObject, EventType, UtcTime, ...) at the top level");

@@ -276,8 +276,259 @@ static const record records[] = {
     {"Microsoft-Windows-PowerShell/Operational", "Microsoft-Windows-PowerShell", 4104,
      {{"MessageNumber", S_("1")}, {"MessageTotal", S_("1")}, {"ScriptBlockText", S_("IEX (New-Object Net.WebClient)")},
       {"ScriptBlockId", S_("8f1c-aaaa")}, {"Path", S_("C:\\\\Users\\\\Public\\\\x.ps1")}}},
+    /* Security: object access, accounts, NTLM validation, devices */
+    {SECURITY, 4657, {{"SubjectUserName", S_("carol")}, {"ObjectServer", S_("Security")}, {"ObjectType", S_("Key")},
+                      {"ObjectName", S_("\\\\REGISTRY\\\\MACHINE\\\\SOFTWARE\\\\Classes\\\\CLSID\\\\{x}")},
+                      {"ObjectValueName", S_("(Default)")}, {"HandleId", S_("0x1d4")},
+                      {"OperationType", S_("%%1904")}, {"OldValueType", S_("-")}, {"OldValue", S_("-")},
+                      {"NewValueType", S_("%%1873")}, {"NewValue", S_("C:\\\\Users\\\\Public\\\\x.dll")},
+                      {"ProcessId", S_("0x1a2c")}, {"ProcessName", S_("C:\\\\Windows\\\\regedit.exe")}}},
+    {SECURITY, 4663, {{"SubjectUserName", S_("carol")}, {"ObjectServer", S_("Security")}, {"ObjectType", S_("File")},
+                      {"ObjectName", S_("\\\\Device\\\\CdRom0\\\\setup.exe")}, {"HandleId", S_("0x2c8")},
+                      {"AccessList", S_("%%4416")}, {"AccessMask", S_("0x1")}, {"ProcessId", S_("0x10c")},
+                      {"ProcessName", S_("C:\\\\Windows\\\\explorer.exe")}, {"ResourceAttributes", S_("S:AI")}}},
+    {SECURITY, 4723, {{"SubjectUserName", S_("carol")}, {"TargetUserName", S_("Administrator")},
+                      {"TargetSid", S_("S-1-5-21-1-500")}, {"PrivilegeList", S_("-")}}},
+    {SECURITY, 4742, {{"SubjectUserName", S_("ANONYMOUS LOGON")}, {"TargetUserName", S_("DC01$")},
+                      {"ComputerAccountChange", S_("-")}, {"SamAccountName", S_("-")}, {"PasswordLastSet", S_("3/12/2024 10:05:00 AM")},
+                      {"DnsHostName", S_("-")}, {"ServicePrincipalNames", S_("-")}, {"PrivilegeList", S_("-")}}},
+    {SECURITY, 4776, {{"PackageName", S_("MICROSOFT_AUTHENTICATION_PACKAGE_V1_0")}, {"TargetUserName", S_("admin")},
+                      {"Workstation", S_("AbCdEfGhIjKlMnOp")}, {"Status", S_("0x0")}}},
+    {SECURITY, 6416, {{"SubjectUserName", S_("HOST01$")}, {"DeviceId", S_("USBSTOR\\\\Disk&Ven_x")},
+                      {"DeviceDescription", S_("USB Mass Storage Device")}, {"ClassId", S_("{4d36e967}")},
+                      {"ClassName", S_("DiskDrive")}, {"VendorIds", S_("USBSTOR\\\\DiskX")},
+                      {"LocationInformation", S_("Port_#0001")}}},
+    {SYSMON, 255, {{"UtcTime", S_("2024-03-12 10:05:01.250")}, {"ID", S_("ConfigUpdate")},
+                   {"Description", S_("Failed to open service configuration with error 5")}}},
+    /* System: other providers */
+    {"System", "Service Control Manager", 7023, {{"param1", S_("Windows Defender Firewall")},
+                                                 {"param2", S_("Access is denied.")}, {"Binary", S_("6d007000")}}},
+    {"System", "Microsoft-Windows-Eventlog", 104, {{"SubjectUserName", S_("Administrator")},
+                                                   {"SubjectDomainName", S_("CORP")}, {"BackupPath", S_("")}}},
+    {"System", "Microsoft-Windows-Kernel-General", 16,
+     {{"HiveNameLength", S_("52")}, {"HiveName", S_("\\\\??\\\\C:\\\\Users\\\\a\\\\AppData\\\\Local\\\\Temp\\\\SAM-1.dmp")},
+      {"KeysUpdated", S_("3")}, {"DirtyPages", S_("2")}}},
+    {"System", "Microsoft-Windows-Iphlpsvc", 4100, {{"IsatapRouter", S_("10.0.0.66")}}},
+    {"System", "Microsoft-Windows-Kerberos-Key-Distribution-Center", 42, {{"Data", S_("krbtgt")}}},
+    /* the other logs */
+    {"Application", "MSSQLSERVER", 33205,
+     {{"Data", S_("audit_schema_version:1\\nobject_name:xp_cmdshell\\nstatement:EXEC xp_cmdshell 'whoami'")}}},
+    {"Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender", 1116,
+     {{"Product Name", S_("Microsoft Defender Antivirus")}, {"Product Version", S_("4.18.2401.7")},
+      {"Detection ID", S_("{d-1}")}, {"Threat ID", S_("2147735505")}, {"Threat Name", S_("Trojan:PowerShell/Mimikatz.A")},
+      {"Severity Name", S_("Severe")}, {"Category Name", S_("Trojan")}, {"Source Name", S_("AMSI")},
+      {"Process Name", S_("C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe")},
+      {"Detection User", S_("CORP\\\\carol")}, {"Path", S_("amsi:_C:\\\\Users\\\\carol\\\\x.ps1")}}},
+    {"Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender", 1117,
+     {{"Product Name", S_("Microsoft Defender Antivirus")}, {"Threat Name", S_("HackTool:Win32/Mimikatz")},
+      {"Source Name", S_("Real-Time Protection")}, {"Action Name", S_("Quarantine")}, {"Path", S_("file:_C:\\\\m.exe")}}},
+    {"Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender", 5001,
+     {{"Product Name", S_("Microsoft Defender Antivirus")}, {"Product Version", S_("4.18.2401.7")}}},
+    {"Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender", 5007,
+     {{"Product Name", S_("Microsoft Defender Antivirus")},
+      {"Old Value", S_("HKLM\\\\SOFTWARE\\\\Microsoft\\\\Windows Defender\\\\SpyNet\\\\SubmitSamplesConsent = 0x1")},
+      {"New Value", S_("HKLM\\\\SOFTWARE\\\\Microsoft\\\\Windows Defender\\\\SpyNet\\\\SubmitSamplesConsent = 0x0")}}},
+    {"Microsoft-Windows-Windows Defender/Operational", "Microsoft-Windows-Windows Defender", 5013,
+     {{"Product Name", S_("Microsoft Defender Antivirus")},
+      {"Value", S_("HKLM\\\\SOFTWARE\\\\Microsoft\\\\Windows Defender\\\\DisableAntiSpyware")}}},
+    {"Microsoft-Windows-Bits-Client/Operational", "Microsoft-Windows-Bits-Client", 3,
+     {{"jobTitle", S_("upd")}, {"jobId", S_("{j-1}")}, {"jobOwner", S_("CORP\\\\carol")},
+      {"processPath", S_("C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe")}, {"processId", S_("5120")}}},
+    {"Microsoft-Windows-Bits-Client/Operational", "Microsoft-Windows-Bits-Client", 59,
+     {{"jobTitle", S_("upd")}, {"jobId", S_("{j-1}")}, {"url", S_("http://198.51.100.7/a.exe")}}},
+    {"Microsoft-Windows-Bits-Client/Operational", "Microsoft-Windows-Bits-Client", 16403,
+     {{"jobTitle", S_("upd")}, {"jobId", S_("{j-1}")}, {"jobOwner", S_("CORP\\\\carol")},
+      {"RemoteName", S_("http://198.51.100.7/a.exe")}, {"LocalName", S_("C:\\\\Users\\\\Public\\\\a.exe")}}},
+    {"Microsoft-Windows-CodeIntegrity/Operational", "Microsoft-Windows-CodeIntegrity", 3021,
+     {{"FileNameBuffer", S_("C:\\\\Windows\\\\System32\\\\drivers\\\\old.sys")}}},
+    {"Microsoft-Windows-CodeIntegrity/Operational", "Microsoft-Windows-CodeIntegrity", 3022,
+     {{"FileNameBuffer", S_("C:\\\\Windows\\\\System32\\\\drivers\\\\old.sys")}}},
+    {"Microsoft-Windows-CodeIntegrity/Operational", "Microsoft-Windows-CodeIntegrity", 3023,
+     {{"FileNameBuffer", S_("C:\\\\Windows\\\\System32\\\\drivers\\\\rtcore64.sys")}}},
+    {"Microsoft-Windows-CodeIntegrity/Operational", "Microsoft-Windows-CodeIntegrity", 3033,
+     {{"FileNameBuffer", S_("C:\\\\x\\\\a.dll")},
+      {"ProcessNameBuffer", S_("C:\\\\Windows\\\\System32\\\\lsass.exe")},
+      {"RequestedPolicy", S_("8")}, {"ValidatedPolicy", S_("1")}, {"Status", S_("0xc0000428")}}},
+    {"Microsoft-Windows-CodeIntegrity/Operational", "Microsoft-Windows-CodeIntegrity", 3077,
+     {{"FileNameBuffer", S_("C:\\\\x\\\\b.dll")},
+      {"ProcessNameBuffer", S_("C:\\\\x\\\\host.exe")}, {"RequestedPolicy", S_("12")}}},
+    {"Microsoft-Windows-CodeIntegrity/Operational", "Microsoft-Windows-CodeIntegrity", 3104,
+     {{"FileNameBuffer", S_("C:\\\\x\\\\c.dll")},
+      {"ProcessNameBuffer", S_("C:\\\\Windows\\\\System32\\\\csrss.exe")}}},
+    {"Microsoft-Windows-AppLocker/EXE and DLL", "Microsoft-Windows-AppLocker", 8002,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppLocker/EXE and DLL", "Microsoft-Windows-AppLocker", 8003,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppLocker/EXE and DLL", "Microsoft-Windows-AppLocker", 8004,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppLocker/MSI and Script", "Microsoft-Windows-AppLocker", 8005,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppLocker/MSI and Script", "Microsoft-Windows-AppLocker", 8006,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppLocker/MSI and Script", "Microsoft-Windows-AppLocker", 8007,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppLocker/Packaged app-Execution", "Microsoft-Windows-AppLocker", 8020,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppLocker/Packaged app-Execution", "Microsoft-Windows-AppLocker", 8021,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppLocker/Packaged app-Execution", "Microsoft-Windows-AppLocker", 8022,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppLocker/Packaged app-Deployment", "Microsoft-Windows-AppLocker", 8023,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppLocker/Packaged app-Deployment", "Microsoft-Windows-AppLocker", 8024,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppLocker/Packaged app-Deployment", "Microsoft-Windows-AppLocker", 8025,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppLocker/EXE and DLL", "Microsoft-Windows-AppLocker", 8028,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppLocker/EXE and DLL", "Microsoft-Windows-AppLocker", 8029,
+     {{"PolicyName", S_("EXE")}, {"RuleId", S_("{00000000-0000-0000-0000-000000000000}")}, {"RuleName", S_("-")},
+      {"TargetUser", S_("S-1-5-21-1-1001")}, {"TargetProcessId", S_("4120")},
+      {"FilePath", S_("%OSDRIVE%\\\\USERS\\\\PUBLIC\\\\X.EXE")}, {"FullFilePath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+      {"FileHash", S_("AB12")}, {"Fqbn", S_("-")}}},
+    {"Microsoft-Windows-AppXDeploymentServer/Operational", "Microsoft-Windows-AppXDeployment-Server", 400,
+     {{"PackageFullName", S_("Evil_1.0.0.0_x64__abc")}, {"CallingProcess", S_("C:\\\\Windows\\\\System32\\\\AppInstaller.exe")}}},
+    {"Microsoft-Windows-AppXDeploymentServer/Operational", "Microsoft-Windows-AppXDeployment-Server", 854,
+     {{"Path", S_("https://transfer.sh/x/evil.msix")}}},
+    {"Microsoft-Windows-AppxPackaging/Operational", "Microsoft-Windows-AppxPackagingOM", 157,
+     {{"subjectName", S_("CN=Foresee Consulting Inc.")}}},
+    {"Microsoft-Windows-DNS-Client/Operational", "Microsoft-Windows-DNS-Client", 3006,
+     {{"QueryName", S_("aaa.stage.123456.example.net")}, {"QueryType", S_("1")}}},
+    {"Microsoft-Windows-DNS-Client/Operational", "Microsoft-Windows-DNS-Client", 3008,
+     {{"QueryName", S_("aaa.stage.123456.example.net")}, {"QueryType", S_("1")}, {"QueryStatus", S_("0")},
+      {"QueryResults", S_("::ffff:203.0.113.5;")}}},
+    {"Microsoft-Windows-DNS-Client/Operational", "Microsoft-Windows-DNS-Client", 3020,
+     {{"QueryName", S_("x.example.net")}, {"QueryType", S_("28")}, {"QueryStatus", S_("9003")}}},
+    {"DNS Server", "Microsoft-Windows-DNS-Server-Service", 6004, {{"Data", S_("198.51.100.9\\ncorp.example.com")}}},
+    {"Microsoft-Windows-Windows Firewall With Advanced Security/Firewall", "Microsoft-Windows-Windows Firewall With Advanced Security",
+     2004, {{"RuleId", S_("{r-1}")}, {"RuleName", S_("allow 4444")}, {"ApplicationPath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+           {"ServiceName", S_("")}, {"Direction", S_("1")}, {"Protocol", S_("6")}, {"LocalPorts", S_("4444")},
+           {"RemotePorts", S_("*")}, {"RemoteAddresses", S_("*")}, {"Action", S_("3")}, {"Active", S_("1")},
+           {"ModifyingUser", S_("S-1-5-18")}, {"ModifyingApplication", S_("C:\\\\Windows\\\\System32\\\\wbem\\\\WmiPrvSE.exe")}}},
+    {"Microsoft-Windows-Windows Firewall With Advanced Security/Firewall", "Microsoft-Windows-Windows Firewall With Advanced Security",
+     2005, {{"RuleId", S_("{r-1}")}, {"RuleName", S_("allow 4444")}, {"ApplicationPath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+           {"ServiceName", S_("")}, {"Direction", S_("1")}, {"Protocol", S_("6")}, {"LocalPorts", S_("4444")},
+           {"RemotePorts", S_("*")}, {"RemoteAddresses", S_("*")}, {"Action", S_("3")}, {"Active", S_("1")},
+           {"ModifyingUser", S_("S-1-5-18")}, {"ModifyingApplication", S_("C:\\\\Windows\\\\System32\\\\wbem\\\\WmiPrvSE.exe")}}},
+    {"Microsoft-Windows-Windows Firewall With Advanced Security/Firewall", "Microsoft-Windows-Windows Firewall With Advanced Security",
+     2006, {{"RuleId", S_("{r-1}")}, {"RuleName", S_("allow 4444")},
+           {"ModifyingUser", S_("S-1-5-18")}, {"ModifyingApplication", S_("C:\\\\Windows\\\\System32\\\\wbem\\\\WmiPrvSE.exe")}}},
+    {"Microsoft-Windows-Windows Firewall With Advanced Security/Firewall", "Microsoft-Windows-Windows Firewall With Advanced Security",
+     2032, {{"ModifyingUser", S_("S-1-5-21-1-500")}, {"ModifyingApplication", S_("C:\\\\Windows\\\\System32\\\\netsh.exe")}}},
+    {"Microsoft-Windows-Windows Firewall With Advanced Security/Firewall", "Microsoft-Windows-Windows Firewall With Advanced Security",
+     2033, {{"ModifyingUser", S_("S-1-5-21-1-500")}, {"ModifyingApplication", S_("C:\\\\Windows\\\\System32\\\\netsh.exe")}}},
+    {"Microsoft-Windows-Windows Firewall With Advanced Security/Firewall", "Microsoft-Windows-Windows Firewall With Advanced Security",
+     2071, {{"RuleId", S_("{r-1}")}, {"RuleName", S_("allow 4444")}, {"ApplicationPath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+           {"ServiceName", S_("")}, {"Direction", S_("1")}, {"Protocol", S_("6")}, {"LocalPorts", S_("4444")},
+           {"RemotePorts", S_("*")}, {"RemoteAddresses", S_("*")}, {"Action", S_("3")}, {"Active", S_("1")},
+           {"ModifyingUser", S_("S-1-5-18")}, {"ModifyingApplication", S_("C:\\\\Windows\\\\System32\\\\wbem\\\\WmiPrvSE.exe")}}},
+    {"Microsoft-Windows-Windows Firewall With Advanced Security/Firewall", "Microsoft-Windows-Windows Firewall With Advanced Security",
+     2072, {{"RuleId", S_("{r-1}")}, {"RuleName", S_("allow 4444")}, {"ApplicationPath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+           {"ServiceName", S_("")}, {"Direction", S_("1")}, {"Protocol", S_("6")}, {"LocalPorts", S_("4444")},
+           {"RemotePorts", S_("*")}, {"RemoteAddresses", S_("*")}, {"Action", S_("3")}, {"Active", S_("1")},
+           {"ModifyingUser", S_("S-1-5-18")}, {"ModifyingApplication", S_("C:\\\\Windows\\\\System32\\\\wbem\\\\WmiPrvSE.exe")}}},
+    {"Microsoft-Windows-Windows Firewall With Advanced Security/Firewall", "Microsoft-Windows-Windows Firewall With Advanced Security",
+     2073, {{"RuleId", S_("{r-1}")}, {"RuleName", S_("allow 4444")},
+           {"ModifyingUser", S_("S-1-5-18")}, {"ModifyingApplication", S_("C:\\\\Windows\\\\System32\\\\wbem\\\\WmiPrvSE.exe")}}},
+    {"Microsoft-Windows-Windows Firewall With Advanced Security/Firewall", "Microsoft-Windows-Windows Firewall With Advanced Security",
+     2097, {{"RuleId", S_("{r-1}")}, {"RuleName", S_("allow 4444")}, {"ApplicationPath", S_("C:\\\\Users\\\\Public\\\\x.exe")},
+           {"ServiceName", S_("")}, {"Direction", S_("1")}, {"Protocol", S_("6")}, {"LocalPorts", S_("4444")},
+           {"RemotePorts", S_("*")}, {"RemoteAddresses", S_("*")}, {"Action", S_("3")}, {"Active", S_("1")},
+           {"ModifyingUser", S_("S-1-5-18")}, {"ModifyingApplication", S_("C:\\\\Windows\\\\System32\\\\wbem\\\\WmiPrvSE.exe")}}},
+    {"MSExchange Management", "MSExchange CmdletLogs", 1,
+     {{"Data", S_("New-ExchangeCertificate\\n -GenerateRequest -BinaryEncoded -RequestFile \\\\\\\\localhost\\\\C$\\\\inetpub\\\\x.aspx")}}},
+    {"Microsoft-Windows-NTLM/Operational", "Microsoft-Windows-NTLM", 8001,
+     {{"TargetName", S_("TERMSRV/host02")}, {"ProcessId", S_("1200")}, {"ProcessName", S_("C:\\\\Windows\\\\System32\\\\mstsc.exe")},
+      {"ClientUserName", S_("carol")}, {"ClientDomainName", S_("CORP")}, {"MechanismOID", S_("1.3.6.1.4.1.311.2.2.10")}}},
+    {"Microsoft-Windows-NTLM/Operational", "Microsoft-Windows-NTLM", 8002,
+     {{"CallerPID", S_("4")}, {"ProcessName", S_("System")}, {"ClientUserName", S_("eve")}, {"ClientDomainName", S_("WS9")}}},
+    {"Microsoft-Windows-NTLM/Operational", "Microsoft-Windows-NTLM", 8004,
+     {{"SChannelName", S_("DC01")}, {"UserName", S_("eve")}, {"DomainName", S_("CORP")}, {"WorkstationName", S_("WS9")}}},
+    {"Microsoft-Windows-SmbClient/Security", "Microsoft-Windows-SMBClient", 31010,
+     {{"ShareName", S_("\\\\\\\\fs01\\\\ADMIN$")}, {"ServerName", S_("fs01")}, {"Reason", S_("2")}, {"Status", S_("0xc0000022")}}},
+    {"Microsoft-Windows-TaskScheduler/Operational", "Microsoft-Windows-TaskScheduler", 106,
+     {{"TaskName", S_("\\\\upd")}, {"UserContext", S_("CORP\\\\carol")}}},
+    {"Microsoft-Windows-TaskScheduler/Operational", "Microsoft-Windows-TaskScheduler", 129,
+     {{"TaskName", S_("\\\\upd")}, {"Path", S_("C:\\\\Users\\\\Public\\\\upd.exe")}, {"ProcessID", S_("6200")}}},
+    {"Microsoft-Windows-TaskScheduler/Operational", "Microsoft-Windows-TaskScheduler", 140,
+     {{"TaskName", S_("\\\\upd")}, {"UserName", S_("CORP\\\\carol")}}},
+    {"Microsoft-Windows-TaskScheduler/Operational", "Microsoft-Windows-TaskScheduler", 141,
+     {{"TaskName", S_("\\\\upd")}, {"UserName", S_("CORP\\\\carol")}}},
+    {"Microsoft-Windows-TaskScheduler/Operational", "Microsoft-Windows-TaskScheduler", 200,
+     {{"TaskName", S_("\\\\upd")}, {"ActionName", S_("C:\\\\Users\\\\Public\\\\upd.exe")}, {"TaskInstanceId", S_("{t-1}")}}},
+    {"Microsoft-Windows-TaskScheduler/Operational", "Microsoft-Windows-TaskScheduler", 201,
+     {{"TaskName", S_("\\\\upd")}, {"ActionName", S_("C:\\\\Users\\\\Public\\\\upd.exe")}, {"TaskInstanceId", S_("{t-1}")},
+      {"ResultCode", S_("0")}}},
+    {"Microsoft-Windows-Security-Mitigations/KernelMode", "Microsoft-Windows-Security-Mitigations", 11,
+     {{"ProcessPath", S_("C:\\\\ProgramData\\\\Microsoft\\\\Windows Defender\\\\Platform\\\\MpCmdRun.exe")},
+      {"ProcessId", S_("3100")}, {"ProcessCommandLine", S_("MpCmdRun.exe -SignatureUpdate")},
+      {"ImageName", S_("C:\\\\x\\\\mpclient.dll")}}},
+    {"Microsoft-Windows-Security-Mitigations/UserMode", "Microsoft-Windows-Security-Mitigations", 12,
+     {{"ProcessPath", S_("C:\\\\ProgramData\\\\Microsoft\\\\Windows Defender\\\\Platform\\\\NisSrv.exe")},
+      {"ProcessId", S_("3100")}, {"ImageName", S_("C:\\\\x\\\\evil.dll")}}},
+    {"Microsoft-IIS-Configuration/Operational", "Microsoft-IIS-Configuration", 29,
+     {{"Configuration", S_("/system.applicationHost/sites/siteDefaults/logFile/@logTargetW3C")},
+      {"EffectiveLocation", S_("MACHINE/WEBROOT/APPHOST")}, {"OldValue", S_("File,ETW")}, {"NewValue", S_("File")}}},
+    {"Windows PowerShell", "PowerShell", 400,
+     {{"Data", S_("Available\\nNone\\n\\tNewEngineState=Available\\r\\n\\tPreviousEngineState=None\\r\\n\\r\\n\\tSequenceNumber=13"
+                  "\\r\\n\\r\\n\\tHostName=ConsoleHost\\r\\n\\tHostVersion=5.1.19041.1\\r\\n\\tHostId=h-1\\r\\n"
+                  "\\tHostApplication=C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe -nop -w hidden"
+                  "\\r\\n\\tEngineVersion=5.1.19041.1\\r\\n\\tRunspaceId=r-1\\r\\n\\tPipelineId=\\r\\n\\tCommandName=\\r\\n"
+                  "\\tCommandType=\\r\\n\\tScriptName=\\r\\n\\tCommandPath=\\r\\n\\tCommandLine=")}}},
+    {"Windows PowerShell", "PowerShell", 403,
+     {{"Data", S_("Stopped\\nAvailable\\n\\tNewEngineState=Stopped\\r\\n\\tPreviousEngineState=Available\\r\\n"
+                  "\\tHostName=ConsoleHost\\r\\n\\tHostApplication=powershell.exe\\r\\n\\tEngineVersion=5.1.19041.1")}}},
+    {"Windows PowerShell", "PowerShell", 600,
+     {{"Data", S_("Registry\\nStarted\\n\\tProviderName=Registry\\r\\n\\tNewProviderState=Started\\r\\n\\r\\n"
+                  "\\tSequenceNumber=1\\r\\n\\tHostName=ConsoleHost\\r\\n\\tHostApplication=powershell.exe -c iex $x")}}},
+    {"Windows PowerShell", "PowerShell", 800,
+     {{"Data", S_("\\tDetailSequence=1\\r\\n\\tUserId=CORP\\\\carol\\r\\n\\tHostName=ConsoleHost\\r\\n"
+                  "\\tHostApplication=powershell.exe\\r\\n\\tScriptName=C:\\\\x.ps1\\r\\n"
+                  "\\tCommandLine=Get-ItemProperty -Path 'HKLM:\\\\SYSTEM\\\\CurrentControlSet\\\\Control\\\\Terminal Server'\\r\\n"
+                  "CommandInvocation(Get-ItemProperty)")}}},
 };
 #define NRECORDS (sizeof records / sizeof records[0])
+
+static unsigned record_source(const record *r) { return pal_win_source_of_channel(r->channel, strlen(r->channel)); }
 
 /* Every record of the table has a test record, and each decodes into the
    same event (every field equal) from the three layouts. */
@@ -286,7 +537,8 @@ static void test_three_layouts(void)
     for (size_t i = 0; i < pal_win_nevents; i++) {
         bool have = false;
         for (size_t j = 0; j < NRECORDS; j++)
-            have = have || (records[j].id == pal_win_events[i].id);
+            have = have || (record_source(&records[j]) == pal_win_events[i].source &&
+                            (records[j].id == pal_win_events[i].id || !pal_win_events[i].id));
         if (!have) fprintf(stderr, "no test record for EventID %u\n", pal_win_events[i].id);
         CHECK(have);
     }
@@ -306,7 +558,8 @@ static void test_three_layouts(void)
             if (rc != 0 || err[0]) fprintf(stderr, "EventID %d layout %d: rc %d, %s\n  %s\n", r->id, l, rc, err, line[l]);
             CHECK_INT(rc, 0);
             CHECK_STR(err, "");
-            const pal_win_event *row = pal_win_event_find(pal_win_source_of_id(r->id), r->id);
+            const pal_win_event *row = pal_win_event_find_for(record_source(r), r->provider, strlen(r->provider), r->id);
+            CHECK(row != NULL);
             CHECK_INT(evs[l].kind, row ? row->kind : 0);
             CHECK(evs[l].windows);
         }
@@ -330,6 +583,20 @@ static void decode_record(int id, int layout)
     static char line[8192];
     for (size_t j = 0; j < NRECORDS; j++)
         if (records[j].id == id) { render(&records[j], layout, line, sizeof line); break; }
+    decode(line);
+}
+
+/* The test record of (channel, id) (EventIDs of different logs meet). */
+static void decode_record_of(const char *channel, int id, int layout)
+{
+    static char line[8192];
+    line[0] = 0;
+    for (size_t j = 0; j < NRECORDS; j++)
+        if (records[j].id == id && !strcmp(records[j].channel, channel)) {
+            render(&records[j], layout, line, sizeof line);
+            break;
+        }
+    CHECK(line[0] != 0);
     decode(line);
 }
 
@@ -609,12 +876,119 @@ static void test_user_data_and_wfp(void)
     CHECK_STR(S("winlog.event_data.SubjectUserName"), "a");
 }
 
+
+/* Unnamed Data values in each layout's form, classic PowerShell's lines,
+   the level, the new logs' values. */
+static void test_unnamed_data(void)
+{
+    /* evtx_dump: {"#text": [...]}; Winlogbeat: param1..; flat: a list */
+    const char *ps400 = "\\tNewEngineState=Available\\r\\n\\tHostName=ConsoleHost\\r\\n\\tHostApplication=powershell.exe -enc AA"
+                        "\\r\\n\\tEngineVersion=2.0\\r\\n\\tCommandLine=";
+    char line[2048];
+    snprintf(line, sizeof line, "{\"Event\":{\"System\":{\"EventID\":400,\"Channel\":\"Windows PowerShell\",\"Level\":4},"
+             "\"EventData\":{\"Data\":{\"#text\":[\"Available\",\"None\",\"%s\"]}}}}", ps400);
+    CHECK_INT(decode(line), 0);
+    CHECK_STR(ERR, "");
+    CHECK_STR(S("process.command_line"), "powershell.exe -enc AA");
+    CHECK_STR(S("winlog.event_data.HostApplication"), "powershell.exe -enc AA");
+    CHECK_STR(S("process.title"), "ConsoleHost");
+    CHECK_STR(S("powershell.engine.version"), "2.0");
+    CHECK_STR(S("powershell.engine.new_state"), "Available");
+    CHECK_STR(S("powershell.command.value"), "(undef)");        /* "CommandLine=" is empty */
+    CHECK_STR(S("log.level"), "information");
+    CHECK_STR(S("event.type"), "[start]");
+    CHECK(strstr(S("winlog.event_data.Data"), "Available\nNone\n\tNewEngineState=Available") != NULL);
+    snprintf(line, sizeof line, "{\"winlog\":{\"channel\":\"Windows PowerShell\",\"event_id\":400,\"event_data\":"
+             "{\"param1\":\"Available\",\"param2\":\"None\",\"param3\":\"%s\"}},\"log\":{\"level\":\"warning\"}}", ps400);
+    CHECK_INT(decode(line), 0);
+    CHECK_STR(S("process.command_line"), "powershell.exe -enc AA");
+    CHECK(strncmp(S("winlog.event_data.Data"), "Available\nNone\n", 15) == 0);
+    CHECK_STR(S("log.level"), "warning");
+    snprintf(line, sizeof line, "{\"Channel\":\"Windows PowerShell\",\"EventID\":400,\"Level\":\"Error\",\"Data\":"
+             "[\"Available\",\"None\",\"%s\"]}", ps400);
+    CHECK_INT(decode(line), 0);
+    CHECK_STR(S("winlog.event_data.HostApplication"), "powershell.exe -enc AA");
+    CHECK_STR(S("log.level"), "error");
+    /* a key only matches at a line's start, before '=' */
+    CHECK_INT(decode("{\"Channel\":\"Windows PowerShell\",\"EventID\":800,\"Data\":\"x HostApplication=no\\r\\n"
+                     "\\tXHostApplication=no\\r\\n\\tHostApplication = yes \\r\\n\\tHostApplication=second\"}"), 0);
+    CHECK_STR(S("winlog.event_data.HostApplication"), "second");   /* not mid-line, not XHost..., not "Host... =" */
+    CHECK_INT(decode("{\"Channel\":\"Windows PowerShell\",\"EventID\":800,\"Data\":\"\\tHostApplication=first\\n"
+                     "HostApplication=second\"}"), 0);
+    CHECK_STR(S("winlog.event_data.HostApplication"), "first");
+    /* no Data at all: refused, naming it */
+    CHECK_INT(decode("{\"Channel\":\"Windows PowerShell\",\"EventID\":400,\"EventData\":{\"x\":\"y\"}}"), -1);
+    CHECK_STR(ERR, "Windows PowerShell EventID 400 record has no event data: EventData holds none of its fields (Data, ...)");
+    /* more than 16 values: the first 16, never more */
+    char big[4096];
+    size_t o = (size_t)snprintf(big, sizeof big, "{\"Channel\":\"Application\",\"EventID\":1,\"Data\":[");
+    for (int i = 0; i < 40; i++) o += (size_t)snprintf(big + o, sizeof big - o, "%s\"v%d\"", i ? "," : "", i);
+    snprintf(big + o, sizeof big - o, "]}");
+    CHECK_INT(decode(big), 0);
+    CHECK(strstr(S("winlog.event_data.Data"), "v15") != NULL);
+    CHECK(strstr(S("winlog.event_data.Data"), "v16") == NULL);
+    /* typed evtx values and empty ones */
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":6004,\"Channel\":\"DNS Server\"},\"EventData\":{\"Data\":"
+                     "{\"#text\":[\"198.51.100.9\",7,\"\"]}}}}"), 0);
+    CHECK_STR(S("winlog.event_data.Data"), "198.51.100.9\n7\n");
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":6004,\"Channel\":\"DNS Server\"},\"EventData\":{\"Data\":\"\"}}}"), -1);
+    CHECK(strstr(ERR, "DNS server EventID 6004 record has no event data") != NULL);
+
+    /* the new logs' values */
+    decode_record_of("Microsoft-Windows-Windows Defender/Operational", 1116, 2);
+    CHECK_INT(EV.kind, PK_FILE);
+    CHECK_STR(S("event.category"), "[malware]");
+    CHECK_STR(S("winlog.event_data.SourceName"), "AMSI");
+    CHECK_STR(S("winlog.event_data.ThreatName"), "Trojan:PowerShell/Mimikatz.A");
+    CHECK_STR(S("process.name"), "powershell.exe");
+    CHECK_STR(S("event.module"), "windefend");
+    decode_record_of("Microsoft-Windows-Windows Defender/Operational", 5007, 1);
+    CHECK(strstr(S("winlog.event_data.NewValue"), "SubmitSamplesConsent = 0x0") != NULL);
+    decode_record_of("Microsoft-Windows-Bits-Client/Operational", 3, 0);
+    CHECK_INT(EV.kind, PK_NETWORK);
+    CHECK_STR(S("process.name"), "powershell.exe");
+    CHECK_STR(S("process.pid"), "5120");
+    decode_record_of("Microsoft-Windows-AppLocker/EXE and DLL", 8003, 0);
+    CHECK_INT(RC, 0);
+    CHECK_STR(S("winlog.event_data.FullFilePath"), "C:\\Users\\Public\\x.exe");
+    CHECK_STR(S("winlog.channel"), "Microsoft-Windows-AppLocker/EXE and DLL");
+    decode_record_of("Microsoft-Windows-DNS-Client/Operational", 3008, 2);
+    CHECK_INT(EV.kind, PK_DNS);
+    CHECK_STR(S("dns.question.name"), "aaa.stage.123456.example.net");
+    CHECK_STR(S("dns.resolved_ip"), "[203.0.113.5]");
+    decode_record_of("Microsoft-Windows-DNS-Client/Operational", 3020, 2);
+    CHECK_STR(S("dns.response_code"), "NXDOMAIN");
+    decode_record_of("Microsoft-Windows-Security-Mitigations/KernelMode", 11, 1);
+    CHECK_INT(EV.kind, PK_LIBRARY);
+    CHECK_STR(S("process.name"), "MpCmdRun.exe");
+    decode_record_of("System", 16, 0);
+    CHECK_INT(EV.kind, PK_REGISTRY);
+    CHECK(strstr(S("winlog.event_data.HiveName"), "SAM-1.dmp") != NULL);
+    CHECK_STR(S("winlog.provider_name"), "Microsoft-Windows-Kernel-General");
+    decode_record_of("System", 104, 2);
+    CHECK_STR(S("event.action"), "log-cleared");
+    CHECK_STR(S("winlog.event_data.SubjectUserName"), "Administrator");
+    decode_record_of("Windows PowerShell", 800, 2);
+    CHECK(strncmp(S("powershell.command.value"), "Get-ItemProperty -Path 'HKLM:\\SYSTEM", 36) == 0);
+    CHECK_STR(S("event.type"), "[info]");
+    decode_record_of("Windows PowerShell", 600, 2);
+    CHECK_STR(S("powershell.provider.name"), "Registry");
+    decode_record_of("Microsoft-Windows-TaskScheduler/Operational", 129, 2);
+    CHECK_STR(S("winlog.event_data.Path"), "C:\\Users\\Public\\upd.exe");
+    CHECK_STR(S("process.pid"), "6200");
+    /* a System EventID of another provider than its row's */
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":16,\"Channel\":\"System\",\"Provider\":{\"#attributes\":"
+                     "{\"Name\":\"Microsoft-Windows-Kernel-Power\"}}},\"EventData\":{\"HiveName\":\"x\"}}}"), -1);
+    CHECK_STR(ERR, "unsupported System EventID 16 of provider Microsoft-Windows-Kernel-Power (palisade maps that "
+                   "EventID of Microsoft-Windows-Kernel-General)");
+}
+
 /* What is refused, with its reason. */
 static void test_refusals(void)
 {
     CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":4672,\"Channel\":\"Security\"},\"EventData\":{}}}"), -1);
     CHECK_STR(ERR, "unsupported Security EventID 4672 (palisade maps 4688, 4689, 4624, 4625, 4648, 5156, 5140, 5145, 4662, 4697, 4698, 4699, 4700, 4701, 4702, "
-                   "4720, 4722, 4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756, 1102, 5441, 5447)");
+                   "4720, 4722, 4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756, 1102, 5441, 5447, 4657, 4663, 4723, 4742, 4776, 6416)");
     /* 1102 keeps its data in UserData: an EventData object is not where it is */
     CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":1102,\"Channel\":\"Security\"},\"UserData\":"
                      "{\"Other\":{\"SubjectUserName\":\"a\"}}}}"), -1);
@@ -637,9 +1011,9 @@ static void test_refusals(void)
     CHECK_STR(ERR, "Event.System.EventID: expected an event number, got a number");
     CHECK_INT(decode("{\"EventID\":4105}"), -1);
     CHECK_STR(ERR, "unsupported Sysmon EventID 4105 (palisade maps 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, "
-                   "17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 29)");
-    CHECK_INT(decode("{\"winlog\":{\"channel\":\"System\",\"event_id\":104,\"event_data\":{}}}"), -1);
-    CHECK_STR(ERR, "unsupported System EventID 104 (palisade maps 7045, 7034, 7036, 7040)");
+                   "17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 29, 255)");
+    CHECK_INT(decode("{\"winlog\":{\"channel\":\"System\",\"event_id\":6008,\"event_data\":{}}}"), -1);
+    CHECK_STR(ERR, "unsupported System EventID 6008 (palisade maps 7045, 7034, 7036, 7040, 7023, 104, 16, 4100, 42)");
     /* both layouts' keys: not guessed; forced, each reads its own */
     const char *both = "{\"EventID\":1,\"Image\":\"C:\\\\a.exe\",\"Event\":{\"System\":{\"EventID\":3,"
                        "\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"},\"EventData\":{\"Image\":\"C:\\\\b.exe\"}}}";
@@ -695,6 +1069,7 @@ int main(void)
     test_mapping();
     test_conversions();
     test_user_data_and_wfp();
+    test_unnamed_data();
     test_refusals();
     test_pretty_printed();
     pal_arena_free(&A);

@@ -170,14 +170,33 @@ static void test_refusals(void)
                "when host.os.type == \"windows\"");
     expect_refused("title: t\nlogsource: {product: windows, category: file_access}\ndetection: {s: {FileName: x}, condition: s}\n",
                    "logsource category file_access: Sysmon has no file-access record; only the Microsoft-Windows-Kernel-File ETW");
-    expect_refused("title: t\nlogsource: {product: windows, category: ps_classic_start}\ndetection: {s: {Data|contains: x}, condition: s}\n",
-                   "logsource category ps_classic_start: its records are the classic Windows PowerShell channel's (400)");
+    /* classic PowerShell: its channel and EventID, the Data text's fields */
+    expect_has("title: t\nid: 44444444-0000-4000-8000-0000000000ad\nlogsource: {product: windows, category: ps_classic_start}\n"
+               "detection: {s: {Data|contains: x, HostName: ConsoleHost}, condition: s}\n",
+               "when winlog.channel == nocase 'Windows PowerShell'\n       and winlog.event_id == 400\n       and "
+               "winlog.event_data.Data contains nocase 'x' and process.title == nocase 'ConsoleHost'");
+    expect_has("title: t\nid: 44444444-0000-4000-8000-0000000000ae\nlogsource: {product: windows, category: ps_classic_script}\n"
+               "detection: {s: {CommandLine|contains: Get-Item}, condition: s}\n",
+               "powershell.command.value contains nocase 'Get-Item'");
+    /* a log of several channels */
+    expect_has("title: t\nid: 44444444-0000-4000-8000-0000000000af\nlogsource: {product: windows, service: applocker}\n"
+               "detection: {s: {EventID: 8004}, condition: s}\n",
+               "when winlog.channel in nocase ['Microsoft-Windows-AppLocker/EXE and DLL', 'Microsoft-Windows-AppLocker/MSI "
+               "and Script', ");
+    /* an EventID the channel's log does not decode */
+    expect_refused("title: t\nlogsource: {product: windows, service: windefend}\ndetection: {s: {EventID: 1006}, condition: s}\n",
+                   "EventID 1006: palisade does not decode that EventID of channel Microsoft-Windows-Windows Defender/Operational "
+                   "(it maps 1116, 1117, 5001, 5007, 5013)");
+    /* Application: every EventID */
+    expect_has("title: t\nid: 44444444-0000-4000-8000-0000000000b0\nlogsource: {product: windows, service: application}\n"
+               "detection: {s: {EventID: 33205, Provider_Name|contains: MSSQL, Level: 2}, condition: s}\n",
+               "winlog.event_id == 33205 and winlog.provider_name contains nocase 'MSSQL' and log.level == 'error'");
     /* a field the mapping lacks: whether any decoded record has it */
     expect_refused(HEAD "  s: {FileName|endswith: '.exe'}\n  condition: s\n",
                    "field FileName: no record palisade decodes has it (Microsoft Defender for Endpoint's name; Sysmon's "
                    "file records name the file TargetFilename)");
     expect_refused(HEAD "  s: {TargetParentImage: System}\n  condition: s\n",
-                   "field TargetParentImage: no record palisade decodes (Sysmon, Security, System, PowerShell) has a value");
+                   "field TargetParentImage: no Windows record palisade decodes has a value");
     expect_refused(HEAD "  s: {commandline: x}\n  condition: s\n", "Windows writes CommandLine (Sigma field names are case-sensitive)");
     /* IMPHASH (other products' field of the import hash) is the same value */
     expect_has("title: t\nid: 44444444-0000-4000-8000-0000000000ab\nlogsource: {product: windows, category: driver_load}\n"
@@ -224,6 +243,47 @@ static void test_mapping_errors(void)
     m = parse_map("logsources:\n  - {match: {product: x}, kind: process}\n", err, sizeof err);
     CHECK(m != NULL);
     pal_sigma_map_free(m);
+    /* channel: a name or a list of names */
+    m = parse_map("logsources:\n  - {match: {product: x}, channel: {a: b}}\n", err, sizeof err);
+    CHECK(m == NULL);
+    CHECK(strstr(err, "m.yaml:2:") && strstr(err, "channel is a Windows channel name"));
+    m = parse_map("logsources:\n  - {match: {product: x}, channel: []}\n", err, sizeof err);
+    CHECK(m == NULL);
+    m = parse_map("logsources:\n  - {match: {product: x}, channel: 'a\"b'}\n", err, sizeof err);
+    CHECK(m == NULL);
+    CHECK(strstr(err, "no quote or backslash") != NULL);
+}
+
+/* A user's mapping gets the channel checks the built-in one gets. */
+static void test_user_channels(void)
+{
+    char err[700];
+    pal_sigma_map *um = parse_map("fields: {EventID: winlog.event_id}\nlogsources:\n"
+                                  "  - match: {product: windows, service: sec}\n"
+                                  "    channel: Security\n"
+                                  "  - match: {product: windows, service: odd}\n"
+                                  "    channel: [Microsoft-Windows-Odd/Operational]\n"
+                                  "  - match: {product: windows, service: two}\n"
+                                  "    channel: [Setup, System]\n", err, sizeof err);
+    CHECK(um != NULL);
+    if (!um) { fprintf(stderr, "%s\n", err); return; }
+    pal_sigma_map *saved = map;
+    map = um;
+    expect_has("title: t\nid: 44444444-0000-4000-8000-0000000000b1\nlogsource: {product: windows, service: sec}\n"
+               "detection: {s: {EventID: 4776}, condition: s}\n",
+               "when winlog.channel == nocase 'Security'\n       and winlog.event_id == 4776");
+    expect_refused("title: t\nlogsource: {product: windows, service: sec}\ndetection: {s: {EventID: 4672}, condition: s}\n",
+                   "EventID 4672: palisade does not decode that EventID of channel Security");
+    expect_refused("title: t\nlogsource: {product: windows, service: odd}\ndetection: {s: {EventID: 1}, condition: s}\n",
+                   "the field mapping's entry (line 5) names channel Microsoft-Windows-Odd/Operational, which palisade does "
+                   "not decode");
+    /* one channel of the list decoded is enough; its EventIDs are checked */
+    expect_has("title: t\nid: 44444444-0000-4000-8000-0000000000b2\nlogsource: {product: windows, service: two}\n"
+               "detection: {s: {EventID: 7045}, condition: s}\n", "winlog.channel in nocase ['Setup', 'System']");
+    expect_refused("title: t\nlogsource: {product: windows, service: two}\ndetection: {s: {EventID: 9}, condition: s}\n",
+                   "EventID 9: palisade does not decode that EventID of channel Setup (it maps 7045");
+    map = saved;
+    pal_sigma_map_free(um);
 }
 
 /* The class and code of a refusal: what a program counts (sigma.h). */
@@ -251,7 +311,7 @@ static void test_classes(void)
     expect_class(HEAD "  s: {Image: x}\n  condition: s\n---\nlogsource: {product: windows}\n"
                  "detection: {s: {EventID: 1}, condition: s}\n", true, "title");
     /* valid Sigma palisade does not convert, with the part that stops it */
-    expect_class("title: t\nlogsource: {product: windows, service: application}\ndetection: {s: {EventID: 1}, condition: s}\n",
+    expect_class("title: t\nlogsource: {product: windows, service: wmi}\ndetection: {s: {EventID: 1}, condition: s}\n",
                  false, "logsource");
     expect_class(HEAD "  s: {NoSuchField: x}\n  condition: s\n", false, "field");
     expect_class("title: t\nlogsource: {category: file_event, product: windows}\n"
@@ -280,6 +340,7 @@ int main(void)
     test_refusals();
     test_classes();
     test_mapping_errors();
+    test_user_channels();
     pal_sigma_map_free(map);
     return unit_result("test_sigma");
 }

@@ -7,6 +7,7 @@
 #include "engine/core/schema.h"
 #include "engine/core/winevents.h"
 #include "engine/decode/decode.h"
+#include "engine/vm/program.h"
 
 #include <stdlib.h>
 
@@ -33,10 +34,13 @@ static void targets_are_fields(void)
         int fi = field_of(name);
         if (fi < 0) { fprintf(stderr, "row %zu (%s): no field %s\n", i, f->key, name); CHECK(fi >= 0); continue; }
         CHECK(1);
-        /* every record the row is read for carries the field */
+        /* every record the row is read for carries the field: a row for
+           every record of its source too, else a rule reading it would be
+           inferred to run on kinds some of those records are not, and
+           would silently never see them */
         for (size_t j = 0; j < pal_win_nevents; j++) {
             const pal_win_event *e = &pal_win_events[j];
-            if (!pal_win_field_applies(f, e->source, e->id) || !f->ids[0]) continue;
+            if (f->ids[0] ? !pal_win_field_applies(f, e->source, e->id) : f->source != e->source) continue;
             if (!(s->fields[fi].kinds & e->kind)) {
                 fprintf(stderr, "row %zu: %s is not a field of %s events (EventID %u)\n", i, name,
                         pal_kind_name(e->kind), e->id);
@@ -56,7 +60,25 @@ static void sources(void)
 {
     CHECK_INT(pal_win_source_of_channel("microsoft-windows-sysmon/operational", 36), PW_SYSMON);
     CHECK_INT(pal_win_source_of_channel("Security", 8), PW_SECURITY);
-    CHECK_INT(pal_win_source_of_channel("Application", 11), PW_NONE);
+    CHECK_INT(pal_win_source_of_channel("Application", 11), PW_APPLICATION);
+    CHECK_INT(pal_win_source_of_channel("Setup", 5), PW_NONE);
+    /* a log of several channels, a log of several providers */
+    CHECK_INT(pal_win_source_of_channel("Microsoft-Windows-AppLocker/MSI and Script", 42), PW_APPLOCKER);
+    CHECK_INT(pal_win_source_of_channel("microsoft-windows-applocker/exe and dll", 39), PW_APPLOCKER);
+    CHECK_INT(pal_win_source_of_provider("Microsoft-Windows-Kernel-General", 32), PW_SYSTEM);
+    CHECK_INT(pal_win_source_of_channel("Windows PowerShell", 18), PW_PS_CLASSIC);
+    /* System's rows are the provider's: 16 is Kernel-General's */
+    CHECK(pal_win_event_find_for(PW_SYSTEM, "Microsoft-Windows-Kernel-General", 32, 16) != NULL);
+    CHECK(pal_win_event_find_for(PW_SYSTEM, "Microsoft-Windows-Kernel-Power", 30, 16) == NULL);
+    CHECK(pal_win_event_find_for(PW_SYSTEM, NULL, 0, 16) != NULL);
+    CHECK(pal_win_event_find_for(PW_SYSTEM, "Service Control Manager", 23, 7023) != NULL);
+    CHECK(pal_win_event_find_for(PW_SYSTEM, "Microsoft-Windows-Eventlog", 26, 7045) == NULL);
+    /* Application: any EventID, any provider */
+    CHECK(pal_win_event_find_for(PW_APPLICATION, "MsiInstaller", 12, 1034) != NULL);
+    CHECK(pal_win_event_find(PW_APPLICATION, 33205) == pal_win_event_find(PW_APPLICATION, 1));
+    CHECK(pal_win_event_find(PW_DEFENDER, 1) == NULL);
+    CHECK_STR(pal_win_user_data_element(PW_APPLOCKER, 8003), "RuleAndFileData");
+    CHECK(pal_win_user_data_element(PW_SECURITY, 4624) == NULL);
     CHECK_INT(pal_win_source_of_provider("Microsoft-Windows-Security-Auditing", 35), PW_SECURITY);
     CHECK_INT(pal_win_source_of_provider("Service Control Manager", 23), PW_SYSTEM);
     CHECK_INT(pal_win_source_of_id(1), PW_SYSMON);
@@ -66,10 +88,25 @@ static void sources(void)
     CHECK_INT(pal_win_source_of_id(4104), PW_POWERSHELL);
     CHECK_INT(pal_win_source_of_id(4103), PW_POWERSHELL);
     CHECK_INT(pal_win_source_of_id(4105), PW_NONE);
-    /* EventIDs of different sources never collide, so a flat record
-       without channel or provider is told by its EventID */
-    for (size_t i = 0; i < pal_win_nevents; i++)
-        CHECK_INT(pal_win_source_of_id(pal_win_events[i].id), pal_win_events[i].source);
+    CHECK_INT(pal_win_source_of_id(1116), PW_DEFENDER);
+    CHECK_INT(pal_win_source_of_id(400), PW_NONE);      /* AppX deployment's and classic PowerShell's */
+    /* a flat record without channel or provider is told by its EventID:
+       Sysmon's below 256, else the one log that has it, else none (its
+       record must name the channel) */
+    for (size_t i = 0; i < pal_win_nevents; i++) {
+        unsigned id = pal_win_events[i].id, owner = PW_NONE, n = 0;
+        if (!id) continue;
+        for (unsigned k = PW_NONE + 1; k < PW__COUNT; k++) {
+            const pal_win_event *e = pal_win_event_find(k, id);
+            if (e && e->id == id) { owner = k; n++; }
+        }
+        CHECK_INT(pal_win_source_of_id(id), id <= 255 ? PW_SYSMON : n == 1 ? owner : PW_NONE);
+    }
+    /* every log has a label and a channel */
+    for (unsigned k = PW_NONE + 1; k < PW__COUNT; k++) {
+        CHECK(pal_win_source_get(k)->label[0] != 0);
+        CHECK(pal_win_source_get(k)->channels[0] != NULL);
+    }
 }
 
 static void kinds(void)
@@ -89,7 +126,10 @@ static void kinds(void)
     char ids[256];
     pal_win_event_ids(PW_SECURITY, ids, sizeof ids);
     CHECK_STR(ids, "4688, 4689, 4624, 4625, 4648, 5156, 5140, 5145, 4662, 4697, 4698, 4699, 4700, 4701, 4702, 4720, 4722, "
-                   "4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756, 1102, 5441, 5447");
+                   "4724, 4725, 4726, 4728, 4732, 4733, 4738, 4756, 1102, 5441, 5447, 4657, 4663, 4723, 4742, 4776, "
+                   "6416");
+    pal_win_event_ids(PW_APPLICATION, ids, sizeof ids);
+    CHECK_STR(ids, "any");
     /* every kind of the event table has a name */
     for (size_t i = 0; i < pal_win_nevents; i++)
         CHECK(strcmp(pal_kind_name(pal_win_events[i].kind), "event") != 0);
@@ -111,7 +151,8 @@ static void spec_has_rows(void)
     if (!sec) return;
     for (size_t i = 0; i < pal_win_nevents; i++) {
         char row[32];
-        snprintf(row, sizeof row, "\n| %u | ", pal_win_events[i].id);
+        if (pal_win_events[i].id) snprintf(row, sizeof row, "\n| %u | ", pal_win_events[i].id);
+        else snprintf(row, sizeof row, "\n| any | ");
         if (!strstr(sec, row)) { fprintf(stderr, "SPEC has no row for EventID %u\n", pal_win_events[i].id); CHECK(0); }
         char action[64];
         snprintf(action, sizeof action, "`%s`", pal_win_events[i].action);
@@ -141,6 +182,10 @@ static void originals_fit(void)
     for (unsigned i = 0; i < s->nfields; i++) paths += s->fields[i].type == PT_PATH;
     CHECK(paths <= PAL_EVENT_ORIGINALS);
     CHECK(pal_win_nfields <= PAL_WIN_MAX_FIELDS);
+    /* the event schema fits a program's field bitmap (and the decoder's
+       DEC_MAX_FIELDS, 512); the adapter caches the rows of 256 records */
+    CHECK(s->nfields <= 8u * PAL_FIELDS_BITMAP);
+    CHECK(pal_win_nevents <= 256u);
 }
 
 int main(void)
