@@ -948,9 +948,11 @@ static bool field_test(conv *c, const pal_yaml *key, const char *fname, const ch
         } else if (is_strlike(type)) {
             if (m.cidr || m.cmp) ok = refuse(c, y, "'%s': %s is text; |cidr and the comparisons take addresses and numbers", key->str, t.name);
             else ok = string_value(c, y, &m, &v, type == PT_PATH, type == PT_DNS, &tl);
-            /* '' is "the field is empty": the Windows adapters drop empty
-               values, so an empty field may arrive as an absent one */
-            if (ok && v.n == 0 && m.op == VO_EQ && !m.re && !m.nenc && !list) {
+            /* '' is "the field is empty", and '-' Windows' "no value": the
+               Windows adapters drop both, so such a field arrives absent
+               (a test for '-' alone would never match a record) */
+            bool no_value = v.n == 0 || (v.n == 1 && v.s[0] == '-' && !sval_has_wild(&v, 0, 1));
+            if (ok && no_value && m.op == VO_EQ && !m.re && !m.nenc && !list) {
                 if (!efirst) pal_strbuf_puts(&extra, join);
                 efirst = false;
                 sbf(&extra, "not exists(%s)", t.name);

@@ -139,6 +139,9 @@ static void test_values(void)
                "destination.ip in ['10.0.0.0/8', '172.3.0.0/16', '172.30.0.0/16'");
     /* a list of conditions is their or */
     expect_has(HEAD "  a: {Image: p}\n  b: {Image: q}\n  condition: [a, b]\n", ") or (");
+    /* '' and Windows' '-' ("no value") also mean absent: the adapters drop both */
+    expect_has(HEAD "  s: {ParentUser: '-'}\n  condition: s\n", "not exists(winlog.event_data.ParentUser)");
+    expect_has(HEAD "  s: {ParentUser: ''}\n  condition: s\n", "not exists(winlog.event_data.ParentUser)");
     /* them skips identifiers starting with _ */
     expect_has(HEAD "  a: {Image: p}\n  _b: {Image: q}\n  condition: all of them\n", "process.executable == nocase 'p'");
 }
