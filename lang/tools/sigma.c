@@ -1234,6 +1234,15 @@ static bool ident_text(cond *p, unsigned i, pal_strbuf *o)
 
 static bool cond_or(cond *p, pal_strbuf *o);
 
+/* 1 if a condition piece is the constant true, 0 if false, -1 otherwise
+   (only empty patterns make constants; a search's text is never one). */
+static int piece_const(const pal_strbuf *t)
+{
+    if (t->len == 4 && !memcmp(t->s, "true", 4)) return 1;
+    if (t->len == 5 && !memcmp(t->s, "false", 5)) return 0;
+    return -1;
+}
+
 /* The condition's operators, each operand written into a buffer of its
    own first so it can be parenthesised only where precedence needs it;
    the top level puts one operand a line. */
@@ -1256,7 +1265,9 @@ static bool cond_atom(cond *p, pal_strbuf *o)
         p->paren++;
         ok = cond_atom(p, &t);
         p->paren--;
-        if (ok) { pal_strbuf_puts(o, "not "); put_piece(o, t.s, t.len, L_NOT); }
+        int k = ok ? piece_const(&t) : -1;
+        if (k >= 0) pal_strbuf_puts(o, k ? "false" : "true");
+        else if (ok) { pal_strbuf_puts(o, "not "); put_piece(o, t.s, t.len, L_NOT); }
         pal_strbuf_free(&t);
     } else if (p->toklen && (tok_is(p, "1") || tok_is(p, "any") || tok_is(p, "all") || isdigit((unsigned char)p->tok[0]))) {
         bool all = tok_is(p, "all");
@@ -1283,7 +1294,11 @@ static bool cond_atom(cond *p, pal_strbuf *o)
             put_piece(o, t.s, t.len, all ? L_AND : L_OR);
         }
         pal_strbuf_free(&t);
-        if (ok && !hits) ok = invalid(c, "condition", p->at, "condition: no search identifier matches '%s'", p->tok);
+        /* a pattern that matches no search is the empty or (false) or the
+           empty and (true), as pySigma builds them: SigmaHQ writes `and not
+           1 of filter_optional_*` before any such filter exists.  The
+           constant is folded away by the operators around it. */
+        if (ok && !hits) pal_strbuf_puts(o, all ? "true" : "false");
         if (ok) next_tok(p);
     } else if (p->toklen && !tok_is(p, ")") && !tok_is(p, "|") && !tok_is(p, "and") && !tok_is(p, "or")) {
         unsigned i;
@@ -1305,21 +1320,31 @@ static bool cond_atom(cond *p, pal_strbuf *o)
    loosely; at the top level one operand a line. */
 static bool cond_join(cond *p, pal_strbuf *o, bool is_or)
 {
-    pal_strbuf t;
+    pal_strbuf t, acc;
     pal_strbuf_init(&t, PAL_SIGMA_MAX_OUTPUT);
+    pal_strbuf_init(&acc, PAL_SIGMA_MAX_OUTPUT);
     const char *word = is_or ? "or" : "and";
-    bool ok = true, first = true;
+    bool ok = true, first = true, absorbed = false;
     for (;;) {
         pal_strbuf_clear(&t);
         ok = is_or ? cond_join(p, &t, false) : cond_atom(p, &t);
         if (!ok) break;
-        if (!first) sbf(o, p->paren ? " %s " : "\n    %s ", word);
-        put_piece(o, t.s, t.len, is_or ? L_OR : L_AND);
-        first = false;
+        /* constants from empty patterns: true and-ed (false or-ed) changes
+           nothing; false and-ed (true or-ed) decides the whole */
+        int k = piece_const(&t);
+        if (k == (int)is_or) absorbed = true;
+        else if (k < 0) {
+            if (!first) sbf(&acc, p->paren ? " %s " : "\n    %s ", word);
+            put_piece(&acc, t.s, t.len, is_or ? L_OR : L_AND);
+            first = false;
+        }
         if (!tok_is(p, word)) break;
         next_tok(p);
     }
+    if (ok && (absorbed || first)) pal_strbuf_puts(o, absorbed == is_or ? "true" : "false");
+    else if (ok) pal_strbuf_append(o, acc.s, acc.len);
     pal_strbuf_free(&t);
+    pal_strbuf_free(&acc);
     return ok;
 }
 
@@ -1442,7 +1467,16 @@ static bool condition(conv *c, pal_strbuf *o)
         c->depth = 0;
         next_tok(&p);
         if (i) pal_strbuf_puts(o, ") or (");
+        size_t start = o->len;
         ok = cond_or(&p, o);
+        if (ok && o->len - start <= 5) {
+            pal_strbuf piece = {.s = o->s + start, .len = o->len - start};
+            int k = piece_const(&piece);
+            if (k >= 0)
+                ok = refuse_as(c, "condition", conds[i], "condition: with the patterns that match no search read as empty, "
+                               "it is always %s, so the rule would %s", k ? "true" : "false",
+                               k ? "fire on every record of its logsource" : "never fire");
+        }
         if (ok && p.toklen && tok_is(&p, "|") && nconds == 1) ok = aggregation(c, conds[i], p.s + p.pos, p.len - p.pos);
         else if (ok && tok_is(&p, "|"))
             ok = refuse_as(c, "condition", conds[i], "condition: an aggregation in a list of conditions: palisade counts one "

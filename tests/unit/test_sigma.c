@@ -107,6 +107,24 @@ static void expect_has(const char *yaml, const char *want)
     pal_sigma_result_free(&r);
 }
 
+/* The rule's `when` ends with exactly `tail` (the condition after the
+   mapping's guard line). */
+static void expect_exact(const char *yaml, const char *tail)
+{
+    pal_sigma_result r;
+    conv(yaml, &r);
+    CHECK_INT(r.status, PAL_SIGMA_CONVERTED);
+    if (r.status != PAL_SIGMA_CONVERTED) { fprintf(stderr, "  refused: %s\n", r.reason); pal_sigma_result_free(&r); return; }
+    const char *when = strstr(r.source, "\n       and ");
+    const char *end = when ? strstr(when, "\n  title") : NULL;
+    size_t n = strlen(tail), have = when && end ? (size_t)(end + 1 - when) - strlen("\n       and ") : 0;
+    if (!when || !end || have != n || memcmp(when + strlen("\n       and "), tail, n)) {
+        CHECK(!"condition text");
+        fprintf(stderr, "  want the condition '%s' in:\n%s", tail, r.source);
+    }
+    pal_sigma_result_free(&r);
+}
+
 static void expect_refused(const char *yaml, const char *why)
 {
     pal_sigma_result r;
@@ -142,6 +160,10 @@ static void test_values(void)
     /* '' and Windows' '-' ("no value") also mean absent: the adapters drop both */
     expect_has(HEAD "  s: {ParentUser: '-'}\n  condition: s\n", "not exists(winlog.event_data.ParentUser)");
     expect_has(HEAD "  s: {ParentUser: ''}\n  condition: s\n", "not exists(winlog.event_data.ParentUser)");
+    /* SigmaHQ's `and not 1 of filter_optional_*` before such a filter exists */
+    expect_exact(HEAD "  s: {Image: x}\n  f: {Image: y}\n  condition: s and not 1 of filter_main_* and not 1 of optional_*\n",
+                 "process.executable == nocase 'x'\n");
+    expect_exact(HEAD "  s: {Image: x}\n  condition: (s or 1 of z*) and all of z*\n", "process.executable == nocase 'x'\n");
     /* them skips identifiers starting with _ */
     expect_has(HEAD "  a: {Image: p}\n  _b: {Image: q}\n  condition: all of them\n", "process.executable == nocase 'p'");
 }
@@ -151,7 +173,12 @@ static void test_refusals(void)
     expect_refused(HEAD "  s: {Image: x}\n  condition: s or\n", "condition: unexpected 'end'");
     expect_refused(HEAD "  s: {Image: x}\n  condition: (s\n", "')' expected");
     expect_refused(HEAD "  s: {Image: x}\n  condition: t\n", "condition names 't'");
-    expect_refused(HEAD "  s: {Image: x}\n  condition: 1 of z*\n", "no search identifier matches 'z*'");
+    /* a pattern matching no search is the empty or (and): folded away, and
+       a condition that folds to a constant is refused */
+    expect_refused(HEAD "  s: {Image: x}\n  condition: 1 of z*\n", "always false, so the rule would never fire");
+    expect_refused(HEAD "  s: {Image: x}\n  condition: s and 1 of z*\n", "always false");
+    expect_refused(HEAD "  s: {Image: x}\n  condition: not 1 of z*\n", "always true, so the rule would fire on every record");
+    expect_refused(HEAD "  s: {Image: x}\n  condition: s or not 1 of z*\n", "always true");
     expect_refused(HEAD "  s: {Image|contains|startswith: x}\n  condition: s\n", "two of contains, startswith and endswith");
     expect_refused(HEAD "  s: {Image|base64: '*x'}\n  condition: s\n", "cannot be base64-encoded");
     expect_refused(HEAD "  s: {Image|frobnicate: x}\n  condition: s\n", "unknown modifier |frobnicate");
