@@ -73,12 +73,15 @@ static void hook_report(const char *log, int priority, const char *fmt, ...)
     syslog(priority, "%s", msg);
     if (!log) { closelog(); return; }
     /* appended in one write (O_APPEND: lines of hooks running at once do not mix); not
-       through a link, and only to a regular file */
-    int fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+       through a link, and only to a regular file — O_NONBLOCK so that a FIFO (or a device)
+       named by mistake fails or is refused at once instead of holding the container's start
+       while open waits for a reader (no effect on a regular file's writes) */
+    int fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0640);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        syslog(LOG_ERR, "--log %s: %s", log, fd < 0 ? strerror(errno) : "not a regular file");
-        fprintf(stderr, "palisade hook: --log %s: %s\n", log, fd < 0 ? strerror(errno) : "not a regular file");
+        const char *why = fd >= 0 || errno == ENXIO ? "not a regular file: name a file to append to" : strerror(errno);
+        syslog(LOG_ERR, "--log %s: %s", log, why);
+        fprintf(stderr, "palisade hook: --log %s: %s\n", log, why);
         if (fd >= 0) close(fd);
         closelog();
         return;

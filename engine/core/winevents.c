@@ -342,8 +342,14 @@ const pal_win_event pal_win_events[] = {
     /* IIS configuration */
     {PW_IIS_CONFIG, C, 29, "IIS configuration changed", "configuration", {"change"}, "iis-config-changed", NULL, NULL,
      0},
-    /* classic Windows PowerShell: its data is one text of Name=Value lines */
-    {PW_PS_CLASSIC, P, 400, "PowerShell engine started", "process", {"start"}, "engine-started", NULL, NULL, 0},
+    /* classic Windows PowerShell: its data is one text of Name=Value lines.
+       400 is not a "start" (Winlogbeat's module says one): the engine starts
+       inside a process already launched (its Sysmon 1 / Security 4688), and
+       the record names no program (HostApplication is that process's command
+       line), so as a start a runtime process section's default would decide
+       every engine start, allow-listed host or not, and Sigma process_creation
+       rules would see it with their Image filters undefined */
+    {PW_PS_CLASSIC, P, 400, "PowerShell engine started", "process", {"info"}, "engine-started", NULL, NULL, 0},
     {PW_PS_CLASSIC, P, 403, "PowerShell engine stopped", "process", {"end"}, "engine-stopped", NULL, NULL, 0},
     {PW_PS_CLASSIC, P, 600, "PowerShell provider started", "process", {"info"}, "provider-started", NULL, NULL, 0},
     {PW_PS_CLASSIC, P, 800, "PowerShell pipeline executed", "process", {"info"}, "pipeline-executed", NULL, NULL, 0},

@@ -347,18 +347,24 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
         /* A process section decides launches: a process event whose
            event.type does not hold "start" (an exit, a process access, a WMI
            or script-block record: SPEC 15) is not one to allow or deny.  An
-           event without event.type counts as a start. */
+           event without event.type counts as a start.  A file section
+           decides file events whose event.category holds "file" (or that have
+           none): a Windows Defender detection is of kind file, so that
+           policies and Sigma see it, but it is no write and has no file.path
+           for an allow entry to pass, so the default would decide them all. */
         uint32_t out_start = 0;
-        bool starts_only = sec == SEC_PROCESS;
-        if (starts_only) {
-            uint32_t ft = (uint32_t)field_index("event.type");
+        bool gated = sec == SEC_PROCESS || sec == SEC_FILE;
+        if (gated) {
+            const char *gate_field = sec == SEC_PROCESS ? "event.type" : "event.category";
+            const char *gate_value = sec == SEC_PROCESS ? "start" : "file";
+            uint32_t ft = (uint32_t)field_index(gate_field);
             cg_emit(cc, PAL_MK_A(OP_LOAD_FIELD, ft));
             cg_stack(cc, 1);
             cg_emit(cc, OP_EXISTS);
             cg_emit(cc, OP_NOT);
             uint32_t no_type = cg_emit_jump(cc, OP_OR_JUMP);
             cg_stack(cc, -1);
-            cg_emit(cc, PAL_MK_A(OP_PUSH_CONST, cg_add_const(cc, pal_string(NULL, 0, 0), "start", 5)));
+            cg_emit(cc, PAL_MK_A(OP_PUSH_CONST, cg_add_const(cc, pal_string(NULL, 0, 0), gate_value, strlen(gate_value))));
             cg_stack(cc, 1);
             cg_emit(cc, PAL_MK_A(OP_LOAD_FIELD, ft));
             cg_stack(cc, 1);
@@ -434,7 +440,7 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
                     "this %s section allows entries but has no default, so it never reports anything", pal_section_name(sec));
         }
         if (scoped) cg_patch(cc, out_scope, cg_here(cc), loc);
-        if (starts_only) cg_patch(cc, out_start, cg_here(cc), loc);
+        if (gated) cg_patch(cc, out_start, cg_here(cc), loc);
         cg_end_rule(cc, ri);
         net.on = false;
     }

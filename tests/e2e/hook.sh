@@ -12,6 +12,16 @@
 # them every check is counted as skipped (CI=true: a failure instead).
 . "$(dirname "$0")/lib/harness.sh"
 
+# --log naming a FIFO nobody reads (or another non-file): the hook reports that it is not a file and
+# goes on, where an open for writing that waits for a reader would hang the container's start
+# (runc waits for its hooks).  Needs no runc: a hook with an unreadable state reports an error.
+mkfifo "$TMP/log.fifo"
+timeout 10 "$PALISADE" hook --log "$TMP/log.fifo" </dev/null >"$TMP/fifo.out" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q -- "--log $TMP/log.fifo: not a regular file" "$TMP/fifo.out"
+then ok "hook --log FIFO: not waited on, said (exit $rc)"
+else bad "hook --log FIFO: not waited on, said (exit $rc)" "$(cat "$TMP/fifo.out")"; fi
+
 NCHECKS=6
 missing=""
 [ "$(id -u)" = 0 ] || missing="$missing root"
