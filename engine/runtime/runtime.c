@@ -456,6 +456,7 @@ static int each_correlation(pal_runtime *rt, const pal_event *ev, int (*fn)(pal_
                 h.render_ctx = &lc;
             }
             i = j;
+            if (rt->seq) h.steps &= pal_seqstate_wanted(rt->seq, q);
             if (!h.steps) continue;
             pal_seq_hit_keys(rt->p, &h, &rev->rec, rt->keybuf);
             if (h.steps && fn(rt, &h, user) != 0) return -1;
