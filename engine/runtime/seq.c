@@ -65,9 +65,10 @@ struct pal_seqstate {
     const pal_program *p;
     pal_seq_limits lim;
     seqinfo *seqs;
-    /* the table: open addressing, linear probing; tags[i] 0 is an empty
-       slot, else the low 32 bits of the hash of slots[i] (never 0), so a
-       probe compares tags without touching an entry */
+    /* the table: open addressing, linear probing; tags[i] is 0 when slot
+       i is empty, else the low 32 bits of the hash of slots[i] (never 0):
+       a probe reads the tags, 16 to a cache line, and touches an entry
+       only when its tag is the one sought */
     uint32_t *tags;
     entry **slots;
     uint32_t nslots;               /* a power of two */
@@ -258,12 +259,25 @@ static void member_clear(pal_seqstate *s, member *m)
     m->caplen = 0;
 }
 
+/* A sequence's stage-1 partial (one member, the one most groups never
+   get past) lives in the entry, after its stage pointers. */
+static member *stage1_inline(const pal_seqstate *s, const entry *e)
+{
+    return (member *)(void *)(e->stage + s->seqs[e->seq].q->nsteps);
+}
+
+/* A stage's array is its own allocation, counted, unless it is the inline one. */
+static uint64_t part_bytes(const pal_seqstate *s, const entry *e, uint32_t st, const member *part)
+{
+    return part == stage1_inline(s, e) ? 0 : (uint64_t)st * sizeof(member);
+}
+
 /* Stage st of e gets part (st members), counted. */
 static void stage_put(pal_seqstate *s, entry *e, uint32_t st, member *part)
 {
     e->stage[st] = part;
     s->seqs[e->seq].live[st]++;
-    s->st.bytes += (uint64_t)st * sizeof(member);
+    s->st.bytes += part_bytes(s, e, st, part);
 }
 
 /* Stage st of e, taken out without freeing it (it moves to st + 1). */
@@ -272,7 +286,7 @@ static member *stage_take(pal_seqstate *s, entry *e, uint32_t st)
     member *part = e->stage[st];
     e->stage[st] = NULL;
     s->seqs[e->seq].live[st]--;
-    s->st.bytes -= (uint64_t)st * sizeof(member);
+    s->st.bytes -= part_bytes(s, e, st, part);
     return part;
 }
 
@@ -280,7 +294,15 @@ static void stage_free(pal_seqstate *s, entry *e, uint32_t st)
 {
     if (!e->stage || !e->stage[st]) return;
     for (uint32_t i = 0; i < st; i++) member_clear(s, &e->stage[st][i]);
-    free(stage_take(s, e, st));
+    member *part = stage_take(s, e, st);
+    if (part != stage1_inline(s, e)) free(part);
+}
+
+/* Room for a stage-st array of e; NULL when out of memory. */
+static member *part_new(pal_seqstate *s, entry *e, uint32_t st)
+{
+    if (st == 1 && !e->stage[1]) return stage1_inline(s, e);
+    return calloc(st, sizeof(member));
 }
 
 static void entry_contents_free(pal_seqstate *s, entry *e)
@@ -301,7 +323,7 @@ static uint32_t inline_members(const pal_seq *q) { return q->type == PQ_UNORDERE
 static size_t entry_alloc_bytes(const pal_seq *q, uint32_t keylen)
 {
     size_t n = sizeof(entry) + key_room(keylen);
-    return n + (q->type == PQ_SEQUENCE ? q->nsteps * sizeof(member *) : inline_members(q) * sizeof(member));
+    return n + (q->type == PQ_SEQUENCE ? q->nsteps * sizeof(member *) + sizeof(member) : inline_members(q) * sizeof(member));
 }
 static bool members_inline(const entry *e) { return (const unsigned char *)e->m == e->key + key_room(e->keylen); }
 
@@ -328,6 +350,20 @@ static uint64_t key_hash(uint32_t seq, const unsigned char *k, uint32_t n)
 
 static uint32_t tag_of(uint64_t hash) { return (uint32_t)hash ? (uint32_t)hash : 1u; }
 
+#if defined(__GNUC__)
+#define PREFETCH(addr) __builtin_prefetch(addr)
+#else
+#define PREFETCH(addr) ((void)(addr))
+#endif
+
+/* Starts loading the table lines a lookup or removal of tag will read. */
+static void table_prefetch(const pal_seqstate *s, uint32_t tag)
+{
+    uint32_t i = tag & (s->nslots - 1);
+    PREFETCH(&s->tags[i]);
+    PREFETCH(&s->slots[i]);
+}
+
 static entry *table_find(const pal_seqstate *s, uint32_t seq, uint32_t tag, const unsigned char *key, uint32_t keylen)
 {
     uint32_t mask = s->nslots - 1;
@@ -352,7 +388,7 @@ static void table_put(uint32_t *tags, entry **slots, uint32_t nslots, entry *e)
 static void table_remove(pal_seqstate *s, const entry *e)
 {
     uint32_t mask = s->nslots - 1, i = e->tag & mask;
-    while (s->slots[i] != e) i = (i + 1) & mask;
+    while (s->tags[i] != e->tag || s->slots[i] != e) i = (i + 1) & mask;
     for (uint32_t j = i;;) {
         j = (j + 1) & mask;
         if (!s->tags[j]) break;
@@ -373,7 +409,7 @@ static bool table_room(pal_seqstate *s)
     if ((s->total + 1) * 4 <= (uint64_t)s->nslots * 3 || s->nslots >= (1u << 30)) return true;
     uint32_t ns = s->nslots * 2;
     uint32_t *tags = calloc(ns, sizeof *tags);
-    entry **slots = calloc(ns, sizeof *slots);
+    entry **slots = malloc(ns * sizeof *slots);
     if (!tags || !slots) { free(tags); free(slots); return false; }
     for (uint32_t i = 0; i < s->nslots; i++)
         if (s->tags[i]) table_put(tags, slots, ns, s->slots[i]);
@@ -413,8 +449,9 @@ static entry *entry_new(pal_seqstate *s, uint32_t seq, uint64_t hash, const unsi
     if (s->total >= s->lim.max_total && s->ghead) { entry_free(s, s->ghead); s->st.evicted_total++; }
     if (!table_room(s)) return NULL;
     size_t bytes = entry_alloc_bytes(q, keylen);
-    entry *e = calloc(1, bytes);
+    entry *e = malloc(bytes);   /* not calloc: what is read before it is written is cleared below */
     if (!e) return NULL;
+    memset(e, 0, sizeof *e);
     e->tag = tag_of(hash);
     e->seq = seq;
     e->keylen = keylen;
@@ -422,11 +459,12 @@ static entry *entry_new(pal_seqstate *s, uint32_t seq, uint64_t hash, const unsi
     unsigned char *rest = e->key + key_room(keylen);
     if (q->type == PQ_SEQUENCE) {
         e->stage = (member **)(void *)rest;
+        memset(e->stage, 0, q->nsteps * sizeof *e->stage);
     } else {
         e->m = (member *)(void *)rest;
         e->cap = inline_members(q);
         if (q->type == PQ_UNORDERED) {
-            for (uint32_t i = 0; i < q->nsteps; i++) e->m[i].time = INT64_MIN;
+            for (uint32_t i = 0; i < q->nsteps; i++) e->m[i] = (member){INT64_MIN, 0, 0, NULL, 0};
             e->n = q->nsteps;
         }
     }
@@ -473,12 +511,26 @@ pal_seqstate *pal_seqstate_new(const pal_program *p, const pal_seq_limits *lim)
 void pal_seqstate_free(pal_seqstate *s)
 {
     if (!s) return;
-    while (s->ghead) entry_free(s, s->ghead);
+    /* every entry goes: no table or list to keep in order on the way */
+    for (entry *e = s->ghead, *next; e; e = next) {
+        next = e->gnext;
+        entry_contents_free(s, e);
+        if (e->m && !members_inline(e)) free(e->m);
+        free(e);
+    }
     free(s->tags);
     free(s->slots);
     free(s->heap);
     free(s->seqs);
     free(s);
+}
+
+void pal_seqstate_prefetch(const pal_seqstate *s, const pal_seq_hits *h)
+{
+    if (h->seq >= s->p->nseqs) return;
+    const pal_seq *q = s->seqs[h->seq].q;
+    for (uint32_t j = 0; j <= q->nsteps; j++)
+        if ((h->steps & (1u << j)) && h->keys[j]) table_prefetch(s, tag_of(key_hash(h->seq, h->keys[j], h->keylen[j])));
 }
 
 uint32_t pal_seqstate_wanted(const pal_seqstate *s, uint32_t seq)
@@ -584,6 +636,8 @@ static void expire(pal_seqstate *s)
             s->st.expired++;
         }
         if (si->head && !si->due) heap_push(s, i, expiry_of(s, si->head));
+        /* the next to expire is likely the oldest of all: load its slot now */
+        if (s->ghead) table_prefetch(s, s->ghead->tag);
     }
 }
 
@@ -757,24 +811,24 @@ static int apply_sequence(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq
                 stage_free(s, e, (uint32_t)j);
                 if (rc != 0) return rc;
             } else {
-                member *grown = realloc(part, ((size_t)j + 1) * sizeof *grown);
+                member *grown = part == stage1_inline(s, e) ? malloc(((size_t)j + 1) * sizeof *grown)
+                                                            : realloc(part, ((size_t)j + 1) * sizeof *grown);
                 if (!grown) { member_clear(s, &nm); return -1; }
+                if (part == stage1_inline(s, e)) memcpy(grown, part, (size_t)j * sizeof *grown);
+                stage_take(s, e, (uint32_t)j);   /* part moved into grown */
                 grown[j] = nm;
-                e->stage[j] = grown;   /* part moved */
-                stage_take(s, e, (uint32_t)j);
                 stage_free(s, e, (uint32_t)j + 1);   /* the newer partial replaces the older */
                 stage_put(s, e, (uint32_t)j + 1, grown);
             }
             entry_touch(s, e, t);
         } else {
             if (!e && !(e = entry_new(s, h->seq, x.hash, x.key, x.keylen))) return -1;
-            member *part = malloc(sizeof *part);
-            if (!part) return -1;
             const char *cap;
             uint32_t caplen;
-            if (!hit_capture(h, 0, &cap, &caplen) || !copy_capture(s, &nm, cap, caplen)) { free(part); return -1; }
+            if (!hit_capture(h, 0, &cap, &caplen) || !copy_capture(s, &nm, cap, caplen)) return -1;
+            stage_free(s, e, 1);   /* the newer partial replaces the older */
+            member *part = part_new(s, e, 1);
             part[0] = nm;
-            stage_free(s, e, 1);
             stage_put(s, e, 1, part);
             entry_touch(s, e, t);
         }
@@ -998,7 +1052,7 @@ pal_seqstate *pal_seqstate_rebind(pal_seqstate *s, const pal_program *to)
         uint64_t bytes = entry_alloc_bytes(q, e->keylen) + (members_inline(e) ? 0 : (uint64_t)e->cap * sizeof(member));
         for (uint32_t st = 1; e->stage && st < q->nsteps; st++)
             if (e->stage[st]) {
-                bytes += (uint64_t)st * sizeof(member);
+                bytes += part_bytes(s, e, st, e->stage[st]);
                 for (uint32_t k = 0; k < st; k++) bytes += e->stage[st][k].caplen;
                 s->seqs[e->seq].live[st]--;
                 n->seqs[j].live[st]++;
@@ -1296,7 +1350,7 @@ static int read_entry(srd *r, pal_seqstate *s, const scorr *corr, uint32_t ncorr
             if (!(mask & (1u << st))) continue;
             member *part = NULL;
             if (e) {
-                if (!(part = calloc(st, sizeof *part))) return pal_set_err(r->err, r->cap, "%s: out of memory", r->name);
+                if (!(part = part_new(s, e, st))) return pal_set_err(r->err, r->cap, "%s: out of memory", r->name);
                 stage_put(s, e, st, part);
             }
             for (uint32_t i = 0; i < st; i++)

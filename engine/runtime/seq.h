@@ -154,6 +154,10 @@ typedef struct pal_seq_match {
    up and find nothing for costs nothing. */
 uint32_t pal_seqstate_wanted(const pal_seqstate *s, uint32_t q);
 
+/* A hint, before pal_seqstate_begin: starts loading what applying h will
+   look up in the table, so the wait overlaps the expiry begin does. */
+void pal_seqstate_prefetch(const pal_seqstate *s, const pal_seq_hits *h);
+
 /* Starts an event: its time (returned: its own when has_time, else the
    watermark, else clock) and whether it is late (a late event is not
    applied). */
