@@ -385,6 +385,10 @@ static const char *render_lazy(void *ctx, uint32_t step, uint32_t *len)
 {
     lazy_caps *lc = ctx;
     uint32_t off;
+    if (step <= PAL_MAX_SEQ_STEPS && lc->rt->p->rules[lc->rule[step]].noutcomes <= 1) {
+        *len = 0;   /* a step without captures (no message names its fields) */
+        return "";
+    }
     if (step > PAL_MAX_SEQ_STEPS || render_captures(lc->rt, lc->rule[step], lc->rec, lc->scratch[step], &off, len) != 0)
         return NULL;
     return *len ? lc->rt->capbuf + off : "";   /* a step without captures: capbuf may be NULL */
