@@ -479,6 +479,7 @@ static entry *entry_new(pal_seqstate *s, uint32_t seq, uint64_t hash, const unsi
 static void entry_touch(pal_seqstate *s, entry *e, int64_t t)
 {
     if (t > e->touched) e->touched = t;
+    if (e == s->gtail && e == s->seqs[e->seq].tail) return;   /* the newest already (just made) */
     list_unlink(s, e);
     list_append(s, e);
 }
