@@ -793,7 +793,7 @@ char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line)
 {
     pal_strbuf b;
     pal_strbuf_init(&b, 0);
-    pal_decision_ctx c = {line, 0, false, NULL, false, 0};
+    pal_decision_ctx c = {line, 0, false, NULL, false, 0, 0};
     if (pal_decision_write(&b, rt->p, d, &c) != 0) { pal_strbuf_free(&b); return NULL; }
     b.s[b.len - 1] = 0;   /* the newline */
     return b.s;
