@@ -119,6 +119,11 @@ static bool key_value(const pal_value *v, unsigned char *out, uint32_t *len)
         out[n++] = 's';
         memcpy(out + n, &v->len, 4);
         n += 4;
+        if (!fold) {
+            memcpy(out + n, v->u.s, v->len);
+            n += v->len;
+            break;
+        }
         for (uint32_t i = 0; i < v->len; i++) {
             unsigned char c = (unsigned char)v->u.s[i];
             if (fold && c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
@@ -905,7 +910,10 @@ static int apply_count(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hi
         e->n -= drop;
     } else {
         for (uint32_t i = 0; i < e->n; i++)
-            if (t - e->m[i].time <= q->within && e->m[i].vhash != vhash) e->m[w++] = e->m[i];
+            if (t - e->m[i].time <= q->within && e->m[i].vhash != vhash) {
+                if (w != i) e->m[w] = e->m[i];   /* most often nothing moves */
+                w++;
+            }
         e->n = w;
     }
     if (!room(s, e, e->n + 1)) return -1;
