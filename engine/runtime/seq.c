@@ -2,12 +2,23 @@
  * seq.c — correlation state (semantics and bounds in seq.h).
  *
  * Design.  One hash table over (correlation, group key) holds every entry
- * (a group's partial matches); each entry is also on two age lists, its
- * correlation's and the global one, least recently updated first, so
- * expiry and eviction take the head in O(1).  An entry is one allocation
- * plus one per member (its captured message values); members are small
- * fixed records.  The hot path — an event that hits no step — never gets
- * here: the runtime calls in only for the correlations an event hit.
+ * (a group's partial matches): open addressing with linear probing, a
+ * 32-bit tag per slot in an array of its own, so a lookup that finds
+ * nothing — most hits of a later step — reads one line of tags and no
+ * entry; removal shifts the run back (no tombstones).  Each entry is also
+ * on two age lists, its correlation's and the global one, least recently
+ * updated first, so eviction takes a head in O(1); expiry takes the heads
+ * of the correlations a min-heap says are due (by their oldest entry's
+ * touched + window + tolerance), so a step of the watermark costs nothing
+ * when nothing is due, whatever the number of correlations.  An entry is
+ * one allocation — the entry, its key, then a sequence's stage pointers
+ * and its stage-1 member (the partial most groups never get past), or a
+ * count's first member, an unordered one's members — plus one per later
+ * stage and per captured message value.  Per sequence and stage a count
+ * of the partials there lets the runtime drop, before it makes their
+ * keys, the hits of later steps no group waits for (pal_seqstate_wanted).
+ * The hot path — an event that hits no step — never gets here: the
+ * runtime calls in only for the correlations an event hit.
  */
 #include "engine/runtime/seq.h"
 
