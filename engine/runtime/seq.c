@@ -653,8 +653,12 @@ static void expire(pal_seqstate *s)
             s->st.expired++;
         }
         if (si->head && !si->due) heap_push(s, i, expiry_of(s, si->head));
-        /* the next to expire is likely the oldest of all: load its slot now */
-        if (s->ghead) table_prefetch(s, s->ghead->tag);
+        /* the next to expire is likely the oldest of all: load its slot,
+           and the neighbour its unlinking writes, now */
+        if (s->ghead) {
+            table_prefetch(s, s->ghead->tag);
+            if (s->ghead->lnext) PREFETCH(s->ghead->lnext);
+        }
     }
 }
 
