@@ -533,7 +533,7 @@ static void refuse(agent *a, int fd)
     char why[160];
     snprintf(why, sizeof why, "the agent has %u connections open, its limit, and none is idle; try again",
              AGENT_MAX_CONNECTIONS);
-    pal_decision_ctx dc = {-1, 0, false, why, false, 0};
+    pal_decision_ctx dc = {-1, 0, false, why, false, 0, 0};
     if (pal_decision_write(&b, a->prog, NULL, &dc) == 0) send(fd, b.s, b.len, MSG_NOSIGNAL | MSG_DONTWAIT);
     pal_strbuf_free(&b);
     close(fd);

@@ -49,7 +49,7 @@ static const layout WINLOGBEAT = {
     "winlog.record_id", NULL, "winlog.user.identifier", NULL, {"winlog.event_data", NULL}, false, "winlog.user_data",
     false};
 static const layout FLAT = {
-    "flat", "Channel", "SourceName", "ProviderName", "EventID", "Hostname", "Computer", "RecordNumber", NULL, NULL,
+    "flat", "Channel", "SourceName", "ProviderName", "EventID", "Hostname", "Computer", "RecordNumber", "EventTime", NULL,
     "Level", {"EventData", ""}, true, NULL, false};
 static const layout EVTX = {
     "evtx_dump", "Event.System.Channel", "Event.System.Provider.#attributes.Name", NULL, "Event.System.EventID",
@@ -228,6 +228,20 @@ static void utc_time(evctx *e, int fi, const cJSON *v, const char *pre, const ch
     iso[10] = 'T';
     iso[n] = 'Z';
     ev_str_at(e, fi, iso, n + 1);
+}
+
+/* An RFC 3339 time that ends in its zone: Z, or an offset +hh:mm (+hhmm). */
+static bool zoned_time(const cJSON *v)
+{
+    const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
+    size_t n = s ? strlen(s) : 0;
+    if (n < 20) return false;   /* 2024-03-12T10:05:00Z */
+    if (s[n - 1] == 'Z' || s[n - 1] == 'z') return true;
+    for (size_t k = 5; k <= 6 && k < n; k++) {
+        const char *o = s + n - k;
+        if ((*o == '+' || *o == '-') && o > s + 18) return true;
+    }
+    return false;
 }
 
 /* "SHA1=..,MD5=..,SHA256=..,IMPHASH=.." (or one "SHA256=...") into
@@ -887,7 +901,13 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
         if (v) apply_row(e, f, i < sizeof row_index / sizeof row_index[0] ? row_index[i] : -1, v, pre, &action);
         if (e->d.fatal) return -1;
     }
-    if (l->time) utc_time(e, dec_ef_index[EF_TIMESTAMP], hdr(e, root, l, l->time), "", l->time);
+    /* NXLog's EventTime is the collector's local time unless its DateFormat
+       gives the zone: only a time that says its zone is one */
+    for (int k = 0; k < 2 && layouts[k]; k++) {
+        if (!layouts[k]->time) continue;
+        const cJSON *t = hdr(e, root, layouts[k], layouts[k]->time);
+        if (layouts[k] != &FLAT || zoned_time(t)) utc_time(e, dec_ef_index[EF_TIMESTAMP], t, "", layouts[k]->time);
+    }
 
     /* what the record is: the table's action always, the rest unless the
        shipper gave it */

@@ -89,6 +89,9 @@ int pal_decide_line(pal_decider *d, const char *line, size_t len, bool toolong, 
 {
     memset(v, 0, sizeof *v);
     v->effect = PE_ALLOW;
+    /* the agent numbers every line it decides, decodable or not, unless
+       its number came with it (a worker's line: numbered when read) */
+    if (d->ids_by_count && !c.event) c.event = ++d->events;
     char err[512];
     err[0] = 0;
     if (toolong) {
@@ -103,10 +106,8 @@ int pal_decide_line(pal_decider *d, const char *line, size_t len, bool toolong, 
     pal_decision dec;
     /* a correlation names its events by line (eval), or by their number
        in the agent's stream (lines of several connections interleave) */
-    d->events++;
-    if (d->deferred) d->deferred->events++;
     int64_t clock = d->clock_ms ? d->clock_ms : pal_clock_ms();
-    pal_runtime_set_event(d->rt, d->ids_by_count || c.line < 0 ? d->events : (uint64_t)c.line, clock);
+    pal_runtime_set_event(d->rt, c.event ? c.event : c.line >= 0 ? (uint64_t)c.line : 0, clock);
     if (pal_decide_event(d->rt, &ev, &dec) != 0)
         return error_decision(d, c, "out of memory deciding this event", out, v);
     /* decided, but a field could not be read: say so */
@@ -142,7 +143,7 @@ int pal_decide_line(pal_decider *d, const char *line, size_t len, bool toolong, 
             return error_decision(d, c, "out of memory deciding this event", out, v);
         }
         if (x > 0) {
-            df->lines[df->n++] = (pal_deferred_line){at, marks, hits_at, df->hits.len - hits_at, df->events, c.line, clock,
+            df->lines[df->n++] = (pal_deferred_line){at, marks, hits_at, df->hits.len - hits_at, c.event, c.line, clock,
                                                      v->effect, c.learning, dec.nmatches != 0, pal_verdict_notable(v)};
             v->deferred = true;
         }
@@ -160,7 +161,6 @@ void pal_deferred_clear(pal_deferred *df)
 {
     pal_strbuf_clear(&df->hits);
     df->n = 0;
-    df->events = 0;
 }
 
 void pal_deferred_free(pal_deferred *df)
@@ -173,10 +173,7 @@ void pal_deferred_free(pal_deferred *df)
 int pal_decider_settle(pal_decider *io, const pal_program *from, pal_deferred *df, pal_strbuf *out, pal_strbuf *scratch,
                        pal_tally *t, bool only_notable)
 {
-    if (!df->n) {
-        io->events += df->events;
-        return 0;
-    }
+    if (!df->n) return 0;
     pal_strbuf_clear(scratch);
     size_t copied = 0;
     int rc = 0;
@@ -186,7 +183,7 @@ int pal_decider_settle(pal_decider *io, const pal_program *from, pal_deferred *d
         const pal_decision_marks *mk = &L->marks;
         pal_strbuf_append(scratch, out->s + copied, L->at - copied);
         copied = L->at + mk->len;
-        uint64_t id = io->ids_by_count || L->line < 0 ? io->events + L->event : (uint64_t)L->line;
+        uint64_t id = L->event ? L->event : L->line >= 0 ? (uint64_t)L->line : 0;
         int64_t clock = io->clock_ms ? io->clock_ms : L->clock;
         pal_decision d;
         if (pal_runtime_apply_hits(io->rt, from, df->hits.s + L->hits_at, L->hits_len, id, clock, &d) != 0) {
@@ -215,7 +212,6 @@ int pal_decider_settle(pal_decider *io, const pal_program *from, pal_deferred *d
         if (effect >= PE_PREVENT && L->effect < PE_PREVENT) t->denied++;
     }
     pal_strbuf_append(scratch, out->s + copied, out->len - copied);
-    io->events += df->events;
     if (scratch->failed) {   /* out of memory: the lines as they were */
         pal_strbuf_clear(scratch);
         return -1;

@@ -48,7 +48,7 @@ typedef struct pal_deferred_line {
     size_t at;                 /* the line's first byte in the batch's output */
     pal_decision_marks marks;  /* its effect and the end of its matches */
     size_t hits_at, hits_len;  /* its hits, in hits */
-    uint64_t event;            /* the how-manyth event of the batch it is (from 1) */
+    uint64_t event;            /* its "event" (the agent's number: what members name it by), or 0: by line */
     long line;                 /* its "line" */
     int64_t clock;             /* the clock it was decided at */
     int effect;                /* its effect as written (allow when learning) */
@@ -59,7 +59,6 @@ typedef struct pal_deferred {
     pal_strbuf hits;
     pal_deferred_line *lines;
     size_t n, cap;
-    uint64_t events;           /* events decoded in the batch */
 } pal_deferred;
 
 void pal_deferred_init(pal_deferred *df);
@@ -79,8 +78,11 @@ typedef struct pal_decider {
     /* correlations (engine/runtime/seq.h): the clock an event without a
        timestamp gets before any event had one (0: the wall clock at each
        event; eval fixes it at its start, so a file decides alike every
-       run), and whether members are named by line or by the count of
-       events this decider has seen (the agent's streams interleave) */
+       run), and whether members are named by line or, in the agent (whose
+       streams interleave), by the event's number: every line decided gets
+       the next (events counts them; on workers the reading thread numbers
+       each line as it hands it over, pal_batch_add), and its decision says
+       it ("event") */
     int64_t clock_ms;
     bool ids_by_count;
     uint64_t events;
@@ -141,8 +143,7 @@ void pal_tally_add(pal_tally *t, const pal_tally *more);
    program `from`), in order, into io's correlation state; the chains they
    complete spliced into their lines in out (rewritten through scratch),
    t corrected (findings, denials; a line kept only for its hits and
-   still without findings is dropped when only_notable).  io's event count
-   advances by the batch's events.  Returns 0, or -1 when out of memory
+   still without findings is dropped when only_notable).  Returns 0, or -1 when out of memory
    (the lines stay as the workers wrote them). */
 int pal_decider_settle(pal_decider *io, const pal_program *from, pal_deferred *df, pal_strbuf *out, pal_strbuf *scratch,
                        pal_tally *t, bool only_notable);

@@ -215,6 +215,10 @@ int pal_decision_write_marked(pal_strbuf *out, const pal_program *p, const pal_d
         put_key(out, "line", &first);
         put_number(out, c->line);
     }
+    if (c->event) {
+        put_key(out, "event", &first);
+        put_unsigned(out, c->event);
+    }
     int effect = c->error || c->learning ? PE_ALLOW : d->effect;
     put_key(out, "effect", &first);
     size_t effect_at = out->len;

@@ -5,7 +5,7 @@
  *
  * One line of JSON, members always in this order:
  *
- *   {"conn":N,"learning":true,"rotation":N,"line":N,"effect":E,"matches":[...],
+ *   {"conn":N,"learning":true,"rotation":N,"line":N,"event":N,"effect":E,"matches":[...],
  *    "error":"...","warning":"...","revision":"..."}
  *
  * (A decision of an entry of a Redis stream, engine/remote/rstream.c, is
@@ -15,7 +15,9 @@
  * "conn" only for a --listen connection's events (their "line" counts that
  * connection's lines); "rotation" only for the lines of a followed file
  * after it was rotated or truncated (their "line" counts that file's
- * lines, from 1 again); "learning" only when the event's image is being
+ * lines, from 1 again); "event" only in the agent, the number correlation
+ * members name the event by (its lines of several sources interleave);
+ * "learning" only when the event's image is being
  * learned (nothing is enforced: effect allow, the matches that would have
  * fired kept); "line" unless there is no line (a refused connection).  A
  * line that was not decided (it does not decode, the runtime ran out of
@@ -49,6 +51,8 @@ typedef struct pal_decision_ctx {
                               is not written at all (eval --only-findings drops it anyway) */
     unsigned long rotation;   /* a followed file: the rotations and truncations before the file
                                  the line is in (its "line" counts that file's lines); 0: none */
+    uint64_t event;        /* the agent's number of the event, what correlation members name it by
+                              (engine/runtime/decider.h); 0: no "event" */
 } pal_decision_ctx;
 
 /* Appends the decision line and a newline to out.  d may be NULL when

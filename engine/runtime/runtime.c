@@ -385,6 +385,10 @@ static const char *render_lazy(void *ctx, uint32_t step, uint32_t *len)
 {
     lazy_caps *lc = ctx;
     uint32_t off;
+    if (step <= PAL_MAX_SEQ_STEPS && lc->rt->p->rules[lc->rule[step]].noutcomes <= 1) {
+        *len = 0;   /* a step without captures (no message names its fields) */
+        return "";
+    }
     if (step > PAL_MAX_SEQ_STEPS || render_captures(lc->rt, lc->rule[step], lc->rec, lc->scratch[step], &off, len) != 0)
         return NULL;
     return *len ? lc->rt->capbuf + off : "";   /* a step without captures: capbuf may be NULL */
@@ -456,6 +460,7 @@ static int each_correlation(pal_runtime *rt, const pal_event *ev, int (*fn)(pal_
                 h.render_ctx = &lc;
             }
             i = j;
+            if (rt->seq) h.steps &= pal_seqstate_wanted(rt->seq, q);
             if (!h.steps) continue;
             pal_seq_hit_keys(rt->p, &h, &rev->rec, rt->keybuf);
             if (h.steps && fn(rt, &h, user) != 0) return -1;
@@ -464,24 +469,41 @@ static int each_correlation(pal_runtime *rt, const pal_event *ev, int (*fn)(pal_
     return 0;
 }
 
-typedef struct apply_ctx { seq_sink sink; int64_t t; } apply_ctx;
+/* The event is begun with the state (its time, the watermark, expiry)
+   once its first correlation's keys are made, so the table lines those
+   keys look up load while expiry runs (pal_seqstate_prefetch). */
+typedef struct apply_ctx {
+    seq_sink sink;
+    bool has_time, begun, late;
+    int64_t ts, t;
+} apply_ctx;
+
+static void begin_event(pal_runtime *rt, apply_ctx *c)
+{
+    c->t = pal_seqstate_begin(rt->seq, c->has_time, c->ts, rt->clock, &c->late);
+    c->begun = true;
+}
 
 static int apply_one(pal_runtime *rt, const pal_seq_hits *h, void *user)
 {
     apply_ctx *c = user;
+    if (!c->begun) {
+        pal_seqstate_prefetch(rt->seq, h);
+        begin_event(rt, c);
+    }
+    if (c->late) return 0;
     return pal_seqstate_apply(rt->seq, rt->event_id, c->t, h, seq_matched, &c->sink);
 }
 
 static int decide_correlations(pal_runtime *rt, const pal_event *ev, pal_decision *d)
 {
     if (!rt->seq || !rt->nhits_step || rt->defer) return 0;
-    int64_t ts;
-    bool has_time = pal_seq_record_time(&ev->rec, rt->ts_field, &ts);
-    bool late;
-    apply_ctx c = {{rt, d}, 0};
-    c.t = pal_seqstate_begin(rt->seq, has_time, ts, rt->clock, &late);
-    if (late) return 0;
-    return each_correlation(rt, ev, apply_one, &c);
+    apply_ctx c = {{rt, d}, false, false, false, 0, 0};
+    c.has_time = pal_seq_record_time(&ev->rec, rt->ts_field, &c.ts);
+    int rc = each_correlation(rt, ev, apply_one, &c);
+    /* an event that satisfied a step moves the watermark, keys or not */
+    if (!c.begun) begin_event(rt, &c);
+    return rc;
 }
 
 /* ---- correlations decided elsewhere (engine/runtime/workers.h) ----
@@ -586,7 +608,7 @@ int pal_runtime_apply_hits(pal_runtime *rt, const pal_program *from, const void 
     int64_t ts = (int64_t)get_le(b + 1, 8);
     b += 9;
     bool late;
-    apply_ctx c = {{rt, d}, 0};
+    apply_ctx c = {{rt, d}, false, false, false, 0, 0};
     c.t = pal_seqstate_begin(rt->seq, has_time, ts, clock, &late);
     if (late) return 0;
     while (end - b >= 16) {
@@ -771,7 +793,7 @@ char *pal_decision_json(const pal_runtime *rt, const pal_decision *d, long line)
 {
     pal_strbuf b;
     pal_strbuf_init(&b, 0);
-    pal_decision_ctx c = {line, 0, false, NULL, false, 0};
+    pal_decision_ctx c = {line, 0, false, NULL, false, 0, 0};
     if (pal_decision_write(&b, rt->p, d, &c) != 0) { pal_strbuf_free(&b); return NULL; }
     b.s[b.len - 1] = 0;   /* the newline */
     return b.s;

@@ -2,12 +2,23 @@
  * seq.c — correlation state (semantics and bounds in seq.h).
  *
  * Design.  One hash table over (correlation, group key) holds every entry
- * (a group's partial matches); each entry is also on two age lists, its
- * correlation's and the global one, least recently updated first, so
- * expiry and eviction take the head in O(1).  An entry is one allocation
- * plus one per member (its captured message values); members are small
- * fixed records.  The hot path — an event that hits no step — never gets
- * here: the runtime calls in only for the correlations an event hit.
+ * (a group's partial matches): open addressing with linear probing, a
+ * 32-bit tag per slot in an array of its own, so a lookup that finds
+ * nothing — most hits of a later step — reads one line of tags and no
+ * entry; removal shifts the run back (no tombstones).  Each entry is also
+ * on two age lists, its correlation's and the global one, least recently
+ * updated first, so eviction takes a head in O(1); expiry takes the heads
+ * of the correlations a min-heap says are due (by their oldest entry's
+ * touched + window + tolerance), so a step of the watermark costs nothing
+ * when nothing is due, whatever the number of correlations.  An entry is
+ * one allocation — the entry, its key, then a sequence's stage pointers
+ * and its stage-1 member (the partial most groups never get past), or a
+ * count's first member, an unordered one's members — plus one per later
+ * stage and per captured message value.  Per sequence and stage a count
+ * of the partials there lets the runtime drop, before it makes their
+ * keys, the hits of later steps no group waits for (pal_seqstate_wanted).
+ * The hot path — an event that hits no step — never gets here: the
+ * runtime calls in only for the correlations an event hit.
  */
 #include "engine/runtime/seq.h"
 
@@ -31,25 +42,33 @@ typedef struct member {
 } member;
 
 typedef struct entry {
-    struct entry *hnext;
     struct entry *lprev, *lnext;   /* the correlation's age list */
     struct entry *gprev, *gnext;   /* the global age list */
-    uint64_t hash;
     int64_t touched;               /* event time of the last update */
     uint32_t seq;
+    uint32_t tag;                  /* its slot's tag: the low half of its hash */
     uint32_t keylen;
     /* sequence: stage[s] holds s members (s = 1..nsteps-1), or NULL;
-       unordered: m[nsteps]; count, distinct: m[0..n) */
-    member **stage;
-    member *m;
+       unordered: m[nsteps]; count, distinct: m[0..n), room for cap */
     uint32_t n, cap;
-    unsigned char key[];
+    member **stage;                /* in the entry's allocation */
+    member *m;                     /* in the entry's allocation while cap <= its inline room */
+    unsigned char key[];           /* then, 8-aligned: the stage pointers or the inline members */
 } entry;
+
+/* Expiry: the correlations by the time their oldest entry expires (its
+   touched + within + tolerance), a binary min-heap.  A correlation is in
+   it at most once; its key can be earlier than its oldest entry's real
+   expiry (the head was touched or freed since), never later by more than
+   the tolerance, so popping it early only costs a look. */
+typedef struct due { int64_t at; uint32_t seq; } due;
 
 typedef struct seqinfo {
     const pal_seq *q;
     entry *head, *tail;
     uint32_t count;
+    uint32_t live[PAL_MAX_SEQ_STEPS];   /* sequence: partial matches at stage s */
+    bool due;                           /* in the expiry heap */
     uint64_t digest;
 } seqinfo;
 
@@ -57,8 +76,15 @@ struct pal_seqstate {
     const pal_program *p;
     pal_seq_limits lim;
     seqinfo *seqs;
-    entry **buckets;
-    uint32_t nbuckets;             /* a power of two */
+    /* the table: open addressing, linear probing; tags[i] is 0 when slot
+       i is empty, else the low 32 bits of the hash of slots[i] (never 0):
+       a probe reads the tags, 16 to a cache line, and touches an entry
+       only when its tag is the one sought */
+    uint32_t *tags;
+    entry **slots;
+    uint32_t nslots;               /* a power of two */
+    due *heap;
+    uint32_t nheap;
     entry *ghead, *gtail;
     uint64_t total;
     pal_seq_stats st;
@@ -104,6 +130,11 @@ static bool key_value(const pal_value *v, unsigned char *out, uint32_t *len)
         out[n++] = 's';
         memcpy(out + n, &v->len, 4);
         n += 4;
+        if (!fold) {
+            memcpy(out + n, v->u.s, v->len);
+            n += v->len;
+            break;
+        }
         for (uint32_t i = 0; i < v->len; i++) {
             unsigned char c = (unsigned char)v->u.s[i];
             if (fold && c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
@@ -171,6 +202,45 @@ void pal_seq_hit_keys(const pal_program *p, pal_seq_hits *h, const pal_record *r
     }
 }
 
+/* ---- the expiry heap ---- */
+
+static void heap_swap(pal_seqstate *s, uint32_t i, uint32_t j)
+{
+    due t = s->heap[i];
+    s->heap[i] = s->heap[j];
+    s->heap[j] = t;
+}
+
+static void heap_push(pal_seqstate *s, uint32_t seq, int64_t at)
+{
+    uint32_t i = s->nheap++;
+    s->heap[i] = (due){at, seq};
+    while (i > 0 && s->heap[(i - 1) / 2].at > s->heap[i].at) {
+        heap_swap(s, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+    s->seqs[seq].due = true;
+}
+
+static void heap_pop(pal_seqstate *s)
+{
+    s->seqs[s->heap[0].seq].due = false;
+    s->heap[0] = s->heap[--s->nheap];
+    for (uint32_t i = 0;;) {
+        uint32_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < s->nheap && s->heap[l].at < s->heap[m].at) m = l;
+        if (r < s->nheap && s->heap[r].at < s->heap[m].at) m = r;
+        if (m == i) break;
+        heap_swap(s, i, m);
+        i = m;
+    }
+}
+
+static int64_t expiry_of(const pal_seqstate *s, const entry *e)
+{
+    return e->touched + s->seqs[e->seq].q->within + s->lim.tolerance;
+}
+
 /* ---- entries ---- */
 
 static void list_unlink(pal_seqstate *s, entry *e)
@@ -194,6 +264,7 @@ static void list_append(pal_seqstate *s, entry *e)
     e->gnext = NULL;
     if (s->gtail) s->gtail->gnext = e; else s->ghead = e;
     s->gtail = e;
+    if (!si->due) heap_push(s, e->seq, expiry_of(s, e));
 }
 
 static void member_clear(pal_seqstate *s, member *m)
@@ -204,13 +275,50 @@ static void member_clear(pal_seqstate *s, member *m)
     m->caplen = 0;
 }
 
+/* A sequence's stage-1 partial (one member, the one most groups never
+   get past) lives in the entry, after its stage pointers. */
+static member *stage1_inline(const pal_seqstate *s, const entry *e)
+{
+    return (member *)(void *)(e->stage + s->seqs[e->seq].q->nsteps);
+}
+
+/* A stage's array is its own allocation, counted, unless it is the inline one. */
+static uint64_t part_bytes(const pal_seqstate *s, const entry *e, uint32_t st, const member *part)
+{
+    return part == stage1_inline(s, e) ? 0 : (uint64_t)st * sizeof(member);
+}
+
+/* Stage st of e gets part (st members), counted. */
+static void stage_put(pal_seqstate *s, entry *e, uint32_t st, member *part)
+{
+    e->stage[st] = part;
+    s->seqs[e->seq].live[st]++;
+    s->st.bytes += part_bytes(s, e, st, part);
+}
+
+/* Stage st of e, taken out without freeing it (it moves to st + 1). */
+static member *stage_take(pal_seqstate *s, entry *e, uint32_t st)
+{
+    member *part = e->stage[st];
+    e->stage[st] = NULL;
+    s->seqs[e->seq].live[st]--;
+    s->st.bytes -= part_bytes(s, e, st, part);
+    return part;
+}
+
 static void stage_free(pal_seqstate *s, entry *e, uint32_t st)
 {
     if (!e->stage || !e->stage[st]) return;
     for (uint32_t i = 0; i < st; i++) member_clear(s, &e->stage[st][i]);
-    s->st.bytes -= (uint64_t)st * sizeof(member);
-    free(e->stage[st]);
-    e->stage[st] = NULL;
+    member *part = stage_take(s, e, st);
+    if (part != stage1_inline(s, e)) free(part);
+}
+
+/* Room for a stage-st array of e; NULL when out of memory. */
+static member *part_new(pal_seqstate *s, entry *e, uint32_t st)
+{
+    if (st == 1 && !e->stage[1]) return stage1_inline(s, e);
+    return calloc(st, sizeof(member));
 }
 
 static void entry_contents_free(pal_seqstate *s, entry *e)
@@ -222,47 +330,130 @@ static void entry_contents_free(pal_seqstate *s, entry *e)
     e->n = 0;
 }
 
-static entry **bucket_of(pal_seqstate *s, uint64_t hash) { return &s->buckets[hash & (s->nbuckets - 1)]; }
+/* An entry's allocation: the entry, its key (to 8 bytes), then the stage
+   pointers (sequence) or the members it holds inline (the others: every
+   step's for an unordered one, the first for a count, which most groups
+   never pass). */
+static size_t key_room(uint32_t keylen) { return ((size_t)keylen + 7) & ~(size_t)7; }
+static uint32_t inline_members(const pal_seq *q) { return q->type == PQ_UNORDERED ? q->nsteps : 1; }
+static size_t entry_alloc_bytes(const pal_seq *q, uint32_t keylen)
+{
+    size_t n = sizeof(entry) + key_room(keylen);
+    return n + (q->type == PQ_SEQUENCE ? q->nsteps * sizeof(member *) + sizeof(member) : inline_members(q) * sizeof(member));
+}
+static bool members_inline(const entry *e) { return (const unsigned char *)e->m == e->key + key_room(e->keylen); }
+
+/* ---- the table ---- */
+
+static uint64_t key_hash(uint32_t seq, const unsigned char *k, uint32_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)seq * 0xff51afd7ed558ccdull) ^ n;
+    uint32_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, k + i, 8);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 31;
+    }
+    uint64_t w = 0;
+    memcpy(&w, k + i, n - i);
+    h = (h ^ w) * 0x94d049bb133111ebull;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
+    return h;
+}
+
+static uint32_t tag_of(uint64_t hash) { return (uint32_t)hash ? (uint32_t)hash : 1u; }
+
+#if defined(__GNUC__)
+#define PREFETCH(addr) __builtin_prefetch(addr)
+#else
+#define PREFETCH(addr) ((void)(addr))
+#endif
+
+/* Starts loading the table lines a lookup or removal of tag will read. */
+static void table_prefetch(const pal_seqstate *s, uint32_t tag)
+{
+    uint32_t i = tag & (s->nslots - 1);
+    PREFETCH(&s->tags[i]);
+    PREFETCH(&s->slots[i]);
+}
+
+static entry *table_find(const pal_seqstate *s, uint32_t seq, uint32_t tag, const unsigned char *key, uint32_t keylen)
+{
+    uint32_t mask = s->nslots - 1;
+    for (uint32_t i = tag & mask; s->tags[i]; i = (i + 1) & mask) {
+        if (s->tags[i] != tag) continue;
+        entry *e = s->slots[i];
+        if (e->seq == seq && e->keylen == keylen && !memcmp(e->key, key, keylen)) return e;
+    }
+    return NULL;
+}
+
+static void table_put(uint32_t *tags, entry **slots, uint32_t nslots, entry *e)
+{
+    uint32_t i = e->tag & (nslots - 1);
+    while (tags[i]) i = (i + 1) & (nslots - 1);
+    tags[i] = e->tag;
+    slots[i] = e;
+}
+
+/* Removes e, shifting back the entries after it that its slot would have
+   kept from their home (no tombstones: a miss stops at the first hole). */
+static void table_remove(pal_seqstate *s, const entry *e)
+{
+    uint32_t mask = s->nslots - 1, i = e->tag & mask;
+    while (s->tags[i] != e->tag || s->slots[i] != e) i = (i + 1) & mask;
+    for (uint32_t j = i;;) {
+        j = (j + 1) & mask;
+        if (!s->tags[j]) break;
+        uint32_t home = s->tags[j] & mask;
+        /* j stays when its home lies cyclically in (i, j] */
+        if (i <= j ? (home > i && home <= j) : (home > i || home <= j)) continue;
+        s->tags[i] = s->tags[j];
+        s->slots[i] = s->slots[j];
+        i = j;
+    }
+    s->tags[i] = 0;
+    s->slots[i] = NULL;
+}
+
+/* The table doubles at three quarters full; false when out of memory. */
+static bool table_room(pal_seqstate *s)
+{
+    if ((s->total + 1) * 4 <= (uint64_t)s->nslots * 3 || s->nslots >= (1u << 30)) return true;
+    uint32_t ns = s->nslots * 2;
+    uint32_t *tags = calloc(ns, sizeof *tags);
+    entry **slots = malloc(ns * sizeof *slots);
+    if (!tags || !slots) { free(tags); free(slots); return false; }
+    for (uint32_t i = 0; i < s->nslots; i++)
+        if (s->tags[i]) table_put(tags, slots, ns, s->slots[i]);
+    s->st.bytes += (uint64_t)(ns - s->nslots) * (sizeof *tags + sizeof *slots);
+    free(s->tags);
+    free(s->slots);
+    s->tags = tags;
+    s->slots = slots;
+    s->nslots = ns;
+    return true;
+}
 
 static void entry_free(pal_seqstate *s, entry *e)
 {
-    entry **pp = bucket_of(s, e->hash);
-    while (*pp && *pp != e) pp = &(*pp)->hnext;
-    if (*pp) *pp = e->hnext;
+    table_remove(s, e);
     list_unlink(s, e);
     entry_contents_free(s, e);
     const pal_seq *q = s->seqs[e->seq].q;
-    s->st.bytes -= sizeof *e + e->keylen + (e->stage ? q->nsteps * sizeof(member *) : 0) + (uint64_t)e->cap * sizeof(member);
-    free(e->stage);
-    free(e->m);
+    s->st.bytes -= entry_alloc_bytes(q, e->keylen) + (members_inline(e) ? 0 : (uint64_t)e->cap * sizeof(member));
+    if (e->m && !members_inline(e)) free(e->m);
     s->seqs[e->seq].count--;
     s->total--;
     free(e);
 }
 
-static entry *entry_find(pal_seqstate *s, uint32_t seq, uint64_t hash, const unsigned char *key, uint32_t keylen)
+static entry *entry_find(const pal_seqstate *s, uint32_t seq, uint64_t hash, const unsigned char *key, uint32_t keylen)
 {
-    for (entry *e = *bucket_of(s, hash); e; e = e->hnext)
-        if (e->hash == hash && e->seq == seq && e->keylen == keylen && !memcmp(e->key, key, keylen)) return e;
-    return NULL;
-}
-
-static bool grow_table(pal_seqstate *s)
-{
-    uint32_t nb = s->nbuckets * 2;
-    entry **b = calloc(nb, sizeof *b);
-    if (!b) return false;
-    for (uint32_t i = 0; i < s->nbuckets; i++)
-        for (entry *e = s->buckets[i], *next; e; e = next) {
-            next = e->hnext;
-            e->hnext = b[e->hash & (nb - 1)];
-            b[e->hash & (nb - 1)] = e;
-        }
-    s->st.bytes += (uint64_t)(nb - s->nbuckets) * sizeof *b;
-    free(s->buckets);
-    s->buckets = b;
-    s->nbuckets = nb;
-    return true;
+    return table_find(s, seq, tag_of(hash), key, keylen);
 }
 
 /* A new entry, past the caps' evictions; NULL when out of memory. */
@@ -272,31 +463,28 @@ static entry *entry_new(pal_seqstate *s, uint32_t seq, uint64_t hash, const unsi
     const pal_seq *q = si->q;
     if (si->count >= s->lim.max_rule && si->head) { entry_free(s, si->head); s->st.evicted_rule++; }
     if (s->total >= s->lim.max_total && s->ghead) { entry_free(s, s->ghead); s->st.evicted_total++; }
-    if (s->total >= s->nbuckets && s->nbuckets < (1u << 30)) grow_table(s);
-    entry *e = calloc(1, sizeof *e + keylen);
+    if (!table_room(s)) return NULL;
+    size_t bytes = entry_alloc_bytes(q, keylen);
+    entry *e = malloc(bytes);   /* not calloc: what is read before it is written is cleared below */
     if (!e) return NULL;
-    e->hash = hash;
+    memset(e, 0, sizeof *e);
+    e->tag = tag_of(hash);
     e->seq = seq;
     e->keylen = keylen;
     memcpy(e->key, key, keylen);
-    uint64_t bytes = sizeof *e + keylen;
+    unsigned char *rest = e->key + key_room(keylen);
     if (q->type == PQ_SEQUENCE) {
-        e->stage = calloc(q->nsteps, sizeof *e->stage);
-        if (!e->stage) { free(e); return NULL; }
-        bytes += q->nsteps * sizeof *e->stage;
+        e->stage = (member **)(void *)rest;
+        memset(e->stage, 0, q->nsteps * sizeof *e->stage);
     } else {
-        e->cap = q->type == PQ_UNORDERED ? q->nsteps : 4;
-        e->m = calloc(e->cap, sizeof *e->m);
-        if (!e->m) { free(e); return NULL; }
-        bytes += (uint64_t)e->cap * sizeof *e->m;
+        e->m = (member *)(void *)rest;
+        e->cap = inline_members(q);
         if (q->type == PQ_UNORDERED) {
-            for (uint32_t i = 0; i < q->nsteps; i++) e->m[i].time = INT64_MIN;
+            for (uint32_t i = 0; i < q->nsteps; i++) e->m[i] = (member){INT64_MIN, 0, 0, NULL, 0};
             e->n = q->nsteps;
         }
     }
-    entry **b = bucket_of(s, hash);
-    e->hnext = *b;
-    *b = e;
+    table_put(s->tags, s->slots, s->nslots, e);
     list_append(s, e);
     si->count++;
     s->total++;
@@ -307,6 +495,7 @@ static entry *entry_new(pal_seqstate *s, uint32_t seq, uint64_t hash, const unsi
 static void entry_touch(pal_seqstate *s, entry *e, int64_t t)
 {
     if (t > e->touched) e->touched = t;
+    if (e == s->gtail && e == s->seqs[e->seq].tail) return;   /* the newest already (just made) */
     list_unlink(s, e);
     list_append(s, e);
 }
@@ -322,10 +511,13 @@ pal_seqstate *pal_seqstate_new(const pal_program *p, const pal_seq_limits *lim)
     s->lim.max_total = lim && lim->max_total ? lim->max_total : PAL_SEQ_MAX_STATE;
     s->lim.tolerance = lim && lim->tolerance >= 0 ? lim->tolerance : PAL_SEQ_TOLERANCE_MS;
     s->seqs = calloc(p->nseqs + 1, sizeof *s->seqs);
-    s->nbuckets = 1024;
-    s->buckets = calloc(s->nbuckets, sizeof *s->buckets);
-    if (!s->seqs || !s->buckets) { pal_seqstate_free(s); return NULL; }
-    s->st.bytes = sizeof *s + s->nbuckets * sizeof *s->buckets;
+    s->heap = calloc(p->nseqs + 1, sizeof *s->heap);
+    s->nslots = 1024;
+    s->tags = calloc(s->nslots, sizeof *s->tags);
+    s->slots = calloc(s->nslots, sizeof *s->slots);
+    if (!s->seqs || !s->heap || !s->tags || !s->slots) { pal_seqstate_free(s); return NULL; }
+    s->st.bytes = sizeof *s + (p->nseqs + 1) * (sizeof *s->seqs + sizeof *s->heap) +
+                  s->nslots * (sizeof *s->tags + sizeof *s->slots);
     for (uint32_t i = 0; i < p->nseqs; i++) {
         s->seqs[i].q = &p->seqs[i];
         s->seqs[i].digest = pal_seq_digest(p, i);
@@ -336,10 +528,39 @@ pal_seqstate *pal_seqstate_new(const pal_program *p, const pal_seq_limits *lim)
 void pal_seqstate_free(pal_seqstate *s)
 {
     if (!s) return;
-    while (s->ghead) entry_free(s, s->ghead);
-    free(s->buckets);
+    /* every entry goes: no table or list to keep in order on the way */
+    for (entry *e = s->ghead, *next; e; e = next) {
+        next = e->gnext;
+        entry_contents_free(s, e);
+        if (e->m && !members_inline(e)) free(e->m);
+        free(e);
+    }
+    free(s->tags);
+    free(s->slots);
+    free(s->heap);
     free(s->seqs);
     free(s);
+}
+
+void pal_seqstate_prefetch(const pal_seqstate *s, const pal_seq_hits *h)
+{
+    if (h->seq >= s->p->nseqs) return;
+    const pal_seq *q = s->seqs[h->seq].q;
+    for (uint32_t j = 0; j <= q->nsteps; j++)
+        if ((h->steps & (1u << j)) && h->keys[j]) table_prefetch(s, tag_of(key_hash(h->seq, h->keys[j], h->keylen[j])));
+}
+
+uint32_t pal_seqstate_wanted(const pal_seqstate *s, uint32_t seq)
+{
+    if (seq >= s->p->nseqs) return 0;
+    const seqinfo *si = &s->seqs[seq];
+    const pal_seq *q = si->q;
+    uint32_t want = q->type == PQ_UNORDERED ? (1u << q->nsteps) - 1 : 1u;
+    if (q->type == PQ_SEQUENCE)
+        for (uint32_t j = 1; j < q->nsteps; j++)
+            if (si->live[j]) want |= 1u << j;
+    if (q->has_until && si->count) want |= 1u << q->nsteps;
+    return want;
 }
 
 void pal_seqstate_stats(const pal_seqstate *s, pal_seq_stats *out)
@@ -418,14 +639,25 @@ bool pal_seq_parse_time(const char *s, size_t len, int64_t *ms)
     return true;
 }
 
+/* Frees the entries out of their window behind the watermark: the heap's
+   due correlations only, each from its oldest entry on. */
 static void expire(pal_seqstate *s)
 {
-    for (uint32_t i = 0; i < s->p->nseqs; i++) {
+    while (s->nheap && s->heap[0].at < s->watermark) {
+        uint32_t i = s->heap[0].seq;
+        heap_pop(s);
         seqinfo *si = &s->seqs[i];
         int64_t horizon = s->watermark - si->q->within - s->lim.tolerance;
         while (si->head && si->head->touched < horizon) {
             entry_free(s, si->head);
             s->st.expired++;
+        }
+        if (si->head && !si->due) heap_push(s, i, expiry_of(s, si->head));
+        /* the next to expire is likely the oldest of all: load its slot,
+           and the neighbour its unlinking writes, now */
+        if (s->ghead) {
+            table_prefetch(s, s->ghead->tag);
+            if (s->ghead->lnext) PREFETCH(s->ghead->lnext);
         }
     }
 }
@@ -508,9 +740,11 @@ static bool room(pal_seqstate *s, entry *e, uint32_t need)
 {
     if (need <= e->cap) return true;
     uint32_t nc = e->cap * 2 > need ? e->cap * 2 : need;
-    member *nm = realloc(e->m, nc * sizeof *nm);
+    bool was_inline = members_inline(e);
+    member *nm = was_inline ? malloc(nc * sizeof *nm) : realloc(e->m, nc * sizeof *nm);
     if (!nm) return false;
-    s->st.bytes += (uint64_t)(nc - e->cap) * sizeof *nm;
+    if (was_inline) memcpy(nm, e->m, e->n * sizeof *nm);
+    s->st.bytes += (uint64_t)(was_inline ? nc : nc - e->cap) * sizeof *nm;
     e->m = nm;
     e->cap = nc;
     return true;
@@ -563,7 +797,7 @@ static bool step_hit_of(pal_seqstate *s, const pal_seq_hits *h, uint32_t j, step
     x->keylen = h->keylen[j];
     bool until_hit = h->steps & (1u << q->nsteps);
     if (until_hit && x->keylen == h->keylen[q->nsteps] && !memcmp(x->key, h->keys[q->nsteps], x->keylen)) return false;
-    x->hash = fnv(fnv(FNV0, &h->seq, 4), x->key, x->keylen);
+    x->hash = key_hash(h->seq, x->key, x->keylen);
     x->e = entry_find(s, h->seq, x->hash, x->key, x->keylen);
     return true;
 }
@@ -598,26 +832,25 @@ static int apply_sequence(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq
                 stage_free(s, e, (uint32_t)j);
                 if (rc != 0) return rc;
             } else {
-                member *grown = realloc(part, ((size_t)j + 1) * sizeof *grown);
+                member *grown = part == stage1_inline(s, e) ? malloc(((size_t)j + 1) * sizeof *grown)
+                                                            : realloc(part, ((size_t)j + 1) * sizeof *grown);
                 if (!grown) { member_clear(s, &nm); return -1; }
+                if (part == stage1_inline(s, e)) memcpy(grown, part, (size_t)j * sizeof *grown);
+                stage_take(s, e, (uint32_t)j);   /* part moved into grown */
                 grown[j] = nm;
-                e->stage[j] = NULL;
                 stage_free(s, e, (uint32_t)j + 1);   /* the newer partial replaces the older */
-                e->stage[j + 1] = grown;
-                s->st.bytes += sizeof *grown;
+                stage_put(s, e, (uint32_t)j + 1, grown);
             }
             entry_touch(s, e, t);
         } else {
             if (!e && !(e = entry_new(s, h->seq, x.hash, x.key, x.keylen))) return -1;
-            member *part = malloc(sizeof *part);
-            if (!part) return -1;
             const char *cap;
             uint32_t caplen;
-            if (!hit_capture(h, 0, &cap, &caplen) || !copy_capture(s, &nm, cap, caplen)) { free(part); return -1; }
+            if (!hit_capture(h, 0, &cap, &caplen) || !copy_capture(s, &nm, cap, caplen)) return -1;
+            stage_free(s, e, 1);   /* the newer partial replaces the older */
+            member *part = part_new(s, e, 1);
             part[0] = nm;
-            stage_free(s, e, 1);
-            e->stage[1] = part;
-            s->st.bytes += sizeof *part;
+            stage_put(s, e, 1, part);
             entry_touch(s, e, t);
         }
     tidy:
@@ -680,7 +913,7 @@ static int apply_count(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hi
     const unsigned char *key = h->keys[0];
     uint32_t keylen = h->keylen[0];
     uint64_t vhash = q->type == PQ_DISTINCT ? h->vhash : 0;
-    uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), key, keylen);
+    uint64_t hash = key_hash(h->seq, key, keylen);
     entry *e = entry_find(s, h->seq, hash, key, keylen);
     if (!e && !(e = entry_new(s, h->seq, hash, key, keylen))) return -1;
     /* what has left the window */
@@ -692,7 +925,10 @@ static int apply_count(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hi
         e->n -= drop;
     } else {
         for (uint32_t i = 0; i < e->n; i++)
-            if (t - e->m[i].time <= q->within && e->m[i].vhash != vhash) e->m[w++] = e->m[i];
+            if (t - e->m[i].time <= q->within && e->m[i].vhash != vhash) {
+                if (w != i) e->m[w] = e->m[i];   /* most often nothing moves */
+                w++;
+            }
         e->n = w;
     }
     if (!room(s, e, e->n + 1)) return -1;
@@ -718,7 +954,7 @@ int pal_seqstate_apply(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hi
     if (q->has_until && (h->steps & (1u << q->nsteps))) {
         const unsigned char *ukey = h->keys[q->nsteps];
         uint32_t ulen = h->keylen[q->nsteps];
-        uint64_t hash = fnv(fnv(FNV0, &h->seq, 4), ukey, ulen);
+        uint64_t hash = key_hash(h->seq, ukey, ulen);
         entry *e = entry_find(s, h->seq, hash, ukey, ulen);
         if (e) entry_free(s, e);
     }
@@ -816,8 +1052,9 @@ pal_seqstate *pal_seqstate_rebind(pal_seqstate *s, const pal_program *to)
 {
     pal_seqstate *n = pal_seqstate_new(to, &s->lim);
     if (!n) { pal_seqstate_free(s); return NULL; }
+    uint64_t base = n->st.bytes;
     n->st = s->st;
-    n->st.bytes = sizeof *n + n->nbuckets * sizeof *n->buckets;
+    n->st.bytes = base;
     n->have_watermark = s->have_watermark;
     n->watermark = s->watermark;
     /* old correlation -> new one with the same digest, each used once */
@@ -834,27 +1071,25 @@ pal_seqstate *pal_seqstate_rebind(pal_seqstate *s, const pal_program *to)
         entry *e = s->ghead;
         uint32_t j = map[e->seq];
         if (j == UINT32_MAX) { entry_free(s, e); n->st.dropped++; continue; }
+        if (!table_room(n)) { free(map); free(taken); pal_seqstate_free(s); pal_seqstate_free(n); return NULL; }
         const pal_seq *q = s->seqs[e->seq].q;
-        uint64_t bytes = sizeof *e + e->keylen + (e->stage ? q->nsteps * sizeof(member *) : 0) + (uint64_t)e->cap * sizeof(member);
+        uint64_t bytes = entry_alloc_bytes(q, e->keylen) + (members_inline(e) ? 0 : (uint64_t)e->cap * sizeof(member));
         for (uint32_t st = 1; e->stage && st < q->nsteps; st++)
             if (e->stage[st]) {
-                bytes += (uint64_t)st * sizeof(member);
+                bytes += part_bytes(s, e, st, e->stage[st]);
                 for (uint32_t k = 0; k < st; k++) bytes += e->stage[st][k].caplen;
+                s->seqs[e->seq].live[st]--;
+                n->seqs[j].live[st]++;
             }
         for (uint32_t k = 0; k < e->n; k++) bytes += e->m[k].caplen;
         /* unhook from s without freeing the contents */
-        entry **pp = bucket_of(s, e->hash);
-        while (*pp && *pp != e) pp = &(*pp)->hnext;
-        if (*pp) *pp = e->hnext;
+        table_remove(s, e);
         list_unlink(s, e);
         s->seqs[e->seq].count--;
         s->total--;
         e->seq = j;
-        e->hash = fnv(fnv(FNV0, &j, 4), e->key, e->keylen);
-        if (n->total >= n->nbuckets) grow_table(n);
-        entry **b = bucket_of(n, e->hash);
-        e->hnext = *b;
-        *b = e;
+        e->tag = tag_of(key_hash(j, e->key, e->keylen));
+        table_put(n->tags, n->slots, n->nslots, e);
         list_append(n, e);
         n->seqs[j].count++;
         n->total++;
@@ -1124,7 +1359,7 @@ static int read_entry(srd *r, pal_seqstate *s, const scorr *corr, uint32_t ncorr
     const pal_seq *q = NULL;
     if (c->to != UINT32_MAX) {
         q = s->seqs[c->to].q;
-        uint64_t hash = fnv(fnv(FNV0, &c->to, 4), key, keylen);
+        uint64_t hash = key_hash(c->to, key, keylen);
         if (entry_find(s, c->to, hash, key, keylen)) return damaged(r, at, "a group key given twice");
         if (!(e = entry_new(s, c->to, hash, key, keylen))) return pal_set_err(r->err, r->cap, "%s: out of memory", r->name);
     }
@@ -1139,9 +1374,8 @@ static int read_entry(srd *r, pal_seqstate *s, const scorr *corr, uint32_t ncorr
             if (!(mask & (1u << st))) continue;
             member *part = NULL;
             if (e) {
-                if (!(part = calloc(st, sizeof *part))) return pal_set_err(r->err, r->cap, "%s: out of memory", r->name);
-                e->stage[st] = part;
-                s->st.bytes += (uint64_t)st * sizeof *part;
+                if (!(part = part_new(s, e, st))) return pal_set_err(r->err, r->cap, "%s: out of memory", r->name);
+                stage_put(s, e, st, part);
             }
             for (uint32_t i = 0; i < st; i++)
                 if (read_member(r, s, part ? &part[i] : NULL, false, e ? step_captures(s->p, q, i) : 0, events, &empty))

@@ -146,6 +146,18 @@ typedef struct pal_seq_match {
     const char *message;       /* valid until the next call */
 } pal_seq_match;
 
+/* The steps of correlation q whose hits can change the state now: a
+   sequence's step 0, and a later step j only while some group has matched
+   the steps before it; every step of an unordered one; a count's step;
+   the until only while the correlation has an entry.  The runtime drops
+   the others before it makes their group keys: a hit the state would look
+   up and find nothing for costs nothing. */
+uint32_t pal_seqstate_wanted(const pal_seqstate *s, uint32_t q);
+
+/* A hint, before pal_seqstate_begin: starts loading what applying h will
+   look up in the table, so the wait overlaps the expiry begin does. */
+void pal_seqstate_prefetch(const pal_seqstate *s, const pal_seq_hits *h);
+
 /* Starts an event: its time (returned: its own when has_time, else the
    watermark, else clock) and whether it is late (a late event is not
    applied). */

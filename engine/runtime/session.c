@@ -88,7 +88,9 @@ static void submit(pal_session *s, pal_batch *b)
    free for the next, the lines behind it are held. */
 static int batch_line(pal_session *s, const char *line, size_t len, bool toolong, long lineno)
 {
-    if (!s->batch || pal_batch_add(s->batch, line, len, toolong, lineno) != 0) {
+    /* numbered here, in reading order, as deciding in place numbers it */
+    uint64_t event = s->dec && s->dec->ids_by_count ? ++s->dec->events : 0;
+    if (!s->batch || pal_batch_add(s->batch, line, len, toolong, lineno, event) != 0) {
         s->counts->lines++;
         s->counts->write_errors++;   /* out of memory: this line's decision is lost */
         return 0;
@@ -144,7 +146,7 @@ static int on_line(void *user, const char *line, size_t len, bool toolong, long 
     pal_session *s = user;
     if (s->peek) s->peek(s->peek_user, line, len, toolong);
     if (s->workers) return batch_line(s, line, len, toolong, lineno);
-    pal_decision_ctx c = {lineno, s->conn, false, NULL, s->only_notable, s->rotation};
+    pal_decision_ctx c = {lineno, s->conn, false, NULL, s->only_notable, s->rotation, 0};
     pal_verdict v;
     size_t mark = s->out->buf.len;
     int rc = pal_decide_line(s->dec, line, len, toolong, c, &s->out->buf, &v);
@@ -241,7 +243,7 @@ bool pal_session_cut_short(pal_session *s, pal_decider *d, const char *why)
         end_batches(s);
         return true;
     }
-    pal_decision_ctx c = {lineno, s->conn, false, why, false, s->rotation};
+    pal_decision_ctx c = {lineno, s->conn, false, why, false, s->rotation, 0};
     s->counts->lines++;
     if (pal_decision_write(&s->out->buf, d->p, NULL, &c) != 0) {
         s->counts->write_errors++;

@@ -38,6 +38,7 @@ typedef struct batch_line {
     size_t len;           /* LINE_TEXT: its length; LINE_ERROR: where its reason is in notes */
     long lineno;
     int kind;
+    uint64_t event;       /* its "event" (0: none), numbered when it was read */
 } batch_line;
 
 struct pal_batch {
@@ -112,7 +113,7 @@ static void decide(worker *me, pal_batch *b)
     if (me->have_dec) me->dec.deferred = me->w->ordered ? &b->df : NULL;
     for (size_t i = 0; i < b->n; i++) {
         const batch_line *L = &b->lines[i];
-        pal_decision_ctx c = {L->lineno, b->dest.conn, false, NULL, b->dest.only_notable, b->dest.rotation};
+        pal_decision_ctx c = {L->lineno, b->dest.conn, false, NULL, b->dest.only_notable, b->dest.rotation, L->event};
         pal_verdict v;
         memset(&v, 0, sizeof v);
         v.effect = PE_ALLOW;
@@ -327,10 +328,11 @@ static int grow_lines(pal_batch *b)
     return 0;
 }
 
-int pal_batch_add(pal_batch *b, const char *line, size_t len, bool toolong, long lineno)
+int pal_batch_add(pal_batch *b, const char *line, size_t len, bool toolong, long lineno, uint64_t event)
 {
     if (grow_lines(b) != 0) return -1;
-    b->lines[b->n++] = (batch_line){toolong ? NULL : line, toolong ? 0 : len, lineno, toolong ? LINE_TOOLONG : LINE_TEXT};
+    b->lines[b->n++] = (batch_line){toolong ? NULL : line, toolong ? 0 : len, lineno, toolong ? LINE_TOOLONG : LINE_TEXT,
+                                    event};
     return 0;
 }
 
@@ -342,7 +344,7 @@ int pal_batch_add_error(pal_batch *b, long lineno, const char *why)
         b->notes.failed = false;
         return -1;
     }
-    b->lines[b->n++] = (batch_line){NULL, off, lineno, LINE_ERROR};
+    b->lines[b->n++] = (batch_line){NULL, off, lineno, LINE_ERROR, 0};
     return 0;
 }
 

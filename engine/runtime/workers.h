@@ -119,9 +119,11 @@ pal_batch *pal_workers_begin(pal_workers *w, bool force);
 bool pal_workers_can_begin(const pal_workers *w);
 /* Adds a line (line is NULL when toolong); the bytes must stay where they
    are until the batch is collected: in the buffer the batch takes, or in
-   one an earlier batch of the same source took.  Returns 0, or -1 when
-   out of memory. */
-int pal_batch_add(pal_batch *b, const char *line, size_t len, bool toolong, long lineno);
+   one an earlier batch of the same source took.  event: its number in
+   the agent's count (engine/runtime/decider.h), given as it is read, so
+   a worker's decision says the number deciding in place would; 0 for
+   none (eval).  Returns 0, or -1 when out of memory. */
+int pal_batch_add(pal_batch *b, const char *line, size_t len, bool toolong, long lineno, uint64_t event);
 /* A line that gets an error decision saying why (copied). */
 int pal_batch_add_error(pal_batch *b, long lineno, const char *why);
 size_t pal_batch_size(const pal_batch *b);

@@ -116,7 +116,8 @@ same_as_eval() {
     shift
     "$PAL" agent "$@" <"$TMP/small.jsonl" >"$TMP/agent.out" 2>"$TMP/agent.err" ||
         { echo "runtime bench: $label failed: $(tail -n 3 "$TMP/agent.err")" >&2; exit 2; }
-    cmp -s "$TMP/agent.out" "$TMP/all.out" ||
+    # the agent's lines say "event" (what correlation members name an event by); eval's do not
+    sed -E 's/^(\{"line":[0-9]+),"event":[0-9]+,/\1,/' "$TMP/agent.out" | cmp -s - "$TMP/all.out" ||
         { echo "runtime bench: $label decides differently from eval, or out of order ($(wc -l <"$TMP/agent.out") lines)" >&2; exit 2; }
 }
 same_as_eval "palisade agent"

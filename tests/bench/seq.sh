@@ -14,7 +14,7 @@ RUNS=${SEQ_BENCH_RUNS:-2}
 bench_measure_tool
 PAL=$BUILD/palisade
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+[ -n "${KEEP:-}" ] && echo "kept $T" || trap 'rm -rf "$T"' EXIT
 python3 - "$T" "$N" <<'PY'
 import json, random, sys
 d, n = sys.argv[1], int(sys.argv[2])

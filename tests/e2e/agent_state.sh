@@ -18,7 +18,10 @@
 #     and the rest of the state are in the stats line and the summary;
 #  6. --threads N with correlations decides byte for byte as --threads 1
 #     (and as eval) on one stream with sequences, counts and distinct
-#     counts over interleaved groups.
+#     counts over interleaved groups;
+#  7. every decision says its "event", the number members name it by:
+#     each member of a chain is the decision line of its step's event,
+#     across a restart with --state too.
 # Every scenario runs with --threads 1 and 2.  No assertion depends on a
 # sleep: every wait is for a line on stderr or stdout.
 . "$(dirname "$0")/lib/harness.sh"
@@ -409,8 +412,51 @@ def scenario_caps():
         start_fails(["--policy", pol, flag, value], "caps: %s %s is refused, naming the flag" % (flag, value),
                     "%s: '%s' is not a number of partial matches from 1 to 100000000" % (flag, value))
 
+def scenario_event_numbers():
+    """Every decision of the agent says its "event", the number a chain's
+    members name it by: each member is the decision line of the event that
+    made that step, in the run before a restart with --state too."""
+    d = os.path.join(TMP, "numbers-%d" % THREADS)
+    os.makedirs(d)
+    pol, st = os.path.join(d, "policy.pal"), os.path.join(d, "agent.state")
+    write(pol, CHAIN.format(within="1h"))
+    runs = [
+        # (input lines, what each is called; None: no decision for it)
+        [ev("curl", cmd="curl -o /tmp/p http://x"), "{broken", "", ev("sudo", cmd="sudo a"), ev("ls"),
+         ev("curl", host="db-1", cmd="curl y"), ev("sudo", cmd="sudo b")],
+        [ev("ls"), ev("payload", cmd="/tmp/p"), "x" * 10, ev("payload", host="db-1", cmd="/tmp/q"),
+         ev("sudo", cmd="sudo c")],
+    ]
+    by_number, decisions = {}, []
+    for run, lines in enumerate(runs):
+        a = Agent(["--policy", pol, "--state", st])
+        if not ready(a, "event numbers (run %d)" % (run + 1)):
+            a.finish()
+            return
+        a.send(*lines)
+        n = sum(1 for l in lines if l)
+        out = a.wait_out(n)
+        rc = a.finish(signal.SIGTERM)
+        check(rc == 0 and out is not None, "event numbers: run %d decides its %d lines" % (run + 1, n), a.stderr())
+        if out is None:
+            return
+        given = [l for l in lines if l]
+        for x, line in zip(out, given):
+            by_number[x.get("event")] = (run, line)
+            decisions.append(x)
+    numbers = [x.get("event") for x in decisions]
+    check(numbers == list(range(1, len(decisions) + 1)),
+          "event numbers: every decision says \"event\", 1 up across the restart (undecodable lines too)", repr(numbers))
+    got = [(m["rule"], [by_number.get(k, (None, None))[1] for k in m["members"]])
+           for x in decisions for m in x["matches"] if "members" in m]
+    want = [("download then run", [runs[0][0], runs[1][1]]),
+            ("download then run", [runs[0][5], runs[1][3]]),
+            ("burst", [runs[0][3], runs[0][6], runs[1][4]])]
+    check(got == want, "event numbers: each member is the decision line of its step's event, before and after the restart",
+          "want %r\ngot  %r" % (want, got))
+
 SCENARIOS = (scenario_restart, scenario_damaged, scenario_other_policy, scenario_reload, scenario_caps,
-             scenario_threads_identical)
+             scenario_threads_identical, scenario_event_numbers)
 for THREADS in (1, 2):
     for s in SCENARIOS:
         if os.environ.get("AGENT_ONLY") and s.__name__ not in os.environ["AGENT_ONLY"].split(","):

@@ -79,11 +79,20 @@ static void keep_free(keep *k)
     while (k->n) free(k->p[--k->n]);
 }
 
-static char *ref_decision(const pal_program *p, const pal_decision *d, long line)
+/* "event" after "line": its digits as they are (a 64-bit count, which a double would round) */
+static void ref_event(cJSON *o, uint64_t event)
+{
+    char digits[24];
+    snprintf(digits, sizeof digits, "%llu", (unsigned long long)event);
+    if (event) cJSON_AddRawToObject(o, "event", digits);
+}
+
+static char *ref_decision(const pal_program *p, const pal_decision *d, long line, uint64_t event)
 {
     keep k = {0};
     cJSON *o = cJSON_CreateObject();
     if (line >= 0) cJSON_AddNumberToObject(o, "line", (double)line);
+    ref_event(o, event);
     cJSON_AddStringToObject(o, "effect", pal_effect_name((unsigned)d->effect));
     cJSON *arr = cJSON_AddArrayToObject(o, "matches");
     for (uint32_t i = 0; i < d->nmatches; i++) {
@@ -129,11 +138,12 @@ static char *ref_decision(const pal_program *p, const pal_decision *d, long line
     return s;
 }
 
-static char *ref_error(const pal_program *p, long line, const char *why)
+static char *ref_error(const pal_program *p, long line, uint64_t event, const char *why)
 {
     keep k = {0};
     cJSON *o = cJSON_CreateObject();
     if (line >= 0) cJSON_AddNumberToObject(o, "line", (double)line);
+    ref_event(o, event);
     cJSON_AddStringToObject(o, "effect", "allow");
     cJSON_AddArrayToObject(o, "matches");
     cJSON_AddStringToObject(o, "error", clean(&k, why));
@@ -149,11 +159,11 @@ static char *ref_line(const pal_program *p, const pal_decision *d, const pal_dec
 {
     char *js;
     if (c->error) {
-        js = ref_error(p, c->line, c->error);
+        js = ref_error(p, c->line, c->event, c->error);
     } else {
         pal_decision dd = *d;
         if (c->learning) dd.effect = PE_ALLOW;
-        js = ref_decision(p, &dd, c->line);
+        js = ref_decision(p, &dd, c->line, c->event);
         if (c->learning) {
             size_t n = strlen(js);
             char *t = malloc(n + 17);

@@ -124,7 +124,7 @@ static void check_answer(check *ck, client *cl, const char *line, size_t len)
     if ((size_t)cl->lines >= ck->nref) { fprintf(stderr, "more answers than lines\n"); abort(); }
     const ref_line *r = &ck->ref[cl->lines++];
     pal_strbuf_clear(&ck->want);
-    pal_decision_ctx c = {r->lineno, ck->conn, false, NULL, false, 0};
+    pal_decision_ctx c = {r->lineno, ck->conn, false, NULL, false, 0, 0};
     if (r->unfinished && ck->cut) {
         c.error = ck->cut_why;
         if (pal_decision_write(&ck->want, ck->fresh->p, NULL, &c) != 0) abort();

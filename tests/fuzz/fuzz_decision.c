@@ -83,7 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* line numbers past 2^53 are left out: cJSON printed those with 15 digits where they do not round-trip */
     static const long lines[] = {0, 1, 7, 99, 100, 2147483647L, 2147483648L, 1099511627776L, -1};
     pal_decision_ctx c = {lines[lsel % (sizeof lines / sizeof lines[0])], (flags & 1) ? (unsigned long)lsel * 977u + 1 : 0,
-                          (flags & 2) != 0, NULL, false, (lsel & 0x40) ? (unsigned long)lsel % 3 + 1 : 0};
+                          (flags & 2) != 0, NULL, false, (lsel & 0x40) ? (unsigned long)lsel % 3 + 1 : 0,
+                          (flags & 8) ? (uint64_t)lsel * 7919u + 1 : 0};
     if (flags & 4) c.error = NEXT_STR();
 
     pal_match m[4];

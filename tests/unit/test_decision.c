@@ -122,8 +122,10 @@ static void test_random_against_cjson(void)
             rnd_str(why, sizeof why - 1);
             static const long lines[] = {-1, 0, 1, 7, 2147483647L, 2147483648L, 3000000000L, 999999999999999L,
                                          10000000000000001L, 123456789012345678L};
+            static const uint64_t events[] = {0, 1, 9, 4294967296ull, 18446744073709551615ull};
             pal_decision_ctx c = {rnd(3) ? (long)rnd(100000) : lines[rnd(10)], rnd(2) ? 0 : rnd(1000) + 1ul,
-                                  rnd(3) == 0, rnd(4) == 0 ? why : NULL, false, rnd(3) ? 0 : rnd(5) + 1ul};
+                                  rnd(3) == 0, rnd(4) == 0 ? why : NULL, false, rnd(3) ? 0 : rnd(5) + 1ul,
+                                  rnd(2) ? 0 : events[rnd(5)]};
             pal_strbuf_clear(&out);
             CHECK_INT(pal_decision_write(&out, p, c.error && rnd(2) ? NULL : &d, &c), 0);
             char *want = ref_line(p, &d, &c);
@@ -158,7 +160,7 @@ static void test_decide_line(void)
     pal_strbuf_init(&out, 0);
     pal_verdict v;
     const char *shell = "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"cmd.exe\",\"command_line\":\"x\"}}";
-    pal_decision_ctx c = {3, 0, false, NULL, false, 0};
+    pal_decision_ctx c = {3, 0, false, NULL, false, 0, 0};
     CHECK_INT(pal_decide_line(&d, shell, strlen(shell), false, c, &out, &v), 0);
     CHECK_STR(pal_strbuf_cstr(&out),
               "{\"line\":3,\"effect\":\"prevent\",\"matches\":[{\"rule\":\"tag \\\"quoted\\\" \\\\ name\",\"effect\":\"alert\","
@@ -274,7 +276,7 @@ static void test_not_utf8(void)
         CHECK_STR(mine, python_fffd[i][1]);
         free(mine);
         pal_decision d = {.effect = PE_ALLOW, .warning = python_fffd[i][0]};
-        pal_decision_ctx c = {1, 0, false, NULL, false, 0};
+        pal_decision_ctx c = {1, 0, false, NULL, false, 0, 0};
         pal_strbuf_clear(&out);
         CHECK_INT(pal_decision_write(&out, p, &d, &c), 0);
         char want[256];
@@ -310,7 +312,7 @@ typedef struct corpus {
 static bool corpus_hook(void *user, const pal_program *p, const pal_event *ev, const pal_decision *d)
 {
     corpus *c = user;
-    pal_decision_ctx ctx = {c->lineno, 0, false, NULL, false, 0};
+    pal_decision_ctx ctx = {c->lineno, 0, false, NULL, false, 0, 0};
     free(c->want);
     c->want = ref_line(p, d, &ctx);
     return false;
@@ -323,7 +325,7 @@ static int corpus_line(void *user, const char *line, size_t len, bool toolong, l
     c->lineno = lineno;
     free(c->want);
     c->want = NULL;
-    pal_decision_ctx ctx = {lineno, 0, false, NULL, false, 0};
+    pal_decision_ctx ctx = {lineno, 0, false, NULL, false, 0, 0};
     pal_verdict v;
     pal_strbuf_clear(&c->out);
     CHECK_INT(pal_decide_line(&c->dec, line, len, false, ctx, &c->out, &v), 0);
@@ -335,7 +337,7 @@ static int corpus_line(void *user, const char *line, size_t len, bool toolong, l
         pal_arena_reset(&c->arena);
         if (pal_event_decode_opts(line, len, c->dec.fmt, NULL, c->p->event_fields_used, &c->arena, &ev, err, sizeof err) == 0)
             snprintf(err, sizeof err, "(decodes on its own)");
-        char *e = ref_error(c->p, lineno, err[0] ? err : "the line could not be decoded");
+        char *e = ref_error(c->p, lineno, 0, err[0] ? err : "the line could not be decoded");
         free(c->want);
         c->want = malloc(strlen(e) + 2);
         sprintf(c->want, "%s\n", e);
@@ -512,7 +514,7 @@ static void test_no_malloc_per_decision(void)
     for (int i = 0; i < 1000; i++) {
         if (i == 10) before = mallocs;   /* after the buffers have grown */
         CHECK_INT(pal_decide_event(rt, &ev, &d), 0);
-        pal_decision_ctx c = {i + 1, 0, false, NULL, false, 0};
+        pal_decision_ctx c = {i + 1, 0, false, NULL, false, 0, 0};
         pal_strbuf_clear(&out);
         CHECK_INT(pal_decision_write(&out, p, &d, &c), 0);
     }

@@ -785,6 +785,26 @@ static void test_conversions(void)
     CHECK_STR(S("service.type"), "16");   /* a number in a text field is its text */
     CHECK_STR(S("timestamp"), "2024-03-12T10:07:00.000000Z");
     CHECK_STR(S("user.id"), "S-1-5-18");
+    /* NXLog's EventTime (flat): the event's time when it says its zone;
+       without one it is the collector's local time, and not read; a
+       Sysmon record's UtcTime comes first */
+#define NX_4625(t) "{\"EventTime\":\"" t "\",\"Channel\":\"Security\",\"SourceName\":\"Microsoft-Windows-Security-Auditing\"," \
+                   "\"EventID\":4625,\"Hostname\":\"W\",\"TargetUserName\":\"a\",\"IpAddress\":\"10.0.0.1\"}"
+    static const char *const nx[][2] = {{"2024-03-12T10:05:00.123456Z", "2024-03-12T10:05:00.123456Z"},
+                                        {"2024-03-12T12:05:00+02:00", "2024-03-12T12:05:00+02:00"},
+                                        {"2024-03-12 10:05:00+0100", "2024-03-12 10:05:00+0100"},
+                                        {"2024-03-12 10:05:00", "(undef)"},
+                                        {"2024-03-12 10:05:00.123456", "(undef)"},
+                                        {"yesterday", "(undef)"}};
+    char nxline[512];
+    for (size_t i = 0; i < sizeof nx / sizeof nx[0]; i++) {
+        snprintf(nxline, sizeof nxline, NX_4625("%s"), nx[i][0]);
+        CHECK_INT(decode(nxline), 0);
+        CHECK_STR(S("timestamp"), nx[i][1]);
+    }
+    CHECK_INT(decode("{\"EventTime\":\"2024-03-12T11:00:00Z\",\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
+                     "\"EventID\":1,\"UtcTime\":\"2024-03-12 10:05:01.250\",\"Image\":\"C:\\\\a.exe\"}"), 0);
+    CHECK_STR(S("timestamp"), "2024-03-12T10:05:01.250Z");
     CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":3,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"},"
                      "\"EventData\":{\"Image\":\"C:\\\\a.exe\",\"Initiated\":true,\"DestinationPort\":443,"
                      "\"DestinationIp\":\"1.2.3.4\",\"ProcessId\":12}}}"), 0);

@@ -446,6 +446,110 @@ static void test_state_other_program(void)
     pal_program_free(none);
 }
 
+/* ---- many groups: the table, the stage counts and expiry by window ---- */
+
+static const char *MANY =
+    "sequence \"long\" {\n  by host.name\n  within 1m\n"
+    "  step { on process when process.name == \"a\" }\n  step { on process when process.name == \"b\" }\n}\n"
+    "sequence \"short\" {\n  by host.name\n  within 10s\n"
+    "  step { on process when process.name == \"a\" }\n  step { on process when process.name == \"c\" }\n}\n";
+
+/* Decides process `name` on host h at T0 + ms as event id; the members of
+   its matches, "rule:m1,m2 ..." into out. */
+static void many_event(pal_runtime *rt, pal_arena *ar, const char *name, int h, int64_t ms, uint64_t id, char *out,
+                       size_t cap)
+{
+    const pal_program *p = pal_runtime_program(rt);
+    char line[256], err[256];
+    snprintf(line, sizeof line,
+             "{\"@timestamp\":\"2024-01-01T%02d:%02d:%02d.%03dZ\",\"event\":{\"category\":[\"process\"]},"
+             "\"host\":{\"name\":\"host-%d\"},\"process\":{\"name\":\"%s\"}}",
+             (int)(ms / 3600000), (int)(ms / 60000 % 60), (int)(ms / 1000 % 60), (int)(ms % 1000), h, name);
+    out[0] = 0;
+    pal_arena_reset(ar);
+    pal_event ev;
+    if (pal_event_decode(line, strlen(line), PAL_INPUT_ECS, p->event_fields_used, ar, &ev, err, sizeof err) != 0) {
+        snprintf(out, cap, "(undecodable)");
+        return;
+    }
+    pal_runtime_set_event(rt, id, 1000);
+    pal_decision d;
+    if (pal_decide_event(rt, &ev, &d) != 0) { snprintf(out, cap, "(oom)"); return; }
+    for (uint32_t i = 0; i < d.nmatches; i++) {
+        size_t n = strlen(out);
+        n += (size_t)snprintf(out + n, cap - n, "%s%s:", n ? " " : "", pal_program_str(p, p->rules[d.matches[i].rule].name));
+        for (uint32_t k = 0; k < d.matches[i].nmembers; k++)
+            n += (size_t)snprintf(out + n, cap - n, "%s%llu", k ? "," : "", (unsigned long long)d.matches[i].members[k]);
+    }
+}
+
+static void test_many_groups(void)
+{
+    pal_program *p = compile(MANY);
+    CHECK(p != NULL);
+    if (!p) return;
+    enum { N = 20000 };
+    pal_arena ar;
+    pal_arena_init(&ar, 1u << 20);
+    pal_runtime *rt = pal_runtime_new(p);
+    char out[256], want[256];
+    pal_seq_stats st, empty;
+    pal_seqstate_stats(pal_runtime_seqstate(rt), &empty);
+    uint64_t id = 0;
+    int bad = 0;
+    for (int cycle = 0; cycle < 2; cycle++) {
+        int64_t t0 = (int64_t)cycle * 600000;
+        /* N hosts start both sequences, within 5 s (event ids from `first`) */
+        uint64_t first = id + 1;
+        for (int h = 0; h < N; h++) many_event(rt, &ar, "a", h, t0 + h / 4, ++id, out, sizeof out);
+        pal_seqstate_stats(pal_runtime_seqstate(rt), &st);
+        CHECK_INT(st.live, 2 * N);
+        /* a later step of a host that never started: nothing, nothing kept */
+        many_event(rt, &ar, "b", N + 5, t0 + 5000, ++id, out, sizeof out);
+        CHECK_STR(out, "");
+        /* half the hosts complete "long", in a scattered order (every
+           7919th, a prime, so removals fall all over the table) */
+        for (int k = 0; k < N / 2; k++) {
+            int h = (int)(((int64_t)k * 7919) % N);
+            many_event(rt, &ar, "b", h, t0 + 5000, ++id, out, sizeof out);
+            snprintf(want, sizeof want, "long:%llu,%llu", (unsigned long long)(first + (uint64_t)h), (unsigned long long)id);
+            if (strcmp(out, want) && bad++ < 3) CHECK_STR(out, want);
+        }
+        pal_seqstate_stats(pal_runtime_seqstate(rt), &st);
+        CHECK_INT(st.live, N + N / 2);
+        /* 15 s on: "short" (10 s and the 2 s tolerance) has expired, "long" not */
+        uint64_t expired = st.expired;
+        many_event(rt, &ar, "x", 0, t0 + 20000, ++id, out, sizeof out);
+        many_event(rt, &ar, "c", 1, t0 + 20000, ++id, out, sizeof out);   /* a step: the watermark moves */
+        CHECK_STR(out, "");
+        pal_seqstate_stats(pal_runtime_seqstate(rt), &st);
+        CHECK_INT(st.expired - expired, N);
+        CHECK_INT(st.live, N / 2);
+        /* the other half still completes */
+        for (int h = 0; h < N; h++) {
+            if (h % 2) continue;
+            bool done = false;
+            for (int k = 0; k < N / 2 && !done; k++) done = ((int64_t)k * 7919) % N == h;
+            if (done) continue;
+            many_event(rt, &ar, "b", h, t0 + 20001, ++id, out, sizeof out);
+            snprintf(want, sizeof want, "long:%llu,%llu", (unsigned long long)(first + (uint64_t)h), (unsigned long long)id);
+            if (strcmp(out, want) && bad++ < 3) CHECK_STR(out, want);
+            break;   /* one is enough here; the rest expire */
+        }
+        /* past the minute: all gone, and the bytes counted are what an
+           empty state's are (plus the grown table, the same both cycles) */
+        many_event(rt, &ar, "c", 2, t0 + 85000, ++id, out, sizeof out);
+        pal_seqstate_stats(pal_runtime_seqstate(rt), &st);
+        CHECK_INT(st.live, 0);
+        if (cycle == 0) empty.bytes = st.bytes;
+        else CHECK_INT(st.bytes, empty.bytes);
+    }
+    CHECK_INT(bad, 0);
+    pal_runtime_free(rt);
+    pal_arena_free(&ar);
+    pal_program_free(p);
+}
+
 int main(void)
 {
     test_digest();
@@ -454,5 +558,6 @@ int main(void)
     test_longest_key();
     test_state_file();
     test_state_other_program();
+    test_many_groups();
     return unit_result("test_seq");
 }

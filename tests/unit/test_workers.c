@@ -280,7 +280,7 @@ static void test_reload_correlations(void)
             int len = snprintf(lines[lineno], sizeof lines[lineno],
                                "{\"event\":{\"category\":[\"process\"]},\"host\":{\"name\":\"h%d\"},\"process\":{\"name\":\"%s\"}}",
                                (k % 4) * 4 + i, k < 4 ? "a" : "b");
-            CHECK_INT(pal_batch_add(b, lines[lineno], (size_t)len, false, lineno), 0);
+            CHECK_INT(pal_batch_add(b, lines[lineno], (size_t)len, false, lineno, 0), 0);
         }
         pal_workers_submit(w, b, &dest);
     }
@@ -332,7 +332,7 @@ static void test_reload_between_batches(void)
             ++lineno;
             int len = snprintf(lines[lineno], sizeof lines[lineno],
                                "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"p\",\"command_line\":\"%ld\"}}", lineno);
-            CHECK_INT(pal_batch_add(b, lines[lineno], (size_t)len, false, lineno), 0);
+            CHECK_INT(pal_batch_add(b, lines[lineno], (size_t)len, false, lineno, 0), 0);
         }
         CHECK(pal_batch_full(b));
         pal_workers_submit(w, b, &dest);
@@ -396,10 +396,10 @@ static void test_slots_and_errors(void)
     pal_tally t = {0};
     pal_batch_dest dest = {&out, &t, 9, true, 0};
     const char *shell = "{\"event\":{\"category\":[\"process\"]},\"process\":{\"name\":\"cmd.exe\"}}";
-    CHECK_INT(pal_batch_add(b1, shell, strlen(shell), false, 1), 0);
+    CHECK_INT(pal_batch_add(b1, shell, strlen(shell), false, 1, 0), 0);
     const char *quiet = "{\"event\":{\"category\":[\"network\"]}}";
-    CHECK_INT(pal_batch_add(b1, quiet, strlen(quiet), false, 2), 0);     /* nothing to say: not written */
-    CHECK_INT(pal_batch_add(b1, NULL, 0, true, 3), 0);
+    CHECK_INT(pal_batch_add(b1, quiet, strlen(quiet), false, 2, 0), 0);     /* nothing to say: not written */
+    CHECK_INT(pal_batch_add(b1, NULL, 0, true, 3, 0), 0);
     char why[64];
     snprintf(why, sizeof why, "gone \"%s\"", "away");
     CHECK_INT(pal_batch_add_error(b2, 4, why), 0);
