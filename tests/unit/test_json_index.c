@@ -218,8 +218,77 @@ static void edge_cases(void)
     }
 }
 
+/* Containers nested past 64 levels (up to PAL_JX_MAX_DEPTH, as a caller
+   may allow): the reader keeps which open container is an object in a
+   bitmap of two words, depths 0..63 and 64..127.  Objects and arrays alternate in a
+   pattern, so a closing bracket checked against the wrong word or bit is
+   refused where it should be accepted, or the other way; each text is
+   also broken by one swapped closer at several depths.  The pull reader
+   with the same limit gives the verdict. */
+static bool deep_jx(const char *text, size_t len, uint32_t max_depth, bool by_skip)
+{
+    static pal_jx_index ix;
+    if (!pal_jx_build(&ix, text, len)) return false;
+    pal_jx r;
+    pal_jx_init(&r, &ix, text, len, max_depth, 0);
+    if (by_skip) return pal_jx_skip(&r) && pal_jx_end(&r);
+    /* step by step: enter every container, then close them all */
+    while (pal_jx_enter(&r)) {
+        pal_json_str key;
+        if (!pal_jx_next(&r, &key)) return false;
+    }
+    if (r.err || pal_jx_peek(&r) != PAL_JSON_NUMBER || !pal_jx_number(&r, NULL)) return false;
+    while (r.depth)
+        if (pal_jx_next(&r, NULL) || r.err) return false;
+    return pal_jx_end(&r);
+}
+
+static bool deep_json(const char *text, size_t len, uint32_t max_depth)
+{
+    pal_json_opts o = {.max_depth = max_depth};
+    pal_json r;
+    pal_json_init(&r, text, len, &o);
+    return pal_json_skip(&r) && pal_json_end(&r);
+}
+
+static void deep_nesting(void)
+{
+    static char buf[8 * PAL_JX_MAX_DEPTH + 64];
+    unsigned checked = 0, accepted = 0;
+    for (unsigned depth = 60; depth <= PAL_JX_MAX_DEPTH + 1; depth++)
+        for (unsigned pattern = 0; pattern < 3; pattern++)
+            for (unsigned swap = 0; swap <= depth; swap += swap < 2 ? 1 : 31) {
+                /* level k is an object when (k + pattern) % 3 == 0; swap (from 1): level swap-1's closer is wrong */
+                size_t n = 0;
+                for (unsigned k = 0; k < depth; k++) {
+                    if ((k + pattern) % 3 == 0) { memcpy(buf + n, "{\"k\":", 5); n += 5; }
+                    else buf[n++] = '[';
+                }
+                buf[n++] = '7';
+                for (unsigned k = depth; k-- > 0;) {
+                    bool obj = (k + pattern) % 3 == 0;
+                    if (swap && k == swap - 1) obj = !obj;
+                    buf[n++] = obj ? '}' : ']';
+                }
+                for (unsigned skip = 0; skip < 2; skip++) {
+                    bool jx = deep_jx(buf, n, PAL_JX_MAX_DEPTH, skip), json = deep_json(buf, n, PAL_JX_MAX_DEPTH);
+                    checked++;
+                    accepted += jx;
+                    if (jx != json) {
+                        fprintf(stderr, "deep nesting %u, pattern %u, swapped closer %u, %s: indexed %d, pull %d\n",
+                                depth, pattern, swap, skip ? "skip" : "walk", jx, json);
+                        DIFFS++;
+                    }
+                    CHECK(jx == (depth <= PAL_JX_MAX_DEPTH && !swap));
+                }
+            }
+    CHECK(checked > 1000);
+    CHECK(accepted > 100);
+}
+
 int main(int argc, char **argv)
 {
+    deep_nesting();
     unsigned long generated = argc > 1 ? strtoul(argv[1], NULL, 10) : 20000;
     edge_cases();
     static const char *const exts[] = {".jsonl", ".json", ".t", ".sh", NULL};
