@@ -317,7 +317,13 @@ static void stage_free(pal_seqstate *s, entry *e, uint32_t st)
 /* Room for a stage-st array of e; NULL when out of memory. */
 static member *part_new(pal_seqstate *s, entry *e, uint32_t st)
 {
-    if (st == 1 && !e->stage[1]) return stage1_inline(s, e);
+    if (st == 1 && !e->stage[1]) {
+        /* cleared like calloc's: the entry is malloc'ed, and a state file
+           that ends inside this member frees it before it is written */
+        member *m = stage1_inline(s, e);
+        *m = (member){0};
+        return m;
+    }
     return calloc(st, sizeof(member));
 }
 
