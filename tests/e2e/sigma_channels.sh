@@ -13,6 +13,7 @@
 #
 # Needs $PALISADE (tests/run-all.sh sets it), python3.
 . "$(dirname "$0")/lib/harness.sh"
+. "$(dirname "$0")/lib/layouts.sh"
 
 D=tests/e2e/sigma/channels
 OUT=$TMP/out
@@ -197,23 +198,5 @@ for name, f in (("winlogbeat", winlogbeat_al), ("flat", flat), ("evtx", evtx)):
 with open(f"{tmp}/expected.json", "w") as out:
     json.dump([sorted(e) for (_, e) in cases], out)
 EOF
-for layout in winlogbeat flat evtx; do
-    "$PALISADE" eval --policy "$OUT" --events "$TMP/events-$layout.jsonl" >"$TMP/dec-$layout.jsonl" 2>"$TMP/eval-$layout.err"
-    got=$(python3 - "$TMP/dec-$layout.jsonl" "$TMP/expected.json" <<'EOF'
-import json, sys
-want = json.load(open(sys.argv[2]))
-lines = [json.loads(l) for l in open(sys.argv[1])]
-bad = []
-if len(lines) != len(want):
-    bad.append(f"{len(lines)} decisions for {len(want)} records")
-for i, (d, w) in enumerate(zip(lines, want)):
-    got = sorted(m["rule"] for m in d.get("matches", []))
-    if got != w or "error" in d:
-        bad.append(f"record {i + 1}: got {got} {d.get('error', '')}, want {w}")
-print("\n".join(bad) if bad else "ok")
-EOF
-)
-    expect_eq "converted rules decide the $layout layout" "$got" ok
-    [ "$got" = ok ] || head -3 "$TMP/eval-$layout.err"
-done
+decide_layouts "$OUT"
 finish
