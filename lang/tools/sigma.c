@@ -73,6 +73,8 @@ typedef struct conv {
     const pal_yaml_doc *doc;
     const pal_yaml *detection;
     pal_sigma_result *res;
+    const char *name;                /* the rule's name when not its id (a rule collection's second rule, ...) */
+    const char *note;                /* a provenance line (which document of a collection), or NULL */
     bool refused;
     unsigned depth;
     struct {                         /* a Sigma 1.0 aggregation: `| count([F]) [by G] > N` */
@@ -814,13 +816,14 @@ static bool event_ids_decoded(conv *c, const pal_yaml *key, const mods *m, const
 static bool unknown_field(conv *c, const pal_yaml *key, const char *fname)
 {
     static const struct { const char *name, *what; } foreign[] = {
-        {"FileName", "Microsoft Defender for Endpoint's name; Sysmon's file records name the file TargetFilename"},
-        {"ProcessCommandLine", "Microsoft Defender for Endpoint's name; Sysmon and Security 4688 write CommandLine"},
+        {"ProcessCommandLine", "Microsoft Defender for Endpoint's column, and the label Event Viewer shows for Security "
+                               "4688's CommandLine; Sysmon 1 and Security 4688 write CommandLine, Sigma's name for it: "
+                               "rename it, or map it in a --mapping file"},
         {"EventLog", "not a field of a Windows record; the channel is Channel (or the logsource's service)"},
     };
     for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
         if (!strcmp(fname, foreign[i].name))
-            return refuse_as(c, "field", key, "field %s: no record palisade decodes has it (%s)", fname, foreign[i].what);
+            return refuse_as(c, "field", key, "field %s: no record of this logsource has it (%s)", fname, foreign[i].what);
     const pal_win_field *row = NULL, *other_case = NULL;
     for (size_t i = 0; i < pal_win_nfields && !row; i++) {
         if (!strcmp(pal_win_fields[i].key, fname)) row = &pal_win_fields[i];
@@ -1985,6 +1988,23 @@ static unsigned split_docs(const char *data, size_t len, size_t starts[], size_t
 
 /* ---- the entry point ---- */
 
+/* A later document's lines, as lines of the file (each document is read
+   alone, from its own first line). */
+static void shift_lines(pal_yaml *n, unsigned by)
+{
+    if (!n) return;
+    n->line += by;
+    if (n->kind == PAL_YAML_SEQ || n->kind == PAL_YAML_MAP)
+        for (unsigned i = 0; i < (n->kind == PAL_YAML_MAP ? 2 * n->n : n->n); i++) shift_lines(n->items[i], by);
+}
+
+static unsigned lines_before(const char *data, size_t at)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < at; i++) n += data[i] == '\n';
+    return n;
+}
+
 static void copy_meta(char *dst, size_t cap, const char *s)
 {
     snprintf(dst, cap, "%s", s ? s : "");
@@ -2084,6 +2104,7 @@ static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_str
 
     /* provenance */
     put_provenance(out, file, r->id, title);
+    if (c->note) comment(out, "", c->note);
     const char *keys[] = {"status", "author", "date", "modified", "license", NULL};
     for (int i = 0; keys[i]; i++)
         if (scalar(rule, keys[i])) {
@@ -2099,7 +2120,8 @@ static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_str
 
     /* the rule: its name is the Sigma id, so decisions carry it */
     pal_strbuf_puts(out, "rule ");
-    put_lit(out, *r->id ? r->id : title, strlen(*r->id ? r->id : title));
+    const char *name = c->name ? c->name : *r->id ? r->id : title;
+    put_lit(out, name, strlen(name));
     pal_strbuf_puts(out, " {\n");
     if (c->src->kind) sbf(out, "  on %s\n", c->src->kind);
     pal_strbuf_puts(out, "  when ");
@@ -2149,43 +2171,166 @@ static void file_refusal(pal_sigma_result *out, bool is_invalid, const char *cod
    its refusal of anchors and aliases. */
 static bool yaml_error_is_syntax(const char *err) { return strstr(err, "YAML syntax error") != NULL; }
 
-/* Several documents and no correlation.  Sigma 1.0's rule collections
-   (pySigma still reads them) merge an `action: global` document into the
-   ones after it; documents without an action are rules of their own, each
-   with its title, logsource and detection.  palisade converts one rule a
-   file, so a valid collection is refused as one; a document that is no
-   rule on its own (no title, no action to make it part of one) is not
-   valid Sigma. */
-static void refuse_collection(pal_sigma_result *out, const pal_yaml_doc *docs, unsigned ndocs)
+/* ---- rule collections (Sigma 1.0: several rules in one file) ----
+ *
+ * A file of several YAML documents and no correlation is a rule
+ * collection.  A document with `action: global` holds keys merged into
+ * every rule document after it (several globals accumulate), `action:
+ * reset` drops them, `action: repeat` is the rule before it again with the
+ * repeat's keys merged over it; a document without an action is a rule.
+ * The merge is the specification's as pySigma and sigmac do it: key by
+ * key, a mapping in both merged again, any other value taken from the
+ * document merged in (the global's over the rule's, the repeat's over the
+ * rule it repeats); lists are replaced, not joined.  Each rule converts
+ * alone, named by its id (the second rule with that id ID-2, the third
+ * ID-3, ...; so every decision still carries the Sigma id), into the
+ * file's one .pal.  A rule refused refuses the file, naming its document:
+ * a collection never converts in part. */
+
+/* dest with src's keys merged over it (skip: a key of src left out), in a;
+   src itself when either is not a mapping.  NULL when a is full. */
+static const pal_yaml *yaml_merge(pal_arena *a, const pal_yaml *dest, const pal_yaml *src, const char *skip)
 {
-    for (unsigned d = 0; d < ndocs && !*out->id; d++)   /* the id the refusal is reported with: the first one given */
-        if (docs[d].root && docs[d].root->kind == PAL_YAML_MAP) copy_meta(out->id, sizeof out->id, scalar(docs[d].root, "id"));
-    for (unsigned d = 0; d < ndocs; d++) {
-        const pal_yaml *r = docs[d].root;
-        const char *action = r && r->kind == PAL_YAML_MAP ? scalar(r, "action") : NULL;
-        if (action && strcmp(action, "global") && strcmp(action, "reset") && strcmp(action, "repeat")) {
-            file_refusal(out, true, "collection", "YAML document %u: action '%.40s' is not one of a Sigma rule collection's "
-                         "(global, reset, repeat)", d + 1, action);
-            return;
-        }
-        if (action) {
-            file_refusal(out, false, "collection", "a Sigma 1.0 rule collection of %u YAML documents (action: %s in document %u): "
-                         "palisade converts one rule a file; write each rule out whole (with the global document's keys) in "
-                         "its own file", ndocs, action, d + 1);
-            return;
-        }
+    if (!dest || dest->kind != PAL_YAML_MAP || !src || src->kind != PAL_YAML_MAP) return src;
+    pal_yaml *m = pal_arena_alloc(a, sizeof *m);
+    pal_yaml **items = pal_arena_alloc(a, (2 * (size_t)(dest->n + src->n) + 1) * sizeof *items);
+    if (!m || !items) return NULL;
+    *m = *dest;
+    m->items = items;
+    if (dest->n) memcpy(items, dest->items, 2 * (size_t)dest->n * sizeof *items);
+    for (unsigned i = 0; i < src->n; i++) {
+        pal_yaml *k = src->items[2 * i], *v = src->items[2 * i + 1];
+        if (skip && !strcmp(k->str, skip)) continue;
+        unsigned j = 0;
+        while (j < m->n && strcmp(items[2 * j]->str, k->str)) j++;
+        const pal_yaml *mv = j < m->n ? yaml_merge(a, items[2 * j + 1], v, NULL) : v;
+        if (!mv) return NULL;
+        if (j == m->n) { items[2 * j] = k; m->n++; }
+        items[2 * j + 1] = (pal_yaml *)mv;
     }
+    return m;
+}
+
+/* The rules of a collection, merged (docs: the file's documents; empty
+   ones, comments only, hold nothing and are passed over).  false with the
+   refusal in out. */
+typedef struct coll_rule { const pal_yaml *rule; unsigned doc; } coll_rule;
+
+static bool collection_rules(pal_sigma_result *out, pal_arena *a, const pal_yaml_doc *docs, unsigned ndocs, coll_rule *rules,
+                             unsigned *nrules)
+{
+    const pal_yaml *globals = NULL, *prev = NULL;
+    unsigned n = 0;
     for (unsigned d = 0; d < ndocs; d++) {
         const pal_yaml *r = docs[d].root;
-        const char *title = r && r->kind == PAL_YAML_MAP ? scalar(r, "title") : NULL;
+        if (!r) continue;
+        if (r->kind != PAL_YAML_MAP) {
+            file_refusal(out, true, "yaml", "YAML document %u of %u is not a mapping (a Sigma rule, or an action document)", d + 1, ndocs);
+            return false;
+        }
+        const pal_yaml *act = pal_yaml_get(r, "action");
+        const char *action = act && act->kind == PAL_YAML_SCALAR ? act->str : NULL;
+        const pal_yaml *rule = NULL;
+        if (act && (!action || (strcmp(action, "global") && strcmp(action, "reset") && strcmp(action, "repeat")))) {
+            file_refusal(out, true, "collection", "line %u: YAML document %u: action '%.40s' is not one of a Sigma rule collection's "
+                         "(global, reset, repeat)", act->line, d + 1, action ? action : "(not a word)");
+            return false;
+        }
+        if (action && !strcmp(action, "global")) {
+            globals = yaml_merge(a, globals ? globals : &(pal_yaml){.kind = PAL_YAML_MAP, .line = r->line, .col = r->col}, r, "action");
+            if (!globals) goto full;
+            continue;
+        }
+        if (action && !strcmp(action, "reset")) { globals = NULL; continue; }
+        if (action) {   /* repeat */
+            if (!prev) {
+                file_refusal(out, false, "collection", "line %u: YAML document %u: action: repeat, and no rule before it to repeat "
+                             "(pySigma repeats the global document, sigmac refuses it): write the rule out whole", act->line, d + 1);
+                return false;
+            }
+            rule = yaml_merge(a, prev, r, "action");
+        } else {
+            rule = globals ? yaml_merge(a, r, globals, NULL) : r;
+        }
+        if (!rule) goto full;
+        const char *title = scalar(rule, "title");
         if (!title || !*title) {
             file_refusal(out, true, "title", "YAML document %u of %u has no title: each document without an action is a rule of "
                          "its own (a part shared by the rules after it needs action: global)", d + 1, ndocs);
-            return;
+            return false;
         }
+        rules[n].rule = rule;
+        rules[n].doc = d;
+        prev = rule;
+        n++;
     }
-    file_refusal(out, false, "collection", "%u rules in one file (YAML documents, no correlation): palisade converts one rule a "
-                 "file; put each in its own file", ndocs);
+    *nrules = n;
+    return true;
+full:
+    file_refusal(out, false, "limit", "the rule collection's merged rules are larger than palisade's bound for one file");
+    return false;
+}
+
+/* Converts a collection's rules into one text; false with the refusal in
+   c->res (the document and the rule's own reason). */
+static bool convert_collection(conv *c, const char *file, const pal_yaml_doc *docs, unsigned ndocs, pal_strbuf *out)
+{
+    pal_sigma_result *res = c->res;
+    pal_arena a;
+    pal_arena_init(&a, 4u << 20);
+    coll_rule rules[SIGMA_MAX_DOCS];
+    unsigned n = 0;
+    for (unsigned d = 0; d < ndocs && !*res->id; d++)   /* a refusal of the file names the first id given */
+        if (docs[d].root && docs[d].root->kind == PAL_YAML_MAP) copy_meta(res->id, sizeof res->id, scalar(docs[d].root, "id"));
+    bool ok = collection_rules(res, &a, docs, ndocs, rules, &n);
+    if (ok && !n) {
+        file_refusal(res, true, "title", "%u YAML documents and no rule among them (only action documents)", ndocs);
+        ok = false;
+    }
+    char names[SIGMA_MAX_DOCS][300];
+    for (unsigned k = 0; ok && k < n; k++) {
+        const char *id = scalar(rules[k].rule, "id"), *title = scalar(rules[k].rule, "title");
+        char base[300];
+        copy_meta(base, sizeof base, id && *id ? id : title);
+        unsigned same = 0;
+        for (unsigned j = 0; j < k; j++) {
+            const char *jid = scalar(rules[j].rule, "id"), *jt = scalar(rules[j].rule, "title");
+            char jb[300];
+            copy_meta(jb, sizeof jb, jid && *jid ? jid : jt);
+            same += !strcmp(jb, base);
+        }
+        if (same) snprintf(names[k], sizeof names[k], "%.280s-%u", base, same + 1);
+        else snprintf(names[k], sizeof names[k], "%s", base);
+        char note[96];
+        snprintf(note, sizeof note, "collection: YAML document %u of %u, rule %u of %u", rules[k].doc + 1, ndocs, k + 1, n);
+        pal_sigma_result sub;
+        memset(&sub, 0, sizeof sub);
+        conv rc = {.map = c->map, .res = &sub, .doc = &docs[rules[k].doc], .name = names[k], .note = n > 1 ? note : NULL};
+        pal_strbuf text;
+        pal_strbuf_init(&text, PAL_SIGMA_MAX_OUTPUT);
+        if (!convert_doc(&rc, file, rules[k].rule, &text)) {
+            res->invalid = sub.invalid;
+            snprintf(res->code, sizeof res->code, "%s", sub.code);
+            snprintf(res->reason, sizeof res->reason, "YAML document %u (rule %u of %u in the collection): %.560s", rules[k].doc + 1,
+                     k + 1, n, sub.reason);
+            if (*sub.id) copy_meta(res->id, sizeof res->id, sub.id);
+            ok = false;
+        } else if (text.failed || out->len + text.len > PAL_SIGMA_MAX_OUTPUT) {
+            file_refusal(res, false, "limit", "the converted rules are larger than %u bytes", PAL_SIGMA_MAX_OUTPUT);
+            ok = false;
+        } else {
+            if (k) pal_strbuf_putc(out, '\n');
+            pal_strbuf_append(out, text.s, text.len);
+            if (!k) {
+                copy_meta(res->id, sizeof res->id, sub.id);
+                copy_meta(res->title, sizeof res->title, sub.title);
+            }
+        }
+        pal_strbuf_free(&text);
+    }
+    pal_arena_free(&a);
+    c->refused = !ok;
+    return ok;
 }
 
 /* The converted text through palisade's compiler and formatter, into out. */
@@ -2229,11 +2374,42 @@ int pal_sigma_convert(const pal_sigma_map *m, const char *file, const char *data
         bool bad = false;
         for (unsigned d = 0; d < ndocs && !bad; d++) {
             if (pal_yaml_parse(&docs[d], file, data + starts[d], ends[d] - starts[d], &lim, err, sizeof err) != 0) {
-                file_refusal(out, yaml_error_is_syntax(err), yaml_error_is_syntax(err) ? "yaml" : "limit", "YAML document %u: %s",
-                             d + 1, err);
+                /* "FILE:LINE:COL: what", LINE in the document: as "line L:COL: what" of the file */
+                const char *msg = err;
+                size_t fl = strlen(file);
+                unsigned long line = 0;
+                char *rest = NULL;
+                if (!strncmp(err, file, fl) && err[fl] == ':') {
+                    line = strtoul(err + fl + 1, &rest, 10);
+                    if (rest && *rest == ':') msg = rest + 1;
+                    else line = 0;
+                }
+                if (line) {
+                    /* "... at line N" in the message: that document's line too */
+                    unsigned off = lines_before(data, starts[d]);
+                    char msg2[512];
+                    size_t o = 0;
+                    for (const char *q = msg; *q && o + 12 < sizeof msg2;) {
+                        if (!strncmp(q, "at line ", 8) && isdigit((unsigned char)q[8])) {
+                            char *after;
+                            unsigned long l = strtoul(q + 8, &after, 10);
+                            o += (size_t)snprintf(msg2 + o, sizeof msg2 - o, "at line %lu", l + off);
+                            q = after;
+                        } else {
+                            msg2[o++] = *q++;
+                        }
+                    }
+                    msg2[o < sizeof msg2 ? o : sizeof msg2 - 1] = 0;
+                    file_refusal(out, yaml_error_is_syntax(err), yaml_error_is_syntax(err) ? "yaml" : "limit",
+                                 "line %lu:%.500s (YAML document %u)", line + off, msg2, d + 1);
+                }
+                else
+                    file_refusal(out, yaml_error_is_syntax(err), yaml_error_is_syntax(err) ? "yaml" : "limit", "YAML document %u: %s",
+                                 d + 1, err);
                 bad = true;
                 break;
             }
+            shift_lines(docs[d].root, lines_before(data, starts[d]));
             parsed++;
             if (docs[d].root && docs[d].root->kind == PAL_YAML_MAP && pal_yaml_get(docs[d].root, "correlation")) {
                 if (corr != UINT32_MAX) {
@@ -2243,9 +2419,21 @@ int pal_sigma_convert(const pal_sigma_map *m, const char *file, const char *data
                 corr = d;
             }
         }
-        if (!bad && corr == UINT32_MAX) refuse_collection(out, docs, ndocs);
+        for (unsigned d = 0; d < ndocs && !bad && corr != UINT32_MAX; d++) {
+            const pal_yaml *r = docs[d].root;
+            const pal_yaml *act = r && r->kind == PAL_YAML_MAP ? pal_yaml_get(r, "action") : NULL;
+            if (act) {
+                file_refusal(out, false, "collection", "line %u: a correlation and an action document (YAML document %u): palisade "
+                             "does not merge action documents into a correlation's rules; write the rules out whole", act->line, d + 1);
+                bad = true;
+            }
+        }
         pal_strbuf text;
         pal_strbuf_init(&text, PAL_SIGMA_MAX_OUTPUT);
+        if (!bad && corr == UINT32_MAX) {
+            c.doc = &docs[0];
+            if (convert_collection(&c, file, docs, ndocs, &text) && pal_strbuf_cstr(&text)) finish(&c, &text);
+        }
         if (!bad && corr != UINT32_MAX) {
             c.doc = &docs[corr];
             if (convert_correlation(&c, file, docs[corr].root, docs, ndocs, &text) && pal_strbuf_cstr(&text)) finish(&c, &text);
@@ -2266,7 +2454,15 @@ int pal_sigma_convert(const pal_sigma_map *m, const char *file, const char *data
     c.doc = &doc;
     pal_strbuf text;
     pal_strbuf_init(&text, PAL_SIGMA_MAX_OUTPUT);
-    if (convert_doc(&c, file, doc.root, &text) && pal_strbuf_cstr(&text)) finish(&c, &text);
+    const pal_yaml *act = doc.root && doc.root->kind == PAL_YAML_MAP ? pal_yaml_get(doc.root, "action") : NULL;
+    if (act) {
+        copy_meta(out->id, sizeof out->id, scalar(doc.root, "id"));
+        file_refusal(out, false, "collection", "line %u: action: %.40s in the file's only YAML document: an action document is "
+                     "part of a rule collection, not a rule (pySigma reads no rule from this file); without the action line "
+                     "it is one", act->line, act->kind == PAL_YAML_SCALAR ? act->str : "");
+    } else if (convert_doc(&c, file, doc.root, &text) && pal_strbuf_cstr(&text)) {
+        finish(&c, &text);
+    }
     pal_strbuf_free(&text);
     pal_yaml_free(&doc);
     return out->status;

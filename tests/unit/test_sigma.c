@@ -222,9 +222,20 @@ static void test_refusals(void)
                "detection: {s: {EventID: 33205, Provider_Name|contains: MSSQL, Level: 2}, condition: s}\n",
                "winlog.event_id == 33205 and winlog.provider_name contains nocase 'MSSQL' and log.level == 'error'");
     /* a field the mapping lacks: whether any decoded record has it */
+    expect_refused(HEAD "  s: {ProcessCommandLine|contains: ' -enc '}\n  condition: s\n",
+                   "field ProcessCommandLine: no record of this logsource has it (Microsoft Defender for Endpoint's column, "
+                   "and the label Event Viewer shows for Security 4688's CommandLine");
+    /* FileName: file.path, as the ECS Windows pipeline maps it; on a
+       process record (which has no file.path) refused as any such field */
+    expect_has("title: t\nid: 44444444-0000-4000-8000-0000000000b1\nlogsource: {product: windows, category: file_delete}\n"
+               "detection: {s: {FileName|startswith: 'C:\\inetpub\\logs\\', FileName|endswith: '.log'}, condition: s}\n",
+               "file.path startswith nocase 'C:\\inetpub\\logs\\' and file.path endswith nocase '.log'");
     expect_refused(HEAD "  s: {FileName|endswith: '.exe'}\n  condition: s\n",
-                   "field FileName: no record palisade decodes has it (Microsoft Defender for Endpoint's name; Sysmon's "
-                   "file records name the file TargetFilename)");
+                   "field FileName (file.path) is never in process records");
+    /* Security-Mitigations records carry ProcessCommandLine */
+    expect_has("title: t\nid: 44444444-0000-4000-8000-0000000000b2\nlogsource: {product: windows, service: security-mitigations}\n"
+               "detection: {s: {ProcessCommandLine|contains: 'x.exe'}, condition: s}\n",
+               "process.command_line contains nocase 'x.exe'");
     expect_refused(HEAD "  s: {TargetParentImage: System}\n  condition: s\n",
                    "field TargetParentImage: no Windows record palisade decodes has a value");
     expect_refused(HEAD "  s: {commandline: x}\n  condition: s\n", "Windows writes CommandLine (Sigma field names are case-sensitive)");
@@ -350,13 +361,96 @@ static void test_classes(void)
     expect_class(HEAD "  s: {Image: x}\n  timeframe: 5m\n  condition: s | max(ProcessId) by ParentImage > 5\n", false,
                  "condition");
     expect_class(HEAD "  s: {Image|expand: '%x%'}\n  condition: s\n", false, "modifier");
-    expect_class("title: g\naction: global\n---\n" HEAD "  s: {Image: x}\n  condition: s\n", false, "collection");
+    expect_class("action: repeat\ntitle: g\n---\n" HEAD "  s: {Image: x}\n  condition: s\n", false, "collection");
+    expect_class("action: merge\ntitle: g\n---\n" HEAD "  s: {Image: x}\n  condition: s\n", true, "collection");
     expect_class("title: t\n&a x: 1\n", false, "limit");
     /* what converts: an aggregation with a timeframe, a pattern read as a prefix */
     expect_has(HEAD "  s: {Image: x}\n  timeframe: 2h\n  condition: s | count(CommandLine) by ParentImage >= 3\n",
                "count distinct process.command_line >= 3 by process.parent.executable within 2h");
     expect_has(HEAD "  sel_a: {Image: a}\n  sel_b: {Image: b}\n  condition: 1 of sel\n",
                "process.executable == nocase 'a' or process.executable == nocase 'b'");
+}
+
+/* ---- rule collections ---- */
+
+/* The converted text of yaml, or "" (refused: the reason on stderr). */
+static void expect_rules(const char *yaml, const char *const *want, const char *const *absent)
+{
+    pal_sigma_result r;
+    conv(yaml, &r);
+    CHECK_INT(r.status, PAL_SIGMA_CONVERTED);
+    if (r.status != PAL_SIGMA_CONVERTED) { fprintf(stderr, "  refused: %s\n", r.reason); pal_sigma_result_free(&r); return; }
+    for (; want && *want; want++)
+        if (!strstr(r.source, *want)) { CHECK(!"converted text"); fprintf(stderr, "  want %s in:\n%s", *want, r.source); }
+    for (; absent && *absent; absent++)
+        if (strstr(r.source, *absent)) { CHECK(!"text that must be absent"); fprintf(stderr, "  did not want %s in:\n%s", *absent, r.source); }
+    pal_sigma_result_free(&r);
+}
+
+#define ID5 "55555555-0000-4000-8000-0000000000"
+
+static void test_collections(void)
+{
+    /* global: merged into each rule after it; the rules named ID, ID-2 */
+    expect_rules("title: g\nid: " ID5 "01\nlevel: high\naction: global\nlogsource: {product: windows}\n"
+                 "detection: {filter: {ParentImage|endswith: '\\ok.exe'}, condition: selection and not filter}\n"
+                 "---\nlogsource: {category: process_creation}\ndetection: {selection: {Image|endswith: '\\a.exe'}}\n"
+                 "---\nlogsource: {category: process_creation}\ndetection: {selection: {Image|endswith: '\\b.exe'}}\n",
+                 (const char *const[]){"rule '" ID5 "01' {", "rule '" ID5 "01-2' {", "endswith nocase '\\a.exe'",
+                                       "endswith nocase '\\b.exe'", "not process.parent.executable endswith nocase '\\ok.exe'",
+                                       "severity high", "// collection: YAML document 3 of 3, rule 2 of 2", NULL},
+                 NULL);
+    /* the global's value wins over the rule's (pySigma, sigmac); several globals accumulate */
+    expect_rules("action: global\ntitle: g\nid: " ID5 "02\nlevel: low\n---\naction: global\ndescription: second global\n"
+                 "---\n" "title: own\nlevel: critical\nlogsource: {category: process_creation, product: windows}\n"
+                 "detection: {s: {Image: x}, condition: s}\n",
+                 (const char *const[]){"severity    low", "// title: g\n", "description 'second global'", NULL},
+                 (const char *const[]){"critical", "'own'", "-2'", NULL});
+    /* reset: the rules after it get nothing of the global */
+    expect_class("action: global\ndetection: {filter: {Image: y}}\n---\n" HEAD "  s: {Image: x}\n  condition: s and not filter\n"
+                 "---\naction: reset\n---\n" HEAD "  s: {Image: x}\n  condition: s and not filter\n", true, "condition");
+    expect_rules("action: global\ntags: [attack.t1059]\n---\n" HEAD "  s: {Image: x}\n  condition: s\n"
+                 "---\naction: reset\n---\ntitle: t2\nid: " ID5 "03\nlogsource: {category: process_creation, product: windows}\n"
+                 "detection: {s: {Image: y}, condition: s}\n",
+                 (const char *const[]){"rule '44444444-0000-4000-8000-000000000001' {", "rule '" ID5 "03' {", NULL},
+                 (const char *const[]){"tags ['attack.t1059']\n  message 't2'", NULL});
+    /* repeat: the rule before it again, the repeat's keys over it */
+    expect_rules(HEAD "  s: {Image|endswith: '\\first.exe'}\n  condition: s\n---\naction: repeat\n"
+                 "detection: {s: {Image|endswith: '\\second.exe'}}\n",
+                 (const char *const[]){"rule '44444444-0000-4000-8000-000000000001' {", "rule '44444444-0000-4000-8000-000000000001-2' {",
+                                       "endswith nocase '\\first.exe'", "endswith nocase '\\second.exe'", NULL},
+                 NULL);
+    /* rules without any action document, each its own; comment-only documents hold nothing */
+    expect_rules("# a header\n---\n" HEAD "  s: {Image: x}\n  condition: s\n---\n# between\n---\ntitle: t2\nid: " ID5 "04\n"
+                 "logsource: {category: process_creation, product: windows}\ndetection: {s: {Image: y}, condition: s}\n",
+                 (const char *const[]){"rule '44444444-0000-4000-8000-000000000001' {", "rule '" ID5 "04' {", NULL}, NULL);
+    /* a rule refused refuses the file, naming its document and the file's line */
+    pal_sigma_result r;
+    conv("title: g\nid: " ID5 "05\naction: global\n---\nlogsource: {category: process_creation, product: windows}\n"
+         "detection: {s: {Image: x}, condition: s}\n---\nlogsource: {category: process_creation, product: windows}\n"
+         "detection:\n    s: {NoSuchField: x}\n    condition: s\n", &r);
+    CHECK_INT(r.status, PAL_SIGMA_REFUSED);
+    CHECK_STR(r.code, "field");
+    CHECK_STR(r.id, ID5 "05");
+    if (!strstr(r.reason, "YAML document 3 (rule 2 of 2 in the collection): line 10: field NoSuchField"))
+        { CHECK(!"reason"); fprintf(stderr, "  reason: %s\n", r.reason); }
+    CHECK(r.source == NULL);
+    pal_sigma_result_free(&r);
+    /* a YAML error in a later document: the file's line */
+    conv(HEAD "  s: {Image: x}\n  condition: s\n---\ntitle: [x\n", &r);
+    CHECK_STR(r.code, "yaml");
+    if (!strstr(r.reason, "line 9:") || !strstr(r.reason, "at line 8)") || !strstr(r.reason, "(YAML document 2)")) { CHECK(!"reason"); fprintf(stderr, "  reason: %s\n", r.reason); }
+    pal_sigma_result_free(&r);
+    /* an action document alone is not a rule; a repeat needs a rule before it */
+    expect_refused("action: global\n" "title: t\nlogsource: {category: process_creation, product: windows}\n"
+                   "detection: {s: {Image: x}, condition: s}\n",
+                   "line 1: action: global in the file's only YAML document: an action document is part of a rule collection");
+    expect_refused("action: global\ntitle: g\n---\naction: repeat\nlogsource: {product: windows}\n",
+                   "line 4: YAML document 2: action: repeat, and no rule before it to repeat");
+    expect_class("action: global\ntitle: g\n---\naction: reset\n", true, "title");
+    /* a correlation is not merged with action documents */
+    expect_class("action: global\nlevel: high\n---\ntitle: c\ncorrelation: {type: event_count, rules: [r], group-by: [Image], "
+                 "timespan: 5m, condition: {gte: 2}}\n---\n" HEAD "  s: {Image: x}\n  condition: s\n", false, "collection");
 }
 
 int main(void)
@@ -369,6 +463,7 @@ int main(void)
     test_values();
     test_refusals();
     test_classes();
+    test_collections();
     test_mapping_errors();
     test_user_channels();
     pal_sigma_map_free(map);
