@@ -75,6 +75,9 @@ typedef struct conv {
     pal_sigma_result *res;
     const char *name;                /* the rule's name when not its id (a rule collection's second rule, ...) */
     const char *note;                /* a provenance line (which document of a collection), or NULL */
+    bool negated;                    /* the search being converted is under an odd number of `not`s */
+    const char *search_name;         /* ... and its identifier */
+    char absent[320];                /* "FIELD in SEARCH, ...": tests taken as false (absent_field) */
     bool refused;
     unsigned depth;
     struct {                         /* a Sigma 1.0 aggregation: `| count([F]) [by G] > N` */
@@ -680,6 +683,13 @@ static bool parse_int(const char *s, size_t n, long long *out)
 }
 
 /* The values of a field condition: one scalar, or a list of them. */
+/* A value sval_parse reads as null. */
+static bool sval_is_null(const pal_yaml *y)
+{
+    return y->plain && (y->len == 0 || !strcmp(y->str, "null") || !strcmp(y->str, "~") || !strcmp(y->str, "Null") ||
+                        !strcmp(y->str, "NULL"));
+}
+
 typedef struct values { const pal_yaml **v; unsigned n; const pal_yaml *one; } values;
 
 static bool get_values(conv *c, const pal_yaml *key, const pal_yaml *val, values *vs)
@@ -841,6 +851,46 @@ static bool unknown_field(conv *c, const pal_yaml *key, const char *fname)
                   "records, or one an enrichment adds?)", fname);
 }
 
+/* A field no record of the rule's logsource carries, tested under `not`.
+   Such a test is never true there, so on those records the Sigma rule
+   means `false` for it — pySigma's query on the same records reads it so
+   too.  Under an odd number of `not`s that only lets more records through
+   (a filter that excludes nothing: broader, never narrower), so it is
+   converted as `false` and named in a comment; in a positive place it
+   would make the rule fire less or never, and is refused (unknown_field,
+   resolve_for).  Only plain tests: null, |exists and |neq are true on an
+   absent field.  A field the mapping lacks counts only when no record
+   palisade decodes has a value of that name in any case. */
+static bool absent_field(conv *c, const char *fname, const sigma_field_map *fm, const mods *m, const pal_yaml *key,
+                         const pal_yaml *val, pal_strbuf *o)
+{
+    if (!c->negated || m->exists || m->neq) return false;
+    if (val->kind == PAL_YAML_SCALAR ? sval_is_null(val) : val->kind != PAL_YAML_SEQ) return false;
+    for (unsigned i = 0; val->kind == PAL_YAML_SEQ && i < val->n; i++)
+        if (val->items[i]->kind != PAL_YAML_SCALAR || sval_is_null(val->items[i])) return false;
+    if (!fm) {
+        static const char *const foreign[] = {"ProcessCommandLine", "EventLog"};   /* unknown_field names what they are */
+        for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+            if (!strcmp(fname, foreign[i])) return false;
+        for (size_t i = 0; i < pal_win_nfields; i++)
+            if (!strcasecmp(pal_win_fields[i].key, fname)) return false;
+    } else {
+        if (fm->kind != SM_FIELD || !fm->target) return false;
+        const pal_schema *sc = pal_schema_get(PS_EVENT);
+        int i = pal_schema_find(sc, fm->target, strlen(fm->target));
+        unsigned kinds = source_kinds(c->src);
+        if (i < 0 || !kinds || sc->fields[i].kinds == PK_ALL || (sc->fields[i].kinds & kinds)) return false;
+    }
+    (void)key;
+    size_t n = strlen(c->absent);
+    char item[160];
+    snprintf(item, sizeof item, "%.80s in %.60s", fname, c->search_name ? c->search_name : "a search");
+    if (!strstr(c->absent, item) && n + strlen(item) + 3 < sizeof c->absent)
+        snprintf(c->absent + n, sizeof c->absent - n, "%s%s", n ? ", " : "", item);
+    pal_strbuf_puts(o, "false");
+    return true;
+}
+
 /* One field condition: `Field|mods: value(s)`, into o. */
 static bool field_test(conv *c, const pal_yaml *key, const char *fname, const char *modtext, const pal_yaml *val,
                        pal_strbuf *o)
@@ -850,6 +900,7 @@ static bool field_test(conv *c, const pal_yaml *key, const char *fname, const ch
     sigma_field_map scratch;
     char fbuf[256];
     const sigma_field_map *fm = field_map(c, fname, &scratch, fbuf, sizeof fbuf);
+    if (absent_field(c, fname, fm, &m, key, val, o)) return true;
     if (!fm) return unknown_field(c, key, fname);
     values vs;
     if (!get_values(c, key, val, &vs)) return false;
@@ -1105,13 +1156,23 @@ static bool keyword_test(conv *c, const pal_yaml *key, const char *modtext, cons
 
 /* ---- search identifiers ---- */
 
+/* 1 if a condition piece is the constant true, 0 if false, -1 otherwise
+   (empty patterns make them, and searches absent_field made false). */
+static int piece_const(const pal_strbuf *t)
+{
+    if (t->len == 4 && !memcmp(t->s, "true", 4)) return 1;
+    if (t->len == 5 && !memcmp(t->s, "false", 5)) return 0;
+    return -1;
+}
+
+
 /* A map of field conditions: all of them. */
 static bool map_search(conv *c, const pal_yaml *map, pal_strbuf *o)
 {
     if (map->n == 0) return refuse(c, map, "an empty search");
     pal_strbuf t;
     pal_strbuf_init(&t, PAL_SIGMA_MAX_OUTPUT);
-    bool ok = true;
+    bool ok = true, never = false;   /* never: a test is the constant false (absent_field) */
     for (unsigned i = 0; ok && i < map->n; i++) {
         const pal_yaml *k = map->items[2 * i], *v = map->items[2 * i + 1];
         const char *bar = strchr(k->str, '|');
@@ -1124,10 +1185,12 @@ static bool map_search(conv *c, const pal_yaml *map, pal_strbuf *o)
         ok = fl == 0 ? keyword_test(c, k, bar ? bar + 1 : "", v, &t)
                      : field_test(c, k, fname, bar ? bar + 1 : "", v, &t);
         if (!ok) break;
+        if (piece_const(&t) == 0) never = true;
         if (i) pal_strbuf_puts(o, " and ");
         put_piece(o, t.s, t.len, map->n > 1 ? L_AND : L_OR);
     }
     pal_strbuf_free(&t);
+    if (ok && never) { pal_strbuf_clear(o); pal_strbuf_puts(o, "false"); }
     return ok;
 }
 
@@ -1147,13 +1210,15 @@ static bool search(conv *c, const pal_yaml *name, const pal_yaml *def, pal_strbu
         pal_strbuf t;
         pal_strbuf_init(&t, PAL_SIGMA_MAX_OUTPUT);
         bool ok = true;
+        unsigned kept = 0;
         for (unsigned i = 0; ok && i < def->n; i++) {
             pal_strbuf_clear(&t);
             ok = map_search(c, def->items[i], &t);
-            if (!ok) break;
-            if (i) pal_strbuf_puts(o, " or ");
+            if (!ok || piece_const(&t) == 0) continue;   /* false or-ed changes nothing */
+            if (kept++) pal_strbuf_puts(o, " or ");
             put_piece(o, t.s, t.len, L_OR);
         }
+        if (ok && !kept) pal_strbuf_puts(o, "false");
         pal_strbuf_free(&t);
         return ok;
     }
@@ -1170,7 +1235,8 @@ typedef struct cond {
     char tok[128];
     size_t toklen;
     unsigned paren;        /* inside parentheses or `not`: operands stay on one line */
-    char **texts;          /* per detection key: its search's text (lazily), NULL: not yet */
+    unsigned neg;          /* 1 under an odd number of `not`s */
+    char **texts;          /* per detection key and polarity (2 i + neg): its search's text (lazily), NULL: not yet */
     uint8_t *failed;
 } cond;
 
@@ -1218,33 +1284,30 @@ static bool is_search_key(const pal_yaml *k)
 
 static bool ident_text(cond *p, unsigned i, pal_strbuf *o)
 {
-    if (!p->texts[i]) {
-        if (p->failed[i]) return false;
+    unsigned at = 2 * i + p->neg;   /* a search under `not` may convert otherwise (absent_field) */
+    if (!p->texts[at]) {
+        if (p->failed[at]) return false;
         pal_strbuf b;
         pal_strbuf_init(&b, PAL_SIGMA_MAX_OUTPUT);
-        if (!search(p->c, detection_key(p, i), p->c->detection->items[2 * i + 1], &b) || b.failed ||
-            !pal_strbuf_cstr(&b)) {
+        p->c->negated = p->neg;
+        p->c->search_name = detection_key(p, i)->str;
+        bool found = search(p->c, detection_key(p, i), p->c->detection->items[2 * i + 1], &b);
+        p->c->negated = false;
+        p->c->search_name = NULL;
+        if (!found || b.failed || !pal_strbuf_cstr(&b)) {
             if (b.failed) refuse_as(p->c, "limit", detection_key(p, i), "search %s converts to more than %u bytes", detection_key(p, i)->str, PAL_SIGMA_MAX_OUTPUT);
             pal_strbuf_free(&b);
-            p->failed[i] = 1;
+            p->failed[at] = 1;
             return false;
         }
-        p->texts[i] = b.s;   /* owned by p */
+        p->texts[at] = b.s;   /* owned by p */
     }
-    pal_strbuf_puts(o, p->texts[i]);
+    pal_strbuf_puts(o, p->texts[at]);
     return true;
 }
 
 static bool cond_or(cond *p, pal_strbuf *o);
 
-/* 1 if a condition piece is the constant true, 0 if false, -1 otherwise
-   (only empty patterns make constants; a search's text is never one). */
-static int piece_const(const pal_strbuf *t)
-{
-    if (t->len == 4 && !memcmp(t->s, "true", 4)) return 1;
-    if (t->len == 5 && !memcmp(t->s, "false", 5)) return 0;
-    return -1;
-}
 
 /* The condition's operators, each operand written into a buffer of its
    own first so it can be parenthesised only where precedence needs it;
@@ -1266,7 +1329,9 @@ static bool cond_atom(cond *p, pal_strbuf *o)
         pal_strbuf t;
         pal_strbuf_init(&t, PAL_SIGMA_MAX_OUTPUT);
         p->paren++;
+        p->neg ^= 1;
         ok = cond_atom(p, &t);
+        p->neg ^= 1;
         p->paren--;
         int k = ok ? piece_const(&t) : -1;
         if (k >= 0) pal_strbuf_puts(o, k ? "false" : "true");
@@ -1283,6 +1348,8 @@ static bool cond_atom(cond *p, pal_strbuf *o)
             return invalid(c, "condition", p->at, "condition: an identifier pattern or 'them' expected after 'of'");
         bool them = tok_is(p, "them");
         unsigned hits = 0;
+        bool absorbed = false;   /* a search that is the constant deciding the whole (absent_field) */
+        size_t start = o->len;
         ok = true;
         pal_strbuf t;
         pal_strbuf_init(&t, PAL_SIGMA_MAX_OUTPUT);
@@ -1293,15 +1360,21 @@ static bool cond_atom(cond *p, pal_strbuf *o)
             pal_strbuf_clear(&t);
             ok = ident_text(p, i, &t);
             if (!ok) break;
+            int kc = piece_const(&t);   /* false or-ed (true and-ed) changes nothing */
+            if (kc >= 0) { absorbed |= kc == (int)!all; continue; }
             if (hits++) pal_strbuf_puts(o, all ? " and " : " or ");
             put_piece(o, t.s, t.len, all ? L_AND : L_OR);
         }
         pal_strbuf_free(&t);
+        if (ok && absorbed) {
+            pal_strbuf_truncate(o, start);
+            pal_strbuf_puts(o, all ? "false" : "true");
+        }
         /* a pattern that matches no search is the empty or (false) or the
            empty and (true), as pySigma builds them: SigmaHQ writes `and not
            1 of filter_optional_*` before any such filter exists.  The
            constant is folded away by the operators around it. */
-        if (ok && !hits) pal_strbuf_puts(o, all ? "true" : "false");
+        if (ok && !hits && !absorbed) pal_strbuf_puts(o, all ? "true" : "false");
         if (ok) next_tok(p);
     } else if (p->toklen && !tok_is(p, ")") && !tok_is(p, "|") && !tok_is(p, "and") && !tok_is(p, "or")) {
         unsigned i;
@@ -1457,8 +1530,8 @@ static bool condition(conv *c, pal_strbuf *o)
             if (conds[i]->kind != PAL_YAML_SCALAR) return invalid(c, "condition", conds[i], "a condition is text");
     } else return invalid(c, "condition", cnd, "the condition is text, or a list of texts");
     cond p = {.c = c};
-    p.texts = calloc(c->detection->n + 1, sizeof *p.texts);
-    p.failed = calloc(c->detection->n + 1, 1);
+    p.texts = calloc(2 * (size_t)c->detection->n + 1, sizeof *p.texts);
+    p.failed = calloc(2 * (size_t)c->detection->n + 1, 1);
     bool ok = p.texts && p.failed;
     if (!ok) refuse_as(c, "limit", cnd, "out of memory");
     if (nconds > 1) pal_strbuf_putc(o, '(');
@@ -1476,8 +1549,9 @@ static bool condition(conv *c, pal_strbuf *o)
             pal_strbuf piece = {.s = o->s + start, .len = o->len - start};
             int k = piece_const(&piece);
             if (k >= 0)
-                ok = refuse_as(c, "condition", conds[i], "condition: with the patterns that match no search read as empty, "
-                               "it is always %s, so the rule would %s", k ? "true" : "false",
+                ok = refuse_as(c, "condition", conds[i], "condition: with the patterns that match no search read as empty "
+                               "(and the tests of fields no record of the logsource carries as false), it is always %s, so "
+                               "the rule would %s", k ? "true" : "false",
                                k ? "fire on every record of its logsource" : "never fire");
         }
         if (ok && p.toklen && tok_is(&p, "|") && nconds == 1) ok = aggregation(c, conds[i], p.s + p.pos, p.len - p.pos);
@@ -1492,7 +1566,7 @@ static bool condition(conv *c, pal_strbuf *o)
         ok = refuse_as(c, "condition", tf, "timeframe without an aggregation in the condition: a timeframe is the window of a "
                        "count (| count() > N) or a correlation rule's timespan");
     if (nconds > 1) pal_strbuf_putc(o, ')');
-    for (unsigned i = 0; p.texts && i < c->detection->n; i++) free(p.texts[i]);
+    for (unsigned i = 0; p.texts && i < 2 * c->detection->n; i++) free(p.texts[i]);
     free(p.texts);
     free(p.failed);
     return ok;
@@ -2105,6 +2179,12 @@ static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_str
     /* provenance */
     put_provenance(out, file, r->id, title);
     if (c->note) comment(out, "", c->note);
+    if (*c->absent) {
+        char n[480];
+        snprintf(n, sizeof n, "no record of this logsource carries %s: those tests, under not, are false, so they exclude "
+                 "nothing (the rule is broader, never narrower)", c->absent);
+        comment(out, "note: ", n);
+    }
     const char *keys[] = {"status", "author", "date", "modified", "license", NULL};
     for (int i = 0; keys[i]; i++)
         if (scalar(rule, keys[i])) {

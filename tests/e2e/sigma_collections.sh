@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Sigma 1.0 rule collections and the FileName field, end to end, on rules of
-# our own (tests/e2e/sigma/collections):
+# Sigma 1.0 rule collections, the FileName field, and filters on fields no
+# record of the logsource carries, end to end, on rules of our own
+# (tests/e2e/sigma/collections):
 #
 #   1. a collection converts into one .pal holding each of its rules, named
 #      by the Sigma id (ID, ID-2, ...), the global document's keys merged
 #      into each rule after it, a repeat's over the rule it repeats, nothing
 #      of the global after a reset; what is written is formatted and lint
-#      clean;
+#      clean; a filter (under `not`) on a field no record of the logsource
+#      carries converts as excluding nothing, and says so in a comment;
 #   2. the converted rules decide real-shaped Sysmon and System records in
 #      the three layouts (Winlogbeat, flat, evtx_dump): each record matches
 #      exactly the rules written for it, and the near miss beside it none.
@@ -21,17 +23,19 @@ OUT=$TMP/out
 # ---- 1. conversion ----
 "$PALISADE" sigma convert "$D" -o "$OUT" 2>"$TMP/convert.err"
 expect_eq "convert exits 0" "$?" 0
-check "every file converts" grep -q 'converted 3 of 3 rules' "$TMP/convert.err" || cat "$TMP/convert.err"
+check "every file converts" grep -q 'converted 4 of 4 rules' "$TMP/convert.err" || cat "$TMP/convert.err"
 R=66666666-0000-4000-8000-00000000000
 got=$(grep -ho "^rule '[^']*'" "$OUT"/*.pal | sort | tr '\n' ' ')
 expect_eq "each rule of a collection, named ID, ID-2" "$got" \
-    "rule '${R}1' rule '${R}1-2' rule '${R}2' rule '${R}2-2' rule '${R}3' rule '${R}4' "
+    "rule '${R}1' rule '${R}1-2' rule '${R}2' rule '${R}2-2' rule '${R}3' rule '${R}4' rule '${R}5' rule '${R}6' "
 expect_eq "the global's author goes into the rules before the reset only" \
     "$(grep -c '^// author: palisade tests' "$OUT/repeat_reset.pal")" 2
 check "the global's level becomes each rule's severity" grep -q 'severity *high' "$OUT/global.pal"
 expect_eq "the global's tags go into both rules" "$(grep -c 'mitre *"T1569.002"' "$OUT/global.pal")" 2
 check "a rule's own level after the reset" grep -q 'severity *low' "$OUT/repeat_reset.pal"
 check "provenance names the document" grep -q '^// collection: YAML document 3 of 3, rule 2 of 2' "$OUT/global.pal"
+check "a filter on a field the records lack is named" grep -q '^// note: no record of this logsource carries Details in filter_registry_field: those tests, under not, are false' "$OUT/absent_filters.pal"
+check "... TargetParentImage too" grep -q '^// note: no record of this logsource carries TargetParentImage in filter_main_parent' "$OUT/absent_filters.pal"
 fmtl=$("$PALISADE" fmt -l "$OUT" 2>&1)
 expect_eq "converted output is formatted" "$fmtl" ""
 "$PALISADE" lint "$OUT" >"$TMP/lint.out" 2>&1
@@ -52,10 +56,15 @@ def proc(image, cmd=None, parent="C:\\Windows\\explorer.exe"):
 def service(name, path):
     return SCM + (7045, {"ServiceName": name, "ImagePath": path, "ServiceType": "user mode service",
                          "StartType": "demand start", "AccountName": "LocalSystem"})
-def file_event(eid, path):
+def file_event(eid, path, image="C:\\Windows\\System32\\cmd.exe"):
     return SYSMON + (eid, {"UtcTime": "2025-01-01 10:00:00.000", "ProcessGuid": "{1}", "ProcessId": "5000",
-                           "User": "CORP\\carol", "Image": "C:\\Windows\\System32\\cmd.exe", "TargetFilename": path,
+                           "User": "CORP\\carol", "Image": image, "TargetFilename": path,
                            "Hashes": "SHA256=AB", "IsExecutable": "false", "Archived": "false"})
+def remote_thread(source, target):
+    return SYSMON + (8, {"UtcTime": "2025-01-01 10:00:00.000", "SourceProcessGuid": "{1}", "SourceProcessId": "5100",
+                         "SourceImage": source, "TargetProcessGuid": "{2}", "TargetProcessId": "5200", "TargetImage": target,
+                         "NewThreadId": "77", "StartAddress": "0x1000", "StartModule": "", "StartFunction": "",
+                         "SourceUser": "CORP\\carol", "TargetUser": "CORP\\carol"})
 cases = [
     (proc("collection-a.exe"), [R + "1"]),
     (proc("collection-a.exe", parent="C:\\T\\collection-ok.exe"), []),
@@ -73,6 +82,13 @@ cases = [
     (file_event(23, "C:\\inetpub-test\\logs\\W3SVC1\\u_ex250101.txt"), []),
     (file_event(23, "D:\\inetpub-test\\logs\\u_ex250101.log"), []),
     (file_event(11, "C:\\inetpub-test\\logs\\W3SVC1\\u_ex250101.log"), []),
+    # a filter on a field file records lack excludes nothing; the other still does
+    (file_event(11, "C:\\Windows\\System32\\WinEVT\\Logs\\a.evtx-test"), [R + "5"]),
+    (file_event(11, "C:\\Windows\\System32\\WinEVT\\Logs\\a.evtx-test", image="C:\\T\\ok-writer.exe"), []),
+    (file_event(11, "C:\\Windows\\System32\\WinEVT\\Logs\\a.evtx"), []),
+    (remote_thread("C:\\T\\inject-test.exe", "C:\\Windows\\System32\\svchost.exe"), [R + "6"]),
+    (remote_thread("C:\\T\\inject-test.exe", "C:\\T\\ok-target.exe"), []),
+    (remote_thread("C:\\T\\other.exe", "C:\\Windows\\System32\\svchost.exe"), []),
 ]
 def winlogbeat(p, ch, eid, d):
     return {"winlog": {"channel": ch, "event_id": eid, "provider_name": p, "computer_name": "ws1", "event_data": d}}

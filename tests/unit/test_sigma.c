@@ -453,6 +453,50 @@ static void test_collections(void)
                  "timespan: 5m, condition: {gte: 2}}\n---\n" HEAD "  s: {Image: x}\n  condition: s\n", false, "collection");
 }
 
+/* ---- filters on fields no record of the logsource carries ---- */
+
+static void test_absent_fields(void)
+{
+    /* under not: the test is false, the filter excludes nothing, and a comment says so */
+    expect_rules(HEAD "  s: {Image: x}\n  f: {TargetParentImage: System}\n  condition: s and not f\n",
+                 (const char *const[]){"// note: no record of this logsource carries TargetParentImage in f: those tests, under "
+                                       "not, are false, so they exclude nothing",
+                                       "\n       and process.executable == nocase 'x'\n", NULL},
+                 (const char *const[]){"not false", "false or", "or false", "and false", "true", NULL});
+    /* a field of another kind's records (Details is a registry value's) */
+    expect_rules("title: t\nid: " ID5 "10\nlogsource: {category: file_event, product: windows}\ndetection:\n"
+                 "  s: {TargetFilename|endswith: '.evtx'}\n  f: {Details|contains: 'x'}\n  g: {Image: y}\n"
+                 "  condition: s and not f and not g\n",
+                 (const char *const[]){"carries Details in f", "not process.executable == nocase 'y'", NULL},
+                 (const char *const[]){"Details contains", NULL});
+    /* and-ed in a search: the search is false; or-ed in a list: that item goes */
+    expect_rules(HEAD "  s: {Image: x}\n  f: {Image: y, TargetParentImage: z}\n  condition: s and not f\n", NULL,
+                 (const char *const[]){"'y'", NULL});
+    expect_rules(HEAD "  s: {Image: x}\n  f: [{Image: y}, {TargetParentImage: z}]\n  condition: s and not f\n",
+                 (const char *const[]){"and not process.executable == nocase 'y'", NULL}, NULL);
+    expect_rules(HEAD "  s: {Image: x}\n  f_a: {TargetParentImage: z}\n  f_b: {Image: y}\n  condition: s and not 1 of f_*\n",
+                 (const char *const[]){"and not process.executable == nocase 'y'", NULL},
+                 (const char *const[]){"not false", "false or", "or false", "and false", NULL});
+    /* where it would make the rule fire less, refused as before */
+    expect_refused(HEAD "  s: {Image: x}\n  f: {TargetParentImage: System}\n  condition: s and f\n",
+                   "field TargetParentImage: no Windows record palisade decodes has a value");
+    expect_refused(HEAD "  s: {Image: x}\n  f: {TargetParentImage: System}\n  condition: (s and f) or (s and not f)\n",
+                   "field TargetParentImage: no Windows record palisade decodes has a value");
+    expect_refused(HEAD "  s: {Image: x}\n  f: {TargetParentImage: System}\n  condition: s and not not f\n",
+                   "field TargetParentImage: no Windows record palisade decodes has a value");
+    expect_refused("title: t\nlogsource: {category: file_event, product: windows}\n"
+                   "detection: {s: {Details: x}, condition: s}\n", "field Details (winlog.event_data.Details) is never in file records");
+    /* null, |exists and |neq are true on an absent field: refused */
+    expect_refused(HEAD "  s: {Image: x}\n  f: {TargetParentImage: null}\n  condition: s and not f\n", "TargetParentImage");
+    expect_refused(HEAD "  s: {Image: x}\n  f: {TargetParentImage|neq: a}\n  condition: s and not f\n", "TargetParentImage");
+    expect_refused(HEAD "  s: {Image: x}\n  f: {TargetParentImage|exists: true}\n  condition: s and not f\n", "TargetParentImage");
+    /* a field a decoded record has (the mapping could name it), or one in another case: refused */
+    expect_refused(HEAD "  s: {Image: x}\n  f: {commandline: x}\n  condition: s and not f\n", "Windows writes CommandLine");
+    expect_refused(HEAD "  s: {Image: x}\n  f: {ProcessCommandLine: x}\n  condition: s and not f\n", "ProcessCommandLine");
+    /* a condition that is then a constant: refused */
+    expect_refused(HEAD "  f: {TargetParentImage: System}\n  condition: not f\n", "fire on every record of its logsource");
+}
+
 int main(void)
 {
     char err[700];
@@ -464,6 +508,7 @@ int main(void)
     test_refusals();
     test_classes();
     test_collections();
+    test_absent_fields();
     test_mapping_errors();
     test_user_channels();
     pal_sigma_map_free(map);
