@@ -1694,6 +1694,16 @@ static void put_provenance(pal_strbuf *out, const char *file, const char *id, co
     comment(out, "title: ", title);
 }
 
+/* The comment naming the tests absent_field took as false. */
+static void put_absent_note(pal_strbuf *out, const conv *c)
+{
+    if (!*c->absent) return;
+    char n[480];
+    snprintf(n, sizeof n, "no record of this logsource carries %s: those tests, under not, are false, so they exclude "
+             "nothing (the rule is broader, never narrower)", c->absent);
+    comment(out, "note: ", n);
+}
+
 /* ---- compiling the result alone ---- */
 
 typedef struct one_file { const char *text; size_t len; } one_file;
@@ -1953,6 +1963,9 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
             ok = sub.invalid ? invalid(c, sub.code, ref, "rule %s: %s", ref->str, sub.reason)
                              : refuse_as(c, sub.code, ref, "rule %s: %s", ref->str, sub.reason);
         } else {
+            size_t an = strlen(c->absent);   /* the rule's filters that exclude nothing (absent_field), named */
+            if (*rc.absent && an + strlen(rc.absent) + 3 < sizeof c->absent)
+                snprintf(c->absent + an, sizeof c->absent - an, "%s%s", an ? ", " : "", rc.absent);
             put_piece(&w, cond_text.s ? cond_text.s : "false", cond_text.len, L_AND);
             cr[i].when = pal_strbuf_cstr(&w) ? strdup(w.s) : NULL;
             if (!cr[i].when) ok = refuse_as(c, "limit", ref, "out of memory");
@@ -1979,6 +1992,7 @@ static bool convert_correlation(conv *c, const char *file, const pal_yaml *rule,
     if (ok && counts && !same_by) ok = refuse_as(c, "correlation", gb, "group-by maps to other fields in the rules; a count groups on one set");
     if (ok) {
         put_provenance(out, file, r->id, title);
+        put_absent_note(out, c);
         sbf(out, "// correlation: %s of", type);
         for (unsigned i = 0; i < nrefs; i++) sbf(out, " %s", cr[i].ref);
         sbf(out, "\n");
@@ -2179,12 +2193,7 @@ static bool convert_doc(conv *c, const char *file, const pal_yaml *rule, pal_str
     /* provenance */
     put_provenance(out, file, r->id, title);
     if (c->note) comment(out, "", c->note);
-    if (*c->absent) {
-        char n[480];
-        snprintf(n, sizeof n, "no record of this logsource carries %s: those tests, under not, are false, so they exclude "
-                 "nothing (the rule is broader, never narrower)", c->absent);
-        comment(out, "note: ", n);
-    }
+    put_absent_note(out, c);
     const char *keys[] = {"status", "author", "date", "modified", "license", NULL};
     for (int i = 0; keys[i]; i++)
         if (scalar(rule, keys[i])) {

@@ -493,6 +493,11 @@ static void test_absent_fields(void)
     /* a field a decoded record has (the mapping could name it), or one in another case: refused */
     expect_refused(HEAD "  s: {Image: x}\n  f: {commandline: x}\n  condition: s and not f\n", "Windows writes CommandLine");
     expect_refused(HEAD "  s: {Image: x}\n  f: {ProcessCommandLine: x}\n  condition: s and not f\n", "ProcessCommandLine");
+    /* a correlation's rule: the note is the correlation's */
+    expect_rules("title: c\nid: " ID5 "11\ncorrelation: {type: event_count, rules: [r], group-by: [Image], timespan: 5m, "
+                 "condition: {gte: 2}}\n---\ntitle: r\nname: r\nlogsource: {category: process_creation, product: windows}\n"
+                 "detection: {s: {Image: x}, f: {TargetParentImage: y}, condition: s and not f}\n",
+                 (const char *const[]){"// note: no record of this logsource carries TargetParentImage in f", "count >= 2", NULL}, NULL);
     /* a condition that is then a constant: refused */
     expect_refused(HEAD "  f: {TargetParentImage: System}\n  condition: not f\n", "fire on every record of its logsource");
 }
