@@ -123,7 +123,7 @@ static bool learn_hook(void *user, const pal_program *p, const pal_event *ev, co
     (void)p; (void)d;
     agent_learning *L = user;
     if (L->image_field < 0) return false;
-    const pal_value *v = &ev->rec.slots[L->image_field];
+    const pal_value *v = pal_record_ref(&ev->rec, (uint32_t)L->image_field);
     if (v->tag != PV_STR || v->len == 0) return false;
     if (L->image_glob && !pal_glob_match(L->image_glob, strlen(L->image_glob), v->u.s, v->len, false, false))
         return false;

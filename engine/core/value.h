@@ -64,15 +64,40 @@ typedef struct pal_value {
 
 struct pal_schema;
 
-/* A record: values for the fields of one schema, slots[i] for field i. */
+/* A record: values for the fields of one schema, slots[i] for field i.
+   `written` says which slots hold a value at all: with bit i clear
+   (written[i / 64] >> i % 64) field i is undefined whatever slots[i]'s
+   memory holds; with it set, slots[i] is the field (PV_UNDEF included).
+   The event decoder leaves the slots it never writes uninitialised, so an
+   event costs only the slots it sets, not all ~200 of the schema; NULL
+   means every slot was written (inventories, records built by hand).  Read
+   a record's fields through pal_record_at / pal_record_ref, never
+   slots[i] directly. */
 typedef struct pal_record {
     const struct pal_schema *schema;
     const pal_value *slots;
+    const uint64_t *written;
 } pal_record;
 
 static inline pal_value pal_undef(void) { pal_value v = {0}; return v; }
 static inline pal_value pal_bool(bool b) { pal_value v = {0}; v.tag = PV_BOOL; v.u.i = b; return v; }
 static inline pal_value pal_int(int64_t i) { pal_value v = {0}; v.tag = PV_INT; v.u.i = i; return v; }
+/* Whether slot i (below the schema's nfields) of r holds a value. */
+static inline bool pal_record_written(const pal_record *r, uint32_t i)
+{
+    return !r->written || ((r->written[i >> 6] >> (i & 63u)) & 1u);
+}
+/* Field i of r (r->slots set, i below the schema's nfields: the caller
+   checks both), undefined when its slot was never written. */
+static inline pal_value pal_record_at(const pal_record *r, uint32_t i)
+{
+    return pal_record_written(r, i) ? r->slots[i] : pal_undef();
+}
+static inline const pal_value *pal_record_ref(const pal_record *r, uint32_t i)
+{
+    static const pal_value undef;
+    return pal_record_written(r, i) ? &r->slots[i] : &undef;
+}
 static inline pal_value pal_string(const char *s, uint32_t len, unsigned flags)
 {
     pal_value v = {0};

@@ -230,6 +230,7 @@ bool dec_records_value(dec *d, unsigned sid, const cJSON *v, bool windows, unsig
 typedef struct rec_ctx {
     const pal_schema *s;
     pal_value *slots;
+    uint64_t *written;     /* pal_record's: slots written; NULL = slots all zeroed (all written) */
     const uint8_t *want;   /* fields to convert; NULL = all */
     uint8_t *seen;         /* fields present with a non-null value */
     uint8_t *met;          /* last_wins: fields met, null included */
@@ -238,6 +239,19 @@ typedef struct rec_ctx {
 } rec_ctx;
 
 void dec_walk_record(dec *d, rec_ctx *r, const cJSON *obj);
+
+/* Slot i of a record whose `written` bitmap is w (NULL: all written), made
+   ready to be written: a slot never written yet becomes PV_UNDEF and
+   written.  The event decoder does not zero its ~200 slots up front
+   (pal_record in engine/core/value.h): every write goes through here. */
+static inline pal_value *dec_slot_claim(pal_value *slots, uint64_t *w, unsigned i)
+{
+    if (w && !((w[i >> 6] >> (i & 63u)) & 1u)) {
+        slots[i] = pal_undef();
+        w[i >> 6] |= 1ull << (i & 63u);
+    }
+    return &slots[i];
+}
 
 /* Duplicate keys (decode_walk.c explains the two readings).  dec_note_dup
    records where.key as the first duplicate; dec_item and dec_find are the
@@ -268,7 +282,8 @@ struct dec_fast;
 typedef struct evctx {
     struct dec_fast *fast;                  /* the line's fast-path reading; NULL: the tree's */
     const pal_schema *s;
-    pal_value *slots;
+    pal_value *slots;                       /* uninitialised but where `written` says (dec_slot_claim) */
+    uint64_t *written;                      /* the record's written bitmap */
     const uint8_t *user_want;               /* NULL = all */
     uint8_t want[DEC_MAX_FIELDS / 8];       /* user_want plus the fields inference reads */
     uint8_t seen[DEC_MAX_FIELDS / 8];       /* present in the ECS walk */
@@ -279,6 +294,14 @@ typedef struct evctx {
 } evctx;
 
 const pal_value *ev_get(const evctx *e, int ef);
+/* Field i's value (i >= 0), undefined when never written. */
+static inline const pal_value *ev_peek(const evctx *e, unsigned i)
+{
+    static const pal_value undef;
+    return (e->written[i >> 6] >> (i & 63u)) & 1u ? &e->slots[i] : &undef;
+}
+/* Field i's slot for writing (dec_slot_claim). */
+static inline pal_value *ev_slot(evctx *e, unsigned i) { return dec_slot_claim(e->slots, e->written, i); }
 /* The slot of `ef` if it is wanted and still undefined, else NULL. */
 pal_value *ev_free(evctx *e, int ef);
 const pal_field *ev_field(const evctx *e, int ef);

@@ -122,6 +122,7 @@ static bool decode_record(dec *d, const pal_schema *s, const cJSON *obj, bool wi
 {
     out->schema = s;
     out->slots = NULL;
+    out->written = NULL;   /* every slot zeroed below */
     if (s->nfields > DEC_MAX_FIELDS) {
         dec_fatal(d, "internal error: schema '%s' has more than %u fields", s->name, DEC_MAX_FIELDS);
         return false;
@@ -129,7 +130,7 @@ static bool decode_record(dec *d, const pal_schema *s, const cJSON *obj, bool wi
     pal_value *slots = dec_alloc(d, s->nfields * sizeof *slots);   /* zeroed: all PV_UNDEF */
     if (!slots) return false;
     uint8_t seen[DEC_MAX_FIELDS / 8] = {0};
-    rec_ctx r = {s, slots, NULL, seen, NULL, windows, depth};
+    rec_ctx r = {s, slots, NULL, NULL, seen, NULL, windows, depth};
     dec_walk_record(d, &r, obj);
     tag_versions(s, slots);
     out->slots = slots;
@@ -141,7 +142,7 @@ int pal_record_from_json(const pal_schema *s, const cJSON *obj, bool windows,
 {
     if (!err) errcap = 0;
     if (errcap) err[0] = 0;
-    if (out) { out->schema = s; out->slots = NULL; }
+    if (out) { out->schema = s; out->slots = NULL; out->written = NULL; }
     if (!s || !a || !out) { pal_set_err(err, errcap, "internal error: no schema, arena or output record"); return -1; }
     if (!cJSON_IsObject(obj)) {
         pal_set_err(err, errcap, "expected a JSON object for the %s, got %s", s->name, dec_json_kind(obj));

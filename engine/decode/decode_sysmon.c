@@ -824,8 +824,9 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
     /* the walk read Winlogbeat's winlog.event_data.* as they are: "-" and ""
        are Windows' "unknown" there too, as winval says for the rows */
     for (unsigned i = 0; i < e->s->nfields; i++) {
+        if (ev_peek(e, i)->tag != PV_STR) continue;
         pal_value *v = &e->slots[i];
-        if (v->tag == PV_STR && (v->len == 0 || (v->len == 1 && v->u.s[0] == '-')) &&
+        if ((v->len == 0 || (v->len == 1 && v->u.s[0] == '-')) &&
             !strncmp(e->s->fields[i].name, "winlog.event_data.", 18))
             *v = pal_undef();
     }
@@ -911,7 +912,7 @@ static int decode_windows(evctx *e, const cJSON *root, const layout *l)
 
     /* what the record is: the table's action always, the rest unless the
        shipper gave it */
-    if (dec_ef_index[EF_ACTION] >= 0) e->slots[dec_ef_index[EF_ACTION]] = pal_undef();
+    if (dec_ef_index[EF_ACTION] >= 0) *ev_slot(e, (unsigned)dec_ef_index[EF_ACTION]) = pal_undef();
     ev_lit(e, EF_ACTION, action);
     unsigned ntypes = 0;
     while (ntypes < 3 && row->types[ntypes]) ntypes++;

@@ -553,7 +553,7 @@ static void take_field(dec *d, rec_ctx *r, unsigned i, const cJSON *v, const cha
     bit_set(r->seen, i);
     if (r->want && !bit_get(r->want, i)) return;
     size_t old = dec_path_push(d, key, klen, true);
-    dec_convert_field(d, &r->s->fields[i], v, r->windows, r->depth, &r->slots[i]);
+    dec_convert_field(d, &r->s->fields[i], v, r->windows, r->depth, dec_slot_claim(r->slots, r->written, i));
     dec_path_pop(d, old);
 }
 

@@ -27,7 +27,7 @@ static void element_of(const pal_emit *e, const char **s, size_t *len)
         for (const char *const *k = keys; *k; k++) {
             int fi = pal_schema_find(rec->schema, *k, strlen(*k));
             if (fi < 0) continue;
-            pal_value v = rec->slots[fi];
+            pal_value v = pal_record_at(rec, (uint32_t)fi);
             if (v.tag == PV_STR && v.len) { *s = v.u.s; *len = v.len; return; }
         }
         return;

@@ -1804,7 +1804,7 @@ uint32_t pal_index_probe(const pal_index *ix, const pal_record *rec, unsigned ki
     for (uint32_t i = 0; i < ix->nprobe; i++) {
         unsigned f = ix->probe_fields[i];
         if (f >= nf || !(ix->fields[f].kinds & kinds)) continue;
-        probe_value(&pr, f, rec->slots[f], 0);
+        probe_value(&pr, f, pal_record_at(rec, f), 0);
     }
     return pr.n;
 }

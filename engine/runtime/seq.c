@@ -169,7 +169,7 @@ static bool make_key(const pal_program *p, const pal_seq *q, uint32_t j, const p
         const pal_seqpart *sp = &p->seqparts[q->part_first + j * q->nkeys + k];
         if (!rec->slots || sp->index >= rec->schema->nfields) return false;
         uint32_t vl;
-        if (!key_value(&rec->slots[sp->index], key + n, &vl)) return false;
+        if (!key_value(pal_record_ref(rec, sp->index), key + n, &vl)) return false;
         n += vl;
     }
     *keylen = n;
@@ -195,7 +195,7 @@ void pal_seq_hit_keys(const pal_program *p, pal_seq_hits *h, const pal_record *r
         const pal_seqpart *sp = &p->seqparts[q->part_first + q->nkeys];
         unsigned char vb[KEY_MAX];
         uint32_t vl;
-        if (!rec->slots || sp->index >= rec->schema->nfields || !key_value(&rec->slots[sp->index], vb, &vl))
+        if (!rec->slots || sp->index >= rec->schema->nfields || !key_value(pal_record_ref(rec, sp->index), vb, &vl))
             h->steps &= ~1u;
         else
             h->vhash = fnv(FNV0, vb, vl);
@@ -672,7 +672,7 @@ int pal_seq_time_field(void) { return pal_schema_find(pal_schema_get(PS_EVENT), 
 
 bool pal_seq_record_time(const pal_record *rec, int ts_field, int64_t *ms)
 {
-    const pal_value *v = ts_field >= 0 && rec->slots && (uint32_t)ts_field < rec->schema->nfields ? &rec->slots[ts_field] : NULL;
+    const pal_value *v = ts_field >= 0 && rec->slots && (uint32_t)ts_field < rec->schema->nfields ? pal_record_ref(rec, (uint32_t)ts_field) : NULL;
     return v && v->tag == PV_STR && pal_seq_parse_time(v->u.s, v->len, ms);
 }
 

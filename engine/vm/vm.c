@@ -356,7 +356,7 @@ static pal_value call_builtin(pal_vm *vm, unsigned id, pal_value a)
 static inline pal_value record_field(const pal_record *rec, uint32_t i)
 {
     if (!rec || !rec->schema || i >= rec->schema->nfields || !rec->slots) return pal_undef();
-    return rec->slots[i];
+    return pal_record_at(rec, i);
 }
 
 static inline pal_value record_value_field(pal_value r, uint32_t i)

@@ -260,7 +260,7 @@ static const char *fstr(const pal_learn *l, const pal_event *ev, int which, char
 {
     int i = l->f[which];
     if (i < 0) return NULL;
-    const pal_value *v = &ev->rec.slots[i];
+    const pal_value *v = pal_record_ref(&ev->rec, (uint32_t)i);
     if (v->tag == PV_STR) {
         if (v->len == 0 || v->len >= cap || memchr(v->u.s, 0, v->len)) return NULL;
         memcpy(tmp, v->u.s, v->len);
@@ -278,7 +278,7 @@ static int fint(const pal_learn *l, const pal_event *ev, int which)
 {
     int i = l->f[which];
     if (i < 0) return -1;
-    const pal_value *v = &ev->rec.slots[i];
+    const pal_value *v = pal_record_ref(&ev->rec, (uint32_t)i);
     if (v->tag != PV_INT || v->u.i < 0 || v->u.i > 65535) return -1;
     return (int)v->u.i;
 }

@@ -342,11 +342,11 @@ static void check_layouts(unsigned n)
                 die("event %u: %s and nested decode to different kinds or OSes\n%s%s", j, names[l], text[0], text[l]);
             const pal_schema *sc = ev[0].rec.schema;
             for (unsigned i = 0; i < sc->nfields; i++)
-                if (!same_value(&ev[0].rec.slots[i], &ev[l].rec.slots[i]))
+                if (!same_value(pal_record_ref(&ev[0].rec, i), pal_record_ref(&ev[l].rec, i)))
                     die("event %u: field %s differs between nested and %s\n%s%s", j, pal_field_json(&sc->fields[i]),
                         names[l], text[0], text[l]);
         }
-        for (unsigned i = 0; i < ev[0].rec.schema->nfields; i++) fields += ev[0].rec.slots[i].tag != PV_UNDEF;
+        for (unsigned i = 0; i < ev[0].rec.schema->nfields; i++) fields += pal_record_ref(&ev[0].rec, i)->tag != PV_UNDEF;
     }
     printf("%u events, each written nested, dotted and mixed: identical records (%.1f fields set per event)\n", n,
            (double)fields / n);

@@ -350,7 +350,7 @@ static int process_name_slot;
 static int one_rule_in_c(const pal_event *ev)
 {
     if (!(ev->kind & PK_PROCESS)) return 0;
-    const pal_value *v = &ev->rec.slots[process_name_slot];
+    const pal_value *v = pal_record_ref(&ev->rec, (uint32_t)process_name_slot);
     if (v->tag != PV_STR) return 0;
     for (unsigned i = 0; i < sizeof one_names / sizeof *one_names; i++) {
         size_t n = strlen(one_names[i]);

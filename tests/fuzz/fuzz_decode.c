@@ -52,7 +52,7 @@ static void touch_value(const pal_value *v, unsigned depth)
 static void touch_record(const pal_record *r, unsigned depth)
 {
     if (!r->schema || !r->slots) abort();
-    for (unsigned i = 0; i < r->schema->nfields; i++) touch_value(&r->slots[i], depth);
+    for (unsigned i = 0; i < r->schema->nfields; i++) touch_value(pal_record_ref(r, i), depth);
 }
 
 static void check_err(const char *err, size_t cap)

@@ -33,7 +33,7 @@ static const pal_value *field(const char *name)
     static const pal_value missing;
     int i = pal_schema_find(EV.rec.schema, name, strlen(name));
     if (i < 0) { fprintf(stderr, "no field %s in the event schema\n", name); return &missing; }
-    return EV.rec.slots ? &EV.rec.slots[i] : &missing;
+    return EV.rec.slots ? pal_record_ref(&EV.rec, (uint32_t)i) : &missing;
 }
 
 /* A field as text: strings as they are, ints and IPs formatted, "(undef)". */
@@ -259,7 +259,7 @@ static const char *other_text(const char *name)
 {
     if (!EV.other) return "(no other)";
     int i = pal_schema_find(EV.other->rec.schema, name, strlen(name));
-    return i < 0 ? "(no field)" : val_text(&EV.other->rec.slots[i]);
+    return i < 0 ? "(no field)" : val_text(pal_record_ref(&EV.other->rec, (uint32_t)i));
 }
 
 static const pal_value *rfield(const pal_record *r, const char *name);
@@ -1211,7 +1211,7 @@ static const pal_value *rfield(const pal_record *r, const char *name)
 {
     static const pal_value missing;
     int i = pal_schema_find(r->schema, name, strlen(name));
-    return i < 0 ? &missing : &r->slots[i];
+    return i < 0 ? &missing : pal_record_ref(r, (uint32_t)i);
 }
 
 static void test_record_from_json(void)

@@ -28,7 +28,7 @@ static int decode(const char *line) { return decode_fmt(line, PAL_INPUT_AUTO); }
 static const pal_value *slot(const pal_event *ev, int i)
 {
     static const pal_value missing;
-    return ev->rec.slots && i >= 0 ? &ev->rec.slots[i] : &missing;
+    return ev->rec.slots && i >= 0 ? pal_record_ref(&ev->rec, (uint32_t)i) : &missing;
 }
 
 static const char *val_text(const pal_value *v, char *b, size_t cap)

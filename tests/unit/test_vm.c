@@ -1028,6 +1028,42 @@ static void test_fields_used(void)
     pal_program_free(p);
 }
 
+/* A record's `written` bitmap (engine/core/value.h): a slot whose bit is
+   clear is undefined to every instruction that reads fields, whatever its
+   memory holds (the event decoder leaves such slots uninitialised). */
+static void test_unwritten_slots(void)
+{
+    test_event ev;
+    ev_init(&ev);
+    uint32_t fname = (uint32_t)field_of(PS_EVENT, "process.name");
+    uint32_t fuser = (uint32_t)field_of(PS_EVENT, "user.name");
+    ev_set(&ev, "process.name", S("bash"));
+    ev_set(&ev, "user.name", S("junk"));          /* never written: junk */
+    uint64_t written[8] = {0};
+    written[fname >> 6] |= 1ull << (fname & 63);
+    ev.rec.written = written;
+    pb b = pb_new();
+    pal_instr o1[] = {PAL_MK_A(OP_LOAD_FIELD, fuser), OP_HALT};
+    CHECK_STR(eval_on(&b, o1, 2, &ev.rec, PS_EVENT), "<undefined>");
+    b = pb_new();
+    pal_instr o2[] = {PAL_MK_A(OP_LOAD_FIELD, fuser), OP_EXISTS, OP_HALT};
+    CHECK_STR(eval_on(&b, o2, 3, &ev.rec, PS_EVENT), "false");
+    b = pb_new();
+    pal_instr o3[] = {PAL_MK_A(OP_LOAD_FIELD, fname), OP_EXISTS, OP_HALT};
+    CHECK_STR(eval_on(&b, o3, 3, &ev.rec, PS_EVENT), "true");
+    b = pb_new();
+    const char *junk[] = {"junk"};
+    uint32_t m = pb_strs(&b, PM_STRSET, 0, junk, 1);
+    pal_instr o4[] = {PAL_MK_AB(OP_MATCH_FIELD, m, fuser), OP_HALT};
+    CHECK_STR(eval_on(&b, o4, 2, &ev.rec, PS_EVENT), "false");
+    /* the same record with every slot written sees the junk: the bitmap is what hid it */
+    ev.rec.written = NULL;
+    b = pb_new();
+    m = pb_strs(&b, PM_STRSET, 0, junk, 1);
+    pal_instr o5[] = {PAL_MK_AB(OP_MATCH_FIELD, m, fuser), OP_HALT};
+    CHECK_STR(eval_on(&b, o5, 2, &ev.rec, PS_EVENT), "true");
+}
+
 static void test_unverified_guards(void)
 {
     /* pal_vm_run on a program that skipped the verifier: the VM's own guards
@@ -1075,5 +1111,6 @@ int main(void)
     test_regex_threads();
     test_fields_used();
     test_unverified_guards();
+    test_unwritten_slots();
     return unit_result("test_vm");
 }
