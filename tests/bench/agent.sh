@@ -6,7 +6,9 @@
 #     on standard input, decisions to /dev/null: wall seconds, best of 3,
 #     runs interleaved, and the ratio of --threads 2 to --threads 1 measured
 #     in the same run (wall time: the point of threads is to finish sooner;
-#     CPU seconds are printed beside it, since the machine may be shared);
+#     CPU seconds and CPU/wall, the cores the process kept busy, are printed
+#     beside it, and the cores other processes kept busy and the load
+#     average before and after the runs, since the machine may be shared);
 #  B. memory: peak RSS of `agent --threads 2` on 100k lines and on N lines
 #     (flat in the stream's length: batches and buffers are reused);
 #  C. the decision socket while a stream runs: tests/bench/decision_load.c
@@ -52,9 +54,23 @@ run() {
     if [ "$rc" -ge 2 ]; then echo "bench agent: '$*' failed (exit $rc): $(tail -n2 "$TMP/err")" >&2; echo fail; return; fi
     echo "$t" | tail -n1 | awk '{ printf "%.3f %.3f", $1, $2 + $3 }'
 }
+# busy_cores: how many cores other processes keep busy, over one second in
+# which this script runs nothing (from /proc/stat, as runtime.sh measures it)
+busy_cores() {
+    local a b
+    a=$(head -n1 /proc/stat 2>/dev/null) || { echo "?"; return; }
+    sleep 1
+    b=$(head -n1 /proc/stat)
+    awk -v a="$a" -v b="$b" -v n="$(nproc)" 'BEGIN {
+        split(a, x); split(b, y); tot = 0; idle = 0
+        for (i = 2; i <= 9; i++) tot += y[i] - x[i]
+        idle = (y[5] - x[5]) + (y[6] - x[6])
+        printf "%.1f", (tot > 0 ? n * (tot - idle) / tot : 0) }'
+}
 ONLY=${BENCH_ONLY:-ABC}
 declare -A wall cpu
 if [[ $ONLY == *A* ]]; then
+busy0=$(busy_cores) load0=$(cut -d' ' -f1-3 /proc/loadavg)
 labels=("agent --threads 1" "agent --threads 2" "eval --threads 1" "eval --threads 2")
 cmds=("$PAL agent --threads 1" "$PAL agent --threads 2" "$PAL eval --events - --threads 1" "$PAL eval --events - --threads 2")
 for _ in 1 2 3; do
@@ -69,11 +85,17 @@ for _ in 1 2 3; do
         fi
     done
 done
+busy1=$(busy_cores) load1=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "A. throughput: $N ECS lines ($((size / 1000000)) MB), default policies, every decision written to /dev/null;"
-echo "   wall seconds, best of 3"
+echo "   wall seconds, best of 3; CPU/wall = the cores the process kept busy (user + sys over wall)"
+echo "   the machine: other processes kept $busy0 of $(nproc) cores busy in the second before these runs, $busy1 in"
+echo "   the second after; load average $load0 before, $load1 after"
+if awk -v a="$busy0" -v b="$busy1" 'BEGIN { exit !(a + 0 > 0.3 || b + 0 > 0.3) }'; then
+    echo "   WARNING: the machine is busy: --threads 2 gets what the other processes leave, not two cores"
+fi
 for l in "${labels[@]}"; do
     awk -v l="$l" -v w="${wall[$l]}" -v c="${cpu[$l]}" -v n="$N" \
-        'BEGIN { printf "   %-22s %7.3f s wall %7.3f s CPU %10.0f ev/s\n", l, w, c, n / w }'
+        'BEGIN { printf "   %-22s %7.3f s wall %7.3f s CPU %5.2fx CPU/wall %10.0f ev/s\n", l, w, c, c / w, n / w }'
 done
 awk -v a="${wall[agent --threads 1]}" -v b="${wall[agent --threads 2]}" -v c="${wall[eval --threads 1]}" -v d="${wall[eval --threads 2]}" \
     'BEGIN { printf "   agent --threads 2 / --threads 1: %.2fx the events per second (eval: %.2fx)\n", a / b, c / d }'

@@ -41,7 +41,7 @@ static void exercise(const pal_program *p)
     if (!vm) return;
     char msg[512];
     for (uint32_t r = 0; r < p->nrules; r++) {
-        pal_record rec = {pal_schema_get(p->rules[r].root), slots};
+        pal_record rec = {pal_schema_get(p->rules[r].root), slots, NULL};
         int rc = pal_vm_run(vm, r, &rec, 2ull * p->rules[r].code_len + 2);
         if (rc == PAL_VM_BUDGET || rc == PAL_VM_STACK) {
             fprintf(stderr, "fuzz_bundle: a verified rule %u %s\n", r,

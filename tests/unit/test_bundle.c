@@ -224,7 +224,7 @@ static void run_all(const pal_program *p)
     if (!vm) return;
     char msg[256];
     for (uint32_t r = 0; r < p->nrules; r++) {
-        pal_record rec = {pal_schema_get(p->rules[r].root), slots};
+        pal_record rec = {pal_schema_get(p->rules[r].root), slots, NULL};
         pal_vm_run(vm, r, &rec, 10000);
         for (uint32_t e = 0; e < pal_vm_nemits(vm); e++)
             pal_vm_render(vm, r, &rec, pal_vm_emit(vm, e), msg, sizeof msg);
