@@ -92,6 +92,11 @@ echo "   the machine: other processes kept $busy0 of $(nproc) cores busy in the 
 echo "   the second after; load average $load0 before, $load1 after"
 if awk -v a="$busy0" -v b="$busy1" 'BEGIN { exit !(a + 0 > 0.3 || b + 0 > 0.3) }'; then
     echo "   WARNING: the machine is busy: --threads 2 gets what the other processes leave, not two cores"
+    # With autogroup scheduling each session's processes share one
+    # scheduling entity: against busy sessions, two threads get the share
+    # one would, and CPU/wall stays near 1.0 however the work is split.
+    [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ] &&
+        echo "   (sched_autogroup_enabled=1: CPU is shared between sessions, not threads: against busy sessions two threads get no more than one)"
 fi
 for l in "${labels[@]}"; do
     awk -v l="$l" -v w="${wall[$l]}" -v c="${cpu[$l]}" -v n="$N" \
