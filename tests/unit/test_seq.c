@@ -366,6 +366,9 @@ static void test_state_file(void)
     CHECK(strstr(read_changed(file, len, p, 175, 99, 8, true, err, sizeof err),
                  "at byte 167: member event 99, but the file counts 7 events") != NULL);
     CHECK(strstr(read_changed(file, len, p, 24, 1, 8, true, err, sizeof err), "member event 2, but the file counts 1 events") != NULL);
+    /* a sequence's member keeps captures, not a value hash (its 8 bytes at 183 are 0) */
+    CHECK(strstr(read_changed(file, len, p, 183, 5, 8, true, err, sizeof err),
+                 "at byte 167: a value hash in a member of a sequence") != NULL);
     /* an entry count past what is there */
     CHECK(strstr(read_changed(file, len, p, 141, 5, 4, true, err, sizeof err), "the file ends inside an entry") != NULL);
     CHECK(strstr(read_changed(file, len, p, 141, 3, 4, true, err, sizeof err), "bytes after the last entry") != NULL);
