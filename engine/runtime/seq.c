@@ -2,10 +2,13 @@
  * seq.c — correlation state (semantics and bounds in seq.h).
  *
  * Design.  One hash table over (correlation, group key) holds every entry
- * (a group's partial matches): open addressing with linear probing, a
- * 32-bit tag per slot in an array of its own, so a lookup that finds
- * nothing — most hits of a later step — reads one line of tags and no
- * entry; removal shifts the run back (no tombstones).  Each entry is also
+ * (a group's partial matches): open addressing with linear probing, each
+ * slot a 32-bit tag beside its entry's pointer, so a lookup that finds
+ * nothing — most hits of a later step — reads one line of slots and no
+ * entry, and the insert that follows it writes the same line; removal
+ * shifts the run back (no tombstones).  Memory is what bounds the rate
+ * at a million groups (every partial a cache miss or more), so entries
+ * are small: a member is 24 bytes, a 2-step sequence's partial 120.  Each entry is also
  * on two age lists, its correlation's and the global one, least recently
  * updated first, so eviction takes a head in O(1); expiry takes the heads
  * of the correlations a min-heap says are due (by their oldest entry's
@@ -91,16 +94,22 @@ typedef struct seqinfo {
     uint64_t digest;
 } seqinfo;
 
+typedef struct slot {
+    uint32_t tag;
+    entry *e;
+} slot;
+
 struct pal_seqstate {
     const pal_program *p;
     pal_seq_limits lim;
     seqinfo *seqs;
-    /* the table: open addressing, linear probing; tags[i] is 0 when slot
-       i is empty, else the low 32 bits of the hash of slots[i] (never 0):
-       a probe reads the tags, 16 to a cache line, and touches an entry
-       only when its tag is the one sought */
-    uint32_t *tags;
-    entry **slots;
+    /* the table: open addressing, linear probing; a slot's tag is 0 when
+       it is empty, else the low 32 bits of its entry's hash (never 0): a
+       probe reads the slots, 4 to a cache line, and touches an entry
+       only when its tag is the one sought; tag and entry share a line, so
+       the lookup and the insert that follows it, or a removal, load one
+       line of the table where separate arrays of tags and entries load two */
+    slot *slots;
     uint32_t nslots;               /* a power of two */
     due *heap;
     uint32_t nheap;
@@ -419,28 +428,25 @@ static uint32_t tag_of(uint64_t hash) { return (uint32_t)hash ? (uint32_t)hash :
 /* Starts loading the table lines a lookup or removal of tag will read. */
 static void table_prefetch(const pal_seqstate *s, uint32_t tag)
 {
-    uint32_t i = tag & (s->nslots - 1);
-    PREFETCH(&s->tags[i]);
-    PREFETCH(&s->slots[i]);
+    PREFETCH(&s->slots[tag & (s->nslots - 1)]);
 }
 
 static entry *table_find(const pal_seqstate *s, uint32_t seq, uint32_t tag, const unsigned char *key, uint32_t keylen)
 {
     uint32_t mask = s->nslots - 1;
-    for (uint32_t i = tag & mask; s->tags[i]; i = (i + 1) & mask) {
-        if (s->tags[i] != tag) continue;
-        entry *e = s->slots[i];
+    for (uint32_t i = tag & mask; s->slots[i].tag; i = (i + 1) & mask) {
+        if (s->slots[i].tag != tag) continue;
+        entry *e = s->slots[i].e;
         if (e->seq == seq && e->keylen == keylen && !memcmp(e->key, key, keylen)) return e;
     }
     return NULL;
 }
 
-static void table_put(uint32_t *tags, entry **slots, uint32_t nslots, entry *e)
+static void table_put(slot *slots, uint32_t nslots, entry *e)
 {
     uint32_t i = e->tag & (nslots - 1);
-    while (tags[i]) i = (i + 1) & (nslots - 1);
-    tags[i] = e->tag;
-    slots[i] = e;
+    while (slots[i].tag) i = (i + 1) & (nslots - 1);
+    slots[i] = (slot){e->tag, e};
 }
 
 /* Removes e, shifting back the entries after it that its slot would have
@@ -448,19 +454,17 @@ static void table_put(uint32_t *tags, entry **slots, uint32_t nslots, entry *e)
 static void table_remove(pal_seqstate *s, const entry *e)
 {
     uint32_t mask = s->nslots - 1, i = e->tag & mask;
-    while (s->tags[i] != e->tag || s->slots[i] != e) i = (i + 1) & mask;
+    while (s->slots[i].e != e) i = (i + 1) & mask;
     for (uint32_t j = i;;) {
         j = (j + 1) & mask;
-        if (!s->tags[j]) break;
-        uint32_t home = s->tags[j] & mask;
+        if (!s->slots[j].tag) break;
+        uint32_t home = s->slots[j].tag & mask;
         /* j stays when its home lies cyclically in (i, j] */
         if (i <= j ? (home > i && home <= j) : (home > i || home <= j)) continue;
-        s->tags[i] = s->tags[j];
         s->slots[i] = s->slots[j];
         i = j;
     }
-    s->tags[i] = 0;
-    s->slots[i] = NULL;
+    s->slots[i] = (slot){0, NULL};
 }
 
 /* The table doubles at three quarters full; false when out of memory. */
@@ -468,15 +472,12 @@ static bool table_room(pal_seqstate *s)
 {
     if ((s->total + 1) * 4 <= (uint64_t)s->nslots * 3 || s->nslots >= (1u << 30)) return true;
     uint32_t ns = s->nslots * 2;
-    uint32_t *tags = calloc(ns, sizeof *tags);
-    entry **slots = malloc(ns * sizeof *slots);
-    if (!tags || !slots) { free(tags); free(slots); return false; }
+    slot *slots = calloc(ns, sizeof *slots);
+    if (!slots) return false;
     for (uint32_t i = 0; i < s->nslots; i++)
-        if (s->tags[i]) table_put(tags, slots, ns, s->slots[i]);
-    s->st.bytes += (uint64_t)(ns - s->nslots) * (sizeof *tags + sizeof *slots);
-    free(s->tags);
+        if (s->slots[i].tag) table_put(slots, ns, s->slots[i].e);
+    s->st.bytes += (uint64_t)(ns - s->nslots) * sizeof *slots;
     free(s->slots);
-    s->tags = tags;
     s->slots = slots;
     s->nslots = ns;
     return true;
@@ -527,7 +528,7 @@ static entry *entry_new(pal_seqstate *s, uint32_t seq, uint64_t hash, const unsi
             e->n = q->nsteps;
         }
     }
-    table_put(s->tags, s->slots, s->nslots, e);
+    table_put(s->slots, s->nslots, e);
     list_append(s, e);
     si->count++;
     s->total++;
@@ -556,11 +557,10 @@ pal_seqstate *pal_seqstate_new(const pal_program *p, const pal_seq_limits *lim)
     s->seqs = calloc(p->nseqs + 1, sizeof *s->seqs);
     s->heap = calloc(p->nseqs + 1, sizeof *s->heap);
     s->nslots = 1024;
-    s->tags = calloc(s->nslots, sizeof *s->tags);
     s->slots = calloc(s->nslots, sizeof *s->slots);
-    if (!s->seqs || !s->heap || !s->tags || !s->slots) { pal_seqstate_free(s); return NULL; }
+    if (!s->seqs || !s->heap || !s->slots) { pal_seqstate_free(s); return NULL; }
     s->st.bytes = sizeof *s + (p->nseqs + 1) * (sizeof *s->seqs + sizeof *s->heap) +
-                  s->nslots * (sizeof *s->tags + sizeof *s->slots);
+                  s->nslots * sizeof *s->slots;
     for (uint32_t i = 0; i < p->nseqs; i++) {
         s->seqs[i].q = &p->seqs[i];
         s->seqs[i].digest = pal_seq_digest(p, i);
@@ -578,7 +578,6 @@ void pal_seqstate_free(pal_seqstate *s)
         if (e->m && !members_inline(e)) free(e->m);
         free(e);
     }
-    free(s->tags);
     free(s->slots);
     free(s->heap);
     free(s->seqs);
@@ -1136,7 +1135,7 @@ pal_seqstate *pal_seqstate_rebind(pal_seqstate *s, const pal_program *to)
         s->total--;
         e->seq = j;
         e->tag = tag_of(key_hash(j, e->key, e->keylen));
-        table_put(n->tags, n->slots, n->nslots, e);
+        table_put(n->slots, n->nslots, e);
         list_append(n, e);
         n->seqs[j].count++;
         n->total++;
