@@ -48,6 +48,12 @@ struct pal_runtime {
     /* cap_off CAP_LAZY: not rendered yet; scratch: the VM's scratch in use after the step's run */
     struct step_hit { uint32_t rule; uint32_t cap_off, cap_len; uint8_t reading; size_t scratch; } *hits_step;
     uint32_t nhits_step, cap_hits_step;
+    /* the step rules left unrun this event (no partial match waits for
+       their step: run_event_rule), in rule order; may_skip: this event's
+       can be (one reading, a state here) */
+    uint32_t *skipped;
+    uint32_t nskipped;
+    bool may_skip;
     char *capbuf;
     size_t capcap, caplen;
     uint64_t *memberbuf;
@@ -108,7 +114,8 @@ pal_runtime *pal_runtime_new(const pal_program *p)
         rt->step_no = calloc(p->nrules + 1, 1);
         rt->seq = pal_seqstate_new(p, NULL);
         rt->keybuf = malloc((size_t)(PAL_MAX_SEQ_STEPS + 1) * PAL_SEQ_KEY_MAX);
-        if (!rt->step_seq || !rt->step_no || !rt->seq || !rt->keybuf) { pal_runtime_free(rt); return NULL; }
+        rt->skipped = malloc((p->nrules + 1) * sizeof *rt->skipped);
+        if (!rt->step_seq || !rt->step_no || !rt->seq || !rt->keybuf || !rt->skipped) { pal_runtime_free(rt); return NULL; }
         for (uint32_t i = 0; i < p->nrules; i++) rt->step_seq[i] = UINT32_MAX;
         for (uint32_t q = 0; q < p->nseqs; q++)
             for (uint32_t st = 0; st < (uint32_t)p->seqs[q].nsteps + p->seqs[q].has_until; st++) {
@@ -168,6 +175,7 @@ void pal_runtime_free(pal_runtime *rt)
     free(rt->step_no);
     pal_seqstate_free(rt->seq);
     free(rt->hits_step);
+    free(rt->skipped);
     free(rt->capbuf);
     free(rt->memberbuf);
     free(rt->keybuf);
@@ -267,6 +275,8 @@ static void begin(pal_runtime *rt, pal_decision *d)
     d->matches = rt->matches;
     rt->msglen = 0;
     rt->nhits_step = 0;
+    rt->nskipped = 0;
+    rt->may_skip = false;
     rt->caplen = 0;
     rt->memberlen = 0;
 }
@@ -292,8 +302,26 @@ int pal_rule_strongest_effect(const pal_program *p, uint32_t r)
    the matches found so far, and says in "error" which rule stopped and why. */
 static int step_hit(pal_runtime *rt, uint32_t r, const pal_event *ev);
 
+/* A later step (or an until) that no partial match waits for cannot change
+   the state: its rule is left unrun (most events of a kind hit some step
+   that no group has reached; a sequence's later step is often the costly
+   one, "connects to a public address").  Whether the event satisfied a
+   step at all still moves the watermark (seq.h), so when no step it ran
+   held, the ones left are run after all (pal_decide_event); one reading
+   only, as the other's hits could be waited for once the first's apply. */
+static bool skip_step(const pal_runtime *rt, uint32_t r)
+{
+    if (!rt->may_skip || rt->p->rules[r].kind != PR_STEP) return false;
+    uint32_t q = rt->step_seq[r];
+    return !((pal_seqstate_wanted(rt->seq, q) >> rt->step_no[r]) & 1u);
+}
+
 static int run_event_rule(pal_runtime *rt, uint32_t r, const pal_event *ev, pal_decision *d)
 {
+    if (skip_step(rt, r)) {
+        rt->skipped[rt->nskipped++] = r;
+        return 0;
+    }
     rt->rules_run++;
     int rc = pal_vm_run(rt->vm, r, &ev->rec, PAL_VM_BUDGET_EVENT);
     if (rc != PAL_VM_OK) {
@@ -744,7 +772,13 @@ int pal_decide_event(pal_runtime *rt, const pal_event *ev, pal_decision *d)
     d->originals = ev->originals;
     d->noriginals = ev->noriginals;
     rt->reading = 0;
+    rt->may_skip = rt->seq && !rt->defer && !ev->other;
     if (decide_into(rt, ev, d) != 0) return -1;
+    rt->may_skip = false;
+    /* no step held: the steps left unrun decide whether one did (the
+       watermark moves with it), in rule order, until one holds */
+    for (uint32_t i = 0; i < rt->nskipped && !rt->nhits_step; i++)
+        if (run_event_rule(rt, rt->skipped[i], ev, d) != 0) return -1;
     if (ev->other) {
         uint32_t first = d->nmatches;
         rt->reading = 1;

@@ -2,10 +2,13 @@
  * seq.c — correlation state (semantics and bounds in seq.h).
  *
  * Design.  One hash table over (correlation, group key) holds every entry
- * (a group's partial matches): open addressing with linear probing, a
- * 32-bit tag per slot in an array of its own, so a lookup that finds
- * nothing — most hits of a later step — reads one line of tags and no
- * entry; removal shifts the run back (no tombstones).  Each entry is also
+ * (a group's partial matches): open addressing with linear probing, each
+ * slot a 32-bit tag beside its entry's pointer, so a lookup that finds
+ * nothing — most hits of a later step — reads one line of slots and no
+ * entry, and the insert that follows it writes the same line; removal
+ * shifts the run back (no tombstones).  Memory is what bounds the rate
+ * at a million groups (every partial a cache miss or more), so entries
+ * are small: a member is 24 bytes, a 2-step sequence's partial 120.  Each entry is also
  * on two age lists, its correlation's and the global one, least recently
  * updated first, so eviction takes a head in O(1); expiry takes the heads
  * of the correlations a min-heap says are due (by their oldest entry's
@@ -33,28 +36,47 @@
 #include "engine/core/schema.h"
 #include "engine/vm/opcodes.h"
 
+/* A member: 24 bytes.  A count's members carry the value hash (a
+   distinct count's) and never captures (those of the completing event
+   are rendered when it completes); a sequence's and an unordered one's
+   carry their captures: NULL, or one allocation holding a 4-byte length,
+   then that many bytes, NUL-separated values. */
 typedef struct member {
     int64_t time;          /* INT64_MIN: no hit (unordered) */
     uint64_t id;
-    uint64_t vhash;        /* distinct: the value's hash */
-    char *cap;             /* captured message values, NUL-separated */
-    uint32_t caplen;
+    union {
+        uint64_t vhash;    /* count, distinct */
+        char *cap;         /* sequence, unordered */
+    } u;
 } member;
 
+static uint32_t cap_len(const member *m)
+{
+    uint32_t n = 0;
+    if (m->u.cap) memcpy(&n, m->u.cap, 4);
+    return n;
+}
+static const char *cap_text(const member *m) { return m->u.cap ? m->u.cap + 4 : NULL; }
+
+/* An entry: one allocation, the header, then the key (to 8 bytes), then
+     sequence:   the pointers of stages 2..nsteps-1 (stage 1's is `m`), then
+                 the stage-1 member (the partial most groups never get past)
+     unordered:  its nsteps members
+     counts:     its first member (most groups never get a second); more
+                 go to an array of their own, `m` then points there */
 typedef struct entry {
     struct entry *lprev, *lnext;   /* the correlation's age list */
     struct entry *gprev, *gnext;   /* the global age list */
     int64_t touched;               /* event time of the last update */
     uint32_t seq;
     uint32_t tag;                  /* its slot's tag: the low half of its hash */
-    uint32_t keylen;
-    /* sequence: stage[s] holds s members (s = 1..nsteps-1), or NULL;
-       unordered: m[nsteps]; count, distinct: m[0..n), room for cap */
-    uint32_t n, cap;
-    member **stage;                /* in the entry's allocation */
-    member *m;                     /* in the entry's allocation while cap <= its inline room */
-    unsigned char key[];           /* then, 8-aligned: the stage pointers or the inline members */
+    uint16_t keylen;
+    uint16_t unused;
+    uint32_t n, cap;               /* counts: members held, room */
+    member *m;                     /* sequence: stage 1 (NULL: none); the others: the members */
+    unsigned char key[];
 } entry;
+_Static_assert(PAL_SEQ_KEY_MAX <= UINT16_MAX, "a group key's length fits an entry's keylen");
 
 /* Expiry: the correlations by the time their oldest entry expires (its
    touched + within + tolerance), a binary min-heap.  A correlation is in
@@ -72,16 +94,22 @@ typedef struct seqinfo {
     uint64_t digest;
 } seqinfo;
 
+typedef struct slot {
+    uint32_t tag;
+    entry *e;
+} slot;
+
 struct pal_seqstate {
     const pal_program *p;
     pal_seq_limits lim;
     seqinfo *seqs;
-    /* the table: open addressing, linear probing; tags[i] is 0 when slot
-       i is empty, else the low 32 bits of the hash of slots[i] (never 0):
-       a probe reads the tags, 16 to a cache line, and touches an entry
-       only when its tag is the one sought */
-    uint32_t *tags;
-    entry **slots;
+    /* the table: open addressing, linear probing; a slot's tag is 0 when
+       it is empty, else the low 32 bits of its entry's hash (never 0): a
+       probe reads the slots, 4 to a cache line, and touches an entry
+       only when its tag is the one sought; tag and entry share a line, so
+       the lookup and the insert that follows it, or a removal, load one
+       line of the table where separate arrays of tags and entries load two */
+    slot *slots;
     uint32_t nslots;               /* a power of two */
     due *heap;
     uint32_t nheap;
@@ -267,19 +295,46 @@ static void list_append(pal_seqstate *s, entry *e)
     if (!si->due) heap_push(s, e->seq, expiry_of(s, e));
 }
 
+/* The layout of an entry's allocation after its header (entry above). */
+static size_t key_room(uint32_t keylen) { return ((size_t)keylen + 7) & ~(size_t)7; }
+static unsigned char *entry_rest(const entry *e) { return (unsigned char *)(uintptr_t)e->key + key_room(e->keylen); }
+static uint32_t inline_members(const pal_seq *q) { return q->type == PQ_UNORDERED ? q->nsteps : 1; }
+static size_t entry_alloc_bytes(const pal_seq *q, uint32_t keylen)
+{
+    size_t n = sizeof(entry) + key_room(keylen);
+    if (q->type == PQ_SEQUENCE) return n + (q->nsteps - 2u) * sizeof(member *) + sizeof(member);
+    return n + inline_members(q) * sizeof(member);
+}
+static bool members_inline(const entry *e) { return (unsigned char *)e->m == entry_rest(e); }
+/* A count's members once they outgrew the entry (their own allocation). */
+static uint64_t members_apart_bytes(const pal_seq *q, const entry *e)
+{
+    return q->type == PQ_SEQUENCE || members_inline(e) ? 0 : (uint64_t)e->cap * sizeof(member);
+}
+
+/* A sequence's or an unordered one's member: its captures go. */
 static void member_clear(pal_seqstate *s, member *m)
 {
-    if (m->cap) s->st.bytes -= m->caplen;
-    free(m->cap);
-    m->cap = NULL;
-    m->caplen = 0;
+    if (m->u.cap) {
+        s->st.bytes -= cap_len(m);
+        free(m->u.cap);
+    }
+    m->u.cap = NULL;
 }
+
+/* Where a sequence keeps the pointer to its stage st (1 <= st < nsteps). */
+static member **stage_slot(const pal_seqstate *s, const entry *e, uint32_t st)
+{
+    (void)s;
+    return st == 1 ? (member **)(uintptr_t)&e->m : (member **)(void *)entry_rest(e) + (st - 2);
+}
+static member *stage_of(const pal_seqstate *s, const entry *e, uint32_t st) { return *stage_slot(s, e, st); }
 
 /* A sequence's stage-1 partial (one member, the one most groups never
    get past) lives in the entry, after its stage pointers. */
 static member *stage1_inline(const pal_seqstate *s, const entry *e)
 {
-    return (member *)(void *)(e->stage + s->seqs[e->seq].q->nsteps);
+    return (member *)(void *)(entry_rest(e) + (s->seqs[e->seq].q->nsteps - 2u) * sizeof(member *));
 }
 
 /* A stage's array is its own allocation, counted, unless it is the inline one. */
@@ -291,7 +346,7 @@ static uint64_t part_bytes(const pal_seqstate *s, const entry *e, uint32_t st, c
 /* Stage st of e gets part (st members), counted. */
 static void stage_put(pal_seqstate *s, entry *e, uint32_t st, member *part)
 {
-    e->stage[st] = part;
+    *stage_slot(s, e, st) = part;
     s->seqs[e->seq].live[st]++;
     s->st.bytes += part_bytes(s, e, st, part);
 }
@@ -299,8 +354,9 @@ static void stage_put(pal_seqstate *s, entry *e, uint32_t st, member *part)
 /* Stage st of e, taken out without freeing it (it moves to st + 1). */
 static member *stage_take(pal_seqstate *s, entry *e, uint32_t st)
 {
-    member *part = e->stage[st];
-    e->stage[st] = NULL;
+    member **slot = stage_slot(s, e, st);
+    member *part = *slot;
+    *slot = NULL;
     s->seqs[e->seq].live[st]--;
     s->st.bytes -= part_bytes(s, e, st, part);
     return part;
@@ -308,16 +364,17 @@ static member *stage_take(pal_seqstate *s, entry *e, uint32_t st)
 
 static void stage_free(pal_seqstate *s, entry *e, uint32_t st)
 {
-    if (!e->stage || !e->stage[st]) return;
-    for (uint32_t i = 0; i < st; i++) member_clear(s, &e->stage[st][i]);
-    member *part = stage_take(s, e, st);
+    member *part = stage_of(s, e, st);
+    if (!part) return;
+    for (uint32_t i = 0; i < st; i++) member_clear(s, &part[i]);
+    stage_take(s, e, st);
     if (part != stage1_inline(s, e)) free(part);
 }
 
 /* Room for a stage-st array of e; NULL when out of memory. */
 static member *part_new(pal_seqstate *s, entry *e, uint32_t st)
 {
-    if (st == 1 && !e->stage[1]) {
+    if (st == 1 && !e->m) {
         /* cleared like calloc's: the entry is malloc'ed, and a state file
            that ends inside this member frees it before it is written */
         member *m = stage1_inline(s, e);
@@ -330,24 +387,14 @@ static member *part_new(pal_seqstate *s, entry *e, uint32_t st)
 static void entry_contents_free(pal_seqstate *s, entry *e)
 {
     const pal_seq *q = s->seqs[e->seq].q;
-    if (e->stage)
+    if (q->type == PQ_SEQUENCE) {
         for (uint32_t st = 1; st < q->nsteps; st++) stage_free(s, e, st);
-    for (uint32_t i = 0; i < e->n; i++) member_clear(s, &e->m[i]);
+        return;
+    }
+    if (q->type == PQ_UNORDERED)
+        for (uint32_t i = 0; i < e->n; i++) member_clear(s, &e->m[i]);
     e->n = 0;
 }
-
-/* An entry's allocation: the entry, its key (to 8 bytes), then the stage
-   pointers (sequence) or the members it holds inline (the others: every
-   step's for an unordered one, the first for a count, which most groups
-   never pass). */
-static size_t key_room(uint32_t keylen) { return ((size_t)keylen + 7) & ~(size_t)7; }
-static uint32_t inline_members(const pal_seq *q) { return q->type == PQ_UNORDERED ? q->nsteps : 1; }
-static size_t entry_alloc_bytes(const pal_seq *q, uint32_t keylen)
-{
-    size_t n = sizeof(entry) + key_room(keylen);
-    return n + (q->type == PQ_SEQUENCE ? q->nsteps * sizeof(member *) + sizeof(member) : inline_members(q) * sizeof(member));
-}
-static bool members_inline(const entry *e) { return (const unsigned char *)e->m == e->key + key_room(e->keylen); }
 
 /* ---- the table ---- */
 
@@ -381,28 +428,25 @@ static uint32_t tag_of(uint64_t hash) { return (uint32_t)hash ? (uint32_t)hash :
 /* Starts loading the table lines a lookup or removal of tag will read. */
 static void table_prefetch(const pal_seqstate *s, uint32_t tag)
 {
-    uint32_t i = tag & (s->nslots - 1);
-    PREFETCH(&s->tags[i]);
-    PREFETCH(&s->slots[i]);
+    PREFETCH(&s->slots[tag & (s->nslots - 1)]);
 }
 
 static entry *table_find(const pal_seqstate *s, uint32_t seq, uint32_t tag, const unsigned char *key, uint32_t keylen)
 {
     uint32_t mask = s->nslots - 1;
-    for (uint32_t i = tag & mask; s->tags[i]; i = (i + 1) & mask) {
-        if (s->tags[i] != tag) continue;
-        entry *e = s->slots[i];
+    for (uint32_t i = tag & mask; s->slots[i].tag; i = (i + 1) & mask) {
+        if (s->slots[i].tag != tag) continue;
+        entry *e = s->slots[i].e;
         if (e->seq == seq && e->keylen == keylen && !memcmp(e->key, key, keylen)) return e;
     }
     return NULL;
 }
 
-static void table_put(uint32_t *tags, entry **slots, uint32_t nslots, entry *e)
+static void table_put(slot *slots, uint32_t nslots, entry *e)
 {
     uint32_t i = e->tag & (nslots - 1);
-    while (tags[i]) i = (i + 1) & (nslots - 1);
-    tags[i] = e->tag;
-    slots[i] = e;
+    while (slots[i].tag) i = (i + 1) & (nslots - 1);
+    slots[i] = (slot){e->tag, e};
 }
 
 /* Removes e, shifting back the entries after it that its slot would have
@@ -410,19 +454,17 @@ static void table_put(uint32_t *tags, entry **slots, uint32_t nslots, entry *e)
 static void table_remove(pal_seqstate *s, const entry *e)
 {
     uint32_t mask = s->nslots - 1, i = e->tag & mask;
-    while (s->tags[i] != e->tag || s->slots[i] != e) i = (i + 1) & mask;
+    while (s->slots[i].e != e) i = (i + 1) & mask;
     for (uint32_t j = i;;) {
         j = (j + 1) & mask;
-        if (!s->tags[j]) break;
-        uint32_t home = s->tags[j] & mask;
+        if (!s->slots[j].tag) break;
+        uint32_t home = s->slots[j].tag & mask;
         /* j stays when its home lies cyclically in (i, j] */
         if (i <= j ? (home > i && home <= j) : (home > i || home <= j)) continue;
-        s->tags[i] = s->tags[j];
         s->slots[i] = s->slots[j];
         i = j;
     }
-    s->tags[i] = 0;
-    s->slots[i] = NULL;
+    s->slots[i] = (slot){0, NULL};
 }
 
 /* The table doubles at three quarters full; false when out of memory. */
@@ -430,15 +472,12 @@ static bool table_room(pal_seqstate *s)
 {
     if ((s->total + 1) * 4 <= (uint64_t)s->nslots * 3 || s->nslots >= (1u << 30)) return true;
     uint32_t ns = s->nslots * 2;
-    uint32_t *tags = calloc(ns, sizeof *tags);
-    entry **slots = malloc(ns * sizeof *slots);
-    if (!tags || !slots) { free(tags); free(slots); return false; }
+    slot *slots = calloc(ns, sizeof *slots);
+    if (!slots) return false;
     for (uint32_t i = 0; i < s->nslots; i++)
-        if (s->tags[i]) table_put(tags, slots, ns, s->slots[i]);
-    s->st.bytes += (uint64_t)(ns - s->nslots) * (sizeof *tags + sizeof *slots);
-    free(s->tags);
+        if (s->slots[i].tag) table_put(slots, ns, s->slots[i].e);
+    s->st.bytes += (uint64_t)(ns - s->nslots) * sizeof *slots;
     free(s->slots);
-    s->tags = tags;
     s->slots = slots;
     s->nslots = ns;
     return true;
@@ -450,8 +489,8 @@ static void entry_free(pal_seqstate *s, entry *e)
     list_unlink(s, e);
     entry_contents_free(s, e);
     const pal_seq *q = s->seqs[e->seq].q;
-    s->st.bytes -= entry_alloc_bytes(q, e->keylen) + (members_inline(e) ? 0 : (uint64_t)e->cap * sizeof(member));
-    if (e->m && !members_inline(e)) free(e->m);
+    s->st.bytes -= entry_alloc_bytes(q, e->keylen) + members_apart_bytes(q, e);
+    if (q->type != PQ_SEQUENCE && !members_inline(e)) free(e->m);
     s->seqs[e->seq].count--;
     s->total--;
     free(e);
@@ -476,21 +515,20 @@ static entry *entry_new(pal_seqstate *s, uint32_t seq, uint64_t hash, const unsi
     memset(e, 0, sizeof *e);
     e->tag = tag_of(hash);
     e->seq = seq;
-    e->keylen = keylen;
+    e->keylen = (uint16_t)keylen;
     memcpy(e->key, key, keylen);
-    unsigned char *rest = e->key + key_room(keylen);
+    unsigned char *rest = entry_rest(e);
     if (q->type == PQ_SEQUENCE) {
-        e->stage = (member **)(void *)rest;
-        memset(e->stage, 0, q->nsteps * sizeof *e->stage);
+        memset(rest, 0, (q->nsteps - 2u) * sizeof(member *));   /* stages 2.. (stage 1's, e->m, is NULL) */
     } else {
         e->m = (member *)(void *)rest;
         e->cap = inline_members(q);
         if (q->type == PQ_UNORDERED) {
-            for (uint32_t i = 0; i < q->nsteps; i++) e->m[i] = (member){INT64_MIN, 0, 0, NULL, 0};
+            for (uint32_t i = 0; i < q->nsteps; i++) e->m[i] = (member){INT64_MIN, 0, {.cap = NULL}};
             e->n = q->nsteps;
         }
     }
-    table_put(s->tags, s->slots, s->nslots, e);
+    table_put(s->slots, s->nslots, e);
     list_append(s, e);
     si->count++;
     s->total++;
@@ -519,11 +557,10 @@ pal_seqstate *pal_seqstate_new(const pal_program *p, const pal_seq_limits *lim)
     s->seqs = calloc(p->nseqs + 1, sizeof *s->seqs);
     s->heap = calloc(p->nseqs + 1, sizeof *s->heap);
     s->nslots = 1024;
-    s->tags = calloc(s->nslots, sizeof *s->tags);
     s->slots = calloc(s->nslots, sizeof *s->slots);
-    if (!s->seqs || !s->heap || !s->tags || !s->slots) { pal_seqstate_free(s); return NULL; }
+    if (!s->seqs || !s->heap || !s->slots) { pal_seqstate_free(s); return NULL; }
     s->st.bytes = sizeof *s + (p->nseqs + 1) * (sizeof *s->seqs + sizeof *s->heap) +
-                  s->nslots * (sizeof *s->tags + sizeof *s->slots);
+                  s->nslots * sizeof *s->slots;
     for (uint32_t i = 0; i < p->nseqs; i++) {
         s->seqs[i].q = &p->seqs[i];
         s->seqs[i].digest = pal_seq_digest(p, i);
@@ -541,7 +578,6 @@ void pal_seqstate_free(pal_seqstate *s)
         if (e->m && !members_inline(e)) free(e->m);
         free(e);
     }
-    free(s->tags);
     free(s->slots);
     free(s->heap);
     free(s->seqs);
@@ -729,15 +765,17 @@ static void render(pal_seqstate *s, const pal_seq *q, const char *const caps[], 
     s->msg[n] = 0;
 }
 
+/* m's captures: a copy of cap (caplen bytes; none when 0); false when
+   out of memory.  Counted by their text's bytes, as they are written. */
 static bool copy_capture(pal_seqstate *s, member *m, const char *cap, uint32_t caplen)
 {
-    m->cap = NULL;
-    m->caplen = 0;
+    m->u.cap = NULL;
     if (!cap || !caplen) return true;
-    m->cap = malloc(caplen);
-    if (!m->cap) return false;
-    memcpy(m->cap, cap, caplen);
-    m->caplen = caplen;
+    char *c = malloc((size_t)caplen + 4);
+    if (!c) return false;
+    memcpy(c, &caplen, 4);
+    memcpy(c + 4, cap, caplen);
+    m->u.cap = c;
     s->st.bytes += caplen;
     return true;
 }
@@ -815,10 +853,10 @@ static int apply_sequence(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq
         step_hit x;
         if (!step_hit_of(s, h, (uint32_t)j, &x)) continue;
         entry *e = x.e;
-        member nm = {t, id, 0, NULL, 0};
+        member nm = {t, id, {.cap = NULL}};
         if (j > 0) {
-            if (!e || !e->stage[j]) continue;
-            member *part = e->stage[j];
+            member *part = e ? stage_of(s, e, (uint32_t)j) : NULL;
+            if (!part) continue;
             if (t - part[0].time > q->within) { stage_free(s, e, (uint32_t)j); goto tidy; }
             if (t < part[j - 1].time - s->lim.tolerance) continue;
             const char *cap;
@@ -829,10 +867,10 @@ static int apply_sequence(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq
                 member all[PAL_MAX_SEQ_STEPS];
                 const char *caps[PAL_MAX_SEQ_STEPS + 1];
                 uint32_t caplens[PAL_MAX_SEQ_STEPS + 1];
-                for (int i = 0; i < j; i++) { all[i] = part[i]; caps[i] = part[i].cap; caplens[i] = part[i].caplen; }
+                for (int i = 0; i < j; i++) { all[i] = part[i]; caps[i] = cap_text(&part[i]); caplens[i] = cap_len(&part[i]); }
                 all[j] = nm;
-                caps[j] = nm.cap;
-                caplens[j] = nm.caplen;
+                caps[j] = cap_text(&nm);
+                caplens[j] = cap_len(&nm);
                 int rc = report(s, h->seq, all, (uint32_t)j + 1, caps, caplens, fn, user);
                 member_clear(s, &nm);
                 stage_free(s, e, (uint32_t)j);
@@ -862,7 +900,7 @@ static int apply_sequence(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq
     tidy:
         if (e) {
             bool empty = true;
-            for (uint32_t st = 1; st < q->nsteps && empty; st++) empty = !e->stage[st];
+            for (uint32_t st = 1; st < q->nsteps && empty; st++) empty = !stage_of(s, e, st);
             if (empty) entry_free(s, e);
         }
     }
@@ -884,7 +922,7 @@ static int apply_unordered(pal_seqstate *s, uint64_t id, int64_t t, const pal_se
         for (uint32_t i = 0; i < q->nsteps && !holds; i++) holds = e->m[i].time != INT64_MIN && e->m[i].id == id;
         if (m->time == INT64_MIN || (t >= m->time && !(holds && m->id != id))) {
             member_clear(s, m);
-            member nm = {t, id, 0, NULL, 0};
+            member nm = {t, id, {.cap = NULL}};
             const char *cap;
             uint32_t caplen;
             if (!hit_capture(h, (uint32_t)j, &cap, &caplen) || !copy_capture(s, &nm, cap, caplen)) return -1;
@@ -903,7 +941,7 @@ static int apply_unordered(pal_seqstate *s, uint64_t id, int64_t t, const pal_se
         if (all && hi - lo <= q->within) {
             const char *caps[PAL_MAX_SEQ_STEPS + 1];
             uint32_t caplens[PAL_MAX_SEQ_STEPS + 1];
-            for (uint32_t i = 0; i < q->nsteps; i++) { caps[i] = e->m[i].cap; caplens[i] = e->m[i].caplen; }
+            for (uint32_t i = 0; i < q->nsteps; i++) { caps[i] = cap_text(&e->m[i]); caplens[i] = cap_len(&e->m[i]); }
             int rc = report(s, h->seq, e->m, q->nsteps, caps, caplens, fn, user);
             entry_free(s, e);
             if (rc != 0) return rc;
@@ -931,14 +969,14 @@ static int apply_count(pal_seqstate *s, uint64_t id, int64_t t, const pal_seq_hi
         e->n -= drop;
     } else {
         for (uint32_t i = 0; i < e->n; i++)
-            if (t - e->m[i].time <= q->within && e->m[i].vhash != vhash) {
+            if (t - e->m[i].time <= q->within && e->m[i].u.vhash != vhash) {
                 if (w != i) e->m[w] = e->m[i];   /* most often nothing moves */
                 w++;
             }
         e->n = w;
     }
     if (!room(s, e, e->n + 1)) return -1;
-    e->m[e->n++] = (member){t, id, vhash, NULL, 0};
+    e->m[e->n++] = (member){t, id, {.vhash = vhash}};
     entry_touch(s, e, t);
     if (e->n >= (uint64_t)q->threshold) {
         const char *caps[1];
@@ -1079,15 +1117,17 @@ pal_seqstate *pal_seqstate_rebind(pal_seqstate *s, const pal_program *to)
         if (j == UINT32_MAX) { entry_free(s, e); n->st.dropped++; continue; }
         if (!table_room(n)) { free(map); free(taken); pal_seqstate_free(s); pal_seqstate_free(n); return NULL; }
         const pal_seq *q = s->seqs[e->seq].q;
-        uint64_t bytes = entry_alloc_bytes(q, e->keylen) + (members_inline(e) ? 0 : (uint64_t)e->cap * sizeof(member));
-        for (uint32_t st = 1; e->stage && st < q->nsteps; st++)
-            if (e->stage[st]) {
-                bytes += part_bytes(s, e, st, e->stage[st]);
-                for (uint32_t k = 0; k < st; k++) bytes += e->stage[st][k].caplen;
-                s->seqs[e->seq].live[st]--;
-                n->seqs[j].live[st]++;
-            }
-        for (uint32_t k = 0; k < e->n; k++) bytes += e->m[k].caplen;
+        uint64_t bytes = entry_alloc_bytes(q, e->keylen) + members_apart_bytes(q, e);
+        for (uint32_t st = 1; q->type == PQ_SEQUENCE && st < q->nsteps; st++) {
+            member *part = stage_of(s, e, st);
+            if (!part) continue;
+            bytes += part_bytes(s, e, st, part);
+            for (uint32_t k = 0; k < st; k++) bytes += cap_len(&part[k]);
+            s->seqs[e->seq].live[st]--;
+            n->seqs[j].live[st]++;
+        }
+        if (q->type == PQ_UNORDERED)
+            for (uint32_t k = 0; k < e->n; k++) bytes += cap_len(&e->m[k]);
         /* unhook from s without freeing the contents */
         table_remove(s, e);
         list_unlink(s, e);
@@ -1095,7 +1135,7 @@ pal_seqstate *pal_seqstate_rebind(pal_seqstate *s, const pal_program *to)
         s->total--;
         e->seq = j;
         e->tag = tag_of(key_hash(j, e->key, e->keylen));
-        table_put(n->tags, n->slots, n->nslots, e);
+        table_put(n->slots, n->nslots, e);
         list_append(n, e);
         n->seqs[j].count++;
         n->total++;
@@ -1161,7 +1201,8 @@ static void put(pal_strbuf *b, uint64_t v, unsigned n)
     pal_strbuf_append(b, c, n);
 }
 
-static size_t member_file_bytes(const member *m) { return STATE_MEMBER_FIXED + m->caplen; }
+/* A member in the file; caps: it is a sequence's or an unordered one's. */
+static size_t member_file_bytes(const member *m, bool caps) { return STATE_MEMBER_FIXED + (caps ? cap_len(m) : 0); }
 
 static size_t entry_file_bytes(const pal_seqstate *s, const entry *e)
 {
@@ -1169,23 +1210,27 @@ static size_t entry_file_bytes(const pal_seqstate *s, const entry *e)
     size_t n = 4 + 8 + 2 + e->keylen;
     if (q->type == PQ_SEQUENCE) {
         n += 2;
-        for (uint32_t st = 1; st < q->nsteps; st++)
-            if (e->stage[st])
-                for (uint32_t i = 0; i < st; i++) n += member_file_bytes(&e->stage[st][i]);
+        for (uint32_t st = 1; st < q->nsteps; st++) {
+            const member *part = stage_of(s, e, st);
+            for (uint32_t i = 0; part && i < st; i++) n += member_file_bytes(&part[i], true);
+        }
     } else {
         if (q->type != PQ_UNORDERED) n += 4;
-        for (uint32_t i = 0; i < e->n; i++) n += member_file_bytes(&e->m[i]);
+        for (uint32_t i = 0; i < e->n; i++) n += member_file_bytes(&e->m[i], q->type == PQ_UNORDERED);
     }
     return n;
 }
 
-static void put_member(pal_strbuf *b, const member *m)
+/* caps: a sequence's or an unordered one's member (a value hash of 0
+   in the file), else a count's (no captures) */
+static void put_member(pal_strbuf *b, const member *m, bool caps)
 {
+    uint32_t caplen = caps ? cap_len(m) : 0;
     put(b, (uint64_t)m->time, 8);
     put(b, m->id, 8);
-    put(b, m->vhash, 8);
-    put(b, m->caplen, 4);
-    if (m->caplen) pal_strbuf_append(b, m->cap, m->caplen);
+    put(b, caps ? 0 : m->u.vhash, 8);
+    put(b, caplen, 4);
+    if (caplen) pal_strbuf_append(b, cap_text(m), caplen);
 }
 
 int pal_seqstate_write(const pal_seqstate *s, uint64_t events, unsigned char **buf, size_t *len, uint64_t *omitted)
@@ -1238,14 +1283,15 @@ int pal_seqstate_write(const pal_seqstate *s, uint64_t events, unsigned char **b
         if (q->type == PQ_SEQUENCE) {
             uint32_t mask = 0;
             for (uint32_t st = 1; st < q->nsteps; st++)
-                if (e->stage[st]) mask |= 1u << st;
+                if (stage_of(s, e, st)) mask |= 1u << st;
             put(&b, mask, 2);
-            for (uint32_t st = 1; st < q->nsteps; st++)
-                if (e->stage[st])
-                    for (uint32_t i = 0; i < st; i++) put_member(&b, &e->stage[st][i]);
+            for (uint32_t st = 1; st < q->nsteps; st++) {
+                const member *part = stage_of(s, e, st);
+                for (uint32_t i = 0; part && i < st; i++) put_member(&b, &part[i], true);
+            }
         } else {
             if (q->type != PQ_UNORDERED) put(&b, e->n, 4);
-            for (uint32_t i = 0; i < e->n; i++) put_member(&b, &e->m[i]);
+            for (uint32_t i = 0; i < e->n; i++) put_member(&b, &e->m[i], q->type == PQ_UNORDERED);
         }
     }
     if (b.failed || b.len != size) {   /* out of memory (the size is computed to match) */
@@ -1303,11 +1349,13 @@ typedef struct scorr {
 
 static bool time_ok(int64_t t) { return t >= -STATE_TIME_BOUND && t <= STATE_TIME_BOUND; }
 
-/* One member; kept into *m when m is not NULL.  ncaps: the captures the
-   step's rule renders (a kept member's capture bytes hold exactly that
-   many NUL-terminated values, or none); none for counts. */
-static int read_member(srd *r, pal_seqstate *s, member *m, bool may_be_empty, uint32_t ncaps, uint64_t events,
-                       bool *empty)
+/* One member; kept into *m when m is not NULL.  caps: a sequence's or an
+   unordered one's (captures, no value hash), else a count's (a value
+   hash, no captures).  ncaps: the captures the step's rule renders (a
+   kept member's capture bytes hold exactly that many NUL-terminated
+   values, or none); none for counts. */
+static int read_member(srd *r, pal_seqstate *s, member *m, bool may_be_empty, bool caps, uint32_t ncaps,
+                       uint64_t events, bool *empty)
 {
     size_t at = r->at;
     if (!have(r, STATE_MEMBER_FIXED)) return damaged(r, at, "the file ends inside a member");
@@ -1328,14 +1376,16 @@ static int read_member(srd *r, pal_seqstate *s, member *m, bool may_be_empty, ui
     const unsigned char *cap = r->b + r->at;
     r->at += caplen;
     if (!m) return 0;
+    if (caps && vhash) return damaged(r, at, "a value hash in a member of a sequence");
     if (caplen) {
         uint32_t nuls = 0;
         for (uint32_t i = 0; i < caplen; i++) nuls += cap[i] == 0;
         if (caplen > ncaps * (PAL_MAX_SEQ_CAPTURE + 1) || nuls != ncaps || cap[caplen - 1] != 0)
             return damaged(r, at, "a member's captures are not the %u values its step renders", ncaps);
     }
-    *m = (member){time, id, vhash, NULL, 0};
-    if (!copy_capture(s, m, (const char *)cap, caplen)) return pal_set_err(r->err, r->cap, "%s: out of memory", r->name);
+    *m = (member){time, id, {.vhash = vhash}};
+    if (caps && !copy_capture(s, m, (const char *)cap, caplen))
+        return pal_set_err(r->err, r->cap, "%s: out of memory", r->name);
     return 0;
 }
 
@@ -1384,13 +1434,13 @@ static int read_entry(srd *r, pal_seqstate *s, const scorr *corr, uint32_t ncorr
                 stage_put(s, e, st, part);
             }
             for (uint32_t i = 0; i < st; i++)
-                if (read_member(r, s, part ? &part[i] : NULL, false, e ? step_captures(s->p, q, i) : 0, events, &empty))
+                if (read_member(r, s, part ? &part[i] : NULL, false, true, e ? step_captures(s->p, q, i) : 0, events, &empty))
                     return -1;
         }
     } else if (c->type == PQ_UNORDERED) {
         bool any = false;
         for (uint32_t j = 0; j < c->nsteps; j++) {
-            if (read_member(r, s, e ? &e->m[j] : NULL, true, e ? step_captures(s->p, q, j) : 0, events, &empty))
+            if (read_member(r, s, e ? &e->m[j] : NULL, true, true, e ? step_captures(s->p, q, j) : 0, events, &empty))
                 return -1;
             any |= !empty;
         }
@@ -1402,7 +1452,7 @@ static int read_entry(srd *r, pal_seqstate *s, const scorr *corr, uint32_t ncorr
         if (n == 0 || n >= c->threshold) return damaged(r, nat, "%u members for a count of %u", n, c->threshold);
         if (e && !room(s, e, n)) return pal_set_err(r->err, r->cap, "%s: out of memory", r->name);
         for (uint32_t i = 0; i < n; i++) {
-            if (read_member(r, s, e ? &e->m[i] : NULL, false, 0, events, &empty)) return -1;
+            if (read_member(r, s, e ? &e->m[i] : NULL, false, false, 0, events, &empty)) return -1;
             if (e) e->n = i + 1;
         }
     }

@@ -151,7 +151,9 @@ typedef struct pal_seq_match {
    the steps before it; every step of an unordered one; a count's step;
    the until only while the correlation has an entry.  The runtime drops
    the others before it makes their group keys: a hit the state would look
-   up and find nothing for costs nothing. */
+   up and find nothing for costs nothing; and it does not run their rules
+   at all when another step of the event holds (the watermark moves with
+   that one), only when none does. */
 uint32_t pal_seqstate_wanted(const pal_seqstate *s, uint32_t q);
 
 /* A hint, before pal_seqstate_begin: starts loading what applying h will
