@@ -677,10 +677,18 @@ static int record_id(evctx *e, const cJSON *root, const layout *l, unsigned *src
         pal_set_err(err, cap, "not a Windows event record: no EventID (%s)", where);
         return -1;
     }
-    if (!int_of(id, eid) || *eid < 0 || *eid > 65535 || (jstr(id) && id->valuestring[0] == '0' &&
-                                                          id->valuestring[1])) {
-        pal_set_err(err, cap, "%s: expected an event number, got %s", idname,
-                    jstr(id) ? dec_show(q, id->valuestring, strlen(id->valuestring), true) : dec_json_kind(id));
+    bool whole = int_of(id, eid) && !(jstr(id) && id->valuestring[0] == '0' && id->valuestring[1]);
+    if (whole && (*eid < 0 || *eid > 65535)) {
+        /* a whole number, but Windows event numbers are 16-bit: say which range and what came */
+        pal_set_err(err, cap, "%s: an event number is 0-65535, got %lld", idname, (long long)*eid);
+        return -1;
+    }
+    if (!whole) {
+        char num[40];
+        if (cJSON_IsNumber(id)) snprintf(num, sizeof num, "%.17g", id->valuedouble);
+        pal_set_err(err, cap, "%s: expected an event number (a whole number 0-65535), got %s", idname,
+                    jstr(id) ? dec_show(q, id->valuestring, strlen(id->valuestring), true)
+                    : cJSON_IsNumber(id) ? num : dec_json_kind(id));
         return -1;
     }
     if (!chan && prov) *src = pal_win_source_of_provider_id(prov, strlen(prov), *eid);

@@ -1026,9 +1026,17 @@ static void test_refusals(void)
     CHECK_INT(decode("{\"Event\":{\"System\":{\"Channel\":\"Security\"},\"EventData\":{\"x\":1}}}"), -1);
     CHECK_STR(ERR, "not a Windows event record: no EventID (Event.System.EventID)");
     CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":\"4688x\",\"Channel\":\"Security\"}}}"), -1);
-    CHECK_STR(ERR, "Event.System.EventID: expected an event number, got \"4688x\"");
+    CHECK_STR(ERR, "Event.System.EventID: expected an event number (a whole number 0-65535), got \"4688x\"");
     CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":70000,\"Channel\":\"Security\"}}}"), -1);
-    CHECK_STR(ERR, "Event.System.EventID: expected an event number, got a number");
+    CHECK_STR(ERR, "Event.System.EventID: an event number is 0-65535, got 70000");
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":-1,\"Channel\":\"Security\"}}}"), -1);
+    CHECK_STR(ERR, "Event.System.EventID: an event number is 0-65535, got -1");
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":\"65536\",\"Channel\":\"Security\"}}}"), -1);
+    CHECK_STR(ERR, "Event.System.EventID: an event number is 0-65535, got 65536");
+    CHECK_INT(decode("{\"Event\":{\"System\":{\"EventID\":4688.5,\"Channel\":\"Security\"}}}"), -1);
+    CHECK_STR(ERR, "Event.System.EventID: expected an event number (a whole number 0-65535), got 4688.5");
+    CHECK_INT(decode("{\"EventID\":true}"), -1);
+    CHECK_STR(ERR, "EventID: expected an event number (a whole number 0-65535), got true");
     CHECK_INT(decode("{\"EventID\":4105}"), -1);
     CHECK_STR(ERR, "unsupported Sysmon EventID 4105 (palisade maps 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, "
                    "17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 29, 255)");
