@@ -558,6 +558,7 @@ const pal_win_field pal_win_fields[] = {
     {SEC, V, {5145}, "RelativeTargetName", ED("RelativeTargetName")},
     {SEC, V, {5140, 5145}, "IpAddress", "source.ip"},
     {SEC, V, {5140, 5145}, "IpPort", "source.port"},
+    {SEC, PWC_INBOUND, {5140, 5145}, "IpAddress", "network.direction"},   /* accessed from IpAddress */
     {SEC, V, {5140, 5145, 4662, 4657, 4663}, "ObjectType", ED("ObjectType")},
     {SEC, V, {5140, 5145, 4662, 4663}, "AccessMask", ED("AccessMask")},
     {SEC, V, {5140, 5145, 4662, 4663}, "AccessList", ED("AccessList")},

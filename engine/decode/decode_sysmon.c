@@ -578,6 +578,9 @@ static void apply_row(evctx *e, const pal_win_field *f, int fi, const cJSON *v, 
         if (str_eq_ci(s, "%%14592") || str_eq_ci(s, "Inbound")) ev_str_at(e, fi, "inbound", 7);
         else if (str_eq_ci(s, "%%14593") || str_eq_ci(s, "Outbound")) ev_str_at(e, fi, "outbound", 8);
         break;
+    case PWC_INBOUND:
+        if (s && *s && strcmp(s, "-") != 0) ev_str_at(e, fi, "inbound", 7);
+        break;
     case PWC_IP_PROTOCOL: {
         int64_t p;
         if (!int_of(v, &p)) { if (s) ev_str_lower_at(e, fi, s, strlen(s)); break; }
