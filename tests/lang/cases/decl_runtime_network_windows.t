@@ -5,7 +5,8 @@
 # are of kind network, so that policies and Sigma see them, but carry no
 # address: the section's default decided each one ("connection not
 # allowed").  Security 5140/5145 (a share accessed from source.ip) are
-# inbound: an inbound entry and the default test their source.ip.  ECS
+# inbound: an inbound entry, an entry without a direction (the remote end)
+# and the default test their source.ip.  ECS
 # network events with an address or a port are decided, one with neither
 # is not.
 %%POLICY
@@ -15,6 +16,7 @@ runtime "net" {
     allow inbound ip internal
     allow outbound ip internal
     deny inbound ip 198.51.100.0/24 effect prevent
+    deny ip 192.0.2.0/24 effect block
     default effect alert
   }
 }
@@ -30,6 +32,7 @@ runtime "net" {
 {"event":{"category":["network"]},"host":{"name":"h1"},"network":{"direction":"outbound"},"destination":{"ip":"203.0.113.9"}}
 {"event":{"category":["network"]},"host":{"name":"h1"},"destination":{"port":4444}}
 {"event":{"category":["network"]},"host":{"name":"h1"},"network":{"direction":"outbound"},"source":{"ip":"203.0.113.9"}}
+{"winlog":{"channel":"Security","provider_name":"Microsoft-Windows-Security-Auditing","event_id":5145,"event_data":{"ShareName":"\\\\*\\C$","RelativeTargetName":"y.exe","IpAddress":"192.0.2.9","IpPort":"49753","ObjectType":"File"}}}
 %%EXPECT
 {"line":1,"effect":"allow","matches":[]}
 {"line":2,"effect":"allow","matches":[]}
@@ -42,3 +45,4 @@ runtime "net" {
 {"line":9,"effect":"alert","matches":[{"rule":"net","effect":"alert","severity":"medium","message":"connection to 203.0.113.9 not allowed on host h1"}]}
 {"line":10,"effect":"alert","matches":[{"rule":"net","effect":"alert","severity":"medium","message":"connection to port 4444 not allowed on host h1"}]}
 {"line":11,"effect":"allow","matches":[]}
+{"line":12,"effect":"block","matches":[{"rule":"net","effect":"block","severity":"medium","message":"connection from 192.0.2.9 denied"}]}
