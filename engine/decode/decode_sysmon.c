@@ -520,9 +520,13 @@ static const char *level_name(int64_t lv)
 }
 
 /* NXLog's im_msvistalog writes its own EventType (the severity) at the top
-   level, where the flat layout keeps the record's data: not the record's. */
+   level, where the flat layout keeps the record's data: not the record's.
+   Channel there is the record's header. */
 static bool nxlog_header(const char *key, const char *v)
 {
+    /* the record's own channel, never its data (System 104's Channel, the
+       log it cleared, has no place of its own there) */
+    if (!strcmp(key, "Channel")) return true;
     static const char *const sev[] = {"INFO", "WARNING", "ERROR", "AUDIT_SUCCESS", "AUDIT_FAILURE", "CRITICAL",
                                       "VERBOSE"};
     if (!v || strcmp(key, "EventType") != 0) return false;
