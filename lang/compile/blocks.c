@@ -583,6 +583,19 @@ void cg_firewall(pal_cc *cc, pal_decl *d)
         out_scope = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
         cg_stack(cc, -1);
     }
+    /* As a runtime network section, a firewall decides connections: events
+       with an end it can name — an address, the destination's name or
+       port, a container at either end.  A BITS job or an SMB client failure
+       (kind network, no address) is none; without this the default decided
+       each ("connection -> is not allowed by the firewall"). */
+    static const char *const ends_named[] = {"source.ip", "destination.ip", "destination.domain", "destination.port",
+                                             "source.container.image.name", "destination.container.image.name"};
+    for (size_t k = 0; k < sizeof ends_named / sizeof ends_named[0]; k++) {
+        gen_field_exists(cc, ends_named[k]);
+        if (k) gen_or2(cc);
+    }
+    uint32_t out_unnamed = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
+    cg_stack(cc, -1);
     uint32_t oi = 0;
     for (pal_fwentry *e = d->fw; e; e = e->next, oi++) {
         net_any();
@@ -625,6 +638,7 @@ void cg_firewall(pal_cc *cc, pal_decl *d)
     }
     net.on = false;
     for (uint32_t i = 0; i < nends; i++) cg_patch(cc, ends[i], cg_here(cc), d->loc);
+    cg_patch(cc, out_unnamed, cg_here(cc), d->loc);
     if (d->scope) cg_patch(cc, out_scope, cg_here(cc), d->loc);
     cg_end_rule(cc, ri);
 }
