@@ -754,19 +754,15 @@ static void follow_open(agent *a, bool at_start)
     f->off = at_start ? 0 : lseek(fd, 0, SEEK_END);
     if (f->off < 0) f->off = 0;
     f->at_eof = false;
-    /* "line" is the line of the file: from the end, the lines before are
-       counted (read once, not decided), so the first one decided has its
-       number in the file (`sed -n Np FILE` finds it) */
-    long lines = 0;
-    static char buf[1 << 16];
-    for (off_t at = 0; at < f->off;) {
-        size_t want = f->off - at < (off_t)sizeof buf ? (size_t)(f->off - at) : sizeof buf;
-        ssize_t n = pread(fd, buf, want, at);
-        if (n <= 0) break;
-        for (const char *p = buf, *end = buf + n; (p = memchr(p, '\n', (size_t)(end - p))); p++) lines++;
-        at += n;
-    }
-    f->s.lines.lineno = lines;
+    /* From the end, "line" counts the lines after the start position from
+       1, as tail -F shows them: counting the lines before would read the
+       whole file at start (minutes on a multi-GB log).  The start message
+       says so, with the byte the count starts at. */
+    f->s.lines.lineno = 0;
+    if (!at_start && f->off > 0)
+        fprintf(stderr, "palisade agent: %s is followed from its end (byte %lld): decisions' \"line\" counts "
+                "the lines after it from 1, not the file's lines (--from-start reads and numbers the whole file)\n",
+                f->path, (long long)f->off);
 }
 
 /* The followed path names a new file (rotated) or the file starts again

@@ -148,10 +148,12 @@ static char *repo_of(const char *file, char **rel)
     char probe[4200];
     char cur[4096];
     snprintf(cur, sizeof cur, "%s", dir);
+    bool in_repo = false;
     for (int depth = 0; depth < 64; depth++) {
         snprintf(probe, sizeof probe, "%s/.palisade.yaml", cur);
         if (is_file(probe)) {
             snprintf(dir, sizeof dir, "%s", cur);
+            in_repo = true;
             break;
         }
         snprintf(probe, sizeof probe, "%s/.git", cur);
@@ -159,6 +161,22 @@ static char *repo_of(const char *file, char **rel)
         char *s = strrchr(cur, '/');
         if (stat(probe, &st) == 0 || !s || s == cur) break;
         *s = 0;
+    }
+    if (!in_repo) {
+        /* No repo holds it: its own directory is the repo, and the file is
+           named as given, as build/eval/test name it (../web/a.pal, not
+           a.pal).  Only when the given directory is the real one and the
+           name the same (not a symlink to another name), so the file linted
+           is the file named. */
+        const char *gslash = strrchr(file, '/');
+        char given_dir[4096], given_real[4096];
+        if (gslash) snprintf(given_dir, sizeof given_dir, "%.*s", gslash == file ? 1 : (int)(gslash - file), file);
+        else snprintf(given_dir, sizeof given_dir, ".");
+        const char *given_base = gslash ? gslash + 1 : file;
+        if (realpath(given_dir, given_real) && !strcmp(given_real, dir) && slash && !strcmp(given_base, slash + 1)) {
+            *rel = strdup(given_base);
+            return strdup(given_dir);
+        }
     }
     size_t dn = strlen(dir);
     *rel = strdup(real + dn + (dir[dn - 1] == '/' ? 0 : 1));

@@ -268,6 +268,9 @@ static const pal_field event_fields[] = {
     /* System 16 (hive history cleared), 4100 (ISATAP) */
     {"winlog.event_data.HiveName", NULL, PT_STRING, 0, A},   /* every kind: the System keyword searches read it */
     {"winlog.event_data.IsatapRouter", NULL, PT_STRING, 0, C},
+    /* System 104 (a log cleared): which log, and the file it was saved to */
+    {"winlog.event_data.Channel", NULL, PT_STRING, 0, C},
+    {"winlog.event_data.BackupPath", NULL, PT_PATH, 0, C},
     /* the unnamed Data values of a record, one a line (Application, classic PowerShell, DNS Server, MSExchange, KDC) */
     {"winlog.event_data.Data", NULL, PT_STRING, 0, A},
     /* Windows Defender (its names without their spaces: "Threat Name" is ThreatName) */

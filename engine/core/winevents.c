@@ -558,6 +558,7 @@ const pal_win_field pal_win_fields[] = {
     {SEC, V, {5145}, "RelativeTargetName", ED("RelativeTargetName")},
     {SEC, V, {5140, 5145}, "IpAddress", "source.ip"},
     {SEC, V, {5140, 5145}, "IpPort", "source.port"},
+    {SEC, PWC_INBOUND, {5140, 5145}, "IpAddress", "network.direction"},   /* accessed from IpAddress */
     {SEC, V, {5140, 5145, 4662, 4657, 4663}, "ObjectType", ED("ObjectType")},
     {SEC, V, {5140, 5145, 4662, 4663}, "AccessMask", ED("AccessMask")},
     {SEC, V, {5140, 5145, 4662, 4663}, "AccessList", ED("AccessList")},
@@ -663,6 +664,10 @@ const pal_win_field pal_win_fields[] = {
        history cleared, 4100 ISATAP, 42 KDC (unnamed Data) ---- */
     {PW_SYSTEM, V, {104}, "SubjectUserName", ED("SubjectUserName")},
     {PW_SYSTEM, V, {104}, "SubjectDomainName", ED("SubjectDomainName")},
+    /* which log was cleared, and where it was saved ("" when not); the flat
+       layout has no place for it: its top-level Channel is the record's (System) */
+    {PW_SYSTEM, V, {104}, "Channel", ED("Channel")},
+    {PW_SYSTEM, V, {104}, "BackupPath", ED("BackupPath")},
     {PW_SYSTEM, V, {16}, "HiveName", ED("HiveName")},
     {PW_SYSTEM, V, {4100}, "IsatapRouter", ED("IsatapRouter")},
     {PW_SYSTEM, PWC_DATA, {42, 4100}, "Data", ED("Data")},

@@ -125,6 +125,8 @@ typedef enum pal_win_conv {
     PWC_HEX_INT,        /* "0x1a2c" (Security's pids) or decimal -> int */
     PWC_INITIATED,      /* Sysmon Initiated: "true" -> outbound, else inbound */
     PWC_WFP_DIRECTION,  /* "%%14592"/"Inbound" -> inbound, "%%14593"/"Outbound" -> outbound */
+    PWC_INBOUND,        /* the client's address of a record that is an inbound connection (a share
+                           accessed: Security 5140/5145) -> inbound, when it is one ("-": none) */
     PWC_IP_PROTOCOL,    /* 6 -> tcp, 17 -> udp, 1 -> icmp, 58 -> ipv6-icmp */
     PWC_UTC_TIME,       /* "2024-03-12 10:05:00.120" -> "2024-03-12T10:05:00.120Z" */
     PWC_DNS_RESULTS,    /* QueryResults -> the addresses (CNAME entries skipped) */

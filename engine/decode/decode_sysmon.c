@@ -520,9 +520,13 @@ static const char *level_name(int64_t lv)
 }
 
 /* NXLog's im_msvistalog writes its own EventType (the severity) at the top
-   level, where the flat layout keeps the record's data: not the record's. */
+   level, where the flat layout keeps the record's data: not the record's.
+   Channel there is the record's header. */
 static bool nxlog_header(const char *key, const char *v)
 {
+    /* the record's own channel, never its data (System 104's Channel, the
+       log it cleared, has no place of its own there) */
+    if (!strcmp(key, "Channel")) return true;
     static const char *const sev[] = {"INFO", "WARNING", "ERROR", "AUDIT_SUCCESS", "AUDIT_FAILURE", "CRITICAL",
                                       "VERBOSE"};
     if (!v || strcmp(key, "EventType") != 0) return false;
@@ -577,6 +581,9 @@ static void apply_row(evctx *e, const pal_win_field *f, int fi, const cJSON *v, 
     case PWC_WFP_DIRECTION:
         if (str_eq_ci(s, "%%14592") || str_eq_ci(s, "Inbound")) ev_str_at(e, fi, "inbound", 7);
         else if (str_eq_ci(s, "%%14593") || str_eq_ci(s, "Outbound")) ev_str_at(e, fi, "outbound", 8);
+        break;
+    case PWC_INBOUND:
+        if (s && *s && strcmp(s, "-") != 0) ev_str_at(e, fi, "inbound", 7);
         break;
     case PWC_IP_PROTOCOL: {
         int64_t p;
@@ -677,10 +684,18 @@ static int record_id(evctx *e, const cJSON *root, const layout *l, unsigned *src
         pal_set_err(err, cap, "not a Windows event record: no EventID (%s)", where);
         return -1;
     }
-    if (!int_of(id, eid) || *eid < 0 || *eid > 65535 || (jstr(id) && id->valuestring[0] == '0' &&
-                                                          id->valuestring[1])) {
-        pal_set_err(err, cap, "%s: expected an event number, got %s", idname,
-                    jstr(id) ? dec_show(q, id->valuestring, strlen(id->valuestring), true) : dec_json_kind(id));
+    bool whole = int_of(id, eid) && !(jstr(id) && id->valuestring[0] == '0' && id->valuestring[1]);
+    if (whole && (*eid < 0 || *eid > 65535)) {
+        /* a whole number, but Windows event numbers are 16-bit: say which range and what came */
+        pal_set_err(err, cap, "%s: an event number is 0-65535, got %lld", idname, (long long)*eid);
+        return -1;
+    }
+    if (!whole) {
+        char num[40];
+        if (cJSON_IsNumber(id)) snprintf(num, sizeof num, "%.17g", id->valuedouble);
+        pal_set_err(err, cap, "%s: expected an event number (a whole number 0-65535), got %s", idname,
+                    jstr(id) ? dec_show(q, id->valuestring, strlen(id->valuestring), true)
+                    : cJSON_IsNumber(id) ? num : dec_json_kind(id));
         return -1;
     }
     if (!chan && prov) *src = pal_win_source_of_provider_id(prov, strlen(prov), *eid);

@@ -23,7 +23,8 @@ enum { T_GROUP = 1, T_TYPE, T_READ, T_CLAIM, T_MULTI, T_QUEUED, T_EXEC, T_XADD, 
 enum { P_DOWN = 0, P_SETUP, P_RECOVER, P_LIVE };
 enum { E_FED = 1, E_COMMITTING };
 enum { M_PRESENT = 0, M_NO_FIELD, M_DELETED };   /* the entry's event field */
-enum { TX_MAX = 512, BLOCK_MS = 2000, BACKOFF_MIN_MS = 100, BACKOFF_MAX_MS = 5000, LOG_EVERY_MS = 10000 };
+enum { TX_MAX = 512, BLOCK_MS = 2000, BACKOFF_MIN_MS = 100, BACKOFF_MAX_MS = 5000, LOG_EVERY_MS = 10000,
+       SETUP_TIMEOUT_MS = 10000 };
 
 typedef struct ent {
     char id[48];
@@ -53,6 +54,7 @@ struct pal_rstream {
     bool one_server;
     int phase;
     int setup_left;
+    long long setup_deadline_ms;  /* P_SETUP: given up then, and tried again as a refused connection is */
     long long reconnect_at_ms, last_log_ms;
     unsigned backoff_ms;
     unsigned long long suppressed_logs;
@@ -109,6 +111,7 @@ pal_rstream *pal_rstream_new(const pal_rstream_opts *o, pal_session_counts *coun
     if (!rs->o.read_count) rs->o.read_count = 512;
     if (rs->o.read_count > rs->o.max_inflight) rs->o.read_count = rs->o.max_inflight;
     if (!rs->o.out_limit) rs->o.out_limit = 4u << 20;
+    if (rs->o.setup_timeout_ms <= 0) rs->o.setup_timeout_ms = SETUP_TIMEOUT_MS;
     if (!rs->o.in.field[0]) strcpy(rs->o.in.field, "event");
     if (!rs->o.out.field[0]) strcpy(rs->o.out.field, "decision");
     if (!rs->o.in.has_group) {
@@ -229,6 +232,7 @@ static void connect_all(pal_rstream *rs, long long now)
     }
     rs->phase = P_SETUP;
     rs->setup_left = 0;
+    rs->setup_deadline_ms = now + rs->o.setup_timeout_ms;
     const char *o = rs->o.in.stream;
     if (pal_resp_commandv(rs->cm, T_GROUP, 6, (const char *[]){"XGROUP", "CREATE", o, rs->o.in.group, rs->o.in.start, "MKSTREAM"}) == 0)
         rs->setup_left++;
@@ -780,8 +784,32 @@ void pal_rstream_handle(pal_rstream *rs, const struct pollfd *fds, size_t n, pal
     }
 }
 
+/* The setup took too long: a name lookup that never answers (its thread
+   stays out, and the next attempt waits for it rather than starting
+   another: resp.c), a connect to an address that drops the SYN, a TLS
+   handshake or a server that never replies.  Said as what was waited for,
+   then retried as a refused connection is (reset's back-off). */
+static void setup_timed_out(pal_rstream *rs, long long now)
+{
+    pal_resp *cs[3] = {rs->cm, rs->rd, rs->ou};
+    const pal_resp *late = NULL;
+    for (int i = 0; i < 3 && !late; i++)   /* the first one not up says what was waited for */
+        if (cs[i] && pal_resp_state(cs[i]) != PAL_RESP_UP) late = cs[i];
+    const pal_redis_url *u = late == rs->ou ? &rs->o.out : &rs->o.in;
+    char where[300], why[600];
+    pal_redis_url_where(u, where, sizeof where);
+    int st = late ? pal_resp_state(late) : PAL_RESP_UP;
+    const char *what = st == PAL_RESP_RESOLVING ? "the host name lookup gave no answer"
+                       : st == PAL_RESP_CONNECTING ? "the connection was not accepted"
+                       : st == PAL_RESP_HANDSHAKE ? "the TLS handshake did not finish"
+                       : "the server did not answer the setup (XGROUP CREATE, TYPE)";
+    snprintf(why, sizeof why, "%.250s: %s within %lld s", where, what, (rs->o.setup_timeout_ms + 999) / 1000);
+    reset(rs, now, why);
+}
+
 void pal_rstream_step(pal_rstream *rs, pal_decider *d, long long now)
 {
+    if (rs->phase == P_SETUP && now >= rs->setup_deadline_ms) setup_timed_out(rs, now);
     if (rs->phase == P_DOWN && !rs->stopping && now >= rs->reconnect_at_ms) connect_all(rs, now);
     commit_decisions(rs, now);
     feed(rs, d);
@@ -790,12 +818,24 @@ void pal_rstream_step(pal_rstream *rs, pal_decider *d, long long now)
     issue_claim(rs, now);
 }
 
+static long long activity_timeout(const pal_rstream *rs, long long now);
+
 long long pal_rstream_timeout(const pal_rstream *rs, long long now)
 {
     if (rs->phase == P_DOWN) {
         if (rs->stopping) return -1;
         return rs->reconnect_at_ms > now ? rs->reconnect_at_ms - now : 0;
     }
+    long long t = activity_timeout(rs, now);
+    if (rs->phase == P_SETUP) {   /* woken at the setup's deadline */
+        long long left = rs->setup_deadline_ms > now ? rs->setup_deadline_ms - now : 0;
+        if (t < 0 || left < t) t = left;
+    }
+    return t;
+}
+
+static long long activity_timeout(const pal_rstream *rs, long long now)
+{
     if ((rs->cur_open || rs->fq) && !pal_session_blocked(&rs->s)) return 0;
     /* held lines wait for room in the queue (made by the next commit) or a worker's slot (its eventfd wakes the loop) */
     if (pal_session_held(&rs->s) && (!rs->s.workers || pal_workers_can_begin(rs->s.workers))) return 0;

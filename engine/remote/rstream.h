@@ -72,6 +72,7 @@ typedef struct pal_rstream_opts {
     unsigned max_inflight;        /* entries between read and ack (0: 4096) */
     unsigned read_count;          /* entries per read at most (0: 512) */
     size_t out_limit;             /* the decisions' queue (0: 4 MiB) */
+    long long setup_timeout_ms;   /* name lookup, connect, TLS and the setup replies, in all (0: 10000) */
 } pal_rstream_opts;
 
 typedef struct pal_rstream_stats {

@@ -187,6 +187,10 @@ static unsigned gm_runtime_message(int sec, bool deny, gm_piece *out)
                               .need = {"destination.ip", "destination.domain"}};
         out[n++] = (gm_piece){.before = " to port ", .alt = {GM_ALT("destination.port")},
                               .unless = {"destination.ip", "destination.domain"}};
+        /* an inbound record that names only its client (a share accessed
+           from source.ip: Security 5140/5145) */
+        out[n++] = (gm_piece){.before = " from ", .alt = {GM_ALT("source.ip")},
+                              .unless = {"destination.ip", "destination.domain", "destination.port"}};
         break;
     case 2:
         out[n++] = GM_TEXT("DNS query");

@@ -44,6 +44,14 @@ static void gen_field_eq_str(pal_cc *cc, const char *field, const char *s)
     cg_stack(cc, -1);
 }
 
+/* Pushes whether the event has the field. */
+static void gen_field_exists(pal_cc *cc, const char *field)
+{
+    cg_emit(cc, PAL_MK_A(OP_LOAD_FIELD, (uint32_t)field_index(field)));
+    cg_stack(cc, 1);
+    cg_emit(cc, OP_EXISTS);
+}
+
 /* Combines the two booleans on the stack with or (no short-circuit needed). */
 static void gen_or2(pal_cc *cc)
 {
@@ -353,8 +361,28 @@ void cg_runtime(pal_cc *cc, pal_decl *d)
            policies and Sigma see it, but it is no write and has no file.path
            for an allow entry to pass, so the default would decide them all. */
         uint32_t out_start = 0;
-        bool gated = sec == SEC_PROCESS || sec == SEC_FILE;
-        if (gated) {
+        bool gated = sec == SEC_PROCESS || sec == SEC_FILE || sec == SEC_NETWORK;
+        if (sec == SEC_NETWORK) {
+            /* A network section decides connections: events that carry the
+               address its entries test — the remote end, source.ip of an
+               inbound event, else destination.ip — or destination.port.  A
+               BITS job or an SMB client failure (kind network, no address)
+               is no connection to allow or deny, as Falco's network rules
+               see only connect/accept events with fd fields; without this
+               the default decided each one ("connection not allowed"). */
+            gen_field_exists(cc, "destination.ip");
+            gen_field_eq_str(cc, "network.direction", "inbound");
+            cg_emit(cc, OP_NOT);
+            gen_and2(cc);
+            gen_field_exists(cc, "source.ip");
+            gen_field_eq_str(cc, "network.direction", "inbound");
+            gen_and2(cc);
+            gen_or2(cc);
+            gen_field_exists(cc, "destination.port");
+            gen_or2(cc);
+            out_start = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
+            cg_stack(cc, -1);
+        } else if (gated) {
             const char *gate_field = sec == SEC_PROCESS ? "event.type" : "event.category";
             const char *gate_value = sec == SEC_PROCESS ? "start" : "file";
             uint32_t ft = (uint32_t)field_index(gate_field);
@@ -555,6 +583,19 @@ void cg_firewall(pal_cc *cc, pal_decl *d)
         out_scope = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
         cg_stack(cc, -1);
     }
+    /* As a runtime network section, a firewall decides connections: events
+       with an end it can name — an address, the destination's name or
+       port, a container at either end.  A BITS job or an SMB client failure
+       (kind network, no address) is none; without this the default decided
+       each ("connection -> is not allowed by the firewall"). */
+    static const char *const ends_named[] = {"source.ip", "destination.ip", "destination.domain", "destination.port",
+                                             "source.container.image.name", "destination.container.image.name"};
+    for (size_t k = 0; k < sizeof ends_named / sizeof ends_named[0]; k++) {
+        gen_field_exists(cc, ends_named[k]);
+        if (k) gen_or2(cc);
+    }
+    uint32_t out_unnamed = cg_emit_jump(cc, OP_JUMP_IF_FALSE);
+    cg_stack(cc, -1);
     uint32_t oi = 0;
     for (pal_fwentry *e = d->fw; e; e = e->next, oi++) {
         net_any();
@@ -597,6 +638,7 @@ void cg_firewall(pal_cc *cc, pal_decl *d)
     }
     net.on = false;
     for (uint32_t i = 0; i < nends; i++) cg_patch(cc, ends[i], cg_here(cc), d->loc);
+    cg_patch(cc, out_unnamed, cg_here(cc), d->loc);
     if (d->scope) cg_patch(cc, out_scope, cg_here(cc), d->loc);
     cg_end_rule(cc, ri);
 }

@@ -753,19 +753,27 @@ def scenario_follow():
     want = [(0, i) for i in range(1, 13)] + [(1, i) for i in range(1, 6)] + [(2, i) for i in range(1, 5)]
     check(got == want, "follow: line numbers restart in the new and the truncated file, which \"rotation\" names",
           "got %s" % got)
-    # from the end (no --from-start): the lines before are counted, not decided
+    # from the end (no --from-start): the lines before are neither decided
+    # nor read to be counted (a multi-GB log would delay the start); "line"
+    # counts from the start position, as tail -F shows lines, and the start
+    # message says so with the byte it starts at
     log2, out2 = os.path.join(d, "events2.log"), os.path.join(d, "decisions2.jsonl")
     append(log2, 3)
+    size = os.path.getsize(log2)
     a = Agent(["--policy", pol, "--follow", log2, "--output", out2], stdin=False)
     if ready(a, "follow from the end") is None:
         a.finish(signal.SIGKILL)
         return
-    append(log2, 1)                  # the agent opened the file at its end before it was ready
+    append(log2, 2)                  # the agent opened the file at its end before it was ready
     out = out2
-    decs = wait_decisions(1)
+    decs = wait_decisions(2)
     a.finish(signal.SIGTERM)
-    check(decs is not None and [(x.get("rotation", 0), x.get("line")) for x in decs] == [(0, 4)],
-          "follow from the end: the first line decided is numbered as the file's 4th", "got %s" % decs)
+    check(decs is not None and [(x.get("rotation", 0), x.get("line")) for x in decs] == [(0, 1), (0, 2)],
+          "follow from the end: lines counted from the start position (1, 2), not the file's (4, 5)", "got %s" % decs)
+    msg = [l for l in a.err if "followed from its end" in l]
+    check(msg == ["palisade agent: %s is followed from its end (byte %d): decisions' \"line\" counts the lines "
+                  "after it from 1, not the file's lines (--from-start reads and numbers the whole file)" % (log2, size)],
+          "follow from the end: the start message says line numbers are relative, and from which byte", "got %s" % msg)
 
 def scenario_limits_and_partial_lines():
     """More writers than the connection limit all get served; at SIGTERM a

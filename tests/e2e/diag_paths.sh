@@ -54,7 +54,26 @@ one=""
 "$PALISADE" lint a.pal >"$TMP/o" 2>&1; one="$one $(first_file "$TMP/o")"
 "$PALISADE" eval --policy ../web/a.pal --events /dev/null >"$TMP/o" 2>&1; one="$one $(first_file "$TMP/o")"
 "$PALISADE" test ../web/a.pal >"$TMP/o" 2>&1; one="$one $(first_file "$TMP/o")"
-expect_eq "one .pal file: eval, test and lint name it as given" "${one# }" "a.pal a.pal a.pal ../web/a.pal ../web/a.pal"
+"$PALISADE" lint ../web/a.pal >"$TMP/o" 2>&1; one="$one $(first_file "$TMP/o")"
+"$PALISADE" lint "$TMP/work/policies/web/a.pal" >"$TMP/o" 2>&1; one="$one $(first_file "$TMP/o")"
+expect_eq "one .pal file: eval, test and lint name it as given" "${one# }" \
+    "a.pal a.pal a.pal ../web/a.pal ../web/a.pal ../web/a.pal $TMP/work/policies/web/a.pal"
+mkdir -p "$TMP/work/elsewhere" && cd "$TMP/work/elsewhere" || exit 2
+"$PALISADE" lint ../policies/web/a.pal >"$TMP/o" 2>&1
+expect_eq "lint from a sibling directory: the file as given" "$(first_file "$TMP/o")" "../policies/web/a.pal"
+"$PALISADE" lint -f github ../policies/web/a.pal >"$TMP/o" 2>&1
+check "lint's GitHub annotation names it as given too" grep -q '^::error file=\.\./policies/web/a\.pal,line=4' "$TMP/o"
+# inside a repo (a .palisade.yaml above the file) lint keeps the path inside
+# the checkout, whatever spelling was given: SARIF and GitHub annotations
+# need checkout-relative paths
+mkdir -p "$TMP/work/checkout/sub"
+: >"$TMP/work/checkout/.palisade.yaml"
+cp "$TMP/work/policies/web/a.pal" "$TMP/work/checkout/sub/a.pal"
+cd "$TMP/work/checkout" || exit 2
+"$PALISADE" lint ./sub/../sub/a.pal >"$TMP/o" 2>&1
+expect_eq "lint inside a repo: the checkout-relative path" "$(first_file "$TMP/o")" "sub/a.pal"
+"$PALISADE" lint -f github ./sub/../sub/a.pal >"$TMP/o" 2>&1
+check "lint's annotation inside a repo: checkout-relative" grep -q '^::error file=sub/a\.pal,line=4' "$TMP/o"
 
 # the agent's reload names it the same way (the policy broken after start)
 cd "$TMP/work" || exit 2

@@ -872,7 +872,7 @@ static void test_sysmon_winlogbeat(void)
     CHECK_STR(S("event.action"), "application-event");
     CHECK_STR(S("winlog.provider_name"), "Foo");
     CHECK_INT(decode("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":\"one\"}}"), -1);
-    CHECK_STR(ERR, "winlog.event_id: expected an event number, got \"one\"");
+    CHECK_STR(ERR, "winlog.event_id: expected an event number (a whole number 0-65535), got \"one\"");
     CHECK_INT(decode_fmt("{\"process\":{\"name\":\"x\"}}", PAL_INPUT_SYSMON, NULL), -1);
     CHECK_STR(ERR, "not a Windows event record: no EventID (winlog.event_id or EventID)");
 }

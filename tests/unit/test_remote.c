@@ -476,6 +476,92 @@ static void test_rstream_lookup_held(void)
     pal_resp_set_resolver(NULL);
 }
 
+/* What fn writes to standard error, into buf. */
+static void stderr_of(void (*fn)(void *), void *arg, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    fflush(stderr);
+    int saved = dup(2);
+    FILE *tmp = tmpfile();
+    if (saved < 0 || !tmp) { fn(arg); return; }
+    dup2(fileno(tmp), 2);
+    fn(arg);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    rewind(tmp);
+    size_t n = fread(buf, 1, cap - 1, tmp);
+    buf[n] = 0;
+    fclose(tmp);
+}
+
+typedef struct step_at { pal_rstream *rs; long long now; } step_at;
+static void step_it(void *arg) { step_at *s = arg; pal_rstream_step(s->rs, NULL, s->now); }
+
+/* A name that never answers: the member's setup gives up at its deadline
+   with an error that says what it waited for, and connects again after the
+   back-off, as for a refused connection — while the lookup still out is
+   waited for again, not started again (one thread for the connection).
+   The clock is the caller's: no sleeping, no timing. */
+static void test_rstream_setup_timeout(void)
+{
+    pal_resp_set_resolver(held_resolver);
+    hold();
+    pal_rstream_opts o;
+    memset(&o, 0, sizeof o);
+    char err[300];
+    CHECK_INT(pal_redis_url_parse("redis://never-answers.invalid:6379/in?group=g&consumer=c", &o.in, err, sizeof err), 0);
+    CHECK_INT(pal_redis_url_parse("redis://never-answers.invalid:6379/out", &o.out, err, sizeof err), 0);
+    pal_session_counts counts;
+    memset(&counts, 0, sizeof counts);
+    pal_rstream *rs = pal_rstream_new(&o, &counts, err, sizeof err);
+    CHECK(rs != NULL);
+    if (!rs) return;
+    int before = threads_now();
+    pal_rstream_step(rs, NULL, 1000);   /* connects: both connections look the name up */
+    wait_entered();
+    /* the loop is woken at the deadline: 10 s after the attempt began */
+    CHECK_INT(pal_rstream_timeout(rs, 1000), 10000);
+    CHECK_INT(pal_rstream_timeout(rs, 7000), 4000);
+    char log[2048];
+    step_at sa = {rs, 10999};
+    stderr_of(step_it, &sa, log, sizeof log);
+    CHECK_STR(log, "");   /* not yet */
+    pal_rstream_stats st;
+    pal_rstream_get_stats(rs, &st);
+    CHECK_INT(st.reconnects, 0);
+    sa.now = 11000;
+    stderr_of(step_it, &sa, log, sizeof log);
+    CHECK(strstr(log, "palisade agent: redis: never-answers.invalid:6379: the host name lookup gave no answer "
+                      "within 10 s; connecting again in ") == log);
+    pal_rstream_get_stats(rs, &st);
+    CHECK_INT(st.reconnects, 1);
+    CHECK_INT(st.attempts, 1);
+    CHECK(!st.up);
+    /* down: woken for the next attempt within the back-off (100 ms, jittered) */
+    long long wait = pal_rstream_timeout(rs, 11000);
+    CHECK(wait > 0 && wait <= 200);
+    sa.now = 11000 + wait;
+    stderr_of(step_it, &sa, log, sizeof log);
+    pal_rstream_get_stats(rs, &st);
+    CHECK_INT(st.attempts, 2);
+    CHECK_INT(pal_rstream_timeout(rs, 11000 + wait), 10000);
+    /* the second attempt times out as well, and the lookups still out were
+       not started again: no thread more than the connections' own */
+    sa.now = 11000 + wait + 10000;
+    stderr_of(step_it, &sa, log, sizeof log);
+    CHECK(strstr(log, "the host name lookup gave no answer within 10 s") != NULL);
+    pal_rstream_get_stats(rs, &st);
+    CHECK_INT(st.reconnects, 2);
+    int grew = threads_now() - before;
+    CHECK(grew <= 2);   /* one lookup each for the reads' and the commands' connections */
+    if (grew > 2) fprintf(stderr, "  %d lookup threads for two connections\n", grew);
+    CHECK(!gave_up());
+    pal_rstream_free(rs);
+    release();
+    pal_resp_set_resolver(NULL);
+}
+
 /* ---- the reply path, without a server ---- */
 
 static const char *POLICY = "package t\n\nrule \"echo\" {\n  on process\n  when process.name like \"*\"\n  effect alert\n"
@@ -621,6 +707,7 @@ int main(void)
     test_lookup_off_loop();
     test_lookup_one_per_connection();
     test_rstream_lookup_held();
+    test_rstream_setup_timeout();
     test_same_server();
     test_durations();
     return unit_result("test_remote");
