@@ -725,11 +725,22 @@ static int listen_unix(const char *path, char *err, size_t cap)
     }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) { snprintf(err, cap, "%s: socket: %s", path, strerror(errno)); return -1; }
+    /* Bound under a temporary name and renamed into place once listening, so
+       the socket file appearing means the agent accepts: a client (or a
+       script waiting for the file) never meets a bound socket that refuses
+       connections because listen() has not run yet. Where the temporary name
+       would not fit sun_path, the path is bound directly. */
+    struct sockaddr_un tmp = sa;
+    int n = snprintf(tmp.sun_path, sizeof tmp.sun_path, "%s.%ld~", path, (long)getpid());
+    bool staged = n > 0 && (size_t)n < sizeof tmp.sun_path;
+    if (!staged) tmp = sa;
+    else unlink(tmp.sun_path);
     mode_t old = umask(0177);   /* the socket file is created 0600: only this user may write events or ask */
-    int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+    int rc = bind(fd, (struct sockaddr *)&tmp, sizeof tmp);
     umask(old);
-    if (rc != 0 || listen(fd, 128) != 0) {
+    if (rc != 0 || listen(fd, 128) != 0 || (staged && rename(tmp.sun_path, path) != 0)) {
         snprintf(err, cap, "%s: cannot listen: %s", path, strerror(errno));
+        if (rc == 0) unlink(tmp.sun_path);
         close(fd);
         return -1;
     }

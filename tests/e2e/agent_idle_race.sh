@@ -6,6 +6,9 @@
 # poll(), built here: armed, the first poll that times out waits, its
 # return held, until the test has written the next line and says go.  So
 # the line is in the socket, unread, when the idle deadline has passed.
+# The shim also holds listen() 300 ms after bind(): the socket file must
+# not appear before the agent accepts (a client that waits for the file
+# and connects at once was refused under load).
 . "$(dirname "$0")/lib/harness.sh"
 python3 - <<'PYEOF'
 import json, os, socket, subprocess, time
@@ -31,6 +34,13 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
         unlink(go);
     }
     return r;
+}
+
+int listen(int fd, int backlog)
+{
+    int (*real)(int, int) = (int (*)(int, int))dlsym(RTLD_NEXT, "listen");
+    usleep(300000);
+    return real(fd, backlog);
 }
 '''
 src, lib = os.path.join(TMP, "idlepoll.c"), os.path.join(TMP, "idlepoll.so")
@@ -64,7 +74,13 @@ def lines():
 ev = lambda n: (json.dumps({"event": {"category": ["process"]}, "process": {"name": n}}) + "\n").encode()
 check(wait_for(lambda: os.path.exists(lsock)), "the agent listens", open(log.name).read())
 c = socket.socket(socket.AF_UNIX)
-c.connect(lsock)
+try:
+    c.connect(lsock)
+    ok("the socket file appears only once the agent accepts")
+except OSError as e:
+    bad("the socket file appears only once the agent accepts", "connect as soon as it exists: %s" % e)
+    a.kill()
+    finish()
 c.sendall(ev("first"))
 check(wait_for(lambda: len(lines()) >= 1), "the first line is decided", lines())
 open(arm, "w").close()
