@@ -100,6 +100,8 @@ int agent_watch_follow(agent_policy *ap, const char *path);
 void agent_watch_read(agent_policy *ap, bool *policy_changed, bool *follow_changed);
 
 /* Starts a reload child.  Returns 0, or -1 with err (fork failed). */
+/* The child's side: the hidden command `palisade __reload-child` (main.c). */
+int agent_reload_child(int argc, char **argv);
 int agent_reload_start(agent_policy *ap, char *err, size_t cap);
 /* The pipe is readable: reads what is there.  Returns 0 while the child
    is still sending, 1 with *out (and *sig) when a new program loaded and

@@ -11,14 +11,18 @@
  * still being written.  Watches use IN_MASK_ADD so the followed file may
  * live in the same directory as the policy.
  *
- * Rebuilding.  A child process (fork, no exec: the agent is one thread, so
- * the child inherits no lock held by another) does the slow, risky part —
- * parse and compile a whole repo, or read a 256 MiB file — and writes one
- * message to a pipe: 'B' and the bundle bytes, or 'E' and why not.  The
+ * Rebuilding.  A child process does the slow, risky part — parse and
+ * compile a whole repo, or read a 256 MiB file — and writes one message to
+ * a pipe: 'B' and the bundle bytes, or 'E' and why not.  The child is the
+ * agent's own binary exec'ed afresh (`palisade __reload-child`, its stdout
+ * the pipe), not a bare fork: the agent has worker, writer and lookup
+ * threads, and a fork keeps whatever lock one of them held at that moment
+ * (an allocator's, stdio's) locked forever in the child — a compile after a
+ * bare fork could hang (it did, under ASan with --threads 4).  Between fork
+ * and exec the child only calls async-signal-safe functions.  The
  * compiler's diagnostics go to the agent's stderr straight from the child.
- * The child leaves with _exit, so it never flushes the agent's buffers or
- * runs its exit handlers.  The parent trusts nothing it reads from the
- * pipe: the bytes go through pal_bundle_open, exactly as a file would.
+ * The parent trusts nothing it reads from the pipe: the bytes go through
+ * pal_bundle_open, exactly as a file would.
  */
 #include "cli/agent.h"
 
@@ -271,7 +275,7 @@ static void close_inherited(int keep)
     for (int i = 0; i < n; i++) close(fds[i]);
 }
 
-static void child_main(const agent_policy *ap, int fd)
+static void child_main(const char *path, bool is_bundle, unsigned settle_ms, int fd)
 {
     sigset_t none;
     sigemptyset(&none);
@@ -281,18 +285,18 @@ static void child_main(const agent_policy *ap, int fd)
     close_inherited(fd);
     char err[1024];
     pal_snapshot_opts so = {0};
-    so.settle_ms = ap->settle_ms;
+    so.settle_ms = settle_ms;
     so.max_wait_ms = AGENT_SNAPSHOT_WAIT_MS;
     so.probe_writers = true;
     so.diag_out = stderr;
     char prefix[4200];   /* files named as the user can open them, as build names them */
     struct stat pst;
-    pal_diag_repo_prefix(ap->path, stat(ap->path, &pst) == 0 && S_ISREG(pst.st_mode), prefix, sizeof prefix);
+    pal_diag_repo_prefix(path, stat(path, &pst) == 0 && S_ISREG(pst.st_mode), prefix, sizeof prefix);
     so.diag_prefix = prefix;
-    if (ap->is_bundle) {
+    if (is_bundle) {
         unsigned char *buf;
         size_t len;
-        if (pal_read_file_snapshot(ap->path, PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES, &so, &buf, &len, NULL, err,
+        if (pal_read_file_snapshot(path, PAL_MAX_BUNDLE_BYTES + PAL_SIG_TRAILER_BYTES, &so, &buf, &len, NULL, err,
                                    sizeof err))
             child_fail(fd, "%s%s", err, "");
         if (write_all(fd, "B", 1) || write_all(fd, buf, len)) _exit(1);
@@ -301,21 +305,33 @@ static void child_main(const agent_policy *ap, int fd)
     pal_compile_opts o = {0};
     o.revision = "";
     unsigned errors = 0, warnings = 0;
-    pal_program *p = pal_compile_snapshot(ap->path, &o, &so, &errors, &warnings, NULL, err, sizeof err);
+    pal_program *p = pal_compile_snapshot(path, &o, &so, &errors, &warnings, NULL, err, sizeof err);
     if (!p && !errors) child_fail(fd, "%s%s", err, "");
     if (!p) {
         snprintf(err, sizeof err, "%u error%s", errors, errors == 1 ? "" : "s");
-        child_fail(fd, "%s: does not compile (%s, above)", ap->path, err);
+        child_fail(fd, "%s: does not compile (%s, above)", path, err);
     }
     char rev[512];
-    cli_directory_revision(ap->path, p, rev, sizeof rev);
+    cli_directory_revision(path, p, rev, sizeof rev);
     (void)pal_index_attach_hints(p);   /* so the agent proves the index instead of searching (index.h) */
     unsigned char *buf;
     size_t len;
     if (pal_bundle_write_rev(p, rev, &buf, &len) != 0)
-        child_fail(fd, "%s: the compiled program cannot be written as a bundle (over %s bytes?)", ap->path, "256 MiB");
+        child_fail(fd, "%s: the compiled program cannot be written as a bundle (over %s bytes?)", path, "256 MiB");
     if (write_all(fd, "B", 1) || write_all(fd, buf, len)) _exit(1);
     _exit(0);
+}
+
+/* `palisade __reload-child PATH SETTLE_MS bundle|tree`, exec'ed by
+   agent_reload_start with the pipe as stdout: never returns. */
+int agent_reload_child(int argc, char **argv)
+{
+    if (argc != 4 || (strcmp(argv[3], "bundle") && strcmp(argv[3], "tree"))) {
+        fprintf(stderr, "palisade __reload-child: for the agent's own use (PATH SETTLE_MS bundle|tree)\n");
+        _exit(2);
+    }
+    child_main(argv[1], !strcmp(argv[3], "bundle"), (unsigned)strtoul(argv[2], NULL, 10), STDOUT_FILENO);
+    _exit(1);
 }
 
 int agent_reload_start(agent_policy *ap, char *err, size_t cap)
@@ -324,6 +340,12 @@ int agent_reload_start(agent_policy *ap, char *err, size_t cap)
     /* directories made since the last look are watched before the child
        reads them: a change after this is heard, one before it is compiled */
     agent_policy_watch(ap);
+    /* everything the child needs is made before the fork: after it, only
+       async-signal-safe calls until exec */
+    char settle[24];
+    snprintf(settle, sizeof settle, "%u", ap->settle_ms);
+    char *argv[] = {"palisade", "__reload-child", (char *)ap->path, settle, ap->is_bundle ? "bundle" : "tree", NULL};
+    static const char exec_failed[] = "Ecannot start a reload: exec /proc/self/exe failed";
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
         snprintf(err, cap, "cannot start a reload: pipe: %s", strerror(errno));
@@ -338,9 +360,11 @@ int agent_reload_start(agent_policy *ap, char *err, size_t cap)
         return -1;
     }
     if (pid == 0) {
-        close(fds[0]);
-        child_main(ap, fds[1]);
-        _exit(1);
+        /* dup2's copy does not carry O_CLOEXEC: the pipe survives exec as stdout */
+        if (dup2(fds[1], STDOUT_FILENO) >= 0) execv("/proc/self/exe", argv);
+        ssize_t w = write(fds[1], exec_failed, sizeof exec_failed - 1);
+        (void)w;
+        _exit(127);
     }
     close(fds[1]);
     fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);

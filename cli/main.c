@@ -3,6 +3,7 @@
  * `palisade help [COMMAND]`.
  */
 #include "cli/cli.h"
+#include "cli/agent.h"
 #include <stdarg.h>
 #include <string.h>
 
@@ -85,6 +86,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "help")) return help(argc, argv);
     if (!strcmp(argv[1], "--version")) return cmd_version(1, argv + 1);
+    if (!strcmp(argv[1], "__reload-child")) return agent_reload_child(argc - 1, argv + 1);   /* agent_reload.c */
     const struct command *c = find_command(argv[1]);
     if (c) return c->run(argc - 1, argv + 1);
     fprintf(stderr, "palisade: unknown command '%s'\n", argv[1]);
