@@ -20,6 +20,8 @@
 # sanitizer build runs, but its figures mean nothing.
 set -eu
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/bench/lib.sh
+. tests/bench/lib.sh
 BUILD=${BUILD:-build}
 N=${1:-1000000}
 PKGS="libpcre2-8 libarchive libcjson yaml-0.1 hivex libsodium zlib sqlite3"
@@ -53,19 +55,6 @@ run() {
     t=$( { time "$@" < "$TMP/events.jsonl" >/dev/null 2>"$TMP/err"; } 2>&1 ) || rc=$?
     if [ "$rc" -ge 2 ]; then echo "bench agent: '$*' failed (exit $rc): $(tail -n2 "$TMP/err")" >&2; echo fail; return; fi
     echo "$t" | tail -n1 | awk '{ printf "%.3f %.3f", $1, $2 + $3 }'
-}
-# busy_cores: how many cores other processes keep busy, over one second in
-# which this script runs nothing (from /proc/stat, as runtime.sh measures it)
-busy_cores() {
-    local a b
-    a=$(head -n1 /proc/stat 2>/dev/null) || { echo "?"; return; }
-    sleep 1
-    b=$(head -n1 /proc/stat)
-    awk -v a="$a" -v b="$b" -v n="$(nproc)" 'BEGIN {
-        split(a, x); split(b, y); tot = 0; idle = 0
-        for (i = 2; i <= 9; i++) tot += y[i] - x[i]
-        idle = (y[5] - x[5]) + (y[6] - x[6])
-        printf "%.1f", (tot > 0 ? n * (tot - idle) / tot : 0) }'
 }
 ONLY=${BENCH_ONLY:-ABC}
 declare -A wall cpu

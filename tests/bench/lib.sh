@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# lib.sh — what the bench scripts share (sourced by run.sh and runtime.sh).
+# lib.sh — what the bench scripts share (sourced by run.sh, runtime.sh and agent.sh).
 #
 # bench_build_c OUT SRC        a C bench program against $BUILD/libpalisade.a,
 #                              with the Makefile's flags
@@ -14,6 +14,7 @@
 #                              whose 1 reports findings, not a failure)
 # bench_rate N SECS            events per second
 # bench_x A B                  A / B with two decimals ("-" when either is missing)
+# busy_cores                   cores other processes keep busy over one quiet second
 #
 # Why CPU seconds: the machine is shared, and wall time would measure the
 # neighbours; the best of RUNS is the run least disturbed by them.  Wall
@@ -64,4 +65,18 @@ bench_rate() { awk -v n="$1" -v t="$2" 'BEGIN { if (t == "fail" || t == "" || t 
 
 bench_x() {
     awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || a == "" || b == "" || b <= 0) print "-"; else printf "%.2f", a / b }'
+}
+
+# busy_cores: how many cores other processes keep busy, over one second
+# in which this script runs nothing (from /proc/stat; "?" without it)
+busy_cores() {
+    local a b
+    a=$(head -n1 /proc/stat 2>/dev/null) || { echo "?"; return; }
+    sleep 1
+    b=$(head -n1 /proc/stat)
+    awk -v a="$a" -v b="$b" -v n="$(nproc)" 'BEGIN {
+        split(a, x); split(b, y); tot = 0; idle = 0
+        for (i = 2; i <= 9; i++) tot += y[i] - x[i]
+        idle = (y[5] - x[5]) + (y[6] - x[6])
+        printf "%.1f", (tot > 0 ? n * (tot - idle) / tot : 0) }'
 }

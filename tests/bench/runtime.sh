@@ -145,19 +145,6 @@ fi
 BEST_OK=1 bench_best "$RUNS" /dev/null "$PAL" eval --events "$EV"; ev_all=$BEST_CPU
 bench_best "$RUNS" "$EV" "$PAL" agent; ag=$BEST_CPU ag_rss=$BEST_RSS
 bench_best 1 "$TMP/small.jsonl" "$PAL" agent; ag_small_rss=$BEST_RSS
-# busy_cores: how many cores other processes keep busy, over one second
-# in which this script runs nothing (from /proc/stat; "?" without it)
-busy_cores() {
-    local a b
-    a=$(head -n1 /proc/stat 2>/dev/null) || { echo "?"; return; }
-    sleep 1
-    b=$(head -n1 /proc/stat)
-    awk -v a="$a" -v b="$b" -v n="$(nproc)" 'BEGIN {
-        split(a, x); split(b, y); tot = 0; idle = 0
-        for (i = 2; i <= 9; i++) tot += y[i] - x[i]
-        idle = (y[5] - x[5]) + (y[6] - x[6])
-        printf "%.1f", (tot > 0 ? n * (tot - idle) / tot : 0) }'
-}
 if [ -n "$HAS_THREADS" ]; then
     load0=$(busy_cores)
     bench_best "$RUNS" "$EV" "$PAL" agent --threads 1; t1_cpu=$BEST_CPU t1_wall=$BEST_WALL t1_rss=$BEST_RSS
